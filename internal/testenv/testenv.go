@@ -1,0 +1,178 @@
+// Package testenv finds what grunnmur's tests need outside Go: the shared specs
+// folder, PostgreSQL, Chromium, axe-core and xmllint.
+//
+// Each lookup skips the calling test with a message that says what to install,
+// so that `go test ./...` passes on a bare machine. When GRUNNMUR_REQUIRE_PEERS
+// is set (as .ci/run sets it), a missing peer fails the test instead: a CI run
+// must never pass because an install step silently went missing.
+//
+//	func TestSchema(t *testing.T) {
+//		xmllint := testenv.Xmllint(t)
+//		xsd := testenv.Spec(t, "noark5", "arkivstruktur.xsd")
+//		...
+//	}
+package testenv
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Module is the module path that ModuleRoot looks for.
+const Module = "github.com/grunnmur/grunnmur"
+
+// Environment variables read by this package.
+const (
+	EnvDatabaseURL  = "GRUNNMUR_TEST_DATABASE_URL"
+	EnvChromium     = "GRUNNMUR_CHROMIUM"
+	EnvAxeJS        = "GRUNNMUR_AXE_JS"
+	EnvShared       = "GRUNNMUR_SHARED"
+	EnvRequirePeers = "GRUNNMUR_REQUIRE_PEERS"
+)
+
+// ModuleRoot returns the directory holding grunnmur's go.mod, found by walking up
+// from the working directory (go test runs each package in its own directory).
+var ModuleRoot = sync.OnceValues(func() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if isModuleRoot(filepath.Join(dir, "go.mod")) {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("testenv: no go.mod for " + Module + " above the working directory")
+		}
+		dir = parent
+	}
+})
+
+func isModuleRoot(gomod string) bool {
+	f, err := os.Open(gomod)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); strings.HasPrefix(line, "module ") {
+			return strings.TrimSpace(strings.TrimPrefix(line, "module ")) == Module
+		}
+	}
+	return false
+}
+
+// missing skips t, or fails it when peers are required, with a message that
+// says what to install.
+func missing(t testing.TB, what, install string) {
+	t.Helper()
+	msg := fmt.Sprintf("%s not found: %s", what, install)
+	if os.Getenv(EnvRequirePeers) != "" {
+		t.Fatalf("%s (%s is set, so a missing peer is an error)", msg, EnvRequirePeers)
+	}
+	t.Skip(msg)
+}
+
+// SharedDir returns the shared folder that sits beside the module root (or
+// GRUNNMUR_SHARED), which holds specs/ with the official schemas and samples.
+func SharedDir(t testing.TB) string {
+	t.Helper()
+	if dir := os.Getenv(EnvShared); dir != "" {
+		return dir
+	}
+	root, err := ModuleRoot()
+	if err == nil {
+		dir := filepath.Join(filepath.Dir(root), "shared")
+		if st, err := os.Stat(filepath.Join(dir, "specs")); err == nil && st.IsDir() {
+			return dir
+		}
+	}
+	missing(t, "../shared/specs", "check out the shared folder beside the module root, or set "+EnvShared)
+	return ""
+}
+
+// Spec returns the path of a file or folder under shared/specs, skipping the
+// test when it does not exist.
+func Spec(t testing.TB, elem ...string) string {
+	t.Helper()
+	p := filepath.Join(append([]string{SharedDir(t), "specs"}, elem...)...)
+	if _, err := os.Stat(p); err != nil {
+		missing(t, "spec file "+p, "update the shared folder")
+	}
+	return p
+}
+
+// DatabaseURL returns the PostgreSQL URL from GRUNNMUR_TEST_DATABASE_URL. Use
+// postgres/postgrestest for a fresh schema per test rather than this directly.
+func DatabaseURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv(EnvDatabaseURL)
+	if u == "" {
+		missing(t, "PostgreSQL", "set "+EnvDatabaseURL+"=postgres://postgres@127.0.0.1:5432/test to run the PostgreSQL tests")
+	}
+	return u
+}
+
+// Chromium returns the path of a Chromium binary and the flags a headless test
+// needs: GRUNNMUR_CHROMIUM, else chromium (or chromium-browser) on PATH.
+// As root, Chromium refuses to start without --no-sandbox, so that is added.
+func Chromium(t testing.TB) (path string, flags []string) {
+	t.Helper()
+	path = os.Getenv(EnvChromium)
+	if path == "" {
+		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if p, err := exec.LookPath(name); err == nil {
+				path = p
+				break
+			}
+		}
+	}
+	if path == "" {
+		missing(t, "Chromium", "apt-get install chromium, or set "+EnvChromium)
+		return "", nil
+	}
+	flags = []string{
+		"--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+	}
+	if os.Geteuid() == 0 {
+		flags = append(flags, "--no-sandbox")
+	}
+	return path, flags
+}
+
+// AxeJS returns the path of axe.min.js: GRUNNMUR_AXE_JS, else
+// node_modules/axe-core/axe.min.js at the module root, as .ci/run installs it.
+func AxeJS(t testing.TB) string {
+	t.Helper()
+	p := os.Getenv(EnvAxeJS)
+	if p == "" {
+		if root, err := ModuleRoot(); err == nil {
+			p = filepath.Join(root, "node_modules", "axe-core", "axe.min.js")
+		}
+	}
+	if _, err := os.Stat(p); p == "" || err != nil {
+		missing(t, "axe-core", "run `npm install --no-save axe-core` at the module root, or set "+EnvAxeJS)
+	}
+	return p
+}
+
+// Xmllint returns the path of xmllint, used to validate XML against the official
+// XSDs (Go has no XSD validator).
+func Xmllint(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("xmllint")
+	if err != nil {
+		missing(t, "xmllint", "apt-get install libxml2-utils")
+	}
+	return p
+}

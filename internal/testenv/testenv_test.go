@@ -1,0 +1,89 @@
+package testenv
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestModuleRoot(t *testing.T) {
+	root, err := ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		t.Fatalf("module root %s has no go.mod: %v", root, err)
+	}
+	if wd := mustWd(t); !filepath.IsAbs(root) || len(wd) < len(root) || wd[:len(root)] != root {
+		t.Fatalf("module root %s is not above the working directory %s", root, wd)
+	}
+}
+
+func TestIsModuleRootRejectsOtherModules(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "go.mod")
+	if err := os.WriteFile(p, []byte("module example.com/other\n\ngo 1.26\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if isModuleRoot(p) {
+		t.Fatal("another module's go.mod was taken for grunnmur's")
+	}
+	if err := os.WriteFile(p, []byte("// comment\nmodule "+Module+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !isModuleRoot(p) {
+		t.Fatal("grunnmur's go.mod was not recognised")
+	}
+}
+
+func TestSharedSpecs(t *testing.T) {
+	p := Spec(t, "README.md")
+	if _, err := os.Stat(p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMissingPeerSkipsOrFails checks both behaviours of a missing peer in a
+// subprocess-free way: a fake testing.TB records what happened.
+func TestMissingPeerSkipsOrFails(t *testing.T) {
+	for _, require := range []bool{false, true} {
+		rec := &recordTB{TB: t}
+		if require {
+			t.Setenv(EnvRequirePeers, "1")
+		} else {
+			t.Setenv(EnvRequirePeers, "")
+		}
+		t.Setenv(EnvDatabaseURL, "")
+		func() {
+			defer func() { _ = recover() }() // recordTB panics to stop like runtime.Goexit would
+			DatabaseURL(rec)
+		}()
+		if require && !rec.failed {
+			t.Errorf("required peer missing: test was not failed")
+		}
+		if !require && !rec.skipped {
+			t.Errorf("optional peer missing: test was not skipped")
+		}
+	}
+}
+
+type recordTB struct {
+	testing.TB
+	failed, skipped bool
+}
+
+type stop struct{}
+
+func (r *recordTB) Helper()               {}
+func (r *recordTB) Fatalf(string, ...any) { r.failed = true; panic(stop{}) }
+func (r *recordTB) Skip(...any)           { r.skipped = true; panic(stop{}) }
+func (r *recordTB) Skipf(string, ...any)  { r.skipped = true; panic(stop{}) }
+func (r *recordTB) Fatal(...any)          { r.failed = true; panic(stop{}) }
+
+func mustWd(t *testing.T) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wd
+}

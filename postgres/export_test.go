@@ -1,0 +1,22 @@
+package postgres
+
+import "io/fs"
+
+// Migrations lists the embedded migration versions, in order.
+func Migrations() []int {
+	v, err := MigrationsFrom(migrationFS)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// MigrationsFrom lists the versions of the migrations in fsys, in order.
+func MigrationsFrom(fsys fs.FS) ([]int, error) {
+	ms, err := migrations(fsys)
+	var v []int
+	for _, m := range ms {
+		v = append(v, m.version)
+	}
+	return v, err
+}

@@ -1,0 +1,149 @@
+package sak
+
+import (
+	"context"
+	"slices"
+	"sync"
+)
+
+// Store keeps cases. Implementations: NewMemoryStore here, and
+// postgres.NewSakStore. Every implementation passes saktest.TestStore.
+type Store interface {
+	// Create stores a new case with Version 1. The case's ID must be new.
+	Create(ctx context.Context, c *Case) error
+	// Get returns a copy of the case, or ErrNotFound.
+	Get(ctx context.Context, id string) (*Case, error)
+	// Update replaces the case if the stored Version equals c.Version, and
+	// then increments c.Version. Otherwise it returns ErrConflict (or
+	// ErrNotFound) and changes nothing.
+	Update(ctx context.Context, c *Case) error
+	// List returns the cases that match f, newest first.
+	List(ctx context.Context, f Filter) ([]*Case, error)
+	// NextSequence returns the next number in a yearly series ("sak" for case
+	// numbers, "journal" for journal entries): 1, 2, ... per (series, year),
+	// never the same number twice, even under concurrency.
+	NextSequence(ctx context.Context, series string, year int) (int, error)
+}
+
+// Filter selects cases. Zero fields match everything.
+type Filter struct {
+	Owner      string
+	OnBehalfOf string
+	Kind       string
+	States     []State
+	Limit      int // 0 means no limit
+}
+
+// Match reports whether c matches the filter.
+func (f Filter) Match(c *Case) bool {
+	return (f.Owner == "" || c.Owner == f.Owner) &&
+		(f.OnBehalfOf == "" || c.OnBehalfOf == f.OnBehalfOf) &&
+		(f.Kind == "" || c.Kind == f.Kind) &&
+		(len(f.States) == 0 || slices.Contains(f.States, c.State))
+}
+
+// MemoryStore is an in-memory Store, safe for concurrent use. Its zero value
+// is ready to use.
+type MemoryStore struct {
+	mu    sync.Mutex
+	cases map[string]*Case
+	seq   map[seqKey]int
+}
+
+type seqKey struct {
+	series string
+	year   int
+}
+
+// NewMemoryStore returns an empty in-memory Store.
+func NewMemoryStore() *MemoryStore { return &MemoryStore{} }
+
+func (m *MemoryStore) init() {
+	if m.cases == nil {
+		m.cases = map[string]*Case{}
+		m.seq = map[seqKey]int{}
+	}
+}
+
+// Create implements Store.
+func (m *MemoryStore) Create(ctx context.Context, c *Case) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	if _, ok := m.cases[c.ID]; ok {
+		return ErrConflict
+	}
+	c.Version = 1
+	m.cases[c.ID] = c.Clone()
+	return nil
+}
+
+// Get implements Store.
+func (m *MemoryStore) Get(ctx context.Context, id string) (*Case, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.cases[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return c.Clone(), nil
+}
+
+// Update implements Store.
+func (m *MemoryStore) Update(ctx context.Context, c *Case) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old, ok := m.cases[c.ID]
+	if !ok {
+		return ErrNotFound
+	}
+	if old.Version != c.Version {
+		return ErrConflict
+	}
+	c.Version++
+	m.cases[c.ID] = c.Clone()
+	return nil
+}
+
+// List implements Store.
+func (m *MemoryStore) List(ctx context.Context, f Filter) ([]*Case, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []*Case
+	for _, c := range m.cases {
+		if f.Match(c) {
+			out = append(out, c.Clone())
+		}
+	}
+	SortNewestFirst(out)
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	return out, nil
+}
+
+// NextSequence implements Store.
+func (m *MemoryStore) NextSequence(ctx context.Context, series string, year int) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	k := seqKey{series, year}
+	m.seq[k]++
+	return m.seq[k], nil
+}
+
+// SortNewestFirst orders cases by creation time, newest first, then by ID, so
+// that every Store lists in the same order.
+func SortNewestFirst(cs []*Case) {
+	slices.SortFunc(cs, func(a, b *Case) int {
+		if c := b.Created.Compare(a.Created); c != 0 {
+			return c
+		}
+		if a.ID < b.ID {
+			return -1
+		} else if a.ID > b.ID {
+			return 1
+		}
+		return 0
+	})
+}
