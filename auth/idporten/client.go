@@ -460,4 +460,3 @@ func (c *Client) FrontChannelLogout(r *http.Request) (sid string, err error) {
 	}
 	return sid, nil
 }
-

@@ -140,7 +140,7 @@ type Server struct {
 	next      *User                  // LoginAs
 	faults    []Fault                // injected HTTP faults
 	login     []LoginFault           // faults for the next logins
-	discIss   [3]string // discovery issuer overrides
+	discIss   [3]string              // discovery issuer overrides
 	counts    map[string]int
 }
 
@@ -392,4 +392,3 @@ type endpointCtx struct {
 }
 
 func (e endpointCtx) url(path string) string { return e.base + prefixes[e.p] + path }
-
