@@ -131,7 +131,10 @@ func TestAssertion(t *testing.T) {
 		t.Errorf("jti not fresh: %v %v", cl["jti"], cl2["jti"])
 	}
 
-	_, x5c := setup(t, func(c *maskinporten.Config) { c.KeyID = ""; c.Certificates = []*x509.Certificate{selfSigned(t, key(t))} })
+	_, x5c := setup(t, func(c *maskinporten.Config) {
+		c.KeyID = ""
+		c.Certificates = []*x509.Certificate{selfSigned(t, key(t))}
+	})
 	a3, err := x5c.Assertion(maskinporten.Request{Scopes: []string{scope}})
 	if err != nil {
 		t.Fatal(err)
