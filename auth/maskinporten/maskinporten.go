@@ -40,6 +40,12 @@ type Config struct {
 	Issuer string
 	// TokenURL defaults to Issuer + "token".
 	TokenURL string
+	// Audience is the grant's aud; default the Issuer (with its trailing
+	// slash). Set it only for another RFC 7523 server.
+	Audience string
+	// Subject, if set, is sent as sub. Maskinporten does not want it; a
+	// generic RFC 7523 server requires it (usually the client id).
+	Subject string
 	// ClientID is the integration's client id (the grant's iss).
 	ClientID string
 	// Key signs the grant. Send KeyID (a key registered on the client) or
@@ -194,6 +200,7 @@ func ParseError(status int, header http.Header, body []byte) *Error {
 type TokenSource struct {
 	cfg      Config
 	issuer   string
+	audience string
 	tokenURL string
 	lifetime time.Duration
 
@@ -217,6 +224,10 @@ func New(cfg Config) (*TokenSource, error) {
 	}
 	if !strings.HasSuffix(ts.issuer, "/") {
 		ts.issuer += "/"
+	}
+	ts.audience = cfg.Audience
+	if ts.audience == "" {
+		ts.audience = ts.issuer
 	}
 	ts.tokenURL = cfg.TokenURL
 	if ts.tokenURL == "" {
@@ -399,7 +410,7 @@ func (ts *TokenSource) Assertion(r Request) (string, error) {
 	var jti [18]byte
 	_, _ = rand.Read(jti[:])
 	claims := map[string]any{
-		"aud":   ts.issuer,
+		"aud":   ts.audience,
 		"iss":   ts.cfg.ClientID,
 		"scope": strings.Join(r.Scopes, " "),
 		"iat":   now.Unix(),
@@ -412,6 +423,9 @@ func (ts *TokenSource) Assertion(r Request) (string, error) {
 		claims["resource"] = r.Resource[0]
 	default:
 		claims["resource"] = r.Resource
+	}
+	if ts.cfg.Subject != "" {
+		claims["sub"] = ts.cfg.Subject
 	}
 	if r.ConsumerOrg != "" {
 		claims["consumer_org"] = r.ConsumerOrg
