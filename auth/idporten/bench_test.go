@@ -28,7 +28,7 @@ type benchToken struct {
 	now    time.Time
 }
 
-func newBenchToken(b *testing.B) *benchToken {
+func newBenchToken(b testing.TB) *benchToken {
 	b.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {

@@ -418,3 +418,24 @@ func TestTransport(t *testing.T) {
 		t.Fatalf("oauth2 adapter: %v %v", ot, err)
 	}
 }
+
+// FuzzParseError feeds arbitrary error bodies: never a panic, always a
+// typed error whose text holds no 11-digit number.
+func FuzzParseError(f *testing.F) {
+	f.Add(400, []byte(`{"error":"invalid_grant","error_description":"Invalid assertion (MP-026)"}`))
+	f.Add(503, []byte(`<html>down</html>`))
+	f.Add(400, []byte(`{"error":{"nested":1},"error_description":null,"error_code":"MP-1"}`))
+	f.Add(418, []byte(`{"error_description":"pid 20036914700 unknown"}`))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		e := maskinporten.ParseError(status, http.Header{}, body)
+		if e == nil || e.Status != status {
+			t.Fatal("no error")
+		}
+		msg := e.Error()
+		for i := 0; i+11 <= len(msg); i++ {
+			if strings.Trim(msg[i:i+11], "0123456789") == "" && (i == 0 || msg[i-1] < '0' || msg[i-1] > '9') && (i+11 == len(msg) || msg[i+11] < '0' || msg[i+11] > '9') {
+				t.Fatalf("personal number in %q", msg)
+			}
+		}
+	})
+}
