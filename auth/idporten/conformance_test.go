@@ -3,6 +3,7 @@ package idporten_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -393,4 +394,10 @@ func follow(t *testing.T, u string) *url.URL {
 		t.Fatalf("status %d, no redirect back", resp.StatusCode)
 	}
 	return loc
+}
+
+func sprint(v any) string {
+	// (A Secret in an unexported field of someone else's struct is beyond any
+	// method's reach: fmt prints such fields by reflection.)
+	return fmt.Sprintf("%v %+v %#v %s %q %x %X", v, v, v, v, v, v, v) + fmt.Sprint(struct{ S any }{v}) + fmt.Sprintf("%+v %#v", &struct{ S any }{v}, []any{v})
 }

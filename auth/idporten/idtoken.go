@@ -227,7 +227,7 @@ func (c *Client) checkClaims(payload []byte, raw string, opts ValidateOptions) (
 	return t, nil
 }
 
-// Format keeps a token's personal data out of fmt output: the PID redacts
+// String keeps a token's personal data out of fmt output: the PID redacts
 // itself, and Raw is a Secret.
 func (t *IDToken) String() string {
 	return fmt.Sprintf("IDToken{iss=%s sub=%s acr=%s pid=%s sid=%s exp=%s}", t.Issuer, t.Subject, t.ACR, t.PID, t.SID, t.Expiry.Format(time.RFC3339))
