@@ -302,6 +302,28 @@ func TestSessionLimits(t *testing.T) {
 			t.Fatal("session outlived 120 minutes")
 		}
 	})
+	t.Run("cleanup", func(t *testing.T) {
+		s := newSite(t, false)
+		s.get(t, "/min-side")
+		s.get(t, "/auth/login") // logging in again ends the session it replaces
+		s.get(t, "/auth/login")
+		// a login left halfway: the browser never comes back from ID-porten
+		noFollow := &http.Client{Jar: s.browser.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		for range 2 {
+			resp, err := noFollow.Get(s.rp.URL + "/auth/login")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		}
+		if n, err := s.m.Cleanup(context.Background()); err != nil || n != 0 {
+			t.Fatalf("cleanup of fresh sessions: %d, %v", n, err)
+		}
+		s.clock.Add(31 * time.Minute)
+		if n, err := s.m.Cleanup(context.Background()); err != nil || n != 2 {
+			t.Fatalf("cleanup after 31 idle minutes: %d, %v; want the login and one halfway login", n, err)
+		}
+	})
 	t.Run("post-without-login-is-401", func(t *testing.T) {
 		s := newSite(t, false)
 		r, _ := s.post(t, s.rp.URL+"/send", url.Values{}, nil)

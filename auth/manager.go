@@ -231,6 +231,13 @@ func (m *Manager) RequireLogin(min idporten.ACR) func(http.Handler) http.Handler
 	}
 }
 
+// Cleanup deletes the sessions past the idle or absolute limit. Run it now
+// and then (say every few minutes); expired sessions are refused either way.
+func (m *Manager) Cleanup(ctx context.Context) (int, error) {
+	now := m.now()
+	return m.store().DeleteExpired(ctx, now.Add(-m.idle()), now.Add(-m.maxAge()))
+}
+
 // localPath accepts only a path on this site: no scheme, no host, no "//".
 func localPath(p string) string {
 	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
@@ -257,6 +264,18 @@ func (m *Manager) login(w http.ResponseWriter, r *http.Request) {
 	token := newToken()
 	now := m.now()
 	s := &Session{ID: storeID(token), CSRF: newToken(), Pending: p, ReturnTo: localPath(q.Get("return")), Created: now, LastSeen: now}
+	// An abandoned login in progress is dropped; a logged-in session (a
+	// step-up) is ended when the new login completes, so none is left behind.
+	if ck, err := r.Cookie(m.cookieName()); err == nil && ck.Value != "" {
+		if old, err := m.store().Get(r.Context(), storeID(ck.Value)); err == nil {
+			if old.LoggedIn() {
+				s.Replaces = old.ID
+			} else {
+				_ = m.store().Delete(r.Context(), old.ID)
+				s.Replaces = old.Replaces
+			}
+		}
+	}
 	if err := m.store().Create(r.Context(), s); err != nil {
 		m.fail(w, r, err)
 		return
@@ -302,6 +321,9 @@ func (m *Manager) callback(w http.ResponseWriter, r *http.Request) {
 	if err := m.store().Create(r.Context(), s); err != nil {
 		m.fail(w, r, err)
 		return
+	}
+	if old.Replaces != "" {
+		_ = m.store().Delete(r.Context(), old.Replaces)
 	}
 	m.log().InfoContext(r.Context(), "auth: login", "pid", t.PID, "acr", t.ACR, "issuer", t.Issuer)
 	m.setCookie(w, token)

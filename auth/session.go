@@ -42,6 +42,9 @@ type Session struct {
 	Pending *idporten.Pending
 	// ReturnTo is the local path to go back to after the login.
 	ReturnTo string
+	// Replaces is the ID of the session a login in progress replaces (a
+	// step-up to a higher level), ended when the login completes.
+	Replaces string
 
 	Created  time.Time // the login (the absolute limit runs from here)
 	LastSeen time.Time // the last request (the idle limit runs from here)

@@ -36,12 +36,13 @@ type sessionDoc struct {
 	CSRF     string            `json:"csrf,omitempty"`
 	Pending  *idporten.Pending `json:"pending,omitempty"`
 	ReturnTo string            `json:"return_to,omitempty"`
+	Replaces string            `json:"replaces,omitempty"`
 }
 
 func encodeSession(s *auth.Session) ([]byte, error) {
 	return json.Marshal(sessionDoc{
 		Subject: s.Subject, PID: s.PID.Reveal(), ACR: string(s.ACR), AMR: s.AMR, Locale: s.Locale,
-		IDToken: s.IDToken.Reveal(), CSRF: s.CSRF, Pending: s.Pending, ReturnTo: s.ReturnTo,
+		IDToken: s.IDToken.Reveal(), CSRF: s.CSRF, Pending: s.Pending, ReturnTo: s.ReturnTo, Replaces: s.Replaces,
 	})
 }
 
@@ -87,7 +88,7 @@ func (a *AuthStore) Get(ctx context.Context, id string) (*auth.Session, error) {
 		s.PID = pid
 	}
 	s.Subject, s.ACR, s.AMR, s.Locale = d.Subject, idporten.ACR(d.ACR), d.AMR, d.Locale
-	s.IDToken, s.CSRF, s.Pending, s.ReturnTo = idporten.Secret(d.IDToken), d.CSRF, d.Pending, d.ReturnTo
+	s.IDToken, s.CSRF, s.Pending, s.ReturnTo, s.Replaces = idporten.Secret(d.IDToken), d.CSRF, d.Pending, d.ReturnTo, d.Replaces
 	s.Created, s.LastSeen = s.Created.UTC(), s.LastSeen.UTC()
 	return s, nil
 }

@@ -56,7 +56,7 @@ func NewSession(sid string, at time.Time) *auth.Session {
 
 func pending(at time.Time) *auth.Session {
 	return &auth.Session{
-		ID: id(), CSRF: id(), ReturnTo: "/", Created: at, LastSeen: at,
+		ID: id(), CSRF: id(), ReturnTo: "/", Replaces: id(), Created: at, LastSeen: at,
 		Pending: &idporten.Pending{State: "st", Nonce: "no", CodeVerifier: "verifier-verifier", ACR: idporten.Substantial, Created: at},
 	}
 }
