@@ -11,6 +11,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"math/big"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +69,32 @@ func TestPrivateKeyJWT(t *testing.T) {
 		json.Unmarshal(hdr, &h)
 		if h["alg"] != "RS256" || h["kid"] != "k" {
 			t.Fatalf("header %v", h)
+		}
+	})
+	t.Run("client-assertion-jti-reused", func(t *testing.T) {
+		e := setup(t, nil)
+		e.fake.RegisterClient(idportentest.Client{ID: clientID, RedirectURIs: []string{redirectURI},
+			Keys: map[string]crypto.PublicKey{"rp-key-1": &rsaKey.PublicKey}})
+		now := time.Now()
+		a, err := idporten.SignAssertion(rsaKey, "rp-key-1", nil, map[string]any{
+			"iss": clientID, "sub": clientID, "aud": e.cfg.Issuer, "jti": "once", "iat": now.Unix(), "exp": now.Add(time.Minute).Unix()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		form := url.Values{"grant_type": {"authorization_code"}, "code": {"unknown"}, "redirect_uri": {redirectURI},
+			"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}, "client_assertion": {a}}
+		want := []string{"invalid_grant", "invalid_client"} // the client is known the first time, refused the second
+		for i, w := range want {
+			resp, err := http.PostForm(e.cfg.Issuer+"/token", form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body struct{ Error string }
+			json.NewDecoder(resp.Body).Decode(&body)
+			resp.Body.Close()
+			if body.Error != w {
+				t.Fatalf("use %d: %s, want %s", i+1, body.Error, w)
+			}
 		}
 	})
 	t.Run("unregistered-key-refused", func(t *testing.T) {

@@ -10,12 +10,14 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -438,4 +440,24 @@ func FuzzParseError(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestConfigFromEnv(t *testing.T) {
+	dir := t.TempDir()
+	der, _ := x509.MarshalPKCS8PrivateKey(key(t))
+	f := dir + "/key.pem"
+	if err := os.WriteFile(f, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"MP_ISSUER": maskinporten.IssuerTest, "MP_CLIENT_ID": "c", "MP_KEY_FILE": f, "MP_KID": "k"}
+	cfg, ok, err := maskinporten.ConfigFromEnv("MP", func(k string) string { return env[k] })
+	if err != nil || !ok || cfg.Key == nil || cfg.KeyID != "k" {
+		t.Fatalf("%v %v", ok, err)
+	}
+	if _, err := maskinporten.New(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := maskinporten.ConfigFromEnv("NONE", func(string) string { return "" }); ok {
+		t.Fatal("unset issuer reported as configured")
+	}
 }
