@@ -408,3 +408,56 @@ func TestCookieAttributes(t *testing.T) {
 		}
 	}
 }
+
+// TestOfficersWithAnsattporten runs a second Manager for case officers on
+// Ansattporten beside the citizens' one: separate cookies, issuers and
+// front-channel logouts.
+func TestOfficersWithAnsattporten(t *testing.T) {
+	s := newSite(t, false)
+	officers := &auth.Manager{Prefix: "/saksbehandler/auth", CookieName: "grunnmur_officer", Insecure: true, Now: s.clock.Now}
+	mux := http.NewServeMux()
+	mux.Handle("/saksbehandler/auth/", officers.Handler())
+	mux.Handle("/saksbehandler", officers.RequireLogin(idporten.High)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, _ := auth.CitizenFrom(r.Context())
+		fmt.Fprintf(w, "officer %s from %s", c.PID.Reveal(), c.Issuer)
+	})))
+	mux.Handle("/", s.rp.Config.Handler)
+	s.rp.Config.Handler = mux
+	s.fake.RegisterClient(idportentest.Client{
+		ID: "kommune-officers", Secret: "officer-secret",
+		RedirectURIs:          []string{s.rp.URL + "/saksbehandler/auth/callback"},
+		FrontchannelLogoutURI: s.rp.URL + "/saksbehandler/auth/frontchannel-logout",
+	})
+	login, err := idporten.New(idporten.Config{
+		Issuer: s.fake.Issuer(idportentest.Ansattporten), ClientID: "kommune-officers", ClientSecret: "officer-secret",
+		RedirectURI: s.rp.URL + "/saksbehandler/auth/callback", Now: s.clock.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	officers.Login = login
+
+	if resp, _ := s.get(t, "/min-side"); resp.StatusCode != 200 { // a citizen login first
+		t.Fatal("citizen login failed")
+	}
+	officer := s.fake.Users()[4]
+	s.fake.LoginAs(officer)
+	resp, body := s.get(t, "/saksbehandler")
+	if resp.StatusCode != 200 || body != "officer "+officer.PID.Reveal()+" from "+s.fake.Issuer(idportentest.Ansattporten) {
+		t.Fatalf("officer page: %d %q", resp.StatusCode, body)
+	}
+	// Both sessions live side by side.
+	if resp, _ := s.get(t, "/min-side"); resp.StatusCode != 200 || resp.Request.URL.Path != "/min-side" {
+		t.Fatal("the officer login ended the citizen session")
+	}
+	// An ID-porten front-channel logout for the officer's sid does nothing
+	// to the officer (another issuer).
+	r, err := http.Get(s.rp.URL + "/saksbehandler/auth/frontchannel-logout?iss=" + url.QueryEscape(s.fake.Issuer(idportentest.IDPorten)) + "&sid=x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusBadRequest {
+		t.Fatalf("cross-issuer front-channel logout: %d", r.StatusCode)
+	}
+}

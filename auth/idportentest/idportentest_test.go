@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -268,4 +269,49 @@ func FuzzEndpoints(f *testing.F) {
 			t.Fatalf("%s %q: %d %s", path, body, rec.Code, b)
 		}
 	})
+}
+
+// TestPickerPageStructure checks the picker's accessible structure in every
+// language: the page language, one h1, every control labelled, choices
+// grouped with a legend, and nb/nn/en all translated.
+func TestPickerPageStructure(t *testing.T) {
+	_, srv := start(t, idportentest.Config{Interactive: true})
+	for _, lang := range []string{"nb", "nn", "en", "se"} {
+		q := url.Values{
+			"client_id": {"rp"}, "redirect_uri": {redirect}, "response_type": {"code"}, "scope": {"openid"},
+			"state": {"s"}, "nonce": {"n"}, "code_challenge": {"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"},
+			"code_challenge_method": {"S256"}, "ui_locales": {lang},
+		}
+		resp, err := http.Get(srv.URL + "/authorize?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		page := string(b)
+		wantLang := map[string]string{"se": "nb"}[lang]
+		if wantLang == "" {
+			wantLang = lang
+		}
+		if !strings.Contains(page, `<html lang="`+wantLang+`">`) || strings.Count(page, "<h1>") != 1 || !strings.Contains(page, "<title>") {
+			t.Errorf("%s: page language, heading or title missing", lang)
+		}
+		if strings.Count(page, "<fieldset") != strings.Count(page, "<legend>") {
+			t.Errorf("%s: a fieldset without a legend", lang)
+		}
+		// Every visible control is inside a <label> or named by one.
+		for _, m := range regexp.MustCompile(`(?s)(<label[^>]*>)?\s*<input([^>]*)>`).FindAllStringSubmatch(page, -1) {
+			attrs := m[2]
+			if strings.Contains(attrs, `type="hidden"`) || m[1] != "" {
+				continue
+			}
+			id := regexp.MustCompile(`id="([^"]+)"`).FindStringSubmatch(attrs)
+			if id == nil || !strings.Contains(page, `<label for="`+id[1]+`">`) {
+				t.Errorf("%s: unlabelled input %s", lang, attrs)
+			}
+		}
+		if lang != "se" && lang != "nb" && strings.Contains(page, "Velg en testperson") {
+			t.Errorf("%s: page not translated", lang)
+		}
+	}
 }

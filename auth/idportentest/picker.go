@@ -10,7 +10,7 @@ import (
 var texts = map[string]map[string]string{
 	"nb": {
 		"title": "Testinnlogging", "lead": "Dette er en falsk ID-porten for test. Velg en testperson.",
-		"users": "Testpersoner", "other": "Annen testperson (11 siffer)", "level": "Sikkerhetsnivå",
+		"users": "Testpersoner", "other": "Annen testperson", "otherpid": "Fødselsnummer eller d-nummer (11 siffer)", "level": "Sikkerhetsnivå",
 		"substantial": "Betydelig (idporten-loa-substantial)", "high": "Høyt (idporten-loa-high)",
 		"login": "Logg inn", "cancel": "Avbryt", "invalid": "Fødselsnummeret er ikke gyldig.",
 		"choose": "Velg en testperson.", "loggedout": "Du er logget ut", "continue": "Fortsett",
@@ -18,7 +18,7 @@ var texts = map[string]map[string]string{
 	},
 	"nn": {
 		"title": "Testinnlogging", "lead": "Dette er ein falsk ID-porten for test. Vel ein testperson.",
-		"users": "Testpersonar", "other": "Annan testperson (11 siffer)", "level": "Tryggleiksnivå",
+		"users": "Testpersonar", "other": "Annan testperson", "otherpid": "Fødselsnummer eller d-nummer (11 siffer)", "level": "Tryggleiksnivå",
 		"substantial": "Betydeleg (idporten-loa-substantial)", "high": "Høgt (idporten-loa-high)",
 		"login": "Logg inn", "cancel": "Avbryt", "invalid": "Fødselsnummeret er ikkje gyldig.",
 		"choose": "Vel ein testperson.", "loggedout": "Du er logga ut", "continue": "Hald fram",
@@ -26,7 +26,7 @@ var texts = map[string]map[string]string{
 	},
 	"en": {
 		"title": "Test login", "lead": "This is a fake ID-porten for testing. Choose a test person.",
-		"users": "Test persons", "other": "Another test person (11 digits)", "level": "Level of assurance",
+		"users": "Test persons", "other": "Another test person", "otherpid": "National identity number or D number (11 digits)", "level": "Level of assurance",
 		"substantial": "Substantial (idporten-loa-substantial)", "high": "High (idporten-loa-high)",
 		"login": "Log in", "cancel": "Cancel", "invalid": "The national identity number is not valid.",
 		"choose": "Choose a test person.", "loggedout": "You are logged out", "continue": "Continue",
@@ -64,7 +64,7 @@ fieldset{margin:1rem 0}label{display:block;margin:.25rem 0}button{font-size:1rem
 <fieldset{{if .Problem}} aria-describedby="problem"{{end}}><legend>{{.T.users}}</legend>
 {{range $i, $u := .Users}}<label><input type="radio" name="pid" value="{{$u.PID}}"{{if eq $i 0}} checked{{end}}> {{$u.Name}} ({{$u.PID}})</label>
 {{end}}<label><input type="radio" name="pid" value="other"> {{.T.other}}</label>
-<label for="other">{{.T.other}}</label><input id="other" name="other" inputmode="numeric" autocomplete="off" pattern="[0-9]{11}">
+<label for="other">{{.T.otherpid}}</label><input id="other" name="other" inputmode="numeric" autocomplete="off" pattern="[0-9]{11}"{{if .Problem}} aria-invalid="true" aria-describedby="problem"{{end}}>
 </fieldset>
 <fieldset><legend>{{.T.level}}</legend>
 <label><input type="radio" name="acr" value="idporten-loa-substantial"{{if eq .ACR "idporten-loa-substantial"}} checked{{end}}> {{.T.substantial}}</label>
