@@ -140,7 +140,14 @@ func (m *Manager) Handler() http.Handler {
 	mux.Handle("POST "+p+"/logout", m.CSRF(http.HandlerFunc(m.logout)))
 	mux.HandleFunc("GET "+p+"/logged-out", m.loggedOut)
 	mux.HandleFunc("GET "+p+"/frontchannel-logout", m.frontChannel)
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if m.Login == nil {
+			m.log().ErrorContext(r.Context(), "auth: Manager.Login is not set")
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 func newToken() string {

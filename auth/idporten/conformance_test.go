@@ -229,6 +229,23 @@ func TestConformance(t *testing.T) {
 			t.Fatalf("jwks fetched %d times, want 1", got)
 		}
 	})
+	t.Run("jwks-outage-uses-cached-keys", func(t *testing.T) {
+		e := setup(t, nil)
+		if _, err := e.login(t, idporten.AuthOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Add(2 * time.Hour) // the keys are past JWKSMaxAge
+		e.fake.InjectFault(idportentest.Fault{Path: "/jwks", Status: 503, Count: 100})
+		before := e.fake.Requests("/jwks")
+		for range 3 {
+			if _, err := e.login(t, idporten.AuthOptions{}); err != nil {
+				t.Fatalf("login during a JWKS outage: %v", err)
+			}
+		}
+		if got := e.fake.Requests("/jwks") - before; got > 4 { // one refresh, retried by httpx
+			t.Fatalf("%d JWKS fetches during the outage; want one (rate-limited) refresh", got)
+		}
+	})
 	t.Run("jwks-unparseable-key", func(t *testing.T) {
 		e := setup(t, nil)
 		e.fake.AddUnparseableKey(idportentest.IDPorten)

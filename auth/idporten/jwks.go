@@ -85,7 +85,7 @@ func (c *Client) key(ctx context.Context, kid, alg string) (any, error) {
 	if err == nil && !stale {
 		return k, nil
 	}
-	if err := c.refreshKeys(ctx, now, stale); err != nil {
+	if err := c.refreshKeys(ctx, now); err != nil {
 		if k != nil {
 			return k, nil // a stale key beats no key while the provider is down
 		}
@@ -96,14 +96,17 @@ func (c *Client) key(ctx context.Context, kid, alg string) (any, error) {
 	return pick(kc.keys, kid, alg)
 }
 
-func (c *Client) refreshKeys(ctx context.Context, now time.Time, force bool) error {
+// refreshKeys fetches the key set, at most once per jwksMinRefresh whatever
+// asks for it (an unknown kid, or keys past their age), so that neither forged
+// kids nor a provider outage turn every validation into a fetch.
+func (c *Client) refreshKeys(ctx context.Context, now time.Time) error {
 	kc := &c.keys
 	kc.fetchMu.Lock()
 	defer kc.fetchMu.Unlock()
 	kc.mu.RLock()
 	last := kc.lastAttempt
 	kc.mu.RUnlock()
-	if !force && !last.IsZero() && now.Sub(last) < c.jwksMinRefresh {
+	if !last.IsZero() && now.Sub(last) < c.jwksMinRefresh {
 		return fmt.Errorf("%w: key set refreshed %s ago", ErrUnknownKey, now.Sub(last).Round(time.Millisecond))
 	}
 	md, err := c.Metadata(ctx)
