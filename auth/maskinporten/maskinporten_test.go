@@ -312,6 +312,23 @@ func TestGrantErrors(t *testing.T) {
 			t.Fatalf("err %v", err)
 		}
 	})
+	t.Run("consumer-org-not-delegated", func(t *testing.T) {
+		_, ts := setup(t, func(c *maskinporten.Config) { c.ConsumerOrg = "999999999" })
+		_, err := ts.Token(ctx)
+		if !errors.Is(err, maskinporten.ErrInvalidGrant) {
+			t.Fatalf("err %v", err)
+		}
+	})
+	t.Run("token-lacks-scope", func(t *testing.T) {
+		fake, ts := setup(t, nil)
+		tok, err := ts.Token(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fake.VerifyMaskinportenToken(tok.Value(), "ks:other"); !errors.Is(err, idportentest.ErrToken) {
+			t.Fatalf("err %v", err)
+		}
+	})
 	t.Run("wrong-key", func(t *testing.T) {
 		_, ts := setup(t, func(c *maskinporten.Config) {
 			other, _ := rsa.GenerateKey(rand.Reader, 2048)
