@@ -62,9 +62,10 @@ type AuthError struct {
 }
 
 func (e *AuthError) Error() string {
-	s := "idporten: " + e.Code
+	code := redact.Numbers(e.Code)
+	s := "idporten: " + code
 	if e.Status != 0 {
-		s = fmt.Sprintf("idporten: http %d: %s", e.Status, e.Code)
+		s = fmt.Sprintf("idporten: http %d: %s", e.Status, code)
 	}
 	if e.Description != "" {
 		s += ": " + redact.Numbers(e.Description)

@@ -137,7 +137,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	s := fmt.Sprintf("maskinporten: http %d: %s", e.Status, e.Code)
+	s := fmt.Sprintf("maskinporten: http %d: %s", e.Status, redact.Numbers(e.Code))
 	if e.MPCode != "" {
 		s += " (" + e.MPCode + ")"
 	}
