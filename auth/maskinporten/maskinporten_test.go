@@ -303,6 +303,37 @@ func TestReusedJTI(t *testing.T) {
 	}
 }
 
+// TestReusedJTIRace sends one grant from many goroutines at once: the fake
+// Maskinporten must accept it exactly once.
+func TestReusedJTIRace(t *testing.T) {
+	fake, ts := setup(t, nil)
+	a, err := ts.Assertion(maskinporten.Request{Scopes: []string{scope}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=" + a
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok := 0
+	for range 32 {
+		wg.Go(func() {
+			req := httptest.NewRequest("POST", "http://fake.test/maskinporten/token", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			rec := httptest.NewRecorder()
+			fake.ServeHTTP(rec, req)
+			if rec.Code == 200 {
+				mu.Lock()
+				ok++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if ok != 1 {
+		t.Fatalf("one grant accepted %d times", ok)
+	}
+}
+
 func TestGrantErrors(t *testing.T) {
 	ctx := context.Background()
 	t.Run("scope-not-allowed", func(t *testing.T) {
