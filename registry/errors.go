@@ -41,12 +41,12 @@ var (
 // Error is a failed registry call. It names the registry and the operation,
 // never the personal number the call was about.
 type Error struct {
-	Registry  string        // "brreg", "folkeregisteret", "krr", "adresse"
-	Op        string        // what was asked: "enhet", "roller", "personer", ...
-	Status    int           // the HTTP status; 0 when no response came
-	Code      string        // the registry's own error code, if it gave one (FREG-001, ...)
-	Message   string        // the registry's message, with personal numbers masked
-	RequestID string        // the registry's request or trace id, for support
+	Registry   string        // "brreg", "folkeregisteret", "krr", "adresse"
+	Op         string        // what was asked: "enhet", "roller", "personer", ...
+	Status     int           // the HTTP status; 0 when no response came
+	Code       string        // the registry's own error code, if it gave one (FREG-001, ...)
+	Message    string        // the registry's message, with personal numbers masked
+	RequestID  string        // the registry's request or trace id, for support
 	RetryAfter time.Duration // from a 429's Retry-After header, if any
 
 	// Kind is the sentinel above that this error is (ErrNotFound, ...).
