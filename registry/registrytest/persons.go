@@ -22,7 +22,9 @@ type Person struct {
 	// Gradering is the address protection: ugradert, fortrolig or strengtFortrolig.
 	Gradering string
 	Adresse   Bosted
-	KRR       KRRRecord
+	// Postboks, if set, is a postal address apart from the home: "Postboks 123".
+	Postboks string
+	KRR      KRRRecord
 }
 
 // Navn is the person's full name.
@@ -127,8 +129,9 @@ func Persons() []Person {
 		{
 			FNR: synthetic(1995, time.April, 4, 0), Fornavn: "Maja", Etternavn: "Strand", Fodselsdato: date(1995, 4, 4),
 			Status: "bosatt", Gradering: "ugradert",
-			Adresse: Bosted{Adressenavn: "Storgata", Husnummer: 14, Adressekode: 13320, Kommunenummer: "0301", Postnummer: "0184", Poststed: "OSLO", Gardsnummer: 208, Bruksnummer: 212, Flyttedato: date(2022, 3, 1)},
-			KRR:     KRRRecord{Status: "AKTIV", Varslingsstatus: "KAN_VARSLES", Epost: "maja.strand@example.no", Mobil: "+4799000007", Spraak: "nb", Oppdatert: upd},
+			Adresse:  Bosted{Adressenavn: "Storgata", Husnummer: 14, Adressekode: 13320, Kommunenummer: "0301", Postnummer: "0184", Poststed: "OSLO", Gardsnummer: 208, Bruksnummer: 212, Flyttedato: date(2022, 3, 1)},
+			Postboks: "Postboks 4711",
+			KRR:      KRRRecord{Status: "AKTIV", Varslingsstatus: "KAN_VARSLES", Epost: "maja.strand@example.no", Mobil: "+4799000007", Spraak: "nb", Oppdatert: upd},
 		},
 	}
 }
