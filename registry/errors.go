@@ -175,7 +175,8 @@ func CheckResponse(registryName, op string, resp *http.Response) error {
 		}
 	}
 	for _, name := range []string{"kode", "code", "error"} {
-		if p.Extension(name, &s) && s != "" {
+		// Spring's "error" is a reason phrase ("Internal Server Error"), OAuth's a code ("invalid_token").
+		if p.Extension(name, &s) && s != "" && !strings.Contains(s, " ") {
 			e.Code = s
 			break
 		}

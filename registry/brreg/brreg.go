@@ -100,13 +100,6 @@ func (c *Client) ttl() time.Duration {
 	return 10 * time.Minute
 }
 
-func (c *Client) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
-}
-
 // GoneError says an enhet or underenhet existed but is gone: deleted
 // (answered 200 with a slettedato) or removed for legal reasons (answered
 // 410). It matches registry.ErrGone and ErrDeleted or ErrRemoved.

@@ -86,7 +86,7 @@ func TestCanSendDigital(t *testing.T) {
 		status string
 	}{
 		{registrytest.SigridHaugland, true, krr.StatusAktiv},
-		{registrytest.OlaBakken, false, krr.StatusAktiv},   // reserved
+		{registrytest.OlaBakken, false, krr.StatusAktiv},    // reserved
 		{registrytest.IngridSolberg, true, krr.StatusAktiv}, // a protected address does not stop digital mail
 		{registrytest.NilsFjeld, false, krr.StatusIkkeRegistrert},
 		{registrytest.AudLien, false, krr.StatusSlettet},

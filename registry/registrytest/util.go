@@ -39,6 +39,9 @@ func (rt roundTripper) RoundTrip(req *http.Request) (resp *http.Response, err er
 		}
 	}()
 	rt.h.ServeHTTP(rec, req)
+	if err := req.Context().Err(); err != nil {
+		return nil, err // as a real transport does when the request's context ends
+	}
 	res := rec.Result()
 	res.Request = req
 	return res, nil
