@@ -184,6 +184,8 @@ func CheckResponse(registryName, op string, resp *http.Response) error {
 	if e.RequestID == "" && p.Extension("trace", &s) {
 		e.RequestID = s
 	}
+	// Keep server text masked even in %#v: a registry may echo a number back.
+	e.Message = redact.Numbers(e.Message)
 	if e.Kind == ErrRateLimited {
 		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs >= 0 {
 			e.RetryAfter = time.Duration(secs) * time.Second

@@ -166,3 +166,29 @@ func TestDropOverNetwork(t *testing.T) {
 		t.Error("dropped connection gave a response")
 	}
 }
+
+func TestRegistries(t *testing.T) {
+	all := registrytest.NewRegistries()
+	srv := httptest.NewServer(all)
+	defer srv.Close()
+	for path, fake := range map[string]interface{ Requests() int }{
+		"/enhetsregisteret/api/enheter/991825827":                                                          all.Brreg,
+		"/folkeregisteret/offentlig-med-hjemmel/api/v1/personer/" + registrytest.Persons()[0].FNR.Reveal(): all.Folkeregisteret,
+		"/adresser/v1/sok?sok=storgata":                                                                    all.Adresse,
+		"/rest/v1/personer":                                                                                all.KRR,
+	} {
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer x")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if fake.Requests() != 1 || resp.StatusCode >= 500 {
+			t.Errorf("%s: status %d, %d requests at its fake", path, resp.StatusCode, fake.Requests())
+		}
+	}
+	if resp, _ := http.Get(srv.URL + "/other"); resp.StatusCode != 404 {
+		t.Errorf("unknown path: %d", resp.StatusCode)
+	}
+}
