@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/registry"
@@ -218,6 +219,7 @@ func TestErrorPaths(t *testing.T) {
 		{"bad part", nil, person(0), []string{"skonummer"}, registry.ErrInvalid, ""},
 		{"rate limited", func(_ *folkeregisteret.Client, f *registrytest.Folkeregisteret) { f.FailNext(1, 429) }, person(0), nil, registry.ErrRateLimited, ""},
 		{"dropped", func(_ *folkeregisteret.Client, f *registrytest.Folkeregisteret) { f.DropNext(1) }, person(0), nil, registry.ErrUnavailable, ""},
+		{"server error", func(_ *folkeregisteret.Client, f *registrytest.Folkeregisteret) { f.FailNext(1, 500) }, person(0), nil, registry.ErrUnavailable, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,6 +236,38 @@ func TestErrorPaths(t *testing.T) {
 			}
 		})
 	}
+	t.Run("bulk errors", func(t *testing.T) {
+		c, fake := setup(t)
+		fake.FailNext(1, 429)
+		if _, err := c.Bulk(ctx, []ident.Fodselsnummer{person(0)}); !errors.Is(err, registry.ErrRateLimited) {
+			t.Errorf("bulk 429: %v", err)
+		}
+		if _, err := c.Bulk(ctx, []ident.Fodselsnummer{{}}); !errors.Is(err, folkeregisteret.ErrNoPerson) {
+			t.Errorf("zero person: %v", err)
+		}
+		if _, err := c.Person(ctx, ident.Fodselsnummer{}); !errors.Is(err, folkeregisteret.ErrNoPerson) {
+			t.Errorf("zero person: %v", err)
+		}
+	})
+	t.Run("timeout", func(t *testing.T) {
+		c, fake := setup(t)
+		fake.DelayNext(1, time.Minute)
+		ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		defer cancel()
+		if _, err := c.Person(ctx, person(0)); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("undecodable", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`{"navn": {"fornavn": "not a list"}}`))
+		}))
+		defer srv.Close()
+		c := &folkeregisteret.Client{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel}
+		if _, err := c.Person(ctx, person(0)); !errors.Is(err, registry.ErrDecode) {
+			t.Errorf("err = %v", err)
+		}
+	})
 	t.Run("FREG error body", func(t *testing.T) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")

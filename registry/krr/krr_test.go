@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
@@ -254,6 +255,26 @@ func FuzzDecodePersons(f *testing.F) {
 			if s := fmt.Sprintf("%v %+v", p, p); p.Personidentifikator.Reveal() != "" && strings.Contains(s, p.Personidentifikator.Reveal()) {
 				t.Fatalf("person prints its number: %s", s)
 			}
+		}
+	})
+}
+
+// The look-up is a POST that only reads: it is retried like a GET.
+func TestRetriesPost(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fake := registrytest.NewKRR()
+		fake.Authorize = func(*http.Request) int { return 0 }
+		c := &krr.Client{BaseURL: "http://krr.test", HTTPClient: registrytest.InProcess(fake)}
+		fake.FailNext(2, http.StatusServiceUnavailable)
+		p, err := c.Person(context.Background(), person(registrytest.SigridHaugland))
+		if err != nil || !p.CanSendDigital() || fake.Requests() != 3 {
+			t.Fatalf("%v %v after %d requests", p, err, fake.Requests())
+		}
+		fake.DelayNext(1, time.Hour)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if _, err := c.Person(ctx, person(registrytest.OlaBakken)); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("timeout: %v", err)
 		}
 	})
 }
