@@ -9,6 +9,10 @@ import (
 // results, shared read-only between callers: a Cache must not copy or mutate
 // them. Implementations must be safe for concurrent use.
 //
+// Keys can hold personal numbers (KRR and Folkeregisteret key by person): an
+// implementation that keeps entries outside the process must hash the keys
+// and protect the values as the personal data they are.
+//
 // The default is a MemoryCache; NoCache turns caching off.
 type Cache interface {
 	// Get returns the value stored under key, if it has not expired.

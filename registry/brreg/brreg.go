@@ -337,11 +337,14 @@ func (c *Client) SearchUnderenheter(ctx context.Context, q Query) iter.Seq2[*Und
 
 // PagingCapError is the search result set that is deeper than the cap.
 type PagingCapError struct {
-	Total   int // how many results the search matches
+	Total   int // how many results the search matches; -1 when the search started past the cap
 	Fetched int // how many were yielded before the cap
 }
 
 func (e *PagingCapError) Error() string {
+	if e.Total < 0 {
+		return fmt.Sprintf("brreg: search asks past result %d; narrow the search or use the bulk download", MaxResults)
+	}
 	return fmt.Sprintf("brreg: search matches %d results, only the first %d can be paged; narrow the search or use the bulk download", e.Total, MaxResults)
 }
 
