@@ -154,7 +154,13 @@ func (c *Client) Enhet(ctx context.Context, orgnr ident.Orgnr) (*Enhet, error) {
 		return nil, err
 	}
 	c.init()
-	e, _, err := registry.Cached(ctx, c.cache, &c.flight, "enhet:"+string(o), c.ttl(), func(ctx context.Context) (*Enhet, error) {
+	key := "enhet:" + string(o)
+	if v, ok := c.cache.Get(key); ok {
+		if e, ok := v.(*Enhet); ok {
+			return enhetResult(o, e) // the hot path: no closure, no flight
+		}
+	}
+	e, _, err := registry.Cached(ctx, c.cache, &c.flight, key, c.ttl(), func(ctx context.Context) (*Enhet, error) {
 		var e Enhet
 		resp, err := c.open.Get(ctx, "enhet", "/enhetsregisteret/api/enheter/"+string(o), nil, mediaEnhet, &e, http.StatusGone)
 		if err != nil {
@@ -168,6 +174,10 @@ func (c *Client) Enhet(ctx context.Context, orgnr ident.Orgnr) (*Enhet, error) {
 	if err != nil {
 		return nil, err
 	}
+	return enhetResult(o, e)
+}
+
+func enhetResult(o ident.Orgnr, e *Enhet) (*Enhet, error) {
 	if e.removed || !e.Slettedato.IsZero() {
 		return nil, &GoneError{Orgnr: o, Slettedato: e.Slettedato, Removed: e.removed, Navn: e.Navn}
 	}

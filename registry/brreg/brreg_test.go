@@ -162,6 +162,10 @@ func TestEnhet(t *testing.T) {
 	if e.Navn != "DIGITALISERINGSDIREKTORATET" || e.Organisasjonsform.Kode != "ORGL" {
 		t.Errorf("got %+v", e)
 	}
+	skjenkested, err := c.Underenhet(ctx, ident.Orgnr(registrytest.ApplicantUnderenhetOrgnr))
+	if err != nil || skjenkested.OverordnetEnhet != registrytest.ApplicantOrgnr || skjenkested.Beliggenhetsadresse.String() != "Storgata 12B, 0184 OSLO" || !skjenkested.Active() {
+		t.Fatalf("skjenkested: %v %+v", err, skjenkested)
+	}
 	u, err := c.Underenhet(ctx, registrytest.DigdirUnderenhetOrgnr)
 	if err != nil || u.OverordnetEnhet != registrytest.DigdirOrgnr {
 		t.Fatalf("underenhet: %v %+v", err, u)

@@ -38,6 +38,11 @@ const (
 	BarnehageOrgnr = "971497017"
 )
 
+// ApplicantUnderenhetOrgnr is SESAM AS AVD STORGATA, the applicant's
+// restaurant at Storgata 12B, Oslo: the skjenkested (an underenhet) a licence
+// is for. The number is synthetic.
+var ApplicantUnderenhetOrgnr = OrgnrWithCheckDigit("31500010")
+
 // SoleProprietorshipOrgnr is the enkeltpersonforetak of Persons()[MajaStrand]
 // (innehaver); the number is synthetic.
 var SoleProprietorshipOrgnr = OrgnrWithCheckDigit("31500001")
@@ -189,6 +194,19 @@ func NewBrreg() *Brreg {
 		"maalform":                                  "Bokmål",
 	}, false)
 	b.roller[SoleProprietorshipOrgnr] = []Rolle{{Type: "INNH", Person: &ps[MajaStrand]}}
+	b.putEnhet(map[string]any{
+		"organisasjonsnummer":               ApplicantUnderenhetOrgnr,
+		"navn":                              "SESAM AS AVD STORGATA",
+		"organisasjonsform":                 map[string]any{"kode": "BEDR", "beskrivelse": "Underenhet til næringsdrivende og offentlig forvaltning"},
+		"beliggenhetsadresse":               map[string]any{"land": "Norge", "landkode": "NO", "postnummer": "0184", "poststed": "OSLO", "adresse": []any{"Storgata 12B"}, "kommune": "OSLO", "kommunenummer": "0301"},
+		"naeringskode1":                     map[string]any{"kode": "56.101", "beskrivelse": "Drift av restauranter og kafeer"},
+		"overordnetEnhet":                   ApplicantOrgnr,
+		"antallAnsatte":                     9,
+		"harRegistrertAntallAnsatte":        true,
+		"registreringsdatoEnhetsregisteret": "2019-08-01",
+		"oppstartsdato":                     "2019-09-01",
+		"registrertIMvaregisteret":          true,
+	}, true)
 	b.handler = b.Faults.wrap(http.HandlerFunc(b.serve))
 	return b
 }

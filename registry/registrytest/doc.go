@@ -12,6 +12,14 @@
 //	c := &brreg.Client{BaseURL: srv.URL}
 //	e, err := c.Enhet(ctx, registrytest.ApplicantOrgnr)
 //
+// For a liquor-licence service: the applicant is ApplicantOrgnr (SESAM AS, a
+// restaurant company), its skjenkested the underenhet ApplicantUnderenhetOrgnr
+// at Storgata 12B, Oslo; its daglig leder is Persons()[SigridHaugland], who
+// may act for it (CanActFor), can be sent digital mail (KRR) and has an
+// unprotected address (Folkeregisteret). Persons lists who else is there and
+// why (a reserved board chair, a protected address, a deceased member, ...).
+// NewRegistries serves all four fakes from one handler.
+//
 // Every fake embeds Faults, to misbehave on purpose: a status code, a delay or
 // a dropped connection for the next N requests, or Hold to keep every answer
 // back until released. InProcess serves a fake without a network, which suits

@@ -33,7 +33,7 @@ func TestPersonsAreSynthetic(t *testing.T) {
 
 func TestOrgnrs(t *testing.T) {
 	for _, o := range []string{registrytest.ApplicantOrgnr, registrytest.DigdirOrgnr, registrytest.DigdirUnderenhetOrgnr, registrytest.DeletedOrgnr,
-		registrytest.DeletedUnderenhetOrgnr, registrytest.RemovedOrgnr, registrytest.NeverExistedOrgnr, registrytest.BarnehageOrgnr, registrytest.SoleProprietorshipOrgnr} {
+		registrytest.DeletedUnderenhetOrgnr, registrytest.RemovedOrgnr, registrytest.NeverExistedOrgnr, registrytest.BarnehageOrgnr, registrytest.SoleProprietorshipOrgnr, registrytest.ApplicantUnderenhetOrgnr} {
 		if _, err := ident.ParseOrgnr(o); err != nil {
 			t.Errorf("%s: %v", o, err)
 		}
