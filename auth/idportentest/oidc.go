@@ -232,11 +232,11 @@ func level(acr string) int {
 	return 0
 }
 
-type oauthError2 struct{ code, desc string }
+type authzError struct{ code, desc string }
 
-func (e *oauthError2) Error() string { return e.code + ": " + e.desc }
+func (e *authzError) Error() string { return e.code + ": " + e.desc }
 
-func oauthErr(code, desc string) error { return &oauthError2{code, desc} }
+func oauthErr(code, desc string) error { return &authzError{code, desc} }
 
 func (e endpointCtx) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -265,7 +265,7 @@ func (e endpointCtx) authorize(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if err != nil {
-			var oe *oauthError2
+			var oe *authzError
 			errors.As(err, &oe)
 			e.redirectError(w, r, a, oe.code, oe.desc)
 			return
@@ -469,7 +469,7 @@ func (e endpointCtx) par(w http.ResponseWriter, r *http.Request) {
 	form.Set("client_id", c.ID)
 	a, _, err := e.parseAuthRequest(form)
 	if err != nil {
-		var oe *oauthError2
+		var oe *authzError
 		if errors.As(err, &oe) {
 			oauthError(w, http.StatusBadRequest, oe.code, oe.desc)
 		} else {
@@ -808,7 +808,7 @@ func (e endpointCtx) authenticateClient(r *http.Request) (*Client, error) {
 		if !cl.audIs(e.issuer) && !cl.audIs(e.url("/token")) && !cl.audIs(e.url("/par")) {
 			return nil, errors.New("client assertion aud must be the issuer")
 		}
-		if err := e.s.checkGrantTimes(cl, 0); err != nil {
+		if err := e.s.checkGrantTimes(cl); err != nil {
 			return nil, err
 		}
 		if err := e.s.useJTI(cl); err != nil {
