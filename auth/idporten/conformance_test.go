@@ -246,6 +246,26 @@ func TestConformance(t *testing.T) {
 			t.Fatalf("%d JWKS fetches during the outage; want one (rate-limited) refresh", got)
 		}
 	})
+	t.Run("discovery-cached-24h", func(t *testing.T) {
+		e := setup(t, nil)
+		const path = "/.well-known/openid-configuration"
+		for range 3 {
+			if _, err := e.login(t, idporten.AuthOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			e.clock.Add(7 * time.Hour)
+		}
+		if got := e.fake.Requests(path); got != 1 {
+			t.Fatalf("discovery fetched %d times in 21 hours, want 1", got)
+		}
+		e.clock.Add(4 * time.Hour)
+		if _, err := e.login(t, idporten.AuthOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.fake.Requests(path); got != 2 {
+			t.Fatalf("discovery fetched %d times after 25 hours, want 2", got)
+		}
+	})
 	t.Run("jwks-unparseable-key", func(t *testing.T) {
 		e := setup(t, nil)
 		e.fake.AddUnparseableKey(idportentest.IDPorten)
