@@ -26,5 +26,6 @@
 // SetDiscoveryIssuer, ExpirePARs, and InjectFault (a status, a delay or a
 // dropped connection for the next N requests).
 //
-// Other fakes guard their APIs with VerifyMaskinportenToken.
+// Other fakes guard their APIs with VerifyMaskinportenToken; their callers get
+// a ready token source from MaskinportenSource.
 package idportentest

@@ -315,3 +315,22 @@ func TestPickerPageStructure(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskinportenSource(t *testing.T) {
+	f, srv := start(t, idportentest.Config{})
+	ts, err := f.MaskinportenSource("svarut-client", "974760673", srv.Client(), "ks:fiks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := ts.Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, err := f.VerifyMaskinportenToken(tok.Value(), "ks:fiks")
+	if err != nil || mt.Consumer != "974760673" || mt.ClientID != "svarut-client" {
+		t.Fatalf("%+v %v", mt, err)
+	}
+	if _, err := idportentest.New(idportentest.Config{}).MaskinportenSource("c", "974760673", nil, "s"); err == nil {
+		t.Fatal("no error without a base URL")
+	}
+}
