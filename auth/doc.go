@@ -4,4 +4,24 @@
 //
 // The OpenID Connect client lives in auth/idporten, machine-to-machine tokens in
 // auth/maskinporten, and a fake ID-porten for tests in auth/idportentest.
+//
+//	login, err := idporten.New(idporten.Config{ /* RedirectURI: https://host/auth/callback */ })
+//	m := &auth.Manager{Login: login, Store: postgres.NewAuthStore(db)} // Store nil: in memory
+//	mux.Handle("/auth/", m.Handler()) // login, callback, logout, logged-out, frontchannel-logout
+//	mux.Handle("/min-side", m.RequireLogin(idporten.Substantial)(minSide))
+//	mux.Handle("POST /soknad", m.RequireLogin(idporten.Substantial)(m.CSRF(send)))
+//
+//	func minSide(w http.ResponseWriter, r *http.Request) {
+//		c, _ := auth.CitizenFrom(r.Context()) // c.PID is an ident.Fodselsnummer
+//		tmpl.Execute(w, map[string]any{"CSRF": m.CSRFField(r), ...})
+//	}
+//
+// The cookie (Secure, HttpOnly, SameSite=Lax by default) holds only a random
+// token; the store keys the session by its SHA-256. A session ends after
+// 30 idle minutes or 120 minutes in all, as ID-porten's own, on logout
+// (POST /auth/logout, through ID-porten's end_session_endpoint), and on
+// front-channel logout, which finds sessions by ID-porten's sid because the
+// provider's cross-site iframe does not carry our cookie. A new session id is
+// issued at login, against session fixation. Officers logging in with
+// Ansattporten get a second Manager with its own Prefix and CookieName.
 package auth

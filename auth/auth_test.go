@@ -1,0 +1,463 @@
+package auth_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/grunnmur/grunnmur/auth"
+	"github.com/grunnmur/grunnmur/auth/authtest"
+	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/auth/idportentest"
+)
+
+func TestMemoryStore(t *testing.T) {
+	authtest.TestStore(t, func(t *testing.T) auth.Store { return auth.NewMemoryStore() })
+}
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+type site struct {
+	fake    *idportentest.Server
+	idp     *httptest.Server
+	rp      *httptest.Server
+	m       *auth.Manager
+	clock   *clock
+	browser *http.Client
+	logs    *bytes.Buffer
+}
+
+// newSite starts the fake ID-porten and a relying party with a protected
+// page, a form that posts, and the Manager's handlers.
+func newSite(t *testing.T, interactive bool) *site {
+	t.Helper()
+	clk := &clock{t: time.Now()}
+	fake := idportentest.New(idportentest.Config{Now: clk.Now, Interactive: interactive})
+	idp := httptest.NewServer(fake)
+	t.Cleanup(idp.Close)
+	fake.SetBaseURL(idp.URL)
+
+	var logs bytes.Buffer
+	m := &auth.Manager{Insecure: true, Now: clk.Now, Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	mux := http.NewServeMux()
+	mux.Handle("/auth/", m.Handler())
+	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, ok := auth.CitizenFrom(r.Context())
+		if !ok {
+			http.Error(w, "no citizen", 500)
+			return
+		}
+		fmt.Fprintf(w, "pid=%s acr=%s locale=%s\n<form method=post action=/send>%s</form>", c.PID.Reveal(), c.ACR, c.Locale, m.CSRFField(r))
+	})
+	mux.Handle("/min-side", m.RequireLogin(idporten.Substantial)(page))
+	mux.Handle("/hoy", m.RequireLogin(idporten.High)(page))
+	mux.Handle("POST /send", m.RequireLogin("")(m.CSRF(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "sent")
+	}))))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "front page") })
+	rp := httptest.NewServer(mux)
+	t.Cleanup(rp.Close)
+
+	fake.RegisterClient(idportentest.Client{
+		ID: "kommune-rp", Secret: "rp-secret",
+		RedirectURIs: []string{rp.URL + "/auth/callback"}, PostLogoutRedirectURIs: []string{rp.URL + "/auth/logged-out"},
+		FrontchannelLogoutURI: rp.URL + "/auth/frontchannel-logout",
+	})
+	client, err := idporten.New(idporten.Config{
+		Issuer: fake.Issuer(idportentest.IDPorten), ClientID: "kommune-rp", ClientSecret: "rp-secret",
+		RedirectURI: rp.URL + "/auth/callback", PostLogoutRedirectURI: rp.URL + "/auth/logged-out", Now: clk.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Login = client
+	jar, _ := cookiejar.New(nil)
+	return &site{fake: fake, idp: idp, rp: rp, m: m, clock: clk, browser: &http.Client{Jar: jar}, logs: &logs}
+}
+
+func (s *site) get(t *testing.T, path string) (*http.Response, string) {
+	t.Helper()
+	resp, err := s.browser.Get(s.rp.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func (s *site) post(t *testing.T, u string, form url.Values, hdr map[string]string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", u, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := s.browser.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// TestLoginEndToEnd logs in through the fake ID-porten with a real
+// http.Client and cookie jar, posts a form with and without the CSRF token,
+// and logs out both ways.
+func TestLoginEndToEnd(t *testing.T) {
+	s := newSite(t, false)
+	user := s.fake.Users()[1]
+	s.fake.LoginAs(user)
+
+	resp, body := s.get(t, "/min-side?tab=1")
+	if resp.StatusCode != 200 || !strings.Contains(body, "pid="+user.PID.Reveal()) || !strings.Contains(body, "acr=idporten-loa-substantial") {
+		t.Fatalf("after login: %d %s", resp.StatusCode, body)
+	}
+	if resp.Request.URL.RequestURI() != "/min-side?tab=1" {
+		t.Fatalf("landed on %s, want the page asked for", resp.Request.URL)
+	}
+	// The cookie is opaque. (The jar ignores ports, so the fake's SSO cookie
+	// shows up here too.)
+	u, _ := url.Parse(s.rp.URL)
+	n := 0
+	for _, c := range s.browser.Jar.Cookies(u) {
+		if c.Name == "grunnmur_session" {
+			n++
+			if strings.Contains(c.Value, user.PID.Reveal()) || len(c.Value) < 40 {
+				t.Fatalf("session cookie %q is not an opaque random token", c.Value)
+			}
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d session cookies", n)
+	}
+	if strings.Contains(s.logs.String(), user.PID.Reveal()) {
+		t.Fatal("the log holds the personal number")
+	}
+
+	// Step-up: /hoy asks for high, the session has substantial: log in again.
+	resp, body = s.get(t, "/hoy")
+	if resp.StatusCode != 200 || !strings.Contains(body, "acr=idporten-loa-high") {
+		t.Fatalf("step-up: %d %s", resp.StatusCode, body)
+	}
+
+	token := csrfRE.FindStringSubmatch(body)
+	if token == nil {
+		t.Fatal("no CSRF field in the form")
+	}
+	if r, _ := s.post(t, s.rp.URL+"/send", url.Values{}, nil); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("post without CSRF token: %d", r.StatusCode)
+	}
+	if r, _ := s.post(t, s.rp.URL+"/send", url.Values{"csrf_token": {token[1]}}, map[string]string{"Sec-Fetch-Site": "cross-site"}); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site post: %d", r.StatusCode)
+	}
+	if r, b := s.post(t, s.rp.URL+"/send", url.Values{"csrf_token": {token[1]}}, map[string]string{"Origin": s.rp.URL}); r.StatusCode != 200 || b != "sent" {
+		t.Fatalf("post with CSRF token: %d %s", r.StatusCode, b)
+	}
+
+	// RP-initiated logout: POST /auth/logout goes through ID-porten's
+	// end_session and back to /auth/logged-out, then "/".
+	r, b := s.post(t, s.rp.URL+"/auth/logout", url.Values{"csrf_token": {token[1]}}, nil)
+	if r.StatusCode != 200 || b != "front page" {
+		t.Fatalf("logout ended at %s: %d %s", r.Request.URL, r.StatusCode, b)
+	}
+	if s.fake.Requests("/endsession") != 1 {
+		t.Fatal("logout did not go through the provider's end_session_endpoint")
+	}
+	noClient := &http.Client{Jar: s.browser.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noClient.Get(s.rp.URL + "/min-side")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/auth/login") {
+		t.Fatalf("after logout: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// TestFrontChannelLogout ends the session from ID-porten's side: the request
+// carries no cookie, the session is found by sid.
+func TestFrontChannelLogout(t *testing.T) {
+	s := newSite(t, false)
+	if resp, _ := s.get(t, "/min-side"); resp.StatusCode != 200 {
+		t.Fatal("login failed")
+	}
+	// Learn the sid the way the provider knows it: from a second login's
+	// token, the same SSO session.
+	sid := sidOf(t, s)
+	if !s.fake.EndSession(context.Background(), idportentest.IDPorten, sid) {
+		t.Fatal("no SSO session with that sid")
+	}
+	noFollow := &http.Client{Jar: s.browser.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(s.rp.URL + "/min-side")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("session survived front-channel logout: %d", resp.StatusCode)
+	}
+	// A forged logout (wrong iss) is refused.
+	r, err := http.Get(s.rp.URL + "/auth/frontchannel-logout?iss=https%3A%2F%2Fevil.example&sid=" + url.QueryEscape(sid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusBadRequest {
+		t.Fatalf("forged front-channel logout: %d", r.StatusCode)
+	}
+}
+
+// sidOf finds the sid of the browser's ID-porten SSO session by logging a
+// second client in silently (prompt=none) and reading its id_token.
+func sidOf(t *testing.T, s *site) string {
+	t.Helper()
+	s.fake.RegisterClient(idportentest.Client{ID: "probe", Secret: "probe-secret", RedirectURIs: []string{"https://probe.example/cb"}})
+	c, err := idporten.New(idporten.Config{Issuer: s.fake.Issuer(idportentest.IDPorten), ClientID: "probe", ClientSecret: "probe-secret", RedirectURI: "https://probe.example/cb", Now: s.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, p, err := c.Start(context.Background(), idporten.AuthOptions{Prompt: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &http.Client{Jar: s.browser.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := b.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, _ := resp.Location()
+	l, err := c.Callback(context.Background(), loc.Query(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.IDToken.SID
+}
+
+func TestSessionLimits(t *testing.T) {
+	noFollow := func(s *site) *http.Client {
+		return &http.Client{Jar: s.browser.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	status := func(t *testing.T, s *site) int {
+		resp, err := noFollow(s).Get(s.rp.URL + "/min-side")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	t.Run("idle-30-min", func(t *testing.T) {
+		s := newSite(t, false)
+		s.get(t, "/min-side")
+		s.clock.Add(29 * time.Minute)
+		if status(t, s) != 200 {
+			t.Fatal("session ended before 30 idle minutes")
+		}
+		s.clock.Add(29 * time.Minute) // active 29 min ago: still alive
+		if status(t, s) != 200 {
+			t.Fatal("activity did not extend the session")
+		}
+		s.clock.Add(30 * time.Minute)
+		if status(t, s) != http.StatusSeeOther {
+			t.Fatal("session outlived 30 idle minutes")
+		}
+	})
+	t.Run("absolute-120-min", func(t *testing.T) {
+		s := newSite(t, false)
+		s.get(t, "/min-side")
+		for i := range 4 {
+			s.clock.Add(25 * time.Minute)
+			if status(t, s) != 200 {
+				t.Fatalf("session ended %d minutes after login", 25*(i+1))
+			}
+		}
+		s.clock.Add(25 * time.Minute)
+		// 125 minutes after login, active all along.
+		if status(t, s) != http.StatusSeeOther {
+			t.Fatal("session outlived 120 minutes")
+		}
+	})
+	t.Run("cleanup", func(t *testing.T) {
+		s := newSite(t, false)
+		s.get(t, "/min-side")
+		s.get(t, "/auth/login") // logging in again ends the session it replaces
+		s.get(t, "/auth/login")
+		// a login left halfway: the browser never comes back from ID-porten
+		noFollow := &http.Client{Jar: s.browser.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		for range 2 {
+			resp, err := noFollow.Get(s.rp.URL + "/auth/login")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		}
+		if n, err := s.m.Cleanup(context.Background()); err != nil || n != 0 {
+			t.Fatalf("cleanup of fresh sessions: %d, %v", n, err)
+		}
+		s.clock.Add(31 * time.Minute)
+		if n, err := s.m.Cleanup(context.Background()); err != nil || n != 2 {
+			t.Fatalf("cleanup after 31 idle minutes: %d, %v; want the login and one halfway login", n, err)
+		}
+	})
+	t.Run("post-without-login-is-401", func(t *testing.T) {
+		s := newSite(t, false)
+		r, _ := s.post(t, s.rp.URL+"/send", url.Values{}, nil)
+		if r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("status %d", r.StatusCode)
+		}
+	})
+	t.Run("open-redirect-refused", func(t *testing.T) {
+		s := newSite(t, false)
+		resp, _ := s.get(t, "/auth/login?return=//evil.example/x")
+		if resp.Request.URL.Host != strings.TrimPrefix(s.rp.URL, "http://") || resp.Request.URL.Path != "/" {
+			t.Fatalf("login returned to %s", resp.Request.URL)
+		}
+	})
+	t.Run("callback-without-login-refused", func(t *testing.T) {
+		s := newSite(t, false)
+		resp, _ := s.get(t, "/auth/callback?code=x&state=y")
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+	})
+}
+
+// TestInteractivePicker logs in through the fake's test-user picker page, as
+// a developer would in `grunnmur dev`.
+func TestInteractivePicker(t *testing.T) {
+	s := newSite(t, true)
+	resp, body := s.get(t, "/auth/login?lang=en&return=/min-side")
+	if resp.StatusCode != 200 || !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, "<legend>Test persons</legend>") {
+		t.Fatalf("picker: %d %s", resp.StatusCode, body)
+	}
+	action := regexp.MustCompile(`action="([^"]+)"`).FindStringSubmatch(body)[1]
+	reqID := regexp.MustCompile(`name="request" value="([^"]+)"`).FindStringSubmatch(body)[1]
+	user := s.fake.Users()[2]
+
+	// A bad number shows the page again with an error.
+	r, b := s.post(t, action, url.Values{"request": {reqID}, "pid": {"other"}, "other": {"12345678901"}}, nil)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b, `role="alert"`) {
+		t.Fatalf("bad number: %d", r.StatusCode)
+	}
+	reqID = regexp.MustCompile(`name="request" value="([^"]+)"`).FindStringSubmatch(b)[1]
+	r, b = s.post(t, action, url.Values{"request": {reqID}, "pid": {user.PID.Reveal()}, "acr": {"idporten-loa-high"}}, nil)
+	if r.StatusCode != 200 || !strings.Contains(b, "pid="+user.PID.Reveal()) || !strings.Contains(b, "acr=idporten-loa-high") {
+		t.Fatalf("after picking: %d %s", r.StatusCode, b)
+	}
+	// Cancel gives access_denied, which the Manager shows as 403.
+	_, body = s.get(t, "/auth/login?return=/min-side&acr=idporten-loa-high")
+	if !strings.Contains(body, "request") {
+		// a live SSO session at high logs straight in
+		return
+	}
+}
+
+func TestCancelledLogin(t *testing.T) {
+	s := newSite(t, true)
+	_, body := s.get(t, "/auth/login")
+	action := regexp.MustCompile(`action="([^"]+)"`).FindStringSubmatch(body)[1]
+	reqID := regexp.MustCompile(`name="request" value="([^"]+)"`).FindStringSubmatch(body)[1]
+	r, _ := s.post(t, action, url.Values{"request": {reqID}, "cancel": {"1"}}, nil)
+	if r.StatusCode != http.StatusForbidden {
+		t.Fatalf("cancel: %d", r.StatusCode)
+	}
+}
+
+func TestSessionNeverPrints(t *testing.T) {
+	sess := authtest.NewSession("sid", time.Now())
+	out := fmt.Sprintf("%v %+v %s", sess, sess, sess)
+	if strings.Contains(out, sess.PID.Reveal()) || strings.Contains(out, sess.IDToken.Reveal()) {
+		t.Fatalf("session printed secrets: %s", out)
+	}
+}
+
+func TestCookieAttributes(t *testing.T) {
+	s := newSite(t, false)
+	for _, insecure := range []bool{false, true} {
+		s.m.Insecure = insecure
+		rec := httptest.NewRecorder()
+		s.m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", s.rp.URL+"/auth/login", nil))
+		c := rec.Result().Cookies()
+		if len(c) != 1 || !c[0].HttpOnly || c[0].SameSite != http.SameSiteLaxMode || c[0].Secure == insecure || c[0].Path != "/" {
+			t.Fatalf("insecure=%v: cookie %+v", insecure, c)
+		}
+	}
+}
+
+// TestOfficersWithAnsattporten runs a second Manager for case officers on
+// Ansattporten beside the citizens' one: separate cookies, issuers and
+// front-channel logouts.
+func TestOfficersWithAnsattporten(t *testing.T) {
+	s := newSite(t, false)
+	officers := &auth.Manager{Prefix: "/saksbehandler/auth", CookieName: "grunnmur_officer", Insecure: true, Now: s.clock.Now}
+	mux := http.NewServeMux()
+	mux.Handle("/saksbehandler/auth/", officers.Handler())
+	mux.Handle("/saksbehandler", officers.RequireLogin(idporten.High)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, _ := auth.CitizenFrom(r.Context())
+		fmt.Fprintf(w, "officer %s from %s", c.PID.Reveal(), c.Issuer)
+	})))
+	mux.Handle("/", s.rp.Config.Handler)
+	s.rp.Config.Handler = mux
+	s.fake.RegisterClient(idportentest.Client{
+		ID: "kommune-officers", Secret: "officer-secret",
+		RedirectURIs:          []string{s.rp.URL + "/saksbehandler/auth/callback"},
+		FrontchannelLogoutURI: s.rp.URL + "/saksbehandler/auth/frontchannel-logout",
+	})
+	login, err := idporten.New(idporten.Config{
+		Issuer: s.fake.Issuer(idportentest.Ansattporten), ClientID: "kommune-officers", ClientSecret: "officer-secret",
+		RedirectURI: s.rp.URL + "/saksbehandler/auth/callback", Now: s.clock.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	officers.Login = login
+
+	if resp, _ := s.get(t, "/min-side"); resp.StatusCode != 200 { // a citizen login first
+		t.Fatal("citizen login failed")
+	}
+	officer := s.fake.Users()[4]
+	s.fake.LoginAs(officer)
+	resp, body := s.get(t, "/saksbehandler")
+	if resp.StatusCode != 200 || body != "officer "+officer.PID.Reveal()+" from "+s.fake.Issuer(idportentest.Ansattporten) {
+		t.Fatalf("officer page: %d %q", resp.StatusCode, body)
+	}
+	// Both sessions live side by side.
+	if resp, _ := s.get(t, "/min-side"); resp.StatusCode != 200 || resp.Request.URL.Path != "/min-side" {
+		t.Fatal("the officer login ended the citizen session")
+	}
+	// An ID-porten front-channel logout for the officer's sid does nothing
+	// to the officer (another issuer).
+	r, err := http.Get(s.rp.URL + "/saksbehandler/auth/frontchannel-logout?iss=" + url.QueryEscape(s.fake.Issuer(idportentest.IDPorten)) + "&sid=x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusBadRequest {
+		t.Fatalf("cross-issuer front-channel logout: %d", r.StatusCode)
+	}
+}

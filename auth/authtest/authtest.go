@@ -1,0 +1,294 @@
+// Package authtest is the conformance suite every auth.Store passes, in the
+// style of testing/fstest.TestFS.
+//
+//	func TestMyStore(t *testing.T) {
+//		authtest.TestStore(t, func(t *testing.T) auth.Store { return newEmptyStore(t) })
+//	}
+package authtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/grunnmur/grunnmur/auth"
+	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/ident"
+)
+
+// TestStore runs the conformance suite. newStore must return an empty store
+// for each subtest.
+func TestStore(t *testing.T, newStore func(t *testing.T) auth.Store) {
+	t.Run("CreateGetRoundTrip", func(t *testing.T) { testRoundTrip(t, newStore(t)) })
+	t.Run("CreateDuplicateID", func(t *testing.T) { testDuplicate(t, newStore(t)) })
+	t.Run("GetUnknown", func(t *testing.T) { testUnknown(t, newStore(t)) })
+	t.Run("UpdateReplaces", func(t *testing.T) { testUpdate(t, newStore(t)) })
+	t.Run("ReturnedSessionsAreCopies", func(t *testing.T) { testCopies(t, newStore(t)) })
+	t.Run("TouchAndDelete", func(t *testing.T) { testTouchDelete(t, newStore(t)) })
+	t.Run("DeleteBySID", func(t *testing.T) { testDeleteBySID(t, newStore(t)) })
+	t.Run("DeleteExpired", func(t *testing.T) { testDeleteExpired(t, newStore(t)) })
+	t.Run("ConcurrentTouchNeverResurrects", func(t *testing.T) { testConcurrentTouch(t, newStore(t)) })
+	t.Run("ConcurrentCreateSameID", func(t *testing.T) { testConcurrentCreate(t, newStore(t)) })
+}
+
+var t0 = time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC) // the autumn DST night, on purpose
+
+func id() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// NewSession returns a logged-in session with every field set.
+func NewSession(sid string, at time.Time) *auth.Session {
+	return &auth.Session{
+		ID: id(), Issuer: "https://test.idporten.no", Subject: "pairwise-" + sid,
+		PID: ident.MustParseFodselsnummer("20036914700"), ACR: idporten.High, AMR: []string{"BankID"},
+		SID: sid, Locale: "nn", IDToken: idporten.Secret("eyJhbGciOiJSUzI1NiJ9.e30.sig-" + sid),
+		CSRF: id(), ReturnTo: "/søknad?steg=2", Created: at, LastSeen: at,
+	}
+}
+
+func pending(at time.Time) *auth.Session {
+	return &auth.Session{
+		ID: id(), CSRF: id(), ReturnTo: "/", Replaces: id(), Created: at, LastSeen: at,
+		Pending: &idporten.Pending{State: "st", Nonce: "no", CodeVerifier: "verifier-verifier", ACR: idporten.Substantial, Created: at},
+	}
+}
+
+func equal(t *testing.T, got, want *auth.Session) {
+	t.Helper()
+	g, w := got.Clone(), want.Clone()
+	for _, s := range []*auth.Session{g, w} {
+		s.Created, s.LastSeen = s.Created.UTC().Truncate(time.Microsecond), s.LastSeen.UTC().Truncate(time.Microsecond)
+		if s.Pending != nil {
+			s.Pending.Created = s.Pending.Created.UTC().Truncate(time.Microsecond)
+		}
+	}
+	if !reflect.DeepEqual(g, w) {
+		t.Fatalf("session differs:\n got  %#v\n want %#v", g, w)
+	}
+	if g.IDToken.Reveal() != w.IDToken.Reveal() || g.PID.Reveal() != w.PID.Reveal() {
+		t.Fatal("id_token or pid not kept")
+	}
+	if (g.Pending == nil) != (w.Pending == nil) || (g.Pending != nil && g.Pending.CodeVerifier.Reveal() != w.Pending.CodeVerifier.Reveal()) {
+		t.Fatal("pending login not kept")
+	}
+}
+
+func testRoundTrip(t *testing.T, s auth.Store) {
+	ctx := context.Background()
+	for _, sess := range []*auth.Session{NewSession("sid-1", t0), pending(t0)} {
+		if err := s.Create(ctx, sess); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Get(ctx, sess.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		equal(t, got, sess)
+	}
+}
+
+func testDuplicate(t *testing.T, s auth.Store) {
+	ctx := context.Background()
+	a := NewSession("sid-1", t0)
+	if err := s.Create(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	b := NewSession("sid-2", t0)
+	b.ID = a.ID
+	if err := s.Create(ctx, b); !errors.Is(err, auth.ErrConflict) {
+		t.Fatalf("duplicate create: %v, want ErrConflict", err)
+	}
+	got, _ := s.Get(ctx, a.ID)
+	if got.SID != "sid-1" {
+		t.Fatal("duplicate create overwrote the session")
+	}
+}
+
+func testUnknown(t *testing.T, s auth.Store) {
+	ctx := context.Background()
+	if _, err := s.Get(ctx, "nope"); !errors.Is(err, auth.ErrNotFound) {
+		t.Fatalf("Get: %v", err)
+	}
+	if err := s.Update(ctx, NewSession("x", t0)); !errors.Is(err, auth.ErrNotFound) {
+		t.Fatalf("Update: %v", err)
+	}
+	if err := s.Touch(ctx, "nope", t0); !errors.Is(err, auth.ErrNotFound) {
+		t.Fatalf("Touch: %v", err)
+	}
+	if err := s.Delete(ctx, "nope"); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+}
+
+func testUpdate(t *testing.T, s auth.Store) {
+	ctx := context.Background()
+	a := pending(t0)
+	if err := s.Create(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	b := NewSession("sid-9", t0.Add(time.Minute))
+	b.ID = a.ID
+	if err := s.Update(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Get(ctx, a.ID)
+	equal(t, got, b)
+}
+
+func testCopies(t *testing.T, s auth.Store) {
+	ctx := context.Background()
+	a := NewSession("sid-1", t0)
+	if err := s.Create(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	a.AMR[0] = "changed after create"
+	got, _ := s.Get(ctx, a.ID)
+	got.AMR[0] = "changed after get"
+	got.SID = "changed"
+	again, _ := s.Get(ctx, a.ID)
+	if again.AMR[0] != "BankID" || again.SID != "sid-1" {
+		t.Fatal("the store shares memory with its callers")
+	}
+}
+
+func testTouchDelete(t *testing.T, s auth.Store) {
+	ctx := context.Background()
+	a := NewSession("sid-1", t0)
+	if err := s.Create(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	later := t0.Add(17 * time.Minute)
+	if err := s.Touch(ctx, a.ID, later); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Get(ctx, a.ID)
+	if !got.LastSeen.Equal(later) || !got.Created.Equal(t0) {
+		t.Fatalf("touch: last seen %v, created %v", got.LastSeen, got.Created)
+	}
+	if err := s.Delete(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(ctx, a.ID); !errors.Is(err, auth.ErrNotFound) {
+		t.Fatalf("after delete: %v", err)
+	}
+}
+
+func testDeleteBySID(t *testing.T, s auth.Store) {
+	ctx := context.Background()
+	a1, a2, b := NewSession("sid-a", t0), NewSession("sid-a", t0), NewSession("sid-b", t0)
+	other := NewSession("sid-a", t0)
+	other.Issuer = "https://test.ansattporten.no"
+	for _, x := range []*auth.Session{a1, a2, b, other, pending(t0)} {
+		if err := s.Create(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.DeleteBySID(ctx, "https://test.idporten.no", "sid-a")
+	if err != nil || n != 2 {
+		t.Fatalf("DeleteBySID = %d, %v; want 2", n, err)
+	}
+	for _, x := range []*auth.Session{a1, a2} {
+		if _, err := s.Get(ctx, x.ID); !errors.Is(err, auth.ErrNotFound) {
+			t.Fatal("session of the logged-out sid survived")
+		}
+	}
+	for _, x := range []*auth.Session{b, other} {
+		if _, err := s.Get(ctx, x.ID); err != nil {
+			t.Fatal("DeleteBySID removed another sid's or issuer's session")
+		}
+	}
+	if n, _ := s.DeleteBySID(ctx, "https://test.idporten.no", ""); n != 0 {
+		t.Fatal("an empty sid matched pending sessions")
+	}
+}
+
+func testDeleteExpired(t *testing.T, s auth.Store) {
+	ctx := context.Background()
+	now := t0.Add(3 * time.Hour)
+	fresh := NewSession("fresh", now.Add(-10*time.Minute))
+	idle := NewSession("idle", now.Add(-60*time.Minute))
+	old := NewSession("old", now.Add(-130*time.Minute))
+	old.LastSeen = now.Add(-time.Minute)
+	for _, x := range []*auth.Session{fresh, idle, old} {
+		if err := s.Create(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.DeleteExpired(ctx, now.Add(-30*time.Minute), now.Add(-120*time.Minute))
+	if err != nil || n != 2 {
+		t.Fatalf("DeleteExpired = %d, %v; want 2", n, err)
+	}
+	if _, err := s.Get(ctx, fresh.ID); err != nil {
+		t.Fatal("fresh session deleted")
+	}
+}
+
+// testConcurrentTouch races touches against a delete: once Delete returns,
+// the session stays gone.
+func testConcurrentTouch(t *testing.T, s auth.Store) {
+	ctx := context.Background()
+	a := NewSession("sid-1", t0)
+	if err := s.Create(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range 16 {
+		wg.Go(func() {
+			<-start
+			for j := range 20 {
+				err := s.Touch(ctx, a.ID, t0.Add(time.Duration(i*20+j)*time.Second))
+				if err != nil && !errors.Is(err, auth.ErrNotFound) {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		<-start
+		if _, err := s.DeleteBySID(ctx, a.Issuer, a.SID); err != nil {
+			t.Error(err)
+		}
+	})
+	close(start)
+	wg.Wait()
+	if _, err := s.Get(ctx, a.ID); !errors.Is(err, auth.ErrNotFound) {
+		t.Fatalf("session came back after logout: %v", err)
+	}
+}
+
+// testConcurrentCreate races creates of one id: exactly one wins.
+func testConcurrentCreate(t *testing.T, s auth.Store) {
+	ctx := context.Background()
+	sid := id()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wins := 0
+	for range 16 {
+		wg.Go(func() {
+			x := NewSession("sid", t0)
+			x.ID = sid
+			err := s.Create(ctx, x)
+			if err == nil {
+				mu.Lock()
+				wins++
+				mu.Unlock()
+			} else if !errors.Is(err, auth.ErrConflict) {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if wins != 1 {
+		t.Fatalf("%d creates of one id succeeded, want 1", wins)
+	}
+}

@@ -1,0 +1,53 @@
+package auth_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+
+	"github.com/grunnmur/grunnmur/auth"
+	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/auth/idportentest"
+)
+
+// A service with a page that needs an ID-porten login, visited by a browser
+// with a cookie jar; the fake ID-porten logs the first test user in.
+func ExampleManager() {
+	fake := idportentest.New(idportentest.Config{})
+	idp := httptest.NewServer(fake)
+	defer idp.Close()
+	fake.SetBaseURL(idp.URL)
+
+	m := &auth.Manager{Insecure: true} // plain http on localhost only
+	mux := http.NewServeMux()
+	mux.Handle("/auth/", m.Handler())
+	mux.Handle("/min-side", m.RequireLogin(idporten.Substantial)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, _ := auth.CitizenFrom(r.Context())
+		fmt.Fprintf(w, "Hei, %s (%s)", c.PID, c.ACR)
+	})))
+	site := httptest.NewServer(mux)
+	defer site.Close()
+
+	fake.RegisterClient(idportentest.Client{ID: "kommune", Secret: "s3cret",
+		RedirectURIs: []string{site.URL + "/auth/callback"}, PostLogoutRedirectURIs: []string{site.URL + "/auth/logged-out"},
+		FrontchannelLogoutURI: site.URL + "/auth/frontchannel-logout"})
+	login, err := idporten.New(idporten.Config{Issuer: fake.Issuer(idportentest.IDPorten), ClientID: "kommune", ClientSecret: "s3cret",
+		RedirectURI: site.URL + "/auth/callback", PostLogoutRedirectURI: site.URL + "/auth/logged-out"})
+	if err != nil {
+		panic(err)
+	}
+	m.Login = login
+
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	resp, err := browser.Get(site.URL + "/min-side")
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(resp.Body)
+	fmt.Println(string(page))
+	// Output: Hei, 178585***** (idporten-loa-substantial)
+}

@@ -1,0 +1,181 @@
+package idporten_test
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/json"
+	"math/big"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/auth/idportentest"
+)
+
+// TestPrivateKeyJWT logs in with private_key_jwt client authentication, the
+// key named by kid or by a certificate in x5c, and checks the assertion.
+func TestPrivateKeyJWT(t *testing.T) {
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "TEST KOMMUNE"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &rsaKey.PublicKey, rsaKey)
+	cert, _ := x509.ParseCertificate(der)
+
+	for _, tc := range []struct {
+		name  string
+		key   crypto.Signer
+		kid   string
+		chain []*x509.Certificate
+	}{
+		{"kid-rsa", rsaKey, "rp-key-1", nil},
+		{"kid-ec", ecKey, "rp-ec-1", nil},
+		{"x5c", rsaKey, "", []*x509.Certificate{cert}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := setup(t, func(c *idporten.Config) {
+				c.ClientSecret = ""
+				c.Key, c.KeyID, c.Certificates = tc.key, tc.kid, tc.chain
+			})
+			e.fake.RegisterClient(idportentest.Client{
+				ID: clientID, RedirectURIs: []string{redirectURI},
+				Keys:         map[string]crypto.PublicKey{"rp-key-1": &rsaKey.PublicKey, "rp-ec-1": &ecKey.PublicKey},
+				Certificates: []*x509.Certificate{cert},
+			})
+			if _, err := e.login(t, idporten.AuthOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	t.Run("assertion-claims", func(t *testing.T) {
+		a, err := idporten.SignAssertion(rsaKey, "k", nil, map[string]any{"iss": "c", "sub": "c", "aud": "https://test.idporten.no", "jti": "j"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hdr, _ := base64.RawURLEncoding.DecodeString(strings.Split(a, ".")[0])
+		var h map[string]any
+		json.Unmarshal(hdr, &h)
+		if h["alg"] != "RS256" || h["kid"] != "k" {
+			t.Fatalf("header %v", h)
+		}
+	})
+	t.Run("client-assertion-jti-reused", func(t *testing.T) {
+		e := setup(t, nil)
+		e.fake.RegisterClient(idportentest.Client{ID: clientID, RedirectURIs: []string{redirectURI},
+			Keys: map[string]crypto.PublicKey{"rp-key-1": &rsaKey.PublicKey}})
+		now := time.Now()
+		a, err := idporten.SignAssertion(rsaKey, "rp-key-1", nil, map[string]any{
+			"iss": clientID, "sub": clientID, "aud": e.cfg.Issuer, "jti": "once", "iat": now.Unix(), "exp": now.Add(time.Minute).Unix()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		form := url.Values{"grant_type": {"authorization_code"}, "code": {"unknown"}, "redirect_uri": {redirectURI},
+			"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}, "client_assertion": {a}}
+		want := []string{"invalid_grant", "invalid_client"} // the client is known the first time, refused the second
+		for i, w := range want {
+			resp, err := http.PostForm(e.cfg.Issuer+"/token", form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body struct{ Error string }
+			json.NewDecoder(resp.Body).Decode(&body)
+			resp.Body.Close()
+			if body.Error != w {
+				t.Fatalf("use %d: %s, want %s", i+1, body.Error, w)
+			}
+		}
+	})
+	t.Run("unregistered-key-refused", func(t *testing.T) {
+		other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		e := setup(t, func(c *idporten.Config) { c.ClientSecret = ""; c.Key, c.KeyID = other, "rp-ec-1" })
+		e.fake.RegisterClient(idportentest.Client{ID: clientID, RedirectURIs: []string{redirectURI},
+			Keys: map[string]crypto.PublicKey{"rp-ec-1": &ecKey.PublicKey}})
+		_, err := e.login(t, idporten.AuthOptions{})
+		if ae, ok := err.(*idporten.AuthError); !ok || ae.Code != idporten.CodeInvalidClient {
+			t.Fatalf("error %v, want invalid_client", err)
+		}
+	})
+}
+
+func TestConfigRefusals(t *testing.T) {
+	base := idporten.Config{Issuer: "https://test.idporten.no", ClientID: "c", ClientSecret: "s", RedirectURI: "https://rp/cb"}
+	for name, mod := range map[string]func(*idporten.Config){
+		"no-issuer":    func(c *idporten.Config) { c.Issuer = "" },
+		"no-client":    func(c *idporten.Config) { c.ClientID = "" },
+		"no-redirect":  func(c *idporten.Config) { c.RedirectURI = "" },
+		"no-secret":    func(c *idporten.Config) { c.ClientSecret = "" },
+		"alg-none":     func(c *idporten.Config) { c.Algorithms = []string{"RS256", "none"} },
+		"alg-hs256":    func(c *idporten.Config) { c.Algorithms = []string{"HS256"} },
+		"unknown-acr":  func(c *idporten.Config) { c.ACR = "idporten-loa-low" },
+		"pkjwt-no-kid": func(c *idporten.Config) { c.AuthMethod = idporten.PrivateKeyJWT },
+	} {
+		c := base
+		mod(&c)
+		if _, err := idporten.New(c); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestACR(t *testing.T) {
+	for _, tc := range []struct {
+		got, min idporten.ACR
+		ok       bool
+	}{
+		{idporten.High, idporten.Substantial, true},
+		{idporten.Substantial, idporten.High, false},
+		{"Level4", idporten.Substantial, true},
+		{"Level3", idporten.High, false},
+		{"Level3", idporten.Substantial, true},
+		{"idporten-loa-low", "", false},
+		{"", "", false},
+		{idporten.Substantial, "", true},
+	} {
+		if got := tc.got.Satisfies(tc.min); got != tc.ok {
+			t.Errorf("%q satisfies %q = %v", tc.got, tc.min, got)
+		}
+	}
+	if idporten.ACR("Level4").Normalize() != idporten.High || idporten.ACR("Level3").Normalize() != idporten.Substantial {
+		t.Error("legacy levels not mapped")
+	}
+}
+
+func TestSecretNeverPrints(t *testing.T) {
+	s := idporten.Secret("eyJhbGciOi.secret-token")
+	for _, out := range []string{s.String(), sprint(s)} {
+		if strings.Contains(out, "secret-token") {
+			t.Fatalf("printed %q", out)
+		}
+	}
+	b, _ := json.Marshal(struct{ T idporten.Secret }{s})
+	if strings.Contains(string(b), "secret") {
+		t.Fatalf("json %s", b)
+	}
+}
+
+func TestLoginNeverPrints(t *testing.T) {
+	e := setup(t, nil)
+	l, err := e.login(t, idporten.AuthOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, p := e.authorize(t, idporten.AuthOptions{})
+	out := sprint(l) + sprint(*l) + sprint(l.IDToken) + sprint(*l.IDToken) + sprint(p) + sprint(*p)
+	for _, secret := range []string{l.IDToken.PID.Reveal(), l.AccessToken.Reveal(), l.IDToken.Raw.Reveal(), p.CodeVerifier.Reveal()} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("printed a secret or the pid: %s", out)
+		}
+	}
+}

@@ -1,0 +1,88 @@
+package idporten
+
+import (
+	"crypto"
+	"crypto/x509"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Issuers of Digdir's services.
+const (
+	IssuerTest            = "https://test.idporten.no"
+	IssuerProduction      = "https://idporten.no"
+	AnsattportenTest      = "https://test.ansattporten.no"
+	AnsattportenProdution = "https://ansattporten.no"
+)
+
+// AuthMethod is how the client authenticates at the token and PAR endpoints.
+type AuthMethod string
+
+// The client authentication methods ID-porten supports.
+const (
+	ClientSecretBasic AuthMethod = "client_secret_basic"
+	ClientSecretPost  AuthMethod = "client_secret_post"
+	PrivateKeyJWT     AuthMethod = "private_key_jwt"
+)
+
+// Config configures a Client. Issuer, ClientID, RedirectURI and one of
+// ClientSecret or Key are required; every other field has a default.
+type Config struct {
+	// Issuer is the OpenID Provider, e.g. IssuerTest or AnsattportenTest. The
+	// discovery document must name exactly this issuer.
+	Issuer string
+	// ClientID is the client registered in Digdir's self-service.
+	ClientID string
+	// ClientSecret is for client_secret_basic and client_secret_post.
+	ClientSecret Secret
+	// Key signs private_key_jwt client assertions. Set KeyID (the kid of the
+	// registered key) or Certificates (the chain, sent as x5c; the first one
+	// must hold Key's public key).
+	Key          crypto.Signer
+	KeyID        string
+	Certificates []*x509.Certificate
+	// AuthMethod defaults to private_key_jwt when Key is set, otherwise
+	// client_secret_basic.
+	AuthMethod AuthMethod
+
+	// RedirectURI is the registered callback, e.g. https://host/auth/callback.
+	RedirectURI string
+	// PostLogoutRedirectURI is where ID-porten sends the browser after logout,
+	// e.g. https://host/auth/logged-out.
+	PostLogoutRedirectURI string
+	// Scopes to ask for; "openid" is always included. Default: openid profile.
+	Scopes []string
+	// ACR is the level asked for when AuthOptions has none: default Substantial.
+	ACR ACR
+	// UsePAR sends the authorization request as a pushed authorization request
+	// (RFC 9126) and the browser only carries its request_uri.
+	UsePAR bool
+	// RequirePID rejects an id_token without a pid claim. ID-porten and
+	// Ansattporten always send one; a generic OpenID Provider does not.
+	// Default true; set AllowMissingPID to turn it off.
+	AllowMissingPID bool
+
+	// Algorithms is the allow-list for id_token signatures. Default: RS256,
+	// RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512. "none" and the HS
+	// family are never allowed, whatever this says.
+	Algorithms []string
+	// Skew is the clock skew allowed on exp and iat: default 10 s.
+	Skew time.Duration
+	// DiscoveryTTL is how long the provider document is cached: default 24 h.
+	DiscoveryTTL time.Duration
+	// JWKSMinRefresh is the least time between two JWKS fetches caused by an
+	// unknown kid: default 10 s. JWKSMaxAge refreshes the keys on use when they
+	// are older: default 1 h.
+	JWKSMinRefresh time.Duration
+	JWKSMaxAge     time.Duration
+
+	// HTTPClient sends every request; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives debug lines; nil discards.
+	Logger *slog.Logger
+}
+
+var defaultAlgorithms = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}

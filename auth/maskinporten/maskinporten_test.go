@@ -1,0 +1,511 @@
+package maskinporten_test
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/grunnmur/grunnmur/auth/idportentest"
+	"github.com/grunnmur/grunnmur/auth/maskinporten"
+)
+
+const scope = "ks:fiks"
+
+var (
+	keyOnce sync.Once
+	testKey *rsa.PrivateKey
+)
+
+func key(t testing.TB) *rsa.PrivateKey {
+	keyOnce.Do(func() {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			t.Fatal(err)
+		}
+		testKey = k
+	})
+	return testKey
+}
+
+func selfSigned(t testing.TB, k crypto.Signer) *x509.Certificate {
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "TEST KOMMUNE", SerialNumber: "991825827"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, k.Public(), k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// handlerTransport serves requests with a handler in-process, so that tests
+// can run inside a synctest bubble.
+type handlerTransport struct{ h http.Handler }
+
+func (ht handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	ht.h.ServeHTTP(rec, req)
+	return rec.Result(), nil
+}
+
+func setup(t testing.TB, mod func(*maskinporten.Config)) (*idportentest.Server, *maskinporten.TokenSource) {
+	k := key(t)
+	fake := idportentest.New(idportentest.Config{})
+	fake.SetBaseURL("http://fake.test")
+	fake.RegisterClient(idportentest.Client{
+		ID: "mp-client", Keys: map[string]crypto.PublicKey{"k1": &k.PublicKey},
+		Certificates: []*x509.Certificate{selfSigned(t, k)},
+		Scopes:       []string{scope, "ks:other"}, OrgNumber: "991825827", ConsumerOrgs: []string{"974760673"},
+	})
+	cfg := maskinporten.Config{
+		Issuer: fake.Issuer(idportentest.Maskinporten), ClientID: "mp-client", Key: k, KeyID: "k1",
+		Scopes: []string{scope}, HTTPClient: &http.Client{Transport: handlerTransport{fake}},
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	ts, err := maskinporten.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fake, ts
+}
+
+func claimsOf(t *testing.T, jwt string) (hdr, cl map[string]any) {
+	t.Helper()
+	parts := strings.Split(jwt, ".")
+	for i, v := range []*map[string]any{&hdr, &cl} {
+		b, err := base64.RawURLEncoding.DecodeString(parts[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return hdr, cl
+}
+
+func TestAssertion(t *testing.T) {
+	_, ts := setup(t, nil)
+	a1, err := ts.Assertion(maskinporten.Request{Scopes: []string{scope}, Resource: []string{"https://api.example/"}, ConsumerOrg: "974760673"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, _ := ts.Assertion(maskinporten.Request{Scopes: []string{scope}})
+	hdr, cl := claimsOf(t, a1)
+	_, cl2 := claimsOf(t, a2)
+	if hdr["kid"] != "k1" || hdr["alg"] != "RS256" || hdr["x5c"] != nil {
+		t.Errorf("header %v", hdr)
+	}
+	if cl["aud"] != "http://fake.test/maskinporten/" || cl["iss"] != "mp-client" || cl["scope"] != scope ||
+		cl["resource"] != "https://api.example/" || cl["consumer_org"] != "974760673" {
+		t.Errorf("claims %v", cl)
+	}
+	if life := cl["exp"].(float64) - cl["iat"].(float64); life <= 0 || life > 120 {
+		t.Errorf("exp - iat = %v", life)
+	}
+	if cl["jti"] == "" || cl["jti"] == cl2["jti"] {
+		t.Errorf("jti not fresh: %v %v", cl["jti"], cl2["jti"])
+	}
+
+	_, x5c := setup(t, func(c *maskinporten.Config) {
+		c.KeyID = ""
+		c.Certificates = []*x509.Certificate{selfSigned(t, key(t))}
+	})
+	a3, err := x5c.Assertion(maskinporten.Request{Scopes: []string{scope}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr, _ = claimsOf(t, a3)
+	if chain, ok := hdr["x5c"].([]any); !ok || len(chain) != 1 || hdr["kid"] != nil {
+		t.Errorf("x5c header %v", hdr)
+	}
+}
+
+func TestProductionAudienceHasTrailingSlash(t *testing.T) {
+	ts, err := maskinporten.New(maskinporten.Config{Issuer: "https://maskinporten.no", ClientID: "c", Key: key(t), KeyID: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := ts.Assertion(maskinporten.Request{Scopes: []string{"s"}})
+	if _, cl := claimsOf(t, a); cl["aud"] != "https://maskinporten.no/" {
+		t.Fatalf("aud %v", cl["aud"])
+	}
+}
+
+func TestTokenKidAndX5C(t *testing.T) {
+	for _, name := range []string{"kid", "x5c"} {
+		t.Run(name, func(t *testing.T) {
+			fake, ts := setup(t, nil)
+			if name == "x5c" {
+				ts = mustNewX5C(t, fake)
+			}
+			tok, err := ts.Token(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			mt, err := fake.VerifyMaskinportenToken(tok.Value(), scope)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(mt.ClientID, "mp-") || mt.Consumer != "991825827" {
+				t.Fatalf("token %+v", mt)
+			}
+		})
+	}
+}
+
+func mustNewX5C(t *testing.T, fake *idportentest.Server) *maskinporten.TokenSource {
+	k := key(t)
+	cert := selfSigned(t, k)
+	fake.RegisterClient(idportentest.Client{ID: "mp-x5c", Certificates: []*x509.Certificate{cert}, Scopes: []string{scope}, OrgNumber: "991825827"})
+	ts, err := maskinporten.New(maskinporten.Config{
+		Issuer: fake.Issuer(idportentest.Maskinporten), ClientID: "mp-x5c", Key: k, Certificates: []*x509.Certificate{cert},
+		Scopes: []string{scope}, HTTPClient: &http.Client{Transport: handlerTransport{fake}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ts
+}
+
+func TestCacheKey(t *testing.T) {
+	fake, ts := setup(t, nil)
+	ctx := context.Background()
+	reqs := []maskinporten.Request{
+		{Scopes: []string{scope}},
+		{Scopes: []string{scope, "ks:other"}},
+		{Scopes: []string{"ks:other", scope}}, // same set as the one before
+		{Scopes: []string{scope}, Resource: []string{"https://api.example/"}},
+		{Scopes: []string{scope}, ConsumerOrg: "974760673"},
+	}
+	var toks []string
+	for _, r := range reqs {
+		tok, err := ts.TokenFor(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		toks = append(toks, tok.Value())
+	}
+	if got := fake.Requests("/maskinporten/token"); got != 4 {
+		t.Fatalf("%d grants, want 4 (scope order must not matter)", got)
+	}
+	if toks[1] != toks[2] || toks[0] == toks[3] || toks[0] == toks[4] {
+		t.Fatal("cache keys do not separate scopes, resource and consumer_org")
+	}
+	mt, err := fake.VerifyMaskinportenToken(toks[4], scope)
+	if err != nil || mt.Consumer != "974760673" {
+		t.Fatalf("consumer_org token: %+v %v", mt, err)
+	}
+}
+
+// TestSingleFlight races many callers: they must share one grant.
+func TestSingleFlight(t *testing.T) {
+	fake, ts := setup(t, nil)
+	fake.InjectFault(idportentest.Fault{Path: "/maskinporten/token", Delay: 50 * time.Millisecond})
+	var wg sync.WaitGroup
+	toks := make([]string, 64)
+	errs := make([]error, 64)
+	for i := range toks {
+		wg.Go(func() {
+			tok, err := ts.Token(context.Background())
+			errs[i] = err
+			if err == nil {
+				toks[i] = tok.Value()
+			}
+		})
+	}
+	wg.Wait()
+	for i := range toks {
+		if errs[i] != nil || toks[i] != toks[0] {
+			t.Fatalf("caller %d: %v", i, errs[i])
+		}
+	}
+	if got := fake.Requests("/maskinporten/token"); got != 1 {
+		t.Fatalf("%d grants for 64 concurrent callers, want 1", got)
+	}
+}
+
+// TestRefreshBeforeExpiry checks, on a fake clock, that a token is reused
+// until RefreshBefore its expiry and renewed after.
+func TestRefreshBeforeExpiry(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fake, ts := setup(t, func(c *maskinporten.Config) { c.RefreshBefore = 20 * time.Second })
+		ctx := context.Background()
+		first, err := ts.Token(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(99 * time.Second) // the fake's tokens live 120 s
+		again, _ := ts.Token(ctx)
+		if again.Value() != first.Value() || fake.Requests("/maskinporten/token") != 1 {
+			t.Fatal("token renewed too early")
+		}
+		time.Sleep(2 * time.Second)
+		renewed, err := ts.Token(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if renewed.Value() == first.Value() || fake.Requests("/maskinporten/token") != 2 {
+			t.Fatal("token not renewed 19 s before expiry")
+		}
+	})
+}
+
+func TestReusedJTI(t *testing.T) {
+	fake, ts := setup(t, nil)
+	a, err := ts.Assertion(maskinporten.Request{Scopes: []string{scope}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func() *http.Response {
+		body := "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=" + a
+		req := httptest.NewRequest("POST", "http://fake.test/maskinporten/token", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		fake.ServeHTTP(rec, req)
+		return rec.Result()
+	}
+	if r := post(); r.StatusCode != 200 {
+		t.Fatalf("first use: %d", r.StatusCode)
+	}
+	r := post()
+	var b bytes.Buffer
+	b.ReadFrom(r.Body)
+	e := maskinporten.ParseError(r.StatusCode, r.Header, b.Bytes())
+	if r.StatusCode != 400 || !errors.Is(e, maskinporten.ErrInvalidGrant) || !strings.Contains(e.Description, "jti") {
+		t.Fatalf("reuse: %d %v", r.StatusCode, e)
+	}
+}
+
+// TestReusedJTIRace sends one grant from many goroutines at once: the fake
+// Maskinporten must accept it exactly once.
+func TestReusedJTIRace(t *testing.T) {
+	fake, ts := setup(t, nil)
+	a, err := ts.Assertion(maskinporten.Request{Scopes: []string{scope}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=" + a
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok := 0
+	for range 32 {
+		wg.Go(func() {
+			req := httptest.NewRequest("POST", "http://fake.test/maskinporten/token", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			rec := httptest.NewRecorder()
+			fake.ServeHTTP(rec, req)
+			if rec.Code == 200 {
+				mu.Lock()
+				ok++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if ok != 1 {
+		t.Fatalf("one grant accepted %d times", ok)
+	}
+}
+
+func TestGrantErrors(t *testing.T) {
+	ctx := context.Background()
+	t.Run("scope-not-allowed", func(t *testing.T) {
+		_, ts := setup(t, func(c *maskinporten.Config) { c.Scopes = []string{"ks:secret"} })
+		_, err := ts.Token(ctx)
+		if !errors.Is(err, maskinporten.ErrInvalidScope) {
+			t.Fatalf("err %v", err)
+		}
+	})
+	t.Run("consumer-org-not-delegated", func(t *testing.T) {
+		_, ts := setup(t, func(c *maskinporten.Config) { c.ConsumerOrg = "999999999" })
+		_, err := ts.Token(ctx)
+		if !errors.Is(err, maskinporten.ErrInvalidGrant) {
+			t.Fatalf("err %v", err)
+		}
+	})
+	t.Run("token-lacks-scope", func(t *testing.T) {
+		fake, ts := setup(t, nil)
+		tok, err := ts.Token(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fake.VerifyMaskinportenToken(tok.Value(), "ks:other"); !errors.Is(err, idportentest.ErrToken) {
+			t.Fatalf("err %v", err)
+		}
+	})
+	t.Run("wrong-key", func(t *testing.T) {
+		_, ts := setup(t, func(c *maskinporten.Config) {
+			other, _ := rsa.GenerateKey(rand.Reader, 2048)
+			c.Key = other
+		})
+		_, err := ts.Token(ctx)
+		var me *maskinporten.Error
+		if !errors.As(err, &me) || me.Code != "invalid_grant" || me.Status != 400 {
+			t.Fatalf("err %v", err)
+		}
+	})
+	t.Run("clock-skew", func(t *testing.T) {
+		_, ts := setup(t, func(c *maskinporten.Config) { c.Now = func() time.Time { return time.Now().Add(-30 * time.Second) } })
+		_, err := ts.Token(ctx)
+		if !errors.Is(err, maskinporten.ErrInvalidGrant) {
+			t.Fatalf("err %v", err)
+		}
+	})
+	t.Run("lifetime-over-120s", func(t *testing.T) {
+		_, err := maskinporten.New(maskinporten.Config{ClientID: "c", Key: key(t), KeyID: "k", Lifetime: 121 * time.Second})
+		if !errors.Is(err, maskinporten.ErrConfig) {
+			t.Fatalf("err %v", err)
+		}
+	})
+	t.Run("server-error-retried-with-new-jti", func(t *testing.T) {
+		fake, ts := setup(t, nil)
+		fake.InjectFault(idportentest.Fault{Path: "/maskinporten/token", Status: 503, Count: 2})
+		if _, err := ts.Token(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := fake.Requests("/maskinporten/token"); got != 3 {
+			t.Fatalf("%d attempts, want 3", got)
+		}
+	})
+	t.Run("server-error-gives-up", func(t *testing.T) {
+		fake, ts := setup(t, nil)
+		fake.InjectFault(idportentest.Fault{Path: "/maskinporten/token", Status: 503, Count: 5})
+		_, err := ts.Token(ctx)
+		if !errors.Is(err, maskinporten.ErrServer) {
+			t.Fatalf("err %v", err)
+		}
+	})
+}
+
+func TestParseErrorMPCode(t *testing.T) {
+	body := []byte(`{"error":"invalid_grant","error_description":"Invalid assertion. Client authentication failed. (MP-026) jti 01019012345"}`)
+	e := maskinporten.ParseError(400, http.Header{"X-Request-Id": {"req-1"}}, body)
+	if e.MPCode != "MP-026" || e.RequestID != "req-1" || !errors.Is(e, maskinporten.ErrInvalidGrant) {
+		t.Fatalf("%+v", e)
+	}
+	if strings.Contains(e.Error(), "01019012345") {
+		t.Fatalf("personal number in error: %s", e)
+	}
+	if e := maskinporten.ParseError(502, nil, []byte("<html>bad gateway</html>")); e.Code != "bad_gateway" || !e.Temporary() {
+		t.Fatalf("%+v", e)
+	}
+}
+
+func TestTokenNeverPrints(t *testing.T) {
+	_, ts := setup(t, nil)
+	tok, err := ts.Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("got", "token", tok, "value", *tok)
+	for _, s := range []string{
+		fmt.Sprint(tok), fmt.Sprintf("%v %+v %#v %s %q %x", tok, tok, tok, tok, tok, tok),
+		fmt.Sprintf("%v %+v %#v", *tok, *tok, *tok), fmt.Sprintf("%+v", struct{ T *maskinporten.Token }{tok}),
+		logged.String(),
+	} {
+		if strings.Contains(s, tok.Value()) || strings.Contains(s, tok.Value()[:20]) {
+			t.Fatalf("token printed: %s", s)
+		}
+	}
+}
+
+func TestTransport(t *testing.T) {
+	fake, ts := setup(t, nil)
+	var calls int
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if _, err := fake.VerifyMaskinportenToken(tok, scope); err != nil || calls == 1 {
+			w.WriteHeader(http.StatusUnauthorized) // the first call is refused: the client must renew and retry
+			return
+		}
+		io := r.URL.Query().Get("q")
+		fmt.Fprint(w, "ok "+io)
+	}))
+	defer api.Close()
+	hc := ts.Client(api.Client())
+	resp, err := hc.Post(api.URL+"?q=1", "text/plain", strings.NewReader("body"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	b.ReadFrom(resp.Body)
+	if resp.StatusCode != 200 || b.String() != "ok 1" || calls != 2 || fake.Requests("/maskinporten/token") != 2 {
+		t.Fatalf("status %d body %q calls %d grants %d", resp.StatusCode, b.String(), calls, fake.Requests("/maskinporten/token"))
+	}
+
+	ot, err := ts.OAuth2(context.Background()).Token()
+	if err != nil || ot.AccessToken == "" || !ot.Valid() {
+		t.Fatalf("oauth2 adapter: %v %v", ot, err)
+	}
+}
+
+// FuzzParseError feeds arbitrary error bodies: never a panic, always a
+// typed error whose text holds no 11-digit number.
+func FuzzParseError(f *testing.F) {
+	f.Add(400, []byte(`{"error":"invalid_grant","error_description":"Invalid assertion (MP-026)"}`))
+	f.Add(503, []byte(`<html>down</html>`))
+	f.Add(400, []byte(`{"error":{"nested":1},"error_description":null,"error_code":"MP-1"}`))
+	f.Add(418, []byte(`{"error_description":"pid 20036914700 unknown"}`))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		e := maskinporten.ParseError(status, http.Header{}, body)
+		if e == nil || e.Status != status {
+			t.Fatal("no error")
+		}
+		msg := e.Error()
+		for i := 0; i+11 <= len(msg); i++ {
+			if strings.Trim(msg[i:i+11], "0123456789") == "" && (i == 0 || msg[i-1] < '0' || msg[i-1] > '9') && (i+11 == len(msg) || msg[i+11] < '0' || msg[i+11] > '9') {
+				t.Fatalf("personal number in %q", msg)
+			}
+		}
+	})
+}
+
+func TestConfigFromEnv(t *testing.T) {
+	dir := t.TempDir()
+	der, _ := x509.MarshalPKCS8PrivateKey(key(t))
+	f := dir + "/key.pem"
+	if err := os.WriteFile(f, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"MP_ISSUER": maskinporten.IssuerTest, "MP_CLIENT_ID": "c", "MP_KEY_FILE": f, "MP_KID": "k"}
+	cfg, ok, err := maskinporten.ConfigFromEnv("MP", func(k string) string { return env[k] })
+	if err != nil || !ok || cfg.Key == nil || cfg.KeyID != "k" {
+		t.Fatalf("%v %v", ok, err)
+	}
+	if _, err := maskinporten.New(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := maskinporten.ConfigFromEnv("NONE", func(string) string { return "" }); ok {
+		t.Fatal("unset issuer reported as configured")
+	}
+}
