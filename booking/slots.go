@@ -1,0 +1,125 @@
+package booking
+
+import (
+	"sort"
+	"time"
+)
+
+// Slot is a bookable period with the seats still free in it.
+type Slot struct {
+	Start     time.Time
+	End       time.Time
+	Remaining int
+}
+
+// Slots returns every slot of the resource that starts in [from, to), free or
+// not, in time order. Slot starts step through the opening hours by wall
+// clock in the resource's zone, and a slot lasts SlotLength of real time:
+//   - a wall-clock start that does not exist (02:30 on the spring DST day) is
+//     skipped;
+//   - a wall-clock start that exists twice (02:30 on the autumn DST day) gives
+//     one slot, at the first of the two instants, so no slot is doubled;
+//   - a slot must end by the closing instant, so the 23- and 25-hour days
+//     hold as many slots as fit.
+func (r *Resource) Slots(from, to time.Time) ([]Slot, error) {
+	loc, err := r.Location()
+	if err != nil {
+		return nil, err
+	}
+	length, step := r.SlotLength(), r.SlotStep()
+	stepMin := Clock(step / time.Minute)
+	var out []Slot
+	last := DateOf(to.In(loc))
+	for d := DateOf(from.In(loc)); !last.Before(d); d = d.AddDays(1) {
+		for _, span := range r.HoursOn(d) {
+			closing, _ := d.At(span.To, loc)
+			for c := span.From; c < span.To; c += stepMin {
+				start, ok := d.At(c, loc)
+				if !ok {
+					continue
+				}
+				end := start.Add(length)
+				if end.After(closing) {
+					break
+				}
+				if start.Before(from) || !start.Before(to) {
+					continue
+				}
+				out = append(out, Slot{Start: start, End: end})
+			}
+		}
+	}
+	// Overlapping spans in the hours could repeat or disorder starts.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	return dedupe(out), nil
+}
+
+func dedupe(s []Slot) []Slot {
+	if len(s) < 2 {
+		return s
+	}
+	j := 1
+	for i := 1; i < len(s); i++ {
+		if !s[i].Start.Equal(s[j-1].Start) {
+			s[j] = s[i]
+			j++
+		}
+	}
+	return s[:j]
+}
+
+// IsSlot reports whether start is the start of one of the resource's slots.
+func (r *Resource) IsSlot(start time.Time) (Slot, bool) {
+	slots, err := r.Slots(start, start.Add(time.Nanosecond))
+	if err != nil || len(slots) == 0 || !slots[0].Start.Equal(start) {
+		return Slot{}, false
+	}
+	return slots[0], true
+}
+
+// Block returns the conflict span of a slot: widened by the buffers.
+func (r *Resource) Block(start, end time.Time) (time.Time, time.Time) {
+	return start.Add(-r.BufferBefore), end.Add(r.BufferAfter)
+}
+
+// fillRemaining sets Remaining on each slot from the active reservations
+// (held or confirmed at time at) and drops full slots. Both slots and
+// reservations are scanned once in time order, so the cost is linear in
+// their number plus the overlaps.
+func (r *Resource) fillRemaining(slots []Slot, rs []*Reservation, at time.Time) []Slot {
+	active := make([]*Reservation, 0, len(rs))
+	var longest time.Duration
+	for _, x := range rs {
+		if x.ActiveAt(at) {
+			active = append(active, x)
+			longest = max(longest, x.BlockEnd.Sub(x.BlockStart))
+		}
+	}
+	sort.Slice(active, func(i, j int) bool { return active[i].BlockStart.Before(active[j].BlockStart) })
+	capacity := r.Seats()
+	out := slots[:0]
+	var buf []*Reservation
+	for _, s := range slots {
+		bs, be := r.Block(s.Start, s.End)
+		lo := sort.Search(len(active), func(i int) bool { return !active[i].BlockStart.Before(bs.Add(-longest)) })
+		buf = buf[:0]
+		for i := lo; i < len(active) && active[i].BlockStart.Before(be); i++ {
+			if active[i].BlockEnd.After(bs) {
+				buf = append(buf, active[i])
+			}
+		}
+		used := 0
+		switch len(buf) {
+		case 0:
+		case 1:
+			used = buf[0].Seats
+		default:
+			used = PeakSeats(buf, bs, be, at, "")
+		}
+		if rem := capacity - used; rem > 0 {
+			s.Remaining = rem
+			out = append(out, s)
+		}
+	}
+	return out
+}
