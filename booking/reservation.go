@@ -41,8 +41,8 @@ type Reservation struct {
 	// occurrence of, for the iCalendar RRULE.
 	Recurrence  *Recurrence `json:"recurrence,omitempty"`
 	SeriesStart time.Time   `json:"seriesStart,omitzero"`
-	PriceOre int64  `json:"priceOre,omitempty"` // for all seats
-	Title    string `json:"title,omitempty"`
+	PriceOre    int64       `json:"priceOre,omitempty"` // for all seats
+	Title       string      `json:"title,omitempty"`
 }
 
 // StateAt returns the state at time at: a Held reservation whose hold has

@@ -36,11 +36,13 @@ func (s *Service) store() Store {
 	return s.mem
 }
 
+// now is truncated to microseconds, what PostgreSQL keeps, so that every
+// store hands back exactly the times it was given.
 func (s *Service) now() time.Time {
 	if s.Now != nil {
-		return s.Now()
+		return s.Now().Truncate(time.Microsecond)
 	}
-	return time.Now()
+	return time.Now().Truncate(time.Microsecond)
 }
 
 func (s *Service) log() *slog.Logger {
