@@ -239,7 +239,10 @@ func (w *icsWriter) series(id string, occ []*Reservation, res *Resource) {
 	length := first.End.Sub(first.Start)
 	w.event(id+"@grunnmur", first, res, first.SeriesStart, first.SeriesStart.Add(length), func() {
 		w.line("RRULE:" + rule.String())
-		w.timeProp("EXDATE", exdates, zoneOf(res))
+		// One EXDATE per date: allowed by RFC 5545 and read by every parser.
+		for _, x := range exdates {
+			w.timeProp("EXDATE", []time.Time{x}, zoneOf(res))
+		}
 	})
 	for _, r := range occ {
 		if !inRule[r.Start.UnixNano()] {
