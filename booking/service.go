@@ -99,6 +99,11 @@ func (s *Service) Availability(ctx context.Context, resourceID string, from, to 
 	if len(slots) == 0 {
 		return nil, nil
 	}
+	if v, ok := s.store().(viewer); ok { // in memory: read under the lock, no copies
+		var out []Slot
+		v.view(r.ID, func(rs []*Reservation) { out = r.fillRemaining(slots, rs, now) })
+		return out, nil
+	}
 	qFrom, _ := r.Block(slots[0].Start, slots[0].End)
 	_, qTo := r.Block(slots[len(slots)-1].Start, slots[len(slots)-1].End)
 	rs, err := s.store().Reservations(ctx, Query{ResourceID: r.ID, From: qFrom, To: qTo, ActiveAt: now})
@@ -106,6 +111,12 @@ func (s *Service) Availability(ctx context.Context, resourceID string, from, to 
 		return nil, err
 	}
 	return r.fillRemaining(slots, rs, now), nil
+}
+
+// viewer is a store that can lend its reservations of a resource without
+// copying them; f must not keep or change them.
+type viewer interface {
+	view(resourceID string, f func([]*Reservation))
 }
 
 // HoldInput asks for seats in one slot.

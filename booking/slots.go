@@ -28,15 +28,38 @@ func (r *Resource) Slots(from, to time.Time) ([]Slot, error) {
 	}
 	length, step := r.SlotLength(), r.SlotStep()
 	stepMin := Clock(step / time.Minute)
-	var out []Slot
+	perDay := 0 // the most slot starts any weekday has, to size out once
+	for _, spans := range r.Hours {
+		n := 0
+		for _, sp := range spans {
+			n += int(sp.To-sp.From) / int(stepMin)
+		}
+		perDay = max(perDay, n)
+	}
+	days := int(to.Sub(from)/(24*time.Hour)) + 2
+	out := make([]Slot, 0, min(days*perDay, 1<<16))
 	last := DateOf(to.In(loc))
 	for d := DateOf(from.In(loc)); !last.Before(d); d = d.AddDays(1) {
-		for _, span := range r.HoursOn(d) {
+		spans := r.HoursOn(d)
+		if len(spans) == 0 {
+			continue
+		}
+		// On a day without a clock change, wall clock c is midnight + c.
+		midnight := d.Start(loc)
+		_, off0 := midnight.Zone()
+		_, off1 := d.AddDays(1).Start(loc).Add(-time.Nanosecond).Zone()
+		plain := off0 == off1 && midnight.Hour() == 0
+		for _, span := range spans {
 			closing, _ := d.At(span.To, loc)
 			for c := span.From; c < span.To; c += stepMin {
-				start, ok := d.At(c, loc)
-				if !ok {
-					continue
+				var start time.Time
+				if plain {
+					start = midnight.Add(time.Duration(c) * time.Minute)
+				} else {
+					var ok bool
+					if start, ok = d.At(c, loc); !ok {
+						continue
+					}
 				}
 				end := start.Add(length)
 				if end.After(closing) {
@@ -50,7 +73,9 @@ func (r *Resource) Slots(from, to time.Time) ([]Slot, error) {
 		}
 	}
 	// Overlapping spans in the hours could repeat or disorder starts.
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	if !sort.SliceIsSorted(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) }) {
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	}
 	return dedupe(out), nil
 }
 
@@ -99,9 +124,13 @@ func (r *Resource) fillRemaining(slots []Slot, rs []*Reservation, at time.Time) 
 	capacity := r.Seats()
 	out := slots[:0]
 	var buf []*Reservation
+	lo := 0 // slots come in time order, so the window's left edge only moves right
 	for _, s := range slots {
 		bs, be := r.Block(s.Start, s.End)
-		lo := sort.Search(len(active), func(i int) bool { return !active[i].BlockStart.Before(bs.Add(-longest)) })
+		edge := bs.Add(-longest)
+		for lo < len(active) && active[lo].BlockStart.Before(edge) {
+			lo++
+		}
 		buf = buf[:0]
 		for i := lo; i < len(active) && active[i].BlockStart.Before(be); i++ {
 			if active[i].BlockEnd.After(bs) {

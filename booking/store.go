@@ -373,6 +373,12 @@ func (m *MemoryStore) Reschedule(ctx context.Context, req RescheduleRequest) (*R
 	return r.Clone(), nil
 }
 
+func (m *MemoryStore) view(resourceID string, f func([]*Reservation)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f(m.byResource[resourceID])
+}
+
 // Reservation implements Store.
 func (m *MemoryStore) Reservation(ctx context.Context, id string) (*Reservation, error) {
 	m.mu.Lock()
