@@ -176,7 +176,7 @@ func TestFeedSeriesAcrossDSTWithExdate(t *testing.T) {
 
 func TestEscapeText(t *testing.T) {
 	for in, want := range map[string]string{
-		`a,b;c\d`:  `a\,b\;c\\d`,
+		`a,b;c\d`:   `a\,b\;c\\d`,
 		"line\r\n2": `line\n2`,
 		"bell\a":    "bell",
 		"Ærlig":     "Ærlig",

@@ -295,6 +295,9 @@ func check(ctx context.Context, tx pgx.Tx, resourceID, owner, skip string, seats
 
 // Hold implements booking.Store.
 func (s *BookingStore) Hold(ctx context.Context, req booking.HoldRequest) (*booking.Reservation, error) {
+	if req.Capacity <= 1 && len(req.Limits) == 0 {
+		return s.holdExclusive(ctx, req)
+	}
 	nr := req.Reservation
 	var out *booking.Reservation
 	err := s.tx(ctx, func(tx pgx.Tx) error {
@@ -346,6 +349,106 @@ func (s *BookingStore) Hold(ctx context.Context, req booking.HoldRequest) (*book
 	return out, nil
 }
 
+const insertReservation = `INSERT INTO booking_reservations (id, resource_id, owner, state, seats, exclusive,
+	start_at, end_at, block_start, block_end, hold_expires, created, updated, series_id, recurrence, series_start, price_ore, title)
+	SELECT $1, $2, $3, 'held', $4, true, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16
+	WHERE NOT EXISTS (SELECT 1 FROM booking_reservations WHERE resource_id = $2 AND block && tstzrange($7, $8, '[)')
+		AND (state = 'confirmed' OR (state = 'held' AND hold_expires > $17)))
+	AND NOT EXISTS (SELECT 1 FROM booking_keys WHERE op = 'hold' AND key = $18)`
+
+// holdExclusive holds a seat of a capacity-1 resource without limits in one
+// round trip: a pipelined batch that PostgreSQL runs as one implicit
+// transaction. The exclusion constraint is what stops a concurrent double
+// booking; the NOT EXISTS only saves a failed insert in the common case.
+func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldRequest) (*booking.Reservation, error) {
+	nr := req.Reservation
+	var rec []byte
+	if nr.Recurrence != nil {
+		var err error
+		if rec, err = json.Marshal(nr.Recurrence); err != nil {
+			return nil, wrap("hold", err)
+		}
+	}
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE booking_reservations SET state = 'expired'
+		WHERE resource_id = $1 AND state = 'held' AND hold_expires <= $4 AND block && tstzrange($2, $3, '[)')`,
+		nr.ResourceID, nr.BlockStart, nr.BlockEnd, req.At)
+	b.Queue(insertReservation, nr.ID, nr.ResourceID, nr.Owner, nr.Seats, nr.Start, nr.End, nr.BlockStart, nr.BlockEnd,
+		nullTime(nr.HoldExpires), nr.Created, nr.Updated, nr.SeriesID, rec, nullTime(nr.SeriesStart), nr.PriceOre, nr.Title, req.At, req.Key)
+	if req.Key != "" {
+		// A plain insert: a concurrent request with the same key makes it
+		// fail, which rolls back this batch's reservation too.
+		b.Queue(`INSERT INTO booking_keys (op, key, reservation_id)
+			SELECT 'hold', $1, $2 WHERE EXISTS (SELECT 1 FROM booking_reservations WHERE id = $2)`, req.Key, nr.ID)
+	}
+	br := s.db.Pool.SendBatch(ctx, b)
+	_, err := br.Exec()
+	var inserted int64
+	if err == nil {
+		var tag pgconn.CommandTag
+		tag, err = br.Exec()
+		inserted = tag.RowsAffected()
+	}
+	if err == nil && req.Key != "" {
+		_, err = br.Exec()
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	switch code := pgCode(err); {
+	case err == nil && inserted == 1:
+		out := nr.Clone()
+		out.State = booking.Held
+		return out, nil
+	case err == nil, code == pgExclusionViolation, code == pgUniqueViolation:
+		if req.Key != "" {
+			var prior string
+			e := s.db.Pool.QueryRow(ctx, `SELECT reservation_id FROM booking_keys WHERE op = 'hold' AND key = $1`, req.Key).Scan(&prior)
+			if e == nil {
+				old, err := reservationByID(ctx, s.db.Pool, prior, false)
+				if err != nil {
+					return nil, wrap("hold", err)
+				}
+				if !booking.SameHold(old, nr) {
+					return nil, booking.ErrKeyReused
+				}
+				return old, nil
+			}
+			if !errors.Is(e, pgx.ErrNoRows) {
+				return nil, wrap("hold", e)
+			}
+		}
+		if code == pgUniqueViolation {
+			return nil, booking.ErrKeyReused // the reservation id itself was taken
+		}
+		return nil, booking.ErrSlotTaken
+	}
+	return nil, wrap("hold", err)
+}
+
+// confirmFast confirms a live hold in one round trip. It reports ok=false
+// for everything else (already confirmed, expired, a reused key, ...), which
+// the transactional path then sorts out.
+func (s *BookingStore) confirmFast(ctx context.Context, id, key string, at time.Time) (*booking.Reservation, bool) {
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE booking_reservations SET state = 'confirmed', hold_expires = NULL, updated = $2
+		WHERE id = $1 AND state = 'held' AND hold_expires > $2
+		AND NOT EXISTS (SELECT 1 FROM booking_keys WHERE op = 'confirm' AND key = $3)
+		RETURNING `+resCols, id, at, key)
+	if key != "" {
+		b.Queue(`INSERT INTO booking_keys (op, key, reservation_id) VALUES ('confirm', $1, $2)`, key, id)
+	}
+	br := s.db.Pool.SendBatch(ctx, b)
+	r, err := scanReservation(br.QueryRow())
+	if err == nil && key != "" {
+		_, err = br.Exec()
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return r, err == nil
+}
+
 // change runs one keyed state change on a locked reservation.
 func (s *BookingStore) change(ctx context.Context, op, id, key string, f func(tx pgx.Tx, r *booking.Reservation) error) (*booking.Reservation, error) {
 	var out *booking.Reservation
@@ -380,6 +483,9 @@ func (s *BookingStore) change(ctx context.Context, op, id, key string, f func(tx
 
 // Confirm implements booking.Store.
 func (s *BookingStore) Confirm(ctx context.Context, id, key string, at time.Time) (*booking.Reservation, error) {
+	if r, ok := s.confirmFast(ctx, id, key, at); ok {
+		return r, nil
+	}
 	return s.change(ctx, "confirm", id, key, func(tx pgx.Tx, r *booking.Reservation) error {
 		switch r.StateAt(at) {
 		case booking.Expired:

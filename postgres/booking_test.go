@@ -112,3 +112,58 @@ func TestBookingExclusionConstraint(t *testing.T) {
 		t.Fatalf("a touching booking must not conflict: %v", err)
 	}
 }
+
+// benchStore: a resource with capacity 1 open around the clock in 15-minute
+// slots, so every Hold+Confirm takes its own slot.
+func benchStore(b *testing.B) (*booking.Service, *booking.Resource, func() time.Time) {
+	// pgxpool's default of 4 connections would cap the parallel run at 4
+	// transactions in flight; a service under load sizes its pool up.
+	db := postgrestest.OpenURL(b, postgrestest.URL(b)+"&pool_max_conns=32", true)
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	svc := &booking.Service{Store: postgres.NewBookingStore(db), Now: func() time.Time { return now }}
+	r := &booking.Resource{ID: "bench", Capacity: 1, Slot: 15 * time.Minute,
+		Hours: booking.EveryDay(booking.Span{From: 0, To: booking.At(24, 0)})}
+	if err := svc.PutResource(context.Background(), r); err != nil {
+		b.Fatal(err)
+	}
+	var n atomic.Int64
+	next := func() time.Time { return now.Add(time.Duration(n.Add(1)) * 15 * time.Minute) }
+	return svc, r, next
+}
+
+func holdConfirm(b *testing.B, svc *booking.Service, r *booking.Resource, start time.Time) {
+	ctx := context.Background()
+	h, err := svc.Hold(ctx, booking.HoldInput{ResourceID: r.ID, Owner: "bench", Start: start, Key: start.String()})
+	if err != nil {
+		b.Error(err)
+		return
+	}
+	if _, err := svc.Confirm(ctx, h.ID, "c"+start.String()); err != nil {
+		b.Error(err)
+	}
+}
+
+// BenchmarkBookPostgres is Hold then Confirm (two transactions, each with an
+// idempotency key) on distinct slots, from parallel goroutines, with
+// PostgreSQL's default durability (synchronous_commit on).
+func BenchmarkBookPostgres(b *testing.B) {
+	svc, r, next := benchStore(b)
+	b.SetParallelism(16) // goroutines per GOMAXPROCS: the work is waiting on the database
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			holdConfirm(b, svc, r, next())
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
+}
+
+// BenchmarkBookPostgresSerial is the baseline: one booking at a time.
+func BenchmarkBookPostgresSerial(b *testing.B) {
+	svc, r, next := benchStore(b)
+	b.ResetTimer()
+	for b.Loop() {
+		holdConfirm(b, svc, r, next())
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
+}
