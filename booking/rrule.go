@@ -198,7 +198,9 @@ func (r Recurrence) Occurrences(start time.Time, loc *time.Location, until time.
 	}
 	switch r.Freq {
 	case Daily:
-		for d := first; ; d = d.AddDays(interval) {
+		// A BYDAY that the interval never lands on (INTERVAL=7;BYDAY=TU from
+		// a Monday) matches nothing: give up after scanning a long while.
+		for d, i := first, 0; i < maxScan; d, i = d.AddDays(interval), i+1 {
 			if slices.Contains(days, d.Weekday()) || len(r.ByDay) == 0 {
 				if !emit(d) {
 					return out, nil
@@ -207,9 +209,10 @@ func (r Recurrence) Occurrences(start time.Time, loc *time.Location, until time.
 				return out, nil
 			}
 		}
+		return out, nil
 	default:
 		wk := first.AddDays(-((int(first.Weekday()) - int(r.WeekStart) + 7) % 7))
-		for ; ; wk = wk.AddDays(7 * interval) {
+		for i := 0; i < maxScan; wk, i = wk.AddDays(7*interval), i+1 {
 			for i := range 7 {
 				d := wk.AddDays(i)
 				if d.Before(first) || !slices.Contains(days, d.Weekday()) {
@@ -223,5 +226,9 @@ func (r Recurrence) Occurrences(start time.Time, loc *time.Location, until time.
 				return out, nil
 			}
 		}
+		return out, nil
 	}
 }
+
+// maxScan bounds the days or weeks a rule is scanned through.
+const maxScan = 20 * MaxOccurrences

@@ -141,3 +141,25 @@ func FuzzParseClockAndDate(f *testing.F) {
 		}
 	})
 }
+
+func TestOccurrencesNeverMatching(t *testing.T) {
+	r, err := booking.ParseRRule("FREQ=DAILY;INTERVAL=7;BYDAY=TU;COUNT=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	occ, err := r.Occurrences(time.Date(2026, 3, 23, 10, 0, 0, 0, oslo), oslo, time.Time{}) // a Monday
+	if err != nil || len(occ) != 0 {
+		t.Fatalf("%v %v, want no occurrences (and an end)", occ, err)
+	}
+}
+
+func TestSlotsRefusesHugeRanges(t *testing.T) {
+	r := allDay(time.Hour)
+	if _, err := r.Slots(time.Date(2026, 1, 1, 0, 0, 0, 0, oslo), time.Date(2126, 1, 1, 0, 0, 0, 0, oslo)); !errors.Is(err, booking.ErrInvalid) {
+		t.Fatalf("a century of slots: %v, want ErrInvalid", err)
+	}
+	r.Step = time.Second
+	if _, err := r.Slots(time.Date(2026, 1, 1, 0, 0, 0, 0, oslo), time.Date(2026, 1, 2, 0, 0, 0, 0, oslo)); !errors.Is(err, booking.ErrInvalid) {
+		t.Fatalf("a one-second step: %v, want ErrInvalid", err)
+	}
+}

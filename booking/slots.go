@@ -1,9 +1,14 @@
 package booking
 
 import (
+	"fmt"
 	"sort"
 	"time"
 )
+
+// MaxRange is the longest range Slots and Availability accept, so that a
+// request from outside cannot make the service list centuries of slots.
+const MaxRange = 400 * 24 * time.Hour
 
 // Slot is a bookable period with the seats still free in it.
 type Slot struct {
@@ -27,6 +32,12 @@ func (r *Resource) Slots(from, to time.Time) ([]Slot, error) {
 		return nil, err
 	}
 	length, step := r.SlotLength(), r.SlotStep()
+	if step < time.Minute || length < time.Minute {
+		return nil, fmt.Errorf("%w: resource %s: slot and step must be at least a minute", ErrInvalid, r.ID)
+	}
+	if to.Sub(from) > MaxRange {
+		return nil, fmt.Errorf("%w: a range of more than %d days", ErrInvalid, MaxRange/(24*time.Hour))
+	}
 	stepMin := Clock(step / time.Minute)
 	perDay := 0 // the most slot starts any weekday has, to size out once
 	for _, spans := range r.Hours {
