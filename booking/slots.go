@@ -97,7 +97,9 @@ func dedupe(s []Slot) []Slot {
 	j := 1
 	for i := 1; i < len(s); i++ {
 		if !s[i].Start.Equal(s[j-1].Start) {
-			s[j] = s[i]
+			if i != j { // no needless copies: each one costs GC write barriers
+				s[j] = s[i]
+			}
 			j++
 		}
 	}
@@ -133,19 +135,23 @@ func (r *Resource) fillRemaining(slots []Slot, rs []*Reservation, at time.Time) 
 	}
 	sort.Slice(active, func(i, j int) bool { return active[i].BlockStart.Before(active[j].BlockStart) })
 	capacity := r.Seats()
-	out := slots[:0]
+	buffered := r.BufferBefore != 0 || r.BufferAfter != 0
 	var buf []*Reservation
-	lo := 0 // slots come in time order, so the window's left edge only moves right
-	for _, s := range slots {
-		bs, be := r.Block(s.Start, s.End)
+	lo, j := 0, 0 // slots come in time order, so the window's left edge only moves right
+	for i := range slots {
+		s := &slots[i]
+		bs, be := s.Start, s.End
+		if buffered {
+			bs, be = r.Block(s.Start, s.End)
+		}
 		edge := bs.Add(-longest)
 		for lo < len(active) && active[lo].BlockStart.Before(edge) {
 			lo++
 		}
 		buf = buf[:0]
-		for i := lo; i < len(active) && active[i].BlockStart.Before(be); i++ {
-			if active[i].BlockEnd.After(bs) {
-				buf = append(buf, active[i])
+		for k := lo; k < len(active) && active[k].BlockStart.Before(be); k++ {
+			if active[k].BlockEnd.After(bs) {
+				buf = append(buf, active[k])
 			}
 		}
 		used := 0
@@ -158,8 +164,11 @@ func (r *Resource) fillRemaining(slots []Slot, rs []*Reservation, at time.Time) 
 		}
 		if rem := capacity - used; rem > 0 {
 			s.Remaining = rem
-			out = append(out, s)
+			if i != j {
+				slots[j] = *s
+			}
+			j++
 		}
 	}
-	return out
+	return slots[:j]
 }

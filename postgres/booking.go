@@ -268,10 +268,11 @@ func lockFor(ctx context.Context, tx pgx.Tx, resourceID, owner string, capacity 
 
 // check applies the capacity and limit rules inside tx.
 func check(ctx context.Context, tx pgx.Tx, resourceID, owner, skip string, seats, capacity int, from, to time.Time, limits []booking.Limit, at time.Time) error {
-	if err := expireHolds(ctx, tx, resourceID, from, to, at); err != nil {
+	// Lock first, then expire: every writer takes the locks in one order.
+	if err := lockFor(ctx, tx, resourceID, owner, capacity, limits); err != nil {
 		return err
 	}
-	if err := lockFor(ctx, tx, resourceID, owner, capacity, limits); err != nil {
+	if err := expireHolds(ctx, tx, resourceID, from, to, at); err != nil {
 		return err
 	}
 	over, err := overlapping(ctx, tx, resourceID, from, to, at)
