@@ -211,7 +211,7 @@ func FeedICS(name string, rs []*Reservation, resources map[string]*Resource, sta
 
 func (w *icsWriter) series(id string, occ []*Reservation, res *Resource) {
 	first := occ[0]
-	loc, err := time.LoadLocation(zoneOf(res))
+	loc, err := loadLocation(zoneOf(res))
 	if err != nil {
 		loc = time.UTC
 	}

@@ -3,7 +3,6 @@ package booking
 import (
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 )
 
@@ -118,17 +117,24 @@ func (r *Resource) Location() (*time.Location, error) {
 	return loadLocation(name)
 }
 
-var zones sync.Map // name -> *time.Location; a cache of immutable values
+// oslo is loaded once: it is the zone of nearly every resource, and
+// time.LoadLocation parses the zone file on every call. It is never changed.
+var oslo = func() *time.Location {
+	l, err := time.LoadLocation(DefaultTimeZone)
+	if err != nil {
+		panic("booking: no Europe/Oslo in the embedded zone database: " + err.Error())
+	}
+	return l
+}()
 
 func loadLocation(name string) (*time.Location, error) {
-	if l, ok := zones.Load(name); ok {
-		return l.(*time.Location), nil
+	if name == DefaultTimeZone {
+		return oslo, nil
 	}
 	l, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, fmt.Errorf("%w: time zone %q", ErrInvalid, name)
 	}
-	zones.Store(name, l)
 	return l, nil
 }
 
