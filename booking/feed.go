@@ -7,7 +7,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/google/uuid"
@@ -108,4 +110,38 @@ func (s *Service) calendar(ctx context.Context, name string, q Query) ([]byte, e
 		}
 	}
 	return FeedICS(name, rs, resources, now), nil
+}
+
+// FeedHandler serves calendar feeds at .../{token}.ics, for mounting under the
+// base given to FeedURL:
+//
+//	mux.Handle("GET /booking/feed/", http.StripPrefix("/booking/feed", svc.FeedHandler()))
+//
+// An unknown or revoked token gets 404, and the token never reaches a log.
+func (s *Service) FeedHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method != http.MethodGet && req.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		name := path.Base(req.URL.Path)
+		tok, ok := strings.CutSuffix(name, ".ics")
+		if !ok || tok == "" || len(tok) > 128 {
+			http.NotFound(w, req)
+			return
+		}
+		cal, err := s.FeedCalendar(req.Context(), FeedToken(tok))
+		if err != nil {
+			if ErrorCode(err) == CodeInternal {
+				s.log().Error("booking: feed", "err", err)
+			}
+			http.Error(w, http.StatusText(HTTPStatus(err)), HTTPStatus(err))
+			return
+		}
+		w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+		w.Header().Set("Cache-Control", "private, max-age=300")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		w.Write(cal)
+	})
 }
