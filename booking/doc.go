@@ -3,4 +3,34 @@
 // daylight-saving changes, holds, confirmations, cancellations, waitlists,
 // recurring series and iCalendar output. Its promise is that no seat is ever
 // booked twice, whatever the concurrency.
+//
+//	svc := &booking.Service{Store: postgres.NewBookingStore(db)} // nil Store: in memory
+//	svc.PutResource(ctx, &booking.Resource{
+//		ID: "hall-a", Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true,
+//		Hours: booking.Weekdays(booking.Span{From: booking.At(8, 0), To: booking.At(22, 0)}),
+//	})
+//	slots, err := svc.Availability(ctx, "hall-a", from, to)
+//	hold, err := svc.Hold(ctx, booking.HoldInput{ResourceID: "hall-a", Owner: citizenID, Start: slots[0].Start, Key: requestID})
+//	// ... the citizen pays ...
+//	b, err := svc.Confirm(ctx, hold.ID, paymentID)
+//	if errors.Is(err, booking.ErrHoldExpired) { ... }
+//	w.WriteHeader(booking.HTTPStatus(err)) // at the HTTP edge, with booking.ErrorCode(err)
+//
+// # Time
+//
+// Opening hours, days and weeks are read in the resource's zone (Europe/Oslo by
+// default); instants are stored in UTC. Slot starts step by wall clock: on
+// 2026-03-29 (23 hours) 02:30 does not exist and gives no slot; on 2026-10-25
+// (25 hours) 02:30 exists twice and gives one slot, at the first of the two.
+// A slot lasts its length in real time. Recurring series keep their wall-clock
+// time across DST changes.
+//
+// # Holds
+//
+// A hold keeps its seats until HoldExpires and then simply stops counting: no
+// background job is needed. Confirm turns it into a booking. Every changing
+// call takes an idempotency key. Per-citizen limits count holds too.
+//
+// The owner of a reservation is an opaque id chosen by the service (an
+// ID-porten subject, a case id): never store a fødselsnummer here.
 package booking

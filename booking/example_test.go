@@ -1,0 +1,91 @@
+package booking_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/grunnmur/grunnmur/booking"
+)
+
+func Example() {
+	ctx := context.Background()
+	oslo, _ := time.LoadLocation("Europe/Oslo")
+	now := time.Date(2026, 3, 20, 9, 0, 0, 0, oslo)
+	svc := &booking.Service{Now: func() time.Time { return now }} // the zero value works, in memory
+
+	svc.PutResource(ctx, &booking.Resource{
+		ID: "inspection", Name: "Befaring", Capacity: 1,
+		Hours:            booking.Weekdays(booking.Span{From: booking.At(9, 0), To: booking.At(15, 0)}),
+		ClosedOnHolidays: true, MinNotice: 48 * time.Hour, CancelDeadline: 24 * time.Hour,
+	})
+	slots, _ := svc.Availability(ctx, "inspection", now, now.Add(7*24*time.Hour))
+	fmt.Println(len(slots), "free slots; first", slots[0].Start.In(oslo).Format("Mon 2 Jan 15:04"))
+
+	hold, _ := svc.Hold(ctx, booking.HoldInput{ResourceID: "inspection", Owner: "citizen-42", Start: slots[0].Start, Key: "req-1"})
+	again, _ := svc.Hold(ctx, booking.HoldInput{ResourceID: "inspection", Owner: "citizen-42", Start: slots[0].Start, Key: "req-1"})
+	fmt.Println(hold.State, hold.ID == again.ID)
+
+	_, err := svc.Hold(ctx, booking.HoldInput{ResourceID: "inspection", Owner: "citizen-7", Start: slots[0].Start})
+	fmt.Println(err, booking.ErrorCode(err), booking.HTTPStatus(err))
+
+	b, _ := svc.Confirm(ctx, hold.ID, "payment-captured-1")
+	fmt.Println(b.State)
+	// Output:
+	// 24 free slots; first Mon 23 Mar 09:00
+	// held true
+	// booking: slot taken slot_taken 409
+	// confirmed
+}
+
+func ExampleHolidays() {
+	for _, h := range booking.Holidays(2027)[6:10] {
+		fmt.Println(h.Date, h.Name("nn"), "/", h.Name("en"))
+	}
+	// Output:
+	// 2027-05-06 Kristi himmelfartsdag / Ascension Day
+	// 2027-05-16 1. pinsedag / Whit Sunday
+	// 2027-05-17 Grunnlovsdag / Constitution Day
+	// 2027-05-17 2. pinsedag / Whit Monday
+}
+
+func ExampleEventICS() {
+	oslo, _ := time.LoadLocation("Europe/Oslo")
+	r := &booking.Reservation{ID: "b-1", Title: "Befaring; Kafé Ærlig", State: booking.Confirmed,
+		Start: time.Date(2026, 10, 25, 10, 0, 0, 0, oslo), End: time.Date(2026, 10, 25, 11, 0, 0, 0, oslo)}
+	ics := booking.EventICS(r, &booking.Resource{ID: "officer"}, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
+	for _, line := range strings.Split(string(ics), "\r\n") {
+		if strings.HasPrefix(line, "DT") || strings.HasPrefix(line, "SUMMARY") {
+			fmt.Println(line)
+		}
+	}
+	// Output:
+	// DTSTART:19700329T020000
+	// DTSTART:19701025T030000
+	// DTSTAMP:20261001T000000Z
+	// DTSTART;TZID=Europe/Oslo:20261025T100000
+	// DTEND;TZID=Europe/Oslo:20261025T110000
+	// SUMMARY:Befaring\; Kafé Ærlig
+}
+
+func ExampleParseRRule() {
+	oslo, _ := time.LoadLocation("Europe/Oslo")
+	rule, _ := booking.ParseRRule("FREQ=WEEKLY;COUNT=3;BYDAY=TH")
+	occ, _ := rule.Occurrences(time.Date(2026, 10, 15, 18, 0, 0, 0, oslo), oslo, time.Time{})
+	for _, t := range occ {
+		fmt.Println(t.In(oslo).Format("2006-01-02 15:04 MST"), t.UTC().Format("15:04Z"))
+	}
+	// Output:
+	// 2026-10-15 18:00 CEST 16:00Z
+	// 2026-10-22 18:00 CEST 16:00Z
+	// 2026-10-29 18:00 CET 17:00Z
+}
+
+func ExampleErrorCode() {
+	err := fmt.Errorf("handler: %w", &booking.LimitError{Period: "week", Max: 2})
+	fmt.Println(booking.ErrorCode(err), booking.HTTPStatus(err), errors.Is(err, booking.ErrLimitReached))
+	// Output:
+	// limit_reached 429 true
+}

@@ -1,0 +1,497 @@
+package booking
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Store keeps resources, reservations, waitlists and feed tokens.
+// Implementations: NewMemoryStore here and postgres.NewBookingStore. Every
+// implementation passes bookingtest.TestStore.
+//
+// Hold and Reschedule are where the no-double-booking promise is kept: each
+// checks capacity and limits and writes in one atomic step, so that no
+// interleaving of callers, in one process or many, can over-book a slot.
+// Times passed as at are the caller's clock; a store never reads its own.
+type Store interface {
+	// PutResource creates or replaces a resource.
+	PutResource(ctx context.Context, r *Resource) error
+	// Resource returns a copy of the resource, or ErrNotFound.
+	Resource(ctx context.Context, id string) (*Resource, error)
+	// Resources lists every resource ordered by ID.
+	Resources(ctx context.Context) ([]*Resource, error)
+
+	// Hold stores req.Reservation as Held when, at req.At, the peak of the
+	// seats of the active reservations overlapping its block span plus its
+	// own seats stays within req.Capacity (else ErrSlotTaken), and the
+	// owner stays within every limit (else a *LimitError). A request whose
+	// Key was used before returns what that request made, unchanged, or
+	// ErrKeyReused if it asked for something else.
+	Hold(ctx context.Context, req HoldRequest) (*Reservation, error)
+	// Confirm makes an unexpired hold a booking (ErrHoldExpired otherwise).
+	// Confirming a confirmed booking returns it unchanged.
+	Confirm(ctx context.Context, id, key string, at time.Time) (*Reservation, error)
+	// Cancel cancels a hold or booking, marking it charged if told to.
+	// Cancelling a cancelled reservation returns it unchanged.
+	Cancel(ctx context.Context, id, key string, at time.Time, charged bool) (*Reservation, error)
+	// Reschedule moves an active reservation under the same checks as Hold,
+	// not counting the reservation itself.
+	Reschedule(ctx context.Context, req RescheduleRequest) (*Reservation, error)
+	// Reservation returns a copy of the reservation, or ErrNotFound.
+	Reservation(ctx context.Context, id string) (*Reservation, error)
+	// Reservations returns the reservations that match q, ordered by Start
+	// and then ID.
+	Reservations(ctx context.Context, q Query) ([]*Reservation, error)
+
+	// AddWaiter puts a waiter at the end of its slot's waitlist.
+	AddWaiter(ctx context.Context, w *Waiter) error
+	// Waiters returns the waiting waiters of a resource whose span overlaps
+	// [from, to), oldest first.
+	Waiters(ctx context.Context, resourceID string, from, to time.Time) ([]*Waiter, error)
+	// SetWaiter records a waiter's new state (promoted with its
+	// reservation, or withdrawn). ErrNotFound for an unknown waiter.
+	SetWaiter(ctx context.Context, id string, state WaiterState, reservationID string, at time.Time) error
+
+	// PutFeed stores a calendar feed; FeedByHash finds one that is not
+	// revoked by the SHA-256 of its token (else ErrFeedRevoked);
+	// RevokeFeed revokes it for good.
+	PutFeed(ctx context.Context, f *Feed) error
+	FeedByHash(ctx context.Context, hash string) (*Feed, error)
+	RevokeFeed(ctx context.Context, id string, at time.Time) error
+}
+
+// HoldRequest asks a Store to hold seats.
+type HoldRequest struct {
+	Key         string // idempotency key; "" means none
+	Reservation *Reservation
+	Capacity    int
+	Limits      []Limit
+	At          time.Time
+}
+
+// RescheduleRequest asks a Store to move a reservation.
+type RescheduleRequest struct {
+	ID, Key              string
+	Start, End           time.Time
+	BlockStart, BlockEnd time.Time
+	Capacity             int
+	Limits               []Limit
+	At                   time.Time
+}
+
+// Query selects reservations. Zero fields match everything.
+type Query struct {
+	ResourceID string
+	Owner      string
+	SeriesID   string
+	// From and To select reservations whose block span overlaps [From, To).
+	From, To time.Time
+	// ActiveAt, when set, keeps only the reservations active at that time.
+	ActiveAt time.Time
+}
+
+// Match reports whether r matches the query.
+func (q Query) Match(r *Reservation) bool {
+	return (q.ResourceID == "" || r.ResourceID == q.ResourceID) &&
+		(q.Owner == "" || r.Owner == q.Owner) &&
+		(q.SeriesID == "" || r.SeriesID == q.SeriesID) &&
+		(q.From.IsZero() || r.BlockEnd.After(q.From)) &&
+		(q.To.IsZero() || r.BlockStart.Before(q.To)) &&
+		(q.ActiveAt.IsZero() || r.ActiveAt(q.ActiveAt))
+}
+
+// SortReservations orders by Start and then ID, the order every Store lists in.
+func SortReservations(rs []*Reservation) {
+	slices.SortFunc(rs, func(a, b *Reservation) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		return compareStrings(a.ID, b.ID)
+	})
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// WaiterState is where a waitlist entry is.
+type WaiterState string
+
+// The waiter states.
+const (
+	Waiting   WaiterState = "waiting"
+	Promoted  WaiterState = "promoted"
+	Withdrawn WaiterState = "withdrawn"
+)
+
+// Waiter is a citizen waiting for a seat in a full slot.
+type Waiter struct {
+	ID            string      `json:"id"`
+	ResourceID    string      `json:"resourceId"`
+	Owner         string      `json:"owner"`
+	Start         time.Time   `json:"start"`
+	End           time.Time   `json:"end"`
+	Seats         int         `json:"seats"`
+	State         WaiterState `json:"state"`
+	ReservationID string      `json:"reservationId,omitempty"` // the hold made on promotion
+	Created       time.Time   `json:"created"`
+	Updated       time.Time   `json:"updated"`
+}
+
+// Feed is a personal or per-resource iCalendar feed. Only the SHA-256 of its
+// token is stored, so a stolen database does not reveal working feed URLs.
+type Feed struct {
+	ID         string    `json:"id"`
+	Hash       string    `json:"hash"`                 // hex SHA-256 of the token
+	Owner      string    `json:"owner,omitempty"`      // a citizen's feed
+	ResourceID string    `json:"resourceId,omitempty"` // a resource's feed
+	Created    time.Time `json:"created"`
+	Revoked    time.Time `json:"revoked,omitzero"`
+}
+
+// MemoryStore is an in-memory Store, safe for concurrent use. One mutex makes
+// every Hold atomic. Its zero value is ready to use.
+type MemoryStore struct {
+	mu         sync.Mutex
+	resources  map[string]*Resource
+	res        map[string]*Reservation
+	byResource map[string][]*Reservation // sorted by Start
+	keys       map[opKey]string
+	waiters    []*Waiter
+	feeds      map[string]*Feed
+}
+
+type opKey struct{ op, key string }
+
+// NewMemoryStore returns an empty in-memory Store.
+func NewMemoryStore() *MemoryStore { return &MemoryStore{} }
+
+var _ Store = (*MemoryStore)(nil)
+
+func (m *MemoryStore) init() {
+	if m.res == nil {
+		m.resources = map[string]*Resource{}
+		m.res = map[string]*Reservation{}
+		m.byResource = map[string][]*Reservation{}
+		m.keys = map[opKey]string{}
+		m.feeds = map[string]*Feed{}
+	}
+}
+
+// PutResource implements Store.
+func (m *MemoryStore) PutResource(ctx context.Context, r *Resource) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	m.resources[r.ID] = r.Clone()
+	return nil
+}
+
+// Resource implements Store.
+func (m *MemoryStore) Resource(ctx context.Context, id string) (*Resource, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.resources[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return r.Clone(), nil
+}
+
+// Resources implements Store.
+func (m *MemoryStore) Resources(ctx context.Context) ([]*Resource, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []*Resource
+	for _, r := range m.resources {
+		out = append(out, r.Clone())
+	}
+	slices.SortFunc(out, func(a, b *Resource) int { return compareStrings(a.ID, b.ID) })
+	return out, nil
+}
+
+// replay returns what an earlier request with the same key made.
+func (m *MemoryStore) replay(op, key string) (*Reservation, bool) {
+	if key == "" {
+		return nil, false
+	}
+	id, ok := m.keys[opKey{op, key}]
+	if !ok {
+		return nil, false
+	}
+	return m.res[id], true
+}
+
+// SameHold reports whether two hold requests ask for the same thing, for
+// idempotency-key replays.
+func SameHold(a, b *Reservation) bool {
+	return a.ResourceID == b.ResourceID && a.Owner == b.Owner && a.Start.Equal(b.Start) &&
+		a.End.Equal(b.End) && a.Seats == b.Seats && a.SeriesID == b.SeriesID
+}
+
+// Hold implements Store.
+func (m *MemoryStore) Hold(ctx context.Context, req HoldRequest) (*Reservation, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	nr := req.Reservation
+	if old, ok := m.replay("hold", req.Key); ok {
+		if !SameHold(old, nr) {
+			return nil, ErrKeyReused
+		}
+		return old.Clone(), nil
+	}
+	if _, dup := m.res[nr.ID]; dup {
+		return nil, ErrKeyReused
+	}
+	rs := m.byResource[nr.ResourceID]
+	if PeakSeats(rs, nr.BlockStart, nr.BlockEnd, req.At, "")+nr.Seats > max(req.Capacity, 1) {
+		return nil, ErrSlotTaken
+	}
+	if err := CheckLimits(rs, nr.Owner, req.Limits, req.At, ""); err != nil {
+		return nil, err
+	}
+	r := nr.Clone()
+	r.State = Held
+	m.res[r.ID] = r
+	i, _ := slices.BinarySearchFunc(rs, r, func(a, b *Reservation) int { return a.Start.Compare(b.Start) })
+	m.byResource[r.ResourceID] = slices.Insert(rs, i, r)
+	if req.Key != "" {
+		m.keys[opKey{"hold", req.Key}] = r.ID
+	}
+	return r.Clone(), nil
+}
+
+func (m *MemoryStore) keyed(op, key, id string) (*Reservation, bool, error) {
+	if old, ok := m.replay(op, key); ok {
+		if old.ID != id {
+			return nil, true, ErrKeyReused
+		}
+		return old.Clone(), true, nil
+	}
+	return nil, false, nil
+}
+
+// Confirm implements Store.
+func (m *MemoryStore) Confirm(ctx context.Context, id, key string, at time.Time) (*Reservation, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	if r, done, err := m.keyed("confirm", key, id); done {
+		return r, err
+	}
+	r, ok := m.res[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	switch r.StateAt(at) {
+	case Expired:
+		return nil, ErrHoldExpired
+	case Cancelled:
+		return nil, ErrState
+	case Held:
+		r.State = Confirmed
+		r.HoldExpires = time.Time{}
+		r.Updated = at
+	}
+	if key != "" {
+		m.keys[opKey{"confirm", key}] = id
+	}
+	return r.Clone(), nil
+}
+
+// Cancel implements Store.
+func (m *MemoryStore) Cancel(ctx context.Context, id, key string, at time.Time, charged bool) (*Reservation, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	if r, done, err := m.keyed("cancel", key, id); done {
+		return r, err
+	}
+	r, ok := m.res[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	switch r.StateAt(at) {
+	case Expired:
+		return nil, ErrHoldExpired
+	case Held, Confirmed:
+		r.State = Cancelled
+		r.Charged = charged
+		r.Updated = at
+	}
+	if key != "" {
+		m.keys[opKey{"cancel", key}] = id
+	}
+	return r.Clone(), nil
+}
+
+// Reschedule implements Store.
+func (m *MemoryStore) Reschedule(ctx context.Context, req RescheduleRequest) (*Reservation, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	if r, done, err := m.keyed("reschedule", req.Key, req.ID); done {
+		return r, err
+	}
+	r, ok := m.res[req.ID]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	switch r.StateAt(req.At) {
+	case Expired:
+		return nil, ErrHoldExpired
+	case Cancelled:
+		return nil, ErrState
+	}
+	rs := m.byResource[r.ResourceID]
+	if PeakSeats(rs, req.BlockStart, req.BlockEnd, req.At, r.ID)+r.Seats > max(req.Capacity, 1) {
+		return nil, ErrSlotTaken
+	}
+	if err := CheckLimits(rs, r.Owner, req.Limits, req.At, r.ID); err != nil {
+		return nil, err
+	}
+	r.Start, r.End, r.BlockStart, r.BlockEnd, r.Updated = req.Start, req.End, req.BlockStart, req.BlockEnd, req.At
+	slices.SortStableFunc(rs, func(a, b *Reservation) int { return a.Start.Compare(b.Start) })
+	if req.Key != "" {
+		m.keys[opKey{"reschedule", req.Key}] = r.ID
+	}
+	return r.Clone(), nil
+}
+
+func (m *MemoryStore) view(resourceID string, f func([]*Reservation)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f(m.byResource[resourceID])
+}
+
+// Reservation implements Store.
+func (m *MemoryStore) Reservation(ctx context.Context, id string) (*Reservation, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.res[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return r.Clone(), nil
+}
+
+// Reservations implements Store.
+func (m *MemoryStore) Reservations(ctx context.Context, q Query) ([]*Reservation, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []*Reservation
+	if q.ResourceID != "" {
+		for _, r := range m.byResource[q.ResourceID] {
+			if q.Match(r) {
+				out = append(out, r.Clone())
+			}
+		}
+	} else {
+		for _, r := range m.res {
+			if q.Match(r) {
+				out = append(out, r.Clone())
+			}
+		}
+	}
+	SortReservations(out)
+	return out, nil
+}
+
+// AddWaiter implements Store.
+func (m *MemoryStore) AddWaiter(ctx context.Context, w *Waiter) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, o := range m.waiters {
+		if o.ID == w.ID {
+			return ErrKeyReused
+		}
+	}
+	c := *w
+	m.waiters = append(m.waiters, &c)
+	return nil
+}
+
+// Waiters implements Store.
+func (m *MemoryStore) Waiters(ctx context.Context, resourceID string, from, to time.Time) ([]*Waiter, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []*Waiter
+	for _, w := range m.waiters {
+		if w.ResourceID == resourceID && w.State == Waiting && w.Start.Before(to) && w.End.After(from) {
+			c := *w
+			out = append(out, &c)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *Waiter) int {
+		if c := a.Created.Compare(b.Created); c != 0 {
+			return c
+		}
+		return compareStrings(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// SetWaiter implements Store.
+func (m *MemoryStore) SetWaiter(ctx context.Context, id string, state WaiterState, reservationID string, at time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, w := range m.waiters {
+		if w.ID == id {
+			w.State, w.ReservationID, w.Updated = state, reservationID, at
+			return nil
+		}
+	}
+	return ErrNotFound
+}
+
+// PutFeed implements Store.
+func (m *MemoryStore) PutFeed(ctx context.Context, f *Feed) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	c := *f
+	m.feeds[f.ID] = &c
+	return nil
+}
+
+// FeedByHash implements Store.
+func (m *MemoryStore) FeedByHash(ctx context.Context, hash string) (*Feed, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, f := range m.feeds {
+		if f.Hash == hash && f.Revoked.IsZero() {
+			c := *f
+			return &c, nil
+		}
+	}
+	return nil, ErrFeedRevoked
+}
+
+// RevokeFeed implements Store.
+func (m *MemoryStore) RevokeFeed(ctx context.Context, id string, at time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f, ok := m.feeds[id]
+	if !ok {
+		return ErrNotFound
+	}
+	if f.Revoked.IsZero() {
+		f.Revoked = at
+	}
+	return nil
+}

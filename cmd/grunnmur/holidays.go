@@ -1,0 +1,46 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+
+	"github.com/grunnmur/grunnmur/booking"
+)
+
+// holidays prints the Norwegian public holidays of a year.
+func holidays(io stdio, args []string) int {
+	fs := flag.NewFlagSet("holidays", flag.ContinueOnError)
+	lang := fs.String("lang", "nb", "language of the names: nb, nn or en")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: grunnmur holidays [-lang nb|nn|en] YEAR")
+		fmt.Fprintln(fs.Output())
+		fmt.Fprintln(fs.Output(), "Prints the Norwegian public holidays of YEAR as YYYY-MM-DD<TAB>name, in date")
+		fmt.Fprintln(fs.Output(), "order, one line per holiday (two lines when two fall on one date).")
+		fmt.Fprintln(fs.Output())
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, io, args); !ok {
+		return code
+	}
+	switch *lang {
+	case "nb", "nn", "en":
+	default:
+		fmt.Fprintf(io.err, "grunnmur holidays: -lang %q: want nb, nn or en\n", *lang)
+		return exitUsage
+	}
+	if fs.NArg() != 1 {
+		fs.SetOutput(io.err)
+		fs.Usage()
+		return exitUsage
+	}
+	year, err := strconv.Atoi(fs.Arg(0))
+	if err != nil || year < 1583 || year > 9999 {
+		fmt.Fprintf(io.err, "grunnmur holidays: %q is not a Gregorian year (1583-9999)\n", fs.Arg(0))
+		return exitFail
+	}
+	for _, h := range booking.Holidays(year) {
+		fmt.Fprintf(io.out, "%s\t%s\n", h.Date, h.Name(*lang))
+	}
+	return exitOK
+}

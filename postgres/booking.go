@@ -1,0 +1,669 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/grunnmur/grunnmur/booking"
+)
+
+// BookingStore is a booking.Store on PostgreSQL. The database itself keeps
+// seats from being booked twice: an exclusion constraint for resources of
+// capacity 1, and a lock on the resource row for larger ones (see the 0300
+// migration). Two processes with their own pools are as safe as one.
+type BookingStore struct{ db *DB }
+
+// NewBookingStore returns a booking.Store on db. Run db.Migrate first.
+func NewBookingStore(db *DB) *BookingStore { return &BookingStore{db: db} }
+
+var _ booking.Store = (*BookingStore)(nil)
+
+const (
+	pgUniqueViolation    = "23505"
+	pgExclusionViolation = "23P01"
+	pgDeadlock           = "40P01"
+	pgSerialization      = "40001"
+)
+
+func pgCode(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code
+	}
+	return ""
+}
+
+// tx runs f in a transaction, again when PostgreSQL reports a deadlock or a
+// serialization failure (both mean: nothing was written, try again).
+func (s *BookingStore) tx(ctx context.Context, f func(tx pgx.Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 8; attempt++ {
+		err = pgx.BeginFunc(ctx, s.db.Pool, f)
+		if c := pgCode(err); c != pgDeadlock && c != pgSerialization {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * time.Millisecond)
+	}
+	return err
+}
+
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	for _, e := range []error{booking.ErrSlotTaken, booking.ErrLimitReached, booking.ErrNotFound, booking.ErrHoldExpired,
+		booking.ErrState, booking.ErrKeyReused, booking.ErrFeedRevoked, booking.ErrInvalid, context.Canceled, context.DeadlineExceeded} {
+		if errors.Is(err, e) {
+			return err
+		}
+	}
+	return fmt.Errorf("postgres: booking: %s: %w", op, err)
+}
+
+// PutResource implements booking.Store.
+func (s *BookingStore) PutResource(ctx context.Context, r *booking.Resource) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	doc, err := json.Marshal(r)
+	if err != nil {
+		return wrap("put resource", err)
+	}
+	_, err = s.db.Pool.Exec(ctx, `INSERT INTO booking_resources (id, doc) VALUES ($1, $2)
+		ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc`, r.ID, doc)
+	return wrap("put resource", err)
+}
+
+// Resource implements booking.Store.
+func (s *BookingStore) Resource(ctx context.Context, id string) (*booking.Resource, error) {
+	var doc []byte
+	err := s.db.Pool.QueryRow(ctx, `SELECT doc FROM booking_resources WHERE id = $1`, id).Scan(&doc)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, booking.ErrNotFound
+	}
+	if err != nil {
+		return nil, wrap("resource", err)
+	}
+	var r booking.Resource
+	if err := json.Unmarshal(doc, &r); err != nil {
+		return nil, wrap("stored resource does not decode", err)
+	}
+	return &r, nil
+}
+
+// Resources implements booking.Store.
+func (s *BookingStore) Resources(ctx context.Context) ([]*booking.Resource, error) {
+	rows, err := s.db.Pool.Query(ctx, `SELECT doc FROM booking_resources ORDER BY id`)
+	if err != nil {
+		return nil, wrap("resources", err)
+	}
+	docs, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+	if err != nil {
+		return nil, wrap("resources", err)
+	}
+	out := make([]*booking.Resource, 0, len(docs))
+	for _, d := range docs {
+		var r booking.Resource
+		if err := json.Unmarshal(d, &r); err != nil {
+			return nil, wrap("stored resource does not decode", err)
+		}
+		out = append(out, &r)
+	}
+	return out, nil
+}
+
+const resCols = `id, resource_id, owner, state, seats, start_at, end_at, block_start, block_end,
+	hold_expires, created, updated, charged, series_id, recurrence, series_start, price_ore, title`
+
+func scanReservation(row pgx.Row) (*booking.Reservation, error) {
+	var (
+		r                    booking.Reservation
+		state                string
+		holdExp, seriesStart *time.Time
+		rec                  []byte
+	)
+	err := row.Scan(&r.ID, &r.ResourceID, &r.Owner, &state, &r.Seats, &r.Start, &r.End, &r.BlockStart, &r.BlockEnd,
+		&holdExp, &r.Created, &r.Updated, &r.Charged, &r.SeriesID, &rec, &seriesStart, &r.PriceOre, &r.Title)
+	if err != nil {
+		return nil, err
+	}
+	r.State = booking.State(state)
+	if holdExp != nil {
+		r.HoldExpires = *holdExp
+	}
+	if seriesStart != nil {
+		r.SeriesStart = *seriesStart
+	}
+	if len(rec) > 0 {
+		r.Recurrence = new(booking.Recurrence)
+		if err := json.Unmarshal(rec, r.Recurrence); err != nil {
+			return nil, fmt.Errorf("stored recurrence does not decode: %w", err)
+		}
+	}
+	return &r, nil
+}
+
+func collectReservations(rows pgx.Rows) ([]*booking.Reservation, error) {
+	defer rows.Close()
+	var out []*booking.Reservation
+	for rows.Next() {
+		r, err := scanReservation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func reservationByID(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, id string, lock bool) (*booking.Reservation, error) {
+	sql := `SELECT ` + resCols + ` FROM booking_reservations WHERE id = $1`
+	if lock {
+		sql += ` FOR UPDATE`
+	}
+	r, err := scanReservation(q.QueryRow(ctx, sql, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, booking.ErrNotFound
+	}
+	return r, err
+}
+
+// claimKey records (op, key) for id in tx. If the key was claimed before, it
+// returns the reservation id stored with it (after waiting for the
+// transaction that claimed it, if that is still running).
+func claimKey(ctx context.Context, tx pgx.Tx, op, key, id string) (prior string, err error) {
+	if key == "" {
+		return "", nil
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO booking_keys (op, key, reservation_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, op, key, id)
+	if err != nil {
+		return "", err
+	}
+	if tag.RowsAffected() == 1 {
+		return "", nil
+	}
+	err = tx.QueryRow(ctx, `SELECT reservation_id FROM booking_keys WHERE op = $1 AND key = $2`, op, key).Scan(&prior)
+	return prior, err
+}
+
+// expireHolds marks the holds on the resource that overlap [from, to) and
+// have run out at at as expired, so they stop counting for the exclusion
+// constraint. It locks those rows, so concurrent callers agree.
+func expireHolds(ctx context.Context, tx pgx.Tx, resourceID string, from, to, at time.Time) error {
+	_, err := tx.Exec(ctx, `UPDATE booking_reservations SET state = 'expired'
+		WHERE resource_id = $1 AND state = 'held' AND hold_expires <= $4
+		AND block && tstzrange($2, $3, '[)')`, resourceID, from, to, at)
+	return err
+}
+
+// overlapping returns the active reservations on the resource overlapping
+// [from, to) at at.
+func overlapping(ctx context.Context, tx pgx.Tx, resourceID string, from, to, at time.Time) ([]*booking.Reservation, error) {
+	rows, err := tx.Query(ctx, `SELECT `+resCols+` FROM booking_reservations
+		WHERE resource_id = $1 AND block && tstzrange($2, $3, '[)')
+		AND (state = 'confirmed' OR (state = 'held' AND hold_expires > $4))`, resourceID, from, to, at)
+	if err != nil {
+		return nil, err
+	}
+	return collectReservations(rows)
+}
+
+// ownerActive returns the owner's active reservations on the resource that
+// start in one of the limit windows.
+func ownerActive(ctx context.Context, tx pgx.Tx, resourceID, owner string, limits []booking.Limit, at time.Time) ([]*booking.Reservation, error) {
+	from, to := limits[0].From, limits[0].To
+	for _, l := range limits[1:] {
+		if l.From.Before(from) {
+			from = l.From
+		}
+		if l.To.After(to) {
+			to = l.To
+		}
+	}
+	rows, err := tx.Query(ctx, `SELECT `+resCols+` FROM booking_reservations
+		WHERE resource_id = $1 AND owner = $2 AND start_at >= $3 AND start_at < $4
+		AND (state = 'confirmed' OR (state = 'held' AND hold_expires > $5))`, resourceID, owner, from, to, at)
+	if err != nil {
+		return nil, err
+	}
+	return collectReservations(rows)
+}
+
+// lockFor takes the locks a change to the resource's bookings needs:
+// the resource row when seats are shared (capacity > 1), else, when limits
+// apply, a transaction advisory lock per (resource, owner), so that one
+// citizen's concurrent holds are counted one at a time while other
+// citizens' holds run in parallel under the exclusion constraint.
+func lockFor(ctx context.Context, tx pgx.Tx, resourceID, owner string, capacity int, limits []booking.Limit) error {
+	if capacity > 1 {
+		var one int
+		err := tx.QueryRow(ctx, `SELECT 1 FROM booking_resources WHERE id = $1 FOR UPDATE`, resourceID).Scan(&one)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return booking.ErrNotFound
+		}
+		return err
+	}
+	if len(limits) > 0 {
+		_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, resourceID, owner)
+		return err
+	}
+	return nil
+}
+
+// check applies the capacity and limit rules inside tx.
+func check(ctx context.Context, tx pgx.Tx, resourceID, owner, skip string, seats, capacity int, from, to time.Time, limits []booking.Limit, at time.Time) error {
+	// Lock first, then expire: every writer takes the locks in one order.
+	if err := lockFor(ctx, tx, resourceID, owner, capacity, limits); err != nil {
+		return err
+	}
+	if err := expireHolds(ctx, tx, resourceID, from, to, at); err != nil {
+		return err
+	}
+	over, err := overlapping(ctx, tx, resourceID, from, to, at)
+	if err != nil {
+		return err
+	}
+	if booking.PeakSeats(over, from, to, at, skip)+seats > max(capacity, 1) {
+		return booking.ErrSlotTaken
+	}
+	if len(limits) > 0 {
+		mine, err := ownerActive(ctx, tx, resourceID, owner, limits, at)
+		if err != nil {
+			return err
+		}
+		if err := booking.CheckLimits(mine, owner, limits, at, skip); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Hold implements booking.Store.
+func (s *BookingStore) Hold(ctx context.Context, req booking.HoldRequest) (*booking.Reservation, error) {
+	if req.Capacity <= 1 && len(req.Limits) == 0 {
+		return s.holdExclusive(ctx, req)
+	}
+	nr := req.Reservation
+	var out *booking.Reservation
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		prior, err := claimKey(ctx, tx, "hold", req.Key, nr.ID)
+		if err != nil {
+			return err
+		}
+		if prior != "" {
+			old, err := reservationByID(ctx, tx, prior, false)
+			if err != nil {
+				return err
+			}
+			if !booking.SameHold(old, nr) {
+				return booking.ErrKeyReused
+			}
+			out = old
+			return nil
+		}
+		if err := check(ctx, tx, nr.ResourceID, nr.Owner, "", nr.Seats, req.Capacity, nr.BlockStart, nr.BlockEnd, req.Limits, req.At); err != nil {
+			return err
+		}
+		var rec []byte
+		if nr.Recurrence != nil {
+			if rec, err = json.Marshal(nr.Recurrence); err != nil {
+				return err
+			}
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO booking_reservations (id, resource_id, owner, state, seats, exclusive,
+			start_at, end_at, block_start, block_end, hold_expires, created, updated, series_id, recurrence, series_start, price_ore, title)
+			VALUES ($1, $2, $3, 'held', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+			nr.ID, nr.ResourceID, nr.Owner, nr.Seats, req.Capacity <= 1, nr.Start, nr.End, nr.BlockStart, nr.BlockEnd,
+			nullTime(nr.HoldExpires), nr.Created, nr.Updated, nr.SeriesID, rec, nullTime(nr.SeriesStart), nr.PriceOre, nr.Title)
+		if err != nil {
+			return err
+		}
+		out = nr.Clone()
+		out.State = booking.Held
+		return nil
+	})
+	switch pgCode(err) {
+	case pgExclusionViolation:
+		return nil, booking.ErrSlotTaken
+	case pgUniqueViolation:
+		return nil, booking.ErrKeyReused
+	}
+	if err != nil {
+		return nil, wrap("hold", err)
+	}
+	return out, nil
+}
+
+const insertReservation = `INSERT INTO booking_reservations (id, resource_id, owner, state, seats, exclusive,
+	start_at, end_at, block_start, block_end, hold_expires, created, updated, series_id, recurrence, series_start, price_ore, title)
+	SELECT $1, $2, $3, 'held', $4, true, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16
+	WHERE NOT EXISTS (SELECT 1 FROM booking_reservations WHERE resource_id = $2 AND block && tstzrange($7, $8, '[)')
+		AND (state = 'confirmed' OR (state = 'held' AND hold_expires > $17)))
+	AND NOT EXISTS (SELECT 1 FROM booking_keys WHERE op = 'hold' AND key = $18)`
+
+// holdExclusive holds a seat of a capacity-1 resource without limits in one
+// round trip: a pipelined batch that PostgreSQL runs as one implicit
+// transaction. The exclusion constraint is what stops a concurrent double
+// booking; the NOT EXISTS only saves a failed insert in the common case.
+func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldRequest) (*booking.Reservation, error) {
+	nr := req.Reservation
+	var rec []byte
+	if nr.Recurrence != nil {
+		var err error
+		if rec, err = json.Marshal(nr.Recurrence); err != nil {
+			return nil, wrap("hold", err)
+		}
+	}
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE booking_reservations SET state = 'expired'
+		WHERE resource_id = $1 AND state = 'held' AND hold_expires <= $4 AND block && tstzrange($2, $3, '[)')`,
+		nr.ResourceID, nr.BlockStart, nr.BlockEnd, req.At)
+	b.Queue(insertReservation, nr.ID, nr.ResourceID, nr.Owner, nr.Seats, nr.Start, nr.End, nr.BlockStart, nr.BlockEnd,
+		nullTime(nr.HoldExpires), nr.Created, nr.Updated, nr.SeriesID, rec, nullTime(nr.SeriesStart), nr.PriceOre, nr.Title, req.At, req.Key)
+	if req.Key != "" {
+		// A plain insert: a concurrent request with the same key makes it
+		// fail, which rolls back this batch's reservation too.
+		b.Queue(`INSERT INTO booking_keys (op, key, reservation_id)
+			SELECT 'hold', $1, $2 WHERE EXISTS (SELECT 1 FROM booking_reservations WHERE id = $2)`, req.Key, nr.ID)
+	}
+	br := s.db.Pool.SendBatch(ctx, b)
+	_, err := br.Exec()
+	var inserted int64
+	if err == nil {
+		var tag pgconn.CommandTag
+		tag, err = br.Exec()
+		inserted = tag.RowsAffected()
+	}
+	if err == nil && req.Key != "" {
+		_, err = br.Exec()
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	switch code := pgCode(err); {
+	case err == nil && inserted == 1:
+		out := nr.Clone()
+		out.State = booking.Held
+		return out, nil
+	case err == nil, code == pgExclusionViolation, code == pgUniqueViolation:
+		if req.Key != "" {
+			var prior string
+			e := s.db.Pool.QueryRow(ctx, `SELECT reservation_id FROM booking_keys WHERE op = 'hold' AND key = $1`, req.Key).Scan(&prior)
+			if e == nil {
+				old, err := reservationByID(ctx, s.db.Pool, prior, false)
+				if err != nil {
+					return nil, wrap("hold", err)
+				}
+				if !booking.SameHold(old, nr) {
+					return nil, booking.ErrKeyReused
+				}
+				return old, nil
+			}
+			if !errors.Is(e, pgx.ErrNoRows) {
+				return nil, wrap("hold", e)
+			}
+		}
+		if code == pgUniqueViolation {
+			return nil, booking.ErrKeyReused // the reservation id itself was taken
+		}
+		return nil, booking.ErrSlotTaken
+	}
+	return nil, wrap("hold", err)
+}
+
+// confirmFast confirms a live hold in one round trip. It reports ok=false
+// for everything else (already confirmed, expired, a reused key, ...), which
+// the transactional path then sorts out.
+func (s *BookingStore) confirmFast(ctx context.Context, id, key string, at time.Time) (*booking.Reservation, bool) {
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE booking_reservations SET state = 'confirmed', hold_expires = NULL, updated = $2
+		WHERE id = $1 AND state = 'held' AND hold_expires > $2
+		AND NOT EXISTS (SELECT 1 FROM booking_keys WHERE op = 'confirm' AND key = $3)
+		RETURNING `+resCols, id, at, key)
+	if key != "" {
+		b.Queue(`INSERT INTO booking_keys (op, key, reservation_id) VALUES ('confirm', $1, $2)`, key, id)
+	}
+	br := s.db.Pool.SendBatch(ctx, b)
+	r, err := scanReservation(br.QueryRow())
+	if err == nil && key != "" {
+		_, err = br.Exec()
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return r, err == nil
+}
+
+// change runs one keyed state change on a locked reservation.
+func (s *BookingStore) change(ctx context.Context, op, id, key string, f func(tx pgx.Tx, r *booking.Reservation) error) (*booking.Reservation, error) {
+	var out *booking.Reservation
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		prior, err := claimKey(ctx, tx, op, key, id)
+		if err != nil {
+			return err
+		}
+		if prior != "" && prior != id {
+			return booking.ErrKeyReused
+		}
+		r, err := reservationByID(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if prior == "" {
+			if err := f(tx, r); err != nil {
+				return err
+			}
+		}
+		out = r
+		return nil
+	})
+	if pgCode(err) == pgExclusionViolation {
+		return nil, booking.ErrSlotTaken
+	}
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	return out, nil
+}
+
+// Confirm implements booking.Store.
+func (s *BookingStore) Confirm(ctx context.Context, id, key string, at time.Time) (*booking.Reservation, error) {
+	if r, ok := s.confirmFast(ctx, id, key, at); ok {
+		return r, nil
+	}
+	return s.change(ctx, "confirm", id, key, func(tx pgx.Tx, r *booking.Reservation) error {
+		switch r.StateAt(at) {
+		case booking.Expired:
+			return booking.ErrHoldExpired
+		case booking.Cancelled:
+			return booking.ErrState
+		case booking.Confirmed:
+			return nil
+		}
+		r.State, r.HoldExpires, r.Updated = booking.Confirmed, time.Time{}, at
+		_, err := tx.Exec(ctx, `UPDATE booking_reservations SET state = 'confirmed', hold_expires = NULL, updated = $2 WHERE id = $1`, r.ID, at)
+		return err
+	})
+}
+
+// Cancel implements booking.Store.
+func (s *BookingStore) Cancel(ctx context.Context, id, key string, at time.Time, charged bool) (*booking.Reservation, error) {
+	return s.change(ctx, "cancel", id, key, func(tx pgx.Tx, r *booking.Reservation) error {
+		switch r.StateAt(at) {
+		case booking.Expired:
+			return booking.ErrHoldExpired
+		case booking.Cancelled:
+			return nil
+		}
+		r.State, r.Charged, r.Updated = booking.Cancelled, charged, at
+		_, err := tx.Exec(ctx, `UPDATE booking_reservations SET state = 'cancelled', charged = $2, updated = $3 WHERE id = $1`, r.ID, charged, at)
+		return err
+	})
+}
+
+// Reschedule implements booking.Store.
+func (s *BookingStore) Reschedule(ctx context.Context, req booking.RescheduleRequest) (*booking.Reservation, error) {
+	return s.change(ctx, "reschedule", req.ID, req.Key, func(tx pgx.Tx, r *booking.Reservation) error {
+		switch r.StateAt(req.At) {
+		case booking.Expired:
+			return booking.ErrHoldExpired
+		case booking.Cancelled:
+			return booking.ErrState
+		}
+		if err := check(ctx, tx, r.ResourceID, r.Owner, r.ID, r.Seats, req.Capacity, req.BlockStart, req.BlockEnd, req.Limits, req.At); err != nil {
+			return err
+		}
+		r.Start, r.End, r.BlockStart, r.BlockEnd, r.Updated = req.Start, req.End, req.BlockStart, req.BlockEnd, req.At
+		_, err := tx.Exec(ctx, `UPDATE booking_reservations SET start_at = $2, end_at = $3, block_start = $4, block_end = $5,
+			updated = $6, exclusive = $7 WHERE id = $1`, r.ID, req.Start, req.End, req.BlockStart, req.BlockEnd, req.At, req.Capacity <= 1)
+		return err
+	})
+}
+
+// Reservation implements booking.Store.
+func (s *BookingStore) Reservation(ctx context.Context, id string) (*booking.Reservation, error) {
+	r, err := reservationByID(ctx, s.db.Pool, id, false)
+	if err != nil {
+		return nil, wrap("reservation", err)
+	}
+	return r, nil
+}
+
+// Reservations implements booking.Store.
+func (s *BookingStore) Reservations(ctx context.Context, q booking.Query) ([]*booking.Reservation, error) {
+	var (
+		where []string
+		args  []any
+	)
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "$?", fmt.Sprintf("$%d", len(args))))
+	}
+	if q.ResourceID != "" {
+		add("resource_id = $?", q.ResourceID)
+	}
+	if q.Owner != "" {
+		add("owner = $?", q.Owner)
+	}
+	if q.SeriesID != "" {
+		add("series_id = $?", q.SeriesID)
+	}
+	if !q.From.IsZero() {
+		add("block_end > $?", q.From)
+	}
+	if !q.To.IsZero() {
+		add("block_start < $?", q.To)
+	}
+	if !q.ActiveAt.IsZero() {
+		add("(state = 'confirmed' OR (state = 'held' AND hold_expires > $?))", q.ActiveAt)
+	}
+	sql := `SELECT ` + resCols + ` FROM booking_reservations`
+	if len(where) > 0 {
+		sql += " WHERE " + strings.Join(where, " AND ")
+	}
+	sql += " ORDER BY start_at, id COLLATE \"C\""
+	rows, err := s.db.Pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, wrap("reservations", err)
+	}
+	out, err := collectReservations(rows)
+	return out, wrap("reservations", err)
+}
+
+// AddWaiter implements booking.Store.
+func (s *BookingStore) AddWaiter(ctx context.Context, w *booking.Waiter) error {
+	_, err := s.db.Pool.Exec(ctx, `INSERT INTO booking_waiters (id, resource_id, owner, start_at, end_at, seats, state, reservation_id, created, updated)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		w.ID, w.ResourceID, w.Owner, w.Start, w.End, w.Seats, string(w.State), w.ReservationID, w.Created, w.Updated)
+	if pgCode(err) == pgUniqueViolation {
+		return booking.ErrKeyReused
+	}
+	return wrap("add waiter", err)
+}
+
+// Waiters implements booking.Store.
+func (s *BookingStore) Waiters(ctx context.Context, resourceID string, from, to time.Time) ([]*booking.Waiter, error) {
+	rows, err := s.db.Pool.Query(ctx, `SELECT id, resource_id, owner, start_at, end_at, seats, state, reservation_id, created, updated
+		FROM booking_waiters WHERE resource_id = $1 AND state = 'waiting' AND start_at < $3 AND end_at > $2
+		ORDER BY created, id COLLATE "C"`, resourceID, from, to)
+	if err != nil {
+		return nil, wrap("waiters", err)
+	}
+	defer rows.Close()
+	var out []*booking.Waiter
+	for rows.Next() {
+		var (
+			w     booking.Waiter
+			state string
+		)
+		if err := rows.Scan(&w.ID, &w.ResourceID, &w.Owner, &w.Start, &w.End, &w.Seats, &state, &w.ReservationID, &w.Created, &w.Updated); err != nil {
+			return nil, wrap("waiters", err)
+		}
+		w.State = booking.WaiterState(state)
+		out = append(out, &w)
+	}
+	return out, wrap("waiters", rows.Err())
+}
+
+// SetWaiter implements booking.Store.
+func (s *BookingStore) SetWaiter(ctx context.Context, id string, state booking.WaiterState, reservationID string, at time.Time) error {
+	tag, err := s.db.Pool.Exec(ctx, `UPDATE booking_waiters SET state = $2, reservation_id = $3, updated = $4 WHERE id = $1`,
+		id, string(state), reservationID, at)
+	if err != nil {
+		return wrap("set waiter", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return booking.ErrNotFound
+	}
+	return nil
+}
+
+// PutFeed implements booking.Store.
+func (s *BookingStore) PutFeed(ctx context.Context, f *booking.Feed) error {
+	_, err := s.db.Pool.Exec(ctx, `INSERT INTO booking_feeds (id, hash, owner, resource_id, created, revoked) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (id) DO UPDATE SET revoked = EXCLUDED.revoked`,
+		f.ID, f.Hash, f.Owner, f.ResourceID, f.Created, nullTime(f.Revoked))
+	return wrap("put feed", err)
+}
+
+// FeedByHash implements booking.Store.
+func (s *BookingStore) FeedByHash(ctx context.Context, hash string) (*booking.Feed, error) {
+	var f booking.Feed
+	err := s.db.Pool.QueryRow(ctx, `SELECT id, hash, owner, resource_id, created FROM booking_feeds WHERE hash = $1 AND revoked IS NULL`, hash).
+		Scan(&f.ID, &f.Hash, &f.Owner, &f.ResourceID, &f.Created)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, booking.ErrFeedRevoked
+	}
+	if err != nil {
+		return nil, wrap("feed", err)
+	}
+	return &f, nil
+}
+
+// RevokeFeed implements booking.Store.
+func (s *BookingStore) RevokeFeed(ctx context.Context, id string, at time.Time) error {
+	tag, err := s.db.Pool.Exec(ctx, `UPDATE booking_feeds SET revoked = COALESCE(revoked, $2) WHERE id = $1`, id, at)
+	if err != nil {
+		return wrap("revoke feed", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return booking.ErrNotFound
+	}
+	return nil
+}
