@@ -13,11 +13,11 @@ import (
 // Sentinels. An *Error matches the one its problem type names, and the
 // payment package's ErrRejected, ErrNotFound or ErrConflict where they fit.
 var (
-	ErrConfig      = errors.New("vipps: invalid configuration")
+	ErrConfig = errors.New("vipps: invalid configuration")
 	// ErrInvalid is a request refused before sending; it also matches
 	// payment.ErrInvalid, so the payment Service knows nothing was sent.
 	ErrInvalid     error = &sentinel{"vipps: invalid request", payment.ErrInvalid}
-	ErrBadResponse = errors.New("vipps: response does not decode")
+	ErrBadResponse       = errors.New("vipps: response does not decode")
 
 	ErrValidation          = errors.New("vipps: validation error")
 	ErrPaymentNotFound     = errors.New("vipps: payment not found")

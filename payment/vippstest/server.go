@@ -486,8 +486,8 @@ var (
 )
 
 type createRequest struct {
-	Amount        *amount `json:"amount"`
-	Customer      *struct {
+	Amount   *amount `json:"amount"`
+	Customer *struct {
 		PhoneNumber string `json:"phoneNumber"`
 	} `json:"customer"`
 	PaymentMethod *struct {
@@ -859,7 +859,7 @@ func (s *Server) Expire(reference string) error {
 // PaymentView is the fake's record of a payment, for assertions.
 type PaymentView struct {
 	Reference, PSPReference, State, RedirectURL, Token, ReturnURL string
-	Amount, Authorized, Captured, Refunded, Cancelled            int64
+	Amount, Authorized, Captured, Refunded, Cancelled             int64
 	Events                                                        []string // event names, in order
 }
 
