@@ -267,18 +267,24 @@ func pick(cur, end State) State {
 }
 
 // derive gives the payment's state from the provider's state and the totals.
+// The totals may be incomplete (a refund's webhook came before the capture's),
+// so a final state needs every authorized øre settled: a refund implies at
+// least as much captured, and Refunded needs all of it captured or
+// cancelled and then refunded.
 func derive(base State, agg Aggregate) State {
 	if base != Authorized {
 		return base
 	}
+	captured := max(agg.Captured, agg.Refunded)
+	settled := captured+agg.Cancelled >= agg.Authorized
 	switch {
-	case agg.Refunded > 0 && agg.Refunded >= agg.Captured:
+	case agg.Refunded > 0 && agg.Refunded >= captured && settled:
 		return Refunded
 	case agg.Refunded > 0:
 		return PartiallyRefunded
-	case agg.Captured > 0 && agg.Captured+agg.Cancelled >= agg.Authorized:
+	case captured > 0 && settled:
 		return Captured
-	case agg.Captured > 0:
+	case captured > 0:
 		return PartiallyCaptured
 	case agg.Cancelled > 0 && agg.Cancelled >= agg.Authorized:
 		return Terminated
