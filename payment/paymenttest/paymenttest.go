@@ -48,7 +48,7 @@ func newPayment(bk string, attempt int, created time.Time) *payment.Payment {
 		Description: "Gebyr for skjenkebevilling – «Kafé Ærlig & Søt»", Amount: payment.Kroner(1500),
 		State: payment.Created, RedirectURL: "https://landing.example/?token=abc",
 		KID: "0000123455", DueDate: time.Date(2026, 11, 8, 0, 0, 0, 0, time.UTC),
-		Events: []payment.Event{{Name: payment.EventCreated, PSPReference: "psp-1", Amount: payment.Kroner(1500), Success: true, Time: created, IdempotencyKey: "create-x"}},
+		Events:  []payment.Event{{Name: payment.EventCreated, PSPReference: "psp-1", Amount: payment.Kroner(1500), Success: true, Time: created, IdempotencyKey: "create-x"}},
 		Created: created, Updated: created,
 	}
 }
