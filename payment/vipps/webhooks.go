@@ -41,8 +41,8 @@ var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[
 // RegisterWebhook registers callbackURL for the given event types.
 func (c *Client) RegisterWebhook(ctx context.Context, callbackURL string, events []string) (*Registration, error) {
 	u, err := url.Parse(callbackURL)
-	if err != nil || !u.IsAbs() || u.Host == "" {
-		return nil, fmt.Errorf("%w: webhook URL %q is not absolute", ErrInvalid, callbackURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("%w: webhook URL %q is not an absolute http(s) URL", ErrInvalid, callbackURL)
 	}
 	if len(events) == 0 {
 		return nil, fmt.Errorf("%w: no event types", ErrInvalid)

@@ -985,7 +985,7 @@ func (s *Server) registerHook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := url.Parse(req.URL)
-	if err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "https" && !returnURLAllowed(req.URL)) {
+	if err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "https" && (u.Scheme != "http" || !returnURLAllowed(req.URL))) {
 		webhookProblem(w, "url", "The URL must be absolute and use HTTPS")
 		return
 	}
@@ -1052,4 +1052,12 @@ func (s *Server) deleteHook(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(http.StatusNotFound)
 	json.NewEncoder(w).Encode(map[string]any{"type": "https://tools.ietf.org/html/rfc7231#section-6.5.4", "title": "Not Found", "status": 404, "traceId": randomHex(16)})
+}
+
+// RevokeTokens invalidates every access token handed out, as a key rotation
+// at Vipps would: clients must fetch a new one.
+func (s *Server) RevokeTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.tokens)
 }
