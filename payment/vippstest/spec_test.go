@@ -218,7 +218,7 @@ func TestResponsesMatchSpec(t *testing.T) {
 	cl.Create(ctx, web)
 	cl.Create(ctx, web) // replay
 	web.Amount = 1
-	cl.Create(ctx, web) // idempotency conflict
+	cl.Create(ctx, web)                                                                                                                                                                                               // idempotency conflict
 	cl.Create(ctx, payment.CreateRequest{Reference: "spec-ref-web-1", Amount: 100, Description: "Gebyr", Flow: payment.FlowWebRedirect, ReturnURL: "https://kommune.example/ferdig", IdempotencyKey: "create-web-2"}) // reference conflict
 	cl.Create(ctx, payment.CreateRequest{Reference: "spec-ref-push-1", Amount: 1000, Description: "Leie av gymsal", Flow: payment.FlowPushMessage, PhoneNumber: "4791234567", IdempotencyKey: "create-push-1"})
 	cl.Get(ctx, "spec-ref-web-1")
