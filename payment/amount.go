@@ -30,16 +30,19 @@ func (a Amount) Display(lang string) string {
 	}
 	kr, ore := u/100, u%100
 	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
 	switch lang {
 	case "en":
 		b.WriteString("NOK ")
+		if neg {
+			b.WriteByte('-')
+		}
 		b.WriteString(group(kr, ','))
 		b.WriteByte('.')
 		fmt.Fprintf(&b, "%02d", ore)
 	default:
+		if neg {
+			b.WriteByte('-')
+		}
 		b.WriteString(group(kr, ' '))
 		b.WriteByte(',')
 		fmt.Fprintf(&b, "%02d", ore)
