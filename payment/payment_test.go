@@ -154,8 +154,9 @@ func TestInvoiceFlow(t *testing.T) {
 		t.Fatalf("refund: %v %v", p, err)
 	}
 	// An unpaid invoice can be cancelled; the next attempt gets a new KID.
-	q, _ := svc.Start(ctx, payment.Order{BusinessKey: "2026-000301/gebyr", Amount: 100, Description: "Gebyr"})
-	if q, err = svc.Cancel(ctx, "2026-000301/gebyr"); err != nil || q.State != payment.Terminated {
+	q1, _ := svc.Start(ctx, payment.Order{BusinessKey: "2026-000301/gebyr", Amount: 100, Description: "Gebyr"})
+	q, err := svc.Cancel(ctx, "2026-000301/gebyr")
+	if err != nil || q.State != payment.Terminated || q.KID != q1.KID {
 		t.Fatalf("cancel: %v %v", q, err)
 	}
 	q2, _ := svc.Start(ctx, payment.Order{BusinessKey: "2026-000301/gebyr", Amount: 100, Description: "Gebyr"})

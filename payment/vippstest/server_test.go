@@ -195,7 +195,7 @@ func TestWebhookDeliveryRetriesAndSignature(t *testing.T) {
 	fails.Store(2)
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if fails.Add(-1) >= 0 {
-			http.Error(w, "down", 503)
+			http.Error(w, "down", http.StatusServiceUnavailable)
 			return
 		}
 		mu.Lock()
