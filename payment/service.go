@@ -491,6 +491,9 @@ func (s *Service) Reconcile(ctx context.Context, reference string) (*Payment, er
 		return nil, fmt.Errorf("%w: the service has no provider", ErrInvalid)
 	}
 	snap, err := s.Provider.Get(ctx, reference)
+	if errors.Is(err, ErrNotFound) {
+		return s.notAtProvider(ctx, reference, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -530,6 +533,39 @@ func (s *Service) Reconcile(ctx context.Context, reference string) (*Payment, er
 				}
 			}
 		}
+	}
+	return p, nil
+}
+
+// notAtProvider handles a payment the provider does not know. If our create
+// was never confirmed and no caller holds it, the create did not happen: it
+// is failed, so that the next Start sends it again (same reference, same
+// key). A payment the provider once confirmed and now denies is an error.
+func (s *Service) notAtProvider(ctx context.Context, reference string, provErr error) (*Payment, error) {
+	p, err := s.store().Get(ctx, reference)
+	if err != nil {
+		return nil, err
+	}
+	ops, err := s.store().Operations(ctx, reference)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	for _, op := range ops {
+		if op.Kind != OpCreate {
+			continue
+		}
+		switch {
+		case op.Status == OpDone:
+			return nil, provErr
+		case op.Status == OpPending && op.LeaseUntil.After(now):
+			return p, nil // being created right now
+		case op.Status == OpPending:
+			if err := s.store().Finish(ctx, op.Key, OpFailed, "not found at the provider", now); err != nil {
+				return nil, err
+			}
+		}
+		return p, nil
 	}
 	return p, nil
 }

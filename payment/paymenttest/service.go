@@ -137,6 +137,7 @@ func testService(t *testing.T, newStore func(t *testing.T) payment.Store) {
 	t.Run("CaptureTimeoutThenReconcile", func(t *testing.T) { testCaptureTimeout(t, newStore(t)) })
 	t.Run("CaptureDroppedRetriedByTransport", func(t *testing.T) { testCaptureDropped(t, newStore(t)) })
 	t.Run("NewAttemptAfterAbort", func(t *testing.T) { testNewAttempt(t, newStore(t)) })
+	t.Run("CreateLostThenStartAgain", func(t *testing.T) { testCreateLost(t, newStore(t)) })
 	t.Run("EventsInAnyOrderAndReplayed", func(t *testing.T) { testEventOrder(t, newStore) })
 	t.Run("ReconcileOpenAfterMissedWebhooks", func(t *testing.T) { testReconcileOpen(t, newStore(t)) })
 }
@@ -519,4 +520,32 @@ func assertOpsDone(t *testing.T, s payment.Store, ref string) {
 			t.Errorf("operation %s %s is %s after settling", op.Kind, op.Key, op.Status)
 		}
 	}
+}
+
+func testCreateLost(t *testing.T, store payment.Store) {
+	e := NewEnv(t, store, EnvOptions{})
+	ctx := context.Background()
+	bk := "2026-000150/gebyr"
+	// The create fails before the fake carries it out.
+	e.Fake.InjectFault(vippstest.Fault{Op: "create", Status: http.StatusBadGateway})
+	if _, err := e.Service.Start(ctx, order(bk, payment.Kroner(700))); !errors.Is(err, payment.ErrUncertain) {
+		t.Fatalf("start on a 502: %v", err)
+	}
+	p, err := e.Service.Latest(ctx, bk)
+	if err != nil || p.State != payment.Created || p.RedirectURL != "" {
+		t.Fatalf("the local record: %+v %v", p, err)
+	}
+	// Polling finds nothing at the provider and does not fail on it.
+	if _, err := e.Service.ReconcileOpen(ctx); err != nil {
+		t.Fatalf("ReconcileOpen with a payment the provider never got: %v", err)
+	}
+	// Starting again sends the create again, same reference and key.
+	again, err := e.Service.Start(ctx, order(bk, payment.Kroner(700)))
+	if err != nil || again.Reference != p.Reference || again.RedirectURL == "" {
+		t.Fatalf("start again: %+v %v", again, err)
+	}
+	if v, ok := e.Fake.Payment(p.Reference); !ok || v.Amount != payment.Kroner(700).Ore() {
+		t.Fatalf("at the fake: %+v", v)
+	}
+	assertOpsDone(t, store, p.Reference)
 }
