@@ -122,11 +122,13 @@ type Snapshot struct {
 	RedirectURL string
 }
 
-// HasEvent reports whether an event with this name and PSP reference was applied.
+// HasEvent reports whether this event was applied: one with the same name
+// and PSP reference, or with the same name, outcome and idempotency key (the
+// same capture seen in a webhook and in the event log).
 func (p *Payment) HasEvent(e Event) bool {
 	k := e.key()
 	for _, have := range p.Events {
-		if have.key() == k {
+		if have.key() == k || (e.IdempotencyKey != "" && have.IdempotencyKey == e.IdempotencyKey && have.Name == e.Name && have.Success == e.Success) {
 			return true
 		}
 	}
@@ -235,7 +237,8 @@ func foldEvents(events []Event) (State, Aggregate) {
 		}
 		switch e.Name {
 		case EventAuthorized:
-			agg.Authorized += e.Amount
+			// One authorization per payment: a duplicate must not double it.
+			agg.Authorized = max(agg.Authorized, e.Amount)
 			base, _ = mergeBase(base, Authorized)
 		case EventCaptured:
 			agg.Captured += e.Amount
@@ -244,7 +247,7 @@ func foldEvents(events []Event) (State, Aggregate) {
 			agg.Refunded += e.Amount
 			base, _ = mergeBase(base, Authorized)
 		case EventCancelled:
-			agg.Cancelled += e.Amount
+			agg.Cancelled = max(agg.Cancelled, e.Amount) // a cancel releases all that is left, once
 		case EventAborted:
 			base = pick(base, Aborted)
 		case EventExpired:

@@ -422,10 +422,12 @@ func (s *Service) confirmFromLog(ctx context.Context, op Operation) (bool, *Paym
 	if err != nil {
 		return false, nil, err
 	}
-	found, ok := false, false
+	// Only a success settles it: a failed event with our key may be an
+	// earlier refusal, and sending again lets the provider decide anew.
+	found := false
 	for _, e := range events {
-		if e.IdempotencyKey == op.Key {
-			found, ok = true, e.Success
+		if e.IdempotencyKey == op.Key && e.Success {
+			found = true
 		}
 	}
 	p, err := s.update(ctx, op.Reference, func(p *Payment) error {
@@ -443,15 +445,8 @@ func (s *Service) confirmFromLog(ctx context.Context, op Operation) (bool, *Paym
 	if !found {
 		return false, p, nil
 	}
-	status := OpDone
-	if !ok {
-		status = OpFailed
-	}
-	if err := s.store().Finish(ctx, op.Key, status, "settled from the provider's event log", s.now()); err != nil {
+	if err := s.store().Finish(ctx, op.Key, OpDone, "settled from the provider's event log", s.now()); err != nil {
 		return false, nil, err
-	}
-	if !ok {
-		return true, p, fmt.Errorf("%w: %s %s failed at the provider", ErrRejected, op.Kind, op.Reference)
 	}
 	return true, p, nil
 }
@@ -523,14 +518,11 @@ func (s *Service) Reconcile(ctx context.Context, reference string) (*Payment, er
 			continue
 		}
 		for _, e := range events {
-			if e.IdempotencyKey == op.Key {
-				status := OpDone
-				if !e.Success {
-					status = OpFailed
-				}
-				if err := s.store().Finish(ctx, op.Key, status, "settled by reconciliation", now); err != nil {
+			if e.IdempotencyKey == op.Key && e.Success {
+				if err := s.store().Finish(ctx, op.Key, OpDone, "settled by reconciliation", now); err != nil {
 					return nil, err
 				}
+				break
 			}
 		}
 	}

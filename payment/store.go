@@ -39,7 +39,9 @@ type Operation struct {
 	Kind       OpKind
 	Amount     Amount
 	Status     OpStatus
-	Attempts   int       // how many times it has been claimed
+	// Attempts counts the claims since the operation was created or last
+	// failed: more than one means an earlier claim's outcome is unknown.
+	Attempts   int
 	LeaseUntil time.Time // while in the future, one caller holds it
 	Detail     string    // why it failed, for operators
 	Created    time.Time
@@ -77,9 +79,11 @@ type Store interface {
 	List(ctx context.Context, f Filter) ([]*Payment, error)
 
 	// Claim takes the operation op.Key for one caller, atomically: it
-	// inserts op as pending when the key is new, and takes over an existing
-	// operation that failed or whose lease ran out (incrementing Attempts,
-	// keeping its Amount). Claimed operations hold a lease until now+lease.
+	// inserts op as pending when the key is new; it takes over a pending
+	// operation whose lease ran out (incrementing Attempts and keeping its
+	// Amount, since the provider may already have it); and it starts a failed
+	// operation afresh (Attempts 1, op's Amount), since a refusal did nothing.
+	// Claimed operations hold a lease until now+lease.
 	// It returns the stored operation and whether this caller claimed it; a
 	// done operation, or a pending one under another caller's lease, is not
 	// claimed.
@@ -221,8 +225,12 @@ func (m *MemoryStore) Claim(ctx context.Context, op Operation, now time.Time, le
 	if cur.Status == OpDone || (cur.Status == OpPending && cur.LeaseUntil.After(now)) {
 		return *cur, false, nil
 	}
+	if cur.Status == OpFailed {
+		cur.Attempts, cur.Amount = 1, op.Amount
+	} else {
+		cur.Attempts++
+	}
 	cur.Status, cur.Detail = OpPending, ""
-	cur.Attempts++
 	cur.LeaseUntil, cur.Updated = now.Add(lease), now
 	return *cur, true, nil
 }

@@ -165,11 +165,14 @@ func scanOp(row pgx.Row) (payment.Operation, error) {
 // Claim implements payment.Store.
 func (s *PaymentStore) Claim(ctx context.Context, op payment.Operation, now time.Time, lease time.Duration) (payment.Operation, bool, error) {
 	// The row lock taken by ON CONFLICT serialises concurrent claims; the
-	// WHERE lets only a failed or expired operation be taken over.
+	// WHERE lets only a failed or expired operation be taken over. A failed
+	// one starts afresh; an expired one keeps its amount (see payment.Store).
 	got, err := scanOp(s.db.Pool.QueryRow(ctx, `INSERT INTO payment_operations AS o
 		(key, reference, kind, amount, status, attempts, lease_until, detail, created, updated)
 		VALUES ($1, $2, $3, $4, 'pending', 1, $5, '', $6, $6)
-		ON CONFLICT (key) DO UPDATE SET status = 'pending', attempts = o.attempts + 1,
+		ON CONFLICT (key) DO UPDATE SET status = 'pending',
+			attempts = CASE WHEN o.status = 'failed' THEN 1 ELSE o.attempts + 1 END,
+			amount = CASE WHEN o.status = 'failed' THEN EXCLUDED.amount ELSE o.amount END,
 			lease_until = EXCLUDED.lease_until, detail = '', updated = EXCLUDED.updated
 		WHERE o.status = 'failed' OR (o.status = 'pending' AND o.lease_until <= EXCLUDED.updated)
 		RETURNING `+opColumns,

@@ -285,8 +285,11 @@ func testClaimLease(t *testing.T, s payment.Store) {
 	if err := s.Finish(ctx, op.Key, payment.OpFailed, "refused", t0.Add(2*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	got, ok, _ = s.Claim(ctx, op, t0.Add(2*time.Minute), time.Minute)
-	if !ok || got.Attempts != 3 {
+	// A refusal did nothing: the next claim starts afresh, with its own amount.
+	op3 := op
+	op3.Amount = 12000
+	got, ok, _ = s.Claim(ctx, op3, t0.Add(2*time.Minute), time.Minute)
+	if !ok || got.Attempts != 1 || got.Amount != 12000 {
 		t.Fatalf("claim after failure: %+v %v", got, ok)
 	}
 	if err := s.Finish(ctx, op.Key, payment.OpDone, "", t0.Add(3*time.Minute)); err != nil {

@@ -138,6 +138,7 @@ func testService(t *testing.T, newStore func(t *testing.T) payment.Store) {
 	t.Run("CaptureDroppedRetriedByTransport", func(t *testing.T) { testCaptureDropped(t, newStore(t)) })
 	t.Run("NewAttemptAfterAbort", func(t *testing.T) { testNewAttempt(t, newStore(t)) })
 	t.Run("CreateLostThenStartAgain", func(t *testing.T) { testCreateLost(t, newStore(t)) })
+	t.Run("CaptureTooEarlyThenAgain", func(t *testing.T) { testCaptureTooEarly(t, newStore(t)) })
 	t.Run("EventsInAnyOrderAndReplayed", func(t *testing.T) { testEventOrder(t, newStore) })
 	t.Run("ReconcileOpenAfterMissedWebhooks", func(t *testing.T) { testReconcileOpen(t, newStore(t)) })
 }
@@ -547,5 +548,36 @@ func testCreateLost(t *testing.T, store payment.Store) {
 	if v, ok := e.Fake.Payment(p.Reference); !ok || v.Amount != payment.Kroner(700).Ore() {
 		t.Fatalf("at the fake: %+v", v)
 	}
+	assertOpsDone(t, store, p.Reference)
+}
+
+func testCaptureTooEarly(t *testing.T, store payment.Store) {
+	e := NewEnv(t, store, EnvOptions{})
+	ctx := context.Background()
+	bk := "2026-000160/gebyr"
+	p, err := e.Service.Start(ctx, order(bk, payment.Kroner(250)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Service.Capture(ctx, bk, payment.Modification{}); !errors.Is(err, payment.ErrInvalidTransition) {
+		t.Fatalf("capture before approval: %v", err)
+	}
+	// The provider refuses too, if asked before it knows of the approval.
+	e.Fake.InjectFault(vippstest.Fault{Op: "capture", Status: http.StatusConflict})
+	if err := e.Fake.Approve(p.Reference); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Service.Reconcile(ctx, p.Reference); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Service.Capture(ctx, bk, payment.Modification{}); !errors.Is(err, payment.ErrRejected) {
+		t.Fatalf("capture refused by the provider: %v", err)
+	}
+	// Neither refusal sticks: the same capture now goes through, in full.
+	got, err := e.Service.Capture(ctx, bk, payment.Modification{})
+	if err != nil || got.State != payment.Captured || got.Aggregate.Captured != payment.Kroner(250) {
+		t.Fatalf("capture after approval: %v %v", got, err)
+	}
+	e.matchesFake(t, p.Reference)
 	assertOpsDone(t, store, p.Reference)
 }

@@ -40,7 +40,7 @@ button:focus-visible { outline: 3px solid #0a58ca; outline-offset: 2px; }
 <dt>Referanse</dt><dd>{{.Reference}}</dd>
 </dl>
 {{if .Open}}
-<form method="post" action="/landing">
+<form method="post" action="landing">
 <input type="hidden" name="token" value="{{.Token}}">
 <button type="submit" name="action" value="approve" class="approve">Godkjenn betaling</button>
 <button type="submit" name="action" value="reject" class="reject">Avbryt betaling</button>
