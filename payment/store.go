@@ -34,11 +34,11 @@ const (
 // idempotency key sent to the provider, so that no crash or retry can ever
 // send the same intent under a new key.
 type Operation struct {
-	Key        string
-	Reference  string
-	Kind       OpKind
-	Amount     Amount
-	Status     OpStatus
+	Key       string
+	Reference string
+	Kind      OpKind
+	Amount    Amount
+	Status    OpStatus
 	// Attempts counts the claims since the operation was created or last
 	// failed: more than one means an earlier claim's outcome is unknown.
 	Attempts   int
