@@ -2,6 +2,8 @@ package vipps_test
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"context"
 	"errors"
 	"fmt"
@@ -278,18 +280,19 @@ func BenchmarkVerifyWebhook(b *testing.B) {
 	}
 }
 
-// BenchmarkVerifyWebhookBaseline is the floor: the SHA-256 of the body and
-// the HMAC of the string to sign, with nothing else.
+// BenchmarkVerifyWebhookBaseline is the floor Verify is measured against:
+// the SHA-256 of the body and one HMAC-SHA256 of the string to sign, with no
+// header parsing, decoding or comparison.
 func BenchmarkVerifyWebhookBaseline(b *testing.B) {
-	at := time.Date(2026, 3, 29, 2, 0, 0, 0, time.UTC)
-	secret := vipps.NewSecret("090a478d-37ff-4e77-970e-d457aeb26a3a")
-	h := vipps.SignWebhook(secret, "POST", "/betaling/vipps/webhook", "kommune.example", at, benchBody)
+	key := []byte("090a478d-37ff-4e77-970e-d457aeb26a3a")
+	msg := vipps.StringToSign("POST", "/betaling/vipps/webhook", "Sun, 29 Mar 2026 02:00:00 GMT", "kommune.example", vipps.ContentHash(benchBody))
 	b.ReportAllocs()
 	for b.Loop() {
-		ch := vipps.ContentHash(benchBody)
-		got := vipps.SignWebhook(secret, "POST", "/betaling/vipps/webhook", "kommune.example", at, benchBody)
-		if ch != h.Get("x-ms-content-sha256") || got.Get("Authorization") == "" {
-			b.Fatal("mismatch")
+		sum := sha256.Sum256(benchBody)
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(msg))
+		if len(m.Sum(nil)) != len(sum) {
+			b.Fatal("size")
 		}
 	}
 }
