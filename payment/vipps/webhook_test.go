@@ -2,9 +2,9 @@ package vipps_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
