@@ -1,0 +1,243 @@
+package vipps
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/grunnmur/grunnmur/internal/httpx"
+	"github.com/grunnmur/grunnmur/internal/problem"
+)
+
+// TestBaseURL and ProductionBaseURL are Vipps MobilePay's API hosts.
+const (
+	TestBaseURL       = "https://apitest.vipps.no"
+	ProductionBaseURL = "https://api.vipps.no"
+)
+
+// Config configures a Client. BaseURL defaults to the test environment.
+type Config struct {
+	BaseURL         string // "" means TestBaseURL
+	ClientID        string
+	ClientSecret    Secret
+	SubscriptionKey Secret // Ocp-Apim-Subscription-Key
+	MSN             string // Merchant-Serial-Number
+
+	// The Vipps-System-* headers Vipps asks every integration to send.
+	// SystemName defaults to "grunnmur".
+	SystemName, SystemVersion, PluginName, PluginVersion string
+
+	// HTTPClient sends requests; nil means http.DefaultClient. Give it a
+	// timeout: a capture that hangs is worse than one that fails.
+	HTTPClient *http.Client
+	// MaxAttempts for the retrying transport (see internal/httpx); 0 means 4.
+	MaxAttempts int
+	// Now reads the clock, for the token cache; nil means time.Now.
+	Now func() time.Time
+	// Logger receives debug lines; nil discards. Secrets never reach it.
+	Logger *slog.Logger
+}
+
+// Client talks to the ePayment v1, Access token and Webhooks APIs. It is a
+// payment.Provider. It is safe for concurrent use.
+type Client struct {
+	cfg  Config
+	base *url.URL
+	http *httpx.Client
+
+	mu      sync.Mutex
+	token   Secret
+	expires time.Time
+}
+
+// New returns a Client. It checks the configuration but makes no request.
+func New(cfg Config) (*Client, error) {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = TestBaseURL
+	}
+	u, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("%w: BaseURL %q is not an http(s) URL", ErrConfig, cfg.BaseURL)
+	}
+	if cfg.ClientID == "" || cfg.ClientSecret.IsZero() || cfg.SubscriptionKey.IsZero() {
+		return nil, fmt.Errorf("%w: ClientID, ClientSecret and SubscriptionKey are required", ErrConfig)
+	}
+	if !msnRE.MatchString(cfg.MSN) {
+		return nil, fmt.Errorf("%w: MSN %q is not 4 to 6 digits", ErrConfig, cfg.MSN)
+	}
+	if cfg.SystemName == "" {
+		cfg.SystemName = "grunnmur"
+	}
+	return &Client{
+		cfg:  cfg,
+		base: u,
+		http: &httpx.Client{HTTPClient: cfg.HTTPClient, MaxAttempts: cfg.MaxAttempts, Now: cfg.Now, Logger: cfg.Logger},
+	}, nil
+}
+
+func (c *Client) now() time.Time {
+	if c.cfg.Now != nil {
+		return c.cfg.Now()
+	}
+	return time.Now()
+}
+
+func (c *Client) logger() *slog.Logger {
+	if c.cfg.Logger != nil {
+		return c.cfg.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// Name implements payment.Provider.
+func (c *Client) Name() string { return "vipps" }
+
+// tokenResponse is the access token API's answer. Every number arrives as a
+// string; flexInt accepts a number too.
+type tokenResponse struct {
+	TokenType   string  `json:"token_type"`
+	ExpiresIn   flexInt `json:"expires_in"`
+	AccessToken string  `json:"access_token"`
+}
+
+type flexInt int64
+
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return fmt.Errorf("not an integer: %q", s)
+	}
+	*f = flexInt(n)
+	return nil
+}
+
+// accessToken returns a cached token, fetching a new one shortly before the
+// old one expires. Callers wait for one fetch rather than each fetching.
+func (c *Client) accessToken(ctx context.Context) (Secret, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.token.IsZero() && c.now().Before(c.expires) {
+		return c.token, nil
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base.String()+"/accesstoken/get", http.NoBody)
+	if err != nil {
+		return Secret{}, err
+	}
+	req.Header.Set("client_id", c.cfg.ClientID)
+	req.Header.Set("client_secret", c.cfg.ClientSecret.Reveal())
+	req.Header.Set("Ocp-Apim-Subscription-Key", c.cfg.SubscriptionKey.Reveal())
+	req.Header.Set("Merchant-Serial-Number", c.cfg.MSN)
+	c.systemHeaders(req.Header)
+	resp, err := c.http.Do(httpx.RetrySafe(req)) // asking for a token twice does no harm
+	if err != nil {
+		return Secret{}, fmt.Errorf("vipps: access token: %w", err)
+	}
+	defer resp.Body.Close()
+	if err := problem.Check(resp); err != nil {
+		return Secret{}, fmt.Errorf("vipps: access token: %w", newError(err))
+	}
+	var tr tokenResponse
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&tr); err != nil {
+		return Secret{}, fmt.Errorf("vipps: access token: %w: %v", ErrBadResponse, err)
+	}
+	if tr.AccessToken == "" || tr.ExpiresIn <= 0 {
+		return Secret{}, fmt.Errorf("vipps: access token: %w: no token or lifetime", ErrBadResponse)
+	}
+	life := time.Duration(tr.ExpiresIn) * time.Second
+	// Renew early: 5 minutes, or a tenth of a short lifetime.
+	c.token, c.expires = NewSecret(tr.AccessToken), c.now().Add(life-min(5*time.Minute, life/10))
+	c.logger().DebugContext(ctx, "vipps: new access token", "lifetime", life)
+	return c.token, nil
+}
+
+// forgetToken drops a token the API refused, so the next call fetches anew.
+func (c *Client) forgetToken(old Secret) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.token.Reveal() == old.Reveal() {
+		c.token = Secret{}
+	}
+}
+
+func (c *Client) systemHeaders(h http.Header) {
+	set := func(k, v string) {
+		if v != "" {
+			h.Set(k, v)
+		}
+	}
+	set("Vipps-System-Name", c.cfg.SystemName)
+	set("Vipps-System-Version", c.cfg.SystemVersion)
+	set("Vipps-System-Plugin-Name", c.cfg.PluginName)
+	set("Vipps-System-Plugin-Version", c.cfg.PluginVersion)
+}
+
+// call sends one API request and decodes the answer into out (if not nil).
+// A 401 is retried once with a fresh token.
+func (c *Client) call(ctx context.Context, method, path, idempotencyKey string, in, out any) error {
+	var body []byte
+	if in != nil {
+		var err error
+		if body, err = json.Marshal(in); err != nil {
+			return err
+		}
+	}
+	for try := 0; ; try++ {
+		tok, err := c.accessToken(ctx)
+		if err != nil {
+			return err
+		}
+		var rd io.Reader = http.NoBody
+		if body != nil {
+			rd = bytes.NewReader(body)
+		}
+		req, err := http.NewRequestWithContext(ctx, method, c.base.String()+path, rd)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+tok.Reveal())
+		req.Header.Set("Ocp-Apim-Subscription-Key", c.cfg.SubscriptionKey.Reveal())
+		req.Header.Set("Merchant-Serial-Number", c.cfg.MSN)
+		req.Header.Set("Accept", "application/json")
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if idempotencyKey != "" {
+			req.Header.Set(httpx.IdempotencyKeyHeader, idempotencyKey)
+		}
+		c.systemHeaders(req.Header)
+		resp, err := c.http.Do(req)
+		if err != nil {
+			return fmt.Errorf("vipps: %s %s: %w", method, redactPath(path), err)
+		}
+		if resp.StatusCode == http.StatusUnauthorized && try == 0 {
+			resp.Body.Close()
+			c.forgetToken(tok)
+			continue
+		}
+		defer resp.Body.Close()
+		if err := problem.Check(resp); err != nil {
+			return fmt.Errorf("vipps: %s %s: %w", method, redactPath(path), newError(err))
+		}
+		if out == nil {
+			return nil
+		}
+		if err := json.NewDecoder(io.LimitReader(resp.Body, 4<<20)).Decode(out); err != nil {
+			return fmt.Errorf("vipps: %s %s: %w: %v", method, redactPath(path), ErrBadResponse, err)
+		}
+		return nil
+	}
+}
+
+// redactPath keeps a path fit for an error string (references are ours and
+// carry no personal data, but stay safe anyway).
+func redactPath(p string) string { return httpx.SafeURL(p) }

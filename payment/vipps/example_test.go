@@ -1,0 +1,62 @@
+package vipps_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/payment/vipps"
+	"github.com/grunnmur/grunnmur/payment/vippstest"
+)
+
+// Verify a webhook: here the worked example from Vipps' documentation.
+func ExampleWebhookVerifier() {
+	h := http.Header{}
+	h.Set("x-ms-date", "Thu, 30 Mar 2023 08:38:32 GMT")
+	h.Set("x-ms-content-sha256", "lNlsp1XA03N34HrQsVzPgJKtC+r7l/RBF4V3JQUWMj4=")
+	h.Set("Authorization", "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=agAiSyogQbDHpeucoNwYz+yAr5nJ+v+zasdkSbqzv+U=")
+	body := []byte(`{"some-unique-content":"ee6e441b-cc4a-46f8-895d-a5af79bcc233/hello-world"}`)
+
+	v := vipps.WebhookVerifier{
+		Secrets: []vipps.Secret{vipps.NewSecret("A0+AeKBRG2KRGvnNwJpQlb6IJFk48CKXCIcrLoHncVJKDILsQSxS6NWCccwWm6r6FhGKhiHTBsG2wo/xU6FY/A==")},
+		Now:     func() time.Time { return time.Date(2023, 3, 30, 8, 38, 35, 0, time.UTC) },
+	}
+	fmt.Println(v.Verify("POST", "/e2cee29b-012e-4f1d-8ef4-e95fd74a7a63", "webhook.site", h, body))
+	h.Set("x-ms-date", "Thu, 30 Mar 2023 08:38:33 GMT")
+	fmt.Println(v.Verify("POST", "/e2cee29b-012e-4f1d-8ef4-e95fd74a7a63", "webhook.site", h, body))
+	// Output:
+	// <nil>
+	// vipps: webhook signature matches no secret
+}
+
+// A payment from start to refund, against the fake.
+func ExampleClient() {
+	fake := vippstest.New(vippstest.Options{})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	defer fake.Close()
+	client, _ := vipps.New(fake.ClientConfig(srv.URL))
+	svc := &payment.Service{Provider: client}
+	ctx := context.Background()
+
+	p, _ := svc.Start(ctx, payment.Order{
+		BusinessKey: "2026-000123/gebyr", Amount: payment.Kroner(1500),
+		Description: "Gebyr for skjenkebevilling", ReturnURL: "https://kommune.example/ferdig",
+	})
+	fmt.Println(p.State, p.Amount)
+	fake.Approve(p.Reference) // the payer approves in the app
+	p, _ = svc.Reconcile(ctx, p.Reference)
+	fmt.Println(p.State)
+	p, _ = svc.Capture(ctx, "2026-000123/gebyr", payment.Modification{})
+	fmt.Println(p.State, p.Aggregate.Captured)
+	p, _ = svc.Refund(ctx, "2026-000123/gebyr", payment.Modification{Amount: payment.Kroner(500)})
+	fmt.Println(p.State, p.Aggregate.Refunded)
+	// Output:
+	// CREATED 1 500,00 kr
+	// AUTHORIZED
+	// CAPTURED 1 500,00 kr
+	// PARTIALLY_REFUNDED 500,00 kr
+}
