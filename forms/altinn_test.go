@@ -75,11 +75,11 @@ func platformFunction(raw json.RawMessage) string {
 }
 
 type altinnCase struct {
-	Name            string          `json:"name"`
-	Expression      json.RawMessage `json:"expression"`
-	Expects         json.RawMessage `json:"expects"`
-	ExpectsFailure  *string         `json:"expectsFailure"`
-	Layouts         map[string]struct {
+	Name           string          `json:"name"`
+	Expression     json.RawMessage `json:"expression"`
+	Expects        json.RawMessage `json:"expects"`
+	ExpectsFailure *string         `json:"expectsFailure"`
+	Layouts        map[string]struct {
 		Data struct {
 			Hidden json.RawMessage   `json:"hidden"`
 			Layout []json.RawMessage `json:"layout"`
