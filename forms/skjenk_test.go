@@ -91,10 +91,10 @@ func TestSkjenkebevillingErrors(t *testing.T) {
 		msg       map[string]string
 	}{
 		{"required", func(d Data) { delete(obj(d, "soker"), "navn") }, "/soker/navn", "soker-navn", CodeRequired,
-			map[string]string{"nb": "Du må fylle ut Foretakets navn.", "nn": "Du må fylle ut Namnet på føretaket.", "en": "Enter Company name."}},
+			map[string]string{"nb": "Du må fylle ut «Foretakets navn».", "nn": "Du må fylle ut «Namnet på føretaket».", "en": "Enter “Company name”."}},
 		{"required when shown", func(d Data) { delete(obj(d, "skjenkested"), "arealUte") }, "/skjenkested/arealUte", "uteservering-areal", CodeRequired, nil},
 		{"fnr control digit", func(d Data) { obj(d, "styrer")["fodselsnummer"] = "20036914701" }, "/styrer/fodselsnummer", "styrer-fnr", CodeFnr,
-			map[string]string{"nb": "Fødselsnummer (11 siffer) er ikke et gyldig fødselsnummer eller D-nummer.", "en": "National identity number (11 digits) is not a valid national identity number or D number."}},
+			map[string]string{"nb": "«Fødselsnummer (11 siffer)» er ikke et gyldig fødselsnummer eller D-nummer.", "en": "“National identity number (11 digits)” is not a valid national identity number or D number."}},
 		{"fnr length", func(d Data) { obj(d, "styrer")["fodselsnummer"] = "2003691470" }, "/styrer/fodselsnummer", "styrer-fnr", CodeFnrLength, nil},
 		{"orgnr", func(d Data) { obj(d, "soker")["organisasjonsnummer"] = "974760674" }, "/soker/organisasjonsnummer", "soker-orgnr", CodeOrgnr, nil},
 		{"email", func(d Data) { obj(d, "soker", "kontakt")["epost"] = "kari@" }, "/soker/kontakt/epost", "kontakt-epost", CodeEmail, nil},
@@ -102,7 +102,7 @@ func TestSkjenkebevillingErrors(t *testing.T) {
 		{"option", func(d Data) { obj(d, "skjenkested")["type"] = "kiosk" }, "/skjenkested/type", "sted-type", CodeOption, nil},
 		{"checkbox option", func(d Data) { obj(d, "bevilling")["alkoholgrupper"] = []any{"1", "4"} }, "/bevilling/alkoholgrupper", "alkoholgrupper", CodeOption, nil},
 		{"min", func(d Data) { obj(d, "skjenkested")["maksGjester"] = json.Number("0") }, "/skjenkested/maksGjester", "sted-gjester", CodeMin,
-			map[string]string{"nn": "Største tal på gjester samstundes må vere minst 1."}},
+			map[string]string{"nn": "«Største tal på gjester samstundes» må vere minst 1."}},
 		{"number type", func(d Data) { obj(d, "skjenkested")["maksGjester"] = "mange" }, "/skjenkested/maksGjester", "sted-gjester", CodeType, nil},
 		{"amount decimals", func(d Data) { obj(d, "bevilling")["forventetOmsetning"] = json.Number("10.123") }, "/bevilling/forventetOmsetning", "omsetning", CodeDecimals, nil},
 		{"date", func(d Data) { obj(d, "bevilling")["fraDato"] = "2027-02-30" }, "/bevilling/fraDato", "oppstart-dato", CodeDate, nil},
