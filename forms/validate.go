@@ -552,6 +552,10 @@ func number(x any) (float64, json.Number, bool) {
 		s = string(x)
 	case float64:
 		return x, json.Number(formatNumber(x)), !math.IsInf(x, 0) && !math.IsNaN(x)
+	case int:
+		return float64(x), json.Number(strconv.Itoa(x)), true
+	case int64:
+		return float64(x), json.Number(strconv.FormatInt(x, 10)), true
 	case string:
 		s = strings.Replace(stripSpaces(x), ",", ".", 1)
 	default:
@@ -600,7 +604,9 @@ func (v *validator) address(c *Component, x any, fp []string) any {
 	}
 	if s, ok := get(AddressPostnummer); ok {
 		s = stripSpaces(s)
-		if !postnummerPattern.MatchString(s) {
+		if s == "" {
+			v.fail(c, concat(fp, nil, AddressPostnummer), CodeRequired, "{label}", message("postnummerLabel", v.lang))
+		} else if !postnummerPattern.MatchString(s) {
 			v.fail(c, concat(fp, nil, AddressPostnummer), CodePostnummer)
 		}
 		out[AddressPostnummer] = s
