@@ -70,13 +70,16 @@ type Text map[string]string
 // required. Load one with Parse or Load; a loaded definition is immutable and
 // safe for concurrent use.
 type Definition struct {
-	ID      string          `json:"id"`
-	Version int             `json:"version"`
-	Title   string          `json:"title"`            // text key
-	Schema  json.RawMessage `json:"schema,omitempty"` // JSON Schema 2020-12 for the data model
-	Limits  Limits          `json:"limits"`
-	Texts   map[string]Text `json:"texts"`
-	Pages   []*Page         `json:"pages"`
+	ID      string `json:"id"`
+	Version int    `json:"version"`
+	// MinDraftVersion is the oldest form version whose drafts this
+	// definition continues; older drafts fail with a *VersionError. 0 means 1.
+	MinDraftVersion int             `json:"minDraftVersion,omitempty"`
+	Title           string          `json:"title"`            // text key
+	Schema          json.RawMessage `json:"schema,omitempty"` // JSON Schema 2020-12 for the data model
+	Limits          Limits          `json:"limits"`
+	Texts           map[string]Text `json:"texts"`
+	Pages           []*Page         `json:"pages"`
 
 	byID   map[string]*Component
 	schema *jsonschema.Schema
@@ -280,6 +283,9 @@ func (def *Definition) check() error {
 	}
 	if def.Version < 1 {
 		c.addf("version", "must be 1 or more")
+	}
+	if def.MinDraftVersion < 0 || def.MinDraftVersion > def.Version {
+		c.addf("minDraftVersion", "must be from 1 to the version")
 	}
 	c.key("form", "title", def.Title, true)
 	if len(def.Pages) == 0 {
