@@ -13,7 +13,7 @@ import (
 )
 
 // TestAccessibility loads every component type, pages with errors and the
-// check-your-answers page in headless Chromium and fails on any WCAG 2.1 A/AA
+// check-your-answers and receipt pages in headless Chromium and fails on any WCAG 2.1 A/AA
 // violation axe-core finds.
 func TestAccessibility(t *testing.T) {
 	testenv.AxeJS(t)
@@ -22,6 +22,7 @@ func TestAccessibility(t *testing.T) {
 	valid := loadData(t, "skjenkebevilling-valid.json")
 	allData := loadData(t, "alltypes-data.json")
 	bad := Data{"antall": "0", "dato": "2026-02-30", "epost": "x", "fnr": "123", "adresse": map[string]any{"adresse": "x"}, "rader": []any{map[string]any{}}}
+	sub := submitted(t, skj, "skjenkebevilling-valid.json")
 	r := &Renderer{BasePath: "/f"} // the built-in inline CSS, as a citizen sees it
 	pages := map[string]func(*bytes.Buffer) error{}
 	for _, lang := range Languages {
@@ -29,6 +30,7 @@ func TestAccessibility(t *testing.T) {
 		pages["/alltypes-errors/"+lang] = func(b *bytes.Buffer) error {
 			return r.RenderPage(b, all, "alt", bad, all.Validate(bad, Options{Lang: lang}), lang)
 		}
+		pages["/receipt/"+lang] = func(b *bytes.Buffer) error { return r.RenderReceipt(b, skj, sub, lang) }
 		pages["/check/"+lang] = func(b *bytes.Buffer) error {
 			return r.RenderCheck(b, skj, skj.Validate(valid, Options{Lang: lang}).Data, lang)
 		}

@@ -95,6 +95,7 @@ var messages = map[string]Text{
 	"received":         {"nb": "Søknaden er sendt inn", "nn": "Søknaden er send inn", "en": "Your application has been submitted"},
 	"reference":        {"nb": "Referanse", "nn": "Referanse", "en": "Reference"},
 	"submittedAt":      {"nb": "Sendt inn", "nn": "Send inn", "en": "Submitted"},
+	"checksum":         {"nb": "Kontrollsum (SHA-256)", "nn": "Kontrollsum (SHA-256)", "en": "Checksum (SHA-256)"},
 	"file":             {"nb": "Fil", "nn": "Fil", "en": "File"},
 	"fileLimits":       {"nb": "Største filstørrelse: {max}.", "nn": "Største filstorleik: {max}.", "en": "Largest file size: {max}."},
 	"kroner":           {"nb": "kr", "nn": "kr", "en": "NOK"},

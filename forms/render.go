@@ -461,8 +461,7 @@ type SummaryView struct {
 	CSS                                template.CSS
 	Action, BackHref                   string
 	Sections                           []SummarySection
-	Reference, SubmittedAt             string
-	ReceiptJSON                        string
+	Reference, SubmittedAt, Digest     string
 }
 
 // SummarySection is one page's answers.
