@@ -510,7 +510,7 @@ func (c *checker) expr(place string, e *Expr, comp *Component, boolean bool) {
 		return
 	}
 	if e.err != nil {
-		c.addf(place, "%v", e.err)
+		c.addf(place, "%s", strings.TrimPrefix(e.err.Error(), "forms: "))
 		return
 	}
 	if boolean && e.root != nil {
