@@ -97,7 +97,7 @@ func (d *decoder) comps(cs []*Component, scope map[string]any, rows []int, ptr [
 		fp := concat(ptr, c.segs)
 		name := pointer(fp)
 		if c.ReadOnly != nil {
-			if ro, err := c.ReadOnly.evalBool(&evalCtx{st: d.st, comp: c, rows: rows}); err == nil && ro {
+			if ro, err := d.st.evalBool(c.ReadOnly, c, rows, nil); err == nil && ro {
 				continue
 			}
 		}

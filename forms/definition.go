@@ -176,6 +176,10 @@ type Component struct {
 	abs     string       // a repeating group's data path without row indices
 	pattern *regexp.Regexp
 	place   string
+	// mayHide is false when no hidden expression (the component's, a
+	// group's, a row's or the page's) can hide it: the common case, checked
+	// without evaluating anything.
+	mayHide bool
 }
 
 // Page returns the page the component is on.
@@ -326,6 +330,13 @@ func (def *Definition) check() error {
 				c.addf(comp.place, "validations[%d]: missing condition", i)
 			}
 			c.expr(fmt.Sprintf("%s.validations[%d].condition", comp.place, i), v.Condition, comp, true)
+		}
+		return true
+	})
+	def.Walk(func(comp *Component) bool {
+		comp.mayHide = comp.Hidden != nil || (comp.page != nil && comp.page.Hidden != nil)
+		if p := comp.parent; p != nil {
+			comp.mayHide = comp.mayHide || p.mayHide || p.RowHidden != nil
 		}
 		return true
 	})

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -119,4 +119,5 @@ func fmtAll(x any) string {
 	}
 	return b.String()
 }
+
 var fmtSprintf = fmt.Sprintf

@@ -305,7 +305,7 @@ func (b *viewBuilder) field(c *Component, scope any, rows []int, ptr []string) *
 		f.Description = b.def.Text(c.Description, b.lang)
 	}
 	if c.ReadOnly != nil {
-		ro, err := c.ReadOnly.evalBool(&evalCtx{st: b.st, comp: c, rows: rows})
+		ro, err := b.st.evalBool(c.ReadOnly, c, rows, nil)
 		f.ReadOnly = err == nil && ro
 	}
 	var x any
@@ -331,7 +331,7 @@ func (b *viewBuilder) field(c *Component, scope any, rows []int, ptr []string) *
 		for i, row := range arr {
 			rr := append(slices.Clip(rows), i)
 			if c.RowHidden != nil {
-				if h, err := c.RowHidden.evalBool(&evalCtx{st: b.st, comp: c, rows: rr}); err == nil && h {
+				if h, err := b.st.evalBool(c.RowHidden, c, rr, nil); err == nil && h {
 					continue
 				}
 			}
@@ -524,7 +524,7 @@ func (r *Renderer) summaryRows(def *Definition, st *state, cs []*Component, scop
 			for i, e := range arr {
 				rr := append(slices.Clip(rows), i)
 				if c.RowHidden != nil {
-					if h, err := c.RowHidden.evalBool(&evalCtx{st: st, comp: c, rows: rr}); err == nil && h {
+					if h, err := st.evalBool(c.RowHidden, c, rr, nil); err == nil && h {
 						continue
 					}
 				}

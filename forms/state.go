@@ -27,6 +27,25 @@ type state struct {
 	loc   *time.Location
 	memo  map[hidKey]bool
 	depth int
+	// ctxs holds the evaluation contexts in use, so that evaluating does
+	// not allocate one per expression; nested evaluations (a component's
+	// hidden expression looked up from another) take the next slot.
+	ctxs [8]evalCtx
+	nctx int
+}
+
+// evalBool evaluates e as a boolean in the context of comp at rows.
+func (st *state) evalBool(e *Expr, comp *Component, rows []int, argv []Value) (bool, error) {
+	if st.nctx >= len(st.ctxs) {
+		return e.evalBool(&evalCtx{st: st, comp: comp, rows: rows, argv: argv})
+	}
+	ec := &st.ctxs[st.nctx]
+	*ec = evalCtx{st: st, comp: comp, rows: rows, argv: argv}
+	st.nctx++
+	b, err := e.evalBool(ec)
+	st.nctx--
+	*ec = evalCtx{}
+	return b, err
 }
 
 type hidKey struct {
@@ -79,7 +98,7 @@ func (st *state) pageHidden(p *Page) (bool, error) {
 		return false, &ExprError{Msg: "hidden expressions refer to each other in a cycle"}
 	}
 	st.depth++
-	h, err := p.Hidden.evalBool(&evalCtx{st: st})
+	h, err := st.evalBool(p.Hidden, nil, nil, nil)
 	st.depth--
 	if err != nil {
 		return false, fmt.Errorf("page %q hidden: %w", p.ID, err)
@@ -93,6 +112,9 @@ func (st *state) pageHidden(p *Page) (bool, error) {
 // isHidden reports whether c is hidden at rows: its page, a group it is in,
 // its row or the component itself.
 func (st *state) isHidden(c *Component, rows []int) (bool, error) {
+	if !c.mayHide {
+		return false, nil
+	}
 	if len(rows) > len(c.reps) {
 		rows = rows[:len(c.reps)]
 	}
@@ -110,7 +132,7 @@ func (st *state) isHidden(c *Component, rows []int) (bool, error) {
 	if p := c.parent; p != nil {
 		h, err = st.isHidden(p, rows)
 		if err == nil && !h && p.Type == TypeRepeating && p.RowHidden != nil {
-			h, err = p.RowHidden.evalBool(&evalCtx{st: st, comp: p, rows: rows})
+			h, err = st.evalBool(p.RowHidden, p, rows, nil)
 			if err != nil {
 				err = fmt.Errorf("%q rowHidden: %w", p.ID, err)
 			}
@@ -119,7 +141,7 @@ func (st *state) isHidden(c *Component, rows []int) (bool, error) {
 		h, err = st.pageHidden(c.page)
 	}
 	if err == nil && !h && c.Hidden != nil {
-		h, err = c.Hidden.evalBool(&evalCtx{st: st, comp: c, rows: rows})
+		h, err = st.evalBool(c.Hidden, c, rows, nil)
 		if err != nil {
 			err = fmt.Errorf("%q hidden: %w", c.ID, err)
 		}

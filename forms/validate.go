@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net/mail"
 	"regexp"
 	"slices"
 	"strconv"
@@ -147,11 +146,30 @@ func (def *Definition) Validate(data Data, opt Options) *Result {
 	return v.res
 }
 
+// at is where an error is: a component in a scope, and optionally a part of
+// its value (an address part, a file). The pointer is built only when an
+// error needs it.
+type at struct {
+	ptr   []string
+	c     *Component
+	extra string
+}
+
+func (a at) sub(extra string) at { a.extra = extra; return a }
+
+func (a at) pointer() string {
+	segs := concat(a.ptr, a.c.segs)
+	if a.extra != "" {
+		segs = append(segs, a.extra)
+	}
+	return pointer(segs)
+}
+
 func (v *validator) report(c *Component) bool {
 	return v.pages == nil || slices.Contains(v.pages, c.page.ID)
 }
 
-func (v *validator) fail(c *Component, ptr []string, code string, args ...string) {
+func (v *validator) fail(c *Component, where at, code string, args ...string) {
 	if !v.report(c) {
 		return
 	}
@@ -159,17 +177,17 @@ func (v *validator) fail(c *Component, ptr []string, code string, args ...string
 	label := v.label(c)
 	args = append(args, "{label}", label)
 	v.res.Errors = append(v.res.Errors, FieldError{
-		Pointer: pointer(ptr), Component: c.ID, Page: c.page.ID, Code: code,
+		Pointer: where.pointer(), Component: c.ID, Page: c.page.ID, Code: code,
 		Message: message(key, v.lang, args...),
 	})
 }
 
-func (v *validator) failText(c *Component, ptr []string, code, textKey string) {
+func (v *validator) failText(c *Component, where at, code, textKey string) {
 	if !v.report(c) {
 		return
 	}
 	v.res.Errors = append(v.res.Errors, FieldError{
-		Pointer: pointer(ptr), Component: c.ID, Page: c.page.ID, Code: code,
+		Pointer: where.pointer(), Component: c.ID, Page: c.page.ID, Code: code,
 		Message: v.def.Text(textKey, v.lang),
 	})
 }
@@ -194,7 +212,7 @@ func (v *validator) boolExpr(e *Expr, c *Component, rows []int, argv []Value) bo
 	if e == nil {
 		return false
 	}
-	b, err := e.evalBool(&evalCtx{st: v.st, comp: c, rows: rows, argv: argv})
+	b, err := v.st.evalBool(e, c, rows, argv)
 	if err != nil {
 		v.res.ExprErrors = append(v.res.ExprErrors, fmt.Errorf("%q: %w", c.ID, err))
 		return false
@@ -235,8 +253,7 @@ func (v *validator) comps(cs []*Component, scope any, out map[string]any, rows [
 			v.repeating(c, scope, out, rows, ptr)
 		default:
 			x, _ := walk(scope, c.segs)
-			fp := concat(ptr, c.segs)
-			if kept, ok := v.field(c, x, rows, fp); ok {
+			if kept, ok := v.field(c, x, rows, at{ptr: ptr, c: c}); ok {
 				set(out, c.segs, kept)
 			}
 		}
@@ -245,7 +262,7 @@ func (v *validator) comps(cs []*Component, scope any, out map[string]any, rows [
 
 func (v *validator) repeating(c *Component, scope any, out map[string]any, rows []int, ptr []string) {
 	x, _ := walk(scope, c.segs)
-	fp := concat(ptr, c.segs)
+	fp := at{ptr: ptr, c: c}
 	arr, ok := x.([]any)
 	if x != nil && !ok {
 		v.fail(c, fp, CodeType)
@@ -274,12 +291,12 @@ func (v *validator) repeating(c *Component, scope any, out map[string]any, rows 
 		if c.RowHidden != nil && v.boolExpr(c.RowHidden, c, rrows, nil) {
 			continue
 		}
-		rp := concat(fp, nil, strconv.Itoa(i))
 		obj, ok := row.(map[string]any)
 		if !ok && row != nil {
-			v.fail(c, rp, CodeType)
+			v.fail(c, fp.sub(strconv.Itoa(i)), CodeType)
 			continue
 		}
+		rp := concat(ptr, c.segs, strconv.Itoa(i))
 		outRow := map[string]any{}
 		v.comps(c.Components, obj, outRow, rrows, rp)
 		kept = append(kept, outRow)
@@ -307,7 +324,7 @@ func isEmpty(x any) bool {
 }
 
 // field validates one value and returns what to keep.
-func (v *validator) field(c *Component, x any, rows []int, fp []string) (any, bool) {
+func (v *validator) field(c *Component, x any, rows []int, fp at) (any, bool) {
 	if isEmpty(x) {
 		if v.boolExpr(c.Required, c, rows, nil) {
 			switch c.Type {
@@ -334,12 +351,73 @@ func (v *validator) field(c *Component, x any, rows []int, fp []string) (any, bo
 	return kept, true
 }
 
-var (
-	postnummerPattern = regexp.MustCompile(`^[0-9]{4}$`)
-	isoDatePattern    = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
-	intlPhonePattern  = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-	noPhonePattern    = regexp.MustCompile(`^[2-9][0-9]{7}$`)
-)
+// digits reports whether s is exactly n ASCII digits (any number when n < 0).
+func digits(s string, n int) bool {
+	if n >= 0 && len(s) != n || s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// validPhone accepts a normalised number: +47 and 8 digits starting with 2-9,
+// or + and 7 to 15 digits (E.164) for other countries.
+func validPhone(p string) bool {
+	if len(p) < 8 || p[0] != '+' || p[1] == '0' || !digits(p[1:], -1) {
+		return false
+	}
+	if strings.HasPrefix(p, "+47") {
+		return len(p) == 11 && p[3] >= '2'
+	}
+	return len(p) <= 16
+}
+
+// validDate accepts YYYY-MM-DD for a real date.
+func validDate(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' || !digits(s[:4], 4) || !digits(s[5:7], 2) || !digits(s[8:], 2) {
+		return false
+	}
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}
+
+// validEmail accepts the addresses people type: a dot-atom local part, @, and
+// a domain of letter-digit-hyphen labels with a dot. Quoted local parts and
+// IP literals, which RFC 5322 allows and nobody types, are refused.
+func validEmail(s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	if at < 1 || at > 64 || len(s) > 254 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return false
+	}
+	for i := 0; i < len(local); i++ {
+		ch := local[i]
+		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || strings.IndexByte(".!#$%&'*+/=?^_`{|}~-", ch) >= 0) {
+			return false
+		}
+	}
+	labels := 0
+	for label := range strings.SplitSeq(domain, ".") {
+		labels++
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			ch := label[i]
+			if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-' || ch >= 0x80) {
+				return false
+			}
+		}
+	}
+	return labels >= 2
+}
 
 func stripSpaces(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -350,24 +428,34 @@ func stripSpaces(s string) string {
 	}, strings.TrimSpace(s))
 }
 
-// check validates a non-empty value of c's type and returns it normalised.
-func (v *validator) check(c *Component, x any, fp []string) any {
-	lim := v.def.Limits
-	str := func() (string, bool) {
-		s, ok := x.(string)
-		if !ok {
-			v.fail(c, fp, CodeType)
-			return "", false
-		}
-		if utf8.RuneCountInString(s) > lim.MaxTextChars || !utf8.ValidString(s) {
-			v.fail(c, fp, CodeMaxLength, "{max}", strconv.Itoa(lim.MaxTextChars))
-			return "", false
-		}
-		return s, true
+// str reads a text value within the form's length limit.
+func (v *validator) str(c *Component, x any, fp at) (string, bool) {
+	s, ok := x.(string)
+	if !ok {
+		v.fail(c, fp, CodeType)
+		return "", false
 	}
+	if max := v.def.Limits.MaxTextChars; len(s) > max && (utf8.RuneCountInString(s) > max) || !utf8.ValidString(s) {
+		v.fail(c, fp, CodeMaxLength, "{max}", strconv.Itoa(v.def.Limits.MaxTextChars))
+		return "", false
+	}
+	return s, true
+}
+
+// same returns x when s is the string x already holds, so that an unchanged
+// value is not boxed again.
+func same(x any, s string) any {
+	if xs, ok := x.(string); ok && xs == s {
+		return x
+	}
+	return s
+}
+
+// check validates a non-empty value of c's type and returns it normalised.
+func (v *validator) check(c *Component, x any, fp at) any {
 	switch c.Type {
 	case TypeText, TypeTextarea:
-		s, ok := str()
+		s, ok := v.str(c, x, fp)
 		if !ok {
 			return x
 		}
@@ -384,20 +472,19 @@ func (v *validator) check(c *Component, x any, fp []string) any {
 				v.fail(c, fp, CodePattern)
 			}
 		}
-		return s
+		return same(x, s)
 	case TypeEmail:
-		s, ok := str()
+		s, ok := v.str(c, x, fp)
 		if !ok {
 			return x
 		}
 		s = strings.TrimSpace(s)
-		a, err := mail.ParseAddress(s)
-		if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@'):], ".") || len(s) > 254 {
+		if !validEmail(s) {
 			v.fail(c, fp, CodeEmail)
 		}
-		return s
+		return same(x, s)
 	case TypePhone:
-		s, ok := str()
+		s, ok := v.str(c, x, fp)
 		if !ok {
 			return x
 		}
@@ -408,13 +495,13 @@ func (v *validator) check(c *Component, x any, fp []string) any {
 		case !strings.HasPrefix(p, "+"):
 			p = "+47" + p
 		}
-		if strings.HasPrefix(p, "+47") && !noPhonePattern.MatchString(p[3:]) || !intlPhonePattern.MatchString(p) {
+		if !validPhone(p) {
 			v.fail(c, fp, CodePhone)
-			return s
+			return same(x, s)
 		}
-		return p
+		return same(x, p)
 	case TypeFodselsnummer:
-		s, ok := str()
+		s, ok := v.str(c, x, fp)
 		if !ok {
 			return x
 		}
@@ -425,42 +512,42 @@ func (v *validator) check(c *Component, x any, fp []string) any {
 			} else {
 				v.fail(c, fp, CodeFnr)
 			}
-			return s
+			return same(x, s)
 		}
-		return p
+		return same(x, p)
 	case TypeOrgnr:
-		s, ok := str()
+		s, ok := v.str(c, x, fp)
 		if !ok {
 			return x
 		}
 		p := stripSpaces(s)
 		if _, err := ident.ParseOrgnr(p); err != nil {
 			v.fail(c, fp, CodeOrgnr)
-			return s
+			return same(x, s)
 		}
-		return p
+		return same(x, p)
 	case TypeKontonummer:
-		s, ok := str()
+		s, ok := v.str(c, x, fp)
 		if !ok {
 			return x
 		}
 		k, err := ident.ParseKontonummer(s)
 		if err != nil {
 			v.fail(c, fp, CodeKontonummer)
-			return s
+			return same(x, s)
 		}
 		return string(k)
 	case TypePostnummer:
-		s, ok := str()
+		s, ok := v.str(c, x, fp)
 		if !ok {
 			return x
 		}
 		p := stripSpaces(s)
-		if !postnummerPattern.MatchString(p) {
+		if !digits(p, 4) {
 			v.fail(c, fp, CodePostnummer)
-			return s
+			return same(x, s)
 		}
-		return p
+		return same(x, p)
 	case TypeNumber, TypeAmount:
 		f, num, ok := number(x)
 		if !ok {
@@ -482,23 +569,23 @@ func (v *validator) check(c *Component, x any, fp []string) any {
 		}
 		return num
 	case TypeDate:
-		s, ok := str()
+		s, ok := v.str(c, x, fp)
 		if !ok {
 			return x
 		}
-		if _, err := time.Parse(time.DateOnly, s); err != nil || !isoDatePattern.MatchString(s) {
+		if !validDate(s) {
 			v.fail(c, fp, CodeDate)
 		}
-		return s
+		return same(x, s)
 	case TypeRadio, TypeSelect:
-		s, ok := str()
+		s, ok := v.str(c, x, fp)
 		if !ok {
 			return x
 		}
 		if !c.hasOption(s) {
 			v.fail(c, fp, CodeOption)
 		}
-		return s
+		return same(x, s)
 	case TypeYesNo:
 		s, ok := x.(string)
 		if !ok || (s != "ja" && s != "nei") {
@@ -561,12 +648,15 @@ func number(x any) (float64, json.Number, bool) {
 	default:
 		return 0, "", false
 	}
-	if !numberPattern.MatchString(s) {
+	if !isNumber(s) {
 		return 0, "", false
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(f, 0) {
 		return 0, "", false
+	}
+	if n, ok := x.(json.Number); ok && string(n) == formatNumber(f) {
+		return f, n, true
 	}
 	return f, json.Number(formatNumber(f)), true
 }
@@ -578,7 +668,7 @@ const (
 	AddressPoststed   = "poststed"
 )
 
-func (v *validator) address(c *Component, x any, fp []string) any {
+func (v *validator) address(c *Component, x any, fp at) any {
 	m, ok := x.(map[string]any)
 	if !ok {
 		v.fail(c, fp, CodeType)
@@ -588,16 +678,16 @@ func (v *validator) address(c *Component, x any, fp []string) any {
 	get := func(k string) (string, bool) {
 		s, ok := m[k].(string)
 		if m[k] != nil && !ok {
-			v.fail(c, concat(fp, nil, k), CodeType)
+			v.fail(c, fp.sub(k), CodeType)
 			return "", false
 		}
 		return strings.TrimSpace(s), true
 	}
 	if s, ok := get(AddressLine); ok {
 		if s == "" {
-			v.fail(c, concat(fp, nil, AddressLine), CodeRequired, "{label}", message("addressLine", v.lang))
+			v.fail(c, fp.sub(AddressLine), CodeRequired, "{label}", message("addressLine", v.lang))
 		} else if utf8.RuneCountInString(s) > 200 {
-			v.fail(c, concat(fp, nil, AddressLine), CodeMaxLength, "{max}", "200")
+			v.fail(c, fp.sub(AddressLine), CodeMaxLength, "{max}", "200")
 		} else {
 			out[AddressLine] = s
 		}
@@ -605,17 +695,17 @@ func (v *validator) address(c *Component, x any, fp []string) any {
 	if s, ok := get(AddressPostnummer); ok {
 		s = stripSpaces(s)
 		if s == "" {
-			v.fail(c, concat(fp, nil, AddressPostnummer), CodeRequired, "{label}", message("postnummerLabel", v.lang))
-		} else if !postnummerPattern.MatchString(s) {
-			v.fail(c, concat(fp, nil, AddressPostnummer), CodePostnummer)
+			v.fail(c, fp.sub(AddressPostnummer), CodeRequired, "{label}", message("postnummerLabel", v.lang))
+		} else if !digits(s, 4) {
+			v.fail(c, fp.sub(AddressPostnummer), CodePostnummer)
 		}
 		out[AddressPostnummer] = s
 	}
 	if s, ok := get(AddressPoststed); ok {
 		if s == "" {
-			v.fail(c, concat(fp, nil, AddressPoststed), CodeRequired, "{label}", message("poststed", v.lang))
+			v.fail(c, fp.sub(AddressPoststed), CodeRequired, "{label}", message("poststed", v.lang))
 		} else if utf8.RuneCountInString(s) > 100 {
-			v.fail(c, concat(fp, nil, AddressPoststed), CodeMaxLength, "{max}", "100")
+			v.fail(c, fp.sub(AddressPoststed), CodeMaxLength, "{max}", "100")
 		} else {
 			out[AddressPoststed] = s
 		}
@@ -646,7 +736,7 @@ func (c *Component) maxSize(l Limits) int64 {
 	return l.withDefaults().MaxFileBytes
 }
 
-func (v *validator) files(c *Component, x any, fp []string) any {
+func (v *validator) files(c *Component, x any, fp at) any {
 	arr, ok := x.([]any)
 	if !ok {
 		v.fail(c, fp, CodeType)
@@ -658,7 +748,7 @@ func (v *validator) files(c *Component, x any, fp []string) any {
 	}
 	out := make([]any, 0, len(arr))
 	for i, e := range arr {
-		ip := concat(fp, nil, strconv.Itoa(i))
+		ip := fp.sub(strconv.Itoa(i))
 		m, ok := e.(map[string]any)
 		if !ok {
 			v.fail(c, ip, CodeType)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -151,8 +150,40 @@ func formatNumber(n float64) string {
 	return strconv.FormatFloat(n, 'f', -1, 64)
 }
 
-// numberPattern is what Altinn accepts as a number inside a string.
-var numberPattern = regexp.MustCompile(`^[+-]?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?$`)
+// isNumber reports whether s is what Altinn accepts as a number inside a
+// string: [+-]?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?
+func isNumber(s string) bool {
+	i, n := 0, len(s)
+	if i < n && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	run := func() int {
+		j := i
+		for i < n && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i - j
+	}
+	whole := run()
+	if i < n && s[i] == '.' {
+		i++
+		if run() == 0 {
+			return false
+		}
+	} else if whole == 0 {
+		return false
+	}
+	if i < n && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < n && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if run() == 0 {
+			return false
+		}
+	}
+	return i == n
+}
 
 // castError is a run-time casting failure.
 type castError struct {
@@ -201,7 +232,7 @@ func asNumber(v Value) (n float64, null bool, err error) {
 	case KindString:
 		if s, null := asString(v); null {
 			return 0, true, nil
-		} else if numberPattern.MatchString(s) {
+		} else if isNumber(s) {
 			f, err := strconv.ParseFloat(s, 64)
 			if err == nil {
 				return f, false, nil
@@ -235,7 +266,7 @@ func asBool(v Value) (bool, error) {
 			return true, nil
 		case s == "false":
 			return false, nil
-		case numberPattern.MatchString(s):
+		case isNumber(s):
 			f, err := strconv.ParseFloat(s, 64)
 			if err == nil && (f == 0 || f == 1) {
 				return f == 1, nil
