@@ -340,6 +340,7 @@ func (def *Definition) check() error {
 		}
 		return true
 	})
+	c.cycles()
 	// Every text key used must exist in every language.
 	keys := make([]string, 0, len(c.keys))
 	for k := range c.keys {
@@ -560,6 +561,83 @@ func (c *checker) expr(place string, e *Expr, comp *Component, boolean bool) {
 		}
 	}
 	walk(e.root, "")
+}
+
+// refs returns the components an expression names literally.
+func refs(e *Expr, byID map[string]*Component) []*Component {
+	var out []*Component
+	var walk func(n *node)
+	walk = func(n *node) {
+		if n == nil || n.fn == nil {
+			return
+		}
+		if n.fn.name == "component" && len(n.args) == 1 && n.args[0].fn == nil {
+			if t := byID[n.args[0].lit.s]; t != nil {
+				out = append(out, t)
+			}
+		}
+		for _, a := range n.args {
+			walk(a)
+		}
+	}
+	if e != nil && e.err == nil {
+		walk(e.root)
+	}
+	return out
+}
+
+// cycles reports hidden expressions that depend on themselves: whether a
+// component is hidden depends on its group, its row, its page and the
+// components its hidden expression names.
+func (c *checker) cycles() {
+	deps := map[*Component][]*Component{}
+	pageDeps := map[*Page][]*Component{}
+	for _, p := range c.def.Pages {
+		if p != nil {
+			pageDeps[p] = refs(p.Hidden, c.def.byID)
+		}
+	}
+	c.def.Walk(func(comp *Component) bool {
+		d := refs(comp.Hidden, c.def.byID)
+		if p := comp.parent; p != nil {
+			d = append(d, p)
+			d = append(d, refs(p.RowHidden, c.def.byID)...)
+		} else if comp.page != nil {
+			d = append(d, pageDeps[comp.page]...)
+		}
+		deps[comp] = d
+		return true
+	})
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := map[*Component]int{}
+	reported := false
+	var visit func(x *Component, path []string)
+	visit = func(x *Component, path []string) {
+		color[x] = grey
+		path = append(path, x.ID)
+		for _, y := range deps[x] {
+			switch color[y] {
+			case grey:
+				if !reported {
+					c.addf(x.place+".hidden", "hidden expressions depend on themselves: %s -> %s", strings.Join(path, " -> "), y.ID)
+					reported = true
+				}
+			case white:
+				visit(y, path)
+			}
+		}
+		color[x] = black
+	}
+	c.def.Walk(func(comp *Component) bool {
+		if color[comp] == white {
+			visit(comp, nil)
+		}
+		return true
+	})
 }
 
 func ctxName(c *Component) string {

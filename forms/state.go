@@ -26,6 +26,7 @@ type state struct {
 	lng   string
 	loc   *time.Location
 	memo  map[hidKey]bool
+	busy  map[hidKey]bool // hidden expressions being evaluated: a cycle if met again
 	depth int
 	// ctxs holds the evaluation contexts in use, so that evaluating does
 	// not allocate one per expression; nested evaluations (a component's
@@ -59,7 +60,7 @@ func newState(def *Definition, data any, lang string, loc *time.Location) *state
 	if loc == nil {
 		loc = oslo
 	}
-	return &state{def: def, data: data, lng: lang, loc: loc, memo: map[hidKey]bool{}}
+	return &state{def: def, data: data, lng: lang, loc: loc, memo: map[hidKey]bool{}, busy: map[hidKey]bool{}}
 }
 
 func (ec *evalCtx) location() *time.Location {
@@ -94,12 +95,14 @@ func (st *state) pageHidden(p *Page) (bool, error) {
 	if h, ok := st.memo[k]; ok {
 		return h, nil
 	}
-	if st.depth > maxHiddenDepth {
-		return false, &ExprError{Msg: "hidden expressions refer to each other in a cycle"}
+	if st.depth > maxHiddenDepth || st.busy[k] {
+		return false, &ExprError{Msg: "hidden expressions refer to each other in a cycle (page " + strconv.Quote(p.ID) + ")"}
 	}
 	st.depth++
+	st.busy[k] = true
 	h, err := st.evalBool(p.Hidden, nil, nil, nil)
 	st.depth--
+	delete(st.busy, k)
 	if err != nil {
 		return false, fmt.Errorf("page %q hidden: %w", p.ID, err)
 	}
@@ -122,11 +125,12 @@ func (st *state) isHidden(c *Component, rows []int) (bool, error) {
 	if h, ok := st.memo[k]; ok {
 		return h, nil
 	}
-	if st.depth > maxHiddenDepth {
-		return false, &ExprError{Msg: "hidden expressions refer to each other in a cycle"}
+	if st.depth > maxHiddenDepth || st.busy[k] {
+		return false, &ExprError{Msg: "hidden expressions refer to each other in a cycle (" + strconv.Quote(c.ID) + ")"}
 	}
 	st.depth++
-	defer func() { st.depth-- }()
+	st.busy[k] = true
+	defer func() { st.depth--; delete(st.busy, k) }()
 	var h bool
 	var err error
 	if p := c.parent; p != nil {
