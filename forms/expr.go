@@ -259,11 +259,10 @@ func (f *function) check(n *node, path string) error {
 // evalCtx is where an expression is evaluated: the form instance, the
 // component it belongs to and the repeating-group rows it is in.
 type evalCtx struct {
-	st    *state
-	comp  *Component // may be nil
-	rows  []int      // row index per repeating ancestor (and comp itself if it is a row)
-	argv  []Value
-	depth int
+	st   *state
+	comp *Component // may be nil
+	rows []int      // row index per repeating ancestor (and comp itself if it is a row)
+	argv []Value
 }
 
 // Eval evaluates the expression against a Values-only environment: no
