@@ -26,7 +26,8 @@ type FileStore interface {
 //	POST /                  start a draft, then 303 to its first page
 //	GET  /{draft}/{page}    a page; POST saves it (Continue, Save, Add, Remove)
 //	GET  /{draft}/check     check your answers; POST submits
-//	GET  /receipt/{id}      the receipt; /receipt/{id}.json its canonical JSON
+//	GET  /receipt/{id}      the receipt; /receipt/{id}.json its canonical JSON,
+//	                        /receipt/{id}.pdf a tagged PDF (with Flow.PDF)
 //
 // Continue validates the page and goes on only when it has no errors;
 // everything the citizen types is kept in the draft either way. Every draft
@@ -47,6 +48,9 @@ type Flow struct {
 	// Submitted runs after a submission is stored, for example to open a
 	// case. An error is logged; the citizen still gets the receipt.
 	Submitted func(ctx context.Context, s *Submission) error
+	// PDF, when set, serves the receipt as a tagged PDF at
+	// /receipt/{id}.pdf.
+	PDF PDFPrinter
 	// Renderer writes the pages; its BasePath is set from the request.
 	Renderer Renderer
 	// Prefix is where the Flow is mounted ("/soknad"), for links.
@@ -363,7 +367,8 @@ func (f *Flow) check(w http.ResponseWriter, r *http.Request, d *Draft, lang stri
 
 func (f *Flow) receipt(w http.ResponseWriter, r *http.Request, owner, id string) {
 	asJSON := strings.HasSuffix(id, ".json")
-	id = strings.TrimSuffix(id, ".json")
+	asPDF := strings.HasSuffix(id, ".pdf") && f.PDF != nil
+	id = strings.TrimSuffix(strings.TrimSuffix(id, ".json"), ".pdf")
 	sub, err := f.Store.GetSubmission(r.Context(), id)
 	if err == nil && sub.Owner != owner {
 		err = ErrNotFound
@@ -384,6 +389,17 @@ func (f *Flow) receipt(w http.ResponseWriter, r *http.Request, owner, id string)
 		return
 	}
 	rd := f.Renderer
+	if asPDF {
+		pdf, err := rd.ReceiptPDF(r.Context(), f.PDF, f.Def, sub, f.lang(r))
+		if err != nil {
+			f.fail(w, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(pdf)
+		return
+	}
 	if err := write(w, http.StatusOK, func(out io.Writer) error { return rd.RenderReceipt(out, f.Def, sub, f.lang(r)) }); err != nil {
 		f.fail(w, err)
 	}

@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/testenv"
 )
 
 func submitted(t *testing.T, def *Definition, file string) *Submission {
@@ -121,3 +124,22 @@ func fmtAll(x any) string {
 }
 
 var fmtSprintf = fmt.Sprintf
+
+func TestReceiptPDF(t *testing.T) {
+	path, flags := testenv.Chromium(t)
+	def := loadSkjenk(t)
+	sub := submitted(t, def, "skjenkebevilling-valid.json")
+	p := ChromiumPrinter{Path: path, NoSandbox: slices.Contains(flags, "--no-sandbox")}
+	pdf, err := (&Renderer{Stylesheet: "/ignored.css"}).ReceiptPDF(context.Background(), p, def, sub, "nn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"%PDF-", "/StructTreeRoot", "/Lang (nn)", "/MarkInfo"} {
+		if !bytes.Contains(pdf, []byte(want)) {
+			t.Errorf("PDF lacks %s (a tagged PDF has it)", want)
+		}
+	}
+	if _, err := (ChromiumPrinter{Path: "/nonexistent/chromium"}).PrintPDF(context.Background(), []byte("<p>x")); !errors.Is(err, ErrPrint) {
+		t.Errorf("missing binary: %v", err)
+	}
+}
