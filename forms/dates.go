@@ -21,10 +21,10 @@ type parsedDate struct {
 func parseDate(s string, loc *time.Location) (parsedDate, error) {
 	m := datePattern.FindStringSubmatch(s)
 	if m == nil {
-		return parsedDate{}, &ExprError{Msg: "unable to parse date " + strconv.Quote(s) + ": unknown format"}
+		return parsedDate{}, &ExprError{Msg: "unable to parse date: unknown format (want YYYY-MM-DD, optionally with a time and offset)"}
 	}
 	bad := func() (parsedDate, error) {
-		return parsedDate{}, &ExprError{Msg: "unable to parse date " + strconv.Quote(s) + ": format was recognized, but the date/time is invalid"}
+		return parsedDate{}, &ExprError{Msg: "unable to parse date: format was recognized, but the date/time is invalid"}
 	}
 	num := func(x string) int {
 		if x == "" {

@@ -528,7 +528,7 @@ func (c *checker) expr(place string, e *Expr, comp *Component, boolean bool) {
 	if boolean && e.root != nil {
 		if e.root.fn == nil {
 			if _, err := asBool(e.root.lit); err != nil {
-				c.addf(place, "%s", strings.TrimPrefix(err.Error(), "forms: "))
+				c.addf(place, "expected boolean, got value %s", e.root.lit.display())
 			}
 		} else if e.root.typ == tNum {
 			c.addf(place, "expected a boolean expression, %s returns a number", e.root.fn.name)

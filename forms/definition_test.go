@@ -98,3 +98,19 @@ func TestSkjenkebevillingTextsComplete(t *testing.T) {
 		}
 	}
 }
+
+func TestExprErrorsHoldNoPersonalData(t *testing.T) {
+	def := MustParse([]byte(defWith(`{"id":"fnr","type":"fodselsnummer","bind":"/fnr","label":"t"},
+		{"id":"a","type":"text","bind":"/a","label":"t","hidden":["or",["greaterThan",["component","fnr"],5],["compare",["component","fnr"],"isBefore","2020-01-01"]]}`)))
+	for _, v := range []string{"2003691470X", "20036914700x"} {
+		res := def.Validate(Data{"fnr": v, "a": "x"}, Options{})
+		if len(res.ExprErrors) == 0 {
+			t.Fatal("no expression error")
+		}
+		for _, e := range res.ExprErrors {
+			if strings.Contains(e.Error(), "2003691470") {
+				t.Errorf("expression error leaks the value: %v", e)
+			}
+		}
+	}
+}

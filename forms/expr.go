@@ -249,7 +249,8 @@ func (f *function) check(n *node, path string) error {
 				_, _, err = asNumber(a.lit)
 			}
 			if err != nil {
-				return &ExprError{Path: path + "[" + strconv.Itoa(i+1) + "]", Msg: f.name + ": " + strings.TrimPrefix(err.Error(), "forms: ")}
+				// A literal is the definition's, not personal data: show it.
+				return &ExprError{Path: path + "[" + strconv.Itoa(i+1) + "]", Msg: fmt.Sprintf("%s: expected %s, got value %s", f.name, p, a.lit.display())}
 			}
 		}
 	}

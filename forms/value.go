@@ -192,7 +192,9 @@ type castError struct {
 }
 
 func (e *castError) Error() string {
-	return fmt.Sprintf("forms: expected %s, got value %s", e.want, e.got.display())
+	// The value itself is left out: at run time it comes from the citizen's
+	// data and may be a personal number.
+	return fmt.Sprintf("forms: expected %s, got a %s that is not one", e.want, e.got.k)
 }
 
 // asString casts as Altinn does: numbers and booleans are written out, and
