@@ -391,3 +391,55 @@ func TestAltinnSharedExpressions(t *testing.T) {
 	sort.Strings(reasons)
 	t.Logf("Altinn shared expression tests: %d passed, %d failed, %d skipped (of %d)\n%s", pass, fail, skipped, pass+fail+skipped, strings.Join(reasons, "\n"))
 }
+
+// TestAltinnContextLists checks the places expressions are evaluated against
+// Altinn's context-list tests: pages, components, and each row's components.
+func TestAltinnContextLists(t *testing.T) {
+	dir := testenv.Spec(t, "altinn-expressions", "context-lists")
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass := 0
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c altinnCase
+		var want struct {
+			Expected json.RawMessage `json:"expectedContexts"`
+		}
+		if err := json.Unmarshal(raw, &c); err != nil {
+			t.Fatal(err)
+		}
+		_ = json.Unmarshal(raw, &want)
+		def, err := altinnDefinition(&c)
+		if err != nil {
+			t.Errorf("%s: adapter: %v", f, err)
+			continue
+		}
+		var data any
+		if len(c.DataModel) > 0 {
+			data, _ = decodeJSON(c.DataModel)
+		}
+		got, _ := json.Marshal(def.Contexts(data))
+		var g, w any
+		_ = json.Unmarshal(got, &g)
+		_ = json.Unmarshal(want.Expected, &w)
+		gb, _ := json.Marshal(g)
+		wb, _ := json.Marshal(w)
+		if string(gb) != string(wb) {
+			t.Errorf("%s:\ngot  %s\nwant %s", f, gb, wb)
+			continue
+		}
+		pass++
+	}
+	t.Logf("Altinn context lists: %d of %d pass", pass, len(files))
+}
