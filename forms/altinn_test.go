@@ -40,11 +40,8 @@ var altinnSkips = map[string]string{
 }
 
 // altinnFileSkips are single cases whose layout a grunnmur definition
-// cannot express, with the reason.
-var altinnFileSkips = map[string]string{
-	"find-unrelated-sibling-in-other-repeating-group.json":        "a component inside a repeating group bound outside the group's rows; grunnmur bindings inside a group are relative to the row",
-	"find-hidden-unrelated-sibling-in-other-repeating-group.json": "a component inside a repeating group bound outside the group's rows; grunnmur bindings inside a group are relative to the row",
-}
+// cannot express, with the reason. None today.
+var altinnFileSkips = map[string]string{}
 
 // platformFunction returns the first skipped platform function an
 // expression calls, or "".
@@ -167,7 +164,9 @@ func altinnDefinition(c *altinnCase) (*Definition, error) {
 				rel := s
 				if base != "" {
 					if !strings.HasPrefix(s, base+".") {
-						return "", false, fmt.Errorf("binding %q is not inside its group %q", s, base)
+						// Bound outside the group's rows: one value for all rows.
+						m["bindRoot"] = true
+						return "/" + strings.ReplaceAll(s, ".", "/"), true, nil
 					}
 					rel = strings.TrimPrefix(s, base+".")
 				}

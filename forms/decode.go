@@ -38,7 +38,7 @@ func (def *Definition) DecodeForm(pageID string, form url.Values, data Data) (Da
 	if out == nil {
 		out = Data{}
 	}
-	d := &decoder{def: def, form: form, st: newState(def, data, "nb", nil)}
+	d := &decoder{def: def, form: form, st: newState(def, data, "nb", nil), root: out}
 	d.comps(p.Components, out, nil, nil)
 	post := Post{Action: form.Get("_action")}
 	switch {
@@ -64,6 +64,7 @@ func (def *Definition) DecodeForm(pageID string, form url.Values, data Data) (Da
 }
 
 type decoder struct {
+	root Data
 	def  *Definition
 	form url.Values
 	st   *state
@@ -94,6 +95,10 @@ func unset(scope map[string]any, segs []string) {
 
 func (d *decoder) comps(cs []*Component, scope map[string]any, rows []int, ptr []string) {
 	for _, c := range cs {
+		scope, ptr := scope, ptr
+		if c.BindRoot {
+			scope, ptr = d.root, nil
+		}
 		fp := concat(ptr, c.segs)
 		name := pointer(fp)
 		if c.ReadOnly != nil {

@@ -2,6 +2,7 @@ package forms
 
 import (
 	"encoding/json"
+	"errors"
 	"html"
 	"net/url"
 	"regexp"
@@ -126,5 +127,22 @@ func formFromHTML(t *testing.T, page string, form url.Values) {
 		if s := reSelected.FindStringSubmatch(m[2]); s != nil {
 			form.Add(html.UnescapeString(m[1]), html.UnescapeString(s[1]))
 		}
+	}
+}
+
+func TestParseDataLimits(t *testing.T) {
+	def := loadSkjenk(t)
+	big := `{"kommentar":"` + strings.Repeat("x", int(def.Limits.MaxBodyBytes)) + `"}`
+	if _, err := def.ParseData(strings.NewReader(big)); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("big body: %v", err)
+	}
+	for _, body := range []string{`[]`, `null`, `{"a":1} {"b":2}`, `{"a":`, ``, strings.Repeat("[", 100000)} {
+		if _, err := def.ParseData(strings.NewReader(body)); !errors.Is(err, ErrBadData) && !errors.Is(err, ErrTooLarge) {
+			t.Errorf("%.20q: %v", body, err)
+		}
+	}
+	d, err := def.ParseData(strings.NewReader(`{"a": 1.50}`))
+	if err != nil || d["a"] != json.Number("1.50") {
+		t.Errorf("%v %v", d, err)
 	}
 }

@@ -138,7 +138,10 @@ type Component struct {
 	Type Type   `json:"type"`
 	// Bind is a JSON Pointer into the data model; inside a repeating group
 	// it is relative to the row.
-	Bind        string `json:"bind,omitempty"`
+	Bind string `json:"bind,omitempty"`
+	// BindRoot makes Bind start at the data model's root even inside a
+	// repeating group: one value shared by every row (Altinn allows this).
+	BindRoot    bool   `json:"bindRoot,omitempty"`
 	Label       string `json:"label,omitempty"`       // text key
 	Description string `json:"description,omitempty"` // text key, a hint under the label
 
@@ -432,6 +435,9 @@ func (c *checker) component(cp string, comp *Component) {
 			}
 		}
 		comp.segs = segs
+		if comp.BindRoot && t == TypeRepeating {
+			c.addf(cp, "bindRoot: a repeating group binds its own rows")
+		}
 		if t == TypeRepeating {
 			// Two groups bound to the same array share rows, as in Altinn.
 			prefix := ""

@@ -1,7 +1,9 @@
 package forms
 
 import (
+	"encoding/json"
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -112,5 +114,32 @@ func TestExprErrorsHoldNoPersonalData(t *testing.T) {
 				t.Errorf("expression error leaks the value: %v", e)
 			}
 		}
+	}
+}
+
+func TestBindRootInRows(t *testing.T) {
+	def := MustParse([]byte(defWith(`{"id":"r","type":"repeating","bind":"/r","components":[
+		{"id":"x","type":"text","bind":"/x","label":"t"},
+		{"id":"felles","type":"text","bind":"/felles","bindRoot":true,"label":"t","required":true}]}`)))
+	res := def.Validate(Data{"r": []any{map[string]any{"x": "a"}, map[string]any{"x": "b"}}}, Options{})
+	if len(res.Errors) != 1 || res.Errors[0].Pointer != "/felles" {
+		t.Errorf("want one error at /felles, got %+v", res.Errors)
+	}
+	res = def.Validate(Data{"felles": "f", "r": []any{map[string]any{"x": "a", "felles": "stray"}, map[string]any{"x": "b"}}}, Options{})
+	b, _ := json.Marshal(res.Data)
+	if !res.Valid() || string(b) != `{"felles":"f","r":[{"x":"a"},{"x":"b"}]}` {
+		t.Errorf("%s %+v", b, res.Errors)
+	}
+	v, err := def.Eval(MustParseExpr(`["component", "felles"]`), map[string]any(Data{"felles": "f", "r": []any{map[string]any{}}}), Context{Component: "x", Rows: []int{0}})
+	if err != nil || v.Any() != "f" {
+		t.Error(v, err)
+	}
+	var page strings.Builder
+	if err := (&Renderer{}).RenderPage(&page, def, "p", Data{"felles": "f", "r": []any{map[string]any{}}}, nil, "nb"); err != nil || !strings.Contains(page.String(), `name="/felles" type="text" value="f"`) {
+		t.Error(err)
+	}
+	got, _, err := def.DecodeForm("p", url.Values{"/r~rows": {"1"}, "/felles": {"ny"}, "/r/0/x": {"z"}}, Data{})
+	if err != nil || got["felles"] != "ny" {
+		t.Error(got, err)
 	}
 }

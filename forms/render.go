@@ -296,6 +296,9 @@ func str(x any) string {
 
 func (b *viewBuilder) field(c *Component, scope any, rows []int, ptr []string) *FieldView {
 	id := htmlID(c, rows)
+	if c.BindRoot {
+		scope, ptr = b.st.data, nil
+	}
 	fp := concat(ptr, c.segs)
 	f := &FieldView{ID: id, Name: pointer(fp), Type: string(c.Type), Autocomplete: c.Autocomplete, Lang: b.lang}
 	if c.Label != "" {
@@ -518,7 +521,11 @@ func (r *Renderer) summaryRows(def *Definition, st *state, cs []*Component, scop
 			row.ChangeHref = r.BasePath + "/" + c.page.ID + "#" + htmlID(c, rows)
 			row.ChangeText = message("change", lang)
 		}
-		x, _ := walk(scope, c.segs)
+		sc := scope
+		if c.BindRoot {
+			sc = st.data
+		}
+		x, _ := walk(sc, c.segs)
 		if c.Type == TypeRepeating {
 			arr, _ := x.([]any)
 			for i, e := range arr {

@@ -208,6 +208,9 @@ func (ec *evalCtx) component(id string) (Value, error) {
 // lookup finds a component's data at rows.
 func (st *state) lookup(c *Component, rows []int) (any, bool) {
 	cur := st.data
+	if c.BindRoot {
+		return walk(cur, c.segs)
+	}
 	for i, r := range c.reps {
 		if i >= len(rows) {
 			return nil, false

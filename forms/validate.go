@@ -113,11 +113,12 @@ func parseData(b []byte) (Data, error) {
 
 // validator is one run of Validate.
 type validator struct {
-	def   *Definition
-	st    *state
-	lang  string
-	pages []string
-	res   *Result
+	rootDone map[*Component]bool
+	def      *Definition
+	st       *state
+	lang     string
+	pages    []string
+	res      *Result
 }
 
 // Validate checks data against the definition and prunes it. Hidden
@@ -252,9 +253,21 @@ func (v *validator) comps(cs []*Component, scope any, out map[string]any, rows [
 		case TypeRepeating:
 			v.repeating(c, scope, out, rows, ptr)
 		default:
-			x, _ := walk(scope, c.segs)
-			if kept, ok := v.field(c, x, rows, at{ptr: ptr, c: c}); ok {
-				set(out, c.segs, kept)
+			sc, p, o := scope, ptr, out
+			if c.BindRoot {
+				// One value for every row: checked in the first visible one.
+				if v.rootDone[c] {
+					continue
+				}
+				if v.rootDone == nil {
+					v.rootDone = map[*Component]bool{}
+				}
+				v.rootDone[c] = true
+				sc, p, o = v.st.data, nil, v.res.Data
+			}
+			x, _ := walk(sc, c.segs)
+			if kept, ok := v.field(c, x, rows, at{ptr: p, c: c}); ok {
+				set(o, c.segs, kept)
 			}
 		}
 	}
@@ -829,6 +842,9 @@ func (def *Definition) componentAt(segs []string) *Component {
 		for _, r := range c.reps {
 			want = append(want, r.segs...)
 			want = append(want, "*")
+		}
+		if c.BindRoot {
+			want = nil
 		}
 		want = append(want, c.segs...)
 		if len(want) <= len(segs) {
