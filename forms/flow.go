@@ -208,6 +208,7 @@ func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, page
 			return
 		}
 	}
+	old := d.Data
 	d.Data, d.Page, d.Updated = data, pageID, f.now().UTC()
 	if err := f.Store.UpdateDraft(ctx, d); err != nil {
 		f.fail(w, err)
@@ -224,7 +225,14 @@ func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, page
 	}
 	res := f.Def.Validate(data, Options{Lang: lang, Pages: []string{pageID}})
 	if !res.Valid() {
-		if err := write(w, http.StatusUnprocessableEntity, func(out io.Writer) error { return rd.RenderPage(out, f.Def, pageID, data, res, lang) }); err != nil {
+		// Without JavaScript, a field that an answer on this page reveals
+		// is first seen now: show it without an error the first time.
+		res.Errors = slices.DeleteFunc(res.Errors, func(e FieldError) bool { return f.revealed(old, data, e.Component) })
+		status := http.StatusUnprocessableEntity
+		if len(res.Errors) == 0 {
+			res, status = nil, http.StatusOK
+		}
+		if err := write(w, status, func(out io.Writer) error { return rd.RenderPage(out, f.Def, pageID, data, res, lang) }); err != nil {
 			f.fail(w, err)
 		}
 		return
@@ -234,6 +242,18 @@ func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, page
 		next = "check"
 	}
 	http.Redirect(w, r, f.Prefix+"/"+draftID+"/"+next+langQuery(r), http.StatusSeeOther)
+}
+
+// revealed reports whether a component outside repeating groups was hidden
+// before this post and is shown after it.
+func (f *Flow) revealed(before, after Data, id string) bool {
+	c := f.Def.Component(id)
+	if c == nil || len(c.reps) > 0 || !c.mayHide {
+		return false
+	}
+	was, err1 := f.Def.Hidden(id, map[string]any(before), Context{})
+	is, err2 := f.Def.Hidden(id, map[string]any(after), Context{})
+	return err1 == nil && err2 == nil && was && !is
 }
 
 // maxBody bounds a page post: the form's body limit and its file limits.

@@ -207,3 +207,26 @@ func TestFlowRowsAndRefusedUpload(t *testing.T) {
 		t.Errorf("file for another page: %d", res.StatusCode)
 	}
 }
+
+// A field revealed by an answer on the same page is shown without an error
+// the first time, as a no-JavaScript form cannot reveal it sooner.
+func TestFlowRevealWithoutError(t *testing.T) {
+	_, srv := newFlowServer(t)
+	fc := &flowClient{t: t, srv: srv, owner: "person:kari", c: http.DefaultClient}
+	res, _ := fc.do("POST", "/soknad/", nil, "")
+	draftPath := strings.TrimSuffix(res.Request.URL.Path, "/soker")
+	form := url.Values{
+		"/soker/organisasjonsnummer": {"974760673"}, "/soker/navn": {"Bakgården AS"},
+		"/soker/kontakt/navn": {"Kari"}, "/soker/kontakt/epost": {"kari@bakgarden.no"}, "/soker/kontakt/telefon": {"91234567"},
+		"/soker/annenFakturaadresse": {"ja"}, "_action": {"continue"},
+	}
+	res, body := fc.do("POST", draftPath+"/soker", strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
+	if res.StatusCode != 200 || strings.Contains(body, `class="ds-error-summary"`) || !strings.Contains(body, `name="/soker/fakturaadresse/adresse"`) || !strings.HasSuffix(res.Request.URL.Path, "/soker") {
+		t.Fatalf("reveal: %d %s", res.StatusCode, res.Request.URL)
+	}
+	// The second time the empty address is an error.
+	res, body = fc.do("POST", draftPath+"/soker", strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `class="ds-error-summary"`) {
+		t.Fatalf("second post: %d", res.StatusCode)
+	}
+}
