@@ -495,7 +495,7 @@ func (r *Renderer) summary(def *Definition, data Data, lang string, change bool)
 		if change {
 			sec.ChangeHref = r.BasePath + "/" + p.ID
 		}
-		sec.Rows = r.summaryRows(def, st, p.Components, data, nil, lang, change, loc)
+		sec.Rows = r.summaryRows(def, st, p.Components, data, nil, lang, change, loc, "")
 		if len(sec.Rows) > 0 {
 			secs = append(secs, sec)
 		}
@@ -503,7 +503,9 @@ func (r *Renderer) summary(def *Definition, data Data, lang string, change bool)
 	return secs
 }
 
-func (r *Renderer) summaryRows(def *Definition, st *state, cs []*Component, scope any, rows []int, lang string, change bool, loc *time.Location) []SummaryRow {
+// summaryRows lists the answers of cs; prefix is the label of the group they
+// are in, so that "Styrer: Fullt navn" and "Stedfortreder: Fullt navn" differ.
+func (r *Renderer) summaryRows(def *Definition, st *state, cs []*Component, scope any, rows []int, lang string, change bool, loc *time.Location, prefix string) []SummaryRow {
 	var out []SummaryRow
 	for _, c := range cs {
 		if h, err := st.isHidden(c, rows); err == nil && h {
@@ -513,10 +515,13 @@ func (r *Renderer) summaryRows(def *Definition, st *state, cs []*Component, scop
 		case TypeInfo:
 			continue
 		case TypeGroup:
-			out = append(out, r.summaryRows(def, st, c.Components, scope, rows, lang, change, loc)...)
+			out = append(out, r.summaryRows(def, st, c.Components, scope, rows, lang, change, loc, def.Text(c.Label, lang))...)
 			continue
 		}
 		row := SummaryRow{Label: def.Text(c.Label, lang)}
+		if prefix != "" {
+			row.Label = prefix + ": " + row.Label
+		}
 		if change {
 			row.ChangeHref = r.BasePath + "/" + c.page.ID + "#" + htmlID(c, rows)
 			row.ChangeText = message("change", lang)
@@ -535,7 +540,7 @@ func (r *Renderer) summaryRows(def *Definition, st *state, cs []*Component, scop
 						continue
 					}
 				}
-				row.Children = append(row.Children, r.summaryRows(def, st, c.Components, e, rr, lang, change, loc))
+				row.Children = append(row.Children, r.summaryRows(def, st, c.Components, e, rr, lang, change, loc, ""))
 			}
 			if change && len(arr) > 0 {
 				row.ChangeHref = r.BasePath + "/" + c.page.ID + "#" + htmlID(c, rows) + "-add"
