@@ -96,7 +96,8 @@ func TestImportRules(t *testing.T) {
 	}{
 		{"github.com/jackc/pgx", func(dir string) bool { return dir == "postgres" || strings.HasPrefix(dir, "postgres/") },
 			"pgx belongs in postgres/ only"},
-		{"github.com/chromedp", func(string) bool { return false }, "chromedp is for browser tests only"},
+		{"github.com/chromedp", func(dir string) bool { return dir == "internal/browsertest" },
+			"chromedp is for browser tests only (internal/browsertest is their shared helper)"},
 		{"github.com/stretchr/testify", func(string) bool { return false }, "testify is for tests only"},
 		{"github.com/zitadel/oidc", func(string) bool { return false }, "the independent OP is a test-only peer"},
 		{"github.com/coreos/go-oidc", func(string) bool { return false }, "go-oidc is a benchmark baseline only"},

@@ -2,4 +2,64 @@
 // form, identical server-side validation with messages in nb, nn and en, drafts,
 // a check-your-answers page and a receipt. Expressions follow Altinn 3's expression
 // language; hidden fields are neither validated nor stored.
+//
+//	def, err := forms.Load("skjenkebevilling.json") // every problem named by place
+//	if err != nil { ... }
+//	data, err := def.ParseData(r.Body)               // bounded; JSON object only
+//	res := def.Validate(data, forms.Options{Lang: "nn"})
+//	for _, e := range res.Errors {
+//		fmt.Println(e.Pointer, e.Component, e.Message) // /styrer/fodselsnummer styrer-fnr «Fødselsnummer» ...
+//	}
+//	store(res.Data) // pruned: only what visible components hold
+//
+// # Definitions
+//
+// A definition has pages of components. Each component has an id, a type
+// (text, textarea, number, date, radio, checkboxes, select, yesno, email,
+// phone, fodselsnummer, orgnr, kontonummer, postnummer, address, amount, file,
+// repeating, group, info), a JSON Pointer it is bound to ("/soker/navn";
+// inside a repeating group relative to the row) and text keys (label,
+// description) that the definition's texts table must have in nb, nn and en.
+// hidden, required and readOnly are expressions; validations add custom
+// checks with their own message. An optional JSON Schema 2020-12 (checked by
+// santhosh-tekuri/jsonschema) validates the pruned data model; form logic
+// stays in expressions, not in if/then schemas. Parse checks all of this and
+// names the place of every problem, so a missing text is never found at run
+// time.
+//
+// # Expressions
+//
+// Expressions are Altinn 3's: ["equals", ["component", "uteservering"], "ja"].
+// The functions are component, dataModel, argv, and, or, not, if, equals,
+// notEquals, greaterThan(Eq), lessThan(Eq), compare (with isBefore, isAfter,
+// isSameDay ...), concat, contains, notContains, startsWith, endsWith,
+// commaContains, lowerCase(First), upperCase(First), stringLength,
+// stringIndexOf, stringSlice, stringReplace, plus, minus, multiply, divide,
+// round and formatDate (nb, nn, en, se), with Altinn's casting rules. Inside a
+// repeating group, component and dataModel resolve within the current row.
+// Altinn's own shared test suite runs against this package (see
+// altinn_test.go): every case of these functions passes.
+//
+// # Hidden means pruned
+//
+// A component is hidden when its page, a group it is in, its row or its own
+// hidden expression says so. A hidden component is not validated, and its data
+// is not in Result.Data, the receipt or any export. Data bound to no component
+// is dropped too.
+//
+// # HTML
+//
+// Renderer writes pages that work without JavaScript, in the GOV.UK error
+// pattern, with Designsystemet's ds-* classes; agencies can override any
+// template. DecodeForm reads a page's post back into the data. RenderCheck
+// writes the check-your-answers page and RenderReceipt the receipt, whose
+// canonical JSON (ReceiptJSON) has a SHA-256 that can be quoted later.
+//
+// # Drafts and submissions
+//
+// A Store keeps drafts and submissions, owned by a person or an organisation
+// through opaque owner keys (OwnerKeys), so that a store holds personal
+// numbers only inside the data that asks for them. MemoryStore is the
+// in-memory store; postgres.FormsStore the PostgreSQL one; both pass
+// formstest.TestStore.
 package forms

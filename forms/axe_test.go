@@ -1,0 +1,80 @@
+package forms
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/grunnmur/grunnmur/internal/browsertest"
+	"github.com/grunnmur/grunnmur/internal/testenv"
+)
+
+// TestAccessibility loads every component type, pages with errors and the
+// check-your-answers and receipt pages in headless Chromium and fails on any WCAG 2.1 A/AA
+// violation axe-core finds.
+func TestAccessibility(t *testing.T) {
+	testenv.AxeJS(t)
+	skj := loadSkjenk(t)
+	all := loadDef(t, "alltypes.json")
+	valid := loadData(t, "skjenkebevilling-valid.json")
+	allData := loadData(t, "alltypes-data.json")
+	bad := Data{"antall": "0", "dato": "2026-02-30", "epost": "x", "fnr": "123", "adresse": map[string]any{"adresse": "x"}, "rader": []any{map[string]any{}}}
+	sub := submitted(t, skj, "skjenkebevilling-valid.json")
+	r := &Renderer{BasePath: "/f"} // the built-in inline CSS, as a citizen sees it
+	pages := map[string]func(*bytes.Buffer) error{}
+	for _, lang := range Languages {
+		pages["/alltypes/"+lang] = func(b *bytes.Buffer) error { return r.RenderPage(b, all, "alt", allData, nil, lang) }
+		pages["/alltypes-errors/"+lang] = func(b *bytes.Buffer) error {
+			return r.RenderPage(b, all, "alt", bad, all.Validate(bad, Options{Lang: lang}), lang)
+		}
+		pages["/receipt/"+lang] = func(b *bytes.Buffer) error { return r.RenderReceipt(b, skj, sub, lang) }
+		pages["/check/"+lang] = func(b *bytes.Buffer) error {
+			return r.RenderCheck(b, skj, skj.Validate(valid, Options{Lang: lang}).Data, lang)
+		}
+	}
+	for _, p := range skj.Pages {
+		pages["/skjenk/"+p.ID] = func(b *bytes.Buffer) error { return r.RenderPage(b, skj, p.ID, valid, nil, "nb") }
+		pages["/skjenk-errors/"+p.ID] = func(b *bytes.Buffer) error {
+			return r.RenderPage(b, skj, p.ID, Data{}, skj.Validate(Data{}, Options{Pages: []string{p.ID}}), "nb")
+		}
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		render, ok := pages[req.URL.Path]
+		if !ok {
+			http.NotFound(w, req)
+			return
+		}
+		var b bytes.Buffer
+		if err := render(&b); err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		b.WriteTo(w)
+	}))
+	defer srv.Close()
+	ctx := browsertest.New(t)
+	for path := range pages {
+		t.Run(path, func(t *testing.T) {
+			if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+path)); err != nil {
+				t.Fatal(err)
+			}
+			browsertest.Axe(t, ctx)
+			// The error summary takes focus, so screen readers read it first.
+			focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.className`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			hasErrors, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector(".ds-error-summary") !== null`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if hasErrors && focused != "ds-error-summary" {
+				t.Errorf("focus is on %q, want the error summary", focused)
+			}
+		})
+	}
+}

@@ -1,0 +1,109 @@
+package forms_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/grunnmur/grunnmur/forms"
+)
+
+const exampleForm = `{
+  "id": "hund", "version": 1, "title": "title",
+  "texts": {
+    "title":  {"nb": "Registrering av hund", "nn": "Registrering av hund", "en": "Dog registration"},
+    "page":   {"nb": "Om hunden", "nn": "Om hunden", "en": "About the dog"},
+    "navn":   {"nb": "Hundens navn", "nn": "Namnet på hunden", "en": "The dog's name"},
+    "farlig": {"nb": "Er hunden farlig?", "nn": "Er hunden farleg?", "en": "Is the dog dangerous?"},
+    "hvorfor": {"nb": "Beskriv hvorfor", "nn": "Beskriv kvifor", "en": "Describe why"},
+    "eier":   {"nb": "Eierens fødselsnummer", "nn": "Fødselsnummeret til eigaren", "en": "Owner's national identity number"}
+  },
+  "pages": [{"id": "hund", "title": "page", "components": [
+    {"id": "navn", "type": "text", "bind": "/navn", "label": "navn", "required": true},
+    {"id": "farlig", "type": "yesno", "bind": "/farlig", "label": "farlig", "required": true},
+    {"id": "hvorfor", "type": "textarea", "bind": "/hvorfor", "label": "hvorfor", "required": true,
+     "hidden": ["notEquals", ["component", "farlig"], "ja"]},
+    {"id": "eier", "type": "fodselsnummer", "bind": "/eier", "label": "eier", "required": true}
+  ]}]
+}`
+
+func Example() {
+	def, err := forms.Parse([]byte(exampleForm))
+	if err != nil {
+		panic(err)
+	}
+	data, _ := def.ParseData(strings.NewReader(`{"farlig": "nei", "hvorfor": "biter", "eier": "20036914701"}`))
+	for _, lang := range []string{"nb", "en"} {
+		res := def.Validate(data, forms.Options{Lang: lang})
+		for _, e := range res.Errors {
+			fmt.Printf("%s\t%s\t%s\n", e.Pointer, e.Component, e.Message)
+		}
+	}
+	// Output:
+	// /navn	navn	Du må fylle ut «Hundens navn».
+	// /eier	eier	«Eierens fødselsnummer» er ikke et gyldig fødselsnummer eller D-nummer.
+	// /navn	navn	Enter “The dog's name”.
+	// /eier	eier	“Owner's national identity number” is not a valid national identity number or D number.
+}
+
+// Hidden data is neither validated nor kept.
+func ExampleDefinition_Validate() {
+	def := forms.MustParse([]byte(exampleForm))
+	data, _ := def.ParseData(strings.NewReader(`{"navn": "Fido", "farlig": "nei", "hvorfor": "biter", "eier": "20036914700", "ekstra": 1}`))
+	res := def.Validate(data, forms.Options{})
+	fmt.Println(res.Valid(), res.Data["hvorfor"], res.Data["ekstra"], len(res.Data))
+	// Output: true <nil> <nil> 3
+}
+
+func ExampleParseExpr() {
+	def := forms.MustParse([]byte(exampleForm))
+	e := forms.MustParseExpr(`["if", ["equals", ["component", "farlig"], "ja"], ["concat", ["upperCase", ["dataModel", "navn"]], " er farlig"], "else", ["formatDate", "2026-05-17", "EEEE d. MMMM"]]`)
+	for _, farlig := range []string{"ja", "nei"} {
+		v, err := def.Eval(e, map[string]any{"navn": "Fido", "farlig": farlig}, forms.Context{Lang: "nn"})
+		fmt.Println(v.Any(), err)
+	}
+	// Output:
+	// FIDO er farlig <nil>
+	// sundag 17. mai <nil>
+}
+
+func ExampleParse_problems() {
+	_, err := forms.Parse([]byte(`{"id": "f", "version": 1, "title": "t",
+	  "texts": {"t": {"nb": "Tittel", "nn": "Tittel"}},
+	  "pages": [{"id": "p", "title": "t", "components": [
+	    {"id": "a", "type": "text", "bind": "a", "label": "t", "hidden": ["equals", ["component", "b"]]}]}]}`))
+	for _, p := range err.(*forms.DefinitionError).Problems {
+		fmt.Println(p)
+	}
+	// Output:
+	// pages[0] "p".components[0] "a": bind: "a" is not a JSON Pointer (it must start with /)
+	// pages[0] "p".components[0] "a".hidden: expression: equals: expected 2 argument(s), got 1
+	// texts.t: missing en text (used by form.title)
+}
+
+func ExampleDefinition_Submit() {
+	def := forms.MustParse([]byte(exampleForm))
+	store := forms.NewMemoryStore()
+	ctx := context.Background()
+	now := time.Date(2026, 5, 17, 10, 0, 0, 0, time.UTC)
+
+	d := def.NewDraft("person:example", now)
+	d.Data = forms.Data{"navn": "Fido", "farlig": "ja", "hvorfor": "Biter postbud", "eier": "20036914700"}
+	_ = store.CreateDraft(ctx, d)
+	sub, res, err := def.Submit(ctx, store, d, "nb", now)
+	fmt.Println(res.Valid(), err)
+	_, _, err = def.Submit(ctx, store, d, "nb", now)
+	fmt.Println(err)
+	js, _ := def.ReceiptJSON(sub)
+	fmt.Println(strings.Contains(string(js), `"data":{"eier":"20036914700","farlig":"ja","hvorfor":"Biter postbud","navn":"Fido"}`))
+	var page bytes.Buffer
+	_ = (&forms.Renderer{}).RenderReceipt(&page, def, sub, "nb")
+	fmt.Println(strings.Contains(page.String(), "Søknaden er sendt inn"))
+	// Output:
+	// true <nil>
+	// forms: draft already submitted
+	// true
+	// true
+}

@@ -1,0 +1,426 @@
+package forms
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// FileStore keeps uploaded files; the form data holds their references.
+type FileStore interface {
+	// Put stores a file and returns its id.
+	Put(ctx context.Context, owner, name, contentType string, r io.Reader) (id string, err error)
+}
+
+// Flow serves a definition as a multi-page journey that works without
+// JavaScript, mounted under a prefix with http.StripPrefix:
+//
+//	POST /                  start a draft, then 303 to its first page
+//	GET  /{draft}/{page}    a page; POST saves it (Continue, Save, Add, Remove)
+//	GET  /{draft}/check     check your answers; POST submits
+//	GET  /receipt/{id}      the receipt; /receipt/{id}.json its canonical JSON,
+//	                        /receipt/{id}.pdf a tagged PDF (with Flow.PDF)
+//
+// Continue validates the page and goes on only when it has no errors;
+// everything the citizen types is kept in the draft either way. Every draft
+// and receipt is checked against Owner: someone else's gives 404.
+//
+// Flow does no authentication and no CSRF protection: wrap it in the auth
+// package's middleware.
+type Flow struct {
+	Def   *Definition
+	Store Store
+	// Owner returns the owner key of the logged-in citizen (see OwnerKeys).
+	Owner func(r *http.Request) (string, error)
+	// Lang returns the citizen's language; default: the lang query
+	// parameter, else nb.
+	Lang func(r *http.Request) string
+	// Files stores uploads; nil refuses file components' uploads.
+	Files FileStore
+	// Submitted runs after a submission is stored, for example to open a
+	// case. An error is logged; the citizen still gets the receipt.
+	Submitted func(ctx context.Context, s *Submission) error
+	// PDF, when set, serves the receipt as a tagged PDF at
+	// /receipt/{id}.pdf.
+	PDF PDFPrinter
+	// Renderer writes the pages; its BasePath is set from the request.
+	Renderer Renderer
+	// Prefix is where the Flow is mounted ("/soknad"), for links.
+	Prefix string
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+func (f *Flow) now() time.Time {
+	if f.Now != nil {
+		return f.Now()
+	}
+	return time.Now()
+}
+
+func (f *Flow) log() *slog.Logger {
+	if f.Logger != nil {
+		return f.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func (f *Flow) lang(r *http.Request) string {
+	if f.Lang != nil {
+		return normLang(f.Lang(r))
+	}
+	return normLang(r.URL.Query().Get("lang"))
+}
+
+func (f *Flow) renderer(draftID string) *Renderer {
+	r := f.Renderer
+	r.BasePath = f.Prefix + "/" + draftID
+	return &r
+}
+
+// ServeHTTP implements http.Handler.
+func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	owner, err := f.Owner(r)
+	if err != nil || owner == "" {
+		http.Error(w, http.StatusText(http.StatusUnauthorized), http.StatusUnauthorized)
+		return
+	}
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	switch {
+	case len(parts) == 1 && parts[0] == "" && r.Method == http.MethodPost:
+		f.start(w, r, owner)
+	case len(parts) == 2 && parts[0] == "receipt" && r.Method == http.MethodGet:
+		f.receipt(w, r, owner, parts[1])
+	case len(parts) == 2 && (r.Method == http.MethodGet || r.Method == http.MethodPost):
+		f.page(w, r, owner, parts[0], parts[1])
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func (f *Flow) fail(w http.ResponseWriter, err error) {
+	switch {
+	case errors.Is(err, ErrNotFound):
+		http.Error(w, http.StatusText(http.StatusNotFound), http.StatusNotFound)
+	case errors.Is(err, ErrConflict):
+		http.Error(w, http.StatusText(http.StatusConflict), http.StatusConflict)
+	case errors.Is(err, ErrDraftVersion), errors.Is(err, ErrWrongForm):
+		http.Error(w, "This draft was saved under another version of the form and cannot be continued.", http.StatusGone)
+	case errors.Is(err, ErrBadPost), errors.Is(err, ErrTooLarge):
+		http.Error(w, http.StatusText(http.StatusBadRequest), http.StatusBadRequest)
+	default:
+		f.log().Error("forms: flow", "err", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+	}
+}
+
+func (f *Flow) start(w http.ResponseWriter, r *http.Request, owner string) {
+	d := f.Def.NewDraft(owner, f.now())
+	if err := f.Store.CreateDraft(r.Context(), d); err != nil {
+		f.fail(w, err)
+		return
+	}
+	http.Redirect(w, r, f.Prefix+"/"+d.ID+"/"+d.Page+langQuery(r), http.StatusSeeOther)
+}
+
+func langQuery(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l != "" {
+		return "?lang=" + normLang(l)
+	}
+	return ""
+}
+
+func (f *Flow) draft(ctx context.Context, owner, id string) (*Draft, error) {
+	d, err := f.Store.GetDraft(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Owner != owner {
+		return nil, ErrNotFound
+	}
+	if err := f.Def.CheckDraft(d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func write(w http.ResponseWriter, status int, render func(io.Writer) error) error {
+	var b bytes.Buffer
+	if err := render(&b); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := b.WriteTo(w)
+	return err
+}
+
+func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, pageID string) {
+	ctx := r.Context()
+	d, err := f.draft(ctx, owner, draftID)
+	if err != nil {
+		f.fail(w, err)
+		return
+	}
+	lang := f.lang(r)
+	rd := f.renderer(draftID)
+	if pageID == "check" {
+		f.check(w, r, d, lang, rd)
+		return
+	}
+	if p, _ := f.Def.page(pageID); p == nil {
+		http.NotFound(w, r)
+		return
+	}
+	if r.Method == http.MethodGet {
+		if err := write(w, http.StatusOK, func(out io.Writer) error { return rd.RenderPage(out, f.Def, pageID, d.Data, nil, lang) }); err != nil {
+			f.fail(w, err)
+		}
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, f.maxBody(pageID))
+	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		f.fail(w, fmt.Errorf("%w: %v", ErrBadPost, err))
+		return
+	} else if errors.Is(err, http.ErrNotMultipart) {
+		if err := r.ParseForm(); err != nil {
+			f.fail(w, fmt.Errorf("%w: %v", ErrBadPost, err))
+			return
+		}
+	}
+	data, post, err := f.Def.DecodeForm(pageID, r.PostForm, d.Data)
+	if err != nil {
+		f.fail(w, err)
+		return
+	}
+	if r.MultipartForm != nil {
+		if err := f.uploads(ctx, owner, pageID, data, r.MultipartForm); err != nil {
+			f.fail(w, err)
+			return
+		}
+	}
+	old := d.Data
+	d.Data, d.Page, d.Updated = data, pageID, f.now().UTC()
+	if err := f.Store.UpdateDraft(ctx, d); err != nil {
+		f.fail(w, err)
+		return
+	}
+	here := f.Prefix + "/" + draftID + "/" + pageID + langQuery(r)
+	switch post.Action {
+	case "save":
+		http.Redirect(w, r, here, http.StatusSeeOther)
+		return
+	case "add", "remove":
+		http.Redirect(w, r, here, http.StatusSeeOther)
+		return
+	}
+	res := f.Def.Validate(data, Options{Lang: lang, Pages: []string{pageID}})
+	if !res.Valid() {
+		// Without JavaScript, a field that an answer on this page reveals
+		// is first seen now: show it without an error the first time.
+		res.Errors = slices.DeleteFunc(res.Errors, func(e FieldError) bool { return f.revealed(old, data, e.Component) })
+		status := http.StatusUnprocessableEntity
+		if len(res.Errors) == 0 {
+			res, status = nil, http.StatusOK
+		}
+		if err := write(w, status, func(out io.Writer) error { return rd.RenderPage(out, f.Def, pageID, data, res, lang) }); err != nil {
+			f.fail(w, err)
+		}
+		return
+	}
+	next := f.Def.NextPage(pageID, data)
+	if next == "" {
+		next = "check"
+	}
+	http.Redirect(w, r, f.Prefix+"/"+draftID+"/"+next+langQuery(r), http.StatusSeeOther)
+}
+
+// revealed reports whether a component outside repeating groups was hidden
+// before this post and is shown after it.
+func (f *Flow) revealed(before, after Data, id string) bool {
+	c := f.Def.Component(id)
+	if c == nil || len(c.reps) > 0 || !c.mayHide {
+		return false
+	}
+	was, err1 := f.Def.Hidden(id, map[string]any(before), Context{})
+	is, err2 := f.Def.Hidden(id, map[string]any(after), Context{})
+	return err1 == nil && err2 == nil && was && !is
+}
+
+// maxBody bounds a page post: the form's body limit and its file limits.
+func (f *Flow) maxBody(pageID string) int64 {
+	n := f.Def.Limits.MaxBodyBytes
+	p, _ := f.Def.page(pageID)
+	var walk func([]*Component)
+	walk = func(cs []*Component) {
+		for _, c := range cs {
+			if c.Type == TypeFile {
+				n += c.maxSize(f.Def.Limits) * int64(c.maxFiles())
+			}
+			walk(c.Components)
+		}
+	}
+	walk(p.Components)
+	return n
+}
+
+// uploads stores the files posted for the page's file components and adds
+// them to the data. The content type is sniffed from the bytes, not taken
+// from the browser.
+func (f *Flow) uploads(ctx context.Context, owner, pageID string, data Data, mf *multipart.Form) error {
+	for name, headers := range mf.File {
+		segs, err := parsePointer(name)
+		if err != nil || len(segs) == 0 {
+			return fmt.Errorf("%w: bad file field", ErrBadPost)
+		}
+		c := f.Def.componentAt(segs)
+		if c == nil || c.Type != TypeFile || c.page.ID != pageID {
+			return fmt.Errorf("%w: no file component %q on the page", ErrBadPost, name)
+		}
+		var files []File
+		if x, ok := walk(data, segs); ok {
+			if arr, ok := x.([]any); ok {
+				for _, e := range arr {
+					if m, ok := e.(map[string]any); ok {
+						size, _, _ := number(m["size"])
+						files = append(files, File{ID: str(m["id"]), Name: str(m["name"]), ContentType: str(m["contentType"]), Size: int64(size)})
+					}
+				}
+			}
+		}
+		fresh := slices.ContainsFunc(headers, func(h *multipart.FileHeader) bool { return h.Size > 0 && h.Filename != "" })
+		if fresh {
+			// A new upload replaces a refused one, and the file of a
+			// one-file field.
+			files = slices.DeleteFunc(files, func(x File) bool { return x.ID == refusedFile || c.maxFiles() == 1 })
+		}
+		for _, h := range headers {
+			if h.Size == 0 || h.Filename == "" {
+				continue // an empty file input
+			}
+			if f.Files == nil {
+				return fmt.Errorf("%w: uploads are not enabled", ErrBadPost)
+			}
+			fr, err := h.Open()
+			if err != nil {
+				return err
+			}
+			head := make([]byte, 512)
+			n, _ := io.ReadFull(fr, head)
+			ct := strings.TrimSpace(strings.Split(http.DetectContentType(head[:n]), ";")[0])
+			if _, err := fr.Seek(0, io.SeekStart); err != nil {
+				fr.Close()
+				return err
+			}
+			var id string
+			if h.Size <= c.maxSize(f.Def.Limits) && (len(c.Accept) == 0 || slices.Contains(c.Accept, ct)) {
+				id, err = f.Files.Put(ctx, owner, h.Filename, ct, fr)
+			} else {
+				id = refusedFile // kept as a reference so that validation names the problem
+			}
+			fr.Close()
+			if err != nil {
+				return err
+			}
+			files = append(files, File{ID: id, Name: baseName(h.Filename), ContentType: ct, Size: h.Size})
+		}
+		if err := f.Def.SetFiles(data, name, files); err != nil {
+			return fmt.Errorf("%w: %v", ErrBadPost, err)
+		}
+	}
+	return nil
+}
+
+// refusedFile is the id of an upload that was too large or of the wrong
+// type: not stored, but kept in the data so that validation says why.
+const refusedFile = "refused"
+
+func baseName(s string) string {
+	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
+		s = s[i+1:]
+	}
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	return s
+}
+
+func (f *Flow) check(w http.ResponseWriter, r *http.Request, d *Draft, lang string, rd *Renderer) {
+	ctx := r.Context()
+	res := f.Def.Validate(d.Data, Options{Lang: lang})
+	if !res.Valid() {
+		// Send the citizen to the first page with an error.
+		http.Redirect(w, r, f.Prefix+"/"+d.ID+"/"+res.Errors[0].Page+langQuery(r), http.StatusSeeOther)
+		return
+	}
+	if r.Method == http.MethodGet {
+		if err := write(w, http.StatusOK, func(out io.Writer) error { return rd.RenderCheck(out, f.Def, res.Data, lang) }); err != nil {
+			f.fail(w, err)
+		}
+		return
+	}
+	sub, res, err := f.Def.Submit(ctx, f.Store, d, lang, f.now())
+	if err != nil {
+		f.fail(w, err)
+		return
+	}
+	if !res.Valid() {
+		http.Redirect(w, r, f.Prefix+"/"+d.ID+"/"+res.Errors[0].Page+langQuery(r), http.StatusSeeOther)
+		return
+	}
+	if f.Submitted != nil {
+		if err := f.Submitted(ctx, sub); err != nil {
+			f.log().Error("forms: after submit", "submission", sub, "err", err)
+		}
+	}
+	http.Redirect(w, r, f.Prefix+"/receipt/"+sub.ID+langQuery(r), http.StatusSeeOther)
+}
+
+func (f *Flow) receipt(w http.ResponseWriter, r *http.Request, owner, id string) {
+	asJSON := strings.HasSuffix(id, ".json")
+	asPDF := strings.HasSuffix(id, ".pdf") && f.PDF != nil
+	id = strings.TrimSuffix(strings.TrimSuffix(id, ".json"), ".pdf")
+	sub, err := f.Store.GetSubmission(r.Context(), id)
+	if err == nil && sub.Owner != owner {
+		err = ErrNotFound
+	}
+	if err != nil {
+		f.fail(w, err)
+		return
+	}
+	if asJSON {
+		js, err := f.Def.ReceiptJSON(sub)
+		if err != nil {
+			f.fail(w, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(js)
+		return
+	}
+	rd := f.Renderer
+	if asPDF {
+		pdf, err := rd.ReceiptPDF(r.Context(), f.PDF, f.Def, sub, f.lang(r))
+		if err != nil {
+			f.fail(w, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(pdf)
+		return
+	}
+	if err := write(w, http.StatusOK, func(out io.Writer) error { return rd.RenderReceipt(out, f.Def, sub, f.lang(r)) }); err != nil {
+		f.fail(w, err)
+	}
+}

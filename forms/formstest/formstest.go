@@ -1,0 +1,228 @@
+// Package formstest is the conformance suite for forms.Store: every
+// implementation runs TestStore, in the style of testing/fstest.TestFS.
+//
+//	func TestMyStore(t *testing.T) {
+//		formstest.TestStore(t, func(t *testing.T) forms.Store { return newMyStore(t) })
+//	}
+package formstest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/grunnmur/grunnmur/forms"
+)
+
+// TestStore runs the conformance suite. newStore must return an empty store
+// for each subtest.
+func TestStore(t *testing.T, newStore func(t *testing.T) forms.Store) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC) // the night Norway loses an hour
+	draft := func(id, owner, form string, updated time.Time) *forms.Draft {
+		return &forms.Draft{ID: id, FormID: form, FormVersion: 2, Owner: owner, Page: "soker",
+			Data:    forms.Data{"styrer": map[string]any{"fodselsnummer": "20036914700"}, "n": json.Number("1.50"), "rows": []any{map[string]any{"a": "æøå"}}},
+			Created: t0, Updated: updated}
+	}
+	t.Run("DraftLifecycle", func(t *testing.T) {
+		s := newStore(t)
+		d := draft("d1", "person:abc", "skjenk", t0)
+		if err := s.CreateDraft(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		if d.Version != 1 {
+			t.Errorf("Version %d after create, want 1", d.Version)
+		}
+		if err := s.CreateDraft(ctx, draft("d1", "person:abc", "skjenk", t0)); !errors.Is(err, forms.ErrConflict) {
+			t.Errorf("duplicate id: %v, want ErrConflict", err)
+		}
+		got, err := s.GetDraft(ctx, "d1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(d)
+		have, _ := json.Marshal(got)
+		if string(want) != string(have) || !got.Updated.Equal(t0) {
+			t.Errorf("got %s\nwant %s", have, want)
+		}
+		// The copy is the caller's.
+		got.Data["x"] = "changed"
+		again, _ := s.GetDraft(ctx, "d1")
+		if _, ok := again.Data["x"]; ok {
+			t.Error("GetDraft returned shared data")
+		}
+		got, _ = s.GetDraft(ctx, "d1")
+		got.Data["soker"] = map[string]any{"navn": "Bakgården AS"}
+		got.Updated = t0.Add(time.Hour)
+		if err := s.UpdateDraft(ctx, got); err != nil || got.Version != 2 {
+			t.Fatalf("update: %v, version %d", err, got.Version)
+		}
+		stale, _ := s.GetDraft(ctx, "d1")
+		stale.Version = 1
+		if err := s.UpdateDraft(ctx, stale); !errors.Is(err, forms.ErrConflict) {
+			t.Errorf("stale update: %v, want ErrConflict", err)
+		}
+		if err := s.UpdateDraft(ctx, draft("nope", "o", "f", t0)); !errors.Is(err, forms.ErrNotFound) {
+			t.Errorf("update missing: %v, want ErrNotFound", err)
+		}
+		if _, err := s.GetDraft(ctx, "nope"); !errors.Is(err, forms.ErrNotFound) {
+			t.Errorf("get missing: %v", err)
+		}
+		if err := s.DeleteDraft(ctx, "d1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteDraft(ctx, "d1"); !errors.Is(err, forms.ErrNotFound) {
+			t.Errorf("delete twice: %v", err)
+		}
+	})
+	t.Run("ListDrafts", func(t *testing.T) {
+		s := newStore(t)
+		for i, d := range []*forms.Draft{
+			draft("a", "person:p", "skjenk", t0),
+			draft("b", "person:p", "skjenk", t0.Add(2*time.Hour)),
+			draft("c", "person:p", "barnehage", t0.Add(time.Hour)),
+			draft("d", "org:974760673", "skjenk", t0),
+		} {
+			if err := s.CreateDraft(ctx, d); err != nil {
+				t.Fatal(i, err)
+			}
+		}
+		ids := func(ds []*forms.Draft) string {
+			out := ""
+			for _, d := range ds {
+				out += d.ID
+			}
+			return out
+		}
+		if got, _ := s.ListDrafts(ctx, "person:p", "skjenk"); ids(got) != "ba" {
+			t.Errorf("one form: %s, want ba", ids(got))
+		}
+		if got, _ := s.ListDrafts(ctx, "person:p", ""); ids(got) != "bca" {
+			t.Errorf("all forms: %s, want bca", ids(got))
+		}
+		if got, _ := s.ListDrafts(ctx, "org:974760673", ""); ids(got) != "d" {
+			t.Errorf("org: %s", ids(got))
+		}
+		if got, _ := s.ListDrafts(ctx, "person:nobody", ""); len(got) != 0 {
+			t.Errorf("nobody: %s", ids(got))
+		}
+	})
+	t.Run("Submit", func(t *testing.T) {
+		s := newStore(t)
+		if err := s.CreateDraft(ctx, draft("d", "person:p", "skjenk", t0)); err != nil {
+			t.Fatal(err)
+		}
+		sub := &forms.Submission{ID: "s1", FormID: "skjenk", FormVersion: 2, Owner: "person:p", DraftID: "d", Lang: "nn",
+			Data: forms.Data{"a": json.Number("10"), "b": []any{"x"}}, SubmittedAt: t0.Add(time.Hour)}
+		if err := s.Submit(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.GetDraft(ctx, "d"); !errors.Is(err, forms.ErrNotFound) {
+			t.Errorf("draft still there after submit: %v", err)
+		}
+		got, err := s.GetSubmission(ctx, "s1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(sub)
+		have, _ := json.Marshal(got)
+		if string(want) != string(have) {
+			t.Errorf("got %s\nwant %s", have, want)
+		}
+		again := *sub
+		again.ID = "s2"
+		if err := s.Submit(ctx, &again); !errors.Is(err, forms.ErrAlreadySubmitted) {
+			t.Errorf("second submit of the draft: %v, want ErrAlreadySubmitted", err)
+		}
+		dup := *sub
+		dup.DraftID = ""
+		if err := s.Submit(ctx, &dup); !errors.Is(err, forms.ErrConflict) {
+			t.Errorf("duplicate submission id: %v, want ErrConflict", err)
+		}
+		missing := *sub
+		missing.ID, missing.DraftID = "s3", "no-such-draft"
+		if err := s.Submit(ctx, &missing); !errors.Is(err, forms.ErrNotFound) {
+			t.Errorf("submit of a missing draft: %v, want ErrNotFound", err)
+		}
+		if _, err := s.GetSubmission(ctx, "s3"); !errors.Is(err, forms.ErrNotFound) {
+			t.Errorf("failed submit stored: %v", err)
+		}
+		later := &forms.Submission{ID: "s4", FormID: "skjenk", FormVersion: 2, Owner: "person:p", Lang: "nb", Data: forms.Data{}, SubmittedAt: t0.Add(3 * time.Hour)}
+		if err := s.Submit(ctx, later); err != nil {
+			t.Fatal(err)
+		}
+		list, err := s.ListSubmissions(ctx, "person:p")
+		if err != nil || len(list) != 2 || list[0].ID != "s4" || list[1].ID != "s1" {
+			t.Errorf("list: %v %v", list, err)
+		}
+		if list, _ := s.ListSubmissions(ctx, "person:other"); len(list) != 0 {
+			t.Errorf("other owner sees %v", list)
+		}
+	})
+	t.Run("SubmitExactlyOnce", func(t *testing.T) {
+		s := newStore(t)
+		const drafts, racers = 5, 8
+		for i := range drafts {
+			if err := s.CreateDraft(ctx, draft(fmt.Sprint("d", i), "person:p", "skjenk", t0)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var ok, already atomic.Int64
+		var wg sync.WaitGroup
+		for i := range drafts * racers {
+			wg.Go(func() {
+				sub := &forms.Submission{ID: fmt.Sprint("s", i), FormID: "skjenk", FormVersion: 2, Owner: "person:p",
+					DraftID: fmt.Sprint("d", i%drafts), Lang: "nb", Data: forms.Data{}, SubmittedAt: t0}
+				switch err := s.Submit(ctx, sub); {
+				case err == nil:
+					ok.Add(1)
+				case errors.Is(err, forms.ErrAlreadySubmitted), errors.Is(err, forms.ErrNotFound):
+					already.Add(1)
+				default:
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if ok.Load() != drafts || already.Load() != drafts*(racers-1) {
+			t.Errorf("%d submits succeeded, %d refused; want %d and %d", ok.Load(), already.Load(), drafts, drafts*(racers-1))
+		}
+		if list, _ := s.ListSubmissions(ctx, "person:p"); len(list) != drafts {
+			t.Errorf("%d submissions stored, want %d", len(list), drafts)
+		}
+	})
+	t.Run("ConcurrentUpdates", func(t *testing.T) {
+		s := newStore(t)
+		if err := s.CreateDraft(ctx, draft("d", "person:p", "skjenk", t0)); err != nil {
+			t.Fatal(err)
+		}
+		var wins atomic.Int64
+		var wg sync.WaitGroup
+		for range 10 {
+			wg.Go(func() {
+				d, err := s.GetDraft(ctx, "d")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if d.Version != 1 {
+					return // someone already won
+				}
+				if err := s.UpdateDraft(ctx, d); err == nil {
+					wins.Add(1)
+				} else if !errors.Is(err, forms.ErrConflict) {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if wins.Load() != 1 {
+			t.Errorf("%d updates from version 1 won, want exactly 1", wins.Load())
+		}
+	})
+}

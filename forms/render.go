@@ -1,0 +1,697 @@
+package forms
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed templates/*.html templates/*.css
+var templateFS embed.FS
+
+// builtin is parsed once; Renderers clone it before adding their own.
+var builtin = template.Must(template.New("forms").Funcs(template.FuncMap{
+	"msg": func(key, lang string) string { return message(key, lang) },
+}).ParseFS(templateFS, "templates/*.html"))
+
+var builtinCSS = func() template.CSS {
+	b, err := templateFS.ReadFile("templates/forms.css")
+	if err != nil {
+		panic(err)
+	}
+	return template.CSS(b)
+}()
+
+// Renderer writes a form as server-side HTML that works without JavaScript,
+// in the GOV.UK error pattern: "Feil: " in the title, an error summary that
+// takes focus with links to the fields, the same message inline and tied to
+// the field with aria-describedby, fieldset and legend for groups and date
+// parts. CSS classes are Designsystemet's ds-* names.
+//
+// The zero Renderer uses the built-in templates and inline CSS.
+type Renderer struct {
+	// Templates, when set, overrides built-in templates by name: "page",
+	// "check", "receipt", "head", "field", "summary-rows" and so on.
+	Templates *template.Template
+	// Stylesheet is the URL of a stylesheet to link instead of the built-in
+	// inline CSS.
+	Stylesheet string
+	// BasePath is where the form is served; page URLs are BasePath/PAGE,
+	// the check page BasePath/check and the receipt BasePath/receipt.
+	BasePath string
+	// Location is the zone dates are shown in; default Europe/Oslo.
+	Location *time.Location
+}
+
+func (r *Renderer) tmpl() (*template.Template, error) {
+	t, err := builtin.Clone()
+	if err != nil {
+		return nil, err
+	}
+	if r.Templates != nil {
+		for _, x := range r.Templates.Templates() {
+			if x.Tree == nil {
+				continue
+			}
+			if _, err := t.AddParseTree(x.Name(), x.Tree); err != nil {
+				return nil, fmt.Errorf("forms: template %q: %w", x.Name(), err)
+			}
+		}
+	}
+	return t, nil
+}
+
+// PageView is what the page template gets.
+type PageView struct {
+	Lang, Title, FormTitle, PageTitle string
+	PageNumber, PageCount             int
+	Action, BackHref, Stylesheet      string
+	CSS                               template.CSS
+	Errors                            []ErrorLink
+	Fields                            []*FieldView
+	Last                              bool // the last page: Continue goes to the check page
+}
+
+// ErrorLink is one entry of the error summary.
+type ErrorLink struct {
+	Href, Message string
+}
+
+// FieldView is one component as the templates see it.
+type FieldView struct {
+	ID, Name, Type, Label, Description, Error string
+	Value, Lang                               string
+	Autocomplete, InputMode                   string
+	ReadOnly                                  bool
+	Options                                   []OptionView
+	Day, Month, Year                          string       // date
+	Line, Postnummer, Poststed                string       // address
+	Files                                     []File       // file
+	Accept                                    string       // file
+	Limits                                    string       // file
+	Children                                  []*FieldView // group
+	Rows                                      []RowView    // repeating
+	RowCount                                  int
+	CanAdd, CanRemove                         bool
+	AddLabel                                  string
+	PartErrors                                map[string]string // address parts
+}
+
+// DescribedBy is the aria-describedby value: the hint and the error.
+func (f *FieldView) DescribedBy() string {
+	var ids []string
+	if f.Description != "" {
+		ids = append(ids, f.ID+"-hint")
+	}
+	if f.Error != "" {
+		ids = append(ids, f.ID+"-error")
+	}
+	return strings.Join(ids, " ")
+}
+
+// OptionView is one radio button, checkbox or select option.
+type OptionView struct {
+	ID, Value, Label string
+	Checked          bool
+}
+
+// RowView is one row of a repeating group.
+type RowView struct {
+	Legend, RemoveValue string
+	Fields              []*FieldView
+}
+
+// RenderPage writes one page of the form with the data so far and, after a
+// failed Continue, the errors of res (nil for none).
+func (r *Renderer) RenderPage(w io.Writer, def *Definition, pageID string, data Data, res *Result, lang string) error {
+	lang = normLang(lang)
+	p, idx := def.page(pageID)
+	if p == nil {
+		return fmt.Errorf("forms: no page %q", pageID)
+	}
+	st := newState(def, data, lang, r.Location)
+	b := &viewBuilder{def: def, st: st, lang: lang, errs: map[string]string{}}
+	if res != nil {
+		for _, e := range res.Errors {
+			if e.Page == pageID {
+				if _, dup := b.errs[e.Pointer]; !dup {
+					b.errs[e.Pointer] = e.Message
+				}
+			}
+		}
+	}
+	v := &PageView{
+		Lang: lang, FormTitle: def.Text(def.Title, lang), PageTitle: def.Text(p.Title, lang),
+		PageNumber: idx + 1, PageCount: len(def.Pages), Action: r.BasePath + "/" + p.ID,
+		Stylesheet: r.Stylesheet, Last: def.nextPage(idx, st) < 0,
+	}
+	if prev := def.prevPage(idx, st); prev >= 0 {
+		v.BackHref = r.BasePath + "/" + def.Pages[prev].ID
+	}
+	if r.Stylesheet == "" {
+		v.CSS = builtinCSS
+	}
+	v.Fields = b.fields(p.Components, data, nil, nil)
+	v.Errors = b.links
+	v.Title = v.PageTitle + " – " + v.FormTitle
+	if len(v.Errors) > 0 {
+		v.Title = message("errorPrefix", lang) + v.Title
+	}
+	return r.exec(w, "page", v)
+}
+
+func (r *Renderer) exec(w io.Writer, name string, v any) error {
+	t, err := r.tmpl()
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, v); err != nil {
+		return fmt.Errorf("forms: rendering %s: %w", name, err)
+	}
+	_, err = buf.WriteTo(w)
+	return err
+}
+
+func normLang(lang string) string {
+	switch lang {
+	case "nn", "en", "se":
+		return lang
+	}
+	return "nb"
+}
+
+func (def *Definition) page(id string) (*Page, int) {
+	for i, p := range def.Pages {
+		if p.ID == id {
+			return p, i
+		}
+	}
+	return nil, -1
+}
+
+// nextPage returns the index of the next visible page after i, or -1.
+func (def *Definition) nextPage(i int, st *state) int {
+	for j := i + 1; j < len(def.Pages); j++ {
+		if h, err := st.pageHidden(def.Pages[j]); err != nil || !h {
+			return j
+		}
+	}
+	return -1
+}
+
+func (def *Definition) prevPage(i int, st *state) int {
+	for j := i - 1; j >= 0; j-- {
+		if h, err := st.pageHidden(def.Pages[j]); err != nil || !h {
+			return j
+		}
+	}
+	return -1
+}
+
+// NextPage returns the id of the visible page after pageID for data, or ""
+// after the last one (then comes the check page).
+func (def *Definition) NextPage(pageID string, data Data) string {
+	_, i := def.page(pageID)
+	if i < 0 {
+		return ""
+	}
+	if j := def.nextPage(i, newState(def, data, "nb", nil)); j >= 0 {
+		return def.Pages[j].ID
+	}
+	return ""
+}
+
+// FirstPage returns the id of the first visible page.
+func (def *Definition) FirstPage(data Data) string {
+	st := newState(def, data, "nb", nil)
+	if j := def.nextPage(-1, st); j >= 0 {
+		return def.Pages[j].ID
+	}
+	return ""
+}
+
+type viewBuilder struct {
+	def   *Definition
+	st    *state
+	lang  string
+	errs  map[string]string // pointer → message
+	links []ErrorLink
+}
+
+func htmlID(c *Component, rows []int) string {
+	var sb strings.Builder
+	sb.WriteString("f-")
+	sb.WriteString(c.ID)
+	for _, r := range rows {
+		sb.WriteByte('-')
+		sb.WriteString(strconv.Itoa(r))
+	}
+	return sb.String()
+}
+
+// errAt takes the error for a pointer (once) and adds it to the summary.
+func (b *viewBuilder) errAt(ptr, href string) string {
+	msg, ok := b.errs[ptr]
+	if !ok {
+		return ""
+	}
+	delete(b.errs, ptr)
+	b.links = append(b.links, ErrorLink{Href: "#" + href, Message: msg})
+	return msg
+}
+
+func (b *viewBuilder) fields(cs []*Component, scope any, rows []int, ptr []string) []*FieldView {
+	var out []*FieldView
+	for _, c := range cs {
+		if h, err := b.st.isHidden(c, rows); err == nil && h {
+			continue
+		}
+		out = append(out, b.field(c, scope, rows, ptr))
+	}
+	return out
+}
+
+func str(x any) string {
+	switch x := x.(type) {
+	case string:
+		return x
+	case json.Number:
+		return string(x)
+	case float64:
+		return formatNumber(x)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return ""
+}
+
+func (b *viewBuilder) field(c *Component, scope any, rows []int, ptr []string) *FieldView {
+	id := htmlID(c, rows)
+	if c.BindRoot {
+		scope, ptr = b.st.data, nil
+	}
+	fp := concat(ptr, c.segs)
+	f := &FieldView{ID: id, Name: pointer(fp), Type: string(c.Type), Autocomplete: c.Autocomplete, Lang: b.lang}
+	if c.Label != "" {
+		f.Label = b.def.Text(c.Label, b.lang)
+	}
+	if c.Description != "" {
+		f.Description = b.def.Text(c.Description, b.lang)
+	}
+	if c.ReadOnly != nil {
+		ro, err := b.st.evalBool(c.ReadOnly, c, rows, nil)
+		f.ReadOnly = err == nil && ro
+	}
+	var x any
+	if c.Type.bound() {
+		x, _ = walk(scope, c.segs)
+	}
+	switch c.Type {
+	case TypeInfo:
+		return f
+	case TypeGroup:
+		f.Children = b.fields(c.Components, scope, rows, ptr)
+		return f
+	case TypeRepeating:
+		arr, _ := x.([]any)
+		max := c.MaxRows
+		if max == 0 || max > b.def.Limits.MaxRows {
+			max = b.def.Limits.MaxRows
+		}
+		if len(arr) > max {
+			arr = arr[:max]
+		}
+		f.Error = b.errAt(f.Name, id+"-add")
+		for i, row := range arr {
+			rr := append(slices.Clip(rows), i)
+			if c.RowHidden != nil {
+				if h, err := b.st.evalBool(c.RowHidden, c, rr, nil); err == nil && h {
+					continue
+				}
+			}
+			rv := RowView{
+				Legend:      fmt.Sprintf("%s %d", message("row", b.lang), i+1),
+				RemoveValue: pointer(concat(fp, nil, strconv.Itoa(i))),
+				Fields:      b.fields(c.Components, row, rr, concat(fp, nil, strconv.Itoa(i))),
+			}
+			f.Rows = append(f.Rows, rv)
+		}
+		f.RowCount = len(arr)
+		f.CanAdd = len(arr) < max
+		f.CanRemove = len(arr) > c.MinRows
+		f.AddLabel = message("addRow", b.lang)
+		if c.AddLabel != "" {
+			f.AddLabel = b.def.Text(c.AddLabel, b.lang)
+		}
+		return f
+	}
+	switch c.Type {
+	case TypeRadio, TypeSelect, TypeCheckboxes, TypeYesNo:
+		opts := c.Options
+		if c.Type == TypeYesNo {
+			opts = []Option{{Value: "ja"}, {Value: "nei"}}
+		}
+		var chosen []string
+		if arr, ok := x.([]any); ok {
+			for _, a := range arr {
+				chosen = append(chosen, str(a))
+			}
+		} else if s := str(x); s != "" {
+			chosen = []string{s}
+		}
+		for i, o := range opts {
+			label := ""
+			switch {
+			case c.Type == TypeYesNo && o.Value == "ja":
+				label = message("yes", b.lang)
+			case c.Type == TypeYesNo:
+				label = message("no", b.lang)
+			default:
+				label = b.def.Text(o.Label, b.lang)
+			}
+			oid := id
+			if i > 0 && c.Type != TypeSelect {
+				oid = id + "-" + strconv.Itoa(i)
+			}
+			f.Options = append(f.Options, OptionView{ID: oid, Value: o.Value, Label: label, Checked: slices.Contains(chosen, o.Value)})
+		}
+		f.Error = b.errAt(f.Name, id)
+	case TypeDate:
+		s := str(x)
+		if t, err := time.Parse(time.DateOnly, s); err == nil {
+			f.Day, f.Month, f.Year = strconv.Itoa(t.Day()), strconv.Itoa(int(t.Month())), strconv.Itoa(t.Year())
+		} else if parts := strings.Split(s, "-"); len(parts) == 3 {
+			f.Year, f.Month, f.Day = parts[0], parts[1], parts[2]
+		}
+		f.InputMode = "numeric"
+		f.Error = b.errAt(f.Name, id+"-day")
+	case TypeAddress:
+		m, _ := x.(map[string]any)
+		f.Line, f.Postnummer, f.Poststed = str(m[AddressLine]), str(m[AddressPostnummer]), str(m[AddressPoststed])
+		f.PartErrors = map[string]string{}
+		hrefs := map[string]string{AddressLine: id + "-line", AddressPostnummer: id + "-postnummer", AddressPoststed: id + "-poststed"}
+		whole := b.errAt(f.Name, id+"-line")
+		for _, part := range []string{AddressLine, AddressPostnummer, AddressPoststed} {
+			if e := b.errAt(f.Name+"/"+part, hrefs[part]); e != "" {
+				f.PartErrors[part] = e
+			}
+		}
+		f.Error = whole
+		var msgs []string
+		if whole != "" {
+			msgs = append(msgs, whole)
+		}
+		for _, part := range []string{AddressLine, AddressPostnummer, AddressPoststed} {
+			if e := f.PartErrors[part]; e != "" {
+				msgs = append(msgs, e)
+			}
+		}
+		f.Error = strings.Join(msgs, " ")
+	case TypeFile:
+		if arr, ok := x.([]any); ok {
+			for _, e := range arr {
+				if m, ok := e.(map[string]any); ok {
+					size, _, _ := number(m["size"])
+					f.Files = append(f.Files, File{ID: str(m["id"]), Name: str(m["name"]), ContentType: str(m["contentType"]), Size: int64(size)})
+				}
+			}
+		}
+		f.Accept = strings.Join(c.Accept, ",")
+		f.Limits = message("fileLimits", b.lang, "{max}", FormatBytes(c.maxSize(b.def.Limits)))
+		msgs := []string{}
+		if e := b.errAt(f.Name, id); e != "" {
+			msgs = append(msgs, e)
+		}
+		for i := range c.maxFiles() + 1 {
+			if e := b.errAt(f.Name+"/"+strconv.Itoa(i), id); e != "" {
+				msgs = append(msgs, e)
+			}
+		}
+		f.Error = strings.Join(msgs, " ")
+	default:
+		f.Value = str(x)
+		f.Error = b.errAt(f.Name, id)
+		switch c.Type {
+		case TypeNumber, TypeAmount:
+			f.InputMode = "decimal"
+		case TypeFodselsnummer, TypeOrgnr, TypePostnummer, TypeKontonummer:
+			f.InputMode = "numeric"
+		}
+		if f.Autocomplete == "" {
+			f.Autocomplete = defaultAutocomplete[c.Type]
+		}
+	}
+	return f
+}
+
+var defaultAutocomplete = map[Type]string{
+	TypeEmail: "email", TypePhone: "tel", TypePostnummer: "postal-code",
+	TypeFodselsnummer: "off", TypeOrgnr: "off", TypeKontonummer: "off",
+}
+
+// SummaryView is what the check-your-answers and receipt templates get.
+type SummaryView struct {
+	Lang, Title, FormTitle, Stylesheet string
+	CSS                                template.CSS
+	Action, BackHref                   string
+	Sections                           []SummarySection
+	Reference, SubmittedAt, Digest     string
+}
+
+// SummarySection is one page's answers.
+type SummarySection struct {
+	Title, ChangeHref string
+	Rows              []SummaryRow
+}
+
+// SummaryRow is one answer; Children for repeating groups.
+type SummaryRow struct {
+	Label, Value, ChangeHref, ChangeText string
+	Lines                                []string // multi-line values (addresses, files, checkboxes)
+	Children                             [][]SummaryRow
+}
+
+func (r *Renderer) summary(def *Definition, data Data, lang string, change bool) []SummarySection {
+	st := newState(def, data, lang, r.Location)
+	loc := r.Location
+	if loc == nil {
+		loc = oslo
+	}
+	var secs []SummarySection
+	for _, p := range def.Pages {
+		if h, err := st.pageHidden(p); err == nil && h {
+			continue
+		}
+		sec := SummarySection{Title: def.Text(p.Title, lang)}
+		if change {
+			sec.ChangeHref = r.BasePath + "/" + p.ID
+		}
+		sec.Rows = r.summaryRows(def, st, p.Components, data, nil, lang, change, loc, "")
+		if len(sec.Rows) > 0 {
+			secs = append(secs, sec)
+		}
+	}
+	return secs
+}
+
+// summaryRows lists the answers of cs; prefix is the label of the group they
+// are in, so that "Styrer: Fullt navn" and "Stedfortreder: Fullt navn" differ.
+func (r *Renderer) summaryRows(def *Definition, st *state, cs []*Component, scope any, rows []int, lang string, change bool, loc *time.Location, prefix string) []SummaryRow {
+	var out []SummaryRow
+	for _, c := range cs {
+		if h, err := st.isHidden(c, rows); err == nil && h {
+			continue
+		}
+		switch c.Type {
+		case TypeInfo:
+			continue
+		case TypeGroup:
+			out = append(out, r.summaryRows(def, st, c.Components, scope, rows, lang, change, loc, def.Text(c.Label, lang))...)
+			continue
+		}
+		row := SummaryRow{Label: def.Text(c.Label, lang)}
+		if prefix != "" {
+			row.Label = prefix + ": " + row.Label
+		}
+		if change {
+			row.ChangeHref = r.BasePath + "/" + c.page.ID + "#" + htmlID(c, rows)
+			row.ChangeText = message("change", lang)
+		}
+		sc := scope
+		if c.BindRoot {
+			sc = st.data
+		}
+		x, _ := walk(sc, c.segs)
+		if c.Type == TypeRepeating {
+			arr, _ := x.([]any)
+			for i, e := range arr {
+				rr := append(slices.Clip(rows), i)
+				if c.RowHidden != nil {
+					if h, err := st.evalBool(c.RowHidden, c, rr, nil); err == nil && h {
+						continue
+					}
+				}
+				row.Children = append(row.Children, r.summaryRows(def, st, c.Components, e, rr, lang, change, loc, ""))
+			}
+			if change && len(arr) > 0 {
+				row.ChangeHref = r.BasePath + "/" + c.page.ID + "#" + htmlID(c, rows) + "-add"
+			}
+			if len(row.Children) == 0 {
+				row.Value = message("notAnswered", lang)
+			}
+			out = append(out, row)
+			continue
+		}
+		row.Value, row.Lines = DisplayValue(def, c, x, lang, loc)
+		if row.Value == "" && len(row.Lines) == 0 {
+			row.Value = message("notAnswered", lang)
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// DisplayValue is how an answer reads on the check page and the receipt:
+// option labels, Ja/Nei, dates as "1. mars 2027", kroner with thin groups.
+// Multi-part values (addresses, files, checkboxes) come back as lines.
+func DisplayValue(def *Definition, c *Component, x any, lang string, loc *time.Location) (string, []string) {
+	label := func(v string) string {
+		for _, o := range c.Options {
+			if o.Value == v {
+				return def.Text(o.Label, lang)
+			}
+		}
+		return v
+	}
+	switch c.Type {
+	case TypeRadio, TypeSelect:
+		if s := str(x); s != "" {
+			return label(s), nil
+		}
+	case TypeYesNo:
+		switch str(x) {
+		case "ja":
+			return message("yes", lang), nil
+		case "nei":
+			return message("no", lang), nil
+		}
+	case TypeCheckboxes:
+		arr, _ := x.([]any)
+		var lines []string
+		for _, a := range arr {
+			lines = append(lines, label(str(a)))
+		}
+		return "", lines
+	case TypeDate:
+		t, err := time.ParseInLocation(time.DateOnly, str(x), loc)
+		if err != nil {
+			return str(x), nil
+		}
+		if lang == "en" {
+			return FormatDate(t, "d MMMM yyyy", lang), nil
+		}
+		return FormatDate(t, "d. MMMM yyyy", lang), nil
+	case TypeAmount:
+		f, _, ok := number(x)
+		if !ok {
+			return str(x), nil
+		}
+		return FormatKroner(f, lang), nil
+	case TypeKontonummer:
+		s := str(x)
+		if len(s) == 11 {
+			return s[:4] + "." + s[4:6] + "." + s[6:], nil
+		}
+		return s, nil
+	case TypeAddress:
+		m, _ := x.(map[string]any)
+		if m == nil {
+			return "", nil
+		}
+		var lines []string
+		if l := str(m[AddressLine]); l != "" {
+			lines = append(lines, l)
+		}
+		if pn := strings.TrimSpace(str(m[AddressPostnummer]) + " " + str(m[AddressPoststed])); pn != "" {
+			lines = append(lines, pn)
+		}
+		return "", lines
+	case TypeFile:
+		arr, _ := x.([]any)
+		var lines []string
+		for _, e := range arr {
+			if m, ok := e.(map[string]any); ok {
+				size, _, _ := number(m["size"])
+				lines = append(lines, str(m["name"])+" ("+FormatBytes(int64(size))+")")
+			}
+		}
+		return "", lines
+	}
+	return str(x), nil
+}
+
+// FormatKroner writes an amount the Norwegian way, "1 250 000,50 kr", or
+// "NOK 1,250,000.50" in English.
+func FormatKroner(f float64, lang string) string {
+	neg := f < 0
+	f = math.Abs(f)
+	whole := int64(f)
+	ore := int64(math.Round((f - float64(whole)) * 100))
+	if ore == 100 {
+		whole, ore = whole+1, 0
+	}
+	digits := strconv.FormatInt(whole, 10)
+	sep, dec := "\u00a0", ","
+	if lang == "en" {
+		sep, dec = ",", "."
+	}
+	var sb strings.Builder
+	if neg {
+		sb.WriteString("-")
+	}
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			sb.WriteString(sep)
+		}
+		sb.WriteRune(d)
+	}
+	if ore != 0 {
+		sb.WriteString(dec)
+		if ore < 10 {
+			sb.WriteByte('0')
+		}
+		sb.WriteString(strconv.FormatInt(ore, 10))
+	}
+	if lang == "en" {
+		return "NOK " + sb.String()
+	}
+	return sb.String() + "\u00a0kr"
+}
+
+// RenderCheck writes the check-your-answers page: every visible answer by
+// page, with "Endre" links back to each page and the final submit button.
+func (r *Renderer) RenderCheck(w io.Writer, def *Definition, data Data, lang string) error {
+	lang = normLang(lang)
+	st := newState(def, data, lang, r.Location)
+	v := &SummaryView{
+		Lang: lang, FormTitle: def.Text(def.Title, lang), Stylesheet: r.Stylesheet,
+		Action: r.BasePath + "/check", Sections: r.summary(def, data, lang, true),
+	}
+	v.Title = message("checkAnswers", lang) + " – " + v.FormTitle
+	if last := def.prevPage(len(def.Pages), st); last >= 0 {
+		v.BackHref = r.BasePath + "/" + def.Pages[last].ID
+	}
+	if r.Stylesheet == "" {
+		v.CSS = builtinCSS
+	}
+	return r.exec(w, "check", v)
+}

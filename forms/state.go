@@ -1,0 +1,359 @@
+package forms
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/Oslo must be there whatever the host has
+)
+
+// oslo is where citizens are. It never changes after init.
+var oslo = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Oslo")
+	if err != nil {
+		panic("forms: no Europe/Oslo time zone: " + err.Error())
+	}
+	return loc
+}()
+
+// state is one evaluation of a definition against data: the language, the
+// clock's zone and a memo of which components are hidden.
+type state struct {
+	def   *Definition
+	data  any
+	lng   string
+	loc   *time.Location
+	memo  map[hidKey]bool
+	busy  map[hidKey]bool // hidden expressions being evaluated: a cycle if met again
+	depth int
+	// ctxs holds the evaluation contexts in use, so that evaluating does
+	// not allocate one per expression; nested evaluations (a component's
+	// hidden expression looked up from another) take the next slot.
+	ctxs [8]evalCtx
+	nctx int
+}
+
+// evalBool evaluates e as a boolean in the context of comp at rows.
+func (st *state) evalBool(e *Expr, comp *Component, rows []int, argv []Value) (bool, error) {
+	if st.nctx >= len(st.ctxs) {
+		return e.evalBool(&evalCtx{st: st, comp: comp, rows: rows, argv: argv})
+	}
+	ec := &st.ctxs[st.nctx]
+	*ec = evalCtx{st: st, comp: comp, rows: rows, argv: argv}
+	st.nctx++
+	b, err := e.evalBool(ec)
+	st.nctx--
+	*ec = evalCtx{}
+	return b, err
+}
+
+type hidKey struct {
+	c    *Component
+	page int
+	n    uint8
+	r    [maxNesting + 1]int
+}
+
+func newState(def *Definition, data any, lang string, loc *time.Location) *state {
+	if loc == nil {
+		loc = oslo
+	}
+	return &state{def: def, data: data, lng: lang, loc: loc, memo: map[hidKey]bool{}, busy: map[hidKey]bool{}}
+}
+
+func (ec *evalCtx) location() *time.Location {
+	if ec.st == nil || ec.st.loc == nil {
+		return oslo
+	}
+	return ec.st.loc
+}
+
+func (ec *evalCtx) lang() string {
+	if ec.st == nil || ec.st.lng == "" {
+		return "nb"
+	}
+	return ec.st.lng
+}
+
+// maxHiddenDepth bounds the chain of hidden expressions that refer to other
+// components, which catches cycles (A hidden when B is, B when A is).
+const maxHiddenDepth = 64
+
+func key(c *Component, page int, rows []int) hidKey {
+	k := hidKey{c: c, page: page, n: uint8(len(rows))}
+	copy(k.r[:], rows)
+	return k
+}
+
+func (st *state) pageHidden(p *Page) (bool, error) {
+	if p == nil || p.Hidden == nil {
+		return false, nil
+	}
+	k := key(nil, p.index, nil)
+	if h, ok := st.memo[k]; ok {
+		return h, nil
+	}
+	if st.depth > maxHiddenDepth || st.busy[k] {
+		return false, &ExprError{Msg: "hidden expressions refer to each other in a cycle (page " + strconv.Quote(p.ID) + ")"}
+	}
+	st.depth++
+	st.busy[k] = true
+	h, err := st.evalBool(p.Hidden, nil, nil, nil)
+	st.depth--
+	delete(st.busy, k)
+	if err != nil {
+		return false, fmt.Errorf("page %q hidden: %w", p.ID, err)
+	}
+	if st.memo != nil {
+		st.memo[k] = h
+	}
+	return h, nil
+}
+
+// isHidden reports whether c is hidden at rows: its page, a group it is in,
+// its row or the component itself.
+func (st *state) isHidden(c *Component, rows []int) (bool, error) {
+	if !c.mayHide {
+		return false, nil
+	}
+	if len(rows) > len(c.reps) {
+		rows = rows[:len(c.reps)]
+	}
+	k := key(c, 0, rows)
+	if h, ok := st.memo[k]; ok {
+		return h, nil
+	}
+	if st.depth > maxHiddenDepth || st.busy[k] {
+		return false, &ExprError{Msg: "hidden expressions refer to each other in a cycle (" + strconv.Quote(c.ID) + ")"}
+	}
+	st.depth++
+	st.busy[k] = true
+	defer func() { st.depth--; delete(st.busy, k) }()
+	var h bool
+	var err error
+	if p := c.parent; p != nil {
+		h, err = st.isHidden(p, rows)
+		if err == nil && !h && p.Type == TypeRepeating && p.RowHidden != nil {
+			h, err = st.evalBool(p.RowHidden, p, rows, nil)
+			if err != nil {
+				err = fmt.Errorf("%q rowHidden: %w", p.ID, err)
+			}
+		}
+	} else {
+		h, err = st.pageHidden(c.page)
+	}
+	if err == nil && !h && c.Hidden != nil {
+		h, err = st.evalBool(c.Hidden, c, rows, nil)
+		if err != nil {
+			err = fmt.Errorf("%q hidden: %w", c.ID, err)
+		}
+	}
+	if err != nil {
+		return false, err
+	}
+	if st.memo != nil {
+		st.memo[k] = h
+	}
+	return h, nil
+}
+
+// chain is the repeating groups whose rows ec knows.
+func (ec *evalCtx) chain() []*Component {
+	ch := ctxReps(ec.comp)
+	if len(ch) > len(ec.rows) {
+		ch = ch[:len(ec.rows)]
+	}
+	return ch
+}
+
+func (ec *evalCtx) component(id string) (Value, error) {
+	st := ec.st
+	if st == nil || st.def == nil {
+		return Null, &ExprError{Msg: "component: unable to find component with identifier " + strconv.Quote(id)}
+	}
+	t := st.def.byID[id]
+	ch := ec.chain()
+	if t == nil || len(t.reps) > len(ch) {
+		return Null, &ExprError{Msg: "component: unable to find component with identifier " + strconv.Quote(id)}
+	}
+	for i, r := range t.reps {
+		if ch[i].abs != r.abs {
+			return Null, &ExprError{Msg: "component: unable to find component with identifier " + strconv.Quote(id)}
+		}
+	}
+	rows := ec.rows[:len(t.reps)]
+	h, err := st.isHidden(t, rows)
+	if err != nil || h {
+		return Null, err
+	}
+	if !t.Type.bound() || t.Type == TypeRepeating {
+		return Null, nil
+	}
+	x, _ := st.lookup(t, rows)
+	if arr, ok := x.([]any); ok && t.Type == TypeCheckboxes {
+		// As Altinn's checkboxes: a comma-separated string, for commaContains.
+		parts := make([]string, 0, len(arr))
+		for _, a := range arr {
+			if s, ok := a.(string); ok {
+				parts = append(parts, s)
+			}
+		}
+		return String(strings.Join(parts, ",")), nil
+	}
+	return valueOf(x), nil
+}
+
+// lookup finds a component's data at rows.
+func (st *state) lookup(c *Component, rows []int) (any, bool) {
+	cur := st.data
+	if c.BindRoot {
+		return walk(cur, c.segs)
+	}
+	for i, r := range c.reps {
+		if i >= len(rows) {
+			return nil, false
+		}
+		var ok bool
+		if cur, ok = walk(cur, r.segs); !ok {
+			return nil, false
+		}
+		arr, ok := cur.([]any)
+		if !ok || rows[i] < 0 || rows[i] >= len(arr) {
+			return nil, false
+		}
+		cur = arr[rows[i]]
+	}
+	return walk(cur, c.segs)
+}
+
+func walk(cur any, segs []string) (any, bool) {
+	for _, s := range segs {
+		switch x := cur.(type) {
+		case map[string]any:
+			v, ok := x[s]
+			if !ok {
+				return nil, false
+			}
+			cur = v
+		case []any:
+			i, err := strconv.Atoi(s)
+			if err != nil || !isIndex(s) || i >= len(x) {
+				return nil, false
+			}
+			cur = x[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+func (ec *evalCtx) dataModel(p string) (Value, error) {
+	segs, err := parsePath(p)
+	if err != nil {
+		return Null, &ExprError{Msg: "dataModel: " + err.Error()}
+	}
+	if ec.st == nil {
+		return Null, nil
+	}
+	if ch := ec.chain(); len(ch) > 0 {
+		var ctx []string
+		for i, r := range ch {
+			ctx = append(ctx, r.segs...)
+			ctx = append(ctx, strconv.Itoa(ec.rows[i]))
+		}
+		segs = transpose(segs, ctx)
+	}
+	x, _ := walk(ec.st.data, segs)
+	return valueOf(x), nil
+}
+
+// transpose fills the row indices a path leaves out from the context's row
+// path, as Altinn does: in row 1 of Mennesker, Mennesker.Navn means
+// Mennesker[1].Navn. An explicit index stops the filling.
+func transpose(path, ctx []string) []string {
+	out := make([]string, 0, len(path)+len(ctx))
+	j := 0
+	for i := 0; i < len(ctx) && j < len(path); i++ {
+		if isIndex(ctx[i]) {
+			if isIndex(path[j]) {
+				break // an explicit index ends the filling, even where it matches
+			} else {
+				out = append(out, ctx[i])
+			}
+			continue
+		}
+		if path[j] != ctx[i] {
+			break
+		}
+		out = append(out, path[j])
+		j++
+	}
+	return append(out, path[j:]...)
+}
+
+// Context says where an expression is evaluated: the component it belongs to
+// (by id, empty for page level) and the row index in each repeating group
+// around it, outermost first.
+type Context struct {
+	Component string
+	Rows      []int
+	Lang      string         // nb (default), nn, en or se
+	Location  *time.Location // default Europe/Oslo
+	Argv      []Value        // what ["argv", i] returns
+}
+
+// Eval evaluates an expression against data in the definition's context.
+// Data is decoded JSON (map[string]any, []any, string, float64 or
+// json.Number, bool, nil).
+func (def *Definition) Eval(e *Expr, data any, c Context) (Value, error) {
+	st := newState(def, data, c.Lang, c.Location)
+	ec := &evalCtx{st: st, rows: c.Rows, argv: c.Argv}
+	if c.Component != "" {
+		ec.comp = def.byID[c.Component]
+		if ec.comp == nil {
+			return Null, &ExprError{Msg: "unknown context component " + strconv.Quote(c.Component)}
+		}
+	}
+	if ch := ctxReps(ec.comp); len(ec.rows) > len(ch) {
+		ec.rows = ec.rows[:len(ch)]
+	}
+	return e.eval(ec)
+}
+
+// Hidden reports whether a component is hidden for data at the given rows.
+func (def *Definition) Hidden(id string, data any, c Context) (bool, error) {
+	comp := def.byID[id]
+	if comp == nil {
+		return false, fmt.Errorf("forms: unknown component %q", id)
+	}
+	st := newState(def, data, c.Lang, c.Location)
+	return st.isHidden(comp, c.Rows)
+}
+
+// EvalJSON is Eval for an expression and data given as JSON; for tools.
+func (def *Definition) EvalJSON(expr, data []byte, c Context) (Value, error) {
+	e, err := ParseExpr(expr)
+	if err != nil {
+		return Null, err
+	}
+	var d any
+	if len(data) > 0 {
+		if d, err = decodeJSON(data); err != nil {
+			return Null, err
+		}
+	}
+	return def.Eval(e, d, c)
+}
+
+func decodeJSON(b []byte) (any, error) {
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
