@@ -25,7 +25,7 @@ var (
 
 type contentInfo struct {
 	ContentType asn1.ObjectIdentifier
-	Content     asn1.RawValue `asn1:"explicit,tag:0"`
+	Content     asn1.RawValue // [0] EXPLICIT, built by hand
 }
 
 type envelopedData struct {
@@ -124,5 +124,6 @@ func Encrypt(content []byte, cert *x509.Certificate) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return asn1.Marshal(contentInfo{ContentType: oidEnvelopedData, Content: asn1.RawValue{FullBytes: envDER}})
+	return asn1.Marshal(contentInfo{ContentType: oidEnvelopedData, Content: asn1.RawValue{
+		Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: envDER}})
 }
