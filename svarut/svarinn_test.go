@@ -32,7 +32,7 @@ type testKeys struct {
 	key  any
 }
 
-func loadKeys(t *testing.T) testKeys {
+func loadKeys(t testing.TB) testKeys {
 	t.Helper()
 	read := func(name string) []byte {
 		b, err := os.ReadFile(testenv.Spec(t, "svarut", "testvectors-cms", name))
@@ -61,7 +61,7 @@ func loadKeys(t *testing.T) testKeys {
 	return testKeys{cert, key}
 }
 
-func vector(t *testing.T, name string) []byte {
+func vector(t testing.TB, name string) []byte {
 	b, err := os.ReadFile(testenv.Spec(t, "svarut", "testvectors-cms", name))
 	if err != nil {
 		t.Fatal(err)

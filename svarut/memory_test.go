@@ -1,0 +1,98 @@
+package svarut_test
+
+import (
+	"context"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/grunnmur/grunnmur/svarut"
+	"github.com/grunnmur/grunnmur/svarut/svaruttest"
+)
+
+// pdfLike generates n bytes that start like a PDF, without holding them.
+type pdfLike struct {
+	n, off int64
+}
+
+func (p *pdfLike) Read(b []byte) (int, error) {
+	if p.off >= p.n {
+		return 0, io.EOF
+	}
+	const head = "%PDF-1.7\n"
+	b = b[:min(int64(len(b)), p.n-p.off)]
+	for i := range b {
+		o := p.off + int64(i)
+		if o < int64(len(head)) {
+			b[i] = head[o]
+		} else {
+			b[i] = byte('0' + (o*7+o/4096)%75)
+		}
+	}
+	p.off += int64(len(b))
+	return len(b), nil
+}
+
+func (p *pdfLike) Close() error { return nil }
+
+// TestSendStreams200MB sends a 200 MB document to the fake in the same
+// process and samples HeapInuse while it runs: the client and the fake must
+// both stream, so the peak growth stays far below the document's size.
+func TestSendStreams200MB(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sends 200 MB")
+	}
+	const size = 200 << 20
+	e := setup(t, svaruttest.Options{})
+	s := letter("stor-1")
+	s.Documents = []svarut.Document{{Name: "stor.pdf", MimeType: "application/pdf", Ref: "stor", Size: size}}
+	src := svarut.SourceFunc(func(context.Context, svarut.Document) (io.ReadCloser, error) { return &pdfLike{n: size}, nil })
+
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapInuse
+	var peak atomic.Uint64
+	peak.Store(base)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		var m runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				runtime.ReadMemStats(&m)
+				if m.HeapInuse > peak.Load() {
+					peak.Store(m.HeapInuse)
+				}
+			}
+		}
+	}()
+	start := time.Now()
+	id, err := e.client.Send(context.Background(), s, src)
+	elapsed := time.Since(start)
+	close(stop)
+	wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	growth := int64(peak.Load()) - int64(base)
+	t.Logf("200 MB send: peak HeapInuse growth %.1f MiB (base %.1f MiB), %.0f MB/s",
+		float64(growth)/(1<<20), float64(base)/(1<<20), float64(size)/1e6/elapsed.Seconds())
+	if growth >= 32<<20 {
+		t.Fatalf("peak heap growth %d bytes, want < 32 MiB", growth)
+	}
+	got, _ := e.fake.Shipment(id)
+	if len(got.Files) != 1 || got.Files[0].Size != size || got.Files[0].Content != nil {
+		t.Fatalf("fake received %+v", got.Files)
+	}
+}
