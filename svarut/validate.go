@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"github.com/grunnmur/grunnmur/ident"
 )
 
 // Limits from the v2 spec and KS's documentation of sending.
@@ -99,6 +101,12 @@ func Validate(s *Shipment) error {
 		v.add("mottaker.digitalId", "ambiguous", "Mottaker kan ikke ha både fødselsnummer og organisasjonsnummer.",
 			"Mottakar kan ikkje ha både fødselsnummer og organisasjonsnummer.",
 			"The recipient cannot have both a fødselsnummer and an orgnr.")
+	}
+	if r.Org != "" {
+		if _, err := ident.ParseOrgnr(string(r.Org)); err != nil {
+			v.add("mottaker.digitalId", "orgnr", "Organisasjonsnummeret er ugyldig.", "Organisasjonsnummeret er ugyldig.",
+				"The orgnr is invalid.")
+		}
 	}
 	hasDigital := !r.Person.IsZero() || r.Org != ""
 	if s.DigitalOnly && !hasDigital {
