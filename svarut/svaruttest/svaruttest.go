@@ -43,7 +43,8 @@ type Options struct {
 	// command (Advance, SetStatus).
 	AutoAdvance time.Duration
 	// KeepFiles is how large a sent file may be for the fake to keep its
-	// bytes (File); larger files keep only size and hash. 0 means 1 MiB.
+	// bytes (File); larger files keep only size and hash. 0 means 1 MiB;
+	// negative keeps none.
 	KeepFiles int64
 	// SvarInnCertificate is the receiving system's certificate: AddIncoming
 	// encrypts to it.
