@@ -42,7 +42,7 @@
 // # Receiving
 //
 // A Receiver polls SvarInn, downloads each shipment to a temporary file,
-// decrypts the CMS EnvelopedData (RSA-OAEP key wrap, AES-256-CBC) with the
+// decrypts the CMS EnvelopedData (RSA-OAEP key wrap, AES-256-CBC) as a stream with the
 // receiving system's key, checks every file's SHA-256 against the metadata,
 // streams the files to a Handler, and acknowledges MOTTATT, or FEILET with
 // the permanent flag when the shipment can never be read.

@@ -51,13 +51,35 @@ func TestSendStreams200MB(t *testing.T) {
 	s.Documents = []svarut.Document{{Name: "stor.pdf", MimeType: "application/pdf", Ref: "stor", Size: size}}
 	src := svarut.SourceFunc(func(context.Context, svarut.Document) (io.ReadCloser, error) { return &pdfLike{n: size}, nil })
 
+	stop := sampleHeap()
+	start := time.Now()
+	id, err := e.client.Send(context.Background(), s, src)
+	elapsed := time.Since(start)
+	growth := stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("200 MB send: peak HeapInuse growth %.1f MiB, %.0f MB/s",
+		float64(growth)/(1<<20), float64(size)/1e6/elapsed.Seconds())
+	if growth >= 32<<20 {
+		t.Fatalf("peak heap growth %d bytes, want < 32 MiB", growth)
+	}
+	got, _ := e.fake.Shipment(id)
+	if len(got.Files) != 1 || got.Files[0].Size != size || got.Files[0].Content != nil {
+		t.Fatalf("fake received %+v", got.Files)
+	}
+}
+
+// sampleHeap samples HeapInuse every 2 ms from now until the returned stop
+// is called, which returns the peak growth over the starting value.
+func sampleHeap() (stop func() int64) {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	base := ms.HeapInuse
 	var peak atomic.Uint64
 	peak.Store(base)
-	stop := make(chan struct{})
+	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -67,7 +89,7 @@ func TestSendStreams200MB(t *testing.T) {
 		var m runtime.MemStats
 		for {
 			select {
-			case <-stop:
+			case <-done:
 				return
 			case <-tick.C:
 				runtime.ReadMemStats(&m)
@@ -77,22 +99,9 @@ func TestSendStreams200MB(t *testing.T) {
 			}
 		}
 	}()
-	start := time.Now()
-	id, err := e.client.Send(context.Background(), s, src)
-	elapsed := time.Since(start)
-	close(stop)
-	wg.Wait()
-	if err != nil {
-		t.Fatal(err)
-	}
-	growth := int64(peak.Load()) - int64(base)
-	t.Logf("200 MB send: peak HeapInuse growth %.1f MiB (base %.1f MiB), %.0f MB/s",
-		float64(growth)/(1<<20), float64(base)/(1<<20), float64(size)/1e6/elapsed.Seconds())
-	if growth >= 32<<20 {
-		t.Fatalf("peak heap growth %d bytes, want < 32 MiB", growth)
-	}
-	got, _ := e.fake.Shipment(id)
-	if len(got.Files) != 1 || got.Files[0].Size != size || got.Files[0].Content != nil {
-		t.Fatalf("fake received %+v", got.Files)
+	return func() int64 {
+		close(done)
+		wg.Wait()
+		return int64(peak.Load()) - int64(base)
 	}
 }

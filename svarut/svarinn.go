@@ -175,11 +175,12 @@ type Receiver struct {
 	// the certificate's public key (RSA-OAEP key wrap, AES-256-CBC).
 	Certificate *x509.Certificate
 	Key         crypto.PrivateKey
-	// MaxSize bounds the encrypted download and the decrypted ZIP; 0 means
-	// 512 MiB. A larger shipment is reported FEILET (permanent). The CMS
-	// decryption (smallstep/pkcs7) works in memory, so a shipment takes up
-	// to about twice its size in memory while it is decrypted; the ZIP is
-	// then read from a temporary file.
+	// MaxSize bounds the encrypted download, the decrypted ZIP and each
+	// file; 0 means 512 MiB. A larger shipment is reported FEILET
+	// (permanent). The download, the decryption (DecryptTo) and the ZIP all
+	// stream through temporary files, so memory stays flat whatever the
+	// size; only a CMS encoding the streaming reader does not know goes
+	// through smallstep/pkcs7 in memory.
 	MaxSize int64
 	// TempDir holds the temporary files; empty means os.TempDir().
 	TempDir string
@@ -270,22 +271,13 @@ func (r *Receiver) receive(ctx context.Context, in *Incoming, h Handler) (*failu
 		return nil, fmt.Errorf("svarut: svarinn download %s: %w", in.ID, err)
 	}
 	defer removeTemp(cipherFile)
-	ciphertext := make([]byte, n)
-	if _, err := cipherFile.ReadAt(ciphertext, 0); err != nil {
-		return nil, fmt.Errorf("svarut: svarinn: read spool: %w", err)
-	}
-	plain, err := Decrypt(ciphertext, r.Certificate, r.Key)
-	ciphertext = nil
+	plainFile, pn, err := r.decrypt(cipherFile, n)
 	if err != nil {
+		var perr *os.PathError
+		if errors.As(err, &perr) {
+			return nil, fmt.Errorf("svarut: svarinn: %w", err) // our disk, not the shipment
+		}
 		return &failure{err: err, permanent: true}, nil
-	}
-	if int64(len(plain)) > r.maxSize() {
-		return &failure{err: fmt.Errorf("%w: decrypted %d bytes", ErrTooLarge, len(plain)), permanent: true}, nil
-	}
-	plainFile, pn, err := r.spool(bytes.NewReader(plain))
-	plain = nil
-	if err != nil {
-		return nil, fmt.Errorf("svarut: svarinn: spool: %w", err)
 	}
 	defer removeTemp(plainFile)
 
@@ -398,8 +390,52 @@ func removeTemp(f *os.File) {
 	os.Remove(f.Name())
 }
 
-// Decrypt opens SvarInn's CMS EnvelopedData (DER) with the receiving
-// system's certificate and key. Errors wrap ErrDecrypt.
+// decrypt decrypts the spooled ciphertext into a new temporary file as a
+// stream; encodings the streaming reader does not handle go through
+// smallstep/pkcs7 in memory.
+func (r *Receiver) decrypt(cipherFile *os.File, n int64) (*os.File, int64, error) {
+	plain, err := os.CreateTemp(r.TempDir, "svarinn-*")
+	if err != nil {
+		return nil, 0, err
+	}
+	pn, err := DecryptTo(plain, io.NewSectionReader(cipherFile, 0, n), r.Certificate, r.Key, r.maxSize())
+	if errors.Is(err, errUnsupportedCMS) {
+		ciphertext := make([]byte, n)
+		if _, err := cipherFile.ReadAt(ciphertext, 0); err != nil {
+			removeTemp(plain)
+			return nil, 0, err
+		}
+		var out []byte
+		if out, err = Decrypt(ciphertext, r.Certificate, r.Key); err == nil {
+			if int64(len(out)) > r.maxSize() {
+				err = fmt.Errorf("%w: decrypted %d bytes", ErrTooLarge, len(out))
+			} else if _, err = plain.Seek(0, io.SeekStart); err == nil {
+				if err = plain.Truncate(0); err == nil {
+					_, err = plain.Write(out)
+					pn = int64(len(out))
+				}
+			}
+		}
+	}
+	if err != nil {
+		removeTemp(plain)
+		return nil, 0, err
+	}
+	return plain, pn, nil
+}
+
+// DecryptTo decrypts SvarInn's CMS EnvelopedData from src into dst as a
+// stream (BER with chunked content, as SvarInn sends it, or DER), holding
+// only the recipient infos in memory. It writes at most limit bytes (more
+// gives ErrTooLarge) and returns how many it wrote. Errors wrap ErrDecrypt.
+// The plaintext is only trustworthy once DecryptTo returns nil: the padding
+// is checked at the end.
+func DecryptTo(dst io.Writer, src io.Reader, cert *x509.Certificate, key crypto.PrivateKey, limit int64) (int64, error) {
+	return decryptStream(src, dst, cert, key, limit)
+}
+
+// Decrypt opens SvarInn's CMS EnvelopedData in memory with smallstep/pkcs7,
+// given the receiving system's certificate and key. Errors wrap ErrDecrypt.
 func Decrypt(ciphertext []byte, cert *x509.Certificate, key crypto.PrivateKey) (out []byte, err error) {
 	defer func() {
 		// pkcs7 parses outside input; a panic there must not take the
