@@ -33,7 +33,6 @@ var errUnsupportedCMS = errors.New("svarut: cms: encoding not supported by the s
 var (
 	oidEnvelopedData = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 3}
 	oidRSAESOAEP     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 7}
-	oidRSAPKCS1      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
 	oidSHA1          = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
 	oidSHA256        = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
 	oidSHA384        = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}
@@ -345,10 +344,8 @@ func unwrapKey(recipients []cmsRecipient, cert *x509.Certificate, key crypto.Pri
 				return nil, errUnsupportedCMS
 			}
 			opts = &rsa.OAEPOptions{Hash: h}
-		case ri.KeyEncryptionAlgorithm.Algorithm.Equal(oidRSAPKCS1):
-			opts = &rsa.PKCS1v15DecryptOptions{}
 		default:
-			return nil, errUnsupportedCMS
+			return nil, errUnsupportedCMS // PKCS #1 v1.5 key transport: left to pkcs7
 		}
 		cek, err := dec.Decrypt(rand.Reader, ri.EncryptedKey, opts)
 		if err != nil {

@@ -13,27 +13,38 @@ import (
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
 
-// pdfLike generates n bytes that start like a PDF, without holding them.
+// pdfLike generates n bytes that start like a PDF, without holding them:
+// a 64 KiB pattern repeated.
 type pdfLike struct {
-	n, off int64
+	n, off  int64
+	pattern []byte
 }
 
 func (p *pdfLike) Read(b []byte) (int, error) {
 	if p.off >= p.n {
 		return 0, io.EOF
 	}
-	const head = "%PDF-1.7\n"
-	b = b[:min(int64(len(b)), p.n-p.off)]
-	for i := range b {
-		o := p.off + int64(i)
-		if o < int64(len(head)) {
-			b[i] = head[o]
-		} else {
-			b[i] = byte('0' + (o*7+o/4096)%75)
+	if p.pattern == nil {
+		p.pattern = make([]byte, 64<<10)
+		for i := range p.pattern {
+			p.pattern[i] = byte('0' + (i*7+i/4096)%75)
 		}
+		copy(p.pattern, "%PDF-1.7\n")
 	}
-	p.off += int64(len(b))
-	return len(b), nil
+	b = b[:min(int64(len(b)), p.n-p.off)]
+	n := 0
+	for n < len(b) {
+		at := int((p.off + int64(n)) % int64(len(p.pattern)))
+		if p.off+int64(n) >= int64(len(p.pattern)) && at < 9 {
+			// later repeats do not start with the header
+			b[n] = '0'
+			n++
+			continue
+		}
+		n += copy(b[n:], p.pattern[at:])
+	}
+	p.off += int64(n)
+	return n, nil
 }
 
 func (p *pdfLike) Close() error { return nil }

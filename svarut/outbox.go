@@ -206,9 +206,9 @@ func (m *MemoryStore) Due(_ context.Context, now time.Time, limit int) ([]*Entry
 // say): each entry is leased to one worker at a time with the Store's
 // optimistic locking.
 type Outbox struct {
-	Client    *Client
-	Store     Store
-	Documents DocumentSource // opens each document by Ref, again for each attempt
+	Client    *Client        // required
+	Store     Store          // nil means a MemoryStore (lost on restart: use PostgreSQL in production)
+	Documents DocumentSource // required: opens each document by Ref, again for each attempt
 
 	// OnFinal is told of every entry that reached a final state: delivered
 	// (e.Status.Delivered()), failed at SvarUT (e.Status.Failed(): AVVIST,
@@ -233,6 +233,20 @@ type Outbox struct {
 	Now func() time.Time
 	// Logger receives a line per state change; nil discards.
 	Logger *slog.Logger
+
+	once sync.Once
+}
+
+func (o *Outbox) check() error {
+	o.once.Do(func() {
+		if o.Store == nil {
+			o.Store = NewMemoryStore()
+		}
+	})
+	if o.Client == nil || o.Documents == nil {
+		return fmt.Errorf("%w: Outbox needs Client and Documents", ErrConfig)
+	}
+	return nil
 }
 
 func (o *Outbox) now() time.Time {
@@ -262,6 +276,9 @@ func dur(d, def time.Duration) time.Duration {
 // data (the case and letter number) so that a repeated Enqueue returns
 // ErrConflict rather than a second letter.
 func (o *Outbox) Enqueue(ctx context.Context, id string, s *Shipment) (*Entry, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
 	if id == "" {
 		id = uuid.NewString()
 	}
@@ -285,6 +302,9 @@ func (o *Outbox) Enqueue(ctx context.Context, id string, s *Shipment) (*Entry, e
 // the statuses of sent ones, and reports final states. It returns how many
 // entries it worked on.
 func (o *Outbox) Process(ctx context.Context) (int, error) {
+	if err := o.check(); err != nil {
+		return 0, err
+	}
 	batch := o.Batch
 	if batch <= 0 {
 		batch = 100

@@ -205,6 +205,9 @@ func (r *Receiver) maxSize() int64 {
 // ReceiveAll polls once and receives every shipment offered. It returns how
 // many were acknowledged, and the errors of the others joined.
 func (r *Receiver) ReceiveAll(ctx context.Context, h Handler) (int, error) {
+	if r.Client == nil {
+		return 0, fmt.Errorf("%w: Receiver needs a Client", ErrConfig)
+	}
 	list, err := r.Client.PollIncoming(ctx)
 	if err != nil {
 		return 0, err
@@ -233,6 +236,9 @@ type failure struct {
 // whose files do not match their SHA-256, is reported FEILET permanent; a
 // handler error is reported FEILET temporary.
 func (r *Receiver) Receive(ctx context.Context, in *Incoming, h Handler) error {
+	if r.Client == nil || r.Certificate == nil || r.Key == nil || h == nil {
+		return fmt.Errorf("%w: Receiver needs Client, Certificate and Key, and a Handler", ErrConfig)
+	}
 	f, err := r.receive(ctx, in, h)
 	if f == nil && err == nil {
 		if err := r.Client.AcknowledgeIncoming(ctx, in.ID); err != nil {
