@@ -1,0 +1,72 @@
+package brreg_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/registry"
+	"github.com/grunnmur/grunnmur/registry/brreg"
+	"github.com/grunnmur/grunnmur/registry/registrytest"
+)
+
+func Example() {
+	srv := httptest.NewServer(registrytest.NewBrreg())
+	defer srv.Close()
+	c := &brreg.Client{BaseURL: srv.URL}
+	ctx := context.Background()
+
+	e, err := c.Enhet(ctx, registrytest.ApplicantOrgnr)
+	fmt.Println(e.Navn, e.Organisasjonsform.Kode, e.Naeringskode1.Beskrivelse, e.Active(), err)
+
+	for _, orgnr := range []ident.Orgnr{registrytest.NeverExistedOrgnr, registrytest.DeletedOrgnr, registrytest.RemovedOrgnr} {
+		_, err := c.Enhet(ctx, orgnr)
+		fmt.Println(errors.Is(err, registry.ErrNotFound), errors.Is(err, brreg.ErrDeleted), errors.Is(err, brreg.ErrRemoved))
+	}
+	// Output:
+	// SESAM AS AS Drift av restauranter og kafeer true <nil>
+	// true false false
+	// false true false
+	// false false true
+}
+
+type bearerToken struct{}
+
+func (bearerToken) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer token-from-maskinporten")
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func ExampleClient_CanActFor() {
+	srv := httptest.NewServer(registrytest.NewBrreg())
+	defer srv.Close()
+	c := &brreg.Client{BaseURL: srv.URL, AuthorizedHTTPClient: &http.Client{Transport: bearerToken{}}}
+	people := registrytest.Persons()
+	for _, who := range []int{registrytest.SigridHaugland, registrytest.IngridSolberg} {
+		ok, err := c.CanActFor(context.Background(), people[who].FNR, registrytest.ApplicantOrgnr)
+		fmt.Println(people[who].Navn(), ok, err)
+	}
+	// Output:
+	// Sigrid Haugland true <nil>
+	// Ingrid Marie Solberg false <nil>
+}
+
+func ExampleClient_Search() {
+	srv := httptest.NewServer(registrytest.NewBrreg())
+	defer srv.Close()
+	c := &brreg.Client{BaseURL: srv.URL}
+	for e, err := range c.Search(context.Background(), brreg.Query{Navn: "sesam", Size: 1}) {
+		if err != nil {
+			fmt.Println(err)
+			break
+		}
+		fmt.Println(e.Organisasjonsnummer, e.Navn)
+	}
+	// Output:
+	// 971497017 SESAM FAMILIEBARNEHAGE
+	// 976030788 SESAM AS
+}

@@ -1,0 +1,31 @@
+package folkeregisteret_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
+	"github.com/grunnmur/grunnmur/registry/registrytest"
+)
+
+func Example() {
+	srv := httptest.NewServer(registrytest.NewFolkeregisteret())
+	defer srv.Close()
+	c := &folkeregisteret.Client{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel, HTTPClient: &http.Client{Transport: bearer{}}}
+
+	people := registrytest.Persons()
+	for _, who := range []int{registrytest.SigridHaugland, registrytest.IngridSolberg} {
+		p, err := c.Person(context.Background(), people[who].FNR)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		lines, err := p.Adresselinjer()
+		fmt.Println(p, lines, err)
+	}
+	// Output:
+	// folkeregisteret.Person{148385***** bosatt} [Sigrid Haugland Storgata 12B H0201 0184 OSLO] <nil>
+	// folkeregisteret.Person{218690***** bosatt} [] folkeregisteret: address is protected (strengtFortrolig)
+}

@@ -1,0 +1,328 @@
+package folkeregisteret_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/registry"
+	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
+	"github.com/grunnmur/grunnmur/registry/registrytest"
+)
+
+type bearer struct{}
+
+func (bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer test-token")
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func setup(t *testing.T) (*folkeregisteret.Client, *registrytest.Folkeregisteret) {
+	t.Helper()
+	fake := registrytest.NewFolkeregisteret()
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	return &folkeregisteret.Client{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel,
+		HTTPClient: &http.Client{Transport: bearer{}}, MaxAttempts: 1}, fake
+}
+
+func person(i int) ident.Fodselsnummer { return registrytest.Persons()[i].FNR }
+
+func TestDocExamples(t *testing.T) {
+	raw, err := os.ReadFile("testdata/skatteetaten-doc-examples.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ex struct {
+		Person     folkeregisteret.Person `json:"person"`
+		PartStatus folkeregisteret.Person `json:"part_status"`
+		Bulk       struct {
+			Oppslag []struct {
+				Folkeregisterperson folkeregisteret.Person `json:"folkeregisterperson"`
+			} `json:"oppslag"`
+		} `json:"bulk"`
+	}
+	if err := json.Unmarshal(raw, &ex); err != nil {
+		t.Fatal(err)
+	}
+	p := &ex.Person
+	if n, _ := p.GjeldendeNavn(); n.String() != "FORSTÅELSESFULL RULLETRAPP" || p.GjeldendeStatus() != "bosatt" ||
+		p.Identifikator().Reveal() != "09052400284" || p.Foedselsdato().String() != "1924-05-09" {
+		t.Errorf("person: %v %v", p.GjeldendeStatus(), p.Foedselsdato())
+	}
+	// No adressebeskyttelse part, but every address is graded ugradert ("UGRADERT" too).
+	lines, err := p.Adresselinjer()
+	if err != nil || strings.Join(lines, "|") != "FORSTÅELSESFULL RULLETRAPP|GATE 22255|9170 LONGYEARBYEN" {
+		t.Errorf("lines %q, %v", lines, err)
+	}
+	home, err := p.GjeldendeBostedsadresse()
+	if err != nil || home.Matrikkeladresse.Matrikkelnummer.Bruksnummer != 27 || home.Flyttedato.String() != "2019-05-31" {
+		t.Errorf("home %+v, %v", home, err)
+	}
+	if ex.PartStatus.GjeldendeStatus() != "ikkeBosatt" || ex.Bulk.Oppslag[0].Folkeregisterperson.GjeldendeStatus() != "bosatt" {
+		t.Error("part_status or bulk example decoded wrong")
+	}
+	// A document without grading (only part=status) hides nothing it has, and has no address.
+	if _, err := ex.PartStatus.Adresselinjer(); err == nil {
+		t.Error("no address, yet lines")
+	}
+}
+
+func TestPerson(t *testing.T) {
+	c, _ := setup(t)
+	ctx := context.Background()
+	p, err := c.Person(ctx, person(registrytest.SigridHaugland))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := p.Adresselinjer()
+	if err != nil || strings.Join(lines, "|") != "Sigrid Haugland|Storgata 12B H0201|0184 OSLO" {
+		t.Errorf("lines %q, %v", lines, err)
+	}
+	if p.Identifikator() != person(registrytest.SigridHaugland) || p.Adressebeskyttet() || p.ErDoed() {
+		t.Errorf("person %v", p)
+	}
+	// With history, older values come too and the helpers still pick the current.
+	h, err := c.Person(ctx, person(registrytest.SigridHaugland), folkeregisteret.PartHistorikk)
+	if err != nil || len(h.Navn) != 2 || len(h.Bostedsadresse) != 2 {
+		t.Fatalf("historikk: %v %d names %d addresses", err, len(h.Navn), len(h.Bostedsadresse))
+	}
+	if n, _ := h.GjeldendeNavn(); n.Etternavn != "Haugland" {
+		t.Errorf("current name %q", n)
+	}
+	if a, _ := h.GjeldendeBostedsadresse(); a.Vegadresse.Adressenavn != "Storgata" {
+		t.Errorf("current address %+v", a.Vegadresse)
+	}
+	// Data minimisation: only the name.
+	n, err := c.Person(ctx, person(registrytest.SigridHaugland), folkeregisteret.PartNavn)
+	if err != nil || len(n.Navn) != 1 || n.Bostedsadresse != nil || n.Status != nil {
+		t.Errorf("part=navn: %v %+v", err, n)
+	}
+	// Asking for an address brings the protection with it.
+	a, err := c.Person(ctx, person(registrytest.SigridHaugland), folkeregisteret.PartBostedsadresse)
+	if err != nil || len(a.Adressebeskyttelse) != 1 || a.Adressebeskyttet() {
+		t.Errorf("part=bostedsadresse: %v %+v", err, a.Adressebeskyttelse)
+	}
+	tests := []struct {
+		who  int
+		want string
+	}{
+		{registrytest.NilsFjeld, "Nils Fjeld|Gnr. 12 bnr. 3|2212 KONGSVINGER"},
+		{registrytest.MajaStrand, "Maja Strand|Postboks 4711|0102 OSLO"},
+	}
+	for _, tt := range tests {
+		p, err := c.Person(ctx, person(tt.who))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lines, err := p.Adresselinjer(); err != nil || strings.Join(lines, "|") != tt.want {
+			t.Errorf("lines %q, %v; want %q", lines, err, tt.want)
+		}
+	}
+	dead, _ := c.Person(ctx, person(registrytest.AudLien))
+	if !dead.ErDoed() || dead.GjeldendeStatus() != "doed" {
+		t.Errorf("Aud Lien is dead: %v", dead)
+	}
+}
+
+func TestProtectedAddressNeverLeaves(t *testing.T) {
+	c, _ := setup(t)
+	ctx := context.Background()
+	for _, who := range []int{registrytest.IngridSolberg, registrytest.EmilNordby} {
+		pp := registrytest.Persons()[who]
+		p, err := c.Person(ctx, pp.FNR, folkeregisteret.PartPersonBasis, folkeregisteret.PartHistorikk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.Adressebeskyttet() || p.Gradering() != pp.Gradering {
+			t.Errorf("%s: gradering %q", pp.Navn(), p.Gradering())
+		}
+		if lines, err := p.Adresselinjer(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) || lines != nil {
+			t.Errorf("%s: Adresselinjer = %q, %v", pp.Navn(), lines, err)
+		}
+		if a, err := p.GjeldendeBostedsadresse(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) || a != nil {
+			t.Errorf("%s: GjeldendeBostedsadresse = %v, %v", pp.Navn(), a, err)
+		}
+		for _, s := range []string{fmt.Sprint(p), fmt.Sprintf("%+v %#v %v", p, p, *p)} {
+			if strings.Contains(s, pp.Adresse.Adressenavn) || strings.Contains(s, pp.Fornavn) || strings.Contains(s, pp.FNR.Reveal()) {
+				t.Errorf("printing the person leaks: %s", s)
+			}
+		}
+	}
+	// Without any grading, the address is treated as protected.
+	var unknown folkeregisteret.Person
+	_ = json.Unmarshal([]byte(`{"bostedsadresse":[{"erGjeldende":true,"vegadresse":{"adressenavn":"X","poststed":{"postnummer":"0150","poststedsnavn":"OSLO"}}}]}`), &unknown)
+	if _, err := unknown.Adresselinjer(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) {
+		t.Errorf("ungraded address: %v", err)
+	}
+	// The other packages get no address for a protected person at all.
+	c.Rettighetspakke = folkeregisteret.OffentligUtenHjemmel
+	c2 := &folkeregisteret.Client{BaseURL: c.BaseURL, HTTPClient: c.HTTPClient, Rettighetspakke: folkeregisteret.OffentligUtenHjemmel}
+	p, err := c2.Person(ctx, person(registrytest.IngridSolberg))
+	if err != nil || p.Bostedsadresse != nil || !p.Adressebeskyttet() {
+		t.Errorf("uten hjemmel: %v %v", err, p.Bostedsadresse)
+	}
+}
+
+func TestBulk(t *testing.T) {
+	c, fake := setup(t)
+	c.BulkSize = 2
+	unknown, _ := ident.Synthetic(registrytest.Persons()[0].Fodselsdato, 7)
+	got, err := c.Bulk(context.Background(), []ident.Fodselsnummer{person(0), person(1), unknown, person(0), person(3)}, folkeregisteret.PartNavn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 5 || got[2] != nil || got[0] != got[3] {
+		t.Fatalf("answers %v", got)
+	}
+	if n, _ := got[4].GjeldendeNavn(); n.String() != "Nils Fjeld" {
+		t.Errorf("order: %q", n)
+	}
+	if r := fake.RequestsTo("/folkeregisteret/offentlig-med-hjemmel/api/v1/personer/bulkoppslag"); r != 2 {
+		t.Errorf("%d bulk requests for 4 unique persons at size 2", r)
+	}
+	c.Rettighetspakke = folkeregisteret.FinansOgBegrenset
+	c2 := &folkeregisteret.Client{Rettighetspakke: folkeregisteret.FinansOgBegrenset}
+	if _, err := c2.Bulk(context.Background(), []ident.Fodselsnummer{person(0)}); !errors.Is(err, folkeregisteret.ErrNoBulk) {
+		t.Errorf("bulk without hjemmel: %v", err)
+	}
+}
+
+func TestErrorPaths(t *testing.T) {
+	ctx := context.Background()
+	if _, err := (&folkeregisteret.Client{}).Person(ctx, person(0)); !errors.Is(err, folkeregisteret.ErrNoRettighetspakke) {
+		t.Errorf("zero client: %v", err)
+	}
+	unknown, _ := ident.Synthetic(registrytest.Persons()[0].Fodselsdato, 9)
+	tests := []struct {
+		name  string
+		setup func(*folkeregisteret.Client, *registrytest.Folkeregisteret)
+		who   ident.Fodselsnummer
+		parts []string
+		want  error
+		code  string
+	}{
+		{"not found", nil, unknown, nil, registry.ErrNotFound, ""},
+		{"no token", func(c *folkeregisteret.Client, _ *registrytest.Folkeregisteret) { c.HTTPClient = nil }, person(0), nil, registry.ErrForbidden, ""},
+		{"package not granted", func(_ *folkeregisteret.Client, f *registrytest.Folkeregisteret) {
+			f.Rettighetspakker = []string{"finans-og-begrenset"}
+		}, person(0), nil, registry.ErrForbidden, ""},
+		{"bad part", nil, person(0), []string{"skonummer"}, registry.ErrInvalid, ""},
+		{"rate limited", func(_ *folkeregisteret.Client, f *registrytest.Folkeregisteret) { f.FailNext(1, 429) }, person(0), nil, registry.ErrRateLimited, ""},
+		{"dropped", func(_ *folkeregisteret.Client, f *registrytest.Folkeregisteret) { f.DropNext(1) }, person(0), nil, registry.ErrUnavailable, ""},
+		{"server error", func(_ *folkeregisteret.Client, f *registrytest.Folkeregisteret) { f.FailNext(1, 500) }, person(0), nil, registry.ErrUnavailable, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, fake := setup(t)
+			if tt.setup != nil {
+				tt.setup(c, fake)
+			}
+			_, err := c.Person(ctx, tt.who, tt.parts...)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if s := fmt.Sprintf("%v %+v", err, err); strings.Contains(s, tt.who.Reveal()) {
+				t.Errorf("error leaks the number: %s", s)
+			}
+		})
+	}
+	t.Run("bulk errors", func(t *testing.T) {
+		c, fake := setup(t)
+		fake.FailNext(1, 429)
+		if _, err := c.Bulk(ctx, []ident.Fodselsnummer{person(0)}); !errors.Is(err, registry.ErrRateLimited) {
+			t.Errorf("bulk 429: %v", err)
+		}
+		if _, err := c.Bulk(ctx, []ident.Fodselsnummer{{}}); !errors.Is(err, folkeregisteret.ErrNoPerson) {
+			t.Errorf("zero person: %v", err)
+		}
+		if _, err := c.Person(ctx, ident.Fodselsnummer{}); !errors.Is(err, folkeregisteret.ErrNoPerson) {
+			t.Errorf("zero person: %v", err)
+		}
+	})
+	t.Run("timeout", func(t *testing.T) {
+		c, fake := setup(t)
+		fake.DelayNext(1, time.Minute)
+		ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		defer cancel()
+		if _, err := c.Person(ctx, person(0)); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("undecodable", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`{"navn": {"fornavn": "not a list"}}`))
+		}))
+		defer srv.Close()
+		c := &folkeregisteret.Client{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel}
+		if _, err := c.Person(ctx, person(0)); !errors.Is(err, registry.ErrDecode) {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("FREG error body", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(500)
+			w.Write([]byte(`{"kode": "FREG-001", "melding": "Feil i tjenesten. Vennligst prøv igjen seinere."}`))
+		}))
+		defer srv.Close()
+		c := &folkeregisteret.Client{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel, MaxAttempts: 1}
+		_, err := c.Person(ctx, person(0))
+		var re *registry.Error
+		if !errors.As(err, &re) || re.Code != "FREG-001" || !strings.Contains(re.Message, "prøv igjen") || !errors.Is(err, registry.ErrUnavailable) {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+func TestAudit(t *testing.T) {
+	c, _ := setup(t)
+	var events []registry.AuditEvent
+	c.Audit = registry.AuditFunc(func(_ context.Context, e registry.AuditEvent) error { events = append(events, e); return nil })
+	if _, err := c.Person(context.Background(), person(0)); !errors.Is(err, registry.ErrNoPurpose) {
+		t.Fatalf("without purpose: %v", err)
+	}
+	ctx := registry.WithPurpose(context.Background(), registry.Purpose{Actor: "saksbehandler:kari", Reason: "vedtaksbrev, sak 2026/17", LegalBasis: "forvaltningsloven § 27"})
+	if _, err := c.Person(ctx, person(0)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Bulk(ctx, []ident.Fodselsnummer{person(0), person(1)}); err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 2 || events[0].Operation != "person" || events[1].Operation != "bulkoppslag" || len(events[1].Persons) != 2 || events[0].Purpose.Actor != "saksbehandler:kari" {
+		t.Errorf("events %+v", events)
+	}
+}
+
+func FuzzDecodePerson(f *testing.F) {
+	if raw, err := os.ReadFile("testdata/skatteetaten-doc-examples.json"); err == nil {
+		var m map[string]json.RawMessage
+		if json.Unmarshal(raw, &m) == nil {
+			f.Add([]byte(m["person"]))
+		}
+	}
+	f.Add([]byte(`{"adressebeskyttelse":[{"erGjeldende":true,"graderingsnivaa":"strengtFortrolig"}],"bostedsadresse":[{"erGjeldende":true,"vegadresse":{"adressenavn":"Hemmelig"}}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var p folkeregisteret.Person
+		if json.Unmarshal(data, &p) != nil {
+			return
+		}
+		lines, err := p.Adresselinjer()
+		if p.Adressebeskyttet() && (err == nil || lines != nil) {
+			t.Fatalf("protected person got lines %q", lines)
+		}
+		_, _ = p.GjeldendeBostedsadresse()
+		_, _ = p.GjeldendePostadresse()
+		_ = p.ErDoed()
+		_ = fmt.Sprintf("%v %+v", p, &p)
+	})
+}

@@ -1,0 +1,298 @@
+package registrytest
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/grunnmur/grunnmur/ident"
+)
+
+// Folkeregisteret is a fake of Skatteetaten's Folkeregisteret API (version 1):
+// GET /folkeregisteret/{rettighetspakke}/api/v1/personer/{id} with part
+// selection, and POST .../personer/bulkoppslag for offentlig-med-hjemmel. It
+// is seeded with Persons. Current values have erGjeldende true; with the
+// historikk part, earlier names and addresses come too.
+//
+// Protected addresses: with offentlig-med-hjemmel the fake returns them,
+// graded, so a client's guard against printing them can be tested; the other
+// packages get no address for a protected person.
+type Folkeregisteret struct {
+	Faults
+
+	// Authorize decides on each request: 0 lets it through, else the status
+	// to refuse it with. nil requires a Bearer token (401 without one).
+	Authorize func(r *http.Request) int
+	// Rettighetspakker are the packages the caller is granted; nil means all three.
+	Rettighetspakker []string
+
+	mu      sync.RWMutex
+	persons map[string]Person
+	handler http.Handler
+}
+
+// NewFolkeregisteret returns a fake Folkeregisteret holding Persons.
+func NewFolkeregisteret() *Folkeregisteret {
+	f := &Folkeregisteret{persons: map[string]Person{}}
+	for _, p := range Persons() {
+		f.persons[p.FNR.Reveal()] = p
+	}
+	f.handler = f.Faults.wrap(http.HandlerFunc(f.serve))
+	return f
+}
+
+// Set adds or replaces a person.
+func (f *Folkeregisteret) Set(p Person) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.persons[p.FNR.Reveal()] = p
+}
+
+// ServeHTTP serves the API.
+func (f *Folkeregisteret) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.handler.ServeHTTP(w, r)
+}
+
+func fregError(w http.ResponseWriter, status int, kode, melding string) {
+	body := map[string]any{"melding": melding}
+	if kode != "" {
+		body["kode"] = kode
+	}
+	writeJSON(w, status, body)
+}
+
+var fregParts = []string{
+	"person-basis", "historikk", "identitetsgrunnlag-utvidet", "relasjon-utvidet",
+	"identifikasjonsnummer", "status", "navn", "foedsel", "doedsfall", "sivilstand", "kjoenn",
+	"statsborgerskap", "adressebeskyttelse", "bostedsadresse", "oppholdsadresse", "deltBosted",
+	"postadresse", "postadresseIUtlandet", "preferertKontaktadresse", "identitetsgrunnlag",
+	"falskIdentitet", "legitimasjonsdokument", "utenlandskPersonidentifikasjon", "familierelasjon",
+	"foreldreansvar", "vergemaalEllerFremtidsfullmakt", "innflytting", "utflytting", "opphold",
+	"utlendingsmyndighetenesIdentifikasjonsnummer", "foedselINorge", "forholdTilSametingetsValgmanntall", "samiskSpraak",
+}
+
+var personBasis = []string{"identifikasjonsnummer", "identitetsgrunnlag", "status", "doedsfall", "sivilstand", "foedsel",
+	"statsborgerskap", "kjoenn", "navn", "preferertKontaktadresse", "bostedsadresse", "oppholdsadresse", "deltBosted",
+	"postadresse", "postadresseIUtlandet", "adressebeskyttelse", "kontaktinformasjonForDoedsbo"}
+
+func (f *Folkeregisteret) serve(w http.ResponseWriter, r *http.Request) {
+	// /folkeregisteret/{rp}/api/v1/personer[/...]
+	rest, ok := strings.CutPrefix(r.URL.Path, "/folkeregisteret/")
+	if !ok {
+		fregError(w, http.StatusNotFound, "", "Feil uri brukt.")
+		return
+	}
+	rp, rest, _ := strings.Cut(rest, "/")
+	rest, ok = strings.CutPrefix(rest, "api/v1/personer")
+	if !ok || (rp != "offentlig-med-hjemmel" && rp != "offentlig-uten-hjemmel" && rp != "finans-og-begrenset") {
+		fregError(w, http.StatusNotFound, "", "Feil uri brukt.")
+		return
+	}
+	status := 0
+	if f.Authorize != nil {
+		status = f.Authorize(r)
+	} else if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+		status = http.StatusUnauthorized
+	}
+	if status == 0 && f.Rettighetspakker != nil && !slices.Contains(f.Rettighetspakker, rp) {
+		status = http.StatusForbidden
+	}
+	switch status {
+	case 0:
+	case http.StatusUnauthorized:
+		fregError(w, status, "", "Autentiseringsinformasjon mangler")
+		return
+	case http.StatusForbidden:
+		fregError(w, status, "", "Virksomheten er autentisert men mangler autorisasjon for den angitte tjenesten")
+		return
+	default:
+		fregError(w, status, "", http.StatusText(status))
+		return
+	}
+	if a := r.Header.Get("Accept"); a != "" && !strings.Contains(a, "json") && !strings.Contains(a, "*/*") {
+		fregError(w, http.StatusNotAcceptable, "", "Oppgitt Accept-header inneholder ikke 'application/json'")
+		return
+	}
+	parts := r.URL.Query()["part"]
+	for _, p := range parts {
+		if !slices.Contains(fregParts, p) {
+			fregError(w, http.StatusBadRequest, "", "Ugyldig part: "+p)
+			return
+		}
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	switch {
+	case rest == "/bulkoppslag":
+		if rp != "offentlig-med-hjemmel" {
+			fregError(w, http.StatusNotFound, "", "Feil uri brukt.")
+			return
+		}
+		if r.Method != http.MethodPost {
+			fregError(w, http.StatusMethodNotAllowed, "", "Bruk POST")
+			return
+		}
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			fregError(w, http.StatusUnsupportedMediaType, "", "Content-Type må være application/json")
+			return
+		}
+		var req struct {
+			FoedselsEllerDNummer []string `json:"foedselsEllerDNummer"`
+		}
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil || len(req.FoedselsEllerDNummer) == 0 {
+			fregError(w, http.StatusBadRequest, "", "Ugyldig forespørsel")
+			return
+		}
+		if len(req.FoedselsEllerDNummer) > 1000 {
+			fregError(w, http.StatusBadRequest, "", "For mange identifikatorer i bulkoppslag (maks 1000)")
+			return
+		}
+		f.mu.RLock()
+		out := []any{}
+		for _, id := range req.FoedselsEllerDNummer {
+			o := map[string]any{"foedselsEllerDNummer": id}
+			if p, ok := f.persons[id]; ok {
+				o["folkeregisterperson"] = fregPerson(p, rp, parts)
+			}
+			out = append(out, o)
+		}
+		f.mu.RUnlock()
+		writeJSON(w, http.StatusOK, map[string]any{"oppslag": out})
+	case strings.HasPrefix(rest, "/") && !strings.Contains(rest[1:], "/"):
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			fregError(w, http.StatusMethodNotAllowed, "", "Bruk GET")
+			return
+		}
+		id := rest[1:]
+		if _, err := ident.ParseFodselsnummer(id); err != nil {
+			fregError(w, http.StatusBadRequest, "", "Ugyldig folkeregisteridentifikator")
+			return
+		}
+		f.mu.RLock()
+		p, ok := f.persons[id]
+		f.mu.RUnlock()
+		if !ok {
+			fregError(w, http.StatusNotFound, "", "Fant ingen person med oppgitt identifikator")
+			return
+		}
+		writeJSON(w, http.StatusOK, fregPerson(p, rp, parts))
+	default:
+		fregError(w, http.StatusNotFound, "", "Feil uri brukt.")
+	}
+}
+
+func fregTime(t time.Time) string { return t.In(oslo()).Format(time.RFC3339) }
+
+// fregPerson renders p as the person document for the package and parts.
+func fregPerson(p Person, rp string, parts []string) map[string]any {
+	want := map[string]bool{"identifikasjonsnummer": true}
+	historikk := false
+	basis := len(parts) == 0
+	for _, part := range parts {
+		switch part {
+		case "person-basis":
+			basis = true
+		case "historikk":
+			historikk = true
+		default:
+			want[part] = true
+		}
+	}
+	if basis {
+		for _, k := range personBasis {
+			want[k] = true
+		}
+	}
+	if !basis && len(parts) == 1 && historikk {
+		for _, k := range personBasis {
+			want[k] = true
+		}
+	}
+	registered := fregTime(p.Fodselsdato.AddDate(0, 0, 14))
+	meta := func(current bool, gyldig time.Time) map[string]any {
+		m := map[string]any{"erGjeldende": current, "ajourholdstidspunkt": registered, "kilde": "KILDE_DSF"}
+		if !gyldig.IsZero() {
+			m["gyldighetstidspunkt"] = fregTime(gyldig)
+		}
+		return m
+	}
+	with := func(m map[string]any, kv ...any) map[string]any {
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
+	doc := map[string]any{}
+	add := func(key string, current map[string]any, historic ...map[string]any) {
+		if !want[key] {
+			return
+		}
+		list := []any{current}
+		if historikk {
+			for _, h := range historic {
+				list = append(list, h)
+			}
+		}
+		doc[key] = list
+	}
+	add("identifikasjonsnummer", with(meta(true, p.Fodselsdato), "status", "iBruk", "foedselsEllerDNummer", p.FNR.Reveal(), "identifikatortype", "foedselsnummer"))
+	add("status", with(meta(true, p.Fodselsdato), "status", p.Status))
+	if p.Status == "doed" && want["doedsfall"] {
+		doc["doedsfall"] = []any{with(meta(true, time.Date(2024, 2, 10, 0, 0, 0, 0, time.UTC)), "doedsdato", "2024-02-10")}
+	}
+	navn := with(meta(true, p.Fodselsdato), "fornavn", p.Fornavn, "etternavn", p.Etternavn)
+	if p.Mellomnavn != "" {
+		navn["mellomnavn"] = p.Mellomnavn
+	}
+	add("navn", navn, with(meta(false, p.Fodselsdato), "fornavn", p.Fornavn, "etternavn", "Tidligere"+strings.ToLower(p.Etternavn)))
+	add("foedsel", with(meta(true, p.Fodselsdato), "foedselsdato", p.Fodselsdato.Format(time.DateOnly), "foedselsaar", strconv.Itoa(p.Fodselsdato.Year()), "foedeland", "NOR"))
+	add("sivilstand", with(meta(true, p.Fodselsdato), "sivilstand", "ugift"))
+	add("kjoenn", with(meta(true, p.Fodselsdato), "kjoenn", "ukjent"))
+	add("statsborgerskap", with(meta(true, p.Fodselsdato), "land", "NOR"))
+	add("adressebeskyttelse", with(meta(true, p.Adresse.Flyttedato), "graderingsnivaa", p.Gradering))
+
+	protected := p.Gradering != "ugradert"
+	if protected && rp != "offentlig-med-hjemmel" {
+		return doc // the other packages get no address for a protected person
+	}
+	b := p.Adresse
+	if b.Flyttedato.IsZero() {
+		b.Flyttedato = p.Fodselsdato.AddDate(18, 0, 0)
+	}
+	poststed := map[string]any{"poststedsnavn": b.Poststed, "postnummer": b.Postnummer}
+	home := with(meta(true, b.Flyttedato), "adressegradering", p.Gradering)
+	if !b.Flyttedato.IsZero() {
+		home["flyttedato"] = b.Flyttedato.Format(time.DateOnly)
+	}
+	if b.Adressenavn != "" {
+		veg := map[string]any{"kommunenummer": b.Kommunenummer, "adressenavn": b.Adressenavn,
+			"adressenummer": map[string]any{"husnummer": strconv.Itoa(b.Husnummer)}, "poststed": poststed}
+		if b.Husbokstav != "" {
+			veg["adressenummer"].(map[string]any)["husbokstav"] = b.Husbokstav
+		}
+		if b.Adressekode != 0 {
+			veg["adressekode"] = strconv.Itoa(b.Adressekode)
+		}
+		if b.Bruksenhetsnummer != "" {
+			veg["bruksenhetsnummer"], veg["bruksenhetstype"] = b.Bruksenhetsnummer, "bolig"
+		}
+		home["vegadresse"] = veg
+	} else {
+		home["matrikkeladresse"] = map[string]any{
+			"matrikkelnummer": map[string]any{"kommunenummer": b.Kommunenummer, "gaardsnummer": b.Gardsnummer, "bruksnummer": b.Bruksnummer, "festenummer": 0},
+			"undernummer":     0, "poststed": poststed,
+		}
+	}
+	old := with(meta(false, b.Flyttedato.AddDate(-5, 0, 0)), "adressegradering", "ugradert",
+		"vegadresse", map[string]any{"kommunenummer": "0301", "adressenavn": "Gamleveien", "adressenummer": map[string]any{"husnummer": "1"},
+			"poststed": map[string]any{"poststedsnavn": "OSLO", "postnummer": "0150"}})
+	add("bostedsadresse", home, old)
+	if p.Postboks != "" {
+		add("postadresse", with(meta(true, b.Flyttedato), "adressegradering", p.Gradering,
+			"postboksadresse", map[string]any{"postboks": strings.TrimPrefix(p.Postboks, "Postboks "), "poststed": map[string]any{"poststedsnavn": "OSLO", "postnummer": "0102"}}))
+	}
+	return doc
+}
