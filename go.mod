@@ -11,6 +11,7 @@ require (
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/lestrrat-go/jwx/v3 v3.3.0
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
+	github.com/smallstep/pkcs7 v0.2.3
 	github.com/zitadel/oidc/v3 v3.49.2
 	golang.org/x/oauth2 v0.37.0
 	sigs.k8s.io/yaml v1.6.0

@@ -163,13 +163,6 @@ func collectReservations(rows pgx.Rows) ([]*booking.Reservation, error) {
 	return out, rows.Err()
 }
 
-func nullTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
-}
-
 func reservationByID(ctx context.Context, q interface {
 	QueryRow(context.Context, string, ...any) pgx.Row
 }, id string, lock bool) (*booking.Reservation, error) {

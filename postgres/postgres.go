@@ -5,6 +5,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -48,4 +49,12 @@ func (db *DB) Close() { db.Pool.Close() }
 // It is safe to call from several processes at once.
 func (db *DB) Migrate(ctx context.Context) error {
 	return migrate(ctx, db.Pool, migrationFS)
+}
+
+// nullTime maps the zero time to SQL NULL.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }

@@ -1,0 +1,99 @@
+package svarut_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/svarut"
+	"github.com/grunnmur/grunnmur/svarut/svaruttest"
+)
+
+// Example sends a decision letter through the outbox to the fake SvarUT and
+// follows it until the recipient has read it.
+func Example() {
+	ctx := context.Background()
+	const konto = "6f3c2a1e-8d4b-4c2f-9a7e-1b2c3d4e5f60"
+	fake, ts := svaruttest.NewServer(svaruttest.Options{KontoID: konto})
+	defer ts.Close()
+
+	client, _ := svarut.New(svarut.Config{
+		BaseURL: ts.URL, KontoID: konto, IntegrasjonID: "integrasjon", IntegrasjonPassord: "passord",
+		HTTPClient: &http.Client{Transport: maskinportenStandIn{}}, // in production: the Maskinporten RoundTripper
+	})
+	docs := svarut.SourceFunc(func(_ context.Context, d svarut.Document) (io.ReadCloser, error) {
+		return io.NopCloser(strings.NewReader("%PDF-1.7 " + d.Ref)), nil // in production: open d.Ref in storage
+	})
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	outbox := &svarut.Outbox{
+		Now:    func() time.Time { return now },
+		Client: client, Store: svarut.NewMemoryStore(), Documents: docs,
+		OnFinal: func(_ context.Context, e *svarut.Entry) error {
+			fmt.Println("final:", e.Status, "delivered:", e.Status.Delivered())
+			return nil
+		},
+	}
+	entry, err := outbox.Enqueue(ctx, "sak-2026-42-vedtak", &svarut.Shipment{
+		Title: "Vedtak om skjenkebevilling",
+		Recipient: svarut.Recipient{
+			Person:  ident.MustParseFodselsnummer("20036914700"),
+			Address: svarut.Address{Name: "Kari Nordmann", Line1: "Storgata 1", PostalCode: "0155", PostTown: "Oslo"},
+		},
+		Documents: []svarut.Document{{Name: "vedtak.pdf", MimeType: svarut.MimePDF, Ref: "vedtak/42"}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	outbox.Process(ctx) // sends
+
+	sent, _ := outbox.Store.Get(ctx, entry.ID)
+	fmt.Println(sent.State, sent.Status)
+
+	fake.Complete(sent.ShipmentID)  // the recipient reads the letter
+	now = now.Add(10 * time.Minute) // past the poll interval
+	outbox.Process(ctx)             // polls and reports
+	// Output:
+	// sent MOTTATT
+	// final: LEST delivered: true
+}
+
+// ExampleValidate shows the field errors, in the citizen's language.
+func ExampleValidate() {
+	err := svarut.Validate(&svarut.Shipment{
+		Title:       "Faktura",
+		Recipient:   svarut.Recipient{Org: "974760673", Address: svarut.Address{Name: "Oslo kommune"}},
+		DigitalOnly: true,
+		Documents:   []svarut.Document{{Name: "faktura?.pdf", MimeType: svarut.MimePDF}},
+	})
+	if ve, ok := err.(*svarut.ValidationError); ok {
+		for _, f := range ve.Fields {
+			fmt.Println(f.Field, f.Message("nn"))
+		}
+	}
+	// Output:
+	// dokumenter[0].filnavn Filnamnet kan ikkje innehalde * : " \ / < > | ?
+}
+
+// ExampleStatus shows how statuses are placed.
+func ExampleStatus() {
+	for _, s := range []svarut.Status{svarut.StatusVarslet, svarut.StatusPrintet, svarut.StatusIkkeLevert} {
+		fmt.Println(s, s.Final(), s.Delivered(), s.Failed())
+	}
+	// Output:
+	// VARSLET false false false
+	// PRINTET true true false
+	// IKKE_LEVERT true false true
+}
+
+type maskinportenStandIn struct{}
+
+func (maskinportenStandIn) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer token-from-maskinporten")
+	return http.DefaultTransport.RoundTrip(r)
+}

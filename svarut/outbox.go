@@ -1,0 +1,528 @@
+package svarut
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// EntryState is where an outbox entry is in its life.
+type EntryState string
+
+// The states of an outbox entry.
+const (
+	// EntryPending: stored, not known to have reached SvarUT.
+	EntryPending EntryState = "pending"
+	// EntrySent: SvarUT has it (ShipmentID is set); its status is polled.
+	EntrySent EntryState = "sent"
+	// EntryDone: the status is final (delivered, or failed: see Status).
+	EntryDone EntryState = "done"
+	// EntryRejected: SvarUT refused the shipment (400); see LastError.
+	EntryRejected EntryState = "rejected"
+)
+
+// Terminal reports whether the entry needs no more work beyond reporting.
+func (s EntryState) Terminal() bool { return s == EntryDone || s == EntryRejected }
+
+// Entry is a shipment in the outbox.
+type Entry struct {
+	ID       string
+	Shipment *Shipment // its ExternalRef is unique in the store
+	State    EntryState
+
+	ShipmentID string    // SvarUT's id, once known
+	Status     Status    // the last status seen
+	StatusAt   time.Time // when SvarUT says it last changed
+
+	Attempts    int       // sends started
+	LastError   string    // the last failure, for operators (no personal data)
+	NextAttempt time.Time // not worked on before this
+	LeaseUntil  time.Time // a worker holds the entry until then
+	Reported    bool      // OnFinal has accepted the final state
+
+	Created, Updated time.Time
+	Version          int64 // optimistic locking: Store.Update compares it
+}
+
+// Clone returns a deep copy.
+func (e *Entry) Clone() *Entry {
+	c := *e
+	if e.Shipment != nil {
+		c.Shipment = e.Shipment.Clone()
+	}
+	return &c
+}
+
+// Store keeps outbox entries. Implementations: MemoryStore here and
+// postgres.NewSvarUTStore; every implementation passes svaruttest.TestStore.
+type Store interface {
+	// Create stores a new entry with Version 1. It returns ErrConflict when
+	// the ID or the shipment's ExternalRef is taken.
+	Create(ctx context.Context, e *Entry) error
+	// Get returns a copy of the entry, or ErrNotFound.
+	Get(ctx context.Context, id string) (*Entry, error)
+	// Update replaces the entry if the stored Version equals e.Version and
+	// then increments e.Version; otherwise ErrConflict (or ErrNotFound).
+	Update(ctx context.Context, e *Entry) error
+	// Due returns up to limit entries that need work at now: not terminal,
+	// or terminal and not Reported; with NextAttempt and LeaseUntil not
+	// after now. Oldest NextAttempt first.
+	Due(ctx context.Context, now time.Time, limit int) ([]*Entry, error)
+}
+
+// EncodeEntry encodes an entry as JSON for a database. The recipient's
+// fødselsnummer is in clear: this is storage, never a log line.
+func EncodeEntry(e *Entry) ([]byte, error) {
+	var ship json.RawMessage
+	if e.Shipment != nil {
+		var err error
+		if ship, err = MarshalShipment(e.Shipment); err != nil {
+			return nil, err
+		}
+	}
+	type alias Entry
+	return json.Marshal(struct {
+		*alias
+		Shipment json.RawMessage `json:"Shipment,omitempty"`
+	}{(*alias)(e), ship})
+}
+
+// DecodeEntry decodes what EncodeEntry wrote.
+func DecodeEntry(data []byte) (*Entry, error) {
+	type alias Entry
+	var w struct {
+		*alias
+		Shipment json.RawMessage `json:"Shipment,omitempty"`
+	}
+	w.alias = &alias{}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return nil, fmt.Errorf("svarut: decode entry: %w", err)
+	}
+	e := (*Entry)(w.alias)
+	if len(w.Shipment) > 0 && string(w.Shipment) != "null" {
+		s, err := UnmarshalShipment(w.Shipment)
+		if err != nil {
+			return nil, err
+		}
+		e.Shipment = s
+	}
+	return e, nil
+}
+
+// MemoryStore is an in-memory Store, safe for concurrent use. Its zero value
+// is ready to use.
+type MemoryStore struct {
+	mu      sync.Mutex
+	entries map[string]*Entry
+}
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore { return &MemoryStore{} }
+
+// Create implements Store.
+func (m *MemoryStore) Create(_ context.Context, e *Entry) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.entries == nil {
+		m.entries = map[string]*Entry{}
+	}
+	if _, ok := m.entries[e.ID]; ok {
+		return ErrConflict
+	}
+	for _, o := range m.entries {
+		if o.Shipment != nil && e.Shipment != nil && o.Shipment.ExternalRef == e.Shipment.ExternalRef {
+			return ErrConflict
+		}
+	}
+	e.Version = 1
+	m.entries[e.ID] = e.Clone()
+	return nil
+}
+
+// Get implements Store.
+func (m *MemoryStore) Get(_ context.Context, id string) (*Entry, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.entries[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return e.Clone(), nil
+}
+
+// Update implements Store.
+func (m *MemoryStore) Update(_ context.Context, e *Entry) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	cur, ok := m.entries[e.ID]
+	if !ok {
+		return ErrNotFound
+	}
+	if cur.Version != e.Version {
+		return ErrConflict
+	}
+	e.Version++
+	m.entries[e.ID] = e.Clone()
+	return nil
+}
+
+// Due implements Store.
+func (m *MemoryStore) Due(_ context.Context, now time.Time, limit int) ([]*Entry, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []*Entry
+	for _, e := range m.entries {
+		if (!e.State.Terminal() || !e.Reported) && !e.NextAttempt.After(now) && !e.LeaseUntil.After(now) {
+			out = append(out, e.Clone())
+		}
+	}
+	slices.SortFunc(out, func(a, b *Entry) int {
+		if c := a.NextAttempt.Compare(b.NextAttempt); c != 0 {
+			return c
+		}
+		return a.Created.Compare(b.Created)
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// Outbox sends shipments exactly once, surviving crashes and faults: each
+// shipment is stored before it is sent; a shipment that may have reached
+// SvarUT (an earlier attempt that got no answer) is looked up by its
+// eksternReferanse before it is sent again; statuses are polled until final,
+// and the final state is handed to OnFinal.
+//
+// Several Outbox values may work on one Store at once (several processes,
+// say): each entry is leased to one worker at a time with the Store's
+// optimistic locking.
+type Outbox struct {
+	Client    *Client        // required
+	Store     Store          // nil means a MemoryStore (lost on restart: use PostgreSQL in production)
+	Documents DocumentSource // required: opens each document by Ref, again for each attempt
+
+	// OnFinal is told of every entry that reached a final state: delivered
+	// (e.Status.Delivered()), failed at SvarUT (e.Status.Failed(): AVVIST,
+	// IKKE_LEVERT, MANUELT_HANDTERT, ...) or rejected (e.State ==
+	// EntryRejected). An error makes the outbox tell again later, so it is
+	// told at least once.
+	OnFinal func(ctx context.Context, e *Entry) error
+
+	// PollInterval is the time between status polls of a sent shipment;
+	// 0 means 5 minutes.
+	PollInterval time.Duration
+	// RetryBase is the wait after the first failed attempt, doubled for
+	// each further one up to RetryMax; 0 means 30 s and 30 min.
+	RetryBase, RetryMax time.Duration
+	// Lease is how long a worker holds an entry; a send is cancelled before
+	// the lease ends so that no other worker sends while it runs. 0 means
+	// 20 minutes (KS recommends allowing 16 minutes for large uploads).
+	Lease time.Duration
+	// Batch is how many entries one Process pass takes; 0 means 100.
+	Batch int
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives a line per state change; nil discards.
+	Logger *slog.Logger
+
+	once sync.Once
+}
+
+func (o *Outbox) check() error {
+	o.once.Do(func() {
+		if o.Store == nil {
+			o.Store = NewMemoryStore()
+		}
+	})
+	if o.Client == nil || o.Documents == nil {
+		return fmt.Errorf("%w: Outbox needs Client and Documents", ErrConfig)
+	}
+	return nil
+}
+
+func (o *Outbox) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+func (o *Outbox) logger() *slog.Logger {
+	if o.Logger != nil {
+		return o.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func dur(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// Enqueue validates s and stores it under id (a new UUID when empty). An
+// empty ExternalRef is set to the id; a given one must be unique, since the
+// outbox finds an earlier attempt by it. Use an id derived from your own
+// data (the case and letter number) so that a repeated Enqueue returns
+// ErrConflict rather than a second letter.
+func (o *Outbox) Enqueue(ctx context.Context, id string, s *Shipment) (*Entry, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		id = uuid.NewString()
+	}
+	s = s.Clone()
+	if s.ExternalRef == "" {
+		s.ExternalRef = id
+	}
+	if err := Validate(s); err != nil {
+		return nil, err
+	}
+	now := o.now()
+	e := &Entry{ID: id, Shipment: s, State: EntryPending, NextAttempt: now, Created: now, Updated: now}
+	if err := o.Store.Create(ctx, e); err != nil {
+		return nil, err
+	}
+	o.logger().InfoContext(ctx, "svarut: outbox: enqueued", "entry", id)
+	return e, nil
+}
+
+// Process does one pass: it sends the pending entries that are due, polls
+// the statuses of sent ones, and reports final states. It returns how many
+// entries it worked on.
+func (o *Outbox) Process(ctx context.Context) (int, error) {
+	if err := o.check(); err != nil {
+		return 0, err
+	}
+	batch := o.Batch
+	if batch <= 0 {
+		batch = 100
+	}
+	due, err := o.Store.Due(ctx, o.now(), batch)
+	if err != nil {
+		return 0, err
+	}
+	var polls []*Entry
+	n := 0
+	for _, e := range due {
+		if ctx.Err() != nil {
+			return n, ctx.Err()
+		}
+		if !o.claim(ctx, e) {
+			continue
+		}
+		n++
+		switch {
+		case e.State.Terminal():
+			o.report(ctx, e)
+		case e.State == EntryPending:
+			o.send(ctx, e)
+		default:
+			polls = append(polls, e)
+		}
+	}
+	for chunk := range slices.Chunk(polls, 100) {
+		o.poll(ctx, chunk)
+	}
+	return n, nil
+}
+
+// Run calls Process every interval until ctx ends.
+func (o *Outbox) Run(ctx context.Context, interval time.Duration) error {
+	interval = dur(interval, 10*time.Second)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := o.Process(ctx); err != nil && ctx.Err() == nil {
+			o.logger().WarnContext(ctx, "svarut: outbox: pass failed", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// claim leases e to this worker. False means another worker has it.
+func (o *Outbox) claim(ctx context.Context, e *Entry) bool {
+	now := o.now()
+	e.LeaseUntil = now.Add(dur(o.Lease, 20*time.Minute))
+	e.Updated = now
+	if err := o.Store.Update(ctx, e); err != nil {
+		if !errors.Is(err, ErrConflict) {
+			o.logger().WarnContext(ctx, "svarut: outbox: claim failed", "entry", e.ID, "error", err)
+		}
+		return false
+	}
+	return true
+}
+
+// save writes e with its lease released.
+func (o *Outbox) save(ctx context.Context, e *Entry) error {
+	e.LeaseUntil = time.Time{}
+	e.Updated = o.now()
+	err := o.Store.Update(ctx, e)
+	if err != nil {
+		o.logger().WarnContext(ctx, "svarut: outbox: save failed", "entry", e.ID, "error", err)
+	}
+	return err
+}
+
+func (o *Outbox) backoff(attempts int) time.Duration {
+	d, ceil := dur(o.RetryBase, 30*time.Second), dur(o.RetryMax, 30*time.Minute)
+	for i := 1; i < attempts && d < ceil; i++ {
+		d *= 2
+	}
+	return min(d, ceil)
+}
+
+func (o *Outbox) retryLater(ctx context.Context, e *Entry, err error) {
+	e.LastError = errorText(err)
+	e.NextAttempt = o.now().Add(o.backoff(max(e.Attempts, 1)))
+	o.logger().InfoContext(ctx, "svarut: outbox: will retry", "entry", e.ID, "attempts", e.Attempts,
+		"next", e.NextAttempt, "error", e.LastError)
+	_ = o.save(ctx, e)
+}
+
+func errorText(err error) string { return truncate(err.Error(), 500) }
+
+func (o *Outbox) send(ctx context.Context, e *Entry) {
+	if e.Attempts > 0 {
+		// An earlier attempt may have reached SvarUT without us learning
+		// the id: ask before sending again.
+		ids, err := o.Client.FindByExternalRef(ctx, e.Shipment.ExternalRef)
+		if err != nil {
+			o.retryLater(ctx, e, fmt.Errorf("look-up by eksternReferanse: %w", err))
+			return
+		}
+		if len(ids) > 0 {
+			if len(ids) > 1 {
+				e.LastError = fmt.Sprintf("%v: %d shipments", ErrAmbiguousRef, len(ids))
+			}
+			o.recordSent(ctx, e, ids[0], "found by eksternReferanse")
+			return
+		}
+	}
+	// Record the attempt before sending: after a crash the next worker then
+	// knows to look the shipment up first.
+	e.Attempts++
+	if err := o.Store.Update(ctx, e); err != nil {
+		return
+	}
+	// End the send well inside the lease (measured on the real clock, which
+	// the network deadline uses).
+	sendCtx, cancel := context.WithTimeout(ctx, dur(o.Lease, 20*time.Minute)*9/10)
+	id, err := o.Client.Send(sendCtx, e.Shipment, o.Documents)
+	cancel()
+	if err != nil {
+		if permanent(err) {
+			e.State = EntryRejected
+			e.LastError = errorText(err)
+			o.logger().WarnContext(ctx, "svarut: outbox: rejected", "entry", e.ID, "error", e.LastError)
+			if o.save(ctx, e) == nil {
+				o.report(ctx, e)
+			}
+			return
+		}
+		o.retryLater(ctx, e, err)
+		return
+	}
+	o.recordSent(ctx, e, id, "sent")
+}
+
+// permanent reports whether a send failure will fail again: the shipment is
+// invalid, or SvarUT refused it with a 4xx other than 401/403/408/409/429.
+func permanent(err error) bool {
+	if errors.Is(err, ErrInvalid) || errors.Is(err, ErrTooLarge) {
+		return true
+	}
+	var se *Error
+	if errors.As(err, &se) {
+		switch se.HTTPStatus {
+		case http.StatusUnauthorized, http.StatusForbidden, http.StatusRequestTimeout, http.StatusConflict,
+			http.StatusTooManyRequests:
+			return false
+		}
+		return se.HTTPStatus >= 400 && se.HTTPStatus < 500
+	}
+	return false
+}
+
+func (o *Outbox) recordSent(ctx context.Context, e *Entry, id, how string) {
+	e.ShipmentID = id
+	e.State = EntrySent
+	e.Status = StatusMottatt
+	e.NextAttempt = o.now().Add(dur(o.PollInterval, 5*time.Minute))
+	if how == "sent" {
+		e.LastError = ""
+	}
+	if o.save(ctx, e) == nil {
+		o.logger().InfoContext(ctx, "svarut: outbox: "+how, "entry", e.ID, "shipment", id)
+	}
+}
+
+func (o *Outbox) poll(ctx context.Context, entries []*Entry) {
+	ids := make([]string, len(entries))
+	for i, e := range entries {
+		ids[i] = e.ShipmentID
+	}
+	sts, err := o.Client.Statuses(ctx, ids...)
+	byID := map[string]StatusInfo{}
+	for _, s := range sts {
+		byID[s.ID] = s
+	}
+	for _, e := range entries {
+		if err != nil {
+			e.LastError = errorText(err)
+			e.NextAttempt = o.now().Add(dur(o.PollInterval, 5*time.Minute))
+			_ = o.save(ctx, e)
+			continue
+		}
+		st, ok := byID[e.ShipmentID]
+		if !ok {
+			e.LastError = "status search did not return the shipment"
+			e.NextAttempt = o.now().Add(dur(o.PollInterval, 5*time.Minute))
+			_ = o.save(ctx, e)
+			continue
+		}
+		e.Status, e.StatusAt = st.Status, st.LastChange
+		e.LastError = ""
+		e.NextAttempt = o.now().Add(dur(o.PollInterval, 5*time.Minute))
+		if st.Status.Final() {
+			e.State = EntryDone
+			e.NextAttempt = o.now()
+		}
+		if o.save(ctx, e) == nil && e.State == EntryDone {
+			o.logger().InfoContext(ctx, "svarut: outbox: final", "entry", e.ID, "status", string(e.Status))
+			// Re-claim for the report: the lease keeps other workers off.
+			if o.claim(ctx, e) {
+				o.report(ctx, e)
+			}
+		}
+	}
+}
+
+func (o *Outbox) report(ctx context.Context, e *Entry) {
+	if o.OnFinal != nil {
+		if err := o.OnFinal(ctx, e.Clone()); err != nil {
+			e.LastError = "OnFinal: " + errorText(err)
+			e.NextAttempt = o.now().Add(o.backoff(1))
+			_ = o.save(ctx, e)
+			return
+		}
+	}
+	e.Reported = true
+	_ = o.save(ctx, e)
+}

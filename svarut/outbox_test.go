@@ -1,0 +1,61 @@
+package svarut_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grunnmur/grunnmur/svarut"
+	"github.com/grunnmur/grunnmur/svarut/svaruttest"
+)
+
+func TestMemoryStore(t *testing.T) {
+	svaruttest.TestStore(t, func(t *testing.T) svarut.Store { return svarut.NewMemoryStore() })
+}
+
+func TestOutboxMemory(t *testing.T) {
+	svaruttest.TestOutbox(t, func(t *testing.T) svarut.Store { return svarut.NewMemoryStore() })
+}
+
+func TestOutboxConfig(t *testing.T) {
+	ob := &svarut.Outbox{}
+	if _, err := ob.Enqueue(context.Background(), "", letter("c")); !errors.Is(err, svarut.ErrConfig) {
+		t.Fatalf("Enqueue without a client: %v", err)
+	}
+	if _, err := (&svarut.Receiver{}).ReceiveAll(context.Background(), nil); !errors.Is(err, svarut.ErrConfig) {
+		t.Fatalf("ReceiveAll without a client: %v", err)
+	}
+}
+
+// TestOutboxAmbiguousRef: when SvarUT holds two shipments with the entry's
+// eksternReferanse (sent by someone else with the same reference), the
+// outbox records the first and says so rather than sending a third.
+func TestOutboxAmbiguousRef(t *testing.T) {
+	e := setup(t, svaruttest.Options{}, func(c *svarut.Config) { c.MaxAttempts = 1 })
+	ctx := context.Background()
+	for range 2 {
+		if _, err := e.client.Send(ctx, letter("dup-ref"), docs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	ob := &svarut.Outbox{Client: e.client, Documents: docs, Now: func() time.Time { return now }}
+	en, err := ob.Enqueue(ctx, "", letter("dup-ref"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.fake.InjectFault(svaruttest.Fault{Match: "POST /api/v2/kontoer/", Status: 503})
+	ob.Process(ctx)
+	now = now.Add(time.Hour)
+	ob.Process(ctx)
+	got, _ := ob.Store.Get(ctx, en.ID)
+	if got.State != svarut.EntrySent || got.ShipmentID != e.fake.ByExternalRef("dup-ref")[0] ||
+		!strings.Contains(got.LastError, "several shipments") {
+		t.Fatalf("entry %+v", got)
+	}
+	if n := len(e.fake.ByExternalRef("dup-ref")); n != 2 {
+		t.Fatalf("%d shipments, want still 2", n)
+	}
+}

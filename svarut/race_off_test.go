@@ -1,0 +1,5 @@
+//go:build !race
+
+package svarut_test
+
+const raceEnabled = false

@@ -1,0 +1,431 @@
+package svaruttest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/grunnmur/grunnmur/svarut"
+)
+
+// TestOutbox runs the outbox's reliability scenarios (crash after the fake
+// accepted, crash before the id was recorded, consecutive 500s and
+// timeouts, many workers at once) on a store from newStore, against this
+// package's fake. Every Store implementation runs it beside TestStore.
+func TestOutbox(t *testing.T, newStore func(t *testing.T) svarut.Store) {
+	t.Run("SendPollReport", func(t *testing.T) { testOutboxHappy(t, newStore(t)) })
+	t.Run("CrashAfterAccept", func(t *testing.T) { testOutboxDropAfterAccept(t, newStore(t)) })
+	t.Run("CrashBeforeRecord", func(t *testing.T) { testOutboxCrashBeforeRecord(t, newStore(t)) })
+	t.Run("Consecutive500s", func(t *testing.T) { testOutboxFaults(t, newStore(t), Fault{Status: 500}) })
+	t.Run("Consecutive500sAfterAccept", func(t *testing.T) {
+		testOutboxFaults(t, newStore(t), Fault{Status: 500, AfterHandling: true})
+	})
+	t.Run("ConsecutiveTimeouts", func(t *testing.T) { testOutboxFaults(t, newStore(t), Fault{Delay: time.Second}) })
+	t.Run("ConsecutiveTimeoutsAfterAccept", func(t *testing.T) {
+		testOutboxFaults(t, newStore(t), Fault{Delay: time.Second, AfterHandling: true})
+	})
+	t.Run("FailuresReported", func(t *testing.T) { testOutboxFailures(t, newStore(t)) })
+	t.Run("Rejected", func(t *testing.T) { testOutboxRejected(t, newStore(t)) })
+	t.Run("ConcurrentWorkersExactlyOnce", func(t *testing.T) { testOutboxConcurrent(t, newStore(t)) })
+}
+
+// Clock is a manual clock for tests, safe for concurrent use.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+// Advance moves the clock on.
+func (c *Clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+const (
+	testKonto    = "6f3c2a1e-8d4b-4c2f-9a7e-1b2c3d4e5f60"
+	testIntegID  = "0b7f7c1e-1111-4222-8333-944455556666"
+	testPassword = "hemmelig-passord"
+)
+
+type bearerTransport struct{ next http.RoundTripper }
+
+func (b bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer test-token")
+	return b.next.RoundTrip(r)
+}
+
+// docSource generates each document from its Ref: a small PDF-like file.
+type docSource struct {
+	mu    sync.Mutex
+	opens int
+}
+
+func (d *docSource) Open(_ context.Context, doc svarut.Document) (io.ReadCloser, error) {
+	d.mu.Lock()
+	d.opens++
+	d.mu.Unlock()
+	if strings.HasSuffix(doc.Name, ".pdf") {
+		return io.NopCloser(strings.NewReader("%PDF-1.7 " + doc.Ref + strings.Repeat(".", 1234-len("%PDF-1.7 ")-len(doc.Ref)))), nil
+	}
+	return io.NopCloser(bytes.NewReader([]byte("vedlegg " + doc.Ref))), nil
+}
+
+type outboxEnv struct {
+	fake   *Server
+	clock  *Clock
+	client *svarut.Client
+	store  svarut.Store
+	docs   *docSource
+	mu     sync.Mutex
+	final  map[string][]*svarut.Entry
+}
+
+func newOutboxEnv(t *testing.T, store svarut.Store) *outboxEnv {
+	clock := NewClock(t0)
+	fake, ts := NewServer(Options{KontoID: testKonto, IntegrasjonID: testIntegID, IntegrasjonPassord: testPassword, Now: clock.Now})
+	t.Cleanup(ts.Close)
+	c, err := svarut.New(svarut.Config{
+		BaseURL: ts.URL, KontoID: testKonto, IntegrasjonID: testIntegID, IntegrasjonPassord: testPassword,
+		HTTPClient:  &http.Client{Transport: bearerTransport{ts.Client().Transport}, Timeout: 300 * time.Millisecond},
+		MaxAttempts: 1, Now: clock.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &outboxEnv{fake: fake, clock: clock, client: c, store: store, docs: &docSource{}, final: map[string][]*svarut.Entry{}}
+}
+
+// outbox returns a fresh Outbox on the env's store: a "restarted process".
+func (e *outboxEnv) outbox() *svarut.Outbox {
+	return &svarut.Outbox{
+		Client: e.client, Store: e.store, Documents: e.docs, Now: e.clock.Now,
+		PollInterval: time.Minute, RetryBase: time.Second, RetryMax: time.Minute, Lease: 10 * time.Minute,
+		OnFinal: func(_ context.Context, en *svarut.Entry) error {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			e.final[en.ID] = append(e.final[en.ID], en)
+			return nil
+		},
+	}
+}
+
+func (e *outboxEnv) finals(id string) []*svarut.Entry {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.final[id]
+}
+
+// runUntil calls Process and advances the clock until cond holds.
+func (e *outboxEnv) runUntil(t *testing.T, o *svarut.Outbox, cond func() bool) {
+	t.Helper()
+	for range 200 {
+		if cond() {
+			return
+		}
+		if _, err := o.Process(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Advance(time.Minute)
+	}
+	t.Fatal("condition not reached in 200 passes")
+}
+
+func (e *outboxEnv) entry(t *testing.T, id string) *svarut.Entry {
+	t.Helper()
+	en, err := e.store.Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return en
+}
+
+func (e *outboxEnv) enqueue(t *testing.T, o *svarut.Outbox, ref string) *svarut.Entry {
+	t.Helper()
+	en := newEntry(ref, t0)
+	got, err := o.Enqueue(context.Background(), "", en.Shipment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// exactlyOne checks that the fake holds exactly one shipment with the
+// entry's eksternReferanse, and that the entry recorded its id.
+func (e *outboxEnv) exactlyOne(t *testing.T, id string) {
+	t.Helper()
+	en := e.entry(t, id)
+	ids := e.fake.ByExternalRef(en.Shipment.ExternalRef)
+	if len(ids) != 1 {
+		t.Fatalf("the fake holds %d shipments with eksternReferanse %s, want exactly 1", len(ids), en.Shipment.ExternalRef)
+	}
+	if en.ShipmentID != ids[0] {
+		t.Fatalf("entry recorded shipment %q, the fake has %q", en.ShipmentID, ids[0])
+	}
+}
+
+func testOutboxHappy(t *testing.T, store svarut.Store) {
+	e := newOutboxEnv(t, store)
+	o := e.outbox()
+	en := e.enqueue(t, o, "")
+	if _, err := o.Process(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := e.entry(t, en.ID)
+	if got.State != svarut.EntrySent || got.ShipmentID == "" || got.Attempts != 1 {
+		t.Fatalf("after one pass: %+v", got)
+	}
+	e.exactlyOne(t, en.ID)
+	if _, err := e.fake.Advance(got.ShipmentID); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Minute)
+	if _, err := o.Process(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.entry(t, en.ID); got.Status != svarut.StatusAkseptert || got.State != svarut.EntrySent {
+		t.Fatalf("after AKSEPTERT: %+v", got)
+	}
+	if _, err := e.fake.Complete(got.ShipmentID); err != nil {
+		t.Fatal(err)
+	}
+	e.runUntil(t, o, func() bool { return e.entry(t, en.ID).Reported })
+	got = e.entry(t, en.ID)
+	if got.State != svarut.EntryDone || got.Status != svarut.StatusLest {
+		t.Fatalf("final: %+v", got)
+	}
+	// Further passes change nothing and report nothing again.
+	for range 3 {
+		e.clock.Advance(time.Hour)
+		if _, err := o.Process(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if f := e.finals(en.ID); len(f) != 1 || f[0].Status != svarut.StatusLest {
+		t.Fatalf("OnFinal calls: %d", len(f))
+	}
+	if n := e.fake.Calls("POST /api/v2/kontoer/" + testKonto + "/forsendelser"); n != 1 {
+		t.Fatalf("%d send calls, want 1", n)
+	}
+}
+
+func testOutboxDropAfterAccept(t *testing.T, store svarut.Store) {
+	e := newOutboxEnv(t, store)
+	o := e.outbox()
+	en := e.enqueue(t, o, "")
+	// The fake stores the shipment, then the connection drops before the
+	// client reads the id.
+	e.fake.InjectFault(Fault{Match: "POST /api/v2/kontoer/", Drop: true, AfterHandling: true})
+	if _, err := o.Process(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := e.entry(t, en.ID)
+	if got.State != svarut.EntryPending || got.Attempts != 1 || got.LastError == "" {
+		t.Fatalf("after the drop: %+v", got)
+	}
+	if n := len(e.fake.ByExternalRef(got.Shipment.ExternalRef)); n != 1 {
+		t.Fatalf("the fake should hold the shipment already, holds %d", n)
+	}
+	// Restart: a new Outbox on the same store.
+	restarted := e.outbox()
+	e.runUntil(t, restarted, func() bool { return e.entry(t, en.ID).State == svarut.EntrySent })
+	e.exactlyOne(t, en.ID)
+	if n := e.fake.Calls("POST /api/v2/kontoer/" + testKonto + "/forsendelser"); n != 1 {
+		t.Fatalf("%d send calls, want 1 (the look-up must find it)", n)
+	}
+}
+
+// crashingStore fails every Update after a send has begun, as if the process
+// died between the send and recording its id.
+type crashingStore struct {
+	svarut.Store
+	mu      sync.Mutex
+	crashed bool
+}
+
+func (c *crashingStore) Update(ctx context.Context, e *svarut.Entry) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.crashed {
+		return fmt.Errorf("process died")
+	}
+	if e.Attempts > 0 && e.State == svarut.EntryPending {
+		// This is the write of the attempt count right before the send;
+		// let it through and die afterwards.
+		c.crashed = true
+	}
+	return c.Store.Update(ctx, e)
+}
+
+func testOutboxCrashBeforeRecord(t *testing.T, store svarut.Store) {
+	e := newOutboxEnv(t, store)
+	o := e.outbox()
+	en := e.enqueue(t, o, "")
+	dying := e.outbox()
+	dying.Store = &crashingStore{Store: store}
+	if _, err := dying.Process(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := e.entry(t, en.ID)
+	if got.State != svarut.EntryPending || got.Attempts != 1 || got.LeaseUntil.IsZero() {
+		t.Fatalf("after the crash: %+v", got)
+	}
+	if len(e.fake.ByExternalRef(got.Shipment.ExternalRef)) != 1 {
+		t.Fatal("the send should have reached the fake")
+	}
+	// The lease keeps others off until it expires; then the restarted
+	// outbox finds the shipment by eksternReferanse.
+	if _, err := o.Process(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if e.entry(t, en.ID).State != svarut.EntryPending {
+		t.Fatal("an entry under lease was worked on")
+	}
+	e.clock.Advance(11 * time.Minute)
+	e.runUntil(t, o, func() bool { return e.entry(t, en.ID).State == svarut.EntrySent })
+	e.exactlyOne(t, en.ID)
+}
+
+func testOutboxFaults(t *testing.T, store svarut.Store, f Fault) {
+	e := newOutboxEnv(t, store)
+	o := e.outbox()
+	var ids []string
+	for range 3 {
+		ids = append(ids, e.enqueue(t, o, "").ID)
+	}
+	// N consecutive failures of every call: sends, look-ups and status polls.
+	f.Times = 7
+	e.fake.InjectFault(f)
+	e.runUntil(t, o, func() bool {
+		for _, id := range ids {
+			if e.entry(t, id).State != svarut.EntrySent {
+				return false
+			}
+		}
+		return true
+	})
+	if e.fake.PendingFaults() != 0 {
+		t.Fatalf("%d faults left unused", e.fake.PendingFaults())
+	}
+	for _, id := range ids {
+		e.exactlyOne(t, id)
+	}
+	// Status polls under faults too.
+	f.Times = 4
+	e.fake.InjectFault(f)
+	for _, id := range ids {
+		if _, err := e.fake.Complete(e.entry(t, id).ShipmentID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.runUntil(t, o, func() bool {
+		for _, id := range ids {
+			if !e.entry(t, id).Reported {
+				return false
+			}
+		}
+		return true
+	})
+	for _, id := range ids {
+		e.exactlyOne(t, id)
+		if f := e.finals(id); len(f) != 1 || f[0].Status != svarut.StatusLest {
+			t.Fatalf("entry %s reported %d times", id, len(f))
+		}
+	}
+	if n := len(e.fake.Shipments()); n != len(ids) {
+		t.Fatalf("the fake holds %d shipments, want %d", n, len(ids))
+	}
+}
+
+func testOutboxFailures(t *testing.T, store svarut.Store) {
+	e := newOutboxEnv(t, store)
+	o := e.outbox()
+	e.fake.Unreachable(TestFodselsnummer)
+	digital := newEntry("", t0).Shipment
+	digital.DigitalOnly = true
+	dig, err := o.Enqueue(context.Background(), "", digital)
+	if err != nil {
+		t.Fatal(err)
+	}
+	manual := e.enqueue(t, o, "")
+	if _, err := o.Process(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.fake.Complete(e.entry(t, dig.ID).ShipmentID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.fake.SetStatus(e.entry(t, manual.ID).ShipmentID, svarut.StatusManueltHandtert); err != nil {
+		t.Fatal(err)
+	}
+	e.runUntil(t, o, func() bool { return e.entry(t, dig.ID).Reported && e.entry(t, manual.ID).Reported })
+	for id, want := range map[string]svarut.Status{dig.ID: svarut.StatusIkkeLevert, manual.ID: svarut.StatusManueltHandtert} {
+		f := e.finals(id)
+		if len(f) != 1 || f[0].Status != want || !f[0].Status.Failed() {
+			t.Fatalf("reported %v, want one %s", f, want)
+		}
+	}
+}
+
+func testOutboxRejected(t *testing.T, store svarut.Store) {
+	e := newOutboxEnv(t, store)
+	o := e.outbox()
+	en := e.enqueue(t, o, "")
+	// SvarUT refuses (a rule the client does not know): 400.
+	e.fake.InjectFault(Fault{Match: "POST /api/v2/kontoer/", Status: 400})
+	e.runUntil(t, o, func() bool { return e.entry(t, en.ID).Reported })
+	got := e.entry(t, en.ID)
+	if got.State != svarut.EntryRejected || !strings.Contains(got.LastError, "400") || got.Attempts != 1 {
+		t.Fatalf("rejected: %+v", got)
+	}
+	if f := e.finals(en.ID); len(f) != 1 || f[0].State != svarut.EntryRejected {
+		t.Fatalf("reported %v", f)
+	}
+}
+
+func testOutboxConcurrent(t *testing.T, store svarut.Store) {
+	e := newOutboxEnv(t, store)
+	var ids []string
+	for range 12 {
+		ids = append(ids, e.enqueue(t, e.outbox(), "").ID)
+	}
+	e.fake.InjectFault(Fault{Match: "POST /api/v2/kontoer/", Drop: true, AfterHandling: true, Times: 3})
+	e.fake.InjectFault(Fault{Status: 503, Times: 3})
+	for round := 0; round < 40; round++ {
+		var wg sync.WaitGroup
+		for range 6 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := e.outbox().Process(context.Background()); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		e.clock.Advance(15 * time.Minute) // past every backoff and lease
+		done := true
+		for _, id := range ids {
+			if e.entry(t, id).State != svarut.EntrySent {
+				done = false
+			}
+		}
+		if done {
+			break
+		}
+	}
+	for _, id := range ids {
+		e.exactlyOne(t, id)
+	}
+	if n := len(e.fake.Shipments()); n != len(ids) {
+		t.Fatalf("the fake holds %d shipments, want %d", n, len(ids))
+	}
+}
