@@ -5,6 +5,7 @@ go 1.26
 require github.com/jackc/pgx/v5 v5.12.0
 
 require (
+	github.com/beevik/etree v1.8.1 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
