@@ -30,7 +30,9 @@ type command struct {
 
 // commands is the table of subcommands; each lives in a file of its own name.
 func commands() map[string]command {
-	return map[string]command{}
+	return map[string]command{
+		"archive": archiveCommand(),
+	}
 }
 
 func main() {
