@@ -57,3 +57,5 @@ func TestXmllintDemoExtract(t *testing.T) {
 		xmllintExtract(t, dir)
 	}
 }
+
+func specDir(t *testing.T) string { return testenv.Spec(t, "noark5") }
