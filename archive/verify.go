@@ -176,7 +176,6 @@ func newVerifier(ctx context.Context, cfg *Verifier, dir string, root *os.Root) 
 		perYear:  make(map[string]int),
 		statuses: make(map[string]map[string]int),
 		hasher:   sha256.New(),
-		buf:      make([]byte, 256<<10),
 	}
 	v.now = cfg.Now
 	if v.now == nil {
@@ -314,7 +313,7 @@ func (v *verifier) scanFile(name string, fn func(*xml.Decoder) error, sums map[s
 	err = fn(d)
 	if err == nil {
 		// Hash what the decoder left unread (trailing whitespace).
-		_, err = io.CopyBuffer(io.Discard, tee, v.buf)
+		_, err = io.CopyBuffer(io.Discard, tee, v.buffer())
 	}
 	if err != nil {
 		if v.ctx.Err() != nil {
@@ -327,6 +326,14 @@ func (v *verifier) scanFile(name string, fn func(*xml.Decoder) error, sums map[s
 	sums[name] = hex.EncodeToString(h.Sum(nil))
 	v.add("N5.03", Info, name, "well-formed; XSD validation is not run here (xmllint --schema does it)")
 	return true
+}
+
+// buffer returns the copy buffer, made on first use.
+func (v *verifier) buffer() []byte {
+	if v.buf == nil {
+		v.buf = make([]byte, 256<<10)
+	}
+	return v.buf
 }
 
 func errText(err error) string {
@@ -642,7 +649,7 @@ func (v *verifier) checkDocument(d docObject) {
 		return
 	}
 	v.hasher.Reset()
-	n, err := io.CopyBuffer(v.hasher, &countReader{r: f, v: v}, v.buf)
+	n, err := io.CopyBuffer(v.hasher, &countReader{r: f, v: v}, v.buffer())
 	if err != nil {
 		v.add("N5.30", Error, p, "cannot read: %v", err)
 		return
@@ -907,7 +914,7 @@ func (v *verifier) fileSHA256(name string) (string, error) {
 	}
 	defer f.Close()
 	h := sha256.New()
-	if _, err := io.CopyBuffer(h, &countReader{r: f, v: v}, v.buf); err != nil {
+	if _, err := io.CopyBuffer(h, &countReader{r: f, v: v}, v.buffer()); err != nil {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
