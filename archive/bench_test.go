@@ -77,7 +77,9 @@ func writeWithEncodingXML(w io.Writer, cases []*Saksmappe) {
 	b := bufio.NewWriterSize(w, 64<<10)
 	enc := xml.NewEncoder(b)
 	enc.Indent("        ", "  ")
-	start := func(name string, attr ...xml.Attr) { enc.EncodeToken(xml.StartElement{Name: xml.Name{Local: name}, Attr: attr}) }
+	start := func(name string, attr ...xml.Attr) {
+		enc.EncodeToken(xml.StartElement{Name: xml.Name{Local: name}, Attr: attr})
+	}
 	end := func(name string) { enc.EncodeToken(xml.EndElement{Name: xml.Name{Local: name}}) }
 	elem := func(name, v string) {
 		start(name)

@@ -66,22 +66,13 @@ func replaceNth(b []byte, re string, n int, repl string) []byte {
 	})
 }
 
-func firstMatch(t *testing.T, b []byte, re string) string {
-	t.Helper()
-	m := regexp.MustCompile(re).FindSubmatch(b)
-	if m == nil {
-		t.Fatalf("no match for %s", re)
-	}
-	return string(m[1])
-}
-
 // TestCorruptionNamesTheTest breaks a valid extract in one way at a time and
 // checks that exactly the expected Arkade tests fail.
 func TestCorruptionNamesTheTest(t *testing.T) {
 	cases := []struct {
-		name  string
+		name   string
 		break_ func(t *testing.T, dir string)
-		want  []string
+		want   []string
 	}{
 		{"changed byte in a document", func(t *testing.T, dir string) {
 			p := filepath.Join(dir, "dokumenter", "0000003.pdf")

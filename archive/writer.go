@@ -715,8 +715,12 @@ func (w *Writer) Close() (*Summary, error) {
 		fn   func(*bufio.Writer) error
 	}{
 		{FileArkivstruktur, func(b *bufio.Writer) error { return w.finishArkivstruktur(b, sum) }},
-		{FileLoependeJournal, func(b *bufio.Writer) error { return w.finishJournal(b, w.lj, "loependeJournal", nsLoependeJournal, sum) }},
-		{FileOffentligJournal, func(b *bufio.Writer) error { return w.finishJournal(b, w.oj, "offentligJournal", nsOffentligJournal, sum) }},
+		{FileLoependeJournal, func(b *bufio.Writer) error {
+			return w.finishJournal(b, w.lj, "loependeJournal", nsLoependeJournal, sum)
+		}},
+		{FileOffentligJournal, func(b *bufio.Writer) error {
+			return w.finishJournal(b, w.oj, "offentligJournal", nsOffentligJournal, sum)
+		}},
 	}
 	for _, st := range steps {
 		hf, err := createHashFile(filepath.Join(w.dir, st.name))
