@@ -42,6 +42,7 @@ func FuzzVerifyParsers(f *testing.F) {
 			d.Strict = true
 			_ = scan(v, d)
 			v.afterArkivstruktur()
+			v.checkIDs()
 			v.checkDocumentFolder()
 			rep := v.finish()
 			for _, tr := range rep.Tests {

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,6 +16,7 @@ import (
 	"os"
 	"path"
 	"slices"
+	"iter"
 	"sort"
 	"strconv"
 	"strings"
@@ -67,6 +69,8 @@ type Verifier struct {
 	ProgressEvery int
 	Logger        *slog.Logger
 	Now           func() time.Time
+
+	runSize int // records per in-memory sort run; tests make it small to exercise spilling
 }
 
 // Verify checks the extract in dir with a zero Verifier.
@@ -118,9 +122,9 @@ type verifier struct {
 	counts    map[string]int
 	perYear   map[string]int
 	statuses  map[string]map[string]int // element -> value -> count
-	ids       [][16]byte                // systemIDs
-	refs      []ref                     // ID references to check against ids
-	fileRefs  [][16]byte                // hashes of referenced document paths
+	ids       *keySorter                // systemIDs
+	refs      *keySorter                // references to check against ids
+	fileRefs  *keySorter                // hashes of referenced document paths
 	doc       docObject
 	regMin    time.Time
 	regMax    time.Time
@@ -133,18 +137,16 @@ type verifier struct {
 	buf       []byte
 }
 
+// sortRun is how many 24-byte records a keySorter keeps in memory before it
+// spills a sorted run to a temporary file: 1.5 MB.
+const sortRun = 64 << 10
+
 type frame struct {
 	name    string
 	line    int
 	child   bool // has a child element
 	text    bool // has non-space text
 	content int  // klasse, mappe or registrering children (or dokumentbeskrivelse)
-}
-
-type ref struct {
-	id   [16]byte
-	line int32
-	kind uint8 // index into refElements
 }
 
 // refElements are the arkivstruktur elements that hold a systemID of another
@@ -177,6 +179,8 @@ func newVerifier(ctx context.Context, cfg *Verifier, dir string, root *os.Root) 
 		statuses: make(map[string]map[string]int),
 		hasher:   sha256.New(),
 	}
+	run := cmp.Or(cfg.runSize, sortRun)
+	v.ids, v.refs, v.fileRefs = newKeySorter("", run), newKeySorter("", run), newKeySorter("", run)
 	v.now = cfg.Now
 	if v.now == nil {
 		v.now = time.Now
@@ -224,6 +228,9 @@ func (v *verifier) notRun(reason string, ids ...string) {
 }
 
 func (v *verifier) finish() *Report {
+	v.ids.close()
+	v.refs.close()
+	v.fileRefs.close()
 	for _, t := range v.rep.Tests {
 		v.rep.Errors += t.Errors
 		v.rep.Warnings += t.Warnings
@@ -274,6 +281,9 @@ func (v *verifier) run() {
 		v.add("N5.61", Info, FileEndringslogg, "%d changes logged", changes.entries)
 	} else {
 		v.notRun("endringslogg.xml could not be read", "N5.61", "N5.62")
+	}
+	if arkivstrukturOK {
+		v.checkIDs()
 	}
 	var lj, oj journalInfo
 	ljOK := v.scanFile(FileLoependeJournal, func(d *xml.Decoder) error { return v.scanJournal(d, &lj) }, sums)
@@ -483,7 +493,7 @@ func (v *verifier) arkivstrukturEnd(f frame, parent *frame) {
 	switch f.name {
 	case "systemID":
 		if unitElements[parent.name] {
-			v.ids = append(v.ids, v.idKey("N5.47", loc(), v.leafText()))
+			v.ids.add(record{key: v.idKey("N5.47", loc(), v.leafText()), line: uint32(f.line)})
 		}
 		return
 	case "opprettetDato":
@@ -569,7 +579,7 @@ func (v *verifier) arkivstrukturEnd(f frame, parent *frame) {
 	}
 	if strings.HasPrefix(f.name, "referanse") {
 		if k := slices.Index(refElements, f.name); k >= 0 {
-			v.refs = append(v.refs, ref{id: v.idKey("N5.48", loc(), v.leafText()), line: int32(min(f.line, 1<<31-1)), kind: uint8(k)})
+			v.refs.add(record{key: v.idKey("N5.48", loc(), v.leafText()), line: uint32(f.line), kind: uint8(k)})
 		}
 	}
 }
@@ -636,7 +646,7 @@ func (v *verifier) checkDocument(d docObject) {
 		v.add("N5.32", Error, loc, "referanseDokumentfil %q points outside the extract", clip(d.file))
 		return
 	}
-	v.fileRefs = append(v.fileRefs, pathKey(p))
+	v.fileRefs.add(record{key: pathKey(p), line: uint32(d.line)})
 	f, err := v.root.Open(p)
 	if err != nil {
 		v.add("N5.32", Error, loc, "%s does not exist", p)
@@ -674,12 +684,6 @@ func parseDateTime(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func lessKey(a, b [16]byte) int { return bytes.Compare(a[:], b[:]) }
-
-func containsKey(sorted [][16]byte, k [16]byte) bool {
-	_, ok := slices.BinarySearchFunc(sorted, k, lessKey)
-	return ok
-}
 
 // afterArkivstruktur runs the checks that need the whole structure.
 func (v *verifier) afterArkivstruktur() {
@@ -720,36 +724,74 @@ func (v *verifier) afterArkivstruktur() {
 			v.regMin.Format(time.DateOnly), v.regMax.Format(time.DateOnly))
 	}
 
-	// N5.47: unique systemIDs.
-	slices.SortFunc(v.ids, lessKey)
-	for i := 1; i < len(v.ids); i++ {
-		if v.ids[i] == v.ids[i-1] && (i == 1 || v.ids[i-1] != v.ids[i-2]) {
-			v.add("N5.47", Error, FileArkivstruktur, "systemID %s occurs more than once", formatID(v.ids[i]))
-		}
-	}
-	v.add("N5.47", Info, FileArkivstruktur, "%d systemIDs", len(v.ids))
-	// N5.48: references resolve.
-	for _, r := range v.refs {
-		if !containsKey(v.ids, r.id) {
-			v.add("N5.48", Error, FileArkivstruktur+":"+strconv.Itoa(int(r.line)),
-				"%s %s refers to no unit in the extract", refElements[r.kind], formatID(r.id))
-		}
-	}
-	v.add("N5.48", Info, FileArkivstruktur, "%d references checked", len(v.refs))
-	v.refs = nil
 	// N5.34: files referenced twice.
-	slices.SortFunc(v.fileRefs, lessKey)
 	dups := map[[16]byte]int{}
-	for i := 1; i < len(v.fileRefs); i++ {
-		if v.fileRefs[i] == v.fileRefs[i-1] {
-			if len(dups) < maxResults {
-				dups[v.fileRefs[i]]++
-			}
+	var prev record
+	first := true
+	for r := range v.fileRefs.all() {
+		if !first && r.key == prev.key && len(dups) < maxResults {
+			dups[r.key]++
 		}
+		prev, first = r, false
+	}
+	if v.fileRefs.err != nil {
+		v.add("N5.34", Error, "", "cannot sort the references: %v", v.fileRefs.err)
 	}
 	if len(dups) > 0 {
 		v.nameDuplicates(dups)
 	}
+}
+
+// refChange marks a reference from endringslogg.xml.
+const refChange = 255
+
+// checkIDs runs N5.47 (unique systemIDs), N5.48 and N5.62 (references
+// resolve) as one merge over the sorted systemIDs and references.
+func (v *verifier) checkIDs() {
+	refs, stop := iter.Pull(v.refs.all())
+	defer stop()
+	ref, ok := refs()
+	missing := func(r record) {
+		if r.kind == refChange {
+			v.add("N5.62", Error, FileEndringslogg+":"+strconv.Itoa(int(r.line)),
+				"referanseArkivenhet %s refers to no unit in arkivstruktur.xml", formatID(r.key))
+			return
+		}
+		v.add("N5.48", Error, FileArkivstruktur+":"+strconv.Itoa(int(r.line)),
+			"%s %s refers to no unit in the extract", refElements[r.kind], formatID(r.key))
+	}
+	var prev record
+	n, dup := 0, false
+	for r := range v.ids.all() {
+		if n > 0 && r.key == prev.key {
+			if !dup {
+				v.add("N5.47", Error, FileArkivstruktur+":"+strconv.Itoa(int(r.line)), "systemID %s occurs more than once", formatID(r.key))
+			}
+			dup = true
+		} else {
+			dup = false
+		}
+		for ok && bytes.Compare(ref.key[:], r.key[:]) < 0 {
+			missing(ref)
+			ref, ok = refs()
+		}
+		for ok && ref.key == r.key {
+			ref, ok = refs()
+		}
+		prev = r
+		n++
+	}
+	for ok {
+		missing(ref)
+		ref, ok = refs()
+	}
+	for _, err := range []error{v.ids.err, v.refs.err} {
+		if err != nil {
+			v.add("N5.47", Error, "", "cannot sort the systemIDs: %v", err)
+		}
+	}
+	v.add("N5.47", Info, FileArkivstruktur, "%d systemIDs", n)
+	v.add("N5.48", Info, FileArkivstruktur, "%d references checked", v.refs.n)
 }
 
 // nameDuplicates finds the names of document files referenced more than
@@ -828,39 +870,69 @@ func (v *verifier) compareCount(id, file, element string, got int) {
 // checkDocumentFolder walks dokumenter/: N5.28 (count against ADDML), N5.33
 // (unreferenced files) and N5.64 (empty files).
 func (v *verifier) checkDocumentFolder() {
-	files := 0
+	files := newKeySorter("", cmp.Or(v.cfg.runSize, sortRun))
+	defer files.close()
 	fsys := v.root.FS()
-	err := fs.WalkDir(fsys, DirDokumenter, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == DirDokumenter {
-				return fs.SkipAll
+	walk := func(fn func(p string, d fs.DirEntry)) error {
+		return fs.WalkDir(fsys, DirDokumenter, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p == DirDokumenter {
+					return fs.SkipAll
+				}
+				v.add("N5.33", Error, p, "cannot read: %v", err)
+				return nil
 			}
-			v.add("N5.33", Error, p, "cannot read: %v", err)
-			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
-		files++
-		if v.tests["N5.33"].Status != NotRun {
-			if !containsKey(v.fileRefs, pathKey(p)) {
-				v.add("N5.33", Error, p, "no dokumentobjekt refers to this file")
+			if !d.IsDir() {
+				fn(p, d)
 			}
-		}
+			return v.ctx.Err()
+		})
+	}
+	err := walk(func(p string, d fs.DirEntry) {
+		files.add(record{key: pathKey(p)})
 		if info, err := d.Info(); err == nil && info.Size() == 0 {
 			v.add("N5.64", Error, p, "empty file")
 		}
-		return v.ctx.Err()
 	})
 	if err != nil && v.ctx.Err() == nil {
 		v.add("N5.28", Error, DirDokumenter, "cannot walk: %v", err)
 	}
-	v.add("N5.28", Info, DirDokumenter, "%d document files", files)
+	if v.tests["N5.33"].Status != NotRun {
+		// Files whose key no reference has: a merge of two sorted streams.
+		refs, stop := iter.Pull(v.fileRefs.all())
+		ref, ok := refs()
+		unreferenced := map[[16]byte]bool{}
+		extra := 0
+		for f := range files.all() {
+			for ok && bytes.Compare(ref.key[:], f.key[:]) < 0 {
+				ref, ok = refs()
+			}
+			if !ok || ref.key != f.key {
+				if len(unreferenced) < maxResults {
+					unreferenced[f.key] = true
+				} else {
+					extra++
+				}
+			}
+		}
+		stop()
+		if len(unreferenced) > 0 {
+			walk(func(p string, d fs.DirEntry) {
+				if unreferenced[pathKey(p)] {
+					v.add("N5.33", Error, p, "no dokumentobjekt refers to this file")
+				}
+			})
+			for range extra {
+				v.add("N5.33", Error, DirDokumenter, "no dokumentobjekt refers to this file")
+			}
+		}
+	}
+	v.add("N5.28", Info, DirDokumenter, "%d document files", files.n)
 	if v.addml != nil {
 		if v.addml.documentFiles < 0 {
 			v.add("N5.28", Error, FileArkivuttrekk, "antallDokumentfiler is missing or not a number")
-		} else if v.addml.documentFiles != files {
-			v.add("N5.28", Error, DirDokumenter, "%d document files, arkivuttrekk.xml says %d", files, v.addml.documentFiles)
+		} else if v.addml.documentFiles != files.n {
+			v.add("N5.28", Error, DirDokumenter, "%d document files, arkivuttrekk.xml says %d", files.n, v.addml.documentFiles)
 		}
 	} else {
 		v.notRun("arkivuttrekk.xml could not be read", "N5.28")
@@ -1016,10 +1088,7 @@ func (v *verifier) scanEndringslogg(d *xml.Decoder, j *journalInfo, checkRefs bo
 			f, parent := v.endElement(file)
 			if parent != nil && parent.name == "endring" && f.name == "referanseArkivenhet" && checkRefs {
 				loc := file + ":" + strconv.Itoa(f.line)
-				k := v.idKey("N5.62", loc, v.leafText())
-				if !containsKey(v.ids, k) {
-					v.add("N5.62", Error, loc, "referanseArkivenhet %s refers to no unit in arkivstruktur.xml", clip(v.leafText()))
-				}
+				v.refs.add(record{key: v.idKey("N5.62", loc, v.leafText()), line: uint32(f.line), kind: refChange})
 			}
 		}
 		if err := v.ctx.Err(); err != nil {
