@@ -12,11 +12,11 @@ import (
 	"hash"
 	"io"
 	"io/fs"
+	"iter"
 	"log/slog"
 	"os"
 	"path"
 	"slices"
-	"iter"
 	"sort"
 	"strconv"
 	"strings"
@@ -118,6 +118,7 @@ type verifier struct {
 
 	// arkivstruktur.xml state
 	stack     []frame
+	rootDone  bool
 	text      []byte
 	counts    map[string]int
 	perYear   map[string]int
@@ -143,6 +144,7 @@ const sortRun = 64 << 10
 
 type frame struct {
 	name    string
+	prefix  string
 	line    int
 	child   bool // has a child element
 	text    bool // has non-space text
@@ -365,6 +367,34 @@ func (c *countReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// next returns the next raw token: RawToken skips encoding/xml's namespace
+// bookkeeping, which the checks do not need, so next checks the nesting
+// itself.
+func (v *verifier) next(d *xml.Decoder) (xml.Token, error) {
+	tok, err := d.RawToken()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case xml.StartElement:
+		if len(v.stack) == 0 && v.rootDone {
+			return nil, errors.New("a second root element")
+		}
+	case xml.EndElement:
+		n := len(v.stack)
+		if n == 0 {
+			return nil, fmt.Errorf("unexpected end element </%s>", t.Name.Local)
+		}
+		if top := v.stack[n-1]; top.name != t.Name.Local || top.prefix != t.Name.Space {
+			return nil, fmt.Errorf("element <%s> closed by </%s>", top.name, t.Name.Local)
+		}
+		if n == 1 {
+			v.rootDone = true
+		}
+	}
+	return tok, nil
+}
+
 func xsiType(se xml.StartElement) string {
 	for _, a := range se.Attr {
 		if a.Name.Local == "type" && (a.Name.Space == nsXSI || a.Name.Space == "xsi") {
@@ -381,12 +411,12 @@ const maxText = 64 << 10 // longer texts are kept only in part: no value we chec
 
 // element is the shared start/end bookkeeping of the scans: the element
 // stack, the text of the current leaf, and N5.63's empty elements.
-func (v *verifier) startElement(d *xml.Decoder, name string) {
+func (v *verifier) startElement(d *xml.Decoder, name xml.Name) {
 	if n := len(v.stack); n > 0 {
 		v.stack[n-1].child = true
 	}
 	line, _ := d.InputPos()
-	v.stack = append(v.stack, frame{name: name, line: line})
+	v.stack = append(v.stack, frame{name: name.Local, prefix: name.Space, line: line})
 	v.text = v.text[:0]
 }
 
@@ -425,9 +455,9 @@ func (v *verifier) scanArkivstruktur(d *xml.Decoder) error {
 	if every <= 0 {
 		every = 1000
 	}
-	v.stack = v.stack[:0]
+	v.stack, v.rootDone = v.stack[:0], false
 	for {
-		tok, err := d.Token()
+		tok, err := v.next(d)
 		if err == io.EOF {
 			if len(v.stack) > 0 {
 				return errors.New("unexpected end of file")
@@ -449,7 +479,7 @@ func (v *verifier) scanArkivstruktur(d *xml.Decoder) error {
 					v.stack[n-1].content++
 				}
 			}
-			v.startElement(d, name)
+			v.startElement(d, t.Name)
 			switch name {
 			case "arkiv", "arkivdel", "klassifikasjonssystem", "klasse", "dokumentbeskrivelse":
 				v.counts[name]++
@@ -683,7 +713,6 @@ func parseDateTime(s string) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
-
 
 // afterArkivstruktur runs the checks that need the whole structure.
 func (v *verifier) afterArkivstruktur() {
@@ -1002,9 +1031,9 @@ type journalInfo struct {
 
 func (v *verifier) scanJournal(d *xml.Decoder, j *journalInfo) error {
 	file := ""
-	v.stack = v.stack[:0]
+	v.stack, v.rootDone = v.stack[:0], false
 	for {
-		tok, err := d.Token()
+		tok, err := v.next(d)
 		if err == io.EOF {
 			if len(v.stack) > 0 {
 				return errors.New("unexpected end of file")
@@ -1025,7 +1054,7 @@ func (v *verifier) scanJournal(d *xml.Decoder, j *journalInfo) error {
 			if len(v.stack) == 1 && t.Name.Local == "journalregistrering" {
 				j.entries++
 			}
-			v.startElement(d, t.Name.Local)
+			v.startElement(d, t.Name)
 		case xml.CharData:
 			v.charData(t)
 		case xml.EndElement:
@@ -1061,9 +1090,9 @@ func (v *verifier) scanJournal(d *xml.Decoder, j *journalInfo) error {
 
 func (v *verifier) scanEndringslogg(d *xml.Decoder, j *journalInfo, checkRefs bool) error {
 	const file = FileEndringslogg
-	v.stack = v.stack[:0]
+	v.stack, v.rootDone = v.stack[:0], false
 	for {
-		tok, err := d.Token()
+		tok, err := v.next(d)
 		if err == io.EOF {
 			if len(v.stack) > 0 {
 				return errors.New("unexpected end of file")
@@ -1081,7 +1110,7 @@ func (v *verifier) scanEndringslogg(d *xml.Decoder, j *journalInfo, checkRefs bo
 			if len(v.stack) == 1 && t.Name.Local == "endring" {
 				j.entries++
 			}
-			v.startElement(d, t.Name.Local)
+			v.startElement(d, t.Name)
 		case xml.CharData:
 			v.charData(t)
 		case xml.EndElement:
