@@ -122,6 +122,11 @@ func TestCorruptionNamesTheTest(t *testing.T) {
 				return bytes.Replace(b, []byte("dokumenter/0000002.pdf"), []byte("dokumenter/0000001.pdf"), 1)
 			})
 		}, []string{"N5.30", "N5.33", "N5.34"}},
+		{"reference outside the extract", func(t *testing.T, dir string) {
+			edit(t, dir, archive.FileArkivstruktur, true, func(b []byte) []byte {
+				return bytes.Replace(b, []byte("dokumenter/0000005.pdf"), []byte("../../etc/passwd"), 1)
+			})
+		}, []string{"N5.32", "N5.33"}},
 		{"duplicate systemID", func(t *testing.T, dir string) {
 			edit(t, dir, archive.FileArkivstruktur, true, func(b []byte) []byte {
 				ids := regexp.MustCompile(`<mappe xsi:type="saksmappe">\s*<systemID>([^<]+)</systemID>`).FindAllSubmatch(b, 2)
