@@ -3,7 +3,6 @@ package archive
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"os"
 	"path/filepath"
 	"testing"
@@ -31,16 +30,14 @@ func FuzzVerifyParsers(f *testing.F) {
 	}
 	defer root.Close()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		scans := []func(v *verifier, d *xml.Decoder) error{
-			func(v *verifier, d *xml.Decoder) error { return v.scanArkivstruktur(d) },
-			func(v *verifier, d *xml.Decoder) error { var j journalInfo; return v.scanJournal(d, &j) },
-			func(v *verifier, d *xml.Decoder) error { var j journalInfo; return v.scanEndringslogg(d, &j, true) },
+		scans := []func(v *verifier, d *xmlScanner) error{
+			func(v *verifier, d *xmlScanner) error { return v.scanArkivstruktur(d) },
+			func(v *verifier, d *xmlScanner) error { var j journalInfo; return v.scanJournal(d, &j) },
+			func(v *verifier, d *xmlScanner) error { var j journalInfo; return v.scanEndringslogg(d, &j, true) },
 		}
 		for _, scan := range scans {
 			v := newVerifier(context.Background(), &Verifier{}, dir, root)
-			d := xml.NewDecoder(bytes.NewReader(data))
-			d.Strict = true
-			_ = scan(v, d)
+			_ = scan(v, newXMLScanner(bytes.NewReader(data)))
 			v.afterArkivstruktur()
 			v.checkIDs()
 			v.checkDocumentFolder()

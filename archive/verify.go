@@ -278,7 +278,7 @@ func (v *verifier) run() {
 		v.afterArkivstruktur()
 	}
 	var changes journalInfo
-	if v.scanFile(FileEndringslogg, func(d *xml.Decoder) error { return v.scanEndringslogg(d, &changes, arkivstrukturOK) }, sums) {
+	if v.scanFile(FileEndringslogg, func(d *xmlScanner) error { return v.scanEndringslogg(d, &changes, arkivstrukturOK) }, sums) {
 		v.compareCount("N5.61", FileEndringslogg, "endring", changes.entries)
 		v.add("N5.61", Info, FileEndringslogg, "%d changes logged", changes.entries)
 	} else {
@@ -288,8 +288,8 @@ func (v *verifier) run() {
 		v.checkIDs()
 	}
 	var lj, oj journalInfo
-	ljOK := v.scanFile(FileLoependeJournal, func(d *xml.Decoder) error { return v.scanJournal(d, &lj) }, sums)
-	ojOK := v.scanFile(FileOffentligJournal, func(d *xml.Decoder) error { return v.scanJournal(d, &oj) }, sums)
+	ljOK := v.scanFile(FileLoependeJournal, func(d *xmlScanner) error { return v.scanJournal(d, &lj) }, sums)
+	ojOK := v.scanFile(FileOffentligJournal, func(d *xmlScanner) error { return v.scanJournal(d, &oj) }, sums)
 	if ljOK {
 		v.compareCount("N5.59", FileLoependeJournal, "journalregistrering", lj.entries)
 	}
@@ -311,7 +311,7 @@ func (v *verifier) run() {
 // scanFile streams one XML file through fn while hashing it. It reports
 // well-formedness errors under N5.03 and returns false when the file could not
 // be read to the end.
-func (v *verifier) scanFile(name string, fn func(*xml.Decoder) error, sums map[string]string) bool {
+func (v *verifier) scanFile(name string, fn func(*xmlScanner) error, sums map[string]string) bool {
 	f, err := v.root.Open(name)
 	if err != nil {
 		return false
@@ -320,8 +320,7 @@ func (v *verifier) scanFile(name string, fn func(*xml.Decoder) error, sums map[s
 	h := sha256.New()
 	cr := &countReader{r: f, v: v}
 	tee := io.TeeReader(cr, h)
-	d := xml.NewDecoder(tee)
-	d.Strict = true
+	d := newXMLScanner(tee)
 	err = fn(d)
 	if err == nil {
 		// Hash what the decoder left unread (trailing whitespace).
@@ -370,7 +369,7 @@ func (c *countReader) Read(p []byte) (int, error) {
 // next returns the next raw token: RawToken skips encoding/xml's namespace
 // bookkeeping, which the checks do not need, so next checks the nesting
 // itself.
-func (v *verifier) next(d *xml.Decoder) (xml.Token, error) {
+func (v *verifier) next(d *xmlScanner) (xml.Token, error) {
 	tok, err := d.RawToken()
 	if err != nil {
 		return nil, err
@@ -411,7 +410,7 @@ const maxText = 64 << 10 // longer texts are kept only in part: no value we chec
 
 // element is the shared start/end bookkeeping of the scans: the element
 // stack, the text of the current leaf, and N5.63's empty elements.
-func (v *verifier) startElement(d *xml.Decoder, name xml.Name) {
+func (v *verifier) startElement(d *xmlScanner, name xml.Name) {
 	if n := len(v.stack); n > 0 {
 		v.stack[n-1].child = true
 	}
@@ -449,7 +448,7 @@ func (v *verifier) endElement(file string) (frame, *frame) {
 
 func (v *verifier) leafText() string { return string(bytes.TrimSpace(v.text)) }
 
-func (v *verifier) scanArkivstruktur(d *xml.Decoder) error {
+func (v *verifier) scanArkivstruktur(d *xmlScanner) error {
 	const file = FileArkivstruktur
 	every := v.cfg.ProgressEvery
 	if every <= 0 {
@@ -832,12 +831,12 @@ func (v *verifier) nameDuplicates(dups map[[16]byte]int) {
 		return
 	}
 	defer f.Close()
-	d := xml.NewDecoder(f)
+	d := newXMLScanner(f)
 	in := false
 	var text []byte
 	reported := map[[16]byte]bool{}
 	for {
-		tok, err := d.Token()
+		tok, err := d.RawToken()
 		if err != nil {
 			return
 		}
@@ -1029,7 +1028,7 @@ type journalInfo struct {
 	entries    int // journalregistrering or endring elements
 }
 
-func (v *verifier) scanJournal(d *xml.Decoder, j *journalInfo) error {
+func (v *verifier) scanJournal(d *xmlScanner, j *journalInfo) error {
 	file := ""
 	v.stack, v.rootDone = v.stack[:0], false
 	for {
@@ -1088,7 +1087,7 @@ func (v *verifier) scanJournal(d *xml.Decoder, j *journalInfo) error {
 	}
 }
 
-func (v *verifier) scanEndringslogg(d *xml.Decoder, j *journalInfo, checkRefs bool) error {
+func (v *verifier) scanEndringslogg(d *xmlScanner, j *journalInfo, checkRefs bool) error {
 	const file = FileEndringslogg
 	v.stack, v.rootDone = v.stack[:0], false
 	for {
