@@ -32,6 +32,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"archive": archiveCommand(),
+		"ident":   {summary: "check fødselsnummer, orgnr, kontonummer and KID; make KIDs", run: runIdent},
 	}
 }
 
