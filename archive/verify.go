@@ -900,21 +900,8 @@ func (v *verifier) compareCount(id, file, element string, got int) {
 func (v *verifier) checkDocumentFolder() {
 	files := newKeySorter("", cmp.Or(v.cfg.runSize, sortRun))
 	defer files.close()
-	fsys := v.root.FS()
 	walk := func(fn func(p string, d fs.DirEntry)) error {
-		return fs.WalkDir(fsys, DirDokumenter, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if p == DirDokumenter {
-					return fs.SkipAll
-				}
-				v.add("N5.33", Error, p, "cannot read: %v", err)
-				return nil
-			}
-			if !d.IsDir() {
-				fn(p, d)
-			}
-			return v.ctx.Err()
-		})
+		return v.walkBatched(DirDokumenter, true, fn)
 	}
 	err := walk(func(p string, d fs.DirEntry) {
 		files.add(record{key: pathKey(p)})
@@ -964,6 +951,43 @@ func (v *verifier) checkDocumentFolder() {
 		}
 	} else {
 		v.notRun("arkivuttrekk.xml could not be read", "N5.28")
+	}
+}
+
+// walkBatched calls fn for every file under dir. Unlike fs.WalkDir it reads
+// each folder in batches, unsorted: a folder of a million documents must not
+// be held in memory.
+func (v *verifier) walkBatched(dir string, top bool, fn func(p string, d fs.DirEntry)) error {
+	f, err := v.root.Open(dir)
+	if err != nil {
+		if top {
+			return nil // N5.01 warns about a missing dokumenter folder
+		}
+		v.add("N5.33", Error, dir, "cannot read: %v", err)
+		return nil
+	}
+	defer f.Close()
+	for {
+		entries, err := f.ReadDir(512)
+		for _, e := range entries {
+			p := dir + "/" + e.Name()
+			if e.IsDir() {
+				if err := v.walkBatched(p, false, fn); err != nil {
+					return err
+				}
+				continue
+			}
+			fn(p, e)
+		}
+		if err == io.EOF || (err == nil && len(entries) == 0) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := v.ctx.Err(); err != nil {
+			return err
+		}
 	}
 }
 
