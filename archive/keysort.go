@@ -114,7 +114,7 @@ func (s *keySorter) all() iter.Seq[record] {
 		h := &runHeap{}
 		var off int64
 		for _, n := range s.runs {
-			rr := &runReader{r: bufio.NewReaderSize(io.NewSectionReader(s.spill, off*recordSize, n*recordSize), 16<<10)}
+			rr := &runReader{r: bufio.NewReaderSize(io.NewSectionReader(s.spill, off*recordSize, n*recordSize), 2<<10)}
 			off += n
 			if rr.next() {
 				h.rs = append(h.rs, rr)

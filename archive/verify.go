@@ -67,7 +67,7 @@ type Verifier struct {
 	// 1000) read from arkivstruktur.xml, and once at the end.
 	Progress      func(Progress)
 	ProgressEvery int
-	Logger        *slog.Logger
+	Logger        *slog.Logger // nil: no logging
 	Now           func() time.Time
 
 	runSize int // records per in-memory sort run; tests make it small to exercise spilling
@@ -139,8 +139,8 @@ type verifier struct {
 }
 
 // sortRun is how many 24-byte records a keySorter keeps in memory before it
-// spills a sorted run to a temporary file: 1.5 MB.
-const sortRun = 64 << 10
+// spills a sorted run to a temporary file: 192 kB.
+const sortRun = 8 << 10
 
 type frame struct {
 	name    string
@@ -239,6 +239,10 @@ func (v *verifier) finish() *Report {
 	}
 	v.rep.Duration = v.now().Sub(v.start)
 	v.rep.Bytes = v.bytes
+	if v.cfg.Logger != nil {
+		v.cfg.Logger.Debug("archive: extract verified", "dir", v.dir, "errors", v.rep.Errors,
+			"warnings", v.rep.Warnings, "bytes", v.bytes, "duration", v.rep.Duration)
+	}
 	if v.cfg.Progress != nil {
 		v.cfg.Progress(Progress{Cases: v.counts["mappe"], Records: v.counts["registrering"],
 			Documents: v.counts["dokumentobjekt"], Bytes: v.bytes, Elapsed: v.rep.Duration, Done: true})
