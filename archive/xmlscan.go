@@ -582,7 +582,16 @@ func (s *xmlScanner) procInst() error {
 			}
 		}
 	}
-	s.advance(2)
+	s.fill(64)
+	rest := s.buf[s.pos+2 : s.end]
+	n := scanName(rest, 0)
+	if n == 0 {
+		return s.syntax("expected target name after <?")
+	}
+	if n < len(rest) && !isSpace(rest[n]) && !bytes.HasPrefix(rest[n:], []byte("?>")) {
+		return s.syntax("invalid processing instruction target")
+	}
+	s.advance(2 + n)
 	return s.skipUntil("?>", "a processing instruction", true)
 }
 
