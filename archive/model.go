@@ -198,7 +198,7 @@ type Journalpost struct {
 	Year     int    // journalaar
 	Sequence int    // journalsekvensnummer
 	Number   int    // journalpostnummer within the case
-	Type     string // journalposttype, e.g. "Inngående dokument"
+	Type     string // journalposttype, e.g. "Inngående dokument" (JournalpostType maps "I", "U", ...)
 	Status   string // journalstatus, e.g. "Arkivert"
 	Date     Date   // journaldato
 	// Optional dates of the document itself.
@@ -255,4 +255,20 @@ type Endring struct {
 	By       string
 	Previous string // tidligereVerdi
 	New      string // nyVerdi
+}
+
+// The Noark 5 journalposttype values, by their one-letter codes.
+var journalpostTypes = map[string]string{
+	"I": "Inngående dokument",
+	"U": "Utgående dokument",
+	"N": "Organinternt dokument for oppfølging",
+	"X": "Organinternt dokument uten oppfølging",
+	"S": "Saksframlegg",
+}
+
+// JournalpostType returns the Noark 5 journalposttype for a one-letter code
+// ("I" gives "Inngående dokument"), and false for an unknown code.
+func JournalpostType(code string) (string, bool) {
+	t, ok := journalpostTypes[code]
+	return t, ok
 }

@@ -241,3 +241,14 @@ func TestDate(t *testing.T) {
 		t.Errorf("DateOf = %s", got)
 	}
 }
+
+func TestJournalpostType(t *testing.T) {
+	for code, want := range map[string]string{"I": "Inngående dokument", "U": "Utgående dokument", "N": "Organinternt dokument for oppfølging", "X": "Organinternt dokument uten oppfølging"} {
+		if got, ok := archive.JournalpostType(code); !ok || got != want {
+			t.Errorf("%s: %q %v", code, got, ok)
+		}
+	}
+	if _, ok := archive.JournalpostType("Q"); ok {
+		t.Error("Q accepted")
+	}
+}

@@ -2,10 +2,13 @@ package archive_test
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/archive/archivetest"
@@ -44,6 +47,22 @@ func writeDemo(t testing.TB, dir string, cfg archivetest.Config) *archive.Summar
 		t.Fatal(err)
 	}
 	return sum
+}
+
+// TestXmllintRandomExtract validates an extract from a fresh seed each run
+// (logged; set GRUNNMUR_ARCHIVE_SEED to repeat one).
+func TestXmllintRandomExtract(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("GRUNNMUR_ARCHIVE_SEED"); s != "" {
+		seed, _ = strconv.ParseUint(s, 10, 64)
+	}
+	t.Logf("GRUNNMUR_ARCHIVE_SEED=%d", seed)
+	dir := t.TempDir()
+	writeDemo(t, dir, archivetest.Config{Cases: 25, DocsPerCase: 1 + int(seed%3), Seed: seed, Hostile: true})
+	xmllintExtract(t, dir)
+	if rep, err := archive.Verify(dir); err != nil || !rep.OK() {
+		t.Errorf("verify: %v %v", err, rep.Failed())
+	}
 }
 
 func TestXmllintDemoExtract(t *testing.T) {
