@@ -247,7 +247,7 @@ func (g *gen) address() (string, string, string) {
 func (g *gen) byggesak(c *archive.Saksmappe) []step {
 	c.ClassID = ClassByggesak
 	c.AdministrativeUnit = "Plan- og bygningsetaten"
-	applicant := g.person()
+	applicant := g.text(g.person())
 	addr, code, town := g.address()
 	what := pick(g, buildings)
 	gnr, bnr := 1+g.rng.IntN(300), 1+g.rng.IntN(900)
