@@ -1,4 +1,58 @@
 // Package archive models Noark 5 records, writes complete Noark 5 v5.0 extracts
 // (arkivuttrekk) by streaming, and verifies extracts with the Arkade 5 checks that
 // can run in pure Go.
+//
+// # Model
+//
+// An [Extract] describes the archive (arkiv), its part (arkivdel) and the
+// classification system with its classes. Cases are [Saksmappe] values with
+// their [Journalpost] entries, correspondence parties ([Korrespondansepart]),
+// documents ([Dokument], opened through a function or an fs.FS so the bytes
+// stream) and change-log entries ([Endring]). Calendar dates (journaldato,
+// saksdato) are [Date], xs:date; points in time (opprettetDato, arkivertDato)
+// are time.Time, xs:dateTime. SystemIDs are UUIDs; the writer makes the ones
+// left empty.
+//
+// # Writing
+//
+// [Create] starts an extract in an empty folder; [Writer.Add] writes one case
+// at a time and [Writer.Close] finishes it. [Write] does it all from an
+// iterator. Memory does not grow with the number of cases. The extract holds
+// arkivstruktur.xml (elements in the schema's order by construction,
+// xsi:type on mappe and registrering), loependeJournal.xml,
+// offentligJournal.xml (offentligTittel only, never a screened title or
+// name), endringslogg.xml, dokumenter/ (copied while their SHA-256 and size
+// are computed), the official XSDs byte for byte, and last arkivuttrekk.xml,
+// the official ADDML template filled with checksums, counts and the period.
+//
+//	w, err := archive.Create(dir, ex, archive.Options{})
+//	if err != nil { ... }
+//	for c := range cases {
+//		if err := w.Add(ctx, c); err != nil { ... }
+//	}
+//	summary, err := w.Close()
+//
+// Text is escaped, and characters XML 1.0 forbids (control characters,
+// U+FFFE/U+FFFF, invalid UTF-8) become U+FFFD, so every file stays valid.
+//
+// # Verifying
+//
+// [Verify] runs the checks of Arkivverket's Arkade 5 that a Go program can
+// run, under Arkade's test ids: structure files and ADDML checksums (N5.01,
+// N5.02), counts against ADDML (N5.04–N5.16, N5.28, N5.59, N5.61), document
+// checksums (N5.30), missing, unreferenced and doubly referenced files
+// (N5.32–N5.34), unique systemIDs and references (N5.47, N5.48), dates
+// (N5.60), change-log references (N5.62), empty elements and files (N5.63,
+// N5.64). It streams: memory grows with the number of systemIDs and document
+// references (16 bytes each), not with the size of the files. Go has no XSD
+// validator; N5.03 checks well-formedness only, and xmllint --schema does the
+// rest (the package's tests run it on every file the writer produces).
+//
+//	report, err := archive.Verify(dir)
+//	if err != nil { ... }            // the folder could not be read
+//	report.WriteText(os.Stdout, 10)  // or json.Marshal(report)
+//	if !report.OK() { ... }
+//
+// Package archivetest generates realistic synthetic cases for tests and for
+// `grunnmur archive demo`.
 package archive

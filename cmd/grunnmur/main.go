@@ -31,6 +31,7 @@ type command struct {
 // commands is the table of subcommands; each lives in a file of its own name.
 func commands() map[string]command {
 	return map[string]command{
+		"archive":  archiveCommand(),
 		"forms":    {summary: "validate a submission against a form definition; check definitions", run: runForms},
 		"holidays": {summary: "print the Norwegian public holidays of a year", run: holidays},
 		"ident":    {summary: "check fødselsnummer, orgnr, kontonummer and KID; make KIDs", run: runIdent},

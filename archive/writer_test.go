@@ -1,0 +1,254 @@
+package archive_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/grunnmur/grunnmur/archive"
+	"github.com/grunnmur/grunnmur/archive/archivetest"
+)
+
+var t0 = time.Date(2025, 3, 3, 9, 30, 0, 0, time.UTC)
+
+const caseID = "0b6a5b3e-1c1a-4a47-9d1e-000000000017"
+
+// oneCase is a small valid case with one screened entry.
+func oneCase() *archive.Saksmappe {
+	docs := fstest.MapFS{"vedtak.pdf": {Data: archivetest.PDF("Vedtak")}}
+	return &archive.Saksmappe{
+		SystemID: caseID, ClassID: archivetest.ClassSkjenkebevilling, Title: "Søknad om skjenkebevilling - Kafé Måken AS",
+		Created: t0, CreatedBy: "kari", Finished: t0.Add(72 * time.Hour), FinishedBy: "kari",
+		Year: 2025, Sequence: 17, Date: archive.DateOf(t0), AdministrativeUnit: "Næringsetaten",
+		Officer: "kari", Status: "Avsluttet",
+		Records: []archive.Journalpost{
+			{Created: t0, CreatedBy: "kari", Title: "Uttalelse om vandel - styrer Per Hemmelig",
+				PublicTitle: "Uttalelse om vandel - styrer *****",
+				Screening:   &archive.Skjerming{Restriction: "13", Authority: "Offl. § 13", Metadata: []string{"tittel"}},
+				Parties:     []archive.Korrespondansepart{{Type: "Kopimottaker", Name: "Per Hemmelig", Screened: true}},
+				Year:        2025, Sequence: 40, Type: "Inngående dokument", Status: "Arkivert", Date: archive.DateOf(t0)},
+			{Created: t0.Add(time.Hour), CreatedBy: "kari", Title: "Vedtak",
+				Parties: []archive.Korrespondansepart{{Type: "Mottaker", Name: "Kafé Måken AS"}},
+				Year:    2025, Sequence: 41, Type: "Utgående dokument", Status: "Arkivert", Date: archive.DateOf(t0),
+				Documents: []archive.Dokument{{Type: "Vedtak", Title: "Vedtak", Created: t0, CreatedBy: "kari",
+					Open: archive.FromFS(docs, "vedtak.pdf")}}},
+		},
+		Changes: []archive.Endring{{Ref: caseID, Field: "saksstatus", At: t0, By: "kari", Previous: "Under behandling", New: "Avsluttet"}},
+	}
+}
+
+func TestPublicJournalHidesScreened(t *testing.T) {
+	dir := t.TempDir()
+	c := oneCase()
+	w, err := archive.Create(dir, archivetest.Extract(), archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Add(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.Screened || sum.Documents != 1 || sum.Records != 2 {
+		t.Errorf("summary %+v", sum)
+	}
+	public := string(read(t, filepath.Join(dir, archive.FileOffentligJournal)))
+	running := string(read(t, filepath.Join(dir, archive.FileLoependeJournal)))
+	if strings.Contains(public, "Hemmelig") {
+		t.Errorf("offentligJournal.xml carries the screened title or name:\n%s", public)
+	}
+	if !strings.Contains(public, "styrer *****") || !strings.Contains(public, "Unntatt offentlighet") {
+		t.Errorf("offentligJournal.xml lacks the public title or the placeholder name")
+	}
+	if !strings.Contains(running, "Per Hemmelig") {
+		t.Errorf("loependeJournal.xml lacks the real title")
+	}
+	xmllintExtract(t, dir)
+}
+
+func TestWriterRefusesInvalidCases(t *testing.T) {
+	for _, tc := range []struct {
+		field  string
+		mutate func(*archive.Saksmappe)
+	}{
+		{"tittel", func(c *archive.Saksmappe) { c.Title = "  " }},
+		{"systemID", func(c *archive.Saksmappe) { c.SystemID = "not-a-uuid-12345678901" }},
+		{"avsluttetDato", func(c *archive.Saksmappe) { c.Finished = time.Time{} }},
+		{"saksdato", func(c *archive.Saksmappe) { c.Date = archive.Date{Year: 2025, Month: 2, Day: 30} }},
+		{"offentligTittel", func(c *archive.Saksmappe) { c.Records[0].PublicTitle = "" }},
+		{"korrespondansepart", func(c *archive.Saksmappe) { c.Records[1].Parties = nil }},
+		{"skjerming/skjermingMetadata", func(c *archive.Saksmappe) { c.Records[0].Screening.Metadata = nil }},
+		{"referanseDokumentfil", func(c *archive.Saksmappe) { c.Records[1].Documents[0].Open = nil }},
+		{"referanseDokumentfil", func(c *archive.Saksmappe) { c.Records[1].Documents[0].Ext = "../x" }},
+		{"registrering", func(c *archive.Saksmappe) { c.Records = nil }},
+		{"referanseArkivenhet", func(c *archive.Saksmappe) { c.Changes[0].Ref = "x" }},
+	} {
+		t.Run(tc.field, func(t *testing.T) {
+			w, err := archive.Create(t.TempDir(), archivetest.Extract(), archive.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := oneCase()
+			tc.mutate(c)
+			err = w.Add(context.Background(), c)
+			var fe *archive.FieldError
+			if !errors.As(err, &fe) || !errors.Is(err, archive.ErrInvalid) || fe.Field != tc.field {
+				t.Fatalf("err = %v, want a FieldError for %s", err, tc.field)
+			}
+			if strings.Contains(err.Error(), "Hemmelig") || strings.Contains(err.Error(), "Måken") {
+				t.Errorf("error leaks a value: %v", err)
+			}
+			// A refused case leaves the writer usable.
+			if err := w.Add(context.Background(), oneCase()); err != nil {
+				t.Fatalf("valid case after a refused one: %v", err)
+			}
+			if _, err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestWriterErrors(t *testing.T) {
+	ctx := context.Background()
+	t.Run("unknown class", func(t *testing.T) {
+		w, _ := archive.Create(t.TempDir(), archivetest.Extract(), archive.Options{})
+		c := oneCase()
+		c.ClassID = "nope"
+		if err := w.Add(ctx, c); !errors.Is(err, archive.ErrUnknownClass) {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("empty", func(t *testing.T) {
+		w, _ := archive.Create(t.TempDir(), archivetest.Extract(), archive.Options{})
+		if _, err := w.Close(); !errors.Is(err, archive.ErrEmpty) {
+			t.Errorf("err = %v", err)
+		}
+		if err := w.Add(ctx, oneCase()); err == nil {
+			t.Error("Add after a failed Close succeeded")
+		}
+	})
+	t.Run("no changes", func(t *testing.T) {
+		w, _ := archive.Create(t.TempDir(), archivetest.Extract(), archive.Options{})
+		c := oneCase()
+		c.Changes = nil
+		w.Add(ctx, c)
+		if _, err := w.Close(); !errors.Is(err, archive.ErrEmpty) {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("outside a sharp period", func(t *testing.T) {
+		ex := archivetest.Extract()
+		ex.Part.Start, ex.Part.End = archive.Date{Year: 2024, Month: 1, Day: 1}, archive.Date{Year: 2024, Month: 12, Day: 31}
+		w, _ := archive.Create(t.TempDir(), ex, archive.Options{})
+		if err := w.Add(ctx, oneCase()); !errors.Is(err, archive.ErrOutsidePeriod) {
+			t.Errorf("err = %v", err)
+		}
+		ex.SoftPeriod = true
+		w, _ = archive.Create(t.TempDir(), ex, archive.Options{})
+		if err := w.Add(ctx, oneCase()); err != nil {
+			t.Errorf("soft period: %v", err)
+		}
+	})
+	t.Run("folder not empty", func(t *testing.T) {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "x"), nil, 0o644)
+		if _, err := archive.Create(dir, archivetest.Extract(), archive.Options{}); !errors.Is(err, archive.ErrDirNotEmpty) {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("bad extract", func(t *testing.T) {
+		ex := archivetest.Extract()
+		ex.Archive.Creators = nil
+		var fe *archive.FieldError
+		if _, err := archive.Create(t.TempDir(), ex, archive.Options{}); !errors.As(err, &fe) || fe.Field != "arkivskaper" {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("document cannot be read", func(t *testing.T) {
+		dir := t.TempDir()
+		w, _ := archive.Create(dir, archivetest.Extract(), archive.Options{})
+		c := oneCase()
+		boom := errors.New("storage down")
+		c.Records[1].Documents[0].Open = func() (io.ReadCloser, error) { return nil, boom }
+		if err := w.Add(ctx, c); !errors.Is(err, boom) {
+			t.Errorf("err = %v", err)
+		}
+		if err := w.Add(ctx, oneCase()); !errors.Is(err, boom) {
+			t.Errorf("the writer went on after a failed document: %v", err)
+		}
+		if _, err := w.Close(); !errors.Is(err, boom) {
+			t.Errorf("Close = %v", err)
+		}
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".tmp") {
+				t.Errorf("temporary file %s left behind", e.Name())
+			}
+		}
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		w, _ := archive.Create(t.TempDir(), archivetest.Extract(), archive.Options{})
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if err := w.Add(cctx, oneCase()); !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+func TestForbiddenCharactersReplaced(t *testing.T) {
+	dir := t.TempDir()
+	c := oneCase()
+	c.Title = "a\x00b\x1fc\uFFFEd\xffe <&> 🍺"
+	w, _ := archive.Create(dir, archivetest.Extract(), archive.Options{})
+	if err := w.Add(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s := string(read(t, filepath.Join(dir, archive.FileArkivstruktur)))
+	if want := "<tittel>a\uFFFDb\uFFFDc\uFFFDd\uFFFDe &lt;&amp;&gt; 🍺</tittel>"; !strings.Contains(s, want) {
+		t.Errorf("arkivstruktur.xml lacks %q", want)
+	}
+	xmllintExtract(t, dir)
+	rep, err := archive.Verify(dir)
+	if err != nil || !rep.OK() {
+		t.Errorf("verify: %v %v", err, rep.Failed())
+	}
+}
+
+func TestDate(t *testing.T) {
+	d, err := archive.ParseDate("2026-03-29")
+	if err != nil || d.String() != "2026-03-29" || !d.After(archive.Date{Year: 2026, Month: 3, Day: 28}) {
+		t.Errorf("ParseDate = %v, %v", d, err)
+	}
+	if _, err := archive.ParseDate("2026-02-30"); err == nil {
+		t.Error("ParseDate accepted 2026-02-30")
+	}
+	oslo, _ := time.LoadLocation("Europe/Oslo")
+	// 23:30 UTC on 31 December is already 1 January in Oslo.
+	if got := archive.DateOf(time.Date(2025, 12, 31, 23, 30, 0, 0, time.UTC).In(oslo)); got.String() != "2026-01-01" {
+		t.Errorf("DateOf = %s", got)
+	}
+}
+
+func TestJournalpostType(t *testing.T) {
+	for code, want := range map[string]string{"I": "Inngående dokument", "U": "Utgående dokument", "N": "Organinternt dokument for oppfølging", "X": "Organinternt dokument uten oppfølging"} {
+		if got, ok := archive.JournalpostType(code); !ok || got != want {
+			t.Errorf("%s: %q %v", code, got, ok)
+		}
+	}
+	if _, ok := archive.JournalpostType("Q"); ok {
+		t.Error("Q accepted")
+	}
+}

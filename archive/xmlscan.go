@@ -1,0 +1,643 @@
+package archive
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// xmlScanner is the verifier's streaming XML 1.0 tokenizer. encoding/xml
+// reads byte by byte and allocates for every name and text; this scanner
+// works on a buffer window, interns element names and hands out text without
+// copying, several times faster on the large extract files. It checks what
+// well-formedness needs here: tags, attributes, entity and character
+// references, characters XML 1.0 allows, UTF-8, one root element. It refuses
+// a DOCTYPE (no extract has one) and encodings other than UTF-8. Element
+// nesting is checked by the caller (verifier.next).
+type xmlScanner struct {
+	r     io.Reader
+	buf   []byte
+	pos   int // next byte to read
+	end   int // end of valid data
+	eof   bool
+	rerr  error
+	line  int // line of pos
+	names map[string]string
+	text  []byte // decoded text when it needed decoding
+	// pendingEnd is the end element of a self-closing tag.
+	pendingEnd *xml.EndElement
+	seenRoot   bool
+	started    bool
+	depth      int
+}
+
+const (
+	scanBuf    = 256 << 10
+	maxTagSize = 1 << 20 // a start tag with its attributes; real ones are < 1 kB
+)
+
+var errTokenTooLarge = errors.New("tag larger than 1 MB")
+
+func newXMLScanner(r io.Reader) *xmlScanner {
+	return &xmlScanner{r: r, buf: make([]byte, scanBuf), line: 1, names: make(map[string]string)}
+}
+
+// InputPos returns the current line (and 0 for the column).
+func (s *xmlScanner) InputPos() (int, int) { return s.line, 0 }
+
+// fill makes at least n bytes available from pos, if the input has them. It
+// returns false at the end of the input with fewer bytes.
+func (s *xmlScanner) fill(n int) bool {
+	for s.end-s.pos < n {
+		if s.eof {
+			return false
+		}
+		if s.pos > 0 {
+			copy(s.buf, s.buf[s.pos:s.end])
+			s.end -= s.pos
+			s.pos = 0
+		}
+		if s.end == len(s.buf) {
+			if len(s.buf) >= maxTagSize+scanBuf {
+				return false
+			}
+			nb := make([]byte, 2*len(s.buf))
+			copy(nb, s.buf[:s.end])
+			s.buf = nb
+		}
+		m, err := s.r.Read(s.buf[s.end:])
+		s.end += m
+		if err != nil {
+			s.eof = true
+			if err != io.EOF {
+				s.rerr = err
+			}
+		}
+	}
+	return true
+}
+
+// advance consumes n bytes, counting lines.
+func (s *xmlScanner) advance(n int) {
+	s.line += bytes.Count(s.buf[s.pos:s.pos+n], []byte{'\n'})
+	s.pos += n
+}
+
+func (s *xmlScanner) syntax(format string, args ...any) error {
+	return &xml.SyntaxError{Msg: fmt.Sprintf(format, args...), Line: s.line}
+}
+
+func (s *xmlScanner) intern(b []byte) string {
+	if n, ok := s.names[string(b)]; ok {
+		return n
+	}
+	n := string(b)
+	if len(s.names) < 10000 {
+		s.names[n] = n
+	}
+	return n
+}
+
+// RawToken returns the next token: xml.StartElement, xml.EndElement or
+// xml.CharData (valid until the next call). Comments and processing
+// instructions are checked and skipped. It returns io.EOF at the end.
+func (s *xmlScanner) RawToken() (xml.Token, error) {
+	if s.pendingEnd != nil {
+		e := *s.pendingEnd
+		s.pendingEnd = nil
+		s.depth--
+		return e, nil
+	}
+	if !s.started {
+		s.started = true
+		if s.fill(3) && bytes.HasPrefix(s.buf[s.pos:s.end], []byte("\xef\xbb\xbf")) {
+			s.pos += 3 // a byte-order mark
+		}
+	}
+	for {
+		if !s.fill(1) {
+			if s.rerr != nil {
+				return nil, s.rerr
+			}
+			if !s.seenRoot {
+				return nil, s.syntax("no root element")
+			}
+			if s.depth > 0 {
+				return nil, s.syntax("unexpected end of input: %d elements not closed", s.depth)
+			}
+			return nil, io.EOF
+		}
+		if s.buf[s.pos] != '<' {
+			t, err := s.charData()
+			if err != nil {
+				return nil, err
+			}
+			if s.depth == 0 {
+				if len(bytes.TrimLeft(t, " \t\r\n")) > 0 {
+					return nil, s.syntax("text outside the root element")
+				}
+				continue
+			}
+			return xml.CharData(t), nil
+		}
+		if !s.fill(2) {
+			return nil, s.syntax("unexpected end of input after <")
+		}
+		switch c := s.buf[s.pos+1]; {
+		case c == '/':
+			return s.endTag()
+		case c == '?':
+			if err := s.procInst(); err != nil {
+				return nil, err
+			}
+		case c == '!':
+			t, err := s.bang()
+			if err != nil {
+				return nil, err
+			}
+			if t != nil {
+				return t, nil
+			}
+		default:
+			return s.startTag()
+		}
+	}
+}
+
+// charData reads text up to the next '<' or the end of the buffer, checking
+// characters and decoding references.
+func (s *xmlScanner) charData() ([]byte, error) {
+	start := s.pos
+	i := s.pos
+	decoded := false
+	s.text = s.text[:0]
+	for {
+		if i >= s.end {
+			break
+		}
+		b := s.buf[i]
+		if b == '<' {
+			break
+		}
+		if b < utf8.RuneSelf {
+			switch {
+			case b == '&':
+				if !decoded {
+					s.text = append(s.text, s.buf[start:i]...)
+					decoded = true
+				}
+				// Make sure the whole reference is in the buffer.
+				if s.end-i < 16 && !s.eof {
+					s.line += bytes.Count(s.buf[s.pos:i], []byte{'\n'})
+					s.pos = i
+					if !s.fill(16) && s.end-s.pos < 3 {
+						return nil, s.syntax("unexpected end of input in a reference")
+					}
+					i = s.pos
+				}
+				r, n, err := s.reference(s.buf[i:s.end])
+				if err != nil {
+					return nil, err
+				}
+				s.text = utf8.AppendRune(s.text, r)
+				i += n
+				start = i
+				continue
+			case b >= 0x20 || b == '\t' || b == '\n' || b == '\r':
+				i++
+				if decoded {
+					s.text = append(s.text, b)
+					start = i
+				}
+				continue
+			default:
+				return nil, s.syntax("illegal character code %U", rune(b))
+			}
+		}
+		// A multi-byte character: it must be whole in the buffer.
+		if s.end-i < utf8.UTFMax && !s.eof {
+			if i == s.pos {
+				s.fill(utf8.UTFMax) // with fewer bytes left, the decode below fails
+				i, start = s.pos, s.pos
+				continue
+			}
+			break // emit what we have; the next call refills
+		}
+		r, n := utf8.DecodeRune(s.buf[i:s.end])
+		if r == utf8.RuneError && n <= 1 {
+			return nil, s.syntax("invalid UTF-8")
+		}
+		if !isXMLChar(r) {
+			return nil, s.syntax("illegal character code %U", r)
+		}
+		if decoded {
+			s.text = append(s.text, s.buf[i:i+n]...)
+		}
+		i += n
+		if decoded {
+			start = i
+		}
+	}
+	out := s.buf[start:i]
+	if decoded {
+		out = s.text
+	}
+	s.advance(i - s.pos)
+	return out, nil
+}
+
+func isXMLChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
+
+// reference decodes &name; or &#N; or &#xH; at the start of b.
+func (s *xmlScanner) reference(b []byte) (rune, int, error) {
+	end := bytes.IndexByte(b, ';')
+	if end < 2 || end > 12 {
+		return 0, 0, s.syntax("invalid character entity")
+	}
+	name := b[1:end]
+	switch string(name) {
+	case "lt":
+		return '<', end + 1, nil
+	case "gt":
+		return '>', end + 1, nil
+	case "amp":
+		return '&', end + 1, nil
+	case "apos":
+		return '\'', end + 1, nil
+	case "quot":
+		return '"', end + 1, nil
+	}
+	if name[0] != '#' || len(name) < 2 {
+		return 0, 0, s.syntax("invalid character entity &%s;", name)
+	}
+	var v rune
+	digits := name[1:]
+	base := rune(10)
+	if digits[0] == 'x' {
+		base, digits = 16, digits[1:]
+	}
+	if len(digits) == 0 {
+		return 0, 0, s.syntax("invalid character reference")
+	}
+	for _, c := range digits {
+		var d rune
+		switch {
+		case '0' <= c && c <= '9':
+			d = rune(c - '0')
+		case base == 16 && 'a' <= c && c <= 'f':
+			d = rune(c-'a') + 10
+		case base == 16 && 'A' <= c && c <= 'F':
+			d = rune(c-'A') + 10
+		default:
+			return 0, 0, s.syntax("invalid character reference")
+		}
+		v = v*base + d
+		if v > utf8.MaxRune {
+			return 0, 0, s.syntax("invalid character reference")
+		}
+	}
+	if !isXMLChar(v) {
+		return 0, 0, s.syntax("illegal character code %U", v)
+	}
+	return v, end + 1, nil
+}
+
+func isNameByte(c byte, first bool) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_', c == ':', c >= utf8.RuneSelf:
+		return true
+	case '0' <= c && c <= '9', c == '-', c == '.':
+		return !first
+	}
+	return false
+}
+
+// scanName returns the length of the name at b[i:], or 0.
+func scanName(b []byte, i int) int {
+	j := i
+	for j < len(b) && isNameByte(b[j], j == i) {
+		j++
+	}
+	if j > i && !utf8.Valid(b[i:j]) {
+		return 0
+	}
+	return j - i
+}
+
+func splitName(n string) xml.Name {
+	for i := 0; i < len(n); i++ {
+		if n[i] == ':' && i > 0 && i < len(n)-1 {
+			return xml.Name{Space: n[:i], Local: n[i+1:]}
+		}
+	}
+	return xml.Name{Local: n}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// tagEnd returns the index of the '>' closing the tag at s.pos, honouring
+// quoted attribute values, filling the buffer as needed.
+func (s *xmlScanner) tagEnd() (int, error) {
+	i := s.pos + 1
+	var quote byte
+	for {
+		if i >= s.end {
+			off := i - s.pos
+			if !s.fill(off + 1) {
+				if s.rerr != nil {
+					return 0, s.rerr
+				}
+				if s.end-s.pos >= maxTagSize {
+					return 0, errTokenTooLarge
+				}
+				return 0, s.syntax("unexpected end of input in a tag")
+			}
+			i = s.pos + off
+			if off > maxTagSize {
+				return 0, errTokenTooLarge
+			}
+		}
+		c := s.buf[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '>':
+			return i, nil
+		}
+		i++
+	}
+}
+
+func (s *xmlScanner) startTag() (xml.Token, error) {
+	gt, err := s.tagEnd()
+	if err != nil {
+		return nil, err
+	}
+	tag := s.buf[s.pos+1 : gt]
+	selfClosing := len(tag) > 0 && tag[len(tag)-1] == '/'
+	if selfClosing {
+		tag = tag[:len(tag)-1]
+	}
+	n := scanName(tag, 0)
+	if n == 0 {
+		return nil, s.syntax("invalid element name")
+	}
+	name := s.intern(tag[:n])
+	se := xml.StartElement{Name: splitName(name)}
+	rest := tag[n:]
+	for {
+		k := 0
+		for k < len(rest) && isSpace(rest[k]) {
+			k++
+		}
+		if k == len(rest) {
+			break
+		}
+		if k == 0 {
+			return nil, s.syntax("expected space before an attribute in <%s>", name)
+		}
+		rest = rest[k:]
+		an := scanName(rest, 0)
+		if an == 0 {
+			return nil, s.syntax("invalid attribute name in <%s>", name)
+		}
+		aname := s.intern(rest[:an])
+		rest = rest[an:]
+		for len(rest) > 0 && isSpace(rest[0]) {
+			rest = rest[1:]
+		}
+		if len(rest) == 0 || rest[0] != '=' {
+			return nil, s.syntax("attribute %s without a value", aname)
+		}
+		rest = rest[1:]
+		for len(rest) > 0 && isSpace(rest[0]) {
+			rest = rest[1:]
+		}
+		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
+			return nil, s.syntax("unquoted attribute value")
+		}
+		q := rest[0]
+		end := bytes.IndexByte(rest[1:], q)
+		if end < 0 {
+			return nil, s.syntax("unterminated attribute value")
+		}
+		val, err := s.attrValue(rest[1 : 1+end])
+		if err != nil {
+			return nil, err
+		}
+		rest = rest[end+2:]
+		an2 := splitName(aname)
+		for _, a := range se.Attr {
+			if a.Name == an2 {
+				return nil, s.syntax("attribute %s repeated", aname)
+			}
+		}
+		se.Attr = append(se.Attr, xml.Attr{Name: an2, Value: val})
+	}
+	if s.depth == 0 {
+		if s.seenRoot {
+			return nil, s.syntax("a second root element")
+		}
+		s.seenRoot = true
+	}
+	s.advance(gt + 1 - s.pos)
+	s.depth++
+	if selfClosing {
+		s.pendingEnd = &xml.EndElement{Name: se.Name}
+	}
+	return se, nil
+}
+
+func (s *xmlScanner) attrValue(b []byte) (string, error) {
+	var out []byte
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c == '<':
+			return "", s.syntax("< in an attribute value")
+		case c == '&':
+			r, n, err := s.reference(b[i:])
+			if err != nil {
+				return "", err
+			}
+			out = utf8.AppendRune(out, r)
+			i += n
+		case c < utf8.RuneSelf:
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return "", s.syntax("illegal character code %U", rune(c))
+			}
+			out = append(out, c)
+			i++
+		default:
+			r, n := utf8.DecodeRune(b[i:])
+			if (r == utf8.RuneError && n <= 1) || !isXMLChar(r) {
+				return "", s.syntax("illegal character in an attribute value")
+			}
+			out = append(out, b[i:i+n]...)
+			i += n
+		}
+	}
+	return string(out), nil
+}
+
+func (s *xmlScanner) endTag() (xml.Token, error) {
+	gt, err := s.tagEnd()
+	if err != nil {
+		return nil, err
+	}
+	tag := s.buf[s.pos+2 : gt]
+	n := scanName(tag, 0)
+	if n == 0 {
+		return nil, s.syntax("invalid end element name")
+	}
+	for _, c := range tag[n:] {
+		if !isSpace(c) {
+			return nil, s.syntax("invalid characters in an end element")
+		}
+	}
+	name := s.intern(tag[:n])
+	s.advance(gt + 1 - s.pos)
+	if s.depth == 0 {
+		return nil, s.syntax("unexpected end element </%s>", name)
+	}
+	s.depth--
+	return xml.EndElement{Name: splitName(name)}, nil
+}
+
+// skipUntil consumes input up to and including the terminator, streaming.
+func (s *xmlScanner) skipUntil(term string, what string, check bool) error {
+	for {
+		if !s.fill(len(term)) {
+			if s.rerr != nil {
+				return s.rerr
+			}
+			return s.syntax("unexpected end of input in %s", what)
+		}
+		i := bytes.Index(s.buf[s.pos:s.end], []byte(term))
+		if i >= 0 {
+			if check {
+				if err := s.checkChars(s.buf[s.pos : s.pos+i]); err != nil {
+					return err
+				}
+			}
+			s.advance(i + len(term))
+			return nil
+		}
+		// Keep the last len(term)-1 bytes: the terminator may straddle.
+		keep := len(term) - 1
+		n := s.end - s.pos - keep
+		if check {
+			if err := s.checkChars(s.buf[s.pos : s.pos+n]); err != nil {
+				return err
+			}
+		}
+		s.advance(n)
+		if !s.fill(keep + 1) {
+			if s.rerr != nil {
+				return s.rerr
+			}
+			return s.syntax("unexpected end of input in %s", what)
+		}
+	}
+}
+
+// checkChars checks ASCII control characters only: a multi-byte character
+// may straddle the chunks skipUntil passes.
+func (s *xmlScanner) checkChars(b []byte) error {
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return s.syntax("illegal character code %U", rune(c))
+		}
+	}
+	return nil
+}
+
+func (s *xmlScanner) procInst() error {
+	// <?xml ...?> declares the encoding: only UTF-8 is read.
+	if s.fill(6) && bytes.HasPrefix(s.buf[s.pos:s.end], []byte("<?xml")) && isSpace(s.buf[s.pos+5]) {
+		gt, err := s.tagEnd()
+		if err != nil {
+			return err
+		}
+		decl := s.buf[s.pos:gt]
+		if i := bytes.Index(decl, []byte("encoding")); i >= 0 {
+			v := bytes.TrimLeft(decl[i+len("encoding"):], " \t\r\n=")
+			if len(v) > 0 && (v[0] == '"' || v[0] == '\'') {
+				if j := bytes.IndexByte(v[1:], v[0]); j >= 0 {
+					enc := string(bytes.ToLower(v[1 : 1+j]))
+					if enc != "utf-8" && enc != "utf8" {
+						return s.syntax("encoding %q is not supported (Noark 5 extracts are UTF-8)", v[1:1+j])
+					}
+				}
+			}
+		}
+	}
+	s.fill(64)
+	rest := s.buf[s.pos+2 : s.end]
+	n := scanName(rest, 0)
+	if n == 0 {
+		return s.syntax("expected target name after <?")
+	}
+	if n < len(rest) && !isSpace(rest[n]) && !bytes.HasPrefix(rest[n:], []byte("?>")) {
+		return s.syntax("invalid processing instruction target")
+	}
+	s.advance(2 + n)
+	return s.skipUntil("?>", "a processing instruction", true)
+}
+
+// bang handles <!-- -->, <![CDATA[ ]]> and refuses <!DOCTYPE.
+func (s *xmlScanner) bang() (xml.Token, error) {
+	s.fill(9)
+	rest := s.buf[s.pos:s.end]
+	switch {
+	case bytes.HasPrefix(rest, []byte("<!--")):
+		s.advance(4)
+		return nil, s.skipUntil("-->", "a comment", true)
+	case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+		if s.depth == 0 {
+			return nil, s.syntax("CDATA outside the root element")
+		}
+		s.advance(9)
+		// Hand the section out as text, in buffer-sized pieces if need be.
+		s.text = s.text[:0]
+		for {
+			if !s.fill(3) {
+				return nil, s.syntax("unexpected end of input in CDATA")
+			}
+			i := bytes.Index(s.buf[s.pos:s.end], []byte("]]>"))
+			n := i
+			if i < 0 {
+				n = s.end - s.pos - 2
+			}
+			chunk := s.buf[s.pos : s.pos+n]
+			if err := s.checkChars(chunk); err != nil {
+				return nil, err
+			}
+			if !utf8.Valid(chunk) && i >= 0 {
+				return nil, s.syntax("invalid UTF-8 in CDATA")
+			}
+			s.text = append(s.text, chunk...)
+			if len(s.text) > maxText {
+				s.text = s.text[:maxText] // the verifier keeps no more of a text anyway
+			}
+			if i >= 0 {
+				s.advance(i + 3)
+				return xml.CharData(s.text), nil
+			}
+			s.advance(n)
+		}
+	case bytes.HasPrefix(rest, []byte("<!DOCTYPE")):
+		return nil, s.syntax("DOCTYPE is not allowed in a Noark 5 extract")
+	}
+	return nil, s.syntax("invalid markup after <!")
+}
