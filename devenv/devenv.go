@@ -85,6 +85,11 @@ type Options struct {
 	// GRUNNMUR_MASKINPORTEN_KEY_FILE. Empty means a temporary folder that
 	// Close removes.
 	Dir string
+	// LetterStep, when positive, moves each letter sent to the fake SvarUT
+	// one status along its route (MOTTATT, AKSEPTERT, VARSLET, LEST, ...)
+	// whenever that long has passed, so a service sees its letters progress.
+	// Zero means they move only on command (Env.SvarUT.Advance, Complete).
+	LetterStep time.Duration
 	// Logger receives a line per fake started and stopped; nil discards.
 	Logger *slog.Logger
 	// Now is the fakes' clock; nil means time.Now.
@@ -334,7 +339,7 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 			_, err := e.IDPorten.VerifyMaskinportenToken(tok, svarut.Scope)
 			return err == nil
 		},
-		Now: o.Now,
+		Now: o.Now, AutoAdvance: o.LetterStep,
 	})
 	e.Brreg = registrytest.NewBrreg()
 	e.Brreg.Authorize = requireScope("brreg:data:enhetsregisteret:")

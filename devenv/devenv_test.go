@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/maskinporten"
@@ -282,3 +285,46 @@ func freeRange(t *testing.T, n int) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestLetterStep sends a letter through SvarUT with the sandbox's Maskinporten
+// client and watches it move on as the clock passes LetterStep.
+func TestLetterStep(t *testing.T) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	env := start(t, devenv.Options{LetterStep: time.Minute, Now: clock})
+	ts, err := env.MaskinportenSource(nil, svarut.Scope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := env.Credentials.SvarUT
+	client, err := svarut.New(svarut.Config{BaseURL: c.BaseURL, KontoID: c.KontoID, IntegrasjonID: c.IntegrasjonID,
+		IntegrasjonPassord: svarut.Secret(c.IntegrasjonPassord), HTTPClient: ts.Client(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sigrid := registrytest.Persons()[registrytest.SigridHaugland]
+	id, err := client.Send(ctx, &svarut.Shipment{
+		Title: "Vedtak om skjenkebevilling",
+		Recipient: svarut.Recipient{Person: sigrid.FNR,
+			Address: svarut.Address{Name: sigrid.Navn(), Line1: "Storgata 12B", PostalCode: "0184", PostTown: "OSLO"}},
+		Documents: []svarut.Document{{Name: "vedtak.pdf", MimeType: svarut.MimePDF, Ref: "vedtak"}},
+	}, svarut.SourceFunc(func(context.Context, svarut.Document) (io.ReadCloser, error) {
+		return io.NopCloser(strings.NewReader("%PDF-1.7\n%%EOF\n")), nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := env.SvarUT.Status(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	now = now.Add(61 * time.Second)
+	mu.Unlock()
+	second, _ := env.SvarUT.Status(id)
+	if second == first {
+		t.Errorf("status still %s a LetterStep later", first)
+	}
+}

@@ -32,6 +32,11 @@
 // Options.AppURLs with the paths /auth/callback, /auth/logged-out and
 // /auth/frontchannel-logout.
 //
+// Letters sent to the fake SvarUT move along their route on their own when
+// Options.LetterStep is set (`grunnmur dev` uses 10 s), or on command through
+// Env.SvarUT. Every fake keeps its test helpers and fault injection: drive
+// them through the Env's fields.
+//
 // [Env.Environ] lists the GRUNNMUR_* variables (the names in DESIGN.md) that
 // point a service at the sandbox, and [Env.Getenv] serves them to the
 // packages' ConfigFromEnv functions, so the code path that reads the real

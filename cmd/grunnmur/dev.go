@@ -57,9 +57,10 @@ func runDev(ctx context.Context, io stdio, args []string) int {
 	asJSON := fs.Bool("json", false, "print the services, users, credentials and environment as JSON")
 	dir := fs.String("dir", "", "folder for the Maskinporten client's key file (default a temporary one, removed on exit)")
 	verbose := fs.Bool("v", false, "log each fake's requests to stderr")
+	step := fs.Duration("letter-step", 10*time.Second, "how often a SvarUT letter moves one status on (0: only on command)")
 	fs.Usage = func() {
 		w := fs.Output()
-		fmt.Fprintln(w, "usage: grunnmur dev [-addr 127.0.0.1:9000] [-port N] [-app URL,...] [-json] [-dir DIR] [-v]")
+		fmt.Fprintln(w, "usage: grunnmur dev [-addr 127.0.0.1:9000] [-port N] [-app URL,...] [-json] [-dir DIR] [-letter-step D] [-v]")
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "Serves every fake on localhost until interrupted (Ctrl-C or SIGTERM):")
 		fmt.Fprintln(w, "ID-porten, Ansattporten and Maskinporten (one server), Vipps, SvarUT/SvarInn,")
@@ -96,7 +97,11 @@ func runDev(ctx context.Context, io stdio, args []string) int {
 			urls = append(urls, u)
 		}
 	}
-	opts := devenv.Options{Addr: a, AppURLs: urls, Dir: *dir}
+	if *step < 0 {
+		fmt.Fprintf(io.err, "grunnmur dev: -letter-step %v: must not be negative\n", *step)
+		return exitUsage
+	}
+	opts := devenv.Options{Addr: a, AppURLs: urls, Dir: *dir, LetterStep: *step}
 	if *verbose {
 		opts.Logger = slog.New(slog.NewTextHandler(io.err, nil))
 	}
