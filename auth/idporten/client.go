@@ -22,7 +22,7 @@ import (
 // Client is an OpenID Connect relying party for ID-porten or Ansattporten.
 // It is safe for concurrent use.
 type Client struct {
-	cfg            Config
+	cfg            *Config // a pointer: fmt shows an address, not ClientSecret
 	http           *httpx.Client
 	algs           []string
 	skew           time.Duration
@@ -47,7 +47,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("%w: RedirectURI is empty", ErrConfig)
 	}
 	c := &Client{
-		cfg:            cfg,
+		cfg:            &cfg,
 		http:           &httpx.Client{HTTPClient: cfg.HTTPClient, Logger: cfg.Logger, Now: cfg.Now},
 		skew:           orDefault(cfg.Skew, 10*time.Second),
 		discoveryTTL:   orDefault(cfg.DiscoveryTTL, 24*time.Hour),

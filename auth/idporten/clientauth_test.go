@@ -10,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -176,6 +177,20 @@ func TestLoginNeverPrints(t *testing.T) {
 	for _, secret := range []string{l.IDToken.PID.Reveal(), l.AccessToken.Reveal(), l.IDToken.Raw.Reveal(), p.CodeVerifier.Reveal()} {
 		if strings.Contains(out, secret) {
 			t.Fatalf("printed a secret or the pid: %s", out)
+		}
+	}
+}
+
+// A Client printed whole shows no ClientSecret: fmt reaches the config
+// through an unexported field, where Secret's Format is not called.
+func TestClientPrintsNoSecret(t *testing.T) {
+	c, err := idporten.New(idporten.Config{Issuer: "https://test.idporten.no", ClientID: "c", ClientSecret: "hemmelig-klient-123", RedirectURI: "https://rp/cb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{fmt.Sprint(c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c)} {
+		if strings.Contains(out, "hemmelig-klient-123") {
+			t.Fatalf("output leaks the client secret:\n%s", out)
 		}
 	}
 }
