@@ -461,3 +461,22 @@ func TestOfficersWithAnsattporten(t *testing.T) {
 		t.Fatalf("cross-issuer front-channel logout: %d", r.StatusCode)
 	}
 }
+
+// %#v, a Session value (not a pointer) and slog must not show the CSRF token
+// or the PKCE verifier either.
+func TestSessionNeverPrintsTokens(t *testing.T) {
+	sess := authtest.NewSession("sid", time.Now())
+	sess.CSRF = "csrf-token-hemmelig"
+	sess.Pending = &idporten.Pending{State: "st", Nonce: "no", CodeVerifier: "pkce-verifier-hemmelig"}
+	var logged strings.Builder
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("x", "session", sess, "value", *sess)
+	out := fmt.Sprintf("%v %+v %#v %s %q | %v %+v %#v | %s", sess, sess, sess, sess, sess, *sess, *sess, *sess, logged.String())
+	for _, secret := range []string{sess.PID.Reveal(), sess.IDToken.Reveal(), "csrf-token-hemmelig", "pkce-verifier-hemmelig"} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("session printed %q: %s", secret, out)
+		}
+	}
+	if !strings.Contains(out, "auth.Session{ID: "+sess.ID[:8]) {
+		t.Fatalf("session printed nothing useful: %s", out)
+	}
+}
