@@ -10,10 +10,10 @@ import (
 
 // Issuers of Digdir's services.
 const (
-	IssuerTest            = "https://test.idporten.no"
-	IssuerProduction      = "https://idporten.no"
-	AnsattportenTest      = "https://test.ansattporten.no"
-	AnsattportenProdution = "https://ansattporten.no"
+	IssuerTest             = "https://test.idporten.no"
+	IssuerProduction       = "https://idporten.no"
+	AnsattportenTest       = "https://test.ansattporten.no"
+	AnsattportenProduction = "https://ansattporten.no"
 )
 
 // AuthMethod is how the client authenticates at the token and PAR endpoints.
