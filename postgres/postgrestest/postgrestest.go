@@ -2,8 +2,8 @@
 // many packages can run their tests in parallel against one database.
 //
 //	func TestBookingStore(t *testing.T) {
-//		db := postgrestest.Open(t) // migrated, dropped when the test ends
 //		bookingtest.TestStore(t, func(t *testing.T) booking.Store {
+//			// A schema of its own per subtest: migrated, dropped when it ends.
 //			return postgres.NewBookingStore(postgrestest.Open(t))
 //		})
 //	}
