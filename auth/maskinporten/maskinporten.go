@@ -321,6 +321,15 @@ func (ts *TokenSource) fetch(ctx context.Context, key string, r Request, c *call
 	c.tok, c.err = ts.grant(ctx, r)
 	ts.mu.Lock()
 	if c.err == nil {
+		// Drop the expired tokens first: keyed by pid or consumer_org, the
+		// cache would otherwise keep one token (and one personal number) per
+		// person or organisation ever served.
+		now := ts.now()
+		for k, t := range ts.cache {
+			if !now.Before(t.Expiry) {
+				delete(ts.cache, k)
+			}
+		}
 		ts.cache[key] = c.tok
 	}
 	delete(ts.inflight, key)
