@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/internal/httpx"
+	"github.com/grunnmur/grunnmur/internal/problem"
 )
 
 // Client is an OpenID Connect relying party for ID-porten or Ansattporten.
@@ -370,15 +371,8 @@ func cloneValues(v url.Values) url.Values {
 }
 
 func oauthError(resp *http.Response, body []byte) error {
-	var e struct {
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
-	}
-	_ = json.Unmarshal(body, &e)
-	if e.Error == "" {
-		e.Error = strings.ToLower(strings.ReplaceAll(http.StatusText(resp.StatusCode), " ", "_"))
-	}
-	return &AuthError{Status: resp.StatusCode, Code: e.Error, Description: e.Description, RequestID: resp.Header.Get("X-Request-Id")}
+	o := problem.ParseOAuth(resp.StatusCode, resp.Header, body)
+	return &AuthError{Status: resp.StatusCode, Code: o.Code, Description: o.Description, RequestID: o.RequestID}
 }
 
 // Userinfo fetches the userinfo endpoint with the login's access token and

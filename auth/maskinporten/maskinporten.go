@@ -22,6 +22,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/httpx"
+	"github.com/grunnmur/grunnmur/internal/problem"
 	"github.com/grunnmur/grunnmur/internal/redact"
 )
 
@@ -173,20 +174,9 @@ var mpCode = regexp.MustCompile(`\bMP-\d{1,5}\b`)
 // ParseError reads a token endpoint error body. It never fails: a body that is
 // not OAuth JSON still gives an *Error with the status.
 func ParseError(status int, header http.Header, body []byte) *Error {
-	var b struct {
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
-		Code        string `json:"error_code"`
-	}
-	_ = json.Unmarshal(body, &b)
-	e := &Error{Status: status, Code: b.Error, Description: b.Description, RequestID: header.Get("X-Request-Id")}
-	if e.RequestID == "" {
-		e.RequestID = header.Get("Correlation-Id")
-	}
-	if e.Code == "" {
-		e.Code = strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "_"))
-	}
-	for _, s := range []string{b.Code, b.Error, b.Description} {
+	o := problem.ParseOAuth(status, header, body)
+	e := &Error{Status: status, Code: o.Code, Description: o.Description, RequestID: o.RequestID}
+	for _, s := range []string{o.ErrorCode, o.Code, o.Description} {
 		if m := mpCode.FindString(s); m != "" {
 			e.MPCode = m
 			break
