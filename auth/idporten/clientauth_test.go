@@ -10,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -191,6 +192,36 @@ func TestClientPrintsNoSecret(t *testing.T) {
 	for _, out := range []string{fmt.Sprint(c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c)} {
 		if strings.Contains(out, "hemmelig-klient-123") {
 			t.Fatalf("output leaks the client secret:\n%s", out)
+		}
+	}
+}
+
+// An AuthError matches a sentinel with errors.Is, as maskinporten.Error does,
+// so a caller need not compare codes.
+func TestAuthErrorSentinels(t *testing.T) {
+	for _, tc := range []struct {
+		err  *idporten.AuthError
+		want error
+		temp bool
+	}{
+		{&idporten.AuthError{Code: idporten.CodeAccessDenied}, idporten.ErrAccessDenied, false},
+		{&idporten.AuthError{Status: 400, Code: idporten.CodeInvalidGrant}, idporten.ErrInvalidGrant, false},
+		{&idporten.AuthError{Status: 401, Code: idporten.CodeInvalidClient}, idporten.ErrInvalidClient, false},
+		{&idporten.AuthError{Status: 401, Code: "unauthorized_client"}, idporten.ErrInvalidClient, false},
+		{&idporten.AuthError{Status: 503, Code: "service_unavailable"}, idporten.ErrServer, true},
+		{&idporten.AuthError{Status: 400, Code: idporten.CodeInvalidRequest}, nil, false},
+	} {
+		var err error = fmt.Errorf("login: %w", tc.err)
+		if tc.want != nil && !errors.Is(err, tc.want) {
+			t.Errorf("%v does not match %v", tc.err, tc.want)
+		}
+		for _, other := range []error{idporten.ErrAccessDenied, idporten.ErrInvalidGrant, idporten.ErrInvalidClient, idporten.ErrServer} {
+			if other != tc.want && errors.Is(err, other) {
+				t.Errorf("%v matches %v too", tc.err, other)
+			}
+		}
+		if tc.err.Temporary() != tc.temp {
+			t.Errorf("%v: Temporary() = %v", tc.err, !tc.temp)
 		}
 	}
 }
