@@ -23,6 +23,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/grunnmur/grunnmur/internal/fakefault"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 )
 
@@ -361,7 +362,7 @@ func (s *Server) api(op string, h http.HandlerFunc) http.HandlerFunc {
 
 func (s *Server) fail(w http.ResponseWriter, f *Fault) {
 	if f.Drop {
-		panic(http.ErrAbortHandler) // net/http closes the connection, no answer
+		fakefault.Drop(w)
 	}
 	writeProblem(w, f.Status, "server-error", "Injected fault", "vippstest fault injection", nil)
 }
