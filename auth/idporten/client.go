@@ -156,6 +156,12 @@ func (p Pending) MarshalJSON() ([]byte, error) {
 	return json.Marshal(pendingJSON{p.State, p.Nonce, p.CodeVerifier.Reveal(), p.ACR, p.Created})
 }
 
+// LogValue keeps the PKCE verifier, state and nonce out of logs: slog's
+// JSON handler would otherwise use MarshalJSON, which is for storage.
+func (p Pending) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("acr", string(p.ACR)), slog.Time("created", p.Created))
+}
+
 // UnmarshalJSON implements json.Unmarshaler.
 func (p *Pending) UnmarshalJSON(b []byte) error {
 	var j pendingJSON

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -223,5 +224,23 @@ func TestAuthErrorSentinels(t *testing.T) {
 		if tc.err.Temporary() != tc.temp {
 			t.Errorf("%v: Temporary() = %v", tc.err, !tc.temp)
 		}
+	}
+}
+
+// Pending marshals its PKCE verifier for storage, but a log line, even from
+// slog's JSON handler, must not carry it.
+func TestPendingLogsNoVerifier(t *testing.T) {
+	p := idporten.Pending{State: "state-hemmelig", Nonce: "nonce-hemmelig", CodeVerifier: "verifier-hemmelig", ACR: idporten.Substantial}
+	var logs strings.Builder
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("login", "pending", p, "ptr", &p)
+	if strings.Contains(logs.String(), "hemmelig") {
+		t.Fatalf("log leaks: %s", logs.String())
+	}
+	if !strings.Contains(logs.String(), string(idporten.Substantial)) {
+		t.Fatalf("log lost the acr: %s", logs.String())
+	}
+	b, err := json.Marshal(p)
+	if err != nil || !strings.Contains(string(b), "verifier-hemmelig") {
+		t.Fatalf("storage form lost the verifier: %s %v", b, err)
 	}
 }
