@@ -47,14 +47,14 @@ func (s Secret) String() string {
 	if s == "" {
 		return ""
 	}
-	return "REDACTED"
+	return "[REDACTED]" // as idporten.Secret and vipps.Secret print
 }
 
 // Format redacts every verb.
 func (s Secret) Format(f fmt.State, _ rune) { io.WriteString(f, s.String()) }
 
 // GoString redacts %#v.
-func (s Secret) GoString() string { return `svarut.Secret("REDACTED")` }
+func (s Secret) GoString() string { return `svarut.Secret("[REDACTED]")` }
 
 // LogValue redacts in slog.
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
