@@ -338,6 +338,17 @@ func TestSessionLimits(t *testing.T) {
 			t.Fatalf("login returned to %s", resp.Request.URL)
 		}
 	})
+	// Browsers drop tabs and newlines from a URL (WHATWG URL parsing), so a
+	// Location of "/\t/evil.example" takes them to //evil.example.
+	t.Run("open-redirect-refused-control-chars", func(t *testing.T) {
+		for _, ret := range []string{"/\t/evil.example/x", "/\x00/evil.example/x", "/\x7f/evil.example/x"} {
+			s := newSite(t, false)
+			resp, _ := s.get(t, "/auth/login?return="+url.QueryEscape(ret))
+			if resp.Request.URL.Host != strings.TrimPrefix(s.rp.URL, "http://") || resp.Request.URL.Path != "/" {
+				t.Fatalf("login with return %q returned to %s", ret, resp.Request.URL)
+			}
+		}
+	})
 	t.Run("callback-without-login-refused", func(t *testing.T) {
 		s := newSite(t, false)
 		resp, _ := s.get(t, "/auth/callback?code=x&state=y")
