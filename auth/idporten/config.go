@@ -58,9 +58,9 @@ type Config struct {
 	// UsePAR sends the authorization request as a pushed authorization request
 	// (RFC 9126) and the browser only carries its request_uri.
 	UsePAR bool
-	// RequirePID rejects an id_token without a pid claim. ID-porten and
-	// Ansattporten always send one; a generic OpenID Provider does not.
-	// Default true; set AllowMissingPID to turn it off.
+	// AllowMissingPID accepts an id_token without a pid claim, which is
+	// refused by default. ID-porten and Ansattporten always send one; a
+	// generic OpenID Provider does not.
 	AllowMissingPID bool
 
 	// Algorithms is the allow-list for id_token signatures. Default: RS256,
