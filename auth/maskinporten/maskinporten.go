@@ -67,9 +67,12 @@ type Config struct {
 	// error, each time with a fresh jti: default 3.
 	MaxAttempts int
 
+	// HTTPClient sends the grants; nil means http.DefaultClient.
 	HTTPClient *http.Client
-	Now        func() time.Time
-	Logger     *slog.Logger
+	// Now reads the clock (grant times, token expiry); nil means time.Now.
+	Now func() time.Time
+	// Logger receives a debug line per retried grant; nil discards.
+	Logger *slog.Logger
 }
 
 // Request selects a token. Tokens are cached per Request (scopes, resource,
@@ -93,6 +96,7 @@ func (r Request) key() string {
 // every fmt verb and slog show it redacted; Value returns it.
 type Token struct {
 	value     string
+	life      time.Duration // expires_in, for the refresh margin's cap
 	TokenType string
 	Expiry    time.Time
 	Scope     string
@@ -295,6 +299,11 @@ func (ts *TokenSource) fresh(t *Token) bool {
 	if margin <= 0 {
 		margin = 30 * time.Second
 	}
+	if t.life > 0 {
+		// A token shorter-lived than twice the margin would never count as
+		// fresh, and every call would fetch a new one.
+		margin = min(margin, t.life/2)
+	}
 	return ts.now().Before(t.Expiry.Add(-margin))
 }
 
@@ -398,8 +407,9 @@ func (ts *TokenSource) grantOnce(ctx context.Context, r Request) (*Token, error)
 	if tr.TokenType == "" {
 		tr.TokenType = "Bearer"
 	}
-	return &Token{value: tr.AccessToken, TokenType: tr.TokenType, Scope: tr.Scope,
-		Expiry: ts.now().Add(time.Duration(tr.ExpiresIn) * time.Second)}, nil
+	life := time.Duration(tr.ExpiresIn) * time.Second
+	return &Token{value: tr.AccessToken, life: life, TokenType: tr.TokenType, Scope: tr.Scope,
+		Expiry: ts.now().Add(life)}, nil
 }
 
 // Assertion builds and signs one JWT grant for r: aud the issuer, iss the
