@@ -338,6 +338,17 @@ func TestSessionLimits(t *testing.T) {
 			t.Fatalf("login returned to %s", resp.Request.URL)
 		}
 	})
+	// Browsers drop tabs and newlines from a URL (WHATWG URL parsing), so a
+	// Location of "/\t/evil.example" takes them to //evil.example.
+	t.Run("open-redirect-refused-control-chars", func(t *testing.T) {
+		for _, ret := range []string{"/\t/evil.example/x", "/\x00/evil.example/x", "/\x7f/evil.example/x"} {
+			s := newSite(t, false)
+			resp, _ := s.get(t, "/auth/login?return="+url.QueryEscape(ret))
+			if resp.Request.URL.Host != strings.TrimPrefix(s.rp.URL, "http://") || resp.Request.URL.Path != "/" {
+				t.Fatalf("login with return %q returned to %s", ret, resp.Request.URL)
+			}
+		}
+	})
 	t.Run("callback-without-login-refused", func(t *testing.T) {
 		s := newSite(t, false)
 		resp, _ := s.get(t, "/auth/callback?code=x&state=y")
@@ -459,5 +470,24 @@ func TestOfficersWithAnsattporten(t *testing.T) {
 	r.Body.Close()
 	if r.StatusCode != http.StatusBadRequest {
 		t.Fatalf("cross-issuer front-channel logout: %d", r.StatusCode)
+	}
+}
+
+// %#v, a Session value (not a pointer) and slog must not show the CSRF token
+// or the PKCE verifier either.
+func TestSessionNeverPrintsTokens(t *testing.T) {
+	sess := authtest.NewSession("sid", time.Now())
+	sess.CSRF = "csrf-token-hemmelig"
+	sess.Pending = &idporten.Pending{State: "st", Nonce: "no", CodeVerifier: "pkce-verifier-hemmelig"}
+	var logged strings.Builder
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("x", "session", sess, "value", *sess)
+	out := fmt.Sprintf("%v %+v %#v %s %q | %v %+v %#v | %s", sess, sess, sess, sess, sess, *sess, *sess, *sess, logged.String())
+	for _, secret := range []string{sess.PID.Reveal(), sess.IDToken.Reveal(), "csrf-token-hemmelig", "pkce-verifier-hemmelig"} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("session printed %q: %s", secret, out)
+		}
+	}
+	if !strings.Contains(out, "auth.Session{ID: "+sess.ID[:8]) {
+		t.Fatalf("session printed nothing useful: %s", out)
 	}
 }

@@ -245,9 +245,12 @@ func (m *Manager) Cleanup(ctx context.Context) (int, error) {
 	return m.store().DeleteExpired(ctx, now.Add(-m.idle()), now.Add(-m.maxAge()))
 }
 
-// localPath accepts only a path on this site: no scheme, no host, no "//".
+// localPath accepts only a path on this site: no scheme, no host, no "//",
+// and no control character (browsers drop tabs and newlines from a URL, so
+// "/\t/evil.example" would become "//evil.example").
 func localPath(p string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") ||
+		strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return "/"
 	}
 	return p

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -64,10 +66,27 @@ func (s *Session) Clone() *Session {
 	return &c
 }
 
-// String never shows the personal number or the id_token.
+// String never shows the personal number, the id_token, the CSRF token or
+// the pending login's PKCE verifier.
 func (s *Session) String() string {
+	if s == nil {
+		return "auth.Session(nil)"
+	}
 	return fmt.Sprintf("auth.Session{ID: %.8s…, Issuer: %s, ACR: %s, PID: %s, Created: %s}", s.ID, s.Issuer, s.ACR, s.PID, s.Created.Format(time.RFC3339))
 }
+
+// Format makes every verb, %+v and %#v included, and a Session value as well
+// as a pointer, print String: fmt would otherwise show the CSRF token.
+func (s Session) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", s.String())
+		return
+	}
+	io.WriteString(f, s.String())
+}
+
+// LogValue keeps slog as safe as String.
+func (s Session) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 // Store keeps sessions. Implementations: NewMemoryStore here, and
 // postgres.NewAuthStore. Every implementation passes authtest.TestStore.

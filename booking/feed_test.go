@@ -2,6 +2,7 @@ package booking_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -49,5 +50,27 @@ func TestFeedHandler(t *testing.T) {
 	svc.RevokeFeed(ctx, f.ID)
 	if code, _, _ := get(u); code != 404 {
 		t.Fatalf("revoked token: %d", code)
+	}
+}
+
+// A struct holding a FeedToken, logged or encoded as JSON, must not carry it.
+func TestFeedTokenNeverMarshals(t *testing.T) {
+	svc := &booking.Service{}
+	_, tok, err := svc.NewFeed(context.Background(), "", "room")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(struct {
+		Token booking.FeedToken
+		Feeds map[string]booking.FeedToken
+	}{tok, map[string]booking.FeedToken{"room": tok}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), tok.Reveal()) {
+		t.Fatalf("JSON carries the token: %s", b)
+	}
+	if !strings.Contains(booking.FeedURL("https://kommune.example/feed", tok), tok.Reveal()) {
+		t.Fatal("FeedURL lost the token")
 	}
 }

@@ -274,3 +274,8 @@ func (t FeedToken) Reveal() string { return string(t) }
 
 // LogValue redacts the token in slog output.
 func (FeedToken) LogValue() slog.Value { return slog.StringValue("REDACTED_FEED_TOKEN") }
+
+// MarshalText keeps the token out of JSON and other encodings, as the other
+// secret types of grunnmur do: a struct holding one can be logged as JSON.
+// Send the token to its owner on purpose, with Reveal or FeedURL.
+func (FeedToken) MarshalText() ([]byte, error) { return []byte("REDACTED_FEED_TOKEN"), nil }

@@ -7,8 +7,10 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"slices"
 	"strings"
@@ -282,6 +284,24 @@ type Owner struct {
 type OwnerKeys struct {
 	Secret []byte // at least 32 random bytes, kept like a password
 }
+
+// String never shows the secret.
+func (k OwnerKeys) String() string {
+	if len(k.Secret) == 0 {
+		return "forms.OwnerKeys{}"
+	}
+	return "forms.OwnerKeys{Secret: [REDACTED]}"
+}
+
+// Format keeps every verb, %+v and %#v included, from printing the secret's
+// bytes (a config struct holding OwnerKeys is printed with it).
+func (k OwnerKeys) Format(f fmt.State, verb rune) { io.WriteString(f, k.String()) }
+
+// LogValue keeps slog as safe as String.
+func (k OwnerKeys) LogValue() slog.Value { return slog.StringValue(k.String()) }
+
+// MarshalJSON keeps the secret out of JSON.
+func (k OwnerKeys) MarshalJSON() ([]byte, error) { return json.Marshal(k.String()) }
 
 // ErrWeakSecret is returned by OwnerKeys with a secret shorter than 32 bytes.
 var ErrWeakSecret = errors.New("forms: owner key secret must be at least 32 bytes")

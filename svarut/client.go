@@ -47,14 +47,14 @@ func (s Secret) String() string {
 	if s == "" {
 		return ""
 	}
-	return "REDACTED"
+	return "[REDACTED]" // as idporten.Secret and vipps.Secret print
 }
 
 // Format redacts every verb.
 func (s Secret) Format(f fmt.State, _ rune) { io.WriteString(f, s.String()) }
 
 // GoString redacts %#v.
-func (s Secret) GoString() string { return `svarut.Secret("REDACTED")` }
+func (s Secret) GoString() string { return `svarut.Secret("[REDACTED]")` }
 
 // LogValue redacts in slog.
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
@@ -89,7 +89,7 @@ type Config struct {
 
 // Client calls the SvarUT REST v2 API and the SvarInn v2 API.
 type Client struct {
-	cfg  Config
+	cfg  *Config // a pointer: fmt shows an address, not IntegrasjonPassord
 	base *url.URL
 	http *httpx.Client
 }
@@ -114,7 +114,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Client{cfg: cfg, base: u, http: &httpx.Client{
+	return &Client{cfg: &cfg, base: u, http: &httpx.Client{
 		HTTPClient: cfg.HTTPClient, MaxAttempts: cfg.MaxAttempts, Now: cfg.Now, Logger: cfg.Logger,
 	}}, nil
 }

@@ -201,3 +201,19 @@ func TestShipmentRoundTrip(t *testing.T) {
 		t.Fatalf("orgnr: %v, %v", got, err)
 	}
 }
+
+// A Client printed whole shows no IntegrasjonPassord: fmt reaches the config
+// through an unexported field, where Secret's Format is not called.
+func TestClientPrintsNoSecret(t *testing.T) {
+	c, err := svarut.New(svarut.Config{IntegrasjonID: "id", IntegrasjonPassord: "hemmelig-passord-123", KontoID: testKonto})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("x", "client", c)
+	for _, out := range []string{fmt.Sprint(c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), logged.String()} {
+		if strings.Contains(out, "hemmelig-passord-123") {
+			t.Fatalf("output leaks the password:\n%s", out)
+		}
+	}
+}

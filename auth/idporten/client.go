@@ -17,12 +17,13 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/internal/httpx"
+	"github.com/grunnmur/grunnmur/internal/problem"
 )
 
 // Client is an OpenID Connect relying party for ID-porten or Ansattporten.
 // It is safe for concurrent use.
 type Client struct {
-	cfg            Config
+	cfg            *Config // a pointer: fmt shows an address, not ClientSecret
 	http           *httpx.Client
 	algs           []string
 	skew           time.Duration
@@ -47,7 +48,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("%w: RedirectURI is empty", ErrConfig)
 	}
 	c := &Client{
-		cfg:            cfg,
+		cfg:            &cfg,
 		http:           &httpx.Client{HTTPClient: cfg.HTTPClient, Logger: cfg.Logger, Now: cfg.Now},
 		skew:           orDefault(cfg.Skew, 10*time.Second),
 		discoveryTTL:   orDefault(cfg.DiscoveryTTL, 24*time.Hour),
@@ -153,6 +154,12 @@ type pendingJSON struct {
 // server-side session, which must be able to give it back.
 func (p Pending) MarshalJSON() ([]byte, error) {
 	return json.Marshal(pendingJSON{p.State, p.Nonce, p.CodeVerifier.Reveal(), p.ACR, p.Created})
+}
+
+// LogValue keeps the PKCE verifier, state and nonce out of logs: slog's
+// JSON handler would otherwise use MarshalJSON, which is for storage.
+func (p Pending) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("acr", string(p.ACR)), slog.Time("created", p.Created))
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -370,15 +377,8 @@ func cloneValues(v url.Values) url.Values {
 }
 
 func oauthError(resp *http.Response, body []byte) error {
-	var e struct {
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
-	}
-	_ = json.Unmarshal(body, &e)
-	if e.Error == "" {
-		e.Error = strings.ToLower(strings.ReplaceAll(http.StatusText(resp.StatusCode), " ", "_"))
-	}
-	return &AuthError{Status: resp.StatusCode, Code: e.Error, Description: e.Description, RequestID: resp.Header.Get("X-Request-Id")}
+	o := problem.ParseOAuth(resp.StatusCode, resp.Header, body)
+	return &AuthError{Status: resp.StatusCode, Code: o.Code, Description: o.Description, RequestID: o.RequestID}
 }
 
 // Userinfo fetches the userinfo endpoint with the login's access token and

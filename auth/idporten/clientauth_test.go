@@ -10,6 +10,9 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -177,5 +180,67 @@ func TestLoginNeverPrints(t *testing.T) {
 		if strings.Contains(out, secret) {
 			t.Fatalf("printed a secret or the pid: %s", out)
 		}
+	}
+}
+
+// A Client printed whole shows no ClientSecret: fmt reaches the config
+// through an unexported field, where Secret's Format is not called.
+func TestClientPrintsNoSecret(t *testing.T) {
+	c, err := idporten.New(idporten.Config{Issuer: "https://test.idporten.no", ClientID: "c", ClientSecret: "hemmelig-klient-123", RedirectURI: "https://rp/cb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{fmt.Sprint(c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c)} {
+		if strings.Contains(out, "hemmelig-klient-123") {
+			t.Fatalf("output leaks the client secret:\n%s", out)
+		}
+	}
+}
+
+// An AuthError matches a sentinel with errors.Is, as maskinporten.Error does,
+// so a caller need not compare codes.
+func TestAuthErrorSentinels(t *testing.T) {
+	for _, tc := range []struct {
+		err  *idporten.AuthError
+		want error
+		temp bool
+	}{
+		{&idporten.AuthError{Code: idporten.CodeAccessDenied}, idporten.ErrAccessDenied, false},
+		{&idporten.AuthError{Status: 400, Code: idporten.CodeInvalidGrant}, idporten.ErrInvalidGrant, false},
+		{&idporten.AuthError{Status: 401, Code: idporten.CodeInvalidClient}, idporten.ErrInvalidClient, false},
+		{&idporten.AuthError{Status: 401, Code: "unauthorized_client"}, idporten.ErrInvalidClient, false},
+		{&idporten.AuthError{Status: 503, Code: "service_unavailable"}, idporten.ErrServer, true},
+		{&idporten.AuthError{Status: 400, Code: idporten.CodeInvalidRequest}, nil, false},
+	} {
+		var err error = fmt.Errorf("login: %w", tc.err)
+		if tc.want != nil && !errors.Is(err, tc.want) {
+			t.Errorf("%v does not match %v", tc.err, tc.want)
+		}
+		for _, other := range []error{idporten.ErrAccessDenied, idporten.ErrInvalidGrant, idporten.ErrInvalidClient, idporten.ErrServer} {
+			if other != tc.want && errors.Is(err, other) {
+				t.Errorf("%v matches %v too", tc.err, other)
+			}
+		}
+		if tc.err.Temporary() != tc.temp {
+			t.Errorf("%v: Temporary() = %v", tc.err, !tc.temp)
+		}
+	}
+}
+
+// Pending marshals its PKCE verifier for storage, but a log line, even from
+// slog's JSON handler, must not carry it.
+func TestPendingLogsNoVerifier(t *testing.T) {
+	p := idporten.Pending{State: "state-hemmelig", Nonce: "nonce-hemmelig", CodeVerifier: "verifier-hemmelig", ACR: idporten.Substantial}
+	var logs strings.Builder
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("login", "pending", p, "ptr", &p)
+	if strings.Contains(logs.String(), "hemmelig") {
+		t.Fatalf("log leaks: %s", logs.String())
+	}
+	if !strings.Contains(logs.String(), string(idporten.Substantial)) {
+		t.Fatalf("log lost the acr: %s", logs.String())
+	}
+	b, err := json.Marshal(p)
+	if err != nil || !strings.Contains(string(b), "verifier-hemmelig") {
+		t.Fatalf("storage form lost the verifier: %s %v", b, err)
 	}
 }

@@ -10,10 +10,10 @@ import (
 
 // Issuers of Digdir's services.
 const (
-	IssuerTest            = "https://test.idporten.no"
-	IssuerProduction      = "https://idporten.no"
-	AnsattportenTest      = "https://test.ansattporten.no"
-	AnsattportenProdution = "https://ansattporten.no"
+	IssuerTest             = "https://test.idporten.no"
+	IssuerProduction       = "https://idporten.no"
+	AnsattportenTest       = "https://test.ansattporten.no"
+	AnsattportenProduction = "https://ansattporten.no"
 )
 
 // AuthMethod is how the client authenticates at the token and PAR endpoints.
@@ -58,9 +58,9 @@ type Config struct {
 	// UsePAR sends the authorization request as a pushed authorization request
 	// (RFC 9126) and the browser only carries its request_uri.
 	UsePAR bool
-	// RequirePID rejects an id_token without a pid claim. ID-porten and
-	// Ansattporten always send one; a generic OpenID Provider does not.
-	// Default true; set AllowMissingPID to turn it off.
+	// AllowMissingPID accepts an id_token without a pid claim, which is
+	// refused by default. ID-porten and Ansattporten always send one; a
+	// generic OpenID Provider does not.
 	AllowMissingPID bool
 
 	// Algorithms is the allow-list for id_token signatures. Default: RS256,

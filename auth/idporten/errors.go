@@ -27,6 +27,12 @@ var (
 	ErrACR             = errors.New("idporten: authentication level too low")
 	ErrUserinfoSubject = errors.New("idporten: userinfo sub does not match the id_token")
 	ErrLogout          = errors.New("idporten: invalid logout request")
+
+	// An *AuthError unwraps to one of these, as maskinporten.Error does.
+	ErrAccessDenied  = errors.New("idporten: access denied") // the person cancelled the login
+	ErrInvalidGrant  = errors.New("idporten: invalid grant")
+	ErrInvalidClient = errors.New("idporten: invalid client")
+	ErrServer        = errors.New("idporten: server error")
 )
 
 // ValidationError says which id_token check failed. It unwraps to one of the
@@ -75,6 +81,25 @@ func (e *AuthError) Error() string {
 	}
 	return s
 }
+
+// Unwrap returns the sentinel for the error code: ErrAccessDenied,
+// ErrInvalidGrant, ErrInvalidClient, or ErrServer for a 5xx.
+func (e *AuthError) Unwrap() error {
+	switch {
+	case e.Code == CodeAccessDenied:
+		return ErrAccessDenied
+	case e.Code == CodeInvalidGrant:
+		return ErrInvalidGrant
+	case e.Code == CodeInvalidClient || e.Code == "unauthorized_client":
+		return ErrInvalidClient
+	case e.Status >= 500:
+		return ErrServer
+	}
+	return nil
+}
+
+// Temporary reports whether a later try may succeed (429 and 5xx).
+func (e *AuthError) Temporary() bool { return e.Status >= 500 || e.Status == 429 }
 
 // Common OAuth error codes, to compare with AuthError.Code.
 const (

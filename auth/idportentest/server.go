@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/fakefault"
 )
 
 // Provider names one of the three services the fake serves.
@@ -292,23 +293,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.counts[r.URL.Path]++
 	s.mu.Unlock()
 	if f, ok := s.takeFault(r.URL.Path); ok {
-		if f.Delay > 0 {
-			t := time.NewTimer(f.Delay)
-			select {
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			case <-t.C:
-			}
+		if f.Delay > 0 && !fakefault.Wait(r.Context(), f.Delay) {
+			return
 		}
 		if f.Drop {
-			if hj, ok := w.(http.Hijacker); ok {
-				if conn, _, err := hj.Hijack(); err == nil {
-					conn.Close()
-					return
-				}
-			}
-			panic(http.ErrAbortHandler) // closes the connection where hijacking is not possible
+			fakefault.Drop(w)
 		}
 		if f.Status != 0 {
 			oauthError(w, f.Status, "server_error", "injected fault")

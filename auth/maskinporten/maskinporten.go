@@ -22,6 +22,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/httpx"
+	"github.com/grunnmur/grunnmur/internal/problem"
 	"github.com/grunnmur/grunnmur/internal/redact"
 )
 
@@ -66,9 +67,12 @@ type Config struct {
 	// error, each time with a fresh jti: default 3.
 	MaxAttempts int
 
+	// HTTPClient sends the grants; nil means http.DefaultClient.
 	HTTPClient *http.Client
-	Now        func() time.Time
-	Logger     *slog.Logger
+	// Now reads the clock (grant times, token expiry); nil means time.Now.
+	Now func() time.Time
+	// Logger receives a debug line per retried grant; nil discards.
+	Logger *slog.Logger
 }
 
 // Request selects a token. Tokens are cached per Request (scopes, resource,
@@ -92,6 +96,7 @@ func (r Request) key() string {
 // every fmt verb and slog show it redacted; Value returns it.
 type Token struct {
 	value     string
+	life      time.Duration // expires_in, for the refresh margin's cap
 	TokenType string
 	Expiry    time.Time
 	Scope     string
@@ -173,20 +178,9 @@ var mpCode = regexp.MustCompile(`\bMP-\d{1,5}\b`)
 // ParseError reads a token endpoint error body. It never fails: a body that is
 // not OAuth JSON still gives an *Error with the status.
 func ParseError(status int, header http.Header, body []byte) *Error {
-	var b struct {
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
-		Code        string `json:"error_code"`
-	}
-	_ = json.Unmarshal(body, &b)
-	e := &Error{Status: status, Code: b.Error, Description: b.Description, RequestID: header.Get("X-Request-Id")}
-	if e.RequestID == "" {
-		e.RequestID = header.Get("Correlation-Id")
-	}
-	if e.Code == "" {
-		e.Code = strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "_"))
-	}
-	for _, s := range []string{b.Code, b.Error, b.Description} {
+	o := problem.ParseOAuth(status, header, body)
+	e := &Error{Status: status, Code: o.Code, Description: o.Description, RequestID: o.RequestID}
+	for _, s := range []string{o.ErrorCode, o.Code, o.Description} {
 		if m := mpCode.FindString(s); m != "" {
 			e.MPCode = m
 			break
@@ -305,6 +299,11 @@ func (ts *TokenSource) fresh(t *Token) bool {
 	if margin <= 0 {
 		margin = 30 * time.Second
 	}
+	if t.life > 0 {
+		// A token shorter-lived than twice the margin would never count as
+		// fresh, and every call would fetch a new one.
+		margin = min(margin, t.life/2)
+	}
 	return ts.now().Before(t.Expiry.Add(-margin))
 }
 
@@ -321,6 +320,15 @@ func (ts *TokenSource) fetch(ctx context.Context, key string, r Request, c *call
 	c.tok, c.err = ts.grant(ctx, r)
 	ts.mu.Lock()
 	if c.err == nil {
+		// Drop the expired tokens first: keyed by pid or consumer_org, the
+		// cache would otherwise keep one token (and one personal number) per
+		// person or organisation ever served.
+		now := ts.now()
+		for k, t := range ts.cache {
+			if !now.Before(t.Expiry) {
+				delete(ts.cache, k)
+			}
+		}
 		ts.cache[key] = c.tok
 	}
 	delete(ts.inflight, key)
@@ -399,8 +407,9 @@ func (ts *TokenSource) grantOnce(ctx context.Context, r Request) (*Token, error)
 	if tr.TokenType == "" {
 		tr.TokenType = "Bearer"
 	}
-	return &Token{value: tr.AccessToken, TokenType: tr.TokenType, Scope: tr.Scope,
-		Expiry: ts.now().Add(time.Duration(tr.ExpiresIn) * time.Second)}, nil
+	life := time.Duration(tr.ExpiresIn) * time.Second
+	return &Token{value: tr.AccessToken, life: life, TokenType: tr.TokenType, Scope: tr.Scope,
+		Expiry: ts.now().Add(life)}, nil
 }
 
 // Assertion builds and signs one JWT grant for r: aud the issuer, iss the

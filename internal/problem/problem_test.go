@@ -175,3 +175,37 @@ func FuzzParse(f *testing.F) {
 		_ = fmt.Sprintf("%+v %q %d", p, p, p)
 	})
 }
+
+func TestParseOAuth(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		header http.Header
+		body   string
+		want   OAuth
+	}{
+		{"rfc6749", 400, http.Header{"X-Request-Id": {"r1"}}, `{"error":"invalid_grant","error_description":"Invalid assertion"}`,
+			OAuth{Code: "invalid_grant", Description: "Invalid assertion", RequestID: "r1"}},
+		{"maskinporten code", 400, http.Header{"Correlation-Id": {"c1"}}, `{"error":"invalid_scope","error_code":"MP-012"}`,
+			OAuth{Code: "invalid_scope", ErrorCode: "MP-012", RequestID: "c1"}},
+		{"html from a proxy", 502, nil, `<html>bad gateway</html>`, OAuth{Code: "bad_gateway"}},
+		{"wrong types", 401, nil, `{"error":5,"error_description":"x"}`, OAuth{Code: "unauthorized", Description: "x"}},
+		{"unknown status", 599, nil, ``, OAuth{Code: ""}},
+	} {
+		if got := ParseOAuth(tc.status, tc.header, []byte(tc.body)); got != tc.want {
+			t.Errorf("%s: got %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func FuzzParseOAuth(f *testing.F) {
+	f.Add(400, `{"error":"invalid_grant","error_description":"d","error_code":"MP-001"}`)
+	f.Add(502, "<html>")
+	f.Add(401, `{"error":["x"]}`)
+	f.Fuzz(func(t *testing.T, status int, body string) {
+		e := ParseOAuth(status, http.Header{}, []byte(body))
+		if e.Code == "" && http.StatusText(status) != "" {
+			t.Fatalf("no code for status %d: %+v", status, e)
+		}
+	})
+}

@@ -335,3 +335,40 @@ func TestSecretRedacts(t *testing.T) {
 		t.Fatal("Reveal")
 	}
 }
+
+// A Client printed whole (a debug line with %+v, slog.Any) shows none of its
+// credentials nor the cached access token, although fmt reaches them through
+// unexported fields, where it cannot call Secret's Format.
+func TestClientPrintsNoSecret(t *testing.T) {
+	fake := vippstest.New(vippstest.Options{})
+	var token string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a := r.Header.Get("Authorization"); a != "" {
+			mu.Lock()
+			token = strings.TrimPrefix(a, "Bearer ")
+			mu.Unlock()
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() { fake.Close(); srv.Close() })
+	c, err := vipps.New(fake.ClientConfig(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	create(t, c, "ref-print-0001", 1000)
+	mu.Lock()
+	defer mu.Unlock()
+	if token == "" {
+		t.Fatal("no access token seen")
+	}
+	var logs bytes.Buffer
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("client", "c", c)
+	for _, out := range []string{fmt.Sprint(c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), logs.String()} {
+		for _, secret := range []string{vippstest.DefaultClientSecret, vippstest.DefaultSubscriptionKey, token} {
+			if strings.Contains(out, secret) {
+				t.Fatalf("%q leaked: %s", secret, out)
+			}
+		}
+	}
+}

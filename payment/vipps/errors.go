@@ -3,10 +3,12 @@ package vipps
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
 	"github.com/grunnmur/grunnmur/internal/problem"
+	"github.com/grunnmur/grunnmur/internal/redact"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -88,9 +90,19 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, " [%s]", typeName(e.Type))
 	}
 	for _, d := range e.ExtraDetails {
-		fmt.Fprintf(&b, "; %s: %s", d.Name, d.Reason)
+		fmt.Fprintf(&b, "; %s: %s", redact.Numbers(d.Name), redact.Numbers(d.Reason))
 	}
 	return b.String()
+}
+
+// Format keeps %+v and %#v as safe as %v: the fields hold the server's text
+// unmasked, Error masks personal numbers in it.
+func (e *Error) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", e.Error())
+		return
+	}
+	io.WriteString(f, e.Error())
 }
 
 func typeName(t string) string {

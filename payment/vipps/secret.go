@@ -11,17 +11,30 @@ import (
 // and slog show "[REDACTED]". Reveal is the one explicit way to its value.
 type Secret struct {
 	_ [0]func() // not comparable with ==, which is not constant-time
-	v string
+	// v is behind a pointer so that fmt, printing a struct that holds a
+	// Secret in an unexported field (a Client's config or token cache),
+	// shows an address instead of the value: there it cannot call Format.
+	v *string
 }
 
 // NewSecret wraps a credential.
-func NewSecret(v string) Secret { return Secret{v: v} }
+func NewSecret(v string) Secret {
+	if v == "" {
+		return Secret{}
+	}
+	return Secret{v: &v}
+}
 
 // Reveal returns the credential, for the one header or HMAC key that needs it.
-func (s Secret) Reveal() string { return s.v }
+func (s Secret) Reveal() string {
+	if s.v == nil {
+		return ""
+	}
+	return *s.v
+}
 
 // IsZero reports whether the secret is empty.
-func (s Secret) IsZero() bool { return s.v == "" }
+func (s Secret) IsZero() bool { return s.v == nil }
 
 func (s Secret) String() string { return "[REDACTED]" }
 

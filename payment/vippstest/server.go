@@ -2,6 +2,7 @@ package vippstest
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -22,6 +23,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/grunnmur/grunnmur/internal/fakefault"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 )
 
@@ -77,8 +79,11 @@ type Server struct {
 
 	wg     sync.WaitGroup
 	closed chan struct{}
-	once   sync.Once
-	mux    *http.ServeMux
+	// stop cancels deliveries in flight when the server closes.
+	deliveries context.Context
+	stop       context.CancelFunc
+	once       sync.Once
+	mux        *http.ServeMux
 }
 
 type fakePayment struct {
@@ -162,6 +167,7 @@ func New(o Options) *Server {
 		opts: o, tokens: map[string]time.Time{}, payments: map[string]*fakePayment{}, byToken: map[string]string{},
 		idem: map[string]*idemEntry{}, counts: map[string]int{}, closed: make(chan struct{}),
 	}
+	s.deliveries, s.stop = context.WithCancel(context.Background())
 	m := http.NewServeMux()
 	m.HandleFunc("POST /accesstoken/get", s.api("token", s.token))
 	m.HandleFunc("POST /epayment/v1/payments", s.api("create", s.create))
@@ -191,9 +197,10 @@ func (s *Server) ClientConfig(baseURL string) vipps.Config {
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
-// Close stops webhook retries and waits for deliveries in flight.
+// Close stops webhook retries, cancels deliveries in flight (a receiver that
+// never answers does not hold it up) and waits for them.
 func (s *Server) Close() {
-	s.once.Do(func() { close(s.closed) })
+	s.once.Do(func() { close(s.closed); s.stop() })
 	s.wg.Wait()
 }
 
@@ -355,7 +362,7 @@ func (s *Server) api(op string, h http.HandlerFunc) http.HandlerFunc {
 
 func (s *Server) fail(w http.ResponseWriter, f *Fault) {
 	if f.Drop {
-		panic(http.ErrAbortHandler) // net/http closes the connection, no answer
+		fakefault.Drop(w)
 	}
 	writeProblem(w, f.Status, "server-error", "Injected fault", "vippstest fault injection", nil)
 }
@@ -934,7 +941,7 @@ func SignRequest(req *http.Request, secret string, body []byte, at time.Time) {
 func (s *Server) deliver(h hook, eventType string, body []byte) {
 	defer s.wg.Done()
 	for attempt := 1; ; attempt++ {
-		req, err := http.NewRequest(http.MethodPost, h.URL, bytes.NewReader(body))
+		req, err := http.NewRequestWithContext(s.deliveries, http.MethodPost, h.URL, bytes.NewReader(body))
 		if err != nil {
 			return
 		}

@@ -249,3 +249,35 @@ func TestWebhookGivesUp(t *testing.T) {
 		t.Fatalf("attempts: %+v", ds)
 	}
 }
+
+// Close must not wait on a webhook receiver that never answers, even with a
+// WebhookClient that has no timeout.
+func TestCloseCancelsHungDelivery(t *testing.T) {
+	arrived := make(chan struct{}, 1)
+	release := make(chan struct{})
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer hook.Close()
+	defer close(release)
+	fake, c, _ := start(t, vippstest.Options{WebhookClient: &http.Client{}})
+	if _, err := c.RegisterWebhook(context.Background(), hook.URL, []string{vipps.EventCreated}); err != nil {
+		t.Fatal(err)
+	}
+	newPayment(t, c, "hook-ref-0003")
+	<-arrived
+	done := make(chan struct{})
+	go func() { fake.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second): // a guard against a hang, not a timing claim
+		t.Fatal("Close waits on a hung webhook delivery")
+	}
+	if ds := fake.Deliveries(); len(ds) != 1 || ds[0].Err == nil {
+		t.Fatalf("deliveries: %+v", ds)
+	}
+}

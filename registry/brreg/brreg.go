@@ -66,7 +66,8 @@ type Client struct {
 	Audit registry.Auditor
 	// MaxAttempts bounds retries (see internal/httpx); 0 means 4.
 	MaxAttempts int
-	// Now reads the clock; nil means time.Now.
+	// Now reads the clock (audit times, the default cache's TTL); nil means
+	// time.Now.
 	Now func() time.Time
 	// Logger gets debug lines about retries; nil discards.
 	Logger *slog.Logger
@@ -82,7 +83,7 @@ func (c *Client) init() {
 	c.once.Do(func() {
 		c.cache = c.Cache
 		if c.cache == nil {
-			c.cache = registry.NewMemoryCache(0)
+			c.cache = &registry.MemoryCache{Now: c.Now} // the TTL runs on the client's clock
 		}
 		c.open = fetch.New("brreg", c.BaseURL, DefaultBaseURL, c.HTTPClient, c.Logger, c.MaxAttempts)
 		ac := c.AuthorizedHTTPClient

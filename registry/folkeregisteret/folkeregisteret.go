@@ -97,7 +97,7 @@ func (c *Client) init() error {
 	c.once.Do(func() {
 		c.cache = c.Cache
 		if c.cache == nil {
-			c.cache = registry.NewMemoryCache(0)
+			c.cache = &registry.MemoryCache{Now: c.Now} // the TTL runs on the client's clock
 		}
 		c.api = fetch.New("folkeregisteret", c.BaseURL, DefaultBaseURL, c.HTTPClient, c.Logger, c.MaxAttempts)
 	})

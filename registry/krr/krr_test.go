@@ -278,3 +278,28 @@ func TestRetriesPost(t *testing.T) {
 		}
 	})
 }
+
+// The default cache keeps its TTL on the client's clock, so a test (or a
+// service with its own clock) sees a cached answer expire when Now says so.
+func TestCacheTTLOnClientClock(t *testing.T) {
+	fake := registrytest.NewKRR()
+	fake.Authorize = func(*http.Request) int { return 0 }
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	c := &krr.Client{BaseURL: "http://krr.test", HTTPClient: registrytest.InProcess(fake), Now: func() time.Time { return now }}
+	ctx := context.Background()
+	for range 2 {
+		if _, err := c.Person(ctx, person(registrytest.SigridHaugland)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := fake.Requests(); n != 1 {
+		t.Fatalf("%d requests before the TTL, want 1", n)
+	}
+	now = now.Add(6 * time.Minute) // past the default 5 minutes
+	if _, err := c.Person(ctx, person(registrytest.SigridHaugland)); err != nil {
+		t.Fatal(err)
+	}
+	if n := fake.Requests(); n != 2 {
+		t.Fatalf("%d requests after the TTL, want 2", n)
+	}
+}

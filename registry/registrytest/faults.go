@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/fakefault"
 )
 
 // Faults makes a fake misbehave on purpose, for reliability tests. Every fake
@@ -126,19 +128,9 @@ func (f *Faults) wrap(h http.Handler) http.Handler {
 		if x != nil {
 			switch {
 			case x.drop:
-				if hj, ok := w.(http.Hijacker); ok {
-					if conn, _, err := hj.Hijack(); err == nil {
-						conn.Close()
-						return
-					}
-				}
-				panic(http.ErrAbortHandler) // not hijackable (HTTP/2, a recorder): abort the response
+				fakefault.Drop(w)
 			case x.delay > 0:
-				t := time.NewTimer(x.delay)
-				select {
-				case <-t.C:
-				case <-r.Context().Done():
-					t.Stop()
+				if !fakefault.Wait(r.Context(), x.delay) {
 					return
 				}
 			case x.status != 0:

@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/fakefault"
 )
 
 // Fault makes the next Times matching requests fail.
@@ -83,24 +85,12 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 		rec = httptest.NewRecorder()
 		s.serve(rec, r)
 	}
-	if f.Delay > 0 {
-		t := time.NewTimer(f.Delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
+	if f.Delay > 0 && !fakefault.Wait(r.Context(), f.Delay) {
+		return
 	}
 	switch {
 	case f.Drop:
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler) // net/http closes the connection without an answer
+		fakefault.Drop(w)
 	case f.Status != 0:
 		writeError(w, r, f.Status, "INJISERT_FEIL", "Feil injisert av svaruttest", "")
 	case rec != nil:
