@@ -461,3 +461,32 @@ func TestOfficersWithAnsattporten(t *testing.T) {
 		t.Fatalf("cross-issuer front-channel logout: %d", r.StatusCode)
 	}
 }
+
+// TestLangForUILocales sends the citizen's language (from Manager.Lang) to
+// ID-porten as ui_locales when RequireLogin starts the login.
+func TestLangForUILocales(t *testing.T) {
+	s := newSite(t, false)
+	s.m.Lang = func(r *http.Request) string {
+		if c, err := r.Cookie("lang"); err == nil {
+			return c.Value
+		}
+		return ""
+	}
+	noFollow := &http.Client{Jar: s.browser.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	u, _ := url.Parse(s.rp.URL)
+	s.browser.Jar.SetCookies(u, []*http.Cookie{{Name: "lang", Value: "nn", Path: "/"}})
+	res, err := noFollow.Get(s.rp.URL + "/min-side")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	res, err = noFollow.Get(s.rp.URL + res.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	loc, _ := url.Parse(res.Header.Get("Location"))
+	if got := loc.Query().Get("ui_locales"); got != "nn" {
+		t.Fatalf("ui_locales = %q in %s", got, loc)
+	}
+}
