@@ -168,8 +168,38 @@ type JournalEntry struct {
 	PublicTitle string      `json:"publicTitle,omitempty"` // offentligTittel: the title with screened words removed
 	Screened    bool        `json:"screened,omitempty"`    // skjermet: only PublicTitle may be published
 	Date        time.Time   `json:"date"`                  // journaldato
-	Party       string      `json:"party,omitempty"`       // korrespondansepart's name
-	Documents   []Document  `json:"documents,omitempty"`
+	Party       string      `json:"party,omitempty"`       // korrespondansepart's name; Parties says more
+	// Parties are the senders and recipients (korrespondanseparter). When
+	// empty, Party names the one party: the sender of an incoming entry, the
+	// recipient of an outgoing one.
+	Parties   []Correspondent `json:"parties,omitempty"`
+	Documents []Document      `json:"documents,omitempty"`
+}
+
+// CorrespondentRole is a party's part in a journal entry.
+type CorrespondentRole string
+
+// The roles of a correspondent (Noark 5 korrespondanseparttype).
+const (
+	Sender            CorrespondentRole = "sender"             // avsender
+	Recipient         CorrespondentRole = "recipient"          // mottaker
+	CopyRecipient     CorrespondentRole = "copy"               // kopimottaker
+	InternalSender    CorrespondentRole = "internal_sender"    // intern avsender
+	InternalRecipient CorrespondentRole = "internal_recipient" // intern mottaker
+)
+
+// Correspondent is a sender or recipient of a journal entry. Never put a
+// fødselsnummer here: the name goes into the public journal unless Screened.
+type Correspondent struct {
+	Role       CorrespondentRole `json:"role"`
+	Name       string            `json:"name"`
+	Address    string            `json:"address,omitempty"`
+	PostalCode string            `json:"postalCode,omitempty"`
+	PostTown   string            `json:"postTown,omitempty"`
+	Email      string            `json:"email,omitempty"`
+	// Screened keeps the name out of the public journal (a private person,
+	// offentleglova § 13).
+	Screened bool `json:"screened,omitempty"`
 }
 
 // Document is a file belonging to a journal entry. Ref lets the owner of the
@@ -180,6 +210,9 @@ type Document struct {
 	FileName  string `json:"fileName"`
 	MediaType string `json:"mediaType"`
 	Ref       string `json:"ref"`
+	// Kind is the Noark 5 dokumenttype, e.g. "Søknad", "Vedtak",
+	// "Kvittering"; empty means "Brev".
+	Kind string `json:"kind,omitempty"`
 }
 
 // EventType names an entry in a case's event log.
@@ -274,6 +307,7 @@ func (c *Case) Clone() *Case {
 	cp.Journal = make([]JournalEntry, len(c.Journal))
 	for i, j := range c.Journal {
 		j.Documents = slices.Clone(j.Documents)
+		j.Parties = slices.Clone(j.Parties)
 		cp.Journal[i] = j
 	}
 	if c.Journal == nil {

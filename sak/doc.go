@@ -1,4 +1,49 @@
 // Package sak is the case workflow every municipal service needs: the states from
 // received to decided and closed, who may act, events, deadlines, and the links
 // from a case to its payment, bookings, letters and journal entries.
+//
+// # Workflow
+//
+// A [Service] runs the workflow on a [Store] ([MemoryStore] by default,
+// postgres.SakStore in production):
+//
+//	svc := &sak.Service{Store: store, DecisionTime: 30 * 24 * time.Hour}
+//	c, err := svc.Open(ctx, sak.Application{Kind: "skjenkebevilling", Title: "...", Owner: sub, AwaitPayment: true})
+//	svc.Link(ctx, vipps, c.ID, sak.Link{Kind: sak.LinkPayment, Ref: ref, Status: "CAPTURED"})
+//	svc.Transition(ctx, vipps, c.ID, sak.InProgress, "fee paid")
+//	svc.Journal(ctx, officer, c.ID, sak.JournalEntry{Type: sak.Outgoing, Title: "Vedtak", ...})
+//	svc.Decide(ctx, officer, c.ID, sak.Approved, "")
+//
+// # Archive
+//
+// [ArchiveOptions.Saksmappe] maps a finished case onto package archive's
+// Noark 5 model: the case folder (saksmappe) with a journalpost per
+// [JournalEntry], its [Correspondent]s (korrespondanseparter) and documents,
+// which [ArchiveOptions].Open streams from wherever their bytes live; the
+// case's payment, booking and letter links in its description; and a
+// change-log entry (endring) per change of state. [ExportArchive] and
+// [Service.ExportArchive] write a complete Noark 5 v5.0 extract of many cases
+// that archive.Verify and the official schemas accept:
+//
+//	sum, err := svc.ExportArchive(ctx, dir, sak.Filter{Kind: "skjenkebevilling"}, sak.ArchiveOptions{
+//		Extract: sak.DefaultExtract("Eksempel kommune", "974760673", kinds, time.Now()),
+//		Open: func(ctx context.Context, c *sak.Case, e *sak.JournalEntry, d sak.Document) (io.ReadCloser, error) {
+//			return receipts.Open(ctx, d.Ref)
+//		},
+//	})
+//	report, err := archive.Verify(dir)
+//
+// Noark 5 v5.0 gives every case folder a closing date (avsluttetDato), so an
+// extract holds finished cases only ([Exportable]: decided, closed or
+// withdrawn; the date is when the case got there). Open cases are skipped
+// and counted in [ExportSummary].Skipped.
+//
+// Screening follows archive's model: a journal entry or case whose
+// PublicTitle differs from its Title (or an entry marked Screened) is
+// screened under offentleglova § 13, and the public journal
+// (offentligJournal.xml) gets the public title only; a Screened correspondent
+// appears there as "Unntatt offentlighet". A fødselsnummer or D-number in
+// any text bound for the public journal makes the export fail with
+// [ErrPersonalNumber] (naming the case and field, never the number), and one
+// in a link's label is masked in the description.
 package sak

@@ -1,10 +1,16 @@
 package sak_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"time"
 
+	"github.com/grunnmur/grunnmur/archive"
+	"github.com/grunnmur/grunnmur/archive/archivetest"
 	"github.com/grunnmur/grunnmur/sak"
 )
 
@@ -34,4 +40,55 @@ func Example() {
 	// 2026/1 Venter på betaling
 	// Vedtak gjort Approved 2026-12-13
 	// sak: officer may not move a case from decided to decided
+}
+
+// ExampleExportArchive journals an application and its decision letter,
+// closes the case and writes a Noark 5 extract that archive.Verify accepts.
+func ExampleExportArchive() {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	svc := &sak.Service{Now: func() time.Time { return now }}
+	citizen := sak.Actor{Role: sak.RoleApplicant, ID: "idporten-sub-123"}
+	officer := sak.Actor{Role: sak.RoleOfficer, ID: "ansattporten-sub-9"}
+
+	// The bytes live elsewhere (a forms receipt store, a letter store);
+	// the journal holds references to them.
+	files := map[string][]byte{
+		"receipt-1": archivetest.PDF("Søknad om skjenkebevilling"),
+		"letter-1":  archivetest.PDF("Vedtak: innvilget"),
+	}
+	c, _ := svc.Open(ctx, sak.Application{Kind: "skjenkebevilling", Title: "Søknad om skjenkebevilling – Kafé Lykke AS", Owner: citizen.ID})
+	svc.Journal(ctx, citizen, c.ID, sak.JournalEntry{
+		Type: sak.Incoming, Title: "Søknad om skjenkebevilling", Party: "Kafé Lykke AS",
+		Documents: []sak.Document{{Title: "Søknad", FileName: "soknad.pdf", MediaType: "application/pdf", Ref: "receipt-1", Kind: "Søknad"}},
+	})
+	svc.Transition(ctx, officer, c.ID, sak.InProgress, "")
+	svc.Decide(ctx, officer, c.ID, sak.Approved, "")
+	svc.Journal(ctx, officer, c.ID, sak.JournalEntry{
+		Type: sak.Outgoing, Title: "Vedtak om skjenkebevilling",
+		Parties: []sak.Correspondent{
+			{Role: sak.Recipient, Name: "Kafé Lykke AS"},
+			{Role: sak.CopyRecipient, Name: "Ola Nordmann", Screened: true}, // a private person
+		},
+		Documents: []sak.Document{{Title: "Vedtak", FileName: "vedtak.pdf", MediaType: "application/pdf", Ref: "letter-1", Kind: "Vedtak"}},
+	})
+
+	dir, _ := os.MkdirTemp("", "uttrekk")
+	defer os.RemoveAll(dir)
+	sum, err := svc.ExportArchive(ctx, filepath.Join(dir, "uttrekk"), sak.Filter{}, sak.ArchiveOptions{
+		Extract: sak.DefaultExtract("Eksempel kommune", "974760673", map[string]string{"skjenkebevilling": "Skjenkebevillinger"}, now),
+		Open: func(ctx context.Context, c *sak.Case, e *sak.JournalEntry, d sak.Document) (io.ReadCloser, error) {
+			return io.NopCloser(bytes.NewReader(files[d.Ref])), nil
+		},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(sum.Cases, "case,", sum.Records, "journal entries,", sum.Documents, "documents, screened:", sum.Screened)
+	report, _ := archive.Verify(sum.Dir)
+	fmt.Println("verified:", report.OK())
+	// Output:
+	// 1 case, 2 journal entries, 2 documents, screened: true
+	// verified: true
 }

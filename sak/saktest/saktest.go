@@ -50,7 +50,8 @@ func newCase(owner string, created time.Time) *sak.Case {
 		Journal: []sak.JournalEntry{{
 			ID: uuid.NewString(), Number: 1, Year: 2026, Sequence: 7, Type: sak.Incoming,
 			Title: "Søknad", Date: created, Party: "Kafé Ærlig & Søt AS",
-			Documents: []sak.Document{{Title: "Søknad", FileName: "soknad.pdf", MediaType: "application/pdf", Ref: "receipt/1"}},
+			Parties:   []sak.Correspondent{{Role: sak.Sender, Name: "Kafé Ærlig & Søt AS", PostalCode: "0155"}, {Role: sak.CopyRecipient, Name: "Kari Nordmann", Screened: true}},
+			Documents: []sak.Document{{Title: "Søknad", FileName: "soknad.pdf", MediaType: "application/pdf", Ref: "receipt/1", Kind: "Søknad"}},
 		}},
 		Events: []sak.Event{{Seq: 1, At: created, Actor: sak.Actor{Role: sak.RoleApplicant, ID: owner}, Type: sak.EventOpened, To: sak.Received}},
 	}
@@ -136,8 +137,9 @@ func testCopies(t *testing.T, s sak.Store) {
 	c.Links[0].Ref = "changed by the caller after Create"
 	got, _ := s.Get(ctx, c.ID)
 	got.Journal[0].Documents[0].Ref = "changed by the caller after Get"
+	got.Journal[0].Parties[1].Screened = false
 	again, _ := s.Get(ctx, c.ID)
-	if again.Links[0].Ref != "sub-1" || again.Journal[0].Documents[0].Ref != "receipt/1" {
+	if again.Links[0].Ref != "sub-1" || again.Journal[0].Documents[0].Ref != "receipt/1" || !again.Journal[0].Parties[1].Screened {
 		t.Fatal("the store shares memory with its callers")
 	}
 }
