@@ -243,7 +243,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("POST /soknad/ny", citizen(a.citizen.CSRF(http.HandlerFunc(a.orgPost))))
 	flow := &forms.Flow{Def: a.def, Store: a.forms, Files: a.files, Prefix: "/soknad", Now: a.now, Logger: a.log,
 		Owner: a.ownerOf, Lang: site.Lang, Submitted: a.submitted,
-		Hidden: a.citizen.CSRFField,
+		Hidden:   a.citizen.CSRFField,
 		Renderer: forms.Renderer{Stylesheet: "/static/forms.css", Templates: a.formTemplates()}}
 	mux.Handle("/soknad/", citizen(a.citizen.CSRF(http.StripPrefix("/soknad", flow))))
 	mux.Handle("GET /kvittering/{sub}", citizen(http.HandlerFunc(a.afterSubmit)))
@@ -278,4 +278,3 @@ func (a *App) routes() http.Handler {
 	}
 	return hd.Secure(site.Log(a.log, site.RememberLang(mux)))
 }
-

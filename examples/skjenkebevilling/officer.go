@@ -57,11 +57,10 @@ type answer struct{ Label, Value string }
 
 type officerView struct {
 	*caseView
-	Answers  []answer
-	Journal  []journalRow
-	Events   []eventRow
+	Answers   []answer
+	Journal   []journalRow
+	Events    []eventRow
 	CanDecide bool
-	Letter   string
 }
 
 type journalRow struct{ No, Type, Title, Date string }
