@@ -123,11 +123,11 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	insecure := strings.HasPrefix(a.public, "http://")
 	citizenLogin, err := idporten.New(a.withDefaults(a.ext.idporten))
 	if err != nil {
-		return nil, fmt.Errorf("ID-porten: %w", err)
+		return nil, fmt.Errorf("skjenkebevilling: ID-porten: %w", err)
 	}
 	officerLogin, err := idporten.New(a.withDefaults(a.ext.ansattporten))
 	if err != nil {
-		return nil, fmt.Errorf("Ansattporten: %w", err)
+		return nil, fmt.Errorf("skjenkebevilling: Ansattporten: %w", err)
 	}
 	a.citizen = &auth.Manager{Login: citizenLogin, Store: authStore, Insecure: insecure, Lang: site.Lang, Now: a.now,
 		Logger: a.log, AfterLogout: "/?loggedout=1", ErrorHandler: a.loginFailed}
@@ -144,7 +144,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	vc.Now, vc.Logger = a.now, a.log
 	provider, err := vipps.New(vc)
 	if err != nil {
-		return nil, fmt.Errorf("Vipps: %w", err)
+		return nil, fmt.Errorf("skjenkebevilling: Vipps: %w", err)
 	}
 	a.pay = &payment.Service{Provider: provider, Store: payStore, Now: a.now, Logger: a.log, ReferencePrefix: "skjenk"}
 	a.book = &booking.Service{Store: bookStore, Now: a.now}
@@ -153,7 +153,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	sc.Now = a.now
 	client, err := svarut.New(sc)
 	if err != nil {
-		return nil, fmt.Errorf("SvarUT: %w", err)
+		return nil, fmt.Errorf("skjenkebevilling: SvarUT: %w", err)
 	}
 	a.outbox = &svarut.Outbox{Client: client, Store: a.letters, Documents: svarut.SourceFunc(a.openDocument),
 		OnFinal: a.letterFinal, PollInterval: 5 * time.Second, RetryBase: 5 * time.Second, Now: a.now, Logger: a.log}

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -185,10 +184,10 @@ func setupExternals(getenv func(string) string, public string, log *slog.Logger)
 	}
 
 	if x.idporten, err = loginConfig(getenv, "GRUNNMUR_IDPORTEN", public, "/auth", idp, idportentest.IDPorten, clientID); err != nil {
-		return nil, fmt.Errorf("ID-porten: %w", err)
+		return nil, fmt.Errorf("skjenkebevilling: ID-porten: %w", err)
 	}
 	if x.ansattporten, err = loginConfig(getenv, "GRUNNMUR_ANSATTPORTEN", public, "/ansatt/auth", idp, idportentest.Ansattporten, officerClientID); err != nil {
-		return nil, fmt.Errorf("Ansattporten: %w", err)
+		return nil, fmt.Errorf("skjenkebevilling: Ansattporten: %w", err)
 	}
 
 	// Officers: an allow-list of fødselsnumre; with the fake Ansattporten and
@@ -208,12 +207,12 @@ func setupExternals(getenv func(string) string, public string, log *slog.Logger)
 	// Maskinporten, for Enhetsregisteret's authorised roles and SvarUT.
 	mpCfg, ok, err := maskinporten.ConfigFromEnv("GRUNNMUR_MASKINPORTEN", getenv)
 	if err != nil {
-		return nil, fmt.Errorf("Maskinporten: %w", err)
+		return nil, fmt.Errorf("skjenkebevilling: Maskinporten: %w", err)
 	}
 	if ok {
 		mpCfg.Scopes = []string{scopeBrregRoller, scopeFiks}
 		if x.maskinporten, err = maskinporten.New(mpCfg); err != nil {
-			return nil, fmt.Errorf("Maskinporten: %w", err)
+			return nil, fmt.Errorf("skjenkebevilling: Maskinporten: %w", err)
 		}
 	} else {
 		f, _, err := idp()
@@ -221,7 +220,7 @@ func setupExternals(getenv func(string) string, public string, log *slog.Logger)
 			return nil, err
 		}
 		if x.maskinporten, err = f.MaskinportenSource("skjenkebevilling-mp", registrytest.OrgnrWithCheckDigit("92100000"), nil, scopeBrregRoller, scopeFiks); err != nil {
-			return nil, fmt.Errorf("Maskinporten fake: %w", err)
+			return nil, fmt.Errorf("skjenkebevilling: Maskinporten fake: %w", err)
 		}
 	}
 
@@ -310,15 +309,6 @@ func setupExternals(getenv func(string) string, public string, log *slog.Logger)
 		x.fakes.SvarUT, x.fakes.SvarUTURL = fake, s.URL
 	}
 	return x, nil
-}
-
-// originOf returns scheme://host of u, or "".
-func originOf(u string) string {
-	p, err := url.Parse(u)
-	if err != nil || p.Host == "" {
-		return ""
-	}
-	return p.Scheme + "://" + p.Host
 }
 
 var errConfig = errors.New("skjenkebevilling: bad configuration")
