@@ -661,7 +661,10 @@ func ExportArchive(ctx context.Context, dir string, cases iter.Seq2[*Case, error
 
 // ExportArchive writes a Noark 5 extract of the cases matching f (see the
 // function ExportArchive). When o.Extract lists no classes, each kind of case
-// gets a class of its own, titled by the kind.
+// gets a class of its own, titled by the kind. It lists the cases from the
+// Store first (Store.List returns a slice), so its memory grows with the
+// number of cases; for very many, page through them yourself and call the
+// function ExportArchive with an iterator.
 func (s *Service) ExportArchive(ctx context.Context, dir string, f Filter, o ArchiveOptions) (*ExportSummary, error) {
 	cs, err := s.store().List(ctx, f)
 	if err != nil {

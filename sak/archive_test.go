@@ -351,3 +351,51 @@ func xmllint(t *testing.T, dir string) {
 		}
 	}
 }
+
+func TestExportArchiveStops(t *testing.T) {
+	ctx := context.Background()
+	svc, clk := newService()
+	store := docs{}
+	journey(t, svc, clk, store, 5)
+	cs, _ := svc.List(ctx, sak.Filter{})
+	boom := errors.New("store went away")
+	t.Run("iterator error", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "x")
+		_, err := sak.ExportArchive(ctx, dir, func(yield func(*sak.Case, error) bool) {
+			if yield(cs[0], nil) {
+				yield(nil, boom)
+			}
+		}, archiveOptions(store, clk))
+		if !errors.Is(err, boom) {
+			t.Errorf("err %v, want the iterator's", err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, archive.FileArkivuttrekk)); err == nil {
+			t.Error("an abandoned extract has arkivuttrekk.xml")
+		}
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		_, err := svc.ExportArchive(cctx, filepath.Join(t.TempDir(), "x"), sak.Filter{}, archiveOptions(store, clk))
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err %v, want context.Canceled", err)
+		}
+	})
+	t.Run("personal number in the case title", func(t *testing.T) {
+		c := *cs[0]
+		c.Title = "Søknad fra " + fnr
+		_, err := sak.ExportArchive(ctx, filepath.Join(t.TempDir(), "x"), seq([]*sak.Case{&c}), archiveOptions(store, clk))
+		if !errors.Is(err, sak.ErrPersonalNumber) || strings.Contains(err.Error(), fnr) {
+			t.Errorf("err %v", err)
+		}
+		c.PublicTitle = "Søknad om skjenkebevilling" // screened: allowed
+		dir := filepath.Join(t.TempDir(), "y")
+		if _, err := sak.ExportArchive(ctx, dir, seq([]*sak.Case{&c}), archiveOptions(store, clk)); err != nil {
+			t.Fatal(err)
+		}
+		pub, _ := os.ReadFile(filepath.Join(dir, archive.FileOffentligJournal))
+		if bytes.Contains(pub, []byte(fnr)) {
+			t.Error("the public journal holds the screened case title")
+		}
+	})
+}

@@ -32,6 +32,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"archive":  archiveCommand(),
+		"dev":      devCommand(),
 		"forms":    {summary: "validate a submission against a form definition; check definitions", run: runForms},
 		"holidays": {summary: "print the Norwegian public holidays of a year", run: holidays},
 		"ident":    {summary: "check fødselsnummer, orgnr, kontonummer and KID; make KIDs", run: runIdent},

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/grunnmur/grunnmur/devenv"
+)
+
+func devCommand() command {
+	return command{
+		summary: "serve every fake (ID-porten, Vipps, SvarUT, registries) on localhost ports",
+		run: func(io stdio, args []string) int {
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runDev(ctx, io, args)
+		},
+	}
+}
+
+// devJSON is what -json prints.
+type devJSON struct {
+	Services    []devenv.Service   `json:"services"`
+	Users       []devUser          `json:"users"`
+	Credentials devenv.Credentials `json:"credentials"`
+	Env         map[string]string  `json:"env"`
+}
+
+type devUser struct {
+	Name string `json:"name"`
+	// PID is the synthetic fødselsnummer (Tenor numbers are never real
+	// people's); a number that is not synthetic would be redacted.
+	PID  string `json:"pid"`
+	Role string `json:"role"`
+	Note string `json:"note,omitempty"`
+}
+
+// runDev runs the sandbox until ctx ends (SIGINT or SIGTERM from the
+// command), then shuts the fakes down gracefully.
+func runDev(ctx context.Context, io stdio, args []string) int {
+	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
+	addr := fs.String("addr", devenv.DefaultAddr, "address of the first fake; the others take the next 6 ports (port 0: free ports)")
+	port := fs.Int("port", -1, "the first port, overriding -addr's (0: free ports)")
+	apps := fs.String("app", devenv.DefaultAppURL+",http://localhost:8080", "comma-separated URLs of your service, for the login redirects")
+	asJSON := fs.Bool("json", false, "print the services, users, credentials and environment as JSON")
+	dir := fs.String("dir", "", "folder for the Maskinporten client's key file (default a temporary one, removed on exit)")
+	verbose := fs.Bool("v", false, "log each fake's requests to stderr")
+	step := fs.Duration("letter-step", 10*time.Second, "how often a SvarUT letter moves one status on (0: only on command)")
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintln(w, "usage: grunnmur dev [-addr 127.0.0.1:9000] [-port N] [-app URL,...] [-json] [-dir DIR] [-letter-step D] [-v]")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Serves every fake on localhost until interrupted (Ctrl-C or SIGTERM):")
+		fmt.Fprintln(w, "ID-porten, Ansattporten and Maskinporten (one server), Vipps, SvarUT/SvarInn,")
+		fmt.Fprintln(w, "Enhetsregisteret, Folkeregisteret, KRR and Kartverket's addresses, on")
+		fmt.Fprintln(w, "consecutive ports. It prints their URLs, the synthetic test users, the client")
+		fmt.Fprintln(w, "credentials it registered and the GRUNNMUR_* variables that point a service at")
+		fmt.Fprintln(w, "them (eval the export lines, or read them from -json).")
+		fmt.Fprintln(w)
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, io, args); !ok {
+		return code
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintf(io.err, "grunnmur dev: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	a := *addr
+	if *port >= 0 {
+		host, _, err := net.SplitHostPort(a)
+		if err != nil {
+			fmt.Fprintf(io.err, "grunnmur dev: -addr %q: %v\n", a, err)
+			return exitUsage
+		}
+		a = net.JoinHostPort(host, strconv.Itoa(*port))
+	}
+	var urls []string
+	for _, u := range strings.Split(*apps, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+				fmt.Fprintf(io.err, "grunnmur dev: -app %q: want an http(s) URL\n", u)
+				return exitUsage
+			}
+			urls = append(urls, u)
+		}
+	}
+	if *step < 0 {
+		fmt.Fprintf(io.err, "grunnmur dev: -letter-step %v: must not be negative\n", *step)
+		return exitUsage
+	}
+	opts := devenv.Options{Addr: a, AppURLs: urls, Dir: *dir, LetterStep: *step}
+	if *verbose {
+		opts.Logger = slog.New(slog.NewTextHandler(io.err, nil))
+	}
+	env, err := devenv.Start(ctx, opts)
+	if err != nil {
+		fmt.Fprintf(io.err, "grunnmur dev: %v\n", err)
+		return exitFail
+	}
+	if *asJSON {
+		err = printDevJSON(io.out, env)
+	} else {
+		err = printDevTable(io.out, env)
+	}
+	if err != nil {
+		fmt.Fprintf(io.err, "grunnmur dev: %v\n", err)
+	}
+	<-ctx.Done()
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := env.Close(shutdown); err != nil {
+		fmt.Fprintf(io.err, "grunnmur dev: shutdown: %v\n", err)
+		return exitFail
+	}
+	if !*asJSON {
+		fmt.Fprintln(io.err, "grunnmur dev: stopped")
+	}
+	return exitOK
+}
+
+func devUsers(env *devenv.Env) []devUser {
+	var out []devUser
+	for _, u := range env.Users {
+		pid := u.PID.String() // redacted, unless synthetic
+		if u.PID.Synthetic() {
+			pid = u.PID.Reveal()
+		}
+		out = append(out, devUser{Name: u.Name, PID: pid, Role: u.Role, Note: u.Note})
+	}
+	return out
+}
+
+func printDevJSON(w io.Writer, env *devenv.Env) error {
+	vars := map[string]string{}
+	for _, kv := range env.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(devJSON{Services: env.Services, Users: devUsers(env), Credentials: env.Credentials, Env: vars})
+}
+
+func printDevTable(w io.Writer, env *devenv.Env) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	c := env.Credentials
+	fmt.Fprintln(tw, "grunnmur dev: every fake is running. Ctrl-C stops them.")
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "SERVICE\tURL\tVARIABLE")
+	for _, s := range env.Services {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, s.URL, s.Env)
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "TEST USERS (synthetic Tenor numbers, never real people; pick one on the login page)")
+	fmt.Fprintln(tw, "NAME\tFØDSELSNUMMER\tROLE\tNOTE")
+	for _, u := range devUsers(env) {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.PID, u.Role, u.Note)
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "CLIENT CREDENTIALS (the fakes' own; they open nothing else)")
+	fmt.Fprintf(tw, "ID-porten\tclient_id %s\tclient_secret %s\n", c.IDPorten.ClientID, c.IDPorten.ClientSecret)
+	fmt.Fprintf(tw, "Ansattporten\tclient_id %s\tclient_secret %s\n", c.Ansattporten.ClientID, c.Ansattporten.ClientSecret)
+	fmt.Fprintf(tw, "Maskinporten\tclient_id %s\tkid %s, key %s, scopes %s\n", c.Maskinporten.ClientID, c.Maskinporten.KeyID,
+		c.Maskinporten.KeyFile, strings.Join(c.Maskinporten.Scopes, " "))
+	fmt.Fprintf(tw, "Vipps\tclient_id %s\tclient_secret %s, subscription key %s, MSN %s\n", c.Vipps.ClientID, c.Vipps.ClientSecret,
+		c.Vipps.SubscriptionKey, c.Vipps.MSN)
+	fmt.Fprintf(tw, "SvarUT\tkonto %s\tintegrasjon %s, passord %s (and a Maskinporten token, scope ks:fiks)\n",
+		c.SvarUT.KontoID, c.SvarUT.IntegrasjonID, c.SvarUT.IntegrasjonPassord)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "ENVIRONMENT (for your service's shell)")
+	for _, kv := range env.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		fmt.Fprintf(w, "export %s=%s\n", k, shellQuote(v))
+	}
+	return nil
+}
+
+// shellQuote quotes v for a POSIX shell when it needs it.
+func shellQuote(v string) string {
+	if v != "" && strings.IndexFunc(v, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:,@%+=", r))
+	}) < 0 {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+}

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/grunnmur/grunnmur/ident"
+)
+
+// devRun runs `grunnmur dev` in-process until stop is called; stdout arrives
+// through a pipe, so the test reads what the command printed while it runs.
+type devRun struct {
+	out    *io.PipeReader
+	errb   *syncBuffer
+	code   chan int
+	cancel context.CancelFunc
+}
+
+func startDev(t *testing.T, args ...string) *devRun {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	d := &devRun{out: pr, errb: &syncBuffer{}, code: make(chan int, 1), cancel: cancel}
+	go func() {
+		code := runDev(ctx, stdio{in: strings.NewReader(""), out: pw, err: d.errb}, args)
+		pw.Close()
+		d.code <- code
+	}()
+	t.Cleanup(func() {
+		cancel()
+		go io.Copy(io.Discard, pr)
+	})
+	return d
+}
+
+// stop ends the run as SIGINT would, and returns the exit code.
+func (d *devRun) stop(t *testing.T) int {
+	t.Helper()
+	d.cancel()
+	go io.Copy(io.Discard, d.out)
+	select {
+	case c := <-d.code:
+		return c
+	case <-time.After(30 * time.Second):
+		t.Fatal("grunnmur dev did not stop")
+		return -1
+	}
+}
+
+type syncBuffer struct {
+	mu chan struct{}
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) lock() {
+	if s.mu == nil {
+		s.mu = make(chan struct{}, 1)
+	}
+	s.mu <- struct{}{}
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.lock()
+	defer func() { <-s.mu }()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.lock()
+	defer func() { <-s.mu }()
+	return s.b.String()
+}
+
+func TestDevJSON(t *testing.T) {
+	d := startDev(t, "-addr", "127.0.0.1:0", "-json")
+	var got devJSON
+	if err := json.NewDecoder(d.out).Decode(&got); err != nil {
+		t.Fatalf("decoding -json output: %v (stderr %q)", err, d.errb.String())
+	}
+	if len(got.Services) != 9 {
+		t.Fatalf("%d services, want 9", len(got.Services))
+	}
+	for _, s := range got.Services {
+		resp, err := http.Get(s.Check)
+		if err != nil {
+			t.Errorf("%s: %v", s.Name, err)
+			continue
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: GET %s: %d", s.Name, s.Check, resp.StatusCode)
+		}
+		if got.Env[s.Env] != s.URL {
+			t.Errorf("%s: env %s=%q, want %q", s.Name, s.Env, got.Env[s.Env], s.URL)
+		}
+	}
+	// The OpenID discovery document names the issuer printed.
+	var meta struct {
+		Issuer        string `json:"issuer"`
+		TokenEndpoint string `json:"token_endpoint"`
+	}
+	resp, err := http.Get(got.Credentials.IDPorten.Issuer + "/.well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(resp.Body).Decode(&meta)
+	resp.Body.Close()
+	if meta.Issuer != got.Env["GRUNNMUR_IDPORTEN_ISSUER"] || meta.TokenEndpoint == "" {
+		t.Errorf("discovery %+v, env issuer %q", meta, got.Env["GRUNNMUR_IDPORTEN_ISSUER"])
+	}
+	if got.Credentials.IDPorten.ClientSecret == "" || got.Env["GRUNNMUR_IDPORTEN_CLIENT_SECRET"] != got.Credentials.IDPorten.ClientSecret {
+		t.Error("ID-porten client secret missing from credentials or env")
+	}
+	var officers int
+	for _, u := range got.Users {
+		f, err := ident.ParseFodselsnummer(u.PID)
+		if err != nil || !f.Synthetic() {
+			t.Errorf("user %s: pid %q is not a synthetic number (%v)", u.Name, u.PID, err)
+		}
+		if u.Role == "officer" {
+			officers++
+			if got.Env["GRUNNMUR_OFFICERS"] != u.PID {
+				t.Errorf("GRUNNMUR_OFFICERS %q, officer %q", got.Env["GRUNNMUR_OFFICERS"], u.PID)
+			}
+		}
+	}
+	if len(got.Users) < 5 || officers != 1 {
+		t.Errorf("%d users, %d officers", len(got.Users), officers)
+	}
+	if code := d.stop(t); code != exitOK {
+		t.Errorf("exit %d after stop, stderr %q", code, d.errb.String())
+	}
+	if _, err := http.Get(got.Services[3].Check); err == nil {
+		t.Error("Vipps still answers after the command stopped")
+	}
+}
+
+func TestDevTable(t *testing.T) {
+	d := startDev(t, "-port", "0")
+	var out strings.Builder
+	sc := bufio.NewScanner(d.out)
+	for sc.Scan() {
+		out.WriteString(sc.Text() + "\n")
+		if strings.HasPrefix(sc.Text(), "export GRUNNMUR_VIPPS_SUBSCRIPTION_KEY=") { // the last, sorted
+			break
+		}
+	}
+	text := out.String()
+	for _, want := range []string{
+		"SERVICE", "ID-porten", "Ansattporten", "Maskinporten", "Vipps", "SvarUT", "Enhetsregisteret",
+		"Folkeregisteret", "KRR", "Kartverket adresser", "Sigrid Haugland", "Siri Saksbehandler",
+		"client_id grunnmur-dev", "export GRUNNMUR_IDPORTEN_ISSUER=http://127.0.0.1:", "export GRUNNMUR_MASKINPORTEN_KEY_FILE=",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, ":9000") {
+		t.Error("-port 0 still used 9000")
+	}
+	if code := d.stop(t); code != exitOK {
+		t.Errorf("exit %d, stderr %q", code, d.errb.String())
+	}
+	if !strings.Contains(d.errb.String(), "stopped") {
+		t.Errorf("stderr %q", d.errb.String())
+	}
+}
+
+// TestDevSIGTERM runs the real entry point and stops it with SIGTERM.
+func TestDevSIGTERM(t *testing.T) {
+	pr, pw := io.Pipe()
+	code := make(chan int, 1)
+	var errb syncBuffer
+	go func() {
+		code <- run(stdio{in: strings.NewReader(""), out: pw, err: &errb}, []string{"dev", "-addr", "127.0.0.1:0", "-json"})
+		pw.Close()
+	}()
+	var got devJSON
+	if err := json.NewDecoder(pr).Decode(&got); err != nil {
+		t.Fatalf("%v (stderr %q)", err, errb.String())
+	}
+	go io.Copy(io.Discard, pr)
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case c := <-code:
+		if c != exitOK {
+			t.Errorf("exit %d after SIGTERM, stderr %q", c, errb.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("grunnmur dev ignored SIGTERM")
+	}
+}
+
+func TestDevPortTaken(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	code, out, errs := runCLI(t, "dev", "-addr", ln.Addr().String())
+	if code != exitFail || out != "" || !strings.Contains(errs, ln.Addr().String()) {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+func TestDevUsage(t *testing.T) {
+	code, out, _ := runCLI(t, "dev", "-h")
+	if code != exitOK || !strings.Contains(out, "usage: grunnmur dev") || !strings.Contains(out, "-json") {
+		t.Errorf("-h: exit %d, stdout %q", code, out)
+	}
+	for _, args := range [][]string{
+		{"dev", "-nosuchflag"},
+		{"dev", "extra"},
+		{"dev", "-app", "ftp://x"},
+		{"dev", "-addr", "nonsense", "-port", "9000"},
+	} {
+		if code, _, errs := runCLI(t, args...); code != exitUsage || errs == "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+	if code, _, errs := runCLI(t, "dev", "-addr", "127.0.0.1:65533"); code != exitFail || errs == "" {
+		t.Errorf("port range beyond 65535: exit %d, stderr %q", code, errs)
+	}
+}

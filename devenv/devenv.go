@@ -1,0 +1,562 @@
+package devenv
+
+import (
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/grunnmur/grunnmur/auth/idportentest"
+	"github.com/grunnmur/grunnmur/auth/maskinporten"
+	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/payment/vippstest"
+	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/svarut"
+	"github.com/grunnmur/grunnmur/svarut/svaruttest"
+)
+
+// DefaultAddr is where the first fake listens; the others take the next
+// ports, in the order of Services.
+const DefaultAddr = "127.0.0.1:9000"
+
+// DefaultAppURL is the agency service the fake logins send people back to:
+// the skjenkebevilling example's address.
+const DefaultAppURL = "http://127.0.0.1:8080"
+
+// The fixed credentials the sandbox registers in its fakes. They are fakes'
+// credentials, good for nothing else, so they are printed and may be
+// committed to a developer's .env.
+const (
+	IDPortenClientID         = "grunnmur-dev"
+	IDPortenClientSecret     = "grunnmur-dev-secret"
+	AnsattportenClientID     = "grunnmur-dev-ansattporten"
+	AnsattportenClientSecret = "grunnmur-dev-ansattporten-secret"
+	MaskinportenClientID     = "grunnmur-dev-maskinporten"
+	MaskinportenKeyID        = "grunnmur-dev-maskinporten-key"
+	SvarUTKontoID            = "3f2c8a4e-5b1d-4e0f-9a7c-2d6b8e1f4a90"
+	SvarUTIntegrasjonID      = "8c1e5f2a-7d3b-4a69-b0e4-5f9d2c7a1b36"
+	SvarUTIntegrasjonPassord = "grunnmur-dev-integrasjon-passord"
+	// AgencyOrgnr is the agency the Maskinporten client belongs to: the
+	// organisation number archivetest and the examples use for the
+	// municipality.
+	AgencyOrgnr = "974760673"
+)
+
+// MaskinportenScopes are the scopes the sandbox's Maskinporten client may
+// get, and that the fake APIs ask for.
+var MaskinportenScopes = []string{
+	svarut.Scope, // ks:fiks
+	"brreg:data:enhetsregisteret:roller",
+	"folkeregister:deling/offentligmedhjemmel",
+	"krr:global/kontaktinformasjon.read",
+	"krr:global/digitalpost.read",
+}
+
+// Options configure Start. The zero value serves every fake from
+// 127.0.0.1:9000 up, for an agency service at http://127.0.0.1:8080.
+type Options struct {
+	// Addr is where the first fake listens, host:port; the others take the
+	// following ports. Port 0 gives every fake a free port of its own (for
+	// tests). Default DefaultAddr.
+	Addr string
+	// AppURLs are the agency services (scheme, host and port) that the fake
+	// ID-porten and Ansattporten send people back to: each gets the
+	// redirect paths /auth/callback and /auth/logged-out, and the first also
+	// /auth/frontchannel-logout. Default DefaultAppURL and its localhost twin.
+	AppURLs []string
+	// NonInteractive makes logins go through at once as the next user
+	// (idportentest LoginAs) instead of showing the test-user picker.
+	NonInteractive bool
+	// Dir is where the Maskinporten client's private key is written, for
+	// GRUNNMUR_MASKINPORTEN_KEY_FILE. Empty means a temporary folder that
+	// Close removes.
+	Dir string
+	// LetterStep, when positive, moves each letter sent to the fake SvarUT
+	// one status along its route (MOTTATT, AKSEPTERT, VARSLET, LEST, ...)
+	// whenever that long has passed, so a service sees its letters progress.
+	// Zero means they move only on command (Env.SvarUT.Advance, Complete).
+	LetterStep time.Duration
+	// Logger receives a line per fake started and stopped; nil discards.
+	Logger *slog.Logger
+	// Now is the fakes' clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Service is one running fake.
+type Service struct {
+	Name string `json:"name"` // "ID-porten", "Vipps", ...
+	// URL is the base URL a client is configured with: the issuer for the
+	// login services, the API base for the others.
+	URL string `json:"url"`
+	// Check is a URL that answers 200 to a plain GET when the fake is up
+	// (a discovery document, or a public read).
+	Check string `json:"check"`
+	// Env is the variable that points an agency service at URL.
+	Env string `json:"env"`
+}
+
+// User is a synthetic test person who can log in at the fake ID-porten
+// (and Ansattporten). The registries know the same people.
+type User struct {
+	Name string              `json:"name"`
+	PID  ident.Fodselsnummer `json:"-"`
+	// Role is "citizen" or "officer" (the one in GRUNNMUR_OFFICERS).
+	Role string `json:"role"`
+	// Note says what the person is good for in a test.
+	Note string `json:"note,omitempty"`
+}
+
+// OIDCClient is a client registered at the fake ID-porten or Ansattporten.
+type OIDCClient struct {
+	Issuer       string `json:"issuer"`
+	ClientID     string `json:"clientId"`
+	ClientSecret string `json:"clientSecret"`
+}
+
+// MaskinportenClient is the sandbox's Maskinporten client.
+type MaskinportenClient struct {
+	Issuer   string   `json:"issuer"`
+	ClientID string   `json:"clientId"`
+	KeyID    string   `json:"kid"`
+	KeyFile  string   `json:"keyFile"` // PEM, PKCS #8
+	Orgnr    string   `json:"orgnr"`
+	Scopes   []string `json:"scopes"`
+}
+
+// VippsClient are the fake Vipps' merchant credentials.
+type VippsClient struct {
+	BaseURL         string `json:"baseUrl"`
+	ClientID        string `json:"clientId"`
+	ClientSecret    string `json:"clientSecret"`
+	SubscriptionKey string `json:"subscriptionKey"`
+	MSN             string `json:"msn"`
+}
+
+// SvarUTClient are the fake SvarUT's account and integration.
+type SvarUTClient struct {
+	BaseURL            string `json:"baseUrl"`
+	KontoID            string `json:"kontoId"`
+	IntegrasjonID      string `json:"integrasjonId"`
+	IntegrasjonPassord string `json:"integrasjonPassord"`
+}
+
+// Credentials are what the sandbox registered in its fakes.
+type Credentials struct {
+	IDPorten     OIDCClient         `json:"idporten"`
+	Ansattporten OIDCClient         `json:"ansattporten"`
+	Maskinporten MaskinportenClient `json:"maskinporten"`
+	Vipps        VippsClient        `json:"vipps"`
+	SvarUT       SvarUTClient       `json:"svarut"`
+}
+
+// Env is the running sandbox: every fake on its own port, configured and
+// connected. The fakes are exported so that a test or an example can drive
+// them (approve a payment, advance a letter, log in as someone).
+type Env struct {
+	// IDPorten serves ID-porten at its root, Ansattporten under
+	// /ansattporten and Maskinporten under /maskinporten/.
+	IDPorten        *idportentest.Server
+	Vipps           *vippstest.Server
+	SvarUT          *svaruttest.Server
+	Brreg           *registrytest.Brreg
+	Folkeregisteret *registrytest.Folkeregisteret
+	KRR             *registrytest.KRR
+	Adresse         *registrytest.Adresse
+
+	// Services lists the fakes in port order.
+	Services    []Service
+	Credentials Credentials
+	Users       []User
+
+	key     crypto.Signer
+	servers []*http.Server
+	done    []chan struct{}
+	tmpDir  string
+	log     *slog.Logger
+	once    sync.Once
+	cerr    error
+}
+
+// The services, in port order.
+const (
+	nameIDPorten        = "ID-porten"
+	nameAnsattporten    = "Ansattporten"
+	nameMaskinporten    = "Maskinporten"
+	nameVipps           = "Vipps"
+	nameSvarUT          = "SvarUT"
+	nameBrreg           = "Enhetsregisteret"
+	nameFolkeregisteret = "Folkeregisteret"
+	nameKRR             = "KRR"
+	nameAdresse         = "Kartverket adresser"
+)
+
+// Start starts every fake: ID-porten with Ansattporten and Maskinporten (one
+// server), Vipps, SvarUT/SvarInn, Enhetsregisteret, Folkeregisteret, KRR and
+// Kartverket's address API, each on its own port from o.Addr up. The APIs
+// behind Maskinporten (SvarUT, Folkeregisteret, KRR, Enhetsregisteret's
+// authorised roles) accept only tokens from the fake Maskinporten with their
+// scope. The fakes run until Close; ctx bounds the start only.
+//
+// A port already taken is an error naming it; nothing is left running.
+func Start(ctx context.Context, o Options) (*Env, error) {
+	addr := o.Addr
+	if addr == "" {
+		addr = DefaultAddr
+	}
+	host, portStr, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("devenv: address %q: %w", addr, err)
+	}
+	port, err := strconv.Atoi(portStr)
+	if err != nil || port < 0 || port > 65535-6 {
+		return nil, fmt.Errorf("devenv: address %q: the port must be a number from 0 to 65529", addr)
+	}
+	e := &Env{log: o.Logger}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	// Listen on every port first, so that a taken port fails the start
+	// before anything serves.
+	const n = 7
+	var lns []net.Listener
+	var lc net.ListenConfig
+	for i := range n {
+		p := 0
+		if port != 0 {
+			p = port + i
+		}
+		ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort(host, strconv.Itoa(p)))
+		if err != nil {
+			for _, l := range lns {
+				l.Close()
+			}
+			return nil, fmt.Errorf("devenv: %w", err)
+		}
+		lns = append(lns, ln)
+	}
+	base := make([]string, n)
+	for i, ln := range lns {
+		base[i] = "http://" + ln.Addr().String()
+	}
+	fail := func(err error) (*Env, error) {
+		for _, l := range lns {
+			l.Close()
+		}
+		if e.tmpDir != "" {
+			os.RemoveAll(e.tmpDir)
+		}
+		return nil, err
+	}
+
+	// ID-porten, Ansattporten and Maskinporten.
+	e.Users = users()
+	var idpUsers []idportentest.User
+	for _, u := range e.Users {
+		idpUsers = append(idpUsers, idportentest.User{PID: u.PID, Name: u.Name})
+	}
+	e.IDPorten = idportentest.New(idportentest.Config{
+		BaseURL: base[0], Users: idpUsers, Interactive: !o.NonInteractive, Now: o.Now, Logger: o.Logger,
+	})
+	apps := o.AppURLs
+	if len(apps) == 0 {
+		apps = []string{DefaultAppURL, "http://localhost:8080"}
+	}
+	var redirects, logouts []string
+	for _, a := range apps {
+		a = strings.TrimSuffix(a, "/")
+		redirects = append(redirects, a+"/auth/callback")
+		logouts = append(logouts, a+"/auth/logged-out")
+	}
+	front := strings.TrimSuffix(apps[0], "/") + "/auth/frontchannel-logout"
+	for _, c := range []struct{ id, secret string }{
+		{IDPortenClientID, IDPortenClientSecret}, {AnsattportenClientID, AnsattportenClientSecret},
+	} {
+		e.IDPorten.RegisterClient(idportentest.Client{
+			ID: c.id, Secret: c.secret, RedirectURIs: redirects, PostLogoutRedirectURIs: logouts,
+			FrontchannelLogoutURI: front,
+		})
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return fail(fmt.Errorf("devenv: %w", err))
+	}
+	e.key = key
+	e.IDPorten.RegisterClient(idportentest.Client{
+		ID: MaskinportenClientID, Keys: map[string]crypto.PublicKey{MaskinportenKeyID: &key.PublicKey},
+		Scopes: MaskinportenScopes, OrgNumber: AgencyOrgnr,
+	})
+	dir := o.Dir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "grunnmur-dev-"); err != nil {
+			return fail(fmt.Errorf("devenv: %w", err))
+		}
+		e.tmpDir = dir
+	}
+	keyFile := filepath.Join(dir, "maskinporten-key.pem")
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return fail(fmt.Errorf("devenv: %w", err))
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		return fail(fmt.Errorf("devenv: %w", err))
+	}
+
+	// The APIs behind Maskinporten.
+	bearer := func(r *http.Request) string {
+		tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		return tok
+	}
+	requireScope := func(prefix string) func(r *http.Request) int {
+		return func(r *http.Request) int {
+			t, err := e.IDPorten.VerifyMaskinportenToken(bearer(r), "")
+			if err != nil {
+				return http.StatusUnauthorized
+			}
+			if !slices.ContainsFunc(t.Scopes, func(s string) bool { return strings.HasPrefix(s, prefix) }) {
+				return http.StatusForbidden
+			}
+			return 0
+		}
+	}
+	e.Vipps = vippstest.New(vippstest.Options{BaseURL: base[1], Now: o.Now, Logger: o.Logger})
+	e.SvarUT = svaruttest.New(svaruttest.Options{
+		KontoID: SvarUTKontoID, IntegrasjonID: SvarUTIntegrasjonID, IntegrasjonPassord: SvarUTIntegrasjonPassord,
+		CheckToken: func(tok string) bool {
+			_, err := e.IDPorten.VerifyMaskinportenToken(tok, svarut.Scope)
+			return err == nil
+		},
+		Now: o.Now, AutoAdvance: o.LetterStep,
+	})
+	e.Brreg = registrytest.NewBrreg()
+	e.Brreg.Authorize = requireScope("brreg:data:enhetsregisteret:")
+	if o.Now != nil {
+		e.Brreg.Now = o.Now
+	}
+	e.Folkeregisteret = registrytest.NewFolkeregisteret()
+	e.Folkeregisteret.Authorize = requireScope("folkeregister:deling/")
+	e.KRR = registrytest.NewKRR()
+	e.KRR.Authorize = requireScope("krr:global/")
+	e.Adresse = registrytest.NewAdresse()
+
+	e.Services = []Service{
+		{nameIDPorten, base[0], base[0] + "/.well-known/openid-configuration", "GRUNNMUR_IDPORTEN_ISSUER"},
+		{nameAnsattporten, base[0] + "/ansattporten", base[0] + "/ansattporten/.well-known/openid-configuration", "GRUNNMUR_ANSATTPORTEN_ISSUER"},
+		{nameMaskinporten, base[0] + "/maskinporten/", base[0] + "/maskinporten/.well-known/oauth-authorization-server", "GRUNNMUR_MASKINPORTEN_ISSUER"},
+		{nameVipps, base[1], base[1] + "/healthz", "GRUNNMUR_VIPPS_BASE_URL"},
+		{nameSvarUT, base[2], base[2] + "/healthz", "GRUNNMUR_SVARUT_BASE_URL"},
+		{nameBrreg, base[3], base[3] + "/enhetsregisteret/api/enheter/" + registrytest.ApplicantOrgnr, "GRUNNMUR_BRREG_BASE_URL"},
+		{nameFolkeregisteret, base[4], base[4] + "/healthz", "GRUNNMUR_FOLKEREGISTERET_BASE_URL"},
+		{nameKRR, base[5], base[5] + "/healthz", "GRUNNMUR_KRR_BASE_URL"},
+		{nameAdresse, base[6] + "/adresser/v1", base[6] + "/adresser/v1/sok?sok=Storgata&treffPerSide=1", "GRUNNMUR_ADRESSE_BASE_URL"},
+	}
+	e.Credentials = Credentials{
+		IDPorten:     OIDCClient{Issuer: e.IDPorten.Issuer(idportentest.IDPorten), ClientID: IDPortenClientID, ClientSecret: IDPortenClientSecret},
+		Ansattporten: OIDCClient{Issuer: e.IDPorten.Issuer(idportentest.Ansattporten), ClientID: AnsattportenClientID, ClientSecret: AnsattportenClientSecret},
+		Maskinporten: MaskinportenClient{Issuer: e.IDPorten.Issuer(idportentest.Maskinporten), ClientID: MaskinportenClientID,
+			KeyID: MaskinportenKeyID, KeyFile: keyFile, Orgnr: AgencyOrgnr, Scopes: slices.Clone(MaskinportenScopes)},
+		Vipps: VippsClient{BaseURL: base[1], ClientID: vippstest.DefaultClientID, ClientSecret: vippstest.DefaultClientSecret,
+			SubscriptionKey: vippstest.DefaultSubscriptionKey, MSN: vippstest.DefaultMSN},
+		SvarUT: SvarUTClient{BaseURL: base[2], KontoID: SvarUTKontoID, IntegrasjonID: SvarUTIntegrasjonID, IntegrasjonPassord: SvarUTIntegrasjonPassord},
+	}
+
+	handlers := []http.Handler{
+		e.IDPorten,
+		withHealth(e.Vipps),
+		withHealth(e.SvarUT),
+		e.Brreg,
+		withHealth(e.Folkeregisteret),
+		withHealth(e.KRR),
+		e.Adresse,
+	}
+	names := []string{"ID-porten, Ansattporten, Maskinporten", nameVipps, "SvarUT/SvarInn", nameBrreg, nameFolkeregisteret, nameKRR, nameAdresse}
+	for i, h := range handlers {
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		done := make(chan struct{})
+		e.servers = append(e.servers, srv)
+		e.done = append(e.done, done)
+		go func(ln net.Listener) {
+			defer close(done)
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				e.log.Error("devenv: fake stopped", "fake", names[i], "err", err)
+			}
+		}(lns[i])
+		e.log.Info("devenv: fake started", "fake", names[i], "url", base[i])
+	}
+	return e, nil
+}
+
+// withHealth answers GET /healthz with 200 before the fake sees the request,
+// for fakes whose every route needs credentials.
+func withHealth(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Write([]byte("ok\n"))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// users are registrytest's living persons (so the registries know who logs
+// in) and one case officer.
+func users() []User {
+	notes := map[int]string{
+		registrytest.SigridHaugland: "daglig leder of SESAM AS (" + registrytest.ApplicantOrgnr + "): may act for it; digital mail",
+		registrytest.OlaBakken:      "reserved against digital mail in KRR",
+		registrytest.IngridSolberg:  "board member of SESAM AS; strictly confidential address",
+		registrytest.NilsFjeld:      "not in KRR; matrikkeladresse",
+		registrytest.EmilNordby:     "confidential address; KRR cannot notify him",
+		registrytest.MajaStrand:     "sole proprietor; no digital mailbox",
+	}
+	var out []User
+	for i, p := range registrytest.Persons() {
+		if p.Status == "doed" {
+			continue
+		}
+		out = append(out, User{Name: p.Navn(), PID: p.FNR, Role: "citizen", Note: notes[i]})
+	}
+	officer, err := ident.Synthetic(time.Date(1980, time.February, 1, 0, 0, 0, 0, time.UTC), 7)
+	if err == nil {
+		out = append(out, User{Name: "Siri Saksbehandler", PID: officer, Role: "officer", Note: "case officer: log in through Ansattporten"})
+	}
+	return out
+}
+
+// Officers returns the officers' fødselsnumre, for GRUNNMUR_OFFICERS.
+func (e *Env) Officers() []ident.Fodselsnummer {
+	var out []ident.Fodselsnummer
+	for _, u := range e.Users {
+		if u.Role == "officer" {
+			out = append(out, u.PID)
+		}
+	}
+	return out
+}
+
+// Service returns the running fake of that name ("ID-porten", "Vipps",
+// "Enhetsregisteret", ...).
+func (e *Env) Service(name string) (Service, bool) {
+	for _, s := range e.Services {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Service{}, false
+}
+
+// Environ lists the GRUNNMUR_* variables, "NAME=value", sorted by name, that
+// point an agency service at the sandbox (DESIGN.md's configuration names).
+// GRUNNMUR_OFFICERS holds the officers' synthetic fødselsnumre.
+func (e *Env) Environ() []string {
+	m := e.vars()
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	out := make([]string, len(names))
+	for i, k := range names {
+		out[i] = k + "=" + m[k]
+	}
+	return out
+}
+
+// Getenv looks a variable up in Environ, in the shape of os.Getenv: hand it
+// to idporten.ConfigFromEnv, maskinporten.ConfigFromEnv and the like to run
+// the same configuration code against the sandbox.
+func (e *Env) Getenv(name string) string { return e.vars()[name] }
+
+func (e *Env) vars() map[string]string {
+	c := e.Credentials
+	var officers []string
+	for _, f := range e.Officers() {
+		officers = append(officers, f.Reveal())
+	}
+	m := map[string]string{
+		"GRUNNMUR_IDPORTEN_ISSUER":            c.IDPorten.Issuer,
+		"GRUNNMUR_IDPORTEN_CLIENT_ID":         c.IDPorten.ClientID,
+		"GRUNNMUR_IDPORTEN_CLIENT_SECRET":     c.IDPorten.ClientSecret,
+		"GRUNNMUR_ANSATTPORTEN_ISSUER":        c.Ansattporten.Issuer,
+		"GRUNNMUR_ANSATTPORTEN_CLIENT_ID":     c.Ansattporten.ClientID,
+		"GRUNNMUR_ANSATTPORTEN_CLIENT_SECRET": c.Ansattporten.ClientSecret,
+		"GRUNNMUR_OFFICERS":                   strings.Join(officers, ","),
+		"GRUNNMUR_MASKINPORTEN_ISSUER":        c.Maskinporten.Issuer,
+		"GRUNNMUR_MASKINPORTEN_CLIENT_ID":     c.Maskinporten.ClientID,
+		"GRUNNMUR_MASKINPORTEN_KEY_FILE":      c.Maskinporten.KeyFile,
+		"GRUNNMUR_MASKINPORTEN_KID":           c.Maskinporten.KeyID,
+		"GRUNNMUR_VIPPS_BASE_URL":             c.Vipps.BaseURL,
+		"GRUNNMUR_VIPPS_CLIENT_ID":            c.Vipps.ClientID,
+		"GRUNNMUR_VIPPS_CLIENT_SECRET":        c.Vipps.ClientSecret,
+		"GRUNNMUR_VIPPS_SUBSCRIPTION_KEY":     c.Vipps.SubscriptionKey,
+		"GRUNNMUR_VIPPS_MSN":                  c.Vipps.MSN,
+		"GRUNNMUR_SVARUT_BASE_URL":            c.SvarUT.BaseURL,
+		"GRUNNMUR_SVARUT_KONTO_ID":            c.SvarUT.KontoID,
+		"GRUNNMUR_SVARUT_INTEGRASJON_ID":      c.SvarUT.IntegrasjonID,
+		"GRUNNMUR_SVARUT_INTEGRASJON_PASSORD": c.SvarUT.IntegrasjonPassord,
+		"GRUNNMUR_BRREG_BASE_URL":             "",
+		"GRUNNMUR_FOLKEREGISTERET_BASE_URL":   "",
+		"GRUNNMUR_KRR_BASE_URL":               "",
+		"GRUNNMUR_ADRESSE_BASE_URL":           "",
+	}
+	for _, s := range e.Services {
+		if strings.HasSuffix(s.Env, "_BASE_URL") {
+			m[s.Env] = s.URL
+		}
+	}
+	return m
+}
+
+// MaskinportenSource returns a token source for the sandbox's Maskinporten
+// client, holding every scope in MaskinportenScopes (or those given): use
+// its Client for SvarUT and the registries. hc sends the grants; nil means
+// http.DefaultClient.
+func (e *Env) MaskinportenSource(hc *http.Client, scopes ...string) (*maskinporten.TokenSource, error) {
+	if len(scopes) == 0 {
+		scopes = MaskinportenScopes
+	}
+	c := e.Credentials.Maskinporten
+	return maskinporten.New(maskinporten.Config{
+		Issuer: c.Issuer, ClientID: c.ClientID, Key: e.key, KeyID: c.KeyID, Scopes: scopes, HTTPClient: hc,
+	})
+}
+
+// Close stops every fake, waiting for requests in flight until ctx ends,
+// stops Vipps' webhook retries and removes the temporary key folder.
+func (e *Env) Close(ctx context.Context) error {
+	e.once.Do(func() {
+		var errs []error
+		for _, s := range e.servers {
+			if err := s.Shutdown(ctx); err != nil {
+				errs = append(errs, err)
+				s.Close()
+			}
+		}
+		for _, d := range e.done {
+			<-d
+		}
+		e.Vipps.Close()
+		if e.tmpDir != "" {
+			if err := os.RemoveAll(e.tmpDir); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		e.log.Info("devenv: fakes stopped")
+		e.cerr = errors.Join(errs...)
+	})
+	return e.cerr
+}
