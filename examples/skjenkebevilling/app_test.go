@@ -3,8 +3,14 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -97,13 +103,19 @@ func TestHealthAndErrors(t *testing.T) {
 // TestConfigFromEnvironment points services at real endpoints: no fake
 // starts for them, and the same code path takes their settings.
 func TestConfigFromEnvironment(t *testing.T) {
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	der, _ := x509.MarshalPKCS8PrivateKey(key)
+	keyFile := filepath.Join(t.TempDir(), "mp.pem")
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
 	env := map[string]string{
 		"GRUNNMUR_IDPORTEN_ISSUER": "https://test.idporten.no", "GRUNNMUR_IDPORTEN_CLIENT_ID": "kommune-web",
 		"GRUNNMUR_IDPORTEN_CLIENT_SECRET": "s3cret",
 		"GRUNNMUR_ANSATTPORTEN_ISSUER":    "https://test.ansattporten.no", "GRUNNMUR_ANSATTPORTEN_CLIENT_ID": "kommune-ansatt",
 		"GRUNNMUR_ANSATTPORTEN_CLIENT_SECRET": "s3cret2",
 		"GRUNNMUR_OFFICERS":                   "20036914700, 03851598730",
-		"GRUNNMUR_VIPPS_BASE_URL":             "https://apitest.vipps.no", "GRUNNMUR_VIPPS_CLIENT_ID": "vc", "GRUNNMUR_VIPPS_MSN": "123456",
+		"GRUNNMUR_MASKINPORTEN_ISSUER":        "https://test.maskinporten.no/", "GRUNNMUR_MASKINPORTEN_CLIENT_ID": "mp-client",
+		"GRUNNMUR_MASKINPORTEN_KEY_FILE": keyFile, "GRUNNMUR_MASKINPORTEN_KID": "kid-1",
+		"GRUNNMUR_VIPPS_BASE_URL": "https://apitest.vipps.no", "GRUNNMUR_VIPPS_CLIENT_ID": "vc", "GRUNNMUR_VIPPS_MSN": "123456",
 		"GRUNNMUR_SVARUT_BASE_URL": "https://test.svarut.ks.no", "GRUNNMUR_SVARUT_KONTO_ID": "konto",
 		"GRUNNMUR_BRREG_BASE_URL": "https://data.brreg.no",
 	}
@@ -112,8 +124,8 @@ func TestConfigFromEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.close()
-	if x.fakes.Vipps != nil || x.fakes.SvarUT != nil || x.fakes.Registries != nil {
-		t.Errorf("fakes started for configured services: %+v", x.fakes)
+	if x.env != nil {
+		t.Errorf("the sandbox started though every service is configured")
 	}
 	if x.idporten.Issuer != "https://test.idporten.no" || x.idporten.RedirectURI != "https://skjenk.kommune.example/auth/callback" ||
 		x.idporten.PostLogoutRedirectURI != "https://skjenk.kommune.example/auth/logged-out" {
@@ -127,6 +139,18 @@ func TestConfigFromEnvironment(t *testing.T) {
 	}
 	if x.vipps.BaseURL != "https://apitest.vipps.no" || x.vipps.MSN != "123456" || x.svarut.KontoID != "konto" || x.brregURL != "https://data.brreg.no" {
 		t.Errorf("vipps %s, svarut %s, brreg %s", x.vipps.BaseURL, x.svarut.KontoID, x.brregURL)
+	}
+
+	// Only Vipps real: the rest from the sandbox.
+	only := map[string]string{"GRUNNMUR_VIPPS_BASE_URL": "https://apitest.vipps.no", "GRUNNMUR_VIPPS_MSN": "123456"}
+	y, err := setupExternals(func(k string) string { return only[k] }, "http://127.0.0.1:8080", discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.close()
+	if y.env == nil || y.vipps.BaseURL != "https://apitest.vipps.no" || y.svarut.BaseURL == "" || y.svarut.BaseURL == env["GRUNNMUR_SVARUT_BASE_URL"] ||
+		!strings.HasPrefix(y.idporten.Issuer, "http://127.0.0.1:") || len(y.officers) != 1 {
+		t.Errorf("mixed: vipps %s, svarut %s, idporten %s, %d officers", y.vipps.BaseURL, y.svarut.BaseURL, y.idporten.Issuer, len(y.officers))
 	}
 
 	env["GRUNNMUR_OFFICERS"] = "12345678901"

@@ -426,7 +426,7 @@ func runJourney(t *testing.T, databaseURL string) {
 
 	// The case officer, through Ansattporten.
 	j.open("officer", "/ansatt")
-	j.login("Oda Saksbehandler")
+	j.login(app.Fakes.Officer.Name)
 	j.do("officer list", chromedp.WaitVisible(chromedp.CSS("#cases")))
 	j.page("officer-cases")
 	j.click("open case", "#cases a")

@@ -87,17 +87,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 func printBanner(w io.Writer, public string, a *App) {
 	fmt.Fprintf(w, "skjenkebevilling: %s\n", public)
 	f := a.Fakes
-	if f.IDPorten != nil {
-		fmt.Fprintf(w, "  ID-porten and Ansattporten (fake): %s  (pick a test person at login)\n", f.IDPortenURL)
-		fmt.Fprintf(w, "  case officer (Ansattporten): %s\n", f.Officer.Name)
+	if f.Env == nil {
+		return
 	}
-	if f.Registries != nil {
-		fmt.Fprintf(w, "  Enhetsregisteret (fake): %s  applicant orgnr 976030788 (daglig leder Sigrid Haugland)\n", f.RegistryURL)
+	fmt.Fprintln(w, "  fakes in this process (devenv); services you configured are not listed as used:")
+	for _, s := range f.Env.Services {
+		fmt.Fprintf(w, "    %-16s %s\n", s.Name, s.URL)
 	}
-	if f.Vipps != nil {
-		fmt.Fprintf(w, "  Vipps (fake): %s\n", f.VippsURL)
-	}
-	if f.SvarUT != nil {
-		fmt.Fprintf(w, "  SvarUT (fake): %s\n", f.SvarUTURL)
-	}
+	fmt.Fprintln(w, "  log in as Sigrid Haugland (daglig leder of SESAM AS, orgnr 976030788);")
+	fmt.Fprintf(w, "  case officers at %s/ansatt log in as %s\n", public, f.Officer.Name)
 }
