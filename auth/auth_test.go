@@ -209,6 +209,13 @@ func TestFrontChannelLogout(t *testing.T) {
 	// Learn the sid the way the provider knows it: from a second login's
 	// token, the same SSO session.
 	sid := sidOf(t, s)
+	var sids []string
+	for _, u := range s.fake.Users() {
+		sids = append(sids, s.fake.SessionIDs(idportentest.IDPorten, u.PID)...)
+	}
+	if len(sids) != 1 || sids[0] != sid {
+		t.Errorf("SessionIDs: %v, want [%s]", sids, sid)
+	}
 	if !s.fake.EndSession(context.Background(), idportentest.IDPorten, sid) {
 		t.Fatal("no SSO session with that sid")
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/grunnmur/grunnmur/archive"
+	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/internal/browsertest"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
@@ -482,7 +483,17 @@ func runJourney(t *testing.T, databaseURL string) {
 		t.Fatalf("letters on Min side: %q", s)
 	}
 	j.page("min-side-letter")
-	j.logout("/auth/logout")
+
+	// Front-channel logout: the person logs out at another service, ID-porten
+	// ends the SSO session and tells this service, which ends its session.
+	sigrid := registrytest.Persons()[registrytest.SigridHaugland].FNR
+	sids := app.Fakes.Env.IDPorten.SessionIDs(idportentest.IDPorten, sigrid)
+	if len(sids) != 1 || !app.Fakes.Env.IDPorten.EndSession(context.Background(), idportentest.IDPorten, sids[0]) {
+		t.Fatalf("SSO sessions: %v", sids)
+	}
+	j.open("min side after front-channel logout", "/min-side")
+	j.do("logged out by the front channel", chromedp.WaitVisible(chromedp.CSS(`input[name="pid"]`)))
+	j.page("front-channel-logged-out")
 
 	// No personal number reached the logs.
 	for _, p := range append(registrytest.Persons(), registrytest.Person{FNR: app.Fakes.Officer.PID}) {
