@@ -311,6 +311,11 @@ func runJourney(t *testing.T, databaseURL string) {
 		t.Fatalf("deleted company: %q", msg)
 	}
 	j.page("org-deleted")
+	j.do("unknown orgnr", chromedp.SetValue(chromedp.CSS("#orgnr"), registrytest.NeverExistedOrgnr))
+	j.click("unknown orgnr", `main button[type="submit"]`)
+	if msg := j.text("#orgnr-error"); !strings.Contains(msg, "finner ingen") {
+		t.Fatalf("unknown company: %q", msg)
+	}
 	j.do("orgnr", chromedp.SetValue(chromedp.CSS("#orgnr"), registrytest.ApplicantOrgnr))
 	j.click("orgnr", `main button[type="submit"]`)
 
