@@ -334,9 +334,13 @@ func (a *App) view(ctx context.Context, c *sak.Case, lang string) *caseView {
 	for _, l := range c.LinksOf(sak.LinkLetter) {
 		if e, err := a.letters.Get(ctx, l.Ref); err == nil {
 			v.Letter = e
-			v.LetterStat = string(e.Status)
-			if v.LetterStat == "" {
+			switch key := "svarut." + string(e.Status); {
+			case e.Status == "":
 				v.LetterStat = messages.T(lang, "letter.state.queued")
+			case messages.T(lang, key) != key:
+				v.LetterStat = messages.T(lang, key) + " (" + string(e.Status) + ")"
+			default:
+				v.LetterStat = string(e.Status)
 			}
 		}
 	}

@@ -274,7 +274,15 @@ func TestJourneyPostgres(t *testing.T) {
 func runJourney(t *testing.T, databaseURL string) {
 	ctx := browsertest.New(t)
 	app, base, logs := startApp(t, databaseURL)
-	j := &journey{t: t, ctx: ctx, base: base, dir: t.TempDir()}
+	// Screenshots go to the test's temp dir, or to GRUNNMUR_E2E_SCREENSHOTS
+	// to keep them after the test.
+	dir := os.Getenv("GRUNNMUR_E2E_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	j := &journey{t: t, ctx: ctx, base: base, dir: dir}
 	t.Cleanup(func() {
 		if t.Failed() {
 			os.WriteFile(filepath.Join(j.dir, "service.log"), []byte(logs.String()), 0o644)
@@ -283,7 +291,7 @@ func runJourney(t *testing.T, databaseURL string) {
 					t.Log(line)
 				}
 			}
-			t.Logf("screenshots in %s (kept: -test.failfast and look there before the test exits)", j.dir)
+			t.Logf("screenshots in %s (set GRUNNMUR_E2E_SCREENSHOTS to keep them)", j.dir)
 		}
 	})
 	pdfPath := filepath.Join(t.TempDir(), "attest.pdf")
@@ -469,9 +477,9 @@ func runJourney(t *testing.T, databaseURL string) {
 	if status != 200 {
 		t.Fatalf("extract: %d %s", status, zipped)
 	}
-	dir := t.TempDir()
-	unzip(t, zipped, dir)
-	report, err := archive.Verify(dir)
+	extractDir := t.TempDir()
+	unzip(t, zipped, extractDir)
+	report, err := archive.Verify(extractDir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,12 +4,18 @@ package main
 // language switch, in the page's language) and its receipt (with the way on
 // to the payment). They run inside the forms templates, so they use only
 // what PageView and SummaryView hold.
-const formOverrides = `{{define "header"}}<header class="ds-header">
+const formOverrides = `{{define "head"}}<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<link rel="stylesheet" href="/static/forms.css">
+<link rel="stylesheet" href="/static/site.css">{{end}}
+{{define "header"}}<header class="ds-header">
 <p class="ds-header__title"><a class="ds-link" href="/">{{if eq .Lang "nn"}}Skjenkeløyve{{else if eq .Lang "en"}}Liquor licence{{else}}Skjenkebevilling{{end}}</a></p>
 <nav class="ds-header__nav" aria-label="{{if eq .Lang "en"}}Main menu{{else if eq .Lang "nn"}}Hovudmeny{{else}}Hovedmeny{{end}}">
 <ul class="ds-list--inline">
 <li><a class="ds-link" href="/min-side">{{if eq .Lang "nn"}}Mi side{{else if eq .Lang "en"}}My page{{else}}Min side{{end}}</a></li>
-</ul>
+{{if .Hidden}}<li><form method="post" action="/auth/logout" class="ds-inline-form">{{.Hidden}}<button class="ds-button ds-button--tertiary" type="submit">{{if eq .Lang "en"}}Log out{{else}}Logg ut{{end}}</button></form></li>
+{{end}}</ul>
 </nav>
 <nav class="ds-lang" aria-label="{{if eq .Lang "en"}}Language{{else}}Språk{{end}}">
 <ul class="ds-list--inline">
@@ -23,7 +29,6 @@ const formOverrides = `{{define "header"}}<header class="ds-header">
 <html lang="{{.Lang}}">
 <head>
 {{template "head" .}}
-<link rel="stylesheet" href="/static/site.css">
 </head>
 <body>
 <a class="ds-skip-link" href="#main">{{msg "skipToContent" .Lang}}</a>

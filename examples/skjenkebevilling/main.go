@@ -90,9 +90,9 @@ func printBanner(w io.Writer, public string, a *App) {
 	if f.Env == nil {
 		return
 	}
-	fmt.Fprintln(w, "  fakes in this process (devenv); services you configured are not listed as used:")
+	fmt.Fprintln(w, "  fakes in this process (devenv); a service set through GRUNNMUR_* uses the real one instead:")
 	for _, s := range f.Env.Services {
-		fmt.Fprintf(w, "    %-16s %s\n", s.Name, s.URL)
+		fmt.Fprintf(w, "    %-20s %s\n", s.Name, s.URL)
 	}
 	fmt.Fprintln(w, "  log in as Sigrid Haugland (daglig leder of SESAM AS, orgnr 976030788);")
 	fmt.Fprintf(w, "  case officers at %s/ansatt log in as %s\n", public, f.Officer.Name)
