@@ -44,7 +44,7 @@ const (
 
 // App is the skjenkebevilling service.
 type App struct {
-	Fakes   *Fakes
+	Fakes   *site.Fakes
 	Handler http.Handler
 
 	public   string
@@ -65,7 +65,7 @@ type App struct {
 	files    *fileStore
 	db       *postgres.DB
 	tmpl     map[string]*template.Template
-	ext      *externals
+	ext      *site.Externals
 }
 
 // New builds the service with its fakes started. Close stops them.
@@ -86,10 +86,11 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 			a.Close()
 		}
 	}()
-	if a.ext, err = setupExternals(getenv, a.public, a.log); err != nil {
+	if a.ext, err = site.Setup(getenv, site.Options{Public: a.public, OfficerPrefix: "/ansatt/auth",
+		Scopes: []string{scopeBrregRoller, scopeFiks}, Logger: a.log}); err != nil {
 		return nil, err
 	}
-	a.Fakes, a.officers = a.ext.fakes, a.ext.officers
+	a.Fakes, a.officers = a.ext.Fakes, a.ext.Officers
 
 	secret := []byte(getenv("GRUNNMUR_OWNER_SECRET"))
 	if len(secret) == 0 {
@@ -121,11 +122,11 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.files = newFileStore()
 
 	insecure := strings.HasPrefix(a.public, "http://")
-	citizenLogin, err := idporten.New(a.withDefaults(a.ext.idporten))
+	citizenLogin, err := idporten.New(a.withDefaults(a.ext.IDPorten))
 	if err != nil {
 		return nil, fmt.Errorf("skjenkebevilling: ID-porten: %w", err)
 	}
-	officerLogin, err := idporten.New(a.withDefaults(a.ext.ansattporten))
+	officerLogin, err := idporten.New(a.withDefaults(a.ext.Ansattporten))
 	if err != nil {
 		return nil, fmt.Errorf("skjenkebevilling: Ansattporten: %w", err)
 	}
@@ -137,10 +138,10 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if a.def, err = forms.Parse(formJSON); err != nil {
 		return nil, err
 	}
-	a.brreg = &brreg.Client{BaseURL: a.ext.brregURL, AuthorizedHTTPClient: a.ext.maskinporten.Client(&http.Client{Timeout: 15 * time.Second}),
+	a.brreg = &brreg.Client{BaseURL: a.ext.BrregURL, AuthorizedHTTPClient: a.ext.Maskinporten.Client(&http.Client{Timeout: 15 * time.Second}),
 		HTTPClient: &http.Client{Timeout: 15 * time.Second}, Now: a.now, Logger: a.log}
 
-	vc := a.ext.vipps
+	vc := a.ext.Vipps
 	vc.Now, vc.Logger = a.now, a.log
 	provider, err := vipps.New(vc)
 	if err != nil {
@@ -149,7 +150,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.pay = &payment.Service{Provider: provider, Store: payStore, Now: a.now, Logger: a.log, ReferencePrefix: "skjenk"}
 	a.book = &booking.Service{Store: bookStore, Now: a.now}
 	a.sak = &sak.Service{Store: sakStore, Now: a.now, Logger: a.log, DecisionTime: decisionTTL}
-	sc := a.ext.svarut
+	sc := a.ext.SvarUT
 	sc.Now = a.now
 	client, err := svarut.New(sc)
 	if err != nil {
@@ -214,7 +215,7 @@ func (a *App) Ready(ctx context.Context) error {
 // Close stops the fakes and closes the database.
 func (a *App) Close() {
 	if a.ext != nil {
-		a.ext.close()
+		a.ext.Close()
 	}
 	if a.db != nil {
 		a.db.Close()
@@ -271,9 +272,9 @@ func (a *App) routes() http.Handler {
 
 	var framePaths = []string{"/auth/frontchannel-logout", "/ansatt/auth/frontchannel-logout"}
 	hd := site.Headers{
-		FrameAncestors: []string{a.ext.idporten.Issuer, a.ext.ansattporten.Issuer},
+		FrameAncestors: []string{a.ext.IDPorten.Issuer, a.ext.Ansattporten.Issuer},
 		FramePath:      framePaths,
-		FormAction:     []string{a.ext.idporten.Issuer, a.ext.ansattporten.Issuer, a.ext.vipps.BaseURL, "https://pay.vipps.no", "https://pay-mt.vipps.no"},
+		FormAction:     []string{a.ext.IDPorten.Issuer, a.ext.Ansattporten.Issuer, a.ext.Vipps.BaseURL, "https://pay.vipps.no", "https://pay-mt.vipps.no"},
 		TrustProxy:     true,
 	}
 	return hd.Secure(site.Log(a.log, site.RememberLang(mux)))

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/grunnmur/grunnmur/examples/internal/site"
 )
 
 func TestMessagesComplete(t *testing.T) {
@@ -119,43 +121,43 @@ func TestConfigFromEnvironment(t *testing.T) {
 		"GRUNNMUR_SVARUT_BASE_URL": "https://test.svarut.ks.no", "GRUNNMUR_SVARUT_KONTO_ID": "konto",
 		"GRUNNMUR_BRREG_BASE_URL": "https://data.brreg.no",
 	}
-	x, err := setupExternals(func(k string) string { return env[k] }, "https://skjenk.kommune.example", discard())
+	x, err := site.Setup(func(k string) string { return env[k] }, site.Options{Public: "https://skjenk.kommune.example", Scopes: []string{scopeFiks}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer x.close()
-	if x.env != nil {
+	defer x.Close()
+	if x.Fakes.Env != nil {
 		t.Errorf("the sandbox started though every service is configured")
 	}
-	if x.idporten.Issuer != "https://test.idporten.no" || x.idporten.RedirectURI != "https://skjenk.kommune.example/auth/callback" ||
-		x.idporten.PostLogoutRedirectURI != "https://skjenk.kommune.example/auth/logged-out" {
-		t.Errorf("ID-porten: %+v", x.idporten)
+	if x.IDPorten.Issuer != "https://test.idporten.no" || x.IDPorten.RedirectURI != "https://skjenk.kommune.example/auth/callback" ||
+		x.IDPorten.PostLogoutRedirectURI != "https://skjenk.kommune.example/auth/logged-out" {
+		t.Errorf("ID-porten: %+v", x.IDPorten)
 	}
-	if x.ansattporten.Issuer != "https://test.ansattporten.no" || x.ansattporten.RedirectURI != "https://skjenk.kommune.example/ansatt/auth/callback" {
-		t.Errorf("Ansattporten: %+v", x.ansattporten)
+	if x.Ansattporten.Issuer != "https://test.ansattporten.no" || x.Ansattporten.RedirectURI != "https://skjenk.kommune.example/ansatt/auth/callback" {
+		t.Errorf("Ansattporten: %+v", x.Ansattporten)
 	}
-	if !x.officers["20036914700"] || !x.officers["03851598730"] || len(x.officers) != 2 {
-		t.Errorf("officers: %d", len(x.officers))
+	if !x.Officers["20036914700"] || !x.Officers["03851598730"] || len(x.Officers) != 2 {
+		t.Errorf("officers: %d", len(x.Officers))
 	}
-	if x.vipps.BaseURL != "https://apitest.vipps.no" || x.vipps.MSN != "123456" || x.svarut.KontoID != "konto" || x.brregURL != "https://data.brreg.no" {
-		t.Errorf("vipps %s, svarut %s, brreg %s", x.vipps.BaseURL, x.svarut.KontoID, x.brregURL)
+	if x.Vipps.BaseURL != "https://apitest.vipps.no" || x.Vipps.MSN != "123456" || x.SvarUT.KontoID != "konto" || x.BrregURL != "https://data.brreg.no" {
+		t.Errorf("vipps %s, svarut %s, brreg %s", x.Vipps.BaseURL, x.SvarUT.KontoID, x.BrregURL)
 	}
 
 	// Only Vipps real: the rest from the sandbox.
 	only := map[string]string{"GRUNNMUR_VIPPS_BASE_URL": "https://apitest.vipps.no", "GRUNNMUR_VIPPS_MSN": "123456"}
-	y, err := setupExternals(func(k string) string { return only[k] }, "http://127.0.0.1:8080", discard())
+	y, err := site.Setup(func(k string) string { return only[k] }, site.Options{Public: "http://127.0.0.1:8080"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer y.close()
-	if y.env == nil || y.vipps.BaseURL != "https://apitest.vipps.no" || y.svarut.BaseURL == "" || y.svarut.BaseURL == env["GRUNNMUR_SVARUT_BASE_URL"] ||
-		!strings.HasPrefix(y.idporten.Issuer, "http://127.0.0.1:") || len(y.officers) != 1 {
-		t.Errorf("mixed: vipps %s, svarut %s, idporten %s, %d officers", y.vipps.BaseURL, y.svarut.BaseURL, y.idporten.Issuer, len(y.officers))
+	defer y.Close()
+	if y.Fakes.Env == nil || y.Vipps.BaseURL != "https://apitest.vipps.no" || y.SvarUT.BaseURL == "" || y.SvarUT.BaseURL == env["GRUNNMUR_SVARUT_BASE_URL"] ||
+		!strings.HasPrefix(y.IDPorten.Issuer, "http://127.0.0.1:") || len(y.Officers) != 1 {
+		t.Errorf("mixed: vipps %s, svarut %s, idporten %s, %d officers", y.Vipps.BaseURL, y.SvarUT.BaseURL, y.IDPorten.Issuer, len(y.Officers))
 	}
 
 	env["GRUNNMUR_OFFICERS"] = "12345678901"
-	if x, err := setupExternals(func(k string) string { return env[k] }, "https://skjenk.kommune.example", discard()); err == nil {
-		x.close()
+	if x, err := site.Setup(func(k string) string { return env[k] }, site.Options{Public: "https://skjenk.kommune.example", Scopes: []string{scopeFiks}}); err == nil {
+		x.Close()
 		t.Error("a bad officer number was accepted")
 	} else if strings.Contains(err.Error(), "12345678901") {
 		t.Errorf("the error shows the number: %v", err)

@@ -543,5 +543,3 @@ func unzip(t *testing.T, b []byte, dir string) {
 		rc.Close()
 	}
 }
-
-func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -1,8 +1,10 @@
-// Package site holds what every example service shares: the language of the
+// Package site holds what every example service shares: the configuration of
+// the outside services (Setup: real ones through GRUNNMUR_*, the rest from
+// the in-process devenv sandbox, read through one getenv), the language of the
 // request (nb, nn, en), security headers, request logs without personal data,
 // the page layout with a skip link, a language switch and the login menu,
-// error pages in the citizen's language, health endpoints and graceful
-// shutdown. It is internal to the examples: an agency would keep its own.
+// Oslo dates in three languages, health endpoints and graceful shutdown. It is
+// internal to the examples: an agency would keep its own.
 package site
 
 import (
