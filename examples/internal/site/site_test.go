@@ -75,3 +75,18 @@ func TestTimeInOslo(t *testing.T) {
 		t.Errorf("nn: %s", got)
 	}
 }
+
+// FuzzLang feeds Lang outside input: it always answers one of Langs.
+func FuzzLang(f *testing.F) {
+	f.Add("nn", "en", "nb-NO,nb;q=0.9,en;q=0.5")
+	f.Add("", "", ";;,,q=1,nn-")
+	f.Fuzz(func(t *testing.T, query, cookie, accept string) {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.URL.RawQuery = "lang=" + query
+		r.Header.Set("Cookie", LangCookie+"="+cookie)
+		r.Header.Set("Accept-Language", accept)
+		if l := Lang(r); l != "nb" && l != "nn" && l != "en" {
+			t.Fatalf("Lang = %q", l)
+		}
+	})
+}
