@@ -29,12 +29,28 @@ func (a *App) page(r *http.Request, titleKey string, data any) *site.Page {
 	p := &site.Page{Lang: lang, Path: r.URL.Path, Service: messages.T(lang, "service"), Data: data,
 		T: func(k string) string { return messages.T(lang, k) }}
 	p.Title = p.T(titleKey)
-	if s, err := a.citizen.Session(r); err == nil && s.LoggedIn() {
-		p.LoggedIn, p.Logout, p.CSRF = true, "/auth/logout", a.citizen.CSRFField(r)
-		p.Nav = []site.NavLink{{Href: "/min-side", Text: p.T("nav.minside"), Current: r.URL.Path == "/min-side"}}
-	} else if s, err := a.officer.Session(r); err == nil && s.LoggedIn() {
-		p.LoggedIn, p.Logout, p.CSRF = true, "/ansatt/auth/logout", a.officer.CSRFField(r)
-		p.Nav = []site.NavLink{{Href: "/ansatt", Text: p.T("nav.officer"), Current: r.URL.Path == "/ansatt"}}
+	citizen := func() bool {
+		if s, err := a.citizen.Session(r); err == nil && s.LoggedIn() {
+			p.LoggedIn, p.Logout, p.CSRF = true, "/auth/logout", a.citizen.CSRFField(r)
+			p.Nav = []site.NavLink{{Href: "/min-side", Text: p.T("nav.minside"), Current: r.URL.Path == "/min-side"}}
+			return true
+		}
+		return false
+	}
+	officer := func() bool {
+		if s, err := a.officer.Session(r); err == nil && s.LoggedIn() {
+			p.LoggedIn, p.Logout, p.CSRF = true, "/ansatt/auth/logout", a.officer.CSRFField(r)
+			p.Nav = []site.NavLink{{Href: "/ansatt", Text: p.T("nav.officer"), Current: r.URL.Path == "/ansatt"}}
+			return true
+		}
+		return false
+	}
+	// A browser may hold both logins: the officers' pages use the officer's
+	// session (and its CSRF token), the rest the citizen's.
+	if strings.HasPrefix(r.URL.Path, "/ansatt") {
+		_ = officer() || citizen()
+	} else {
+		_ = citizen() || officer()
 	}
 	return p
 }

@@ -100,7 +100,6 @@ func (a *App) officerCase(w http.ResponseWriter, r *http.Request) {
 	}
 	p := a.page(r, "off.title", v)
 	p.Title = c.Number() + " – " + p.Title
-	p.CSRF = a.officer.CSRFField(r)
 	a.render(w, r, "officer_case", http.StatusOK, p)
 }
 
