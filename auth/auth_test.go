@@ -209,6 +209,13 @@ func TestFrontChannelLogout(t *testing.T) {
 	// Learn the sid the way the provider knows it: from a second login's
 	// token, the same SSO session.
 	sid := sidOf(t, s)
+	var sids []string
+	for _, u := range s.fake.Users() {
+		sids = append(sids, s.fake.SessionIDs(idportentest.IDPorten, u.PID)...)
+	}
+	if len(sids) != 1 || sids[0] != sid {
+		t.Errorf("SessionIDs: %v, want [%s]", sids, sid)
+	}
 	if !s.fake.EndSession(context.Background(), idportentest.IDPorten, sid) {
 		t.Fatal("no SSO session with that sid")
 	}
@@ -489,5 +496,34 @@ func TestSessionNeverPrintsTokens(t *testing.T) {
 	}
 	if !strings.Contains(out, "auth.Session{ID: "+sess.ID[:8]) {
 		t.Fatalf("session printed nothing useful: %s", out)
+	}
+}
+
+// TestLangForUILocales sends the citizen's language (from Manager.Lang) to
+// ID-porten as ui_locales when RequireLogin starts the login.
+func TestLangForUILocales(t *testing.T) {
+	s := newSite(t, false)
+	s.m.Lang = func(r *http.Request) string {
+		if c, err := r.Cookie("lang"); err == nil {
+			return c.Value
+		}
+		return ""
+	}
+	noFollow := &http.Client{Jar: s.browser.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	u, _ := url.Parse(s.rp.URL)
+	s.browser.Jar.SetCookies(u, []*http.Cookie{{Name: "lang", Value: "nn", Path: "/"}})
+	res, err := noFollow.Get(s.rp.URL + "/min-side")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	res, err = noFollow.Get(s.rp.URL + res.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	loc, _ := url.Parse(res.Header.Get("Location"))
+	if got := loc.Query().Get("ui_locales"); got != "nn" {
+		t.Fatalf("ui_locales = %q in %s", got, loc)
 	}
 }

@@ -70,6 +70,10 @@ type Manager struct {
 	IdleTimeout, MaxAge time.Duration
 	// AfterLogout is where logged-out users land; default "/".
 	AfterLogout string
+	// Lang, when set, gives the citizen's language (a cookie, say) for
+	// ID-porten's ui_locales when the login URL carries no lang parameter,
+	// as when RequireLogin sends the citizen to log in.
+	Lang func(r *http.Request) string
 	// ErrorHandler answers a failed login; nil writes a plain 401/400 page.
 	ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
 
@@ -263,7 +267,11 @@ func (m *Manager) login(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unknown acr", http.StatusBadRequest)
 		return
 	}
-	if l := q.Get("lang"); l != "" {
+	l := q.Get("lang")
+	if l == "" && m.Lang != nil {
+		l = m.Lang(r)
+	}
+	if l != "" {
 		opts.UILocales = []string{l}
 	}
 	authURL, p, err := m.Login.Start(r.Context(), opts)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -53,6 +54,9 @@ type Flow struct {
 	PDF PDFPrinter
 	// Renderer writes the pages; its BasePath is set from the request.
 	Renderer Renderer
+	// Hidden, when set, gives the hidden inputs to put inside every form
+	// of the request's page, such as the auth package's CSRFField.
+	Hidden func(r *http.Request) template.HTML
 	// Prefix is where the Flow is mounted ("/soknad"), for links.
 	Prefix string
 	Now    func() time.Time
@@ -173,6 +177,9 @@ func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, page
 	}
 	lang := f.lang(r)
 	rd := f.renderer(draftID)
+	if f.Hidden != nil {
+		rd.Hidden = f.Hidden(r)
+	}
 	if pageID == "check" {
 		f.check(w, r, d, lang, rd)
 		return

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"html/template"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -228,5 +229,27 @@ func TestFlowRevealWithoutError(t *testing.T) {
 	res, body = fc.do("POST", draftPath+"/soker", strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `class="ds-error-summary"`) {
 		t.Fatalf("second post: %d", res.StatusCode)
+	}
+}
+
+// TestFlowHidden puts the Flow's hidden inputs (a CSRF token) inside the
+// page's form and the check page's form.
+func TestFlowHidden(t *testing.T) {
+	flow, srv := newFlowServer(t)
+	flow.Hidden = func(r *http.Request) template.HTML {
+		return `<input type="hidden" name="csrf_token" value="tok-123">`
+	}
+	jar, _ := cookiejar.New(nil)
+	fc := &flowClient{t: t, srv: srv, owner: "person:kari", c: &http.Client{Jar: jar}}
+	res, body := fc.do("POST", "/soknad/", nil, "")
+	form := body[strings.Index(body, "<form"):]
+	if res.StatusCode != 200 || !strings.Contains(form[:strings.Index(form, "</form>")], `value="tok-123"`) {
+		t.Fatalf("page: %d %s", res.StatusCode, body)
+	}
+	draftPath := strings.TrimSuffix(res.Request.URL.Path, "/soker")
+	_, body = fc.do("GET", draftPath+"/check", nil, "")
+	form = body[strings.Index(body, "<form"):]
+	if !strings.Contains(form[:strings.Index(form, "</form>")], `value="tok-123"`) {
+		t.Fatalf("check: %s", body)
 	}
 }

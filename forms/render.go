@@ -30,6 +30,11 @@ var builtinCSS = func() template.CSS {
 	return template.CSS(b)
 }()
 
+// CSS returns the built-in stylesheet, for a service that serves it as a
+// file (Renderer.Stylesheet) under a Content-Security-Policy without
+// 'unsafe-inline'.
+func CSS() []byte { return []byte(builtinCSS) }
+
 // Renderer writes a form as server-side HTML that works without JavaScript,
 // in the GOV.UK error pattern: "Feil: " in the title, an error summary that
 // takes focus with links to the fields, the same message inline and tied to
@@ -49,6 +54,9 @@ type Renderer struct {
 	BasePath string
 	// Location is the zone dates are shown in; default Europe/Oslo.
 	Location *time.Location
+	// Hidden is put inside every form the pages post (a CSRF token's hidden
+	// input, say); Flow.Hidden sets it per request.
+	Hidden template.HTML
 }
 
 func (r *Renderer) tmpl() (*template.Template, error) {
@@ -78,6 +86,7 @@ type PageView struct {
 	Errors                            []ErrorLink
 	Fields                            []*FieldView
 	Last                              bool // the last page: Continue goes to the check page
+	Hidden                            template.HTML
 }
 
 // ErrorLink is one entry of the error summary.
@@ -151,7 +160,7 @@ func (r *Renderer) RenderPage(w io.Writer, def *Definition, pageID string, data 
 	v := &PageView{
 		Lang: lang, FormTitle: def.Text(def.Title, lang), PageTitle: def.Text(p.Title, lang),
 		PageNumber: idx + 1, PageCount: len(def.Pages), Action: r.BasePath + "/" + p.ID,
-		Stylesheet: r.Stylesheet, Last: def.nextPage(idx, st) < 0,
+		Stylesheet: r.Stylesheet, Last: def.nextPage(idx, st) < 0, Hidden: r.Hidden,
 	}
 	if prev := def.prevPage(idx, st); prev >= 0 {
 		v.BackHref = r.BasePath + "/" + def.Pages[prev].ID
@@ -465,6 +474,7 @@ type SummaryView struct {
 	Action, BackHref                   string
 	Sections                           []SummarySection
 	Reference, SubmittedAt, Digest     string
+	Hidden                             template.HTML // inside the check page's form
 }
 
 // SummarySection is one page's answers.
@@ -685,6 +695,7 @@ func (r *Renderer) RenderCheck(w io.Writer, def *Definition, data Data, lang str
 	v := &SummaryView{
 		Lang: lang, FormTitle: def.Text(def.Title, lang), Stylesheet: r.Stylesheet,
 		Action: r.BasePath + "/check", Sections: r.summary(def, data, lang, true),
+		Hidden: r.Hidden,
 	}
 	v.Title = message("checkAnswers", lang) + " – " + v.FormTitle
 	if last := def.prevPage(len(def.Pages), st); last >= 0 {

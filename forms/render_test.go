@@ -124,3 +124,17 @@ func TestRenderErrorPattern(t *testing.T) {
 		}
 	}
 }
+
+func TestCSSServedAsFile(t *testing.T) {
+	var b strings.Builder
+	r := &Renderer{Stylesheet: "/static/forms.css"}
+	if err := r.RenderPage(&b, loadSkjenk(t), "soker", Data{}, nil, "nb"); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "<style>") || !strings.Contains(b.String(), `href="/static/forms.css"`) {
+		t.Fatalf("page: %s", b.String())
+	}
+	if !strings.Contains(string(CSS()), ".ds-button") {
+		t.Fatal("CSS lacks the ds-button class")
+	}
+}

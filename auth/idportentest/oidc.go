@@ -839,3 +839,19 @@ func random(n int) string {
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
+
+// SessionIDs returns the sids of the live single-sign-on sessions of the
+// person pid at p, for a test that ends one with EndSession as if the person
+// logged out at another service.
+func (s *Server) SessionIDs(p Provider, pid ident.Fodselsnummer) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, sess := range s.sso {
+		if sess.provider == p && sess.user.PID == pid {
+			out = append(out, sess.sid)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

@@ -107,8 +107,8 @@ func (e endpointCtx) picker(w http.ResponseWriter, _ *http.Request, a *authReque
 var messageTmpl = template.Must(template.New("msg").Parse(`<!DOCTYPE html>
 <html lang="nb">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-{{if .Next}}<meta http-equiv="refresh" content="2;url={{.Next}}">{{end}}
-<title>{{.Title}}</title></head>
+<title>{{.Title}}</title>
+{{if .Next}}<script>window.addEventListener("load", function () { location.replace({{.Next}}); });</script>{{end}}</head>
 <body><main>
 <h1>{{.Title}}</h1>
 {{if .Code}}<p><code>{{.Code}}</code>: {{.Detail}}</p>{{end}}

@@ -1,0 +1,232 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/auth/idportentest"
+	"github.com/grunnmur/grunnmur/auth/maskinporten"
+	"github.com/grunnmur/grunnmur/devenv"
+	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/payment/vipps"
+	"github.com/grunnmur/grunnmur/svarut"
+)
+
+// ErrConfig means a required setting is missing.
+var ErrConfig = errors.New("site: bad configuration")
+
+// Fakes is the in-process sandbox (package devenv) when any service is left
+// unset: every fake on a free loopback port, cross-connected, with test
+// users. Tests and the start-up lines reach it here; nil when every service
+// is real.
+type Fakes struct {
+	Env         *devenv.Env
+	IDPortenURL string
+	VippsURL    string
+	// Officer is the sandbox's case officer (on GRUNNMUR_OFFICERS when
+	// Ansattporten is the fake and no list is given).
+	Officer devenv.User
+}
+
+// groups name, for each service, the variable whose presence means "the real
+// one": the rest of its variables then come from the environment, otherwise
+// all of them come from the sandbox.
+var groups = []struct{ prefix, key string }{
+	{"GRUNNMUR_IDPORTEN_", "GRUNNMUR_IDPORTEN_ISSUER"},
+	{"GRUNNMUR_ANSATTPORTEN_", "GRUNNMUR_ANSATTPORTEN_ISSUER"},
+	{"GRUNNMUR_MASKINPORTEN_", "GRUNNMUR_MASKINPORTEN_ISSUER"},
+	{"GRUNNMUR_VIPPS_", "GRUNNMUR_VIPPS_BASE_URL"},
+	{"GRUNNMUR_SVARUT_", "GRUNNMUR_SVARUT_BASE_URL"},
+	{"GRUNNMUR_BRREG_", "GRUNNMUR_BRREG_BASE_URL"},
+}
+
+// Externals holds the clients' configurations of the outside services, real
+// or fake, read through one getenv either way.
+type Externals struct {
+	IDPorten, Ansattporten idporten.Config
+	// Maskinporten holds Options.Scopes, for the registries and SvarUT.
+	Maskinporten *maskinporten.TokenSource
+	Vipps        vipps.Config
+	SvarUT       svarut.Config
+	BrregURL     string
+	// Officers are the officers' fødselsnumre (digits): the allow-list.
+	Officers map[string]bool
+	// Fakes is the sandbox; its Env is nil when every service is real.
+	Fakes *Fakes
+}
+
+// Close stops the sandbox, if it runs.
+func (x *Externals) Close() {
+	if x.Fakes.Env != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		x.Fakes.Env.Close(ctx)
+	}
+}
+
+// Options configure Setup.
+type Options struct {
+	// Public is the service's URL, for the redirect URIs.
+	Public string
+	// OfficerPrefix is where the officers' auth.Manager is mounted
+	// ("/ansatt/auth"); the citizens' is at /auth.
+	OfficerPrefix string
+	// Scopes the service needs from Maskinporten.
+	Scopes []string
+	// LetterStep moves the fake SvarUT's letters along; 0 means 5 s.
+	LetterStep time.Duration
+	Logger     *slog.Logger
+}
+
+// Setup reads the GRUNNMUR_* variables (names in DESIGN.md). When a service's key
+// variable is unset, the sandbox (devenv) runs in this process and its
+// variables stand in: the code that reads the configuration is the same for
+// the fake and the real service.
+func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
+	x := &Externals{Fakes: &Fakes{}}
+	public, log := o.Public, o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if o.LetterStep == 0 {
+		o.LetterStep = 5 * time.Second
+	}
+	if o.OfficerPrefix == "" {
+		o.OfficerPrefix = "/ansatt/auth"
+	}
+	var env0 *devenv.Env
+	defer func() {
+		if err != nil {
+			x.Close()
+		}
+	}()
+	real := func(name string) bool {
+		for _, g := range groups {
+			if strings.HasPrefix(name, g.prefix) {
+				return getenv(g.key) != ""
+			}
+		}
+		return true
+	}
+	for _, g := range groups {
+		if !real(g.key) {
+			env0, err = devenv.Start(context.Background(), devenv.Options{Addr: "127.0.0.1:0", AppURLs: []string{public},
+				LetterStep: o.LetterStep, Logger: log.With("component", "devenv")})
+			if err != nil {
+				return nil, err
+			}
+			x.Fakes.Env = env0
+			break
+		}
+	}
+	env := func(name string) string {
+		if real(name) || env0 == nil {
+			return getenv(name)
+		}
+		return env0.Getenv(name)
+	}
+	if env0 != nil {
+		e := env0
+		if s, ok := e.Service("ID-porten"); ok {
+			x.Fakes.IDPortenURL = s.URL
+		}
+		if s, ok := e.Service("Vipps"); ok {
+			x.Fakes.VippsURL = s.URL
+		}
+		for _, u := range e.Users {
+			if u.Role == "officer" {
+				x.Fakes.Officer = u
+			}
+		}
+		// The officers' login lives under OfficerPrefix, beside the
+		// citizens' /auth/: the sandbox's Ansattporten client gets those
+		// redirect URIs too.
+		e.IDPorten.RegisterClient(idportentest.Client{
+			ID: e.Credentials.Ansattporten.ClientID, Secret: e.Credentials.Ansattporten.ClientSecret,
+			RedirectURIs:           []string{public + o.OfficerPrefix + "/callback"},
+			PostLogoutRedirectURIs: []string{public + o.OfficerPrefix + "/logged-out"},
+			FrontchannelLogoutURI:  public + o.OfficerPrefix + "/frontchannel-logout",
+		})
+	}
+
+	if x.IDPorten, err = loginConfig(env, "GRUNNMUR_IDPORTEN", public, "/auth"); err != nil {
+		return nil, fmt.Errorf("site: ID-porten: %w", err)
+	}
+	if x.Ansattporten, err = loginConfig(env, "GRUNNMUR_ANSATTPORTEN", public, o.OfficerPrefix); err != nil {
+		return nil, fmt.Errorf("site: Ansattporten: %w", err)
+	}
+
+	// Officers: an allow-list of fødselsnumre; with the fake Ansattporten and
+	// no list, the sandbox's officer.
+	officers := getenv("GRUNNMUR_OFFICERS")
+	if officers == "" && !real("GRUNNMUR_ANSATTPORTEN_ISSUER") {
+		officers = env0.Getenv("GRUNNMUR_OFFICERS")
+	}
+	x.Officers = map[string]bool{}
+	for _, s := range strings.FieldsFunc(officers, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' }) {
+		pid, err := ident.ParseFodselsnummer(s)
+		if err != nil {
+			return nil, fmt.Errorf("GRUNNMUR_OFFICERS: %w", err)
+		}
+		x.Officers[pid.Reveal()] = true
+	}
+
+	// Maskinporten, for Enhetsregisteret's authorised roles and SvarUT.
+	mpCfg, ok, err := maskinporten.ConfigFromEnv("GRUNNMUR_MASKINPORTEN", env)
+	if err != nil {
+		return nil, fmt.Errorf("site: Maskinporten: %w", err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w: no Maskinporten", ErrConfig)
+	}
+	mpCfg.Scopes = o.Scopes
+	mpCfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	if x.Maskinporten, err = maskinporten.New(mpCfg); err != nil {
+		return nil, fmt.Errorf("site: Maskinporten: %w", err)
+	}
+
+	x.BrregURL = env("GRUNNMUR_BRREG_BASE_URL")
+	x.Vipps = vipps.Config{
+		BaseURL:         env("GRUNNMUR_VIPPS_BASE_URL"),
+		ClientID:        env("GRUNNMUR_VIPPS_CLIENT_ID"),
+		ClientSecret:    vipps.NewSecret(env("GRUNNMUR_VIPPS_CLIENT_SECRET")),
+		SubscriptionKey: vipps.NewSecret(env("GRUNNMUR_VIPPS_SUBSCRIPTION_KEY")),
+		MSN:             env("GRUNNMUR_VIPPS_MSN"),
+		HTTPClient:      &http.Client{Timeout: 15 * time.Second},
+		Logger:          log,
+	}
+	x.SvarUT = svarut.Config{
+		BaseURL:            env("GRUNNMUR_SVARUT_BASE_URL"),
+		KontoID:            env("GRUNNMUR_SVARUT_KONTO_ID"),
+		IntegrasjonID:      env("GRUNNMUR_SVARUT_INTEGRASJON_ID"),
+		IntegrasjonPassord: svarut.Secret(env("GRUNNMUR_SVARUT_INTEGRASJON_PASSORD")),
+		HTTPClient:         x.Maskinporten.Client(&http.Client{Timeout: 20 * time.Minute}),
+		Logger:             log,
+	}
+	return x, nil
+}
+
+// loginConfig reads prefix's variables for ID-porten or Ansattporten; the
+// redirect paths default to authPrefix's under the public URL.
+func loginConfig(getenv func(string) string, prefix, public, authPrefix string) (idporten.Config, error) {
+	cfg, ok, err := idporten.ConfigFromEnv(prefix, getenv)
+	if err != nil {
+		return cfg, err
+	}
+	if !ok {
+		return cfg, fmt.Errorf("%w: %s_ISSUER is unset", ErrConfig, prefix)
+	}
+	if cfg.RedirectURI == "" {
+		cfg.RedirectURI = public + authPrefix + "/callback"
+	}
+	if cfg.PostLogoutRedirectURI == "" {
+		cfg.PostLogoutRedirectURI = public + authPrefix + "/logged-out"
+	}
+	return cfg, nil
+}

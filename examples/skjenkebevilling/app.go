@@ -1,0 +1,281 @@
+package main
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/grunnmur/grunnmur/auth"
+	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/payment/vipps"
+	"github.com/grunnmur/grunnmur/postgres"
+	"github.com/grunnmur/grunnmur/registry/brreg"
+	"github.com/grunnmur/grunnmur/sak"
+	"github.com/grunnmur/grunnmur/svarut"
+)
+
+//go:embed skjenkebevilling.json
+var formJSON []byte
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed fonts/*.ttf
+var fontFS embed.FS
+
+// The service's fixed choices.
+const (
+	kind        = "skjenkebevilling"
+	fee         = payment.Amount(150000) // 1 500 kr in øre
+	inspection  = "befaring"             // the booking resource: the officers' inspection calendar
+	holdTTL     = 10 * time.Minute
+	decisionTTL = 60 * 24 * time.Hour // saksbehandlingsfrist
+)
+
+// App is the skjenkebevilling service.
+type App struct {
+	Fakes   *site.Fakes
+	Handler http.Handler
+
+	public   string
+	log      *slog.Logger
+	now      func() time.Time
+	citizen  *auth.Manager
+	officer  *auth.Manager
+	officers map[string]bool
+	def      *forms.Definition
+	forms    forms.Store
+	owners   forms.OwnerKeys
+	brreg    *brreg.Client
+	pay      *payment.Service
+	book     *booking.Service
+	sak      *sak.Service
+	outbox   *svarut.Outbox
+	letters  svarut.Store
+	files    *fileStore
+	db       *postgres.DB
+	tmpl     map[string]*template.Template
+	ext      *site.Externals
+}
+
+// New builds the service with its fakes started. Close stops them.
+func New(ctx context.Context, cfg Config) (_ *App, err error) {
+	getenv := getenvOr(cfg.Getenv)
+	a := &App{public: strings.TrimSuffix(cfg.PublicURL, "/"), log: cfg.Logger, now: cfg.Now}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.public == "" {
+		return nil, fmt.Errorf("%w: no public URL", errConfig)
+	}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	if a.ext, err = site.Setup(getenv, site.Options{Public: a.public, OfficerPrefix: "/ansatt/auth",
+		Scopes: []string{scopeBrregRoller, scopeFiks}, Logger: a.log}); err != nil {
+		return nil, err
+	}
+	a.Fakes, a.officers = a.ext.Fakes, a.ext.Officers
+
+	secret := []byte(getenv("GRUNNMUR_OWNER_SECRET"))
+	if len(secret) == 0 {
+		secret = []byte(randomSecret())
+		if cfg.DatabaseURL != "" {
+			a.log.Warn("GRUNNMUR_OWNER_SECRET is unset: citizens will not find their applications after a restart")
+		}
+	}
+	a.owners = forms.OwnerKeys{Secret: secret}
+	if _, err := a.owners.Key(forms.Owner{Org: "974760673"}); err != nil {
+		return nil, fmt.Errorf("GRUNNMUR_OWNER_SECRET: %w", err)
+	}
+
+	var authStore auth.Store
+	var sakStore sak.Store
+	var bookStore booking.Store
+	var payStore payment.Store
+	a.forms, a.letters = forms.NewMemoryStore(), svarut.NewMemoryStore()
+	if cfg.DatabaseURL != "" {
+		if a.db, err = postgres.Open(ctx, cfg.DatabaseURL); err != nil {
+			return nil, err
+		}
+		if err = a.db.Migrate(ctx); err != nil {
+			return nil, err
+		}
+		authStore, sakStore, bookStore, payStore = postgres.NewAuthStore(a.db), postgres.NewSakStore(a.db), postgres.NewBookingStore(a.db), postgres.NewPaymentStore(a.db)
+		a.forms, a.letters = postgres.NewFormsStore(a.db), postgres.NewSvarUTStore(a.db)
+	}
+	a.files = newFileStore()
+
+	insecure := strings.HasPrefix(a.public, "http://")
+	citizenLogin, err := idporten.New(a.withDefaults(a.ext.IDPorten))
+	if err != nil {
+		return nil, fmt.Errorf("skjenkebevilling: ID-porten: %w", err)
+	}
+	officerLogin, err := idporten.New(a.withDefaults(a.ext.Ansattporten))
+	if err != nil {
+		return nil, fmt.Errorf("skjenkebevilling: Ansattporten: %w", err)
+	}
+	a.citizen = &auth.Manager{Login: citizenLogin, Store: authStore, Insecure: insecure, Lang: site.Lang, Now: a.now,
+		Logger: a.log, AfterLogout: "/?loggedout=1", ErrorHandler: a.loginFailed}
+	a.officer = &auth.Manager{Login: officerLogin, Store: authStore, Prefix: "/ansatt/auth", CookieName: "grunnmur_officer",
+		Insecure: insecure, Lang: site.Lang, Now: a.now, Logger: a.log, AfterLogout: "/?loggedout=1", ErrorHandler: a.loginFailed}
+
+	if a.def, err = forms.Parse(formJSON); err != nil {
+		return nil, err
+	}
+	a.brreg = &brreg.Client{BaseURL: a.ext.BrregURL, AuthorizedHTTPClient: a.ext.Maskinporten.Client(&http.Client{Timeout: 15 * time.Second}),
+		HTTPClient: &http.Client{Timeout: 15 * time.Second}, Now: a.now, Logger: a.log}
+
+	vc := a.ext.Vipps
+	vc.Now, vc.Logger = a.now, a.log
+	provider, err := vipps.New(vc)
+	if err != nil {
+		return nil, fmt.Errorf("skjenkebevilling: Vipps: %w", err)
+	}
+	a.pay = &payment.Service{Provider: provider, Store: payStore, Now: a.now, Logger: a.log, ReferencePrefix: "skjenk"}
+	a.book = &booking.Service{Store: bookStore, Now: a.now}
+	a.sak = &sak.Service{Store: sakStore, Now: a.now, Logger: a.log, DecisionTime: decisionTTL}
+	sc := a.ext.SvarUT
+	sc.Now = a.now
+	client, err := svarut.New(sc)
+	if err != nil {
+		return nil, fmt.Errorf("skjenkebevilling: SvarUT: %w", err)
+	}
+	a.outbox = &svarut.Outbox{Client: client, Store: a.letters, Documents: svarut.SourceFunc(a.openDocument),
+		OnFinal: a.letterFinal, PollInterval: 5 * time.Second, RetryBase: 5 * time.Second, Now: a.now, Logger: a.log}
+
+	if err := a.book.PutResource(ctx, &booking.Resource{
+		ID: inspection, Name: "Befaring skjenkested", Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true,
+		Hours:     booking.Weekdays(booking.Span{From: booking.At(9, 0), To: booking.At(15, 0)}),
+		MinNotice: 24 * time.Hour, MaxHorizon: 60 * 24 * time.Hour, PerDay: 1,
+	}); err != nil {
+		return nil, err
+	}
+
+	funcs := template.FuncMap{}
+	if a.tmpl, err = site.Templates(templateFS, funcs, "templates/*.html"); err != nil {
+		return nil, err
+	}
+	a.Handler = a.routes()
+	return a, nil
+}
+
+func (a *App) withDefaults(c idporten.Config) idporten.Config {
+	c.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	c.Now, c.Logger = a.now, a.log
+	return c
+}
+
+// Run does the background work until ctx ends: the SvarUT outbox, payment
+// polling (the webhooks' safety net) and session clean-up.
+func (a *App) Run(ctx context.Context) {
+	go a.outbox.Run(ctx, 5*time.Second)
+	go func() {
+		if err := a.pay.Poll(ctx, 30*time.Second); err != nil && !errors.Is(err, context.Canceled) {
+			a.log.Error("payment poll", "error", err)
+		}
+	}()
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			a.citizen.Cleanup(ctx)
+			a.officer.Cleanup(ctx)
+		}
+	}
+}
+
+// Ready reports whether the service can serve: the database answers.
+func (a *App) Ready(ctx context.Context) error {
+	if a.db == nil {
+		return nil
+	}
+	_, err := a.sak.List(ctx, sak.Filter{Limit: 1})
+	return err
+}
+
+// Close stops the fakes and closes the database.
+func (a *App) Close() {
+	if a.ext != nil {
+		a.ext.Close()
+	}
+	if a.db != nil {
+		a.db.Close()
+	}
+}
+
+func (a *App) routes() http.Handler {
+	mux := http.NewServeMux()
+	site.Health(mux, a.Ready)
+	static := func(ct string, b []byte) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", ct)
+			w.Header().Set("Cache-Control", "public, max-age=3600")
+			w.Write(b)
+		}
+	}
+	mux.HandleFunc("GET /static/site.css", static("text/css; charset=utf-8", site.CSS()))
+	mux.HandleFunc("GET /static/forms.css", static("text/css; charset=utf-8", forms.CSS()))
+
+	citizen := a.citizen.RequireLogin(idporten.Substantial)
+	mux.Handle("/auth/", a.citizen.Handler())
+	mux.Handle("/ansatt/auth/", a.officer.Handler())
+	mux.HandleFunc("GET /{$}", a.start)
+
+	mux.Handle("GET /soknad/ny", citizen(http.HandlerFunc(a.orgPage)))
+	mux.Handle("POST /soknad/ny", citizen(a.citizen.CSRF(http.HandlerFunc(a.orgPost))))
+	flow := &forms.Flow{Def: a.def, Store: a.forms, Files: a.files, Prefix: "/soknad", Now: a.now, Logger: a.log,
+		Owner: a.ownerOf, Lang: site.Lang, Submitted: a.submitted,
+		Hidden:   a.citizen.CSRFField,
+		Renderer: forms.Renderer{Stylesheet: "/static/forms.css", Templates: a.formTemplates()}}
+	mux.Handle("/soknad/", citizen(a.citizen.CSRF(http.StripPrefix("/soknad", flow))))
+	mux.Handle("GET /kvittering/{sub}", citizen(http.HandlerFunc(a.afterSubmit)))
+
+	mux.Handle("GET /sak/{id}", citizen(http.HandlerFunc(a.casePage)))
+	mux.Handle("POST /sak/{id}/betal", citizen(a.citizen.CSRF(http.HandlerFunc(a.payStart))))
+	mux.Handle("GET /sak/{id}/betalt", citizen(http.HandlerFunc(a.payReturn)))
+	mux.Handle("GET /sak/{id}/befaring", citizen(http.HandlerFunc(a.bookPage)))
+	mux.Handle("POST /sak/{id}/befaring", citizen(a.citizen.CSRF(http.HandlerFunc(a.bookHold))))
+	mux.Handle("POST /sak/{id}/befaring/{res}", citizen(a.citizen.CSRF(http.HandlerFunc(a.bookConfirm))))
+	mux.Handle("GET /sak/{id}/befaring/{res}", citizen(http.HandlerFunc(a.bookHeld)))
+	mux.Handle("GET /sak/{id}/befaring/{res}/ics", citizen(http.HandlerFunc(a.bookICS)))
+	mux.Handle("GET /sak/{id}/brev.pdf", citizen(http.HandlerFunc(a.letterPDF)))
+	mux.Handle("GET /min-side", citizen(http.HandlerFunc(a.minSide)))
+
+	officer := func(h http.HandlerFunc) http.Handler {
+		return a.officer.RequireLogin(idporten.Substantial)(a.requireOfficer(h))
+	}
+	mux.Handle("GET /ansatt", officer(a.officerList))
+	mux.Handle("GET /ansatt/sak/{id}", officer(a.officerCase))
+	mux.Handle("POST /ansatt/sak/{id}/vedtak", a.officer.RequireLogin(idporten.Substantial)(a.officer.CSRF(a.requireOfficer(a.officerDecide))))
+	mux.Handle("GET /ansatt/sak/{id}/brev.pdf", officer(a.officerLetterPDF))
+	mux.Handle("GET /ansatt/uttrekk", officer(a.extract))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { a.errorPage(w, r, http.StatusNotFound) })
+
+	var framePaths = []string{"/auth/frontchannel-logout", "/ansatt/auth/frontchannel-logout"}
+	hd := site.Headers{
+		FrameAncestors: []string{a.ext.IDPorten.Issuer, a.ext.Ansattporten.Issuer},
+		FramePath:      framePaths,
+		FormAction:     []string{a.ext.IDPorten.Issuer, a.ext.Ansattporten.Issuer, a.ext.Vipps.BaseURL, "https://pay.vipps.no", "https://pay-mt.vipps.no"},
+		TrustProxy:     true,
+	}
+	return hd.Secure(site.Log(a.log, site.RememberLang(mux)))
+}

@@ -1,0 +1,639 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/grunnmur/grunnmur/auth"
+	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/registry"
+	"github.com/grunnmur/grunnmur/registry/brreg"
+	"github.com/grunnmur/grunnmur/sak"
+	"github.com/grunnmur/grunnmur/svarut"
+)
+
+var system = sak.Actor{Role: sak.RoleSystem, ID: "skjenkebevilling"}
+
+// page builds the layout's data for a citizen page.
+func (a *App) page(r *http.Request, titleKey string, data any) *site.Page {
+	lang := site.Lang(r)
+	p := &site.Page{Lang: lang, Path: r.URL.Path, Service: messages.T(lang, "service"), Data: data,
+		T: func(k string) string { return messages.T(lang, k) }}
+	p.Title = p.T(titleKey)
+	citizen := func() bool {
+		if s, err := a.citizen.Session(r); err == nil && s.LoggedIn() {
+			p.LoggedIn, p.Logout, p.CSRF = true, "/auth/logout", a.citizen.CSRFField(r)
+			p.Nav = []site.NavLink{{Href: "/min-side", Text: p.T("nav.minside"), Current: r.URL.Path == "/min-side"}}
+			return true
+		}
+		return false
+	}
+	officer := func() bool {
+		if s, err := a.officer.Session(r); err == nil && s.LoggedIn() {
+			p.LoggedIn, p.Logout, p.CSRF = true, "/ansatt/auth/logout", a.officer.CSRFField(r)
+			p.Nav = []site.NavLink{{Href: "/ansatt", Text: p.T("nav.officer"), Current: r.URL.Path == "/ansatt"}}
+			return true
+		}
+		return false
+	}
+	// A browser may hold both logins: the officers' pages use the officer's
+	// session (and its CSRF token), the rest the citizen's.
+	if strings.HasPrefix(r.URL.Path, "/ansatt") {
+		_ = officer() || citizen()
+	} else {
+		_ = citizen() || officer()
+	}
+	return p
+}
+
+func (a *App) render(w http.ResponseWriter, r *http.Request, name string, status int, p *site.Page) {
+	t, ok := a.tmpl[name]
+	if !ok {
+		a.log.Error("no template", "name", name)
+		http.Error(w, http.StatusText(500), 500)
+		return
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, "layout.html", p); err != nil {
+		a.log.Error("template", "name", name, "error", err)
+		http.Error(w, http.StatusText(500), 500)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	fmt.Fprint(w, b.String())
+}
+
+// errorPage answers with a page in the citizen's language.
+func (a *App) errorPage(w http.ResponseWriter, r *http.Request, status int) {
+	key := fmt.Sprintf("err.%d", status)
+	if _, ok := messages[key]; !ok {
+		key = "err.500"
+	}
+	a.render(w, r, "error", status, a.page(r, key, key+".text"))
+}
+
+func (a *App) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, sak.ErrNotFound), errors.Is(err, sak.ErrForbidden), errors.Is(err, booking.ErrNotFound), errors.Is(err, errNotYours):
+		a.errorPage(w, r, http.StatusNotFound)
+	default:
+		a.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "error", err)
+		a.errorPage(w, r, http.StatusInternalServerError)
+	}
+}
+
+func (a *App) loginFailed(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.WarnContext(r.Context(), "login failed", "error", err)
+	a.errorPage(w, r, http.StatusUnauthorized)
+}
+
+var errNotYours = errors.New("skjenkebevilling: not the citizen's")
+
+// ownerOf is the logged-in citizen's opaque owner key (an HMAC of the
+// fødselsnummer): forms, cases and bookings are keyed by it, never by the
+// number itself.
+func (a *App) ownerOf(r *http.Request) (string, error) {
+	c, ok := auth.CitizenFrom(r.Context())
+	if !ok {
+		return "", auth.ErrNoSession
+	}
+	return a.owners.Key(forms.Owner{Person: c.PID})
+}
+
+func (a *App) start(w http.ResponseWriter, r *http.Request) {
+	a.render(w, r, "start", http.StatusOK, a.page(r, "start.title", map[string]any{"LoggedOut": r.URL.Query().Has("loggedout")}))
+}
+
+type orgForm struct {
+	Orgnr, Error string
+}
+
+func (a *App) orgPage(w http.ResponseWriter, r *http.Request) {
+	a.render(w, r, "org", http.StatusOK, a.page(r, "org.title", orgForm{}))
+}
+
+// orgPost looks the applicant up in Enhetsregisteret, checks that the
+// citizen may act for it, and starts a draft with its name filled in.
+func (a *App) orgPost(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, _ := auth.CitizenFrom(ctx)
+	f := orgForm{Orgnr: strings.TrimSpace(r.PostFormValue("orgnr"))}
+	refuse := func(key string) {
+		f.Error = messages.T(site.Lang(r), key)
+		p := a.page(r, "org.title", f)
+		p.Title = messages.T(p.Lang, "error") + ": " + p.Title
+		a.render(w, r, "org", http.StatusUnprocessableEntity, p)
+	}
+	orgnr, err := ident.ParseOrgnr(strings.ReplaceAll(f.Orgnr, " ", ""))
+	if err != nil {
+		refuse("org.invalid")
+		return
+	}
+	e, err := a.brreg.Enhet(ctx, orgnr)
+	switch {
+	case errors.Is(err, registry.ErrNotFound):
+		refuse("org.notfound")
+		return
+	case errors.Is(err, brreg.ErrDeleted), errors.Is(err, brreg.ErrRemoved), errors.Is(err, registry.ErrGone):
+		refuse("org.deleted")
+		return
+	case err != nil:
+		a.log.WarnContext(ctx, "brreg look-up", "orgnr", string(orgnr), "error", err)
+		refuse("org.down")
+		return
+	}
+	ok, err := a.brreg.CanActFor(ctx, c.PID, orgnr)
+	if err != nil {
+		a.log.WarnContext(ctx, "brreg roles", "orgnr", string(orgnr), "error", err)
+		refuse("org.down")
+		return
+	}
+	if !ok {
+		refuse("org.cannotact")
+		return
+	}
+	owner, err := a.ownerOf(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	d := a.def.NewDraft(owner, a.now())
+	soker := map[string]any{"organisasjonsnummer": string(orgnr), "navn": e.Navn}
+	data := forms.Data{"soker": soker}
+	if ad := e.Forretningsadresse; ad != nil {
+		data["skjenkested"] = map[string]any{"adresse": map[string]any{
+			"adresse": strings.Join(ad.Lines(), ", "), "postnummer": ad.Postnummer, "poststed": ad.Poststed}}
+	}
+	d.Data = data
+	if err := a.forms.CreateDraft(ctx, d); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/soknad/"+d.ID+"/"+d.Page, http.StatusSeeOther)
+}
+
+func str(d map[string]any, path ...string) string {
+	var cur any = d
+	for _, p := range path {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return ""
+		}
+		cur = m[p]
+	}
+	s, _ := cur.(string)
+	return s
+}
+
+// submitted opens the case, journals the application and waits for the fee.
+func (a *App) submitted(ctx context.Context, s *forms.Submission) error {
+	orgnr, navn := str(s.Data, "soker", "organisasjonsnummer"), str(s.Data, "soker", "navn")
+	c, err := a.sak.Open(ctx, sak.Application{
+		Kind: kind, Title: "Søknad om skjenkebevilling – " + navn, Owner: s.Owner, OnBehalfOf: orgnr,
+		AwaitPayment: true,
+		Links:        []sak.Link{{Kind: sak.LinkSubmission, Ref: s.ID, Label: "Søknad"}},
+	})
+	if err != nil {
+		return err
+	}
+	_, err = a.sak.Journal(ctx, system, c.ID, sak.JournalEntry{
+		Type: sak.Incoming, Title: "Søknad om skjenkebevilling", Party: navn, Date: s.SubmittedAt,
+		Documents: []sak.Document{{Title: "Søknad om skjenkebevilling", FileName: "soknad.pdf", MediaType: "application/pdf", Ref: "soknad:" + s.ID}},
+	})
+	return err
+}
+
+// caseOf finds the citizen's case of a submission.
+func (a *App) caseOfSubmission(ctx context.Context, owner, subID string) (*sak.Case, error) {
+	cs, err := a.sak.ForOwner(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		for _, l := range c.LinksOf(sak.LinkSubmission) {
+			if l.Ref == subID {
+				return c, nil
+			}
+		}
+	}
+	return nil, sak.ErrNotFound
+}
+
+func (a *App) afterSubmit(w http.ResponseWriter, r *http.Request) {
+	owner, err := a.ownerOf(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	c, err := a.caseOfSubmission(r.Context(), owner, r.PathValue("sub"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/sak/"+c.ID, http.StatusSeeOther)
+}
+
+// citizenCase returns the citizen's own case.
+func (a *App) citizenCase(r *http.Request) (*sak.Case, string, error) {
+	owner, err := a.ownerOf(r)
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := a.sak.Get(r.Context(), sak.Actor{Role: sak.RoleApplicant, ID: owner}, r.PathValue("id"))
+	if err != nil {
+		return nil, "", err
+	}
+	if c.Owner != owner {
+		return nil, "", errNotYours
+	}
+	return c, owner, nil
+}
+
+func payKey(c *sak.Case) string { return c.ID + "/gebyr" }
+
+// caseView is a case with its payment, booking and letter, for the pages.
+type caseView struct {
+	Case       *sak.Case
+	Org        string
+	State      string
+	Outcome    string
+	Payment    *payment.Payment
+	PayState   string
+	PayFailed  bool
+	Paid       bool
+	Amount     string
+	Booking    *booking.Reservation
+	BookingAt  string
+	BookState  string
+	Letter     *svarut.Entry
+	LetterStat string
+	Submitted  string
+	Message    string
+	Lang       string
+}
+
+// settle brings the case's payment up to date: it asks the provider, captures
+// an authorised fee, and moves a paid case on to the officers.
+func (a *App) settle(ctx context.Context, c *sak.Case) (*sak.Case, *payment.Payment, error) {
+	p, err := a.pay.Latest(ctx, payKey(c))
+	if errors.Is(err, payment.ErrNotFound) {
+		return c, nil, nil
+	}
+	if err != nil {
+		return c, nil, err
+	}
+	if !p.State.Final() && !p.State.Ended() {
+		if q, err := a.pay.Reconcile(ctx, p.Reference); err == nil {
+			p = q
+		} else {
+			a.log.WarnContext(ctx, "payment reconcile", "reference", p.Reference, "error", err)
+		}
+	}
+	if p.State == payment.Authorized {
+		if q, err := a.pay.Capture(ctx, payKey(c), payment.Modification{}); err == nil {
+			p = q
+		} else {
+			a.log.WarnContext(ctx, "payment capture", "reference", p.Reference, "error", err)
+		}
+	}
+	if l := (sak.Link{Kind: sak.LinkPayment, Ref: p.Reference, Label: p.Amount.Display("nb"), Status: string(p.State)}); true {
+		if nc, err := a.sak.Link(ctx, system, c.ID, l); err == nil {
+			c = nc
+		}
+	}
+	if p.Aggregate.Captured >= p.Amount && c.State == sak.AwaitingPayment {
+		nc, err := a.sak.Transition(ctx, system, c.ID, sak.InProgress, "gebyret er betalt")
+		if err != nil && !errors.Is(err, sak.ErrInvalidTransition) {
+			return c, p, err
+		}
+		if err == nil {
+			c = nc
+		}
+	}
+	return c, p, nil
+}
+
+func (a *App) view(ctx context.Context, c *sak.Case, lang string) *caseView {
+	v := &caseView{Case: c, Lang: lang, State: messages.T(lang, "state."+string(c.State)), Amount: fee.Display(lang)}
+	if c.Outcome != "" {
+		v.Outcome = messages.T(lang, "outcome."+string(c.Outcome))
+	}
+	v.Submitted = site.Time(c.Created, lang)
+	if subs := c.LinksOf(sak.LinkSubmission); len(subs) > 0 {
+		if s, err := a.forms.GetSubmission(ctx, subs[0].Ref); err == nil {
+			v.Org = str(s.Data, "soker", "navn") + " (" + str(s.Data, "soker", "organisasjonsnummer") + ")"
+		}
+	}
+	if p, err := a.pay.Latest(ctx, payKey(c)); err == nil {
+		v.Payment, v.PayState = p, messages.T(lang, "payment.state."+string(p.State))
+		v.PayFailed = p.State.Ended() && p.Aggregate.Captured == 0
+		v.Paid = p.Aggregate.Captured >= p.Amount
+	}
+	for _, l := range c.LinksOf(sak.LinkBooking) {
+		if b, err := a.book.Reservation(ctx, l.Ref); err == nil {
+			st := b.StateAt(a.now())
+			if st == booking.Confirmed || v.Booking == nil {
+				v.Booking, v.BookingAt, v.BookState = b, site.Time(b.Start, lang), messages.T(lang, "booking.state."+string(st))
+			}
+		}
+	}
+	for _, l := range c.LinksOf(sak.LinkLetter) {
+		if e, err := a.letters.Get(ctx, l.Ref); err == nil {
+			v.Letter = e
+			switch key := "svarut." + string(e.Status); {
+			case e.Status == "":
+				v.LetterStat = messages.T(lang, "letter.state.queued")
+			case messages.T(lang, key) != key:
+				v.LetterStat = messages.T(lang, key) + " (" + string(e.Status) + ")"
+			default:
+				v.LetterStat = string(e.Status)
+			}
+		}
+	}
+	return v
+}
+
+func (a *App) casePage(w http.ResponseWriter, r *http.Request) {
+	c, _, err := a.citizenCase(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if c, _, err = a.settle(r.Context(), c); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	v := a.view(r.Context(), c, site.Lang(r))
+	a.render(w, r, "case", http.StatusOK, a.page(r, "case.title", v))
+}
+
+func (a *App) payStart(w http.ResponseWriter, r *http.Request) {
+	c, _, err := a.citizenCase(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if c.State != sak.AwaitingPayment {
+		http.Redirect(w, r, "/sak/"+c.ID, http.StatusSeeOther)
+		return
+	}
+	p, err := a.pay.Start(r.Context(), payment.Order{
+		BusinessKey: payKey(c), Amount: fee, Description: messages.T(site.Lang(r), "pay.desc") + " " + c.Number(),
+		ReturnURL: a.public + "/sak/" + c.ID + "/betalt",
+	})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.sak.Link(r.Context(), system, c.ID, sak.Link{Kind: sak.LinkPayment, Ref: p.Reference, Label: p.Amount.Display("nb"), Status: string(p.State)})
+	if p.RedirectURL == "" {
+		http.Redirect(w, r, "/sak/"+c.ID, http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, p.RedirectURL, http.StatusSeeOther)
+}
+
+func (a *App) payReturn(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/sak/"+r.PathValue("id"), http.StatusSeeOther)
+}
+
+type slotView struct {
+	Value, Label string
+}
+
+type bookView struct {
+	Case         *sak.Case
+	Slots        []slotView
+	Error        string
+	Held         *booking.Reservation
+	HeldAt       string
+	HoldText     string
+	ICS          string
+	BookingError string
+}
+
+func (a *App) bookPage(w http.ResponseWriter, r *http.Request) {
+	c, _, err := a.citizenCase(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.renderBook(w, r, c, "", http.StatusOK)
+}
+
+func (a *App) renderBook(w http.ResponseWriter, r *http.Request, c *sak.Case, errKey string, status int) {
+	lang := site.Lang(r)
+	now := a.now()
+	slots, err := a.book.Availability(r.Context(), inspection, now, now.Add(21*24*time.Hour))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	v := bookView{Case: c}
+	for _, s := range slots {
+		if s.Remaining > 0 && len(v.Slots) < 12 {
+			v.Slots = append(v.Slots, slotView{Value: s.Start.UTC().Format(time.RFC3339), Label: site.Time(s.Start, lang)})
+		}
+	}
+	p := a.page(r, "book.title", v)
+	if errKey != "" {
+		v.Error = messages.T(lang, errKey)
+		p.Data = v
+		p.Title = messages.T(lang, "error") + ": " + p.Title
+	}
+	a.render(w, r, "book", status, p)
+}
+
+func (a *App) bookHold(w http.ResponseWriter, r *http.Request) {
+	c, owner, err := a.citizenCase(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	start, err := time.Parse(time.RFC3339, r.PostFormValue("slot"))
+	if err != nil {
+		a.renderBook(w, r, c, "book.required", http.StatusUnprocessableEntity)
+		return
+	}
+	res, err := a.book.Hold(r.Context(), booking.HoldInput{ResourceID: inspection, Owner: owner, Start: start,
+		Title: "Befaring " + c.Number(), Key: c.ID + "/" + start.Format(time.RFC3339), TTL: holdTTL})
+	if err != nil {
+		if code := booking.HTTPStatus(err); code >= 400 && code < 500 {
+			a.renderBook(w, r, c, "book.taken", http.StatusConflict)
+			return
+		}
+		a.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/sak/"+c.ID+"/befaring/"+res.ID, http.StatusSeeOther)
+}
+
+func (a *App) ownReservation(r *http.Request, owner string) (*booking.Reservation, error) {
+	res, err := a.book.Reservation(r.Context(), r.PathValue("res"))
+	if err != nil {
+		return nil, err
+	}
+	if res.Owner != owner {
+		return nil, errNotYours
+	}
+	return res, nil
+}
+
+func (a *App) bookHeld(w http.ResponseWriter, r *http.Request) {
+	c, owner, err := a.citizenCase(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	res, err := a.ownReservation(r, owner)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if res.StateAt(a.now()) != booking.Held {
+		http.Redirect(w, r, "/sak/"+c.ID, http.StatusSeeOther)
+		return
+	}
+	lang := site.Lang(r)
+	exp := res.HoldExpires.In(site.Oslo())
+	v := bookView{Case: c, Held: res, HeldAt: site.Time(res.Start, lang),
+		HoldText: fmt.Sprintf(messages.T(lang, "book.held"), fmt.Sprintf("%02d.%02d", exp.Hour(), exp.Minute()))}
+	a.render(w, r, "held", http.StatusOK, a.page(r, "book.confirm", v))
+}
+
+func (a *App) bookConfirm(w http.ResponseWriter, r *http.Request) {
+	c, owner, err := a.citizenCase(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	res, err := a.ownReservation(r, owner)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	res, err = a.book.Confirm(r.Context(), res.ID, c.ID+"/confirm/"+res.ID)
+	if errors.Is(err, booking.ErrHoldExpired) {
+		a.renderBook(w, r, c, "book.expired", http.StatusConflict)
+		return
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if _, err := a.sak.Link(r.Context(), system, c.ID, sak.Link{Kind: sak.LinkBooking, Ref: res.ID,
+		Label: site.Time(res.Start, "nb"), Status: string(res.State)}); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/sak/"+c.ID, http.StatusSeeOther)
+}
+
+func (a *App) bookICS(w http.ResponseWriter, r *http.Request) {
+	_, owner, err := a.citizenCase(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	res, err := a.ownReservation(r, owner)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	b, err := a.book.ReservationICS(r.Context(), res.ID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="befaring.ics"`)
+	w.Write(b)
+}
+
+func (a *App) letterPDF(w http.ResponseWriter, r *http.Request) {
+	c, _, err := a.citizenCase(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.servePDF(w, r, c)
+}
+
+type draftView struct {
+	Href, Updated string
+}
+
+type minSideView struct {
+	Cases    []*caseView
+	Drafts   []draftView
+	Payments []paymentRow
+	Bookings []bookingRow
+	Letters  []letterRow
+}
+
+type paymentRow struct{ Case, CaseHref, What, Amount, State, When string }
+type bookingRow struct{ Case, CaseHref, When, State, ICS string }
+type letterRow struct{ Case, CaseHref, Title, State, PDF string }
+
+func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	lang := site.Lang(r)
+	owner, err := a.ownerOf(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	cs, err := a.sak.ForOwner(ctx, owner)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var v minSideView
+	for _, c := range cs {
+		if nc, _, err := a.settle(ctx, c); err == nil {
+			c = nc
+		}
+		cv := a.view(ctx, c, lang)
+		v.Cases = append(v.Cases, cv)
+		href := "/sak/" + c.ID
+		for _, l := range c.LinksOf(sak.LinkPayment) {
+			if p, err := a.pay.Get(ctx, l.Ref); err == nil {
+				v.Payments = append(v.Payments, paymentRow{Case: c.Number(), CaseHref: href, What: p.Description,
+					Amount: p.Amount.Display(lang), State: messages.T(lang, "payment.state."+string(p.State)), When: site.Time(p.Created, lang)})
+			}
+		}
+		for _, l := range c.LinksOf(sak.LinkBooking) {
+			if b, err := a.book.Reservation(ctx, l.Ref); err == nil {
+				v.Bookings = append(v.Bookings, bookingRow{Case: c.Number(), CaseHref: href, When: site.Time(b.Start, lang),
+					State: messages.T(lang, "booking.state."+string(b.StateAt(a.now()))), ICS: href + "/befaring/" + b.ID + "/ics"})
+			}
+		}
+		if cv.Letter != nil {
+			v.Letters = append(v.Letters, letterRow{Case: c.Number(), CaseHref: href, Title: messages.T(lang, "letter.title"),
+				State: cv.LetterStat, PDF: href + "/brev.pdf"})
+		}
+	}
+	drafts, err := a.forms.ListDrafts(ctx, owner, a.def.ID)
+	if err == nil {
+		for _, d := range drafts {
+			v.Drafts = append(v.Drafts, draftView{Href: "/soknad/" + d.ID + "/" + d.Page, Updated: site.Time(d.Updated, lang)})
+		}
+	}
+	a.render(w, r, "minside", http.StatusOK, a.page(r, "min.title", v))
+}
+
+// formTemplates puts the site's header, with the language switch and the
+// menu, on the form's pages, and a way on from the receipt to the payment.
+func (a *App) formTemplates() *template.Template {
+	return template.Must(template.New("overrides").Funcs(template.FuncMap{"msg": func(k, l string) string { return "" }}).Parse(formOverrides))
+}

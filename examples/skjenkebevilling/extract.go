@@ -1,0 +1,95 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/grunnmur/grunnmur/archive"
+	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/sak"
+)
+
+// archiveOptions maps the service's cases onto Noark 5: the municipality as
+// creator, the applicant company as party, the documents (application and
+// decision letter) printed again from their references.
+func (a *App) archiveOptions() sak.ArchiveOptions {
+	return sak.ArchiveOptions{
+		Extract: sak.DefaultExtract("Eksempelkommune", "921000009", map[string]string{kind: "Skjenkebevilling"}, a.now()),
+		Open: func(ctx context.Context, c *sak.Case, e *sak.JournalEntry, d sak.Document) (io.ReadCloser, error) {
+			b, err := a.documentBytes(ctx, d.Ref)
+			if err != nil {
+				return nil, err
+			}
+			return io.NopCloser(bytes.NewReader(b)), nil
+		},
+		Parties: func(c *sak.Case) []archive.Part {
+			sub, err := a.submission(context.Background(), c)
+			if err != nil {
+				return nil
+			}
+			return []archive.Part{{ID: str(sub.Data, "soker", "organisasjonsnummer"), Name: str(sub.Data, "soker", "navn"), Role: "Søker"}}
+		},
+		AdministrativeUnit: "Skjenkekontoret",
+		Now:                a.now,
+	}
+}
+
+// extract writes a Noark 5 extract of every finished case and sends it as a
+// zip file.
+func (a *App) extract(w http.ResponseWriter, r *http.Request) {
+	dir, err := os.MkdirTemp("", "skjenk-uttrekk-")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	out := filepath.Join(dir, "uttrekk")
+	sum, err := a.sak.ExportArchive(r.Context(), out, sak.Filter{Kind: kind}, a.archiveOptions())
+	if errors.Is(err, archive.ErrEmpty) {
+		p := a.page(r, "off.extract", "off.none")
+		a.render(w, r, "error", http.StatusConflict, p)
+		return
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.log.InfoContext(r.Context(), "noark extract", "skipped", sum.Skipped)
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", `attachment; filename="noark5-skjenkebevilling-`+a.now().In(site.Oslo()).Format("2006-01-02")+`.zip"`)
+	zw := zip.NewWriter(w)
+	err = filepath.WalkDir(out, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(out, path)
+		if err != nil {
+			return err
+		}
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: filepath.ToSlash(rel), Method: zip.Deflate, Modified: time.Now()})
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = io.Copy(fw, f)
+		return err
+	})
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		a.log.ErrorContext(r.Context(), "noark extract zip", "error", err)
+	}
+}

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+
+	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/sak"
+	"github.com/grunnmur/grunnmur/svarut"
+)
+
+// newPDF starts an A4 document with DejaVu Sans embedded (subset), so that
+// æ, ø and å print and the document shows the same everywhere.
+//
+// How far PDF/A goes: every font is embedded, there is no JavaScript,
+// encryption or transparency, the document language (Lang) and the
+// information dictionary are set, and the creation date is the decision's, so
+// the bytes are deterministic. fpdf writes no PDF/A identification (XMP
+// pdfaid), no OutputIntent with an ICC profile and no structure tree, so the
+// file is not PDF/A-conformant; an archive converts it (e.g. with veraPDF-
+// checked Ghostscript -dPDFA=2) before deposit.
+func newPDF(title string, at time.Time) (*fpdf.Fpdf, error) {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	for _, f := range []struct{ style, file string }{{"", "fonts/DejaVuSansCondensed.ttf"}, {"B", "fonts/DejaVuSansCondensed-Bold.ttf"}} {
+		b, err := fontFS.ReadFile(f.file)
+		if err != nil {
+			return nil, err
+		}
+		pdf.AddUTF8FontFromBytes("DejaVu", f.style, b)
+	}
+	pdf.SetTitle(title, true)
+	pdf.SetAuthor("Eksempelkommune", true)
+	pdf.SetCreator("grunnmur skjenkebevilling", true)
+	pdf.SetLang("nb-NO")
+	pdf.SetCreationDate(at)
+	pdf.SetModificationDate(at)
+	pdf.SetMargins(25, 25, 25)
+	pdf.AddPage()
+	return pdf, nil
+}
+
+func finish(pdf *fpdf.Fpdf) ([]byte, error) {
+	var b bytes.Buffer
+	if err := pdf.Output(&b); err != nil {
+		return nil, fmt.Errorf("skjenkebevilling: pdf: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// letter renders the decision letter (vedtaksbrev) of a decided case. The
+// content follows from the case alone, so the outbox can open it again for
+// each attempt and the archive extract gets the same bytes.
+func (a *App) letter(ctx context.Context, c *sak.Case) ([]byte, error) {
+	sub, err := a.submission(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	var decidedAt time.Time
+	var note string
+	for _, e := range c.Events {
+		if e.To == sak.Decided {
+			decidedAt, note = e.At, e.Note
+		}
+	}
+	if decidedAt.IsZero() {
+		return nil, fmt.Errorf("skjenkebevilling: case %s is not decided", c.ID)
+	}
+	pdf, err := newPDF("Vedtak om skjenkebevilling "+c.Number(), decidedAt)
+	if err != nil {
+		return nil, err
+	}
+	text := func(size float64, style, s string) {
+		pdf.SetFont("DejaVu", style, size)
+		pdf.MultiCell(0, size*0.5, s, "", "L", false)
+		pdf.Ln(2)
+	}
+	text(10, "", "Eksempelkommune\nNæringsetaten, skjenkekontoret")
+	pdf.Ln(6)
+	text(11, "", fmt.Sprintf("%s\nOrg.nr. %s", str(sub.Data, "soker", "navn"), str(sub.Data, "soker", "organisasjonsnummer")))
+	pdf.Ln(4)
+	text(10, "", fmt.Sprintf("Saksnummer: %s\nDato: %s", c.Number(), site.Date(decidedAt, "nb")))
+	pdf.Ln(4)
+	if c.Outcome == sak.Approved {
+		text(16, "B", "Vedtak: skjenkebevilling innvilget")
+		text(11, "", fmt.Sprintf("%s får alminnelig bevilling til å skjenke alkoholholdig drikk på %s, etter alkoholloven § 1-7.",
+			str(sub.Data, "soker", "navn"), str(sub.Data, "skjenkested", "navn")))
+	} else {
+		text(16, "B", "Vedtak: søknaden om skjenkebevilling er avslått")
+		text(11, "", fmt.Sprintf("Søknaden fra %s om skjenkebevilling for %s er avslått, etter alkoholloven § 1-7 a.",
+			str(sub.Data, "soker", "navn"), str(sub.Data, "skjenkested", "navn")))
+	}
+	if note != "" {
+		text(12, "B", "Begrunnelse")
+		text(11, "", note)
+	}
+	text(11, "", fmt.Sprintf("Styrer: %s\nStedfortreder: %s", str(sub.Data, "styrer", "navn"), str(sub.Data, "stedfortreder", "navn")))
+	text(12, "B", "Klagerett")
+	text(11, "", fmt.Sprintf("Du kan klage på vedtaket innen tre uker etter at du mottok det (forvaltningsloven § 29). Klagefristen går ut %s.",
+		site.Date(decidedAt.Add(sak.AppealPeriod), "nb")))
+	text(10, "", "Brevet er godkjent elektronisk og har derfor ingen signatur.")
+	return finish(pdf)
+}
+
+// applicationPDF prints a submitted application for the archive: every
+// answer of the pruned data, as the receipt shows it.
+func (a *App) applicationPDF(s *forms.Submission) ([]byte, error) {
+	pdf, err := newPDF("Søknad om skjenkebevilling", s.SubmittedAt)
+	if err != nil {
+		return nil, err
+	}
+	pdf.SetFont("DejaVu", "B", 16)
+	pdf.MultiCell(0, 8, "Søknad om skjenkebevilling", "", "L", false)
+	pdf.SetFont("DejaVu", "", 10)
+	pdf.MultiCell(0, 5, "Referanse: "+s.ID+"\nSendt: "+site.Time(s.SubmittedAt, "nb"), "", "L", false)
+	pdf.Ln(4)
+	for _, p := range a.def.Pages {
+		pdf.SetFont("DejaVu", "B", 12)
+		pdf.MultiCell(0, 7, a.def.Text(p.Title, "nb"), "", "L", false)
+		pdf.SetFont("DejaVu", "", 10)
+		for _, c := range p.Components {
+			printAnswer(pdf, a.def, c, s.Data, "")
+		}
+		pdf.Ln(2)
+	}
+	return finish(pdf)
+}
+
+func printAnswer(pdf *fpdf.Fpdf, def *forms.Definition, c *forms.Component, data forms.Data, indent string) {
+	if len(c.Components) > 0 && c.Type == "group" {
+		pdf.MultiCell(0, 5, indent+def.Text(c.Label, "nb")+":", "", "L", false)
+		for _, ch := range c.Components {
+			printAnswer(pdf, def, ch, data, indent+"  ")
+		}
+		return
+	}
+	if c.Bind == "" {
+		return
+	}
+	x, ok := lookup(data, c.Bind)
+	if !ok {
+		return
+	}
+	v, lines := forms.DisplayValue(def, c, x, "nb", site.Oslo())
+	if len(lines) > 0 {
+		v = strings.Join(lines, "; ")
+	}
+	if c.Type == "fodselsnummer" && len(v) == 11 {
+		v = v[:6] + "*****" // the archive copy shows the birth date only
+	}
+	pdf.MultiCell(0, 5, indent+def.Text(c.Label, "nb")+": "+v, "", "L", false)
+}
+
+func lookup(data forms.Data, pointer string) (any, bool) {
+	var cur any = map[string]any(data)
+	for _, p := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[p]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// openDocument opens a document by its reference, for the SvarUT outbox and
+// the archive extract: "vedtak:CASE" is the decision letter, "soknad:SUB" the
+// application.
+func (a *App) openDocument(ctx context.Context, doc svarut.Document) (io.ReadCloser, error) {
+	b, err := a.documentBytes(ctx, doc.Ref)
+	if err != nil {
+		return nil, err
+	}
+	return io.NopCloser(bytes.NewReader(b)), nil
+}
+
+func (a *App) documentBytes(ctx context.Context, ref string) ([]byte, error) {
+	switch kind, id, _ := strings.Cut(ref, ":"); kind {
+	case "vedtak":
+		c, err := a.sak.Get(ctx, system, id)
+		if err != nil {
+			return nil, err
+		}
+		return a.letter(ctx, c)
+	case "soknad":
+		s, err := a.forms.GetSubmission(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return a.applicationPDF(s)
+	}
+	return nil, fmt.Errorf("skjenkebevilling: unknown document %q", ref)
+}

@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/grunnmur/grunnmur/auth"
+	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/registry/brreg"
+	"github.com/grunnmur/grunnmur/sak"
+	"github.com/grunnmur/grunnmur/svarut"
+)
+
+type officerKey struct{}
+
+// requireOfficer lets through only the officers on the allow-list
+// (GRUNNMUR_OFFICERS), whoever Ansattporten logged in.
+func (a *App) requireOfficer(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, ok := auth.CitizenFrom(r.Context())
+		if !ok || !a.officers[c.PID.Reveal()] {
+			a.log.WarnContext(r.Context(), "not an officer", "pid", c.PID)
+			p := a.page(r, "err.403", "off.notofficer")
+			a.render(w, r, "error", http.StatusForbidden, p)
+			return
+		}
+		actor := sak.Actor{Role: sak.RoleOfficer, ID: "ansattporten:" + c.Subject}
+		next(w, r.WithContext(context.WithValue(r.Context(), officerKey{}, actor)))
+	})
+}
+
+func officerFrom(ctx context.Context) sak.Actor {
+	a, _ := ctx.Value(officerKey{}).(sak.Actor)
+	return a
+}
+
+func (a *App) officerList(w http.ResponseWriter, r *http.Request) {
+	cs, err := a.sak.List(r.Context(), sak.Filter{Kind: kind})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	lang := site.Lang(r)
+	var vs []*caseView
+	for _, c := range cs {
+		vs = append(vs, a.view(r.Context(), c, lang))
+	}
+	a.render(w, r, "officer_list", http.StatusOK, a.page(r, "off.title", vs))
+}
+
+type answer struct{ Label, Value string }
+
+type officerView struct {
+	*caseView
+	Answers   []answer
+	Journal   []journalRow
+	Events    []eventRow
+	CanDecide bool
+}
+
+type journalRow struct{ No, Type, Title, Date string }
+type eventRow struct{ At, What string }
+
+func (a *App) officerCase(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, err := a.sak.Get(ctx, officerFrom(ctx), r.PathValue("id"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if nc, _, err := a.settle(ctx, c); err == nil {
+		c = nc
+	}
+	lang := site.Lang(r)
+	v := officerView{caseView: a.view(ctx, c, lang), CanDecide: c.State == sak.InProgress}
+	if subs := c.LinksOf(sak.LinkSubmission); len(subs) > 0 {
+		if s, err := a.forms.GetSubmission(ctx, subs[0].Ref); err == nil {
+			for _, row := range [][2]string{
+				{"soker.navn", "soker/navn"}, {"sted.navn", "skjenkested/navn"}, {"sted.type", "skjenkested/type"},
+				{"bev.type", "bevilling/type"}, {"styrer.navn", "styrer/navn"}, {"stedfortreder.navn", "stedfortreder/navn"},
+			} {
+				v.Answers = append(v.Answers, answer{Label: a.def.Text(row[0], lang), Value: str(s.Data, strings.Split(row[1], "/")...)})
+			}
+		}
+	}
+	for _, j := range c.Journal {
+		v.Journal = append(v.Journal, journalRow{No: fmt.Sprintf("%d/%d-%d", j.Year, c.Sequence, j.Number), Type: string(j.Type), Title: j.Title, Date: site.Date(j.Date, lang)})
+	}
+	for _, e := range c.Events {
+		what := string(e.Type)
+		if e.To != "" {
+			what += ": " + messages.T(lang, "state."+string(e.To))
+		}
+		v.Events = append(v.Events, eventRow{At: site.Time(e.At, lang), What: what})
+	}
+	p := a.page(r, "off.title", v)
+	p.Title = c.Number() + " – " + p.Title
+	a.render(w, r, "officer_case", http.StatusOK, p)
+}
+
+// officerDecide records the decision, journals the letter and sends it
+// through the SvarUT outbox.
+func (a *App) officerDecide(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	actor := officerFrom(ctx)
+	var outcome sak.Outcome
+	switch r.PostFormValue("outcome") {
+	case "approved":
+		outcome = sak.Approved
+	case "rejected":
+		outcome = sak.Rejected
+	default:
+		http.Redirect(w, r, "/ansatt/sak/"+r.PathValue("id"), http.StatusSeeOther)
+		return
+	}
+	c, err := a.sak.Decide(ctx, actor, r.PathValue("id"), outcome, strings.TrimSpace(r.PostFormValue("note")))
+	if errors.Is(err, sak.ErrInvalidTransition) {
+		http.Redirect(w, r, "/ansatt/sak/"+r.PathValue("id"), http.StatusSeeOther)
+		return
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := a.sendDecision(ctx, actor, c); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/ansatt/sak/"+c.ID, http.StatusSeeOther)
+}
+
+func letterRef(c *sak.Case) string { return "vedtak:" + c.ID }
+
+// sendDecision puts the decision letter in the outbox (exactly once, keyed by
+// the case), journals it and links it to the case.
+func (a *App) sendDecision(ctx context.Context, actor sak.Actor, c *sak.Case) error {
+	sub, err := a.submission(ctx, c)
+	if err != nil {
+		return err
+	}
+	orgnr, err := ident.ParseOrgnr(str(sub.Data, "soker", "organisasjonsnummer"))
+	if err != nil {
+		return err
+	}
+	rcpt := svarut.Recipient{Org: orgnr, Address: svarut.Address{Name: str(sub.Data, "soker", "navn")}}
+	if e, err := a.brreg.Enhet(ctx, orgnr); err == nil {
+		ad := e.Postadresse
+		if ad == nil {
+			ad = e.Forretningsadresse
+		}
+		if ad != nil {
+			lines := ad.Lines()
+			if len(lines) > 0 {
+				rcpt.Address.Line1 = lines[0]
+			}
+			if len(lines) > 1 {
+				rcpt.Address.Line2 = lines[1]
+			}
+			rcpt.Address.PostalCode, rcpt.Address.PostTown = ad.Postnummer, ad.Poststed
+		}
+	} else if !errors.Is(err, brreg.ErrDeleted) {
+		a.log.WarnContext(ctx, "brreg address", "error", err)
+	}
+	pdf, err := a.letter(ctx, c)
+	if err != nil {
+		return err
+	}
+	s := &svarut.Shipment{
+		Title: "Vedtak om skjenkebevilling – " + c.Number(), Recipient: rcpt,
+		Documents:   []svarut.Document{{Name: "vedtak-" + strings.ReplaceAll(c.Number(), "/", "-") + ".pdf", MimeType: "application/pdf", Ref: letterRef(c), Size: int64(len(pdf))}},
+		ExternalRef: "skjenk-" + c.ID + "-vedtak", Type: "Vedtak", SendingSystem: "grunnmur skjenkebevilling",
+	}
+	e, err := a.outbox.Enqueue(ctx, "vedtak-"+c.ID, s)
+	if err != nil && !errors.Is(err, svarut.ErrConflict) {
+		return err
+	}
+	if e == nil {
+		if e, err = a.letters.Get(ctx, "vedtak-"+c.ID); err != nil {
+			return err
+		}
+	}
+	if _, err := a.sak.Journal(ctx, actor, c.ID, sak.JournalEntry{ID: "", Type: sak.Outgoing, Title: "Vedtak om skjenkebevilling",
+		Party: rcpt.Address.Name, Date: a.now(),
+		Documents: []sak.Document{{Title: "Vedtak", FileName: s.Documents[0].Name, MediaType: "application/pdf", Ref: letterRef(c)}}}); err != nil {
+		return err
+	}
+	if _, err := a.sak.Link(ctx, actor, c.ID, sak.Link{Kind: sak.LinkLetter, Ref: e.ID, Label: s.Title, Status: string(e.State)}); err != nil {
+		return err
+	}
+	go func() {
+		if _, err := a.outbox.Process(context.WithoutCancel(ctx)); err != nil {
+			a.log.Warn("svarut outbox", "error", err)
+		}
+	}()
+	return nil
+}
+
+func (a *App) submission(ctx context.Context, c *sak.Case) (*forms.Submission, error) {
+	subs := c.LinksOf(sak.LinkSubmission)
+	if len(subs) == 0 {
+		return nil, fmt.Errorf("skjenkebevilling: case %s has no submission", c.ID)
+	}
+	return a.forms.GetSubmission(ctx, subs[0].Ref)
+}
+
+// letterFinal records SvarUT's final status on the case.
+func (a *App) letterFinal(ctx context.Context, e *svarut.Entry) error {
+	id, ok := strings.CutPrefix(e.ID, "vedtak-")
+	if !ok {
+		return nil
+	}
+	_, err := a.sak.Link(ctx, system, id, sak.Link{Kind: sak.LinkLetter, Ref: e.ID, Label: e.Shipment.Title, Status: string(e.Status)})
+	return err
+}
+
+func (a *App) officerLetterPDF(w http.ResponseWriter, r *http.Request) {
+	c, err := a.sak.Get(r.Context(), officerFrom(r.Context()), r.PathValue("id"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.servePDF(w, r, c)
+}
+
+func (a *App) servePDF(w http.ResponseWriter, r *http.Request, c *sak.Case) {
+	if c.State != sak.Decided && c.State != sak.Closed {
+		a.errorPage(w, r, http.StatusNotFound)
+		return
+	}
+	b, err := a.letter(r.Context(), c)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="vedtak.pdf"`)
+	w.Write(b)
+}
