@@ -87,6 +87,9 @@ func ParseIncoming(data []byte) ([]Incoming, error) {
 	return out, nil
 }
 
+// maxPollBody bounds a poll answer: 200 shipments' metadata is far smaller.
+const maxPollBody = 64 << 20
+
 // PollIncoming returns up to 200 new shipments for the receiving system the
 // credentials belong to (hentNyeForsendelser).
 func (c *Client) PollIncoming(ctx context.Context) ([]Incoming, error) {
@@ -102,9 +105,13 @@ func (c *Client) PollIncoming(ctx context.Context) ([]Incoming, error) {
 	if err := checkResponse(resp); err != nil {
 		return nil, err
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxPollBody+1))
 	if err != nil {
 		return nil, fmt.Errorf("svarut: svarinn poll: %w", err)
+	}
+	if len(data) > maxPollBody {
+		// Cutting it would only turn into a misleading JSON error.
+		return nil, fmt.Errorf("svarut: svarinn poll: answer over %d bytes: %w", maxPollBody, ErrTooLarge)
 	}
 	return ParseIncoming(data)
 }

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -242,5 +244,27 @@ func TestSvarInnGeneratedAndHandlerFailure(t *testing.T) {
 	}
 	if st, _ := e.fake.IncomingState(big); st.Status != "FEILET" || !st.Permanent {
 		t.Fatalf("too large: state %+v", st)
+	}
+}
+
+// TestPollIncomingTooLarge: a poll answer past the bound is refused as too
+// large, not cut and misreported as bad JSON.
+func TestPollIncomingTooLarge(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, "[")
+		pad := strings.Repeat(" ", 1<<20)
+		for range 65 {
+			io.WriteString(w, pad)
+		}
+		io.WriteString(w, "]")
+	}))
+	defer ts.Close()
+	c, err := svarut.New(svarut.Config{BaseURL: ts.URL, IntegrasjonID: "i", IntegrasjonPassord: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PollIncoming(context.Background()); !errors.Is(err, svarut.ErrTooLarge) {
+		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
 }

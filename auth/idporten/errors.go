@@ -45,7 +45,10 @@ type ValidationError struct {
 }
 
 func (e *ValidationError) Error() string {
-	s := "idporten: id_token " + e.Check + ": " + e.Err.Error()
+	s := "idporten: id_token " + e.Check
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
 	if e.Detail != "" {
 		s += " (" + e.Detail + ")"
 	}
