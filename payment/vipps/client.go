@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/grunnmur/grunnmur/internal/httpx"
@@ -54,9 +53,12 @@ type Client struct {
 	base *url.URL
 	http *httpx.Client
 
-	mu      sync.Mutex
-	token   Secret
-	expires time.Time
+	// tokenLock is held while the token is read or fetched. It is a
+	// channel, not a sync.Mutex, so that a caller whose context ends stops
+	// waiting for another caller's fetch.
+	tokenLock chan struct{}
+	token     Secret
+	expires   time.Time
 }
 
 // New returns a Client. It checks the configuration but makes no request.
@@ -78,9 +80,10 @@ func New(cfg Config) (*Client, error) {
 		cfg.SystemName = "grunnmur"
 	}
 	return &Client{
-		cfg:  cfg,
-		base: u,
-		http: &httpx.Client{HTTPClient: cfg.HTTPClient, MaxAttempts: cfg.MaxAttempts, Now: cfg.Now, Logger: cfg.Logger},
+		tokenLock: make(chan struct{}, 1),
+		cfg:       cfg,
+		base:      u,
+		http:      &httpx.Client{HTTPClient: cfg.HTTPClient, MaxAttempts: cfg.MaxAttempts, Now: cfg.Now, Logger: cfg.Logger},
 	}, nil
 }
 
@@ -124,8 +127,12 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 // accessToken returns a cached token, fetching a new one shortly before the
 // old one expires. Callers wait for one fetch rather than each fetching.
 func (c *Client) accessToken(ctx context.Context) (Secret, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	select {
+	case c.tokenLock <- struct{}{}:
+	case <-ctx.Done():
+		return Secret{}, fmt.Errorf("vipps: access token: %w", ctx.Err())
+	}
+	defer func() { <-c.tokenLock }()
 	if !c.token.IsZero() && c.now().Before(c.expires) {
 		return c.token, nil
 	}
@@ -162,8 +169,8 @@ func (c *Client) accessToken(ctx context.Context) (Secret, error) {
 
 // forgetToken drops a token the API refused, so the next call fetches anew.
 func (c *Client) forgetToken(old Secret) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.tokenLock <- struct{}{}
+	defer func() { <-c.tokenLock }()
 	if c.token.Reveal() == old.Reveal() {
 		c.token = Secret{}
 	}

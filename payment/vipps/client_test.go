@@ -372,3 +372,48 @@ func TestClientPrintsNoSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenWaitHonoursContext: a caller whose context ends while another
+// caller's token fetch hangs stops waiting at once.
+func TestTokenWaitHonoursContext(t *testing.T) {
+	fake := vippstest.New(vippstest.Options{})
+	release := make(chan struct{})
+	fetching := make(chan struct{}, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/accesstoken/get" {
+			fetching <- struct{}{}
+			<-release
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	defer func() { fake.Close(); srv.Close() }()
+	cfg := fake.ClientConfig(srv.URL)
+	cfg.MaxAttempts = 1
+	c, err := vipps.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.Get(context.Background(), "ref-token-0002")
+		first <- err
+	}()
+	<-fetching // the first caller now holds the token lock
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	second := make(chan error, 1)
+	go func() {
+		_, err := c.Get(ctx, "ref-token-0002")
+		second <- err
+	}()
+	select {
+	case err := <-second:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("second caller: err = %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("the second caller still waits for the first caller's hanging token fetch")
+	}
+	close(release)
+	<-first
+}
