@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -17,7 +16,6 @@ import (
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/payment"
-	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/sak"
@@ -29,9 +27,6 @@ var formJSON []byte
 
 //go:embed templates/*.html
 var templateFS embed.FS
-
-//go:embed fonts/*.ttf
-var fontFS embed.FS
 
 // The service's fixed choices.
 const (
@@ -70,17 +65,11 @@ type App struct {
 
 // New builds the service with its fakes started. Close stops them.
 func New(ctx context.Context, cfg Config) (_ *App, err error) {
-	getenv := getenvOr(cfg.Getenv)
-	a := &App{public: strings.TrimSuffix(cfg.PublicURL, "/"), log: cfg.Logger, now: cfg.Now}
-	if a.log == nil {
-		a.log = slog.New(slog.DiscardHandler)
+	if cfg, err = cfg.Defaults(); err != nil {
+		return nil, err
 	}
-	if a.now == nil {
-		a.now = time.Now
-	}
-	if a.public == "" {
-		return nil, fmt.Errorf("%w: no public URL", errConfig)
-	}
+	getenv := cfg.Getenv
+	a := &App{public: cfg.PublicURL, log: cfg.Logger, now: cfg.Now}
 	defer func() {
 		if err != nil {
 			a.Close()
@@ -138,14 +127,10 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if a.def, err = forms.Parse(formJSON); err != nil {
 		return nil, err
 	}
-	a.brreg = &brreg.Client{BaseURL: a.ext.BrregURL, AuthorizedHTTPClient: a.ext.Maskinporten.Client(&http.Client{Timeout: 15 * time.Second}),
-		HTTPClient: &http.Client{Timeout: 15 * time.Second}, Now: a.now, Logger: a.log}
-
-	vc := a.ext.Vipps
-	vc.Now, vc.Logger = a.now, a.log
-	provider, err := vipps.New(vc)
+	a.brreg = a.ext.BrregClient(a.now, a.log)
+	provider, err := a.ext.VippsClient(a.now, a.log)
 	if err != nil {
-		return nil, fmt.Errorf("skjenkebevilling: Vipps: %w", err)
+		return nil, err
 	}
 	a.pay = &payment.Service{Provider: provider, Store: payStore, Now: a.now, Logger: a.log, ReferencePrefix: "skjenk"}
 	a.book = &booking.Service{Store: bookStore, Now: a.now}
@@ -182,25 +167,10 @@ func (a *App) withDefaults(c idporten.Config) idporten.Config {
 }
 
 // Run does the background work until ctx ends: the SvarUT outbox, payment
-// polling (the webhooks' safety net) and session clean-up.
+// polling (the webhooks' safety net) and session clean-up (site.Background).
 func (a *App) Run(ctx context.Context) {
 	go a.outbox.Run(ctx, 5*time.Second)
-	go func() {
-		if err := a.pay.Poll(ctx, 30*time.Second); err != nil && !errors.Is(err, context.Canceled) {
-			a.log.Error("payment poll", "error", err)
-		}
-	}()
-	t := time.NewTicker(5 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			a.citizen.Cleanup(ctx)
-			a.officer.Cleanup(ctx)
-		}
-	}
+	site.Background(ctx, a.log, []*payment.Service{a.pay}, a.citizen, a.officer)
 }
 
 // Ready reports whether the service can serve: the database answers.
@@ -225,15 +195,8 @@ func (a *App) Close() {
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
 	site.Health(mux, a.Ready)
-	static := func(ct string, b []byte) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", ct)
-			w.Header().Set("Cache-Control", "public, max-age=3600")
-			w.Write(b)
-		}
-	}
-	mux.HandleFunc("GET /static/site.css", static("text/css; charset=utf-8", site.CSS()))
-	mux.HandleFunc("GET /static/forms.css", static("text/css; charset=utf-8", forms.CSS()))
+	mux.HandleFunc("GET /static/site.css", site.Static("text/css; charset=utf-8", site.CSS()))
+	mux.HandleFunc("GET /static/forms.css", site.Static("text/css; charset=utf-8", forms.CSS()))
 
 	citizen := a.citizen.RequireLogin(idporten.Substantial)
 	mux.Handle("/auth/", a.citizen.Handler())

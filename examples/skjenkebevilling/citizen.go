@@ -13,10 +13,7 @@ import (
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/forms"
-	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/payment"
-	"github.com/grunnmur/grunnmur/registry"
-	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/sak"
 	"github.com/grunnmur/grunnmur/svarut"
 )
@@ -56,45 +53,21 @@ func (a *App) page(r *http.Request, titleKey string, data any) *site.Page {
 }
 
 func (a *App) render(w http.ResponseWriter, r *http.Request, name string, status int, p *site.Page) {
-	t, ok := a.tmpl[name]
-	if !ok {
-		a.log.Error("no template", "name", name)
-		http.Error(w, http.StatusText(500), 500)
-		return
-	}
-	var b strings.Builder
-	if err := t.ExecuteTemplate(&b, "layout.html", p); err != nil {
-		a.log.Error("template", "name", name, "error", err)
-		http.Error(w, http.StatusText(500), 500)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	fmt.Fprint(w, b.String())
+	site.Render(w, a.log, a.tmpl, name, status, p)
 }
 
 // errorPage answers with a page in the citizen's language.
 func (a *App) errorPage(w http.ResponseWriter, r *http.Request, status int) {
-	key := fmt.Sprintf("err.%d", status)
-	if _, ok := messages[key]; !ok {
-		key = "err.500"
-	}
+	key := site.ErrorKey(messages, status)
 	a.render(w, r, "error", status, a.page(r, key, key+".text"))
 }
 
 func (a *App) fail(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, sak.ErrNotFound), errors.Is(err, sak.ErrForbidden), errors.Is(err, booking.ErrNotFound), errors.Is(err, errNotYours):
-		a.errorPage(w, r, http.StatusNotFound)
-	default:
-		a.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "error", err)
-		a.errorPage(w, r, http.StatusInternalServerError)
-	}
+	site.ErrorPages{Log: a.log, Page: a.errorPage, NotFound: []error{sak.ErrNotFound, sak.ErrForbidden, booking.ErrNotFound, errNotYours}}.Fail(w, r, err)
 }
 
 func (a *App) loginFailed(w http.ResponseWriter, r *http.Request, err error) {
-	a.log.WarnContext(r.Context(), "login failed", "error", err)
-	a.errorPage(w, r, http.StatusUnauthorized)
+	site.ErrorPages{Log: a.log, Page: a.errorPage}.LoginFailed(w, r, err)
 }
 
 var errNotYours = errors.New("skjenkebevilling: not the citizen's")
@@ -134,34 +107,12 @@ func (a *App) orgPost(w http.ResponseWriter, r *http.Request) {
 		p.Title = messages.T(p.Lang, "error") + ": " + p.Title
 		a.render(w, r, "org", http.StatusUnprocessableEntity, p)
 	}
-	orgnr, err := ident.ParseOrgnr(strings.ReplaceAll(f.Orgnr, " ", ""))
-	if err != nil {
-		refuse("org.invalid")
+	e, key := site.ActFor(ctx, a.brreg, a.log, c.PID, f.Orgnr)
+	if key != "" {
+		refuse(key)
 		return
 	}
-	e, err := a.brreg.Enhet(ctx, orgnr)
-	switch {
-	case errors.Is(err, registry.ErrNotFound):
-		refuse("org.notfound")
-		return
-	case errors.Is(err, brreg.ErrDeleted), errors.Is(err, brreg.ErrRemoved), errors.Is(err, registry.ErrGone):
-		refuse("org.deleted")
-		return
-	case err != nil:
-		a.log.WarnContext(ctx, "brreg look-up", "orgnr", string(orgnr), "error", err)
-		refuse("org.down")
-		return
-	}
-	ok, err := a.brreg.CanActFor(ctx, c.PID, orgnr)
-	if err != nil {
-		a.log.WarnContext(ctx, "brreg roles", "orgnr", string(orgnr), "error", err)
-		refuse("org.down")
-		return
-	}
-	if !ok {
-		refuse("org.cannotact")
-		return
-	}
+	orgnr := e.Organisasjonsnummer
 	owner, err := a.ownerOf(r)
 	if err != nil {
 		a.fail(w, r, err)
@@ -555,9 +506,7 @@ func (a *App) bookICS(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="befaring.ics"`)
-	w.Write(b)
+	site.ServeICS(w, "befaring.ics", b)
 }
 
 func (a *App) letterPDF(w http.ResponseWriter, r *http.Request) {

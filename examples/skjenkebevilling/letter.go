@@ -16,44 +16,6 @@ import (
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
-// newPDF starts an A4 document with DejaVu Sans embedded (subset), so that
-// æ, ø and å print and the document shows the same everywhere.
-//
-// How far PDF/A goes: every font is embedded, there is no JavaScript,
-// encryption or transparency, the document language (Lang) and the
-// information dictionary are set, and the creation date is the decision's, so
-// the bytes are deterministic. fpdf writes no PDF/A identification (XMP
-// pdfaid), no OutputIntent with an ICC profile and no structure tree, so the
-// file is not PDF/A-conformant; an archive converts it (e.g. with veraPDF-
-// checked Ghostscript -dPDFA=2) before deposit.
-func newPDF(title string, at time.Time) (*fpdf.Fpdf, error) {
-	pdf := fpdf.New("P", "mm", "A4", "")
-	for _, f := range []struct{ style, file string }{{"", "fonts/DejaVuSansCondensed.ttf"}, {"B", "fonts/DejaVuSansCondensed-Bold.ttf"}} {
-		b, err := fontFS.ReadFile(f.file)
-		if err != nil {
-			return nil, err
-		}
-		pdf.AddUTF8FontFromBytes("DejaVu", f.style, b)
-	}
-	pdf.SetTitle(title, true)
-	pdf.SetAuthor("Eksempelkommune", true)
-	pdf.SetCreator("grunnmur skjenkebevilling", true)
-	pdf.SetLang("nb-NO")
-	pdf.SetCreationDate(at)
-	pdf.SetModificationDate(at)
-	pdf.SetMargins(25, 25, 25)
-	pdf.AddPage()
-	return pdf, nil
-}
-
-func finish(pdf *fpdf.Fpdf) ([]byte, error) {
-	var b bytes.Buffer
-	if err := pdf.Output(&b); err != nil {
-		return nil, fmt.Errorf("skjenkebevilling: pdf: %w", err)
-	}
-	return b.Bytes(), nil
-}
-
 // letter renders the decision letter (vedtaksbrev) of a decided case. The
 // content follows from the case alone, so the outbox can open it again for
 // each attempt and the archive extract gets the same bytes.
@@ -72,15 +34,11 @@ func (a *App) letter(ctx context.Context, c *sak.Case) ([]byte, error) {
 	if decidedAt.IsZero() {
 		return nil, fmt.Errorf("skjenkebevilling: case %s is not decided", c.ID)
 	}
-	pdf, err := newPDF("Vedtak om skjenkebevilling "+c.Number(), decidedAt)
+	pdf, err := site.NewPDF("Vedtak om skjenkebevilling "+c.Number(), "grunnmur skjenkebevilling", decidedAt)
 	if err != nil {
 		return nil, err
 	}
-	text := func(size float64, style, s string) {
-		pdf.SetFont("DejaVu", style, size)
-		pdf.MultiCell(0, size*0.5, s, "", "L", false)
-		pdf.Ln(2)
-	}
+	text := site.PDFText(pdf)
 	text(10, "", "Eksempelkommune\nNæringsetaten, skjenkekontoret")
 	pdf.Ln(6)
 	text(11, "", fmt.Sprintf("%s\nOrg.nr. %s", str(sub.Data, "soker", "navn"), str(sub.Data, "soker", "organisasjonsnummer")))
@@ -105,13 +63,13 @@ func (a *App) letter(ctx context.Context, c *sak.Case) ([]byte, error) {
 	text(11, "", fmt.Sprintf("Du kan klage på vedtaket innen tre uker etter at du mottok det (forvaltningsloven § 29). Klagefristen går ut %s.",
 		site.Date(decidedAt.Add(sak.AppealPeriod), "nb")))
 	text(10, "", "Brevet er godkjent elektronisk og har derfor ingen signatur.")
-	return finish(pdf)
+	return site.PDFBytes(pdf)
 }
 
 // applicationPDF prints a submitted application for the archive: every
 // answer of the pruned data, as the receipt shows it.
 func (a *App) applicationPDF(s *forms.Submission) ([]byte, error) {
-	pdf, err := newPDF("Søknad om skjenkebevilling", s.SubmittedAt)
+	pdf, err := site.NewPDF("Søknad om skjenkebevilling", "grunnmur skjenkebevilling", s.SubmittedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +87,7 @@ func (a *App) applicationPDF(s *forms.Submission) ([]byte, error) {
 		}
 		pdf.Ln(2)
 	}
-	return finish(pdf)
+	return site.PDFBytes(pdf)
 }
 
 func printAnswer(pdf *fpdf.Fpdf, def *forms.Definition, c *forms.Component, data forms.Data, indent string) {

@@ -6,13 +6,8 @@ import "github.com/grunnmur/grunnmur/examples/internal/site"
 // (TestMessagesComplete fails on a missing one).
 var messages = site.Messages{
 	"service":       {"nb": "Skjenkebevilling", "nn": "Skjenkeløyve", "en": "Liquor licence"},
-	"skip":          {"nb": "Hopp til hovedinnhold", "nn": "Hopp til hovudinnhaldet", "en": "Skip to main content"},
-	"nav.main":      {"nb": "Hovedmeny", "nn": "Hovudmeny", "en": "Main menu"},
-	"nav.lang":      {"nb": "Språk", "nn": "Språk", "en": "Language"},
 	"nav.minside":   {"nb": "Min side", "nn": "Mi side", "en": "My page"},
 	"nav.officer":   {"nb": "Saksbehandling", "nn": "Sakshandsaming", "en": "Case handling"},
-	"logout":        {"nb": "Logg ut", "nn": "Logg ut", "en": "Log out"},
-	"footer":        {"nb": "Eksempelkommune – et eksempel bygd med grunnmur. Ingen ekte data.", "nn": "Eksempelkommune – eit døme bygt med grunnmur. Ingen ekte data.", "en": "Example municipality – an example built with grunnmur. No real data."},
 	"start.title":   {"nb": "Søk om skjenkebevilling", "nn": "Søk om skjenkeløyve", "en": "Apply for a liquor licence"},
 	"start.lead":    {"nb": "Serverer du alkohol på restaurant, bar eller kafé, trenger virksomheten skjenkebevilling fra kommunen.", "nn": "Serverer du alkohol på restaurant, bar eller kafé, treng verksemda skjenkeløyve frå kommunen.", "en": "To serve alcohol in a restaurant, bar or café, the business needs a liquor licence from the municipality."},
 	"start.need":    {"nb": "Dette trenger du", "nn": "Dette treng du", "en": "What you need"},
@@ -28,12 +23,8 @@ var messages = site.Messages{
 	"org.label":     {"nb": "Organisasjonsnummer", "nn": "Organisasjonsnummer", "en": "Organisation number"},
 	"org.hint":      {"nb": "9 siffer. Vi henter navn og adresse fra Enhetsregisteret.", "nn": "9 siffer. Vi hentar namn og adresse frå Einingsregisteret.", "en": "9 digits. We fetch the name and address from the Central Coordinating Register."},
 	"org.continue":  {"nb": "Fortsett", "nn": "Hald fram", "en": "Continue"},
-	"org.invalid":   {"nb": "Organisasjonsnummeret må være 9 siffer og gyldig.", "nn": "Organisasjonsnummeret må vere 9 siffer og gyldig.", "en": "The organisation number must be 9 digits and valid."},
-	"org.notfound":  {"nb": "Vi finner ingen virksomhet med dette organisasjonsnummeret i Enhetsregisteret.", "nn": "Vi finn inga verksemd med dette organisasjonsnummeret i Einingsregisteret.", "en": "No business with this organisation number is in the Central Coordinating Register."},
 	"org.deleted":   {"nb": "Virksomheten er slettet i Enhetsregisteret og kan ikke søke.", "nn": "Verksemda er sletta i Einingsregisteret og kan ikkje søkje.", "en": "The business is deleted from the Central Coordinating Register and cannot apply."},
 	"org.cannotact": {"nb": "Du har ikke en rolle i Enhetsregisteret som gir rett til å søke for denne virksomheten.", "nn": "Du har ikkje ei rolle i Einingsregisteret som gir rett til å søkje for denne verksemda.", "en": "You hold no role in the Central Coordinating Register that lets you apply for this business."},
-	"org.down":      {"nb": "Enhetsregisteret svarer ikke akkurat nå. Prøv igjen om litt.", "nn": "Einingsregisteret svarar ikkje akkurat no. Prøv igjen om litt.", "en": "The Central Coordinating Register does not answer right now. Try again shortly."},
-	"error":         {"nb": "Feil", "nn": "Feil", "en": "Error"},
 	"errors.title":  {"nb": "Du må rette dette før du kan fortsette", "nn": "Du må rette dette før du kan halde fram", "en": "You must fix this before you can continue"},
 
 	"case.title":               {"nb": "Søknaden din", "nn": "Søknaden din", "en": "Your application"},
@@ -120,16 +111,8 @@ var messages = site.Messages{
 	"booking.state.cancelled":          {"nb": "Avlyst", "nn": "Avlyst", "en": "Cancelled"},
 	"booking.state.expired":            {"nb": "Utløpt", "nn": "Gått ut", "en": "Expired"},
 
-	"err.404":      {"nb": "Fant ikke siden", "nn": "Fann ikkje sida", "en": "Page not found"},
-	"err.404.text": {"nb": "Siden finnes ikke, eller du har ikke tilgang til den.", "nn": "Sida finst ikkje, eller du har ikkje tilgang til ho.", "en": "The page does not exist, or you have no access to it."},
 	"err.403":      {"nb": "Ingen tilgang", "nn": "Ingen tilgang", "en": "No access"},
 	"err.403.text": {"nb": "Du har ikke tilgang til denne siden.", "nn": "Du har ikkje tilgang til denne sida.", "en": "You do not have access to this page."},
-	"err.500":      {"nb": "Noe gikk galt", "nn": "Noko gjekk gale", "en": "Something went wrong"},
-	"err.500.text": {"nb": "Vi klarte ikke å fullføre det du ba om. Prøv igjen om litt.", "nn": "Vi klarte ikkje å fullføre det du bad om. Prøv igjen om litt.", "en": "We could not complete your request. Try again shortly."},
-	"err.401":      {"nb": "Innloggingen mislyktes", "nn": "Innlogginga mislukkast", "en": "The login failed"},
-	"err.401.text": {"nb": "Vi fikk ikke logget deg inn. Prøv igjen.", "nn": "Vi fekk ikkje logga deg inn. Prøv igjen.", "en": "We could not log you in. Try again."},
-	"err.home":     {"nb": "Til forsiden", "nn": "Til framsida", "en": "To the front page"},
-	"loggedout":    {"nb": "Du er logget ut", "nn": "Du er logga ut", "en": "You are logged out"},
 
 	"off.title":      {"nb": "Saker", "nn": "Saker", "en": "Cases"},
 	"off.none":       {"nb": "Ingen saker ennå.", "nn": "Ingen saker enno.", "en": "No cases yet."},

@@ -149,20 +149,7 @@ func (a *App) sendDecision(ctx context.Context, actor sak.Actor, c *sak.Case) er
 	}
 	rcpt := svarut.Recipient{Org: orgnr, Address: svarut.Address{Name: str(sub.Data, "soker", "navn")}}
 	if e, err := a.brreg.Enhet(ctx, orgnr); err == nil {
-		ad := e.Postadresse
-		if ad == nil {
-			ad = e.Forretningsadresse
-		}
-		if ad != nil {
-			lines := ad.Lines()
-			if len(lines) > 0 {
-				rcpt.Address.Line1 = lines[0]
-			}
-			if len(lines) > 1 {
-				rcpt.Address.Line2 = lines[1]
-			}
-			rcpt.Address.PostalCode, rcpt.Address.PostTown = ad.Postnummer, ad.Poststed
-		}
+		rcpt.Address = site.OrgAddress(e)
 	} else if !errors.Is(err, brreg.ErrDeleted) {
 		a.log.WarnContext(ctx, "brreg address", "error", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/grunnmur/grunnmur/devenv"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/payment/vipps"
+	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -229,4 +230,22 @@ func loginConfig(getenv func(string) string, prefix, public, authPrefix string) 
 		cfg.PostLogoutRedirectURI = public + authPrefix + "/logged-out"
 	}
 	return cfg, nil
+}
+
+// BrregClient is a client of Enhetsregisteret, with the authorised roles
+// behind Maskinporten.
+func (x *Externals) BrregClient(now func() time.Time, log *slog.Logger) *brreg.Client {
+	return &brreg.Client{BaseURL: x.BrregURL, AuthorizedHTTPClient: x.Maskinporten.Client(&http.Client{Timeout: 15 * time.Second}),
+		HTTPClient: &http.Client{Timeout: 15 * time.Second}, Now: now, Logger: log}
+}
+
+// VippsClient is the Vipps ePayment client, a payment.Provider.
+func (x *Externals) VippsClient(now func() time.Time, log *slog.Logger) (*vipps.Client, error) {
+	c := x.Vipps
+	c.Now, c.Logger = now, log
+	p, err := vipps.New(c)
+	if err != nil {
+		return nil, fmt.Errorf("site: Vipps: %w", err)
+	}
+	return p, nil
 }

@@ -55,15 +55,27 @@ func Lang(r *http.Request) string {
 // Messages are a service's texts: key, then language.
 type Messages map[string]map[string]string
 
-// T returns the text of key in lang, falling back to nb, then the key.
+// T returns the text of key in lang, falling back to nb, then to Common,
+// then the key.
 func (m Messages) T(lang, key string) string {
-	if t, ok := m[key]; ok {
+	t, ok := m[key]
+	if !ok {
+		t, ok = Common[key]
+	}
+	if ok {
 		if s, ok := t[lang]; ok {
 			return s
 		}
 		return t["nb"]
 	}
 	return key
+}
+
+// Has reports whether key has a text, here or in Common.
+func (m Messages) Has(key string) bool {
+	_, ok := m[key]
+	_, common := Common[key]
+	return ok || common
 }
 
 // Missing lists the keys that lack a language, for a test.
@@ -179,7 +191,7 @@ func Log(l *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-//go:embed layout.html site.css
+//go:embed layout.html site.css error.html
 var files embed.FS
 
 // CSS is the stylesheet of the layout, in Designsystemet's ds-* names.
@@ -223,7 +235,9 @@ func (p *Page) LangLinks() []NavLink {
 }
 
 // Templates parses the layout with a service's page templates (each defines
-// "content"): one template set per page file, keyed by its base name.
+// "content"): one template set per page file, keyed by its base name. A
+// service without its own "error" page gets the site's (its Data is the key
+// of the message to show).
 func Templates(fsys fs.FS, funcs template.FuncMap, patterns ...string) (map[string]*template.Template, error) {
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "layout.html")
 	if err != nil {
@@ -245,6 +259,15 @@ func Templates(fsys fs.FS, funcs template.FuncMap, patterns ...string) (map[stri
 			}
 			key := n[strings.LastIndex(n, "/")+1:]
 			out[strings.TrimSuffix(key, ".html")] = t
+		}
+	}
+	if _, ok := out["error"]; !ok {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if out["error"], err = t.ParseFS(files, "error.html"); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

@@ -90,3 +90,13 @@ func FuzzLang(f *testing.F) {
 		}
 	})
 }
+
+func TestCommonComplete(t *testing.T) {
+	if m := Common.Missing(); len(m) > 0 {
+		t.Errorf("common texts missing a language: %v", m)
+	}
+	m := Messages{"x": {"nb": "X"}}
+	if m.T("nn", "logout") != "Logg ut" || !m.Has("err.404") || m.Has("nope") {
+		t.Error("Common fallback")
+	}
+}

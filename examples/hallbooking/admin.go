@@ -1,0 +1,206 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grunnmur/grunnmur/auth"
+	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/ident"
+)
+
+// admins reads GRUNNMUR_HALL_ADMINS, the hall admins' fødselsnumre
+// (comma-separated). Unset while the sandbox runs, the sandbox's officer is
+// the hall admin.
+func (a *App) readAdmins(getenv func(string) string) error {
+	a.admins = map[string]bool{}
+	list := getenv("GRUNNMUR_HALL_ADMINS")
+	if list == "" && a.ext.Fakes.Env != nil {
+		a.admins[a.ext.Fakes.Officer.PID.Reveal()] = true
+		return nil
+	}
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		pid, err := ident.ParseFodselsnummer(s)
+		if err != nil {
+			return fmt.Errorf("%w: GRUNNMUR_HALL_ADMINS: %v", site.ErrConfig, err)
+		}
+		a.admins[pid.Reveal()] = true
+	}
+	return nil
+}
+
+// requireAdmin lets only hall admins through (after RequireLogin).
+func (a *App) requireAdmin(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, ok := auth.CitizenFrom(r.Context())
+		if !ok || !a.admins[c.PID.Reveal()] {
+			a.errorPage(w, r, http.StatusForbidden)
+			return
+		}
+		next(w, r)
+	}
+}
+
+type adminHall struct {
+	Hall       *booking.Resource
+	Price      string
+	Days       []adminDay
+	Exceptions []string
+	Error      string
+	Saved      bool
+}
+
+type adminDay struct {
+	Name, Field, Value string
+}
+
+var dayOrder = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
+
+func (a *App) adminList(w http.ResponseWriter, r *http.Request) {
+	rs, err := a.book.Store.Resources(r.Context())
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.render(w, r, "admin", http.StatusOK, a.page(r, "admin.title", rs))
+}
+
+func (a *App) adminHallPage(w http.ResponseWriter, r *http.Request) {
+	a.renderAdminHall(w, r, "", r.URL.Query().Has("lagret"))
+}
+
+func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, errKey string, saved bool) {
+	ctx, lang := r.Context(), site.Lang(r)
+	h, err := a.book.Resource(ctx, r.PathValue("id"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	v := adminHall{Hall: h, Price: strconv.FormatInt(h.PriceOre/100, 10), Saved: saved}
+	for _, d := range dayOrder {
+		var spans []string
+		for _, s := range h.Hours[d] {
+			spans = append(spans, s.From.String()+"-"+s.To.String())
+		}
+		v.Days = append(v.Days, adminDay{Name: site.Date(time.Date(2026, 11, 23+int((d+6)%7), 12, 0, 0, 0, site.Oslo()), lang), Field: "hours-" + strconv.Itoa(int(d)), Value: strings.Join(spans, ", ")})
+	}
+	for i := range v.Days {
+		v.Days[i].Name = strings.Fields(v.Days[i].Name)[0]
+	}
+	for _, e := range h.Exceptions {
+		if e.Closed {
+			v.Exceptions = append(v.Exceptions, site.Date(e.Date.Start(site.Oslo()), lang)+" – "+e.Note)
+		}
+	}
+	status := http.StatusOK
+	p := a.page(r, "admin.hall", v)
+	if errKey != "" {
+		v.Error = messages.T(lang, errKey)
+		p.Title = messages.T(lang, "error") + ": " + p.Title
+		p.Data = v
+		status = http.StatusUnprocessableEntity
+	}
+	a.render(w, r, "admin_hall", status, p)
+}
+
+var spanRE = regexp.MustCompile(`^\s*(\d\d:\d\d)\s*-\s*(\d\d:\d\d)\s*$`)
+
+var errHours = errors.New("hallbooking: opening hours are HH:MM-HH:MM, comma-separated, each ending after it starts")
+
+// parseHours reads one day's opening hours as an admin types them:
+// "16:00-22:00", or several separated by commas; "" is closed.
+func parseHours(s string) ([]booking.Span, error) {
+	var spans []booking.Span
+	for _, part := range strings.Split(s, ",") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		m := spanRE.FindStringSubmatch(part)
+		if m == nil {
+			return nil, errHours
+		}
+		from, err1 := booking.ParseClock(m[1])
+		to, err2 := booking.ParseClock(m[2])
+		if err1 != nil || err2 != nil || to <= from {
+			return nil, errHours
+		}
+		spans = append(spans, booking.Span{From: from, To: to})
+	}
+	return spans, nil
+}
+
+// adminHallPost saves a hall's name, price and weekly opening hours.
+func (a *App) adminHallPost(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	h, err := a.book.Resource(ctx, r.PathValue("id"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if name := strings.TrimSpace(r.PostFormValue("name")); name != "" {
+		h.Name = name
+	}
+	kr, err := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("price")), 10, 64)
+	if err != nil || kr < 0 || kr > 1_000_000 {
+		a.renderAdminHall(w, r, "admin.badprice", false)
+		return
+	}
+	h.PriceOre = kr * 100
+	for _, d := range dayOrder {
+		spans, err := parseHours(r.PostFormValue("hours-" + strconv.Itoa(int(d))))
+		if err != nil {
+			a.renderAdminHall(w, r, "admin.badhours", false)
+			return
+		}
+		h.Hours[d] = spans
+	}
+	if err := a.book.PutResource(ctx, h); err != nil {
+		a.renderAdminHall(w, r, "admin.badhours", false)
+		return
+	}
+	http.Redirect(w, r, "/admin/hall/"+h.ID+"?lagret=1", http.StatusSeeOther)
+}
+
+// adminBlock closes the hall on every date from..to (at most 92 days), for
+// a tournament, maintenance or the like. Bookings already made stand.
+func (a *App) adminBlock(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	h, err := a.book.Resource(ctx, r.PathValue("id"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	from, err1 := booking.ParseDate(strings.TrimSpace(r.PostFormValue("from")))
+	to, err2 := booking.ParseDate(strings.TrimSpace(r.PostFormValue("to")))
+	note := strings.TrimSpace(r.PostFormValue("note"))
+	if err1 != nil || err2 != nil || to.Before(from) || from.AddDays(92).Before(to) || note == "" || len(note) > 200 {
+		a.renderAdminHall(w, r, "admin.badblock", false)
+		return
+	}
+	byDate := map[booking.Date]int{}
+	for i, e := range h.Exceptions {
+		byDate[e.Date] = i
+	}
+	for d := from; !to.Before(d); d = d.AddDays(1) {
+		e := booking.Exception{Date: d, Closed: true, Note: note}
+		if i, ok := byDate[d]; ok {
+			h.Exceptions[i] = e
+		} else {
+			h.Exceptions = append(h.Exceptions, e)
+		}
+	}
+	if err := a.book.PutResource(ctx, h); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/hall/"+h.ID+"?lagret=1", http.StatusSeeOther)
+}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"embed"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/grunnmur/grunnmur/auth"
+	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/registry/brreg"
+	"github.com/grunnmur/grunnmur/svarut"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Config is the service's configuration (site.Config): with only PublicURL
+// set, every external service runs as an in-process fake. DatabaseURL is not
+// used yet: the example keeps everything in memory.
+type Config = site.Config
+
+const (
+	scopeBrregRoller = "brreg:data:enhetsregisteret:roller"
+	scopeFiks        = "ks:fiks"
+	holdTTL          = 10 * time.Minute
+)
+
+// App is the hall-booking service.
+type App struct {
+	Handler http.Handler
+
+	public  string
+	log     *slog.Logger
+	now     func() time.Time
+	ext     *site.Externals
+	citizen *auth.Manager
+	owners  forms.OwnerKeys
+	brreg   *brreg.Client
+	vipps   *payment.Service
+	invoice *payment.Service
+	book    *booking.Service
+	tmpl    map[string]*template.Template
+	outbox  *svarut.Outbox
+	letters svarut.Store
+
+	mu sync.Mutex
+	// acting maps a person's owner key to the club they act for, chosen
+	// after an Enhetsregisteret check; a person without an entry books as
+	// themselves.
+	acting map[string]club
+	// admins are the hall admins' fødselsnumre (digits), from
+	// GRUNNMUR_HALL_ADMINS.
+	admins map[string]bool
+
+	// beforeHold, when set (by a test), runs before every hold: the race
+	// test holds two requests at a barrier there and releases them together.
+	beforeHold atomic.Pointer[func()]
+}
+
+type club struct {
+	Orgnr   ident.Orgnr
+	Name    string
+	Address svarut.Address // from Enhetsregisteret, for the letter's print copy
+}
+
+// Halls are the resources the service starts with.
+func halls() []*booking.Resource {
+	evening := booking.Weekdays(booking.Span{From: booking.At(16, 0), To: booking.At(22, 0)})
+	evening[time.Saturday] = []booking.Span{{From: booking.At(9, 0), To: booking.At(18, 0)}}
+	evening[time.Sunday] = []booking.Span{{From: booking.At(12, 0), To: booking.At(18, 0)}}
+	return []*booking.Resource{
+		{ID: "storhallen", Name: "Storhallen (idrettshall)", Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true, Hours: evening,
+			MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, PriceOre: 60000, CancelDeadline: 48 * time.Hour, ChargeLateCancel: true},
+		{ID: "moterom", Name: "Møterom 2, rådhuset", Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true,
+			Hours:     booking.Weekdays(booking.Span{From: booking.At(8, 0), To: booking.At(21, 0)}),
+			MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, PriceOre: 15000, CancelDeadline: 24 * time.Hour, ChargeLateCancel: true},
+	}
+}
+
+// New builds the service with its fakes started. Close stops them.
+func New(ctx context.Context, cfg Config) (_ *App, err error) {
+	if cfg, err = cfg.Defaults(); err != nil {
+		return nil, err
+	}
+	getenv := cfg.Getenv
+	a := &App{public: cfg.PublicURL, log: cfg.Logger, now: cfg.Now, acting: map[string]club{}}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	if a.ext, err = site.Setup(getenv, site.Options{Public: a.public, Scopes: []string{scopeBrregRoller, scopeFiks}, Logger: a.log}); err != nil {
+		return nil, err
+	}
+	if err := a.readAdmins(getenv); err != nil {
+		return nil, err
+	}
+	secret := []byte(getenv("GRUNNMUR_OWNER_SECRET"))
+	if len(secret) == 0 {
+		secret = []byte(rand.Text() + rand.Text())
+	}
+	a.owners = forms.OwnerKeys{Secret: secret}
+
+	lc := a.ext.IDPorten
+	lc.HTTPClient, lc.Now, lc.Logger = &http.Client{Timeout: 15 * time.Second}, a.now, a.log
+	login, err := idporten.New(lc)
+	if err != nil {
+		return nil, fmt.Errorf("hallbooking: ID-porten: %w", err)
+	}
+	a.citizen = &auth.Manager{Login: login, Insecure: strings.HasPrefix(a.public, "http://"), Lang: site.Lang, Now: a.now,
+		Logger: a.log, AfterLogout: "/?loggedout=1", ErrorHandler: a.loginFailed}
+	a.brreg = a.ext.BrregClient(a.now, a.log)
+	provider, err := a.ext.VippsClient(a.now, a.log)
+	if err != nil {
+		return nil, err
+	}
+	a.vipps = &payment.Service{Provider: provider, Now: a.now, Logger: a.log, ReferencePrefix: "hall"}
+	account, err := ident.ParseKontonummer(or(getenv("GRUNNMUR_INVOICE_ACCOUNT"), "1503.10.12349"))
+	if err != nil {
+		return nil, fmt.Errorf("%w: GRUNNMUR_INVOICE_ACCOUNT: %v", site.ErrConfig, err)
+	}
+	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Now: a.now}, Now: a.now, Logger: a.log, ReferencePrefix: "hallf"}
+	sc := a.ext.SvarUT
+	sc.Now = a.now
+	sclient, err := svarut.New(sc)
+	if err != nil {
+		return nil, fmt.Errorf("hallbooking: SvarUT: %w", err)
+	}
+	a.letters = svarut.NewMemoryStore()
+	a.outbox = &svarut.Outbox{Client: sclient, Store: a.letters, Documents: svarut.SourceFunc(a.openDocument),
+		PollInterval: 5 * time.Second, RetryBase: 5 * time.Second, Now: a.now, Logger: a.log}
+	a.book = &booking.Service{Store: booking.NewMemoryStore(), Now: a.now, Logger: a.log, HoldTTL: holdTTL}
+	for _, h := range halls() {
+		if err := a.book.PutResource(ctx, h); err != nil {
+			return nil, err
+		}
+	}
+	if a.tmpl, err = site.Templates(templateFS, template.FuncMap{}, "templates/*.html"); err != nil {
+		return nil, err
+	}
+	a.Handler = a.routes()
+	return a, nil
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// Run does the background work until ctx ends: the SvarUT outbox, payment
+// polling (the webhooks' safety net) and session clean-up.
+func (a *App) Run(ctx context.Context) {
+	go a.outbox.Run(ctx, 5*time.Second)
+	site.Background(ctx, a.log, []*payment.Service{a.vipps}, a.citizen)
+}
+
+// Close stops the fakes.
+func (a *App) Close() {
+	if a.ext != nil {
+		a.ext.Close()
+	}
+}
+
+func (a *App) routes() http.Handler {
+	mux := http.NewServeMux()
+	site.Health(mux, nil)
+	mux.HandleFunc("GET /static/site.css", site.Static("text/css; charset=utf-8", site.CSS()))
+	mux.Handle("/auth/", a.citizen.Handler())
+	login := a.citizen.RequireLogin(idporten.Substantial)
+	post := func(h http.HandlerFunc) http.Handler { return login(a.citizen.CSRF(h)) }
+
+	mux.HandleFunc("GET /{$}", a.start)
+	mux.HandleFunc("GET /hall/{id}", a.calendar)
+	mux.Handle("POST /hall/{id}/hold", post(a.hold))
+	mux.Handle("POST /hall/{id}/serie", post(a.seriesPost))
+	mux.Handle("GET /serie/{id}", login(http.HandlerFunc(a.seriesShow)))
+	mux.Handle("GET /klubb", login(http.HandlerFunc(a.clubPage)))
+	mux.Handle("POST /klubb", post(a.clubPost))
+	mux.Handle("GET /booking/{id}", login(http.HandlerFunc(a.bookingPage)))
+	mux.Handle("POST /booking/{id}/vipps", post(a.payVipps))
+	mux.Handle("GET /booking/{id}/betalt", login(http.HandlerFunc(a.paid)))
+	mux.Handle("POST /booking/{id}/faktura", post(a.payInvoice))
+	mux.Handle("POST /booking/{id}/avbestill", post(a.cancel))
+	mux.Handle("GET /booking/{id}/brev.pdf", login(http.HandlerFunc(a.letterPDF)))
+	mux.Handle("GET /booking/{id}/ics", login(http.HandlerFunc(a.ics)))
+	mux.Handle("GET /min-side", login(http.HandlerFunc(a.minSide)))
+	mux.Handle("POST /min-side/kalender", post(a.newFeed))
+	admin := func(h http.HandlerFunc) http.Handler { return login(a.requireAdmin(h)) }
+	mux.Handle("GET /admin", admin(a.adminList))
+	mux.Handle("GET /admin/hall/{id}", admin(a.adminHallPage))
+	mux.Handle("POST /admin/hall/{id}", login(a.citizen.CSRF(a.requireAdmin(a.adminHallPost))))
+	mux.Handle("POST /admin/hall/{id}/stengt", login(a.citizen.CSRF(a.requireAdmin(a.adminBlock))))
+	mux.Handle("GET /kalender/", http.StripPrefix("/kalender", a.book.FeedHandler()))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { a.errorPage(w, r, http.StatusNotFound) })
+
+	hd := site.Headers{
+		FrameAncestors: []string{a.ext.IDPorten.Issuer},
+		FramePath:      []string{"/auth/frontchannel-logout"},
+		FormAction:     []string{a.ext.IDPorten.Issuer, a.ext.Vipps.BaseURL, "https://pay.vipps.no", "https://pay-mt.vipps.no"},
+		TrustProxy:     true,
+	}
+	return hd.Secure(site.Log(a.log, site.RememberLang(mux)))
+}

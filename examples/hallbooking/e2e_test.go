@@ -1,0 +1,388 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/browsertest"
+	"github.com/grunnmur/grunnmur/registry/registrytest"
+)
+
+// startApp runs the service in process on a free port, with every external
+// service faked, as `go run` does.
+func startApp(t *testing.T) (*App, string, *browsertest.Logs) {
+	t.Helper()
+	var app *App
+	base, logs := browsertest.StartService(t, func(ctx context.Context, public string, log *slog.Logger) (*browsertest.Started, error) {
+		var err error
+		if app, err = New(ctx, Config{PublicURL: public, Getenv: func(string) string { return "" }, Logger: log}); err != nil {
+			return nil, err
+		}
+		return &browsertest.Started{Handler: app.Handler, Run: app.Run, Close: app.Close}, nil
+	})
+	return app, base, logs
+}
+
+// week is the calendar page of the week d days from now.
+func week(d int) string {
+	return "/hall/storhallen?uke=" + booking.DateOf(time.Now().In(time.UTC).AddDate(0, 0, d)).String()
+}
+
+// waitShipment waits until the fake SvarUT has the confirmation letter.
+func waitShipment(t *testing.T, app *App, ref string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for len(app.ext.Fakes.Env.SvarUT.ByExternalRef(ref)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no SvarUT shipment %s", ref)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// evalString evaluates a JavaScript expression that gives a string.
+func evalString(j *browsertest.Journey, step, js string) string {
+	j.T.Helper()
+	return browsertest.Get(j, step, chromedp.Evaluate[string](js))
+}
+
+// bookFirstFree clicks the first free slot's button on the calendar page
+// and returns its start.
+func bookFirstFree(j *browsertest.Journey, step string) string {
+	j.T.Helper()
+	start := browsertest.Get(j, step, chromedp.Evaluate[string](`(document.querySelector("button[data-start]") || {dataset: {start: ""}}).dataset.start`))
+	if start == "" {
+		j.Failed(step, errors.New("no free slot"))
+	}
+	j.Click(step, `button[data-start="`+start+`"]`)
+	return start
+}
+
+// TestJourney runs the service in browsers: a person books and pays with
+// Vipps and cancels in time; two people race for the same last slot; a
+// club is checked in Enhetsregisteret, gets an invoice with a KID,
+// subscribes to its calendar and cancels late (charged). Every page passes
+// axe.
+func TestJourney(t *testing.T) {
+	app, base, logs := startApp(t)
+	dir := browsertest.ScreenshotDir(t)
+	j := browsertest.NewJourney(t, base, dir, logs)
+	j.Prefix = "a-"
+
+	j.Open("start", "/?lang=nn")
+	if h := j.Text("h1"); !strings.Contains(h, "Leig ein hall") {
+		t.Fatalf("nynorsk start page: %q", h)
+	}
+	j.Page("start-nn")
+	j.Open("start", "/?lang=nb")
+	j.Page("start")
+	j.Click("hall", "#hall-storhallen")
+	j.Page("calendar-anonymous")
+	j.Click("login", "#login")
+	j.Login("Sigrid Haugland")
+	if p := j.Path(); p != "/hall/storhallen" {
+		t.Fatalf("after login: %s", p)
+	}
+	j.Page("calendar")
+
+	// A person books a slot two weeks ahead and pays with Vipps.
+	j.Open("week", week(14))
+	bookFirstFree(j, "book")
+	if s := j.Text("#state"); !strings.Contains(s, "Holdt av") {
+		t.Fatalf("held: %q", s)
+	}
+	j.Page("held")
+	if n := browsertest.Get(j, "no invoice for a person", chromedp.Evaluate[int](`document.querySelectorAll("#pay-invoice").length`)); n != 0 {
+		t.Fatal("a person is offered an invoice")
+	}
+	j.Click("pay", "#pay-vipps")
+	j.Do("vipps", chromedp.WaitVisible(chromedp.CSS("button.approve")))
+	j.Page("vipps-landing")
+	j.Click("approve", "button.approve")
+	j.Do("confirmed", chromedp.WaitVisible(chromedp.CSS("#confirmed")))
+	if s := j.Text("#state"); s != "Bekreftet" {
+		t.Fatalf("state after payment: %q", s)
+	}
+	j.Page("confirmed")
+	bookingPath := j.Path()
+	if code, pdf := j.Fetch(bookingPath + "/brev.pdf"); code != 200 || !strings.HasPrefix(string(pdf), "%PDF-") {
+		t.Fatalf("letter PDF: %d %.20q", code, pdf)
+	}
+	if code, ics := j.Fetch(bookingPath + "/ics"); code != 200 || !strings.Contains(string(ics), "BEGIN:VEVENT") || !strings.Contains(string(ics), "Storhallen") {
+		t.Fatalf(".ics: %d %s", code, ics)
+	}
+	// Cancelled well before the 48-hour deadline: nothing to pay.
+	j.Click("cancel", "#cancel")
+	j.Do("cancelled", chromedp.WaitVisible(chromedp.CSS("#free")))
+	j.Page("cancelled-free")
+	res, err := app.book.Reservation(context.Background(), strings.TrimPrefix(bookingPath, "/booking/"))
+	if err != nil || res.State != booking.Cancelled || res.Charged {
+		t.Fatalf("reservation after cancel: %+v %v", res, err)
+	}
+	p, err := app.vipps.Latest(context.Background(), payKey(res.ID))
+	if err != nil || p.Aggregate.Refunded != p.Amount {
+		t.Fatalf("refund: %+v %v", p, err)
+	}
+
+	other := race(t, app, j, base, dir, logs)
+
+	// Sigrid books for SESAM AS: an unknown orgnr first.
+	j.Open("club", "/klubb")
+	j.Page("club")
+	j.Do("unknown orgnr", chromedp.SendKeys(chromedp.CSS("#orgnr"), registrytest.NeverExistedOrgnr))
+	j.Click("unknown orgnr", "#club-continue")
+	if msg := j.Text("#orgnr-error"); !strings.Contains(msg, "finner ingen") {
+		t.Fatalf("unknown club: %q", msg)
+	}
+	j.Page("club-unknown")
+	j.Do("orgnr", chromedp.SetValue(chromedp.CSS("#orgnr"), registrytest.ApplicantOrgnr))
+	j.Click("orgnr", "#club-continue")
+	j.Open("club again", "/klubb")
+	if s := j.Text("#acting"); !strings.Contains(s, "SESAM") {
+		t.Fatalf("acting for: %q", s)
+	}
+	j.Open("week", week(21))
+	if s := j.Text("main"); !strings.Contains(s, "Du booker for SESAM") {
+		t.Fatalf("calendar as the club: %q", s)
+	}
+	bookFirstFree(j, "club books")
+	j.Page("club-held")
+	j.Click("invoice", "#pay-invoice")
+	j.Do("invoiced", chromedp.WaitVisible(chromedp.CSS("#kid")))
+	kid := j.Text("#kid")
+	if _, _, err := ident.ParseKID(kid); err != nil || !strings.HasPrefix(kid, "77") {
+		t.Fatalf("KID %q: %v", kid, err)
+	}
+	if s := j.Text("#account"); s != "1503.10.12349" {
+		t.Fatalf("account: %q", s)
+	}
+	j.Page("club-invoice")
+	clubBooking := j.Path()
+	waitShipment(t, app, "hall-"+strings.TrimPrefix(clubBooking, "/booking/"))
+	if s := j.Text("#letter"); !strings.Contains(s, "SvarUT") {
+		t.Fatalf("letter: %q", s)
+	}
+
+	// The club's calendar feed.
+	j.Open("my bookings", "/min-side")
+	j.Page("minside")
+	j.Click("new feed", "#feed-new")
+	feed := browsertest.Get(j, "feed url", chromedp.Evaluate[string](`document.querySelector("#feed").getAttribute("href")`))
+	j.Page("feed")
+	if !strings.HasPrefix(feed, base+"/kalender/") {
+		t.Fatalf("feed URL %q", feed)
+	}
+	resp, err := http.Get(feed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	buf := make([]byte, 4096)
+	for {
+		n, err := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(b.String(), "BEGIN:VCALENDAR") || strings.Count(b.String(), "BEGIN:VEVENT") != 1 {
+		t.Fatalf("feed: %d %s", resp.StatusCode, b.String())
+	}
+
+	// The hall's deadline is now 60 days: the club cancels late and pays.
+	h, _ := app.book.Resource(context.Background(), "storhallen")
+	h.CancelDeadline = 60 * 24 * time.Hour
+	if err := app.book.PutResource(context.Background(), h); err != nil {
+		t.Fatal(err)
+	}
+	j.Open("club booking", clubBooking)
+	if s := j.Text("#latewarn"); !strings.Contains(s, "passert") {
+		t.Fatalf("late warning: %q", s)
+	}
+	j.Page("late-warning")
+	j.Click("late cancel", "#cancel")
+	j.Do("charged", chromedp.WaitVisible(chromedp.CSS("#charged")))
+	j.Page("cancelled-charged")
+
+	// A weekly series for the season: one week is taken by someone else, so
+	// the page lists it, and the club books the other weeks on one invoice.
+	j.Open("series week", week(42))
+	first := evalString(j, "series slot", `document.querySelector("button[data-series]").dataset.series`)
+	start, err := time.Parse(time.RFC3339, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocked time.Time
+	for w := 1; w < 5 && blocked.IsZero(); w++ {
+		at := start.In(site.Oslo()).AddDate(0, 0, 7*w)
+		if _, err := app.book.Book(context.Background(), booking.HoldInput{ResourceID: "storhallen", Owner: "someone-else", Start: at, Key: "blocker"}); err == nil {
+			blocked = at
+		}
+	}
+	if blocked.IsZero() {
+		t.Fatal("no week to block")
+	}
+	j.Click("series", `button[data-series="`+first+`"]`)
+	if s := j.Text("#conflicts"); !strings.Contains(s, "opptatt") {
+		t.Fatalf("series conflicts: %q", s)
+	}
+	j.Page("series-conflicts")
+	j.Click("series others", "#series-others")
+	j.Do("series booked", chromedp.WaitVisible(chromedp.CSS("#series-confirmed")))
+	if kid := j.Text("#kid"); kid == "" {
+		t.Fatal("no KID for the series")
+	}
+	n := evalString(j, "occurrences", `String(document.querySelectorAll("#occurrences li").length)`)
+	if n == "0" || n == "1" {
+		t.Fatalf("%s occurrences", n)
+	}
+	j.Page("series-booked")
+
+	j.Logout("/auth/logout")
+
+	// The hall admin (the sandbox's officer, GRUNNMUR_HALL_ADMINS unset)
+	// closes Storhallen for a tournament; a citizen may not.
+	if code, _ := other.Fetch("/admin"); code != http.StatusForbidden {
+		t.Fatalf("a citizen at /admin: %d", code)
+	}
+	j.Open("admin", "/admin")
+	j.Login(app.ext.Fakes.Officer.Name)
+	j.Page("admin")
+	j.Click("admin hall", "#admin-storhallen")
+	j.Page("admin-hall")
+	day := booking.DateOf(time.Now().In(site.Oslo()).AddDate(0, 0, 70))
+	j.Fill("block", map[string][]string{"from": {day.String()}, "to": {day.AddDays(1).String()}, "note": {"Håndballturnering"}})
+	j.Click("block", "#block")
+	if s := j.Text("#blocked"); !strings.Contains(s, "Håndballturnering") {
+		t.Fatalf("blocked periods: %q", s)
+	}
+	j.Page("admin-blocked")
+	j.Fill("bad hours", map[string][]string{"hours-6": {"18:00-10:00"}})
+	j.Click("bad hours", "#save")
+	if s := j.Text("#error"); !strings.Contains(s, "16:00-22:00") {
+		t.Fatalf("bad hours: %q", s)
+	}
+	j.Page("admin-error")
+	j.Fill("hours", map[string][]string{"hours-6": {"10:00-14:00"}, "price": {"650"}})
+	j.Click("hours", "#save")
+	j.Do("saved", chromedp.WaitVisible(chromedp.CSS("#saved")))
+	if h, _ := app.book.Resource(context.Background(), "storhallen"); h.PriceOre != 65000 || len(h.Hours[time.Saturday]) != 1 || h.Hours[time.Saturday][0].From != booking.At(10, 0) {
+		t.Fatalf("hall after saving: %+v", h)
+	}
+	j.Open("blocked week", "/hall/storhallen?uke="+day.String())
+	if s := j.Text("main"); !strings.Contains(s, "Stengt: Håndballturnering") {
+		t.Fatalf("calendar of the blocked day: %q", s)
+	}
+	j.Page("calendar-blocked")
+	for _, u := range app.ext.Fakes.Env.Users {
+		if strings.Contains(logs.String(), u.PID.Reveal()) {
+			t.Errorf("the logs hold %s's fødselsnummer", u.Name)
+		}
+	}
+}
+
+// race books the same last slot from two browsers at once: a hook holds
+// both requests at a barrier and releases them together; exactly one gets
+// the booking and the other a clear message.
+func race(t *testing.T, app *App, a *browsertest.Journey, base, dir string, logs *browsertest.Logs) *browsertest.Journey {
+	var other string
+	for _, u := range app.ext.Fakes.Env.Users {
+		if u.Role == "citizen" && u.Name != "Sigrid Haugland" {
+			other = u.Name
+			break
+		}
+	}
+	b := browsertest.NewJourney(t, base, dir, logs)
+	b.Prefix = "b-"
+	b.Open("calendar", "/hall/storhallen?lang=nb")
+	b.Click("login", "#login")
+	b.Login(other)
+
+	path := week(28)
+	a.Open("week", path)
+	b.Open("week", path)
+	start := browsertest.Get(a, "slot", chromedp.Evaluate[string](`document.querySelector("button[data-start]").dataset.start`))
+	sel := `button[data-start="` + start + `"]`
+
+	var mu sync.Mutex
+	arrived, release := 0, make(chan struct{})
+	hook := func() {
+		mu.Lock()
+		arrived++
+		if arrived == 2 {
+			close(release)
+		}
+		mu.Unlock()
+		select {
+		case <-release:
+		case <-time.After(30 * time.Second):
+		}
+	}
+	app.beforeHold.Store(&hook)
+	defer app.beforeHold.Store(nil)
+
+	a.Stale("race a")
+	b.Stale("race b")
+	errs := make(chan error, 2)
+	for _, j := range []*browsertest.Journey{a, b} {
+		go func() {
+			ctx, cancel := context.WithTimeout(j.Ctx, 30*time.Second)
+			defer cancel()
+			errs <- chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.WaitLoad("race a")
+	b.WaitLoad("race b")
+	mu.Lock()
+	if arrived != 2 {
+		t.Fatalf("%d requests reached the barrier", arrived)
+	}
+	mu.Unlock()
+
+	won := 0
+	for _, j := range []*browsertest.Journey{a, b} {
+		if strings.HasPrefix(j.Path(), "/booking/") {
+			won++
+			j.Page("race-won")
+			continue
+		}
+		if msg := j.Text("#error"); !strings.Contains(msg, "Noen andre booket denne timen akkurat nå") {
+			t.Fatalf("the loser sees %q", msg)
+		}
+		j.Page("race-lost")
+	}
+	if won != 1 {
+		t.Fatalf("%d browsers got the slot", won)
+	}
+	rs, err := app.book.Reservations(context.Background(), booking.Query{ResourceID: "storhallen", ActiveAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range rs {
+		if r.Start.UTC().Format(time.RFC3339) == start {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d reservations of the slot", n)
+	}
+	return b
+}

@@ -1,0 +1,45 @@
+// Command hallbooking is a second municipal e-service built from grunnmur's
+// packages: a citizen or a sports club books a municipal sports hall or
+// meeting room and pays the rent. ID-porten login, an Enhetsregisteret
+// look-up for clubs, the week calendar from booking's availability, a hold
+// while the payer pays with Vipps (or, for clubs, by invoice with a KID),
+// cancellation under the hall's rules, the booking's .ics and a personal
+// iCalendar feed.
+//
+//	go run ./examples/hallbooking            # http://127.0.0.1:8081
+//
+// Every external service is faked in this process unless its GRUNNMUR_*
+// variables point at a real one (see README.md).
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/grunnmur/grunnmur/examples/internal/site"
+)
+
+func main() { site.Command("hallbooking", run) }
+
+// run starts the service and serves until ctx ends.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return site.Main(ctx, "hallbooking", "127.0.0.1:8081", args, getenv, stdout, stderr,
+		func(ctx context.Context, public string, log *slog.Logger) (*site.Running, error) {
+			app, err := New(ctx, Config{PublicURL: public, Getenv: getenv, Logger: log})
+			if err != nil {
+				return nil, err
+			}
+			return &site.Running{Handler: app.Handler, Run: app.Run, Close: app.Close, Banner: app.banner}, nil
+		})
+}
+
+func (a *App) banner(w io.Writer) {
+	f := a.ext.Fakes
+	if f.Env == nil {
+		return
+	}
+	f.Print(w)
+	fmt.Fprintln(w, "  log in as anyone on the fake ID-porten; Sigrid Haugland can book for SESAM AS (orgnr 976030788)")
+}
