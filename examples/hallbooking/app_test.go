@@ -170,11 +170,12 @@ func TestHoldExpiresBeforePayment(t *testing.T) {
 	if err := a.ext.Fakes.Env.Vipps.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
-	got, q, err := a.settle(ctx, res)
+	b := &bill{ID: res.ID, RS: []*booking.Reservation{res}}
+	q, err := a.settle(ctx, b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.State == booking.Confirmed || q.Aggregate.Captured != 0 || q.State == payment.Authorized {
+	if got := b.RS[0]; got.State == booking.Confirmed || q.Aggregate.Captured != 0 || q.State == payment.Authorized {
 		t.Fatalf("after expiry: booking %s, payment %s captured %d", got.State, q.State, q.Aggregate.Captured)
 	}
 }

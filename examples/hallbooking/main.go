@@ -27,7 +27,7 @@ func main() { site.Command("hallbooking", run) }
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	return site.Main(ctx, "hallbooking", "127.0.0.1:8081", args, getenv, stdout, stderr,
 		func(ctx context.Context, public string, log *slog.Logger) (*site.Running, error) {
-			app, err := New(ctx, Config{PublicURL: public, Getenv: getenv, Logger: log})
+			app, err := New(ctx, Config{PublicURL: public, DatabaseURL: getenv("GRUNNMUR_DATABASE_URL"), Getenv: getenv, Logger: log})
 			if err != nil {
 				return nil, err
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/registry/brreg"
+	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -45,6 +46,7 @@ var groups = []struct{ prefix, key string }{
 	{"GRUNNMUR_VIPPS_", "GRUNNMUR_VIPPS_BASE_URL"},
 	{"GRUNNMUR_SVARUT_", "GRUNNMUR_SVARUT_BASE_URL"},
 	{"GRUNNMUR_BRREG_", "GRUNNMUR_BRREG_BASE_URL"},
+	{"GRUNNMUR_FOLKEREGISTERET_", "GRUNNMUR_FOLKEREGISTERET_BASE_URL"},
 }
 
 // Externals holds the clients' configurations of the outside services, real
@@ -56,6 +58,10 @@ type Externals struct {
 	Vipps        vipps.Config
 	SvarUT       svarut.Config
 	BrregURL     string
+	// FolkeregisteretURL is Folkeregisteret's API, for a person's postal
+	// address; the service's Options.Scopes must then hold
+	// folkeregister:deling/offentligmedhjemmel.
+	FolkeregisteretURL string
 	// Officers are the officers' fødselsnumre (digits): the allow-list.
 	Officers map[string]bool
 	// Fakes is the sandbox; its Env is nil when every service is real.
@@ -193,6 +199,7 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 	}
 
 	x.BrregURL = env("GRUNNMUR_BRREG_BASE_URL")
+	x.FolkeregisteretURL = env("GRUNNMUR_FOLKEREGISTERET_BASE_URL")
 	x.Vipps = vipps.Config{
 		BaseURL:         env("GRUNNMUR_VIPPS_BASE_URL"),
 		ClientID:        env("GRUNNMUR_VIPPS_CLIENT_ID"),
@@ -237,6 +244,13 @@ func loginConfig(getenv func(string) string, prefix, public, authPrefix string) 
 func (x *Externals) BrregClient(now func() time.Time, log *slog.Logger) *brreg.Client {
 	return &brreg.Client{BaseURL: x.BrregURL, AuthorizedHTTPClient: x.Maskinporten.Client(&http.Client{Timeout: 15 * time.Second}),
 		HTTPClient: &http.Client{Timeout: 15 * time.Second}, Now: now, Logger: log}
+}
+
+// FolkeregisteretClient is a client of Folkeregisteret (offentlig med
+// hjemmel) behind Maskinporten.
+func (x *Externals) FolkeregisteretClient(now func() time.Time, log *slog.Logger) *folkeregisteret.Client {
+	return &folkeregisteret.Client{BaseURL: x.FolkeregisteretURL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel,
+		HTTPClient: x.Maskinporten.Client(&http.Client{Timeout: 15 * time.Second}), Now: now, Logger: log}
 }
 
 // VippsClient is the Vipps ePayment client, a payment.Provider.

@@ -13,6 +13,7 @@ import (
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/registry"
 	"github.com/grunnmur/grunnmur/registry/brreg"
+	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -97,6 +98,43 @@ func OrgAddress(e *brreg.Enhet) svarut.Address {
 		a.PostalCode, a.PostTown = ad.Postnummer, ad.Poststed
 	}
 	return a
+}
+
+// PersonAddress is a person's postal address from Folkeregisteret, for a
+// letter's print copy. A protected address (fortrolig, strengt fortrolig)
+// comes back as the name alone with protected set: such a letter must go
+// digital-only and never on an envelope (svarut.Shipment.DigitalOnly).
+func PersonAddress(p *folkeregisteret.Person) (a svarut.Address, protected bool, err error) {
+	if n, ok := p.GjeldendeNavn(); ok {
+		a.Name = n.String()
+	}
+	lines, err := p.Adresselinjer()
+	if errors.Is(err, folkeregisteret.ErrProtectedAddress) {
+		return a, true, nil
+	}
+	if err != nil {
+		return a, false, err
+	}
+	if a.Name != "" && len(lines) > 0 && lines[0] == a.Name {
+		lines = lines[1:]
+	}
+	// The last line is "postnummer poststed".
+	if n := len(lines); n > 0 {
+		if code, town, ok := strings.Cut(lines[n-1], " "); ok && len(code) == 4 {
+			a.PostalCode, a.PostTown, lines = code, town, lines[:n-1]
+		}
+	}
+	for i, l := range lines {
+		switch i {
+		case 0:
+			a.Line1 = l
+		case 1:
+			a.Line2 = l
+		case 2:
+			a.Line3 = l
+		}
+	}
+	return a, false, nil
 }
 
 // ErrorPages answer a failed request with a page in the citizen's language.
