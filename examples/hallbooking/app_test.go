@@ -12,6 +12,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 )
 
 func TestMessagesComplete(t *testing.T) {
@@ -177,5 +178,150 @@ func TestHoldExpiresBeforePayment(t *testing.T) {
 	}
 	if got := b.RS[0]; got.State == booking.Confirmed || q.Aggregate.Captured != 0 || q.State == payment.Authorized {
 		t.Fatalf("after expiry: booking %s, payment %s captured %d", got.State, q.State, q.Aggregate.Captured)
+	}
+}
+
+// holdSeries holds a weekly series of storhallen for owner, starting at
+// the first free evening slot more than four days ahead.
+func holdSeries(t *testing.T, a *App, owner string, weeks int) *bill {
+	t.Helper()
+	ctx := context.Background()
+	now := a.now()
+	slots, err := a.book.Availability(ctx, "storhallen", now.Add(4*24*time.Hour), now.Add(11*24*time.Hour))
+	if err != nil || len(slots) == 0 {
+		t.Fatal(slots, err)
+	}
+	for _, s := range slots {
+		held, err := a.book.HoldSeries(ctx, booking.SeriesInput{Rule: booking.Recurrence{Freq: booking.Weekly, Count: weeks},
+			HoldInput: booking.HoldInput{ResourceID: "storhallen", Owner: owner, Start: s.Start, Title: "Storhallen", Key: owner + s.Start.String()}})
+		if err == nil {
+			b, err := a.seriesBill(ctx, owner, held[0].SeriesID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+	}
+	t.Fatal("no free weekly series")
+	return nil
+}
+
+// payVippsNow starts the bill's Vipps payment and approves it in the fake.
+func payVippsNow(t *testing.T, a *App, b *bill) {
+	t.Helper()
+	p, err := a.vipps.Start(context.Background(), payment.Order{BusinessKey: b.vippsKey(), Amount: payment.Amount(sum(b.held(a.now()))),
+		Description: "Fast tid i Storhallen", ReturnURL: "http://127.0.0.1:1" + b.Path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.ext.Fakes.Env.Vipps.Approve(p.Reference); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSettleHeld: a payer approves in Vipps and never comes back; the
+// background settle captures the payment and confirms the whole series.
+func TestSettleHeld(t *testing.T) {
+	a := newApp(t, time.Now)
+	b := holdSeries(t, a, "person-1", 4)
+	payVippsNow(t, a, b)
+	a.settleHeld(context.Background())
+	b, err := a.seriesBill(context.Background(), "person-1", b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range b.RS {
+		if r.State != booking.Confirmed {
+			t.Fatalf("occurrence %s after the background settle", r.State)
+		}
+	}
+	p, err := a.vipps.Latest(context.Background(), b.vippsKey())
+	if err != nil || p.Aggregate.Captured != payment.Amount(sum(b.RS)) || p.Aggregate.Refunded != 0 {
+		t.Fatalf("payment: %+v %v", p, err)
+	}
+}
+
+// TestCancelSeriesRefundsOnce cancels one week early (its rent is paid
+// back), then races many requests cancelling the rest of the series: the
+// money paid back is exactly what is no longer owed, never more. Run on
+// PostgreSQL too.
+func TestCancelSeriesRefundsOnce(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { testCancelSeriesRefundsOnce(t, "") })
+	t.Run("postgres", func(t *testing.T) { testCancelSeriesRefundsOnce(t, postgrestest.URL(t)) })
+}
+
+func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
+	a, err := New(context.Background(), Config{PublicURL: "http://127.0.0.1:1", DatabaseURL: databaseURL, Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	ctx := context.Background()
+	// The last week falls inside a long deadline: cancelling it is charged.
+	h, _ := a.book.Resource(ctx, "storhallen")
+	h.CancelDeadline = 20 * 24 * time.Hour
+	if err := a.book.PutResource(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	a.ext.Fakes.Env.Vipps.SetIdempotencyReplay(false)
+	b := holdSeries(t, a, "club-1", 6)
+	payVippsNow(t, a, b)
+	if _, err := a.settle(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	total := sum(b.RS)
+
+	// One week, free to cancel.
+	last := b.RS[len(b.RS)-1]
+	if _, err := a.book.Cancel(ctx, last.ID, "cancel/"+last.ID); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = a.seriesBill(ctx, "club-1", b.ID)
+	a.reprice(ctx, b)
+	vp, _ := a.vipps.Latest(ctx, b.vippsKey())
+	if vp.Aggregate.Refunded != payment.Amount(last.PriceOre) {
+		t.Fatalf("refunded %d after cancelling one week of %d", vp.Aggregate.Refunded, last.PriceOre)
+	}
+
+	// The rest, from many requests at once.
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			b, err := a.seriesBill(ctx, "club-1", b.ID)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			for _, r := range b.RS {
+				if r.State == booking.Confirmed {
+					if _, err := a.book.Cancel(ctx, r.ID, "cancel/"+r.ID); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+			b, _ = a.seriesBill(ctx, "club-1", b.ID)
+			a.reprice(ctx, b)
+		})
+	}
+	wg.Wait()
+	b, _ = a.seriesBill(ctx, "club-1", b.ID)
+	owed := b.owed()
+	if owed == 0 || owed == total {
+		t.Fatalf("owed %d of %d: the deadline should charge some weeks and free others", owed, total)
+	}
+	vp, _ = a.vipps.Latest(ctx, b.vippsKey())
+	if vp.Aggregate.Captured != payment.Amount(total) || vp.Aggregate.Refunded != payment.Amount(total-owed) {
+		t.Fatalf("captured %d, refunded %d; want refunded %d", vp.Aggregate.Captured, vp.Aggregate.Refunded, total-owed)
+	}
+	// The fake's idempotency replay is off: each week's refund reached it
+	// once, because the payment service sent it once.
+	free := 0
+	for _, r := range b.RS {
+		if !owes(r) {
+			free++
+		}
+	}
+	if n := a.ext.Fakes.Env.Vipps.Requests("refund"); n != free {
+		t.Fatalf("%d refund requests for %d free weeks", n, free)
 	}
 }

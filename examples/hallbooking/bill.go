@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -186,7 +185,8 @@ func (a *App) settle(ctx context.Context, b *bill) (*payment.Payment, error) {
 			}
 		}
 	}
-	if q := a.reprice(ctx, b, p); q != nil {
+	a.reprice(ctx, b)
+	if q, err := a.vipps.Latest(ctx, b.vippsKey()); err == nil {
 		p = q
 	}
 	return p, nil
@@ -204,47 +204,64 @@ func (a *App) reload(ctx context.Context, b *bill) ([]*booking.Reservation, erro
 	return []*booking.Reservation{r}, nil
 }
 
-// reprice makes what is paid match what is owed once nothing is held any
-// more: a Vipps payment pays back the difference, an unpaid invoice is
-// credited and issued again for what is owed, a paid one is refunded the
-// difference. Each repayment is labelled by the amount still owed after
-// it: owed only falls (by cancellations), so two requests repricing at once
-// send one repayment. vp is the bill's Vipps payment if known.
-func (a *App) reprice(ctx context.Context, b *bill, vp *payment.Payment) *payment.Payment {
+// owes reports whether the payer pays for r: it is confirmed, or it was
+// cancelled too late to be free.
+func owes(r *booking.Reservation) bool {
+	return r.State == booking.Confirmed || (r.State == booking.Cancelled && r.Charged)
+}
+
+// reprice makes what is paid match what is owed, once nothing is held any
+// more. A paid bill (Vipps, or an invoice paid by bank transfer) pays back
+// each reservation it paid for and no longer owes: a refund per
+// reservation, labelled by its id, so that requests repricing at once, in
+// one process or several, pay each back exactly once. An unpaid invoice is
+// credited and issued again for what is owed; two requests racing there
+// leave at worst an invoice that the next reprice issues again.
+func (a *App) reprice(ctx context.Context, b *bill) {
 	if len(b.held(a.now())) > 0 {
-		return nil
+		return
 	}
-	owed := payment.Amount(b.owed())
-	label := fmt.Sprintf("owed-%d", owed)
-	if vp != nil && vp.Refundable() > owed {
-		q, err := a.vipps.Refund(ctx, b.vippsKey(), payment.Modification{Amount: vp.Refundable() - owed, Label: label})
+	for _, pay := range []struct {
+		s   *payment.Service
+		key string
+	}{{a.vipps, b.vippsKey()}, {a.invoice, b.invoiceKey()}} {
+		p, err := pay.s.Latest(ctx, pay.key)
+		if errors.Is(err, payment.ErrNotFound) {
+			continue
+		}
 		if err != nil {
-			a.log.WarnContext(ctx, "refund", "reference", vp.Reference, "error", err)
-		} else {
-			vp = q
+			a.log.WarnContext(ctx, "reprice", "error", err)
+			continue
+		}
+		if p.Aggregate.Captured == 0 {
+			continue
+		}
+		for _, r := range b.RS {
+			if owes(r) || r.PriceOre == 0 {
+				continue
+			}
+			if _, err := pay.s.Refund(ctx, pay.key, payment.Modification{Amount: payment.Amount(r.PriceOre), Label: "refund/" + r.ID}); err != nil {
+				a.log.WarnContext(ctx, "refund", "reference", p.Reference, "error", err)
+			}
 		}
 	}
 	inv, err := a.invoice.Latest(ctx, b.invoiceKey())
-	switch {
-	case errors.Is(err, payment.ErrNotFound):
-	case err != nil:
-		a.log.WarnContext(ctx, "invoice", "error", err)
-	case inv.State == payment.Created && inv.Amount != owed:
-		if _, err := a.invoice.Cancel(ctx, b.invoiceKey()); err != nil {
-			a.log.WarnContext(ctx, "invoice credit", "reference", inv.Reference, "error", err)
-			break
-		}
-		if owed > 0 {
-			if _, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: owed, Description: inv.Description}); err != nil {
-				a.log.WarnContext(ctx, "invoice reissue", "reference", inv.Reference, "error", err)
-			}
-		}
-	case inv.Refundable() > owed:
-		if _, err := a.invoice.Refund(ctx, b.invoiceKey(), payment.Modification{Amount: inv.Refundable() - owed, Label: label}); err != nil {
-			a.log.WarnContext(ctx, "invoice refund", "reference", inv.Reference, "error", err)
+	if err != nil || inv.State != payment.Created {
+		return
+	}
+	owed := payment.Amount(b.owed())
+	if inv.Amount == owed {
+		return
+	}
+	if _, err := a.invoice.Cancel(ctx, b.invoiceKey()); err != nil {
+		a.log.WarnContext(ctx, "invoice credit", "reference", inv.Reference, "error", err)
+		return
+	}
+	if owed > 0 {
+		if _, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: owed, Description: inv.Description}); err != nil {
+			a.log.WarnContext(ctx, "invoice reissue", "reference", inv.Reference, "error", err)
 		}
 	}
-	return vp
 }
 
 // settleHeld settles every bill with a hold, so that a payment the payer

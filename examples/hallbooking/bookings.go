@@ -189,7 +189,7 @@ func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 		if fresh, err := a.reload(ctx, b); err == nil {
 			b.RS = fresh
 		}
-		a.reprice(ctx, b, nil)
+		a.reprice(ctx, b)
 	}
 	a.ensureLetter(r, b, cl)
 	http.Redirect(w, r, b.Path, http.StatusSeeOther)
@@ -221,11 +221,7 @@ func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
 		}
 		b.RS[i] = c
 	}
-	vp, err := a.vipps.Latest(ctx, b.vippsKey())
-	if err != nil {
-		vp = nil
-	}
-	a.reprice(ctx, b, vp)
+	a.reprice(ctx, b)
 	back := b.Path
 	if !strings.HasPrefix(r.URL.Path, "/serie/") {
 		back = "/booking/" + r.PathValue("id")
