@@ -239,9 +239,12 @@ func (a *App) routes() http.Handler {
 	mux.Handle("POST /min-side/kalender", post(a.newFeed))
 	admin := func(h http.HandlerFunc) http.Handler { return login(a.requireAdmin(h)) }
 	mux.Handle("GET /admin", admin(a.adminList))
+	adminPost := func(h http.HandlerFunc) http.Handler { return login(a.citizen.CSRF(a.requireAdmin(h))) }
+	mux.Handle("POST /admin/ny", adminPost(a.adminNew))
 	mux.Handle("GET /admin/hall/{id}", admin(a.adminHallPage))
-	mux.Handle("POST /admin/hall/{id}", login(a.citizen.CSRF(a.requireAdmin(a.adminHallPost))))
-	mux.Handle("POST /admin/hall/{id}/stengt", login(a.citizen.CSRF(a.requireAdmin(a.adminBlock))))
+	mux.Handle("POST /admin/hall/{id}", adminPost(a.adminHallPost))
+	mux.Handle("POST /admin/hall/{id}/stengt", adminPost(a.adminBlock))
+	mux.Handle("POST /admin/hall/{id}/apne", adminPost(a.adminOpen))
 	mux.Handle("GET /kalender/", http.StripPrefix("/kalender", a.book.FeedHandler()))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { a.errorPage(w, r, http.StatusNotFound) })
 

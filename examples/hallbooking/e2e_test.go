@@ -335,6 +335,11 @@ func runJourney(t *testing.T, databaseURL string) {
 		t.Fatalf("blocked periods: %q", s)
 	}
 	j.Page("admin-blocked")
+	j.Click("open again", `button[data-open="`+day.AddDays(1).String()+`"]`)
+	j.Do("opened", chromedp.WaitVisible(chromedp.CSS("#saved")))
+	if n := evalString(j, "blocked days", `String(document.querySelectorAll("#blocked li").length)`); n != "1" {
+		t.Fatalf("%s closed days after opening one of two", n)
+	}
 	j.Fill("bad hours", map[string][]string{"hours-6": {"18:00-10:00"}})
 	j.Click("bad hours", "#save")
 	if s := j.Text("#error"); !strings.Contains(s, "16:00-22:00") {
@@ -352,6 +357,27 @@ func runJourney(t *testing.T, databaseURL string) {
 		t.Fatalf("calendar of the blocked day: %q", s)
 	}
 	j.Page("calendar-blocked")
+
+	// The admin adds a hall; it is bookable at once.
+	j.Open("admin", "/admin")
+	j.Fill("new hall", map[string][]string{"name": {"  "}})
+	j.Click("new hall", "#add-hall")
+	if s := j.Text("#error"); !strings.Contains(s, "navn") {
+		t.Fatalf("a hall without a name: %q", s)
+	}
+	j.Page("admin-new-error")
+	j.Fill("new hall", map[string][]string{"name": {"Gymsal, Nordbyen skole"}})
+	j.Click("new hall", "#add-hall")
+	j.Do("added", chromedp.WaitVisible(chromedp.CSS("#saved")))
+	if p := j.Path(); p != "/admin/hall/gymsal-nordbyen-skole" {
+		t.Fatalf("new hall at %s", p)
+	}
+	j.Open("start with the new hall", "/")
+	j.Click("new hall", "#hall-gymsal-nordbyen-skole")
+	if n := evalString(j, "new hall slots", `String(document.querySelectorAll("button[data-start]").length)`); n == "0" {
+		t.Fatal("the new hall has no free slots")
+	}
+	j.Page("calendar-new-hall")
 	for _, u := range app.ext.Fakes.Env.Users {
 		if strings.Contains(logs.String(), u.PID.Reveal()) {
 			t.Errorf("the logs hold %s's fødselsnummer", u.Name)
