@@ -25,6 +25,10 @@ import (
 //     event log first, and sends again only if the log does not show it;
 //   - webhooks and polling both fold into the record; totals only grow.
 //
+// Several Services, one per provider (Vipps and Invoicing, say), may share
+// one Store: each acts only on payments whose Provider is its provider's
+// Name, and refuses the others with ErrOtherProvider.
+//
 // Its zero value needs only a Provider.
 type Service struct {
 	Provider Provider
