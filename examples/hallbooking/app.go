@@ -116,12 +116,13 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	}
 	var authStore auth.Store
 	var payStore payment.Store
+	var invoiceStore payment.InvoiceStore
 	bookStore, letters := booking.Store(booking.NewMemoryStore()), svarut.Store(svarut.NewMemoryStore())
 	if a.db, err = site.OpenDatabase(ctx, cfg); err != nil {
 		return nil, err
 	}
 	if a.db != nil {
-		authStore, payStore = postgres.NewAuthStore(a.db), postgres.NewPaymentStore(a.db)
+		authStore, payStore, invoiceStore = postgres.NewAuthStore(a.db), postgres.NewPaymentStore(a.db), postgres.NewInvoiceStore(a.db)
 		bookStore, letters = postgres.NewBookingStore(a.db), postgres.NewSvarUTStore(a.db)
 	}
 
@@ -144,7 +145,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: GRUNNMUR_INVOICE_ACCOUNT: %v", site.ErrConfig, err)
 	}
-	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Now: a.now}, Store: payStore, Now: a.now, Logger: a.log, ReferencePrefix: "hallf"}
+	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Store: invoiceStore, Now: a.now}, Store: payStore, Now: a.now, Logger: a.log, ReferencePrefix: "hallf"}
 	sc := a.ext.SvarUT
 	sc.Now = a.now
 	sclient, err := svarut.New(sc)
