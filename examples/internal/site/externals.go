@@ -54,12 +54,22 @@ type Externals struct {
 	// Maskinporten holds Options.Scopes, for the registries and SvarUT.
 	Maskinporten *maskinporten.TokenSource
 	Vipps        vipps.Config
-	SvarUT       svarut.Config
-	BrregURL     string
+	// VippsWebhookSecret is GRUNNMUR_VIPPS_WEBHOOK_SECRET: the secret of a
+	// webhook the operator registered once. Zero means RegisterWebhook
+	// registers one at every start.
+	VippsWebhookSecret vipps.Secret
+	// Webhook receives Vipps' webhooks at WebhookPath; set by
+	// RegisterWebhook.
+	Webhook  *Webhook
+	SvarUT   svarut.Config
+	BrregURL string
 	// Officers are the officers' fødselsnumre (digits): the allow-list.
 	Officers map[string]bool
 	// Fakes is the sandbox; its Env is nil when every service is real.
 	Fakes *Fakes
+
+	public string
+	log    *slog.Logger
 }
 
 // Close stops the sandbox, if it runs.
@@ -95,6 +105,7 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	x.public, x.log = public, log
 	if o.LetterStep == 0 {
 		o.LetterStep = 5 * time.Second
 	}
@@ -202,6 +213,7 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 		HTTPClient:      &http.Client{Timeout: 15 * time.Second},
 		Logger:          log,
 	}
+	x.VippsWebhookSecret = vipps.NewSecret(env("GRUNNMUR_VIPPS_WEBHOOK_SECRET"))
 	x.SvarUT = svarut.Config{
 		BaseURL:            env("GRUNNMUR_SVARUT_BASE_URL"),
 		KontoID:            env("GRUNNMUR_SVARUT_KONTO_ID"),
