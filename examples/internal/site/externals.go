@@ -95,7 +95,8 @@ type Options struct {
 	Logger     *slog.Logger
 }
 
-// Setup reads the GRUNNMUR_* variables (names in DESIGN.md). When a service's key
+// Setup reads the GRUNNMUR_* variables (names in DESIGN.md;
+// GRUNNMUR_VIPPS_WEBHOOK_SECRET in skjenkebevilling's README). When a service's key
 // variable is unset, the sandbox (devenv) runs in this process and its
 // variables stand in: the code that reads the configuration is the same for
 // the fake and the real service.
