@@ -141,6 +141,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	a.vipps = &payment.Service{Provider: provider, Store: payStore, Now: a.now, Logger: a.log, ReferencePrefix: "hall"}
+	if err := a.ext.RegisterWebhook(ctx, provider, a.vipps); err != nil {
+		return nil, err
+	}
 	account, err := ident.ParseKontonummer(or(getenv("GRUNNMUR_INVOICE_ACCOUNT"), "1503.10.12349"))
 	if err != nil {
 		return nil, fmt.Errorf("%w: GRUNNMUR_INVOICE_ACCOUNT: %v", site.ErrConfig, err)
@@ -216,6 +219,7 @@ func (a *App) routes() http.Handler {
 	site.Health(mux, nil)
 	mux.HandleFunc("GET /static/site.css", site.Static("text/css; charset=utf-8", site.CSS()))
 	mux.Handle("/auth/", a.citizen.Handler())
+	mux.Handle("POST "+site.WebhookPath, a.ext.Webhook) // signed by Vipps: no login, no CSRF
 	login := a.citizen.RequireLogin(idporten.Substantial)
 	post := func(h http.HandlerFunc) http.Handler { return login(a.citizen.CSRF(h)) }
 

@@ -122,6 +122,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	a.pay = &payment.Service{Provider: provider, Store: payStore, Now: a.now, Logger: a.log, ReferencePrefix: "skjenk"}
+	if err := a.ext.RegisterWebhook(ctx, provider, a.pay); err != nil {
+		return nil, err
+	}
 	a.book = &booking.Service{Store: bookStore, Now: a.now}
 	a.sak = &sak.Service{Store: sakStore, Now: a.now, Logger: a.log, DecisionTime: decisionTTL}
 	sc := a.ext.SvarUT
@@ -190,6 +193,7 @@ func (a *App) routes() http.Handler {
 	citizen := a.citizen.RequireLogin(idporten.Substantial)
 	mux.Handle("/auth/", a.citizen.Handler())
 	mux.Handle("/ansatt/auth/", a.officer.Handler())
+	mux.Handle("POST "+site.WebhookPath, a.ext.Webhook) // signed by Vipps: no login, no CSRF
 	mux.HandleFunc("GET /{$}", a.start)
 
 	mux.Handle("GET /soknad/ny", citizen(http.HandlerFunc(a.orgPage)))

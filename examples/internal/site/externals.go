@@ -56,8 +56,15 @@ type Externals struct {
 	// Maskinporten holds Options.Scopes, for the registries and SvarUT.
 	Maskinporten *maskinporten.TokenSource
 	Vipps        vipps.Config
-	SvarUT       svarut.Config
-	BrregURL     string
+	// VippsWebhookSecret is GRUNNMUR_VIPPS_WEBHOOK_SECRET: the secret of a
+	// webhook the operator registered once. Zero means RegisterWebhook
+	// registers one at every start.
+	VippsWebhookSecret vipps.Secret
+	// Webhook receives Vipps' webhooks at WebhookPath; set by
+	// RegisterWebhook.
+	Webhook  *Webhook
+	SvarUT   svarut.Config
+	BrregURL string
 	// FolkeregisteretURL is Folkeregisteret's API, for a person's postal
 	// address; the service's Options.Scopes must then hold
 	// folkeregister:deling/offentligmedhjemmel.
@@ -66,6 +73,9 @@ type Externals struct {
 	Officers map[string]bool
 	// Fakes is the sandbox; its Env is nil when every service is real.
 	Fakes *Fakes
+
+	public string
+	log    *slog.Logger
 }
 
 // Close stops the sandbox, if it runs.
@@ -91,7 +101,8 @@ type Options struct {
 	Logger     *slog.Logger
 }
 
-// Setup reads the GRUNNMUR_* variables (names in DESIGN.md). When a service's key
+// Setup reads the GRUNNMUR_* variables (names in DESIGN.md;
+// GRUNNMUR_VIPPS_WEBHOOK_SECRET in skjenkebevilling's README). When a service's key
 // variable is unset, the sandbox (devenv) runs in this process and its
 // variables stand in: the code that reads the configuration is the same for
 // the fake and the real service.
@@ -101,6 +112,7 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	x.public, x.log = public, log
 	if o.LetterStep == 0 {
 		o.LetterStep = 5 * time.Second
 	}
@@ -209,6 +221,7 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 		HTTPClient:      &http.Client{Timeout: 15 * time.Second},
 		Logger:          log,
 	}
+	x.VippsWebhookSecret = vipps.NewSecret(env("GRUNNMUR_VIPPS_WEBHOOK_SECRET"))
 	x.SvarUT = svarut.Config{
 		BaseURL:            env("GRUNNMUR_SVARUT_BASE_URL"),
 		KontoID:            env("GRUNNMUR_SVARUT_KONTO_ID"),

@@ -1,6 +1,7 @@
 // Package site holds what every example service shares: the configuration of
 // the outside services (Setup: real ones through GRUNNMUR_*, the rest from
-// the in-process devenv sandbox, read through one getenv), the language of the
+// the in-process devenv sandbox, read through one getenv), the Vipps webhook
+// (registered at start-up, verified at WebhookPath), the language of the
 // request (nb, nn, en), security headers, request logs without personal data,
 // the page layout with a skip link, a language switch and the login menu,
 // Oslo dates in three languages, health endpoints and graceful shutdown. It is
