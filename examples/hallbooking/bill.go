@@ -264,10 +264,46 @@ func (a *App) reprice(ctx context.Context, b *bill) {
 	}
 }
 
-// settleHeld settles every bill with a hold, so that a payment the payer
-// finished in Vipps confirms the booking even if they never come back to
-// the service. Their letter goes on their next visit: only then is the
+// billOf is the bill a reservation is paid under, for background work
+// (any owner).
+func (a *App) billOf(ctx context.Context, r *booking.Reservation) (*bill, error) {
+	if r.SeriesID != "" {
+		return a.seriesBill(ctx, "", r.SeriesID)
+	}
+	return &bill{ID: r.ID, Title: r.Title, Path: "/booking/" + r.ID, RS: []*booking.Reservation{r}}, nil
+}
+
+// paidByWebhook settles the bill of a Vipps payment that a webhook moved:
+// the booking is confirmed the moment it is paid for, even if the payer
+// never comes back. The letter goes on their next visit: only then is the
 // recipient known.
+func (a *App) paidByWebhook(ctx context.Context, reference string) {
+	p, err := a.vipps.Get(ctx, reference)
+	if err != nil {
+		a.log.WarnContext(ctx, "webhook: payment", "reference", reference, "error", err)
+		return
+	}
+	var b *bill
+	if id, ok := strings.CutPrefix(p.BusinessKey, "series/"); ok {
+		b, err = a.seriesBill(ctx, "", id)
+	} else if id, ok := strings.CutPrefix(p.BusinessKey, "booking/"); ok {
+		var r *booking.Reservation
+		if r, err = a.book.Reservation(ctx, id); err == nil {
+			b, err = a.billOf(ctx, r)
+		}
+	} else {
+		return
+	}
+	if err == nil {
+		_, err = a.settle(ctx, b)
+	}
+	if err != nil {
+		a.log.WarnContext(ctx, "webhook: settle", "reference", reference, "error", err)
+	}
+}
+
+// settleHeld settles every bill with a hold: the safety net under the
+// webhooks, as payment polling is under them.
 func (a *App) settleHeld(ctx context.Context) {
 	now := a.now()
 	rs, err := a.book.Reservations(ctx, booking.Query{From: now, To: now.Add(400 * 24 * time.Hour)})
@@ -280,17 +316,17 @@ func (a *App) settleHeld(ctx context.Context) {
 		if r.State != booking.Held {
 			continue
 		}
-		b := &bill{ID: r.ID, Title: r.Title, RS: []*booking.Reservation{r}}
 		if r.SeriesID != "" {
 			if seen[r.SeriesID] {
 				continue
 			}
 			seen[r.SeriesID] = true
-			if b, err = a.seriesBill(ctx, "", r.SeriesID); err != nil {
-				continue
-			}
 		}
-		if _, err := a.settle(ctx, b); err != nil {
+		b, err := a.billOf(ctx, r)
+		if err == nil {
+			_, err = a.settle(ctx, b)
+		}
+		if err != nil {
 			a.log.WarnContext(ctx, "settle held", "error", err)
 		}
 	}

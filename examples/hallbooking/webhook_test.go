@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
@@ -98,5 +99,45 @@ func TestWebhook(t *testing.T) {
 	}
 	if q, err := app.vipps.Get(ctx, p.Reference); err != nil || q.State != payment.Authorized || q.Aggregate.Captured != 0 {
 		t.Errorf("after forged webhooks: %+v %v", q, err)
+	}
+}
+
+// TestWebhookConfirms: the payer approves in Vipps and never comes back;
+// the webhook alone (no polling, no page) captures the payment and
+// confirms the booking.
+func TestWebhookConfirms(t *testing.T) {
+	app, public := serveOnly(t)
+	ctx := context.Background()
+	slots, err := app.book.Availability(ctx, "storhallen", time.Now().Add(72*time.Hour), time.Now().Add(10*24*time.Hour))
+	if err != nil || len(slots) == 0 {
+		t.Fatal(slots, err)
+	}
+	res, err := app.book.Hold(ctx, booking.HoldInput{ResourceID: "storhallen", Owner: "o", Start: slots[0].Start, Title: "Storhallen", Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := app.vipps.Start(ctx, payment.Order{BusinessKey: payKey(res.ID), Amount: payment.Amount(res.PriceOre), Description: "Leie av hall", ReturnURL: public + "/booking/" + res.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.ext.Fakes.Env.Vipps.Approve(p.Reference); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r, err := app.book.Reservation(ctx, res.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.State == booking.Confirmed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the booking stays %s after the payer approved", r.State)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if q, err := app.vipps.Get(ctx, p.Reference); err != nil || q.Aggregate.Captured != q.Amount {
+		t.Fatalf("payment after the webhook: %+v %v", q, err)
 	}
 }

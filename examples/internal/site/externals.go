@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,15 +39,16 @@ type Fakes struct {
 
 // groups name, for each service, the variable whose presence means "the real
 // one": the rest of its variables then come from the environment, otherwise
-// all of them come from the sandbox.
-var groups = []struct{ prefix, key string }{
-	{"GRUNNMUR_IDPORTEN_", "GRUNNMUR_IDPORTEN_ISSUER"},
-	{"GRUNNMUR_ANSATTPORTEN_", "GRUNNMUR_ANSATTPORTEN_ISSUER"},
-	{"GRUNNMUR_MASKINPORTEN_", "GRUNNMUR_MASKINPORTEN_ISSUER"},
-	{"GRUNNMUR_VIPPS_", "GRUNNMUR_VIPPS_BASE_URL"},
-	{"GRUNNMUR_SVARUT_", "GRUNNMUR_SVARUT_BASE_URL"},
-	{"GRUNNMUR_BRREG_", "GRUNNMUR_BRREG_BASE_URL"},
-	{"GRUNNMUR_FOLKEREGISTERET_", "GRUNNMUR_FOLKEREGISTERET_BASE_URL"},
+// all of them come from the sandbox. A service with a scope is needed only
+// by a service that asks Maskinporten for it (Options.Scopes).
+var groups = []struct{ prefix, key, scope string }{
+	{"GRUNNMUR_IDPORTEN_", "GRUNNMUR_IDPORTEN_ISSUER", ""},
+	{"GRUNNMUR_ANSATTPORTEN_", "GRUNNMUR_ANSATTPORTEN_ISSUER", ""},
+	{"GRUNNMUR_MASKINPORTEN_", "GRUNNMUR_MASKINPORTEN_ISSUER", ""},
+	{"GRUNNMUR_VIPPS_", "GRUNNMUR_VIPPS_BASE_URL", ""},
+	{"GRUNNMUR_SVARUT_", "GRUNNMUR_SVARUT_BASE_URL", ""},
+	{"GRUNNMUR_BRREG_", "GRUNNMUR_BRREG_BASE_URL", ""},
+	{"GRUNNMUR_FOLKEREGISTERET_", "GRUNNMUR_FOLKEREGISTERET_BASE_URL", "folkeregister:"},
 }
 
 // Externals holds the clients' configurations of the outside services, real
@@ -133,8 +135,11 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 		}
 		return true
 	}
+	needed := func(scope string) bool {
+		return scope == "" || slices.ContainsFunc(o.Scopes, func(s string) bool { return strings.HasPrefix(s, scope) })
+	}
 	for _, g := range groups {
-		if !real(g.key) {
+		if needed(g.scope) && !real(g.key) {
 			env0, err = devenv.Start(context.Background(), devenv.Options{Addr: "127.0.0.1:0", AppURLs: []string{public},
 				LetterStep: o.LetterStep, Logger: log.With("component", "devenv")})
 			if err != nil {

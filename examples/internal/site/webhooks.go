@@ -35,7 +35,12 @@ type Webhook struct {
 	URL string
 	// ID is the registration's id at Vipps; "" when the operator registered
 	// the webhook and gave its secret (GRUNNMUR_VIPPS_WEBHOOK_SECRET).
-	ID      string
+	ID string
+	// After, when set, runs after a verified event is folded into its
+	// payment: a service confirms what was paid for there, without waiting
+	// for the payer to come back. Its failure is the service's to log; the
+	// webhook is answered 200 either way.
+	After   func(ctx context.Context, reference string)
 	handler *vipps.WebhookHandler
 }
 
@@ -83,11 +88,20 @@ func NewWebhook(ctx context.Context, client *vipps.Client, callbackURL string, s
 		w.ID, secret = reg.ID, reg.Secret
 		log.InfoContext(ctx, "vipps: webhook registered", "id", reg.ID, "url", callbackURL)
 	}
+	apply := vipps.ApplyTo(pay)
 	w.handler = &vipps.WebhookHandler{
 		WebhookVerifier: vipps.WebhookVerifier{Secrets: []vipps.Secret{secret}},
 		PublicURL:       callbackURL,
-		OnEvent:         vipps.ApplyTo(pay),
-		Logger:          log,
+		OnEvent: func(ctx context.Context, e *vipps.PaymentEvent) error {
+			if err := apply(ctx, e); err != nil {
+				return err
+			}
+			if w.After != nil {
+				w.After(ctx, e.Reference)
+			}
+			return nil
+		},
+		Logger: log,
 	}
 	return w, nil
 }
