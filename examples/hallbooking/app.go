@@ -190,18 +190,7 @@ func or(s, def string) string {
 // session clean-up.
 func (a *App) Run(ctx context.Context) {
 	go a.outbox.Run(ctx, 5*time.Second)
-	go func() {
-		t := time.NewTicker(20 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				a.settleHeld(ctx)
-			}
-		}
-	}()
+	go site.Every(ctx, 20*time.Second, func() { a.settleHeld(ctx) })
 	site.Background(ctx, a.log, []*payment.Service{a.vipps}, a.citizen)
 }
 

@@ -176,7 +176,5 @@ func (a *App) letterPDF(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="bekreftelse.pdf"`)
-	w.Write(pdf)
+	site.ServePDF(w, "bekreftelse.pdf", pdf)
 }

@@ -58,18 +58,32 @@ func Background(ctx context.Context, log *slog.Logger, pays []*payment.Service, 
 			}
 		}()
 	}
-	t := time.NewTicker(5 * time.Minute)
+	Every(ctx, 5*time.Minute, func() {
+		for _, m := range logins {
+			m.Cleanup(ctx)
+		}
+	})
+}
+
+// Every calls f every d until ctx ends.
+func Every(ctx context.Context, d time.Duration, f func()) {
+	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			for _, m := range logins {
-				m.Cleanup(ctx)
-			}
+			f()
 		}
 	}
+}
+
+// ServePDF answers with a PDF shown in the browser, named name.
+func ServePDF(w http.ResponseWriter, name string, b []byte) {
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
+	w.Write(b)
 }
 
 // ServeICS answers with an iCalendar attachment named name.
