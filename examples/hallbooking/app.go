@@ -194,6 +194,12 @@ func (a *App) Run(ctx context.Context) {
 	site.Background(ctx, a.log, []*payment.Service{a.vipps}, a.citizen)
 }
 
+// ready reports whether the service can serve: its store answers.
+func (a *App) ready(ctx context.Context) error {
+	_, err := a.book.Store.Resources(ctx)
+	return err
+}
+
 // Close stops the fakes and closes the database.
 func (a *App) Close() {
 	if a.ext != nil {
@@ -206,7 +212,7 @@ func (a *App) Close() {
 
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
-	site.Health(mux, nil)
+	site.Health(mux, a.ready)
 	mux.HandleFunc("GET /static/site.css", site.Static("text/css; charset=utf-8", site.CSS()))
 	mux.Handle("/auth/", a.citizen.Handler())
 	mux.Handle("POST "+site.WebhookPath, a.ext.Webhook) // signed by Vipps: no login, no CSRF

@@ -108,6 +108,10 @@ func (a *App) bookingPage(w http.ResponseWriter, r *http.Request) {
 			res = x
 		}
 	}
+	if res == nil { // moved out of its series meanwhile
+		a.errorPage(w, r, http.StatusNotFound)
+		return
+	}
 	h, err := a.book.Resource(ctx, res.ResourceID)
 	if err != nil {
 		a.fail(w, r, err)
