@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -566,6 +567,9 @@ func TestSessionValues(t *testing.T) {
 	if _, b := s.get(t, "/verdi?k=club&v="); b != "club=" {
 		t.Fatalf("remove: %q", b)
 	}
+	if r, b := s.get(t, "/verdi?k=&v=x"); r.StatusCode != http.StatusBadRequest || !strings.Contains(b, "needs a key") {
+		t.Fatalf("no key: %d %s", r.StatusCode, b)
+	}
 	if _, b := s.get(t, "/verdi?k=club&v=974760673"); b != "club=974760673" {
 		t.Fatalf("set again: %q", b)
 	}
@@ -579,5 +583,39 @@ func TestSessionValues(t *testing.T) {
 	s.post(t, s.rp.URL+"/auth/logout", url.Values{"csrf_token": {token[1]}}, nil)
 	if _, b := s.get(t, "/verdi?k=club"); b != "club=" {
 		t.Fatalf("a new login kept the old session's value: %q", b)
+	}
+}
+
+// TestSessionValuesConcurrent: many requests of one session set values at
+// once. Each may overwrite another's change (SetValue's documented limit),
+// but none fails, the session stays valid, and the value read back is one
+// that was written.
+func TestSessionValuesConcurrent(t *testing.T) {
+	s := newSite(t, false)
+	if r, _ := s.get(t, "/min-side"); r.StatusCode != 200 {
+		t.Fatal("login failed")
+	}
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			r, err := s.browser.Get(s.rp.URL + fmt.Sprintf("/verdi?k=club&v=v%d", i))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			r.Body.Close()
+			if r.StatusCode != 200 {
+				t.Errorf("request %d: %d", i, r.StatusCode)
+			}
+		})
+	}
+	wg.Wait()
+	_, b := s.get(t, "/verdi?k=club")
+	v, ok := strings.CutPrefix(b, "club=v")
+	if n, err := strconv.Atoi(v); !ok || err != nil || n < 0 || n >= 16 {
+		t.Fatalf("after the race: %q", b)
+	}
+	if r, _ := s.get(t, "/min-side"); r.StatusCode != 200 {
+		t.Fatal("the session did not survive")
 	}
 }

@@ -13,8 +13,13 @@ const (
 	MaxValueSize = 1024 // bytes of one key plus its value
 )
 
-// ErrValueTooLarge means a SetValue would pass MaxValues or MaxValueSize.
-var ErrValueTooLarge = errors.New("auth: session value too large")
+// Errors of SetValue.
+var (
+	// ErrValueTooLarge means a SetValue would pass MaxValues or MaxValueSize.
+	ErrValueTooLarge = errors.New("auth: session value too large")
+	// ErrValueKey means a SetValue without a key.
+	ErrValueKey = errors.New("auth: a session value needs a key")
+)
 
 // Value returns the request's session value for key, "" when it is unset or
 // there is no session.
@@ -28,11 +33,19 @@ func (m *Manager) Value(r *http.Request, key string) string {
 
 // SetValue stores value under key in the request's logged-in session; ""
 // removes the key. The value lasts until logout or the session's end, and a
-// new login starts without it. Two concurrent SetValue calls on the same
-// session keep the last one written. ErrNoSession without a login;
-// ErrValueTooLarge past the bounds.
+// new login starts without it. ErrNoSession without a login, ErrValueKey
+// without a key, ErrValueTooLarge past the bounds.
+//
+// It reads the stored session, changes it and writes it back whole, so two
+// SetValue calls on one session at the same moment (two tabs posting at
+// once) may keep only one of their changes, even for different keys. Set
+// values where the citizen makes a choice, one request at a time, not as a
+// counter.
 func (m *Manager) SetValue(r *http.Request, key, value string) error {
-	if key == "" || len(key)+len(value) > MaxValueSize {
+	if key == "" {
+		return ErrValueKey
+	}
+	if len(key)+len(value) > MaxValueSize {
 		return fmt.Errorf("%w: a key is 1 to %d bytes with its value", ErrValueTooLarge, MaxValueSize)
 	}
 	s, err := m.Session(r)

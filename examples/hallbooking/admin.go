@@ -101,33 +101,25 @@ func (a *App) renderAdminList(w http.ResponseWriter, r *http.Request, name, errK
 }
 
 // hallID makes a hall's id from its name: lower-case ASCII letters and
-// digits joined by hyphens, æøå spelt out.
+// digits joined by hyphens, with æøå and the common accents spelt out.
 func hallID(name string) string {
 	var b strings.Builder
 	dash := false
 	for _, c := range strings.ToLower(name) {
+		s := string(c)
 		switch {
 		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
-			b.WriteRune(c)
-			dash = false
-			continue
-		case c == 'æ':
-			b.WriteString("ae")
-			dash = false
-			continue
-		case c == 'ø':
-			b.WriteString("o")
-			dash = false
-			continue
-		case c == 'å':
-			b.WriteString("a")
-			dash = false
+		case spelt[c] != "":
+			s = spelt[c]
+		default:
+			if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+				dash = true
+			}
 			continue
 		}
-		if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
+		b.WriteString(s)
+		dash = false
 	}
 	id := strings.TrimSuffix(b.String(), "-")
 	if len(id) > 40 {
@@ -135,6 +127,10 @@ func hallID(name string) string {
 	}
 	return id
 }
+
+// spelt are the letters hallID writes out in ASCII.
+var spelt = map[rune]string{'æ': "ae", 'ø': "o", 'å': "a", 'é': "e", 'è': "e", 'ê': "e", 'á': "a", 'à': "a",
+	'ä': "a", 'ö': "o", 'ó': "o", 'ò': "o", 'ô': "o", 'ü': "u", 'ú': "u", 'í': "i", 'ñ': "n", 'ç': "c"}
 
 // adminNew adds a hall by name, open weekday evenings at 500 kr an hour
 // with a 48-hour free-cancellation deadline; the admin then sets its hours

@@ -56,10 +56,12 @@ type App struct {
 	db      *postgres.DB
 	vipps   *payment.Service
 	invoice *payment.Service
-	book    *booking.Service
-	tmpl    map[string]*template.Template
-	outbox  *svarut.Outbox
-	letters svarut.Store
+	// payStore holds both payment services' records.
+	payStore payment.Store
+	book     *booking.Service
+	tmpl     map[string]*template.Template
+	outbox   *svarut.Outbox
+	letters  svarut.Store
 
 	// admins are the hall admins' fødselsnumre (digits), from
 	// GRUNNMUR_HALL_ADMINS.
@@ -115,7 +117,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	var authStore auth.Store
-	var payStore payment.Store
+	payStore := payment.Store(payment.NewMemoryStore())
 	var invoiceStore payment.InvoiceStore
 	bookStore, letters := booking.Store(booking.NewMemoryStore()), svarut.Store(svarut.NewMemoryStore())
 	if a.db, err = site.OpenDatabase(ctx, cfg); err != nil {
@@ -140,6 +142,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if err != nil {
 		return nil, err
 	}
+	a.payStore = payStore
 	a.vipps = &payment.Service{Provider: provider, Store: payStore, Now: a.now, Logger: a.log, ReferencePrefix: "hall"}
 	if err := a.ext.RegisterWebhook(ctx, provider, a.vipps); err != nil {
 		return nil, err

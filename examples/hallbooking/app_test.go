@@ -219,12 +219,18 @@ func payVippsNow(t *testing.T, a *App, b *bill) {
 	}
 }
 
-// TestSettleHeld: a payer approves in Vipps and never comes back; the
-// background settle captures the payment and confirms the whole series.
+// TestSettleHeld: a payer approves in Vipps and never comes back, and the
+// webhook is lost; polling and the background sweep capture the payment
+// and confirm the whole series.
 func TestSettleHeld(t *testing.T) {
 	a := newApp(t, time.Now)
 	b := holdSeries(t, a, "person-1", 4)
 	payVippsNow(t, a, b)
+	// Payment polling finds the approval (the webhook cannot reach this
+	// test's made-up URL); the sweep then captures and confirms.
+	if _, err := a.vipps.ReconcileOpen(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	a.settleHeld(context.Background())
 	b, err := a.seriesBill(context.Background(), "person-1", b.ID)
 	if err != nil {
@@ -356,4 +362,135 @@ func FuzzHallID(f *testing.F) {
 			}
 		}
 	})
+}
+
+// authorize starts the bill's Vipps payment, approves it in the fake and
+// lets polling find the approval (the webhook cannot reach this test's
+// made-up URL).
+func authorize(t *testing.T, a *App, b *bill) *payment.Payment {
+	t.Helper()
+	payVippsNow(t, a, b)
+	if _, err := a.vipps.ReconcileOpen(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.vipps.Latest(context.Background(), b.vippsKey())
+	if err != nil || p.State != payment.Authorized {
+		t.Fatalf("payment %+v %v", p, err)
+	}
+	return p
+}
+
+// TestUnpaidWeekNotRefunded: a week cancelled while held is not in what
+// was paid, so nothing is paid back for it; a paid week cancelled later is.
+func TestUnpaidWeekNotRefunded(t *testing.T) {
+	a := newApp(t, time.Now)
+	ctx := context.Background()
+	b := holdSeries(t, a, "person-2", 4)
+	last := b.RS[3]
+	if _, err := a.book.Cancel(ctx, last.ID, "cancel/"+last.ID); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = a.seriesBill(ctx, "person-2", b.ID)
+	authorize(t, a, b)
+	p, err := a.settle(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	week := payment.Amount(last.PriceOre)
+	if p.Aggregate.Captured != 3*week || p.Aggregate.Refunded != 0 {
+		t.Fatalf("captured %d, refunded %d: want 3 weeks and nothing back", p.Aggregate.Captured, p.Aggregate.Refunded)
+	}
+	second := b.RS[1]
+	if _, err := a.book.Cancel(ctx, second.ID, "cancel/"+second.ID); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = a.seriesBill(ctx, "person-2", b.ID)
+	if p, _ = a.settle(ctx, b); p.Aggregate.Refunded != week {
+		t.Fatalf("refunded %d after cancelling a paid week, want %d", p.Aggregate.Refunded, week)
+	}
+}
+
+// TestVippsAndInvoiceNeverBoth: a club's Vipps payment is authorised while
+// an invoice confirms the same holds (another tab); the Vipps money is
+// released, not captured. The other way round, an invoice issued while
+// Vipps had paid is credited.
+func TestVippsAndInvoiceNeverBoth(t *testing.T) {
+	a := newApp(t, time.Now)
+	ctx := context.Background()
+	b := holdSeries(t, a, "club-2", 2)
+	authorize(t, a, b)
+	inv, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: payment.Amount(sum(b.RS)), Description: "Fast tid"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.book.ConfirmSeries(ctx, b.held(a.now()), "confirm/"+inv.Reference); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = a.seriesBill(ctx, "club-2", b.ID)
+	p, err := a.settle(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Aggregate.Captured != 0 || p.State == payment.Authorized {
+		t.Fatalf("the Vipps payment beside the invoice: %s, captured %d", p.State, p.Aggregate.Captured)
+	}
+	if q, _ := a.invoice.Latest(ctx, b.invoiceKey()); q.State != payment.Created || q.Amount != inv.Amount {
+		t.Fatalf("the invoice: %s %d", q.State, q.Amount)
+	}
+
+	// Vipps paid first; an invoice issued in the race is credited.
+	b2 := holdSeries(t, a, "club-3", 2)
+	authorize(t, a, b2)
+	inv2, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b2.invoiceKey(), Amount: payment.Amount(sum(b2.RS)), Description: "Fast tid"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Settle as if the Vipps capture came before the invoice confirmed.
+	if p := a.capture(ctx, b2, mustLatest(t, a.vipps, b2.vippsKey())); p.Aggregate.Captured == 0 {
+		t.Fatal("no capture")
+	}
+	if _, err := a.book.ConfirmSeries(ctx, b2.held(a.now()), "confirm/"+inv2.Reference); err != nil {
+		t.Fatal(err)
+	}
+	b2, _ = a.seriesBill(ctx, "club-3", b2.ID)
+	if _, err := a.settle(ctx, b2); err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := a.invoice.Latest(ctx, b2.invoiceKey()); q.State != payment.Terminated {
+		t.Fatalf("the invoice beside a paid Vipps payment: %s %d", q.State, q.Amount)
+	}
+	if q := mustLatest(t, a.vipps, b2.vippsKey()); q.Aggregate.Captured != payment.Amount(sum(b2.RS)) || q.Aggregate.Refunded != 0 {
+		t.Fatalf("the Vipps payment: captured %d, refunded %d", q.Aggregate.Captured, q.Aggregate.Refunded)
+	}
+}
+
+func mustLatest(t *testing.T, s *payment.Service, key string) *payment.Payment {
+	t.Helper()
+	p, err := s.Latest(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestCancelHeldReleasesAuthorisation: the payer approved in Vipps, then
+// cancels the held booking before it was captured: the reserved money is
+// released at once.
+func TestCancelHeldReleasesAuthorisation(t *testing.T) {
+	a := newApp(t, time.Now)
+	ctx := context.Background()
+	b := holdSeries(t, a, "person-3", 1)
+	authorize(t, a, b)
+	r := b.RS[0]
+	if _, err := a.book.Cancel(ctx, r.ID, "cancel/"+r.ID); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = a.seriesBill(ctx, "person-3", b.ID)
+	p, err := a.settle(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.State == payment.Authorized || p.Aggregate.Captured != 0 {
+		t.Fatalf("after cancelling the hold: %s, captured %d", p.State, p.Aggregate.Captured)
+	}
 }

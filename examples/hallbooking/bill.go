@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -133,19 +135,36 @@ func (a *App) seriesBill(ctx context.Context, owner, id string) (*bill, error) {
 	return &bill{ID: id, Series: true, Title: rs[0].Title, Path: "/serie/" + id, RS: rs}, nil
 }
 
-// settle brings the bill's Vipps payment up to date: it asks Vipps,
-// captures an authorised payment while the holds last and then confirms
-// them, releases the money when the holds ran out first, and pays back what
-// is no longer owed (reprice). It returns the payment, nil when there is
-// none.
+// settle brings the bill's payments up to date. Its Vipps payment: ask
+// Vipps, capture an authorised payment while the holds last (unless the
+// club took an invoice meanwhile) and then confirm them, or release the
+// money when nothing is held any more. Then reprice pays back what is no
+// longer owed. It returns the Vipps payment, nil when there is none. It
+// runs on the payer's page views, from the Vipps webhook and from the
+// background sweep, often at the same time: every step is idempotent.
 func (a *App) settle(ctx context.Context, b *bill) (*payment.Payment, error) {
 	p, err := a.vipps.Latest(ctx, b.vippsKey())
-	if errors.Is(err, payment.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, payment.ErrNotFound):
+		p = nil
+	case err != nil:
 		return nil, err
 	}
+	if p != nil {
+		if p, err = a.settleVipps(ctx, b, p); err != nil {
+			return p, err
+		}
+	}
+	a.reprice(ctx, b)
+	if p != nil {
+		if q, err := a.vipps.Get(ctx, p.Reference); err == nil {
+			p = q
+		}
+	}
+	return p, nil
+}
+
+func (a *App) settleVipps(ctx context.Context, b *bill, p *payment.Payment) (*payment.Payment, error) {
 	if !p.State.Final() && !p.State.Ended() {
 		if q, err := a.vipps.Reconcile(ctx, p.Reference); err == nil {
 			p = q
@@ -153,15 +172,11 @@ func (a *App) settle(ctx context.Context, b *bill) (*payment.Payment, error) {
 	}
 	held := b.held(a.now())
 	if p.State == payment.Authorized && p.Aggregate.Captured == 0 {
-		if len(held) > 0 {
-			if q, err := a.vipps.Capture(ctx, b.vippsKey(), payment.Modification{}); err == nil {
-				p = q
-			} else {
-				a.log.WarnContext(ctx, "payment capture", "reference", p.Reference, "error", err)
-			}
+		if len(held) > 0 && !a.invoiced(ctx, b) {
+			p = a.capture(ctx, b, p)
 		} else {
-			// The holds ran out (or were cancelled, or paid otherwise)
-			// before the payment came through: release the reserved money.
+			// The holds ran out (or were cancelled, or invoiced) before
+			// the payment came through: release the reserved money.
 			if q, err := a.vipps.Cancel(ctx, b.vippsKey()); err == nil {
 				p = q
 			} else {
@@ -185,11 +200,35 @@ func (a *App) settle(ctx context.Context, b *bill) (*payment.Payment, error) {
 			}
 		}
 	}
-	a.reprice(ctx, b)
-	if q, err := a.vipps.Latest(ctx, b.vippsKey()); err == nil {
-		p = q
-	}
 	return p, nil
+}
+
+// capture captures the bill's authorised payment. The payer's return from
+// Vipps and Vipps' webhook arrive together, so another request may be
+// capturing it already: then this one waits for that, for a few seconds.
+func (a *App) capture(ctx context.Context, b *bill, p *payment.Payment) *payment.Payment {
+	q, err := a.vipps.Capture(ctx, b.vippsKey(), payment.Modification{})
+	for i := 0; errors.Is(err, payment.ErrInProgress) && i < 30; i++ {
+		select {
+		case <-ctx.Done():
+			return p
+		case <-time.After(100 * time.Millisecond):
+		}
+		if q, err = a.vipps.Get(ctx, p.Reference); err == nil && q.Aggregate.Captured == 0 {
+			err = payment.ErrInProgress
+		}
+	}
+	if err != nil {
+		a.log.WarnContext(ctx, "payment capture", "reference", p.Reference, "error", err)
+		return p
+	}
+	return q
+}
+
+// invoiced reports whether the bill has an invoice that stands.
+func (a *App) invoiced(ctx context.Context, b *bill) bool {
+	inv, err := a.invoice.Latest(ctx, b.invoiceKey())
+	return err == nil && inv.State != payment.Terminated
 }
 
 // reload reads the bill's reservations again.
@@ -211,56 +250,78 @@ func owes(r *booking.Reservation) bool {
 }
 
 // reprice makes what is paid match what is owed, once nothing is held any
-// more. A paid bill (Vipps, or an invoice paid by bank transfer) pays back
-// each reservation it paid for and no longer owes: a refund per
-// reservation, labelled by its id, so that requests repricing at once, in
-// one process or several, pay each back exactly once. An unpaid invoice is
-// credited and issued again for what is owed; two requests racing there
-// leave at worst an invoice that the next reprice issues again.
+// more.
+//
+// An unpaid invoice asks for what is owed and Vipps has not paid: when that
+// changes (a week cancelled in time, say), the invoice is credited and
+// issued again with a new KID. Two requests racing there leave at worst an
+// invoice that the next reprice issues again.
+//
+// What was paid (by Vipps, else by the invoice) beyond what is owed goes
+// back as one refund per reservation, labelled by its id, so that requests
+// repricing at once, in one process or several, pay each back exactly
+// once. The reservations not owed are taken in a fixed order (by start) as
+// far as the excess reaches, so a week cancelled before it was paid for
+// gets nothing back.
 func (a *App) reprice(ctx context.Context, b *bill) {
 	if len(b.held(a.now())) > 0 {
 		return
 	}
-	for _, pay := range []struct {
-		s   *payment.Service
-		key string
-	}{{a.vipps, b.vippsKey()}, {a.invoice, b.invoiceKey()}} {
-		p, err := pay.s.Latest(ctx, pay.key)
-		if errors.Is(err, payment.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			a.log.WarnContext(ctx, "reprice", "error", err)
-			continue
-		}
-		if p.Aggregate.Captured == 0 {
-			continue
-		}
-		for _, r := range b.RS {
-			if owes(r) || r.PriceOre == 0 {
-				continue
-			}
-			if _, err := pay.s.Refund(ctx, pay.key, payment.Modification{Amount: payment.Amount(r.PriceOre), Label: "refund/" + r.ID}); err != nil {
-				a.log.WarnContext(ctx, "refund", "reference", p.Reference, "error", err)
-			}
-		}
-	}
-	inv, err := a.invoice.Latest(ctx, b.invoiceKey())
-	if err != nil || inv.State != payment.Created {
-		return
-	}
 	owed := payment.Amount(b.owed())
-	if inv.Amount == owed {
+	latest := func(s *payment.Service, key string) *payment.Payment {
+		p, err := s.Latest(ctx, key)
+		if err != nil && !errors.Is(err, payment.ErrNotFound) {
+			a.log.WarnContext(ctx, "reprice", "error", err)
+		}
+		return p
+	}
+	vp, inv := latest(a.vipps, b.vippsKey()), latest(a.invoice, b.invoiceKey())
+	var byVipps payment.Amount
+	if vp != nil {
+		byVipps = vp.Aggregate.Captured
+	}
+	if inv != nil && inv.State == payment.Created {
+		if want := max(owed-byVipps, 0); inv.Amount != want {
+			a.reissue(ctx, b, inv, want)
+		}
+	}
+	pay, key, p := a.vipps, b.vippsKey(), vp
+	if byVipps == 0 {
+		pay, key, p = a.invoice, b.invoiceKey(), inv
+	}
+	if p == nil || p.Aggregate.Captured <= owed {
 		return
 	}
+	excess := p.Aggregate.Captured - owed
+	rs := slices.Clone(b.RS)
+	slices.SortFunc(rs, func(x, y *booking.Reservation) int {
+		return cmp.Or(x.Start.Compare(y.Start), cmp.Compare(x.ID, y.ID))
+	})
+	for _, r := range rs {
+		if owes(r) || r.PriceOre == 0 {
+			continue
+		}
+		if excess < payment.Amount(r.PriceOre) {
+			break
+		}
+		excess -= payment.Amount(r.PriceOre)
+		if _, err := pay.Refund(ctx, key, payment.Modification{Amount: payment.Amount(r.PriceOre), Label: "refund/" + r.ID}); err != nil {
+			a.log.WarnContext(ctx, "refund", "reference", p.Reference, "error", err)
+		}
+	}
+}
+
+// reissue credits an unpaid invoice and issues it again for want.
+func (a *App) reissue(ctx context.Context, b *bill, inv *payment.Payment, want payment.Amount) {
 	if _, err := a.invoice.Cancel(ctx, b.invoiceKey()); err != nil {
 		a.log.WarnContext(ctx, "invoice credit", "reference", inv.Reference, "error", err)
 		return
 	}
-	if owed > 0 {
-		if _, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: owed, Description: inv.Description}); err != nil {
-			a.log.WarnContext(ctx, "invoice reissue", "reference", inv.Reference, "error", err)
-		}
+	if want == 0 {
+		return
+	}
+	if _, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: want, Description: inv.Description}); err != nil {
+		a.log.WarnContext(ctx, "invoice reissue", "reference", inv.Reference, "error", err)
 	}
 }
 
@@ -273,7 +334,8 @@ func (a *App) billOf(ctx context.Context, r *booking.Reservation) (*bill, error)
 	return &bill{ID: r.ID, Title: r.Title, Path: "/booking/" + r.ID, RS: []*booking.Reservation{r}}, nil
 }
 
-// paidByWebhook settles the bill of a Vipps payment that a webhook moved:
+// paidByWebhook settles the bill of a Vipps payment that a webhook moved
+// (or the sweep found authorised):
 // the booking is confirmed the moment it is paid for, even if the payer
 // never comes back. The letter goes on their next visit: only then is the
 // recipient known.
@@ -302,32 +364,19 @@ func (a *App) paidByWebhook(ctx context.Context, reference string) {
 	}
 }
 
-// settleHeld settles every bill with a hold: the safety net under the
-// webhooks, as payment polling is under them.
+// settleHeld settles every bill whose Vipps payment is authorised but not
+// captured: the safety net under the webhooks, as payment polling is under
+// them. It captures and confirms a payment whose holds last, and releases
+// one whose holds ran out.
 func (a *App) settleHeld(ctx context.Context) {
-	now := a.now()
-	rs, err := a.book.Reservations(ctx, booking.Query{From: now, To: now.Add(400 * 24 * time.Hour)})
+	ps, err := a.payStore.List(ctx, payment.Filter{Provider: a.vipps.Provider.Name(), States: []payment.State{payment.Authorized}})
 	if err != nil {
 		a.log.WarnContext(ctx, "settle held", "error", err)
 		return
 	}
-	seen := map[string]bool{}
-	for _, r := range rs {
-		if r.State != booking.Held {
-			continue
-		}
-		if r.SeriesID != "" {
-			if seen[r.SeriesID] {
-				continue
-			}
-			seen[r.SeriesID] = true
-		}
-		b, err := a.billOf(ctx, r)
-		if err == nil {
-			_, err = a.settle(ctx, b)
-		}
-		if err != nil {
-			a.log.WarnContext(ctx, "settle held", "error", err)
+	for _, p := range ps {
+		if p.Aggregate.Captured == 0 {
+			a.paidByWebhook(ctx, p.Reference)
 		}
 	}
 }

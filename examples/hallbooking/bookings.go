@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -59,7 +60,7 @@ func (a *App) payState(r *http.Request, b *bill, cl *club) (payView, error) {
 	}
 	var refunded payment.Amount
 	if p != nil {
-		v.Paid = p.Aggregate.Captured > 0
+		v.Paid = p.Aggregate.Captured > p.Aggregate.Refunded
 		v.PayFailed = p.State.Ended() && p.Aggregate.Captured == 0 && v.Held
 		refunded = p.Aggregate.Refunded
 	}
@@ -147,6 +148,15 @@ func (a *App) payVipps(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := a.vipps.Start(r.Context(), payment.Order{BusinessKey: b.vippsKey(), Amount: payment.Amount(sum(held)),
 		Description: messages.T(site.Lang(r), desc) + " " + b.Title, ReturnURL: a.public + b.Path})
+	if errors.Is(err, payment.ErrConflict) {
+		// A payment for more is under way (a held week was cancelled
+		// since): finish that one; reprice pays the difference back.
+		p, err = a.vipps.Latest(r.Context(), b.vippsKey())
+		if err == nil && (p.State != payment.Created || p.RedirectURL == "") {
+			http.Redirect(w, r, b.Path, http.StatusSeeOther)
+			return
+		}
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -159,7 +169,8 @@ func (a *App) payVipps(w http.ResponseWriter, r *http.Request) {
 }
 
 // payInvoice issues an invoice with a KID to a club and confirms what it
-// holds: the club pays by bank transfer before the due date.
+// holds: the club pays by bank transfer before the due date. Not while a
+// Vipps payment for the bill is authorised or paid: that one settles it.
 func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	b, cl, err := a.billFor(r)
@@ -168,7 +179,7 @@ func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	held := b.held(a.now())
-	if cl == nil || len(held) == 0 {
+	if cl == nil || len(held) == 0 || a.paidWithVipps(ctx, b) {
 		http.Redirect(w, r, b.Path, http.StatusSeeOther)
 		return
 	}
@@ -225,7 +236,12 @@ func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
 		}
 		b.RS[i] = c
 	}
-	a.reprice(ctx, b)
+	// settle, not just reprice: an authorised Vipps payment for what is no
+	// longer held is released too.
+	if _, err := a.settle(ctx, b); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	back := b.Path
 	if !strings.HasPrefix(r.URL.Path, "/serie/") {
 		back = "/booking/" + r.PathValue("id")
@@ -298,4 +314,11 @@ func (a *App) newFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.renderMinSide(w, r, booking.FeedURL(a.public+"/kalender/", tok))
+}
+
+// paidWithVipps reports whether the bill's Vipps payment is authorised or
+// captured.
+func (a *App) paidWithVipps(ctx context.Context, b *bill) bool {
+	p, err := a.vipps.Latest(ctx, b.vippsKey())
+	return err == nil && (p.State == payment.Authorized || p.Aggregate.Captured > 0)
 }

@@ -18,24 +18,25 @@ import (
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
-// letter renders the confirmation letter of a bill: one booking, or every
-// week of a series. Only PDF can be printed, so the letter is a PDF; it
-// links to each booking's .ics. Its content follows from the bookings, so
-// the outbox can open it again for each attempt: it lists every occurrence
-// that was confirmed, cancelled or not.
-func (a *App) letter(ctx context.Context, b *bill) ([]byte, error) {
-	h, err := a.book.Resource(ctx, b.RS[0].ResourceID)
-	if err != nil {
-		return nil, err
-	}
+// letter renders the confirmation letter of a bill: the bookings ids (one,
+// or every week of a series confirmed when the letter was made). Only PDF
+// can be printed, so the letter is a PDF; it links to each booking's .ics.
+// The outbox opens it again for each attempt, from the same ids.
+func (a *App) letter(ctx context.Context, b *bill, ids []string) ([]byte, error) {
 	var rs []*booking.Reservation
-	for _, r := range b.RS {
-		if r.State == booking.Confirmed || r.State == booking.Cancelled {
-			rs = append(rs, r)
+	for _, id := range ids {
+		for _, r := range b.RS {
+			if r.ID == id {
+				rs = append(rs, r)
+			}
 		}
 	}
 	if len(rs) == 0 {
 		return nil, fmt.Errorf("hallbooking: letter for %s: %w", b.ID, booking.ErrNotFound)
+	}
+	h, err := a.book.Resource(ctx, rs[0].ResourceID)
+	if err != nil {
+		return nil, err
 	}
 	pdf, err := site.NewPDF("Bekreftelse på leie av "+h.Name, "grunnmur hallbooking", rs[0].Created)
 	if err != nil {
@@ -64,6 +65,37 @@ func (a *App) letter(ctx context.Context, b *bill) ([]byte, error) {
 	text(11, "", "Lenkene over gir hver time som en kalenderfil (.ics). På Min side kan du lage en kalenderlenke som alltid viser alle bookingene dine.")
 	text(10, "", "Brevet er laget elektronisk og har derfor ingen signatur.")
 	return site.PDFBytes(pdf)
+}
+
+// letterRef names a bill's letter for the outbox: "booking:ID:ids" or
+// "series:ID:ids", with the ids of the bookings it confirms.
+func letterRef(b *bill, ids []string) string {
+	kind := "booking"
+	if b.Series {
+		kind = "series"
+	}
+	return kind + ":" + b.ID + ":" + strings.Join(ids, ",")
+}
+
+// parseLetterRef reads a letterRef.
+func parseLetterRef(ref string) (series bool, id string, ids []string, err error) {
+	kind, rest, ok1 := strings.Cut(ref, ":")
+	id, list, ok2 := strings.Cut(rest, ":")
+	if !ok1 || !ok2 || (kind != "booking" && kind != "series") || id == "" || list == "" {
+		return false, "", nil, fmt.Errorf("hallbooking: unknown document %q", ref)
+	}
+	return kind == "series", id, strings.Split(list, ","), nil
+}
+
+// confirmedIDs are the ids of the bill's confirmed bookings.
+func (b *bill) confirmedIDs() []string {
+	var ids []string
+	for _, r := range b.RS {
+		if r.State == booking.Confirmed {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
 }
 
 // deadline says a cancellation deadline in Norwegian: "48 timer", "2 dager".
@@ -112,16 +144,9 @@ func (a *App) ensureLetter(r *http.Request, b *bill, cl *club) {
 		}
 		s.Recipient, s.DigitalOnly = svarut.Recipient{Person: c.PID, Address: addr}, protected
 	}
-	doc, err := a.letter(ctx, b)
-	if err != nil {
-		a.log.WarnContext(ctx, "confirmation letter", "error", err)
-		return
-	}
-	ref := "booking:" + b.ID
-	if b.Series {
-		ref = "series:" + b.ID
-	}
-	s.Documents = []svarut.Document{{Name: "bekreftelse.pdf", MimeType: svarut.MimePDF, Ref: ref, Size: int64(len(doc))}}
+	// The outbox renders the letter again for each attempt, and a hall
+	// admin may rename the hall in between: its size is left unknown.
+	s.Documents = []svarut.Document{{Name: "bekreftelse.pdf", MimeType: svarut.MimePDF, Ref: letterRef(b, b.confirmedIDs())}}
 	if _, err := a.outbox.Enqueue(ctx, b.letterID(), s); err != nil && !errors.Is(err, svarut.ErrConflict) {
 		a.log.WarnContext(ctx, "svarut enqueue", "error", err)
 		return
@@ -133,41 +158,39 @@ func (a *App) ensureLetter(r *http.Request, b *bill, cl *club) {
 	}()
 }
 
-// openDocument opens a letter by its reference ("booking:ID" or
-// "series:ID") for the outbox.
+// openDocument opens a letter by its reference (letterRef) for the outbox.
 func (a *App) openDocument(ctx context.Context, doc svarut.Document) (io.ReadCloser, error) {
-	kind, id, _ := strings.Cut(doc.Ref, ":")
-	var b *bill
-	switch kind {
-	case "booking":
-		res, err := a.book.Reservation(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		b = &bill{ID: id, Title: res.Title, RS: []*booking.Reservation{res}}
-	case "series":
-		var err error
-		if b, err = a.seriesBill(ctx, "", id); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, fmt.Errorf("hallbooking: unknown document %q", doc.Ref)
+	series, id, ids, err := parseLetterRef(doc.Ref)
+	if err != nil {
+		return nil, err
 	}
-	pdf, err := a.letter(ctx, b)
+	b := &bill{ID: id, Series: series}
+	if b.RS, err = a.reload(ctx, b); err != nil {
+		return nil, err
+	}
+	pdf, err := a.letter(ctx, b, ids)
 	if err != nil {
 		return nil, err
 	}
 	return io.NopCloser(bytes.NewReader(pdf)), nil
 }
 
-// letterPDF shows the confirmation letter as it was sent.
+// letterPDF shows the confirmation letter: the one in the outbox, or, if
+// none went yet, the one that would go now.
 func (a *App) letterPDF(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
 	b, _, err := a.billFor(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	pdf, err := a.letter(r.Context(), b)
+	ids := b.confirmedIDs()
+	if e, err := a.letters.Get(ctx, b.letterID()); err == nil && len(e.Shipment.Documents) > 0 {
+		if _, _, sent, err := parseLetterRef(e.Shipment.Documents[0].Ref); err == nil {
+			ids = sent
+		}
+	}
+	pdf, err := a.letter(ctx, b, ids)
 	if errors.Is(err, booking.ErrNotFound) {
 		a.errorPage(w, r, http.StatusNotFound)
 		return

@@ -134,19 +134,18 @@ func PersonAddress(p *folkeregisteret.Person) (a svarut.Address, protected bool,
 	}
 	// The last line is "postnummer poststed".
 	if n := len(lines); n > 0 {
-		if code, town, ok := strings.Cut(lines[n-1], " "); ok && len(code) == 4 {
+		if code, town, ok := strings.Cut(lines[n-1], " "); ok && len(code) == 4 && strings.Trim(code, "0123456789") == "" {
 			a.PostalCode, a.PostTown, lines = code, town, lines[:n-1]
 		}
 	}
+	// SvarUT has three address lines: more (a c/o and a long
+	// matrikkeladresse, say) share the third.
+	if len(lines) > 3 {
+		lines = append(lines[:2], strings.Join(lines[2:], ", "))
+	}
+	dst := []*string{&a.Line1, &a.Line2, &a.Line3}
 	for i, l := range lines {
-		switch i {
-		case 0:
-			a.Line1 = l
-		case 1:
-			a.Line2 = l
-		case 2:
-			a.Line3 = l
-		}
+		*dst[i] = l
 	}
 	return a, false, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
@@ -37,9 +38,9 @@ type Webhook struct {
 	// the webhook and gave its secret (GRUNNMUR_VIPPS_WEBHOOK_SECRET).
 	ID string
 	// After, when set, runs after a verified event is folded into its
-	// payment: a service confirms what was paid for there, without waiting
-	// for the payer to come back. Its failure is the service's to log; the
-	// webhook is answered 200 either way.
+	// payment, in its own goroutine once Vipps has its answer: a service
+	// confirms what was paid for there, without waiting for the payer to
+	// come back. Its failure is the service's to log.
 	After   func(ctx context.Context, reference string)
 	handler *vipps.WebhookHandler
 }
@@ -97,7 +98,13 @@ func NewWebhook(ctx context.Context, client *vipps.Client, callbackURL string, s
 				return err
 			}
 			if w.After != nil {
-				w.After(ctx, e.Reference)
+				// Vipps is answered at once; the service's work goes on
+				// after, within a minute.
+				go func() {
+					ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+					defer cancel()
+					w.After(ctx, e.Reference)
+				}()
 			}
 			return nil
 		},
