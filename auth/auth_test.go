@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -75,6 +76,17 @@ func newSite(t *testing.T, interactive bool) *site {
 	mux.Handle("POST /send", m.RequireLogin("")(m.CSRF(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "sent")
 	}))))
+	// /verdi sets the session value k to v when asked, then shows it.
+	mux.Handle("/verdi", m.RequireLogin("")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if q.Has("v") {
+			if err := m.SetValue(r, q.Get("k"), q.Get("v")); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+		}
+		fmt.Fprintf(w, "%s=%s", q.Get("k"), m.Value(r, q.Get("k")))
+	})))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "front page") })
 	rp := httptest.NewServer(mux)
 	t.Cleanup(rp.Close)
@@ -525,5 +537,85 @@ func TestLangForUILocales(t *testing.T) {
 	loc, _ := url.Parse(res.Header.Get("Location"))
 	if got := loc.Query().Get("ui_locales"); got != "nn" {
 		t.Fatalf("ui_locales = %q in %s", got, loc)
+	}
+}
+
+// TestSessionValues keeps a value across requests, bounds the values, and
+// starts a new login without them.
+func TestSessionValues(t *testing.T) {
+	s := newSite(t, false)
+	if _, b := s.get(t, "/verdi?k=club&v=974760673"); b != "club=974760673" {
+		t.Fatalf("set: %q", b)
+	}
+	if _, b := s.get(t, "/verdi?k=club"); b != "club=974760673" {
+		t.Fatalf("next request: %q", b)
+	}
+	if r, _ := s.get(t, "/verdi?k=big&v="+strings.Repeat("x", auth.MaxValueSize)); r.StatusCode != http.StatusBadRequest {
+		t.Fatalf("oversized value: %d", r.StatusCode)
+	}
+	for i := 1; i < auth.MaxValues; i++ {
+		if r, b := s.get(t, fmt.Sprintf("/verdi?k=k%d&v=x", i)); r.StatusCode != 200 {
+			t.Fatalf("key %d: %d %s", i, r.StatusCode, b)
+		}
+	}
+	if r, _ := s.get(t, "/verdi?k=one-too-many&v=x"); r.StatusCode != http.StatusBadRequest {
+		t.Fatalf("key past MaxValues: %d", r.StatusCode)
+	}
+	if r, b := s.get(t, "/verdi?k=club&v=986105174"); r.StatusCode != 200 || b != "club=986105174" {
+		t.Fatalf("replacing an existing key at the limit: %d %s", r.StatusCode, b)
+	}
+	if _, b := s.get(t, "/verdi?k=club&v="); b != "club=" {
+		t.Fatalf("remove: %q", b)
+	}
+	if r, b := s.get(t, "/verdi?k=&v=x"); r.StatusCode != http.StatusBadRequest || !strings.Contains(b, "needs a key") {
+		t.Fatalf("no key: %d %s", r.StatusCode, b)
+	}
+	if _, b := s.get(t, "/verdi?k=club&v=974760673"); b != "club=974760673" {
+		t.Fatalf("set again: %q", b)
+	}
+
+	// Logging out ends the values with the session.
+	_, body := s.get(t, "/min-side")
+	token := csrfRE.FindStringSubmatch(body)
+	if token == nil {
+		t.Fatal("no CSRF field")
+	}
+	s.post(t, s.rp.URL+"/auth/logout", url.Values{"csrf_token": {token[1]}}, nil)
+	if _, b := s.get(t, "/verdi?k=club"); b != "club=" {
+		t.Fatalf("a new login kept the old session's value: %q", b)
+	}
+}
+
+// TestSessionValuesConcurrent: many requests of one session set values at
+// once. Each may overwrite another's change (SetValue's documented limit),
+// but none fails, the session stays valid, and the value read back is one
+// that was written.
+func TestSessionValuesConcurrent(t *testing.T) {
+	s := newSite(t, false)
+	if r, _ := s.get(t, "/min-side"); r.StatusCode != 200 {
+		t.Fatal("login failed")
+	}
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			r, err := s.browser.Get(s.rp.URL + fmt.Sprintf("/verdi?k=club&v=v%d", i))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			r.Body.Close()
+			if r.StatusCode != 200 {
+				t.Errorf("request %d: %d", i, r.StatusCode)
+			}
+		})
+	}
+	wg.Wait()
+	_, b := s.get(t, "/verdi?k=club")
+	v, ok := strings.CutPrefix(b, "club=v")
+	if n, err := strconv.Atoi(v); !ok || err != nil || n < 0 || n >= 16 {
+		t.Fatalf("after the race: %q", b)
+	}
+	if r, _ := s.get(t, "/min-side"); r.StatusCode != 200 {
+		t.Fatal("the session did not survive")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -47,6 +48,11 @@ type Session struct {
 	// Replaces is the ID of the session a login in progress replaces (a
 	// step-up to a higher level), ended when the login completes.
 	Replaces string
+	// Values are the service's own small facts about this login: the
+	// organisation the person acts for, say. They live and end with the
+	// session (a new login starts without them) and are stored with it; set
+	// them through Manager.SetValue, which bounds their size.
+	Values map[string]string
 
 	Created  time.Time // the login (the absolute limit runs from here)
 	LastSeen time.Time // the last request (the idle limit runs from here)
@@ -59,6 +65,7 @@ func (s *Session) LoggedIn() bool { return s != nil && s.Subject != "" }
 func (s *Session) Clone() *Session {
 	c := *s
 	c.AMR = slices.Clone(s.AMR)
+	c.Values = maps.Clone(s.Values)
 	if s.Pending != nil {
 		p := *s.Pending
 		c.Pending = &p

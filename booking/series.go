@@ -106,14 +106,17 @@ func (s *Service) BookSeries(ctx context.Context, in SeriesInput) ([]*Reservatio
 }
 
 // ConfirmSeries confirms the holds of a series. If one has expired, the
-// others stay confirmed and the error says which failed.
+// others stay confirmed and the error says which failed. Each hold's
+// idempotency key is key and its reservation id, so a retry with the same
+// key confirms the same holds again, whether it passes all of them or only
+// those a first attempt left.
 func (s *Service) ConfirmSeries(ctx context.Context, held []*Reservation, key string) ([]*Reservation, error) {
 	out := make([]*Reservation, 0, len(held))
 	var series SeriesError
-	for i, h := range held {
+	for _, h := range held {
 		k := ""
 		if key != "" {
-			k = fmt.Sprintf("%s/confirm/%d", key, i)
+			k = key + "/confirm/" + h.ID
 		}
 		c, err := s.Confirm(ctx, h.ID, k)
 		if err != nil {

@@ -2,7 +2,9 @@ package payment
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,8 +18,9 @@ import (
 // created when the invoice is issued, and captured when an incoming payment
 // with its KID is registered (from the bank's OCR file or statement).
 //
-// Invoices live in memory; NextNumber lets the KID numbers come from a
-// durable sequence, so that a restarted process never reuses one.
+// Invoices, and the sequence their KID numbers come from, live in Store: an
+// in-memory store by default, postgres.NewInvoiceStore(db) where a restarted
+// service must still know every invoice it issued.
 type Invoicing struct {
 	// Account is where the payer pays; shown on the invoice.
 	Account ident.Kontonummer
@@ -31,26 +34,17 @@ type Invoicing struct {
 	// DueDays is the time to pay in calendar days; 0 means 14. The due date
 	// is a date in Europe/Oslo (counted in days, so DST changes do not move it).
 	DueDays int
-	// NextNumber returns the next invoice number; nil means a counter in
-	// memory starting at 1.
+	// Store keeps the invoices; nil means an in-memory store, which a
+	// restart empties.
+	Store InvoiceStore
+	// NextNumber returns the next invoice number; nil means Store's
+	// NextNumber.
 	NextNumber func(ctx context.Context) (int64, error)
 	// Now reads the clock; nil means time.Now.
 	Now func() time.Time
 
-	mu       sync.Mutex
-	seq      int64
-	invoices map[string]*invoice
-	byKID    map[ident.KID]string
-	keys     map[string]Snapshot
-}
-
-type invoice struct {
-	snap    Snapshot
-	kid     ident.KID
-	amount  Amount
-	due     time.Time
-	events  []Event
-	bankRef map[string]bool
+	once sync.Once
+	mem  *MemoryInvoiceStore
 }
 
 // IncomingPayment is one payment into the account, as the bank reports it.
@@ -71,6 +65,9 @@ var oslo = func() *time.Location {
 	return l
 }()
 
+// errUnchanged ends an InvoiceStore.Update that has nothing to store.
+var errUnchanged = errors.New("payment: invoice unchanged")
+
 func (v *Invoicing) now() time.Time {
 	if v.Now != nil {
 		return v.Now().UTC()
@@ -78,10 +75,12 @@ func (v *Invoicing) now() time.Time {
 	return time.Now().UTC()
 }
 
-func (v *Invoicing) init() {
-	if v.invoices == nil {
-		v.invoices, v.byKID, v.keys = map[string]*invoice{}, map[ident.KID]string{}, map[string]Snapshot{}
+func (v *Invoicing) store() InvoiceStore {
+	if v.Store != nil {
+		return v.Store
 	}
+	v.once.Do(func() { v.mem = NewMemoryInvoiceStore() })
+	return v.mem
 }
 
 // Name implements Provider.
@@ -94,22 +93,26 @@ func (v *Invoicing) alg() ident.KIDAlgorithm {
 	return v.Algorithm
 }
 
+func created(inv *Invoice) *CreateResponse {
+	return &CreateResponse{Reference: inv.Reference, KID: string(inv.KID), DueDate: inv.DueDate.In(oslo)}
+}
+
 // Create issues an invoice with a new KID. Calling it again with the same
 // reference returns the same invoice.
 func (v *Invoicing) Create(ctx context.Context, r CreateRequest) (*CreateResponse, error) {
 	if !ValidReference(r.Reference) || r.Amount <= 0 {
 		return nil, fmt.Errorf("%w: an invoice needs a valid reference and a positive amount", ErrInvalid)
 	}
-	v.mu.Lock()
-	v.init()
-	if inv, ok := v.invoices[r.Reference]; ok {
-		v.mu.Unlock()
-		if inv.amount != r.Amount {
+	inv, err := v.store().Get(ctx, r.Reference)
+	switch {
+	case err == nil:
+		if inv.Amount != r.Amount {
 			return nil, fmt.Errorf("%w: invoice %s exists with another amount", ErrRejected, r.Reference)
 		}
-		return &CreateResponse{Reference: r.Reference, KID: string(inv.kid), DueDate: inv.due}, nil
+		return created(inv), nil
+	case !errors.Is(err, ErrNotFound):
+		return nil, err
 	}
-	v.mu.Unlock()
 	n, err := v.next(ctx)
 	if err != nil {
 		return nil, err
@@ -133,32 +136,33 @@ func (v *Invoicing) Create(ctx context.Context, r CreateRequest) (*CreateRespons
 	now := v.now()
 	d := now.In(oslo)
 	due := time.Date(d.Year(), d.Month(), d.Day()+days, 0, 0, 0, 0, oslo)
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if inv, ok := v.invoices[r.Reference]; ok { // a concurrent create won
-		return &CreateResponse{Reference: r.Reference, KID: string(inv.kid), DueDate: inv.due}, nil
+	inv = &Invoice{
+		Reference: r.Reference, KID: kid, Amount: r.Amount, DueDate: due, Created: now, State: Created,
+		Events: []Event{{Name: EventCreated, PSPReference: "invoice-" + string(kid), Amount: r.Amount, Success: true, Time: now, IdempotencyKey: r.IdempotencyKey}},
 	}
-	if _, dup := v.byKID[kid]; dup {
-		return nil, fmt.Errorf("%w: KID %s already issued; NextNumber repeated itself", ErrConflict, kid)
+	err = v.store().Create(ctx, inv)
+	if errors.Is(err, ErrConflict) {
+		won, gerr := v.store().Get(ctx, r.Reference)
+		switch {
+		case gerr == nil: // a concurrent create won
+			return created(won), nil
+		case errors.Is(gerr, ErrNotFound):
+			return nil, fmt.Errorf("%w: KID %s already issued; NextNumber repeated itself", ErrConflict, kid)
+		default:
+			return nil, gerr
+		}
 	}
-	inv := &invoice{
-		snap: Snapshot{Reference: r.Reference, PSPReference: string(kid), State: Created}, kid: kid,
-		amount: r.Amount, due: due, bankRef: map[string]bool{},
+	if err != nil {
+		return nil, err
 	}
-	inv.events = append(inv.events, Event{Name: EventCreated, PSPReference: "invoice-" + string(kid), Amount: r.Amount, Success: true, Time: now, IdempotencyKey: r.IdempotencyKey})
-	v.invoices[r.Reference] = inv
-	v.byKID[kid] = r.Reference
-	return &CreateResponse{Reference: r.Reference, KID: string(kid), DueDate: due}, nil
+	return created(inv), nil
 }
 
 func (v *Invoicing) next(ctx context.Context) (int64, error) {
 	if v.NextNumber != nil {
 		return v.NextNumber(ctx)
 	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	v.seq++
-	return v.seq, nil
+	return v.store().NextNumber(ctx)
 }
 
 // Register books an incoming payment against the invoice with its KID and
@@ -173,122 +177,161 @@ func (v *Invoicing) Register(ctx context.Context, in IncomingPayment) (string, e
 	if in.Amount <= 0 || in.BankReference == "" {
 		return "", fmt.Errorf("%w: an incoming payment needs a positive amount and a bank reference", ErrInvalid)
 	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	v.init()
-	ref, ok := v.byKID[kid]
-	if !ok {
+	found, err := v.store().ByKID(ctx, kid)
+	if errors.Is(err, ErrNotFound) {
 		return "", fmt.Errorf("%w: no invoice with KID %s", ErrNotFound, kid)
 	}
-	inv := v.invoices[ref]
-	if inv.bankRef[in.BankReference] {
-		return ref, nil
+	if err != nil {
+		return "", err
 	}
-	if inv.snap.State != Created && inv.snap.State != Authorized {
-		return "", fmt.Errorf("%w: invoice %s is %s", ErrConflict, ref, inv.snap.State)
-	}
-	inv.bankRef[in.BankReference] = true
+	ref := found.Reference
 	at := in.Date.UTC()
 	if at.IsZero() {
 		at = v.now()
 	}
-	if inv.snap.State == Created {
-		inv.snap.State = Authorized
-		inv.snap.Aggregate.Authorized = inv.amount
-		inv.events = append(inv.events, Event{Name: EventAuthorized, PSPReference: "bank-" + in.BankReference + "-auth", Amount: inv.amount, Success: true, Time: at})
+	_, err = v.store().Update(ctx, ref, func(inv *Invoice) error {
+		if slices.Contains(inv.BankReferences, in.BankReference) {
+			return errUnchanged
+		}
+		if inv.State != Created && inv.State != Authorized {
+			return fmt.Errorf("%w: invoice %s is %s", ErrConflict, ref, inv.State)
+		}
+		inv.BankReferences = append(inv.BankReferences, in.BankReference)
+		if inv.State == Created {
+			inv.State = Authorized
+			inv.Aggregate.Authorized = inv.Amount
+			inv.Events = append(inv.Events, Event{Name: EventAuthorized, PSPReference: "bank-" + in.BankReference + "-auth", Amount: inv.Amount, Success: true, Time: at})
+		}
+		book := min(in.Amount, inv.Amount-inv.Aggregate.Captured)
+		if book > 0 {
+			inv.Aggregate.Captured += book
+			inv.Events = append(inv.Events, Event{Name: EventCaptured, PSPReference: "bank-" + in.BankReference, Amount: book, Success: true, Time: at})
+		}
+		return nil
+	})
+	switch {
+	case err == nil, errors.Is(err, errUnchanged):
+		return ref, nil
+	case errors.Is(err, ErrNotFound):
+		return "", fmt.Errorf("%w: no invoice with KID %s", ErrNotFound, kid)
 	}
-	book := min(in.Amount, inv.amount-inv.snap.Aggregate.Captured)
-	if book > 0 {
-		inv.snap.Aggregate.Captured += book
-		inv.events = append(inv.events, Event{Name: EventCaptured, PSPReference: "bank-" + in.BankReference, Amount: book, Success: true, Time: at})
-	}
-	return ref, nil
+	return "", err
 }
 
-func (v *Invoicing) find(reference string) (*invoice, error) {
-	v.init()
-	inv, ok := v.invoices[reference]
-	if !ok {
+func (v *Invoicing) find(ctx context.Context, reference string) (*Invoice, error) {
+	inv, err := v.store().Get(ctx, reference)
+	if errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("%w: invoice %s", ErrNotFound, reference)
 	}
-	return inv, nil
+	return inv, err
 }
 
 // Get implements Provider.
 func (v *Invoicing) Get(ctx context.Context, reference string) (*Snapshot, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	inv, err := v.find(reference)
+	inv, err := v.find(ctx, reference)
 	if err != nil {
 		return nil, err
 	}
-	s := inv.snap
+	s := inv.Snapshot()
 	return &s, nil
 }
 
 // Events implements Provider.
 func (v *Invoicing) Events(ctx context.Context, reference string) ([]Event, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	inv, err := v.find(reference)
+	inv, err := v.find(ctx, reference)
 	if err != nil {
 		return nil, err
 	}
-	return append([]Event(nil), inv.events...), nil
+	return inv.Events, nil
 }
 
 // Capture implements Provider. An invoice is captured by the payer's bank
 // transfer, never by us: asking to capture what is paid returns the invoice,
 // anything else ErrNotSupported.
 func (v *Invoicing) Capture(ctx context.Context, reference string, amount Amount, key string) (*Snapshot, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	inv, err := v.find(reference)
+	inv, err := v.find(ctx, reference)
 	if err != nil {
 		return nil, err
 	}
-	return nil, fmt.Errorf("%w: invoice %s is captured when paid (captured %s)", ErrNotSupported, reference, inv.snap.Aggregate.Captured)
+	return nil, fmt.Errorf("%w: invoice %s is captured when paid (captured %s)", ErrNotSupported, reference, inv.Aggregate.Captured)
 }
 
 // Refund records money paid back to the payer (by the agency's own bank
 // transfer).
 func (v *Invoicing) Refund(ctx context.Context, reference string, amount Amount, key string) (*Snapshot, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if s, ok := v.keys[key]; ok {
-		return &s, nil
-	}
-	inv, err := v.find(reference)
-	if err != nil {
-		return nil, err
-	}
-	if amount <= 0 || amount > inv.snap.Aggregate.Captured-inv.snap.Aggregate.Refunded {
-		return nil, fmt.Errorf("%w: refund of %s exceeds what was paid", ErrRejected, amount)
-	}
-	inv.snap.Aggregate.Refunded += amount
-	inv.events = append(inv.events, Event{Name: EventRefunded, PSPReference: "refund-" + key, Amount: amount, Success: true, Time: v.now(), IdempotencyKey: key})
-	v.keys[key] = inv.snap
-	return &inv.snap, nil
+	return v.keyed(ctx, reference, key, func(inv *Invoice) error {
+		if amount <= 0 || amount > inv.Aggregate.Captured-inv.Aggregate.Refunded {
+			return fmt.Errorf("%w: refund of %s exceeds what was paid", ErrRejected, amount)
+		}
+		inv.Aggregate.Refunded += amount
+		inv.Events = append(inv.Events, Event{Name: EventRefunded, PSPReference: "refund-" + key, Amount: amount, Success: true, Time: v.now(), IdempotencyKey: key})
+		return nil
+	})
 }
 
 // Cancel credits an unpaid invoice.
 func (v *Invoicing) Cancel(ctx context.Context, reference string, key string) (*Snapshot, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if s, ok := v.keys[key]; ok {
-		return &s, nil
+	return v.keyed(ctx, reference, key, func(inv *Invoice) error {
+		if inv.State != Created {
+			return fmt.Errorf("%w: invoice %s is %s; only an unpaid invoice can be cancelled", ErrRejected, reference, inv.State)
+		}
+		inv.State = Terminated
+		inv.Events = append(inv.Events, Event{Name: EventTerminated, PSPReference: "credit-" + string(inv.KID), Amount: inv.Amount, Success: true, Time: v.now(), IdempotencyKey: key})
+		return nil
+	})
+}
+
+// keyed runs an idempotent change: a key answered before (on any invoice)
+// gets the same answer again, without a change.
+func (v *Invoicing) keyed(ctx context.Context, reference, key string, change func(inv *Invoice) error) (*Snapshot, error) {
+	if s, err := v.answered(ctx, key); err == nil || !errors.Is(err, ErrNotFound) {
+		return s, err
 	}
-	inv, err := v.find(reference)
+	var replay *Snapshot
+	inv, err := v.store().Update(ctx, reference, func(inv *Invoice) error {
+		replay = nil
+		if a, ok := inv.Answers[key]; ok {
+			s := Snapshot{Reference: inv.Reference, PSPReference: string(inv.KID), State: a.State, Aggregate: a.Aggregate}
+			replay = &s
+			return errUnchanged
+		}
+		if err := change(inv); err != nil {
+			return err
+		}
+		if inv.Answers == nil {
+			inv.Answers = map[string]InvoiceAnswer{}
+		}
+		inv.Answers[key] = InvoiceAnswer{State: inv.State, Aggregate: inv.Aggregate}
+		return nil
+	})
+	switch {
+	case err == nil:
+		s := inv.Snapshot()
+		return &s, nil
+	case errors.Is(err, errUnchanged):
+		return replay, nil
+	case errors.Is(err, ErrConflict):
+		// Another invoice answered the key meanwhile: its answer stands.
+		if s, aerr := v.answered(ctx, key); aerr == nil {
+			return s, nil
+		}
+		return nil, err
+	case errors.Is(err, ErrNotFound):
+		return nil, fmt.Errorf("%w: invoice %s", ErrNotFound, reference)
+	}
+	return nil, err
+}
+
+func (v *Invoicing) answered(ctx context.Context, key string) (*Snapshot, error) {
+	inv, err := v.store().Answered(ctx, key)
 	if err != nil {
 		return nil, err
 	}
-	if inv.snap.State != Created {
-		return nil, fmt.Errorf("%w: invoice %s is %s; only an unpaid invoice can be cancelled", ErrRejected, reference, inv.snap.State)
+	a, ok := inv.Answers[key]
+	if !ok {
+		return nil, ErrNotFound
 	}
-	inv.snap.State = Terminated
-	inv.events = append(inv.events, Event{Name: EventTerminated, PSPReference: "credit-" + string(inv.kid), Amount: inv.amount, Success: true, Time: v.now(), IdempotencyKey: key})
-	v.keys[key] = inv.snap
-	return &inv.snap, nil
+	return &Snapshot{Reference: inv.Reference, PSPReference: string(inv.KID), State: a.State, Aggregate: a.Aggregate}, nil
 }
 
 // Overdue reports whether an unpaid invoice is past its due date at now.

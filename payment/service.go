@@ -25,6 +25,10 @@ import (
 //     event log first, and sends again only if the log does not show it;
 //   - webhooks and polling both fold into the record; totals only grow.
 //
+// Several Services, one per provider (Vipps and Invoicing, say), may share
+// one Store: each acts only on payments whose Provider is its provider's
+// Name, and refuses the others with ErrOtherProvider.
+//
 // Its zero value needs only a Provider.
 type Service struct {
 	Provider Provider
@@ -134,6 +138,9 @@ func (s *Service) Start(ctx context.Context, o Order) (*Payment, error) {
 			return nil, err
 		}
 		if p != nil && !p.State.Ended() {
+			if p.Provider != s.Provider.Name() {
+				return nil, fmt.Errorf("%w: %s already has a payment under way with %q (%w)", ErrConflict, o.BusinessKey, p.Provider, ErrOtherProvider)
+			}
 			if p.Amount != o.Amount {
 				return nil, fmt.Errorf("%w: %s already has a payment of %s under way", ErrConflict, o.BusinessKey, p.Amount)
 			}
@@ -278,12 +285,25 @@ func equalRecords(a, b *Payment) bool {
 		a.RedirectURL == b.RedirectURL && a.KID == b.KID && a.DueDate.Equal(b.DueDate) && len(a.Events) == len(b.Events)
 }
 
+// owns returns ErrOtherProvider for a payment of another provider: the
+// Service must never send another provider's reference to its own.
+func (s *Service) owns(p *Payment) error {
+	if s.Provider == nil {
+		return fmt.Errorf("%w: the service has no provider", ErrInvalid)
+	}
+	if name := s.Provider.Name(); p.Provider != name {
+		return fmt.Errorf("%w: %s is with %q, not %q", ErrOtherProvider, p.Reference, p.Provider, name)
+	}
+	return nil
+}
+
 // Get returns a payment by reference.
 func (s *Service) Get(ctx context.Context, reference string) (*Payment, error) {
 	return s.store().Get(ctx, reference)
 }
 
-// Latest returns the latest attempt for a business key.
+// Latest returns the latest attempt for a business key, whichever provider
+// it is with (attempts are numbered across the providers sharing a Store).
 func (s *Service) Latest(ctx context.Context, businessKey string) (*Payment, error) {
 	return s.store().Latest(ctx, businessKey)
 }
@@ -326,6 +346,9 @@ func (s *Service) modify(ctx context.Context, businessKey string, kind OpKind, m
 	}
 	p, err := s.store().Latest(ctx, businessKey)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.owns(p); err != nil {
 		return nil, err
 	}
 	amount := m.Amount
@@ -453,9 +476,16 @@ func (s *Service) confirmFromLog(ctx context.Context, op Operation) (bool, *Paym
 
 // HandleEvent applies a provider event (from a verified webhook) to its
 // payment. A replayed event changes nothing; events may arrive in any order.
-// An operation the event confirms (by its idempotency key) is settled.
+// An operation the event confirms (by its idempotency key) is settled. A
+// Service with a Provider applies no event to a payment of another provider
+// (ErrOtherProvider); one without only applies events.
 func (s *Service) HandleEvent(ctx context.Context, reference string, e Event) (*Payment, error) {
 	p, err := s.update(ctx, reference, func(p *Payment) error {
+		if s.Provider != nil {
+			if err := s.owns(p); err != nil {
+				return err
+			}
+		}
 		_, err := p.ApplyEvent(e, s.now())
 		return err
 	})
@@ -480,10 +510,18 @@ func (s *Service) HandleEvent(ctx context.Context, reference string, e Event) (*
 
 // Reconcile asks the provider for a payment's state and event log, folds
 // them into the record, and settles operations they confirm. Vipps asks
-// merchants to poll rather than trust webhooks alone.
+// merchants to poll rather than trust webhooks alone. A payment of another
+// provider is ErrOtherProvider, and that provider is not asked.
 func (s *Service) Reconcile(ctx context.Context, reference string) (*Payment, error) {
 	if s.Provider == nil {
 		return nil, fmt.Errorf("%w: the service has no provider", ErrInvalid)
+	}
+	rec, err := s.store().Get(ctx, reference)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.owns(rec); err != nil {
+		return nil, err
 	}
 	snap, err := s.Provider.Get(ctx, reference)
 	if errors.Is(err, ErrNotFound) {
@@ -565,19 +603,24 @@ func (s *Service) notAtProvider(ctx context.Context, reference string, provErr e
 // openStates are the states polling keeps an eye on.
 var openStates = []State{Created, Authorized, PartiallyCaptured}
 
-// ReconcileOpen reconciles every payment still waiting on the payer or on
-// us, and every payment with an operation whose outcome is unknown. It
-// returns how many payments it reconciled; an error on one payment does not
-// stop the others.
+// ReconcileOpen reconciles every payment of its provider still waiting on
+// the payer or on us, and every payment of its provider with an operation
+// whose outcome is unknown. Payments of other providers in the same Store
+// are left to their own Services. It returns how many payments it
+// reconciled; an error on one payment does not stop the others.
 func (s *Service) ReconcileOpen(ctx context.Context) (int, error) {
-	open, err := s.store().List(ctx, Filter{States: openStates})
+	if s.Provider == nil {
+		return 0, fmt.Errorf("%w: the service has no provider", ErrInvalid)
+	}
+	name := s.Provider.Name()
+	open, err := s.store().List(ctx, Filter{States: openStates, Provider: name})
 	if err != nil {
 		return 0, err
 	}
 	refs := map[string]bool{}
 	var order []string
 	for _, p := range open {
-		if !refs[p.Reference] {
+		if p.Provider == name && !refs[p.Reference] {
 			refs[p.Reference] = true
 			order = append(order, p.Reference)
 		}
@@ -586,13 +629,22 @@ func (s *Service) ReconcileOpen(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	var errs []error
 	for _, op := range stale {
-		if !refs[op.Reference] {
-			refs[op.Reference] = true
+		if refs[op.Reference] {
+			continue
+		}
+		refs[op.Reference] = true
+		// Operations do not name their provider; their payment does.
+		p, err := s.store().Get(ctx, op.Reference)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("operation %s: %w", op.Key, err))
+			continue
+		}
+		if p.Provider == name {
 			order = append(order, op.Reference)
 		}
 	}
-	var errs []error
 	n := 0
 	for _, ref := range order {
 		if ctx.Err() != nil {

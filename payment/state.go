@@ -20,6 +20,10 @@ var (
 	ErrUncertain = errors.New("payment: outcome uncertain")
 	// ErrNotSupported is returned by a provider that cannot do an operation.
 	ErrNotSupported = errors.New("payment: not supported by the provider")
+	// ErrOtherProvider means the payment belongs to another provider than
+	// the Service's (two Services sharing one Store): the Service leaves it
+	// to the Service of that provider.
+	ErrOtherProvider = errors.New("payment: the payment belongs to another provider")
 )
 
 // State is where a payment stands. The first five are the provider's own

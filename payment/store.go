@@ -52,13 +52,15 @@ type Operation struct {
 type Filter struct {
 	BusinessKey string
 	States      []State
-	Limit       int // 0 means no limit
+	Provider    string // the provider's Name
+	Limit       int    // 0 means no limit
 }
 
 // Match reports whether p matches the filter.
 func (f Filter) Match(p *Payment) bool {
 	return (f.BusinessKey == "" || p.BusinessKey == f.BusinessKey) &&
-		(len(f.States) == 0 || slices.Contains(f.States, p.State))
+		(len(f.States) == 0 || slices.Contains(f.States, p.State)) &&
+		(f.Provider == "" || p.Provider == f.Provider)
 }
 
 // Store keeps payment records and operations. Implementations: MemoryStore

@@ -10,3 +10,11 @@ import (
 func TestMemoryStore(t *testing.T) {
 	paymenttest.TestStore(t, func(t *testing.T) payment.Store { return payment.NewMemoryStore() })
 }
+
+func TestMemoryInvoiceStore(t *testing.T) {
+	paymenttest.TestInvoiceStore(t, func(t *testing.T) payment.InvoiceStore { return payment.NewMemoryInvoiceStore() })
+}
+
+func TestZeroMemoryInvoiceStore(t *testing.T) {
+	paymenttest.TestInvoiceStore(t, func(t *testing.T) payment.InvoiceStore { return &payment.MemoryInvoiceStore{} })
+}

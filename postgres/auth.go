@@ -37,12 +37,14 @@ type sessionDoc struct {
 	Pending  *idporten.Pending `json:"pending,omitempty"`
 	ReturnTo string            `json:"return_to,omitempty"`
 	Replaces string            `json:"replaces,omitempty"`
+	Values   map[string]string `json:"values,omitempty"`
 }
 
 func encodeSession(s *auth.Session) ([]byte, error) {
 	return json.Marshal(sessionDoc{
 		Subject: s.Subject, PID: s.PID.Reveal(), ACR: string(s.ACR), AMR: s.AMR, Locale: s.Locale,
 		IDToken: s.IDToken.Reveal(), CSRF: s.CSRF, Pending: s.Pending, ReturnTo: s.ReturnTo, Replaces: s.Replaces,
+		Values: s.Values,
 	})
 }
 
@@ -89,6 +91,7 @@ func (a *AuthStore) Get(ctx context.Context, id string) (*auth.Session, error) {
 	}
 	s.Subject, s.ACR, s.AMR, s.Locale = d.Subject, idporten.ACR(d.ACR), d.AMR, d.Locale
 	s.IDToken, s.CSRF, s.Pending, s.ReturnTo, s.Replaces = idporten.Secret(d.IDToken), d.CSRF, d.Pending, d.ReturnTo, d.Replaces
+	s.Values = d.Values
 	s.Created, s.LastSeen = s.Created.UTC(), s.LastSeen.UTC()
 	return s, nil
 }

@@ -101,6 +101,12 @@ func (s *PaymentStore) List(ctx context.Context, f payment.Filter) ([]*payment.P
 		args = append(args, states)
 		where = append(where, fmt.Sprintf("state = ANY($%d)", len(args)))
 	}
+	if f.Provider != "" {
+		// Read from the document: a provider filter comes with a state
+		// filter (open payments), whose index already narrows the rows.
+		args = append(args, f.Provider)
+		where = append(where, fmt.Sprintf("doc->>'provider' = $%d", len(args)))
+	}
 	q := `SELECT version, doc FROM payment_payments`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")

@@ -45,6 +45,7 @@ func NewSession(sid string, at time.Time) *auth.Session {
 		PID: ident.MustParseFodselsnummer("20036914700"), ACR: idporten.High, AMR: []string{"BankID"},
 		SID: sid, Locale: "nn", IDToken: idporten.Secret("eyJhbGciOiJSUzI1NiJ9.e30.sig-" + sid),
 		CSRF: id(), ReturnTo: "/søknad?steg=2", Created: at, LastSeen: at,
+		Values: map[string]string{"acting-for": "974760673", "tema": "blå & grønn"},
 	}
 }
 
@@ -144,11 +145,13 @@ func testCopies(t *testing.T, s auth.Store) {
 		t.Fatal(err)
 	}
 	a.AMR[0] = "changed after create"
+	a.Values["acting-for"] = "changed after create"
 	got, _ := s.Get(ctx, a.ID)
 	got.AMR[0] = "changed after get"
+	got.Values["acting-for"] = "changed after get"
 	got.SID = "changed"
 	again, _ := s.Get(ctx, a.ID)
-	if again.AMR[0] != "BankID" || again.SID != "sid-1" {
+	if again.AMR[0] != "BankID" || again.SID != "sid-1" || again.Values["acting-for"] != "974760673" {
 		t.Fatal("the store shares memory with its callers")
 	}
 }

@@ -688,6 +688,16 @@ func testSeries(e *env) {
 	if err != nil || len(rs2) != 2 {
 		t.Fatalf("series with an exception: %d, %v", len(rs2), err)
 	}
+	// A confirmation cut short and retried with the rest of the holds and
+	// the same key confirms them: the keys follow the reservations, not
+	// their places in the list.
+	if _, err := e.svc.ConfirmSeries(e.ctx, rs2[1:], "pay-1"); err != nil {
+		t.Fatal(err)
+	}
+	done, err := e.svc.ConfirmSeries(e.ctx, rs2, "pay-1")
+	if err != nil || len(done) != 2 || done[0].State != booking.Confirmed || done[1].State != booking.Confirmed {
+		t.Fatalf("confirming the rest with the same key: %v", err)
+	}
 }
 
 // testRace: 200 goroutines hold the same slot; exactly capacity succeed and

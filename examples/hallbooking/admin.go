@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,10 +54,16 @@ func (a *App) requireAdmin(next http.HandlerFunc) http.HandlerFunc {
 type adminHall struct {
 	Hall       *booking.Resource
 	Price      string
+	Deadline   string // the free-cancellation deadline in hours
 	Days       []adminDay
-	Exceptions []string
+	Exceptions []blocked
 	Error      string
 	Saved      bool
+}
+
+// blocked is a closed day, which the admin may open again.
+type blocked struct {
+	Date, Label string
 }
 
 type adminDay struct {
@@ -65,13 +72,92 @@ type adminDay struct {
 
 var dayOrder = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
 
+type adminList struct {
+	Halls []*booking.Resource
+	Name  string
+	Error string
+}
+
 func (a *App) adminList(w http.ResponseWriter, r *http.Request) {
+	a.renderAdminList(w, r, "", "")
+}
+
+func (a *App) renderAdminList(w http.ResponseWriter, r *http.Request, name, errKey string) {
 	rs, err := a.book.Store.Resources(r.Context())
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	a.render(w, r, "admin", http.StatusOK, a.page(r, "admin.title", rs))
+	v := adminList{Halls: rs, Name: name}
+	p := a.page(r, "admin.title", nil)
+	status := http.StatusOK
+	if errKey != "" {
+		v.Error = messages.T(p.Lang, errKey)
+		p.Title = messages.T(p.Lang, "error") + ": " + p.Title
+		status = http.StatusUnprocessableEntity
+	}
+	p.Data = v
+	a.render(w, r, "admin", status, p)
+}
+
+// hallID makes a hall's id from its name: lower-case ASCII letters and
+// digits joined by hyphens, with æøå and the common accents spelt out.
+func hallID(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, c := range strings.ToLower(name) {
+		s := string(c)
+		switch {
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+		case spelt[c] != "":
+			s = spelt[c]
+		default:
+			if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+				dash = true
+			}
+			continue
+		}
+		b.WriteString(s)
+		dash = false
+	}
+	id := strings.TrimSuffix(b.String(), "-")
+	if len(id) > 40 {
+		id = strings.TrimSuffix(id[:40], "-")
+	}
+	return id
+}
+
+// spelt are the letters hallID writes out in ASCII.
+var spelt = map[rune]string{'æ': "ae", 'ø': "o", 'å': "a", 'é': "e", 'è': "e", 'ê': "e", 'á': "a", 'à': "a",
+	'ä': "a", 'ö': "o", 'ó': "o", 'ò': "o", 'ô': "o", 'ü': "u", 'ú': "u", 'í': "i", 'ñ': "n", 'ç': "c"}
+
+// adminNew adds a hall by name, open weekday evenings at 500 kr an hour
+// with a 48-hour free-cancellation deadline; the admin then sets its hours
+// and price on its page.
+func (a *App) adminNew(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	id := hallID(name)
+	if id == "" || len(name) > 100 {
+		a.renderAdminList(w, r, name, "admin.badname")
+		return
+	}
+	if _, err := a.book.Resource(ctx, id); err == nil {
+		a.renderAdminList(w, r, name, "admin.exists")
+		return
+	} else if !errors.Is(err, booking.ErrNotFound) {
+		a.fail(w, r, err)
+		return
+	}
+	h := &booking.Resource{ID: id, Name: name, Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true,
+		Hours:     booking.Weekdays(booking.Span{From: booking.At(16, 0), To: booking.At(22, 0)}),
+		MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, PriceOre: 50000, CancelDeadline: 48 * time.Hour, ChargeLateCancel: true}
+	if err := a.book.PutResource(ctx, h); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/hall/"+id+"?lagret=1", http.StatusSeeOther)
 }
 
 func (a *App) adminHallPage(w http.ResponseWriter, r *http.Request) {
@@ -85,7 +171,7 @@ func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, errKey str
 		a.fail(w, r, err)
 		return
 	}
-	v := adminHall{Hall: h, Price: strconv.FormatInt(h.PriceOre/100, 10), Saved: saved}
+	v := adminHall{Hall: h, Price: strconv.FormatInt(h.PriceOre/100, 10), Deadline: strconv.FormatInt(int64(h.CancelDeadline/time.Hour), 10), Saved: saved}
 	for _, d := range dayOrder {
 		var spans []string
 		for _, s := range h.Hours[d] {
@@ -98,7 +184,7 @@ func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, errKey str
 	}
 	for _, e := range h.Exceptions {
 		if e.Closed {
-			v.Exceptions = append(v.Exceptions, site.Date(e.Date.Start(site.Oslo()), lang)+" – "+e.Note)
+			v.Exceptions = append(v.Exceptions, blocked{Date: e.Date.String(), Label: site.Date(e.Date.Start(site.Oslo()), lang) + " – " + e.Note})
 		}
 	}
 	status := http.StatusOK
@@ -155,6 +241,12 @@ func (a *App) adminHallPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.PriceOre = kr * 100
+	hours, err := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("deadline")), 10, 64)
+	if err != nil || hours < 0 || hours > 24*90 {
+		a.renderAdminHall(w, r, "admin.baddeadline", false)
+		return
+	}
+	h.CancelDeadline = time.Duration(hours) * time.Hour
 	for _, d := range dayOrder {
 		spans, err := parseHours(r.PostFormValue("hours-" + strconv.Itoa(int(d))))
 		if err != nil {
@@ -198,6 +290,27 @@ func (a *App) adminBlock(w http.ResponseWriter, r *http.Request) {
 			h.Exceptions = append(h.Exceptions, e)
 		}
 	}
+	if err := a.book.PutResource(ctx, h); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/hall/"+h.ID+"?lagret=1", http.StatusSeeOther)
+}
+
+// adminOpen opens a closed day again.
+func (a *App) adminOpen(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	h, err := a.book.Resource(ctx, r.PathValue("id"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	d, err := booking.ParseDate(r.PostFormValue("date"))
+	if err != nil {
+		a.renderAdminHall(w, r, "admin.badblock", false)
+		return
+	}
+	h.Exceptions = slices.DeleteFunc(h.Exceptions, func(e booking.Exception) bool { return e.Date == d })
 	if err := a.book.PutResource(ctx, h); err != nil {
 		a.fail(w, r, err)
 		return

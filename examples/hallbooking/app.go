@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -20,7 +19,9 @@ import (
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/registry/brreg"
+	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -28,13 +29,15 @@ import (
 var templateFS embed.FS
 
 // Config is the service's configuration (site.Config): with only PublicURL
-// set, every external service runs as an in-process fake. DatabaseURL is not
-// used yet: the example keeps everything in memory.
+// set, every external service runs as an in-process fake and everything is
+// kept in memory; DatabaseURL keeps sessions, halls, bookings, payments and
+// letters in PostgreSQL.
 type Config = site.Config
 
 const (
 	scopeBrregRoller = "brreg:data:enhetsregisteret:roller"
 	scopeFiks        = "ks:fiks"
+	scopeFolkereg    = "folkeregister:deling/offentligmedhjemmel"
 	holdTTL          = 10 * time.Minute
 )
 
@@ -49,18 +52,17 @@ type App struct {
 	citizen *auth.Manager
 	owners  forms.OwnerKeys
 	brreg   *brreg.Client
+	freg    *folkeregisteret.Client
+	db      *postgres.DB
 	vipps   *payment.Service
 	invoice *payment.Service
-	book    *booking.Service
-	tmpl    map[string]*template.Template
-	outbox  *svarut.Outbox
-	letters svarut.Store
+	// payStore holds both payment services' records.
+	payStore payment.Store
+	book     *booking.Service
+	tmpl     map[string]*template.Template
+	outbox   *svarut.Outbox
+	letters  svarut.Store
 
-	mu sync.Mutex
-	// acting maps a person's owner key to the club they act for, chosen
-	// after an Enhetsregisteret check; a person without an entry books as
-	// themselves.
-	acting map[string]club
 	// admins are the hall admins' fødselsnumre (digits), from
 	// GRUNNMUR_HALL_ADMINS.
 	admins map[string]bool
@@ -70,10 +72,13 @@ type App struct {
 	beforeHold atomic.Pointer[func()]
 }
 
+// club is the organisation a person acts for, chosen after an
+// Enhetsregisteret check and kept in the login session (auth.Session.Values),
+// so it ends with the login. A person without one books as themselves.
 type club struct {
-	Orgnr   ident.Orgnr
-	Name    string
-	Address svarut.Address // from Enhetsregisteret, for the letter's print copy
+	Orgnr   ident.Orgnr    `json:"orgnr"`
+	Name    string         `json:"name"`
+	Address svarut.Address `json:"address"` // from Enhetsregisteret, for the letter's print copy
 }
 
 // Halls are the resources the service starts with.
@@ -96,23 +101,32 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	getenv := cfg.Getenv
-	a := &App{public: cfg.PublicURL, log: cfg.Logger, now: cfg.Now, acting: map[string]club{}}
+	a := &App{public: cfg.PublicURL, log: cfg.Logger, now: cfg.Now}
 	defer func() {
 		if err != nil {
 			a.Close()
 		}
 	}()
-	if a.ext, err = site.Setup(getenv, site.Options{Public: a.public, Scopes: []string{scopeBrregRoller, scopeFiks}, Logger: a.log}); err != nil {
+	if a.ext, err = site.Setup(getenv, site.Options{Public: a.public, Scopes: []string{scopeBrregRoller, scopeFiks, scopeFolkereg}, Logger: a.log}); err != nil {
 		return nil, err
 	}
 	if err := a.readAdmins(getenv); err != nil {
 		return nil, err
 	}
-	secret := []byte(getenv("GRUNNMUR_OWNER_SECRET"))
-	if len(secret) == 0 {
-		secret = []byte(rand.Text() + rand.Text())
+	if a.owners, err = site.OwnerKeys(cfg); err != nil {
+		return nil, err
 	}
-	a.owners = forms.OwnerKeys{Secret: secret}
+	var authStore auth.Store
+	payStore := payment.Store(payment.NewMemoryStore())
+	var invoiceStore payment.InvoiceStore
+	bookStore, letters := booking.Store(booking.NewMemoryStore()), svarut.Store(svarut.NewMemoryStore())
+	if a.db, err = site.OpenDatabase(ctx, cfg); err != nil {
+		return nil, err
+	}
+	if a.db != nil {
+		authStore, payStore, invoiceStore = postgres.NewAuthStore(a.db), postgres.NewPaymentStore(a.db), postgres.NewInvoiceStore(a.db)
+		bookStore, letters = postgres.NewBookingStore(a.db), postgres.NewSvarUTStore(a.db)
+	}
 
 	lc := a.ext.IDPorten
 	lc.HTTPClient, lc.Now, lc.Logger = &http.Client{Timeout: 15 * time.Second}, a.now, a.log
@@ -120,30 +134,42 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("hallbooking: ID-porten: %w", err)
 	}
-	a.citizen = &auth.Manager{Login: login, Insecure: strings.HasPrefix(a.public, "http://"), Lang: site.Lang, Now: a.now,
+	a.citizen = &auth.Manager{Login: login, Store: authStore, Insecure: strings.HasPrefix(a.public, "http://"), Lang: site.Lang, Now: a.now,
 		Logger: a.log, AfterLogout: "/?loggedout=1", ErrorHandler: a.loginFailed}
 	a.brreg = a.ext.BrregClient(a.now, a.log)
+	a.freg = a.ext.FolkeregisteretClient(a.now, a.log)
 	provider, err := a.ext.VippsClient(a.now, a.log)
 	if err != nil {
 		return nil, err
 	}
-	a.vipps = &payment.Service{Provider: provider, Now: a.now, Logger: a.log, ReferencePrefix: "hall"}
+	a.payStore = payStore
+	a.vipps = &payment.Service{Provider: provider, Store: payStore, Now: a.now, Logger: a.log, ReferencePrefix: "hall"}
+	if err := a.ext.RegisterWebhook(ctx, provider, a.vipps); err != nil {
+		return nil, err
+	}
+	a.ext.Webhook.After = a.paidByWebhook
 	account, err := ident.ParseKontonummer(or(getenv("GRUNNMUR_INVOICE_ACCOUNT"), "1503.10.12349"))
 	if err != nil {
 		return nil, fmt.Errorf("%w: GRUNNMUR_INVOICE_ACCOUNT: %v", site.ErrConfig, err)
 	}
-	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Now: a.now}, Now: a.now, Logger: a.log, ReferencePrefix: "hallf"}
+	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Store: invoiceStore, Now: a.now}, Store: payStore, Now: a.now, Logger: a.log, ReferencePrefix: "hallf"}
 	sc := a.ext.SvarUT
 	sc.Now = a.now
 	sclient, err := svarut.New(sc)
 	if err != nil {
 		return nil, fmt.Errorf("hallbooking: SvarUT: %w", err)
 	}
-	a.letters = svarut.NewMemoryStore()
+	a.letters = letters
 	a.outbox = &svarut.Outbox{Client: sclient, Store: a.letters, Documents: svarut.SourceFunc(a.openDocument),
 		PollInterval: 5 * time.Second, RetryBase: 5 * time.Second, Now: a.now, Logger: a.log}
-	a.book = &booking.Service{Store: booking.NewMemoryStore(), Now: a.now, Logger: a.log, HoldTTL: holdTTL}
+	a.book = &booking.Service{Store: bookStore, Now: a.now, Logger: a.log, HoldTTL: holdTTL}
+	// The starting halls, unless a hall admin has saved them already.
 	for _, h := range halls() {
+		if _, err := a.book.Resource(ctx, h.ID); err == nil {
+			continue
+		} else if !errors.Is(err, booking.ErrNotFound) {
+			return nil, err
+		}
 		if err := a.book.PutResource(ctx, h); err != nil {
 			return nil, err
 		}
@@ -163,24 +189,36 @@ func or(s, def string) string {
 }
 
 // Run does the background work until ctx ends: the SvarUT outbox, payment
-// polling (the webhooks' safety net) and session clean-up.
+// polling (the webhooks' safety net), confirming the holds paid for, and
+// session clean-up.
 func (a *App) Run(ctx context.Context) {
 	go a.outbox.Run(ctx, 5*time.Second)
+	go site.Every(ctx, 20*time.Second, func() { a.settleHeld(ctx) })
 	site.Background(ctx, a.log, []*payment.Service{a.vipps}, a.citizen)
 }
 
-// Close stops the fakes.
+// ready reports whether the service can serve: its store answers.
+func (a *App) ready(ctx context.Context) error {
+	_, err := a.book.Store.Resources(ctx)
+	return err
+}
+
+// Close stops the fakes and closes the database.
 func (a *App) Close() {
 	if a.ext != nil {
 		a.ext.Close()
+	}
+	if a.db != nil {
+		a.db.Close()
 	}
 }
 
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
-	site.Health(mux, nil)
+	site.Health(mux, a.ready)
 	mux.HandleFunc("GET /static/site.css", site.Static("text/css; charset=utf-8", site.CSS()))
 	mux.Handle("/auth/", a.citizen.Handler())
+	mux.Handle("POST "+site.WebhookPath, a.ext.Webhook) // signed by Vipps: no login, no CSRF
 	login := a.citizen.RequireLogin(idporten.Substantial)
 	post := func(h http.HandlerFunc) http.Handler { return login(a.citizen.CSRF(h)) }
 
@@ -189,11 +227,14 @@ func (a *App) routes() http.Handler {
 	mux.Handle("POST /hall/{id}/hold", post(a.hold))
 	mux.Handle("POST /hall/{id}/serie", post(a.seriesPost))
 	mux.Handle("GET /serie/{id}", login(http.HandlerFunc(a.seriesShow)))
+	mux.Handle("POST /serie/{id}/vipps", post(a.payVipps))
+	mux.Handle("POST /serie/{id}/faktura", post(a.payInvoice))
+	mux.Handle("POST /serie/{id}/avbestill", post(a.cancel))
+	mux.Handle("GET /serie/{id}/brev.pdf", login(http.HandlerFunc(a.letterPDF)))
 	mux.Handle("GET /klubb", login(http.HandlerFunc(a.clubPage)))
 	mux.Handle("POST /klubb", post(a.clubPost))
 	mux.Handle("GET /booking/{id}", login(http.HandlerFunc(a.bookingPage)))
 	mux.Handle("POST /booking/{id}/vipps", post(a.payVipps))
-	mux.Handle("GET /booking/{id}/betalt", login(http.HandlerFunc(a.paid)))
 	mux.Handle("POST /booking/{id}/faktura", post(a.payInvoice))
 	mux.Handle("POST /booking/{id}/avbestill", post(a.cancel))
 	mux.Handle("GET /booking/{id}/brev.pdf", login(http.HandlerFunc(a.letterPDF)))
@@ -202,9 +243,12 @@ func (a *App) routes() http.Handler {
 	mux.Handle("POST /min-side/kalender", post(a.newFeed))
 	admin := func(h http.HandlerFunc) http.Handler { return login(a.requireAdmin(h)) }
 	mux.Handle("GET /admin", admin(a.adminList))
+	adminPost := func(h http.HandlerFunc) http.Handler { return login(a.citizen.CSRF(a.requireAdmin(h))) }
+	mux.Handle("POST /admin/ny", adminPost(a.adminNew))
 	mux.Handle("GET /admin/hall/{id}", admin(a.adminHallPage))
-	mux.Handle("POST /admin/hall/{id}", login(a.citizen.CSRF(a.requireAdmin(a.adminHallPost))))
-	mux.Handle("POST /admin/hall/{id}/stengt", login(a.citizen.CSRF(a.requireAdmin(a.adminBlock))))
+	mux.Handle("POST /admin/hall/{id}", adminPost(a.adminHallPost))
+	mux.Handle("POST /admin/hall/{id}/stengt", adminPost(a.adminBlock))
+	mux.Handle("POST /admin/hall/{id}/apne", adminPost(a.adminOpen))
 	mux.Handle("GET /kalender/", http.StripPrefix("/kalender", a.book.FeedHandler()))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { a.errorPage(w, r, http.StatusNotFound) })
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 )
 
 func TestMessagesComplete(t *testing.T) {
@@ -170,11 +171,326 @@ func TestHoldExpiresBeforePayment(t *testing.T) {
 	if err := a.ext.Fakes.Env.Vipps.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
-	got, q, err := a.settle(ctx, res)
+	b := &bill{ID: res.ID, RS: []*booking.Reservation{res}}
+	q, err := a.settle(ctx, b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.State == booking.Confirmed || q.Aggregate.Captured != 0 || q.State == payment.Authorized {
+	if got := b.RS[0]; got.State == booking.Confirmed || q.Aggregate.Captured != 0 || q.State == payment.Authorized {
 		t.Fatalf("after expiry: booking %s, payment %s captured %d", got.State, q.State, q.Aggregate.Captured)
+	}
+}
+
+// holdSeries holds a weekly series of storhallen for owner, starting at
+// the first free evening slot more than four days ahead.
+func holdSeries(t *testing.T, a *App, owner string, weeks int) *bill {
+	t.Helper()
+	ctx := context.Background()
+	now := a.now()
+	slots, err := a.book.Availability(ctx, "storhallen", now.Add(4*24*time.Hour), now.Add(11*24*time.Hour))
+	if err != nil || len(slots) == 0 {
+		t.Fatal(slots, err)
+	}
+	for _, s := range slots {
+		held, err := a.book.HoldSeries(ctx, booking.SeriesInput{Rule: booking.Recurrence{Freq: booking.Weekly, Count: weeks},
+			HoldInput: booking.HoldInput{ResourceID: "storhallen", Owner: owner, Start: s.Start, Title: "Storhallen", Key: owner + s.Start.String()}})
+		if err == nil {
+			b, err := a.seriesBill(ctx, owner, held[0].SeriesID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+	}
+	t.Fatal("no free weekly series")
+	return nil
+}
+
+// payVippsNow starts the bill's Vipps payment and approves it in the fake.
+func payVippsNow(t *testing.T, a *App, b *bill) {
+	t.Helper()
+	p, err := a.vipps.Start(context.Background(), payment.Order{BusinessKey: b.vippsKey(), Amount: payment.Amount(sum(b.held(a.now()))),
+		Description: "Fast tid i Storhallen", ReturnURL: "http://127.0.0.1:1" + b.Path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.ext.Fakes.Env.Vipps.Approve(p.Reference); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSettleHeld: a payer approves in Vipps and never comes back, and the
+// webhook is lost; polling and the background sweep capture the payment
+// and confirm the whole series.
+func TestSettleHeld(t *testing.T) {
+	a := newApp(t, time.Now)
+	b := holdSeries(t, a, "person-1", 4)
+	payVippsNow(t, a, b)
+	// Payment polling finds the approval (the webhook cannot reach this
+	// test's made-up URL); the sweep then captures and confirms.
+	if _, err := a.vipps.ReconcileOpen(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	a.settleHeld(context.Background())
+	b, err := a.seriesBill(context.Background(), "person-1", b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range b.RS {
+		if r.State != booking.Confirmed {
+			t.Fatalf("occurrence %s after the background settle", r.State)
+		}
+	}
+	p, err := a.vipps.Latest(context.Background(), b.vippsKey())
+	if err != nil || p.Aggregate.Captured != payment.Amount(sum(b.RS)) || p.Aggregate.Refunded != 0 {
+		t.Fatalf("payment: %+v %v", p, err)
+	}
+}
+
+// TestCancelSeriesRefundsOnce cancels one week early (its rent is paid
+// back), then races many requests cancelling the rest of the series: the
+// money paid back is exactly what is no longer owed, never more. Run on
+// PostgreSQL too.
+func TestCancelSeriesRefundsOnce(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { testCancelSeriesRefundsOnce(t, "") })
+	t.Run("postgres", func(t *testing.T) { testCancelSeriesRefundsOnce(t, postgrestest.URL(t)) })
+}
+
+func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
+	a, err := New(context.Background(), Config{PublicURL: "http://127.0.0.1:1", DatabaseURL: databaseURL, Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	ctx := context.Background()
+	// The last week falls inside a long deadline: cancelling it is charged.
+	h, _ := a.book.Resource(ctx, "storhallen")
+	h.CancelDeadline = 20 * 24 * time.Hour
+	if err := a.book.PutResource(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	a.ext.Fakes.Env.Vipps.SetIdempotencyReplay(false)
+	b := holdSeries(t, a, "club-1", 6)
+	payVippsNow(t, a, b)
+	if _, err := a.settle(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	total := sum(b.RS)
+
+	// One week, free to cancel.
+	last := b.RS[len(b.RS)-1]
+	if _, err := a.book.Cancel(ctx, last.ID, "cancel/"+last.ID); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = a.seriesBill(ctx, "club-1", b.ID)
+	a.reprice(ctx, b)
+	vp, _ := a.vipps.Latest(ctx, b.vippsKey())
+	if vp.Aggregate.Refunded != payment.Amount(last.PriceOre) {
+		t.Fatalf("refunded %d after cancelling one week of %d", vp.Aggregate.Refunded, last.PriceOre)
+	}
+
+	// The rest, from many requests at once.
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			b, err := a.seriesBill(ctx, "club-1", b.ID)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			for _, r := range b.RS {
+				if r.State == booking.Confirmed {
+					if _, err := a.book.Cancel(ctx, r.ID, "cancel/"+r.ID); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+			b, _ = a.seriesBill(ctx, "club-1", b.ID)
+			a.reprice(ctx, b)
+		})
+	}
+	wg.Wait()
+	b, _ = a.seriesBill(ctx, "club-1", b.ID)
+	owed := b.owed()
+	if owed == 0 || owed == total {
+		t.Fatalf("owed %d of %d: the deadline should charge some weeks and free others", owed, total)
+	}
+	vp, _ = a.vipps.Latest(ctx, b.vippsKey())
+	if vp.Aggregate.Captured != payment.Amount(total) || vp.Aggregate.Refunded != payment.Amount(total-owed) {
+		t.Fatalf("captured %d, refunded %d; want refunded %d", vp.Aggregate.Captured, vp.Aggregate.Refunded, total-owed)
+	}
+	// The fake's idempotency replay is off: each week's refund reached it
+	// once, because the payment service sent it once.
+	free := 0
+	for _, r := range b.RS {
+		if !owes(r) {
+			free++
+		}
+	}
+	if n := a.ext.Fakes.Env.Vipps.Requests("refund"); n != free {
+		t.Fatalf("%d refund requests for %d free weeks", n, free)
+	}
+}
+
+func TestHallID(t *testing.T) {
+	for in, want := range map[string]string{
+		"Gymsal, Nordbyen skole":    "gymsal-nordbyen-skole",
+		"  Storsalen (Kulturhuset)": "storsalen-kulturhuset",
+		"Møterom 2 – rådhuset":      "moterom-2-radhuset",
+		"Ærfugl":                    "aerfugl",
+		"!!!":                       "",
+	} {
+		if got := hallID(in); got != want {
+			t.Errorf("hallID(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzHallID: any name an admin types gives an id of at most 40 lower-case
+// ASCII letters, digits and inner hyphens, usable in a URL path.
+func FuzzHallID(f *testing.F) {
+	f.Add("Gymsal, Nordbyen skole")
+	f.Add(strings.Repeat("å-", 40))
+	f.Fuzz(func(t *testing.T, name string) {
+		id := hallID(name)
+		if len(id) > 40 || strings.HasPrefix(id, "-") || strings.HasSuffix(id, "-") || strings.Contains(id, "--") {
+			t.Fatalf("hallID(%q) = %q", name, id)
+		}
+		for _, c := range id {
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				t.Fatalf("hallID(%q) = %q", name, id)
+			}
+		}
+	})
+}
+
+// authorize starts the bill's Vipps payment, approves it in the fake and
+// lets polling find the approval (the webhook cannot reach this test's
+// made-up URL).
+func authorize(t *testing.T, a *App, b *bill) *payment.Payment {
+	t.Helper()
+	payVippsNow(t, a, b)
+	if _, err := a.vipps.ReconcileOpen(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.vipps.Latest(context.Background(), b.vippsKey())
+	if err != nil || p.State != payment.Authorized {
+		t.Fatalf("payment %+v %v", p, err)
+	}
+	return p
+}
+
+// TestUnpaidWeekNotRefunded: a week cancelled while held is not in what
+// was paid, so nothing is paid back for it; a paid week cancelled later is.
+func TestUnpaidWeekNotRefunded(t *testing.T) {
+	a := newApp(t, time.Now)
+	ctx := context.Background()
+	b := holdSeries(t, a, "person-2", 4)
+	last := b.RS[3]
+	if _, err := a.book.Cancel(ctx, last.ID, "cancel/"+last.ID); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = a.seriesBill(ctx, "person-2", b.ID)
+	authorize(t, a, b)
+	p, err := a.settle(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	week := payment.Amount(last.PriceOre)
+	if p.Aggregate.Captured != 3*week || p.Aggregate.Refunded != 0 {
+		t.Fatalf("captured %d, refunded %d: want 3 weeks and nothing back", p.Aggregate.Captured, p.Aggregate.Refunded)
+	}
+	second := b.RS[1]
+	if _, err := a.book.Cancel(ctx, second.ID, "cancel/"+second.ID); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = a.seriesBill(ctx, "person-2", b.ID)
+	if p, _ = a.settle(ctx, b); p.Aggregate.Refunded != week {
+		t.Fatalf("refunded %d after cancelling a paid week, want %d", p.Aggregate.Refunded, week)
+	}
+}
+
+// TestVippsAndInvoiceNeverBoth: a club's Vipps payment is authorised while
+// an invoice confirms the same holds (another tab); the Vipps money is
+// released, not captured. The other way round, an invoice issued while
+// Vipps had paid is credited.
+func TestVippsAndInvoiceNeverBoth(t *testing.T) {
+	a := newApp(t, time.Now)
+	ctx := context.Background()
+	b := holdSeries(t, a, "club-2", 2)
+	authorize(t, a, b)
+	inv, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: payment.Amount(sum(b.RS)), Description: "Fast tid"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.book.ConfirmSeries(ctx, b.held(a.now()), "confirm/"+inv.Reference); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = a.seriesBill(ctx, "club-2", b.ID)
+	p, err := a.settle(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Aggregate.Captured != 0 || p.State == payment.Authorized {
+		t.Fatalf("the Vipps payment beside the invoice: %s, captured %d", p.State, p.Aggregate.Captured)
+	}
+	if q, _ := a.invoice.Latest(ctx, b.invoiceKey()); q.State != payment.Created || q.Amount != inv.Amount {
+		t.Fatalf("the invoice: %s %d", q.State, q.Amount)
+	}
+
+	// Vipps paid first; an invoice issued in the race is credited.
+	b2 := holdSeries(t, a, "club-3", 2)
+	authorize(t, a, b2)
+	inv2, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b2.invoiceKey(), Amount: payment.Amount(sum(b2.RS)), Description: "Fast tid"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Settle as if the Vipps capture came before the invoice confirmed.
+	if p := a.capture(ctx, b2, mustLatest(t, a.vipps, b2.vippsKey())); p.Aggregate.Captured == 0 {
+		t.Fatal("no capture")
+	}
+	if _, err := a.book.ConfirmSeries(ctx, b2.held(a.now()), "confirm/"+inv2.Reference); err != nil {
+		t.Fatal(err)
+	}
+	b2, _ = a.seriesBill(ctx, "club-3", b2.ID)
+	if _, err := a.settle(ctx, b2); err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := a.invoice.Latest(ctx, b2.invoiceKey()); q.State != payment.Terminated {
+		t.Fatalf("the invoice beside a paid Vipps payment: %s %d", q.State, q.Amount)
+	}
+	if q := mustLatest(t, a.vipps, b2.vippsKey()); q.Aggregate.Captured != payment.Amount(sum(b2.RS)) || q.Aggregate.Refunded != 0 {
+		t.Fatalf("the Vipps payment: captured %d, refunded %d", q.Aggregate.Captured, q.Aggregate.Refunded)
+	}
+}
+
+func mustLatest(t *testing.T, s *payment.Service, key string) *payment.Payment {
+	t.Helper()
+	p, err := s.Latest(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestCancelHeldReleasesAuthorisation: the payer approved in Vipps, then
+// cancels the held booking before it was captured: the reserved money is
+// released at once.
+func TestCancelHeldReleasesAuthorisation(t *testing.T) {
+	a := newApp(t, time.Now)
+	ctx := context.Background()
+	b := holdSeries(t, a, "person-3", 1)
+	authorize(t, a, b)
+	r := b.RS[0]
+	if _, err := a.book.Cancel(ctx, r.ID, "cancel/"+r.ID); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = a.seriesBill(ctx, "person-3", b.ID)
+	p, err := a.settle(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.State == payment.Authorized || p.Aggregate.Captured != 0 {
+		t.Fatalf("after cancelling the hold: %s, captured %d", p.State, p.Aggregate.Captured)
 	}
 }

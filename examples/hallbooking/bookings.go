@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/payment"
 )
-
-func payKey(id string) string { return "booking/" + id }
 
 // mine returns the reservation in the path if the party owns it.
 func (a *App) mine(r *http.Request) (*booking.Reservation, *club, error) {
@@ -28,86 +27,91 @@ func (a *App) mine(r *http.Request) (*booking.Reservation, *club, error) {
 	return res, cl, nil
 }
 
-type bookingView struct {
-	R                   *booking.Reservation
-	Hall                string
-	When, Price, State  string
-	HoldUntil           string
-	Held, Confirmed     bool
-	Cancelled, Charged  bool
-	Club                bool
+// payView is what the booking and the series pages show of the payment.
+type payView struct {
+	Path                string // where the pay and cancel forms post
+	Price, HoldUntil    string
+	Held, Club          bool
 	Invoice             *payment.Payment
 	InvoiceAccount, Due string
 	PayFailed, Paid     bool
-	Deadline            string
-	Late                bool
+	Refunded            string
 	Letter              string
+	Confirmed           bool
 }
 
-// settle brings the booking's Vipps payment up to date: it asks the
-// provider, captures an authorised payment and confirms the hold.
-func (a *App) settle(ctx context.Context, res *booking.Reservation) (*booking.Reservation, *payment.Payment, error) {
-	p, err := a.vipps.Latest(ctx, payKey(res.ID))
-	if errors.Is(err, payment.ErrNotFound) {
-		return res, nil, nil
-	}
+// payState settles the bill and describes its payment, sending the
+// confirmation letter once it is confirmed.
+func (a *App) payState(r *http.Request, b *bill, cl *club) (payView, error) {
+	ctx, lang := r.Context(), site.Lang(r)
+	p, err := a.settle(ctx, b)
 	if err != nil {
-		return res, nil, err
+		return payView{}, err
 	}
-	if !p.State.Final() && !p.State.Ended() {
-		if q, err := a.vipps.Reconcile(ctx, p.Reference); err == nil {
-			p = q
-		}
+	a.ensureLetter(r, b, cl)
+	now := a.now()
+	held := b.held(now)
+	v := payView{Path: b.Path, Held: len(held) > 0, Club: cl != nil, Confirmed: b.confirmed()}
+	if v.Held {
+		v.Price = payment.Amount(sum(held)).Display(lang)
+		v.HoldUntil = site.Time(held[0].HoldExpires, lang)
+	} else {
+		v.Price = payment.Amount(b.owed()).Display(lang)
 	}
-	if p.State == payment.Authorized && res.StateAt(a.now()) == booking.Held {
-		if q, err := a.vipps.Capture(ctx, payKey(res.ID), payment.Modification{}); err == nil {
-			p = q
-		} else {
-			a.log.WarnContext(ctx, "payment capture", "reference", p.Reference, "error", err)
-		}
+	var refunded payment.Amount
+	if p != nil {
+		v.Paid = p.Aggregate.Captured > p.Aggregate.Refunded
+		v.PayFailed = p.State.Ended() && p.Aggregate.Captured == 0 && v.Held
+		refunded = p.Aggregate.Refunded
 	}
-	if p.State == payment.Authorized && res.StateAt(a.now()) != booking.Held && res.State != booking.Confirmed {
-		// The hold ran out (or was cancelled) before the payment came
-		// through: release the reserved money.
-		if q, err := a.vipps.Cancel(ctx, payKey(res.ID)); err == nil {
-			p = q
-		} else {
-			a.log.WarnContext(ctx, "payment cancel", "reference", p.Reference, "error", err)
-		}
+	if inv, err := a.invoice.Latest(ctx, b.invoiceKey()); err == nil && (inv.State != payment.Terminated || inv.Aggregate.Captured > 0) {
+		v.Invoice = inv
+		v.InvoiceAccount = a.invoice.Provider.(*payment.Invoicing).Account.Format()
+		v.Due = site.Date(inv.DueDate, lang)
+		refunded += inv.Aggregate.Refunded
 	}
-	if p.Aggregate.Captured >= p.Amount && res.State == booking.Held {
-		nr, err := a.book.Confirm(ctx, res.ID, "confirm/"+p.Reference)
-		if errors.Is(err, booking.ErrHoldExpired) {
-			// Captured, but the hold ran out in between: pay it back.
-			if q, rerr := a.vipps.Refund(ctx, payKey(res.ID), payment.Modification{}); rerr == nil {
-				p = q
-			} else {
-				a.log.WarnContext(ctx, "refund after expiry", "reference", p.Reference, "error", rerr)
-			}
-		}
-		if err != nil {
-			return res, p, err
-		}
-		res = nr
+	if refunded > 0 {
+		v.Refunded = refunded.Display(lang)
 	}
-	return res, p, nil
+	if e, err := a.letters.Get(ctx, b.letterID()); err == nil {
+		v.Letter = messages.T(lang, "letter.state."+string(e.State))
+	}
+	return v, nil
+}
+
+type bookingView struct {
+	R                  *booking.Reservation
+	Pay                payView
+	Hall               string
+	When, Price, State string
+	Confirmed          bool
+	Cancelled, Charged bool
+	Deadline           string
+	Late, Active       bool
+	SeriesPath         string
 }
 
 func (a *App) bookingPage(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), site.Lang(r)
-	res, cl, err := a.mine(r)
+	b, cl, err := a.billFor(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	was := res.State
-	res, p, err := a.settle(ctx, res)
-	if err != nil && !errors.Is(err, booking.ErrHoldExpired) {
+	pv, err := a.payState(r, b, cl)
+	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if was == booking.Held && res.State == booking.Confirmed {
-		a.sendLetter(r, res, cl)
+	var res *booking.Reservation
+	for _, x := range b.RS {
+		if x.ID == r.PathValue("id") {
+			res = x
+		}
+	}
+	if res == nil { // moved out of its series meanwhile
+		a.errorPage(w, r, http.StatusNotFound)
+		return
 	}
 	h, err := a.book.Resource(ctx, res.ResourceID)
 	if err != nil {
@@ -116,114 +120,133 @@ func (a *App) bookingPage(w http.ResponseWriter, r *http.Request) {
 	}
 	now := a.now()
 	st := res.StateAt(now)
-	v := bookingView{R: res, Hall: h.Name, When: site.Time(res.Start, lang), Price: payment.Amount(res.PriceOre).Display(lang),
-		State: messages.T(lang, "state."+string(st)), Held: st == booking.Held, Confirmed: st == booking.Confirmed,
-		Cancelled: st == booking.Cancelled, Charged: res.Charged, Club: cl != nil,
-		Deadline: site.Time(res.Start.Add(-h.CancelDeadline), lang), Late: now.After(res.Start.Add(-h.CancelDeadline))}
-	if e, err := a.letters.Get(ctx, letterID(res)); err == nil {
-		v.Letter = messages.T(lang, "letter.state."+string(e.State))
-	}
-	if v.Held {
-		v.HoldUntil = site.Time(res.HoldExpires, lang)
-	}
-	if p != nil {
-		v.Paid = p.Aggregate.Captured >= p.Amount
-		v.PayFailed = p.State.Ended() && p.Aggregate.Captured == 0
-	}
-	if inv, err := a.invoice.Latest(ctx, payKey(res.ID)); err == nil {
-		v.Invoice = inv
-		v.InvoiceAccount = a.invoice.Provider.(*payment.Invoicing).Account.Format()
-		v.Due = site.Date(inv.DueDate, lang)
+	v := bookingView{R: res, Pay: pv, Hall: h.Name, When: site.Time(res.Start, lang), Price: payment.Amount(res.PriceOre).Display(lang),
+		State: messages.T(lang, "state."+string(st)), Confirmed: st == booking.Confirmed, Cancelled: st == booking.Cancelled, Charged: res.Charged,
+		Deadline: site.Time(res.Start.Add(-h.CancelDeadline), lang), Late: now.After(res.Start.Add(-h.CancelDeadline)),
+		Active: st == booking.Confirmed && res.Start.After(now)}
+	if b.Series {
+		v.SeriesPath = b.Path
 	}
 	a.render(w, r, "booking", http.StatusOK, a.page(r, "booking.title", v))
 }
 
-// payVipps sends the payer to Vipps for the held booking.
+// payVipps sends the payer to Vipps for what the bill holds.
 func (a *App) payVipps(w http.ResponseWriter, r *http.Request) {
-	res, _, err := a.mine(r)
+	b, _, err := a.billFor(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if res.StateAt(a.now()) != booking.Held {
-		http.Redirect(w, r, "/booking/"+res.ID, http.StatusSeeOther)
+	held := b.held(a.now())
+	if len(held) == 0 {
+		http.Redirect(w, r, b.Path, http.StatusSeeOther)
 		return
 	}
-	p, err := a.vipps.Start(r.Context(), payment.Order{BusinessKey: payKey(res.ID), Amount: payment.Amount(res.PriceOre),
-		Description: messages.T(site.Lang(r), "pay.desc") + " " + res.Title, ReturnURL: a.public + "/booking/" + res.ID + "/betalt"})
+	desc := "pay.desc"
+	if b.Series {
+		desc = "series.desc"
+	}
+	p, err := a.vipps.Start(r.Context(), payment.Order{BusinessKey: b.vippsKey(), Amount: payment.Amount(sum(held)),
+		Description: messages.T(site.Lang(r), desc) + " " + b.Title, ReturnURL: a.public + b.Path})
+	if errors.Is(err, payment.ErrConflict) {
+		// A payment for more is under way (a held week was cancelled
+		// since): finish that one; reprice pays the difference back.
+		p, err = a.vipps.Latest(r.Context(), b.vippsKey())
+		if err == nil && (p.State != payment.Created || p.RedirectURL == "") {
+			http.Redirect(w, r, b.Path, http.StatusSeeOther)
+			return
+		}
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	if p.RedirectURL == "" {
-		http.Redirect(w, r, "/booking/"+res.ID, http.StatusSeeOther)
+		http.Redirect(w, r, b.Path, http.StatusSeeOther)
 		return
 	}
 	http.Redirect(w, r, p.RedirectURL, http.StatusSeeOther)
 }
 
-func (a *App) paid(w http.ResponseWriter, r *http.Request) {
-	http.Redirect(w, r, "/booking/"+r.PathValue("id"), http.StatusSeeOther)
-}
-
-// payInvoice issues an invoice with a KID to a club and confirms the
-// booking: the club pays by bank transfer before the due date.
+// payInvoice issues an invoice with a KID to a club and confirms what it
+// holds: the club pays by bank transfer before the due date. Not while a
+// Vipps payment for the bill is authorised or paid: that one settles it.
 func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	res, cl, err := a.mine(r)
+	b, cl, err := a.billFor(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if cl == nil || res.StateAt(a.now()) != booking.Held {
-		http.Redirect(w, r, "/booking/"+res.ID, http.StatusSeeOther)
+	held := b.held(a.now())
+	if cl == nil || len(held) == 0 || a.paidWithVipps(ctx, b) {
+		http.Redirect(w, r, b.Path, http.StatusSeeOther)
 		return
 	}
-	p, err := a.invoice.Start(ctx, payment.Order{BusinessKey: payKey(res.ID), Amount: payment.Amount(res.PriceOre),
-		Description: messages.T(site.Lang(r), "pay.desc") + " " + res.Title})
+	desc := "pay.desc"
+	if b.Series {
+		desc = "series.desc"
+	}
+	p, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: payment.Amount(sum(held)),
+		Description: messages.T(site.Lang(r), desc) + " " + b.Title})
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	conf, err := a.book.Confirm(ctx, res.ID, "confirm/"+p.Reference)
-	if err != nil && !errors.Is(err, booking.ErrHoldExpired) {
+	confirmed, err := a.book.ConfirmSeries(ctx, held, "confirm/"+p.Reference)
+	b.replace(confirmed)
+	var se *booking.SeriesError
+	if err != nil && !errors.As(err, &se) {
 		a.fail(w, r, err)
 		return
 	}
-	if err == nil {
-		a.sendLetter(r, conf, cl)
+	if err != nil { // some holds ran out: invoice only what was confirmed
+		if fresh, err := a.reload(ctx, b); err == nil {
+			b.RS = fresh
+		}
+		a.reprice(ctx, b)
 	}
-	http.Redirect(w, r, "/booking/"+res.ID, http.StatusSeeOther)
+	a.ensureLetter(r, b, cl)
+	http.Redirect(w, r, b.Path, http.StatusSeeOther)
 }
 
-// cancel cancels under the hall's rules: before the deadline the rent is
-// refunded (or the invoice cancelled); after it the booking is cancelled
-// and charged.
+// cancel cancels under the hall's rules: a booking from /booking/{id}, or
+// from /serie/{id} every occurrence not yet begun. Before the deadline an
+// occurrence is free, after it the rent is charged; reprice then pays back
+// (or credits the invoice) what is no longer owed.
 func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	res, _, err := a.mine(r)
+	b, _, err := a.billFor(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	res, err = a.book.Cancel(ctx, res.ID, "cancel/"+res.ID)
-	if err != nil {
+	now := a.now()
+	for i, res := range b.RS {
+		if !strings.HasPrefix(r.URL.Path, "/serie/") && res.ID != r.PathValue("id") {
+			continue
+		}
+		if st := res.StateAt(now); (st != booking.Held && st != booking.Confirmed) || !res.Start.After(now) {
+			continue
+		}
+		c, err := a.book.Cancel(ctx, res.ID, "cancel/"+res.ID)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		b.RS[i] = c
+	}
+	// settle, not just reprice: an authorised Vipps payment for what is no
+	// longer held is released too.
+	if _, err := a.settle(ctx, b); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if !res.Charged {
-		if p, err := a.vipps.Latest(ctx, payKey(res.ID)); err == nil && p.Refundable() > 0 {
-			if _, err := a.vipps.Refund(ctx, payKey(res.ID), payment.Modification{}); err != nil {
-				a.log.WarnContext(ctx, "refund", "reference", p.Reference, "error", err)
-			}
-		}
-		if p, err := a.invoice.Latest(ctx, payKey(res.ID)); err == nil && !p.State.Ended() {
-			if _, err := a.invoice.Cancel(ctx, payKey(res.ID)); err != nil {
-				a.log.WarnContext(ctx, "invoice cancel", "reference", p.Reference, "error", err)
-			}
-		}
+	back := b.Path
+	if !strings.HasPrefix(r.URL.Path, "/serie/") {
+		back = "/booking/" + r.PathValue("id")
 	}
-	http.Redirect(w, r, "/booking/"+res.ID, http.StatusSeeOther)
+	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
 func (a *App) ics(w http.ResponseWriter, r *http.Request) {
@@ -291,4 +314,11 @@ func (a *App) newFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.renderMinSide(w, r, booking.FeedURL(a.public+"/kalender/", tok))
+}
+
+// paidWithVipps reports whether the bill's Vipps payment is authorised or
+// captured.
+func (a *App) paidWithVipps(ctx context.Context, b *bill) bool {
+	p, err := a.vipps.Latest(ctx, b.vippsKey())
+	return err == nil && (p.State == payment.Authorized || p.Aggregate.Captured > 0)
 }

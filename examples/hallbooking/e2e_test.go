@@ -16,17 +16,18 @@ import (
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/browsertest"
+	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 )
 
 // startApp runs the service in process on a free port, with every external
 // service faked, as `go run` does.
-func startApp(t *testing.T) (*App, string, *browsertest.Logs) {
+func startApp(t *testing.T, databaseURL string) (*App, string, *browsertest.Logs) {
 	t.Helper()
 	var app *App
 	base, logs := browsertest.StartService(t, func(ctx context.Context, public string, log *slog.Logger) (*browsertest.Started, error) {
 		var err error
-		if app, err = New(ctx, Config{PublicURL: public, Getenv: func(string) string { return "" }, Logger: log}); err != nil {
+		if app, err = New(ctx, Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log}); err != nil {
 			return nil, err
 		}
 		return &browsertest.Started{Handler: app.Handler, Run: app.Run, Close: app.Close}, nil
@@ -70,12 +71,26 @@ func bookFirstFree(j *browsertest.Journey, step string) string {
 }
 
 // TestJourney runs the service in browsers: a person books and pays with
-// Vipps and cancels in time; two people race for the same last slot; a
-// club is checked in Enhetsregisteret, gets an invoice with a KID,
-// subscribes to its calendar and cancels late (charged). Every page passes
-// axe.
+// Vipps, gets the letter at their Folkeregisteret address, and cancels in
+// time; two people race for the same last slot; a club is checked in
+// Enhetsregisteret, gets an invoice with a KID, subscribes to its calendar
+// and cancels late (charged), then books a weekly series and cancels it;
+// the hall admin adds a hall and closes one for a tournament. Every page
+// passes axe.
 func TestJourney(t *testing.T) {
-	app, base, logs := startApp(t)
+	runJourney(t, "")
+}
+
+// TestJourneyPostgres is the same journey with every store in PostgreSQL.
+func TestJourneyPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the browser journey is long")
+	}
+	runJourney(t, postgrestest.URL(t))
+}
+
+func runJourney(t *testing.T, databaseURL string) {
+	app, base, logs := startApp(t, databaseURL)
 	dir := browsertest.ScreenshotDir(t)
 	j := browsertest.NewJourney(t, base, dir, logs)
 	j.Prefix = "a-"
@@ -116,6 +131,14 @@ func TestJourney(t *testing.T) {
 	}
 	j.Page("confirmed")
 	bookingPath := j.Path()
+	// The confirmation letter goes to the person, by fødselsnummer, with
+	// their postal address from Folkeregisteret for print.
+	id := strings.TrimPrefix(bookingPath, "/booking/")
+	waitShipment(t, app, "hall-"+id)
+	sh, _ := app.ext.Fakes.Env.SvarUT.Shipment(app.ext.Fakes.Env.SvarUT.ByExternalRef("hall-" + id)[0])
+	if rc := sh.Shipment.Recipient; rc.Person.IsZero() || rc.Address.Name != "Sigrid Haugland" || len(rc.Address.PostalCode) != 4 || rc.Address.Line1 == "" || sh.Shipment.DigitalOnly {
+		t.Fatalf("the person's letter: %+v", rc.Address)
+	}
 	if code, pdf := j.Fetch(bookingPath + "/brev.pdf"); code != 200 || !strings.HasPrefix(string(pdf), "%PDF-") {
 		t.Fatalf("letter PDF: %d %.20q", code, pdf)
 	}
@@ -240,8 +263,12 @@ func TestJourney(t *testing.T) {
 	}
 	j.Page("series-conflicts")
 	j.Click("series others", "#series-others")
+	j.Do("series held", chromedp.WaitVisible(chromedp.CSS("#series-held")))
+	j.Page("series-held")
+	j.Click("series invoice", "#pay-invoice")
 	j.Do("series booked", chromedp.WaitVisible(chromedp.CSS("#series-confirmed")))
-	if kid := j.Text("#kid"); kid == "" {
+	kid = j.Text("#kid")
+	if kid == "" {
 		t.Fatal("no KID for the series")
 	}
 	n := evalString(j, "occurrences", `String(document.querySelectorAll("#occurrences li").length)`)
@@ -249,6 +276,45 @@ func TestJourney(t *testing.T) {
 		t.Fatalf("%s occurrences", n)
 	}
 	j.Page("series-booked")
+	seriesID := strings.TrimPrefix(j.Path(), "/serie/")
+	waitShipment(t, app, "hall-"+seriesID)
+	whole := j.Text("#price")
+
+	// The club cancels the whole series. With the 60-day deadline, the
+	// weeks within it are charged and the rest are free: the unpaid
+	// invoice is credited and issued again, with a new KID, for less.
+	j.Click("cancel series", "#cancel-series")
+	j.Do("series cancelled", chromedp.WaitVisible(chromedp.CSS("#occurrences")))
+	j.Page("series-cancelled")
+	if k := j.Text("#kid"); k == kid || k == "" {
+		t.Fatalf("KID after cancelling: %q (was %q)", k, kid)
+	}
+	if p := j.Text("#price"); p == whole {
+		t.Fatalf("price after cancelling: %q", p)
+	}
+	rs, err := app.book.Reservations(context.Background(), booking.Query{SeriesID: seriesID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var charged, free int
+	var owed int64
+	for _, r := range rs {
+		if r.State != booking.Cancelled {
+			t.Fatalf("an occurrence is %s after cancelling the series", r.State)
+		}
+		if r.Charged {
+			charged++
+			owed += r.PriceOre
+		} else {
+			free++
+		}
+	}
+	if charged == 0 || free == 0 {
+		t.Fatalf("%d charged and %d free occurrences", charged, free)
+	}
+	if inv, err := app.invoice.Latest(context.Background(), "invoice/series/"+seriesID); err != nil || int64(inv.Amount) != owed || inv.Attempt != 2 {
+		t.Fatalf("the invoice after cancelling: %+v %v (owed %d)", inv, err, owed)
+	}
 
 	j.Logout("/auth/logout")
 
@@ -269,6 +335,11 @@ func TestJourney(t *testing.T) {
 		t.Fatalf("blocked periods: %q", s)
 	}
 	j.Page("admin-blocked")
+	j.Click("open again", `button[data-open="`+day.AddDays(1).String()+`"]`)
+	j.Do("opened", chromedp.WaitVisible(chromedp.CSS("#saved")))
+	if n := evalString(j, "blocked days", `String(document.querySelectorAll("#blocked li").length)`); n != "1" {
+		t.Fatalf("%s closed days after opening one of two", n)
+	}
 	j.Fill("bad hours", map[string][]string{"hours-6": {"18:00-10:00"}})
 	j.Click("bad hours", "#save")
 	if s := j.Text("#error"); !strings.Contains(s, "16:00-22:00") {
@@ -286,6 +357,27 @@ func TestJourney(t *testing.T) {
 		t.Fatalf("calendar of the blocked day: %q", s)
 	}
 	j.Page("calendar-blocked")
+
+	// The admin adds a hall; it is bookable at once.
+	j.Open("admin", "/admin")
+	j.Fill("new hall", map[string][]string{"name": {"  "}})
+	j.Click("new hall", "#add-hall")
+	if s := j.Text("#error"); !strings.Contains(s, "navn") {
+		t.Fatalf("a hall without a name: %q", s)
+	}
+	j.Page("admin-new-error")
+	j.Fill("new hall", map[string][]string{"name": {"Gymsal, Nordbyen skole"}})
+	j.Click("new hall", "#add-hall")
+	j.Do("added", chromedp.WaitVisible(chromedp.CSS("#saved")))
+	if p := j.Path(); p != "/admin/hall/gymsal-nordbyen-skole" {
+		t.Fatalf("new hall at %s", p)
+	}
+	j.Open("start with the new hall", "/")
+	j.Click("new hall", "#hall-gymsal-nordbyen-skole")
+	if n := evalString(j, "new hall slots", `String(document.querySelectorAll("button[data-start]").length)`); n == "0" {
+		t.Fatal("the new hall has no free slots")
+	}
+	j.Page("calendar-new-hall")
 	for _, u := range app.ext.Fakes.Env.Users {
 		if strings.Contains(logs.String(), u.PID.Reveal()) {
 			t.Errorf("the logs hold %s's fødselsnummer", u.Name)

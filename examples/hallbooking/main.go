@@ -2,9 +2,12 @@
 // packages: a citizen or a sports club books a municipal sports hall or
 // meeting room and pays the rent. ID-porten login, an Enhetsregisteret
 // look-up for clubs, the week calendar from booking's availability, a hold
-// while the payer pays with Vipps (or, for clubs, by invoice with a KID),
-// cancellation under the hall's rules, the booking's .ics and a personal
-// iCalendar feed.
+// (or a weekly series for the season) while the payer pays with Vipps or,
+// for clubs, by invoice with a KID, cancellation under the hall's rules, a
+// confirmation letter through SvarUT (to a person's Folkeregisteret
+// address), the .ics and a personal iCalendar feed, and the hall admins'
+// pages. Everything is kept in memory, or in PostgreSQL with
+// GRUNNMUR_DATABASE_URL.
 //
 //	go run ./examples/hallbooking            # http://127.0.0.1:8081
 //
@@ -27,7 +30,7 @@ func main() { site.Command("hallbooking", run) }
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	return site.Main(ctx, "hallbooking", "127.0.0.1:8081", args, getenv, stdout, stderr,
 		func(ctx context.Context, public string, log *slog.Logger) (*site.Running, error) {
-			app, err := New(ctx, Config{PublicURL: public, Getenv: getenv, Logger: log})
+			app, err := New(ctx, Config{PublicURL: public, DatabaseURL: getenv("GRUNNMUR_DATABASE_URL"), Getenv: getenv, Logger: log})
 			if err != nil {
 				return nil, err
 			}

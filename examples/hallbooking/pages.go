@@ -2,7 +2,9 @@ package main
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -71,15 +73,21 @@ func (a *App) party(r *http.Request) (owner string, cl *club, err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	a.mu.Lock()
-	c, ok := a.acting[p]
-	a.mu.Unlock()
-	if !ok {
+	raw := a.citizen.Value(r, clubValue)
+	if raw == "" {
 		return p, nil, nil
+	}
+	var c club
+	if err := json.Unmarshal([]byte(raw), &c); err != nil {
+		return "", nil, fmt.Errorf("hallbooking: the session's club: %w", err)
 	}
 	owner, err = a.owners.Key(forms.Owner{Org: c.Orgnr})
 	return owner, &c, err
 }
+
+// clubValue is the session value (auth.Session.Values) holding the club the
+// person acts for.
+const clubValue = "hallbooking.club"
 
 func (a *App) start(w http.ResponseWriter, r *http.Request) {
 	rs, err := a.book.Store.Resources(r.Context())
@@ -262,16 +270,16 @@ func (a *App) clubPage(w http.ResponseWriter, r *http.Request) {
 // may act for it; "person" goes back to booking as oneself.
 func (a *App) clubPost(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	c, _ := auth.CitizenFrom(ctx)
-	p, err := a.person(r)
-	if err != nil {
-		a.fail(w, r, err)
+	c, ok := auth.CitizenFrom(ctx)
+	if !ok {
+		a.fail(w, r, auth.ErrNoSession)
 		return
 	}
 	if r.PostFormValue("as") == "person" {
-		a.mu.Lock()
-		delete(a.acting, p)
-		a.mu.Unlock()
+		if err := a.citizen.SetValue(r, clubValue, ""); err != nil {
+			a.fail(w, r, err)
+			return
+		}
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
@@ -287,9 +295,14 @@ func (a *App) clubPost(w http.ResponseWriter, r *http.Request) {
 		refuse(key)
 		return
 	}
-	a.mu.Lock()
-	a.acting[p] = club{Orgnr: e.Organisasjonsnummer, Name: e.Navn, Address: site.OrgAddress(e)}
-	a.mu.Unlock()
+	b, err := json.Marshal(club{Orgnr: e.Organisasjonsnummer, Name: e.Navn, Address: site.OrgAddress(e)})
+	if err == nil {
+		err = a.citizen.SetValue(r, clubValue, string(b))
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
-	"github.com/grunnmur/grunnmur/payment"
 )
 
 // seasonEnd is the last day of the season a series starting at start runs
@@ -55,19 +54,16 @@ func whyKey(err error) string {
 	}
 }
 
-// seriesPost books a weekly series for the season for a club, all or
-// nothing: when any occurrence fails, the page lists each failing one and
-// why, and the club may book the others (their starts are left out of the
-// rule). The series is invoiced in one sum with a KID.
+// seriesPost holds a weekly series for the season, all or nothing: when
+// any occurrence fails, the page lists each failing one and why, and the
+// party may hold the others (their starts are left out of the rule). The
+// held series is then paid at once on its page: with Vipps, or by a club
+// on one invoice with a KID.
 func (a *App) seriesPost(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), site.Lang(r)
-	owner, cl, err := a.party(r)
+	owner, _, err := a.party(r)
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if cl == nil {
-		a.errorPage(w, r, http.StatusForbidden)
 		return
 	}
 	h, err := a.book.Resource(ctx, r.PathValue("id"))
@@ -101,58 +97,45 @@ func (a *App) seriesPost(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, "series", http.StatusConflict, p)
 		return
 	}
+	if errors.Is(err, booking.ErrLimitReached) {
+		a.renderCalendar(w, r, "cal.limit", booking.HTTPStatus(err))
+		return
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	sid := held[0].SeriesID
-	var sum int64
-	for _, res := range held {
-		sum += res.PriceOre
-	}
-	p, err := a.invoice.Start(ctx, payment.Order{BusinessKey: "series/" + sid, Amount: payment.Amount(sum),
-		Description: messages.T(lang, "series.desc") + " " + h.Name})
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if _, err := a.book.ConfirmSeries(ctx, held, "confirm/"+p.Reference); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/serie/"+sid, http.StatusSeeOther)
+	http.Redirect(w, r, "/serie/"+held[0].SeriesID, http.StatusSeeOther)
 }
 
 type seriesPage struct {
-	Hall, Price, KID, Account, Due string
-	Rows                           []bookingRow
+	Hall   string
+	Pay    payView
+	Rows   []bookingRow
+	Active bool // an occurrence not yet begun can be cancelled
 }
 
-// seriesShow lists the series' occurrences and its invoice.
+// seriesShow shows a series: its occurrences, and its payment.
 func (a *App) seriesShow(w http.ResponseWriter, r *http.Request) {
-	ctx, lang := r.Context(), site.Lang(r)
-	owner, _, err := a.party(r)
+	lang := site.Lang(r)
+	b, cl, err := a.billFor(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	rs, err := a.book.Reservations(ctx, booking.Query{SeriesID: r.PathValue("id"), Owner: owner})
+	pv, err := a.payState(r, b, cl)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if len(rs) == 0 {
-		a.errorPage(w, r, http.StatusNotFound)
-		return
-	}
-	v := seriesPage{Hall: rs[0].Title}
+	v := seriesPage{Hall: b.Title, Pay: pv}
 	now := a.now()
-	for _, res := range rs {
-		v.Rows = append(v.Rows, bookingRow{ID: res.ID, Hall: res.Title, When: site.Time(res.Start, lang), State: messages.T(lang, "state."+string(res.StateAt(now)))})
-	}
-	if inv, err := a.invoice.Latest(ctx, "series/"+r.PathValue("id")); err == nil {
-		v.Price, v.KID, v.Due = inv.Amount.Display(lang), inv.KID, site.Date(inv.DueDate, lang)
-		v.Account = a.invoice.Provider.(*payment.Invoicing).Account.Format()
+	for _, res := range b.RS {
+		st := res.StateAt(now)
+		v.Rows = append(v.Rows, bookingRow{ID: res.ID, Hall: res.Title, When: site.Time(res.Start, lang), State: messages.T(lang, "state."+string(st))})
+		if st == booking.Confirmed && res.Start.After(now) {
+			v.Active = true
+		}
 	}
 	a.render(w, r, "series_show", http.StatusOK, a.page(r, "series.title", v))
 }

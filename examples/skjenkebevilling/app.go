@@ -81,16 +81,8 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	}
 	a.Fakes, a.officers = a.ext.Fakes, a.ext.Officers
 
-	secret := []byte(getenv("GRUNNMUR_OWNER_SECRET"))
-	if len(secret) == 0 {
-		secret = []byte(randomSecret())
-		if cfg.DatabaseURL != "" {
-			a.log.Warn("GRUNNMUR_OWNER_SECRET is unset: citizens will not find their applications after a restart")
-		}
-	}
-	a.owners = forms.OwnerKeys{Secret: secret}
-	if _, err := a.owners.Key(forms.Owner{Org: "974760673"}); err != nil {
-		return nil, fmt.Errorf("GRUNNMUR_OWNER_SECRET: %w", err)
+	if a.owners, err = site.OwnerKeys(cfg); err != nil {
+		return nil, err
 	}
 
 	var authStore auth.Store
@@ -98,13 +90,10 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	var bookStore booking.Store
 	var payStore payment.Store
 	a.forms, a.letters = forms.NewMemoryStore(), svarut.NewMemoryStore()
-	if cfg.DatabaseURL != "" {
-		if a.db, err = postgres.Open(ctx, cfg.DatabaseURL); err != nil {
-			return nil, err
-		}
-		if err = a.db.Migrate(ctx); err != nil {
-			return nil, err
-		}
+	if a.db, err = site.OpenDatabase(ctx, cfg); err != nil {
+		return nil, err
+	}
+	if a.db != nil {
 		authStore, sakStore, bookStore, payStore = postgres.NewAuthStore(a.db), postgres.NewSakStore(a.db), postgres.NewBookingStore(a.db), postgres.NewPaymentStore(a.db)
 		a.forms, a.letters = postgres.NewFormsStore(a.db), postgres.NewSvarUTStore(a.db)
 	}
@@ -133,6 +122,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	a.pay = &payment.Service{Provider: provider, Store: payStore, Now: a.now, Logger: a.log, ReferencePrefix: "skjenk"}
+	if err := a.ext.RegisterWebhook(ctx, provider, a.pay); err != nil {
+		return nil, err
+	}
 	a.book = &booking.Service{Store: bookStore, Now: a.now}
 	a.sak = &sak.Service{Store: sakStore, Now: a.now, Logger: a.log, DecisionTime: decisionTTL}
 	sc := a.ext.SvarUT
@@ -201,6 +193,7 @@ func (a *App) routes() http.Handler {
 	citizen := a.citizen.RequireLogin(idporten.Substantial)
 	mux.Handle("/auth/", a.citizen.Handler())
 	mux.Handle("/ansatt/auth/", a.officer.Handler())
+	mux.Handle("POST "+site.WebhookPath, a.ext.Webhook) // signed by Vipps: no login, no CSRF
 	mux.HandleFunc("GET /{$}", a.start)
 
 	mux.Handle("GET /soknad/ny", citizen(http.HandlerFunc(a.orgPage)))

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/rand"
-
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 )
 
@@ -15,7 +13,3 @@ const (
 	scopeBrregRoller = "brreg:data:enhetsregisteret:roller"
 	scopeFiks        = "ks:fiks"
 )
-
-func randomSecret() string {
-	return rand.Text() + rand.Text()
-}

@@ -224,7 +224,5 @@ func (a *App) servePDF(w http.ResponseWriter, r *http.Request, c *sak.Case) {
 		a.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="vedtak.pdf"`)
-	w.Write(b)
+	site.ServePDF(w, "vedtak.pdf", b)
 }

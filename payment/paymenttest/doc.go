@@ -7,4 +7,9 @@
 //	func TestMyStore(t *testing.T) {
 //		paymenttest.TestStore(t, func(t *testing.T) payment.Store { return newEmptyStore(t) })
 //	}
+//
+// TestInvoiceStore does the same for a payment.InvoiceStore, and runs
+// payment.Invoicing on it: invoices survive a restart, and many goroutines
+// issuing and booking the same invoice at once create one invoice and book
+// each bank line once.
 package paymenttest

@@ -214,6 +214,9 @@ func testList(t *testing.T, s payment.Store) {
 	for i, st := range states {
 		p := newPayment(fmt.Sprintf("list-%d", i%2), i+1, t0.Add(time.Duration(len(states)-i)*time.Hour))
 		p.State = st
+		if i == 1 || i == 2 {
+			p.Provider = "invoice"
+		}
 		if err := s.Create(ctx, p); err != nil {
 			t.Fatal(err)
 		}
@@ -241,6 +244,20 @@ func testList(t *testing.T, s payment.Store) {
 	limited, _ := s.List(ctx, payment.Filter{Limit: 3})
 	if len(limited) != 3 {
 		t.Fatalf("List limit: %d, want 3", len(limited))
+	}
+	invoices, _ := s.List(ctx, payment.Filter{Provider: "invoice"})
+	if len(invoices) != 2 || invoices[0].Reference != all[1].Reference || invoices[1].Reference != all[2].Reference {
+		t.Fatalf("List by provider: %d, want the 2nd and 3rd oldest", len(invoices))
+	}
+	openVipps, _ := s.List(ctx, payment.Filter{Provider: "vipps", States: []payment.State{payment.Created, payment.Authorized}})
+	if len(openVipps) != 1 || openVipps[0].Provider != "vipps" || openVipps[0].State != payment.Created {
+		t.Fatalf("List by provider and state: %d, want 1", len(openVipps))
+	}
+	if first, _ := s.List(ctx, payment.Filter{Provider: "invoice", Limit: 1}); len(first) != 1 || first[0].Reference != all[1].Reference {
+		t.Fatalf("List by provider with a limit: %d", len(first))
+	}
+	if none, _ := s.List(ctx, payment.Filter{Provider: "none"}); len(none) != 0 {
+		t.Fatalf("List by an unknown provider: %d", len(none))
 	}
 }
 

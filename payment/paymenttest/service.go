@@ -141,6 +141,7 @@ func testService(t *testing.T, newStore func(t *testing.T) payment.Store) {
 	t.Run("CaptureTooEarlyThenAgain", func(t *testing.T) { testCaptureTooEarly(t, newStore(t)) })
 	t.Run("EventsInAnyOrderAndReplayed", func(t *testing.T) { testEventOrder(t, newStore) })
 	t.Run("ReconcileOpenAfterMissedWebhooks", func(t *testing.T) { testReconcileOpen(t, newStore(t)) })
+	t.Run("TwoProvidersOneStore", func(t *testing.T) { testTwoProviders(t, newStore(t)) })
 }
 
 func testFullFlow(t *testing.T, store payment.Store) {

@@ -243,7 +243,7 @@ func ApplyTo(s *payment.Service) func(ctx context.Context, e *PaymentEvent) erro
 			return err
 		}
 		_, err = s.HandleEvent(ctx, e.Reference, ev)
-		if errors.Is(err, payment.ErrNotFound) || errors.Is(err, payment.ErrInvalidTransition) {
+		if errors.Is(err, payment.ErrNotFound) || errors.Is(err, payment.ErrOtherProvider) || errors.Is(err, payment.ErrInvalidTransition) {
 			// A retry would never succeed: not ours, or contradicting what
 			// the provider already told. Reconciliation settles the latter.
 			return nil

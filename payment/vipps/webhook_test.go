@@ -195,6 +195,38 @@ func TestWebhookHandler(t *testing.T) {
 	}
 }
 
+// named is a Provider known only by its name: HandleEvent never calls it.
+type named struct {
+	payment.Provider
+	name string
+}
+
+func (n named) Name() string { return n.name }
+
+// TestApplyToOtherProvider: a Vipps event whose reference is another
+// provider's payment in a shared store is acknowledged (a retry would never
+// succeed) and changes nothing.
+func TestApplyToOtherProvider(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 29, 1, 59, 0, 0, time.UTC)
+	store := payment.NewMemoryStore()
+	ref := payment.Reference("hallf", "2026-000210/leie", 1)
+	if err := store.Create(ctx, &payment.Payment{Reference: ref, BusinessKey: "2026-000210/leie", Attempt: 1, Provider: "invoice", Amount: 50000, State: payment.Created, Created: now, Updated: now}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := vipps.ParseWebhookEvent(fmt.Appendf(nil, `{"msn":"123456","reference":%q,"pspReference":"psp-1","name":"AUTHORIZED","amount":{"currency":"NOK","value":50000},"timestamp":"2026-03-29T01:58:59Z","idempotencyKey":null,"success":true}`, ref))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &payment.Service{Provider: named{name: "vipps"}, Store: store, Now: func() time.Time { return now }}
+	if err := vipps.ApplyTo(svc)(ctx, e); err != nil {
+		t.Fatalf("an event for an invoice: %v, want it acknowledged", err)
+	}
+	if p, _ := store.Get(ctx, ref); p.State != payment.Created || p.Version != 1 {
+		t.Fatalf("a Vipps event changed an invoice: %s v%d", p.State, p.Version)
+	}
+}
+
 func TestParseWebhookEvent(t *testing.T) {
 	ok := `{"msn":"98765","reference":"4b2cde7acc0e4eaf86d32616d14e0cd1","pspReference":"be62b9dafadc4448bc1e18ec2fee2fb3","name":"CAPTURED","amount":{"value":100,"currency":"NOK"},"timestamp":"2023-07-29T10:23:23.9547273Z","idempotencyKey":"425e20e63ea0402893179467c450bc2d","success":true}`
 	e, err := vipps.ParseWebhookEvent([]byte(ok))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/registry/brreg"
+	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -37,14 +39,16 @@ type Fakes struct {
 
 // groups name, for each service, the variable whose presence means "the real
 // one": the rest of its variables then come from the environment, otherwise
-// all of them come from the sandbox.
-var groups = []struct{ prefix, key string }{
-	{"GRUNNMUR_IDPORTEN_", "GRUNNMUR_IDPORTEN_ISSUER"},
-	{"GRUNNMUR_ANSATTPORTEN_", "GRUNNMUR_ANSATTPORTEN_ISSUER"},
-	{"GRUNNMUR_MASKINPORTEN_", "GRUNNMUR_MASKINPORTEN_ISSUER"},
-	{"GRUNNMUR_VIPPS_", "GRUNNMUR_VIPPS_BASE_URL"},
-	{"GRUNNMUR_SVARUT_", "GRUNNMUR_SVARUT_BASE_URL"},
-	{"GRUNNMUR_BRREG_", "GRUNNMUR_BRREG_BASE_URL"},
+// all of them come from the sandbox. A service with a scope is needed only
+// by a service that asks Maskinporten for it (Options.Scopes).
+var groups = []struct{ prefix, key, scope string }{
+	{"GRUNNMUR_IDPORTEN_", "GRUNNMUR_IDPORTEN_ISSUER", ""},
+	{"GRUNNMUR_ANSATTPORTEN_", "GRUNNMUR_ANSATTPORTEN_ISSUER", ""},
+	{"GRUNNMUR_MASKINPORTEN_", "GRUNNMUR_MASKINPORTEN_ISSUER", ""},
+	{"GRUNNMUR_VIPPS_", "GRUNNMUR_VIPPS_BASE_URL", ""},
+	{"GRUNNMUR_SVARUT_", "GRUNNMUR_SVARUT_BASE_URL", ""},
+	{"GRUNNMUR_BRREG_", "GRUNNMUR_BRREG_BASE_URL", ""},
+	{"GRUNNMUR_FOLKEREGISTERET_", "GRUNNMUR_FOLKEREGISTERET_BASE_URL", "folkeregister:"},
 }
 
 // Externals holds the clients' configurations of the outside services, real
@@ -54,12 +58,26 @@ type Externals struct {
 	// Maskinporten holds Options.Scopes, for the registries and SvarUT.
 	Maskinporten *maskinporten.TokenSource
 	Vipps        vipps.Config
-	SvarUT       svarut.Config
-	BrregURL     string
+	// VippsWebhookSecret is GRUNNMUR_VIPPS_WEBHOOK_SECRET: the secret of a
+	// webhook the operator registered once. Zero means RegisterWebhook
+	// registers one at every start.
+	VippsWebhookSecret vipps.Secret
+	// Webhook receives Vipps' webhooks at WebhookPath; set by
+	// RegisterWebhook.
+	Webhook  *Webhook
+	SvarUT   svarut.Config
+	BrregURL string
+	// FolkeregisteretURL is Folkeregisteret's API, for a person's postal
+	// address; the service's Options.Scopes must then hold
+	// folkeregister:deling/offentligmedhjemmel.
+	FolkeregisteretURL string
 	// Officers are the officers' fødselsnumre (digits): the allow-list.
 	Officers map[string]bool
 	// Fakes is the sandbox; its Env is nil when every service is real.
 	Fakes *Fakes
+
+	public string
+	log    *slog.Logger
 }
 
 // Close stops the sandbox, if it runs.
@@ -85,7 +103,8 @@ type Options struct {
 	Logger     *slog.Logger
 }
 
-// Setup reads the GRUNNMUR_* variables (names in DESIGN.md). When a service's key
+// Setup reads the GRUNNMUR_* variables (names in DESIGN.md;
+// GRUNNMUR_VIPPS_WEBHOOK_SECRET in skjenkebevilling's README). When a service's key
 // variable is unset, the sandbox (devenv) runs in this process and its
 // variables stand in: the code that reads the configuration is the same for
 // the fake and the real service.
@@ -95,6 +114,7 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	x.public, x.log = public, log
 	if o.LetterStep == 0 {
 		o.LetterStep = 5 * time.Second
 	}
@@ -115,8 +135,11 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 		}
 		return true
 	}
+	needed := func(scope string) bool {
+		return scope == "" || slices.ContainsFunc(o.Scopes, func(s string) bool { return strings.HasPrefix(s, scope) })
+	}
 	for _, g := range groups {
-		if !real(g.key) {
+		if needed(g.scope) && !real(g.key) {
 			env0, err = devenv.Start(context.Background(), devenv.Options{Addr: "127.0.0.1:0", AppURLs: []string{public},
 				LetterStep: o.LetterStep, Logger: log.With("component", "devenv")})
 			if err != nil {
@@ -193,6 +216,7 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 	}
 
 	x.BrregURL = env("GRUNNMUR_BRREG_BASE_URL")
+	x.FolkeregisteretURL = env("GRUNNMUR_FOLKEREGISTERET_BASE_URL")
 	x.Vipps = vipps.Config{
 		BaseURL:         env("GRUNNMUR_VIPPS_BASE_URL"),
 		ClientID:        env("GRUNNMUR_VIPPS_CLIENT_ID"),
@@ -202,6 +226,7 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 		HTTPClient:      &http.Client{Timeout: 15 * time.Second},
 		Logger:          log,
 	}
+	x.VippsWebhookSecret = vipps.NewSecret(env("GRUNNMUR_VIPPS_WEBHOOK_SECRET"))
 	x.SvarUT = svarut.Config{
 		BaseURL:            env("GRUNNMUR_SVARUT_BASE_URL"),
 		KontoID:            env("GRUNNMUR_SVARUT_KONTO_ID"),
@@ -237,6 +262,13 @@ func loginConfig(getenv func(string) string, prefix, public, authPrefix string) 
 func (x *Externals) BrregClient(now func() time.Time, log *slog.Logger) *brreg.Client {
 	return &brreg.Client{BaseURL: x.BrregURL, AuthorizedHTTPClient: x.Maskinporten.Client(&http.Client{Timeout: 15 * time.Second}),
 		HTTPClient: &http.Client{Timeout: 15 * time.Second}, Now: now, Logger: log}
+}
+
+// FolkeregisteretClient is a client of Folkeregisteret (offentlig med
+// hjemmel) behind Maskinporten.
+func (x *Externals) FolkeregisteretClient(now func() time.Time, log *slog.Logger) *folkeregisteret.Client {
+	return &folkeregisteret.Client{BaseURL: x.FolkeregisteretURL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel,
+		HTTPClient: x.Maskinporten.Client(&http.Client{Timeout: 15 * time.Second}), Now: now, Logger: log}
 }
 
 // VippsClient is the Vipps ePayment client, a payment.Provider.

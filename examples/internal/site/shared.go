@@ -13,6 +13,7 @@ import (
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/registry"
 	"github.com/grunnmur/grunnmur/registry/brreg"
+	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -57,18 +58,32 @@ func Background(ctx context.Context, log *slog.Logger, pays []*payment.Service, 
 			}
 		}()
 	}
-	t := time.NewTicker(5 * time.Minute)
+	Every(ctx, 5*time.Minute, func() {
+		for _, m := range logins {
+			m.Cleanup(ctx)
+		}
+	})
+}
+
+// Every calls f every d until ctx ends.
+func Every(ctx context.Context, d time.Duration, f func()) {
+	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			for _, m := range logins {
-				m.Cleanup(ctx)
-			}
+			f()
 		}
 	}
+}
+
+// ServePDF answers with a PDF shown in the browser, named name.
+func ServePDF(w http.ResponseWriter, name string, b []byte) {
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
+	w.Write(b)
 }
 
 // ServeICS answers with an iCalendar attachment named name.
@@ -97,6 +112,42 @@ func OrgAddress(e *brreg.Enhet) svarut.Address {
 		a.PostalCode, a.PostTown = ad.Postnummer, ad.Poststed
 	}
 	return a
+}
+
+// PersonAddress is a person's postal address from Folkeregisteret, for a
+// letter's print copy. A protected address (fortrolig, strengt fortrolig)
+// comes back as the name alone with protected set: such a letter must go
+// digital-only and never on an envelope (svarut.Shipment.DigitalOnly).
+func PersonAddress(p *folkeregisteret.Person) (a svarut.Address, protected bool, err error) {
+	if n, ok := p.GjeldendeNavn(); ok {
+		a.Name = n.String()
+	}
+	lines, err := p.Adresselinjer()
+	if errors.Is(err, folkeregisteret.ErrProtectedAddress) {
+		return a, true, nil
+	}
+	if err != nil {
+		return a, false, err
+	}
+	if a.Name != "" && len(lines) > 0 && lines[0] == a.Name {
+		lines = lines[1:]
+	}
+	// The last line is "postnummer poststed".
+	if n := len(lines); n > 0 {
+		if code, town, ok := strings.Cut(lines[n-1], " "); ok && len(code) == 4 && strings.Trim(code, "0123456789") == "" {
+			a.PostalCode, a.PostTown, lines = code, town, lines[:n-1]
+		}
+	}
+	// SvarUT has three address lines: more (a c/o and a long
+	// matrikkeladresse, say) share the third.
+	if len(lines) > 3 {
+		lines = append(lines[:2], strings.Join(lines[2:], ", "))
+	}
+	dst := []*string{&a.Line1, &a.Line2, &a.Line3}
+	for i, l := range lines {
+		*dst[i] = l
+	}
+	return a, false, nil
 }
 
 // ErrorPages answer a failed request with a page in the citizen's language.

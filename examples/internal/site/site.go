@@ -1,6 +1,7 @@
 // Package site holds what every example service shares: the configuration of
 // the outside services (Setup: real ones through GRUNNMUR_*, the rest from
-// the in-process devenv sandbox, read through one getenv), the language of the
+// the in-process devenv sandbox, read through one getenv), the Vipps webhook
+// (registered at start-up, verified at WebhookPath), the language of the
 // request (nb, nn, en), security headers, request logs without personal data,
 // the page layout with a skip link, a language switch and the login menu,
 // Oslo dates in three languages, health endpoints and graceful shutdown. It is
@@ -18,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -235,7 +237,9 @@ func (p *Page) LangLinks() []NavLink {
 }
 
 // Templates parses the layout with a service's page templates (each defines
-// "content"): one template set per page file, keyed by its base name. A
+// "content"): one template set per page file, keyed by its base name. Files
+// whose name starts with "_" are partials: they define templates that every
+// page may call, and are no page themselves. A
 // service without its own "error" page gets the site's (its Data is the key
 // of the message to show).
 func Templates(fsys fs.FS, funcs template.FuncMap, patterns ...string) (map[string]*template.Template, error) {
@@ -244,22 +248,31 @@ func Templates(fsys fs.FS, funcs template.FuncMap, patterns ...string) (map[stri
 		return nil, err
 	}
 	out := map[string]*template.Template{}
+	var pages []string
 	for _, pat := range patterns {
 		names, err := fs.Glob(fsys, pat)
 		if err != nil {
 			return nil, err
 		}
 		for _, n := range names {
-			t, err := base.Clone()
-			if err != nil {
-				return nil, err
+			if !strings.HasPrefix(path.Base(n), "_") {
+				pages = append(pages, n)
+				continue
 			}
-			if _, err := t.ParseFS(fsys, n); err != nil {
+			if _, err := base.ParseFS(fsys, n); err != nil {
 				return nil, fmt.Errorf("site: %s: %w", n, err)
 			}
-			key := n[strings.LastIndex(n, "/")+1:]
-			out[strings.TrimSuffix(key, ".html")] = t
 		}
+	}
+	for _, n := range pages {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.ParseFS(fsys, n); err != nil {
+			return nil, fmt.Errorf("site: %s: %w", n, err)
+		}
+		out[strings.TrimSuffix(path.Base(n), ".html")] = t
 	}
 	if _, ok := out["error"]; !ok {
 		t, err := base.Clone()

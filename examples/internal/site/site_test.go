@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
+	"github.com/grunnmur/grunnmur/registry/registrytest"
 )
 
 func TestLang(t *testing.T) {
@@ -98,5 +101,44 @@ func TestCommonComplete(t *testing.T) {
 	m := Messages{"x": {"nb": "X"}}
 	if m.T("nn", "logout") != "Logg ut" || !m.Has("err.404") || m.Has("nope") {
 		t.Error("Common fallback")
+	}
+}
+
+func TestPersonAddress(t *testing.T) {
+	fake := registrytest.NewFolkeregisteret()
+	fake.Authorize = func(*http.Request) int { return 0 }
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	c := &folkeregisteret.Client{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel, HTTPClient: srv.Client()}
+	persons := registrytest.Persons()
+	for i, want := range map[int]struct {
+		protected bool
+		line1     string
+	}{
+		registrytest.SigridHaugland: {line1: persons[registrytest.SigridHaugland].Adresse.Adressenavn},
+		registrytest.NilsFjeld:      {line1: "Gnr."},
+		registrytest.IngridSolberg:  {protected: true},
+		registrytest.EmilNordby:     {protected: true},
+	} {
+		p, err := c.Person(t.Context(), persons[i].FNR, folkeregisteret.PartNavn, folkeregisteret.PartPostadresse, folkeregisteret.PartBostedsadresse)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, protected, err := PersonAddress(p)
+		if err != nil {
+			t.Fatalf("%s: %v", persons[i].Navn(), err)
+		}
+		if a.Name != persons[i].Navn() || protected != want.protected {
+			t.Errorf("%s: name %q, protected %v", persons[i].Navn(), a.Name, protected)
+		}
+		if protected {
+			if a.Line1 != "" || a.PostalCode != "" || a.PostTown != "" {
+				t.Errorf("%s: a protected address leaked: %+v", persons[i].Navn(), a)
+			}
+			continue
+		}
+		if !strings.HasPrefix(a.Line1, want.line1) || len(a.PostalCode) != 4 || a.PostTown == "" {
+			t.Errorf("%s: %+v", persons[i].Navn(), a)
+		}
 	}
 }

@@ -1,0 +1,382 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/payment"
+)
+
+// bill is what one payment pays for: a single booking, or a weekly series
+// paid at once. Its reservations share the payment's business keys, and one
+// confirmation letter.
+type bill struct {
+	ID     string // the booking's or the series' id
+	Series bool
+	Title  string // the hall's name
+	Path   string // its page: /booking/ID or /serie/ID
+	RS     []*booking.Reservation
+}
+
+// The payments' business keys. The Vipps and the invoice services share one
+// store, so their keys differ.
+func payKey(id string) string { return "booking/" + id }
+
+func (b *bill) vippsKey() string {
+	if b.Series {
+		return "series/" + b.ID
+	}
+	return payKey(b.ID)
+}
+
+func (b *bill) invoiceKey() string { return "invoice/" + b.vippsKey() }
+
+func (b *bill) letterID() string {
+	if b.Series {
+		return "bekreftelse-serie-" + b.ID
+	}
+	return "bekreftelse-" + b.ID
+}
+
+// held are the reservations still held at now, waiting for payment.
+func (b *bill) held(now time.Time) []*booking.Reservation {
+	var out []*booking.Reservation
+	for _, r := range b.RS {
+		if r.StateAt(now) == booking.Held {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func sum(rs []*booking.Reservation) int64 {
+	var n int64
+	for _, r := range rs {
+		n += r.PriceOre
+	}
+	return n
+}
+
+// owed is what the payer owes for what is settled: every confirmed
+// reservation, and every cancellation that came too late to be free.
+func (b *bill) owed() int64 {
+	var n int64
+	for _, r := range b.RS {
+		if r.State == booking.Confirmed || (r.State == booking.Cancelled && r.Charged) {
+			n += r.PriceOre
+		}
+	}
+	return n
+}
+
+func (b *bill) confirmed() bool {
+	for _, r := range b.RS {
+		if r.State == booking.Confirmed {
+			return true
+		}
+	}
+	return false
+}
+
+// replace puts fresh copies of reservations into the bill.
+func (b *bill) replace(fresh []*booking.Reservation) {
+	for _, f := range fresh {
+		for i, r := range b.RS {
+			if r.ID == f.ID {
+				b.RS[i] = f
+			}
+		}
+	}
+}
+
+// billFor loads the bill of the request's /booking/{id} or /serie/{id},
+// if the party owns it. A booking that is part of a series is paid with
+// the series.
+func (a *App) billFor(r *http.Request) (*bill, *club, error) {
+	ctx := r.Context()
+	owner, cl, err := a.party(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	id := r.PathValue("id")
+	if strings.HasPrefix(r.URL.Path, "/serie/") {
+		b, err := a.seriesBill(ctx, owner, id)
+		return b, cl, err
+	}
+	res, err := a.book.Reservation(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if res.Owner != owner {
+		return nil, nil, errNotYours
+	}
+	if res.SeriesID != "" {
+		b, err := a.seriesBill(ctx, owner, res.SeriesID)
+		return b, cl, err
+	}
+	return &bill{ID: res.ID, Title: res.Title, Path: "/booking/" + res.ID, RS: []*booking.Reservation{res}}, cl, nil
+}
+
+// seriesBill loads a series; owner "" is anyone's (for the outbox).
+func (a *App) seriesBill(ctx context.Context, owner, id string) (*bill, error) {
+	rs, err := a.book.Reservations(ctx, booking.Query{SeriesID: id, Owner: owner})
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return nil, booking.ErrNotFound
+	}
+	return &bill{ID: id, Series: true, Title: rs[0].Title, Path: "/serie/" + id, RS: rs}, nil
+}
+
+// settle brings the bill's payments up to date. Its Vipps payment: ask
+// Vipps, capture an authorised payment while the holds last (unless the
+// club took an invoice meanwhile) and then confirm them, or release the
+// money when nothing is held any more. Then reprice pays back what is no
+// longer owed. It returns the Vipps payment, nil when there is none. It
+// runs on the payer's page views, from the Vipps webhook and from the
+// background sweep, often at the same time: every step is idempotent.
+func (a *App) settle(ctx context.Context, b *bill) (*payment.Payment, error) {
+	p, err := a.vipps.Latest(ctx, b.vippsKey())
+	switch {
+	case errors.Is(err, payment.ErrNotFound):
+		p = nil
+	case err != nil:
+		return nil, err
+	}
+	if p != nil {
+		if p, err = a.settleVipps(ctx, b, p); err != nil {
+			return p, err
+		}
+	}
+	a.reprice(ctx, b)
+	if p != nil {
+		if q, err := a.vipps.Get(ctx, p.Reference); err == nil {
+			p = q
+		}
+	}
+	return p, nil
+}
+
+func (a *App) settleVipps(ctx context.Context, b *bill, p *payment.Payment) (*payment.Payment, error) {
+	if !p.State.Final() && !p.State.Ended() {
+		if q, err := a.vipps.Reconcile(ctx, p.Reference); err == nil {
+			p = q
+		}
+	}
+	held := b.held(a.now())
+	if p.State == payment.Authorized && p.Aggregate.Captured == 0 {
+		if len(held) > 0 && !a.invoiced(ctx, b) {
+			p = a.capture(ctx, b, p)
+		} else {
+			// The holds ran out (or were cancelled, or invoiced) before
+			// the payment came through: release the reserved money.
+			if q, err := a.vipps.Cancel(ctx, b.vippsKey()); err == nil {
+				p = q
+			} else {
+				a.log.WarnContext(ctx, "payment cancel", "reference", p.Reference, "error", err)
+			}
+		}
+	}
+	if p.Aggregate.Captured > 0 && p.Aggregate.Captured >= p.Amount && len(held) > 0 {
+		confirmed, err := a.book.ConfirmSeries(ctx, held, "confirm/"+p.Reference)
+		b.replace(confirmed)
+		var se *booking.SeriesError
+		if err != nil && !errors.As(err, &se) {
+			return p, err
+		}
+		// A hold that ran out in between stays unconfirmed; reprice pays
+		// its share back.
+		if err != nil {
+			a.log.WarnContext(ctx, "holds ran out before capture", "reference", p.Reference, "occurrences", len(se.Conflicts))
+			if fresh, ferr := a.reload(ctx, b); ferr == nil {
+				b.RS = fresh
+			}
+		}
+	}
+	return p, nil
+}
+
+// capture captures the bill's authorised payment. The payer's return from
+// Vipps and Vipps' webhook arrive together, so another request may be
+// capturing it already: then this one waits for that, for a few seconds.
+func (a *App) capture(ctx context.Context, b *bill, p *payment.Payment) *payment.Payment {
+	q, err := a.vipps.Capture(ctx, b.vippsKey(), payment.Modification{})
+	for i := 0; errors.Is(err, payment.ErrInProgress) && i < 30; i++ {
+		select {
+		case <-ctx.Done():
+			return p
+		case <-time.After(100 * time.Millisecond):
+		}
+		if q, err = a.vipps.Get(ctx, p.Reference); err == nil && q.Aggregate.Captured == 0 {
+			err = payment.ErrInProgress
+		}
+	}
+	if err != nil {
+		a.log.WarnContext(ctx, "payment capture", "reference", p.Reference, "error", err)
+		return p
+	}
+	return q
+}
+
+// invoiced reports whether the bill has an invoice that stands.
+func (a *App) invoiced(ctx context.Context, b *bill) bool {
+	inv, err := a.invoice.Latest(ctx, b.invoiceKey())
+	return err == nil && inv.State != payment.Terminated
+}
+
+// reload reads the bill's reservations again.
+func (a *App) reload(ctx context.Context, b *bill) ([]*booking.Reservation, error) {
+	if b.Series {
+		return a.book.Reservations(ctx, booking.Query{SeriesID: b.ID})
+	}
+	r, err := a.book.Reservation(ctx, b.ID)
+	if err != nil {
+		return nil, err
+	}
+	return []*booking.Reservation{r}, nil
+}
+
+// owes reports whether the payer pays for r: it is confirmed, or it was
+// cancelled too late to be free.
+func owes(r *booking.Reservation) bool {
+	return r.State == booking.Confirmed || (r.State == booking.Cancelled && r.Charged)
+}
+
+// reprice makes what is paid match what is owed, once nothing is held any
+// more.
+//
+// An unpaid invoice asks for what is owed and Vipps has not paid: when that
+// changes (a week cancelled in time, say), the invoice is credited and
+// issued again with a new KID. Two requests racing there leave at worst an
+// invoice that the next reprice issues again.
+//
+// What was paid (by Vipps, else by the invoice) beyond what is owed goes
+// back as one refund per reservation, labelled by its id, so that requests
+// repricing at once, in one process or several, pay each back exactly
+// once. The reservations not owed are taken in a fixed order (by start) as
+// far as the excess reaches, so a week cancelled before it was paid for
+// gets nothing back.
+func (a *App) reprice(ctx context.Context, b *bill) {
+	if len(b.held(a.now())) > 0 {
+		return
+	}
+	owed := payment.Amount(b.owed())
+	latest := func(s *payment.Service, key string) *payment.Payment {
+		p, err := s.Latest(ctx, key)
+		if err != nil && !errors.Is(err, payment.ErrNotFound) {
+			a.log.WarnContext(ctx, "reprice", "error", err)
+		}
+		return p
+	}
+	vp, inv := latest(a.vipps, b.vippsKey()), latest(a.invoice, b.invoiceKey())
+	var byVipps payment.Amount
+	if vp != nil {
+		byVipps = vp.Aggregate.Captured
+	}
+	if inv != nil && inv.State == payment.Created {
+		if want := max(owed-byVipps, 0); inv.Amount != want {
+			a.reissue(ctx, b, inv, want)
+		}
+	}
+	pay, key, p := a.vipps, b.vippsKey(), vp
+	if byVipps == 0 {
+		pay, key, p = a.invoice, b.invoiceKey(), inv
+	}
+	if p == nil || p.Aggregate.Captured <= owed {
+		return
+	}
+	excess := p.Aggregate.Captured - owed
+	rs := slices.Clone(b.RS)
+	slices.SortFunc(rs, func(x, y *booking.Reservation) int {
+		return cmp.Or(x.Start.Compare(y.Start), cmp.Compare(x.ID, y.ID))
+	})
+	for _, r := range rs {
+		if owes(r) || r.PriceOre == 0 {
+			continue
+		}
+		if excess < payment.Amount(r.PriceOre) {
+			break
+		}
+		excess -= payment.Amount(r.PriceOre)
+		if _, err := pay.Refund(ctx, key, payment.Modification{Amount: payment.Amount(r.PriceOre), Label: "refund/" + r.ID}); err != nil {
+			a.log.WarnContext(ctx, "refund", "reference", p.Reference, "error", err)
+		}
+	}
+}
+
+// reissue credits an unpaid invoice and issues it again for want.
+func (a *App) reissue(ctx context.Context, b *bill, inv *payment.Payment, want payment.Amount) {
+	if _, err := a.invoice.Cancel(ctx, b.invoiceKey()); err != nil {
+		a.log.WarnContext(ctx, "invoice credit", "reference", inv.Reference, "error", err)
+		return
+	}
+	if want == 0 {
+		return
+	}
+	if _, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: want, Description: inv.Description}); err != nil {
+		a.log.WarnContext(ctx, "invoice reissue", "reference", inv.Reference, "error", err)
+	}
+}
+
+// billOf is the bill a reservation is paid under, for background work
+// (any owner).
+func (a *App) billOf(ctx context.Context, r *booking.Reservation) (*bill, error) {
+	if r.SeriesID != "" {
+		return a.seriesBill(ctx, "", r.SeriesID)
+	}
+	return &bill{ID: r.ID, Title: r.Title, Path: "/booking/" + r.ID, RS: []*booking.Reservation{r}}, nil
+}
+
+// paidByWebhook settles the bill of a Vipps payment that a webhook moved
+// (or the sweep found authorised):
+// the booking is confirmed the moment it is paid for, even if the payer
+// never comes back. The letter goes on their next visit: only then is the
+// recipient known.
+func (a *App) paidByWebhook(ctx context.Context, reference string) {
+	p, err := a.vipps.Get(ctx, reference)
+	if err != nil {
+		a.log.WarnContext(ctx, "webhook: payment", "reference", reference, "error", err)
+		return
+	}
+	var b *bill
+	if id, ok := strings.CutPrefix(p.BusinessKey, "series/"); ok {
+		b, err = a.seriesBill(ctx, "", id)
+	} else if id, ok := strings.CutPrefix(p.BusinessKey, "booking/"); ok {
+		var r *booking.Reservation
+		if r, err = a.book.Reservation(ctx, id); err == nil {
+			b, err = a.billOf(ctx, r)
+		}
+	} else {
+		return
+	}
+	if err == nil {
+		_, err = a.settle(ctx, b)
+	}
+	if err != nil {
+		a.log.WarnContext(ctx, "webhook: settle", "reference", reference, "error", err)
+	}
+}
+
+// settleHeld settles every bill whose Vipps payment is authorised but not
+// captured: the safety net under the webhooks, as payment polling is under
+// them. It captures and confirms a payment whose holds last, and releases
+// one whose holds ran out.
+func (a *App) settleHeld(ctx context.Context) {
+	ps, err := a.payStore.List(ctx, payment.Filter{Provider: a.vipps.Provider.Name(), States: []payment.State{payment.Authorized}})
+	if err != nil {
+		a.log.WarnContext(ctx, "settle held", "error", err)
+		return
+	}
+	for _, p := range ps {
+		if p.Aggregate.Captured == 0 {
+			a.paidByWebhook(ctx, p.Reference)
+		}
+	}
+}
