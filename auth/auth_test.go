@@ -3,6 +3,7 @@ package auth_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -498,10 +499,16 @@ func TestSessionNeverPrintsTokens(t *testing.T) {
 	sess := authtest.NewSession("sid", time.Now())
 	sess.CSRF = "csrf-token-hemmelig"
 	sess.Pending = &idporten.Pending{State: "st", Nonce: "no", CodeVerifier: "pkce-verifier-hemmelig"}
+	sess.Values = map[string]string{"k": "value-hemmelig"}
 	var logged strings.Builder
 	slog.New(slog.NewTextHandler(&logged, nil)).Info("x", "session", sess, "value", *sess)
-	out := fmt.Sprintf("%v %+v %#v %s %q | %v %+v %#v | %s", sess, sess, sess, sess, sess, *sess, *sess, *sess, logged.String())
-	for _, secret := range []string{sess.PID.Reveal(), sess.IDToken.Reveal(), "csrf-token-hemmelig", "pkce-verifier-hemmelig"} {
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("x", "session", sess, "value", *sess)
+	js, err := json.Marshal(sess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := fmt.Sprintf("%v %+v %#v %s %q | %v %+v %#v | %s | %s", sess, sess, sess, sess, sess, *sess, *sess, *sess, logged.String(), js)
+	for _, secret := range []string{sess.PID.Reveal(), sess.IDToken.Reveal(), "csrf-token-hemmelig", "pkce-verifier-hemmelig", "value-hemmelig"} {
 		if strings.Contains(out, secret) {
 			t.Fatalf("session printed %q: %s", secret, out)
 		}

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -94,6 +95,22 @@ func (s Session) Format(f fmt.State, verb rune) {
 
 // LogValue keeps slog as safe as String.
 func (s Session) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalJSON gives the same safe summary as String, never the CSRF token,
+// the id_token, the pending login's PKCE verifier or the values: it is for
+// logs and debugging output. A Store keeps every field itself (see
+// postgres.AuthStore), since a Session's JSON cannot be read back.
+func (s Session) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		ID       string              `json:"id"`
+		Issuer   string              `json:"issuer,omitempty"`
+		ACR      idporten.ACR        `json:"acr,omitempty"`
+		PID      ident.Fodselsnummer `json:"pid,omitzero"`
+		LoggedIn bool                `json:"loggedIn"`
+		Created  time.Time           `json:"created"`
+		LastSeen time.Time           `json:"lastSeen"`
+	}{fmt.Sprintf("%.8s…", s.ID), s.Issuer, s.ACR, s.PID, s.LoggedIn(), s.Created, s.LastSeen})
+}
 
 // Store keeps sessions. Implementations: NewMemoryStore here, and
 // postgres.NewAuthStore. Every implementation passes authtest.TestStore.

@@ -3,6 +3,7 @@ package idporten_test
 import (
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
@@ -243,4 +244,48 @@ func TestPendingLogsNoVerifier(t *testing.T) {
 	if err != nil || !strings.Contains(string(b), "verifier-hemmelig") {
 		t.Fatalf("storage form lost the verifier: %s %v", b, err)
 	}
+}
+
+// A Config, and a Client made from it, printed in any way show no private
+// key material, RSA or Ed25519: a configuration logged at start-up must not
+// leak the key.
+func TestConfigPrintsNoKey(t *testing.T) {
+	rk, _ := rsa.GenerateKey(rand.Reader, 2048)
+	_, ek, _ := ed25519.GenerateKey(rand.Reader)
+	for _, k := range []crypto.Signer{rk, ek} {
+		cfg := idporten.Config{Issuer: "https://test.idporten.no", ClientID: "c", Key: k, KeyID: "kid-1", RedirectURI: "https://rp/cb", ClientSecret: "hemmelig-klient-123"}
+		c, err := idporten.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var logged strings.Builder
+		slog.New(slog.NewTextHandler(&logged, nil)).Info("x", "cfg", cfg)
+		slog.New(slog.NewJSONHandler(&logged, nil)).Info("x", "cfg", cfg, "client", c)
+		out := fmt.Sprintf("%v %+v %#v %s %x | %v %+v %#v | %s", cfg, cfg, cfg, cfg, cfg, c, c, c, logged.String())
+		for _, secret := range keyMaterial(k) {
+			if strings.Contains(out, secret) {
+				t.Fatalf("%T: output leaks key material %.20s…:\n%.2000s", k, secret, out)
+			}
+		}
+		if strings.Contains(out, "hemmelig-klient-123") || !strings.Contains(out, fmt.Sprintf("[REDACTED %T]", k)) {
+			t.Fatalf("%T: %.2000s", k, out)
+		}
+	}
+}
+
+// keyMaterial is how a private key's secret parts print: decimal and hex of
+// RSA's D and primes, the bytes of an Ed25519 seed.
+func keyMaterial(k crypto.Signer) []string {
+	switch k := k.(type) {
+	case *rsa.PrivateKey:
+		out := []string{k.D.String(), k.D.Text(16)}
+		for _, p := range k.Primes {
+			out = append(out, p.String(), p.Text(16))
+		}
+		return out
+	case ed25519.PrivateKey:
+		seed := k.Seed()
+		return []string{fmt.Sprint(seed[:8])[1:20], fmt.Sprintf("%x", seed[:8]), base64.StdEncoding.EncodeToString(k)[:12]}
+	}
+	panic("unknown key")
 }

@@ -3,9 +3,12 @@ package idporten
 import (
 	"crypto"
 	"crypto/x509"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/redact"
 )
 
 // Issuers of Digdir's services.
@@ -84,5 +87,18 @@ type Config struct {
 	// Logger receives debug lines; nil discards.
 	Logger *slog.Logger
 }
+
+// Format prints the configuration with its private key shown only by kind
+// ("[REDACTED *rsa.PrivateKey]") and its secrets redacted, for every verb:
+// a configuration logged with %v or %+v must not leak a key.
+func (c Config) Format(f fmt.State, verb rune) {
+	type config Config // no methods: fmt prints the fields
+	p := config(c)
+	p.Key = redact.Signer(p.Key)
+	redact.Struct(f, verb, p)
+}
+
+// LogValue keeps slog, the JSON handler too, as safe as Format.
+func (c Config) LogValue() slog.Value { return slog.StringValue(fmt.Sprintf("%+v", c)) }
 
 var defaultAlgorithms = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}

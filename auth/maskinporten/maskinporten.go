@@ -75,6 +75,19 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// Format prints the configuration with its private key shown only by kind
+// ("[REDACTED *rsa.PrivateKey]") and its secrets redacted, for every verb:
+// a configuration logged with %v or %+v must not leak a key.
+func (c Config) Format(f fmt.State, verb rune) {
+	type config Config // no methods: fmt prints the fields
+	p := config(c)
+	p.Key = redact.Signer(p.Key)
+	redact.Struct(f, verb, p)
+}
+
+// LogValue keeps slog, the JSON handler too, as safe as Format.
+func (c Config) LogValue() slog.Value { return slog.StringValue(fmt.Sprintf("%+v", c)) }
+
 // Request selects a token. Tokens are cached per Request (scopes, resource,
 // consumer_org and pid).
 type Request struct {
@@ -211,6 +224,9 @@ type call struct {
 
 // New checks cfg and returns a TokenSource. It does no I/O.
 func New(cfg Config) (*TokenSource, error) {
+	// The source keeps the key wrapped: printed whole, it shows no key
+	// material.
+	cfg.Key = redact.Signer(cfg.Key)
 	ts := &TokenSource{cfg: cfg, cache: map[string]*Token{}, inflight: map[string]*call{}}
 	ts.issuer = cfg.Issuer
 	if ts.issuer == "" {

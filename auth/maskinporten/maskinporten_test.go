@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -507,5 +508,30 @@ func TestConfigFromEnv(t *testing.T) {
 	}
 	if _, ok, _ := maskinporten.ConfigFromEnv("NONE", func(string) string { return "" }); ok {
 		t.Fatal("unset issuer reported as configured")
+	}
+}
+
+// A Config, and a TokenSource made from it, printed in any way show no
+// private key material: an Ed25519 key is a byte slice that fmt would
+// otherwise print whole, even through the source's unexported config.
+func TestConfigPrintsNoKey(t *testing.T) {
+	_, k, _ := ed25519.GenerateKey(rand.Reader)
+	cfg := maskinporten.Config{ClientID: "c", Key: k, KeyID: "kid-1", Scopes: []string{"ks:fiks"}}
+	ts, err := maskinporten.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged bytes.Buffer
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("x", "cfg", cfg)
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("x", "cfg", cfg)
+	out := fmt.Sprintf("%v %+v %#v %s %x | %v %+v %#v | %+v | %s", cfg, cfg, cfg, cfg, cfg, ts, ts, ts, struct{ C maskinporten.Config }{cfg}, logged.String())
+	seed := k.Seed()
+	for _, secret := range []string{fmt.Sprint(seed[:6])[1:], fmt.Sprintf("%x", seed[:6])} {
+		if strings.Contains(out, strings.TrimSuffix(secret, "]")) {
+			t.Fatalf("output leaks key material %q:\n%.3000s", secret, out)
+		}
+	}
+	if !strings.Contains(out, "[REDACTED ed25519.PrivateKey]") {
+		t.Fatalf("the key's kind is not shown: %.2000s", out)
 	}
 }

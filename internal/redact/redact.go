@@ -1,8 +1,9 @@
 // Package redact masks personal numbers in text that comes from outside, such as
 // a URL path or a server's error detail, before it reaches an error string or a
-// log line.
+// log line, and keeps private keys out of printed configurations.
 //
 //	redact.Numbers("person 01019012345 not found") // "person 010190***** not found"
+//	cfg.Key = redact.Signer(cfg.Key)               // prints "[REDACTED *rsa.PrivateKey]", still signs
 package redact
 
 // Numbers masks every run of exactly 11 digits (the length of a fødselsnummer,

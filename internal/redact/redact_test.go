@@ -1,7 +1,13 @@
 package redact
 
 import (
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -44,5 +50,25 @@ func BenchmarkNumbersClean(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Numbers("/enhetsregisteret/api/enheter/974760673")
+	}
+}
+
+func TestSigner(t *testing.T) {
+	_, k, _ := ed25519.GenerateKey(rand.Reader)
+	s := Signer(k)
+	if Signer(s) != s || Signer(nil) != nil {
+		t.Fatal("Signer wraps twice, or wraps nil")
+	}
+	sig, err := s.Sign(rand.Reader, []byte("melding"), crypto.Hash(0))
+	if err != nil || !ed25519.Verify(s.Public().(ed25519.PublicKey), []byte("melding"), sig) {
+		t.Fatalf("the wrapped key does not sign as the key: %v", err)
+	}
+	js, _ := json.Marshal(struct{ K crypto.Signer }{s})
+	out := fmt.Sprintf("%v %+v %#v %s %x %q", s, s, s, s, s, s) + fmt.Sprintf("%+v", struct{ k crypto.Signer }{s}) + string(js)
+	if strings.Contains(out, fmt.Sprintf("%x", k.Seed()[:6])) || strings.Contains(out, strings.Trim(fmt.Sprint(k.Seed()[:6]), "[]")) {
+		t.Fatalf("printed the key: %s", out)
+	}
+	if !strings.Contains(out, "[REDACTED ed25519.PrivateKey]") {
+		t.Fatalf("printed %s", out)
 	}
 }
