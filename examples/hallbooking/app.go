@@ -147,7 +147,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if err := a.ext.RegisterWebhook(ctx, provider, a.vipps); err != nil {
 		return nil, err
 	}
-	a.ext.Webhook.After = a.paidByWebhook
+	a.ext.Webhook.After = a.settlePayment
 	account, err := ident.ParseKontonummer(or(getenv("GRUNNMUR_INVOICE_ACCOUNT"), "1503.10.12349"))
 	if err != nil {
 		return nil, fmt.Errorf("%w: GRUNNMUR_INVOICE_ACCOUNT: %v", site.ErrConfig, err)

@@ -116,11 +116,8 @@ func (a *App) billFor(r *http.Request) (*bill, *club, error) {
 	if res.Owner != owner {
 		return nil, nil, errNotYours
 	}
-	if res.SeriesID != "" {
-		b, err := a.seriesBill(ctx, owner, res.SeriesID)
-		return b, cl, err
-	}
-	return &bill{ID: res.ID, Title: res.Title, Path: "/booking/" + res.ID, RS: []*booking.Reservation{res}}, cl, nil
+	b, err := a.billOf(ctx, res) // a series has one owner
+	return b, cl, err
 }
 
 // seriesBill loads a series; owner "" is anyone's (for the outbox).
@@ -325,8 +322,7 @@ func (a *App) reissue(ctx context.Context, b *bill, inv *payment.Payment, want p
 	}
 }
 
-// billOf is the bill a reservation is paid under, for background work
-// (any owner).
+// billOf is the bill a reservation is paid under.
 func (a *App) billOf(ctx context.Context, r *booking.Reservation) (*bill, error) {
 	if r.SeriesID != "" {
 		return a.seriesBill(ctx, "", r.SeriesID)
@@ -334,12 +330,11 @@ func (a *App) billOf(ctx context.Context, r *booking.Reservation) (*bill, error)
 	return &bill{ID: r.ID, Title: r.Title, Path: "/booking/" + r.ID, RS: []*booking.Reservation{r}}, nil
 }
 
-// paidByWebhook settles the bill of a Vipps payment that a webhook moved
-// (or the sweep found authorised):
-// the booking is confirmed the moment it is paid for, even if the payer
-// never comes back. The letter goes on their next visit: only then is the
-// recipient known.
-func (a *App) paidByWebhook(ctx context.Context, reference string) {
+// settlePayment settles the bill of a Vipps payment that a webhook moved
+// (or the sweep found authorised): the booking is confirmed the moment it
+// is paid for, even if the payer never comes back. The letter goes on
+// their next visit: only then is the recipient known.
+func (a *App) settlePayment(ctx context.Context, reference string) {
 	p, err := a.vipps.Get(ctx, reference)
 	if err != nil {
 		a.log.WarnContext(ctx, "webhook: payment", "reference", reference, "error", err)
@@ -376,7 +371,7 @@ func (a *App) settleHeld(ctx context.Context) {
 	}
 	for _, p := range ps {
 		if p.Aggregate.Captured == 0 {
-			a.paidByWebhook(ctx, p.Reference)
+			a.settlePayment(ctx, p.Reference)
 		}
 	}
 }
