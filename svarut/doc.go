@@ -39,6 +39,12 @@
 //	_, err := ob.Enqueue(ctx, "sak-2026-42-vedtak", shipment)
 //	go ob.Run(ctx, 30*time.Second)
 //
+// A letter can also be prepared where its recipient is known and released
+// where the event happens: Prepare stores it held back, Release lets it go
+// (from a payment's webhook, say, which knows nothing of the recipient), and
+// Withdraw ends it unsent. Release and Withdraw may race; each entry ends
+// one way.
+//
 // # Receiving
 //
 // A Receiver polls SvarInn, downloads each shipment to a temporary file,

@@ -62,6 +62,46 @@ func Example() {
 	// final: LEST delivered: true
 }
 
+// ExampleOutbox_Prepare prepares a booking's confirmation while the payer
+// pays, and releases it when the payment comes through.
+func ExampleOutbox_Prepare() {
+	ctx := context.Background()
+	const konto = "6f3c2a1e-8d4b-4c2f-9a7e-1b2c3d4e5f60"
+	fake, ts := svaruttest.NewServer(svaruttest.Options{KontoID: konto})
+	defer ts.Close()
+	client, _ := svarut.New(svarut.Config{
+		BaseURL: ts.URL, KontoID: konto, IntegrasjonID: "integrasjon", IntegrasjonPassord: "passord",
+		HTTPClient: &http.Client{Transport: maskinportenStandIn{}},
+	})
+	outbox := &svarut.Outbox{Client: client, Store: svarut.NewMemoryStore(),
+		Documents: svarut.SourceFunc(func(_ context.Context, d svarut.Document) (io.ReadCloser, error) {
+			return io.NopCloser(strings.NewReader("%PDF-1.7 " + d.Ref)), nil
+		})}
+	// At checkout, where the payer is logged in and their address known.
+	_, err := outbox.Prepare(ctx, "bekreftelse-booking-7", &svarut.Shipment{
+		Title: "Bekreftelse på leie",
+		Recipient: svarut.Recipient{
+			Person:  ident.MustParseFodselsnummer("20036914700"),
+			Address: svarut.Address{Name: "Kari Nordmann", Line1: "Storgata 1", PostalCode: "0155", PostTown: "Oslo"},
+		},
+		Documents: []svarut.Document{{Name: "bekreftelse.pdf", MimeType: svarut.MimePDF, Ref: "booking/7"}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	outbox.Process(ctx)
+	fmt.Println("sent while held:", len(fake.ByExternalRef("bekreftelse-booking-7")))
+
+	// In the payment's webhook: the booking is paid for.
+	outbox.Release(ctx, "bekreftelse-booking-7")
+	outbox.Process(ctx)
+	fmt.Println("sent after release:", len(fake.ByExternalRef("bekreftelse-booking-7")))
+	// Output:
+	// sent while held: 0
+	// sent after release: 1
+}
+
 // ExampleValidate shows the field errors, in the citizen's language.
 func ExampleValidate() {
 	err := svarut.Validate(&svarut.Shipment{

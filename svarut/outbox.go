@@ -27,10 +27,15 @@ const (
 	EntryDone EntryState = "done"
 	// EntryRejected: SvarUT refused the shipment (400); see LastError.
 	EntryRejected EntryState = "rejected"
+	// EntryWithdrawn: prepared and withdrawn before it was released; never
+	// sent, and not reported to OnFinal.
+	EntryWithdrawn EntryState = "withdrawn"
 )
 
 // Terminal reports whether the entry needs no more work beyond reporting.
-func (s EntryState) Terminal() bool { return s == EntryDone || s == EntryRejected }
+func (s EntryState) Terminal() bool {
+	return s == EntryDone || s == EntryRejected || s == EntryWithdrawn
+}
 
 // Entry is a shipment in the outbox.
 type Entry struct {
@@ -41,6 +46,10 @@ type Entry struct {
 	ShipmentID string    // SvarUT's id, once known
 	Status     Status    // the last status seen
 	StatusAt   time.Time // when SvarUT says it last changed
+
+	// Held marks an entry Prepare stored and kept back: it is not sent until
+	// Release (its NextAttempt lies far ahead, so no store finds it due).
+	Held bool
 
 	Attempts    int       // sends started
 	LastError   string    // the last failure, for operators (no personal data)
@@ -276,6 +285,87 @@ func dur(d, def time.Duration) time.Duration {
 // data (the case and letter number) so that a repeated Enqueue returns
 // ErrConflict rather than a second letter.
 func (o *Outbox) Enqueue(ctx context.Context, id string, s *Shipment) (*Entry, error) {
+	return o.enqueue(ctx, id, s, false)
+}
+
+// heldUntil is the NextAttempt of a held entry: never due.
+var heldUntil = time.Date(9999, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// Prepare stores s as Enqueue does, but keeps it back: it is not sent until
+// Release. A service prepares a letter where it knows the recipient (the
+// payer, at checkout) and releases it where the event happens (a payment's
+// webhook, which knows nothing of the recipient). Withdraw ends a prepared
+// letter that is not to go. Preparing an id again is ErrConflict.
+func (o *Outbox) Prepare(ctx context.Context, id string, s *Shipment) (*Entry, error) {
+	return o.enqueue(ctx, id, s, true)
+}
+
+// ErrNotHeld means Withdraw found the entry released (or never prepared):
+// it is on its way and cannot be withdrawn.
+var ErrNotHeld = errors.New("svarut: outbox entry is not held")
+
+// Release lets a prepared entry go: the next Process sends it. An entry not
+// held (released before, enqueued, or withdrawn) is returned unchanged, so
+// Release may be called again, from several places at once. ErrNotFound
+// without the entry.
+func (o *Outbox) Release(ctx context.Context, id string) (*Entry, error) {
+	return o.change(ctx, id, func(e *Entry) (bool, error) {
+		if !e.Held {
+			return false, nil
+		}
+		e.Held, e.NextAttempt = false, o.now()
+		o.logger().InfoContext(ctx, "svarut: outbox: released", "entry", id)
+		return true, nil
+	})
+}
+
+// Withdraw ends a prepared entry unsent (EntryWithdrawn). An entry already
+// released or enqueued is ErrNotHeld; one withdrawn before is returned
+// unchanged.
+func (o *Outbox) Withdraw(ctx context.Context, id string) (*Entry, error) {
+	return o.change(ctx, id, func(e *Entry) (bool, error) {
+		switch {
+		case e.State == EntryWithdrawn:
+			return false, nil
+		case !e.Held:
+			return false, ErrNotHeld
+		}
+		e.Held, e.State, e.Reported = false, EntryWithdrawn, true
+		o.logger().InfoContext(ctx, "svarut: outbox: withdrawn", "entry", id)
+		return true, nil
+	})
+}
+
+// change applies f to the stored entry and saves it, again on a
+// concurrent update, until f says there is nothing to change.
+func (o *Outbox) change(ctx context.Context, id string, f func(*Entry) (bool, error)) (*Entry, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	for {
+		e, err := o.Store.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		changed, err := f(e)
+		if err != nil || !changed {
+			return e, err
+		}
+		e.Updated = o.now()
+		err = o.Store.Update(ctx, e)
+		if err == nil {
+			return e, nil
+		}
+		if !errors.Is(err, ErrConflict) {
+			return nil, err
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+}
+
+func (o *Outbox) enqueue(ctx context.Context, id string, s *Shipment, held bool) (*Entry, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
@@ -291,10 +381,13 @@ func (o *Outbox) Enqueue(ctx context.Context, id string, s *Shipment) (*Entry, e
 	}
 	now := o.now()
 	e := &Entry{ID: id, Shipment: s, State: EntryPending, NextAttempt: now, Created: now, Updated: now}
+	if held {
+		e.Held, e.NextAttempt = true, heldUntil
+	}
 	if err := o.Store.Create(ctx, e); err != nil {
 		return nil, err
 	}
-	o.logger().InfoContext(ctx, "svarut: outbox: enqueued", "entry", id)
+	o.logger().InfoContext(ctx, "svarut: outbox: enqueued", "entry", id, "held", held)
 	return e, nil
 }
 

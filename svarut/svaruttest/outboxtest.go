@@ -3,6 +3,7 @@ package svaruttest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -33,6 +34,8 @@ func TestOutbox(t *testing.T, newStore func(t *testing.T) svarut.Store) {
 	t.Run("FailuresReported", func(t *testing.T) { testOutboxFailures(t, newStore(t)) })
 	t.Run("Rejected", func(t *testing.T) { testOutboxRejected(t, newStore(t)) })
 	t.Run("ConcurrentWorkersExactlyOnce", func(t *testing.T) { testOutboxConcurrent(t, newStore(t)) })
+	t.Run("PrepareReleaseWithdraw", func(t *testing.T) { testOutboxPrepare(t, newStore(t)) })
+	t.Run("ReleaseRacesWithdraw", func(t *testing.T) { testOutboxReleaseRace(t, newStore(t)) })
 }
 
 // Clock is a manual clock for tests, safe for concurrent use.
@@ -427,5 +430,114 @@ func testOutboxConcurrent(t *testing.T, store svarut.Store) {
 	}
 	if n := len(e.fake.Shipments()); n != len(ids) {
 		t.Fatalf("the fake holds %d shipments, want %d", n, len(ids))
+	}
+}
+
+// testOutboxPrepare: a prepared entry is never sent until released, then
+// exactly once however many release it at once; a withdrawn one is never
+// sent, not reported, and cannot be released or prepared again.
+func testOutboxPrepare(t *testing.T, store svarut.Store) {
+	ctx := context.Background()
+	e := newOutboxEnv(t, store)
+	o := e.outbox()
+	send := "POST /api/v2/kontoer/" + testKonto + "/forsendelser"
+	a, err := o.Prepare(ctx, "a", newEntry("prep-a", t0).Shipment)
+	if err != nil || !a.Held {
+		t.Fatalf("prepare: %+v %v", a, err)
+	}
+	for range 3 {
+		e.clock.Advance(24 * time.Hour)
+		if _, err := o.Process(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := e.fake.Calls(send); n != 0 || e.entry(t, "a").State != svarut.EntryPending {
+		t.Fatalf("a held entry was sent (%d calls)", n)
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if got, err := o.Release(ctx, "a"); err != nil || got.Held {
+				t.Errorf("release: %+v %v", got, err)
+			}
+		})
+	}
+	wg.Wait()
+	if _, err := o.Process(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.exactlyOne(t, "a")
+	if _, err := o.Withdraw(ctx, "a"); !errors.Is(err, svarut.ErrNotHeld) {
+		t.Fatalf("withdrawing a sent entry: %v", err)
+	}
+
+	if _, err := o.Prepare(ctx, "b", newEntry("prep-b", t0).Shipment); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := o.Withdraw(ctx, "b"); err != nil || got.State != svarut.EntryWithdrawn || got.Held {
+		t.Fatalf("withdraw: %+v %v", got, err)
+	}
+	if got, err := o.Withdraw(ctx, "b"); err != nil || got.State != svarut.EntryWithdrawn {
+		t.Fatalf("withdrawing again: %+v %v", got, err)
+	}
+	if got, err := o.Release(ctx, "b"); err != nil || got.State != svarut.EntryWithdrawn {
+		t.Fatalf("releasing a withdrawn entry: %+v %v", got, err)
+	}
+	for range 3 {
+		e.clock.Advance(time.Hour)
+		if _, err := o.Process(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(e.fake.ByExternalRef("prep-b")); n != 0 || len(e.finals("b")) != 0 {
+		t.Fatalf("a withdrawn entry was sent (%d) or reported (%d)", n, len(e.finals("b")))
+	}
+	if _, err := o.Prepare(ctx, "b", newEntry("prep-b", t0).Shipment); !errors.Is(err, svarut.ErrConflict) {
+		t.Fatalf("preparing a withdrawn id again: %v", err)
+	}
+	if _, err := o.Release(ctx, "nope"); !errors.Is(err, svarut.ErrNotFound) {
+		t.Fatalf("releasing an unknown id: %v", err)
+	}
+}
+
+// testOutboxReleaseRace: Release and Withdraw race on prepared entries;
+// each ends one way, consistently: released and sent once with Withdraw
+// refused, or withdrawn and never sent.
+func testOutboxReleaseRace(t *testing.T, store svarut.Store) {
+	ctx := context.Background()
+	e := newOutboxEnv(t, store)
+	o := e.outbox()
+	const n = 12
+	withdrawErr := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		id := fmt.Sprintf("race-%d", i)
+		if _, err := o.Prepare(ctx, id, newEntry(id, t0).Shipment); err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() {
+			if _, err := o.Release(ctx, id); err != nil {
+				t.Errorf("release %s: %v", id, err)
+			}
+		})
+		wg.Go(func() { _, withdrawErr[i] = o.Withdraw(ctx, id) })
+	}
+	wg.Wait()
+	for range 3 {
+		if _, err := o.Process(ctx); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Advance(time.Minute)
+	}
+	for i := range n {
+		id := fmt.Sprintf("race-%d", i)
+		got := e.entry(t, id)
+		sent := len(e.fake.ByExternalRef(id))
+		switch {
+		case withdrawErr[i] == nil && got.State == svarut.EntryWithdrawn && sent == 0:
+		case errors.Is(withdrawErr[i], svarut.ErrNotHeld) && got.State != svarut.EntryWithdrawn && sent == 1:
+		default:
+			t.Errorf("%s: withdraw %v, state %s, sent %d times", id, withdrawErr[i], got.State, sent)
+		}
 	}
 }
