@@ -179,6 +179,7 @@ func (a *App) settleVipps(ctx context.Context, b *bill, p *payment.Payment) (*pa
 			} else {
 				a.log.WarnContext(ctx, "payment cancel", "reference", p.Reference, "error", err)
 			}
+			a.withdrawLetter(ctx, b)
 		}
 	}
 	if p.Aggregate.Captured > 0 && p.Aggregate.Captured >= p.Amount && len(held) > 0 {
@@ -196,6 +197,7 @@ func (a *App) settleVipps(ctx context.Context, b *bill, p *payment.Payment) (*pa
 				b.RS = fresh
 			}
 		}
+		a.releaseLetter(ctx, b)
 	}
 	return p, nil
 }
@@ -331,9 +333,9 @@ func (a *App) billOf(ctx context.Context, r *booking.Reservation) (*bill, error)
 }
 
 // settlePayment settles the bill of a Vipps payment that a webhook moved
-// (or the sweep found authorised): the booking is confirmed the moment it
-// is paid for, even if the payer never comes back. The letter goes on
-// their next visit: only then is the recipient known.
+// (or the sweep found authorised): the booking is confirmed, and its
+// prepared letter released, the moment it is paid for, even if the payer
+// never comes back.
 func (a *App) settlePayment(ctx context.Context, reference string) {
 	p, err := a.vipps.Get(ctx, reference)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/svarut"
 )
 
 // mine returns the reservation in the path if the party owns it.
@@ -73,7 +74,7 @@ func (a *App) payState(r *http.Request, b *bill, cl *club) (payView, error) {
 	if refunded > 0 {
 		v.Refunded = refunded.Display(lang)
 	}
-	if e, err := a.letters.Get(ctx, b.letterID()); err == nil {
+	if e, err := a.letters.Get(ctx, b.letterID()); err == nil && !e.Held && e.State != svarut.EntryWithdrawn {
 		v.Letter = messages.T(lang, "letter.state."+string(e.State))
 	}
 	return v, nil
@@ -132,7 +133,7 @@ func (a *App) bookingPage(w http.ResponseWriter, r *http.Request) {
 
 // payVipps sends the payer to Vipps for what the bill holds.
 func (a *App) payVipps(w http.ResponseWriter, r *http.Request) {
-	b, _, err := a.billFor(r)
+	b, cl, err := a.billFor(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -161,6 +162,7 @@ func (a *App) payVipps(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	a.prepareLetter(r, b, cl)
 	if p.RedirectURL == "" {
 		http.Redirect(w, r, b.Path, http.StatusSeeOther)
 		return

@@ -18,15 +18,16 @@ import (
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
-// letter renders the confirmation letter of a bill: the bookings ids (one,
-// or every week of a series confirmed when the letter was made). Only PDF
+// letter renders the confirmation letter of a bill: those of the bookings
+// ids (one, or the weeks of a series paid for together) that are booked
+// and paid for. Only PDF
 // can be printed, so the letter is a PDF; it links to each booking's .ics.
 // The outbox opens it again for each attempt, from the same ids.
 func (a *App) letter(ctx context.Context, b *bill, ids []string) ([]byte, error) {
 	var rs []*booking.Reservation
 	for _, id := range ids {
 		for _, r := range b.RS {
-			if r.ID == id {
+			if r.ID == id && owes(r) { // not a hold that ran out, nor a week cancelled free
 				rs = append(rs, r)
 			}
 		}
@@ -106,51 +107,124 @@ func deadline(d time.Duration) string {
 	return fmt.Sprintf("%d timer", d/time.Hour)
 }
 
-// ensureLetter puts the bill's confirmation in the SvarUT outbox once some
-// of it is confirmed, unless it is there already. A club gets it by orgnr,
-// with its address from Enhetsregisteret for print; a person by
-// fødselsnummer, with their postal address from Folkeregisteret. A
-// protected address (fortrolig, strengt fortrolig) never goes on an
-// envelope: that letter goes digital-only.
+// The confirmation letter goes one of two ways. When the payer starts a
+// Vipps payment, prepareLetter stores it in the outbox held back (the payer
+// is logged in: the recipient is known), and releaseLetter lets it go once
+// the payment confirms the bookings, wherever that happens: on the payer's
+// return, from the webhook, or in the sweep. When the holds run out
+// unpaid, withdrawLetter ends it unsent. An invoice confirms at once, in
+// the club's own request, and ensureLetter sends it there; ensureLetter also
+// catches up on a page view with any letter that did not go.
+
+// prepareLetter holds the bill's letter in the outbox for its held
+// bookings. Preparing it again is a no-op.
+func (a *App) prepareLetter(r *http.Request, b *bill, cl *club) {
+	ctx := r.Context()
+	var ids []string
+	for _, res := range b.held(a.now()) {
+		ids = append(ids, res.ID)
+	}
+	s, err := a.letterShipment(ctx, b, cl, ids)
+	if err == nil {
+		_, err = a.outbox.Prepare(ctx, b.letterID(), s)
+	}
+	if err != nil && !errors.Is(err, svarut.ErrConflict) {
+		a.log.WarnContext(ctx, "svarut prepare", "error", err) // ensureLetter tries again on a page view
+	}
+}
+
+// releaseLetter lets the bill's prepared letter go, once some of it is
+// confirmed.
+func (a *App) releaseLetter(ctx context.Context, b *bill) {
+	if !b.confirmed() {
+		return
+	}
+	e, err := a.outbox.Release(ctx, b.letterID())
+	if errors.Is(err, svarut.ErrNotFound) {
+		return
+	}
+	if err != nil {
+		a.log.WarnContext(ctx, "svarut release", "error", err)
+		return
+	}
+	if e.State == svarut.EntryPending {
+		a.processOutbox(ctx)
+	}
+}
+
+// withdrawLetter ends the bill's prepared letter unsent: nothing of it was
+// confirmed.
+func (a *App) withdrawLetter(ctx context.Context, b *bill) {
+	if b.confirmed() {
+		return
+	}
+	if _, err := a.outbox.Withdraw(ctx, b.letterID()); err != nil && !errors.Is(err, svarut.ErrNotFound) && !errors.Is(err, svarut.ErrNotHeld) {
+		a.log.WarnContext(ctx, "svarut withdraw", "error", err)
+	}
+}
+
+// ensureLetter sends the bill's confirmation once some of it is confirmed:
+// a held letter is released, a missing one enqueued now.
 func (a *App) ensureLetter(r *http.Request, b *bill, cl *club) {
 	ctx := r.Context()
 	if !b.confirmed() {
 		return
 	}
-	if _, err := a.letters.Get(ctx, b.letterID()); !errors.Is(err, svarut.ErrNotFound) {
-		if err != nil {
-			a.log.WarnContext(ctx, "svarut outbox", "error", err)
-		}
+	e, err := a.letters.Get(ctx, b.letterID())
+	switch {
+	case err == nil && e.Held:
+		a.releaseLetter(ctx, b)
+		return
+	case err == nil:
+		return
+	case !errors.Is(err, svarut.ErrNotFound):
+		a.log.WarnContext(ctx, "svarut outbox", "error", err)
 		return
 	}
+	s, err := a.letterShipment(ctx, b, cl, b.confirmedIDs())
+	if err == nil {
+		_, err = a.outbox.Enqueue(ctx, b.letterID(), s)
+	}
+	if err != nil && !errors.Is(err, svarut.ErrConflict) {
+		a.log.WarnContext(ctx, "svarut enqueue", "error", err) // tried again on the next visit
+		return
+	}
+	a.processOutbox(ctx)
+}
+
+// letterShipment is the bill's letter for the bookings ids. A club gets it
+// by orgnr, with its address from Enhetsregisteret for print; a person (the
+// logged-in citizen) by fødselsnummer, with their postal address from
+// Folkeregisteret. A protected address (fortrolig, strengt fortrolig) never
+// goes on an envelope: that letter goes digital-only.
+func (a *App) letterShipment(ctx context.Context, b *bill, cl *club, ids []string) (*svarut.Shipment, error) {
 	s := &svarut.Shipment{Title: "Bekreftelse på leie – " + b.Title,
-		ExternalRef: "hall-" + b.ID, Type: "Bekreftelse", SendingSystem: "grunnmur hallbooking"}
+		ExternalRef: "hall-" + b.ID, Type: "Bekreftelse", SendingSystem: "grunnmur hallbooking",
+		// The outbox renders the letter again for each attempt, and a hall
+		// admin may rename the hall in between: its size is left unknown.
+		Documents: []svarut.Document{{Name: "bekreftelse.pdf", MimeType: svarut.MimePDF, Ref: letterRef(b, ids)}}}
 	if cl != nil {
 		s.Recipient = svarut.Recipient{Org: cl.Orgnr, Address: cl.Address}
-	} else {
-		c, ok := auth.CitizenFrom(ctx)
-		if !ok {
-			return
-		}
-		p, err := a.freg.Person(ctx, c.PID, folkeregisteret.PartNavn, folkeregisteret.PartPostadresse, folkeregisteret.PartBostedsadresse)
-		if err != nil {
-			a.log.WarnContext(ctx, "folkeregisteret", "error", err)
-			return // tried again on the next visit
-		}
-		addr, protected, err := site.PersonAddress(p)
-		if err != nil {
-			a.log.WarnContext(ctx, "folkeregisteret address", "error", err)
-			return
-		}
-		s.Recipient, s.DigitalOnly = svarut.Recipient{Person: c.PID, Address: addr}, protected
+		return s, nil
 	}
-	// The outbox renders the letter again for each attempt, and a hall
-	// admin may rename the hall in between: its size is left unknown.
-	s.Documents = []svarut.Document{{Name: "bekreftelse.pdf", MimeType: svarut.MimePDF, Ref: letterRef(b, b.confirmedIDs())}}
-	if _, err := a.outbox.Enqueue(ctx, b.letterID(), s); err != nil && !errors.Is(err, svarut.ErrConflict) {
-		a.log.WarnContext(ctx, "svarut enqueue", "error", err)
-		return
+	c, ok := auth.CitizenFrom(ctx)
+	if !ok {
+		return nil, auth.ErrNoSession
 	}
+	p, err := a.freg.Person(ctx, c.PID, folkeregisteret.PartNavn, folkeregisteret.PartPostadresse, folkeregisteret.PartBostedsadresse)
+	if err != nil {
+		return nil, err
+	}
+	addr, protected, err := site.PersonAddress(p)
+	if err != nil {
+		return nil, err
+	}
+	s.Recipient, s.DigitalOnly = svarut.Recipient{Person: c.PID, Address: addr}, protected
+	return s, nil
+}
+
+// processOutbox sends what is due now, beside the request.
+func (a *App) processOutbox(ctx context.Context) {
 	go func() {
 		if _, err := a.outbox.Process(context.WithoutCancel(ctx)); err != nil {
 			a.log.Warn("svarut outbox", "error", err)

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,6 +12,8 @@ import (
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
 	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/svarut"
 )
 
 // serveOnly serves the app's handler on a loopback port without its
@@ -42,9 +46,10 @@ func TestWebhook(t *testing.T) {
 	sitetest.Webhook(t, app.vipps, app.ext.Fakes.Env.Vipps, app.ext.Vipps.MSN, public, p)
 }
 
-// TestWebhookConfirms: the payer approves in Vipps and never comes back;
-// the webhook alone (no polling, no page) captures the payment and
-// confirms the booking.
+// TestWebhookConfirms: a club's payer approves in Vipps and never comes
+// back; the webhook alone (no polling, no page) captures the payment,
+// confirms the booking and releases the confirmation letter prepared at
+// checkout, which reaches SvarUT.
 func TestWebhookConfirms(t *testing.T) {
 	app, public := serveOnly(t)
 	ctx := context.Background()
@@ -56,28 +61,64 @@ func TestWebhookConfirms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	b, _ := app.billOf(ctx, res)
 	p, err := app.vipps.Start(ctx, payment.Order{BusinessKey: payKey(res.ID), Amount: payment.Amount(res.PriceOre), Description: "Leie av hall", ReturnURL: public + "/booking/" + res.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
+	sesam := &club{Orgnr: registrytest.ApplicantOrgnr, Name: "SESAM AS", Address: svarut.Address{Name: "SESAM AS", Line1: "Postboks 1", PostalCode: "0101", PostTown: "Oslo"}}
+	app.prepareLetter(httptest.NewRequest("POST", "/booking/"+res.ID+"/vipps", nil), b, sesam)
+	if e, err := app.letters.Get(ctx, b.letterID()); err != nil || !e.Held {
+		t.Fatalf("the letter was not prepared: %+v %v", e, err)
+	}
 	if err := app.ext.Fakes.Env.Vipps.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	waitFor(t, "the booking confirmed", func() bool {
 		r, err := app.book.Reservation(ctx, res.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.State == booking.Confirmed {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the booking stays %s after the payer approved", r.State)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return err == nil && r.State == booking.Confirmed
+	})
 	if q, err := app.vipps.Get(ctx, p.Reference); err != nil || q.Aggregate.Captured != q.Amount {
 		t.Fatalf("payment after the webhook: %+v %v", q, err)
+	}
+	waitFor(t, "the letter at SvarUT", func() bool { return len(app.ext.Fakes.Env.SvarUT.ByExternalRef("hall-"+res.ID)) == 1 })
+}
+
+// TestLetterWithdrawn: the hold runs out before the payer approves; the
+// money is released and the prepared letter withdrawn, never sent.
+func TestLetterWithdrawn(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	a := newApp(t, clock)
+	ctx := context.Background()
+	b := holdSeries(t, a, "club-9", 2)
+	sesam := &club{Orgnr: registrytest.ApplicantOrgnr, Name: "SESAM AS", Address: svarut.Address{Name: "SESAM AS", Line1: "Postboks 1", PostalCode: "0101", PostTown: "Oslo"}}
+	payVippsNow(t, a, b)
+	a.prepareLetter(httptest.NewRequest("POST", b.Path+"/vipps", nil), b, sesam)
+	mu.Lock()
+	now = now.Add(holdTTL + time.Minute)
+	mu.Unlock()
+	if _, err := a.vipps.ReconcileOpen(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a.settleHeld(ctx)
+	e, err := a.letters.Get(ctx, b.letterID())
+	if err != nil || e.State != svarut.EntryWithdrawn {
+		t.Fatalf("the letter after the holds ran out: %+v %v", e, err)
+	}
+	if p := mustLatest(t, a.vipps, b.vippsKey()); p.State == payment.Authorized || p.Aggregate.Captured != 0 {
+		t.Fatalf("the payment: %s, captured %d", p.State, p.Aggregate.Captured)
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 20 s for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
