@@ -83,7 +83,8 @@ type Store interface {
 	Update(ctx context.Context, e *Entry) error
 	// Due returns up to limit entries that need work at now: not terminal,
 	// or terminal and not Reported; with NextAttempt and LeaseUntil not
-	// after now. Oldest NextAttempt first.
+	// after now. Oldest NextAttempt first. A held entry's NextAttempt is in
+	// the year 9999, so it is never due: keep the time whole.
 	Due(ctx context.Context, now time.Time, limit int) ([]*Entry, error)
 }
 
@@ -223,7 +224,8 @@ type Outbox struct {
 	// (e.Status.Delivered()), failed at SvarUT (e.Status.Failed(): AVVIST,
 	// IKKE_LEVERT, MANUELT_HANDTERT, ...) or rejected (e.State ==
 	// EntryRejected). An error makes the outbox tell again later, so it is
-	// told at least once.
+	// told at least once. A withdrawn entry was the caller's own doing and
+	// is not told.
 	OnFinal func(ctx context.Context, e *Entry) error
 
 	// PollInterval is the time between status polls of a sent shipment;
@@ -309,12 +311,11 @@ var ErrNotHeld = errors.New("svarut: outbox entry is not held")
 // Release may be called again, from several places at once. ErrNotFound
 // without the entry.
 func (o *Outbox) Release(ctx context.Context, id string) (*Entry, error) {
-	return o.change(ctx, id, func(e *Entry) (bool, error) {
+	return o.change(ctx, id, "released", func(e *Entry) (bool, error) {
 		if !e.Held {
 			return false, nil
 		}
 		e.Held, e.NextAttempt = false, o.now()
-		o.logger().InfoContext(ctx, "svarut: outbox: released", "entry", id)
 		return true, nil
 	})
 }
@@ -323,7 +324,7 @@ func (o *Outbox) Release(ctx context.Context, id string) (*Entry, error) {
 // released or enqueued is ErrNotHeld; one withdrawn before is returned
 // unchanged.
 func (o *Outbox) Withdraw(ctx context.Context, id string) (*Entry, error) {
-	return o.change(ctx, id, func(e *Entry) (bool, error) {
+	return o.change(ctx, id, "withdrawn", func(e *Entry) (bool, error) {
 		switch {
 		case e.State == EntryWithdrawn:
 			return false, nil
@@ -331,18 +332,18 @@ func (o *Outbox) Withdraw(ctx context.Context, id string) (*Entry, error) {
 			return false, ErrNotHeld
 		}
 		e.Held, e.State, e.Reported = false, EntryWithdrawn, true
-		o.logger().InfoContext(ctx, "svarut: outbox: withdrawn", "entry", id)
 		return true, nil
 	})
 }
 
-// change applies f to the stored entry and saves it, again on a
-// concurrent update, until f says there is nothing to change.
-func (o *Outbox) change(ctx context.Context, id string, f func(*Entry) (bool, error)) (*Entry, error) {
+// change applies f to the stored entry and saves it, reading it again
+// after a concurrent update, until f says there is nothing to change. A
+// store that keeps answering ErrConflict ends it after ten tries.
+func (o *Outbox) change(ctx context.Context, id, what string, f func(*Entry) (bool, error)) (*Entry, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	for {
+	for range 10 {
 		e, err := o.Store.Get(ctx, id)
 		if err != nil {
 			return nil, err
@@ -354,6 +355,7 @@ func (o *Outbox) change(ctx context.Context, id string, f func(*Entry) (bool, er
 		e.Updated = o.now()
 		err = o.Store.Update(ctx, e)
 		if err == nil {
+			o.logger().InfoContext(ctx, "svarut: outbox: "+what, "entry", id)
 			return e, nil
 		}
 		if !errors.Is(err, ErrConflict) {
@@ -363,6 +365,7 @@ func (o *Outbox) change(ctx context.Context, id string, f func(*Entry) (bool, er
 			return nil, ctx.Err()
 		}
 	}
+	return nil, fmt.Errorf("%w: entry %s kept changing", ErrConflict, id)
 }
 
 func (o *Outbox) enqueue(ctx context.Context, id string, s *Shipment, held bool) (*Entry, error) {
@@ -411,6 +414,9 @@ func (o *Outbox) Process(ctx context.Context) (int, error) {
 	for _, e := range due {
 		if ctx.Err() != nil {
 			return n, ctx.Err()
+		}
+		if e.Held { // never due in a store that keeps its NextAttempt; a guard for one that cannot
+			continue
 		}
 		if !o.claim(ctx, e) {
 			continue

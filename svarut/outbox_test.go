@@ -59,3 +59,27 @@ func TestOutboxAmbiguousRef(t *testing.T) {
 		t.Fatalf("%d shipments, want still 2", n)
 	}
 }
+
+// conflicting is a store whose every Update loses to a concurrent one.
+type conflicting struct{ svarut.Store }
+
+func (conflicting) Update(context.Context, *svarut.Entry) error { return svarut.ErrConflict }
+
+// TestReleaseGivesUp: Release against a store that always reports a
+// concurrent update ends with ErrConflict instead of spinning.
+func TestReleaseGivesUp(t *testing.T) {
+	e := setup(t, svaruttest.Options{})
+	ctx := context.Background()
+	mem := svarut.NewMemoryStore()
+	ob := &svarut.Outbox{Client: e.client, Documents: docs, Store: mem}
+	if _, err := ob.Prepare(ctx, "x", letter("held")); err != nil {
+		t.Fatal(err)
+	}
+	ob.Store = conflicting{mem}
+	if _, err := ob.Release(ctx, "x"); !errors.Is(err, svarut.ErrConflict) {
+		t.Fatalf("Release: %v", err)
+	}
+	if _, err := ob.Withdraw(ctx, "x"); !errors.Is(err, svarut.ErrConflict) {
+		t.Fatalf("Withdraw: %v", err)
+	}
+}

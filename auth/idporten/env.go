@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/grunnmur/grunnmur/internal/redact"
 )
 
 // ErrKey is returned for a key or certificate file that cannot be used.
@@ -104,6 +106,7 @@ func ConfigFromEnv(prefix string, getenv func(string) string) (cfg Config, ok bo
 		if cfg.Key, err = ParsePrivateKey(data); err != nil {
 			return cfg, true, err
 		}
+		cfg.Key = redact.Signer(cfg.Key) // a Config kept by value prints no key
 		cfg.KeyID = getenv(prefix + "_CLIENT_KID")
 		if cf := getenv(prefix + "_CLIENT_CERT_FILE"); cf != "" {
 			data, err := os.ReadFile(cf)

@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/internal/redact"
 )
 
 // ConfigFromEnv reads prefix+"_ISSUER", "_CLIENT_ID", "_KEY_FILE" and
@@ -30,6 +31,7 @@ func ConfigFromEnv(prefix string, getenv func(string) string) (cfg Config, ok bo
 		if cfg.Key, err = idporten.ParsePrivateKey(data); err != nil {
 			return cfg, true, err
 		}
+		cfg.Key = redact.Signer(cfg.Key) // a Config kept by value prints no key
 	}
 	if f := getenv(prefix + "_CERT_FILE"); f != "" {
 		data, err := os.ReadFile(f)

@@ -535,3 +535,16 @@ func TestConfigPrintsNoKey(t *testing.T) {
 		t.Fatalf("the key's kind is not shown: %.2000s", out)
 	}
 }
+
+// A typed nil key (a *rsa.PrivateKey never set) is a configuration error,
+// not a panic, and prints.
+func TestTypedNilKey(t *testing.T) {
+	var k *rsa.PrivateKey
+	cfg := maskinporten.Config{ClientID: "c", Key: k, KeyID: "kid-1"}
+	if _, err := maskinporten.New(cfg); !errors.Is(err, maskinporten.ErrConfig) {
+		t.Fatalf("New: %v", err)
+	}
+	if out := fmt.Sprintf("%+v", cfg); strings.Contains(out, "PANIC") {
+		t.Fatal(out)
+	}
+}

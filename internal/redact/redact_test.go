@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -56,7 +57,8 @@ func BenchmarkNumbersClean(b *testing.B) {
 func TestSigner(t *testing.T) {
 	_, k, _ := ed25519.GenerateKey(rand.Reader)
 	s := Signer(k)
-	if Signer(s) != s || Signer(nil) != nil {
+	var typedNil *rsa.PrivateKey
+	if Signer(s) != s || Signer(nil) != nil || Signer(typedNil) != nil {
 		t.Fatal("Signer wraps twice, or wraps nil")
 	}
 	sig, err := s.Sign(rand.Reader, []byte("melding"), crypto.Hash(0))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
 )
 
 // Signer wraps a private key so that printing it shows only its kind,
@@ -17,6 +18,9 @@ import (
 func Signer(k crypto.Signer) crypto.Signer {
 	if k == nil {
 		return nil
+	}
+	if v := reflect.ValueOf(k); v.Kind() == reflect.Pointer && v.IsNil() {
+		return nil // a typed nil (var k *rsa.PrivateKey): no key, and Public would panic
 	}
 	if s, ok := k.(*signer); ok {
 		return s
