@@ -85,7 +85,7 @@ func ExampleOutbox_Prepare() {
 			Address: svarut.Address{Name: "Kari Nordmann", Line1: "Storgata 1", PostalCode: "0155", PostTown: "Oslo"},
 		},
 		Documents: []svarut.Document{{Name: "bekreftelse.pdf", MimeType: svarut.MimePDF, Ref: "booking/7"}},
-	})
+	}, time.Now().Add(30*time.Minute)) // withdrawn unsent if the payment has not come through by then
 	if err != nil {
 		fmt.Println(err)
 		return

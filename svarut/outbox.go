@@ -48,7 +48,8 @@ type Entry struct {
 	StatusAt   time.Time // when SvarUT says it last changed
 
 	// Held marks an entry Prepare stored and kept back: it is not sent until
-	// Release (its NextAttempt lies far ahead, so no store finds it due).
+	// Release. Its NextAttempt is when it is withdrawn if not released by
+	// then.
 	Held bool
 
 	Attempts    int       // sends started
@@ -83,8 +84,8 @@ type Store interface {
 	Update(ctx context.Context, e *Entry) error
 	// Due returns up to limit entries that need work at now: not terminal,
 	// or terminal and not Reported; with NextAttempt and LeaseUntil not
-	// after now. Oldest NextAttempt first. A held entry's NextAttempt is in
-	// the year 9999, so it is never due: keep the time whole.
+	// after now. Oldest NextAttempt first. (A held entry is due at its
+	// deadline, to be withdrawn.)
 	Due(ctx context.Context, now time.Time, limit int) ([]*Entry, error)
 }
 
@@ -287,19 +288,21 @@ func dur(d, def time.Duration) time.Duration {
 // data (the case and letter number) so that a repeated Enqueue returns
 // ErrConflict rather than a second letter.
 func (o *Outbox) Enqueue(ctx context.Context, id string, s *Shipment) (*Entry, error) {
-	return o.enqueue(ctx, id, s, false)
+	return o.enqueue(ctx, id, s, false, time.Time{})
 }
-
-// heldUntil is the NextAttempt of a held entry: never due.
-var heldUntil = time.Date(9999, time.January, 1, 0, 0, 0, 0, time.UTC)
 
 // Prepare stores s as Enqueue does, but keeps it back: it is not sent until
 // Release. A service prepares a letter where it knows the recipient (the
 // payer, at checkout) and releases it where the event happens (a payment's
 // webhook, which knows nothing of the recipient). Withdraw ends a prepared
-// letter that is not to go. Preparing an id again is ErrConflict.
-func (o *Outbox) Prepare(ctx context.Context, id string, s *Shipment) (*Entry, error) {
-	return o.enqueue(ctx, id, s, true)
+// letter that is not to go, and Process withdraws one still held at until
+// (a payment abandoned, say), so that no recipient's data is kept without
+// a purpose. Preparing an id again is ErrConflict.
+func (o *Outbox) Prepare(ctx context.Context, id string, s *Shipment, until time.Time) (*Entry, error) {
+	if until.IsZero() {
+		return nil, fmt.Errorf("%w: a prepared entry needs the time it is withdrawn if not released", ErrInvalid)
+	}
+	return o.enqueue(ctx, id, s, true, until)
 }
 
 // ErrNotHeld means Withdraw found the entry released (or never prepared):
@@ -368,7 +371,7 @@ func (o *Outbox) change(ctx context.Context, id, what string, f func(*Entry) (bo
 	return nil, fmt.Errorf("%w: entry %s kept changing", ErrConflict, id)
 }
 
-func (o *Outbox) enqueue(ctx context.Context, id string, s *Shipment, held bool) (*Entry, error) {
+func (o *Outbox) enqueue(ctx context.Context, id string, s *Shipment, held bool, until time.Time) (*Entry, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
@@ -385,7 +388,7 @@ func (o *Outbox) enqueue(ctx context.Context, id string, s *Shipment, held bool)
 	now := o.now()
 	e := &Entry{ID: id, Shipment: s, State: EntryPending, NextAttempt: now, Created: now, Updated: now}
 	if held {
-		e.Held, e.NextAttempt = true, heldUntil
+		e.Held, e.NextAttempt = true, until.UTC()
 	}
 	if err := o.Store.Create(ctx, e); err != nil {
 		return nil, err
@@ -415,10 +418,15 @@ func (o *Outbox) Process(ctx context.Context) (int, error) {
 		if ctx.Err() != nil {
 			return n, ctx.Err()
 		}
-		if e.Held { // never due in a store that keeps its NextAttempt; a guard for one that cannot
+		if !o.claim(ctx, e) {
 			continue
 		}
-		if !o.claim(ctx, e) {
+		if e.Held { // not released in time
+			n++
+			e.Held, e.State, e.Reported = false, EntryWithdrawn, true
+			if o.save(ctx, e) == nil {
+				o.logger().InfoContext(ctx, "svarut: outbox: withdrawn, not released in time", "entry", e.ID)
+			}
 			continue
 		}
 		n++

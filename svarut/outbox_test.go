@@ -72,7 +72,7 @@ func TestReleaseGivesUp(t *testing.T) {
 	ctx := context.Background()
 	mem := svarut.NewMemoryStore()
 	ob := &svarut.Outbox{Client: e.client, Documents: docs, Store: mem}
-	if _, err := ob.Prepare(ctx, "x", letter("held")); err != nil {
+	if _, err := ob.Prepare(ctx, "x", letter("held"), time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	ob.Store = conflicting{mem}

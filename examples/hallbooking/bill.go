@@ -153,6 +153,7 @@ func (a *App) settle(ctx context.Context, b *bill) (*payment.Payment, error) {
 		}
 	}
 	a.reprice(ctx, b)
+	a.settleLetter(ctx, b)
 	if p != nil {
 		if q, err := a.vipps.Get(ctx, p.Reference); err == nil {
 			p = q
@@ -179,7 +180,6 @@ func (a *App) settleVipps(ctx context.Context, b *bill, p *payment.Payment) (*pa
 			} else {
 				a.log.WarnContext(ctx, "payment cancel", "reference", p.Reference, "error", err)
 			}
-			a.withdrawLetter(ctx, b)
 		}
 	}
 	if p.Aggregate.Captured > 0 && p.Aggregate.Captured >= p.Amount && len(held) > 0 {
@@ -197,7 +197,6 @@ func (a *App) settleVipps(ctx context.Context, b *bill, p *payment.Payment) (*pa
 				b.RS = fresh
 			}
 		}
-		a.releaseLetter(ctx, b)
 	}
 	return p, nil
 }

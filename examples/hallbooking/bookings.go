@@ -74,7 +74,11 @@ func (a *App) payState(r *http.Request, b *bill, cl *club) (payView, error) {
 	if refunded > 0 {
 		v.Refunded = refunded.Display(lang)
 	}
-	if e, err := a.letters.Get(ctx, b.letterID()); err == nil && !e.Held && e.State != svarut.EntryWithdrawn {
+	e, err := a.letters.Get(ctx, b.letterID())
+	if err == nil && e.State == svarut.EntryWithdrawn {
+		e, err = a.letters.Get(ctx, resentID(b))
+	}
+	if err == nil && !e.Held && e.State != svarut.EntryWithdrawn {
 		v.Letter = messages.T(lang, "letter.state."+string(e.State))
 	}
 	return v, nil

@@ -109,10 +109,10 @@ func deadline(d time.Duration) string {
 
 // The confirmation letter goes one of two ways. When the payer starts a
 // Vipps payment, prepareLetter stores it in the outbox held back (the payer
-// is logged in: the recipient is known), and releaseLetter lets it go once
-// the payment confirms the bookings, wherever that happens: on the payer's
-// return, from the webhook, or in the sweep. When the holds run out
-// unpaid, withdrawLetter ends it unsent. An invoice confirms at once, in
+// is logged in: the recipient is known), and settle (settleLetter) lets it
+// go once the payment confirms the bookings, wherever that happens: on the
+// payer's return, from the webhook, or in the sweep. When nothing is held
+// or confirmed any more, settle withdraws it unsent. An invoice confirms at once, in
 // the club's own request, and ensureLetter sends it there; ensureLetter also
 // catches up on a page view with any letter that did not go.
 
@@ -121,47 +121,78 @@ func deadline(d time.Duration) string {
 func (a *App) prepareLetter(r *http.Request, b *bill, cl *club) {
 	ctx := r.Context()
 	var ids []string
+	var until time.Time
 	for _, res := range b.held(a.now()) {
 		ids = append(ids, res.ID)
+		if res.HoldExpires.After(until) {
+			until = res.HoldExpires
+		}
+	}
+	if len(ids) == 0 {
+		return
 	}
 	s, err := a.letterShipment(ctx, b, cl, ids)
 	if err == nil {
-		_, err = a.outbox.Prepare(ctx, b.letterID(), s)
+		// Once the holds have run out nothing can confirm them: a letter
+		// not released by then (the payer left) is withdrawn, with the
+		// recipient's data.
+		_, err = a.outbox.Prepare(ctx, b.letterID(), s, until.Add(15*time.Minute))
 	}
 	if err != nil && !errors.Is(err, svarut.ErrConflict) {
 		a.log.WarnContext(ctx, "svarut prepare", "error", err) // ensureLetter tries again on a page view
 	}
 }
 
-// releaseLetter lets the bill's prepared letter go, once some of it is
-// confirmed.
-func (a *App) releaseLetter(ctx context.Context, b *bill) {
-	if !b.confirmed() {
-		return
+// settleLetter releases the bill's prepared letter once some of it is
+// confirmed, and withdraws it once nothing is held and nothing confirmed
+// (the payer left, or the holds ran out). It reads the bookings afresh:
+// another request may have confirmed them meanwhile.
+func (a *App) settleLetter(ctx context.Context, b *bill) {
+	if len(b.held(a.now())) > 0 {
+		return // still paying
 	}
-	e, err := a.outbox.Release(ctx, b.letterID())
-	if errors.Is(err, svarut.ErrNotFound) {
-		return
-	}
+	fresh, err := a.reload(ctx, b)
 	if err != nil {
-		a.log.WarnContext(ctx, "svarut release", "error", err)
+		a.log.WarnContext(ctx, "letter", "error", err)
 		return
 	}
-	if e.State == svarut.EntryPending {
-		a.processOutbox(ctx)
-	}
-}
-
-// withdrawLetter ends the bill's prepared letter unsent: nothing of it was
-// confirmed.
-func (a *App) withdrawLetter(ctx context.Context, b *bill) {
+	b = &bill{ID: b.ID, Series: b.Series, Title: b.Title, Path: b.Path, RS: fresh}
 	if b.confirmed() {
+		a.releaseLetter(ctx, b)
 		return
 	}
 	if _, err := a.outbox.Withdraw(ctx, b.letterID()); err != nil && !errors.Is(err, svarut.ErrNotFound) && !errors.Is(err, svarut.ErrNotHeld) {
 		a.log.WarnContext(ctx, "svarut withdraw", "error", err)
 	}
 }
+
+// releaseLetter lets the bill's prepared letter go. One withdrawn by a
+// request that raced the confirmation goes again, as a copy under a second
+// id: the outbox kept its recipient.
+func (a *App) releaseLetter(ctx context.Context, b *bill) {
+	e, err := a.outbox.Release(ctx, b.letterID())
+	switch {
+	case errors.Is(err, svarut.ErrNotFound):
+		a.log.InfoContext(ctx, "no letter prepared: it goes on the payer's next visit", "bill", b.ID)
+		return
+	case err != nil:
+		a.log.WarnContext(ctx, "svarut release", "error", err)
+		return
+	case e.State == svarut.EntryWithdrawn:
+		s := e.Shipment.Clone()
+		s.ExternalRef += "-2"
+		if _, err := a.outbox.Enqueue(ctx, resentID(b), s); err != nil && !errors.Is(err, svarut.ErrConflict) {
+			a.log.WarnContext(ctx, "svarut enqueue", "error", err)
+			return
+		}
+	case e.State != svarut.EntryPending:
+		return // released and sent before
+	}
+	a.processOutbox(ctx)
+}
+
+// resentID is the id of a letter sent again after it was withdrawn.
+func resentID(b *bill) string { return b.letterID() + "-2" }
 
 // ensureLetter sends the bill's confirmation once some of it is confirmed:
 // a held letter is released, a missing one enqueued now.
@@ -172,7 +203,7 @@ func (a *App) ensureLetter(r *http.Request, b *bill, cl *club) {
 	}
 	e, err := a.letters.Get(ctx, b.letterID())
 	switch {
-	case err == nil && e.Held:
+	case err == nil && (e.Held || e.State == svarut.EntryWithdrawn):
 		a.releaseLetter(ctx, b)
 		return
 	case err == nil:

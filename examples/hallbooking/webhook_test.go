@@ -122,3 +122,51 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestLetterAbandoned: the payer goes to Vipps and never approves; once the
+// holds have run out the outbox withdraws the prepared letter by itself,
+// with the recipient's data, and never sends it.
+func TestLetterAbandoned(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	a := newApp(t, clock)
+	ctx := context.Background()
+	b := holdSeries(t, a, "club-8", 1)
+	sesam := &club{Orgnr: registrytest.ApplicantOrgnr, Name: "SESAM AS", Address: svarut.Address{Name: "SESAM AS", Line1: "Postboks 1", PostalCode: "0101", PostTown: "Oslo"}}
+	a.prepareLetter(httptest.NewRequest("POST", b.Path+"/vipps", nil), b, sesam)
+	mu.Lock()
+	now = now.Add(holdTTL + 20*time.Minute)
+	mu.Unlock()
+	if _, err := a.outbox.Process(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := a.letters.Get(ctx, b.letterID()); err != nil || e.State != svarut.EntryWithdrawn {
+		t.Fatalf("the abandoned letter: %+v %v", e, err)
+	}
+	if n := len(a.ext.Fakes.Env.SvarUT.ByExternalRef("hall-" + b.ID)); n != 0 {
+		t.Fatalf("%d letters sent", n)
+	}
+}
+
+// TestLetterReleasedLate: the booking was confirmed but its letter not
+// released (a crash in between, say); the next settle, from any path,
+// releases it.
+func TestLetterReleasedLate(t *testing.T) {
+	a := newApp(t, time.Now)
+	ctx := context.Background()
+	b := holdSeries(t, a, "club-7", 1)
+	sesam := &club{Orgnr: registrytest.ApplicantOrgnr, Name: "SESAM AS", Address: svarut.Address{Name: "SESAM AS", Line1: "Postboks 1", PostalCode: "0101", PostTown: "Oslo"}}
+	a.prepareLetter(httptest.NewRequest("POST", b.Path+"/vipps", nil), b, sesam)
+	if _, err := a.book.ConfirmSeries(ctx, b.held(a.now()), "confirm/test"); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = a.seriesBill(ctx, "club-7", b.ID)
+	if _, err := a.settle(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := a.letters.Get(ctx, b.letterID()); err != nil || e.Held {
+		t.Fatalf("the letter after settle: %+v %v", e, err)
+	}
+	waitFor(t, "the letter at SvarUT", func() bool { return len(a.ext.Fakes.Env.SvarUT.ByExternalRef("hall-"+b.ID)) == 1 })
+}

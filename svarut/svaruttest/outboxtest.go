@@ -434,14 +434,15 @@ func testOutboxConcurrent(t *testing.T, store svarut.Store) {
 }
 
 // testOutboxPrepare: a prepared entry is never sent until released, then
-// exactly once however many release it at once; a withdrawn one is never
-// sent, not reported, and cannot be released or prepared again.
+// exactly once however many release it at once; a withdrawn one (by
+// Withdraw, or by Process at its deadline) is never sent, not reported, and
+// cannot be released or prepared again.
 func testOutboxPrepare(t *testing.T, store svarut.Store) {
 	ctx := context.Background()
 	e := newOutboxEnv(t, store)
 	o := e.outbox()
 	send := "POST /api/v2/kontoer/" + testKonto + "/forsendelser"
-	a, err := o.Prepare(ctx, "a", newEntry("prep-a", t0).Shipment)
+	a, err := o.Prepare(ctx, "a", newEntry("prep-a", t0).Shipment, t0.Add(30*24*time.Hour))
 	if err != nil || !a.Held {
 		t.Fatalf("prepare: %+v %v", a, err)
 	}
@@ -471,7 +472,7 @@ func testOutboxPrepare(t *testing.T, store svarut.Store) {
 		t.Fatalf("withdrawing a sent entry: %v", err)
 	}
 
-	if _, err := o.Prepare(ctx, "b", newEntry("prep-b", t0).Shipment); err != nil {
+	if _, err := o.Prepare(ctx, "b", newEntry("prep-b", t0).Shipment, t0.Add(30*24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := o.Withdraw(ctx, "b"); err != nil || got.State != svarut.EntryWithdrawn || got.Held {
@@ -492,11 +493,44 @@ func testOutboxPrepare(t *testing.T, store svarut.Store) {
 	if n := len(e.fake.ByExternalRef("prep-b")); n != 0 || len(e.finals("b")) != 0 {
 		t.Fatalf("a withdrawn entry was sent (%d) or reported (%d)", n, len(e.finals("b")))
 	}
-	if _, err := o.Prepare(ctx, "b", newEntry("prep-b", t0).Shipment); !errors.Is(err, svarut.ErrConflict) {
+	if _, err := o.Prepare(ctx, "b", newEntry("prep-b", t0).Shipment, t0.Add(30*24*time.Hour)); !errors.Is(err, svarut.ErrConflict) {
 		t.Fatalf("preparing a withdrawn id again: %v", err)
 	}
 	if _, err := o.Release(ctx, "nope"); !errors.Is(err, svarut.ErrNotFound) {
 		t.Fatalf("releasing an unknown id: %v", err)
+	}
+	if _, err := o.Prepare(ctx, "d", newEntry("prep-d", t0).Shipment, time.Time{}); !errors.Is(err, svarut.ErrInvalid) {
+		t.Fatalf("preparing without a deadline: %v", err)
+	}
+
+	// Not released by its deadline: withdrawn by Process, never sent, and a
+	// late Release changes nothing.
+	c, err := o.Prepare(ctx, "c", newEntry("prep-c", t0).Shipment, e.clock.Now().Add(time.Hour))
+	if err != nil || !c.Held {
+		t.Fatalf("prepare: %+v %v", c, err)
+	}
+	e.clock.Advance(30 * time.Minute)
+	if _, err := o.Process(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.entry(t, "c"); !got.Held {
+		t.Fatalf("withdrawn before its deadline: %+v", got)
+	}
+	e.clock.Advance(time.Hour)
+	if _, err := o.Process(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.entry(t, "c"); got.Held || got.State != svarut.EntryWithdrawn || !got.Reported {
+		t.Fatalf("past its deadline: %+v", got)
+	}
+	if got, err := o.Release(ctx, "c"); err != nil || got.State != svarut.EntryWithdrawn {
+		t.Fatalf("a late release: %+v %v", got, err)
+	}
+	if _, err := o.Process(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.fake.ByExternalRef("prep-c")); n != 0 || len(e.finals("c")) != 0 {
+		t.Fatalf("an expired entry was sent (%d) or reported (%d)", n, len(e.finals("c")))
 	}
 }
 
@@ -512,7 +546,7 @@ func testOutboxReleaseRace(t *testing.T, store svarut.Store) {
 	var wg sync.WaitGroup
 	for i := range n {
 		id := fmt.Sprintf("race-%d", i)
-		if _, err := o.Prepare(ctx, id, newEntry(id, t0).Shipment); err != nil {
+		if _, err := o.Prepare(ctx, id, newEntry(id, t0).Shipment, t0.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		wg.Go(func() {
