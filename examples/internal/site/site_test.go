@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -141,4 +142,29 @@ func TestPersonAddress(t *testing.T) {
 			t.Errorf("%s: %+v", persons[i].Navn(), a)
 		}
 	}
+}
+
+// FuzzPersonAddress: whatever Folkeregisteret answers, PersonAddress never
+// panics, never gives a protected person an address, and gives a postal
+// code only as four digits.
+func FuzzPersonAddress(f *testing.F) {
+	f.Add([]byte(`{"navn":[{"erGjeldende":true,"fornavn":"Kari","etternavn":"Nordmann"}],"bostedsadresse":[{"erGjeldende":true,"vegadresse":{"adressenavn":"Storgata","adressenummer":{"husnummer":"1"},"poststed":{"postnummer":"0155","poststedsnavn":"OSLO"}}}],"adressebeskyttelse":[{"erGjeldende":true,"graderingsnivaa":"ugradert"}]}`))
+	f.Add([]byte(`{"adressebeskyttelse":[{"erGjeldende":true,"graderingsnivaa":"fortrolig"}],"bostedsadresse":[{"erGjeldende":true,"vegadresse":{"adressenavn":"Hemmelig"}}]}`))
+	f.Add([]byte(`{"adressebeskyttelse":[{"erGjeldende":true,"graderingsnivaa":"ugradert"}],"postadresse":[{"erGjeldende":true,"postadresseIFrittFormat":{"adresselinje":["c/o A","B","C","D"],"postnummer":"12x4","poststed":"X"}}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var p folkeregisteret.Person
+		if json.Unmarshal(data, &p) != nil {
+			return
+		}
+		a, protected, err := PersonAddress(&p)
+		if err != nil {
+			return
+		}
+		if (protected || p.Adressebeskyttet()) && (a.Line1 != "" || a.Line2 != "" || a.Line3 != "" || a.PostalCode != "" || a.PostTown != "") {
+			t.Fatalf("a protected person got an address: %+v", a)
+		}
+		if a.PostalCode != "" && (len(a.PostalCode) != 4 || strings.Trim(a.PostalCode, "0123456789") != "") {
+			t.Fatalf("postal code %q", a.PostalCode)
+		}
+	})
 }
