@@ -158,6 +158,33 @@ func runJourney(t *testing.T, databaseURL string) {
 		t.Fatalf("refund: %+v %v", p, err)
 	}
 
+	// The person books a slot every week for the season and pays for all
+	// of it at once with Vipps; the letter lists the weeks.
+	j.Open("person series week", week(35))
+	personFirst := evalString(j, "person series slot", `document.querySelector("button[data-series]").dataset.series`)
+	j.Click("person series", `button[data-series="`+personFirst+`"]`)
+	// A season of Mondays meets Easter Monday and 17 May: the page names
+	// the closed weeks, and the person holds the others.
+	if n := browsertest.Get(j, "person series conflicts", chromedp.Evaluate[int](`document.querySelectorAll("#series-others").length`)); n == 1 {
+		j.Page("person-series-conflicts")
+		j.Click("person series others", "#series-others")
+	}
+	j.Do("person series held", chromedp.WaitVisible(chromedp.CSS("#series-held")))
+	j.Page("person-series-held")
+	if n := browsertest.Get(j, "no invoice for a person's series", chromedp.Evaluate[int](`document.querySelectorAll("#pay-invoice").length`)); n != 0 {
+		t.Fatal("a person is offered an invoice for a series")
+	}
+	j.Click("person series pay", "#pay-vipps")
+	j.Do("person series vipps", chromedp.WaitVisible(chromedp.CSS("button.approve")))
+	j.Click("person series approve", "button.approve")
+	j.Do("person series paid", chromedp.WaitVisible(chromedp.CSS("#series-confirmed")))
+	j.Page("person-series-paid")
+	personSeries := strings.TrimPrefix(j.Path(), "/serie/")
+	waitShipment(t, app, "hall-"+personSeries)
+	if n := evalString(j, "person series weeks", `String(document.querySelectorAll("#occurrences li").length)`); n == "0" || n == "1" {
+		t.Fatalf("%s weeks in the person's series", n)
+	}
+
 	other := race(t, app, j, base, dir, logs)
 
 	// Sigrid books for SESAM AS: an unknown orgnr first.
