@@ -66,8 +66,7 @@ func TestWebhookConfirms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sesam := &club{Orgnr: registrytest.ApplicantOrgnr, Name: "SESAM AS", Address: svarut.Address{Name: "SESAM AS", Line1: "Postboks 1", PostalCode: "0101", PostTown: "Oslo"}}
-	app.prepareLetter(httptest.NewRequest("POST", "/booking/"+res.ID+"/vipps", nil), b, sesam)
+	app.prepareLetter(httptest.NewRequest("POST", "/booking/"+res.ID+"/vipps", nil), b, testClub())
 	if e, err := app.letters.Get(ctx, b.letterID()); err != nil || !e.Held {
 		t.Fatalf("the letter was not prepared: %+v %v", e, err)
 	}
@@ -93,9 +92,8 @@ func TestLetterWithdrawn(t *testing.T) {
 	a := newApp(t, clock)
 	ctx := context.Background()
 	b := holdSeries(t, a, "club-9", 2)
-	sesam := &club{Orgnr: registrytest.ApplicantOrgnr, Name: "SESAM AS", Address: svarut.Address{Name: "SESAM AS", Line1: "Postboks 1", PostalCode: "0101", PostTown: "Oslo"}}
 	payVippsNow(t, a, b)
-	a.prepareLetter(httptest.NewRequest("POST", b.Path+"/vipps", nil), b, sesam)
+	a.prepareLetter(httptest.NewRequest("POST", b.Path+"/vipps", nil), b, testClub())
 	mu.Lock()
 	now = now.Add(holdTTL + time.Minute)
 	mu.Unlock()
@@ -133,8 +131,7 @@ func TestLetterAbandoned(t *testing.T) {
 	a := newApp(t, clock)
 	ctx := context.Background()
 	b := holdSeries(t, a, "club-8", 1)
-	sesam := &club{Orgnr: registrytest.ApplicantOrgnr, Name: "SESAM AS", Address: svarut.Address{Name: "SESAM AS", Line1: "Postboks 1", PostalCode: "0101", PostTown: "Oslo"}}
-	a.prepareLetter(httptest.NewRequest("POST", b.Path+"/vipps", nil), b, sesam)
+	a.prepareLetter(httptest.NewRequest("POST", b.Path+"/vipps", nil), b, testClub())
 	mu.Lock()
 	now = now.Add(holdTTL + 20*time.Minute)
 	mu.Unlock()
@@ -156,8 +153,7 @@ func TestLetterReleasedLate(t *testing.T) {
 	a := newApp(t, time.Now)
 	ctx := context.Background()
 	b := holdSeries(t, a, "club-7", 1)
-	sesam := &club{Orgnr: registrytest.ApplicantOrgnr, Name: "SESAM AS", Address: svarut.Address{Name: "SESAM AS", Line1: "Postboks 1", PostalCode: "0101", PostTown: "Oslo"}}
-	a.prepareLetter(httptest.NewRequest("POST", b.Path+"/vipps", nil), b, sesam)
+	a.prepareLetter(httptest.NewRequest("POST", b.Path+"/vipps", nil), b, testClub())
 	if _, err := a.book.ConfirmSeries(ctx, b.held(a.now()), "confirm/test"); err != nil {
 		t.Fatal(err)
 	}
@@ -169,4 +165,10 @@ func TestLetterReleasedLate(t *testing.T) {
 		t.Fatalf("the letter after settle: %+v %v", e, err)
 	}
 	waitFor(t, "the letter at SvarUT", func() bool { return len(a.ext.Fakes.Env.SvarUT.ByExternalRef("hall-"+b.ID)) == 1 })
+}
+
+// testClub is SESAM AS as a person acting for it holds it in the session.
+func testClub() *club {
+	return &club{Orgnr: registrytest.ApplicantOrgnr, Name: "SESAM AS",
+		Address: svarut.Address{Name: "SESAM AS", Line1: "Postboks 1", PostalCode: "0101", PostTown: "Oslo"}}
 }
