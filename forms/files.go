@@ -29,7 +29,7 @@ const DefaultMaxFileSize = 20 << 20
 type FileInfo struct {
 	ID          string
 	Owner       string // the uploader's owner key, see OwnerKeys
-	Name        string // as the uploader named it
+	Name        string // as the uploader named it (a store may replace NUL and bytes that are not UTF-8)
 	ContentType string
 	Size        int64
 	SHA256      [sha256.Size]byte
