@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -34,6 +35,18 @@ type FileInfo struct {
 	Size        int64
 	SHA256      [sha256.Size]byte
 	Created     time.Time
+}
+
+// Format prints a file without its name, which is the uploader's and may
+// hold a personal number.
+func (f FileInfo) Format(s fmt.State, verb rune) {
+	fmt.Fprintf(s, "forms.FileInfo{ID:%s Owner:%s Name:[redacted] ContentType:%s Size:%d SHA256:%x Created:%s}",
+		f.ID, f.Owner, f.ContentType, f.Size, f.SHA256[:], f.Created.UTC().Format(time.RFC3339))
+}
+
+// LogValue logs a file without its name.
+func (f FileInfo) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", f.ID), slog.String("owner", f.Owner), slog.String("contentType", f.ContentType), slog.Int64("size", f.Size))
 }
 
 // Files is a FileStore that gives its files back: the case officer reads the

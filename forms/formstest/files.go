@@ -72,7 +72,10 @@ func TestFileStore(t *testing.T, maxSize int64, newStore func(t *testing.T) form
 		want := forms.FileInfo{ID: id, Owner: "person:abc", Name: name, ContentType: "application/pdf",
 			Size: int64(len(data)), SHA256: sha256.Sum256(data), Created: info.Created}
 		if info != want {
-			t.Errorf("info %+v\nwant %+v", info, want)
+			t.Errorf("info %+v\nwant %+v", info, want) // without the names
+		}
+		if info.Name != name {
+			t.Errorf("Name %q, want %q", info.Name, name)
 		}
 		if info.Created.Before(before) || info.Created.After(after) || info.Created.Location() != time.UTC {
 			t.Errorf("Created %v, want UTC between %v and %v", info.Created, before, after)
