@@ -62,4 +62,15 @@
 // numbers only inside the data that asks for them. MemoryStore is the
 // in-memory store; postgres.FormsStore the PostgreSQL one; both pass
 // formstest.TestStore.
+//
+// # Uploads
+//
+// A Flow stores uploads through a FileStore (Put); the form data holds only
+// their references (id, name, content type, size). Files adds Open and List,
+// so that a case officer and the archive can read the applicant's
+// attachments back; Open does not check the owner, the service decides who
+// may read. A store has a MaxSize and stores nothing past it
+// (ErrFileTooLarge) or when the upload fails midway. MemoryFileStore is the
+// in-memory store; postgres.FileStore the PostgreSQL one; both pass
+// formstest.TestFileStore.
 package forms

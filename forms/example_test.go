@@ -3,6 +3,7 @@ package forms_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -104,6 +105,34 @@ func ExampleDefinition_Submit() {
 	// Output:
 	// true <nil>
 	// forms: draft already submitted
+	// true
+	// true
+}
+
+// A Flow stores uploads through Put; the case officer's view reads them back
+// with Open.
+func ExampleMemoryFileStore() {
+	ctx := context.Background()
+	files := &forms.MemoryFileStore{MaxSize: 10}
+	id, err := files.Put(ctx, "org:974760673", "firmaattest.pdf", "application/pdf", strings.NewReader("%PDF-1.7"))
+	if err != nil {
+		panic(err)
+	}
+	info, rc, err := files.Open(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	defer rc.Close()
+	var b bytes.Buffer
+	b.ReadFrom(rc)
+	fmt.Println(info.Name, info.ContentType, info.Size, b.String())
+
+	_, err = files.Put(ctx, "org:974760673", "stor.pdf", "application/pdf", strings.NewReader("%PDF-1.7 and more"))
+	fmt.Println(errors.Is(err, forms.ErrFileTooLarge))
+	_, _, err = files.Open(ctx, "no-such-id")
+	fmt.Println(errors.Is(err, forms.ErrFileNotFound))
+	// Output:
+	// firmaattest.pdf application/pdf 8 %PDF-1.7
 	// true
 	// true
 }

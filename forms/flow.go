@@ -16,8 +16,10 @@ import (
 )
 
 // FileStore keeps uploaded files; the form data holds their references.
+// Files adds reading them back.
 type FileStore interface {
-	// Put stores a file and returns its id.
+	// Put stores a file and returns its id. A file larger than the store
+	// takes gives ErrFileTooLarge.
 	Put(ctx context.Context, owner, name, contentType string, r io.Reader) (id string, err error)
 }
 
@@ -44,7 +46,9 @@ type Flow struct {
 	// Lang returns the citizen's language; default: the lang query
 	// parameter, else nb.
 	Lang func(r *http.Request) string
-	// Files stores uploads; nil refuses file components' uploads.
+	// Files stores uploads; nil refuses file components' uploads. An
+	// upload the store refuses as too large is shown to the citizen as a
+	// too large file, like one over the component's maxSize.
 	Files FileStore
 	// Submitted runs after a submission is stored, for example to open a
 	// case. An error is logged; the citizen still gets the receipt.
@@ -330,7 +334,10 @@ func (f *Flow) uploads(ctx context.Context, owner, pageID string, data Data, mf 
 			}
 			var id string
 			if h.Size <= c.maxSize(f.Def.Limits) && (len(c.Accept) == 0 || slices.Contains(c.Accept, ct)) {
-				id, err = f.Files.Put(ctx, owner, h.Filename, ct, fr)
+				id, err = f.Files.Put(ctx, owner, baseName(h.Filename), ct, fr)
+				if errors.Is(err, ErrFileTooLarge) {
+					id, err = refusedFile, nil
+				}
 			} else {
 				id = refusedFile // kept as a reference so that validation names the problem
 			}

@@ -12,28 +12,17 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 )
 
-type memFiles struct {
-	mu    sync.Mutex
-	files map[string][]byte
-}
-
-func (m *memFiles) Put(ctx context.Context, owner, name, ct string, r io.Reader) (string, error) {
-	b, err := io.ReadAll(r)
+// stored counts an owner's files in the flow's store.
+func stored(t *testing.T, flow *Flow, owner string) int {
+	t.Helper()
+	fs, err := flow.Files.(Files).List(context.Background(), owner)
 	if err != nil {
-		return "", err
+		t.Fatal(err)
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.files == nil {
-		m.files = map[string][]byte{}
-	}
-	id := NewID()
-	m.files[id] = b
-	return id, nil
+	return len(fs)
 }
 
 type flowClient struct {
@@ -61,7 +50,7 @@ func (fc *flowClient) do(method, path string, body io.Reader, ct string) (*http.
 
 func newFlowServer(t *testing.T) (*Flow, *httptest.Server) {
 	def := loadSkjenk(t)
-	flow := &Flow{Def: def, Store: NewMemoryStore(), Files: &memFiles{}, Prefix: "/soknad",
+	flow := &Flow{Def: def, Store: NewMemoryStore(), Files: &MemoryFileStore{}, Prefix: "/soknad",
 		Owner: func(r *http.Request) (string, error) {
 			if o := r.Header.Get("X-Owner"); o != "" {
 				return o, nil
@@ -170,8 +159,8 @@ func TestFlowJourney(t *testing.T) {
 	if firma["contentType"] != "application/pdf" || firma["name"] != "dokument.pdf" {
 		t.Errorf("stored file reference: %v", firma)
 	}
-	if len(flow.Files.(*memFiles).files) != 4 {
-		t.Errorf("%d files stored", len(flow.Files.(*memFiles).files))
+	if n := stored(t, flow, "person:kari"); n != 4 {
+		t.Errorf("%d files stored", n)
 	}
 }
 
@@ -191,9 +180,21 @@ func TestFlowRowsAndRefusedUpload(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Filen må være av typen application/pdf.") {
 		t.Fatalf("refused upload: %d", res.StatusCode)
 	}
-	if len(flow.Files.(*memFiles).files) != 0 {
+	if stored(t, flow, "org:974760673") != 0 {
 		t.Error("a refused file was stored")
 	}
+	// A PDF the store itself refuses as too large: not stored either, and
+	// the page says it is too large.
+	flow.Files.(*MemoryFileStore).MaxSize = int64(len(pdf)) - 1
+	b, ct = multipartBody(t, url.Values{"_action": {"continue"}}, map[string][]byte{"/vedlegg/firmaattest": pdf})
+	res, body = fc.do("POST", draftPath+"/dokumenter", b, ct)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Filen må være mindre enn") {
+		t.Fatalf("upload over the store's limit: %d", res.StatusCode)
+	}
+	if stored(t, flow, "org:974760673") != 0 {
+		t.Error("a file over the store's limit was stored")
+	}
+	flow.Files.(*MemoryFileStore).MaxSize = 0
 	// A PDF replaces it.
 	b, ct = multipartBody(t, url.Values{"_action": {"save"}}, map[string][]byte{"/vedlegg/firmaattest": pdf})
 	fc.do("POST", draftPath+"/dokumenter", b, ct)

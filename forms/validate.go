@@ -775,10 +775,13 @@ func (v *validator) files(c *Component, x any, fp at) any {
 			v.fail(c, ip, CodeType)
 			continue
 		}
-		if int64(size) > c.maxSize(v.def.Limits) {
+		badType := len(c.Accept) > 0 && !slices.Contains(c.Accept, strings.ToLower(strings.TrimSpace(strings.Split(ct, ";")[0])))
+		// A refused file of the right type and size was refused by the
+		// FileStore's own limit.
+		if int64(size) > c.maxSize(v.def.Limits) || id == refusedFile && !badType {
 			v.fail(c, ip, CodeFileSize, "{max}", FormatBytes(c.maxSize(v.def.Limits)))
 		}
-		if len(c.Accept) > 0 && !slices.Contains(c.Accept, strings.ToLower(strings.TrimSpace(strings.Split(ct, ";")[0]))) {
+		if badType {
 			v.fail(c, ip, CodeFileType, "{types}", strings.Join(c.Accept, ", "))
 		}
 		out = append(out, map[string]any{"id": id, "name": name, "contentType": ct, "size": json.Number(strconv.FormatInt(int64(size), 10))})

@@ -57,7 +57,7 @@ type App struct {
 	sak      *sak.Service
 	outbox   *svarut.Outbox
 	letters  svarut.Store
-	files    *fileStore
+	files    forms.Files
 	db       *postgres.DB
 	tmpl     map[string]*template.Template
 	ext      *site.Externals
@@ -89,15 +89,14 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	var sakStore sak.Store
 	var bookStore booking.Store
 	var payStore payment.Store
-	a.forms, a.letters = forms.NewMemoryStore(), svarut.NewMemoryStore()
+	a.forms, a.letters, a.files = forms.NewMemoryStore(), svarut.NewMemoryStore(), forms.NewMemoryFileStore()
 	if a.db, err = site.OpenDatabase(ctx, cfg); err != nil {
 		return nil, err
 	}
 	if a.db != nil {
 		authStore, sakStore, bookStore, payStore = postgres.NewAuthStore(a.db), postgres.NewSakStore(a.db), postgres.NewBookingStore(a.db), postgres.NewPaymentStore(a.db)
-		a.forms, a.letters = postgres.NewFormsStore(a.db), postgres.NewSvarUTStore(a.db)
+		a.forms, a.letters, a.files = postgres.NewFormsStore(a.db), postgres.NewSvarUTStore(a.db), postgres.NewFileStore(a.db)
 	}
-	a.files = newFileStore()
 
 	insecure := strings.HasPrefix(a.public, "http://")
 	citizenLogin, err := idporten.New(a.withDefaults(a.ext.IDPorten))
@@ -144,7 +143,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 
-	funcs := template.FuncMap{}
+	funcs := template.FuncMap{"fileSize": forms.FormatBytes}
 	if a.tmpl, err = site.Templates(templateFS, funcs, "templates/*.html"); err != nil {
 		return nil, err
 	}
@@ -214,6 +213,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("GET /sak/{id}/befaring/{res}", citizen(http.HandlerFunc(a.bookHeld)))
 	mux.Handle("GET /sak/{id}/befaring/{res}/ics", citizen(http.HandlerFunc(a.bookICS)))
 	mux.Handle("GET /sak/{id}/brev.pdf", citizen(http.HandlerFunc(a.letterPDF)))
+	mux.Handle("GET /sak/{id}/vedlegg/{file}", citizen(http.HandlerFunc(a.citizenAttachment)))
 	mux.Handle("GET /min-side", citizen(http.HandlerFunc(a.minSide)))
 
 	officer := func(h http.HandlerFunc) http.Handler {
@@ -223,6 +223,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("GET /ansatt/sak/{id}", officer(a.officerCase))
 	mux.Handle("POST /ansatt/sak/{id}/vedtak", a.officer.RequireLogin(idporten.Substantial)(a.officer.CSRF(a.requireOfficer(a.officerDecide))))
 	mux.Handle("GET /ansatt/sak/{id}/brev.pdf", officer(a.officerLetterPDF))
+	mux.Handle("GET /ansatt/sak/{id}/vedlegg/{file}", officer(a.officerAttachment))
 	mux.Handle("GET /ansatt/uttrekk", officer(a.extract))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { a.errorPage(w, r, http.StatusNotFound) })
 

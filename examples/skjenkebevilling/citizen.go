@@ -63,7 +63,7 @@ func (a *App) errorPage(w http.ResponseWriter, r *http.Request, status int) {
 }
 
 func (a *App) fail(w http.ResponseWriter, r *http.Request, err error) {
-	site.ErrorPages{Log: a.log, Page: a.errorPage, NotFound: []error{sak.ErrNotFound, sak.ErrForbidden, booking.ErrNotFound, errNotYours}}.Fail(w, r, err)
+	site.ErrorPages{Log: a.log, Page: a.errorPage, NotFound: []error{sak.ErrNotFound, sak.ErrForbidden, booking.ErrNotFound, forms.ErrFileNotFound, errNotYours}}.Fail(w, r, err)
 }
 
 func (a *App) loginFailed(w http.ResponseWriter, r *http.Request, err error) {
@@ -157,9 +157,14 @@ func (a *App) submitted(ctx context.Context, s *forms.Submission) error {
 	if err != nil {
 		return err
 	}
+	attached, err := a.attachmentDocuments(ctx, s)
+	if err != nil {
+		return err
+	}
 	_, err = a.sak.Journal(ctx, system, c.ID, sak.JournalEntry{
 		Type: sak.Incoming, Title: "Søknad om skjenkebevilling", Party: navn, Date: s.SubmittedAt,
-		Documents: []sak.Document{{Title: "Søknad om skjenkebevilling", FileName: "soknad.pdf", MediaType: "application/pdf", Ref: "soknad:" + s.ID}},
+		Documents: append([]sak.Document{{Title: "Søknad om skjenkebevilling", FileName: "soknad.pdf", MediaType: "application/pdf", Ref: "soknad:" + s.ID}},
+			attached...),
 	})
 	return err
 }
@@ -231,6 +236,8 @@ type caseView struct {
 	Submitted  string
 	Message    string
 	Lang       string
+	// Attachments are the files the applicant uploaded with the application.
+	Attachments []attachment
 }
 
 // settle brings the case's payment up to date: it asks the provider, captures
@@ -283,6 +290,9 @@ func (a *App) view(ctx context.Context, c *sak.Case, lang string) *caseView {
 	if subs := c.LinksOf(sak.LinkSubmission); len(subs) > 0 {
 		if s, err := a.forms.GetSubmission(ctx, subs[0].Ref); err == nil {
 			v.Org = str(s.Data, "soker", "navn") + " (" + str(s.Data, "soker", "organisasjonsnummer") + ")"
+			if v.Attachments, err = a.attachments(ctx, s, lang); err != nil {
+				a.log.WarnContext(ctx, "attachments", "case", c.ID, "error", err)
+			}
 		}
 	}
 	if p, err := a.pay.Latest(ctx, payKey(c)); err == nil {

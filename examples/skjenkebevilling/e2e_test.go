@@ -73,7 +73,8 @@ func runJourney(t *testing.T, databaseURL string) {
 	app, base, logs := startApp(t, databaseURL)
 	j := browsertest.NewJourney(t, base, browsertest.ScreenshotDir(t), logs)
 	pdfPath := filepath.Join(t.TempDir(), "attest.pdf")
-	os.WriteFile(pdfPath, []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"), 0o644)
+	pdf := []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
+	os.WriteFile(pdfPath, pdf, 0o644)
 
 	// Start page, in nynorsk and back.
 	j.Open("start", "/?lang=nn")
@@ -223,6 +224,17 @@ func runJourney(t *testing.T, databaseURL string) {
 	j.Page("officer-cases")
 	j.Click("open case", "#cases a")
 	j.Page("officer-case")
+	// The applicant's three attachments, each downloadable.
+	hrefs := browsertest.Get(j, "attachment links", chromedp.Evaluate[[]string](`[...document.querySelectorAll("#attachments a")].map(a => a.getAttribute("href"))`))
+	if len(hrefs) != 3 {
+		t.Fatalf("attachments on the officer's case page: %q", hrefs)
+	}
+	for _, h := range hrefs {
+		if status, b := j.Fetch(h); status != 200 || !bytes.Equal(b, pdf) {
+			t.Fatalf("officer downloads %s: %d, %d bytes", h, status, len(b))
+		}
+	}
+	citizenAttachment := strings.TrimPrefix(hrefs[0], "/ansatt")
 	j.Do("decide", chromedp.Click(chromedp.CSS("#outcome-approved")), chromedp.SendKeys(chromedp.CSS("#note"), "Alle vilkår er oppfylt."))
 	j.Click("decide", "#decide")
 	if s := j.Text("#case-state"); !strings.Contains(s, "Innvilget") {
@@ -264,6 +276,9 @@ func runJourney(t *testing.T, databaseURL string) {
 	if !report.OK() {
 		t.Fatalf("extract does not verify: %+v", report)
 	}
+	if !extractHolds(t, extractDir, pdf) {
+		t.Fatal("the extract lacks the attachments")
+	}
 	j.Logout("/ansatt/auth/logout")
 
 	// The citizen sees the letter on Min side.
@@ -285,6 +300,14 @@ func runJourney(t *testing.T, databaseURL string) {
 	j.Open("min side after front-channel logout", "/min-side")
 	j.Do("logged out by the front channel", chromedp.WaitVisible(chromedp.CSS(`input[name="pid"]`)))
 	j.Page("front-channel-logged-out")
+
+	// Another citizen cannot download the applicant's attachment: 404, as
+	// for a file that does not exist.
+	j.Login("Nils Fjeld")
+	j.Do("min side as another citizen", chromedp.WaitVisible(chromedp.CSS("main")))
+	if status, b := j.Fetch(citizenAttachment); status != 404 || bytes.Equal(b, pdf) {
+		t.Fatalf("another citizen downloads %s: %d", citizenAttachment, status)
+	}
 
 	// No personal number reached the logs.
 	for _, p := range append(registrytest.Persons(), registrytest.Person{FNR: app.Fakes.Officer.PID}) {

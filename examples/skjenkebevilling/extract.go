@@ -2,7 +2,6 @@ package main
 
 import (
 	"archive/zip"
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -19,16 +18,13 @@ import (
 
 // archiveOptions maps the service's cases onto Noark 5: the municipality as
 // creator, the applicant company as party, the documents (application and
-// decision letter) printed again from their references.
+// decision letter) printed again from their references, and the applicant's
+// attachments from the file store.
 func (a *App) archiveOptions() sak.ArchiveOptions {
 	return sak.ArchiveOptions{
 		Extract: sak.DefaultExtract("Eksempelkommune", "921000009", map[string]string{kind: "Skjenkebevilling"}, a.now()),
 		Open: func(ctx context.Context, c *sak.Case, e *sak.JournalEntry, d sak.Document) (io.ReadCloser, error) {
-			b, err := a.documentBytes(ctx, d.Ref)
-			if err != nil {
-				return nil, err
-			}
-			return io.NopCloser(bytes.NewReader(b)), nil
+			return a.openRef(ctx, d.Ref)
 		},
 		Parties: func(c *sak.Case) []archive.Part {
 			sub, err := a.submission(context.Background(), c)

@@ -129,11 +129,20 @@ func lookup(data forms.Data, pointer string) (any, bool) {
 	return cur, true
 }
 
-// openDocument opens a document by its reference, for the SvarUT outbox and
-// the archive extract: "vedtak:CASE" is the decision letter, "soknad:SUB" the
-// application.
+// openDocument opens a document for the SvarUT outbox.
 func (a *App) openDocument(ctx context.Context, doc svarut.Document) (io.ReadCloser, error) {
-	b, err := a.documentBytes(ctx, doc.Ref)
+	return a.openRef(ctx, doc.Ref)
+}
+
+// openRef opens a document by its reference, for the SvarUT outbox and the
+// archive extract: "vedtak:CASE" is the decision letter, "soknad:SUB" the
+// application, "vedlegg:FILE" one of its attachments in the file store.
+func (a *App) openRef(ctx context.Context, ref string) (io.ReadCloser, error) {
+	if id, ok := strings.CutPrefix(ref, "vedlegg:"); ok {
+		_, rc, err := a.files.Open(ctx, id)
+		return rc, err
+	}
+	b, err := a.documentBytes(ctx, ref)
 	if err != nil {
 		return nil, err
 	}

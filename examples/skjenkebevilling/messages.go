@@ -28,6 +28,7 @@ var messages = site.Messages{
 	"errors.title":  {"nb": "Du må rette dette før du kan fortsette", "nn": "Du må rette dette før du kan halde fram", "en": "You must fix this before you can continue"},
 
 	"case.title":               {"nb": "Søknaden din", "nn": "Søknaden din", "en": "Your application"},
+	"case.attachments":         {"nb": "Vedlegg", "nn": "Vedlegg", "en": "Attachments"},
 	"case.number":              {"nb": "Saksnummer", "nn": "Saksnummer", "en": "Case number"},
 	"case.state":               {"nb": "Status", "nn": "Status", "en": "Status"},
 	"case.org":                 {"nb": "Virksomhet", "nn": "Verksemd", "en": "Business"},
