@@ -65,6 +65,10 @@ type Files interface {
 	Open(ctx context.Context, id string) (FileInfo, io.ReadCloser, error)
 	// List returns an owner's files, oldest first.
 	List(ctx context.Context, owner string) ([]FileInfo, error)
+	// Delete removes the owner's file id, or returns ErrFileNotFound when
+	// the owner has no such file (another owner's is left alone). The Flow
+	// deletes an upload the citizen replaces.
+	Delete(ctx context.Context, owner, id string) error
 }
 
 // MemoryFileStore is an in-memory Files, safe for concurrent use. Its zero
@@ -146,6 +150,18 @@ func (s *MemoryFileStore) List(ctx context.Context, owner string) ([]FileInfo, e
 		return cmp.Or(a.Created.Compare(b.Created), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
+}
+
+// Delete implements Files.
+func (s *MemoryFileStore) Delete(ctx context.Context, owner, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, ok := s.files[id]
+	if !ok || f.info.Owner != owner {
+		return ErrFileNotFound
+	}
+	delete(s.files, id)
+	return nil
 }
 
 // ctxReader stops a read when ctx ends, so that a slow upload to a cancelled

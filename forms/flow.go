@@ -213,8 +213,9 @@ func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, page
 		f.fail(w, err)
 		return
 	}
+	var replaced []string
 	if r.MultipartForm != nil {
-		if err := f.uploads(ctx, owner, pageID, data, r.MultipartForm); err != nil {
+		if replaced, err = f.uploads(ctx, owner, pageID, data, r.MultipartForm); err != nil {
 			f.fail(w, err)
 			return
 		}
@@ -225,6 +226,7 @@ func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, page
 		f.fail(w, err)
 		return
 	}
+	f.deleteReplaced(ctx, owner, replaced)
 	here := f.Prefix + "/" + draftID + "/" + pageID + langQuery(r)
 	switch post.Action {
 	case "save":
@@ -286,16 +288,17 @@ func (f *Flow) maxBody(pageID string) int64 {
 
 // uploads stores the files posted for the page's file components and adds
 // them to the data. The content type is sniffed from the bytes, not taken
-// from the browser.
-func (f *Flow) uploads(ctx context.Context, owner, pageID string, data Data, mf *multipart.Form) error {
+// from the browser. It returns the ids of the stored files the new uploads
+// replace (in a one-file field), to delete once the draft is saved.
+func (f *Flow) uploads(ctx context.Context, owner, pageID string, data Data, mf *multipart.Form) (replaced []string, err error) {
 	for name, headers := range mf.File {
 		segs, err := parsePointer(name)
 		if err != nil || len(segs) == 0 {
-			return fmt.Errorf("%w: bad file field", ErrBadPost)
+			return nil, fmt.Errorf("%w: bad file field", ErrBadPost)
 		}
 		c := f.Def.componentAt(segs)
 		if c == nil || c.Type != TypeFile || c.page.ID != pageID {
-			return fmt.Errorf("%w: no file component %q on the page", ErrBadPost, name)
+			return nil, fmt.Errorf("%w: no file component %q on the page", ErrBadPost, name)
 		}
 		var files []File
 		if x, ok := walk(data, segs); ok {
@@ -312,25 +315,31 @@ func (f *Flow) uploads(ctx context.Context, owner, pageID string, data Data, mf 
 		if fresh {
 			// A new upload replaces a refused one, and the file of a
 			// one-file field.
-			files = slices.DeleteFunc(files, func(x File) bool { return x.ID == refusedFile || c.maxFiles() == 1 })
+			files = slices.DeleteFunc(files, func(x File) bool {
+				drop := x.ID == refusedFile || c.maxFiles() == 1
+				if drop && x.ID != refusedFile {
+					replaced = append(replaced, x.ID)
+				}
+				return drop
+			})
 		}
 		for _, h := range headers {
 			if h.Size == 0 || h.Filename == "" {
 				continue // an empty file input
 			}
 			if f.Files == nil {
-				return fmt.Errorf("%w: uploads are not enabled", ErrBadPost)
+				return nil, fmt.Errorf("%w: uploads are not enabled", ErrBadPost)
 			}
 			fr, err := h.Open()
 			if err != nil {
-				return err
+				return nil, err
 			}
 			head := make([]byte, 512)
 			n, _ := io.ReadFull(fr, head)
 			ct := strings.TrimSpace(strings.Split(http.DetectContentType(head[:n]), ";")[0])
 			if _, err := fr.Seek(0, io.SeekStart); err != nil {
 				fr.Close()
-				return err
+				return nil, err
 			}
 			var id string
 			if h.Size <= c.maxSize(f.Def.Limits) && (len(c.Accept) == 0 || slices.Contains(c.Accept, ct)) {
@@ -343,15 +352,30 @@ func (f *Flow) uploads(ctx context.Context, owner, pageID string, data Data, mf 
 			}
 			fr.Close()
 			if err != nil {
-				return err
+				return nil, err
 			}
 			files = append(files, File{ID: id, Name: baseName(h.Filename), ContentType: ct, Size: h.Size})
 		}
 		if err := f.Def.SetFiles(data, name, files); err != nil {
-			return fmt.Errorf("%w: %v", ErrBadPost, err)
+			return nil, fmt.Errorf("%w: %v", ErrBadPost, err)
 		}
 	}
-	return nil
+	return replaced, nil
+}
+
+// deleteReplaced deletes the files a saved draft no longer refers to, when
+// the store can (Files). A failure leaves a file unreferenced, not lost:
+// it is logged.
+func (f *Flow) deleteReplaced(ctx context.Context, owner string, ids []string) {
+	d, ok := f.Files.(Files)
+	if !ok {
+		return
+	}
+	for _, id := range ids {
+		if err := d.Delete(ctx, owner, id); err != nil && !errors.Is(err, ErrFileNotFound) {
+			f.log().WarnContext(ctx, "forms: delete a replaced file", "file", id, "error", err)
+		}
+	}
 }
 
 // refusedFile is the id of an upload that was too large or of the wrong

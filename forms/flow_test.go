@@ -11,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -202,6 +203,22 @@ func TestFlowRowsAndRefusedUpload(t *testing.T) {
 	files := d.Data["vedlegg"].(map[string]any)["firmaattest"].([]any)
 	if len(files) != 1 || files[0].(map[string]any)["id"] == refusedFile {
 		t.Errorf("files after replacing: %v", files)
+	}
+	// Another PDF replaces that one (a one-file field): the replaced file
+	// is deleted from the store once the draft is saved.
+	first := files[0].(map[string]any)["id"].(string)
+	b, ct = multipartBody(t, url.Values{"_action": {"save"}}, map[string][]byte{"/vedlegg/firmaattest": append(slices.Clone(pdf), '\n')})
+	fc.do("POST", draftPath+"/dokumenter", b, ct)
+	d, _ = flow.Store.GetDraft(context.Background(), strings.TrimPrefix(draftPath, "/soknad/"))
+	files = d.Data["vedlegg"].(map[string]any)["firmaattest"].([]any)
+	if len(files) != 1 || files[0].(map[string]any)["id"] == first {
+		t.Errorf("files after the second upload: %v", files)
+	}
+	if _, _, err := flow.Files.(*MemoryFileStore).Open(context.Background(), first); !errors.Is(err, ErrFileNotFound) {
+		t.Errorf("the replaced file is still stored: %v", err)
+	}
+	if n := stored(t, flow, "org:974760673"); n != 1 {
+		t.Errorf("%d files stored after replacing, want 1", n)
 	}
 	// A file field that is not on the page is refused.
 	b, ct = multipartBody(t, url.Values{}, map[string][]byte{"/vedlegg/firmaattest": pdf})

@@ -161,6 +161,18 @@ func (s *FileStore) Open(ctx context.Context, id string) (forms.FileInfo, io.Rea
 }
 
 // List implements forms.Files.
+// Delete implements forms.Files.
+func (s *FileStore) Delete(ctx context.Context, owner, id string) error {
+	tag, err := s.db.Pool.Exec(ctx, `DELETE FROM forms_files WHERE id = $1 AND owner = $2`, id, owner)
+	if err != nil {
+		return fmt.Errorf("postgres: forms: delete file: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return forms.ErrFileNotFound
+	}
+	return nil
+}
+
 func (s *FileStore) List(ctx context.Context, owner string) ([]forms.FileInfo, error) {
 	rows, err := s.db.Pool.Query(ctx, `SELECT `+fileColumns+` FROM forms_files WHERE owner = $1 ORDER BY created, id`, owner)
 	if err != nil {

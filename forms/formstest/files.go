@@ -187,6 +187,38 @@ func TestFileStore(t *testing.T, maxSize int64, newStore func(t *testing.T) form
 		}
 	})
 
+	t.Run("Delete", func(t *testing.T) {
+		s := newStore(t)
+		keep, err := s.Put(ctx, "person:a", "keep.pdf", "application/pdf", strings.NewReader("keep"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		gone, err := s.Put(ctx, "person:a", "gone.pdf", "application/pdf", strings.NewReader("gone"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Delete(ctx, "person:b", gone); !errors.Is(err, forms.ErrFileNotFound) {
+			t.Fatalf("another owner's delete: %v", err)
+		}
+		if _, rc, err := s.Open(ctx, gone); err != nil {
+			t.Fatalf("another owner's delete removed the file: %v", err)
+		} else {
+			rc.Close()
+		}
+		if err := s.Delete(ctx, "person:a", gone); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.Open(ctx, gone); !errors.Is(err, forms.ErrFileNotFound) {
+			t.Fatalf("Open after Delete: %v", err)
+		}
+		if err := s.Delete(ctx, "person:a", gone); !errors.Is(err, forms.ErrFileNotFound) {
+			t.Fatalf("a second Delete: %v", err)
+		}
+		if fs, err := s.List(ctx, "person:a"); err != nil || len(fs) != 1 || fs[0].ID != keep {
+			t.Fatalf("List after Delete: %v %+v", err, fs)
+		}
+	})
+
 	t.Run("ConcurrentPut", func(t *testing.T) {
 		s := newStore(t)
 		const n = 32
