@@ -363,9 +363,38 @@ func (f *Flow) uploads(ctx context.Context, owner, pageID string, data Data, mf 
 	return replaced, nil
 }
 
-// deleteReplaced deletes the files a saved draft no longer refers to, when
-// the store can (Files). A failure leaves a file unreferenced, not lost:
-// it is logged.
+// fileIDs are the ids of the stored files data refers to: the file
+// references SetFiles writes ({id, name, contentType, size}), wherever they
+// are, in groups and rows too. A refused upload has no stored file.
+func fileIDs(data any) []string {
+	var ids []string
+	var walk func(any)
+	walk = func(x any) {
+		switch v := x.(type) {
+		case map[string]any:
+			id, ok := v["id"].(string)
+			_, named := v["name"]
+			_, typed := v["contentType"]
+			if ok && named && typed && id != refusedFile {
+				ids = append(ids, id)
+				return
+			}
+			for _, e := range v {
+				walk(e)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(data)
+	return ids
+}
+
+// deleteReplaced deletes the owner's files that a saved draft or a
+// submission no longer refers to, when the store can (Files). A failure
+// leaves a file unreferenced, not lost: it is logged.
 func (f *Flow) deleteReplaced(ctx context.Context, owner string, ids []string) {
 	d, ok := f.Files.(Files)
 	if !ok {
@@ -415,6 +444,16 @@ func (f *Flow) check(w http.ResponseWriter, r *http.Request, d *Draft, lang stri
 		http.Redirect(w, r, f.Prefix+"/"+d.ID+"/"+res.Errors[0].Page+langQuery(r), http.StatusSeeOther)
 		return
 	}
+	// The submission keeps only the answers that count: an upload in a
+	// field that ended up hidden is not in it, and is deleted.
+	kept := fileIDs(sub.Data)
+	var pruned []string
+	for _, id := range fileIDs(d.Data) {
+		if !slices.Contains(kept, id) {
+			pruned = append(pruned, id)
+		}
+	}
+	f.deleteReplaced(ctx, d.Owner, pruned)
 	if f.Submitted != nil {
 		if err := f.Submitted(ctx, sub); err != nil {
 			f.log().Error("forms: after submit", "submission", sub, "err", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"html/template"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
@@ -136,6 +137,25 @@ func TestFlowJourney(t *testing.T) {
 	if !strings.HasSuffix(res.Request.URL.Path, "/check") || !strings.Contains(body, "Se over svarene dine") || !strings.Contains(body, "Endre<span") {
 		t.Fatalf("check page: %s %s", res.Request.URL, body)
 	}
+	// The applicant then says there is no outdoor serving after all: the
+	// map uploaded for it is hidden, left out of the submission, and
+	// deleted when the application is sent.
+	if n := stored(t, flow, "person:kari"); n != 4 {
+		t.Fatalf("%d files stored before submitting", n)
+	}
+	noOutdoor := maps.Clone(valid)
+	noOutdoor["skjenkested"] = maps.Clone(valid["skjenkested"].(map[string]any))
+	noOutdoor["skjenkested"].(map[string]any)["uteservering"] = "nei"
+	var page strings.Builder
+	if err := testRenderer.RenderPage(&page, flow.Def, "skjenkested", noOutdoor, nil, "nb"); err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{}
+	formFromHTML(t, page.String(), form)
+	form.Set("_action", "save")
+	if res, body := fc.do("POST", draftPath+"/skjenkested", strings.NewReader(form.Encode()), "application/x-www-form-urlencoded"); res.StatusCode != 200 {
+		t.Fatalf("no outdoor serving: %d %s", res.StatusCode, body)
+	}
 	res, body = fc.do("POST", draftPath+"/check", strings.NewReader("_action=submit"), "application/x-www-form-urlencoded")
 	if res.StatusCode != 200 || !strings.Contains(res.Request.URL.Path, "/soknad/receipt/") || !strings.Contains(body, "Søknaden er sendt inn") {
 		t.Fatalf("receipt: %d %s %s", res.StatusCode, res.Request.URL, body)
@@ -160,8 +180,11 @@ func TestFlowJourney(t *testing.T) {
 	if firma["contentType"] != "application/pdf" || firma["name"] != "dokument.pdf" {
 		t.Errorf("stored file reference: %v", firma)
 	}
-	if n := stored(t, flow, "person:kari"); n != 4 {
-		t.Errorf("%d files stored", n)
+	if n := stored(t, flow, "person:kari"); n != 3 {
+		t.Errorf("%d files stored after submitting, want 3 (the hidden field's upload deleted)", n)
+	}
+	if _, ok := sub.Data["vedlegg"].(map[string]any)["uteserveringKart"]; ok {
+		t.Error("the hidden field's upload is in the submission")
 	}
 }
 
