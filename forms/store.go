@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -93,6 +94,10 @@ type Store interface {
 	// ListDrafts returns an owner's drafts of a form (all forms when formID
 	// is empty), the most recently updated first.
 	ListDrafts(ctx context.Context, owner, formID string) ([]*Draft, error)
+	// DeleteDraftsBefore removes up to limit drafts last updated before
+	// before, the oldest first, and returns them: abandoned drafts hold
+	// answers and uploads that must not be kept without end (ExpireDrafts).
+	DeleteDraftsBefore(ctx context.Context, before time.Time, limit int) ([]*Draft, error)
 	// Submit stores the submission and deletes its draft (s.DraftID) in one
 	// step: of many concurrent Submits of one draft, exactly one succeeds and
 	// the others get ErrAlreadySubmitted. A submission without DraftID is
@@ -187,6 +192,27 @@ func (m *MemoryStore) DeleteDraft(ctx context.Context, id string) error {
 	}
 	delete(m.drafts, id)
 	return nil
+}
+
+// DeleteDraftsBefore implements Store.
+func (m *MemoryStore) DeleteDraftsBefore(ctx context.Context, before time.Time, limit int) ([]*Draft, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []*Draft
+	for _, d := range m.drafts {
+		if d.Updated.Before(before) {
+			out = append(out, d)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Draft) int { return cmp.Or(a.Updated.Compare(b.Updated), cmp.Compare(a.ID, b.ID)) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	for i, d := range out {
+		delete(m.drafts, d.ID)
+		out[i] = cloneDraft(d)
+	}
+	return out, nil
 }
 
 // ListDrafts implements Store.

@@ -2,10 +2,14 @@ package postgres
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -137,6 +141,33 @@ func (s *FormsStore) DeleteDraft(ctx context.Context, id string) error {
 		return forms.ErrNotFound
 	}
 	return nil
+}
+
+// DeleteDraftsBefore implements forms.Store.
+func (s *FormsStore) DeleteDraftsBefore(ctx context.Context, before time.Time, limit int) ([]*forms.Draft, error) {
+	if limit <= 0 {
+		limit = math.MaxInt32
+	}
+	rows, err := s.db.Pool.Query(ctx, `DELETE FROM forms_drafts WHERE id IN (
+		SELECT id FROM forms_drafts WHERE updated < $1 ORDER BY updated, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+		RETURNING `+draftColumns, before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: forms: delete old drafts: %w", err)
+	}
+	defer rows.Close()
+	var out []*forms.Draft
+	for rows.Next() {
+		d, err := scanDraft(rows)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: forms: delete old drafts: %w", err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: forms: delete old drafts: %w", err)
+	}
+	slices.SortFunc(out, func(a, b *forms.Draft) int { return cmp.Or(a.Updated.Compare(b.Updated), cmp.Compare(a.ID, b.ID)) })
+	return out, nil
 }
 
 // ListDrafts implements forms.Store.

@@ -158,10 +158,28 @@ func (a *App) withDefaults(c idporten.Config) idporten.Config {
 }
 
 // Run does the background work until ctx ends: the SvarUT outbox, payment
-// polling (the webhooks' safety net) and session clean-up (site.Background).
+// polling (the webhooks' safety net), deleting abandoned applications and
+// session clean-up (site.Background).
 func (a *App) Run(ctx context.Context) {
 	go a.outbox.Run(ctx, 5*time.Second)
+	go site.Every(ctx, 24*time.Hour, func() { a.expireDrafts(ctx) })
 	site.Background(ctx, a.log, []*payment.Service{a.pay}, a.citizen, a.officer)
+}
+
+// draftRetention is how long an application not sent is kept after its
+// last change: its answers and uploads are then deleted.
+const draftRetention = 90 * 24 * time.Hour
+
+// expireDrafts deletes the applications abandoned for draftRetention, with
+// their uploads.
+func (a *App) expireDrafts(ctx context.Context) {
+	drafts, files, err := forms.ExpireDrafts(ctx, a.forms, a.files, a.now().Add(-draftRetention))
+	if err != nil {
+		a.log.WarnContext(ctx, "expire drafts", "error", err)
+	}
+	if drafts > 0 {
+		a.log.InfoContext(ctx, "abandoned applications deleted", "drafts", drafts, "files", files)
+	}
 }
 
 // Ready reports whether the service can serve: the database answers.

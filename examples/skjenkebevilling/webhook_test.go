@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 )
@@ -44,4 +48,35 @@ func testWebhook(t *testing.T, databaseURL string) {
 		t.Fatal(err)
 	}
 	sitetest.Webhook(t, app.pay, app.Fakes.Env.Vipps, app.ext.Vipps.MSN, public, p)
+}
+
+// TestExpireDrafts: an application abandoned for longer than the retention
+// is deleted by the daily clean-up, with its upload; one in progress stays.
+func TestExpireDrafts(t *testing.T) {
+	app, _ := serveOnly(t, "")
+	ctx := context.Background()
+	id, err := app.files.Put(ctx, "person:a", "firmaattest.pdf", "application/pdf", strings.NewReader("%PDF-1.7"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	old := &forms.Draft{ID: forms.NewID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: "person:a",
+		Created: now.Add(-draftRetention - 48*time.Hour), Updated: now.Add(-draftRetention - time.Hour),
+		Data: forms.Data{"vedlegg": map[string]any{"firmaattest": []any{map[string]any{"id": id, "name": "firmaattest.pdf", "contentType": "application/pdf", "size": 8}}}}}
+	fresh := &forms.Draft{ID: forms.NewID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: "person:b", Created: now, Updated: now, Data: forms.Data{}}
+	for _, d := range []*forms.Draft{old, fresh} {
+		if err := app.forms.CreateDraft(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	app.expireDrafts(ctx)
+	if _, err := app.forms.GetDraft(ctx, old.ID); !errors.Is(err, forms.ErrNotFound) {
+		t.Errorf("the abandoned application: %v", err)
+	}
+	if _, _, err := app.files.Open(ctx, id); !errors.Is(err, forms.ErrFileNotFound) {
+		t.Errorf("its upload: %v", err)
+	}
+	if _, err := app.forms.GetDraft(ctx, fresh.ID); err != nil {
+		t.Errorf("the application in progress: %v", err)
+	}
 }

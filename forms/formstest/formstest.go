@@ -106,6 +106,76 @@ func TestStore(t *testing.T, newStore func(t *testing.T) forms.Store) {
 			t.Errorf("nobody: %s", ids(got))
 		}
 	})
+	t.Run("DeleteDraftsBefore", func(t *testing.T) {
+		s := newStore(t)
+		for i, d := range []*forms.Draft{
+			draft("c", "person:p", "skjenk", t0.Add(2*time.Hour)),
+			draft("a", "person:p", "skjenk", t0),
+			draft("b", "org:974760673", "skjenk", t0.Add(time.Hour)),
+		} {
+			if err := s.CreateDraft(ctx, d); err != nil {
+				t.Fatal(i, err)
+			}
+		}
+		before := t0.Add(90 * time.Minute)
+		got, err := s.DeleteDraftsBefore(ctx, before, 1)
+		if err != nil || len(got) != 1 || got[0].ID != "a" || got[0].Owner != "person:p" || got[0].Data == nil {
+			t.Fatalf("the oldest: %v %+v", err, got)
+		}
+		got, err = s.DeleteDraftsBefore(ctx, before, 0)
+		if err != nil || len(got) != 1 || got[0].ID != "b" {
+			t.Fatalf("the rest before: %v %+v", err, got)
+		}
+		if _, err := s.GetDraft(ctx, "b"); !errors.Is(err, forms.ErrNotFound) {
+			t.Fatalf("a deleted draft: %v", err)
+		}
+		if _, err := s.GetDraft(ctx, "c"); err != nil {
+			t.Fatalf("a newer draft was deleted: %v", err)
+		}
+		if got, err := s.DeleteDraftsBefore(ctx, before, 0); err != nil || len(got) != 0 {
+			t.Fatalf("nothing left: %v %+v", err, got)
+		}
+	})
+	t.Run("DeleteDraftsBeforeConcurrent", func(t *testing.T) {
+		s := newStore(t)
+		const n = 40
+		for i := range n {
+			if err := s.CreateDraft(ctx, draft(fmt.Sprintf("d%02d", i), "person:p", "skjenk", t0.Add(time.Duration(i)*time.Minute))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var mu sync.Mutex
+		seen := map[string]int{}
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				for {
+					got, err := s.DeleteDraftsBefore(ctx, t0.Add(time.Hour), 3)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if len(got) == 0 {
+						return
+					}
+					mu.Lock()
+					for _, d := range got {
+						seen[d.ID]++
+					}
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		if len(seen) != n {
+			t.Fatalf("%d drafts deleted, want %d", len(seen), n)
+		}
+		for id, k := range seen {
+			if k != 1 {
+				t.Errorf("draft %s returned %d times", id, k)
+			}
+		}
+	})
 	t.Run("Submit", func(t *testing.T) {
 		s := newStore(t)
 		if err := s.CreateDraft(ctx, draft("d", "person:p", "skjenk", t0)); err != nil {
