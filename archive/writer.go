@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
 // Namespaces of the extract files.
@@ -218,9 +220,7 @@ func Create(dir string, ex Extract, opts Options) (*Writer, error) {
 	if w.now == nil {
 		w.now = time.Now
 	}
-	if w.log == nil {
-		w.log = slog.New(slog.DiscardHandler)
-	}
+	w.log = defaults.Logger(w.log)
 	if w.opts.NewID == nil {
 		w.opts.NewID = uuid.NewString
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
 // Citizen is the logged-in person, as handlers see them.
@@ -106,19 +107,9 @@ func (m *Manager) cookieName() string {
 	return m.CookieName
 }
 
-func (m *Manager) now() time.Time {
-	if m.Now != nil {
-		return m.Now()
-	}
-	return time.Now()
-}
+func (m *Manager) now() time.Time { return defaults.Now(m.Now) }
 
-func (m *Manager) log() *slog.Logger {
-	if m.Logger != nil {
-		return m.Logger
-	}
-	return slog.New(slog.DiscardHandler)
-}
+func (m *Manager) log() *slog.Logger { return defaults.Logger(m.Logger) }
 
 func (m *Manager) idle() time.Duration {
 	if m.IdleTimeout > 0 {

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
 // DefaultHoldTTL is how long a hold keeps its seats when Service.HoldTTL is 0.
@@ -38,19 +39,9 @@ func (s *Service) store() Store {
 
 // now is truncated to microseconds, what PostgreSQL keeps, so that every
 // store hands back exactly the times it was given.
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().Truncate(time.Microsecond)
-	}
-	return time.Now().Truncate(time.Microsecond)
-}
+func (s *Service) now() time.Time { return defaults.Now(s.Now).Truncate(time.Microsecond) }
 
-func (s *Service) log() *slog.Logger {
-	if s.Logger != nil {
-		return s.Logger
-	}
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
+func (s *Service) log() *slog.Logger { return defaults.Logger(s.Logger) }
 
 func (s *Service) holdTTL() time.Duration {
 	if s.HoldTTL > 0 {

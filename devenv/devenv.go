@@ -23,6 +23,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/auth/maskinporten"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/svarut"
@@ -225,10 +226,7 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 	if err != nil || port < 0 || port > 65535-6 {
 		return nil, fmt.Errorf("devenv: address %q: the port must be a number from 0 to 65529", addr)
 	}
-	e := &Env{log: o.Logger}
-	if e.log == nil {
-		e.log = slog.New(slog.DiscardHandler)
-	}
+	e := &Env{log: defaults.Logger(o.Logger)}
 	// Listen on every port first, so that a taken port fails the start
 	// before anything serves.
 	const n = 7

@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
 // FileStore keeps uploaded files; the form data holds their references.
@@ -67,19 +69,9 @@ type Flow struct {
 	Logger *slog.Logger
 }
 
-func (f *Flow) now() time.Time {
-	if f.Now != nil {
-		return f.Now()
-	}
-	return time.Now()
-}
+func (f *Flow) now() time.Time { return defaults.Now(f.Now) }
 
-func (f *Flow) log() *slog.Logger {
-	if f.Logger != nil {
-		return f.Logger
-	}
-	return slog.New(slog.DiscardHandler)
-}
+func (f *Flow) log() *slog.Logger { return defaults.Logger(f.Logger) }
 
 func (f *Flow) lang(r *http.Request) string {
 	if f.Lang != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
 // Invoicing is a Provider for the fallback when a payer cannot use Vipps: an
@@ -68,12 +69,7 @@ var oslo = func() *time.Location {
 // errUnchanged ends an InvoiceStore.Update that has nothing to store.
 var errUnchanged = errors.New("payment: invoice unchanged")
 
-func (v *Invoicing) now() time.Time {
-	if v.Now != nil {
-		return v.Now().UTC()
-	}
-	return time.Now().UTC()
-}
+func (v *Invoicing) now() time.Time { return defaults.Now(v.Now).UTC() }
 
 func (v *Invoicing) store() InvoiceStore {
 	if v.Store != nil {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
 // Service keeps local payment records in a Store and drives a Provider, so
@@ -57,19 +59,9 @@ func (s *Service) store() Store {
 	return s.mem
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC()
-	}
-	return time.Now().UTC()
-}
+func (s *Service) now() time.Time { return defaults.Now(s.Now).UTC() }
 
-func (s *Service) logger() *slog.Logger {
-	if s.Logger != nil {
-		return s.Logger
-	}
-	return slog.New(slog.DiscardHandler)
-}
+func (s *Service) logger() *slog.Logger { return defaults.Logger(s.Logger) }
 
 func (s *Service) lease() time.Duration {
 	if s.Lease > 0 {

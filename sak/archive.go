@@ -15,6 +15,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
 // ErrPersonalNumber means text bound for the public journal (a title, an
@@ -123,12 +124,7 @@ func DefaultExtract(agency, orgnr string, kinds map[string]string, now time.Time
 	return ex
 }
 
-func (o *ArchiveOptions) now() time.Time {
-	if o.Now != nil {
-		return o.Now()
-	}
-	return time.Now()
-}
+func (o *ArchiveOptions) now() time.Time { return defaults.Now(o.Now) }
 
 // extract fills the defaults of o.Extract.
 func (o *ArchiveOptions) extract() archive.Extract {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
 // Oslo is the time zone of case numbers and of every date a citizen sees.
@@ -50,19 +52,9 @@ func (s *Service) store() Store {
 	return s.mem
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC()
-	}
-	return time.Now().UTC()
-}
+func (s *Service) now() time.Time { return defaults.Now(s.Now).UTC() }
 
-func (s *Service) logger() *slog.Logger {
-	if s.Logger != nil {
-		return s.Logger
-	}
-	return slog.New(slog.DiscardHandler)
-}
+func (s *Service) logger() *slog.Logger { return defaults.Logger(s.Logger) }
 
 // Application is what opens a case.
 type Application struct {

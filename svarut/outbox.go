@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
 // EntryState is where an outbox entry is in its life.
@@ -261,19 +263,9 @@ func (o *Outbox) check() error {
 	return nil
 }
 
-func (o *Outbox) now() time.Time {
-	if o.Now != nil {
-		return o.Now()
-	}
-	return time.Now()
-}
+func (o *Outbox) now() time.Time { return defaults.Now(o.Now) }
 
-func (o *Outbox) logger() *slog.Logger {
-	if o.Logger != nil {
-		return o.Logger
-	}
-	return slog.New(slog.DiscardHandler)
-}
+func (o *Outbox) logger() *slog.Logger { return defaults.Logger(o.Logger) }
 
 func dur(d, def time.Duration) time.Duration {
 	if d > 0 {

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/smallstep/pkcs7"
+
+	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
 // Incoming is a shipment waiting in SvarInn (the spec's Forsendelse).
@@ -195,12 +197,7 @@ type Receiver struct {
 	Logger *slog.Logger
 }
 
-func (r *Receiver) logger() *slog.Logger {
-	if r.Logger != nil {
-		return r.Logger
-	}
-	return slog.New(slog.DiscardHandler)
-}
+func (r *Receiver) logger() *slog.Logger { return defaults.Logger(r.Logger) }
 
 func (r *Receiver) maxSize() int64 {
 	if r.MaxSize > 0 {

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/httpx"
 	"github.com/grunnmur/grunnmur/internal/problem"
 )
@@ -109,19 +110,9 @@ func cmpOr[T any](a, b []T) []T {
 // Issuer returns the configured issuer.
 func (c *Client) Issuer() string { return c.cfg.Issuer }
 
-func (c *Client) now() time.Time {
-	if c.cfg.Now != nil {
-		return c.cfg.Now()
-	}
-	return time.Now()
-}
+func (c *Client) now() time.Time { return defaults.Now(c.cfg.Now) }
 
-func (c *Client) log() *slog.Logger {
-	if c.cfg.Logger != nil {
-		return c.cfg.Logger
-	}
-	return slog.New(slog.DiscardHandler)
-}
+func (c *Client) log() *slog.Logger { return defaults.Logger(c.cfg.Logger) }
 
 // AuthOptions are the per-login choices.
 type AuthOptions struct {

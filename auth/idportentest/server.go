@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/fakefault"
 )
 
@@ -229,19 +230,9 @@ func (s *Server) Requests(path string) int {
 	return s.counts[path]
 }
 
-func (s *Server) now() time.Time {
-	if s.cfg.Now != nil {
-		return s.cfg.Now()
-	}
-	return time.Now()
-}
+func (s *Server) now() time.Time { return defaults.Now(s.cfg.Now) }
 
-func (s *Server) log() *slog.Logger {
-	if s.cfg.Logger != nil {
-		return s.cfg.Logger
-	}
-	return slog.New(slog.DiscardHandler)
-}
+func (s *Server) log() *slog.Logger { return defaults.Logger(s.cfg.Logger) }
 
 func ttl(d, def time.Duration) time.Duration {
 	if d > 0 {

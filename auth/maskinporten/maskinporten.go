@@ -21,6 +21,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/httpx"
 	"github.com/grunnmur/grunnmur/internal/problem"
 	"github.com/grunnmur/grunnmur/internal/redact"
@@ -263,19 +264,9 @@ func New(cfg Config) (*TokenSource, error) {
 	return ts, nil
 }
 
-func (ts *TokenSource) now() time.Time {
-	if ts.cfg.Now != nil {
-		return ts.cfg.Now()
-	}
-	return time.Now()
-}
+func (ts *TokenSource) now() time.Time { return defaults.Now(ts.cfg.Now) }
 
-func (ts *TokenSource) log() *slog.Logger {
-	if ts.cfg.Logger != nil {
-		return ts.cfg.Logger
-	}
-	return slog.New(slog.DiscardHandler)
-}
+func (ts *TokenSource) log() *slog.Logger { return defaults.Logger(ts.cfg.Logger) }
 
 // Token returns a token for the configured scopes, resource and consumer_org.
 func (ts *TokenSource) Token(ctx context.Context) (*Token, error) {

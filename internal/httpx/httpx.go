@@ -34,6 +34,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/redact"
 )
 
@@ -200,12 +201,7 @@ func (c *Client) httpClient() *http.Client {
 	return http.DefaultClient
 }
 
-func (c *Client) logger() *slog.Logger {
-	if c.Logger != nil {
-		return c.Logger
-	}
-	return slog.New(slog.DiscardHandler)
-}
+func (c *Client) logger() *slog.Logger { return defaults.Logger(c.Logger) }
 
 // retryableError reports whether a transport error may be temporary. A failed
 // certificate check is not: retrying cannot fix it.

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/httpx"
 	"github.com/grunnmur/grunnmur/internal/problem"
 )
@@ -87,19 +88,9 @@ func New(cfg Config) (*Client, error) {
 	}, nil
 }
 
-func (c *Client) now() time.Time {
-	if c.cfg.Now != nil {
-		return c.cfg.Now()
-	}
-	return time.Now()
-}
+func (c *Client) now() time.Time { return defaults.Now(c.cfg.Now) }
 
-func (c *Client) logger() *slog.Logger {
-	if c.cfg.Logger != nil {
-		return c.cfg.Logger
-	}
-	return slog.New(slog.DiscardHandler)
-}
+func (c *Client) logger() *slog.Logger { return defaults.Logger(c.cfg.Logger) }
 
 // Name implements payment.Provider.
 func (c *Client) Name() string { return "vipps" }

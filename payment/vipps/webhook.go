@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -184,12 +185,7 @@ type WebhookHandler struct {
 	Logger *slog.Logger
 }
 
-func (h *WebhookHandler) logger() *slog.Logger {
-	if h.Logger != nil {
-		return h.Logger
-	}
-	return slog.New(slog.DiscardHandler)
-}
+func (h *WebhookHandler) logger() *slog.Logger { return defaults.Logger(h.Logger) }
 
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {

@@ -23,6 +23,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/fakefault"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 )
@@ -208,19 +209,9 @@ func (s *Server) Close() {
 // given up.
 func (s *Server) Wait() { s.wg.Wait() }
 
-func (s *Server) now() time.Time {
-	if s.opts.Now != nil {
-		return s.opts.Now().UTC()
-	}
-	return time.Now().UTC()
-}
+func (s *Server) now() time.Time { return defaults.Now(s.opts.Now).UTC() }
 
-func (s *Server) logger() *slog.Logger {
-	if s.opts.Logger != nil {
-		return s.opts.Logger
-	}
-	return slog.New(slog.DiscardHandler)
-}
+func (s *Server) logger() *slog.Logger { return defaults.Logger(s.opts.Logger) }
 
 // ----- fault injection, counters, idempotency switch -----
 

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
 //go:embed brregdata/*.json
@@ -211,12 +213,7 @@ func NewBrreg() *Brreg {
 	return b
 }
 
-func (b *Brreg) now() time.Time {
-	if b.Now != nil {
-		return b.Now()
-	}
-	return time.Now()
-}
+func (b *Brreg) now() time.Time { return defaults.Now(b.Now) }
 
 // putEnhet stores e (as the API's JSON object) and logs the change. Callers hold no lock.
 func (b *Brreg) putEnhet(e map[string]any, under bool) {

@@ -15,6 +15,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/maskinporten"
 	"github.com/grunnmur/grunnmur/devenv"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
@@ -110,10 +111,7 @@ type Options struct {
 // the fake and the real service.
 func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 	x := &Externals{Fakes: &Fakes{}}
-	public, log := o.Public, o.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	public, log := o.Public, defaults.Logger(o.Logger)
 	x.public, x.log = public, log
 	if o.LetterStep == 0 {
 		o.LetterStep = 5 * time.Second

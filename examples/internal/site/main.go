@@ -15,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
 // Running is a started service, as Main serves it.
@@ -176,9 +178,7 @@ func (c Config) Defaults() (Config, error) {
 	if c.Getenv == nil {
 		c.Getenv = os.Getenv
 	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
-	}
+	c.Logger = defaults.Logger(c.Logger)
 	if c.Now == nil {
 		c.Now = time.Now
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 )
@@ -64,9 +65,7 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // one URL must share a secret: each registration would otherwise undo the
 // previous instance's.
 func NewWebhook(ctx context.Context, client *vipps.Client, callbackURL string, secret vipps.Secret, pay *payment.Service, log *slog.Logger) (*Webhook, error) {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log = defaults.Logger(log)
 	w := &Webhook{URL: callbackURL}
 	if secret.IsZero() {
 		hooks, err := client.Webhooks(ctx)
