@@ -37,6 +37,15 @@ func (b *bill) vippsKey() string {
 
 func (b *bill) invoiceKey() string { return "invoice/" + b.vippsKey() }
 
+// description names the bill to the payer (in Vipps, on the invoice).
+func (b *bill) description(lang string) string {
+	key := "pay.desc"
+	if b.Series {
+		key = "series.desc"
+	}
+	return messages.T(lang, key) + " " + b.Title
+}
+
 func (b *bill) letterID() string {
 	if b.Series {
 		return "bekreftelse-serie-" + b.ID
@@ -100,21 +109,17 @@ func (b *bill) replace(fresh []*booking.Reservation) {
 // the series.
 func (a *App) billFor(r *http.Request) (*bill, *club, error) {
 	ctx := r.Context()
-	owner, cl, err := a.party(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	id := r.PathValue("id")
 	if strings.HasPrefix(r.URL.Path, "/serie/") {
-		b, err := a.seriesBill(ctx, owner, id)
+		owner, cl, err := a.party(r)
+		if err != nil {
+			return nil, nil, err
+		}
+		b, err := a.seriesBill(ctx, owner, r.PathValue("id"))
 		return b, cl, err
 	}
-	res, err := a.book.Reservation(ctx, id)
+	res, cl, err := a.mine(r)
 	if err != nil {
 		return nil, nil, err
-	}
-	if res.Owner != owner {
-		return nil, nil, errNotYours
 	}
 	b, err := a.billOf(ctx, res) // a series has one owner
 	return b, cl, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
@@ -147,12 +148,8 @@ func (a *App) payVipps(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, b.Path, http.StatusSeeOther)
 		return
 	}
-	desc := "pay.desc"
-	if b.Series {
-		desc = "series.desc"
-	}
 	p, err := a.vipps.Start(r.Context(), payment.Order{BusinessKey: b.vippsKey(), Amount: payment.Amount(sum(held)),
-		Description: messages.T(site.Lang(r), desc) + " " + b.Title, ReturnURL: a.public + b.Path})
+		Description: b.description(site.Lang(r)), ReturnURL: a.public + b.Path})
 	if errors.Is(err, payment.ErrConflict) {
 		// A payment for more is under way (a held week was cancelled
 		// since): finish that one; reprice pays the difference back.
@@ -189,12 +186,8 @@ func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, b.Path, http.StatusSeeOther)
 		return
 	}
-	desc := "pay.desc"
-	if b.Series {
-		desc = "series.desc"
-	}
 	p, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: payment.Amount(sum(held)),
-		Description: messages.T(site.Lang(r), desc) + " " + b.Title})
+		Description: b.description(site.Lang(r))})
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -279,6 +272,10 @@ type bookingRow struct {
 	ID, Hall, When, State string
 }
 
+func rowOf(res *booking.Reservation, lang string, now time.Time) bookingRow {
+	return bookingRow{ID: res.ID, Hall: res.Title, When: site.Time(res.Start, lang), State: messages.T(lang, "state."+string(res.StateAt(now)))}
+}
+
 func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 	a.renderMinSide(w, r, "")
 }
@@ -301,8 +298,7 @@ func (a *App) renderMinSide(w http.ResponseWriter, r *http.Request, feed string)
 	}
 	now := a.now()
 	for _, res := range rs {
-		v.Bookings = append(v.Bookings, bookingRow{ID: res.ID, Hall: res.Title, When: site.Time(res.Start, lang),
-			State: messages.T(lang, "state."+string(res.StateAt(now)))})
+		v.Bookings = append(v.Bookings, rowOf(res, lang, now))
 	}
 	a.render(w, r, "minside", http.StatusOK, a.page(r, "minside.title", v))
 }

@@ -145,18 +145,20 @@ func (a *App) prepareLetter(r *http.Request, b *bill, cl *club) {
 
 // settleLetter releases the bill's prepared letter once some of it is
 // confirmed, and withdraws it once nothing is held and nothing confirmed
-// (the payer left, or the holds ran out). It reads the bookings afresh:
-// another request may have confirmed them meanwhile.
+// (the payer left, or the holds ran out). Before withdrawing it reads the
+// bookings afresh: another request may have confirmed them meanwhile.
 func (a *App) settleLetter(ctx context.Context, b *bill) {
 	if len(b.held(a.now())) > 0 {
 		return // still paying
 	}
-	fresh, err := a.reload(ctx, b)
-	if err != nil {
-		a.log.WarnContext(ctx, "letter", "error", err)
-		return
+	if !b.confirmed() {
+		fresh, err := a.reload(ctx, b)
+		if err != nil {
+			a.log.WarnContext(ctx, "letter", "error", err)
+			return
+		}
+		b = &bill{ID: b.ID, Series: b.Series, Title: b.Title, Path: b.Path, RS: fresh}
 	}
-	b = &bill{ID: b.ID, Series: b.Series, Title: b.Title, Path: b.Path, RS: fresh}
 	if b.confirmed() {
 		a.releaseLetter(ctx, b)
 		return

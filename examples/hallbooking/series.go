@@ -132,7 +132,7 @@ func (a *App) seriesShow(w http.ResponseWriter, r *http.Request) {
 	now := a.now()
 	for _, res := range b.RS {
 		st := res.StateAt(now)
-		v.Rows = append(v.Rows, bookingRow{ID: res.ID, Hall: res.Title, When: site.Time(res.Start, lang), State: messages.T(lang, "state."+string(st))})
+		v.Rows = append(v.Rows, rowOf(res, lang, now))
 		if st == booking.Confirmed && res.Start.After(now) {
 			v.Active = true
 		}
