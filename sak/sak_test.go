@@ -30,7 +30,7 @@ func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 func newService() (*sak.Service, *clock) {
 	clk := &clock{t: time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)} // already 2027 in Oslo
-	return &sak.Service{Now: clk.now, DecisionTime: 30 * 24 * time.Hour}, clk
+	return &sak.Service{Now: clk.now, DecisionPeriod: 30}, clk
 }
 
 func open(t *testing.T, svc *sak.Service, awaitPayment bool) *sak.Case {
@@ -55,8 +55,10 @@ func TestOpen(t *testing.T) {
 	if c.State != sak.AwaitingPayment {
 		t.Errorf("state %s, want awaiting_payment", c.State)
 	}
-	if d, ok := c.Deadline(sak.DeadlineDecision); !ok || !d.Due.Equal(c.Created.Add(30*24*time.Hour)) {
-		t.Errorf("decision deadline %v, %v", d, ok)
+	// Opened on nyttårsdag 2027: 30 days on is Sunday 31 January, so the
+	// deadline is the end of Monday 1 February, Oslo time.
+	if d, ok := c.Deadline(sak.DeadlineDecision); !ok || !d.Due.Equal(time.Date(2027, 2, 1, 23, 59, 59, 999999000, oslo)) {
+		t.Errorf("decision deadline %v, %v", d.Due.In(oslo), ok)
 	}
 	second := open(t, svc, false)
 	if second.Number() != "2027/2" || second.State != sak.Received {
@@ -170,8 +172,10 @@ func TestDeadlines(t *testing.T) {
 	if d, _ := c.Deadline(sak.DeadlineDecision); d.Met.IsZero() {
 		t.Fatal("decision deadline not met by the decision")
 	}
-	if d, ok := c.Deadline(sak.DeadlineAppeal); !ok || !d.Due.Equal(clk.t.Add(sak.AppealPeriod)) {
-		t.Fatalf("appeal deadline %v, want three weeks after the decision", d)
+	// Decided on Saturday 16 January 2027 (00:30 in Oslo): three weeks on
+	// is a Saturday, so the appeal deadline runs out at the end of Monday.
+	if d, ok := c.Deadline(sak.DeadlineAppeal); !ok || !d.Due.Equal(time.Date(2027, 2, 8, 23, 59, 59, 999999000, oslo)) {
+		t.Fatalf("appeal deadline %v, want the end of Monday 8 February 2027", d.Due.In(oslo))
 	}
 	if overdue, _ := svc.Overdue(ctx); len(overdue) != 0 {
 		t.Fatalf("overdue after everything was met: %d cases", len(overdue))
