@@ -86,7 +86,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	}
 
 	var authStore auth.Store
-	var sakStore sak.Store
+	var sakStore sak.Store = sak.NewMemoryStore() // explicit, so that tests can reach the cases
 	var bookStore booking.Store
 	var payStore payment.Store
 	a.forms, a.letters, a.files = forms.NewMemoryStore(), svarut.NewMemoryStore(), forms.NewMemoryFileStore()

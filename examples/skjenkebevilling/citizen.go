@@ -315,7 +315,7 @@ func (a *App) view(ctx context.Context, c *sak.Case, lang string) *caseView {
 			case e.Status == "":
 				v.LetterStat = messages.T(lang, "letter.state.queued")
 			case messages.T(lang, key) != key:
-				v.LetterStat = messages.T(lang, key) + " (" + string(e.Status) + ")"
+				v.LetterStat = messages.T(lang, key)
 			default:
 				v.LetterStat = string(e.Status)
 			}

@@ -246,7 +246,7 @@ func runJourney(t *testing.T, databaseURL string) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		j.Open("officer case", j.Path())
-		if s := j.Text("#letter-state"); strings.Contains(s, "MOTTATT") || strings.Contains(s, "AKSEPTERT") || strings.Contains(s, "VARSLET") || strings.Contains(s, "LEST") || strings.Contains(s, "PRINTET") || strings.Contains(s, "SENDT") {
+		if s := j.Text("#letter-state"); strings.Contains(s, "Mottatt av SvarUT") || strings.Contains(s, "Akseptert") || strings.Contains(s, "Mottaker varslet") || strings.Contains(s, "Lest") || strings.Contains(s, "Sendt") {
 			break
 		}
 		if time.Now().After(deadline) {
