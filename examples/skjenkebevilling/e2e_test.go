@@ -235,6 +235,12 @@ func runJourney(t *testing.T, databaseURL string) {
 		}
 	}
 	citizenAttachment := strings.TrimPrefix(hrefs[0], "/ansatt")
+	// No outcome is chosen in advance; deciding without one shows an error.
+	j.Click("decide without an outcome", "#decide")
+	if s := j.Text("#outcome-error"); s != "Velg om søknaden skal innvilges eller avslås." {
+		t.Fatalf("decision without an outcome: %q", s)
+	}
+	j.Page("officer-decide-error")
 	j.Do("decide", chromedp.Click(chromedp.CSS("#outcome-approved")), chromedp.SendKeys(chromedp.CSS("#note"), "Alle vilkår er oppfylt."))
 	j.Click("decide", "#decide")
 	if s := j.Text("#case-state"); !strings.Contains(s, "Innvilget") {
