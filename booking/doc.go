@@ -1,8 +1,9 @@
-// Package booking books rooms, halls and appointments: resources with capacity and
-// opening hours, Norwegian public holidays, availability that is correct across
-// daylight-saving changes, holds, confirmations, cancellations, waitlists,
-// recurring series and iCalendar output. Its promise is that no seat is ever
-// booked twice, whatever the concurrency.
+// Package booking books rooms, halls and appointments: resources with capacity
+// and opening hours, closed on Norwegian public holidays (package holiday),
+// availability that is correct across daylight-saving changes, holds,
+// confirmations, cancellations, waitlists, recurring series and iCalendar
+// output. Its promise is that no seat is ever booked twice, whatever the
+// concurrency.
 //
 //	svc := &booking.Service{Store: postgres.NewBookingStore(db)} // nil Store: in memory
 //	svc.PutResource(ctx, &booking.Resource{

@@ -40,17 +40,6 @@ func Example() {
 	// confirmed
 }
 
-func ExampleHolidays() {
-	for _, h := range booking.Holidays(2027)[6:10] {
-		fmt.Println(h.Date, h.Name("nn"), "/", h.Name("en"))
-	}
-	// Output:
-	// 2027-05-06 Kristi himmelfartsdag / Ascension Day
-	// 2027-05-16 1. pinsedag / Whit Sunday
-	// 2027-05-17 Grunnlovsdag / Constitution Day
-	// 2027-05-17 2. pinsedag / Whit Monday
-}
-
 func ExampleEventICS() {
 	oslo, _ := time.LoadLocation("Europe/Oslo")
 	r := &booking.Reservation{ID: "b-1", Title: "Befaring; Kafé Ærlig", State: booking.Confirmed,

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/grunnmur/grunnmur/holiday"
 )
 
 // DefaultTimeZone is the zone of a resource that names none.
@@ -212,7 +214,7 @@ func (r *Resource) HoursOn(d Date) []Span {
 			return e.Hours
 		}
 	}
-	if r.ClosedOnHolidays && IsHoliday(d) {
+	if r.ClosedOnHolidays && holiday.Is(holiday.Date(d)) {
 		return nil
 	}
 	return r.Hours[d.Weekday()]

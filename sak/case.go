@@ -112,10 +112,8 @@ const (
 	DeadlineAppeal    DeadlineKind = "appeal"    // klagefrist: an appeal must arrive by (forvaltningsloven § 29)
 )
 
-// AppealPeriod is the appeal period of forvaltningsloven § 29: three weeks.
-const AppealPeriod = 21 * 24 * time.Hour
-
 // Deadline is a date something must happen by. Met is zero while it is open.
+// A deadline counted in [Days] is due at the last instant of its last day.
 type Deadline struct {
 	Kind DeadlineKind `json:"kind"`
 	Due  time.Time    `json:"due"`

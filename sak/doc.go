@@ -7,12 +7,22 @@
 // A [Service] runs the workflow on a [Store] ([MemoryStore] by default,
 // postgres.SakStore in production):
 //
-//	svc := &sak.Service{Store: store, DecisionTime: 30 * 24 * time.Hour}
+//	svc := &sak.Service{Store: store, DecisionPeriod: 30} // days
 //	c, err := svc.Open(ctx, sak.Application{Kind: "skjenkebevilling", Title: "...", Owner: sub, AwaitPayment: true})
 //	svc.Link(ctx, vipps, c.ID, sak.Link{Kind: sak.LinkPayment, Ref: ref, Status: "CAPTURED"})
 //	svc.Transition(ctx, vipps, c.ID, sak.InProgress, "fee paid")
 //	svc.Journal(ctx, officer, c.ID, sak.JournalEntry{Type: sak.Outgoing, Title: "Vedtak", ...})
 //	svc.Decide(ctx, officer, c.ID, sak.Approved, "")
+//
+// # Deadlines
+//
+// Deadlines are counted in calendar days ([Days]) in Oslo time, with the
+// Norwegian holiday calendar of package holiday: a deadline that ends on a
+// Saturday, a Sunday or a public holiday runs to the end of the next working
+// day (forvaltningsloven §§ 29–30). Decide sets the appeal deadline
+// ([AppealDeadline]) three weeks from the day of the decision, on the
+// assumption that the letter goes out digitally that day; a case's Due is the
+// last instant of its last day.
 //
 // # Archive
 //

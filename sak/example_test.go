@@ -32,13 +32,13 @@ func Example() {
 	svc.Transition(ctx, vipps, c.ID, sak.InProgress, "fee paid")
 	c, _ = svc.Decide(ctx, officer, c.ID, sak.Approved, "")
 	appeal, _ := c.Deadline(sak.DeadlineAppeal)
-	fmt.Println(c.State.Label("nn"), c.Outcome.Label("en"), appeal.Due.Format("2006-01-02"))
+	fmt.Println(c.State.Label("nn"), c.Outcome.Label("en"), appeal.Due.In(oslo).Format("Monday 2006-01-02"))
 
 	_, err := svc.Decide(ctx, officer, c.ID, sak.Rejected, "")
 	fmt.Println(err)
 	// Output:
 	// 2026/1 Venter på betaling
-	// Vedtak gjort Approved 2026-12-13
+	// Vedtak gjort Approved Monday 2026-12-14
 	// sak: officer may not move a case from decided to decided
 }
 

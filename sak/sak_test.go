@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,7 +31,7 @@ func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 func newService() (*sak.Service, *clock) {
 	clk := &clock{t: time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)} // already 2027 in Oslo
-	return &sak.Service{Now: clk.now, DecisionTime: 30 * 24 * time.Hour}, clk
+	return &sak.Service{Now: clk.now, DecisionPeriod: 30}, clk
 }
 
 func open(t *testing.T, svc *sak.Service, awaitPayment bool) *sak.Case {
@@ -55,8 +56,10 @@ func TestOpen(t *testing.T) {
 	if c.State != sak.AwaitingPayment {
 		t.Errorf("state %s, want awaiting_payment", c.State)
 	}
-	if d, ok := c.Deadline(sak.DeadlineDecision); !ok || !d.Due.Equal(c.Created.Add(30*24*time.Hour)) {
-		t.Errorf("decision deadline %v, %v", d, ok)
+	// Opened on nyttårsdag 2027: 30 days on is Sunday 31 January, so the
+	// deadline is the end of Monday 1 February, Oslo time.
+	if d, ok := c.Deadline(sak.DeadlineDecision); !ok || !d.Due.Equal(time.Date(2027, 2, 1, 23, 59, 59, 999999000, oslo)) {
+		t.Errorf("decision deadline %v, %v", d.Due.In(oslo), ok)
 	}
 	second := open(t, svc, false)
 	if second.Number() != "2027/2" || second.State != sak.Received {
@@ -170,8 +173,10 @@ func TestDeadlines(t *testing.T) {
 	if d, _ := c.Deadline(sak.DeadlineDecision); d.Met.IsZero() {
 		t.Fatal("decision deadline not met by the decision")
 	}
-	if d, ok := c.Deadline(sak.DeadlineAppeal); !ok || !d.Due.Equal(clk.t.Add(sak.AppealPeriod)) {
-		t.Fatalf("appeal deadline %v, want three weeks after the decision", d)
+	// Decided on Saturday 16 January 2027 (00:30 in Oslo): three weeks on
+	// is a Saturday, so the appeal deadline runs out at the end of Monday.
+	if d, ok := c.Deadline(sak.DeadlineAppeal); !ok || !d.Due.Equal(time.Date(2027, 2, 8, 23, 59, 59, 999999000, oslo)) {
+		t.Fatalf("appeal deadline %v, want the end of Monday 8 February 2027", d.Due.In(oslo))
 	}
 	if overdue, _ := svc.Overdue(ctx); len(overdue) != 0 {
 		t.Fatalf("overdue after everything was met: %d cases", len(overdue))
@@ -295,5 +300,59 @@ func TestCode(t *testing.T) {
 	}
 	if sak.Code(errors.New("other")) != "" || sak.Code(sak.ErrNotFound) != "not_found" {
 		t.Fatal("Code maps wrongly")
+	}
+}
+
+// TestEventLabels: every event of a case's life reads as words in nb, nn and
+// en, with no code, reference or note in it.
+func TestEventLabels(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newService()
+	c := open(t, svc, true)
+	c, _ = svc.Link(ctx, system, c.ID, sak.Link{Kind: sak.LinkPayment, Ref: "fee-ref-1", Status: "CAPTURED"})
+	c, _ = svc.Transition(ctx, system, c.ID, sak.InProgress, "paid by Vipps")
+	c, _ = svc.Journal(ctx, officer, c.ID, sak.JournalEntry{Type: sak.Outgoing, Title: "Vedtak"})
+	c, err := svc.Decide(ctx, officer, c.ID, sak.Approved, "secret reasons")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"nb": {"Sak opprettet", "Frist satt: Forventet vedtak", "Kobling lagt til: Søknad", "Ny status: Venter på betaling",
+			"Kobling lagt til: Betaling", "Ny status: Under behandling",
+			"Journalført: Utgående dokument", "Ny status: Vedtak fattet", "Frist innfridd: Forventet vedtak", "Frist satt: Klagefrist"},
+		"en": {"Case opened", "Deadline set: Decision expected", "Link added: Application", "New status: Awaiting payment",
+			"Link added: Payment", "New status: In progress",
+			"Entered in the journal: Outgoing document", "New status: Decided", "Deadline met: Decision expected", "Deadline set: Appeal deadline"},
+	}
+	for lang, lines := range want {
+		var got []string
+		for _, e := range c.Events {
+			got = append(got, e.Label(lang))
+		}
+		if !slices.Equal(got, lines) {
+			t.Errorf("%s events:\n%q\nwant\n%q", lang, got, lines)
+		}
+	}
+	for _, e := range c.Events {
+		if l := e.Label("nn"); l == "" || strings.ContainsAny(l, "_/") || strings.Contains(l, "fee-ref") || strings.Contains(l, "secret") {
+			t.Errorf("nn label of %s: %q", e.Type, l)
+		}
+	}
+	for _, lang := range []string{"nb", "nn", "en"} {
+		for _, typ := range []sak.EventType{sak.EventOpened, sak.EventTransition, sak.EventLinked, sak.EventJournaled, sak.EventDeadline, sak.EventDeadlineMet} {
+			if l := typ.Label(lang); l == "" || l == string(typ) {
+				t.Errorf("event %s has no %s label", typ, lang)
+			}
+		}
+		for _, k := range []sak.LinkKind{sak.LinkSubmission, sak.LinkPayment, sak.LinkBooking, sak.LinkLetter} {
+			if l := k.Label(lang); l == "" || l == string(k) {
+				t.Errorf("link %s has no %s label", k, lang)
+			}
+		}
+		for _, j := range []sak.JournalType{sak.Incoming, sak.Outgoing, sak.Internal, sak.Note} {
+			if l := j.Label(lang); len(l) < 2 {
+				t.Errorf("journal type %s has no %s label", j, lang)
+			}
+		}
 	}
 }

@@ -36,9 +36,9 @@ type Service struct {
 	// Logger receives a line per change of state; nil discards. Lines carry
 	// the case id and number, never personal data.
 	Logger *slog.Logger
-	// DecisionTime, if set, gives every new case a decision deadline
-	// (saksbehandlingsfrist) that long after it is opened.
-	DecisionTime time.Duration
+	// DecisionPeriod, if set, gives every new case a decision deadline
+	// (saksbehandlingsfrist) that many days after the day it is opened.
+	DecisionPeriod Days
 
 	once sync.Once
 	mem  *MemoryStore
@@ -95,8 +95,8 @@ func (s *Service) Open(ctx context.Context, a Application) (*Case, error) {
 		Deadlines: slices.Clone(a.Deadlines),
 	}
 	c.event(now, applicant, EventOpened, "", Received, "")
-	if s.DecisionTime > 0 {
-		c.setDeadline(now, Actor{Role: RoleSystem, ID: "sak"}, DeadlineDecision, now.Add(s.DecisionTime))
+	if s.DecisionPeriod > 0 {
+		c.setDeadline(now, Actor{Role: RoleSystem, ID: "sak"}, DeadlineDecision, s.DecisionPeriod.Due(now))
 	}
 	for _, l := range a.Links {
 		c.link(now, applicant, l)
@@ -151,8 +151,10 @@ func (s *Service) Transition(ctx context.Context, actor Actor, id string, to Sta
 }
 
 // Decide records the decision (vedtak) on a case in progress, and sets the
-// appeal deadline three weeks on (forvaltningsloven § 29). Only one decision is
-// ever made: a second, even a concurrent one, gets ErrInvalidTransition.
+// appeal deadline three weeks on (forvaltningsloven § 29), counted from the
+// day of the decision: see [AppealDeadline] for when a letter reaches the
+// party. Only one decision is ever made: a second, even a concurrent one, gets
+// ErrInvalidTransition.
 func (s *Service) Decide(ctx context.Context, actor Actor, id string, outcome Outcome, note string) (*Case, error) {
 	if outcome != Approved && outcome != Rejected {
 		return nil, fmt.Errorf("%w: outcome %q", ErrInvalid, outcome)
@@ -162,7 +164,7 @@ func (s *Service) Decide(ctx context.Context, actor Actor, id string, outcome Ou
 			return err
 		}
 		c.Outcome = outcome
-		c.setDeadline(now, actor, DeadlineAppeal, now.Add(AppealPeriod))
+		c.setDeadline(now, actor, DeadlineAppeal, AppealDeadline(now))
 		return nil
 	})
 }

@@ -1,5 +1,7 @@
 package sak
 
+import "strings"
+
 // Lang is a language a citizen reads: "nb", "nn" or "en". Anything else reads nb.
 type Lang = string
 
@@ -23,6 +25,29 @@ var deadlineText = map[DeadlineKind][3]string{
 	DeadlineDecision:  {"Forventet vedtak", "Venta vedtak", "Decision expected"},
 	DeadlineApplicant: {"Frist for å svare", "Frist for å svare", "Reply due"},
 	DeadlineAppeal:    {"Klagefrist", "Klagefrist", "Appeal deadline"},
+}
+
+var eventText = map[EventType][3]string{
+	EventOpened:      {"Sak opprettet", "Sak oppretta", "Case opened"},
+	EventTransition:  {"Ny status", "Ny status", "New status"},
+	EventLinked:      {"Kobling lagt til", "Kopling lagd til", "Link added"},
+	EventJournaled:   {"Journalført", "Journalført", "Entered in the journal"},
+	EventDeadline:    {"Frist satt", "Frist sett", "Deadline set"},
+	EventDeadlineMet: {"Frist innfridd", "Frist innfridd", "Deadline met"},
+}
+
+var linkText = map[LinkKind][3]string{
+	LinkSubmission: {"Søknad", "Søknad", "Application"},
+	LinkPayment:    {"Betaling", "Betaling", "Payment"},
+	LinkBooking:    {"Bestilling", "Bestilling", "Booking"},
+	LinkLetter:     {"Brev", "Brev", "Letter"},
+}
+
+var journalText = map[JournalType][3]string{
+	Incoming: {"Inngående dokument", "Inngåande dokument", "Incoming document"},
+	Outgoing: {"Utgående dokument", "Utgåande dokument", "Outgoing document"},
+	Internal: {"Organinternt dokument", "Organinternt dokument", "Internal document"},
+	Note:     {"Notat", "Notat", "Note"},
 }
 
 func pick(t [3]string, lang Lang) string {
@@ -57,4 +82,47 @@ func (k DeadlineKind) Label(lang Lang) string {
 		return pick(t, lang)
 	}
 	return string(k)
+}
+
+// Label is the event type's name as an officer reads it.
+func (t EventType) Label(lang Lang) string {
+	if x, ok := eventText[t]; ok {
+		return pick(x, lang)
+	}
+	return string(t)
+}
+
+// Label names what a link points to: "Betaling".
+func (k LinkKind) Label(lang Lang) string {
+	if x, ok := linkText[k]; ok {
+		return pick(x, lang)
+	}
+	return string(k)
+}
+
+// Label names the journal entry type: "Utgående dokument".
+func (t JournalType) Label(lang Lang) string {
+	if x, ok := journalText[t]; ok {
+		return pick(x, lang)
+	}
+	return string(t)
+}
+
+// Label says what happened, for a case's history: "Ny status: Under
+// behandling", "Frist satt: Klagefrist", "Kobling lagt til: Betaling". It
+// leaves out the free-text note and every reference.
+func (e Event) Label(lang Lang) string {
+	name := e.Type.Label(lang)
+	first, _, _ := strings.Cut(e.Note, " ") // what sak itself wrote first in the note
+	switch e.Type {
+	case EventTransition:
+		return name + ": " + e.To.Label(lang)
+	case EventLinked:
+		return name + ": " + LinkKind(first).Label(lang)
+	case EventJournaled:
+		return name + ": " + JournalType(first).Label(lang)
+	case EventDeadline, EventDeadlineMet:
+		return name + ": " + DeadlineKind(first).Label(lang)
+	}
+	return name
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/holiday"
 )
 
 // holidays prints the Norwegian public holidays of a year.
@@ -39,7 +39,7 @@ func holidays(io stdio, args []string) int {
 		fmt.Fprintf(io.err, "grunnmur holidays: %q is not a Gregorian year (1583-9999)\n", fs.Arg(0))
 		return exitFail
 	}
-	for _, h := range booking.Holidays(year) {
+	for _, h := range holiday.InYear(year) {
 		fmt.Fprintf(io.out, "%s\t%s\n", h.Date, h.Name(*lang))
 	}
 	return exitOK

@@ -13,6 +13,7 @@ import (
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/holiday"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -177,7 +178,7 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 					dv.Closed += ": " + e.Note
 				}
 			}
-			if hs := booking.HolidaysOn(d); len(hs) > 0 && h.ClosedOnHolidays {
+			if hs := holiday.On(holiday.Date(d)); len(hs) > 0 && h.ClosedOnHolidays {
 				dv.Closed = hs[0].Name(lang)
 			}
 		}

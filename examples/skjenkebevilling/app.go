@@ -30,11 +30,11 @@ var templateFS embed.FS
 
 // The service's fixed choices.
 const (
-	kind        = "skjenkebevilling"
-	fee         = payment.Amount(150000) // 1 500 kr in øre
-	inspection  = "befaring"             // the booking resource: the officers' inspection calendar
-	holdTTL     = 10 * time.Minute
-	decisionTTL = 60 * 24 * time.Hour // saksbehandlingsfrist
+	kind         = "skjenkebevilling"
+	fee          = payment.Amount(150000) // 1 500 kr in øre
+	inspection   = "befaring"             // the booking resource: the officers' inspection calendar
+	holdTTL      = 10 * time.Minute
+	decisionDays = sak.Days(60) // saksbehandlingsfrist, in calendar days
 )
 
 // App is the skjenkebevilling service.
@@ -86,7 +86,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	}
 
 	var authStore auth.Store
-	var sakStore sak.Store
+	var sakStore sak.Store = sak.NewMemoryStore() // explicit, so that tests can reach the cases
 	var bookStore booking.Store
 	var payStore payment.Store
 	a.forms, a.letters, a.files = forms.NewMemoryStore(), svarut.NewMemoryStore(), forms.NewMemoryFileStore()
@@ -125,7 +125,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	a.book = &booking.Service{Store: bookStore, Now: a.now}
-	a.sak = &sak.Service{Store: sakStore, Now: a.now, Logger: a.log, DecisionTime: decisionTTL}
+	a.sak = &sak.Service{Store: sakStore, Now: a.now, Logger: a.log, DecisionPeriod: decisionDays}
 	sc := a.ext.SvarUT
 	sc.Now = a.now
 	client, err := svarut.New(sc)

@@ -282,9 +282,9 @@ func (a *App) settle(ctx context.Context, c *sak.Case) (*sak.Case, *payment.Paym
 }
 
 func (a *App) view(ctx context.Context, c *sak.Case, lang string) *caseView {
-	v := &caseView{Case: c, Lang: lang, State: messages.T(lang, "state."+string(c.State)), Amount: fee.Display(lang)}
+	v := &caseView{Case: c, Lang: lang, State: c.State.Label(lang), Amount: fee.Display(lang)}
 	if c.Outcome != "" {
-		v.Outcome = messages.T(lang, "outcome."+string(c.Outcome))
+		v.Outcome = c.Outcome.Label(lang)
 	}
 	v.Submitted = site.Time(c.Created, lang)
 	if subs := c.LinksOf(sak.LinkSubmission); len(subs) > 0 {
@@ -315,7 +315,7 @@ func (a *App) view(ctx context.Context, c *sak.Case, lang string) *caseView {
 			case e.Status == "":
 				v.LetterStat = messages.T(lang, "letter.state.queued")
 			case messages.T(lang, key) != key:
-				v.LetterStat = messages.T(lang, key) + " (" + string(e.Status) + ")"
+				v.LetterStat = messages.T(lang, key)
 			default:
 				v.LetterStat = string(e.Status)
 			}

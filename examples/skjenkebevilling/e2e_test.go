@@ -235,6 +235,12 @@ func runJourney(t *testing.T, databaseURL string) {
 		}
 	}
 	citizenAttachment := strings.TrimPrefix(hrefs[0], "/ansatt")
+	// No outcome is chosen in advance; deciding without one shows an error.
+	j.Click("decide without an outcome", "#decide")
+	if s := j.Text("#outcome-error"); s != "Velg om søknaden skal innvilges eller avslås." {
+		t.Fatalf("decision without an outcome: %q", s)
+	}
+	j.Page("officer-decide-error")
 	j.Do("decide", chromedp.Click(chromedp.CSS("#outcome-approved")), chromedp.SendKeys(chromedp.CSS("#note"), "Alle vilkår er oppfylt."))
 	j.Click("decide", "#decide")
 	if s := j.Text("#case-state"); !strings.Contains(s, "Innvilget") {
@@ -246,7 +252,7 @@ func runJourney(t *testing.T, databaseURL string) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		j.Open("officer case", j.Path())
-		if s := j.Text("#letter-state"); strings.Contains(s, "MOTTATT") || strings.Contains(s, "AKSEPTERT") || strings.Contains(s, "VARSLET") || strings.Contains(s, "LEST") || strings.Contains(s, "PRINTET") || strings.Contains(s, "SENDT") {
+		if s := j.Text("#letter-state"); strings.Contains(s, "Mottatt av SvarUT") || strings.Contains(s, "Akseptert") || strings.Contains(s, "Mottaker varslet") || strings.Contains(s, "Lest") || strings.Contains(s, "Sendt") {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -61,9 +61,19 @@ func (a *App) letter(ctx context.Context, c *sak.Case) ([]byte, error) {
 	text(11, "", fmt.Sprintf("Styrer: %s\nStedfortreder: %s", str(sub.Data, "styrer", "navn"), str(sub.Data, "stedfortreder", "navn")))
 	text(12, "B", "Klagerett")
 	text(11, "", fmt.Sprintf("Du kan klage på vedtaket innen tre uker etter at du mottok det (forvaltningsloven § 29). Klagefristen går ut %s.",
-		site.Date(decidedAt.Add(sak.AppealPeriod), "nb")))
+		site.Date(appealDeadline(c, decidedAt), "nb")))
 	text(10, "", "Brevet er godkjent elektronisk og har derfor ingen signatur.")
 	return site.PDFBytes(pdf)
+}
+
+// appealDeadline is the case's appeal deadline, which Decide set from the day
+// of the decision: the letter goes out digitally at once, and
+// sak.AppealDeadline counts it as received that day.
+func appealDeadline(c *sak.Case, decidedAt time.Time) time.Time {
+	if d, ok := c.Deadline(sak.DeadlineAppeal); ok {
+		return d.Due
+	}
+	return sak.AppealDeadline(decidedAt)
 }
 
 // applicationPDF prints a submitted application for the archive: every

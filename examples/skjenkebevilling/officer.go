@@ -58,15 +58,34 @@ type answer struct{ Label, Value string }
 type officerView struct {
 	*caseView
 	Answers   []answer
+	Deadlines []deadlineRow
 	Journal   []journalRow
 	Events    []eventRow
 	CanDecide bool
+	// Error is the decision form's error message; Note keeps the reasons
+	// typed before it.
+	Error, Note string
 }
 
 type journalRow struct{ No, Type, Title, Date string }
 type eventRow struct{ At, What string }
+type deadlineRow struct{ What, Due, Met string }
+
+// officerAnswers are the answers the case page shows: a component, and the
+// text key of its label when the component's own would be ambiguous (both
+// the styrer's and the stedfortreder's name fields read "Fullt navn").
+var officerAnswers = [][2]string{
+	{"soker-navn", ""}, {"sted-navn", ""}, {"sted-type", ""}, {"bevillingstype", ""},
+	{"styrer-navn", "styrer"}, {"stedfortreder-navn", "stedfortreder"},
+}
 
 func (a *App) officerCase(w http.ResponseWriter, r *http.Request) {
+	a.renderOfficerCase(w, r, http.StatusOK, "")
+}
+
+// renderOfficerCase shows the case to an officer, with errKey as the
+// decision form's error when it is not empty.
+func (a *App) renderOfficerCase(w http.ResponseWriter, r *http.Request, status int, errKey string) {
 	ctx := r.Context()
 	c, err := a.sak.Get(ctx, officerFrom(ctx), r.PathValue("id"))
 	if err != nil {
@@ -78,29 +97,52 @@ func (a *App) officerCase(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := site.Lang(r)
 	v := officerView{caseView: a.view(ctx, c, lang), CanDecide: c.State == sak.InProgress}
+	if errKey != "" {
+		if !v.CanDecide { // decided meanwhile: nothing left to correct
+			http.Redirect(w, r, "/ansatt/sak/"+c.ID, http.StatusSeeOther)
+			return
+		}
+		v.Error, v.Note = messages.T(lang, errKey), r.PostFormValue("note")
+	}
 	if subs := c.LinksOf(sak.LinkSubmission); len(subs) > 0 {
 		if s, err := a.forms.GetSubmission(ctx, subs[0].Ref); err == nil {
-			for _, row := range [][2]string{
-				{"soker.navn", "soker/navn"}, {"sted.navn", "skjenkested/navn"}, {"sted.type", "skjenkested/type"},
-				{"bev.type", "bevilling/type"}, {"styrer.navn", "styrer/navn"}, {"stedfortreder.navn", "stedfortreder/navn"},
-			} {
-				v.Answers = append(v.Answers, answer{Label: a.def.Text(row[0], lang), Value: str(s.Data, strings.Split(row[1], "/")...)})
+			for _, row := range officerAnswers {
+				comp := a.def.Component(row[0])
+				if comp == nil {
+					continue
+				}
+				x, ok := lookup(s.Data, comp.Bind)
+				if !ok {
+					continue
+				}
+				label := comp.Label
+				if row[1] != "" {
+					label = row[1]
+				}
+				value, lines := forms.DisplayValue(a.def, comp, x, lang, site.Oslo())
+				if len(lines) > 0 {
+					value = strings.Join(lines, ", ")
+				}
+				v.Answers = append(v.Answers, answer{Label: a.def.Text(label, lang), Value: value})
 			}
 		}
 	}
+	for _, d := range c.Deadlines {
+		row := deadlineRow{What: d.Kind.Label(lang), Due: site.Date(d.Due, lang)}
+		if !d.Met.IsZero() {
+			row.Met = site.Date(d.Met, lang)
+		}
+		v.Deadlines = append(v.Deadlines, row)
+	}
 	for _, j := range c.Journal {
-		v.Journal = append(v.Journal, journalRow{No: fmt.Sprintf("%d/%d-%d", j.Year, c.Sequence, j.Number), Type: string(j.Type), Title: j.Title, Date: site.Date(j.Date, lang)})
+		v.Journal = append(v.Journal, journalRow{No: fmt.Sprintf("%d/%d-%d", j.Year, c.Sequence, j.Number), Type: j.Type.Label(lang), Title: j.Title, Date: site.Date(j.Date, lang)})
 	}
 	for _, e := range c.Events {
-		what := string(e.Type)
-		if e.To != "" {
-			what += ": " + messages.T(lang, "state."+string(e.To))
-		}
-		v.Events = append(v.Events, eventRow{At: site.Time(e.At, lang), What: what})
+		v.Events = append(v.Events, eventRow{At: site.Time(e.At, lang), What: e.Label(lang)})
 	}
 	p := a.page(r, "off.title", v)
 	p.Title = c.Number() + " – " + p.Title
-	a.render(w, r, "officer_case", http.StatusOK, p)
+	a.render(w, r, "officer_case", status, p)
 }
 
 // officerDecide records the decision, journals the letter and sends it
@@ -115,7 +157,7 @@ func (a *App) officerDecide(w http.ResponseWriter, r *http.Request) {
 	case "rejected":
 		outcome = sak.Rejected
 	default:
-		http.Redirect(w, r, "/ansatt/sak/"+r.PathValue("id"), http.StatusSeeOther)
+		a.renderOfficerCase(w, r, http.StatusUnprocessableEntity, "off.outcome.required")
 		return
 	}
 	c, err := a.sak.Decide(ctx, actor, r.PathValue("id"), outcome, strings.TrimSpace(r.PostFormValue("note")))

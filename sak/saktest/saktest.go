@@ -106,7 +106,7 @@ func newCase(owner string, created time.Time) *sak.Case {
 		ID: uuid.NewString(), Year: 2026, Sequence: int(caseNumbers.Add(1)), Kind: "skjenkebevilling",
 		Title: "Søknad om skjenkebevilling – Kafé Ærlig & Søt", PublicTitle: "Søknad om skjenkebevilling",
 		Owner: owner, OnBehalfOf: "974760673", State: sak.Received, Created: created, Updated: created,
-		Deadlines: []sak.Deadline{{Kind: sak.DeadlineDecision, Due: created.Add(30 * 24 * time.Hour)}},
+		Deadlines: []sak.Deadline{{Kind: sak.DeadlineDecision, Due: sak.Days(30).Due(created)}}, // the last microsecond of a day
 		Links:     []sak.Link{{Kind: sak.LinkSubmission, Ref: "sub-1", Label: "Søknad", At: created}},
 		Journal: []sak.JournalEntry{{
 			ID: uuid.NewString(), Number: 1, Year: 2026, Sequence: 7, Type: sak.Incoming,

@@ -1,4 +1,4 @@
-package booking
+package holiday
 
 import (
 	"slices"
@@ -25,7 +25,7 @@ func (h Holiday) Name(lang string) string {
 	return h.NB
 }
 
-type holidayDef struct {
+type def struct {
 	key        string
 	easter     bool // day is then an offset from Easter Sunday
 	month      time.Month
@@ -33,8 +33,8 @@ type holidayDef struct {
 	nb, nn, en string
 }
 
-// holidayDefs lists the holidays in the order used when two fall on one date.
-var holidayDefs = [...]holidayDef{
+// defs lists the holidays in the order used when two fall on one date.
+var defs = [...]def{
 	{"new-years-day", false, time.January, 1, "Nyttårsdag", "Nyttårsdag", "New Year's Day"},
 	{"maundy-thursday", true, 0, -3, "Skjærtorsdag", "Skjærtorsdag", "Maundy Thursday"},
 	{"good-friday", true, 0, -2, "Langfredag", "Langfredag", "Good Friday"},
@@ -66,13 +66,13 @@ func Easter(year int) Date {
 	return Date{year, time.Month(month), day}
 }
 
-// Holidays returns the public holidays of year in date order. Two holidays on
+// InYear returns the public holidays of year in date order. Two holidays on
 // one date (Whit Monday on 17 May 2027, Ascension Day on 1 May 2008) are both
 // listed, the fixed-date holiday first.
-func Holidays(year int) []Holiday {
+func InYear(year int) []Holiday {
 	easter := Easter(year)
-	out := make([]Holiday, 0, len(holidayDefs))
-	for _, d := range holidayDefs {
+	out := make([]Holiday, 0, len(defs))
+	for _, d := range defs {
 		date := Date{year, d.month, d.day}
 		if d.easter {
 			date = easter.AddDays(d.day)
@@ -83,10 +83,10 @@ func Holidays(year int) []Holiday {
 	return out
 }
 
-// HolidaysOn returns the holidays on date d (none, one, or two).
-func HolidaysOn(d Date) []Holiday {
+// On returns the holidays on date d (none, one, or two).
+func On(d Date) []Holiday {
 	var out []Holiday
-	for _, h := range Holidays(d.Year) {
+	for _, h := range InYear(d.Year) {
 		if h.Date == d {
 			out = append(out, h)
 		}
@@ -94,5 +94,21 @@ func HolidaysOn(d Date) []Holiday {
 	return out
 }
 
-// IsHoliday reports whether d is a public holiday.
-func IsHoliday(d Date) bool { return len(HolidaysOn(d)) > 0 }
+// Is reports whether d is a public holiday.
+func Is(d Date) bool { return len(On(d)) > 0 }
+
+// IsWorkday reports whether d is a working day: Monday to Friday and not a
+// public holiday.
+func IsWorkday(d Date) bool {
+	wd := d.Weekday()
+	return wd != time.Saturday && wd != time.Sunday && !Is(d)
+}
+
+// NextWorkday returns d if it is a working day, else the first working day
+// after it.
+func NextWorkday(d Date) Date {
+	for !IsWorkday(d) {
+		d = d.AddDays(1)
+	}
+	return d
+}

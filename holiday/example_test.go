@@ -1,0 +1,30 @@
+package holiday_test
+
+import (
+	"fmt"
+
+	"github.com/grunnmur/grunnmur/holiday"
+)
+
+func ExampleInYear() {
+	for _, h := range holiday.InYear(2027)[6:10] {
+		fmt.Println(h.Date, h.Name("nn"), "/", h.Name("en"))
+	}
+	// Output:
+	// 2027-05-06 Kristi himmelfartsdag / Ascension Day
+	// 2027-05-16 1. pinsedag / Whit Sunday
+	// 2027-05-17 Grunnlovsdag / Constitution Day
+	// 2027-05-17 2. pinsedag / Whit Monday
+}
+
+func ExampleNextWorkday() {
+	// Christmas Eve is a working day; 25 and 26 December are holidays, and
+	// 27 December 2026 is a Sunday.
+	for _, d := range []holiday.Date{holiday.NewDate(2026, 12, 24), holiday.NewDate(2026, 12, 25), holiday.NewDate(2026, 12, 27)} {
+		fmt.Println(d, "→", holiday.NextWorkday(d))
+	}
+	// Output:
+	// 2026-12-24 → 2026-12-24
+	// 2026-12-25 → 2026-12-28
+	// 2026-12-27 → 2026-12-28
+}
