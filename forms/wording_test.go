@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 // An address's street line is one line: autocomplete="street-address" is
@@ -94,6 +95,28 @@ func TestErrorSummaryNamesWhichOfTwoLabels(t *testing.T) {
 			if !strings.Contains(summary, w) {
 				t.Errorf("%s: summary lacks %s:\n%s", lang, w, summary)
 			}
+		}
+	}
+}
+
+// Times are written "kl. 07.08" in Norwegian, "07:08" in English, on the
+// receipt as everywhere (FormatClock).
+func TestReceiptTimeKlokkeslett(t *testing.T) {
+	at := time.Date(2026, 12, 7, 6, 8, 0, 0, time.UTC) // 07.08 in Oslo
+	for lang, want := range map[string]string{"nb": "07.08", "nn": "07.08", "se": "07.08", "en": "07:08"} {
+		if got := FormatClock(at.In(oslo), lang); got != want {
+			t.Errorf("FormatClock %s: %q, want %q", lang, got, want)
+		}
+	}
+	skj := loadSkjenk(t)
+	valid := loadData(t, "skjenkebevilling-valid.json")
+	for lang, want := range map[string]string{"nb": "Sendt inn: 7. desember 2026 kl. 07.08", "nn": "Send inn: 7. desember 2026 kl. 07.08", "en": "Submitted: 7 December 2026 at 07:08"} {
+		var b bytes.Buffer
+		if err := testRenderer.RenderReceipt(&b, skj, &Submission{ID: "r1", FormID: skj.ID, FormVersion: skj.Version, Data: valid, SubmittedAt: at}, lang); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%s: the receipt lacks %q", lang, want)
 		}
 	}
 }

@@ -186,7 +186,7 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 			if booking.DateOf(s.Start.In(loc)) != d {
 				continue
 			}
-			c := cell{Start: s.Start.UTC().Format(time.RFC3339), Label: s.Start.In(loc).Format("15.04") + "–" + s.End.In(loc).Format("15.04")}
+			c := cell{Start: s.Start.UTC().Format(time.RFC3339), Label: site.Clock(s.Start, lang) + "–" + site.Clock(s.End, lang)}
 			switch {
 			case isFree[s.Start.UTC()]:
 				c.State = "free"

@@ -50,7 +50,7 @@ var messages = site.Messages{
 	"book.slot":         {"nb": "Ledige tider", "nn": "Ledige tider", "en": "Free times"},
 	"book.choose":       {"nb": "Hold av tiden", "nn": "Hald av tida", "en": "Hold this time"},
 	"book.none":         {"nb": "Ingen ledige tider de neste ukene. Prøv igjen senere.", "nn": "Ingen ledige tider dei neste vekene. Prøv igjen seinare.", "en": "No free times in the coming weeks. Try again later."},
-	"book.held":         {"nb": "Tiden er holdt av til %s. Bekreft for å bestille den.", "nn": "Tida er halden av til %s. Stadfest for å bestille ho.", "en": "The time is held until %s. Confirm to book it."},
+	"book.held":         {"nb": "Tiden er holdt av til kl. %s. Bekreft for å bestille den.", "nn": "Tida er halden av til kl. %s. Stadfest for å bestille ho.", "en": "The time is held until %s. Confirm to book it."},
 	"book.confirm":      {"nb": "Bekreft tiden", "nn": "Stadfest tida", "en": "Confirm the time"},
 	"book.taken":        {"nb": "Tiden ble tatt av noen andre. Velg en annen.", "nn": "Tida vart teken av nokon andre. Vel ei anna.", "en": "Someone else took that time. Choose another."},
 	"book.expired":      {"nb": "Tiden var ikke lenger holdt av. Velg på nytt.", "nn": "Tida var ikkje lenger halden av. Vel på nytt.", "en": "The hold ran out. Choose again."},
