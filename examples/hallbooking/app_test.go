@@ -19,6 +19,9 @@ func TestMessagesComplete(t *testing.T) {
 	if m := messages.Missing(); len(m) > 0 {
 		t.Errorf("texts missing a language: %v", m)
 	}
+	if m := messages.Shadowed(); len(m) > 0 {
+		t.Errorf("texts worded apart from the other services (site.Common): %v", m)
+	}
 }
 
 func newApp(t *testing.T, now func() time.Time) *App {

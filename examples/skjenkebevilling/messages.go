@@ -25,7 +25,6 @@ var messages = site.Messages{
 	"org.continue":  {"nb": "Fortsett", "nn": "Hald fram", "en": "Continue"},
 	"org.deleted":   {"nb": "Virksomheten er slettet i Enhetsregisteret og kan ikke søke.", "nn": "Verksemda er sletta i Einingsregisteret og kan ikkje søkje.", "en": "The business is deleted from the Central Coordinating Register and cannot apply."},
 	"org.cannotact": {"nb": "Du har ikke en rolle i Enhetsregisteret som gir rett til å søke for denne virksomheten.", "nn": "Du har ikkje ei rolle i Einingsregisteret som gir rett til å søkje for denne verksemda.", "en": "You hold no role in the Central Coordinating Register that lets you apply for this business."},
-	"errors.title":  {"nb": "Du må rette dette før du kan fortsette", "nn": "Du må rette dette før du kan halde fram", "en": "You must fix this before you can continue"},
 
 	"case.title":       {"nb": "Søknaden din", "nn": "Søknaden din", "en": "Your application"},
 	"case.attachments": {"nb": "Vedlegg", "nn": "Vedlegg", "en": "Attachments"},
