@@ -191,7 +191,7 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 			if v.LoggedIn {
 				c.Hold, c.Series = "/hall/"+h.ID+"/hold", "/hall/"+h.ID+"/serie"
 				c.SlotName = site.Time(s.Start, lang) + "–" + site.Clock(s.End, lang)
-				c.BookText, c.EveryWk = messages.T(lang, "cal.book"), messages.T(lang, "series.book")
+				c.BookText, c.EveryWk = messages.T(lang, "cal.book"), messages.T(lang, "cal.everyweek")
 			}
 		case s.Start.Before(now):
 			c.State, c.Text = cellPast, messages.T(lang, "cal.past")

@@ -27,7 +27,7 @@ func TestWeekView(t *testing.T) {
 		}
 		for _, want := range []string{
 			`<div class="ds-table-scroll" role="region" aria-labelledby="week-caption" tabindex="0">`,
-			`<caption id="week-caption">` + c.caption + `</caption>`, c.head, c.row,
+			`<h2 class="ds-heading ds-heading--md" id="week-caption">` + c.caption + `</h2>`, `<caption class="ds-sr-only">` + c.caption + `</caption>`, c.head, c.row,
 			`<td class="ds-week__cell ds-week__cell--past">`, `<td class="ds-week__cell ds-week__cell--free">`,
 			`<td class="ds-week__cell ds-week__cell--closed">`, // weekday evenings have no 09.00 slot
 		} {
@@ -49,15 +49,15 @@ func TestWeekView(t *testing.T) {
 	}
 	// Across a new year: ISO week 53 of 2026 ends in January 2027.
 	_, body := get(t, a.Handler, "/hall/storhallen?uke=2026-12-30")
-	if !strings.Contains(body, `<caption id="week-caption">Uke 53, 28. desember 2026–3. januar 2027</caption>`) {
+	if !strings.Contains(body, `<caption class="ds-sr-only">Uke 53, 28. desember 2026–3. januar 2027</caption>`) {
 		t.Error("the week across the new year is not captioned Uke 53, 28. desember 2026–3. januar 2027")
 	}
 	_, body = get(t, a.Handler, "/hall/storhallen?uke=2027-02-01&lang=en")
-	if !strings.Contains(body, `<caption id="week-caption">Week 5, 1–7 February 2027</caption>`) {
+	if !strings.Contains(body, `<caption class="ds-sr-only">Week 5, 1–7 February 2027</caption>`) {
 		t.Error("week 5 of 2027")
 	}
 	_, body = get(t, a.Handler, "/hall/storhallen?uke=2027-04-01&lang=nn")
-	if !strings.Contains(body, `<caption id="week-caption">Veke 13, 29. mars–4. april 2027</caption>`) {
+	if !strings.Contains(body, `<caption class="ds-sr-only">Veke 13, 29. mars–4. april 2027</caption>`) {
 		t.Error("week 13 of 2027 in nn")
 	}
 }
