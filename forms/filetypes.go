@@ -38,10 +38,11 @@ var fileTypeNames = map[string]string{
 	"audio/mpeg": "MP3",
 }
 
-// fileTypeName names a MIME type for a citizen: "PDF" for application/pdf.
+// FileTypeName names a MIME type for a citizen, who never sees MIME types:
+// "PDF" for application/pdf.
 // A type not in fileTypeNames is named by the last part of its subtype, as
 // a file extension would: "FOO" for application/vnd.example.foo.
-func fileTypeName(mime string) string {
+func FileTypeName(mime string) string {
 	mime = strings.ToLower(strings.TrimSpace(strings.Split(mime, ";")[0]))
 	if n, ok := fileTypeNames[mime]; ok {
 		return n
@@ -72,7 +73,7 @@ func fileTypeName(mime string) string {
 func fileTypes(accept []string, lang string) string {
 	var names []string
 	for _, a := range accept {
-		n := fileTypeName(a)
+		n := FileTypeName(a)
 		article := message("fileArticle", lang)
 		if lang == "en" && n != "" && strings.ContainsAny(n[:1], "AEFHILMNORSX") {
 			article = "an" // the letter is said with a vowel first: an HTML, an SVG
