@@ -47,25 +47,31 @@ func FileTypeName(mime string) string {
 	if n, ok := fileTypeNames[mime]; ok {
 		return n
 	}
-	_, sub, _ := strings.Cut(mime, "/")
+	top, sub, _ := strings.Cut(mime, "/")
 	sub, _, _ = strings.Cut(sub, "+")
 	sub = strings.TrimPrefix(sub, "x-")
 	if i := strings.LastIndexAny(sub, ".-"); i >= 0 && i < len(sub)-1 {
 		sub = sub[i+1:]
 	}
-	sub = strings.Map(func(r rune) rune {
+	for _, n := range []string{sub, top} {
+		if n = upperAlnum(n); n != "" {
+			return n
+		}
+	}
+	return "?" // not a MIME type at all: Definition refuses it in accept
+}
+
+// upperAlnum keeps s's ASCII letters and digits, upper-cased.
+func upperAlnum(s string) string {
+	return strings.Map(func(r rune) rune {
 		switch {
 		case r >= 'a' && r <= 'z':
 			return unicode.ToUpper(r)
-		case r >= '0' && r <= '9':
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
 			return r
 		}
 		return -1
-	}, sub)
-	if sub == "" {
-		return mime // not a MIME type: Definition refuses it in accept
-	}
-	return sub
+	}, s)
 }
 
 // fileTypes lists the accepted types as a citizen reads them: "en PDF",
@@ -75,7 +81,7 @@ func fileTypes(accept []string, lang string) string {
 	for _, a := range accept {
 		n := FileTypeName(a)
 		article := message("fileArticle", lang)
-		if lang == "en" && n != "" && strings.ContainsAny(n[:1], "AEFHILMNORSX") {
+		if lang == "en" && strings.ContainsAny(n[:1], "AEFHILMNORSX") {
 			article = "an" // the letter is said with a vowel first: an HTML, an SVG
 		}
 		if n := article + " " + n; !slices.Contains(names, n) {

@@ -120,3 +120,22 @@ func TestReceiptTimeKlokkeslett(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFileTypeName: whatever content type an upload claims, its name is a
+// few letters or digits, never a MIME type, and never empty.
+func FuzzFileTypeName(f *testing.F) {
+	for _, s := range []string{"application/pdf", "IMAGE/JPEG; q=1", "application/vnd.example.foo+json", "application/", "/", "", "x-/x-", "tekst/æøå", "\xff/\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, mime string) {
+		n := FileTypeName(mime)
+		if n == "" || strings.Contains(n, "/") || len(n) > len(mime)+1 && n != "?" && fileTypeNames[strings.ToLower(strings.TrimSpace(strings.Split(mime, ";")[0]))] == "" {
+			t.Fatalf("FileTypeName(%q) = %q", mime, n)
+		}
+		for _, lang := range []string{"nb", "nn", "en", "se"} {
+			if s := fileTypes([]string{mime, "application/pdf"}, lang); !strings.HasSuffix(s, "PDF") {
+				t.Fatalf("fileTypes(%q) = %q", mime, s)
+			}
+		}
+	})
+}
