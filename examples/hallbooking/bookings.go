@@ -236,13 +236,18 @@ func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 // (or credits the invoice) what is no longer owed.
 func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if r.PostFormValue("confirm") != "yes" { // not from the confirmation page
-		http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
-		return
-	}
 	b, _, err := a.billFor(r)
 	if err != nil {
 		a.fail(w, r, err)
+		return
+	}
+	// The way back is built from the bill looked up, never from the raw path.
+	back := b.Path
+	if !strings.HasPrefix(r.URL.Path, "/serie/") {
+		back = "/booking/" + r.PathValue("id") // mine found it: a real id
+	}
+	if r.PostFormValue("confirm") != "yes" { // not from the confirmation page
+		http.Redirect(w, r, back+"/avbestill", http.StatusSeeOther)
 		return
 	}
 	now := a.now()
@@ -265,10 +270,6 @@ func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
 	if _, err := a.settle(ctx, b); err != nil {
 		a.fail(w, r, err)
 		return
-	}
-	back := b.Path
-	if !strings.HasPrefix(r.URL.Path, "/serie/") {
-		back = "/booking/" + r.PathValue("id")
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }

@@ -30,10 +30,11 @@ func (a *App) cancelPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	series := strings.HasPrefix(r.URL.Path, "/serie/")
-	v := cancelView{Title: b.Title, Action: r.URL.Path, Back: b.Path}
+	v := cancelView{Title: b.Title, Back: b.Path}
 	if !series {
-		v.Back = "/booking/" + r.PathValue("id")
+		v.Back = "/booking/" + r.PathValue("id") // billFor found it: a real id
 	}
+	v.Action = v.Back + "/avbestill"
 	now := a.now()
 	for _, res := range b.RS {
 		if !series && res.ID != r.PathValue("id") {
