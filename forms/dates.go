@@ -206,6 +206,21 @@ func namesFor(lang string) *dateNames {
 	return namesNB
 }
 
+// ClockPattern is the FormatDate pattern of a time of day in lang: HH.mm in
+// Norwegian and Sami ("kl. 07.08", as Språkrådet writes it), HH:mm in
+// English. Every time a citizen sees is written with it.
+func ClockPattern(lang string) string {
+	if lang == "en" {
+		return "HH:mm"
+	}
+	return "HH.mm"
+}
+
+// FormatClock formats t's time of day in lang: "07.08", "07:08".
+func FormatClock(t time.Time, lang string) string {
+	return FormatDate(t, ClockPattern(lang), lang)
+}
+
 // FormatDate formats t with a Unicode date pattern (dd.MM.yyyy, EEEE d. MMMM,
 // HH:mm) in nb, nn, en or se. An empty pattern gives the language's short date.
 // Text in single quotes is copied as it is.

@@ -54,6 +54,11 @@
 // template. DecodeForm reads a page's post back into the data. RenderCheck
 // writes the check-your-answers page and RenderReceipt the receipt, whose
 // canonical JSON (ReceiptJSON) has a SHA-256 that can be quoted later.
+// Messages name fields as citizens read them: a label that two fields on a
+// page share gets its group's label ("Fullt navn (Styrer)"), and a refused
+// file type is named in words (FileTypeName: "PDF", not application/pdf).
+// FormatClock writes a time of day as the receipt does: "kl. 07.08" in
+// Norwegian, "07:08" in English.
 //
 // # Drafts and submissions
 //

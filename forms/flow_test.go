@@ -201,7 +201,7 @@ func TestFlowRowsAndRefusedUpload(t *testing.T) {
 	// A text file where a PDF is wanted: not stored, and the page says why.
 	b, ct := multipartBody(t, url.Values{"_action": {"continue"}}, map[string][]byte{"/vedlegg/firmaattest": []byte("hello, I am not a PDF")})
 	res, body = fc.do("POST", draftPath+"/dokumenter", b, ct)
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Filen må være av typen application/pdf.") {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Filen må være en PDF.") || strings.Contains(body, "application/pdf.") {
 		t.Fatalf("refused upload: %d", res.StatusCode)
 	}
 	if stored(t, flow, "org:974760673") != 0 {

@@ -144,9 +144,9 @@ func (r *Renderer) RenderReceipt(w io.Writer, def *Definition, sub *Submission, 
 	if loc == nil {
 		loc = oslo
 	}
-	pattern := "d. MMMM yyyy 'kl.' HH:mm"
+	pattern := "d. MMMM yyyy 'kl.' " + ClockPattern(lang)
 	if lang == "en" {
-		pattern = "d MMMM yyyy 'at' HH:mm"
+		pattern = "d MMMM yyyy 'at' " + ClockPattern(lang)
 	}
 	pruned := def.Validate(sub.Data, Options{Lang: lang}).Data
 	v := &SummaryView{

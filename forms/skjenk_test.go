@@ -94,7 +94,7 @@ func TestSkjenkebevillingErrors(t *testing.T) {
 			map[string]string{"nb": "Du må fylle ut «Foretakets navn».", "nn": "Du må fylle ut «Namnet på føretaket».", "en": "Enter “Company name”."}},
 		{"required when shown", func(d Data) { delete(obj(d, "skjenkested"), "arealUte") }, "/skjenkested/arealUte", "uteservering-areal", CodeRequired, nil},
 		{"fnr control digit", func(d Data) { obj(d, "styrer")["fodselsnummer"] = "20036914701" }, "/styrer/fodselsnummer", "styrer-fnr", CodeFnr,
-			map[string]string{"nb": "«Fødselsnummer (11 siffer)» er ikke et gyldig fødselsnummer eller D-nummer.", "en": "“National identity number (11 digits)” is not a valid national identity number or D number."}},
+			map[string]string{"nb": "«Fødselsnummer (11 siffer) – Styrer» er ikke et gyldig fødselsnummer eller D-nummer.", "en": "“National identity number (11 digits) – Manager” is not a valid national identity number or D number."}},
 		{"fnr length", func(d Data) { obj(d, "styrer")["fodselsnummer"] = "2003691470" }, "/styrer/fodselsnummer", "styrer-fnr", CodeFnrLength, nil},
 		{"orgnr", func(d Data) { obj(d, "soker")["organisasjonsnummer"] = "974760674" }, "/soker/organisasjonsnummer", "soker-orgnr", CodeOrgnr, nil},
 		{"email", func(d Data) { obj(d, "soker", "kontakt")["epost"] = "kari@" }, "/soker/kontakt/epost", "kontakt-epost", CodeEmail, nil},

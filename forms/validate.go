@@ -119,6 +119,7 @@ type validator struct {
 	lang     string
 	pages    []string
 	res      *Result
+	labels   map[*Page]map[string]int // label text → components with it, per page
 }
 
 // Validate checks data against the definition and prunes it. Hidden
@@ -174,12 +175,16 @@ func (v *validator) fail(c *Component, where at, code string, args ...string) {
 	if !v.report(c) {
 		return
 	}
-	key := code
-	label := v.label(c)
-	args = append(args, "{label}", label)
+	label, qualified := v.label(c)
+	msg := message(code, v.lang, append(args, "{label}", label)...)
+	if qualified && !strings.Contains(msg, label) {
+		// A message that does not name its field ("Skriv inn en
+		// e-postadresse …") would read the same for both.
+		msg = label + ": " + msg
+	}
 	v.res.Errors = append(v.res.Errors, FieldError{
 		Pointer: where.pointer(), Component: c.ID, Page: c.page.ID, Code: code,
-		Message: message(key, v.lang, args...),
+		Message: msg,
 	})
 }
 
@@ -193,11 +198,47 @@ func (v *validator) failText(c *Component, where at, code, textKey string) {
 	})
 }
 
-func (v *validator) label(c *Component) string {
+// label is the component's label for its messages. When another component
+// on its page has the same label (the styrer's and the stedfortreder's
+// "Fullt navn"), the nearest group's label says which one: "Fullt navn
+// (Styrer)", "Fødselsnummer (11 siffer) – Styrer", and qualified is true.
+func (v *validator) label(c *Component) (label string, qualified bool) {
 	if c.Label == "" {
-		return c.ID
+		return c.ID, false
 	}
-	return v.def.Text(c.Label, v.lang)
+	label = v.def.Text(c.Label, v.lang)
+	if v.labels == nil {
+		v.labels = map[*Page]map[string]int{}
+	}
+	n, ok := v.labels[c.page]
+	if !ok {
+		n = map[string]int{}
+		var count func([]*Component)
+		count = func(cs []*Component) {
+			for _, x := range cs {
+				if x.Label != "" {
+					n[v.def.Text(x.Label, v.lang)]++
+				}
+				count(x.Components)
+			}
+		}
+		count(c.page.Components)
+		v.labels[c.page] = n
+	}
+	if n[label] < 2 {
+		return label, false
+	}
+	for g := c.parent; g != nil; g = g.parent {
+		if g.Label == "" {
+			continue
+		}
+		group := v.def.Text(g.Label, v.lang)
+		if strings.HasSuffix(label, ")") {
+			return label + " – " + group, true // not "(11 siffer) (Styrer)"
+		}
+		return label + " (" + group + ")", true
+	}
+	return label, false
 }
 
 func (v *validator) hidden(c *Component, rows []int) bool {
@@ -782,7 +823,7 @@ func (v *validator) files(c *Component, x any, fp at) any {
 			v.fail(c, ip, CodeFileSize, "{max}", FormatBytes(c.maxSize(v.def.Limits)))
 		}
 		if badType {
-			v.fail(c, ip, CodeFileType, "{types}", strings.Join(c.Accept, ", "))
+			v.fail(c, ip, CodeFileType, "{types}", fileTypes(c.Accept, v.lang))
 		}
 		out = append(out, map[string]any{"id": id, "name": name, "contentType": ct, "size": json.Number(strconv.FormatInt(int64(size), 10))})
 	}
@@ -825,7 +866,8 @@ func (v *validator) schema() {
 				continue
 			}
 			fe.Component, fe.Page = c.ID, c.page.ID
-			fe.Message = message(CodeSchema, v.lang, "{label}", v.label(c))
+			label, _ := v.label(c)
+			fe.Message = message(CodeSchema, v.lang, "{label}", label)
 		} else {
 			fe.Message = message(CodeSchema, v.lang, "{label}", u.InstanceLocation)
 		}

@@ -19,6 +19,9 @@ func TestMessagesComplete(t *testing.T) {
 	if m := messages.Missing(); len(m) > 0 {
 		t.Errorf("texts missing a language: %v", m)
 	}
+	if m := messages.Shadowed(); len(m) > 0 {
+		t.Errorf("texts worded apart from the other services (site.Common): %v", m)
+	}
 }
 
 func newApp(t *testing.T, now func() time.Time) *App {
@@ -48,10 +51,21 @@ func TestCalendar(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("status %d", code)
 	}
-	for _, want := range []string{"Uken som starter 2026-12-21", "1. juledag", "2. juledag",
-		`slot--past">16.00–17.00`, `slot--free">20.00–21.00`, `slot--free">12.00–13.00`, "Logg inn for å booke"} {
+	for _, want := range []string{"Uke 52, 21.–27. desember 2026", `<span class="ds-week__closed">1. juledag</span>`, `<span class="ds-week__closed">2. juledag</span>`, "Logg inn for å booke"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("calendar lacks %q", want)
+		}
+	}
+	// Tuesday 16.00 is past, 21.00 free; the holidays are closed; Sunday
+	// opens at 12.00.
+	g := weekGrid(t, body)
+	for _, c := range []struct {
+		row   string
+		day   int
+		state string
+	}{{"16.00–17.00", 1, "past"}, {"21.00–22.00", 1, "free"}, {"16.00–17.00", 4, "closed"}, {"12.00–13.00", 5, "closed"}, {"12.00–13.00", 6, "free"}} {
+		if got := g[c.row][c.day]; got != c.state {
+			t.Errorf("%s on day %d: %q, want %q", c.row, c.day, got, c.state)
 		}
 	}
 	if code, _ := get(t, a.Handler, "/hall/nope"); code != 404 {

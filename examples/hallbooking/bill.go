@@ -84,6 +84,16 @@ func (b *bill) owed() int64 {
 	return n
 }
 
+// allCancelled reports whether every booking of the bill is cancelled.
+func (b *bill) allCancelled() bool {
+	for _, r := range b.RS {
+		if r.State != booking.Cancelled {
+			return false
+		}
+	}
+	return len(b.RS) > 0
+}
+
 func (b *bill) confirmed() bool {
 	for _, r := range b.RS {
 		if r.State == booking.Confirmed {

@@ -40,6 +40,12 @@ type payView struct {
 	Refunded            string
 	Letter              string
 	Confirmed           bool
+	// Party names the club the booking is for, on the booking and on the
+	// invoice; "" for a person booking for themselves.
+	Party string
+	// LetterFate says, once everything is cancelled, what became of the
+	// confirmation letter (letter.fate.*).
+	LetterFate string
 }
 
 // payState settles the bill and describes its payment, sending the
@@ -75,12 +81,26 @@ func (a *App) payState(r *http.Request, b *bill, cl *club) (payView, error) {
 	if refunded > 0 {
 		v.Refunded = refunded.Display(lang)
 	}
+	if cl != nil {
+		v.Party = cl.Name + " (" + messages.T(lang, "club.orgnr") + " " + string(cl.Orgnr) + ")"
+	}
+	fate := "none"
 	e, err := a.letters.Get(ctx, b.letterID())
 	if err == nil && e.State == svarut.EntryWithdrawn {
-		e, err = a.letters.Get(ctx, resentID(b))
+		if again, err := a.letters.Get(ctx, resentID(b)); err == nil {
+			e = again
+		}
 	}
-	if err == nil && !e.Held && e.State != svarut.EntryWithdrawn {
-		v.Letter = messages.T(lang, "letter.state."+string(e.State))
+	if err == nil {
+		fate = string(e.State)
+		if e.Held {
+			fate = "held"
+		} else if e.State != svarut.EntryWithdrawn {
+			v.Letter = messages.T(lang, "letter.state."+string(e.State))
+		}
+	}
+	if b.allCancelled() {
+		v.LetterFate = messages.T(lang, "letter.fate."+fate)
 	}
 	return v, nil
 }
@@ -209,8 +229,9 @@ func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, b.Path, http.StatusSeeOther)
 }
 
-// cancel cancels under the hall's rules: a booking from /booking/{id}, or
-// from /serie/{id} every occurrence not yet begun. Before the deadline an
+// cancel cancels under the hall's rules, once confirmed on cancelPage: a
+// booking from /booking/{id}, or from /serie/{id} every occurrence not yet
+// begun. Before the deadline an
 // occurrence is free, after it the rent is charged; reprice then pays back
 // (or credits the invoice) what is no longer owed.
 func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
@@ -218,6 +239,15 @@ func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
 	b, _, err := a.billFor(r)
 	if err != nil {
 		a.fail(w, r, err)
+		return
+	}
+	// The way back is built from the bill looked up, never from the raw path.
+	back := b.Path
+	if !strings.HasPrefix(r.URL.Path, "/serie/") {
+		back = "/booking/" + r.PathValue("id") // mine found it: a real id
+	}
+	if r.PostFormValue("confirm") != "yes" { // not from the confirmation page
+		http.Redirect(w, r, back+"/avbestill", http.StatusSeeOther)
 		return
 	}
 	now := a.now()
@@ -240,10 +270,6 @@ func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
 	if _, err := a.settle(ctx, b); err != nil {
 		a.fail(w, r, err)
 		return
-	}
-	back := b.Path
-	if !strings.HasPrefix(r.URL.Path, "/serie/") {
-		back = "/booking/" + r.PathValue("id")
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }

@@ -110,6 +110,14 @@ func runJourney(t *testing.T, databaseURL string) {
 		t.Fatalf("after login: %s", p)
 	}
 	j.Page("calendar")
+	// On a phone the week scrolls sideways in its own region, never the page.
+	j.Do("phone", chromedp.EmulateViewport(375, 740))
+	if got := browsertest.Get(j, "phone width", chromedp.Evaluate[string](`(() => { const r = document.querySelector(".ds-table-scroll");
+		return [document.documentElement.scrollWidth <= innerWidth, r.scrollWidth > r.clientWidth, getComputedStyle(r).overflowX].join(); })()`)); got != "true,true,auto" {
+		t.Fatalf("the week on a phone: %s (page fits, table scrolls, overflow)", got)
+	}
+	j.Page("calendar-phone")
+	j.Do("desktop", chromedp.EmulateViewport(1280, 1024)) // the window's size (browsertest)
 
 	// A person books a slot two weeks ahead and pays with Vipps.
 	j.Open("week", week(14))
@@ -147,6 +155,8 @@ func runJourney(t *testing.T, databaseURL string) {
 	}
 	// Cancelled well before the 48-hour deadline: nothing to pay.
 	j.Click("cancel", "#cancel")
+	j.Page("cancel-confirm") // Avbestill asks first
+	j.Click("confirm cancel", "#cancel-confirm")
 	j.Do("cancelled", chromedp.WaitVisible(chromedp.CSS("#free")))
 	j.Page("cancelled-free")
 	res, err := app.book.Reservation(context.Background(), strings.TrimPrefix(bookingPath, "/booking/"))
@@ -263,6 +273,8 @@ func runJourney(t *testing.T, databaseURL string) {
 	}
 	j.Page("late-warning")
 	j.Click("late cancel", "#cancel")
+	j.Do("late cancel asks", chromedp.WaitVisible(chromedp.CSS("#cancel-late")))
+	j.Click("confirm late cancel", "#cancel-confirm")
 	j.Do("charged", chromedp.WaitVisible(chromedp.CSS("#charged")))
 	j.Page("cancelled-charged")
 
@@ -311,6 +323,8 @@ func runJourney(t *testing.T, databaseURL string) {
 	// weeks within it are charged and the rest are free: the unpaid
 	// invoice is credited and issued again, with a new KID, for less.
 	j.Click("cancel series", "#cancel-series")
+	j.Page("cancel-series-confirm")
+	j.Click("confirm cancel series", "#cancel-confirm")
 	j.Do("series cancelled", chromedp.WaitVisible(chromedp.CSS("#occurrences")))
 	j.Page("series-cancelled")
 	if k := j.Text("#kid"); k == kid || k == "" {

@@ -56,7 +56,7 @@ func (a *App) letter(ctx context.Context, b *bill, ids []string) ([]byte, error)
 		text(11, "", "Du har leid "+h.Name+":")
 	}
 	for _, r := range rs {
-		text(11, "", "• "+site.Time(r.Start, "nb")+"–"+r.End.In(site.Oslo()).Format("15.04")+"   "+a.public+"/booking/"+r.ID+"/ics")
+		text(11, "", "• "+site.Time(r.Start, "nb")+"–"+site.Clock(r.End, "nb")+"   "+a.public+"/booking/"+r.ID+"/ics")
 	}
 	text(11, "", "Leie: "+payment.Amount(sum(rs)).Display("nb")+".")
 	if h.CancelDeadline > 0 {

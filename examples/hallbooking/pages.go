@@ -13,7 +13,6 @@ import (
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/forms"
-	"github.com/grunnmur/grunnmur/holiday"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -103,116 +102,6 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 		hs = append(hs, hall{h.ID, h.Name, payment.Amount(h.PriceOre).Display(lang)})
 	}
 	a.render(w, r, "start", http.StatusOK, a.page(r, "start.title", map[string]any{"Halls": hs, "LoggedOut": r.URL.Query().Has("loggedout")}))
-}
-
-type cell struct {
-	Start, Label, State string // State: free, taken, past
-}
-
-type day struct {
-	Label  string
-	Closed string // why: a holiday's name, or "closed"
-	Cells  []cell
-}
-
-type calView struct {
-	Hall       *booking.Resource
-	Price      string
-	Week       string
-	Prev, Next string
-	Days       []day
-	Error      string
-	LoggedIn   bool
-	Key        string
-	Party      string
-}
-
-// calendar shows a hall's week: opening hours, holidays closed, and each
-// slot free or taken (booking's Availability against all of its Slots).
-func (a *App) calendar(w http.ResponseWriter, r *http.Request) {
-	a.renderCalendar(w, r, "", http.StatusOK)
-}
-
-func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey string, status int) {
-	ctx, lang := r.Context(), site.Lang(r)
-	h, err := a.book.Resource(ctx, r.PathValue("id"))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	loc := site.Oslo()
-	monday := booking.DateOf(a.now().In(loc))
-	if d, err := booking.ParseDate(r.URL.Query().Get("uke")); err == nil {
-		monday = d
-	}
-	for monday.Weekday() != time.Monday {
-		monday = monday.AddDays(-1)
-	}
-	from, to := monday.Start(loc), monday.AddDays(7).Start(loc)
-	all, err := h.Slots(from, to)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	free, err := a.book.Availability(ctx, h.ID, from, to)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	isFree := map[time.Time]bool{}
-	for _, s := range free {
-		if s.Remaining > 0 {
-			isFree[s.Start.UTC()] = true
-		}
-	}
-	v := calView{Hall: h, Price: payment.Amount(h.PriceOre).Display(lang), Week: monday.String(),
-		Prev: monday.AddDays(-7).String(), Next: monday.AddDays(7).String(), Key: rand16()}
-	now := a.now()
-	for i := range 7 {
-		d := monday.AddDays(i)
-		dv := day{Label: site.Date(d.Start(loc), lang)}
-		if len(h.HoursOn(d)) == 0 {
-			dv.Closed = messages.T(lang, "cal.closed")
-			for _, e := range h.Exceptions {
-				if e.Date == d && e.Note != "" {
-					dv.Closed += ": " + e.Note
-				}
-			}
-			if hs := holiday.On(holiday.Date(d)); len(hs) > 0 && h.ClosedOnHolidays {
-				dv.Closed = hs[0].Name(lang)
-			}
-		}
-		for _, s := range all {
-			if booking.DateOf(s.Start.In(loc)) != d {
-				continue
-			}
-			c := cell{Start: s.Start.UTC().Format(time.RFC3339), Label: s.Start.In(loc).Format("15.04") + "–" + s.End.In(loc).Format("15.04")}
-			switch {
-			case isFree[s.Start.UTC()]:
-				c.State = "free"
-			case s.Start.Before(now):
-				c.State = "past"
-			default:
-				c.State = "taken"
-			}
-			dv.Cells = append(dv.Cells, c)
-		}
-		v.Days = append(v.Days, dv)
-	}
-	p := a.page(r, "cal.title", nil)
-	p.Title = h.Name
-	if s, err := a.citizen.Session(r); err == nil && s.LoggedIn() {
-		v.LoggedIn = true
-		if _, cl, err := a.party(r); err == nil && cl != nil {
-			v.Party = cl.Name
-		}
-	}
-	if errKey != "" {
-		v.Error = messages.T(lang, errKey)
-		p.Title = messages.T(lang, "error") + ": " + p.Title
-	}
-	p.Data = v
-	a.render(w, r, "calendar", status, p)
 }
 
 // hold reserves the chosen slot for the payer while they pay.

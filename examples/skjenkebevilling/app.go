@@ -143,7 +143,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 
-	funcs := template.FuncMap{"fileSize": forms.FormatBytes}
+	funcs := template.FuncMap{"fileSize": forms.FormatBytes, "fileType": forms.FileTypeName}
 	if a.tmpl, err = site.Templates(templateFS, funcs, "templates/*.html"); err != nil {
 		return nil, err
 	}

@@ -22,6 +22,9 @@ func TestMessagesComplete(t *testing.T) {
 	if m := messages.Missing(); len(m) > 0 {
 		t.Errorf("texts missing a language: %v", m)
 	}
+	if m := messages.Shadowed(); len(m) > 0 {
+		t.Errorf("texts worded apart from the other services (site.Common): %v", m)
+	}
 }
 
 func noRedirect() *http.Client {

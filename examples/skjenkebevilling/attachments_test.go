@@ -146,6 +146,8 @@ func testAttachments(t *testing.T, databaseURL string) {
 	applicant := loginAt(t, base, "/min-side", sigrid.Reveal())
 	if res, page := download(applicant, "/sak/"+c.ID); res.StatusCode != 200 || !strings.Contains(page, `href="`+citizenFile+`"`) {
 		t.Errorf("applicant's case page: %d, no link to %s", res.StatusCode, citizenFile)
+	} else if !strings.Contains(page, "Firmaattest æøå.pdf</a> (PDF, ") || strings.Contains(page, "application/pdf") {
+		t.Error("the applicant's case page names the file's type by its MIME type")
 	}
 	if res, body := download(applicant, citizenFile); res.StatusCode != 200 || body != string(pdf) {
 		t.Errorf("applicant's download: %d %q", res.StatusCode, body)

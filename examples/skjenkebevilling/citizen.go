@@ -466,9 +466,8 @@ func (a *App) bookHeld(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := site.Lang(r)
-	exp := res.HoldExpires.In(site.Oslo())
 	v := bookView{Case: c, Held: res, HeldAt: site.Time(res.Start, lang),
-		HoldText: fmt.Sprintf(messages.T(lang, "book.held"), fmt.Sprintf("%02d.%02d", exp.Hour(), exp.Minute()))}
+		HoldText: fmt.Sprintf(messages.T(lang, "book.held"), site.Clock(res.HoldExpires, lang))}
 	a.render(w, r, "held", http.StatusOK, a.page(r, "book.confirm", v))
 }
 

@@ -25,7 +25,6 @@ var messages = site.Messages{
 	"org.continue":  {"nb": "Fortsett", "nn": "Hald fram", "en": "Continue"},
 	"org.deleted":   {"nb": "Virksomheten er slettet i Enhetsregisteret og kan ikke søke.", "nn": "Verksemda er sletta i Einingsregisteret og kan ikkje søkje.", "en": "The business is deleted from the Central Coordinating Register and cannot apply."},
 	"org.cannotact": {"nb": "Du har ikke en rolle i Enhetsregisteret som gir rett til å søke for denne virksomheten.", "nn": "Du har ikkje ei rolle i Einingsregisteret som gir rett til å søkje for denne verksemda.", "en": "You hold no role in the Central Coordinating Register that lets you apply for this business."},
-	"errors.title":  {"nb": "Du må rette dette før du kan fortsette", "nn": "Du må rette dette før du kan halde fram", "en": "You must fix this before you can continue"},
 
 	"case.title":       {"nb": "Søknaden din", "nn": "Søknaden din", "en": "Your application"},
 	"case.attachments": {"nb": "Vedlegg", "nn": "Vedlegg", "en": "Attachments"},
@@ -50,7 +49,7 @@ var messages = site.Messages{
 	"book.slot":         {"nb": "Ledige tider", "nn": "Ledige tider", "en": "Free times"},
 	"book.choose":       {"nb": "Hold av tiden", "nn": "Hald av tida", "en": "Hold this time"},
 	"book.none":         {"nb": "Ingen ledige tider de neste ukene. Prøv igjen senere.", "nn": "Ingen ledige tider dei neste vekene. Prøv igjen seinare.", "en": "No free times in the coming weeks. Try again later."},
-	"book.held":         {"nb": "Tiden er holdt av til %s. Bekreft for å bestille den.", "nn": "Tida er halden av til %s. Stadfest for å bestille ho.", "en": "The time is held until %s. Confirm to book it."},
+	"book.held":         {"nb": "Tiden er holdt av til kl. %s. Bekreft for å bestille den.", "nn": "Tida er halden av til kl. %s. Stadfest for å bestille ho.", "en": "The time is held until %s. Confirm to book it."},
 	"book.confirm":      {"nb": "Bekreft tiden", "nn": "Stadfest tida", "en": "Confirm the time"},
 	"book.taken":        {"nb": "Tiden ble tatt av noen andre. Velg en annen.", "nn": "Tida vart teken av nokon andre. Vel ei anna.", "en": "Someone else took that time. Choose another."},
 	"book.expired":      {"nb": "Tiden var ikke lenger holdt av. Velg på nytt.", "nn": "Tida var ikkje lenger halden av. Vel på nytt.", "en": "The hold ran out. Choose again."},

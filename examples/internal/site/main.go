@@ -39,13 +39,23 @@ func Main(ctx context.Context, name, defaultAddr string, args []string, getenv f
 	start func(ctx context.Context, public string, log *slog.Logger) (*Running, error)) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {}
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "Usage of %s:\n", name)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+	}
 	def := getenv("GRUNNMUR_ADDR")
 	if def == "" {
 		def = defaultAddr
 	}
 	addr := fs.String("addr", def, "listen address (GRUNNMUR_ADDR)")
 	public := fs.String("public-url", getenv("GRUNNMUR_PUBLIC_URL"), "the URL citizens use (GRUNNMUR_PUBLIC_URL); default http://ADDR")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		usage(stdout) // asked for: not an error
+		return nil
+	} else if err != nil {
+		usage(stderr)
 		return err
 	}
 	level := slog.LevelInfo

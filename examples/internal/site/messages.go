@@ -1,10 +1,15 @@
 package site
 
+import "github.com/grunnmur/grunnmur/forms"
+
 // Common are the texts every example shows alike: the layout's, the
 // organisation look-up's (ActFor) and the error pages'. A service's
 // Messages fall back to them.
 var Common = Messages{
-	"skip":         {"nb": "Hopp til hovedinnhold", "nn": "Hopp til hovudinnhaldet", "en": "Skip to main content"},
+	// The skip link and the error summary's heading read as on the forms'
+	// pages: one wording in every service.
+	"skip":         fromForms("skipToContent"),
+	"errors.title": fromForms("errorSummary"),
 	"nav.main":     {"nb": "Hovedmeny", "nn": "Hovudmeny", "en": "Main menu"},
 	"nav.lang":     {"nb": "Språk", "nn": "Språk", "en": "Language"},
 	"logout":       {"nb": "Logg ut", "nn": "Logg ut", "en": "Log out"},
@@ -21,4 +26,13 @@ var Common = Messages{
 	"err.500.text": {"nb": "Vi klarte ikke å fullføre det du ba om. Prøv igjen om litt.", "nn": "Vi klarte ikkje å fullføre det du bad om. Prøv igjen om litt.", "en": "We could not complete your request. Try again shortly."},
 	"err.home":     {"nb": "Til forsiden", "nn": "Til framsida", "en": "To the front page"},
 	"loggedout":    {"nb": "Du er logget ut", "nn": "Du er logga ut", "en": "You are logged out"},
+}
+
+// fromForms is one of forms' own texts (forms.Message) in every language.
+func fromForms(key string) map[string]string {
+	t := map[string]string{}
+	for _, l := range Langs {
+		t[l] = forms.Message(key, l)
+	}
+	return t
 }

@@ -94,6 +94,20 @@ func (m Messages) Missing() []string {
 	return out
 }
 
+// Shadowed lists the service's keys that Common has too, for a test: a
+// service that words the skip link or the error summary its own way breaks
+// "one wording in every service".
+func (m Messages) Shadowed() []string {
+	var out []string
+	for k := range m {
+		if _, ok := Common[k]; ok {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Headers configures the security headers.
 type Headers struct {
 	// FrameAncestors may frame FramePath (ID-porten's front-channel logout

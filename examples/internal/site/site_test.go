@@ -78,6 +78,11 @@ func TestTimeInOslo(t *testing.T) {
 	if got := Date(time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC), "nn"); got != "tysdag 1. desember 2026" {
 		t.Errorf("nn: %s", got)
 	}
+	for lang, want := range map[string]string{"nb": "02.30", "nn": "02.30", "en": "02:30", "": "02.30"} {
+		if got := Clock(at, lang); got != want {
+			t.Errorf("Clock %q: %s, want %s", lang, got, want)
+		}
+	}
 }
 
 // FuzzLang feeds Lang outside input: it always answers one of Langs.
