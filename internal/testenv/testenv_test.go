@@ -36,13 +36,6 @@ func TestIsModuleRootRejectsOtherModules(t *testing.T) {
 	}
 }
 
-func TestSharedSpecs(t *testing.T) {
-	p := Spec(t, "README.md")
-	if _, err := os.Stat(p); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestMissingPeerSkipsOrFails checks both behaviours of a missing peer in a
 // subprocess-free way: a fake testing.TB records what happened.
 func TestMissingPeerSkipsOrFails(t *testing.T) {
