@@ -88,7 +88,7 @@ func DatabaseURL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv(EnvDatabaseURL)
 	if u == "" {
-		missing(t, "PostgreSQL", "set "+EnvDatabaseURL+"=postgres://postgres@127.0.0.1:5432/test to run the PostgreSQL tests")
+		missing(t, "PostgreSQL", "apt-get install postgresql, start it (.ci/run does), and set "+EnvDatabaseURL+"=postgres://postgres@127.0.0.1:5432/test")
 	}
 	return u
 }
