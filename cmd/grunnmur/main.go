@@ -81,9 +81,13 @@ func run(io stdio, args []string) int {
 			usage(io.out, cmds)
 			return exitOK
 		}
-		if _, ok := cmds[args[1]]; ok {
-			return cmds[args[1]].run(io, []string{"-h"})
+		c, ok := cmds[args[1]]
+		if !ok {
+			fmt.Fprintf(io.err, "grunnmur help: unknown command %q\n\n", args[1])
+			usage(io.err, cmds)
+			return exitUsage
 		}
+		return c.run(io, []string{"-h"})
 	}
 	c, ok := cmds[args[0]]
 	if !ok {

@@ -24,6 +24,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"-h"}, exitOK},
 		{[]string{"help"}, exitOK},
 		{[]string{"no-such-command"}, exitUsage},
+		{[]string{"help", "no-such-command"}, exitUsage},
 	} {
 		code, out, errs := runCLI(t, tc.args...)
 		if code != tc.code {
