@@ -2,9 +2,12 @@ package archive_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -81,10 +84,21 @@ func TestGoldenExtract(t *testing.T) {
 }
 
 // TestSchemasAreOfficial checks the embedded schemas against the official
-// files in ../shared/specs/noark5, byte for byte.
+// files (testdata/noark5/sample), byte for byte.
 func TestSchemasAreOfficial(t *testing.T) {
 	dir := t.TempDir()
 	writeDemo(t, dir, archivetest.Config{Cases: 1, DocsPerCase: 0, Seed: 1})
+	// The sample's copies are the official bytes: their SHA-256 sums are
+	// the ones SOURCE.txt lists from Arkivverket's repository.
+	listed := regexp.MustCompile(`([0-9a-f]{64})  (\w+\.xsd)`).FindAllStringSubmatch(string(read(t, filepath.Join("testdata", "noark5", "SOURCE.txt"))), -1)
+	if len(listed) != 6 {
+		t.Fatalf("SOURCE.txt lists %d schema checksums, want 6", len(listed))
+	}
+	for _, m := range listed {
+		if sum := sha256.Sum256(read(t, filepath.Join(specDir(t), m[2]))); hex.EncodeToString(sum[:]) != m[1] {
+			t.Errorf("testdata %s: sha256 %x, SOURCE.txt lists %s", m[2], sum, m[1])
+		}
+	}
 	for _, name := range []string{"arkivstruktur.xsd", "metadatakatalog.xsd", "endringslogg.xsd", "loependeJournal.xsd", "offentligJournal.xsd", "addml.xsd"} {
 		official := read(t, filepath.Join(specDir(t), name))
 		if got := read(t, filepath.Join(dir, name)); !bytes.Equal(got, official) {

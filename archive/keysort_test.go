@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/grunnmur/grunnmur/internal/testenv"
 )
 
 func TestKeySorterSpills(t *testing.T) {
@@ -49,10 +47,14 @@ func TestKeySorterSpills(t *testing.T) {
 	}
 }
 
+// sampleDir is the hand-written sample extract with the official schemas
+// (testdata/noark5/SOURCE.txt).
+var sampleDir = filepath.Join("testdata", "noark5", "sample")
+
 // TestVerifySpillingRuns verifies the sample and a broken copy with tiny sort
 // runs, so every merge goes through the temporary files.
 func TestVerifySpillingRuns(t *testing.T) {
-	sample := testenv.Spec(t, "noark5", "sample")
+	sample := sampleDir
 	rep, err := (&Verifier{runSize: 2}).Verify(context.Background(), sample)
 	if err != nil || !rep.OK() {
 		t.Fatalf("sample: %v %v", err, rep.Failed())

@@ -6,11 +6,10 @@ import (
 
 	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/archive/archivetest"
-	"github.com/grunnmur/grunnmur/internal/testenv"
 )
 
 func TestVerifyAcceptsSample(t *testing.T) {
-	dir := testenv.Spec(t, "noark5", "sample")
+	dir := sampleDir
 	rep, err := archive.Verify(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
-
-	"github.com/grunnmur/grunnmur/internal/testenv"
 )
 
 // scanAll runs the scanner with the verifier's nesting check and returns the
@@ -106,11 +104,12 @@ func scannerSeeds(t testing.TB) [][]byte {
 		[]byte("\xef\xbb\xbf<a>æøå 🍺</a>\n"),
 		[]byte(`<n5:a xmlns:n5="u"><n5:b xsi:type="saksmappe">v</n5:b></n5:a>`),
 	}
-	sample := filepath.Join(testenv.SharedDir(t), "specs", "noark5", "sample")
 	for _, name := range []string{FileArkivstruktur, FileLoependeJournal, FileEndringslogg, FileArkivuttrekk} {
-		if b, err := os.ReadFile(filepath.Join(sample, name)); err == nil {
-			seeds = append(seeds, b)
+		b, err := os.ReadFile(filepath.Join(sampleDir, name))
+		if err != nil {
+			t.Fatal(err)
 		}
+		seeds = append(seeds, b)
 	}
 	return seeds
 }

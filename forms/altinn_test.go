@@ -12,11 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/grunnmur/grunnmur/internal/testenv"
 )
 
-// Altinn's shared expression tests (../shared/specs/altinn-expressions) run
+// Altinn's shared expression tests (testdata/altinn-expressions) run
 // through an adapter that turns Altinn layouts and dotted bindings into
 // grunnmur definitions.
 
@@ -300,8 +298,11 @@ func runAltinnCase(c *altinnCase) (skip string, err error) {
 	return "", nil
 }
 
+// altinnDir holds Altinn's shared expression tests (SOURCE.txt there).
+var altinnDir = filepath.Join("testdata", "altinn-expressions")
+
 func TestAltinnSharedExpressions(t *testing.T) {
-	dir := testenv.Spec(t, "altinn-expressions")
+	dir := altinnDir
 	var files []string
 	for _, sub := range []string{"functions", "invalid"} {
 		err := filepath.WalkDir(filepath.Join(dir, sub), func(p string, d os.DirEntry, err error) error {
@@ -394,7 +395,7 @@ func TestAltinnSharedExpressions(t *testing.T) {
 // TestAltinnContextLists checks the places expressions are evaluated against
 // Altinn's context-list tests: pages, components, and each row's components.
 func TestAltinnContextLists(t *testing.T) {
-	dir := testenv.Spec(t, "altinn-expressions", "context-lists")
+	dir := filepath.Join(altinnDir, "context-lists")
 	var files []string
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {

@@ -8,18 +8,18 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
-	"github.com/grunnmur/grunnmur/internal/testenv"
 )
 
 // TestSkatteetatenVectors runs every row of Skatteetaten's official test
-// vectors, read from the shared specs folder.
+// vectors (testdata/skatteetaten/SOURCE.txt).
 func TestSkatteetatenVectors(t *testing.T) {
-	path := testenv.Spec(t, "registry", "identifiers", "skatteetaten-foedselsnummer-testvektorer.csv")
+	path := filepath.Join("testdata", "skatteetaten", "skatteetaten-foedselsnummer-testvektorer.csv")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)

@@ -12,11 +12,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/grunnmur/grunnmur/internal/testenv"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -37,7 +37,7 @@ type testKeys struct {
 func loadKeys(t testing.TB) testKeys {
 	t.Helper()
 	read := func(name string) []byte {
-		b, err := os.ReadFile(testenv.Spec(t, "svarut", "testvectors-cms", name))
+		b, err := os.ReadFile(filepath.Join("testdata", "svarut", "testvectors-cms", name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +64,7 @@ func loadKeys(t testing.TB) testKeys {
 }
 
 func vector(t testing.TB, name string) []byte {
-	b, err := os.ReadFile(testenv.Spec(t, "svarut", "testvectors-cms", name))
+	b, err := os.ReadFile(filepath.Join("testdata", "svarut", "testvectors-cms", name))
 	if err != nil {
 		t.Fatal(err)
 	}

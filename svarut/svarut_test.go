@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/grunnmur/grunnmur/ident"
-	"github.com/grunnmur/grunnmur/internal/testenv"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -19,10 +19,10 @@ import (
 func TestStatusesCoverSpecs(t *testing.T) {
 	seen := map[svarut.Status]bool{}
 	for _, f := range [][]string{
-		{"svarut", "v2-openapi", "forsendelse-status-api-v2.json"},
-		{"svarut", "v3-openapi", "forsendelse-status-api-v3.json"},
+		{"testdata", "svarut", "v2-openapi", "forsendelse-status-api-v2.json"},
+		{"testdata", "svarut", "v3-openapi", "forsendelse-status-api-v3.json"},
 	} {
-		raw, err := os.ReadFile(testenv.Spec(t, f...))
+		raw, err := os.ReadFile(filepath.Join(f...))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/grunnmur/grunnmur/archive"
@@ -18,13 +19,18 @@ func archiveCommand() command {
 }
 
 const archiveUsage = `usage: grunnmur archive demo -out DIR [-cases N] [-docs-per-case M] [-seed S]
-       grunnmur archive verify [-json] DIR
+       grunnmur archive verify [-json] [-all] DIR|FILE.zip
 
 demo    writes a synthetic Noark 5 v5.0 extract (byggesak and skjenkebevilling
         cases, with parties, screened records and small PDF files) into DIR,
         which must be empty or not exist. The same -seed gives the same bytes.
 verify  runs the Arkade 5 checks that a Go program can run and prints the
         report (-json: as JSON). Exit 1 when any check finds an error.
+        A .zip file (as the example service's download) is unpacked into a
+        temporary folder first, and refused if a name leaves that folder,
+        an entry is a link, or it unpacks to more than -max-unzipped bytes.
+
+Flags may come before or after the arguments; -- ends them.
 `
 
 func runArchive(io stdio, args []string) int {
@@ -32,10 +38,11 @@ func runArchive(io stdio, args []string) int {
 		fmt.Fprint(io.err, archiveUsage)
 		return exitUsage
 	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
+	if isHelp(args[0]) {
 		fmt.Fprint(io.out, archiveUsage)
 		return exitOK
+	}
+	switch args[0] {
 	case "demo":
 		return runArchiveDemo(io, args[1:])
 	case "verify":
@@ -101,24 +108,40 @@ func runArchiveVerify(io stdio, args []string) int {
 	fs := flag.NewFlagSet("grunnmur archive verify", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	all := fs.Bool("all", false, "print every result, not the first 10 per test")
+	maxUnzipped := fs.Int64("max-unzipped", 64<<30, "for a .zip: the most bytes it may unpack to")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: grunnmur archive verify [-json] [-all] DIR")
+		fmt.Fprintln(fs.Output(), "usage: grunnmur archive verify [-json] [-all] [-max-unzipped BYTES] DIR|FILE.zip")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, io, args); !ok {
 		return code
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(io.err, "grunnmur archive verify: need exactly one DIR")
+		fmt.Fprintln(io.err, "grunnmur archive verify: need exactly one DIR or FILE.zip")
 		fs.Usage()
 		return exitUsage
 	}
+	dir := fs.Arg(0)
+	if isZip(dir) {
+		tmp, err := os.MkdirTemp("", "grunnmur-verify-")
+		if err != nil {
+			fmt.Fprintf(io.err, "grunnmur archive verify: %v\n", err)
+			return exitFail
+		}
+		defer os.RemoveAll(tmp)
+		if err := unzip(dir, tmp, zipLimits{Bytes: *maxUnzipped, Files: 10_000_000}); err != nil {
+			fmt.Fprintf(io.err, "grunnmur archive verify: %s: %v\n", dir, err)
+			return exitFail
+		}
+		dir = extractRoot(tmp)
+	}
 	v := &archive.Verifier{Progress: progressLine(io.err, "verified")}
-	rep, err := v.Verify(context.Background(), fs.Arg(0))
+	rep, err := v.Verify(context.Background(), dir)
 	if err != nil {
 		fmt.Fprintf(io.err, "grunnmur archive verify: %v\n", err)
 		return exitFail
 	}
+	rep.Dir = fs.Arg(0) // the zip, not the temporary folder it was unpacked into
 	if *asJSON {
 		enc := json.NewEncoder(io.out)
 		enc.SetIndent("", "  ")
@@ -137,4 +160,33 @@ func runArchiveVerify(io stdio, args []string) int {
 		return exitFail
 	}
 	return exitOK
+}
+
+// isZip reports whether p is a file (not a folder) that starts as a zip file
+// does.
+func isZip(p string) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || st.IsDir() {
+		return false
+	}
+	var magic [4]byte
+	_, err = io.ReadFull(f, magic[:])
+	return err == nil && string(magic[:]) == "PK\x03\x04"
+}
+
+// extractRoot is the folder of the extract in an unpacked zip: the zip's
+// root, or its one folder when the extract was zipped with its folder.
+func extractRoot(dir string) string {
+	if _, err := os.Stat(filepath.Join(dir, archive.FileArkivstruktur)); err == nil {
+		return dir
+	}
+	entries, err := os.ReadDir(dir)
+	if err == nil && len(entries) == 1 && entries[0].IsDir() {
+		return filepath.Join(dir, entries[0].Name())
+	}
+	return dir
 }

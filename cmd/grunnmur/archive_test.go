@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/grunnmur/grunnmur/internal/testenv"
 )
 
 func TestArchiveDemoThenVerify(t *testing.T) {
@@ -69,7 +67,7 @@ func TestArchiveDemoIsDeterministic(t *testing.T) {
 }
 
 func TestArchiveVerifySample(t *testing.T) {
-	dir := testenv.Spec(t, "noark5", "sample")
+	dir := filepath.Join("..", "..", "archive", "testdata", "noark5", "sample")
 	if code, out, errs := runCLI(t, "archive", "verify", dir); code != exitOK {
 		t.Errorf("verify sample: exit %d\n%s%s", code, out, errs)
 	}

@@ -19,11 +19,14 @@ validate checks a submission (DATA, a JSON file, or - for standard input)
 against a form definition (FORM) as the server does: hidden fields are not
 validated. It prints one line per field error:
   POINTER<TAB>component-id<TAB>message
-or, with -json, a JSON array of {pointer, component, page, code, message}.
+or, when the data are valid, DATA<TAB>ok<TAB>valid against FORM-ID version N.
+With -json it prints a JSON array of {pointer, component, page, code,
+message} instead, [] when valid.
 
-check loads form definitions and prints their problems, one per line.
+check loads form definitions and prints FORM<TAB>ok<TAB>... for each that
+loads, and the problems of the others on stderr, one per line.
 
-Flags come before the arguments.
+Flags may come before or after the arguments; -- ends them.
 Exit status: 0 valid, 1 invalid (data or definition), 2 bad usage.
 `
 
@@ -32,10 +35,11 @@ func runForms(io stdio, args []string) int {
 		fmt.Fprint(io.err, formsUsage)
 		return exitUsage
 	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
+	if isHelp(args[0]) {
 		fmt.Fprint(io.out, formsUsage)
 		return exitOK
+	}
+	switch args[0] {
 	case "validate":
 		return runFormsValidate(io, args[1:])
 	case "check":
@@ -105,6 +109,9 @@ func runFormsValidate(io stdio, args []string) int {
 	} else {
 		for _, e := range res.Errors {
 			fmt.Fprintf(io.out, "%s\t%s\t%s\n", e.Pointer, e.Component, oneLine(e.Message))
+		}
+		if res.Valid() {
+			fmt.Fprintf(io.out, "%s\tok\tvalid against %s version %d\n", fs.Arg(1), def.ID, def.Version)
 		}
 	}
 	if !res.Valid() {

@@ -27,7 +27,7 @@ func TestForms(t *testing.T) {
 		out   []string // substrings of stdout
 		err   []string // substrings of stderr
 	}{
-		{name: "valid", args: []string{"forms", "validate", form, valid}, code: exitOK},
+		{name: "valid", args: []string{"forms", "validate", form, valid}, code: exitOK, out: []string{valid + "\tok\tvalid against skjenkebevilling version 1\n"}},
 		{name: "valid json", args: []string{"forms", "validate", "-json", form, valid}, code: exitOK, out: []string{"[]"}},
 		{name: "invalid nb", args: []string{"forms", "validate", form, bad}, code: exitFail,
 			out: []string{"/soker/organisasjonsnummer\tsoker-orgnr\t«Organisasjonsnummer» må være et gyldig organisasjonsnummer med 9 siffer.\n",
@@ -41,7 +41,8 @@ func TestForms(t *testing.T) {
 			err: []string{`unknown component type "slider"`, `bind: "a" is not a JSON Pointer`, "missing en text", `"b".hidden: expression: equals: expected 2 argument(s), got 1`}},
 		{name: "check", args: []string{"forms", "check", form}, code: exitOK, out: []string{"ok\tskjenkebevilling version 1, 5 pages"}},
 		{name: "check broken", args: []string{"forms", "check", brokenForm}, code: exitFail, err: []string{"slider"}},
-		{name: "flags after args", args: []string{"forms", "validate", form, valid, "-json"}, code: exitUsage},
+		{name: "flags after args", args: []string{"forms", "validate", form, valid, "-json", "-lang", "en"}, code: exitOK, out: []string{"[]\n"}},
+		{name: "flags between args", args: []string{"forms", "validate", form, "-lang", "en", bad}, code: exitFail, out: []string{"/soker/navn\tsoker-navn\tEnter"}},
 		{name: "bad lang", args: []string{"forms", "validate", "-lang", "de", form, valid}, code: exitUsage},
 		{name: "missing file", args: []string{"forms", "validate", form, filepath.Join(dir, "nope.json")}, code: exitUsage},
 		{name: "no args", args: []string{"forms"}, code: exitUsage},
@@ -69,6 +70,10 @@ func TestForms(t *testing.T) {
 				t.Error("output leaks the fødselsnummer")
 			}
 		})
+	}
+	// Valid data with -json print only the empty array.
+	if code, out, _ := runCLI(t, "forms", "validate", "-json", form, valid); code != exitOK || out != "[]\n" {
+		t.Errorf("valid -json: exit %d, stdout %q, want only []", code, out)
 	}
 	// -json output is a JSON array.
 	var out bytes.Buffer

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"strconv"
+	"time"
+	_ "time/tzdata" // Europe/Oslo on any machine
 
 	"github.com/grunnmur/grunnmur/holiday"
 )
@@ -13,10 +15,11 @@ func holidays(io stdio, args []string) int {
 	fs := flag.NewFlagSet("holidays", flag.ContinueOnError)
 	lang := fs.String("lang", "nb", "language of the names: nb, nn or en")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: grunnmur holidays [-lang nb|nn|en] YEAR")
+		fmt.Fprintln(fs.Output(), "usage: grunnmur holidays [-lang nb|nn|en] [YEAR]")
 		fmt.Fprintln(fs.Output())
 		fmt.Fprintln(fs.Output(), "Prints the Norwegian public holidays of YEAR as YYYY-MM-DD<TAB>name, in date")
-		fmt.Fprintln(fs.Output(), "order, one line per holiday (two lines when two fall on one date).")
+		fmt.Fprintln(fs.Output(), "order, one line per holiday (two lines when two fall on one date). Without")
+		fmt.Fprintln(fs.Output(), "YEAR, the current year in Norway (Europe/Oslo).")
 		fmt.Fprintln(fs.Output())
 		fs.PrintDefaults()
 	}
@@ -29,18 +32,31 @@ func holidays(io stdio, args []string) int {
 		fmt.Fprintf(io.err, "grunnmur holidays: -lang %q: want nb, nn or en\n", *lang)
 		return exitUsage
 	}
-	if fs.NArg() != 1 {
-		fs.SetOutput(io.err)
+	if fs.NArg() > 1 {
 		fs.Usage()
 		return exitUsage
 	}
-	year, err := strconv.Atoi(fs.Arg(0))
-	if err != nil || year < 1583 || year > 9999 {
-		fmt.Fprintf(io.err, "grunnmur holidays: %q is not a Gregorian year (1583-9999)\n", fs.Arg(0))
-		return exitFail
+	year := io.clock().In(oslo()).Year()
+	if fs.NArg() == 1 {
+		y, err := strconv.Atoi(fs.Arg(0))
+		if err != nil || y < 1583 || y > 9999 {
+			fmt.Fprintf(io.err, "grunnmur holidays: %q is not a Gregorian year (1583-9999)\n", fs.Arg(0))
+			return exitFail
+		}
+		year = y
 	}
 	for _, h := range holiday.InYear(year) {
 		fmt.Fprintf(io.out, "%s\t%s\n", h.Date, h.Name(*lang))
 	}
 	return exitOK
+}
+
+// oslo is Europe/Oslo: a holiday calendar's "this year" is Norway's, whatever
+// the machine's zone.
+func oslo() *time.Location {
+	loc, err := time.LoadLocation("Europe/Oslo")
+	if err != nil {
+		panic("grunnmur: no time zone data for Europe/Oslo") // unreachable: time/tzdata is embedded
+	}
+	return loc
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestHolidays2027(t *testing.T) {
@@ -56,7 +58,6 @@ func TestHolidaysBadUsage(t *testing.T) {
 		args []string
 		code int
 	}{
-		{[]string{"holidays"}, exitUsage},
 		{[]string{"holidays", "2026", "2027"}, exitUsage},
 		{[]string{"holidays", "-lang", "se", "2027"}, exitUsage},
 		{[]string{"holidays", "-nope", "2027"}, exitUsage},
@@ -71,4 +72,37 @@ func TestHolidaysBadUsage(t *testing.T) {
 			t.Errorf("%v: stdout %q, stderr %q: errors belong on stderr", tc.args, out, errs)
 		}
 	}
+}
+
+// TestHolidaysCurrentYear: without a year, the year is the current one in
+// Norway, whatever the machine's zone.
+func TestHolidaysCurrentYear(t *testing.T) {
+	for _, tc := range []struct {
+		now   time.Time
+		first string
+	}{
+		{time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC), "2026-01-01\t"},
+		// 23:30 UTC on New Year's Eve is already 2027 in Oslo.
+		{time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC), "2027-01-01\t"},
+		// 00:30 on 1 January in Los Angeles is 09:30 the same day in Oslo.
+		{time.Date(2031, 1, 1, 0, 30, 0, 0, mustZone(t, "America/Los_Angeles")), "2031-01-01\t"},
+		// 00:30 in Kiritimati (UTC+14) on 1 January is still 31 December
+		// in Oslo.
+		{time.Date(2031, 1, 1, 0, 30, 0, 0, mustZone(t, "Pacific/Kiritimati")), "2030-01-01\t"},
+	} {
+		var out, errb bytes.Buffer
+		code := run(stdio{in: strings.NewReader(""), out: &out, err: &errb, now: func() time.Time { return tc.now }}, []string{"holidays"})
+		if code != exitOK || !strings.HasPrefix(out.String(), tc.first) || strings.Count(out.String(), "\n") < 10 {
+			t.Errorf("at %v: exit %d, stdout %q, stderr %q; want the holidays from %q", tc.now, code, out.String(), errb.String(), tc.first)
+		}
+	}
+}
+
+func mustZone(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -10,7 +11,7 @@ import (
 	"github.com/grunnmur/grunnmur/ident"
 )
 
-const identUsage = `usage: grunnmur ident fnr|orgnr|kontonr|kid VALUE...
+const identUsage = `usage: grunnmur ident [fnr|orgnr|kontonr|kid] VALUE...
        grunnmur ident kid -mod10|-mod11 BASE...
 
 Checks Norwegian identifiers and prints one line per value:
@@ -24,12 +25,23 @@ Checks Norwegian identifiers and prints one line per value:
   kontonr  kontonummer (MOD11); the detail is the written form xxxx.xx.xxxxx
   kid      KID, valid under MOD10 or MOD11; the detail names which
 
+Without a kind, each VALUE's kind is detected and the detail starts with it
+("fnr: ...", "orgnr: ...", "kontonr: ...", "kid: ..."). A value valid as
+several kinds is reported as the first of fnr, orgnr, kontonr, kid. The
+MOD11 weights coincide, so every valid fnr is also a valid 11-digit kontonr
+and MOD11 KID, and every valid orgnr a valid 9-digit MOD11 KID: give the
+kind to check a value as one of the later kinds.
+
 A VALUE of - reads the values from standard input, one per line.
 
 With -mod10 or -mod11, kid instead prints each BASE followed by its check digit.
 
+Flags may come before or after the arguments; -- ends them.
 Exit status: 0 all valid, 1 any invalid, 2 bad usage.
 `
+
+// identKinds are the kinds in the order detection tries them.
+var identKinds = []string{"fnr", "orgnr", "kontonr", "kid"}
 
 // identCheckers map each kind to a function that returns the detail for a
 // valid value, or an error whose reason is printed.
@@ -56,9 +68,31 @@ var identCheckers = map[string]func(string) (string, error){
 	},
 }
 
+// detectIdent checks s as each kind in turn and returns the first that fits,
+// with its detail prefixed by the kind. When none fits, the error lists the
+// reasons of the kinds whose shape (length, digits) s has.
+func detectIdent(s string) (string, error) {
+	var reasons []string
+	for _, kind := range identKinds {
+		detail, err := identCheckers[kind](s)
+		if err == nil {
+			return kind + ": " + detail, nil
+		}
+		if errors.Is(err, ident.ErrControlDigit) || errors.Is(err, ident.ErrDate) {
+			reasons = append(reasons, kind+": "+ident.Reason(err))
+		}
+	}
+	if len(reasons) == 0 {
+		return "", errors.New("no kind fits (want 11 digits for fnr or kontonr, 9 for orgnr, 2-25 for kid)")
+	}
+	return "", errors.New("no kind fits: " + strings.Join(reasons, "; "))
+}
+
 func runIdent(io stdio, args []string) int {
 	fs := flag.NewFlagSet("ident", flag.ContinueOnError)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), identUsage) }
+	m10 := fs.Bool("mod10", false, "with kid: append a MOD10 (Luhn) check digit to each BASE")
+	m11 := fs.Bool("mod11", false, "with kid: append a MOD11 check digit ('-' for remainder 1) to each BASE")
 	if code, ok := parseFlags(fs, io, args); !ok {
 		return code
 	}
@@ -67,14 +101,16 @@ func runIdent(io stdio, args []string) int {
 		return exitUsage
 	}
 	kind, rest := fs.Arg(0), fs.Args()[1:]
-	if kind == "kid" && len(rest) > 0 && strings.HasPrefix(rest[0], "-") && rest[0] != "-" {
-		return runKIDGenerate(io, rest)
-	}
 	check, ok := identCheckers[kind]
 	if !ok {
-		fmt.Fprintf(io.err, "grunnmur ident: unknown kind %q (want fnr, orgnr, kontonr or kid)\n\n", kind)
-		fmt.Fprint(io.err, identUsage)
-		return exitUsage
+		kind, rest, check = "", fs.Args(), detectIdent
+	}
+	if *m10 || *m11 {
+		if kind != "kid" {
+			fmt.Fprintln(io.err, "grunnmur ident: -mod10 and -mod11 make KIDs: use them as grunnmur ident kid -mod10|-mod11 BASE...")
+			return exitUsage
+		}
+		return makeKIDs(io, *m10, *m11, rest)
 	}
 	values, err := identValues(io, rest)
 	if err != nil {
@@ -82,7 +118,7 @@ func runIdent(io stdio, args []string) int {
 		return exitUsage
 	}
 	if len(values) == 0 {
-		fmt.Fprintf(io.err, "grunnmur ident %s: no VALUE given\n\n", kind)
+		fmt.Fprintf(io.err, "%s: no VALUE given\n\n", strings.TrimSpace("grunnmur ident "+kind))
 		fmt.Fprint(io.err, identUsage)
 		return exitUsage
 	}
@@ -119,27 +155,20 @@ func identValues(io stdio, args []string) ([]string, error) {
 	return values, nil
 }
 
-// runKIDGenerate is `grunnmur ident kid -mod10|-mod11 BASE...`.
-func runKIDGenerate(io stdio, args []string) int {
-	fs := flag.NewFlagSet("ident kid", flag.ContinueOnError)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), identUsage) }
-	m10 := fs.Bool("mod10", false, "append a MOD10 (Luhn) check digit")
-	m11 := fs.Bool("mod11", false, "append a MOD11 check digit ('-' for remainder 1)")
-	if code, ok := parseFlags(fs, io, args); !ok {
-		return code
-	}
-	if *m10 == *m11 || fs.NArg() == 0 {
+// makeKIDs is `grunnmur ident kid -mod10|-mod11 BASE...`.
+func makeKIDs(io stdio, m10, m11 bool, bases []string) int {
+	if m10 == m11 || len(bases) == 0 {
 		fmt.Fprintln(io.err, "grunnmur ident kid: give exactly one of -mod10 and -mod11, then BASE...")
 		fmt.Fprintln(io.err)
 		fmt.Fprint(io.err, identUsage)
 		return exitUsage
 	}
 	alg := ident.MOD10
-	if *m11 {
+	if m11 {
 		alg = ident.MOD11
 	}
 	code := exitOK
-	for _, base := range fs.Args() {
+	for _, base := range bases {
 		kid, err := ident.NewKID(base, alg)
 		if err != nil {
 			fmt.Fprintf(io.err, "%s\tinvalid\t%s\n", base, ident.Reason(err))

@@ -1,5 +1,6 @@
-// Package testenv finds what grunnmur's tests need outside Go: the shared specs
-// folder, PostgreSQL, Chromium, axe-core and xmllint.
+// Package testenv finds what grunnmur's tests need outside Go: PostgreSQL,
+// Chromium, axe-core and xmllint. (The specifications and vectors the tests
+// read are in the repository, in the testdata folders beside the tests.)
 //
 // Each lookup skips the calling test with a message that says what to install,
 // so that `go test ./...` passes on a bare machine. When GRUNNMUR_REQUIRE_PEERS
@@ -8,7 +9,7 @@
 //
 //	func TestSchema(t *testing.T) {
 //		xmllint := testenv.Xmllint(t)
-//		xsd := testenv.Spec(t, "noark5", "arkivstruktur.xsd")
+//		xsd := filepath.Join("testdata", "noark5", "sample", "arkivstruktur.xsd")
 //		...
 //	}
 package testenv
@@ -33,7 +34,6 @@ const (
 	EnvDatabaseURL  = "GRUNNMUR_TEST_DATABASE_URL"
 	EnvChromium     = "GRUNNMUR_CHROMIUM"
 	EnvAxeJS        = "GRUNNMUR_AXE_JS"
-	EnvShared       = "GRUNNMUR_SHARED"
 	EnvRequirePeers = "GRUNNMUR_REQUIRE_PEERS"
 )
 
@@ -82,42 +82,13 @@ func missing(t testing.TB, what, install string) {
 	t.Skip(msg)
 }
 
-// SharedDir returns the shared folder that sits beside the module root (or
-// GRUNNMUR_SHARED), which holds specs/ with the official schemas and samples.
-func SharedDir(t testing.TB) string {
-	t.Helper()
-	if dir := os.Getenv(EnvShared); dir != "" {
-		return dir
-	}
-	root, err := ModuleRoot()
-	if err == nil {
-		dir := filepath.Join(filepath.Dir(root), "shared")
-		if st, err := os.Stat(filepath.Join(dir, "specs")); err == nil && st.IsDir() {
-			return dir
-		}
-	}
-	missing(t, "../shared/specs", "check out the shared folder beside the module root, or set "+EnvShared)
-	return ""
-}
-
-// Spec returns the path of a file or folder under shared/specs, skipping the
-// test when it does not exist.
-func Spec(t testing.TB, elem ...string) string {
-	t.Helper()
-	p := filepath.Join(append([]string{SharedDir(t), "specs"}, elem...)...)
-	if _, err := os.Stat(p); err != nil {
-		missing(t, "spec file "+p, "update the shared folder")
-	}
-	return p
-}
-
 // DatabaseURL returns the PostgreSQL URL from GRUNNMUR_TEST_DATABASE_URL. Use
 // postgres/postgrestest for a fresh schema per test rather than this directly.
 func DatabaseURL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv(EnvDatabaseURL)
 	if u == "" {
-		missing(t, "PostgreSQL", "set "+EnvDatabaseURL+"=postgres://postgres@127.0.0.1:5432/test to run the PostgreSQL tests")
+		missing(t, "PostgreSQL", "apt-get install postgresql, start it (.ci/run does), and set "+EnvDatabaseURL+"=postgres://postgres@127.0.0.1:5432/test")
 	}
 	return u
 }

@@ -1,8 +1,10 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -36,13 +38,6 @@ func TestIsModuleRootRejectsOtherModules(t *testing.T) {
 	}
 }
 
-func TestSharedSpecs(t *testing.T) {
-	p := Spec(t, "README.md")
-	if _, err := os.Stat(p); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestMissingPeerSkipsOrFails checks both behaviours of a missing peer in a
 // subprocess-free way: a fake testing.TB records what happened.
 func TestMissingPeerSkipsOrFails(t *testing.T) {
@@ -67,18 +62,51 @@ func TestMissingPeerSkipsOrFails(t *testing.T) {
 	}
 }
 
+// TestSkipMessagesSayWhatToInstall: every missing peer's skip names the
+// package that installs it.
+func TestSkipMessagesSayWhatToInstall(t *testing.T) {
+	t.Setenv(EnvRequirePeers, "")
+	t.Setenv(EnvDatabaseURL, "")
+	t.Setenv(EnvChromium, "")
+	t.Setenv(EnvAxeJS, filepath.Join(t.TempDir(), "no-axe.min.js"))
+	t.Setenv("PATH", t.TempDir()) // no chromium, no xmllint
+	for _, tc := range []struct {
+		name    string
+		lookup  func(testing.TB)
+		install string
+	}{
+		{"PostgreSQL", func(tb testing.TB) { DatabaseURL(tb) }, "apt-get install postgresql"},
+		{"Chromium", func(tb testing.TB) { Chromium(tb) }, "apt-get install chromium"},
+		{"axe-core", func(tb testing.TB) { AxeJS(tb) }, "npm install --no-save axe-core"},
+		{"xmllint", func(tb testing.TB) { Xmllint(tb) }, "apt-get install libxml2-utils"},
+	} {
+		rec := &recordTB{TB: t}
+		func() {
+			defer func() { _ = recover() }()
+			tc.lookup(rec)
+		}()
+		if !rec.skipped || !strings.Contains(rec.msg, tc.install) || !strings.HasPrefix(rec.msg, tc.name+" not found: ") {
+			t.Errorf("%s: skipped %v with %q, want %q naming %q", tc.name, rec.skipped, rec.msg, tc.name+" not found: ...", tc.install)
+		}
+	}
+}
+
 type recordTB struct {
 	testing.TB
 	failed, skipped bool
+	msg             string
 }
 
 type stop struct{}
 
 func (r *recordTB) Helper()               {}
 func (r *recordTB) Fatalf(string, ...any) { r.failed = true; panic(stop{}) }
-func (r *recordTB) Skip(...any)           { r.skipped = true; panic(stop{}) }
-func (r *recordTB) Skipf(string, ...any)  { r.skipped = true; panic(stop{}) }
-func (r *recordTB) Fatal(...any)          { r.failed = true; panic(stop{}) }
+func (r *recordTB) Skip(args ...any) {
+	r.skipped, r.msg = true, fmt.Sprint(args...)
+	panic(stop{})
+}
+func (r *recordTB) Skipf(string, ...any) { r.skipped = true; panic(stop{}) }
+func (r *recordTB) Fatal(...any)         { r.failed = true; panic(stop{}) }
 
 func mustWd(t *testing.T) string {
 	wd, err := os.Getwd()

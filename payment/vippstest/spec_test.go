@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,7 +16,6 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"sigs.k8s.io/yaml"
 
-	"github.com/grunnmur/grunnmur/internal/testenv"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
@@ -33,7 +33,7 @@ const (
 // JSON Schema: OpenAPI 3.0's "nullable: true" becomes a type that admits null.
 func loadSpec(t *testing.T, name string) any {
 	t.Helper()
-	raw, err := os.ReadFile(testenv.Spec(t, "vipps", name))
+	raw, err := os.ReadFile(filepath.Join("testdata", "vipps", name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
-	"github.com/grunnmur/grunnmur/internal/testenv"
 	"github.com/grunnmur/grunnmur/registry"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
@@ -47,8 +46,11 @@ func setup(t *testing.T) (*brreg.Client, *registrytest.Brreg) {
 
 func person(i int) ident.Fodselsnummer { return registrytest.Persons()[i].FNR }
 
+// samplesDir holds Enhetsregisteret's sample responses (SOURCE.txt there).
+var samplesDir = filepath.Join("testdata", "enhetsregisteret", "samples")
+
 func TestSamplesDecode(t *testing.T) {
-	dir := testenv.Spec(t, "registry", "enhetsregisteret", "samples")
+	dir := samplesDir
 	read := func(name string) []byte {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
@@ -133,7 +135,7 @@ func TestSamplesDecode(t *testing.T) {
 }
 
 func TestSampleErrorBody(t *testing.T) {
-	dir := testenv.Spec(t, "registry", "enhetsregisteret", "samples")
+	dir := samplesDir
 	body, err := os.ReadFile(filepath.Join(dir, "doc-example-400-badrequest.json"))
 	if err != nil {
 		t.Fatal(err)

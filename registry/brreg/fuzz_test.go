@@ -9,14 +9,16 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/grunnmur/grunnmur/internal/testenv"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 )
 
 func addSamples(f *testing.F) {
-	dir := testenv.Spec(f, "registry", "enhetsregisteret", "samples")
-	entries, _ := os.ReadDir(dir)
+	dir := samplesDir
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) == 0 {
+		f.Fatalf("no seeds in %s: %v", dir, err)
+	}
 	for _, e := range entries {
 		if b, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil {
 			f.Add(b)

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
-	"github.com/grunnmur/grunnmur/internal/testenv"
 	"github.com/grunnmur/grunnmur/registry"
 	"github.com/grunnmur/grunnmur/registry/krr"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
@@ -41,7 +40,7 @@ func setup(t *testing.T) (*krr.Client, *registrytest.KRR) {
 func person(i int) ident.Fodselsnummer { return registrytest.Persons()[i].FNR }
 
 func TestSamples(t *testing.T) {
-	dir := testenv.Spec(t, "registry", "krr")
+	dir := filepath.Join("testdata", "krr")
 	raw, err := os.ReadFile(filepath.Join(dir, "doc-example-response-fields.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -22,7 +23,6 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/grunnmur/grunnmur/ident"
-	"github.com/grunnmur/grunnmur/internal/testenv"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -101,7 +101,8 @@ func compiler(t *testing.T) *jsonschema.Compiler {
 		"v2-openapi/mottakersystem-api-v2.json", "v2-openapi/forsendelse-lest-api-v2.json",
 		"svarinn-v2/svarinn-api-v2.json",
 	} {
-		raw, err := os.ReadFile(testenv.Spec(t, "svarut", f))
+		// The specs live with the svarut package (testdata/svarut/SOURCE.txt).
+		raw, err := os.ReadFile(filepath.Join("..", "testdata", "svarut", f))
 		if err != nil {
 			t.Fatal(err)
 		}
