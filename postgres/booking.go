@@ -83,6 +83,9 @@ func (s *BookingStore) PutResource(ctx context.Context, r *booking.Resource) err
 
 // Resource implements booking.Store.
 func (s *BookingStore) Resource(ctx context.Context, id string) (*booking.Resource, error) {
+	if absent(id) {
+		return nil, booking.ErrNotFound
+	}
 	var doc []byte
 	err := s.db.Pool.QueryRow(ctx, `SELECT doc FROM booking_resources WHERE id = $1`, id).Scan(&doc)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -477,6 +480,9 @@ func (s *BookingStore) change(ctx context.Context, op, id, key string, f func(tx
 
 // Confirm implements booking.Store.
 func (s *BookingStore) Confirm(ctx context.Context, id, key string, at time.Time) (*booking.Reservation, error) {
+	if absent(id, key) {
+		return nil, booking.ErrNotFound
+	}
 	if r, ok := s.confirmFast(ctx, id, key, at); ok {
 		return r, nil
 	}
@@ -497,6 +503,9 @@ func (s *BookingStore) Confirm(ctx context.Context, id, key string, at time.Time
 
 // Cancel implements booking.Store.
 func (s *BookingStore) Cancel(ctx context.Context, id, key string, at time.Time, charged bool) (*booking.Reservation, error) {
+	if absent(id, key) {
+		return nil, booking.ErrNotFound
+	}
 	return s.change(ctx, "cancel", id, key, func(tx pgx.Tx, r *booking.Reservation) error {
 		switch r.StateAt(at) {
 		case booking.Expired:
@@ -512,6 +521,9 @@ func (s *BookingStore) Cancel(ctx context.Context, id, key string, at time.Time,
 
 // Reschedule implements booking.Store.
 func (s *BookingStore) Reschedule(ctx context.Context, req booking.RescheduleRequest) (*booking.Reservation, error) {
+	if absent(req.ID, req.Key) {
+		return nil, booking.ErrNotFound
+	}
 	return s.change(ctx, "reschedule", req.ID, req.Key, func(tx pgx.Tx, r *booking.Reservation) error {
 		switch r.StateAt(req.At) {
 		case booking.Expired:
@@ -531,6 +543,9 @@ func (s *BookingStore) Reschedule(ctx context.Context, req booking.RescheduleReq
 
 // Reservation implements booking.Store.
 func (s *BookingStore) Reservation(ctx context.Context, id string) (*booking.Reservation, error) {
+	if absent(id) {
+		return nil, booking.ErrNotFound
+	}
 	r, err := reservationByID(ctx, s.db.Pool, id, false)
 	if err != nil {
 		return nil, wrap("reservation", err)
@@ -540,6 +555,9 @@ func (s *BookingStore) Reservation(ctx context.Context, id string) (*booking.Res
 
 // Reservations implements booking.Store.
 func (s *BookingStore) Reservations(ctx context.Context, q booking.Query) ([]*booking.Reservation, error) {
+	if absent(q.ResourceID, q.Owner, q.SeriesID) {
+		return nil, nil
+	}
 	var (
 		where []string
 		args  []any
@@ -592,6 +610,9 @@ func (s *BookingStore) AddWaiter(ctx context.Context, w *booking.Waiter) error {
 
 // Waiters implements booking.Store.
 func (s *BookingStore) Waiters(ctx context.Context, resourceID string, from, to time.Time) ([]*booking.Waiter, error) {
+	if absent(resourceID) {
+		return nil, nil
+	}
 	rows, err := s.db.Pool.Query(ctx, `SELECT id, resource_id, owner, start_at, end_at, seats, state, reservation_id, created, updated
 		FROM booking_waiters WHERE resource_id = $1 AND state = 'waiting' AND start_at < $3 AND end_at > $2
 		ORDER BY created, id COLLATE "C"`, resourceID, from, to)
@@ -616,6 +637,9 @@ func (s *BookingStore) Waiters(ctx context.Context, resourceID string, from, to 
 
 // SetWaiter implements booking.Store.
 func (s *BookingStore) SetWaiter(ctx context.Context, id string, state booking.WaiterState, reservationID string, at time.Time) error {
+	if absent(id) {
+		return booking.ErrNotFound
+	}
 	tag, err := s.db.Pool.Exec(ctx, `UPDATE booking_waiters SET state = $2, reservation_id = $3, updated = $4 WHERE id = $1`,
 		id, string(state), reservationID, at)
 	if err != nil {
@@ -637,6 +661,9 @@ func (s *BookingStore) PutFeed(ctx context.Context, f *booking.Feed) error {
 
 // FeedByHash implements booking.Store.
 func (s *BookingStore) FeedByHash(ctx context.Context, hash string) (*booking.Feed, error) {
+	if absent(hash) {
+		return nil, booking.ErrFeedRevoked
+	}
 	var f booking.Feed
 	err := s.db.Pool.QueryRow(ctx, `SELECT id, hash, owner, resource_id, created FROM booking_feeds WHERE hash = $1 AND revoked IS NULL`, hash).
 		Scan(&f.ID, &f.Hash, &f.Owner, &f.ResourceID, &f.Created)
@@ -651,6 +678,9 @@ func (s *BookingStore) FeedByHash(ctx context.Context, hash string) (*booking.Fe
 
 // RevokeFeed implements booking.Store.
 func (s *BookingStore) RevokeFeed(ctx context.Context, id string, at time.Time) error {
+	if absent(id) {
+		return booking.ErrNotFound
+	}
 	tag, err := s.db.Pool.Exec(ctx, `UPDATE booking_feeds SET revoked = COALESCE(revoked, $2) WHERE id = $1`, id, at)
 	if err != nil {
 		return wrap("revoke feed", err)

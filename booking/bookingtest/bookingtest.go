@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/internal/badkey"
 )
 
 // Clock is a settable clock, safe for concurrent use.
@@ -113,6 +114,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) booking.Store) {
 		{"Reschedule", testReschedule},
 		{"Waitlist", testWaitlist},
 		{"Feeds", testFeeds},
+		{"BadBytesNotFound", testBadKeys},
 		{"QueryAndOrder", testQuery},
 		{"ReturnedValuesAreCopies", testCopies},
 		{"SeriesAcrossDST", testSeries},
@@ -574,6 +576,52 @@ func testFeeds(e *env) {
 	}
 	if err := e.svc.RevokeFeed(e.ctx, uuid.NewString()); !errors.Is(err, booking.ErrNotFound) {
 		t.Fatalf("revoke unknown: %v", err)
+	}
+}
+
+// testBadKeys: an id, owner or key that is not UTF-8 or holds a NUL
+// (/hall/%ff, /booking/%00) names nothing: ErrNotFound (ErrFeedRevoked for
+// a feed), or nothing listed, and the store still works.
+func testBadKeys(e *env) {
+	t, s, at := e.t, e.store, e.clock.Now()
+	r := e.put(Room(1))
+	res := e.mustHold(r, "a", local(2026, 3, 24, 10, 0))
+	for _, k := range badkey.Keys() {
+		if _, err := s.Resource(e.ctx, k); !errors.Is(err, booking.ErrNotFound) {
+			t.Errorf("Resource(%q): %v", k, err)
+		}
+		if _, err := s.Reservation(e.ctx, k); !errors.Is(err, booking.ErrNotFound) {
+			t.Errorf("Reservation(%q): %v", k, err)
+		}
+		if _, err := s.Confirm(e.ctx, k, "", at); !errors.Is(err, booking.ErrNotFound) {
+			t.Errorf("Confirm(%q): %v", k, err)
+		}
+		if _, err := s.Cancel(e.ctx, k, "", at, false); !errors.Is(err, booking.ErrNotFound) {
+			t.Errorf("Cancel(%q): %v", k, err)
+		}
+		if _, err := s.Reschedule(e.ctx, booking.RescheduleRequest{ID: k, Start: res.Start, End: res.End, BlockStart: res.BlockStart, BlockEnd: res.BlockEnd, At: at}); !errors.Is(err, booking.ErrNotFound) {
+			t.Errorf("Reschedule(%q): %v", k, err)
+		}
+		for _, q := range []booking.Query{{ResourceID: k}, {Owner: k}, {SeriesID: k}} {
+			if got, err := s.Reservations(e.ctx, q); err != nil || len(got) != 0 {
+				t.Errorf("Reservations(%+v): %v, %d", q, err, len(got))
+			}
+		}
+		if got, err := s.Waiters(e.ctx, k, res.Start, res.End); err != nil || len(got) != 0 {
+			t.Errorf("Waiters(%q): %v, %d", k, err, len(got))
+		}
+		if err := s.SetWaiter(e.ctx, k, booking.Withdrawn, res.ID, at); !errors.Is(err, booking.ErrNotFound) {
+			t.Errorf("SetWaiter(%q): %v", k, err)
+		}
+		if _, err := s.FeedByHash(e.ctx, k); !errors.Is(err, booking.ErrFeedRevoked) {
+			t.Errorf("FeedByHash(%q): %v", k, err)
+		}
+		if err := s.RevokeFeed(e.ctx, k, at); !errors.Is(err, booking.ErrNotFound) {
+			t.Errorf("RevokeFeed(%q): %v", k, err)
+		}
+	}
+	if _, err := s.Reservation(e.ctx, res.ID); err != nil {
+		t.Fatalf("the store after bad keys: %v", err)
 	}
 }
 
