@@ -58,7 +58,7 @@ func wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	for _, e := range []error{booking.ErrSlotTaken, booking.ErrLimitReached, booking.ErrNotFound, booking.ErrHoldExpired,
+	for _, e := range []error{booking.ErrSlotTaken, booking.ErrLimitReached, booking.ErrTooManyHolds, booking.ErrNotFound, booking.ErrHoldExpired,
 		booking.ErrState, booking.ErrKeyReused, booking.ErrFeedRevoked, booking.ErrInvalid, context.Canceled, context.DeadlineExceeded} {
 		if errors.Is(err, e) {
 			return err
@@ -290,9 +290,42 @@ func check(ctx context.Context, tx pgx.Tx, resourceID, owner, skip string, seats
 	return nil
 }
 
+// checkOpen applies req.Open inside tx. An advisory lock per owner, taken
+// before any lock of check, makes one owner's concurrent holds count one at
+// a time, on every resource.
+func checkOpen(ctx context.Context, tx pgx.Tx, owner, series string, l booking.OpenLimit, at time.Time) error {
+	if l == (booking.OpenLimit{}) {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('booking/open'), hashtext($1))`, owner); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `SELECT series_id FROM booking_reservations
+		WHERE owner = $1 AND state = 'held' AND hold_expires > $2`, owner, at)
+	if err != nil {
+		return err
+	}
+	var open []*booking.Reservation
+	for rows.Next() {
+		var r booking.Reservation
+		if err := rows.Scan(&r.SeriesID); err != nil {
+			rows.Close()
+			return err
+		}
+		open = append(open, &r)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if booking.OpenLimitExceeded(l, open, series) {
+		return booking.ErrTooManyHolds
+	}
+	return nil
+}
+
 // Hold implements booking.Store.
 func (s *BookingStore) Hold(ctx context.Context, req booking.HoldRequest) (*booking.Reservation, error) {
-	if req.Capacity <= 1 && len(req.Limits) == 0 {
+	if req.Capacity <= 1 && len(req.Limits) == 0 && req.Open == (booking.OpenLimit{}) {
 		return s.holdExclusive(ctx, req)
 	}
 	nr := req.Reservation
@@ -312,6 +345,9 @@ func (s *BookingStore) Hold(ctx context.Context, req booking.HoldRequest) (*book
 			}
 			out = old
 			return nil
+		}
+		if err := checkOpen(ctx, tx, nr.Owner, nr.SeriesID, req.Open, req.At); err != nil {
+			return err
 		}
 		if err := check(ctx, tx, nr.ResourceID, nr.Owner, "", nr.Seats, req.Capacity, nr.BlockStart, nr.BlockEnd, req.Limits, req.At); err != nil {
 			return err

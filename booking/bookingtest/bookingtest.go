@@ -110,6 +110,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) booking.Store) {
 		{"Buffers", testBuffers},
 		{"PerCitizenLimits", testLimits},
 		{"LimitsUnderConcurrency", testLimitsRace},
+		{"OpenHoldsUnderConcurrency", testOpenHoldsRace},
 		{"CancelRules", testCancel},
 		{"Reschedule", testReschedule},
 		{"Waitlist", testWaitlist},
@@ -431,6 +432,71 @@ func testLimitsRace(e *env) {
 	wg.Wait()
 	if ok.Load() != 2 || limited.Load() != 30 {
 		t.Fatalf("%d holds succeeded and %d were limited, want 2 and 30", ok.Load(), limited.Load())
+	}
+}
+
+// testOpenHoldsRace: one owner's concurrent holds, on two resources, never
+// pass MaxOpenHolds, nor its concurrent series MaxOpenSeries; others still
+// hold, and a confirmed or expired hold makes room again.
+func testOpenHoldsRace(e *env) {
+	t := e.t
+	svc := &booking.Service{Store: e.store, Now: e.clock.Now, HoldTTL: 10 * time.Minute, MaxOpenHolds: 3, MaxOpenSeries: 1}
+	rooms := []*booking.Resource{e.put(Room(1)), e.put(Room(1))}
+	count := func(n int, f func(i int) error) (ok, refused int32) {
+		var okN, refusedN atomic.Int32
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				switch err := f(i); {
+				case err == nil:
+					okN.Add(1)
+				case errors.Is(err, booking.ErrTooManyHolds):
+					refusedN.Add(1)
+				default:
+					t.Errorf("%d: %v", i, err)
+				}
+			})
+		}
+		wg.Wait()
+		return okN.Load(), refusedN.Load()
+	}
+	var mu sync.Mutex
+	var held []*booking.Reservation
+	ok, refused := count(16, func(i int) error {
+		res, err := svc.Hold(e.ctx, booking.HoldInput{ResourceID: rooms[i%2].ID, Owner: "greedy", Start: local(2026, 3, 23+i/8, 8+i%8, 0)})
+		if err == nil {
+			mu.Lock()
+			held = append(held, res)
+			mu.Unlock()
+		}
+		return err
+	})
+	if ok != 3 || refused != 13 {
+		t.Fatalf("%d holds succeeded and %d were refused, want 3 and 13", ok, refused)
+	}
+	ok, refused = count(8, func(i int) error {
+		_, err := svc.HoldSeries(e.ctx, booking.SeriesInput{Rule: booking.Recurrence{Freq: booking.Weekly, Count: 3},
+			HoldInput: booking.HoldInput{ResourceID: rooms[i%2].ID, Owner: "greedy", Start: local(2026, 3, 25, 8+i, 0)}})
+		return err
+	})
+	if ok != 1 || refused != 7 {
+		t.Fatalf("%d series succeeded and %d were refused, want 1 and 7", ok, refused)
+	}
+	if _, err := svc.Hold(e.ctx, booking.HoldInput{ResourceID: rooms[0].ID, Owner: "other", Start: local(2026, 3, 26, 8, 0)}); err != nil {
+		t.Fatalf("another owner after the burst: %v", err)
+	}
+	if _, err := svc.Confirm(e.ctx, held[0].ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Hold(e.ctx, booking.HoldInput{ResourceID: rooms[0].ID, Owner: "greedy", Start: local(2026, 3, 27, 8, 0)}); err != nil {
+		t.Fatalf("after one hold was confirmed: %v", err)
+	}
+	if _, err := svc.Hold(e.ctx, booking.HoldInput{ResourceID: rooms[0].ID, Owner: "greedy", Start: local(2026, 3, 27, 9, 0)}); !errors.Is(err, booking.ErrTooManyHolds) {
+		t.Fatalf("a fourth open hold: %v", err)
+	}
+	e.clock.Advance(11 * time.Minute)
+	if _, err := svc.Hold(e.ctx, booking.HoldInput{ResourceID: rooms[0].ID, Owner: "greedy", Start: local(2026, 3, 27, 9, 0)}); err != nil {
+		t.Fatalf("after the holds expired: %v", err)
 	}
 }
 
