@@ -57,10 +57,13 @@ type Store interface {
 
 	// PutFeed stores a calendar feed; FeedByHash finds one that is not
 	// revoked by the SHA-256 of its token (else ErrFeedRevoked);
-	// RevokeFeed revokes it for good.
+	// RevokeFeed revokes it for good; RevokeFeeds revokes every feed of an
+	// owner (owner != "") or else of a resource, and returns how many it
+	// revoked.
 	PutFeed(ctx context.Context, f *Feed) error
 	FeedByHash(ctx context.Context, hash string) (*Feed, error)
 	RevokeFeed(ctx context.Context, id string, at time.Time) error
+	RevokeFeeds(ctx context.Context, owner, resourceID string, at time.Time) (int, error)
 }
 
 // HoldRequest asks a Store to hold seats.
@@ -545,4 +548,22 @@ func (m *MemoryStore) RevokeFeed(ctx context.Context, id string, at time.Time) e
 		f.Revoked = at
 	}
 	return nil
+}
+
+// RevokeFeeds implements Store.
+func (m *MemoryStore) RevokeFeeds(ctx context.Context, owner, resourceID string, at time.Time) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, f := range m.feeds {
+		mine := f.Owner == owner
+		if owner == "" {
+			mine = f.Owner == "" && f.ResourceID == resourceID
+		}
+		if mine && f.Revoked.IsZero() {
+			f.Revoked = at
+			n++
+		}
+	}
+	return n, nil
 }

@@ -726,3 +726,20 @@ func (s *BookingStore) RevokeFeed(ctx context.Context, id string, at time.Time) 
 	}
 	return nil
 }
+
+// RevokeFeeds implements booking.Store.
+func (s *BookingStore) RevokeFeeds(ctx context.Context, owner, resourceID string, at time.Time) (int, error) {
+	if absent(owner, resourceID) {
+		return 0, nil
+	}
+	q := `UPDATE booking_feeds SET revoked = $2 WHERE owner = $1 AND revoked IS NULL`
+	key := owner
+	if owner == "" {
+		q, key = `UPDATE booking_feeds SET revoked = $2 WHERE owner = '' AND resource_id = $1 AND revoked IS NULL`, resourceID
+	}
+	tag, err := s.db.Pool.Exec(ctx, q, key, at)
+	if err != nil {
+		return 0, wrap("revoke feeds", err)
+	}
+	return int(tag.RowsAffected()), nil
+}

@@ -643,6 +643,41 @@ func testFeeds(e *env) {
 	if err := e.svc.RevokeFeed(e.ctx, uuid.NewString()); !errors.Is(err, booking.ErrNotFound) {
 		t.Fatalf("revoke unknown: %v", err)
 	}
+	// Renewing takes back every earlier URL of the owner, and only theirs.
+	_, a1, _ := e.svc.NewFeed(e.ctx, "a", "")
+	_, a2, _ := e.svc.NewFeed(e.ctx, "a", "")
+	_, b1, _ := e.svc.NewFeed(e.ctx, "b", "")
+	_, room, _ := e.svc.NewFeed(e.ctx, "", r.ID)
+	_, a3, err := e.svc.RenewFeed(e.ctx, "a", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		tok  booking.FeedToken
+		live bool
+	}{"a's first": {a1, false}, "a's second": {a2, false}, "a's renewed": {a3, true}, "b's": {b1, true}, "the room's": {room, true}} {
+		if _, err := e.svc.FeedCalendar(e.ctx, c.tok); (err == nil) != c.live {
+			t.Errorf("%s feed after renewal: %v, want live %v", name, err, c.live)
+		}
+	}
+	if n, err := e.svc.RevokeFeeds(e.ctx, "a", ""); err != nil || n != 1 {
+		t.Fatalf("revoke a's feeds: %d, %v", n, err)
+	}
+	if _, err := e.svc.FeedCalendar(e.ctx, a3); !errors.Is(err, booking.ErrFeedRevoked) {
+		t.Fatalf("a's feed after RevokeFeeds: %v", err)
+	}
+	if n, err := e.svc.RevokeFeeds(e.ctx, "a", ""); err != nil || n != 0 {
+		t.Fatalf("revoking again: %d, %v", n, err)
+	}
+	if n, err := e.svc.RevokeFeeds(e.ctx, "", r.ID); err != nil || n != 1 {
+		t.Fatalf("revoke the room's feeds: %d, %v", n, err)
+	}
+	if _, err := e.svc.FeedCalendar(e.ctx, b1); err != nil {
+		t.Fatalf("b's feed after the room's were revoked: %v", err)
+	}
+	if _, err := e.svc.RevokeFeeds(e.ctx, "a", r.ID); !errors.Is(err, booking.ErrInvalid) {
+		t.Fatalf("RevokeFeeds of an owner and a resource: %v", err)
+	}
 }
 
 // testBadKeys: an id, owner or key that is not UTF-8 or holds a NUL
@@ -684,6 +719,9 @@ func testBadKeys(e *env) {
 		}
 		if err := s.RevokeFeed(e.ctx, k, at); !errors.Is(err, booking.ErrNotFound) {
 			t.Errorf("RevokeFeed(%q): %v", k, err)
+		}
+		if n, err := s.RevokeFeeds(e.ctx, k, "", at); err != nil || n != 0 {
+			t.Errorf("RevokeFeeds(%q): %d, %v", k, n, err)
 		}
 	}
 	if _, err := s.Reservation(e.ctx, res.ID); err != nil {
