@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -21,10 +22,16 @@ import (
 // databaseURL is set, without its background work.
 func serveDB(t *testing.T, databaseURL string) (*App, string) {
 	t.Helper()
+	return serveLog(t, databaseURL, nil)
+}
+
+// serveLog is serveDB with the service's log going to log.
+func serveLog(t *testing.T, databaseURL string, log *slog.Logger) (*App, string) {
+	t.Helper()
 	var app *App
 	public := sitetest.ServeOnly(t, func(public string) (http.Handler, func(), error) {
 		var err error
-		if app, err = New(context.Background(), Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }}); err != nil {
+		if app, err = New(context.Background(), Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log}); err != nil {
 			return nil, nil, err
 		}
 		return app.Handler, app.Close, nil

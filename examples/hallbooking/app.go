@@ -255,6 +255,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("GET /booking/{id}/ics", login(http.HandlerFunc(a.ics)))
 	mux.Handle("GET /min-side", login(http.HandlerFunc(a.minSide)))
 	mux.Handle("POST /min-side/kalender", post(a.newFeed))
+	mux.Handle("POST /min-side/kalender/stopp", post(a.stopFeed))
 	admin := func(h http.HandlerFunc) http.Handler { return login(a.requireAdmin(h)) }
 	mux.Handle("GET /admin", admin(a.adminList))
 	adminPost := func(h http.HandlerFunc) http.Handler { return login(a.citizen.CSRF(a.requireAdmin(h))) }

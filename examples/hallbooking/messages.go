@@ -73,7 +73,9 @@ var messages = site.Messages{
 	"minside.title":    {"nb": "Mine bookinger", "nn": "Mine bookingar", "en": "My bookings"},
 	"minside.none":     {"nb": "Du har ingen bookinger.", "nn": "Du har ingen bookingar.", "en": "You have no bookings."},
 	"minside.feed":     {"nb": "Abonner på kalenderen din", "nn": "Abonner på kalenderen din", "en": "Subscribe to your calendar"},
-	"minside.feedlead": {"nb": "Lag en privat lenke som kalenderprogrammet ditt kan abonnere på. Lenken vises bare én gang.", "nn": "Lag ei privat lenkje som kalenderprogrammet ditt kan abonnere på. Lenkja blir berre vist éin gong.", "en": "Make a private link your calendar app can subscribe to. The link is shown once."},
+	"minside.feedlead": {"nb": "Lag en privat lenke som kalenderprogrammet ditt kan abonnere på. Lenken vises bare én gang. Lager du en ny, slutter den gamle å virke.", "nn": "Lag ei privat lenkje som kalenderprogrammet ditt kan abonnere på. Lenkja blir berre vist éin gong. Lagar du ei ny, sluttar den gamle å verke.", "en": "Make a private link your calendar app can subscribe to. The link is shown once. If you make a new one, the old one stops working."},
+	"minside.feedstop": {"nb": "Slå av kalenderlenken", "nn": "Slå av kalenderlenkja", "en": "Turn off the calendar link"},
+	"minside.feedoff":  {"nb": "Kalenderlenken er slått av. Den gamle lenken virker ikke lenger.", "nn": "Kalenderlenkja er slått av. Den gamle lenkja verkar ikkje lenger.", "en": "The calendar link is turned off. The old link no longer works."},
 	"minside.feednew":  {"nb": "Lag kalenderlenke", "nn": "Lag kalenderlenkje", "en": "Make a calendar link"},
 	"minside.feedurl":  {"nb": "Din kalenderlenke", "nn": "Kalenderlenkja di", "en": "Your calendar link"},
 
