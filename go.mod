@@ -16,6 +16,7 @@ require (
 	github.com/smallstep/pkcs7 v0.2.3
 	github.com/zitadel/oidc/v3 v3.49.2
 	golang.org/x/oauth2 v0.37.0
+	golang.org/x/time v0.16.0
 	sigs.k8s.io/yaml v1.6.0
 )
 

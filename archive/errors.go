@@ -21,6 +21,9 @@ var (
 	// ErrOutsidePeriod means a registration was created outside a sharp
 	// archival period.
 	ErrOutsidePeriod = errors.New("archive: registration outside the archival period")
+	// ErrXMLDecl means an XML file's declaration is malformed, misplaced,
+	// or declares a version other than 1.0 or an encoding other than UTF-8.
+	ErrXMLDecl = errors.New("archive: invalid or unsupported XML declaration")
 )
 
 // FieldError names the record and field that failed validation. It never

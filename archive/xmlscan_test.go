@@ -3,9 +3,11 @@ package archive
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -98,6 +100,9 @@ func stdAll(r io.Reader) (string, error) {
 	}
 }
 
+// xmlDecl10 is VersionInfo with version 1.0, after "<?xml".
+var xmlDecl10 = regexp.MustCompile(`^[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*("1\.0"|'1\.0')`)
+
 func scannerSeeds(t testing.TB) [][]byte {
 	seeds := [][]byte{
 		[]byte(`<?xml version="1.0" encoding="utf-8"?><a x="1" y='&lt;2&#x41;'><b>t&amp;x&#229;</b><c/><!-- c --><![CDATA[<raw>]]></a>`),
@@ -119,6 +124,7 @@ func TestXMLScannerMatchesEncodingXML(t *testing.T) {
 		"", "<a>", "<a></b>", "<a><b></a></b>", "<a/><b/>", "text<a/>", "<a>&bogus;</a>", "<a>&#0;</a>",
 		"<a>\x01</a>", "<a>\xff</a>", `<a x="1" x="2"/>`, `<a x=1/>`, `<a x="<"/>`, "<!DOCTYPE a><a/>",
 		`<?xml version="1.0" encoding="latin1"?><a/>`, "<a><!-- unterminated", "<1a/>", "</a>",
+		`<?xml version="1.0?><a/>`,
 	}
 	for _, in := range bad {
 		if got, err := scanAll(strings.NewReader(in)); err == nil {
@@ -143,6 +149,58 @@ func TestXMLScannerMatchesEncodingXML(t *testing.T) {
 	}
 }
 
+// TestXMLDeclaration holds the scanner to XML 1.0's XMLDecl production, and
+// to version 1.0 only (see checkXMLDecl for why not 1.1).
+func TestXMLDeclaration(t *testing.T) {
+	good := []string{
+		`<?xml version="1.0"?><a/>`,
+		`<?xml version='1.0' encoding='UTF-8' standalone='yes'?><a/>`,
+		"\xef\xbb\xbf<?xml version = \"1.0\"\tencoding=\"utf-8\" ?>\n<a/>",
+		`<?xml version="1.0" standalone="no"?><!-- c --><?pi x?><a/>`,
+		`<a/>`,
+	}
+	for _, in := range good {
+		for name, r := range map[string]io.Reader{"whole": strings.NewReader(in), "one byte": iotest.OneByteReader(strings.NewReader(in))} {
+			if _, err := scanAll(r); err != nil {
+				t.Errorf("%s %q: %v", name, in, err)
+			}
+		}
+	}
+	bad := []string{
+		`<?xml version="0"?><a/>`,
+		`<?xml version="1.1"?><a/>`,
+		`<?xml version="2.0"?><a/>`,
+		`<?xml version="1."?><a/>`,
+		`<?xml version=""?><a/>`,
+		`<?xml version="1.0 "?><a/>`,
+		`<?xml version="1.0"encoding="UTF-8"?><a/>`,
+		`<?xml version=1.0?><a/>`,
+		`<?xml?><a/>`,
+		`<?xml ?><a/>`,
+		`<?xml encoding="UTF-8"?><a/>`,
+		`<?xml encoding="UTF-8" version="1.0"?><a/>`,
+		`<?xml version="1.0" standalone="yes" encoding="UTF-8"?><a/>`,
+		`<?xml version="1.0" version="1.0"?><a/>`,
+		`<?xml version="1.0" foo="bar"?><a/>`,
+		`<?xml version="1.0" encoding="latin1"?><a/>`,
+		`<?xml version="1.0" encoding="8bit"?><a/>`,
+		`<?xml version="1.0" standalone="maybe"?><a/>`,
+		`<?XML version="1.0"?><a/>`,
+		` <?xml version="1.0"?><a/>`,
+		`<!-- c --><?xml version="1.0"?><a/>`,
+		`<?xml version="1.0"?><?xml version="1.0"?><a/>`,
+		`<a><?xml version="1.0"?></a>`,
+		`<a/><?xMl version="1.0"?>`,
+	}
+	for _, in := range bad {
+		for name, r := range map[string]io.Reader{"whole": strings.NewReader(in), "one byte": iotest.OneByteReader(strings.NewReader(in))} {
+			if _, err := scanAll(r); !errors.Is(err, ErrXMLDecl) {
+				t.Errorf("%s %q: %v, want ErrXMLDecl", name, in, err)
+			}
+		}
+	}
+}
+
 // FuzzXMLScanner compares the scanner with encoding/xml: what the scanner
 // accepts, encoding/xml must accept with the same tokens, whole or read a
 // byte at a time. (The scanner may refuse more: a DOCTYPE, text outside the
@@ -151,6 +209,7 @@ func FuzzXMLScanner(f *testing.F) {
 	for _, s := range scannerSeeds(f) {
 		f.Add(s)
 	}
+	f.Add([]byte("<?xml version='1.1' standalone=\"yes\" ?>\n<a/>"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := scanAll(bytes.NewReader(data))
 		slow, err2 := scanAll(iotest.OneByteReader(bytes.NewReader(data)))
@@ -158,7 +217,17 @@ func FuzzXMLScanner(f *testing.F) {
 			t.Fatalf("buffering changes the result: %v / %v\n%q\n%q", err, err2, got, slow)
 		}
 		if err != nil {
+			var se *xml.SyntaxError
+			if !errors.As(err, &se) && !errors.Is(err, ErrXMLDecl) && err != errTokenTooLarge && err != io.ErrUnexpectedEOF { // the last: scanAll's nesting check
+				t.Fatalf("untyped error %v", err)
+			}
 			return
+		}
+		// Whatever is accepted declares XML 1.0, or nothing.
+		if d, ok := bytes.CutPrefix(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), []byte("<?xml")); ok && len(d) > 0 && (isSpace(d[0]) || d[0] == '?') {
+			if !xmlDecl10.Match(d) {
+				t.Fatalf("accepted a declaration of another version: %q", data)
+			}
 		}
 		want, werr := stdAll(bytes.NewReader(data))
 		if werr != nil {

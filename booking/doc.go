@@ -30,7 +30,9 @@
 //
 // A hold keeps its seats until HoldExpires and then simply stops counting: no
 // background job is needed. Confirm turns it into a booking. Every changing
-// call takes an idempotency key. Per-citizen limits count holds too.
+// call takes an idempotency key. Per-citizen limits count holds too. Since a
+// hold costs nothing, one owner may have only a few open at once
+// (Service.MaxOpenHolds, MaxOpenSeries; ErrTooManyHolds beyond them).
 //
 // The owner of a reservation is an opaque id chosen by the service (an
 // ID-porten subject, a case id): never store a fødselsnummer here.

@@ -23,6 +23,9 @@ var (
 	ErrState           = errors.New("booking: not allowed in this state")
 	ErrKeyReused       = errors.New("booking: idempotency key reused for another request")
 	ErrFeedRevoked     = errors.New("booking: feed token unknown or revoked")
+	// ErrTooManyHolds means the owner already has as many open (unpaid,
+	// unexpired) holds or held series as the Service allows.
+	ErrTooManyHolds = errors.New("booking: too many open holds")
 )
 
 // Code is a stable, machine-readable error code.
@@ -42,6 +45,7 @@ const (
 	CodeState           Code = "invalid_state"
 	CodeKeyReused       Code = "idempotency_key_reused"
 	CodeFeedRevoked     Code = "feed_revoked"
+	CodeTooManyHolds    Code = "too_many_holds"
 	CodeInternal        Code = "internal"
 )
 
@@ -62,6 +66,7 @@ var codes = []struct {
 	{ErrState, CodeState, http.StatusConflict},
 	{ErrKeyReused, CodeKeyReused, http.StatusUnprocessableEntity},
 	{ErrFeedRevoked, CodeFeedRevoked, http.StatusNotFound},
+	{ErrTooManyHolds, CodeTooManyHolds, http.StatusTooManyRequests},
 }
 
 // ErrorCode returns the code for err, "" for nil and CodeInternal for an

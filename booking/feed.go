@@ -46,6 +46,24 @@ func FeedURL(base string, tok FeedToken) string {
 	return strings.TrimSuffix(base, "/") + "/" + url.PathEscape(tok.Reveal()) + ".ics"
 }
 
+// RenewFeed revokes every feed of the owner (or resource) and makes a new
+// one: the way to take back a feed URL that has been shared or leaked.
+func (s *Service) RenewFeed(ctx context.Context, owner, resourceID string) (*Feed, FeedToken, error) {
+	if _, err := s.RevokeFeeds(ctx, owner, resourceID); err != nil {
+		return nil, "", err
+	}
+	return s.NewFeed(ctx, owner, resourceID)
+}
+
+// RevokeFeeds stops every feed of a citizen (owner) or a resource (set
+// exactly one) from working, for good, and returns how many it stopped.
+func (s *Service) RevokeFeeds(ctx context.Context, owner, resourceID string) (int, error) {
+	if (owner == "") == (resourceID == "") {
+		return 0, fmt.Errorf("%w: feeds are of one owner or one resource", ErrInvalid)
+	}
+	return s.store().RevokeFeeds(ctx, owner, resourceID, s.now().UTC())
+}
+
 // RevokeFeed stops a feed's token from working, for good.
 func (s *Service) RevokeFeed(ctx context.Context, id string) error {
 	return s.store().RevokeFeed(ctx, id, s.now().UTC())

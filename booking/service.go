@@ -16,6 +16,13 @@ import (
 // DefaultHoldTTL is how long a hold keeps its seats when Service.HoldTTL is 0.
 const DefaultHoldTTL = 15 * time.Minute
 
+// The caps on one owner's open holds when Service leaves them 0: a few
+// slots being paid for at once, and one series.
+const (
+	DefaultMaxOpenHolds  = 3
+	DefaultMaxOpenSeries = 1
+)
+
 // Service applies the booking rules (opening hours, notice, horizon, limits,
 // cancellation deadlines) on top of a Store. Its zero value works, on an
 // in-memory store.
@@ -24,6 +31,11 @@ type Service struct {
 	Now     func() time.Time // nil means time.Now
 	Logger  *slog.Logger     // nil means discard
 	HoldTTL time.Duration    // 0 means DefaultHoldTTL
+	// MaxOpenHolds caps the holds outside a series one owner may have open
+	// (held, not yet confirmed or expired) at once, on every resource;
+	// MaxOpenSeries caps the series with open holds. One more is refused
+	// with ErrTooManyHolds. 0 means the default; a negative value, no cap.
+	MaxOpenHolds, MaxOpenSeries int
 
 	once sync.Once
 	mem  *MemoryStore
@@ -42,6 +54,19 @@ func (s *Service) store() Store {
 func (s *Service) now() time.Time { return defaults.Now(s.Now).Truncate(time.Microsecond) }
 
 func (s *Service) log() *slog.Logger { return defaults.Logger(s.Logger) }
+
+func (s *Service) openLimit() OpenLimit {
+	pick := func(v, def int) int {
+		switch {
+		case v < 0:
+			return 0
+		case v == 0:
+			return def
+		}
+		return v
+	}
+	return OpenLimit{Holds: pick(s.MaxOpenHolds, DefaultMaxOpenHolds), Series: pick(s.MaxOpenSeries, DefaultMaxOpenSeries)}
+}
 
 func (s *Service) holdTTL() time.Duration {
 	if s.HoldTTL > 0 {
@@ -199,7 +224,7 @@ func (s *Service) hold(ctx context.Context, in HoldInput, seriesID string, rule 
 		Seats: seats, State: Held, HoldExpires: now.Add(ttl).UTC(), Created: now.UTC(), Updated: now.UTC(),
 		SeriesID: seriesID, Recurrence: rule, SeriesStart: seriesStart, PriceOre: r.PriceOre * int64(seats), Title: title,
 	}
-	got, err := s.store().Hold(ctx, HoldRequest{Key: in.Key, Reservation: res, Capacity: r.Seats(), Limits: limits, At: now})
+	got, err := s.store().Hold(ctx, HoldRequest{Key: in.Key, Reservation: res, Capacity: r.Seats(), Limits: limits, Open: s.openLimit(), At: now})
 	if err != nil {
 		return nil, err
 	}
@@ -360,7 +385,7 @@ func (s *Service) Promote(ctx context.Context, resourceID string, from, to time.
 				return made, err
 			}
 			made = append(made, res)
-		case errors.Is(err, ErrSlotTaken), errors.Is(err, ErrLimitReached):
+		case errors.Is(err, ErrSlotTaken), errors.Is(err, ErrLimitReached), errors.Is(err, ErrTooManyHolds):
 			// still waiting
 		case errors.Is(err, ErrTooSoon), errors.Is(err, ErrOutsideHours), errors.Is(err, ErrTooFar):
 			if err := s.store().SetWaiter(ctx, w.ID, Withdrawn, "", s.now()); err != nil {

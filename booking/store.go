@@ -25,8 +25,9 @@ type Store interface {
 
 	// Hold stores req.Reservation as Held when, at req.At, the peak of the
 	// seats of the active reservations overlapping its block span plus its
-	// own seats stays within req.Capacity (else ErrSlotTaken), and the
-	// owner stays within every limit (else a *LimitError). A request whose
+	// own seats stays within req.Capacity (else ErrSlotTaken), the owner
+	// stays within every limit (else a *LimitError) and within req.Open
+	// (else ErrTooManyHolds), counted at req.At. A request whose
 	// Key was used before returns what that request made, unchanged, or
 	// ErrKeyReused if it asked for something else.
 	Hold(ctx context.Context, req HoldRequest) (*Reservation, error)
@@ -56,10 +57,13 @@ type Store interface {
 
 	// PutFeed stores a calendar feed; FeedByHash finds one that is not
 	// revoked by the SHA-256 of its token (else ErrFeedRevoked);
-	// RevokeFeed revokes it for good.
+	// RevokeFeed revokes it for good; RevokeFeeds revokes every feed of an
+	// owner (owner != "") or else of a resource, and returns how many it
+	// revoked.
 	PutFeed(ctx context.Context, f *Feed) error
 	FeedByHash(ctx context.Context, hash string) (*Feed, error)
 	RevokeFeed(ctx context.Context, id string, at time.Time) error
+	RevokeFeeds(ctx context.Context, owner, resourceID string, at time.Time) (int, error)
 }
 
 // HoldRequest asks a Store to hold seats.
@@ -68,7 +72,39 @@ type HoldRequest struct {
 	Reservation *Reservation
 	Capacity    int
 	Limits      []Limit
+	Open        OpenLimit
 	At          time.Time
+}
+
+// OpenLimit caps an owner's open holds: held and unexpired, on every
+// resource. Holds cost nothing, so without it one party could hold a whole
+// season again and again. Zero fields mean no cap.
+type OpenLimit struct {
+	// Holds caps the holds outside a series, the new one included.
+	Holds int
+	// Series caps the series with an open hold, the new hold's included.
+	Series int
+}
+
+// OpenLimitExceeded reports whether one more hold in series ("" for none)
+// breaks l, given the owner's open holds. Stores call it under their lock.
+func OpenLimitExceeded(l OpenLimit, open []*Reservation, series string) bool {
+	if l.Holds <= 0 && l.Series <= 0 {
+		return false
+	}
+	singles, others := 0, map[string]bool{}
+	for _, r := range open {
+		switch {
+		case r.SeriesID == "":
+			singles++
+		case r.SeriesID != series:
+			others[r.SeriesID] = true
+		}
+	}
+	if series == "" {
+		return l.Holds > 0 && singles >= l.Holds
+	}
+	return l.Series > 0 && len(others) >= l.Series
 }
 
 // RescheduleRequest asks a Store to move a reservation.
@@ -164,6 +200,7 @@ type MemoryStore struct {
 	resources  map[string]*Resource
 	res        map[string]*Reservation
 	byResource map[string][]*Reservation // sorted by Start
+	held       map[string][]*Reservation // by owner: holds that may still be open
 	keys       map[opKey]string
 	waiters    []*Waiter
 	feeds      map[string]*Feed
@@ -181,6 +218,7 @@ func (m *MemoryStore) init() {
 		m.resources = map[string]*Resource{}
 		m.res = map[string]*Reservation{}
 		m.byResource = map[string][]*Reservation{}
+		m.held = map[string][]*Reservation{}
 		m.keys = map[opKey]string{}
 		m.feeds = map[string]*Feed{}
 	}
@@ -265,15 +303,31 @@ func (m *MemoryStore) Hold(ctx context.Context, req HoldRequest) (*Reservation, 
 	if err := CheckLimits(rs, nr.Owner, req.Limits, req.At, ""); err != nil {
 		return nil, err
 	}
+	if OpenLimitExceeded(req.Open, m.openHolds(nr.Owner, req.At), nr.SeriesID) {
+		return nil, ErrTooManyHolds
+	}
 	r := nr.Clone()
 	r.State = Held
 	m.res[r.ID] = r
+	m.held[r.Owner] = append(m.held[r.Owner], r)
 	i, _ := slices.BinarySearchFunc(rs, r, func(a, b *Reservation) int { return a.Start.Compare(b.Start) })
 	m.byResource[r.ResourceID] = slices.Insert(rs, i, r)
 	if req.Key != "" {
 		m.keys[opKey{"hold", req.Key}] = r.ID
 	}
 	return r.Clone(), nil
+}
+
+// openHolds returns the owner's open holds at at, and forgets the owner's
+// holds that were confirmed, cancelled or ran out: none opens again.
+func (m *MemoryStore) openHolds(owner string, at time.Time) []*Reservation {
+	hs := slices.DeleteFunc(m.held[owner], func(r *Reservation) bool { return r.StateAt(at) != Held })
+	if len(hs) == 0 {
+		delete(m.held, owner)
+		return nil
+	}
+	m.held[owner] = hs
+	return hs
 }
 
 func (m *MemoryStore) keyed(op, key, id string) (*Reservation, bool, error) {
@@ -494,4 +548,22 @@ func (m *MemoryStore) RevokeFeed(ctx context.Context, id string, at time.Time) e
 		f.Revoked = at
 	}
 	return nil
+}
+
+// RevokeFeeds implements Store.
+func (m *MemoryStore) RevokeFeeds(ctx context.Context, owner, resourceID string, at time.Time) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, f := range m.feeds {
+		mine := f.Owner == owner
+		if owner == "" {
+			mine = f.Owner == "" && f.ResourceID == resourceID
+		}
+		if mine && f.Revoked.IsZero() {
+			f.Revoked = at
+			n++
+		}
+	}
+	return n, nil
 }

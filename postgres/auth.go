@@ -68,6 +68,9 @@ func (a *AuthStore) Create(ctx context.Context, s *auth.Session) error {
 
 // Get implements auth.Store.
 func (a *AuthStore) Get(ctx context.Context, id string) (*auth.Session, error) {
+	if absent(id) {
+		return nil, auth.ErrNotFound
+	}
 	s := &auth.Session{ID: id}
 	var doc []byte
 	err := a.db.Pool.QueryRow(ctx, `SELECT issuer, sid, created, last_seen, doc FROM auth_sessions WHERE id = $1`, id).
@@ -98,6 +101,9 @@ func (a *AuthStore) Get(ctx context.Context, id string) (*auth.Session, error) {
 
 // Update implements auth.Store.
 func (a *AuthStore) Update(ctx context.Context, s *auth.Session) error {
+	if absent(s.ID) {
+		return auth.ErrNotFound
+	}
 	doc, err := encodeSession(s)
 	if err != nil {
 		return fmt.Errorf("postgres: auth: %w", err)
@@ -116,6 +122,9 @@ func (a *AuthStore) Update(ctx context.Context, s *auth.Session) error {
 // Touch implements auth.Store. An UPDATE, never an upsert: a session deleted
 // by a logout stays deleted.
 func (a *AuthStore) Touch(ctx context.Context, id string, at time.Time) error {
+	if absent(id) {
+		return auth.ErrNotFound
+	}
 	tag, err := a.db.Pool.Exec(ctx, `UPDATE auth_sessions SET last_seen = $2 WHERE id = $1`, id, at)
 	if err != nil {
 		return fmt.Errorf("postgres: auth: touch: %w", err)
@@ -128,6 +137,9 @@ func (a *AuthStore) Touch(ctx context.Context, id string, at time.Time) error {
 
 // Delete implements auth.Store.
 func (a *AuthStore) Delete(ctx context.Context, id string) error {
+	if absent(id) {
+		return nil
+	}
 	if _, err := a.db.Pool.Exec(ctx, `DELETE FROM auth_sessions WHERE id = $1`, id); err != nil {
 		return fmt.Errorf("postgres: auth: delete: %w", err)
 	}
@@ -136,6 +148,9 @@ func (a *AuthStore) Delete(ctx context.Context, id string) error {
 
 // DeleteBySID implements auth.Store.
 func (a *AuthStore) DeleteBySID(ctx context.Context, issuer, sid string) (int, error) {
+	if absent(issuer, sid) {
+		return 0, nil
+	}
 	if sid == "" {
 		return 0, nil
 	}

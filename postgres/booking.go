@@ -58,7 +58,7 @@ func wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	for _, e := range []error{booking.ErrSlotTaken, booking.ErrLimitReached, booking.ErrNotFound, booking.ErrHoldExpired,
+	for _, e := range []error{booking.ErrSlotTaken, booking.ErrLimitReached, booking.ErrTooManyHolds, booking.ErrNotFound, booking.ErrHoldExpired,
 		booking.ErrState, booking.ErrKeyReused, booking.ErrFeedRevoked, booking.ErrInvalid, context.Canceled, context.DeadlineExceeded} {
 		if errors.Is(err, e) {
 			return err
@@ -83,6 +83,9 @@ func (s *BookingStore) PutResource(ctx context.Context, r *booking.Resource) err
 
 // Resource implements booking.Store.
 func (s *BookingStore) Resource(ctx context.Context, id string) (*booking.Resource, error) {
+	if absent(id) {
+		return nil, booking.ErrNotFound
+	}
 	var doc []byte
 	err := s.db.Pool.QueryRow(ctx, `SELECT doc FROM booking_resources WHERE id = $1`, id).Scan(&doc)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -287,9 +290,42 @@ func check(ctx context.Context, tx pgx.Tx, resourceID, owner, skip string, seats
 	return nil
 }
 
+// checkOpen applies req.Open inside tx. An advisory lock per owner, taken
+// before any lock of check, makes one owner's concurrent holds count one at
+// a time, on every resource.
+func checkOpen(ctx context.Context, tx pgx.Tx, owner, series string, l booking.OpenLimit, at time.Time) error {
+	if l == (booking.OpenLimit{}) {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('booking/open'), hashtext($1))`, owner); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `SELECT series_id FROM booking_reservations
+		WHERE owner = $1 AND state = 'held' AND hold_expires > $2`, owner, at)
+	if err != nil {
+		return err
+	}
+	var open []*booking.Reservation
+	for rows.Next() {
+		var r booking.Reservation
+		if err := rows.Scan(&r.SeriesID); err != nil {
+			rows.Close()
+			return err
+		}
+		open = append(open, &r)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if booking.OpenLimitExceeded(l, open, series) {
+		return booking.ErrTooManyHolds
+	}
+	return nil
+}
+
 // Hold implements booking.Store.
 func (s *BookingStore) Hold(ctx context.Context, req booking.HoldRequest) (*booking.Reservation, error) {
-	if req.Capacity <= 1 && len(req.Limits) == 0 {
+	if req.Capacity <= 1 && len(req.Limits) == 0 && req.Open == (booking.OpenLimit{}) {
 		return s.holdExclusive(ctx, req)
 	}
 	nr := req.Reservation
@@ -309,6 +345,9 @@ func (s *BookingStore) Hold(ctx context.Context, req booking.HoldRequest) (*book
 			}
 			out = old
 			return nil
+		}
+		if err := checkOpen(ctx, tx, nr.Owner, nr.SeriesID, req.Open, req.At); err != nil {
+			return err
 		}
 		if err := check(ctx, tx, nr.ResourceID, nr.Owner, "", nr.Seats, req.Capacity, nr.BlockStart, nr.BlockEnd, req.Limits, req.At); err != nil {
 			return err
@@ -477,6 +516,9 @@ func (s *BookingStore) change(ctx context.Context, op, id, key string, f func(tx
 
 // Confirm implements booking.Store.
 func (s *BookingStore) Confirm(ctx context.Context, id, key string, at time.Time) (*booking.Reservation, error) {
+	if absent(id, key) {
+		return nil, booking.ErrNotFound
+	}
 	if r, ok := s.confirmFast(ctx, id, key, at); ok {
 		return r, nil
 	}
@@ -497,6 +539,9 @@ func (s *BookingStore) Confirm(ctx context.Context, id, key string, at time.Time
 
 // Cancel implements booking.Store.
 func (s *BookingStore) Cancel(ctx context.Context, id, key string, at time.Time, charged bool) (*booking.Reservation, error) {
+	if absent(id, key) {
+		return nil, booking.ErrNotFound
+	}
 	return s.change(ctx, "cancel", id, key, func(tx pgx.Tx, r *booking.Reservation) error {
 		switch r.StateAt(at) {
 		case booking.Expired:
@@ -512,6 +557,9 @@ func (s *BookingStore) Cancel(ctx context.Context, id, key string, at time.Time,
 
 // Reschedule implements booking.Store.
 func (s *BookingStore) Reschedule(ctx context.Context, req booking.RescheduleRequest) (*booking.Reservation, error) {
+	if absent(req.ID, req.Key) {
+		return nil, booking.ErrNotFound
+	}
 	return s.change(ctx, "reschedule", req.ID, req.Key, func(tx pgx.Tx, r *booking.Reservation) error {
 		switch r.StateAt(req.At) {
 		case booking.Expired:
@@ -531,6 +579,9 @@ func (s *BookingStore) Reschedule(ctx context.Context, req booking.RescheduleReq
 
 // Reservation implements booking.Store.
 func (s *BookingStore) Reservation(ctx context.Context, id string) (*booking.Reservation, error) {
+	if absent(id) {
+		return nil, booking.ErrNotFound
+	}
 	r, err := reservationByID(ctx, s.db.Pool, id, false)
 	if err != nil {
 		return nil, wrap("reservation", err)
@@ -540,6 +591,9 @@ func (s *BookingStore) Reservation(ctx context.Context, id string) (*booking.Res
 
 // Reservations implements booking.Store.
 func (s *BookingStore) Reservations(ctx context.Context, q booking.Query) ([]*booking.Reservation, error) {
+	if absent(q.ResourceID, q.Owner, q.SeriesID) {
+		return nil, nil
+	}
 	var (
 		where []string
 		args  []any
@@ -592,6 +646,9 @@ func (s *BookingStore) AddWaiter(ctx context.Context, w *booking.Waiter) error {
 
 // Waiters implements booking.Store.
 func (s *BookingStore) Waiters(ctx context.Context, resourceID string, from, to time.Time) ([]*booking.Waiter, error) {
+	if absent(resourceID) {
+		return nil, nil
+	}
 	rows, err := s.db.Pool.Query(ctx, `SELECT id, resource_id, owner, start_at, end_at, seats, state, reservation_id, created, updated
 		FROM booking_waiters WHERE resource_id = $1 AND state = 'waiting' AND start_at < $3 AND end_at > $2
 		ORDER BY created, id COLLATE "C"`, resourceID, from, to)
@@ -616,6 +673,9 @@ func (s *BookingStore) Waiters(ctx context.Context, resourceID string, from, to 
 
 // SetWaiter implements booking.Store.
 func (s *BookingStore) SetWaiter(ctx context.Context, id string, state booking.WaiterState, reservationID string, at time.Time) error {
+	if absent(id) {
+		return booking.ErrNotFound
+	}
 	tag, err := s.db.Pool.Exec(ctx, `UPDATE booking_waiters SET state = $2, reservation_id = $3, updated = $4 WHERE id = $1`,
 		id, string(state), reservationID, at)
 	if err != nil {
@@ -637,6 +697,9 @@ func (s *BookingStore) PutFeed(ctx context.Context, f *booking.Feed) error {
 
 // FeedByHash implements booking.Store.
 func (s *BookingStore) FeedByHash(ctx context.Context, hash string) (*booking.Feed, error) {
+	if absent(hash) {
+		return nil, booking.ErrFeedRevoked
+	}
 	var f booking.Feed
 	err := s.db.Pool.QueryRow(ctx, `SELECT id, hash, owner, resource_id, created FROM booking_feeds WHERE hash = $1 AND revoked IS NULL`, hash).
 		Scan(&f.ID, &f.Hash, &f.Owner, &f.ResourceID, &f.Created)
@@ -651,6 +714,9 @@ func (s *BookingStore) FeedByHash(ctx context.Context, hash string) (*booking.Fe
 
 // RevokeFeed implements booking.Store.
 func (s *BookingStore) RevokeFeed(ctx context.Context, id string, at time.Time) error {
+	if absent(id) {
+		return booking.ErrNotFound
+	}
 	tag, err := s.db.Pool.Exec(ctx, `UPDATE booking_feeds SET revoked = COALESCE(revoked, $2) WHERE id = $1`, id, at)
 	if err != nil {
 		return wrap("revoke feed", err)
@@ -659,4 +725,21 @@ func (s *BookingStore) RevokeFeed(ctx context.Context, id string, at time.Time) 
 		return booking.ErrNotFound
 	}
 	return nil
+}
+
+// RevokeFeeds implements booking.Store.
+func (s *BookingStore) RevokeFeeds(ctx context.Context, owner, resourceID string, at time.Time) (int, error) {
+	if absent(owner, resourceID) {
+		return 0, nil
+	}
+	q := `UPDATE booking_feeds SET revoked = $2 WHERE owner = $1 AND revoked IS NULL`
+	key := owner
+	if owner == "" {
+		q, key = `UPDATE booking_feeds SET revoked = $2 WHERE owner = '' AND resource_id = $1 AND revoked IS NULL`, resourceID
+	}
+	tag, err := s.db.Pool.Exec(ctx, q, key, at)
+	if err != nil {
+		return 0, wrap("revoke feeds", err)
+	}
+	return int(tag.RowsAffected()), nil
 }

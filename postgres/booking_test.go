@@ -83,6 +83,9 @@ func (a *alternatingBooking) FeedByHash(ctx context.Context, hash string) (*book
 func (a *alternatingBooking) RevokeFeed(ctx context.Context, id string, at time.Time) error {
 	return a.next().RevokeFeed(ctx, id, at)
 }
+func (a *alternatingBooking) RevokeFeeds(ctx context.Context, owner, resourceID string, at time.Time) (int, error) {
+	return a.next().RevokeFeeds(ctx, owner, resourceID, at)
+}
 
 // TestBookingExclusionConstraint shows that the database refuses two
 // overlapping active bookings of an exclusive resource even when the

@@ -149,6 +149,9 @@ func scanFileInfo(row pgx.Row, dest ...any) (forms.FileInfo, error) {
 
 // Open implements forms.Files.
 func (s *FileStore) Open(ctx context.Context, id string) (forms.FileInfo, io.ReadCloser, error) {
+	if absent(id) {
+		return forms.FileInfo{}, nil, forms.ErrFileNotFound
+	}
 	var data []byte
 	f, err := scanFileInfo(s.db.Pool.QueryRow(ctx, `SELECT `+fileColumns+`, data FROM forms_files WHERE id = $1`, id), &data)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -163,6 +166,9 @@ func (s *FileStore) Open(ctx context.Context, id string) (forms.FileInfo, io.Rea
 // List implements forms.Files.
 // Delete implements forms.Files.
 func (s *FileStore) Delete(ctx context.Context, owner, id string) error {
+	if absent(owner, id) {
+		return forms.ErrFileNotFound
+	}
 	tag, err := s.db.Pool.Exec(ctx, `DELETE FROM forms_files WHERE id = $1 AND owner = $2`, id, owner)
 	if err != nil {
 		return fmt.Errorf("postgres: forms: delete file: %w", err)
@@ -174,6 +180,9 @@ func (s *FileStore) Delete(ctx context.Context, owner, id string) error {
 }
 
 func (s *FileStore) List(ctx context.Context, owner string) ([]forms.FileInfo, error) {
+	if absent(owner) {
+		return nil, nil
+	}
 	rows, err := s.db.Pool.Query(ctx, `SELECT `+fileColumns+` FROM forms_files WHERE owner = $1 ORDER BY created, id`, owner)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: forms: list files: %w", err)

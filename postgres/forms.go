@@ -94,6 +94,9 @@ func scanDraft(row pgx.Row) (*forms.Draft, error) {
 
 // GetDraft implements forms.Store.
 func (s *FormsStore) GetDraft(ctx context.Context, id string) (*forms.Draft, error) {
+	if absent(id) {
+		return nil, forms.ErrNotFound
+	}
 	d, err := scanDraft(s.db.Pool.QueryRow(ctx, `SELECT `+draftColumns+` FROM forms_drafts WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, forms.ErrNotFound
@@ -106,6 +109,9 @@ func (s *FormsStore) GetDraft(ctx context.Context, id string) (*forms.Draft, err
 
 // UpdateDraft implements forms.Store.
 func (s *FormsStore) UpdateDraft(ctx context.Context, d *forms.Draft) error {
+	if absent(d.ID) {
+		return forms.ErrNotFound
+	}
 	data, err := encodeData(d.Data)
 	if err != nil {
 		return err
@@ -133,6 +139,9 @@ func (s *FormsStore) UpdateDraft(ctx context.Context, d *forms.Draft) error {
 
 // DeleteDraft implements forms.Store.
 func (s *FormsStore) DeleteDraft(ctx context.Context, id string) error {
+	if absent(id) {
+		return forms.ErrNotFound
+	}
 	tag, err := s.db.Pool.Exec(ctx, `DELETE FROM forms_drafts WHERE id = $1`, id)
 	if err != nil {
 		return fmt.Errorf("postgres: forms: delete draft: %w", err)
@@ -172,6 +181,9 @@ func (s *FormsStore) DeleteDraftsBefore(ctx context.Context, before time.Time, l
 
 // ListDrafts implements forms.Store.
 func (s *FormsStore) ListDrafts(ctx context.Context, owner, formID string) ([]*forms.Draft, error) {
+	if absent(owner, formID) {
+		return nil, nil
+	}
 	rows, err := s.db.Pool.Query(ctx, `SELECT `+draftColumns+` FROM forms_drafts
 		WHERE owner = $1 AND ($2 = '' OR form_id = $2) ORDER BY updated DESC, id`, owner, formID)
 	if err != nil {
@@ -259,6 +271,9 @@ func scanSubmission(row pgx.Row) (*forms.Submission, error) {
 
 // GetSubmission implements forms.Store.
 func (s *FormsStore) GetSubmission(ctx context.Context, id string) (*forms.Submission, error) {
+	if absent(id) {
+		return nil, forms.ErrNotFound
+	}
 	sub, err := scanSubmission(s.db.Pool.QueryRow(ctx, `SELECT `+submissionColumns+` FROM forms_submissions WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, forms.ErrNotFound
@@ -271,6 +286,9 @@ func (s *FormsStore) GetSubmission(ctx context.Context, id string) (*forms.Submi
 
 // ListSubmissions implements forms.Store.
 func (s *FormsStore) ListSubmissions(ctx context.Context, owner string) ([]*forms.Submission, error) {
+	if absent(owner) {
+		return nil, nil
+	}
 	rows, err := s.db.Pool.Query(ctx, `SELECT `+submissionColumns+` FROM forms_submissions
 		WHERE owner = $1 ORDER BY submitted_at DESC, id`, owner)
 	if err != nil {

@@ -111,22 +111,34 @@ func scanInvoice(row pgx.Row) (*payment.Invoice, error) {
 
 // Get implements payment.InvoiceStore.
 func (s *InvoiceStore) Get(ctx context.Context, reference string) (*payment.Invoice, error) {
+	if absent(reference) {
+		return nil, payment.ErrNotFound
+	}
 	return scanInvoice(s.db.Pool.QueryRow(ctx, `SELECT doc FROM payment_invoices WHERE reference = $1`, reference))
 }
 
 // ByKID implements payment.InvoiceStore.
 func (s *InvoiceStore) ByKID(ctx context.Context, kid ident.KID) (*payment.Invoice, error) {
+	if absent(string(kid)) {
+		return nil, payment.ErrNotFound
+	}
 	return scanInvoice(s.db.Pool.QueryRow(ctx, `SELECT doc FROM payment_invoices WHERE kid = $1`, string(kid)))
 }
 
 // Answered implements payment.InvoiceStore.
 func (s *InvoiceStore) Answered(ctx context.Context, key string) (*payment.Invoice, error) {
+	if absent(key) {
+		return nil, payment.ErrNotFound
+	}
 	return scanInvoice(s.db.Pool.QueryRow(ctx, `SELECT i.doc FROM payment_invoice_keys k
 		JOIN payment_invoices i ON i.reference = k.reference WHERE k.key = $1`, key))
 }
 
 // Update implements payment.InvoiceStore.
 func (s *InvoiceStore) Update(ctx context.Context, reference string, change func(inv *payment.Invoice) error) (*payment.Invoice, error) {
+	if absent(reference) {
+		return nil, payment.ErrNotFound
+	}
 	var out *payment.Invoice
 	err := inTx(ctx, s.db, "update", func(tx pgx.Tx) error {
 		inv, err := scanInvoice(tx.QueryRow(ctx, `SELECT doc FROM payment_invoices WHERE reference = $1 FOR UPDATE`, reference))

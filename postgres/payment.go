@@ -47,17 +47,26 @@ func (s *PaymentStore) Create(ctx context.Context, p *payment.Payment) error {
 
 // Get implements payment.Store.
 func (s *PaymentStore) Get(ctx context.Context, reference string) (*payment.Payment, error) {
+	if absent(reference) {
+		return nil, payment.ErrNotFound
+	}
 	return scanPayment(s.db.Pool.QueryRow(ctx, `SELECT version, doc FROM payment_payments WHERE reference = $1`, reference))
 }
 
 // Latest implements payment.Store.
 func (s *PaymentStore) Latest(ctx context.Context, businessKey string) (*payment.Payment, error) {
+	if absent(businessKey) {
+		return nil, payment.ErrNotFound
+	}
 	return scanPayment(s.db.Pool.QueryRow(ctx, `SELECT version, doc FROM payment_payments
 		WHERE business_key = $1 ORDER BY attempt DESC LIMIT 1`, businessKey))
 }
 
 // Update implements payment.Store.
 func (s *PaymentStore) Update(ctx context.Context, p *payment.Payment) error {
+	if absent(p.Reference) {
+		return payment.ErrNotFound
+	}
 	doc, err := json.Marshal(p)
 	if err != nil {
 		return fmt.Errorf("postgres: payment: %w", err)
@@ -85,6 +94,9 @@ func (s *PaymentStore) Update(ctx context.Context, p *payment.Payment) error {
 
 // List implements payment.Store.
 func (s *PaymentStore) List(ctx context.Context, f payment.Filter) ([]*payment.Payment, error) {
+	if absent(f.BusinessKey, string(f.Provider)) {
+		return nil, nil
+	}
 	var (
 		where []string
 		args  []any
@@ -198,6 +210,9 @@ func (s *PaymentStore) Claim(ctx context.Context, op payment.Operation, now time
 
 // Finish implements payment.Store.
 func (s *PaymentStore) Finish(ctx context.Context, key string, status payment.OpStatus, detail string, now time.Time) error {
+	if absent(key) {
+		return payment.ErrNotFound
+	}
 	tag, err := s.db.Pool.Exec(ctx, `UPDATE payment_operations
 		SET status = CASE WHEN status = 'done' THEN status ELSE $2 END,
 		    detail = CASE WHEN status = 'done' THEN detail ELSE $3 END,
@@ -215,6 +230,9 @@ func (s *PaymentStore) Finish(ctx context.Context, key string, status payment.Op
 
 // Operations implements payment.Store.
 func (s *PaymentStore) Operations(ctx context.Context, reference string) ([]payment.Operation, error) {
+	if absent(reference) {
+		return nil, nil
+	}
 	return s.ops(ctx, `SELECT `+opColumns+` FROM payment_operations WHERE reference = $1 ORDER BY created, key`, reference)
 }
 

@@ -5,7 +5,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -57,4 +59,18 @@ func nullTime(t time.Time) *time.Time {
 		return nil
 	}
 	return &t
+}
+
+// absent reports whether a key cannot name a stored row. PostgreSQL text is
+// UTF-8 without NUL, so no such key was ever stored; the stores answer their
+// own not-found error for it instead of sending it, which would fail the
+// query ("invalid byte sequence for encoding UTF8") and turn a URL with bad
+// bytes into a 500.
+func absent(keys ...string) bool {
+	for _, k := range keys {
+		if !utf8.ValidString(k) || strings.IndexByte(k, 0) >= 0 {
+			return true
+		}
+	}
+	return false
 }

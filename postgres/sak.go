@@ -48,6 +48,9 @@ func (s *SakStore) Create(ctx context.Context, c *sak.Case) error {
 
 // Get implements sak.Store.
 func (s *SakStore) Get(ctx context.Context, id string) (*sak.Case, error) {
+	if absent(id) {
+		return nil, sak.ErrNotFound
+	}
 	c, err := scanCase(s.db.Pool.QueryRow(ctx, `SELECT version, doc FROM sak_cases WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, sak.ErrNotFound
@@ -57,6 +60,9 @@ func (s *SakStore) Get(ctx context.Context, id string) (*sak.Case, error) {
 
 // Update implements sak.Store.
 func (s *SakStore) Update(ctx context.Context, c *sak.Case) error {
+	if absent(c.ID) {
+		return sak.ErrNotFound
+	}
 	next := *c
 	next.Version++
 	doc, err := json.Marshal(&next)
@@ -86,6 +92,9 @@ func (s *SakStore) Update(ctx context.Context, c *sak.Case) error {
 
 // List implements sak.Store.
 func (s *SakStore) List(ctx context.Context, f sak.Filter) ([]*sak.Case, error) {
+	if absent(f.Owner, f.OnBehalfOf, f.Kind) {
+		return nil, nil
+	}
 	var (
 		where []string
 		args  []any

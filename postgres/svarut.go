@@ -56,6 +56,9 @@ func (s *SvarUTStore) Create(ctx context.Context, e *svarut.Entry) error {
 
 // Get implements svarut.Store.
 func (s *SvarUTStore) Get(ctx context.Context, id string) (*svarut.Entry, error) {
+	if absent(id) {
+		return nil, svarut.ErrNotFound
+	}
 	e, err := scanEntry(s.db.Pool.QueryRow(ctx, `SELECT version, doc FROM svarut_outbox WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, svarut.ErrNotFound
@@ -65,6 +68,9 @@ func (s *SvarUTStore) Get(ctx context.Context, id string) (*svarut.Entry, error)
 
 // Update implements svarut.Store.
 func (s *SvarUTStore) Update(ctx context.Context, e *svarut.Entry) error {
+	if absent(e.ID) {
+		return svarut.ErrNotFound
+	}
 	next := e.Clone()
 	next.Version++
 	doc, err := svarut.EncodeEntry(next)

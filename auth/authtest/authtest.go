@@ -13,6 +13,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/badkey"
 )
 
 // TestStore runs the conformance suite. newStore must return an empty store
@@ -21,6 +22,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) auth.Store) {
 	t.Run("CreateGetRoundTrip", func(t *testing.T) { testRoundTrip(t, newStore(t)) })
 	t.Run("CreateDuplicateID", func(t *testing.T) { testDuplicate(t, newStore(t)) })
 	t.Run("GetUnknown", func(t *testing.T) { testUnknown(t, newStore(t)) })
+	t.Run("BadBytesNotFound", func(t *testing.T) { testBadKeys(t, newStore(t)) })
 	t.Run("UpdateReplaces", func(t *testing.T) { testUpdate(t, newStore(t)) })
 	t.Run("ReturnedSessionsAreCopies", func(t *testing.T) { testCopies(t, newStore(t)) })
 	t.Run("TouchAndDelete", func(t *testing.T) { testTouchDelete(t, newStore(t)) })
@@ -120,6 +122,38 @@ func testUnknown(t *testing.T, s auth.Store) {
 	}
 	if err := s.Delete(ctx, "nope"); err != nil {
 		t.Fatalf("Delete: %v", err)
+	}
+}
+
+// testBadKeys: a session cookie that is not UTF-8 or holds a NUL names no
+// session: ErrNotFound, and the store still works.
+func testBadKeys(t *testing.T, s auth.Store) {
+	ctx := context.Background()
+	a := NewSession("sid-1", t0)
+	if err := s.Create(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range badkey.Keys() {
+		if _, err := s.Get(ctx, k); !errors.Is(err, auth.ErrNotFound) {
+			t.Errorf("Get(%q): %v, want ErrNotFound", k, err)
+		}
+		u := NewSession("sid-2", t0)
+		u.ID = k
+		if err := s.Update(ctx, u); !errors.Is(err, auth.ErrNotFound) {
+			t.Errorf("Update(%q): %v, want ErrNotFound", k, err)
+		}
+		if err := s.Touch(ctx, k, t0); !errors.Is(err, auth.ErrNotFound) {
+			t.Errorf("Touch(%q): %v, want ErrNotFound", k, err)
+		}
+		if err := s.Delete(ctx, k); err != nil {
+			t.Errorf("Delete(%q): %v", k, err)
+		}
+		if n, err := s.DeleteBySID(ctx, a.Issuer, k); err != nil || n != 0 {
+			t.Errorf("DeleteBySID(%q): %d, %v", k, n, err)
+		}
+	}
+	if _, err := s.Get(ctx, a.ID); err != nil {
+		t.Fatalf("the store after bad keys: %v", err)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/internal/badkey"
 )
 
 // Clock is a settable clock, safe for concurrent use.
@@ -109,10 +110,12 @@ func TestStore(t *testing.T, newStore func(t *testing.T) booking.Store) {
 		{"Buffers", testBuffers},
 		{"PerCitizenLimits", testLimits},
 		{"LimitsUnderConcurrency", testLimitsRace},
+		{"OpenHoldsUnderConcurrency", testOpenHoldsRace},
 		{"CancelRules", testCancel},
 		{"Reschedule", testReschedule},
 		{"Waitlist", testWaitlist},
 		{"Feeds", testFeeds},
+		{"BadBytesNotFound", testBadKeys},
 		{"QueryAndOrder", testQuery},
 		{"ReturnedValuesAreCopies", testCopies},
 		{"SeriesAcrossDST", testSeries},
@@ -432,6 +435,71 @@ func testLimitsRace(e *env) {
 	}
 }
 
+// testOpenHoldsRace: one owner's concurrent holds, on two resources, never
+// pass MaxOpenHolds, nor its concurrent series MaxOpenSeries; others still
+// hold, and a confirmed or expired hold makes room again.
+func testOpenHoldsRace(e *env) {
+	t := e.t
+	svc := &booking.Service{Store: e.store, Now: e.clock.Now, HoldTTL: 10 * time.Minute, MaxOpenHolds: 3, MaxOpenSeries: 1}
+	rooms := []*booking.Resource{e.put(Room(1)), e.put(Room(1))}
+	count := func(n int, f func(i int) error) (ok, refused int32) {
+		var okN, refusedN atomic.Int32
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				switch err := f(i); {
+				case err == nil:
+					okN.Add(1)
+				case errors.Is(err, booking.ErrTooManyHolds):
+					refusedN.Add(1)
+				default:
+					t.Errorf("%d: %v", i, err)
+				}
+			})
+		}
+		wg.Wait()
+		return okN.Load(), refusedN.Load()
+	}
+	var mu sync.Mutex
+	var held []*booking.Reservation
+	ok, refused := count(16, func(i int) error {
+		res, err := svc.Hold(e.ctx, booking.HoldInput{ResourceID: rooms[i%2].ID, Owner: "greedy", Start: local(2026, 3, 23+i/8, 8+i%8, 0)})
+		if err == nil {
+			mu.Lock()
+			held = append(held, res)
+			mu.Unlock()
+		}
+		return err
+	})
+	if ok != 3 || refused != 13 {
+		t.Fatalf("%d holds succeeded and %d were refused, want 3 and 13", ok, refused)
+	}
+	ok, refused = count(8, func(i int) error {
+		_, err := svc.HoldSeries(e.ctx, booking.SeriesInput{Rule: booking.Recurrence{Freq: booking.Weekly, Count: 3},
+			HoldInput: booking.HoldInput{ResourceID: rooms[i%2].ID, Owner: "greedy", Start: local(2026, 3, 25, 8+i, 0)}})
+		return err
+	})
+	if ok != 1 || refused != 7 {
+		t.Fatalf("%d series succeeded and %d were refused, want 1 and 7", ok, refused)
+	}
+	if _, err := svc.Hold(e.ctx, booking.HoldInput{ResourceID: rooms[0].ID, Owner: "other", Start: local(2026, 3, 26, 8, 0)}); err != nil {
+		t.Fatalf("another owner after the burst: %v", err)
+	}
+	if _, err := svc.Confirm(e.ctx, held[0].ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Hold(e.ctx, booking.HoldInput{ResourceID: rooms[0].ID, Owner: "greedy", Start: local(2026, 3, 27, 8, 0)}); err != nil {
+		t.Fatalf("after one hold was confirmed: %v", err)
+	}
+	if _, err := svc.Hold(e.ctx, booking.HoldInput{ResourceID: rooms[0].ID, Owner: "greedy", Start: local(2026, 3, 27, 9, 0)}); !errors.Is(err, booking.ErrTooManyHolds) {
+		t.Fatalf("a fourth open hold: %v", err)
+	}
+	e.clock.Advance(11 * time.Minute)
+	if _, err := svc.Hold(e.ctx, booking.HoldInput{ResourceID: rooms[0].ID, Owner: "greedy", Start: local(2026, 3, 27, 9, 0)}); err != nil {
+		t.Fatalf("after the holds expired: %v", err)
+	}
+}
+
 func testCancel(e *env) {
 	t := e.t
 	r := Room(1)
@@ -574,6 +642,90 @@ func testFeeds(e *env) {
 	}
 	if err := e.svc.RevokeFeed(e.ctx, uuid.NewString()); !errors.Is(err, booking.ErrNotFound) {
 		t.Fatalf("revoke unknown: %v", err)
+	}
+	// Renewing takes back every earlier URL of the owner, and only theirs.
+	_, a1, _ := e.svc.NewFeed(e.ctx, "a", "")
+	_, a2, _ := e.svc.NewFeed(e.ctx, "a", "")
+	_, b1, _ := e.svc.NewFeed(e.ctx, "b", "")
+	_, room, _ := e.svc.NewFeed(e.ctx, "", r.ID)
+	_, a3, err := e.svc.RenewFeed(e.ctx, "a", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		tok  booking.FeedToken
+		live bool
+	}{"a's first": {a1, false}, "a's second": {a2, false}, "a's renewed": {a3, true}, "b's": {b1, true}, "the room's": {room, true}} {
+		if _, err := e.svc.FeedCalendar(e.ctx, c.tok); (err == nil) != c.live {
+			t.Errorf("%s feed after renewal: %v, want live %v", name, err, c.live)
+		}
+	}
+	if n, err := e.svc.RevokeFeeds(e.ctx, "a", ""); err != nil || n != 1 {
+		t.Fatalf("revoke a's feeds: %d, %v", n, err)
+	}
+	if _, err := e.svc.FeedCalendar(e.ctx, a3); !errors.Is(err, booking.ErrFeedRevoked) {
+		t.Fatalf("a's feed after RevokeFeeds: %v", err)
+	}
+	if n, err := e.svc.RevokeFeeds(e.ctx, "a", ""); err != nil || n != 0 {
+		t.Fatalf("revoking again: %d, %v", n, err)
+	}
+	if n, err := e.svc.RevokeFeeds(e.ctx, "", r.ID); err != nil || n != 1 {
+		t.Fatalf("revoke the room's feeds: %d, %v", n, err)
+	}
+	if _, err := e.svc.FeedCalendar(e.ctx, b1); err != nil {
+		t.Fatalf("b's feed after the room's were revoked: %v", err)
+	}
+	if _, err := e.svc.RevokeFeeds(e.ctx, "a", r.ID); !errors.Is(err, booking.ErrInvalid) {
+		t.Fatalf("RevokeFeeds of an owner and a resource: %v", err)
+	}
+}
+
+// testBadKeys: an id, owner or key that is not UTF-8 or holds a NUL
+// (/hall/%ff, /booking/%00) names nothing: ErrNotFound (ErrFeedRevoked for
+// a feed), or nothing listed, and the store still works.
+func testBadKeys(e *env) {
+	t, s, at := e.t, e.store, e.clock.Now()
+	r := e.put(Room(1))
+	res := e.mustHold(r, "a", local(2026, 3, 24, 10, 0))
+	for _, k := range badkey.Keys() {
+		if _, err := s.Resource(e.ctx, k); !errors.Is(err, booking.ErrNotFound) {
+			t.Errorf("Resource(%q): %v", k, err)
+		}
+		if _, err := s.Reservation(e.ctx, k); !errors.Is(err, booking.ErrNotFound) {
+			t.Errorf("Reservation(%q): %v", k, err)
+		}
+		if _, err := s.Confirm(e.ctx, k, "", at); !errors.Is(err, booking.ErrNotFound) {
+			t.Errorf("Confirm(%q): %v", k, err)
+		}
+		if _, err := s.Cancel(e.ctx, k, "", at, false); !errors.Is(err, booking.ErrNotFound) {
+			t.Errorf("Cancel(%q): %v", k, err)
+		}
+		if _, err := s.Reschedule(e.ctx, booking.RescheduleRequest{ID: k, Start: res.Start, End: res.End, BlockStart: res.BlockStart, BlockEnd: res.BlockEnd, At: at}); !errors.Is(err, booking.ErrNotFound) {
+			t.Errorf("Reschedule(%q): %v", k, err)
+		}
+		for _, q := range []booking.Query{{ResourceID: k}, {Owner: k}, {SeriesID: k}} {
+			if got, err := s.Reservations(e.ctx, q); err != nil || len(got) != 0 {
+				t.Errorf("Reservations(%+v): %v, %d", q, err, len(got))
+			}
+		}
+		if got, err := s.Waiters(e.ctx, k, res.Start, res.End); err != nil || len(got) != 0 {
+			t.Errorf("Waiters(%q): %v, %d", k, err, len(got))
+		}
+		if err := s.SetWaiter(e.ctx, k, booking.Withdrawn, res.ID, at); !errors.Is(err, booking.ErrNotFound) {
+			t.Errorf("SetWaiter(%q): %v", k, err)
+		}
+		if _, err := s.FeedByHash(e.ctx, k); !errors.Is(err, booking.ErrFeedRevoked) {
+			t.Errorf("FeedByHash(%q): %v", k, err)
+		}
+		if err := s.RevokeFeed(e.ctx, k, at); !errors.Is(err, booking.ErrNotFound) {
+			t.Errorf("RevokeFeed(%q): %v", k, err)
+		}
+		if n, err := s.RevokeFeeds(e.ctx, k, "", at); err != nil || n != 0 {
+			t.Errorf("RevokeFeeds(%q): %d, %v", k, n, err)
+		}
+	}
+	if _, err := s.Reservation(e.ctx, res.ID); err != nil {
+		t.Fatalf("the store after bad keys: %v", err)
 	}
 }
 

@@ -152,7 +152,8 @@ func (a *App) adminNew(w http.ResponseWriter, r *http.Request) {
 	}
 	h := &booking.Resource{ID: id, Name: name, Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true,
 		Hours:     booking.Weekdays(booking.Span{From: booking.At(16, 0), To: booking.At(22, 0)}),
-		MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, PriceOre: 50000, CancelDeadline: 48 * time.Hour, ChargeLateCancel: true}
+		MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, PriceOre: 50000, CancelDeadline: 48 * time.Hour, ChargeLateCancel: true,
+		PerDay: hallPerDay, PerWeek: hallPerWeek}
 	if err := a.book.PutResource(ctx, h); err != nil {
 		a.fail(w, r, err)
 		return

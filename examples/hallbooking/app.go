@@ -66,6 +66,8 @@ type App struct {
 	// admins are the hall admins' fødselsnumre (digits), from
 	// GRUNNMUR_HALL_ADMINS.
 	admins map[string]bool
+	// holdRate limits each login's new holds and series.
+	holdRate *site.Limiter
 
 	// beforeHold, when set (by a test), runs before every hold: the race
 	// test holds two requests at a barrier there and releases them together.
@@ -81,6 +83,15 @@ type club struct {
 	Address svarut.Address `json:"address"` // from Enhetsregisteret, for the letter's print copy
 }
 
+// What one party may take. Holds cost nothing, so besides booking's caps on
+// open holds every hall limits a party's bookings per day and per week, and
+// each login may create holds only so fast.
+const (
+	hallPerDay, hallPerWeek = 2, 4
+	holdBurst               = 10
+	holdEvery               = 6 * time.Second
+)
+
 // Halls are the resources the service starts with.
 func halls() []*booking.Resource {
 	evening := booking.Weekdays(booking.Span{From: booking.At(16, 0), To: booking.At(22, 0)})
@@ -88,10 +99,12 @@ func halls() []*booking.Resource {
 	evening[time.Sunday] = []booking.Span{{From: booking.At(12, 0), To: booking.At(18, 0)}}
 	return []*booking.Resource{
 		{ID: "storhallen", Name: "Storhallen (idrettshall)", Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true, Hours: evening,
-			MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, PriceOre: 60000, CancelDeadline: 48 * time.Hour, ChargeLateCancel: true},
+			MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, PriceOre: 60000, CancelDeadline: 48 * time.Hour, ChargeLateCancel: true,
+			PerDay: hallPerDay, PerWeek: hallPerWeek},
 		{ID: "moterom", Name: "Møterom 2, rådhuset", Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true,
 			Hours:     booking.Weekdays(booking.Span{From: booking.At(8, 0), To: booking.At(21, 0)}),
-			MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, PriceOre: 15000, CancelDeadline: 24 * time.Hour, ChargeLateCancel: true},
+			MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, PriceOre: 15000, CancelDeadline: 24 * time.Hour, ChargeLateCancel: true,
+			PerDay: hallPerDay, PerWeek: hallPerWeek},
 	}
 }
 
@@ -163,6 +176,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.outbox = &svarut.Outbox{Client: sclient, Store: a.letters, Documents: svarut.SourceFunc(a.openDocument),
 		PollInterval: 5 * time.Second, RetryBase: 5 * time.Second, Now: a.now, Logger: a.log}
 	a.book = &booking.Service{Store: bookStore, Now: a.now, Logger: a.log, HoldTTL: holdTTL}
+	a.holdRate = &site.Limiter{Every: holdEvery, Burst: holdBurst, Now: a.now}
 	// The starting halls, unless a hall admin has saved them already.
 	for _, h := range halls() {
 		if _, err := a.book.Resource(ctx, h.ID); err == nil {
@@ -243,6 +257,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("GET /booking/{id}/ics", login(http.HandlerFunc(a.ics)))
 	mux.Handle("GET /min-side", login(http.HandlerFunc(a.minSide)))
 	mux.Handle("POST /min-side/kalender", post(a.newFeed))
+	mux.Handle("POST /min-side/kalender/stopp", post(a.stopFeed))
 	admin := func(h http.HandlerFunc) http.Handler { return login(a.requireAdmin(h)) }
 	mux.Handle("GET /admin", admin(a.adminList))
 	adminPost := func(h http.HandlerFunc) http.Handler { return login(a.citizen.CSRF(a.requireAdmin(h))) }

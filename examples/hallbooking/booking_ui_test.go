@@ -54,15 +54,6 @@ func (b *browser) do(method, path string, form url.Values) (*http.Response, stri
 	return res, string(raw)
 }
 
-func match(t *testing.T, re, body string) string {
-	t.Helper()
-	m := regexp.MustCompile(re).FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no %s in %s", re, body)
-	}
-	return m[1]
-}
-
 // logIn logs pid in through the fake ID-porten's test-user picker.
 func logIn(t *testing.T, base, pid string) *browser {
 	t.Helper()

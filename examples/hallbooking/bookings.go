@@ -292,6 +292,7 @@ type minSideView struct {
 	Bookings []bookingRow
 	Party    string
 	FeedURL  string
+	FeedOff  bool // the feed URLs were just turned off
 }
 
 type bookingRow struct {
@@ -303,10 +304,10 @@ func rowOf(res *booking.Reservation, lang string, now time.Time) bookingRow {
 }
 
 func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
-	a.renderMinSide(w, r, "")
+	a.renderMinSide(w, r, "", false)
 }
 
-func (a *App) renderMinSide(w http.ResponseWriter, r *http.Request, feed string) {
+func (a *App) renderMinSide(w http.ResponseWriter, r *http.Request, feed string, feedOff bool) {
 	ctx, lang := r.Context(), site.Lang(r)
 	owner, cl, err := a.party(r)
 	if err != nil {
@@ -318,7 +319,7 @@ func (a *App) renderMinSide(w http.ResponseWriter, r *http.Request, feed string)
 		a.fail(w, r, err)
 		return
 	}
-	v := minSideView{FeedURL: feed}
+	v := minSideView{FeedURL: feed, FeedOff: feedOff}
 	if cl != nil {
 		v.Party = cl.Name
 	}
@@ -329,19 +330,35 @@ func (a *App) renderMinSide(w http.ResponseWriter, r *http.Request, feed string)
 	a.render(w, r, "minside", http.StatusOK, a.page(r, "minside.title", v))
 }
 
-// newFeed makes a personal calendar feed and shows its URL once.
+// newFeed makes a personal calendar feed and shows its URL once. Any
+// earlier URL of the party stops working: a citizen who has shared or lost
+// one renews it here.
 func (a *App) newFeed(w http.ResponseWriter, r *http.Request) {
 	owner, _, err := a.party(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	_, tok, err := a.book.NewFeed(r.Context(), owner, "")
+	_, tok, err := a.book.RenewFeed(r.Context(), owner, "")
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	a.renderMinSide(w, r, booking.FeedURL(a.public+"/kalender/", tok))
+	a.renderMinSide(w, r, booking.FeedURL(a.public+"/kalender/", tok), false)
+}
+
+// stopFeed turns the party's calendar feed URLs off.
+func (a *App) stopFeed(w http.ResponseWriter, r *http.Request) {
+	owner, _, err := a.party(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if _, err := a.book.RevokeFeeds(r.Context(), owner, ""); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.renderMinSide(w, r, "", true)
 }
 
 // paidWithVipps reports whether the bill's Vipps payment is authorised or

@@ -32,6 +32,8 @@ var messages = site.Messages{
 	"cal.as":             {"nb": "Du booker for", "nn": "Du bookar for", "en": "You book for"},
 	"cal.invalid":        {"nb": "Denne timen kan ikke bookes. Velg en ledig time i kalenderen.", "nn": "Denne timen kan ikkje bookast. Vel ein ledig time i kalenderen.", "en": "This hour cannot be booked. Choose a free hour in the calendar."},
 	"cal.limit":          {"nb": "Du har nådd grensen for antall bookinger.", "nn": "Du har nådd grensa for talet på bookingar.", "en": "You have reached the limit of bookings."},
+	"cal.toomany":        {"nb": "Du har allerede timer som venter på betaling. Betal eller avbestill dem før du holder av flere.", "nn": "Du har allereie timar som ventar på betaling. Betal eller avbestill dei før du held av fleire.", "en": "You already have bookings waiting for payment. Pay for or cancel them before you reserve more."},
+	"cal.ratelimit":      {"nb": "Du har prøvd å booke mange timer på kort tid. Vent litt og prøv igjen.", "nn": "Du har prøvd å booke mange timar på kort tid. Vent litt og prøv igjen.", "en": "You have tried to book many hours in a short time. Wait a moment and try again."},
 
 	"club.title":    {"nb": "Book for en klubb eller et lag", "nn": "Book for ein klubb eller eit lag", "en": "Book for a club"},
 	"club.label":    {"nb": "Organisasjonsnummer", "nn": "Organisasjonsnummer", "en": "Organisation number"},
@@ -82,7 +84,9 @@ var messages = site.Messages{
 	"minside.title":    {"nb": "Mine bookinger", "nn": "Mine bookingar", "en": "My bookings"},
 	"minside.none":     {"nb": "Du har ingen bookinger.", "nn": "Du har ingen bookingar.", "en": "You have no bookings."},
 	"minside.feed":     {"nb": "Abonner på kalenderen din", "nn": "Abonner på kalenderen din", "en": "Subscribe to your calendar"},
-	"minside.feedlead": {"nb": "Lag en privat lenke som kalenderprogrammet ditt kan abonnere på. Lenken vises bare én gang.", "nn": "Lag ei privat lenkje som kalenderprogrammet ditt kan abonnere på. Lenkja blir berre vist éin gong.", "en": "Make a private link your calendar app can subscribe to. The link is shown once."},
+	"minside.feedlead": {"nb": "Lag en privat lenke som kalenderprogrammet ditt kan abonnere på. Lenken vises bare én gang. Lager du en ny, slutter den gamle å virke.", "nn": "Lag ei privat lenkje som kalenderprogrammet ditt kan abonnere på. Lenkja blir berre vist éin gong. Lagar du ei ny, sluttar den gamle å verke.", "en": "Make a private link your calendar app can subscribe to. The link is shown once. If you make a new one, the old one stops working."},
+	"minside.feedstop": {"nb": "Slå av kalenderlenken", "nn": "Slå av kalenderlenkja", "en": "Turn off the calendar link"},
+	"minside.feedoff":  {"nb": "Kalenderlenken er slått av. Den gamle lenken virker ikke lenger.", "nn": "Kalenderlenkja er slått av. Den gamle lenkja verkar ikkje lenger.", "en": "The calendar link is turned off. The old link no longer works."},
 	"minside.feednew":  {"nb": "Lag kalenderlenke", "nn": "Lag kalenderlenkje", "en": "Make a calendar link"},
 	"minside.feedurl":  {"nb": "Din kalenderlenke", "nn": "Kalenderlenkja di", "en": "Your calendar link"},
 

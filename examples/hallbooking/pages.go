@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,6 +113,9 @@ func (a *App) hold(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	if !a.holdAllowed(w, r) {
+		return
+	}
 	start, err := time.Parse(time.RFC3339, r.PostFormValue("start"))
 	if err != nil {
 		a.renderCalendar(w, r, "cal.invalid", http.StatusUnprocessableEntity)
@@ -137,11 +141,30 @@ func (a *App) hold(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, booking.ErrLimitReached):
 		a.renderCalendar(w, r, "cal.limit", booking.HTTPStatus(err))
 		return
+	case errors.Is(err, booking.ErrTooManyHolds):
+		a.renderCalendar(w, r, "cal.toomany", booking.HTTPStatus(err))
+		return
 	case err != nil:
 		a.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/booking/"+res.ID, http.StatusSeeOther)
+}
+
+// holdAllowed spends one of the login's tokens for a new hold or series,
+// or answers 429. It counts the person, not the club they act for.
+func (a *App) holdAllowed(w http.ResponseWriter, r *http.Request) bool {
+	p, err := a.person(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return false
+	}
+	if a.holdRate.Allow(p) {
+		return true
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int(holdEvery/time.Second)))
+	a.renderCalendar(w, r, "cal.ratelimit", http.StatusTooManyRequests)
+	return false
 }
 
 type clubForm struct {

@@ -66,6 +66,9 @@ func (a *App) seriesPost(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	if !a.holdAllowed(w, r) {
+		return
+	}
 	h, err := a.book.Resource(ctx, r.PathValue("id"))
 	if err != nil {
 		a.fail(w, r, err)
@@ -99,6 +102,10 @@ func (a *App) seriesPost(w http.ResponseWriter, r *http.Request) {
 	}
 	if errors.Is(err, booking.ErrLimitReached) {
 		a.renderCalendar(w, r, "cal.limit", booking.HTTPStatus(err))
+		return
+	}
+	if errors.Is(err, booking.ErrTooManyHolds) {
+		a.renderCalendar(w, r, "cal.toomany", booking.HTTPStatus(err))
 		return
 	}
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/internal/badkey"
 )
 
 // TestFileStore runs the conformance suite for forms.Files. newStore must
@@ -112,6 +113,33 @@ func TestFileStore(t *testing.T, maxSize int64, newStore func(t *testing.T) form
 		}
 		if fs, err := s.List(ctx, "person:nobody"); err != nil || len(fs) != 0 {
 			t.Errorf("List of nobody: %v %v", fs, err)
+		}
+	})
+
+	// An id or owner that is not UTF-8 or holds a NUL (/vedlegg/%ff) names
+	// no file: ErrFileNotFound, or nothing listed.
+	t.Run("BadBytesNotFound", func(t *testing.T) {
+		s := newStore(t)
+		id, err := s.Put(ctx, "person:abc", "a.pdf", "application/pdf", strings.NewReader("%PDF-"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range badkey.Keys() {
+			if _, rc, err := s.Open(ctx, k); !errors.Is(err, forms.ErrFileNotFound) || rc != nil {
+				t.Errorf("Open(%q): %v", k, err)
+			}
+			if err := s.Delete(ctx, "person:abc", k); !errors.Is(err, forms.ErrFileNotFound) {
+				t.Errorf("Delete(%q): %v", k, err)
+			}
+			if err := s.Delete(ctx, k, id); !errors.Is(err, forms.ErrFileNotFound) {
+				t.Errorf("Delete by owner %q: %v", k, err)
+			}
+			if fs, err := s.List(ctx, k); err != nil || len(fs) != 0 {
+				t.Errorf("List(%q): %v %v", k, fs, err)
+			}
+		}
+		if n := count(t, s, "person:abc"); n != 1 {
+			t.Fatalf("%d files after bad keys, want 1", n)
 		}
 	})
 

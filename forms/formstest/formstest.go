@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/internal/badkey"
 )
 
 // TestStore runs the conformance suite. newStore must return an empty store
@@ -72,6 +73,42 @@ func TestStore(t *testing.T, newStore func(t *testing.T) forms.Store) {
 		}
 		if err := s.DeleteDraft(ctx, "d1"); !errors.Is(err, forms.ErrNotFound) {
 			t.Errorf("delete twice: %v", err)
+		}
+	})
+	// An id or owner that is not UTF-8 or holds a NUL (/soknad/%ff/soker)
+	// names nothing: ErrNotFound, or nothing listed, and the store still
+	// works.
+	t.Run("BadBytesNotFound", func(t *testing.T) {
+		s := newStore(t)
+		if err := s.CreateDraft(ctx, draft("d1", "person:p", "skjenk", t0)); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range badkey.Keys() {
+			if _, err := s.GetDraft(ctx, k); !errors.Is(err, forms.ErrNotFound) {
+				t.Errorf("GetDraft(%q): %v, want ErrNotFound", k, err)
+			}
+			d := draft(k, "person:p", "skjenk", t0)
+			d.Version = 1
+			if err := s.UpdateDraft(ctx, d); !errors.Is(err, forms.ErrNotFound) {
+				t.Errorf("UpdateDraft(%q): %v, want ErrNotFound", k, err)
+			}
+			if err := s.DeleteDraft(ctx, k); !errors.Is(err, forms.ErrNotFound) {
+				t.Errorf("DeleteDraft(%q): %v, want ErrNotFound", k, err)
+			}
+			if _, err := s.GetSubmission(ctx, k); !errors.Is(err, forms.ErrNotFound) {
+				t.Errorf("GetSubmission(%q): %v, want ErrNotFound", k, err)
+			}
+			for _, l := range [][2]string{{k, ""}, {"person:p", k}} {
+				if got, err := s.ListDrafts(ctx, l[0], l[1]); err != nil || len(got) != 0 {
+					t.Errorf("ListDrafts(%q, %q): %v, %d drafts", l[0], l[1], err, len(got))
+				}
+			}
+			if got, err := s.ListSubmissions(ctx, k); err != nil || len(got) != 0 {
+				t.Errorf("ListSubmissions(%q): %v, %d", k, err, len(got))
+			}
+		}
+		if _, err := s.GetDraft(ctx, "d1"); err != nil {
+			t.Fatalf("the store after bad keys: %v", err)
 		}
 	})
 	t.Run("ListDrafts", func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/badkey"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -22,6 +23,7 @@ func TestInvoiceStore(t *testing.T, newStore func(t *testing.T) payment.InvoiceS
 	t.Run("CreateGetRoundTrip", func(t *testing.T) { testInvoiceRoundTrip(t, newStore(t)) })
 	t.Run("CreateDuplicate", func(t *testing.T) { testInvoiceDuplicate(t, newStore(t)) })
 	t.Run("Unknown", func(t *testing.T) { testInvoiceUnknown(t, newStore(t)) })
+	t.Run("BadBytesNotFound", func(t *testing.T) { testInvoiceBadKeys(t, newStore(t)) })
 	t.Run("NextNumberConcurrentUnique", func(t *testing.T) { testInvoiceNumbers(t, newStore(t)) })
 	t.Run("UpdateConcurrentNoLostUpdate", func(t *testing.T) { testInvoiceUpdateConcurrent(t, newStore(t)) })
 	t.Run("UpdateErrorStoresNothing", func(t *testing.T) { testInvoiceUpdateError(t, newStore(t)) })
@@ -168,6 +170,34 @@ func testInvoiceUnknown(t *testing.T, s payment.InvoiceStore) {
 	called := false
 	if _, err := s.Update(ctx, "inv-unknown-1", func(*payment.Invoice) error { called = true; return nil }); !errors.Is(err, payment.ErrNotFound) || called {
 		t.Errorf("Update: %v (change called: %v)", err, called)
+	}
+}
+
+// testInvoiceBadKeys: a reference, KID or key that is not UTF-8 or holds a
+// NUL names no invoice: ErrNotFound, and the store still works.
+func testInvoiceBadKeys(t *testing.T, s payment.InvoiceStore) {
+	ctx := context.Background()
+	inv := newInvoice(t, 9)
+	if err := s.Create(ctx, inv); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range badkey.Keys() {
+		if _, err := s.Get(ctx, k); !errors.Is(err, payment.ErrNotFound) {
+			t.Errorf("Get(%q): %v", k, err)
+		}
+		if _, err := s.ByKID(ctx, ident.KID(k)); !errors.Is(err, payment.ErrNotFound) {
+			t.Errorf("ByKID(%q): %v", k, err)
+		}
+		if _, err := s.Answered(ctx, k); !errors.Is(err, payment.ErrNotFound) {
+			t.Errorf("Answered(%q): %v", k, err)
+		}
+		called := false
+		if _, err := s.Update(ctx, k, func(*payment.Invoice) error { called = true; return nil }); !errors.Is(err, payment.ErrNotFound) || called {
+			t.Errorf("Update(%q): %v (change called: %v)", k, err, called)
+		}
+	}
+	if _, err := s.Get(ctx, inv.Reference); err != nil {
+		t.Fatalf("the store after bad keys: %v", err)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/internal/badkey"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -18,6 +19,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) payment.Store) {
 	t.Run("CreateGetRoundTrip", func(t *testing.T) { testRoundTrip(t, newStore(t)) })
 	t.Run("CreateDuplicate", func(t *testing.T) { testDuplicate(t, newStore(t)) })
 	t.Run("GetAndLatestUnknown", func(t *testing.T) { testUnknown(t, newStore(t)) })
+	t.Run("BadBytesNotFound", func(t *testing.T) { testBadKeys(t, newStore(t)) })
 	t.Run("LatestAttempt", func(t *testing.T) { testLatest(t, newStore(t)) })
 	t.Run("UpdateOptimisticLocking", func(t *testing.T) { testOptimistic(t, newStore(t)) })
 	t.Run("ReturnedPaymentsAreCopies", func(t *testing.T) { testCopies(t, newStore(t)) })
@@ -117,6 +119,43 @@ func testUnknown(t *testing.T, s payment.Store) {
 	p := newPayment("x", 1, t0)
 	if err := s.Update(ctx, p); !errors.Is(err, payment.ErrNotFound) {
 		t.Fatalf("Update unknown: %v", err)
+	}
+}
+
+// testBadKeys: a reference or key that is not UTF-8 or holds a NUL names
+// nothing: ErrNotFound, or nothing listed, and the store still works.
+func testBadKeys(t *testing.T, s payment.Store) {
+	ctx := context.Background()
+	p := newPayment("2026-000009/gebyr", 1, t0)
+	if err := s.Create(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range badkey.Keys() {
+		if _, err := s.Get(ctx, k); !errors.Is(err, payment.ErrNotFound) {
+			t.Errorf("Get(%q): %v, want ErrNotFound", k, err)
+		}
+		if _, err := s.Latest(ctx, k); !errors.Is(err, payment.ErrNotFound) {
+			t.Errorf("Latest(%q): %v, want ErrNotFound", k, err)
+		}
+		u := newPayment("x", 1, t0)
+		u.Reference, u.Version = k, 1
+		if err := s.Update(ctx, u); !errors.Is(err, payment.ErrNotFound) {
+			t.Errorf("Update(%q): %v, want ErrNotFound", k, err)
+		}
+		for _, f := range []payment.Filter{{BusinessKey: k}, {Provider: k, States: []payment.State{payment.Created}}} {
+			if got, err := s.List(ctx, f); err != nil || len(got) != 0 {
+				t.Errorf("List(%+v): %v, %d payments", f, err, len(got))
+			}
+		}
+		if ops, err := s.Operations(ctx, k); err != nil || len(ops) != 0 {
+			t.Errorf("Operations(%q): %v, %d", k, err, len(ops))
+		}
+		if err := s.Finish(ctx, k, payment.OpDone, "", t0); !errors.Is(err, payment.ErrNotFound) {
+			t.Errorf("Finish(%q): %v, want ErrNotFound", k, err)
+		}
+	}
+	if _, err := s.Get(ctx, p.Reference); err != nil {
+		t.Fatalf("the store after bad keys: %v", err)
 	}
 }
 

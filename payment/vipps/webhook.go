@@ -83,6 +83,22 @@ func SignWebhook(secret Secret, method, pathAndQuery, host string, date time.Tim
 	return h
 }
 
+// decodeSHA256 decodes exactly what Vipps sends for a SHA-256 value:
+// standard, padded base64 of 32 bytes, 44 characters. Anything else is
+// refused before a byte is written, so a long value cannot overrun.
+func decodeSHA256(s string) ([sha256.Size]byte, bool) {
+	var out [sha256.Size]byte
+	if len(s) != base64.StdEncoding.EncodedLen(sha256.Size) {
+		return out, false
+	}
+	b, err := base64.StdEncoding.Strict().DecodeString(s)
+	if err != nil || len(b) != sha256.Size {
+		return out, false
+	}
+	copy(out[:], b)
+	return out, true
+}
+
 // Verify checks a webhook's signature over its raw body. pathAndQuery and
 // host are those of the URL registered with Vipps.
 func (v *WebhookVerifier) Verify(method, pathAndQuery, host string, header http.Header, body []byte) error {
@@ -96,13 +112,15 @@ func (v *WebhookVerifier) Verify(method, pathAndQuery, host string, header http.
 	if !ok {
 		return fmt.Errorf("%w: the Authorization header is not HMAC-SHA256 over x-ms-date;host;x-ms-content-sha256", ErrNoValidSignature)
 	}
-	var sig [sha256.Size]byte
-	if n, err := base64.StdEncoding.Decode(sig[:], []byte(sigText)); err != nil || n != sha256.Size || base64.StdEncoding.EncodedLen(n) != len(sigText) {
-		return fmt.Errorf("%w: the signature is not base64 of 32 bytes", ErrNoValidSignature)
+	sig, ok := decodeSHA256(sigText)
+	if !ok {
+		return fmt.Errorf("%w: the signature is not padded base64 of 32 bytes", ErrNoValidSignature)
 	}
-	sum := sha256.Sum256(body)
-	var got [sha256.Size]byte
-	if n, err := base64.StdEncoding.Decode(got[:], []byte(contentHash)); err != nil || n != sha256.Size || !hmac.Equal(got[:], sum[:]) {
+	got, ok := decodeSHA256(contentHash)
+	if !ok {
+		return fmt.Errorf("%w: x-ms-content-sha256 is not padded base64 of 32 bytes", ErrContentHash)
+	}
+	if sum := sha256.Sum256(body); !hmac.Equal(got[:], sum[:]) {
 		return ErrContentHash
 	}
 	msg := StringToSign(method, pathAndQuery, date, host, contentHash)

@@ -72,6 +72,22 @@ func TestVerifyRejects(t *testing.T) {
 		{name: "signature not base64", header: func(h http.Header) {
 			h.Set("Authorization", "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=!!")
 		}, want: vipps.ErrNoValidSignature},
+		// 44 characters without padding decode to 33 bytes: once a panic.
+		{name: "signature unpadded", header: func(h http.Header) {
+			h.Set("Authorization", "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature="+strings.Repeat("0", 44))
+		}, want: vipps.ErrNoValidSignature},
+		{name: "signature too long", header: func(h http.Header) {
+			h.Set("Authorization", "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature="+vecSig+vecSig)
+		}, want: vipps.ErrNoValidSignature},
+		{name: "signature too short", header: func(h http.Header) {
+			h.Set("Authorization", "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature="+vecSig[:40])
+		}, want: vipps.ErrNoValidSignature},
+		{name: "signature with trailing bits", header: func(h http.Header) {
+			h.Set("Authorization", "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature="+vecSig[:42]+"V=")
+		}, want: vipps.ErrNoValidSignature},
+		{name: "content hash too long", header: func(h http.Header) { h.Set("x-ms-content-sha256", strings.Repeat("A", 48)) }, want: vipps.ErrContentHash},
+		{name: "content hash unpadded", header: func(h http.Header) { h.Set("x-ms-content-sha256", strings.Repeat("A", 44)) }, want: vipps.ErrContentHash},
+		{name: "content hash too short", header: func(h http.Header) { h.Set("x-ms-content-sha256", vecHash[:40]) }, want: vipps.ErrContentHash},
 		{name: "forged signature", header: func(h http.Header) {
 			h.Set("Authorization", strings.Replace(h.Get("Authorization"), "agAi", "bgAi", 1))
 		}, want: vipps.ErrNoValidSignature},
@@ -169,10 +185,15 @@ func TestWebhookHandler(t *testing.T) {
 	stale := sign(capt, secret, now.Add(-10*time.Minute))
 	unsigned := http.Header{"Content-Type": {"application/json"}}
 	tampered := sign(auth, secret, now)
+	unpadded := sign(capt, secret, now)
+	unpadded.Set("Authorization", "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature="+strings.Repeat("0", 44))
+	longHash := sign(capt, secret, now)
+	longHash.Set("x-ms-content-sha256", strings.Repeat("A", 48))
 	for name, c := range map[string]struct {
 		body []byte
 		h    http.Header
-	}{"forged": {capt, forged}, "stale": {capt, stale}, "unsigned": {capt, unsigned}, "tampered": {capt, tampered}} {
+	}{"forged": {capt, forged}, "stale": {capt, stale}, "unsigned": {capt, unsigned}, "tampered": {capt, tampered},
+		"unpadded signature": {capt, unpadded}, "long content hash": {capt, longHash}} {
 		if code := send(c.body, c.h); code != http.StatusUnauthorized {
 			t.Errorf("%s webhook: %d, want 401", name, code)
 		}

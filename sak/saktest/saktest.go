@@ -22,6 +22,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/grunnmur/grunnmur/archive"
+	"github.com/grunnmur/grunnmur/internal/badkey"
 	"github.com/grunnmur/grunnmur/sak"
 )
 
@@ -31,6 +32,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) sak.Store) {
 	t.Run("CreateGetRoundTrip", func(t *testing.T) { testRoundTrip(t, newStore(t)) })
 	t.Run("CreateDuplicateID", func(t *testing.T) { testDuplicate(t, newStore(t)) })
 	t.Run("GetUnknown", func(t *testing.T) { testUnknown(t, newStore(t)) })
+	t.Run("BadBytesNotFound", func(t *testing.T) { testBadKeys(t, newStore(t)) })
 	t.Run("UpdateOptimisticLocking", func(t *testing.T) { testOptimistic(t, newStore(t)) })
 	t.Run("ReturnedCasesAreCopies", func(t *testing.T) { testCopies(t, newStore(t)) })
 	t.Run("ListFilters", func(t *testing.T) { testList(t, newStore(t)) })
@@ -161,6 +163,34 @@ func testUnknown(t *testing.T, s sak.Store) {
 	}
 	if err := s.Update(ctx, newCase("x", t0)); !errors.Is(err, sak.ErrNotFound) {
 		t.Fatalf("Update unknown: %v, want ErrNotFound", err)
+	}
+}
+
+// testBadKeys: an id that is not UTF-8 or holds a NUL (/sak/%ff, /sak/%00)
+// names no case: ErrNotFound, or nothing listed, and the store still works.
+func testBadKeys(t *testing.T, s sak.Store) {
+	ctx := context.Background()
+	c := newCase("sub-a", t0)
+	if err := s.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range badkey.Keys() {
+		if _, err := s.Get(ctx, k); !errors.Is(err, sak.ErrNotFound) {
+			t.Errorf("Get(%q): %v, want ErrNotFound", k, err)
+		}
+		u := newCase("sub-a", t0)
+		u.ID, u.Version = k, 1
+		if err := s.Update(ctx, u); !errors.Is(err, sak.ErrNotFound) {
+			t.Errorf("Update(%q): %v, want ErrNotFound", k, err)
+		}
+		for _, f := range []sak.Filter{{Owner: k}, {OnBehalfOf: k}, {Kind: k}} {
+			if got, err := s.List(ctx, f); err != nil || len(got) != 0 {
+				t.Errorf("List(%+v): %v, %d cases", f, err, len(got))
+			}
+		}
+	}
+	if _, err := s.Get(ctx, c.ID); err != nil {
+		t.Fatalf("the store after bad keys: %v", err)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/badkey"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -25,6 +26,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) svarut.Store) {
 	t.Run("CreateGetRoundTrip", func(t *testing.T) { testRoundTrip(t, newStore(t)) })
 	t.Run("CreateDuplicate", func(t *testing.T) { testDuplicate(t, newStore(t)) })
 	t.Run("GetUnknown", func(t *testing.T) { testUnknown(t, newStore(t)) })
+	t.Run("BadBytesNotFound", func(t *testing.T) { testBadKeys(t, newStore(t)) })
 	t.Run("UpdateOptimisticLocking", func(t *testing.T) { testOptimistic(t, newStore(t)) })
 	t.Run("ReturnedEntriesAreCopies", func(t *testing.T) { testCopies(t, newStore(t)) })
 	t.Run("Due", func(t *testing.T) { testDue(t, newStore(t)) })
@@ -122,6 +124,29 @@ func testUnknown(t *testing.T, s svarut.Store) {
 	e.Version = 1
 	if err := s.Update(context.Background(), e); !errors.Is(err, svarut.ErrNotFound) {
 		t.Fatalf("Update(unknown) = %v", err)
+	}
+}
+
+// testBadKeys: an id that is not UTF-8 or holds a NUL names no entry:
+// ErrNotFound, and the store still works.
+func testBadKeys(t *testing.T, s svarut.Store) {
+	ctx := context.Background()
+	e := newEntry("", t0)
+	if err := s.Create(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range badkey.Keys() {
+		if _, err := s.Get(ctx, k); !errors.Is(err, svarut.ErrNotFound) {
+			t.Errorf("Get(%q): %v, want ErrNotFound", k, err)
+		}
+		u := newEntry("", t0)
+		u.ID, u.Version = k, 1
+		if err := s.Update(ctx, u); !errors.Is(err, svarut.ErrNotFound) {
+			t.Errorf("Update(%q): %v, want ErrNotFound", k, err)
+		}
+	}
+	if _, err := s.Get(ctx, e.ID); err != nil {
+		t.Fatalf("the store after bad keys: %v", err)
 	}
 }
 

@@ -168,7 +168,7 @@ func (e ErrorPages) Fail(w http.ResponseWriter, r *http.Request, err error) {
 			return
 		}
 	}
-	e.Log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "error", err)
+	e.Log.ErrorContext(r.Context(), "request failed", "path", LoggedPath(r), "error", err)
 	e.Page(w, r, http.StatusInternalServerError)
 }
 

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grunnmur/grunnmur/auth"
+	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/postgres/postgrestest"
+	"github.com/grunnmur/grunnmur/registry/registrytest"
+)
+
+// serveDB serves the app's handler on a loopback port, on PostgreSQL when
+// databaseURL is set, without its background work.
+func serveDB(t *testing.T, databaseURL string) (*App, string) {
+	t.Helper()
+	return serveLog(t, databaseURL, nil)
+}
+
+// serveLog is serveDB with the service's log going to log, and each of
+// adjust applied to the app before it serves.
+func serveLog(t *testing.T, databaseURL string, log *slog.Logger, adjust ...func(*App)) (*App, string) {
+	t.Helper()
+	var app *App
+	public := sitetest.ServeOnly(t, func(public string) (http.Handler, func(), error) {
+		var err error
+		if app, err = New(context.Background(), Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log}); err != nil {
+			return nil, nil, err
+		}
+		for _, f := range adjust {
+			f(app)
+		}
+		return app.Handler, app.Close, nil
+	})
+	return app, public
+}
+
+// citizen is a logged-in browser without JavaScript.
+type citizen struct {
+	t    *testing.T
+	c    *http.Client
+	base string
+}
+
+// login logs in through the fake ID-porten's test-user picker as the
+// person with fødselsnummer pid.
+func login(t *testing.T, base string, pid string) *citizen {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &citizen{t: t, c: &http.Client{Jar: jar}, base: base}
+	_, picker := c.do("GET", "/min-side", nil)
+	res, page := c.do("POST", match(t, `<form method="post" action="([^"]+)"`, picker), url.Values{
+		"request": {match(t, `name="request" value="([^"]+)"`, picker)},
+		"pid":     {pid}, "acr": {"idporten-loa-substantial"},
+	})
+	if res.StatusCode != 200 {
+		t.Fatalf("login: %d %s", res.StatusCode, page)
+	}
+	return c
+}
+
+func (c *citizen) do(method, u string, form url.Values) (*http.Response, string) {
+	c.t.Helper()
+	if strings.HasPrefix(u, "/") {
+		u = c.base + u
+	}
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, u, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	res, err := c.c.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+// post sends a form with the session's CSRF token, without following a
+// redirect.
+func (c *citizen) post(path string, form url.Values) (*http.Response, string) {
+	c.t.Helper()
+	_, page := c.do("GET", "/min-side", nil)
+	form.Set(auth.CSRFFieldName, match(c.t, `name="`+auth.CSRFFieldName+`" value="([^"]+)"`, page))
+	noFollow := *c.c
+	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	saved := c.c
+	c.c = &noFollow
+	defer func() { c.c = saved }()
+	return c.do("POST", path, form)
+}
+
+func match(t *testing.T, re, body string) string {
+	t.Helper()
+	m := regexp.MustCompile(re).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no %s in %.2000s", re, body)
+	}
+	return m[1]
+}
+
+func TestHoldBurst(t *testing.T)         { testHoldBurst(t, "") }
+func TestHoldBurstPostgres(t *testing.T) { testHoldBurst(t, postgrestest.URL(t)) }
+
+// testHoldBurst replays issue 15's abuse: one citizen posts a series for
+// every weekly slot of the meeting room and a hold for every slot in the
+// next weeks. Open holds are capped, the hall's per-day and per-week limits
+// apply and the login is rate limited, so a second citizen can still book
+// in those weeks.
+func testHoldBurst(t *testing.T, databaseURL string) {
+	// The rate limiter's clock stands still: no token comes back however
+	// slow the machine, so the test depends on no timing.
+	now := time.Now()
+	app, base := serveLog(t, databaseURL, nil, func(a *App) { a.holdRate.Now = func() time.Time { return now } })
+	ctx := context.Background()
+	free, err := app.book.Availability(ctx, "moterom", now, now.Add(14*24*time.Hour))
+	if err != nil || len(free) < 40 {
+		t.Fatalf("%d free slots, %v", len(free), err)
+	}
+	greedy := login(t, base, registrytest.Persons()[registrytest.OlaBakken].FNR.Reveal())
+	limited := 0
+	for i, s := range free {
+		start := s.Start.UTC().Format(time.RFC3339)
+		path := "/hall/moterom/serie"
+		if i%2 == 1 {
+			path = "/hall/moterom/hold"
+		}
+		res, _ := greedy.post(path, url.Values{"start": {start}, "key": {rand16()}})
+		switch res.StatusCode {
+		case http.StatusTooManyRequests:
+			limited++
+		case http.StatusSeeOther, http.StatusConflict, http.StatusUnprocessableEntity:
+		default:
+			t.Fatalf("POST %s %s: %d", path, start, res.StatusCode)
+		}
+	}
+	if limited == 0 {
+		t.Error("no request of the burst was refused with 429")
+	}
+	left, err := app.book.Availability(ctx, "moterom", now, now.Add(14*24*time.Hour))
+	if err != nil || len(left) < len(free)-10 {
+		t.Fatalf("after the burst %d of %d slots are free (%v)", len(left), len(free), err)
+	}
+	other := login(t, base, registrytest.Persons()[registrytest.IngridSolberg].FNR.Reveal())
+	res, page := other.post("/hall/moterom/hold", url.Values{"start": {left[0].Start.UTC().Format(time.RFC3339)}, "key": {rand16()}})
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/booking/") {
+		t.Fatalf("the second citizen cannot hold a slot: %d %.500s", res.StatusCode, page)
+	}
+	// The burst spent the login's tokens; the refusal is said in the
+	// citizen's language.
+	res, page = greedy.post("/hall/moterom/hold?lang=en", url.Values{"start": {left[1].Start.UTC().Format(time.RFC3339)}, "key": {rand16()}})
+	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(page, "Wait a moment") {
+		t.Errorf("rate-limited hold: %d, no English message", res.StatusCode)
+	}
+}
+
+func TestBadBytesInIDs(t *testing.T)         { testBadBytesInIDs(t, "") }
+func TestBadBytesInIDsPostgres(t *testing.T) { testBadBytesInIDs(t, postgrestest.URL(t)) }
+
+// testBadBytesInIDs: an id in a URL that is not UTF-8 or holds a NUL names
+// nothing: 404, not a 500 from the database.
+func testBadBytesInIDs(t *testing.T, databaseURL string) {
+	app, base := serveDB(t, databaseURL)
+	c := login(t, base, registrytest.Persons()[registrytest.OlaBakken].FNR.Reveal())
+	admin := login(t, base, app.ext.Fakes.Officer.PID.Reveal())
+	for _, id := range []string{"%00", "%ff", "a%00b", "%c3%28", "%ed%a0%80"} {
+		paths := []string{"/hall/" + id, "/booking/" + id, "/booking/" + id + "/brev.pdf", "/booking/" + id + "/ics",
+			"/serie/" + id, "/serie/" + id + "/brev.pdf", "/kalender/" + id + ".ics", "/kalender/" + id}
+		for _, p := range paths {
+			if res, _ := c.do("GET", p, nil); res.StatusCode != http.StatusNotFound {
+				t.Errorf("GET %s: %d, want 404", p, res.StatusCode)
+			}
+		}
+		if res, _ := admin.do("GET", "/admin/hall/"+id, nil); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET /admin/hall/%s: %d, want 404", id, res.StatusCode)
+		}
+	}
+}
