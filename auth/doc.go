@@ -24,4 +24,8 @@
 // provider's cross-site iframe does not carry our cookie. A new session id is
 // issued at login, against session fixation. Officers logging in with
 // Ansattporten get a second Manager with its own Prefix and CookieName.
+//
+// SafeReturnPath decides every path the Manager sends a browser back to
+// after a login: cleaned first, then checked, so that nothing a browser
+// reads as another host ("/\evil.example") gets through.
 package auth

@@ -240,17 +240,6 @@ func (m *Manager) Cleanup(ctx context.Context) (int, error) {
 	return m.store().DeleteExpired(ctx, now.Add(-m.idle()), now.Add(-m.maxAge()))
 }
 
-// localPath accepts only a path on this site: no scheme, no host, no "//",
-// and no control character (browsers drop tabs and newlines from a URL, so
-// "/\t/evil.example" would become "//evil.example").
-func localPath(p string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") ||
-		strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return "/"
-	}
-	return p
-}
-
 func (m *Manager) login(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	opts := idporten.AuthOptions{ACR: idporten.ACR(q.Get("acr"))}
@@ -272,7 +261,7 @@ func (m *Manager) login(w http.ResponseWriter, r *http.Request) {
 	}
 	token := newToken()
 	now := m.now()
-	s := &Session{ID: storeID(token), CSRF: newToken(), Pending: p, ReturnTo: localPath(q.Get("return")), Created: now, LastSeen: now}
+	s := &Session{ID: storeID(token), CSRF: newToken(), Pending: p, ReturnTo: SafeReturnPath(q.Get("return")), Created: now, LastSeen: now}
 	// An abandoned login in progress is dropped; a logged-in session (a
 	// step-up) is ended when the new login completes, so none is left behind.
 	if ck, err := r.Cookie(m.cookieName()); err == nil && ck.Value != "" {
@@ -336,7 +325,8 @@ func (m *Manager) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	m.log().InfoContext(r.Context(), "auth: login", "pid", t.PID, "acr", t.ACR, "issuer", t.Issuer)
 	m.setCookie(w, token)
-	http.Redirect(w, r, old.ReturnTo, http.StatusSeeOther)
+	// Decided again on the way out: a stored session may predate the rules.
+	http.Redirect(w, r, SafeReturnPath(old.ReturnTo), http.StatusSeeOther)
 }
 
 func (m *Manager) logout(w http.ResponseWriter, r *http.Request) {
