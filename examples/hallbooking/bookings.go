@@ -251,9 +251,13 @@ func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := a.now()
+	back := b.Path
 	for i, res := range b.RS {
-		if !strings.HasPrefix(r.URL.Path, "/serie/") && res.ID != r.PathValue("id") {
-			continue
+		if !strings.HasPrefix(r.URL.Path, "/serie/") {
+			if res.ID != r.PathValue("id") {
+				continue
+			}
+			back = "/booking/" + res.ID // the stored id, never the request's
 		}
 		if st := res.StateAt(now); (st != booking.Held && st != booking.Confirmed) || !res.Start.After(now) {
 			continue
