@@ -23,7 +23,9 @@
 // front-channel logout, which finds sessions by ID-porten's sid because the
 // provider's cross-site iframe does not carry our cookie. A new session id is
 // issued at login, against session fixation. Officers logging in with
-// Ansattporten get a second Manager with its own Prefix and CookieName.
+// Ansattporten get a second Manager with its own Prefix and CookieName; the
+// two may share a Store, since a session keeps the issuer and client id it
+// was made for and a Manager accepts only its own.
 //
 // SafeReturnPath decides every path the Manager sends a browser back to
 // after a login: cleaned first, then checked, so that nothing a browser

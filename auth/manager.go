@@ -188,6 +188,9 @@ func (m *Manager) Session(r *http.Request) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !m.owns(s) {
+		return nil, ErrNoSession // another Manager's: left alone for it
+	}
 	now := m.now()
 	if now.Sub(s.LastSeen) >= m.idle() || now.Sub(s.Created) >= m.maxAge() {
 		_ = m.store().Delete(r.Context(), id)
@@ -201,6 +204,13 @@ func (m *Manager) Session(r *http.Request) (*Session, error) {
 		s.LastSeen = now
 	}
 	return s, nil
+}
+
+// owns reports whether s was made by this Manager's provider and client.
+// Managers may share a Store (one database table): a session token moved
+// from one's cookie into the other's must not log anyone in there.
+func (m *Manager) owns(s *Session) bool {
+	return s.Issuer == m.Login.Issuer() && s.ClientID == m.Login.ClientID()
 }
 
 // RequireLogin lets a request through only with a login at level min or
@@ -261,11 +271,12 @@ func (m *Manager) login(w http.ResponseWriter, r *http.Request) {
 	}
 	token := newToken()
 	now := m.now()
-	s := &Session{ID: storeID(token), CSRF: newToken(), Pending: p, ReturnTo: SafeReturnPath(q.Get("return")), Created: now, LastSeen: now}
+	s := &Session{ID: storeID(token), Issuer: m.Login.Issuer(), ClientID: m.Login.ClientID(), CSRF: newToken(), Pending: p,
+		ReturnTo: SafeReturnPath(q.Get("return")), Created: now, LastSeen: now}
 	// An abandoned login in progress is dropped; a logged-in session (a
 	// step-up) is ended when the new login completes, so none is left behind.
 	if ck, err := r.Cookie(m.cookieName()); err == nil && ck.Value != "" {
-		if old, err := m.store().Get(r.Context(), storeID(ck.Value)); err == nil {
+		if old, err := m.store().Get(r.Context(), storeID(ck.Value)); err == nil && m.owns(old) {
 			if old.LoggedIn() {
 				s.Replaces = old.ID
 			} else {
@@ -290,7 +301,7 @@ func (m *Manager) callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	old, err := m.store().Get(r.Context(), storeID(ck.Value))
-	if err != nil || old.Pending == nil {
+	if err != nil || old.Pending == nil || !m.owns(old) {
 		m.fail(w, r, idporten.ErrStateMismatch)
 		return
 	}
@@ -313,7 +324,7 @@ func (m *Manager) callback(w http.ResponseWriter, r *http.Request) {
 	now := m.now()
 	t := l.IDToken
 	s := &Session{
-		ID: storeID(token), Issuer: t.Issuer, Subject: t.Subject, PID: t.PID, ACR: t.ACR, AMR: t.AMR,
+		ID: storeID(token), Issuer: m.Login.Issuer(), ClientID: m.Login.ClientID(), Subject: t.Subject, PID: t.PID, ACR: t.ACR, AMR: t.AMR,
 		SID: t.SID, Locale: t.Locale, IDToken: t.Raw, CSRF: newToken(), Created: now, LastSeen: now,
 	}
 	if err := m.store().Create(r.Context(), s); err != nil {
