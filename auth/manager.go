@@ -18,6 +18,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/defaults"
+	"github.com/grunnmur/grunnmur/internal/formbody"
 )
 
 // Citizen is the logged-in person, as handlers see them.
@@ -408,10 +409,29 @@ func (m *Manager) fail(w http.ResponseWriter, r *http.Request, err error) {
 // the token.
 const CSRFFieldName = "csrf_token"
 
+// DefaultMaxBody caps the body CSRF reads a form token from when the route
+// has set no cap of its own with LimitBody (or forms.Flow.Limit).
+const DefaultMaxBody = 10 << 20
+
+// LimitBody caps the body of the requests to next at n bytes. Put it
+// outside CSRF, which reads the form to find the token: the route's cap
+// then applies to that read, the only one, both ways (a larger upload
+// passes, a larger post to a small route does not).
+func LimitBody(n int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, formbody.Limit(w, r, n))
+		})
+	}
+}
+
 // CSRF refuses a state-changing request (anything but GET, HEAD, OPTIONS,
 // TRACE) unless it carries the session's CSRF token, in the csrf_token form
 // field or the X-CSRF-Token header, and does not come from another site
 // (Sec-Fetch-Site, Origin). It needs a session: put it behind RequireLogin.
+//
+// To find a form token it reads the form, under the cap the route set with
+// LimitBody (else DefaultMaxBody); a body over the cap gets 413.
 func (m *Manager) CSRF(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
@@ -419,7 +439,12 @@ func (m *Manager) CSRF(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if err := m.checkCSRF(r); err != nil {
+		r, err := m.checkCSRF(w, r)
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
+			return
+		}
+		if err != nil {
 			http.Error(w, "CSRF check failed", http.StatusForbidden)
 			return
 		}
@@ -427,29 +452,35 @@ func (m *Manager) CSRF(next http.Handler) http.Handler {
 	})
 }
 
-func (m *Manager) checkCSRF(r *http.Request) error {
+// checkCSRF returns r with its form read, when the token is to be found there.
+func (m *Manager) checkCSRF(w http.ResponseWriter, r *http.Request) (*http.Request, error) {
 	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
-		return ErrCSRF
+		return r, ErrCSRF
 	}
 	if o := r.Header.Get("Origin"); o != "" && o != "null" {
 		u, err := url.Parse(o)
 		if err != nil || u.Host != r.Host {
-			return ErrCSRF
+			return r, ErrCSRF
 		}
 	}
 	s, err := m.Session(r)
 	if err != nil {
-		return ErrCSRF
+		return r, ErrCSRF
 	}
 	got := r.Header.Get("X-CSRF-Token")
 	if got == "" {
-		r.Body = http.MaxBytesReader(nil, r.Body, 10<<20)
-		got = r.PostFormValue(CSRFFieldName)
+		if _, ok := formbody.Cap(r); !ok {
+			r = formbody.Limit(w, r, DefaultMaxBody)
+		}
+		if err := formbody.Parse(r); err != nil {
+			return r, err
+		}
+		got = r.PostForm.Get(CSRFFieldName)
 	}
 	if s.CSRF == "" || subtle.ConstantTimeCompare([]byte(got), []byte(s.CSRF)) != 1 {
-		return ErrCSRF
+		return r, ErrCSRF
 	}
-	return nil
+	return r, nil
 }
 
 // CSRFToken returns the session's CSRF token for a form ("" without a session).

@@ -219,7 +219,9 @@ func (a *App) routes() http.Handler {
 		Owner: a.ownerOf, Lang: site.Lang, Submitted: a.submitted,
 		Hidden:   a.citizen.CSRFField,
 		Renderer: forms.Renderer{Stylesheet: "/static/forms.css", Templates: a.formTemplates()}}
-	mux.Handle("/soknad/", citizen(a.citizen.CSRF(http.StripPrefix("/soknad", flow))))
+	// flow.Limit outside CSRF: the CSRF check reads the post under the
+	// page's limit, not a larger one of its own.
+	mux.Handle("/soknad/", citizen(http.StripPrefix("/soknad", flow.Limit(a.citizen.CSRF(flow)))))
 	mux.Handle("GET /kvittering/{sub}", citizen(http.HandlerFunc(a.afterSubmit)))
 
 	mux.Handle("GET /sak/{id}", citizen(http.HandlerFunc(a.casePage)))
