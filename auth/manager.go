@@ -72,6 +72,10 @@ type Manager struct {
 	IdleTimeout, MaxAge time.Duration
 	// AfterLogout is where logged-out users land; default "/".
 	AfterLogout string
+	// AfterCancel, when set, is where a person who cancels the login at the
+	// provider (access_denied at the callback) lands, rather than on an
+	// error page: the start page with a short message, say "/?avbrutt=1".
+	AfterCancel string
 	// Lang, when set, gives the citizen's language (a cookie, say) for
 	// ID-porten's ui_locales when the login URL carries no lang parameter,
 	// as when RequireLogin sends the citizen to log in.
@@ -317,6 +321,12 @@ func (m *Manager) callback(w http.ResponseWriter, r *http.Request) {
 	_ = m.store().Delete(r.Context(), old.ID)
 	if err != nil {
 		m.clearCookie(w)
+		if errors.Is(err, idporten.ErrAccessDenied) && m.AfterCancel != "" {
+			m.log().InfoContext(r.Context(), "auth: login cancelled", "error", err)
+			w.Header().Set("Cache-Control", "no-store")
+			http.Redirect(w, r, SafeReturnPath(m.AfterCancel), http.StatusSeeOther)
+			return
+		}
 		m.fail(w, r, err)
 		return
 	}

@@ -108,9 +108,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, fmt.Errorf("skjenkebevilling: Ansattporten: %w", err)
 	}
 	a.citizen = &auth.Manager{Login: citizenLogin, Store: authStore, Insecure: insecure, Lang: site.Lang, Now: a.now,
-		Logger: a.log, AfterLogout: "/?loggedout=1", ErrorHandler: a.loginFailed}
+		Logger: a.log, AfterLogout: "/?loggedout=1", AfterCancel: site.AfterCancel, ErrorHandler: a.loginFailed}
 	a.officer = &auth.Manager{Login: officerLogin, Store: authStore, Prefix: "/ansatt/auth", CookieName: "grunnmur_officer",
-		Insecure: insecure, Lang: site.Lang, Now: a.now, Logger: a.log, AfterLogout: "/?loggedout=1", ErrorHandler: a.loginFailed}
+		Insecure: insecure, Lang: site.Lang, Now: a.now, Logger: a.log, AfterLogout: "/?loggedout=1", AfterCancel: site.AfterCancel, ErrorHandler: a.loginFailed}
 
 	if a.def, err = forms.Parse(formJSON); err != nil {
 		return nil, err

@@ -84,7 +84,7 @@ func (a *App) ownerOf(r *http.Request) (string, error) {
 }
 
 func (a *App) start(w http.ResponseWriter, r *http.Request) {
-	a.render(w, r, "start", http.StatusOK, a.page(r, "start.title", map[string]any{"LoggedOut": r.URL.Query().Has("loggedout")}))
+	a.render(w, r, "start", http.StatusOK, a.page(r, "start.title", map[string]any{"Notice": site.StartNotice(r.URL.Query())}))
 }
 
 type orgForm struct {
