@@ -2,6 +2,8 @@ package formbody
 
 import (
 	"errors"
+	"io"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -55,4 +57,45 @@ func TestReadMultipart(t *testing.T) {
 	if err := Parse(r); err != nil || r.PostForm.Get("a") != "1" || !Read(r) {
 		t.Fatalf("Parse: %v %v", err, r.PostForm)
 	}
+}
+
+type counter struct {
+	r io.Reader
+	n int
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// FuzzParse: whatever the body and its content type, Parse does not panic,
+// reads no more than the cap, and a form body over the cap gives an
+// *http.MaxBytesError rather than a form.
+func FuzzParse(f *testing.F) {
+	f.Add("application/x-www-form-urlencoded", "a=1&b=%zz")
+	f.Add("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"a\"; filename=\"x\"\r\n\r\n123\r\n--b--\r\n")
+	f.Add("multipart/form-data", "--")
+	f.Add("text/plain", "a=1")
+	const limit = 64
+	f.Fuzz(func(t *testing.T, ct, body string) {
+		c := &counter{r: strings.NewReader(body)}
+		r := httptest.NewRequest("POST", "/", c)
+		r.Header.Set("Content-Type", ct)
+		r = Limit(httptest.NewRecorder(), r, limit)
+		err := Parse(r)
+		if c.n > limit+1 {
+			t.Fatalf("read %d bytes under a cap of %d", c.n, limit)
+		}
+		if mt, _, _ := mime.ParseMediaType(ct); mt == "application/x-www-form-urlencoded" && len(body) > limit {
+			var mbe *http.MaxBytesError
+			if !errors.As(err, &mbe) {
+				t.Fatalf("a %d-byte urlencoded body under a cap of %d: %v", len(body), limit, err)
+			}
+		}
+		if r.MultipartForm != nil {
+			r.MultipartForm.RemoveAll()
+		}
+	})
 }
