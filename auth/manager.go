@@ -215,7 +215,7 @@ func (m *Manager) Session(r *http.Request) (*Session, error) {
 // Managers may share a Store (one database table): a session token moved
 // from one's cookie into the other's must not log anyone in there.
 func (m *Manager) owns(s *Session) bool {
-	return s.Issuer == m.Login.Issuer() && s.ClientID == m.Login.ClientID()
+	return m.Login != nil && s.Issuer == m.Login.Issuer() && s.ClientID == m.Login.ClientID()
 }
 
 // RequireLogin lets a request through only with a login at level min or
@@ -430,7 +430,9 @@ const DefaultMaxBody = 10 << 20
 func LimitBody(n int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(w, formbody.Limit(w, r, n))
+			r = formbody.Limit(w, r, n)
+			defer formbody.Cleanup(r)
+			next.ServeHTTP(w, r)
 		})
 	}
 }
@@ -450,6 +452,7 @@ func (m *Manager) CSRF(next http.Handler) http.Handler {
 			return
 		}
 		r, err := m.checkCSRF(w, r)
+		defer formbody.Cleanup(r)
 		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 			http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
 			return

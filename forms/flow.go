@@ -194,6 +194,7 @@ func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, page
 		return
 	}
 	r, ok := f.limit(w, r, pageID)
+	defer formbody.Cleanup(r)
 	if !ok {
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return
@@ -284,6 +285,7 @@ func (f *Flow) Limit(next http.Handler) http.Handler {
 				page = parts[1]
 			}
 			r = formbody.Limit(w, r, f.maxBody(page))
+			defer formbody.Cleanup(r)
 		}
 		next.ServeHTTP(w, r)
 	})

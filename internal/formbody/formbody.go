@@ -38,6 +38,16 @@ func Limit(w http.ResponseWriter, r *http.Request, n int64) *http.Request {
 	return r
 }
 
+// Cleanup removes the temporary files of r's multipart form. net/http does
+// so only for the request it made, not for the copies middleware hands on
+// (Limit's among them): whoever makes the copy that is parsed calls it,
+// deferred, when the handler is done.
+func Cleanup(r *http.Request) {
+	if r.MultipartForm != nil {
+		_ = r.MultipartForm.RemoveAll()
+	}
+}
+
 // Cap returns the cap Limit set on r's body, if any.
 func Cap(r *http.Request) (int64, bool) {
 	st, ok := r.Context().Value(key{}).(*state)
