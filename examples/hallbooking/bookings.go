@@ -244,20 +244,20 @@ func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
 	// The way back is built from the bill looked up, never from the raw path.
 	back := b.Path
 	if !strings.HasPrefix(r.URL.Path, "/serie/") {
-		back = "/booking/" + r.PathValue("id") // mine found it: a real id
+		for _, res := range b.RS {
+			if res.ID == r.PathValue("id") {
+				back = "/booking/" + res.ID // the stored id, never the request's
+			}
+		}
 	}
 	if r.PostFormValue("confirm") != "yes" { // not from the confirmation page
 		http.Redirect(w, r, back+"/avbestill", http.StatusSeeOther)
 		return
 	}
 	now := a.now()
-	back := b.Path
 	for i, res := range b.RS {
-		if !strings.HasPrefix(r.URL.Path, "/serie/") {
-			if res.ID != r.PathValue("id") {
-				continue
-			}
-			back = "/booking/" + res.ID // the stored id, never the request's
+		if !strings.HasPrefix(r.URL.Path, "/serie/") && res.ID != r.PathValue("id") {
+			continue
 		}
 		if st := res.StateAt(now); (st != booking.Held && st != booking.Confirmed) || !res.Start.After(now) {
 			continue
