@@ -626,3 +626,41 @@ func TestSessionValuesConcurrent(t *testing.T) {
 		t.Fatal("the session did not survive")
 	}
 }
+
+// TestCancelledLoginAfterCancel: with AfterCancel set, a person who cancels
+// at ID-porten lands there, not on an error page, without a session; the
+// next login works.
+func TestCancelledLoginAfterCancel(t *testing.T) {
+	for _, interactive := range []bool{false, true} {
+		s := newSite(t, interactive)
+		s.m.AfterCancel = "/?avbrutt=1"
+		if interactive {
+			_, body := s.get(t, "/min-side")
+			action := regexp.MustCompile(`action="([^"]+)"`).FindStringSubmatch(body)[1]
+			reqID := regexp.MustCompile(`name="request" value="([^"]+)"`).FindStringSubmatch(body)[1]
+			r, b := s.post(t, action, url.Values{"request": {reqID}, "cancel": {"1"}}, nil)
+			if r.StatusCode != 200 || r.Request.URL.RequestURI() != "/?avbrutt=1" || b != "front page" {
+				t.Fatalf("cancel at the picker: %d at %s: %q", r.StatusCode, r.Request.URL, b)
+			}
+			continue
+		}
+		s.fake.FailNextLogin(idportentest.LoginFault{Cancel: true})
+		resp, body := s.get(t, "/min-side")
+		if resp.StatusCode != 200 || resp.Request.URL.RequestURI() != "/?avbrutt=1" || body != "front page" {
+			t.Fatalf("cancel: %d at %s: %q", resp.StatusCode, resp.Request.URL, body)
+		}
+		if !strings.Contains(s.logs.String(), "login cancelled") {
+			t.Error("the cancel is not logged")
+		}
+		resp, body = s.get(t, "/min-side")
+		if resp.StatusCode != 200 || resp.Request.URL.Path != "/min-side" || !strings.Contains(body, "pid=") {
+			t.Fatalf("the login after the cancel: %d at %s", resp.StatusCode, resp.Request.URL)
+		}
+	}
+	// Without AfterCancel the cancel is a failed login, as before.
+	s := newSite(t, false)
+	s.fake.FailNextLogin(idportentest.LoginFault{Cancel: true})
+	if resp, _ := s.get(t, "/min-side"); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cancel without AfterCancel: %d", resp.StatusCode)
+	}
+}

@@ -9,7 +9,7 @@
 //	m := &auth.Manager{Login: login, Store: postgres.NewAuthStore(db)} // Store nil: in memory
 //	mux.Handle("/auth/", m.Handler()) // login, callback, logout, logged-out, frontchannel-logout
 //	mux.Handle("/min-side", m.RequireLogin(idporten.Substantial)(minSide))
-//	mux.Handle("POST /soknad", m.RequireLogin(idporten.Substantial)(m.CSRF(send)))
+//	mux.Handle("POST /soknad", m.RequireLogin(idporten.Substantial)(auth.LimitBody(1<<20)(m.CSRF(send))))
 //
 //	func minSide(w http.ResponseWriter, r *http.Request) {
 //		c, _ := auth.CitizenFrom(r.Context()) // c.PID is an ident.Fodselsnummer
@@ -23,5 +23,14 @@
 // front-channel logout, which finds sessions by ID-porten's sid because the
 // provider's cross-site iframe does not carry our cookie. A new session id is
 // issued at login, against session fixation. Officers logging in with
-// Ansattporten get a second Manager with its own Prefix and CookieName.
+// Ansattporten get a second Manager with its own Prefix and CookieName; the
+// two may share a Store, since a session keeps the issuer and client id it
+// was made for and a Manager accepts only its own.
+//
+// SafeReturnPath decides every path the Manager sends a browser back to
+// after a login: cleaned first, then checked, so that nothing a browser
+// reads as another host ("/\evil.example") gets through. A login cancelled
+// at the provider lands on AfterCancel when it is set. CSRF reads a form's
+// token under the cap the route set with LimitBody (forms.Flow.Limit for a
+// form), so that the route's limit is the one that applies.
 package auth

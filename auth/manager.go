@@ -18,6 +18,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/defaults"
+	"github.com/grunnmur/grunnmur/internal/formbody"
 )
 
 // Citizen is the logged-in person, as handlers see them.
@@ -71,6 +72,10 @@ type Manager struct {
 	IdleTimeout, MaxAge time.Duration
 	// AfterLogout is where logged-out users land; default "/".
 	AfterLogout string
+	// AfterCancel, when set, is where a person who cancels the login at the
+	// provider (access_denied at the callback) lands, rather than on an
+	// error page: the start page with a short message, say "/?avbrutt=1".
+	AfterCancel string
 	// Lang, when set, gives the citizen's language (a cookie, say) for
 	// ID-porten's ui_locales when the login URL carries no lang parameter,
 	// as when RequireLogin sends the citizen to log in.
@@ -188,6 +193,9 @@ func (m *Manager) Session(r *http.Request) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !m.owns(s) {
+		return nil, ErrNoSession // another Manager's: left alone for it
+	}
 	now := m.now()
 	if now.Sub(s.LastSeen) >= m.idle() || now.Sub(s.Created) >= m.maxAge() {
 		_ = m.store().Delete(r.Context(), id)
@@ -201,6 +209,13 @@ func (m *Manager) Session(r *http.Request) (*Session, error) {
 		s.LastSeen = now
 	}
 	return s, nil
+}
+
+// owns reports whether s was made by this Manager's provider and client.
+// Managers may share a Store (one database table): a session token moved
+// from one's cookie into the other's must not log anyone in there.
+func (m *Manager) owns(s *Session) bool {
+	return m.Login != nil && s.Issuer == m.Login.Issuer() && s.ClientID == m.Login.ClientID()
 }
 
 // RequireLogin lets a request through only with a login at level min or
@@ -240,17 +255,6 @@ func (m *Manager) Cleanup(ctx context.Context) (int, error) {
 	return m.store().DeleteExpired(ctx, now.Add(-m.idle()), now.Add(-m.maxAge()))
 }
 
-// localPath accepts only a path on this site: no scheme, no host, no "//",
-// and no control character (browsers drop tabs and newlines from a URL, so
-// "/\t/evil.example" would become "//evil.example").
-func localPath(p string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") ||
-		strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return "/"
-	}
-	return p
-}
-
 func (m *Manager) login(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	opts := idporten.AuthOptions{ACR: idporten.ACR(q.Get("acr"))}
@@ -272,11 +276,12 @@ func (m *Manager) login(w http.ResponseWriter, r *http.Request) {
 	}
 	token := newToken()
 	now := m.now()
-	s := &Session{ID: storeID(token), CSRF: newToken(), Pending: p, ReturnTo: localPath(q.Get("return")), Created: now, LastSeen: now}
+	s := &Session{ID: storeID(token), Issuer: m.Login.Issuer(), ClientID: m.Login.ClientID(), CSRF: newToken(), Pending: p,
+		ReturnTo: SafeReturnPath(q.Get("return")), Created: now, LastSeen: now}
 	// An abandoned login in progress is dropped; a logged-in session (a
 	// step-up) is ended when the new login completes, so none is left behind.
 	if ck, err := r.Cookie(m.cookieName()); err == nil && ck.Value != "" {
-		if old, err := m.store().Get(r.Context(), storeID(ck.Value)); err == nil {
+		if old, err := m.store().Get(r.Context(), storeID(ck.Value)); err == nil && m.owns(old) {
 			if old.LoggedIn() {
 				s.Replaces = old.ID
 			} else {
@@ -301,7 +306,7 @@ func (m *Manager) callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	old, err := m.store().Get(r.Context(), storeID(ck.Value))
-	if err != nil || old.Pending == nil {
+	if err != nil || old.Pending == nil || !m.owns(old) {
 		m.fail(w, r, idporten.ErrStateMismatch)
 		return
 	}
@@ -316,6 +321,12 @@ func (m *Manager) callback(w http.ResponseWriter, r *http.Request) {
 	_ = m.store().Delete(r.Context(), old.ID)
 	if err != nil {
 		m.clearCookie(w)
+		if errors.Is(err, idporten.ErrAccessDenied) && m.AfterCancel != "" {
+			m.log().InfoContext(r.Context(), "auth: login cancelled", "error", err)
+			w.Header().Set("Cache-Control", "no-store")
+			http.Redirect(w, r, SafeReturnPath(m.AfterCancel), http.StatusSeeOther)
+			return
+		}
 		m.fail(w, r, err)
 		return
 	}
@@ -324,7 +335,7 @@ func (m *Manager) callback(w http.ResponseWriter, r *http.Request) {
 	now := m.now()
 	t := l.IDToken
 	s := &Session{
-		ID: storeID(token), Issuer: t.Issuer, Subject: t.Subject, PID: t.PID, ACR: t.ACR, AMR: t.AMR,
+		ID: storeID(token), Issuer: m.Login.Issuer(), ClientID: m.Login.ClientID(), Subject: t.Subject, PID: t.PID, ACR: t.ACR, AMR: t.AMR,
 		SID: t.SID, Locale: t.Locale, IDToken: t.Raw, CSRF: newToken(), Created: now, LastSeen: now,
 	}
 	if err := m.store().Create(r.Context(), s); err != nil {
@@ -336,7 +347,8 @@ func (m *Manager) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	m.log().InfoContext(r.Context(), "auth: login", "pid", t.PID, "acr", t.ACR, "issuer", t.Issuer)
 	m.setCookie(w, token)
-	http.Redirect(w, r, old.ReturnTo, http.StatusSeeOther)
+	// Decided again on the way out: a stored session may predate the rules.
+	http.Redirect(w, r, SafeReturnPath(old.ReturnTo), http.StatusSeeOther)
 }
 
 func (m *Manager) logout(w http.ResponseWriter, r *http.Request) {
@@ -407,10 +419,31 @@ func (m *Manager) fail(w http.ResponseWriter, r *http.Request, err error) {
 // the token.
 const CSRFFieldName = "csrf_token"
 
+// DefaultMaxBody caps the body CSRF reads a form token from when the route
+// has set no cap of its own with LimitBody (or forms.Flow.Limit).
+const DefaultMaxBody = 10 << 20
+
+// LimitBody caps the body of the requests to next at n bytes. Put it
+// outside CSRF, which reads the form to find the token: the route's cap
+// then applies to that read, the only one, both ways (a larger upload
+// passes, a larger post to a small route does not).
+func LimitBody(n int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r = formbody.Limit(w, r, n)
+			defer formbody.Cleanup(r)
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
 // CSRF refuses a state-changing request (anything but GET, HEAD, OPTIONS,
 // TRACE) unless it carries the session's CSRF token, in the csrf_token form
 // field or the X-CSRF-Token header, and does not come from another site
 // (Sec-Fetch-Site, Origin). It needs a session: put it behind RequireLogin.
+//
+// To find a form token it reads the form, under the cap the route set with
+// LimitBody (else DefaultMaxBody); a body over the cap gets 413.
 func (m *Manager) CSRF(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
@@ -418,7 +451,13 @@ func (m *Manager) CSRF(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if err := m.checkCSRF(r); err != nil {
+		r, err := m.checkCSRF(w, r)
+		defer formbody.Cleanup(r)
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
+			return
+		}
+		if err != nil {
 			http.Error(w, "CSRF check failed", http.StatusForbidden)
 			return
 		}
@@ -426,29 +465,35 @@ func (m *Manager) CSRF(next http.Handler) http.Handler {
 	})
 }
 
-func (m *Manager) checkCSRF(r *http.Request) error {
+// checkCSRF returns r with its form read, when the token is to be found there.
+func (m *Manager) checkCSRF(w http.ResponseWriter, r *http.Request) (*http.Request, error) {
 	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
-		return ErrCSRF
+		return r, ErrCSRF
 	}
 	if o := r.Header.Get("Origin"); o != "" && o != "null" {
 		u, err := url.Parse(o)
 		if err != nil || u.Host != r.Host {
-			return ErrCSRF
+			return r, ErrCSRF
 		}
 	}
 	s, err := m.Session(r)
 	if err != nil {
-		return ErrCSRF
+		return r, ErrCSRF
 	}
 	got := r.Header.Get("X-CSRF-Token")
 	if got == "" {
-		r.Body = http.MaxBytesReader(nil, r.Body, 10<<20)
-		got = r.PostFormValue(CSRFFieldName)
+		if _, ok := formbody.Cap(r); !ok {
+			r = formbody.Limit(w, r, DefaultMaxBody)
+		}
+		if err := formbody.Parse(r); err != nil {
+			return r, err
+		}
+		got = r.PostForm.Get(CSRFFieldName)
 	}
 	if s.CSRF == "" || subtle.ConstantTimeCompare([]byte(got), []byte(s.CSRF)) != 1 {
-		return ErrCSRF
+		return r, ErrCSRF
 	}
-	return nil
+	return r, nil
 }
 
 // CSRFToken returns the session's CSRF token for a form ("" without a session).

@@ -30,8 +30,12 @@ var (
 type Session struct {
 	ID string // the store key: base64url(SHA-256(cookie token))
 
+	// The provider and client the session belongs to, set from the start
+	// of the login: a Manager accepts only its own (see Manager.Session).
+	Issuer   string // ID-porten or Ansattporten
+	ClientID string
+
 	// The login, empty while one is in progress.
-	Issuer  string // ID-porten or Ansattporten
 	Subject string
 	PID     ident.Fodselsnummer
 	ACR     idporten.ACR

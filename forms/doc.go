@@ -78,4 +78,11 @@
 // (ErrFileTooLarge) or when the upload fails midway. MemoryFileStore is the
 // in-memory store; postgres.FileStore the PostgreSQL one; both pass
 // formstest.TestFileStore.
+//
+// A page post may be as large as the form's maxBodyBytes plus its file
+// fields' sizes, and no larger. Middleware that reads the form before the
+// Flow (the auth package's CSRF check) goes inside Flow.Limit, so that it
+// reads the body under that limit:
+//
+//	mux.Handle("/soknad/", login(http.StripPrefix("/soknad", flow.Limit(sessions.CSRF(flow)))))
 package forms

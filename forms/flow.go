@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/internal/defaults"
+	"github.com/grunnmur/grunnmur/internal/formbody"
 )
 
 // FileStore keeps uploaded files; the form data holds their references.
@@ -114,7 +115,9 @@ func (f *Flow) fail(w http.ResponseWriter, err error) {
 		http.Error(w, http.StatusText(http.StatusConflict), http.StatusConflict)
 	case errors.Is(err, ErrDraftVersion), errors.Is(err, ErrWrongForm):
 		http.Error(w, "This draft was saved under another version of the form and cannot be continued.", http.StatusGone)
-	case errors.Is(err, ErrBadPost), errors.Is(err, ErrTooLarge):
+	case errors.Is(err, ErrTooLarge):
+		http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
+	case errors.Is(err, ErrBadPost):
 		http.Error(w, http.StatusText(http.StatusBadRequest), http.StatusBadRequest)
 	default:
 		f.log().Error("forms: flow", "err", err)
@@ -190,15 +193,19 @@ func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, page
 		}
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, f.maxBody(pageID))
-	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		f.fail(w, fmt.Errorf("%w: %v", ErrBadPost, err))
+	r, ok := f.limit(w, r, pageID)
+	defer formbody.Cleanup(r)
+	if !ok {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return
-	} else if errors.Is(err, http.ErrNotMultipart) {
-		if err := r.ParseForm(); err != nil {
-			f.fail(w, fmt.Errorf("%w: %v", ErrBadPost, err))
+	}
+	if err := formbody.Parse(r); err != nil {
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			f.fail(w, fmt.Errorf("%w: %v", ErrTooLarge, err))
 			return
 		}
+		f.fail(w, fmt.Errorf("%w: %v", ErrBadPost, err))
+		return
 	}
 	data, post, err := f.Def.DecodeForm(pageID, r.PostForm, d.Data)
 	if err != nil {
@@ -261,10 +268,53 @@ func (f *Flow) revealed(before, after Data, id string) bool {
 	return err1 == nil && err2 == nil && was && !is
 }
 
+// Limit caps the body of a post to the Flow at the page's limit (the
+// form's maxBodyBytes and its file fields' sizes), ahead of next. Wrap
+// middleware that reads the form before the Flow in it, the auth
+// package's CSRF check above all:
+//
+//	mux.Handle("/soknad/", login(http.StripPrefix("/soknad", flow.Limit(m.CSRF(flow)))))
+//
+// Without it that middleware reads the form under a cap of its own, which
+// the Flow cannot take back: the Flow then refuses every post with 500.
+func (f *Flow) Limit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			page := ""
+			if parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/"); len(parts) == 2 {
+				page = parts[1]
+			}
+			r = formbody.Limit(w, r, f.maxBody(page))
+			defer formbody.Cleanup(r)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limit caps a page post's body at the page's limit, unless it is capped
+// already at no more. A body read before under a larger cap, or none, is
+// refused (ok false): what was read cannot be measured again.
+func (f *Flow) limit(w http.ResponseWriter, r *http.Request, pageID string) (_ *http.Request, ok bool) {
+	n := f.maxBody(pageID)
+	got, capped := formbody.Cap(r)
+	if formbody.Read(r) && (!capped || got > n) {
+		f.log().ErrorContext(r.Context(), "forms: flow: the post was read before the Flow without the page's limit; wrap that middleware in Flow.Limit", "page", pageID)
+		return r, false
+	}
+	if !capped || got > n {
+		r = formbody.Limit(w, r, n)
+	}
+	return r, true
+}
+
 // maxBody bounds a page post: the form's body limit and its file limits.
+// An unknown page gets the form's body limit.
 func (f *Flow) maxBody(pageID string) int64 {
-	n := f.Def.Limits.MaxBodyBytes
+	n := f.Def.Limits.withDefaults().MaxBodyBytes
 	p, _ := f.Def.page(pageID)
+	if p == nil {
+		return n
+	}
 	var walk func([]*Component)
 	walk = func(cs []*Component) {
 		for _, c := range cs {

@@ -54,8 +54,8 @@ func (a *AuthStore) Create(ctx context.Context, s *auth.Session) error {
 	if err != nil {
 		return fmt.Errorf("postgres: auth: %w", err)
 	}
-	_, err = a.db.Pool.Exec(ctx, `INSERT INTO auth_sessions (id, issuer, sid, created, last_seen, doc) VALUES ($1, $2, $3, $4, $5, $6)`,
-		s.ID, s.Issuer, s.SID, s.Created, s.LastSeen, doc)
+	_, err = a.db.Pool.Exec(ctx, `INSERT INTO auth_sessions (id, issuer, client_id, sid, created, last_seen, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		s.ID, s.Issuer, s.ClientID, s.SID, s.Created, s.LastSeen, doc)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
 		return auth.ErrConflict
@@ -73,8 +73,8 @@ func (a *AuthStore) Get(ctx context.Context, id string) (*auth.Session, error) {
 	}
 	s := &auth.Session{ID: id}
 	var doc []byte
-	err := a.db.Pool.QueryRow(ctx, `SELECT issuer, sid, created, last_seen, doc FROM auth_sessions WHERE id = $1`, id).
-		Scan(&s.Issuer, &s.SID, &s.Created, &s.LastSeen, &doc)
+	err := a.db.Pool.QueryRow(ctx, `SELECT issuer, client_id, sid, created, last_seen, doc FROM auth_sessions WHERE id = $1`, id).
+		Scan(&s.Issuer, &s.ClientID, &s.SID, &s.Created, &s.LastSeen, &doc)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, auth.ErrNotFound
 	}
@@ -108,8 +108,8 @@ func (a *AuthStore) Update(ctx context.Context, s *auth.Session) error {
 	if err != nil {
 		return fmt.Errorf("postgres: auth: %w", err)
 	}
-	tag, err := a.db.Pool.Exec(ctx, `UPDATE auth_sessions SET issuer = $2, sid = $3, created = $4, last_seen = $5, doc = $6 WHERE id = $1`,
-		s.ID, s.Issuer, s.SID, s.Created, s.LastSeen, doc)
+	tag, err := a.db.Pool.Exec(ctx, `UPDATE auth_sessions SET issuer = $2, client_id = $3, sid = $4, created = $5, last_seen = $6, doc = $7 WHERE id = $1`,
+		s.ID, s.Issuer, s.ClientID, s.SID, s.Created, s.LastSeen, doc)
 	if err != nil {
 		return fmt.Errorf("postgres: auth: update: %w", err)
 	}

@@ -5,6 +5,12 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"sync"
 	"testing"
@@ -12,6 +18,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/badkey"
 )
@@ -30,6 +37,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) auth.Store) {
 	t.Run("DeleteExpired", func(t *testing.T) { testDeleteExpired(t, newStore(t)) })
 	t.Run("ConcurrentTouchNeverResurrects", func(t *testing.T) { testConcurrentTouch(t, newStore(t)) })
 	t.Run("ConcurrentCreateSameID", func(t *testing.T) { testConcurrentCreate(t, newStore(t)) })
+	t.Run("SessionBoundToLogin", func(t *testing.T) { testBoundToLogin(t, newStore(t)) })
 }
 
 var t0 = time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC) // the autumn DST night, on purpose
@@ -43,7 +51,7 @@ func id() string {
 // NewSession returns a logged-in session with every field set.
 func NewSession(sid string, at time.Time) *auth.Session {
 	return &auth.Session{
-		ID: id(), Issuer: "https://test.idporten.no", Subject: "pairwise-" + sid,
+		ID: id(), Issuer: "https://test.idporten.no", ClientID: "kommune-rp", Subject: "pairwise-" + sid,
 		PID: ident.MustParseFodselsnummer("20036914700"), ACR: idporten.High, AMR: []string{"BankID"},
 		SID: sid, Locale: "nn", IDToken: idporten.Secret("eyJhbGciOiJSUzI1NiJ9.e30.sig-" + sid),
 		CSRF: id(), ReturnTo: "/søknad?steg=2", Created: at, LastSeen: at,
@@ -53,7 +61,7 @@ func NewSession(sid string, at time.Time) *auth.Session {
 
 func pending(at time.Time) *auth.Session {
 	return &auth.Session{
-		ID: id(), CSRF: id(), ReturnTo: "/", Replaces: id(), Created: at, LastSeen: at,
+		ID: id(), Issuer: "https://test.ansattporten.no", ClientID: "kommune-ansatt", CSRF: id(), ReturnTo: "/", Replaces: id(), Created: at, LastSeen: at,
 		Pending: &idporten.Pending{State: "st", Nonce: "no", CodeVerifier: "verifier-verifier", ACR: idporten.Substantial, Created: at},
 	}
 }
@@ -321,5 +329,94 @@ func testConcurrentCreate(t *testing.T, s auth.Store) {
 	wg.Wait()
 	if wins != 1 {
 		t.Fatalf("%d creates of one id succeeded, want 1", wins)
+	}
+}
+
+// testBoundToLogin runs three Managers on the one store, as a service runs
+// its citizens' (ID-porten) and officers' (Ansattporten) logins on one
+// database table, and a third on ID-porten with another client: each logs
+// in through the fake ID-porten, and then each session token is placed in
+// the others' cookies. No Manager accepts another's session, and the
+// sessions still work where they belong.
+func testBoundToLogin(t *testing.T, store auth.Store) {
+	fake := idportentest.New(idportentest.Config{})
+	idp := httptest.NewServer(fake)
+	defer idp.Close()
+	fake.SetBaseURL(idp.URL)
+	mux := http.NewServeMux()
+	site := httptest.NewServer(mux)
+	defer site.Close()
+
+	type login struct {
+		m      *auth.Manager
+		page   string
+		cookie string // the session token, once logged in
+	}
+	var logins []*login
+	for _, c := range []struct {
+		prefix, page, client string
+		p                    idportentest.Provider
+	}{
+		{"/auth", "/min-side", "kommune-innbygger", idportentest.IDPorten},
+		{"/ansatt/auth", "/ansatt", "kommune-ansatt", idportentest.Ansattporten},
+		{"/annen/auth", "/annen", "annen-tjeneste", idportentest.IDPorten},
+	} {
+		fake.RegisterClient(idportentest.Client{ID: c.client, Secret: "s", RedirectURIs: []string{site.URL + c.prefix + "/callback"}})
+		client, err := idporten.New(idporten.Config{Issuer: fake.Issuer(c.p), ClientID: c.client, ClientSecret: "s", RedirectURI: site.URL + c.prefix + "/callback"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := &auth.Manager{Login: client, Store: store, Prefix: c.prefix, CookieName: "session_" + c.client, Insecure: true}
+		mux.Handle(c.prefix+"/", m.Handler())
+		mux.Handle(c.page, m.RequireLogin("")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, "logged in at "+r.URL.Path)
+		})))
+		logins = append(logins, &login{m: m, page: c.page})
+	}
+	noFollow := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	get := func(l *login, token string) (int, string) {
+		req, _ := http.NewRequest("GET", site.URL+l.page, nil)
+		req.AddCookie(&http.Cookie{Name: l.m.CookieName, Value: token})
+		res, err := (&http.Client{CheckRedirect: noFollow}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	for _, l := range logins {
+		jar, _ := cookiejar.New(nil)
+		res, err := (&http.Client{Jar: jar}).Get(site.URL + l.page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || res.Request.URL.Path != l.page {
+			t.Fatalf("login at %s: %d at %s", l.page, res.StatusCode, res.Request.URL)
+		}
+		u, _ := url.Parse(site.URL)
+		for _, c := range jar.Cookies(u) {
+			if c.Name == l.m.CookieName {
+				l.cookie = c.Value
+			}
+		}
+		if l.cookie == "" {
+			t.Fatalf("no session cookie from %s", l.page)
+		}
+	}
+	for _, from := range logins {
+		for _, to := range logins {
+			status, body := get(to, from.cookie)
+			if from != to && status == http.StatusOK {
+				t.Errorf("the session of %s opens %s: %s", from.page, to.page, body)
+			}
+		}
+	}
+	// A refused session is left alone: it still works where it belongs.
+	for _, l := range logins {
+		if status, body := get(l, l.cookie); status != http.StatusOK {
+			t.Errorf("%s's own session, after the swaps: %d %s", l.page, status, body)
+		}
 	}
 }

@@ -110,6 +110,9 @@ func cmpOr[T any](a, b []T) []T {
 // Issuer returns the configured issuer.
 func (c *Client) Issuer() string { return c.cfg.Issuer }
 
+// ClientID returns the configured client id.
+func (c *Client) ClientID() string { return c.cfg.ClientID }
+
 func (c *Client) now() time.Time { return defaults.Now(c.cfg.Now) }
 
 func (c *Client) log() *slog.Logger { return defaults.Logger(c.cfg.Logger) }

@@ -22,7 +22,7 @@
 //
 // Misbehaviour on purpose: FailNextLogin (bad signature, alg none or HS256,
 // no kid, wrong iss/aud/nonce, expired, iat in the future, lower acr, missing
-// claims, userinfo sub, callback iss), RotateKey, AddKey, AddUnparseableKey,
+// claims, userinfo sub, callback iss, or the person cancels), RotateKey, AddKey, AddUnparseableKey,
 // SetDiscoveryIssuer, ExpirePARs, and InjectFault (a status, a delay or a
 // dropped connection for the next N requests).
 //

@@ -37,6 +37,10 @@ type LoginFault struct {
 	// CallbackIssuer replaces the iss parameter of the authorization response
 	// (RFC 9207); "-" leaves it out.
 	CallbackIssuer string
+	// Cancel makes the person cancel at the login page, picker or not: the
+	// authorization response is error=access_denied, as ID-porten's when
+	// the person presses Avbryt. Nothing else of the fault applies.
+	Cancel bool
 }
 
 // FailNextLogin queues f for the next login at any provider.
@@ -44,6 +48,17 @@ func (s *Server) FailNextLogin(f LoginFault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.login = append(s.login, f)
+}
+
+// takeCancel takes the next queued fault if it is a Cancel.
+func (s *Server) takeCancel() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.login) == 0 || !s.login[0].Cancel {
+		return false
+	}
+	s.login = s.login[1:]
+	return true
 }
 
 func (s *Server) takeLoginFault() LoginFault {
@@ -270,6 +285,10 @@ func (e endpointCtx) authorize(w http.ResponseWriter, r *http.Request) {
 			e.redirectError(w, r, a, oe.code, oe.desc)
 			return
 		}
+	}
+	if e.s.takeCancel() {
+		e.redirectError(w, r, a, "access_denied", "the user cancelled the login")
+		return
 	}
 	// Single sign-on: an existing session at a level high enough is reused
 	// unless the client asks for a new login.

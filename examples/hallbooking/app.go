@@ -148,7 +148,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, fmt.Errorf("hallbooking: ID-porten: %w", err)
 	}
 	a.citizen = &auth.Manager{Login: login, Store: authStore, Insecure: strings.HasPrefix(a.public, "http://"), Lang: site.Lang, Now: a.now,
-		Logger: a.log, AfterLogout: "/?loggedout=1", ErrorHandler: a.loginFailed}
+		Logger: a.log, AfterLogout: "/?loggedout=1", AfterCancel: site.AfterCancel, ErrorHandler: a.loginFailed}
 	a.brreg = a.ext.BrregClient(a.now, a.log)
 	a.freg = a.ext.FolkeregisteretClient(a.now, a.log)
 	provider, err := a.ext.VippsClient(a.now, a.log)

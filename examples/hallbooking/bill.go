@@ -144,7 +144,9 @@ func (a *App) seriesBill(ctx context.Context, owner, id string) (*bill, error) {
 	if len(rs) == 0 {
 		return nil, booking.ErrNotFound
 	}
-	return &bill{ID: id, Series: true, Title: rs[0].Title, Path: "/serie/" + id, RS: rs}, nil
+	// The id and the path come from the stored series, not the request.
+	sid := rs[0].SeriesID
+	return &bill{ID: sid, Series: true, Title: rs[0].Title, Path: "/serie/" + sid, RS: rs}, nil
 }
 
 // settle brings the bill's payments up to date. Its Vipps payment: ask

@@ -244,7 +244,11 @@ func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
 	// The way back is built from the bill looked up, never from the raw path.
 	back := b.Path
 	if !strings.HasPrefix(r.URL.Path, "/serie/") {
-		back = "/booking/" + r.PathValue("id") // mine found it: a real id
+		for _, res := range b.RS {
+			if res.ID == r.PathValue("id") {
+				back = "/booking/" + res.ID // the stored id, never the request's
+			}
+		}
 	}
 	if r.PostFormValue("confirm") != "yes" { // not from the confirmation page
 		http.Redirect(w, r, back+"/avbestill", http.StatusSeeOther)

@@ -102,7 +102,7 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 	for _, h := range rs {
 		hs = append(hs, hall{h.ID, h.Name, payment.Amount(h.PriceOre).Display(lang)})
 	}
-	a.render(w, r, "start", http.StatusOK, a.page(r, "start.title", map[string]any{"Halls": hs, "LoggedOut": r.URL.Query().Has("loggedout")}))
+	a.render(w, r, "start", http.StatusOK, a.page(r, "start.title", map[string]any{"Halls": hs, "Notice": site.StartNotice(r.URL.Query())}))
 }
 
 // hold reserves the chosen slot for the payer while they pay.

@@ -108,9 +108,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, fmt.Errorf("skjenkebevilling: Ansattporten: %w", err)
 	}
 	a.citizen = &auth.Manager{Login: citizenLogin, Store: authStore, Insecure: insecure, Lang: site.Lang, Now: a.now,
-		Logger: a.log, AfterLogout: "/?loggedout=1", ErrorHandler: a.loginFailed}
+		Logger: a.log, AfterLogout: "/?loggedout=1", AfterCancel: site.AfterCancel, ErrorHandler: a.loginFailed}
 	a.officer = &auth.Manager{Login: officerLogin, Store: authStore, Prefix: "/ansatt/auth", CookieName: "grunnmur_officer",
-		Insecure: insecure, Lang: site.Lang, Now: a.now, Logger: a.log, AfterLogout: "/?loggedout=1", ErrorHandler: a.loginFailed}
+		Insecure: insecure, Lang: site.Lang, Now: a.now, Logger: a.log, AfterLogout: "/?loggedout=1", AfterCancel: site.AfterCancel, ErrorHandler: a.loginFailed}
 
 	if a.def, err = forms.Parse(formJSON); err != nil {
 		return nil, err
@@ -219,7 +219,9 @@ func (a *App) routes() http.Handler {
 		Owner: a.ownerOf, Lang: site.Lang, Submitted: a.submitted,
 		Hidden:   a.citizen.CSRFField,
 		Renderer: forms.Renderer{Stylesheet: "/static/forms.css", Templates: a.formTemplates()}}
-	mux.Handle("/soknad/", citizen(a.citizen.CSRF(http.StripPrefix("/soknad", flow))))
+	// flow.Limit outside CSRF: the CSRF check reads the post under the
+	// page's limit, not a larger one of its own.
+	mux.Handle("/soknad/", citizen(http.StripPrefix("/soknad", flow.Limit(a.citizen.CSRF(flow)))))
 	mux.Handle("GET /kvittering/{sub}", citizen(http.HandlerFunc(a.afterSubmit)))
 
 	mux.Handle("GET /sak/{id}", citizen(http.HandlerFunc(a.casePage)))

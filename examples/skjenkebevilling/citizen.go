@@ -84,7 +84,7 @@ func (a *App) ownerOf(r *http.Request) (string, error) {
 }
 
 func (a *App) start(w http.ResponseWriter, r *http.Request) {
-	a.render(w, r, "start", http.StatusOK, a.page(r, "start.title", map[string]any{"LoggedOut": r.URL.Query().Has("loggedout")}))
+	a.render(w, r, "start", http.StatusOK, a.page(r, "start.title", map[string]any{"Notice": site.StartNotice(r.URL.Query())}))
 }
 
 type orgForm struct {
@@ -364,8 +364,16 @@ func (a *App) payStart(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, p.RedirectURL, http.StatusSeeOther)
 }
 
+// payReturn is where Vipps sends the citizen back. It redirects to the case
+// it looked up, never to the path it was given: a decoded id such as
+// "../../\evil.example" would otherwise be cleaned into "/\evil.example".
 func (a *App) payReturn(w http.ResponseWriter, r *http.Request) {
-	http.Redirect(w, r, "/sak/"+r.PathValue("id"), http.StatusSeeOther)
+	c, _, err := a.citizenCase(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/sak/"+c.ID, http.StatusSeeOther)
 }
 
 type slotView struct {

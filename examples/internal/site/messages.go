@@ -1,6 +1,10 @@
 package site
 
-import "github.com/grunnmur/grunnmur/forms"
+import (
+	"net/url"
+
+	"github.com/grunnmur/grunnmur/forms"
+)
 
 // Common are the texts every example shows alike: the layout's, the
 // organisation look-up's (ActFor) and the error pages'. A service's
@@ -26,6 +30,25 @@ var Common = Messages{
 	"err.500.text": {"nb": "Vi klarte ikke å fullføre det du ba om. Prøv igjen om litt.", "nn": "Vi klarte ikkje å fullføre det du bad om. Prøv igjen om litt.", "en": "We could not complete your request. Try again shortly."},
 	"err.home":     {"nb": "Til forsiden", "nn": "Til framsida", "en": "To the front page"},
 	"loggedout":    {"nb": "Du er logget ut", "nn": "Du er logga ut", "en": "You are logged out"},
+	"login.cancelled": {"nb": "Du avbrøt innloggingen. Du kan logge inn igjen når du vil.", "nn": "Du avbraut innlogginga. Du kan logge inn igjen når du vil.",
+		"en": "You cancelled the login. You can log in again whenever you like."},
+}
+
+// AfterCancel is the auth.Manager's AfterCancel of every example: a person
+// who cancels at ID-porten or Ansattporten is back on the start page,
+// which shows login.cancelled (StartNotice).
+const AfterCancel = "/?avbrutt=1"
+
+// StartNotice is the key of the short message the start page shows after
+// a logout or a cancelled login, or "".
+func StartNotice(q url.Values) string {
+	switch {
+	case q.Has("loggedout"):
+		return "loggedout"
+	case q.Has("avbrutt"):
+		return "login.cancelled"
+	}
+	return ""
 }
 
 // fromForms is one of forms' own texts (forms.Message) in every language.
