@@ -160,7 +160,10 @@ func (a *App) officerDecide(w http.ResponseWriter, r *http.Request) {
 		a.renderOfficerCase(w, r, http.StatusUnprocessableEntity, "off.outcome.required")
 		return
 	}
-	c, err := a.sak.Decide(ctx, actor, r.PathValue("id"), outcome, strings.TrimSpace(r.PostFormValue("note")))
+	// The reasons go into the case and the letter: text, never NUL or bytes
+	// that are not UTF-8.
+	note := strings.ToValidUTF8(strings.ReplaceAll(strings.TrimSpace(r.PostFormValue("note")), "\x00", ""), "\uFFFD")
+	c, err := a.sak.Decide(ctx, actor, r.PathValue("id"), outcome, note)
 	if errors.Is(err, sak.ErrNotDecided) {
 		a.log.ErrorContext(ctx, "decision not made", "error", err)
 		a.render(w, r, "error", http.StatusInternalServerError, a.page(r, "off.notdecided", "off.notdecided.text"))
