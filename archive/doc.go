@@ -32,6 +32,13 @@
 //	}
 //	summary, err := w.Close()
 //
+// One case failing does not spoil the rest: a case that fails validation or
+// whose document cannot be read ([ErrDocument]) is refused whole by Add,
+// nothing of it kept, and the writer goes on. [Write] then returns the
+// summary of an extract that is valid without those cases together with an
+// [*IncompleteError] naming each one ([CaseError]: systemID, mappeID,
+// reason); a full disk or a cancelled context still ends the extract.
+//
 // Text is escaped, and characters XML 1.0 forbids (control characters,
 // U+FFFE/U+FFFF, invalid UTF-8) become U+FFFD, so every file stays valid.
 //

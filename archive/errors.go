@@ -2,6 +2,7 @@ package archive
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 )
 
@@ -24,7 +25,55 @@ var (
 	// ErrXMLDecl means an XML file's declaration is malformed, misplaced,
 	// or declares a version other than 1.0 or an encoding other than UTF-8.
 	ErrXMLDecl = errors.New("archive: invalid or unsupported XML declaration")
+	// ErrDocument means a document's bytes could not be read: its Open
+	// failed, or a read from it did. Its case is left out of the extract.
+	ErrDocument = errors.New("archive: document cannot be read")
 )
+
+// CaseError is a case left out of an extract, and why.
+type CaseError struct {
+	ID     string // the saksmappe's systemID, or the caller's id for the case
+	Number string // its mappeID, e.g. "2026/14"
+	Err    error
+}
+
+func (e *CaseError) Error() string {
+	return "archive: saksmappe " + e.Number + " left out: " + strings.TrimPrefix(e.Err.Error(), "archive: ")
+}
+
+// Unwrap returns the reason.
+func (e *CaseError) Unwrap() error { return e.Err }
+
+// IncompleteError lists the cases Write left out of an extract. The extract
+// of the rest is complete and valid on its own.
+type IncompleteError struct {
+	Cases []*CaseError
+}
+
+func (e *IncompleteError) Error() string {
+	var b strings.Builder
+	b.WriteString("archive: ")
+	b.WriteString(strconv.Itoa(len(e.Cases)))
+	b.WriteString(" case(s) left out of the extract")
+	for i, c := range e.Cases {
+		if i == 10 {
+			b.WriteString("; ...")
+			break
+		}
+		b.WriteString("; ")
+		b.WriteString(strings.TrimPrefix(c.Error(), "archive: "))
+	}
+	return b.String()
+}
+
+// Unwrap returns each case's error, so that errors.Is finds their reasons.
+func (e *IncompleteError) Unwrap() []error {
+	errs := make([]error, len(e.Cases))
+	for i, c := range e.Cases {
+		errs[i] = c
+	}
+	return errs
+}
 
 // FieldError names the record and field that failed validation. It never
 // carries the field's value, which may be personal data.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -301,10 +302,11 @@ func (w *Writer) fail(err error) error {
 }
 
 // Add writes one case: its folder in arkivstruktur.xml, its entries in both
-// journals and the change log, and its documents into dokumenter/. A case that
-// fails validation is refused whole (a *FieldError) and the writer stays
-// usable; any other error (a document that cannot be read, a full disk) ends
-// the extract and every later call returns it.
+// journals and the change log, and its documents into dokumenter/. A case
+// that fails validation (a *FieldError) or has a document that cannot be read
+// (ErrDocument: its Open or a read failed) is refused whole, nothing of it is
+// kept, and the writer stays usable; any other error (a full disk, a
+// cancelled context) ends the extract and every later call returns it.
 func (w *Writer) Add(ctx context.Context, c *Saksmappe) error {
 	if w.err != nil {
 		return w.err
@@ -339,11 +341,23 @@ func (w *Writer) Add(ctx context.Context, c *Saksmappe) error {
 	}
 	// Copy the documents first: dokumentobjekt carries their checksums.
 	w.docs = w.docs[:0]
+	documents, docBytes := w.documents, w.docBytes
 	for i := range c.Records {
 		for j := range c.Records[i].Documents {
 			df, err := w.copyDocument(&c.Records[i].Documents[j])
 			if err != nil {
-				return w.fail(fmt.Errorf("archive: saksmappe %s, journalpost %d, dokument %d: %w", c.Number(), i+1, j+1, err))
+				err = fmt.Errorf("archive: saksmappe %s, journalpost %d, dokument %d: %w", c.Number(), i+1, j+1, err)
+				if !errors.Is(err, ErrDocument) {
+					return w.fail(err)
+				}
+				// The case's source failed, not the extract: leave it out.
+				for _, df := range w.docs {
+					if rerr := os.Remove(filepath.Join(w.dir, filepath.FromSlash(df.ref))); rerr != nil {
+						return w.fail(fmt.Errorf("archive: %w", rerr))
+					}
+				}
+				w.docs, w.documents, w.docBytes = w.docs[:0], documents, docBytes
+				return err
 			}
 			w.docs = append(w.docs, df)
 		}
@@ -431,25 +445,48 @@ func (w *Writer) copyDocument(d *Dokument) (docFile, error) {
 	}
 	w.documents++
 	ref := DirDokumenter + "/" + fmt.Sprintf("%07d", w.documents) + strings.ToLower(ext)
-	src, err := d.Open()
+	rc, err := d.Open()
 	if err != nil {
-		return docFile{}, err
+		return docFile{}, fmt.Errorf("%w: %w", ErrDocument, err)
 	}
-	defer src.Close()
-	dst, err := os.OpenFile(filepath.Join(w.dir, filepath.FromSlash(ref)), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	defer rc.Close()
+	path := filepath.Join(w.dir, filepath.FromSlash(ref))
+	dst, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return docFile{}, err
 	}
 	w.docHash.Reset()
+	src := &sourceReader{r: rc}
 	n, err := io.CopyBuffer(io.MultiWriter(dst, w.docHash), src, w.copyBuf)
 	if cerr := dst.Close(); err == nil {
 		err = cerr
+	}
+	if src.err != nil {
+		if rerr := os.Remove(path); rerr != nil {
+			return docFile{}, rerr
+		}
+		return docFile{}, fmt.Errorf("%w: %w", ErrDocument, src.err)
 	}
 	if err != nil {
 		return docFile{}, err
 	}
 	w.docBytes += n
 	return docFile{ref: ref, sum: hex.EncodeToString(w.docHash.Sum(nil)), size: n}, nil
+}
+
+// sourceReader keeps a document's read error apart from the extract's
+// write errors: only the first refuses just the case.
+type sourceReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *sourceReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF {
+		s.err = err
+	}
+	return n, err
 }
 
 func or(v, def string) string {
@@ -857,16 +894,34 @@ func (w *Writer) finishJournal(b *bufio.Writer, body *spool, root, ns string, su
 	return nil
 }
 
-// Write is the one-call form: it writes every case from cases into dir. The
-// sequence may yield an error to stop the extract.
+// Write is the one-call form: it writes every case from cases into dir.
+//
+// A case that Add refuses whole, or that the sequence yields as a
+// *CaseError (one the caller could not map), is left out and the rest are
+// written: Write then returns the Summary of an extract that is complete
+// and valid without them, together with an *IncompleteError naming them.
+// If no case is left, the error also wraps ErrEmpty and there is no
+// extract. Any other error the sequence yields stops the extract.
 func Write(ctx context.Context, dir string, ex Extract, opts Options, cases iter.Seq2[*Saksmappe, error]) (*Summary, error) {
 	w, err := Create(dir, ex, opts)
 	if err != nil {
 		return nil, err
 	}
+	var left []*CaseError
 	for c, err := range cases {
-		if err == nil {
-			err = w.Add(ctx, c)
+		var ce *CaseError
+		switch {
+		case err == nil:
+			if err = w.Add(ctx, c); err != nil && w.err == nil {
+				if !errors.As(err, &ce) {
+					ce = &CaseError{ID: c.SystemID, Number: c.Number(), Err: err}
+				}
+				left = append(left, ce)
+				continue
+			}
+		case errors.As(err, &ce):
+			left = append(left, ce)
+			continue
 		}
 		if err != nil {
 			if w.err == nil {
@@ -875,7 +930,15 @@ func Write(ctx context.Context, dir string, ex Extract, opts Options, cases iter
 			return nil, err
 		}
 	}
-	return w.Close()
+	sum, err := w.Close()
+	if len(left) == 0 {
+		return sum, err
+	}
+	inc := &IncompleteError{Cases: left}
+	if err != nil {
+		return nil, fmt.Errorf("%w; %w", err, inc)
+	}
+	return sum, inc
 }
 
 func (w *Writer) idOr(id string) string {

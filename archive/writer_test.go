@@ -179,14 +179,21 @@ func TestWriterErrors(t *testing.T) {
 		c := oneCase()
 		boom := errors.New("storage down")
 		c.Records[1].Documents[0].Open = func() (io.ReadCloser, error) { return nil, boom }
-		if err := w.Add(ctx, c); !errors.Is(err, boom) {
+		if err := w.Add(ctx, c); !errors.Is(err, boom) || !errors.Is(err, archive.ErrDocument) {
 			t.Errorf("err = %v", err)
 		}
-		if err := w.Add(ctx, oneCase()); !errors.Is(err, boom) {
-			t.Errorf("the writer went on after a failed document: %v", err)
+		// The case is left out whole; the writer goes on with the next.
+		if err := w.Add(ctx, oneCase()); err != nil {
+			t.Errorf("the writer stopped after a case's failed document: %v", err)
 		}
-		if _, err := w.Close(); !errors.Is(err, boom) {
-			t.Errorf("Close = %v", err)
+		if sum, err := w.Close(); err != nil || sum.Cases != 1 || sum.Documents != 1 {
+			t.Errorf("Close = %+v, %v", sum, err)
+		}
+		if docs, _ := os.ReadDir(filepath.Join(dir, archive.DirDokumenter)); len(docs) != 1 {
+			t.Errorf("%d files in dokumenter/, want 1", len(docs))
+		}
+		if rep, err := archive.Verify(dir); err != nil || !rep.OK() {
+			t.Errorf("verify: %v %v", err, rep.Failed())
 		}
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {

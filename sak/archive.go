@@ -623,7 +623,12 @@ type ExportSummary struct {
 // dokumenter/. Cases that o.Include leaves out (open ones, by default) are
 // skipped and counted. Check the result with archive.Verify.
 //
-// The extract needs at least one exported case: archive.ErrEmpty otherwise.
+// A case that cannot be written (it cannot be mapped, e.g. ErrPersonalNumber,
+// or one of its documents cannot be opened or read) does not stop the
+// others: the extract of the rest is written, and ExportArchive returns its
+// summary together with an *archive.IncompleteError that lists each case
+// left out (ID, number, reason). The extract needs at least one exported
+// case: archive.ErrEmpty otherwise.
 func ExportArchive(ctx context.Context, dir string, cases iter.Seq2[*Case, error], o ArchiveOptions) (*ExportSummary, error) {
 	ex := o.extract()
 	include := o.Include
@@ -641,18 +646,23 @@ func ExportArchive(ctx context.Context, dir string, cases iter.Seq2[*Case, error
 				skipped++
 				continue
 			}
-			if !yield(o.saksmappe(ctx, &ex, c)) {
+			m, err := o.saksmappe(ctx, &ex, c)
+			if err != nil && !errors.Is(err, ErrNoOpener) { // a configuration error stops it all
+				err = &archive.CaseError{ID: c.ID, Number: c.Number(), Err: err}
+			}
+			if !yield(m, err) {
 				return
 			}
 		}
 	}
-	// archive.Write abandons the extract on the first error, so that a
-	// half-written folder never passes for a whole one.
+	// archive.Write leaves out a case that fails whole and abandons the
+	// extract on any other error, so that a half-written folder never
+	// passes for a whole one.
 	sum, err := archive.Write(ctx, dir, ex, o.Writer, mapped)
-	if err != nil {
+	if sum == nil {
 		return nil, err
 	}
-	return &ExportSummary{Summary: sum, Skipped: skipped}, nil
+	return &ExportSummary{Summary: sum, Skipped: skipped}, err
 }
 
 // ExportArchive writes a Noark 5 extract of the cases matching f (see the

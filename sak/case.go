@@ -321,6 +321,9 @@ var (
 	ErrInvalidTransition = errors.New("sak: transition not allowed")
 	ErrForbidden         = errors.New("sak: not allowed to act on this case")
 	ErrInvalid           = errors.New("sak: invalid input")
+	// ErrNotDecided means Service.PrepareDecision failed: the case was
+	// left as it was.
+	ErrNotDecided = errors.New("sak: decision not made")
 )
 
 // TransitionError says which transition was refused and why.

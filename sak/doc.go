@@ -14,6 +14,10 @@
 //	svc.Journal(ctx, officer, c.ID, sak.JournalEntry{Type: sak.Outgoing, Title: "Vedtak", ...})
 //	svc.Decide(ctx, officer, c.ID, sak.Approved, "")
 //
+// A decision that needs its letter builds it in [Service].PrepareDecision,
+// before the case is saved as decided: if the letter fails, the case is
+// not decided ([ErrNotDecided]) and deciding again can succeed.
+//
 // # Deadlines
 //
 // Deadlines are counted in calendar days ([Days]) in Oslo time, with the
@@ -46,14 +50,18 @@
 // Noark 5 v5.0 gives every case folder a closing date (avsluttetDato), so an
 // extract holds finished cases only ([Exportable]: decided, closed or
 // withdrawn; the date is when the case got there). Open cases are skipped
-// and counted in [ExportSummary].Skipped.
+// and counted in [ExportSummary].Skipped. A case that cannot be written (a
+// document that cannot be read, a personal number in public text) is left
+// out and the rest are written: the error is then an
+// *archive.IncompleteError naming each case left out, beside the summary of
+// an extract that is valid without them.
 //
 // Screening follows archive's model: a journal entry or case whose
 // PublicTitle differs from its Title (or an entry marked Screened) is
 // screened under offentleglova § 13, and the public journal
 // (offentligJournal.xml) gets the public title only; a Screened correspondent
 // appears there as "Unntatt offentlighet". A fødselsnummer or D-number in
-// any text bound for the public journal makes the export fail with
+// any text bound for the public journal leaves the case out with
 // [ErrPersonalNumber] (naming the case and field, never the number), and one
 // in a link's label is masked in the description.
 package sak

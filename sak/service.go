@@ -39,6 +39,12 @@ type Service struct {
 	// DecisionPeriod, if set, gives every new case a decision deadline
 	// (saksbehandlingsfrist) that many days after the day it is opened.
 	DecisionPeriod Days
+	// PrepareDecision, if set, is given a copy of the case as Decide is
+	// about to save it (decided, with its outcome, note and appeal
+	// deadline), and builds what the decision cannot go without, such as
+	// its letter. If it fails the case is not saved: it stays undecided,
+	// Decide returns ErrNotDecided, and deciding again can succeed.
+	PrepareDecision func(ctx context.Context, c *Case) error
 
 	once sync.Once
 	mem  *MemoryStore
@@ -267,6 +273,11 @@ func (s *Service) update(ctx context.Context, actor Actor, id string, fn func(c 
 			return c, nil
 		} else if err != nil {
 			return nil, err
+		}
+		if c.State == Decided && from != Decided && s.PrepareDecision != nil {
+			if err := s.PrepareDecision(ctx, c.Clone()); err != nil {
+				return nil, fmt.Errorf("%w: case %s: %w", ErrNotDecided, c.ID, err)
+			}
 		}
 		c.Updated = now
 		if actor.Role == RoleOfficer {

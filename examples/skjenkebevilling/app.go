@@ -125,7 +125,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	a.book = &booking.Service{Store: bookStore, Now: a.now}
-	a.sak = &sak.Service{Store: sakStore, Now: a.now, Logger: a.log, DecisionPeriod: decisionDays}
+	a.sak = &sak.Service{Store: sakStore, Now: a.now, Logger: a.log, DecisionPeriod: decisionDays,
+		// A decision is made only with its letter.
+		PrepareDecision: func(ctx context.Context, c *sak.Case) error { _, err := a.letter(ctx, c); return err }}
 	sc := a.ext.SvarUT
 	sc.Now = a.now
 	client, err := svarut.New(sc)

@@ -38,8 +38,32 @@ func (a *App) archiveOptions() sak.ArchiveOptions {
 	}
 }
 
+// leftOut is a case the extract could not hold, for the officer.
+type leftOut struct{ ID, Number, Reason string }
+
+// extractPage lists the cases left out of the extract, with a link that
+// downloads it without them.
+type extractPage struct {
+	Cases    []leftOut
+	Download string
+}
+
+// reasonKey names, in the officer's words, why a case was left out.
+func reasonKey(err error) string {
+	switch {
+	case errors.Is(err, archive.ErrDocument):
+		return "off.leftout.document"
+	case errors.Is(err, sak.ErrPersonalNumber):
+		return "off.leftout.pid"
+	case errors.Is(err, archive.ErrInvalid), errors.Is(err, sak.ErrInvalid):
+		return "off.leftout.invalid"
+	}
+	return "off.leftout.other"
+}
+
 // extract writes a Noark 5 extract of every finished case and sends it as a
-// zip file.
+// zip file. When cases cannot be written, the officer first sees which and
+// why, and downloads the extract of the rest from there.
 func (a *App) extract(w http.ResponseWriter, r *http.Request) {
 	dir, err := os.MkdirTemp("", "skjenk-uttrekk-")
 	if err != nil {
@@ -49,6 +73,23 @@ func (a *App) extract(w http.ResponseWriter, r *http.Request) {
 	defer os.RemoveAll(dir)
 	out := filepath.Join(dir, "uttrekk")
 	sum, err := a.sak.ExportArchive(r.Context(), out, sak.Filter{Kind: kind}, a.archiveOptions())
+	var inc *archive.IncompleteError
+	if errors.As(err, &inc) {
+		a.log.WarnContext(r.Context(), "noark extract: cases left out", "error", err)
+		if sum == nil || r.URL.Query().Get("ufullstendig") != "1" {
+			lang := site.Lang(r)
+			v := extractPage{}
+			if sum != nil {
+				v.Download = "/ansatt/uttrekk?ufullstendig=1"
+			}
+			for _, c := range inc.Cases {
+				v.Cases = append(v.Cases, leftOut{ID: c.ID, Number: c.Number, Reason: messages.T(lang, reasonKey(c.Err))})
+			}
+			a.render(w, r, "extract", http.StatusOK, a.page(r, "off.leftout", v))
+			return
+		}
+		err = nil
+	}
 	if errors.Is(err, archive.ErrEmpty) {
 		p := a.page(r, "off.extract", "off.none")
 		a.render(w, r, "error", http.StatusConflict, p)

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-pdf/fpdf"
-
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/sak"
@@ -100,7 +98,7 @@ func (a *App) applicationPDF(s *forms.Submission) ([]byte, error) {
 	return site.PDFBytes(pdf)
 }
 
-func printAnswer(pdf *fpdf.Fpdf, def *forms.Definition, c *forms.Component, data forms.Data, indent string) {
+func printAnswer(pdf *site.PDF, def *forms.Definition, c *forms.Component, data forms.Data, indent string) {
 	if len(c.Components) > 0 && c.Type == "group" {
 		pdf.MultiCell(0, 5, indent+def.Text(c.Label, "nb")+":", "", "L", false)
 		for _, ch := range c.Components {

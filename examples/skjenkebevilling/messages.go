@@ -127,4 +127,16 @@ var messages = site.Messages{
 	"off.notofficer":       {"nb": "Du er logget inn, men står ikke på listen over saksbehandlere (GRUNNMUR_OFFICERS).", "nn": "Du er logga inn, men står ikkje på lista over sakshandsamarar (GRUNNMUR_OFFICERS).", "en": "You are logged in but not on the list of case officers (GRUNNMUR_OFFICERS)."},
 	"off.open":             {"nb": "Åpne", "nn": "Opne", "en": "Open"},
 	"off.booking":          {"nb": "Befaring", "nn": "Synfaring", "en": "Inspection"},
+
+	"off.notdecided":       {"nb": "Vedtaket ble ikke fattet", "nn": "Vedtaket vart ikkje gjort", "en": "The decision was not made"},
+	"off.notdecided.text":  {"nb": "Vedtaksbrevet kunne ikke lages, så saken er ikke avgjort. Gå tilbake til saken og prøv igjen.", "nn": "Vedtaksbrevet kunne ikkje lagast, så saka er ikkje avgjord. Gå tilbake til saka og prøv igjen.", "en": "The decision letter could not be made, so the case is not decided. Go back to the case and try again."},
+	"off.leftout":          {"nb": "Saker som ikke kom med i uttrekket", "nn": "Saker som ikkje kom med i uttrekket", "en": "Cases left out of the extract"},
+	"off.leftout.text":     {"nb": "Disse sakene kunne ikke skrives til Noark 5-uttrekket. De andre sakene er med, og uttrekket av dem er gyldig.", "nn": "Desse sakene kunne ikkje skrivast til Noark 5-uttrekket. Dei andre sakene er med, og uttrekket av dei er gyldig.", "en": "These cases could not be written to the Noark 5 extract. The other cases are in it, and their extract is valid."},
+	"off.leftout.download": {"nb": "Last ned uttrekket uten disse sakene", "nn": "Last ned uttrekket utan desse sakene", "en": "Download the extract without these cases"},
+	"off.leftout.none":     {"nb": "Ingen saker kunne skrives, så det er ikke noe uttrekk å laste ned.", "nn": "Ingen saker kunne skrivast, så det er ikkje noko uttrekk å laste ned.", "en": "No case could be written, so there is no extract to download."},
+	"off.leftout.reason":   {"nb": "Årsak", "nn": "Årsak", "en": "Reason"},
+	"off.leftout.document": {"nb": "Et dokument i saken kunne ikke leses.", "nn": "Eit dokument i saka kunne ikkje lesast.", "en": "A document in the case could not be read."},
+	"off.leftout.pid":      {"nb": "Et fødselsnummer står i tekst som skal til den offentlige journalen.", "nn": "Eit fødselsnummer står i tekst som skal til den offentlege journalen.", "en": "A national identity number is in text bound for the public journal."},
+	"off.leftout.invalid":  {"nb": "Saken mangler opplysninger som arkivet krever.", "nn": "Saka manglar opplysningar som arkivet krev.", "en": "The case lacks information the archive requires."},
+	"off.leftout.other":    {"nb": "Saken kunne ikke skrives.", "nn": "Saka kunne ikkje skrivast.", "en": "The case could not be written."},
 }

@@ -160,8 +160,24 @@ func (a *App) officerDecide(w http.ResponseWriter, r *http.Request) {
 		a.renderOfficerCase(w, r, http.StatusUnprocessableEntity, "off.outcome.required")
 		return
 	}
-	c, err := a.sak.Decide(ctx, actor, r.PathValue("id"), outcome, strings.TrimSpace(r.PostFormValue("note")))
+	// The reasons go into the case and the letter: text, never NUL or bytes
+	// that are not UTF-8.
+	note := strings.ToValidUTF8(strings.ReplaceAll(strings.TrimSpace(r.PostFormValue("note")), "\x00", ""), "\uFFFD")
+	c, err := a.sak.Decide(ctx, actor, r.PathValue("id"), outcome, note)
+	if errors.Is(err, sak.ErrNotDecided) {
+		a.log.ErrorContext(ctx, "decision not made", "error", err)
+		a.render(w, r, "error", http.StatusInternalServerError, a.page(r, "off.notdecided", "off.notdecided.text"))
+		return
+	}
 	if errors.Is(err, sak.ErrInvalidTransition) {
+		// Deciding again sends a decided case's letter, if it did not go.
+		if c, err = a.sak.Get(ctx, actor, r.PathValue("id")); err == nil && c.State == sak.Decided && len(c.LinksOf(sak.LinkLetter)) == 0 {
+			err = a.sendDecision(ctx, actor, c)
+		}
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
 		http.Redirect(w, r, "/ansatt/sak/"+r.PathValue("id"), http.StatusSeeOther)
 		return
 	}
@@ -178,8 +194,9 @@ func (a *App) officerDecide(w http.ResponseWriter, r *http.Request) {
 
 func letterRef(c *sak.Case) string { return "vedtak:" + c.ID }
 
-// sendDecision puts the decision letter in the outbox (exactly once, keyed by
-// the case), journals it and links it to the case.
+// sendDecision puts the decision letter in the outbox, journals it and links
+// it to the case, each exactly once (keyed by the case), so that it can run
+// again after a failure.
 func (a *App) sendDecision(ctx context.Context, actor sak.Actor, c *sak.Case) error {
 	sub, err := a.submission(ctx, c)
 	if err != nil {
@@ -213,7 +230,7 @@ func (a *App) sendDecision(ctx context.Context, actor sak.Actor, c *sak.Case) er
 			return err
 		}
 	}
-	if _, err := a.sak.Journal(ctx, actor, c.ID, sak.JournalEntry{ID: "", Type: sak.Outgoing, Title: "Vedtak om skjenkebevilling",
+	if _, err := a.sak.Journal(ctx, actor, c.ID, sak.JournalEntry{ID: "vedtak-" + c.ID, Type: sak.Outgoing, Title: "Vedtak om skjenkebevilling",
 		Party: rcpt.Address.Name, Date: a.now(),
 		Documents: []sak.Document{{Title: "Vedtak", FileName: s.Documents[0].Name, MediaType: "application/pdf", Ref: letterRef(c)}}}); err != nil {
 		return err

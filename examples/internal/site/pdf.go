@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-pdf/fpdf"
@@ -16,8 +17,41 @@ var fontFS embed.FS
 // ("") and bold ("B").
 const PDFFont = "DejaVu"
 
+// pdfFontFiles are the embedded faces: regular, then bold.
+var pdfFontFiles = []string{"fonts/DejaVuSansCondensed.ttf", "fonts/DejaVuSansCondensed-Bold.ttf"}
+
+// PDF is a letter being written. Its text methods take any string and pass
+// it through PDFString first, so that no text a citizen typed can stop a
+// letter; use them, not the embedded *fpdf.Fpdf's, for text.
+type PDF struct{ *fpdf.Fpdf }
+
+// MultiCell writes text (see fpdf.Fpdf.MultiCell) made drawable by
+// PDFString.
+func (p *PDF) MultiCell(w, h float64, text, border, align string, fill bool) {
+	p.Fpdf.MultiCell(w, h, PDFString(text), border, align, fill)
+}
+
+// CellFormat writes one cell (see fpdf.Fpdf.CellFormat) with its text made
+// drawable by PDFString.
+func (p *PDF) CellFormat(w, h float64, text, border string, ln int, align string, fill bool, link int, linkStr string) {
+	p.Fpdf.CellFormat(w, h, strings.ReplaceAll(PDFString(text), "\n", " "), border, ln, align, fill, link, linkStr)
+}
+
+// Cell writes one cell (see fpdf.Fpdf.Cell) with its text made drawable.
+func (p *PDF) Cell(w, h float64, text string) { p.CellFormat(w, h, text, "", 0, "L", false, 0, "") }
+
+// Write writes flowing text (see fpdf.Fpdf.Write) made drawable.
+func (p *PDF) Write(h float64, text string) { p.Fpdf.Write(h, PDFString(text)) }
+
+// SetTitle sets the document's title, made safe for the information
+// dictionary.
+func (p *PDF) SetTitle(title string, isUTF8 bool) { p.Fpdf.SetTitle(pdfInfoString(title), isUTF8) }
+
 // NewPDF starts an A4 letter with DejaVu Sans embedded (subset), so that æ,
-// ø and å print and the document shows the same everywhere.
+// ø and å print and the document shows the same everywhere. What the font
+// cannot draw prints as PDFMissing (see PDFString): DejaVu covers Norwegian
+// and Sámi, Latin, Greek, Cyrillic, Hebrew and Arabic letters, but neither
+// CJK nor emoji, and fpdf cannot draw past U+FFFF (emoji) in any font.
 //
 // How far PDF/A goes: every font is embedded, there is no JavaScript,
 // encryption or transparency, the document language (Lang) and the
@@ -26,18 +60,21 @@ const PDFFont = "DejaVu"
 // OutputIntent with an ICC profile and no structure tree, so the file is not
 // PDF/A-conformant; an archive converts it (e.g. with veraPDF-checked
 // Ghostscript -dPDFA=2) before deposit.
-func NewPDF(title, creator string, at time.Time) (*fpdf.Fpdf, error) {
-	pdf := fpdf.New("P", "mm", "A4", "")
-	for _, f := range []struct{ style, file string }{{"", "fonts/DejaVuSansCondensed.ttf"}, {"B", "fonts/DejaVuSansCondensed-Bold.ttf"}} {
-		b, err := fontFS.ReadFile(f.file)
+func NewPDF(title, creator string, at time.Time) (*PDF, error) {
+	if _, err := pdfGlyphs(); err != nil {
+		return nil, err
+	}
+	pdf := &PDF{fpdf.New("P", "mm", "A4", "")}
+	for i, style := range []string{"", "B"} {
+		b, err := fontFS.ReadFile(pdfFontFiles[i])
 		if err != nil {
 			return nil, err
 		}
-		pdf.AddUTF8FontFromBytes(PDFFont, f.style, b)
+		pdf.AddUTF8FontFromBytes(PDFFont, style, b)
 	}
 	pdf.SetTitle(title, true)
 	pdf.SetAuthor("Eksempelkommune", true)
-	pdf.SetCreator(creator, true)
+	pdf.SetCreator(pdfInfoString(creator), true)
 	pdf.SetLang("nb-NO")
 	pdf.SetCreationDate(at)
 	pdf.SetModificationDate(at)
@@ -47,7 +84,7 @@ func NewPDF(title, creator string, at time.Time) (*fpdf.Fpdf, error) {
 }
 
 // PDFBytes finishes the document.
-func PDFBytes(pdf *fpdf.Fpdf) ([]byte, error) {
+func PDFBytes(pdf *PDF) ([]byte, error) {
 	var b bytes.Buffer
 	if err := pdf.Output(&b); err != nil {
 		return nil, fmt.Errorf("site: pdf: %w", err)
@@ -56,7 +93,7 @@ func PDFBytes(pdf *fpdf.Fpdf) ([]byte, error) {
 }
 
 // PDFText returns a writer of paragraphs: size in points, style "" or "B".
-func PDFText(pdf *fpdf.Fpdf) func(size float64, style, s string) {
+func PDFText(pdf *PDF) func(size float64, style, s string) {
 	return func(size float64, style, s string) {
 		pdf.SetFont(PDFFont, style, size)
 		pdf.MultiCell(0, size*0.5, s, "", "L", false)

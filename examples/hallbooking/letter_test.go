@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grunnmur/grunnmur/internal/testenv"
+	"github.com/grunnmur/grunnmur/svarut"
+)
+
+// TestLetterAnyHallName: the confirmation letter names the hall as its
+// admin typed it; whatever that is (testenv.Texts), the letter is made,
+// for the page and for the outbox.
+func TestLetterAnyHallName(t *testing.T) {
+	ctx := context.Background()
+	a := newApp(t, func() time.Time { return time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC) })
+	for _, tc := range testenv.Texts {
+		t.Run(tc.Name, func(t *testing.T) {
+			h, err := a.book.Resource(ctx, "storhallen")
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.Name = tc.Text
+			if err := a.book.PutResource(ctx, h); err != nil {
+				t.Fatal(err)
+			}
+			b := holdSeries(t, a, "person-"+tc.Name, 2)
+			var ids []string
+			for _, r := range b.RS {
+				if _, err := a.book.Confirm(ctx, r.ID, "key-"+r.ID); err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, r.ID)
+			}
+			if b.RS, err = a.reload(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+			pdf, err := a.letter(ctx, b, ids)
+			if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+				t.Fatalf("letter: %v", err)
+			}
+			rc, err := a.openDocument(ctx, svarut.Document{Ref: letterRef(b, ids)})
+			if err != nil {
+				t.Fatalf("the outbox's letter: %v", err)
+			}
+			defer rc.Close()
+			if got, _ := io.ReadAll(rc); !strings.HasPrefix(string(got), "%PDF-") {
+				t.Error("the outbox's letter is not a PDF")
+			}
+		})
+	}
+}
