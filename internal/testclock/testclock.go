@@ -5,8 +5,7 @@
 // and every in-process fake, so that they agree on the time, and run their
 // journeys at the instants in Edges.
 //
-//	now := testclock.Advancing(testclock.Oslo(t, "2026-03-29T01:30:00+01:00"))
-//	app, err := New(ctx, Config{PublicURL: public, Now: now})
+//	app, err := New(ctx, Config{PublicURL: public, Now: testclock.At(t, "2026-03-29T01:30:00+01:00")})
 package testclock
 
 import (
@@ -21,6 +20,12 @@ import (
 func Advancing(at time.Time) func() time.Time {
 	start := time.Now()
 	return func() time.Time { return at.Add(time.Since(start)).In(time.Local) }
+}
+
+// At is Advancing from the Oslo instant s (see Oslo).
+func At(t testing.TB, s string) func() time.Time {
+	t.Helper()
+	return Advancing(Oslo(t, s))
 }
 
 var oslo = func() *time.Location {
@@ -56,7 +61,9 @@ type Edge struct {
 
 // Edges are the instants where a calendar goes wrong: the end of a week and
 // of a day, the 23- and the 25-hour day, the end of the year (and of the
-// 53-week ISO year 2026) and a public holiday on a Monday.
+// 53-week ISO year 2026) and a public holiday on a Monday. The examples'
+// TestJourney and their other tests run at the first; TestJourneyAt at the
+// rest.
 var Edges = []Edge{
 	{"sunday-2330", "2026-12-06T23:30:00+01:00"},
 	// Half an hour before 02:00 becomes 03:00: the day has 23 hours.
