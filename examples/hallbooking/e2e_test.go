@@ -125,7 +125,7 @@ func TestJourneyAt(t *testing.T) {
 		t.Skip("the browser journeys are long")
 	}
 	for _, e := range testclock.Edges[1:] {
-		t.Run(e.Name, func(t *testing.T) { runJourney(t, "", testclock.Oslo(t, e.At)) })
+		t.Run(e.Name, func(t *testing.T) { t.Parallel(); runJourney(t, "", testclock.Oslo(t, e.At)) })
 	}
 }
 
