@@ -135,7 +135,7 @@ func TestJourneyPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the browser journey is long")
 	}
-	runJourney(t, postgrestest.URL(t), testclock.Oslo(t, "2026-12-31T23:50:00+01:00"))
+	runJourney(t, postgrestest.URL(t), testclock.EdgeAt(t, "new-years-eve-2350"))
 }
 
 // runJourney runs the journey with the app's clock (and its fakes') starting

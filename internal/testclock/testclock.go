@@ -59,17 +59,32 @@ type Edge struct {
 	At   string // RFC 3339 with Oslo's offset then
 }
 
+// EdgeAt is the instant of the edge called name, in Oslo; an unknown name
+// fails t.
+func EdgeAt(t testing.TB, name string) time.Time {
+	t.Helper()
+	for _, e := range Edges {
+		if e.Name == name {
+			return Oslo(t, e.At)
+		}
+	}
+	t.Fatalf("testclock: no edge %q", name)
+	return time.Time{}
+}
+
 // Edges are the instants where a calendar goes wrong: the end of a week and
 // of a day, the 23- and the 25-hour day, the end of the year (and of the
 // 53-week ISO year 2026) and a public holiday on a Monday. The examples'
-// TestJourney and their other tests run at the first; TestJourneyAt at the
-// rest.
+// TestJourney and their other tests run at the first, TestJourneyPostgres at
+// New Year's Eve, and TestJourneyAt at each but the first.
 var Edges = []Edge{
 	{"sunday-2330", "2026-12-06T23:30:00+01:00"},
-	// Half an hour before 02:00 becomes 03:00: the day has 23 hours.
-	{"dst-start-0130", "2026-03-29T01:30:00+01:00"},
-	// The second 02:30, after 03:00 became 02:00: the day has 25 hours.
-	{"dst-end-0230", "2026-10-25T02:30:00+01:00"},
+	// 02:00 becomes 03:00 20 s later, while a journey runs: the day has
+	// 23 hours.
+	{"dst-start-0159", "2026-03-29T01:59:40+01:00"},
+	// 03:00 becomes 02:00 20 s later, while a journey runs: the day has 25
+	// hours, and the hour from 02:00 comes twice.
+	{"dst-end-0259", "2026-10-25T02:59:40+02:00"},
 	{"new-years-eve-2350", "2026-12-31T23:50:00+01:00"},
 	// 2. påskedag.
 	{"easter-monday-1700", "2026-04-06T17:00:00+02:00"},

@@ -49,17 +49,30 @@ func TestOslo(t *testing.T) {
 	}
 }
 
-// TestEdges: every edge is a valid Oslo instant, and the two DST days have
-// 23 and 25 hours.
+// TestEdges: every edge is a valid Oslo instant on the day it names; the
+// two DST days have 23 and 25 hours, and the clocks change 20 s into them.
 func TestEdges(t *testing.T) {
+	at := map[string]time.Time{}
 	hours := map[string]time.Duration{}
 	for _, e := range Edges {
-		at := Oslo(t, e.At)
-		y, m, d := at.Date()
+		at[e.Name] = Oslo(t, e.At)
+		y, m, d := at[e.Name].Date()
 		hours[e.Name] = time.Date(y, m, d+1, 0, 0, 0, 0, oslo).Sub(time.Date(y, m, d, 0, 0, 0, 0, oslo))
 	}
-	if hours["dst-start-0130"] != 23*time.Hour || hours["dst-end-0230"] != 25*time.Hour || hours["sunday-2330"] != 24*time.Hour {
+	if hours["dst-start-0159"] != 23*time.Hour || hours["dst-end-0259"] != 25*time.Hour || hours["sunday-2330"] != 24*time.Hour {
 		t.Fatalf("day lengths %v", hours)
+	}
+	if !EdgeAt(t, "sunday-2330").Equal(at["sunday-2330"]) {
+		t.Error("EdgeAt")
+	}
+	if at["sunday-2330"].Weekday() != time.Sunday || at["easter-monday-1700"].Weekday() != time.Monday {
+		t.Errorf("weekdays: %v", at)
+	}
+	for _, name := range []string{"dst-start-0159", "dst-end-0259"} {
+		_, before := at[name].Zone()
+		if _, after := at[name].Add(20 * time.Second).Zone(); after == before {
+			t.Errorf("%s: the clocks do not change 20 s later", name)
+		}
 	}
 }
 
