@@ -301,7 +301,12 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 		t.Fatalf("extract: %d %s", status, zipped)
 	}
 	extractDir := t.TempDir()
-	unzip(t, zipped, extractDir)
+	// The files in the zip are dated by the service's clock.
+	for _, f := range unzip(t, zipped, extractDir).File {
+		if f.Modified.Before(at.Add(-time.Second)) || f.Modified.After(app.now()) {
+			t.Fatalf("%s in the extract is dated %v, the clock started at %v", f.Name, f.Modified, at)
+		}
+	}
 	report, err := archive.Verify(extractDir)
 	if err != nil {
 		t.Fatal(err)
@@ -355,7 +360,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	}
 }
 
-func unzip(t *testing.T, b []byte, dir string) {
+func unzip(t *testing.T, b []byte, dir string) *zip.Reader {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
@@ -376,4 +381,5 @@ func unzip(t *testing.T, b []byte, dir string) {
 		out.Close()
 		rc.Close()
 	}
+	return zr
 }
