@@ -184,6 +184,7 @@ type Env struct {
 	Users       []User
 
 	key     crypto.Signer
+	now     func() time.Time // Options.Now
 	servers []*http.Server
 	done    []chan struct{}
 	tmpDir  string
@@ -226,7 +227,7 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 	if err != nil || port < 0 || port > 65535-6 {
 		return nil, fmt.Errorf("devenv: address %q: the port must be a number from 0 to 65529", addr)
 	}
-	e := &Env{log: defaults.Logger(o.Logger)}
+	e := &Env{log: defaults.Logger(o.Logger), now: o.Now}
 	// Listen on every port first, so that a taken port fails the start
 	// before anything serves.
 	const n = 7
@@ -530,6 +531,7 @@ func (e *Env) MaskinportenSource(hc *http.Client, scopes ...string) (*maskinport
 	c := e.Credentials.Maskinporten
 	return maskinporten.New(maskinporten.Config{
 		Issuer: c.Issuer, ClientID: c.ClientID, Key: e.key, KeyID: c.KeyID, Scopes: scopes, HTTPClient: hc,
+		Now: e.now, // its grants are dated by the fakes' clock
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 )
@@ -32,7 +33,7 @@ func serveLog(t *testing.T, databaseURL string, log *slog.Logger, adjust ...func
 	var app *App
 	public := sitetest.ServeOnly(t, func(public string) (http.Handler, func(), error) {
 		var err error
-		if app, err = New(context.Background(), Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log}); err != nil {
+		if app, err = New(context.Background(), Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: pinned(t)}); err != nil {
 			return nil, nil, err
 		}
 		for _, f := range adjust {
@@ -123,9 +124,10 @@ func TestHoldBurstPostgres(t *testing.T) { testHoldBurst(t, postgrestest.URL(t))
 func testHoldBurst(t *testing.T, databaseURL string) {
 	// The rate limiter's clock stands still: no token comes back however
 	// slow the machine, so the test depends on no timing.
-	now := time.Now()
-	app, base := serveLog(t, databaseURL, nil, func(a *App) { a.holdRate.Now = func() time.Time { return now } })
+	at := testclock.EdgeAt(t, "sunday-2330")
+	app, base := serveLog(t, databaseURL, nil, func(a *App) { a.holdRate.Now = func() time.Time { return at } })
 	ctx := context.Background()
+	now := app.now()
 	free, err := app.book.Availability(ctx, "moterom", now, now.Add(14*24*time.Hour))
 	if err != nil || len(free) < 40 {
 		t.Fatalf("%d free slots, %v", len(free), err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 )
@@ -163,7 +164,7 @@ func FuzzParseHours(f *testing.F) {
 // ran out; the reserved money is released and nothing is booked.
 func TestHoldExpiresBeforePayment(t *testing.T) {
 	var mu sync.Mutex
-	now := time.Now()
+	now := testclock.Oslo(t, testclock.Edges[0].At)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	a := newApp(t, clock)
 	ctx := context.Background()
@@ -175,12 +176,17 @@ func TestHoldExpiresBeforePayment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The payer goes to Vipps half-way through the hold and approves a
+	// minute after it ran out, while Vipps (on the same clock) still waits.
+	mu.Lock()
+	now = now.Add(holdTTL / 2)
+	mu.Unlock()
 	p, err := a.vipps.Start(ctx, payment.Order{BusinessKey: payKey(res.ID), Amount: payment.Amount(res.PriceOre), Description: "Leie av hall", ReturnURL: "http://127.0.0.1:1/x"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
-	now = now.Add(holdTTL + time.Minute)
+	now = now.Add(holdTTL/2 + time.Minute)
 	mu.Unlock()
 	if err := a.ext.Fakes.Env.Vipps.Approve(p.Reference); err != nil {
 		t.Fatal(err)
@@ -237,7 +243,7 @@ func payVippsNow(t *testing.T, a *App, b *bill) {
 // webhook is lost; polling and the background sweep capture the payment
 // and confirm the whole series.
 func TestSettleHeld(t *testing.T) {
-	a := newApp(t, time.Now)
+	a := newApp(t, pinned(t))
 	b := holdSeries(t, a, "person-1", 4)
 	payVippsNow(t, a, b)
 	// Payment polling finds the approval (the webhook cannot reach this
@@ -271,7 +277,7 @@ func TestCancelSeriesRefundsOnce(t *testing.T) {
 }
 
 func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
-	a, err := New(context.Background(), Config{PublicURL: "http://127.0.0.1:1", DatabaseURL: databaseURL, Getenv: func(string) string { return "" }})
+	a, err := New(context.Background(), Config{PublicURL: "http://127.0.0.1:1", DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Now: pinned(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,7 +403,7 @@ func authorize(t *testing.T, a *App, b *bill) *payment.Payment {
 // TestUnpaidWeekNotRefunded: a week cancelled while held is not in what
 // was paid, so nothing is paid back for it; a paid week cancelled later is.
 func TestUnpaidWeekNotRefunded(t *testing.T) {
-	a := newApp(t, time.Now)
+	a := newApp(t, pinned(t))
 	ctx := context.Background()
 	b := holdSeries(t, a, "person-2", 4)
 	last := b.RS[3]
@@ -429,7 +435,7 @@ func TestUnpaidWeekNotRefunded(t *testing.T) {
 // released, not captured. The other way round, an invoice issued while
 // Vipps had paid is credited.
 func TestVippsAndInvoiceNeverBoth(t *testing.T) {
-	a := newApp(t, time.Now)
+	a := newApp(t, pinned(t))
 	ctx := context.Background()
 	b := holdSeries(t, a, "club-2", 2)
 	authorize(t, a, b)
@@ -491,7 +497,7 @@ func mustLatest(t *testing.T, s *payment.Service, key string) *payment.Payment {
 // cancels the held booking before it was captured: the reserved money is
 // released at once.
 func TestCancelHeldReleasesAuthorisation(t *testing.T) {
-	a := newApp(t, time.Now)
+	a := newApp(t, pinned(t))
 	ctx := context.Background()
 	b := holdSeries(t, a, "person-3", 1)
 	authorize(t, a, b)

@@ -75,7 +75,7 @@ func logIn(t *testing.T, base, pid string) *browser {
 // booking's page.
 func holdFreeSlot(t *testing.T, app *App, b *browser) string {
 	t.Helper()
-	slots, err := app.book.Availability(context.Background(), "storhallen", time.Now().Add(72*time.Hour), time.Now().Add(10*24*time.Hour))
+	slots, err := app.book.Availability(context.Background(), "storhallen", app.now().Add(72*time.Hour), app.now().Add(10*24*time.Hour))
 	if err != nil || len(slots) == 0 {
 		t.Fatal(slots, err)
 	}

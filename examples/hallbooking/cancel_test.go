@@ -11,7 +11,7 @@ import (
 // login page is back on the start page with a short message, not on a 401
 // "Innloggingen mislyktes".
 func TestCancelledLogin(t *testing.T) {
-	_, base, _ := startApp(t, "")
+	_, base, _ := startApp(t, "", pinned(t))
 	b := sitetest.NewBrowser(t)
 	_, picker := b.Do("GET", base+"/min-side?lang=en", nil)
 	res, page := b.Cancel(picker)

@@ -16,7 +16,7 @@ import (
 // whatever their path holds; the redirects after paying or cancelling are
 // built from the stored booking or series, not from the request.
 func TestNoOpenRedirect(t *testing.T) {
-	app, base, _ := startApp(t, "")
+	app, base, _ := startApp(t, "", pinned(t))
 	b := sitetest.NewBrowser(t)
 	_, picker := b.Do("GET", base+"/auth/login?return="+url.QueryEscape(`/a/../\evil.example`), nil)
 	res, _ := b.Pick(picker, registrytest.Persons()[registrytest.NilsFjeld].FNR.Reveal())

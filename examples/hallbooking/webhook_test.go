@@ -11,6 +11,7 @@ import (
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/svarut"
@@ -23,7 +24,7 @@ func serveOnly(t *testing.T) (*App, string) {
 	var app *App
 	public := sitetest.ServeOnly(t, func(public string) (http.Handler, func(), error) {
 		var err error
-		if app, err = New(context.Background(), Config{PublicURL: public, Getenv: func(string) string { return "" }}); err != nil {
+		if app, err = New(context.Background(), Config{PublicURL: public, Getenv: func(string) string { return "" }, Now: pinned(t)}); err != nil {
 			return nil, nil, err
 		}
 		return app.Handler, app.Close, nil
@@ -53,7 +54,7 @@ func TestWebhook(t *testing.T) {
 func TestWebhookConfirms(t *testing.T) {
 	app, public := serveOnly(t)
 	ctx := context.Background()
-	slots, err := app.book.Availability(ctx, "storhallen", time.Now().Add(72*time.Hour), time.Now().Add(10*24*time.Hour))
+	slots, err := app.book.Availability(ctx, "storhallen", app.now().Add(72*time.Hour), app.now().Add(10*24*time.Hour))
 	if err != nil || len(slots) == 0 {
 		t.Fatal(slots, err)
 	}
@@ -87,7 +88,7 @@ func TestWebhookConfirms(t *testing.T) {
 // money is released and the prepared letter withdrawn, never sent.
 func TestLetterWithdrawn(t *testing.T) {
 	var mu sync.Mutex
-	now := time.Now()
+	now := testclock.Oslo(t, testclock.Edges[0].At)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	a := newApp(t, clock)
 	ctx := context.Background()
@@ -126,7 +127,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // with the recipient's data, and never sends it.
 func TestLetterAbandoned(t *testing.T) {
 	var mu sync.Mutex
-	now := time.Now()
+	now := testclock.Oslo(t, testclock.Edges[0].At)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	a := newApp(t, clock)
 	ctx := context.Background()
@@ -150,7 +151,7 @@ func TestLetterAbandoned(t *testing.T) {
 // released (a crash in between, say); the next settle, from any path,
 // releases it.
 func TestLetterReleasedLate(t *testing.T) {
-	a := newApp(t, time.Now)
+	a := newApp(t, pinned(t))
 	ctx := context.Background()
 	b := holdSeries(t, a, "club-7", 1)
 	a.prepareLetter(httptest.NewRequest("POST", b.Path+"/vipps", nil), b, testClub())

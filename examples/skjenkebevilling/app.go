@@ -76,7 +76,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		}
 	}()
 	if a.ext, err = site.Setup(getenv, site.Options{Public: a.public, OfficerPrefix: "/ansatt/auth",
-		Scopes: []string{scopeBrregRoller, scopeFiks}, Logger: a.log}); err != nil {
+		Scopes: []string{scopeBrregRoller, scopeFiks}, Logger: a.log, Now: a.now}); err != nil {
 		return nil, err
 	}
 	a.Fakes, a.officers = a.ext.Fakes, a.ext.Officers
@@ -89,13 +89,15 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	var sakStore sak.Store = sak.NewMemoryStore() // explicit, so that tests can reach the cases
 	var bookStore booking.Store
 	var payStore payment.Store
-	a.forms, a.letters, a.files = forms.NewMemoryStore(), svarut.NewMemoryStore(), forms.NewMemoryFileStore()
+	a.forms, a.letters, a.files = forms.NewMemoryStore(), svarut.NewMemoryStore(), &forms.MemoryFileStore{Now: a.now}
 	if a.db, err = site.OpenDatabase(ctx, cfg); err != nil {
 		return nil, err
 	}
 	if a.db != nil {
 		authStore, sakStore, bookStore, payStore = postgres.NewAuthStore(a.db), postgres.NewSakStore(a.db), postgres.NewBookingStore(a.db), postgres.NewPaymentStore(a.db)
-		a.forms, a.letters, a.files = postgres.NewFormsStore(a.db), postgres.NewSvarUTStore(a.db), postgres.NewFileStore(a.db)
+		files := postgres.NewFileStore(a.db)
+		files.Now = a.now
+		a.forms, a.letters, a.files = postgres.NewFormsStore(a.db), postgres.NewSvarUTStore(a.db), files
 	}
 
 	insecure := strings.HasPrefix(a.public, "http://")

@@ -47,7 +47,7 @@ func httpGet(t *testing.T, url string, hdr map[string]string) (*http.Response, s
 }
 
 func TestSecurityHeaders(t *testing.T) {
-	app, base, _ := startApp(t, "")
+	app, base, _ := startApp(t, "", pinned(t))
 	res, _ := httpGet(t, base+"/", nil)
 	csp := res.Header.Get("Content-Security-Policy")
 	for _, want := range []string{"default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "form-action 'self' ", app.Fakes.IDPortenURL, app.Fakes.VippsURL} {
@@ -74,7 +74,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestHealthAndErrors(t *testing.T) {
-	_, base, _ := startApp(t, "")
+	_, base, _ := startApp(t, "", pinned(t))
 	for _, p := range []string{"/healthz", "/readyz"} {
 		if res, body := httpGet(t, base+p, nil); res.StatusCode != 200 {
 			t.Errorf("%s: %d %s", p, res.StatusCode, body)

@@ -46,7 +46,7 @@ func TestAttachmentsPostgres(t *testing.T) { testAttachments(t, postgrestest.URL
 // download them, and nobody can download a file of another case or
 // another citizen's: that is 404, the same as a file that does not exist.
 func testAttachments(t *testing.T, databaseURL string) {
-	app, base, _ := startApp(t, databaseURL)
+	app, base, _ := startApp(t, databaseURL, pinned(t))
 	ctx := context.Background()
 	sigrid := registrytest.Persons()[registrytest.SigridHaugland].FNR
 	owner, err := app.owners.Key(forms.Owner{Person: sigrid})
@@ -66,7 +66,7 @@ func testAttachments(t *testing.T, databaseURL string) {
 		return []any{map[string]any{"id": id, "name": name, "contentType": "application/pdf", "size": json.Number(strconv.Itoa(size))}}
 	}
 	sub := &forms.Submission{ID: forms.NewID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: owner, Lang: "nb",
-		SubmittedAt: time.Now().UTC().Truncate(time.Second), Data: forms.Data{
+		SubmittedAt: app.now().UTC().Truncate(time.Second), Data: forms.Data{
 			"soker": map[string]any{"organisasjonsnummer": registrytest.ApplicantOrgnr, "navn": "SESAM AS"},
 			// A reference to another citizen's file, which the Flow
 			// never writes: it must count for nothing.

@@ -17,7 +17,7 @@ func TestBadBytesInIDsPostgres(t *testing.T) { testBadBytesInIDs(t, postgrestest
 // nothing, so it is a 404 for the citizen and the officer alike, not a 500
 // from the database.
 func testBadBytesInIDs(t *testing.T, databaseURL string) {
-	app, base, _ := startApp(t, databaseURL)
+	app, base, _ := startApp(t, databaseURL, pinned(t))
 	citizen := loginAt(t, base, "/min-side", registrytest.Persons()[registrytest.SigridHaugland].FNR.Reveal())
 	jar, _ := cookiejar.New(nil)
 	officer := &client{t: t, c: &http.Client{Jar: jar}}

@@ -20,7 +20,7 @@ import (
 // an 11 MiB upload to a file field that takes 20 MiB is saved (it was
 // refused as "CSRF check failed").
 func TestPostLimits(t *testing.T) {
-	app, base, _ := startApp(t, "")
+	app, base, _ := startApp(t, "", pinned(t))
 	b := sitetest.NewBrowser(t)
 	_, page := b.Login(base+"/soknad/ny", registrytest.Persons()[registrytest.SigridHaugland].FNR.Reveal())
 	csrf := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(page)

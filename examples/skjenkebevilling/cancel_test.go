@@ -11,7 +11,7 @@ import (
 // fake ID-porten's login page is back on the start page with a short
 // message in their language, not on a 401 "Innloggingen mislyktes".
 func TestCancelledLogin(t *testing.T) {
-	_, base, _ := startApp(t, "")
+	_, base, _ := startApp(t, "", pinned(t))
 	for _, c := range []struct{ page, lang, want string }{
 		{"/min-side", "nb", "Du avbrøt innloggingen."},
 		{"/soknad/ny", "nn", "Du avbraut innlogginga."},

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,26 +17,32 @@ import (
 
 	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
+	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/internal/browsertest"
+	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/sak"
 )
 
 // startApp runs the service in process on a free port, with every external
-// service faked, as `go run` does.
-func startApp(t *testing.T, databaseURL string) (*App, string, *browsertest.Logs) {
+// service faked, as `go run` does, on the clock now.
+func startApp(t *testing.T, databaseURL string, now func() time.Time) (*App, string, *browsertest.Logs) {
 	t.Helper()
 	var app *App
 	base, logs := browsertest.StartService(t, func(ctx context.Context, public string, log *slog.Logger) (*browsertest.Started, error) {
 		var err error
-		if app, err = New(ctx, Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log}); err != nil {
+		if app, err = New(ctx, Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: now}); err != nil {
 			return nil, err
 		}
 		return &browsertest.Started{Handler: app.Handler, Run: app.Run, Close: app.Close}, nil
 	})
 	return app, base, logs
 }
+
+// pinned is the clock of the tests that are not about a date: it starts on
+// a Sunday at 23:30, where CI once failed, and moves on.
+func pinned(t *testing.T) func() time.Time { return testclock.At(t, testclock.Edges[0].At) }
 
 // formPage fills one page of the application and continues until the next
 // page shows; an answer that reveals more fields shows them on the same page
@@ -56,21 +63,38 @@ func formPage(j *browsertest.Journey, page string, values map[string][]string) {
 // TestJourney runs the whole service in a browser: the citizen applies,
 // pays (a rejected payment first), books the inspection; the officer
 // decides; the letter shows on Min side; the Noark 5 extract verifies; both
-// log out. axe-core checks every page.
+// log out. axe-core checks every page. The clock starts on a Sunday at
+// 23:30 (testclock.Edges).
 func TestJourney(t *testing.T) {
-	runJourney(t, "")
+	runJourney(t, "", testclock.Oslo(t, testclock.Edges[0].At))
 }
 
-// TestJourneyPostgres runs the journey with every store in PostgreSQL.
+// TestJourneyAt runs the journey from the other edge instants: the DST
+// changes, New Year's Eve and Easter Monday.
+func TestJourneyAt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the browser journeys are long")
+	}
+	// One at a time: in parallel on a busy machine, the browsers ran out of
+	// browsertest.Timeout.
+	for _, e := range testclock.Edges[1:] {
+		t.Run(e.Name, func(t *testing.T) { runJourney(t, "", testclock.Oslo(t, e.At)) })
+	}
+}
+
+// TestJourneyPostgres runs the journey with every store in PostgreSQL, from
+// New Year's Eve at 23:50.
 func TestJourneyPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the browser journey is long")
 	}
-	runJourney(t, postgrestest.URL(t))
+	runJourney(t, postgrestest.URL(t), testclock.EdgeAt(t, "new-years-eve-2350"))
 }
 
-func runJourney(t *testing.T, databaseURL string) {
-	app, base, logs := startApp(t, databaseURL)
+// runJourney runs the journey with the app's clock (and its fakes') starting
+// at at; every date it picks is relative to that clock.
+func runJourney(t *testing.T, databaseURL string, at time.Time) {
+	app, base, logs := startApp(t, databaseURL, testclock.Advancing(at))
 	j := browsertest.NewJourney(t, base, browsertest.ScreenshotDir(t), logs)
 	pdfPath := filepath.Join(t.TempDir(), "attest.pdf")
 	pdf := []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
@@ -137,9 +161,12 @@ func runJourney(t *testing.T, databaseURL string) {
 	bevilling["/bevilling/skjenketider/0/dag"] = []string{"fredag"}
 	bevilling["/bevilling/skjenketider/0/fra"] = []string{"11:00"}
 	bevilling["/bevilling/skjenketider/0/til"] = []string{"23:00"}
+	// The licence starts on the first of a month three months ahead.
+	y, m, _ := app.now().In(site.Oslo()).Date()
+	from := time.Date(y, m+3, 1, 12, 0, 0, 0, site.Oslo())
 	bevilling["/bevilling/fraDato~day"] = []string{"1"}
-	bevilling["/bevilling/fraDato~month"] = []string{"3"}
-	bevilling["/bevilling/fraDato~year"] = []string{"2027"}
+	bevilling["/bevilling/fraDato~month"] = []string{strconv.Itoa(int(from.Month()))}
+	bevilling["/bevilling/fraDato~year"] = []string{strconv.Itoa(from.Year())}
 	bevilling["/bevilling/forventetOmsetning"] = []string{"1250000"}
 	formPage(j, "bevilling", bevilling)
 	j.Page("form-personer")
@@ -274,7 +301,12 @@ func runJourney(t *testing.T, databaseURL string) {
 		t.Fatalf("extract: %d %s", status, zipped)
 	}
 	extractDir := t.TempDir()
-	unzip(t, zipped, extractDir)
+	// The files in the zip are dated by the service's clock.
+	for _, f := range unzip(t, zipped, extractDir).File {
+		if f.Modified.Before(at.Add(-time.Second)) || f.Modified.After(app.now()) {
+			t.Fatalf("%s in the extract is dated %v, the clock started at %v", f.Name, f.Modified, at)
+		}
+	}
 	report, err := archive.Verify(extractDir)
 	if err != nil {
 		t.Fatal(err)
@@ -328,7 +360,7 @@ func runJourney(t *testing.T, databaseURL string) {
 	}
 }
 
-func unzip(t *testing.T, b []byte, dir string) {
+func unzip(t *testing.T, b []byte, dir string) *zip.Reader {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
@@ -349,4 +381,5 @@ func unzip(t *testing.T, b []byte, dir string) {
 		out.Close()
 		rc.Close()
 	}
+	return zr
 }

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
@@ -111,7 +110,7 @@ func (a *App) extract(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		fw, err := zw.CreateHeader(&zip.FileHeader{Name: filepath.ToSlash(rel), Method: zip.Deflate, Modified: time.Now()})
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: filepath.ToSlash(rel), Method: zip.Deflate, Modified: a.now().In(site.Oslo())})
 		if err != nil {
 			return err
 		}

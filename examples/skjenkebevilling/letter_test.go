@@ -204,7 +204,7 @@ func xmllint(t *testing.T, dir string) {
 // decided without a letter or an outgoing journal entry; approving again
 // only redirected, and from then on the extract of all cases answered 500.
 func TestLetterDrawsAnyText(t *testing.T) {
-	app, base, _ := startApp(t, "")
+	app, base, _ := startApp(t, "", pinned(t))
 	plain := applyPaid(t, app, nil)
 	beer := applyPaid(t, app, map[string]string{"skjenkested.navn": "Bar 🍺"})
 	officer := loginAt(t, base, "/ansatt", app.Fakes.Officer.PID.Reveal())
@@ -227,7 +227,7 @@ func TestLetterDrawsAnyText(t *testing.T) {
 // decision recorded without its letter (the request died after the move)
 // gets the letter when the officer approves again.
 func TestDecisionIsAtomic(t *testing.T) {
-	app, base, _ := startApp(t, "")
+	app, base, _ := startApp(t, "", pinned(t))
 	ctx := context.Background()
 	officer := loginAt(t, base, "/ansatt", app.Fakes.Officer.PID.Reveal())
 
@@ -290,7 +290,7 @@ func TestDecisionIsAtomic(t *testing.T) {
 // out of the extract; the officer sees which case and why, and downloads
 // the extract of the others, which verifies clean.
 func TestExtractLeavesOutCases(t *testing.T) {
-	app, base, _ := startApp(t, "")
+	app, base, _ := startApp(t, "", pinned(t))
 	ctx := context.Background()
 	officer := loginAt(t, base, "/ansatt", app.Fakes.Officer.PID.Reveal())
 	plain := applyPaid(t, app, nil)
@@ -342,7 +342,7 @@ func TestFreeTextNeverFails(t *testing.T)         { testFreeTextNeverFails(t, ""
 func TestFreeTextNeverFailsPostgres(t *testing.T) { testFreeTextNeverFails(t, postgrestest.URL(t)) }
 
 func testFreeTextNeverFails(t *testing.T, databaseURL string) {
-	app, base, _ := startApp(t, databaseURL)
+	app, base, _ := startApp(t, databaseURL, pinned(t))
 	officer := loginAt(t, base, "/ansatt", app.Fakes.Officer.PID.Reveal())
 	applicant := loginAt(t, base, "/min-side", registrytest.Persons()[registrytest.SigridHaugland].FNR.Reveal())
 	get := func(who *client, path string) string {

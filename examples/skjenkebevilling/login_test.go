@@ -49,7 +49,7 @@ func find(t *testing.T, re, body string) string {
 // browser) as someone with no role in the applicant company: the service
 // refuses, in the citizen's language.
 func TestCannotActFor(t *testing.T) {
-	_, base, _ := startApp(t, "")
+	_, base, _ := startApp(t, "", pinned(t))
 	jar, _ := cookiejar.New(nil)
 	c := &client{t: t, c: &http.Client{Jar: jar}}
 	_, picker := c.do("GET", base+"/soknad/ny?lang=nn", nil)
@@ -79,7 +79,7 @@ func TestCannotActFor(t *testing.T) {
 // TestOfficerAllowList lets only GRUNNMUR_OFFICERS into the officers' view,
 // whoever Ansattporten logs in.
 func TestOfficerAllowList(t *testing.T) {
-	app, base, _ := startApp(t, "")
+	app, base, _ := startApp(t, "", pinned(t))
 	login := func(pid string) (*http.Response, string) {
 		jar, _ := cookiejar.New(nil)
 		c := &client{t: t, c: &http.Client{Jar: jar}}

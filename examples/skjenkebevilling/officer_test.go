@@ -21,14 +21,14 @@ import (
 // styrer and a stedfortreder), pays its fee and logs the officer in.
 func officerCaseFixture(t *testing.T) (*App, string, *client, *sak.Case) {
 	t.Helper()
-	app, base, _ := startApp(t, "")
+	app, base, _ := startApp(t, "", pinned(t))
 	ctx := context.Background()
 	owner, err := app.owners.Key(forms.Owner{Person: registrytest.Persons()[registrytest.SigridHaugland].FNR})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sub := &forms.Submission{ID: forms.NewID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: owner, Lang: "nb",
-		SubmittedAt: time.Now().UTC().Truncate(time.Second), Data: forms.Data{
+		SubmittedAt: app.now().UTC().Truncate(time.Second), Data: forms.Data{
 			"soker":         map[string]any{"organisasjonsnummer": registrytest.ApplicantOrgnr, "navn": "SESAM AS"},
 			"skjenkested":   map[string]any{"navn": "Sesam bar", "type": "bar"},
 			"bevilling":     map[string]any{"type": "alminnelig"},

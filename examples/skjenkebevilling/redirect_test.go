@@ -29,7 +29,7 @@ func offSite(base, loc string) bool {
 // the site (GET /sak/..%2F..%2F%5Cevil.example/betalt answered
 // Location: /\evil.example).
 func TestNoOpenRedirect(t *testing.T) {
-	app, base, _ := startApp(t, "")
+	app, base, _ := startApp(t, "", pinned(t))
 	evil := base + "/sak/..%2F..%2F%5Cevil.example/betalt"
 
 	// Logged out: the page asks for a login, and the login returns to the

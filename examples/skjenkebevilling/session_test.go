@@ -20,7 +20,7 @@ func TestSessionsStayWithTheirLoginPostgres(t *testing.T) {
 // login's cookie opens nothing. (On PostgreSQL both logins share one table:
 // the ID-porten session opened /ansatt, and the Ansattporten one /min-side.)
 func testSessionsStay(t *testing.T, databaseURL string) {
-	app, base, _ := startApp(t, databaseURL)
+	app, base, _ := startApp(t, databaseURL, pinned(t))
 	officer := app.Fakes.Officer.PID.Reveal()
 	citizen, staff := sitetest.NewBrowser(t), sitetest.NewBrowser(t)
 	if res, page := citizen.Login(base+"/min-side", officer); res.StatusCode != 200 || res.Request.URL.Path != "/min-side" {

@@ -22,7 +22,7 @@ func serveOnly(t *testing.T, databaseURL string) (*App, string) {
 	var app *App
 	public := sitetest.ServeOnly(t, func(public string) (http.Handler, func(), error) {
 		var err error
-		if app, err = New(context.Background(), Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }}); err != nil {
+		if app, err = New(context.Background(), Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Now: pinned(t)}); err != nil {
 			return nil, nil, err
 		}
 		return app.Handler, app.Close, nil
@@ -59,7 +59,7 @@ func TestExpireDrafts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now().UTC()
+	now := app.now().UTC()
 	old := &forms.Draft{ID: forms.NewID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: "person:a",
 		Created: now.Add(-draftRetention - 48*time.Hour), Updated: now.Add(-draftRetention - time.Hour),
 		Data: forms.Data{"vedlegg": map[string]any{"firmaattest": []any{map[string]any{"id": id, "name": "firmaattest.pdf", "contentType": "application/pdf", "size": 8}}}}}

@@ -127,3 +127,16 @@ func TestAutoAdvanceAndAuth(t *testing.T) {
 		t.Fatalf("other account: %v", err)
 	}
 }
+
+// TestErrorsDatedByTheClock: the fake's error messages carry its clock's
+// time, as everything else it dates does.
+func TestErrorsDatedByTheClock(t *testing.T) {
+	at := time.Date(2026, time.March, 29, 0, 30, 0, 0, time.UTC)
+	fake, c, _ := newFake(t, svaruttest.Options{Now: func() time.Time { return at }})
+	fake.InjectFault(svaruttest.Fault{Status: 502})
+	_, err := c.ShipmentTypes(context.Background())
+	var se *svarut.Error
+	if !errors.As(err, &se) || se.Timestamp != at.UnixMilli() {
+		t.Fatalf("err = %v (%+v)", err, se)
+	}
+}

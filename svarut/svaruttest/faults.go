@@ -92,7 +92,7 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 	case f.Drop:
 		fakefault.Drop(w)
 	case f.Status != 0:
-		writeError(w, r, f.Status, "INJISERT_FEIL", "Feil injisert av svaruttest", "")
+		s.writeError(w, r, f.Status, "INJISERT_FEIL", "Feil injisert av svaruttest", "")
 	case rec != nil:
 		for k, v := range rec.Header() {
 			w.Header()[k] = v

@@ -164,7 +164,7 @@ func (s *Server) handleSvarInnDownload(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	if !ok || !inc.pending() {
-		writeError(w, r, http.StatusNotFound, "FORSENDELSE_IKKE_FUNNET", "Fant ikke forsendelsen", "")
+		s.writeError(w, r, http.StatusNotFound, "FORSENDELSE_IKKE_FUNNET", "Fant ikke forsendelsen", "")
 		return
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
@@ -183,25 +183,25 @@ func (s *Server) handleSvarInnStatus(w http.ResponseWriter, r *http.Request) {
 		} `json:"feil"`
 	}
 	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&req); err != nil {
-		writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Ugyldig JSON", "")
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Ugyldig JSON", "")
 		return
 	}
 	switch req.Status {
 	case "MOTTATT":
 	case "FEILET":
 		if req.Feil == nil || req.Feil.Feilmelding == nil || req.Feil.Permanent == nil {
-			writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "feil med feilmelding og permanent er påkrevd ved FEILET", "")
+			s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "feil med feilmelding og permanent er påkrevd ved FEILET", "")
 			return
 		}
 	default:
-		writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "status må være MOTTATT eller FEILET", "")
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "status må være MOTTATT eller FEILET", "")
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	inc, ok := s.incoming[r.PathValue("id")]
 	if !ok || !inc.pending() {
-		writeError(w, r, http.StatusNotFound, "FORSENDELSE_IKKE_FUNNET", "Fant ikke forsendelsen", "")
+		s.writeError(w, r, http.StatusNotFound, "FORSENDELSE_IKKE_FUNNET", "Fant ikke forsendelsen", "")
 		return
 	}
 	st := IncomingState{Status: req.Status, Downloads: inc.state.Downloads}

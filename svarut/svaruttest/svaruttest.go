@@ -169,7 +169,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(r) {
-		writeError(w, r, http.StatusUnauthorized, "UNAUTHORIZED", "Mangler gyldig Maskinporten-token eller integrasjon", "")
+		s.writeError(w, r, http.StatusUnauthorized, "UNAUTHORIZED", "Mangler gyldig Maskinporten-token eller integrasjon", "")
 		return
 	}
 	s.mux.ServeHTTP(w, r)
@@ -201,9 +201,9 @@ func (s *Server) Calls(methodPath string) int {
 }
 
 // writeError writes the spec's ErrorMessage.
-func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string, errorJSON string) {
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, code, message string, errorJSON string) {
 	body := map[string]any{
-		"timestamp": time.Now().UnixMilli(), "status": status, "error": http.StatusText(status),
+		"timestamp": s.opts.Now().UnixMilli(), "status": status, "error": http.StatusText(status),
 		"errorId": uuid.NewString(), "path": r.URL.Path, "originalPath": r.URL.Path, "message": message,
 		"errorCode": code,
 	}
@@ -222,11 +222,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func (s *Server) kontoOK(w http.ResponseWriter, r *http.Request) (string, bool) {
 	k := r.PathValue("kontoId")
 	if _, err := uuid.Parse(k); err != nil {
-		writeError(w, r, http.StatusBadRequest, "UGYLDIG_KONTO", "kontoId er ikke en UUID", "")
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_KONTO", "kontoId er ikke en UUID", "")
 		return "", false
 	}
 	if s.opts.KontoID != "" && k != s.opts.KontoID {
-		writeError(w, r, http.StatusForbidden, "INGEN_TILGANG_KONTO", "Integrasjonen har ikke tilgang til kontoen", "")
+		s.writeError(w, r, http.StatusForbidden, "INGEN_TILGANG_KONTO", "Integrasjonen har ikke tilgang til kontoen", "")
 		return "", false
 	}
 	return k, true
@@ -243,27 +243,27 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Forventet multipart/form-data", "")
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Forventet multipart/form-data", "")
 		return
 	}
 	part, err := mr.NextPart()
 	if err != nil || part.FormName() != "forsendelse" {
-		writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", `Første part må hete "forsendelse"`, "")
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", `Første part må hete "forsendelse"`, "")
 		return
 	}
 	metaJSON, err := io.ReadAll(io.LimitReader(part, 1<<20+1))
 	if err != nil || len(metaJSON) > 1<<20 {
-		writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Kunne ikke lese forsendelse", "")
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Kunne ikke lese forsendelse", "")
 		return
 	}
 	meta, err := svarut.UnmarshalShipment(metaJSON)
 	if err != nil {
-		writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE", "Ugyldig forsendelse-JSON", "")
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE", "Ugyldig forsendelse-JSON", "")
 		return
 	}
 	// Sizes are unknown in the metadata; the print limit is checked on the bytes.
 	if err := svarut.Validate(meta); err != nil {
-		writeValidation(w, r, err)
+		s.writeValidation(w, r, err)
 		return
 	}
 	var files []File
@@ -275,16 +275,16 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		if err != nil {
-			writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Ødelagt multipart", "")
+			s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Ødelagt multipart", "")
 			return
 		}
 		if i >= len(meta.Documents) {
-			writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE", "Flere filer enn dokumenter i metadata", "")
+			s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE", "Flere filer enn dokumenter i metadata", "")
 			return
 		}
 		doc := meta.Documents[i]
 		if part.FileName() != doc.Name {
-			writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE",
+			s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE",
 				fmt.Sprintf("Fil %d har filename %q, men dokumenter[%d].filnavn er %q", i, part.FileName(), i, doc.Name), "")
 			return
 		}
@@ -293,7 +293,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 		head := make([]byte, 0, len(pdfMagic))
 		n, err := io.Copy(io.MultiWriter(h, &capWriter{buf: &keep, max: s.opts.KeepFiles}, &headWriter{b: &head}), part)
 		if err != nil {
-			writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Avbrutt filoverføring", "")
+			s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Avbrutt filoverføring", "")
 			return
 		}
 		printable := !meta.DigitalOnly && !doc.ExcludeFromPrint
@@ -310,12 +310,12 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 		files = append(files, f)
 	}
 	if len(files) != len(meta.Documents) {
-		writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE",
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE",
 			fmt.Sprintf("Metadata har %d dokumenter, men %d filer ble sendt", len(meta.Documents), len(files)), "")
 		return
 	}
 	if printBytes > svarut.MaxPrintSize {
-		writeError(w, r, http.StatusBadRequest, "FOR_STOR_FOR_PRINT", "PDF-ene er over 350 MB: merk forsendelsen kun digital", "")
+		s.writeError(w, r, http.StatusBadRequest, "FOR_STOR_FOR_PRINT", "PDF-ene er over 350 MB: merk forsendelsen kun digital", "")
 		return
 	}
 	now := s.opts.Now()
@@ -330,10 +330,10 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"id": sh.id})
 }
 
-func writeValidation(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Server) writeValidation(w http.ResponseWriter, r *http.Request, err error) {
 	var ve *svarut.ValidationError
 	if !errors.As(err, &ve) {
-		writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE", "Ugyldig forsendelse", "")
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE", "Ugyldig forsendelse", "")
 		return
 	}
 	type fe struct {
@@ -348,7 +348,7 @@ func writeValidation(w http.ResponseWriter, r *http.Request, err error) {
 		msgs = append(msgs, f.Field+": "+f.Message("nb"))
 	}
 	j, _ := json.Marshal(map[string]any{"valideringsfeil": list})
-	writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE", strings.Join(msgs, "; "), string(j))
+	s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE", strings.Join(msgs, "; "), string(j))
 }
 
 type capWriter struct {
@@ -604,7 +604,7 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 		IDs *[]string `json:"forsendelseIds"`
 	}
 	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil || req.IDs == nil {
-		writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "forsendelseIds mangler", "")
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "forsendelseIds mangler", "")
 		return
 	}
 	type st struct {
@@ -617,7 +617,7 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	for _, id := range *req.IDs {
 		if !uuidRE.MatchString(id) {
-			writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Ugyldig forsendelseId", "")
+			s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Ugyldig forsendelseId", "")
 			return
 		}
 		sh, ok := s.shipments[id]
@@ -635,11 +635,11 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request) (*shipment, bool
 	id := r.PathValue("id")
 	sh, ok := s.shipments[id]
 	if !ok {
-		writeError(w, r, http.StatusNotFound, "FORSENDELSE_IKKE_FUNNET", "Fant ikke forsendelsen", "")
+		s.writeError(w, r, http.StatusNotFound, "FORSENDELSE_IKKE_FUNNET", "Fant ikke forsendelsen", "")
 		return nil, false
 	}
 	if s.opts.KontoID != "" && sh.konto != s.opts.KontoID {
-		writeError(w, r, http.StatusNotFound, "FORSENDELSE_IKKE_FUNNET", "Fant ikke forsendelsen", "")
+		s.writeError(w, r, http.StatusNotFound, "FORSENDELSE_IKKE_FUNNET", "Fant ikke forsendelsen", "")
 		return nil, false
 	}
 	s.tick(sh)
@@ -723,12 +723,12 @@ func (s *Server) handleLest(w http.ResponseWriter, r *http.Request) {
 		System    string `json:"eksterntSystemnavn"`
 	}
 	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&req); err != nil || !fnrRE.MatchString(req.Fnr) {
-		writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "fnr må være 11 siffer", "")
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "fnr må være 11 siffer", "")
 		return
 	}
 	at, err := time.Parse(time.RFC3339Nano, req.Tidspunkt)
 	if err != nil {
-		writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "tidspunkt er ikke date-time", "")
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "tidspunkt er ikke date-time", "")
 		return
 	}
 	s.mu.Lock()
@@ -751,7 +751,7 @@ func (s *Server) handleSlett(w http.ResponseWriter, r *http.Request) {
 		kind = string(svarut.DeleteOriginals)
 	}
 	if kind != string(svarut.DeleteOriginals) && kind != string(svarut.DeleteAll) {
-		writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Ugyldig slettetype", "")
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Ugyldig slettetype", "")
 		return
 	}
 	s.mu.Lock()
@@ -777,7 +777,7 @@ func (s *Server) handleMottakersystem(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	org := q.Get("organisasjonsnummer")
 	if org != "" && !orgnrRE.MatchString(org) {
-		writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "organisasjonsnummer må være 9 siffer", "")
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "organisasjonsnummer må være 9 siffer", "")
 		return
 	}
 	type ms struct {

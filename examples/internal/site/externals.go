@@ -102,6 +102,10 @@ type Options struct {
 	// LetterStep moves the fake SvarUT's letters along; 0 means 5 s.
 	LetterStep time.Duration
 	Logger     *slog.Logger
+	// Now is the service's clock, nil meaning time.Now. The sandbox's fakes
+	// and the Maskinporten client read it too: tokens, signatures and
+	// payments are dated by the one clock the service checks them with.
+	Now func() time.Time
 }
 
 // Setup reads the GRUNNMUR_* variables (names in DESIGN.md;
@@ -139,7 +143,7 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 	for _, g := range groups {
 		if needed(g.scope) && !real(g.key) {
 			env0, err = devenv.Start(context.Background(), devenv.Options{Addr: "127.0.0.1:0", AppURLs: []string{public},
-				LetterStep: o.LetterStep, Logger: log.With("component", "devenv")})
+				LetterStep: o.LetterStep, Logger: log.With("component", "devenv"), Now: o.Now})
 			if err != nil {
 				return nil, err
 			}
@@ -207,7 +211,7 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: no Maskinporten", ErrConfig)
 	}
-	mpCfg.Scopes = o.Scopes
+	mpCfg.Scopes, mpCfg.Now = o.Scopes, o.Now
 	mpCfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
 	if x.Maskinporten, err = maskinporten.New(mpCfg); err != nil {
 		return nil, fmt.Errorf("site: Maskinporten: %w", err)

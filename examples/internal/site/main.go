@@ -174,7 +174,9 @@ type Config struct {
 	// Getenv reads the GRUNNMUR_* variables; nil means os.Getenv.
 	Getenv func(string) string
 	Logger *slog.Logger
-	// Now is the clock; nil means time.Now.
+	// Now is the clock of the service and of the sandbox's fakes, which
+	// must agree with it on tokens, signatures and payments; nil means
+	// time.Now.
 	Now func() time.Time
 }
 

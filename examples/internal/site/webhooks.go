@@ -90,7 +90,8 @@ func NewWebhook(ctx context.Context, client *vipps.Client, callbackURL string, s
 	}
 	apply := vipps.ApplyTo(pay)
 	w.handler = &vipps.WebhookHandler{
-		WebhookVerifier: vipps.WebhookVerifier{Secrets: []vipps.Secret{secret}},
+		// x-ms-date is checked against the clock the payments are dated by.
+		WebhookVerifier: vipps.WebhookVerifier{Secrets: []vipps.Secret{secret}, Now: pay.Now},
 		PublicURL:       callbackURL,
 		OnEvent: func(ctx context.Context, e *vipps.PaymentEvent) error {
 			if err := apply(ctx, e); err != nil {

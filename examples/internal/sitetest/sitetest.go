@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
@@ -82,11 +83,13 @@ func Webhook(t testing.TB, pay *payment.Service, fake *vippstest.Server, msn, pu
 		t.Errorf("the payment was asked for at Vipps %d times: it moved by polling, not the webhook", n-gets)
 	}
 
+	// Dated by the service's clock, so that only the secret is wrong.
+	now := defaults.Now(pay.Now)
 	body := []byte(`{"msn":"` + msn + `","reference":"` + p.Reference + `","pspReference":"psp-forged","name":"CAPTURED",` +
-		`"amount":{"currency":"NOK","value":` + strconv.FormatInt(int64(p.Amount), 10) + `},"timestamp":"` + time.Now().UTC().Format(time.RFC3339) + `","success":true}`)
+		`"amount":{"currency":"NOK","value":` + strconv.FormatInt(int64(p.Amount), 10) + `},"timestamp":"` + now.UTC().Format(time.RFC3339) + `","success":true}`)
 	u, _ := url.Parse(public + site.WebhookPath)
 	for name, h := range map[string]http.Header{
-		"forged":   vipps.SignWebhook(vipps.NewSecret("guessed"), "POST", u.RequestURI(), u.Host, time.Now(), body),
+		"forged":   vipps.SignWebhook(vipps.NewSecret("guessed"), "POST", u.RequestURI(), u.Host, now, body),
 		"unsigned": {},
 	} {
 		req, _ := http.NewRequest("POST", u.String(), bytes.NewReader(body))
