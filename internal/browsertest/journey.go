@@ -17,6 +17,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/grunnmur/grunnmur/internal/testenv"
+	"github.com/grunnmur/grunnmur/internal/vnu"
 )
 
 // Logs collects the service's logs safely from many goroutines.
@@ -40,7 +43,8 @@ func (s *Logs) String() string {
 // Journey is one browser on one service, for the examples' end-to-end
 // tests: each step waits for the next page, every page is checked with
 // axe-core and screenshotted, and a failure saves a screenshot and the
-// page's text.
+// page's text. The HTML of every page is saved beside its screenshot, and
+// checked with the Nu Html Checker in one run when the test ends.
 type Journey struct {
 	T    *testing.T
 	Ctx  context.Context
@@ -49,6 +53,9 @@ type Journey struct {
 	// Prefix names this browser's screenshots (for two browsers at once).
 	Prefix string
 	n      int
+
+	java, vnuJar string
+	pages        []vnu.Page
 }
 
 // ScreenshotDir is the test's temp dir, or GRUNNMUR_E2E_SCREENSHOTS to keep
@@ -69,6 +76,7 @@ func ScreenshotDir(t *testing.T) string {
 // screenshots.
 func NewJourney(t *testing.T, base, dir string, logs *Logs) *Journey {
 	j := &Journey{T: t, Ctx: New(t), Base: base, Dir: dir}
+	j.java, j.vnuJar = testenv.Vnu(t)
 	t.Cleanup(func() {
 		if t.Failed() && logs != nil {
 			os.WriteFile(filepath.Join(j.Dir, "service.log"), []byte(logs.String()), 0o644)
@@ -80,17 +88,32 @@ func NewJourney(t *testing.T, base, dir string, logs *Logs) *Journey {
 			t.Logf("screenshots in %s (set GRUNNMUR_E2E_SCREENSHOTS to keep them)", j.Dir)
 		}
 	})
+	// Registered last, so it runs first and the cleanup above sees its errors.
+	t.Cleanup(j.checkHTML)
 	return j
+}
+
+// checkHTML runs the Nu Html Checker once on every page the journey recorded
+// (a JVM takes seconds to start) and fails the test on each error.
+func (j *Journey) checkHTML() {
+	ms, err := vnu.Check(context.Background(), j.java, j.vnuJar, j.pages)
+	if err != nil {
+		j.T.Error(err)
+		return
+	}
+	for _, m := range ms {
+		j.T.Errorf("vnu %s (HTML in %s)", m, j.Dir)
+	}
 }
 
 // Shot saves a screenshot.
 func (j *Journey) Shot(name string) {
+	j.n++ // also on error: Page names the page's HTML by it
 	buf, err := chromedp.Run(j.Ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		j.T.Logf("screenshot %s: %v", name, err)
 		return
 	}
-	j.n++
 	os.WriteFile(filepath.Join(j.Dir, fmt.Sprintf("%s%02d-%s.png", j.Prefix, j.n, name)), buf, 0o644)
 }
 
@@ -126,10 +149,18 @@ func Get[T any](j *Journey, step string, a chromedp.Action[T]) T {
 	return v
 }
 
-// Page checks the page it is on with axe-core and saves a screenshot.
+// Page checks the page it is on with axe-core, saves a screenshot and its
+// HTML, and keeps the HTML for the Nu Html Checker.
 func (j *Journey) Page(name string) {
 	j.T.Helper()
 	j.Shot(name)
+	src, err := Source(j.Ctx)
+	if err != nil {
+		j.Failed(name, err)
+	}
+	file := fmt.Sprintf("%s%02d-%s.html", j.Prefix, j.n, name)
+	os.WriteFile(filepath.Join(j.Dir, file), src, 0o644)
+	j.pages = append(j.pages, vnu.Page{Name: file, HTML: src})
 	Axe(j.T, j.Ctx)
 	if j.T.Failed() {
 		j.T.Fatalf("axe on %s (screenshots in %s)", name, j.Dir)

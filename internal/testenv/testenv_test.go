@@ -41,23 +41,30 @@ func TestIsModuleRootRejectsOtherModules(t *testing.T) {
 // TestMissingPeerSkipsOrFails checks both behaviours of a missing peer in a
 // subprocess-free way: a fake testing.TB records what happened.
 func TestMissingPeerSkipsOrFails(t *testing.T) {
-	for _, require := range []bool{false, true} {
-		rec := &recordTB{TB: t}
-		if require {
-			t.Setenv(EnvRequirePeers, "1")
-		} else {
-			t.Setenv(EnvRequirePeers, "")
-		}
-		t.Setenv(EnvDatabaseURL, "")
-		func() {
-			defer func() { _ = recover() }() // recordTB panics to stop like runtime.Goexit would
-			DatabaseURL(rec)
-		}()
-		if require && !rec.failed {
-			t.Errorf("required peer missing: test was not failed")
-		}
-		if !require && !rec.skipped {
-			t.Errorf("optional peer missing: test was not skipped")
+	peers := map[string]func(testing.TB){
+		"PostgreSQL": func(tb testing.TB) { DatabaseURL(tb) },
+		"vnu":        func(tb testing.TB) { Vnu(tb) },
+	}
+	for name, lookup := range peers {
+		for _, require := range []bool{false, true} {
+			rec := &recordTB{TB: t}
+			if require {
+				t.Setenv(EnvRequirePeers, "1")
+			} else {
+				t.Setenv(EnvRequirePeers, "")
+			}
+			t.Setenv(EnvDatabaseURL, "")
+			t.Setenv(EnvVnuJar, filepath.Join(t.TempDir(), "no-vnu.jar"))
+			func() {
+				defer func() { _ = recover() }() // recordTB panics to stop like runtime.Goexit would
+				lookup(rec)
+			}()
+			if require && !rec.failed {
+				t.Errorf("%s: required peer missing: test was not failed", name)
+			}
+			if !require && !rec.skipped {
+				t.Errorf("%s: optional peer missing: test was not skipped", name)
+			}
 		}
 	}
 }
