@@ -87,22 +87,22 @@ func TestJourneyChecksServedHTML(t *testing.T) {
 	j.Click("post", "button")
 	j.Page("after")
 	for i, want := range []string{"/script", "/after"} {
-		if got := string(j.pages[i].HTML); got != pages[want] {
-			t.Errorf("page %s kept as\n%s\nwant the served\n%s", j.pages[i].Name, got, pages[want])
+		if got := string(j.html.pages[i].HTML); got != pages[want] {
+			t.Errorf("page %s kept as\n%s\nwant the served\n%s", j.html.pages[i].Name, got, pages[want])
 		}
 	}
-	ms, err := vnu.Check(t.Context(), j.java, j.vnuJar, j.pages)
+	ms, err := vnu.Check(t.Context(), j.html.java, j.html.jar, j.html.pages)
 	if err != nil || len(ms) > 0 {
 		t.Fatalf("valid pages as served: %v %v", ms, err)
 	}
 	j.Open("bad", "/bad")
 	j.Page("bad")
-	ms, err = vnu.Check(t.Context(), j.java, j.vnuJar, j.pages)
+	ms, err = vnu.Check(t.Context(), j.html.java, j.html.jar, j.html.pages)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ms) != 1 || ms[0].Page != "03-bad.html" || ms[0].Line != 5 || !strings.Contains(ms[0].Text, "No “p” element in scope") {
 		t.Fatalf("vnu on the journey's pages: %v, want one error on 03-bad.html line 5", ms)
 	}
-	j.pages = j.pages[:2] // the cleanup checks the rest, which must pass
+	j.html.pages = j.html.pages[:2] // the cleanup checks the rest, which must pass
 }

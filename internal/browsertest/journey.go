@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -44,7 +45,8 @@ func (s *Logs) String() string {
 // tests: each step waits for the next page, every page is checked with
 // axe-core and screenshotted, and a failure saves a screenshot and the
 // page's text. The HTML of every page is saved beside its screenshot, and
-// checked with the Nu Html Checker in one run when the test ends.
+// checked with the Nu Html Checker when the test ends, in one run for all the
+// test's journeys.
 type Journey struct {
 	T    *testing.T
 	Ctx  context.Context
@@ -54,9 +56,19 @@ type Journey struct {
 	Prefix string
 	n      int
 
-	java, vnuJar string
-	pages        []vnu.Page
+	html *htmlBatch
 }
+
+// htmlBatch is the pages all journeys of one test recorded: a JVM takes
+// seconds to start, so vnu runs once per test.
+type htmlBatch struct {
+	java, jar string
+	mu        sync.Mutex
+	pages     []vnu.Page
+	dirs      []string // where the journeys saved the pages
+}
+
+var htmlBatches sync.Map // *testing.T → *htmlBatch
 
 // ScreenshotDir is the test's temp dir, or GRUNNMUR_E2E_SCREENSHOTS to keep
 // the screenshots after the test.
@@ -76,7 +88,14 @@ func ScreenshotDir(t *testing.T) string {
 // screenshots.
 func NewJourney(t *testing.T, base, dir string, logs *Logs) *Journey {
 	j := &Journey{T: t, Ctx: New(t), Base: base, Dir: dir}
-	j.java, j.vnuJar = testenv.Vnu(t)
+	java, jar := testenv.Vnu(t)
+	b, shared := htmlBatches.LoadOrStore(t, &htmlBatch{java: java, jar: jar})
+	j.html = b.(*htmlBatch)
+	j.html.mu.Lock()
+	if !slices.Contains(j.html.dirs, dir) {
+		j.html.dirs = append(j.html.dirs, dir)
+	}
+	j.html.mu.Unlock()
 	t.Cleanup(func() {
 		if t.Failed() && logs != nil {
 			os.WriteFile(filepath.Join(j.Dir, "service.log"), []byte(logs.String()), 0o644)
@@ -88,21 +107,31 @@ func NewJourney(t *testing.T, base, dir string, logs *Logs) *Journey {
 			t.Logf("screenshots in %s (set GRUNNMUR_E2E_SCREENSHOTS to keep them)", j.Dir)
 		}
 	})
-	// Registered last, so it runs first and the cleanup above sees its errors.
-	t.Cleanup(j.checkHTML)
+	if !shared {
+		// Registered after the cleanup above, so it runs first and that one
+		// sees its errors.
+		t.Cleanup(func() {
+			htmlBatches.Delete(t)
+			j.html.check(t)
+		})
+	}
 	return j
 }
 
-// checkHTML runs the Nu Html Checker once on every page the journey recorded
-// (a JVM takes seconds to start) and fails the test on each error.
-func (j *Journey) checkHTML() {
-	ms, err := vnu.Check(context.Background(), j.java, j.vnuJar, j.pages)
+// check runs the Nu Html Checker once on every page and fails t on each error.
+func (b *htmlBatch) check(t *testing.T) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	ms, err := vnu.Check(context.Background(), b.java, b.jar, b.pages)
 	if err != nil {
-		j.T.Error(err)
+		t.Error(err)
 		return
 	}
 	for _, m := range ms {
-		j.T.Errorf("vnu %s (HTML in %s)", m, j.Dir)
+		t.Errorf("vnu %s", m)
+	}
+	if len(ms) > 0 {
+		t.Logf("the pages' HTML is in %s", strings.Join(b.dirs, ", "))
 	}
 }
 
@@ -160,7 +189,9 @@ func (j *Journey) Page(name string) {
 	}
 	file := fmt.Sprintf("%s%02d-%s.html", j.Prefix, j.n, name)
 	os.WriteFile(filepath.Join(j.Dir, file), src, 0o644)
-	j.pages = append(j.pages, vnu.Page{Name: file, HTML: src})
+	j.html.mu.Lock()
+	j.html.pages = append(j.html.pages, vnu.Page{Name: file, HTML: src})
+	j.html.mu.Unlock()
 	Axe(j.T, j.Ctx)
 	if j.T.Failed() {
 		j.T.Fatalf("axe on %s (screenshots in %s)", name, j.Dir)
