@@ -106,6 +106,8 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 		t.Fatalf("nynorsk start page: %q", h)
 	}
 	j.Page("start-nn")
+	j.Open("not found", "/finnes-ikke")
+	j.Page("not-found-nn")
 	j.Open("start", "/?lang=nb")
 	j.Page("start")
 

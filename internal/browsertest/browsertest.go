@@ -1,7 +1,8 @@
 // Package browsertest runs pages in headless Chromium through chromedp and
 // checks them with axe-core, for the forms accessibility tests and the
-// examples' end-to-end tests. It skips (or, in CI, fails) through testenv when
-// Chromium or axe-core is missing.
+// examples' end-to-end tests; a Journey also checks every page it records with
+// the Nu Html Checker (internal/vnu). It skips (or, in CI, fails) through
+// testenv when Chromium, axe-core, Java or vnu.jar is missing.
 //
 //	ctx := browsertest.New(t)
 //	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/soknad")); err != nil {
@@ -19,6 +20,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/grunnmur/grunnmur/internal/testenv"
@@ -109,4 +113,27 @@ func Axe(t testing.TB, ctx context.Context) {
 		}
 		t.Errorf("axe %s (%s): %s\n  %s\n%s", v.ID, v.Impact, v.Help, v.HelpURL, strings.Join(nodes, "\n"))
 	}
+}
+
+// Source returns the current document as the server sent it, not the DOM after
+// scripts ran: the body of the main frame's response, which Chromium keeps
+// since chromedp enables the Network domain. A main-frame navigation's request
+// id is its loader id, and a redirect keeps the id, so this is also the page
+// a POST answered with a redirect.
+func Source(ctx context.Context) ([]byte, error) {
+	return chromedp.Run(ctx, func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+		tree, err := cdp.Call(ctx, t, page.GetFrameTree, cdp.Empty{})
+		if err != nil {
+			return nil, fmt.Errorf("browsertest: frame tree: %w", err)
+		}
+		if tree.FrameTree == nil || tree.FrameTree.Frame == nil {
+			return nil, fmt.Errorf("browsertest: no main frame")
+		}
+		f := tree.FrameTree.Frame
+		res, err := cdp.Call(ctx, t, network.GetResponseBody, network.GetResponseBodyParams{RequestID: network.RequestID(f.LoaderID)})
+		if err != nil {
+			return nil, fmt.Errorf("browsertest: response body of %s: %w", f.URL, err)
+		}
+		return res.Body, nil
+	})
 }

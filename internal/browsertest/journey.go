@@ -11,12 +11,16 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/grunnmur/grunnmur/internal/testenv"
+	"github.com/grunnmur/grunnmur/internal/vnu"
 )
 
 // Logs collects the service's logs safely from many goroutines.
@@ -40,7 +44,9 @@ func (s *Logs) String() string {
 // Journey is one browser on one service, for the examples' end-to-end
 // tests: each step waits for the next page, every page is checked with
 // axe-core and screenshotted, and a failure saves a screenshot and the
-// page's text.
+// page's text. The HTML of every page is saved beside its screenshot, and
+// checked with the Nu Html Checker when the test ends, in one run for all the
+// test's journeys.
 type Journey struct {
 	T    *testing.T
 	Ctx  context.Context
@@ -49,7 +55,20 @@ type Journey struct {
 	// Prefix names this browser's screenshots (for two browsers at once).
 	Prefix string
 	n      int
+
+	html *htmlBatch
 }
+
+// htmlBatch is the pages all journeys of one test recorded: a JVM takes
+// seconds to start, so vnu runs once per test.
+type htmlBatch struct {
+	java, jar string
+	mu        sync.Mutex
+	pages     []vnu.Page
+	dirs      []string // where the journeys saved the pages
+}
+
+var htmlBatches sync.Map // *testing.T → *htmlBatch
 
 // ScreenshotDir is the test's temp dir, or GRUNNMUR_E2E_SCREENSHOTS to keep
 // the screenshots after the test.
@@ -69,6 +88,14 @@ func ScreenshotDir(t *testing.T) string {
 // screenshots.
 func NewJourney(t *testing.T, base, dir string, logs *Logs) *Journey {
 	j := &Journey{T: t, Ctx: New(t), Base: base, Dir: dir}
+	java, jar := testenv.Vnu(t)
+	b, shared := htmlBatches.LoadOrStore(t, &htmlBatch{java: java, jar: jar})
+	j.html = b.(*htmlBatch)
+	j.html.mu.Lock()
+	if !slices.Contains(j.html.dirs, dir) {
+		j.html.dirs = append(j.html.dirs, dir)
+	}
+	j.html.mu.Unlock()
 	t.Cleanup(func() {
 		if t.Failed() && logs != nil {
 			os.WriteFile(filepath.Join(j.Dir, "service.log"), []byte(logs.String()), 0o644)
@@ -80,17 +107,42 @@ func NewJourney(t *testing.T, base, dir string, logs *Logs) *Journey {
 			t.Logf("screenshots in %s (set GRUNNMUR_E2E_SCREENSHOTS to keep them)", j.Dir)
 		}
 	})
+	if !shared {
+		// Registered after the cleanup above, so it runs first and that one
+		// sees its errors.
+		t.Cleanup(func() {
+			htmlBatches.Delete(t)
+			j.html.check(t)
+		})
+	}
 	return j
+}
+
+// check runs the Nu Html Checker once on every page and fails t on each error.
+func (b *htmlBatch) check(t *testing.T) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	ms, err := vnu.Check(context.Background(), b.java, b.jar, b.pages)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	for _, m := range ms {
+		t.Errorf("vnu %s", m)
+	}
+	if len(ms) > 0 {
+		t.Logf("the pages' HTML is in %s", strings.Join(b.dirs, ", "))
+	}
 }
 
 // Shot saves a screenshot.
 func (j *Journey) Shot(name string) {
+	j.n++ // also on error: Page names the page's HTML by it
 	buf, err := chromedp.Run(j.Ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		j.T.Logf("screenshot %s: %v", name, err)
 		return
 	}
-	j.n++
 	os.WriteFile(filepath.Join(j.Dir, fmt.Sprintf("%s%02d-%s.png", j.Prefix, j.n, name)), buf, 0o644)
 }
 
@@ -126,10 +178,20 @@ func Get[T any](j *Journey, step string, a chromedp.Action[T]) T {
 	return v
 }
 
-// Page checks the page it is on with axe-core and saves a screenshot.
+// Page checks the page it is on with axe-core, saves a screenshot and its
+// HTML, and keeps the HTML for the Nu Html Checker.
 func (j *Journey) Page(name string) {
 	j.T.Helper()
 	j.Shot(name)
+	src, err := Source(j.Ctx)
+	if err != nil {
+		j.Failed(name, err)
+	}
+	file := fmt.Sprintf("%s%02d-%s.html", j.Prefix, j.n, name)
+	os.WriteFile(filepath.Join(j.Dir, file), src, 0o644)
+	j.html.mu.Lock()
+	j.html.pages = append(j.html.pages, vnu.Page{Name: file, HTML: src})
+	j.html.mu.Unlock()
 	Axe(j.T, j.Ctx)
 	if j.T.Failed() {
 		j.T.Fatalf("axe on %s (screenshots in %s)", name, j.Dir)

@@ -1,6 +1,7 @@
 // Package testenv finds what grunnmur's tests need outside Go: PostgreSQL,
-// Chromium, axe-core and xmllint. (The specifications and vectors the tests
-// read are in the repository, in the testdata folders beside the tests.)
+// Chromium, axe-core, xmllint, and Java with the Nu Html Checker. (The
+// specifications and vectors the tests read are in the repository, in the
+// testdata folders beside the tests.)
 //
 // Each lookup skips the calling test with a message that says what to install,
 // so that `go test ./...` passes on a bare machine. When GRUNNMUR_REQUIRE_PEERS
@@ -34,6 +35,7 @@ const (
 	EnvDatabaseURL  = "GRUNNMUR_TEST_DATABASE_URL"
 	EnvChromium     = "GRUNNMUR_CHROMIUM"
 	EnvAxeJS        = "GRUNNMUR_AXE_JS"
+	EnvVnuJar       = "GRUNNMUR_VNU_JAR"
 	EnvRequirePeers = "GRUNNMUR_REQUIRE_PEERS"
 )
 
@@ -132,7 +134,7 @@ func AxeJS(t testing.TB) string {
 		}
 	}
 	if _, err := os.Stat(p); p == "" || err != nil {
-		missing(t, "axe-core", "run `npm install --no-save axe-core` at the module root, or set "+EnvAxeJS)
+		missing(t, "axe-core", "run `"+npmInstall+"` at the module root, or set "+EnvAxeJS)
 	}
 	return p
 }
@@ -146,4 +148,32 @@ func Xmllint(t testing.TB) string {
 		missing(t, "xmllint", "apt-get install libxml2-utils")
 	}
 	return p
+}
+
+// npmInstall installs both npm peers in one command, as .ci/run does: a later
+// `npm install --no-save` removes what an earlier one added. --ignore-scripts
+// keeps vnu-jar from downloading a Java of its own.
+const npmInstall = "npm install --no-save --ignore-scripts axe-core@4.11.0 vnu-jar@26.9.27"
+
+// Vnu returns java on PATH and the path of the W3C Nu Html Checker's vnu.jar:
+// GRUNNMUR_VNU_JAR, else node_modules/vnu-jar/build/dist/vnu.jar at the module
+// root, as .ci/run installs it.
+func Vnu(t testing.TB) (java, jar string) {
+	t.Helper()
+	java, err := exec.LookPath("java")
+	if err != nil {
+		missing(t, "java (for the Nu Html Checker)", "apt-get install default-jre-headless")
+		return "", ""
+	}
+	jar = os.Getenv(EnvVnuJar)
+	if jar == "" {
+		if root, err := ModuleRoot(); err == nil {
+			jar = filepath.Join(root, "node_modules", "vnu-jar", "build", "dist", "vnu.jar")
+		}
+	}
+	if _, err := os.Stat(jar); jar == "" || err != nil {
+		missing(t, "vnu.jar (the Nu Html Checker)", "run `"+npmInstall+"` at the module root, or set "+EnvVnuJar)
+		return "", ""
+	}
+	return java, jar
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -41,23 +42,30 @@ func TestIsModuleRootRejectsOtherModules(t *testing.T) {
 // TestMissingPeerSkipsOrFails checks both behaviours of a missing peer in a
 // subprocess-free way: a fake testing.TB records what happened.
 func TestMissingPeerSkipsOrFails(t *testing.T) {
-	for _, require := range []bool{false, true} {
-		rec := &recordTB{TB: t}
-		if require {
-			t.Setenv(EnvRequirePeers, "1")
-		} else {
-			t.Setenv(EnvRequirePeers, "")
-		}
-		t.Setenv(EnvDatabaseURL, "")
-		func() {
-			defer func() { _ = recover() }() // recordTB panics to stop like runtime.Goexit would
-			DatabaseURL(rec)
-		}()
-		if require && !rec.failed {
-			t.Errorf("required peer missing: test was not failed")
-		}
-		if !require && !rec.skipped {
-			t.Errorf("optional peer missing: test was not skipped")
+	peers := map[string]func(testing.TB){
+		"PostgreSQL": func(tb testing.TB) { DatabaseURL(tb) },
+		"vnu":        func(tb testing.TB) { Vnu(tb) },
+	}
+	for name, lookup := range peers {
+		for _, require := range []bool{false, true} {
+			rec := &recordTB{TB: t}
+			if require {
+				t.Setenv(EnvRequirePeers, "1")
+			} else {
+				t.Setenv(EnvRequirePeers, "")
+			}
+			t.Setenv(EnvDatabaseURL, "")
+			t.Setenv(EnvVnuJar, filepath.Join(t.TempDir(), "no-vnu.jar"))
+			func() {
+				defer func() { _ = recover() }() // recordTB panics to stop like runtime.Goexit would
+				lookup(rec)
+			}()
+			if require && !rec.failed {
+				t.Errorf("%s: required peer missing: test was not failed", name)
+			}
+			if !require && !rec.skipped {
+				t.Errorf("%s: optional peer missing: test was not skipped", name)
+			}
 		}
 	}
 }
@@ -69,17 +77,26 @@ func TestSkipMessagesSayWhatToInstall(t *testing.T) {
 	t.Setenv(EnvDatabaseURL, "")
 	t.Setenv(EnvChromium, "")
 	t.Setenv(EnvAxeJS, filepath.Join(t.TempDir(), "no-axe.min.js"))
-	t.Setenv("PATH", t.TempDir()) // no chromium, no xmllint
+	t.Setenv(EnvVnuJar, filepath.Join(t.TempDir(), "no-vnu.jar"))
+	empty := t.TempDir() // no chromium, no xmllint, no java
+	withJava := t.TempDir()
+	if err := os.WriteFile(filepath.Join(withJava, "java"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name    string
 		lookup  func(testing.TB)
 		install string
+		path    string
 	}{
-		{"PostgreSQL", func(tb testing.TB) { DatabaseURL(tb) }, "apt-get install postgresql"},
-		{"Chromium", func(tb testing.TB) { Chromium(tb) }, "apt-get install chromium"},
-		{"axe-core", func(tb testing.TB) { AxeJS(tb) }, "npm install --no-save axe-core"},
-		{"xmllint", func(tb testing.TB) { Xmllint(tb) }, "apt-get install libxml2-utils"},
+		{"PostgreSQL", func(tb testing.TB) { DatabaseURL(tb) }, "apt-get install postgresql", empty},
+		{"Chromium", func(tb testing.TB) { Chromium(tb) }, "apt-get install chromium", empty},
+		{"axe-core", func(tb testing.TB) { AxeJS(tb) }, "npm install --no-save --ignore-scripts axe-core@", empty},
+		{"xmllint", func(tb testing.TB) { Xmllint(tb) }, "apt-get install libxml2-utils", empty},
+		{"java (for the Nu Html Checker)", func(tb testing.TB) { Vnu(tb) }, "apt-get install default-jre-headless", empty},
+		{"vnu.jar (the Nu Html Checker)", func(tb testing.TB) { Vnu(tb) }, "npm install --no-save --ignore-scripts axe-core@4.11.0 vnu-jar@", withJava},
 	} {
+		t.Setenv("PATH", tc.path)
 		rec := &recordTB{TB: t}
 		func() {
 			defer func() { _ = recover() }()
@@ -114,4 +131,27 @@ func mustWd(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return wd
+}
+
+// TestNpmPinsMatchCI keeps the install command the skip messages print in step
+// with the versions .ci/run installs.
+func TestNpmPinsMatchCI(t *testing.T) {
+	root, err := ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(root, ".ci", "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ci []string
+	for line := range strings.Lines(string(b)) {
+		if rest, ok := strings.CutPrefix(line, "npm_pins=("); ok {
+			ci = strings.Fields(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), ")")))
+		}
+	}
+	_, pins, _ := strings.Cut(npmInstall, "--ignore-scripts ")
+	if got := strings.Fields(pins); len(ci) == 0 || !slices.Equal(got, ci) {
+		t.Fatalf(".ci/run installs %v, the skip messages say %v", ci, got)
+	}
 }
