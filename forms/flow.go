@@ -23,7 +23,8 @@ import (
 // Files adds reading them back.
 type FileStore interface {
 	// Put stores a file and returns its id. A file larger than the store
-	// takes gives ErrFileTooLarge.
+	// takes gives ErrFileTooLarge; an owner, name or type that is not UTF-8
+	// or holds a NUL gives ErrInvalidText.
 	Put(ctx context.Context, owner, name, contentType string, r io.Reader) (id string, err error)
 }
 
