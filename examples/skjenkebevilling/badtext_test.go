@@ -18,7 +18,7 @@ func TestBadBytesInAnswersPostgres(t *testing.T) { testBadBytesInAnswers(t, post
 // bytes that are not UTF-8, bidi overrides, emoji), the draft is saved with
 // what can be kept, not answered with a 500 from the database.
 func testBadBytesInAnswers(t *testing.T, databaseURL string) {
-	app, base, _ := startApp(t, databaseURL)
+	app, base, _ := startApp(t, databaseURL, pinned(t))
 	c := loginAt(t, base, "/soknad/ny", registrytest.Persons()[registrytest.SigridHaugland].FNR.Reveal())
 	_, page := c.do("GET", base+"/soknad/ny", nil)
 	csrf := find(t, `name="csrf_token" value="([^"]+)"`, page)
