@@ -577,6 +577,16 @@ func TestSessionValues(t *testing.T) {
 	if r, b := s.get(t, "/verdi?k=&v=x"); r.StatusCode != http.StatusBadRequest || !strings.Contains(b, "needs a key") {
 		t.Fatalf("no key: %d %s", r.StatusCode, b)
 	}
+	// Text no store can keep is refused the same on every store, before it
+	// reaches one.
+	for _, q := range []string{"k=club&v=a%00b", "k=club&v=%ff", "k=%00&v=x", "k=%c3%28&v=x"} {
+		if r, b := s.get(t, "/verdi?"+q); r.StatusCode != http.StatusBadRequest || !strings.Contains(b, "invalid text") {
+			t.Fatalf("%s: %d %s", q, r.StatusCode, b)
+		}
+	}
+	if _, b := s.get(t, "/verdi?k=club&v=Bar+%F0%9F%8D%BA+%E2%80%AE"); b != "club=Bar 🍺 \u202e" {
+		t.Fatalf("odd but valid text: %q", b)
+	}
 	if _, b := s.get(t, "/verdi?k=club&v=974760673"); b != "club=974760673" {
 		t.Fatalf("set again: %q", b)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // Sentinels.
@@ -161,6 +162,9 @@ func (m *MemoryStore) Create(_ context.Context, s *Session) error {
 	if _, ok := m.sessions[s.ID]; ok {
 		return ErrConflict
 	}
+	if !text.ValidValue(s) {
+		return ErrInvalidText
+	}
 	m.sessions[s.ID] = s.Clone()
 	return nil
 }
@@ -182,6 +186,9 @@ func (m *MemoryStore) Update(_ context.Context, s *Session) error {
 	defer m.mu.Unlock()
 	if _, ok := m.sessions[s.ID]; !ok {
 		return ErrNotFound
+	}
+	if !text.ValidValue(s) {
+		return ErrInvalidText
 	}
 	m.sessions[s.ID] = s.Clone()
 	return nil

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // The bounds of a session's Values: they travel with every request's
@@ -19,6 +21,11 @@ var (
 	ErrValueTooLarge = errors.New("auth: session value too large")
 	// ErrValueKey means a SetValue without a key.
 	ErrValueKey = errors.New("auth: a session value needs a key")
+	// ErrInvalidText means a key or value (SetValue), or a session (Store),
+	// holds a string that is not UTF-8 or holds a NUL, which PostgreSQL
+	// cannot keep. Every Store refuses it, the memory store as PostgreSQL
+	// does.
+	ErrInvalidText = errors.New("auth: invalid text")
 )
 
 // Value returns the request's session value for key, "" when it is unset or
@@ -34,7 +41,8 @@ func (m *Manager) Value(r *http.Request, key string) string {
 // SetValue stores value under key in the request's logged-in session; ""
 // removes the key. The value lasts until logout or the session's end, and a
 // new login starts without it. ErrNoSession without a login, ErrValueKey
-// without a key, ErrValueTooLarge past the bounds.
+// without a key, ErrValueTooLarge past the bounds, ErrInvalidText for a key
+// or value that is not UTF-8 or holds a NUL.
 //
 // It reads the stored session, changes it and writes it back whole, so two
 // SetValue calls on one session at the same moment (two tabs posting at
@@ -44,6 +52,9 @@ func (m *Manager) Value(r *http.Request, key string) string {
 func (m *Manager) SetValue(r *http.Request, key, value string) error {
 	if key == "" {
 		return ErrValueKey
+	}
+	if !text.Valid(key) || !text.Valid(value) {
+		return ErrInvalidText
 	}
 	if len(key)+len(value) > MaxValueSize {
 		return fmt.Errorf("%w: a key is 1 to %d bytes with its value", ErrValueTooLarge, MaxValueSize)

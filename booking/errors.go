@@ -26,6 +26,10 @@ var (
 	// ErrTooManyHolds means the owner already has as many open (unpaid,
 	// unexpired) holds or held series as the Service allows.
 	ErrTooManyHolds = errors.New("booking: too many open holds")
+	// ErrInvalidText: a resource, hold, waiter or feed holds a string that
+	// is not UTF-8 or holds a NUL, which PostgreSQL cannot keep. Every Store
+	// refuses it, the memory store as PostgreSQL does; it is an ErrInvalid.
+	ErrInvalidText = fmt.Errorf("%w: text that is not UTF-8 or holds a NUL", ErrInvalid)
 )
 
 // Code is a stable, machine-readable error code.

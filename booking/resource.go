@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/holiday"
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // DefaultTimeZone is the zone of a resource that names none.
@@ -143,6 +144,9 @@ func loadLocation(name string) (*time.Location, error) {
 // Validate checks the resource and says which field is wrong.
 func (r *Resource) Validate() error {
 	bad := func(field, why string) error { return fmt.Errorf("%w: resource %s: %s", ErrInvalid, field, why) }
+	if !text.ValidValue(r) {
+		return ErrInvalidText
+	}
 	if r.ID == "" {
 		return bad("id", "empty")
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // Store keeps resources, reservations, waitlists and feed tokens.
@@ -283,6 +285,9 @@ func (m *MemoryStore) Hold(ctx context.Context, req HoldRequest) (*Reservation, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if !text.ValidValue(req) {
+		return nil, ErrInvalidText
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
@@ -468,6 +473,9 @@ func (m *MemoryStore) Reservations(ctx context.Context, q Query) ([]*Reservation
 
 // AddWaiter implements Store.
 func (m *MemoryStore) AddWaiter(ctx context.Context, w *Waiter) error {
+	if !text.ValidValue(w) {
+		return ErrInvalidText
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, o := range m.waiters {
@@ -515,6 +523,9 @@ func (m *MemoryStore) SetWaiter(ctx context.Context, id string, state WaiterStat
 
 // PutFeed implements Store.
 func (m *MemoryStore) PutFeed(ctx context.Context, f *Feed) error {
+	if !text.ValidValue(f) {
+		return ErrInvalidText
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // ErrBadPost is wrapped by DecodeForm errors.
@@ -34,6 +36,7 @@ func (def *Definition) DecodeForm(pageID string, form url.Values, data Data) (Da
 	if p == nil {
 		return nil, Post{}, fmt.Errorf("%w: no page %q", ErrBadPost, pageID)
 	}
+	form = cleanForm(form)
 	out := deepCopy(data)
 	if out == nil {
 		out = Data{}
@@ -75,11 +78,32 @@ func (d *decoder) text(name string) (string, bool) {
 	if !ok || len(vs) == 0 {
 		return "", false
 	}
-	s := vs[0]
-	if max := d.def.Limits.MaxTextChars; len(s) > 4*max {
-		s = s[:4*max] // validation reports the length; this bounds memory
+	// Validation reports the length; this bounds memory.
+	return text.Truncate(vs[0], 4*d.def.Limits.MaxTextChars), true
+}
+
+// cleanForm makes every posted name and value valid text (text.Clean) before
+// anything reads it, so drafts, submissions, letters and extracts never see
+// bytes that are not UTF-8, or a NUL (%00), whatever a browser or a script
+// posts. The stores refuse such text rather than guess (ErrInvalidText); this
+// is the one place where guessing is right, since it is what the citizen
+// typed.
+func cleanForm(form url.Values) url.Values {
+	clean := true
+	for k, vs := range form {
+		clean = clean && text.Valid(k) && !slices.ContainsFunc(vs, func(v string) bool { return !text.Valid(v) })
 	}
-	return s, true
+	if clean {
+		return form
+	}
+	out := make(url.Values, len(form))
+	for k, vs := range form {
+		k = text.Clean(k)
+		for _, v := range vs {
+			out[k] = append(out[k], text.Clean(v))
+		}
+	}
+	return out
 }
 
 func unset(scope map[string]any, segs []string) {

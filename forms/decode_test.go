@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestDecodeFormRoundTrip(t *testing.T) {
@@ -144,5 +145,40 @@ func TestParseDataLimits(t *testing.T) {
 	d, err := def.ParseData(strings.NewReader(`{"a": 1.50}`))
 	if err != nil || d["a"] != json.Number("1.50") {
 		t.Errorf("%v %v", d, err)
+	}
+}
+
+// What a citizen posts is kept as text every store can hold: NUL (%00) is
+// dropped, bytes that are not UTF-8 become U+FFFD, the rest is kept as
+// typed, and an over-long answer is not cut inside a character.
+func TestDecodeFormCleansText(t *testing.T) {
+	def := loadSkjenk(t)
+	long := strings.Repeat("🍺", def.Limits.MaxTextChars) // 4 bytes each: the cap falls inside one
+	form := url.Values{
+		"/skjenkested/navn":             {"Bar\x00 🍺\xff\xfe"},
+		"/skjenkested/typeBeskrivelse":  {"\u202eevil\u202c linje\u2028to"},
+		"/skjenkested/type":             {"bar\x00"},
+		"/skjenkested/adresse/gate\xff": {"x"},
+	}
+	got, _, err := def.DecodeForm("skjenkested", form, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sted, _ := got["skjenkested"].(map[string]any)
+	for k, want := range map[string]string{"navn": "Bar 🍺\uFFFD\uFFFD", "typeBeskrivelse": "\u202eevil\u202c linje\u2028to", "type": "bar"} {
+		if sted[k] != want {
+			t.Errorf("%s = %q, want %q", k, sted[k], want)
+		}
+	}
+	form = url.Values{"/skjenkested/navn": {"x" + long}}
+	if got, _, err = def.DecodeForm("skjenkested", form, nil); err != nil {
+		t.Fatal(err)
+	}
+	navn, _ := got["skjenkested"].(map[string]any)["navn"].(string)
+	if !strings.HasPrefix("x"+long, navn) || len(navn) > 4*def.Limits.MaxTextChars || !utf8.ValidString(navn) {
+		t.Errorf("long answer cut to %d bytes, valid %v", len(navn), utf8.ValidString(navn))
+	}
+	if err := NewMemoryStore().CreateDraft(t.Context(), &Draft{ID: "d", Data: got}); err != nil {
+		t.Errorf("the store refuses decoded text: %v", err)
 	}
 }

@@ -68,6 +68,12 @@
 // in-memory store; postgres.FormsStore the PostgreSQL one; both pass
 // formstest.TestStore.
 //
+// Citizens type anything. DecodeForm cleans every posted value once (bytes
+// that are not UTF-8 become U+FFFD, NUL is dropped), so what a Flow saves,
+// renders and submits is valid text. Every store refuses a string that is not
+// UTF-8 or holds a NUL with ErrInvalidText (the file stores too, for names),
+// rather than changing it without a word or failing in the database.
+//
 // # Uploads
 //
 // A Flow stores uploads through a FileStore (Put); the form data holds only

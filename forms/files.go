@@ -12,6 +12,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // File store errors.
@@ -95,6 +97,9 @@ var _ Files = (*MemoryFileStore)(nil)
 
 // Put implements FileStore.
 func (s *MemoryFileStore) Put(ctx context.Context, owner, name, contentType string, r io.Reader) (string, error) {
+	if !text.Valid(owner) || !text.Valid(name) || !text.Valid(contentType) {
+		return "", ErrInvalidText // as PostgreSQL's text columns would
+	}
 	limit := s.MaxSize
 	if limit <= 0 {
 		limit = DefaultMaxFileSize

@@ -16,13 +16,15 @@ import (
 
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/formbody"
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // FileStore keeps uploaded files; the form data holds their references.
 // Files adds reading them back.
 type FileStore interface {
 	// Put stores a file and returns its id. A file larger than the store
-	// takes gives ErrFileTooLarge.
+	// takes gives ErrFileTooLarge; an owner, name or type that is not UTF-8
+	// or holds a NUL gives ErrInvalidText.
 	Put(ctx context.Context, owner, name, contentType string, r io.Reader) (id string, err error)
 }
 
@@ -117,7 +119,7 @@ func (f *Flow) fail(w http.ResponseWriter, err error) {
 		http.Error(w, "This draft was saved under another version of the form and cannot be continued.", http.StatusGone)
 	case errors.Is(err, ErrTooLarge):
 		http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
-	case errors.Is(err, ErrBadPost):
+	case errors.Is(err, ErrBadPost), errors.Is(err, ErrInvalidText):
 		http.Error(w, http.StatusText(http.StatusBadRequest), http.StatusBadRequest)
 	default:
 		f.log().Error("forms: flow", "err", err)
@@ -457,10 +459,7 @@ func baseName(s string) string {
 	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
 		s = s[i+1:]
 	}
-	if len(s) > 200 {
-		s = s[:200]
-	}
-	return s
+	return text.Truncate(text.Clean(s), 200)
 }
 
 func (f *Flow) check(w http.ResponseWriter, r *http.Request, d *Draft, lang string, rd *Renderer) {

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"os"
 	"testing"
+
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // FuzzParseData feeds arbitrary bodies to the submission parser and the
@@ -79,6 +81,7 @@ func FuzzDecodeForm(f *testing.F) {
 	f.Add("/bevilling/skjenketider~rows=3&_add=/bevilling/skjenketider&/bevilling/fraDato~day=1")
 	f.Add("_remove=/bevilling/skjenketider/0&/bevilling/skjenketider~rows=-5")
 	f.Add("/bevilling/alkoholgrupper=1&/bevilling/alkoholgrupper=1&/bevilling/alkoholgrupper=9&/bevilling/alkoholgrupper=3&/bevilling/alkoholgrupper=2")
+	f.Add("/skjenkested/navn=Bar%00%F0%9F%8D%BA%ff%fe&/skjenkested/type=bar%00&%ff=1")
 	f.Fuzz(func(t *testing.T, query string) {
 		form, err := url.ParseQuery(query)
 		if err != nil {
@@ -88,6 +91,10 @@ func FuzzDecodeForm(f *testing.F) {
 			d, _, err := def.DecodeForm(p.ID, form, data)
 			if err != nil {
 				continue
+			}
+			// Whatever was posted, every store can keep the draft.
+			if !text.ValidValue(d) {
+				t.Fatalf("%s: decoded data holds text no store can keep", p.ID)
 			}
 			def.Validate(d, Options{})
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // Invoice is an invoice issued by Invoicing, as an InvoiceStore keeps it.
@@ -112,6 +113,9 @@ func (m *MemoryInvoiceStore) Create(ctx context.Context, inv *Invoice) error {
 	if inv.Reference == "" || inv.KID == "" {
 		return fmt.Errorf("%w: an invoice needs a reference and a KID", ErrInvalid)
 	}
+	if !text.ValidValue(inv) {
+		return ErrInvalidText
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
@@ -180,6 +184,9 @@ func (m *MemoryInvoiceStore) Update(ctx context.Context, reference string, chang
 	}
 	if inv.Reference != reference || inv.KID != m.invoices[reference].KID {
 		return nil, fmt.Errorf("%w: an invoice's reference and KID never change", ErrInvalid)
+	}
+	if !text.ValidValue(inv) {
+		return nil, ErrInvalidText
 	}
 	for k := range inv.Answers {
 		if other, ok := m.byKey[k]; ok && other != reference {

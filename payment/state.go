@@ -7,7 +7,11 @@ import (
 
 // Sentinel errors. Callers branch on these with errors.Is.
 var (
-	ErrInvalid           = errors.New("payment: invalid request")
+	ErrInvalid = errors.New("payment: invalid request")
+	// ErrInvalidText: a payment or invoice holds a string that is not UTF-8
+	// or holds a NUL, which PostgreSQL cannot keep. Every store refuses it,
+	// the memory stores as PostgreSQL does; it is an ErrInvalid.
+	ErrInvalidText       = fmt.Errorf("%w: text that is not UTF-8 or holds a NUL", ErrInvalid)
 	ErrNotFound          = errors.New("payment: not found")
 	ErrConflict          = errors.New("payment: conflict")
 	ErrInvalidTransition = errors.New("payment: impossible state transition")

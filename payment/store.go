@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // OpKind is a kind of mutating call to the provider.
@@ -125,6 +127,9 @@ func (m *MemoryStore) Create(ctx context.Context, p *Payment) error {
 	if _, ok := m.payments[p.Reference]; ok {
 		return ErrConflict
 	}
+	if !text.ValidValue(p) {
+		return ErrInvalidText
+	}
 	for _, q := range m.payments {
 		if q.BusinessKey == p.BusinessKey && q.Attempt == p.Attempt {
 			return ErrConflict
@@ -169,6 +174,9 @@ func (m *MemoryStore) Update(ctx context.Context, p *Payment) error {
 	old, ok := m.payments[p.Reference]
 	if !ok {
 		return ErrNotFound
+	}
+	if !text.ValidValue(p) {
+		return ErrInvalidText
 	}
 	if old.Version != p.Version {
 		return ErrConflict

@@ -13,6 +13,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // AuthStore is an auth.Store on PostgreSQL.
@@ -50,6 +51,9 @@ func encodeSession(s *auth.Session) ([]byte, error) {
 
 // Create implements auth.Store.
 func (a *AuthStore) Create(ctx context.Context, s *auth.Session) error {
+	if !text.ValidValue(s) {
+		return auth.ErrInvalidText
+	}
 	doc, err := encodeSession(s)
 	if err != nil {
 		return fmt.Errorf("postgres: auth: %w", err)
@@ -103,6 +107,9 @@ func (a *AuthStore) Get(ctx context.Context, id string) (*auth.Session, error) {
 func (a *AuthStore) Update(ctx context.Context, s *auth.Session) error {
 	if absent(s.ID) {
 		return auth.ErrNotFound
+	}
+	if !text.ValidValue(s) {
+		return auth.ErrInvalidText
 	}
 	doc, err := encodeSession(s)
 	if err != nil {

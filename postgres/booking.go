@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // BookingStore is a booking.Store on PostgreSQL. The database itself keeps
@@ -325,6 +326,9 @@ func checkOpen(ctx context.Context, tx pgx.Tx, owner, series string, l booking.O
 
 // Hold implements booking.Store.
 func (s *BookingStore) Hold(ctx context.Context, req booking.HoldRequest) (*booking.Reservation, error) {
+	if !text.ValidValue(req) {
+		return nil, booking.ErrInvalidText
+	}
 	if req.Capacity <= 1 && len(req.Limits) == 0 && req.Open == (booking.OpenLimit{}) {
 		return s.holdExclusive(ctx, req)
 	}
@@ -635,6 +639,9 @@ func (s *BookingStore) Reservations(ctx context.Context, q booking.Query) ([]*bo
 
 // AddWaiter implements booking.Store.
 func (s *BookingStore) AddWaiter(ctx context.Context, w *booking.Waiter) error {
+	if !text.ValidValue(w) {
+		return booking.ErrInvalidText
+	}
 	_, err := s.db.Pool.Exec(ctx, `INSERT INTO booking_waiters (id, resource_id, owner, start_at, end_at, seats, state, reservation_id, created, updated)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		w.ID, w.ResourceID, w.Owner, w.Start, w.End, w.Seats, string(w.State), w.ReservationID, w.Created, w.Updated)
@@ -689,6 +696,9 @@ func (s *BookingStore) SetWaiter(ctx context.Context, id string, state booking.W
 
 // PutFeed implements booking.Store.
 func (s *BookingStore) PutFeed(ctx context.Context, f *booking.Feed) error {
+	if !text.ValidValue(f) {
+		return booking.ErrInvalidText
+	}
 	_, err := s.db.Pool.Exec(ctx, `INSERT INTO booking_feeds (id, hash, owner, resource_id, created, revoked) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (id) DO UPDATE SET revoked = EXCLUDED.revoked`,
 		f.ID, f.Hash, f.Owner, f.ResourceID, f.Created, nullTime(f.Revoked))

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // FileStore is a forms.Files on PostgreSQL. The bytes are kept in a bytea
@@ -41,6 +42,12 @@ var errCopyAborted = errors.New("upload aborted")
 
 // Put implements forms.FileStore.
 func (s *FileStore) Put(ctx context.Context, owner, name, contentType string, r io.Reader) (string, error) {
+	// Replacing bad bytes here would file the upload under another owner
+	// key, or rename it, without a word; forms.Flow cleans the names it
+	// passes.
+	if !text.Valid(owner) || !text.Valid(name) || !text.Valid(contentType) {
+		return "", forms.ErrInvalidText
+	}
 	limit := s.MaxSize
 	if limit <= 0 {
 		limit = forms.DefaultMaxFileSize
@@ -122,13 +129,12 @@ func (c *copyRow) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// copyText escapes a value for COPY's text format. Text columns hold no NUL
-// and only UTF-8: both are replaced rather than refused, as a browser's file
-// name is outside input.
-var copyEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`, "\x00", "\uFFFD")
+// copyText escapes a value for COPY's text format. Put has refused text
+// that a text column cannot hold (NUL, not UTF-8).
+var copyEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
 
 func copyText(s string) string {
-	return copyEscaper.Replace(strings.ToValidUTF8(s, "\uFFFD"))
+	return copyEscaper.Replace(s)
 }
 
 const fileColumns = `id, owner, name, content_type, size, sha256, created`

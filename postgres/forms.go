@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // FormsStore is a forms.Store on PostgreSQL. Data is kept as jsonb; owners
@@ -57,6 +58,9 @@ func encodeData(d forms.Data) ([]byte, error) {
 func (s *FormsStore) CreateDraft(ctx context.Context, d *forms.Draft) error {
 	if d.ID == "" {
 		return forms.ErrConflict
+	}
+	if !text.ValidValue(d) {
+		return forms.ErrInvalidText
 	}
 	data, err := encodeData(d.Data)
 	if err != nil {
@@ -111,6 +115,9 @@ func (s *FormsStore) GetDraft(ctx context.Context, id string) (*forms.Draft, err
 func (s *FormsStore) UpdateDraft(ctx context.Context, d *forms.Draft) error {
 	if absent(d.ID) {
 		return forms.ErrNotFound
+	}
+	if !text.ValidValue(d) {
+		return forms.ErrInvalidText
 	}
 	data, err := encodeData(d.Data)
 	if err != nil {
@@ -207,6 +214,9 @@ func (s *FormsStore) ListDrafts(ctx context.Context, owner, formID string) ([]*f
 func (s *FormsStore) Submit(ctx context.Context, sub *forms.Submission) error {
 	if sub.ID == "" {
 		return forms.ErrConflict
+	}
+	if !text.ValidValue(sub) {
+		return forms.ErrInvalidText
 	}
 	data, err := encodeData(sub.Data)
 	if err != nil {

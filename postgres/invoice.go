@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/text"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -36,6 +37,9 @@ func (s *InvoiceStore) NextNumber(ctx context.Context) (int64, error) {
 func (s *InvoiceStore) Create(ctx context.Context, inv *payment.Invoice) error {
 	if inv.Reference == "" || inv.KID == "" {
 		return fmt.Errorf("%w: an invoice needs a reference and a KID", payment.ErrInvalid)
+	}
+	if !text.ValidValue(inv) {
+		return payment.ErrInvalidText
 	}
 	doc, err := json.Marshal(inv)
 	if err != nil {
@@ -151,6 +155,9 @@ func (s *InvoiceStore) Update(ctx context.Context, reference string, change func
 		}
 		if inv.Reference != before.Reference || inv.KID != before.KID {
 			return fmt.Errorf("%w: an invoice's reference and KID never change", payment.ErrInvalid)
+		}
+		if !text.ValidValue(inv) {
+			return payment.ErrInvalidText
 		}
 		doc, err := json.Marshal(inv)
 		if err != nil {

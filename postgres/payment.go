@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/grunnmur/grunnmur/internal/text"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -26,6 +27,9 @@ var _ payment.Store = (*PaymentStore)(nil)
 
 // Create implements payment.Store.
 func (s *PaymentStore) Create(ctx context.Context, p *payment.Payment) error {
+	if !text.ValidValue(p) {
+		return payment.ErrInvalidText
+	}
 	doc, err := json.Marshal(p)
 	if err != nil {
 		return fmt.Errorf("postgres: payment: %w", err)
@@ -66,6 +70,9 @@ func (s *PaymentStore) Latest(ctx context.Context, businessKey string) (*payment
 func (s *PaymentStore) Update(ctx context.Context, p *payment.Payment) error {
 	if absent(p.Reference) {
 		return payment.ErrNotFound
+	}
+	if !text.ValidValue(p) {
+		return payment.ErrInvalidText
 	}
 	doc, err := json.Marshal(p)
 	if err != nil {

@@ -5,11 +5,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 //go:embed migrations/*.sql
@@ -68,7 +68,7 @@ func nullTime(t time.Time) *time.Time {
 // bytes into a 500.
 func absent(keys ...string) bool {
 	for _, k := range keys {
-		if !utf8.ValidString(k) || strings.IndexByte(k, 0) >= 0 {
+		if !text.Valid(k) {
 			return true
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/grunnmur/grunnmur/internal/text"
 	"github.com/grunnmur/grunnmur/sak"
 )
 
@@ -25,6 +26,9 @@ var _ sak.Store = (*SakStore)(nil)
 
 // Create implements sak.Store.
 func (s *SakStore) Create(ctx context.Context, c *sak.Case) error {
+	if !text.ValidValue(c) {
+		return sak.ErrInvalidText
+	}
 	c.Version = 1
 	doc, err := json.Marshal(c)
 	if err != nil {
@@ -62,6 +66,9 @@ func (s *SakStore) Get(ctx context.Context, id string) (*sak.Case, error) {
 func (s *SakStore) Update(ctx context.Context, c *sak.Case) error {
 	if absent(c.ID) {
 		return sak.ErrNotFound
+	}
+	if !text.ValidValue(c) {
+		return sak.ErrInvalidText
 	}
 	next := *c
 	next.Version++

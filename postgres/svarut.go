@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/grunnmur/grunnmur/internal/text"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -31,6 +32,9 @@ func externalRef(e *svarut.Entry) string {
 
 // Create implements svarut.Store.
 func (s *SvarUTStore) Create(ctx context.Context, e *svarut.Entry) error {
+	if !text.ValidValue(e) {
+		return svarut.ErrInvalidText
+	}
 	e.Version = 1
 	doc, err := svarut.EncodeEntry(e)
 	if err != nil {
@@ -70,6 +74,9 @@ func (s *SvarUTStore) Get(ctx context.Context, id string) (*svarut.Entry, error)
 func (s *SvarUTStore) Update(ctx context.Context, e *svarut.Entry) error {
 	if absent(e.ID) {
 		return svarut.ErrNotFound
+	}
+	if !text.ValidValue(e) {
+		return svarut.ErrInvalidText
 	}
 	next := e.Clone()
 	next.Version++

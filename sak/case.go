@@ -324,6 +324,10 @@ var (
 	// ErrNotDecided means Service.PrepareDecision failed: the case was
 	// left as it was.
 	ErrNotDecided = errors.New("sak: decision not made")
+	// ErrInvalidText: a case holds a string that is not UTF-8 or holds a
+	// NUL, which PostgreSQL cannot keep. Every Store refuses it, the memory
+	// store as PostgreSQL does; it is an ErrInvalid.
+	ErrInvalidText = fmt.Errorf("%w: text that is not UTF-8 or holds a NUL", ErrInvalid)
 )
 
 // TransitionError says which transition was refused and why.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"sync"
+
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // Store keeps cases. Implementations: NewMemoryStore here, and
@@ -73,6 +75,9 @@ func (m *MemoryStore) Create(ctx context.Context, c *Case) error {
 	if _, ok := m.cases[c.ID]; ok {
 		return ErrConflict
 	}
+	if !text.ValidValue(c) {
+		return ErrInvalidText
+	}
 	c.Version = 1
 	m.cases[c.ID] = c.Clone()
 	return nil
@@ -96,6 +101,9 @@ func (m *MemoryStore) Update(ctx context.Context, c *Case) error {
 	old, ok := m.cases[c.ID]
 	if !ok {
 		return ErrNotFound
+	}
+	if !text.ValidValue(c) {
+		return ErrInvalidText
 	}
 	if old.Version != c.Version {
 		return ErrConflict

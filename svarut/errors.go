@@ -27,6 +27,10 @@ var (
 	ErrAmbiguousRef  = errors.New("svarut: several shipments share the eksternReferanse")
 	ErrUnauthorized  = errors.New("svarut: unauthorized")
 	ErrBadResponse   = errors.New("svarut: malformed response")
+	// ErrInvalidText: an entry holds a string that is not UTF-8 or holds a
+	// NUL, which PostgreSQL cannot keep. Every Store refuses it, the memory
+	// store as PostgreSQL does; it is an ErrInvalid.
+	ErrInvalidText = fmt.Errorf("%w: text that is not UTF-8 or holds a NUL", ErrInvalid)
 )
 
 // Error is an error response from SvarUT: its ErrorMessage body, with the

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/grunnmur/grunnmur/internal/defaults"
+	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // EntryState is where an outbox entry is in its life.
@@ -150,6 +151,9 @@ func (m *MemoryStore) Create(_ context.Context, e *Entry) error {
 	if _, ok := m.entries[e.ID]; ok {
 		return ErrConflict
 	}
+	if !text.ValidValue(e) {
+		return ErrInvalidText
+	}
 	for _, o := range m.entries {
 		if o.Shipment != nil && e.Shipment != nil && o.Shipment.ExternalRef == e.Shipment.ExternalRef {
 			return ErrConflict
@@ -178,6 +182,9 @@ func (m *MemoryStore) Update(_ context.Context, e *Entry) error {
 	cur, ok := m.entries[e.ID]
 	if !ok {
 		return ErrNotFound
+	}
+	if !text.ValidValue(e) {
+		return ErrInvalidText
 	}
 	if cur.Version != e.Version {
 		return ErrConflict

@@ -30,6 +30,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) auth.Store) {
 	t.Run("CreateDuplicateID", func(t *testing.T) { testDuplicate(t, newStore(t)) })
 	t.Run("GetUnknown", func(t *testing.T) { testUnknown(t, newStore(t)) })
 	t.Run("BadBytesNotFound", func(t *testing.T) { testBadKeys(t, newStore(t)) })
+	t.Run("Text", func(t *testing.T) { testText(t, newStore(t)) })
 	t.Run("UpdateReplaces", func(t *testing.T) { testUpdate(t, newStore(t)) })
 	t.Run("ReturnedSessionsAreCopies", func(t *testing.T) { testCopies(t, newStore(t)) })
 	t.Run("TouchAndDelete", func(t *testing.T) { testTouchDelete(t, newStore(t)) })
@@ -57,6 +58,58 @@ func NewSession(sid string, at time.Time) *auth.Session {
 		CSRF: id(), ReturnTo: "/søknad?steg=2", Created: at, LastSeen: at,
 		Values: map[string]string{"acting-for": "974760673", "tema": "blå & grønn"},
 	}
+}
+
+// testText: session values and the return path come back exactly as they
+// were saved; a string no store can keep (not UTF-8, or holding a NUL) is
+// refused with ErrInvalidText, never a driver error, and nothing changes.
+func testText(t *testing.T, s auth.Store) {
+	ctx := context.Background()
+	for i, v := range badkey.Texts() {
+		sess := NewSession(fmt.Sprint("text-", i), t0)
+		sess.Values["navn"], sess.Values[v], sess.ReturnTo, sess.Locale = v, "x", "/sak?q="+v, v
+		if err := s.Create(ctx, sess); err != nil {
+			t.Fatalf("Create with %q: %v", v, err)
+		}
+		got, err := s.Get(ctx, sess.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		equal(t, got, sess)
+	}
+	stored := NewSession("text-stored", t0)
+	if err := s.Create(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range badkey.Keys() {
+		for i, set := range []func(*auth.Session){
+			func(s *auth.Session) { s.Values["navn"] = v },
+			func(s *auth.Session) { s.Values[v] = "x" },
+			func(s *auth.Session) { s.ReturnTo = "/" + v },
+			func(s *auth.Session) { s.Subject = v },
+		} {
+			sess := NewSession("text-bad", t0)
+			set(sess)
+			if err := s.Create(ctx, sess); !errors.Is(err, auth.ErrInvalidText) {
+				t.Errorf("Create with %q (%d): %v, want ErrInvalidText", v, i, err)
+			} else if _, err := s.Get(ctx, sess.ID); !errors.Is(err, auth.ErrNotFound) {
+				t.Errorf("a refused session was stored: %v", err)
+			}
+			u, err := s.Get(ctx, stored.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			set(u)
+			if err := s.Update(ctx, u); !errors.Is(err, auth.ErrInvalidText) {
+				t.Errorf("Update with %q (%d): %v, want ErrInvalidText", v, i, err)
+			}
+		}
+	}
+	got, err := s.Get(ctx, stored.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, got, stored)
 }
 
 func pending(at time.Time) *auth.Session {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -116,6 +117,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) booking.Store) {
 		{"Waitlist", testWaitlist},
 		{"Feeds", testFeeds},
 		{"BadBytesNotFound", testBadKeys},
+		{"Text", testText},
 		{"QueryAndOrder", testQuery},
 		{"ReturnedValuesAreCopies", testCopies},
 		{"SeriesAcrossDST", testSeries},
@@ -727,6 +729,63 @@ func testBadKeys(e *env) {
 	if _, err := s.Reservation(e.ctx, res.ID); err != nil {
 		t.Fatalf("the store after bad keys: %v", err)
 	}
+}
+
+// testText: a booking's title and a resource's name and notes come back
+// exactly as they were saved; a string no store can keep (not UTF-8, or
+// holding a NUL) is refused with ErrInvalidText, never a driver error, and
+// nothing is held.
+func testText(e *env) {
+	t, s, at := e.t, e.store, e.clock.Now()
+	start := local(2026, 3, 24, 10, 0)
+	for i, v := range badkey.Texts() {
+		r := Room(1)
+		r.Name = v
+		r.Exceptions = []booking.Exception{{Date: booking.NewDate(2026, 5, 18), Note: v}}
+		e.put(r)
+		got, err := s.Resource(e.ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Name != v || got.Exceptions[0].Note != v {
+			t.Errorf("resource %q came back as %q, %q", v, got.Name, got.Exceptions[0].Note)
+		}
+		res, err := e.svc.Hold(e.ctx, booking.HoldInput{ResourceID: r.ID, Owner: "text-" + strconv.Itoa(i), Start: start, Title: v})
+		if err != nil {
+			t.Fatalf("Hold titled %q: %v", v, err)
+		}
+		if got, err := s.Reservation(e.ctx, res.ID); err != nil || got.Title != v {
+			t.Errorf("title %q came back as %v, %v", v, got, err)
+		}
+	}
+	r := e.put(Room(1))
+	for _, v := range badkey.Keys() {
+		bad := Room(1)
+		bad.Name = v
+		if err := s.PutResource(e.ctx, bad); !errors.Is(err, booking.ErrInvalidText) || !errors.Is(err, booking.ErrInvalid) {
+			t.Errorf("PutResource named %q: %v, want ErrInvalidText", v, err)
+		}
+		res := &booking.Reservation{ID: uuid.NewString(), ResourceID: r.ID, Owner: "p", Start: start, End: start.Add(time.Hour),
+			BlockStart: start, BlockEnd: start.Add(time.Hour), Seats: 1, State: booking.Held, HoldExpires: at.Add(10 * time.Minute), Created: at, Updated: at, Title: v}
+		if _, err := s.Hold(e.ctx, booking.HoldRequest{Reservation: res, Capacity: 1, At: at}); !errors.Is(err, booking.ErrInvalidText) {
+			t.Errorf("Hold titled %q: %v, want ErrInvalidText", v, err)
+		}
+		res.Title, res.Owner = "ok", v
+		if _, err := s.Hold(e.ctx, booking.HoldRequest{Reservation: res, Capacity: 3, At: at}); !errors.Is(err, booking.ErrInvalidText) {
+			t.Errorf("Hold by owner %q: %v, want ErrInvalidText", v, err)
+		}
+		w := &booking.Waiter{ID: uuid.NewString(), ResourceID: r.ID, Owner: v, Start: start, End: start.Add(time.Hour), Seats: 1, State: booking.Waiting, Created: at, Updated: at}
+		if err := s.AddWaiter(e.ctx, w); !errors.Is(err, booking.ErrInvalidText) {
+			t.Errorf("AddWaiter by %q: %v, want ErrInvalidText", v, err)
+		}
+	}
+	if got, err := s.Reservations(e.ctx, booking.Query{ResourceID: r.ID}); err != nil || len(got) != 0 {
+		t.Errorf("refused holds were stored: %d, %v", len(got), err)
+	}
+	if got, err := s.Waiters(e.ctx, r.ID, start, start.Add(time.Hour)); err != nil || len(got) != 0 {
+		t.Errorf("refused waiters were stored: %d, %v", len(got), err)
+	}
+	e.mustHold(r, "after", start)
 }
 
 func containsStr(s, sub string) bool {

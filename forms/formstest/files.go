@@ -143,6 +143,32 @@ func TestFileStore(t *testing.T, maxSize int64, newStore func(t *testing.T) form
 		}
 	})
 
+	// A name, owner or type that is not UTF-8 or holds a NUL is refused
+	// with ErrInvalidText, never a driver error, and nothing is stored; any
+	// other text in a name is kept exactly.
+	t.Run("NameText", func(t *testing.T) {
+		s := newStore(t)
+		for _, name := range badkey.Texts() {
+			id, err := s.Put(ctx, "person:abc", name, "application/pdf", strings.NewReader("%PDF-"))
+			if err != nil {
+				t.Fatalf("Put(%q): %v", name, err)
+			}
+			if info, _ := read(t, s, id); info.Name != name {
+				t.Errorf("name %q came back as %q", name, info.Name)
+			}
+		}
+		for _, v := range badkey.Keys() {
+			for _, args := range [][3]string{{"person:abc", v, "application/pdf"}, {v, "a.pdf", "application/pdf"}, {"person:abc", "a.pdf", v}} {
+				if id, err := s.Put(ctx, args[0], args[1], args[2], strings.NewReader("%PDF-")); !errors.Is(err, forms.ErrInvalidText) || id != "" {
+					t.Errorf("Put(%q, %q, %q): %q %v, want ErrInvalidText", args[0], args[1], args[2], id, err)
+				}
+			}
+		}
+		if n := count(t, s, "person:abc"); n != len(badkey.Texts()) {
+			t.Errorf("%d files, want %d", n, len(badkey.Texts()))
+		}
+	})
+
 	t.Run("Size", func(t *testing.T) {
 		s := newStore(t)
 		// Exactly the limit is stored.

@@ -111,6 +111,104 @@ func TestStore(t *testing.T, newStore func(t *testing.T) forms.Store) {
 			t.Fatalf("the store after bad keys: %v", err)
 		}
 	})
+	// Text a citizen types comes back exactly as it was saved. A string no
+	// store can keep (not UTF-8, or holding a NUL) is refused with
+	// ErrInvalidText, never a driver error, and nothing is half-saved.
+	t.Run("Text", func(t *testing.T) {
+		s := newStore(t)
+		odd := func() forms.Data {
+			texts := badkey.Texts()
+			rows := []any{}
+			for _, v := range texts {
+				rows = append(rows, map[string]any{"navn": v})
+			}
+			return forms.Data{"navn": texts[0], "alle": texts, "rader": rows, texts[1]: texts[2]}
+		}
+		d := draft("d1", "person:p", "skjenk", t0)
+		d.Data = odd()
+		if err := s.CreateDraft(ctx, d); err != nil {
+			t.Fatalf("CreateDraft: %v", err)
+		}
+		same := func(what string, got, want any) {
+			t.Helper()
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(want)
+			if string(g) != string(w) {
+				t.Errorf("%s: got %s\nwant %s", what, g, w)
+			}
+		}
+		got, err := s.GetDraft(ctx, "d1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("draft", got.Data, odd())
+		if err := s.UpdateDraft(ctx, got); err != nil {
+			t.Fatalf("UpdateDraft: %v", err)
+		}
+		if got, _ = s.GetDraft(ctx, "d1"); got != nil {
+			same("updated draft", got.Data, odd())
+		}
+		bad := func(v string) []forms.Data {
+			return []forms.Data{
+				{"navn": v},
+				{"navn": "ok", "rader": []any{map[string]any{"navn": "ok"}, map[string]any{"navn": v}}},
+				{"alle": []any{"ok", v}},
+				{v: "ok"},
+			}
+		}
+		for _, v := range badkey.Keys() {
+			for i, data := range bad(v) {
+				nd := draft("bad", "person:p", "skjenk", t0)
+				nd.Data = data
+				if err := s.CreateDraft(ctx, nd); !errors.Is(err, forms.ErrInvalidText) {
+					t.Errorf("CreateDraft with %q (%d): %v, want ErrInvalidText", v, i, err)
+				}
+				cur, err := s.GetDraft(ctx, "d1")
+				if err != nil {
+					t.Fatal(err)
+				}
+				cur.Data = data
+				if err := s.UpdateDraft(ctx, cur); !errors.Is(err, forms.ErrInvalidText) {
+					t.Errorf("UpdateDraft with %q (%d): %v, want ErrInvalidText", v, i, err)
+				}
+				sub := &forms.Submission{ID: "s-bad", FormID: "skjenk", FormVersion: 2, Owner: "person:p", DraftID: "d1", Lang: "nb", Data: data, SubmittedAt: t0}
+				if err := s.Submit(ctx, sub); !errors.Is(err, forms.ErrInvalidText) {
+					t.Errorf("Submit with %q (%d): %v, want ErrInvalidText", v, i, err)
+				}
+			}
+			for _, page := range []string{v, "soker"} {
+				owner := "person:p"
+				if page == "soker" {
+					owner = v
+				}
+				nd := draft("bad", owner, "skjenk", t0)
+				nd.Page = page
+				if err := s.CreateDraft(ctx, nd); !errors.Is(err, forms.ErrInvalidText) {
+					t.Errorf("CreateDraft with owner %q page %q: %v, want ErrInvalidText", owner, page, err)
+				}
+			}
+		}
+		if _, err := s.GetDraft(ctx, "bad"); !errors.Is(err, forms.ErrNotFound) {
+			t.Errorf("a refused draft was stored: %v", err)
+		}
+		if _, err := s.GetSubmission(ctx, "s-bad"); !errors.Is(err, forms.ErrNotFound) {
+			t.Errorf("a refused submission was stored: %v", err)
+		}
+		got, err = s.GetDraft(ctx, "d1")
+		if err != nil {
+			t.Fatalf("the draft after refused text: %v", err)
+		}
+		same("draft after refusals", got.Data, odd())
+		sub := &forms.Submission{ID: "s1", FormID: "skjenk", FormVersion: 2, Owner: "person:p", DraftID: "d1", Lang: "nb", Data: odd(), SubmittedAt: t0}
+		if err := s.Submit(ctx, sub); err != nil {
+			t.Fatalf("Submit: %v", err)
+		}
+		gs, err := s.GetSubmission(ctx, "s1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("submission", gs.Data, odd())
+	})
 	t.Run("ListDrafts", func(t *testing.T) {
 		s := newStore(t)
 		for i, d := range []*forms.Draft{

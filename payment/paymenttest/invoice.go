@@ -24,6 +24,7 @@ func TestInvoiceStore(t *testing.T, newStore func(t *testing.T) payment.InvoiceS
 	t.Run("CreateDuplicate", func(t *testing.T) { testInvoiceDuplicate(t, newStore(t)) })
 	t.Run("Unknown", func(t *testing.T) { testInvoiceUnknown(t, newStore(t)) })
 	t.Run("BadBytesNotFound", func(t *testing.T) { testInvoiceBadKeys(t, newStore(t)) })
+	t.Run("Text", func(t *testing.T) { testInvoiceText(t, newStore(t)) })
 	t.Run("NextNumberConcurrentUnique", func(t *testing.T) { testInvoiceNumbers(t, newStore(t)) })
 	t.Run("UpdateConcurrentNoLostUpdate", func(t *testing.T) { testInvoiceUpdateConcurrent(t, newStore(t)) })
 	t.Run("UpdateErrorStoresNothing", func(t *testing.T) { testInvoiceUpdateError(t, newStore(t)) })
@@ -78,6 +79,49 @@ func sameInvoice(a, b *payment.Invoice) string {
 		}
 	}
 	return ""
+}
+
+// testInvoiceText: text that is not UTF-8 or holds a NUL is refused with
+// ErrInvalidText on create and update, never a driver error, and nothing
+// changes; other text comes back exactly.
+func testInvoiceText(t *testing.T, s payment.InvoiceStore) {
+	ctx := context.Background()
+	n := int64(1)
+	for _, v := range badkey.Texts() {
+		inv := newInvoice(t, n)
+		n++
+		inv.BankReferences = []string{v}
+		if err := s.Create(ctx, inv); err != nil {
+			t.Fatalf("Create with %q: %v", v, err)
+		}
+		if got, err := s.Get(ctx, inv.Reference); err != nil || got.BankReferences[0] != v {
+			t.Errorf("%q came back as %+v, %v", v, got, err)
+		}
+	}
+	stored := newInvoice(t, n)
+	n++
+	if err := s.Create(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range badkey.Keys() {
+		inv := newInvoice(t, n)
+		n++
+		inv.Events[0].PSPReference = v
+		if err := s.Create(ctx, inv); !errors.Is(err, payment.ErrInvalidText) || !errors.Is(err, payment.ErrInvalid) {
+			t.Errorf("Create with %q: %v, want ErrInvalidText", v, err)
+		} else if _, err := s.Get(ctx, inv.Reference); !errors.Is(err, payment.ErrNotFound) {
+			t.Errorf("a refused invoice was stored: %v", err)
+		}
+		if _, err := s.Update(ctx, stored.Reference, func(inv *payment.Invoice) error {
+			inv.BankReferences = append(inv.BankReferences, v)
+			return nil
+		}); !errors.Is(err, payment.ErrInvalidText) {
+			t.Errorf("Update with %q: %v, want ErrInvalidText", v, err)
+		}
+	}
+	if got, err := s.Get(ctx, stored.Reference); err != nil || len(got.BankReferences) != 0 {
+		t.Errorf("the invoice after refused updates: %+v, %v", got, err)
+	}
 }
 
 func testInvoiceRoundTrip(t *testing.T, s payment.InvoiceStore) {

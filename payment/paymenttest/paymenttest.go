@@ -20,6 +20,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) payment.Store) {
 	t.Run("CreateDuplicate", func(t *testing.T) { testDuplicate(t, newStore(t)) })
 	t.Run("GetAndLatestUnknown", func(t *testing.T) { testUnknown(t, newStore(t)) })
 	t.Run("BadBytesNotFound", func(t *testing.T) { testBadKeys(t, newStore(t)) })
+	t.Run("Text", func(t *testing.T) { testText(t, newStore(t)) })
 	t.Run("LatestAttempt", func(t *testing.T) { testLatest(t, newStore(t)) })
 	t.Run("UpdateOptimisticLocking", func(t *testing.T) { testOptimistic(t, newStore(t)) })
 	t.Run("ReturnedPaymentsAreCopies", func(t *testing.T) { testCopies(t, newStore(t)) })
@@ -124,6 +125,53 @@ func testUnknown(t *testing.T, s payment.Store) {
 
 // testBadKeys: a reference or key that is not UTF-8 or holds a NUL names
 // nothing: ErrNotFound, or nothing listed, and the store still works.
+// testText: a payment's description comes back exactly as it was saved; a
+// string no store can keep (not UTF-8, or holding a NUL) is refused with
+// ErrInvalidText, never a driver error, and nothing changes.
+func testText(t *testing.T, s payment.Store) {
+	ctx := context.Background()
+	for i, v := range badkey.Texts() {
+		p := newPayment(fmt.Sprint("text-", i), 1, t0)
+		p.Description, p.Events[0].PSPReference = v, v
+		if err := s.Create(ctx, p); err != nil {
+			t.Fatalf("Create with %q: %v", v, err)
+		}
+		if got, err := s.Get(ctx, p.Reference); err != nil || got.Description != v || got.Events[0].PSPReference != v {
+			t.Errorf("%q came back as %+v, %v", v, got, err)
+		}
+	}
+	stored := newPayment("text-stored", 1, t0)
+	if err := s.Create(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range badkey.Keys() {
+		for i, set := range []func(p *payment.Payment){
+			func(p *payment.Payment) { p.Description = v },
+			func(p *payment.Payment) { p.Events[0].PSPReference = v },
+		} {
+			p := newPayment("text-bad", 1, t0)
+			set(p)
+			if err := s.Create(ctx, p); !errors.Is(err, payment.ErrInvalidText) || !errors.Is(err, payment.ErrInvalid) {
+				t.Errorf("Create with %q (%d): %v, want ErrInvalidText", v, i, err)
+			}
+			u, err := s.Get(ctx, stored.Reference)
+			if err != nil {
+				t.Fatal(err)
+			}
+			set(u)
+			if err := s.Update(ctx, u); !errors.Is(err, payment.ErrInvalidText) {
+				t.Errorf("Update with %q (%d): %v, want ErrInvalidText", v, i, err)
+			}
+		}
+	}
+	if _, err := s.Latest(ctx, "text-bad"); !errors.Is(err, payment.ErrNotFound) {
+		t.Errorf("a refused payment was stored: %v", err)
+	}
+	if got, err := s.Get(ctx, stored.Reference); err != nil || got.Version != 1 || got.Description != stored.Description {
+		t.Errorf("the payment after refused updates: %+v, %v", got, err)
+	}
+}
+
 func testBadKeys(t *testing.T, s payment.Store) {
 	ctx := context.Background()
 	p := newPayment("2026-000009/gebyr", 1, t0)

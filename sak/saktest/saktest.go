@@ -33,6 +33,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) sak.Store) {
 	t.Run("CreateDuplicateID", func(t *testing.T) { testDuplicate(t, newStore(t)) })
 	t.Run("GetUnknown", func(t *testing.T) { testUnknown(t, newStore(t)) })
 	t.Run("BadBytesNotFound", func(t *testing.T) { testBadKeys(t, newStore(t)) })
+	t.Run("Text", func(t *testing.T) { testText(t, newStore(t)) })
 	t.Run("UpdateOptimisticLocking", func(t *testing.T) { testOptimistic(t, newStore(t)) })
 	t.Run("ReturnedCasesAreCopies", func(t *testing.T) { testCopies(t, newStore(t)) })
 	t.Run("ListFilters", func(t *testing.T) { testList(t, newStore(t)) })
@@ -136,6 +137,71 @@ func testRoundTrip(t *testing.T, s sak.Store) {
 	}
 	if diff := compare(c, got); diff != "" {
 		t.Fatalf("round trip changed the case: %s", diff)
+	}
+}
+
+// testText: text a citizen or an officer types comes back exactly as it was
+// saved; a string no store can keep (not UTF-8, or holding a NUL) is refused
+// with ErrInvalidText, never a driver error, and the stored case is
+// unchanged.
+func testText(t *testing.T, s sak.Store) {
+	ctx := context.Background()
+	set := func(c *sak.Case, v string) []func() {
+		return []func(){
+			func() { c.Title = v },
+			func() { c.PublicTitle = v },
+			func() { c.Journal[0].Party = v },
+			func() { c.Journal[0].Parties[0].Name = v },
+			func() { c.Journal[0].Documents[0].FileName = v },
+			func() { c.Events[0].Note = v },
+			func() { c.Links[0].Label = v },
+		}
+	}
+	for _, v := range badkey.Texts() {
+		c := newCase("sub-text", t0)
+		for _, f := range set(c, v) {
+			f()
+		}
+		if err := s.Create(ctx, c); err != nil {
+			t.Fatalf("Create with %q: %v", v, err)
+		}
+		got, err := s.Get(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := compare(c, got); diff != "" {
+			t.Errorf("%q: %s", v, diff)
+		}
+	}
+	stored := newCase("sub-text", t0)
+	if err := s.Create(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range badkey.Keys() {
+		for i := range set(stored, v) {
+			c := newCase("sub-text", t0)
+			set(c, v)[i]()
+			if err := s.Create(ctx, c); !errors.Is(err, sak.ErrInvalidText) || !errors.Is(err, sak.ErrInvalid) {
+				t.Errorf("Create with %q (%d): %v, want ErrInvalidText", v, i, err)
+			} else if _, err := s.Get(ctx, c.ID); !errors.Is(err, sak.ErrNotFound) {
+				t.Errorf("a refused case was stored: %v", err)
+			}
+			u, err := s.Get(ctx, stored.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			set(u, v)[i]()
+			if err := s.Update(ctx, u); !errors.Is(err, sak.ErrInvalidText) {
+				t.Errorf("Update with %q (%d): %v, want ErrInvalidText", v, i, err)
+			}
+		}
+	}
+	got, err := s.Get(ctx, stored.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := compare(stored, got); diff != "" {
+		t.Errorf("the case after refused updates: %s", diff)
 	}
 }
 

@@ -27,6 +27,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) svarut.Store) {
 	t.Run("CreateDuplicate", func(t *testing.T) { testDuplicate(t, newStore(t)) })
 	t.Run("GetUnknown", func(t *testing.T) { testUnknown(t, newStore(t)) })
 	t.Run("BadBytesNotFound", func(t *testing.T) { testBadKeys(t, newStore(t)) })
+	t.Run("Text", func(t *testing.T) { testText(t, newStore(t)) })
 	t.Run("UpdateOptimisticLocking", func(t *testing.T) { testOptimistic(t, newStore(t)) })
 	t.Run("ReturnedEntriesAreCopies", func(t *testing.T) { testCopies(t, newStore(t)) })
 	t.Run("Due", func(t *testing.T) { testDue(t, newStore(t)) })
@@ -97,6 +98,66 @@ func testRoundTrip(t *testing.T, s svarut.Store) {
 	if again.State != svarut.EntrySent || again.ShipmentID != got.ShipmentID || again.Status != svarut.StatusVarslet ||
 		again.Attempts != 2 || again.LastError != "x" || !again.StatusAt.Equal(got.StatusAt) || again.Version != 2 {
 		t.Fatalf("update lost: %+v", again)
+	}
+}
+
+// testText: a letter's title, names and addresses come back exactly as they
+// were saved; a string no store can keep (not UTF-8, or holding a NUL) is
+// refused with ErrInvalidText, never a driver error, and nothing changes.
+func testText(t *testing.T, s svarut.Store) {
+	ctx := context.Background()
+	fields := func(e *svarut.Entry) []*string {
+		sh := e.Shipment
+		return []*string{&sh.Title, &sh.Recipient.Address.Name, &sh.Recipient.Address.Line1, &sh.Recipient.Address.PostTown,
+			&sh.Documents[0].Name, &sh.Links[0].Text, &sh.ReplyTo.Name, &sh.ArchiveMetadata.Saksbehandler}
+	}
+	for _, v := range badkey.Texts() {
+		e := newEntry("", t0)
+		for _, f := range fields(e) {
+			*f = v
+		}
+		if err := s.Create(ctx, e); err != nil {
+			t.Fatalf("Create with %q: %v", v, err)
+		}
+		got, err := s.Get(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, f := range fields(got) {
+			if *f != v {
+				t.Errorf("field %d: %q came back as %q", i, v, *f)
+			}
+		}
+	}
+	stored := newEntry("", t0)
+	if err := s.Create(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range badkey.Keys() {
+		for i := range fields(stored) {
+			e := newEntry("", t0)
+			*fields(e)[i] = v
+			if err := s.Create(ctx, e); !errors.Is(err, svarut.ErrInvalidText) || !errors.Is(err, svarut.ErrInvalid) {
+				t.Errorf("Create with %q (%d): %v, want ErrInvalidText", v, i, err)
+			} else if _, err := s.Get(ctx, e.ID); !errors.Is(err, svarut.ErrNotFound) {
+				t.Errorf("a refused entry was stored: %v", err)
+			}
+			u, err := s.Get(ctx, stored.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			*fields(u)[i] = v
+			if err := s.Update(ctx, u); !errors.Is(err, svarut.ErrInvalidText) {
+				t.Errorf("Update with %q (%d): %v, want ErrInvalidText", v, i, err)
+			}
+		}
+	}
+	got, err := s.Get(ctx, stored.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != 1 || got.Shipment.Title != stored.Shipment.Title || got.Shipment.Recipient.Address != stored.Shipment.Recipient.Address {
+		t.Errorf("the entry after refused updates: %+v", got)
 	}
 }
 
