@@ -11,6 +11,7 @@ import (
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/text"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/sak"
 	"github.com/grunnmur/grunnmur/svarut"
@@ -162,7 +163,7 @@ func (a *App) officerDecide(w http.ResponseWriter, r *http.Request) {
 	}
 	// The reasons go into the case and the letter: text, never NUL or bytes
 	// that are not UTF-8.
-	note := strings.ToValidUTF8(strings.ReplaceAll(strings.TrimSpace(r.PostFormValue("note")), "\x00", ""), "\uFFFD")
+	note := text.Clean(strings.TrimSpace(r.PostFormValue("note")))
 	c, err := a.sak.Decide(ctx, actor, r.PathValue("id"), outcome, note)
 	if errors.Is(err, sak.ErrNotDecided) {
 		a.log.ErrorContext(ctx, "decision not made", "error", err)
