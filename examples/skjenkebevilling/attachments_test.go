@@ -66,16 +66,7 @@ func testAttachments(t *testing.T, databaseURL string) {
 			// never writes: it must count for nothing.
 			"vedlegg": map[string]any{"firmaattest": ref(fileID, "Firmaattest æøå.pdf", len(pdf)), "andre": ref(otherID, "annen.pdf", 14)},
 		}}
-	if err := app.forms.Submit(ctx, sub); err != nil {
-		t.Fatal(err)
-	}
-	if err := app.submitted(ctx, sub); err != nil {
-		t.Fatal(err)
-	}
-	c, err := app.caseOfSubmission(ctx, owner, sub.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := submit(t, app, sub)
 
 	// The application's journal entry holds the attachment after the
 	// application, titled by the form's label; the other citizen's file is

@@ -62,17 +62,26 @@ func applyPaid(t *testing.T, app *App, fields map[string]string, edit ...func(ow
 	}
 	sub := &forms.Submission{ID: forms.NewID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: owner, Lang: "nb",
 		SubmittedAt: app.now().UTC().Truncate(time.Second), Data: data}
+	c, err := app.sak.Transition(ctx, system, submit(t, app, sub).ID, sak.InProgress, "betalt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// submit submits sub, as the Flow does when it is sent, and returns its
+// case.
+func submit(t *testing.T, app *App, sub *forms.Submission) *sak.Case {
+	t.Helper()
+	ctx := context.Background()
 	if err := app.forms.Submit(ctx, sub); err != nil {
 		t.Fatal(err)
 	}
 	if err := app.submitted(ctx, sub); err != nil {
 		t.Fatal(err)
 	}
-	c, err := app.caseOfSubmission(ctx, owner, sub.ID)
+	c, err := app.caseOfSubmission(ctx, sub.Owner, sub.ID)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if c, err = app.sak.Transition(ctx, system, c.ID, sak.InProgress, "betalt"); err != nil {
 		t.Fatal(err)
 	}
 	return c

@@ -36,17 +36,8 @@ func officerCaseFixture(t *testing.T) (*App, string, *sitetest.Browser, *sak.Cas
 			"styrer":        map[string]any{"navn": "Kari Styrer"},
 			"stedfortreder": map[string]any{"navn": "Per Stedfortreder"},
 		}}
-	if err := app.forms.Submit(ctx, sub); err != nil {
-		t.Fatal(err)
-	}
-	if err := app.submitted(ctx, sub); err != nil {
-		t.Fatal(err)
-	}
-	c, err := app.caseOfSubmission(ctx, owner, sub.ID)
+	c, err := app.sak.Transition(ctx, system, submit(t, app, sub).ID, sak.InProgress, "betalt")
 	if err != nil {
-		t.Fatal(err)
-	}
-	if c, err = app.sak.Transition(ctx, system, c.ID, sak.InProgress, "betalt"); err != nil {
 		t.Fatal(err)
 	}
 	return app, base, loginAt(t, base, "/ansatt", app.Fakes.Officer.PID.Reveal()), c
