@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -44,73 +41,26 @@ func serveLog(t *testing.T, databaseURL string, log *slog.Logger, adjust ...func
 	return app, public
 }
 
-// citizen is a logged-in browser without JavaScript.
-type citizen struct {
-	t    *testing.T
-	c    *http.Client
-	base string
-}
-
 // login logs in through the fake ID-porten's test-user picker as the
-// person with fødselsnummer pid.
-func login(t *testing.T, base string, pid string) *citizen {
+// person with fødselsnummer pid, from base's "/min-side".
+func login(t *testing.T, base string, pid string) *sitetest.Browser {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &citizen{t: t, c: &http.Client{Jar: jar}, base: base}
-	_, picker := c.do("GET", "/min-side", nil)
-	res, page := c.do("POST", match(t, `<form method="post" action="([^"]+)"`, picker), url.Values{
-		"request": {match(t, `name="request" value="([^"]+)"`, picker)},
-		"pid":     {pid}, "acr": {"idporten-loa-substantial"},
-	})
-	if res.StatusCode != 200 {
-		t.Fatalf("login: %d %s", res.StatusCode, page)
+	b := sitetest.NewBrowser(t)
+	b.Base = base
+	res, page := b.Login("/min-side", pid)
+	if res.StatusCode != 200 || res.Request.URL.Path != "/min-side" {
+		t.Fatalf("login: %d at %s %.500s", res.StatusCode, res.Request.URL, page)
 	}
-	return c
-}
-
-func (c *citizen) do(method, u string, form url.Values) (*http.Response, string) {
-	c.t.Helper()
-	if strings.HasPrefix(u, "/") {
-		u = c.base + u
-	}
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, _ := http.NewRequest(method, u, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	res, err := c.c.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
+	return b
 }
 
 // post sends a form with the session's CSRF token, without following a
 // redirect.
-func (c *citizen) post(path string, form url.Values) (*http.Response, string) {
-	c.t.Helper()
-	_, page := c.do("GET", "/min-side", nil)
-	form.Set(auth.CSRFFieldName, match(c.t, `name="`+auth.CSRFFieldName+`" value="([^"]+)"`, page))
-	noFollow := *c.c
-	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	saved := c.c
-	c.c = &noFollow
-	defer func() { c.c = saved }()
-	return c.do("POST", path, form)
-}
-
-func match(t *testing.T, re, body string) string {
-	t.Helper()
-	m := regexp.MustCompile(re).FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no %s in %.2000s", re, body)
-	}
-	return m[1]
+func post(b *sitetest.Browser, path string, form url.Values) (*http.Response, string) {
+	b.T.Helper()
+	_, page := b.Do("GET", "/min-side", nil)
+	form.Set(auth.CSRFFieldName, b.CSRF(page))
+	return b.NoFollow("POST", path, form)
 }
 
 func TestHoldBurst(t *testing.T)         { testHoldBurst(t, "") }
@@ -140,7 +90,7 @@ func testHoldBurst(t *testing.T, databaseURL string) {
 		if i%2 == 1 {
 			path = "/hall/moterom/hold"
 		}
-		res, _ := greedy.post(path, url.Values{"start": {start}, "key": {rand16()}})
+		res, _ := post(greedy, path, url.Values{"start": {start}, "key": {rand16()}})
 		switch res.StatusCode {
 		case http.StatusTooManyRequests:
 			limited++
@@ -157,13 +107,13 @@ func testHoldBurst(t *testing.T, databaseURL string) {
 		t.Fatalf("after the burst %d of %d slots are free (%v)", len(left), len(free), err)
 	}
 	other := login(t, base, registrytest.Persons()[registrytest.IngridSolberg].FNR.Reveal())
-	res, page := other.post("/hall/moterom/hold", url.Values{"start": {left[0].Start.UTC().Format(time.RFC3339)}, "key": {rand16()}})
+	res, page := post(other, "/hall/moterom/hold", url.Values{"start": {left[0].Start.UTC().Format(time.RFC3339)}, "key": {rand16()}})
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/booking/") {
 		t.Fatalf("the second citizen cannot hold a slot: %d %.500s", res.StatusCode, page)
 	}
 	// The burst spent the login's tokens; the refusal is said in the
 	// citizen's language.
-	res, page = greedy.post("/hall/moterom/hold?lang=en", url.Values{"start": {left[1].Start.UTC().Format(time.RFC3339)}, "key": {rand16()}})
+	res, page = post(greedy, "/hall/moterom/hold?lang=en", url.Values{"start": {left[1].Start.UTC().Format(time.RFC3339)}, "key": {rand16()}})
 	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(page, "Wait a moment") {
 		t.Errorf("rate-limited hold: %d, no English message", res.StatusCode)
 	}
@@ -182,11 +132,11 @@ func testBadBytesInIDs(t *testing.T, databaseURL string) {
 		paths := []string{"/hall/" + id, "/booking/" + id, "/booking/" + id + "/brev.pdf", "/booking/" + id + "/ics",
 			"/serie/" + id, "/serie/" + id + "/brev.pdf", "/kalender/" + id + ".ics", "/kalender/" + id}
 		for _, p := range paths {
-			if res, _ := c.do("GET", p, nil); res.StatusCode != http.StatusNotFound {
+			if res, _ := c.Do("GET", p, nil); res.StatusCode != http.StatusNotFound {
 				t.Errorf("GET %s: %d, want 404", p, res.StatusCode)
 			}
 		}
-		if res, _ := admin.do("GET", "/admin/hall/"+id, nil); res.StatusCode != http.StatusNotFound {
+		if res, _ := admin.Do("GET", "/admin/hall/"+id, nil); res.StatusCode != http.StatusNotFound {
 			t.Errorf("GET /admin/hall/%s: %d, want 404", id, res.StatusCode)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 )
@@ -44,15 +45,15 @@ func testFeedRenewAndRevoke(t *testing.T, databaseURL string) {
 	c := login(t, base, registrytest.Persons()[registrytest.OlaBakken].FNR.Reveal())
 	feedURL := func() string {
 		t.Helper()
-		res, page := c.post("/min-side/kalender", url.Values{})
+		res, page := post(c, "/min-side/kalender", url.Values{})
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("new feed: %d", res.StatusCode)
 		}
-		return match(t, `id="feed" href="([^"]+)"`, page)
+		return sitetest.Match(t, `id="feed" href="([^"]+)"`, page)
 	}
 	status := func(u string) int {
 		t.Helper()
-		res, _ := c.do("GET", u, nil)
+		res, _ := c.Do("GET", u, nil)
 		return res.StatusCode
 	}
 	first := feedURL()
@@ -67,13 +68,13 @@ func testFeedRenewAndRevoke(t *testing.T, databaseURL string) {
 		t.Errorf("the old feed URL after renewal: %d, want 404", code)
 	}
 	// Without the CSRF token nothing changes.
-	if res, _ := c.do("POST", "/min-side/kalender/stopp", url.Values{}); res.StatusCode != http.StatusForbidden {
+	if res, _ := c.Do("POST", "/min-side/kalender/stopp", url.Values{}); res.StatusCode != http.StatusForbidden {
 		t.Errorf("turning off without CSRF: %d, want 403", res.StatusCode)
 	}
 	if status(second) != http.StatusOK {
 		t.Fatal("a POST without CSRF turned the feed off")
 	}
-	res, page := c.post("/min-side/kalender/stopp?lang=nn", url.Values{})
+	res, page := post(c, "/min-side/kalender/stopp?lang=nn", url.Values{})
 	if res.StatusCode != http.StatusOK || !strings.Contains(page, `id="feed-off"`) || !strings.Contains(page, "Kalenderlenkja er slått av") {
 		t.Fatalf("turning off: %d %.300s", res.StatusCode, page)
 	}

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"io/fs"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
@@ -23,15 +22,10 @@ import (
 
 // loginAt opens path without a session and logs in through the fake's
 // test-user picker as pid; the client keeps the session.
-func loginAt(t *testing.T, base, path, pid string) *client {
+func loginAt(t *testing.T, base, path, pid string) *sitetest.Browser {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &client{t: t, c: &http.Client{Jar: jar}}
-	_, picker := c.do("GET", base+path, nil)
-	res, page := c.do("POST", find(t, `<form method="post" action="([^"]+)"`, picker), url.Values{
-		"request": {find(t, `name="request" value="([^"]+)"`, picker)},
-		"pid":     {pid}, "acr": {"idporten-loa-substantial"},
-	})
+	c := sitetest.NewBrowser(t)
+	res, page := c.Login(base+path, pid)
 	if res.StatusCode != 200 {
 		t.Fatalf("login at %s: %d %s", path, res.StatusCode, page)
 	}
@@ -72,16 +66,7 @@ func testAttachments(t *testing.T, databaseURL string) {
 			// never writes: it must count for nothing.
 			"vedlegg": map[string]any{"firmaattest": ref(fileID, "Firmaattest æøå.pdf", len(pdf)), "andre": ref(otherID, "annen.pdf", 14)},
 		}}
-	if err := app.forms.Submit(ctx, sub); err != nil {
-		t.Fatal(err)
-	}
-	if err := app.submitted(ctx, sub); err != nil {
-		t.Fatal(err)
-	}
-	c, err := app.caseOfSubmission(ctx, owner, sub.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := submit(t, app, sub)
 
 	// The application's journal entry holds the attachment after the
 	// application, titled by the form's label; the other citizen's file is
@@ -93,13 +78,13 @@ func testAttachments(t *testing.T, databaseURL string) {
 		t.Errorf("attachment document: %+v", d)
 	}
 
-	download := func(cl *client, path string) (*http.Response, string) {
+	download := func(cl *sitetest.Browser, path string) (*http.Response, string) {
 		t.Helper()
-		return cl.do("GET", base+path, nil)
+		return cl.Do("GET", base+path, nil)
 	}
 	// notFound returns the 404 page with the file's id (in the page's
 	// language links) taken out, for comparing.
-	notFound := func(who string, cl *client, path string) string {
+	notFound := func(who string, cl *sitetest.Browser, path string) string {
 		t.Helper()
 		res, body := download(cl, path)
 		if res.StatusCode != http.StatusNotFound {

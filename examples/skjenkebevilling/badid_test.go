@@ -2,10 +2,9 @@ package main
 
 import (
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"testing"
 
+	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 )
@@ -19,18 +18,10 @@ func TestBadBytesInIDsPostgres(t *testing.T) { testBadBytesInIDs(t, postgrestest
 func testBadBytesInIDs(t *testing.T, databaseURL string) {
 	app, base, _ := startApp(t, databaseURL, pinned(t))
 	citizen := loginAt(t, base, "/min-side", registrytest.Persons()[registrytest.SigridHaugland].FNR.Reveal())
-	jar, _ := cookiejar.New(nil)
-	officer := &client{t: t, c: &http.Client{Jar: jar}}
-	_, picker := officer.do("GET", base+"/ansatt", nil)
-	if res, page := officer.do("POST", find(t, `<form method="post" action="([^"]+)"`, picker), url.Values{
-		"request": {find(t, `name="request" value="([^"]+)"`, picker)},
-		"pid":     {app.Fakes.Officer.PID.Reveal()}, "acr": {"idporten-loa-substantial"},
-	}); res.StatusCode != 200 {
-		t.Fatalf("officer login: %d %s", res.StatusCode, page)
-	}
+	officer := loginAt(t, base, "/ansatt", app.Fakes.Officer.PID.Reveal())
 	for _, id := range []string{"%00", "%ff", "a%00b", "%c3%28", "%ed%a0%80"} {
 		for _, c := range []struct {
-			who  *client
+			who  *sitetest.Browser
 			path string
 		}{
 			{citizen, "/sak/" + id},
@@ -44,7 +35,7 @@ func testBadBytesInIDs(t *testing.T, databaseURL string) {
 			{officer, "/ansatt/sak/" + id + "/brev.pdf"},
 			{officer, "/ansatt/sak/" + id + "/vedlegg/" + id},
 		} {
-			if res, _ := c.who.do("GET", base+c.path, nil); res.StatusCode != http.StatusNotFound {
+			if res, _ := c.who.Do("GET", base+c.path, nil); res.StatusCode != http.StatusNotFound {
 				t.Errorf("GET %s: %d, want 404", c.path, res.StatusCode)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
@@ -20,15 +21,15 @@ func TestBadBytesInAnswersPostgres(t *testing.T) { testBadBytesInAnswers(t, post
 func testBadBytesInAnswers(t *testing.T, databaseURL string) {
 	app, base, _ := startApp(t, databaseURL, pinned(t))
 	c := loginAt(t, base, "/soknad/ny", registrytest.Persons()[registrytest.SigridHaugland].FNR.Reveal())
-	_, page := c.do("GET", base+"/soknad/ny", nil)
-	csrf := find(t, `name="csrf_token" value="([^"]+)"`, page)
-	res, page := c.do("POST", base+"/soknad/ny", url.Values{"orgnr": {registrytest.ApplicantOrgnr}, "csrf_token": {csrf}})
+	_, page := c.Do("GET", base+"/soknad/ny", nil)
+	csrf := sitetest.Match(t, `name="csrf_token" value="([^"]+)"`, page)
+	res, page := c.Do("POST", base+"/soknad/ny", url.Values{"orgnr": {registrytest.ApplicantOrgnr}, "csrf_token": {csrf}})
 	if res.StatusCode != 200 || !strings.HasSuffix(res.Request.URL.Path, "/soker") {
 		t.Fatalf("start: %d %s", res.StatusCode, res.Request.URL)
 	}
 	draftID := strings.Split(strings.TrimPrefix(res.Request.URL.Path, "/soknad/"), "/")[0]
-	csrf = find(t, `name="csrf_token" value="([^"]+)"`, page)
-	res, page = c.do("POST", base+"/soknad/"+draftID+"/skjenkested", url.Values{
+	csrf = sitetest.Match(t, `name="csrf_token" value="([^"]+)"`, page)
+	res, page = c.Do("POST", base+"/soknad/"+draftID+"/skjenkested", url.Values{
 		"csrf_token":                   {csrf},
 		"_action":                      {"save"},
 		"/skjenkested/navn":            {"Bar\x00 🍺\xff\xfe"},

@@ -23,11 +23,8 @@ func TestPostLimits(t *testing.T) {
 	app, base, _ := startApp(t, "", pinned(t))
 	b := sitetest.NewBrowser(t)
 	_, page := b.Login(base+"/soknad/ny", registrytest.Persons()[registrytest.SigridHaugland].FNR.Reveal())
-	csrf := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(page)
-	if csrf == nil {
-		t.Fatalf("no CSRF token: %.300s", page)
-	}
-	res, _ := b.Do("POST", base+"/soknad/ny", url.Values{"orgnr": {registrytest.ApplicantOrgnr}, "csrf_token": {csrf[1]}})
+	csrf := b.CSRF(page)
+	res, _ := b.Do("POST", base+"/soknad/ny", url.Values{"orgnr": {registrytest.ApplicantOrgnr}, "csrf_token": {csrf}})
 	m := regexp.MustCompile(`^/soknad/([^/]+)/`).FindStringSubmatch(res.Request.URL.Path)
 	if res.StatusCode != 200 || m == nil {
 		t.Fatalf("new application: %d at %s", res.StatusCode, res.Request.URL)
@@ -49,7 +46,7 @@ func TestPostLimits(t *testing.T) {
 		t.Fatalf("the form's body limit is %d, the test assumes 256 KiB", app.def.Limits.MaxBodyBytes)
 	}
 
-	form := url.Values{"csrf_token": {csrf[1]}, "_action": {"save"}, "/soker/kontakt/navn": {"For Stor"}, "fyll": {strings.Repeat("x", 2<<20)}}
+	form := url.Values{"csrf_token": {csrf}, "_action": {"save"}, "/soker/kontakt/navn": {"For Stor"}, "fyll": {strings.Repeat("x", 2<<20)}}
 	if status := post("soker", bytes.NewBufferString(form.Encode()), "application/x-www-form-urlencoded"); status != http.StatusRequestEntityTooLarge {
 		t.Errorf("2 MiB urlencoded post to a 256 KiB page: %d, want 413", status)
 	}
@@ -63,7 +60,7 @@ func TestPostLimits(t *testing.T) {
 
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	mw.WriteField("csrf_token", csrf[1])
+	mw.WriteField("csrf_token", csrf)
 	mw.WriteField("_action", "save")
 	fw, _ := mw.CreateFormFile("/vedlegg/plantegning", "plantegning.pdf")
 	fw.Write([]byte("%PDF-1.7\n"))

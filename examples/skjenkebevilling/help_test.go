@@ -1,24 +1,10 @@
 package main
 
 import (
-	"context"
-	"strings"
 	"testing"
+
+	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
 )
 
 // -h prints the usage to stdout and is no error: the command exits 0.
-func TestHelpExitsZero(t *testing.T) {
-	for _, h := range []string{"-h", "-help", "--help"} {
-		var stdout, stderr strings.Builder
-		if err := run(context.Background(), []string{h}, func(string) string { return "" }, &stdout, &stderr); err != nil {
-			t.Errorf("%s: %v", h, err)
-		}
-		if !strings.HasPrefix(stdout.String(), "Usage of skjenkebevilling:") || !strings.Contains(stdout.String(), "-addr") || stderr.Len() > 0 {
-			t.Errorf("%s: stdout %q, stderr %q", h, stdout.String(), stderr.String())
-		}
-	}
-	var stdout, stderr strings.Builder
-	if err := run(context.Background(), []string{"-nope"}, func(string) string { return "" }, &stdout, &stderr); err == nil || !strings.Contains(stderr.String(), "-addr") || stdout.Len() > 0 {
-		t.Errorf("an unknown flag: %v, stdout %q, stderr %q", err, stdout.String(), stderr.String())
-	}
-}
+func TestHelpExitsZero(t *testing.T) { sitetest.Help(t, "skjenkebevilling", run) }

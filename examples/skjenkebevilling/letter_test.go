@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/archive"
+	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/internal/testenv"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
@@ -61,30 +62,37 @@ func applyPaid(t *testing.T, app *App, fields map[string]string, edit ...func(ow
 	}
 	sub := &forms.Submission{ID: forms.NewID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: owner, Lang: "nb",
 		SubmittedAt: app.now().UTC().Truncate(time.Second), Data: data}
+	c, err := app.sak.Transition(ctx, system, submit(t, app, sub).ID, sak.InProgress, "betalt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// submit submits sub, as the Flow does when it is sent, and returns its
+// case.
+func submit(t *testing.T, app *App, sub *forms.Submission) *sak.Case {
+	t.Helper()
+	ctx := context.Background()
 	if err := app.forms.Submit(ctx, sub); err != nil {
 		t.Fatal(err)
 	}
 	if err := app.submitted(ctx, sub); err != nil {
 		t.Fatal(err)
 	}
-	c, err := app.caseOfSubmission(ctx, owner, sub.ID)
+	c, err := app.caseOfSubmission(ctx, sub.Owner, sub.ID)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if c, err = app.sak.Transition(ctx, system, c.ID, sak.InProgress, "betalt"); err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
 // decide posts the officer's decision form on the case's page.
-func decide(t *testing.T, officer *client, base, id, outcome, note string) *http.Response {
+func decide(t *testing.T, officer *sitetest.Browser, base, id, outcome, note string) *http.Response {
 	t.Helper()
-	_, page := officer.do("GET", base+"/ansatt/sak/"+id, nil)
-	csrf := find(t, `name="csrf_token" value="([^"]+)"`, page)
-	officer.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	defer func() { officer.c.CheckRedirect = nil }()
-	res, _ := officer.do("POST", base+"/ansatt/sak/"+id+"/vedtak", url.Values{"outcome": {outcome}, "note": {note}, "csrf_token": {csrf}})
+	_, page := officer.Do("GET", base+"/ansatt/sak/"+id, nil)
+	csrf := officer.CSRF(page)
+	res, _ := officer.NoFollow("POST", base+"/ansatt/sak/"+id+"/vedtak", url.Values{"outcome": {outcome}, "note": {note}, "csrf_token": {csrf}})
 	return res
 }
 
@@ -116,13 +124,13 @@ func decidedWithLetter(t *testing.T, app *App, id string) {
 
 // extractOK downloads the officer's extract, unpacks it and verifies it
 // (with xmllint too, when there is one); it returns the extract's folder.
-func extractOK(t *testing.T, officer *client, base string, wantCases int, path ...string) string {
+func extractOK(t *testing.T, officer *sitetest.Browser, base string, wantCases int, path ...string) string {
 	t.Helper()
 	p := "/ansatt/uttrekk"
 	if len(path) > 0 {
 		p = path[0]
 	}
-	res, body := officer.do("GET", base+p, nil)
+	res, body := officer.Do("GET", base+p, nil)
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/zip" {
 		t.Fatalf("GET /ansatt/uttrekk: %d %s %.300s", res.StatusCode, res.Header.Get("Content-Type"), body)
 	}
@@ -214,7 +222,7 @@ func TestLetterDrawsAnyText(t *testing.T) {
 		}
 		decidedWithLetter(t, app, c.ID)
 	}
-	res, letter := officer.do("GET", base+"/ansatt/sak/"+beer.ID+"/brev.pdf", nil)
+	res, letter := officer.Do("GET", base+"/ansatt/sak/"+beer.ID+"/brev.pdf", nil)
 	if res.StatusCode != 200 || !strings.HasPrefix(letter, "%PDF-") {
 		t.Fatalf("the letter: %d", res.StatusCode)
 	}
@@ -241,9 +249,9 @@ func TestDecisionIsAtomic(t *testing.T) {
 	if _, err := app.sak.Transition(ctx, system, c.ID, sak.InProgress, "betalt"); err != nil {
 		t.Fatal(err)
 	}
-	_, page := officer.do("GET", base+"/ansatt/sak/"+c.ID, nil)
-	csrf := find(t, `name="csrf_token" value="([^"]+)"`, page)
-	res, page := officer.do("POST", base+"/ansatt/sak/"+c.ID+"/vedtak", url.Values{"outcome": {"approved"}, "csrf_token": {csrf}})
+	_, page := officer.Do("GET", base+"/ansatt/sak/"+c.ID, nil)
+	csrf := officer.CSRF(page)
+	res, page := officer.Do("POST", base+"/ansatt/sak/"+c.ID+"/vedtak", url.Values{"outcome": {"approved"}, "csrf_token": {csrf}})
 	if res.StatusCode != http.StatusInternalServerError || !strings.Contains(page, "Vedtaket ble ikke fattet") {
 		t.Errorf("approving without a letter: %d, want 500 saying the decision was not made", res.StatusCode)
 	}
@@ -312,7 +320,7 @@ func TestExtractLeavesOutCases(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	res, page := officer.do("GET", base+"/ansatt/uttrekk", nil)
+	res, page := officer.Do("GET", base+"/ansatt/uttrekk", nil)
 	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("GET /ansatt/uttrekk with a case that cannot be written: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
@@ -322,7 +330,7 @@ func TestExtractLeavesOutCases(t *testing.T) {
 	if strings.Contains(page, plain.Number()+"</a>") {
 		t.Errorf("the page names %s, which is in the extract", plain.Number())
 	}
-	href := find(t, `id="extract" href="([^"]+)"`, page)
+	href := sitetest.Match(t, `id="extract" href="([^"]+)"`, page)
 	if href != "/ansatt/uttrekk?ufullstendig=1" {
 		t.Fatalf("download link %q", href)
 	}
@@ -345,9 +353,9 @@ func testFreeTextNeverFails(t *testing.T, databaseURL string) {
 	app, base, _ := startApp(t, databaseURL, pinned(t))
 	officer := loginAt(t, base, "/ansatt", app.Fakes.Officer.PID.Reveal())
 	applicant := loginAt(t, base, "/min-side", registrytest.Persons()[registrytest.SigridHaugland].FNR.Reveal())
-	get := func(who *client, path string) string {
+	get := func(who *sitetest.Browser, path string) string {
 		t.Helper()
-		res, body := who.do("GET", base+path, nil)
+		res, body := who.Do("GET", base+path, nil)
 		if res.StatusCode != 200 {
 			t.Errorf("GET %s: %d", path, res.StatusCode)
 		}

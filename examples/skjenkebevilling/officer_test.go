@@ -11,6 +11,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/sak"
@@ -19,7 +20,7 @@ import (
 
 // officerCaseFixture submits an application for SESAM AS (a bar, with a
 // styrer and a stedfortreder), pays its fee and logs the officer in.
-func officerCaseFixture(t *testing.T) (*App, string, *client, *sak.Case) {
+func officerCaseFixture(t *testing.T) (*App, string, *sitetest.Browser, *sak.Case) {
 	t.Helper()
 	app, base, _ := startApp(t, "", pinned(t))
 	ctx := context.Background()
@@ -35,17 +36,8 @@ func officerCaseFixture(t *testing.T) (*App, string, *client, *sak.Case) {
 			"styrer":        map[string]any{"navn": "Kari Styrer"},
 			"stedfortreder": map[string]any{"navn": "Per Stedfortreder"},
 		}}
-	if err := app.forms.Submit(ctx, sub); err != nil {
-		t.Fatal(err)
-	}
-	if err := app.submitted(ctx, sub); err != nil {
-		t.Fatal(err)
-	}
-	c, err := app.caseOfSubmission(ctx, owner, sub.ID)
+	c, err := app.sak.Transition(ctx, system, submit(t, app, sub).ID, sak.InProgress, "betalt")
 	if err != nil {
-		t.Fatal(err)
-	}
-	if c, err = app.sak.Transition(ctx, system, c.ID, sak.InProgress, "betalt"); err != nil {
 		t.Fatal(err)
 	}
 	return app, base, loginAt(t, base, "/ansatt", app.Fakes.Officer.PID.Reveal()), c
@@ -105,7 +97,7 @@ func TestOfficerCasePage(t *testing.T) {
 			"<dt>Appeal deadline</dt><dd>Monday 28 December 2026</dd>",
 			[]string{"Case opened", "Link added: Letter", "New status: Decided", "Deadline set: Appeal deadline"}},
 	} {
-		res, page := officer.do("GET", base+"/ansatt/sak/"+c.ID+"?lang="+tc.lang, nil)
+		res, page := officer.Do("GET", base+"/ansatt/sak/"+c.ID+"?lang="+tc.lang, nil)
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d", tc.lang, res.StatusCode)
 		}
@@ -140,7 +132,7 @@ func TestOfficerCasePage(t *testing.T) {
 				t.Errorf("%s: the events show the code %q:\n%s", tc.lang, code, events)
 			}
 		}
-		if state := find(t, `<dd id="letter-state">(.*?)</dd>`, main); !strings.HasPrefix(state, tc.read+" (<a") || strings.Contains(main, "LEST") {
+		if state := sitetest.Match(t, `<dd id="letter-state">(.*?)</dd>`, main); !strings.HasPrefix(state, tc.read+" (<a") || strings.Contains(main, "LEST") {
 			t.Errorf("%s: the letter's status reads %q, want %q once in words", tc.lang, state, tc.read)
 		}
 		if n := strings.Count(main, "<h1"); n != 1 {
@@ -160,7 +152,7 @@ func TestOfficerDecisionRequiresOutcome(t *testing.T) {
 		"nn": "Vel om søknaden skal innvilgast eller avslåast.",
 		"en": "Choose whether to approve or reject the application.",
 	} {
-		_, page := officer.do("GET", base+"/ansatt/sak/"+c.ID+"?lang="+lang, nil)
+		_, page := officer.Do("GET", base+"/ansatt/sak/"+c.ID+"?lang="+lang, nil)
 		form := mainOf(page)
 		form = form[strings.Index(form, "<form"):]
 		if n := strings.Count(form, "checked"); n != 0 {
@@ -169,14 +161,14 @@ func TestOfficerDecisionRequiresOutcome(t *testing.T) {
 		if n := strings.Count(mainOf(page), ">"+messages.T(lang, "off.decide")+"<"); n != 1 {
 			t.Errorf("%s: %q shows %d times, want once (the section heading)", lang, messages.T(lang, "off.decide"), n)
 		}
-		res, page := officer.do("POST", base+"/ansatt/sak/"+c.ID+"/vedtak", url.Values{
-			auth.CSRFFieldName: {find(t, csrfField.String(), page)}, "note": {"Vilkårene <er> oppfylt."},
+		res, page := officer.Do("POST", base+"/ansatt/sak/"+c.ID+"/vedtak", url.Values{
+			auth.CSRFFieldName: {sitetest.Match(t, csrfField.String(), page)}, "note": {"Vilkårene <er> oppfylt."},
 		})
 		if res.StatusCode != http.StatusUnprocessableEntity || res.Request.URL.Path != "/ansatt/sak/"+c.ID+"/vedtak" {
 			t.Fatalf("%s: no outcome: %d at %s, want 422 with the form again", lang, res.StatusCode, res.Request.URL.Path)
 		}
 		main := mainOf(page)
-		summary := find(t, `(?s)<div class="ds-error-summary"[^>]*>(.*?)</div>`, main)
+		summary := sitetest.Match(t, `(?s)<div class="ds-error-summary"[^>]*>(.*?)</div>`, main)
 		if !strings.Contains(summary, `<a class="ds-link" href="#outcome-approved">`+msg+`</a>`) {
 			t.Errorf("%s: error summary %q", lang, summary)
 		}
@@ -191,12 +183,12 @@ func TestOfficerDecisionRequiresOutcome(t *testing.T) {
 		}
 	}
 	// A bad outcome is refused the same way; a good one decides.
-	_, page := officer.do("GET", base+"/ansatt/sak/"+c.ID, nil)
-	token := find(t, csrfField.String(), page)
-	if res, _ := officer.do("POST", base+"/ansatt/sak/"+c.ID+"/vedtak", url.Values{auth.CSRFFieldName: {token}, "outcome": {"maybe"}}); res.StatusCode != http.StatusUnprocessableEntity {
+	_, page := officer.Do("GET", base+"/ansatt/sak/"+c.ID, nil)
+	token := sitetest.Match(t, csrfField.String(), page)
+	if res, _ := officer.Do("POST", base+"/ansatt/sak/"+c.ID+"/vedtak", url.Values{auth.CSRFFieldName: {token}, "outcome": {"maybe"}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("outcome maybe: %d", res.StatusCode)
 	}
-	res, page := officer.do("POST", base+"/ansatt/sak/"+c.ID+"/vedtak", url.Values{auth.CSRFFieldName: {token}, "outcome": {"rejected"}})
+	res, page := officer.Do("POST", base+"/ansatt/sak/"+c.ID+"/vedtak", url.Values{auth.CSRFFieldName: {token}, "outcome": {"rejected"}})
 	if res.StatusCode != http.StatusOK || res.Request.URL.Path != "/ansatt/sak/"+c.ID || strings.Contains(page, "ds-error-summary") {
 		t.Fatalf("decision: %d at %s", res.StatusCode, res.Request.URL.Path)
 	}

@@ -41,7 +41,7 @@ func TestNoOpenRedirect(t *testing.T) {
 		t.Errorf("after the login: %d at %s", res.StatusCode, res.Request.URL)
 	}
 	// Logged in: no case has that id.
-	if res, _ := b.NoFollow(evil); res.StatusCode != http.StatusNotFound || res.Header.Get("Location") != "" {
+	if res, _ := b.NoFollow("GET", evil, nil); res.StatusCode != http.StatusNotFound || res.Header.Get("Location") != "" {
 		t.Errorf("logged in: %d, Location %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	for _, loc := range b.Locations {

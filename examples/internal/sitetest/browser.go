@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/grunnmur/grunnmur/auth"
 )
 
 // Browser is an HTTP client with a cookie jar, for tests that log in
@@ -16,6 +18,10 @@ import (
 type Browser struct {
 	T testing.TB
 	C *http.Client
+	// Base, when set, is put before every URL that starts with "/".
+	Base string
+	// Token is the CSRF token of the last page that had one.
+	Token string
 	// Locations are the Location headers of the redirects followed, in order.
 	Locations []string
 }
@@ -41,16 +47,46 @@ func (b *Browser) Do(method, u string, form url.Values) (*http.Response, string)
 	return b.send(b.C, method, u, form)
 }
 
-// NoFollow sends a GET with the Browser's cookies and returns the answer
-// itself, a redirect included.
-func (b *Browser) NoFollow(u string) (*http.Response, string) {
+// Post sends form with Token, as a page's form would, and follows the
+// redirects.
+func (b *Browser) Post(u string, form url.Values) (*http.Response, string) {
+	b.T.Helper()
+	if b.Token != "" {
+		form.Set(auth.CSRFFieldName, b.Token)
+	}
+	return b.Do("POST", u, form)
+}
+
+// NoFollow is Do that returns the answer itself, a redirect included.
+func (b *Browser) NoFollow(method, u string, form url.Values) (*http.Response, string) {
 	b.T.Helper()
 	c := &http.Client{Jar: b.C.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return b.send(c, "GET", u, nil)
+	return b.send(c, method, u, form)
+}
+
+var csrfField = regexp.MustCompile(`name="` + auth.CSRFFieldName + `" value="([^"]+)"`)
+
+// CSRF returns the CSRF token of the form in page.
+func (b *Browser) CSRF(page string) string {
+	b.T.Helper()
+	return Match(b.T, csrfField.String(), page)
+}
+
+// Match returns the first group of re in body, and fails t if there is none.
+func Match(t testing.TB, re, body string) string {
+	t.Helper()
+	m := regexp.MustCompile(re).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no %s in %.2000s", re, body)
+	}
+	return m[1]
 }
 
 func (b *Browser) send(c *http.Client, method, u string, form url.Values) (*http.Response, string) {
 	b.T.Helper()
+	if strings.HasPrefix(u, "/") {
+		u = b.Base + u
+	}
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
@@ -68,6 +104,9 @@ func (b *Browser) send(c *http.Client, method, u string, form url.Values) (*http
 	}
 	defer res.Body.Close()
 	out, _ := io.ReadAll(res.Body)
+	if m := csrfField.FindSubmatch(out); m != nil {
+		b.Token = string(m[1])
+	}
 	return res, string(out)
 }
 
