@@ -19,6 +19,7 @@ import (
 	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/internal/testenv"
+	"github.com/grunnmur/grunnmur/internal/vnu"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/sak"
@@ -338,6 +339,10 @@ func TestExtractLeavesOutCases(t *testing.T) {
 	if st, _ := os.ReadFile(filepath.Join(dir, archive.FileArkivstruktur)); !bytes.Contains(st, []byte("<mappeID>"+plain.Number()+"</mappeID>")) {
 		t.Errorf("the extract lacks %s", plain.Number())
 	}
+	// No browser journey reaches this page, so its HTML is checked here.
+	t.Run("valid HTML", func(t *testing.T) {
+		vnu.Require(t, []vnu.Page{{Name: "uttrekk-ufullstendig.html", HTML: []byte(page)}})
+	})
 }
 
 // TestFreeTextNeverFails puts each kind of awkward text (testenv.Texts)
