@@ -14,9 +14,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/browsertest"
 )
 
 // The Go code in the READMEs is built, and the programs are run, so that
@@ -196,7 +197,7 @@ func runSnippet(t *testing.T, bin string) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	var out lockedBuffer
+	var out browsertest.Logs
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "ADDR="+addr)
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -264,25 +265,6 @@ func (j plainHTTPJar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 		cookies = slices.DeleteFunc(slices.Clone(cookies), func(c *http.Cookie) bool { return c.Secure })
 	}
 	j.CookieJar.SetCookies(u, cookies)
-}
-
-// lockedBuffer is the program's output, read while the program may still
-// be writing it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func TestSnippetConvention(t *testing.T) {

@@ -1,37 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/internal/browsertest"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 )
-
-// lockedBuffer collects a service's log across its goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 func TestFeedRenewAndRevoke(t *testing.T)         { testFeedRenewAndRevoke(t, "") }
 func TestFeedRenewAndRevokePostgres(t *testing.T) { testFeedRenewAndRevoke(t, postgrestest.URL(t)) }
@@ -40,7 +21,7 @@ func TestFeedRenewAndRevokePostgres(t *testing.T) { testFeedRenewAndRevoke(t, po
 // renews it (the old URL then 404s) and turns it off (the new one 404s
 // too), each a POST with the CSRF token; no token reaches the request log.
 func testFeedRenewAndRevoke(t *testing.T, databaseURL string) {
-	var logs lockedBuffer
+	var logs browsertest.Logs
 	_, base := serveLog(t, databaseURL, slog.New(slog.NewJSONHandler(&logs, nil)))
 	c := login(t, base, registrytest.Persons()[registrytest.OlaBakken].FNR.Reveal())
 	feedURL := func() string {
