@@ -1,0 +1,125 @@
+// Package i18n writes dates, times and sums of money in the three languages
+// a Norwegian public service speaks: bokmål, nynorsk and English.
+//
+// Every grunnmur package that renders text for a citizen (receipts, letters,
+// booking pages, case summaries) formats through a [Lang], so that a date in
+// a letter and the same date on a page read alike. Times are shown in
+// Europe/Oslo ([civil.Oslo]) whatever the zone of the time.Time.
+//
+//	l, _ := i18n.Parse("nn-NO")
+//	l.Time(t)                      // "sundag 6. desember 2026 kl. 18.00"
+//	l.Amount(money.Kroner(1500))   // "1 500,00 kr"
+//	i18n.EN.Date(civil.NewDate(2026, 12, 6)) // "Sunday 6 December 2026"
+//
+// [FormatDate] takes the Unicode date patterns that Altinn's formatDate
+// expression uses (dd.MM.yyyy, EEEE d. MMMM) and also knows Northern Sami.
+package i18n
+
+import (
+	"strings"
+	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/internal/numfmt"
+	"github.com/grunnmur/grunnmur/money"
+)
+
+// Lang is a language of the service: [NB], [NN] or [EN]. The zero Lang
+// formats as bokmål.
+type Lang string
+
+// The languages of a Norwegian public service.
+const (
+	NB Lang = "nb" // bokmål
+	NN Lang = "nn" // nynorsk
+	EN Lang = "en" // English
+)
+
+// All lists the languages in the order a language switch shows them.
+var All = []Lang{NB, NN, EN}
+
+// Parse reads a language tag: "nb", "nn", "en", a regional form such as
+// "nb-NO" or "en_GB", or "no" (Norwegian, read as bokmål). Case does not
+// matter. It reports false for any other language.
+func Parse(s string) (Lang, bool) {
+	primary, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(s)), "-")
+	primary, _, _ = strings.Cut(primary, "_")
+	switch primary {
+	case "nb", "no", "nob", "nor":
+		return NB, true
+	case "nn", "nno":
+		return NN, true
+	case "en", "eng":
+		return EN, true
+	}
+	return "", false
+}
+
+// String returns the tag: "nb", "nn" or "en" ("nb" for the zero Lang).
+func (l Lang) String() string { return string(l.norm()) }
+
+func (l Lang) norm() Lang {
+	if l == NN || l == EN {
+		return l
+	}
+	return NB
+}
+
+// Date writes the day with its weekday: "søndag 6. desember 2026",
+// "sundag 6. desember 2026", "Sunday 6 December 2026". The zero Date is "".
+func (l Lang) Date(d civil.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return FormatDate(d.Start(time.UTC), l.pattern("EEEE d. MMMM yyyy", "EEEE d MMMM yyyy"), string(l.norm()))
+}
+
+// ShortDate writes the day in digits: "06.12.2026" in every language.
+func (l Lang) ShortDate(d civil.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return FormatDate(d.Start(time.UTC), "dd.MM.yyyy", string(l.norm()))
+}
+
+// DateOf writes the Oslo day of t as [Lang.Date] does.
+func (l Lang) DateOf(t time.Time) string { return l.Date(civil.DateOf(t.In(civil.Oslo))) }
+
+// Clock writes the Oslo time of day of t: "09.05" in Norwegian, as
+// Språkrådet writes it, and "09:05" in English.
+func (l Lang) Clock(t time.Time) string {
+	return FormatDate(t.In(civil.Oslo), ClockPattern(string(l.norm())), string(l.norm()))
+}
+
+// Time writes the Oslo day and time of t: "søndag 6. desember 2026 kl. 09.05",
+// "Sunday 6 December 2026 at 09:05".
+func (l Lang) Time(t time.Time) string {
+	return l.DateOf(t) + l.pattern(" kl. ", " at ") + l.Clock(t)
+}
+
+// Month names the month: "desember", "December".
+func (l Lang) Month(m time.Month) string {
+	if m < time.January || m > time.December {
+		return ""
+	}
+	return namesFor(string(l.norm())).monthsLong[m-1]
+}
+
+// Weekday names the day of the week: "søndag", "sundag", "Sunday".
+func (l Lang) Weekday(w time.Weekday) string {
+	if w < time.Sunday || w > time.Saturday {
+		return ""
+	}
+	return namesFor(string(l.norm())).daysLong[w]
+}
+
+// Amount writes a sum of money: "1 500,00 kr" in Norwegian,
+// "NOK 1,500.00" in English.
+func (l Lang) Amount(a money.Amount) string { return numfmt.Kroner(a.Ore(), l.norm() == EN) }
+
+func (l Lang) pattern(no, en string) string {
+	if l.norm() == EN {
+		return en
+	}
+	return no
+}
