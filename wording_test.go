@@ -9,14 +9,15 @@ import (
 	"testing"
 )
 
-// Every time of day a citizen sees is written by forms.FormatClock (through
-// site.Clock and site.Time in the examples): "kl. 07.08" in nb and nn,
+// Every time of day a citizen sees is written by i18n (Lang.Clock and
+// Lang.Time, or FormatDate with ClockPattern): "kl. 07.08" in nb and nn,
 // "07:08" in English. A clock format anywhere else is a second way to write
 // one.
 func TestClockFormatInOnePlace(t *testing.T) {
 	clock := regexp.MustCompile(`Format\("15[:.]04"\)|%02d[:.]%02d|HH[:.]mm["']`)
 	allowed := map[string]string{
-		"forms/dates.go":                     "the one place",
+		"i18n/pattern.go":                    "the one place",
+		"forms/dates.go":                     "forms' copy, removed when forms uses i18n (#16)",
 		"booking/date.go":                    "booking.Clock's wire format (JSON, the hall admin's opening hours), not a time shown",
 		"booking/bookingtest/bookingtest.go": "test failure messages",
 	}
@@ -43,7 +44,7 @@ func TestClockFormatInOnePlace(t *testing.T) {
 		}
 		for i, line := range strings.Split(string(b), "\n") {
 			if m := clock.FindString(line); m != "" && !strings.HasPrefix(strings.TrimSpace(line), "//") {
-				t.Errorf("%s:%d: %s: write times with forms.FormatClock or site.Clock", path, i+1, m)
+				t.Errorf("%s:%d: %s: write times with i18n.Lang.Clock or i18n.Lang.Time", path, i+1, m)
 			}
 		}
 		return nil

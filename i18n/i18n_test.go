@@ -59,6 +59,26 @@ func TestFormatting(t *testing.T) {
 	}
 }
 
+func TestClockChanges(t *testing.T) {
+	// 2026-10-25 has 25 hours: the clocks go back at 01:00 UTC, so 01:30 UTC
+	// is 02:30 winter time. 2026-03-29 has 23: 01:00 UTC is 03:00 summer time.
+	at := time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC)
+	if got := NB.Time(at); got != "søndag 25. oktober 2026 kl. 02.30" {
+		t.Errorf("nb: %s", got)
+	}
+	if got := EN.Time(time.Date(2026, 3, 29, 1, 0, 0, 0, time.UTC)); got != "Sunday 29 March 2026 at 03:00" {
+		t.Errorf("en: %s", got)
+	}
+	if got := NN.DateOf(time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)); got != "tysdag 1. desember 2026" {
+		t.Errorf("nn: %s", got)
+	}
+	for l, want := range map[Lang]string{NB: "02.30", NN: "02.30", EN: "02:30", "": "02.30"} {
+		if got := l.Clock(at); got != want {
+			t.Errorf("Clock %q: %s, want %s", l, got, want)
+		}
+	}
+}
+
 func TestFormatDate(t *testing.T) {
 	at := time.Date(2026, 3, 9, 0, 7, 8, 123456789, time.UTC)
 	cases := []struct{ pattern, lang, want string }{

@@ -12,7 +12,9 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"
 )
 
@@ -178,14 +180,14 @@ func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, errKey str
 		for _, s := range h.Hours[d] {
 			spans = append(spans, s.From.String()+"-"+s.To.String())
 		}
-		v.Days = append(v.Days, adminDay{Name: site.Date(time.Date(2026, 11, 23+int((d+6)%7), 12, 0, 0, 0, site.Oslo()), lang), Field: "hours-" + strconv.Itoa(int(d)), Value: strings.Join(spans, ", ")})
+		v.Days = append(v.Days, adminDay{Name: i18n.Lang(lang).DateOf(time.Date(2026, 11, 23+int((d+6)%7), 12, 0, 0, 0, civil.Oslo)), Field: "hours-" + strconv.Itoa(int(d)), Value: strings.Join(spans, ", ")})
 	}
 	for i := range v.Days {
 		v.Days[i].Name = strings.Fields(v.Days[i].Name)[0]
 	}
 	for _, e := range h.Exceptions {
 		if e.Closed {
-			v.Exceptions = append(v.Exceptions, blocked{Date: e.Date.String(), Label: site.Date(e.Date.Start(site.Oslo()), lang) + " – " + e.Note})
+			v.Exceptions = append(v.Exceptions, blocked{Date: e.Date.String(), Label: i18n.Lang(lang).DateOf(e.Date.Start(civil.Oslo)) + " – " + e.Note})
 		}
 	}
 	status := http.StatusOK

@@ -9,6 +9,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/svarut"
 )
@@ -62,7 +63,7 @@ func (a *App) payState(r *http.Request, b *bill, cl *club) (payView, error) {
 	v := payView{Path: b.Path, Held: len(held) > 0, Club: cl != nil, Confirmed: b.confirmed()}
 	if v.Held {
 		v.Price = payment.Amount(sum(held)).Display(lang)
-		v.HoldUntil = site.Time(held[0].HoldExpires, lang)
+		v.HoldUntil = i18n.Lang(lang).Time(held[0].HoldExpires)
 	} else {
 		v.Price = payment.Amount(b.owed()).Display(lang)
 	}
@@ -75,7 +76,7 @@ func (a *App) payState(r *http.Request, b *bill, cl *club) (payView, error) {
 	if inv, err := a.invoice.Latest(ctx, b.invoiceKey()); err == nil && (inv.State != payment.Terminated || inv.Aggregate.Captured > 0) {
 		v.Invoice = inv
 		v.InvoiceAccount = a.invoice.Provider.(*payment.Invoicing).Account.Format()
-		v.Due = site.Date(inv.DueDate, lang)
+		v.Due = i18n.Lang(lang).DateOf(inv.DueDate)
 		refunded += inv.Aggregate.Refunded
 	}
 	if refunded > 0 {
@@ -146,9 +147,9 @@ func (a *App) bookingPage(w http.ResponseWriter, r *http.Request) {
 	}
 	now := a.now()
 	st := res.StateAt(now)
-	v := bookingView{R: res, Pay: pv, Hall: h.Name, When: site.Time(res.Start, lang), Price: payment.Amount(res.PriceOre).Display(lang),
+	v := bookingView{R: res, Pay: pv, Hall: h.Name, When: i18n.Lang(lang).Time(res.Start), Price: payment.Amount(res.PriceOre).Display(lang),
 		State: messages.T(lang, "state."+string(st)), Confirmed: st == booking.Confirmed, Cancelled: st == booking.Cancelled, Charged: res.Charged,
-		Deadline: site.Time(res.Start.Add(-h.CancelDeadline), lang), Late: now.After(res.Start.Add(-h.CancelDeadline)),
+		Deadline: i18n.Lang(lang).Time(res.Start.Add(-h.CancelDeadline)), Late: now.After(res.Start.Add(-h.CancelDeadline)),
 		Active: st == booking.Confirmed && res.Start.After(now)}
 	if b.Series {
 		v.SeriesPath = b.Path
@@ -304,7 +305,7 @@ type bookingRow struct {
 }
 
 func rowOf(res *booking.Reservation, lang string, now time.Time) bookingRow {
-	return bookingRow{ID: res.ID, Hall: res.Title, When: site.Time(res.Start, lang), State: messages.T(lang, "state."+string(res.StateAt(now)))}
+	return bookingRow{ID: res.ID, Hall: res.Title, When: i18n.Lang(lang).Time(res.Start), State: messages.T(lang, "state."+string(res.StateAt(now)))}
 }
 
 func (a *App) minSide(w http.ResponseWriter, r *http.Request) {

@@ -7,9 +7,10 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
-	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/holiday"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -63,7 +64,7 @@ type calView struct {
 // 7.–13. desember 2026", "Veke 1, 29. desember 2025–4. januar 2026", "Week
 // 5, 26 January–1 February 2026".
 func weekCaption(monday booking.Date, lang string) string {
-	loc := site.Oslo()
+	loc := civil.Oslo
 	from, to := monday.Start(loc), monday.AddDays(6).Start(loc)
 	_, n := from.ISOWeek()
 	word := map[string]string{"nb": "Uke", "nn": "Veke", "en": "Week"}[lang]
@@ -77,11 +78,11 @@ func weekCaption(monday booking.Date, lang string) string {
 	var span string
 	switch {
 	case from.Month() == to.Month():
-		span = forms.FormatDate(from, "d", lang) + dot + "–" + forms.FormatDate(to, "d"+dot+" MMMM yyyy", lang)
+		span = i18n.FormatDate(from, "d", lang) + dot + "–" + i18n.FormatDate(to, "d"+dot+" MMMM yyyy", lang)
 	case from.Year() == to.Year():
-		span = forms.FormatDate(from, "d"+dot+" MMMM", lang) + "–" + forms.FormatDate(to, "d"+dot+" MMMM yyyy", lang)
+		span = i18n.FormatDate(from, "d"+dot+" MMMM", lang) + "–" + i18n.FormatDate(to, "d"+dot+" MMMM yyyy", lang)
 	default:
-		span = forms.FormatDate(from, "d"+dot+" MMMM yyyy", lang) + "–" + forms.FormatDate(to, "d"+dot+" MMMM yyyy", lang)
+		span = i18n.FormatDate(from, "d"+dot+" MMMM yyyy", lang) + "–" + i18n.FormatDate(to, "d"+dot+" MMMM yyyy", lang)
 	}
 	return fmt.Sprintf("%s %d, %s", word, n, span)
 }
@@ -99,7 +100,7 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 		a.fail(w, r, err)
 		return
 	}
-	loc := site.Oslo()
+	loc := civil.Oslo
 	monday := booking.DateOf(a.now().In(loc))
 	if d, err := booking.ParseDate(r.URL.Query().Get("uke")); err == nil {
 		monday = d
@@ -137,9 +138,9 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 	for i := range 7 {
 		d := monday.AddDays(i)
 		t := d.Start(loc).Add(12 * time.Hour)
-		wd := weekDay{Name: forms.FormatDate(t, "EEEE", lang), Date: forms.FormatDate(t, "d.M.", lang)}
+		wd := weekDay{Name: i18n.FormatDate(t, "EEEE", lang), Date: i18n.FormatDate(t, "d.M.", lang)}
 		if lang == "en" {
-			wd.Date = forms.FormatDate(t, "d MMM", lang)
+			wd.Date = i18n.FormatDate(t, "d MMM", lang)
 		}
 		if len(h.HoursOn(d)) == 0 {
 			wd.Closed = messages.T(lang, "cal.closed")
@@ -180,7 +181,7 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 	for _, s := range all {
 		st := s.Start.In(loc)
 		row := &v.Rows[rows[key{st.Hour(), st.Minute()}]]
-		label := site.Clock(s.Start, lang) + "–" + site.Clock(s.End, lang)
+		label := i18n.Lang(lang).Clock(s.Start) + "–" + i18n.Lang(lang).Clock(s.End)
 		if row.Label == "" {
 			row.Label = label
 		}
@@ -190,7 +191,7 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 			c.State, c.Text = cellFree, messages.T(lang, "cal.free")
 			if v.LoggedIn {
 				c.Hold, c.Series = "/hall/"+h.ID+"/hold", "/hall/"+h.ID+"/serie"
-				c.SlotName = site.Time(s.Start, lang) + "–" + site.Clock(s.End, lang)
+				c.SlotName = i18n.Lang(lang).Time(s.Start) + "–" + i18n.Lang(lang).Clock(s.End)
 				c.BookText, c.EveryWk = messages.T(lang, "cal.book"), messages.T(lang, "cal.everyweek")
 			}
 		case s.Start.Before(now):

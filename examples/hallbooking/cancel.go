@@ -6,6 +6,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // Cancelling takes two steps, without JavaScript: "Avbestill" opens a page
@@ -53,7 +54,7 @@ func (a *App) cancelPage(w http.ResponseWriter, r *http.Request) {
 			v.Late++
 		}
 		if !series {
-			v.When = site.Time(res.Start, lang)
+			v.When = i18n.Lang(lang).Time(res.Start)
 		}
 	}
 	if v.Weeks == 0 { // nothing left to cancel

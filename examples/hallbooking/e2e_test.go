@@ -15,7 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/browsertest"
 	"github.com/grunnmur/grunnmur/internal/testclock"
@@ -44,7 +44,7 @@ func pinned(t *testing.T) func() time.Time { return testclock.At(t, testclock.Ed
 
 // dayAhead is the date d days after the app's today, in Oslo.
 func dayAhead(app *App, d int) booking.Date {
-	return booking.DateOf(app.now().In(site.Oslo())).AddDays(d)
+	return booking.DateOf(app.now().In(civil.Oslo)).AddDays(d)
 }
 
 // freeWeek opens hall's calendar at the week of from, and the weeks after
@@ -71,7 +71,7 @@ func freeWeek(j *browsertest.Journey, hall string, from booking.Date, sel string
 func seasonWeek(j *browsertest.Journey, app *App, d int) string {
 	j.T.Helper()
 	from := dayAhead(app, d)
-	if end := seasonEnd(from.Start(site.Oslo())); booking.DateOf(end).Before(from.AddDays(35)) {
+	if end := seasonEnd(from.Start(civil.Oslo)); booking.DateOf(end).Before(from.AddDays(35)) {
 		from = booking.DateOf(end).AddDays(7)
 	}
 	return freeWeek(j, "storhallen", from, "button[data-series]")
@@ -341,7 +341,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	}
 	var blocked time.Time
 	for w := 1; w < 5 && blocked.IsZero(); w++ {
-		at := start.In(site.Oslo()).AddDate(0, 0, 7*w)
+		at := start.In(civil.Oslo).AddDate(0, 0, 7*w)
 		if _, err := app.book.Book(context.Background(), booking.HoldInput{ResourceID: "storhallen", Owner: "someone-else", Start: at, Key: "blocker"}); err == nil {
 			blocked = at
 		}

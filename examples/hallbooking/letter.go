@@ -13,6 +13,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
 	"github.com/grunnmur/grunnmur/svarut"
@@ -46,7 +47,7 @@ func (a *App) letter(ctx context.Context, b *bill, ids []string) ([]byte, error)
 	text := site.PDFText(pdf)
 	text(10, "", "Eksempelkommune\nKultur og idrett, utleie")
 	pdf.Ln(4)
-	text(10, "", "Dato: "+site.Date(rs[0].Created, "nb")+"\nReferanse: "+b.ID)
+	text(10, "", "Dato: "+i18n.NB.DateOf(rs[0].Created)+"\nReferanse: "+b.ID)
 	pdf.Ln(4)
 	if b.Series {
 		text(16, "B", "Bekreftelse på fast leie")
@@ -56,7 +57,7 @@ func (a *App) letter(ctx context.Context, b *bill, ids []string) ([]byte, error)
 		text(11, "", "Du har leid "+h.Name+":")
 	}
 	for _, r := range rs {
-		text(11, "", "• "+site.Time(r.Start, "nb")+"–"+site.Clock(r.End, "nb")+"   "+a.public+"/booking/"+r.ID+"/ics")
+		text(11, "", "• "+i18n.NB.Time(r.Start)+"–"+i18n.NB.Clock(r.End)+"   "+a.public+"/booking/"+r.ID+"/ics")
 	}
 	text(11, "", "Leie: "+payment.Amount(sum(rs)).Display("nb")+".")
 	if h.CancelDeadline > 0 {

@@ -6,13 +6,15 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // seasonEnd is the last day of the season a series starting at start runs
 // in: the spring season ends 15 June, the autumn season 15 December.
 func seasonEnd(start time.Time) time.Time {
-	t := start.In(site.Oslo())
+	t := start.In(civil.Oslo)
 	y, m := t.Year(), time.June
 	if t.Month() > time.June {
 		m = time.December
@@ -24,7 +26,7 @@ func seasonEnd(start time.Time) time.Time {
 			y, m = y+1, time.June
 		}
 	}
-	return time.Date(y, m, 15, 23, 59, 0, 0, site.Oslo())
+	return time.Date(y, m, 15, 23, 59, 0, 0, civil.Oslo)
 }
 
 type conflict struct {
@@ -89,12 +91,12 @@ func (a *App) seriesPost(w http.ResponseWriter, r *http.Request) {
 		HoldInput: booking.HoldInput{ResourceID: h.ID, Owner: owner, Start: start, Title: h.Name, Key: owner + "/" + r.PostFormValue("key")}})
 	var se *booking.SeriesError
 	if errors.As(err, &se) {
-		v := seriesView{Hall: h, Start: r.PostFormValue("start"), Key: rand16(), Until: site.Date(rule.Until, lang)}
+		v := seriesView{Hall: h, Start: r.PostFormValue("start"), Key: rand16(), Until: i18n.Lang(lang).DateOf(rule.Until)}
 		for _, t := range rule.Except {
 			v.Conflicts = append(v.Conflicts, conflict{Start: t.UTC().Format(time.RFC3339)})
 		}
 		for _, c := range se.Conflicts {
-			v.Conflicts = append(v.Conflicts, conflict{Start: c.Start.UTC().Format(time.RFC3339), When: site.Time(c.Start, lang), Why: messages.T(lang, whyKey(c.Err))})
+			v.Conflicts = append(v.Conflicts, conflict{Start: c.Start.UTC().Format(time.RFC3339), When: i18n.Lang(lang).Time(c.Start), Why: messages.T(lang, whyKey(c.Err))})
 		}
 		p := a.page(r, "series.conflicts", v)
 		a.render(w, r, "series", http.StatusConflict, p)

@@ -13,6 +13,7 @@ import (
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/sak"
 	"github.com/grunnmur/grunnmur/svarut"
@@ -286,7 +287,7 @@ func (a *App) view(ctx context.Context, c *sak.Case, lang string) *caseView {
 	if c.Outcome != "" {
 		v.Outcome = c.Outcome.Label(lang)
 	}
-	v.Submitted = site.Time(c.Created, lang)
+	v.Submitted = i18n.Lang(lang).Time(c.Created)
 	if subs := c.LinksOf(sak.LinkSubmission); len(subs) > 0 {
 		if s, err := a.forms.GetSubmission(ctx, subs[0].Ref); err == nil {
 			v.Org = str(s.Data, "soker", "navn") + " (" + str(s.Data, "soker", "organisasjonsnummer") + ")"
@@ -304,7 +305,7 @@ func (a *App) view(ctx context.Context, c *sak.Case, lang string) *caseView {
 		if b, err := a.book.Reservation(ctx, l.Ref); err == nil {
 			st := b.StateAt(a.now())
 			if st == booking.Confirmed || v.Booking == nil {
-				v.Booking, v.BookingAt, v.BookState = b, site.Time(b.Start, lang), messages.T(lang, "booking.state."+string(st))
+				v.Booking, v.BookingAt, v.BookState = b, i18n.Lang(lang).Time(b.Start), messages.T(lang, "booking.state."+string(st))
 			}
 		}
 	}
@@ -411,7 +412,7 @@ func (a *App) renderBook(w http.ResponseWriter, r *http.Request, c *sak.Case, er
 	v := bookView{Case: c}
 	for _, s := range slots {
 		if s.Remaining > 0 && len(v.Slots) < 12 {
-			v.Slots = append(v.Slots, slotView{Value: s.Start.UTC().Format(time.RFC3339), Label: site.Time(s.Start, lang)})
+			v.Slots = append(v.Slots, slotView{Value: s.Start.UTC().Format(time.RFC3339), Label: i18n.Lang(lang).Time(s.Start)})
 		}
 	}
 	p := a.page(r, "book.title", v)
@@ -474,8 +475,8 @@ func (a *App) bookHeld(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := site.Lang(r)
-	v := bookView{Case: c, Held: res, HeldAt: site.Time(res.Start, lang),
-		HoldText: fmt.Sprintf(messages.T(lang, "book.held"), site.Clock(res.HoldExpires, lang))}
+	v := bookView{Case: c, Held: res, HeldAt: i18n.Lang(lang).Time(res.Start),
+		HoldText: fmt.Sprintf(messages.T(lang, "book.held"), i18n.Lang(lang).Clock(res.HoldExpires))}
 	a.render(w, r, "held", http.StatusOK, a.page(r, "book.confirm", v))
 }
 
@@ -500,7 +501,7 @@ func (a *App) bookConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := a.sak.Link(r.Context(), system, c.ID, sak.Link{Kind: sak.LinkBooking, Ref: res.ID,
-		Label: site.Time(res.Start, "nb"), Status: string(res.State)}); err != nil {
+		Label: i18n.NB.Time(res.Start), Status: string(res.State)}); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -575,12 +576,12 @@ func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 		for _, l := range c.LinksOf(sak.LinkPayment) {
 			if p, err := a.pay.Get(ctx, l.Ref); err == nil {
 				v.Payments = append(v.Payments, paymentRow{Case: c.Number(), CaseHref: href, What: p.Description,
-					Amount: p.Amount.Display(lang), State: messages.T(lang, "payment.state."+string(p.State)), When: site.Time(p.Created, lang)})
+					Amount: p.Amount.Display(lang), State: messages.T(lang, "payment.state."+string(p.State)), When: i18n.Lang(lang).Time(p.Created)})
 			}
 		}
 		for _, l := range c.LinksOf(sak.LinkBooking) {
 			if b, err := a.book.Reservation(ctx, l.Ref); err == nil {
-				v.Bookings = append(v.Bookings, bookingRow{Case: c.Number(), CaseHref: href, When: site.Time(b.Start, lang),
+				v.Bookings = append(v.Bookings, bookingRow{Case: c.Number(), CaseHref: href, When: i18n.Lang(lang).Time(b.Start),
 					State: messages.T(lang, "booking.state."+string(b.StateAt(a.now()))), ICS: href + "/befaring/" + b.ID + "/ics"})
 			}
 		}
@@ -592,7 +593,7 @@ func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 	drafts, err := a.forms.ListDrafts(ctx, owner, a.def.ID)
 	if err == nil {
 		for _, d := range drafts {
-			v.Drafts = append(v.Drafts, draftView{Href: "/soknad/" + d.ID + "/" + d.Page, Updated: site.Time(d.Updated, lang)})
+			v.Drafts = append(v.Drafts, draftView{Href: "/soknad/" + d.ID + "/" + d.Page, Updated: i18n.Lang(lang).Time(d.Updated)})
 		}
 	}
 	a.render(w, r, "minside", http.StatusOK, a.page(r, "min.title", v))

@@ -17,7 +17,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
-	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/internal/browsertest"
 	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
@@ -164,8 +164,8 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	bevilling["/bevilling/skjenketider/0/fra"] = []string{"11:00"}
 	bevilling["/bevilling/skjenketider/0/til"] = []string{"23:00"}
 	// The licence starts on the first of a month three months ahead.
-	y, m, _ := app.now().In(site.Oslo()).Date()
-	from := time.Date(y, m+3, 1, 12, 0, 0, 0, site.Oslo())
+	y, m, _ := app.now().In(civil.Oslo).Date()
+	from := time.Date(y, m+3, 1, 12, 0, 0, 0, civil.Oslo)
 	bevilling["/bevilling/fraDato~day"] = []string{"1"}
 	bevilling["/bevilling/fraDato~month"] = []string{strconv.Itoa(int(from.Month()))}
 	bevilling["/bevilling/fraDato~year"] = []string{strconv.Itoa(from.Year())}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/grunnmur/grunnmur/archive"
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/sak"
 )
@@ -100,7 +101,7 @@ func (a *App) extract(w http.ResponseWriter, r *http.Request) {
 	}
 	a.log.InfoContext(r.Context(), "noark extract", "skipped", sum.Skipped)
 	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", `attachment; filename="noark5-skjenkebevilling-`+a.now().In(site.Oslo()).Format("2006-01-02")+`.zip"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="noark5-skjenkebevilling-`+a.now().In(civil.Oslo).Format("2006-01-02")+`.zip"`)
 	zw := zip.NewWriter(w)
 	err = filepath.WalkDir(out, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -110,7 +111,7 @@ func (a *App) extract(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		fw, err := zw.CreateHeader(&zip.FileHeader{Name: filepath.ToSlash(rel), Method: zip.Deflate, Modified: a.now().In(site.Oslo())})
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: filepath.ToSlash(rel), Method: zip.Deflate, Modified: a.now().In(civil.Oslo)})
 		if err != nil {
 			return err
 		}

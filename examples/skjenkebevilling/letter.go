@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/sak"
 	"github.com/grunnmur/grunnmur/svarut"
 )
@@ -41,7 +43,7 @@ func (a *App) letter(ctx context.Context, c *sak.Case) ([]byte, error) {
 	pdf.Ln(6)
 	text(11, "", fmt.Sprintf("%s\nOrg.nr. %s", str(sub.Data, "soker", "navn"), str(sub.Data, "soker", "organisasjonsnummer")))
 	pdf.Ln(4)
-	text(10, "", fmt.Sprintf("Saksnummer: %s\nDato: %s", c.Number(), site.Date(decidedAt, "nb")))
+	text(10, "", fmt.Sprintf("Saksnummer: %s\nDato: %s", c.Number(), i18n.NB.DateOf(decidedAt)))
 	pdf.Ln(4)
 	if c.Outcome == sak.Approved {
 		text(16, "B", "Vedtak: skjenkebevilling innvilget")
@@ -59,7 +61,7 @@ func (a *App) letter(ctx context.Context, c *sak.Case) ([]byte, error) {
 	text(11, "", fmt.Sprintf("Styrer: %s\nStedfortreder: %s", str(sub.Data, "styrer", "navn"), str(sub.Data, "stedfortreder", "navn")))
 	text(12, "B", "Klagerett")
 	text(11, "", fmt.Sprintf("Du kan klage på vedtaket innen tre uker etter at du mottok det (forvaltningsloven § 29). Klagefristen går ut %s.",
-		site.Date(appealDeadline(c, decidedAt), "nb")))
+		i18n.NB.DateOf(appealDeadline(c, decidedAt))))
 	text(10, "", "Brevet er godkjent elektronisk og har derfor ingen signatur.")
 	return site.PDFBytes(pdf)
 }
@@ -84,7 +86,7 @@ func (a *App) applicationPDF(s *forms.Submission) ([]byte, error) {
 	pdf.SetFont("DejaVu", "B", 16)
 	pdf.MultiCell(0, 8, "Søknad om skjenkebevilling", "", "L", false)
 	pdf.SetFont("DejaVu", "", 10)
-	pdf.MultiCell(0, 5, "Referanse: "+s.ID+"\nSendt: "+site.Time(s.SubmittedAt, "nb"), "", "L", false)
+	pdf.MultiCell(0, 5, "Referanse: "+s.ID+"\nSendt: "+i18n.NB.Time(s.SubmittedAt), "", "L", false)
 	pdf.Ln(4)
 	for _, p := range a.def.Pages {
 		pdf.SetFont("DejaVu", "B", 12)
@@ -113,7 +115,7 @@ func printAnswer(pdf *site.PDF, def *forms.Definition, c *forms.Component, data 
 	if !ok {
 		return
 	}
-	v, lines := forms.DisplayValue(def, c, x, "nb", site.Oslo())
+	v, lines := forms.DisplayValue(def, c, x, "nb", civil.Oslo)
 	if len(lines) > 0 {
 		v = strings.Join(lines, "; ")
 	}

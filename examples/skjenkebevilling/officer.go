@@ -8,8 +8,10 @@ import (
 	"strings"
 
 	"github.com/grunnmur/grunnmur/auth"
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/text"
 	"github.com/grunnmur/grunnmur/registry/brreg"
@@ -120,7 +122,7 @@ func (a *App) renderOfficerCase(w http.ResponseWriter, r *http.Request, status i
 				if row[1] != "" {
 					label = row[1]
 				}
-				value, lines := forms.DisplayValue(a.def, comp, x, lang, site.Oslo())
+				value, lines := forms.DisplayValue(a.def, comp, x, lang, civil.Oslo)
 				if len(lines) > 0 {
 					value = strings.Join(lines, ", ")
 				}
@@ -129,17 +131,17 @@ func (a *App) renderOfficerCase(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	for _, d := range c.Deadlines {
-		row := deadlineRow{What: d.Kind.Label(lang), Due: site.Date(d.Due, lang)}
+		row := deadlineRow{What: d.Kind.Label(lang), Due: i18n.Lang(lang).DateOf(d.Due)}
 		if !d.Met.IsZero() {
-			row.Met = site.Date(d.Met, lang)
+			row.Met = i18n.Lang(lang).DateOf(d.Met)
 		}
 		v.Deadlines = append(v.Deadlines, row)
 	}
 	for _, j := range c.Journal {
-		v.Journal = append(v.Journal, journalRow{No: fmt.Sprintf("%d/%d-%d", j.Year, c.Sequence, j.Number), Type: j.Type.Label(lang), Title: j.Title, Date: site.Date(j.Date, lang)})
+		v.Journal = append(v.Journal, journalRow{No: fmt.Sprintf("%d/%d-%d", j.Year, c.Sequence, j.Number), Type: j.Type.Label(lang), Title: j.Title, Date: i18n.Lang(lang).DateOf(j.Date)})
 	}
 	for _, e := range c.Events {
-		v.Events = append(v.Events, eventRow{At: site.Time(e.At, lang), What: e.Label(lang)})
+		v.Events = append(v.Events, eventRow{At: i18n.Lang(lang).Time(e.At), What: e.Label(lang)})
 	}
 	p := a.page(r, "off.title", v)
 	p.Title = c.Number() + " – " + p.Title

@@ -10,9 +10,10 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/auth"
-	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/sak"
 	"github.com/grunnmur/grunnmur/svarut"
@@ -201,7 +202,7 @@ func TestOfficerDecisionRequiresOutcome(t *testing.T) {
 // counted in calendar days and moved off the weekend, not the decision time
 // plus 21×24 hours (which read "søndag 27. desember 2026").
 func TestLetterAppealDeadline(t *testing.T) {
-	decided := time.Date(2026, 12, 6, 23, 30, 0, 0, site.Oslo())
+	decided := time.Date(2026, 12, 6, 23, 30, 0, 0, civil.Oslo)
 	svc := &sak.Service{Now: func() time.Time { return decided }}
 	ctx := context.Background()
 	c, _ := svc.Open(ctx, sak.Application{Kind: kind, Title: "Søknad", Owner: "o"})
@@ -211,11 +212,11 @@ func TestLetterAppealDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := site.Date(appealDeadline(c, decided), "nb"); got != "mandag 28. desember 2026" {
+	if got := i18n.NB.DateOf(appealDeadline(c, decided)); got != "mandag 28. desember 2026" {
 		t.Errorf("appeal deadline %q", got)
 	}
 	c.Deadlines = nil // a case decided before it carried the deadline
-	if got := site.Date(appealDeadline(c, decided), "nb"); got != "mandag 28. desember 2026" {
+	if got := i18n.NB.DateOf(appealDeadline(c, decided)); got != "mandag 28. desember 2026" {
 		t.Errorf("appeal deadline without the case's %q", got)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
@@ -62,26 +61,6 @@ func TestHeaders(t *testing.T) {
 	}
 	if rec.Header().Get("Strict-Transport-Security") != "" {
 		t.Error("HSTS without TLS or a trusted proxy")
-	}
-}
-
-func TestTimeInOslo(t *testing.T) {
-	// 2026-10-25 has 25 hours: the clocks go back at 01:00 UTC, so 01:30 UTC
-	// is 02:30 winter time. 2026-03-29 has 23: 01:00 UTC is 03:00 summer time.
-	at := time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC)
-	if got := Time(at, "nb"); got != "søndag 25. oktober 2026 kl. 02.30" {
-		t.Errorf("nb: %s", got)
-	}
-	if got := Time(time.Date(2026, 3, 29, 1, 0, 0, 0, time.UTC), "en"); got != "Sunday 29 March 2026 at 03:00" {
-		t.Errorf("en: %s", got)
-	}
-	if got := Date(time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC), "nn"); got != "tysdag 1. desember 2026" {
-		t.Errorf("nn: %s", got)
-	}
-	for lang, want := range map[string]string{"nb": "02.30", "nn": "02.30", "en": "02:30", "": "02.30"} {
-		if got := Clock(at, lang); got != want {
-			t.Errorf("Clock %q: %s, want %s", lang, got, want)
-		}
 	}
 }
 
