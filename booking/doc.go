@@ -15,7 +15,7 @@
 //	// ... the citizen pays ...
 //	b, err := svc.Confirm(ctx, hold.ID, paymentID)
 //	if errors.Is(err, booking.ErrHoldExpired) { ... }
-//	w.WriteHeader(booking.HTTPStatus(err)) // at the HTTP edge, with booking.ErrorCode(err)
+//	status, code := booking.HTTPStatus(err) // at the HTTP edge: 410, "hold_expired"
 //
 // # Time
 //

@@ -29,7 +29,8 @@ func Example() {
 	fmt.Println(hold.State, hold.ID == again.ID)
 
 	_, err := svc.Hold(ctx, booking.HoldInput{ResourceID: "inspection", Owner: "citizen-7", Start: slots[0].Start})
-	fmt.Println(err, booking.ErrorCode(err), booking.HTTPStatus(err))
+	status, code := booking.HTTPStatus(err)
+	fmt.Println(err, code, status)
 
 	b, _ := svc.Confirm(ctx, hold.ID, "payment-captured-1")
 	fmt.Println(b.State)
@@ -72,9 +73,10 @@ func ExampleParseRRule() {
 	// 2026-10-29 18:00 CET 17:00Z
 }
 
-func ExampleErrorCode() {
+func ExampleHTTPStatus() {
 	err := fmt.Errorf("handler: %w", &booking.LimitError{Period: "week", Max: 2})
-	fmt.Println(booking.ErrorCode(err), booking.HTTPStatus(err), errors.Is(err, booking.ErrLimitReached))
+	status, code := booking.HTTPStatus(err)
+	fmt.Println(status, code, errors.Is(err, booking.ErrLimitReached))
 	// Output:
-	// limit_reached 429 true
+	// 429 limit_reached true
 }

@@ -192,23 +192,28 @@ func TestNoticeAndHorizon(t *testing.T) {
 func TestErrorCodes(t *testing.T) {
 	for _, tc := range []struct {
 		err    error
-		code   booking.Code
+		code   string
 		status int
 	}{
 		{nil, "", 200},
-		{booking.ErrSlotTaken, booking.CodeSlotTaken, 409},
-		{booking.ErrOutsideHours, booking.CodeOutsideHours, 422},
-		{booking.ErrTooLateToCancel, booking.CodeTooLateToCancel, 409},
-		{&booking.LimitError{Period: "day", Max: 1}, booking.CodeLimitReached, 429},
-		{booking.ErrHoldExpired, booking.CodeHoldExpired, 410},
-		{&booking.SeriesError{Conflicts: []booking.OccurrenceError{{Err: booking.ErrSlotTaken}}}, booking.CodeSlotTaken, 409},
-		{errors.New("disk on fire"), booking.CodeInternal, 500},
+		{booking.ErrSlotTaken, "slot_taken", 409},
+		{booking.ErrOutsideHours, "outside_opening_hours", 422},
+		{booking.ErrTooLateToCancel, "too_late_to_cancel", 409},
+		{&booking.LimitError{Period: "day", Max: 1}, "limit_reached", 429},
+		{booking.ErrHoldExpired, "hold_expired", 410},
+		{booking.ErrTooSoon, "too_short_notice", 422},
+		{booking.ErrTooFar, "too_far_ahead", 422},
+		{booking.ErrNotFound, "not_found", 404},
+		{booking.ErrInvalidText, "invalid", 400},
+		{booking.ErrState, "invalid_state", 409},
+		{booking.ErrKeyReused, "idempotency_key_reused", 422},
+		{booking.ErrFeedRevoked, "feed_revoked", 404},
+		{booking.ErrTooManyHolds, "too_many_holds", 429},
+		{&booking.SeriesError{Conflicts: []booking.OccurrenceError{{Err: booking.ErrSlotTaken}}}, "slot_taken", 409},
+		{errors.New("disk on fire"), "internal", 500},
 	} {
-		if c := booking.ErrorCode(tc.err); c != tc.code {
-			t.Errorf("ErrorCode(%v) = %q, want %q", tc.err, c, tc.code)
-		}
-		if s := booking.HTTPStatus(tc.err); s != tc.status {
-			t.Errorf("HTTPStatus(%v) = %d, want %d", tc.err, s, tc.status)
+		if s, c := booking.HTTPStatus(tc.err); c != tc.code || s != tc.status {
+			t.Errorf("HTTPStatus(%v) = %d, %q; want %d, %q", tc.err, s, c, tc.status, tc.code)
 		}
 	}
 }

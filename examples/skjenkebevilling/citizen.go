@@ -438,7 +438,7 @@ func (a *App) bookHold(w http.ResponseWriter, r *http.Request) {
 	res, err := a.book.Hold(r.Context(), booking.HoldInput{ResourceID: inspection, Owner: owner, Start: start,
 		Title: "Befaring " + c.Number(), Key: c.ID + "/" + start.Format(time.RFC3339), TTL: holdTTL})
 	if err != nil {
-		if code := booking.HTTPStatus(err); code >= 400 && code < 500 {
+		if status, _ := booking.HTTPStatus(err); status >= 400 && status < 500 {
 			a.renderBook(w, r, c, "book.taken", http.StatusConflict)
 			return
 		}
