@@ -3,6 +3,7 @@ package sak_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -287,19 +288,33 @@ func TestLabelsInEveryLanguage(t *testing.T) {
 	}
 }
 
-func TestCode(t *testing.T) {
+func TestHTTPStatus(t *testing.T) {
 	svc, _ := newService()
 	c := open(t, svc, false)
 	_, err := svc.Decide(context.Background(), officer, c.ID, sak.Approved, "")
-	if sak.Code(err) != "invalid_transition" {
-		t.Fatalf("Code(%v) = %q", err, sak.Code(err))
+	if status, code := sak.HTTPStatus(err); status != 409 || code != "invalid_transition" {
+		t.Fatalf("HTTPStatus(%v) = %d, %q", err, status, code)
 	}
 	var te *sak.TransitionError
 	if !errors.As(err, &te) || te.From != sak.Received || te.To != sak.Decided {
 		t.Fatalf("error %v does not say which transition", err)
 	}
-	if sak.Code(errors.New("other")) != "" || sak.Code(sak.ErrNotFound) != "not_found" {
-		t.Fatal("Code maps wrongly")
+	for _, tc := range []struct {
+		err    error
+		status int
+		code   string
+	}{
+		{nil, 200, ""},
+		{sak.ErrNotFound, 404, "not_found"},
+		{fmt.Errorf("x: %w", sak.ErrConflict), 409, "conflict"},
+		{sak.ErrForbidden, 403, "forbidden"},
+		{sak.ErrInvalidText, 400, "invalid"},
+		{fmt.Errorf("%w: case 1: %w", sak.ErrNotDecided, sak.ErrInvalid), 503, "not_decided"},
+		{errors.New("other"), 500, "internal"},
+	} {
+		if status, code := sak.HTTPStatus(tc.err); status != tc.status || code != tc.code {
+			t.Errorf("HTTPStatus(%v) = %d, %q; want %d, %q", tc.err, status, code, tc.status, tc.code)
+		}
 	}
 }
 
