@@ -666,15 +666,18 @@ func ExportArchive(ctx context.Context, dir string, cases iter.Seq2[*Case, error
 }
 
 // ExportArchive writes a Noark 5 extract of the cases matching f (see the
-// function ExportArchive). When o.Extract lists no classes, each kind of case
-// gets a class of its own, titled by the kind. It lists the cases from the
-// Store first (Store.List returns a slice), so its memory grows with the
-// number of cases; for very many, page through them yourself and call the
-// function ExportArchive with an iterator.
+// function ExportArchive), oldest first, in case-number order. When
+// o.Extract lists no classes, each kind of case gets a class of its own,
+// titled by the kind. It reads every matching case from the Store, page by
+// page, before it writes, so its memory grows with the number of cases; for
+// very many, call the function ExportArchive with an iterator of your own.
 func (s *Service) ExportArchive(ctx context.Context, dir string, f Filter, o ArchiveOptions) (*ExportSummary, error) {
-	cs, err := s.store().List(ctx, f)
-	if err != nil {
-		return nil, err
+	var cs []*Case
+	for c, err := range s.Cases(ctx, f) {
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
 	}
 	slices.Reverse(cs) // oldest first, in case-number order
 	if len(o.Extract.Classification.Classes) == 0 {

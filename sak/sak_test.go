@@ -229,15 +229,43 @@ func TestForOwner(t *testing.T) {
 	a := open(t, svc, false)
 	clk.advance(time.Minute)
 	b := open(t, svc, false)
+	clk.advance(time.Minute)
 	if _, err := svc.Open(ctx, sak.Application{Kind: "k", Title: "x", Owner: "someone-else"}); err != nil {
 		t.Fatal(err)
 	}
-	mine, err := svc.ForOwner(ctx, applicant.ID)
-	if err != nil {
-		t.Fatal(err)
+	mine, next, err := svc.ForOwner(ctx, applicant.ID, sak.Page{})
+	if err != nil || next != "" {
+		t.Fatal(next, err)
 	}
 	if len(mine) != 2 || mine[0].ID != b.ID || mine[1].ID != a.ID {
 		t.Fatalf("Min side lists %d cases, want mine, newest first", len(mine))
+	}
+	first, next, err := svc.ForOwner(ctx, applicant.ID, sak.Page{Limit: 1})
+	if err != nil || len(first) != 1 || first[0].ID != b.ID || next != sak.CursorOf(b) {
+		t.Fatalf("first page of one: %d cases, next %q, %v", len(first), next, err)
+	}
+	second, next, err := svc.ForOwner(ctx, applicant.ID, sak.Page{Limit: 1, After: next})
+	if err != nil || len(second) != 1 || second[0].ID != a.ID || next != "" {
+		t.Fatalf("second page of one: %d cases, next %q, %v", len(second), next, err)
+	}
+	if _, _, err := svc.ForOwner(ctx, "", sak.Page{}); !errors.Is(err, sak.ErrInvalid) {
+		t.Fatalf("no owner: %v", err)
+	}
+	var all []string
+	for c, err := range svc.Cases(ctx, sak.Filter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, c.Owner)
+	}
+	if len(all) != 3 || all[0] != "someone-else" {
+		t.Fatalf("Cases yields %v, want every case, newest first", all)
+	}
+	for _, err := range svc.Cases(ctx, sak.Filter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		break // stopping early is allowed
 	}
 	if _, err := svc.Get(ctx, stranger, a.ID); !errors.Is(err, sak.ErrNotFound) {
 		t.Fatalf("a stranger read my case: %v", err)

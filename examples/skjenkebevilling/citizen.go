@@ -172,11 +172,10 @@ func (a *App) submitted(ctx context.Context, s *forms.Submission) error {
 
 // caseOf finds the citizen's case of a submission.
 func (a *App) caseOfSubmission(ctx context.Context, owner, subID string) (*sak.Case, error) {
-	cs, err := a.sak.ForOwner(ctx, owner)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cs {
+	for c, err := range a.sak.Cases(ctx, sak.Filter{Owner: owner}) {
+		if err != nil {
+			return nil, err
+		}
 		for _, l := range c.LinksOf(sak.LinkSubmission) {
 			if l.Ref == subID {
 				return c, nil
@@ -560,7 +559,8 @@ func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	cs, err := a.sak.ForOwner(ctx, owner)
+	// A citizen has a few applications: one page of the most sak lists holds them.
+	cs, _, err := a.sak.ForOwner(ctx, owner, sak.Page{Limit: sak.MaxPageLimit})
 	if err != nil {
 		a.fail(w, r, err)
 		return
