@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 func Example() {
 	ctx := context.Background()
-	oslo, _ := time.LoadLocation("Europe/Oslo")
+	oslo := civil.Oslo
 	now := time.Date(2026, 3, 20, 9, 0, 0, 0, oslo)
 	svc := &booking.Service{Now: func() time.Time { return now }} // the zero value works, in memory
 
@@ -42,7 +43,7 @@ func Example() {
 }
 
 func ExampleEventICS() {
-	oslo, _ := time.LoadLocation("Europe/Oslo")
+	oslo := civil.Oslo
 	r := &booking.Reservation{ID: "b-1", Title: "Befaring; Kafé Ærlig", State: booking.Confirmed,
 		Start: time.Date(2026, 10, 25, 10, 0, 0, 0, oslo), End: time.Date(2026, 10, 25, 11, 0, 0, 0, oslo)}
 	ics := booking.EventICS(r, &booking.Resource{ID: "officer"}, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
@@ -61,7 +62,7 @@ func ExampleEventICS() {
 }
 
 func ExampleParseRRule() {
-	oslo, _ := time.LoadLocation("Europe/Oslo")
+	oslo := civil.Oslo
 	rule, _ := booking.ParseRRule("FREQ=WEEKLY;COUNT=3;BYDAY=TH")
 	occ, _ := rule.Occurrences(time.Date(2026, 10, 15, 18, 0, 0, 0, oslo), oslo, time.Time{})
 	for _, t := range occ {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 // ProdID identifies grunnmur as the producer of its iCalendar files.
@@ -96,10 +98,9 @@ func (w *icsWriter) timeProp(name string, ts []time.Time, zone string) {
 		return
 	}
 	parts := make([]string, len(ts))
-	if zone == "Europe/Oslo" {
-		loc, _ := loadLocation(zone)
+	if zone == DefaultTimeZone {
 		for i, t := range ts {
-			parts[i] = t.In(loc).Format("20060102T150405")
+			parts[i] = t.In(civil.Oslo).Format("20060102T150405")
 		}
 		w.oslo = true
 		w.line(name + ";TZID=Europe/Oslo:" + strings.Join(parts, ","))

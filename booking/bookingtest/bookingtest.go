@@ -14,7 +14,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/internal/badkey"
+	"github.com/grunnmur/grunnmur/money"
 )
 
 // Clock is a settable clock, safe for concurrent use.
@@ -32,15 +34,7 @@ func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 // Advance moves the clock on.
 func (c *Clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-var oslo = mustZone("Europe/Oslo")
-
-func mustZone(name string) *time.Location {
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
+var oslo = civil.Oslo
 
 // T0 is the suite's "now": Friday 20 March 2026, 09:00 in Oslo, nine days
 // before the spring DST change.
@@ -55,7 +49,7 @@ func Room(capacity int) *booking.Resource {
 	return &booking.Resource{
 		ID: "room-" + uuid.NewString()[:8], Name: "Møterom Ærlig, 2. etg.", Capacity: capacity,
 		Hours: booking.Weekdays(booking.Span{From: booking.At(8, 0), To: booking.At(16, 0)}),
-		Slot:  time.Hour, PriceOre: 25000,
+		Slot:  time.Hour, Price: money.Kroner(250),
 	}
 }
 
@@ -133,7 +127,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) booking.Store) {
 func testResources(e *env) {
 	t := e.t
 	r := Room(2)
-	r.Exceptions = []booking.Exception{{Date: booking.NewDate(2026, 5, 18), Hours: []booking.Span{{From: booking.At(10, 0), To: booking.At(12, 0)}}, Note: "Halv dag"}}
+	r.Exceptions = []booking.Exception{{Date: civil.NewDate(2026, 5, 18), Hours: []booking.Span{{From: booking.At(10, 0), To: booking.At(12, 0)}}, Note: "Halv dag"}}
 	r.ClosedOnHolidays = true
 	e.put(r)
 	got, err := e.store.Resource(e.ctx, r.ID)
@@ -141,7 +135,7 @@ func testResources(e *env) {
 		t.Fatal(err)
 	}
 	if got.Name != r.Name || got.Capacity != 2 || len(got.Exceptions) != 1 || got.Exceptions[0].Hours[0].To != booking.At(12, 0) ||
-		!got.ClosedOnHolidays || got.PriceOre != 25000 || len(got.Hours[time.Monday]) != 1 || got.Slot != time.Hour {
+		!got.ClosedOnHolidays || got.Price != money.Kroner(250) || len(got.Hours[time.Monday]) != 1 || got.Slot != time.Hour {
 		t.Fatalf("round trip changed the resource: %+v", got)
 	}
 	if _, err := e.store.Resource(e.ctx, "no-such"); !errors.Is(err, booking.ErrNotFound) {
@@ -173,7 +167,7 @@ func testHoldConfirm(e *env) {
 	r := e.put(Room(1))
 	start := local(2026, 3, 23, 10, 0)
 	h := e.mustHold(r, "citizen-a", start)
-	if h.State != booking.Held || !h.Start.Equal(start) || !h.End.Equal(start.Add(time.Hour)) || h.Seats != 1 || h.PriceOre != 25000 {
+	if h.State != booking.Held || !h.Start.Equal(start) || !h.End.Equal(start.Add(time.Hour)) || h.Seats != 1 || h.Price != money.Kroner(250) {
 		t.Fatalf("hold: %+v", h)
 	}
 	if !h.HoldExpires.Equal(T0.Add(10 * time.Minute)) {
@@ -738,7 +732,7 @@ func testText(e *env) {
 	for i, v := range badkey.Texts() {
 		r := Room(1)
 		r.Name = v
-		r.Exceptions = []booking.Exception{{Date: booking.NewDate(2026, 5, 18), Note: v}}
+		r.Exceptions = []booking.Exception{{Date: civil.NewDate(2026, 5, 18), Note: v}}
 		e.put(r)
 		got, err := s.Resource(e.ctx, r.ID)
 		if err != nil {

@@ -100,7 +100,7 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 	type hall struct{ ID, Name, Price string }
 	var hs []hall
 	for _, h := range rs {
-		hs = append(hs, hall{h.ID, h.Name, payment.Amount(h.PriceOre).Display(lang)})
+		hs = append(hs, hall{h.ID, h.Name, payment.Amount(h.Price).Display(lang)})
 	}
 	a.render(w, r, "start", http.StatusOK, a.page(r, "start.title", map[string]any{"Halls": hs, "Notice": site.StartNotice(r.URL.Query())}))
 }
