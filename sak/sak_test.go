@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/sak"
 	"github.com/grunnmur/grunnmur/sak/saktest"
 )
@@ -294,7 +295,7 @@ func TestTransitionTable(t *testing.T) {
 }
 
 func TestLabelsInEveryLanguage(t *testing.T) {
-	for _, lang := range []string{"nb", "nn", "en"} {
+	for _, lang := range i18n.All {
 		for _, s := range sak.States() {
 			if l := s.Label(lang); l == "" || l == string(s) {
 				t.Errorf("state %s has no %s label", s, lang)
@@ -359,7 +360,7 @@ func TestEventLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string][]string{
+	want := map[i18n.Lang][]string{
 		"nb": {"Sak opprettet", "Frist satt: Forventet vedtak", "Kobling lagt til: Søknad", "Ny status: Venter på betaling",
 			"Kobling lagt til: Betaling", "Ny status: Under behandling",
 			"Journalført: Utgående dokument", "Ny status: Vedtak fattet", "Frist innfridd: Forventet vedtak", "Frist satt: Klagefrist"},
@@ -381,7 +382,7 @@ func TestEventLabels(t *testing.T) {
 			t.Errorf("nn label of %s: %q", e.Type, l)
 		}
 	}
-	for _, lang := range []string{"nb", "nn", "en"} {
+	for _, lang := range i18n.All {
 		for _, typ := range []sak.EventType{sak.EventOpened, sak.EventTransition, sak.EventLinked, sak.EventJournaled, sak.EventDeadline, sak.EventDeadlineMet} {
 			if l := typ.Label(lang); l == "" || l == string(typ) {
 				t.Errorf("event %s has no %s label", typ, lang)

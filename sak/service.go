@@ -12,20 +12,12 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
-// Oslo is the time zone of case numbers and of every date a citizen sees.
-var oslo = mustLoad("Europe/Oslo")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic("sak: no time zone data for " + name) // unreachable: tzdata.go embeds the database
-
-	}
-	return loc
-}
+// oslo is the time zone of case numbers and of every date a citizen sees.
+var oslo = civil.Oslo
 
 // Service runs the case workflow on a Store. Its zero value works, on an
 // in-memory store.

@@ -282,9 +282,9 @@ func (a *App) settle(ctx context.Context, c *sak.Case) (*sak.Case, *payment.Paym
 }
 
 func (a *App) view(ctx context.Context, c *sak.Case, lang string) *caseView {
-	v := &caseView{Case: c, Lang: lang, State: c.State.Label(lang), Amount: fee.Display(lang)}
+	v := &caseView{Case: c, Lang: lang, State: c.State.Label(i18n.Lang(lang)), Amount: fee.Display(lang)}
 	if c.Outcome != "" {
-		v.Outcome = c.Outcome.Label(lang)
+		v.Outcome = c.Outcome.Label(i18n.Lang(lang))
 	}
 	v.Submitted = i18n.Lang(lang).Time(c.Created)
 	if subs := c.LinksOf(sak.LinkSubmission); len(subs) > 0 {

@@ -169,17 +169,17 @@ func (a *App) renderOfficerCase(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	for _, d := range c.Deadlines {
-		row := deadlineRow{What: d.Kind.Label(lang), Due: i18n.Lang(lang).DateOf(d.Due)}
+		row := deadlineRow{What: d.Kind.Label(i18n.Lang(lang)), Due: i18n.Lang(lang).DateOf(d.Due)}
 		if !d.Met.IsZero() {
 			row.Met = i18n.Lang(lang).DateOf(d.Met)
 		}
 		v.Deadlines = append(v.Deadlines, row)
 	}
 	for _, j := range c.Journal {
-		v.Journal = append(v.Journal, journalRow{No: fmt.Sprintf("%d/%d-%d", j.Year, c.Sequence, j.Number), Type: j.Type.Label(lang), Title: j.Title, Date: i18n.Lang(lang).DateOf(j.Date)})
+		v.Journal = append(v.Journal, journalRow{No: fmt.Sprintf("%d/%d-%d", j.Year, c.Sequence, j.Number), Type: j.Type.Label(i18n.Lang(lang)), Title: j.Title, Date: i18n.Lang(lang).DateOf(j.Date)})
 	}
 	for _, e := range c.Events {
-		v.Events = append(v.Events, eventRow{At: i18n.Lang(lang).Time(e.At), What: e.Label(lang)})
+		v.Events = append(v.Events, eventRow{At: i18n.Lang(lang).Time(e.At), What: e.Label(i18n.Lang(lang))})
 	}
 	p := a.page(r, "off.title", v)
 	p.Title = c.Number() + " – " + p.Title
