@@ -30,3 +30,16 @@ func TestWallClockAcrossDST(t *testing.T) {
 		}
 	}
 }
+
+func TestEscapeText(t *testing.T) {
+	for in, want := range map[string]string{
+		`a,b;c\d`:   `a\,b\;c\\d`,
+		"line\r\n2": `line\n2`,
+		"bell\a":    "bell",
+		"Ærlig":     "Ærlig",
+	} {
+		if got := escapeText(in); got != want {
+			t.Errorf("escapeText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
