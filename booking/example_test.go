@@ -9,6 +9,8 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/i18n"
+	"github.com/grunnmur/grunnmur/money"
 )
 
 func Example() {
@@ -21,13 +23,14 @@ func Example() {
 		ID: "inspection", Name: "Befaring", Capacity: 1,
 		Hours:            booking.Weekdays(booking.Span{From: booking.At(9, 0), To: booking.At(15, 0)}),
 		ClosedOnHolidays: true, MinNotice: 48 * time.Hour, CancelDeadline: 24 * time.Hour,
+		Price: money.Kroner(350),
 	})
 	slots, _ := svc.Availability(ctx, "inspection", now, now.Add(7*24*time.Hour))
 	fmt.Println(len(slots), "free slots; first", slots[0].Start.In(oslo).Format("Mon 2 Jan 15:04"))
 
 	hold, _ := svc.Hold(ctx, booking.HoldInput{ResourceID: "inspection", Owner: "citizen-42", Start: slots[0].Start, Key: "req-1"})
 	again, _ := svc.Hold(ctx, booking.HoldInput{ResourceID: "inspection", Owner: "citizen-42", Start: slots[0].Start, Key: "req-1"})
-	fmt.Println(hold.State, hold.ID == again.ID)
+	fmt.Println(hold.State, hold.ID == again.ID, i18n.NB.Amount(hold.Price), i18n.NB.Time(hold.Start))
 
 	_, err := svc.Hold(ctx, booking.HoldInput{ResourceID: "inspection", Owner: "citizen-7", Start: slots[0].Start})
 	status, code := booking.HTTPStatus(err)
@@ -37,7 +40,7 @@ func Example() {
 	fmt.Println(b.State)
 	// Output:
 	// 24 free slots; first Mon 23 Mar 09:00
-	// held true
+	// held true 350,00 kr mandag 23. mars 2026 kl. 09.00
 	// booking: slot taken slot_taken 409
 	// confirmed
 }
