@@ -186,7 +186,7 @@ func TestNoticeAndHorizon(t *testing.T) {
 	}
 }
 
-func TestErrorCodes(t *testing.T) {
+func TestHTTPStatus(t *testing.T) {
 	for _, tc := range []struct {
 		err    error
 		code   string
