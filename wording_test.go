@@ -18,7 +18,7 @@ func TestClockFormatInOnePlace(t *testing.T) {
 	allowed := map[string]string{
 		"i18n/pattern.go":                    "the one place",
 		"forms/dates.go":                     "forms' copy, removed when forms uses i18n (#16)",
-		"booking/date.go":                    "booking.Clock's wire format (JSON, the hall admin's opening hours), not a time shown",
+		"booking/clock.go":                   "booking.Clock's wire format (JSON, the hall admin's opening hours), not a time shown",
 		"booking/bookingtest/bookingtest.go": "test failure messages",
 	}
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 // TestBurstLeavesRoomForOthers: one owner holding series after series and
@@ -14,7 +15,7 @@ import (
 // and a series in the same weeks.
 func TestBurstLeavesRoomForOthers(t *testing.T) {
 	ctx := context.Background()
-	oslo, _ := time.LoadLocation("Europe/Oslo")
+	oslo := civil.Oslo
 	now := time.Date(2026, 1, 5, 9, 0, 0, 0, oslo) // a Monday
 	svc := &booking.Service{Now: func() time.Time { return now }, HoldTTL: 10 * time.Minute}
 	hall := &booking.Resource{ID: "hall", Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true,

@@ -15,12 +15,17 @@
 //	// ... the citizen pays ...
 //	b, err := svc.Confirm(ctx, hold.ID, paymentID)
 //	if errors.Is(err, booking.ErrHoldExpired) { ... }
-//	w.WriteHeader(booking.HTTPStatus(err)) // at the HTTP edge, with booking.ErrorCode(err)
+//	status, code := booking.HTTPStatus(err) // at the HTTP edge: 410, "hold_expired"
+//
+// Days are civil.Date (an Exception's date, Resource.HoursOn) and prices
+// money.Amount (Resource.Price for one seat in one slot, Reservation.Price
+// for all its seats); show them with i18n.
 //
 // # Time
 //
-// Opening hours, days and weeks are read in the resource's zone (Europe/Oslo by
-// default); instants are stored in UTC. Slot starts step by wall clock: on
+// Opening hours, days and weeks are read in the resource's zone (civil.Oslo
+// by default; a TimeZone that does not load is an ErrInvalid, never another
+// zone); instants are stored in UTC. Slot starts step by wall clock: on
 // 2026-03-29 (23 hours) 02:30 does not exist and gives no slot; on 2026-10-25
 // (25 hours) 02:30 exists twice and gives one slot, at the first of the two.
 // A slot lasts its length in real time. Recurring series keep their wall-clock
@@ -36,4 +41,17 @@
 //
 // The owner of a reservation is an opaque id chosen by the service (an
 // ID-porten subject, a case id): never store a fødselsnummer here.
+//
+// # Glossary
+//
+// The identifiers are English; these are the Norwegian words for them.
+//
+//	Resource     ressurs: a room (rom), a hall (hall), an officer's calendar
+//	Hours, Span  åpningstider
+//	Exception    avvik fra åpningstidene: a closed day (stengt dag) or special hours
+//	Hold         midlertidig reservasjon, while the citizen pays
+//	Reservation  reservasjon; once confirmed, a booking (bestilling)
+//	Waiter       en på ventelisten (venteliste)
+//	Series       fast tid: a weekly booking for a season
+//	Feed         kalenderabonnement (iCalendar)
 package booking

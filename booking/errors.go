@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// Sentinel errors. Callers branch on them with errors.Is; ErrorCode and
-// HTTPStatus map them to a stable code and status at the HTTP edge.
+// Sentinel errors. Callers branch on them with errors.Is; HTTPStatus maps
+// them to a status and a stable code at the HTTP edge.
 var (
 	ErrSlotTaken       = errors.New("booking: slot taken")
 	ErrOutsideHours    = errors.New("booking: outside opening hours")
@@ -32,73 +32,57 @@ var (
 	ErrInvalidText = fmt.Errorf("%w: text that is not UTF-8 or holds a NUL", ErrInvalid)
 )
 
-// Code is a stable, machine-readable error code.
-type Code string
-
-// The codes ErrorCode returns.
-const (
-	CodeSlotTaken       Code = "slot_taken"
-	CodeOutsideHours    Code = "outside_opening_hours"
-	CodeTooLateToCancel Code = "too_late_to_cancel"
-	CodeLimitReached    Code = "limit_reached"
-	CodeHoldExpired     Code = "hold_expired"
-	CodeTooSoon         Code = "too_short_notice"
-	CodeTooFar          Code = "too_far_ahead"
-	CodeNotFound        Code = "not_found"
-	CodeInvalid         Code = "invalid"
-	CodeState           Code = "invalid_state"
-	CodeKeyReused       Code = "idempotency_key_reused"
-	CodeFeedRevoked     Code = "feed_revoked"
-	CodeTooManyHolds    Code = "too_many_holds"
-	CodeInternal        Code = "internal"
-)
-
+// codes maps each sentinel to its HTTP status and stable code, in the order
+// HTTPStatus tries them.
 var codes = []struct {
 	err    error
-	code   Code
 	status int
+	code   string
 }{
-	{ErrSlotTaken, CodeSlotTaken, http.StatusConflict},
-	{ErrOutsideHours, CodeOutsideHours, http.StatusUnprocessableEntity},
-	{ErrTooLateToCancel, CodeTooLateToCancel, http.StatusConflict},
-	{ErrLimitReached, CodeLimitReached, http.StatusTooManyRequests},
-	{ErrHoldExpired, CodeHoldExpired, http.StatusGone},
-	{ErrTooSoon, CodeTooSoon, http.StatusUnprocessableEntity},
-	{ErrTooFar, CodeTooFar, http.StatusUnprocessableEntity},
-	{ErrNotFound, CodeNotFound, http.StatusNotFound},
-	{ErrInvalid, CodeInvalid, http.StatusBadRequest},
-	{ErrState, CodeState, http.StatusConflict},
-	{ErrKeyReused, CodeKeyReused, http.StatusUnprocessableEntity},
-	{ErrFeedRevoked, CodeFeedRevoked, http.StatusNotFound},
-	{ErrTooManyHolds, CodeTooManyHolds, http.StatusTooManyRequests},
+	{ErrSlotTaken, http.StatusConflict, "slot_taken"},
+	{ErrOutsideHours, http.StatusUnprocessableEntity, "outside_opening_hours"},
+	{ErrTooLateToCancel, http.StatusConflict, "too_late_to_cancel"},
+	{ErrLimitReached, http.StatusTooManyRequests, "limit_reached"},
+	{ErrHoldExpired, http.StatusGone, "hold_expired"},
+	{ErrTooSoon, http.StatusUnprocessableEntity, "too_short_notice"},
+	{ErrTooFar, http.StatusUnprocessableEntity, "too_far_ahead"},
+	{ErrNotFound, http.StatusNotFound, "not_found"},
+	{ErrInvalid, http.StatusBadRequest, "invalid"},
+	{ErrState, http.StatusConflict, "invalid_state"},
+	{ErrKeyReused, http.StatusUnprocessableEntity, "idempotency_key_reused"},
+	{ErrFeedRevoked, http.StatusNotFound, "feed_revoked"},
+	{ErrTooManyHolds, http.StatusTooManyRequests, "too_many_holds"},
 }
 
-// ErrorCode returns the code for err, "" for nil and CodeInternal for an
-// error that is not one of this package's.
-func ErrorCode(err error) Code {
+// HTTPStatus maps err to an HTTP status and a stable, lower-case code for
+// the HTTP edge:
+//
+//	ErrSlotTaken        409 slot_taken
+//	ErrOutsideHours     422 outside_opening_hours
+//	ErrTooLateToCancel  409 too_late_to_cancel
+//	ErrLimitReached     429 limit_reached (a *LimitError)
+//	ErrHoldExpired      410 hold_expired
+//	ErrTooSoon          422 too_short_notice
+//	ErrTooFar           422 too_far_ahead
+//	ErrNotFound         404 not_found
+//	ErrInvalid          400 invalid (ErrInvalidText too)
+//	ErrState            409 invalid_state
+//	ErrKeyReused        422 idempotency_key_reused
+//	ErrFeedRevoked      404 feed_revoked
+//	ErrTooManyHolds     429 too_many_holds
+//
+// A *SeriesError maps as its first occurrence that maps. nil gives (200, "");
+// any other error (500, "internal").
+func HTTPStatus(err error) (status int, code string) {
 	if err == nil {
-		return ""
+		return http.StatusOK, ""
 	}
 	for _, c := range codes {
 		if errors.Is(err, c.err) {
-			return c.code
+			return c.status, c.code
 		}
 	}
-	return CodeInternal
-}
-
-// HTTPStatus returns the HTTP status for err: 200 for nil, 500 for an error
-// that is not one of this package's.
-func HTTPStatus(err error) int {
-	if err == nil {
-		return http.StatusOK
-	}
-	for _, c := range codes {
-		if errors.Is(err, c.err) {
-			return c.status
-		}
-	}
-	return http.StatusInternalServerError
+	return http.StatusInternalServerError, "internal"
 }
 
 // LimitError says which per-citizen limit a hold would break.

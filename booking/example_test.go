@@ -8,11 +8,14 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/i18n"
+	"github.com/grunnmur/grunnmur/money"
 )
 
 func Example() {
 	ctx := context.Background()
-	oslo, _ := time.LoadLocation("Europe/Oslo")
+	oslo := civil.Oslo
 	now := time.Date(2026, 3, 20, 9, 0, 0, 0, oslo)
 	svc := &booking.Service{Now: func() time.Time { return now }} // the zero value works, in memory
 
@@ -20,28 +23,30 @@ func Example() {
 		ID: "inspection", Name: "Befaring", Capacity: 1,
 		Hours:            booking.Weekdays(booking.Span{From: booking.At(9, 0), To: booking.At(15, 0)}),
 		ClosedOnHolidays: true, MinNotice: 48 * time.Hour, CancelDeadline: 24 * time.Hour,
+		Price: money.Kroner(350),
 	})
 	slots, _ := svc.Availability(ctx, "inspection", now, now.Add(7*24*time.Hour))
 	fmt.Println(len(slots), "free slots; first", slots[0].Start.In(oslo).Format("Mon 2 Jan 15:04"))
 
 	hold, _ := svc.Hold(ctx, booking.HoldInput{ResourceID: "inspection", Owner: "citizen-42", Start: slots[0].Start, Key: "req-1"})
 	again, _ := svc.Hold(ctx, booking.HoldInput{ResourceID: "inspection", Owner: "citizen-42", Start: slots[0].Start, Key: "req-1"})
-	fmt.Println(hold.State, hold.ID == again.ID)
+	fmt.Println(hold.State, hold.ID == again.ID, i18n.NB.Amount(hold.Price), i18n.NB.Time(hold.Start))
 
 	_, err := svc.Hold(ctx, booking.HoldInput{ResourceID: "inspection", Owner: "citizen-7", Start: slots[0].Start})
-	fmt.Println(err, booking.ErrorCode(err), booking.HTTPStatus(err))
+	status, code := booking.HTTPStatus(err)
+	fmt.Println(err, code, status)
 
 	b, _ := svc.Confirm(ctx, hold.ID, "payment-captured-1")
 	fmt.Println(b.State)
 	// Output:
 	// 24 free slots; first Mon 23 Mar 09:00
-	// held true
+	// held true 350,00 kr mandag 23. mars 2026 kl. 09.00
 	// booking: slot taken slot_taken 409
 	// confirmed
 }
 
 func ExampleEventICS() {
-	oslo, _ := time.LoadLocation("Europe/Oslo")
+	oslo := civil.Oslo
 	r := &booking.Reservation{ID: "b-1", Title: "Befaring; Kafé Ærlig", State: booking.Confirmed,
 		Start: time.Date(2026, 10, 25, 10, 0, 0, 0, oslo), End: time.Date(2026, 10, 25, 11, 0, 0, 0, oslo)}
 	ics := booking.EventICS(r, &booking.Resource{ID: "officer"}, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
@@ -60,7 +65,7 @@ func ExampleEventICS() {
 }
 
 func ExampleParseRRule() {
-	oslo, _ := time.LoadLocation("Europe/Oslo")
+	oslo := civil.Oslo
 	rule, _ := booking.ParseRRule("FREQ=WEEKLY;COUNT=3;BYDAY=TH")
 	occ, _ := rule.Occurrences(time.Date(2026, 10, 15, 18, 0, 0, 0, oslo), oslo, time.Time{})
 	for _, t := range occ {
@@ -72,9 +77,10 @@ func ExampleParseRRule() {
 	// 2026-10-29 18:00 CET 17:00Z
 }
 
-func ExampleErrorCode() {
+func ExampleHTTPStatus() {
 	err := fmt.Errorf("handler: %w", &booking.LimitError{Period: "week", Max: 2})
-	fmt.Println(booking.ErrorCode(err), booking.HTTPStatus(err), errors.Is(err, booking.ErrLimitReached))
+	status, code := booking.HTTPStatus(err)
+	fmt.Println(status, code, errors.Is(err, booking.ErrLimitReached))
 	// Output:
-	// limit_reached 429 true
+	// 429 limit_reached true
 }

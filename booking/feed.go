@@ -151,10 +151,11 @@ func (s *Service) FeedHandler() http.Handler {
 		}
 		cal, err := s.FeedCalendar(req.Context(), FeedToken(tok))
 		if err != nil {
-			if ErrorCode(err) == CodeInternal {
+			status, code := HTTPStatus(err)
+			if code == "internal" {
 				s.log().Error("booking: feed", "err", err)
 			}
-			http.Error(w, http.StatusText(HTTPStatus(err)), HTTPStatus(err))
+			http.Error(w, http.StatusText(status), status)
 			return
 		}
 		w.Header().Set("Content-Type", "text/calendar; charset=utf-8")

@@ -5,12 +5,13 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 func TestClosedOnHolidays(t *testing.T) {
 	r := &booking.Resource{ID: "hall", Hours: booking.EveryDay(booking.Span{From: booking.At(8, 0), To: booking.At(10, 0)}), ClosedOnHolidays: true,
-		Exceptions: []booking.Exception{{Date: booking.NewDate(2027, 5, 16), Hours: []booking.Span{{From: booking.At(12, 0), To: booking.At(13, 0)}}}}}
-	oslo, _ := time.LoadLocation("Europe/Oslo")
+		Exceptions: []booking.Exception{{Date: civil.NewDate(2027, 5, 16), Hours: []booking.Span{{From: booking.At(12, 0), To: booking.At(13, 0)}}}}}
+	oslo := civil.Oslo
 	day := func(m time.Month, d int) []booking.Slot {
 		s, err := r.Slots(time.Date(2027, m, d, 0, 0, 0, 0, oslo), time.Date(2027, m, d+1, 0, 0, 0, 0, oslo))
 		if err != nil {

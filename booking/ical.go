@@ -8,10 +8,12 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/grunnmur/grunnmur/civil"
 )
 
-// ProdID identifies grunnmur as the producer of its iCalendar files.
-const ProdID = "-//grunnmur//booking//NO"
+// prodID identifies grunnmur as the producer of its iCalendar files.
+const prodID = "-//grunnmur//booking//NO"
 
 // osloTZ is the VTIMEZONE of Europe/Oslo (EU rules since 1996: last Sunday
 // of March and October, at 01:00 UTC).
@@ -65,8 +67,8 @@ func (w *icsWriter) line(s string) {
 	}
 }
 
-// EscapeText escapes a TEXT value (RFC 5545 3.3.11).
-func EscapeText(s string) string {
+// escapeText escapes a TEXT value (RFC 5545 3.3.11).
+func escapeText(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
@@ -96,10 +98,9 @@ func (w *icsWriter) timeProp(name string, ts []time.Time, zone string) {
 		return
 	}
 	parts := make([]string, len(ts))
-	if zone == "Europe/Oslo" {
-		loc, _ := loadLocation(zone)
+	if zone == DefaultTimeZone {
 		for i, t := range ts {
-			parts[i] = t.In(loc).Format("20060102T150405")
+			parts[i] = t.In(civil.Oslo).Format("20060102T150405")
 		}
 		w.oslo = true
 		w.line(name + ";TZID=Europe/Oslo:" + strings.Join(parts, ","))
@@ -131,7 +132,7 @@ func status(r *Reservation, at time.Time) string {
 func (w *icsWriter) event(uid string, r *Reservation, res *Resource, start, end time.Time, extra func()) {
 	zone := zoneOf(res)
 	w.line("BEGIN:VEVENT")
-	w.line("UID:" + EscapeText(uid))
+	w.line("UID:" + escapeText(uid))
 	w.line("DTSTAMP:" + w.stamp.UTC().Format("20060102T150405Z"))
 	w.timeProp("DTSTART", []time.Time{start}, zone)
 	w.timeProp("DTEND", []time.Time{end}, zone)
@@ -142,9 +143,9 @@ func (w *icsWriter) event(uid string, r *Reservation, res *Resource, start, end 
 	if title == "" && res != nil {
 		title = res.Name
 	}
-	w.line("SUMMARY:" + EscapeText(title))
+	w.line("SUMMARY:" + escapeText(title))
 	if res != nil && res.Name != "" {
-		w.line("LOCATION:" + EscapeText(res.Name))
+		w.line("LOCATION:" + escapeText(res.Name))
 	}
 	w.line("STATUS:" + status(r, w.stamp))
 	w.line("END:VEVENT")
@@ -153,11 +154,11 @@ func (w *icsWriter) event(uid string, r *Reservation, res *Resource, start, end 
 func (w *icsWriter) calendar(name string, body func()) []byte {
 	w.line("BEGIN:VCALENDAR")
 	w.line("VERSION:2.0")
-	w.line("PRODID:" + ProdID)
+	w.line("PRODID:" + prodID)
 	w.line("CALSCALE:GREGORIAN")
 	w.line("METHOD:PUBLISH")
 	if name != "" {
-		w.line("X-WR-CALNAME:" + EscapeText(name))
+		w.line("X-WR-CALNAME:" + escapeText(name))
 	}
 	head := w.b.Len()
 	body()

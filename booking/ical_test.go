@@ -174,19 +174,6 @@ func TestFeedSeriesAcrossDSTWithExdate(t *testing.T) {
 	}
 }
 
-func TestEscapeText(t *testing.T) {
-	for in, want := range map[string]string{
-		`a,b;c\d`:   `a\,b\;c\\d`,
-		"line\r\n2": `line\n2`,
-		"bell\a":    "bell",
-		"Ærlig":     "Ærlig",
-	} {
-		if got := booking.EscapeText(in); got != want {
-			t.Errorf("EscapeText(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestFeedTokenRedacts(t *testing.T) {
 	tok := booking.FeedToken("s3cr3t-token-value")
 	var b strings.Builder

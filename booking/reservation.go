@@ -3,6 +3,8 @@ package booking
 import (
 	"slices"
 	"time"
+
+	"github.com/grunnmur/grunnmur/money"
 )
 
 // State is where a reservation is in its life.
@@ -39,10 +41,10 @@ type Reservation struct {
 	SeriesID string `json:"seriesId,omitempty"`
 	// Recurrence and SeriesStart describe the series the reservation is an
 	// occurrence of, for the iCalendar RRULE.
-	Recurrence  *Recurrence `json:"recurrence,omitempty"`
-	SeriesStart time.Time   `json:"seriesStart,omitzero"`
-	PriceOre    int64       `json:"priceOre,omitempty"` // for all seats
-	Title       string      `json:"title,omitempty"`
+	Recurrence  *Recurrence  `json:"recurrence,omitempty"`
+	SeriesStart time.Time    `json:"seriesStart,omitzero"`
+	Price       money.Amount `json:"price,omitempty"` // for all seats
+	Title       string       `json:"title,omitempty"`
 }
 
 // StateAt returns the state at time at: a Held reservation whose hold has

@@ -5,11 +5,13 @@ import (
 	"slices"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/holiday"
 	"github.com/grunnmur/grunnmur/internal/text"
+	"github.com/grunnmur/grunnmur/money"
 )
 
-// DefaultTimeZone is the zone of a resource that names none.
+// DefaultTimeZone is the zone of a resource that names none, civil.Oslo.
 const DefaultTimeZone = "Europe/Oslo"
 
 // Resource is something that can be booked: a meeting room, a sports hall, a
@@ -46,8 +48,8 @@ type Resource struct {
 	PerDay  int `json:"perDay,omitempty"`
 	PerWeek int `json:"perWeek,omitempty"`
 
-	// PriceOre is the price of one seat in one slot, in øre, for payment.
-	PriceOre int64 `json:"priceOre,omitempty"`
+	// Price is the price of one seat in one slot, for payment.
+	Price money.Amount `json:"price,omitempty"`
 
 	// CancelDeadline is how long before the start a booking can be cancelled
 	// freely. After it, a cancellation is refused with ErrTooLateToCancel,
@@ -68,10 +70,10 @@ type Span struct {
 // Exception replaces the weekly hours (and the holiday rule) on one date:
 // closed, or open at special hours.
 type Exception struct {
-	Date   Date   `json:"date"`
-	Closed bool   `json:"closed,omitempty"`
-	Hours  []Span `json:"hours,omitempty"`
-	Note   string `json:"note,omitempty"`
+	Date   civil.Date `json:"date"`
+	Closed bool       `json:"closed,omitempty"`
+	Hours  []Span     `json:"hours,omitempty"`
+	Note   string     `json:"note,omitempty"`
 }
 
 // Weekdays returns hours open Monday to Friday with the given spans.
@@ -111,28 +113,14 @@ func (r *Resource) SlotStep() time.Duration {
 	return r.Step
 }
 
-// Location loads TimeZone.
-func (r *Resource) Location() (*time.Location, error) {
-	name := r.TimeZone
-	if name == "" {
-		name = DefaultTimeZone
-	}
-	return loadLocation(name)
-}
-
-// oslo is loaded once: it is the zone of nearly every resource, and
-// time.LoadLocation parses the zone file on every call. It is never changed.
-var oslo = func() *time.Location {
-	l, err := time.LoadLocation(DefaultTimeZone)
-	if err != nil {
-		panic("booking: no Europe/Oslo in the embedded zone database: " + err.Error())
-	}
-	return l
-}()
+// Location returns the resource's zone: civil.Oslo for "" and
+// DefaultTimeZone, else the IANA zone TimeZone names. An unknown name is an
+// ErrInvalid: there is no fallback to another zone.
+func (r *Resource) Location() (*time.Location, error) { return loadLocation(r.TimeZone) }
 
 func loadLocation(name string) (*time.Location, error) {
-	if name == DefaultTimeZone {
-		return oslo, nil
+	if name == "" || name == DefaultTimeZone {
+		return civil.Oslo, nil
 	}
 	l, err := time.LoadLocation(name)
 	if err != nil {
@@ -162,7 +150,7 @@ func (r *Resource) Validate() error {
 	if r.BufferBefore < 0 || r.BufferAfter < 0 || r.MinNotice < 0 || r.MaxHorizon < 0 || r.CancelDeadline < 0 {
 		return bad("durations", "negative")
 	}
-	if r.PerDay < 0 || r.PerWeek < 0 || r.PriceOre < 0 {
+	if r.PerDay < 0 || r.PerWeek < 0 || r.Price < 0 {
 		return bad("limits/price", "negative")
 	}
 	check := func(where string, spans []Span) error {
@@ -178,7 +166,7 @@ func (r *Resource) Validate() error {
 			return err
 		}
 	}
-	seen := map[Date]bool{}
+	seen := map[civil.Date]bool{}
 	for _, e := range r.Exceptions {
 		if e.Date.IsZero() {
 			return bad("exceptions", "no date")
@@ -209,7 +197,7 @@ func (r *Resource) Clone() *Resource {
 
 // HoursOn returns the opening spans on date d: the exception for d if there
 // is one, else none on a holiday when ClosedOnHolidays, else the weekly hours.
-func (r *Resource) HoursOn(d Date) []Span {
+func (r *Resource) HoursOn(d civil.Date) []Span {
 	for _, e := range r.Exceptions {
 		if e.Date == d {
 			if e.Closed {

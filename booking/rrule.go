@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 // Freq is a recurrence frequency. Only the subset that bookings need is
@@ -176,7 +178,7 @@ func (r Recurrence) Occurrences(start time.Time, loc *time.Location, until time.
 	}
 	interval := max(r.Interval, 1)
 	local := start.In(loc)
-	first := DateOf(local)
+	first := civil.DateOf(local)
 	clock := At(local.Hour(), local.Minute())
 	days := r.ByDay
 	if len(days) == 0 {
@@ -184,8 +186,8 @@ func (r Recurrence) Occurrences(start time.Time, loc *time.Location, until time.
 	}
 	var out []time.Time
 	generated := 0
-	emit := func(d Date) bool { // false: stop
-		t, _ := d.At(clock, loc)
+	emit := func(d civil.Date) bool { // false: stop
+		t, _ := wallClock(d, clock, loc)
 		t = t.Add(time.Duration(local.Second())*time.Second + time.Duration(local.Nanosecond()))
 		if !end.IsZero() && t.After(end) {
 			return false

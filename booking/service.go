@@ -10,7 +10,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/internal/defaults"
+	"github.com/grunnmur/grunnmur/money"
 )
 
 // DefaultHoldTTL is how long a hold keeps its seats when Service.HoldTTL is 0.
@@ -151,6 +153,10 @@ type HoldInput struct {
 // checkStart validates a start against the resource's slots, notice and
 // horizon, and returns the slot and the limits that apply to it.
 func (s *Service) checkStart(r *Resource, start, now time.Time) (Slot, []Limit, error) {
+	loc, err := r.Location()
+	if err != nil {
+		return Slot{}, nil, err
+	}
 	slot, ok := r.IsSlot(start)
 	if !ok {
 		return Slot{}, nil, fmt.Errorf("%w: %s is not a slot start of %s", ErrOutsideHours, start.Format(time.RFC3339), r.ID)
@@ -161,18 +167,14 @@ func (s *Service) checkStart(r *Resource, start, now time.Time) (Slot, []Limit, 
 	if r.MaxHorizon > 0 && start.After(now.Add(r.MaxHorizon)) {
 		return Slot{}, nil, ErrTooFar
 	}
-	return slot, r.limits(start), nil
+	return slot, r.limits(start, loc), nil
 }
 
 // limits returns the per-citizen limit windows around start: its calendar day
-// and its ISO week (Monday to Sunday) in the resource's zone.
-func (r *Resource) limits(start time.Time) []Limit {
-	loc, err := r.Location()
-	if err != nil {
-		return nil
-	}
+// and its ISO week (Monday to Sunday) in the resource's zone, loc.
+func (r *Resource) limits(start time.Time, loc *time.Location) []Limit {
 	var out []Limit
-	d := DateOf(start.In(loc))
+	d := civil.DateOf(start.In(loc))
 	if r.PerDay > 0 {
 		out = append(out, Limit{Period: "day", From: d.Start(loc), To: d.AddDays(1).Start(loc), Max: r.PerDay})
 	}
@@ -222,7 +224,7 @@ func (s *Service) hold(ctx context.Context, in HoldInput, seriesID string, rule 
 		ID: uuid.NewString(), ResourceID: r.ID, Owner: in.Owner,
 		Start: slot.Start.UTC(), End: slot.End.UTC(), BlockStart: bs.UTC(), BlockEnd: be.UTC(),
 		Seats: seats, State: Held, HoldExpires: now.Add(ttl).UTC(), Created: now.UTC(), Updated: now.UTC(),
-		SeriesID: seriesID, Recurrence: rule, SeriesStart: seriesStart, PriceOre: r.PriceOre * int64(seats), Title: title,
+		SeriesID: seriesID, Recurrence: rule, SeriesStart: seriesStart, Price: r.Price * money.Amount(seats), Title: title,
 	}
 	got, err := s.store().Hold(ctx, HoldRequest{Key: in.Key, Reservation: res, Capacity: r.Seats(), Limits: limits, Open: s.openLimit(), At: now})
 	if err != nil {

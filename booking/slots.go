@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 // MaxRange is the longest range Slots and Availability accept, so that a
@@ -49,8 +51,8 @@ func (r *Resource) Slots(from, to time.Time) ([]Slot, error) {
 	}
 	days := int(to.Sub(from)/(24*time.Hour)) + 2
 	out := make([]Slot, 0, min(days*perDay, 1<<16))
-	last := DateOf(to.In(loc))
-	for d := DateOf(from.In(loc)); !last.Before(d); d = d.AddDays(1) {
+	last := civil.DateOf(to.In(loc))
+	for d := civil.DateOf(from.In(loc)); !last.Before(d); d = d.AddDays(1) {
 		spans := r.HoursOn(d)
 		if len(spans) == 0 {
 			continue
@@ -61,14 +63,14 @@ func (r *Resource) Slots(from, to time.Time) ([]Slot, error) {
 		_, off1 := d.AddDays(1).Start(loc).Add(-time.Nanosecond).Zone()
 		plain := off0 == off1 && midnight.Hour() == 0
 		for _, span := range spans {
-			closing, _ := d.At(span.To, loc)
+			closing, _ := wallClock(d, span.To, loc)
 			for c := span.From; c < span.To; c += stepMin {
 				var start time.Time
 				if plain {
 					start = midnight.Add(time.Duration(c) * time.Minute)
 				} else {
 					var ok bool
-					if start, ok = d.At(c, loc); !ok {
+					if start, ok = wallClock(d, c, loc); !ok {
 						continue
 					}
 				}

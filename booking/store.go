@@ -140,8 +140,8 @@ func (q Query) Match(r *Reservation) bool {
 		(q.ActiveAt.IsZero() || r.ActiveAt(q.ActiveAt))
 }
 
-// SortReservations orders by Start and then ID, the order every Store lists in.
-func SortReservations(rs []*Reservation) {
+// sortReservations orders by Start and then ID, the order every Store lists in.
+func sortReservations(rs []*Reservation) {
 	slices.SortFunc(rs, func(a, b *Reservation) int {
 		if c := a.Start.Compare(b.Start); c != 0 {
 			return c
@@ -467,7 +467,7 @@ func (m *MemoryStore) Reservations(ctx context.Context, q Query) ([]*Reservation
 			}
 		}
 	}
-	SortReservations(out)
+	sortReservations(out)
 	return out, nil
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/internal/text"
+	"github.com/grunnmur/grunnmur/money"
 )
 
 // BookingStore is a booking.Store on PostgreSQL. The database itself keeps
@@ -132,13 +133,14 @@ func scanReservation(row pgx.Row) (*booking.Reservation, error) {
 		state                string
 		holdExp, seriesStart *time.Time
 		rec                  []byte
+		priceOre             int64
 	)
 	err := row.Scan(&r.ID, &r.ResourceID, &r.Owner, &state, &r.Seats, &r.Start, &r.End, &r.BlockStart, &r.BlockEnd,
-		&holdExp, &r.Created, &r.Updated, &r.Charged, &r.SeriesID, &rec, &seriesStart, &r.PriceOre, &r.Title)
+		&holdExp, &r.Created, &r.Updated, &r.Charged, &r.SeriesID, &rec, &seriesStart, &priceOre, &r.Title)
 	if err != nil {
 		return nil, err
 	}
-	r.State = booking.State(state)
+	r.State, r.Price = booking.State(state), money.Amount(priceOre)
 	if holdExp != nil {
 		r.HoldExpires = *holdExp
 	}
@@ -366,7 +368,7 @@ func (s *BookingStore) Hold(ctx context.Context, req booking.HoldRequest) (*book
 			start_at, end_at, block_start, block_end, hold_expires, created, updated, series_id, recurrence, series_start, price_ore, title)
 			VALUES ($1, $2, $3, 'held', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 			nr.ID, nr.ResourceID, nr.Owner, nr.Seats, req.Capacity <= 1, nr.Start, nr.End, nr.BlockStart, nr.BlockEnd,
-			nullTime(nr.HoldExpires), nr.Created, nr.Updated, nr.SeriesID, rec, nullTime(nr.SeriesStart), nr.PriceOre, nr.Title)
+			nullTime(nr.HoldExpires), nr.Created, nr.Updated, nr.SeriesID, rec, nullTime(nr.SeriesStart), nr.Price.Ore(), nr.Title)
 		if err != nil {
 			return err
 		}
@@ -411,7 +413,7 @@ func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldReques
 		WHERE resource_id = $1 AND state = 'held' AND hold_expires <= $4 AND block && tstzrange($2, $3, '[)')`,
 		nr.ResourceID, nr.BlockStart, nr.BlockEnd, req.At)
 	b.Queue(insertReservation, nr.ID, nr.ResourceID, nr.Owner, nr.Seats, nr.Start, nr.End, nr.BlockStart, nr.BlockEnd,
-		nullTime(nr.HoldExpires), nr.Created, nr.Updated, nr.SeriesID, rec, nullTime(nr.SeriesStart), nr.PriceOre, nr.Title, req.At, req.Key)
+		nullTime(nr.HoldExpires), nr.Created, nr.Updated, nr.SeriesID, rec, nullTime(nr.SeriesStart), nr.Price.Ore(), nr.Title, req.At, req.Key)
 	if req.Key != "" {
 		// A plain insert: a concurrent request with the same key makes it
 		// fail, which rolls back this batch's reservation too.

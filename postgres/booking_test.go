@@ -2,12 +2,14 @@ package postgres_test
 
 import (
 	"context"
+	"os"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/booking/bookingtest"
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 )
@@ -169,4 +171,26 @@ func BenchmarkBookPostgresSerial(b *testing.B) {
 		holdConfirm(b, svc, r, next())
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
+}
+
+// TestBookingPriceMigration: a resource stored before Price became a
+// money.Amount (with "priceOre" in its document) keeps its price.
+func TestBookingPriceMigration(t *testing.T) {
+	db := postgrestest.Open(t)
+	ctx := context.Background()
+	old := `{"id":"hall","name":"Hall","capacity":1,"hours":[[],[{"from":"08:00","to":"16:00"}],[],[],[],[],[]],"slot":3600000000000,"step":0,"priceOre":65000}`
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO booking_resources (id, doc) VALUES ('hall', $1)`, old); err != nil {
+		t.Fatal(err)
+	}
+	sql, err := os.ReadFile("migrations/0310_booking_resources_price.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool.Exec(ctx, string(sql)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := postgres.NewBookingStore(db).Resource(ctx, "hall")
+	if err != nil || r.Price != money.Kroner(650) {
+		t.Fatalf("after the migration: %+v %v", r, err)
+	}
 }

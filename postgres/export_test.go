@@ -20,3 +20,6 @@ func MigrationsFrom(fsys fs.FS) ([]int, error) {
 	}
 	return v, err
 }
+
+// SakListQuery is the query of one page of cases, and its arguments.
+var SakListQuery = listQuery

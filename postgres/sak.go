@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -97,18 +98,63 @@ func (s *SakStore) Update(ctx context.Context, c *sak.Case) error {
 	return nil
 }
 
-// List implements sak.Store.
-func (s *SakStore) List(ctx context.Context, f sak.Filter) ([]*sak.Case, error) {
-	if absent(f.Owner, f.OnBehalfOf, f.Kind) {
-		return nil, nil
+// List implements sak.Store. A page is read by keyset, (created, id) from
+// the cursor on, along an index that matches the filter (migration 0610).
+func (s *SakStore) List(ctx context.Context, f sak.Filter, p sak.Page) ([]*sak.Case, string, error) {
+	b, err := p.Bound()
+	if err != nil {
+		return nil, "", err
 	}
+	if absent(f.Owner, f.OnBehalfOf, f.Kind) {
+		return nil, "", nil
+	}
+	q, args := listQuery(f, b, p.Size())
+	rows, err := s.db.Pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("postgres: sak: list: %w", err)
+	}
+	defer rows.Close()
+	var out []*sak.Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("postgres: sak: list: %w", err)
+	}
+	// One row more than the page says whether any is left.
+	more := len(out) > p.Size()
+	if more {
+		out = out[:p.Size()]
+	}
+	next := ""
+	if b != nil && b.Backward {
+		slices.Reverse(out) // read oldest first, from the cursor up
+		if more {
+			next = sak.CursorOf(out[0])
+		}
+	} else if more {
+		next = sak.CursorOf(out[len(out)-1])
+	}
+	return out, next, nil
+}
+
+// listQuery builds the query of one page and one row more.
+func listQuery(f sak.Filter, b *sak.Bound, limit int) (string, []any) {
 	var (
 		where []string
 		args  []any
 	)
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, fmt.Sprintf(cond, len(args)))
+	add := func(cond string, v ...any) {
+		n := make([]any, len(v))
+		for i := range v {
+			args = append(args, v[i])
+			n[i] = len(args)
+		}
+		where = append(where, fmt.Sprintf(cond, n...))
 	}
 	if f.Owner != "" {
 		add("owner = $%d", f.Owner)
@@ -119,39 +165,30 @@ func (s *SakStore) List(ctx context.Context, f sak.Filter) ([]*sak.Case, error) 
 	if f.Kind != "" {
 		add("kind = $%d", f.Kind)
 	}
-	if len(f.States) > 0 {
+	if len(f.States) == 1 { // an equality keeps the index's order: no sort
+		add("state = $%d", string(f.States[0]))
+	} else if len(f.States) > 1 {
 		states := make([]string, len(f.States))
 		for i, st := range f.States {
 			states[i] = string(st)
 		}
 		add("state = ANY($%d)", states)
 	}
+	order := "created DESC, id DESC"
+	switch {
+	case b == nil:
+	case b.Backward:
+		add("(created, id) > ($%d, $%d)", b.Created, b.ID)
+		order = "created, id"
+	default:
+		add("(created, id) < ($%d, $%d)", b.Created, b.ID)
+	}
 	q := `SELECT version, doc FROM sak_cases`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY created DESC, id"
-	if f.Limit > 0 {
-		args = append(args, f.Limit)
-		q += fmt.Sprintf(" LIMIT $%d", len(args))
-	}
-	rows, err := s.db.Pool.Query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: sak: list: %w", err)
-	}
-	defer rows.Close()
-	var out []*sak.Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: sak: list: %w", err)
-	}
-	return out, nil
+	args = append(args, limit+1)
+	return q + fmt.Sprintf(" ORDER BY %s LIMIT $%d", order, len(args)), args
 }
 
 // NextSequence implements sak.Store.

@@ -371,35 +371,11 @@ func (o *ArchiveOptions) journalpost(ctx context.Context, c *Case, e *JournalEnt
 		screened = append(screened, "tittel")
 	}
 	field := fmt.Sprintf("journalpost %d", e.Number)
-	parties := e.Parties
-	if len(parties) == 0 {
-		parties = []Correspondent{{Role: defaultRole(e.Type), Name: e.Party}}
-		if e.Party == "" {
-			parties[0].Name = unit // an internal note, or an entry nobody named
-		}
+	parties, partyScreened, err := correspondents(c, e, unit, field)
+	if err != nil {
+		return jp, err
 	}
-	partyScreened := false
-	for _, p := range parties {
-		t, ok := correspondentType[p.Role]
-		if !ok {
-			return jp, fmt.Errorf("%w: case %s, %s: correspondent role %q", ErrInvalid, c.Number(), field, p.Role)
-		}
-		if !p.Screened {
-			if err := publicText(c, field+" korrespondansepartNavn", p.Name); err != nil {
-				return jp, err
-			}
-		}
-		for _, s := range []string{p.Address, p.Email} {
-			if err := publicText(c, field+" korrespondansepart", s); err != nil {
-				return jp, err // never in the archive at all: no field for it is screened
-			}
-		}
-		partyScreened = partyScreened || p.Screened
-		jp.Parties = append(jp.Parties, archive.Korrespondansepart{
-			Type: t, Name: p.Name, Address: p.Address, PostalCode: p.PostalCode, PostTown: p.PostTown,
-			Email: p.Email, Screened: p.Screened,
-		})
-	}
+	jp.Parties = parties
 	if partyScreened {
 		screened = append(screened, "korrespondansepart")
 	}
@@ -412,9 +388,55 @@ func (o *ArchiveOptions) journalpost(ctx context.Context, c *Case, e *JournalEnt
 	if jp.Screening != nil && jp.PublicTitle == "" {
 		jp.PublicTitle = jp.Title // only the party is screened
 	}
+	docs, err := o.documents(ctx, c, e, by, field)
+	jp.Documents = docs
+	return jp, err
+}
+
+// correspondents maps the entry's parties (or its one Party) to Noark 5
+// korrespondanseparter, refusing a personal number in what is not screened,
+// and reports whether any party is screened.
+func correspondents(c *Case, e *JournalEntry, unit, field string) ([]archive.Korrespondansepart, bool, error) {
+	parties := e.Parties
+	if len(parties) == 0 {
+		parties = []Correspondent{{Role: defaultRole(e.Type), Name: e.Party}}
+		if e.Party == "" {
+			parties[0].Name = unit // an internal note, or an entry nobody named
+		}
+	}
+	var out []archive.Korrespondansepart
+	partyScreened := false
+	for _, p := range parties {
+		t, ok := correspondentType[p.Role]
+		if !ok {
+			return nil, false, fmt.Errorf("%w: case %s, %s: correspondent role %q", ErrInvalid, c.Number(), field, p.Role)
+		}
+		if !p.Screened {
+			if err := publicText(c, field+" korrespondansepartNavn", p.Name); err != nil {
+				return nil, false, err
+			}
+		}
+		for _, s := range []string{p.Address, p.Email} {
+			if err := publicText(c, field+" korrespondansepart", s); err != nil {
+				return nil, false, err // never in the archive at all: no field for it is screened
+			}
+		}
+		partyScreened = partyScreened || p.Screened
+		out = append(out, archive.Korrespondansepart{
+			Type: t, Name: p.Name, Address: p.Address, PostalCode: p.PostalCode, PostTown: p.PostTown,
+			Email: p.Email, Screened: p.Screened,
+		})
+	}
+	return out, partyScreened, nil
+}
+
+// documents maps the entry's documents, each opened by o.Open when the
+// extract is written.
+func (o *ArchiveOptions) documents(ctx context.Context, c *Case, e *JournalEntry, by, field string) ([]archive.Dokument, error) {
+	var out []archive.Dokument
 	for i, d := range e.Documents {
 		if o.Open == nil {
-			return jp, fmt.Errorf("%w (case %s, %s)", ErrNoOpener, c.Number(), field)
+			return nil, fmt.Errorf("%w (case %s, %s)", ErrNoOpener, c.Number(), field)
 		}
 		role := "Hoveddokument"
 		if i > 0 {
@@ -430,7 +452,7 @@ func (o *ArchiveOptions) journalpost(ctx context.Context, c *Case, e *JournalEnt
 			title = e.Title
 		}
 		ent := *e
-		jp.Documents = append(jp.Documents, archive.Dokument{
+		out = append(out, archive.Dokument{
 			SystemID: derivedID(e.ID, fmt.Sprintf("dokument/%d", i+1)),
 			ObjectID: derivedID(e.ID, fmt.Sprintf("dokumentobjekt/%d", i+1)),
 			Type:     kind, Title: title, Created: e.Date, CreatedBy: by,
@@ -439,7 +461,7 @@ func (o *ArchiveOptions) journalpost(ctx context.Context, c *Case, e *JournalEnt
 			Open: func() (io.ReadCloser, error) { return o.Open(ctx, c, &ent, d) },
 		})
 	}
-	return jp, nil
+	return out, nil
 }
 
 func defaultRole(t JournalType) CorrespondentRole {
@@ -666,15 +688,18 @@ func ExportArchive(ctx context.Context, dir string, cases iter.Seq2[*Case, error
 }
 
 // ExportArchive writes a Noark 5 extract of the cases matching f (see the
-// function ExportArchive). When o.Extract lists no classes, each kind of case
-// gets a class of its own, titled by the kind. It lists the cases from the
-// Store first (Store.List returns a slice), so its memory grows with the
-// number of cases; for very many, page through them yourself and call the
-// function ExportArchive with an iterator.
+// function ExportArchive), oldest first, in case-number order. When
+// o.Extract lists no classes, each kind of case gets a class of its own,
+// titled by the kind. It reads every matching case from the Store, page by
+// page, before it writes, so its memory grows with the number of cases; for
+// very many, call the function ExportArchive with an iterator of your own.
 func (s *Service) ExportArchive(ctx context.Context, dir string, f Filter, o ArchiveOptions) (*ExportSummary, error) {
-	cs, err := s.store().List(ctx, f)
-	if err != nil {
-		return nil, err
+	var cs []*Case
+	for c, err := range s.Cases(ctx, f) {
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
 	}
 	slices.Reverse(cs) // oldest first, in case-number order
 	if len(o.Extract.Classification.Classes) == 0 {

@@ -17,9 +17,12 @@ func benchCases(b *testing.B, n int) ([]*sak.Case, sak.ArchiveOptions) {
 	svc, clk := newService()
 	store := docs{}
 	journey(b, svc, clk, store, n)
-	cs, err := svc.List(context.Background(), sak.Filter{})
-	if err != nil {
-		b.Fatal(err)
+	var cs []*sak.Case
+	for c, err := range svc.Cases(context.Background(), sak.Filter{}) {
+		if err != nil {
+			b.Fatal(err)
+		}
+		cs = append(cs, c)
 	}
 	return cs, archiveOptions(store, clk)
 }

@@ -20,7 +20,7 @@ func TestExportArchiveLeavesOutCases(t *testing.T) {
 	svc, clk := newService()
 	store := docs{}
 	closed, withdrawn, _ := journey(t, svc, clk, store, 10)
-	cs, err := svc.List(ctx, sak.Filter{})
+	cs, _, err := svc.List(ctx, sak.Filter{}, sak.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}

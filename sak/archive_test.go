@@ -367,7 +367,7 @@ func TestExportArchiveStops(t *testing.T) {
 	svc, clk := newService()
 	store := docs{}
 	journey(t, svc, clk, store, 5)
-	cs, _ := svc.List(ctx, sak.Filter{})
+	cs, _, _ := svc.List(ctx, sak.Filter{}, sak.Page{})
 	boom := errors.New("store went away")
 	t.Run("iterator error", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "x")

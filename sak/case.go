@@ -3,6 +3,7 @@ package sak
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"time"
@@ -314,7 +315,7 @@ func (c *Case) Clone() *Case {
 	return &cp
 }
 
-// Errors. An HTTP edge maps them with Code.
+// Errors. An HTTP edge maps them with HTTPStatus.
 var (
 	ErrNotFound          = errors.New("sak: case not found")
 	ErrConflict          = errors.New("sak: case changed concurrently")
@@ -347,21 +348,40 @@ func (e *TransitionError) Error() string {
 
 func (e *TransitionError) Unwrap() error { return ErrInvalidTransition }
 
-// Code maps an error from this package to a short code an HTTP edge can
-// switch on: "not_found", "conflict", "invalid_transition", "forbidden",
-// "invalid", or "" for anything else.
-func Code(err error) string {
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return "not_found"
-	case errors.Is(err, ErrConflict):
-		return "conflict"
-	case errors.Is(err, ErrInvalidTransition):
-		return "invalid_transition"
-	case errors.Is(err, ErrForbidden):
-		return "forbidden"
-	case errors.Is(err, ErrInvalid):
-		return "invalid"
+// codes maps each sentinel to its HTTP status and stable code, in the order
+// HTTPStatus tries them: ErrNotDecided first, since it wraps its cause.
+var codes = []struct {
+	err    error
+	status int
+	code   string
+}{
+	{ErrNotDecided, http.StatusServiceUnavailable, "not_decided"},
+	{ErrNotFound, http.StatusNotFound, "not_found"},
+	{ErrConflict, http.StatusConflict, "conflict"},
+	{ErrInvalidTransition, http.StatusConflict, "invalid_transition"},
+	{ErrForbidden, http.StatusForbidden, "forbidden"},
+	{ErrInvalid, http.StatusBadRequest, "invalid"},
+}
+
+// HTTPStatus maps err to an HTTP status and a stable, lower-case code for
+// the HTTP edge:
+//
+//	ErrNotDecided         503 not_decided (the case is unchanged; deciding again can succeed)
+//	ErrNotFound           404 not_found
+//	ErrConflict           409 conflict
+//	ErrInvalidTransition  409 invalid_transition (a *TransitionError)
+//	ErrForbidden          403 forbidden
+//	ErrInvalid            400 invalid (ErrInvalidText and a bad cursor too)
+//
+// nil gives (200, ""); any other error (500, "internal").
+func HTTPStatus(err error) (status int, code string) {
+	if err == nil {
+		return http.StatusOK, ""
 	}
-	return ""
+	for _, c := range codes {
+		if errors.Is(err, c.err) {
+			return c.status, c.code
+		}
+	}
+	return http.StatusInternalServerError, "internal"
 }

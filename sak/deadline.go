@@ -3,6 +3,7 @@ package sak
 import (
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/holiday"
 )
 
@@ -23,15 +24,14 @@ const AppealPeriod Days = 21
 // last day in Oslo, so that Deadline.Overdue turns true at midnight and the
 // date read from Due in Oslo is the day a citizen is told.
 func (n Days) Due(from time.Time) time.Time {
-	last := n.LastDay(from)
-	next := time.Date(last.Year, last.Month, last.Day+1, 0, 0, 0, 0, oslo)
-	return next.Add(-time.Microsecond).UTC()
+	return n.LastDay(from).AddDays(1).Start(oslo).Add(-time.Microsecond).UTC()
 }
 
 // LastDay returns the deadline's last day: n calendar days after the day of
 // from in Oslo, moved on to the next working day if need be.
-func (n Days) LastDay(from time.Time) holiday.Date {
-	return holiday.NextWorkday(holiday.DateOf(from.In(oslo)).AddDays(int(n)))
+func (n Days) LastDay(from time.Time) civil.Date {
+	last := civil.DateOf(from.In(oslo)).AddDays(int(n))
+	return civil.Date(holiday.NextWorkday(holiday.Date(last)))
 }
 
 // AppealDeadline returns when the appeal period runs out for a decision that

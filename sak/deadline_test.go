@@ -4,16 +4,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/sak"
 )
 
-var oslo = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		panic(err)
-	}
-	return l
-}()
+var oslo = civil.Oslo
 
 // TestAppealDeadline: three weeks counted in calendar days in Oslo, moved
 // off weekends and public holidays, for decisions made late in the evening

@@ -16,7 +16,23 @@
 //
 // A decision that needs its letter builds it in [Service].PrepareDecision,
 // before the case is saved as decided: if the letter fails, the case is
-// not decided ([ErrNotDecided]) and deciding again can succeed.
+// not decided ([ErrNotDecided]) and deciding again can succeed. At the HTTP
+// edge, [HTTPStatus] maps every error to a status and a stable code
+// (409, "invalid_transition").
+//
+// State, outcome, deadline and event names come in nb, nn and en
+// (State.Label(i18n.NN)); show dates and times through i18n, in Oslo.
+//
+// # Lists
+//
+// Lists are paged by keyset, newest first, with opaque cursors ([Page]), so
+// that an officer's list costs one page however many cases there are, and
+// cases created meanwhile are never listed twice:
+//
+//	cases, next, err := svc.List(ctx, sak.Filter{Kind: "skjenkebevilling"}, sak.Page{Limit: 25})
+//	older, _, err := svc.List(ctx, f, sak.Page{Limit: 25, After: next})
+//	newer, _, err := svc.List(ctx, f, sak.Page{Limit: 25, Before: sak.CursorOf(older[0])})
+//	for c, err := range svc.Cases(ctx, f) { ... } // every case, a page at a time
 //
 // # Deadlines
 //
@@ -64,4 +80,20 @@
 // any text bound for the public journal leaves the case out with
 // [ErrPersonalNumber] (naming the case and field, never the number), and one
 // in a link's label is masked in the description.
+//
+// # Glossary
+//
+// The identifiers are English, except the Noark 5 terms of package archive
+// (Saksmappe). The Norwegian words, as forvaltningsloven and Noark 5 use them:
+//
+//	Case                sak; in the archive a saksmappe
+//	Case.Number         saksnummer: saksår/sakssekvensnummer ("2026/17")
+//	Case.Officer        saksbehandler
+//	Decide, Decided     fatte vedtak, vedtatt; Outcome: innvilget or avslått
+//	DeadlineDecision    saksbehandlingsfrist
+//	DeadlineAppeal      klagefrist (forvaltningsloven § 29)
+//	JournalEntry        journalpost; JournalType its journalposttype (I, U, N, X)
+//	Correspondent       korrespondansepart (avsender, mottaker, kopimottaker)
+//	Document            dokument (hoveddokument or vedlegg)
+//	PublicTitle         offentligTittel; Screened: skjermet (offentleglova § 13)
 package sak

@@ -11,6 +11,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/archive/archivetest"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/sak"
 )
 
@@ -26,20 +27,61 @@ func Example() {
 	c, _ := svc.Open(ctx, sak.Application{
 		Kind: "skjenkebevilling", Title: "Søknad om skjenkebevilling", Owner: citizen.ID, AwaitPayment: true,
 	})
-	fmt.Println(c.Number(), c.State.Label("nb"))
+	fmt.Println(c.Number(), c.State.Label(i18n.NB))
 
 	svc.Link(ctx, vipps, c.ID, sak.Link{Kind: sak.LinkPayment, Ref: "fee-2026-1-1", Status: "CAPTURED"})
 	svc.Transition(ctx, vipps, c.ID, sak.InProgress, "fee paid")
 	c, _ = svc.Decide(ctx, officer, c.ID, sak.Approved, "")
 	appeal, _ := c.Deadline(sak.DeadlineAppeal)
-	fmt.Println(c.State.Label("nn"), c.Outcome.Label("en"), appeal.Due.In(oslo).Format("Monday 2006-01-02"))
+	fmt.Println(c.State.Label(i18n.NN), c.Outcome.Label(i18n.EN), "–", i18n.NB.DateOf(appeal.Due))
 
 	_, err := svc.Decide(ctx, officer, c.ID, sak.Rejected, "")
 	fmt.Println(err)
 	// Output:
 	// 2026/1 Venter på betaling
-	// Vedtak gjort Approved Monday 2026-12-14
+	// Vedtak gjort Approved – mandag 14. desember 2026
 	// sak: officer may not move a case from decided to decided
+}
+
+// ExampleService_List pages through the cases, newest first: each page
+// hands back the cursor of the next, and CursorOf a case goes back.
+func ExampleService_List() {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	svc := &sak.Service{Now: func() time.Time { now = now.Add(time.Minute); return now }}
+	for i := range 5 {
+		svc.Open(ctx, sak.Application{Kind: "skjenkebevilling", Title: "Søknad", Owner: fmt.Sprint("sub-", i)})
+	}
+	page := sak.Page{Limit: 2}
+	var first *sak.Case
+	for {
+		cs, next, err := svc.List(ctx, sak.Filter{Kind: "skjenkebevilling"}, page)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for _, c := range cs {
+			fmt.Print(c.Number(), " ")
+		}
+		fmt.Println("|")
+		if first == nil {
+			first = cs[0]
+		}
+		if next == "" {
+			break
+		}
+		page.After = next
+	}
+	older, _, _ := svc.List(ctx, sak.Filter{}, sak.Page{Limit: 3, After: sak.CursorOf(first)})
+	fmt.Println(len(older), "cases older than", first.Number())
+	_, _, err := svc.List(ctx, sak.Filter{}, sak.Page{After: "made up"})
+	fmt.Println(sak.HTTPStatus(err))
+	// Output:
+	// 2026/5 2026/4 |
+	// 2026/3 2026/2 |
+	// 2026/1 |
+	// 3 cases older than 2026/5
+	// 400 invalid
 }
 
 // ExampleExportArchive journals an application and its decision letter,

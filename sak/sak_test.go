@@ -3,11 +3,13 @@ package sak_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/sak"
 	"github.com/grunnmur/grunnmur/sak/saktest"
 )
@@ -228,15 +230,43 @@ func TestForOwner(t *testing.T) {
 	a := open(t, svc, false)
 	clk.advance(time.Minute)
 	b := open(t, svc, false)
+	clk.advance(time.Minute)
 	if _, err := svc.Open(ctx, sak.Application{Kind: "k", Title: "x", Owner: "someone-else"}); err != nil {
 		t.Fatal(err)
 	}
-	mine, err := svc.ForOwner(ctx, applicant.ID)
-	if err != nil {
-		t.Fatal(err)
+	mine, next, err := svc.ForOwner(ctx, applicant.ID, sak.Page{})
+	if err != nil || next != "" {
+		t.Fatal(next, err)
 	}
 	if len(mine) != 2 || mine[0].ID != b.ID || mine[1].ID != a.ID {
 		t.Fatalf("Min side lists %d cases, want mine, newest first", len(mine))
+	}
+	first, next, err := svc.ForOwner(ctx, applicant.ID, sak.Page{Limit: 1})
+	if err != nil || len(first) != 1 || first[0].ID != b.ID || next != sak.CursorOf(b) {
+		t.Fatalf("first page of one: %d cases, next %q, %v", len(first), next, err)
+	}
+	second, next, err := svc.ForOwner(ctx, applicant.ID, sak.Page{Limit: 1, After: next})
+	if err != nil || len(second) != 1 || second[0].ID != a.ID || next != "" {
+		t.Fatalf("second page of one: %d cases, next %q, %v", len(second), next, err)
+	}
+	if _, _, err := svc.ForOwner(ctx, "", sak.Page{}); !errors.Is(err, sak.ErrInvalid) {
+		t.Fatalf("no owner: %v", err)
+	}
+	var all []string
+	for c, err := range svc.Cases(ctx, sak.Filter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, c.Owner)
+	}
+	if len(all) != 3 || all[0] != "someone-else" {
+		t.Fatalf("Cases yields %v, want every case, newest first", all)
+	}
+	for _, err := range svc.Cases(ctx, sak.Filter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		break // stopping early is allowed
 	}
 	if _, err := svc.Get(ctx, stranger, a.ID); !errors.Is(err, sak.ErrNotFound) {
 		t.Fatalf("a stranger read my case: %v", err)
@@ -265,7 +295,7 @@ func TestTransitionTable(t *testing.T) {
 }
 
 func TestLabelsInEveryLanguage(t *testing.T) {
-	for _, lang := range []string{"nb", "nn", "en"} {
+	for _, lang := range i18n.All {
 		for _, s := range sak.States() {
 			if l := s.Label(lang); l == "" || l == string(s) {
 				t.Errorf("state %s has no %s label", s, lang)
@@ -287,19 +317,33 @@ func TestLabelsInEveryLanguage(t *testing.T) {
 	}
 }
 
-func TestCode(t *testing.T) {
+func TestHTTPStatus(t *testing.T) {
 	svc, _ := newService()
 	c := open(t, svc, false)
 	_, err := svc.Decide(context.Background(), officer, c.ID, sak.Approved, "")
-	if sak.Code(err) != "invalid_transition" {
-		t.Fatalf("Code(%v) = %q", err, sak.Code(err))
+	if status, code := sak.HTTPStatus(err); status != 409 || code != "invalid_transition" {
+		t.Fatalf("HTTPStatus(%v) = %d, %q", err, status, code)
 	}
 	var te *sak.TransitionError
 	if !errors.As(err, &te) || te.From != sak.Received || te.To != sak.Decided {
 		t.Fatalf("error %v does not say which transition", err)
 	}
-	if sak.Code(errors.New("other")) != "" || sak.Code(sak.ErrNotFound) != "not_found" {
-		t.Fatal("Code maps wrongly")
+	for _, tc := range []struct {
+		err    error
+		status int
+		code   string
+	}{
+		{nil, 200, ""},
+		{sak.ErrNotFound, 404, "not_found"},
+		{fmt.Errorf("x: %w", sak.ErrConflict), 409, "conflict"},
+		{sak.ErrForbidden, 403, "forbidden"},
+		{sak.ErrInvalidText, 400, "invalid"},
+		{fmt.Errorf("%w: case 1: %w", sak.ErrNotDecided, sak.ErrInvalid), 503, "not_decided"},
+		{errors.New("other"), 500, "internal"},
+	} {
+		if status, code := sak.HTTPStatus(tc.err); status != tc.status || code != tc.code {
+			t.Errorf("HTTPStatus(%v) = %d, %q; want %d, %q", tc.err, status, code, tc.status, tc.code)
+		}
 	}
 }
 
@@ -316,7 +360,7 @@ func TestEventLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string][]string{
+	want := map[i18n.Lang][]string{
 		"nb": {"Sak opprettet", "Frist satt: Forventet vedtak", "Kobling lagt til: Søknad", "Ny status: Venter på betaling",
 			"Kobling lagt til: Betaling", "Ny status: Under behandling",
 			"Journalført: Utgående dokument", "Ny status: Vedtak fattet", "Frist innfridd: Forventet vedtak", "Frist satt: Klagefrist"},
@@ -338,7 +382,7 @@ func TestEventLabels(t *testing.T) {
 			t.Errorf("nn label of %s: %q", e.Type, l)
 		}
 	}
-	for _, lang := range []string{"nb", "nn", "en"} {
+	for _, lang := range i18n.All {
 		for _, typ := range []sak.EventType{sak.EventOpened, sak.EventTransition, sak.EventLinked, sak.EventJournaled, sak.EventDeadline, sak.EventDeadlineMet} {
 			if l := typ.Label(lang); l == "" || l == string(typ) {
 				t.Errorf("event %s has no %s label", typ, lang)

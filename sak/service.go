@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"slices"
 	"sync"
@@ -11,20 +12,12 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
-// Oslo is the time zone of case numbers and of every date a citizen sees.
-var oslo = mustLoad("Europe/Oslo")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic("sak: no time zone data for " + name) // unreachable: tzdata.go embeds the database
-
-	}
-	return loc
-}
+// oslo is the time zone of case numbers and of every date a citizen sees.
+var oslo = civil.Oslo
 
 // Service runs the case workflow on a Store. Its zero value works, on an
 // in-memory store.
@@ -131,17 +124,43 @@ func (s *Service) Get(ctx context.Context, actor Actor, id string) (*Case, error
 	return c, nil
 }
 
-// ForOwner lists an applicant's cases, newest first: "Min side".
-func (s *Service) ForOwner(ctx context.Context, owner string) ([]*Case, error) {
+// ForOwner lists a page of an applicant's cases, newest first: "Min side".
+func (s *Service) ForOwner(ctx context.Context, owner string, p Page) (cases []*Case, next string, err error) {
 	if owner == "" {
-		return nil, fmt.Errorf("%w: empty owner", ErrInvalid)
+		return nil, "", fmt.Errorf("%w: empty owner", ErrInvalid)
 	}
-	return s.store().List(ctx, Filter{Owner: owner})
+	return s.store().List(ctx, Filter{Owner: owner}, p)
 }
 
-// List lists cases for officers.
-func (s *Service) List(ctx context.Context, f Filter) ([]*Case, error) {
-	return s.store().List(ctx, f)
+// List lists a page of cases for officers, newest first, and the cursor
+// that goes on (see Store.List).
+func (s *Service) List(ctx context.Context, f Filter, p Page) (cases []*Case, next string, err error) {
+	return s.store().List(ctx, f, p)
+}
+
+// Cases yields every case that matches f, newest first, reading the Store a
+// page at a time, so that memory does not grow with the number of cases.
+// It stops at the first error, which it yields.
+func (s *Service) Cases(ctx context.Context, f Filter) iter.Seq2[*Case, error] {
+	return func(yield func(*Case, error) bool) {
+		p := Page{Limit: MaxPageLimit}
+		for {
+			cs, next, err := s.store().List(ctx, f, p)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, c := range cs {
+				if !yield(c, nil) {
+					return
+				}
+			}
+			if next == "" {
+				return
+			}
+			p.After = next
+		}
+	}
 }
 
 // Transition moves a case to another state, if the actor's role may make that
@@ -239,14 +258,20 @@ func (s *Service) SetDeadline(ctx context.Context, actor Actor, id string, kind 
 	})
 }
 
-// Overdue lists the open cases that have an open deadline past now.
+// Overdue lists the open cases that have an open deadline past now,
+// newest first.
 func (s *Service) Overdue(ctx context.Context) ([]*Case, error) {
-	cs, err := s.store().List(ctx, Filter{})
-	if err != nil {
-		return nil, err
-	}
 	now := s.now()
-	return slices.DeleteFunc(cs, func(c *Case) bool { return c.State.Final() || len(c.Overdue(now)) == 0 }), nil
+	var out []*Case
+	for c, err := range s.Cases(ctx, Filter{}) {
+		if err != nil {
+			return nil, err
+		}
+		if !c.State.Final() && len(c.Overdue(now)) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // errUnchanged tells update that fn found nothing to do.

@@ -19,8 +19,11 @@ type Store interface {
 	// then increments c.Version. Otherwise it returns ErrConflict (or
 	// ErrNotFound) and changes nothing.
 	Update(ctx context.Context, c *Case) error
-	// List returns the cases that match f, newest first.
-	List(ctx context.Context, f Filter) ([]*Case, error)
+	// List returns one page of the cases that match f, newest first (see
+	// Page for the order and the cursors), and the cursor that goes on in
+	// the same direction (p.After's or p.Before's), or "" when no case is
+	// left that way. A bad cursor is an ErrInvalid.
+	List(ctx context.Context, f Filter, p Page) (cases []*Case, next string, err error)
 	// NextSequence returns the next number in a yearly series ("sak" for case
 	// numbers, "journal" for journal entries): 1, 2, ... per (series, year),
 	// never the same number twice, even under concurrency.
@@ -33,7 +36,6 @@ type Filter struct {
 	OnBehalfOf string
 	Kind       string
 	States     []State
-	Limit      int // 0 means no limit
 }
 
 // Match reports whether c matches the filter.
@@ -114,20 +116,25 @@ func (m *MemoryStore) Update(ctx context.Context, c *Case) error {
 }
 
 // List implements Store.
-func (m *MemoryStore) List(ctx context.Context, f Filter) ([]*Case, error) {
+func (m *MemoryStore) List(ctx context.Context, f Filter, p Page) ([]*Case, string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var out []*Case
+	var all []*Case
 	for _, c := range m.cases {
 		if f.Match(c) {
-			out = append(out, c.Clone())
+			all = append(all, c)
 		}
 	}
-	SortNewestFirst(out)
-	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[:f.Limit]
+	sortNewestFirst(all)
+	page, next, err := pageOf(all, p)
+	if err != nil {
+		return nil, "", err
 	}
-	return out, nil
+	out := make([]*Case, len(page))
+	for i, c := range page {
+		out[i] = c.Clone()
+	}
+	return out, next, nil
 }
 
 // NextSequence implements Store.
@@ -138,20 +145,4 @@ func (m *MemoryStore) NextSequence(ctx context.Context, series string, year int)
 	k := seqKey{series, year}
 	m.seq[k]++
 	return m.seq[k], nil
-}
-
-// SortNewestFirst orders cases by creation time, newest first, then by ID, so
-// that every Store lists in the same order.
-func SortNewestFirst(cs []*Case) {
-	slices.SortFunc(cs, func(a, b *Case) int {
-		if c := b.Created.Compare(a.Created); c != 0 {
-			return c
-		}
-		if a.ID < b.ID {
-			return -1
-		} else if a.ID > b.ID {
-			return 1
-		}
-		return 0
-	})
 }

@@ -1,9 +1,13 @@
 package sak
 
-import "strings"
+import (
+	"strings"
 
-// Lang is a language a citizen reads: "nb", "nn" or "en". Anything else reads nb.
-type Lang = string
+	"github.com/grunnmur/grunnmur/i18n"
+)
+
+// The Label methods read a language as i18n.Lang does: nb, nn or en, and
+// any other (the zero Lang too) as nb.
 
 var stateText = map[State][3]string{ // nb, nn, en
 	Received:          {"Mottatt", "Motteken", "Received"},
@@ -50,18 +54,18 @@ var journalText = map[JournalType][3]string{
 	Note:     {"Notat", "Notat", "Note"},
 }
 
-func pick(t [3]string, lang Lang) string {
+func pick(t [3]string, lang i18n.Lang) string {
 	switch lang {
-	case "nn":
+	case i18n.NN:
 		return t[1]
-	case "en":
+	case i18n.EN:
 		return t[2]
 	}
 	return t[0]
 }
 
 // Label is the state as a citizen reads it, in nb, nn or en.
-func (s State) Label(lang Lang) string {
+func (s State) Label(lang i18n.Lang) string {
 	if t, ok := stateText[s]; ok {
 		return pick(t, lang)
 	}
@@ -69,7 +73,7 @@ func (s State) Label(lang Lang) string {
 }
 
 // Label is the outcome as a citizen reads it.
-func (o Outcome) Label(lang Lang) string {
+func (o Outcome) Label(lang i18n.Lang) string {
 	if t, ok := outcomeText[o]; ok {
 		return pick(t, lang)
 	}
@@ -77,7 +81,7 @@ func (o Outcome) Label(lang Lang) string {
 }
 
 // Label is the deadline's name as a citizen reads it.
-func (k DeadlineKind) Label(lang Lang) string {
+func (k DeadlineKind) Label(lang i18n.Lang) string {
 	if t, ok := deadlineText[k]; ok {
 		return pick(t, lang)
 	}
@@ -85,7 +89,7 @@ func (k DeadlineKind) Label(lang Lang) string {
 }
 
 // Label is the event type's name as an officer reads it.
-func (t EventType) Label(lang Lang) string {
+func (t EventType) Label(lang i18n.Lang) string {
 	if x, ok := eventText[t]; ok {
 		return pick(x, lang)
 	}
@@ -93,7 +97,7 @@ func (t EventType) Label(lang Lang) string {
 }
 
 // Label names what a link points to: "Betaling".
-func (k LinkKind) Label(lang Lang) string {
+func (k LinkKind) Label(lang i18n.Lang) string {
 	if x, ok := linkText[k]; ok {
 		return pick(x, lang)
 	}
@@ -101,7 +105,7 @@ func (k LinkKind) Label(lang Lang) string {
 }
 
 // Label names the journal entry type: "Utgående dokument".
-func (t JournalType) Label(lang Lang) string {
+func (t JournalType) Label(lang i18n.Lang) string {
 	if x, ok := journalText[t]; ok {
 		return pick(x, lang)
 	}
@@ -111,7 +115,7 @@ func (t JournalType) Label(lang Lang) string {
 // Label says what happened, for a case's history: "Ny status: Under
 // behandling", "Frist satt: Klagefrist", "Kobling lagt til: Betaling". It
 // leaves out the free-text note and every reference.
-func (e Event) Label(lang Lang) string {
+func (e Event) Label(lang i18n.Lang) string {
 	name := e.Type.Label(lang)
 	first, _, _ := strings.Cut(e.Note, " ") // what sak itself wrote first in the note
 	switch e.Type {

@@ -9,38 +9,18 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/internal/badkey"
+	"github.com/grunnmur/grunnmur/money"
 )
 
-// Clock is a settable clock, safe for concurrent use.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// NewClock returns a clock at t.
-func NewClock(t time.Time) *Clock { return &Clock{t: t} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-// Advance moves the clock on.
-func (c *Clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
-var oslo = mustZone("Europe/Oslo")
-
-func mustZone(name string) *time.Location {
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
+var oslo = civil.Oslo
 
 // T0 is the suite's "now": Friday 20 March 2026, 09:00 in Oslo, nine days
 // before the spring DST change.
@@ -55,7 +35,7 @@ func Room(capacity int) *booking.Resource {
 	return &booking.Resource{
 		ID: "room-" + uuid.NewString()[:8], Name: "Møterom Ærlig, 2. etg.", Capacity: capacity,
 		Hours: booking.Weekdays(booking.Span{From: booking.At(8, 0), To: booking.At(16, 0)}),
-		Slot:  time.Hour, PriceOre: 25000,
+		Slot:  time.Hour, Price: money.Kroner(250),
 	}
 }
 
@@ -63,15 +43,19 @@ type env struct {
 	t     *testing.T
 	ctx   context.Context
 	store booking.Store
-	clock *Clock
+	start time.Time // the bubble's clock when the subtest began
 	svc   *booking.Service
 }
 
 func newEnv(t *testing.T, s booking.Store) *env {
-	c := NewClock(T0)
-	return &env{t: t, ctx: context.Background(), store: s, clock: c,
-		svc: &booking.Service{Store: s, Now: c.Now, HoldTTL: 10 * time.Minute}}
+	e := &env{t: t, ctx: context.Background(), store: s, start: time.Now()}
+	e.svc = &booking.Service{Store: s, Now: e.now, HoldTTL: 10 * time.Minute}
+	return e
 }
+
+// now is the suite's clock: T0 and the time that has passed in the subtest's
+// synctest bubble, where time.Sleep moves it on at once.
+func (e *env) now() time.Time { return T0.Add(time.Since(e.start)) }
 
 func (e *env) put(r *booking.Resource) *booking.Resource {
 	e.t.Helper()
@@ -95,7 +79,10 @@ func (e *env) mustHold(r *booking.Resource, owner string, start time.Time) *book
 }
 
 // TestStore runs the conformance suite. newStore must return an empty store
-// for each subtest.
+// for each subtest. Each subtest runs in a testing/synctest bubble, where
+// time.Sleep moves the clock on at once, and newStore is called inside it:
+// a store that keeps goroutines, channels or timers (a connection pool) must
+// make them there, per subtest, and may close them with t.Cleanup.
 func TestStore(t *testing.T, newStore func(t *testing.T) booking.Store) {
 	tests := []struct {
 		name string
@@ -126,14 +113,16 @@ func TestStore(t *testing.T, newStore func(t *testing.T) booking.Store) {
 		{"RaceSameKey", testRaceSameKey},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.f(newEnv(t, newStore(t))) })
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) { tc.f(newEnv(t, newStore(t))) })
+		})
 	}
 }
 
 func testResources(e *env) {
 	t := e.t
 	r := Room(2)
-	r.Exceptions = []booking.Exception{{Date: booking.NewDate(2026, 5, 18), Hours: []booking.Span{{From: booking.At(10, 0), To: booking.At(12, 0)}}, Note: "Halv dag"}}
+	r.Exceptions = []booking.Exception{{Date: civil.NewDate(2026, 5, 18), Hours: []booking.Span{{From: booking.At(10, 0), To: booking.At(12, 0)}}, Note: "Halv dag"}}
 	r.ClosedOnHolidays = true
 	e.put(r)
 	got, err := e.store.Resource(e.ctx, r.ID)
@@ -141,7 +130,7 @@ func testResources(e *env) {
 		t.Fatal(err)
 	}
 	if got.Name != r.Name || got.Capacity != 2 || len(got.Exceptions) != 1 || got.Exceptions[0].Hours[0].To != booking.At(12, 0) ||
-		!got.ClosedOnHolidays || got.PriceOre != 25000 || len(got.Hours[time.Monday]) != 1 || got.Slot != time.Hour {
+		!got.ClosedOnHolidays || got.Price != money.Kroner(250) || len(got.Hours[time.Monday]) != 1 || got.Slot != time.Hour {
 		t.Fatalf("round trip changed the resource: %+v", got)
 	}
 	if _, err := e.store.Resource(e.ctx, "no-such"); !errors.Is(err, booking.ErrNotFound) {
@@ -173,13 +162,13 @@ func testHoldConfirm(e *env) {
 	r := e.put(Room(1))
 	start := local(2026, 3, 23, 10, 0)
 	h := e.mustHold(r, "citizen-a", start)
-	if h.State != booking.Held || !h.Start.Equal(start) || !h.End.Equal(start.Add(time.Hour)) || h.Seats != 1 || h.PriceOre != 25000 {
+	if h.State != booking.Held || !h.Start.Equal(start) || !h.End.Equal(start.Add(time.Hour)) || h.Seats != 1 || h.Price != money.Kroner(250) {
 		t.Fatalf("hold: %+v", h)
 	}
 	if !h.HoldExpires.Equal(T0.Add(10 * time.Minute)) {
 		t.Fatalf("hold expires %s, want %s", h.HoldExpires, T0.Add(10*time.Minute))
 	}
-	e.clock.Advance(5 * time.Minute)
+	time.Sleep(5 * time.Minute)
 	c, err := e.svc.Confirm(e.ctx, h.ID, "confirm-1")
 	if err != nil {
 		t.Fatal(err)
@@ -187,13 +176,13 @@ func testHoldConfirm(e *env) {
 	if c.State != booking.Confirmed || c.ID != h.ID {
 		t.Fatalf("confirm: %+v", c)
 	}
-	e.clock.Advance(time.Hour) // past the hold's expiry: a booking does not expire
+	time.Sleep(time.Hour) // past the hold's expiry: a booking does not expire
 	got, err := e.store.Reservation(e.ctx, h.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.StateAt(e.clock.Now()) != booking.Confirmed {
-		t.Fatalf("a confirmed booking reads as %s later", got.StateAt(e.clock.Now()))
+	if got.StateAt(e.now()) != booking.Confirmed {
+		t.Fatalf("a confirmed booking reads as %s later", got.StateAt(e.now()))
 	}
 	if _, err := e.hold(r, "citizen-b", start, ""); !errors.Is(err, booking.ErrSlotTaken) {
 		t.Fatalf("hold of a booked slot: %v, want ErrSlotTaken", err)
@@ -283,14 +272,14 @@ func testHoldExpiry(e *env) {
 	if len(slots) != 0 {
 		t.Fatalf("a held slot is listed as free: %+v", slots)
 	}
-	e.clock.Advance(10 * time.Minute) // exactly the TTL: expired
+	time.Sleep(10 * time.Minute) // exactly the TTL: expired
 	slots, _ = e.svc.Availability(e.ctx, r.ID, start, start.Add(time.Hour))
 	if len(slots) != 1 || slots[0].Remaining != 1 {
 		t.Fatalf("after expiry: %+v, want the slot free", slots)
 	}
 	got, _ := e.store.Reservation(e.ctx, h.ID)
-	if got.StateAt(e.clock.Now()) != booking.Expired {
-		t.Fatalf("expired hold reads as %s", got.StateAt(e.clock.Now()))
+	if got.StateAt(e.now()) != booking.Expired {
+		t.Fatalf("expired hold reads as %s", got.StateAt(e.now()))
 	}
 	b := e.mustHold(r, "citizen-b", start)
 	if _, err := e.svc.Confirm(e.ctx, h.ID, ""); !errors.Is(err, booking.ErrHoldExpired) {
@@ -401,7 +390,7 @@ func testLimits(e *env) {
 		t.Fatalf("next week: %v", err)
 	}
 	// Expired holds do not count.
-	e.clock.Advance(11 * time.Minute)
+	time.Sleep(11 * time.Minute)
 	if _, err := e.hold(r, "a", local(2026, 3, 25, 10, 0), ""); err != nil {
 		t.Fatalf("after the holds expired: %v", err)
 	}
@@ -442,7 +431,7 @@ func testLimitsRace(e *env) {
 // hold, and a confirmed or expired hold makes room again.
 func testOpenHoldsRace(e *env) {
 	t := e.t
-	svc := &booking.Service{Store: e.store, Now: e.clock.Now, HoldTTL: 10 * time.Minute, MaxOpenHolds: 3, MaxOpenSeries: 1}
+	svc := &booking.Service{Store: e.store, Now: e.now, HoldTTL: 10 * time.Minute, MaxOpenHolds: 3, MaxOpenSeries: 1}
 	rooms := []*booking.Resource{e.put(Room(1)), e.put(Room(1))}
 	count := func(n int, f func(i int) error) (ok, refused int32) {
 		var okN, refusedN atomic.Int32
@@ -496,7 +485,7 @@ func testOpenHoldsRace(e *env) {
 	if _, err := svc.Hold(e.ctx, booking.HoldInput{ResourceID: rooms[0].ID, Owner: "greedy", Start: local(2026, 3, 27, 9, 0)}); !errors.Is(err, booking.ErrTooManyHolds) {
 		t.Fatalf("a fourth open hold: %v", err)
 	}
-	e.clock.Advance(11 * time.Minute)
+	time.Sleep(11 * time.Minute)
 	if _, err := svc.Hold(e.ctx, booking.HoldInput{ResourceID: rooms[0].ID, Owner: "greedy", Start: local(2026, 3, 27, 9, 0)}); err != nil {
 		t.Fatalf("after the holds expired: %v", err)
 	}
@@ -524,9 +513,6 @@ func testCancel(e *env) {
 	}
 	if _, err := e.svc.Cancel(e.ctx, late.ID, ""); !errors.Is(err, booking.ErrTooLateToCancel) {
 		t.Fatalf("late cancel: %v, want ErrTooLateToCancel", err)
-	}
-	if booking.ErrorCode(booking.ErrTooLateToCancel) != booking.CodeTooLateToCancel {
-		t.Fatal("code")
 	}
 	r.ChargeLateCancel = true
 	e.put(r)
@@ -586,14 +572,14 @@ func testWaitlist(e *env) {
 	if again, err := e.svc.JoinWaitlist(e.ctx, booking.HoldInput{ResourceID: r.ID, Owner: "w1", Start: start, Key: "wait-1"}); err != nil || again.ID != w1.ID {
 		t.Fatalf("retried join: %v", err)
 	}
-	e.clock.Advance(time.Second)
+	time.Sleep(time.Second)
 	if _, err := e.svc.JoinWaitlist(e.ctx, booking.HoldInput{ResourceID: r.ID, Owner: "w2", Start: start}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.svc.Cancel(e.ctx, a.ID, ""); err != nil {
 		t.Fatal(err)
 	}
-	rs, _ := e.store.Reservations(e.ctx, booking.Query{ResourceID: r.ID, ActiveAt: e.clock.Now()})
+	rs, _ := e.store.Reservations(e.ctx, booking.Query{ResourceID: r.ID, ActiveAt: e.now()})
 	if len(rs) != 1 || rs[0].Owner != "w1" || rs[0].State != booking.Held {
 		t.Fatalf("after cancel: %+v, want w1 promoted to a hold", rs)
 	}
@@ -602,7 +588,7 @@ func testWaitlist(e *env) {
 		t.Fatalf("waiting: %+v, want w2 only", ws)
 	}
 	// w1 lets the hold expire; promotion moves on to w2.
-	e.clock.Advance(11 * time.Minute)
+	time.Sleep(11 * time.Minute)
 	made, err := e.svc.Promote(e.ctx, r.ID, start, start.Add(time.Hour))
 	if err != nil || len(made) != 1 || made[0].Owner != "w2" {
 		t.Fatalf("promote after expiry: %+v %v", made, err)
@@ -686,7 +672,7 @@ func testFeeds(e *env) {
 // (/hall/%ff, /booking/%00) names nothing: ErrNotFound (ErrFeedRevoked for
 // a feed), or nothing listed, and the store still works.
 func testBadKeys(e *env) {
-	t, s, at := e.t, e.store, e.clock.Now()
+	t, s, at := e.t, e.store, e.now()
 	r := e.put(Room(1))
 	res := e.mustHold(r, "a", local(2026, 3, 24, 10, 0))
 	for _, k := range badkey.Keys() {
@@ -736,12 +722,12 @@ func testBadKeys(e *env) {
 // holding a NUL) is refused with ErrInvalidText, never a driver error, and
 // nothing is held.
 func testText(e *env) {
-	t, s, at := e.t, e.store, e.clock.Now()
+	t, s, at := e.t, e.store, e.now()
 	start := local(2026, 3, 24, 10, 0)
 	for i, v := range badkey.Texts() {
 		r := Room(1)
 		r.Name = v
-		r.Exceptions = []booking.Exception{{Date: booking.NewDate(2026, 5, 18), Note: v}}
+		r.Exceptions = []booking.Exception{{Date: civil.NewDate(2026, 5, 18), Note: v}}
 		e.put(r)
 		got, err := s.Resource(e.ctx, r.ID)
 		if err != nil {
@@ -804,7 +790,7 @@ func testQuery(e *env) {
 	b := e.mustHold(r1, "b", local(2026, 3, 24, 9, 0))
 	c := e.mustHold(r2, "a", local(2026, 3, 24, 10, 0))
 	e.svc.Confirm(e.ctx, a.ID, "")
-	e.clock.Advance(11 * time.Minute) // b and c expire; a is confirmed
+	time.Sleep(11 * time.Minute) // b and c expire; a is confirmed
 	for _, tc := range []struct {
 		name string
 		q    booking.Query
@@ -812,7 +798,7 @@ func testQuery(e *env) {
 	}{
 		{"resource ordered by start", booking.Query{ResourceID: r1.ID}, []string{b.ID, a.ID}},
 		{"owner", booking.Query{Owner: "a"}, []string{c.ID, a.ID}},
-		{"active", booking.Query{Owner: "a", ActiveAt: e.clock.Now()}, []string{a.ID}},
+		{"active", booking.Query{Owner: "a", ActiveAt: e.now()}, []string{a.ID}},
 		{"window", booking.Query{ResourceID: r1.ID, From: local(2026, 3, 24, 9, 30), To: local(2026, 3, 24, 12, 0)}, []string{b.ID}},
 		{"window touching", booking.Query{ResourceID: r1.ID, From: local(2026, 3, 24, 10, 0), To: local(2026, 3, 24, 12, 0)}, nil},
 	} {
@@ -886,7 +872,7 @@ func testSeries(e *env) {
 	if !errors.As(err, &se) || len(se.Conflicts) != 1 || !se.Conflicts[0].Start.Equal(local(2026, 4, 14, 12, 0)) || !errors.Is(err, booking.ErrSlotTaken) {
 		t.Fatalf("colliding series: %v", err)
 	}
-	left, _ := e.store.Reservations(e.ctx, booking.Query{Owner: "other", ActiveAt: e.clock.Now()})
+	left, _ := e.store.Reservations(e.ctx, booking.Query{Owner: "other", ActiveAt: e.now()})
 	if len(left) != 0 {
 		t.Fatalf("a refused series left %d holds", len(left))
 	}
@@ -943,7 +929,7 @@ func testRace(e *env, capacity int) {
 	if int(ok.Load()) != capacity || int(taken.Load()) != n-capacity {
 		t.Fatalf("capacity %d: %d succeeded, %d slot taken; want %d and %d", capacity, ok.Load(), taken.Load(), capacity, n-capacity)
 	}
-	rs, _ := e.store.Reservations(e.ctx, booking.Query{ResourceID: r.ID, ActiveAt: e.clock.Now()})
+	rs, _ := e.store.Reservations(e.ctx, booking.Query{ResourceID: r.ID, ActiveAt: e.now()})
 	seats := 0
 	for _, x := range rs {
 		seats += x.Seats

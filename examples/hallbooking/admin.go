@@ -16,6 +16,7 @@ import (
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/money"
 )
 
 // admins reads GRUNNMUR_HALL_ADMINS, the hall admins' fødselsnumre
@@ -154,7 +155,7 @@ func (a *App) adminNew(w http.ResponseWriter, r *http.Request) {
 	}
 	h := &booking.Resource{ID: id, Name: name, Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true,
 		Hours:     booking.Weekdays(booking.Span{From: booking.At(16, 0), To: booking.At(22, 0)}),
-		MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, PriceOre: 50000, CancelDeadline: 48 * time.Hour, ChargeLateCancel: true,
+		MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, Price: money.Kroner(500), CancelDeadline: 48 * time.Hour, ChargeLateCancel: true,
 		PerDay: hallPerDay, PerWeek: hallPerWeek}
 	if err := a.book.PutResource(ctx, h); err != nil {
 		a.fail(w, r, err)
@@ -174,7 +175,7 @@ func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, errKey str
 		a.fail(w, r, err)
 		return
 	}
-	v := adminHall{Hall: h, Price: strconv.FormatInt(h.PriceOre/100, 10), Deadline: strconv.FormatInt(int64(h.CancelDeadline/time.Hour), 10), Saved: saved}
+	v := adminHall{Hall: h, Price: strconv.FormatInt(h.Price.Ore()/100, 10), Deadline: strconv.FormatInt(int64(h.CancelDeadline/time.Hour), 10), Saved: saved}
 	for _, d := range dayOrder {
 		var spans []string
 		for _, s := range h.Hours[d] {
@@ -243,7 +244,7 @@ func (a *App) adminHallPost(w http.ResponseWriter, r *http.Request) {
 		a.renderAdminHall(w, r, "admin.badprice", false)
 		return
 	}
-	h.PriceOre = kr * 100
+	h.Price = money.Kroner(kr)
 	hours, err := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("deadline")), 10, 64)
 	if err != nil || hours < 0 || hours > 24*90 {
 		a.renderAdminHall(w, r, "admin.baddeadline", false)
@@ -274,14 +275,14 @@ func (a *App) adminBlock(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	from, err1 := booking.ParseDate(strings.TrimSpace(r.PostFormValue("from")))
-	to, err2 := booking.ParseDate(strings.TrimSpace(r.PostFormValue("to")))
+	from, err1 := civil.ParseDate(strings.TrimSpace(r.PostFormValue("from")))
+	to, err2 := civil.ParseDate(strings.TrimSpace(r.PostFormValue("to")))
 	note := strings.TrimSpace(r.PostFormValue("note"))
-	if err1 != nil || err2 != nil || to.Before(from) || from.AddDays(92).Before(to) || note == "" || len(note) > 200 {
+	if err1 != nil || err2 != nil || from.IsZero() || to.IsZero() || to.Before(from) || from.AddDays(92).Before(to) || note == "" || len(note) > 200 {
 		a.renderAdminHall(w, r, "admin.badblock", false)
 		return
 	}
-	byDate := map[booking.Date]int{}
+	byDate := map[civil.Date]int{}
 	for i, e := range h.Exceptions {
 		byDate[e.Date] = i
 	}
@@ -308,8 +309,8 @@ func (a *App) adminOpen(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	d, err := booking.ParseDate(r.PostFormValue("date"))
-	if err != nil {
+	d, err := civil.ParseDate(r.PostFormValue("date"))
+	if err != nil || d.IsZero() {
 		a.renderAdminHall(w, r, "admin.badblock", false)
 		return
 	}

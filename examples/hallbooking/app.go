@@ -18,6 +18,7 @@ import (
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/registry/brreg"
@@ -99,11 +100,11 @@ func halls() []*booking.Resource {
 	evening[time.Sunday] = []booking.Span{{From: booking.At(12, 0), To: booking.At(18, 0)}}
 	return []*booking.Resource{
 		{ID: "storhallen", Name: "Storhallen (idrettshall)", Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true, Hours: evening,
-			MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, PriceOre: 60000, CancelDeadline: 48 * time.Hour, ChargeLateCancel: true,
+			MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, Price: money.Kroner(600), CancelDeadline: 48 * time.Hour, ChargeLateCancel: true,
 			PerDay: hallPerDay, PerWeek: hallPerWeek},
 		{ID: "moterom", Name: "Møterom 2, rådhuset", Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true,
 			Hours:     booking.Weekdays(booking.Span{From: booking.At(8, 0), To: booking.At(21, 0)}),
-			MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, PriceOre: 15000, CancelDeadline: 24 * time.Hour, ChargeLateCancel: true,
+			MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, Price: money.Kroner(150), CancelDeadline: 24 * time.Hour, ChargeLateCancel: true,
 			PerDay: hallPerDay, PerWeek: hallPerWeek},
 	}
 }

@@ -181,7 +181,7 @@ func TestHoldExpiresBeforePayment(t *testing.T) {
 	mu.Lock()
 	now = now.Add(holdTTL / 2)
 	mu.Unlock()
-	p, err := a.vipps.Start(ctx, payment.Order{BusinessKey: payKey(res.ID), Amount: payment.Amount(res.PriceOre), Description: "Leie av hall", ReturnURL: "http://127.0.0.1:1/x"})
+	p, err := a.vipps.Start(ctx, payment.Order{BusinessKey: payKey(res.ID), Amount: payment.Amount(res.Price), Description: "Leie av hall", ReturnURL: "http://127.0.0.1:1/x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,8 +305,8 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 	b, _ = a.seriesBill(ctx, "club-1", b.ID)
 	a.reprice(ctx, b)
 	vp, _ := a.vipps.Latest(ctx, b.vippsKey())
-	if vp.Aggregate.Refunded != payment.Amount(last.PriceOre) {
-		t.Fatalf("refunded %d after cancelling one week of %d", vp.Aggregate.Refunded, last.PriceOre)
+	if vp.Aggregate.Refunded != payment.Amount(last.Price) {
+		t.Fatalf("refunded %d after cancelling one week of %d", vp.Aggregate.Refunded, last.Price)
 	}
 
 	// The rest, from many requests at once.
@@ -416,7 +416,7 @@ func TestUnpaidWeekNotRefunded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	week := payment.Amount(last.PriceOre)
+	week := payment.Amount(last.Price)
 	if p.Aggregate.Captured != 3*week || p.Aggregate.Refunded != 0 {
 		t.Fatalf("captured %d, refunded %d: want 3 weeks and nothing back", p.Aggregate.Captured, p.Aggregate.Refunded)
 	}

@@ -67,7 +67,7 @@ func (b *bill) held(now time.Time) []*booking.Reservation {
 func sum(rs []*booking.Reservation) int64 {
 	var n int64
 	for _, r := range rs {
-		n += r.PriceOre
+		n += r.Price.Ore()
 	}
 	return n
 }
@@ -78,7 +78,7 @@ func (b *bill) owed() int64 {
 	var n int64
 	for _, r := range b.RS {
 		if r.State == booking.Confirmed || (r.State == booking.Cancelled && r.Charged) {
-			n += r.PriceOre
+			n += r.Price.Ore()
 		}
 	}
 	return n
@@ -313,14 +313,14 @@ func (a *App) reprice(ctx context.Context, b *bill) {
 		return cmp.Or(x.Start.Compare(y.Start), cmp.Compare(x.ID, y.ID))
 	})
 	for _, r := range rs {
-		if owes(r) || r.PriceOre == 0 {
+		if owes(r) || r.Price == 0 {
 			continue
 		}
-		if excess < payment.Amount(r.PriceOre) {
+		if excess < payment.Amount(r.Price) {
 			break
 		}
-		excess -= payment.Amount(r.PriceOre)
-		if _, err := pay.Refund(ctx, key, payment.Modification{Amount: payment.Amount(r.PriceOre), Label: "refund/" + r.ID}); err != nil {
+		excess -= payment.Amount(r.Price)
+		if _, err := pay.Refund(ctx, key, payment.Modification{Amount: payment.Amount(r.Price), Label: "refund/" + r.ID}); err != nil {
 			a.log.WarnContext(ctx, "refund", "reference", p.Reference, "error", err)
 		}
 	}

@@ -27,7 +27,7 @@ func holdFreeSlot(t *testing.T, app *App, b *sitetest.Browser) string {
 		t.Fatal(slots, err)
 	}
 	start := slots[0].Start.UTC().Format(time.RFC3339)
-	_, week := b.Do("GET", "/hall/storhallen?uke="+booking.DateOf(slots[0].Start.In(civil.Oslo)).String(), nil)
+	_, week := b.Do("GET", "/hall/storhallen?uke="+civil.DateOf(slots[0].Start.In(civil.Oslo)).String(), nil)
 	form := sitetest.Match(t, `<form method="post" action="([^"]+)"><input type="hidden" name="csrf_token" value="[^"]+"><input type="hidden" name="start" value="`+regexp.QuoteMeta(start)+`"><input type="hidden" name="key" value="[^"]+"><button [^>]*data-start=`, week)
 	key := sitetest.Match(t, `name="key" value="([^"]+)"`, week)
 	res, _ := b.Post(form, url.Values{"start": {start}, "key": {key}})

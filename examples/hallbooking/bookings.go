@@ -147,7 +147,7 @@ func (a *App) bookingPage(w http.ResponseWriter, r *http.Request) {
 	}
 	now := a.now()
 	st := res.StateAt(now)
-	v := bookingView{R: res, Pay: pv, Hall: h.Name, When: i18n.Lang(lang).Time(res.Start), Price: payment.Amount(res.PriceOre).Display(lang),
+	v := bookingView{R: res, Pay: pv, Hall: h.Name, When: i18n.Lang(lang).Time(res.Start), Price: payment.Amount(res.Price).Display(lang),
 		State: messages.T(lang, "state."+string(st)), Confirmed: st == booking.Confirmed, Cancelled: st == booking.Cancelled, Charged: res.Charged,
 		Deadline: i18n.Lang(lang).Time(res.Start.Add(-h.CancelDeadline)), Late: now.After(res.Start.Add(-h.CancelDeadline)),
 		Active: st == booking.Confirmed && res.Start.After(now)}

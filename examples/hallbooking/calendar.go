@@ -63,7 +63,7 @@ type calView struct {
 // weekCaption names the ISO week that starts on monday: "Uke 50,
 // 7.–13. desember 2026", "Veke 1, 29. desember 2025–4. januar 2026", "Week
 // 5, 26 January–1 February 2026".
-func weekCaption(monday booking.Date, lang string) string {
+func weekCaption(monday civil.Date, lang string) string {
 	loc := civil.Oslo
 	from, to := monday.Start(loc), monday.AddDays(6).Start(loc)
 	_, n := from.ISOWeek()
@@ -101,8 +101,8 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 		return
 	}
 	loc := civil.Oslo
-	monday := booking.DateOf(a.now().In(loc))
-	if d, err := booking.ParseDate(r.URL.Query().Get("uke")); err == nil {
+	monday := civil.DateOf(a.now().In(loc))
+	if d, err := civil.ParseDate(r.URL.Query().Get("uke")); err == nil && !d.IsZero() {
 		monday = d
 	}
 	for monday.Weekday() != time.Monday {
@@ -125,7 +125,7 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 			isFree[s.Start.UTC()] = true
 		}
 	}
-	v := calView{Hall: h, Price: payment.Amount(h.PriceOre).Display(lang), Caption: weekCaption(monday, lang),
+	v := calView{Hall: h, Price: payment.Amount(h.Price).Display(lang), Caption: weekCaption(monday, lang),
 		Prev: monday.AddDays(-7).String(), Next: monday.AddDays(7).String(), Key: rand16()}
 	p := a.page(r, "cal.title", nil)
 	p.Title = h.Name
@@ -199,7 +199,7 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 		default:
 			c.State, c.Text = cellTaken, messages.T(lang, "cal.busy")
 		}
-		if i := dayIndex(monday, booking.DateOf(st)); i >= 0 {
+		if i := dayIndex(monday, civil.DateOf(st)); i >= 0 {
 			row.Cells[i] = c
 		}
 	}
@@ -212,7 +212,7 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 }
 
 // dayIndex is d's column in the week that starts on monday, -1 outside it.
-func dayIndex(monday, d booking.Date) int {
+func dayIndex(monday, d civil.Date) int {
 	for i := range 7 {
 		if monday.AddDays(i) == d {
 			return i

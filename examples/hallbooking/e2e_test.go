@@ -19,6 +19,7 @@ import (
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/browsertest"
 	"github.com/grunnmur/grunnmur/internal/testclock"
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 )
@@ -43,15 +44,15 @@ func startApp(t *testing.T, databaseURL string, now func() time.Time) (*App, str
 func pinned(t *testing.T) func() time.Time { return testclock.At(t, testclock.Edges[0].At) }
 
 // dayAhead is the date d days after the app's today, in Oslo.
-func dayAhead(app *App, d int) booking.Date {
-	return booking.DateOf(app.now().In(civil.Oslo)).AddDays(d)
+func dayAhead(app *App, d int) civil.Date {
+	return civil.DateOf(app.now().In(civil.Oslo)).AddDays(d)
 }
 
 // freeWeek opens hall's calendar at the week of from, and the weeks after
 // it in turn, until one shows a button matching sel (a free slot): the
 // past, holidays and closed days can leave a week with none. It returns the
 // week's path.
-func freeWeek(j *browsertest.Journey, hall string, from booking.Date, sel string) string {
+func freeWeek(j *browsertest.Journey, hall string, from civil.Date, sel string) string {
 	j.T.Helper()
 	for w := range 8 {
 		path := "/hall/" + hall + "?uke=" + from.AddDays(7*w).String()
@@ -71,8 +72,8 @@ func freeWeek(j *browsertest.Journey, hall string, from booking.Date, sel string
 func seasonWeek(j *browsertest.Journey, app *App, d int) string {
 	j.T.Helper()
 	from := dayAhead(app, d)
-	if end := seasonEnd(from.Start(civil.Oslo)); booking.DateOf(end).Before(from.AddDays(35)) {
-		from = booking.DateOf(end).AddDays(7)
+	if end := seasonEnd(from.Start(civil.Oslo)); civil.DateOf(end).Before(from.AddDays(35)) {
+		from = civil.DateOf(end).AddDays(7)
 	}
 	return freeWeek(j, "storhallen", from, "button[data-series]")
 }
@@ -412,7 +413,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 		}
 		if r.Charged {
 			charged++
-			owed += r.PriceOre
+			owed += r.Price.Ore()
 		} else {
 			free++
 		}
@@ -461,7 +462,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Fill("hours", map[string][]string{"hours-6": {"10:00-14:00"}, "price": {"650"}})
 	j.Click("hours", "#save")
 	j.Do("saved", chromedp.WaitVisible(chromedp.CSS("#saved")))
-	if h, _ := app.book.Resource(context.Background(), "storhallen"); h.PriceOre != 65000 || len(h.Hours[time.Saturday]) != 1 || h.Hours[time.Saturday][0].From != booking.At(10, 0) {
+	if h, _ := app.book.Resource(context.Background(), "storhallen"); h.Price != money.Kroner(650) || len(h.Hours[time.Saturday]) != 1 || h.Hours[time.Saturday][0].From != booking.At(10, 0) {
 		t.Fatalf("hall after saving: %+v", h)
 	}
 	j.Open("blocked week", "/hall/storhallen?uke="+block.String())

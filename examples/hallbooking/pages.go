@@ -100,7 +100,7 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 	type hall struct{ ID, Name, Price string }
 	var hs []hall
 	for _, h := range rs {
-		hs = append(hs, hall{h.ID, h.Name, payment.Amount(h.PriceOre).Display(lang)})
+		hs = append(hs, hall{h.ID, h.Name, payment.Amount(h.Price).Display(lang)})
 	}
 	a.render(w, r, "start", http.StatusOK, a.page(r, "start.title", map[string]any{"Halls": hs, "Notice": site.StartNotice(r.URL.Query())}))
 }
@@ -131,21 +131,13 @@ func (a *App) hold(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := a.book.Hold(ctx, booking.HoldInput{ResourceID: h.ID, Owner: owner, Start: start, Title: h.Name,
 		Key: owner + "/" + r.PostFormValue("key")})
-	switch {
-	case errors.Is(err, booking.ErrSlotTaken):
-		a.renderCalendar(w, r, "cal.taken", booking.HTTPStatus(err))
-		return
-	case errors.Is(err, booking.ErrOutsideHours), errors.Is(err, booking.ErrTooSoon), errors.Is(err, booking.ErrTooFar), errors.Is(err, booking.ErrInvalid):
-		a.renderCalendar(w, r, "cal.invalid", booking.HTTPStatus(err))
-		return
-	case errors.Is(err, booking.ErrLimitReached):
-		a.renderCalendar(w, r, "cal.limit", booking.HTTPStatus(err))
-		return
-	case errors.Is(err, booking.ErrTooManyHolds):
-		a.renderCalendar(w, r, "cal.toomany", booking.HTTPStatus(err))
-		return
-	case err != nil:
-		a.fail(w, r, err)
+	if err != nil {
+		status, code := booking.HTTPStatus(err)
+		if key, ok := holdErrors[code]; ok {
+			a.renderCalendar(w, r, key, status)
+		} else {
+			a.fail(w, r, err)
+		}
 		return
 	}
 	http.Redirect(w, r, "/booking/"+res.ID, http.StatusSeeOther)
@@ -221,4 +213,16 @@ func (a *App) clubPost(w http.ResponseWriter, r *http.Request) {
 
 func rand16() string {
 	return strings.ToLower(rand.Text()[:16])
+}
+
+// holdErrors are the message keys of the refused holds the calendar
+// explains, by booking.HTTPStatus code.
+var holdErrors = map[string]string{
+	"slot_taken":            "cal.taken",
+	"outside_opening_hours": "cal.invalid",
+	"too_short_notice":      "cal.invalid",
+	"too_far_ahead":         "cal.invalid",
+	"invalid":               "cal.invalid",
+	"limit_reached":         "cal.limit",
+	"too_many_holds":        "cal.toomany",
 }

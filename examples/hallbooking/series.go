@@ -102,12 +102,8 @@ func (a *App) seriesPost(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, "series", http.StatusConflict, p)
 		return
 	}
-	if errors.Is(err, booking.ErrLimitReached) {
-		a.renderCalendar(w, r, "cal.limit", booking.HTTPStatus(err))
-		return
-	}
-	if errors.Is(err, booking.ErrTooManyHolds) {
-		a.renderCalendar(w, r, "cal.toomany", booking.HTTPStatus(err))
+	if status, code := booking.HTTPStatus(err); code == "limit_reached" || code == "too_many_holds" {
+		a.renderCalendar(w, r, holdErrors[code], status)
 		return
 	}
 	if err != nil {

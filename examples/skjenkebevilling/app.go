@@ -191,7 +191,7 @@ func (a *App) Ready(ctx context.Context) error {
 	if a.db == nil {
 		return nil
 	}
-	_, err := a.sak.List(ctx, sak.Filter{Limit: 1})
+	_, _, err := a.sak.List(ctx, sak.Filter{}, sak.Page{Limit: 1})
 	return err
 }
 

@@ -172,11 +172,10 @@ func (a *App) submitted(ctx context.Context, s *forms.Submission) error {
 
 // caseOf finds the citizen's case of a submission.
 func (a *App) caseOfSubmission(ctx context.Context, owner, subID string) (*sak.Case, error) {
-	cs, err := a.sak.ForOwner(ctx, owner)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cs {
+	for c, err := range a.sak.Cases(ctx, sak.Filter{Owner: owner}) {
+		if err != nil {
+			return nil, err
+		}
 		for _, l := range c.LinksOf(sak.LinkSubmission) {
 			if l.Ref == subID {
 				return c, nil
@@ -283,9 +282,9 @@ func (a *App) settle(ctx context.Context, c *sak.Case) (*sak.Case, *payment.Paym
 }
 
 func (a *App) view(ctx context.Context, c *sak.Case, lang string) *caseView {
-	v := &caseView{Case: c, Lang: lang, State: c.State.Label(lang), Amount: fee.Display(lang)}
+	v := &caseView{Case: c, Lang: lang, State: c.State.Label(i18n.Lang(lang)), Amount: fee.Display(lang)}
 	if c.Outcome != "" {
-		v.Outcome = c.Outcome.Label(lang)
+		v.Outcome = c.Outcome.Label(i18n.Lang(lang))
 	}
 	v.Submitted = i18n.Lang(lang).Time(c.Created)
 	if subs := c.LinksOf(sak.LinkSubmission); len(subs) > 0 {
@@ -438,7 +437,7 @@ func (a *App) bookHold(w http.ResponseWriter, r *http.Request) {
 	res, err := a.book.Hold(r.Context(), booking.HoldInput{ResourceID: inspection, Owner: owner, Start: start,
 		Title: "Befaring " + c.Number(), Key: c.ID + "/" + start.Format(time.RFC3339), TTL: holdTTL})
 	if err != nil {
-		if code := booking.HTTPStatus(err); code >= 400 && code < 500 {
+		if status, _ := booking.HTTPStatus(err); status >= 400 && status < 500 {
 			a.renderBook(w, r, c, "book.taken", http.StatusConflict)
 			return
 		}
@@ -560,7 +559,8 @@ func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	cs, err := a.sak.ForOwner(ctx, owner)
+	// A citizen has a few applications: one page of the most sak lists holds them.
+	cs, _, err := a.sak.ForOwner(ctx, owner, sak.Page{Limit: sak.MaxPageLimit})
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -95,6 +96,13 @@ func TestJourneyPostgres(t *testing.T) {
 // at at; every date it picks is relative to that clock.
 func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	app, base, logs := startApp(t, databaseURL, testclock.Advancing(at))
+	// Earlier applications, a page of them, so that the officer's list
+	// has a second page.
+	for i := range casesPerPage {
+		if _, err := app.sak.Open(context.Background(), sak.Application{Kind: kind, Title: "Søknad om skjenkebevilling", Owner: fmt.Sprintf("earlier-%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	j := browsertest.NewJourney(t, base, browsertest.ScreenshotDir(t), logs)
 	pdfPath := filepath.Join(t.TempDir(), "attest.pdf")
 	pdf := []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
@@ -251,6 +259,11 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Login(app.Fakes.Officer.Name)
 	j.Do("officer list", chromedp.WaitVisible(chromedp.CSS("#cases")))
 	j.Page("officer-cases")
+	j.Click("older cases", "#older")
+	j.Do("older cases", chromedp.WaitVisible(chromedp.CSS("#newer")))
+	j.Page("officer-cases-older")
+	j.Click("newer cases", "#newer")
+	j.Do("officer list again", chromedp.WaitVisible(chromedp.CSS("#older")))
 	j.Click("open case", "#cases a")
 	j.Page("officer-case")
 	// The applicant's three attachments, each downloadable.
@@ -285,8 +298,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 			break
 		}
 		if time.Now().After(deadline) {
-			cs, _ := app.sak.List(context.Background(), sak.Filter{})
-			for _, c := range cs {
+			for c := range app.sak.Cases(context.Background(), sak.Filter{}) {
 				t.Logf("case %s %s links %+v", c.Number(), c.State, c.Links)
 			}
 			t.Fatalf("letter never sent: %s", j.Text("#letter-state"))

@@ -108,6 +108,9 @@ var messages = site.Messages{
 	"err.403.text": {"nb": "Du har ikke tilgang til denne siden.", "nn": "Du har ikkje tilgang til denne sida.", "en": "You do not have access to this page."},
 
 	"off.title":            {"nb": "Saker", "nn": "Saker", "en": "Cases"},
+	"off.pages":            {"nb": "Flere saker", "nn": "Fleire saker", "en": "More cases"},
+	"off.newer":            {"nb": "Nyere saker", "nn": "Nyare saker", "en": "Newer cases"},
+	"off.older":            {"nb": "Eldre saker", "nn": "Eldre saker", "en": "Older cases"},
 	"off.none":             {"nb": "Ingen saker ennå.", "nn": "Ingen saker enno.", "en": "No cases yet."},
 	"off.extract":          {"nb": "Last ned Noark 5-uttrekk av alle saker", "nn": "Last ned Noark 5-uttrekk av alle saker", "en": "Download a Noark 5 extract of all cases"},
 	"off.decide":           {"nb": "Vedtak", "nn": "Vedtak", "en": "Decision"},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/grunnmur/grunnmur/auth"
@@ -42,18 +43,55 @@ func officerFrom(ctx context.Context) sak.Actor {
 	return a
 }
 
+// casesPerPage is how many cases the officer's list shows at once.
+const casesPerPage = 25
+
+type officerListView struct {
+	Cases []*caseView
+	// Newer and Older link to the neighbouring pages; "" where there is none.
+	Newer, Older string
+}
+
+// officerList shows a page of the cases, newest first. ?etter= and ?foer=
+// hold sak's cursors: the pages after (older) and before (newer) a case.
 func (a *App) officerList(w http.ResponseWriter, r *http.Request) {
-	cs, err := a.sak.List(r.Context(), sak.Filter{Kind: kind})
+	q := r.URL.Query()
+	p := sak.Page{Limit: casesPerPage, After: q.Get("etter"), Before: q.Get("foer")}
+	cs, next, err := a.sak.List(r.Context(), sak.Filter{Kind: kind}, p)
+	if errors.Is(err, sak.ErrInvalid) { // a cursor that sak did not make
+		a.errorPage(w, r, http.StatusNotFound)
+		return
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	lang := site.Lang(r)
-	var vs []*caseView
-	for _, c := range cs {
-		vs = append(vs, a.view(r.Context(), c, lang))
+	if p.Before != "" && next == "" { // back at the newest: the first page, whole
+		http.Redirect(w, r, "/ansatt", http.StatusSeeOther)
+		return
 	}
-	a.render(w, r, "officer_list", http.StatusOK, a.page(r, "off.title", vs))
+	lang := site.Lang(r)
+	v := officerListView{}
+	for _, c := range cs {
+		v.Cases = append(v.Cases, a.view(r.Context(), c, lang))
+	}
+	link := func(param, cursor string) string { return "/ansatt?" + url.Values{param: {cursor}}.Encode() }
+	switch {
+	case p.Before != "":
+		v.Newer = link("foer", next)
+		v.Older = link("etter", sak.CursorOf(cs[len(cs)-1]))
+	case p.After != "":
+		v.Newer = "/ansatt"
+		if len(cs) > 0 {
+			v.Newer = link("foer", sak.CursorOf(cs[0]))
+		}
+		if next != "" {
+			v.Older = link("etter", next)
+		}
+	case next != "":
+		v.Older = link("etter", next)
+	}
+	a.render(w, r, "officer_list", http.StatusOK, a.page(r, "off.title", v))
 }
 
 type answer struct{ Label, Value string }
@@ -131,17 +169,17 @@ func (a *App) renderOfficerCase(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	for _, d := range c.Deadlines {
-		row := deadlineRow{What: d.Kind.Label(lang), Due: i18n.Lang(lang).DateOf(d.Due)}
+		row := deadlineRow{What: d.Kind.Label(i18n.Lang(lang)), Due: i18n.Lang(lang).DateOf(d.Due)}
 		if !d.Met.IsZero() {
 			row.Met = i18n.Lang(lang).DateOf(d.Met)
 		}
 		v.Deadlines = append(v.Deadlines, row)
 	}
 	for _, j := range c.Journal {
-		v.Journal = append(v.Journal, journalRow{No: fmt.Sprintf("%d/%d-%d", j.Year, c.Sequence, j.Number), Type: j.Type.Label(lang), Title: j.Title, Date: i18n.Lang(lang).DateOf(j.Date)})
+		v.Journal = append(v.Journal, journalRow{No: fmt.Sprintf("%d/%d-%d", j.Year, c.Sequence, j.Number), Type: j.Type.Label(i18n.Lang(lang)), Title: j.Title, Date: i18n.Lang(lang).DateOf(j.Date)})
 	}
 	for _, e := range c.Events {
-		v.Events = append(v.Events, eventRow{At: i18n.Lang(lang).Time(e.At), What: e.Label(lang)})
+		v.Events = append(v.Events, eventRow{At: i18n.Lang(lang).Time(e.At), What: e.Label(i18n.Lang(lang))})
 	}
 	p := a.page(r, "off.title", v)
 	p.Title = c.Number() + " – " + p.Title

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +17,7 @@ import (
 	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
+	"github.com/grunnmur/grunnmur/internal/vnu"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/sak"
 	"github.com/grunnmur/grunnmur/svarut"
@@ -219,4 +223,83 @@ func TestLetterAppealDeadline(t *testing.T) {
 	if got := i18n.NB.DateOf(appealDeadline(c, decided)); got != "mandag 28. desember 2026" {
 		t.Errorf("appeal deadline without the case's %q", got)
 	}
+}
+
+// TestOfficerListPages: the officer's list shows a page of cases, newest
+// first, with links to the older and newer pages that lose or repeat no
+// case; a cursor sak did not make is a page that does not exist.
+func TestOfficerListPages(t *testing.T) {
+	app, base, _ := startApp(t, "", pinned(t))
+	ctx := context.Background()
+	var want []string // case numbers, newest first
+	for i := range 2*casesPerPage + 3 {
+		c, err := app.sak.Open(ctx, sak.Application{Kind: kind, Title: "Søknad om skjenkebevilling", Owner: "sub-" + strconv.Itoa(i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append([]string{c.Number()}, want...)
+	}
+	officer := loginAt(t, base, "/ansatt", app.Fakes.Officer.PID.Reveal())
+	row := regexp.MustCompile(`href="/ansatt/sak/[^"]+">([^<]+)</a>`)
+	link := regexp.MustCompile(`id="(newer|older)" href="([^"]+)"`)
+	open := func(path string) (numbers []string, links map[string]string, page string) {
+		t.Helper()
+		res, page := officer.Do("GET", base+path, nil)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, res.StatusCode)
+		}
+		for _, m := range row.FindAllStringSubmatch(mainOf(page), -1) {
+			numbers = append(numbers, m[1])
+		}
+		links = map[string]string{}
+		for _, m := range link.FindAllStringSubmatch(page, -1) {
+			links[m[1]] = strings.ReplaceAll(m[2], "&amp;", "&")
+		}
+		return numbers, links, page
+	}
+	var got, pages []string
+	path := "/ansatt"
+	for range 10 {
+		numbers, links, page := open(path)
+		if len(numbers) == 0 || len(numbers) > casesPerPage {
+			t.Fatalf("%s lists %d cases", path, len(numbers))
+		}
+		if (path == "/ansatt") != (links["newer"] == "") {
+			t.Errorf("%s: newer link %q", path, links["newer"])
+		}
+		got, pages = append(got, numbers...), append(pages, page)
+		if links["older"] == "" {
+			break
+		}
+		path = links["older"]
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("the pages list %v, want %v", got, want)
+	}
+	if len(pages) != 3 {
+		t.Fatalf("%d pages of %d cases, want 3", len(pages), len(want))
+	}
+	// Back from the last page: the middle one, and then the first, whole.
+	_, links, _ := open(path)
+	middle, links, _ := open(links["newer"])
+	if !slices.Equal(middle, want[casesPerPage:2*casesPerPage]) {
+		t.Errorf("back to the middle page: %v", middle)
+	}
+	first, links, _ := open(links["newer"])
+	if !slices.Equal(first, want[:casesPerPage]) || links["newer"] != "" {
+		t.Errorf("back to the first page: %v, newer %q", first, links["newer"])
+	}
+	for _, bad := range []string{"/ansatt?etter=x", "/ansatt?foer=%00", "/ansatt?etter=" + url.QueryEscape(strings.Repeat("A", 2000))} {
+		if res, _ := officer.Do("GET", base+bad, nil); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", bad, res.StatusCode)
+		}
+	}
+	// No browser journey pages this far, so the pages' HTML is checked here.
+	t.Run("valid HTML", func(t *testing.T) {
+		var vp []vnu.Page
+		for i, p := range pages {
+			vp = append(vp, vnu.Page{Name: fmt.Sprintf("saker-%d.html", i+1), HTML: []byte(p)})
+		}
+		vnu.Require(t, vp)
+	})
 }

@@ -1,5 +1,0 @@
-package sak
-
-// Case numbers are per year in Europe/Oslo; embed the zone database so that a
-// minimal container without /usr/share/zoneinfo still has it.
-import _ "time/tzdata"
