@@ -22,11 +22,12 @@ import (
 	"github.com/grunnmur/grunnmur/internal/httpx"
 )
 
-// Production and test hosts. The SvarUT API lives under /api, SvarInn under
-// /tjenester.
+// KS's test and production hosts. The SvarUT API lives under /api, SvarInn
+// under /tjenester. An empty Config.BaseURL means TestBaseURL: production is
+// reached only by naming it.
 const (
-	ProductionURL = "https://svarut.ks.no"
-	TestURL       = "https://test.svarut.ks.no"
+	TestBaseURL       = "https://test.svarut.ks.no"
+	ProductionBaseURL = "https://svarut.ks.no"
 )
 
 // Scope is the Maskinporten scope SvarUT requires.
@@ -65,7 +66,8 @@ func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) 
 
 // Config configures a Client.
 type Config struct {
-	// BaseURL is the SvarUT host; empty means ProductionURL.
+	// BaseURL is the SvarUT host; empty means TestBaseURL, KS's test
+	// environment. Set ProductionBaseURL to send real letters.
 	BaseURL string
 	// KontoID is the sending account (a UUID), required for sending,
 	// the status search and the eksternReferanse look-up.
@@ -98,7 +100,7 @@ type Client struct {
 // New returns a Client. It checks the configuration that every call needs.
 func New(cfg Config) (*Client, error) {
 	if cfg.BaseURL == "" {
-		cfg.BaseURL = ProductionURL
+		cfg.BaseURL = TestBaseURL
 	}
 	u, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -153,7 +155,7 @@ func (c *Client) newRequest(ctx context.Context, method, u string, body io.Reade
 func (c *Client) do(req *http.Request, out any) error {
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("svarut: %s %s: %w", req.Method, httpx.SafeURL(req.URL.String()), err)
+		return transportError(req.Method+" "+redactPath(req.URL.Path), err)
 	}
 	defer resp.Body.Close()
 	if err := checkResponse(resp); err != nil {

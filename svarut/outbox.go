@@ -556,12 +556,12 @@ func permanent(err error) bool {
 	}
 	var se *Error
 	if errors.As(err, &se) {
-		switch se.HTTPStatus {
+		switch se.Status {
 		case http.StatusUnauthorized, http.StatusForbidden, http.StatusRequestTimeout, http.StatusConflict,
 			http.StatusTooManyRequests:
 			return false
 		}
-		return se.HTTPStatus >= 400 && se.HTTPStatus < 500
+		return se.Status >= 400 && se.Status < 500
 	}
 	return false
 }

@@ -68,8 +68,8 @@ type IncomingFile struct {
 	Extra    []KeyValue `json:"ekstraMetadata,omitempty"`
 }
 
-// ParseIncoming reads SvarInn's list of new shipments.
-func ParseIncoming(data []byte) ([]Incoming, error) {
+// parseIncoming reads SvarInn's list of new shipments.
+func parseIncoming(data []byte) ([]Incoming, error) {
 	var raws []json.RawMessage
 	if err := json.Unmarshal(data, &raws); err != nil {
 		return nil, fmt.Errorf("%w: svarinn list: %v", ErrBadResponse, err)
@@ -101,7 +101,7 @@ func (c *Client) PollIncoming(ctx context.Context) ([]Incoming, error) {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("svarut: svarinn poll: %w", err)
+		return nil, transportError("svarinn poll", err)
 	}
 	defer resp.Body.Close()
 	if err := checkResponse(resp); err != nil {
@@ -115,7 +115,7 @@ func (c *Client) PollIncoming(ctx context.Context) ([]Incoming, error) {
 		// Cutting it would only turn into a misleading JSON error.
 		return nil, fmt.Errorf("svarut: svarinn poll: answer over %d bytes: %w", maxPollBody, ErrTooLarge)
 	}
-	return ParseIncoming(data)
+	return parseIncoming(data)
 }
 
 // DownloadIncoming returns the encrypted ZIP of an incoming shipment. The
@@ -131,7 +131,7 @@ func (c *Client) DownloadIncoming(ctx context.Context, id string) (io.ReadCloser
 	req.Header.Set("Accept", "*/*")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("svarut: svarinn download: %w", err)
+		return nil, transportError("svarinn download", err)
 	}
 	if err := checkResponse(resp); err != nil {
 		resp.Body.Close()
