@@ -42,7 +42,7 @@
 // A letter can also be prepared where its recipient is known and released
 // where the event happens: Prepare stores it held back, Release lets it go
 // (from a payment's webhook, say, which knows nothing of the recipient), and
-// Withdraw ends it unsent, as Process does when it is not released by its
+// Withdraw ends it unsent, as RunOnce does when it is not released by its
 // deadline. Release and Withdraw may race; each entry ends one way.
 //
 // # Receiving

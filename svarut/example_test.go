@@ -49,14 +49,14 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	outbox.Process(ctx) // sends
+	outbox.RunOnce(ctx) // sends
 
 	sent, _ := outbox.Store.Get(ctx, entry.ID)
 	fmt.Println(sent.State, sent.Status)
 
 	fake.Complete(sent.ShipmentID)  // the recipient reads the letter
 	now = now.Add(10 * time.Minute) // past the poll interval
-	outbox.Process(ctx)             // polls and reports
+	outbox.RunOnce(ctx)             // polls and reports
 	// Output:
 	// sent MOTTATT
 	// final: LEST delivered: true
@@ -90,12 +90,12 @@ func ExampleOutbox_Prepare() {
 		fmt.Println(err)
 		return
 	}
-	outbox.Process(ctx)
+	outbox.RunOnce(ctx)
 	fmt.Println("sent while held:", len(fake.ByExternalRef("bekreftelse-booking-7")))
 
 	// In the payment's webhook: the booking is paid for.
 	outbox.Release(ctx, "bekreftelse-booking-7")
-	outbox.Process(ctx)
+	outbox.RunOnce(ctx)
 	fmt.Println("sent after release:", len(fake.ByExternalRef("bekreftelse-booking-7")))
 	// Output:
 	// sent while held: 0

@@ -24,8 +24,18 @@ func TestOutboxConfig(t *testing.T) {
 	if _, err := ob.Enqueue(context.Background(), "", letter("c")); !errors.Is(err, svarut.ErrConfig) {
 		t.Fatalf("Enqueue without a client: %v", err)
 	}
-	if _, err := (&svarut.Receiver{}).ReceiveAll(context.Background(), nil); !errors.Is(err, svarut.ErrConfig) {
-		t.Fatalf("ReceiveAll without a client: %v", err)
+	if err := (&svarut.Receiver{}).RunOnce(context.Background()); !errors.Is(err, svarut.ErrConfig) {
+		t.Fatalf("RunOnce without a client: %v", err)
+	}
+	for _, job := range []interface {
+		Run(context.Context, time.Duration) error
+	}{&svarut.Outbox{}, &svarut.Receiver{}} {
+		if err := job.Run(context.Background(), 0); !errors.Is(err, svarut.ErrConfig) {
+			t.Fatalf("%T.Run(0): %v", job, err)
+		}
+		if err := job.Run(context.Background(), time.Second); !errors.Is(err, svarut.ErrConfig) {
+			t.Fatalf("%T.Run without its parts: %v", job, err)
+		}
 	}
 }
 
@@ -47,9 +57,13 @@ func TestOutboxAmbiguousRef(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.fake.InjectFault(svaruttest.Fault{Match: "POST /api/v2/kontoer/", Status: 503})
-	ob.Process(ctx)
+	if err := ob.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
 	now = now.Add(time.Hour)
-	ob.Process(ctx)
+	if err := ob.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
 	got, _ := ob.Store.Get(ctx, en.ID)
 	if got.State != svarut.EntrySent || got.ShipmentID != e.fake.ByExternalRef("dup-ref")[0] ||
 		!strings.Contains(got.LastError, "several shipments") {

@@ -70,7 +70,9 @@ func TestOutboxRunAutoAdvance(t *testing.T) {
 		time.Sleep(10 * time.Minute) // VARSLET at 6, LEST at 9
 		synctest.Wait()
 		cancel()
-		<-done
+		if err := <-done; err != nil {
+			t.Fatalf("Run after ctx ended = %v, want nil", err)
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		if len(reported) != 1 || reported[0] != svarut.StatusLest {

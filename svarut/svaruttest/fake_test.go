@@ -49,7 +49,7 @@ func TestFaults(t *testing.T) {
 	}{
 		{"status", svaruttest.Fault{Status: 502}, func(err error) bool {
 			var se *svarut.Error
-			return errors.As(err, &se) && se.HTTPStatus == 502 && se.Code == "INJISERT_FEIL"
+			return errors.As(err, &se) && se.Status == 502 && se.Code == "INJISERT_FEIL"
 		}, 0},
 		{"drop before", svaruttest.Fault{Drop: true}, func(err error) bool { return err != nil }, 0},
 		{"drop after", svaruttest.Fault{Drop: true, AfterHandling: true}, func(err error) bool { return err != nil }, 1},

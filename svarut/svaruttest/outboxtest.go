@@ -128,14 +128,14 @@ func (e *outboxEnv) finals(id string) []*svarut.Entry {
 	return e.final[id]
 }
 
-// runUntil calls Process and advances the clock until cond holds.
+// runUntil calls RunOnce and advances the clock until cond holds.
 func (e *outboxEnv) runUntil(t *testing.T, o *svarut.Outbox, cond func() bool) {
 	t.Helper()
 	for range 200 {
 		if cond() {
 			return
 		}
-		if _, err := o.Process(context.Background()); err != nil {
+		if err := o.RunOnce(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		e.clock.Advance(time.Minute)
@@ -180,7 +180,7 @@ func testOutboxHappy(t *testing.T, store svarut.Store) {
 	e := newOutboxEnv(t, store)
 	o := e.outbox()
 	en := e.enqueue(t, o, "")
-	if _, err := o.Process(context.Background()); err != nil {
+	if err := o.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	got := e.entry(t, en.ID)
@@ -192,7 +192,7 @@ func testOutboxHappy(t *testing.T, store svarut.Store) {
 		t.Fatal(err)
 	}
 	e.clock.Advance(time.Minute)
-	if _, err := o.Process(context.Background()); err != nil {
+	if err := o.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.entry(t, en.ID); got.Status != svarut.StatusAkseptert || got.State != svarut.EntrySent {
@@ -209,7 +209,7 @@ func testOutboxHappy(t *testing.T, store svarut.Store) {
 	// Further passes change nothing and report nothing again.
 	for range 3 {
 		e.clock.Advance(time.Hour)
-		if _, err := o.Process(context.Background()); err != nil {
+		if err := o.RunOnce(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -228,7 +228,7 @@ func testOutboxDropAfterAccept(t *testing.T, store svarut.Store) {
 	// The fake stores the shipment, then the connection drops before the
 	// client reads the id.
 	e.fake.InjectFault(Fault{Match: "POST /api/v2/kontoer/", Drop: true, AfterHandling: true})
-	if _, err := o.Process(context.Background()); err != nil {
+	if err := o.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	got := e.entry(t, en.ID)
@@ -275,7 +275,7 @@ func testOutboxCrashBeforeRecord(t *testing.T, store svarut.Store) {
 	en := e.enqueue(t, o, "")
 	dying := e.outbox()
 	dying.Store = &crashingStore{Store: store}
-	if _, err := dying.Process(context.Background()); err != nil {
+	if err := dying.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	got := e.entry(t, en.ID)
@@ -287,7 +287,7 @@ func testOutboxCrashBeforeRecord(t *testing.T, store svarut.Store) {
 	}
 	// The lease keeps others off until it expires; then the restarted
 	// outbox finds the shipment by eksternReferanse.
-	if _, err := o.Process(context.Background()); err != nil {
+	if err := o.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if e.entry(t, en.ID).State != svarut.EntryPending {
@@ -360,7 +360,7 @@ func testOutboxFailures(t *testing.T, store svarut.Store) {
 		t.Fatal(err)
 	}
 	manual := e.enqueue(t, o, "")
-	if _, err := o.Process(context.Background()); err != nil {
+	if err := o.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.fake.Complete(e.entry(t, dig.ID).ShipmentID); err != nil {
@@ -408,7 +408,7 @@ func testOutboxConcurrent(t *testing.T, store svarut.Store) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := e.outbox().Process(context.Background()); err != nil {
+				if err := e.outbox().RunOnce(context.Background()); err != nil {
 					t.Error(err)
 				}
 			}()
@@ -435,7 +435,7 @@ func testOutboxConcurrent(t *testing.T, store svarut.Store) {
 
 // testOutboxPrepare: a prepared entry is never sent until released, then
 // exactly once however many release it at once; a withdrawn one (by
-// Withdraw, or by Process at its deadline) is never sent, not reported, and
+// Withdraw, or by RunOnce at its deadline) is never sent, not reported, and
 // cannot be released or prepared again.
 func testOutboxPrepare(t *testing.T, store svarut.Store) {
 	ctx := context.Background()
@@ -448,7 +448,7 @@ func testOutboxPrepare(t *testing.T, store svarut.Store) {
 	}
 	for range 3 {
 		e.clock.Advance(24 * time.Hour)
-		if _, err := o.Process(ctx); err != nil {
+		if err := o.RunOnce(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -464,7 +464,7 @@ func testOutboxPrepare(t *testing.T, store svarut.Store) {
 		})
 	}
 	wg.Wait()
-	if _, err := o.Process(ctx); err != nil {
+	if err := o.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	e.exactlyOne(t, "a")
@@ -486,7 +486,7 @@ func testOutboxPrepare(t *testing.T, store svarut.Store) {
 	}
 	for range 3 {
 		e.clock.Advance(time.Hour)
-		if _, err := o.Process(ctx); err != nil {
+		if err := o.RunOnce(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -503,21 +503,21 @@ func testOutboxPrepare(t *testing.T, store svarut.Store) {
 		t.Fatalf("preparing without a deadline: %v", err)
 	}
 
-	// Not released by its deadline: withdrawn by Process, never sent, and a
+	// Not released by its deadline: withdrawn by RunOnce, never sent, and a
 	// late Release changes nothing.
 	c, err := o.Prepare(ctx, "c", newEntry("prep-c", t0).Shipment, e.clock.Now().Add(time.Hour))
 	if err != nil || !c.Held {
 		t.Fatalf("prepare: %+v %v", c, err)
 	}
 	e.clock.Advance(30 * time.Minute)
-	if _, err := o.Process(ctx); err != nil {
+	if err := o.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.entry(t, "c"); !got.Held {
 		t.Fatalf("withdrawn before its deadline: %+v", got)
 	}
 	e.clock.Advance(time.Hour)
-	if _, err := o.Process(ctx); err != nil {
+	if err := o.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.entry(t, "c"); got.Held || got.State != svarut.EntryWithdrawn || !got.Reported {
@@ -526,7 +526,7 @@ func testOutboxPrepare(t *testing.T, store svarut.Store) {
 	if got, err := o.Release(ctx, "c"); err != nil || got.State != svarut.EntryWithdrawn {
 		t.Fatalf("a late release: %+v %v", got, err)
 	}
-	if _, err := o.Process(ctx); err != nil {
+	if err := o.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(e.fake.ByExternalRef("prep-c")); n != 0 || len(e.finals("c")) != 0 {
@@ -558,7 +558,7 @@ func testOutboxReleaseRace(t *testing.T, store svarut.Store) {
 	}
 	wg.Wait()
 	for range 3 {
-		if _, err := o.Process(ctx); err != nil {
+		if err := o.RunOnce(ctx); err != nil {
 			t.Fatal(err)
 		}
 		e.clock.Advance(time.Minute)

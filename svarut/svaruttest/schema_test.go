@@ -222,13 +222,13 @@ func TestSchemas(t *testing.T) {
 	inID, err := fake.AddIncoming(svaruttest.Incoming{Title: "Søknad", SenderOrgnr: "974760673", SenderName: "AS", Type: "Søknad",
 		ExternalRef: "x", Files: []svaruttest.IncomingFile{{Name: "s.pdf", MimeType: svarut.MimePDF, Content: []byte("%PDF-")}}})
 	mustOK(err)
-	r := &svarut.Receiver{Client: client, Certificate: cert, Key: key, TempDir: t.TempDir()}
-	n, err := r.ReceiveAll(ctx, func(context.Context, *svarut.Incoming, svarut.IncomingFile, io.Reader) error { return nil })
-	if err != nil || n != 1 {
-		t.Fatalf("ReceiveAll = %d, %v", n, err)
+	r := &svarut.Receiver{Client: client, Certificate: cert, Key: key, TempDir: t.TempDir(),
+		Handler: func(context.Context, *svarut.Incoming, svarut.IncomingFile, io.Reader) error { return nil }}
+	if err := r.RunOnce(ctx); err != nil {
+		t.Fatalf("RunOnce = %v", err)
 	}
 	fake.AddIncoming(svaruttest.Incoming{Title: "Feil", Files: []svaruttest.IncomingFile{{Name: "s.pdf", MimeType: svarut.MimePDF, Content: []byte("x"), SHA256: strings.Repeat("1", 64)}}})
-	_, _ = r.ReceiveAll(ctx, func(context.Context, *svarut.Incoming, svarut.IncomingFile, io.Reader) error { return nil })
+	_ = r.RunOnce(ctx)
 	if st, _ := fake.IncomingState(inID); st.Status != "MOTTATT" {
 		t.Fatalf("incoming: %+v", st)
 	}
