@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -42,15 +44,16 @@ type env struct {
 	url    string
 }
 
-func setup(t *testing.T, opts svaruttest.Options, mod ...func(*svarut.Config)) *env {
+func setup(t *testing.T, fcfg svaruttest.Config, mod ...func(*svarut.Config)) *env {
 	t.Helper()
-	opts.KontoID = testKonto
-	opts.IntegrasjonID = testIntegID
-	opts.IntegrasjonPassord = testPassword
-	fake, ts := svaruttest.NewServer(opts)
+	fcfg.KontoID = testKonto
+	fcfg.IntegrasjonID = testIntegID
+	fcfg.IntegrasjonPassord = secret.New(testPassword)
+	fake := svaruttest.New(fcfg)
+	ts := httptest.NewServer(fake)
 	t.Cleanup(ts.Close)
 	cfg := svarut.Config{
-		BaseURL: ts.URL, KontoID: testKonto, IntegrasjonID: testIntegID, IntegrasjonPassord: testPassword,
+		BaseURL: ts.URL, KontoID: testKonto, IntegrasjonID: testIntegID, IntegrasjonPassord: secret.New(testPassword),
 		HTTPClient: &http.Client{Transport: bearer{ts.Client().Transport}},
 	}
 	for _, m := range mod {
@@ -100,7 +103,7 @@ func letter(ref string) *svarut.Shipment {
 var docs = memSource{"vedtak": pdf(5000), "vedlegg": pdf(300)}
 
 func TestSendStatusRead(t *testing.T) {
-	e := setup(t, svaruttest.Options{})
+	e := setup(t, svaruttest.Config{})
 	ctx := context.Background()
 	id, err := e.client.Send(ctx, letter("sak-2026-42-1"), docs)
 	if err != nil {
@@ -171,7 +174,7 @@ func TestSendStatusRead(t *testing.T) {
 }
 
 func TestRoutes(t *testing.T) {
-	e := setup(t, svaruttest.Options{})
+	e := setup(t, svaruttest.Config{})
 	ctx := context.Background()
 	// Print: no digital id.
 	s := letter("print-1")
@@ -205,7 +208,7 @@ func TestRoutes(t *testing.T) {
 }
 
 func TestAuthAndErrors(t *testing.T) {
-	e := setup(t, svaruttest.Options{}, func(c *svarut.Config) { c.IntegrasjonPassord = "wrong" })
+	e := setup(t, svaruttest.Config{}, func(c *svarut.Config) { c.IntegrasjonPassord = secret.New("wrong") })
 	_, err := e.client.Send(context.Background(), letter("x"), docs)
 	var se *svarut.Error
 	if !errors.As(err, &se) || se.Status != 401 || !errors.Is(err, svarut.ErrUnauthorized) ||
@@ -218,7 +221,7 @@ func TestAuthAndErrors(t *testing.T) {
 		}
 	}
 
-	e = setup(t, svaruttest.Options{})
+	e = setup(t, svaruttest.Config{})
 	_, err = e.client.Status(context.Background(), "6f3c2a1e-8d4b-4c2f-9a7e-000000000000")
 	if !errors.Is(err, svarut.ErrNotFound) {
 		t.Fatalf("unknown status: %v", err)
@@ -230,7 +233,7 @@ func TestAuthAndErrors(t *testing.T) {
 }
 
 func TestFakeRejectsLikeSvarUT(t *testing.T) {
-	e := setup(t, svaruttest.Options{})
+	e := setup(t, svaruttest.Config{})
 	ctx := context.Background()
 	// The fake checks the file parts against the metadata: a declared size
 	// that does not match makes the client stop mid-stream.
@@ -263,7 +266,7 @@ func TestFakeRejectsLikeSvarUT(t *testing.T) {
 }
 
 func TestLookups(t *testing.T) {
-	e := setup(t, svaruttest.Options{ShipmentTypes: []string{"Vedtak", "Faktura"}})
+	e := setup(t, svaruttest.Config{ShipmentTypes: []string{"Vedtak", "Faktura"}})
 	ctx := context.Background()
 	types, err := e.client.ShipmentTypes(ctx)
 	if err != nil || len(types) != 2 {

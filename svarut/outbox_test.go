@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/fake"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -43,7 +44,7 @@ func TestOutboxConfig(t *testing.T) {
 // eksternReferanse (sent by someone else with the same reference), the
 // outbox records the first and says so rather than sending a third.
 func TestOutboxAmbiguousRef(t *testing.T) {
-	e := setup(t, svaruttest.Options{}, func(c *svarut.Config) { c.MaxAttempts = 1 })
+	e := setup(t, svaruttest.Config{}, func(c *svarut.Config) { c.MaxAttempts = 1 })
 	ctx := context.Background()
 	for range 2 {
 		if _, err := e.client.Send(ctx, letter("dup-ref"), docs); err != nil {
@@ -56,7 +57,7 @@ func TestOutboxAmbiguousRef(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.fake.InjectFault(svaruttest.Fault{Match: "POST /api/v2/kontoer/", Status: 503})
+	e.fake.Inject(fake.Fault{Match: "POST /api/v2/kontoer/{konto}/forsendelser", Status: 503})
 	if err := ob.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +83,7 @@ func (conflicting) Update(context.Context, *svarut.Entry) error { return svarut.
 // TestReleaseGivesUp: Release against a store that always reports a
 // concurrent update ends with ErrConflict instead of spinning.
 func TestReleaseGivesUp(t *testing.T) {
-	e := setup(t, svaruttest.Options{})
+	e := setup(t, svaruttest.Config{})
 	ctx := context.Background()
 	mem := svarut.NewMemoryStore()
 	ob := &svarut.Outbox{Client: e.client, Documents: docs, Store: mem}

@@ -9,6 +9,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -33,9 +34,9 @@ func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // enqueued to LEST and is reported once, with no test sleeping for real.
 func TestOutboxRunAutoAdvance(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := svaruttest.New(svaruttest.Options{KontoID: testKonto, AutoAdvance: 3 * time.Minute})
-		client, err := svarut.New(svarut.Config{BaseURL: "http://svarut.test", KontoID: testKonto, IntegrasjonID: "i",
-			IntegrasjonPassord: "p", HTTPClient: &http.Client{Transport: handlerTransport{fake}}, MaxAttempts: 1})
+		fake := svaruttest.New(svaruttest.Config{KontoID: testKonto, AutoAdvance: 3 * time.Minute})
+		client, err := svarut.New(svarut.Config{BaseURL: "http://svarut.test", KontoID: testKonto, IntegrasjonID: testIntegID,
+			IntegrasjonPassord: secret.New("p"), HTTPClient: &http.Client{Transport: handlerTransport{fake}}, MaxAttempts: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

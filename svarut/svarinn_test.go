@@ -17,6 +17,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -126,7 +127,7 @@ func (r *received) handler(fail error) svarut.Handler {
 
 func receiverEnv(t *testing.T) (*env, *svarut.Receiver) {
 	k := loadKeys(t)
-	e := setup(t, svaruttest.Options{SvarInnCertificate: k.cert})
+	e := setup(t, svaruttest.Config{SvarInnCertificate: k.cert})
 	return e, &svarut.Receiver{Client: e.client, Certificate: k.cert, Key: k.key, TempDir: t.TempDir()}
 }
 
@@ -262,7 +263,7 @@ func TestPollIncomingTooLarge(t *testing.T) {
 		io.WriteString(w, "]")
 	}))
 	defer ts.Close()
-	c, err := svarut.New(svarut.Config{BaseURL: ts.URL, IntegrasjonID: "i", IntegrasjonPassord: "p"})
+	c, err := svarut.New(svarut.Config{BaseURL: ts.URL, IntegrasjonID: testIntegID, IntegrasjonPassord: secret.New("p")})
 	if err != nil {
 		t.Fatal(err)
 	}

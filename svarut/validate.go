@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"
 )
 
@@ -36,12 +37,13 @@ type FieldError struct {
 	msg   [3]string
 }
 
-// Message is the text in lang: "nb", "nn" or "en" (anything else gives nb).
-func (e FieldError) Message(lang string) string {
+// Message is the text in lang: i18n.NB, i18n.NN or i18n.EN (any other
+// value gives bokmål).
+func (e FieldError) Message(lang i18n.Lang) string {
 	switch lang {
-	case "nn":
+	case i18n.NN:
 		return e.msg[1]
-	case "en":
+	case i18n.EN:
 		return e.msg[2]
 	}
 	return e.msg[0]

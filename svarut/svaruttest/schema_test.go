@@ -13,6 +13,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,6 +24,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -157,12 +159,12 @@ func selfSigned(t *testing.T) (*x509.Certificate, *rsa.PrivateKey) {
 // unknown members forbidden.
 func TestSchemas(t *testing.T) {
 	c := compiler(t)
-	const konto = "6f3c2a1e-8d4b-4c2f-9a7e-1b2c3d4e5f60"
 	cert, key := selfSigned(t)
-	fake, ts := svaruttest.NewServer(svaruttest.Options{KontoID: konto, SvarInnCertificate: cert})
+	fake := svaruttest.New(svaruttest.Config{KontoID: konto, SvarInnCertificate: cert})
+	ts := httptest.NewServer(fake)
 	defer ts.Close()
 	rec := &recorder{next: ts.Client().Transport}
-	client, err := svarut.New(svarut.Config{BaseURL: ts.URL, KontoID: konto, IntegrasjonID: "id", IntegrasjonPassord: "pw",
+	client, err := svarut.New(svarut.Config{BaseURL: ts.URL, KontoID: konto, IntegrasjonID: integ, IntegrasjonPassord: secret.New("pw"),
 		HTTPClient: &http.Client{Transport: rec}, MaxAttempts: 1})
 	if err != nil {
 		t.Fatal(err)
