@@ -26,13 +26,13 @@ import (
 //
 // Each scenario runs in a testing/synctest bubble, where backoffs, leases
 // and timeouts pass in fake time, with the fake served in process. newStore
-// is called outside the bubble, so that a store's connections and
-// goroutines (a database pool's) belong to the test, not to the bubble.
+// is called inside the bubble, so that a store's goroutines and the
+// channels and wait groups of a database pool belong to it; the bubble's
+// t.Cleanup closes them before the scenario ends.
 func TestOutbox(t *testing.T, newStore func(t *testing.T) svarut.Store) {
 	run := func(name string, f func(t *testing.T, store svarut.Store)) {
 		t.Run(name, func(t *testing.T) {
-			store := newStore(t)
-			synctest.Test(t, func(t *testing.T) { f(t, store) })
+			synctest.Test(t, func(t *testing.T) { f(t, newStore(t)) })
 		})
 	}
 	faults := func(f fake.Fault) func(*testing.T, svarut.Store) {
