@@ -95,7 +95,7 @@ func letter(ref string) *svarut.Shipment {
 			{Name: "vedlegg.pdf", MimeType: "application/pdf", Ref: "vedlegg"},
 		},
 		ExternalRef:     ref,
-		ArchiveMetadata: &svarut.ArchiveMetadata{Saksaar: 2026, Sakssekvensnummer: 42, Journalpostnummer: 3, Tittel: "Vedtak"},
+		ArchiveMetadata: &svarut.ArchiveMetadata{Saksaar: 2026, Sakssekvensnummer: 42, Journalpostnummer: 3, Title: "Vedtak"},
 		Print:           svarut.PrintConfig{TwoSided: true},
 	}
 }

@@ -122,7 +122,7 @@ func TestFaults(t *testing.T) {
 func TestAutoAdvance(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		t0 := time.Date(2026, 3, 29, 0, 30, 0, 0, time.UTC) // the spring DST day
-		skew := t0.Sub(time.Now())
+		skew := time.Until(t0)
 		srv := svaruttest.New(svaruttest.Config{KontoID: konto, AutoAdvance: time.Hour,
 			Now: func() time.Time { return time.Now().Add(skew) }})
 		c, err := svarut.New(svarut.Config{KontoID: konto, IntegrasjonID: integ, IntegrasjonPassord: secret.New(passwd),

@@ -121,7 +121,7 @@ type outboxEnv struct {
 // newOutboxEnv sets up the fake and a client in the test's bubble, their
 // clock reading t0 (the spring DST day) at the start.
 func newOutboxEnv(t *testing.T, store svarut.Store) *outboxEnv {
-	skew := t0.Sub(time.Now())
+	skew := time.Until(t0)
 	now := func() time.Time { return time.Now().Add(skew) }
 	srv := New(Config{KontoID: testKonto, IntegrasjonID: testIntegID, IntegrasjonPassord: secret.New(testPassword), Now: now})
 	c, err := svarut.New(svarut.Config{

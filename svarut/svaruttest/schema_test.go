@@ -183,8 +183,8 @@ func TestSchemas(t *testing.T) {
 		Print:       svarut.PrintConfig{Color: true},
 		ExternalRef: "ref-1", CorrelationID: "k-1", Type: "Vedtak", SendingSystem: "grunnmur", AccountingCode: "K-1",
 		ReplyTo:         &svarut.Address{Name: "Kommunen", Line1: "Postboks 1", PostalCode: "0037", PostTown: "Oslo"},
-		ArchiveMetadata: &svarut.ArchiveMetadata{Saksaar: 2026, Sakssekvensnummer: 1, Journaldato: &when, EkstraMetadata: []svarut.KeyValue{{Key: "a", Value: "b"}}},
-		ImportMetadata:  &svarut.ImportMetadata{Saksaar: 2026, DokumentetsDato: &when},
+		ArchiveMetadata: &svarut.ArchiveMetadata{Saksaar: 2026, Sakssekvensnummer: 1, Journaldato: &when, Extra: []svarut.KeyValue{{Key: "a", Value: "b"}}},
+		ImportMetadata:  &svarut.ImportMetadata{Saksaar: 2026, DocumentDate: &when},
 		ExposedTo:       []string{"974760673"},
 	}
 	src := svarut.SourceFunc(func(_ context.Context, d svarut.Document) (io.ReadCloser, error) {
