@@ -77,8 +77,9 @@ type Config struct {
 //	INTEGRASJON_ID       the Fiks integration
 //	INTEGRASJON_PASSORD  its password (or INTEGRASJON_PASSORD_FILE, a file holding it)
 //
-// It checks what it read as New does. When none of the variables is set,
-// the error matches config.ErrUnset. The HTTPClient with the Maskinporten
+// It checks what it read as New does: a malformed variable gives an error
+// wrapping ErrConfig that names it. When none of the variables is set, the
+// error matches config.ErrUnset instead. The HTTPClient with the Maskinporten
 // token is the caller's to add.
 func ConfigFromEnv(prefix string, getenv func(string) string) (Config, error) {
 	r := config.NewReader(prefix, getenv)
@@ -88,8 +89,10 @@ func ConfigFromEnv(prefix string, getenv func(string) string) (Config, error) {
 		IntegrasjonID:      r.String("INTEGRASJON_ID"),
 		IntegrasjonPassord: r.Secret("INTEGRASJON_PASSORD"),
 	}
-	if err := r.Err(); err != nil {
+	if err := r.Err(); errors.Is(err, config.ErrUnset) {
 		return Config{}, fmt.Errorf("svarut: %w", err)
+	} else if err != nil {
+		return Config{}, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	if _, err := cfg.check(); err != nil {
 		return Config{}, err
