@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/config"
+	"github.com/grunnmur/grunnmur/fake"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/secret"
@@ -135,6 +136,32 @@ func ExampleStatus() {
 	// VARSLET false false false
 	// PRINTET true true false
 	// IKKE_LEVERT true false true
+}
+
+// ExampleError reads a failed call: the status, SvarUT's code, the errorId
+// to quote to KS support, and whether a retry could help.
+func ExampleError() {
+	const konto = "6f3c2a1e-8d4b-4c2f-9a7e-1b2c3d4e5f60"
+	srv := svaruttest.New(svaruttest.Config{KontoID: konto})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	client, _ := svarut.New(svarut.Config{BaseURL: ts.URL, KontoID: konto, IntegrasjonID: integrasjon,
+		IntegrasjonPassord: secret.New("passord"), HTTPClient: &http.Client{Transport: maskinportenStandIn{}}, MaxAttempts: 1})
+
+	srv.Inject(fake.Fault{Match: "GET /api/v2/forsendelsestyper", Status: http.StatusServiceUnavailable})
+	_, err := client.ShipmentTypes(context.Background())
+	var se *svarut.Error
+	if errors.As(err, &se) {
+		fmt.Println(se.Status, se.Code, se.RequestID != "", se.Temporary())
+	}
+	fmt.Println(errors.Is(err, svarut.ErrServer))
+
+	_, err = client.Events(context.Background(), "6f3c2a1e-8d4b-4c2f-9a7e-000000000000")
+	fmt.Println(errors.Is(err, svarut.ErrNotFound))
+	// Output:
+	// 503 INJISERT_FEIL true true
+	// true
+	// true
 }
 
 // integrasjon is the Fiks integration's id in the examples.
