@@ -26,6 +26,7 @@ import (
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -332,11 +333,13 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 		}
 	}
 	e.Vipps = vippstest.New(vippstest.Options{BaseURL: base[1], Now: o.Now, Logger: o.Logger})
-	e.SvarUT = svaruttest.New(svaruttest.Options{
-		KontoID: SvarUTKontoID, IntegrasjonID: SvarUTIntegrasjonID, IntegrasjonPassord: SvarUTIntegrasjonPassord,
-		CheckToken: func(tok string) bool {
-			_, err := e.IDPorten.VerifyMaskinportenToken(tok, svarut.Scope)
-			return err == nil
+	e.SvarUT = svaruttest.New(svaruttest.Config{
+		KontoID: SvarUTKontoID, IntegrasjonID: SvarUTIntegrasjonID, IntegrasjonPassord: secret.New(SvarUTIntegrasjonPassord),
+		Authorize: func(r *http.Request) int {
+			if _, err := e.IDPorten.VerifyMaskinportenToken(bearer(r), svarut.Scope); err != nil {
+				return http.StatusUnauthorized
+			}
+			return 0
 		},
 		Now: o.Now, AutoAdvance: o.LetterStep,
 	})

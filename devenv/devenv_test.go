@@ -23,6 +23,7 @@ import (
 	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
 	"github.com/grunnmur/grunnmur/registry/krr"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -76,7 +77,7 @@ func TestClientsAgainstSandbox(t *testing.T) {
 	sv, err := svarut.New(svarut.Config{
 		BaseURL: env.Getenv("GRUNNMUR_SVARUT_BASE_URL"), KontoID: env.Getenv("GRUNNMUR_SVARUT_KONTO_ID"),
 		IntegrasjonID:      env.Getenv("GRUNNMUR_SVARUT_INTEGRASJON_ID"),
-		IntegrasjonPassord: svarut.Secret(env.Getenv("GRUNNMUR_SVARUT_INTEGRASJON_PASSORD")), HTTPClient: mp,
+		IntegrasjonPassord: secret.New(env.Getenv("GRUNNMUR_SVARUT_INTEGRASJON_PASSORD")), HTTPClient: mp,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +87,7 @@ func TestClientsAgainstSandbox(t *testing.T) {
 	}
 	// Without a Maskinporten token SvarUT refuses.
 	noToken, _ := svarut.New(svarut.Config{BaseURL: env.Credentials.SvarUT.BaseURL, IntegrasjonID: devenv.SvarUTIntegrasjonID,
-		IntegrasjonPassord: devenv.SvarUTIntegrasjonPassord, MaxAttempts: 1})
+		IntegrasjonPassord: secret.New(devenv.SvarUTIntegrasjonPassord), MaxAttempts: 1})
 	if _, err := noToken.ShipmentTypes(ctx); err == nil {
 		t.Error("svarut answered without a Maskinporten token")
 	}
@@ -301,7 +302,7 @@ func TestLetterStep(t *testing.T) {
 	}
 	c := env.Credentials.SvarUT
 	client, err := svarut.New(svarut.Config{BaseURL: c.BaseURL, KontoID: c.KontoID, IntegrasjonID: c.IntegrasjonID,
-		IntegrasjonPassord: svarut.Secret(c.IntegrasjonPassord), HTTPClient: ts.Client(nil)})
+		IntegrasjonPassord: secret.New(c.IntegrasjonPassord), HTTPClient: ts.Client(nil)})
 	if err != nil {
 		t.Fatal(err)
 	}

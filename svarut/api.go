@@ -2,6 +2,7 @@ package svarut
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -24,9 +25,9 @@ type wireStatus struct {
 	Status             string `json:"status"`
 }
 
-// ParseStatuses reads a status search response (ForsendelseStatuser). An
+// parseStatuses reads a status search response (ForsendelseStatuser). An
 // unknown status is an error wrapping ErrUnknownStatus.
-func ParseStatuses(data []byte) ([]StatusInfo, error) {
+func parseStatuses(data []byte) ([]StatusInfo, error) {
 	var w struct {
 		Statuser *[]wireStatus `json:"statuser"`
 	}
@@ -67,13 +68,11 @@ func (c *Client) Statuses(ctx context.Context, ids ...string) ([]StatusInfo, err
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		Statuser []wireStatus `json:"statuser"`
-	}
-	if err := c.postJSON(ctx, path, map[string][]string{"forsendelseIds": ids}, &out, true); err != nil {
+	var raw json.RawMessage
+	if err := c.postJSON(ctx, path, map[string][]string{"forsendelseIds": ids}, &raw, true); err != nil {
 		return nil, err
 	}
-	return toStatuses(out.Statuser)
+	return parseStatuses(raw)
 }
 
 // Status returns one shipment's status, or an error wrapping ErrNotFound.

@@ -7,8 +7,10 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
+	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -17,11 +19,11 @@ const benchSize = 8 << 20
 
 func benchEnv(b *testing.B) *env {
 	b.Helper()
-	opts := svaruttest.Options{KontoID: testKonto, IntegrasjonID: testIntegID, IntegrasjonPassord: testPassword, KeepFiles: -1}
-	fake, ts := svaruttest.NewServer(opts)
+	fake := svaruttest.New(svaruttest.Config{KontoID: testKonto, IntegrasjonID: testIntegID, IntegrasjonPassord: secret.New(testPassword), KeepFiles: -1})
+	ts := httptest.NewServer(fake)
 	b.Cleanup(ts.Close)
 	c, err := svarut.New(svarut.Config{BaseURL: ts.URL, KontoID: testKonto, IntegrasjonID: testIntegID,
-		IntegrasjonPassord: testPassword, HTTPClient: &http.Client{Transport: bearer{ts.Client().Transport}}})
+		IntegrasjonPassord: secret.New(testPassword), HTTPClient: &http.Client{Transport: bearer{ts.Client().Transport}}})
 	if err != nil {
 		b.Fatal(err)
 	}

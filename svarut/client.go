@@ -18,15 +18,18 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/grunnmur/grunnmur/config"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/httpx"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
-// Production and test hosts. The SvarUT API lives under /api, SvarInn under
-// /tjenester.
+// KS's test and production hosts. The SvarUT API lives under /api, SvarInn
+// under /tjenester. An empty Config.BaseURL means TestBaseURL: production is
+// reached only by naming it.
 const (
-	ProductionURL = "https://svarut.ks.no"
-	TestURL       = "https://test.svarut.ks.no"
+	TestBaseURL       = "https://test.svarut.ks.no"
+	ProductionBaseURL = "https://svarut.ks.no"
 )
 
 // Scope is the Maskinporten scope SvarUT requires.
@@ -38,49 +41,27 @@ const (
 	HeaderIntegrasjonPassord = "IntegrasjonPassord"
 )
 
-// Secret is a password that redacts itself in %v, %+v, %#v, logs and JSON.
-type Secret string
-
-// Reveal returns the secret itself, for the request header.
-func (s Secret) Reveal() string { return string(s) }
-
-func (s Secret) String() string {
-	if s == "" {
-		return ""
-	}
-	return "[REDACTED]" // as idporten.Secret and vipps.Secret print
-}
-
-// Format redacts every verb.
-func (s Secret) Format(f fmt.State, _ rune) { io.WriteString(f, s.String()) }
-
-// GoString redacts %#v.
-func (s Secret) GoString() string { return `svarut.Secret("[REDACTED]")` }
-
-// LogValue redacts in slog.
-func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
-
-// MarshalJSON redacts.
-func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
-
-// Config configures a Client.
+// Config configures a Client. New checks all of it.
 type Config struct {
-	// BaseURL is the SvarUT host; empty means ProductionURL.
+	// BaseURL is the SvarUT host; empty means TestBaseURL, KS's test
+	// environment. Set ProductionBaseURL to send real letters.
 	BaseURL string
 	// KontoID is the sending account (a UUID), required for sending,
-	// the status search and the eksternReferanse look-up.
+	// the status search and the eksternReferanse look-up; a Client that
+	// only receives through SvarInn does without.
 	KontoID string
-	// IntegrasjonID and IntegrasjonPassord are the Fiks integration's
-	// credentials, sent as headers on every call.
+	// IntegrasjonID (a UUID) and IntegrasjonPassord are the Fiks
+	// integration's credentials, sent as headers on every call; required.
 	IntegrasjonID      string
-	IntegrasjonPassord Secret
+	IntegrasjonPassord secret.Value
 	// HTTPClient sends the requests. Its Transport must add the Maskinporten
 	// bearer token (scope ks:fiks), for example the auth/maskinporten
 	// RoundTripper. nil means http.DefaultClient, which adds none.
 	HTTPClient *http.Client
-	// MaxAttempts bounds the retries of calls that are safe to retry (see
-	// internal/httpx); 0 means 4. A send is never retried here: the Outbox
-	// does that, after asking SvarUT whether the shipment already arrived.
+	// MaxAttempts bounds the retries of calls that are safe to retry (with
+	// backoff, honouring Retry-After); 0 means 4. A send is never retried
+	// here: the Outbox does that, after asking SvarUT whether the shipment
+	// already arrived.
 	MaxAttempts int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -88,26 +69,78 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// ConfigFromEnv reads a Config from the variables prefix+name, with prefix
+// "GRUNNMUR_SVARUT_" in grunnmur's services:
+//
+//	BASE_URL             SvarUT's host; unset means TestBaseURL
+//	KONTO_ID             the sending account
+//	INTEGRASJON_ID       the Fiks integration
+//	INTEGRASJON_PASSORD  its password (or INTEGRASJON_PASSORD_FILE, a file holding it)
+//
+// It checks what it read as New does: a malformed variable gives an error
+// wrapping ErrConfig that names it. When none of the variables is set, the
+// error matches config.ErrUnset instead. The HTTPClient with the Maskinporten
+// token is the caller's to add.
+func ConfigFromEnv(prefix string, getenv func(string) string) (Config, error) {
+	r := config.NewReader(prefix, getenv)
+	cfg := Config{
+		BaseURL:            r.URL("BASE_URL"),
+		KontoID:            r.String("KONTO_ID"),
+		IntegrasjonID:      r.String("INTEGRASJON_ID"),
+		IntegrasjonPassord: r.Secret("INTEGRASJON_PASSORD"),
+	}
+	if err := r.Err(); errors.Is(err, config.ErrUnset) {
+		return Config{}, fmt.Errorf("svarut: %w", err)
+	} else if err != nil {
+		return Config{}, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	if _, err := cfg.check(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// check validates the configuration and returns the parsed BaseURL.
+func (cfg *Config) check() (*url.URL, error) {
+	base := cfg.BaseURL
+	if base == "" {
+		base = TestBaseURL
+	}
+	u, err := url.Parse(strings.TrimRight(base, "/"))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("%w: BaseURL %q is not an http(s) URL", ErrConfig, httpx.SafeURL(base))
+	}
+	var errs []error
+	if cfg.KontoID != "" {
+		if _, err := uuid.Parse(cfg.KontoID); err != nil {
+			errs = append(errs, fmt.Errorf("%w: KontoID is not a UUID", ErrConfig))
+		}
+	}
+	if _, err := uuid.Parse(cfg.IntegrasjonID); err != nil {
+		errs = append(errs, fmt.Errorf("%w: IntegrasjonID is not a UUID", ErrConfig))
+	}
+	if cfg.IntegrasjonPassord.IsZero() {
+		errs = append(errs, fmt.Errorf("%w: IntegrasjonPassord is required", ErrConfig))
+	}
+	if cfg.MaxAttempts < 0 {
+		errs = append(errs, fmt.Errorf("%w: MaxAttempts is negative", ErrConfig))
+	}
+	return u, errors.Join(errs...)
+}
+
 // Client calls the SvarUT REST v2 API and the SvarInn v2 API.
 type Client struct {
-	cfg  *Config // a pointer: fmt shows an address, not IntegrasjonPassord
+	cfg  *Config // a pointer: fmt shows an address, not the configuration
 	base *url.URL
 	http *httpx.Client
 }
 
-// New returns a Client. It checks the configuration that every call needs.
+// New returns a Client, or an error wrapping ErrConfig that names every
+// field of cfg that is wrong.
 func New(cfg Config) (*Client, error) {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = ProductionURL
-	}
-	u, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("%w: BaseURL %q is not an http(s) URL", ErrConfig, httpx.SafeURL(cfg.BaseURL))
-	}
-	if cfg.KontoID != "" {
-		if _, err := uuid.Parse(cfg.KontoID); err != nil {
-			return nil, fmt.Errorf("%w: KontoID is not a UUID", ErrConfig)
-		}
+	u, err := cfg.check()
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -139,12 +172,8 @@ func (c *Client) newRequest(ctx context.Context, method, u string, body io.Reade
 	if err != nil {
 		return nil, fmt.Errorf("svarut: %w", err)
 	}
-	if c.cfg.IntegrasjonID != "" {
-		req.Header.Set(HeaderIntegrasjonID, c.cfg.IntegrasjonID)
-	}
-	if c.cfg.IntegrasjonPassord != "" {
-		req.Header.Set(HeaderIntegrasjonPassord, c.cfg.IntegrasjonPassord.Reveal())
-	}
+	req.Header.Set(HeaderIntegrasjonID, c.cfg.IntegrasjonID)
+	req.Header.Set(HeaderIntegrasjonPassord, c.cfg.IntegrasjonPassord.Reveal())
 	req.Header.Set("Accept", "application/json")
 	return req, nil
 }
@@ -153,7 +182,7 @@ func (c *Client) newRequest(ctx context.Context, method, u string, body io.Reade
 func (c *Client) do(req *http.Request, out any) error {
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("svarut: %s %s: %w", req.Method, httpx.SafeURL(req.URL.String()), err)
+		return transportError(req.Method+" "+redactPath(req.URL.Path), err)
 	}
 	defer resp.Body.Close()
 	if err := checkResponse(resp); err != nil {

@@ -7,12 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
-	"github.com/grunnmur/grunnmur/internal/problem"
+	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -43,15 +44,16 @@ type env struct {
 	url    string
 }
 
-func setup(t *testing.T, opts svaruttest.Options, mod ...func(*svarut.Config)) *env {
+func setup(t *testing.T, fcfg svaruttest.Config, mod ...func(*svarut.Config)) *env {
 	t.Helper()
-	opts.KontoID = testKonto
-	opts.IntegrasjonID = testIntegID
-	opts.IntegrasjonPassord = testPassword
-	fake, ts := svaruttest.NewServer(opts)
+	fcfg.KontoID = testKonto
+	fcfg.IntegrasjonID = testIntegID
+	fcfg.IntegrasjonPassord = secret.New(testPassword)
+	fake := svaruttest.New(fcfg)
+	ts := httptest.NewServer(fake)
 	t.Cleanup(ts.Close)
 	cfg := svarut.Config{
-		BaseURL: ts.URL, KontoID: testKonto, IntegrasjonID: testIntegID, IntegrasjonPassord: testPassword,
+		BaseURL: ts.URL, KontoID: testKonto, IntegrasjonID: testIntegID, IntegrasjonPassord: secret.New(testPassword),
 		HTTPClient: &http.Client{Transport: bearer{ts.Client().Transport}},
 	}
 	for _, m := range mod {
@@ -93,7 +95,7 @@ func letter(ref string) *svarut.Shipment {
 			{Name: "vedlegg.pdf", MimeType: "application/pdf", Ref: "vedlegg"},
 		},
 		ExternalRef:     ref,
-		ArchiveMetadata: &svarut.ArchiveMetadata{Saksaar: 2026, Sakssekvensnummer: 42, Journalpostnummer: 3, Tittel: "Vedtak"},
+		ArchiveMetadata: &svarut.ArchiveMetadata{Saksaar: 2026, Sakssekvensnummer: 42, Journalpostnummer: 3, Title: "Vedtak"},
 		Print:           svarut.PrintConfig{TwoSided: true},
 	}
 }
@@ -101,7 +103,7 @@ func letter(ref string) *svarut.Shipment {
 var docs = memSource{"vedtak": pdf(5000), "vedlegg": pdf(300)}
 
 func TestSendStatusRead(t *testing.T) {
-	e := setup(t, svaruttest.Options{})
+	e := setup(t, svaruttest.Config{})
 	ctx := context.Background()
 	id, err := e.client.Send(ctx, letter("sak-2026-42-1"), docs)
 	if err != nil {
@@ -172,7 +174,7 @@ func TestSendStatusRead(t *testing.T) {
 }
 
 func TestRoutes(t *testing.T) {
-	e := setup(t, svaruttest.Options{})
+	e := setup(t, svaruttest.Config{})
 	ctx := context.Background()
 	// Print: no digital id.
 	s := letter("print-1")
@@ -206,11 +208,11 @@ func TestRoutes(t *testing.T) {
 }
 
 func TestAuthAndErrors(t *testing.T) {
-	e := setup(t, svaruttest.Options{}, func(c *svarut.Config) { c.IntegrasjonPassord = "wrong" })
+	e := setup(t, svaruttest.Config{}, func(c *svarut.Config) { c.IntegrasjonPassord = secret.New("wrong") })
 	_, err := e.client.Send(context.Background(), letter("x"), docs)
 	var se *svarut.Error
-	if !errors.As(err, &se) || se.HTTPStatus != 401 || !errors.Is(err, svarut.ErrUnauthorized) ||
-		!errors.Is(err, problem.ErrUnauthorized) || se.ErrorID == "" {
+	if !errors.As(err, &se) || se.Status != 401 || !errors.Is(err, svarut.ErrUnauthorized) ||
+		se.RequestID == "" || se.Temporary() {
 		t.Fatalf("err = %v", err)
 	}
 	for _, v := range []string{fmt.Sprint(err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
@@ -219,19 +221,19 @@ func TestAuthAndErrors(t *testing.T) {
 		}
 	}
 
-	e = setup(t, svaruttest.Options{})
+	e = setup(t, svaruttest.Config{})
 	_, err = e.client.Status(context.Background(), "6f3c2a1e-8d4b-4c2f-9a7e-000000000000")
 	if !errors.Is(err, svarut.ErrNotFound) {
 		t.Fatalf("unknown status: %v", err)
 	}
 	_, err = e.client.Events(context.Background(), "6f3c2a1e-8d4b-4c2f-9a7e-000000000000")
-	if !errors.As(err, &se) || se.HTTPStatus != 404 || se.Code != "FORSENDELSE_IKKE_FUNNET" || !errors.Is(err, svarut.ErrNotFound) {
+	if !errors.As(err, &se) || se.Status != 404 || se.Code != "FORSENDELSE_IKKE_FUNNET" || !errors.Is(err, svarut.ErrNotFound) {
 		t.Fatalf("unknown events: %v", err)
 	}
 }
 
 func TestFakeRejectsLikeSvarUT(t *testing.T) {
-	e := setup(t, svaruttest.Options{})
+	e := setup(t, svaruttest.Config{})
 	ctx := context.Background()
 	// The fake checks the file parts against the metadata: a declared size
 	// that does not match makes the client stop mid-stream.
@@ -258,14 +260,13 @@ func TestFakeRejectsLikeSvarUT(t *testing.T) {
 	}
 	raw, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	perr := svarut.ParseError(resp.StatusCode, resp.Header, raw)
-	if resp.StatusCode != 400 || perr.Code != "UGYLDIG_FORSENDELSE" || !strings.Contains(perr.Message, "b.pdf") {
-		t.Fatalf("wrong filename: %d %v", resp.StatusCode, perr)
+	if resp.StatusCode != 400 || !strings.Contains(string(raw), `"errorCode":"UGYLDIG_FORSENDELSE"`) || !strings.Contains(string(raw), "b.pdf") {
+		t.Fatalf("wrong filename: %d %s", resp.StatusCode, raw)
 	}
 }
 
 func TestLookups(t *testing.T) {
-	e := setup(t, svaruttest.Options{ShipmentTypes: []string{"Vedtak", "Faktura"}})
+	e := setup(t, svaruttest.Config{ShipmentTypes: []string{"Vedtak", "Faktura"}})
 	ctx := context.Background()
 	types, err := e.client.ShipmentTypes(ctx)
 	if err != nil || len(types) != 2 {

@@ -163,75 +163,117 @@ type oaepParams struct {
 // returns the number of plaintext bytes written. At most limit bytes are
 // written; more gives ErrTooLarge.
 func decryptStream(src io.Reader, dst io.Writer, cert *x509.Certificate, key crypto.PrivateKey, limit int64) (int64, error) {
-	b := &berReader{r: bufio.NewReaderSize(src, 64<<10)}
-	var outer []berHeader                         // the enclosing elements, whose end-of-contents follow the content
-	h, err := b.expect(0, asn1.TagSequence, true) // ContentInfo
+	d := &envelope{b: &berReader{r: bufio.NewReaderSize(src, 64<<10)}}
+	if err := d.open(); err != nil {
+		return 0, err
+	}
+	cek, err := d.recipientKey(cert, key)
 	if err != nil {
 		return 0, err
 	}
-	outer = append(outer, h)
-	oid, err := b.oid()
+	mode, err := d.contentCipher(cek)
 	if err != nil {
 		return 0, err
+	}
+	cw := &cbcWriter{mode: mode, dst: dst, limit: limit}
+	if err := d.content(cw); err != nil {
+		return cw.n, err
+	}
+	if err := d.close(); err != nil {
+		return cw.n, err
+	}
+	if err := cw.finish(); err != nil {
+		return cw.n, err
+	}
+	return cw.n, nil
+}
+
+// envelope reads an EnvelopedData in order: its headers, the recipient
+// infos, the content algorithm, the content, and the ends of the elements
+// around it.
+type envelope struct {
+	b     *berReader
+	outer []berHeader // the enclosing elements, whose end-of-contents follow the content
+}
+
+// enter reads the header of a constructed element that encloses the content.
+func (d *envelope) enter(class, tag int) error {
+	h, err := d.b.expect(class, tag, true)
+	if err == nil {
+		d.outer = append(d.outer, h)
+	}
+	return err
+}
+
+// open reads ContentInfo, [0] EXPLICIT, EnvelopedData and its version.
+func (d *envelope) open() error {
+	if err := d.enter(0, asn1.TagSequence); err != nil { // ContentInfo
+		return err
+	}
+	oid, err := d.b.oid()
+	if err != nil {
+		return err
 	}
 	if !oid.Equal(oidEnvelopedData) {
-		return 0, fmt.Errorf("%w: not EnvelopedData", ErrDecrypt)
+		return fmt.Errorf("%w: not EnvelopedData", ErrDecrypt)
 	}
-	if h, err = b.expect(2, 0, true); err != nil { // [0] EXPLICIT
-		return 0, err
+	if err := d.enter(2, 0); err != nil { // [0] EXPLICIT
+		return err
 	}
-	outer = append(outer, h)
-	if h, err = b.expect(0, asn1.TagSequence, true); err != nil { // EnvelopedData
-		return 0, err
+	if err := d.enter(0, asn1.TagSequence); err != nil { // EnvelopedData
+		return err
 	}
-	outer = append(outer, h)
-	h, err = b.expect(0, asn1.TagInteger, false) // version
+	h, err := d.b.expect(0, asn1.TagInteger, false) // version
 	if err != nil {
-		return 0, err
+		return err
 	}
-	if _, err := b.element(h); err != nil {
-		return 0, err
-	}
-	h, err = b.header()
+	_, err = d.b.element(h)
+	return err
+}
+
+// recipientKey reads the recipient infos and unwraps the content key.
+func (d *envelope) recipientKey(cert *x509.Certificate, key crypto.PrivateKey) ([]byte, error) {
+	h, err := d.b.header()
 	if err != nil {
-		return 0, unexpected(err)
+		return nil, unexpected(err)
 	}
 	if h.class == 2 && h.tag == 0 { // originatorInfo: not used by SvarInn
-		return 0, errUnsupportedCMS
+		return nil, errUnsupportedCMS
 	}
 	if h.class != 0 || h.tag != asn1.TagSet || !h.constructed {
-		return 0, fmt.Errorf("%w: recipient infos missing", ErrDecrypt)
+		return nil, fmt.Errorf("%w: recipient infos missing", ErrDecrypt)
 	}
-	rawSet, err := b.element(h)
+	rawSet, err := d.b.element(h)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var recipients []cmsRecipient
 	if _, err := asn1.UnmarshalWithParams(rawSet, &recipients, "set"); err != nil {
-		return 0, errUnsupportedCMS // other recipient kinds, BER inside: leave to pkcs7
+		return nil, errUnsupportedCMS // other recipient kinds, BER inside: leave to pkcs7
 	}
-	cek, err := unwrapKey(recipients, cert, key)
+	return unwrapKey(recipients, cert, key)
+}
+
+// contentCipher reads EncryptedContentInfo's content type and algorithm,
+// and returns the AES-CBC decrypter for the content key.
+func (d *envelope) contentCipher(cek []byte) (cipher.BlockMode, error) {
+	if err := d.enter(0, asn1.TagSequence); err != nil { // EncryptedContentInfo
+		return nil, err
+	}
+	if _, err := d.b.oid(); err != nil { // content type (data)
+		return nil, err
+	}
+	h, err := d.b.expect(0, asn1.TagSequence, true)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	if h, err = b.expect(0, asn1.TagSequence, true); err != nil { // EncryptedContentInfo
-		return 0, err
-	}
-	outer = append(outer, h)
-	if _, err := b.oid(); err != nil { // content type (data)
-		return 0, err
-	}
-	h, err = b.expect(0, asn1.TagSequence, true)
+	rawAlg, err := d.b.element(h)
 	if err != nil {
-		return 0, err
-	}
-	rawAlg, err := b.element(h)
-	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var alg pkix.AlgorithmIdentifier
 	if _, err := asn1.Unmarshal(rawAlg, &alg); err != nil {
-		return 0, fmt.Errorf("%w: content algorithm: %v", ErrDecrypt, err)
+		return nil, fmt.Errorf("%w: content algorithm: %v", ErrDecrypt, err)
 	}
 	var keyLen int
 	switch {
@@ -242,67 +284,70 @@ func decryptStream(src io.Reader, dst io.Writer, cert *x509.Certificate, key cry
 	case alg.Algorithm.Equal(oidAES128CBC):
 		keyLen = 16
 	default:
-		return 0, errUnsupportedCMS
+		return nil, errUnsupportedCMS
 	}
 	var iv []byte
 	if _, err := asn1.Unmarshal(alg.Parameters.FullBytes, &iv); err != nil || len(iv) != aes.BlockSize {
-		return 0, fmt.Errorf("%w: bad IV", ErrDecrypt)
+		return nil, fmt.Errorf("%w: bad IV", ErrDecrypt)
 	}
 	if len(cek) != keyLen {
-		return 0, fmt.Errorf("%w: wrong key length", ErrDecrypt)
+		return nil, fmt.Errorf("%w: wrong key length", ErrDecrypt)
 	}
 	block, err := aes.NewCipher(cek)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %v", ErrDecrypt, err)
+		return nil, fmt.Errorf("%w: %v", ErrDecrypt, err)
 	}
-	cw := &cbcWriter{mode: cipher.NewCBCDecrypter(block, iv), dst: dst, limit: limit}
+	return cipher.NewCBCDecrypter(block, iv), nil
+}
 
-	h, err = b.header() // [0] IMPLICIT encryptedContent
+// content copies [0] IMPLICIT encryptedContent, whole or in chunks, to w.
+func (d *envelope) content(w io.Writer) error {
+	h, err := d.b.header()
 	if err != nil {
-		return 0, unexpected(err)
+		return unexpected(err)
 	}
 	if h.class != 2 || h.tag != 0 {
-		return 0, fmt.Errorf("%w: no encrypted content", ErrDecrypt)
+		return fmt.Errorf("%w: no encrypted content", ErrDecrypt)
 	}
 	if !h.constructed {
-		if _, err := io.CopyN(cw, b.r, h.length); err != nil {
-			return cw.n, unexpected(err)
+		if _, err := io.CopyN(w, d.b.r, h.length); err != nil {
+			return unexpected(err)
 		}
-	} else {
-		for {
-			c, err := b.header()
-			if err != nil {
-				return cw.n, unexpected(err)
-			}
-			if c.class == 0 && c.tag == 0 && !c.constructed && c.length == 0 { // end of contents
-				break
-			}
-			if c.class != 0 || c.tag != asn1.TagOctetString || c.constructed {
-				return cw.n, errUnsupportedCMS
-			}
-			if _, err := io.CopyN(cw, b.r, c.length); err != nil {
-				return cw.n, unexpected(err)
-			}
+		return nil
+	}
+	for {
+		c, err := d.b.header()
+		if err != nil {
+			return unexpected(err)
+		}
+		if c.class == 0 && c.tag == 0 && !c.constructed && c.length == 0 { // end of contents
+			return nil
+		}
+		if c.class != 0 || c.tag != asn1.TagOctetString || c.constructed {
+			return errUnsupportedCMS
+		}
+		if _, err := io.CopyN(w, d.b.r, c.length); err != nil {
+			return unexpected(err)
 		}
 	}
-	// The enclosing elements must end here: a message cut after its content
-	// is still a cut message.
-	for i := len(outer) - 1; i >= 0; i-- {
-		if outer[i].length >= 0 {
+}
+
+// close reads the ends of the enclosing elements: a message cut after its
+// content is still a cut message.
+func (d *envelope) close() error {
+	for i := len(d.outer) - 1; i >= 0; i-- {
+		if d.outer[i].length >= 0 {
 			continue
 		}
-		e, err := b.header()
+		e, err := d.b.header()
 		if err != nil {
-			return cw.n, unexpected(err)
+			return unexpected(err)
 		}
 		if e.class != 0 || e.tag != 0 || e.constructed || e.length != 0 {
-			return cw.n, errUnsupportedCMS // unprotectedAttrs, say
+			return errUnsupportedCMS // unprotectedAttrs, say
 		}
 	}
-	if err := cw.finish(); err != nil {
-		return cw.n, err
-	}
-	return cw.n, nil
+	return nil
 }
 
 func hashFor(oid asn1.ObjectIdentifier) (crypto.Hash, func() hash.Hash, bool) {

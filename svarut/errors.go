@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/grunnmur/grunnmur/internal/problem"
 	"github.com/grunnmur/grunnmur/internal/redact"
 )
 
@@ -27,53 +26,68 @@ var (
 	ErrAmbiguousRef  = errors.New("svarut: several shipments share the eksternReferanse")
 	ErrUnauthorized  = errors.New("svarut: unauthorized")
 	ErrBadResponse   = errors.New("svarut: malformed response")
+	// ErrBadRequest: SvarUT refused the request as malformed (400, 422).
+	ErrBadRequest = errors.New("svarut: bad request")
+	// ErrRateLimited: SvarUT asked the caller to slow down (429).
+	ErrRateLimited = errors.New("svarut: rate limited")
+	// ErrServer: SvarUT failed (5xx), or gave no answer at all.
+	ErrServer = errors.New("svarut: server error")
 	// ErrInvalidText: an entry holds a string that is not UTF-8 or holds a
 	// NUL, which PostgreSQL cannot keep. Every Store refuses it, the memory
 	// store as PostgreSQL does; it is an ErrInvalid.
 	ErrInvalidText = fmt.Errorf("%w: text that is not UTF-8 or holds a NUL", ErrInvalid)
 )
 
-// Error is an error response from SvarUT: its ErrorMessage body, with the
-// HTTP status. It unwraps to the matching problem sentinel
-// (problem.ErrNotFound, problem.ErrServer, ...) and to ErrNotFound or
-// ErrUnauthorized where those apply.
+// Error is a failed call to SvarUT or SvarInn: an error response (its
+// ErrorMessage body, with the HTTP status), or no answer at all (Status 0:
+// the connection failed or the context ended). It unwraps to the sentinels
+// that match its status: ErrBadRequest (400, 422), ErrUnauthorized (401,
+// 403), ErrNotFound (404, 410), ErrConflict (409), ErrTooLarge (413),
+// ErrRateLimited (429) and ErrServer (5xx), and, without an answer, to the
+// transport's error (context.DeadlineExceeded, say).
 type Error struct {
-	HTTPStatus   int    // the response's status code
-	Code         string // errorCode
-	Message      string // message, with personal numbers masked
+	Status    int    // the response's status code; 0 when no answer came
+	Code      string // errorCode
+	Message   string // message, with personal numbers masked
+	RequestID string // errorId (or an X-Request-Id header): quote it to KS support
+
 	ErrorText    string // error: the reason phrase SvarUT writes ("Bad Request")
-	ErrorID      string // errorId: quote it to KS support
 	Path         string // path, with personal numbers masked
 	OriginalPath string
 	Timestamp    int64 // milliseconds since the epoch
 	// ErrorJSON is errorJson: a JSON document with details (validation
 	// failures, for one), kept raw when it is valid JSON.
 	ErrorJSON json.RawMessage
-	// Problem is the same response read as RFC 9457 problem details.
-	Problem *problem.Error
+
+	err error // the transport's error, when Status is 0
 }
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString("svarut: http ")
-	b.WriteString(strconv.Itoa(e.HTTPStatus))
+	if e.Status == 0 {
+		b.WriteString("svarut: no answer")
+	} else {
+		b.WriteString("svarut: http ")
+		b.WriteString(strconv.Itoa(e.Status))
+	}
 	if e.Code != "" {
 		b.WriteString(" ")
 		b.WriteString(e.Code)
 	}
-	if e.Message != "" {
+	switch {
+	case e.Message != "":
 		b.WriteString(": ")
 		b.WriteString(e.Message)
-	} else if e.ErrorText != "" {
+	case e.ErrorText != "":
 		b.WriteString(": ")
 		b.WriteString(e.ErrorText)
-	} else if t := http.StatusText(e.HTTPStatus); t != "" {
+	case http.StatusText(e.Status) != "":
 		b.WriteString(": ")
-		b.WriteString(t)
+		b.WriteString(http.StatusText(e.Status))
 	}
-	if e.ErrorID != "" {
+	if e.RequestID != "" {
 		b.WriteString(" (errorId ")
-		b.WriteString(e.ErrorID)
+		b.WriteString(e.RequestID)
 		b.WriteString(")")
 	}
 	return b.String()
@@ -92,25 +106,46 @@ func (e *Error) Format(f fmt.State, verb rune) {
 // Unwrap returns the sentinels that match.
 func (e *Error) Unwrap() []error {
 	var errs []error
-	switch e.HTTPStatus {
-	case http.StatusNotFound:
-		errs = append(errs, ErrNotFound)
-	case http.StatusUnauthorized, http.StatusForbidden:
-		errs = append(errs, ErrUnauthorized)
+	if s := statusSentinel(e.Status); s != nil {
+		errs = append(errs, s)
 	}
-	if e.Problem != nil {
-		errs = append(errs, e.Problem)
+	if e.err != nil {
+		errs = append(errs, e.err)
 	}
 	return errs
 }
 
-// Temporary reports whether a retry could succeed (429 and 5xx).
-func (e *Error) Temporary() bool {
-	return e.HTTPStatus == http.StatusTooManyRequests || e.HTTPStatus >= 500
+func statusSentinel(status int) error {
+	switch {
+	case status == 0:
+		return nil
+	case status == http.StatusBadRequest, status == http.StatusUnprocessableEntity:
+		return ErrBadRequest
+	case status == http.StatusUnauthorized, status == http.StatusForbidden:
+		return ErrUnauthorized
+	case status == http.StatusNotFound, status == http.StatusGone:
+		return ErrNotFound
+	case status == http.StatusConflict:
+		return ErrConflict
+	case status == http.StatusRequestEntityTooLarge:
+		return ErrTooLarge
+	case status == http.StatusTooManyRequests:
+		return ErrRateLimited
+	case status >= 500:
+		return ErrServer
+	}
+	return nil
 }
 
-// RequestID is the errorId.
-func (e *Error) RequestID() string { return e.ErrorID }
+// Temporary reports whether a retry could succeed: 429, 5xx, or no answer.
+func (e *Error) Temporary() bool {
+	return e.Status == 0 || e.Status == http.StatusTooManyRequests || e.Status >= 500
+}
+
+// transportError is the *Error of a call that got no answer.
+func transportError(what string, err error) *Error {
+	return &Error{Message: what + ": " + err.Error(), err: err}
+}
 
 // errorMessage is the spec's ErrorMessage.
 type errorMessage struct {
@@ -132,11 +167,10 @@ func str(p *string) string {
 	return *p
 }
 
-// ParseError reads an error response. It never fails: a body that is not an
+// parseError reads an error response. It never fails: a body that is not an
 // ErrorMessage (HTML from a proxy, nothing) still gives an *Error with the status.
-func ParseError(status int, header http.Header, body []byte) *Error {
-	e := &Error{HTTPStatus: status, Problem: problem.Parse(status, header, body)}
-	e.ErrorID = e.Problem.RequestID
+func parseError(status int, header http.Header, body []byte) *Error {
+	e := &Error{Status: status, RequestID: requestID(header)}
 	var m errorMessage
 	if json.Unmarshal(body, &m) != nil {
 		return e
@@ -145,8 +179,9 @@ func ParseError(status int, header http.Header, body []byte) *Error {
 	e.Message = truncate(redact.Numbers(str(m.Message)), 1000)
 	e.ErrorText = truncate(redact.Numbers(str(m.Error)), 200)
 	if id := str(m.ErrorID); id != "" {
-		e.ErrorID = truncate(redact.Numbers(id), 100)
+		e.RequestID = id
 	}
+	e.RequestID = truncate(redact.Numbers(e.RequestID), 100)
 	e.Path = redact.Numbers(str(m.Path))
 	e.OriginalPath = redact.Numbers(str(m.OriginalPath))
 	if m.Timestamp != nil {
@@ -163,14 +198,27 @@ func ParseError(status int, header http.Header, body []byte) *Error {
 	return e
 }
 
+// requestID reads the request id a proxy in front of SvarUT may set.
+func requestID(h http.Header) string {
+	for _, k := range []string{"X-Request-Id", "X-Correlation-Id", "Correlation-Id", "Request-Id"} {
+		if v := h.Get(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 // checkResponse returns nil for a 2xx response and an *Error otherwise,
-// reading at most problem.MaxBody bytes.
+// reading at most maxErrorBody bytes.
 func checkResponse(resp *http.Response) error {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, problem.MaxBody))
-	return ParseError(resp.StatusCode, resp.Header, body)
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	return parseError(resp.StatusCode, resp.Header, body)
 }
+
+// maxErrorBody bounds what is read of an error response.
+const maxErrorBody = 64 << 10
 
 func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }

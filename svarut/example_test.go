@@ -2,13 +2,19 @@ package svarut_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"time"
 
+	"github.com/grunnmur/grunnmur/config"
+	"github.com/grunnmur/grunnmur/fake"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -18,11 +24,12 @@ import (
 func Example() {
 	ctx := context.Background()
 	const konto = "6f3c2a1e-8d4b-4c2f-9a7e-1b2c3d4e5f60"
-	fake, ts := svaruttest.NewServer(svaruttest.Options{KontoID: konto})
+	fake := svaruttest.New(svaruttest.Config{KontoID: konto})
+	ts := httptest.NewServer(fake)
 	defer ts.Close()
 
 	client, _ := svarut.New(svarut.Config{
-		BaseURL: ts.URL, KontoID: konto, IntegrasjonID: "integrasjon", IntegrasjonPassord: "passord",
+		BaseURL: ts.URL, KontoID: konto, IntegrasjonID: integrasjon, IntegrasjonPassord: secret.New("passord"),
 		HTTPClient: &http.Client{Transport: maskinportenStandIn{}}, // in production: the Maskinporten RoundTripper
 	})
 	docs := svarut.SourceFunc(func(_ context.Context, d svarut.Document) (io.ReadCloser, error) {
@@ -49,14 +56,14 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	outbox.Process(ctx) // sends
+	outbox.RunOnce(ctx) // sends
 
 	sent, _ := outbox.Store.Get(ctx, entry.ID)
 	fmt.Println(sent.State, sent.Status)
 
 	fake.Complete(sent.ShipmentID)  // the recipient reads the letter
 	now = now.Add(10 * time.Minute) // past the poll interval
-	outbox.Process(ctx)             // polls and reports
+	outbox.RunOnce(ctx)             // polls and reports
 	// Output:
 	// sent MOTTATT
 	// final: LEST delivered: true
@@ -67,10 +74,11 @@ func Example() {
 func ExampleOutbox_Prepare() {
 	ctx := context.Background()
 	const konto = "6f3c2a1e-8d4b-4c2f-9a7e-1b2c3d4e5f60"
-	fake, ts := svaruttest.NewServer(svaruttest.Options{KontoID: konto})
+	fake := svaruttest.New(svaruttest.Config{KontoID: konto})
+	ts := httptest.NewServer(fake)
 	defer ts.Close()
 	client, _ := svarut.New(svarut.Config{
-		BaseURL: ts.URL, KontoID: konto, IntegrasjonID: "integrasjon", IntegrasjonPassord: "passord",
+		BaseURL: ts.URL, KontoID: konto, IntegrasjonID: integrasjon, IntegrasjonPassord: secret.New("passord"),
 		HTTPClient: &http.Client{Transport: maskinportenStandIn{}},
 	})
 	outbox := &svarut.Outbox{Client: client, Store: svarut.NewMemoryStore(),
@@ -90,12 +98,12 @@ func ExampleOutbox_Prepare() {
 		fmt.Println(err)
 		return
 	}
-	outbox.Process(ctx)
+	outbox.RunOnce(ctx)
 	fmt.Println("sent while held:", len(fake.ByExternalRef("bekreftelse-booking-7")))
 
 	// In the payment's webhook: the booking is paid for.
 	outbox.Release(ctx, "bekreftelse-booking-7")
-	outbox.Process(ctx)
+	outbox.RunOnce(ctx)
 	fmt.Println("sent after release:", len(fake.ByExternalRef("bekreftelse-booking-7")))
 	// Output:
 	// sent while held: 0
@@ -112,7 +120,7 @@ func ExampleValidate() {
 	})
 	if ve, ok := err.(*svarut.ValidationError); ok {
 		for _, f := range ve.Fields {
-			fmt.Println(f.Field, f.Message("nn"))
+			fmt.Println(f.Field, f.Message(i18n.NN))
 		}
 	}
 	// Output:
@@ -128,6 +136,60 @@ func ExampleStatus() {
 	// VARSLET false false false
 	// PRINTET true true false
 	// IKKE_LEVERT true false true
+}
+
+// ExampleError reads a failed call: the status, SvarUT's code, the errorId
+// to quote to KS support, and whether a retry could help.
+func ExampleError() {
+	const konto = "6f3c2a1e-8d4b-4c2f-9a7e-1b2c3d4e5f60"
+	srv := svaruttest.New(svaruttest.Config{KontoID: konto})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	client, _ := svarut.New(svarut.Config{BaseURL: ts.URL, KontoID: konto, IntegrasjonID: integrasjon,
+		IntegrasjonPassord: secret.New("passord"), HTTPClient: &http.Client{Transport: maskinportenStandIn{}}, MaxAttempts: 1})
+
+	srv.Inject(fake.Fault{Match: "GET /api/v2/forsendelsestyper", Status: http.StatusServiceUnavailable})
+	_, err := client.ShipmentTypes(context.Background())
+	var se *svarut.Error
+	if errors.As(err, &se) {
+		fmt.Println(se.Status, se.Code, se.RequestID != "", se.Temporary())
+	}
+	fmt.Println(errors.Is(err, svarut.ErrServer))
+
+	_, err = client.Events(context.Background(), "6f3c2a1e-8d4b-4c2f-9a7e-000000000000")
+	fmt.Println(errors.Is(err, svarut.ErrNotFound))
+	// Output:
+	// 503 INJISERT_FEIL true true
+	// true
+	// true
+}
+
+// integrasjon is the Fiks integration's id in the examples.
+const integrasjon = "0b7f7c1e-1111-4222-8333-944455556666"
+
+// ExampleConfigFromEnv reads the client's configuration from the
+// environment; an unset BASE_URL means KS's test host.
+func ExampleConfigFromEnv() {
+	env := map[string]string{
+		"GRUNNMUR_SVARUT_KONTO_ID":            "6f3c2a1e-8d4b-4c2f-9a7e-1b2c3d4e5f60",
+		"GRUNNMUR_SVARUT_INTEGRASJON_ID":      integrasjon,
+		"GRUNNMUR_SVARUT_INTEGRASJON_PASSORD": "hemmelig",
+	}
+	cfg, err := svarut.ConfigFromEnv("GRUNNMUR_SVARUT_", func(k string) string { return env[k] })
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(cfg.KontoID, cfg.IntegrasjonPassord)
+	client, err := svarut.New(cfg) // add the HTTPClient with the Maskinporten token
+	fmt.Println(client != nil, err)
+
+	_, err = svarut.ConfigFromEnv("GRUNNMUR_SVARUT_", func(string) string { return "" })
+	fmt.Println(errors.Is(err, config.ErrUnset))
+	// Output:
+	// 6f3c2a1e-8d4b-4c2f-9a7e-1b2c3d4e5f60 [redacted]
+	// true <nil>
+	// true
 }
 
 type maskinportenStandIn struct{}

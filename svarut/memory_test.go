@@ -57,7 +57,7 @@ func TestSendStreams200MB(t *testing.T) {
 		t.Skip("sends 200 MB")
 	}
 	const size = 200 << 20
-	e := setup(t, svaruttest.Options{})
+	e := setup(t, svaruttest.Config{})
 	s := letter("stor-1")
 	s.Documents = []svarut.Document{{Name: "stor.pdf", MimeType: "application/pdf", Ref: "stor", Size: size}}
 	src := svarut.SourceFunc(func(context.Context, svarut.Document) (io.ReadCloser, error) { return &pdfLike{n: size}, nil })

@@ -248,7 +248,7 @@ type Outbox struct {
 	// the lease ends so that no other worker sends while it runs. 0 means
 	// 20 minutes (KS recommends allowing 16 minutes for large uploads).
 	Lease time.Duration
-	// Batch is how many entries one Process pass takes; 0 means 100.
+	// Batch is how many entries one RunOnce pass takes; 0 means 100.
 	Batch int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -294,7 +294,7 @@ func (o *Outbox) Enqueue(ctx context.Context, id string, s *Shipment) (*Entry, e
 // Release. A service prepares a letter where it knows the recipient (the
 // payer, at checkout) and releases it where the event happens (a payment's
 // webhook, which knows nothing of the recipient). Withdraw ends a prepared
-// letter that is not to go, and Process withdraws one still held at until
+// letter that is not to go, and RunOnce withdraws one still held at until
 // (a payment abandoned, say), so that no recipient's data is kept without
 // a purpose. Preparing an id again is ErrConflict.
 func (o *Outbox) Prepare(ctx context.Context, id string, s *Shipment, until time.Time) (*Entry, error) {
@@ -308,7 +308,7 @@ func (o *Outbox) Prepare(ctx context.Context, id string, s *Shipment, until time
 // it is on its way and cannot be withdrawn.
 var ErrNotHeld = errors.New("svarut: outbox entry is not held")
 
-// Release lets a prepared entry go: the next Process sends it. An entry not
+// Release lets a prepared entry go: the next RunOnce sends it. An entry not
 // held (released before, enqueued, or withdrawn) is returned unchanged, so
 // Release may be called again, from several places at once. ErrNotFound
 // without the entry.
@@ -396,12 +396,13 @@ func (o *Outbox) enqueue(ctx context.Context, id string, s *Shipment, held bool,
 	return e, nil
 }
 
-// Process does one pass: it sends the pending entries that are due, polls
-// the statuses of sent ones, and reports final states. It returns how many
-// entries it worked on.
-func (o *Outbox) Process(ctx context.Context) (int, error) {
+// RunOnce does one pass: it sends the pending entries that are due, polls
+// the statuses of sent ones, reports final states, and withdraws prepared
+// entries past their deadline. How many entries it worked on goes to the
+// Logger.
+func (o *Outbox) RunOnce(ctx context.Context) error {
 	if err := o.check(); err != nil {
-		return 0, err
+		return err
 	}
 	batch := o.Batch
 	if batch <= 0 {
@@ -409,27 +410,21 @@ func (o *Outbox) Process(ctx context.Context) (int, error) {
 	}
 	due, err := o.Store.Due(ctx, o.now(), batch)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	var polls []*Entry
 	n := 0
 	for _, e := range due {
 		if ctx.Err() != nil {
-			return n, ctx.Err()
+			return ctx.Err()
 		}
 		if !o.claim(ctx, e) {
 			continue
 		}
-		if e.Held { // not released in time
-			n++
-			e.Held, e.State, e.Reported = false, EntryWithdrawn, true
-			if o.save(ctx, e) == nil {
-				o.logger().InfoContext(ctx, "svarut: outbox: withdrawn, not released in time", "entry", e.ID)
-			}
-			continue
-		}
 		n++
 		switch {
+		case e.Held: // not released in time
+			o.expire(ctx, e)
 		case e.State.Terminal():
 			o.report(ctx, e)
 		case e.State == EntryPending:
@@ -441,21 +436,44 @@ func (o *Outbox) Process(ctx context.Context) (int, error) {
 	for chunk := range slices.Chunk(polls, 100) {
 		o.poll(ctx, chunk)
 	}
-	return n, nil
+	if n > 0 {
+		o.logger().InfoContext(ctx, "svarut: outbox: pass", "entries", n, "polled", len(polls))
+	}
+	return nil
 }
 
-// Run calls Process every interval until ctx ends.
-func (o *Outbox) Run(ctx context.Context, interval time.Duration) error {
-	interval = dur(interval, 10*time.Second)
-	t := time.NewTicker(interval)
+// expire withdraws a held entry whose deadline passed.
+func (o *Outbox) expire(ctx context.Context, e *Entry) {
+	e.Held, e.State, e.Reported = false, EntryWithdrawn, true
+	if o.save(ctx, e) == nil {
+		o.logger().InfoContext(ctx, "svarut: outbox: withdrawn, not released in time", "entry", e.ID)
+	}
+}
+
+// Run calls RunOnce at once and then every interval until ctx ends, when it
+// returns nil. A failed pass is logged and the next one runs on time; a
+// non-positive every is an error, returned at once.
+func (o *Outbox) Run(ctx context.Context, every time.Duration) error {
+	if every <= 0 {
+		return fmt.Errorf("%w: Outbox.Run needs a positive interval, not %v", ErrConfig, every)
+	}
+	if err := o.check(); err != nil {
+		return err
+	}
+	return loop(ctx, every, o.RunOnce, o.logger(), "svarut: outbox: pass failed")
+}
+
+// loop calls pass at once and then every interval until ctx ends.
+func loop(ctx context.Context, every time.Duration, pass func(context.Context) error, log *slog.Logger, msg string) error {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if _, err := o.Process(ctx); err != nil && ctx.Err() == nil {
-			o.logger().WarnContext(ctx, "svarut: outbox: pass failed", "error", err)
+		if err := pass(ctx); err != nil && ctx.Err() == nil {
+			log.WarnContext(ctx, msg, "error", err)
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return nil
 		case <-t.C:
 		}
 	}
@@ -556,12 +574,12 @@ func permanent(err error) bool {
 	}
 	var se *Error
 	if errors.As(err, &se) {
-		switch se.HTTPStatus {
+		switch se.Status {
 		case http.StatusUnauthorized, http.StatusForbidden, http.StatusRequestTimeout, http.StatusConflict,
 			http.StatusTooManyRequests:
 			return false
 		}
-		return se.HTTPStatus >= 400 && se.HTTPStatus < 500
+		return se.Status >= 400 && se.Status < 500
 	}
 	return false
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/fake"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -24,8 +25,18 @@ func TestOutboxConfig(t *testing.T) {
 	if _, err := ob.Enqueue(context.Background(), "", letter("c")); !errors.Is(err, svarut.ErrConfig) {
 		t.Fatalf("Enqueue without a client: %v", err)
 	}
-	if _, err := (&svarut.Receiver{}).ReceiveAll(context.Background(), nil); !errors.Is(err, svarut.ErrConfig) {
-		t.Fatalf("ReceiveAll without a client: %v", err)
+	if err := (&svarut.Receiver{}).RunOnce(context.Background()); !errors.Is(err, svarut.ErrConfig) {
+		t.Fatalf("RunOnce without a client: %v", err)
+	}
+	for _, job := range []interface {
+		Run(context.Context, time.Duration) error
+	}{&svarut.Outbox{}, &svarut.Receiver{}} {
+		if err := job.Run(context.Background(), 0); !errors.Is(err, svarut.ErrConfig) {
+			t.Fatalf("%T.Run(0): %v", job, err)
+		}
+		if err := job.Run(context.Background(), time.Second); !errors.Is(err, svarut.ErrConfig) {
+			t.Fatalf("%T.Run without its parts: %v", job, err)
+		}
 	}
 }
 
@@ -33,7 +44,7 @@ func TestOutboxConfig(t *testing.T) {
 // eksternReferanse (sent by someone else with the same reference), the
 // outbox records the first and says so rather than sending a third.
 func TestOutboxAmbiguousRef(t *testing.T) {
-	e := setup(t, svaruttest.Options{}, func(c *svarut.Config) { c.MaxAttempts = 1 })
+	e := setup(t, svaruttest.Config{}, func(c *svarut.Config) { c.MaxAttempts = 1 })
 	ctx := context.Background()
 	for range 2 {
 		if _, err := e.client.Send(ctx, letter("dup-ref"), docs); err != nil {
@@ -46,10 +57,14 @@ func TestOutboxAmbiguousRef(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.fake.InjectFault(svaruttest.Fault{Match: "POST /api/v2/kontoer/", Status: 503})
-	ob.Process(ctx)
+	e.fake.Inject(fake.Fault{Match: "POST /api/v2/kontoer/{konto}/forsendelser", Status: 503})
+	if err := ob.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
 	now = now.Add(time.Hour)
-	ob.Process(ctx)
+	if err := ob.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
 	got, _ := ob.Store.Get(ctx, en.ID)
 	if got.State != svarut.EntrySent || got.ShipmentID != e.fake.ByExternalRef("dup-ref")[0] ||
 		!strings.Contains(got.LastError, "several shipments") {
@@ -68,7 +83,7 @@ func (conflicting) Update(context.Context, *svarut.Entry) error { return svarut.
 // TestReleaseGivesUp: Release against a store that always reports a
 // concurrent update ends with ErrConflict instead of spinning.
 func TestReleaseGivesUp(t *testing.T) {
-	e := setup(t, svaruttest.Options{})
+	e := setup(t, svaruttest.Config{})
 	ctx := context.Background()
 	mem := svarut.NewMemoryStore()
 	ob := &svarut.Outbox{Client: e.client, Documents: docs, Store: mem}

@@ -102,7 +102,8 @@ type PrintConfig struct {
 }
 
 // ArchiveMetadata is metadataFraAvleverendeSystem: the Noark 5 metadata of
-// the sending case system.
+// the sending case system. Its fields keep the Noark names (see the
+// glossary in the package doc), except Title, DocumentDate and Extra.
 type ArchiveMetadata struct {
 	MappeID              string     `json:"mappeId,omitempty"`
 	MappeSystemID        string     `json:"mappeSystemId,omitempty"`
@@ -116,13 +117,14 @@ type ArchiveMetadata struct {
 	Journalposttype      string     `json:"journalposttype,omitempty"`
 	Journalstatus        string     `json:"journalstatus,omitempty"`
 	Journaldato          *time.Time `json:"journaldato,omitempty"`
-	DokumentetsDato      *time.Time `json:"dokumentetsDato,omitempty"`
-	Tittel               string     `json:"tittel,omitempty"`
+	DocumentDate         *time.Time `json:"dokumentetsDato,omitempty"`
+	Title                string     `json:"tittel,omitempty"`
 	Saksbehandler        string     `json:"saksbehandler,omitempty"`
-	EkstraMetadata       []KeyValue `json:"ekstraMetadata,omitempty"`
+	Extra                []KeyValue `json:"ekstraMetadata,omitempty"`
 }
 
-// ImportMetadata is metadataForImport: the receiving system's own Noark keys.
+// ImportMetadata is metadataForImport: the receiving system's own Noark
+// keys, named as in ArchiveMetadata.
 type ImportMetadata struct {
 	MappeID              string     `json:"mappeId,omitempty"`
 	MappeSystemID        string     `json:"mappeSystemId,omitempty"`
@@ -135,8 +137,8 @@ type ImportMetadata struct {
 	Journalsekvensnummer int64      `json:"journalsekvensnummer,omitempty"`
 	Journalposttype      string     `json:"journalposttype,omitempty"`
 	Journalstatus        string     `json:"journalstatus,omitempty"`
-	DokumentetsDato      *time.Time `json:"dokumentetsDato,omitempty"`
-	Tittel               string     `json:"tittel,omitempty"`
+	DocumentDate         *time.Time `json:"dokumentetsDato,omitempty"`
+	Title                string     `json:"tittel,omitempty"`
 }
 
 // wire types: the spec's Forsendelse JSON.
@@ -350,7 +352,7 @@ func (s *Shipment) Clone() *Shipment {
 	}
 	if s.ArchiveMetadata != nil {
 		m := *s.ArchiveMetadata
-		m.EkstraMetadata = append([]KeyValue(nil), m.EkstraMetadata...)
+		m.Extra = append([]KeyValue(nil), m.Extra...)
 		c.ArchiveMetadata = &m
 	}
 	if s.ImportMetadata != nil {

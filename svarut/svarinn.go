@@ -68,8 +68,8 @@ type IncomingFile struct {
 	Extra    []KeyValue `json:"ekstraMetadata,omitempty"`
 }
 
-// ParseIncoming reads SvarInn's list of new shipments.
-func ParseIncoming(data []byte) ([]Incoming, error) {
+// parseIncoming reads SvarInn's list of new shipments.
+func parseIncoming(data []byte) ([]Incoming, error) {
 	var raws []json.RawMessage
 	if err := json.Unmarshal(data, &raws); err != nil {
 		return nil, fmt.Errorf("%w: svarinn list: %v", ErrBadResponse, err)
@@ -101,7 +101,7 @@ func (c *Client) PollIncoming(ctx context.Context) ([]Incoming, error) {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("svarut: svarinn poll: %w", err)
+		return nil, transportError("svarinn poll", err)
 	}
 	defer resp.Body.Close()
 	if err := checkResponse(resp); err != nil {
@@ -115,7 +115,7 @@ func (c *Client) PollIncoming(ctx context.Context) ([]Incoming, error) {
 		// Cutting it would only turn into a misleading JSON error.
 		return nil, fmt.Errorf("svarut: svarinn poll: answer over %d bytes: %w", maxPollBody, ErrTooLarge)
 	}
-	return ParseIncoming(data)
+	return parseIncoming(data)
 }
 
 // DownloadIncoming returns the encrypted ZIP of an incoming shipment. The
@@ -131,7 +131,7 @@ func (c *Client) DownloadIncoming(ctx context.Context, id string) (io.ReadCloser
 	req.Header.Set("Accept", "*/*")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("svarut: svarinn download: %w", err)
+		return nil, transportError("svarinn download", err)
 	}
 	if err := checkResponse(resp); err != nil {
 		resp.Body.Close()
@@ -176,14 +176,17 @@ func (c *Client) patchIncoming(ctx context.Context, id string, body any) error {
 type Handler func(ctx context.Context, in *Incoming, f IncomingFile, content io.Reader) error
 
 // Receiver polls SvarInn, downloads and decrypts each shipment, checks every
-// file's SHA-256 against the metadata, hands the files to a Handler, and
-// acknowledges: MOTTATT, or FEILET with the permanent flag.
+// file's SHA-256 against the metadata, hands the files to its Handler, and
+// acknowledges: MOTTATT, or FEILET with the permanent flag. It is a
+// background job: Run polls every interval, RunOnce polls once.
 type Receiver struct {
 	Client *Client
 	// Certificate and Key are the receiving system's: SvarInn encrypts to
 	// the certificate's public key (RSA-OAEP key wrap, AES-256-CBC).
 	Certificate *x509.Certificate
 	Key         crypto.PrivateKey
+	// Handler receives each file; required.
+	Handler Handler
 	// MaxSize bounds the encrypted download, the decrypted ZIP and each
 	// file; 0 means 512 MiB. A larger shipment is reported FEILET
 	// (permanent). The download, the decryption (DecryptTo) and the ZIP all
@@ -193,7 +196,7 @@ type Receiver struct {
 	MaxSize int64
 	// TempDir holds the temporary files; empty means os.TempDir().
 	TempDir string
-	// Logger receives a line per shipment; nil discards.
+	// Logger receives a line per shipment and per pass; nil discards.
 	Logger *slog.Logger
 }
 
@@ -206,26 +209,51 @@ func (r *Receiver) maxSize() int64 {
 	return 512 << 20
 }
 
-// ReceiveAll polls once and receives every shipment offered. It returns how
-// many were acknowledged, and the errors of the others joined.
-func (r *Receiver) ReceiveAll(ctx context.Context, h Handler) (int, error) {
-	if r.Client == nil {
-		return 0, fmt.Errorf("%w: Receiver needs a Client", ErrConfig)
+func (r *Receiver) check() error {
+	if r.Client == nil || r.Certificate == nil || r.Key == nil || r.Handler == nil {
+		return fmt.Errorf("%w: Receiver needs Client, Certificate, Key and Handler", ErrConfig)
+	}
+	return nil
+}
+
+// RunOnce polls once and receives every shipment offered. It returns the
+// errors of the shipments not acknowledged, joined; how many were goes to
+// the Logger.
+func (r *Receiver) RunOnce(ctx context.Context) error {
+	if err := r.check(); err != nil {
+		return err
 	}
 	list, err := r.Client.PollIncoming(ctx)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	n := 0
 	var errs []error
 	for i := range list {
-		if err := r.Receive(ctx, &list[i], h); err != nil {
+		if err := r.Receive(ctx, &list[i]); err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		n++
 	}
-	return n, errors.Join(errs...)
+	if len(list) > 0 {
+		r.logger().InfoContext(ctx, "svarut: svarinn: pass", "offered", len(list), "received", n)
+	}
+	return errors.Join(errs...)
+}
+
+// Run calls RunOnce at once and then every interval until ctx ends, when it
+// returns nil. A failed pass is logged; a non-positive every, or a Receiver
+// without its Client, Certificate, Key or Handler, is an error returned at
+// once.
+func (r *Receiver) Run(ctx context.Context, every time.Duration) error {
+	if every <= 0 {
+		return fmt.Errorf("%w: Receiver.Run needs a positive interval, not %v", ErrConfig, every)
+	}
+	if err := r.check(); err != nil {
+		return err
+	}
+	return loop(ctx, every, r.RunOnce, r.logger(), "svarut: svarinn: pass failed")
 }
 
 // failure is an error with the FEILET report SvarInn gets for it.
@@ -235,15 +263,15 @@ type failure struct {
 }
 
 // Receive downloads, decrypts and checks one shipment, hands its files to
-// h, and reports the outcome to SvarInn. A failed download is not reported
+// the Handler, and reports the outcome to SvarInn. A failed download is not reported
 // (the shipment stays as it was); a shipment that cannot be decrypted, or
 // whose files do not match their SHA-256, is reported FEILET permanent; a
 // handler error is reported FEILET temporary.
-func (r *Receiver) Receive(ctx context.Context, in *Incoming, h Handler) error {
-	if r.Client == nil || r.Certificate == nil || r.Key == nil || h == nil {
-		return fmt.Errorf("%w: Receiver needs Client, Certificate and Key, and a Handler", ErrConfig)
+func (r *Receiver) Receive(ctx context.Context, in *Incoming) error {
+	if err := r.check(); err != nil {
+		return err
 	}
-	f, err := r.receive(ctx, in, h)
+	f, err := r.receive(ctx, in, r.Handler)
 	if f == nil && err == nil {
 		if err := r.Client.AcknowledgeIncoming(ctx, in.ID); err != nil {
 			return fmt.Errorf("svarut: acknowledge %s: %w", in.ID, err)
@@ -263,9 +291,6 @@ func (r *Receiver) Receive(ctx context.Context, in *Incoming, h Handler) error {
 }
 
 func (r *Receiver) receive(ctx context.Context, in *Incoming, h Handler) (*failure, error) {
-	if r.Certificate == nil || r.Key == nil {
-		return nil, fmt.Errorf("%w: Receiver needs Certificate and Key", ErrConfig)
-	}
 	body, err := r.Client.DownloadIncoming(ctx, in.ID)
 	if err != nil {
 		return nil, err

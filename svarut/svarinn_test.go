@@ -17,6 +17,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -126,7 +127,7 @@ func (r *received) handler(fail error) svarut.Handler {
 
 func receiverEnv(t *testing.T) (*env, *svarut.Receiver) {
 	k := loadKeys(t)
-	e := setup(t, svaruttest.Options{SvarInnCertificate: k.cert})
+	e := setup(t, svaruttest.Config{SvarInnCertificate: k.cert})
 	return e, &svarut.Receiver{Client: e.client, Certificate: k.cert, Key: k.key, TempDir: t.TempDir()}
 }
 
@@ -151,9 +152,9 @@ func TestSvarInnReceiveKSVectors(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := &received{files: map[string]string{}}
-	n, err := r.ReceiveAll(context.Background(), got.handler(nil))
-	if err != nil || n != 2 {
-		t.Fatalf("ReceiveAll = %d, %v", n, err)
+	r.Handler = got.handler(nil)
+	if err := r.RunOnce(context.Background()); err != nil {
+		t.Fatalf("RunOnce = %v", err)
 	}
 	if got.files["small.pdf"] != smallPDFSHA || got.files["text.txt"] != textTxtSHA {
 		t.Fatalf("handler saw %v", got.files)
@@ -188,9 +189,10 @@ func TestSvarInnTamperedIsFEILET(t *testing.T) {
 		Files: []svaruttest.IncomingFile{{Name: "small.pdf", MimeType: "application/pdf", SHA256: smallPDFSHA, Size: 3151}},
 	})
 	got := &received{files: map[string]string{}}
-	n, err := r.ReceiveAll(ctx, got.handler(nil))
-	if n != 0 || err == nil {
-		t.Fatalf("ReceiveAll = %d, %v; want 0 and errors", n, err)
+	r.Handler = got.handler(nil)
+	err := r.RunOnce(ctx)
+	if err == nil {
+		t.Fatal("RunOnce = nil, want errors")
 	}
 	if !errors.Is(err, svarut.ErrHashMismatch) {
 		t.Fatalf("err = %v, want ErrHashMismatch among them", err)
@@ -219,16 +221,17 @@ func TestSvarInnGeneratedAndHandlerFailure(t *testing.T) {
 	}
 	got := &received{files: map[string]string{}}
 	// The handler fails: FEILET, temporary, and still offered.
-	if _, err := r.ReceiveAll(ctx, got.handler(fmt.Errorf("archive is down"))); err == nil || !strings.Contains(err.Error(), "archive is down") {
+	r.Handler = got.handler(fmt.Errorf("archive is down"))
+	if err := r.RunOnce(ctx); err == nil || !strings.Contains(err.Error(), "archive is down") {
 		t.Fatalf("err = %v", err)
 	}
 	st, _ := e.fake.IncomingState(id)
 	if st.Status != "FEILET" || st.Permanent {
 		t.Fatalf("state %+v, want FEILET temporary", st)
 	}
-	n, err := r.ReceiveAll(ctx, got.handler(nil))
-	if err != nil || n != 1 {
-		t.Fatalf("second ReceiveAll = %d, %v", n, err)
+	r.Handler = got.handler(nil)
+	if err := r.RunOnce(ctx); err != nil {
+		t.Fatalf("second RunOnce = %v", err)
 	}
 	if got.files["søknad.pdf"] != sha(files[0].Content) || got.files["vedlegg.json"] != sha(files[1].Content) {
 		t.Fatalf("handler saw %v", got.files)
@@ -239,7 +242,7 @@ func TestSvarInnGeneratedAndHandlerFailure(t *testing.T) {
 	// Too large for the receiver's limit: FEILET permanent.
 	big, _ := e.fake.AddIncoming(svaruttest.Incoming{Title: "Stor", Files: []svaruttest.IncomingFile{{Name: "stor.pdf", MimeType: "application/pdf", Content: pdf(50000)}}})
 	r.MaxSize = 10000
-	if _, err := r.ReceiveAll(ctx, got.handler(nil)); !errors.Is(err, svarut.ErrTooLarge) {
+	if err := r.RunOnce(ctx); !errors.Is(err, svarut.ErrTooLarge) {
 		t.Fatalf("too large: %v", err)
 	}
 	if st, _ := e.fake.IncomingState(big); st.Status != "FEILET" || !st.Permanent {
@@ -260,7 +263,7 @@ func TestPollIncomingTooLarge(t *testing.T) {
 		io.WriteString(w, "]")
 	}))
 	defer ts.Close()
-	c, err := svarut.New(svarut.Config{BaseURL: ts.URL, IntegrasjonID: "i", IntegrasjonPassord: "p"})
+	c, err := svarut.New(svarut.Config{BaseURL: ts.URL, IntegrasjonID: testIntegID, IntegrasjonPassord: secret.New("p")})
 	if err != nil {
 		t.Fatal(err)
 	}

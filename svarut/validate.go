@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"
 )
 
@@ -36,12 +37,13 @@ type FieldError struct {
 	msg   [3]string
 }
 
-// Message is the text in lang: "nb", "nn" or "en" (anything else gives nb).
-func (e FieldError) Message(lang string) string {
+// Message is the text in lang: i18n.NB, i18n.NN or i18n.EN (any other
+// value gives bokmål).
+func (e FieldError) Message(lang i18n.Lang) string {
 	switch lang {
-	case "nn":
+	case i18n.NN:
 		return e.msg[1]
-	case "en":
+	case i18n.EN:
 		return e.msg[2]
 	}
 	return e.msg[0]
@@ -94,7 +96,22 @@ func Validate(s *Shipment) error {
 	v := &validator{}
 	v.required("tittel", s.Title)
 	v.maxLen("tittel", s.Title, MaxTitleLength)
+	v.recipient(s)
+	v.references(s)
+	v.links(s.Links)
+	v.documents(s)
+	if s.RequireLevel4 && !s.Encrypted {
+		v.add("krevNiva4Innlogging", "requires_encryption", "Nivå 4-innlogging krever krypterte dokumenter.",
+			"Nivå 4-innlogging krev krypterte dokument.", "Level 4 login requires encrypted documents.")
+	}
+	if len(v.errs) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: v.errs}
+}
 
+// recipient checks the mottaker and the svarSendesTil address.
+func (v *validator) recipient(s *Shipment) {
 	r := s.Recipient
 	v.required("mottaker.navn", r.Address.Name)
 	if !r.Person.IsZero() && r.Org != "" {
@@ -122,6 +139,11 @@ func Validate(s *Shipment) error {
 		checkPostal(v, "svarSendesTil", *s.ReplyTo)
 		v.required("svarSendesTil.adresselinje1", s.ReplyTo.Line1)
 	}
+}
+
+// references checks svarPaForsendelse, the reference fields' lengths and
+// the konteringskode.
+func (v *validator) references(s *Shipment) {
 	if s.InReplyTo != "" {
 		if _, err := uuid.Parse(s.InReplyTo); err != nil {
 			v.add("svarPaForsendelse", "format", "Må være en gyldig forsendelses-id (UUID).",
@@ -139,15 +161,22 @@ func Validate(s *Shipment) error {
 			"Kan berre innehalde bokstavar, tal, _ - og ., og høgst 20 teikn.",
 			"May hold only letters, digits, _ - and ., at most 20 characters.")
 	}
-	if len(s.Links) > MaxLinks {
+}
+
+func (v *validator) links(links []Link) {
+	if len(links) > MaxLinks {
 		v.add("lenker", "too_many", fmt.Sprintf("Høyst %d lenker.", MaxLinks), fmt.Sprintf("Høgst %d lenkjer.", MaxLinks),
 			fmt.Sprintf("At most %d links.", MaxLinks))
 	}
-	for i, l := range s.Links {
+	for i, l := range links {
 		v.required(fmt.Sprintf("lenker[%d].url", i), l.URL)
 		v.required(fmt.Sprintf("lenker[%d].tekst", i), l.Text)
 	}
+}
 
+// documents checks each document and the rules across them: unique names,
+// one signer at most, the print limit.
+func (v *validator) documents(s *Shipment) {
 	if len(s.Documents) == 0 {
 		v.add("dokumenter", "required", "Forsendelsen må ha minst ett dokument.", "Forsendinga må ha minst eitt dokument.",
 			"The shipment needs at least one document.")
@@ -157,12 +186,7 @@ func Validate(s *Shipment) error {
 	signers := 0
 	for i, d := range s.Documents {
 		f := fmt.Sprintf("dokumenter[%d]", i)
-		v.required(f+".filnavn", d.Name)
-		v.maxLen(f+".filnavn", d.Name, MaxFileNameLength)
-		if strings.ContainsAny(d.Name, ForbiddenFileNameChars) || strings.ContainsFunc(d.Name, isControl) {
-			v.add(f+".filnavn", "forbidden_char", "Filnavnet kan ikke inneholde * : \" \\ / < > | ?",
-				"Filnamnet kan ikkje innehalde * : \" \\ / < > | ?", "The file name may not contain * : \" \\ / < > | ?")
-		}
+		v.document(f, d, !s.DigitalOnly && !d.ExcludeFromPrint)
 		if d.Name != "" {
 			if seen[d.Name] {
 				v.add(f+".filnavn", "duplicate", "Filnavnet er brukt før i forsendelsen.",
@@ -170,30 +194,11 @@ func Validate(s *Shipment) error {
 			}
 			seen[d.Name] = true
 		}
-		v.required(f+".mimeType", d.MimeType)
-		if d.Size < 0 {
-			v.add(f, "size", "Ugyldig størrelse.", "Ugyldig storleik.", "Invalid size.")
-		}
 		if d.Sign {
 			signers++
-			if !isPDF(d.MimeType) {
-				v.add(f+".skalSigneres", "not_pdf", "Bare PDF kan signeres.", "Berre PDF kan signerast.", "Only a PDF can be signed.")
-			}
 		}
 		if !s.DigitalOnly && !d.ExcludeFromPrint {
-			if !isPDF(d.MimeType) {
-				v.add(f+".mimeType", "not_printable",
-					"Bare PDF kan skrives ut: merk forsendelsen som kun digital, eller filen som ekskludert fra utskrift.",
-					"Berre PDF kan skrivast ut: merk forsendinga som berre digital, eller fila som ekskludert frå utskrift.",
-					"Only PDF can be printed: mark the shipment digital-only, or the file excluded from print.")
-			}
 			printSize += max(d.Size, 0)
-		}
-		for _, p := range d.GiroPages {
-			if p < 1 {
-				v.add(f+".giroarkSider", "range", "Sidetall starter på 1.", "Sidetal startar på 1.", "Page numbers start at 1.")
-				break
-			}
 		}
 	}
 	if signers > 1 {
@@ -206,14 +211,35 @@ func Validate(s *Shipment) error {
 			"Dokumenta er over 350 MB og kan ikkje skrivast ut: merk forsendinga som berre digital.",
 			"The documents exceed 350 MB and cannot be printed: mark the shipment digital-only.")
 	}
-	if s.RequireLevel4 && !s.Encrypted {
-		v.add("krevNiva4Innlogging", "requires_encryption", "Nivå 4-innlogging krever krypterte dokumenter.",
-			"Nivå 4-innlogging krev krypterte dokument.", "Level 4 login requires encrypted documents.")
+}
+
+// document checks one document, at the field path f.
+func (v *validator) document(f string, d Document, printable bool) {
+	v.required(f+".filnavn", d.Name)
+	v.maxLen(f+".filnavn", d.Name, MaxFileNameLength)
+	if strings.ContainsAny(d.Name, ForbiddenFileNameChars) || strings.ContainsFunc(d.Name, isControl) {
+		v.add(f+".filnavn", "forbidden_char", "Filnavnet kan ikke inneholde * : \" \\ / < > | ?",
+			"Filnamnet kan ikkje innehalde * : \" \\ / < > | ?", "The file name may not contain * : \" \\ / < > | ?")
 	}
-	if len(v.errs) == 0 {
-		return nil
+	v.required(f+".mimeType", d.MimeType)
+	if d.Size < 0 {
+		v.add(f, "size", "Ugyldig størrelse.", "Ugyldig storleik.", "Invalid size.")
 	}
-	return &ValidationError{Fields: v.errs}
+	if d.Sign && !isPDF(d.MimeType) {
+		v.add(f+".skalSigneres", "not_pdf", "Bare PDF kan signeres.", "Berre PDF kan signerast.", "Only a PDF can be signed.")
+	}
+	if printable && !isPDF(d.MimeType) {
+		v.add(f+".mimeType", "not_printable",
+			"Bare PDF kan skrives ut: merk forsendelsen som kun digital, eller filen som ekskludert fra utskrift.",
+			"Berre PDF kan skrivast ut: merk forsendinga som berre digital, eller fila som ekskludert frå utskrift.",
+			"Only PDF can be printed: mark the shipment digital-only, or the file excluded from print.")
+	}
+	for _, p := range d.GiroPages {
+		if p < 1 {
+			v.add(f+".giroarkSider", "range", "Sidetall starter på 1.", "Sidetal startar på 1.", "Page numbers start at 1.")
+			break
+		}
+	}
 }
 
 func checkPostal(v *validator, prefix string, a Address) {

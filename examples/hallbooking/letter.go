@@ -260,7 +260,7 @@ func (a *App) letterShipment(ctx context.Context, b *bill, cl *club, ids []strin
 // processOutbox sends what is due now, beside the request.
 func (a *App) processOutbox(ctx context.Context) {
 	go func() {
-		if _, err := a.outbox.Process(context.WithoutCancel(ctx)); err != nil {
+		if err := a.outbox.RunOnce(context.WithoutCancel(ctx)); err != nil {
 			a.log.Warn("svarut outbox", "error", err)
 		}
 	}()

@@ -136,7 +136,7 @@ func TestLetterAbandoned(t *testing.T) {
 	mu.Lock()
 	now = now.Add(holdTTL + 20*time.Minute)
 	mu.Unlock()
-	if _, err := a.outbox.Process(ctx); err != nil {
+	if err := a.outbox.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if e, err := a.letters.Get(ctx, b.letterID()); err != nil || e.State != svarut.EntryWithdrawn {

@@ -280,7 +280,7 @@ func (a *App) sendDecision(ctx context.Context, actor sak.Actor, c *sak.Case) er
 		return err
 	}
 	go func() {
-		if _, err := a.outbox.Process(context.WithoutCancel(ctx)); err != nil {
+		if err := a.outbox.RunOnce(context.WithoutCancel(ctx)); err != nil {
 			a.log.Warn("svarut outbox", "error", err)
 		}
 	}()

@@ -2,7 +2,8 @@
 // that follows the specs, for tests and local development, in the style of
 // net/http/httptest.
 //
-//	fake, ts := svaruttest.NewServer(svaruttest.Options{KontoID: konto})
+//	srv := svaruttest.New(svaruttest.Config{KontoID: konto})
+//	ts := httptest.NewServer(srv)
 //	defer ts.Close()
 //	client, _ := svarut.New(svarut.Config{BaseURL: ts.URL, KontoID: konto, ...})
 //
@@ -13,11 +14,17 @@
 // recipient with a digital mailbox; AKSEPTERT, SENDT_PRINT, PRINTET for paper;
 // AKSEPTERT, IKKE_LEVERT for a digital-only letter that no mailbox took;
 // AVVIST for a "PDF" that is not one. Statuses move on command (Advance,
-// Complete, SetStatus) or over time (Options.AutoAdvance, with an injected
-// clock).
+// Complete, SetStatus) or over time (Config.AutoAdvance, read from
+// Config.Now or a testing/synctest bubble's clock).
 //
-// InjectFault makes the next N matching requests fail with a status, a delay
-// or a dropped connection, before or after the request took effect.
+// Requests need a bearer token and the integration's headers; Config.Authorize
+// replaces the token check (a Maskinporten token's scope, say).
+//
+// The Server embeds fake.Faults: Inject makes the next N requests that match
+// a ServeMux pattern fail with a status, a delay or a dropped connection,
+// before or after the request took effect, and Requests counts them.
+//
+//	srv.Inject(fake.Fault{Match: "POST /api/v2/kontoer/{konto}/forsendelser", Status: 503, AfterEffect: true})
 //
 // The SvarInn side serves incoming shipments (AddIncoming), zipped and
 // encrypted to the receiving system's certificate with Encrypt, and records

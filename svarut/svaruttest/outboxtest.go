@@ -7,11 +7,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
+	"github.com/grunnmur/grunnmur/fake"
+	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -19,39 +23,39 @@ import (
 // accepted, crash before the id was recorded, consecutive 500s and
 // timeouts, many workers at once) on a store from newStore, against this
 // package's fake. Every Store implementation runs it beside TestStore.
+//
+// Each scenario runs in a testing/synctest bubble, where backoffs, leases
+// and timeouts pass in fake time, with the fake served in process. newStore
+// is called inside the bubble, so that a store's goroutines and the
+// channels and wait groups of a database pool belong to it; the bubble's
+// t.Cleanup closes them before the scenario ends.
 func TestOutbox(t *testing.T, newStore func(t *testing.T) svarut.Store) {
-	t.Run("SendPollReport", func(t *testing.T) { testOutboxHappy(t, newStore(t)) })
-	t.Run("CrashAfterAccept", func(t *testing.T) { testOutboxDropAfterAccept(t, newStore(t)) })
-	t.Run("CrashBeforeRecord", func(t *testing.T) { testOutboxCrashBeforeRecord(t, newStore(t)) })
-	t.Run("Consecutive500s", func(t *testing.T) { testOutboxFaults(t, newStore(t), Fault{Status: 500}) })
-	t.Run("Consecutive500sAfterAccept", func(t *testing.T) {
-		testOutboxFaults(t, newStore(t), Fault{Status: 500, AfterHandling: true})
-	})
-	t.Run("ConsecutiveTimeouts", func(t *testing.T) { testOutboxFaults(t, newStore(t), Fault{Delay: time.Second}) })
-	t.Run("ConsecutiveTimeoutsAfterAccept", func(t *testing.T) {
-		testOutboxFaults(t, newStore(t), Fault{Delay: time.Second, AfterHandling: true})
-	})
-	t.Run("FailuresReported", func(t *testing.T) { testOutboxFailures(t, newStore(t)) })
-	t.Run("Rejected", func(t *testing.T) { testOutboxRejected(t, newStore(t)) })
-	t.Run("ConcurrentWorkersExactlyOnce", func(t *testing.T) { testOutboxConcurrent(t, newStore(t)) })
-	t.Run("PrepareReleaseWithdraw", func(t *testing.T) { testOutboxPrepare(t, newStore(t)) })
-	t.Run("ReleaseRacesWithdraw", func(t *testing.T) { testOutboxReleaseRace(t, newStore(t)) })
+	run := func(name string, f func(t *testing.T, store svarut.Store)) {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) { f(t, newStore(t)) })
+		})
+	}
+	faults := func(f fake.Fault) func(*testing.T, svarut.Store) {
+		return func(t *testing.T, store svarut.Store) { testOutboxFaults(t, store, f) }
+	}
+	run("SendPollReport", testOutboxHappy)
+	run("CrashAfterAccept", testOutboxDropAfterAccept)
+	run("CrashBeforeRecord", testOutboxCrashBeforeRecord)
+	run("Consecutive500s", faults(fake.Fault{Status: 500}))
+	run("Consecutive500sAfterAccept", faults(fake.Fault{Status: 500, AfterEffect: true}))
+	run("ConsecutiveTimeouts", faults(fake.Fault{Delay: time.Second}))
+	run("ConsecutiveTimeoutsAfterAccept", faults(fake.Fault{Delay: time.Second, AfterEffect: true}))
+	run("FailuresReported", testOutboxFailures)
+	run("Rejected", testOutboxRejected)
+	run("ConcurrentWorkersExactlyOnce", testOutboxConcurrent)
+	run("PrepareRelease", testOutboxPrepareRelease)
+	run("PrepareWithdraw", testOutboxPrepareWithdraw)
+	run("PrepareExpires", testOutboxPrepareExpires)
+	run("ReleaseRacesWithdraw", testOutboxReleaseRace)
 }
 
-// Clock is a manual clock for tests, safe for concurrent use.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// NewClock returns a clock at t.
-func NewClock(t time.Time) *Clock { return &Clock{t: t} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-// Advance moves the clock on.
-func (c *Clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+// sendPattern matches SvarUT's send call.
+const sendPattern = "POST /api/v2/kontoer/{konto}/forsendelser"
 
 const (
 	testKonto    = "6f3c2a1e-8d4b-4c2f-9a7e-1b2c3d4e5f60"
@@ -59,12 +63,33 @@ const (
 	testPassword = "hemmelig-passord"
 )
 
-type bearerTransport struct{ next http.RoundTripper }
+// inProcess serves each request with the fake in the calling goroutine,
+// without a network, as a testing/synctest bubble needs. A dropped
+// connection becomes an error, as it would on a network.
+type inProcess struct{ h http.Handler }
 
-func (b bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+func (t inProcess) RoundTrip(r *http.Request) (resp *http.Response, err error) {
 	r = r.Clone(r.Context())
 	r.Header.Set("Authorization", "Bearer test-token")
-	return b.next.RoundTrip(r)
+	defer func() {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		if p := recover(); p != nil {
+			if p != http.ErrAbortHandler {
+				panic(p)
+			}
+			resp, err = nil, errors.New("svaruttest: connection dropped")
+		}
+	}()
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	if err := r.Context().Err(); err != nil {
+		return nil, err // the client gave up, as a real transport reports
+	}
+	res := rec.Result()
+	res.Request = r
+	return res, nil
 }
 
 // docSource generates each document from its Ref: a small PDF-like file.
@@ -85,7 +110,7 @@ func (d *docSource) Open(_ context.Context, doc svarut.Document) (io.ReadCloser,
 
 type outboxEnv struct {
 	fake   *Server
-	clock  *Clock
+	now    func() time.Time // the bubble's clock, moved to t0
 	client *svarut.Client
 	store  svarut.Store
 	docs   *docSource
@@ -93,25 +118,27 @@ type outboxEnv struct {
 	final  map[string][]*svarut.Entry
 }
 
+// newOutboxEnv sets up the fake and a client in the test's bubble, their
+// clock reading t0 (the spring DST day) at the start.
 func newOutboxEnv(t *testing.T, store svarut.Store) *outboxEnv {
-	clock := NewClock(t0)
-	fake, ts := NewServer(Options{KontoID: testKonto, IntegrasjonID: testIntegID, IntegrasjonPassord: testPassword, Now: clock.Now})
-	t.Cleanup(ts.Close)
+	skew := time.Until(t0)
+	now := func() time.Time { return time.Now().Add(skew) }
+	srv := New(Config{KontoID: testKonto, IntegrasjonID: testIntegID, IntegrasjonPassord: secret.New(testPassword), Now: now})
 	c, err := svarut.New(svarut.Config{
-		BaseURL: ts.URL, KontoID: testKonto, IntegrasjonID: testIntegID, IntegrasjonPassord: testPassword,
-		HTTPClient:  &http.Client{Transport: bearerTransport{ts.Client().Transport}, Timeout: 300 * time.Millisecond},
-		MaxAttempts: 1, Now: clock.Now,
+		BaseURL: "http://svarut.test", KontoID: testKonto, IntegrasjonID: testIntegID, IntegrasjonPassord: secret.New(testPassword),
+		HTTPClient:  &http.Client{Transport: inProcess{srv}, Timeout: 300 * time.Millisecond},
+		MaxAttempts: 1, Now: now,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &outboxEnv{fake: fake, clock: clock, client: c, store: store, docs: &docSource{}, final: map[string][]*svarut.Entry{}}
+	return &outboxEnv{fake: srv, now: now, client: c, store: store, docs: &docSource{}, final: map[string][]*svarut.Entry{}}
 }
 
 // outbox returns a fresh Outbox on the env's store: a "restarted process".
 func (e *outboxEnv) outbox() *svarut.Outbox {
 	return &svarut.Outbox{
-		Client: e.client, Store: e.store, Documents: e.docs, Now: e.clock.Now,
+		Client: e.client, Store: e.store, Documents: e.docs, Now: e.now,
 		PollInterval: time.Minute, RetryBase: time.Second, RetryMax: time.Minute, Lease: 10 * time.Minute,
 		OnFinal: func(_ context.Context, en *svarut.Entry) error {
 			e.mu.Lock()
@@ -128,17 +155,17 @@ func (e *outboxEnv) finals(id string) []*svarut.Entry {
 	return e.final[id]
 }
 
-// runUntil calls Process and advances the clock until cond holds.
+// runUntil calls RunOnce and lets a minute pass until cond holds.
 func (e *outboxEnv) runUntil(t *testing.T, o *svarut.Outbox, cond func() bool) {
 	t.Helper()
 	for range 200 {
 		if cond() {
 			return
 		}
-		if _, err := o.Process(context.Background()); err != nil {
+		if err := o.RunOnce(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		e.clock.Advance(time.Minute)
+		time.Sleep(time.Minute)
 	}
 	t.Fatal("condition not reached in 200 passes")
 }
@@ -180,7 +207,7 @@ func testOutboxHappy(t *testing.T, store svarut.Store) {
 	e := newOutboxEnv(t, store)
 	o := e.outbox()
 	en := e.enqueue(t, o, "")
-	if _, err := o.Process(context.Background()); err != nil {
+	if err := o.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	got := e.entry(t, en.ID)
@@ -191,8 +218,8 @@ func testOutboxHappy(t *testing.T, store svarut.Store) {
 	if _, err := e.fake.Advance(got.ShipmentID); err != nil {
 		t.Fatal(err)
 	}
-	e.clock.Advance(time.Minute)
-	if _, err := o.Process(context.Background()); err != nil {
+	time.Sleep(time.Minute)
+	if err := o.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.entry(t, en.ID); got.Status != svarut.StatusAkseptert || got.State != svarut.EntrySent {
@@ -208,15 +235,15 @@ func testOutboxHappy(t *testing.T, store svarut.Store) {
 	}
 	// Further passes change nothing and report nothing again.
 	for range 3 {
-		e.clock.Advance(time.Hour)
-		if _, err := o.Process(context.Background()); err != nil {
+		time.Sleep(time.Hour)
+		if err := o.RunOnce(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if f := e.finals(en.ID); len(f) != 1 || f[0].Status != svarut.StatusLest {
 		t.Fatalf("OnFinal calls: %d", len(f))
 	}
-	if n := e.fake.Calls("POST /api/v2/kontoer/" + testKonto + "/forsendelser"); n != 1 {
+	if n := e.fake.Requests(sendPattern); n != 1 {
 		t.Fatalf("%d send calls, want 1", n)
 	}
 }
@@ -227,8 +254,8 @@ func testOutboxDropAfterAccept(t *testing.T, store svarut.Store) {
 	en := e.enqueue(t, o, "")
 	// The fake stores the shipment, then the connection drops before the
 	// client reads the id.
-	e.fake.InjectFault(Fault{Match: "POST /api/v2/kontoer/", Drop: true, AfterHandling: true})
-	if _, err := o.Process(context.Background()); err != nil {
+	e.fake.Inject(fake.Fault{Match: sendPattern, Drop: true, AfterEffect: true})
+	if err := o.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	got := e.entry(t, en.ID)
@@ -242,7 +269,7 @@ func testOutboxDropAfterAccept(t *testing.T, store svarut.Store) {
 	restarted := e.outbox()
 	e.runUntil(t, restarted, func() bool { return e.entry(t, en.ID).State == svarut.EntrySent })
 	e.exactlyOne(t, en.ID)
-	if n := e.fake.Calls("POST /api/v2/kontoer/" + testKonto + "/forsendelser"); n != 1 {
+	if n := e.fake.Requests(sendPattern); n != 1 {
 		t.Fatalf("%d send calls, want 1 (the look-up must find it)", n)
 	}
 }
@@ -275,7 +302,7 @@ func testOutboxCrashBeforeRecord(t *testing.T, store svarut.Store) {
 	en := e.enqueue(t, o, "")
 	dying := e.outbox()
 	dying.Store = &crashingStore{Store: store}
-	if _, err := dying.Process(context.Background()); err != nil {
+	if err := dying.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	got := e.entry(t, en.ID)
@@ -287,18 +314,18 @@ func testOutboxCrashBeforeRecord(t *testing.T, store svarut.Store) {
 	}
 	// The lease keeps others off until it expires; then the restarted
 	// outbox finds the shipment by eksternReferanse.
-	if _, err := o.Process(context.Background()); err != nil {
+	if err := o.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if e.entry(t, en.ID).State != svarut.EntryPending {
 		t.Fatal("an entry under lease was worked on")
 	}
-	e.clock.Advance(11 * time.Minute)
+	time.Sleep(11 * time.Minute)
 	e.runUntil(t, o, func() bool { return e.entry(t, en.ID).State == svarut.EntrySent })
 	e.exactlyOne(t, en.ID)
 }
 
-func testOutboxFaults(t *testing.T, store svarut.Store, f Fault) {
+func testOutboxFaults(t *testing.T, store svarut.Store, f fake.Fault) {
 	e := newOutboxEnv(t, store)
 	o := e.outbox()
 	var ids []string
@@ -307,7 +334,7 @@ func testOutboxFaults(t *testing.T, store svarut.Store, f Fault) {
 	}
 	// N consecutive failures of every call: sends, look-ups and status polls.
 	f.Times = 7
-	e.fake.InjectFault(f)
+	e.fake.Inject(f)
 	e.runUntil(t, o, func() bool {
 		for _, id := range ids {
 			if e.entry(t, id).State != svarut.EntrySent {
@@ -316,15 +343,15 @@ func testOutboxFaults(t *testing.T, store svarut.Store, f Fault) {
 		}
 		return true
 	})
-	if e.fake.PendingFaults() != 0 {
-		t.Fatalf("%d faults left unused", e.fake.PendingFaults())
+	if e.fake.Pending() != 0 {
+		t.Fatalf("%d faults left unused", e.fake.Pending())
 	}
 	for _, id := range ids {
 		e.exactlyOne(t, id)
 	}
 	// Status polls under faults too.
 	f.Times = 4
-	e.fake.InjectFault(f)
+	e.fake.Inject(f)
 	for _, id := range ids {
 		if _, err := e.fake.Complete(e.entry(t, id).ShipmentID); err != nil {
 			t.Fatal(err)
@@ -360,7 +387,7 @@ func testOutboxFailures(t *testing.T, store svarut.Store) {
 		t.Fatal(err)
 	}
 	manual := e.enqueue(t, o, "")
-	if _, err := o.Process(context.Background()); err != nil {
+	if err := o.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.fake.Complete(e.entry(t, dig.ID).ShipmentID); err != nil {
@@ -383,7 +410,7 @@ func testOutboxRejected(t *testing.T, store svarut.Store) {
 	o := e.outbox()
 	en := e.enqueue(t, o, "")
 	// SvarUT refuses (a rule the client does not know): 400.
-	e.fake.InjectFault(Fault{Match: "POST /api/v2/kontoer/", Status: 400})
+	e.fake.Inject(fake.Fault{Match: sendPattern, Status: 400})
 	e.runUntil(t, o, func() bool { return e.entry(t, en.ID).Reported })
 	got := e.entry(t, en.ID)
 	if got.State != svarut.EntryRejected || !strings.Contains(got.LastError, "400") || got.Attempts != 1 {
@@ -400,21 +427,21 @@ func testOutboxConcurrent(t *testing.T, store svarut.Store) {
 	for range 12 {
 		ids = append(ids, e.enqueue(t, e.outbox(), "").ID)
 	}
-	e.fake.InjectFault(Fault{Match: "POST /api/v2/kontoer/", Drop: true, AfterHandling: true, Times: 3})
-	e.fake.InjectFault(Fault{Status: 503, Times: 3})
+	e.fake.Inject(fake.Fault{Match: sendPattern, Drop: true, AfterEffect: true, Times: 3})
+	e.fake.Inject(fake.Fault{Status: 503, Times: 3})
 	for round := 0; round < 40; round++ {
 		var wg sync.WaitGroup
 		for range 6 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := e.outbox().Process(context.Background()); err != nil {
+				if err := e.outbox().RunOnce(context.Background()); err != nil {
 					t.Error(err)
 				}
 			}()
 		}
 		wg.Wait()
-		e.clock.Advance(15 * time.Minute) // past every backoff and lease
+		time.Sleep(15 * time.Minute) // past every backoff and lease
 		done := true
 		for _, id := range ids {
 			if e.entry(t, id).State != svarut.EntrySent {
@@ -433,26 +460,24 @@ func testOutboxConcurrent(t *testing.T, store svarut.Store) {
 	}
 }
 
-// testOutboxPrepare: a prepared entry is never sent until released, then
-// exactly once however many release it at once; a withdrawn one (by
-// Withdraw, or by Process at its deadline) is never sent, not reported, and
-// cannot be released or prepared again.
-func testOutboxPrepare(t *testing.T, store svarut.Store) {
+// testOutboxPrepareRelease: a prepared entry is never sent until released,
+// then exactly once however many release it at once, and can no longer be
+// withdrawn.
+func testOutboxPrepareRelease(t *testing.T, store svarut.Store) {
 	ctx := context.Background()
 	e := newOutboxEnv(t, store)
 	o := e.outbox()
-	send := "POST /api/v2/kontoer/" + testKonto + "/forsendelser"
 	a, err := o.Prepare(ctx, "a", newEntry("prep-a", t0).Shipment, t0.Add(30*24*time.Hour))
 	if err != nil || !a.Held {
 		t.Fatalf("prepare: %+v %v", a, err)
 	}
 	for range 3 {
-		e.clock.Advance(24 * time.Hour)
-		if _, err := o.Process(ctx); err != nil {
+		time.Sleep(24 * time.Hour)
+		if err := o.RunOnce(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n := e.fake.Calls(send); n != 0 || e.entry(t, "a").State != svarut.EntryPending {
+	if n := e.fake.Requests(sendPattern); n != 0 || e.entry(t, "a").State != svarut.EntryPending {
 		t.Fatalf("a held entry was sent (%d calls)", n)
 	}
 	var wg sync.WaitGroup
@@ -464,14 +489,27 @@ func testOutboxPrepare(t *testing.T, store svarut.Store) {
 		})
 	}
 	wg.Wait()
-	if _, err := o.Process(ctx); err != nil {
+	if err := o.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	e.exactlyOne(t, "a")
 	if _, err := o.Withdraw(ctx, "a"); !errors.Is(err, svarut.ErrNotHeld) {
 		t.Fatalf("withdrawing a sent entry: %v", err)
 	}
+	if _, err := o.Release(ctx, "nope"); !errors.Is(err, svarut.ErrNotFound) {
+		t.Fatalf("releasing an unknown id: %v", err)
+	}
+	if _, err := o.Prepare(ctx, "d", newEntry("prep-d", t0).Shipment, time.Time{}); !errors.Is(err, svarut.ErrInvalid) {
+		t.Fatalf("preparing without a deadline: %v", err)
+	}
+}
 
+// testOutboxPrepareWithdraw: a withdrawn entry is never sent, not reported,
+// and cannot be released or prepared again.
+func testOutboxPrepareWithdraw(t *testing.T, store svarut.Store) {
+	ctx := context.Background()
+	e := newOutboxEnv(t, store)
+	o := e.outbox()
 	if _, err := o.Prepare(ctx, "b", newEntry("prep-b", t0).Shipment, t0.Add(30*24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -485,8 +523,8 @@ func testOutboxPrepare(t *testing.T, store svarut.Store) {
 		t.Fatalf("releasing a withdrawn entry: %+v %v", got, err)
 	}
 	for range 3 {
-		e.clock.Advance(time.Hour)
-		if _, err := o.Process(ctx); err != nil {
+		time.Sleep(time.Hour)
+		if err := o.RunOnce(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -496,28 +534,27 @@ func testOutboxPrepare(t *testing.T, store svarut.Store) {
 	if _, err := o.Prepare(ctx, "b", newEntry("prep-b", t0).Shipment, t0.Add(30*24*time.Hour)); !errors.Is(err, svarut.ErrConflict) {
 		t.Fatalf("preparing a withdrawn id again: %v", err)
 	}
-	if _, err := o.Release(ctx, "nope"); !errors.Is(err, svarut.ErrNotFound) {
-		t.Fatalf("releasing an unknown id: %v", err)
-	}
-	if _, err := o.Prepare(ctx, "d", newEntry("prep-d", t0).Shipment, time.Time{}); !errors.Is(err, svarut.ErrInvalid) {
-		t.Fatalf("preparing without a deadline: %v", err)
-	}
+}
 
-	// Not released by its deadline: withdrawn by Process, never sent, and a
-	// late Release changes nothing.
-	c, err := o.Prepare(ctx, "c", newEntry("prep-c", t0).Shipment, e.clock.Now().Add(time.Hour))
+// testOutboxPrepareExpires: an entry not released by its deadline is
+// withdrawn by RunOnce, never sent, and a late Release changes nothing.
+func testOutboxPrepareExpires(t *testing.T, store svarut.Store) {
+	ctx := context.Background()
+	e := newOutboxEnv(t, store)
+	o := e.outbox()
+	c, err := o.Prepare(ctx, "c", newEntry("prep-c", t0).Shipment, e.now().Add(time.Hour))
 	if err != nil || !c.Held {
 		t.Fatalf("prepare: %+v %v", c, err)
 	}
-	e.clock.Advance(30 * time.Minute)
-	if _, err := o.Process(ctx); err != nil {
+	time.Sleep(30 * time.Minute)
+	if err := o.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.entry(t, "c"); !got.Held {
 		t.Fatalf("withdrawn before its deadline: %+v", got)
 	}
-	e.clock.Advance(time.Hour)
-	if _, err := o.Process(ctx); err != nil {
+	time.Sleep(time.Hour)
+	if err := o.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.entry(t, "c"); got.Held || got.State != svarut.EntryWithdrawn || !got.Reported {
@@ -526,7 +563,7 @@ func testOutboxPrepare(t *testing.T, store svarut.Store) {
 	if got, err := o.Release(ctx, "c"); err != nil || got.State != svarut.EntryWithdrawn {
 		t.Fatalf("a late release: %+v %v", got, err)
 	}
-	if _, err := o.Process(ctx); err != nil {
+	if err := o.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(e.fake.ByExternalRef("prep-c")); n != 0 || len(e.finals("c")) != 0 {
@@ -558,10 +595,10 @@ func testOutboxReleaseRace(t *testing.T, store svarut.Store) {
 	}
 	wg.Wait()
 	for range 3 {
-		if _, err := o.Process(ctx); err != nil {
+		if err := o.RunOnce(ctx); err != nil {
 			t.Fatal(err)
 		}
-		e.clock.Advance(time.Minute)
+		time.Sleep(time.Minute)
 	}
 	for i := range n {
 		id := fmt.Sprintf("race-%d", i)

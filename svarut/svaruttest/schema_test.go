@@ -13,6 +13,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,6 +24,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -157,12 +159,12 @@ func selfSigned(t *testing.T) (*x509.Certificate, *rsa.PrivateKey) {
 // unknown members forbidden.
 func TestSchemas(t *testing.T) {
 	c := compiler(t)
-	const konto = "6f3c2a1e-8d4b-4c2f-9a7e-1b2c3d4e5f60"
 	cert, key := selfSigned(t)
-	fake, ts := svaruttest.NewServer(svaruttest.Options{KontoID: konto, SvarInnCertificate: cert})
+	fake := svaruttest.New(svaruttest.Config{KontoID: konto, SvarInnCertificate: cert})
+	ts := httptest.NewServer(fake)
 	defer ts.Close()
 	rec := &recorder{next: ts.Client().Transport}
-	client, err := svarut.New(svarut.Config{BaseURL: ts.URL, KontoID: konto, IntegrasjonID: "id", IntegrasjonPassord: "pw",
+	client, err := svarut.New(svarut.Config{BaseURL: ts.URL, KontoID: konto, IntegrasjonID: integ, IntegrasjonPassord: secret.New("pw"),
 		HTTPClient: &http.Client{Transport: rec}, MaxAttempts: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -181,8 +183,8 @@ func TestSchemas(t *testing.T) {
 		Print:       svarut.PrintConfig{Color: true},
 		ExternalRef: "ref-1", CorrelationID: "k-1", Type: "Vedtak", SendingSystem: "grunnmur", AccountingCode: "K-1",
 		ReplyTo:         &svarut.Address{Name: "Kommunen", Line1: "Postboks 1", PostalCode: "0037", PostTown: "Oslo"},
-		ArchiveMetadata: &svarut.ArchiveMetadata{Saksaar: 2026, Sakssekvensnummer: 1, Journaldato: &when, EkstraMetadata: []svarut.KeyValue{{Key: "a", Value: "b"}}},
-		ImportMetadata:  &svarut.ImportMetadata{Saksaar: 2026, DokumentetsDato: &when},
+		ArchiveMetadata: &svarut.ArchiveMetadata{Saksaar: 2026, Sakssekvensnummer: 1, Journaldato: &when, Extra: []svarut.KeyValue{{Key: "a", Value: "b"}}},
+		ImportMetadata:  &svarut.ImportMetadata{Saksaar: 2026, DocumentDate: &when},
 		ExposedTo:       []string{"974760673"},
 	}
 	src := svarut.SourceFunc(func(_ context.Context, d svarut.Document) (io.ReadCloser, error) {
@@ -222,13 +224,13 @@ func TestSchemas(t *testing.T) {
 	inID, err := fake.AddIncoming(svaruttest.Incoming{Title: "Søknad", SenderOrgnr: "974760673", SenderName: "AS", Type: "Søknad",
 		ExternalRef: "x", Files: []svaruttest.IncomingFile{{Name: "s.pdf", MimeType: svarut.MimePDF, Content: []byte("%PDF-")}}})
 	mustOK(err)
-	r := &svarut.Receiver{Client: client, Certificate: cert, Key: key, TempDir: t.TempDir()}
-	n, err := r.ReceiveAll(ctx, func(context.Context, *svarut.Incoming, svarut.IncomingFile, io.Reader) error { return nil })
-	if err != nil || n != 1 {
-		t.Fatalf("ReceiveAll = %d, %v", n, err)
+	r := &svarut.Receiver{Client: client, Certificate: cert, Key: key, TempDir: t.TempDir(),
+		Handler: func(context.Context, *svarut.Incoming, svarut.IncomingFile, io.Reader) error { return nil }}
+	if err := r.RunOnce(ctx); err != nil {
+		t.Fatalf("RunOnce = %v", err)
 	}
 	fake.AddIncoming(svaruttest.Incoming{Title: "Feil", Files: []svaruttest.IncomingFile{{Name: "s.pdf", MimeType: svarut.MimePDF, Content: []byte("x"), SHA256: strings.Repeat("1", 64)}}})
-	_, _ = r.ReceiveAll(ctx, func(context.Context, *svarut.Incoming, svarut.IncomingFile, io.Reader) error { return nil })
+	_ = r.RunOnce(ctx)
 	if st, _ := fake.IncomingState(inID); st.Status != "MOTTATT" {
 		t.Fatalf("incoming: %+v", st)
 	}

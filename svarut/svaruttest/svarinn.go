@@ -37,7 +37,7 @@ type Incoming struct {
 	Files        []IncomingFile
 	// Encrypted, when set, is served as the download as it is (the KS test
 	// vectors); otherwise the fake zips Files and encrypts the ZIP to
-	// Options.SvarInnCertificate.
+	// Config.SvarInnCertificate.
 	Encrypted []byte
 }
 
@@ -62,18 +62,18 @@ type incoming struct {
 func (s *Server) AddIncoming(in Incoming) (string, error) {
 	cipher := in.Encrypted
 	if cipher == nil {
-		if s.opts.SvarInnCertificate == nil {
-			return "", errors.New("svaruttest: AddIncoming needs Options.SvarInnCertificate")
+		if s.cfg.SvarInnCertificate == nil {
+			return "", errors.New("svaruttest: AddIncoming needs Config.SvarInnCertificate")
 		}
 		z, err := zipFiles(in.Files)
 		if err != nil {
 			return "", err
 		}
-		if cipher, err = Encrypt(z, s.opts.SvarInnCertificate); err != nil {
+		if cipher, err = Encrypt(z, s.cfg.SvarInnCertificate); err != nil {
 			return "", err
 		}
 	}
-	inc := &incoming{id: uuid.NewString(), in: in, cipher: cipher, at: s.opts.Now()}
+	inc := &incoming{id: uuid.NewString(), in: in, cipher: cipher, at: s.cfg.Now()}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.incoming[inc.id] = inc

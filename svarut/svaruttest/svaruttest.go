@@ -11,8 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -21,26 +21,32 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/grunnmur/grunnmur/fake"
+	"github.com/grunnmur/grunnmur/i18n"
+	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
-// Options configure a Server. The zero value works: it accepts any bearer
+// Config configures a Server. The zero value works: it accepts any bearer
 // token and any integration credentials, for any account.
-type Options struct {
-	// KontoID, when set, is the only sending account; others get 404.
+type Config struct {
+	// KontoID, when set, is the only sending account; others get 403.
 	KontoID string
 	// IntegrasjonID and IntegrasjonPassord, when set, must match the headers.
+	// Without them any non-empty credentials pass.
 	IntegrasjonID      string
-	IntegrasjonPassord string
-	// CheckToken, when set, decides whether a bearer token is valid. Without
-	// it any non-empty bearer token passes.
-	CheckToken func(token string) bool
+	IntegrasjonPassord secret.Value
+	// Authorize, when set, decides on each request in place of the fake's
+	// own token check (any non-empty bearer token): 0 lets it through, any
+	// other status refuses it with SvarUT's error body. The integration's
+	// credentials are checked either way.
+	Authorize func(r *http.Request) (status int)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// AutoAdvance, when positive, moves each shipment one status along its
 	// route whenever that long has passed since its last change (read
-	// lazily, so a fake clock drives it). Zero means statuses move only on
-	// command (Advance, SetStatus).
+	// lazily, so that a testing/synctest bubble's clock drives it). Zero
+	// means statuses move only on command (Advance, SetStatus).
 	AutoAdvance time.Duration
 	// KeepFiles is how large a sent file may be for the fake to keep its
 	// bytes (File); larger files keep only size and hash. 0 means 1 MiB;
@@ -54,18 +60,21 @@ type Options struct {
 }
 
 // Server is a fake SvarUT (REST v2) and SvarInn (v2). It is an http.Handler:
-// run it with httptest.NewServer(svaruttest.New(opts)), or use NewServer.
+// run it with httptest.NewServer(svaruttest.New(cfg)). Its embedded
+// fake.Faults injects faults (Inject, Pending) and counts the requests
+// (Requests).
 type Server struct {
-	opts Options
-	mux  *http.ServeMux
+	fake.Faults
+
+	cfg     Config
+	mux     *http.ServeMux
+	handler http.Handler
 
 	mu          sync.Mutex
 	shipments   map[string]*shipment
 	order       []string
 	unreachable map[string]bool
 	systems     []svarut.ReceivingSystem
-	faults      []*Fault
-	calls       map[string]int
 	incoming    map[string]*incoming
 	inOrder     []string
 	baseURL     string
@@ -91,7 +100,7 @@ type File struct {
 	MimeType string
 	Size     int64
 	SHA256   string // hex
-	Content  []byte // nil when larger than Options.KeepFiles
+	Content  []byte // nil when larger than Config.KeepFiles
 }
 
 // Shipment is the fake's view of a sent shipment, for tests.
@@ -106,31 +115,23 @@ type Shipment struct {
 }
 
 // New returns a fake server.
-func New(opts Options) *Server {
-	if opts.Now == nil {
-		opts.Now = time.Now
+func New(cfg Config) *Server {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
-	if opts.KeepFiles == 0 {
-		opts.KeepFiles = 1 << 20
+	if cfg.KeepFiles == 0 {
+		cfg.KeepFiles = 1 << 20
 	}
-	if opts.ShipmentTypes == nil {
-		opts.ShipmentTypes = []string{"Byggesøknad", "Skjenkebevilling", "Vedtak"}
+	if cfg.ShipmentTypes == nil {
+		cfg.ShipmentTypes = []string{"Byggesøknad", "Skjenkebevilling", "Vedtak"}
 	}
-	s := &Server{opts: opts, mux: http.NewServeMux(), shipments: map[string]*shipment{},
-		unreachable: map[string]bool{}, calls: map[string]int{}, incoming: map[string]*incoming{}}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), shipments: map[string]*shipment{},
+		unreachable: map[string]bool{}, incoming: map[string]*incoming{}}
 	s.routes()
+	s.handler = s.Faults.Handler(http.HandlerFunc(s.serve), func(w http.ResponseWriter, r *http.Request, status int) {
+		s.writeError(w, r, status, "INJISERT_FEIL", "Feil injisert av svaruttest", "")
+	})
 	return s
-}
-
-// NewServer starts New(opts) on an httptest server. The caller closes it
-// (defer ts.Close(), or t.Cleanup(ts.Close)).
-func NewServer(opts Options) (*Server, *httptest.Server) {
-	s := New(opts)
-	ts := httptest.NewServer(s)
-	s.mu.Lock()
-	s.baseURL = ts.URL
-	s.mu.Unlock()
-	return s, ts
 }
 
 func (s *Server) routes() {
@@ -151,59 +152,51 @@ func (s *Server) routes() {
 	m.HandleFunc("PATCH /tjenester/svarinn/v2/forsendelser/{id}/status", s.handleSvarInnStatus)
 }
 
-// ServeHTTP implements http.Handler: authentication, fault injection, routing.
+// ServeHTTP implements http.Handler: fault injection, authorization, routing.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	if s.baseURL == "" && r.Host != "" {
 		s.baseURL = "http://" + r.Host
 	}
-	s.calls[r.Method+" "+r.URL.Path]++
-	f := s.takeFault(r)
 	s.mu.Unlock()
-	if f != nil {
-		s.serveFault(w, r, f)
-		return
-	}
-	s.serve(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r) {
-		s.writeError(w, r, http.StatusUnauthorized, "UNAUTHORIZED", "Mangler gyldig Maskinporten-token eller integrasjon", "")
+	if status := s.authorize(r); status != 0 {
+		s.writeError(w, r, status, "UNAUTHORIZED", "Mangler gyldig Maskinporten-token eller integrasjon", "")
 		return
 	}
 	s.mux.ServeHTTP(w, r)
 }
 
-func (s *Server) authorized(r *http.Request) bool {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || tok == "" {
-		return false
+// authorize returns 0 for a request with a valid token and the
+// integration's credentials, else the status that refuses it.
+func (s *Server) authorize(r *http.Request) int {
+	if s.cfg.Authorize != nil {
+		if status := s.cfg.Authorize(r); status != 0 {
+			return status
+		}
+	} else if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); !ok || tok == "" {
+		return http.StatusUnauthorized
 	}
-	if s.opts.CheckToken != nil && !s.opts.CheckToken(tok) {
-		return false
+	id, pw := r.Header.Get(svarut.HeaderIntegrasjonID), r.Header.Get(svarut.HeaderIntegrasjonPassord)
+	switch {
+	case id == "" || pw == "":
+		return http.StatusUnauthorized
+	case s.cfg.IntegrasjonID != "" && id != s.cfg.IntegrasjonID:
+		return http.StatusUnauthorized
+	case !s.cfg.IntegrasjonPassord.IsZero() &&
+		subtle.ConstantTimeCompare([]byte(pw), []byte(s.cfg.IntegrasjonPassord.Reveal())) != 1:
+		return http.StatusUnauthorized
 	}
-	if s.opts.IntegrasjonID != "" && r.Header.Get(svarut.HeaderIntegrasjonID) != s.opts.IntegrasjonID {
-		return false
-	}
-	if s.opts.IntegrasjonPassord != "" &&
-		subtle.ConstantTimeCompare([]byte(r.Header.Get(svarut.HeaderIntegrasjonPassord)), []byte(s.opts.IntegrasjonPassord)) != 1 {
-		return false
-	}
-	return r.Header.Get(svarut.HeaderIntegrasjonID) != "" && r.Header.Get(svarut.HeaderIntegrasjonPassord) != ""
-}
-
-// Calls returns how many requests reached the fake for "METHOD /path".
-func (s *Server) Calls(methodPath string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[methodPath]
+	return 0
 }
 
 // writeError writes the spec's ErrorMessage.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, code, message string, errorJSON string) {
 	body := map[string]any{
-		"timestamp": s.opts.Now().UnixMilli(), "status": status, "error": http.StatusText(status),
+		"timestamp": s.cfg.Now().UnixMilli(), "status": status, "error": http.StatusText(status),
 		"errorId": uuid.NewString(), "path": r.URL.Path, "originalPath": r.URL.Path, "message": message,
 		"errorCode": code,
 	}
@@ -225,7 +218,7 @@ func (s *Server) kontoOK(w http.ResponseWriter, r *http.Request) (string, bool) 
 		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_KONTO", "kontoId er ikke en UUID", "")
 		return "", false
 	}
-	if s.opts.KontoID != "" && k != s.opts.KontoID {
+	if s.cfg.KontoID != "" && k != s.cfg.KontoID {
 		s.writeError(w, r, http.StatusForbidden, "INGEN_TILGANG_KONTO", "Integrasjonen har ikke tilgang til kontoen", "")
 		return "", false
 	}
@@ -246,79 +239,15 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Forventet multipart/form-data", "")
 		return
 	}
-	part, err := mr.NextPart()
-	if err != nil || part.FormName() != "forsendelse" {
-		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", `Første part må hete "forsendelse"`, "")
+	meta, ok := s.readMeta(w, r, mr)
+	if !ok {
 		return
 	}
-	metaJSON, err := io.ReadAll(io.LimitReader(part, 1<<20+1))
-	if err != nil || len(metaJSON) > 1<<20 {
-		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Kunne ikke lese forsendelse", "")
+	files, badPDF, ok := s.readFiles(w, r, mr, meta)
+	if !ok {
 		return
 	}
-	meta, err := svarut.UnmarshalShipment(metaJSON)
-	if err != nil {
-		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE", "Ugyldig forsendelse-JSON", "")
-		return
-	}
-	// Sizes are unknown in the metadata; the print limit is checked on the bytes.
-	if err := svarut.Validate(meta); err != nil {
-		s.writeValidation(w, r, err)
-		return
-	}
-	var files []File
-	var printBytes int64
-	badPDF := false
-	for i := 0; ; i++ {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Ødelagt multipart", "")
-			return
-		}
-		if i >= len(meta.Documents) {
-			s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE", "Flere filer enn dokumenter i metadata", "")
-			return
-		}
-		doc := meta.Documents[i]
-		if part.FileName() != doc.Name {
-			s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE",
-				fmt.Sprintf("Fil %d har filename %q, men dokumenter[%d].filnavn er %q", i, part.FileName(), i, doc.Name), "")
-			return
-		}
-		h := sha256.New()
-		var keep bytes.Buffer
-		head := make([]byte, 0, len(pdfMagic))
-		n, err := io.Copy(io.MultiWriter(h, &capWriter{buf: &keep, max: s.opts.KeepFiles}, &headWriter{b: &head}), part)
-		if err != nil {
-			s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Avbrutt filoverføring", "")
-			return
-		}
-		printable := !meta.DigitalOnly && !doc.ExcludeFromPrint
-		if printable {
-			printBytes += n
-			if !bytes.Equal(head, pdfMagic) {
-				badPDF = true
-			}
-		}
-		f := File{Name: doc.Name, MimeType: doc.MimeType, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}
-		if n <= s.opts.KeepFiles {
-			f.Content = keep.Bytes()
-		}
-		files = append(files, f)
-	}
-	if len(files) != len(meta.Documents) {
-		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE",
-			fmt.Sprintf("Metadata har %d dokumenter, men %d filer ble sendt", len(meta.Documents), len(files)), "")
-		return
-	}
-	if printBytes > svarut.MaxPrintSize {
-		s.writeError(w, r, http.StatusBadRequest, "FOR_STOR_FOR_PRINT", "PDF-ene er over 350 MB: merk forsendelsen kun digital", "")
-		return
-	}
-	now := s.opts.Now()
+	now := s.cfg.Now()
 	sh := &shipment{id: uuid.NewString(), konto: konto, meta: meta, files: files, status: svarut.StatusMottatt,
 		changed: now, received: now}
 	sh.history = []svarut.Event{{At: now, Description: eventText(svarut.StatusMottatt)}}
@@ -328,6 +257,94 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	s.order = append(s.order, sh.id)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]string{"id": sh.id})
+}
+
+// readMeta reads and checks the "forsendelse" part, or writes the error.
+func (s *Server) readMeta(w http.ResponseWriter, r *http.Request, mr *multipart.Reader) (*svarut.Shipment, bool) {
+	part, err := mr.NextPart()
+	if err != nil || part.FormName() != "forsendelse" {
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", `Første part må hete "forsendelse"`, "")
+		return nil, false
+	}
+	metaJSON, err := io.ReadAll(io.LimitReader(part, 1<<20+1))
+	if err != nil || len(metaJSON) > 1<<20 {
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Kunne ikke lese forsendelse", "")
+		return nil, false
+	}
+	meta, err := svarut.UnmarshalShipment(metaJSON)
+	if err != nil {
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE", "Ugyldig forsendelse-JSON", "")
+		return nil, false
+	}
+	// Sizes are unknown in the metadata; the print limit is checked on the bytes.
+	if err := svarut.Validate(meta); err != nil {
+		s.writeValidation(w, r, err)
+		return nil, false
+	}
+	return meta, true
+}
+
+// readFiles reads the file parts, one per document in order, or writes the
+// error. badPDF reports a printable "PDF" that is not one.
+func (s *Server) readFiles(w http.ResponseWriter, r *http.Request, mr *multipart.Reader, meta *svarut.Shipment) (files []File, badPDF, ok bool) {
+	var printBytes int64
+	for i := 0; ; i++ {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Ødelagt multipart", "")
+			return nil, false, false
+		}
+		if i >= len(meta.Documents) {
+			s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE", "Flere filer enn dokumenter i metadata", "")
+			return nil, false, false
+		}
+		doc := meta.Documents[i]
+		if part.FileName() != doc.Name {
+			s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE",
+				fmt.Sprintf("Fil %d har filename %q, men dokumenter[%d].filnavn er %q", i, part.FileName(), i, doc.Name), "")
+			return nil, false, false
+		}
+		f, isPDF, err := s.readFile(part, doc)
+		if err != nil {
+			s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORESPORSEL", "Avbrutt filoverføring", "")
+			return nil, false, false
+		}
+		if !meta.DigitalOnly && !doc.ExcludeFromPrint {
+			printBytes += f.Size
+			badPDF = badPDF || !isPDF
+		}
+		files = append(files, f)
+	}
+	if len(files) != len(meta.Documents) {
+		s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE",
+			fmt.Sprintf("Metadata har %d dokumenter, men %d filer ble sendt", len(meta.Documents), len(files)), "")
+		return nil, false, false
+	}
+	if printBytes > svarut.MaxPrintSize {
+		s.writeError(w, r, http.StatusBadRequest, "FOR_STOR_FOR_PRINT", "PDF-ene er over 350 MB: merk forsendelsen kun digital", "")
+		return nil, false, false
+	}
+	return files, badPDF, true
+}
+
+// readFile streams one file part, hashing and counting it, and keeps its
+// bytes up to KeepFiles. isPDF reports whether it starts as a PDF does.
+func (s *Server) readFile(part io.Reader, doc svarut.Document) (f File, isPDF bool, err error) {
+	h := sha256.New()
+	var keep bytes.Buffer
+	head := make([]byte, 0, len(pdfMagic))
+	n, err := io.Copy(io.MultiWriter(h, &capWriter{buf: &keep, max: s.cfg.KeepFiles}, &headWriter{b: &head}), part)
+	if err != nil {
+		return File{}, false, err
+	}
+	f = File{Name: doc.Name, MimeType: doc.MimeType, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}
+	if n <= s.cfg.KeepFiles {
+		f.Content = keep.Bytes()
+	}
+	return f, bytes.Equal(head, pdfMagic), nil
 }
 
 func (s *Server) writeValidation(w http.ResponseWriter, r *http.Request, err error) {
@@ -344,8 +361,8 @@ func (s *Server) writeValidation(w http.ResponseWriter, r *http.Request, err err
 	var list []fe
 	var msgs []string
 	for _, f := range ve.Fields {
-		list = append(list, fe{f.Field, f.Code, f.Message("nb")})
-		msgs = append(msgs, f.Field+": "+f.Message("nb"))
+		list = append(list, fe{f.Field, f.Code, f.Message(i18n.NB)})
+		msgs = append(msgs, f.Field+": "+f.Message(i18n.NB))
 	}
 	j, _ := json.Marshal(map[string]any{"valideringsfeil": list})
 	s.writeError(w, r, http.StatusBadRequest, "UGYLDIG_FORSENDELSE", strings.Join(msgs, "; "), string(j))
@@ -417,12 +434,12 @@ func eventText(st svarut.Status) string {
 
 // tick applies AutoAdvance to sh. The caller holds s.mu.
 func (s *Server) tick(sh *shipment) {
-	if s.opts.AutoAdvance <= 0 {
+	if s.cfg.AutoAdvance <= 0 {
 		return
 	}
-	now := s.opts.Now()
-	for len(sh.route) > 0 && now.Sub(sh.changed) >= s.opts.AutoAdvance {
-		s.step(sh, sh.changed.Add(s.opts.AutoAdvance))
+	now := s.cfg.Now()
+	for len(sh.route) > 0 && now.Sub(sh.changed) >= s.cfg.AutoAdvance {
+		s.step(sh, sh.changed.Add(s.cfg.AutoAdvance))
 	}
 }
 
@@ -454,7 +471,7 @@ func (s *Server) Advance(id string) (svarut.Status, error) {
 		return "", ErrUnknownShipment
 	}
 	if len(sh.route) > 0 {
-		s.step(sh, s.opts.Now())
+		s.step(sh, s.cfg.Now())
 	}
 	return sh.status, nil
 }
@@ -485,7 +502,7 @@ func (s *Server) SetStatus(id string, st svarut.Status) error {
 	if !ok {
 		return ErrUnknownShipment
 	}
-	s.setStatus(sh, st, s.opts.Now())
+	s.setStatus(sh, st, s.cfg.Now())
 	return nil
 }
 
@@ -638,7 +655,7 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request) (*shipment, bool
 		s.writeError(w, r, http.StatusNotFound, "FORSENDELSE_IKKE_FUNNET", "Fant ikke forsendelsen", "")
 		return nil, false
 	}
-	if s.opts.KontoID != "" && sh.konto != s.opts.KontoID {
+	if s.cfg.KontoID != "" && sh.konto != s.cfg.KontoID {
 		s.writeError(w, r, http.StatusNotFound, "FORSENDELSE_IKKE_FUNNET", "Fant ikke forsendelsen", "")
 		return nil, false
 	}
@@ -768,7 +785,7 @@ func (s *Server) handleSlett(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleTyper(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"forsendelsestyper": s.opts.ShipmentTypes})
+	writeJSON(w, http.StatusOK, map[string]any{"forsendelsestyper": s.cfg.ShipmentTypes})
 }
 
 var orgnrRE = regexp.MustCompile(`^[0-9]{9}$`)

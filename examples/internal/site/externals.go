@@ -19,6 +19,7 @@ import (
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
+	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -233,7 +234,7 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 		BaseURL:            env("GRUNNMUR_SVARUT_BASE_URL"),
 		KontoID:            env("GRUNNMUR_SVARUT_KONTO_ID"),
 		IntegrasjonID:      env("GRUNNMUR_SVARUT_INTEGRASJON_ID"),
-		IntegrasjonPassord: svarut.Secret(env("GRUNNMUR_SVARUT_INTEGRASJON_PASSORD")),
+		IntegrasjonPassord: secret.New(env("GRUNNMUR_SVARUT_INTEGRASJON_PASSORD")),
 		HTTPClient:         x.Maskinporten.Client(&http.Client{Timeout: 20 * time.Minute}),
 		Logger:             log,
 	}
