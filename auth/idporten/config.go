@@ -11,12 +11,13 @@ import (
 	"github.com/grunnmur/grunnmur/internal/redact"
 )
 
-// Issuers of Digdir's services.
+// Issuers of Digdir's services. An empty Config.Issuer means TestIssuer:
+// production is reached only by naming it.
 const (
-	IssuerTest             = "https://test.idporten.no"
-	IssuerProduction       = "https://idporten.no"
-	AnsattportenTest       = "https://test.ansattporten.no"
-	AnsattportenProduction = "https://ansattporten.no"
+	TestIssuer                   = "https://test.idporten.no"
+	ProductionIssuer             = "https://idporten.no"
+	AnsattportenTestIssuer       = "https://test.ansattporten.no"
+	AnsattportenProductionIssuer = "https://ansattporten.no"
 )
 
 // AuthMethod is how the client authenticates at the token and PAR endpoints.
@@ -29,11 +30,13 @@ const (
 	PrivateKeyJWT     AuthMethod = "private_key_jwt"
 )
 
-// Config configures a Client. Issuer, ClientID, RedirectURI and one of
-// ClientSecret or Key are required; every other field has a default.
+// Config configures a Client. ClientID, RedirectURI and one of ClientSecret
+// or Key are required; every other field has a default.
 type Config struct {
-	// Issuer is the OpenID Provider, e.g. IssuerTest or AnsattportenTest. The
-	// discovery document must name exactly this issuer.
+	// Issuer is the OpenID Provider: empty means TestIssuer (ID-porten's
+	// test environment); set ProductionIssuer, AnsattportenTestIssuer or
+	// AnsattportenProductionIssuer for the others. The discovery document
+	// must name exactly this issuer.
 	Issuer string
 	// ClientID is the client registered in Digdir's self-service.
 	ClientID string

@@ -14,6 +14,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
+	"github.com/grunnmur/grunnmur/auth/oauth"
 )
 
 const (
@@ -362,7 +363,7 @@ func TestConformance(t *testing.T) {
 		e.fake.ExpirePARs()
 		loc := follow(t, u)
 		_, err = e.client.Callback(ctx, loc.Query(), p)
-		var ae *idporten.AuthError
+		var ae *oauth.Error
 		if !errors.As(err, &ae) || ae.Code != "invalid_request_uri" {
 			t.Fatalf("error = %v, want invalid_request_uri", err)
 		}
@@ -391,8 +392,8 @@ func TestConformance(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := e.client.Callback(ctx, q, p)
-		var ae *idporten.AuthError
-		if !errors.As(err, &ae) || ae.Code != idporten.CodeInvalidGrant {
+		var ae *oauth.Error
+		if !errors.As(err, &ae) || ae.Code != oauth.CodeInvalidGrant {
 			t.Fatalf("error = %v, want invalid_grant", err)
 		}
 	})
@@ -401,8 +402,8 @@ func TestConformance(t *testing.T) {
 		q, p := e.authorize(t, idporten.AuthOptions{})
 		p.CodeVerifier = "another-verifier-another-verifier-another"
 		_, err := e.client.Callback(ctx, q, p)
-		var ae *idporten.AuthError
-		if !errors.As(err, &ae) || ae.Code != idporten.CodeInvalidGrant {
+		var ae *oauth.Error
+		if !errors.As(err, &ae) || ae.Code != oauth.CodeInvalidGrant {
 			t.Fatalf("error = %v, want invalid_grant", err)
 		}
 	})
@@ -410,8 +411,8 @@ func TestConformance(t *testing.T) {
 		e := setup(t, nil)
 		q, p := e.authorize(t, idporten.AuthOptions{Prompt: "none"})
 		_, err := e.client.Callback(ctx, q, p)
-		var ae *idporten.AuthError
-		if !errors.As(err, &ae) || ae.Code != idporten.CodeLoginRequired {
+		var ae *oauth.Error
+		if !errors.As(err, &ae) || ae.Code != oauth.CodeLoginRequired {
 			t.Fatalf("error = %v, want login_required", err)
 		}
 	})

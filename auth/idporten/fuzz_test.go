@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/auth/oauth"
 )
 
 // FuzzValidateIDToken feeds arbitrary strings as id_tokens to a client with
@@ -81,7 +82,7 @@ func FuzzCallback(f *testing.F) {
 		if err == nil || l != nil {
 			t.Fatalf("login from %q", rawQuery)
 		}
-		var ae *idporten.AuthError
+		var ae *oauth.Error
 		if !errors.As(err, &ae) && !errors.Is(err, idporten.ErrStateMismatch) && !errors.Is(err, idporten.ErrIssuerMismatch) {
 			t.Fatalf("unexpected error %v", err)
 		}
