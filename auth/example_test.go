@@ -10,6 +10,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // A service with a page that needs an ID-porten login, visited by a browser
@@ -33,7 +34,7 @@ func ExampleManager() {
 	fake.RegisterClient(idportentest.Client{ID: "kommune", Secret: "s3cret",
 		RedirectURIs: []string{site.URL + "/auth/callback"}, PostLogoutRedirectURIs: []string{site.URL + "/auth/logged-out"},
 		FrontchannelLogoutURI: site.URL + "/auth/frontchannel-logout"})
-	login, err := idporten.New(idporten.Config{Issuer: fake.Issuer(idportentest.IDPorten), ClientID: "kommune", ClientSecret: "s3cret",
+	login, err := idporten.New(idporten.Config{Issuer: fake.Issuer(idportentest.IDPorten), ClientID: "kommune", ClientSecret: secret.New("s3cret"),
 		RedirectURI: site.URL + "/auth/callback", PostLogoutRedirectURI: site.URL + "/auth/logged-out"})
 	if err != nil {
 		panic(err)

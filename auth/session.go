@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/grunnmur/grunnmur/secret"
 	"io"
 	"log/slog"
 	"maps"
@@ -43,7 +44,7 @@ type Session struct {
 	AMR     []string
 	SID     string // the provider's session id, for front-channel logout
 	Locale  string
-	IDToken idporten.Secret // the id_token, sent back as id_token_hint at logout
+	IDToken secret.Value // the id_token, sent back as id_token_hint at logout
 
 	// CSRF is the token state-changing forms must echo.
 	CSRF string

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/secret"
+
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
@@ -54,7 +56,7 @@ func NewSession(sid string, at time.Time) *auth.Session {
 	return &auth.Session{
 		ID: id(), Issuer: "https://test.idporten.no", ClientID: "kommune-rp", Subject: "pairwise-" + sid,
 		PID: ident.MustParseFodselsnummer("20036914700"), ACR: idporten.High, AMR: []string{"BankID"},
-		SID: sid, Locale: "nn", IDToken: idporten.Secret("eyJhbGciOiJSUzI1NiJ9.e30.sig-" + sid),
+		SID: sid, Locale: "nn", IDToken: secret.New("eyJhbGciOiJSUzI1NiJ9.e30.sig-" + sid),
 		CSRF: id(), ReturnTo: "/søknad?steg=2", Created: at, LastSeen: at,
 		Values: map[string]string{"acting-for": "974760673", "tema": "blå & grønn"},
 	}
@@ -115,7 +117,7 @@ func testText(t *testing.T, s auth.Store) {
 func pending(at time.Time) *auth.Session {
 	return &auth.Session{
 		ID: id(), Issuer: "https://test.ansattporten.no", ClientID: "kommune-ansatt", CSRF: id(), ReturnTo: "/", Replaces: id(), Created: at, LastSeen: at,
-		Pending: &idporten.Pending{State: "st", Nonce: "no", CodeVerifier: "verifier-verifier", ACR: idporten.Substantial, Created: at},
+		Pending: &idporten.Pending{State: "st", Nonce: "no", CodeVerifier: secret.New("verifier-verifier"), ACR: idporten.Substantial, Created: at},
 	}
 }
 
@@ -415,7 +417,7 @@ func testBoundToLogin(t *testing.T, store auth.Store) {
 		{"/annen/auth", "/annen", "annen-tjeneste", idportentest.IDPorten},
 	} {
 		fake.RegisterClient(idportentest.Client{ID: c.client, Secret: "s", RedirectURIs: []string{site.URL + c.prefix + "/callback"}})
-		client, err := idporten.New(idporten.Config{Issuer: fake.Issuer(c.p), ClientID: c.client, ClientSecret: "s", RedirectURI: site.URL + c.prefix + "/callback"})
+		client, err := idporten.New(idporten.Config{Issuer: fake.Issuer(c.p), ClientID: c.client, ClientSecret: secret.New("s"), RedirectURI: site.URL + c.prefix + "/callback"})
 		if err != nil {
 			t.Fatal(err)
 		}

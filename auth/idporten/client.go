@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/grunnmur/grunnmur/secret"
 	"io"
 	"log/slog"
 	"net/http"
@@ -108,7 +109,7 @@ func (c *Client) checkAuthMethod() error {
 	}
 	switch c.authMethod {
 	case ClientSecretBasic, ClientSecretPost:
-		if cfg.ClientSecret == "" {
+		if cfg.ClientSecret.IsZero() {
 			return fmt.Errorf("%w: %s needs ClientSecret", ErrConfig, c.authMethod)
 		}
 	case PrivateKeyJWT:
@@ -160,11 +161,11 @@ type AuthOptions struct {
 // provider and the callback, tied to the browser (auth keeps it in the
 // server-side session). Every field is needed by Callback.
 type Pending struct {
-	State        string    `json:"state"`
-	Nonce        string    `json:"nonce"`
-	CodeVerifier Secret    `json:"-"`
-	ACR          ACR       `json:"acr"`
-	Created      time.Time `json:"created"`
+	State        string       `json:"state"`
+	Nonce        string       `json:"nonce"`
+	CodeVerifier secret.Value `json:"-"`
+	ACR          ACR          `json:"acr"`
+	Created      time.Time    `json:"created"`
 }
 
 type pendingJSON struct {
@@ -193,7 +194,7 @@ func (p *Pending) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*p = Pending{State: j.State, Nonce: j.Nonce, CodeVerifier: Secret(j.CodeVerifier), ACR: j.ACR, Created: j.Created}
+	*p = Pending{State: j.State, Nonce: j.Nonce, CodeVerifier: secret.New(j.CodeVerifier), ACR: j.ACR, Created: j.Created}
 	return nil
 }
 
@@ -217,7 +218,7 @@ func (c *Client) Start(ctx context.Context, opts AuthOptions) (authURL string, p
 	}
 	acr = acr.Normalize()
 	verifier := randomString(32)
-	p = &Pending{State: randomString(24), Nonce: randomString(24), CodeVerifier: Secret(verifier), ACR: acr, Created: c.now()}
+	p = &Pending{State: randomString(24), Nonce: randomString(24), CodeVerifier: secret.New(verifier), ACR: acr, Created: c.now()}
 	sum := sha256.Sum256([]byte(verifier))
 	q := url.Values{
 		"client_id":             {c.cfg.ClientID},
@@ -291,7 +292,7 @@ func (c *Client) push(ctx context.Context, md *Metadata, q url.Values) (string, 
 // Login is the outcome of a successful callback.
 type Login struct {
 	IDToken     *IDToken
-	AccessToken Secret
+	AccessToken secret.Value
 	Expiry      time.Time // of the access token
 	Scope       string
 }
@@ -351,7 +352,7 @@ func (c *Client) Callback(ctx context.Context, query url.Values, p *Pending) (*L
 	if err != nil {
 		return nil, err
 	}
-	l := &Login{IDToken: idt, AccessToken: Secret(tr.AccessToken), Scope: tr.Scope}
+	l := &Login{IDToken: idt, AccessToken: secret.New(tr.AccessToken), Scope: tr.Scope}
 	if tr.ExpiresIn > 0 {
 		l.Expiry = c.now().Add(time.Duration(tr.ExpiresIn) * time.Second)
 	}
@@ -448,7 +449,7 @@ func (c *Client) Userinfo(ctx context.Context, l *Login) (map[string]any, error)
 
 // LogoutURL returns the provider's end_session_endpoint with id_token_hint,
 // post_logout_redirect_uri and, if not empty, state (RP-Initiated Logout 1.0).
-func (c *Client) LogoutURL(ctx context.Context, idTokenHint Secret, state string) (string, error) {
+func (c *Client) LogoutURL(ctx context.Context, idTokenHint secret.Value, state string) (string, error) {
 	md, err := c.Metadata(ctx)
 	if err != nil {
 		return "", err
@@ -457,7 +458,7 @@ func (c *Client) LogoutURL(ctx context.Context, idTokenHint Secret, state string
 		return "", fmt.Errorf("%w: provider has no end_session_endpoint", ErrDiscovery)
 	}
 	q := url.Values{}
-	if idTokenHint != "" {
+	if !idTokenHint.IsZero() {
 		q.Set("id_token_hint", idTokenHint.Reveal())
 	} else {
 		q.Set("client_id", c.cfg.ClientID)

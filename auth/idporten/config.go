@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"fmt"
+	"github.com/grunnmur/grunnmur/secret"
 	"log/slog"
 	"net/http"
 	"time"
@@ -41,7 +42,7 @@ type Config struct {
 	// ClientID is the client registered in Digdir's self-service.
 	ClientID string
 	// ClientSecret is for client_secret_basic and client_secret_post.
-	ClientSecret Secret
+	ClientSecret secret.Value
 	// Key signs private_key_jwt client assertions. Set KeyID (the kid of the
 	// registered key) or Certificates (the chain, sent as x5c; the first one
 	// must hold Key's public key).

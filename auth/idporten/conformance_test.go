@@ -15,6 +15,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/auth/oauth"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 const (
@@ -59,7 +60,7 @@ func setup(t *testing.T, mod func(*idporten.Config)) *env {
 		FrontchannelLogoutURI: frontURI,
 	})
 	cfg := idporten.Config{
-		Issuer: fake.Issuer(idportentest.IDPorten), ClientID: clientID, ClientSecret: clientSecret,
+		Issuer: fake.Issuer(idportentest.IDPorten), ClientID: clientID, ClientSecret: secret.New(clientSecret),
 		RedirectURI: redirectURI, PostLogoutRedirectURI: loggedOutURI,
 		HTTPClient: srv.Client(), Now: clk.Now,
 	}
@@ -400,7 +401,7 @@ func TestConformance(t *testing.T) {
 	t.Run("idporten-pkce-wrong-verifier", func(t *testing.T) {
 		e := setup(t, nil)
 		q, p := e.authorize(t, idporten.AuthOptions{})
-		p.CodeVerifier = "another-verifier-another-verifier-another"
+		p.CodeVerifier = secret.New("another-verifier-another-verifier-another")
 		_, err := e.client.Callback(ctx, q, p)
 		var ae *oauth.Error
 		if !errors.As(err, &ae) || ae.Code != oauth.CodeInvalidGrant {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // A whole login against the fake ID-porten: Start, the browser's trip to the
@@ -20,7 +21,7 @@ func Example() {
 	fake.RegisterClient(idportentest.Client{ID: "kommune", Secret: "s3cret", RedirectURIs: []string{"https://kommune.example/auth/callback"}})
 
 	c, err := idporten.New(idporten.Config{
-		Issuer: fake.Issuer(idportentest.IDPorten), ClientID: "kommune", ClientSecret: "s3cret",
+		Issuer: fake.Issuer(idportentest.IDPorten), ClientID: "kommune", ClientSecret: secret.New("s3cret"),
 		RedirectURI: "https://kommune.example/auth/callback",
 	})
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 const redirect = "https://rp.example/cb"
@@ -133,7 +134,7 @@ func TestAuthorizeRefusals(t *testing.T) {
 func TestAnsattportenIsAnotherIssuer(t *testing.T) {
 	f, srv := start(t, idportentest.Config{})
 	newClient := func(p idportentest.Provider) *idporten.Client {
-		c, err := idporten.New(idporten.Config{Issuer: f.Issuer(p), ClientID: "rp", ClientSecret: "secret", RedirectURI: redirect, HTTPClient: srv.Client()})
+		c, err := idporten.New(idporten.Config{Issuer: f.Issuer(p), ClientID: "rp", ClientSecret: secret.New("secret"), RedirectURI: redirect, HTTPClient: srv.Client()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -326,7 +327,7 @@ func TestMaskinportenSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mt, err := f.VerifyMaskinportenToken(tok.Value(), "ks:fiks")
+	mt, err := f.VerifyMaskinportenToken(tok.AccessToken.Reveal(), "ks:fiks")
 	if err != nil || mt.Consumer != "974760673" || mt.ClientID != "svarut-client" {
 		t.Fatalf("%+v %v", mt, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/grunnmur/grunnmur/secret"
 	"io"
 	"log/slog"
 	"net/http"
@@ -108,17 +109,15 @@ func (r Request) key() string {
 }
 
 // Token is an access token from Maskinporten. It never prints the token:
-// every fmt verb and slog show it redacted; Value returns it.
+// every fmt verb, slog and JSON show it redacted, and
+// AccessToken.Reveal() returns it for the Authorization header.
 type Token struct {
-	value     string
-	life      time.Duration // expires_in, for the refresh margin's cap
-	TokenType string
-	Expiry    time.Time
-	Scope     string
+	AccessToken secret.Value
+	TokenType   string
+	Expiry      time.Time
+	Scope       string
+	life        time.Duration // expires_in, for the refresh margin's cap
 }
-
-// Value returns the access token, for the Authorization header.
-func (t *Token) Value() string { return t.value }
 
 func (t Token) describe() string {
 	return fmt.Sprintf("maskinporten.Token{AccessToken: [REDACTED], TokenType: %q, Expiry: %s, Scope: %q}", t.TokenType, t.Expiry.Format(time.RFC3339), t.Scope)
@@ -364,7 +363,7 @@ func (ts *TokenSource) grantOnce(ctx context.Context, r Request) (*Token, error)
 		tr.TokenType = "Bearer"
 	}
 	life := time.Duration(tr.ExpiresIn) * time.Second
-	return &Token{value: tr.AccessToken, life: life, TokenType: tr.TokenType, Scope: tr.Scope,
+	return &Token{AccessToken: secret.New(tr.AccessToken), life: life, TokenType: tr.TokenType, Scope: tr.Scope,
 		Expiry: ts.now().Add(life)}, nil
 }
 

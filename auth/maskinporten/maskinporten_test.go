@@ -25,6 +25,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/grunnmur/grunnmur/config"
+
 	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/auth/maskinporten"
 	"github.com/grunnmur/grunnmur/auth/oauth"
@@ -212,7 +214,7 @@ func TestTokenKidAndX5C(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			mt, err := fake.VerifyMaskinportenToken(tok.Value(), scope)
+			mt, err := fake.VerifyMaskinportenToken(tok.AccessToken.Reveal(), scope)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -253,7 +255,7 @@ func TestCacheKey(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		toks = append(toks, tok.Value())
+		toks = append(toks, tok.AccessToken.Reveal())
 	}
 	if got := fake.Requests("/maskinporten/token"); got != 4 {
 		t.Fatalf("%d grants, want 4 (scope order must not matter)", got)
@@ -279,7 +281,7 @@ func TestSingleFlight(t *testing.T) {
 			tok, err := ts.Token(context.Background())
 			errs[i] = err
 			if err == nil {
-				toks[i] = tok.Value()
+				toks[i] = tok.AccessToken.Reveal()
 			}
 		})
 	}
@@ -306,7 +308,7 @@ func TestRefreshBeforeExpiry(t *testing.T) {
 		}
 		time.Sleep(99 * time.Second) // the fake's tokens live 120 s
 		again, _ := ts.Token(ctx)
-		if again.Value() != first.Value() || fake.Requests("/maskinporten/token") != 1 {
+		if again.AccessToken.Reveal() != first.AccessToken.Reveal() || fake.Requests("/maskinporten/token") != 1 {
 			t.Fatal("token renewed too early")
 		}
 		time.Sleep(2 * time.Second)
@@ -314,7 +316,7 @@ func TestRefreshBeforeExpiry(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if renewed.Value() == first.Value() || fake.Requests("/maskinporten/token") != 2 {
+		if renewed.AccessToken.Reveal() == first.AccessToken.Reveal() || fake.Requests("/maskinporten/token") != 2 {
 			t.Fatal("token not renewed 19 s before expiry")
 		}
 	})
@@ -403,7 +405,7 @@ func TestGrantErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := fake.VerifyMaskinportenToken(tok.Value(), "ks:other"); !errors.Is(err, idportentest.ErrToken) {
+		if _, err := fake.VerifyMaskinportenToken(tok.AccessToken.Reveal(), "ks:other"); !errors.Is(err, idportentest.ErrToken) {
 			t.Fatalf("err %v", err)
 		}
 	})
@@ -464,7 +466,7 @@ func TestTokenNeverPrints(t *testing.T) {
 		fmt.Sprintf("%v %+v %#v", *tok, *tok, *tok), fmt.Sprintf("%+v", struct{ T *maskinporten.Token }{tok}),
 		logged.String(),
 	} {
-		if strings.Contains(s, tok.Value()) || strings.Contains(s, tok.Value()[:20]) {
+		if strings.Contains(s, tok.AccessToken.Reveal()) || strings.Contains(s, tok.AccessToken.Reveal()[:20]) {
 			t.Fatalf("token printed: %s", s)
 		}
 	}
@@ -510,15 +512,20 @@ func TestConfigFromEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"MP_ISSUER": maskinporten.TestIssuer, "MP_CLIENT_ID": "c", "MP_KEY_FILE": f, "MP_KID": "k"}
-	cfg, ok, err := maskinporten.ConfigFromEnv("MP", func(k string) string { return env[k] })
-	if err != nil || !ok || cfg.Key == nil || cfg.KeyID != "k" {
-		t.Fatalf("%v %v", ok, err)
+	getenv := func(k string) string { return env[k] }
+	cfg, err := maskinporten.ConfigFromEnv("MP_", getenv)
+	if err != nil || cfg.Key == nil || cfg.KeyID != "k" || cfg.ClientID != "c" || cfg.Issuer != maskinporten.TestIssuer {
+		t.Fatalf("%+v %v", cfg, err)
 	}
 	if _, err := maskinporten.New(cfg); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, _ := maskinporten.ConfigFromEnv("NONE", func(string) string { return "" }); ok {
-		t.Fatal("unset issuer reported as configured")
+	if _, err := maskinporten.ConfigFromEnv("NONE_", getenv); !errors.Is(err, config.ErrUnset) {
+		t.Fatalf("nothing set: %v, want config.ErrUnset", err)
+	}
+	env["MP_KEY_FILE"] = dir + "/missing.pem"
+	if _, err := maskinporten.ConfigFromEnv("MP_", getenv); !errors.Is(err, maskinporten.ErrConfig) || !strings.Contains(err.Error(), "MP_KEY_FILE") {
+		t.Fatalf("missing key file: %v", err)
 	}
 }
 
