@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	grunnfake "github.com/grunnmur/grunnmur/fake"
+
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/auth/oauth"
@@ -237,7 +239,7 @@ func TestConformance(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.clock.Add(2 * time.Hour) // the keys are past JWKSMaxAge
-		e.fake.InjectFault(idportentest.Fault{Path: "/jwks", Status: 503, Count: 100})
+		e.fake.Inject(grunnfake.Fault{Match: "GET /jwks", Status: 503, Times: 100})
 		before := e.fake.Requests("/jwks")
 		for range 3 {
 			if _, err := e.login(t, idporten.AuthOptions{}); err != nil {

@@ -25,6 +25,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	grunnfake "github.com/grunnmur/grunnmur/fake"
+
 	"github.com/grunnmur/grunnmur/config"
 
 	"github.com/grunnmur/grunnmur/auth/idportentest"
@@ -272,7 +274,7 @@ func TestCacheKey(t *testing.T) {
 // TestSingleFlight races many callers: they must share one grant.
 func TestSingleFlight(t *testing.T) {
 	fake, ts := setup(t, nil)
-	fake.InjectFault(idportentest.Fault{Path: "/maskinporten/token", Delay: 50 * time.Millisecond})
+	fake.Inject(grunnfake.Fault{Match: "POST /maskinporten/token", Delay: 50 * time.Millisecond})
 	var wg sync.WaitGroup
 	toks := make([]string, 64)
 	errs := make([]error, 64)
@@ -435,7 +437,7 @@ func TestGrantErrors(t *testing.T) {
 	})
 	t.Run("server-error-retried-with-new-jti", func(t *testing.T) {
 		fake, ts := setup(t, nil)
-		fake.InjectFault(idportentest.Fault{Path: "/maskinporten/token", Status: 503, Count: 2})
+		fake.Inject(grunnfake.Fault{Match: "POST /maskinporten/token", Status: 503, Times: 2})
 		if _, err := ts.Token(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -445,7 +447,7 @@ func TestGrantErrors(t *testing.T) {
 	})
 	t.Run("server-error-gives-up", func(t *testing.T) {
 		fake, ts := setup(t, nil)
-		fake.InjectFault(idportentest.Fault{Path: "/maskinporten/token", Status: 503, Count: 5})
+		fake.Inject(grunnfake.Fault{Match: "POST /maskinporten/token", Status: 503, Times: 5})
 		_, err := ts.Token(ctx)
 		if !errors.Is(err, oauth.ErrServer) {
 			t.Fatalf("err %v", err)
