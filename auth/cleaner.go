@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// ErrEvery is returned at once by Cleaner.Run for a non-positive interval.
-var ErrEvery = errors.New("auth: Run needs a positive interval")
+// ErrInterval is returned at once by Cleaner.Run for a non-positive interval.
+var ErrInterval = errors.New("auth: Cleaner.Run needs a positive interval")
 
 // Cleaner deletes the sessions of a Manager past its idle or absolute limit.
 // Expired sessions are refused either way; the Cleaner keeps the Store from
@@ -37,10 +37,10 @@ func (c *Cleaner) RunOnce(ctx context.Context) error {
 
 // Run calls RunOnce now and then every interval until ctx ends, and then
 // returns nil. A failed pass is logged and the next one tried on time. A
-// non-positive every is ErrEvery, returned at once.
+// non-positive every is ErrInterval, returned at once.
 func (c *Cleaner) Run(ctx context.Context, every time.Duration) error {
 	if every <= 0 {
-		return ErrEvery
+		return ErrInterval
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()

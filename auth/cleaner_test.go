@@ -31,8 +31,8 @@ func TestCleanerRun(t *testing.T) {
 	t.Run("non-positive-interval", func(t *testing.T) {
 		m := &auth.Manager{}
 		for _, every := range []time.Duration{0, -time.Second} {
-			if err := m.Cleaner().Run(context.Background(), every); !errors.Is(err, auth.ErrEvery) {
-				t.Fatalf("Run(%v) = %v, want ErrEvery", every, err)
+			if err := m.Cleaner().Run(context.Background(), every); !errors.Is(err, auth.ErrInterval) {
+				t.Fatalf("Run(%v) = %v, want ErrInterval", every, err)
 			}
 		}
 	})
