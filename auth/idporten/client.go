@@ -17,7 +17,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/grunnmur/grunnmur/auth/internal/grant"
+	"github.com/grunnmur/grunnmur/auth/internal/oauthx"
 	"github.com/grunnmur/grunnmur/auth/oauth"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/httpx"
@@ -116,7 +116,7 @@ func (c *Client) checkAuthMethod() error {
 		if cfg.Key == nil || (cfg.KeyID == "" && len(cfg.Certificates) == 0) {
 			return fmt.Errorf("%w: private_key_jwt needs Key and KeyID or Certificates", ErrConfig)
 		}
-		if err := grant.CheckKey(cfg.Key); err != nil {
+		if err := oauthx.CheckKey(cfg.Key); err != nil {
 			return fmt.Errorf("%w: Key: %w", ErrConfig, err)
 		}
 	default:
@@ -378,7 +378,7 @@ func (c *Client) postForm(ctx context.Context, endpoint, issuer string, form url
 	// A code is single-use: never retry the exchange.
 	resp, err := (&httpx.Client{HTTPClient: c.cfg.HTTPClient, Logger: c.cfg.Logger, MaxAttempts: 1}).Do(req)
 	if err != nil {
-		return grant.Transport(provider, err)
+		return oauthx.Transport(provider, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument))
@@ -403,7 +403,7 @@ func cloneValues(v url.Values) url.Values {
 }
 
 func oauthError(resp *http.Response, body []byte) error {
-	return grant.ParseError(provider, resp.StatusCode, resp.Header, body)
+	return oauthx.ParseError(provider, resp.StatusCode, resp.Header, body)
 }
 
 // provider names the package in an *oauth.Error.
@@ -427,7 +427,7 @@ func (c *Client) Userinfo(ctx context.Context, l *Login) (map[string]any, error)
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, grant.Transport(provider, err)
+		return nil, oauthx.Transport(provider, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument))

@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/grunnmur/grunnmur/auth/internal/grant"
+	"github.com/grunnmur/grunnmur/auth/internal/oauthx"
 )
 
 // authenticate adds client authentication to a token or PAR request.
@@ -18,7 +18,7 @@ func (c *Client) authenticate(req *http.Request, form url.Values, issuer string)
 		form.Set("client_id", c.cfg.ClientID)
 		form.Set("client_secret", c.cfg.ClientSecret.Reveal())
 	case PrivateKeyJWT:
-		a, err := grant.Sign(c.cfg.Key, c.cfg.KeyID, c.cfg.Certificates, map[string]any{
+		a, err := oauthx.Sign(c.cfg.Key, c.cfg.KeyID, c.cfg.Certificates, map[string]any{
 			"iss": c.cfg.ClientID,
 			"sub": c.cfg.ClientID,
 			"aud": issuer,

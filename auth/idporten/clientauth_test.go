@@ -23,7 +23,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
-	"github.com/grunnmur/grunnmur/auth/internal/grant"
+	"github.com/grunnmur/grunnmur/auth/internal/oauthx"
 	"github.com/grunnmur/grunnmur/auth/oauth"
 	"github.com/grunnmur/grunnmur/secret"
 )
@@ -67,7 +67,7 @@ func TestPrivateKeyJWT(t *testing.T) {
 		})
 	}
 	t.Run("assertion-claims", func(t *testing.T) {
-		a, err := grant.Sign(rsaKey, "k", nil, map[string]any{"iss": "c", "sub": "c", "aud": "https://test.idporten.no", "jti": "j"})
+		a, err := oauthx.Sign(rsaKey, "k", nil, map[string]any{"iss": "c", "sub": "c", "aud": "https://test.idporten.no", "jti": "j"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +83,7 @@ func TestPrivateKeyJWT(t *testing.T) {
 		e.fake.RegisterClient(idportentest.Client{ID: clientID, RedirectURIs: []string{redirectURI},
 			Keys: map[string]crypto.PublicKey{"rp-key-1": &rsaKey.PublicKey}})
 		now := time.Now()
-		a, err := grant.Sign(rsaKey, "rp-key-1", nil, map[string]any{
+		a, err := oauthx.Sign(rsaKey, "rp-key-1", nil, map[string]any{
 			"iss": clientID, "sub": clientID, "aud": e.cfg.Issuer, "jti": "once", "iat": now.Unix(), "exp": now.Add(time.Minute).Unix()})
 		if err != nil {
 			t.Fatal(err)

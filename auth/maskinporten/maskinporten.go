@@ -19,7 +19,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/grunnmur/grunnmur/auth/internal/grant"
+	"github.com/grunnmur/grunnmur/auth/internal/oauthx"
 	"github.com/grunnmur/grunnmur/auth/oauth"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/defaults"
@@ -202,7 +202,7 @@ func New(cfg Config) (*TokenSource, error) {
 	case ts.lifetime > 120*time.Second:
 		return nil, fmt.Errorf("%w: Lifetime over 120 s is refused by Maskinporten", ErrConfig)
 	}
-	if err := grant.CheckKey(cfg.Key); err != nil {
+	if err := oauthx.CheckKey(cfg.Key); err != nil {
 		return nil, fmt.Errorf("%w: Key: %w", ErrConfig, err)
 	}
 	for _, f := range []struct{ name, v string }{{"Issuer", ts.issuer}, {"TokenURL", ts.tokenURL}} {
@@ -338,15 +338,15 @@ func (ts *TokenSource) grantOnce(ctx context.Context, r Request) (*Token, error)
 	req.Header.Set("Accept", "application/json")
 	resp, err := (&httpx.Client{HTTPClient: ts.cfg.HTTPClient, MaxAttempts: 1}).Do(req)
 	if err != nil {
-		return nil, grant.Transport(provider, err)
+		return nil, oauthx.Transport(provider, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return nil, grant.Transport(provider, fmt.Errorf("read response: %w", err))
+		return nil, oauthx.Transport(provider, fmt.Errorf("read response: %w", err))
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, grant.ParseError(provider, resp.StatusCode, resp.Header, body)
+		return nil, oauthx.ParseError(provider, resp.StatusCode, resp.Header, body)
 	}
 	var tr struct {
 		AccessToken string `json:"access_token"`
@@ -402,7 +402,7 @@ func (ts *TokenSource) Assertion(r Request) (string, error) {
 	if len(ts.cfg.Certificates) > 0 {
 		kid = "" // x5c identifies the key
 	}
-	a, err := grant.Sign(ts.cfg.Key, kid, ts.cfg.Certificates, claims)
+	a, err := oauthx.Sign(ts.cfg.Key, kid, ts.cfg.Certificates, claims)
 	if err != nil {
 		return "", fmt.Errorf("maskinporten: %w", err)
 	}

@@ -1,7 +1,7 @@
-// Package grant holds what the ID-porten and Maskinporten clients share:
+// Package oauthx holds what the ID-porten and Maskinporten clients share:
 // signing a JWT assertion (private_key_jwt, the JWT-bearer grant) and reading
 // an OAuth error response into an *oauth.Error.
-package grant
+package oauthx
 
 import (
 	"crypto"
