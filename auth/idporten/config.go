@@ -4,12 +4,12 @@ import (
 	"crypto"
 	"crypto/x509"
 	"fmt"
-	"github.com/grunnmur/grunnmur/secret"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/grunnmur/grunnmur/internal/redact"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // Issuers of Digdir's services. An empty Config.Issuer means TestIssuer:

@@ -9,9 +9,9 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"github.com/grunnmur/grunnmur/config"
 	"os"
 
+	"github.com/grunnmur/grunnmur/config"
 	"github.com/grunnmur/grunnmur/internal/redact"
 )
 

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/grunnmur/grunnmur/secret"
 	"io"
 	"log/slog"
 	"net/http"
@@ -25,6 +24,7 @@ import (
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/httpx"
 	"github.com/grunnmur/grunnmur/internal/redact"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // Issuers of Maskinporten. The trailing slash is part of the identifier, and
