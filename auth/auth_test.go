@@ -22,6 +22,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/authtest"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 func TestMemoryStore(t *testing.T) {
@@ -98,7 +99,7 @@ func newSite(t *testing.T, interactive bool) *site {
 		FrontchannelLogoutURI: rp.URL + "/auth/frontchannel-logout",
 	})
 	client, err := idporten.New(idporten.Config{
-		Issuer: fake.Issuer(idportentest.IDPorten), ClientID: "kommune-rp", ClientSecret: "rp-secret",
+		Issuer: fake.Issuer(idportentest.IDPorten), ClientID: "kommune-rp", ClientSecret: secret.New("rp-secret"),
 		RedirectURI: rp.URL + "/auth/callback", PostLogoutRedirectURI: rp.URL + "/auth/logged-out", Now: clk.Now,
 	})
 	if err != nil {
@@ -257,7 +258,7 @@ func TestFrontChannelLogout(t *testing.T) {
 func sidOf(t *testing.T, s *site) string {
 	t.Helper()
 	s.fake.RegisterClient(idportentest.Client{ID: "probe", Secret: "probe-secret", RedirectURIs: []string{"https://probe.example/cb"}})
-	c, err := idporten.New(idporten.Config{Issuer: s.fake.Issuer(idportentest.IDPorten), ClientID: "probe", ClientSecret: "probe-secret", RedirectURI: "https://probe.example/cb", Now: s.clock.Now})
+	c, err := idporten.New(idporten.Config{Issuer: s.fake.Issuer(idportentest.IDPorten), ClientID: "probe", ClientSecret: secret.New("probe-secret"), RedirectURI: "https://probe.example/cb", Now: s.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,12 +337,14 @@ func TestSessionLimits(t *testing.T) {
 			}
 			resp.Body.Close()
 		}
-		if n, err := s.m.Cleanup(context.Background()); err != nil || n != 0 {
-			t.Fatalf("cleanup of fresh sessions: %d, %v", n, err)
+		cleaner := s.m.Cleaner()
+		s.logs.Reset()
+		if err := cleaner.RunOnce(context.Background()); err != nil || strings.Contains(s.logs.String(), "expired sessions deleted") {
+			t.Fatalf("cleanup of fresh sessions: %v\n%s", err, s.logs)
 		}
 		s.clock.Add(31 * time.Minute)
-		if n, err := s.m.Cleanup(context.Background()); err != nil || n != 2 {
-			t.Fatalf("cleanup after 31 idle minutes: %d, %v; want the login and one halfway login", n, err)
+		if err := cleaner.RunOnce(context.Background()); err != nil || !strings.Contains(s.logs.String(), "sessions=2") {
+			t.Fatalf("cleanup after 31 idle minutes: %v; want the login and one halfway login\n%s", err, s.logs)
 		}
 	})
 	t.Run("post-without-login-is-401", func(t *testing.T) {
@@ -460,7 +463,7 @@ func TestOfficersWithAnsattporten(t *testing.T) {
 		FrontchannelLogoutURI: s.rp.URL + "/saksbehandler/auth/frontchannel-logout",
 	})
 	login, err := idporten.New(idporten.Config{
-		Issuer: s.fake.Issuer(idportentest.Ansattporten), ClientID: "kommune-officers", ClientSecret: "officer-secret",
+		Issuer: s.fake.Issuer(idportentest.Ansattporten), ClientID: "kommune-officers", ClientSecret: secret.New("officer-secret"),
 		RedirectURI: s.rp.URL + "/saksbehandler/auth/callback", Now: s.clock.Now,
 	})
 	if err != nil {
@@ -498,7 +501,7 @@ func TestOfficersWithAnsattporten(t *testing.T) {
 func TestSessionNeverPrintsTokens(t *testing.T) {
 	sess := authtest.NewSession("sid", time.Now())
 	sess.CSRF = "csrf-token-hemmelig"
-	sess.Pending = &idporten.Pending{State: "st", Nonce: "no", CodeVerifier: "pkce-verifier-hemmelig"}
+	sess.Pending = &idporten.Pending{State: "st", Nonce: "no", CodeVerifier: secret.New("pkce-verifier-hemmelig")}
 	sess.Values = map[string]string{"k": "value-hemmelig"}
 	var logged strings.Builder
 	slog.New(slog.NewTextHandler(&logged, nil)).Info("x", "session", sess, "value", *sess)

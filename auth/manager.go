@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/auth/oauth"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/formbody"
@@ -248,13 +249,6 @@ func (m *Manager) RequireLogin(min idporten.ACR) func(http.Handler) http.Handler
 	}
 }
 
-// Cleanup deletes the sessions past the idle or absolute limit. Run it now
-// and then (say every few minutes); expired sessions are refused either way.
-func (m *Manager) Cleanup(ctx context.Context) (int, error) {
-	now := m.now()
-	return m.store().DeleteExpired(ctx, now.Add(-m.idle()), now.Add(-m.maxAge()))
-}
-
 func (m *Manager) login(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	opts := idporten.AuthOptions{ACR: idporten.ACR(q.Get("acr"))}
@@ -321,7 +315,7 @@ func (m *Manager) callback(w http.ResponseWriter, r *http.Request) {
 	_ = m.store().Delete(r.Context(), old.ID)
 	if err != nil {
 		m.clearCookie(w)
-		if errors.Is(err, idporten.ErrAccessDenied) && m.AfterCancel != "" {
+		if errors.Is(err, oauth.ErrAccessDenied) && m.AfterCancel != "" {
 			m.log().InfoContext(r.Context(), "auth: login cancelled", "error", err)
 			w.Header().Set("Cache-Control", "no-store")
 			http.Redirect(w, r, SafeReturnPath(m.AfterCancel), http.StatusSeeOther)
@@ -406,11 +400,7 @@ func (m *Manager) fail(w http.ResponseWriter, r *http.Request, err error) {
 		m.ErrorHandler(w, r, err)
 		return
 	}
-	status := http.StatusUnauthorized
-	var ae *idporten.AuthError
-	if errors.As(err, &ae) && ae.Code == idporten.CodeAccessDenied {
-		status = http.StatusForbidden
-	}
+	status, _ := HTTPStatus(err)
 	w.Header().Set("Cache-Control", "no-store")
 	http.Error(w, "Innlogginga mislyktes / Login failed", status)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/text"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // Sentinels.
@@ -43,7 +44,7 @@ type Session struct {
 	AMR     []string
 	SID     string // the provider's session id, for front-channel logout
 	Locale  string
-	IDToken idporten.Secret // the id_token, sent back as id_token_hint at logout
+	IDToken secret.Value // the id_token, sent back as id_token_hint at logout
 
 	// CSRF is the token state-changing forms must echo.
 	CSRF string

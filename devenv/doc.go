@@ -6,7 +6,7 @@
 //	env, err := devenv.Start(ctx, devenv.Options{}) // 127.0.0.1:9000 up; Addr "127.0.0.1:0" for free ports
 //	if err != nil { ... }
 //	defer env.Close(context.Background())
-//	cfg, _, err := idporten.ConfigFromEnv("GRUNNMUR_IDPORTEN", env.Getenv)
+//	cfg, err := idporten.ConfigFromEnv("GRUNNMUR_IDPORTEN_", env.Getenv)
 //	ts, err := env.MaskinportenSource(nil) // a token for SvarUT and the registries
 //	svarutClient, err := svarut.New(svarut.Config{BaseURL: env.Credentials.SvarUT.BaseURL, HTTPClient: ts.Client(nil), ...})
 //

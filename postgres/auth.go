@@ -14,6 +14,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/text"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // AuthStore is an auth.Store on PostgreSQL.
@@ -97,7 +98,7 @@ func (a *AuthStore) Get(ctx context.Context, id string) (*auth.Session, error) {
 		s.PID = pid
 	}
 	s.Subject, s.ACR, s.AMR, s.Locale = d.Subject, idporten.ACR(d.ACR), d.AMR, d.Locale
-	s.IDToken, s.CSRF, s.Pending, s.ReturnTo, s.Replaces = idporten.Secret(d.IDToken), d.CSRF, d.Pending, d.ReturnTo, d.Replaces
+	s.IDToken, s.CSRF, s.Pending, s.ReturnTo, s.Replaces = secret.New(d.IDToken), d.CSRF, d.Pending, d.ReturnTo, d.Replaces
 	s.Values = d.Values
 	s.Created, s.LastSeen = s.Created.UTC(), s.LastSeen.UTC()
 	return s, nil

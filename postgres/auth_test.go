@@ -15,6 +15,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 func TestAuthStore(t *testing.T) {
@@ -45,7 +46,7 @@ func TestAuthStoreLogin(t *testing.T) {
 	defer site.Close()
 	fake.RegisterClient(idportentest.Client{ID: "rp", Secret: "s", RedirectURIs: []string{site.URL + "/auth/callback"},
 		FrontchannelLogoutURI: site.URL + "/auth/frontchannel-logout"})
-	login, err := idporten.New(idporten.Config{Issuer: fake.Issuer(idportentest.IDPorten), ClientID: "rp", ClientSecret: "s", RedirectURI: site.URL + "/auth/callback"})
+	login, err := idporten.New(idporten.Config{Issuer: fake.Issuer(idportentest.IDPorten), ClientID: "rp", ClientSecret: secret.New("s"), RedirectURI: site.URL + "/auth/callback"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func endAnySession(t *testing.T, fake *idportentest.Server, site string, browser
 	t.Helper()
 	// The SSO session's sid comes from a silent second login's id_token.
 	fake.RegisterClient(idportentest.Client{ID: "probe", Secret: "p", RedirectURIs: []string{"https://probe.example/cb"}})
-	probe, _ := idporten.New(idporten.Config{Issuer: fake.Issuer(idportentest.IDPorten), ClientID: "probe", ClientSecret: "p", RedirectURI: "https://probe.example/cb"})
+	probe, _ := idporten.New(idporten.Config{Issuer: fake.Issuer(idportentest.IDPorten), ClientID: "probe", ClientSecret: secret.New("p"), RedirectURI: "https://probe.example/cb"})
 	u, p, err := probe.Start(context.Background(), idporten.AuthOptions{Prompt: "none", ACR: idporten.High})
 	if err != nil {
 		t.Fatal(err)

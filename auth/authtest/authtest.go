@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/secret"
+
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
@@ -54,7 +56,7 @@ func NewSession(sid string, at time.Time) *auth.Session {
 	return &auth.Session{
 		ID: id(), Issuer: "https://test.idporten.no", ClientID: "kommune-rp", Subject: "pairwise-" + sid,
 		PID: ident.MustParseFodselsnummer("20036914700"), ACR: idporten.High, AMR: []string{"BankID"},
-		SID: sid, Locale: "nn", IDToken: idporten.Secret("eyJhbGciOiJSUzI1NiJ9.e30.sig-" + sid),
+		SID: sid, Locale: "nn", IDToken: secret.New("eyJhbGciOiJSUzI1NiJ9.e30.sig-" + sid),
 		CSRF: id(), ReturnTo: "/søknad?steg=2", Created: at, LastSeen: at,
 		Values: map[string]string{"acting-for": "974760673", "tema": "blå & grønn"},
 	}
@@ -115,7 +117,7 @@ func testText(t *testing.T, s auth.Store) {
 func pending(at time.Time) *auth.Session {
 	return &auth.Session{
 		ID: id(), Issuer: "https://test.ansattporten.no", ClientID: "kommune-ansatt", CSRF: id(), ReturnTo: "/", Replaces: id(), Created: at, LastSeen: at,
-		Pending: &idporten.Pending{State: "st", Nonce: "no", CodeVerifier: "verifier-verifier", ACR: idporten.Substantial, Created: at},
+		Pending: &idporten.Pending{State: "st", Nonce: "no", CodeVerifier: secret.New("verifier-verifier"), ACR: idporten.Substantial, Created: at},
 	}
 }
 
@@ -400,12 +402,7 @@ func testBoundToLogin(t *testing.T, store auth.Store) {
 	site := httptest.NewServer(mux)
 	defer site.Close()
 
-	type login struct {
-		m      *auth.Manager
-		page   string
-		cookie string // the session token, once logged in
-	}
-	var logins []*login
+	var logins []*boundLogin
 	for _, c := range []struct {
 		prefix, page, client string
 		p                    idportentest.Provider
@@ -415,7 +412,7 @@ func testBoundToLogin(t *testing.T, store auth.Store) {
 		{"/annen/auth", "/annen", "annen-tjeneste", idportentest.IDPorten},
 	} {
 		fake.RegisterClient(idportentest.Client{ID: c.client, Secret: "s", RedirectURIs: []string{site.URL + c.prefix + "/callback"}})
-		client, err := idporten.New(idporten.Config{Issuer: fake.Issuer(c.p), ClientID: c.client, ClientSecret: "s", RedirectURI: site.URL + c.prefix + "/callback"})
+		client, err := idporten.New(idporten.Config{Issuer: fake.Issuer(c.p), ClientID: c.client, ClientSecret: secret.New("s"), RedirectURI: site.URL + c.prefix + "/callback"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -424,10 +421,10 @@ func testBoundToLogin(t *testing.T, store auth.Store) {
 		mux.Handle(c.page, m.RequireLogin("")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, "logged in at "+r.URL.Path)
 		})))
-		logins = append(logins, &login{m: m, page: c.page})
+		logins = append(logins, &boundLogin{m: m, page: c.page})
 	}
 	noFollow := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	get := func(l *login, token string) (int, string) {
+	get := func(l *boundLogin, token string) (int, string) {
 		req, _ := http.NewRequest("GET", site.URL+l.page, nil)
 		req.AddCookie(&http.Cookie{Name: l.m.CookieName, Value: token})
 		res, err := (&http.Client{CheckRedirect: noFollow}).Do(req)
@@ -439,24 +436,7 @@ func testBoundToLogin(t *testing.T, store auth.Store) {
 		return res.StatusCode, string(b)
 	}
 	for _, l := range logins {
-		jar, _ := cookiejar.New(nil)
-		res, err := (&http.Client{Jar: jar}).Get(site.URL + l.page)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK || res.Request.URL.Path != l.page {
-			t.Fatalf("login at %s: %d at %s", l.page, res.StatusCode, res.Request.URL)
-		}
-		u, _ := url.Parse(site.URL)
-		for _, c := range jar.Cookies(u) {
-			if c.Name == l.m.CookieName {
-				l.cookie = c.Value
-			}
-		}
-		if l.cookie == "" {
-			t.Fatalf("no session cookie from %s", l.page)
-		}
+		l.logIn(t, site.URL)
 	}
 	for _, from := range logins {
 		for _, to := range logins {
@@ -471,5 +451,36 @@ func testBoundToLogin(t *testing.T, store auth.Store) {
 		if status, body := get(l, l.cookie); status != http.StatusOK {
 			t.Errorf("%s's own session, after the swaps: %d %s", l.page, status, body)
 		}
+	}
+}
+
+// boundLogin is one of testBoundToLogin's Managers and its page.
+type boundLogin struct {
+	m      *auth.Manager
+	page   string
+	cookie string // the session token, once logged in
+}
+
+// logIn visits the login's page with a new browser, logs in through the
+// fake and keeps the session cookie.
+func (l *boundLogin) logIn(t *testing.T, site string) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	res, err := (&http.Client{Jar: jar}).Get(site + l.page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || res.Request.URL.Path != l.page {
+		t.Fatalf("login at %s: %d at %s", l.page, res.StatusCode, res.Request.URL)
+	}
+	u, _ := url.Parse(site)
+	for _, c := range jar.Cookies(u) {
+		if c.Name == l.m.CookieName {
+			l.cookie = c.Value
+		}
+	}
+	if l.cookie == "" {
+		t.Fatalf("no session cookie from %s", l.page)
 	}
 }

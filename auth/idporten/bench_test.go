@@ -17,6 +17,7 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jws"
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // benchToken is one ID-porten-shaped id_token, its key, and a provider that
@@ -75,7 +76,7 @@ func newBenchToken(b testing.TB) *benchToken {
 func BenchmarkValidateIDToken(b *testing.B) {
 	bt := newBenchToken(b)
 	c, err := idporten.New(idporten.Config{
-		Issuer: bt.issuer, ClientID: "bench-client", ClientSecret: "x", RedirectURI: "https://rp.example/cb",
+		Issuer: bt.issuer, ClientID: "bench-client", ClientSecret: secret.New("x"), RedirectURI: "https://rp.example/cb",
 		Now: func() time.Time { return bt.now },
 	})
 	if err != nil {

@@ -16,9 +16,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grunnmur/grunnmur/auth/internal/oauthx"
+	"github.com/grunnmur/grunnmur/auth/oauth"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/httpx"
-	"github.com/grunnmur/grunnmur/internal/problem"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // Client is an OpenID Connect relying party for ID-porten or Ansattporten.
@@ -38,15 +40,13 @@ type Client struct {
 }
 
 // New checks cfg and returns a Client. It does no I/O: the discovery document
-// is fetched on first use.
+// is fetched on first use. An empty Issuer means TestIssuer.
 func New(cfg Config) (*Client, error) {
-	switch {
-	case cfg.Issuer == "":
-		return nil, fmt.Errorf("%w: Issuer is empty", ErrConfig)
-	case cfg.ClientID == "":
-		return nil, fmt.Errorf("%w: ClientID is empty", ErrConfig)
-	case cfg.RedirectURI == "":
-		return nil, fmt.Errorf("%w: RedirectURI is empty", ErrConfig)
+	if cfg.Issuer == "" {
+		cfg.Issuer = TestIssuer
+	}
+	if err := checkURLs(cfg); err != nil {
+		return nil, err
 	}
 	c := &Client{
 		cfg:            &cfg,
@@ -63,23 +63,8 @@ func New(cfg Config) (*Client, error) {
 		}
 		c.algs = append(c.algs, a)
 	}
-	if c.authMethod == "" {
-		c.authMethod = ClientSecretBasic
-		if cfg.Key != nil {
-			c.authMethod = PrivateKeyJWT
-		}
-	}
-	switch c.authMethod {
-	case ClientSecretBasic, ClientSecretPost:
-		if cfg.ClientSecret == "" {
-			return nil, fmt.Errorf("%w: %s needs ClientSecret", ErrConfig, c.authMethod)
-		}
-	case PrivateKeyJWT:
-		if cfg.Key == nil || (cfg.KeyID == "" && len(cfg.Certificates) == 0) {
-			return nil, fmt.Errorf("%w: private_key_jwt needs Key and KeyID or Certificates", ErrConfig)
-		}
-	default:
-		return nil, fmt.Errorf("%w: unknown AuthMethod %q", ErrConfig, c.authMethod)
+	if err := c.checkAuthMethod(); err != nil {
+		return nil, err
 	}
 	if cfg.ACR != "" && !cfg.ACR.Valid() {
 		return nil, fmt.Errorf("%w: unknown ACR %q", ErrConfig, cfg.ACR)
@@ -91,6 +76,53 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 	return c, nil
+}
+
+// checkURLs refuses a configuration whose URLs cannot work.
+func checkURLs(cfg Config) error {
+	switch {
+	case cfg.ClientID == "":
+		return fmt.Errorf("%w: ClientID is empty", ErrConfig)
+	case cfg.RedirectURI == "":
+		return fmt.Errorf("%w: RedirectURI is empty", ErrConfig)
+	}
+	for _, f := range []struct{ name, v string }{{"Issuer", cfg.Issuer}, {"RedirectURI", cfg.RedirectURI}, {"PostLogoutRedirectURI", cfg.PostLogoutRedirectURI}} {
+		if f.v == "" {
+			continue
+		}
+		if u, err := url.Parse(f.v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("%w: %s is not an absolute http(s) URL", ErrConfig, f.name)
+		}
+	}
+	return nil
+}
+
+// checkAuthMethod settles the client authentication method and checks that
+// its credentials are there.
+func (c *Client) checkAuthMethod() error {
+	cfg := c.cfg
+	if c.authMethod == "" {
+		c.authMethod = ClientSecretBasic
+		if cfg.Key != nil {
+			c.authMethod = PrivateKeyJWT
+		}
+	}
+	switch c.authMethod {
+	case ClientSecretBasic, ClientSecretPost:
+		if cfg.ClientSecret.IsZero() {
+			return fmt.Errorf("%w: %s needs ClientSecret", ErrConfig, c.authMethod)
+		}
+	case PrivateKeyJWT:
+		if cfg.Key == nil || (cfg.KeyID == "" && len(cfg.Certificates) == 0) {
+			return fmt.Errorf("%w: private_key_jwt needs Key and KeyID or Certificates", ErrConfig)
+		}
+		if err := oauthx.CheckKey(cfg.Key); err != nil {
+			return fmt.Errorf("%w: Key: %w", ErrConfig, err)
+		}
+	default:
+		return fmt.Errorf("%w: unknown AuthMethod %q", ErrConfig, c.authMethod)
+	}
+	return nil
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -107,7 +139,7 @@ func cmpOr[T any](a, b []T) []T {
 	return b
 }
 
-// Issuer returns the configured issuer.
+// Issuer returns the issuer: Config.Issuer, or TestIssuer when that was empty.
 func (c *Client) Issuer() string { return c.cfg.Issuer }
 
 // ClientID returns the configured client id.
@@ -129,11 +161,11 @@ type AuthOptions struct {
 // provider and the callback, tied to the browser (auth keeps it in the
 // server-side session). Every field is needed by Callback.
 type Pending struct {
-	State        string    `json:"state"`
-	Nonce        string    `json:"nonce"`
-	CodeVerifier Secret    `json:"-"`
-	ACR          ACR       `json:"acr"`
-	Created      time.Time `json:"created"`
+	State        string       `json:"state"`
+	Nonce        string       `json:"nonce"`
+	CodeVerifier secret.Value `json:"-"`
+	ACR          ACR          `json:"acr"`
+	Created      time.Time    `json:"created"`
 }
 
 type pendingJSON struct {
@@ -162,7 +194,7 @@ func (p *Pending) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*p = Pending{State: j.State, Nonce: j.Nonce, CodeVerifier: Secret(j.CodeVerifier), ACR: j.ACR, Created: j.Created}
+	*p = Pending{State: j.State, Nonce: j.Nonce, CodeVerifier: secret.New(j.CodeVerifier), ACR: j.ACR, Created: j.Created}
 	return nil
 }
 
@@ -186,7 +218,7 @@ func (c *Client) Start(ctx context.Context, opts AuthOptions) (authURL string, p
 	}
 	acr = acr.Normalize()
 	verifier := randomString(32)
-	p = &Pending{State: randomString(24), Nonce: randomString(24), CodeVerifier: Secret(verifier), ACR: acr, Created: c.now()}
+	p = &Pending{State: randomString(24), Nonce: randomString(24), CodeVerifier: secret.New(verifier), ACR: acr, Created: c.now()}
 	sum := sha256.Sum256([]byte(verifier))
 	q := url.Values{
 		"client_id":             {c.cfg.ClientID},
@@ -252,7 +284,7 @@ func (c *Client) push(ctx context.Context, md *Metadata, q url.Values) (string, 
 		return "", err
 	}
 	if out.RequestURI == "" {
-		return "", &AuthError{Status: http.StatusCreated, Code: "invalid_response", Description: "PAR response has no request_uri"}
+		return "", &oauth.Error{Provider: provider, Status: http.StatusCreated, Code: oauth.CodeInvalidResponse, Message: "PAR response has no request_uri"}
 	}
 	return out.RequestURI, nil
 }
@@ -260,7 +292,7 @@ func (c *Client) push(ctx context.Context, md *Metadata, q url.Values) (string, 
 // Login is the outcome of a successful callback.
 type Login struct {
 	IDToken     *IDToken
-	AccessToken Secret
+	AccessToken secret.Value
 	Expiry      time.Time // of the access token
 	Scope       string
 }
@@ -268,7 +300,7 @@ type Login struct {
 // Callback completes the login from the query of the request to RedirectURI:
 // it checks state and iss (RFC 9207), exchanges the code with the PKCE
 // verifier and validates the id_token against p. An error response from the
-// provider comes back as *AuthError (access_denied when the person cancels).
+// provider comes back as *oauth.Error (access_denied when the person cancels).
 func (c *Client) Callback(ctx context.Context, query url.Values, p *Pending) (*Login, error) {
 	if p == nil || p.State == "" {
 		return nil, fmt.Errorf("%w: no login in progress", ErrStateMismatch)
@@ -287,11 +319,11 @@ func (c *Client) Callback(ctx context.Context, query url.Values, p *Pending) (*L
 		}
 	}
 	if e := query.Get("error"); e != "" {
-		return nil, &AuthError{Code: e, Description: query.Get("error_description")}
+		return nil, &oauth.Error{Provider: provider, Code: e, Message: query.Get("error_description")}
 	}
 	code := query.Get("code")
 	if code == "" {
-		return nil, &AuthError{Code: CodeInvalidRequest, Description: "callback has neither code nor error"}
+		return nil, &oauth.Error{Provider: provider, Code: oauth.CodeInvalidRequest, Message: "callback has neither code nor error"}
 	}
 	verifier := p.CodeVerifier.Reveal()
 	var tr struct {
@@ -314,13 +346,13 @@ func (c *Client) Callback(ctx context.Context, query url.Values, p *Pending) (*L
 		return nil, invalid("format", ErrMalformedToken, "token response has no id_token")
 	}
 	if tr.TokenType != "" && !strings.EqualFold(tr.TokenType, "bearer") {
-		return nil, &AuthError{Status: http.StatusOK, Code: "invalid_response", Description: "token_type is not Bearer"}
+		return nil, &oauth.Error{Provider: provider, Status: http.StatusOK, Code: oauth.CodeInvalidResponse, Message: "token_type is not Bearer"}
 	}
 	idt, err := c.ValidateIDToken(ctx, tr.IDToken, ValidateOptions{Nonce: p.Nonce, MinACR: p.ACR})
 	if err != nil {
 		return nil, err
 	}
-	l := &Login{IDToken: idt, AccessToken: Secret(tr.AccessToken), Scope: tr.Scope}
+	l := &Login{IDToken: idt, AccessToken: secret.New(tr.AccessToken), Scope: tr.Scope}
 	if tr.ExpiresIn > 0 {
 		l.Expiry = c.now().Add(time.Duration(tr.ExpiresIn) * time.Second)
 	}
@@ -346,7 +378,7 @@ func (c *Client) postForm(ctx context.Context, endpoint, issuer string, form url
 	// A code is single-use: never retry the exchange.
 	resp, err := (&httpx.Client{HTTPClient: c.cfg.HTTPClient, Logger: c.cfg.Logger, MaxAttempts: 1}).Do(req)
 	if err != nil {
-		return err
+		return oauthx.Transport(provider, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument))
@@ -357,7 +389,7 @@ func (c *Client) postForm(ctx context.Context, endpoint, issuer string, form url
 		return oauthError(resp, b)
 	}
 	if err := json.Unmarshal(b, v); err != nil {
-		return &AuthError{Status: resp.StatusCode, Code: "invalid_response", Description: "response is not JSON"}
+		return &oauth.Error{Provider: provider, Status: resp.StatusCode, Code: oauth.CodeInvalidResponse, Message: "response is not JSON"}
 	}
 	return nil
 }
@@ -371,9 +403,11 @@ func cloneValues(v url.Values) url.Values {
 }
 
 func oauthError(resp *http.Response, body []byte) error {
-	o := problem.ParseOAuth(resp.StatusCode, resp.Header, body)
-	return &AuthError{Status: resp.StatusCode, Code: o.Code, Description: o.Description, RequestID: o.RequestID}
+	return oauthx.ParseError(provider, resp.StatusCode, resp.Header, body)
 }
+
+// provider names the package in an *oauth.Error.
+const provider = "idporten"
 
 // Userinfo fetches the userinfo endpoint with the login's access token and
 // checks that its sub is the id_token's (OpenID Connect Core 5.3.2).
@@ -393,7 +427,7 @@ func (c *Client) Userinfo(ctx context.Context, l *Login) (map[string]any, error)
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, oauthx.Transport(provider, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument))
@@ -405,7 +439,7 @@ func (c *Client) Userinfo(ctx context.Context, l *Login) (map[string]any, error)
 	}
 	var claims map[string]any
 	if err := json.Unmarshal(b, &claims); err != nil {
-		return nil, &AuthError{Status: resp.StatusCode, Code: "invalid_response", Description: "userinfo is not a JSON object (signed userinfo is not supported)"}
+		return nil, &oauth.Error{Provider: provider, Status: resp.StatusCode, Code: oauth.CodeInvalidResponse, Message: "userinfo is not a JSON object (signed userinfo is not supported)"}
 	}
 	if sub, _ := claims["sub"].(string); sub == "" || sub != l.IDToken.Subject {
 		return nil, ErrUserinfoSubject
@@ -415,7 +449,7 @@ func (c *Client) Userinfo(ctx context.Context, l *Login) (map[string]any, error)
 
 // LogoutURL returns the provider's end_session_endpoint with id_token_hint,
 // post_logout_redirect_uri and, if not empty, state (RP-Initiated Logout 1.0).
-func (c *Client) LogoutURL(ctx context.Context, idTokenHint Secret, state string) (string, error) {
+func (c *Client) LogoutURL(ctx context.Context, idTokenHint secret.Value, state string) (string, error) {
 	md, err := c.Metadata(ctx)
 	if err != nil {
 		return "", err
@@ -424,7 +458,7 @@ func (c *Client) LogoutURL(ctx context.Context, idTokenHint Secret, state string
 		return "", fmt.Errorf("%w: provider has no end_session_endpoint", ErrDiscovery)
 	}
 	q := url.Values{}
-	if idTokenHint != "" {
+	if !idTokenHint.IsZero() {
 		q.Set("id_token_hint", idTokenHint.Reveal())
 	} else {
 		q.Set("client_id", c.cfg.ClientID)

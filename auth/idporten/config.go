@@ -9,14 +9,16 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/internal/redact"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
-// Issuers of Digdir's services.
+// Issuers of Digdir's services. An empty Config.Issuer means TestIssuer:
+// production is reached only by naming it.
 const (
-	IssuerTest             = "https://test.idporten.no"
-	IssuerProduction       = "https://idporten.no"
-	AnsattportenTest       = "https://test.ansattporten.no"
-	AnsattportenProduction = "https://ansattporten.no"
+	TestIssuer                   = "https://test.idporten.no"
+	ProductionIssuer             = "https://idporten.no"
+	AnsattportenTestIssuer       = "https://test.ansattporten.no"
+	AnsattportenProductionIssuer = "https://ansattporten.no"
 )
 
 // AuthMethod is how the client authenticates at the token and PAR endpoints.
@@ -29,16 +31,18 @@ const (
 	PrivateKeyJWT     AuthMethod = "private_key_jwt"
 )
 
-// Config configures a Client. Issuer, ClientID, RedirectURI and one of
-// ClientSecret or Key are required; every other field has a default.
+// Config configures a Client. ClientID, RedirectURI and one of ClientSecret
+// or Key are required; every other field has a default.
 type Config struct {
-	// Issuer is the OpenID Provider, e.g. IssuerTest or AnsattportenTest. The
-	// discovery document must name exactly this issuer.
+	// Issuer is the OpenID Provider: empty means TestIssuer (ID-porten's
+	// test environment); set ProductionIssuer, AnsattportenTestIssuer or
+	// AnsattportenProductionIssuer for the others. The discovery document
+	// must name exactly this issuer.
 	Issuer string
 	// ClientID is the client registered in Digdir's self-service.
 	ClientID string
 	// ClientSecret is for client_secret_basic and client_secret_post.
-	ClientSecret Secret
+	ClientSecret secret.Value
 	// Key signs private_key_jwt client assertions. Set KeyID (the kid of the
 	// registered key) or Certificates (the chain, sent as x5c; the first one
 	// must hold Key's public key).

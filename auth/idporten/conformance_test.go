@@ -12,8 +12,12 @@ import (
 	"testing"
 	"time"
 
+	grunnfake "github.com/grunnmur/grunnmur/fake"
+
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
+	"github.com/grunnmur/grunnmur/auth/oauth"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 const (
@@ -58,7 +62,7 @@ func setup(t *testing.T, mod func(*idporten.Config)) *env {
 		FrontchannelLogoutURI: frontURI,
 	})
 	cfg := idporten.Config{
-		Issuer: fake.Issuer(idportentest.IDPorten), ClientID: clientID, ClientSecret: clientSecret,
+		Issuer: fake.Issuer(idportentest.IDPorten), ClientID: clientID, ClientSecret: secret.New(clientSecret),
 		RedirectURI: redirectURI, PostLogoutRedirectURI: loggedOutURI,
 		HTTPClient: srv.Client(), Now: clk.Now,
 	}
@@ -235,7 +239,7 @@ func TestConformance(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.clock.Add(2 * time.Hour) // the keys are past JWKSMaxAge
-		e.fake.InjectFault(idportentest.Fault{Path: "/jwks", Status: 503, Count: 100})
+		e.fake.Inject(grunnfake.Fault{Match: "GET /jwks", Status: 503, Times: 100})
 		before := e.fake.Requests("/jwks")
 		for range 3 {
 			if _, err := e.login(t, idporten.AuthOptions{}); err != nil {
@@ -362,7 +366,7 @@ func TestConformance(t *testing.T) {
 		e.fake.ExpirePARs()
 		loc := follow(t, u)
 		_, err = e.client.Callback(ctx, loc.Query(), p)
-		var ae *idporten.AuthError
+		var ae *oauth.Error
 		if !errors.As(err, &ae) || ae.Code != "invalid_request_uri" {
 			t.Fatalf("error = %v, want invalid_request_uri", err)
 		}
@@ -391,18 +395,18 @@ func TestConformance(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := e.client.Callback(ctx, q, p)
-		var ae *idporten.AuthError
-		if !errors.As(err, &ae) || ae.Code != idporten.CodeInvalidGrant {
+		var ae *oauth.Error
+		if !errors.As(err, &ae) || ae.Code != oauth.CodeInvalidGrant {
 			t.Fatalf("error = %v, want invalid_grant", err)
 		}
 	})
 	t.Run("idporten-pkce-wrong-verifier", func(t *testing.T) {
 		e := setup(t, nil)
 		q, p := e.authorize(t, idporten.AuthOptions{})
-		p.CodeVerifier = "another-verifier-another-verifier-another"
+		p.CodeVerifier = secret.New("another-verifier-another-verifier-another")
 		_, err := e.client.Callback(ctx, q, p)
-		var ae *idporten.AuthError
-		if !errors.As(err, &ae) || ae.Code != idporten.CodeInvalidGrant {
+		var ae *oauth.Error
+		if !errors.As(err, &ae) || ae.Code != oauth.CodeInvalidGrant {
 			t.Fatalf("error = %v, want invalid_grant", err)
 		}
 	})
@@ -410,8 +414,8 @@ func TestConformance(t *testing.T) {
 		e := setup(t, nil)
 		q, p := e.authorize(t, idporten.AuthOptions{Prompt: "none"})
 		_, err := e.client.Callback(ctx, q, p)
-		var ae *idporten.AuthError
-		if !errors.As(err, &ae) || ae.Code != idporten.CodeLoginRequired {
+		var ae *oauth.Error
+		if !errors.As(err, &ae) || ae.Code != oauth.CodeLoginRequired {
 			t.Fatalf("error = %v, want login_required", err)
 		}
 	})

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/grunnmur/grunnmur/config"
 	"github.com/grunnmur/grunnmur/internal/redact"
 )
 
@@ -81,42 +82,62 @@ func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 	return out, nil
 }
 
-// ConfigFromEnv reads prefix+"_ISSUER", "_CLIENT_ID", "_CLIENT_SECRET", or
-// "_CLIENT_KEY_FILE" with "_CLIENT_KID" (or "_CLIENT_CERT_FILE" for x5c),
-// "_REDIRECT_URI" and "_POST_LOGOUT_REDIRECT_URI", e.g. with prefix
-// "GRUNNMUR_IDPORTEN". getenv nil means os.Getenv. It reports ok=false when
-// the issuer is unset: the caller then uses the fake.
-func ConfigFromEnv(prefix string, getenv func(string) string) (cfg Config, ok bool, err error) {
-	if getenv == nil {
-		getenv = os.Getenv
+// ConfigFromEnv reads a Config from the variables under prefix, e.g.
+// "GRUNNMUR_IDPORTEN_" or "GRUNNMUR_ANSATTPORTEN_": ISSUER (empty means
+// TestIssuer), CLIENT_ID, CLIENT_SECRET (or CLIENT_SECRET_FILE), or
+// CLIENT_KEY_FILE (a PEM private key) with CLIENT_KID or CLIENT_CERT_FILE (a
+// PEM chain, sent as x5c), REDIRECT_URI and POST_LOGOUT_REDIRECT_URI. getenv
+// nil means os.Getenv. When none is set the error matches config.ErrUnset:
+// the caller then uses a fake. Every malformed variable is named in the
+// error; the values never are.
+func ConfigFromEnv(prefix string, getenv func(string) string) (Config, error) {
+	r := config.NewReader(prefix, getenv)
+	cfg := Config{
+		Issuer:                r.URL("ISSUER"),
+		ClientID:              r.String("CLIENT_ID"),
+		ClientSecret:          r.Secret("CLIENT_SECRET"),
+		RedirectURI:           r.URL("REDIRECT_URI"),
+		PostLogoutRedirectURI: r.URL("POST_LOGOUT_REDIRECT_URI"),
+		KeyID:                 r.String("CLIENT_KID"),
 	}
-	cfg.Issuer = getenv(prefix + "_ISSUER")
-	if cfg.Issuer == "" {
-		return cfg, false, nil
-	}
-	cfg.ClientID = getenv(prefix + "_CLIENT_ID")
-	cfg.ClientSecret = Secret(getenv(prefix + "_CLIENT_SECRET"))
-	cfg.RedirectURI = getenv(prefix + "_REDIRECT_URI")
-	cfg.PostLogoutRedirectURI = getenv(prefix + "_POST_LOGOUT_REDIRECT_URI")
-	if f := getenv(prefix + "_CLIENT_KEY_FILE"); f != "" {
-		data, err := os.ReadFile(f)
+	keyFile, certFile := r.String("CLIENT_KEY_FILE"), r.String("CLIENT_CERT_FILE")
+	errs := []error{r.Err()}
+	if keyFile != "" {
+		key, err := readKey(keyFile)
 		if err != nil {
-			return cfg, true, fmt.Errorf("%w: %s_CLIENT_KEY_FILE: %w", ErrConfig, prefix, err)
+			errs = append(errs, fmt.Errorf("%w: %sCLIENT_KEY_FILE: %w", ErrConfig, prefix, err))
 		}
-		if cfg.Key, err = ParsePrivateKey(data); err != nil {
-			return cfg, true, err
-		}
-		cfg.Key = redact.Signer(cfg.Key) // a Config kept by value prints no key
-		cfg.KeyID = getenv(prefix + "_CLIENT_KID")
-		if cf := getenv(prefix + "_CLIENT_CERT_FILE"); cf != "" {
-			data, err := os.ReadFile(cf)
-			if err != nil {
-				return cfg, true, fmt.Errorf("%w: %s_CLIENT_CERT_FILE: %w", ErrConfig, prefix, err)
-			}
-			if cfg.Certificates, err = ParseCertificates(data); err != nil {
-				return cfg, true, err
-			}
-		}
+		cfg.Key = key
 	}
-	return cfg, true, nil
+	if certFile != "" {
+		chain, err := readCertificates(certFile)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%w: %sCLIENT_CERT_FILE: %w", ErrConfig, prefix, err))
+		}
+		cfg.Certificates = chain
+	}
+	return cfg, errors.Join(errs...)
+}
+
+// readKey reads a PEM private key file, wrapped so that a Config kept by
+// value prints no key.
+func readKey(path string) (crypto.Signer, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	k, err := ParsePrivateKey(data)
+	if err != nil {
+		return nil, err
+	}
+	return redact.Signer(k), nil
+}
+
+// readCertificates reads a PEM certificate chain file, leaf first.
+func readCertificates(path string) ([]*x509.Certificate, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCertificates(data)
 }

@@ -12,8 +12,11 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/grunnmur/grunnmur/config"
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
 )
@@ -34,19 +37,49 @@ func TestConfigFromEnv(t *testing.T) {
 		"GRUNNMUR_IDPORTEN_CLIENT_KEY_FILE": keyFile, "GRUNNMUR_IDPORTEN_CLIENT_KID": "kid-1",
 		"GRUNNMUR_IDPORTEN_CLIENT_CERT_FILE": certFile, "GRUNNMUR_IDPORTEN_REDIRECT_URI": "https://rp/auth/callback",
 	}
-	cfg, ok, err := idporten.ConfigFromEnv("GRUNNMUR_IDPORTEN", func(k string) string { return env[k] })
-	if err != nil || !ok || cfg.Key == nil || cfg.KeyID != "kid-1" || len(cfg.Certificates) != 1 || cfg.ClientID != "c" {
-		t.Fatalf("%+v %v %v", cfg, ok, err)
+	getenv := func(k string) string { return env[k] }
+	cfg, err := idporten.ConfigFromEnv("GRUNNMUR_IDPORTEN_", getenv)
+	if err != nil || cfg.Key == nil || cfg.KeyID != "kid-1" || len(cfg.Certificates) != 1 || cfg.ClientID != "c" {
+		t.Fatalf("%+v %v", cfg, err)
 	}
 	if _, err := idporten.New(cfg); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, _ := idporten.ConfigFromEnv("GRUNNMUR_ANSATTPORTEN", func(string) string { return "" }); ok {
-		t.Fatal("unset issuer reported as configured")
+	if _, err := idporten.ConfigFromEnv("GRUNNMUR_ANSATTPORTEN_", getenv); !errors.Is(err, config.ErrUnset) {
+		t.Fatalf("nothing set: %v, want config.ErrUnset", err)
 	}
 	env["GRUNNMUR_IDPORTEN_CLIENT_KEY_FILE"] = certFile
-	if _, _, err := idporten.ConfigFromEnv("GRUNNMUR_IDPORTEN", func(k string) string { return env[k] }); !errors.Is(err, idporten.ErrKey) {
+	if _, err := idporten.ConfigFromEnv("GRUNNMUR_IDPORTEN_", getenv); !errors.Is(err, idporten.ErrKey) {
 		t.Fatalf("certificate as key: %v", err)
+	}
+}
+
+// The secret comes from the variable or its _FILE; an empty issuer is the
+// test environment; a malformed URL is named, and its value is not shown.
+func TestConfigFromEnvSecretAndIssuer(t *testing.T) {
+	dir := t.TempDir()
+	secretFile := filepath.Join(dir, "secret")
+	os.WriteFile(secretFile, []byte("hemmelig-fra-fil\n"), 0o600)
+	env := map[string]string{
+		"AP_CLIENT_ID": "c", "AP_CLIENT_SECRET_FILE": secretFile, "AP_REDIRECT_URI": "https://rp/auth/callback",
+	}
+	getenv := func(k string) string { return env[k] }
+	cfg, err := idporten.ConfigFromEnv("AP_", getenv)
+	if err != nil || cfg.ClientSecret.Reveal() != "hemmelig-fra-fil" || cfg.Issuer != "" {
+		t.Fatalf("%+v %v", cfg, err)
+	}
+	c, err := idporten.New(cfg)
+	if err != nil || c.Issuer() != idporten.TestIssuer {
+		t.Fatalf("%v %v", c, err)
+	}
+	env["AP_CLIENT_SECRET"] = "hemmelig-i-variabel"
+	if _, err := idporten.ConfigFromEnv("AP_", getenv); err == nil || strings.Contains(err.Error(), "hemmelig") {
+		t.Fatalf("both secret and secret file: %v", err)
+	}
+	delete(env, "AP_CLIENT_SECRET")
+	env["AP_ISSUER"] = "test.idporten.no/hemmelig"
+	if _, err := idporten.ConfigFromEnv("AP_", getenv); err == nil || !strings.Contains(err.Error(), "AP_ISSUER") {
+		t.Fatalf("issuer without scheme: %v", err)
 	}
 }
 

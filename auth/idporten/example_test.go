@@ -2,12 +2,15 @@ package idporten_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
+	"github.com/grunnmur/grunnmur/config"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // A whole login against the fake ID-porten: Start, the browser's trip to the
@@ -20,7 +23,7 @@ func Example() {
 	fake.RegisterClient(idportentest.Client{ID: "kommune", Secret: "s3cret", RedirectURIs: []string{"https://kommune.example/auth/callback"}})
 
 	c, err := idporten.New(idporten.Config{
-		Issuer: fake.Issuer(idportentest.IDPorten), ClientID: "kommune", ClientSecret: "s3cret",
+		Issuer: fake.Issuer(idportentest.IDPorten), ClientID: "kommune", ClientSecret: secret.New("s3cret"),
 		RedirectURI: "https://kommune.example/auth/callback",
 	})
 	if err != nil {
@@ -60,4 +63,31 @@ func ExampleACR_Satisfies() {
 	// Output:
 	// true
 	// false
+}
+
+// ConfigFromEnv reads the GRUNNMUR_IDPORTEN_ variables; with none set, the
+// caller uses a fake; an unset ISSUER is the test environment.
+func ExampleConfigFromEnv() {
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+	if _, err := idporten.ConfigFromEnv("GRUNNMUR_IDPORTEN_", getenv); errors.Is(err, config.ErrUnset) {
+		fmt.Println("not configured: start the fake")
+	}
+	env["GRUNNMUR_IDPORTEN_CLIENT_ID"] = "kommune"
+	env["GRUNNMUR_IDPORTEN_CLIENT_SECRET"] = "s3cret"
+	env["GRUNNMUR_IDPORTEN_REDIRECT_URI"] = "https://kommune.example/auth/callback"
+	cfg, err := idporten.ConfigFromEnv("GRUNNMUR_IDPORTEN_", getenv)
+	if err != nil {
+		panic(err)
+	}
+	c, err := idporten.New(cfg)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(c.Issuer())
+	fmt.Printf("secret: %v\n", cfg.ClientSecret)
+	// Output:
+	// not configured: start the fake
+	// https://test.idporten.no
+	// secret: [redacted]
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // FuzzParseKeySet feeds arbitrary JWKS documents: never a panic, and every
@@ -36,7 +38,7 @@ func FuzzParseKeySet(f *testing.F) {
 // claims checks: never a panic, and a pass means every rule holds.
 func FuzzCheckClaims(f *testing.F) {
 	now := time.Date(2026, 3, 29, 12, 0, 0, 0, time.UTC)
-	c, err := New(Config{Issuer: "https://test.idporten.no", ClientID: "rp", ClientSecret: "s", RedirectURI: "https://rp/cb", Now: func() time.Time { return now }})
+	c, err := New(Config{Issuer: "https://test.idporten.no", ClientID: "rp", ClientSecret: secret.New("s"), RedirectURI: "https://rp/cb", Now: func() time.Time { return now }})
 	if err != nil {
 		f.Fatal(err)
 	}

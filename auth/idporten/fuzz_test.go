@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/auth/oauth"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // FuzzValidateIDToken feeds arbitrary strings as id_tokens to a client with
@@ -19,7 +21,7 @@ import (
 func FuzzValidateIDToken(f *testing.F) {
 	bt := newBenchToken(f)
 	c, err := idporten.New(idporten.Config{
-		Issuer: bt.issuer, ClientID: "bench-client", ClientSecret: "x", RedirectURI: "https://rp.example/cb",
+		Issuer: bt.issuer, ClientID: "bench-client", ClientSecret: secret.New("x"), RedirectURI: "https://rp.example/cb",
 		Now: func() time.Time { return bt.now }, JWKSMinRefresh: time.Hour,
 	})
 	if err != nil {
@@ -66,11 +68,11 @@ func FuzzCallback(f *testing.F) {
 	}))
 	defer srv.Close()
 	issuer = srv.URL
-	c, err := idporten.New(idporten.Config{Issuer: issuer, ClientID: "rp", ClientSecret: "s", RedirectURI: "https://rp.example/cb", HTTPClient: srv.Client()})
+	c, err := idporten.New(idporten.Config{Issuer: issuer, ClientID: "rp", ClientSecret: secret.New("s"), RedirectURI: "https://rp.example/cb", HTTPClient: srv.Client()})
 	if err != nil {
 		f.Fatal(err)
 	}
-	p := &idporten.Pending{State: "st", Nonce: "n", CodeVerifier: "v", ACR: idporten.Substantial}
+	p := &idporten.Pending{State: "st", Nonce: "n", CodeVerifier: secret.New("v"), ACR: idporten.Substantial}
 	f.Add("code=abc&state=st&iss=" + url.QueryEscape(issuer))
 	f.Add("error=access_denied&error_description=x&state=st&iss=" + url.QueryEscape(issuer))
 	f.Add("state=st&state=st2&iss=a&iss=b")
@@ -81,7 +83,7 @@ func FuzzCallback(f *testing.F) {
 		if err == nil || l != nil {
 			t.Fatalf("login from %q", rawQuery)
 		}
-		var ae *idporten.AuthError
+		var ae *oauth.Error
 		if !errors.As(err, &ae) && !errors.Is(err, idporten.ErrStateMismatch) && !errors.Is(err, idporten.ErrIssuerMismatch) {
 			t.Fatalf("unexpected error %v", err)
 		}

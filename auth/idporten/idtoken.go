@@ -16,6 +16,7 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jws"
 
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // IDToken is a validated id_token.
@@ -37,7 +38,7 @@ type IDToken struct {
 	Locale string // the language the person chose at ID-porten: nb, nn, en or se
 	Nonce  string
 	// Raw is the token itself, for id_token_hint at logout.
-	Raw Secret
+	Raw secret.Value
 }
 
 // rawClaims is the JSON shape of an id_token payload.
@@ -210,7 +211,7 @@ func (c *Client) checkClaims(payload []byte, raw string, opts ValidateOptions) (
 		Issuer: cl.Iss, Subject: cl.Sub, Audience: cl.Aud, AuthorizedParty: cl.Azp,
 		Expiry: cl.Exp.Time, IssuedAt: cl.Iat.Time,
 		ACR: acr.Normalize(), AMR: cl.AMR, SID: cl.SID, Locale: cl.Locale, Nonce: cl.Nonce,
-		Raw: Secret(raw),
+		Raw: secret.New(raw),
 	}
 	if cl.AuthTime != nil {
 		t.AuthTime = cl.AuthTime.Time
@@ -228,7 +229,7 @@ func (c *Client) checkClaims(payload []byte, raw string, opts ValidateOptions) (
 }
 
 // String keeps a token's personal data out of fmt output: the PID redacts
-// itself, and Raw is a Secret.
+// itself, and Raw is a secret.Value.
 func (t *IDToken) String() string {
 	return fmt.Sprintf("IDToken{iss=%s sub=%s acr=%s pid=%s sid=%s exp=%s}", t.Issuer, t.Subject, t.ACR, t.PID, t.SID, t.Expiry.Format(time.RFC3339))
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // idportenClaims configures zitadel's example storage to issue the claims
@@ -52,7 +53,7 @@ func TestInteropZitadel(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	c, err := idporten.New(idporten.Config{
-		Issuer: issuer, ClientID: "grunnmur", ClientSecret: "zitadel-secret", RedirectURI: rpRedirect,
+		Issuer: issuer, ClientID: "grunnmur", ClientSecret: secret.New("zitadel-secret"), RedirectURI: rpRedirect,
 		Scopes: []string{"profile"}, HTTPClient: srv.Client(),
 	})
 	if err != nil {

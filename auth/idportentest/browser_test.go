@@ -16,6 +16,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/internal/testenv"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // TestPickerInBrowser opens the test-user picker in headless Chromium, runs
@@ -52,7 +53,7 @@ func TestPickerInBrowser(t *testing.T) {
 	}))
 	defer rp.Close()
 	fake.RegisterClient(idportentest.Client{ID: "rp", Secret: "s", RedirectURIs: []string{rp.URL + "/cb"}})
-	client, err = idporten.New(idporten.Config{Issuer: fake.Issuer(idportentest.IDPorten), ClientID: "rp", ClientSecret: "s", RedirectURI: rp.URL + "/cb"})
+	client, err = idporten.New(idporten.Config{Issuer: fake.Issuer(idportentest.IDPorten), ClientID: "rp", ClientSecret: secret.New("s"), RedirectURI: rp.URL + "/cb"})
 	if err != nil {
 		t.Fatal(err)
 	}

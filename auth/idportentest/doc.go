@@ -8,7 +8,7 @@
 //	fake.SetBaseURL(srv.URL)
 //	fake.RegisterClient(idportentest.Client{ID: "kommune", Secret: "s3cret",
 //		RedirectURIs: []string{"http://127.0.0.1:8080/auth/callback"}})
-//	cfg := idporten.Config{Issuer: fake.Issuer(idportentest.IDPorten), ...}
+//	cfg := idporten.Config{Issuer: fake.Issuer(idportentest.IDPorten), ClientSecret: secret.New("s3cret"), ...}
 //
 // ID-porten is served at the root, Ansattporten under /ansattporten and
 // Maskinporten under /maskinporten/, each with its own issuer and keys:
@@ -20,12 +20,28 @@
 // logout (iss and sid), and Maskinporten's grant rules: aud the issuer,
 // exp − iat ≤ 120 s, iat within 10 s, a jti used once.
 //
-// Misbehaviour on purpose: FailNextLogin (bad signature, alg none or HS256,
-// no kid, wrong iss/aud/nonce, expired, iat in the future, lower acr, missing
-// claims, userinfo sub, callback iss, or the person cancels), RotateKey, AddKey, AddUnparseableKey,
-// SetDiscoveryIssuer, ExpirePARs, and InjectFault (a status, a delay or a
-// dropped connection for the next N requests).
+// # Misbehaviour on purpose
+//
+// The Server embeds fake.Faults, grunnmur's one fault toolkit: Inject a
+// fake.Fault (a status, a delay, a dropped connection, for the next Times
+// requests matching a ServeMux pattern such as "POST /maskinporten/token"
+// or "GET /jwks"), count requests with Requests, hold them with Hold.
+// Config.Authorize refuses requests before the fake handles them. A login
+// misbehaves with FailNextLogin (bad signature, alg none or HS256, no kid,
+// wrong iss/aud/nonce, expired, iat in the future, lower acr, missing
+// claims, userinfo sub, callback iss, or the person cancels); keys with
+// RotateKey, AddKey and AddUnparseableKey; and SetDiscoveryIssuer and
+// ExpirePARs do what they say.
 //
 // Other fakes guard their APIs with VerifyMaskinportenToken; their callers get
 // a ready token source from MaskinportenSource.
+//
+// # Glossary
+//
+//   - ID-porten, Ansattporten, Maskinporten: Digdir's login services for
+//     citizens and employees, and its OAuth server for machines.
+//   - virksomhetssertifikat: a business certificate a Maskinporten client
+//     may present as x5c.
+//   - Tenor: the Norwegian register of synthetic test persons; DefaultUsers
+//     are Tenor-style synthetic fødselsnummer (national identity numbers).
 package idportentest

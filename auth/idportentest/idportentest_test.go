@@ -15,6 +15,8 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
+	"github.com/grunnmur/grunnmur/fake"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 const redirect = "https://rp.example/cb"
@@ -133,7 +135,7 @@ func TestAuthorizeRefusals(t *testing.T) {
 func TestAnsattportenIsAnotherIssuer(t *testing.T) {
 	f, srv := start(t, idportentest.Config{})
 	newClient := func(p idportentest.Provider) *idporten.Client {
-		c, err := idporten.New(idporten.Config{Issuer: f.Issuer(p), ClientID: "rp", ClientSecret: "secret", RedirectURI: redirect, HTTPClient: srv.Client()})
+		c, err := idporten.New(idporten.Config{Issuer: f.Issuer(p), ClientID: "rp", ClientSecret: secret.New("secret"), RedirectURI: redirect, HTTPClient: srv.Client()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,7 +168,7 @@ func TestAnsattportenIsAnotherIssuer(t *testing.T) {
 
 func TestFaultInjection(t *testing.T) {
 	f, srv := start(t, idportentest.Config{})
-	f.InjectFault(idportentest.Fault{Path: "/jwks", Status: 503, Count: 2})
+	f.Inject(fake.Fault{Match: "GET /jwks", Status: 503, Times: 2})
 	for i, want := range []int{503, 503, 200} {
 		resp, err := http.Get(srv.URL + "/jwks")
 		if err != nil {
@@ -177,18 +179,61 @@ func TestFaultInjection(t *testing.T) {
 			t.Fatalf("call %d: %d, want %d", i, resp.StatusCode, want)
 		}
 	}
-	f.InjectFault(idportentest.Fault{Drop: true})
+	f.Inject(fake.Fault{Drop: true})
 	if resp, err := http.Get(srv.URL + "/.well-known/openid-configuration"); err == nil {
 		resp.Body.Close()
 		t.Fatal("dropped connection gave a response")
 	}
-	f.InjectFault(idportentest.Fault{Delay: time.Hour})
+	f.Inject(fake.Fault{Delay: time.Hour})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/jwks", nil)
 	if _, err := http.DefaultClient.Do(req); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("delayed call: %v", err)
 	}
+	if got := f.Requests("GET /jwks"); got != 4 {
+		t.Fatalf("%d requests to /jwks, want 4", got)
+	}
+	if f.Pending() != 0 {
+		t.Fatalf("%d faults left", f.Pending())
+	}
+}
+
+// Authorize refuses before the fake's own checks; 0 lets the request on to
+// them.
+func TestAuthorize(t *testing.T) {
+	_, srv := start(t, idportentest.Config{Authorize: func(r *http.Request) int {
+		if r.URL.Path == "/maskinporten/token" && r.Header.Get("X-Allowed") == "" {
+			return http.StatusForbidden
+		}
+		return 0
+	}})
+	post := func(allowed bool) (int, string) {
+		req, _ := http.NewRequest("POST", srv.URL+"/maskinporten/token", strings.NewReader("grant_type=x"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if allowed {
+			req.Header.Set("X-Allowed", "1")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body struct{ Error string }
+		json.NewDecoder(resp.Body).Decode(&body)
+		return resp.StatusCode, body.Error
+	}
+	if status, code := post(false); status != 403 || code != "access_denied" {
+		t.Fatalf("refused: %d %s", status, code)
+	}
+	if status, code := post(true); status != 400 || code != "unsupported_grant_type" {
+		t.Fatalf("let through: %d %s, want the fake's own refusal", status, code)
+	}
+	resp, err := http.Get(srv.URL + "/.well-known/openid-configuration")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("discovery: %v", err)
+	}
+	resp.Body.Close()
 }
 
 func TestTokenEndpointRefusals(t *testing.T) {
@@ -326,7 +371,7 @@ func TestMaskinportenSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mt, err := f.VerifyMaskinportenToken(tok.Value(), "ks:fiks")
+	mt, err := f.VerifyMaskinportenToken(tok.AccessToken.Reveal(), "ks:fiks")
 	if err != nil || mt.Consumer != "974760673" || mt.ClientID != "svarut-client" {
 		t.Fatalf("%+v %v", mt, err)
 	}

@@ -220,10 +220,25 @@ func (e endpointCtx) maskinportenToken(w http.ResponseWriter, r *http.Request) {
 		}
 		consumer = cl.ConsumerOrg
 	}
-	now := e.s.now()
 	life := ttl(e.s.cfg.MaskinportenTTL, 120*time.Second)
+	claims := e.s.accessTokenClaims(e.issuer, c, cl, scopes, consumer, life)
+	tok, err := e.prov.sign(claims, signOptions{})
+	if err != nil {
+		oauthError(w, http.StatusInternalServerError, "server_error", "signing failed")
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]any{
+		"access_token": tok, "token_type": "Bearer", "expires_in": int(life.Seconds()), "scope": strings.Join(scopes, " "),
+	})
+}
+
+// accessTokenClaims are the claims of the access token Maskinporten issues
+// for the grant cl of client c.
+func (s *Server) accessTokenClaims(issuer string, c *Client, cl *grantClaims, scopes []string, consumer string, life time.Duration) map[string]any {
+	now := s.now()
 	claims := map[string]any{
-		"iss": e.issuer, "client_id": c.ID, "scope": strings.Join(scopes, " "), "token_type": "Bearer",
+		"iss": issuer, "client_id": c.ID, "scope": strings.Join(scopes, " "), "token_type": "Bearer",
 		"iat": now.Unix(), "exp": now.Add(life).Unix(), "jti": random(12),
 		"client_amr": map[bool]string{true: "virksomhetssertifikat", false: "private_key_jwt"}[cl.viaX5C],
 		"consumer":   map[string]string{"authority": "iso6523-actorid-upis", "ID": "0192:" + consumer},
@@ -240,15 +255,7 @@ func (e endpointCtx) maskinportenToken(w http.ResponseWriter, r *http.Request) {
 	if cl.PID != "" {
 		claims["pid"] = cl.PID
 	}
-	tok, err := e.prov.sign(claims, signOptions{})
-	if err != nil {
-		oauthError(w, http.StatusInternalServerError, "server_error", "signing failed")
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]any{
-		"access_token": tok, "token_type": "Bearer", "expires_in": int(life.Seconds()), "scope": strings.Join(scopes, " "),
-	})
+	return claims
 }
 
 // MaskinportenToken is what a fake API learns from a bearer token issued by

@@ -531,6 +531,34 @@ func (e endpointCtx) token(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be authorization_code")
 		return
 	}
+	g, refusal := e.redeemCode(r, c)
+	if refusal != "" {
+		oauthError(w, http.StatusBadRequest, "invalid_grant", refusal)
+		return
+	}
+	now := e.s.now()
+	sub := pairwiseSub(g.user.PID.Reveal(), c.ID)
+	idt, err := e.prov.sign(e.idTokenClaims(g, c, sub, now), signOptions{badSignature: g.fault.BadSignature, omitKID: g.fault.OmitKID, alg: g.fault.Alg})
+	if err != nil {
+		oauthError(w, http.StatusInternalServerError, "server_error", "signing failed")
+		return
+	}
+	at := random(32)
+	atTTL := ttl(e.s.cfg.AccessTokenTTL, 120*time.Second)
+	e.s.mu.Lock()
+	e.s.tokens[at] = &accessGrant{provider: e.p, clientID: c.ID, sub: sub, user: g.user, acr: g.acr, expires: now.Add(atTTL), fault: g.fault}
+	g.tokens = append(g.tokens, at)
+	e.s.mu.Unlock()
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]any{
+		"access_token": at, "id_token": idt, "token_type": "Bearer",
+		"expires_in": int(atTTL.Seconds()), "scope": g.req.scope,
+	})
+}
+
+// redeemCode takes the request's code for client c, once: it returns the
+// grant, or why the code is refused (invalid_grant).
+func (e endpointCtx) redeemCode(r *http.Request, c *Client) (*codeGrant, string) {
 	now := e.s.now()
 	e.s.mu.Lock()
 	g := e.s.codes[r.PostForm.Get("code")]
@@ -540,8 +568,7 @@ func (e endpointCtx) token(w http.ResponseWriter, r *http.Request) {
 			delete(e.s.tokens, t)
 		}
 		e.s.mu.Unlock()
-		oauthError(w, http.StatusBadRequest, "invalid_grant", "the code has already been used")
-		return
+		return nil, "the code has already been used"
 	}
 	if g != nil {
 		g.used = true
@@ -549,25 +576,25 @@ func (e endpointCtx) token(w http.ResponseWriter, r *http.Request) {
 	e.s.mu.Unlock()
 	switch {
 	case g == nil || g.req.provider != e.p:
-		oauthError(w, http.StatusBadRequest, "invalid_grant", "unknown code")
-		return
+		return nil, "unknown code"
 	case !now.Before(g.expires):
-		oauthError(w, http.StatusBadRequest, "invalid_grant", "the code has expired")
-		return
+		return nil, "the code has expired"
 	case g.req.clientID != c.ID:
-		oauthError(w, http.StatusBadRequest, "invalid_grant", "the code was issued to another client")
-		return
+		return nil, "the code was issued to another client"
 	case r.PostForm.Get("redirect_uri") != g.req.redirectURI:
-		oauthError(w, http.StatusBadRequest, "invalid_grant", "redirect_uri does not match the authorization request")
-		return
+		return nil, "redirect_uri does not match the authorization request"
 	}
 	sum := sha256.Sum256([]byte(r.PostForm.Get("code_verifier")))
 	if subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(g.req.codeChallenge)) != 1 {
-		oauthError(w, http.StatusBadRequest, "invalid_grant", "PKCE verification failed")
-		return
+		return nil, "PKCE verification failed"
 	}
+	return g, ""
+}
+
+// idTokenClaims are the id_token's claims for grant g, with the login
+// fault's changes.
+func (e endpointCtx) idTokenClaims(g *codeGrant, c *Client, sub string, now time.Time) map[string]any {
 	f := g.fault
-	sub := pairwiseSub(g.user.PID.Reveal(), c.ID)
 	exp := now.Add(ttl(e.s.cfg.IDTokenTTL, 120*time.Second))
 	if f.Expired {
 		exp = now.Add(-5 * time.Minute)
@@ -575,12 +602,10 @@ func (e endpointCtx) token(w http.ResponseWriter, r *http.Request) {
 	claims := map[string]any{
 		"iss": e.issuer, "sub": sub, "aud": c.ID, "exp": exp.Unix(), "iat": now.Add(f.IatShift).Unix(),
 		"auth_time": g.authTime.Unix(), "nonce": g.req.nonce, "acr": g.acr, "amr": []string{amr(g.user)},
-		"pid": g.user.PID.Reveal(), "sid": g.sid, "jti": random(12),
+		"pid": g.user.PID.Reveal(), "sid": g.sid, "jti": random(12), "locale": "nb",
 	}
 	if len(g.req.uiLocales) > 0 {
 		claims["locale"] = g.req.uiLocales[0]
-	} else {
-		claims["locale"] = "nb"
 	}
 	for k, v := range map[string]string{"iss": f.Issuer, "aud": f.Audience, "nonce": f.Nonce, "acr": f.ACR} {
 		if v != "" {
@@ -590,22 +615,7 @@ func (e endpointCtx) token(w http.ResponseWriter, r *http.Request) {
 	for _, k := range f.Omit {
 		delete(claims, k)
 	}
-	idt, err := e.prov.sign(claims, signOptions{badSignature: f.BadSignature, omitKID: f.OmitKID, alg: f.Alg})
-	if err != nil {
-		oauthError(w, http.StatusInternalServerError, "server_error", "signing failed")
-		return
-	}
-	at := random(32)
-	atTTL := ttl(e.s.cfg.AccessTokenTTL, 120*time.Second)
-	e.s.mu.Lock()
-	e.s.tokens[at] = &accessGrant{provider: e.p, clientID: c.ID, sub: sub, user: g.user, acr: g.acr, expires: now.Add(atTTL), fault: f}
-	g.tokens = append(g.tokens, at)
-	e.s.mu.Unlock()
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]any{
-		"access_token": at, "id_token": idt, "token_type": "Bearer",
-		"expires_in": int(atTTL.Seconds()), "scope": g.req.scope,
-	})
+	return claims
 }
 
 func amr(u User) string {
@@ -650,29 +660,13 @@ func (e endpointCtx) endSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.Form
-	var clientID, sid string
+	clientID, sid := q.Get("client_id"), ""
 	if hint := q.Get("id_token_hint"); hint != "" {
-		payload, err := e.prov.verify(hint)
-		var cl struct {
-			Aud any    `json:"aud"`
-			Sid string `json:"sid"`
-			Iss string `json:"iss"`
-		}
-		if err != nil || json.Unmarshal(payload, &cl) != nil || cl.Iss != e.issuer {
+		var ok bool
+		if clientID, sid, ok = e.readHint(hint); !ok {
 			errorPage(w, http.StatusBadRequest, "invalid_request", "id_token_hint is not a token from this provider")
 			return
 		}
-		switch a := cl.Aud.(type) {
-		case string:
-			clientID = a
-		case []any:
-			if len(a) > 0 {
-				clientID, _ = a[0].(string)
-			}
-		}
-		sid = cl.Sid
-	} else {
-		clientID = q.Get("client_id")
 	}
 	e.s.mu.Lock()
 	c := e.s.clients[clientID]
@@ -682,43 +676,15 @@ func (e endpointCtx) endSession(w http.ResponseWriter, r *http.Request) {
 		errorPage(w, http.StatusBadRequest, "invalid_request", "post_logout_redirect_uri is not registered for the client")
 		return
 	}
-	// End the SSO session: the one in the hint, else the browser's.
-	var ended *ssoSession
-	e.s.mu.Lock()
-	for k, sess := range e.s.sso {
-		if sess.provider == e.p && sess.sid == sid && sid != "" {
-			ended = sess
-			delete(e.s.sso, k)
-		}
-	}
-	e.s.mu.Unlock()
-	if ended == nil {
-		if sess := e.ssoFromCookie(r); sess != nil {
-			ended = sess
-			e.s.mu.Lock()
-			for k, s2 := range e.s.sso {
-				if s2 == sess {
-					delete(e.s.sso, k)
-				}
-			}
-			e.s.mu.Unlock()
-		}
-	}
+	ended := e.endSSO(r, sid)
 	http.SetCookie(w, &http.Cookie{Name: ssoCookie(e.p), Value: "", Path: "/", MaxAge: -1})
 	var frames []string
 	if ended != nil {
 		frames = e.frontChannelURLs(ended, clientID)
 	}
-	next := ""
-	if plr != "" {
-		v := url.Values{}
-		if st := q.Get("state"); st != "" {
-			v.Set("state", st)
-		}
-		next = plr
-		if len(v) > 0 {
-			next = addQuery(plr, v)
-		}
+	next := plr
+	if st := q.Get("state"); plr != "" && st != "" {
+		next = addQuery(plr, url.Values{"state": {st}})
 	}
 	if e.s.cfg.Interactive {
 		loggedOutPage(w, frames, next)
@@ -730,6 +696,58 @@ func (e endpointCtx) endSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, next, http.StatusFound)
+}
+
+// readHint reads the client and sid of an id_token_hint this provider
+// signed.
+func (e endpointCtx) readHint(hint string) (clientID, sid string, ok bool) {
+	payload, err := e.prov.verify(hint)
+	var cl struct {
+		Aud any    `json:"aud"`
+		Sid string `json:"sid"`
+		Iss string `json:"iss"`
+	}
+	if err != nil || json.Unmarshal(payload, &cl) != nil || cl.Iss != e.issuer {
+		return "", "", false
+	}
+	switch a := cl.Aud.(type) {
+	case string:
+		clientID = a
+	case []any:
+		if len(a) > 0 {
+			clientID, _ = a[0].(string)
+		}
+	}
+	return clientID, cl.Sid, true
+}
+
+// endSSO ends the SSO session sid, else the browser's, and returns it (nil
+// when there was none).
+func (e endpointCtx) endSSO(r *http.Request, sid string) *ssoSession {
+	var ended *ssoSession
+	e.s.mu.Lock()
+	for k, sess := range e.s.sso {
+		if sess.provider == e.p && sess.sid == sid && sid != "" {
+			ended = sess
+			delete(e.s.sso, k)
+		}
+	}
+	e.s.mu.Unlock()
+	if ended != nil {
+		return ended
+	}
+	sess := e.ssoFromCookie(r)
+	if sess == nil {
+		return nil
+	}
+	e.s.mu.Lock()
+	for k, s2 := range e.s.sso {
+		if s2 == sess {
+			delete(e.s.sso, k)
+		}
+	}
+	e.s.mu.Unlock()
+	return sess
 }
 
 // frontChannelURLs lists the front-channel logout URIs of the session's other

@@ -10,9 +10,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/fake"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/defaults"
-	"github.com/grunnmur/grunnmur/internal/fakefault"
 )
 
 // Provider names one of the three services the fake serves.
@@ -89,6 +89,14 @@ type Config struct {
 	// at once as the next user (LoginAs) and front-channel logouts are sent
 	// by the fake itself.
 	Interactive bool
+	// Authorize decides on each request before the fake handles it: 0 lets
+	// it through, any other status is answered with an OAuth error body
+	// (invalid_client for 401, access_denied for 403, server_error else).
+	// Nil lets every request through. The fake's own checks of client
+	// credentials, grants and access tokens run after it either way: they
+	// are the protocol under test, and the fake needs them to know the
+	// client and the person.
+	Authorize func(r *http.Request) (status int)
 	// HTTPClient sends the fake's own front-channel logout requests.
 	HTTPClient *http.Client
 	// Lifetimes; zero means ID-porten's: code 60 s, PAR 60 s, id_token
@@ -125,8 +133,14 @@ func DefaultUsers() []User {
 
 // Server is the fake ID-porten, Ansattporten and Maskinporten: an
 // http.Handler. It is safe for concurrent use.
+//
+// Its embedded fake.Faults injects HTTP faults (Inject, with a ServeMux
+// pattern such as "POST /maskinporten/token" or "/jwks") and counts requests
+// (Requests); FailNextLogin makes a login itself misbehave.
 type Server struct {
-	cfg Config
+	fake.Faults
+	cfg     Config
+	handler http.Handler
 
 	mu        sync.Mutex
 	baseURL   string
@@ -140,10 +154,8 @@ type Server struct {
 	sso       map[string]*ssoSession // by cookie value
 	jtis      map[string]time.Time   // Maskinporten grant jti -> expiry
 	next      *User                  // LoginAs
-	faults    []Fault                // injected HTTP faults
 	login     []LoginFault           // faults for the next logins
 	discIss   [3]string              // discovery issuer overrides
-	counts    map[string]int
 }
 
 // New returns a fake. It generates its signing keys, so it costs a few
@@ -160,8 +172,10 @@ func New(cfg Config) *Server {
 		tokens:  map[string]*accessGrant{},
 		sso:     map[string]*ssoSession{},
 		jtis:    map[string]time.Time{},
-		counts:  map[string]int{},
 	}
+	s.handler = s.Faults.Handler(http.HandlerFunc(s.route), func(w http.ResponseWriter, _ *http.Request, status int) {
+		oauthError(w, status, "server_error", "injected fault")
+	})
 	if len(s.users) == 0 {
 		s.users = DefaultUsers()
 	}
@@ -222,14 +236,6 @@ func issuerAt(base string, p Provider) string {
 	return base + prefixes[p]
 }
 
-// Requests returns how many requests reached path (e.g. "/token",
-// "/ansattporten/jwks"), for tests that count fetches.
-func (s *Server) Requests(path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.counts[path]
-}
-
 func (s *Server) now() time.Time { return defaults.Now(s.cfg.Now) }
 
 func (s *Server) log() *slog.Logger { return defaults.Logger(s.cfg.Logger) }
@@ -241,57 +247,21 @@ func ttl(d, def time.Duration) time.Duration {
 	return def
 }
 
-// Fault is an injected HTTP fault for the next Count requests whose path
-// starts with Path ("" matches all).
-type Fault struct {
-	Path   string
-	Count  int
-	Status int           // answer with this status (and an OAuth error body)
-	Delay  time.Duration // wait this long first (honouring the request context)
-	Drop   bool          // close the connection without an answer
-}
+// ServeHTTP routes a request to ID-porten, Ansattporten or Maskinporten,
+// after the injected faults (fake.Faults) and Config.Authorize.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// InjectFault queues f.
-func (s *Server) InjectFault(f Fault) {
-	if f.Count <= 0 {
-		f.Count = 1
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, f)
-}
-
-func (s *Server) takeFault(path string) (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i := range s.faults {
-		f := &s.faults[i]
-		if strings.HasPrefix(path, f.Path) {
-			out := *f
-			f.Count--
-			if f.Count <= 0 {
-				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Authorize != nil {
+		if status := s.cfg.Authorize(r); status != 0 {
+			code := "server_error"
+			switch status {
+			case http.StatusUnauthorized:
+				code = "invalid_client"
+			case http.StatusForbidden:
+				code = "access_denied"
 			}
-			return out, true
-		}
-	}
-	return Fault{}, false
-}
-
-// ServeHTTP routes a request to ID-porten, Ansattporten or Maskinporten.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.counts[r.URL.Path]++
-	s.mu.Unlock()
-	if f, ok := s.takeFault(r.URL.Path); ok {
-		if f.Delay > 0 && !fakefault.Wait(r.Context(), f.Delay) {
-			return
-		}
-		if f.Drop {
-			fakefault.Drop(w)
-		}
-		if f.Status != 0 {
-			oauthError(w, f.Status, "server_error", "injected fault")
+			oauthError(w, status, code, "refused by Config.Authorize")
 			return
 		}
 	}
@@ -305,40 +275,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	base := s.base(r)
-	iss := issuerAt(base, p)
-	ep := endpointCtx{s: s, p: p, prov: s.providers[p], base: base, issuer: iss}
-	if p == Maskinporten {
-		switch path {
-		case "/.well-known/oauth-authorization-server", "/.well-known/openid-configuration":
-			ep.metadata(w, r)
-		case "/jwks":
-			ep.jwks(w, r)
-		case "/token":
-			ep.maskinportenToken(w, r)
-		default:
-			http.NotFound(w, r)
-		}
+	ep := endpointCtx{s: s, p: p, prov: s.providers[p], base: base, issuer: issuerAt(base, p)}
+	h, ok := ep.endpoints()[path]
+	if !ok {
+		http.NotFound(w, r)
 		return
 	}
-	switch path {
-	case "/.well-known/openid-configuration":
-		ep.metadata(w, r)
-	case "/jwks":
-		ep.jwks(w, r)
-	case "/authorize":
-		ep.authorize(w, r)
-	case "/authorize/login":
-		ep.pickerSubmit(w, r)
-	case "/par":
-		ep.par(w, r)
-	case "/token":
-		ep.token(w, r)
-	case "/userinfo":
-		ep.userinfo(w, r)
-	case "/endsession":
-		ep.endSession(w, r)
-	default:
-		http.NotFound(w, r)
+	h(w, r)
+}
+
+// endpoints maps the paths under a provider's prefix to their handlers.
+func (e endpointCtx) endpoints() map[string]http.HandlerFunc {
+	if e.p == Maskinporten {
+		return map[string]http.HandlerFunc{
+			"/.well-known/oauth-authorization-server": e.metadata,
+			"/.well-known/openid-configuration":       e.metadata,
+			"/jwks":                                   e.jwks,
+			"/token":                                  e.maskinportenToken,
+		}
+	}
+	return map[string]http.HandlerFunc{
+		"/.well-known/openid-configuration": e.metadata,
+		"/jwks":                             e.jwks,
+		"/authorize":                        e.authorize,
+		"/authorize/login":                  e.pickerSubmit,
+		"/par":                              e.par,
+		"/token":                            e.token,
+		"/userinfo":                         e.userinfo,
+		"/endsession":                       e.endSession,
 	}
 }
 

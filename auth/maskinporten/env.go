@@ -1,46 +1,63 @@
 package maskinporten
 
 import (
+	"crypto"
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"os"
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/config"
 	"github.com/grunnmur/grunnmur/internal/redact"
 )
 
-// ConfigFromEnv reads prefix+"_ISSUER", "_CLIENT_ID", "_KEY_FILE" and
-// "_KID" or "_CERT_FILE" (a PEM chain, sent as x5c), e.g. with prefix
-// "GRUNNMUR_MASKINPORTEN". getenv nil means os.Getenv. It reports ok=false
-// when the issuer is unset: the caller then uses the fake. Scopes are the
-// caller's to set.
-func ConfigFromEnv(prefix string, getenv func(string) string) (cfg Config, ok bool, err error) {
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	cfg.Issuer = getenv(prefix + "_ISSUER")
-	if cfg.Issuer == "" {
-		return cfg, false, nil
-	}
-	cfg.ClientID = getenv(prefix + "_CLIENT_ID")
-	cfg.KeyID = getenv(prefix + "_KID")
-	if f := getenv(prefix + "_KEY_FILE"); f != "" {
-		data, err := os.ReadFile(f)
+// ConfigFromEnv reads a Config from the variables under prefix, e.g.
+// "GRUNNMUR_MASKINPORTEN_": ISSUER (empty means TestIssuer), CLIENT_ID,
+// KEY_FILE (a PEM private key) and KID, or CERT_FILE (a PEM chain, sent as
+// x5c). getenv nil means os.Getenv. When none is set the error matches
+// config.ErrUnset: the caller then uses a fake. Scopes are the caller's to
+// set.
+func ConfigFromEnv(prefix string, getenv func(string) string) (Config, error) {
+	r := config.NewReader(prefix, getenv)
+	cfg := Config{Issuer: r.URL("ISSUER"), ClientID: r.String("CLIENT_ID"), KeyID: r.String("KID")}
+	keyFile, certFile := r.String("KEY_FILE"), r.String("CERT_FILE")
+	errs := []error{r.Err()}
+	if keyFile != "" {
+		key, err := readKey(keyFile)
 		if err != nil {
-			return cfg, true, fmt.Errorf("%w: %s_KEY_FILE: %w", ErrConfig, prefix, err)
+			errs = append(errs, fmt.Errorf("%w: %sKEY_FILE: %w", ErrConfig, prefix, err))
 		}
-		if cfg.Key, err = idporten.ParsePrivateKey(data); err != nil {
-			return cfg, true, err
-		}
-		cfg.Key = redact.Signer(cfg.Key) // a Config kept by value prints no key
+		cfg.Key = key
 	}
-	if f := getenv(prefix + "_CERT_FILE"); f != "" {
-		data, err := os.ReadFile(f)
+	if certFile != "" {
+		chain, err := readCertificates(certFile)
 		if err != nil {
-			return cfg, true, fmt.Errorf("%w: %s_CERT_FILE: %w", ErrConfig, prefix, err)
+			errs = append(errs, fmt.Errorf("%w: %sCERT_FILE: %w", ErrConfig, prefix, err))
 		}
-		if cfg.Certificates, err = idporten.ParseCertificates(data); err != nil {
-			return cfg, true, err
-		}
+		cfg.Certificates = chain
 	}
-	return cfg, true, nil
+	return cfg, errors.Join(errs...)
+}
+
+// readKey reads a PEM private key file, wrapped so that a Config kept by
+// value prints no key.
+func readKey(path string) (crypto.Signer, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	k, err := idporten.ParsePrivateKey(data)
+	if err != nil {
+		return nil, err
+	}
+	return redact.Signer(k), nil
+}
+
+func readCertificates(path string) ([]*x509.Certificate, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return idporten.ParseCertificates(data)
 }

@@ -1,9 +1,11 @@
 package maskinporten_test
 
 import (
+	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -53,4 +55,31 @@ func ExampleTokenSource_Client() {
 	body, _ := io.ReadAll(resp.Body)
 	fmt.Println(resp.StatusCode, string(body))
 	// Output: 200 hello 974760673
+}
+
+// A token prints no secret, however it is printed.
+func ExampleToken() {
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	fake := idportentest.New(idportentest.Config{})
+	mp := httptest.NewServer(fake)
+	defer mp.Close()
+	fake.SetBaseURL(mp.URL)
+	fake.RegisterClient(idportentest.Client{ID: "kommune", Keys: map[string]crypto.PublicKey{"kid-1": &key.PublicKey}, Scopes: []string{"ks:fiks"}})
+
+	ts, err := maskinporten.New(maskinporten.Config{
+		Issuer: fake.Issuer(idportentest.Maskinporten), ClientID: "kommune", Key: key, KeyID: "kid-1", Scopes: []string{"ks:fiks"},
+	})
+	if err != nil {
+		panic(err)
+	}
+	tok, err := ts.Token(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	b, _ := json.Marshal(tok)
+	fmt.Println(strings.Contains(fmt.Sprintf("%v %+v %#v %s", tok, tok, tok, b), tok.AccessToken.Reveal()))
+	fmt.Printf("%v\n", tok.AccessToken)
+	// Output:
+	// false
+	// [redacted]
 }

@@ -58,7 +58,7 @@ func TestInteropZitadel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tok.Value() == "" || !strings.EqualFold(tok.TokenType, "bearer") {
+	if tok.AccessToken.Reveal() == "" || !strings.EqualFold(tok.TokenType, "bearer") {
 		t.Fatalf("token %v", tok)
 	}
 	// zitadel refuses a grant signed by a key it does not know.

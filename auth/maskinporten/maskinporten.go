@@ -13,32 +13,34 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/auth/internal/oauthx"
+	"github.com/grunnmur/grunnmur/auth/oauth"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/httpx"
-	"github.com/grunnmur/grunnmur/internal/problem"
 	"github.com/grunnmur/grunnmur/internal/redact"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // Issuers of Maskinporten. The trailing slash is part of the identifier, and
-// of the grant's aud.
+// of the grant's aud. An empty Config.Issuer means TestIssuer: production is
+// reached only by naming it.
 const (
-	IssuerProduction = "https://maskinporten.no/"
-	IssuerTest       = "https://test.maskinporten.no/"
+	TestIssuer       = "https://test.maskinporten.no/"
+	ProductionIssuer = "https://maskinporten.no/"
 )
 
 // Config configures a TokenSource. ClientID, Key and one of KeyID or
 // Certificates are required.
 type Config struct {
-	// Issuer is Maskinporten's identifier; default IssuerProduction. The
-	// grant's aud is the issuer, with its trailing slash.
+	// Issuer is Maskinporten's identifier: empty means TestIssuer (the test
+	// environment); set ProductionIssuer for production. The grant's aud is
+	// the issuer, with its trailing slash.
 	Issuer string
 	// TokenURL defaults to Issuer + "token".
 	TokenURL string
@@ -107,23 +109,22 @@ func (r Request) key() string {
 }
 
 // Token is an access token from Maskinporten. It never prints the token:
-// every fmt verb and slog show it redacted; Value returns it.
+// every fmt verb, slog and JSON show it redacted, and
+// AccessToken.Reveal() returns it for the Authorization header.
 type Token struct {
-	value     string
-	life      time.Duration // expires_in, for the refresh margin's cap
-	TokenType string
-	Expiry    time.Time
-	Scope     string
+	AccessToken secret.Value
+	TokenType   string
+	Expiry      time.Time
+	Scope       string
+	life        time.Duration // expires_in, for the refresh margin's cap
 }
-
-// Value returns the access token, for the Authorization header.
-func (t *Token) Value() string { return t.value }
 
 func (t Token) describe() string {
-	return fmt.Sprintf("maskinporten.Token{AccessToken: [REDACTED], TokenType: %q, Expiry: %s, Scope: %q}", t.TokenType, t.Expiry.Format(time.RFC3339), t.Scope)
+	return fmt.Sprintf("maskinporten.Token{AccessToken: %v, TokenType: %q, Expiry: %s, Scope: %q}", t.AccessToken, t.TokenType, t.Expiry.Format(time.RFC3339), t.Scope)
 }
 
-// String implements fmt.Stringer without the token.
+// String implements fmt.Stringer without the token and without the
+// unexported fields, which fmt would otherwise show.
 func (t Token) String() string { return t.describe() }
 
 // GoString keeps %#v safe.
@@ -134,74 +135,17 @@ func (t Token) Format(f fmt.State, _ rune) { io.WriteString(f, t.describe()) }
 
 // LogValue implements slog.LogValuer.
 func (t Token) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("access_token", "[REDACTED]"), slog.Time("expiry", t.Expiry), slog.String("scope", t.Scope))
+	return slog.GroupValue(slog.Any("access_token", t.AccessToken), slog.Time("expiry", t.Expiry), slog.String("scope", t.Scope))
 }
 
-// Sentinels. An *Error unwraps to the one matching its OAuth error code.
-var (
-	ErrConfig        = errors.New("maskinporten: invalid configuration")
-	ErrInvalidGrant  = errors.New("maskinporten: invalid grant")
-	ErrInvalidScope  = errors.New("maskinporten: invalid scope")
-	ErrInvalidClient = errors.New("maskinporten: invalid client")
-	ErrServer        = errors.New("maskinporten: server error")
-)
+// ErrConfig is returned by New for a configuration that cannot work, and
+// by TokenFor for a Request without scopes. Maskinporten's own answers are
+// *oauth.Error (package auth/oauth), which unwraps to oauth.ErrInvalidGrant,
+// oauth.ErrInvalidScope, oauth.ErrInvalidClient or oauth.ErrServer.
+var ErrConfig = errors.New("maskinporten: invalid configuration")
 
-// Error is an error response from Maskinporten's token endpoint.
-type Error struct {
-	Status      int
-	Code        string // OAuth error code: invalid_grant, invalid_scope, ...
-	MPCode      string // Maskinporten's own "MP-nnn" code, when the answer has one
-	Description string
-	RequestID   string
-}
-
-func (e *Error) Error() string {
-	s := fmt.Sprintf("maskinporten: http %d: %s", e.Status, redact.Numbers(e.Code))
-	if e.MPCode != "" {
-		s += " (" + e.MPCode + ")"
-	}
-	if e.Description != "" {
-		s += ": " + redact.Numbers(e.Description)
-	}
-	if e.RequestID != "" {
-		s += " (request id " + e.RequestID + ")"
-	}
-	return s
-}
-
-// Unwrap returns the sentinel for the error code.
-func (e *Error) Unwrap() error {
-	switch {
-	case e.Code == "invalid_grant":
-		return ErrInvalidGrant
-	case e.Code == "invalid_scope":
-		return ErrInvalidScope
-	case e.Code == "invalid_client" || e.Code == "unauthorized_client":
-		return ErrInvalidClient
-	case e.Status >= 500:
-		return ErrServer
-	}
-	return nil
-}
-
-// Temporary reports whether a later try may succeed.
-func (e *Error) Temporary() bool { return e.Status >= 500 || e.Status == http.StatusTooManyRequests }
-
-var mpCode = regexp.MustCompile(`\bMP-\d{1,5}\b`)
-
-// ParseError reads a token endpoint error body. It never fails: a body that is
-// not OAuth JSON still gives an *Error with the status.
-func ParseError(status int, header http.Header, body []byte) *Error {
-	o := problem.ParseOAuth(status, header, body)
-	e := &Error{Status: status, Code: o.Code, Description: o.Description, RequestID: o.RequestID}
-	for _, s := range []string{o.ErrorCode, o.Code, o.Description} {
-		if m := mpCode.FindString(s); m != "" {
-			e.MPCode = m
-			break
-		}
-	}
-	return e
-}
+// provider names the package in an *oauth.Error.
+const provider = "maskinporten"
 
 // TokenSource gets and caches Maskinporten tokens. It is safe for concurrent
 // use; concurrent callers for the same Request share one grant.
@@ -231,7 +175,7 @@ func New(cfg Config) (*TokenSource, error) {
 	ts := &TokenSource{cfg: cfg, cache: map[string]*Token{}, inflight: map[string]*call{}}
 	ts.issuer = cfg.Issuer
 	if ts.issuer == "" {
-		ts.issuer = IssuerProduction
+		ts.issuer = TestIssuer
 	}
 	if !strings.HasSuffix(ts.issuer, "/") {
 		ts.issuer += "/"
@@ -258,8 +202,13 @@ func New(cfg Config) (*TokenSource, error) {
 	case ts.lifetime > 120*time.Second:
 		return nil, fmt.Errorf("%w: Lifetime over 120 s is refused by Maskinporten", ErrConfig)
 	}
-	if _, err := url.Parse(ts.tokenURL); err != nil {
-		return nil, fmt.Errorf("%w: TokenURL: %w", ErrConfig, err)
+	if err := oauthx.CheckKey(cfg.Key); err != nil {
+		return nil, fmt.Errorf("%w: Key: %w", ErrConfig, err)
+	}
+	for _, f := range []struct{ name, v string }{{"Issuer", ts.issuer}, {"TokenURL", ts.tokenURL}} {
+		if u, err := url.Parse(f.v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, fmt.Errorf("%w: %s is not an absolute http(s) URL", ErrConfig, f.name)
+		}
 	}
 	return ts, nil
 }
@@ -366,8 +315,8 @@ func (ts *TokenSource) grant(ctx context.Context, r Request) (*Token, error) {
 		if err == nil {
 			return tok, nil
 		}
-		var me *Error
-		if errors.As(err, &me) && !me.Temporary() {
+		var oe *oauth.Error
+		if !errors.As(err, &oe) || !oe.Temporary() {
 			return nil, err
 		}
 		ts.log().DebugContext(ctx, "maskinporten: grant failed, retrying", "attempt", i+1, "error", err)
@@ -389,15 +338,15 @@ func (ts *TokenSource) grantOnce(ctx context.Context, r Request) (*Token, error)
 	req.Header.Set("Accept", "application/json")
 	resp, err := (&httpx.Client{HTTPClient: ts.cfg.HTTPClient, MaxAttempts: 1}).Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("maskinporten: %w", err)
+		return nil, oauthx.Transport(provider, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return nil, fmt.Errorf("maskinporten: read response: %w", err)
+		return nil, oauthx.Transport(provider, fmt.Errorf("read response: %w", err))
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, ParseError(resp.StatusCode, resp.Header, body)
+		return nil, oauthx.ParseError(provider, resp.StatusCode, resp.Header, body)
 	}
 	var tr struct {
 		AccessToken string `json:"access_token"`
@@ -406,7 +355,7 @@ func (ts *TokenSource) grantOnce(ctx context.Context, r Request) (*Token, error)
 		Scope       string `json:"scope"`
 	}
 	if err := json.Unmarshal(body, &tr); err != nil || tr.AccessToken == "" {
-		return nil, &Error{Status: resp.StatusCode, Code: "invalid_response", Description: "token response is not a JSON object with access_token"}
+		return nil, &oauth.Error{Provider: provider, Status: resp.StatusCode, Code: oauth.CodeInvalidResponse, Message: "token response is not a JSON object with access_token"}
 	}
 	if tr.ExpiresIn <= 0 {
 		tr.ExpiresIn = 60
@@ -415,7 +364,7 @@ func (ts *TokenSource) grantOnce(ctx context.Context, r Request) (*Token, error)
 		tr.TokenType = "Bearer"
 	}
 	life := time.Duration(tr.ExpiresIn) * time.Second
-	return &Token{value: tr.AccessToken, life: life, TokenType: tr.TokenType, Scope: tr.Scope,
+	return &Token{AccessToken: secret.New(tr.AccessToken), life: life, TokenType: tr.TokenType, Scope: tr.Scope,
 		Expiry: ts.now().Add(life)}, nil
 }
 
@@ -453,7 +402,7 @@ func (ts *TokenSource) Assertion(r Request) (string, error) {
 	if len(ts.cfg.Certificates) > 0 {
 		kid = "" // x5c identifies the key
 	}
-	a, err := idporten.SignAssertion(ts.cfg.Key, kid, ts.cfg.Certificates, claims)
+	a, err := oauthx.Sign(ts.cfg.Key, kid, ts.cfg.Certificates, claims)
 	if err != nil {
 		return "", fmt.Errorf("maskinporten: %w", err)
 	}

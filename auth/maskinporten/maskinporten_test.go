@@ -25,8 +25,13 @@ import (
 	"testing/synctest"
 	"time"
 
+	grunnfake "github.com/grunnmur/grunnmur/fake"
+
+	"github.com/grunnmur/grunnmur/config"
+
 	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/auth/maskinporten"
+	"github.com/grunnmur/grunnmur/auth/oauth"
 )
 
 const scope = "ks:fiks"
@@ -159,6 +164,47 @@ func TestProductionAudienceHasTrailingSlash(t *testing.T) {
 	}
 }
 
+// An empty Issuer is the test environment: production only when named.
+func TestEmptyIssuerIsTest(t *testing.T) {
+	for _, tc := range []struct{ issuer, aud string }{
+		{"", maskinporten.TestIssuer},
+		{maskinporten.ProductionIssuer, "https://maskinporten.no/"},
+	} {
+		ts, err := maskinporten.New(maskinporten.Config{Issuer: tc.issuer, ClientID: "c", Key: key(t), KeyID: "k"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := ts.Assertion(maskinporten.Request{Scopes: []string{"s"}})
+		if _, cl := claimsOf(t, a); cl["aud"] != tc.aud {
+			t.Fatalf("issuer %q: aud %v, want %s", tc.issuer, cl["aud"], tc.aud)
+		}
+	}
+}
+
+func TestConfigRefusals(t *testing.T) {
+	_, ed, _ := ed25519.GenerateKey(rand.Reader)
+	for name, cfg := range map[string]maskinporten.Config{
+		"no-client":      {Key: key(t), KeyID: "k"},
+		"no-key":         {ClientID: "c", KeyID: "k"},
+		"no-kid-or-x5c":  {ClientID: "c", Key: key(t)},
+		"issuer-not-url": {Issuer: "maskinporten.no", ClientID: "c", Key: key(t), KeyID: "k"},
+		"token-url-rel":  {TokenURL: "/token", ClientID: "c", Key: key(t), KeyID: "k"},
+		"lifetime":       {ClientID: "c", Key: key(t), KeyID: "k", Lifetime: 3 * time.Minute},
+		"ed25519-ok":     {ClientID: "c", Key: ed, KeyID: "k"},
+	} {
+		_, err := maskinporten.New(cfg)
+		if name == "ed25519-ok" {
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+			continue
+		}
+		if !errors.Is(err, maskinporten.ErrConfig) {
+			t.Errorf("%s: %v, want ErrConfig", name, err)
+		}
+	}
+}
+
 func TestTokenKidAndX5C(t *testing.T) {
 	for _, name := range []string{"kid", "x5c"} {
 		t.Run(name, func(t *testing.T) {
@@ -170,7 +216,7 @@ func TestTokenKidAndX5C(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			mt, err := fake.VerifyMaskinportenToken(tok.Value(), scope)
+			mt, err := fake.VerifyMaskinportenToken(tok.AccessToken.Reveal(), scope)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -211,7 +257,7 @@ func TestCacheKey(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		toks = append(toks, tok.Value())
+		toks = append(toks, tok.AccessToken.Reveal())
 	}
 	if got := fake.Requests("/maskinporten/token"); got != 4 {
 		t.Fatalf("%d grants, want 4 (scope order must not matter)", got)
@@ -228,7 +274,7 @@ func TestCacheKey(t *testing.T) {
 // TestSingleFlight races many callers: they must share one grant.
 func TestSingleFlight(t *testing.T) {
 	fake, ts := setup(t, nil)
-	fake.InjectFault(idportentest.Fault{Path: "/maskinporten/token", Delay: 50 * time.Millisecond})
+	fake.Inject(grunnfake.Fault{Match: "POST /maskinporten/token", Delay: 50 * time.Millisecond})
 	var wg sync.WaitGroup
 	toks := make([]string, 64)
 	errs := make([]error, 64)
@@ -237,7 +283,7 @@ func TestSingleFlight(t *testing.T) {
 			tok, err := ts.Token(context.Background())
 			errs[i] = err
 			if err == nil {
-				toks[i] = tok.Value()
+				toks[i] = tok.AccessToken.Reveal()
 			}
 		})
 	}
@@ -264,7 +310,7 @@ func TestRefreshBeforeExpiry(t *testing.T) {
 		}
 		time.Sleep(99 * time.Second) // the fake's tokens live 120 s
 		again, _ := ts.Token(ctx)
-		if again.Value() != first.Value() || fake.Requests("/maskinporten/token") != 1 {
+		if again.AccessToken.Reveal() != first.AccessToken.Reveal() || fake.Requests("/maskinporten/token") != 1 {
 			t.Fatal("token renewed too early")
 		}
 		time.Sleep(2 * time.Second)
@@ -272,7 +318,7 @@ func TestRefreshBeforeExpiry(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if renewed.Value() == first.Value() || fake.Requests("/maskinporten/token") != 2 {
+		if renewed.AccessToken.Reveal() == first.AccessToken.Reveal() || fake.Requests("/maskinporten/token") != 2 {
 			t.Fatal("token not renewed 19 s before expiry")
 		}
 	})
@@ -298,8 +344,12 @@ func TestReusedJTI(t *testing.T) {
 	r := post()
 	var b bytes.Buffer
 	b.ReadFrom(r.Body)
-	e := maskinporten.ParseError(r.StatusCode, r.Header, b.Bytes())
-	if r.StatusCode != 400 || !errors.Is(e, maskinporten.ErrInvalidGrant) || !strings.Contains(e.Description, "jti") {
+	var e struct {
+		Error            string `json:"error"`
+		ErrorDescription string `json:"error_description"`
+	}
+	json.Unmarshal(b.Bytes(), &e)
+	if r.StatusCode != 400 || e.Error != oauth.CodeInvalidGrant || !strings.Contains(e.ErrorDescription, "jti") {
 		t.Fatalf("reuse: %d %v", r.StatusCode, e)
 	}
 }
@@ -340,14 +390,14 @@ func TestGrantErrors(t *testing.T) {
 	t.Run("scope-not-allowed", func(t *testing.T) {
 		_, ts := setup(t, func(c *maskinporten.Config) { c.Scopes = []string{"ks:secret"} })
 		_, err := ts.Token(ctx)
-		if !errors.Is(err, maskinporten.ErrInvalidScope) {
+		if !errors.Is(err, oauth.ErrInvalidScope) {
 			t.Fatalf("err %v", err)
 		}
 	})
 	t.Run("consumer-org-not-delegated", func(t *testing.T) {
 		_, ts := setup(t, func(c *maskinporten.Config) { c.ConsumerOrg = "999999999" })
 		_, err := ts.Token(ctx)
-		if !errors.Is(err, maskinporten.ErrInvalidGrant) {
+		if !errors.Is(err, oauth.ErrInvalidGrant) {
 			t.Fatalf("err %v", err)
 		}
 	})
@@ -357,7 +407,7 @@ func TestGrantErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := fake.VerifyMaskinportenToken(tok.Value(), "ks:other"); !errors.Is(err, idportentest.ErrToken) {
+		if _, err := fake.VerifyMaskinportenToken(tok.AccessToken.Reveal(), "ks:other"); !errors.Is(err, idportentest.ErrToken) {
 			t.Fatalf("err %v", err)
 		}
 	})
@@ -367,15 +417,15 @@ func TestGrantErrors(t *testing.T) {
 			c.Key = other
 		})
 		_, err := ts.Token(ctx)
-		var me *maskinporten.Error
-		if !errors.As(err, &me) || me.Code != "invalid_grant" || me.Status != 400 {
+		var me *oauth.Error
+		if !errors.As(err, &me) || me.Code != "invalid_grant" || me.Status != 400 || me.Provider != "maskinporten" {
 			t.Fatalf("err %v", err)
 		}
 	})
 	t.Run("clock-skew", func(t *testing.T) {
 		_, ts := setup(t, func(c *maskinporten.Config) { c.Now = func() time.Time { return time.Now().Add(-30 * time.Second) } })
 		_, err := ts.Token(ctx)
-		if !errors.Is(err, maskinporten.ErrInvalidGrant) {
+		if !errors.Is(err, oauth.ErrInvalidGrant) {
 			t.Fatalf("err %v", err)
 		}
 	})
@@ -387,7 +437,7 @@ func TestGrantErrors(t *testing.T) {
 	})
 	t.Run("server-error-retried-with-new-jti", func(t *testing.T) {
 		fake, ts := setup(t, nil)
-		fake.InjectFault(idportentest.Fault{Path: "/maskinporten/token", Status: 503, Count: 2})
+		fake.Inject(grunnfake.Fault{Match: "POST /maskinporten/token", Status: 503, Times: 2})
 		if _, err := ts.Token(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -397,26 +447,12 @@ func TestGrantErrors(t *testing.T) {
 	})
 	t.Run("server-error-gives-up", func(t *testing.T) {
 		fake, ts := setup(t, nil)
-		fake.InjectFault(idportentest.Fault{Path: "/maskinporten/token", Status: 503, Count: 5})
+		fake.Inject(grunnfake.Fault{Match: "POST /maskinporten/token", Status: 503, Times: 5})
 		_, err := ts.Token(ctx)
-		if !errors.Is(err, maskinporten.ErrServer) {
+		if !errors.Is(err, oauth.ErrServer) {
 			t.Fatalf("err %v", err)
 		}
 	})
-}
-
-func TestParseErrorMPCode(t *testing.T) {
-	body := []byte(`{"error":"invalid_grant","error_description":"Invalid assertion. Client authentication failed. (MP-026) jti 01019012345"}`)
-	e := maskinporten.ParseError(400, http.Header{"X-Request-Id": {"req-1"}}, body)
-	if e.MPCode != "MP-026" || e.RequestID != "req-1" || !errors.Is(e, maskinporten.ErrInvalidGrant) {
-		t.Fatalf("%+v", e)
-	}
-	if strings.Contains(e.Error(), "01019012345") {
-		t.Fatalf("personal number in error: %s", e)
-	}
-	if e := maskinporten.ParseError(502, nil, []byte("<html>bad gateway</html>")); e.Code != "bad_gateway" || !e.Temporary() {
-		t.Fatalf("%+v", e)
-	}
 }
 
 func TestTokenNeverPrints(t *testing.T) {
@@ -432,7 +468,7 @@ func TestTokenNeverPrints(t *testing.T) {
 		fmt.Sprintf("%v %+v %#v", *tok, *tok, *tok), fmt.Sprintf("%+v", struct{ T *maskinporten.Token }{tok}),
 		logged.String(),
 	} {
-		if strings.Contains(s, tok.Value()) || strings.Contains(s, tok.Value()[:20]) {
+		if strings.Contains(s, tok.AccessToken.Reveal()) || strings.Contains(s, tok.AccessToken.Reveal()[:20]) {
 			t.Fatalf("token printed: %s", s)
 		}
 	}
@@ -470,27 +506,6 @@ func TestTransport(t *testing.T) {
 	}
 }
 
-// FuzzParseError feeds arbitrary error bodies: never a panic, always a
-// typed error whose text holds no 11-digit number.
-func FuzzParseError(f *testing.F) {
-	f.Add(400, []byte(`{"error":"invalid_grant","error_description":"Invalid assertion (MP-026)"}`))
-	f.Add(503, []byte(`<html>down</html>`))
-	f.Add(400, []byte(`{"error":{"nested":1},"error_description":null,"error_code":"MP-1"}`))
-	f.Add(418, []byte(`{"error_description":"pid 20036914700 unknown"}`))
-	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		e := maskinporten.ParseError(status, http.Header{}, body)
-		if e == nil || e.Status != status {
-			t.Fatal("no error")
-		}
-		msg := e.Error()
-		for i := 0; i+11 <= len(msg); i++ {
-			if strings.Trim(msg[i:i+11], "0123456789") == "" && (i == 0 || msg[i-1] < '0' || msg[i-1] > '9') && (i+11 == len(msg) || msg[i+11] < '0' || msg[i+11] > '9') {
-				t.Fatalf("personal number in %q", msg)
-			}
-		}
-	})
-}
-
 func TestConfigFromEnv(t *testing.T) {
 	dir := t.TempDir()
 	der, _ := x509.MarshalPKCS8PrivateKey(key(t))
@@ -498,16 +513,21 @@ func TestConfigFromEnv(t *testing.T) {
 	if err := os.WriteFile(f, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"MP_ISSUER": maskinporten.IssuerTest, "MP_CLIENT_ID": "c", "MP_KEY_FILE": f, "MP_KID": "k"}
-	cfg, ok, err := maskinporten.ConfigFromEnv("MP", func(k string) string { return env[k] })
-	if err != nil || !ok || cfg.Key == nil || cfg.KeyID != "k" {
-		t.Fatalf("%v %v", ok, err)
+	env := map[string]string{"MP_ISSUER": maskinporten.TestIssuer, "MP_CLIENT_ID": "c", "MP_KEY_FILE": f, "MP_KID": "k"}
+	getenv := func(k string) string { return env[k] }
+	cfg, err := maskinporten.ConfigFromEnv("MP_", getenv)
+	if err != nil || cfg.Key == nil || cfg.KeyID != "k" || cfg.ClientID != "c" || cfg.Issuer != maskinporten.TestIssuer {
+		t.Fatalf("%+v %v", cfg, err)
 	}
 	if _, err := maskinporten.New(cfg); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, _ := maskinporten.ConfigFromEnv("NONE", func(string) string { return "" }); ok {
-		t.Fatal("unset issuer reported as configured")
+	if _, err := maskinporten.ConfigFromEnv("NONE_", getenv); !errors.Is(err, config.ErrUnset) {
+		t.Fatalf("nothing set: %v, want config.ErrUnset", err)
+	}
+	env["MP_KEY_FILE"] = dir + "/missing.pem"
+	if _, err := maskinporten.ConfigFromEnv("MP_", getenv); !errors.Is(err, maskinporten.ErrConfig) || !strings.Contains(err.Error(), "MP_KEY_FILE") {
+		t.Fatalf("missing key file: %v", err)
 	}
 }
 

@@ -68,7 +68,7 @@ func (t *Transport) send(req *http.Request, r Request) (*http.Response, error) {
 		return nil, err
 	}
 	out := req.Clone(req.Context())
-	out.Header.Set("Authorization", "Bearer "+tok.Value())
+	out.Header.Set("Authorization", "Bearer "+tok.AccessToken.Reveal())
 	return t.base().RoundTrip(out)
 }
 
@@ -99,5 +99,5 @@ func (o oauth2Source) Token() (*oauth2.Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &oauth2.Token{AccessToken: t.Value(), TokenType: t.TokenType, Expiry: t.Expiry}, nil
+	return &oauth2.Token{AccessToken: t.AccessToken.Reveal(), TokenType: t.TokenType, Expiry: t.Expiry}, nil
 }

@@ -27,7 +27,7 @@ func TestSetupSharesTheClock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mt, err := x.Fakes.Env.IDPorten.VerifyMaskinportenToken(tok.Value(), "ks:fiks")
+	mt, err := x.Fakes.Env.IDPorten.VerifyMaskinportenToken(tok.AccessToken.Reveal(), "ks:fiks")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/auth/maskinporten"
+	"github.com/grunnmur/grunnmur/config"
 	"github.com/grunnmur/grunnmur/devenv"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/defaults"
@@ -205,12 +206,12 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 	}
 
 	// Maskinporten, for Enhetsregisteret's authorised roles and SvarUT.
-	mpCfg, ok, err := maskinporten.ConfigFromEnv("GRUNNMUR_MASKINPORTEN", env)
+	mpCfg, err := maskinporten.ConfigFromEnv("GRUNNMUR_MASKINPORTEN_", env)
+	if errors.Is(err, config.ErrUnset) {
+		return nil, fmt.Errorf("%w: no Maskinporten", ErrConfig)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("site: Maskinporten: %w", err)
-	}
-	if !ok {
-		return nil, fmt.Errorf("%w: no Maskinporten", ErrConfig)
 	}
 	mpCfg.Scopes, mpCfg.Now = o.Scopes, o.Now
 	mpCfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
@@ -244,12 +245,12 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 // loginConfig reads prefix's variables for ID-porten or Ansattporten; the
 // redirect paths default to authPrefix's under the public URL.
 func loginConfig(getenv func(string) string, prefix, public, authPrefix string) (idporten.Config, error) {
-	cfg, ok, err := idporten.ConfigFromEnv(prefix, getenv)
+	cfg, err := idporten.ConfigFromEnv(prefix+"_", getenv)
+	if errors.Is(err, config.ErrUnset) {
+		return cfg, fmt.Errorf("%w: no %s_* variable is set", ErrConfig, prefix)
+	}
 	if err != nil {
 		return cfg, err
-	}
-	if !ok {
-		return cfg, fmt.Errorf("%w: %s_ISSUER is unset", ErrConfig, prefix)
 	}
 	if cfg.RedirectURI == "" {
 		cfg.RedirectURI = public + authPrefix + "/callback"

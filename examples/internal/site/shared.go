@@ -58,11 +58,10 @@ func Background(ctx context.Context, log *slog.Logger, pays []*payment.Service, 
 			}
 		}()
 	}
-	Every(ctx, 5*time.Minute, func() {
-		for _, m := range logins {
-			m.Cleanup(ctx)
-		}
-	})
+	for _, m := range logins {
+		go m.Cleaner().Run(ctx, 5*time.Minute)
+	}
+	<-ctx.Done()
 }
 
 // Every calls f every d until ctx ends.
