@@ -30,16 +30,25 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-func setup(t *testing.T) (*brreg.Client, *registrytest.Brreg) {
+// setup serves a fake Enhetsregisteret configured by fakeCfg, and returns a
+// client of it configured by the options.
+func setup(t *testing.T, fakeCfg registrytest.BrregConfig, opts ...func(*brreg.Config)) (*brreg.Client, *registrytest.Brreg) {
 	t.Helper()
-	fake := registrytest.NewBrreg()
+	fake := registrytest.NewBrreg(fakeCfg)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	c := &brreg.Client{
+	cfg := brreg.Config{
 		BaseURL:              srv.URL,
 		HTTPClient:           srv.Client(),
 		AuthorizedHTTPClient: &http.Client{Transport: bearer{"test-token"}},
 		MaxAttempts:          1,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	c, err := brreg.New(cfg)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return c, fake
 }
@@ -146,8 +155,8 @@ func TestSampleErrorBody(t *testing.T) {
 		w.Write(body)
 	}))
 	defer srv.Close()
-	c := &brreg.Client{BaseURL: srv.URL}
-	_, err = c.Roller(context.Background(), registrytest.DigdirOrgnr)
+	c := must(brreg.New(brreg.Config{BaseURL: srv.URL}))
+	_, err = c.Roles(context.Background(), registrytest.DigdirOrgnr)
 	var re *registry.Error
 	if !errors.As(err, &re) || !errors.Is(err, registry.ErrInvalid) || !strings.Contains(re.Message, "nøyaktig 9 siffer") {
 		t.Fatalf("err = %v", err)
@@ -155,7 +164,7 @@ func TestSampleErrorBody(t *testing.T) {
 }
 
 func TestEnhet(t *testing.T) {
-	c, fake := setup(t)
+	c, fake := setup(t, registrytest.BrregConfig{})
 	ctx := context.Background()
 	e, err := c.Enhet(ctx, registrytest.DigdirOrgnr)
 	if err != nil {
@@ -183,7 +192,7 @@ func TestEnhet(t *testing.T) {
 }
 
 func TestBadOrgnrMakesNoRequest(t *testing.T) {
-	c, fake := setup(t)
+	c, fake := setup(t, registrytest.BrregConfig{})
 	for _, bad := range []ident.Orgnr{"", "12345678", "123456789", "9ECD01011", "9918258270"} {
 		_, err := c.Enhet(context.Background(), bad)
 		if !errors.Is(err, brreg.ErrBadOrgnr) || !errors.Is(err, registry.ErrInvalid) {
@@ -196,7 +205,7 @@ func TestBadOrgnrMakesNoRequest(t *testing.T) {
 }
 
 func TestGone(t *testing.T) {
-	c, fake := setup(t)
+	c, fake := setup(t, registrytest.BrregConfig{})
 	ctx := context.Background()
 
 	_, err := c.Enhet(ctx, registrytest.NeverExistedOrgnr)
@@ -231,7 +240,7 @@ func TestGone(t *testing.T) {
 }
 
 func TestSearch(t *testing.T) {
-	c, _ := setup(t)
+	c, _ := setup(t, registrytest.BrregConfig{})
 	ctx := context.Background()
 	var names []string
 	for e, err := range c.Search(ctx, brreg.Query{Navn: "sesam", Size: 1}) {
@@ -297,7 +306,7 @@ func TestSearch(t *testing.T) {
 }
 
 func TestSearchPagesPastCap(t *testing.T) {
-	c, fake := setup(t)
+	c, fake := setup(t, registrytest.BrregConfig{})
 	fake.AddSyntheticEnheter(10_050, "KAFE TESTBYEN", "0301")
 	ctx := context.Background()
 	n := 0
@@ -340,9 +349,9 @@ func TestSearchPagesPastCap(t *testing.T) {
 }
 
 func TestRoller(t *testing.T) {
-	c, _ := setup(t)
+	c, _ := setup(t, registrytest.BrregConfig{})
 	ctx := context.Background()
-	r, err := c.Roller(ctx, registrytest.ApplicantOrgnr)
+	r, err := c.Roles(ctx, registrytest.ApplicantOrgnr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,19 +368,19 @@ func TestRoller(t *testing.T) {
 	if len(r.Of(brreg.RolleStyremedlem)) != 1 {
 		t.Errorf("a resigned member counts as current")
 	}
-	if _, err := c.Roller(ctx, registrytest.NeverExistedOrgnr); !errors.Is(err, registry.ErrNotFound) {
+	if _, err := c.Roles(ctx, registrytest.NeverExistedOrgnr); !errors.Is(err, registry.ErrNotFound) {
 		t.Errorf("roller of unknown enhet: %v", err)
 	}
-	digdir, err := c.Roller(ctx, registrytest.DigdirOrgnr)
+	digdir, err := c.Roles(ctx, registrytest.DigdirOrgnr)
 	if err != nil || len(digdir.All()) != 0 {
 		t.Errorf("enhet without roles: %v %+v", err, digdir)
 	}
 }
 
 func TestAuthorizedRollerAndCanActFor(t *testing.T) {
-	c, _ := setup(t)
+	c, _ := setup(t, registrytest.BrregConfig{})
 	ctx := context.Background()
-	r, err := c.AuthorizedRoller(ctx, registrytest.ApplicantOrgnr)
+	r, err := c.AuthorizedRoles(ctx, registrytest.ApplicantOrgnr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,36 +429,36 @@ func TestAuthorizedRollerAndCanActFor(t *testing.T) {
 	}
 }
 
-func TestAuthorizedRollerForbidden(t *testing.T) {
-	c, fake := setup(t)
-	c.AuthorizedHTTPClient = nil // no Maskinporten token
-	_, err := c.AuthorizedRoller(context.Background(), registrytest.ApplicantOrgnr)
+func TestAuthorizedRolesForbidden(t *testing.T) {
+	c, _ := setup(t, registrytest.BrregConfig{}, func(cfg *brreg.Config) { cfg.AuthorizedHTTPClient = nil }) // no Maskinporten token
+	_, err := c.AuthorizedRoles(context.Background(), registrytest.ApplicantOrgnr)
 	if !errors.Is(err, registry.ErrForbidden) {
 		t.Fatalf("no token: %v", err)
 	}
-	c2, _ := setup(t)
-	fake2 := registrytest.NewBrreg()
-	fake2.Authorize = func(r *http.Request) int { return http.StatusForbidden } // token lacks the scope
-	srv := httptest.NewServer(fake2)
-	defer srv.Close()
-	c2.BaseURL = srv.URL
+	// The token lacks the scope.
+	c2, _ := setup(t, registrytest.BrregConfig{Authorize: func(r *http.Request) int { return http.StatusForbidden }})
 	if _, err := c2.CanActFor(context.Background(), person(0), registrytest.ApplicantOrgnr); !errors.Is(err, registry.ErrForbidden) {
 		t.Fatalf("missing scope: %v", err)
 	}
-	_ = fake
 }
 
 func TestAudit(t *testing.T) {
-	c, _ := setup(t)
 	var mu sync.Mutex
 	var events []registry.AuditEvent
-	c.Audit = registry.AuditFunc(func(ctx context.Context, e registry.AuditEvent) error {
-		mu.Lock()
-		defer mu.Unlock()
-		events = append(events, e)
-		return nil
+	auditDown := false
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	c, _ := setup(t, registrytest.BrregConfig{}, func(cfg *brreg.Config) {
+		cfg.Audit = registry.AuditFunc(func(ctx context.Context, e registry.AuditEvent) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if auditDown {
+				return errors.New("audit log down")
+			}
+			events = append(events, e)
+			return nil
+		})
+		cfg.Now = func() time.Time { return now }
 	})
-	c.Now = func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) }
 	ctx := context.Background()
 	if _, err := c.CanActFor(ctx, person(0), registrytest.ApplicantOrgnr); !errors.Is(err, registry.ErrNoPurpose) {
 		t.Fatalf("without purpose: %v", err)
@@ -465,21 +474,23 @@ func TestAudit(t *testing.T) {
 	}
 	e := events[0]
 	if e.Registry != "brreg" || e.Orgnr != registrytest.ApplicantOrgnr || e.Purpose.LegalBasis != "alkoholloven § 1-7" ||
-		!e.Time.Equal(c.Now()) || len(e.Persons) != 1 || e.Persons[0] != person(0) {
+		!e.Time.Equal(now) || len(e.Persons) != 1 || e.Persons[0] != person(0) {
 		t.Errorf("event: %+v", e)
 	}
 	digits := person(0).Reveal()
 	if s := fmt.Sprintf("%v %+v %#v", e, e, e); strings.Contains(s, digits) {
 		t.Errorf("audit event prints the number: %s", s)
 	}
-	c.Audit = registry.AuditFunc(func(context.Context, registry.AuditEvent) error { return errors.New("audit log down") })
-	if _, err := c.AuthorizedRoller(ctx, registrytest.ApplicantOrgnr); err == nil {
+	mu.Lock()
+	auditDown = true
+	mu.Unlock()
+	if _, err := c.AuthorizedRoles(ctx, registrytest.ApplicantOrgnr); err == nil {
 		t.Error("a failing audit must stop the look-up")
 	}
 }
 
 func TestUpdates(t *testing.T) {
-	c, fake := setup(t)
+	c, fake := setup(t, registrytest.BrregConfig{})
 	ctx := context.Background()
 	var last int64
 	n := 0
@@ -551,7 +562,7 @@ func TestErrorPaths(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, fake := setup(t)
+			c, fake := setup(t, registrytest.BrregConfig{})
 			tt.inject(fake)
 			_, err := c.Enhet(ctx, registrytest.DigdirOrgnr)
 			if !errors.Is(err, tt.want) {
@@ -571,7 +582,7 @@ func TestErrorPaths(t *testing.T) {
 		})
 	}
 	t.Run("timeout", func(t *testing.T) {
-		c, fake := setup(t)
+		c, fake := setup(t, registrytest.BrregConfig{})
 		fake.DelayNext(1, time.Minute)
 		ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 		defer cancel()
@@ -585,7 +596,7 @@ func TestErrorPaths(t *testing.T) {
 			w.Write([]byte(`{"organisasjonsnummer": 991825827}`))
 		}))
 		defer srv.Close()
-		c := &brreg.Client{BaseURL: srv.URL}
+		c := must(brreg.New(brreg.Config{BaseURL: srv.URL}))
 		if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); !errors.Is(err, registry.ErrDecode) {
 			t.Errorf("err = %v", err)
 		}
@@ -595,8 +606,8 @@ func TestErrorPaths(t *testing.T) {
 // Retries happen on virtual time: an in-process fake in a synctest bubble.
 func TestRetries(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := registrytest.NewBrreg()
-		c := &brreg.Client{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake)}
+		fake := registrytest.NewBrreg(registrytest.BrregConfig{})
+		c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake)}))
 		fake.FailNext(2, http.StatusServiceUnavailable)
 		start := time.Now()
 		if _, err := c.Enhet(context.Background(), registrytest.DigdirOrgnr); err != nil {
@@ -610,7 +621,7 @@ func TestRetries(t *testing.T) {
 			t.Fatalf("a dropped connection is retried: %v", err)
 		}
 		fake.FailNext(4, http.StatusTooManyRequests)
-		if _, err := c.Roller(context.Background(), registrytest.DigdirOrgnr); !errors.Is(err, registry.ErrRateLimited) {
+		if _, err := c.Roles(context.Background(), registrytest.DigdirOrgnr); !errors.Is(err, registry.ErrRateLimited) {
 			t.Fatalf("429 four times: %v", err)
 		}
 	})
@@ -621,9 +632,9 @@ func TestRetries(t *testing.T) {
 // upstream request.
 func TestSingleFlight(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := registrytest.NewBrreg()
+		fake := registrytest.NewBrreg(registrytest.BrregConfig{})
 		release := fake.Hold()
-		c := &brreg.Client{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake), Cache: registry.NoCache{}}
+		c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake), Cache: registry.NoCache{}}))
 		const n = 1000
 		var wg sync.WaitGroup
 		errs := make(chan error, n)
@@ -668,8 +679,8 @@ func TestSingleFlight(t *testing.T) {
 
 func TestCacheTTL(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := registrytest.NewBrreg()
-		c := &brreg.Client{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake), TTL: time.Minute}
+		fake := registrytest.NewBrreg(registrytest.BrregConfig{})
+		c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake), TTL: time.Minute}))
 		ctx := context.Background()
 		for range 3 {
 			if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); err != nil {
@@ -696,7 +707,7 @@ func TestCacheTTL(t *testing.T) {
 }
 
 func TestNoNumberInErrors(t *testing.T) {
-	c, fake := setup(t)
+	c, fake := setup(t, registrytest.BrregConfig{})
 	fake.FailNext(1, 500)
 	digits := person(0).Reveal()
 	_, err := c.CanActFor(context.Background(), person(0), registrytest.ApplicantOrgnr)
@@ -709,8 +720,8 @@ func TestNoNumberInErrors(t *testing.T) {
 }
 
 func BenchmarkBrregCachedLookup(b *testing.B) {
-	fake := registrytest.NewBrreg()
-	c := &brreg.Client{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake)}
+	fake := registrytest.NewBrreg(registrytest.BrregConfig{})
+	c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake)}))
 	ctx := context.Background()
 	if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); err != nil {
 		b.Fatal(err)
@@ -727,8 +738,8 @@ func BenchmarkBrregCachedLookup(b *testing.B) {
 // cache off, against the in-process fake (no network), so the ratio shows
 // what the cache saves before any network latency.
 func BenchmarkBrregUncachedLookup(b *testing.B) {
-	fake := registrytest.NewBrreg()
-	c := &brreg.Client{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake), Cache: registry.NoCache{}}
+	fake := registrytest.NewBrreg(registrytest.BrregConfig{})
+	c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake), Cache: registry.NoCache{}}))
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

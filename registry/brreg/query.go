@@ -91,7 +91,7 @@ func (q Query) values() (url.Values, error) {
 	if len(q.Organisasjonsnummer) > 0 {
 		nrs := make([]string, len(q.Organisasjonsnummer))
 		for i, o := range q.Organisasjonsnummer {
-			p, err := ParseOrgnr(string(o))
+			p, err := parseOrgnr(string(o))
 			if err != nil {
 				return nil, err
 			}
@@ -100,7 +100,7 @@ func (q Query) values() (url.Values, error) {
 		list("organisasjonsnummer", nrs)
 	}
 	if q.OverordnetEnhet != "" {
-		p, err := ParseOrgnr(string(q.OverordnetEnhet))
+		p, err := parseOrgnr(string(q.OverordnetEnhet))
 		if err != nil {
 			return nil, err
 		}

@@ -144,7 +144,7 @@ func (r *Roller) Of(code string) []Rolle {
 }
 
 // HeldBy returns the current roles held by person. It needs the roles from
-// AuthorizedRoller: the open API carries no fødselsnummer.
+// AuthorizedRoles: the open API carries no fødselsnummer.
 func (r *Roller) HeldBy(person ident.Fodselsnummer) []Rolle {
 	if person.IsZero() {
 		return nil

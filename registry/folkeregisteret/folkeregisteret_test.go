@@ -26,13 +26,23 @@ func (bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-func setup(t *testing.T) (*folkeregisteret.Client, *registrytest.Folkeregisteret) {
+// setup serves a fake Folkeregisteret configured by fakeCfg, and returns a
+// client of it (offentlig med hjemmel) configured by the options.
+func setup(t *testing.T, fakeCfg registrytest.FolkeregisteretConfig, opts ...func(*folkeregisteret.Config)) (*folkeregisteret.Client, *registrytest.Folkeregisteret) {
 	t.Helper()
-	fake := registrytest.NewFolkeregisteret()
+	fake := registrytest.NewFolkeregisteret(fakeCfg)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	return &folkeregisteret.Client{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel,
-		HTTPClient: &http.Client{Transport: bearer{}}, MaxAttempts: 1}, fake
+	cfg := folkeregisteret.Config{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel,
+		HTTPClient: &http.Client{Transport: bearer{}}, MaxAttempts: 1}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	c, err := folkeregisteret.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, fake
 }
 
 func person(i int) ident.Fodselsnummer { return registrytest.Persons()[i].FNR }
@@ -78,7 +88,7 @@ func TestDocExamples(t *testing.T) {
 }
 
 func TestPerson(t *testing.T) {
-	c, _ := setup(t)
+	c, _ := setup(t, registrytest.FolkeregisteretConfig{})
 	ctx := context.Background()
 	p, err := c.Person(ctx, person(registrytest.SigridHaugland))
 	if err != nil {
@@ -135,7 +145,7 @@ func TestPerson(t *testing.T) {
 }
 
 func TestProtectedAddressNeverLeaves(t *testing.T) {
-	c, _ := setup(t)
+	c, _ := setup(t, registrytest.FolkeregisteretConfig{})
 	ctx := context.Background()
 	for _, who := range []int{registrytest.IngridSolberg, registrytest.EmilNordby} {
 		pp := registrytest.Persons()[who]
@@ -165,8 +175,7 @@ func TestProtectedAddressNeverLeaves(t *testing.T) {
 		t.Errorf("ungraded address: %v", err)
 	}
 	// The other packages get no address for a protected person at all.
-	c.Rettighetspakke = folkeregisteret.OffentligUtenHjemmel
-	c2 := &folkeregisteret.Client{BaseURL: c.BaseURL, HTTPClient: c.HTTPClient, Rettighetspakke: folkeregisteret.OffentligUtenHjemmel}
+	c2, _ := setup(t, registrytest.FolkeregisteretConfig{}, func(cfg *folkeregisteret.Config) { cfg.Rettighetspakke = folkeregisteret.OffentligUtenHjemmel })
 	p, err := c2.Person(ctx, person(registrytest.IngridSolberg))
 	if err != nil || p.Bostedsadresse != nil || !p.Adressebeskyttet() {
 		t.Errorf("uten hjemmel: %v %v", err, p.Bostedsadresse)
@@ -174,8 +183,7 @@ func TestProtectedAddressNeverLeaves(t *testing.T) {
 }
 
 func TestBulk(t *testing.T) {
-	c, fake := setup(t)
-	c.BulkSize = 2
+	c, fake := setup(t, registrytest.FolkeregisteretConfig{}, func(cfg *folkeregisteret.Config) { cfg.BulkSize = 2 })
 	unknown, _ := ident.Synthetic(registrytest.Persons()[0].Fodselsdato, 7)
 	got, err := c.Bulk(context.Background(), []ident.Fodselsnummer{person(0), person(1), unknown, person(0), person(3)}, folkeregisteret.PartNavn)
 	if err != nil {
@@ -190,8 +198,7 @@ func TestBulk(t *testing.T) {
 	if r := fake.RequestsTo("/folkeregisteret/offentlig-med-hjemmel/api/v1/personer/bulkoppslag"); r != 2 {
 		t.Errorf("%d bulk requests for 4 unique persons at size 2", r)
 	}
-	c.Rettighetspakke = folkeregisteret.FinansOgBegrenset
-	c2 := &folkeregisteret.Client{Rettighetspakke: folkeregisteret.FinansOgBegrenset}
+	c2 := must(folkeregisteret.New(folkeregisteret.Config{Rettighetspakke: folkeregisteret.FinansOgBegrenset}))
 	if _, err := c2.Bulk(context.Background(), []ident.Fodselsnummer{person(0)}); !errors.Is(err, folkeregisteret.ErrNoBulk) {
 		t.Errorf("bulk without hjemmel: %v", err)
 	}
@@ -199,33 +206,34 @@ func TestBulk(t *testing.T) {
 
 func TestErrorPaths(t *testing.T) {
 	ctx := context.Background()
-	if _, err := (&folkeregisteret.Client{}).Person(ctx, person(0)); !errors.Is(err, folkeregisteret.ErrNoRettighetspakke) {
-		t.Errorf("zero client: %v", err)
-	}
 	unknown, _ := ident.Synthetic(registrytest.Persons()[0].Fodselsdato, 9)
 	tests := []struct {
 		name  string
-		setup func(*folkeregisteret.Client, *registrytest.Folkeregisteret)
+		fake  registrytest.FolkeregisteretConfig
+		cfg   func(*folkeregisteret.Config)
+		fault func(*registrytest.Folkeregisteret)
 		who   ident.Fodselsnummer
 		parts []string
 		want  error
 		code  string
 	}{
-		{"not found", nil, unknown, nil, registry.ErrNotFound, ""},
-		{"no token", func(c *folkeregisteret.Client, _ *registrytest.Folkeregisteret) { c.HTTPClient = nil }, person(0), nil, registry.ErrForbidden, ""},
-		{"package not granted", func(_ *folkeregisteret.Client, f *registrytest.Folkeregisteret) {
-			f.Rettighetspakker = []string{"finans-og-begrenset"}
-		}, person(0), nil, registry.ErrForbidden, ""},
-		{"bad part", nil, person(0), []string{"skonummer"}, registry.ErrInvalid, ""},
-		{"rate limited", func(_ *folkeregisteret.Client, f *registrytest.Folkeregisteret) { f.FailNext(1, 429) }, person(0), nil, registry.ErrRateLimited, ""},
-		{"dropped", func(_ *folkeregisteret.Client, f *registrytest.Folkeregisteret) { f.DropNext(1) }, person(0), nil, registry.ErrUnavailable, ""},
-		{"server error", func(_ *folkeregisteret.Client, f *registrytest.Folkeregisteret) { f.FailNext(1, 500) }, person(0), nil, registry.ErrUnavailable, ""},
+		{"not found", registrytest.FolkeregisteretConfig{}, nil, nil, unknown, nil, registry.ErrNotFound, ""},
+		{"no token", registrytest.FolkeregisteretConfig{}, func(c *folkeregisteret.Config) { c.HTTPClient = nil }, nil, person(0), nil, registry.ErrForbidden, ""},
+		{"package not granted", registrytest.FolkeregisteretConfig{Rettighetspakker: []string{"finans-og-begrenset"}}, nil, nil, person(0), nil, registry.ErrForbidden, ""},
+		{"bad part", registrytest.FolkeregisteretConfig{}, nil, nil, person(0), []string{"skonummer"}, registry.ErrInvalid, ""},
+		{"rate limited", registrytest.FolkeregisteretConfig{}, nil, func(f *registrytest.Folkeregisteret) { f.FailNext(1, 429) }, person(0), nil, registry.ErrRateLimited, ""},
+		{"dropped", registrytest.FolkeregisteretConfig{}, nil, func(f *registrytest.Folkeregisteret) { f.DropNext(1) }, person(0), nil, registry.ErrUnavailable, ""},
+		{"server error", registrytest.FolkeregisteretConfig{}, nil, func(f *registrytest.Folkeregisteret) { f.FailNext(1, 500) }, person(0), nil, registry.ErrUnavailable, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, fake := setup(t)
-			if tt.setup != nil {
-				tt.setup(c, fake)
+			c, fake := setup(t, tt.fake, func(cfg *folkeregisteret.Config) {
+				if tt.cfg != nil {
+					tt.cfg(cfg)
+				}
+			})
+			if tt.fault != nil {
+				tt.fault(fake)
 			}
 			_, err := c.Person(ctx, tt.who, tt.parts...)
 			if !errors.Is(err, tt.want) {
@@ -237,7 +245,7 @@ func TestErrorPaths(t *testing.T) {
 		})
 	}
 	t.Run("bulk errors", func(t *testing.T) {
-		c, fake := setup(t)
+		c, fake := setup(t, registrytest.FolkeregisteretConfig{})
 		fake.FailNext(1, 429)
 		if _, err := c.Bulk(ctx, []ident.Fodselsnummer{person(0)}); !errors.Is(err, registry.ErrRateLimited) {
 			t.Errorf("bulk 429: %v", err)
@@ -250,7 +258,7 @@ func TestErrorPaths(t *testing.T) {
 		}
 	})
 	t.Run("timeout", func(t *testing.T) {
-		c, fake := setup(t)
+		c, fake := setup(t, registrytest.FolkeregisteretConfig{})
 		fake.DelayNext(1, time.Minute)
 		ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 		defer cancel()
@@ -263,7 +271,7 @@ func TestErrorPaths(t *testing.T) {
 			w.Write([]byte(`{"navn": {"fornavn": "not a list"}}`))
 		}))
 		defer srv.Close()
-		c := &folkeregisteret.Client{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel}
+		c := must(folkeregisteret.New(folkeregisteret.Config{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel}))
 		if _, err := c.Person(ctx, person(0)); !errors.Is(err, registry.ErrDecode) {
 			t.Errorf("err = %v", err)
 		}
@@ -275,7 +283,7 @@ func TestErrorPaths(t *testing.T) {
 			w.Write([]byte(`{"kode": "FREG-001", "melding": "Feil i tjenesten. Vennligst prøv igjen seinere."}`))
 		}))
 		defer srv.Close()
-		c := &folkeregisteret.Client{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel, MaxAttempts: 1}
+		c := must(folkeregisteret.New(folkeregisteret.Config{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel, MaxAttempts: 1}))
 		_, err := c.Person(ctx, person(0))
 		var re *registry.Error
 		if !errors.As(err, &re) || re.Code != "FREG-001" || !strings.Contains(re.Message, "prøv igjen") || !errors.Is(err, registry.ErrUnavailable) {
@@ -285,9 +293,10 @@ func TestErrorPaths(t *testing.T) {
 }
 
 func TestAudit(t *testing.T) {
-	c, _ := setup(t)
 	var events []registry.AuditEvent
-	c.Audit = registry.AuditFunc(func(_ context.Context, e registry.AuditEvent) error { events = append(events, e); return nil })
+	c, _ := setup(t, registrytest.FolkeregisteretConfig{}, func(cfg *folkeregisteret.Config) {
+		cfg.Audit = registry.AuditFunc(func(_ context.Context, e registry.AuditEvent) error { events = append(events, e); return nil })
+	})
 	if _, err := c.Person(context.Background(), person(0)); !errors.Is(err, registry.ErrNoPurpose) {
 		t.Fatalf("without purpose: %v", err)
 	}

@@ -12,9 +12,13 @@ import (
 )
 
 func Example() {
-	srv := httptest.NewServer(registrytest.NewKRR())
+	srv := httptest.NewServer(registrytest.NewKRR(registrytest.KRRConfig{}))
 	defer srv.Close()
-	c := &krr.Client{BaseURL: srv.URL, HTTPClient: &http.Client{Transport: bearer{}}}
+	c, err := krr.New(krr.Config{BaseURL: srv.URL, HTTPClient: &http.Client{Transport: bearer{}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
 	people := registrytest.Persons()
 	var fnrs []ident.Fodselsnummer

@@ -29,12 +29,22 @@ func (bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-func setup(t *testing.T) (*krr.Client, *registrytest.KRR) {
+// setup serves a fake KRR configured by fakeCfg, and returns a client of it
+// configured by the options.
+func setup(t *testing.T, fakeCfg registrytest.KRRConfig, opts ...func(*krr.Config)) (*krr.Client, *registrytest.KRR) {
 	t.Helper()
-	fake := registrytest.NewKRR()
+	fake := registrytest.NewKRR(fakeCfg)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	return &krr.Client{BaseURL: srv.URL, HTTPClient: &http.Client{Transport: bearer{}}, MaxAttempts: 1}, fake
+	cfg := krr.Config{BaseURL: srv.URL, HTTPClient: &http.Client{Transport: bearer{}}, MaxAttempts: 1}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	c, err := krr.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, fake
 }
 
 func person(i int) ident.Fodselsnummer { return registrytest.Persons()[i].FNR }
@@ -68,7 +78,7 @@ func TestSamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := registrytest.NewKRR()
+	fake := registrytest.NewKRR(registrytest.KRRConfig{})
 	rec := httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodPost, "/rest/v1/personer", bytes.NewReader(req))
 	r.Header.Set("Authorization", "Bearer x")
@@ -79,7 +89,7 @@ func TestSamples(t *testing.T) {
 }
 
 func TestCanSendDigital(t *testing.T) {
-	c, _ := setup(t)
+	c, _ := setup(t, registrytest.KRRConfig{})
 	tests := []struct {
 		person int
 		want   bool
@@ -133,7 +143,7 @@ func synthetic(t testing.TB, n int) []ident.Fodselsnummer {
 }
 
 func TestBatches(t *testing.T) {
-	c, fake := setup(t)
+	c, fake := setup(t, registrytest.KRRConfig{})
 	persons := synthetic(t, 2500)
 	persons = append(persons, person(registrytest.SigridHaugland), persons[0]) // a known person and a duplicate
 	got, err := c.Persons(context.Background(), persons)
@@ -159,8 +169,7 @@ func TestBatches(t *testing.T) {
 		t.Errorf("cached batch: %v, %d requests", err, len(fake.Batches()))
 	}
 	// A smaller batch size splits more.
-	c2, fake2 := setup(t)
-	c2.BatchSize = 100
+	c2, fake2 := setup(t, registrytest.KRRConfig{}, func(cfg *krr.Config) { cfg.BatchSize = 100 })
 	if _, err := c2.Persons(context.Background(), persons[:250]); err != nil || len(fake2.Batches()) != 3 {
 		t.Errorf("batch size 100: %v, %v", err, fake2.Batches())
 	}
@@ -170,8 +179,7 @@ func TestBatches(t *testing.T) {
 }
 
 func TestScopes(t *testing.T) {
-	c, fake := setup(t)
-	fake.Scopes = []string{registrytest.ScopeKRRDigitalpost}
+	c, _ := setup(t, registrytest.KRRConfig{Scopes: []string{registrytest.ScopeKRRDigitalpost}})
 	p, err := c.Person(context.Background(), person(registrytest.SigridHaugland))
 	if err != nil {
 		t.Fatal(err)
@@ -185,22 +193,28 @@ func TestErrorPaths(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name   string
-		inject func(*krr.Client, *registrytest.KRR)
+		fake   registrytest.KRRConfig
+		cfg    func(*krr.Config)
+		inject func(*registrytest.KRR)
 		want   error
 	}{
-		{"no token", func(c *krr.Client, _ *registrytest.KRR) { c.HTTPClient = nil }, registry.ErrForbidden},
-		{"missing scope", func(_ *krr.Client, f *registrytest.KRR) {
-			f.Authorize = func(*http.Request) int { return http.StatusForbidden }
-		}, registry.ErrForbidden},
-		{"bad request", func(_ *krr.Client, f *registrytest.KRR) { f.FailNext(1, 400) }, registry.ErrInvalid},
-		{"server error", func(_ *krr.Client, f *registrytest.KRR) { f.FailNext(1, 500) }, registry.ErrUnavailable},
-		{"rate limited", func(_ *krr.Client, f *registrytest.KRR) { f.FailNext(1, 429) }, registry.ErrRateLimited},
-		{"dropped", func(_ *krr.Client, f *registrytest.KRR) { f.DropNext(1) }, registry.ErrUnavailable},
+		{"no token", registrytest.KRRConfig{}, func(c *krr.Config) { c.HTTPClient = nil }, nil, registry.ErrForbidden},
+		{"missing scope", registrytest.KRRConfig{Authorize: func(*http.Request) int { return http.StatusForbidden }}, nil, nil, registry.ErrForbidden},
+		{"bad request", registrytest.KRRConfig{}, nil, func(f *registrytest.KRR) { f.FailNext(1, 400) }, registry.ErrInvalid},
+		{"server error", registrytest.KRRConfig{}, nil, func(f *registrytest.KRR) { f.FailNext(1, 500) }, registry.ErrUnavailable},
+		{"rate limited", registrytest.KRRConfig{}, nil, func(f *registrytest.KRR) { f.FailNext(1, 429) }, registry.ErrRateLimited},
+		{"dropped", registrytest.KRRConfig{}, nil, func(f *registrytest.KRR) { f.DropNext(1) }, registry.ErrUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, fake := setup(t)
-			tt.inject(c, fake)
+			c, fake := setup(t, tt.fake, func(cfg *krr.Config) {
+				if tt.cfg != nil {
+					tt.cfg(cfg)
+				}
+			})
+			if tt.inject != nil {
+				tt.inject(fake)
+			}
 			_, err := c.Persons(ctx, []ident.Fodselsnummer{person(0), person(1)})
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
@@ -215,7 +229,7 @@ func TestErrorPaths(t *testing.T) {
 			w.Write([]byte(`{"personer":[{"personidentifikator":"12345678901"}]}`))
 		}))
 		defer srv.Close()
-		c := &krr.Client{BaseURL: srv.URL}
+		c := must(krr.New(krr.Config{BaseURL: srv.URL}))
 		if _, err := c.Person(ctx, person(0)); !errors.Is(err, registry.ErrDecode) {
 			t.Errorf("err = %v", err)
 		}
@@ -223,9 +237,10 @@ func TestErrorPaths(t *testing.T) {
 }
 
 func TestAudit(t *testing.T) {
-	c, _ := setup(t)
 	var got []registry.AuditEvent
-	c.Audit = registry.AuditFunc(func(_ context.Context, e registry.AuditEvent) error { got = append(got, e); return nil })
+	c, _ := setup(t, registrytest.KRRConfig{}, func(cfg *krr.Config) {
+		cfg.Audit = registry.AuditFunc(func(_ context.Context, e registry.AuditEvent) error { got = append(got, e); return nil })
+	})
 	if _, err := c.Person(context.Background(), person(0)); !errors.Is(err, registry.ErrNoPurpose) {
 		t.Fatalf("without purpose: %v", err)
 	}
@@ -261,9 +276,8 @@ func FuzzDecodePersons(f *testing.F) {
 // The look-up is a POST that only reads: it is retried like a GET.
 func TestRetriesPost(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := registrytest.NewKRR()
-		fake.Authorize = func(*http.Request) int { return 0 }
-		c := &krr.Client{BaseURL: "http://krr.test", HTTPClient: registrytest.InProcess(fake)}
+		fake := registrytest.NewKRR(registrytest.KRRConfig{Authorize: func(*http.Request) int { return 0 }})
+		c := must(krr.New(krr.Config{BaseURL: "http://krr.test", HTTPClient: registrytest.InProcess(fake)}))
 		fake.FailNext(2, http.StatusServiceUnavailable)
 		p, err := c.Person(context.Background(), person(registrytest.SigridHaugland))
 		if err != nil || !p.CanSendDigital() || fake.Requests() != 3 {
@@ -281,10 +295,9 @@ func TestRetriesPost(t *testing.T) {
 // The default cache keeps its TTL on the client's clock, so a test (or a
 // service with its own clock) sees a cached answer expire when Now says so.
 func TestCacheTTLOnClientClock(t *testing.T) {
-	fake := registrytest.NewKRR()
-	fake.Authorize = func(*http.Request) int { return 0 }
+	fake := registrytest.NewKRR(registrytest.KRRConfig{Authorize: func(*http.Request) int { return 0 }})
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	c := &krr.Client{BaseURL: "http://krr.test", HTTPClient: registrytest.InProcess(fake), Now: func() time.Time { return now }}
+	c := must(krr.New(krr.Config{BaseURL: "http://krr.test", HTTPClient: registrytest.InProcess(fake), Now: func() time.Time { return now }}))
 	ctx := context.Background()
 	for range 2 {
 		if _, err := c.Person(ctx, person(registrytest.SigridHaugland)); err != nil {

@@ -84,14 +84,24 @@ func Addresses() []Address {
 type Adresse struct {
 	Faults
 
+	cfg       AdresseConfig
 	mu        sync.RWMutex
 	addresses []Address
 	handler   http.Handler
 }
 
+// AdresseConfig configures a fake address API. Its zero value is ready to
+// use.
+type AdresseConfig struct {
+	// Authorize decides on each request: 0 lets it through, else the status
+	// to refuse it with. nil lets every request through: the real API is
+	// open.
+	Authorize func(r *http.Request) (status int)
+}
+
 // NewAdresse returns a fake address API holding Addresses.
-func NewAdresse() *Adresse {
-	a := &Adresse{addresses: Addresses()}
+func NewAdresse(cfg AdresseConfig) *Adresse {
+	a := &Adresse{cfg: cfg, addresses: Addresses()}
 	a.handler = a.Faults.wrap(http.HandlerFunc(a.serve))
 	return a
 }
@@ -114,6 +124,12 @@ func (a *Adresse) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		adresseError(w, http.StatusMethodNotAllowed, "use GET")
 		return
+	}
+	if a.cfg.Authorize != nil {
+		if status := a.cfg.Authorize(r); status != 0 {
+			adresseError(w, status, http.StatusText(status))
+			return
+		}
 	}
 	q := r.URL.Query()
 	per, side := 10, 0

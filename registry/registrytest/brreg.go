@@ -104,13 +104,7 @@ var rolleGrupper = map[string][2]string{
 type Brreg struct {
 	Faults
 
-	// Authorize decides on a request to /autorisert-api; it returns 0 to let
-	// it through or the status to refuse it with. nil requires a Bearer token
-	// (401 without one). Give the fake Maskinporten's token check here.
-	Authorize func(r *http.Request) int
-	// Now stamps the updates feed; nil means time.Now.
-	Now func() time.Time
-
+	cfg          BrregConfig
 	mu           sync.RWMutex
 	enheter      map[string]map[string]any
 	underenheter map[string]map[string]any
@@ -131,12 +125,24 @@ type brregUpdate struct {
 	Underenhet   bool
 }
 
+// BrregConfig configures a fake Enhetsregisteret. Its zero value is ready to
+// use.
+type BrregConfig struct {
+	// Authorize decides on a request to /autorisert-api; it returns 0 to let
+	// it through or the status to refuse it with. nil requires a Bearer token
+	// (401 without one). Give the fake Maskinporten's token check here.
+	Authorize func(r *http.Request) (status int)
+	// Now stamps the updates feed; nil means time.Now.
+	Now func() time.Time
+}
+
 // NewBrreg returns a fake Enhetsregisteret seeded with real public records
 // from the specs' samples (Digitaliseringsdirektoratet, a deleted county, a
 // removed enhet), the example's applicant SESAM AS with synthetic role
 // holders from Persons, and a sole proprietorship.
-func NewBrreg() *Brreg {
+func NewBrreg(cfg BrregConfig) *Brreg {
 	b := &Brreg{
+		cfg:          cfg,
 		enheter:      map[string]map[string]any{},
 		underenheter: map[string]map[string]any{},
 		removed:      map[string]string{},
@@ -213,7 +219,7 @@ func NewBrreg() *Brreg {
 	return b
 }
 
-func (b *Brreg) now() time.Time { return defaults.Now(b.Now) }
+func (b *Brreg) now() time.Time { return defaults.Now(b.cfg.Now) }
 
 // putEnhet stores e (as the API's JSON object) and logs the change. Callers hold no lock.
 func (b *Brreg) putEnhet(e map[string]any, under bool) {
@@ -362,8 +368,8 @@ func (b *Brreg) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(p, authed+"enheter/") && strings.HasSuffix(p, "/roller"):
 		status := 0
-		if b.Authorize != nil {
-			status = b.Authorize(r)
+		if b.cfg.Authorize != nil {
+			status = b.cfg.Authorize(r)
 		} else if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
 			status = http.StatusUnauthorized
 		}

@@ -10,13 +10,17 @@ import (
 )
 
 func Example() {
-	fake := registrytest.NewBrreg()
+	fake := registrytest.NewBrreg(registrytest.BrregConfig{})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	c := &brreg.Client{BaseURL: srv.URL, MaxAttempts: 1}
+	c, err := brreg.New(brreg.Config{BaseURL: srv.URL, MaxAttempts: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
 	fake.FailNext(1, 503) // the next request fails
-	_, err := c.Enhet(context.Background(), registrytest.DigdirOrgnr)
+	_, err = c.Enhet(context.Background(), registrytest.DigdirOrgnr)
 	fmt.Println(err)
 	e, err := c.Enhet(context.Background(), registrytest.DigdirOrgnr)
 	fmt.Println(e.Navn, err, fake.Requests())

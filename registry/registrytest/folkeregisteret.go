@@ -24,20 +24,25 @@ import (
 type Folkeregisteret struct {
 	Faults
 
-	// Authorize decides on each request: 0 lets it through, else the status
-	// to refuse it with. nil requires a Bearer token (401 without one).
-	Authorize func(r *http.Request) int
-	// Rettighetspakker are the packages the caller is granted; nil means all three.
-	Rettighetspakker []string
-
+	cfg     FolkeregisteretConfig
 	mu      sync.RWMutex
 	persons map[string]Person
 	handler http.Handler
 }
 
+// FolkeregisteretConfig configures a fake Folkeregisteret. Its zero value is
+// ready to use.
+type FolkeregisteretConfig struct {
+	// Authorize decides on each request: 0 lets it through, else the status
+	// to refuse it with. nil requires a Bearer token (401 without one).
+	Authorize func(r *http.Request) (status int)
+	// Rettighetspakker are the packages the caller is granted; nil means all three.
+	Rettighetspakker []string
+}
+
 // NewFolkeregisteret returns a fake Folkeregisteret holding Persons.
-func NewFolkeregisteret() *Folkeregisteret {
-	f := &Folkeregisteret{persons: map[string]Person{}}
+func NewFolkeregisteret(cfg FolkeregisteretConfig) *Folkeregisteret {
+	f := &Folkeregisteret{cfg: cfg, persons: map[string]Person{}}
 	for _, p := range Persons() {
 		f.persons[p.FNR.Reveal()] = p
 	}
@@ -93,12 +98,12 @@ func (f *Folkeregisteret) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := 0
-	if f.Authorize != nil {
-		status = f.Authorize(r)
+	if f.cfg.Authorize != nil {
+		status = f.cfg.Authorize(r)
 	} else if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
 		status = http.StatusUnauthorized
 	}
-	if status == 0 && f.Rettighetspakker != nil && !slices.Contains(f.Rettighetspakker, rp) {
+	if status == 0 && f.cfg.Rettighetspakker != nil && !slices.Contains(f.cfg.Rettighetspakker, rp) {
 		status = http.StatusForbidden
 	}
 	switch status {

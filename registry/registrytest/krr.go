@@ -30,13 +30,7 @@ const (
 type KRR struct {
 	Faults
 
-	// Authorize decides on each request: 0 lets it through, else the status to
-	// refuse it with. nil requires a Bearer token (401 without one).
-	Authorize func(r *http.Request) int
-	// Scopes are the scopes the caller's token is taken to have; nil means
-	// both kontaktinformasjon and digitalpost.
-	Scopes []string
-
+	cfg     KRRConfig
 	mu      sync.RWMutex
 	records map[string]KRRRecord
 	batches []int // sizes of the batches received
@@ -44,9 +38,19 @@ type KRR struct {
 	handler http.Handler
 }
 
+// KRRConfig configures a fake KRR. Its zero value is ready to use.
+type KRRConfig struct {
+	// Authorize decides on each request: 0 lets it through, else the status to
+	// refuse it with. nil requires a Bearer token (401 without one).
+	Authorize func(r *http.Request) (status int)
+	// Scopes are the scopes the caller's token is taken to have; nil means
+	// both kontaktinformasjon and digitalpost.
+	Scopes []string
+}
+
 // NewKRR returns a fake KRR holding Persons' KRR records.
-func NewKRR() *KRR {
-	k := &KRR{records: map[string]KRRRecord{}, cert: selfSigned()}
+func NewKRR(cfg KRRConfig) *KRR {
+	k := &KRR{cfg: cfg, records: map[string]KRRRecord{}, cert: selfSigned()}
 	for _, p := range Persons() {
 		k.records[p.FNR.Reveal()] = p.KRR
 	}
@@ -90,8 +94,8 @@ func (k *KRR) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := 0
-	if k.Authorize != nil {
-		status = k.Authorize(r)
+	if k.cfg.Authorize != nil {
+		status = k.cfg.Authorize(r)
 	} else if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
 		status = http.StatusUnauthorized
 	}
@@ -117,7 +121,7 @@ func (k *KRR) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	scopes := k.Scopes
+	scopes := k.cfg.Scopes
 	if scopes == nil {
 		scopes = []string{ScopeKRRKontaktinformasjon, ScopeKRRDigitalpost}
 	}

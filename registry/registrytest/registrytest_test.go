@@ -59,10 +59,10 @@ func get(t *testing.T, h http.Handler, method, path, body string, header ...stri
 }
 
 func TestFakesRefuseWhatTheAPIsRefuse(t *testing.T) {
-	brreg := registrytest.NewBrreg()
-	krr := registrytest.NewKRR()
-	freg := registrytest.NewFolkeregisteret()
-	adr := registrytest.NewAdresse()
+	brreg := registrytest.NewBrreg(registrytest.BrregConfig{})
+	krr := registrytest.NewKRR(registrytest.KRRConfig{})
+	freg := registrytest.NewFolkeregisteret(registrytest.FolkeregisteretConfig{})
+	adr := registrytest.NewAdresse(registrytest.AdresseConfig{})
 	many := `{"personidentifikatorer":[` + strings.Repeat(`"03851598730",`, 1000) + `"03851598730"]}`
 	tests := []struct {
 		name   string
@@ -110,7 +110,7 @@ func TestFakesRefuseWhatTheAPIsRefuse(t *testing.T) {
 
 func TestFaults(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := registrytest.NewAdresse()
+		fake := registrytest.NewAdresse(registrytest.AdresseConfig{})
 		c := registrytest.InProcess(fake)
 		do := func() (*http.Response, error) {
 			return c.Get("http://adresse.test/adresser/v1/sok?sok=storgata")
@@ -158,7 +158,7 @@ func TestFaults(t *testing.T) {
 }
 
 func TestDropOverNetwork(t *testing.T) {
-	fake := registrytest.NewBrreg()
+	fake := registrytest.NewBrreg(registrytest.BrregConfig{})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	fake.DropNext(1)
@@ -168,7 +168,7 @@ func TestDropOverNetwork(t *testing.T) {
 }
 
 func TestRegistries(t *testing.T) {
-	all := registrytest.NewRegistries()
+	all := registrytest.NewRegistries(registrytest.RegistriesConfig{})
 	srv := httptest.NewServer(all)
 	defer srv.Close()
 	for path, fake := range map[string]interface{ Requests() int }{

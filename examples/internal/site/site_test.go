@@ -90,11 +90,13 @@ func TestCommonComplete(t *testing.T) {
 }
 
 func TestPersonAddress(t *testing.T) {
-	fake := registrytest.NewFolkeregisteret()
-	fake.Authorize = func(*http.Request) int { return 0 }
+	fake := registrytest.NewFolkeregisteret(registrytest.FolkeregisteretConfig{Authorize: func(*http.Request) int { return 0 }})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	c := &folkeregisteret.Client{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel, HTTPClient: srv.Client()}
+	c, err := folkeregisteret.New(folkeregisteret.Config{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel, HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	persons := registrytest.Persons()
 	for i, want := range map[int]struct {
 		protected bool
