@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/grunnmur/grunnmur/fake"
 	"io"
 	"math"
 	"net/http"
@@ -20,11 +21,11 @@ import (
 
 func setup(t *testing.T) (*adresse.Client, *registrytest.Adresse, string) {
 	t.Helper()
-	fake := registrytest.NewAdresse(registrytest.AdresseConfig{})
-	srv := httptest.NewServer(fake)
+	reg := registrytest.NewAdresse(registrytest.AdresseConfig{})
+	srv := httptest.NewServer(reg)
 	t.Cleanup(srv.Close)
 	base := srv.URL + "/adresser/v1"
-	return must(adresse.New(adresse.Config{BaseURL: base, MaxAttempts: 1})), fake, base
+	return must(adresse.New(adresse.Config{BaseURL: base, MaxAttempts: 1})), reg, base
 }
 
 func texts(as []adresse.Adresse) []string {
@@ -36,7 +37,7 @@ func texts(as []adresse.Adresse) []string {
 }
 
 func TestSok(t *testing.T) {
-	c, fake, _ := setup(t)
+	c, reg, _ := setup(t)
 	ctx := context.Background()
 	tests := []struct {
 		name string
@@ -71,14 +72,14 @@ func TestSok(t *testing.T) {
 		t.Errorf("address: %+v", a)
 	}
 	// Cached: the same query again makes no request.
-	before := fake.Requests()
-	if _, err := c.Search(ctx, adresse.Query{Adressenavn: "Storgata", Nummer: 12, Bokstav: "B"}); err != nil || fake.Requests() != before {
+	before := reg.Requests("")
+	if _, err := c.Search(ctx, adresse.Query{Adressenavn: "Storgata", Nummer: 12, Bokstav: "B"}); err != nil || reg.Requests("") != before {
 		t.Errorf("not cached: %v", err)
 	}
 }
 
 func TestSokAllPages(t *testing.T) {
-	c, fake, _ := setup(t)
+	c, reg, _ := setup(t)
 	var got []string
 	for a, err := range c.SearchAll(context.Background(), adresse.Query{Adressenavn: "Storgata", TreffPerSide: 2}) {
 		if err != nil {
@@ -86,8 +87,8 @@ func TestSokAllPages(t *testing.T) {
 		}
 		got = append(got, a.Adressetekst)
 	}
-	if len(got) != 7 || fake.Requests() != 4 {
-		t.Errorf("%d addresses in %d requests: %q", len(got), fake.Requests(), got)
+	if len(got) != 7 || reg.Requests("") != 4 {
+		t.Errorf("%d addresses in %d requests: %q", len(got), reg.Requests(""), got)
 	}
 }
 
@@ -116,7 +117,7 @@ func TestPunktsok(t *testing.T) {
 }
 
 func TestInvalidInputMakesNoRequest(t *testing.T) {
-	c, fake, _ := setup(t)
+	c, reg, _ := setup(t)
 	ctx := context.Background()
 	for _, q := range []adresse.Query{{}, {Kommunenummer: "301"}, {Postnummer: "340"}, {Sok: "x", TreffPerSide: 1001}, {Sok: "x", Side: -1}, {Sok: "x", Sokemodus: "XOR"}, {Objtype: "Hus"}} {
 		if _, err := c.Search(ctx, q); !errors.Is(err, registry.ErrInvalid) {
@@ -128,8 +129,8 @@ func TestInvalidInputMakesNoRequest(t *testing.T) {
 			t.Errorf("%+v: %v", q, err)
 		}
 	}
-	if fake.Requests() != 0 {
-		t.Errorf("%d requests", fake.Requests())
+	if reg.Requests("") != 0 {
+		t.Errorf("%d requests", reg.Requests(""))
 	}
 }
 
@@ -139,15 +140,15 @@ func TestErrorPaths(t *testing.T) {
 		inject func(*registrytest.Adresse)
 		want   error
 	}{
-		{"bad request", func(f *registrytest.Adresse) { f.FailNext(1, 400) }, registry.ErrInvalid},
-		{"server error", func(f *registrytest.Adresse) { f.FailNext(1, 500) }, registry.ErrUnavailable},
-		{"rate limited", func(f *registrytest.Adresse) { f.FailNext(1, 429) }, registry.ErrRateLimited},
-		{"dropped", func(f *registrytest.Adresse) { f.DropNext(1) }, registry.ErrUnavailable},
+		{"bad request", func(f *registrytest.Adresse) { f.Inject(fake.Fault{Status: 400}) }, registry.ErrInvalid},
+		{"server error", func(f *registrytest.Adresse) { f.Inject(fake.Fault{Status: 500}) }, registry.ErrUnavailable},
+		{"rate limited", func(f *registrytest.Adresse) { f.Inject(fake.Fault{Status: 429}) }, registry.ErrRateLimited},
+		{"dropped", func(f *registrytest.Adresse) { f.Inject(fake.Fault{Drop: true}) }, registry.ErrUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, fake, _ := setup(t)
-			tt.inject(fake)
+			c, reg, _ := setup(t)
+			tt.inject(reg)
 			if _, err := c.Search(context.Background(), adresse.Query{Sok: "storgata"}); !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v", err)
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/grunnmur/grunnmur/fake"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -34,8 +35,8 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 // client of it configured by the options.
 func setup(t *testing.T, fakeCfg registrytest.BrregConfig, opts ...func(*brreg.Config)) (*brreg.Client, *registrytest.Brreg) {
 	t.Helper()
-	fake := registrytest.NewBrreg(fakeCfg)
-	srv := httptest.NewServer(fake)
+	reg := registrytest.NewBrreg(fakeCfg)
+	srv := httptest.NewServer(reg)
 	t.Cleanup(srv.Close)
 	cfg := brreg.Config{
 		BaseURL:              srv.URL,
@@ -50,7 +51,7 @@ func setup(t *testing.T, fakeCfg registrytest.BrregConfig, opts ...func(*brreg.C
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, fake
+	return c, reg
 }
 
 func person(i int) ident.Fodselsnummer { return registrytest.Persons()[i].FNR }
@@ -164,7 +165,7 @@ func TestSampleErrorBody(t *testing.T) {
 }
 
 func TestEnhet(t *testing.T) {
-	c, fake := setup(t, registrytest.BrregConfig{})
+	c, reg := setup(t, registrytest.BrregConfig{})
 	ctx := context.Background()
 	e, err := c.Enhet(ctx, registrytest.DigdirOrgnr)
 	if err != nil {
@@ -182,30 +183,30 @@ func TestEnhet(t *testing.T) {
 		t.Fatalf("underenhet: %v %+v", err, u)
 	}
 	// The second look-up comes from the cache.
-	before := fake.Requests()
+	before := reg.Requests("")
 	if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); err != nil {
 		t.Fatal(err)
 	}
-	if fake.Requests() != before {
+	if reg.Requests("") != before {
 		t.Errorf("cached look-up went upstream")
 	}
 }
 
 func TestBadOrgnrMakesNoRequest(t *testing.T) {
-	c, fake := setup(t, registrytest.BrregConfig{})
+	c, reg := setup(t, registrytest.BrregConfig{})
 	for _, bad := range []ident.Orgnr{"", "12345678", "123456789", "9ECD01011", "9918258270"} {
 		_, err := c.Enhet(context.Background(), bad)
 		if !errors.Is(err, brreg.ErrBadOrgnr) || !errors.Is(err, registry.ErrInvalid) {
 			t.Errorf("%q: err = %v", bad, err)
 		}
 	}
-	if n := fake.Requests(); n != 0 {
+	if n := reg.Requests(""); n != 0 {
 		t.Errorf("%d requests for invalid numbers", n)
 	}
 }
 
 func TestGone(t *testing.T) {
-	c, fake := setup(t, registrytest.BrregConfig{})
+	c, reg := setup(t, registrytest.BrregConfig{})
 	ctx := context.Background()
 
 	_, err := c.Enhet(ctx, registrytest.NeverExistedOrgnr)
@@ -233,7 +234,7 @@ func TestGone(t *testing.T) {
 	}
 
 	// An enhet removed while the fake runs answers 410 from then on.
-	fake.RemoveEnhet(registrytest.BarnehageOrgnr, time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC))
+	reg.RemoveEnhet(registrytest.BarnehageOrgnr, time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC))
 	if _, err := c.Underenhet(ctx, registrytest.BarnehageOrgnr); !errors.Is(err, brreg.ErrRemoved) {
 		t.Errorf("removed underenhet path: %v", err)
 	}
@@ -306,8 +307,8 @@ func TestSearch(t *testing.T) {
 }
 
 func TestSearchPagesPastCap(t *testing.T) {
-	c, fake := setup(t, registrytest.BrregConfig{})
-	fake.AddSyntheticEnheter(10_050, "KAFE TESTBYEN", "0301")
+	c, reg := setup(t, registrytest.BrregConfig{})
+	reg.AddSyntheticEnheter(10_050, "KAFE TESTBYEN", "0301")
 	ctx := context.Background()
 	n := 0
 	var capErr *brreg.PagingCapError
@@ -326,7 +327,7 @@ func TestSearchPagesPastCap(t *testing.T) {
 	if n != 10_000 || capErr == nil || capErr.Total != 10_050 || capErr.Fetched != 10_000 {
 		t.Errorf("yielded %d, cap error %+v", n, capErr)
 	}
-	if got := fake.RequestsTo("/enhetsregisteret/api/enheter"); got != 10 {
+	if got := reg.Requests("/enhetsregisteret/api/enheter"); got != 10 {
 		t.Errorf("%d page requests, want 10 (none past the cap)", got)
 	}
 	// A search that fits under the cap ends without an error.
@@ -490,7 +491,7 @@ func TestAudit(t *testing.T) {
 }
 
 func TestUpdates(t *testing.T) {
-	c, fake := setup(t, registrytest.BrregConfig{})
+	c, reg := setup(t, registrytest.BrregConfig{})
 	ctx := context.Background()
 	var last int64
 	n := 0
@@ -507,13 +508,13 @@ func TestUpdates(t *testing.T) {
 	if n < 5 {
 		t.Fatalf("only %d seeded updates", n)
 	}
-	requests := fake.RequestsTo("/enhetsregisteret/api/oppdateringer/enheter")
+	requests := reg.Requests("/enhetsregisteret/api/oppdateringer/enheter")
 	if requests < n/2 {
 		t.Errorf("%d requests for %d updates at size 2", requests, n)
 	}
 	// Read incrementally from the stored id.
-	fake.DeleteEnhet(registrytest.ApplicantOrgnr, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC))
-	fake.AddEnhet(registrytest.OrgnrWithCheckDigit("31500002"), "NY KAFE AS")
+	reg.DeleteEnhet(registrytest.ApplicantOrgnr, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC))
+	reg.AddEnhet(registrytest.OrgnrWithCheckDigit("31500002"), "NY KAFE AS")
 	var got []string
 	for u, err := range c.Updates(ctx, brreg.UpdatesQuery{FromID: last + 1}) {
 		if err != nil {
@@ -554,16 +555,16 @@ func TestErrorPaths(t *testing.T) {
 		inject func(f *registrytest.Brreg)
 		want   error
 	}{
-		{"server error", func(f *registrytest.Brreg) { f.FailNext(1, 500) }, registry.ErrUnavailable},
-		{"rate limited", func(f *registrytest.Brreg) { f.FailNextRetryAfter(1, 429, "120") }, registry.ErrRateLimited},
-		{"bad gateway", func(f *registrytest.Brreg) { f.FailNext(1, 502) }, registry.ErrUnavailable},
-		{"dropped connection", func(f *registrytest.Brreg) { f.DropNext(1) }, registry.ErrUnavailable},
-		{"forbidden", func(f *registrytest.Brreg) { f.FailNext(1, 403) }, registry.ErrForbidden},
+		{"server error", func(f *registrytest.Brreg) { f.Inject(fake.Fault{Status: 500}) }, registry.ErrUnavailable},
+		{"rate limited", func(f *registrytest.Brreg) { f.Inject(fake.Fault{Status: 429, RetryAfter: "120"}) }, registry.ErrRateLimited},
+		{"bad gateway", func(f *registrytest.Brreg) { f.Inject(fake.Fault{Status: 502}) }, registry.ErrUnavailable},
+		{"dropped connection", func(f *registrytest.Brreg) { f.Inject(fake.Fault{Drop: true}) }, registry.ErrUnavailable},
+		{"forbidden", func(f *registrytest.Brreg) { f.Inject(fake.Fault{Status: 403}) }, registry.ErrForbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, fake := setup(t, registrytest.BrregConfig{})
-			tt.inject(fake)
+			c, reg := setup(t, registrytest.BrregConfig{})
+			tt.inject(reg)
 			_, err := c.Enhet(ctx, registrytest.DigdirOrgnr)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
@@ -582,8 +583,8 @@ func TestErrorPaths(t *testing.T) {
 		})
 	}
 	t.Run("timeout", func(t *testing.T) {
-		c, fake := setup(t, registrytest.BrregConfig{})
-		fake.DelayNext(1, time.Minute)
+		c, reg := setup(t, registrytest.BrregConfig{})
+		reg.Inject(fake.Fault{Delay: time.Minute})
 		ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 		defer cancel()
 		if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); !errors.Is(err, context.DeadlineExceeded) {
@@ -606,21 +607,21 @@ func TestErrorPaths(t *testing.T) {
 // Retries happen on virtual time: an in-process fake in a synctest bubble.
 func TestRetries(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := registrytest.NewBrreg(registrytest.BrregConfig{})
-		c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake)}))
-		fake.FailNext(2, http.StatusServiceUnavailable)
+		reg := registrytest.NewBrreg(registrytest.BrregConfig{})
+		c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(reg)}))
+		reg.Inject(fake.Fault{Times: 2, Status: http.StatusServiceUnavailable})
 		start := time.Now()
 		if _, err := c.Enhet(context.Background(), registrytest.DigdirOrgnr); err != nil {
 			t.Fatal(err)
 		}
-		if fake.Requests() != 3 || time.Since(start) < 2*time.Second {
-			t.Errorf("%d requests in %v; want 3 after two Retry-After: 1", fake.Requests(), time.Since(start))
+		if reg.Requests("") != 3 || time.Since(start) < 2*time.Second {
+			t.Errorf("%d requests in %v; want 3 after two Retry-After: 1", reg.Requests(""), time.Since(start))
 		}
-		fake.DropNext(1)
+		reg.Inject(fake.Fault{Drop: true})
 		if _, err := c.Underenhet(context.Background(), registrytest.DigdirUnderenhetOrgnr); err != nil {
 			t.Fatalf("a dropped connection is retried: %v", err)
 		}
-		fake.FailNext(4, http.StatusTooManyRequests)
+		reg.Inject(fake.Fault{Times: 4, Status: http.StatusTooManyRequests})
 		if _, err := c.Roles(context.Background(), registrytest.DigdirOrgnr); !errors.Is(err, registry.ErrRateLimited) {
 			t.Fatalf("429 four times: %v", err)
 		}
@@ -632,9 +633,9 @@ func TestRetries(t *testing.T) {
 // upstream request.
 func TestSingleFlight(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := registrytest.NewBrreg(registrytest.BrregConfig{})
-		release := fake.Hold()
-		c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake), Cache: registry.NoCache{}}))
+		reg := registrytest.NewBrreg(registrytest.BrregConfig{})
+		release := reg.Hold()
+		c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(reg), Cache: registry.NoCache{}}))
 		const n = 1000
 		var wg sync.WaitGroup
 		errs := make(chan error, n)
@@ -650,7 +651,7 @@ func TestSingleFlight(t *testing.T) {
 			})
 		}
 		synctest.Wait() // every goroutine is now blocked: one in the fake, 999 waiting for it
-		if got := fake.Held(); got != 1 {
+		if got := reg.Waiting(); got != 1 {
 			t.Fatalf("%d requests held upstream, want 1", got)
 		}
 		release()
@@ -667,32 +668,32 @@ func TestSingleFlight(t *testing.T) {
 			}
 			count++
 		}
-		if count != n || fake.Requests() != 1 {
-			t.Errorf("%d answers from %d upstream requests; want %d from 1", count, fake.Requests(), n)
+		if count != n || reg.Requests("") != 1 {
+			t.Errorf("%d answers from %d upstream requests; want %d from 1", count, reg.Requests(""), n)
 		}
 		// With the cache off, the next look-up goes upstream again.
-		if _, err := c.Enhet(context.Background(), registrytest.DigdirOrgnr); err != nil || fake.Requests() != 2 {
-			t.Errorf("after the flight: %v, %d requests", err, fake.Requests())
+		if _, err := c.Enhet(context.Background(), registrytest.DigdirOrgnr); err != nil || reg.Requests("") != 2 {
+			t.Errorf("after the flight: %v, %d requests", err, reg.Requests(""))
 		}
 	})
 }
 
 func TestCacheTTL(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := registrytest.NewBrreg(registrytest.BrregConfig{})
-		c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake), TTL: time.Minute}))
+		reg := registrytest.NewBrreg(registrytest.BrregConfig{})
+		c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(reg), TTL: time.Minute}))
 		ctx := context.Background()
 		for range 3 {
 			if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if fake.Requests() != 1 {
-			t.Errorf("%d requests within the TTL", fake.Requests())
+		if reg.Requests("") != 1 {
+			t.Errorf("%d requests within the TTL", reg.Requests(""))
 		}
 		time.Sleep(61 * time.Second)
-		if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); err != nil || fake.Requests() != 2 {
-			t.Errorf("after the TTL: %v, %d requests", err, fake.Requests())
+		if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); err != nil || reg.Requests("") != 2 {
+			t.Errorf("after the TTL: %v, %d requests", err, reg.Requests(""))
 		}
 		// Deleted enheter are cached too, and still come back as deleted.
 		for range 2 {
@@ -700,15 +701,15 @@ func TestCacheTTL(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if fake.Requests() != 3 {
-			t.Errorf("%d requests", fake.Requests())
+		if reg.Requests("") != 3 {
+			t.Errorf("%d requests", reg.Requests(""))
 		}
 	})
 }
 
 func TestNoNumberInErrors(t *testing.T) {
-	c, fake := setup(t, registrytest.BrregConfig{})
-	fake.FailNext(1, 500)
+	c, reg := setup(t, registrytest.BrregConfig{})
+	reg.Inject(fake.Fault{Status: 500})
 	digits := person(0).Reveal()
 	_, err := c.CanActFor(context.Background(), person(0), registrytest.ApplicantOrgnr)
 	if err == nil {
@@ -720,8 +721,8 @@ func TestNoNumberInErrors(t *testing.T) {
 }
 
 func BenchmarkBrregCachedLookup(b *testing.B) {
-	fake := registrytest.NewBrreg(registrytest.BrregConfig{})
-	c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake)}))
+	reg := registrytest.NewBrreg(registrytest.BrregConfig{})
+	c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(reg)}))
 	ctx := context.Background()
 	if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); err != nil {
 		b.Fatal(err)
@@ -738,8 +739,8 @@ func BenchmarkBrregCachedLookup(b *testing.B) {
 // cache off, against the in-process fake (no network), so the ratio shows
 // what the cache saves before any network latency.
 func BenchmarkBrregUncachedLookup(b *testing.B) {
-	fake := registrytest.NewBrreg(registrytest.BrregConfig{})
-	c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake), Cache: registry.NoCache{}}))
+	reg := registrytest.NewBrreg(registrytest.BrregConfig{})
+	c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(reg), Cache: registry.NoCache{}}))
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/grunnmur/grunnmur/fake"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -30,8 +31,8 @@ func (bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 // client of it (offentlig med hjemmel) configured by the options.
 func setup(t *testing.T, fakeCfg registrytest.FolkeregisteretConfig, opts ...func(*folkeregisteret.Config)) (*folkeregisteret.Client, *registrytest.Folkeregisteret) {
 	t.Helper()
-	fake := registrytest.NewFolkeregisteret(fakeCfg)
-	srv := httptest.NewServer(fake)
+	reg := registrytest.NewFolkeregisteret(fakeCfg)
+	srv := httptest.NewServer(reg)
 	t.Cleanup(srv.Close)
 	cfg := folkeregisteret.Config{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel,
 		HTTPClient: &http.Client{Transport: bearer{}}, MaxAttempts: 1}
@@ -42,7 +43,7 @@ func setup(t *testing.T, fakeCfg registrytest.FolkeregisteretConfig, opts ...fun
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, fake
+	return c, reg
 }
 
 func person(i int) ident.Fodselsnummer { return registrytest.Persons()[i].FNR }
@@ -183,7 +184,7 @@ func TestProtectedAddressNeverLeaves(t *testing.T) {
 }
 
 func TestBulk(t *testing.T) {
-	c, fake := setup(t, registrytest.FolkeregisteretConfig{}, func(cfg *folkeregisteret.Config) { cfg.BulkSize = 2 })
+	c, reg := setup(t, registrytest.FolkeregisteretConfig{}, func(cfg *folkeregisteret.Config) { cfg.BulkSize = 2 })
 	unknown, _ := ident.Synthetic(registrytest.Persons()[0].Fodselsdato, 7)
 	got, err := c.Bulk(context.Background(), []ident.Fodselsnummer{person(0), person(1), unknown, person(0), person(3)}, folkeregisteret.PartNavn)
 	if err != nil {
@@ -195,7 +196,7 @@ func TestBulk(t *testing.T) {
 	if n, _ := got[4].GjeldendeNavn(); n.String() != "Nils Fjeld" {
 		t.Errorf("order: %q", n)
 	}
-	if r := fake.RequestsTo("/folkeregisteret/offentlig-med-hjemmel/api/v1/personer/bulkoppslag"); r != 2 {
+	if r := reg.Requests("/folkeregisteret/offentlig-med-hjemmel/api/v1/personer/bulkoppslag"); r != 2 {
 		t.Errorf("%d bulk requests for 4 unique persons at size 2", r)
 	}
 	c2 := must(folkeregisteret.New(folkeregisteret.Config{Rettighetspakke: folkeregisteret.FinansOgBegrenset}))
@@ -221,19 +222,19 @@ func TestErrorPaths(t *testing.T) {
 		{"no token", registrytest.FolkeregisteretConfig{}, func(c *folkeregisteret.Config) { c.HTTPClient = nil }, nil, person(0), nil, registry.ErrForbidden, ""},
 		{"package not granted", registrytest.FolkeregisteretConfig{Rettighetspakker: []string{"finans-og-begrenset"}}, nil, nil, person(0), nil, registry.ErrForbidden, ""},
 		{"bad part", registrytest.FolkeregisteretConfig{}, nil, nil, person(0), []string{"skonummer"}, registry.ErrInvalid, ""},
-		{"rate limited", registrytest.FolkeregisteretConfig{}, nil, func(f *registrytest.Folkeregisteret) { f.FailNext(1, 429) }, person(0), nil, registry.ErrRateLimited, ""},
-		{"dropped", registrytest.FolkeregisteretConfig{}, nil, func(f *registrytest.Folkeregisteret) { f.DropNext(1) }, person(0), nil, registry.ErrUnavailable, ""},
-		{"server error", registrytest.FolkeregisteretConfig{}, nil, func(f *registrytest.Folkeregisteret) { f.FailNext(1, 500) }, person(0), nil, registry.ErrUnavailable, ""},
+		{"rate limited", registrytest.FolkeregisteretConfig{}, nil, func(f *registrytest.Folkeregisteret) { f.Inject(fake.Fault{Status: 429}) }, person(0), nil, registry.ErrRateLimited, ""},
+		{"dropped", registrytest.FolkeregisteretConfig{}, nil, func(f *registrytest.Folkeregisteret) { f.Inject(fake.Fault{Drop: true}) }, person(0), nil, registry.ErrUnavailable, ""},
+		{"server error", registrytest.FolkeregisteretConfig{}, nil, func(f *registrytest.Folkeregisteret) { f.Inject(fake.Fault{Status: 500}) }, person(0), nil, registry.ErrUnavailable, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, fake := setup(t, tt.fake, func(cfg *folkeregisteret.Config) {
+			c, reg := setup(t, tt.fake, func(cfg *folkeregisteret.Config) {
 				if tt.cfg != nil {
 					tt.cfg(cfg)
 				}
 			})
 			if tt.fault != nil {
-				tt.fault(fake)
+				tt.fault(reg)
 			}
 			_, err := c.Person(ctx, tt.who, tt.parts...)
 			if !errors.Is(err, tt.want) {
@@ -245,8 +246,8 @@ func TestErrorPaths(t *testing.T) {
 		})
 	}
 	t.Run("bulk errors", func(t *testing.T) {
-		c, fake := setup(t, registrytest.FolkeregisteretConfig{})
-		fake.FailNext(1, 429)
+		c, reg := setup(t, registrytest.FolkeregisteretConfig{})
+		reg.Inject(fake.Fault{Status: 429})
 		if _, err := c.Bulk(ctx, []ident.Fodselsnummer{person(0)}); !errors.Is(err, registry.ErrRateLimited) {
 			t.Errorf("bulk 429: %v", err)
 		}
@@ -258,8 +259,8 @@ func TestErrorPaths(t *testing.T) {
 		}
 	})
 	t.Run("timeout", func(t *testing.T) {
-		c, fake := setup(t, registrytest.FolkeregisteretConfig{})
-		fake.DelayNext(1, time.Minute)
+		c, reg := setup(t, registrytest.FolkeregisteretConfig{})
+		reg.Inject(fake.Fault{Delay: time.Minute})
 		ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 		defer cancel()
 		if _, err := c.Person(ctx, person(0)); !errors.Is(err, context.DeadlineExceeded) {

@@ -1,6 +1,7 @@
 package registrytest
 
 import (
+	"github.com/grunnmur/grunnmur/fake"
 	"math"
 	"net/http"
 	"net/url"
@@ -82,7 +83,7 @@ func Addresses() []Address {
 // version 1). Mount it where the client's BaseURL points (the client adds
 // /sok and /punktsok to its base). It only speaks EPSG:4258 (the default).
 type Adresse struct {
-	Faults
+	fake.Faults
 
 	cfg       AdresseConfig
 	mu        sync.RWMutex
@@ -102,7 +103,7 @@ type AdresseConfig struct {
 // NewAdresse returns a fake address API holding Addresses.
 func NewAdresse(cfg AdresseConfig) *Adresse {
 	a := &Adresse{cfg: cfg, addresses: Addresses()}
-	a.handler = a.Faults.wrap(http.HandlerFunc(a.serve))
+	a.handler = wrap(&a.Faults, a.serve)
 	return a
 }
 

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"github.com/grunnmur/grunnmur/fake"
 	"net/http"
 	"net/url"
 	"slices"
@@ -102,7 +103,7 @@ var rolleGrupper = map[string][2]string{
 // unit can be gone (404, 200 with slettedato, 410). It is an http.Handler;
 // mount it at the root of a server and set the client's BaseURL to it.
 type Brreg struct {
-	Faults
+	fake.Faults
 
 	cfg          BrregConfig
 	mu           sync.RWMutex
@@ -215,7 +216,7 @@ func NewBrreg(cfg BrregConfig) *Brreg {
 		"oppstartsdato":                     "2019-09-01",
 		"registrertIMvaregisteret":          true,
 	}, true)
-	b.handler = b.Faults.wrap(http.HandlerFunc(b.serve))
+	b.handler = wrap(&b.Faults, b.serve)
 	return b
 }
 

@@ -2,6 +2,7 @@ package registrytest
 
 import (
 	"encoding/json"
+	"github.com/grunnmur/grunnmur/fake"
 	"net/http"
 	"slices"
 	"strconv"
@@ -22,7 +23,7 @@ import (
 // graded, so a client's guard against printing them can be tested; the other
 // packages get no address for a protected person.
 type Folkeregisteret struct {
-	Faults
+	fake.Faults
 
 	cfg     FolkeregisteretConfig
 	mu      sync.RWMutex
@@ -46,7 +47,7 @@ func NewFolkeregisteret(cfg FolkeregisteretConfig) *Folkeregisteret {
 	for _, p := range Persons() {
 		f.persons[p.FNR.Reveal()] = p
 	}
-	f.handler = f.Faults.wrap(http.HandlerFunc(f.serve))
+	f.handler = wrap(&f.Faults, f.serve)
 	return f
 }
 

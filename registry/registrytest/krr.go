@@ -8,6 +8,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/grunnmur/grunnmur/fake"
 	"math/big"
 	"net/http"
 	"slices"
@@ -28,7 +29,7 @@ const (
 // with up to 1000 personidentifikatorer, answering what the scopes allow. It
 // is seeded with the KRR records of Persons.
 type KRR struct {
-	Faults
+	fake.Faults
 
 	cfg     KRRConfig
 	mu      sync.RWMutex
@@ -54,7 +55,7 @@ func NewKRR(cfg KRRConfig) *KRR {
 	for _, p := range Persons() {
 		k.records[p.FNR.Reveal()] = p.KRR
 	}
-	k.handler = k.Faults.wrap(http.HandlerFunc(k.serve))
+	k.handler = wrap(&k.Faults, k.serve)
 	return k
 }
 

@@ -1,14 +1,11 @@
 package fetch
 
 import (
-	"errors"
 	"fmt"
-	"strings"
 	"time"
-)
 
-// errUnset stands in for config.ErrUnset until that package lands.
-var errUnset = errors.New("config: unset")
+	"github.com/grunnmur/grunnmur/config"
+)
 
 // CheckConfig checks what every registry Config has, and returns the base URL
 // to use: base, or def when base is empty.
@@ -30,15 +27,13 @@ func CheckConfig(registryName, base, def string, ttl time.Duration, maxAttempts 
 }
 
 // BaseURLFromEnv reads prefix+"BASE_URL". Unset, the error matches
-// config.ErrUnset; set to something that is not a base URL, ErrBaseURL.
+// config.ErrUnset; set to something that is not an http or https URL, it
+// names the variable.
 func BaseURLFromEnv(prefix string, getenv func(string) string) (string, error) {
-	name := prefix + "BASE_URL"
-	v := strings.TrimSpace(getenv(name))
-	if v == "" {
-		return "", fmt.Errorf("%s: %w", name, errUnset)
-	}
-	if _, err := BaseURL(name, v); err != nil {
+	r := config.NewReader(prefix, getenv)
+	base := r.URL("BASE_URL")
+	if err := r.Err(); err != nil {
 		return "", err
 	}
-	return v, nil
+	return base, nil
 }
