@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/grunnmur/grunnmur/civil"
 	"iter"
 	"log/slog"
 	"net/http"
@@ -127,7 +128,7 @@ func New(cfg Config) (*Client, error) {
 // 410). It matches registry.ErrGone and ErrDeleted or ErrRemoved.
 type GoneError struct {
 	Orgnr      ident.Orgnr
-	Slettedato registry.Date
+	Slettedato civil.Date
 	Removed    bool // 410: removed for legal reasons; false: deleted
 	// Navn is the name a deleted enhet had (a removed one has none).
 	Navn string

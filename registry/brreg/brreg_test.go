@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/fake"
 	"net/http"
 	"net/http/httptest"
@@ -747,5 +748,25 @@ func BenchmarkBrregUncachedLookup(b *testing.B) {
 		if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The register writes a missing date as null or "": both are the zero
+// civil.Date, and a date that does not exist does not decode.
+func TestDatesNullAndEmpty(t *testing.T) {
+	for in, want := range map[string]civil.Date{
+		`{"slettedato": null}`:         {},
+		`{"slettedato": ""}`:           {},
+		`{}`:                           {},
+		`{"slettedato": "2024-02-29"}`: civil.NewDate(2024, 2, 29),
+	} {
+		var e brreg.Enhet
+		if err := json.Unmarshal([]byte(in), &e); err != nil || e.Slettedato != want {
+			t.Errorf("%s: %v %v", in, e.Slettedato, err)
+		}
+	}
+	var e brreg.Enhet
+	if err := json.Unmarshal([]byte(`{"slettedato": "2024-02-30"}`), &e); err == nil {
+		t.Error("2024-02-30 decoded")
 	}
 }

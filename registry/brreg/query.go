@@ -2,6 +2,7 @@ package brreg
 
 import (
 	"fmt"
+	"github.com/grunnmur/grunnmur/civil"
 	"net/url"
 	"strconv"
 	"strings"
@@ -47,8 +48,8 @@ type Query struct {
 	// 1-4 apart). nil leaves them out.
 	FraAntallAnsatte, TilAntallAnsatte *int
 
-	FraRegistreringsdatoEnhetsregisteret, TilRegistreringsdatoEnhetsregisteret registry.Date
-	FraStiftelsesdato, TilStiftelsesdato                                       registry.Date
+	FraRegistreringsdatoEnhetsregisteret, TilRegistreringsdatoEnhetsregisteret civil.Date
+	FraStiftelsesdato, TilStiftelsesdato                                       civil.Date
 
 	// Sort is "field,ASC" or "field,DESC", e.g. "navn,ASC".
 	Sort string

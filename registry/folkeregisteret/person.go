@@ -3,6 +3,7 @@ package folkeregisteret
 import (
 	"errors"
 	"fmt"
+	"github.com/grunnmur/grunnmur/civil"
 	"log/slog"
 	"strings"
 
@@ -61,16 +62,16 @@ func (n Navn) String() string {
 // Foedsel is the birth.
 type Foedsel struct {
 	Opplysning
-	Foedselsdato registry.Date `json:"foedselsdato"`
-	Foedselsaar  string        `json:"foedselsaar,omitempty"`
-	Foedested    string        `json:"foedested,omitempty"`
-	Foedeland    string        `json:"foedeland,omitempty"`
+	Foedselsdato civil.Date `json:"foedselsdato"`
+	Foedselsaar  string     `json:"foedselsaar,omitempty"`
+	Foedested    string     `json:"foedested,omitempty"`
+	Foedeland    string     `json:"foedeland,omitempty"`
 }
 
 // Doedsfall is the death.
 type Doedsfall struct {
 	Opplysning
-	Doedsdato registry.Date `json:"doedsdato"`
+	Doedsdato civil.Date `json:"doedsdato"`
 }
 
 // Sivilstand is the civil status.
@@ -143,7 +144,7 @@ type Bostedsadresse struct {
 	Matrikkeladresse *Matrikkeladresse `json:"matrikkeladresse,omitempty"`
 	UkjentBosted     *UkjentBosted     `json:"ukjentBosted,omitempty"`
 	Adressegradering string            `json:"adressegradering,omitempty"`
-	Flyttedato       registry.Date     `json:"flyttedato"`
+	Flyttedato       civil.Date        `json:"flyttedato"`
 }
 
 // Postboksadresse is a PO box.
@@ -225,7 +226,7 @@ func (p *Person) ErDoed() bool {
 }
 
 // Foedselsdato returns the date of birth.
-func (p *Person) Foedselsdato() registry.Date {
+func (p *Person) Foedselsdato() civil.Date {
 	f, _ := gjeldende(p.Foedsel)
 	return f.Foedselsdato
 }

@@ -2,6 +2,7 @@ package registrytest
 
 import (
 	"encoding/json"
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/fake"
 	"net/http"
 	"slices"
@@ -190,7 +191,7 @@ func (f *Folkeregisteret) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func fregTime(t time.Time) string { return t.In(oslo()).Format(time.RFC3339) }
+func fregTime(t time.Time) string { return t.In(civil.Oslo).Format(time.RFC3339) }
 
 // fregPerson renders p as the person document for the package and parts.
 func fregPerson(p Person, rp string, parts []string) map[string]any {

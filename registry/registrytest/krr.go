@@ -8,6 +8,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/fake"
 	"math/big"
 	"net/http"
@@ -147,7 +148,7 @@ func (k *KRR) serve(w http.ResponseWriter, r *http.Request) {
 			if contact {
 				p["varslingsstatus"] = rec.Varslingsstatus
 				ki := map[string]any{}
-				upd := rec.Oppdatert.In(oslo()).Format("2006-01-02T15:04:05-07")
+				upd := rec.Oppdatert.In(civil.Oslo).Format("2006-01-02T15:04:05-07")
 				if rec.Epost != "" {
 					ki["epostadresse"], ki["epostadresse_oppdatert"], ki["epostadresse_sist_verifisert"] = rec.Epost, upd, upd
 				}
@@ -167,13 +168,6 @@ func (k *KRR) serve(w http.ResponseWriter, r *http.Request) {
 		out = append(out, p)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"personer": out})
-}
-
-func oslo() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Oslo"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CET", 3600)
 }
 
 // selfSigned makes a throwaway encryption certificate for the digital mailboxes.
