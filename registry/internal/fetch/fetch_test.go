@@ -1,11 +1,13 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -141,4 +143,40 @@ func FuzzCheckResponse(f *testing.F) {
 			_ = fmt.Sprintf("%v %+v", err, err)
 		}
 	})
+}
+
+type brokenCache struct{}
+
+func (brokenCache) Get(_ context.Context, key string) ([]byte, bool, error) {
+	return nil, false, errors.New("connection refused while reading " + key)
+}
+
+func (brokenCache) Set(_ context.Context, key string, _ []byte, _ time.Duration) error {
+	return errors.New("connection refused while writing " + key)
+}
+
+// A cache that fails is a miss: the look-up goes on, and the log line masks
+// a personal number even where the cache's own error quotes the key.
+func TestBrokenCacheIsAMiss(t *testing.T) {
+	var logs bytes.Buffer
+	c := NewCache("krr", brokenCache{}, time.Minute, slog.New(slog.NewTextHandler(&logs, nil)), nil)
+	calls := 0
+	v, err := Cached(context.Background(), c, Lookup[string]{
+		Key: "krr:03851598730",
+		Fetch: func(context.Context) (Entry, error) {
+			calls++
+			return Entry{Status: 200, Body: []byte(`"ok"`)}, nil
+		},
+		Decode: func(e Entry) (string, error) {
+			var s string
+			return s, json.Unmarshal(e.Body, &s)
+		},
+	})
+	if err != nil || v != "ok" || calls != 1 {
+		t.Fatalf("%q %v after %d fetches", v, err, calls)
+	}
+	out := logs.String()
+	if strings.Count(out, "cache failed") != 2 || strings.Contains(out, "03851598730") {
+		t.Errorf("logs: %s", out)
+	}
 }
