@@ -26,7 +26,7 @@ func Example() {
 			fmt.Println(err)
 			return
 		}
-		lines, err := p.Adresselinjer()
+		lines, err := p.AddressLines()
 		fmt.Println(p, lines, err)
 	}
 	// Output:

@@ -66,24 +66,24 @@ func TestDocExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := &ex.Person
-	if n, _ := p.GjeldendeNavn(); n.String() != "FORSTÅELSESFULL RULLETRAPP" || p.GjeldendeStatus() != "bosatt" ||
-		p.Identifikator().Reveal() != "09052400284" || p.Foedselsdato().String() != "1924-05-09" {
-		t.Errorf("person: %v %v", p.GjeldendeStatus(), p.Foedselsdato())
+	if n, _ := p.CurrentName(); n.String() != "FORSTÅELSESFULL RULLETRAPP" || p.CurrentStatus() != "bosatt" ||
+		p.ID().Reveal() != "09052400284" || p.BirthDate().String() != "1924-05-09" {
+		t.Errorf("person: %v %v", p.CurrentStatus(), p.BirthDate())
 	}
 	// No adressebeskyttelse part, but every address is graded ugradert ("UGRADERT" too).
-	lines, err := p.Adresselinjer()
+	lines, err := p.AddressLines()
 	if err != nil || strings.Join(lines, "|") != "FORSTÅELSESFULL RULLETRAPP|GATE 22255|9170 LONGYEARBYEN" {
 		t.Errorf("lines %q, %v", lines, err)
 	}
-	home, err := p.GjeldendeBostedsadresse()
+	home, err := p.CurrentBostedsadresse()
 	if err != nil || home.Matrikkeladresse.Matrikkelnummer.Bruksnummer != 27 || home.Flyttedato.String() != "2019-05-31" {
 		t.Errorf("home %+v, %v", home, err)
 	}
-	if ex.PartStatus.GjeldendeStatus() != "ikkeBosatt" || ex.Bulk.Oppslag[0].Folkeregisterperson.GjeldendeStatus() != "bosatt" {
+	if ex.PartStatus.CurrentStatus() != "ikkeBosatt" || ex.Bulk.Oppslag[0].Folkeregisterperson.CurrentStatus() != "bosatt" {
 		t.Error("part_status or bulk example decoded wrong")
 	}
 	// A document without grading (only part=status) hides nothing it has, and has no address.
-	if _, err := ex.PartStatus.Adresselinjer(); err == nil {
+	if _, err := ex.PartStatus.AddressLines(); err == nil {
 		t.Error("no address, yet lines")
 	}
 }
@@ -95,11 +95,11 @@ func TestPerson(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines, err := p.Adresselinjer()
+	lines, err := p.AddressLines()
 	if err != nil || strings.Join(lines, "|") != "Sigrid Haugland|Storgata 12B H0201|0184 OSLO" {
 		t.Errorf("lines %q, %v", lines, err)
 	}
-	if p.Identifikator() != person(registrytest.SigridHaugland) || p.Adressebeskyttet() || p.ErDoed() {
+	if p.ID() != person(registrytest.SigridHaugland) || p.AddressProtected() || p.Deceased() {
 		t.Errorf("person %v", p)
 	}
 	// With history, older values come too and the helpers still pick the current.
@@ -107,10 +107,10 @@ func TestPerson(t *testing.T) {
 	if err != nil || len(h.Navn) != 2 || len(h.Bostedsadresse) != 2 {
 		t.Fatalf("historikk: %v %d names %d addresses", err, len(h.Navn), len(h.Bostedsadresse))
 	}
-	if n, _ := h.GjeldendeNavn(); n.Etternavn != "Haugland" {
+	if n, _ := h.CurrentName(); n.Etternavn != "Haugland" {
 		t.Errorf("current name %q", n)
 	}
-	if a, _ := h.GjeldendeBostedsadresse(); a.Vegadresse.Adressenavn != "Storgata" {
+	if a, _ := h.CurrentBostedsadresse(); a.Vegadresse.Adressenavn != "Storgata" {
 		t.Errorf("current address %+v", a.Vegadresse)
 	}
 	// Data minimisation: only the name.
@@ -120,7 +120,7 @@ func TestPerson(t *testing.T) {
 	}
 	// Asking for an address brings the protection with it.
 	a, err := c.Person(ctx, person(registrytest.SigridHaugland), folkeregisteret.PartBostedsadresse)
-	if err != nil || len(a.Adressebeskyttelse) != 1 || a.Adressebeskyttet() {
+	if err != nil || len(a.Adressebeskyttelse) != 1 || a.AddressProtected() {
 		t.Errorf("part=bostedsadresse: %v %+v", err, a.Adressebeskyttelse)
 	}
 	tests := []struct {
@@ -135,12 +135,12 @@ func TestPerson(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if lines, err := p.Adresselinjer(); err != nil || strings.Join(lines, "|") != tt.want {
+		if lines, err := p.AddressLines(); err != nil || strings.Join(lines, "|") != tt.want {
 			t.Errorf("lines %q, %v; want %q", lines, err, tt.want)
 		}
 	}
 	dead, _ := c.Person(ctx, person(registrytest.AudLien))
-	if !dead.ErDoed() || dead.GjeldendeStatus() != "doed" {
+	if !dead.Deceased() || dead.CurrentStatus() != "doed" {
 		t.Errorf("Aud Lien is dead: %v", dead)
 	}
 }
@@ -154,14 +154,14 @@ func TestProtectedAddressNeverLeaves(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !p.Adressebeskyttet() || p.Gradering() != pp.Gradering {
-			t.Errorf("%s: gradering %q", pp.Navn(), p.Gradering())
+		if !p.AddressProtected() || p.AddressProtection() != pp.Gradering {
+			t.Errorf("%s: gradering %q", pp.Navn(), p.AddressProtection())
 		}
-		if lines, err := p.Adresselinjer(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) || lines != nil {
-			t.Errorf("%s: Adresselinjer = %q, %v", pp.Navn(), lines, err)
+		if lines, err := p.AddressLines(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) || lines != nil {
+			t.Errorf("%s: AddressLines = %q, %v", pp.Navn(), lines, err)
 		}
-		if a, err := p.GjeldendeBostedsadresse(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) || a != nil {
-			t.Errorf("%s: GjeldendeBostedsadresse = %v, %v", pp.Navn(), a, err)
+		if a, err := p.CurrentBostedsadresse(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) || a != nil {
+			t.Errorf("%s: CurrentBostedsadresse = %v, %v", pp.Navn(), a, err)
 		}
 		for _, s := range []string{fmt.Sprint(p), fmt.Sprintf("%+v %#v %v", p, p, *p)} {
 			if strings.Contains(s, pp.Adresse.Adressenavn) || strings.Contains(s, pp.Fornavn) || strings.Contains(s, pp.FNR.Reveal()) {
@@ -172,13 +172,13 @@ func TestProtectedAddressNeverLeaves(t *testing.T) {
 	// Without any grading, the address is treated as protected.
 	var unknown folkeregisteret.Person
 	_ = json.Unmarshal([]byte(`{"bostedsadresse":[{"erGjeldende":true,"vegadresse":{"adressenavn":"X","poststed":{"postnummer":"0150","poststedsnavn":"OSLO"}}}]}`), &unknown)
-	if _, err := unknown.Adresselinjer(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) {
+	if _, err := unknown.AddressLines(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) {
 		t.Errorf("ungraded address: %v", err)
 	}
 	// The other packages get no address for a protected person at all.
 	c2, _ := setup(t, registrytest.FolkeregisteretConfig{}, func(cfg *folkeregisteret.Config) { cfg.Rettighetspakke = folkeregisteret.OffentligUtenHjemmel })
 	p, err := c2.Person(ctx, person(registrytest.IngridSolberg))
-	if err != nil || p.Bostedsadresse != nil || !p.Adressebeskyttet() {
+	if err != nil || p.Bostedsadresse != nil || !p.AddressProtected() {
 		t.Errorf("uten hjemmel: %v %v", err, p.Bostedsadresse)
 	}
 }
@@ -193,7 +193,7 @@ func TestBulk(t *testing.T) {
 	if len(got) != 5 || got[2] != nil || got[0] != got[3] {
 		t.Fatalf("answers %v", got)
 	}
-	if n, _ := got[4].GjeldendeNavn(); n.String() != "Nils Fjeld" {
+	if n, _ := got[4].CurrentName(); n.String() != "Nils Fjeld" {
 		t.Errorf("order: %q", n)
 	}
 	if r := reg.Requests("/folkeregisteret/offentlig-med-hjemmel/api/v1/personer/bulkoppslag"); r != 2 {
@@ -326,13 +326,13 @@ func FuzzDecodePerson(f *testing.F) {
 		if json.Unmarshal(data, &p) != nil {
 			return
 		}
-		lines, err := p.Adresselinjer()
-		if p.Adressebeskyttet() && (err == nil || lines != nil) {
+		lines, err := p.AddressLines()
+		if p.AddressProtected() && (err == nil || lines != nil) {
 			t.Fatalf("protected person got lines %q", lines)
 		}
-		_, _ = p.GjeldendeBostedsadresse()
-		_, _ = p.GjeldendePostadresse()
-		_ = p.ErDoed()
+		_, _ = p.CurrentBostedsadresse()
+		_, _ = p.CurrentPostadresse()
+		_ = p.Deceased()
 		_ = fmt.Sprintf("%v %+v", p, &p)
 	})
 }

@@ -30,4 +30,7 @@
 // without a network, which suits testing/synctest.
 //
 // TestCache is the conformance suite every registry.Cache passes.
+//
+// The fakes and their seed data use the registries' own terms (enhet, roller,
+// rettighetspakke, ...); each client package's doc has a glossary of them.
 package registrytest

@@ -146,7 +146,7 @@ func FuzzPersonAddress(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if (protected || p.Adressebeskyttet()) && (a.Line1 != "" || a.Line2 != "" || a.Line3 != "" || a.PostalCode != "" || a.PostTown != "") {
+		if (protected || p.AddressProtected()) && (a.Line1 != "" || a.Line2 != "" || a.Line3 != "" || a.PostalCode != "" || a.PostTown != "") {
 			t.Fatalf("a protected person got an address: %+v", a)
 		}
 		if a.PostalCode != "" && (len(a.PostalCode) != 4 || strings.Trim(a.PostalCode, "0123456789") != "") {
