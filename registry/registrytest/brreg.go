@@ -660,6 +660,11 @@ func (b *Brreg) serveSearch(w http.ResponseWriter, r *http.Request, under bool) 
 			return c
 		})
 	}
+	writeJSON(w, http.StatusOK, searchPage(r, q, hits, kind, page, size))
+}
+
+// searchPage renders one page of search hits, HAL style, with the paging links.
+func searchPage(r *http.Request, q url.Values, hits []map[string]any, kind string, page, size int) map[string]any {
 	total := len(hits)
 	from, to := min(page*size, total), min((page+1)*size, total)
 	base := baseURL(r) + "/enhetsregisteret/api/"
@@ -694,7 +699,7 @@ func (b *Brreg) serveSearch(w http.ResponseWriter, r *http.Request, under bool) 
 		}
 	}
 	out["_links"] = links
-	writeJSON(w, http.StatusOK, out)
+	return out
 }
 
 func listParam(q url.Values, k string) []string {
@@ -709,70 +714,92 @@ func listParam(q url.Values, k string) []string {
 	return out
 }
 
+// matches reports whether enhet e answers the search q; addr is the address
+// the kommunenummer parameter looks at besides the postal address.
 func matches(e map[string]any, q url.Values, addr string) bool {
-	if n := strings.ToLower(q.Get("navn")); n != "" {
-		name := strings.ToLower(str(e["navn"]))
-		if q.Get("navnMetodeForSoek") == "FORTLOEPENDE" {
-			if !strings.Contains(name, n) {
-				return false
-			}
-		} else {
-			for _, word := range strings.Fields(n) {
-				if !strings.Contains(name, word) {
-					return false
-				}
-			}
-		}
+	return matchesName(e, q) && matchesLists(e, q, addr) && matchesAddress(e, q) &&
+		matchesFlags(e, q) && matchesAnsatte(e, q) && matchesDates(e, q)
+}
+
+func matchesName(e map[string]any, q url.Values) bool {
+	n := strings.ToLower(q.Get("navn"))
+	if n == "" {
+		return true
 	}
-	in := func(k string, got ...string) bool {
-		want := listParam(q, k)
-		if len(want) == 0 {
-			return true
-		}
-		for _, g := range got {
-			if g != "" && slices.Contains(want, g) {
-				return true
-			}
-		}
-		return false
+	name := strings.ToLower(str(e["navn"]))
+	if q.Get("navnMetodeForSoek") == "FORTLOEPENDE" {
+		return strings.Contains(name, n)
 	}
-	if !in("organisasjonsnummer", str(e["organisasjonsnummer"])) ||
-		!in("organisasjonsform", str(lookup(e, "organisasjonsform.kode"))) ||
-		!in("kommunenummer", str(lookup(e, addr+".kommunenummer")), str(lookup(e, "postadresse.kommunenummer"))) ||
-		!in("institusjonellSektorkode", str(lookup(e, "institusjonellSektorkode.kode"))) {
-		return false
-	}
-	if want := listParam(q, "naeringskode"); len(want) > 0 {
-		found := false
-		for _, k := range []string{"naeringskode1", "naeringskode2", "naeringskode3"} {
-			code := str(lookup(e, k+".kode"))
-			for _, wnt := range want {
-				if code != "" && strings.HasPrefix(code, wnt) {
-					found = true
-				}
-			}
-		}
-		if !found {
+	for _, word := range strings.Fields(n) {
+		if !strings.Contains(name, word) {
 			return false
 		}
 	}
-	for k := range q {
-		if a, field, ok := strings.Cut(k, "."); ok && (a == "forretningsadresse" || a == "beliggenhetsadresse" || a == "postadresse") {
-			got := lookup(e, a+"."+field)
-			if field == "poststed" || field == "adresse" {
-				if !strings.Contains(strings.ToLower(str(got)), strings.ToLower(q.Get(k))) {
-					return false
-				}
-			} else if !in(k, str(got)) {
-				return false
-			}
+	return true
+}
+
+// in reports whether parameter k is unset or lists one of got.
+func in(q url.Values, k string, got ...string) bool {
+	want := listParam(q, k)
+	if len(want) == 0 {
+		return true
+	}
+	for _, g := range got {
+		if g != "" && slices.Contains(want, g) {
+			return true
 		}
+	}
+	return false
+}
+
+func matchesLists(e map[string]any, q url.Values, addr string) bool {
+	if !in(q, "organisasjonsnummer", str(e["organisasjonsnummer"])) ||
+		!in(q, "organisasjonsform", str(lookup(e, "organisasjonsform.kode"))) ||
+		!in(q, "kommunenummer", str(lookup(e, addr+".kommunenummer")), str(lookup(e, "postadresse.kommunenummer"))) ||
+		!in(q, "institusjonellSektorkode", str(lookup(e, "institusjonellSektorkode.kode"))) {
+		return false
 	}
 	for _, k := range []string{"overordnetEnhet", "hjemmeside"} {
 		if v := q.Get(k); v != "" && str(e[k]) != v {
 			return false
 		}
 	}
+	want := listParam(q, "naeringskode")
+	if len(want) == 0 {
+		return true
+	}
+	for _, k := range []string{"naeringskode1", "naeringskode2", "naeringskode3"} {
+		code := str(lookup(e, k+".kode"))
+		for _, w := range want {
+			if code != "" && strings.HasPrefix(code, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// matchesAddress checks the forretningsadresse.*, beliggenhetsadresse.* and
+// postadresse.* parameters.
+func matchesAddress(e map[string]any, q url.Values) bool {
+	for k := range q {
+		a, field, ok := strings.Cut(k, ".")
+		if !ok || (a != "forretningsadresse" && a != "beliggenhetsadresse" && a != "postadresse") {
+			continue
+		}
+		got := lookup(e, a+"."+field)
+		if field == "poststed" || field == "adresse" {
+			if !strings.Contains(strings.ToLower(str(got)), strings.ToLower(q.Get(k))) {
+				return false
+			}
+		} else if !in(q, k, str(got)) {
+			return false
+		}
+	}
+	return true
+}
+
+func matchesFlags(e map[string]any, q url.Values) bool {
 	for _, k := range []string{"konkurs", "underAvvikling", "underTvangsavviklingEllerTvangsopplosning", "registrertIMvaregisteret",
 		"registrertIForetaksregisteret", "registrertIStiftelsesregisteret", "registrertIFrivillighetsregisteret", "registrertIPartiregisteret"} {
 		if v := q.Get(k); v != "" {
@@ -789,19 +816,25 @@ func matches(e map[string]any, q url.Values, addr string) bool {
 			return false
 		}
 	}
+	return true
+}
+
+func matchesAnsatte(e map[string]any, q url.Values) bool {
 	ansatte, _ := e["antallAnsatte"].(float64)
 	if v := q.Get("fraAntallAnsatte"); v != "" {
-		n, _ := strconv.Atoi(v)
-		if int(ansatte) < n {
+		if n, _ := strconv.Atoi(v); int(ansatte) < n {
 			return false
 		}
 	}
 	if v := q.Get("tilAntallAnsatte"); v != "" {
-		n, _ := strconv.Atoi(v)
-		if int(ansatte) > n {
+		if n, _ := strconv.Atoi(v); int(ansatte) > n {
 			return false
 		}
 	}
+	return true
+}
+
+func matchesDates(e map[string]any, q url.Values) bool {
 	for _, f := range []string{"RegistreringsdatoEnhetsregisteret", "Stiftelsesdato", "Oppstartsdato", "Nedleggelsesdato"} {
 		field := strings.ToLower(f[:1]) + f[1:]
 		got := str(e[field])

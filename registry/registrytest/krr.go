@@ -135,39 +135,45 @@ func (k *KRR) serve(w http.ResponseWriter, r *http.Request) {
 	defer k.mu.RUnlock()
 	out := []any{}
 	for _, id := range req.Personidentifikatorer {
-		rec, ok := k.records[id]
-		if !ok || rec.Status == "IKKE_REGISTRERT" {
-			out = append(out, map[string]any{"personidentifikator": id, "status": "IKKE_REGISTRERT"})
-			continue
-		}
-		p := map[string]any{"personidentifikator": id, "status": rec.Status, "reservasjon": "NEI"}
-		if rec.Reservert {
-			p["reservasjon"] = "JA"
-		}
-		if rec.Status == "AKTIV" {
-			if contact {
-				p["varslingsstatus"] = rec.Varslingsstatus
-				ki := map[string]any{}
-				upd := rec.Oppdatert.In(civil.Oslo).Format("2006-01-02T15:04:05-07")
-				if rec.Epost != "" {
-					ki["epostadresse"], ki["epostadresse_oppdatert"], ki["epostadresse_sist_verifisert"] = rec.Epost, upd, upd
-				}
-				if rec.Mobil != "" {
-					ki["mobiltelefonnummer"], ki["mobiltelefonnummer_oppdatert"], ki["mobiltelefonnummer_sist_verifisert"] = rec.Mobil, upd, upd
-				}
-				p["kontaktinformasjon"] = ki
-				if rec.Spraak != "" {
-					p["spraak"], p["spraak_oppdatert"] = rec.Spraak, upd
-				}
-			}
-			if post && rec.Postkasse != "" && !rec.Reservert {
-				p["digital_post"] = map[string]any{"postkasseadresse": rec.Postkasse, "postkasseleverandoeradresse": rec.Leverandor}
-				p["sertifikat"] = k.cert
-			}
-		}
-		out = append(out, p)
+		out = append(out, k.person(id, contact, post))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"personer": out})
+}
+
+// person is one person's answer, with what the scopes allow: contact
+// information with kontaktinformasjon.read, the mailbox with digitalpost.read.
+func (k *KRR) person(id string, contact, post bool) map[string]any {
+	rec, ok := k.records[id]
+	if !ok || rec.Status == "IKKE_REGISTRERT" {
+		return map[string]any{"personidentifikator": id, "status": "IKKE_REGISTRERT"}
+	}
+	p := map[string]any{"personidentifikator": id, "status": rec.Status, "reservasjon": "NEI"}
+	if rec.Reservert {
+		p["reservasjon"] = "JA"
+	}
+	if rec.Status != "AKTIV" {
+		return p
+	}
+	if contact {
+		p["varslingsstatus"] = rec.Varslingsstatus
+		ki := map[string]any{}
+		upd := rec.Oppdatert.In(civil.Oslo).Format("2006-01-02T15:04:05-07")
+		if rec.Epost != "" {
+			ki["epostadresse"], ki["epostadresse_oppdatert"], ki["epostadresse_sist_verifisert"] = rec.Epost, upd, upd
+		}
+		if rec.Mobil != "" {
+			ki["mobiltelefonnummer"], ki["mobiltelefonnummer_oppdatert"], ki["mobiltelefonnummer_sist_verifisert"] = rec.Mobil, upd, upd
+		}
+		p["kontaktinformasjon"] = ki
+		if rec.Spraak != "" {
+			p["spraak"], p["spraak_oppdatert"] = rec.Spraak, upd
+		}
+	}
+	if post && rec.Postkasse != "" && !rec.Reservert {
+		p["digital_post"] = map[string]any{"postkasseadresse": rec.Postkasse, "postkasseleverandoeradresse": rec.Leverandor}
+		p["sertifikat"] = k.cert
+	}
+	return p
 }
 
 // selfSigned makes a throwaway encryption certificate for the digital mailboxes.
