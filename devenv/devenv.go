@@ -424,7 +424,7 @@ func users() []User {
 		if p.Status == "doed" {
 			continue
 		}
-		out = append(out, User{Name: p.Navn(), PID: p.FNR, Role: "citizen", Note: notes[i]})
+		out = append(out, User{Name: p.Name(), PID: p.FNR, Role: "citizen", Note: notes[i]})
 	}
 	officer, err := ident.Synthetic(time.Date(1980, time.February, 1, 0, 0, 0, 0, time.UTC), 7)
 	if err == nil {

@@ -310,7 +310,7 @@ func TestLetterStep(t *testing.T) {
 	id, err := client.Send(ctx, &svarut.Shipment{
 		Title: "Vedtak om skjenkebevilling",
 		Recipient: svarut.Recipient{Person: sigrid.FNR,
-			Address: svarut.Address{Name: sigrid.Navn(), Line1: "Storgata 12B", PostalCode: "0184", PostTown: "OSLO"}},
+			Address: svarut.Address{Name: sigrid.Name(), Line1: "Storgata 12B", PostalCode: "0184", PostTown: "OSLO"}},
 		Documents: []svarut.Document{{Name: "vedtak.pdf", MimeType: svarut.MimePDF, Ref: "vedtak"}},
 	}, svarut.SourceFunc(func(context.Context, svarut.Document) (io.ReadCloser, error) {
 		return io.NopCloser(strings.NewReader("%PDF-1.7\n%%EOF\n")), nil

@@ -56,7 +56,7 @@ func ExampleClient_CanActFor() {
 	people := registrytest.Persons()
 	for _, who := range []int{registrytest.SigridHaugland, registrytest.IngridSolberg} {
 		ok, err := c.CanActFor(context.Background(), people[who].FNR, registrytest.ApplicantOrgnr)
-		fmt.Println(people[who].Navn(), ok, err)
+		fmt.Println(people[who].Name(), ok, err)
 	}
 	// Output:
 	// Sigrid Haugland true <nil>

@@ -154,17 +154,17 @@ func TestProtectedAddressNeverLeaves(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !p.AddressProtected() || p.AddressProtection() != pp.Gradering {
-			t.Errorf("%s: gradering %q", pp.Navn(), p.AddressProtection())
+		if !p.AddressProtected() || p.AddressProtection() != pp.AddressProtection {
+			t.Errorf("%s: gradering %q", pp.Name(), p.AddressProtection())
 		}
 		if lines, err := p.AddressLines(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) || lines != nil {
-			t.Errorf("%s: AddressLines = %q, %v", pp.Navn(), lines, err)
+			t.Errorf("%s: AddressLines = %q, %v", pp.Name(), lines, err)
 		}
 		if a, err := p.CurrentBostedsadresse(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) || a != nil {
-			t.Errorf("%s: CurrentBostedsadresse = %v, %v", pp.Navn(), a, err)
+			t.Errorf("%s: CurrentBostedsadresse = %v, %v", pp.Name(), a, err)
 		}
 		for _, s := range []string{fmt.Sprint(p), fmt.Sprintf("%+v %#v %v", p, p, *p)} {
-			if strings.Contains(s, pp.Adresse.Adressenavn) || strings.Contains(s, pp.Fornavn) || strings.Contains(s, pp.FNR.Reveal()) {
+			if strings.Contains(s, pp.Home.Adressenavn) || strings.Contains(s, pp.GivenName) || strings.Contains(s, pp.FNR.Reveal()) {
 				t.Errorf("printing the person leaks: %s", s)
 			}
 		}
@@ -185,7 +185,7 @@ func TestProtectedAddressNeverLeaves(t *testing.T) {
 
 func TestBulk(t *testing.T) {
 	c, reg := setup(t, registrytest.FolkeregisteretConfig{}, func(cfg *folkeregisteret.Config) { cfg.BulkSize = 2 })
-	unknown, _ := ident.Synthetic(registrytest.Persons()[0].Fodselsdato, 7)
+	unknown, _ := ident.Synthetic(registrytest.Persons()[0].BirthDate, 7)
 	got, err := c.Bulk(context.Background(), []ident.Fodselsnummer{person(0), person(1), unknown, person(0), person(3)}, folkeregisteret.PartNavn)
 	if err != nil {
 		t.Fatal(err)
@@ -207,7 +207,7 @@ func TestBulk(t *testing.T) {
 
 func TestErrorPaths(t *testing.T) {
 	ctx := context.Background()
-	unknown, _ := ident.Synthetic(registrytest.Persons()[0].Fodselsdato, 9)
+	unknown, _ := ident.Synthetic(registrytest.Persons()[0].BirthDate, 9)
 	tests := []struct {
 		name  string
 		fake  registrytest.FolkeregisteretConfig

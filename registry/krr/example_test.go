@@ -31,7 +31,7 @@ func Example() {
 		return
 	}
 	for i, a := range answers {
-		fmt.Printf("%-20s %-15s reservert=%-5v digital=%v\n", people[i].Navn(), a.Status, a.Reserved(), a.CanSendDigital())
+		fmt.Printf("%-20s %-15s reservert=%-5v digital=%v\n", people[i].Name(), a.Status, a.Reserved(), a.CanSendDigital())
 	}
 	// Output:
 	// Sigrid Haugland      AKTIV           reservert=false digital=true

@@ -106,7 +106,7 @@ func TestCanSendDigital(t *testing.T) {
 	}
 	for _, tt := range tests {
 		p := registrytest.Persons()[tt.person]
-		t.Run(p.Navn(), func(t *testing.T) {
+		t.Run(p.Name(), func(t *testing.T) {
 			ok, err := c.CanSendDigital(context.Background(), p.FNR)
 			if err != nil || ok != tt.want {
 				t.Fatalf("CanSendDigital = %v, %v; want %v", ok, err, tt.want)

@@ -71,13 +71,13 @@ func OrgnrWithCheckDigit(base string) string {
 	return base + strconv.Itoa(c)
 }
 
-// Rolle is a role the fake Enhetsregisteret holds for an enhet: a person's
+// Role is a role the fake Enhetsregisteret holds for an enhet: a person's
 // (Person set) or another enhet's (Orgnr set).
-type Rolle struct {
-	Type      string // DAGL, LEDE, MEDL, INNH, SIGN, PROK, ...
-	Person    *Person
-	Orgnr     string
-	Fratraadt bool
+type Role struct {
+	Type     string // DAGL, LEDE, MEDL, INNH, SIGN, PROK, ...
+	Person   *Person
+	Orgnr    string
+	Resigned bool
 }
 
 var rolleTyper = map[string]string{
@@ -110,7 +110,7 @@ type Brreg struct {
 	enheter      map[string]map[string]any
 	underenheter map[string]map[string]any
 	removed      map[string]string // orgnr -> slettedato, answered with 410
-	roller       map[string][]Rolle
+	roller       map[string][]Role
 	updates      []brregUpdate
 	nextID       int64
 	order        []string // orgnrs of enheter, sorted
@@ -147,7 +147,7 @@ func NewBrreg(cfg BrregConfig) *Brreg {
 		enheter:      map[string]map[string]any{},
 		underenheter: map[string]map[string]any{},
 		removed:      map[string]string{},
-		roller:       map[string][]Rolle{},
+		roller:       map[string][]Role{},
 		nextID:       21_400_000,
 	}
 	load := func(name string) map[string]any {
@@ -179,11 +179,11 @@ func NewBrreg(cfg BrregConfig) *Brreg {
 	sesam["forretningsadresse"] = map[string]any{"land": "Norge", "landkode": "NO", "postnummer": "0184", "poststed": "OSLO", "adresse": []any{"Storgata 12B"}, "kommune": "OSLO", "kommunenummer": "0301"}
 	sesam["harRegistrertAntallAnsatte"] = true
 	ps := Persons()
-	b.roller[ApplicantOrgnr] = []Rolle{
+	b.roller[ApplicantOrgnr] = []Role{
 		{Type: "DAGL", Person: &ps[SigridHaugland]},
 		{Type: "LEDE", Person: &ps[OlaBakken]},
 		{Type: "MEDL", Person: &ps[IngridSolberg]},
-		{Type: "MEDL", Person: &ps[AudLien], Fratraadt: true},
+		{Type: "MEDL", Person: &ps[AudLien], Resigned: true},
 		{Type: "SIFE", Person: &ps[IngridSolberg]},
 		{Type: "REVI", Orgnr: BarnehageOrgnr},
 	}
@@ -202,7 +202,7 @@ func NewBrreg(cfg BrregConfig) *Brreg {
 		"harRegistrertAntallAnsatte":                false,
 		"maalform":                                  "Bokmål",
 	}, false)
-	b.roller[SoleProprietorshipOrgnr] = []Rolle{{Type: "INNH", Person: &ps[MajaStrand]}}
+	b.roller[SoleProprietorshipOrgnr] = []Role{{Type: "INNH", Person: &ps[MajaStrand]}}
 	b.putEnhet(map[string]any{
 		"organisasjonsnummer":               ApplicantUnderenhetOrgnr,
 		"navn":                              "SESAM AS AVD STORGATA",
@@ -344,8 +344,8 @@ func (b *Brreg) RemoveEnhet(orgnr string, slettedato time.Time) {
 	b.logUpdate(orgnr, "Fjernet", under)
 }
 
-// SetRoller replaces an enhet's roles.
-func (b *Brreg) SetRoller(orgnr string, roller ...Rolle) {
+// SetRoles replaces an enhet's roles.
+func (b *Brreg) SetRoles(orgnr string, roller ...Role) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.roller[orgnr] = roller
@@ -518,18 +518,18 @@ func (b *Brreg) serveRoller(w http.ResponseWriter, r *http.Request, orgnr string
 		}
 		role := map[string]any{
 			"type":         map[string]any{"kode": ro.Type, "beskrivelse": rolleTyper[ro.Type], "_links": map[string]any{"self": map[string]any{"href": base + "/roller/rolletyper/" + ro.Type}}},
-			"fratraadt":    ro.Fratraadt,
+			"fratraadt":    ro.Resigned,
 			"avregistrert": false,
 			"rekkefolge":   i,
 		}
 		if ro.Person != nil {
 			p := map[string]any{
-				"fodselsdato": ro.Person.Fodselsdato.Format(time.DateOnly),
-				"navn":        map[string]any{"fornavn": ro.Person.Fornavn, "etternavn": ro.Person.Etternavn},
+				"fodselsdato": ro.Person.BirthDate.Format(time.DateOnly),
+				"navn":        map[string]any{"fornavn": ro.Person.GivenName, "etternavn": ro.Person.FamilyName},
 				"erDoed":      ro.Person.Status == "doed",
 			}
-			if ro.Person.Mellomnavn != "" {
-				p["navn"].(map[string]any)["mellomnavn"] = ro.Person.Mellomnavn
+			if ro.Person.MiddleName != "" {
+				p["navn"].(map[string]any)["mellomnavn"] = ro.Person.MiddleName
 			}
 			if withFnr {
 				p["fodselsnummer"] = ro.Person.FNR.Reveal()

@@ -215,7 +215,7 @@ type fregDoc struct {
 
 func newFregDoc(p Person, parts []string) *fregDoc {
 	d := &fregDoc{doc: map[string]any{}, want: map[string]bool{"identifikasjonsnummer": true},
-		registered: fregTime(p.Fodselsdato.AddDate(0, 0, 14))}
+		registered: fregTime(p.BirthDate.AddDate(0, 0, 14))}
 	basis := len(parts) == 0
 	for _, part := range parts {
 		switch part {
@@ -268,22 +268,22 @@ func with(m map[string]any, kv ...any) map[string]any {
 
 func fregPerson(p Person, rp string, parts []string) map[string]any {
 	d := newFregDoc(p, parts)
-	d.add("identifikasjonsnummer", with(d.meta(true, p.Fodselsdato), "status", "iBruk", "foedselsEllerDNummer", p.FNR.Reveal(), "identifikatortype", "foedselsnummer"))
-	d.add("status", with(d.meta(true, p.Fodselsdato), "status", p.Status))
+	d.add("identifikasjonsnummer", with(d.meta(true, p.BirthDate), "status", "iBruk", "foedselsEllerDNummer", p.FNR.Reveal(), "identifikatortype", "foedselsnummer"))
+	d.add("status", with(d.meta(true, p.BirthDate), "status", p.Status))
 	if p.Status == "doed" && d.want["doedsfall"] {
 		d.doc["doedsfall"] = []any{with(d.meta(true, time.Date(2024, 2, 10, 0, 0, 0, 0, time.UTC)), "doedsdato", "2024-02-10")}
 	}
-	navn := with(d.meta(true, p.Fodselsdato), "fornavn", p.Fornavn, "etternavn", p.Etternavn)
-	if p.Mellomnavn != "" {
-		navn["mellomnavn"] = p.Mellomnavn
+	navn := with(d.meta(true, p.BirthDate), "fornavn", p.GivenName, "etternavn", p.FamilyName)
+	if p.MiddleName != "" {
+		navn["mellomnavn"] = p.MiddleName
 	}
-	d.add("navn", navn, with(d.meta(false, p.Fodselsdato), "fornavn", p.Fornavn, "etternavn", "Tidligere"+strings.ToLower(p.Etternavn)))
-	d.add("foedsel", with(d.meta(true, p.Fodselsdato), "foedselsdato", p.Fodselsdato.Format(time.DateOnly), "foedselsaar", strconv.Itoa(p.Fodselsdato.Year()), "foedeland", "NOR"))
-	d.add("sivilstand", with(d.meta(true, p.Fodselsdato), "sivilstand", "ugift"))
-	d.add("kjoenn", with(d.meta(true, p.Fodselsdato), "kjoenn", "ukjent"))
-	d.add("statsborgerskap", with(d.meta(true, p.Fodselsdato), "land", "NOR"))
-	d.add("adressebeskyttelse", with(d.meta(true, p.Adresse.Flyttedato), "graderingsnivaa", p.Gradering))
-	if p.Gradering != "ugradert" && rp != "offentlig-med-hjemmel" {
+	d.add("navn", navn, with(d.meta(false, p.BirthDate), "fornavn", p.GivenName, "etternavn", "Tidligere"+strings.ToLower(p.FamilyName)))
+	d.add("foedsel", with(d.meta(true, p.BirthDate), "foedselsdato", p.BirthDate.Format(time.DateOnly), "foedselsaar", strconv.Itoa(p.BirthDate.Year()), "foedeland", "NOR"))
+	d.add("sivilstand", with(d.meta(true, p.BirthDate), "sivilstand", "ugift"))
+	d.add("kjoenn", with(d.meta(true, p.BirthDate), "kjoenn", "ukjent"))
+	d.add("statsborgerskap", with(d.meta(true, p.BirthDate), "land", "NOR"))
+	d.add("adressebeskyttelse", with(d.meta(true, p.Home.Flyttedato), "graderingsnivaa", p.AddressProtection))
+	if p.AddressProtection != "ugradert" && rp != "offentlig-med-hjemmel" {
 		return d.doc // the other packages get no address for a protected person
 	}
 	d.addAddresses(p)
@@ -293,12 +293,12 @@ func fregPerson(p Person, rp string, parts []string) map[string]any {
 // addAddresses adds the home address (with an earlier one for historikk)
 // and a postal address where the person has a post box.
 func (d *fregDoc) addAddresses(p Person) {
-	b := p.Adresse
+	b := p.Home
 	if b.Flyttedato.IsZero() {
-		b.Flyttedato = p.Fodselsdato.AddDate(18, 0, 0)
+		b.Flyttedato = p.BirthDate.AddDate(18, 0, 0)
 	}
 	poststed := map[string]any{"poststedsnavn": b.Poststed, "postnummer": b.Postnummer}
-	home := with(d.meta(true, b.Flyttedato), "adressegradering", p.Gradering, "flyttedato", b.Flyttedato.Format(time.DateOnly))
+	home := with(d.meta(true, b.Flyttedato), "adressegradering", p.AddressProtection, "flyttedato", b.Flyttedato.Format(time.DateOnly))
 	if b.Adressenavn != "" {
 		veg := map[string]any{"kommunenummer": b.Kommunenummer, "adressenavn": b.Adressenavn,
 			"adressenummer": map[string]any{"husnummer": strconv.Itoa(b.Husnummer)}, "poststed": poststed}
@@ -322,8 +322,8 @@ func (d *fregDoc) addAddresses(p Person) {
 		"vegadresse", map[string]any{"kommunenummer": "0301", "adressenavn": "Gamleveien", "adressenummer": map[string]any{"husnummer": "1"},
 			"poststed": map[string]any{"poststedsnavn": "OSLO", "postnummer": "0150"}})
 	d.add("bostedsadresse", home, old)
-	if p.Postboks != "" {
-		d.add("postadresse", with(d.meta(true, b.Flyttedato), "adressegradering", p.Gradering,
-			"postboksadresse", map[string]any{"postboks": strings.TrimPrefix(p.Postboks, "Postboks "), "poststed": map[string]any{"poststedsnavn": "OSLO", "postnummer": "0102"}}))
+	if p.PostBox != "" {
+		d.add("postadresse", with(d.meta(true, b.Flyttedato), "adressegradering", p.AddressProtection,
+			"postboksadresse", map[string]any{"postboks": strings.TrimPrefix(p.PostBox, "Postboks "), "poststed": map[string]any{"poststedsnavn": "OSLO", "postnummer": "0102"}}))
 	}
 }

@@ -148,7 +148,7 @@ func (k *KRR) person(id string, contact, post bool) map[string]any {
 		return map[string]any{"personidentifikator": id, "status": "IKKE_REGISTRERT"}
 	}
 	p := map[string]any{"personidentifikator": id, "status": rec.Status, "reservasjon": "NEI"}
-	if rec.Reservert {
+	if rec.Reserved {
 		p["reservasjon"] = "JA"
 	}
 	if rec.Status != "AKTIV" {
@@ -157,20 +157,20 @@ func (k *KRR) person(id string, contact, post bool) map[string]any {
 	if contact {
 		p["varslingsstatus"] = rec.Varslingsstatus
 		ki := map[string]any{}
-		upd := rec.Oppdatert.In(civil.Oslo).Format("2006-01-02T15:04:05-07")
-		if rec.Epost != "" {
-			ki["epostadresse"], ki["epostadresse_oppdatert"], ki["epostadresse_sist_verifisert"] = rec.Epost, upd, upd
+		upd := rec.Updated.In(civil.Oslo).Format("2006-01-02T15:04:05-07")
+		if rec.Email != "" {
+			ki["epostadresse"], ki["epostadresse_oppdatert"], ki["epostadresse_sist_verifisert"] = rec.Email, upd, upd
 		}
-		if rec.Mobil != "" {
-			ki["mobiltelefonnummer"], ki["mobiltelefonnummer_oppdatert"], ki["mobiltelefonnummer_sist_verifisert"] = rec.Mobil, upd, upd
+		if rec.Mobile != "" {
+			ki["mobiltelefonnummer"], ki["mobiltelefonnummer_oppdatert"], ki["mobiltelefonnummer_sist_verifisert"] = rec.Mobile, upd, upd
 		}
 		p["kontaktinformasjon"] = ki
-		if rec.Spraak != "" {
-			p["spraak"], p["spraak_oppdatert"] = rec.Spraak, upd
+		if rec.Language != "" {
+			p["spraak"], p["spraak_oppdatert"] = rec.Language, upd
 		}
 	}
-	if post && rec.Postkasse != "" && !rec.Reservert {
-		p["digital_post"] = map[string]any{"postkasseadresse": rec.Postkasse, "postkasseleverandoeradresse": rec.Leverandor}
+	if post && rec.Mailbox != "" && !rec.Reserved {
+		p["digital_post"] = map[string]any{"postkasseadresse": rec.Mailbox, "postkasseleverandoeradresse": rec.MailboxProvider}
 		p["sertifikat"] = k.cert
 	}
 	return p

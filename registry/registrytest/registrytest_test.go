@@ -20,13 +20,13 @@ func TestPersonsAreSynthetic(t *testing.T) {
 	seen := map[ident.Fodselsnummer]bool{}
 	for _, p := range registrytest.Persons() {
 		if !p.FNR.Synthetic() || !p.FNR.Kinds().Has(ident.KindTnr) {
-			t.Errorf("%s: %v is not a Tenor synthetic number", p.Navn(), p.FNR)
+			t.Errorf("%s: %v is not a Tenor synthetic number", p.Name(), p.FNR)
 		}
-		if b, ok := p.FNR.BirthDate(); !ok || !b.Equal(p.Fodselsdato) {
-			t.Errorf("%s: birth date %v vs %v", p.Navn(), b, p.Fodselsdato)
+		if b, ok := p.FNR.BirthDate(); !ok || !b.Equal(p.BirthDate) {
+			t.Errorf("%s: birth date %v vs %v", p.Name(), b, p.BirthDate)
 		}
 		if seen[p.FNR] {
-			t.Errorf("%s: duplicate number", p.Navn())
+			t.Errorf("%s: duplicate number", p.Name())
 		}
 		seen[p.FNR] = true
 	}

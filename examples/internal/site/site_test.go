@@ -102,7 +102,7 @@ func TestPersonAddress(t *testing.T) {
 		protected bool
 		line1     string
 	}{
-		registrytest.SigridHaugland: {line1: persons[registrytest.SigridHaugland].Adresse.Adressenavn},
+		registrytest.SigridHaugland: {line1: persons[registrytest.SigridHaugland].Home.Adressenavn},
 		registrytest.NilsFjeld:      {line1: "Gnr."},
 		registrytest.IngridSolberg:  {protected: true},
 		registrytest.EmilNordby:     {protected: true},
@@ -113,19 +113,19 @@ func TestPersonAddress(t *testing.T) {
 		}
 		a, protected, err := PersonAddress(p)
 		if err != nil {
-			t.Fatalf("%s: %v", persons[i].Navn(), err)
+			t.Fatalf("%s: %v", persons[i].Name(), err)
 		}
-		if a.Name != persons[i].Navn() || protected != want.protected {
-			t.Errorf("%s: name %q, protected %v", persons[i].Navn(), a.Name, protected)
+		if a.Name != persons[i].Name() || protected != want.protected {
+			t.Errorf("%s: name %q, protected %v", persons[i].Name(), a.Name, protected)
 		}
 		if protected {
 			if a.Line1 != "" || a.PostalCode != "" || a.PostTown != "" {
-				t.Errorf("%s: a protected address leaked: %+v", persons[i].Navn(), a)
+				t.Errorf("%s: a protected address leaked: %+v", persons[i].Name(), a)
 			}
 			continue
 		}
 		if !strings.HasPrefix(a.Line1, want.line1) || len(a.PostalCode) != 4 || a.PostTown == "" {
-			t.Errorf("%s: %+v", persons[i].Navn(), a)
+			t.Errorf("%s: %+v", persons[i].Name(), a)
 		}
 	}
 }
