@@ -343,16 +343,10 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 		},
 		Now: o.Now, AutoAdvance: o.LetterStep,
 	})
-	e.Brreg = registrytest.NewBrreg()
-	e.Brreg.Authorize = requireScope("brreg:data:enhetsregisteret:")
-	if o.Now != nil {
-		e.Brreg.Now = o.Now
-	}
-	e.Folkeregisteret = registrytest.NewFolkeregisteret()
-	e.Folkeregisteret.Authorize = requireScope("folkeregister:deling/")
-	e.KRR = registrytest.NewKRR()
-	e.KRR.Authorize = requireScope("krr:global/")
-	e.Adresse = registrytest.NewAdresse()
+	e.Brreg = registrytest.NewBrreg(registrytest.BrregConfig{Authorize: requireScope("brreg:data:enhetsregisteret:"), Now: o.Now})
+	e.Folkeregisteret = registrytest.NewFolkeregisteret(registrytest.FolkeregisteretConfig{Authorize: requireScope("folkeregister:deling/")})
+	e.KRR = registrytest.NewKRR(registrytest.KRRConfig{Authorize: requireScope("krr:global/")})
+	e.Adresse = registrytest.NewAdresse(registrytest.AdresseConfig{})
 
 	e.Services = []Service{
 		{nameIDPorten, base[0], base[0] + "/.well-known/openid-configuration", "GRUNNMUR_IDPORTEN_ISSUER"},
@@ -430,7 +424,7 @@ func users() []User {
 		if p.Status == "doed" {
 			continue
 		}
-		out = append(out, User{Name: p.Navn(), PID: p.FNR, Role: "citizen", Note: notes[i]})
+		out = append(out, User{Name: p.Name(), PID: p.FNR, Role: "citizen", Note: notes[i]})
 	}
 	officer, err := ident.Synthetic(time.Date(1980, time.February, 1, 0, 0, 0, 0, time.UTC), 7)
 	if err == nil {

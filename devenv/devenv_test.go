@@ -114,20 +114,20 @@ func TestClientsAgainstSandbox(t *testing.T) {
 	if !found {
 		t.Error("Sigrid Haugland cannot log in at the fake ID-porten")
 	}
-	bc := &brreg.Client{BaseURL: env.Getenv("GRUNNMUR_BRREG_BASE_URL"), AuthorizedHTTPClient: mp}
+	bc := must(brreg.New(brreg.Config{BaseURL: env.Getenv("GRUNNMUR_BRREG_BASE_URL"), AuthorizedHTTPClient: mp}))
 	if ok, err := bc.CanActFor(ctx, sigrid.FNR, registrytest.ApplicantOrgnr); err != nil || !ok {
 		t.Errorf("CanActFor: %v %v", ok, err)
 	}
-	fc := &folkeregisteret.Client{BaseURL: env.Getenv("GRUNNMUR_FOLKEREGISTERET_BASE_URL"), Rettighetspakke: folkeregisteret.OffentligMedHjemmel, HTTPClient: mp}
+	fc := must(folkeregisteret.New(folkeregisteret.Config{BaseURL: env.Getenv("GRUNNMUR_FOLKEREGISTERET_BASE_URL"), Rettighetspakke: folkeregisteret.OffentligMedHjemmel, HTTPClient: mp}))
 	if _, err := fc.Person(ctx, sigrid.FNR); err != nil {
 		t.Errorf("folkeregisteret: %v", err)
 	}
-	kc := &krr.Client{BaseURL: env.Getenv("GRUNNMUR_KRR_BASE_URL"), HTTPClient: mp}
+	kc := must(krr.New(krr.Config{BaseURL: env.Getenv("GRUNNMUR_KRR_BASE_URL"), HTTPClient: mp}))
 	if ok, err := kc.CanSendDigital(ctx, sigrid.FNR); err != nil || !ok {
 		t.Errorf("krr: %v %v", ok, err)
 	}
-	ac := &adresse.Client{BaseURL: env.Getenv("GRUNNMUR_ADRESSE_BASE_URL")}
-	if res, err := ac.Sok(ctx, adresse.Query{Sok: "Storgata 12B"}); err != nil || len(res.Adresser) == 0 {
+	ac := must(adresse.New(adresse.Config{BaseURL: env.Getenv("GRUNNMUR_ADRESSE_BASE_URL")}))
+	if res, err := ac.Search(ctx, adresse.Query{Sok: "Storgata 12B"}); err != nil || len(res.Adresser) == 0 {
 		t.Errorf("adresse: %v %v", res, err)
 	}
 
@@ -136,7 +136,7 @@ func TestClientsAgainstSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kc2 := &krr.Client{BaseURL: env.Getenv("GRUNNMUR_KRR_BASE_URL"), HTTPClient: narrow.Client(nil), MaxAttempts: 1}
+	kc2 := must(krr.New(krr.Config{BaseURL: env.Getenv("GRUNNMUR_KRR_BASE_URL"), HTTPClient: narrow.Client(nil), MaxAttempts: 1}))
 	if _, err := kc2.CanSendDigital(ctx, sigrid.FNR); err == nil {
 		t.Error("krr answered a token without its scope")
 	}
@@ -310,7 +310,7 @@ func TestLetterStep(t *testing.T) {
 	id, err := client.Send(ctx, &svarut.Shipment{
 		Title: "Vedtak om skjenkebevilling",
 		Recipient: svarut.Recipient{Person: sigrid.FNR,
-			Address: svarut.Address{Name: sigrid.Navn(), Line1: "Storgata 12B", PostalCode: "0184", PostTown: "OSLO"}},
+			Address: svarut.Address{Name: sigrid.Name(), Line1: "Storgata 12B", PostalCode: "0184", PostTown: "OSLO"}},
 		Documents: []svarut.Document{{Name: "vedtak.pdf", MimeType: svarut.MimePDF, Ref: "vedtak"}},
 	}, svarut.SourceFunc(func(context.Context, svarut.Document) (io.ReadCloser, error) {
 		return io.NopCloser(strings.NewReader("%PDF-1.7\n%%EOF\n")), nil
@@ -329,4 +329,13 @@ func TestLetterStep(t *testing.T) {
 	if second == first {
 		t.Errorf("status still %s a LetterStep later", first)
 	}
+}
+
+// must returns v, and panics on a constructor's error: the tests' Configs are
+// valid.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -1,24 +1,32 @@
 package registry
 
 import (
+	"context"
 	"sync"
 	"time"
 )
 
-// Cache holds look-up results for a while. Values are the clients' own decoded
-// results, shared read-only between callers: a Cache must not copy or mutate
-// them. Implementations must be safe for concurrent use.
+// Cache holds registry answers for a while: the bytes of the answer as the
+// registry sent it, which the client decodes again on a hit. Implementations
+// must be safe for concurrent use, and must not keep or change the slices
+// they are given or hand out.
 //
-// Keys can hold personal numbers (KRR and Folkeregisteret key by person): an
-// implementation that keeps entries outside the process must hash the keys
-// and protect the values as the personal data they are.
+// A client treats every Cache error as a miss: it logs the failure (never the
+// key) and asks the registry, so an unreachable cache slows look-ups down but
+// does not fail them.
+//
+// Keys can hold personal numbers (KRR and Folkeregisteret key by person), and
+// values are personal data: an implementation that keeps entries outside the
+// process must hash the keys with a secret key and protect the values, as
+// registry/rediscache does.
 //
 // The default is a MemoryCache; NoCache turns caching off.
 type Cache interface {
 	// Get returns the value stored under key, if it has not expired.
-	Get(key string) (any, bool)
-	// Set stores v under key for ttl.
-	Set(key string, v any, ttl time.Duration)
+	Get(ctx context.Context, key string) (value []byte, ok bool, err error)
+	// Set stores value under key for ttl. A ttl of zero or less stores
+	// nothing.
+	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
 }
 
 // NoCache stores nothing: every look-up goes to the registry (concurrent
@@ -26,10 +34,10 @@ type Cache interface {
 type NoCache struct{}
 
 // Get always misses.
-func (NoCache) Get(string) (any, bool) { return nil, false }
+func (NoCache) Get(context.Context, string) ([]byte, bool, error) { return nil, false, nil }
 
 // Set does nothing.
-func (NoCache) Set(string, any, time.Duration) {}
+func (NoCache) Set(context.Context, string, []byte, time.Duration) error { return nil }
 
 // MemoryCache is an in-memory Cache with a TTL per entry and a bound on its
 // size. Its zero value is ready to use.
@@ -45,7 +53,7 @@ type MemoryCache struct {
 }
 
 type memoryEntry struct {
-	v       any
+	v       []byte
 	expires int64 // unix nanoseconds
 }
 
@@ -62,21 +70,23 @@ func (c *MemoryCache) now() int64 {
 	return time.Now().UnixNano()
 }
 
-// Get returns the value under key if it has not expired.
-func (c *MemoryCache) Get(key string) (any, bool) {
+// Get returns a copy of the value under key if it has not expired. It never
+// fails.
+func (c *MemoryCache) Get(_ context.Context, key string) ([]byte, bool, error) {
 	c.mu.RLock()
 	e, ok := c.entries[key]
 	c.mu.RUnlock()
 	if !ok || c.now() >= e.expires {
-		return nil, false
+		return nil, false, nil
 	}
-	return e.v, true
+	return append([]byte{}, e.v...), true, nil
 }
 
-// Set stores v under key for ttl. A ttl of zero or less stores nothing.
-func (c *MemoryCache) Set(key string, v any, ttl time.Duration) {
+// Set stores a copy of value under key for ttl. A ttl of zero or less stores
+// nothing. It never fails.
+func (c *MemoryCache) Set(_ context.Context, key string, value []byte, ttl time.Duration) error {
 	if ttl <= 0 {
-		return
+		return nil
 	}
 	now := c.now()
 	c.mu.Lock()
@@ -101,7 +111,8 @@ func (c *MemoryCache) Set(key string, v any, ttl time.Duration) {
 			delete(c.entries, k) // map order is random: a cheap random eviction
 		}
 	}
-	c.entries[key] = memoryEntry{v: v, expires: now + int64(ttl)}
+	c.entries[key] = memoryEntry{v: append([]byte{}, value...), expires: now + int64(ttl)}
+	return nil
 }
 
 // Delete removes key.

@@ -1,15 +1,11 @@
 package registry
 
 import (
-	"context"
 	"errors"
-	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/grunnmur/grunnmur/internal/problem"
 	"github.com/grunnmur/grunnmur/internal/redact"
 )
 
@@ -51,7 +47,8 @@ type Error struct {
 
 	// Kind is the sentinel above that this error is (ErrNotFound, ...).
 	Kind error
-	// Err is the cause: a *problem.Error for an HTTP error, or a transport error.
+	// Err is the cause when there is one besides the status: the transport
+	// error that ended the request, or why an answer did not decode.
 	Err error
 }
 
@@ -102,115 +99,8 @@ func (e *Error) Unwrap() []error {
 	return errs
 }
 
-// Temporary reports whether a later retry could succeed.
+// Temporary reports whether a later retry could succeed: the registry asked
+// us to slow down (429), failed (5xx) or could not be reached.
 func (e *Error) Temporary() bool {
 	return e.Kind == ErrRateLimited || e.Kind == ErrUnavailable
-}
-
-// KindForStatus maps an HTTP status to the sentinel for it, or nil.
-func KindForStatus(status int) error {
-	switch {
-	case status == http.StatusNotFound:
-		return ErrNotFound
-	case status == http.StatusGone:
-		return ErrGone
-	case status == http.StatusUnauthorized, status == http.StatusForbidden:
-		return ErrForbidden
-	case status == http.StatusTooManyRequests:
-		return ErrRateLimited
-	case status == http.StatusBadRequest, status == http.StatusUnprocessableEntity:
-		return ErrInvalid
-	case status >= 500:
-		return ErrUnavailable
-	}
-	return nil
-}
-
-// CheckResponse returns nil for a 2xx or 3xx response, and otherwise an *Error
-// built from the registry's error body. It knows the error shapes of the
-// national registries: RFC 9457 problem details, Enhetsregisteret's
-// {feilmelding, valideringsfeil, trace}, Folkeregisteret's {kode, melding} and
-// Spring's {error, message, path}. The caller still closes the body.
-func CheckResponse(registryName, op string, resp *http.Response) error {
-	if resp.StatusCode < 400 {
-		return nil
-	}
-	err := problem.Check(resp)
-	var p *problem.Error
-	if !errors.As(err, &p) {
-		return &Error{Registry: registryName, Op: op, Status: resp.StatusCode, Kind: KindForStatus(resp.StatusCode), Err: err}
-	}
-	e := &Error{
-		Registry:  registryName,
-		Op:        op,
-		Status:    p.Status,
-		RequestID: p.RequestID,
-		Kind:      KindForStatus(p.Status),
-		Err:       p,
-	}
-	e.Message = p.Detail
-	if e.Message == "" {
-		e.Message = p.Title
-	}
-	var s string
-	for _, name := range []string{"feilmelding", "melding", "message", "error_description"} {
-		if p.Extension(name, &s) && s != "" {
-			e.Message = s
-			break
-		}
-	}
-	var details []struct {
-		Feilmelding string `json:"feilmelding"`
-	}
-	if p.Extension("valideringsfeil", &details) {
-		var msgs []string
-		for _, d := range details {
-			if d.Feilmelding != "" {
-				msgs = append(msgs, d.Feilmelding)
-			}
-		}
-		if len(msgs) > 0 {
-			e.Message = strings.TrimSpace(e.Message + ": " + strings.Join(msgs, "; "))
-			e.Message = strings.TrimPrefix(e.Message, ": ")
-		}
-	}
-	for _, name := range []string{"kode", "code", "error"} {
-		// Spring's "error" is a reason phrase ("Internal Server Error"), OAuth's a code ("invalid_token").
-		if p.Extension(name, &s) && s != "" && !strings.Contains(s, " ") {
-			e.Code = s
-			break
-		}
-	}
-	if e.RequestID == "" && p.Extension("trace", &s) {
-		e.RequestID = s
-	}
-	// Keep server text masked even in %#v: a registry may echo a number back.
-	e.Message = redact.Numbers(e.Message)
-	if e.Kind == ErrRateLimited {
-		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs >= 0 {
-			e.RetryAfter = time.Duration(secs) * time.Second
-		}
-	}
-	return e
-}
-
-// TransportError wraps an error that ended a request before any response.
-func TransportError(registryName, op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var e *Error
-	if errors.As(err, &e) {
-		return err
-	}
-	kind := ErrUnavailable
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		kind = nil // the caller gave up; the registry is not to blame
-	}
-	return &Error{Registry: registryName, Op: op, Kind: kind, Err: err}
-}
-
-// DecodeError wraps a response that did not decode.
-func DecodeError(registryName, op string, err error) error {
-	return &Error{Registry: registryName, Op: op, Kind: ErrDecode, Err: fmt.Errorf("%s", redact.Numbers(err.Error()))}
 }

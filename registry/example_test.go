@@ -9,24 +9,19 @@ import (
 	"github.com/grunnmur/grunnmur/registry"
 )
 
-func ExampleCached() {
-	var group registry.Group
-	cache := registry.NewMemoryCache(0)
-	calls := 0
-	lookup := func(ctx context.Context) (string, error) {
-		calls++
-		return "DIGITALISERINGSDIREKTORATET", nil
+func ExampleMemoryCache() {
+	ctx := context.Background()
+	cache := &registry.MemoryCache{MaxEntries: 1000}
+	if err := cache.Set(ctx, "enhet:991825827", []byte(`{"navn":"DIGITALISERINGSDIREKTORATET"}`), time.Minute); err != nil {
+		fmt.Println(err)
 	}
-	for range 3 {
-		name, hit, _ := registry.Cached(context.Background(), cache, &group, "enhet:991825827", time.Minute, lookup)
-		fmt.Println(name, hit)
-	}
-	fmt.Println("upstream calls:", calls)
+	v, ok, err := cache.Get(ctx, "enhet:991825827")
+	fmt.Println(string(v), ok, err)
+	_, ok, _ = cache.Get(ctx, "enhet:974760673")
+	fmt.Println(ok)
 	// Output:
-	// DIGITALISERINGSDIREKTORATET false
-	// DIGITALISERINGSDIREKTORATET true
-	// DIGITALISERINGSDIREKTORATET true
-	// upstream calls: 1
+	// {"navn":"DIGITALISERINGSDIREKTORATET"} true <nil>
+	// false
 }
 
 func ExampleAudit() {

@@ -85,9 +85,9 @@ func (g *Group) wait(ctx context.Context, key string, c *call, joined bool) (any
 	}
 }
 
-// Waiting reports how many callers wait for the call with key, 0 if none is
+// waiting reports how many callers wait for the call with key, 0 if none is
 // in flight. Tests use it to know when every caller has joined.
-func (g *Group) Waiting(key string) int {
+func (g *Group) waiting(key string) int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if c, ok := g.calls[key]; ok {

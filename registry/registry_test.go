@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,54 +15,70 @@ import (
 
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/registry"
+	"github.com/grunnmur/grunnmur/registry/registrytest"
 )
 
 func TestMemoryCache(t *testing.T) {
+	ctx := context.Background()
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	c := &registry.MemoryCache{MaxEntries: 3, Now: func() time.Time { return now }}
-	c.Set("a", 1, time.Minute)
-	c.Set("b", 2, 2*time.Minute)
-	c.Set("zero", 3, 0) // not stored
-	if v, ok := c.Get("a"); !ok || v != 1 {
-		t.Errorf("a = %v %v", v, ok)
+	get := func(key string) (string, bool) {
+		t.Helper()
+		v, ok, err := c.Get(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(v), ok
 	}
-	if _, ok := c.Get("zero"); ok {
-		t.Error("ttl 0 was stored")
+	set := func(key, v string, ttl time.Duration) {
+		t.Helper()
+		if err := c.Set(ctx, key, []byte(v), ttl); err != nil {
+			t.Fatal(err)
+		}
 	}
+	set("a", "1", time.Minute)
+	set("b", "2", 2*time.Minute)
 	now = now.Add(90 * time.Second)
-	if _, ok := c.Get("a"); ok {
+	if _, ok := get("a"); ok {
 		t.Error("a outlived its TTL")
 	}
-	if _, ok := c.Get("b"); !ok {
+	if _, ok := get("b"); !ok {
 		t.Error("b expired early")
 	}
 	// Full: the expired entry goes first.
-	c.Set("c", 3, time.Minute)
-	c.Set("d", 4, time.Minute)
+	set("c", "3", time.Minute)
+	set("d", "4", time.Minute)
 	if c.Len() > 3 {
 		t.Errorf("len %d over the bound", c.Len())
 	}
-	if _, ok := c.Get("d"); !ok {
+	if _, ok := get("d"); !ok {
 		t.Error("newest entry missing")
 	}
-	c.Set("e", 5, time.Minute)
+	set("e", "5", time.Minute)
 	if c.Len() != 3 {
 		t.Errorf("len %d, want 3", c.Len())
 	}
 	c.Delete("e")
-	if _, ok := c.Get("e"); ok {
+	if _, ok := get("e"); ok {
 		t.Error("deleted entry found")
 	}
 	var n registry.NoCache
-	n.Set("x", 1, time.Hour)
-	if _, ok := n.Get("x"); ok {
+	if err := n.Set(ctx, "x", []byte("1"), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := n.Get(ctx, "x"); ok || err != nil {
 		t.Error("NoCache cached")
 	}
-	var zero registry.MemoryCache
-	zero.Set("x", 1, time.Hour)
-	if v, ok := zero.Get("x"); !ok || v != 1 {
-		t.Error("zero MemoryCache unusable")
-	}
+}
+
+// Both in-process caches pass the conformance suite every Cache must pass.
+func TestCacheConformance(t *testing.T) {
+	t.Run("MemoryCache", func(t *testing.T) {
+		registrytest.TestCache(t, func(*testing.T) registry.Cache { return &registry.MemoryCache{} })
+	})
+	t.Run("zero MemoryCache", func(t *testing.T) {
+		registrytest.TestCache(t, func(*testing.T) registry.Cache { return new(registry.MemoryCache) })
+	})
 }
 
 func TestGroupCollapses(t *testing.T) {
@@ -88,8 +102,8 @@ func TestGroupCollapses(t *testing.T) {
 			})
 		}
 		synctest.Wait()
-		if g.Waiting("k") != 50 {
-			t.Errorf("waiting %d", g.Waiting("k"))
+		if registry.GroupWaiting(&g, "k") != 50 {
+			t.Errorf("waiting %d", registry.GroupWaiting(&g, "k"))
 		}
 		close(gate)
 		wg.Wait()
@@ -101,7 +115,7 @@ func TestGroupCollapses(t *testing.T) {
 				t.Fatalf("result %v", r)
 			}
 		}
-		if g.Waiting("k") != 0 {
+		if registry.GroupWaiting(&g, "k") != 0 {
 			t.Error("call left behind")
 		}
 	})
@@ -156,102 +170,6 @@ func TestGroupPanic(t *testing.T) {
 	}
 }
 
-func TestCachedDoesNotCacheErrors(t *testing.T) {
-	var g registry.Group
-	c := registry.NewMemoryCache(0)
-	calls := 0
-	fetch := func(context.Context) (string, error) {
-		calls++
-		if calls == 1 {
-			return "", errors.New("down")
-		}
-		return "ok", nil
-	}
-	if _, _, err := registry.Cached(context.Background(), c, &g, "k", time.Minute, fetch); err == nil {
-		t.Fatal("want the error")
-	}
-	v, hit, err := registry.Cached(context.Background(), c, &g, "k", time.Minute, fetch)
-	if err != nil || v != "ok" || hit {
-		t.Fatalf("%v %v %v", v, hit, err)
-	}
-	if v, hit, _ := registry.Cached(context.Background(), c, &g, "k", time.Minute, fetch); !hit || v != "ok" || calls != 2 {
-		t.Errorf("not served from cache: %v %v %d", v, hit, calls)
-	}
-}
-
-func response(status int, header http.Header, body string) *http.Response {
-	if header == nil {
-		header = http.Header{}
-	}
-	return &http.Response{StatusCode: status, Header: header, Body: io.NopCloser(strings.NewReader(body))}
-}
-
-func TestCheckResponse(t *testing.T) {
-	json := http.Header{"Content-Type": {"application/json"}}
-	tests := []struct {
-		name  string
-		resp  *http.Response
-		kind  error
-		msg   string
-		code  string
-		reqID string
-	}{
-		{"ok", response(200, nil, ""), nil, "", "", ""},
-		{"brreg 400", response(400, json, `{"status":400,"feilmelding":"Feilaktig forespørsel","valideringsfeil":[{"feilmelding":"Organisasjonsnummer må være et nummer med nøyaktig 9 siffer","parametere":["x"]}]}`),
-			registry.ErrInvalid, "Feilaktig forespørsel: Organisasjonsnummer må være et nummer med nøyaktig 9 siffer", "", ""},
-		{"brreg 500", response(500, json, `{"timestamp":"2021-05-28T11:34:33.435+0000","status":500,"error":"Internal Server Error","message":"Internal Server Error","path":"/x","trace":"5631709a"}`),
-			registry.ErrUnavailable, "Internal Server Error", "", "5631709a"},
-		{"freg", response(403, json, `{"kode":"FREG-003","melding":"Mangler tilgang for 01017012345"}`), registry.ErrForbidden, "Mangler tilgang for 010170*****", "FREG-003", ""},
-		{"problem", response(429, http.Header{"Content-Type": {"application/problem+json"}, "Retry-After": {"30"}, "X-Request-Id": {"r1"}}, `{"title":"Too many","detail":"slow down"}`),
-			registry.ErrRateLimited, "slow down", "", "r1"},
-		{"html", response(502, http.Header{"Content-Type": {"text/html"}}, "<html>bad gateway</html>"), registry.ErrUnavailable, "", "", ""},
-		{"404 empty", response(404, nil, ""), registry.ErrNotFound, "", "", ""},
-		{"410", response(410, nil, ""), registry.ErrGone, "", "", ""},
-		{"401", response(401, nil, ""), registry.ErrForbidden, "", "", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := registry.CheckResponse("test", "op", tt.resp)
-			if tt.kind == nil {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			var e *registry.Error
-			if !errors.As(err, &e) || !errors.Is(err, tt.kind) {
-				t.Fatalf("err = %v", err)
-			}
-			if strings.Contains(fmt.Sprintf("%v %+v %#v", err, err, err), "01017012345") {
-				t.Error("number leaked")
-			}
-			if tt.msg != "" && e.Message != tt.msg {
-				t.Errorf("message %q, want %q", e.Message, tt.msg)
-			}
-			if e.Code != tt.code || e.RequestID != tt.reqID {
-				t.Errorf("code %q id %q", e.Code, e.RequestID)
-			}
-			if tt.name == "problem" && e.RetryAfter != 30*time.Second {
-				t.Errorf("RetryAfter %v", e.RetryAfter)
-			}
-			if !strings.HasPrefix(err.Error(), "test: op: ") {
-				t.Errorf("Error() = %q", err)
-			}
-		})
-	}
-}
-
-func TestTransportError(t *testing.T) {
-	err := registry.TransportError("x", "op", context.DeadlineExceeded)
-	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, registry.ErrUnavailable) {
-		t.Errorf("deadline: %v", err)
-	}
-	err = registry.TransportError("x", "op", io.ErrUnexpectedEOF)
-	if !errors.Is(err, registry.ErrUnavailable) || !err.(*registry.Error).Temporary() {
-		t.Errorf("eof: %v", err)
-	}
-}
-
 func TestAuditRedacts(t *testing.T) {
 	fnr := ident.MustParseFodselsnummer("03851598730")
 	var buf bytes.Buffer
@@ -275,7 +193,7 @@ func TestAuditRedacts(t *testing.T) {
 	}
 }
 
-func TestDates(t *testing.T) {
+func TestTimestamps(t *testing.T) {
 	for in, want := range map[string]string{
 		"2018-06-29T10:14:52+02":       "2018-06-29T08:14:52Z",
 		"2019-06-05T09:33:23+02:00":    "2019-06-05T07:33:23Z",
@@ -291,13 +209,6 @@ func TestDates(t *testing.T) {
 	if _, err := registry.ParseTimestamp("string"); err == nil {
 		t.Error("placeholder parsed")
 	}
-	if _, err := registry.ParseDate("2024-02-30"); err == nil {
-		t.Error("Feb 30 parsed")
-	}
-	d, _ := registry.ParseDate("2024-02-29")
-	if d.String() != "2024-02-29" || !registry.DateOf(d.Time(nil)).Before(registry.Date{Year: 2024, Month: 3, Day: 1}) {
-		t.Errorf("date %v", d)
-	}
 	if _, err := registry.ParseTimestamp("12345678901x"); err == nil || strings.Contains(err.Error(), "12345678901") {
 		t.Errorf("error leaks digits: %v", err)
 	}
@@ -312,27 +223,7 @@ func FuzzParseTimestamp(f *testing.F) {
 		if err == nil && s != "" && tm.IsZero() && !strings.HasPrefix(s, "0001-01-01") {
 			t.Fatalf("%q parsed to the zero time", s)
 		}
-		var d registry.Date
-		_ = d.UnmarshalJSON([]byte(fmt.Sprintf("%q", s)))
-		_ = d.String()
-	})
-}
-
-func FuzzCheckResponse(f *testing.F) {
-	f.Add(400, `{"feilmelding":"x","valideringsfeil":[{"feilmelding":"y"}]}`)
-	f.Add(500, `{"kode":"FREG-001","melding":"z"}`)
-	f.Add(429, `{"title":1,"detail":[],"trace":{}}`)
-	f.Fuzz(func(t *testing.T, status int, body string) {
-		if status < 100 || status > 599 {
-			return
-		}
-		resp := response(status, http.Header{"Content-Type": {"application/json"}}, body)
-		err := registry.CheckResponse("fuzz", "op", resp)
-		if (status >= 400) != (err != nil) {
-			t.Fatalf("status %d: err %v", status, err)
-		}
-		if err != nil {
-			_ = fmt.Sprintf("%v %+v", err, err)
-		}
+		var ts registry.Timestamp
+		_ = ts.UnmarshalJSON([]byte(fmt.Sprintf("%q", s)))
 	})
 }

@@ -150,8 +150,12 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	}
 	a.citizen = &auth.Manager{Login: login, Store: authStore, Insecure: strings.HasPrefix(a.public, "http://"), Lang: site.Lang, Now: a.now,
 		Logger: a.log, AfterLogout: "/?loggedout=1", AfterCancel: site.AfterCancel, ErrorHandler: a.loginFailed}
-	a.brreg = a.ext.BrregClient(a.now, a.log)
-	a.freg = a.ext.FolkeregisteretClient(a.now, a.log)
+	if a.brreg, err = a.ext.BrregClient(a.now, a.log); err != nil {
+		return nil, err
+	}
+	if a.freg, err = a.ext.FolkeregisteretClient(a.now, a.log); err != nil {
+		return nil, err
+	}
 	provider, err := a.ext.VippsClient(a.now, a.log)
 	if err != nil {
 		return nil, err

@@ -117,7 +117,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if a.def, err = forms.Parse(formJSON); err != nil {
 		return nil, err
 	}
-	a.brreg = a.ext.BrregClient(a.now, a.log)
+	if a.brreg, err = a.ext.BrregClient(a.now, a.log); err != nil {
+		return nil, err
+	}
 	provider, err := a.ext.VippsClient(a.now, a.log)
 	if err != nil {
 		return nil, err

@@ -1,5 +1,5 @@
 // Package testenv finds what grunnmur's tests need outside Go: PostgreSQL,
-// Chromium, axe-core, xmllint, and Java with the Nu Html Checker. (The
+// Redis, Chromium, axe-core, xmllint, and Java with the Nu Html Checker. (The
 // specifications and vectors the tests read are in the repository, in the
 // testdata folders beside the tests.)
 //
@@ -33,6 +33,7 @@ const Module = "github.com/grunnmur/grunnmur"
 // Environment variables read by this package.
 const (
 	EnvDatabaseURL  = "GRUNNMUR_TEST_DATABASE_URL"
+	EnvRedisURL     = "GRUNNMUR_TEST_REDIS_URL"
 	EnvChromium     = "GRUNNMUR_CHROMIUM"
 	EnvAxeJS        = "GRUNNMUR_AXE_JS"
 	EnvVnuJar       = "GRUNNMUR_VNU_JAR"
@@ -91,6 +92,18 @@ func DatabaseURL(t testing.TB) string {
 	u := os.Getenv(EnvDatabaseURL)
 	if u == "" {
 		missing(t, "PostgreSQL", "apt-get install postgresql, start it (.ci/run does), and set "+EnvDatabaseURL+"=postgres://postgres@127.0.0.1:5432/test")
+	}
+	return u
+}
+
+// RedisURL returns the Redis URL from GRUNNMUR_TEST_REDIS_URL
+// (redis://127.0.0.1:6379/0 on the project's machines). Tests that share the
+// server keep to keys of their own.
+func RedisURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv(EnvRedisURL)
+	if u == "" {
+		missing(t, "Redis", "apt-get install redis-server, start it (.ci/run does), and set "+EnvRedisURL+"=redis://127.0.0.1:6379/0")
 	}
 	return u
 }

@@ -2,6 +2,7 @@ package adresse
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -9,15 +10,20 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/grunnmur/grunnmur/registry"
 	"github.com/grunnmur/grunnmur/registry/internal/fetch"
 )
 
-// DefaultBaseURL is Kartverket's open address API.
-const DefaultBaseURL = "https://ws.geonorge.no/adresser/v1"
+// The environments. Kartverket's address API is open data with one host and
+// no test environment of its own, so TestBaseURL and ProductionBaseURL are
+// the same URL; an empty Config.BaseURL means TestBaseURL, as in every
+// grunnmur client.
+const (
+	TestBaseURL       = "https://ws.geonorge.no/adresser/v1"
+	ProductionBaseURL = "https://ws.geonorge.no/adresser/v1"
+)
 
 // MaxPerPage is the most hits per page the API gives (treffPerSide).
 const MaxPerPage = 1000
@@ -46,9 +52,9 @@ type Adresse struct {
 	Postnummer                          string             `json:"postnummer"`
 	AdressetekstUtenAdressetilleggsnavn string             `json:"adressetekstutenadressetilleggsnavn"`
 	Stedfestingverifisert               bool               `json:"stedfestingverifisert"`
-	Representasjonspunkt                *Punkt             `json:"representasjonspunkt"`
+	Representasjonspunkt                *Point             `json:"representasjonspunkt"`
 	Oppdateringsdato                    registry.Timestamp `json:"oppdateringsdato"`
-	// MeterDistanseTilPunkt is set by Punktsok: the distance from the point searched.
+	// MeterDistanseTilPunkt is set by SearchPoint: the distance from the point searched.
 	MeterDistanseTilPunkt float64 `json:"meterDistanseTilPunkt,omitempty"`
 }
 
@@ -70,8 +76,8 @@ func (a *Adresse) String() string {
 	return a.Adressetekst + ", " + a.Postnummer + " " + a.Poststed
 }
 
-// Punkt is a coordinate. With EPSG 4258 (the default), Lat and Lon are degrees.
-type Punkt struct {
+// Point is a coordinate. With EPSG 4258 (the default), Lat and Lon are degrees.
+type Point struct {
 	EPSG string  `json:"epsg"`
 	Lat  float64 `json:"lat"`
 	Lon  float64 `json:"lon"`
@@ -130,8 +136,8 @@ type Query struct {
 	AsciiKompatibel *bool
 }
 
-// PunktQuery finds addresses within Radius metres of a point (punktsok).
-type PunktQuery struct {
+// PointQuery finds addresses within Radius metres of a point (the API's punktsok).
+type PointQuery struct {
 	Lat, Lon        float64
 	Radius          int // metres, required
 	Koordsys        int // EPSG code of Lat/Lon; 0 means 4258
@@ -142,44 +148,62 @@ type PunktQuery struct {
 	AsciiKompatibel *bool
 }
 
-// Client searches Kartverket's address API. No authentication is needed. Its
-// zero value is ready to use and safe for concurrent use.
-type Client struct {
-	// BaseURL is the API root including /adresser/v1; "" means DefaultBaseURL.
-	BaseURL    string
+// ErrConfig is a Config that New refuses.
+var ErrConfig = errors.New("adresse: invalid configuration")
+
+// Config configures a Client. Its zero value is ready to use.
+type Config struct {
+	// BaseURL is the API root including /adresser/v1; "" means TestBaseURL.
+	BaseURL string
+	// HTTPClient sends the requests; nil means http.DefaultClient.
 	HTTPClient *http.Client
 	// Cache holds pages; nil means in memory, registry.NoCache{} turns it off.
 	Cache registry.Cache
 	// TTL is how long a cached page is used; 0 means one hour.
-	TTL         time.Duration
+	TTL time.Duration
+	// MaxAttempts bounds the attempts per request, retries included; 0 means 4.
 	MaxAttempts int
-	Logger      *slog.Logger
-
-	once   sync.Once
-	cache  registry.Cache
-	api    *fetch.Client
-	flight registry.Group
+	// Now reads the clock of the default cache's TTL; nil means time.Now.
+	Now func() time.Time
+	// Logger gets debug lines about retries and warnings about cache
+	// failures; nil discards.
+	Logger *slog.Logger
 }
 
-func (c *Client) init() {
-	c.once.Do(func() {
-		c.cache = c.Cache
-		if c.cache == nil {
-			c.cache = registry.NewMemoryCache(0)
-		}
-		c.api = fetch.New("adresse", c.BaseURL, DefaultBaseURL, c.HTTPClient, c.Logger, c.MaxAttempts)
-	})
+// ConfigFromEnv reads prefix+"BASE_URL" (GRUNNMUR_ADRESSE_BASE_URL with the
+// prefix "GRUNNMUR_ADRESSE_"). When it is unset, the error matches
+// config.ErrUnset.
+func ConfigFromEnv(prefix string, getenv func(string) string) (Config, error) {
+	base, err := fetch.BaseURLFromEnv(prefix, getenv)
+	return Config{BaseURL: base}, err
 }
 
-func (c *Client) ttl() time.Duration {
-	if c.TTL > 0 {
-		return c.TTL
+// Client searches Kartverket's address API. No authentication is needed. It
+// is safe for concurrent use.
+type Client struct {
+	cache *fetch.Cache
+	api   *fetch.Client
+}
+
+// New returns a Client for cfg. A bad BaseURL or a negative TTL or
+// MaxAttempts is an error matching ErrConfig.
+func New(cfg Config) (*Client, error) {
+	base, err := fetch.CheckConfig("adresse", cfg.BaseURL, TestBaseURL, cfg.TTL, cfg.MaxAttempts)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	return time.Hour
+	ttl := cfg.TTL
+	if ttl == 0 {
+		ttl = time.Hour
+	}
+	return &Client{
+		cache: fetch.NewCache("adresse", cfg.Cache, ttl, cfg.Logger, cfg.Now),
+		api:   fetch.New("adresse", base, cfg.HTTPClient, cfg.Logger, cfg.MaxAttempts),
+	}, nil
 }
 
 func invalid(op, format string, args ...any) error {
-	return &registry.Error{Registry: "adresse", Op: op, Kind: registry.ErrInvalid, Err: fmt.Errorf(format, args...)}
+	return fetch.Invalid("adresse", op, fmt.Errorf(format, args...))
 }
 
 func fourDigits(s string) bool {
@@ -270,7 +294,7 @@ func (q Query) values() (url.Values, error) {
 	return v, paging("sok", v, q.TreffPerSide, q.Side)
 }
 
-func (q PunktQuery) values() (url.Values, error) {
+func (q PointQuery) values() (url.Values, error) {
 	if math.IsNaN(q.Lat) || math.IsNaN(q.Lon) || math.IsInf(q.Lat, 0) || math.IsInf(q.Lon, 0) {
 		return nil, invalid("punktsok", "coordinate is not a number")
 	}
@@ -300,19 +324,23 @@ func (q PunktQuery) values() (url.Values, error) {
 }
 
 func (c *Client) get(ctx context.Context, op, path string, v url.Values) (*Result, error) {
-	c.init()
-	r, _, err := registry.Cached(ctx, c.cache, &c.flight, op+"?"+v.Encode(), c.ttl(), func(ctx context.Context) (*Result, error) {
-		var r Result
-		if _, err := c.api.Get(ctx, op, path, v, "application/json", &r); err != nil {
-			return nil, err
-		}
-		return &r, nil
+	return fetch.Cached(ctx, c.cache, fetch.Lookup[*Result]{
+		Key: op + "?" + v.Encode(),
+		Fetch: func(ctx context.Context) (fetch.Entry, error) {
+			return c.api.Raw(ctx, http.MethodGet, op, path, v, "", nil)
+		},
+		Decode: func(e fetch.Entry) (*Result, error) {
+			var r Result
+			if err := c.api.Decode(op, e, &r); err != nil {
+				return nil, err
+			}
+			return &r, nil
+		},
 	})
-	return r, err
 }
 
-// Sok returns one page of a search.
-func (c *Client) Sok(ctx context.Context, q Query) (*Result, error) {
+// Search returns one page of a search (the API's sok).
+func (c *Client) Search(ctx context.Context, q Query) (*Result, error) {
 	v, err := q.values()
 	if err != nil {
 		return nil, err
@@ -320,9 +348,9 @@ func (c *Client) Sok(ctx context.Context, q Query) (*Result, error) {
 	return c.get(ctx, "sok", "/sok", v)
 }
 
-// Punktsok returns one page of the addresses within q.Radius of a point,
-// nearest first.
-func (c *Client) Punktsok(ctx context.Context, q PunktQuery) (*Result, error) {
+// SearchPoint returns one page of the addresses within q.Radius of a point,
+// nearest first (the API's punktsok).
+func (c *Client) SearchPoint(ctx context.Context, q PointQuery) (*Result, error) {
 	v, err := q.values()
 	if err != nil {
 		return nil, err
@@ -330,14 +358,14 @@ func (c *Client) Punktsok(ctx context.Context, q PunktQuery) (*Result, error) {
 	return c.get(ctx, "punktsok", "/punktsok", v)
 }
 
-// SokAll yields every hit of a search, page after page from q.Side.
-func (c *Client) SokAll(ctx context.Context, q Query) iter.Seq2[*Adresse, error] {
-	return all(func(side int) (*Result, error) { q.Side = side; return c.Sok(ctx, q) }, q.Side)
+// SearchAll yields every hit of a search, page after page from q.Side.
+func (c *Client) SearchAll(ctx context.Context, q Query) iter.Seq2[*Adresse, error] {
+	return all(func(side int) (*Result, error) { q.Side = side; return c.Search(ctx, q) }, q.Side)
 }
 
-// PunktsokAll yields every address within the radius, nearest first.
-func (c *Client) PunktsokAll(ctx context.Context, q PunktQuery) iter.Seq2[*Adresse, error] {
-	return all(func(side int) (*Result, error) { q.Side = side; return c.Punktsok(ctx, q) }, q.Side)
+// SearchPointAll yields every address within the radius, nearest first.
+func (c *Client) SearchPointAll(ctx context.Context, q PointQuery) iter.Seq2[*Adresse, error] {
+	return all(func(side int) (*Result, error) { q.Side = side; return c.SearchPoint(ctx, q) }, q.Side)
 }
 
 func all(page func(side int) (*Result, error), first int) iter.Seq2[*Adresse, error] {

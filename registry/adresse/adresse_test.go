@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/grunnmur/grunnmur/fake"
 	"io"
 	"math"
 	"net/http"
@@ -20,11 +21,11 @@ import (
 
 func setup(t *testing.T) (*adresse.Client, *registrytest.Adresse, string) {
 	t.Helper()
-	fake := registrytest.NewAdresse()
-	srv := httptest.NewServer(fake)
+	reg := registrytest.NewAdresse(registrytest.AdresseConfig{})
+	srv := httptest.NewServer(reg)
 	t.Cleanup(srv.Close)
 	base := srv.URL + "/adresser/v1"
-	return &adresse.Client{BaseURL: base, MaxAttempts: 1}, fake, base
+	return must(adresse.New(adresse.Config{BaseURL: base, MaxAttempts: 1})), reg, base
 }
 
 func texts(as []adresse.Adresse) []string {
@@ -36,7 +37,7 @@ func texts(as []adresse.Adresse) []string {
 }
 
 func TestSok(t *testing.T) {
-	c, fake, _ := setup(t)
+	c, reg, _ := setup(t)
 	ctx := context.Background()
 	tests := []struct {
 		name string
@@ -55,7 +56,7 @@ func TestSok(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := c.Sok(ctx, tt.q)
+			r, err := c.Search(ctx, tt.q)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -64,30 +65,30 @@ func TestSok(t *testing.T) {
 			}
 		})
 	}
-	r, _ := c.Sok(ctx, adresse.Query{Adressenavn: "Storgata", Nummer: 12, Bokstav: "B"})
+	r, _ := c.Search(ctx, adresse.Query{Adressenavn: "Storgata", Nummer: 12, Bokstav: "B"})
 	a := r.Adresser[0]
 	if a.Matrikkel() != "208/211" || a.Representasjonspunkt == nil || math.Abs(a.Representasjonspunkt.Lat-59.91458) > 1e-6 ||
 		a.Objtype != "Vegadresse" || a.String() != "Storgata 12B, 0184 OSLO" || len(a.Bruksenhetsnummer) != 3 || a.Oppdateringsdato.IsZero() {
 		t.Errorf("address: %+v", a)
 	}
 	// Cached: the same query again makes no request.
-	before := fake.Requests()
-	if _, err := c.Sok(ctx, adresse.Query{Adressenavn: "Storgata", Nummer: 12, Bokstav: "B"}); err != nil || fake.Requests() != before {
+	before := reg.Requests("")
+	if _, err := c.Search(ctx, adresse.Query{Adressenavn: "Storgata", Nummer: 12, Bokstav: "B"}); err != nil || reg.Requests("") != before {
 		t.Errorf("not cached: %v", err)
 	}
 }
 
 func TestSokAllPages(t *testing.T) {
-	c, fake, _ := setup(t)
+	c, reg, _ := setup(t)
 	var got []string
-	for a, err := range c.SokAll(context.Background(), adresse.Query{Adressenavn: "Storgata", TreffPerSide: 2}) {
+	for a, err := range c.SearchAll(context.Background(), adresse.Query{Adressenavn: "Storgata", TreffPerSide: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
 		got = append(got, a.Adressetekst)
 	}
-	if len(got) != 7 || fake.Requests() != 4 {
-		t.Errorf("%d addresses in %d requests: %q", len(got), fake.Requests(), got)
+	if len(got) != 7 || reg.Requests("") != 4 {
+		t.Errorf("%d addresses in %d requests: %q", len(got), reg.Requests(""), got)
 	}
 }
 
@@ -96,7 +97,7 @@ func TestPunktsok(t *testing.T) {
 	// Neighbours within 40 m of SESAM AS, Storgata 12B: a nabovarsel's list.
 	var got []string
 	last := -1.0
-	for a, err := range c.PunktsokAll(context.Background(), adresse.PunktQuery{Lat: 59.91458, Lon: 10.75590, Radius: 40, TreffPerSide: 3}) {
+	for a, err := range c.SearchPointAll(context.Background(), adresse.PointQuery{Lat: 59.91458, Lon: 10.75590, Radius: 40, TreffPerSide: 3}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,27 +110,27 @@ func TestPunktsok(t *testing.T) {
 	if len(got) < 4 || got[0] != "Storgata 12B" || strings.Contains(strings.Join(got, ","), "Kirkeveien") {
 		t.Errorf("neighbours: %q", got)
 	}
-	r, err := c.Punktsok(context.Background(), adresse.PunktQuery{Lat: 63.4266, Lon: 10.3961, Radius: 100})
+	r, err := c.SearchPoint(context.Background(), adresse.PointQuery{Lat: 63.4266, Lon: 10.3961, Radius: 100})
 	if err != nil || len(r.Adresser) != 1 || r.Adresser[0].Poststed != "TRONDHEIM" {
 		t.Errorf("trondheim: %v %+v", err, r)
 	}
 }
 
 func TestInvalidInputMakesNoRequest(t *testing.T) {
-	c, fake, _ := setup(t)
+	c, reg, _ := setup(t)
 	ctx := context.Background()
 	for _, q := range []adresse.Query{{}, {Kommunenummer: "301"}, {Postnummer: "340"}, {Sok: "x", TreffPerSide: 1001}, {Sok: "x", Side: -1}, {Sok: "x", Sokemodus: "XOR"}, {Objtype: "Hus"}} {
-		if _, err := c.Sok(ctx, q); !errors.Is(err, registry.ErrInvalid) {
+		if _, err := c.Search(ctx, q); !errors.Is(err, registry.ErrInvalid) {
 			t.Errorf("%+v: %v", q, err)
 		}
 	}
-	for _, q := range []adresse.PunktQuery{{Lat: 59, Lon: 10}, {Lat: 91, Lon: 10, Radius: 5}, {Lat: math.NaN(), Lon: 10, Radius: 5}} {
-		if _, err := c.Punktsok(ctx, q); !errors.Is(err, registry.ErrInvalid) {
+	for _, q := range []adresse.PointQuery{{Lat: 59, Lon: 10}, {Lat: 91, Lon: 10, Radius: 5}, {Lat: math.NaN(), Lon: 10, Radius: 5}} {
+		if _, err := c.SearchPoint(ctx, q); !errors.Is(err, registry.ErrInvalid) {
 			t.Errorf("%+v: %v", q, err)
 		}
 	}
-	if fake.Requests() != 0 {
-		t.Errorf("%d requests", fake.Requests())
+	if reg.Requests("") != 0 {
+		t.Errorf("%d requests", reg.Requests(""))
 	}
 }
 
@@ -139,23 +140,23 @@ func TestErrorPaths(t *testing.T) {
 		inject func(*registrytest.Adresse)
 		want   error
 	}{
-		{"bad request", func(f *registrytest.Adresse) { f.FailNext(1, 400) }, registry.ErrInvalid},
-		{"server error", func(f *registrytest.Adresse) { f.FailNext(1, 500) }, registry.ErrUnavailable},
-		{"rate limited", func(f *registrytest.Adresse) { f.FailNext(1, 429) }, registry.ErrRateLimited},
-		{"dropped", func(f *registrytest.Adresse) { f.DropNext(1) }, registry.ErrUnavailable},
+		{"bad request", func(f *registrytest.Adresse) { f.Inject(fake.Fault{Status: 400}) }, registry.ErrInvalid},
+		{"server error", func(f *registrytest.Adresse) { f.Inject(fake.Fault{Status: 500}) }, registry.ErrUnavailable},
+		{"rate limited", func(f *registrytest.Adresse) { f.Inject(fake.Fault{Status: 429}) }, registry.ErrRateLimited},
+		{"dropped", func(f *registrytest.Adresse) { f.Inject(fake.Fault{Drop: true}) }, registry.ErrUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, fake, _ := setup(t)
-			tt.inject(fake)
-			if _, err := c.Sok(context.Background(), adresse.Query{Sok: "storgata"}); !errors.Is(err, tt.want) {
+			c, reg, _ := setup(t)
+			tt.inject(reg)
+			if _, err := c.Search(context.Background(), adresse.Query{Sok: "storgata"}); !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v", err)
 			}
 		})
 	}
 	t.Run("fake refuses another coordinate system", func(t *testing.T) {
 		c, _, _ := setup(t)
-		_, err := c.Punktsok(context.Background(), adresse.PunktQuery{Lat: 6643000, Lon: 597000, Radius: 10, Koordsys: 25832})
+		_, err := c.SearchPoint(context.Background(), adresse.PointQuery{Lat: 6643000, Lon: 597000, Radius: 10, Koordsys: 25832})
 		if !errors.Is(err, registry.ErrInvalid) {
 			t.Errorf("err = %v", err)
 		}
@@ -178,8 +179,8 @@ func TestFakeFollowsSpec(t *testing.T) {
 	if err := json.Unmarshal(raw, &spec); err != nil {
 		t.Fatal(err)
 	}
-	if spec.BasePath+"" != "/adresser/v1" || !strings.HasSuffix(adresse.DefaultBaseURL, spec.BasePath) {
-		t.Errorf("DefaultBaseURL %s vs basePath %s", adresse.DefaultBaseURL, spec.BasePath)
+	if spec.BasePath+"" != "/adresser/v1" || !strings.HasSuffix(adresse.ProductionBaseURL, spec.BasePath) {
+		t.Errorf("DefaultBaseURL %s vs basePath %s", adresse.ProductionBaseURL, spec.BasePath)
 	}
 	_, _, base := setup(t)
 	for path, def := range map[string]string{"/sok?sok=storgata": "OutputAdresse", "/punktsok?lat=59.9145&lon=10.7559&radius=50": "OutputGeoPoint"} {

@@ -10,11 +10,15 @@ import (
 )
 
 func Example() {
-	srv := httptest.NewServer(registrytest.NewAdresse())
+	srv := httptest.NewServer(registrytest.NewAdresse(registrytest.AdresseConfig{}))
 	defer srv.Close()
-	c := &adresse.Client{BaseURL: srv.URL + "/adresser/v1"}
+	c, err := adresse.New(adresse.Config{BaseURL: srv.URL + "/adresser/v1"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
-	r, err := c.Sok(context.Background(), adresse.Query{Sok: "storgata 12b oslo"})
+	r, err := c.Search(context.Background(), adresse.Query{Sok: "storgata 12b oslo"})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -22,7 +26,7 @@ func Example() {
 	a := r.Adresser[0]
 	fmt.Println(a.String(), a.Matrikkel(), a.Kommunenummer)
 
-	for n, err := range c.PunktsokAll(context.Background(), adresse.PunktQuery{Lat: a.Representasjonspunkt.Lat, Lon: a.Representasjonspunkt.Lon, Radius: 25}) {
+	for n, err := range c.SearchPointAll(context.Background(), adresse.PointQuery{Lat: a.Representasjonspunkt.Lat, Lon: a.Representasjonspunkt.Lon, Radius: 25}) {
 		if err != nil {
 			fmt.Println(err)
 			break

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/grunnmur/grunnmur/civil"
 	"iter"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
@@ -17,9 +17,14 @@ import (
 	"github.com/grunnmur/grunnmur/registry/internal/fetch"
 )
 
-// DefaultBaseURL is Enhetsregisteret's production API. The preproduction
-// environment is https://data.ppe.brreg.no.
-const DefaultBaseURL = "https://data.brreg.no"
+// The environments. An empty Config.BaseURL means TestBaseURL, Brønnøysund's
+// preproduction environment (its authorised API wants tokens from
+// test.maskinporten.no); production is reached only by setting BaseURL to
+// ProductionBaseURL.
+const (
+	TestBaseURL       = "https://data.ppe.brreg.no"
+	ProductionBaseURL = "https://data.brreg.no"
+)
 
 // MaxResults is how deep a search can page: (page+1)*size may not exceed it.
 const MaxResults = 10_000
@@ -40,20 +45,22 @@ var (
 	ErrPagingCap = errors.New("brreg: search goes past the 10,000-result paging cap")
 	ErrBadOrgnr  = errors.New("brreg: invalid organisasjonsnummer")
 	ErrNoPerson  = errors.New("brreg: no person given")
+	ErrConfig    = errors.New("brreg: invalid configuration")
 )
 
-// Client reads Enhetsregisteret. Its zero value reads the production API with
-// an in-memory cache; it is safe for concurrent use.
-type Client struct {
-	// BaseURL is the API's scheme and host; "" means DefaultBaseURL.
+// Config configures a Client. Its zero value reads the test environment's
+// open API with an in-memory cache.
+type Config struct {
+	// BaseURL is the API's scheme and host; "" means TestBaseURL.
 	BaseURL string
 	// HTTPClient sends requests to the open API; nil means http.DefaultClient.
 	HTTPClient *http.Client
 	// AuthorizedHTTPClient sends requests to the authorised API
 	// (/autorisert-api), which needs a Maskinporten token with the scope
 	// brreg:data:enhetsregisteret:roller (or ...:auto:roller for the public
-	// sector) and resource https://data.brreg.no/enhetsregisteret/autorisert-api.
-	// Give it a client whose Transport adds the token; nil means HTTPClient.
+	// sector) and resource https://data.brreg.no/enhetsregisteret/autorisert-api
+	// (https://data.ppe.brreg.no/... in the test environment). Give it a
+	// client whose Transport adds the token; nil means HTTPClient.
 	AuthorizedHTTPClient *http.Client
 	// Cache holds enheter, underenheter and roles; nil means an in-memory
 	// cache, registry.NoCache{} turns caching off.
@@ -64,41 +71,56 @@ type Client struct {
 	// Audit receives every look-up of authorised roles (they carry
 	// fødselsnumre). With it set, such look-ups need registry.WithPurpose.
 	Audit registry.Auditor
-	// MaxAttempts bounds retries (see internal/httpx); 0 means 4.
+	// MaxAttempts bounds the attempts per request, retries included; 0 means 4.
 	MaxAttempts int
 	// Now reads the clock (audit times, the default cache's TTL); nil means
 	// time.Now.
 	Now func() time.Time
-	// Logger gets debug lines about retries; nil discards.
+	// Logger gets debug lines about retries and warnings about cache
+	// failures; nil discards.
 	Logger *slog.Logger
+}
 
-	once   sync.Once
-	cache  registry.Cache
+// ConfigFromEnv reads prefix+"BASE_URL" (GRUNNMUR_BRREG_BASE_URL with the
+// prefix "GRUNNMUR_BRREG_"). When it is unset, the error matches
+// config.ErrUnset. The HTTP clients, cache and audit hook are left for the
+// caller to set.
+func ConfigFromEnv(prefix string, getenv func(string) string) (Config, error) {
+	base, err := fetch.BaseURLFromEnv(prefix, getenv)
+	return Config{BaseURL: base}, err
+}
+
+// Client reads Enhetsregisteret. It is safe for concurrent use.
+type Client struct {
+	cache  *fetch.Cache
 	open   *fetch.Client
 	authed *fetch.Client
-	flight registry.Group
+	audit  registry.Auditor
+	now    func() time.Time
 }
 
-func (c *Client) init() {
-	c.once.Do(func() {
-		c.cache = c.Cache
-		if c.cache == nil {
-			c.cache = &registry.MemoryCache{Now: c.Now} // the TTL runs on the client's clock
-		}
-		c.open = fetch.New("brreg", c.BaseURL, DefaultBaseURL, c.HTTPClient, c.Logger, c.MaxAttempts)
-		ac := c.AuthorizedHTTPClient
-		if ac == nil {
-			ac = c.HTTPClient
-		}
-		c.authed = fetch.New("brreg", c.BaseURL, DefaultBaseURL, ac, c.Logger, c.MaxAttempts)
-	})
-}
-
-func (c *Client) ttl() time.Duration {
-	if c.TTL > 0 {
-		return c.TTL
+// New returns a Client for cfg. A BaseURL that is not an absolute http or
+// https URL, or a negative TTL or MaxAttempts, is an error matching ErrConfig.
+func New(cfg Config) (*Client, error) {
+	base, err := fetch.CheckConfig("brreg", cfg.BaseURL, TestBaseURL, cfg.TTL, cfg.MaxAttempts)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	return 10 * time.Minute
+	ttl := cfg.TTL
+	if ttl == 0 {
+		ttl = 10 * time.Minute
+	}
+	ac := cfg.AuthorizedHTTPClient
+	if ac == nil {
+		ac = cfg.HTTPClient
+	}
+	return &Client{
+		cache:  fetch.NewCache("brreg", cfg.Cache, ttl, cfg.Logger, cfg.Now),
+		open:   fetch.New("brreg", base, cfg.HTTPClient, cfg.Logger, cfg.MaxAttempts),
+		authed: fetch.New("brreg", base, ac, cfg.Logger, cfg.MaxAttempts),
+		audit:  cfg.Audit,
+		now:    cfg.Now,
+	}, nil
 }
 
 // GoneError says an enhet or underenhet existed but is gone: deleted
@@ -106,7 +128,7 @@ func (c *Client) ttl() time.Duration {
 // 410). It matches registry.ErrGone and ErrDeleted or ErrRemoved.
 type GoneError struct {
 	Orgnr      ident.Orgnr
-	Slettedato registry.Date
+	Slettedato civil.Date
 	Removed    bool // 410: removed for legal reasons; false: deleted
 	// Navn is the name a deleted enhet had (a removed one has none).
 	Navn string
@@ -132,11 +154,11 @@ func (e *GoneError) Unwrap() []error {
 	return []error{registry.ErrGone, ErrDeleted}
 }
 
-// ParseOrgnr validates s with ident and wraps a failure in ErrBadOrgnr.
-func ParseOrgnr(s string) (ident.Orgnr, error) {
+// parseOrgnr validates s with ident and wraps a failure in ErrBadOrgnr.
+func parseOrgnr(s string) (ident.Orgnr, error) {
 	o, err := ident.ParseOrgnr(strings.TrimSpace(s))
 	if err != nil {
-		return "", &registry.Error{Registry: "brreg", Op: "orgnr", Kind: registry.ErrInvalid, Err: fmt.Errorf("%w: %w", ErrBadOrgnr, err)}
+		return "", fetch.Invalid("brreg", "orgnr", fmt.Errorf("%w: %w", ErrBadOrgnr, err))
 	}
 	return o, nil
 }
@@ -148,37 +170,32 @@ func ParseOrgnr(s string) (ident.Orgnr, error) {
 //   - deleted (200 with slettedato): a *GoneError matching ErrDeleted;
 //   - removed for legal reasons (410): a *GoneError matching ErrRemoved.
 //
-// The returned Enhet is shared with the cache: treat it as read-only.
+// Concurrent callers of the same look-up share the returned Enhet: treat it
+// as read-only.
 func (c *Client) Enhet(ctx context.Context, orgnr ident.Orgnr) (*Enhet, error) {
-	o, err := ParseOrgnr(string(orgnr))
+	o, err := parseOrgnr(string(orgnr))
 	if err != nil {
 		return nil, err
 	}
-	c.init()
-	key := "enhet:" + string(o)
-	if v, ok := c.cache.Get(key); ok {
-		if e, ok := v.(*Enhet); ok {
-			return enhetResult(o, e) // the hot path: no closure, no flight
-		}
-	}
-	e, _, err := registry.Cached(ctx, c.cache, &c.flight, key, c.ttl(), func(ctx context.Context) (*Enhet, error) {
-		var e Enhet
-		resp, err := c.open.Get(ctx, "enhet", "/enhetsregisteret/api/enheter/"+string(o), nil, mediaEnhet, &e, http.StatusGone)
-		if err != nil {
-			return nil, err
-		}
-		if resp.Status == http.StatusGone {
-			e = Enhet{Organisasjonsnummer: o, Slettedato: e.Slettedato, removed: true}
-		}
-		return &e, nil
+	e, err := fetch.Cached(ctx, c.cache, fetch.Lookup[*Enhet]{
+		Key: "enhet:" + string(o),
+		Fetch: func(ctx context.Context) (fetch.Entry, error) {
+			return c.open.Raw(ctx, http.MethodGet, "enhet", "/enhetsregisteret/api/enheter/"+string(o), nil, mediaEnhet, nil, http.StatusGone)
+		},
+		Decode: func(r fetch.Entry) (*Enhet, error) {
+			var e Enhet
+			if err := c.open.Decode("enhet", r, &e); err != nil {
+				return nil, err
+			}
+			if r.Status == http.StatusGone {
+				e = Enhet{Organisasjonsnummer: o, Slettedato: e.Slettedato, removed: true}
+			}
+			return &e, nil
+		},
 	})
 	if err != nil {
 		return nil, err
 	}
-	return enhetResult(o, e)
-}
-
-func enhetResult(o ident.Orgnr, e *Enhet) (*Enhet, error) {
 	if e.removed || !e.Slettedato.IsZero() {
 		return nil, &GoneError{Orgnr: o, Slettedato: e.Slettedato, Removed: e.removed, Navn: e.Navn}
 	}
@@ -187,21 +204,25 @@ func enhetResult(o ident.Orgnr, e *Enhet) (*Enhet, error) {
 
 // Underenhet looks up a sub-unit, with the same three failures as Enhet.
 func (c *Client) Underenhet(ctx context.Context, orgnr ident.Orgnr) (*Underenhet, error) {
-	o, err := ParseOrgnr(string(orgnr))
+	o, err := parseOrgnr(string(orgnr))
 	if err != nil {
 		return nil, err
 	}
-	c.init()
-	u, _, err := registry.Cached(ctx, c.cache, &c.flight, "underenhet:"+string(o), c.ttl(), func(ctx context.Context) (*Underenhet, error) {
-		var u Underenhet
-		resp, err := c.open.Get(ctx, "underenhet", "/enhetsregisteret/api/underenheter/"+string(o), nil, mediaUnderenhet, &u, http.StatusGone)
-		if err != nil {
-			return nil, err
-		}
-		if resp.Status == http.StatusGone {
-			u = Underenhet{Organisasjonsnummer: o, Slettedato: u.Slettedato, removed: true}
-		}
-		return &u, nil
+	u, err := fetch.Cached(ctx, c.cache, fetch.Lookup[*Underenhet]{
+		Key: "underenhet:" + string(o),
+		Fetch: func(ctx context.Context) (fetch.Entry, error) {
+			return c.open.Raw(ctx, http.MethodGet, "underenhet", "/enhetsregisteret/api/underenheter/"+string(o), nil, mediaUnderenhet, nil, http.StatusGone)
+		},
+		Decode: func(r fetch.Entry) (*Underenhet, error) {
+			var u Underenhet
+			if err := c.open.Decode("underenhet", r, &u); err != nil {
+				return nil, err
+			}
+			if r.Status == http.StatusGone {
+				u = Underenhet{Organisasjonsnummer: o, Slettedato: u.Slettedato, removed: true}
+			}
+			return &u, nil
+		},
 	})
 	if err != nil {
 		return nil, err
@@ -212,51 +233,52 @@ func (c *Client) Underenhet(ctx context.Context, orgnr ident.Orgnr) (*Underenhet
 	return u, nil
 }
 
-// Roller returns an enhet's roles from the open API: names and birth dates,
+// roles reads roles through the cache.
+func (c *Client) roles(ctx context.Context, api *fetch.Client, op, path, media string, audit func(bool) error) (*Roller, error) {
+	return fetch.Cached(ctx, c.cache, fetch.Lookup[*Roller]{
+		Key: op + ":" + path,
+		Fetch: func(ctx context.Context) (fetch.Entry, error) {
+			return api.Raw(ctx, http.MethodGet, op, path, nil, media, nil)
+		},
+		Decode: func(r fetch.Entry) (*Roller, error) {
+			var roles Roller
+			if err := api.Decode(op, r, &roles); err != nil {
+				return nil, err
+			}
+			return &roles, nil
+		},
+		Audit: audit,
+	})
+}
+
+// Roles returns an enhet's roles from the open API: names and birth dates,
 // no fødselsnummer. An enhet without roles gives an empty Roller.
-func (c *Client) Roller(ctx context.Context, orgnr ident.Orgnr) (*Roller, error) {
-	o, err := ParseOrgnr(string(orgnr))
+func (c *Client) Roles(ctx context.Context, orgnr ident.Orgnr) (*Roller, error) {
+	o, err := parseOrgnr(string(orgnr))
 	if err != nil {
 		return nil, err
 	}
-	c.init()
-	r, _, err := registry.Cached(ctx, c.cache, &c.flight, "roller:"+string(o), c.ttl(), func(ctx context.Context) (*Roller, error) {
-		var r Roller
-		if _, err := c.open.Get(ctx, "roller", "/enhetsregisteret/api/enheter/"+string(o)+"/roller", nil, mediaRolle, &r); err != nil {
-			return nil, err
-		}
-		return &r, nil
-	})
-	return r, err
+	return c.roles(ctx, c.open, "roller", "/enhetsregisteret/api/enheter/"+string(o)+"/roller", mediaRolle, nil)
 }
 
-// AuthorizedRoller returns an enhet's roles from the authorised API, with
-// each person's fødselsnummer. It needs AuthorizedHTTPClient (Maskinporten);
-// a token without the scope gives an error matching registry.ErrForbidden.
-// Every call is audited (see Client.Audit), cached or not.
-func (c *Client) AuthorizedRoller(ctx context.Context, orgnr ident.Orgnr) (*Roller, error) {
-	o, err := ParseOrgnr(string(orgnr))
+// AuthorizedRoles returns an enhet's roles from the authorised API, with
+// each person's fødselsnummer. It needs Config.AuthorizedHTTPClient
+// (Maskinporten); a token without the scope gives an error matching
+// registry.ErrForbidden. Every call is audited (see Config.Audit), cached or
+// not.
+func (c *Client) AuthorizedRoles(ctx context.Context, orgnr ident.Orgnr) (*Roller, error) {
+	o, err := parseOrgnr(string(orgnr))
 	if err != nil {
 		return nil, err
 	}
-	return c.authorizedRoller(ctx, o, registry.AuditEvent{Registry: "brreg", Operation: "autorisert-roller", Orgnr: o})
+	return c.authorizedRoles(ctx, o, registry.AuditEvent{Registry: "brreg", Operation: "autorisert-roller", Orgnr: o})
 }
 
-func (c *Client) authorizedRoller(ctx context.Context, o ident.Orgnr, ev registry.AuditEvent) (*Roller, error) {
-	c.init()
-	key := "autorisert-roller:" + string(o)
-	_, ev.Cached = c.cache.Get(key)
-	if err := registry.Audit(ctx, c.Audit, c.Now, ev); err != nil {
-		return nil, err
-	}
-	r, _, err := registry.Cached(ctx, c.cache, &c.flight, key, c.ttl(), func(ctx context.Context) (*Roller, error) {
-		var r Roller
-		if _, err := c.authed.Get(ctx, "autorisert-roller", "/enhetsregisteret/autorisert-api/enheter/"+string(o)+"/roller", nil, "application/json", &r); err != nil {
-			return nil, err
-		}
-		return &r, nil
+func (c *Client) authorizedRoles(ctx context.Context, o ident.Orgnr, ev registry.AuditEvent) (*Roller, error) {
+	return c.roles(ctx, c.authed, "autorisert-roller", "/enhetsregisteret/autorisert-api/enheter/"+string(o)+"/roller", "application/json", func(cached bool) error {
+		ev.Cached = cached
+		return registry.Audit(ctx, c.audit, c.now, ev)
 	})
-	return r, err
 }
 
 // CanActFor reports whether person holds a current role that lets them act
@@ -281,14 +303,14 @@ func (c *Client) ActingRoles(ctx context.Context, person ident.Fodselsnummer, or
 	if person.IsZero() {
 		return nil, ErrNoPerson
 	}
-	o, err := ParseOrgnr(string(orgnr))
+	o, err := parseOrgnr(string(orgnr))
 	if err != nil {
 		return nil, err
 	}
 	if _, err := c.Enhet(ctx, o); err != nil {
 		return nil, err
 	}
-	r, err := c.authorizedRoller(ctx, o, registry.AuditEvent{Registry: "brreg", Operation: "can-act-for", Orgnr: o, Persons: []ident.Fodselsnummer{person}})
+	r, err := c.authorizedRoles(ctx, o, registry.AuditEvent{Registry: "brreg", Operation: "can-act-for", Orgnr: o, Persons: []ident.Fodselsnummer{person}})
 	if err != nil {
 		return nil, err
 	}
@@ -369,7 +391,6 @@ func (c *Client) pages(ctx context.Context, op, path, media string, q Query) ite
 			yield(nil, err)
 			return
 		}
-		c.init()
 		size := q.Size
 		if size <= 0 {
 			size = 100
@@ -384,7 +405,7 @@ func (c *Client) pages(ctx context.Context, op, path, media string, q Query) ite
 			values.Set("page", strconv.Itoa(page))
 			values.Set("size", strconv.Itoa(size))
 			var w enheterWire
-			if _, err := c.open.Get(ctx, op, path, values, media, &w); err != nil {
+			if err := c.open.Get(ctx, op, path, values, media, &w); err != nil {
 				yield(nil, err)
 				return
 			}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/fake"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -30,18 +32,27 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-func setup(t *testing.T) (*brreg.Client, *registrytest.Brreg) {
+// setup serves a fake Enhetsregisteret configured by fakeCfg, and returns a
+// client of it configured by the options.
+func setup(t *testing.T, fakeCfg registrytest.BrregConfig, opts ...func(*brreg.Config)) (*brreg.Client, *registrytest.Brreg) {
 	t.Helper()
-	fake := registrytest.NewBrreg()
-	srv := httptest.NewServer(fake)
+	reg := registrytest.NewBrreg(fakeCfg)
+	srv := httptest.NewServer(reg)
 	t.Cleanup(srv.Close)
-	c := &brreg.Client{
+	cfg := brreg.Config{
 		BaseURL:              srv.URL,
 		HTTPClient:           srv.Client(),
 		AuthorizedHTTPClient: &http.Client{Transport: bearer{"test-token"}},
 		MaxAttempts:          1,
 	}
-	return c, fake
+	for _, o := range opts {
+		o(&cfg)
+	}
+	c, err := brreg.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, reg
 }
 
 func person(i int) ident.Fodselsnummer { return registrytest.Persons()[i].FNR }
@@ -146,8 +157,8 @@ func TestSampleErrorBody(t *testing.T) {
 		w.Write(body)
 	}))
 	defer srv.Close()
-	c := &brreg.Client{BaseURL: srv.URL}
-	_, err = c.Roller(context.Background(), registrytest.DigdirOrgnr)
+	c := must(brreg.New(brreg.Config{BaseURL: srv.URL}))
+	_, err = c.Roles(context.Background(), registrytest.DigdirOrgnr)
 	var re *registry.Error
 	if !errors.As(err, &re) || !errors.Is(err, registry.ErrInvalid) || !strings.Contains(re.Message, "nøyaktig 9 siffer") {
 		t.Fatalf("err = %v", err)
@@ -155,7 +166,7 @@ func TestSampleErrorBody(t *testing.T) {
 }
 
 func TestEnhet(t *testing.T) {
-	c, fake := setup(t)
+	c, reg := setup(t, registrytest.BrregConfig{})
 	ctx := context.Background()
 	e, err := c.Enhet(ctx, registrytest.DigdirOrgnr)
 	if err != nil {
@@ -173,30 +184,30 @@ func TestEnhet(t *testing.T) {
 		t.Fatalf("underenhet: %v %+v", err, u)
 	}
 	// The second look-up comes from the cache.
-	before := fake.Requests()
+	before := reg.Requests("")
 	if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); err != nil {
 		t.Fatal(err)
 	}
-	if fake.Requests() != before {
+	if reg.Requests("") != before {
 		t.Errorf("cached look-up went upstream")
 	}
 }
 
 func TestBadOrgnrMakesNoRequest(t *testing.T) {
-	c, fake := setup(t)
+	c, reg := setup(t, registrytest.BrregConfig{})
 	for _, bad := range []ident.Orgnr{"", "12345678", "123456789", "9ECD01011", "9918258270"} {
 		_, err := c.Enhet(context.Background(), bad)
 		if !errors.Is(err, brreg.ErrBadOrgnr) || !errors.Is(err, registry.ErrInvalid) {
 			t.Errorf("%q: err = %v", bad, err)
 		}
 	}
-	if n := fake.Requests(); n != 0 {
+	if n := reg.Requests(""); n != 0 {
 		t.Errorf("%d requests for invalid numbers", n)
 	}
 }
 
 func TestGone(t *testing.T) {
-	c, fake := setup(t)
+	c, reg := setup(t, registrytest.BrregConfig{})
 	ctx := context.Background()
 
 	_, err := c.Enhet(ctx, registrytest.NeverExistedOrgnr)
@@ -224,14 +235,14 @@ func TestGone(t *testing.T) {
 	}
 
 	// An enhet removed while the fake runs answers 410 from then on.
-	fake.RemoveEnhet(registrytest.BarnehageOrgnr, time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC))
+	reg.RemoveEnhet(registrytest.BarnehageOrgnr, time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC))
 	if _, err := c.Underenhet(ctx, registrytest.BarnehageOrgnr); !errors.Is(err, brreg.ErrRemoved) {
 		t.Errorf("removed underenhet path: %v", err)
 	}
 }
 
 func TestSearch(t *testing.T) {
-	c, _ := setup(t)
+	c, _ := setup(t, registrytest.BrregConfig{})
 	ctx := context.Background()
 	var names []string
 	for e, err := range c.Search(ctx, brreg.Query{Navn: "sesam", Size: 1}) {
@@ -297,8 +308,8 @@ func TestSearch(t *testing.T) {
 }
 
 func TestSearchPagesPastCap(t *testing.T) {
-	c, fake := setup(t)
-	fake.AddSyntheticEnheter(10_050, "KAFE TESTBYEN", "0301")
+	c, reg := setup(t, registrytest.BrregConfig{})
+	reg.AddSyntheticEnheter(10_050, "KAFE TESTBYEN", "0301")
 	ctx := context.Background()
 	n := 0
 	var capErr *brreg.PagingCapError
@@ -317,7 +328,7 @@ func TestSearchPagesPastCap(t *testing.T) {
 	if n != 10_000 || capErr == nil || capErr.Total != 10_050 || capErr.Fetched != 10_000 {
 		t.Errorf("yielded %d, cap error %+v", n, capErr)
 	}
-	if got := fake.RequestsTo("/enhetsregisteret/api/enheter"); got != 10 {
+	if got := reg.Requests("/enhetsregisteret/api/enheter"); got != 10 {
 		t.Errorf("%d page requests, want 10 (none past the cap)", got)
 	}
 	// A search that fits under the cap ends without an error.
@@ -340,9 +351,9 @@ func TestSearchPagesPastCap(t *testing.T) {
 }
 
 func TestRoller(t *testing.T) {
-	c, _ := setup(t)
+	c, _ := setup(t, registrytest.BrregConfig{})
 	ctx := context.Background()
-	r, err := c.Roller(ctx, registrytest.ApplicantOrgnr)
+	r, err := c.Roles(ctx, registrytest.ApplicantOrgnr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,19 +370,19 @@ func TestRoller(t *testing.T) {
 	if len(r.Of(brreg.RolleStyremedlem)) != 1 {
 		t.Errorf("a resigned member counts as current")
 	}
-	if _, err := c.Roller(ctx, registrytest.NeverExistedOrgnr); !errors.Is(err, registry.ErrNotFound) {
+	if _, err := c.Roles(ctx, registrytest.NeverExistedOrgnr); !errors.Is(err, registry.ErrNotFound) {
 		t.Errorf("roller of unknown enhet: %v", err)
 	}
-	digdir, err := c.Roller(ctx, registrytest.DigdirOrgnr)
+	digdir, err := c.Roles(ctx, registrytest.DigdirOrgnr)
 	if err != nil || len(digdir.All()) != 0 {
 		t.Errorf("enhet without roles: %v %+v", err, digdir)
 	}
 }
 
 func TestAuthorizedRollerAndCanActFor(t *testing.T) {
-	c, _ := setup(t)
+	c, _ := setup(t, registrytest.BrregConfig{})
 	ctx := context.Background()
-	r, err := c.AuthorizedRoller(ctx, registrytest.ApplicantOrgnr)
+	r, err := c.AuthorizedRoles(ctx, registrytest.ApplicantOrgnr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,36 +431,36 @@ func TestAuthorizedRollerAndCanActFor(t *testing.T) {
 	}
 }
 
-func TestAuthorizedRollerForbidden(t *testing.T) {
-	c, fake := setup(t)
-	c.AuthorizedHTTPClient = nil // no Maskinporten token
-	_, err := c.AuthorizedRoller(context.Background(), registrytest.ApplicantOrgnr)
+func TestAuthorizedRolesForbidden(t *testing.T) {
+	c, _ := setup(t, registrytest.BrregConfig{}, func(cfg *brreg.Config) { cfg.AuthorizedHTTPClient = nil }) // no Maskinporten token
+	_, err := c.AuthorizedRoles(context.Background(), registrytest.ApplicantOrgnr)
 	if !errors.Is(err, registry.ErrForbidden) {
 		t.Fatalf("no token: %v", err)
 	}
-	c2, _ := setup(t)
-	fake2 := registrytest.NewBrreg()
-	fake2.Authorize = func(r *http.Request) int { return http.StatusForbidden } // token lacks the scope
-	srv := httptest.NewServer(fake2)
-	defer srv.Close()
-	c2.BaseURL = srv.URL
+	// The token lacks the scope.
+	c2, _ := setup(t, registrytest.BrregConfig{Authorize: func(r *http.Request) int { return http.StatusForbidden }})
 	if _, err := c2.CanActFor(context.Background(), person(0), registrytest.ApplicantOrgnr); !errors.Is(err, registry.ErrForbidden) {
 		t.Fatalf("missing scope: %v", err)
 	}
-	_ = fake
 }
 
 func TestAudit(t *testing.T) {
-	c, _ := setup(t)
 	var mu sync.Mutex
 	var events []registry.AuditEvent
-	c.Audit = registry.AuditFunc(func(ctx context.Context, e registry.AuditEvent) error {
-		mu.Lock()
-		defer mu.Unlock()
-		events = append(events, e)
-		return nil
+	auditDown := false
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	c, _ := setup(t, registrytest.BrregConfig{}, func(cfg *brreg.Config) {
+		cfg.Audit = registry.AuditFunc(func(ctx context.Context, e registry.AuditEvent) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if auditDown {
+				return errors.New("audit log down")
+			}
+			events = append(events, e)
+			return nil
+		})
+		cfg.Now = func() time.Time { return now }
 	})
-	c.Now = func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) }
 	ctx := context.Background()
 	if _, err := c.CanActFor(ctx, person(0), registrytest.ApplicantOrgnr); !errors.Is(err, registry.ErrNoPurpose) {
 		t.Fatalf("without purpose: %v", err)
@@ -465,21 +476,23 @@ func TestAudit(t *testing.T) {
 	}
 	e := events[0]
 	if e.Registry != "brreg" || e.Orgnr != registrytest.ApplicantOrgnr || e.Purpose.LegalBasis != "alkoholloven § 1-7" ||
-		!e.Time.Equal(c.Now()) || len(e.Persons) != 1 || e.Persons[0] != person(0) {
+		!e.Time.Equal(now) || len(e.Persons) != 1 || e.Persons[0] != person(0) {
 		t.Errorf("event: %+v", e)
 	}
 	digits := person(0).Reveal()
 	if s := fmt.Sprintf("%v %+v %#v", e, e, e); strings.Contains(s, digits) {
 		t.Errorf("audit event prints the number: %s", s)
 	}
-	c.Audit = registry.AuditFunc(func(context.Context, registry.AuditEvent) error { return errors.New("audit log down") })
-	if _, err := c.AuthorizedRoller(ctx, registrytest.ApplicantOrgnr); err == nil {
+	mu.Lock()
+	auditDown = true
+	mu.Unlock()
+	if _, err := c.AuthorizedRoles(ctx, registrytest.ApplicantOrgnr); err == nil {
 		t.Error("a failing audit must stop the look-up")
 	}
 }
 
 func TestUpdates(t *testing.T) {
-	c, fake := setup(t)
+	c, reg := setup(t, registrytest.BrregConfig{})
 	ctx := context.Background()
 	var last int64
 	n := 0
@@ -496,13 +509,13 @@ func TestUpdates(t *testing.T) {
 	if n < 5 {
 		t.Fatalf("only %d seeded updates", n)
 	}
-	requests := fake.RequestsTo("/enhetsregisteret/api/oppdateringer/enheter")
+	requests := reg.Requests("/enhetsregisteret/api/oppdateringer/enheter")
 	if requests < n/2 {
 		t.Errorf("%d requests for %d updates at size 2", requests, n)
 	}
 	// Read incrementally from the stored id.
-	fake.DeleteEnhet(registrytest.ApplicantOrgnr, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC))
-	fake.AddEnhet(registrytest.OrgnrWithCheckDigit("31500002"), "NY KAFE AS")
+	reg.DeleteEnhet(registrytest.ApplicantOrgnr, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC))
+	reg.AddEnhet(registrytest.OrgnrWithCheckDigit("31500002"), "NY KAFE AS")
 	var got []string
 	for u, err := range c.Updates(ctx, brreg.UpdatesQuery{FromID: last + 1}) {
 		if err != nil {
@@ -543,16 +556,16 @@ func TestErrorPaths(t *testing.T) {
 		inject func(f *registrytest.Brreg)
 		want   error
 	}{
-		{"server error", func(f *registrytest.Brreg) { f.FailNext(1, 500) }, registry.ErrUnavailable},
-		{"rate limited", func(f *registrytest.Brreg) { f.FailNextRetryAfter(1, 429, "120") }, registry.ErrRateLimited},
-		{"bad gateway", func(f *registrytest.Brreg) { f.FailNext(1, 502) }, registry.ErrUnavailable},
-		{"dropped connection", func(f *registrytest.Brreg) { f.DropNext(1) }, registry.ErrUnavailable},
-		{"forbidden", func(f *registrytest.Brreg) { f.FailNext(1, 403) }, registry.ErrForbidden},
+		{"server error", func(f *registrytest.Brreg) { f.Inject(fake.Fault{Status: 500}) }, registry.ErrUnavailable},
+		{"rate limited", func(f *registrytest.Brreg) { f.Inject(fake.Fault{Status: 429, RetryAfter: "120"}) }, registry.ErrRateLimited},
+		{"bad gateway", func(f *registrytest.Brreg) { f.Inject(fake.Fault{Status: 502}) }, registry.ErrUnavailable},
+		{"dropped connection", func(f *registrytest.Brreg) { f.Inject(fake.Fault{Drop: true}) }, registry.ErrUnavailable},
+		{"forbidden", func(f *registrytest.Brreg) { f.Inject(fake.Fault{Status: 403}) }, registry.ErrForbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, fake := setup(t)
-			tt.inject(fake)
+			c, reg := setup(t, registrytest.BrregConfig{})
+			tt.inject(reg)
 			_, err := c.Enhet(ctx, registrytest.DigdirOrgnr)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
@@ -571,8 +584,8 @@ func TestErrorPaths(t *testing.T) {
 		})
 	}
 	t.Run("timeout", func(t *testing.T) {
-		c, fake := setup(t)
-		fake.DelayNext(1, time.Minute)
+		c, reg := setup(t, registrytest.BrregConfig{})
+		reg.Inject(fake.Fault{Delay: time.Minute})
 		ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 		defer cancel()
 		if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); !errors.Is(err, context.DeadlineExceeded) {
@@ -585,7 +598,7 @@ func TestErrorPaths(t *testing.T) {
 			w.Write([]byte(`{"organisasjonsnummer": 991825827}`))
 		}))
 		defer srv.Close()
-		c := &brreg.Client{BaseURL: srv.URL}
+		c := must(brreg.New(brreg.Config{BaseURL: srv.URL}))
 		if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); !errors.Is(err, registry.ErrDecode) {
 			t.Errorf("err = %v", err)
 		}
@@ -595,22 +608,22 @@ func TestErrorPaths(t *testing.T) {
 // Retries happen on virtual time: an in-process fake in a synctest bubble.
 func TestRetries(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := registrytest.NewBrreg()
-		c := &brreg.Client{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake)}
-		fake.FailNext(2, http.StatusServiceUnavailable)
+		reg := registrytest.NewBrreg(registrytest.BrregConfig{})
+		c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(reg)}))
+		reg.Inject(fake.Fault{Times: 2, Status: http.StatusServiceUnavailable})
 		start := time.Now()
 		if _, err := c.Enhet(context.Background(), registrytest.DigdirOrgnr); err != nil {
 			t.Fatal(err)
 		}
-		if fake.Requests() != 3 || time.Since(start) < 2*time.Second {
-			t.Errorf("%d requests in %v; want 3 after two Retry-After: 1", fake.Requests(), time.Since(start))
+		if reg.Requests("") != 3 || time.Since(start) < 2*time.Second {
+			t.Errorf("%d requests in %v; want 3 after two Retry-After: 1", reg.Requests(""), time.Since(start))
 		}
-		fake.DropNext(1)
+		reg.Inject(fake.Fault{Drop: true})
 		if _, err := c.Underenhet(context.Background(), registrytest.DigdirUnderenhetOrgnr); err != nil {
 			t.Fatalf("a dropped connection is retried: %v", err)
 		}
-		fake.FailNext(4, http.StatusTooManyRequests)
-		if _, err := c.Roller(context.Background(), registrytest.DigdirOrgnr); !errors.Is(err, registry.ErrRateLimited) {
+		reg.Inject(fake.Fault{Times: 4, Status: http.StatusTooManyRequests})
+		if _, err := c.Roles(context.Background(), registrytest.DigdirOrgnr); !errors.Is(err, registry.ErrRateLimited) {
 			t.Fatalf("429 four times: %v", err)
 		}
 	})
@@ -621,9 +634,9 @@ func TestRetries(t *testing.T) {
 // upstream request.
 func TestSingleFlight(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := registrytest.NewBrreg()
-		release := fake.Hold()
-		c := &brreg.Client{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake), Cache: registry.NoCache{}}
+		reg := registrytest.NewBrreg(registrytest.BrregConfig{})
+		release := reg.Hold()
+		c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(reg), Cache: registry.NoCache{}}))
 		const n = 1000
 		var wg sync.WaitGroup
 		errs := make(chan error, n)
@@ -639,7 +652,7 @@ func TestSingleFlight(t *testing.T) {
 			})
 		}
 		synctest.Wait() // every goroutine is now blocked: one in the fake, 999 waiting for it
-		if got := fake.Held(); got != 1 {
+		if got := reg.Waiting(); got != 1 {
 			t.Fatalf("%d requests held upstream, want 1", got)
 		}
 		release()
@@ -656,32 +669,32 @@ func TestSingleFlight(t *testing.T) {
 			}
 			count++
 		}
-		if count != n || fake.Requests() != 1 {
-			t.Errorf("%d answers from %d upstream requests; want %d from 1", count, fake.Requests(), n)
+		if count != n || reg.Requests("") != 1 {
+			t.Errorf("%d answers from %d upstream requests; want %d from 1", count, reg.Requests(""), n)
 		}
 		// With the cache off, the next look-up goes upstream again.
-		if _, err := c.Enhet(context.Background(), registrytest.DigdirOrgnr); err != nil || fake.Requests() != 2 {
-			t.Errorf("after the flight: %v, %d requests", err, fake.Requests())
+		if _, err := c.Enhet(context.Background(), registrytest.DigdirOrgnr); err != nil || reg.Requests("") != 2 {
+			t.Errorf("after the flight: %v, %d requests", err, reg.Requests(""))
 		}
 	})
 }
 
 func TestCacheTTL(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := registrytest.NewBrreg()
-		c := &brreg.Client{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake), TTL: time.Minute}
+		reg := registrytest.NewBrreg(registrytest.BrregConfig{})
+		c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(reg), TTL: time.Minute}))
 		ctx := context.Background()
 		for range 3 {
 			if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if fake.Requests() != 1 {
-			t.Errorf("%d requests within the TTL", fake.Requests())
+		if reg.Requests("") != 1 {
+			t.Errorf("%d requests within the TTL", reg.Requests(""))
 		}
 		time.Sleep(61 * time.Second)
-		if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); err != nil || fake.Requests() != 2 {
-			t.Errorf("after the TTL: %v, %d requests", err, fake.Requests())
+		if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); err != nil || reg.Requests("") != 2 {
+			t.Errorf("after the TTL: %v, %d requests", err, reg.Requests(""))
 		}
 		// Deleted enheter are cached too, and still come back as deleted.
 		for range 2 {
@@ -689,15 +702,15 @@ func TestCacheTTL(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if fake.Requests() != 3 {
-			t.Errorf("%d requests", fake.Requests())
+		if reg.Requests("") != 3 {
+			t.Errorf("%d requests", reg.Requests(""))
 		}
 	})
 }
 
 func TestNoNumberInErrors(t *testing.T) {
-	c, fake := setup(t)
-	fake.FailNext(1, 500)
+	c, reg := setup(t, registrytest.BrregConfig{})
+	reg.Inject(fake.Fault{Status: 500})
 	digits := person(0).Reveal()
 	_, err := c.CanActFor(context.Background(), person(0), registrytest.ApplicantOrgnr)
 	if err == nil {
@@ -709,8 +722,8 @@ func TestNoNumberInErrors(t *testing.T) {
 }
 
 func BenchmarkBrregCachedLookup(b *testing.B) {
-	fake := registrytest.NewBrreg()
-	c := &brreg.Client{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake)}
+	reg := registrytest.NewBrreg(registrytest.BrregConfig{})
+	c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(reg)}))
 	ctx := context.Background()
 	if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); err != nil {
 		b.Fatal(err)
@@ -727,13 +740,33 @@ func BenchmarkBrregCachedLookup(b *testing.B) {
 // cache off, against the in-process fake (no network), so the ratio shows
 // what the cache saves before any network latency.
 func BenchmarkBrregUncachedLookup(b *testing.B) {
-	fake := registrytest.NewBrreg()
-	c := &brreg.Client{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(fake), Cache: registry.NoCache{}}
+	reg := registrytest.NewBrreg(registrytest.BrregConfig{})
+	c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", HTTPClient: registrytest.InProcess(reg), Cache: registry.NoCache{}}))
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := c.Enhet(ctx, registrytest.DigdirOrgnr); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The register writes a missing date as null or "": both are the zero
+// civil.Date, and a date that does not exist does not decode.
+func TestDatesNullAndEmpty(t *testing.T) {
+	for in, want := range map[string]civil.Date{
+		`{"slettedato": null}`:         {},
+		`{"slettedato": ""}`:           {},
+		`{}`:                           {},
+		`{"slettedato": "2024-02-29"}`: civil.NewDate(2024, 2, 29),
+	} {
+		var e brreg.Enhet
+		if err := json.Unmarshal([]byte(in), &e); err != nil || e.Slettedato != want {
+			t.Errorf("%s: %v %v", in, e.Slettedato, err)
+		}
+	}
+	var e brreg.Enhet
+	if err := json.Unmarshal([]byte(`{"slettedato": "2024-02-30"}`), &e); err == nil {
+		t.Error("2024-02-30 decoded")
 	}
 }

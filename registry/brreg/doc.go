@@ -3,7 +3,11 @@
 // the open and the authorised API, the updates feed, and whether a person may
 // act for an organisation.
 //
-//	c := &brreg.Client{AuthorizedHTTPClient: maskinportenClient} // zero value: open API, in-memory cache
+//	c, err := brreg.New(brreg.Config{
+//		BaseURL:              brreg.ProductionBaseURL, // "" is the test environment, data.ppe.brreg.no
+//		AuthorizedHTTPClient: maskinportenClient,      // for AuthorizedRoles and CanActFor
+//	})
+//	...
 //	e, err := c.Enhet(ctx, "991825827")
 //	switch {
 //	case errors.Is(err, registry.ErrNotFound): // never existed (404)
@@ -11,6 +15,10 @@
 //	case errors.Is(err, brreg.ErrRemoved):     // removed for legal reasons: 410
 //	}
 //	ok, err := c.CanActFor(ctx, citizen.Fodselsnummer, orgnr)
+//
+// An empty Config.BaseURL means TestBaseURL, Brønnøysund's preproduction
+// environment; production is reached only by setting BaseURL to
+// ProductionBaseURL. ConfigFromEnv reads GRUNNMUR_BRREG_BASE_URL.
 //
 // Quirks handled here so that callers need not learn them:
 //   - A number is validated (ident.ParseOrgnr) before any request.
@@ -28,4 +36,15 @@
 // CanActFor answers from the roles the register holds. Rights delegated in
 // Altinn are not there: Altinn Authorization is the fuller source of who may
 // act for an organisation, and the one to use where delegations must count.
+//
+// The types and fields keep the register's own Norwegian names, so that they
+// match its documentation; methods are English. Glossary:
+//   - enhet: a registered unit (company, association, public body); hovedenhet
+//     is the main unit, underenhet a business location of one;
+//   - organisasjonsnummer (orgnr): the unit's nine-digit number;
+//   - organisasjonsform: the legal form (AS, ENK, ...);
+//   - rolle, rollegruppe (roller): a role such as daglig leder (managing
+//     director) or styrets leder (chair), and the group it belongs to;
+//   - slettedato: the date a unit was deleted; oppdatering: an entry of the
+//     updates feed; næringskode: industry code.
 package brreg

@@ -14,9 +14,13 @@ import (
 )
 
 func Example() {
-	srv := httptest.NewServer(registrytest.NewBrreg())
+	srv := httptest.NewServer(registrytest.NewBrreg(registrytest.BrregConfig{}))
 	defer srv.Close()
-	c := &brreg.Client{BaseURL: srv.URL}
+	c, err := brreg.New(brreg.Config{BaseURL: srv.URL})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	ctx := context.Background()
 
 	e, err := c.Enhet(ctx, registrytest.ApplicantOrgnr)
@@ -42,13 +46,17 @@ func (bearerToken) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func ExampleClient_CanActFor() {
-	srv := httptest.NewServer(registrytest.NewBrreg())
+	srv := httptest.NewServer(registrytest.NewBrreg(registrytest.BrregConfig{}))
 	defer srv.Close()
-	c := &brreg.Client{BaseURL: srv.URL, AuthorizedHTTPClient: &http.Client{Transport: bearerToken{}}}
+	c, err := brreg.New(brreg.Config{BaseURL: srv.URL, AuthorizedHTTPClient: &http.Client{Transport: bearerToken{}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	people := registrytest.Persons()
 	for _, who := range []int{registrytest.SigridHaugland, registrytest.IngridSolberg} {
 		ok, err := c.CanActFor(context.Background(), people[who].FNR, registrytest.ApplicantOrgnr)
-		fmt.Println(people[who].Navn(), ok, err)
+		fmt.Println(people[who].Name(), ok, err)
 	}
 	// Output:
 	// Sigrid Haugland true <nil>
@@ -56,9 +64,13 @@ func ExampleClient_CanActFor() {
 }
 
 func ExampleClient_Search() {
-	srv := httptest.NewServer(registrytest.NewBrreg())
+	srv := httptest.NewServer(registrytest.NewBrreg(registrytest.BrregConfig{}))
 	defer srv.Close()
-	c := &brreg.Client{BaseURL: srv.URL}
+	c, err := brreg.New(brreg.Config{BaseURL: srv.URL})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	for e, err := range c.Search(context.Background(), brreg.Query{Navn: "sesam", Size: 1}) {
 		if err != nil {
 			fmt.Println(err)

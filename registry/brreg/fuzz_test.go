@@ -33,17 +33,17 @@ func addSamples(f *testing.F) {
 func FuzzDecodeEnhet(f *testing.F) {
 	addSamples(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		c := &brreg.Client{BaseURL: "http://brreg.test", MaxAttempts: 1, HTTPClient: registrytest.InProcess(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := must(brreg.New(brreg.Config{BaseURL: "http://brreg.test", MaxAttempts: 1, HTTPClient: registrytest.InProcess(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Write(body)
-		}))}
+		}))}))
 		e, err := c.Enhet(context.Background(), registrytest.DigdirOrgnr)
 		if err == nil {
 			_ = e.Active()
 			_ = e.Naeringskoder()
 			_ = e.Forretningsadresse.String()
 		}
-		r, err := c.Roller(context.Background(), registrytest.DigdirOrgnr)
+		r, err := c.Roles(context.Background(), registrytest.DigdirOrgnr)
 		if err == nil {
 			_ = r.ActingRoles(registrytest.Persons()[0].FNR)
 			_ = fmt.Sprintf("%v", r)

@@ -2,6 +2,7 @@ package brreg
 
 import (
 	"fmt"
+	"github.com/grunnmur/grunnmur/civil"
 	"net/url"
 	"strconv"
 	"strings"
@@ -47,8 +48,8 @@ type Query struct {
 	// 1-4 apart). nil leaves them out.
 	FraAntallAnsatte, TilAntallAnsatte *int
 
-	FraRegistreringsdatoEnhetsregisteret, TilRegistreringsdatoEnhetsregisteret registry.Date
-	FraStiftelsesdato, TilStiftelsesdato                                       registry.Date
+	FraRegistreringsdatoEnhetsregisteret, TilRegistreringsdatoEnhetsregisteret civil.Date
+	FraStiftelsesdato, TilStiftelsesdato                                       civil.Date
 
 	// Sort is "field,ASC" or "field,DESC", e.g. "navn,ASC".
 	Sort string
@@ -91,7 +92,7 @@ func (q Query) values() (url.Values, error) {
 	if len(q.Organisasjonsnummer) > 0 {
 		nrs := make([]string, len(q.Organisasjonsnummer))
 		for i, o := range q.Organisasjonsnummer {
-			p, err := ParseOrgnr(string(o))
+			p, err := parseOrgnr(string(o))
 			if err != nil {
 				return nil, err
 			}
@@ -100,7 +101,7 @@ func (q Query) values() (url.Values, error) {
 		list("organisasjonsnummer", nrs)
 	}
 	if q.OverordnetEnhet != "" {
-		p, err := ParseOrgnr(string(q.OverordnetEnhet))
+		p, err := parseOrgnr(string(q.OverordnetEnhet))
 		if err != nil {
 			return nil, err
 		}

@@ -1,8 +1,8 @@
 package brreg
 
 import (
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/ident"
-	"github.com/grunnmur/grunnmur/registry"
 )
 
 // Role type codes (rolletyper) that CanActFor and callers use most.
@@ -50,9 +50,9 @@ type Roller struct {
 
 // Rollegruppe is a group of roles (STYR, DAGL, SIGN, ...).
 type Rollegruppe struct {
-	Type       Kode          `json:"type"`
-	SistEndret registry.Date `json:"sistEndret"`
-	Roller     []Rolle       `json:"roller"`
+	Type       Kode       `json:"type"`
+	SistEndret civil.Date `json:"sistEndret"`
+	Roller     []Rolle    `json:"roller"`
 }
 
 // Rolle is one role. It is held by a person or by another enhet.
@@ -86,7 +86,7 @@ func (r Rolle) Current() bool {
 // and name; the authorised API adds the fødselsnummer.
 type RollePerson struct {
 	Fodselsnummer ident.Fodselsnummer `json:"fodselsnummer"`
-	Fodselsdato   registry.Date       `json:"fodselsdato"`
+	Fodselsdato   civil.Date          `json:"fodselsdato"`
 	Navn          Navn                `json:"navn"`
 	ErDoed        bool                `json:"erDoed"`
 }
@@ -144,7 +144,7 @@ func (r *Roller) Of(code string) []Rolle {
 }
 
 // HeldBy returns the current roles held by person. It needs the roles from
-// AuthorizedRoller: the open API carries no fødselsnummer.
+// AuthorizedRoles: the open API carries no fødselsnummer.
 func (r *Roller) HeldBy(person ident.Fodselsnummer) []Rolle {
 	if person.IsZero() {
 		return nil

@@ -1,10 +1,10 @@
 package brreg
 
 import (
+	"github.com/grunnmur/grunnmur/civil"
 	"strings"
 
 	"github.com/grunnmur/grunnmur/ident"
-	"github.com/grunnmur/grunnmur/registry"
 )
 
 // Kode is a code with its description: næringskode, sektorkode, rolletype, ...
@@ -15,9 +15,9 @@ type Kode struct {
 
 // Organisasjonsform is the legal form (AS, ENK, ORGL, BEDR, ...).
 type Organisasjonsform struct {
-	Kode        string        `json:"kode"`
-	Beskrivelse string        `json:"beskrivelse"`
-	Utgaatt     registry.Date `json:"utgaatt"` // when the form stopped being valid, if it did
+	Kode        string     `json:"kode"`
+	Beskrivelse string     `json:"beskrivelse"`
+	Utgaatt     civil.Date `json:"utgaatt"` // when the form stopped being valid, if it did
 }
 
 // Adresse is a post, business (forretnings-) or location (beliggenhets-) address.
@@ -62,9 +62,9 @@ func (a *Adresse) String() string {
 
 // Paategning is a remark the register has put on an enhet (a påtegning).
 type Paategning struct {
-	Infotype     string        `json:"infotype"`
-	Tekst        string        `json:"tekst"`
-	InnfoertDato registry.Date `json:"innfoertDato"`
+	Infotype     string     `json:"infotype"`
+	Tekst        string     `json:"tekst"`
+	InnfoertDato civil.Date `json:"innfoertDato"`
 }
 
 // Enhet is a main unit (hovedenhet) of Enhetsregisteret, version 2 of the API.
@@ -89,11 +89,11 @@ type Enhet struct {
 	AntallAnsatte              int  `json:"antallAnsatte,omitempty"` // absent (0) when 0-4 employees: see HarRegistrertAntallAnsatte
 	HarRegistrertAntallAnsatte bool `json:"harRegistrertAntallAnsatte,omitempty"`
 
-	RegistreringsdatoEnhetsregisteret          registry.Date `json:"registreringsdatoEnhetsregisteret"`
-	RegistreringsdatoForetaksregisteret        registry.Date `json:"registreringsdatoForetaksregisteret"`
-	RegistreringsdatoMerverdiavgiftsregisteret registry.Date `json:"registreringsdatoMerverdiavgiftsregisteret"`
-	Stiftelsesdato                             registry.Date `json:"stiftelsesdato"`
-	Vedtektsdato                               registry.Date `json:"vedtektsdato"`
+	RegistreringsdatoEnhetsregisteret          civil.Date `json:"registreringsdatoEnhetsregisteret"`
+	RegistreringsdatoForetaksregisteret        civil.Date `json:"registreringsdatoForetaksregisteret"`
+	RegistreringsdatoMerverdiavgiftsregisteret civil.Date `json:"registreringsdatoMerverdiavgiftsregisteret"`
+	Stiftelsesdato                             civil.Date `json:"stiftelsesdato"`
+	Vedtektsdato                               civil.Date `json:"vedtektsdato"`
 
 	RegistrertIMvaregisteret           bool `json:"registrertIMvaregisteret"`
 	RegistrertIForetaksregisteret      bool `json:"registrertIForetaksregisteret"`
@@ -101,11 +101,11 @@ type Enhet struct {
 	RegistrertIFrivillighetsregisteret bool `json:"registrertIFrivillighetsregisteret"`
 	RegistrertIPartiregisteret         bool `json:"registrertIPartiregisteret"`
 
-	Konkurs                                   bool          `json:"konkurs"`
-	Konkursdato                               registry.Date `json:"konkursdato"`
-	UnderAvvikling                            bool          `json:"underAvvikling"`
-	UnderAvviklingDato                        registry.Date `json:"underAvviklingDato"`
-	UnderTvangsavviklingEllerTvangsopplosning bool          `json:"underTvangsavviklingEllerTvangsopplosning"`
+	Konkurs                                   bool       `json:"konkurs"`
+	Konkursdato                               civil.Date `json:"konkursdato"`
+	UnderAvvikling                            bool       `json:"underAvvikling"`
+	UnderAvviklingDato                        civil.Date `json:"underAvviklingDato"`
+	UnderTvangsavviklingEllerTvangsopplosning bool       `json:"underTvangsavviklingEllerTvangsopplosning"`
 
 	SisteInnsendteAarsregnskap string       `json:"sisteInnsendteAarsregnskap,omitempty"`
 	Maalform                   string       `json:"maalform,omitempty"`
@@ -115,7 +115,7 @@ type Enhet struct {
 
 	// Slettedato is set when the enhet is deleted: Enhetsregisteret then
 	// answers 200 with only the number, name, form and this date.
-	Slettedato registry.Date `json:"slettedato"`
+	Slettedato civil.Date `json:"slettedato"`
 
 	removed bool // answered 410: removed for legal reasons
 }
@@ -159,11 +159,11 @@ type Underenhet struct {
 	HarRegistrertAntallAnsatte bool `json:"harRegistrertAntallAnsatte,omitempty"`
 	RegistrertIMvaregisteret   bool `json:"registrertIMvaregisteret"`
 
-	RegistreringsdatoEnhetsregisteret registry.Date `json:"registreringsdatoEnhetsregisteret"`
-	Oppstartsdato                     registry.Date `json:"oppstartsdato"`
-	DatoEierskifte                    registry.Date `json:"datoEierskifte"`
-	Nedleggelsesdato                  registry.Date `json:"nedleggelsesdato"`
-	Slettedato                        registry.Date `json:"slettedato"`
+	RegistreringsdatoEnhetsregisteret civil.Date `json:"registreringsdatoEnhetsregisteret"`
+	Oppstartsdato                     civil.Date `json:"oppstartsdato"`
+	DatoEierskifte                    civil.Date `json:"datoEierskifte"`
+	Nedleggelsesdato                  civil.Date `json:"nedleggelsesdato"`
+	Slettedato                        civil.Date `json:"slettedato"`
 
 	removed bool
 }

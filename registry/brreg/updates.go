@@ -57,7 +57,6 @@ type updatesWire struct {
 // number, so it is not bound by the 10,000-result cap.
 func (c *Client) Updates(ctx context.Context, q UpdatesQuery) iter.Seq2[Update, error] {
 	return func(yield func(Update, error) bool) {
-		c.init()
 		path := "/enhetsregisteret/api/oppdateringer/enheter"
 		if q.Underenheter {
 			path = "/enhetsregisteret/api/oppdateringer/underenheter"
@@ -79,7 +78,7 @@ func (c *Client) Updates(ctx context.Context, q UpdatesQuery) iter.Seq2[Update, 
 			if len(q.Organisasjonsnummer) > 0 {
 				s := ""
 				for i, o := range q.Organisasjonsnummer {
-					p, err := ParseOrgnr(string(o))
+					p, err := parseOrgnr(string(o))
 					if err != nil {
 						yield(Update{}, err)
 						return
@@ -95,7 +94,7 @@ func (c *Client) Updates(ctx context.Context, q UpdatesQuery) iter.Seq2[Update, 
 			v.Set("page", "0")
 			v.Set("sort", "id,ASC")
 			var w updatesWire
-			if _, err := c.open.Get(ctx, "oppdateringer", path, v, "application/json", &w); err != nil {
+			if err := c.open.Get(ctx, "oppdateringer", path, v, "application/json", &w); err != nil {
 				yield(Update{}, err)
 				return
 			}

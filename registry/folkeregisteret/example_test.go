@@ -11,9 +11,13 @@ import (
 )
 
 func Example() {
-	srv := httptest.NewServer(registrytest.NewFolkeregisteret())
+	srv := httptest.NewServer(registrytest.NewFolkeregisteret(registrytest.FolkeregisteretConfig{}))
 	defer srv.Close()
-	c := &folkeregisteret.Client{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel, HTTPClient: &http.Client{Transport: bearer{}}}
+	c, err := folkeregisteret.New(folkeregisteret.Config{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel, HTTPClient: &http.Client{Transport: bearer{}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
 	people := registrytest.Persons()
 	for _, who := range []int{registrytest.SigridHaugland, registrytest.IngridSolberg} {
@@ -22,7 +26,7 @@ func Example() {
 			fmt.Println(err)
 			return
 		}
-		lines, err := p.Adresselinjer()
+		lines, err := p.AddressLines()
 		fmt.Println(p, lines, err)
 	}
 	// Output:

@@ -3,12 +3,12 @@ package folkeregisteret
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
@@ -16,10 +16,15 @@ import (
 	"github.com/grunnmur/grunnmur/registry/internal/fetch"
 )
 
-// DefaultBaseURL is Folkeregisteret's production API. The consumer test
-// environment is https://folkeregisteret-api-konsument.sits.no, the
-// playground https://folkeregisteret-api-konsument-playground.sits.no.
-const DefaultBaseURL = "https://folkeregisteret.api.skatteetaten.no"
+// The environments. An empty Config.BaseURL means TestBaseURL, Skatteetaten's
+// consumer test environment with synthetic persons from Tenor (tokens from
+// test.maskinporten.no); production is reached only by setting BaseURL to
+// ProductionBaseURL. The playground,
+// https://folkeregisteret-api-konsument-playground.sits.no, needs no token.
+const (
+	TestBaseURL       = "https://folkeregisteret-api-konsument.sits.no"
+	ProductionBaseURL = "https://folkeregisteret.api.skatteetaten.no"
+)
 
 // Rettighetspakke is the legal access package the consumer has been granted;
 // it decides the URL and what the API returns.
@@ -63,16 +68,17 @@ var (
 	ErrNoRettighetspakke = errors.New("folkeregisteret: no rettighetspakke configured")
 	ErrNoBulk            = errors.New("folkeregisteret: bulk look-up needs rettighetspakke offentlig-med-hjemmel")
 	ErrNoPerson          = errors.New("folkeregisteret: no person given")
+	ErrConfig            = errors.New("folkeregisteret: invalid configuration")
 )
 
-// Client looks persons up in Folkeregisteret. HTTPClient must add a
-// Maskinporten token for the rettighetspakke. It is safe for concurrent use.
-type Client struct {
-	// BaseURL is the API's scheme and host; "" means DefaultBaseURL.
+// Config configures a Client.
+type Config struct {
+	// BaseURL is the API's scheme and host; "" means TestBaseURL.
 	BaseURL string
 	// Rettighetspakke is required.
 	Rettighetspakke Rettighetspakke
-	// HTTPClient sends the requests; give one whose Transport adds the token.
+	// HTTPClient sends the requests; give one whose Transport adds the
+	// Maskinporten token for the rettighetspakke.
 	HTTPClient *http.Client
 	// Cache holds persons; nil means in memory, registry.NoCache{} turns it off.
 	Cache registry.Cache
@@ -80,43 +86,73 @@ type Client struct {
 	TTL time.Duration
 	// Audit receives every look-up; with it set, look-ups need registry.WithPurpose.
 	Audit registry.Auditor
-	// BulkSize is how many persons go per bulk request; 0 or more than
-	// MaxBulk means MaxBulk.
-	BulkSize    int
+	// BulkSize is how many persons go per bulk request; 0 means MaxBulk, and
+	// more than MaxBulk is an error.
+	BulkSize int
+	// MaxAttempts bounds the attempts per request, retries included; 0 means 4.
 	MaxAttempts int
-	Now         func() time.Time
-	Logger      *slog.Logger
-
-	once   sync.Once
-	cache  registry.Cache
-	api    *fetch.Client
-	flight registry.Group
+	// Now reads the clock (audit times, the default cache's TTL); nil means
+	// time.Now.
+	Now func() time.Time
+	// Logger gets debug lines about retries and warnings about cache
+	// failures; nil discards.
+	Logger *slog.Logger
 }
 
-func (c *Client) init() error {
-	c.once.Do(func() {
-		c.cache = c.Cache
-		if c.cache == nil {
-			c.cache = &registry.MemoryCache{Now: c.Now} // the TTL runs on the client's clock
-		}
-		c.api = fetch.New("folkeregisteret", c.BaseURL, DefaultBaseURL, c.HTTPClient, c.Logger, c.MaxAttempts)
-	})
-	switch c.Rettighetspakke {
+// ConfigFromEnv reads prefix+"BASE_URL" (GRUNNMUR_FOLKEREGISTERET_BASE_URL
+// with the prefix "GRUNNMUR_FOLKEREGISTERET_"). When it is unset, the error
+// matches config.ErrUnset. The rettighetspakke, HTTP client, cache and audit
+// hook are left for the caller to set.
+func ConfigFromEnv(prefix string, getenv func(string) string) (Config, error) {
+	base, err := fetch.BaseURLFromEnv(prefix, getenv)
+	return Config{BaseURL: base}, err
+}
+
+// Client looks persons up in Folkeregisteret. It is safe for concurrent use.
+type Client struct {
+	pakke Rettighetspakke
+	bulk  int
+	cache *fetch.Cache
+	api   *fetch.Client
+	audit registry.Auditor
+	now   func() time.Time
+}
+
+// New returns a Client for cfg. A missing or unknown Rettighetspakke is an
+// error matching ErrNoRettighetspakke; a bad BaseURL, a negative TTL or
+// MaxAttempts, or a BulkSize out of range one matching ErrConfig.
+func New(cfg Config) (*Client, error) {
+	switch cfg.Rettighetspakke {
 	case OffentligMedHjemmel, OffentligUtenHjemmel, FinansOgBegrenset:
-		return nil
+	default:
+		return nil, fmt.Errorf("%w: %w", ErrConfig, ErrNoRettighetspakke)
 	}
-	return ErrNoRettighetspakke
-}
-
-func (c *Client) ttl() time.Duration {
-	if c.TTL > 0 {
-		return c.TTL
+	base, err := fetch.CheckConfig("folkeregisteret", cfg.BaseURL, TestBaseURL, cfg.TTL, cfg.MaxAttempts)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	return time.Minute
+	if cfg.BulkSize < 0 || cfg.BulkSize > MaxBulk {
+		return nil, fmt.Errorf("%w: BulkSize %d is not between 0 and %d", ErrConfig, cfg.BulkSize, MaxBulk)
+	}
+	bulk, ttl := cfg.BulkSize, cfg.TTL
+	if bulk == 0 {
+		bulk = MaxBulk
+	}
+	if ttl == 0 {
+		ttl = time.Minute
+	}
+	return &Client{
+		pakke: cfg.Rettighetspakke,
+		bulk:  bulk,
+		cache: fetch.NewCache("folkeregisteret", cfg.Cache, ttl, cfg.Logger, cfg.Now),
+		api:   fetch.New("folkeregisteret", base, cfg.HTTPClient, cfg.Logger, cfg.MaxAttempts),
+		audit: cfg.Audit,
+		now:   cfg.Now,
+	}, nil
 }
 
 func (c *Client) path(rest string) string {
-	return "/folkeregisteret/" + string(c.Rettighetspakke) + "/api/v1/personer" + rest
+	return "/folkeregisteret/" + string(c.pakke) + "/api/v1/personer" + rest
 }
 
 // partsQuery normalises parts: sorted, unique, and with adressebeskyttelse
@@ -149,27 +185,27 @@ func partsQuery(parts []string) url.Values {
 // person-basis). A person Folkeregisteret does not know gives an error
 // matching registry.ErrNotFound.
 func (c *Client) Person(ctx context.Context, person ident.Fodselsnummer, parts ...string) (*Person, error) {
-	if err := c.init(); err != nil {
-		return nil, err
-	}
 	if person.IsZero() {
 		return nil, ErrNoPerson
 	}
 	q := partsQuery(parts)
-	key := "freg:" + string(c.Rettighetspakke) + ":" + person.Reveal() + "?" + q.Encode()
-	_, cached := c.cache.Get(key)
-	if err := registry.Audit(ctx, c.Audit, c.Now, registry.AuditEvent{Registry: "folkeregisteret", Operation: "person", Persons: []ident.Fodselsnummer{person}, Cached: cached}); err != nil {
-		return nil, err
-	}
-	p, _, err := registry.Cached(ctx, c.cache, &c.flight, key, c.ttl(), func(ctx context.Context) (*Person, error) {
-		var p Person
+	return fetch.Cached(ctx, c.cache, fetch.Lookup[*Person]{
+		Key: "freg:" + string(c.pakke) + ":" + person.Reveal() + "?" + q.Encode(),
 		// The number goes in the path; httpx masks it in every error and log line.
-		if _, err := c.api.Get(ctx, "person", c.path("/"+person.Reveal()), q, "application/json", &p); err != nil {
-			return nil, err
-		}
-		return &p, nil
+		Fetch: func(ctx context.Context) (fetch.Entry, error) {
+			return c.api.Raw(ctx, http.MethodGet, "person", c.path("/"+person.Reveal()), q, "", nil)
+		},
+		Decode: func(r fetch.Entry) (*Person, error) {
+			var p Person
+			if err := c.api.Decode("person", r, &p); err != nil {
+				return nil, err
+			}
+			return &p, nil
+		},
+		Audit: func(cached bool) error {
+			return registry.Audit(ctx, c.audit, c.now, registry.AuditEvent{Registry: "folkeregisteret", Operation: "person", Persons: []ident.Fodselsnummer{person}, Cached: cached})
+		},
 	})
-	return p, err
 }
 
 type bulkRequest struct {
@@ -184,13 +220,10 @@ type bulkResponse struct {
 }
 
 // Bulk looks many persons up (rettighetspakke offentlig-med-hjemmel only),
-// BulkSize per request, and returns them in the order asked; a person not
+// Config.BulkSize per request, and returns them in the order asked; a person not
 // found is nil.
 func (c *Client) Bulk(ctx context.Context, persons []ident.Fodselsnummer, parts ...string) ([]*Person, error) {
-	if err := c.init(); err != nil {
-		return nil, err
-	}
-	if c.Rettighetspakke != OffentligMedHjemmel {
+	if c.pakke != OffentligMedHjemmel {
 		return nil, ErrNoBulk
 	}
 	unique := make([]ident.Fodselsnummer, 0, len(persons))
@@ -204,13 +237,10 @@ func (c *Client) Bulk(ctx context.Context, persons []ident.Fodselsnummer, parts 
 			unique = append(unique, p)
 		}
 	}
-	if err := registry.Audit(ctx, c.Audit, c.Now, registry.AuditEvent{Registry: "folkeregisteret", Operation: "bulkoppslag", Persons: unique}); err != nil {
+	if err := registry.Audit(ctx, c.audit, c.now, registry.AuditEvent{Registry: "folkeregisteret", Operation: "bulkoppslag", Persons: unique}); err != nil {
 		return nil, err
 	}
-	size := c.BulkSize
-	if size <= 0 || size > MaxBulk {
-		size = MaxBulk
-	}
+	size := c.bulk
 	q := partsQuery(parts)
 	found := make(map[ident.Fodselsnummer]*Person, len(unique))
 	for start := 0; start < len(unique); start += size {
@@ -220,7 +250,7 @@ func (c *Client) Bulk(ctx context.Context, persons []ident.Fodselsnummer, parts 
 			req.FoedselsEllerDNummer[i] = p.Reveal()
 		}
 		var resp bulkResponse
-		if _, err := c.api.Post(ctx, "bulkoppslag", c.path("/bulkoppslag"), q, req, &resp); err != nil {
+		if err := c.api.Post(ctx, "bulkoppslag", c.path("/bulkoppslag"), q, req, &resp); err != nil {
 			return nil, err
 		}
 		for _, o := range resp.Oppslag {

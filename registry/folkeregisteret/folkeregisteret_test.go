@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/grunnmur/grunnmur/fake"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -26,13 +27,23 @@ func (bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-func setup(t *testing.T) (*folkeregisteret.Client, *registrytest.Folkeregisteret) {
+// setup serves a fake Folkeregisteret configured by fakeCfg, and returns a
+// client of it (offentlig med hjemmel) configured by the options.
+func setup(t *testing.T, fakeCfg registrytest.FolkeregisteretConfig, opts ...func(*folkeregisteret.Config)) (*folkeregisteret.Client, *registrytest.Folkeregisteret) {
 	t.Helper()
-	fake := registrytest.NewFolkeregisteret()
-	srv := httptest.NewServer(fake)
+	reg := registrytest.NewFolkeregisteret(fakeCfg)
+	srv := httptest.NewServer(reg)
 	t.Cleanup(srv.Close)
-	return &folkeregisteret.Client{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel,
-		HTTPClient: &http.Client{Transport: bearer{}}, MaxAttempts: 1}, fake
+	cfg := folkeregisteret.Config{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel,
+		HTTPClient: &http.Client{Transport: bearer{}}, MaxAttempts: 1}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	c, err := folkeregisteret.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, reg
 }
 
 func person(i int) ident.Fodselsnummer { return registrytest.Persons()[i].FNR }
@@ -55,40 +66,40 @@ func TestDocExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := &ex.Person
-	if n, _ := p.GjeldendeNavn(); n.String() != "FORSTÅELSESFULL RULLETRAPP" || p.GjeldendeStatus() != "bosatt" ||
-		p.Identifikator().Reveal() != "09052400284" || p.Foedselsdato().String() != "1924-05-09" {
-		t.Errorf("person: %v %v", p.GjeldendeStatus(), p.Foedselsdato())
+	if n, _ := p.CurrentName(); n.String() != "FORSTÅELSESFULL RULLETRAPP" || p.CurrentStatus() != "bosatt" ||
+		p.ID().Reveal() != "09052400284" || p.BirthDate().String() != "1924-05-09" {
+		t.Errorf("person: %v %v", p.CurrentStatus(), p.BirthDate())
 	}
 	// No adressebeskyttelse part, but every address is graded ugradert ("UGRADERT" too).
-	lines, err := p.Adresselinjer()
+	lines, err := p.AddressLines()
 	if err != nil || strings.Join(lines, "|") != "FORSTÅELSESFULL RULLETRAPP|GATE 22255|9170 LONGYEARBYEN" {
 		t.Errorf("lines %q, %v", lines, err)
 	}
-	home, err := p.GjeldendeBostedsadresse()
+	home, err := p.CurrentBostedsadresse()
 	if err != nil || home.Matrikkeladresse.Matrikkelnummer.Bruksnummer != 27 || home.Flyttedato.String() != "2019-05-31" {
 		t.Errorf("home %+v, %v", home, err)
 	}
-	if ex.PartStatus.GjeldendeStatus() != "ikkeBosatt" || ex.Bulk.Oppslag[0].Folkeregisterperson.GjeldendeStatus() != "bosatt" {
+	if ex.PartStatus.CurrentStatus() != "ikkeBosatt" || ex.Bulk.Oppslag[0].Folkeregisterperson.CurrentStatus() != "bosatt" {
 		t.Error("part_status or bulk example decoded wrong")
 	}
 	// A document without grading (only part=status) hides nothing it has, and has no address.
-	if _, err := ex.PartStatus.Adresselinjer(); err == nil {
+	if _, err := ex.PartStatus.AddressLines(); err == nil {
 		t.Error("no address, yet lines")
 	}
 }
 
 func TestPerson(t *testing.T) {
-	c, _ := setup(t)
+	c, _ := setup(t, registrytest.FolkeregisteretConfig{})
 	ctx := context.Background()
 	p, err := c.Person(ctx, person(registrytest.SigridHaugland))
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines, err := p.Adresselinjer()
+	lines, err := p.AddressLines()
 	if err != nil || strings.Join(lines, "|") != "Sigrid Haugland|Storgata 12B H0201|0184 OSLO" {
 		t.Errorf("lines %q, %v", lines, err)
 	}
-	if p.Identifikator() != person(registrytest.SigridHaugland) || p.Adressebeskyttet() || p.ErDoed() {
+	if p.ID() != person(registrytest.SigridHaugland) || p.AddressProtected() || p.Deceased() {
 		t.Errorf("person %v", p)
 	}
 	// With history, older values come too and the helpers still pick the current.
@@ -96,10 +107,10 @@ func TestPerson(t *testing.T) {
 	if err != nil || len(h.Navn) != 2 || len(h.Bostedsadresse) != 2 {
 		t.Fatalf("historikk: %v %d names %d addresses", err, len(h.Navn), len(h.Bostedsadresse))
 	}
-	if n, _ := h.GjeldendeNavn(); n.Etternavn != "Haugland" {
+	if n, _ := h.CurrentName(); n.Etternavn != "Haugland" {
 		t.Errorf("current name %q", n)
 	}
-	if a, _ := h.GjeldendeBostedsadresse(); a.Vegadresse.Adressenavn != "Storgata" {
+	if a, _ := h.CurrentBostedsadresse(); a.Vegadresse.Adressenavn != "Storgata" {
 		t.Errorf("current address %+v", a.Vegadresse)
 	}
 	// Data minimisation: only the name.
@@ -109,7 +120,7 @@ func TestPerson(t *testing.T) {
 	}
 	// Asking for an address brings the protection with it.
 	a, err := c.Person(ctx, person(registrytest.SigridHaugland), folkeregisteret.PartBostedsadresse)
-	if err != nil || len(a.Adressebeskyttelse) != 1 || a.Adressebeskyttet() {
+	if err != nil || len(a.Adressebeskyttelse) != 1 || a.AddressProtected() {
 		t.Errorf("part=bostedsadresse: %v %+v", err, a.Adressebeskyttelse)
 	}
 	tests := []struct {
@@ -124,18 +135,18 @@ func TestPerson(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if lines, err := p.Adresselinjer(); err != nil || strings.Join(lines, "|") != tt.want {
+		if lines, err := p.AddressLines(); err != nil || strings.Join(lines, "|") != tt.want {
 			t.Errorf("lines %q, %v; want %q", lines, err, tt.want)
 		}
 	}
 	dead, _ := c.Person(ctx, person(registrytest.AudLien))
-	if !dead.ErDoed() || dead.GjeldendeStatus() != "doed" {
+	if !dead.Deceased() || dead.CurrentStatus() != "doed" {
 		t.Errorf("Aud Lien is dead: %v", dead)
 	}
 }
 
 func TestProtectedAddressNeverLeaves(t *testing.T) {
-	c, _ := setup(t)
+	c, _ := setup(t, registrytest.FolkeregisteretConfig{})
 	ctx := context.Background()
 	for _, who := range []int{registrytest.IngridSolberg, registrytest.EmilNordby} {
 		pp := registrytest.Persons()[who]
@@ -143,17 +154,17 @@ func TestProtectedAddressNeverLeaves(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !p.Adressebeskyttet() || p.Gradering() != pp.Gradering {
-			t.Errorf("%s: gradering %q", pp.Navn(), p.Gradering())
+		if !p.AddressProtected() || p.AddressProtection() != pp.AddressProtection {
+			t.Errorf("%s: gradering %q", pp.Name(), p.AddressProtection())
 		}
-		if lines, err := p.Adresselinjer(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) || lines != nil {
-			t.Errorf("%s: Adresselinjer = %q, %v", pp.Navn(), lines, err)
+		if lines, err := p.AddressLines(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) || lines != nil {
+			t.Errorf("%s: AddressLines = %q, %v", pp.Name(), lines, err)
 		}
-		if a, err := p.GjeldendeBostedsadresse(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) || a != nil {
-			t.Errorf("%s: GjeldendeBostedsadresse = %v, %v", pp.Navn(), a, err)
+		if a, err := p.CurrentBostedsadresse(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) || a != nil {
+			t.Errorf("%s: CurrentBostedsadresse = %v, %v", pp.Name(), a, err)
 		}
 		for _, s := range []string{fmt.Sprint(p), fmt.Sprintf("%+v %#v %v", p, p, *p)} {
-			if strings.Contains(s, pp.Adresse.Adressenavn) || strings.Contains(s, pp.Fornavn) || strings.Contains(s, pp.FNR.Reveal()) {
+			if strings.Contains(s, pp.Home.Adressenavn) || strings.Contains(s, pp.GivenName) || strings.Contains(s, pp.FNR.Reveal()) {
 				t.Errorf("printing the person leaks: %s", s)
 			}
 		}
@@ -161,22 +172,20 @@ func TestProtectedAddressNeverLeaves(t *testing.T) {
 	// Without any grading, the address is treated as protected.
 	var unknown folkeregisteret.Person
 	_ = json.Unmarshal([]byte(`{"bostedsadresse":[{"erGjeldende":true,"vegadresse":{"adressenavn":"X","poststed":{"postnummer":"0150","poststedsnavn":"OSLO"}}}]}`), &unknown)
-	if _, err := unknown.Adresselinjer(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) {
+	if _, err := unknown.AddressLines(); !errors.Is(err, folkeregisteret.ErrProtectedAddress) {
 		t.Errorf("ungraded address: %v", err)
 	}
 	// The other packages get no address for a protected person at all.
-	c.Rettighetspakke = folkeregisteret.OffentligUtenHjemmel
-	c2 := &folkeregisteret.Client{BaseURL: c.BaseURL, HTTPClient: c.HTTPClient, Rettighetspakke: folkeregisteret.OffentligUtenHjemmel}
+	c2, _ := setup(t, registrytest.FolkeregisteretConfig{}, func(cfg *folkeregisteret.Config) { cfg.Rettighetspakke = folkeregisteret.OffentligUtenHjemmel })
 	p, err := c2.Person(ctx, person(registrytest.IngridSolberg))
-	if err != nil || p.Bostedsadresse != nil || !p.Adressebeskyttet() {
+	if err != nil || p.Bostedsadresse != nil || !p.AddressProtected() {
 		t.Errorf("uten hjemmel: %v %v", err, p.Bostedsadresse)
 	}
 }
 
 func TestBulk(t *testing.T) {
-	c, fake := setup(t)
-	c.BulkSize = 2
-	unknown, _ := ident.Synthetic(registrytest.Persons()[0].Fodselsdato, 7)
+	c, reg := setup(t, registrytest.FolkeregisteretConfig{}, func(cfg *folkeregisteret.Config) { cfg.BulkSize = 2 })
+	unknown, _ := ident.Synthetic(registrytest.Persons()[0].BirthDate, 7)
 	got, err := c.Bulk(context.Background(), []ident.Fodselsnummer{person(0), person(1), unknown, person(0), person(3)}, folkeregisteret.PartNavn)
 	if err != nil {
 		t.Fatal(err)
@@ -184,14 +193,13 @@ func TestBulk(t *testing.T) {
 	if len(got) != 5 || got[2] != nil || got[0] != got[3] {
 		t.Fatalf("answers %v", got)
 	}
-	if n, _ := got[4].GjeldendeNavn(); n.String() != "Nils Fjeld" {
+	if n, _ := got[4].CurrentName(); n.String() != "Nils Fjeld" {
 		t.Errorf("order: %q", n)
 	}
-	if r := fake.RequestsTo("/folkeregisteret/offentlig-med-hjemmel/api/v1/personer/bulkoppslag"); r != 2 {
+	if r := reg.Requests("/folkeregisteret/offentlig-med-hjemmel/api/v1/personer/bulkoppslag"); r != 2 {
 		t.Errorf("%d bulk requests for 4 unique persons at size 2", r)
 	}
-	c.Rettighetspakke = folkeregisteret.FinansOgBegrenset
-	c2 := &folkeregisteret.Client{Rettighetspakke: folkeregisteret.FinansOgBegrenset}
+	c2 := must(folkeregisteret.New(folkeregisteret.Config{Rettighetspakke: folkeregisteret.FinansOgBegrenset}))
 	if _, err := c2.Bulk(context.Background(), []ident.Fodselsnummer{person(0)}); !errors.Is(err, folkeregisteret.ErrNoBulk) {
 		t.Errorf("bulk without hjemmel: %v", err)
 	}
@@ -199,33 +207,34 @@ func TestBulk(t *testing.T) {
 
 func TestErrorPaths(t *testing.T) {
 	ctx := context.Background()
-	if _, err := (&folkeregisteret.Client{}).Person(ctx, person(0)); !errors.Is(err, folkeregisteret.ErrNoRettighetspakke) {
-		t.Errorf("zero client: %v", err)
-	}
-	unknown, _ := ident.Synthetic(registrytest.Persons()[0].Fodselsdato, 9)
+	unknown, _ := ident.Synthetic(registrytest.Persons()[0].BirthDate, 9)
 	tests := []struct {
 		name  string
-		setup func(*folkeregisteret.Client, *registrytest.Folkeregisteret)
+		fake  registrytest.FolkeregisteretConfig
+		cfg   func(*folkeregisteret.Config)
+		fault func(*registrytest.Folkeregisteret)
 		who   ident.Fodselsnummer
 		parts []string
 		want  error
 		code  string
 	}{
-		{"not found", nil, unknown, nil, registry.ErrNotFound, ""},
-		{"no token", func(c *folkeregisteret.Client, _ *registrytest.Folkeregisteret) { c.HTTPClient = nil }, person(0), nil, registry.ErrForbidden, ""},
-		{"package not granted", func(_ *folkeregisteret.Client, f *registrytest.Folkeregisteret) {
-			f.Rettighetspakker = []string{"finans-og-begrenset"}
-		}, person(0), nil, registry.ErrForbidden, ""},
-		{"bad part", nil, person(0), []string{"skonummer"}, registry.ErrInvalid, ""},
-		{"rate limited", func(_ *folkeregisteret.Client, f *registrytest.Folkeregisteret) { f.FailNext(1, 429) }, person(0), nil, registry.ErrRateLimited, ""},
-		{"dropped", func(_ *folkeregisteret.Client, f *registrytest.Folkeregisteret) { f.DropNext(1) }, person(0), nil, registry.ErrUnavailable, ""},
-		{"server error", func(_ *folkeregisteret.Client, f *registrytest.Folkeregisteret) { f.FailNext(1, 500) }, person(0), nil, registry.ErrUnavailable, ""},
+		{"not found", registrytest.FolkeregisteretConfig{}, nil, nil, unknown, nil, registry.ErrNotFound, ""},
+		{"no token", registrytest.FolkeregisteretConfig{}, func(c *folkeregisteret.Config) { c.HTTPClient = nil }, nil, person(0), nil, registry.ErrForbidden, ""},
+		{"package not granted", registrytest.FolkeregisteretConfig{Rettighetspakker: []string{"finans-og-begrenset"}}, nil, nil, person(0), nil, registry.ErrForbidden, ""},
+		{"bad part", registrytest.FolkeregisteretConfig{}, nil, nil, person(0), []string{"skonummer"}, registry.ErrInvalid, ""},
+		{"rate limited", registrytest.FolkeregisteretConfig{}, nil, func(f *registrytest.Folkeregisteret) { f.Inject(fake.Fault{Status: 429}) }, person(0), nil, registry.ErrRateLimited, ""},
+		{"dropped", registrytest.FolkeregisteretConfig{}, nil, func(f *registrytest.Folkeregisteret) { f.Inject(fake.Fault{Drop: true}) }, person(0), nil, registry.ErrUnavailable, ""},
+		{"server error", registrytest.FolkeregisteretConfig{}, nil, func(f *registrytest.Folkeregisteret) { f.Inject(fake.Fault{Status: 500}) }, person(0), nil, registry.ErrUnavailable, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, fake := setup(t)
-			if tt.setup != nil {
-				tt.setup(c, fake)
+			c, reg := setup(t, tt.fake, func(cfg *folkeregisteret.Config) {
+				if tt.cfg != nil {
+					tt.cfg(cfg)
+				}
+			})
+			if tt.fault != nil {
+				tt.fault(reg)
 			}
 			_, err := c.Person(ctx, tt.who, tt.parts...)
 			if !errors.Is(err, tt.want) {
@@ -237,8 +246,8 @@ func TestErrorPaths(t *testing.T) {
 		})
 	}
 	t.Run("bulk errors", func(t *testing.T) {
-		c, fake := setup(t)
-		fake.FailNext(1, 429)
+		c, reg := setup(t, registrytest.FolkeregisteretConfig{})
+		reg.Inject(fake.Fault{Status: 429})
 		if _, err := c.Bulk(ctx, []ident.Fodselsnummer{person(0)}); !errors.Is(err, registry.ErrRateLimited) {
 			t.Errorf("bulk 429: %v", err)
 		}
@@ -250,8 +259,8 @@ func TestErrorPaths(t *testing.T) {
 		}
 	})
 	t.Run("timeout", func(t *testing.T) {
-		c, fake := setup(t)
-		fake.DelayNext(1, time.Minute)
+		c, reg := setup(t, registrytest.FolkeregisteretConfig{})
+		reg.Inject(fake.Fault{Delay: time.Minute})
 		ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 		defer cancel()
 		if _, err := c.Person(ctx, person(0)); !errors.Is(err, context.DeadlineExceeded) {
@@ -263,7 +272,7 @@ func TestErrorPaths(t *testing.T) {
 			w.Write([]byte(`{"navn": {"fornavn": "not a list"}}`))
 		}))
 		defer srv.Close()
-		c := &folkeregisteret.Client{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel}
+		c := must(folkeregisteret.New(folkeregisteret.Config{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel}))
 		if _, err := c.Person(ctx, person(0)); !errors.Is(err, registry.ErrDecode) {
 			t.Errorf("err = %v", err)
 		}
@@ -275,7 +284,7 @@ func TestErrorPaths(t *testing.T) {
 			w.Write([]byte(`{"kode": "FREG-001", "melding": "Feil i tjenesten. Vennligst prøv igjen seinere."}`))
 		}))
 		defer srv.Close()
-		c := &folkeregisteret.Client{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel, MaxAttempts: 1}
+		c := must(folkeregisteret.New(folkeregisteret.Config{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel, MaxAttempts: 1}))
 		_, err := c.Person(ctx, person(0))
 		var re *registry.Error
 		if !errors.As(err, &re) || re.Code != "FREG-001" || !strings.Contains(re.Message, "prøv igjen") || !errors.Is(err, registry.ErrUnavailable) {
@@ -285,9 +294,10 @@ func TestErrorPaths(t *testing.T) {
 }
 
 func TestAudit(t *testing.T) {
-	c, _ := setup(t)
 	var events []registry.AuditEvent
-	c.Audit = registry.AuditFunc(func(_ context.Context, e registry.AuditEvent) error { events = append(events, e); return nil })
+	c, _ := setup(t, registrytest.FolkeregisteretConfig{}, func(cfg *folkeregisteret.Config) {
+		cfg.Audit = registry.AuditFunc(func(_ context.Context, e registry.AuditEvent) error { events = append(events, e); return nil })
+	})
 	if _, err := c.Person(context.Background(), person(0)); !errors.Is(err, registry.ErrNoPurpose) {
 		t.Fatalf("without purpose: %v", err)
 	}
@@ -316,13 +326,13 @@ func FuzzDecodePerson(f *testing.F) {
 		if json.Unmarshal(data, &p) != nil {
 			return
 		}
-		lines, err := p.Adresselinjer()
-		if p.Adressebeskyttet() && (err == nil || lines != nil) {
+		lines, err := p.AddressLines()
+		if p.AddressProtected() && (err == nil || lines != nil) {
 			t.Fatalf("protected person got lines %q", lines)
 		}
-		_, _ = p.GjeldendeBostedsadresse()
-		_, _ = p.GjeldendePostadresse()
-		_ = p.ErDoed()
+		_, _ = p.CurrentBostedsadresse()
+		_, _ = p.CurrentPostadresse()
+		_ = p.Deceased()
 		_ = fmt.Sprintf("%v %+v", p, &p)
 	})
 }

@@ -3,6 +3,7 @@ package folkeregisteret
 import (
 	"errors"
 	"fmt"
+	"github.com/grunnmur/grunnmur/civil"
 	"log/slog"
 	"strings"
 
@@ -61,16 +62,16 @@ func (n Navn) String() string {
 // Foedsel is the birth.
 type Foedsel struct {
 	Opplysning
-	Foedselsdato registry.Date `json:"foedselsdato"`
-	Foedselsaar  string        `json:"foedselsaar,omitempty"`
-	Foedested    string        `json:"foedested,omitempty"`
-	Foedeland    string        `json:"foedeland,omitempty"`
+	Foedselsdato civil.Date `json:"foedselsdato"`
+	Foedselsaar  string     `json:"foedselsaar,omitempty"`
+	Foedested    string     `json:"foedested,omitempty"`
+	Foedeland    string     `json:"foedeland,omitempty"`
 }
 
 // Doedsfall is the death.
 type Doedsfall struct {
 	Opplysning
-	Doedsdato registry.Date `json:"doedsdato"`
+	Doedsdato civil.Date `json:"doedsdato"`
 }
 
 // Sivilstand is the civil status.
@@ -143,7 +144,7 @@ type Bostedsadresse struct {
 	Matrikkeladresse *Matrikkeladresse `json:"matrikkeladresse,omitempty"`
 	UkjentBosted     *UkjentBosted     `json:"ukjentBosted,omitempty"`
 	Adressegradering string            `json:"adressegradering,omitempty"`
-	Flyttedato       registry.Date     `json:"flyttedato"`
+	Flyttedato       civil.Date        `json:"flyttedato"`
 }
 
 // Postboksadresse is a PO box.
@@ -198,44 +199,44 @@ func gjeldende[T interface{ gjeldende() bool }](xs []T) (T, bool) {
 	return zero, false
 }
 
-// Identifikator returns the current fødselsnummer or D-nummer.
-func (p *Person) Identifikator() ident.Fodselsnummer {
+// ID returns the current fødselsnummer or D-nummer.
+func (p *Person) ID() ident.Fodselsnummer {
 	if id, ok := gjeldende(p.Identifikasjonsnummer); ok {
 		return id.FoedselsEllerDNummer
 	}
 	return ident.Fodselsnummer{}
 }
 
-// GjeldendeNavn returns the current name.
-func (p *Person) GjeldendeNavn() (Navn, bool) { return gjeldende(p.Navn) }
+// CurrentName returns the current name.
+func (p *Person) CurrentName() (Navn, bool) { return gjeldende(p.Navn) }
 
-// GjeldendeStatus returns the current status ("bosatt", "doed", ...), or "".
-func (p *Person) GjeldendeStatus() string {
+// CurrentStatus returns the current status ("bosatt", "doed", ...), or "".
+func (p *Person) CurrentStatus() string {
 	s, _ := gjeldende(p.Status)
 	return s.Status
 }
 
-// ErDoed reports whether the person is registered as dead.
-func (p *Person) ErDoed() bool {
-	if p.GjeldendeStatus() == "doed" {
+// Deceased reports whether the person is registered as dead.
+func (p *Person) Deceased() bool {
+	if p.CurrentStatus() == "doed" {
 		return true
 	}
 	_, ok := gjeldende(p.Doedsfall)
 	return ok
 }
 
-// Foedselsdato returns the date of birth.
-func (p *Person) Foedselsdato() registry.Date {
+// BirthDate returns the date of birth.
+func (p *Person) BirthDate() civil.Date {
 	f, _ := gjeldende(p.Foedsel)
 	return f.Foedselsdato
 }
 
 func ugradert(g string) bool { return strings.EqualFold(g, "ugradert") }
 
-// Gradering returns the current address protection level: "ugradert",
+// AddressProtection returns the current address protection level: "ugradert",
 // "fortrolig", "strengtFortrolig", ..., or "" when the person document does
 // not say (the adressebeskyttelse part was not asked for).
-func (p *Person) Gradering() string {
+func (p *Person) AddressProtection() string {
 	if a, ok := gjeldende(p.Adressebeskyttelse); ok && a.Graderingsnivaa != "" {
 		return a.Graderingsnivaa
 	}
@@ -256,9 +257,9 @@ func (p *Person) Gradering() string {
 	return ""
 }
 
-// Adressebeskyttet reports whether the person's address is protected, or
+// AddressProtected reports whether the person's address is protected, or
 // cannot be known not to be.
-func (p *Person) Adressebeskyttet() bool { return !ugradert(p.Gradering()) }
+func (p *Person) AddressProtected() bool { return !ugradert(p.AddressProtection()) }
 
 func (p *Person) protectedErr(gradering string) error {
 	if gradering == "" {
@@ -267,28 +268,28 @@ func (p *Person) protectedErr(gradering string) error {
 	return fmt.Errorf("%w (%s)", ErrProtectedAddress, gradering)
 }
 
-// GjeldendeBostedsadresse returns the current home address. For a protected
+// CurrentBostedsadresse returns the current home address. For a protected
 // address, or one whose protection is unknown, it returns ErrProtectedAddress
 // and no address.
-func (p *Person) GjeldendeBostedsadresse() (*Bostedsadresse, error) {
+func (p *Person) CurrentBostedsadresse() (*Bostedsadresse, error) {
 	b, ok := gjeldende(p.Bostedsadresse)
 	if !ok {
 		return nil, nil
 	}
-	if g := p.Gradering(); !ugradert(g) || !ugradert(orUgradert(b.Adressegradering)) {
+	if g := p.AddressProtection(); !ugradert(g) || !ugradert(orUgradert(b.Adressegradering)) {
 		return nil, p.protectedErr(firstNonEmpty(g, b.Adressegradering))
 	}
 	return &b, nil
 }
 
-// GjeldendePostadresse returns the current postal address, refusing a
-// protected one as GjeldendeBostedsadresse does.
-func (p *Person) GjeldendePostadresse() (*Postadresse, error) {
+// CurrentPostadresse returns the current postal address, refusing a
+// protected one as CurrentBostedsadresse does.
+func (p *Person) CurrentPostadresse() (*Postadresse, error) {
 	a, ok := gjeldende(p.Postadresse)
 	if !ok {
 		return nil, nil
 	}
-	if g := p.Gradering(); !ugradert(g) || !ugradert(orUgradert(a.Adressegradering)) {
+	if g := p.AddressProtection(); !ugradert(g) || !ugradert(orUgradert(a.Adressegradering)) {
 		return nil, p.protectedErr(firstNonEmpty(g, a.Adressegradering))
 	}
 	return &a, nil
@@ -308,20 +309,20 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-// Adresselinjer returns the lines to print on a letter: the current postal
+// AddressLines returns the lines to print on a letter: the current postal
 // address if there is one, else the home address, with the name first. It
 // returns ErrProtectedAddress for a protected address: such letters go
 // through a channel that keeps the address hidden (Skatteetaten forwards
 // mail for kode 6), never on the envelope.
-func (p *Person) Adresselinjer() ([]string, error) {
-	if p.Adressebeskyttet() {
-		return nil, p.protectedErr(p.Gradering())
+func (p *Person) AddressLines() ([]string, error) {
+	if p.AddressProtected() {
+		return nil, p.protectedErr(p.AddressProtection())
 	}
 	var lines []string
-	if n, ok := p.GjeldendeNavn(); ok {
+	if n, ok := p.CurrentName(); ok {
 		lines = append(lines, n.String())
 	}
-	post, err := p.GjeldendePostadresse()
+	post, err := p.CurrentPostadresse()
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +353,7 @@ func (p *Person) Adresselinjer() ([]string, error) {
 			return lines, nil
 		}
 	}
-	home, err := p.GjeldendeBostedsadresse()
+	home, err := p.CurrentBostedsadresse()
 	if err != nil {
 		return nil, err
 	}
@@ -401,7 +402,7 @@ func vegLines(v *Vegadresse) []string {
 
 // String shows the redacted number and status only.
 func (p Person) String() string {
-	return fmt.Sprintf("folkeregisteret.Person{%s %s}", p.Identifikator(), p.GjeldendeStatus())
+	return fmt.Sprintf("folkeregisteret.Person{%s %s}", p.ID(), p.CurrentStatus())
 }
 
 // Format prints String for every verb, so %+v and %#v cannot reveal names or
@@ -410,5 +411,5 @@ func (p Person) Format(f fmt.State, _ rune) { fmt.Fprint(f, p.String()) }
 
 // LogValue logs the redacted number and status only.
 func (p Person) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("id", p.Identifikator().String()), slog.String("status", p.GjeldendeStatus()))
+	return slog.GroupValue(slog.String("id", p.ID().String()), slog.String("status", p.CurrentStatus()))
 }

@@ -12,9 +12,13 @@ import (
 )
 
 func Example() {
-	srv := httptest.NewServer(registrytest.NewKRR())
+	srv := httptest.NewServer(registrytest.NewKRR(registrytest.KRRConfig{}))
 	defer srv.Close()
-	c := &krr.Client{BaseURL: srv.URL, HTTPClient: &http.Client{Transport: bearer{}}}
+	c, err := krr.New(krr.Config{BaseURL: srv.URL, HTTPClient: &http.Client{Transport: bearer{}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
 	people := registrytest.Persons()
 	var fnrs []ident.Fodselsnummer
@@ -27,7 +31,7 @@ func Example() {
 		return
 	}
 	for i, a := range answers {
-		fmt.Printf("%-20s %-15s reservert=%-5v digital=%v\n", people[i].Navn(), a.Status, a.Reserved(), a.CanSendDigital())
+		fmt.Printf("%-20s %-15s reservert=%-5v digital=%v\n", people[i].Name(), a.Status, a.Reserved(), a.CanSendDigital())
 	}
 	// Output:
 	// Sigrid Haugland      AKTIV           reservert=false digital=true

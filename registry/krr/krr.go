@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
@@ -19,9 +18,14 @@ import (
 	"github.com/grunnmur/grunnmur/registry/internal/fetch"
 )
 
-// DefaultBaseURL is KRR's production host; the path is /rest/v1/personer.
-// Test environments: https://krr-ver1.digdir.no, https://krr-ver2.digdir.no.
-const DefaultBaseURL = "https://krr.digdir.no"
+// The environments. An empty Config.BaseURL means TestBaseURL, Digdir's test
+// environment (tokens from test.maskinporten.no); production is reached only
+// by setting BaseURL to ProductionBaseURL. The path is /rest/v1/personer in
+// both.
+const (
+	TestBaseURL       = "https://krr-ver2.digdir.no"
+	ProductionBaseURL = "https://krr.digdir.no"
+)
 
 // MaxBatch is the most persons KRR takes in one request.
 const MaxBatch = 1000
@@ -39,8 +43,13 @@ const (
 	KanIkkeVarsles = "KAN_IKKE_VARSLES"
 )
 
-// ErrNoPerson is returned for a zero ident.Fodselsnummer.
-var ErrNoPerson = errors.New("krr: no person given")
+// Sentinels.
+var (
+	// ErrNoPerson is returned for a zero ident.Fodselsnummer.
+	ErrNoPerson = errors.New("krr: no person given")
+	// ErrConfig is a Config that New refuses.
+	ErrConfig = errors.New("krr: invalid configuration")
+)
 
 // Person is what KRR holds about one person. Which parts are filled depends
 // on the Maskinporten scopes: reservation and status always;
@@ -147,17 +156,16 @@ func (p *Person) Certificate() (*x509.Certificate, error) {
 	return cert, nil
 }
 
-// Client looks persons up in KRR. Its HTTPClient must add a Maskinporten token
-// (scopes krr:global/kontaktinformasjon.read and/or krr:global/digitalpost.read).
-// It is safe for concurrent use.
-type Client struct {
-	// BaseURL is KRR's scheme and host; "" means DefaultBaseURL.
+// Config configures a Client.
+type Config struct {
+	// BaseURL is KRR's scheme and host; "" means TestBaseURL.
 	BaseURL string
 	// HTTPClient sends the requests; give one whose Transport adds the
-	// Maskinporten token.
+	// Maskinporten token (scopes krr:global/kontaktinformasjon.read and/or
+	// krr:global/digitalpost.read).
 	HTTPClient *http.Client
-	// BatchSize is how many persons go in one request; 0 or more than
-	// MaxBatch means MaxBatch.
+	// BatchSize is how many persons go in one request; 0 means MaxBatch, and
+	// more than MaxBatch is an error.
 	BatchSize int
 	// Cache holds persons; nil means in memory, registry.NoCache{} turns it off.
 	Cache registry.Cache
@@ -166,42 +174,57 @@ type Client struct {
 	TTL time.Duration
 	// Audit receives every look-up. With it set, look-ups need registry.WithPurpose.
 	Audit registry.Auditor
-	// MaxAttempts bounds retries; 0 means 4.
+	// MaxAttempts bounds the attempts per request, retries included; 0 means 4.
 	MaxAttempts int
 	// Now reads the clock (audit times, the default cache's TTL); nil means
 	// time.Now.
 	Now func() time.Time
-	// Logger gets debug lines about retries; nil discards.
+	// Logger gets debug lines about retries and warnings about cache
+	// failures; nil discards.
 	Logger *slog.Logger
-
-	once   sync.Once
-	cache  registry.Cache
-	api    *fetch.Client
-	flight registry.Group
 }
 
-func (c *Client) init() {
-	c.once.Do(func() {
-		c.cache = c.Cache
-		if c.cache == nil {
-			c.cache = &registry.MemoryCache{Now: c.Now} // the TTL runs on the client's clock
-		}
-		c.api = fetch.New("krr", c.BaseURL, DefaultBaseURL, c.HTTPClient, c.Logger, c.MaxAttempts)
-	})
+// ConfigFromEnv reads prefix+"BASE_URL" (GRUNNMUR_KRR_BASE_URL with the prefix
+// "GRUNNMUR_KRR_"). When it is unset, the error matches config.ErrUnset. The
+// HTTP client, cache and audit hook are left for the caller to set.
+func ConfigFromEnv(prefix string, getenv func(string) string) (Config, error) {
+	base, err := fetch.BaseURLFromEnv(prefix, getenv)
+	return Config{BaseURL: base}, err
 }
 
-func (c *Client) ttl() time.Duration {
-	if c.TTL > 0 {
-		return c.TTL
+// Client looks persons up in KRR. It is safe for concurrent use.
+type Client struct {
+	batch int
+	cache *fetch.Cache
+	api   *fetch.Client
+	audit registry.Auditor
+	now   func() time.Time
+}
+
+// New returns a Client for cfg. A bad BaseURL, a negative TTL or MaxAttempts,
+// or a BatchSize out of range is an error matching ErrConfig.
+func New(cfg Config) (*Client, error) {
+	base, err := fetch.CheckConfig("krr", cfg.BaseURL, TestBaseURL, cfg.TTL, cfg.MaxAttempts)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	return 5 * time.Minute
-}
-
-func (c *Client) batch() int {
-	if c.BatchSize <= 0 || c.BatchSize > MaxBatch {
-		return MaxBatch
+	if cfg.BatchSize < 0 || cfg.BatchSize > MaxBatch {
+		return nil, fmt.Errorf("%w: BatchSize %d is not between 0 and %d", ErrConfig, cfg.BatchSize, MaxBatch)
 	}
-	return c.BatchSize
+	batch, ttl := cfg.BatchSize, cfg.TTL
+	if batch == 0 {
+		batch = MaxBatch
+	}
+	if ttl == 0 {
+		ttl = 5 * time.Minute
+	}
+	return &Client{
+		batch: batch,
+		cache: fetch.NewCache("krr", cfg.Cache, ttl, cfg.Logger, cfg.Now),
+		api:   fetch.New("krr", base, cfg.HTTPClient, cfg.Logger, cfg.MaxAttempts),
+		audit: cfg.Audit,
+		now:   cfg.Now,
+	}, nil
 }
 
 type request struct {
@@ -209,10 +232,18 @@ type request struct {
 }
 
 type response struct {
-	Personer []Person `json:"personer"`
+	Personer []json.RawMessage `json:"personer"`
 }
 
 func cacheKey(p ident.Fodselsnummer) string { return "krr:" + p.Reveal() }
+
+func decodePerson(api *fetch.Client, raw []byte) (*Person, error) {
+	var p Person
+	if err := api.Decode("personer", fetch.Entry{Body: raw}, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
 
 // Person looks one person up. A person KRR does not know comes back with
 // Status IKKE_REGISTRERT, not an error.
@@ -220,19 +251,17 @@ func (c *Client) Person(ctx context.Context, person ident.Fodselsnummer) (*Perso
 	if person.IsZero() {
 		return nil, ErrNoPerson
 	}
-	c.init()
-	_, cached := c.cache.Get(cacheKey(person))
-	if err := registry.Audit(ctx, c.Audit, c.Now, registry.AuditEvent{Registry: "krr", Operation: "personer", Persons: []ident.Fodselsnummer{person}, Cached: cached}); err != nil {
-		return nil, err
-	}
-	p, _, err := registry.Cached(ctx, c.cache, &c.flight, cacheKey(person), c.ttl(), func(ctx context.Context) (*Person, error) {
-		got, err := c.fetch(ctx, []ident.Fodselsnummer{person})
-		if err != nil {
-			return nil, err
-		}
-		return got[person], nil
+	return fetch.Cached(ctx, c.cache, fetch.Lookup[*Person]{
+		Key: cacheKey(person),
+		Fetch: func(ctx context.Context) (fetch.Entry, error) {
+			got, err := c.fetch(ctx, []ident.Fodselsnummer{person})
+			return fetch.Entry{Status: http.StatusOK, Body: got[person]}, err
+		},
+		Decode: func(r fetch.Entry) (*Person, error) { return decodePerson(c.api, r.Body) },
+		Audit: func(cached bool) error {
+			return registry.Audit(ctx, c.audit, c.now, registry.AuditEvent{Registry: "krr", Operation: "personer", Persons: []ident.Fodselsnummer{person}, Cached: cached})
+		},
 	})
-	return p, err
 }
 
 // CanSendDigital looks the person up and applies Person.CanSendDigital.
@@ -244,12 +273,11 @@ func (c *Client) CanSendDigital(ctx context.Context, person ident.Fodselsnummer)
 	return p.CanSendDigital(), nil
 }
 
-// Persons looks many persons up, BatchSize (at most 1000) per request, and
-// returns them in the order asked (duplicates answered once). Persons KRR does
-// not know come back with Status IKKE_REGISTRERT. On an error no partial result
-// is returned.
+// Persons looks many persons up, Config.BatchSize (at most 1000) per request,
+// and returns them in the order asked (duplicates answered once). Persons KRR
+// does not know come back with Status IKKE_REGISTRERT. On an error no partial
+// result is returned.
 func (c *Client) Persons(ctx context.Context, persons []ident.Fodselsnummer) ([]*Person, error) {
-	c.init()
 	unique := make([]ident.Fodselsnummer, 0, len(persons))
 	seen := make(map[ident.Fodselsnummer]bool, len(persons))
 	for _, p := range persons {
@@ -261,30 +289,22 @@ func (c *Client) Persons(ctx context.Context, persons []ident.Fodselsnummer) ([]
 			unique = append(unique, p)
 		}
 	}
-	found := make(map[ident.Fodselsnummer]*Person, len(unique))
-	var missing []ident.Fodselsnummer
-	for _, p := range unique {
-		if v, ok := c.cache.Get(cacheKey(p)); ok {
-			if pp, ok := v.(*Person); ok {
-				found[p] = pp
-				continue
-			}
-		}
-		missing = append(missing, p)
-	}
-	if err := registry.Audit(ctx, c.Audit, c.Now, registry.AuditEvent{Registry: "krr", Operation: "personer", Persons: unique, Cached: len(missing) == 0}); err != nil {
+	found, missing := c.cached(ctx, unique)
+	if err := registry.Audit(ctx, c.audit, c.now, registry.AuditEvent{Registry: "krr", Operation: "personer", Persons: unique, Cached: len(missing) == 0}); err != nil {
 		return nil, err
 	}
-	size := c.batch()
-	for start := 0; start < len(missing); start += size {
-		chunk := missing[start:min(start+size, len(missing))]
-		got, err := c.fetch(ctx, chunk)
+	for start := 0; start < len(missing); start += c.batch {
+		got, err := c.fetch(ctx, missing[start:min(start+c.batch, len(missing))])
 		if err != nil {
 			return nil, err
 		}
-		for p, v := range got {
+		for p, raw := range got {
+			v, err := decodePerson(c.api, raw)
+			if err != nil {
+				return nil, err
+			}
 			found[p] = v
-			c.cache.Set(cacheKey(p), v, c.ttl())
+			c.cache.Put(ctx, cacheKey(p), fetch.Entry{Status: http.StatusOK, Body: raw})
 		}
 	}
 	out := make([]*Person, len(persons))
@@ -294,30 +314,55 @@ func (c *Client) Persons(ctx context.Context, persons []ident.Fodselsnummer) ([]
 	return out, nil
 }
 
-// fetch sends one request for up to MaxBatch persons.
-func (c *Client) fetch(ctx context.Context, persons []ident.Fodselsnummer) (map[ident.Fodselsnummer]*Person, error) {
+// cached returns the persons the cache holds, and the others.
+func (c *Client) cached(ctx context.Context, persons []ident.Fodselsnummer) (map[ident.Fodselsnummer]*Person, []ident.Fodselsnummer) {
+	found := make(map[ident.Fodselsnummer]*Person, len(persons))
+	var missing []ident.Fodselsnummer
+	for _, p := range persons {
+		if e, ok := c.cache.Lookup(ctx, cacheKey(p)); ok {
+			if v, err := decodePerson(c.api, e.Body); err == nil {
+				found[p] = v
+				continue
+			}
+		}
+		missing = append(missing, p)
+	}
+	return found, missing
+}
+
+// fetch sends one request for up to MaxBatch persons, and returns each
+// person's answer as KRR wrote it; a person KRR left out gets an answer with
+// status IKKE_REGISTRERT.
+func (c *Client) fetch(ctx context.Context, persons []ident.Fodselsnummer) (map[ident.Fodselsnummer][]byte, error) {
 	req := request{Personidentifikatorer: make([]string, len(persons))}
+	asked := make(map[ident.Fodselsnummer]bool, len(persons))
 	for i, p := range persons {
 		req.Personidentifikatorer[i] = p.Reveal()
-	}
-	var resp response
-	if _, err := c.api.Post(ctx, "personer", "/rest/v1/personer", nil, req, &resp); err != nil {
-		return nil, err
-	}
-	asked := make(map[ident.Fodselsnummer]bool, len(persons))
-	for _, p := range persons {
 		asked[p] = true
 	}
-	out := make(map[ident.Fodselsnummer]*Person, len(persons))
-	for i := range resp.Personer {
-		p := &resp.Personer[i]
-		if asked[p.Personidentifikator] {
-			out[p.Personidentifikator] = p
+	var resp response
+	if err := c.api.Post(ctx, "personer", "/rest/v1/personer", nil, req, &resp); err != nil {
+		return nil, err
+	}
+	out := make(map[ident.Fodselsnummer][]byte, len(persons))
+	for _, raw := range resp.Personer {
+		var id struct {
+			Personidentifikator ident.Fodselsnummer `json:"personidentifikator"`
+		}
+		if err := c.api.Decode("personer", fetch.Entry{Body: raw}, &id); err != nil {
+			return nil, err
+		}
+		if asked[id.Personidentifikator] {
+			out[id.Personidentifikator] = raw
 		}
 	}
 	for _, p := range persons {
 		if out[p] == nil {
-			out[p] = &Person{Personidentifikator: p, Status: StatusIkkeRegistrert}
+			raw, err := json.Marshal(map[string]string{"personidentifikator": p.Reveal(), "status": StatusIkkeRegistrert})
+			if err != nil {
+				return nil, err
+			}
+			out[p] = raw
 		}
 	}
 	return out, nil

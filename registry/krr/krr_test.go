@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/grunnmur/grunnmur/fake"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -29,12 +30,22 @@ func (bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-func setup(t *testing.T) (*krr.Client, *registrytest.KRR) {
+// setup serves a fake KRR configured by fakeCfg, and returns a client of it
+// configured by the options.
+func setup(t *testing.T, fakeCfg registrytest.KRRConfig, opts ...func(*krr.Config)) (*krr.Client, *registrytest.KRR) {
 	t.Helper()
-	fake := registrytest.NewKRR()
-	srv := httptest.NewServer(fake)
+	reg := registrytest.NewKRR(fakeCfg)
+	srv := httptest.NewServer(reg)
 	t.Cleanup(srv.Close)
-	return &krr.Client{BaseURL: srv.URL, HTTPClient: &http.Client{Transport: bearer{}}, MaxAttempts: 1}, fake
+	cfg := krr.Config{BaseURL: srv.URL, HTTPClient: &http.Client{Transport: bearer{}}, MaxAttempts: 1}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	c, err := krr.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, reg
 }
 
 func person(i int) ident.Fodselsnummer { return registrytest.Persons()[i].FNR }
@@ -68,18 +79,18 @@ func TestSamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := registrytest.NewKRR()
+	reg := registrytest.NewKRR(registrytest.KRRConfig{})
 	rec := httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodPost, "/rest/v1/personer", bytes.NewReader(req))
 	r.Header.Set("Authorization", "Bearer x")
-	fake.ServeHTTP(rec, r)
+	reg.ServeHTTP(rec, r)
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"IKKE_REGISTRERT"`) {
 		t.Errorf("fake on the documented request: %d %s", rec.Code, rec.Body)
 	}
 }
 
 func TestCanSendDigital(t *testing.T) {
-	c, _ := setup(t)
+	c, _ := setup(t, registrytest.KRRConfig{})
 	tests := []struct {
 		person int
 		want   bool
@@ -95,7 +106,7 @@ func TestCanSendDigital(t *testing.T) {
 	}
 	for _, tt := range tests {
 		p := registrytest.Persons()[tt.person]
-		t.Run(p.Navn(), func(t *testing.T) {
+		t.Run(p.Name(), func(t *testing.T) {
 			ok, err := c.CanSendDigital(context.Background(), p.FNR)
 			if err != nil || ok != tt.want {
 				t.Fatalf("CanSendDigital = %v, %v; want %v", ok, err, tt.want)
@@ -133,14 +144,14 @@ func synthetic(t testing.TB, n int) []ident.Fodselsnummer {
 }
 
 func TestBatches(t *testing.T) {
-	c, fake := setup(t)
+	c, reg := setup(t, registrytest.KRRConfig{})
 	persons := synthetic(t, 2500)
 	persons = append(persons, person(registrytest.SigridHaugland), persons[0]) // a known person and a duplicate
 	got, err := c.Persons(context.Background(), persons)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := fake.Batches(); len(b) != 3 || b[0] != 1000 || b[1] != 1000 || b[2] != 501 {
+	if b := reg.Batches(); len(b) != 3 || b[0] != 1000 || b[1] != 1000 || b[2] != 501 {
 		t.Errorf("batches %v, want [1000 1000 501]", b)
 	}
 	if len(got) != len(persons) {
@@ -155,12 +166,11 @@ func TestBatches(t *testing.T) {
 		t.Errorf("wrong answers: %+v %+v", got[2500], got[0])
 	}
 	// Now all are cached: no request.
-	if _, err := c.Persons(context.Background(), persons[:10]); err != nil || len(fake.Batches()) != 3 {
-		t.Errorf("cached batch: %v, %d requests", err, len(fake.Batches()))
+	if _, err := c.Persons(context.Background(), persons[:10]); err != nil || len(reg.Batches()) != 3 {
+		t.Errorf("cached batch: %v, %d requests", err, len(reg.Batches()))
 	}
 	// A smaller batch size splits more.
-	c2, fake2 := setup(t)
-	c2.BatchSize = 100
+	c2, fake2 := setup(t, registrytest.KRRConfig{}, func(cfg *krr.Config) { cfg.BatchSize = 100 })
 	if _, err := c2.Persons(context.Background(), persons[:250]); err != nil || len(fake2.Batches()) != 3 {
 		t.Errorf("batch size 100: %v, %v", err, fake2.Batches())
 	}
@@ -170,8 +180,7 @@ func TestBatches(t *testing.T) {
 }
 
 func TestScopes(t *testing.T) {
-	c, fake := setup(t)
-	fake.Scopes = []string{registrytest.ScopeKRRDigitalpost}
+	c, _ := setup(t, registrytest.KRRConfig{Scopes: []string{registrytest.ScopeKRRDigitalpost}})
 	p, err := c.Person(context.Background(), person(registrytest.SigridHaugland))
 	if err != nil {
 		t.Fatal(err)
@@ -185,22 +194,28 @@ func TestErrorPaths(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name   string
-		inject func(*krr.Client, *registrytest.KRR)
+		fake   registrytest.KRRConfig
+		cfg    func(*krr.Config)
+		inject func(*registrytest.KRR)
 		want   error
 	}{
-		{"no token", func(c *krr.Client, _ *registrytest.KRR) { c.HTTPClient = nil }, registry.ErrForbidden},
-		{"missing scope", func(_ *krr.Client, f *registrytest.KRR) {
-			f.Authorize = func(*http.Request) int { return http.StatusForbidden }
-		}, registry.ErrForbidden},
-		{"bad request", func(_ *krr.Client, f *registrytest.KRR) { f.FailNext(1, 400) }, registry.ErrInvalid},
-		{"server error", func(_ *krr.Client, f *registrytest.KRR) { f.FailNext(1, 500) }, registry.ErrUnavailable},
-		{"rate limited", func(_ *krr.Client, f *registrytest.KRR) { f.FailNext(1, 429) }, registry.ErrRateLimited},
-		{"dropped", func(_ *krr.Client, f *registrytest.KRR) { f.DropNext(1) }, registry.ErrUnavailable},
+		{"no token", registrytest.KRRConfig{}, func(c *krr.Config) { c.HTTPClient = nil }, nil, registry.ErrForbidden},
+		{"missing scope", registrytest.KRRConfig{Authorize: func(*http.Request) int { return http.StatusForbidden }}, nil, nil, registry.ErrForbidden},
+		{"bad request", registrytest.KRRConfig{}, nil, func(f *registrytest.KRR) { f.Inject(fake.Fault{Status: 400}) }, registry.ErrInvalid},
+		{"server error", registrytest.KRRConfig{}, nil, func(f *registrytest.KRR) { f.Inject(fake.Fault{Status: 500}) }, registry.ErrUnavailable},
+		{"rate limited", registrytest.KRRConfig{}, nil, func(f *registrytest.KRR) { f.Inject(fake.Fault{Status: 429}) }, registry.ErrRateLimited},
+		{"dropped", registrytest.KRRConfig{}, nil, func(f *registrytest.KRR) { f.Inject(fake.Fault{Drop: true}) }, registry.ErrUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, fake := setup(t)
-			tt.inject(c, fake)
+			c, reg := setup(t, tt.fake, func(cfg *krr.Config) {
+				if tt.cfg != nil {
+					tt.cfg(cfg)
+				}
+			})
+			if tt.inject != nil {
+				tt.inject(reg)
+			}
 			_, err := c.Persons(ctx, []ident.Fodselsnummer{person(0), person(1)})
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
@@ -215,7 +230,7 @@ func TestErrorPaths(t *testing.T) {
 			w.Write([]byte(`{"personer":[{"personidentifikator":"12345678901"}]}`))
 		}))
 		defer srv.Close()
-		c := &krr.Client{BaseURL: srv.URL}
+		c := must(krr.New(krr.Config{BaseURL: srv.URL}))
 		if _, err := c.Person(ctx, person(0)); !errors.Is(err, registry.ErrDecode) {
 			t.Errorf("err = %v", err)
 		}
@@ -223,9 +238,10 @@ func TestErrorPaths(t *testing.T) {
 }
 
 func TestAudit(t *testing.T) {
-	c, _ := setup(t)
 	var got []registry.AuditEvent
-	c.Audit = registry.AuditFunc(func(_ context.Context, e registry.AuditEvent) error { got = append(got, e); return nil })
+	c, _ := setup(t, registrytest.KRRConfig{}, func(cfg *krr.Config) {
+		cfg.Audit = registry.AuditFunc(func(_ context.Context, e registry.AuditEvent) error { got = append(got, e); return nil })
+	})
 	if _, err := c.Person(context.Background(), person(0)); !errors.Is(err, registry.ErrNoPurpose) {
 		t.Fatalf("without purpose: %v", err)
 	}
@@ -261,15 +277,14 @@ func FuzzDecodePersons(f *testing.F) {
 // The look-up is a POST that only reads: it is retried like a GET.
 func TestRetriesPost(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := registrytest.NewKRR()
-		fake.Authorize = func(*http.Request) int { return 0 }
-		c := &krr.Client{BaseURL: "http://krr.test", HTTPClient: registrytest.InProcess(fake)}
-		fake.FailNext(2, http.StatusServiceUnavailable)
+		reg := registrytest.NewKRR(registrytest.KRRConfig{Authorize: func(*http.Request) int { return 0 }})
+		c := must(krr.New(krr.Config{BaseURL: "http://krr.test", HTTPClient: registrytest.InProcess(reg)}))
+		reg.Inject(fake.Fault{Times: 2, Status: http.StatusServiceUnavailable})
 		p, err := c.Person(context.Background(), person(registrytest.SigridHaugland))
-		if err != nil || !p.CanSendDigital() || fake.Requests() != 3 {
-			t.Fatalf("%v %v after %d requests", p, err, fake.Requests())
+		if err != nil || !p.CanSendDigital() || reg.Requests("") != 3 {
+			t.Fatalf("%v %v after %d requests", p, err, reg.Requests(""))
 		}
-		fake.DelayNext(1, time.Hour)
+		reg.Inject(fake.Fault{Delay: time.Hour})
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		if _, err := c.Person(ctx, person(registrytest.OlaBakken)); !errors.Is(err, context.DeadlineExceeded) {
@@ -281,24 +296,23 @@ func TestRetriesPost(t *testing.T) {
 // The default cache keeps its TTL on the client's clock, so a test (or a
 // service with its own clock) sees a cached answer expire when Now says so.
 func TestCacheTTLOnClientClock(t *testing.T) {
-	fake := registrytest.NewKRR()
-	fake.Authorize = func(*http.Request) int { return 0 }
+	reg := registrytest.NewKRR(registrytest.KRRConfig{Authorize: func(*http.Request) int { return 0 }})
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	c := &krr.Client{BaseURL: "http://krr.test", HTTPClient: registrytest.InProcess(fake), Now: func() time.Time { return now }}
+	c := must(krr.New(krr.Config{BaseURL: "http://krr.test", HTTPClient: registrytest.InProcess(reg), Now: func() time.Time { return now }}))
 	ctx := context.Background()
 	for range 2 {
 		if _, err := c.Person(ctx, person(registrytest.SigridHaugland)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n := fake.Requests(); n != 1 {
+	if n := reg.Requests(""); n != 1 {
 		t.Fatalf("%d requests before the TTL, want 1", n)
 	}
 	now = now.Add(6 * time.Minute) // past the default 5 minutes
 	if _, err := c.Person(ctx, person(registrytest.SigridHaugland)); err != nil {
 		t.Fatal(err)
 	}
-	if n := fake.Requests(); n != 2 {
+	if n := reg.Requests(""); n != 2 {
 		t.Fatalf("%d requests after the TTL, want 2", n)
 	}
 }

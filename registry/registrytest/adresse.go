@@ -1,6 +1,8 @@
 package registrytest
 
 import (
+	"cmp"
+	"github.com/grunnmur/grunnmur/fake"
 	"math"
 	"net/http"
 	"net/url"
@@ -82,17 +84,27 @@ func Addresses() []Address {
 // version 1). Mount it where the client's BaseURL points (the client adds
 // /sok and /punktsok to its base). It only speaks EPSG:4258 (the default).
 type Adresse struct {
-	Faults
+	fake.Faults
 
+	cfg       AdresseConfig
 	mu        sync.RWMutex
 	addresses []Address
 	handler   http.Handler
 }
 
+// AdresseConfig configures a fake address API. Its zero value is ready to
+// use.
+type AdresseConfig struct {
+	// Authorize decides on each request: 0 lets it through, else the status
+	// to refuse it with. nil lets every request through: the real API is
+	// open.
+	Authorize func(r *http.Request) (status int)
+}
+
 // NewAdresse returns a fake address API holding Addresses.
-func NewAdresse() *Adresse {
-	a := &Adresse{addresses: Addresses()}
-	a.handler = a.Faults.wrap(http.HandlerFunc(a.serve))
+func NewAdresse(cfg AdresseConfig) *Adresse {
+	a := &Adresse{cfg: cfg, addresses: Addresses()}
+	a.handler = wrap(&a.Faults, a.serve)
 	return a
 }
 
@@ -115,78 +127,103 @@ func (a *Adresse) serve(w http.ResponseWriter, r *http.Request) {
 		adresseError(w, http.StatusMethodNotAllowed, "use GET")
 		return
 	}
+	if a.cfg.Authorize != nil {
+		if status := a.cfg.Authorize(r); status != 0 {
+			adresseError(w, status, http.StatusText(status))
+			return
+		}
+	}
 	q := r.URL.Query()
-	per, side := 10, 0
-	var err error
-	if s := q.Get("treffPerSide"); s != "" {
-		if per, err = strconv.Atoi(s); err != nil || per < 1 || per > 1000 {
-			adresseError(w, http.StatusBadRequest, "treffPerSide må være mellom 1 og 1000")
-			return
-		}
-	}
-	if s := q.Get("side"); s != "" {
-		if side, err = strconv.Atoi(s); err != nil || side < 0 {
-			adresseError(w, http.StatusBadRequest, "side må være 0 eller mer")
-			return
-		}
-	}
-	for _, k := range []string{"koordsys", "utkoordsys"} {
-		if s := q.Get(k); s != "" && s != "4258" {
-			adresseError(w, http.StatusBadRequest, k+": the fake supports EPSG 4258 only")
-			return
-		}
+	per, side, msg := adressePaging(q)
+	if msg != "" {
+		adresseError(w, http.StatusBadRequest, msg)
+		return
 	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	type hit struct {
-		a    Address
-		dist float64
-	}
-	var hits []hit
-	punkt := strings.HasSuffix(r.URL.Path, "/punktsok")
+	var hits []adresseHit
 	switch {
-	case punkt:
-		lat, err1 := strconv.ParseFloat(q.Get("lat"), 64)
-		lon, err2 := strconv.ParseFloat(q.Get("lon"), 64)
-		radius, err3 := strconv.Atoi(q.Get("radius"))
-		if err1 != nil || err2 != nil || err3 != nil || radius < 1 {
-			adresseError(w, http.StatusBadRequest, "lat, lon og radius må oppgis")
-			return
-		}
-		for _, x := range a.addresses {
-			if d := metres(lat, lon, x.Lat, x.Lon); d <= float64(radius) {
-				hits = append(hits, hit{x, d})
-			}
-		}
-		slices.SortStableFunc(hits, func(x, y hit) int {
-			switch {
-			case x.dist < y.dist:
-				return -1
-			case x.dist > y.dist:
-				return 1
-			}
-			return 0
-		})
+	case strings.HasSuffix(r.URL.Path, "/punktsok"):
+		hits, msg = a.pointHits(q)
 	case strings.HasSuffix(r.URL.Path, "/sok"):
-		if q.Get("sokemodus") != "" && q.Get("sokemodus") != "AND" && q.Get("sokemodus") != "OR" {
-			adresseError(w, http.StatusBadRequest, "sokemodus må være AND eller OR")
-			return
-		}
-		for _, k := range []string{"kommunenummer", "postnummer"} {
-			if s := q.Get(k); s != "" && !fourDigitString(s) {
-				adresseError(w, http.StatusBadRequest, k+" må bestå av 4 tall")
-				return
-			}
-		}
-		for _, x := range a.addresses {
-			if sokMatch(x, q) {
-				hits = append(hits, hit{x, -1})
-			}
-		}
+		hits, msg = a.searchHits(q)
 	default:
 		adresseError(w, http.StatusNotFound, "ukjent ressurs")
 		return
 	}
+	if msg != "" {
+		adresseError(w, http.StatusBadRequest, msg)
+		return
+	}
+	writeJSON(w, http.StatusOK, adressePage(r, q, hits, per, side))
+}
+
+type adresseHit struct {
+	a    Address
+	dist float64 // metres from the point; -1 for a search
+}
+
+// adressePaging reads treffPerSide and side, or says what is wrong with them.
+func adressePaging(q url.Values) (per, side int, msg string) {
+	per = 10
+	var err error
+	if s := q.Get("treffPerSide"); s != "" {
+		if per, err = strconv.Atoi(s); err != nil || per < 1 || per > 1000 {
+			return 0, 0, "treffPerSide må være mellom 1 og 1000"
+		}
+	}
+	if s := q.Get("side"); s != "" {
+		if side, err = strconv.Atoi(s); err != nil || side < 0 {
+			return 0, 0, "side må være 0 eller mer"
+		}
+	}
+	for _, k := range []string{"koordsys", "utkoordsys"} {
+		if s := q.Get(k); s != "" && s != "4258" {
+			return 0, 0, k + ": the fake supports EPSG 4258 only"
+		}
+	}
+	return per, side, ""
+}
+
+// pointHits answers punktsok: the addresses within the radius, nearest first.
+func (a *Adresse) pointHits(q url.Values) ([]adresseHit, string) {
+	lat, err1 := strconv.ParseFloat(q.Get("lat"), 64)
+	lon, err2 := strconv.ParseFloat(q.Get("lon"), 64)
+	radius, err3 := strconv.Atoi(q.Get("radius"))
+	if err1 != nil || err2 != nil || err3 != nil || radius < 1 {
+		return nil, "lat, lon og radius må oppgis"
+	}
+	var hits []adresseHit
+	for _, x := range a.addresses {
+		if d := metres(lat, lon, x.Lat, x.Lon); d <= float64(radius) {
+			hits = append(hits, adresseHit{x, d})
+		}
+	}
+	slices.SortStableFunc(hits, func(x, y adresseHit) int { return cmp.Compare(x.dist, y.dist) })
+	return hits, ""
+}
+
+// searchHits answers sok.
+func (a *Adresse) searchHits(q url.Values) ([]adresseHit, string) {
+	if m := q.Get("sokemodus"); m != "" && m != "AND" && m != "OR" {
+		return nil, "sokemodus må være AND eller OR"
+	}
+	for _, k := range []string{"kommunenummer", "postnummer"} {
+		if s := q.Get(k); s != "" && !fourDigitString(s) {
+			return nil, k + " må bestå av 4 tall"
+		}
+	}
+	var hits []adresseHit
+	for _, x := range a.addresses {
+		if sokMatch(x, q) {
+			hits = append(hits, adresseHit{x, -1})
+		}
+	}
+	return hits, ""
+}
+
+// adressePage is one page of hits with its metadata, filtered by filtrer.
+func adressePage(r *http.Request, q url.Values, hits []adresseHit, per, side int) map[string]any {
 	total := len(hits)
 	from, to := min(side*per, total), min((side+1)*per, total)
 	list := []any{}
@@ -205,8 +242,7 @@ func (a *Adresse) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	out := map[string]any{"metadata": meta, "adresser": list}
-	writeJSON(w, http.StatusOK, out)
+	return map[string]any{"metadata": meta, "adresser": list}
 }
 
 func fourDigitString(s string) bool {

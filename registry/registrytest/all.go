@@ -16,9 +16,17 @@ type Registries struct {
 	Adresse         *Adresse
 }
 
+// RegistriesConfig configures the four fakes of Registries.
+type RegistriesConfig struct {
+	Brreg           BrregConfig
+	Folkeregisteret FolkeregisteretConfig
+	KRR             KRRConfig
+	Adresse         AdresseConfig
+}
+
 // NewRegistries returns the four fakes, freshly seeded.
-func NewRegistries() *Registries {
-	return &Registries{Brreg: NewBrreg(), Folkeregisteret: NewFolkeregisteret(), KRR: NewKRR(), Adresse: NewAdresse()}
+func NewRegistries(cfg RegistriesConfig) *Registries {
+	return &Registries{Brreg: NewBrreg(cfg.Brreg), Folkeregisteret: NewFolkeregisteret(cfg.Folkeregisteret), KRR: NewKRR(cfg.KRR), Adresse: NewAdresse(cfg.Adresse)}
 }
 
 // ServeHTTP routes a request to its fake by path.

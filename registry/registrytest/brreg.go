@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"github.com/grunnmur/grunnmur/fake"
 	"net/http"
 	"net/url"
 	"slices"
@@ -70,13 +71,13 @@ func OrgnrWithCheckDigit(base string) string {
 	return base + strconv.Itoa(c)
 }
 
-// Rolle is a role the fake Enhetsregisteret holds for an enhet: a person's
+// Role is a role the fake Enhetsregisteret holds for an enhet: a person's
 // (Person set) or another enhet's (Orgnr set).
-type Rolle struct {
-	Type      string // DAGL, LEDE, MEDL, INNH, SIGN, PROK, ...
-	Person    *Person
-	Orgnr     string
-	Fratraadt bool
+type Role struct {
+	Type     string // DAGL, LEDE, MEDL, INNH, SIGN, PROK, ...
+	Person   *Person
+	Orgnr    string
+	Resigned bool
 }
 
 var rolleTyper = map[string]string{
@@ -102,20 +103,14 @@ var rolleGrupper = map[string][2]string{
 // unit can be gone (404, 200 with slettedato, 410). It is an http.Handler;
 // mount it at the root of a server and set the client's BaseURL to it.
 type Brreg struct {
-	Faults
+	fake.Faults
 
-	// Authorize decides on a request to /autorisert-api; it returns 0 to let
-	// it through or the status to refuse it with. nil requires a Bearer token
-	// (401 without one). Give the fake Maskinporten's token check here.
-	Authorize func(r *http.Request) int
-	// Now stamps the updates feed; nil means time.Now.
-	Now func() time.Time
-
+	cfg          BrregConfig
 	mu           sync.RWMutex
 	enheter      map[string]map[string]any
 	underenheter map[string]map[string]any
 	removed      map[string]string // orgnr -> slettedato, answered with 410
-	roller       map[string][]Rolle
+	roller       map[string][]Role
 	updates      []brregUpdate
 	nextID       int64
 	order        []string // orgnrs of enheter, sorted
@@ -131,16 +126,28 @@ type brregUpdate struct {
 	Underenhet   bool
 }
 
+// BrregConfig configures a fake Enhetsregisteret. Its zero value is ready to
+// use.
+type BrregConfig struct {
+	// Authorize decides on a request to /autorisert-api; it returns 0 to let
+	// it through or the status to refuse it with. nil requires a Bearer token
+	// (401 without one). Give the fake Maskinporten's token check here.
+	Authorize func(r *http.Request) (status int)
+	// Now stamps the updates feed; nil means time.Now.
+	Now func() time.Time
+}
+
 // NewBrreg returns a fake Enhetsregisteret seeded with real public records
 // from the specs' samples (Digitaliseringsdirektoratet, a deleted county, a
 // removed enhet), the example's applicant SESAM AS with synthetic role
 // holders from Persons, and a sole proprietorship.
-func NewBrreg() *Brreg {
+func NewBrreg(cfg BrregConfig) *Brreg {
 	b := &Brreg{
+		cfg:          cfg,
 		enheter:      map[string]map[string]any{},
 		underenheter: map[string]map[string]any{},
 		removed:      map[string]string{},
-		roller:       map[string][]Rolle{},
+		roller:       map[string][]Role{},
 		nextID:       21_400_000,
 	}
 	load := func(name string) map[string]any {
@@ -172,11 +179,11 @@ func NewBrreg() *Brreg {
 	sesam["forretningsadresse"] = map[string]any{"land": "Norge", "landkode": "NO", "postnummer": "0184", "poststed": "OSLO", "adresse": []any{"Storgata 12B"}, "kommune": "OSLO", "kommunenummer": "0301"}
 	sesam["harRegistrertAntallAnsatte"] = true
 	ps := Persons()
-	b.roller[ApplicantOrgnr] = []Rolle{
+	b.roller[ApplicantOrgnr] = []Role{
 		{Type: "DAGL", Person: &ps[SigridHaugland]},
 		{Type: "LEDE", Person: &ps[OlaBakken]},
 		{Type: "MEDL", Person: &ps[IngridSolberg]},
-		{Type: "MEDL", Person: &ps[AudLien], Fratraadt: true},
+		{Type: "MEDL", Person: &ps[AudLien], Resigned: true},
 		{Type: "SIFE", Person: &ps[IngridSolberg]},
 		{Type: "REVI", Orgnr: BarnehageOrgnr},
 	}
@@ -195,7 +202,7 @@ func NewBrreg() *Brreg {
 		"harRegistrertAntallAnsatte":                false,
 		"maalform":                                  "Bokmål",
 	}, false)
-	b.roller[SoleProprietorshipOrgnr] = []Rolle{{Type: "INNH", Person: &ps[MajaStrand]}}
+	b.roller[SoleProprietorshipOrgnr] = []Role{{Type: "INNH", Person: &ps[MajaStrand]}}
 	b.putEnhet(map[string]any{
 		"organisasjonsnummer":               ApplicantUnderenhetOrgnr,
 		"navn":                              "SESAM AS AVD STORGATA",
@@ -209,11 +216,11 @@ func NewBrreg() *Brreg {
 		"oppstartsdato":                     "2019-09-01",
 		"registrertIMvaregisteret":          true,
 	}, true)
-	b.handler = b.Faults.wrap(http.HandlerFunc(b.serve))
+	b.handler = wrap(&b.Faults, b.serve)
 	return b
 }
 
-func (b *Brreg) now() time.Time { return defaults.Now(b.Now) }
+func (b *Brreg) now() time.Time { return defaults.Now(b.cfg.Now) }
 
 // putEnhet stores e (as the API's JSON object) and logs the change. Callers hold no lock.
 func (b *Brreg) putEnhet(e map[string]any, under bool) {
@@ -337,8 +344,8 @@ func (b *Brreg) RemoveEnhet(orgnr string, slettedato time.Time) {
 	b.logUpdate(orgnr, "Fjernet", under)
 }
 
-// SetRoller replaces an enhet's roles.
-func (b *Brreg) SetRoller(orgnr string, roller ...Rolle) {
+// SetRoles replaces an enhet's roles.
+func (b *Brreg) SetRoles(orgnr string, roller ...Role) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.roller[orgnr] = roller
@@ -362,8 +369,8 @@ func (b *Brreg) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(p, authed+"enheter/") && strings.HasSuffix(p, "/roller"):
 		status := 0
-		if b.Authorize != nil {
-			status = b.Authorize(r)
+		if b.cfg.Authorize != nil {
+			status = b.cfg.Authorize(r)
 		} else if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
 			status = http.StatusUnauthorized
 		}
@@ -511,18 +518,18 @@ func (b *Brreg) serveRoller(w http.ResponseWriter, r *http.Request, orgnr string
 		}
 		role := map[string]any{
 			"type":         map[string]any{"kode": ro.Type, "beskrivelse": rolleTyper[ro.Type], "_links": map[string]any{"self": map[string]any{"href": base + "/roller/rolletyper/" + ro.Type}}},
-			"fratraadt":    ro.Fratraadt,
+			"fratraadt":    ro.Resigned,
 			"avregistrert": false,
 			"rekkefolge":   i,
 		}
 		if ro.Person != nil {
 			p := map[string]any{
-				"fodselsdato": ro.Person.Fodselsdato.Format(time.DateOnly),
-				"navn":        map[string]any{"fornavn": ro.Person.Fornavn, "etternavn": ro.Person.Etternavn},
+				"fodselsdato": ro.Person.BirthDate.Format(time.DateOnly),
+				"navn":        map[string]any{"fornavn": ro.Person.GivenName, "etternavn": ro.Person.FamilyName},
 				"erDoed":      ro.Person.Status == "doed",
 			}
-			if ro.Person.Mellomnavn != "" {
-				p["navn"].(map[string]any)["mellomnavn"] = ro.Person.Mellomnavn
+			if ro.Person.MiddleName != "" {
+				p["navn"].(map[string]any)["mellomnavn"] = ro.Person.MiddleName
 			}
 			if withFnr {
 				p["fodselsnummer"] = ro.Person.FNR.Reveal()
@@ -653,6 +660,11 @@ func (b *Brreg) serveSearch(w http.ResponseWriter, r *http.Request, under bool) 
 			return c
 		})
 	}
+	writeJSON(w, http.StatusOK, searchPage(r, q, hits, kind, page, size))
+}
+
+// searchPage renders one page of search hits, HAL style, with the paging links.
+func searchPage(r *http.Request, q url.Values, hits []map[string]any, kind string, page, size int) map[string]any {
 	total := len(hits)
 	from, to := min(page*size, total), min((page+1)*size, total)
 	base := baseURL(r) + "/enhetsregisteret/api/"
@@ -687,7 +699,7 @@ func (b *Brreg) serveSearch(w http.ResponseWriter, r *http.Request, under bool) 
 		}
 	}
 	out["_links"] = links
-	writeJSON(w, http.StatusOK, out)
+	return out
 }
 
 func listParam(q url.Values, k string) []string {
@@ -702,70 +714,92 @@ func listParam(q url.Values, k string) []string {
 	return out
 }
 
+// matches reports whether enhet e answers the search q; addr is the address
+// the kommunenummer parameter looks at besides the postal address.
 func matches(e map[string]any, q url.Values, addr string) bool {
-	if n := strings.ToLower(q.Get("navn")); n != "" {
-		name := strings.ToLower(str(e["navn"]))
-		if q.Get("navnMetodeForSoek") == "FORTLOEPENDE" {
-			if !strings.Contains(name, n) {
-				return false
-			}
-		} else {
-			for _, word := range strings.Fields(n) {
-				if !strings.Contains(name, word) {
-					return false
-				}
-			}
-		}
+	return matchesName(e, q) && matchesLists(e, q, addr) && matchesAddress(e, q) &&
+		matchesFlags(e, q) && matchesAnsatte(e, q) && matchesDates(e, q)
+}
+
+func matchesName(e map[string]any, q url.Values) bool {
+	n := strings.ToLower(q.Get("navn"))
+	if n == "" {
+		return true
 	}
-	in := func(k string, got ...string) bool {
-		want := listParam(q, k)
-		if len(want) == 0 {
-			return true
-		}
-		for _, g := range got {
-			if g != "" && slices.Contains(want, g) {
-				return true
-			}
-		}
-		return false
+	name := strings.ToLower(str(e["navn"]))
+	if q.Get("navnMetodeForSoek") == "FORTLOEPENDE" {
+		return strings.Contains(name, n)
 	}
-	if !in("organisasjonsnummer", str(e["organisasjonsnummer"])) ||
-		!in("organisasjonsform", str(lookup(e, "organisasjonsform.kode"))) ||
-		!in("kommunenummer", str(lookup(e, addr+".kommunenummer")), str(lookup(e, "postadresse.kommunenummer"))) ||
-		!in("institusjonellSektorkode", str(lookup(e, "institusjonellSektorkode.kode"))) {
-		return false
-	}
-	if want := listParam(q, "naeringskode"); len(want) > 0 {
-		found := false
-		for _, k := range []string{"naeringskode1", "naeringskode2", "naeringskode3"} {
-			code := str(lookup(e, k+".kode"))
-			for _, wnt := range want {
-				if code != "" && strings.HasPrefix(code, wnt) {
-					found = true
-				}
-			}
-		}
-		if !found {
+	for _, word := range strings.Fields(n) {
+		if !strings.Contains(name, word) {
 			return false
 		}
 	}
-	for k := range q {
-		if a, field, ok := strings.Cut(k, "."); ok && (a == "forretningsadresse" || a == "beliggenhetsadresse" || a == "postadresse") {
-			got := lookup(e, a+"."+field)
-			if field == "poststed" || field == "adresse" {
-				if !strings.Contains(strings.ToLower(str(got)), strings.ToLower(q.Get(k))) {
-					return false
-				}
-			} else if !in(k, str(got)) {
-				return false
-			}
+	return true
+}
+
+// in reports whether parameter k is unset or lists one of got.
+func in(q url.Values, k string, got ...string) bool {
+	want := listParam(q, k)
+	if len(want) == 0 {
+		return true
+	}
+	for _, g := range got {
+		if g != "" && slices.Contains(want, g) {
+			return true
 		}
+	}
+	return false
+}
+
+func matchesLists(e map[string]any, q url.Values, addr string) bool {
+	if !in(q, "organisasjonsnummer", str(e["organisasjonsnummer"])) ||
+		!in(q, "organisasjonsform", str(lookup(e, "organisasjonsform.kode"))) ||
+		!in(q, "kommunenummer", str(lookup(e, addr+".kommunenummer")), str(lookup(e, "postadresse.kommunenummer"))) ||
+		!in(q, "institusjonellSektorkode", str(lookup(e, "institusjonellSektorkode.kode"))) {
+		return false
 	}
 	for _, k := range []string{"overordnetEnhet", "hjemmeside"} {
 		if v := q.Get(k); v != "" && str(e[k]) != v {
 			return false
 		}
 	}
+	want := listParam(q, "naeringskode")
+	if len(want) == 0 {
+		return true
+	}
+	for _, k := range []string{"naeringskode1", "naeringskode2", "naeringskode3"} {
+		code := str(lookup(e, k+".kode"))
+		for _, w := range want {
+			if code != "" && strings.HasPrefix(code, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// matchesAddress checks the forretningsadresse.*, beliggenhetsadresse.* and
+// postadresse.* parameters.
+func matchesAddress(e map[string]any, q url.Values) bool {
+	for k := range q {
+		a, field, ok := strings.Cut(k, ".")
+		if !ok || (a != "forretningsadresse" && a != "beliggenhetsadresse" && a != "postadresse") {
+			continue
+		}
+		got := lookup(e, a+"."+field)
+		if field == "poststed" || field == "adresse" {
+			if !strings.Contains(strings.ToLower(str(got)), strings.ToLower(q.Get(k))) {
+				return false
+			}
+		} else if !in(q, k, str(got)) {
+			return false
+		}
+	}
+	return true
+}
+
+func matchesFlags(e map[string]any, q url.Values) bool {
 	for _, k := range []string{"konkurs", "underAvvikling", "underTvangsavviklingEllerTvangsopplosning", "registrertIMvaregisteret",
 		"registrertIForetaksregisteret", "registrertIStiftelsesregisteret", "registrertIFrivillighetsregisteret", "registrertIPartiregisteret"} {
 		if v := q.Get(k); v != "" {
@@ -782,19 +816,25 @@ func matches(e map[string]any, q url.Values, addr string) bool {
 			return false
 		}
 	}
+	return true
+}
+
+func matchesAnsatte(e map[string]any, q url.Values) bool {
 	ansatte, _ := e["antallAnsatte"].(float64)
 	if v := q.Get("fraAntallAnsatte"); v != "" {
-		n, _ := strconv.Atoi(v)
-		if int(ansatte) < n {
+		if n, _ := strconv.Atoi(v); int(ansatte) < n {
 			return false
 		}
 	}
 	if v := q.Get("tilAntallAnsatte"); v != "" {
-		n, _ := strconv.Atoi(v)
-		if int(ansatte) > n {
+		if n, _ := strconv.Atoi(v); int(ansatte) > n {
 			return false
 		}
 	}
+	return true
+}
+
+func matchesDates(e map[string]any, q url.Values) bool {
 	for _, f := range []string{"RegistreringsdatoEnhetsregisteret", "Stiftelsesdato", "Oppstartsdato", "Nedleggelsesdato"} {
 		field := strings.ToLower(f[:1]) + f[1:]
 		got := str(e[field])

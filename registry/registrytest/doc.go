@@ -6,10 +6,11 @@
 // samples, and synthetic people (Tenor-style fødselsnumre, never real people)
 // who are the same in every fake, so a service can be tried end to end.
 //
-//	fake := registrytest.NewBrreg()
-//	srv := httptest.NewServer(fake)
+//	reg := registrytest.NewBrreg(registrytest.BrregConfig{})
+//	srv := httptest.NewServer(reg)
 //	defer srv.Close()
-//	c := &brreg.Client{BaseURL: srv.URL}
+//	c, err := brreg.New(brreg.Config{BaseURL: srv.URL})
+//	...
 //	e, err := c.Enhet(ctx, registrytest.ApplicantOrgnr)
 //
 // For a liquor-licence service: the applicant is ApplicantOrgnr (SESAM AS, a
@@ -20,8 +21,16 @@
 // why (a reserved board chair, a protected address, a deceased member, ...).
 // NewRegistries serves all four fakes from one handler.
 //
-// Every fake embeds Faults, to misbehave on purpose: a status code, a delay or
-// a dropped connection for the next N requests, or Hold to keep every answer
-// back until released. InProcess serves a fake without a network, which suits
-// testing/synctest.
+// Each fake has one constructor taking its Config (NewBrreg(BrregConfig{}),
+// ...), whose Authorize hook decides on each request (0 lets it through; nil
+// keeps the fake's own Bearer token check). Every fake embeds fake.Faults, to
+// misbehave on purpose: a status code, a delay or a dropped connection for the
+// next requests that match a pattern (Inject), or Hold to keep every answer
+// back until released; Requests counts what arrived. InProcess serves a fake
+// without a network, which suits testing/synctest.
+//
+// TestCache is the conformance suite every registry.Cache passes.
+//
+// The fakes and their seed data use the registries' own terms (enhet, roller,
+// rettighetspakke, ...); each client package's doc has a glossary of them.
 package registrytest

@@ -3,6 +3,7 @@ package registrytest_test
 import (
 	"context"
 	"fmt"
+	"github.com/grunnmur/grunnmur/fake"
 	"net/http/httptest"
 
 	"github.com/grunnmur/grunnmur/registry/brreg"
@@ -10,16 +11,20 @@ import (
 )
 
 func Example() {
-	fake := registrytest.NewBrreg()
-	srv := httptest.NewServer(fake)
+	reg := registrytest.NewBrreg(registrytest.BrregConfig{})
+	srv := httptest.NewServer(reg)
 	defer srv.Close()
-	c := &brreg.Client{BaseURL: srv.URL, MaxAttempts: 1}
+	c, err := brreg.New(brreg.Config{BaseURL: srv.URL, MaxAttempts: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
-	fake.FailNext(1, 503) // the next request fails
-	_, err := c.Enhet(context.Background(), registrytest.DigdirOrgnr)
+	reg.Inject(fake.Fault{Status: 503}) // the next request fails
+	_, err = c.Enhet(context.Background(), registrytest.DigdirOrgnr)
 	fmt.Println(err)
 	e, err := c.Enhet(context.Background(), registrytest.DigdirOrgnr)
-	fmt.Println(e.Navn, err, fake.Requests())
+	fmt.Println(e.Navn, err, reg.Requests(""))
 	// Output:
 	// brreg: enhet: unavailable (http 503): injected fault: 503
 	// DIGITALISERINGSDIREKTORATET <nil> 2

@@ -2,6 +2,8 @@ package registrytest
 
 import (
 	"encoding/json"
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/fake"
 	"net/http"
 	"slices"
 	"strconv"
@@ -22,26 +24,31 @@ import (
 // graded, so a client's guard against printing them can be tested; the other
 // packages get no address for a protected person.
 type Folkeregisteret struct {
-	Faults
+	fake.Faults
 
-	// Authorize decides on each request: 0 lets it through, else the status
-	// to refuse it with. nil requires a Bearer token (401 without one).
-	Authorize func(r *http.Request) int
-	// Rettighetspakker are the packages the caller is granted; nil means all three.
-	Rettighetspakker []string
-
+	cfg     FolkeregisteretConfig
 	mu      sync.RWMutex
 	persons map[string]Person
 	handler http.Handler
 }
 
+// FolkeregisteretConfig configures a fake Folkeregisteret. Its zero value is
+// ready to use.
+type FolkeregisteretConfig struct {
+	// Authorize decides on each request: 0 lets it through, else the status
+	// to refuse it with. nil requires a Bearer token (401 without one).
+	Authorize func(r *http.Request) (status int)
+	// Rettighetspakker are the packages the caller is granted; nil means all three.
+	Rettighetspakker []string
+}
+
 // NewFolkeregisteret returns a fake Folkeregisteret holding Persons.
-func NewFolkeregisteret() *Folkeregisteret {
-	f := &Folkeregisteret{persons: map[string]Person{}}
+func NewFolkeregisteret(cfg FolkeregisteretConfig) *Folkeregisteret {
+	f := &Folkeregisteret{cfg: cfg, persons: map[string]Person{}}
 	for _, p := range Persons() {
 		f.persons[p.FNR.Reveal()] = p
 	}
-	f.handler = f.Faults.wrap(http.HandlerFunc(f.serve))
+	f.handler = wrap(&f.Faults, f.serve)
 	return f
 }
 
@@ -92,25 +99,7 @@ func (f *Folkeregisteret) serve(w http.ResponseWriter, r *http.Request) {
 		fregError(w, http.StatusNotFound, "", "Feil uri brukt.")
 		return
 	}
-	status := 0
-	if f.Authorize != nil {
-		status = f.Authorize(r)
-	} else if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
-		status = http.StatusUnauthorized
-	}
-	if status == 0 && f.Rettighetspakker != nil && !slices.Contains(f.Rettighetspakker, rp) {
-		status = http.StatusForbidden
-	}
-	switch status {
-	case 0:
-	case http.StatusUnauthorized:
-		fregError(w, status, "", "Autentiseringsinformasjon mangler")
-		return
-	case http.StatusForbidden:
-		fregError(w, status, "", "Virksomheten er autentisert men mangler autorisasjon for den angitte tjenesten")
-		return
-	default:
-		fregError(w, status, "", http.StatusText(status))
+	if !f.authorized(w, r, rp) {
 		return
 	}
 	if a := r.Header.Get("Accept"); a != "" && !strings.Contains(a, "json") && !strings.Contains(a, "*/*") {
@@ -126,147 +115,190 @@ func (f *Folkeregisteret) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rest = strings.TrimSuffix(rest, "/")
 	switch {
-	case rest == "/bulkoppslag":
-		if rp != "offentlig-med-hjemmel" {
-			fregError(w, http.StatusNotFound, "", "Feil uri brukt.")
-			return
-		}
-		if r.Method != http.MethodPost {
-			fregError(w, http.StatusMethodNotAllowed, "", "Bruk POST")
-			return
-		}
-		if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-			fregError(w, http.StatusUnsupportedMediaType, "", "Content-Type må være application/json")
-			return
-		}
-		var req struct {
-			FoedselsEllerDNummer []string `json:"foedselsEllerDNummer"`
-		}
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil || len(req.FoedselsEllerDNummer) == 0 {
-			fregError(w, http.StatusBadRequest, "", "Ugyldig forespørsel")
-			return
-		}
-		if len(req.FoedselsEllerDNummer) > 1000 {
-			fregError(w, http.StatusBadRequest, "", "For mange identifikatorer i bulkoppslag (maks 1000)")
-			return
-		}
-		f.mu.RLock()
-		out := []any{}
-		for _, id := range req.FoedselsEllerDNummer {
-			o := map[string]any{"foedselsEllerDNummer": id}
-			if p, ok := f.persons[id]; ok {
-				o["folkeregisterperson"] = fregPerson(p, rp, parts)
-			}
-			out = append(out, o)
-		}
-		f.mu.RUnlock()
-		writeJSON(w, http.StatusOK, map[string]any{"oppslag": out})
-	case strings.HasPrefix(rest, "/") && !strings.Contains(rest[1:], "/"):
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			fregError(w, http.StatusMethodNotAllowed, "", "Bruk GET")
-			return
-		}
-		id := rest[1:]
-		if _, err := ident.ParseFodselsnummer(id); err != nil {
-			fregError(w, http.StatusBadRequest, "", "Ugyldig folkeregisteridentifikator")
-			return
-		}
-		f.mu.RLock()
-		p, ok := f.persons[id]
-		f.mu.RUnlock()
-		if !ok {
-			fregError(w, http.StatusNotFound, "", "Fant ingen person med oppgitt identifikator")
-			return
-		}
-		writeJSON(w, http.StatusOK, fregPerson(p, rp, parts))
+	case rest == "/bulkoppslag" && rp == "offentlig-med-hjemmel":
+		f.serveBulk(w, r, rp, parts)
+	case strings.HasPrefix(rest, "/") && !strings.Contains(rest[1:], "/") && rest != "/bulkoppslag":
+		f.servePerson(w, r, rp, rest[1:], parts)
 	default:
 		fregError(w, http.StatusNotFound, "", "Feil uri brukt.")
 	}
 }
 
-func fregTime(t time.Time) string { return t.In(oslo()).Format(time.RFC3339) }
+// authorized applies the Authorize hook (or the Bearer check) and the granted
+// rettighetspakker, and answers a refused request.
+func (f *Folkeregisteret) authorized(w http.ResponseWriter, r *http.Request, rp string) bool {
+	status := 0
+	if f.cfg.Authorize != nil {
+		status = f.cfg.Authorize(r)
+	} else if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+		status = http.StatusUnauthorized
+	}
+	if status == 0 && f.cfg.Rettighetspakker != nil && !slices.Contains(f.cfg.Rettighetspakker, rp) {
+		status = http.StatusForbidden
+	}
+	switch status {
+	case 0:
+		return true
+	case http.StatusUnauthorized:
+		fregError(w, status, "", "Autentiseringsinformasjon mangler")
+	case http.StatusForbidden:
+		fregError(w, status, "", "Virksomheten er autentisert men mangler autorisasjon for den angitte tjenesten")
+	default:
+		fregError(w, status, "", http.StatusText(status))
+	}
+	return false
+}
+
+func (f *Folkeregisteret) serveBulk(w http.ResponseWriter, r *http.Request, rp string, parts []string) {
+	if r.Method != http.MethodPost {
+		fregError(w, http.StatusMethodNotAllowed, "", "Bruk POST")
+		return
+	}
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		fregError(w, http.StatusUnsupportedMediaType, "", "Content-Type må være application/json")
+		return
+	}
+	var req struct {
+		FoedselsEllerDNummer []string `json:"foedselsEllerDNummer"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil || len(req.FoedselsEllerDNummer) == 0 {
+		fregError(w, http.StatusBadRequest, "", "Ugyldig forespørsel")
+		return
+	}
+	if len(req.FoedselsEllerDNummer) > 1000 {
+		fregError(w, http.StatusBadRequest, "", "For mange identifikatorer i bulkoppslag (maks 1000)")
+		return
+	}
+	f.mu.RLock()
+	out := []any{}
+	for _, id := range req.FoedselsEllerDNummer {
+		o := map[string]any{"foedselsEllerDNummer": id}
+		if p, ok := f.persons[id]; ok {
+			o["folkeregisterperson"] = fregPerson(p, rp, parts)
+		}
+		out = append(out, o)
+	}
+	f.mu.RUnlock()
+	writeJSON(w, http.StatusOK, map[string]any{"oppslag": out})
+}
+
+func (f *Folkeregisteret) servePerson(w http.ResponseWriter, r *http.Request, rp, id string, parts []string) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		fregError(w, http.StatusMethodNotAllowed, "", "Bruk GET")
+		return
+	}
+	if _, err := ident.ParseFodselsnummer(id); err != nil {
+		fregError(w, http.StatusBadRequest, "", "Ugyldig folkeregisteridentifikator")
+		return
+	}
+	f.mu.RLock()
+	p, ok := f.persons[id]
+	f.mu.RUnlock()
+	if !ok {
+		fregError(w, http.StatusNotFound, "", "Fant ingen person med oppgitt identifikator")
+		return
+	}
+	writeJSON(w, http.StatusOK, fregPerson(p, rp, parts))
+}
+
+func fregTime(t time.Time) string { return t.In(civil.Oslo).Format(time.RFC3339) }
 
 // fregPerson renders p as the person document for the package and parts.
-func fregPerson(p Person, rp string, parts []string) map[string]any {
-	want := map[string]bool{"identifikasjonsnummer": true}
-	historikk := false
+// fregDoc builds a person document: the parts asked for, each a list with
+// the current value first and, with historikk, earlier ones after it.
+type fregDoc struct {
+	doc        map[string]any
+	want       map[string]bool
+	historikk  bool
+	registered string // ajourholdstidspunkt of every fact
+}
+
+func newFregDoc(p Person, parts []string) *fregDoc {
+	d := &fregDoc{doc: map[string]any{}, want: map[string]bool{"identifikasjonsnummer": true},
+		registered: fregTime(p.BirthDate.AddDate(0, 0, 14))}
 	basis := len(parts) == 0
 	for _, part := range parts {
 		switch part {
 		case "person-basis":
 			basis = true
 		case "historikk":
-			historikk = true
+			d.historikk = true
 		default:
-			want[part] = true
+			d.want[part] = true
 		}
 	}
-	if basis {
+	if basis || (len(parts) == 1 && d.historikk) {
 		for _, k := range personBasis {
-			want[k] = true
+			d.want[k] = true
 		}
 	}
-	if !basis && len(parts) == 1 && historikk {
-		for _, k := range personBasis {
-			want[k] = true
-		}
-	}
-	registered := fregTime(p.Fodselsdato.AddDate(0, 0, 14))
-	meta := func(current bool, gyldig time.Time) map[string]any {
-		m := map[string]any{"erGjeldende": current, "ajourholdstidspunkt": registered, "kilde": "KILDE_DSF"}
-		if !gyldig.IsZero() {
-			m["gyldighetstidspunkt"] = fregTime(gyldig)
-		}
-		return m
-	}
-	with := func(m map[string]any, kv ...any) map[string]any {
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i].(string)] = kv[i+1]
-		}
-		return m
-	}
-	doc := map[string]any{}
-	add := func(key string, current map[string]any, historic ...map[string]any) {
-		if !want[key] {
-			return
-		}
-		list := []any{current}
-		if historikk {
-			for _, h := range historic {
-				list = append(list, h)
-			}
-		}
-		doc[key] = list
-	}
-	add("identifikasjonsnummer", with(meta(true, p.Fodselsdato), "status", "iBruk", "foedselsEllerDNummer", p.FNR.Reveal(), "identifikatortype", "foedselsnummer"))
-	add("status", with(meta(true, p.Fodselsdato), "status", p.Status))
-	if p.Status == "doed" && want["doedsfall"] {
-		doc["doedsfall"] = []any{with(meta(true, time.Date(2024, 2, 10, 0, 0, 0, 0, time.UTC)), "doedsdato", "2024-02-10")}
-	}
-	navn := with(meta(true, p.Fodselsdato), "fornavn", p.Fornavn, "etternavn", p.Etternavn)
-	if p.Mellomnavn != "" {
-		navn["mellomnavn"] = p.Mellomnavn
-	}
-	add("navn", navn, with(meta(false, p.Fodselsdato), "fornavn", p.Fornavn, "etternavn", "Tidligere"+strings.ToLower(p.Etternavn)))
-	add("foedsel", with(meta(true, p.Fodselsdato), "foedselsdato", p.Fodselsdato.Format(time.DateOnly), "foedselsaar", strconv.Itoa(p.Fodselsdato.Year()), "foedeland", "NOR"))
-	add("sivilstand", with(meta(true, p.Fodselsdato), "sivilstand", "ugift"))
-	add("kjoenn", with(meta(true, p.Fodselsdato), "kjoenn", "ukjent"))
-	add("statsborgerskap", with(meta(true, p.Fodselsdato), "land", "NOR"))
-	add("adressebeskyttelse", with(meta(true, p.Adresse.Flyttedato), "graderingsnivaa", p.Gradering))
+	return d
+}
 
-	protected := p.Gradering != "ugradert"
-	if protected && rp != "offentlig-med-hjemmel" {
-		return doc // the other packages get no address for a protected person
+// meta is a fact's metadata.
+func (d *fregDoc) meta(current bool, gyldig time.Time) map[string]any {
+	m := map[string]any{"erGjeldende": current, "ajourholdstidspunkt": d.registered, "kilde": "KILDE_DSF"}
+	if !gyldig.IsZero() {
+		m["gyldighetstidspunkt"] = fregTime(gyldig)
 	}
-	b := p.Adresse
+	return m
+}
+
+// add puts a fact in the document if its part was asked for.
+func (d *fregDoc) add(key string, current map[string]any, historic ...map[string]any) {
+	if !d.want[key] {
+		return
+	}
+	list := []any{current}
+	if d.historikk {
+		for _, h := range historic {
+			list = append(list, h)
+		}
+	}
+	d.doc[key] = list
+}
+
+// with sets the key-value pairs kv in m.
+func with(m map[string]any, kv ...any) map[string]any {
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1]
+	}
+	return m
+}
+
+func fregPerson(p Person, rp string, parts []string) map[string]any {
+	d := newFregDoc(p, parts)
+	d.add("identifikasjonsnummer", with(d.meta(true, p.BirthDate), "status", "iBruk", "foedselsEllerDNummer", p.FNR.Reveal(), "identifikatortype", "foedselsnummer"))
+	d.add("status", with(d.meta(true, p.BirthDate), "status", p.Status))
+	if p.Status == "doed" && d.want["doedsfall"] {
+		d.doc["doedsfall"] = []any{with(d.meta(true, time.Date(2024, 2, 10, 0, 0, 0, 0, time.UTC)), "doedsdato", "2024-02-10")}
+	}
+	navn := with(d.meta(true, p.BirthDate), "fornavn", p.GivenName, "etternavn", p.FamilyName)
+	if p.MiddleName != "" {
+		navn["mellomnavn"] = p.MiddleName
+	}
+	d.add("navn", navn, with(d.meta(false, p.BirthDate), "fornavn", p.GivenName, "etternavn", "Tidligere"+strings.ToLower(p.FamilyName)))
+	d.add("foedsel", with(d.meta(true, p.BirthDate), "foedselsdato", p.BirthDate.Format(time.DateOnly), "foedselsaar", strconv.Itoa(p.BirthDate.Year()), "foedeland", "NOR"))
+	d.add("sivilstand", with(d.meta(true, p.BirthDate), "sivilstand", "ugift"))
+	d.add("kjoenn", with(d.meta(true, p.BirthDate), "kjoenn", "ukjent"))
+	d.add("statsborgerskap", with(d.meta(true, p.BirthDate), "land", "NOR"))
+	d.add("adressebeskyttelse", with(d.meta(true, p.Home.Flyttedato), "graderingsnivaa", p.AddressProtection))
+	if p.AddressProtection != "ugradert" && rp != "offentlig-med-hjemmel" {
+		return d.doc // the other packages get no address for a protected person
+	}
+	d.addAddresses(p)
+	return d.doc
+}
+
+// addAddresses adds the home address (with an earlier one for historikk)
+// and a postal address where the person has a post box.
+func (d *fregDoc) addAddresses(p Person) {
+	b := p.Home
 	if b.Flyttedato.IsZero() {
-		b.Flyttedato = p.Fodselsdato.AddDate(18, 0, 0)
+		b.Flyttedato = p.BirthDate.AddDate(18, 0, 0)
 	}
 	poststed := map[string]any{"poststedsnavn": b.Poststed, "postnummer": b.Postnummer}
-	home := with(meta(true, b.Flyttedato), "adressegradering", p.Gradering)
-	if !b.Flyttedato.IsZero() {
-		home["flyttedato"] = b.Flyttedato.Format(time.DateOnly)
-	}
+	home := with(d.meta(true, b.Flyttedato), "adressegradering", p.AddressProtection, "flyttedato", b.Flyttedato.Format(time.DateOnly))
 	if b.Adressenavn != "" {
 		veg := map[string]any{"kommunenummer": b.Kommunenummer, "adressenavn": b.Adressenavn,
 			"adressenummer": map[string]any{"husnummer": strconv.Itoa(b.Husnummer)}, "poststed": poststed}
@@ -286,13 +318,12 @@ func fregPerson(p Person, rp string, parts []string) map[string]any {
 			"undernummer":     0, "poststed": poststed,
 		}
 	}
-	old := with(meta(false, b.Flyttedato.AddDate(-5, 0, 0)), "adressegradering", "ugradert",
+	old := with(d.meta(false, b.Flyttedato.AddDate(-5, 0, 0)), "adressegradering", "ugradert",
 		"vegadresse", map[string]any{"kommunenummer": "0301", "adressenavn": "Gamleveien", "adressenummer": map[string]any{"husnummer": "1"},
 			"poststed": map[string]any{"poststedsnavn": "OSLO", "postnummer": "0150"}})
-	add("bostedsadresse", home, old)
-	if p.Postboks != "" {
-		add("postadresse", with(meta(true, b.Flyttedato), "adressegradering", p.Gradering,
-			"postboksadresse", map[string]any{"postboks": strings.TrimPrefix(p.Postboks, "Postboks "), "poststed": map[string]any{"poststedsnavn": "OSLO", "postnummer": "0102"}}))
+	d.add("bostedsadresse", home, old)
+	if p.PostBox != "" {
+		d.add("postadresse", with(d.meta(true, b.Flyttedato), "adressegradering", p.AddressProtection,
+			"postboksadresse", map[string]any{"postboks": strings.TrimPrefix(p.PostBox, "Postboks "), "poststed": map[string]any{"poststedsnavn": "OSLO", "postnummer": "0102"}}))
 	}
-	return doc
 }

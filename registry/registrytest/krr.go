@@ -8,6 +8,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/fake"
 	"math/big"
 	"net/http"
 	"slices"
@@ -28,15 +30,9 @@ const (
 // with up to 1000 personidentifikatorer, answering what the scopes allow. It
 // is seeded with the KRR records of Persons.
 type KRR struct {
-	Faults
+	fake.Faults
 
-	// Authorize decides on each request: 0 lets it through, else the status to
-	// refuse it with. nil requires a Bearer token (401 without one).
-	Authorize func(r *http.Request) int
-	// Scopes are the scopes the caller's token is taken to have; nil means
-	// both kontaktinformasjon and digitalpost.
-	Scopes []string
-
+	cfg     KRRConfig
 	mu      sync.RWMutex
 	records map[string]KRRRecord
 	batches []int // sizes of the batches received
@@ -44,13 +40,23 @@ type KRR struct {
 	handler http.Handler
 }
 
+// KRRConfig configures a fake KRR. Its zero value is ready to use.
+type KRRConfig struct {
+	// Authorize decides on each request: 0 lets it through, else the status to
+	// refuse it with. nil requires a Bearer token (401 without one).
+	Authorize func(r *http.Request) (status int)
+	// Scopes are the scopes the caller's token is taken to have; nil means
+	// both kontaktinformasjon and digitalpost.
+	Scopes []string
+}
+
 // NewKRR returns a fake KRR holding Persons' KRR records.
-func NewKRR() *KRR {
-	k := &KRR{records: map[string]KRRRecord{}, cert: selfSigned()}
+func NewKRR(cfg KRRConfig) *KRR {
+	k := &KRR{cfg: cfg, records: map[string]KRRRecord{}, cert: selfSigned()}
 	for _, p := range Persons() {
 		k.records[p.FNR.Reveal()] = p.KRR
 	}
-	k.handler = k.Faults.wrap(http.HandlerFunc(k.serve))
+	k.handler = wrap(&k.Faults, k.serve)
 	return k
 }
 
@@ -90,8 +96,8 @@ func (k *KRR) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := 0
-	if k.Authorize != nil {
-		status = k.Authorize(r)
+	if k.cfg.Authorize != nil {
+		status = k.cfg.Authorize(r)
 	} else if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
 		status = http.StatusUnauthorized
 	}
@@ -117,7 +123,7 @@ func (k *KRR) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	scopes := k.Scopes
+	scopes := k.cfg.Scopes
 	if scopes == nil {
 		scopes = []string{ScopeKRRKontaktinformasjon, ScopeKRRDigitalpost}
 	}
@@ -129,46 +135,45 @@ func (k *KRR) serve(w http.ResponseWriter, r *http.Request) {
 	defer k.mu.RUnlock()
 	out := []any{}
 	for _, id := range req.Personidentifikatorer {
-		rec, ok := k.records[id]
-		if !ok || rec.Status == "IKKE_REGISTRERT" {
-			out = append(out, map[string]any{"personidentifikator": id, "status": "IKKE_REGISTRERT"})
-			continue
-		}
-		p := map[string]any{"personidentifikator": id, "status": rec.Status, "reservasjon": "NEI"}
-		if rec.Reservert {
-			p["reservasjon"] = "JA"
-		}
-		if rec.Status == "AKTIV" {
-			if contact {
-				p["varslingsstatus"] = rec.Varslingsstatus
-				ki := map[string]any{}
-				upd := rec.Oppdatert.In(oslo()).Format("2006-01-02T15:04:05-07")
-				if rec.Epost != "" {
-					ki["epostadresse"], ki["epostadresse_oppdatert"], ki["epostadresse_sist_verifisert"] = rec.Epost, upd, upd
-				}
-				if rec.Mobil != "" {
-					ki["mobiltelefonnummer"], ki["mobiltelefonnummer_oppdatert"], ki["mobiltelefonnummer_sist_verifisert"] = rec.Mobil, upd, upd
-				}
-				p["kontaktinformasjon"] = ki
-				if rec.Spraak != "" {
-					p["spraak"], p["spraak_oppdatert"] = rec.Spraak, upd
-				}
-			}
-			if post && rec.Postkasse != "" && !rec.Reservert {
-				p["digital_post"] = map[string]any{"postkasseadresse": rec.Postkasse, "postkasseleverandoeradresse": rec.Leverandor}
-				p["sertifikat"] = k.cert
-			}
-		}
-		out = append(out, p)
+		out = append(out, k.person(id, contact, post))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"personer": out})
 }
 
-func oslo() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Oslo"); err == nil {
-		return loc
+// person is one person's answer, with what the scopes allow: contact
+// information with kontaktinformasjon.read, the mailbox with digitalpost.read.
+func (k *KRR) person(id string, contact, post bool) map[string]any {
+	rec, ok := k.records[id]
+	if !ok || rec.Status == "IKKE_REGISTRERT" {
+		return map[string]any{"personidentifikator": id, "status": "IKKE_REGISTRERT"}
 	}
-	return time.FixedZone("CET", 3600)
+	p := map[string]any{"personidentifikator": id, "status": rec.Status, "reservasjon": "NEI"}
+	if rec.Reserved {
+		p["reservasjon"] = "JA"
+	}
+	if rec.Status != "AKTIV" {
+		return p
+	}
+	if contact {
+		p["varslingsstatus"] = rec.Varslingsstatus
+		ki := map[string]any{}
+		upd := rec.Updated.In(civil.Oslo).Format("2006-01-02T15:04:05-07")
+		if rec.Email != "" {
+			ki["epostadresse"], ki["epostadresse_oppdatert"], ki["epostadresse_sist_verifisert"] = rec.Email, upd, upd
+		}
+		if rec.Mobile != "" {
+			ki["mobiltelefonnummer"], ki["mobiltelefonnummer_oppdatert"], ki["mobiltelefonnummer_sist_verifisert"] = rec.Mobile, upd, upd
+		}
+		p["kontaktinformasjon"] = ki
+		if rec.Language != "" {
+			p["spraak"], p["spraak_oppdatert"] = rec.Language, upd
+		}
+	}
+	if post && rec.Mailbox != "" && !rec.Reserved {
+		p["digital_post"] = map[string]any{"postkasseadresse": rec.Mailbox, "postkasseleverandoeradresse": rec.MailboxProvider}
+		p["sertifikat"] = k.cert
+	}
+	return p
 }
 
 // selfSigned makes a throwaway encryption certificate for the digital mailboxes.

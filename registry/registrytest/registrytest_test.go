@@ -3,6 +3,7 @@ package registrytest_test
 import (
 	"context"
 	"errors"
+	"github.com/grunnmur/grunnmur/fake"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -19,13 +20,13 @@ func TestPersonsAreSynthetic(t *testing.T) {
 	seen := map[ident.Fodselsnummer]bool{}
 	for _, p := range registrytest.Persons() {
 		if !p.FNR.Synthetic() || !p.FNR.Kinds().Has(ident.KindTnr) {
-			t.Errorf("%s: %v is not a Tenor synthetic number", p.Navn(), p.FNR)
+			t.Errorf("%s: %v is not a Tenor synthetic number", p.Name(), p.FNR)
 		}
-		if b, ok := p.FNR.BirthDate(); !ok || !b.Equal(p.Fodselsdato) {
-			t.Errorf("%s: birth date %v vs %v", p.Navn(), b, p.Fodselsdato)
+		if b, ok := p.FNR.BirthDate(); !ok || !b.Equal(p.BirthDate) {
+			t.Errorf("%s: birth date %v vs %v", p.Name(), b, p.BirthDate)
 		}
 		if seen[p.FNR] {
-			t.Errorf("%s: duplicate number", p.Navn())
+			t.Errorf("%s: duplicate number", p.Name())
 		}
 		seen[p.FNR] = true
 	}
@@ -59,10 +60,10 @@ func get(t *testing.T, h http.Handler, method, path, body string, header ...stri
 }
 
 func TestFakesRefuseWhatTheAPIsRefuse(t *testing.T) {
-	brreg := registrytest.NewBrreg()
-	krr := registrytest.NewKRR()
-	freg := registrytest.NewFolkeregisteret()
-	adr := registrytest.NewAdresse()
+	brreg := registrytest.NewBrreg(registrytest.BrregConfig{})
+	krr := registrytest.NewKRR(registrytest.KRRConfig{})
+	freg := registrytest.NewFolkeregisteret(registrytest.FolkeregisteretConfig{})
+	adr := registrytest.NewAdresse(registrytest.AdresseConfig{})
 	many := `{"personidentifikatorer":[` + strings.Repeat(`"03851598730",`, 1000) + `"03851598730"]}`
 	tests := []struct {
 		name   string
@@ -110,12 +111,12 @@ func TestFakesRefuseWhatTheAPIsRefuse(t *testing.T) {
 
 func TestFaults(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := registrytest.NewAdresse()
-		c := registrytest.InProcess(fake)
+		reg := registrytest.NewAdresse(registrytest.AdresseConfig{})
+		c := registrytest.InProcess(reg)
 		do := func() (*http.Response, error) {
 			return c.Get("http://adresse.test/adresser/v1/sok?sok=storgata")
 		}
-		fake.FailNext(2, 503)
+		reg.Inject(fake.Fault{Times: 2, Status: 503})
 		for range 2 {
 			resp, err := do()
 			if err != nil || resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "1" {
@@ -125,53 +126,53 @@ func TestFaults(t *testing.T) {
 		if resp, err := do(); err != nil || resp.StatusCode != 200 {
 			t.Fatalf("after the faults: %v %v", resp, err)
 		}
-		fake.DropNext(1)
+		reg.Inject(fake.Fault{Drop: true})
 		if _, err := do(); err == nil {
 			t.Error("DropNext: no error")
 		}
-		fake.DelayNext(1, 30*time.Second)
+		reg.Inject(fake.Fault{Delay: 30 * time.Second})
 		start := time.Now()
 		if resp, err := do(); err != nil || resp.StatusCode != 200 || time.Since(start) != 30*time.Second {
 			t.Errorf("DelayNext: %v %v after %v", resp, err, time.Since(start))
 		}
-		fake.DelayNext(1, time.Hour)
+		reg.Inject(fake.Fault{Delay: time.Hour})
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, "GET", "http://adresse.test/adresser/v1/sok?sok=x", nil)
 		if _, err := c.Do(req); !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("a delay honours the context: %v", err)
 		}
-		release := fake.Hold()
+		release := reg.Hold()
 		done := make(chan struct{})
 		go func() { do(); close(done) }()
 		synctest.Wait()
-		if fake.Held() != 1 {
-			t.Errorf("held %d", fake.Held())
+		if reg.Waiting() != 1 {
+			t.Errorf("held %d", reg.Waiting())
 		}
 		release()
 		release() // a second release is harmless
 		<-done
-		if fake.Requests() != 7 || fake.RequestsTo("/adresser/v1/sok") != 7 {
-			t.Errorf("requests %d", fake.Requests())
+		if reg.Requests("") != 7 || reg.Requests("/adresser/v1/sok") != 7 {
+			t.Errorf("requests %d", reg.Requests(""))
 		}
 	})
 }
 
 func TestDropOverNetwork(t *testing.T) {
-	fake := registrytest.NewBrreg()
-	srv := httptest.NewServer(fake)
+	reg := registrytest.NewBrreg(registrytest.BrregConfig{})
+	srv := httptest.NewServer(reg)
 	defer srv.Close()
-	fake.DropNext(1)
+	reg.Inject(fake.Fault{Drop: true})
 	if _, err := http.Get(srv.URL + "/enhetsregisteret/api/enheter/991825827"); err == nil {
 		t.Error("dropped connection gave a response")
 	}
 }
 
 func TestRegistries(t *testing.T) {
-	all := registrytest.NewRegistries()
+	all := registrytest.NewRegistries(registrytest.RegistriesConfig{})
 	srv := httptest.NewServer(all)
 	defer srv.Close()
-	for path, fake := range map[string]interface{ Requests() int }{
+	for path, reg := range map[string]interface{ Requests(string) int }{
 		"/enhetsregisteret/api/enheter/991825827":                                                          all.Brreg,
 		"/folkeregisteret/offentlig-med-hjemmel/api/v1/personer/" + registrytest.Persons()[0].FNR.Reveal(): all.Folkeregisteret,
 		"/adresser/v1/sok?sok=storgata":                                                                    all.Adresse,
@@ -184,8 +185,8 @@ func TestRegistries(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		if fake.Requests() != 1 || resp.StatusCode >= 500 {
-			t.Errorf("%s: status %d, %d requests at its fake", path, resp.StatusCode, fake.Requests())
+		if reg.Requests("") != 1 || resp.StatusCode >= 500 {
+			t.Errorf("%s: status %d, %d requests at its fake", path, resp.StatusCode, reg.Requests(""))
 		}
 	}
 	if resp, _ := http.Get(srv.URL + "/other"); resp.StatusCode != 404 {

@@ -263,16 +263,16 @@ func loginConfig(getenv func(string) string, prefix, public, authPrefix string) 
 
 // BrregClient is a client of Enhetsregisteret, with the authorised roles
 // behind Maskinporten.
-func (x *Externals) BrregClient(now func() time.Time, log *slog.Logger) *brreg.Client {
-	return &brreg.Client{BaseURL: x.BrregURL, AuthorizedHTTPClient: x.Maskinporten.Client(&http.Client{Timeout: 15 * time.Second}),
-		HTTPClient: &http.Client{Timeout: 15 * time.Second}, Now: now, Logger: log}
+func (x *Externals) BrregClient(now func() time.Time, log *slog.Logger) (*brreg.Client, error) {
+	return brreg.New(brreg.Config{BaseURL: x.BrregURL, AuthorizedHTTPClient: x.Maskinporten.Client(&http.Client{Timeout: 15 * time.Second}),
+		HTTPClient: &http.Client{Timeout: 15 * time.Second}, Now: now, Logger: log})
 }
 
 // FolkeregisteretClient is a client of Folkeregisteret (offentlig med
 // hjemmel) behind Maskinporten.
-func (x *Externals) FolkeregisteretClient(now func() time.Time, log *slog.Logger) *folkeregisteret.Client {
-	return &folkeregisteret.Client{BaseURL: x.FolkeregisteretURL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel,
-		HTTPClient: x.Maskinporten.Client(&http.Client{Timeout: 15 * time.Second}), Now: now, Logger: log}
+func (x *Externals) FolkeregisteretClient(now func() time.Time, log *slog.Logger) (*folkeregisteret.Client, error) {
+	return folkeregisteret.New(folkeregisteret.Config{BaseURL: x.FolkeregisteretURL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel,
+		HTTPClient: x.Maskinporten.Client(&http.Client{Timeout: 15 * time.Second}), Now: now, Logger: log})
 }
 
 // VippsClient is the Vipps ePayment client, a payment.Provider.

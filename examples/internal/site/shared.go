@@ -118,10 +118,10 @@ func OrgAddress(e *brreg.Enhet) svarut.Address {
 // comes back as the name alone with protected set: such a letter must go
 // digital-only and never on an envelope (svarut.Shipment.DigitalOnly).
 func PersonAddress(p *folkeregisteret.Person) (a svarut.Address, protected bool, err error) {
-	if n, ok := p.GjeldendeNavn(); ok {
+	if n, ok := p.CurrentName(); ok {
 		a.Name = n.String()
 	}
-	lines, err := p.Adresselinjer()
+	lines, err := p.AddressLines()
 	if errors.Is(err, folkeregisteret.ErrProtectedAddress) {
 		return a, true, nil
 	}

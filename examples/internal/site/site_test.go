@@ -90,17 +90,19 @@ func TestCommonComplete(t *testing.T) {
 }
 
 func TestPersonAddress(t *testing.T) {
-	fake := registrytest.NewFolkeregisteret()
-	fake.Authorize = func(*http.Request) int { return 0 }
+	fake := registrytest.NewFolkeregisteret(registrytest.FolkeregisteretConfig{Authorize: func(*http.Request) int { return 0 }})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	c := &folkeregisteret.Client{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel, HTTPClient: srv.Client()}
+	c, err := folkeregisteret.New(folkeregisteret.Config{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel, HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	persons := registrytest.Persons()
 	for i, want := range map[int]struct {
 		protected bool
 		line1     string
 	}{
-		registrytest.SigridHaugland: {line1: persons[registrytest.SigridHaugland].Adresse.Adressenavn},
+		registrytest.SigridHaugland: {line1: persons[registrytest.SigridHaugland].Home.Adressenavn},
 		registrytest.NilsFjeld:      {line1: "Gnr."},
 		registrytest.IngridSolberg:  {protected: true},
 		registrytest.EmilNordby:     {protected: true},
@@ -111,19 +113,19 @@ func TestPersonAddress(t *testing.T) {
 		}
 		a, protected, err := PersonAddress(p)
 		if err != nil {
-			t.Fatalf("%s: %v", persons[i].Navn(), err)
+			t.Fatalf("%s: %v", persons[i].Name(), err)
 		}
-		if a.Name != persons[i].Navn() || protected != want.protected {
-			t.Errorf("%s: name %q, protected %v", persons[i].Navn(), a.Name, protected)
+		if a.Name != persons[i].Name() || protected != want.protected {
+			t.Errorf("%s: name %q, protected %v", persons[i].Name(), a.Name, protected)
 		}
 		if protected {
 			if a.Line1 != "" || a.PostalCode != "" || a.PostTown != "" {
-				t.Errorf("%s: a protected address leaked: %+v", persons[i].Navn(), a)
+				t.Errorf("%s: a protected address leaked: %+v", persons[i].Name(), a)
 			}
 			continue
 		}
 		if !strings.HasPrefix(a.Line1, want.line1) || len(a.PostalCode) != 4 || a.PostTown == "" {
-			t.Errorf("%s: %+v", persons[i].Navn(), a)
+			t.Errorf("%s: %+v", persons[i].Name(), a)
 		}
 	}
 }
@@ -144,7 +146,7 @@ func FuzzPersonAddress(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if (protected || p.Adressebeskyttet()) && (a.Line1 != "" || a.Line2 != "" || a.Line3 != "" || a.PostalCode != "" || a.PostTown != "") {
+		if (protected || p.AddressProtected()) && (a.Line1 != "" || a.Line2 != "" || a.Line3 != "" || a.PostalCode != "" || a.PostTown != "") {
 			t.Fatalf("a protected person got an address: %+v", a)
 		}
 		if a.PostalCode != "" && (len(a.PostalCode) != 4 || strings.Trim(a.PostalCode, "0123456789") != "") {

@@ -1,12 +1,13 @@
 // Package fetch is the request plumbing the registry clients share: base URLs,
-// retries through internal/httpx, registry error mapping and bounded JSON
-// decoding.
+// retries through internal/httpx, registry error mapping, bounded JSON
+// decoding, and the cache with its single flight.
 package fetch
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,7 +16,6 @@ import (
 	"strings"
 
 	"github.com/grunnmur/grunnmur/internal/httpx"
-	"github.com/grunnmur/grunnmur/registry"
 )
 
 // MaxBody bounds a decoded response. The largest registry answers (a KRR batch
@@ -27,43 +27,106 @@ type Client struct {
 	Registry string // for errors: "brreg", ...
 	BaseURL  string // scheme://host[/prefix], no trailing slash
 	HTTP     httpx.Client
-	Accept   string // default Accept header; "" means application/json
 }
 
-// New returns a Client for registry at base (def when base is empty).
-func New(registryName, base, def string, hc *http.Client, logger *slog.Logger, maxAttempts int) *Client {
-	if base == "" {
-		base = def
+// ErrBaseURL is a base URL that is not an absolute http or https URL.
+var ErrBaseURL = errors.New("base URL must be an absolute http or https URL without query or fragment")
+
+// BaseURL checks base and trims its trailing slash.
+func BaseURL(registryName, base string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("%s: BaseURL %q: %w", registryName, httpx.SafeURL(base), ErrBaseURL)
 	}
+	return strings.TrimRight(base, "/"), nil
+}
+
+// New returns a Client for registry at base, which BaseURL has checked.
+func New(registryName, base string, hc *http.Client, logger *slog.Logger, maxAttempts int) *Client {
 	return &Client{
 		Registry: registryName,
-		BaseURL:  strings.TrimRight(base, "/"),
+		BaseURL:  base,
 		HTTP:     httpx.Client{HTTPClient: hc, Logger: logger, MaxAttempts: maxAttempts},
 	}
 }
 
-// Response is a decoded answer's status and headers.
-type Response struct {
+// Entry is an answer as the registry sent it: the status and the body. It is
+// what the cache keeps.
+type Entry struct {
 	Status int
-	Header http.Header
+	Body   []byte
 }
 
-// Get sends GET path?query with accept (or the default) and decodes a 2xx JSON
-// body into v. Statuses in pass are returned without error (their body
-// decoded into v when it is JSON), for the callers that give a status its own
-// meaning, such as Enhetsregisteret's 410.
-func (c *Client) Get(ctx context.Context, op, path string, query url.Values, accept string, v any, pass ...int) (*Response, error) {
-	return c.Do(ctx, http.MethodGet, op, path, query, accept, nil, v, pass...)
+// Decode decodes e's JSON body into v; an empty body leaves v as it is.
+func (c *Client) Decode(op string, e Entry, v any) error {
+	if len(bytes.TrimSpace(e.Body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(e.Body, v); err != nil {
+		return DecodeError(c.Registry, op, err)
+	}
+	return nil
 }
 
-// Post sends a JSON body. It is marked retry-safe: the registries' POSTs are
-// read-only look-ups (KRR personer, Folkeregisteret bulkoppslag).
-func (c *Client) Post(ctx context.Context, op, path string, query url.Values, body, v any) (*Response, error) {
-	return c.Do(ctx, http.MethodPost, op, path, query, "", body, v)
+// Get sends GET path?query with accept ("" means application/json) and
+// decodes a 2xx JSON body into v.
+func (c *Client) Get(ctx context.Context, op, path string, query url.Values, accept string, v any) error {
+	e, err := c.Raw(ctx, http.MethodGet, op, path, query, accept, nil)
+	if err != nil {
+		return err
+	}
+	return c.Decode(op, e, v)
 }
 
-// Do sends one request.
-func (c *Client) Do(ctx context.Context, method, op, path string, query url.Values, accept string, body, v any, pass ...int) (*Response, error) {
+// Post sends a JSON body and decodes the JSON answer into v. It is marked
+// retry-safe: the registries' POSTs are read-only look-ups (KRR personer,
+// Folkeregisteret bulkoppslag).
+func (c *Client) Post(ctx context.Context, op, path string, query url.Values, body, v any) error {
+	e, err := c.Raw(ctx, http.MethodPost, op, path, query, "", body)
+	if err != nil {
+		return err
+	}
+	return c.Decode(op, e, v)
+}
+
+// Raw sends one request and returns the answer's status and body. Statuses in
+// pass are returned without error, for the callers that give a status its own
+// meaning, such as Enhetsregisteret's 410; any other status from 400 up is a
+// *registry.Error.
+func (c *Client) Raw(ctx context.Context, method, op, path string, query url.Values, accept string, body any, pass ...int) (Entry, error) {
+	req, err := c.request(ctx, method, op, path, query, accept, body)
+	if err != nil {
+		return Entry{}, err
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return Entry{}, TransportError(c.Registry, op, err)
+	}
+	defer resp.Body.Close()
+	out := Entry{Status: resp.StatusCode}
+	passed := false
+	for _, s := range pass {
+		passed = passed || s == resp.StatusCode
+	}
+	if !passed {
+		if err := CheckResponse(c.Registry, op, resp); err != nil {
+			return out, err
+		}
+	}
+	if resp.StatusCode == http.StatusNoContent {
+		return out, nil
+	}
+	out.Body, err = io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	if err != nil {
+		return out, TransportError(c.Registry, op, err)
+	}
+	if len(out.Body) > MaxBody {
+		return out, DecodeError(c.Registry, op, fmt.Errorf("response larger than %d bytes", MaxBody))
+	}
+	return out, nil
+}
+
+func (c *Client) request(ctx context.Context, method, op, path string, query url.Values, accept string, body any) (*http.Request, error) {
 	u := c.BaseURL + path
 	if len(query) > 0 {
 		u += "?" + query.Encode()
@@ -72,15 +135,14 @@ func (c *Client) Do(ctx context.Context, method, op, path string, query url.Valu
 	var raw []byte
 	if body != nil {
 		var err error
-		raw, err = json.Marshal(body)
-		if err != nil {
+		if raw, err = json.Marshal(body); err != nil {
 			return nil, fmt.Errorf("%s: %s: encode request: %w", c.Registry, op, err)
 		}
 		rd = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
-		return nil, &registry.Error{Registry: c.Registry, Op: op, Kind: registry.ErrInvalid, Err: fmt.Errorf("build request for %s", httpx.SafeURL(u))}
+		return nil, Invalid(c.Registry, op, fmt.Errorf("build request for %s", httpx.SafeURL(u)))
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -88,45 +150,8 @@ func (c *Client) Do(ctx context.Context, method, op, path string, query url.Valu
 		req = httpx.RetrySafe(req)
 	}
 	if accept == "" {
-		accept = c.Accept
-	}
-	if accept == "" {
 		accept = "application/json"
 	}
 	req.Header.Set("Accept", accept)
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		return nil, registry.TransportError(c.Registry, op, err)
-	}
-	defer resp.Body.Close()
-	out := &Response{Status: resp.StatusCode, Header: resp.Header}
-	passed := false
-	for _, s := range pass {
-		if s == resp.StatusCode {
-			passed = true
-		}
-	}
-	if !passed {
-		if err := registry.CheckResponse(c.Registry, op, resp); err != nil {
-			return out, err
-		}
-	}
-	if v == nil || resp.StatusCode == http.StatusNoContent {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		return out, nil
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
-	if err != nil {
-		return out, registry.TransportError(c.Registry, op, err)
-	}
-	if len(data) > MaxBody {
-		return out, registry.DecodeError(c.Registry, op, fmt.Errorf("response larger than %d bytes", MaxBody))
-	}
-	if passed && len(bytes.TrimSpace(data)) == 0 {
-		return out, nil
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return out, registry.DecodeError(c.Registry, op, err)
-	}
-	return out, nil
+	return req, nil
 }
