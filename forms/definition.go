@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/grunnmur/grunnmur/forms/expr"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -113,7 +114,7 @@ func (l Limits) withDefaults() Limits {
 type Page struct {
 	ID         string       `json:"id"`
 	Title      string       `json:"title"` // text key
-	Hidden     *Expr        `json:"hidden,omitempty"`
+	Hidden     *expr.Expr   `json:"hidden,omitempty"`
 	Components []*Component `json:"components"`
 
 	index int
@@ -128,8 +129,8 @@ type Option struct {
 // Validation is a custom check: when Condition is true, the field has the
 // error Message (a text key). In the condition, ["argv", 0] is the field's value.
 type Validation struct {
-	Condition *Expr  `json:"condition"`
-	Message   string `json:"message"`
+	Condition *expr.Expr `json:"condition"`
+	Message   string     `json:"message"`
 }
 
 // Component is one field, group or text of a page.
@@ -145,9 +146,9 @@ type Component struct {
 	Label       string `json:"label,omitempty"`       // text key
 	Description string `json:"description,omitempty"` // text key, a hint under the label
 
-	Hidden   *Expr `json:"hidden,omitempty"`
-	Required *Expr `json:"required,omitempty"`
-	ReadOnly *Expr `json:"readOnly,omitempty"`
+	Hidden   *expr.Expr `json:"hidden,omitempty"`
+	Required *expr.Expr `json:"required,omitempty"`
+	ReadOnly *expr.Expr `json:"readOnly,omitempty"`
 
 	Options        []Option `json:"options,omitempty"`
 	Min            *float64 `json:"min,omitempty"`
@@ -165,7 +166,7 @@ type Component struct {
 	// Repeating groups.
 	MinRows    int          `json:"minRows,omitempty"`
 	MaxRows    int          `json:"maxRows,omitempty"`
-	RowHidden  *Expr        `json:"rowHidden,omitempty"`
+	RowHidden  *expr.Expr   `json:"rowHidden,omitempty"`
 	AddLabel   string       `json:"addLabel,omitempty"` // text key
 	Components []*Component `json:"components,omitempty"`
 
@@ -232,9 +233,9 @@ func Parse(b []byte) (*Definition, error) {
 	d.UseNumber()
 	var def Definition
 	if err := d.Decode(&def); err != nil {
-		var ee *ExprError
+		var ee *expr.Error
 		if errors.As(err, &ee) {
-			return nil, &DefinitionError{Problems: []string{"expression: " + ee.Error()}}
+			return nil, &DefinitionError{Problems: []string{ee.Where()}}
 		}
 		return nil, &DefinitionError{Problems: []string{"JSON: " + err.Error()}}
 	}
@@ -523,71 +524,49 @@ func (c *checker) component(cp string, comp *Component) {
 // expr checks an expression in the context of comp: a compile error kept from
 // decoding, literal values that cannot be booleans, and component
 // references that do not exist or cannot be reached from comp's rows.
-func (c *checker) expr(place string, e *Expr, comp *Component, boolean bool) {
+func (c *checker) expr(place string, e *expr.Expr, comp *Component, boolean bool) {
 	if e == nil {
 		return
 	}
-	if e.err != nil {
-		c.addf(place, "%s", strings.TrimPrefix(e.err.Error(), "forms: "))
+	var ee *expr.Error
+	if err := e.Err(); err != nil {
+		if errors.As(err, &ee) {
+			c.addf(place, "%s", ee.Where())
+		} else {
+			c.addf(place, "%v", err)
+		}
 		return
 	}
-	if boolean && e.root != nil {
-		if e.root.fn == nil {
-			if _, err := asBool(e.root.lit); err != nil {
-				c.addf(place, "expected boolean, got value %s", e.root.lit.display())
-			}
-		} else if e.root.typ == tNum {
-			c.addf(place, "expected a boolean expression, %s returns a number", e.root.fn.name)
+	if boolean {
+		if err := e.CheckBool(); errors.As(err, &ee) {
+			c.addf(place, "%s", ee.Msg)
 		}
 	}
-	var walk func(n *node, path string)
-	walk = func(n *node, path string) {
-		if n == nil || n.fn == nil {
-			return
-		}
-		if len(n.args) == 1 && n.args[0].fn == nil && n.args[0].lit.k == KindString {
-			arg := n.args[0].lit.s
-			switch n.fn.name {
-			case "component":
-				t := c.def.byID[arg]
-				switch {
-				case t == nil:
-					c.addf(place, "%s: unknown component %q", path, arg)
-				case !reachable(t, comp):
-					c.addf(place, "%s: component %q is in a repeating group that %s is not in", path, arg, ctxName(comp))
-				}
-			case "dataModel":
-				if _, err := parsePath(arg); err != nil {
-					c.addf(place, "%s: %v", path, err)
-				}
+	for _, r := range e.Refs() {
+		switch r.Func {
+		case "component":
+			t := c.def.byID[r.Arg]
+			switch {
+			case t == nil:
+				c.addf(place, "%s: unknown component %q", r.Path, r.Arg)
+			case !reachable(t, comp):
+				c.addf(place, "%s: component %q is in a repeating group that %s is not in", r.Path, r.Arg, ctxName(comp))
+			}
+		case "dataModel":
+			if _, err := parsePath(r.Arg); err != nil {
+				c.addf(place, "%s: %v", r.Path, err)
 			}
 		}
-		for i, a := range n.args {
-			walk(a, path+"["+strconv.Itoa(i+1)+"]")
-		}
 	}
-	walk(e.root, "")
 }
 
 // refs returns the components an expression names literally.
-func refs(e *Expr, byID map[string]*Component) []*Component {
+func refs(e *expr.Expr, byID map[string]*Component) []*Component {
 	var out []*Component
-	var walk func(n *node)
-	walk = func(n *node) {
-		if n == nil || n.fn == nil {
-			return
+	for _, r := range e.Refs() {
+		if t := byID[r.Arg]; r.Func == "component" && t != nil {
+			out = append(out, t)
 		}
-		if n.fn.name == "component" && len(n.args) == 1 && n.args[0].fn == nil {
-			if t := byID[n.args[0].lit.s]; t != nil {
-				out = append(out, t)
-			}
-		}
-		for _, a := range n.args {
-			walk(a)
-		}
-	}
-	if e != nil && e.err == nil {
-		walk(e.root)
 	}
 	return out
 }

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/grunnmur/grunnmur/forms/expr"
 )
 
 const okTexts = `"texts":{"t":{"nb":"T","nn":"T","en":"T"},"o":{"nb":"O","nn":"O","en":"O"}}`
@@ -130,7 +132,7 @@ func TestBindRootInRows(t *testing.T) {
 	if !res.Valid() || string(b) != `{"felles":"f","r":[{"x":"a"},{"x":"b"}]}` {
 		t.Errorf("%s %+v", b, res.Errors)
 	}
-	v, err := def.Eval(MustParseExpr(`["component", "felles"]`), map[string]any(Data{"felles": "f", "r": []any{map[string]any{}}}), Context{Component: "x", Rows: []int{0}})
+	v, err := def.Eval(expr.MustParse(`["component", "felles"]`), map[string]any(Data{"felles": "f", "r": []any{map[string]any{}}}), Context{Component: "x", Rows: []int{0}})
 	if err != nil || v.Any() != "f" {
 		t.Error(v, err)
 	}

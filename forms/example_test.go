@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/forms/expr"
 )
 
 const exampleForm = `{
@@ -58,9 +59,9 @@ func ExampleDefinition_Validate() {
 	// Output: true <nil> <nil> 3
 }
 
-func ExampleParseExpr() {
+func ExampleDefinition_Eval() {
 	def := forms.MustParse([]byte(exampleForm))
-	e := forms.MustParseExpr(`["if", ["equals", ["component", "farlig"], "ja"], ["concat", ["upperCase", ["dataModel", "navn"]], " er farlig"], "else", ["formatDate", "2026-05-17", "EEEE d. MMMM"]]`)
+	e := expr.MustParse(`["if", ["equals", ["component", "farlig"], "ja"], ["concat", ["upperCase", ["dataModel", "navn"]], " er farlig"], "else", ["formatDate", "2026-05-17", "EEEE d. MMMM"]]`)
 	for _, farlig := range []string{"ja", "nei"} {
 		v, err := def.Eval(e, map[string]any{"navn": "Fido", "farlig": farlig}, forms.Context{Lang: "nn"})
 		fmt.Println(v.Any(), err)

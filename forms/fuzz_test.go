@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/grunnmur/grunnmur/forms/expr"
 	"github.com/grunnmur/grunnmur/internal/text"
 )
 
@@ -60,12 +61,12 @@ func FuzzExpression(f *testing.F) {
 	} {
 		f.Add([]byte(s), "tid-til", 1)
 	}
-	f.Fuzz(func(t *testing.T, expr []byte, comp string, row int) {
-		e, err := ParseExpr(expr)
+	f.Fuzz(func(t *testing.T, src []byte, comp string, row int) {
+		e, err := expr.Parse(src)
 		if err != nil {
 			return
 		}
-		c := Context{Lang: "nn", Argv: []Value{String("x")}}
+		c := Context{Lang: "nn", Argv: []expr.Value{expr.String("x")}}
 		if def.Component(comp) != nil {
 			c.Component = comp
 			c.Rows = []int{row % 5}

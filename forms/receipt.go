@@ -1,6 +1,8 @@
 package forms
 
 import (
+	"github.com/grunnmur/grunnmur/forms/expr"
+
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -64,9 +66,9 @@ func canonical(b *strings.Builder, x any, depth int) error {
 		if err != nil {
 			return fmt.Errorf("forms: receipt: bad number")
 		}
-		b.WriteString(formatNumber(f))
+		b.WriteString(expr.FormatNumber(f))
 	case float64:
-		b.WriteString(formatNumber(x))
+		b.WriteString(expr.FormatNumber(x))
 	case map[string]any:
 		keys := make([]string, 0, len(x))
 		for k := range x {

@@ -1,6 +1,8 @@
 package forms
 
 import (
+	"github.com/grunnmur/grunnmur/forms/expr"
+
 	"bytes"
 	"embed"
 	"encoding/json"
@@ -296,7 +298,7 @@ func str(x any) string {
 	case json.Number:
 		return string(x)
 	case float64:
-		return formatNumber(x)
+		return expr.FormatNumber(x)
 	case bool:
 		return strconv.FormatBool(x)
 	}

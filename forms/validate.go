@@ -1,6 +1,8 @@
 package forms
 
 import (
+	"github.com/grunnmur/grunnmur/forms/expr"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -250,7 +252,7 @@ func (v *validator) hidden(c *Component, rows []int) bool {
 	return h
 }
 
-func (v *validator) boolExpr(e *Expr, c *Component, rows []int, argv []Value) bool {
+func (v *validator) boolExpr(e *expr.Expr, c *Component, rows []int, argv []expr.Value) bool {
 	if e == nil {
 		return false
 	}
@@ -395,7 +397,7 @@ func (v *validator) field(c *Component, x any, rows []int, fp at) (any, bool) {
 	n := len(v.res.Errors)
 	kept := v.check(c, x, fp)
 	if len(v.res.Errors) == n && len(c.Validations) > 0 {
-		argv := []Value{valueOf(kept)}
+		argv := []expr.Value{expr.ValueOf(kept)}
 		for _, val := range c.Validations {
 			if v.boolExpr(val.Condition, c, rows, argv) {
 				v.failText(c, fp, CodeCustom, val.Message)
@@ -615,9 +617,9 @@ func (v *validator) check(c *Component, x any, fp at) any {
 		}
 		switch {
 		case lo != nil && f < *lo:
-			v.fail(c, fp, CodeMin, "{min}", formatNumber(*lo))
+			v.fail(c, fp, CodeMin, "{min}", expr.FormatNumber(*lo))
 		case c.Max != nil && f > *c.Max:
-			v.fail(c, fp, CodeMax, "{max}", formatNumber(*c.Max))
+			v.fail(c, fp, CodeMax, "{max}", expr.FormatNumber(*c.Max))
 		case c.Type == TypeAmount && math.Abs(f*100-math.Round(f*100)) > 1e-6:
 			v.fail(c, fp, CodeDecimals)
 		}
@@ -692,7 +694,7 @@ func number(x any) (float64, json.Number, bool) {
 	case json.Number:
 		s = string(x)
 	case float64:
-		return x, json.Number(formatNumber(x)), !math.IsInf(x, 0) && !math.IsNaN(x)
+		return x, json.Number(expr.FormatNumber(x)), !math.IsInf(x, 0) && !math.IsNaN(x)
 	case int:
 		return float64(x), json.Number(strconv.Itoa(x)), true
 	case int64:
@@ -702,17 +704,14 @@ func number(x any) (float64, json.Number, bool) {
 	default:
 		return 0, "", false
 	}
-	if !isNumber(s) {
+	f, null, err := expr.String(s).AsNumber()
+	if null || err != nil || math.IsInf(f, 0) {
 		return 0, "", false
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsInf(f, 0) {
-		return 0, "", false
-	}
-	if n, ok := x.(json.Number); ok && string(n) == formatNumber(f) {
+	if n, ok := x.(json.Number); ok && string(n) == expr.FormatNumber(f) {
 		return f, n, true
 	}
-	return f, json.Number(formatNumber(f)), true
+	return f, json.Number(expr.FormatNumber(f)), true
 }
 
 // Address parts.
