@@ -145,3 +145,13 @@ func TestBindRootInRows(t *testing.T) {
 		t.Error(got, err)
 	}
 }
+
+// Every component type that holds data has its own check, so that a new
+// type cannot be stored unvalidated.
+func TestEveryBoundTypeHasACheck(t *testing.T) {
+	for _, typ := range Types() {
+		if typ.bound() && typ != TypeRepeating && checks[typ] == nil {
+			t.Errorf("type %q has no entry in checks", typ)
+		}
+	}
+}

@@ -507,167 +507,230 @@ func same(x any, s string) any {
 	return s
 }
 
+// checks validates a non-empty value of a component type and returns it
+// normalised, one function per type. Types without an entry (none today
+// among the bound ones) keep their value as it is.
+var checks = map[Type]func(v *validator, c *Component, x any, fp at) any{
+	TypeText:          (*validator).checkText,
+	TypeTextarea:      (*validator).checkText,
+	TypeEmail:         (*validator).checkEmail,
+	TypePhone:         (*validator).checkPhone,
+	TypeFodselsnummer: (*validator).checkFodselsnummer,
+	TypeOrgnr:         (*validator).checkOrgnr,
+	TypeKontonummer:   (*validator).checkKontonummer,
+	TypePostnummer:    (*validator).checkPostnummer,
+	TypeNumber:        (*validator).checkNumber,
+	TypeAmount:        (*validator).checkAmount,
+	TypeDate:          (*validator).checkDate,
+	TypeRadio:         (*validator).checkOption,
+	TypeSelect:        (*validator).checkOption,
+	TypeYesNo:         (*validator).checkYesNo,
+	TypeCheckboxes:    (*validator).checkCheckboxes,
+	TypeAddress:       (*validator).address,
+	TypeFile:          (*validator).files,
+}
+
 // check validates a non-empty value of c's type and returns it normalised.
 func (v *validator) check(c *Component, x any, fp at) any {
-	switch c.Type {
-	case TypeText, TypeTextarea:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
+	if f := checks[c.Type]; f != nil {
+		return f(v, c, x, fp)
+	}
+	return x
+}
+
+func (v *validator) checkText(c *Component, x any, fp at) any {
+	s, ok := v.str(c, x, fp)
+	if !ok {
+		return x
+	}
+	n := utf8.RuneCountInString(s)
+	switch {
+	case c.MinLength > 0 && n < c.MinLength:
+		v.fail(c, fp, CodeMinLength, "{min}", strconv.Itoa(c.MinLength))
+	case c.MaxLength > 0 && n > c.MaxLength:
+		v.fail(c, fp, CodeMaxLength, "{max}", strconv.Itoa(c.MaxLength))
+	case c.pattern != nil && !fullMatch(c.pattern, s):
+		if c.PatternMessage != "" {
+			v.failText(c, fp, CodePattern, c.PatternMessage)
+		} else {
+			v.fail(c, fp, CodePattern)
 		}
-		n := utf8.RuneCountInString(s)
-		switch {
-		case c.MinLength > 0 && n < c.MinLength:
-			v.fail(c, fp, CodeMinLength, "{min}", strconv.Itoa(c.MinLength))
-		case c.MaxLength > 0 && n > c.MaxLength:
-			v.fail(c, fp, CodeMaxLength, "{max}", strconv.Itoa(c.MaxLength))
-		case c.pattern != nil && !fullMatch(c.pattern, s):
-			if c.PatternMessage != "" {
-				v.failText(c, fp, CodePattern, c.PatternMessage)
-			} else {
-				v.fail(c, fp, CodePattern)
-			}
-		}
+	}
+	return same(x, s)
+}
+
+func (v *validator) checkEmail(c *Component, x any, fp at) any {
+	s, ok := v.str(c, x, fp)
+	if !ok {
+		return x
+	}
+	s = strings.TrimSpace(s)
+	if !validEmail(s) {
+		v.fail(c, fp, CodeEmail)
+	}
+	return same(x, s)
+}
+
+func (v *validator) checkPhone(c *Component, x any, fp at) any {
+	s, ok := v.str(c, x, fp)
+	if !ok {
+		return x
+	}
+	p := stripSpaces(s)
+	switch {
+	case strings.HasPrefix(p, "0047"):
+		p = "+47" + p[4:]
+	case !strings.HasPrefix(p, "+"):
+		p = "+47" + p
+	}
+	if !validPhone(p) {
+		v.fail(c, fp, CodePhone)
 		return same(x, s)
-	case TypeEmail:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
-		}
-		s = strings.TrimSpace(s)
-		if !validEmail(s) {
-			v.fail(c, fp, CodeEmail)
-		}
+	}
+	return same(x, p)
+}
+
+// checkStripped validates a number typed with spaces (a personal or
+// organisation number, a postcode) and keeps it without them; code names
+// what is wrong with it, "" when nothing is.
+func (v *validator) checkStripped(c *Component, x any, fp at, code func(p string) string) any {
+	s, ok := v.str(c, x, fp)
+	if !ok {
+		return x
+	}
+	p := stripSpaces(s)
+	if problem := code(p); problem != "" {
+		v.fail(c, fp, problem)
 		return same(x, s)
-	case TypePhone:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
-		}
-		p := stripSpaces(s)
+	}
+	return same(x, p)
+}
+
+func (v *validator) checkFodselsnummer(c *Component, x any, fp at) any {
+	return v.checkStripped(c, x, fp, func(p string) string {
+		_, err := ident.ParseFodselsnummer(p)
 		switch {
-		case strings.HasPrefix(p, "0047"):
-			p = "+47" + p[4:]
-		case !strings.HasPrefix(p, "+"):
-			p = "+47" + p
+		case err == nil:
+			return ""
+		case errors.Is(err, ident.ErrLength), errors.Is(err, ident.ErrNonDigit):
+			return CodeFnrLength
 		}
-		if !validPhone(p) {
-			v.fail(c, fp, CodePhone)
-			return same(x, s)
-		}
-		return same(x, p)
-	case TypeFodselsnummer:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
-		}
-		p := stripSpaces(s)
-		if _, err := ident.ParseFodselsnummer(p); err != nil {
-			if errors.Is(err, ident.ErrLength) || errors.Is(err, ident.ErrNonDigit) {
-				v.fail(c, fp, CodeFnrLength)
-			} else {
-				v.fail(c, fp, CodeFnr)
-			}
-			return same(x, s)
-		}
-		return same(x, p)
-	case TypeOrgnr:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
-		}
-		p := stripSpaces(s)
+		return CodeFnr
+	})
+}
+
+func (v *validator) checkOrgnr(c *Component, x any, fp at) any {
+	return v.checkStripped(c, x, fp, func(p string) string {
 		if _, err := ident.ParseOrgnr(p); err != nil {
-			v.fail(c, fp, CodeOrgnr)
-			return same(x, s)
+			return CodeOrgnr
 		}
-		return same(x, p)
-	case TypeKontonummer:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
-		}
-		k, err := ident.ParseKontonummer(s)
-		if err != nil {
-			v.fail(c, fp, CodeKontonummer)
-			return same(x, s)
-		}
-		return string(k)
-	case TypePostnummer:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
-		}
-		p := stripSpaces(s)
+		return ""
+	})
+}
+
+func (v *validator) checkPostnummer(c *Component, x any, fp at) any {
+	return v.checkStripped(c, x, fp, func(p string) string {
 		if !digits(p, 4) {
-			v.fail(c, fp, CodePostnummer)
-			return same(x, s)
+			return CodePostnummer
 		}
-		return same(x, p)
-	case TypeNumber, TypeAmount:
-		f, num, ok := number(x)
-		if !ok {
-			v.fail(c, fp, CodeType)
-			return x
-		}
-		lo := c.Min
-		if lo == nil && c.Type == TypeAmount {
-			zero := 0.0
-			lo = &zero
-		}
-		switch {
-		case lo != nil && f < *lo:
-			v.fail(c, fp, CodeMin, "{min}", expr.FormatNumber(*lo))
-		case c.Max != nil && f > *c.Max:
-			v.fail(c, fp, CodeMax, "{max}", expr.FormatNumber(*c.Max))
-		case c.Type == TypeAmount && math.Abs(f*100-math.Round(f*100)) > 1e-6:
-			v.fail(c, fp, CodeDecimals)
-		}
-		return num
-	case TypeDate:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
-		}
-		if !validDate(s) {
-			v.fail(c, fp, CodeDate)
-		}
-		return same(x, s)
-	case TypeRadio, TypeSelect:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
-		}
-		if !c.hasOption(s) {
-			v.fail(c, fp, CodeOption)
-		}
-		return same(x, s)
-	case TypeYesNo:
-		s, ok := x.(string)
-		if !ok || (s != "ja" && s != "nei") {
-			v.fail(c, fp, CodeOption)
-		}
+		return ""
+	})
+}
+
+func (v *validator) checkKontonummer(c *Component, x any, fp at) any {
+	s, ok := v.str(c, x, fp)
+	if !ok {
 		return x
-	case TypeCheckboxes:
-		arr, ok := x.([]any)
-		if !ok || len(arr) > len(c.Options) {
-			v.fail(c, fp, CodeType)
+	}
+	k, err := ident.ParseKontonummer(s)
+	if err != nil {
+		v.fail(c, fp, CodeKontonummer)
+		return same(x, s)
+	}
+	return string(k)
+}
+
+func (v *validator) checkNumber(c *Component, x any, fp at) any {
+	f, num, ok := number(x)
+	if !ok {
+		v.fail(c, fp, CodeType)
+		return x
+	}
+	switch {
+	case c.Min != nil && f < *c.Min:
+		v.fail(c, fp, CodeMin, "{min}", expr.FormatNumber(*c.Min))
+	case c.Max != nil && f > *c.Max:
+		v.fail(c, fp, CodeMax, "{max}", expr.FormatNumber(*c.Max))
+	}
+	return num
+}
+
+func (v *validator) checkAmount(c *Component, x any, fp at) any {
+	f, num, ok := number(x)
+	if !ok {
+		v.fail(c, fp, CodeType)
+		return x
+	}
+	lo := c.Min
+	if lo == nil {
+		zero := 0.0
+		lo = &zero
+	}
+	switch {
+	case f < *lo:
+		v.fail(c, fp, CodeMin, "{min}", expr.FormatNumber(*lo))
+	case c.Max != nil && f > *c.Max:
+		v.fail(c, fp, CodeMax, "{max}", expr.FormatNumber(*c.Max))
+	case math.Abs(f*100-math.Round(f*100)) > 1e-6:
+		v.fail(c, fp, CodeDecimals)
+	}
+	return num
+}
+
+func (v *validator) checkDate(c *Component, x any, fp at) any {
+	s, ok := v.str(c, x, fp)
+	if !ok {
+		return x
+	}
+	if !validDate(s) {
+		v.fail(c, fp, CodeDate)
+	}
+	return same(x, s)
+}
+
+func (v *validator) checkOption(c *Component, x any, fp at) any {
+	s, ok := v.str(c, x, fp)
+	if !ok {
+		return x
+	}
+	if !c.hasOption(s) {
+		v.fail(c, fp, CodeOption)
+	}
+	return same(x, s)
+}
+
+func (v *validator) checkYesNo(c *Component, x any, fp at) any {
+	s, ok := x.(string)
+	if !ok || (s != "ja" && s != "nei") {
+		v.fail(c, fp, CodeOption)
+	}
+	return x
+}
+
+func (v *validator) checkCheckboxes(c *Component, x any, fp at) any {
+	arr, ok := x.([]any)
+	if !ok || len(arr) > len(c.Options) {
+		v.fail(c, fp, CodeType)
+		return x
+	}
+	seen := map[string]bool{}
+	for _, e := range arr {
+		s, ok := e.(string)
+		if !ok || !c.hasOption(s) || seen[s] {
+			v.fail(c, fp, CodeOption)
 			return x
 		}
-		seen := map[string]bool{}
-		for _, e := range arr {
-			s, ok := e.(string)
-			if !ok || !c.hasOption(s) || seen[s] {
-				v.fail(c, fp, CodeOption)
-				return x
-			}
-			seen[s] = true
-		}
-		return x
-	case TypeAddress:
-		return v.address(c, x, fp)
-	case TypeFile:
-		return v.files(c, x, fp)
+		seen[s] = true
 	}
 	return x
 }
