@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/grunnmur/grunnmur/internal/defaults"
@@ -44,16 +45,20 @@ type FileStore interface {
 // Flow does no authentication and no CSRF protection: wrap it in the auth
 // package's middleware.
 type Flow struct {
-	Def   *Definition
+	Def *Definition
+	// Store keeps drafts and submissions. nil keeps them in memory, in a
+	// MemoryStore of the Flow's own: fine for development and tests, lost
+	// on restart.
 	Store Store
 	// Owner returns the owner key of the logged-in citizen (see OwnerKeys).
 	Owner func(r *http.Request) (string, error)
 	// Lang returns the citizen's language; default: the lang query
 	// parameter, else nb.
 	Lang func(r *http.Request) string
-	// Files stores uploads; nil refuses file components' uploads. An
-	// upload the store refuses as too large is shown to the citizen as a
-	// too large file, like one over the component's maxSize.
+	// Files stores uploads. nil keeps them in memory, in a MemoryFileStore
+	// of the Flow's own. An upload the store refuses as too large is shown
+	// to the citizen as a too large file, like one over the component's
+	// maxSize.
 	Files FileStore
 	// Submitted runs after a submission is stored, for example to open a
 	// case. An error is logged; the citizen still gets the receipt.
@@ -70,6 +75,32 @@ type Flow struct {
 	Prefix string
 	Now    func() time.Time
 	Logger *slog.Logger
+
+	memOnce  sync.Once
+	memStore *MemoryStore
+	memFiles *MemoryFileStore
+}
+
+// store is Store, or the Flow's own in-memory store when Store is nil.
+func (f *Flow) store() Store {
+	if f.Store != nil {
+		return f.Store
+	}
+	f.memOnce.Do(f.inMemory)
+	return f.memStore
+}
+
+// files is Files, or the Flow's own in-memory file store when Files is nil.
+func (f *Flow) files() FileStore {
+	if f.Files != nil {
+		return f.Files
+	}
+	f.memOnce.Do(f.inMemory)
+	return f.memFiles
+}
+
+func (f *Flow) inMemory() {
+	f.memStore, f.memFiles = NewMemoryStore(), NewMemoryFileStore()
 }
 
 func (f *Flow) now() time.Time { return defaults.Now(f.Now) }
@@ -91,6 +122,11 @@ func (f *Flow) renderer(draftID string) *Renderer {
 
 // ServeHTTP implements http.Handler.
 func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if f.Def == nil || f.Owner == nil {
+		f.log().ErrorContext(r.Context(), "forms: a Flow needs a Def and an Owner")
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
 	owner, err := f.Owner(r)
 	if err != nil || owner == "" {
 		http.Error(w, http.StatusText(http.StatusUnauthorized), http.StatusUnauthorized)
@@ -129,7 +165,7 @@ func (f *Flow) fail(w http.ResponseWriter, err error) {
 
 func (f *Flow) start(w http.ResponseWriter, r *http.Request, owner string) {
 	d := f.Def.NewDraft(owner, f.now())
-	if err := f.Store.CreateDraft(r.Context(), d); err != nil {
+	if err := f.store().CreateDraft(r.Context(), d); err != nil {
 		f.fail(w, err)
 		return
 	}
@@ -144,7 +180,7 @@ func langQuery(r *http.Request) string {
 }
 
 func (f *Flow) draft(ctx context.Context, owner, id string) (*Draft, error) {
-	d, err := f.Store.GetDraft(ctx, id)
+	d, err := f.store().GetDraft(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +259,7 @@ func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, page
 	}
 	old := d.Data
 	d.Data, d.Page, d.Updated = data, pageID, f.now().UTC()
-	if err := f.Store.UpdateDraft(ctx, d); err != nil {
+	if err := f.store().UpdateDraft(ctx, d); err != nil {
 		f.fail(w, err)
 		return
 	}
@@ -312,6 +348,9 @@ func (f *Flow) limit(w http.ResponseWriter, r *http.Request, pageID string) (_ *
 // maxBody bounds a page post: the form's body limit and its file limits.
 // An unknown page gets the form's body limit.
 func (f *Flow) maxBody(pageID string) int64 {
+	if f.Def == nil {
+		return Limits{}.withDefaults().MaxBodyBytes
+	}
 	n := f.Def.Limits.withDefaults().MaxBodyBytes
 	p, _ := f.Def.page(pageID)
 	if p == nil {
@@ -371,9 +410,6 @@ func (f *Flow) uploads(ctx context.Context, owner, pageID string, data Data, mf 
 			if h.Size == 0 || h.Filename == "" {
 				continue // an empty file input
 			}
-			if f.Files == nil {
-				return nil, fmt.Errorf("%w: uploads are not enabled", ErrBadPost)
-			}
 			fr, err := h.Open()
 			if err != nil {
 				return nil, err
@@ -387,7 +423,7 @@ func (f *Flow) uploads(ctx context.Context, owner, pageID string, data Data, mf 
 			}
 			var id string
 			if h.Size <= c.maxSize(f.Def.Limits) && (len(c.Accept) == 0 || slices.Contains(c.Accept, ct)) {
-				id, err = f.Files.Put(ctx, owner, baseName(h.Filename), ct, fr)
+				id, err = f.files().Put(ctx, owner, baseName(h.Filename), ct, fr)
 				if errors.Is(err, ErrFileTooLarge) {
 					id, err = refusedFile, nil
 				}
@@ -440,7 +476,7 @@ func fileIDs(data any) []string {
 // submission no longer refers to, when the store can (Files). A failure
 // leaves a file unreferenced, not lost: it is logged.
 func (f *Flow) deleteReplaced(ctx context.Context, owner string, ids []string) {
-	d, ok := f.Files.(Files)
+	d, ok := f.files().(Files)
 	if !ok {
 		return
 	}
@@ -476,7 +512,7 @@ func (f *Flow) check(w http.ResponseWriter, r *http.Request, d *Draft, lang stri
 		}
 		return
 	}
-	sub, res, err := f.Def.Submit(ctx, f.Store, d, lang, f.now())
+	sub, res, err := f.Def.Submit(ctx, f.store(), d, lang, f.now())
 	if err != nil {
 		f.fail(w, err)
 		return
@@ -507,7 +543,7 @@ func (f *Flow) receipt(w http.ResponseWriter, r *http.Request, owner, id string)
 	asJSON := strings.HasSuffix(id, ".json")
 	asPDF := strings.HasSuffix(id, ".pdf") && f.PDF != nil
 	id = strings.TrimSuffix(strings.TrimSuffix(id, ".json"), ".pdf")
-	sub, err := f.Store.GetSubmission(r.Context(), id)
+	sub, err := f.store().GetSubmission(r.Context(), id)
 	if err == nil && sub.Owner != owner {
 		err = ErrNotFound
 	}
