@@ -146,20 +146,15 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Flow) fail(w http.ResponseWriter, err error) {
-	switch {
-	case errors.Is(err, ErrNotFound):
-		http.Error(w, http.StatusText(http.StatusNotFound), http.StatusNotFound)
-	case errors.Is(err, ErrConflict):
-		http.Error(w, http.StatusText(http.StatusConflict), http.StatusConflict)
-	case errors.Is(err, ErrDraftVersion), errors.Is(err, ErrWrongForm):
-		http.Error(w, "This draft was saved under another version of the form and cannot be continued.", http.StatusGone)
-	case errors.Is(err, ErrTooLarge):
-		http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
-	case errors.Is(err, ErrBadPost), errors.Is(err, ErrInvalidText):
-		http.Error(w, http.StatusText(http.StatusBadRequest), http.StatusBadRequest)
-	default:
+	status, _ := HTTPStatus(err)
+	switch status {
+	case http.StatusGone:
+		http.Error(w, "This draft was saved under another version of the form and cannot be continued.", status)
+	case http.StatusInternalServerError:
 		f.log().Error("forms: flow", "err", err)
-		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		http.Error(w, http.StatusText(status), status)
+	default:
+		http.Error(w, http.StatusText(status), status)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base32"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -363,17 +362,13 @@ func (k OwnerKeys) Key(o Owner) (string, error) {
 	return "person:" + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), nil
 }
 
-// NewID returns a random id for a draft or submission: 26 characters of
-// unpadded base32, 128 bits.
-func NewID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
-}
+// newID returns a random id for a draft, a submission or a file: 26
+// characters of lower-case base32, 130 bits.
+func newID() string { return strings.ToLower(rand.Text()) }
 
 // NewDraft starts a draft of the definition for an owner key.
 func (def *Definition) NewDraft(owner string, now time.Time) *Draft {
-	return &Draft{ID: NewID(), FormID: def.ID, FormVersion: def.Version, Owner: owner, Page: def.FirstPage(Data{}), Data: Data{}, Created: now.UTC(), Updated: now.UTC()}
+	return &Draft{ID: newID(), FormID: def.ID, FormVersion: def.Version, Owner: owner, Page: def.FirstPage(Data{}), Data: Data{}, Created: now.UTC(), Updated: now.UTC()}
 }
 
 // VersionError is a draft whose form version this definition cannot load.
@@ -411,8 +406,12 @@ func (def *Definition) CheckDraft(d *Draft) error {
 
 // Submit validates a draft and, when it is valid, stores the pruned data as a
 // submission and removes the draft. When the data has errors it returns the
-// Result and no submission.
+// Result and no submission. A nil Store is ErrNoStore: a submission must be
+// kept somewhere.
 func (def *Definition) Submit(ctx context.Context, s Store, d *Draft, lang string, now time.Time) (*Submission, *Result, error) {
+	if s == nil {
+		return nil, nil, ErrNoStore
+	}
 	if err := def.CheckDraft(d); err != nil {
 		return nil, nil, err
 	}
@@ -421,7 +420,7 @@ func (def *Definition) Submit(ctx context.Context, s Store, d *Draft, lang strin
 		return nil, res, nil
 	}
 	sub := &Submission{
-		ID: NewID(), FormID: def.ID, FormVersion: def.Version, Owner: d.Owner, DraftID: d.ID,
+		ID: newID(), FormID: def.ID, FormVersion: def.Version, Owner: d.Owner, DraftID: d.ID,
 		Lang: normLang(lang), Data: res.Data, SubmittedAt: now.UTC().Truncate(time.Millisecond),
 	}
 	if err := s.Submit(ctx, sub); err != nil {

@@ -60,10 +60,10 @@ func TestExpireDrafts(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := app.now().UTC()
-	old := &forms.Draft{ID: forms.NewID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: "person:a",
+	old := &forms.Draft{ID: testID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: "person:a",
 		Created: now.Add(-draftRetention - 48*time.Hour), Updated: now.Add(-draftRetention - time.Hour),
 		Data: forms.Data{"vedlegg": map[string]any{"firmaattest": []any{map[string]any{"id": id, "name": "firmaattest.pdf", "contentType": "application/pdf", "size": 8}}}}}
-	fresh := &forms.Draft{ID: forms.NewID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: "person:b", Created: now, Updated: now, Data: forms.Data{}}
+	fresh := &forms.Draft{ID: testID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: "person:b", Created: now, Updated: now, Data: forms.Data{}}
 	for _, d := range []*forms.Draft{old, fresh} {
 		if err := app.forms.CreateDraft(ctx, d); err != nil {
 			t.Fatal(err)
