@@ -69,7 +69,9 @@ func TestExpireDrafts(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	app.expireDrafts(ctx)
+	if err := app.draftExpiry().RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := app.forms.GetDraft(ctx, old.ID); !errors.Is(err, forms.ErrNotFound) {
 		t.Errorf("the abandoned application: %v", err)
 	}
