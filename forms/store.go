@@ -101,7 +101,7 @@ type Store interface {
 	ListDrafts(ctx context.Context, owner, formID string) ([]*Draft, error)
 	// DeleteDraftsBefore removes up to limit drafts last updated before
 	// before, the oldest first, and returns them: abandoned drafts hold
-	// answers and uploads that must not be kept without end (ExpireDrafts).
+	// answers and uploads that must not be kept without end (DraftExpiry).
 	DeleteDraftsBefore(ctx context.Context, before time.Time, limit int) ([]*Draft, error)
 	// Submit stores the submission and deletes its draft (s.DraftID) in one
 	// step: of many concurrent Submits of one draft, exactly one succeeds and

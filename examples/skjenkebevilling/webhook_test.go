@@ -50,9 +50,9 @@ func testWebhook(t *testing.T, databaseURL string) {
 	sitetest.Webhook(t, app.pay, app.Fakes.Env.Vipps, app.ext.Vipps.MSN, public, p)
 }
 
-// TestExpireDrafts: an application abandoned for longer than the retention
+// TestDraftExpiry: an application abandoned for longer than the retention
 // is deleted by the daily clean-up, with its upload; one in progress stays.
-func TestExpireDrafts(t *testing.T) {
+func TestDraftExpiry(t *testing.T) {
 	app, _ := serveOnly(t, "")
 	ctx := context.Background()
 	id, err := app.files.Put(ctx, "person:a", "firmaattest.pdf", "application/pdf", strings.NewReader("%PDF-1.7"))
