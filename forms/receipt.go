@@ -1,7 +1,9 @@
 package forms
 
 import (
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
 
 	"crypto/sha256"
 	"encoding/hex"
@@ -144,16 +146,16 @@ func (r *Renderer) RenderReceipt(w io.Writer, def *Definition, sub *Submission, 
 	}
 	loc := r.Location
 	if loc == nil {
-		loc = oslo
+		loc = civil.Oslo
 	}
-	pattern := "d. MMMM yyyy 'kl.' " + ClockPattern(lang)
+	pattern := "d. MMMM yyyy 'kl.' " + i18n.ClockPattern(lang)
 	if lang == "en" {
-		pattern = "d MMMM yyyy 'at' " + ClockPattern(lang)
+		pattern = "d MMMM yyyy 'at' " + i18n.ClockPattern(lang)
 	}
 	pruned := def.Validate(sub.Data, Options{Lang: lang}).Data
 	v := &SummaryView{
 		Lang: lang, FormTitle: def.Text(def.Title, lang), Stylesheet: r.Stylesheet,
-		Reference: sub.ID, SubmittedAt: FormatDate(sub.SubmittedAt.In(loc), pattern, lang),
+		Reference: sub.ID, SubmittedAt: i18n.FormatDate(sub.SubmittedAt.In(loc), pattern, lang),
 		Sections: r.summary(def, pruned, lang, false), Digest: ReceiptDigest(js),
 	}
 	v.Title = message("receipt", lang) + " – " + v.FormTitle

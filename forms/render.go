@@ -1,7 +1,9 @@
 package forms
 
 import (
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
 
 	"bytes"
 	"embed"
@@ -496,7 +498,7 @@ func (r *Renderer) summary(def *Definition, data Data, lang string, change bool)
 	st := newState(def, data, lang, r.Location)
 	loc := r.Location
 	if loc == nil {
-		loc = oslo
+		loc = civil.Oslo
 	}
 	var secs []SummarySection
 	for _, p := range def.Pages {
@@ -609,9 +611,9 @@ func DisplayValue(def *Definition, c *Component, x any, lang string, loc *time.L
 			return str(x), nil
 		}
 		if lang == "en" {
-			return FormatDate(t, "d MMMM yyyy", lang), nil
+			return i18n.FormatDate(t, "d MMMM yyyy", lang), nil
 		}
-		return FormatDate(t, "d. MMMM yyyy", lang), nil
+		return i18n.FormatDate(t, "d. MMMM yyyy", lang), nil
 	case TypeAmount:
 		f, _, ok := number(x)
 		if !ok {

@@ -6,19 +6,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Oslo must be there whatever the host has
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/forms/expr"
 )
-
-// oslo is where citizens are. It never changes after init.
-var oslo = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		panic("forms: no Europe/Oslo time zone: " + err.Error())
-	}
-	return loc
-}()
 
 // state is one evaluation of a definition against data: the language, the
 // clock's zone and a memo of which components are hidden.
@@ -75,7 +66,7 @@ type hidKey struct {
 
 func newState(def *Definition, data any, lang string, loc *time.Location) *state {
 	if loc == nil {
-		loc = oslo
+		loc = civil.Oslo
 	}
 	return &state{def: def, data: data, lng: lang, loc: loc, memo: map[hidKey]bool{}, busy: map[hidKey]bool{}}
 }

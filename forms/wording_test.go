@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // An address's street line is one line: autocomplete="street-address" is
@@ -100,12 +103,12 @@ func TestErrorSummaryNamesWhichOfTwoLabels(t *testing.T) {
 }
 
 // Times are written "kl. 07.08" in Norwegian, "07:08" in English, on the
-// receipt as everywhere (FormatClock).
+// receipt as everywhere (i18n.ClockPattern).
 func TestReceiptTimeKlokkeslett(t *testing.T) {
 	at := time.Date(2026, 12, 7, 6, 8, 0, 0, time.UTC) // 07.08 in Oslo
 	for lang, want := range map[string]string{"nb": "07.08", "nn": "07.08", "se": "07.08", "en": "07:08"} {
-		if got := FormatClock(at.In(oslo), lang); got != want {
-			t.Errorf("FormatClock %s: %q, want %q", lang, got, want)
+		if got := i18n.FormatDate(at.In(civil.Oslo), i18n.ClockPattern(lang), lang); got != want {
+			t.Errorf("clock %s: %q, want %q", lang, got, want)
 		}
 	}
 	skj := loadSkjenk(t)

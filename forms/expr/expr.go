@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 // ErrExpression is wrapped by every expression error, at compile time and
@@ -294,7 +296,7 @@ type Context struct {
 
 func (c *Context) location() *time.Location {
 	if c == nil || c.Location == nil {
-		return oslo
+		return civil.Oslo
 	}
 	return c.Location
 }
