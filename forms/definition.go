@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -179,7 +180,9 @@ type Component struct {
 	segs    []string     // Bind, split
 	abs     string       // a repeating group's data path without row indices
 	pattern *regexp.Regexp
-	place   string
+	// minAmount and maxAmount are an amount field's Min and Max in øre.
+	minAmount, maxAmount *money.Amount
+	place                string
 	// mayHide is false when no hidden expression (the component's, a
 	// group's, a row's or the page's) can hide it: the common case, checked
 	// without evaluating anything.
@@ -486,6 +489,14 @@ func (c *checker) component(cp string, comp *Component) {
 	}
 	if comp.Min != nil && comp.Max != nil && *comp.Min > *comp.Max {
 		c.addf(cp, "min is greater than max")
+	}
+	if t == TypeAmount {
+		var okMin, okMax bool
+		comp.minAmount, okMin = amountLimit(comp.Min)
+		comp.maxAmount, okMax = amountLimit(comp.Max)
+		if !okMin || !okMax {
+			c.addf(cp, "min and max of an amount are kroner with at most two decimals")
+		}
 	}
 	if comp.MinLength < 0 || comp.MaxLength < 0 || (comp.MaxLength > 0 && comp.MinLength > comp.MaxLength) {
 		c.addf(cp, "bad minLength/maxLength")

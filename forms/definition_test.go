@@ -49,6 +49,7 @@ func TestParseProblems(t *testing.T) {
 		{"schema", `{"id":"f","version":1,"title":"t",` + okTexts + `,"schema":{"$ref":"https://example.com/s.json"},"pages":[{"id":"p","title":"t","components":[]}]}`, []string{`schema: `}},
 		{"version", `{"id":"f","version":0,"title":"t",` + okTexts + `,"pages":[]}`, []string{`version: must be 1 or more`, `pages: a form needs at least one page`}},
 		{"trailing", defWith(``) + `{}`, []string{`trailing data`}},
+		{"amount limit below øre", defWith(`{"id":"a","type":"amount","bind":"/a","label":"t","min":0.001,"max":1e20}`), []string{`"a": min and max of an amount are kroner with at most two decimals`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -615,11 +614,11 @@ func DisplayValue(def *Definition, c *Component, x any, lang string, loc *time.L
 		}
 		return i18n.FormatDate(t, "d. MMMM yyyy", lang), nil
 	case TypeAmount:
-		f, _, ok := number(x)
-		if !ok {
+		a, problem := amountOf(x)
+		if problem != "" {
 			return str(x), nil
 		}
-		return FormatKroner(f, lang), nil
+		return i18n.Lang(lang).Amount(a), nil
 	case TypeKontonummer:
 		s := str(x)
 		if len(s) == 11 {
@@ -651,44 +650,6 @@ func DisplayValue(def *Definition, c *Component, x any, lang string, loc *time.L
 		return "", lines
 	}
 	return str(x), nil
-}
-
-// FormatKroner writes an amount the Norwegian way, "1 250 000,50 kr", or
-// "NOK 1,250,000.50" in English.
-func FormatKroner(f float64, lang string) string {
-	neg := f < 0
-	f = math.Abs(f)
-	whole := int64(f)
-	ore := int64(math.Round((f - float64(whole)) * 100))
-	if ore == 100 {
-		whole, ore = whole+1, 0
-	}
-	digits := strconv.FormatInt(whole, 10)
-	sep, dec := "\u00a0", ","
-	if lang == "en" {
-		sep, dec = ",", "."
-	}
-	var sb strings.Builder
-	if neg {
-		sb.WriteString("-")
-	}
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			sb.WriteString(sep)
-		}
-		sb.WriteRune(d)
-	}
-	if ore != 0 {
-		sb.WriteString(dec)
-		if ore < 10 {
-			sb.WriteByte('0')
-		}
-		sb.WriteString(strconv.FormatInt(ore, 10))
-	}
-	if lang == "en" {
-		return "NOK " + sb.String()
-	}
-	return sb.String() + "\u00a0kr"
 }
 
 // RenderCheck writes the check-your-answers page: every visible answer by

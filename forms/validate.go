@@ -2,6 +2,8 @@ package forms
 
 import (
 	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
+	"github.com/grunnmur/grunnmur/money"
 
 	"bytes"
 	"encoding/json"
@@ -665,26 +667,25 @@ func (v *validator) checkNumber(c *Component, x any, fp at) any {
 	return num
 }
 
+// checkAmount reads kroner exactly (amountOf) and keeps them as a JSON
+// number of kroner; a limit is shown as an amount ("minst 0,00 kr").
 func (v *validator) checkAmount(c *Component, x any, fp at) any {
-	f, num, ok := number(x)
-	if !ok {
-		v.fail(c, fp, CodeType)
+	a, problem := amountOf(x)
+	if problem != "" {
+		v.fail(c, fp, problem)
 		return x
 	}
-	lo := c.Min
-	if lo == nil {
-		zero := 0.0
-		lo = &zero
+	var lo money.Amount // no negative amounts unless the definition says so
+	if c.minAmount != nil {
+		lo = *c.minAmount
 	}
 	switch {
-	case f < *lo:
-		v.fail(c, fp, CodeMin, "{min}", expr.FormatNumber(*lo))
-	case c.Max != nil && f > *c.Max:
-		v.fail(c, fp, CodeMax, "{max}", expr.FormatNumber(*c.Max))
-	case math.Abs(f*100-math.Round(f*100)) > 1e-6:
-		v.fail(c, fp, CodeDecimals)
+	case a < lo:
+		v.fail(c, fp, CodeMin, "{min}", i18n.Lang(v.lang).Amount(lo))
+	case c.maxAmount != nil && a > *c.maxAmount:
+		v.fail(c, fp, CodeMax, "{max}", i18n.Lang(v.lang).Amount(*c.maxAmount))
 	}
-	return num
+	return kronerNumber(a)
 }
 
 func (v *validator) checkDate(c *Component, x any, fp at) any {
