@@ -7,10 +7,8 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"slices"
 	"strings"
@@ -19,6 +17,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/text"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // Store errors.
@@ -319,31 +318,24 @@ type Owner struct {
 // OwnerKeys turns owners into the opaque keys stores keep, so that a store
 // holds no personal number beyond what the submission data itself needs: a
 // person's key is an HMAC of the number under Secret; an organisation's key
-// is its public organisation number.
+// is its public organisation number. OwnerKeys prints, logs and marshals
+// with the secret redacted (secret.Value).
 type OwnerKeys struct {
-	Secret []byte // at least 32 random bytes, kept like a password
+	Secret secret.Value // at least 32 random bytes, kept like a password
 }
-
-// String never shows the secret.
-func (k OwnerKeys) String() string {
-	if len(k.Secret) == 0 {
-		return "forms.OwnerKeys{}"
-	}
-	return "forms.OwnerKeys{Secret: [REDACTED]}"
-}
-
-// Format keeps every verb, %+v and %#v included, from printing the secret's
-// bytes (a config struct holding OwnerKeys is printed with it).
-func (k OwnerKeys) Format(f fmt.State, verb rune) { io.WriteString(f, k.String()) }
-
-// LogValue keeps slog as safe as String.
-func (k OwnerKeys) LogValue() slog.Value { return slog.StringValue(k.String()) }
-
-// MarshalJSON keeps the secret out of JSON.
-func (k OwnerKeys) MarshalJSON() ([]byte, error) { return json.Marshal(k.String()) }
 
 // ErrWeakSecret is returned by OwnerKeys with a secret shorter than 32 bytes.
 var ErrWeakSecret = errors.New("forms: owner key secret must be at least 32 bytes")
+
+// Check reports a secret too weak to key persons with (ErrWeakSecret), so
+// that a service can refuse it when it starts rather than at the first
+// citizen who logs in.
+func (k OwnerKeys) Check() error {
+	if len(k.Secret.Reveal()) < 32 {
+		return ErrWeakSecret
+	}
+	return nil
+}
 
 // Key returns the owner's key: "org:974760673" or "person:" and 43
 // characters of base64url HMAC-SHA256.
@@ -351,13 +343,13 @@ func (k OwnerKeys) Key(o Owner) (string, error) {
 	if o.Org != "" {
 		return "org:" + string(o.Org), nil
 	}
-	if len(k.Secret) < 32 {
-		return "", ErrWeakSecret
+	if err := k.Check(); err != nil {
+		return "", err
 	}
 	if o.Person.IsZero() {
 		return "", errors.New("forms: owner has neither a person nor an organisation")
 	}
-	mac := hmac.New(sha256.New, k.Secret)
+	mac := hmac.New(sha256.New, []byte(k.Secret.Reveal()))
 	mac.Write([]byte(o.Person.Reveal()))
 	return "person:" + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), nil
 }
