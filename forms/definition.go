@@ -14,12 +14,10 @@ import (
 	"strings"
 
 	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
-
-// Languages are the languages every text of a definition must have.
-var Languages = []string{"nb", "nn", "en"}
 
 // ErrDefinition is wrapped by *DefinitionError.
 var ErrDefinition = errors.New("forms: invalid definition")
@@ -360,8 +358,8 @@ func (def *Definition) check() error {
 			c.addf(c.keys[k][0], "text key %q is not in texts", k)
 			continue
 		}
-		for _, lang := range Languages {
-			if strings.TrimSpace(t[lang]) == "" {
+		for _, lang := range i18n.All {
+			if strings.TrimSpace(t[string(lang)]) == "" {
 				c.addf("texts."+k, "missing %s text (used by %s)", lang, c.keys[k][0])
 			}
 		}
@@ -697,9 +695,9 @@ func (def *Definition) Component(id string) *Component { return def.byID[id] }
 
 // Text returns the text for key in lang, falling back to nb (for se, and for
 // languages a definition does not have).
-func (def *Definition) Text(key, lang string) string {
+func (def *Definition) Text(key string, lang i18n.Lang) string {
 	t := def.Texts[key]
-	if s := t[lang]; s != "" {
+	if s := t[string(lang)]; s != "" {
 		return s
 	}
 	return t["nb"]

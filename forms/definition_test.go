@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 const okTexts = `"texts":{"t":{"nb":"T","nn":"T","en":"T"},"o":{"nb":"O","nn":"O","en":"O"}}`
@@ -78,8 +79,8 @@ func TestRuntimeCycleIsAnErrorNotAHang(t *testing.T) {
 
 func TestMessagesInEveryLanguage(t *testing.T) {
 	for key, text := range messages {
-		for _, lang := range Languages {
-			if strings.TrimSpace(text[lang]) == "" {
+		for _, lang := range i18n.All {
+			if strings.TrimSpace(text[string(lang)]) == "" {
 				t.Errorf("message %q has no %s text", key, lang)
 			}
 		}
@@ -89,8 +90,8 @@ func TestMessagesInEveryLanguage(t *testing.T) {
 func TestSkjenkebevillingTextsComplete(t *testing.T) {
 	def := loadSkjenk(t)
 	for key, text := range def.Texts {
-		for _, lang := range Languages {
-			if strings.TrimSpace(text[lang]) == "" {
+		for _, lang := range i18n.All {
+			if strings.TrimSpace(text[string(lang)]) == "" {
 				t.Errorf("%s lacks %s", key, lang)
 			}
 		}

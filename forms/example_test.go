@@ -10,6 +10,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 const exampleForm = `{
@@ -37,7 +38,7 @@ func Example() {
 		panic(err)
 	}
 	data, _ := def.ParseData(strings.NewReader(`{"farlig": "nei", "hvorfor": "biter", "eier": "20036914701"}`))
-	for _, lang := range []string{"nb", "en"} {
+	for _, lang := range []i18n.Lang{"nb", "en"} {
 		res := def.Validate(data, forms.Options{Lang: lang})
 		for _, e := range res.Errors {
 			fmt.Printf("%s\t%s\t%s\n", e.Pointer, e.Component, e.Message)

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/formbody"
 	"github.com/grunnmur/grunnmur/internal/text"
@@ -54,7 +55,7 @@ type Flow struct {
 	Owner func(r *http.Request) (string, error)
 	// Lang returns the citizen's language; default: the lang query
 	// parameter, else nb.
-	Lang func(r *http.Request) string
+	Lang func(r *http.Request) i18n.Lang
 	// Files stores uploads. nil keeps them in memory, in a MemoryFileStore
 	// of the Flow's own. An upload the store refuses as too large is shown
 	// to the citizen as a too large file, like one over the component's
@@ -107,11 +108,12 @@ func (f *Flow) now() time.Time { return defaults.Now(f.Now) }
 
 func (f *Flow) log() *slog.Logger { return defaults.Logger(f.Logger) }
 
-func (f *Flow) lang(r *http.Request) string {
+func (f *Flow) lang(r *http.Request) i18n.Lang {
 	if f.Lang != nil {
 		return normLang(f.Lang(r))
 	}
-	return normLang(r.URL.Query().Get("lang"))
+	l, _ := i18n.Parse(r.URL.Query().Get("lang"))
+	return normLang(l)
 }
 
 func (f *Flow) renderer(draftID string) *Renderer {
@@ -169,7 +171,8 @@ func (f *Flow) start(w http.ResponseWriter, r *http.Request, owner string) {
 
 func langQuery(r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l != "" {
-		return "?lang=" + normLang(l)
+		p, _ := i18n.Parse(l)
+		return "?lang=" + normLang(p).String()
 	}
 	return ""
 }
@@ -493,7 +496,7 @@ func baseName(s string) string {
 	return text.Truncate(text.Clean(s), 200)
 }
 
-func (f *Flow) check(w http.ResponseWriter, r *http.Request, d *Draft, lang string, rd *Renderer) {
+func (f *Flow) check(w http.ResponseWriter, r *http.Request, d *Draft, lang i18n.Lang, rd *Renderer) {
 	ctx := r.Context()
 	res := f.Def.Validate(d.Data, Options{Lang: lang})
 	if !res.Valid() {

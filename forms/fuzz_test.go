@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/internal/text"
 )
 
@@ -29,7 +30,7 @@ func FuzzParseData(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, lang := range []string{"nb", "en"} {
+		for _, lang := range []i18n.Lang{"nb", "en"} {
 			res := def.Validate(d, Options{Lang: lang})
 			for _, e := range res.Errors {
 				if e.Message == "" || e.Pointer == "" {

@@ -36,7 +36,7 @@ func (def *Definition) ReceiptJSON(sub *Submission) ([]byte, error) {
 		"formVersion": json.Number(strconv.Itoa(sub.FormVersion)),
 		"id":          sub.ID,
 		"submittedAt": sub.SubmittedAt.UTC().Format(time.RFC3339Nano),
-		"lang":        sub.Lang,
+		"lang":        string(sub.Lang),
 		"data":        map[string]any(res.Data),
 	}
 	var b strings.Builder
@@ -138,7 +138,7 @@ func canonicalString(b *strings.Builder, s string) {
 // RenderReceipt writes the receipt page: the reference, the time in
 // Europe/Oslo, every answer of the pruned data and the receipt's SHA-256. It
 // prints well (Chromium's print to PDF gives a tagged PDF from it).
-func (r *Renderer) RenderReceipt(w io.Writer, def *Definition, sub *Submission, lang string) error {
+func (r *Renderer) RenderReceipt(w io.Writer, def *Definition, sub *Submission, lang i18n.Lang) error {
 	lang = normLang(lang)
 	js, err := def.ReceiptJSON(sub)
 	if err != nil {
@@ -148,14 +148,14 @@ func (r *Renderer) RenderReceipt(w io.Writer, def *Definition, sub *Submission, 
 	if loc == nil {
 		loc = civil.Oslo
 	}
-	pattern := "d. MMMM yyyy 'kl.' " + i18n.ClockPattern(lang)
-	if lang == "en" {
-		pattern = "d MMMM yyyy 'at' " + i18n.ClockPattern(lang)
+	pattern := "d. MMMM yyyy 'kl.' " + i18n.ClockPattern(string(lang))
+	if lang == i18n.EN {
+		pattern = "d MMMM yyyy 'at' " + i18n.ClockPattern(string(lang))
 	}
 	pruned := def.Validate(sub.Data, Options{Lang: lang}).Data
 	v := &SummaryView{
 		Lang: lang, FormTitle: def.Text(def.Title, lang), Stylesheet: r.Stylesheet,
-		Reference: sub.ID, SubmittedAt: i18n.FormatDate(sub.SubmittedAt.In(loc), pattern, lang),
+		Reference: sub.ID, SubmittedAt: i18n.FormatDate(sub.SubmittedAt.In(loc), pattern, string(lang)),
 		Sections: r.summary(def, pruned, lang, false), Digest: ReceiptDigest(js),
 	}
 	v.Title = message("receipt", lang) + " – " + v.FormTitle

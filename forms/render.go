@@ -22,7 +22,7 @@ var templateFS embed.FS
 
 // builtin is parsed once; Renderers clone it before adding their own.
 var builtin = template.Must(template.New("forms").Funcs(template.FuncMap{
-	"msg": func(key, lang string) string { return message(key, lang) },
+	"msg": func(key string, lang i18n.Lang) string { return message(key, lang) },
 }).ParseFS(templateFS, "templates/*.html"))
 
 var builtinCSS = func() template.CSS {
@@ -82,14 +82,15 @@ func (r *Renderer) tmpl() (*template.Template, error) {
 
 // PageView is what the page template gets.
 type PageView struct {
-	Lang, Title, FormTitle, PageTitle string
-	PageNumber, PageCount             int
-	Action, BackHref, Stylesheet      string
-	CSS                               template.CSS
-	Errors                            []ErrorLink
-	Fields                            []*FieldView
-	Last                              bool // the last page: Continue goes to the check page
-	Hidden                            template.HTML
+	Lang                         i18n.Lang
+	Title, FormTitle, PageTitle  string
+	PageNumber, PageCount        int
+	Action, BackHref, Stylesheet string
+	CSS                          template.CSS
+	Errors                       []ErrorLink
+	Fields                       []*FieldView
+	Last                         bool // the last page: Continue goes to the check page
+	Hidden                       template.HTML
 }
 
 // ErrorLink is one entry of the error summary.
@@ -100,7 +101,8 @@ type ErrorLink struct {
 // FieldView is one component as the templates see it.
 type FieldView struct {
 	ID, Name, Type, Label, Description, Error string
-	Value, Lang                               string
+	Value                                     string
+	Lang                                      i18n.Lang
 	Autocomplete, InputMode                   string
 	ReadOnly                                  bool
 	Options                                   []OptionView
@@ -143,7 +145,7 @@ type RowView struct {
 
 // RenderPage writes one page of the form with the data so far and, after a
 // failed Continue, the errors of res (nil for none).
-func (r *Renderer) RenderPage(w io.Writer, def *Definition, pageID string, data Data, res *Result, lang string) error {
+func (r *Renderer) RenderPage(w io.Writer, def *Definition, pageID string, data Data, res *Result, lang i18n.Lang) error {
 	lang = normLang(lang)
 	p, idx := def.page(pageID)
 	if p == nil {
@@ -193,12 +195,14 @@ func (r *Renderer) exec(w io.Writer, name string, v any) error {
 	return err
 }
 
-func normLang(lang string) string {
+// normLang is the language a page is written in: nb, nn or en (nb for
+// any other).
+func normLang(lang i18n.Lang) i18n.Lang {
 	switch lang {
-	case "nn", "en", "se":
+	case i18n.NN, i18n.EN:
 		return lang
 	}
-	return "nb"
+	return i18n.NB
 }
 
 func (def *Definition) page(id string) (*Page, int) {
@@ -254,7 +258,7 @@ func (def *Definition) FirstPage(data Data) string {
 type viewBuilder struct {
 	def   *Definition
 	st    *state
-	lang  string
+	lang  i18n.Lang
 	errs  map[string]string // pointer → message
 	links []ErrorLink
 }
@@ -472,12 +476,13 @@ var defaultAutocomplete = map[Type]string{
 
 // SummaryView is what the check-your-answers and receipt templates get.
 type SummaryView struct {
-	Lang, Title, FormTitle, Stylesheet string
-	CSS                                template.CSS
-	Action, BackHref                   string
-	Sections                           []SummarySection
-	Reference, SubmittedAt, Digest     string
-	Hidden                             template.HTML // inside the check page's form
+	Lang                           i18n.Lang
+	Title, FormTitle, Stylesheet   string
+	CSS                            template.CSS
+	Action, BackHref               string
+	Sections                       []SummarySection
+	Reference, SubmittedAt, Digest string
+	Hidden                         template.HTML // inside the check page's form
 }
 
 // SummarySection is one page's answers.
@@ -493,7 +498,7 @@ type SummaryRow struct {
 	Children                             [][]SummaryRow
 }
 
-func (r *Renderer) summary(def *Definition, data Data, lang string, change bool) []SummarySection {
+func (r *Renderer) summary(def *Definition, data Data, lang i18n.Lang, change bool) []SummarySection {
 	st := newState(def, data, lang, r.Location)
 	loc := r.Location
 	if loc == nil {
@@ -518,7 +523,7 @@ func (r *Renderer) summary(def *Definition, data Data, lang string, change bool)
 
 // summaryRows lists the answers of cs; prefix is the label of the group they
 // are in, so that "Styrer: Fullt navn" and "Stedfortreder: Fullt navn" differ.
-func (r *Renderer) summaryRows(def *Definition, st *state, cs []*Component, scope any, rows []int, lang string, change bool, loc *time.Location, prefix string) []SummaryRow {
+func (r *Renderer) summaryRows(def *Definition, st *state, cs []*Component, scope any, rows []int, lang i18n.Lang, change bool, loc *time.Location, prefix string) []SummaryRow {
 	var out []SummaryRow
 	for _, c := range cs {
 		if h, err := st.isHidden(c, rows); err == nil && h {
@@ -576,7 +581,7 @@ func (r *Renderer) summaryRows(def *Definition, st *state, cs []*Component, scop
 // DisplayValue is how an answer reads on the check page and the receipt:
 // option labels, Ja/Nei, dates as "1. mars 2027", kroner with thin groups.
 // Multi-part values (addresses, files, checkboxes) come back as lines.
-func DisplayValue(def *Definition, c *Component, x any, lang string, loc *time.Location) (string, []string) {
+func DisplayValue(def *Definition, c *Component, x any, lang i18n.Lang, loc *time.Location) (string, []string) {
 	label := func(v string) string {
 		for _, o := range c.Options {
 			if o.Value == v {
@@ -609,16 +614,16 @@ func DisplayValue(def *Definition, c *Component, x any, lang string, loc *time.L
 		if err != nil {
 			return str(x), nil
 		}
-		if lang == "en" {
-			return i18n.FormatDate(t, "d MMMM yyyy", lang), nil
+		if lang == i18n.EN {
+			return i18n.FormatDate(t, "d MMMM yyyy", string(lang)), nil
 		}
-		return i18n.FormatDate(t, "d. MMMM yyyy", lang), nil
+		return i18n.FormatDate(t, "d. MMMM yyyy", string(lang)), nil
 	case TypeAmount:
 		a, problem := amountOf(x)
 		if problem != "" {
 			return str(x), nil
 		}
-		return i18n.Lang(lang).Amount(a), nil
+		return lang.Amount(a), nil
 	case TypeKontonummer:
 		s := str(x)
 		if len(s) == 11 {
@@ -654,7 +659,7 @@ func DisplayValue(def *Definition, c *Component, x any, lang string, loc *time.L
 
 // RenderCheck writes the check-your-answers page: every visible answer by
 // page, with "Endre" links back to each page and the final submit button.
-func (r *Renderer) RenderCheck(w io.Writer, def *Definition, data Data, lang string) error {
+func (r *Renderer) RenderCheck(w io.Writer, def *Definition, data Data, lang i18n.Lang) error {
 	lang = normLang(lang)
 	st := newState(def, data, lang, r.Location)
 	v := &SummaryView{

@@ -9,6 +9,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // state is one evaluation of a definition against data: the language, the
@@ -16,7 +17,7 @@ import (
 type state struct {
 	def   *Definition
 	data  any
-	lng   string
+	lng   i18n.Lang
 	loc   *time.Location
 	memo  map[hidKey]bool
 	busy  map[hidKey]bool // hidden expressions being evaluated: a cycle if met again
@@ -64,7 +65,7 @@ type hidKey struct {
 	r    [maxNesting + 1]int
 }
 
-func newState(def *Definition, data any, lang string, loc *time.Location) *state {
+func newState(def *Definition, data any, lang i18n.Lang, loc *time.Location) *state {
 	if loc == nil {
 		loc = civil.Oslo
 	}
@@ -290,7 +291,7 @@ func transpose(path, ctx []string) []string {
 type Context struct {
 	Component string
 	Rows      []int
-	Lang      string         // nb (default), nn, en or se
+	Lang      i18n.Lang      // nb (default), nn or en; i18n.Lang("se") writes formatDate in Northern Sami
 	Location  *time.Location // default Europe/Oslo
 	Argv      []expr.Value   // what ["argv", i] returns
 }

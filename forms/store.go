@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/text"
 	"github.com/grunnmur/grunnmur/secret"
@@ -55,7 +56,7 @@ type Submission struct {
 	FormVersion int       `json:"formVersion"`
 	Owner       string    `json:"owner"`
 	DraftID     string    `json:"draftId,omitempty"`
-	Lang        string    `json:"lang"`
+	Lang        i18n.Lang `json:"lang"`
 	Data        Data      `json:"data"`
 	SubmittedAt time.Time `json:"submittedAt"`
 }
@@ -400,7 +401,7 @@ func (def *Definition) CheckDraft(d *Draft) error {
 // submission and removes the draft. When the data has errors it returns the
 // Result and no submission. A nil Store is ErrNoStore: a submission must be
 // kept somewhere.
-func (def *Definition) Submit(ctx context.Context, s Store, d *Draft, lang string, now time.Time) (*Submission, *Result, error) {
+func (def *Definition) Submit(ctx context.Context, s Store, d *Draft, lang i18n.Lang, now time.Time) (*Submission, *Result, error) {
 	if s == nil {
 		return nil, nil, ErrNoStore
 	}

@@ -78,7 +78,7 @@ func (r *Result) PageErrors(pageID string) []FieldError {
 
 // Options for Validate.
 type Options struct {
-	Lang     string         // nb (default), nn, en or se
+	Lang     i18n.Lang      // nb (default), nn or en; expressions also take i18n.Lang("se")
 	Location *time.Location // default Europe/Oslo
 	// Pages, when set, limits the errors to these pages (the page a citizen
 	// just continued from). Pruning always covers the whole form.
@@ -120,7 +120,7 @@ type validator struct {
 	rootDone map[*Component]bool
 	def      *Definition
 	st       *state
-	lang     string
+	lang     i18n.Lang
 	pages    []string
 	res      *Result
 	labels   map[*Page]map[string]int // label text → components with it, per page
@@ -131,11 +131,7 @@ type validator struct {
 // Result.Data, whatever the submission held. Data bound to no component is
 // dropped too.
 func (def *Definition) Validate(data Data, opt Options) *Result {
-	lang := opt.Lang
-	if lang == "" {
-		lang = "nb"
-	}
-	v := &validator{def: def, st: newState(def, data, lang, opt.Location), lang: lang, pages: opt.Pages, res: &Result{Data: Data{}}}
+	v := &validator{def: def, st: newState(def, data, opt.Lang, opt.Location), lang: normLang(opt.Lang), pages: opt.Pages, res: &Result{Data: Data{}}}
 	for _, p := range def.Pages {
 		h, err := v.st.pageHidden(p)
 		if err != nil {
@@ -681,9 +677,9 @@ func (v *validator) checkAmount(c *Component, x any, fp at) any {
 	}
 	switch {
 	case a < lo:
-		v.fail(c, fp, CodeMin, "{min}", i18n.Lang(v.lang).Amount(lo))
+		v.fail(c, fp, CodeMin, "{min}", v.lang.Amount(lo))
 	case c.maxAmount != nil && a > *c.maxAmount:
-		v.fail(c, fp, CodeMax, "{max}", i18n.Lang(v.lang).Amount(*c.maxAmount))
+		v.fail(c, fp, CodeMax, "{max}", v.lang.Amount(*c.maxAmount))
 	}
 	return kronerNumber(a)
 }

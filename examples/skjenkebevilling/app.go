@@ -15,6 +15,7 @@ import (
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/registry/brreg"
@@ -216,7 +217,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("GET /soknad/ny", citizen(http.HandlerFunc(a.orgPage)))
 	mux.Handle("POST /soknad/ny", citizen(a.citizen.CSRF(http.HandlerFunc(a.orgPost))))
 	flow := &forms.Flow{Def: a.def, Store: a.forms, Files: a.files, Prefix: "/soknad", Now: a.now, Logger: a.log,
-		Owner: a.ownerOf, Lang: site.Lang, Submitted: a.submitted,
+		Owner: a.ownerOf, Lang: func(r *http.Request) i18n.Lang { return i18n.Lang(site.Lang(r)) }, Submitted: a.submitted,
 		Hidden:   a.citizen.CSRFField,
 		Renderer: forms.Renderer{Stylesheet: "/static/forms.css", Templates: a.formTemplates()}}
 	// flow.Limit outside CSRF: the CSRF check reads the post under the

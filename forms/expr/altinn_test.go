@@ -15,6 +15,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // Altinn's shared expression tests (testdata/altinn-expressions) are this
@@ -288,7 +289,7 @@ func runAltinnCase(c *altinnCase) (skip string, err error) {
 	if err != nil {
 		return "", fmt.Errorf("adapter: %w", err)
 	}
-	ctx := forms.Context{Lang: c.ProfileSettings.Language, Location: time.UTC}
+	ctx := forms.Context{Lang: i18n.Lang(c.ProfileSettings.Language), Location: time.UTC}
 	if c.Context != nil {
 		ctx.Component, ctx.Rows = c.Context.Component, c.Context.RowIndices
 	}

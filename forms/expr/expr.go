@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // ErrExpression is wrapped by every expression error, at compile time and
@@ -288,8 +289,9 @@ type Context struct {
 	Env Env // nil: component is an error, dataModel gives null
 	// Argv is what ["argv", i] returns; nil makes argv an error.
 	Argv []Value
-	// Lang is formatDate's language: nb (default), nn, en or se.
-	Lang string
+	// Lang is formatDate's language: nb (default), nn, en, or
+	// i18n.Lang("se") for Northern Sami.
+	Lang i18n.Lang
 	// Location is where dates without an offset are; default Europe/Oslo.
 	Location *time.Location
 }
@@ -303,9 +305,9 @@ func (c *Context) location() *time.Location {
 
 func (c *Context) lang() string {
 	if c == nil || c.Lang == "" {
-		return "nb"
+		return string(i18n.NB)
 	}
-	return c.Lang
+	return string(c.Lang)
 }
 
 // Eval evaluates the expression in c, which may be nil. The nil *Expr is

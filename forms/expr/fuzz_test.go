@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // FuzzEval compiles and evaluates arbitrary expressions, with and without an
@@ -32,7 +33,7 @@ func FuzzEval(f *testing.F) {
 			t.Fatalf("%q compiled but writes itself as %q", src, x.String())
 		}
 		_, _ = x.Eval(nil)
-		_, _ = x.Eval(&expr.Context{Env: e, Lang: lang, Argv: []expr.Value{expr.String("x")}})
+		_, _ = x.Eval(&expr.Context{Env: e, Lang: i18n.Lang(lang), Argv: []expr.Value{expr.String("x")}})
 		_ = x.CheckBool()
 		_ = x.Refs()
 	})
