@@ -297,11 +297,29 @@ func (def *Definition) check() error {
 		c.addf("minDraftVersion", "must be from 1 to the version")
 	}
 	c.key("form", "title", def.Title, true)
-	if len(def.Pages) == 0 {
+	c.pages()
+	// Expressions are checked once every component is known.
+	c.exprs()
+	c.cycles()
+	c.texts()
+	if len(def.Schema) > 0 {
+		if err := def.compileSchema(); err != nil {
+			c.addf("schema", "%v", err)
+		}
+	}
+	if len(c.problems) > 0 {
+		return &DefinitionError{Problems: c.problems}
+	}
+	return nil
+}
+
+// pages checks the pages and their components.
+func (c *checker) pages() {
+	if len(c.def.Pages) == 0 {
 		c.addf("pages", "a form needs at least one page")
 	}
 	pageIDs := map[string]bool{}
-	for i, p := range def.Pages {
+	for i, p := range c.def.Pages {
 		place := fmt.Sprintf("pages[%d]", i)
 		if p == nil {
 			c.addf(place, "null page")
@@ -318,14 +336,18 @@ func (def *Definition) check() error {
 		c.key(place, "title", p.Title, true)
 		c.components(place, p, nil, p.Components)
 	}
-	// Expressions are checked once every component is known.
-	for i, p := range def.Pages {
+}
+
+// exprs checks every expression of the form, and works out which
+// components an expression may hide.
+func (c *checker) exprs() {
+	for i, p := range c.def.Pages {
 		if p == nil {
 			continue
 		}
 		c.expr(fmt.Sprintf("pages[%d] %q.hidden", i, p.ID), p.Hidden, nil, true)
 	}
-	def.Walk(func(comp *Component) bool {
+	c.def.Walk(func(comp *Component) bool {
 		c.expr(comp.place+".hidden", comp.Hidden, comp, true)
 		c.expr(comp.place+".required", comp.Required, comp, true)
 		c.expr(comp.place+".readOnly", comp.ReadOnly, comp, true)
@@ -338,22 +360,24 @@ func (def *Definition) check() error {
 		}
 		return true
 	})
-	def.Walk(func(comp *Component) bool {
+	c.def.Walk(func(comp *Component) bool {
 		comp.mayHide = comp.Hidden != nil || (comp.page != nil && comp.page.Hidden != nil)
 		if p := comp.parent; p != nil {
 			comp.mayHide = comp.mayHide || p.mayHide || p.RowHidden != nil
 		}
 		return true
 	})
-	c.cycles()
-	// Every text key used must exist in every language.
+}
+
+// texts checks that every text key used is in texts, in every language.
+func (c *checker) texts() {
 	keys := make([]string, 0, len(c.keys))
 	for k := range c.keys {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		t, ok := def.Texts[k]
+		t, ok := c.def.Texts[k]
 		if !ok {
 			c.addf(c.keys[k][0], "text key %q is not in texts", k)
 			continue
@@ -364,15 +388,6 @@ func (def *Definition) check() error {
 			}
 		}
 	}
-	if len(def.Schema) > 0 {
-		if err := def.compileSchema(); err != nil {
-			c.addf("schema", "%v", err)
-		}
-	}
-	if len(c.problems) > 0 {
-		return &DefinitionError{Problems: c.problems}
-	}
-	return nil
 }
 
 func (c *checker) components(place string, p *Page, parent *Component, comps []*Component) {
@@ -421,33 +436,7 @@ func (c *checker) components(place string, p *Page, parent *Component, comps []*
 func (c *checker) component(cp string, comp *Component) {
 	t := comp.Type
 	if t.bound() {
-		segs, err := parsePointer(comp.Bind)
-		switch {
-		case comp.Bind == "":
-			c.addf(cp, "bind: missing JSON Pointer")
-		case err != nil:
-			c.addf(cp, "bind: %v", err)
-		case len(segs) == 0:
-			c.addf(cp, "bind: cannot bind to the whole data model")
-		}
-		for _, s := range segs {
-			if isIndex(s) {
-				c.addf(cp, "bind %q: array indices do not belong in a binding; use a repeating group", comp.Bind)
-				break
-			}
-		}
-		comp.segs = segs
-		if comp.BindRoot && t == TypeRepeating {
-			c.addf(cp, "bindRoot: a repeating group binds its own rows")
-		}
-		if t == TypeRepeating {
-			// Two groups bound to the same array share rows, as in Altinn.
-			prefix := ""
-			if n := len(comp.reps); n > 0 {
-				prefix = comp.reps[n-1].abs + "/*"
-			}
-			comp.abs = prefix + pointer(segs)
-		}
+		c.bind(cp, comp)
 		if t != TypeRepeating {
 			c.key(cp, "label", comp.Label, true)
 		}
@@ -463,21 +452,7 @@ func (c *checker) component(cp string, comp *Component) {
 	c.key(cp, "description", comp.Description, false)
 	c.key(cp, "addLabel", comp.AddLabel, false)
 	c.key(cp, "patternMessage", comp.PatternMessage, false)
-	if t.hasOptions() {
-		if len(comp.Options) == 0 {
-			c.addf(cp, "a %s needs options", t)
-		}
-		seen := map[string]bool{}
-		for i, o := range comp.Options {
-			if o.Value == "" || seen[o.Value] {
-				c.addf(cp, "options[%d]: empty or duplicate value %q", i, o.Value)
-			}
-			seen[o.Value] = true
-			c.key(fmt.Sprintf("%s.options[%d]", cp, i), "label", o.Label, true)
-		}
-	} else if len(comp.Options) > 0 {
-		c.addf(cp, "a %s takes no options", t)
-	}
+	c.options(cp, comp)
 	if comp.Pattern != "" {
 		re, err := regexp.Compile(comp.Pattern)
 		if err != nil {
@@ -485,10 +460,74 @@ func (c *checker) component(cp string, comp *Component) {
 		}
 		comp.pattern = re
 	}
+	c.limits(cp, comp)
+	for i, v := range comp.Validations {
+		c.key(fmt.Sprintf("%s.validations[%d]", cp, i), "message", v.Message, true)
+	}
+}
+
+// bind checks a component's binding and splits it.
+func (c *checker) bind(cp string, comp *Component) {
+	segs, err := parsePointer(comp.Bind)
+	switch {
+	case comp.Bind == "":
+		c.addf(cp, "bind: missing JSON Pointer")
+	case err != nil:
+		c.addf(cp, "bind: %v", err)
+	case len(segs) == 0:
+		c.addf(cp, "bind: cannot bind to the whole data model")
+	}
+	for _, s := range segs {
+		if isIndex(s) {
+			c.addf(cp, "bind %q: array indices do not belong in a binding; use a repeating group", comp.Bind)
+			break
+		}
+	}
+	comp.segs = segs
+	if comp.Type != TypeRepeating {
+		return
+	}
+	if comp.BindRoot {
+		c.addf(cp, "bindRoot: a repeating group binds its own rows")
+	}
+	// Two groups bound to the same array share rows, as in Altinn.
+	prefix := ""
+	if n := len(comp.reps); n > 0 {
+		prefix = comp.reps[n-1].abs + "/*"
+	}
+	comp.abs = prefix + pointer(segs)
+}
+
+// options checks the options of a radio, select or checkbox group, and
+// that no other component has any.
+func (c *checker) options(cp string, comp *Component) {
+	t := comp.Type
+	if !t.hasOptions() {
+		if len(comp.Options) > 0 {
+			c.addf(cp, "a %s takes no options", t)
+		}
+		return
+	}
+	if len(comp.Options) == 0 {
+		c.addf(cp, "a %s needs options", t)
+	}
+	seen := map[string]bool{}
+	for i, o := range comp.Options {
+		if o.Value == "" || seen[o.Value] {
+			c.addf(cp, "options[%d]: empty or duplicate value %q", i, o.Value)
+		}
+		seen[o.Value] = true
+		c.key(fmt.Sprintf("%s.options[%d]", cp, i), "label", o.Label, true)
+	}
+}
+
+// limits checks a component's bounds: min and max, lengths, rows and
+// files, each against the form's limits.
+func (c *checker) limits(cp string, comp *Component) {
 	if comp.Min != nil && comp.Max != nil && *comp.Min > *comp.Max {
 		c.addf(cp, "min is greater than max")
 	}
-	if t == TypeAmount {
+	if comp.Type == TypeAmount {
 		var okMin, okMax bool
 		comp.minAmount, okMin = amountLimit(comp.Min)
 		comp.maxAmount, okMax = amountLimit(comp.Max)
@@ -500,7 +539,7 @@ func (c *checker) component(cp string, comp *Component) {
 		c.addf(cp, "bad minLength/maxLength")
 	}
 	lim := c.def.Limits
-	switch t {
+	switch comp.Type {
 	case TypeRepeating:
 		if comp.MinRows < 0 || comp.MaxRows < 0 || (comp.MaxRows > 0 && comp.MinRows > comp.MaxRows) {
 			c.addf(cp, "bad minRows/maxRows")
@@ -524,9 +563,6 @@ func (c *checker) component(cp string, comp *Component) {
 		if comp.MinRows != 0 || comp.MaxRows != 0 || comp.RowHidden != nil {
 			c.addf(cp, "minRows, maxRows and rowHidden belong to repeating groups")
 		}
-	}
-	for i, v := range comp.Validations {
-		c.key(fmt.Sprintf("%s.validations[%d]", cp, i), "message", v.Message, true)
 	}
 }
 

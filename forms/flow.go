@@ -204,8 +204,7 @@ func write(w http.ResponseWriter, status int, render func(io.Writer) error) erro
 }
 
 func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, pageID string) {
-	ctx := r.Context()
-	d, err := f.draft(ctx, owner, draftID)
+	d, err := f.draft(r.Context(), owner, draftID)
 	if err != nil {
 		f.fail(w, err)
 		return
@@ -229,6 +228,13 @@ func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, page
 		}
 		return
 	}
+	f.post(w, r, d, pageID, lang, rd)
+}
+
+// post saves a page's post into the draft (uploads too), then goes where
+// the citizen asked: back to the page (Save, Add, Remove), the page with
+// its errors, or the next page.
+func (f *Flow) post(w http.ResponseWriter, r *http.Request, d *Draft, pageID string, lang i18n.Lang, rd *Renderer) {
 	r, ok := f.limit(w, r, pageID)
 	defer formbody.Cleanup(r)
 	if !ok {
@@ -243,31 +249,14 @@ func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, page
 		f.fail(w, fmt.Errorf("%w: %v", ErrBadPost, err))
 		return
 	}
-	data, post, err := f.Def.DecodeForm(pageID, r.PostForm, d.Data)
+	old, data, post, err := f.save(r, d, pageID)
 	if err != nil {
 		f.fail(w, err)
 		return
 	}
-	var replaced []string
-	if r.MultipartForm != nil {
-		if replaced, err = f.uploads(ctx, owner, pageID, data, r.MultipartForm); err != nil {
-			f.fail(w, err)
-			return
-		}
-	}
-	old := d.Data
-	d.Data, d.Page, d.Updated = data, pageID, f.now().UTC()
-	if err := f.store().UpdateDraft(ctx, d); err != nil {
-		f.fail(w, err)
-		return
-	}
-	f.deleteReplaced(ctx, owner, replaced)
-	here := f.Prefix + "/" + draftID + "/" + pageID + langQuery(r)
+	here := f.Prefix + "/" + d.ID + "/" + pageID + langQuery(r)
 	switch post.Action {
-	case "save":
-		http.Redirect(w, r, here, http.StatusSeeOther)
-		return
-	case "add", "remove":
+	case "save", "add", "remove":
 		http.Redirect(w, r, here, http.StatusSeeOther)
 		return
 	}
@@ -289,7 +278,31 @@ func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, page
 	if next == "" {
 		next = "check"
 	}
-	http.Redirect(w, r, f.Prefix+"/"+draftID+"/"+next+langQuery(r), http.StatusSeeOther)
+	http.Redirect(w, r, f.Prefix+"/"+d.ID+"/"+next+langQuery(r), http.StatusSeeOther)
+}
+
+// save decodes a parsed page post into the draft, stores its uploads and
+// the draft, and deletes the uploads it replaced. It returns the data
+// before and after.
+func (f *Flow) save(r *http.Request, d *Draft, pageID string) (old, data Data, post Post, err error) {
+	ctx := r.Context()
+	data, post, err = f.Def.DecodeForm(pageID, r.PostForm, d.Data)
+	if err != nil {
+		return nil, nil, post, err
+	}
+	var replaced []string
+	if r.MultipartForm != nil {
+		if replaced, err = f.uploads(ctx, d.Owner, pageID, data, r.MultipartForm); err != nil {
+			return nil, nil, post, err
+		}
+	}
+	old = d.Data
+	d.Data, d.Page, d.Updated = data, pageID, f.now().UTC()
+	if err := f.store().UpdateDraft(ctx, d); err != nil {
+		return nil, nil, post, err
+	}
+	f.deleteReplaced(ctx, d.Owner, replaced)
+	return old, data, post, nil
 }
 
 // revealed reports whether a component outside repeating groups was hidden

@@ -333,126 +333,18 @@ func (b *viewBuilder) field(c *Component, scope any, rows []int, ptr []string) *
 	}
 	switch c.Type {
 	case TypeInfo:
-		return f
 	case TypeGroup:
 		f.Children = b.fields(c.Components, scope, rows, ptr)
-		return f
 	case TypeRepeating:
-		arr, _ := x.([]any)
-		max := c.MaxRows
-		if max == 0 || max > b.def.Limits.MaxRows {
-			max = b.def.Limits.MaxRows
-		}
-		if len(arr) > max {
-			arr = arr[:max]
-		}
-		f.Error = b.errAt(f.Name, id+"-add")
-		for i, row := range arr {
-			rr := append(slices.Clip(rows), i)
-			if c.RowHidden != nil {
-				if h, err := b.st.evalBool(c.RowHidden, c, rr, nil); err == nil && h {
-					continue
-				}
-			}
-			rv := RowView{
-				Legend:      fmt.Sprintf("%s %d", message("row", b.lang), i+1),
-				RemoveValue: pointer(concat(fp, nil, strconv.Itoa(i))),
-				Fields:      b.fields(c.Components, row, rr, concat(fp, nil, strconv.Itoa(i))),
-			}
-			f.Rows = append(f.Rows, rv)
-		}
-		f.RowCount = len(arr)
-		f.CanAdd = len(arr) < max
-		f.CanRemove = len(arr) > c.MinRows
-		f.AddLabel = message("addRow", b.lang)
-		if c.AddLabel != "" {
-			f.AddLabel = b.def.Text(c.AddLabel, b.lang)
-		}
-		return f
-	}
-	switch c.Type {
+		b.rowsView(f, c, x, rows, fp)
 	case TypeRadio, TypeSelect, TypeCheckboxes, TypeYesNo:
-		opts := c.Options
-		if c.Type == TypeYesNo {
-			opts = []Option{{Value: "ja"}, {Value: "nei"}}
-		}
-		var chosen []string
-		if arr, ok := x.([]any); ok {
-			for _, a := range arr {
-				chosen = append(chosen, str(a))
-			}
-		} else if s := str(x); s != "" {
-			chosen = []string{s}
-		}
-		for i, o := range opts {
-			label := ""
-			switch {
-			case c.Type == TypeYesNo && o.Value == "ja":
-				label = message("yes", b.lang)
-			case c.Type == TypeYesNo:
-				label = message("no", b.lang)
-			default:
-				label = b.def.Text(o.Label, b.lang)
-			}
-			oid := id
-			if i > 0 && c.Type != TypeSelect {
-				oid = id + "-" + strconv.Itoa(i)
-			}
-			f.Options = append(f.Options, OptionView{ID: oid, Value: o.Value, Label: label, Checked: slices.Contains(chosen, o.Value)})
-		}
-		f.Error = b.errAt(f.Name, id)
+		b.optionsView(f, c, x)
 	case TypeDate:
-		s := str(x)
-		if t, err := time.Parse(time.DateOnly, s); err == nil {
-			f.Day, f.Month, f.Year = strconv.Itoa(t.Day()), strconv.Itoa(int(t.Month())), strconv.Itoa(t.Year())
-		} else if parts := strings.Split(s, "-"); len(parts) == 3 {
-			f.Year, f.Month, f.Day = parts[0], parts[1], parts[2]
-		}
-		f.InputMode = "numeric"
-		f.Error = b.errAt(f.Name, id+"-day")
+		b.dateView(f, x)
 	case TypeAddress:
-		m, _ := x.(map[string]any)
-		f.Line, f.Postnummer, f.Poststed = str(m[AddressLine]), str(m[AddressPostnummer]), str(m[AddressPoststed])
-		f.PartErrors = map[string]string{}
-		hrefs := map[string]string{AddressLine: id + "-line", AddressPostnummer: id + "-postnummer", AddressPoststed: id + "-poststed"}
-		whole := b.errAt(f.Name, id+"-line")
-		for _, part := range []string{AddressLine, AddressPostnummer, AddressPoststed} {
-			if e := b.errAt(f.Name+"/"+part, hrefs[part]); e != "" {
-				f.PartErrors[part] = e
-			}
-		}
-		f.Error = whole
-		var msgs []string
-		if whole != "" {
-			msgs = append(msgs, whole)
-		}
-		for _, part := range []string{AddressLine, AddressPostnummer, AddressPoststed} {
-			if e := f.PartErrors[part]; e != "" {
-				msgs = append(msgs, e)
-			}
-		}
-		f.Error = strings.Join(msgs, " ")
+		b.addressView(f, x)
 	case TypeFile:
-		if arr, ok := x.([]any); ok {
-			for _, e := range arr {
-				if m, ok := e.(map[string]any); ok {
-					size, _, _ := number(m["size"])
-					f.Files = append(f.Files, File{ID: str(m["id"]), Name: str(m["name"]), ContentType: str(m["contentType"]), Size: int64(size)})
-				}
-			}
-		}
-		f.Accept = strings.Join(c.Accept, ",")
-		f.Limits = message("fileLimits", b.lang, "{max}", FormatBytes(c.maxSize(b.def.Limits)))
-		msgs := []string{}
-		if e := b.errAt(f.Name, id); e != "" {
-			msgs = append(msgs, e)
-		}
-		for i := range c.maxFiles() + 1 {
-			if e := b.errAt(f.Name+"/"+strconv.Itoa(i), id); e != "" {
-				msgs = append(msgs, e)
-			}
-		}
-		f.Error = strings.Join(msgs, " ")
+		b.filesView(f, c, x)
 	default:
 		f.Value = str(x)
 		f.Error = b.errAt(f.Name, id)
@@ -467,6 +359,133 @@ func (b *viewBuilder) field(c *Component, scope any, rows []int, ptr []string) *
 		}
 	}
 	return f
+}
+
+// rowsView fills in a repeating group's visible rows, up to its limit, and
+// whether a row may be added or removed; fp is the group's pointer.
+func (b *viewBuilder) rowsView(f *FieldView, c *Component, x any, rows []int, fp []string) {
+	arr, _ := x.([]any)
+	max := c.MaxRows
+	if max == 0 || max > b.def.Limits.MaxRows {
+		max = b.def.Limits.MaxRows
+	}
+	if len(arr) > max {
+		arr = arr[:max]
+	}
+	f.Error = b.errAt(f.Name, f.ID+"-add")
+	for i, row := range arr {
+		rr := append(slices.Clip(rows), i)
+		if c.RowHidden != nil {
+			if h, err := b.st.evalBool(c.RowHidden, c, rr, nil); err == nil && h {
+				continue
+			}
+		}
+		rp := concat(fp, nil, strconv.Itoa(i))
+		f.Rows = append(f.Rows, RowView{
+			Legend:      fmt.Sprintf("%s %d", message("row", b.lang), i+1),
+			RemoveValue: pointer(rp),
+			Fields:      b.fields(c.Components, row, rr, rp),
+		})
+	}
+	f.RowCount = len(arr)
+	f.CanAdd = len(arr) < max
+	f.CanRemove = len(arr) > c.MinRows
+	f.AddLabel = message("addRow", b.lang)
+	if c.AddLabel != "" {
+		f.AddLabel = b.def.Text(c.AddLabel, b.lang)
+	}
+}
+
+// optionsView fills in the choices of a radio, select, checkbox or yes/no
+// field, with those chosen in x checked.
+func (b *viewBuilder) optionsView(f *FieldView, c *Component, x any) {
+	opts := c.Options
+	if c.Type == TypeYesNo {
+		opts = []Option{{Value: "ja"}, {Value: "nei"}}
+	}
+	var chosen []string
+	if arr, ok := x.([]any); ok {
+		for _, a := range arr {
+			chosen = append(chosen, str(a))
+		}
+	} else if s := str(x); s != "" {
+		chosen = []string{s}
+	}
+	for i, o := range opts {
+		label := ""
+		switch {
+		case c.Type == TypeYesNo && o.Value == "ja":
+			label = message("yes", b.lang)
+		case c.Type == TypeYesNo:
+			label = message("no", b.lang)
+		default:
+			label = b.def.Text(o.Label, b.lang)
+		}
+		oid := f.ID
+		if i > 0 && c.Type != TypeSelect {
+			oid = f.ID + "-" + strconv.Itoa(i)
+		}
+		f.Options = append(f.Options, OptionView{ID: oid, Value: o.Value, Label: label, Checked: slices.Contains(chosen, o.Value)})
+	}
+	f.Error = b.errAt(f.Name, f.ID)
+}
+
+// dateView splits a date into its day, month and year fields; what a
+// citizen typed that is no date is shown back as typed.
+func (b *viewBuilder) dateView(f *FieldView, x any) {
+	s := str(x)
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		f.Day, f.Month, f.Year = strconv.Itoa(t.Day()), strconv.Itoa(int(t.Month())), strconv.Itoa(t.Year())
+	} else if parts := strings.Split(s, "-"); len(parts) == 3 {
+		f.Year, f.Month, f.Day = parts[0], parts[1], parts[2]
+	}
+	f.InputMode = "numeric"
+	f.Error = b.errAt(f.Name, f.ID+"-day")
+}
+
+// addressView fills in an address's parts and their errors; the field's
+// error reads them all.
+func (b *viewBuilder) addressView(f *FieldView, x any) {
+	m, _ := x.(map[string]any)
+	f.Line, f.Postnummer, f.Poststed = str(m[AddressLine]), str(m[AddressPostnummer]), str(m[AddressPoststed])
+	f.PartErrors = map[string]string{}
+	hrefs := map[string]string{AddressLine: f.ID + "-line", AddressPostnummer: f.ID + "-postnummer", AddressPoststed: f.ID + "-poststed"}
+	var msgs []string
+	if whole := b.errAt(f.Name, f.ID+"-line"); whole != "" {
+		msgs = append(msgs, whole)
+	}
+	for _, part := range []string{AddressLine, AddressPostnummer, AddressPoststed} {
+		if e := b.errAt(f.Name+"/"+part, hrefs[part]); e != "" {
+			f.PartErrors[part] = e
+			msgs = append(msgs, e)
+		}
+	}
+	f.Error = strings.Join(msgs, " ")
+}
+
+// filesView lists a file field's uploads, its limits, and the errors of
+// the field and of each file.
+func (b *viewBuilder) filesView(f *FieldView, c *Component, x any) {
+	if arr, ok := x.([]any); ok {
+		for _, e := range arr {
+			if m, ok := e.(map[string]any); ok {
+				size, _, _ := number(m["size"])
+				f.Files = append(f.Files, File{ID: str(m["id"]), Name: str(m["name"]), ContentType: str(m["contentType"]), Size: int64(size)})
+			}
+		}
+	}
+	f.Accept = strings.Join(c.Accept, ",")
+	f.Limits = message("fileLimits", b.lang, "{max}", FormatBytes(c.maxSize(b.def.Limits)))
+	msgs := []string{}
+	if e := b.errAt(f.Name, f.ID); e != "" {
+		msgs = append(msgs, e)
+	}
+	for i := range c.maxFiles() + 1 {
+		if e := b.errAt(f.Name+"/"+strconv.Itoa(i), f.ID); e != "" {
+			msgs = append(msgs, e)
+		}
+	}
+	f.Error = strings.Join(msgs, " ")
 }
 
 var defaultAutocomplete = map[Type]string{
