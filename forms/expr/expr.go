@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -95,7 +96,7 @@ func Parse(b []byte) (*Expr, error) {
 	if err := d.Decode(&x); err != nil {
 		return nil, &Error{Msg: "invalid JSON: " + err.Error()}
 	}
-	if d.More() {
+	if _, err := d.Token(); err != io.EOF {
 		return nil, &Error{Msg: "invalid JSON: trailing data"}
 	}
 	n, err := compile(x, "", 0)
