@@ -19,9 +19,6 @@ const DefaultMaxDraftAge = 90 * 24 * time.Hour
 // without a purpose. Run it from a service's background work:
 //
 //	go (&forms.DraftExpiry{Store: store, Files: files, Logger: log}).Run(ctx, 24*time.Hour)
-//
-// A DraftExpiry is safe for concurrent use and may be copied before first
-// use.
 type DraftExpiry struct {
 	// Store holds the drafts. It is required: without one, RunOnce and Run
 	// return ErrNoStore.
