@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/internal/browsertest"
 	"github.com/grunnmur/grunnmur/internal/testenv"
 	"github.com/grunnmur/grunnmur/internal/vnu"
@@ -85,13 +86,13 @@ func renderedPages(t *testing.T) map[string]func(*bytes.Buffer) error {
 	sub := submitted(t, skj, "skjenkebevilling-valid.json")
 	r := &Renderer{BasePath: "/f"} // the built-in inline CSS, as a citizen sees it
 	pages := map[string]func(*bytes.Buffer) error{}
-	for _, lang := range Languages {
-		pages["/alltypes/"+lang] = func(b *bytes.Buffer) error { return r.RenderPage(b, all, "alt", allData, nil, lang) }
-		pages["/alltypes-errors/"+lang] = func(b *bytes.Buffer) error {
+	for _, lang := range i18n.All {
+		pages["/alltypes/"+string(lang)] = func(b *bytes.Buffer) error { return r.RenderPage(b, all, "alt", allData, nil, lang) }
+		pages["/alltypes-errors/"+string(lang)] = func(b *bytes.Buffer) error {
 			return r.RenderPage(b, all, "alt", bad, all.Validate(bad, Options{Lang: lang}), lang)
 		}
-		pages["/receipt/"+lang] = func(b *bytes.Buffer) error { return r.RenderReceipt(b, skj, sub, lang) }
-		pages["/check/"+lang] = func(b *bytes.Buffer) error {
+		pages["/receipt/"+string(lang)] = func(b *bytes.Buffer) error { return r.RenderReceipt(b, skj, sub, lang) }
+		pages["/check/"+string(lang)] = func(b *bytes.Buffer) error {
 			return r.RenderCheck(b, skj, skj.Validate(valid, Options{Lang: lang}).Data, lang)
 		}
 	}

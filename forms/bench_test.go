@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+
+	"github.com/grunnmur/grunnmur/forms/expr"
 )
 
 // BenchmarkValidateSkjenkebevilling validates (and prunes) a full valid
@@ -66,7 +68,7 @@ func BenchmarkExpressionCold(b *testing.B) {
 	ctx := Context{Component: "uteservering-areal"}
 	b.ReportAllocs()
 	for b.Loop() {
-		if v, err := def.Eval(e, data, ctx); err != nil || v.b {
+		if v, err := def.Eval(e, data, ctx); err != nil || v != expr.Bool(false) {
 			b.Fatal(err)
 		}
 	}

@@ -135,67 +135,13 @@ func (d *decoder) comps(cs []*Component, scope map[string]any, rows []int, ptr [
 		case TypeGroup:
 			d.comps(c.Components, scope, rows, ptr)
 		case TypeRepeating:
-			n, err := strconv.Atoi(d.form.Get(name + "~rows"))
-			if err != nil {
-				continue // the group was not on the page (hidden)
-			}
-			n = max(0, min(n, d.def.Limits.MaxRows))
-			old, _ := walk(scope, c.segs)
-			oldRows, _ := old.([]any)
-			rowsOut := make([]any, n)
-			for i := range n {
-				row := map[string]any{}
-				if i < len(oldRows) {
-					if m, ok := oldRows[i].(map[string]any); ok {
-						row = m
-					}
-				}
-				d.comps(c.Components, row, append(slices.Clip(rows), i), concat(fp, nil, strconv.Itoa(i)))
-				rowsOut[i] = row
-			}
-			set(scope, c.segs, rowsOut)
+			d.repeating(c, scope, rows, fp)
 		case TypeCheckboxes:
-			vs := d.form[name]
-			if len(vs) == 0 {
-				unset(scope, c.segs)
-				continue
-			}
-			if len(vs) > len(c.Options) {
-				vs = vs[:len(c.Options)+1] // validation reports it
-			}
-			arr := make([]any, len(vs))
-			for i, v := range vs {
-				arr[i] = v
-			}
-			set(scope, c.segs, arr)
+			d.checkboxes(c, scope, name)
 		case TypeDate:
-			day, _ := d.text(name + "~day")
-			month, _ := d.text(name + "~month")
-			year, _ := d.text(name + "~year")
-			day, month, year = strings.TrimSpace(day), strings.TrimSpace(month), strings.TrimSpace(year)
-			if day == "" && month == "" && year == "" {
-				unset(scope, c.segs)
-				continue
-			}
-			pad := func(s string) string {
-				if len(s) == 1 && s[0] >= '0' && s[0] <= '9' {
-					return "0" + s
-				}
-				return s
-			}
-			set(scope, c.segs, year+"-"+pad(month)+"-"+pad(day))
+			d.date(c, scope, name)
 		case TypeAddress:
-			m := map[string]any{}
-			for _, part := range []string{AddressLine, AddressPostnummer, AddressPoststed} {
-				if s, ok := d.text(name + "/" + part); ok && strings.TrimSpace(s) != "" {
-					m[part] = s
-				}
-			}
-			if len(m) == 0 {
-				unset(scope, c.segs)
-			} else {
-				set(scope, c.segs, m)
-			}
+			d.address(c, scope, name)
 		default:
 			s, ok := d.text(name)
 			if !ok || strings.TrimSpace(s) == "" {
@@ -204,6 +150,80 @@ func (d *decoder) comps(cs []*Component, scope map[string]any, rows []int, ptr [
 			}
 			set(scope, c.segs, s)
 		}
+	}
+}
+
+// repeating reads the rows of a repeating group; fp is its pointer. A
+// group the page did not show (hidden) posts no row count and is left as
+// it was.
+func (d *decoder) repeating(c *Component, scope map[string]any, rows []int, fp []string) {
+	n, err := strconv.Atoi(d.form.Get(pointer(fp) + "~rows"))
+	if err != nil {
+		return
+	}
+	n = max(0, min(n, d.def.Limits.MaxRows))
+	old, _ := walk(scope, c.segs)
+	oldRows, _ := old.([]any)
+	rowsOut := make([]any, n)
+	for i := range n {
+		row := map[string]any{}
+		if i < len(oldRows) {
+			if m, ok := oldRows[i].(map[string]any); ok {
+				row = m
+			}
+		}
+		d.comps(c.Components, row, append(slices.Clip(rows), i), concat(fp, nil, strconv.Itoa(i)))
+		rowsOut[i] = row
+	}
+	set(scope, c.segs, rowsOut)
+}
+
+func (d *decoder) checkboxes(c *Component, scope map[string]any, name string) {
+	vs := d.form[name]
+	if len(vs) == 0 {
+		unset(scope, c.segs)
+		return
+	}
+	if len(vs) > len(c.Options) {
+		vs = vs[:len(c.Options)+1] // validation reports it
+	}
+	arr := make([]any, len(vs))
+	for i, v := range vs {
+		arr[i] = v
+	}
+	set(scope, c.segs, arr)
+}
+
+// date joins the day, month and year fields into YYYY-MM-DD.
+func (d *decoder) date(c *Component, scope map[string]any, name string) {
+	day, _ := d.text(name + "~day")
+	month, _ := d.text(name + "~month")
+	year, _ := d.text(name + "~year")
+	day, month, year = strings.TrimSpace(day), strings.TrimSpace(month), strings.TrimSpace(year)
+	if day == "" && month == "" && year == "" {
+		unset(scope, c.segs)
+		return
+	}
+	pad := func(s string) string {
+		if len(s) == 1 && s[0] >= '0' && s[0] <= '9' {
+			return "0" + s
+		}
+		return s
+	}
+	set(scope, c.segs, year+"-"+pad(month)+"-"+pad(day))
+}
+
+func (d *decoder) address(c *Component, scope map[string]any, name string) {
+	m := map[string]any{}
+	for _, part := range []string{AddressLine, AddressPostnummer, AddressPoststed} {
+		if s, ok := d.text(name + "/" + part); ok && strings.TrimSpace(s) != "" {
+			m[part] = s
+		}
+	}
+	if len(m) == 0 {
+		unset(scope, c.segs)
+	} else {
+		set(scope, c.segs, m)
 	}
 }
 

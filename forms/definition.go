@@ -13,11 +13,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
-
-// Languages are the languages every text of a definition must have.
-var Languages = []string{"nb", "nn", "en"}
 
 // ErrDefinition is wrapped by *DefinitionError.
 var ErrDefinition = errors.New("forms: invalid definition")
@@ -113,7 +113,7 @@ func (l Limits) withDefaults() Limits {
 type Page struct {
 	ID         string       `json:"id"`
 	Title      string       `json:"title"` // text key
-	Hidden     *Expr        `json:"hidden,omitempty"`
+	Hidden     *expr.Expr   `json:"hidden,omitempty"`
 	Components []*Component `json:"components"`
 
 	index int
@@ -128,8 +128,8 @@ type Option struct {
 // Validation is a custom check: when Condition is true, the field has the
 // error Message (a text key). In the condition, ["argv", 0] is the field's value.
 type Validation struct {
-	Condition *Expr  `json:"condition"`
-	Message   string `json:"message"`
+	Condition *expr.Expr `json:"condition"`
+	Message   string     `json:"message"`
 }
 
 // Component is one field, group or text of a page.
@@ -145,9 +145,9 @@ type Component struct {
 	Label       string `json:"label,omitempty"`       // text key
 	Description string `json:"description,omitempty"` // text key, a hint under the label
 
-	Hidden   *Expr `json:"hidden,omitempty"`
-	Required *Expr `json:"required,omitempty"`
-	ReadOnly *Expr `json:"readOnly,omitempty"`
+	Hidden   *expr.Expr `json:"hidden,omitempty"`
+	Required *expr.Expr `json:"required,omitempty"`
+	ReadOnly *expr.Expr `json:"readOnly,omitempty"`
 
 	Options        []Option `json:"options,omitempty"`
 	Min            *float64 `json:"min,omitempty"`
@@ -165,7 +165,7 @@ type Component struct {
 	// Repeating groups.
 	MinRows    int          `json:"minRows,omitempty"`
 	MaxRows    int          `json:"maxRows,omitempty"`
-	RowHidden  *Expr        `json:"rowHidden,omitempty"`
+	RowHidden  *expr.Expr   `json:"rowHidden,omitempty"`
 	AddLabel   string       `json:"addLabel,omitempty"` // text key
 	Components []*Component `json:"components,omitempty"`
 
@@ -178,7 +178,9 @@ type Component struct {
 	segs    []string     // Bind, split
 	abs     string       // a repeating group's data path without row indices
 	pattern *regexp.Regexp
-	place   string
+	// minAmount and maxAmount are an amount field's Min and Max in øre.
+	minAmount, maxAmount *money.Amount
+	place                string
 	// mayHide is false when no hidden expression (the component's, a
 	// group's, a row's or the page's) can hide it: the common case, checked
 	// without evaluating anything.
@@ -232,9 +234,9 @@ func Parse(b []byte) (*Definition, error) {
 	d.UseNumber()
 	var def Definition
 	if err := d.Decode(&def); err != nil {
-		var ee *ExprError
+		var ee *expr.Error
 		if errors.As(err, &ee) {
-			return nil, &DefinitionError{Problems: []string{"expression: " + ee.Error()}}
+			return nil, &DefinitionError{Problems: []string{ee.Where()}}
 		}
 		return nil, &DefinitionError{Problems: []string{"JSON: " + err.Error()}}
 	}
@@ -295,11 +297,29 @@ func (def *Definition) check() error {
 		c.addf("minDraftVersion", "must be from 1 to the version")
 	}
 	c.key("form", "title", def.Title, true)
-	if len(def.Pages) == 0 {
+	c.pages()
+	// Expressions are checked once every component is known.
+	c.exprs()
+	c.cycles()
+	c.texts()
+	if len(def.Schema) > 0 {
+		if err := def.compileSchema(); err != nil {
+			c.addf("schema", "%v", err)
+		}
+	}
+	if len(c.problems) > 0 {
+		return &DefinitionError{Problems: c.problems}
+	}
+	return nil
+}
+
+// pages checks the pages and their components.
+func (c *checker) pages() {
+	if len(c.def.Pages) == 0 {
 		c.addf("pages", "a form needs at least one page")
 	}
 	pageIDs := map[string]bool{}
-	for i, p := range def.Pages {
+	for i, p := range c.def.Pages {
 		place := fmt.Sprintf("pages[%d]", i)
 		if p == nil {
 			c.addf(place, "null page")
@@ -316,14 +336,18 @@ func (def *Definition) check() error {
 		c.key(place, "title", p.Title, true)
 		c.components(place, p, nil, p.Components)
 	}
-	// Expressions are checked once every component is known.
-	for i, p := range def.Pages {
+}
+
+// exprs checks every expression of the form, and works out which
+// components an expression may hide.
+func (c *checker) exprs() {
+	for i, p := range c.def.Pages {
 		if p == nil {
 			continue
 		}
 		c.expr(fmt.Sprintf("pages[%d] %q.hidden", i, p.ID), p.Hidden, nil, true)
 	}
-	def.Walk(func(comp *Component) bool {
+	c.def.Walk(func(comp *Component) bool {
 		c.expr(comp.place+".hidden", comp.Hidden, comp, true)
 		c.expr(comp.place+".required", comp.Required, comp, true)
 		c.expr(comp.place+".readOnly", comp.ReadOnly, comp, true)
@@ -336,41 +360,34 @@ func (def *Definition) check() error {
 		}
 		return true
 	})
-	def.Walk(func(comp *Component) bool {
+	c.def.Walk(func(comp *Component) bool {
 		comp.mayHide = comp.Hidden != nil || (comp.page != nil && comp.page.Hidden != nil)
 		if p := comp.parent; p != nil {
 			comp.mayHide = comp.mayHide || p.mayHide || p.RowHidden != nil
 		}
 		return true
 	})
-	c.cycles()
-	// Every text key used must exist in every language.
+}
+
+// texts checks that every text key used is in texts, in every language.
+func (c *checker) texts() {
 	keys := make([]string, 0, len(c.keys))
 	for k := range c.keys {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		t, ok := def.Texts[k]
+		t, ok := c.def.Texts[k]
 		if !ok {
 			c.addf(c.keys[k][0], "text key %q is not in texts", k)
 			continue
 		}
-		for _, lang := range Languages {
-			if strings.TrimSpace(t[lang]) == "" {
+		for _, lang := range i18n.All {
+			if strings.TrimSpace(t[string(lang)]) == "" {
 				c.addf("texts."+k, "missing %s text (used by %s)", lang, c.keys[k][0])
 			}
 		}
 	}
-	if len(def.Schema) > 0 {
-		if err := def.compileSchema(); err != nil {
-			c.addf("schema", "%v", err)
-		}
-	}
-	if len(c.problems) > 0 {
-		return &DefinitionError{Problems: c.problems}
-	}
-	return nil
 }
 
 func (c *checker) components(place string, p *Page, parent *Component, comps []*Component) {
@@ -419,33 +436,7 @@ func (c *checker) components(place string, p *Page, parent *Component, comps []*
 func (c *checker) component(cp string, comp *Component) {
 	t := comp.Type
 	if t.bound() {
-		segs, err := parsePointer(comp.Bind)
-		switch {
-		case comp.Bind == "":
-			c.addf(cp, "bind: missing JSON Pointer")
-		case err != nil:
-			c.addf(cp, "bind: %v", err)
-		case len(segs) == 0:
-			c.addf(cp, "bind: cannot bind to the whole data model")
-		}
-		for _, s := range segs {
-			if isIndex(s) {
-				c.addf(cp, "bind %q: array indices do not belong in a binding; use a repeating group", comp.Bind)
-				break
-			}
-		}
-		comp.segs = segs
-		if comp.BindRoot && t == TypeRepeating {
-			c.addf(cp, "bindRoot: a repeating group binds its own rows")
-		}
-		if t == TypeRepeating {
-			// Two groups bound to the same array share rows, as in Altinn.
-			prefix := ""
-			if n := len(comp.reps); n > 0 {
-				prefix = comp.reps[n-1].abs + "/*"
-			}
-			comp.abs = prefix + pointer(segs)
-		}
+		c.bind(cp, comp)
 		if t != TypeRepeating {
 			c.key(cp, "label", comp.Label, true)
 		}
@@ -461,21 +452,7 @@ func (c *checker) component(cp string, comp *Component) {
 	c.key(cp, "description", comp.Description, false)
 	c.key(cp, "addLabel", comp.AddLabel, false)
 	c.key(cp, "patternMessage", comp.PatternMessage, false)
-	if t.hasOptions() {
-		if len(comp.Options) == 0 {
-			c.addf(cp, "a %s needs options", t)
-		}
-		seen := map[string]bool{}
-		for i, o := range comp.Options {
-			if o.Value == "" || seen[o.Value] {
-				c.addf(cp, "options[%d]: empty or duplicate value %q", i, o.Value)
-			}
-			seen[o.Value] = true
-			c.key(fmt.Sprintf("%s.options[%d]", cp, i), "label", o.Label, true)
-		}
-	} else if len(comp.Options) > 0 {
-		c.addf(cp, "a %s takes no options", t)
-	}
+	c.options(cp, comp)
 	if comp.Pattern != "" {
 		re, err := regexp.Compile(comp.Pattern)
 		if err != nil {
@@ -483,14 +460,86 @@ func (c *checker) component(cp string, comp *Component) {
 		}
 		comp.pattern = re
 	}
+	c.limits(cp, comp)
+	for i, v := range comp.Validations {
+		c.key(fmt.Sprintf("%s.validations[%d]", cp, i), "message", v.Message, true)
+	}
+}
+
+// bind checks a component's binding and splits it.
+func (c *checker) bind(cp string, comp *Component) {
+	segs, err := parsePointer(comp.Bind)
+	switch {
+	case comp.Bind == "":
+		c.addf(cp, "bind: missing JSON Pointer")
+	case err != nil:
+		c.addf(cp, "bind: %v", err)
+	case len(segs) == 0:
+		c.addf(cp, "bind: cannot bind to the whole data model")
+	}
+	for _, s := range segs {
+		if isIndex(s) {
+			c.addf(cp, "bind %q: array indices do not belong in a binding; use a repeating group", comp.Bind)
+			break
+		}
+	}
+	comp.segs = segs
+	if comp.Type != TypeRepeating {
+		return
+	}
+	if comp.BindRoot {
+		c.addf(cp, "bindRoot: a repeating group binds its own rows")
+	}
+	// Two groups bound to the same array share rows, as in Altinn.
+	prefix := ""
+	if n := len(comp.reps); n > 0 {
+		prefix = comp.reps[n-1].abs + "/*"
+	}
+	comp.abs = prefix + pointer(segs)
+}
+
+// options checks the options of a radio, select or checkbox group, and
+// that no other component has any.
+func (c *checker) options(cp string, comp *Component) {
+	t := comp.Type
+	if !t.hasOptions() {
+		if len(comp.Options) > 0 {
+			c.addf(cp, "a %s takes no options", t)
+		}
+		return
+	}
+	if len(comp.Options) == 0 {
+		c.addf(cp, "a %s needs options", t)
+	}
+	seen := map[string]bool{}
+	for i, o := range comp.Options {
+		if o.Value == "" || seen[o.Value] {
+			c.addf(cp, "options[%d]: empty or duplicate value %q", i, o.Value)
+		}
+		seen[o.Value] = true
+		c.key(fmt.Sprintf("%s.options[%d]", cp, i), "label", o.Label, true)
+	}
+}
+
+// limits checks a component's bounds: min and max, lengths, rows and
+// files, each against the form's limits.
+func (c *checker) limits(cp string, comp *Component) {
 	if comp.Min != nil && comp.Max != nil && *comp.Min > *comp.Max {
 		c.addf(cp, "min is greater than max")
+	}
+	if comp.Type == TypeAmount {
+		var okMin, okMax bool
+		comp.minAmount, okMin = amountLimit(comp.Min)
+		comp.maxAmount, okMax = amountLimit(comp.Max)
+		if !okMin || !okMax {
+			c.addf(cp, "min and max of an amount are kroner with at most two decimals")
+		}
 	}
 	if comp.MinLength < 0 || comp.MaxLength < 0 || (comp.MaxLength > 0 && comp.MinLength > comp.MaxLength) {
 		c.addf(cp, "bad minLength/maxLength")
 	}
 	lim := c.def.Limits
-	switch t {
+	switch comp.Type {
 	case TypeRepeating:
 		if comp.MinRows < 0 || comp.MaxRows < 0 || (comp.MaxRows > 0 && comp.MinRows > comp.MaxRows) {
 			c.addf(cp, "bad minRows/maxRows")
@@ -515,79 +564,54 @@ func (c *checker) component(cp string, comp *Component) {
 			c.addf(cp, "minRows, maxRows and rowHidden belong to repeating groups")
 		}
 	}
-	for i, v := range comp.Validations {
-		c.key(fmt.Sprintf("%s.validations[%d]", cp, i), "message", v.Message, true)
-	}
 }
 
 // expr checks an expression in the context of comp: a compile error kept from
 // decoding, literal values that cannot be booleans, and component
 // references that do not exist or cannot be reached from comp's rows.
-func (c *checker) expr(place string, e *Expr, comp *Component, boolean bool) {
+func (c *checker) expr(place string, e *expr.Expr, comp *Component, boolean bool) {
 	if e == nil {
 		return
 	}
-	if e.err != nil {
-		c.addf(place, "%s", strings.TrimPrefix(e.err.Error(), "forms: "))
+	var ee *expr.Error
+	if err := e.Err(); err != nil {
+		if errors.As(err, &ee) {
+			c.addf(place, "%s", ee.Where())
+		} else {
+			c.addf(place, "%v", err)
+		}
 		return
 	}
-	if boolean && e.root != nil {
-		if e.root.fn == nil {
-			if _, err := asBool(e.root.lit); err != nil {
-				c.addf(place, "expected boolean, got value %s", e.root.lit.display())
-			}
-		} else if e.root.typ == tNum {
-			c.addf(place, "expected a boolean expression, %s returns a number", e.root.fn.name)
+	if boolean {
+		if err := e.CheckBool(); errors.As(err, &ee) {
+			c.addf(place, "%s", ee.Msg)
 		}
 	}
-	var walk func(n *node, path string)
-	walk = func(n *node, path string) {
-		if n == nil || n.fn == nil {
-			return
-		}
-		if len(n.args) == 1 && n.args[0].fn == nil && n.args[0].lit.k == KindString {
-			arg := n.args[0].lit.s
-			switch n.fn.name {
-			case "component":
-				t := c.def.byID[arg]
-				switch {
-				case t == nil:
-					c.addf(place, "%s: unknown component %q", path, arg)
-				case !reachable(t, comp):
-					c.addf(place, "%s: component %q is in a repeating group that %s is not in", path, arg, ctxName(comp))
-				}
-			case "dataModel":
-				if _, err := parsePath(arg); err != nil {
-					c.addf(place, "%s: %v", path, err)
-				}
+	for _, r := range e.Refs() {
+		switch r.Func {
+		case "component":
+			t := c.def.byID[r.Arg]
+			switch {
+			case t == nil:
+				c.addf(place, "%s: unknown component %q", r.Path, r.Arg)
+			case !reachable(t, comp):
+				c.addf(place, "%s: component %q is in a repeating group that %s is not in", r.Path, r.Arg, ctxName(comp))
+			}
+		case "dataModel":
+			if _, err := parsePath(r.Arg); err != nil {
+				c.addf(place, "%s: %v", r.Path, err)
 			}
 		}
-		for i, a := range n.args {
-			walk(a, path+"["+strconv.Itoa(i+1)+"]")
-		}
 	}
-	walk(e.root, "")
 }
 
 // refs returns the components an expression names literally.
-func refs(e *Expr, byID map[string]*Component) []*Component {
+func refs(e *expr.Expr, byID map[string]*Component) []*Component {
 	var out []*Component
-	var walk func(n *node)
-	walk = func(n *node) {
-		if n == nil || n.fn == nil {
-			return
+	for _, r := range e.Refs() {
+		if t := byID[r.Arg]; r.Func == "component" && t != nil {
+			out = append(out, t)
 		}
-		if n.fn.name == "component" && len(n.args) == 1 && n.args[0].fn == nil {
-			if t := byID[n.args[0].lit.s]; t != nil {
-				out = append(out, t)
-			}
-		}
-		for _, a := range n.args {
-			walk(a)
-		}
-	}
-	if e != nil && e.err == nil {
-		walk(e.root)
 	}
 	return out
 }
@@ -707,9 +731,9 @@ func (def *Definition) Component(id string) *Component { return def.byID[id] }
 
 // Text returns the text for key in lang, falling back to nb (for se, and for
 // languages a definition does not have).
-func (def *Definition) Text(key, lang string) string {
+func (def *Definition) Text(key string, lang i18n.Lang) string {
 	t := def.Texts[key]
-	if s := t[lang]; s != "" {
+	if s := t[string(lang)]; s != "" {
 		return s
 	}
 	return t["nb"]

@@ -6,6 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 const okTexts = `"texts":{"t":{"nb":"T","nn":"T","en":"T"},"o":{"nb":"O","nn":"O","en":"O"}}`
@@ -47,6 +50,7 @@ func TestParseProblems(t *testing.T) {
 		{"schema", `{"id":"f","version":1,"title":"t",` + okTexts + `,"schema":{"$ref":"https://example.com/s.json"},"pages":[{"id":"p","title":"t","components":[]}]}`, []string{`schema: `}},
 		{"version", `{"id":"f","version":0,"title":"t",` + okTexts + `,"pages":[]}`, []string{`version: must be 1 or more`, `pages: a form needs at least one page`}},
 		{"trailing", defWith(``) + `{}`, []string{`trailing data`}},
+		{"amount limit below øre", defWith(`{"id":"a","type":"amount","bind":"/a","label":"t","min":0.001,"max":1e20}`), []string{`"a": min and max of an amount are kroner with at most two decimals`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,16 +79,9 @@ func TestRuntimeCycleIsAnErrorNotAHang(t *testing.T) {
 
 func TestMessagesInEveryLanguage(t *testing.T) {
 	for key, text := range messages {
-		for _, lang := range Languages {
-			if strings.TrimSpace(text[lang]) == "" {
+		for _, lang := range i18n.All {
+			if strings.TrimSpace(text[string(lang)]) == "" {
 				t.Errorf("message %q has no %s text", key, lang)
-			}
-		}
-	}
-	for _, names := range []*dateNames{namesNB, namesNN, namesEN, namesSE} {
-		for _, m := range names.monthsLong {
-			if m == "" {
-				t.Error("missing month name")
 			}
 		}
 	}
@@ -93,8 +90,8 @@ func TestMessagesInEveryLanguage(t *testing.T) {
 func TestSkjenkebevillingTextsComplete(t *testing.T) {
 	def := loadSkjenk(t)
 	for key, text := range def.Texts {
-		for _, lang := range Languages {
-			if strings.TrimSpace(text[lang]) == "" {
+		for _, lang := range i18n.All {
+			if strings.TrimSpace(text[string(lang)]) == "" {
 				t.Errorf("%s lacks %s", key, lang)
 			}
 		}
@@ -130,7 +127,7 @@ func TestBindRootInRows(t *testing.T) {
 	if !res.Valid() || string(b) != `{"felles":"f","r":[{"x":"a"},{"x":"b"}]}` {
 		t.Errorf("%s %+v", b, res.Errors)
 	}
-	v, err := def.Eval(MustParseExpr(`["component", "felles"]`), map[string]any(Data{"felles": "f", "r": []any{map[string]any{}}}), Context{Component: "x", Rows: []int{0}})
+	v, err := def.Eval(expr.MustParse(`["component", "felles"]`), map[string]any(Data{"felles": "f", "r": []any{map[string]any{}}}), Context{Component: "x", Rows: []int{0}})
 	if err != nil || v.Any() != "f" {
 		t.Error(v, err)
 	}
@@ -141,5 +138,15 @@ func TestBindRootInRows(t *testing.T) {
 	got, _, err := def.DecodeForm("p", url.Values{"/r~rows": {"1"}, "/felles": {"ny"}, "/r/0/x": {"z"}}, Data{})
 	if err != nil || got["felles"] != "ny" {
 		t.Error(got, err)
+	}
+}
+
+// Every component type that holds data has its own check, so that a new
+// type cannot be stored unvalidated.
+func TestEveryBoundTypeHasACheck(t *testing.T) {
+	for _, typ := range Types() {
+		if typ.bound() && typ != TypeRepeating && checks[typ] == nil {
+			t.Errorf("type %q has no entry in checks", typ)
+		}
 	}
 }

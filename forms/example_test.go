@@ -5,10 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"time"
 
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 const exampleForm = `{
@@ -36,7 +40,7 @@ func Example() {
 		panic(err)
 	}
 	data, _ := def.ParseData(strings.NewReader(`{"farlig": "nei", "hvorfor": "biter", "eier": "20036914701"}`))
-	for _, lang := range []string{"nb", "en"} {
+	for _, lang := range []i18n.Lang{"nb", "en"} {
 		res := def.Validate(data, forms.Options{Lang: lang})
 		for _, e := range res.Errors {
 			fmt.Printf("%s\t%s\t%s\n", e.Pointer, e.Component, e.Message)
@@ -58,9 +62,9 @@ func ExampleDefinition_Validate() {
 	// Output: true <nil> <nil> 3
 }
 
-func ExampleParseExpr() {
+func ExampleDefinition_Eval() {
 	def := forms.MustParse([]byte(exampleForm))
-	e := forms.MustParseExpr(`["if", ["equals", ["component", "farlig"], "ja"], ["concat", ["upperCase", ["dataModel", "navn"]], " er farlig"], "else", ["formatDate", "2026-05-17", "EEEE d. MMMM"]]`)
+	e := expr.MustParse(`["if", ["equals", ["component", "farlig"], "ja"], ["concat", ["upperCase", ["dataModel", "navn"]], " er farlig"], "else", ["formatDate", "2026-05-17", "EEEE d. MMMM"]]`)
 	for _, farlig := range []string{"ja", "nei"} {
 		v, err := def.Eval(e, map[string]any{"navn": "Fido", "farlig": farlig}, forms.Context{Lang: "nn"})
 		fmt.Println(v.Any(), err)
@@ -135,4 +139,59 @@ func ExampleMemoryFileStore() {
 	// firmaattest.pdf application/pdf 8 %PDF-1.7
 	// true
 	// true
+}
+
+// A service's own handlers answer with the status and code of the error.
+func ExampleHTTPStatus() {
+	def := forms.MustParse([]byte(exampleForm))
+	store := forms.NewMemoryStore()
+	_, err := store.GetDraft(context.Background(), "no-such-draft")
+	fmt.Println(forms.HTTPStatus(err))
+	_, err = def.ParseData(strings.NewReader(`[1, 2]`))
+	fmt.Println(forms.HTTPStatus(err))
+	// Output:
+	// 404 not_found
+	// 400 bad_data
+}
+
+// DraftExpiry deletes what citizens started and never sent. A service runs
+// it with Run(ctx, 24*time.Hour); one pass is RunOnce.
+func ExampleDraftExpiry() {
+	ctx := context.Background()
+	store := forms.NewMemoryStore()
+	def := forms.MustParse([]byte(exampleForm))
+	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	_ = store.CreateDraft(ctx, def.NewDraft("person:left", now.AddDate(0, 0, -91)))
+	_ = store.CreateDraft(ctx, def.NewDraft("person:busy", now.AddDate(0, 0, -1)))
+
+	job := &forms.DraftExpiry{Store: store, MaxAge: 90 * 24 * time.Hour, Now: func() time.Time { return now }}
+	if err := job.RunOnce(ctx); err != nil {
+		panic(err)
+	}
+	for _, owner := range []string{"person:left", "person:busy"} {
+		ds, _ := store.ListDrafts(ctx, owner, "")
+		fmt.Println(owner, len(ds))
+	}
+	// Output:
+	// person:left 0
+	// person:busy 1
+}
+
+// The zero Flow's stores keep drafts, submissions and uploads in memory:
+// enough to try a form out.
+func ExampleFlow() {
+	flow := &forms.Flow{
+		Def:    forms.MustParse([]byte(exampleForm)),
+		Owner:  func(*http.Request) (string, error) { return "person:example", nil },
+		Prefix: "/soknad",
+	}
+	srv := httptest.NewServer(http.StripPrefix("/soknad", flow))
+	defer srv.Close()
+	res, err := http.Post(srv.URL+"/soknad/?lang=en", "", nil)
+	if err != nil {
+		panic(err)
+	}
+	res.Body.Close()
+	fmt.Println(res.StatusCode, strings.HasSuffix(res.Request.URL.Path, "/hund"))
+	// Output: 200 true
 }

@@ -118,7 +118,7 @@ func (s *MemoryFileStore) Put(ctx context.Context, owner, name, contentType stri
 	}
 	data := buf.Bytes()
 	f := &memFile{data: data, info: FileInfo{
-		ID: NewID(), Owner: owner, Name: name, ContentType: contentType, Size: n,
+		ID: newID(), Owner: owner, Name: name, ContentType: contentType, Size: n,
 		SHA256: sha256.Sum256(data), Created: now().UTC().Truncate(time.Microsecond),
 	}}
 	s.mu.Lock()

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // fileTypeNames are the names a citizen knows file types by, for the MIME
@@ -76,12 +78,12 @@ func upperAlnum(s string) string {
 
 // fileTypes lists the accepted types as a citizen reads them: "en PDF",
 // "en PDF, en JPEG eller en PNG", "a PDF or a PNG", "an XLSX".
-func fileTypes(accept []string, lang string) string {
+func fileTypes(accept []string, lang i18n.Lang) string {
 	var names []string
 	for _, a := range accept {
 		n := FileTypeName(a)
 		article := message("fileArticle", lang)
-		if lang == "en" && strings.ContainsAny(n[:1], "AEFHILMNORSX") {
+		if lang == i18n.EN && strings.ContainsAny(n[:1], "AEFHILMNORSX") {
 			article = "an" // the letter is said with a vowel first: an HTML, an SVG
 		}
 		if n := article + " " + n; !slices.Contains(names, n) {

@@ -12,8 +12,10 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/formbody"
 	"github.com/grunnmur/grunnmur/internal/text"
@@ -44,16 +46,20 @@ type FileStore interface {
 // Flow does no authentication and no CSRF protection: wrap it in the auth
 // package's middleware.
 type Flow struct {
-	Def   *Definition
+	Def *Definition
+	// Store keeps drafts and submissions. nil keeps them in memory, in a
+	// MemoryStore of the Flow's own: fine for development and tests, lost
+	// on restart.
 	Store Store
 	// Owner returns the owner key of the logged-in citizen (see OwnerKeys).
 	Owner func(r *http.Request) (string, error)
 	// Lang returns the citizen's language; default: the lang query
 	// parameter, else nb.
-	Lang func(r *http.Request) string
-	// Files stores uploads; nil refuses file components' uploads. An
-	// upload the store refuses as too large is shown to the citizen as a
-	// too large file, like one over the component's maxSize.
+	Lang func(r *http.Request) i18n.Lang
+	// Files stores uploads. nil keeps them in memory, in a MemoryFileStore
+	// of the Flow's own. An upload the store refuses as too large is shown
+	// to the citizen as a too large file, like one over the component's
+	// maxSize.
 	Files FileStore
 	// Submitted runs after a submission is stored, for example to open a
 	// case. An error is logged; the citizen still gets the receipt.
@@ -70,17 +76,44 @@ type Flow struct {
 	Prefix string
 	Now    func() time.Time
 	Logger *slog.Logger
+
+	memOnce  sync.Once
+	memStore *MemoryStore
+	memFiles *MemoryFileStore
+}
+
+// store is Store, or the Flow's own in-memory store when Store is nil.
+func (f *Flow) store() Store {
+	if f.Store != nil {
+		return f.Store
+	}
+	f.memOnce.Do(f.inMemory)
+	return f.memStore
+}
+
+// files is Files, or the Flow's own in-memory file store when Files is nil.
+func (f *Flow) files() FileStore {
+	if f.Files != nil {
+		return f.Files
+	}
+	f.memOnce.Do(f.inMemory)
+	return f.memFiles
+}
+
+func (f *Flow) inMemory() {
+	f.memStore, f.memFiles = NewMemoryStore(), NewMemoryFileStore()
 }
 
 func (f *Flow) now() time.Time { return defaults.Now(f.Now) }
 
 func (f *Flow) log() *slog.Logger { return defaults.Logger(f.Logger) }
 
-func (f *Flow) lang(r *http.Request) string {
+func (f *Flow) lang(r *http.Request) i18n.Lang {
 	if f.Lang != nil {
 		return normLang(f.Lang(r))
 	}
-	return normLang(r.URL.Query().Get("lang"))
+	l, _ := i18n.Parse(r.URL.Query().Get("lang"))
+	return normLang(l)
 }
 
 func (f *Flow) renderer(draftID string) *Renderer {
@@ -91,6 +124,11 @@ func (f *Flow) renderer(draftID string) *Renderer {
 
 // ServeHTTP implements http.Handler.
 func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if f.Def == nil || f.Owner == nil {
+		f.log().ErrorContext(r.Context(), "forms: a Flow needs a Def and an Owner")
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
 	owner, err := f.Owner(r)
 	if err != nil || owner == "" {
 		http.Error(w, http.StatusText(http.StatusUnauthorized), http.StatusUnauthorized)
@@ -110,26 +148,21 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Flow) fail(w http.ResponseWriter, err error) {
-	switch {
-	case errors.Is(err, ErrNotFound):
-		http.Error(w, http.StatusText(http.StatusNotFound), http.StatusNotFound)
-	case errors.Is(err, ErrConflict):
-		http.Error(w, http.StatusText(http.StatusConflict), http.StatusConflict)
-	case errors.Is(err, ErrDraftVersion), errors.Is(err, ErrWrongForm):
-		http.Error(w, "This draft was saved under another version of the form and cannot be continued.", http.StatusGone)
-	case errors.Is(err, ErrTooLarge):
-		http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
-	case errors.Is(err, ErrBadPost), errors.Is(err, ErrInvalidText):
-		http.Error(w, http.StatusText(http.StatusBadRequest), http.StatusBadRequest)
-	default:
+	status, _ := HTTPStatus(err)
+	switch status {
+	case http.StatusGone:
+		http.Error(w, "This draft was saved under another version of the form and cannot be continued.", status)
+	case http.StatusInternalServerError:
 		f.log().Error("forms: flow", "err", err)
-		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		http.Error(w, http.StatusText(status), status)
+	default:
+		http.Error(w, http.StatusText(status), status)
 	}
 }
 
 func (f *Flow) start(w http.ResponseWriter, r *http.Request, owner string) {
 	d := f.Def.NewDraft(owner, f.now())
-	if err := f.Store.CreateDraft(r.Context(), d); err != nil {
+	if err := f.store().CreateDraft(r.Context(), d); err != nil {
 		f.fail(w, err)
 		return
 	}
@@ -138,13 +171,14 @@ func (f *Flow) start(w http.ResponseWriter, r *http.Request, owner string) {
 
 func langQuery(r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l != "" {
-		return "?lang=" + normLang(l)
+		p, _ := i18n.Parse(l)
+		return "?lang=" + normLang(p).String()
 	}
 	return ""
 }
 
 func (f *Flow) draft(ctx context.Context, owner, id string) (*Draft, error) {
-	d, err := f.Store.GetDraft(ctx, id)
+	d, err := f.store().GetDraft(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -170,8 +204,7 @@ func write(w http.ResponseWriter, status int, render func(io.Writer) error) erro
 }
 
 func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, pageID string) {
-	ctx := r.Context()
-	d, err := f.draft(ctx, owner, draftID)
+	d, err := f.draft(r.Context(), owner, draftID)
 	if err != nil {
 		f.fail(w, err)
 		return
@@ -195,6 +228,13 @@ func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, page
 		}
 		return
 	}
+	f.post(w, r, d, pageID, lang, rd)
+}
+
+// post saves a page's post into the draft (uploads too), then goes where
+// the citizen asked: back to the page (Save, Add, Remove), the page with
+// its errors, or the next page.
+func (f *Flow) post(w http.ResponseWriter, r *http.Request, d *Draft, pageID string, lang i18n.Lang, rd *Renderer) {
 	r, ok := f.limit(w, r, pageID)
 	defer formbody.Cleanup(r)
 	if !ok {
@@ -209,31 +249,14 @@ func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, page
 		f.fail(w, fmt.Errorf("%w: %v", ErrBadPost, err))
 		return
 	}
-	data, post, err := f.Def.DecodeForm(pageID, r.PostForm, d.Data)
+	old, data, post, err := f.save(r, d, pageID)
 	if err != nil {
 		f.fail(w, err)
 		return
 	}
-	var replaced []string
-	if r.MultipartForm != nil {
-		if replaced, err = f.uploads(ctx, owner, pageID, data, r.MultipartForm); err != nil {
-			f.fail(w, err)
-			return
-		}
-	}
-	old := d.Data
-	d.Data, d.Page, d.Updated = data, pageID, f.now().UTC()
-	if err := f.Store.UpdateDraft(ctx, d); err != nil {
-		f.fail(w, err)
-		return
-	}
-	f.deleteReplaced(ctx, owner, replaced)
-	here := f.Prefix + "/" + draftID + "/" + pageID + langQuery(r)
+	here := f.Prefix + "/" + d.ID + "/" + pageID + langQuery(r)
 	switch post.Action {
-	case "save":
-		http.Redirect(w, r, here, http.StatusSeeOther)
-		return
-	case "add", "remove":
+	case "save", "add", "remove":
 		http.Redirect(w, r, here, http.StatusSeeOther)
 		return
 	}
@@ -255,7 +278,31 @@ func (f *Flow) page(w http.ResponseWriter, r *http.Request, owner, draftID, page
 	if next == "" {
 		next = "check"
 	}
-	http.Redirect(w, r, f.Prefix+"/"+draftID+"/"+next+langQuery(r), http.StatusSeeOther)
+	http.Redirect(w, r, f.Prefix+"/"+d.ID+"/"+next+langQuery(r), http.StatusSeeOther)
+}
+
+// save decodes a parsed page post into the draft, stores its uploads and
+// the draft, and deletes the uploads it replaced. It returns the data
+// before and after.
+func (f *Flow) save(r *http.Request, d *Draft, pageID string) (old, data Data, post Post, err error) {
+	ctx := r.Context()
+	data, post, err = f.Def.DecodeForm(pageID, r.PostForm, d.Data)
+	if err != nil {
+		return nil, nil, post, err
+	}
+	var replaced []string
+	if r.MultipartForm != nil {
+		if replaced, err = f.uploads(ctx, d.Owner, pageID, data, r.MultipartForm); err != nil {
+			return nil, nil, post, err
+		}
+	}
+	old = d.Data
+	d.Data, d.Page, d.Updated = data, pageID, f.now().UTC()
+	if err := f.store().UpdateDraft(ctx, d); err != nil {
+		return nil, nil, post, err
+	}
+	f.deleteReplaced(ctx, d.Owner, replaced)
+	return old, data, post, nil
 }
 
 // revealed reports whether a component outside repeating groups was hidden
@@ -312,6 +359,9 @@ func (f *Flow) limit(w http.ResponseWriter, r *http.Request, pageID string) (_ *
 // maxBody bounds a page post: the form's body limit and its file limits.
 // An unknown page gets the form's body limit.
 func (f *Flow) maxBody(pageID string) int64 {
+	if f.Def == nil {
+		return Limits{}.withDefaults().MaxBodyBytes
+	}
 	n := f.Def.Limits.withDefaults().MaxBodyBytes
 	p, _ := f.Def.page(pageID)
 	if p == nil {
@@ -371,9 +421,6 @@ func (f *Flow) uploads(ctx context.Context, owner, pageID string, data Data, mf 
 			if h.Size == 0 || h.Filename == "" {
 				continue // an empty file input
 			}
-			if f.Files == nil {
-				return nil, fmt.Errorf("%w: uploads are not enabled", ErrBadPost)
-			}
 			fr, err := h.Open()
 			if err != nil {
 				return nil, err
@@ -387,7 +434,7 @@ func (f *Flow) uploads(ctx context.Context, owner, pageID string, data Data, mf 
 			}
 			var id string
 			if h.Size <= c.maxSize(f.Def.Limits) && (len(c.Accept) == 0 || slices.Contains(c.Accept, ct)) {
-				id, err = f.Files.Put(ctx, owner, baseName(h.Filename), ct, fr)
+				id, err = f.files().Put(ctx, owner, baseName(h.Filename), ct, fr)
 				if errors.Is(err, ErrFileTooLarge) {
 					id, err = refusedFile, nil
 				}
@@ -440,7 +487,7 @@ func fileIDs(data any) []string {
 // submission no longer refers to, when the store can (Files). A failure
 // leaves a file unreferenced, not lost: it is logged.
 func (f *Flow) deleteReplaced(ctx context.Context, owner string, ids []string) {
-	d, ok := f.Files.(Files)
+	d, ok := f.files().(Files)
 	if !ok {
 		return
 	}
@@ -462,7 +509,7 @@ func baseName(s string) string {
 	return text.Truncate(text.Clean(s), 200)
 }
 
-func (f *Flow) check(w http.ResponseWriter, r *http.Request, d *Draft, lang string, rd *Renderer) {
+func (f *Flow) check(w http.ResponseWriter, r *http.Request, d *Draft, lang i18n.Lang, rd *Renderer) {
 	ctx := r.Context()
 	res := f.Def.Validate(d.Data, Options{Lang: lang})
 	if !res.Valid() {
@@ -476,7 +523,7 @@ func (f *Flow) check(w http.ResponseWriter, r *http.Request, d *Draft, lang stri
 		}
 		return
 	}
-	sub, res, err := f.Def.Submit(ctx, f.Store, d, lang, f.now())
+	sub, res, err := f.Def.Submit(ctx, f.store(), d, lang, f.now())
 	if err != nil {
 		f.fail(w, err)
 		return
@@ -507,7 +554,7 @@ func (f *Flow) receipt(w http.ResponseWriter, r *http.Request, owner, id string)
 	asJSON := strings.HasSuffix(id, ".json")
 	asPDF := strings.HasSuffix(id, ".pdf") && f.PDF != nil
 	id = strings.TrimSuffix(strings.TrimSuffix(id, ".json"), ".pdf")
-	sub, err := f.Store.GetSubmission(r.Context(), id)
+	sub, err := f.store().GetSubmission(r.Context(), id)
 	if err == nil && sub.Owner != owner {
 		err = ErrNotFound
 	}

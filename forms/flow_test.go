@@ -20,7 +20,7 @@ import (
 // stored counts an owner's files in the flow's store.
 func stored(t *testing.T, flow *Flow, owner string) int {
 	t.Helper()
-	fs, err := flow.Files.(Files).List(context.Background(), owner)
+	fs, err := flow.files().(Files).List(context.Background(), owner)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,8 +51,14 @@ func (fc *flowClient) do(method, path string, body io.Reader, ct string) (*http.
 }
 
 func newFlowServer(t *testing.T) (*Flow, *httptest.Server) {
+	return newFlowServerWith(t, NewMemoryStore(), &MemoryFileStore{})
+}
+
+// newFlowServerWith serves a Flow with the stores given; nil ones are the
+// Flow's own in-memory stores.
+func newFlowServerWith(t *testing.T, store Store, files FileStore) (*Flow, *httptest.Server) {
 	def := loadSkjenk(t)
-	flow := &Flow{Def: def, Store: NewMemoryStore(), Files: &MemoryFileStore{}, Prefix: "/soknad",
+	flow := &Flow{Def: def, Store: store, Files: files, Prefix: "/soknad",
 		Owner: func(r *http.Request) (string, error) {
 			if o := r.Header.Get("X-Owner"); o != "" {
 				return o, nil
@@ -85,9 +91,24 @@ func multipartBody(t *testing.T, form url.Values, files map[string][]byte) (io.R
 var pdf = []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
 
 // TestFlowJourney fills in the skjenkebevilling form page by page through
-// the HTTP handler, as a browser without JavaScript would.
+// the HTTP handler, as a browser without JavaScript would: with stores
+// given, and with none (a Flow's zero Store and Files keep everything in
+// memory).
 func TestFlowJourney(t *testing.T) {
-	flow, srv := newFlowServer(t)
+	t.Run("stores", func(t *testing.T) {
+		flow, srv := newFlowServer(t)
+		testFlowJourney(t, flow, srv)
+	})
+	t.Run("nil stores", func(t *testing.T) {
+		flow, srv := newFlowServerWith(t, nil, nil)
+		testFlowJourney(t, flow, srv)
+		if flow.Store != nil || flow.Files != nil {
+			t.Error("the Flow set its own Store or Files fields")
+		}
+	})
+}
+
+func testFlowJourney(t *testing.T, flow *Flow, srv *httptest.Server) {
 	jar, _ := cookiejar.New(nil)
 	fc := &flowClient{t: t, srv: srv, owner: "person:kari", c: &http.Client{Jar: jar}}
 	valid := loadData(t, "skjenkebevilling-valid.json")
@@ -171,7 +192,7 @@ func TestFlowJourney(t *testing.T) {
 	if res, _ := fc.do("POST", draftPath+"/check", strings.NewReader("_action=submit"), "application/x-www-form-urlencoded"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("second submit: %d", res.StatusCode)
 	}
-	subs, _ := flow.Store.ListSubmissions(context.Background(), "person:kari")
+	subs, _ := flow.store().ListSubmissions(context.Background(), "person:kari")
 	if len(subs) != 1 {
 		t.Fatalf("%d submissions", len(subs))
 	}
@@ -292,5 +313,23 @@ func TestFlowHidden(t *testing.T) {
 	form = body[strings.Index(body, "<form"):]
 	if !strings.Contains(form[:strings.Index(form, "</form>")], `value="tok-123"`) {
 		t.Fatalf("check: %s", body)
+	}
+}
+
+// A Flow without a Def or an Owner is a mistake of the service's: every
+// request gets 500, never a panic.
+func TestFlowMisconfigured(t *testing.T) {
+	for name, flow := range map[string]*Flow{
+		"zero":     {},
+		"no owner": {Def: loadSkjenk(t)},
+		"no def":   {Owner: func(*http.Request) (string, error) { return "person:kari", nil }},
+	} {
+		for _, target := range []string{"/", "/x/soker"} {
+			rec := httptest.NewRecorder()
+			flow.Limit(flow).ServeHTTP(rec, httptest.NewRequest("POST", target, strings.NewReader("a=b")))
+			if rec.Code != http.StatusInternalServerError {
+				t.Errorf("%s, POST %s: %d", name, target, rec.Code)
+			}
+		}
 	}
 }

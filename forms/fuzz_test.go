@@ -6,6 +6,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/internal/text"
 )
 
@@ -28,7 +30,7 @@ func FuzzParseData(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, lang := range []string{"nb", "en"} {
+		for _, lang := range []i18n.Lang{"nb", "en"} {
 			res := def.Validate(d, Options{Lang: lang})
 			for _, e := range res.Errors {
 				if e.Message == "" || e.Pointer == "" {
@@ -60,12 +62,12 @@ func FuzzExpression(f *testing.F) {
 	} {
 		f.Add([]byte(s), "tid-til", 1)
 	}
-	f.Fuzz(func(t *testing.T, expr []byte, comp string, row int) {
-		e, err := ParseExpr(expr)
+	f.Fuzz(func(t *testing.T, src []byte, comp string, row int) {
+		e, err := expr.Parse(src)
 		if err != nil {
 			return
 		}
-		c := Context{Lang: "nn", Argv: []Value{String("x")}}
+		c := Context{Lang: "nn", Argv: []expr.Value{expr.String("x")}}
 		if def.Component(comp) != nil {
 			c.Component = comp
 			c.Rows = []int{row % 5}

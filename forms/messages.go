@@ -2,6 +2,8 @@ package forms
 
 import (
 	"strings"
+
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // Error codes of FieldError.
@@ -105,9 +107,9 @@ var messages = map[string]Text{
 
 // message returns the SDK text for key in lang (nb for languages it lacks),
 // with the placeholders filled in.
-func message(key, lang string, args ...string) string {
+func message(key string, lang i18n.Lang, args ...string) string {
 	t := messages[key]
-	s := t[lang]
+	s := t[string(lang)]
 	if s == "" {
 		s = t["nb"]
 	}
@@ -119,4 +121,4 @@ func message(key, lang string, args ...string) string {
 
 // Message returns one of the SDK's own texts (error messages, button labels)
 // in lang; the keys are the Code* constants and the page-flow words.
-func Message(key, lang string) string { return message(key, lang) }
+func Message(key string, lang i18n.Lang) string { return message(key, lang) }

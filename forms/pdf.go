@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"time"
+
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // PDFPrinter prints a self-contained HTML page to PDF.
@@ -86,7 +88,7 @@ func lastLine(s string) string {
 }
 
 // ReceiptPDF prints the receipt page to PDF.
-func (r *Renderer) ReceiptPDF(ctx context.Context, p PDFPrinter, def *Definition, sub *Submission, lang string) ([]byte, error) {
+func (r *Renderer) ReceiptPDF(ctx context.Context, p PDFPrinter, def *Definition, sub *Submission, lang i18n.Lang) ([]byte, error) {
 	rr := *r
 	rr.Stylesheet = "" // the printer loads nothing from outside
 	var b bytes.Buffer

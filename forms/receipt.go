@@ -1,6 +1,10 @@
 package forms
 
 import (
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
+
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -32,7 +36,7 @@ func (def *Definition) ReceiptJSON(sub *Submission) ([]byte, error) {
 		"formVersion": json.Number(strconv.Itoa(sub.FormVersion)),
 		"id":          sub.ID,
 		"submittedAt": sub.SubmittedAt.UTC().Format(time.RFC3339Nano),
-		"lang":        sub.Lang,
+		"lang":        string(sub.Lang),
 		"data":        map[string]any(res.Data),
 	}
 	var b strings.Builder
@@ -64,9 +68,9 @@ func canonical(b *strings.Builder, x any, depth int) error {
 		if err != nil {
 			return fmt.Errorf("forms: receipt: bad number")
 		}
-		b.WriteString(formatNumber(f))
+		b.WriteString(expr.FormatNumber(f))
 	case float64:
-		b.WriteString(formatNumber(x))
+		b.WriteString(expr.FormatNumber(x))
 	case map[string]any:
 		keys := make([]string, 0, len(x))
 		for k := range x {
@@ -134,7 +138,7 @@ func canonicalString(b *strings.Builder, s string) {
 // RenderReceipt writes the receipt page: the reference, the time in
 // Europe/Oslo, every answer of the pruned data and the receipt's SHA-256. It
 // prints well (Chromium's print to PDF gives a tagged PDF from it).
-func (r *Renderer) RenderReceipt(w io.Writer, def *Definition, sub *Submission, lang string) error {
+func (r *Renderer) RenderReceipt(w io.Writer, def *Definition, sub *Submission, lang i18n.Lang) error {
 	lang = normLang(lang)
 	js, err := def.ReceiptJSON(sub)
 	if err != nil {
@@ -142,16 +146,16 @@ func (r *Renderer) RenderReceipt(w io.Writer, def *Definition, sub *Submission, 
 	}
 	loc := r.Location
 	if loc == nil {
-		loc = oslo
+		loc = civil.Oslo
 	}
-	pattern := "d. MMMM yyyy 'kl.' " + ClockPattern(lang)
-	if lang == "en" {
-		pattern = "d MMMM yyyy 'at' " + ClockPattern(lang)
+	pattern := "d. MMMM yyyy 'kl.' " + i18n.ClockPattern(string(lang))
+	if lang == i18n.EN {
+		pattern = "d MMMM yyyy 'at' " + i18n.ClockPattern(string(lang))
 	}
 	pruned := def.Validate(sub.Data, Options{Lang: lang}).Data
 	v := &SummaryView{
 		Lang: lang, FormTitle: def.Text(def.Title, lang), Stylesheet: r.Stylesheet,
-		Reference: sub.ID, SubmittedAt: FormatDate(sub.SubmittedAt.In(loc), pattern, lang),
+		Reference: sub.ID, SubmittedAt: i18n.FormatDate(sub.SubmittedAt.In(loc), pattern, string(lang)),
 		Sections: r.summary(def, pruned, lang, false), Digest: ReceiptDigest(js),
 	}
 	v.Title = message("receipt", lang) + " – " + v.FormTitle

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/internal/testenv"
 )
 
@@ -64,12 +65,12 @@ func TestReceipt(t *testing.T) {
 	if got := ReceiptDigest(js); len(got) != 64 {
 		t.Error(got)
 	}
-	for _, lang := range Languages {
+	for _, lang := range i18n.All {
 		var page bytes.Buffer
 		if err := testRenderer.RenderReceipt(&page, def, sub, lang); err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "receipt-skjenkebevilling-"+lang+".html", page.Bytes())
+		golden(t, "receipt-skjenkebevilling-"+string(lang)+".html", page.Bytes())
 		if !strings.Contains(page.String(), ReceiptDigest(js)) {
 			t.Error("receipt page lacks the digest")
 		}

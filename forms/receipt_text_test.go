@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/internal/testenv"
 )
 
@@ -86,7 +87,7 @@ func TestReceiptAnyText(t *testing.T) {
 		if _, err := def.ReceiptJSON(&sub); err != nil {
 			t.Errorf("%s: ReceiptJSON: %v", tc.Name, err)
 		}
-		for _, lang := range []string{"nb", "nn", "en"} {
+		for _, lang := range []i18n.Lang{"nb", "nn", "en"} {
 			var b bytes.Buffer
 			if err := (&Renderer{}).RenderReceipt(&b, def, &sub, lang); err != nil {
 				t.Errorf("%s: RenderReceipt(%s): %v", tc.Name, lang, err)

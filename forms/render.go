@@ -1,13 +1,16 @@
 package forms
 
 import (
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
+
 	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,7 +22,7 @@ var templateFS embed.FS
 
 // builtin is parsed once; Renderers clone it before adding their own.
 var builtin = template.Must(template.New("forms").Funcs(template.FuncMap{
-	"msg": func(key, lang string) string { return message(key, lang) },
+	"msg": func(key string, lang i18n.Lang) string { return message(key, lang) },
 }).ParseFS(templateFS, "templates/*.html"))
 
 var builtinCSS = func() template.CSS {
@@ -79,14 +82,15 @@ func (r *Renderer) tmpl() (*template.Template, error) {
 
 // PageView is what the page template gets.
 type PageView struct {
-	Lang, Title, FormTitle, PageTitle string
-	PageNumber, PageCount             int
-	Action, BackHref, Stylesheet      string
-	CSS                               template.CSS
-	Errors                            []ErrorLink
-	Fields                            []*FieldView
-	Last                              bool // the last page: Continue goes to the check page
-	Hidden                            template.HTML
+	Lang                         i18n.Lang
+	Title, FormTitle, PageTitle  string
+	PageNumber, PageCount        int
+	Action, BackHref, Stylesheet string
+	CSS                          template.CSS
+	Errors                       []ErrorLink
+	Fields                       []*FieldView
+	Last                         bool // the last page: Continue goes to the check page
+	Hidden                       template.HTML
 }
 
 // ErrorLink is one entry of the error summary.
@@ -97,7 +101,8 @@ type ErrorLink struct {
 // FieldView is one component as the templates see it.
 type FieldView struct {
 	ID, Name, Type, Label, Description, Error string
-	Value, Lang                               string
+	Value                                     string
+	Lang                                      i18n.Lang
 	Autocomplete, InputMode                   string
 	ReadOnly                                  bool
 	Options                                   []OptionView
@@ -140,7 +145,7 @@ type RowView struct {
 
 // RenderPage writes one page of the form with the data so far and, after a
 // failed Continue, the errors of res (nil for none).
-func (r *Renderer) RenderPage(w io.Writer, def *Definition, pageID string, data Data, res *Result, lang string) error {
+func (r *Renderer) RenderPage(w io.Writer, def *Definition, pageID string, data Data, res *Result, lang i18n.Lang) error {
 	lang = normLang(lang)
 	p, idx := def.page(pageID)
 	if p == nil {
@@ -190,12 +195,14 @@ func (r *Renderer) exec(w io.Writer, name string, v any) error {
 	return err
 }
 
-func normLang(lang string) string {
+// normLang is the language a page is written in: nb, nn or en (nb for
+// any other).
+func normLang(lang i18n.Lang) i18n.Lang {
 	switch lang {
-	case "nn", "en", "se":
+	case i18n.NN, i18n.EN:
 		return lang
 	}
-	return "nb"
+	return i18n.NB
 }
 
 func (def *Definition) page(id string) (*Page, int) {
@@ -251,7 +258,7 @@ func (def *Definition) FirstPage(data Data) string {
 type viewBuilder struct {
 	def   *Definition
 	st    *state
-	lang  string
+	lang  i18n.Lang
 	errs  map[string]string // pointer → message
 	links []ErrorLink
 }
@@ -296,7 +303,7 @@ func str(x any) string {
 	case json.Number:
 		return string(x)
 	case float64:
-		return formatNumber(x)
+		return expr.FormatNumber(x)
 	case bool:
 		return strconv.FormatBool(x)
 	}
@@ -326,126 +333,18 @@ func (b *viewBuilder) field(c *Component, scope any, rows []int, ptr []string) *
 	}
 	switch c.Type {
 	case TypeInfo:
-		return f
 	case TypeGroup:
 		f.Children = b.fields(c.Components, scope, rows, ptr)
-		return f
 	case TypeRepeating:
-		arr, _ := x.([]any)
-		max := c.MaxRows
-		if max == 0 || max > b.def.Limits.MaxRows {
-			max = b.def.Limits.MaxRows
-		}
-		if len(arr) > max {
-			arr = arr[:max]
-		}
-		f.Error = b.errAt(f.Name, id+"-add")
-		for i, row := range arr {
-			rr := append(slices.Clip(rows), i)
-			if c.RowHidden != nil {
-				if h, err := b.st.evalBool(c.RowHidden, c, rr, nil); err == nil && h {
-					continue
-				}
-			}
-			rv := RowView{
-				Legend:      fmt.Sprintf("%s %d", message("row", b.lang), i+1),
-				RemoveValue: pointer(concat(fp, nil, strconv.Itoa(i))),
-				Fields:      b.fields(c.Components, row, rr, concat(fp, nil, strconv.Itoa(i))),
-			}
-			f.Rows = append(f.Rows, rv)
-		}
-		f.RowCount = len(arr)
-		f.CanAdd = len(arr) < max
-		f.CanRemove = len(arr) > c.MinRows
-		f.AddLabel = message("addRow", b.lang)
-		if c.AddLabel != "" {
-			f.AddLabel = b.def.Text(c.AddLabel, b.lang)
-		}
-		return f
-	}
-	switch c.Type {
+		b.rowsView(f, c, x, rows, fp)
 	case TypeRadio, TypeSelect, TypeCheckboxes, TypeYesNo:
-		opts := c.Options
-		if c.Type == TypeYesNo {
-			opts = []Option{{Value: "ja"}, {Value: "nei"}}
-		}
-		var chosen []string
-		if arr, ok := x.([]any); ok {
-			for _, a := range arr {
-				chosen = append(chosen, str(a))
-			}
-		} else if s := str(x); s != "" {
-			chosen = []string{s}
-		}
-		for i, o := range opts {
-			label := ""
-			switch {
-			case c.Type == TypeYesNo && o.Value == "ja":
-				label = message("yes", b.lang)
-			case c.Type == TypeYesNo:
-				label = message("no", b.lang)
-			default:
-				label = b.def.Text(o.Label, b.lang)
-			}
-			oid := id
-			if i > 0 && c.Type != TypeSelect {
-				oid = id + "-" + strconv.Itoa(i)
-			}
-			f.Options = append(f.Options, OptionView{ID: oid, Value: o.Value, Label: label, Checked: slices.Contains(chosen, o.Value)})
-		}
-		f.Error = b.errAt(f.Name, id)
+		b.optionsView(f, c, x)
 	case TypeDate:
-		s := str(x)
-		if t, err := time.Parse(time.DateOnly, s); err == nil {
-			f.Day, f.Month, f.Year = strconv.Itoa(t.Day()), strconv.Itoa(int(t.Month())), strconv.Itoa(t.Year())
-		} else if parts := strings.Split(s, "-"); len(parts) == 3 {
-			f.Year, f.Month, f.Day = parts[0], parts[1], parts[2]
-		}
-		f.InputMode = "numeric"
-		f.Error = b.errAt(f.Name, id+"-day")
+		b.dateView(f, x)
 	case TypeAddress:
-		m, _ := x.(map[string]any)
-		f.Line, f.Postnummer, f.Poststed = str(m[AddressLine]), str(m[AddressPostnummer]), str(m[AddressPoststed])
-		f.PartErrors = map[string]string{}
-		hrefs := map[string]string{AddressLine: id + "-line", AddressPostnummer: id + "-postnummer", AddressPoststed: id + "-poststed"}
-		whole := b.errAt(f.Name, id+"-line")
-		for _, part := range []string{AddressLine, AddressPostnummer, AddressPoststed} {
-			if e := b.errAt(f.Name+"/"+part, hrefs[part]); e != "" {
-				f.PartErrors[part] = e
-			}
-		}
-		f.Error = whole
-		var msgs []string
-		if whole != "" {
-			msgs = append(msgs, whole)
-		}
-		for _, part := range []string{AddressLine, AddressPostnummer, AddressPoststed} {
-			if e := f.PartErrors[part]; e != "" {
-				msgs = append(msgs, e)
-			}
-		}
-		f.Error = strings.Join(msgs, " ")
+		b.addressView(f, x)
 	case TypeFile:
-		if arr, ok := x.([]any); ok {
-			for _, e := range arr {
-				if m, ok := e.(map[string]any); ok {
-					size, _, _ := number(m["size"])
-					f.Files = append(f.Files, File{ID: str(m["id"]), Name: str(m["name"]), ContentType: str(m["contentType"]), Size: int64(size)})
-				}
-			}
-		}
-		f.Accept = strings.Join(c.Accept, ",")
-		f.Limits = message("fileLimits", b.lang, "{max}", FormatBytes(c.maxSize(b.def.Limits)))
-		msgs := []string{}
-		if e := b.errAt(f.Name, id); e != "" {
-			msgs = append(msgs, e)
-		}
-		for i := range c.maxFiles() + 1 {
-			if e := b.errAt(f.Name+"/"+strconv.Itoa(i), id); e != "" {
-				msgs = append(msgs, e)
-			}
-		}
-		f.Error = strings.Join(msgs, " ")
+		b.filesView(f, c, x)
 	default:
 		f.Value = str(x)
 		f.Error = b.errAt(f.Name, id)
@@ -462,6 +361,133 @@ func (b *viewBuilder) field(c *Component, scope any, rows []int, ptr []string) *
 	return f
 }
 
+// rowsView fills in a repeating group's visible rows, up to its limit, and
+// whether a row may be added or removed; fp is the group's pointer.
+func (b *viewBuilder) rowsView(f *FieldView, c *Component, x any, rows []int, fp []string) {
+	arr, _ := x.([]any)
+	max := c.MaxRows
+	if max == 0 || max > b.def.Limits.MaxRows {
+		max = b.def.Limits.MaxRows
+	}
+	if len(arr) > max {
+		arr = arr[:max]
+	}
+	f.Error = b.errAt(f.Name, f.ID+"-add")
+	for i, row := range arr {
+		rr := append(slices.Clip(rows), i)
+		if c.RowHidden != nil {
+			if h, err := b.st.evalBool(c.RowHidden, c, rr, nil); err == nil && h {
+				continue
+			}
+		}
+		rp := concat(fp, nil, strconv.Itoa(i))
+		f.Rows = append(f.Rows, RowView{
+			Legend:      fmt.Sprintf("%s %d", message("row", b.lang), i+1),
+			RemoveValue: pointer(rp),
+			Fields:      b.fields(c.Components, row, rr, rp),
+		})
+	}
+	f.RowCount = len(arr)
+	f.CanAdd = len(arr) < max
+	f.CanRemove = len(arr) > c.MinRows
+	f.AddLabel = message("addRow", b.lang)
+	if c.AddLabel != "" {
+		f.AddLabel = b.def.Text(c.AddLabel, b.lang)
+	}
+}
+
+// optionsView fills in the choices of a radio, select, checkbox or yes/no
+// field, with those chosen in x checked.
+func (b *viewBuilder) optionsView(f *FieldView, c *Component, x any) {
+	opts := c.Options
+	if c.Type == TypeYesNo {
+		opts = []Option{{Value: "ja"}, {Value: "nei"}}
+	}
+	var chosen []string
+	if arr, ok := x.([]any); ok {
+		for _, a := range arr {
+			chosen = append(chosen, str(a))
+		}
+	} else if s := str(x); s != "" {
+		chosen = []string{s}
+	}
+	for i, o := range opts {
+		label := ""
+		switch {
+		case c.Type == TypeYesNo && o.Value == "ja":
+			label = message("yes", b.lang)
+		case c.Type == TypeYesNo:
+			label = message("no", b.lang)
+		default:
+			label = b.def.Text(o.Label, b.lang)
+		}
+		oid := f.ID
+		if i > 0 && c.Type != TypeSelect {
+			oid = f.ID + "-" + strconv.Itoa(i)
+		}
+		f.Options = append(f.Options, OptionView{ID: oid, Value: o.Value, Label: label, Checked: slices.Contains(chosen, o.Value)})
+	}
+	f.Error = b.errAt(f.Name, f.ID)
+}
+
+// dateView splits a date into its day, month and year fields; what a
+// citizen typed that is no date is shown back as typed.
+func (b *viewBuilder) dateView(f *FieldView, x any) {
+	s := str(x)
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		f.Day, f.Month, f.Year = strconv.Itoa(t.Day()), strconv.Itoa(int(t.Month())), strconv.Itoa(t.Year())
+	} else if parts := strings.Split(s, "-"); len(parts) == 3 {
+		f.Year, f.Month, f.Day = parts[0], parts[1], parts[2]
+	}
+	f.InputMode = "numeric"
+	f.Error = b.errAt(f.Name, f.ID+"-day")
+}
+
+// addressView fills in an address's parts and their errors; the field's
+// error reads them all.
+func (b *viewBuilder) addressView(f *FieldView, x any) {
+	m, _ := x.(map[string]any)
+	f.Line, f.Postnummer, f.Poststed = str(m[AddressLine]), str(m[AddressPostnummer]), str(m[AddressPoststed])
+	f.PartErrors = map[string]string{}
+	hrefs := map[string]string{AddressLine: f.ID + "-line", AddressPostnummer: f.ID + "-postnummer", AddressPoststed: f.ID + "-poststed"}
+	var msgs []string
+	if whole := b.errAt(f.Name, f.ID+"-line"); whole != "" {
+		msgs = append(msgs, whole)
+	}
+	for _, part := range []string{AddressLine, AddressPostnummer, AddressPoststed} {
+		if e := b.errAt(f.Name+"/"+part, hrefs[part]); e != "" {
+			f.PartErrors[part] = e
+			msgs = append(msgs, e)
+		}
+	}
+	f.Error = strings.Join(msgs, " ")
+}
+
+// filesView lists a file field's uploads, its limits, and the errors of
+// the field and of each file.
+func (b *viewBuilder) filesView(f *FieldView, c *Component, x any) {
+	if arr, ok := x.([]any); ok {
+		for _, e := range arr {
+			if m, ok := e.(map[string]any); ok {
+				size, _, _ := number(m["size"])
+				f.Files = append(f.Files, File{ID: str(m["id"]), Name: str(m["name"]), ContentType: str(m["contentType"]), Size: int64(size)})
+			}
+		}
+	}
+	f.Accept = strings.Join(c.Accept, ",")
+	f.Limits = message("fileLimits", b.lang, "{max}", FormatBytes(c.maxSize(b.def.Limits)))
+	msgs := []string{}
+	if e := b.errAt(f.Name, f.ID); e != "" {
+		msgs = append(msgs, e)
+	}
+	for i := range c.maxFiles() + 1 {
+		if e := b.errAt(f.Name+"/"+strconv.Itoa(i), f.ID); e != "" {
+			msgs = append(msgs, e)
+		}
+	}
+	f.Error = strings.Join(msgs, " ")
+}
+
 var defaultAutocomplete = map[Type]string{
 	TypeEmail: "email", TypePhone: "tel", TypePostnummer: "postal-code",
 	TypeFodselsnummer: "off", TypeOrgnr: "off", TypeKontonummer: "off",
@@ -469,12 +495,13 @@ var defaultAutocomplete = map[Type]string{
 
 // SummaryView is what the check-your-answers and receipt templates get.
 type SummaryView struct {
-	Lang, Title, FormTitle, Stylesheet string
-	CSS                                template.CSS
-	Action, BackHref                   string
-	Sections                           []SummarySection
-	Reference, SubmittedAt, Digest     string
-	Hidden                             template.HTML // inside the check page's form
+	Lang                           i18n.Lang
+	Title, FormTitle, Stylesheet   string
+	CSS                            template.CSS
+	Action, BackHref               string
+	Sections                       []SummarySection
+	Reference, SubmittedAt, Digest string
+	Hidden                         template.HTML // inside the check page's form
 }
 
 // SummarySection is one page's answers.
@@ -490,11 +517,11 @@ type SummaryRow struct {
 	Children                             [][]SummaryRow
 }
 
-func (r *Renderer) summary(def *Definition, data Data, lang string, change bool) []SummarySection {
+func (r *Renderer) summary(def *Definition, data Data, lang i18n.Lang, change bool) []SummarySection {
 	st := newState(def, data, lang, r.Location)
 	loc := r.Location
 	if loc == nil {
-		loc = oslo
+		loc = civil.Oslo
 	}
 	var secs []SummarySection
 	for _, p := range def.Pages {
@@ -515,7 +542,7 @@ func (r *Renderer) summary(def *Definition, data Data, lang string, change bool)
 
 // summaryRows lists the answers of cs; prefix is the label of the group they
 // are in, so that "Styrer: Fullt navn" and "Stedfortreder: Fullt navn" differ.
-func (r *Renderer) summaryRows(def *Definition, st *state, cs []*Component, scope any, rows []int, lang string, change bool, loc *time.Location, prefix string) []SummaryRow {
+func (r *Renderer) summaryRows(def *Definition, st *state, cs []*Component, scope any, rows []int, lang i18n.Lang, change bool, loc *time.Location, prefix string) []SummaryRow {
 	var out []SummaryRow
 	for _, c := range cs {
 		if h, err := st.isHidden(c, rows); err == nil && h {
@@ -573,7 +600,7 @@ func (r *Renderer) summaryRows(def *Definition, st *state, cs []*Component, scop
 // DisplayValue is how an answer reads on the check page and the receipt:
 // option labels, Ja/Nei, dates as "1. mars 2027", kroner with thin groups.
 // Multi-part values (addresses, files, checkboxes) come back as lines.
-func DisplayValue(def *Definition, c *Component, x any, lang string, loc *time.Location) (string, []string) {
+func DisplayValue(def *Definition, c *Component, x any, lang i18n.Lang, loc *time.Location) (string, []string) {
 	label := func(v string) string {
 		for _, o := range c.Options {
 			if o.Value == v {
@@ -606,16 +633,16 @@ func DisplayValue(def *Definition, c *Component, x any, lang string, loc *time.L
 		if err != nil {
 			return str(x), nil
 		}
-		if lang == "en" {
-			return FormatDate(t, "d MMMM yyyy", lang), nil
+		if lang == i18n.EN {
+			return i18n.FormatDate(t, "d MMMM yyyy", string(lang)), nil
 		}
-		return FormatDate(t, "d. MMMM yyyy", lang), nil
+		return i18n.FormatDate(t, "d. MMMM yyyy", string(lang)), nil
 	case TypeAmount:
-		f, _, ok := number(x)
-		if !ok {
+		a, problem := amountOf(x)
+		if problem != "" {
 			return str(x), nil
 		}
-		return FormatKroner(f, lang), nil
+		return lang.Amount(a), nil
 	case TypeKontonummer:
 		s := str(x)
 		if len(s) == 11 {
@@ -649,47 +676,9 @@ func DisplayValue(def *Definition, c *Component, x any, lang string, loc *time.L
 	return str(x), nil
 }
 
-// FormatKroner writes an amount the Norwegian way, "1 250 000,50 kr", or
-// "NOK 1,250,000.50" in English.
-func FormatKroner(f float64, lang string) string {
-	neg := f < 0
-	f = math.Abs(f)
-	whole := int64(f)
-	ore := int64(math.Round((f - float64(whole)) * 100))
-	if ore == 100 {
-		whole, ore = whole+1, 0
-	}
-	digits := strconv.FormatInt(whole, 10)
-	sep, dec := "\u00a0", ","
-	if lang == "en" {
-		sep, dec = ",", "."
-	}
-	var sb strings.Builder
-	if neg {
-		sb.WriteString("-")
-	}
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			sb.WriteString(sep)
-		}
-		sb.WriteRune(d)
-	}
-	if ore != 0 {
-		sb.WriteString(dec)
-		if ore < 10 {
-			sb.WriteByte('0')
-		}
-		sb.WriteString(strconv.FormatInt(ore, 10))
-	}
-	if lang == "en" {
-		return "NOK " + sb.String()
-	}
-	return sb.String() + "\u00a0kr"
-}
-
 // RenderCheck writes the check-your-answers page: every visible answer by
 // page, with "Endre" links back to each page and the final submit button.
-func (r *Renderer) RenderCheck(w io.Writer, def *Definition, data Data, lang string) error {
+func (r *Renderer) RenderCheck(w io.Writer, def *Definition, data Data, lang i18n.Lang) error {
 	lang = normLang(lang)
 	st := newState(def, data, lang, r.Location)
 	v := &SummaryView{

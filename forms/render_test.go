@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -55,26 +57,26 @@ func TestRenderGolden(t *testing.T) {
 		fn   func(*bytes.Buffer) error
 	}
 	var cases []tc
-	for _, lang := range Languages {
+	for _, lang := range i18n.All {
 		for _, p := range skj.Pages {
-			cases = append(cases, tc{"skjenkebevilling-" + p.ID + "-" + lang + ".html", func(b *bytes.Buffer) error {
+			cases = append(cases, tc{"skjenkebevilling-" + p.ID + "-" + string(lang) + ".html", func(b *bytes.Buffer) error {
 				return testRenderer.RenderPage(b, skj, p.ID, valid, nil, lang)
 			}})
 		}
 		cases = append(cases,
-			tc{"skjenkebevilling-errors-" + lang + ".html", func(b *bytes.Buffer) error {
+			tc{"skjenkebevilling-errors-" + string(lang) + ".html", func(b *bytes.Buffer) error {
 				empty := Data{"soker": map[string]any{"kontakt": map[string]any{"epost": "ikke-epost"}, "annenFakturaadresse": "ja", "fakturaadresse": map[string]any{"postnummer": "12"}}}
 				res := skj.Validate(empty, Options{Lang: lang, Pages: []string{"soker"}})
 				return testRenderer.RenderPage(b, skj, "soker", empty, res, lang)
 			}},
-			tc{"skjenkebevilling-check-" + lang + ".html", func(b *bytes.Buffer) error {
+			tc{"skjenkebevilling-check-" + string(lang) + ".html", func(b *bytes.Buffer) error {
 				res := skj.Validate(valid, Options{Lang: lang})
 				return testRenderer.RenderCheck(b, skj, res.Data, lang)
 			}},
-			tc{"alltypes-" + lang + ".html", func(b *bytes.Buffer) error {
+			tc{"alltypes-" + string(lang) + ".html", func(b *bytes.Buffer) error {
 				return testRenderer.RenderPage(b, all, "alt", allData, nil, lang)
 			}},
-			tc{"alltypes-errors-" + lang + ".html", func(b *bytes.Buffer) error {
+			tc{"alltypes-errors-" + string(lang) + ".html", func(b *bytes.Buffer) error {
 				bad := Data{"antall": "0", "dato": "2026-02-30", "epost": "x", "telefon": "1", "fnr": "123", "orgnr": "123456789", "konto": "1234", "postnr": "1", "adresse": map[string]any{"adresse": "x"}, "belop": "-1", "vedlegg": []any{map[string]any{"id": "v", "name": "a.exe", "contentType": "application/x-msdownload", "size": 2 << 20}}, "rader": []any{map[string]any{}}}
 				return testRenderer.RenderPage(b, all, "alt", bad, all.Validate(bad, Options{Lang: lang}), lang)
 			}},
@@ -93,7 +95,7 @@ func TestRenderGolden(t *testing.T) {
 
 func TestRenderErrorPattern(t *testing.T) {
 	skj := loadSkjenk(t)
-	for _, lang := range Languages {
+	for _, lang := range i18n.All {
 		d := Data{"soker": map[string]any{"kontakt": map[string]any{"epost": "ikke-epost"}}}
 		res := skj.Validate(d, Options{Lang: lang, Pages: []string{"soker"}})
 		var b bytes.Buffer
@@ -101,9 +103,9 @@ func TestRenderErrorPattern(t *testing.T) {
 			t.Fatal(err)
 		}
 		html := b.String()
-		prefix := map[string]string{"nb": "<title>Feil: ", "nn": "<title>Feil: ", "en": "<title>Error: "}[lang]
+		prefix := map[i18n.Lang]string{"nb": "<title>Feil: ", "nn": "<title>Feil: ", "en": "<title>Error: "}[lang]
 		for _, want := range []string{
-			`<html lang="` + lang + `">`, prefix,
+			`<html lang="` + string(lang) + `">`, prefix,
 			`class="ds-error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus`,
 			`<a class="ds-link" href="#f-soker-orgnr">`,
 			`id="f-kontakt-epost-error"`, `aria-describedby="f-kontakt-epost-error" aria-invalid="true"`,

@@ -3,39 +3,117 @@ package forms
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
-// ExpireDrafts deletes the drafts last updated before before, and the
-// uploads they refer to, in batches until none is left, and says how many
-// of each it deleted. Run it daily from a service's background work: an
-// abandoned application is personal data kept without a purpose. files may
-// be nil (a form without uploads). A file that cannot be deleted is
+// DefaultMaxDraftAge is how long DraftExpiry keeps a draft after its last
+// change when MaxAge is zero.
+const DefaultMaxDraftAge = 90 * 24 * time.Hour
+
+// DraftExpiry is the background job that deletes abandoned drafts and the
+// uploads they refer to: an application nobody sends is personal data kept
+// without a purpose. Run it from a service's background work:
+//
+//	go (&forms.DraftExpiry{Store: store, Files: files, Logger: log}).Run(ctx, 24*time.Hour)
+type DraftExpiry struct {
+	// Store holds the drafts. It is required: without one, RunOnce and Run
+	// return ErrNoStore.
+	Store Store
+	// Files holds the uploads. nil means the drafts' uploads are in no
+	// store of the caller's (the Flow's own in-memory one, or none), so
+	// there is nothing to delete beyond the drafts.
+	Files Files
+	// MaxAge is how long a draft is kept after its last change; zero
+	// means DefaultMaxDraftAge.
+	MaxAge time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger gets the counts of each pass and the errors Run goes on
+	// after; nil discards them.
+	Logger *slog.Logger
+}
+
+// expiryBatch is how many drafts one Store call deletes.
+const expiryBatch = 100
+
+// RunOnce deletes the drafts last changed more than MaxAge ago, and their
+// uploads, in batches until none is left. A file that cannot be deleted is
 // reported in the error and the rest go on.
-func ExpireDrafts(ctx context.Context, s Store, files Files, before time.Time) (drafts, deleted int, err error) {
-	const batch = 100
+func (x *DraftExpiry) RunOnce(ctx context.Context) error {
+	if x.Store == nil {
+		return ErrNoStore
+	}
+	age := x.MaxAge
+	if age <= 0 {
+		age = DefaultMaxDraftAge
+	}
+	before := defaults.Now(x.Now).Add(-age)
+	var drafts, files int
 	var errs []error
 	for {
-		ds, err := s.DeleteDraftsBefore(ctx, before, batch)
+		ds, err := x.Store.DeleteDraftsBefore(ctx, before, expiryBatch)
 		if err != nil {
-			return drafts, deleted, errors.Join(append(errs, err)...)
+			errs = append(errs, err)
+			break
 		}
 		drafts += len(ds)
 		for _, d := range ds {
-			if files == nil {
-				continue
-			}
-			for _, id := range fileIDs(d.Data) {
-				switch err := files.Delete(ctx, d.Owner, id); {
-				case err == nil:
-					deleted++
-				case !errors.Is(err, ErrFileNotFound):
-					errs = append(errs, err)
-				}
-			}
+			n, err := x.deleteFiles(ctx, d)
+			files += n
+			errs = append(errs, err)
 		}
-		if len(ds) < batch {
-			return drafts, deleted, errors.Join(errs...)
+		if len(ds) < expiryBatch {
+			break
+		}
+	}
+	if drafts > 0 {
+		defaults.Logger(x.Logger).InfoContext(ctx, "forms: abandoned drafts deleted", "drafts", drafts, "files", files)
+	}
+	return errors.Join(errs...)
+}
+
+// deleteFiles deletes the uploads a deleted draft refers to. One already
+// gone is no error.
+func (x *DraftExpiry) deleteFiles(ctx context.Context, d *Draft) (deleted int, err error) {
+	if x.Files == nil {
+		return 0, nil
+	}
+	var errs []error
+	for _, id := range fileIDs(d.Data) {
+		switch err := x.Files.Delete(ctx, d.Owner, id); {
+		case err == nil:
+			deleted++
+		case !errors.Is(err, ErrFileNotFound):
+			errs = append(errs, err)
+		}
+	}
+	return deleted, errors.Join(errs...)
+}
+
+// Run calls RunOnce at once and then every interval until ctx ends, and
+// returns nil then. An error of a pass is logged and the next pass goes
+// on. A non-positive every, or a missing Store, is returned at once.
+func (x *DraftExpiry) Run(ctx context.Context, every time.Duration) error {
+	if every <= 0 {
+		return fmt.Errorf("forms: DraftExpiry.Run: interval %v is not positive", every)
+	}
+	if x.Store == nil {
+		return ErrNoStore
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := x.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			defaults.Logger(x.Logger).WarnContext(ctx, "forms: deleting abandoned drafts", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 func loadSkjenk(t testing.TB) *Definition {
@@ -32,7 +34,7 @@ func loadData(t testing.TB, name string) Data {
 
 func TestSkjenkebevillingValid(t *testing.T) {
 	def := loadSkjenk(t)
-	for _, lang := range Languages {
+	for _, lang := range i18n.All {
 		res := def.Validate(loadData(t, "skjenkebevilling-valid.json"), Options{Lang: lang})
 		if !res.Valid() || len(res.ExprErrors) > 0 {
 			t.Fatalf("%s: %+v %v", lang, res.Errors, res.ExprErrors)
@@ -137,7 +139,7 @@ func TestSkjenkebevillingErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, lang := range Languages {
+			for _, lang := range i18n.All {
 				res := def.Validate(mutate(t, tt.change), Options{Lang: lang})
 				if len(res.Errors) != 1 {
 					t.Fatalf("%s: want one error, got %+v", lang, res.Errors)
@@ -146,7 +148,7 @@ func TestSkjenkebevillingErrors(t *testing.T) {
 				if e.Pointer != tt.pointer || e.Component != tt.component || e.Code != tt.code || e.Message == "" {
 					t.Errorf("%s: got %+v, want %s %s %s", lang, e, tt.pointer, tt.component, tt.code)
 				}
-				if want, ok := tt.msg[lang]; ok && e.Message != want {
+				if want, ok := tt.msg[string(lang)]; ok && e.Message != want {
 					t.Errorf("%s: message %q, want %q", lang, e.Message, want)
 				}
 				if strings.Contains(e.Error(), "20036914") || strings.Contains(e.Message, "20036914") {

@@ -6,24 +6,18 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Oslo must be there whatever the host has
-)
 
-// oslo is where citizens are. It never changes after init.
-var oslo = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		panic("forms: no Europe/Oslo time zone: " + err.Error())
-	}
-	return loc
-}()
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
+)
 
 // state is one evaluation of a definition against data: the language, the
 // clock's zone and a memo of which components are hidden.
 type state struct {
 	def   *Definition
 	data  any
-	lng   string
+	lng   i18n.Lang
 	loc   *time.Location
 	memo  map[hidKey]bool
 	busy  map[hidKey]bool // hidden expressions being evaluated: a cycle if met again
@@ -35,15 +29,30 @@ type state struct {
 	nctx int
 }
 
+// evalCtx is where an expression of the form is evaluated: the component
+// it belongs to and the repeating-group rows it is in. It is the
+// expression's Env.
+type evalCtx struct {
+	st   *state
+	comp *Component // may be nil
+	rows []int      // row index per repeating ancestor (and comp itself if it is a row)
+	cx   expr.Context
+}
+
+func (st *state) context(ec *evalCtx, comp *Component, rows []int, argv []expr.Value) *expr.Context {
+	*ec = evalCtx{st: st, comp: comp, rows: rows}
+	ec.cx = expr.Context{Env: ec, Argv: argv, Lang: st.lng, Location: st.loc}
+	return &ec.cx
+}
+
 // evalBool evaluates e as a boolean in the context of comp at rows.
-func (st *state) evalBool(e *Expr, comp *Component, rows []int, argv []Value) (bool, error) {
+func (st *state) evalBool(e *expr.Expr, comp *Component, rows []int, argv []expr.Value) (bool, error) {
 	if st.nctx >= len(st.ctxs) {
-		return e.evalBool(&evalCtx{st: st, comp: comp, rows: rows, argv: argv})
+		return e.EvalBool(st.context(&evalCtx{}, comp, rows, argv))
 	}
 	ec := &st.ctxs[st.nctx]
-	*ec = evalCtx{st: st, comp: comp, rows: rows, argv: argv}
 	st.nctx++
-	b, err := e.evalBool(ec)
+	b, err := e.EvalBool(st.context(ec, comp, rows, argv))
 	st.nctx--
 	*ec = evalCtx{}
 	return b, err
@@ -56,25 +65,11 @@ type hidKey struct {
 	r    [maxNesting + 1]int
 }
 
-func newState(def *Definition, data any, lang string, loc *time.Location) *state {
+func newState(def *Definition, data any, lang i18n.Lang, loc *time.Location) *state {
 	if loc == nil {
-		loc = oslo
+		loc = civil.Oslo
 	}
 	return &state{def: def, data: data, lng: lang, loc: loc, memo: map[hidKey]bool{}, busy: map[hidKey]bool{}}
-}
-
-func (ec *evalCtx) location() *time.Location {
-	if ec.st == nil || ec.st.loc == nil {
-		return oslo
-	}
-	return ec.st.loc
-}
-
-func (ec *evalCtx) lang() string {
-	if ec.st == nil || ec.st.lng == "" {
-		return "nb"
-	}
-	return ec.st.lng
 }
 
 // maxHiddenDepth bounds the chain of hidden expressions that refer to other
@@ -96,7 +91,7 @@ func (st *state) pageHidden(p *Page) (bool, error) {
 		return h, nil
 	}
 	if st.depth > maxHiddenDepth || st.busy[k] {
-		return false, &ExprError{Msg: "hidden expressions refer to each other in a cycle (page " + strconv.Quote(p.ID) + ")"}
+		return false, &expr.Error{Msg: "hidden expressions refer to each other in a cycle (page " + strconv.Quote(p.ID) + ")"}
 	}
 	st.depth++
 	st.busy[k] = true
@@ -126,7 +121,7 @@ func (st *state) isHidden(c *Component, rows []int) (bool, error) {
 		return h, nil
 	}
 	if st.depth > maxHiddenDepth || st.busy[k] {
-		return false, &ExprError{Msg: "hidden expressions refer to each other in a cycle (" + strconv.Quote(c.ID) + ")"}
+		return false, &expr.Error{Msg: "hidden expressions refer to each other in a cycle (" + strconv.Quote(c.ID) + ")"}
 	}
 	st.depth++
 	st.busy[k] = true
@@ -168,28 +163,26 @@ func (ec *evalCtx) chain() []*Component {
 	return ch
 }
 
-func (ec *evalCtx) component(id string) (Value, error) {
+// Component implements expr.Env.
+func (ec *evalCtx) Component(id string) (expr.Value, error) {
 	st := ec.st
-	if st == nil || st.def == nil {
-		return Null, &ExprError{Msg: "component: unable to find component with identifier " + strconv.Quote(id)}
-	}
 	t := st.def.byID[id]
 	ch := ec.chain()
 	if t == nil || len(t.reps) > len(ch) {
-		return Null, &ExprError{Msg: "component: unable to find component with identifier " + strconv.Quote(id)}
+		return expr.Null, &expr.Error{Msg: "component: unable to find component with identifier " + strconv.Quote(id)}
 	}
 	for i, r := range t.reps {
 		if ch[i].abs != r.abs {
-			return Null, &ExprError{Msg: "component: unable to find component with identifier " + strconv.Quote(id)}
+			return expr.Null, &expr.Error{Msg: "component: unable to find component with identifier " + strconv.Quote(id)}
 		}
 	}
 	rows := ec.rows[:len(t.reps)]
 	h, err := st.isHidden(t, rows)
 	if err != nil || h {
-		return Null, err
+		return expr.Null, err
 	}
 	if !t.Type.bound() || t.Type == TypeRepeating {
-		return Null, nil
+		return expr.Null, nil
 	}
 	x, _ := st.lookup(t, rows)
 	if arr, ok := x.([]any); ok && t.Type == TypeCheckboxes {
@@ -200,9 +193,9 @@ func (ec *evalCtx) component(id string) (Value, error) {
 				parts = append(parts, s)
 			}
 		}
-		return String(strings.Join(parts, ",")), nil
+		return expr.String(strings.Join(parts, ",")), nil
 	}
-	return valueOf(x), nil
+	return expr.ValueOf(x), nil
 }
 
 // lookup finds a component's data at rows.
@@ -250,13 +243,11 @@ func walk(cur any, segs []string) (any, bool) {
 	return cur, true
 }
 
-func (ec *evalCtx) dataModel(p string) (Value, error) {
+// DataModel implements expr.Env.
+func (ec *evalCtx) DataModel(p string) (expr.Value, error) {
 	segs, err := parsePath(p)
 	if err != nil {
-		return Null, &ExprError{Msg: "dataModel: " + err.Error()}
-	}
-	if ec.st == nil {
-		return Null, nil
+		return expr.Null, &expr.Error{Msg: "dataModel: " + err.Error()}
 	}
 	if ch := ec.chain(); len(ch) > 0 {
 		var ctx []string
@@ -267,7 +258,7 @@ func (ec *evalCtx) dataModel(p string) (Value, error) {
 		segs = transpose(segs, ctx)
 	}
 	x, _ := walk(ec.st.data, segs)
-	return valueOf(x), nil
+	return expr.ValueOf(x), nil
 }
 
 // transpose fills the row indices a path leaves out from the context's row
@@ -300,27 +291,27 @@ func transpose(path, ctx []string) []string {
 type Context struct {
 	Component string
 	Rows      []int
-	Lang      string         // nb (default), nn, en or se
+	Lang      i18n.Lang      // nb (default), nn or en; i18n.Lang("se") writes formatDate in Northern Sami
 	Location  *time.Location // default Europe/Oslo
-	Argv      []Value        // what ["argv", i] returns
+	Argv      []expr.Value   // what ["argv", i] returns
 }
 
 // Eval evaluates an expression against data in the definition's context.
 // Data is decoded JSON (map[string]any, []any, string, float64 or
 // json.Number, bool, nil).
-func (def *Definition) Eval(e *Expr, data any, c Context) (Value, error) {
-	st := newState(def, data, c.Lang, c.Location)
-	ec := &evalCtx{st: st, rows: c.Rows, argv: c.Argv}
+func (def *Definition) Eval(e *expr.Expr, data any, c Context) (expr.Value, error) {
+	var comp *Component
 	if c.Component != "" {
-		ec.comp = def.byID[c.Component]
-		if ec.comp == nil {
-			return Null, &ExprError{Msg: "unknown context component " + strconv.Quote(c.Component)}
+		if comp = def.byID[c.Component]; comp == nil {
+			return expr.Null, &expr.Error{Msg: "unknown context component " + strconv.Quote(c.Component)}
 		}
 	}
-	if ch := ctxReps(ec.comp); len(ec.rows) > len(ch) {
-		ec.rows = ec.rows[:len(ch)]
+	rows := c.Rows
+	if ch := ctxReps(comp); len(rows) > len(ch) {
+		rows = rows[:len(ch)]
 	}
-	return e.eval(ec)
+	st := newState(def, data, c.Lang, c.Location)
+	return e.Eval(st.context(&evalCtx{}, comp, rows, c.Argv))
 }
 
 // Hidden reports whether a component is hidden for data at the given rows.
@@ -334,15 +325,15 @@ func (def *Definition) Hidden(id string, data any, c Context) (bool, error) {
 }
 
 // EvalJSON is Eval for an expression and data given as JSON; for tools.
-func (def *Definition) EvalJSON(expr, data []byte, c Context) (Value, error) {
-	e, err := ParseExpr(expr)
+func (def *Definition) EvalJSON(expression, data []byte, c Context) (expr.Value, error) {
+	e, err := expr.Parse(expression)
 	if err != nil {
-		return Null, err
+		return expr.Null, err
 	}
 	var d any
 	if len(data) > 0 {
 		if d, err = decodeJSON(data); err != nil {
-			return Null, err
+			return expr.Null, err
 		}
 	}
 	return def.Eval(e, d, c)

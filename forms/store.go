@@ -6,20 +6,19 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base32"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/text"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // Store errors.
@@ -57,7 +56,7 @@ type Submission struct {
 	FormVersion int       `json:"formVersion"`
 	Owner       string    `json:"owner"`
 	DraftID     string    `json:"draftId,omitempty"`
-	Lang        string    `json:"lang"`
+	Lang        i18n.Lang `json:"lang"`
 	Data        Data      `json:"data"`
 	SubmittedAt time.Time `json:"submittedAt"`
 }
@@ -102,7 +101,7 @@ type Store interface {
 	ListDrafts(ctx context.Context, owner, formID string) ([]*Draft, error)
 	// DeleteDraftsBefore removes up to limit drafts last updated before
 	// before, the oldest first, and returns them: abandoned drafts hold
-	// answers and uploads that must not be kept without end (ExpireDrafts).
+	// answers and uploads that must not be kept without end (DraftExpiry).
 	DeleteDraftsBefore(ctx context.Context, before time.Time, limit int) ([]*Draft, error)
 	// Submit stores the submission and deletes its draft (s.DraftID) in one
 	// step: of many concurrent Submits of one draft, exactly one succeeds and
@@ -320,31 +319,24 @@ type Owner struct {
 // OwnerKeys turns owners into the opaque keys stores keep, so that a store
 // holds no personal number beyond what the submission data itself needs: a
 // person's key is an HMAC of the number under Secret; an organisation's key
-// is its public organisation number.
+// is its public organisation number. OwnerKeys prints, logs and marshals
+// with the secret redacted (secret.Value).
 type OwnerKeys struct {
-	Secret []byte // at least 32 random bytes, kept like a password
+	Secret secret.Value // at least 32 random bytes, kept like a password
 }
-
-// String never shows the secret.
-func (k OwnerKeys) String() string {
-	if len(k.Secret) == 0 {
-		return "forms.OwnerKeys{}"
-	}
-	return "forms.OwnerKeys{Secret: [REDACTED]}"
-}
-
-// Format keeps every verb, %+v and %#v included, from printing the secret's
-// bytes (a config struct holding OwnerKeys is printed with it).
-func (k OwnerKeys) Format(f fmt.State, verb rune) { io.WriteString(f, k.String()) }
-
-// LogValue keeps slog as safe as String.
-func (k OwnerKeys) LogValue() slog.Value { return slog.StringValue(k.String()) }
-
-// MarshalJSON keeps the secret out of JSON.
-func (k OwnerKeys) MarshalJSON() ([]byte, error) { return json.Marshal(k.String()) }
 
 // ErrWeakSecret is returned by OwnerKeys with a secret shorter than 32 bytes.
 var ErrWeakSecret = errors.New("forms: owner key secret must be at least 32 bytes")
+
+// Check reports a secret too weak to key persons with (ErrWeakSecret), so
+// that a service can refuse it when it starts rather than at the first
+// citizen who logs in.
+func (k OwnerKeys) Check() error {
+	if len(k.Secret.Reveal()) < 32 {
+		return ErrWeakSecret
+	}
+	return nil
+}
 
 // Key returns the owner's key: "org:974760673" or "person:" and 43
 // characters of base64url HMAC-SHA256.
@@ -352,28 +344,24 @@ func (k OwnerKeys) Key(o Owner) (string, error) {
 	if o.Org != "" {
 		return "org:" + string(o.Org), nil
 	}
-	if len(k.Secret) < 32 {
-		return "", ErrWeakSecret
+	if err := k.Check(); err != nil {
+		return "", err
 	}
 	if o.Person.IsZero() {
 		return "", errors.New("forms: owner has neither a person nor an organisation")
 	}
-	mac := hmac.New(sha256.New, k.Secret)
+	mac := hmac.New(sha256.New, []byte(k.Secret.Reveal()))
 	mac.Write([]byte(o.Person.Reveal()))
 	return "person:" + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), nil
 }
 
-// NewID returns a random id for a draft or submission: 26 characters of
-// unpadded base32, 128 bits.
-func NewID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
-}
+// newID returns a random id for a draft, a submission or a file: 26
+// characters of lower-case base32, 130 bits.
+func newID() string { return strings.ToLower(rand.Text()) }
 
 // NewDraft starts a draft of the definition for an owner key.
 func (def *Definition) NewDraft(owner string, now time.Time) *Draft {
-	return &Draft{ID: NewID(), FormID: def.ID, FormVersion: def.Version, Owner: owner, Page: def.FirstPage(Data{}), Data: Data{}, Created: now.UTC(), Updated: now.UTC()}
+	return &Draft{ID: newID(), FormID: def.ID, FormVersion: def.Version, Owner: owner, Page: def.FirstPage(Data{}), Data: Data{}, Created: now.UTC(), Updated: now.UTC()}
 }
 
 // VersionError is a draft whose form version this definition cannot load.
@@ -411,8 +399,12 @@ func (def *Definition) CheckDraft(d *Draft) error {
 
 // Submit validates a draft and, when it is valid, stores the pruned data as a
 // submission and removes the draft. When the data has errors it returns the
-// Result and no submission.
-func (def *Definition) Submit(ctx context.Context, s Store, d *Draft, lang string, now time.Time) (*Submission, *Result, error) {
+// Result and no submission. A nil Store is ErrNoStore: a submission must be
+// kept somewhere.
+func (def *Definition) Submit(ctx context.Context, s Store, d *Draft, lang i18n.Lang, now time.Time) (*Submission, *Result, error) {
+	if s == nil {
+		return nil, nil, ErrNoStore
+	}
 	if err := def.CheckDraft(d); err != nil {
 		return nil, nil, err
 	}
@@ -421,7 +413,7 @@ func (def *Definition) Submit(ctx context.Context, s Store, d *Draft, lang strin
 		return nil, res, nil
 	}
 	sub := &Submission{
-		ID: NewID(), FormID: def.ID, FormVersion: def.Version, Owner: d.Owner, DraftID: d.ID,
+		ID: newID(), FormID: def.ID, FormVersion: def.Version, Owner: d.Owner, DraftID: d.ID,
 		Lang: normLang(lang), Data: res.Data, SubmittedAt: now.UTC().Truncate(time.Millisecond),
 	}
 	if err := s.Submit(ctx, sub); err != nil {

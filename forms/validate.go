@@ -1,6 +1,10 @@
 package forms
 
 import (
+	"github.com/grunnmur/grunnmur/forms/expr"
+	"github.com/grunnmur/grunnmur/i18n"
+	"github.com/grunnmur/grunnmur/money"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -74,7 +78,7 @@ func (r *Result) PageErrors(pageID string) []FieldError {
 
 // Options for Validate.
 type Options struct {
-	Lang     string         // nb (default), nn, en or se
+	Lang     i18n.Lang      // nb (default), nn or en; expressions also take i18n.Lang("se")
 	Location *time.Location // default Europe/Oslo
 	// Pages, when set, limits the errors to these pages (the page a citizen
 	// just continued from). Pruning always covers the whole form.
@@ -116,7 +120,7 @@ type validator struct {
 	rootDone map[*Component]bool
 	def      *Definition
 	st       *state
-	lang     string
+	lang     i18n.Lang
 	pages    []string
 	res      *Result
 	labels   map[*Page]map[string]int // label text → components with it, per page
@@ -127,11 +131,7 @@ type validator struct {
 // Result.Data, whatever the submission held. Data bound to no component is
 // dropped too.
 func (def *Definition) Validate(data Data, opt Options) *Result {
-	lang := opt.Lang
-	if lang == "" {
-		lang = "nb"
-	}
-	v := &validator{def: def, st: newState(def, data, lang, opt.Location), lang: lang, pages: opt.Pages, res: &Result{Data: Data{}}}
+	v := &validator{def: def, st: newState(def, data, opt.Lang, opt.Location), lang: normLang(opt.Lang), pages: opt.Pages, res: &Result{Data: Data{}}}
 	for _, p := range def.Pages {
 		h, err := v.st.pageHidden(p)
 		if err != nil {
@@ -250,7 +250,7 @@ func (v *validator) hidden(c *Component, rows []int) bool {
 	return h
 }
 
-func (v *validator) boolExpr(e *Expr, c *Component, rows []int, argv []Value) bool {
+func (v *validator) boolExpr(e *expr.Expr, c *Component, rows []int, argv []expr.Value) bool {
 	if e == nil {
 		return false
 	}
@@ -395,7 +395,7 @@ func (v *validator) field(c *Component, x any, rows []int, fp at) (any, bool) {
 	n := len(v.res.Errors)
 	kept := v.check(c, x, fp)
 	if len(v.res.Errors) == n && len(c.Validations) > 0 {
-		argv := []Value{valueOf(kept)}
+		argv := []expr.Value{expr.ValueOf(kept)}
 		for _, val := range c.Validations {
 			if v.boolExpr(val.Condition, c, rows, argv) {
 				v.failText(c, fp, CodeCustom, val.Message)
@@ -505,167 +505,229 @@ func same(x any, s string) any {
 	return s
 }
 
+// checks validates a non-empty value of a component type and returns it
+// normalised, one function per type. Types without an entry (none today
+// among the bound ones) keep their value as it is.
+var checks = map[Type]func(v *validator, c *Component, x any, fp at) any{
+	TypeText:          (*validator).checkText,
+	TypeTextarea:      (*validator).checkText,
+	TypeEmail:         (*validator).checkEmail,
+	TypePhone:         (*validator).checkPhone,
+	TypeFodselsnummer: (*validator).checkFodselsnummer,
+	TypeOrgnr:         (*validator).checkOrgnr,
+	TypeKontonummer:   (*validator).checkKontonummer,
+	TypePostnummer:    (*validator).checkPostnummer,
+	TypeNumber:        (*validator).checkNumber,
+	TypeAmount:        (*validator).checkAmount,
+	TypeDate:          (*validator).checkDate,
+	TypeRadio:         (*validator).checkOption,
+	TypeSelect:        (*validator).checkOption,
+	TypeYesNo:         (*validator).checkYesNo,
+	TypeCheckboxes:    (*validator).checkCheckboxes,
+	TypeAddress:       (*validator).address,
+	TypeFile:          (*validator).files,
+}
+
 // check validates a non-empty value of c's type and returns it normalised.
 func (v *validator) check(c *Component, x any, fp at) any {
-	switch c.Type {
-	case TypeText, TypeTextarea:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
+	if f := checks[c.Type]; f != nil {
+		return f(v, c, x, fp)
+	}
+	return x
+}
+
+func (v *validator) checkText(c *Component, x any, fp at) any {
+	s, ok := v.str(c, x, fp)
+	if !ok {
+		return x
+	}
+	n := utf8.RuneCountInString(s)
+	switch {
+	case c.MinLength > 0 && n < c.MinLength:
+		v.fail(c, fp, CodeMinLength, "{min}", strconv.Itoa(c.MinLength))
+	case c.MaxLength > 0 && n > c.MaxLength:
+		v.fail(c, fp, CodeMaxLength, "{max}", strconv.Itoa(c.MaxLength))
+	case c.pattern != nil && !fullMatch(c.pattern, s):
+		if c.PatternMessage != "" {
+			v.failText(c, fp, CodePattern, c.PatternMessage)
+		} else {
+			v.fail(c, fp, CodePattern)
 		}
-		n := utf8.RuneCountInString(s)
-		switch {
-		case c.MinLength > 0 && n < c.MinLength:
-			v.fail(c, fp, CodeMinLength, "{min}", strconv.Itoa(c.MinLength))
-		case c.MaxLength > 0 && n > c.MaxLength:
-			v.fail(c, fp, CodeMaxLength, "{max}", strconv.Itoa(c.MaxLength))
-		case c.pattern != nil && !fullMatch(c.pattern, s):
-			if c.PatternMessage != "" {
-				v.failText(c, fp, CodePattern, c.PatternMessage)
-			} else {
-				v.fail(c, fp, CodePattern)
-			}
-		}
+	}
+	return same(x, s)
+}
+
+func (v *validator) checkEmail(c *Component, x any, fp at) any {
+	s, ok := v.str(c, x, fp)
+	if !ok {
+		return x
+	}
+	s = strings.TrimSpace(s)
+	if !validEmail(s) {
+		v.fail(c, fp, CodeEmail)
+	}
+	return same(x, s)
+}
+
+func (v *validator) checkPhone(c *Component, x any, fp at) any {
+	s, ok := v.str(c, x, fp)
+	if !ok {
+		return x
+	}
+	p := stripSpaces(s)
+	switch {
+	case strings.HasPrefix(p, "0047"):
+		p = "+47" + p[4:]
+	case !strings.HasPrefix(p, "+"):
+		p = "+47" + p
+	}
+	if !validPhone(p) {
+		v.fail(c, fp, CodePhone)
 		return same(x, s)
-	case TypeEmail:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
-		}
-		s = strings.TrimSpace(s)
-		if !validEmail(s) {
-			v.fail(c, fp, CodeEmail)
-		}
+	}
+	return same(x, p)
+}
+
+// checkStripped validates a number typed with spaces (a personal or
+// organisation number, a postcode) and keeps it without them; code names
+// what is wrong with it, "" when nothing is.
+func (v *validator) checkStripped(c *Component, x any, fp at, code func(p string) string) any {
+	s, ok := v.str(c, x, fp)
+	if !ok {
+		return x
+	}
+	p := stripSpaces(s)
+	if problem := code(p); problem != "" {
+		v.fail(c, fp, problem)
 		return same(x, s)
-	case TypePhone:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
-		}
-		p := stripSpaces(s)
+	}
+	return same(x, p)
+}
+
+func (v *validator) checkFodselsnummer(c *Component, x any, fp at) any {
+	return v.checkStripped(c, x, fp, func(p string) string {
+		_, err := ident.ParseFodselsnummer(p)
 		switch {
-		case strings.HasPrefix(p, "0047"):
-			p = "+47" + p[4:]
-		case !strings.HasPrefix(p, "+"):
-			p = "+47" + p
+		case err == nil:
+			return ""
+		case errors.Is(err, ident.ErrLength), errors.Is(err, ident.ErrNonDigit):
+			return CodeFnrLength
 		}
-		if !validPhone(p) {
-			v.fail(c, fp, CodePhone)
-			return same(x, s)
-		}
-		return same(x, p)
-	case TypeFodselsnummer:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
-		}
-		p := stripSpaces(s)
-		if _, err := ident.ParseFodselsnummer(p); err != nil {
-			if errors.Is(err, ident.ErrLength) || errors.Is(err, ident.ErrNonDigit) {
-				v.fail(c, fp, CodeFnrLength)
-			} else {
-				v.fail(c, fp, CodeFnr)
-			}
-			return same(x, s)
-		}
-		return same(x, p)
-	case TypeOrgnr:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
-		}
-		p := stripSpaces(s)
+		return CodeFnr
+	})
+}
+
+func (v *validator) checkOrgnr(c *Component, x any, fp at) any {
+	return v.checkStripped(c, x, fp, func(p string) string {
 		if _, err := ident.ParseOrgnr(p); err != nil {
-			v.fail(c, fp, CodeOrgnr)
-			return same(x, s)
+			return CodeOrgnr
 		}
-		return same(x, p)
-	case TypeKontonummer:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
-		}
-		k, err := ident.ParseKontonummer(s)
-		if err != nil {
-			v.fail(c, fp, CodeKontonummer)
-			return same(x, s)
-		}
-		return string(k)
-	case TypePostnummer:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
-		}
-		p := stripSpaces(s)
+		return ""
+	})
+}
+
+func (v *validator) checkPostnummer(c *Component, x any, fp at) any {
+	return v.checkStripped(c, x, fp, func(p string) string {
 		if !digits(p, 4) {
-			v.fail(c, fp, CodePostnummer)
-			return same(x, s)
+			return CodePostnummer
 		}
-		return same(x, p)
-	case TypeNumber, TypeAmount:
-		f, num, ok := number(x)
-		if !ok {
-			v.fail(c, fp, CodeType)
-			return x
-		}
-		lo := c.Min
-		if lo == nil && c.Type == TypeAmount {
-			zero := 0.0
-			lo = &zero
-		}
-		switch {
-		case lo != nil && f < *lo:
-			v.fail(c, fp, CodeMin, "{min}", formatNumber(*lo))
-		case c.Max != nil && f > *c.Max:
-			v.fail(c, fp, CodeMax, "{max}", formatNumber(*c.Max))
-		case c.Type == TypeAmount && math.Abs(f*100-math.Round(f*100)) > 1e-6:
-			v.fail(c, fp, CodeDecimals)
-		}
-		return num
-	case TypeDate:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
-		}
-		if !validDate(s) {
-			v.fail(c, fp, CodeDate)
-		}
-		return same(x, s)
-	case TypeRadio, TypeSelect:
-		s, ok := v.str(c, x, fp)
-		if !ok {
-			return x
-		}
-		if !c.hasOption(s) {
-			v.fail(c, fp, CodeOption)
-		}
-		return same(x, s)
-	case TypeYesNo:
-		s, ok := x.(string)
-		if !ok || (s != "ja" && s != "nei") {
-			v.fail(c, fp, CodeOption)
-		}
+		return ""
+	})
+}
+
+func (v *validator) checkKontonummer(c *Component, x any, fp at) any {
+	s, ok := v.str(c, x, fp)
+	if !ok {
 		return x
-	case TypeCheckboxes:
-		arr, ok := x.([]any)
-		if !ok || len(arr) > len(c.Options) {
-			v.fail(c, fp, CodeType)
+	}
+	k, err := ident.ParseKontonummer(s)
+	if err != nil {
+		v.fail(c, fp, CodeKontonummer)
+		return same(x, s)
+	}
+	return string(k)
+}
+
+func (v *validator) checkNumber(c *Component, x any, fp at) any {
+	f, num, ok := number(x)
+	if !ok {
+		v.fail(c, fp, CodeType)
+		return x
+	}
+	switch {
+	case c.Min != nil && f < *c.Min:
+		v.fail(c, fp, CodeMin, "{min}", expr.FormatNumber(*c.Min))
+	case c.Max != nil && f > *c.Max:
+		v.fail(c, fp, CodeMax, "{max}", expr.FormatNumber(*c.Max))
+	}
+	return num
+}
+
+// checkAmount reads kroner exactly (amountOf) and keeps them as a JSON
+// number of kroner; a limit is shown as an amount ("minst 0,00 kr").
+func (v *validator) checkAmount(c *Component, x any, fp at) any {
+	a, problem := amountOf(x)
+	if problem != "" {
+		v.fail(c, fp, problem)
+		return x
+	}
+	var lo money.Amount // no negative amounts unless the definition says so
+	if c.minAmount != nil {
+		lo = *c.minAmount
+	}
+	switch {
+	case a < lo:
+		v.fail(c, fp, CodeMin, "{min}", v.lang.Amount(lo))
+	case c.maxAmount != nil && a > *c.maxAmount:
+		v.fail(c, fp, CodeMax, "{max}", v.lang.Amount(*c.maxAmount))
+	}
+	return kronerNumber(a)
+}
+
+func (v *validator) checkDate(c *Component, x any, fp at) any {
+	s, ok := v.str(c, x, fp)
+	if !ok {
+		return x
+	}
+	if !validDate(s) {
+		v.fail(c, fp, CodeDate)
+	}
+	return same(x, s)
+}
+
+func (v *validator) checkOption(c *Component, x any, fp at) any {
+	s, ok := v.str(c, x, fp)
+	if !ok {
+		return x
+	}
+	if !c.hasOption(s) {
+		v.fail(c, fp, CodeOption)
+	}
+	return same(x, s)
+}
+
+func (v *validator) checkYesNo(c *Component, x any, fp at) any {
+	s, ok := x.(string)
+	if !ok || (s != "ja" && s != "nei") {
+		v.fail(c, fp, CodeOption)
+	}
+	return x
+}
+
+func (v *validator) checkCheckboxes(c *Component, x any, fp at) any {
+	arr, ok := x.([]any)
+	if !ok || len(arr) > len(c.Options) {
+		v.fail(c, fp, CodeType)
+		return x
+	}
+	seen := map[string]bool{}
+	for _, e := range arr {
+		s, ok := e.(string)
+		if !ok || !c.hasOption(s) || seen[s] {
+			v.fail(c, fp, CodeOption)
 			return x
 		}
-		seen := map[string]bool{}
-		for _, e := range arr {
-			s, ok := e.(string)
-			if !ok || !c.hasOption(s) || seen[s] {
-				v.fail(c, fp, CodeOption)
-				return x
-			}
-			seen[s] = true
-		}
-		return x
-	case TypeAddress:
-		return v.address(c, x, fp)
-	case TypeFile:
-		return v.files(c, x, fp)
+		seen[s] = true
 	}
 	return x
 }
@@ -692,7 +754,7 @@ func number(x any) (float64, json.Number, bool) {
 	case json.Number:
 		s = string(x)
 	case float64:
-		return x, json.Number(formatNumber(x)), !math.IsInf(x, 0) && !math.IsNaN(x)
+		return x, json.Number(expr.FormatNumber(x)), !math.IsInf(x, 0) && !math.IsNaN(x)
 	case int:
 		return float64(x), json.Number(strconv.Itoa(x)), true
 	case int64:
@@ -702,17 +764,14 @@ func number(x any) (float64, json.Number, bool) {
 	default:
 		return 0, "", false
 	}
-	if !isNumber(s) {
+	f, null, err := expr.String(s).AsNumber()
+	if null || err != nil || math.IsInf(f, 0) {
 		return 0, "", false
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsInf(f, 0) {
-		return 0, "", false
-	}
-	if n, ok := x.(json.Number); ok && string(n) == formatNumber(f) {
+	if n, ok := x.(json.Number); ok && string(n) == expr.FormatNumber(f) {
 		return f, n, true
 	}
-	return f, json.Number(formatNumber(f)), true
+	return f, json.Number(expr.FormatNumber(f)), true
 }
 
 // Address parts.

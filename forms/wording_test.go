@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // An address's street line is one line: autocomplete="street-address" is
@@ -48,7 +51,7 @@ func TestFileTypeMessageNamesTypesInWords(t *testing.T) {
 			t.Fatal(err)
 		}
 		data := Data{"vedlegg": []any{map[string]any{"id": "v1", "name": "a.exe", "contentType": "application/x-msdownload", "size": 10}}}
-		res := def.Validate(data, Options{Lang: c.lang})
+		res := def.Validate(data, Options{Lang: i18n.Lang(c.lang)})
 		if len(res.Errors) != 1 || res.Errors[0].Code != CodeFileType {
 			t.Fatalf("%v: errors %v", c.accept, res.Errors)
 		}
@@ -69,7 +72,7 @@ func TestErrorSummaryNamesWhichOfTwoLabels(t *testing.T) {
 		"nn": {"«Fullt namn (Styrar)»", "«Fullt namn (Stadfortredar)»"},
 		"en": {"“Full name (Manager)”", "“Full name (Deputy)”"},
 	}
-	for _, lang := range Languages {
+	for _, lang := range i18n.All {
 		res := skj.Validate(d, Options{Lang: lang, Pages: []string{"personer"}})
 		var b bytes.Buffer
 		if err := testRenderer.RenderPage(&b, skj, "personer", d, res, lang); err != nil {
@@ -91,7 +94,7 @@ func TestErrorSummaryNamesWhichOfTwoLabels(t *testing.T) {
 		if len(lines) < 6 {
 			t.Errorf("%s: %d summary lines, want the names, phones and e-mails of both:\n%s", lang, len(lines), summary)
 		}
-		for _, w := range want[lang] {
+		for _, w := range want[string(lang)] {
 			if !strings.Contains(summary, w) {
 				t.Errorf("%s: summary lacks %s:\n%s", lang, w, summary)
 			}
@@ -100,17 +103,17 @@ func TestErrorSummaryNamesWhichOfTwoLabels(t *testing.T) {
 }
 
 // Times are written "kl. 07.08" in Norwegian, "07:08" in English, on the
-// receipt as everywhere (FormatClock).
+// receipt as everywhere (i18n.ClockPattern).
 func TestReceiptTimeKlokkeslett(t *testing.T) {
 	at := time.Date(2026, 12, 7, 6, 8, 0, 0, time.UTC) // 07.08 in Oslo
 	for lang, want := range map[string]string{"nb": "07.08", "nn": "07.08", "se": "07.08", "en": "07:08"} {
-		if got := FormatClock(at.In(oslo), lang); got != want {
-			t.Errorf("FormatClock %s: %q, want %q", lang, got, want)
+		if got := i18n.FormatDate(at.In(civil.Oslo), i18n.ClockPattern(lang), lang); got != want {
+			t.Errorf("clock %s: %q, want %q", lang, got, want)
 		}
 	}
 	skj := loadSkjenk(t)
 	valid := loadData(t, "skjenkebevilling-valid.json")
-	for lang, want := range map[string]string{"nb": "Sendt inn: 7. desember 2026 kl. 07.08", "nn": "Send inn: 7. desember 2026 kl. 07.08", "en": "Submitted: 7 December 2026 at 07:08"} {
+	for lang, want := range map[i18n.Lang]string{"nb": "Sendt inn: 7. desember 2026 kl. 07.08", "nn": "Send inn: 7. desember 2026 kl. 07.08", "en": "Submitted: 7 December 2026 at 07:08"} {
 		var b bytes.Buffer
 		if err := testRenderer.RenderReceipt(&b, skj, &Submission{ID: "r1", FormID: skj.ID, FormVersion: skj.Version, Data: valid, SubmittedAt: at}, lang); err != nil {
 			t.Fatal(err)
@@ -132,7 +135,7 @@ func FuzzFileTypeName(f *testing.F) {
 		if n == "" || strings.Contains(n, "/") || len(n) > len(mime)+1 && n != "?" && fileTypeNames[strings.ToLower(strings.TrimSpace(strings.Split(mime, ";")[0]))] == "" {
 			t.Fatalf("FileTypeName(%q) = %q", mime, n)
 		}
-		for _, lang := range []string{"nb", "nn", "en", "se"} {
+		for _, lang := range []i18n.Lang{"nb", "nn", "en", "se"} {
 			if s := fileTypes([]string{mime, "application/pdf"}, lang); !strings.HasSuffix(s, "PDF") {
 				t.Fatalf("fileTypes(%q) = %q", mime, s)
 			}

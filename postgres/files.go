@@ -3,6 +3,7 @@ package postgres
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -56,7 +57,7 @@ func (s *FileStore) Put(ctx context.Context, owner, name, contentType string, r 
 	if s.Now != nil {
 		now = s.Now
 	}
-	id := forms.NewID()
+	id := strings.ToLower(rand.Text()) // as forms.MemoryFileStore makes them
 	created := now().UTC().Truncate(time.Microsecond)
 	// One row in COPY's text format, the data column streamed as hex and the
 	// size and digest, known only at the end, after it.

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 const formsUsage = `usage: grunnmur forms validate [-lang nb|nn|en] [-json] FORM DATA
@@ -90,7 +91,7 @@ func runFormsValidate(io stdio, args []string) int {
 		fmt.Fprintf(io.err, "grunnmur forms validate: %s: %v\n", fs.Arg(1), err)
 		return exitFail
 	}
-	res := def.Validate(data, forms.Options{Lang: *lang})
+	res := def.Validate(data, forms.Options{Lang: i18n.Lang(*lang)})
 	for _, e := range res.ExprErrors {
 		fmt.Fprintf(io.err, "grunnmur forms validate: warning: %v\n", e)
 	}

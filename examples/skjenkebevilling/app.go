@@ -15,6 +15,7 @@ import (
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/registry/brreg"
@@ -168,7 +169,7 @@ func (a *App) withDefaults(c idporten.Config) idporten.Config {
 // session clean-up (site.Background).
 func (a *App) Run(ctx context.Context) {
 	go a.outbox.Run(ctx, 5*time.Second)
-	go site.Every(ctx, 24*time.Hour, func() { a.expireDrafts(ctx) })
+	go a.draftExpiry().Run(ctx, 24*time.Hour)
 	site.Background(ctx, a.log, []*payment.Service{a.pay}, a.citizen, a.officer)
 }
 
@@ -176,16 +177,10 @@ func (a *App) Run(ctx context.Context) {
 // last change: its answers and uploads are then deleted.
 const draftRetention = 90 * 24 * time.Hour
 
-// expireDrafts deletes the applications abandoned for draftRetention, with
-// their uploads.
-func (a *App) expireDrafts(ctx context.Context) {
-	drafts, files, err := forms.ExpireDrafts(ctx, a.forms, a.files, a.now().Add(-draftRetention))
-	if err != nil {
-		a.log.WarnContext(ctx, "expire drafts", "error", err)
-	}
-	if drafts > 0 {
-		a.log.InfoContext(ctx, "abandoned applications deleted", "drafts", drafts, "files", files)
-	}
+// draftExpiry is the job that deletes the applications abandoned for
+// draftRetention, with their uploads.
+func (a *App) draftExpiry() *forms.DraftExpiry {
+	return &forms.DraftExpiry{Store: a.forms, Files: a.files, MaxAge: draftRetention, Now: a.now, Logger: a.log}
 }
 
 // Ready reports whether the service can serve: the database answers.
@@ -222,7 +217,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("GET /soknad/ny", citizen(http.HandlerFunc(a.orgPage)))
 	mux.Handle("POST /soknad/ny", citizen(a.citizen.CSRF(http.HandlerFunc(a.orgPost))))
 	flow := &forms.Flow{Def: a.def, Store: a.forms, Files: a.files, Prefix: "/soknad", Now: a.now, Logger: a.log,
-		Owner: a.ownerOf, Lang: site.Lang, Submitted: a.submitted,
+		Owner: a.ownerOf, Lang: func(r *http.Request) i18n.Lang { return i18n.Lang(site.Lang(r)) }, Submitted: a.submitted,
 		Hidden:   a.citizen.CSRFField,
 		Renderer: forms.Renderer{Stylesheet: "/static/forms.css", Templates: a.formTemplates()}}
 	// flow.Limit outside CSRF: the CSRF check reads the post under the

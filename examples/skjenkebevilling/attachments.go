@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/sak"
 )
 
@@ -52,7 +53,7 @@ func (a *App) attachments(ctx context.Context, s *forms.Submission, lang string)
 			if n, ok := m["size"].(json.Number); ok {
 				size, _ = n.Int64()
 			}
-			out = append(out, attachment{ID: id, Label: a.def.Text(c.Label, lang), Name: name, ContentType: ct, Size: size})
+			out = append(out, attachment{ID: id, Label: a.def.Text(c.Label, i18n.Lang(lang)), Name: name, ContentType: ct, Size: size})
 		}
 		return true
 	})

@@ -59,7 +59,7 @@ func testAttachments(t *testing.T, databaseURL string) {
 	ref := func(id, name string, size int) []any {
 		return []any{map[string]any{"id": id, "name": name, "contentType": "application/pdf", "size": json.Number(strconv.Itoa(size))}}
 	}
-	sub := &forms.Submission{ID: forms.NewID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: owner, Lang: "nb",
+	sub := &forms.Submission{ID: testID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: owner, Lang: "nb",
 		SubmittedAt: app.now().UTC().Truncate(time.Second), Data: forms.Data{
 			"soker": map[string]any{"organisasjonsnummer": registrytest.ApplicantOrgnr, "navn": "SESAM AS"},
 			// A reference to another citizen's file, which the Flow

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -61,7 +62,7 @@ func applyPaid(t *testing.T, app *App, fields map[string]string, edit ...func(ow
 	for _, e := range edit {
 		e(owner, data)
 	}
-	sub := &forms.Submission{ID: forms.NewID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: owner, Lang: "nb",
+	sub := &forms.Submission{ID: testID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: owner, Lang: "nb",
 		SubmittedAt: app.now().UTC().Truncate(time.Second), Data: data}
 	c, err := app.sak.Transition(ctx, system, submit(t, app, sub).ID, sak.InProgress, "betalt")
 	if err != nil {
@@ -241,7 +242,7 @@ func TestDecisionIsAtomic(t *testing.T) {
 	officer := loginAt(t, base, "/ansatt", app.Fakes.Officer.PID.Reveal())
 
 	// The case's application cannot be read yet: no letter can be made.
-	subID := forms.NewID()
+	subID := testID()
 	c, err := app.sak.Open(ctx, sak.Application{Kind: kind, Title: "Søknad om skjenkebevilling – SESAM AS", Owner: "person:x",
 		OnBehalfOf: registrytest.ApplicantOrgnr, Links: []sak.Link{{Kind: sak.LinkSubmission, Ref: subID, Label: "Søknad"}}})
 	if err != nil {
@@ -395,3 +396,6 @@ func testFreeTextNeverFails(t *testing.T, databaseURL string) {
 	}
 	extractOK(t, officer, base, len(testenv.Texts))
 }
+
+// testID is a fresh draft or submission id, as forms makes them.
+func testID() string { return strings.ToLower(rand.Text()) }

@@ -160,11 +160,11 @@ func (a *App) renderOfficerCase(w http.ResponseWriter, r *http.Request, status i
 				if row[1] != "" {
 					label = row[1]
 				}
-				value, lines := forms.DisplayValue(a.def, comp, x, lang, civil.Oslo)
+				value, lines := forms.DisplayValue(a.def, comp, x, i18n.Lang(lang), civil.Oslo)
 				if len(lines) > 0 {
 					value = strings.Join(lines, ", ")
 				}
-				v.Answers = append(v.Answers, answer{Label: a.def.Text(label, lang), Value: value})
+				v.Answers = append(v.Answers, answer{Label: a.def.Text(label, i18n.Lang(lang)), Value: value})
 			}
 		}
 	}

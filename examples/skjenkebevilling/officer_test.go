@@ -33,7 +33,7 @@ func officerCaseFixture(t *testing.T) (*App, string, *sitetest.Browser, *sak.Cas
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub := &forms.Submission{ID: forms.NewID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: owner, Lang: "nb",
+	sub := &forms.Submission{ID: testID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: owner, Lang: "nb",
 		SubmittedAt: app.now().UTC().Truncate(time.Second), Data: forms.Data{
 			"soker":         map[string]any{"organisasjonsnummer": registrytest.ApplicantOrgnr, "navn": "SESAM AS"},
 			"skjenkested":   map[string]any{"navn": "Sesam bar", "type": "bar"},

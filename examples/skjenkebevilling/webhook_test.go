@@ -50,9 +50,9 @@ func testWebhook(t *testing.T, databaseURL string) {
 	sitetest.Webhook(t, app.pay, app.Fakes.Env.Vipps, app.ext.Vipps.MSN, public, p)
 }
 
-// TestExpireDrafts: an application abandoned for longer than the retention
+// TestDraftExpiry: an application abandoned for longer than the retention
 // is deleted by the daily clean-up, with its upload; one in progress stays.
-func TestExpireDrafts(t *testing.T) {
+func TestDraftExpiry(t *testing.T) {
 	app, _ := serveOnly(t, "")
 	ctx := context.Background()
 	id, err := app.files.Put(ctx, "person:a", "firmaattest.pdf", "application/pdf", strings.NewReader("%PDF-1.7"))
@@ -60,16 +60,18 @@ func TestExpireDrafts(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := app.now().UTC()
-	old := &forms.Draft{ID: forms.NewID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: "person:a",
+	old := &forms.Draft{ID: testID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: "person:a",
 		Created: now.Add(-draftRetention - 48*time.Hour), Updated: now.Add(-draftRetention - time.Hour),
 		Data: forms.Data{"vedlegg": map[string]any{"firmaattest": []any{map[string]any{"id": id, "name": "firmaattest.pdf", "contentType": "application/pdf", "size": 8}}}}}
-	fresh := &forms.Draft{ID: forms.NewID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: "person:b", Created: now, Updated: now, Data: forms.Data{}}
+	fresh := &forms.Draft{ID: testID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: "person:b", Created: now, Updated: now, Data: forms.Data{}}
 	for _, d := range []*forms.Draft{old, fresh} {
 		if err := app.forms.CreateDraft(ctx, d); err != nil {
 			t.Fatal(err)
 		}
 	}
-	app.expireDrafts(ctx)
+	if err := app.draftExpiry().RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := app.forms.GetDraft(ctx, old.ID); !errors.Is(err, forms.ErrNotFound) {
 		t.Errorf("the abandoned application: %v", err)
 	}

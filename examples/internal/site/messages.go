@@ -4,6 +4,7 @@ import (
 	"net/url"
 
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // Common are the texts every example shows alike: the layout's, the
@@ -55,7 +56,7 @@ func StartNotice(q url.Values) string {
 func fromForms(key string) map[string]string {
 	t := map[string]string{}
 	for _, l := range Langs {
-		t[l] = forms.Message(key, l)
+		t[l] = forms.Message(key, i18n.Lang(l))
 	}
 	return t
 }

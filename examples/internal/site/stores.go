@@ -7,6 +7,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/postgres"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // OwnerKeys reads GRUNNMUR_OWNER_SECRET, the key of the citizens' opaque
@@ -15,15 +16,18 @@ import (
 // with a database citizens would not find their records after a restart,
 // so the service then warns.
 func OwnerKeys(c Config) (forms.OwnerKeys, error) {
-	secret := []byte(c.Getenv("GRUNNMUR_OWNER_SECRET"))
-	if len(secret) == 0 {
-		secret = []byte(rand.Text() + rand.Text())
+	key, err := secret.FromEnv(c.Getenv, "GRUNNMUR_OWNER_SECRET")
+	if err != nil {
+		return forms.OwnerKeys{}, fmt.Errorf("%w: %v", ErrConfig, err)
+	}
+	if key.IsZero() {
+		key = secret.New(rand.Text() + rand.Text())
 		if c.DatabaseURL != "" {
 			c.Logger.Warn("GRUNNMUR_OWNER_SECRET is unset: citizens will not find their records after a restart")
 		}
 	}
-	k := forms.OwnerKeys{Secret: secret}
-	if _, err := k.Key(forms.Owner{Org: "974760673"}); err != nil {
+	k := forms.OwnerKeys{Secret: key}
+	if err := k.Check(); err != nil {
 		return k, fmt.Errorf("%w: GRUNNMUR_OWNER_SECRET: %v", ErrConfig, err)
 	}
 	return k, nil

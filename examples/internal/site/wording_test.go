@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // The skip link and the error summary's heading read the same on the forms'
@@ -13,10 +14,10 @@ import (
 func TestSkipLinkAndErrorSummaryWordedOnce(t *testing.T) {
 	var m Messages
 	for _, l := range Langs {
-		if got, want := m.T(l, "skip"), forms.Message("skipToContent", l); got != want {
+		if got, want := m.T(l, "skip"), forms.Message("skipToContent", i18n.Lang(l)); got != want {
 			t.Errorf("%s: skip link %q, the forms' %q", l, got, want)
 		}
-		if got, want := m.T(l, "errors.title"), forms.Message("errorSummary", l); got != want {
+		if got, want := m.T(l, "errors.title"), forms.Message("errorSummary", i18n.Lang(l)); got != want {
 			t.Errorf("%s: error summary heading %q, the forms' %q", l, got, want)
 		}
 	}

@@ -1,4 +1,4 @@
-package forms
+package expr
 
 import (
 	"encoding/json"
@@ -78,13 +78,13 @@ func (v Value) MarshalJSON() ([]byte, error) {
 		if math.IsNaN(v.n) || math.IsInf(v.n, 0) {
 			return []byte("null"), nil
 		}
-		return []byte(formatNumber(v.n)), nil
+		return []byte(FormatNumber(v.n)), nil
 	}
 	return json.Marshal(v.Any())
 }
 
 // GoString shows the value for %#v.
-func (v Value) GoString() string { return "forms.Value(" + v.display() + ")" }
+func (v Value) GoString() string { return "expr.Value(" + v.display() + ")" }
 
 // display writes the value the way error messages quote it.
 func (v Value) display() string {
@@ -92,16 +92,17 @@ func (v Value) display() string {
 	case KindBool:
 		return strconv.FormatBool(v.b)
 	case KindNumber:
-		return formatNumber(v.n)
+		return FormatNumber(v.n)
 	case KindString:
 		return strconv.Quote(v.s)
 	}
 	return "null"
 }
 
-// valueOf converts a decoded JSON value (from the data model) to a Value.
-// Objects and arrays have no expression value; they give null.
-func valueOf(x any) Value {
+// ValueOf converts a decoded JSON value (from a data model) to a Value:
+// string, bool, float64, json.Number, int and int64. Objects, arrays and
+// anything else have no expression value; they give null.
+func ValueOf(x any) Value {
 	switch x := x.(type) {
 	case string:
 		return String(x)
@@ -123,9 +124,9 @@ func valueOf(x any) Value {
 	return Null
 }
 
-// formatNumber writes a number as JavaScript's String(n) does, which is what
-// Altinn's casting rules are written against.
-func formatNumber(n float64) string {
+// FormatNumber writes a number as JavaScript's String(n) does, which is
+// what Altinn's casting rules are written against: 0.1, 1e+21, 3e-7.
+func FormatNumber(n float64) string {
 	if n == 0 {
 		return "0"
 	}
@@ -194,12 +195,13 @@ type castError struct {
 func (e *castError) Error() string {
 	// The value itself is left out: at run time it comes from the citizen's
 	// data and may be a personal number.
-	return fmt.Sprintf("forms: expected %s, got a %s that is not one", e.want, e.got.k)
+	return fmt.Sprintf("expr: expected %s, got a %s that is not one", e.want, e.got.k)
 }
 
-// asString casts as Altinn does: numbers and booleans are written out, and
-// the strings "null", "true" and "false" are compared case-insensitively.
-func asString(v Value) (s string, null bool) {
+// AsString casts as Altinn does: numbers and booleans are written out, and
+// the strings "null", "true" and "false" are compared case-insensitively
+// (so "NULL" is null).
+func (v Value) AsString() (s string, null bool) {
 	switch v.k {
 	case KindNull:
 		return "", true
@@ -209,7 +211,7 @@ func asString(v Value) (s string, null bool) {
 		}
 		return "false", false
 	case KindNumber:
-		return formatNumber(v.n), false
+		return FormatNumber(v.n), false
 	}
 	if len(v.s) == 4 || len(v.s) == 5 {
 		switch {
@@ -224,15 +226,17 @@ func asString(v Value) (s string, null bool) {
 	return v.s, false
 }
 
-// asNumber casts as Altinn does: numbers, and strings that look like numbers.
-func asNumber(v Value) (n float64, null bool, err error) {
+// AsNumber casts as Altinn does: numbers, and strings that look like
+// numbers ([+-]?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?). Anything else is an
+// error that does not quote the value.
+func (v Value) AsNumber() (n float64, null bool, err error) {
 	switch v.k {
 	case KindNull:
 		return 0, true, nil
 	case KindNumber:
 		return v.n, false, nil
 	case KindString:
-		if s, null := asString(v); null {
+		if s, null := v.AsString(); null {
 			return 0, true, nil
 		} else if isNumber(s) {
 			f, err := strconv.ParseFloat(s, 64)
@@ -244,9 +248,10 @@ func asNumber(v Value) (n float64, null bool, err error) {
 	return 0, false, &castError{want: KindNumber, got: v}
 }
 
-// asBool casts as Altinn does: booleans, 0 and 1, and the strings "true",
-// "false", "0" and "1" (also "1.0", "0.000"). Null is false.
-func asBool(v Value) (bool, error) {
+// AsBool casts as Altinn does: booleans, 0 and 1, and the strings "true",
+// "false", "0" and "1" (also "1.0", "0.000"). Null is false. Anything else
+// is an error that does not quote the value.
+func (v Value) AsBool() (bool, error) {
 	switch v.k {
 	case KindNull:
 		return false, nil
@@ -260,7 +265,7 @@ func asBool(v Value) (bool, error) {
 			return false, nil
 		}
 	case KindString:
-		s, null := asString(v)
+		s, null := v.AsString()
 		switch {
 		case null:
 			return false, nil

@@ -1,4 +1,4 @@
-package forms
+package expr
 
 import (
 	"fmt"
@@ -58,47 +58,47 @@ func init() {
 }
 
 func runErr(n *node, format string, args ...any) error {
-	return &ExprError{Msg: n.fn.name + ": " + fmt.Sprintf(format, args...)}
+	return &Error{Msg: n.fn.name + ": " + fmt.Sprintf(format, args...)}
 }
 
 func castErr(n *node, err error) error {
-	return &ExprError{Msg: n.fn.name + ": " + strings.TrimPrefix(err.Error(), "forms: ")}
+	return &Error{Msg: n.fn.name + ": " + strings.TrimPrefix(err.Error(), "expr: ")}
 }
 
-func argStr(ec *evalCtx, n *node, i int) (string, bool, error) {
+func argStr(ec *Context, n *node, i int) (string, bool, error) {
 	v, err := n.args[i].eval(ec)
 	if err != nil {
 		return "", false, err
 	}
-	s, null := asString(v)
+	s, null := v.AsString()
 	return s, null, nil
 }
 
-func argNum(ec *evalCtx, n *node, i int) (float64, bool, error) {
+func argNum(ec *Context, n *node, i int) (float64, bool, error) {
 	v, err := n.args[i].eval(ec)
 	if err != nil {
 		return 0, false, err
 	}
-	f, null, err := asNumber(v)
+	f, null, err := v.AsNumber()
 	if err != nil {
 		return 0, false, castErr(n, err)
 	}
 	return f, null, nil
 }
 
-func argBool(ec *evalCtx, n *node, i int) (bool, error) {
+func argBool(ec *Context, n *node, i int) (bool, error) {
 	v, err := n.args[i].eval(ec)
 	if err != nil {
 		return false, err
 	}
-	b, err := asBool(v)
+	b, err := v.AsBool()
 	if err != nil {
 		return false, castErr(n, err)
 	}
 	return b, nil
 }
 
-func fnComponent(ec *evalCtx, n *node) (Value, error) {
+func fnComponent(ec *Context, n *node) (Value, error) {
 	id, null, err := argStr(ec, n, 0)
 	if err != nil {
 		return Null, err
@@ -106,10 +106,13 @@ func fnComponent(ec *evalCtx, n *node) (Value, error) {
 	if null {
 		return Null, runErr(n, "component id cannot be null")
 	}
-	return ec.component(id)
+	if ec == nil || ec.Env == nil {
+		return Null, runErr(n, "unable to find component with identifier %q", id)
+	}
+	return ec.Env.Component(id)
 }
 
-func fnDataModel(ec *evalCtx, n *node) (Value, error) {
+func fnDataModel(ec *Context, n *node) (Value, error) {
 	p, null, err := argStr(ec, n, 0)
 	if err != nil {
 		return Null, err
@@ -117,25 +120,28 @@ func fnDataModel(ec *evalCtx, n *node) (Value, error) {
 	if null {
 		return Null, runErr(n, "path cannot be null")
 	}
-	return ec.dataModel(p)
+	if ec == nil || ec.Env == nil {
+		return Null, nil
+	}
+	return ec.Env.DataModel(p)
 }
 
-func fnArgv(ec *evalCtx, n *node) (Value, error) {
+func fnArgv(ec *Context, n *node) (Value, error) {
 	f, null, err := argNum(ec, n, 0)
 	if err != nil {
 		return Null, err
 	}
-	if ec.argv == nil {
+	if ec == nil || ec.Argv == nil {
 		return Null, runErr(n, "no positional arguments available")
 	}
-	if null || f != math.Trunc(f) || f < 0 || int(f) >= len(ec.argv) {
-		return Null, runErr(n, "index %s out of range", formatNumber(f))
+	if null || f != math.Trunc(f) || f < 0 || int(f) >= len(ec.Argv) {
+		return Null, runErr(n, "index %s out of range", FormatNumber(f))
 	}
-	return ec.argv[int(f)], nil
+	return ec.Argv[int(f)], nil
 }
 
-func fnAndOr(and bool) func(*evalCtx, *node) (Value, error) {
-	return func(ec *evalCtx, n *node) (Value, error) {
+func fnAndOr(and bool) func(*Context, *node) (Value, error) {
+	return func(ec *Context, n *node) (Value, error) {
 		// Every argument is evaluated, so that a bad argument is an error
 		// whatever comes before it, as in Altinn.
 		res := and
@@ -154,7 +160,7 @@ func fnAndOr(and bool) func(*evalCtx, *node) (Value, error) {
 	}
 }
 
-func fnNot(ec *evalCtx, n *node) (Value, error) {
+func fnNot(ec *Context, n *node) (Value, error) {
 	b, err := argBool(ec, n, 0)
 	if err != nil {
 		return Null, err
@@ -168,14 +174,14 @@ func checkIf(n *node, path string) error {
 		return nil
 	case 4:
 		if a := n.args[2]; a.fn != nil || a.lit.k != KindString || a.lit.s != "else" {
-			return &ExprError{Path: path + "[3]", Msg: `if: expected third argument to be "else"`}
+			return &Error{Path: path + "[3]", Msg: `if: expected third argument to be "else"`}
 		}
 		return nil
 	}
-	return &ExprError{Path: path, Msg: fmt.Sprintf("if: expected either 2 arguments (if) or 4 (if + else), got %d", len(n.args))}
+	return &Error{Path: path, Msg: fmt.Sprintf("if: expected either 2 arguments (if) or 4 (if + else), got %d", len(n.args))}
 }
 
-func fnIf(ec *evalCtx, n *node) (Value, error) {
+func fnIf(ec *Context, n *node) (Value, error) {
 	b, err := argBool(ec, n, 0)
 	if err != nil {
 		return Null, err
@@ -189,8 +195,8 @@ func fnIf(ec *evalCtx, n *node) (Value, error) {
 	return Null, nil
 }
 
-func fnEquals(negate bool) func(*evalCtx, *node) (Value, error) {
-	return func(ec *evalCtx, n *node) (Value, error) {
+func fnEquals(negate bool) func(*Context, *node) (Value, error) {
+	return func(ec *Context, n *node) (Value, error) {
 		a, an, err := argStr(ec, n, 0)
 		if err != nil {
 			return Null, err
@@ -226,14 +232,14 @@ var compareOps = map[string]compareOp{
 	"isBeforeEq": opIsBeforeEq, "isAfter": opIsAfter, "isAfterEq": opIsAfterEq, "isSameDay": opIsSameDay,
 }
 
-func fnNumCmp(op compareOp) func(*evalCtx, *node) (Value, error) {
-	return func(ec *evalCtx, n *node) (Value, error) {
+func fnNumCmp(op compareOp) func(*Context, *node) (Value, error) {
+	return func(ec *Context, n *node) (Value, error) {
 		b, err := numCompare(ec, n, op, n.args[0], n.args[1])
 		return Bool(b), err
 	}
 }
 
-func numCompare(ec *evalCtx, n *node, op compareOp, x, y *node) (bool, error) {
+func numCompare(ec *Context, n *node, op compareOp, x, y *node) (bool, error) {
 	xv, err := x.eval(ec)
 	if err != nil {
 		return false, err
@@ -242,11 +248,11 @@ func numCompare(ec *evalCtx, n *node, op compareOp, x, y *node) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	a, an, err := asNumber(xv)
+	a, an, err := xv.AsNumber()
 	if err != nil {
 		return false, castErr(n, err)
 	}
-	b, bn, err := asNumber(yv)
+	b, bn, err := yv.AsNumber()
 	if err != nil {
 		return false, castErr(n, err)
 	}
@@ -268,27 +274,27 @@ func checkCompare(n *node, path string) error {
 	opIdx := 1
 	if len(n.args) == 4 {
 		if a := n.args[1]; a.fn != nil || a.lit.k != KindString || a.lit.s != "not" {
-			return &ExprError{Path: path + "[2]", Msg: `compare: second argument must be "not" when providing 4 arguments in total`}
+			return &Error{Path: path + "[2]", Msg: `compare: second argument must be "not" when providing 4 arguments in total`}
 		}
 		n.neg = true
 		opIdx = 2
 	}
 	a := n.args[opIdx]
 	if a.fn != nil || a.lit.k != KindString {
-		return &ExprError{Path: path + "[" + strconv.Itoa(opIdx+1) + "]", Msg: "compare: invalid operator (it cannot be an expression or null)"}
+		return &Error{Path: path + "[" + strconv.Itoa(opIdx+1) + "]", Msg: "compare: invalid operator (it cannot be an expression or null)"}
 	}
 	op, ok := compareOps[a.lit.s]
 	if !ok {
-		return &ExprError{Path: path + "[" + strconv.Itoa(opIdx+1) + "]", Msg: fmt.Sprintf("compare: invalid operator %q", a.lit.s)}
+		return &Error{Path: path + "[" + strconv.Itoa(opIdx+1) + "]", Msg: fmt.Sprintf("compare: invalid operator %q", a.lit.s)}
 	}
 	n.op = op
 	if op >= opGreaterThan && op <= opLessThanEq {
 		for _, i := range []int{0, len(n.args) - 1} {
 			if x := n.args[i]; x.typ == tBool {
-				return &ExprError{Path: path + "[" + strconv.Itoa(i+1) + "]", Msg: "compare: expected number, got boolean"}
+				return &Error{Path: path + "[" + strconv.Itoa(i+1) + "]", Msg: "compare: expected number, got boolean"}
 			} else if x.fn == nil {
-				if _, _, err := asNumber(x.lit); err != nil {
-					return &ExprError{Path: path + "[" + strconv.Itoa(i+1) + "]", Msg: "compare: " + strings.TrimPrefix(err.Error(), "forms: ")}
+				if _, _, err := x.lit.AsNumber(); err != nil {
+					return &Error{Path: path + "[" + strconv.Itoa(i+1) + "]", Msg: "compare: " + strings.TrimPrefix(err.Error(), "expr: ")}
 				}
 			}
 		}
@@ -296,7 +302,7 @@ func checkCompare(n *node, path string) error {
 	return nil
 }
 
-func fnCompare(ec *evalCtx, n *node) (Value, error) {
+func fnCompare(ec *Context, n *node) (Value, error) {
 	x, y := n.args[0], n.args[len(n.args)-1]
 	var res bool
 	var err error
@@ -319,7 +325,7 @@ func fnCompare(ec *evalCtx, n *node) (Value, error) {
 	return Bool(res != n.neg), nil
 }
 
-func fnConcat(ec *evalCtx, n *node) (Value, error) {
+func fnConcat(ec *Context, n *node) (Value, error) {
 	var sb strings.Builder
 	for i := range n.args {
 		s, _, err := argStr(ec, n, i)
@@ -331,8 +337,8 @@ func fnConcat(ec *evalCtx, n *node) (Value, error) {
 	return String(sb.String()), nil
 }
 
-func fnStrPred(pred func(s, sub string) bool, negate bool) func(*evalCtx, *node) (Value, error) {
-	return func(ec *evalCtx, n *node) (Value, error) {
+func fnStrPred(pred func(s, sub string) bool, negate bool) func(*Context, *node) (Value, error) {
+	return func(ec *Context, n *node) (Value, error) {
 		a, an, err := argStr(ec, n, 0)
 		if err != nil {
 			return Null, err
@@ -348,7 +354,7 @@ func fnStrPred(pred func(s, sub string) bool, negate bool) func(*evalCtx, *node)
 	}
 }
 
-func fnCommaContains(ec *evalCtx, n *node) (Value, error) {
+func fnCommaContains(ec *Context, n *node) (Value, error) {
 	list, ln, err := argStr(ec, n, 0)
 	if err != nil {
 		return Null, err
@@ -368,8 +374,8 @@ func fnCommaContains(ec *evalCtx, n *node) (Value, error) {
 	return Bool(false), nil
 }
 
-func fnStrMap(f func(string) string) func(*evalCtx, *node) (Value, error) {
-	return func(ec *evalCtx, n *node) (Value, error) {
+func fnStrMap(f func(string) string) func(*Context, *node) (Value, error) {
+	return func(ec *Context, n *node) (Value, error) {
 		s, null, err := argStr(ec, n, 0)
 		if err != nil || null {
 			return Null, err
@@ -397,7 +403,7 @@ func utf16Len(s string) int {
 	return n
 }
 
-func fnStringLength(ec *evalCtx, n *node) (Value, error) {
+func fnStringLength(ec *Context, n *node) (Value, error) {
 	s, _, err := argStr(ec, n, 0)
 	if err != nil {
 		return Null, err
@@ -405,7 +411,7 @@ func fnStringLength(ec *evalCtx, n *node) (Value, error) {
 	return Number(float64(utf16Len(s))), nil
 }
 
-func fnStringIndexOf(ec *evalCtx, n *node) (Value, error) {
+func fnStringIndexOf(ec *Context, n *node) (Value, error) {
 	s, sn, err := argStr(ec, n, 0)
 	if err != nil {
 		return Null, err
@@ -424,7 +430,7 @@ func fnStringIndexOf(ec *evalCtx, n *node) (Value, error) {
 	return Number(float64(utf16Len(s[:i]))), nil
 }
 
-func fnStringSlice(ec *evalCtx, n *node) (Value, error) {
+func fnStringSlice(ec *Context, n *node) (Value, error) {
 	s, null, err := argStr(ec, n, 0)
 	if err != nil {
 		return Null, err
@@ -460,7 +466,7 @@ func fnStringSlice(ec *evalCtx, n *node) (Value, error) {
 	return String(string(utf16.Decode(u[a:b]))), nil
 }
 
-func fnStringReplace(ec *evalCtx, n *node) (Value, error) {
+func fnStringReplace(ec *Context, n *node) (Value, error) {
 	s, sn, err := argStr(ec, n, 0)
 	if err != nil {
 		return Null, err
@@ -482,8 +488,8 @@ func fnStringReplace(ec *evalCtx, n *node) (Value, error) {
 	return String(strings.ReplaceAll(s, old, repl)), nil
 }
 
-func fnArith(op byte) func(*evalCtx, *node) (Value, error) {
-	return func(ec *evalCtx, n *node) (Value, error) {
+func fnArith(op byte) func(*Context, *node) (Value, error) {
+	return func(ec *Context, n *node) (Value, error) {
 		var acc float64
 		for i := range n.args {
 			f, _, err := argNum(ec, n, i) // null counts as 0
@@ -515,7 +521,7 @@ func fnArith(op byte) func(*evalCtx, *node) (Value, error) {
 	}
 }
 
-func fnRound(ec *evalCtx, n *node) (Value, error) {
+func fnRound(ec *Context, n *node) (Value, error) {
 	f, _, err := argNum(ec, n, 0)
 	if err != nil {
 		return Null, err
