@@ -28,32 +28,47 @@ import (
 
 // Value is a credential. The zero Value is empty. Values are not comparable;
 // use [Value.Equal], which takes constant time.
+//
+// The secret sits behind a pointer: fmt prints a struct's unexported fields
+// by reflection without calling their methods, so a Value held in an
+// unexported field shows only an address there, never the secret.
 type Value struct {
 	_ [0]func() // not comparable
-	s string
+	p *string
 }
 
 const redacted = "[redacted]"
 
 // New returns a Value holding s.
-func New(s string) Value { return Value{s: s} }
+func New(s string) Value {
+	if s == "" {
+		return Value{}
+	}
+	return Value{p: &s}
+}
 
 // Reveal returns the secret itself. Call it only where the secret leaves the
 // process for the service it belongs to.
-func (v Value) Reveal() string { return v.s }
+func (v Value) Reveal() string {
+	if v.p == nil {
+		return ""
+	}
+	return *v.p
+}
 
 // IsZero reports whether v is empty.
-func (v Value) IsZero() bool { return v.s == "" }
+func (v Value) IsZero() bool { return v.p == nil }
 
 // Equal reports whether v and w hold the same secret, in time that depends
 // only on their lengths.
 func (v Value) Equal(w Value) bool {
-	if len(v.s) != len(w.s) {
+	a, b := v.Reveal(), w.Reveal()
+	if len(a) != len(b) {
 		return false
 	}
 	var d byte
-	for i := 0; i < len(v.s); i++ {
-		d |= v.s[i] ^ w.s[i]
+	for i := 0; i < len(a); i++ {
+		d |= a[i] ^ b[i]
 	}
 	return d == 0
 }
@@ -106,7 +121,7 @@ func (v *Value) UnmarshalText(b []byte) error {
 	if string(b) == redacted {
 		return errors.New("secret: the redacted placeholder is not a secret")
 	}
-	v.s = string(b)
+	*v = New(string(b))
 	return nil
 }
 

@@ -55,6 +55,24 @@ func TestRedactedEverywhere(t *testing.T) {
 	}
 }
 
+// fmt prints unexported fields by reflection, without their methods: a Value
+// in one must still not show the secret.
+func TestRedactedInUnexportedFields(t *testing.T) {
+	type client struct {
+		id  string
+		key Value
+		cfg config
+	}
+	c := &client{id: "id", key: New(pw), cfg: config{ClientSecret: New(pw)}}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x"} {
+		for _, arg := range []any{c, *c, []client{*c}, map[string]client{"a": *c}} {
+			if out := fmt.Sprintf(verb, arg); strings.Contains(out, pw) || strings.Contains(out, fmt.Sprintf("%x", pw)) {
+				t.Errorf("%s leaked: %s", verb, out)
+			}
+		}
+	}
+}
+
 func TestZero(t *testing.T) {
 	var v Value
 	if !v.IsZero() || v.String() != "" || v.Reveal() != "" {
