@@ -165,9 +165,9 @@ func TestInvoiceFlow(t *testing.T) {
 	}
 }
 
-// TestPollSettlesInvoices runs the poller on a fake clock: a payment booked
+// TestRunSettlesInvoices runs the reconciliation job on a fake clock: a payment booked
 // at the bank shows up at the next poll, without a webhook.
-func TestPollSettlesInvoices(t *testing.T) {
+func TestRunSettlesInvoices(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
@@ -178,7 +178,7 @@ func TestPollSettlesInvoices(t *testing.T) {
 			t.Fatal(err)
 		}
 		done := make(chan error)
-		go func() { done <- svc.Poll(ctx, time.Minute) }()
+		go func() { done <- svc.Run(ctx, time.Minute) }()
 		synctest.Wait()
 		if _, err := inv.Register(ctx, payment.IncomingPayment{KID: p.KID, Amount: 5000, BankReference: "B1"}); err != nil {
 			t.Fatal(err)
@@ -194,10 +194,19 @@ func TestPollSettlesInvoices(t *testing.T) {
 			t.Fatalf("after the poll: %s", got.State)
 		}
 		cancel()
-		if err := <-done; !errors.Is(err, context.Canceled) {
-			t.Fatal(err)
+		if err := <-done; err != nil {
+			t.Fatalf("Run after its context ended: %v, want nil", err)
 		}
 	})
+}
+
+func TestRunRefusesNonPositiveInterval(t *testing.T) {
+	svc := &payment.Service{Provider: &payment.Invoicing{}}
+	for _, every := range []time.Duration{0, -time.Second} {
+		if err := svc.Run(context.Background(), every); !errors.Is(err, payment.ErrInvalid) {
+			t.Errorf("Run(ctx, %v): %v, want ErrInvalid at once", every, err)
+		}
+	}
 }
 
 func ExampleAmount_Display() {

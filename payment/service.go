@@ -595,22 +595,50 @@ func (s *Service) notAtProvider(ctx context.Context, reference string, provErr e
 // openStates are the states polling keeps an eye on.
 var openStates = []State{Created, Authorized, PartiallyCaptured}
 
-// ReconcileOpen reconciles every payment of its provider still waiting on
-// the payer or on us, and every payment of its provider with an operation
-// whose outcome is unknown. Payments of other providers in the same Store
-// are left to their own Services. It returns how many payments it
-// reconciled; an error on one payment does not stop the others.
-func (s *Service) ReconcileOpen(ctx context.Context) (int, error) {
+// RunOnce is one pass of the reconciliation job: it reconciles every payment
+// of its provider still waiting on the payer or on us, and every payment of
+// its provider with an operation whose outcome is unknown. Payments of other
+// providers in the same Store are left to their own Services. An error on
+// one payment does not stop the others; they are returned joined. The count
+// of payments reconciled goes to the Logger.
+func (s *Service) RunOnce(ctx context.Context) error {
 	if s.Provider == nil {
-		return 0, fmt.Errorf("%w: the service has no provider", ErrInvalid)
+		return fmt.Errorf("%w: the service has no provider", ErrInvalid)
 	}
+	refs, errs := s.openReferences(ctx)
+	if refs == nil && errs != nil {
+		return errs
+	}
+	var all []error
+	if errs != nil {
+		all = append(all, errs)
+	}
+	n := 0
+	for _, ref := range refs {
+		if ctx.Err() != nil {
+			break
+		}
+		if _, err := s.Reconcile(ctx, ref); err != nil {
+			all = append(all, err)
+			continue
+		}
+		n++
+	}
+	s.logger().InfoContext(ctx, "payment: reconciled", "provider", s.Provider.Name(), "payments", n, "failed", len(all))
+	return errors.Join(all...)
+}
+
+// openReferences lists the references RunOnce reconciles: the open payments
+// of the Service's provider, then those with a stale pending operation.
+// A nil slice with an error means nothing could be listed.
+func (s *Service) openReferences(ctx context.Context) ([]string, error) {
 	name := s.Provider.Name()
 	open, err := s.store().List(ctx, Filter{States: openStates, Provider: name})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	refs := map[string]bool{}
-	var order []string
+	order := []string{}
 	for _, p := range open {
 		if p.Provider == name && !refs[p.Reference] {
 			refs[p.Reference] = true
@@ -619,7 +647,7 @@ func (s *Service) ReconcileOpen(ctx context.Context) (int, error) {
 	}
 	stale, err := s.store().StalePending(ctx, s.now(), 0)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var errs []error
 	for _, op := range stale {
@@ -637,35 +665,26 @@ func (s *Service) ReconcileOpen(ctx context.Context) (int, error) {
 			order = append(order, op.Reference)
 		}
 	}
-	n := 0
-	for _, ref := range order {
-		if ctx.Err() != nil {
-			break
-		}
-		if _, err := s.Reconcile(ctx, ref); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		n++
-	}
-	return n, errors.Join(errs...)
+	return order, errors.Join(errs...)
 }
 
-// Poll runs ReconcileOpen every interval until ctx ends. Errors are logged,
-// never fatal: the next round tries again.
-func (s *Service) Poll(ctx context.Context, interval time.Duration) error {
-	if interval <= 0 {
-		return fmt.Errorf("%w: poll interval must be positive", ErrInvalid)
+// Run is the reconciliation job: it calls RunOnce at once and then every
+// every, until ctx ends, and then returns nil. Vipps asks merchants to poll
+// as well as to receive webhooks. Errors are logged, never fatal: the next
+// pass tries again. A non-positive every is an error, returned at once.
+func (s *Service) Run(ctx context.Context, every time.Duration) error {
+	if every <= 0 {
+		return fmt.Errorf("%w: the reconciliation interval must be positive, not %v", ErrInvalid, every)
 	}
-	t := time.NewTicker(interval)
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if _, err := s.ReconcileOpen(ctx); err != nil && ctx.Err() == nil {
+		if err := s.RunOnce(ctx); err != nil && ctx.Err() == nil {
 			s.logger().WarnContext(ctx, "payment: reconcile", "error", err)
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return nil
 		case <-t.C:
 		}
 	}

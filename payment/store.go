@@ -196,16 +196,16 @@ func (m *MemoryStore) List(ctx context.Context, f Filter) ([]*Payment, error) {
 			out = append(out, p.Clone())
 		}
 	}
-	SortOldestFirst(out)
+	sortOldestFirst(out)
 	if f.Limit > 0 && len(out) > f.Limit {
 		out = out[:f.Limit]
 	}
 	return out, nil
 }
 
-// SortOldestFirst orders payments by creation time, then reference, so that
+// sortOldestFirst orders payments by creation time, then reference, so that
 // every Store lists in the same order.
-func SortOldestFirst(ps []*Payment) {
+func sortOldestFirst(ps []*Payment) {
 	slices.SortFunc(ps, func(a, b *Payment) int {
 		if c := a.Created.Compare(b.Created); c != 0 {
 			return c

@@ -248,7 +248,7 @@ func TestSettleHeld(t *testing.T) {
 	payVippsNow(t, a, b)
 	// Payment polling finds the approval (the webhook cannot reach this
 	// test's made-up URL); the sweep then captures and confirms.
-	if _, err := a.vipps.ReconcileOpen(context.Background()); err != nil {
+	if err := a.vipps.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	a.settleHeld(context.Background())
@@ -390,7 +390,7 @@ func FuzzHallID(f *testing.F) {
 func authorize(t *testing.T, a *App, b *bill) *payment.Payment {
 	t.Helper()
 	payVippsNow(t, a, b)
-	if _, err := a.vipps.ReconcileOpen(context.Background()); err != nil {
+	if err := a.vipps.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	p, err := a.vipps.Latest(context.Background(), b.vippsKey())

@@ -98,7 +98,7 @@ func TestLetterWithdrawn(t *testing.T) {
 	mu.Lock()
 	now = now.Add(holdTTL + time.Minute)
 	mu.Unlock()
-	if _, err := a.vipps.ReconcileOpen(ctx); err != nil {
+	if err := a.vipps.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	a.settleHeld(ctx)

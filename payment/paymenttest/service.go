@@ -140,7 +140,7 @@ func testService(t *testing.T, newStore func(t *testing.T) payment.Store) {
 	t.Run("CreateLostThenStartAgain", func(t *testing.T) { testCreateLost(t, newStore(t)) })
 	t.Run("CaptureTooEarlyThenAgain", func(t *testing.T) { testCaptureTooEarly(t, newStore(t)) })
 	t.Run("EventsInAnyOrderAndReplayed", func(t *testing.T) { testEventOrder(t, newStore) })
-	t.Run("ReconcileOpenAfterMissedWebhooks", func(t *testing.T) { testReconcileOpen(t, newStore(t)) })
+	t.Run("RunOnceAfterMissedWebhooks", func(t *testing.T) { testRunOnce(t, newStore(t)) })
 	t.Run("TwoProvidersOneStore", func(t *testing.T) { testTwoProviders(t, newStore(t)) })
 }
 
@@ -354,9 +354,8 @@ func testCaptureTimeout(t *testing.T, store payment.Store) {
 	if got, _ := store.Get(ctx, p.Reference); got.State != payment.Authorized {
 		t.Fatalf("before reconciling: %s", got.State)
 	}
-	n, err := e.Service.ReconcileOpen(ctx)
-	if err != nil || n != 1 {
-		t.Fatalf("ReconcileOpen: %d %v", n, err)
+	if err := e.Service.RunOnce(ctx); err != nil {
+		t.Fatalf("RunOnce: %v", err)
 	}
 	got := e.matchesFake(t, p.Reference)
 	if got.State != payment.Captured {
@@ -487,7 +486,7 @@ func reversed(es []payment.Event) []payment.Event {
 	return out
 }
 
-func testReconcileOpen(t *testing.T, store payment.Store) {
+func testRunOnce(t *testing.T, store payment.Store) {
 	e := NewEnv(t, store, EnvOptions{})
 	ctx := context.Background()
 	var refs []string
@@ -500,9 +499,8 @@ func testReconcileOpen(t *testing.T, store payment.Store) {
 	}
 	e.Fake.Approve(refs[0])
 	e.Fake.Reject(refs[1])
-	n, err := e.Service.ReconcileOpen(ctx)
-	if err != nil || n != 3 {
-		t.Fatalf("ReconcileOpen: %d %v", n, err)
+	if err := e.Service.RunOnce(ctx); err != nil {
+		t.Fatalf("RunOnce: %v", err)
 	}
 	for i, want := range []payment.State{payment.Authorized, payment.Aborted, payment.Created} {
 		if p, _ := store.Get(ctx, refs[i]); p.State != want {
@@ -538,8 +536,8 @@ func testCreateLost(t *testing.T, store payment.Store) {
 		t.Fatalf("the local record: %+v %v", p, err)
 	}
 	// Polling finds nothing at the provider and does not fail on it.
-	if _, err := e.Service.ReconcileOpen(ctx); err != nil {
-		t.Fatalf("ReconcileOpen with a payment the provider never got: %v", err)
+	if err := e.Service.RunOnce(ctx); err != nil {
+		t.Fatalf("RunOnce with a payment the provider never got: %v", err)
 	}
 	// Starting again sends the create again, same reference and key.
 	again, err := e.Service.Start(ctx, order(bk, payment.Kroner(700)))
