@@ -151,7 +151,7 @@ func TestProblemErrors(t *testing.T) {
 	ctx := context.Background()
 	_, err := c.Capture(ctx, "ref-unknown-01", 100, "capture-1")
 	var ve *vipps.Error
-	if !errors.As(err, &ve) || ve.Status != 404 || ve.TraceID == "" {
+	if !errors.As(err, &ve) || ve.Status != 404 || ve.RequestID == "" || ve.Code != vipps.CodePaymentNotFound || ve.Message == "" || ve.Temporary() {
 		t.Fatalf("unknown payment: %#v", err)
 	}
 	for _, target := range []error{vipps.ErrPaymentNotFound, payment.ErrNotFound, payment.ErrRejected} {

@@ -52,14 +52,14 @@ type WebhookVerifier struct {
 	Now func() time.Time
 }
 
-// StringToSign is what Vipps signs:
+// stringToSign is what Vipps signs:
 // "POST\n" + pathAndQuery + "\n" + date + ";" + host + ";" + contentHash.
-func StringToSign(method, pathAndQuery, date, host, contentHash string) string {
+func stringToSign(method, pathAndQuery, date, host, contentHash string) string {
 	return method + "\n" + pathAndQuery + "\n" + date + ";" + host + ";" + contentHash
 }
 
-// ContentHash is base64(SHA-256(body)), the x-ms-content-sha256 header.
-func ContentHash(body []byte) string {
+// bodyHash is base64(SHA-256(body)), the x-ms-content-sha256 header.
+func bodyHash(body []byte) string {
 	sum := sha256.Sum256(body)
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
@@ -74,8 +74,8 @@ func mac(secret string, msg string) []byte {
 // at pathAndQuery on host, signed with secret at date. For tests.
 func SignWebhook(secret Secret, method, pathAndQuery, host string, date time.Time, body []byte) http.Header {
 	d := date.UTC().Format(http.TimeFormat)
-	ch := ContentHash(body)
-	sig := base64.StdEncoding.EncodeToString(mac(secret.Reveal(), StringToSign(method, pathAndQuery, d, host, ch)))
+	ch := bodyHash(body)
+	sig := base64.StdEncoding.EncodeToString(mac(secret.Reveal(), stringToSign(method, pathAndQuery, d, host, ch)))
 	h := http.Header{}
 	h.Set(headerDate, d)
 	h.Set(headerContent, ch)
@@ -123,7 +123,7 @@ func (v *WebhookVerifier) Verify(method, pathAndQuery, host string, header http.
 	if sum := sha256.Sum256(body); !hmac.Equal(got[:], sum[:]) {
 		return ErrContentHash
 	}
-	msg := StringToSign(method, pathAndQuery, date, host, contentHash)
+	msg := stringToSign(method, pathAndQuery, date, host, contentHash)
 	matched := false
 	for _, s := range v.Secrets {
 		if s.IsZero() {

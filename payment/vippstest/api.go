@@ -96,9 +96,13 @@ type extra struct {
 	Reason string `json:"reason"`
 }
 
+// problemTypeBase is the base of the problem types the fake sends, as
+// Vipps' documentation names them.
+const problemTypeBase = "https://developer.vippsmobilepay.com/docs/APIs/epayment-api/errors/"
+
 func writeProblem(w http.ResponseWriter, status int, typ, title, detail string, extras []extra) {
 	body := map[string]any{
-		"type": vipps.ProblemTypeBase + typ, "title": title, "status": status, "traceId": randomHex(16),
+		"type": problemTypeBase + typ, "title": title, "status": status, "traceId": randomHex(16),
 	}
 	if detail != "" {
 		body["detail"] = detail
@@ -112,7 +116,7 @@ func writeProblem(w http.ResponseWriter, status int, typ, title, detail string, 
 }
 
 func invalid(w http.ResponseWriter, name, reason string) {
-	writeProblem(w, http.StatusBadRequest, vipps.TypeValidation, "Bad Request", "One or more validation errors occurred.", []extra{{name, reason}})
+	writeProblem(w, http.StatusBadRequest, vipps.CodeValidation, "Bad Request", "One or more validation errors occurred.", []extra{{name, reason}})
 }
 
 func randomHex(n int) string {
@@ -134,18 +138,18 @@ func newUUID() string {
 // API requires it) the MSN. It writes the error and returns false.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request, needMSN bool) bool {
 	if r.Header.Get("Ocp-Apim-Subscription-Key") != s.opts.SubscriptionKey {
-		writeProblem(w, http.StatusUnauthorized, vipps.TypeUnauthorized, "Unauthorized", "Missing or invalid Ocp-Apim-Subscription-Key", nil)
+		writeProblem(w, http.StatusUnauthorized, vipps.CodeUnauthorized, "Unauthorized", "Missing or invalid Ocp-Apim-Subscription-Key", nil)
 		return false
 	}
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	exp, known := s.tokens[tok]
 	if !ok || !known || !s.now().Before(exp) {
-		writeProblem(w, http.StatusUnauthorized, vipps.TypeUnauthorized, "Unauthorized", "Missing, invalid or expired access token", nil)
+		writeProblem(w, http.StatusUnauthorized, vipps.CodeUnauthorized, "Unauthorized", "Missing, invalid or expired access token", nil)
 		return false
 	}
 	msn := r.Header.Get("Merchant-Serial-Number")
 	if (needMSN || msn != "") && msn != s.opts.MSN {
-		writeProblem(w, http.StatusForbidden, vipps.TypeUnauthorized, "Forbidden", "Unknown Merchant-Serial-Number", nil)
+		writeProblem(w, http.StatusForbidden, vipps.CodeUnauthorized, "Forbidden", "Unknown Merchant-Serial-Number", nil)
 		return false
 	}
 	return true
@@ -184,7 +188,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, body []byte,
 	scope := r.URL.Path + "\x00" + key
 	if e, ok := s.idem[scope]; ok && !s.noReplay {
 		if e.fingerprint != fp {
-			writeProblem(w, http.StatusConflict, vipps.TypeIdempotencyConflict, "Conflict", "The Idempotency-Key was used with another request", nil)
+			writeProblem(w, http.StatusConflict, vipps.CodeIdempotencyConflict, "Conflict", "The Idempotency-Key was used with another request", nil)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")

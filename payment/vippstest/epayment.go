@@ -120,7 +120,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			if _, dup := s.payments[req.Reference]; dup {
-				writeProblem(w, http.StatusConflict, vipps.TypeReferenceConflict, "Conflict", "A payment with this reference already exists", nil)
+				writeProblem(w, http.StatusConflict, vipps.CodeReferenceConflict, "Conflict", "A payment with this reference already exists", nil)
 				return
 			}
 			now := s.now()
@@ -154,7 +154,7 @@ func (s *Server) psp() string {
 func (s *Server) lookup(w http.ResponseWriter, ref string) *fakePayment {
 	p, ok := s.payments[ref]
 	if !ok {
-		writeProblem(w, http.StatusNotFound, vipps.TypePaymentNotFound, "Not Found", "No payment with this reference", nil)
+		writeProblem(w, http.StatusNotFound, vipps.CodePaymentNotFound, "Not Found", "No payment with this reference", nil)
 		return nil
 	}
 	s.expireIfDue(p)
@@ -279,7 +279,7 @@ func (s *Server) capture(w http.ResponseWriter, p *fakePayment, key string, valu
 		return false
 	}
 	if value > p.Authorized-p.Captured-p.Cancelled {
-		writeProblem(w, http.StatusBadRequest, vipps.TypeAmountTooHigh, "Bad Request", "The capture exceeds the capturable amount", nil)
+		writeProblem(w, http.StatusBadRequest, vipps.CodeAmountTooHigh, "Bad Request", "The capture exceeds the capturable amount", nil)
 		return false
 	}
 	p.Captured += value
@@ -293,7 +293,7 @@ func (s *Server) refund(w http.ResponseWriter, p *fakePayment, key string, value
 		return false
 	}
 	if value > p.Captured-p.Refunded {
-		writeProblem(w, http.StatusBadRequest, vipps.TypeAmountTooHigh, "Bad Request", "The refund exceeds the captured amount", nil)
+		writeProblem(w, http.StatusBadRequest, vipps.CodeAmountTooHigh, "Bad Request", "The refund exceeds the captured amount", nil)
 		return false
 	}
 	p.Refunded += value
@@ -328,7 +328,7 @@ func (s *Server) cancel(w http.ResponseWriter, p *fakePayment, key string) (int6
 // and logs it as a failed event, as Vipps does.
 func (s *Server) stateConflict(w http.ResponseWriter, p *fakePayment, key, event string, value int64) {
 	s.emit(p, event, value, s.psp(), key, false)
-	writeProblem(w, http.StatusConflict, vipps.TypeInvalidState, "Conflict",
+	writeProblem(w, http.StatusConflict, vipps.CodeInvalidState, "Conflict",
 		fmt.Sprintf("The payment is %s; the operation is not allowed", p.State), nil)
 }
 
@@ -354,7 +354,7 @@ func (s *Server) forceApprove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.approveLocked(p); err != nil {
-		writeProblem(w, http.StatusConflict, vipps.TypeInvalidState, "Conflict", err.Error(), nil)
+		writeProblem(w, http.StatusConflict, vipps.CodeInvalidState, "Conflict", err.Error(), nil)
 		return
 	}
 	w.WriteHeader(http.StatusOK)

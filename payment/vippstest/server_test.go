@@ -120,7 +120,7 @@ func TestFaults(t *testing.T) {
 	fake.InjectFault(vippstest.Fault{Op: "get", Status: 503, Times: 2})
 	for range 2 {
 		var ve *vipps.Error
-		if _, err := c.Get(ctx, "fault-ref-001"); !errors.As(err, &ve) || ve.Status != 503 {
+		if _, err := c.Get(ctx, "fault-ref-001"); !errors.As(err, &ve) || ve.Status != 503 || !ve.Temporary() {
 			t.Fatalf("injected 503: %v", err)
 		}
 	}
