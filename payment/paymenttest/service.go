@@ -41,7 +41,7 @@ type EnvOptions struct {
 // stops when the test ends.
 func NewEnv(t *testing.T, store payment.Store, o EnvOptions) *Env {
 	t.Helper()
-	fake := vippstest.New(vippstest.Options{WebhookRetryDelays: []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 50 * time.Millisecond}})
+	fake := vippstest.New(vippstest.Config{WebhookRetryDelays: []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 50 * time.Millisecond}})
 	api := httptest.NewServer(fake)
 	t.Cleanup(func() { fake.Close(); api.Close() })
 	cfg := fake.ClientConfig(api.URL)

@@ -36,7 +36,7 @@ func (c *clock) Add(d time.Duration) {
 func setup(t *testing.T) (*vippstest.Server, *vipps.Client, *clock, *headerLog) {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 3, 29, 0, 30, 0, 0, time.UTC)}
-	fake := vippstest.New(vippstest.Options{Now: clk.Now})
+	fake := vippstest.New(vippstest.Config{Now: clk.Now})
 	log := &headerLog{seen: map[string]http.Header{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log.add(r)
@@ -299,7 +299,7 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestWrongCredentialsDoNotLeak(t *testing.T) {
-	fake := vippstest.New(vippstest.Options{})
+	fake := vippstest.New(vippstest.Config{})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	cfg := fake.ClientConfig(srv.URL)
@@ -340,7 +340,7 @@ func TestSecretRedacts(t *testing.T) {
 // credentials nor the cached access token, although fmt reaches them through
 // unexported fields, where it cannot call Secret's Format.
 func TestClientPrintsNoSecret(t *testing.T) {
-	fake := vippstest.New(vippstest.Options{})
+	fake := vippstest.New(vippstest.Config{})
 	var token string
 	var mu sync.Mutex
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -376,7 +376,7 @@ func TestClientPrintsNoSecret(t *testing.T) {
 // TestTokenWaitHonoursContext: a caller whose context ends while another
 // caller's token fetch hangs stops waiting at once.
 func TestTokenWaitHonoursContext(t *testing.T) {
-	fake := vippstest.New(vippstest.Options{})
+	fake := vippstest.New(vippstest.Config{})
 	release := make(chan struct{})
 	fetching := make(chan struct{}, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -34,7 +34,7 @@ func ExampleWebhookVerifier() {
 
 // A payment from start to refund, against the fake.
 func ExampleClient() {
-	fake := vippstest.New(vippstest.Options{})
+	fake := vippstest.New(vippstest.Config{})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	defer fake.Close()

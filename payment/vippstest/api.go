@@ -137,7 +137,10 @@ func newUUID() string {
 // authorize checks the bearer token, the subscription key and (where the
 // API requires it) the MSN. It writes the error and returns false.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request, needMSN bool) bool {
-	if r.Header.Get("Ocp-Apim-Subscription-Key") != s.opts.SubscriptionKey {
+	if s.cfg.Authorize != nil {
+		return s.hookAllows(w, r)
+	}
+	if r.Header.Get("Ocp-Apim-Subscription-Key") != s.cfg.SubscriptionKey {
 		writeProblem(w, http.StatusUnauthorized, vipps.CodeUnauthorized, "Unauthorized", "Missing or invalid Ocp-Apim-Subscription-Key", nil)
 		return false
 	}
@@ -148,26 +151,41 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, needMSN bool)
 		return false
 	}
 	msn := r.Header.Get("Merchant-Serial-Number")
-	if (needMSN || msn != "") && msn != s.opts.MSN {
+	if (needMSN || msn != "") && msn != s.cfg.MSN {
 		writeProblem(w, http.StatusForbidden, vipps.CodeUnauthorized, "Forbidden", "Unknown Merchant-Serial-Number", nil)
 		return false
 	}
 	return true
 }
 
+// hookAllows asks Config.Authorize about a request, and writes the refusal
+// when it refuses.
+func (s *Server) hookAllows(w http.ResponseWriter, r *http.Request) bool {
+	status := s.cfg.Authorize(r)
+	if status == 0 {
+		return true
+	}
+	writeProblem(w, status, vipps.CodeUnauthorized, http.StatusText(status), "Refused by the test's Authorize hook", nil)
+	return false
+}
+
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if r.Header.Get("client_id") != s.opts.ClientID || r.Header.Get("client_secret") != s.opts.ClientSecret ||
-		r.Header.Get("Ocp-Apim-Subscription-Key") != s.opts.SubscriptionKey {
+	if s.cfg.Authorize != nil {
+		if !s.hookAllows(w, r) {
+			return
+		}
+	} else if r.Header.Get("client_id") != s.cfg.ClientID || r.Header.Get("client_secret") != s.cfg.ClientSecret ||
+		r.Header.Get("Ocp-Apim-Subscription-Key") != s.cfg.SubscriptionKey {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client", "error_description": "Invalid client credentials or subscription key"})
 		return
 	}
 	now := s.now()
 	tok := "fake." + randomHex(24)
-	exp := now.Add(s.opts.TokenTTL)
+	exp := now.Add(s.cfg.ExpiresIn)
 	s.tokens[tok] = exp
-	ttl := strconv.Itoa(int(s.opts.TokenTTL / time.Second))
+	ttl := strconv.Itoa(int(s.cfg.ExpiresIn / time.Second))
 	writeJSON(w, http.StatusOK, map[string]string{
 		"token_type": "Bearer", "expires_in": ttl, "ext_expires_in": ttl,
 		"expires_on": strconv.FormatInt(exp.Unix(), 10), "not_before": strconv.FormatInt(now.Unix(), 10),

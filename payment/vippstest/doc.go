@@ -2,7 +2,7 @@
 // and Webhooks OpenAPI specs: a payment state machine, a landing page where a test
 // user approves or rejects, signed webhook delivery and fault injection.
 //
-//	fake := vippstest.New(vippstest.Options{})
+//	fake := vippstest.New(vippstest.Config{})
 //	srv := httptest.NewServer(fake)
 //	defer srv.Close()
 //	defer fake.Close()
@@ -21,7 +21,7 @@
 // Webhooks API register, list and delete; and delivery of each payment event
 // to the webhooks subscribed to it, signed exactly as Vipps signs
 // (SignRequest), retried on a non-2xx answer. A CREATED payment expires after
-// Options.PaymentTTL. The landing page (GET /landing?token=...) is accessible
+// Config.PaymentTTL. The landing page (GET /landing?token=...) is accessible
 // Norwegian HTML with "Godkjenn betaling" and "Avbryt betaling" buttons; it
 // sends the payer back to the returnUrl.
 //

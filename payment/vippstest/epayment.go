@@ -46,8 +46,8 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 }
 
 func (s *Server) baseURL(r *http.Request) string {
-	if s.opts.BaseURL != "" {
-		return strings.TrimRight(s.opts.BaseURL, "/")
+	if s.cfg.BaseURL != "" {
+		return strings.TrimRight(s.cfg.BaseURL, "/")
 	}
 	scheme := "http"
 	if r.TLS != nil {
@@ -127,7 +127,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 			p := &fakePayment{
 				Reference: req.Reference, PSPReference: s.psp(), Currency: "NOK", Amount: req.Amount.Value,
 				State: "CREATED", Flow: req.UserFlow, ReturnURL: req.ReturnURL, Description: req.PaymentDescription,
-				Token: randomHex(20), Created: now, Expires: now.Add(s.opts.PaymentTTL),
+				Token: randomHex(20), Created: now, Expires: now.Add(s.cfg.PaymentTTL),
 			}
 			if req.Customer != nil {
 				p.Phone = req.Customer.PhoneNumber

@@ -14,7 +14,7 @@ import (
 // Make the fake lose the answer to a capture, and see the Service recover
 // without capturing twice.
 func ExampleServer_InjectFault() {
-	fake := vippstest.New(vippstest.Options{})
+	fake := vippstest.New(vippstest.Config{})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	defer fake.Close()

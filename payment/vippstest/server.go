@@ -11,7 +11,7 @@ import (
 	"github.com/grunnmur/grunnmur/payment/vipps"
 )
 
-// Default credentials the fake accepts when Options leaves them empty.
+// Default credentials the fake accepts when Config leaves them empty.
 const (
 	DefaultClientID        = "fake-client-id"
 	DefaultClientSecret    = "fake-client-secret"
@@ -19,12 +19,18 @@ const (
 	DefaultMSN             = "123456"
 )
 
-// Options configures the fake. The zero value works.
-type Options struct {
+// Config configures the fake. The zero value works.
+type Config struct {
 	ClientID, ClientSecret, SubscriptionKey, MSN string
-	// TokenTTL is the access tokens' lifetime; 0 means one hour, as in
+	// Authorize, when set, decides every API request in place of the fake's
+	// own checks (client credentials at the token endpoint; access token,
+	// subscription key and MSN elsewhere): 0 lets the request through, any
+	// other status refuses it with that status. The landing page is not
+	// an API request.
+	Authorize func(r *http.Request) (status int)
+	// ExpiresIn is the access tokens' lifetime; 0 means one hour, as in
 	// Vipps' test environment.
-	TokenTTL time.Duration
+	ExpiresIn time.Duration
 	// PaymentTTL is how long a CREATED payment waits for the payer before
 	// it expires; 0 means 10 minutes.
 	PaymentTTL time.Duration
@@ -47,7 +53,7 @@ type Options struct {
 // Server is the fake Vipps MobilePay: the Access token, ePayment v1 and
 // Webhooks APIs, and the landing page. It is an http.Handler.
 type Server struct {
-	opts Options
+	cfg Config
 
 	mu        sync.Mutex
 	tokens    map[string]time.Time
@@ -121,34 +127,34 @@ type Delivery struct {
 	Accepted bool
 }
 
-// New returns a fake with its credentials and clock from o.
-func New(o Options) *Server {
-	if o.ClientID == "" {
-		o.ClientID = DefaultClientID
+// New returns a fake with its credentials and clock from cfg.
+func New(cfg Config) *Server {
+	if cfg.ClientID == "" {
+		cfg.ClientID = DefaultClientID
 	}
-	if o.ClientSecret == "" {
-		o.ClientSecret = DefaultClientSecret
+	if cfg.ClientSecret == "" {
+		cfg.ClientSecret = DefaultClientSecret
 	}
-	if o.SubscriptionKey == "" {
-		o.SubscriptionKey = DefaultSubscriptionKey
+	if cfg.SubscriptionKey == "" {
+		cfg.SubscriptionKey = DefaultSubscriptionKey
 	}
-	if o.MSN == "" {
-		o.MSN = DefaultMSN
+	if cfg.MSN == "" {
+		cfg.MSN = DefaultMSN
 	}
-	if o.TokenTTL <= 0 {
-		o.TokenTTL = time.Hour
+	if cfg.ExpiresIn <= 0 {
+		cfg.ExpiresIn = time.Hour
 	}
-	if o.PaymentTTL <= 0 {
-		o.PaymentTTL = 10 * time.Minute
+	if cfg.PaymentTTL <= 0 {
+		cfg.PaymentTTL = 10 * time.Minute
 	}
-	if o.WebhookRetryDelays == nil {
-		o.WebhookRetryDelays = []time.Duration{2 * time.Second, 2 * time.Second, 2 * time.Second, 2 * time.Second, time.Minute, 2 * time.Minute}
+	if cfg.WebhookRetryDelays == nil {
+		cfg.WebhookRetryDelays = []time.Duration{2 * time.Second, 2 * time.Second, 2 * time.Second, 2 * time.Second, time.Minute, 2 * time.Minute}
 	}
-	if o.WebhookClient == nil {
-		o.WebhookClient = &http.Client{Timeout: 10 * time.Second}
+	if cfg.WebhookClient == nil {
+		cfg.WebhookClient = &http.Client{Timeout: 10 * time.Second}
 	}
 	s := &Server{
-		opts: o, tokens: map[string]time.Time{}, payments: map[string]*fakePayment{}, byToken: map[string]string{},
+		cfg: cfg, tokens: map[string]time.Time{}, payments: map[string]*fakePayment{}, byToken: map[string]string{},
 		idem: map[string]*idemEntry{}, counts: map[string]int{}, closed: make(chan struct{}),
 	}
 	s.deliveries, s.stop = context.WithCancel(context.Background())
@@ -174,8 +180,8 @@ func New(o Options) *Server {
 // (an httptest.Server's URL, say).
 func (s *Server) ClientConfig(baseURL string) vipps.Config {
 	return vipps.Config{
-		BaseURL: baseURL, ClientID: s.opts.ClientID, ClientSecret: vipps.NewSecret(s.opts.ClientSecret),
-		SubscriptionKey: vipps.NewSecret(s.opts.SubscriptionKey), MSN: s.opts.MSN,
+		BaseURL: baseURL, ClientID: s.cfg.ClientID, ClientSecret: vipps.NewSecret(s.cfg.ClientSecret),
+		SubscriptionKey: vipps.NewSecret(s.cfg.SubscriptionKey), MSN: s.cfg.MSN,
 	}
 }
 
@@ -192,6 +198,6 @@ func (s *Server) Close() {
 // given up.
 func (s *Server) Wait() { s.wg.Wait() }
 
-func (s *Server) now() time.Time { return defaults.Now(s.opts.Now).UTC() }
+func (s *Server) now() time.Time { return defaults.Now(s.cfg.Now).UTC() }
 
-func (s *Server) logger() *slog.Logger { return defaults.Logger(s.opts.Logger) }
+func (s *Server) logger() *slog.Logger { return defaults.Logger(s.cfg.Logger) }

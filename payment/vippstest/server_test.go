@@ -18,15 +18,15 @@ import (
 	"github.com/grunnmur/grunnmur/payment/vippstest"
 )
 
-func start(t *testing.T, o vippstest.Options) (*vippstest.Server, *vipps.Client, string) {
+func start(t *testing.T, cfg vippstest.Config) (*vippstest.Server, *vipps.Client, string) {
 	t.Helper()
-	fake := vippstest.New(o)
+	fake := vippstest.New(cfg)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(func() { fake.Close(); srv.Close() })
-	cfg := fake.ClientConfig(srv.URL)
-	cfg.MaxAttempts = 1
-	cfg.HTTPClient = &http.Client{Timeout: 2 * time.Second}
-	c, err := vipps.New(cfg)
+	cc := fake.ClientConfig(srv.URL)
+	cc.MaxAttempts = 1
+	cc.HTTPClient = &http.Client{Timeout: 2 * time.Second}
+	c, err := vipps.New(cc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func newPayment(t *testing.T, c *vipps.Client, ref string) *payment.CreateRespon
 }
 
 func TestLandingPage(t *testing.T) {
-	fake, c, base := start(t, vippstest.Options{})
+	fake, c, base := start(t, vippstest.Config{})
 	r := newPayment(t, c, "landing-ref-01")
 	if !strings.HasPrefix(r.RedirectURL, base+"/landing?token=") {
 		t.Fatalf("redirect URL %q", r.RedirectURL)
@@ -99,7 +99,7 @@ func TestExpiry(t *testing.T) {
 	var now atomic.Pointer[time.Time]
 	t0 := time.Date(2026, 10, 25, 0, 55, 0, 0, time.UTC)
 	now.Store(&t0)
-	fake, c, _ := start(t, vippstest.Options{Now: func() time.Time { return *now.Load() }, PaymentTTL: 5 * time.Minute})
+	fake, c, _ := start(t, vippstest.Config{Now: func() time.Time { return *now.Load() }, PaymentTTL: 5 * time.Minute})
 	newPayment(t, c, "expiry-ref-01")
 	later := t0.Add(5 * time.Minute)
 	now.Store(&later)
@@ -113,7 +113,7 @@ func TestExpiry(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
-	fake, c, _ := start(t, vippstest.Options{})
+	fake, c, _ := start(t, vippstest.Config{})
 	ctx := context.Background()
 	newPayment(t, c, "fault-ref-001")
 
@@ -149,7 +149,7 @@ func TestFaults(t *testing.T) {
 }
 
 func TestIdempotencyKeyRequired(t *testing.T) {
-	fake, _, base := start(t, vippstest.Options{})
+	fake, _, base := start(t, vippstest.Config{})
 	cfg := fake.ClientConfig(base)
 	// A raw request without the header.
 	tokReq, _ := http.NewRequest("POST", base+"/accesstoken/get", nil)
@@ -204,7 +204,7 @@ func TestWebhookDeliveryRetriesAndSignature(t *testing.T) {
 		h.ServeHTTP(w, r)
 	}))
 	defer hook.Close()
-	fake, c, _ := start(t, vippstest.Options{WebhookRetryDelays: []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond}})
+	fake, c, _ := start(t, vippstest.Config{WebhookRetryDelays: []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond}})
 	reg, err := c.RegisterWebhook(context.Background(), hook.URL+"/cb?kommune=0301", []string{vipps.EventAuthorized})
 	if err != nil {
 		t.Fatal(err)
@@ -239,7 +239,7 @@ func TestWebhookDeliveryRetriesAndSignature(t *testing.T) {
 func TestWebhookGivesUp(t *testing.T) {
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", 500) }))
 	defer hook.Close()
-	fake, c, _ := start(t, vippstest.Options{WebhookRetryDelays: []time.Duration{time.Millisecond, time.Millisecond}})
+	fake, c, _ := start(t, vippstest.Config{WebhookRetryDelays: []time.Duration{time.Millisecond, time.Millisecond}})
 	if _, err := c.RegisterWebhook(context.Background(), hook.URL, []string{vipps.EventCreated}); err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +264,7 @@ func TestCloseCancelsHungDelivery(t *testing.T) {
 	}))
 	defer hook.Close()
 	defer close(release)
-	fake, c, _ := start(t, vippstest.Options{WebhookClient: &http.Client{}})
+	fake, c, _ := start(t, vippstest.Config{WebhookClient: &http.Client{}})
 	if _, err := c.RegisterWebhook(context.Background(), hook.URL, []string{vipps.EventCreated}); err != nil {
 		t.Fatal(err)
 	}
@@ -279,5 +279,53 @@ func TestCloseCancelsHungDelivery(t *testing.T) {
 	}
 	if ds := fake.Deliveries(); len(ds) != 1 || ds[0].Err == nil {
 		t.Fatalf("deliveries: %+v", ds)
+	}
+}
+
+// Config.Authorize decides every API request in place of the fake's own
+// checks: here it lets a client with a wrong secret in, and refuses captures.
+func TestAuthorizeHook(t *testing.T) {
+	var asked atomic.Int32
+	fake := vippstest.New(vippstest.Config{Authorize: func(r *http.Request) int {
+		asked.Add(1)
+		if strings.HasSuffix(r.URL.Path, "/capture") {
+			return http.StatusForbidden
+		}
+		return 0
+	}})
+	srv := httptest.NewServer(fake)
+	t.Cleanup(func() { fake.Close(); srv.Close() })
+	cfg := fake.ClientConfig(srv.URL)
+	cfg.ClientSecret = vipps.NewSecret("not-the-fake's-secret")
+	cfg.MaxAttempts = 1
+	c, err := vipps.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newPayment(t, c, "hook-ref-0001")
+	if err := fake.Approve("hook-ref-0001"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Capture(context.Background(), "hook-ref-0001", 100, "capture-hook-1")
+	var ve *vipps.Error
+	if !errors.As(err, &ve) || ve.Status != http.StatusForbidden {
+		t.Fatalf("capture refused by the hook: %v", err)
+	}
+	if v, _ := fake.Payment("hook-ref-0001"); v.Captured != 0 {
+		t.Errorf("a refused capture captured %d", v.Captured)
+	}
+	if asked.Load() < 3 { // token, create, capture
+		t.Errorf("the hook was asked %d times", asked.Load())
+	}
+
+	// Without the hook, the same wrong secret gets no token.
+	_, _, base := start(t, vippstest.Config{})
+	cfg.BaseURL = base
+	c2, err := vipps.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c2.Create(context.Background(), payment.CreateRequest{Reference: "hook-ref-0002", Amount: 100, Flow: payment.FlowWebRedirect, ReturnURL: "https://x.example/", IdempotencyKey: "k-2"}); !errors.Is(err, payment.ErrRejected) {
+		t.Fatalf("a wrong secret without the hook: %v", err)
 	}
 }

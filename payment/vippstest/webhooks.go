@@ -26,7 +26,7 @@ func (s *Server) emit(p *fakePayment, name string, value int64, psp, key string,
 	p.Events = append(p.Events, e)
 	eventType := "epayments.payment." + strings.ToLower(name) + ".v1"
 	wh := map[string]any{
-		"msn": s.opts.MSN, "reference": e.Reference, "pspReference": e.PSPReference, "name": e.Name,
+		"msn": s.cfg.MSN, "reference": e.Reference, "pspReference": e.PSPReference, "name": e.Name,
 		"amount": e.Amount, "timestamp": e.Timestamp, "idempotencyKey": e.IdempotencyKey, "success": e.Success,
 	}
 	body, _ := json.Marshal(wh)
@@ -67,7 +67,7 @@ func (s *Server) deliver(h hook, eventType string, body []byte) {
 		now := s.now()
 		SignRequest(req, h.secret, body, now)
 		d := Delivery{URL: h.URL, Event: eventType, Attempt: attempt, Body: body, Sent: now}
-		resp, err := s.opts.WebhookClient.Do(req)
+		resp, err := s.cfg.WebhookClient.Do(req)
 		if err != nil {
 			d.Err = err
 		} else {
@@ -80,11 +80,11 @@ func (s *Server) deliver(h hook, eventType string, body []byte) {
 		s.delivered = append(s.delivered, d)
 		s.mu.Unlock()
 		s.logger().Debug("vippstest: webhook delivery", "event", eventType, "attempt", attempt, "status", d.Status)
-		if d.Accepted || attempt > len(s.opts.WebhookRetryDelays) {
+		if d.Accepted || attempt > len(s.cfg.WebhookRetryDelays) {
 			return
 		}
 		select {
-		case <-time.After(s.opts.WebhookRetryDelays[attempt-1]):
+		case <-time.After(s.cfg.WebhookRetryDelays[attempt-1]):
 		case <-s.closed:
 			return
 		}

@@ -28,7 +28,7 @@ type vippsFake struct {
 
 func newVippsFake(t *testing.T) *vippsFake {
 	t.Helper()
-	fake := vippstest.New(vippstest.Options{WebhookRetryDelays: []time.Duration{50 * time.Millisecond, 50 * time.Millisecond}})
+	fake := vippstest.New(vippstest.Config{WebhookRetryDelays: []time.Duration{50 * time.Millisecond, 50 * time.Millisecond}})
 	srv := httptest.NewServer(fake)
 	t.Cleanup(func() { fake.Close(); srv.Close() })
 	client, err := vipps.New(fake.ClientConfig(srv.URL))
