@@ -8,7 +8,7 @@
 //
 //	p, err := svc.Start(ctx, payment.Order{
 //		BusinessKey: "2026-000123/gebyr",                // case number + purpose
-//		Amount:      payment.Kroner(1500),
+//		Amount:      money.Kroner(1500),
 //		Description: "Gebyr for skjenkebevilling",
 //		ReturnURL:   "https://kommune.example/betaling/ferdig",
 //	})

@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/money"
 )
 
 // OCRError is a line of an OCR Giro file that does not parse. It matches
@@ -121,19 +124,28 @@ func ocrAmountItem1(line int, s string) (*IncomingPayment, error) {
 	if kid == "" || strings.ContainsAny(kid, " ") || !allDigits(strings.TrimSuffix(kid, "-")) {
 		return nil, &OCRError{line, "the KID is not digits, right-aligned"}
 	}
-	return &IncomingPayment{KID: kid, Amount: Amount(n), Date: date}, nil
+	return &IncomingPayment{KID: kid, Amount: money.Amount(n), Date: date}, nil
 }
 
 func ocrDate(s string) (time.Time, error) {
 	if !allDigits(s) || s == "000000" {
 		return time.Time{}, fmt.Errorf("no date")
 	}
-	return time.ParseInLocation("020106", s, oslo)
+	return time.ParseInLocation("020106", s, civil.Oslo)
 }
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}

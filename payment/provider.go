@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/grunnmur/grunnmur/money"
 )
 
 // ErrRejected marks a provider error that is a definite "no": the operation
@@ -26,7 +28,7 @@ const (
 // CreateRequest asks a provider to create a payment.
 type CreateRequest struct {
 	Reference      string
-	Amount         Amount
+	Amount         money.Amount
 	Description    string
 	Flow           Flow
 	ReturnURL      string // for FlowWebRedirect
@@ -53,8 +55,8 @@ type Provider interface {
 	Get(ctx context.Context, reference string) (*Snapshot, error)
 	// Events returns the provider's event log for a payment, oldest first.
 	Events(ctx context.Context, reference string) ([]Event, error)
-	Capture(ctx context.Context, reference string, amount Amount, idempotencyKey string) (*Snapshot, error)
-	Refund(ctx context.Context, reference string, amount Amount, idempotencyKey string) (*Snapshot, error)
+	Capture(ctx context.Context, reference string, amount money.Amount, idempotencyKey string) (*Snapshot, error)
+	Refund(ctx context.Context, reference string, amount money.Amount, idempotencyKey string) (*Snapshot, error)
 	Cancel(ctx context.Context, reference string, idempotencyKey string) (*Snapshot, error)
 }
 

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/money"
+
 	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
@@ -75,7 +77,7 @@ type Order struct {
 	// BusinessKey names what the payment is for, stable across retries: the
 	// case number and the purpose, say "2026-000123/gebyr".
 	BusinessKey string
-	Amount      Amount
+	Amount      money.Amount
 	Description string // shown to the payer, 3 to 100 characters
 	Flow        Flow   // "" means FlowWebRedirect
 	ReturnURL   string
@@ -303,7 +305,7 @@ func (s *Service) Latest(ctx context.Context, businessKey string) (*Payment, err
 // Modification is a capture or a refund.
 type Modification struct {
 	// Amount to move; 0 means all that can be (the capturable or refundable rest).
-	Amount Amount
+	Amount money.Amount
 	// Label tells apart several captures (or refunds) of one payment; the
 	// same label is the same operation, sent at most once. "" is the usual
 	// single capture or refund.
@@ -402,7 +404,7 @@ func (s *Service) modify(ctx context.Context, businessKey string, kind OpKind, m
 	return p, nil
 }
 
-func checkModification(p *Payment, kind OpKind, amount Amount) error {
+func checkModification(p *Payment, kind OpKind, amount money.Amount) error {
 	switch kind {
 	case OpCapture:
 		if p.State != Authorized && p.State != PartiallyCaptured {

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/money"
+
 	"github.com/grunnmur/grunnmur/internal/text"
 )
 
@@ -39,7 +41,7 @@ type Operation struct {
 	Key       string
 	Reference string
 	Kind      OpKind
-	Amount    Amount
+	Amount    money.Amount
 	Status    OpStatus
 	// Attempts counts the claims since the operation was created or last
 	// failed: more than one means an earlier claim's outcome is unknown.

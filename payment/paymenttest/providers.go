@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -59,12 +60,12 @@ func (r *recorder) Events(ctx context.Context, ref string) ([]payment.Event, err
 	return r.Provider.Events(ctx, ref)
 }
 
-func (r *recorder) Capture(ctx context.Context, ref string, a payment.Amount, key string) (*payment.Snapshot, error) {
+func (r *recorder) Capture(ctx context.Context, ref string, a money.Amount, key string) (*payment.Snapshot, error) {
 	r.note(ref)
 	return r.Provider.Capture(ctx, ref, a, key)
 }
 
-func (r *recorder) Refund(ctx context.Context, ref string, a payment.Amount, key string) (*payment.Snapshot, error) {
+func (r *recorder) Refund(ctx context.Context, ref string, a money.Amount, key string) (*payment.Snapshot, error) {
 	r.note(ref)
 	return r.Provider.Refund(ctx, ref, a, key)
 }
@@ -86,18 +87,18 @@ func testTwoProviders(t *testing.T, store payment.Store) {
 	vipps := &payment.Service{Provider: vp, Store: store, Lease: 5 * time.Second, ReferencePrefix: "hall"}
 	invoices := &payment.Service{Provider: ip, Store: store, Lease: 5 * time.Second, ReferencePrefix: "hallf"}
 
-	v1, err := vipps.Start(ctx, order("2026-000170/gebyr", payment.Kroner(300)))
+	v1, err := vipps.Start(ctx, order("2026-000170/gebyr", money.Kroner(300)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	i1, err := invoices.Start(ctx, order("2026-000171/gebyr", payment.Kroner(300)))
+	i1, err := invoices.Start(ctx, order("2026-000171/gebyr", money.Kroner(300)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The answer to this invoice's create is lost: its create operation is
 	// left pending, for the invoice service's reconciliation to settle.
 	ip.loseNext = true
-	if _, err := invoices.Start(ctx, order("2026-000172/gebyr", payment.Kroner(300))); !errors.Is(err, payment.ErrUncertain) {
+	if _, err := invoices.Start(ctx, order("2026-000172/gebyr", money.Kroner(300))); !errors.Is(err, payment.ErrUncertain) {
 		t.Fatalf("create with a lost answer: %v", err)
 	}
 	i2, err := invoices.Latest(ctx, "2026-000172/gebyr")
@@ -115,7 +116,7 @@ func testTwoProviders(t *testing.T, store payment.Store) {
 	if err := e.Fake.Approve(v1.Reference); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ip.Provider.(*payment.Invoicing).Register(ctx, payment.IncomingPayment{KID: i1.KID, Amount: payment.Kroner(300), BankReference: "OCR-171"}); err != nil {
+	if _, err := ip.Provider.(*payment.Invoicing).Register(ctx, payment.IncomingPayment{KID: i1.KID, Amount: money.Kroner(300), BankReference: "OCR-171"}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -165,7 +166,7 @@ func refuseOtherProvider(t *testing.T, store payment.Store, vipps, invoices *pay
 	if _, err := vipps.Capture(ctx, "2026-000171/gebyr", payment.Modification{}); !errors.Is(err, payment.ErrOtherProvider) {
 		t.Errorf("the Vipps service capturing an invoice: %v", err)
 	}
-	if _, err := invoices.Start(ctx, order("2026-000170/gebyr", payment.Kroner(300))); !errors.Is(err, payment.ErrConflict) || !errors.Is(err, payment.ErrOtherProvider) {
+	if _, err := invoices.Start(ctx, order("2026-000170/gebyr", money.Kroner(300))); !errors.Is(err, payment.ErrConflict) || !errors.Is(err, payment.ErrOtherProvider) {
 		t.Errorf("an invoice for a business key with a Vipps payment under way: %v", err)
 	}
 	before, _ := store.Get(ctx, i2)

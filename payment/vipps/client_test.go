@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
@@ -71,7 +72,7 @@ func (l *headerLog) get(k string) http.Header {
 	return l.seen[k]
 }
 
-func create(t *testing.T, c *vipps.Client, ref string, amount payment.Amount) *payment.CreateResponse {
+func create(t *testing.T, c *vipps.Client, ref string, amount money.Amount) *payment.CreateResponse {
 	t.Helper()
 	r, err := c.Create(context.Background(), payment.CreateRequest{
 		Reference: ref, Amount: amount, Description: "Gebyr", Flow: payment.FlowWebRedirect,

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"time"
 
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
@@ -43,7 +44,7 @@ func ExampleClient() {
 	ctx := context.Background()
 
 	p, _ := svc.Start(ctx, payment.Order{
-		BusinessKey: "2026-000123/gebyr", Amount: payment.Kroner(1500),
+		BusinessKey: "2026-000123/gebyr", Amount: money.Kroner(1500),
 		Description: "Gebyr for skjenkebevilling", ReturnURL: "https://kommune.example/ferdig",
 	})
 	fmt.Println(p.State, p.Amount)
@@ -52,7 +53,7 @@ func ExampleClient() {
 	fmt.Println(p.State)
 	p, _ = svc.Capture(ctx, "2026-000123/gebyr", payment.Modification{})
 	fmt.Println(p.State, p.Aggregate.Captured)
-	p, _ = svc.Refund(ctx, "2026-000123/gebyr", payment.Modification{Amount: payment.Kroner(500)})
+	p, _ = svc.Refund(ctx, "2026-000123/gebyr", payment.Modification{Amount: money.Kroner(500)})
 	fmt.Println(p.State, p.Aggregate.Refunded)
 	// Output:
 	// CREATED 1 500,00 kr
