@@ -18,6 +18,7 @@ import (
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // Env is a payment Service on a store, talking to a fake Vipps through the
@@ -75,7 +76,7 @@ func NewEnv(t *testing.T, store payment.Store, o EnvOptions) *Env {
 			t.Fatal(err)
 		}
 		e.Webhook = &vipps.WebhookHandler{
-			WebhookVerifier: vipps.WebhookVerifier{Secrets: []vipps.Secret{reg.Secret}},
+			WebhookVerifier: vipps.WebhookVerifier{Secrets: []secret.Value{reg.Secret}},
 			OnEvent:         vipps.ApplyTo(e.Service),
 		}
 		h.Store(e.Webhook)

@@ -16,6 +16,7 @@ import (
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/httpx"
 	"github.com/grunnmur/grunnmur/internal/problem"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // TestBaseURL and ProductionBaseURL are Vipps MobilePay's API hosts.
@@ -28,9 +29,9 @@ const (
 type Config struct {
 	BaseURL         string // "" means TestBaseURL
 	ClientID        string
-	ClientSecret    Secret
-	SubscriptionKey Secret // Ocp-Apim-Subscription-Key
-	MSN             string // Merchant-Serial-Number
+	ClientSecret    secret.Value
+	SubscriptionKey secret.Value // Ocp-Apim-Subscription-Key
+	MSN             string       // Merchant-Serial-Number
 
 	// The Vipps-System-* headers Vipps asks every integration to send.
 	// SystemName defaults to "grunnmur".
@@ -49,8 +50,12 @@ type Config struct {
 
 // Client talks to the ePayment v1, Access token and Webhooks APIs. It is a
 // payment.Provider. It is safe for concurrent use.
+//
+// The credentials and the cached access token sit behind pointers, so that
+// fmt, printing a Client whole, shows addresses: it cannot call
+// secret.Value's Format on an unexported field.
 type Client struct {
-	cfg  Config
+	cfg  *Config
 	base *url.URL
 	http *httpx.Client
 
@@ -58,8 +63,13 @@ type Client struct {
 	// channel, not a sync.Mutex, so that a caller whose context ends stops
 	// waiting for another caller's fetch.
 	tokenLock chan struct{}
-	token     Secret
-	expires   time.Time
+	token     *accessToken
+}
+
+// accessToken is a cached access token and when to renew it.
+type accessToken struct {
+	value   secret.Value
+	expires time.Time
 }
 
 // New returns a Client. It checks the configuration but makes no request.
@@ -82,7 +92,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	return &Client{
 		tokenLock: make(chan struct{}, 1),
-		cfg:       cfg,
+		cfg:       &cfg,
 		base:      u,
 		http:      &httpx.Client{HTTPClient: cfg.HTTPClient, MaxAttempts: cfg.MaxAttempts, Now: cfg.Now, Logger: cfg.Logger},
 	}, nil
@@ -117,19 +127,19 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 
 // accessToken returns a cached token, fetching a new one shortly before the
 // old one expires. Callers wait for one fetch rather than each fetching.
-func (c *Client) accessToken(ctx context.Context) (Secret, error) {
+func (c *Client) accessToken(ctx context.Context) (secret.Value, error) {
 	select {
 	case c.tokenLock <- struct{}{}:
 	case <-ctx.Done():
-		return Secret{}, fmt.Errorf("vipps: access token: %w", ctx.Err())
+		return secret.Value{}, fmt.Errorf("vipps: access token: %w", ctx.Err())
 	}
 	defer func() { <-c.tokenLock }()
-	if !c.token.IsZero() && c.now().Before(c.expires) {
-		return c.token, nil
+	if c.token != nil && c.now().Before(c.token.expires) {
+		return c.token.value, nil
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base.String()+"/accesstoken/get", http.NoBody)
 	if err != nil {
-		return Secret{}, err
+		return secret.Value{}, err
 	}
 	req.Header.Set("client_id", c.cfg.ClientID)
 	req.Header.Set("client_secret", c.cfg.ClientSecret.Reveal())
@@ -138,32 +148,32 @@ func (c *Client) accessToken(ctx context.Context) (Secret, error) {
 	c.systemHeaders(req.Header)
 	resp, err := c.http.Do(httpx.RetrySafe(req)) // asking for a token twice does no harm
 	if err != nil {
-		return Secret{}, fmt.Errorf("vipps: access token: %w", err)
+		return secret.Value{}, fmt.Errorf("vipps: access token: %w", err)
 	}
 	defer resp.Body.Close()
 	if err := problem.Check(resp); err != nil {
-		return Secret{}, fmt.Errorf("vipps: access token: %w", newError(err))
+		return secret.Value{}, fmt.Errorf("vipps: access token: %w", newError(err))
 	}
 	var tr tokenResponse
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&tr); err != nil {
-		return Secret{}, fmt.Errorf("vipps: access token: %w: %v", ErrBadResponse, err)
+		return secret.Value{}, fmt.Errorf("vipps: access token: %w: %v", ErrBadResponse, err)
 	}
 	if tr.AccessToken == "" || tr.ExpiresIn <= 0 {
-		return Secret{}, fmt.Errorf("vipps: access token: %w: no token or lifetime", ErrBadResponse)
+		return secret.Value{}, fmt.Errorf("vipps: access token: %w: no token or lifetime", ErrBadResponse)
 	}
 	life := time.Duration(tr.ExpiresIn) * time.Second
 	// Renew early: 5 minutes, or a tenth of a short lifetime.
-	c.token, c.expires = NewSecret(tr.AccessToken), c.now().Add(life-min(5*time.Minute, life/10))
+	c.token = &accessToken{value: secret.New(tr.AccessToken), expires: c.now().Add(life - min(5*time.Minute, life/10))}
 	c.logger().DebugContext(ctx, "vipps: new access token", "lifetime", life)
-	return c.token, nil
+	return c.token.value, nil
 }
 
 // forgetToken drops a token the API refused, so the next call fetches anew.
-func (c *Client) forgetToken(old Secret) {
+func (c *Client) forgetToken(old secret.Value) {
 	c.tokenLock <- struct{}{}
 	defer func() { <-c.tokenLock }()
-	if c.token.Reveal() == old.Reveal() {
-		c.token = Secret{}
+	if c.token != nil && c.token.value.Equal(old) {
+		c.token = nil
 	}
 }
 

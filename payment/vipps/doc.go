@@ -5,8 +5,8 @@
 //	client, err := vipps.New(vipps.Config{
 //		BaseURL:         vipps.TestBaseURL,
 //		ClientID:        os.Getenv("GRUNNMUR_VIPPS_CLIENT_ID"),
-//		ClientSecret:    vipps.NewSecret(os.Getenv("GRUNNMUR_VIPPS_CLIENT_SECRET")),
-//		SubscriptionKey: vipps.NewSecret(os.Getenv("GRUNNMUR_VIPPS_SUBSCRIPTION_KEY")),
+//		ClientSecret:    secret.New(os.Getenv("GRUNNMUR_VIPPS_CLIENT_SECRET")),
+//		SubscriptionKey: secret.New(os.Getenv("GRUNNMUR_VIPPS_SUBSCRIPTION_KEY")),
 //		MSN:             os.Getenv("GRUNNMUR_VIPPS_MSN"),
 //		HTTPClient:      &http.Client{Timeout: 15 * time.Second},
 //	})
@@ -15,7 +15,7 @@
 //	reg, err := client.RegisterWebhook(ctx, "https://kommune.example/betaling/vipps", vipps.AllPaymentEvents)
 //	// keep reg.Secret: Vipps shows it once
 //	mux.Handle("POST /betaling/vipps", &vipps.WebhookHandler{
-//		WebhookVerifier: vipps.WebhookVerifier{Secrets: []vipps.Secret{reg.Secret}},
+//		WebhookVerifier: vipps.WebhookVerifier{Secrets: []secret.Value{reg.Secret}},
 //		PublicURL:       "https://kommune.example/betaling/vipps",
 //		OnEvent:         vipps.ApplyTo(svc),
 //	})

@@ -11,6 +11,7 @@ import (
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // Verify a webhook: here the worked example from Vipps' documentation.
@@ -22,7 +23,7 @@ func ExampleWebhookVerifier() {
 	body := []byte(`{"some-unique-content":"ee6e441b-cc4a-46f8-895d-a5af79bcc233/hello-world"}`)
 
 	v := vipps.WebhookVerifier{
-		Secrets: []vipps.Secret{vipps.NewSecret("A0+AeKBRG2KRGvnNwJpQlb6IJFk48CKXCIcrLoHncVJKDILsQSxS6NWCccwWm6r6FhGKhiHTBsG2wo/xU6FY/A==")},
+		Secrets: []secret.Value{secret.New("A0+AeKBRG2KRGvnNwJpQlb6IJFk48CKXCIcrLoHncVJKDILsQSxS6NWCccwWm6r6FhGKhiHTBsG2wo/xU6FY/A==")},
 		Now:     func() time.Time { return time.Date(2023, 3, 30, 8, 38, 35, 0, time.UTC) },
 	}
 	fmt.Println(v.Verify("POST", "/e2cee29b-012e-4f1d-8ef4-e95fd74a7a63", "webhook.site", h, body))

@@ -18,6 +18,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // Webhook verification errors. Every one of them gets a 401 from
@@ -44,7 +45,7 @@ const (
 type WebhookVerifier struct {
 	// Secrets holds every secret currently valid: more than one while a
 	// webhook is being re-registered (secret rotation).
-	Secrets []Secret
+	Secrets []secret.Value
 	// Tolerance is the accepted distance between x-ms-date and our clock,
 	// either way; 0 means DefaultTolerance.
 	Tolerance time.Duration
@@ -64,18 +65,18 @@ func bodyHash(body []byte) string {
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
 
-func mac(secret string, msg string) []byte {
-	h := hmac.New(sha256.New, []byte(secret))
+func mac(key string, msg string) []byte {
+	h := hmac.New(sha256.New, []byte(key))
 	io.WriteString(h, msg)
 	return h.Sum(nil)
 }
 
 // SignWebhook returns the headers Vipps would send with body to a webhook
-// at pathAndQuery on host, signed with secret at date. For tests.
-func SignWebhook(secret Secret, method, pathAndQuery, host string, date time.Time, body []byte) http.Header {
+// at pathAndQuery on host, signed with key at date. For tests.
+func SignWebhook(key secret.Value, method, pathAndQuery, host string, date time.Time, body []byte) http.Header {
 	d := date.UTC().Format(http.TimeFormat)
 	ch := bodyHash(body)
-	sig := base64.StdEncoding.EncodeToString(mac(secret.Reveal(), stringToSign(method, pathAndQuery, d, host, ch)))
+	sig := base64.StdEncoding.EncodeToString(mac(key.Reveal(), stringToSign(method, pathAndQuery, d, host, ch)))
 	h := http.Header{}
 	h.Set(headerDate, d)
 	h.Set(headerContent, ch)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/internal/fakefault"
 	"github.com/grunnmur/grunnmur/payment/vipps"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // recorder buffers a response, so that a fault can replace it after the
@@ -140,7 +141,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, needMSN bool)
 	if s.cfg.Authorize != nil {
 		return s.hookAllows(w, r)
 	}
-	if r.Header.Get("Ocp-Apim-Subscription-Key") != s.cfg.SubscriptionKey {
+	if !s.cfg.SubscriptionKey.Equal(secret.New(r.Header.Get("Ocp-Apim-Subscription-Key"))) {
 		writeProblem(w, http.StatusUnauthorized, vipps.CodeUnauthorized, "Unauthorized", "Missing or invalid Ocp-Apim-Subscription-Key", nil)
 		return false
 	}
@@ -176,8 +177,8 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		if !s.hookAllows(w, r) {
 			return
 		}
-	} else if r.Header.Get("client_id") != s.cfg.ClientID || r.Header.Get("client_secret") != s.cfg.ClientSecret ||
-		r.Header.Get("Ocp-Apim-Subscription-Key") != s.cfg.SubscriptionKey {
+	} else if r.Header.Get("client_id") != s.cfg.ClientID || !s.cfg.ClientSecret.Equal(secret.New(r.Header.Get("client_secret"))) ||
+		!s.cfg.SubscriptionKey.Equal(secret.New(r.Header.Get("Ocp-Apim-Subscription-Key"))) {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client", "error_description": "Invalid client credentials or subscription key"})
 		return
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/payment/vipps"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // Default credentials the fake accepts when Config leaves them empty.
@@ -21,7 +22,11 @@ const (
 
 // Config configures the fake. The zero value works.
 type Config struct {
-	ClientID, ClientSecret, SubscriptionKey, MSN string
+	// The credentials the fake accepts; empty ones mean the Default* constants.
+	ClientID        string
+	ClientSecret    secret.Value
+	SubscriptionKey secret.Value
+	MSN             string
 	// Authorize, when set, decides every API request in place of the fake's
 	// own checks (client credentials at the token endpoint; access token,
 	// subscription key and MSN elsewhere): 0 lets the request through, any
@@ -132,11 +137,11 @@ func New(cfg Config) *Server {
 	if cfg.ClientID == "" {
 		cfg.ClientID = DefaultClientID
 	}
-	if cfg.ClientSecret == "" {
-		cfg.ClientSecret = DefaultClientSecret
+	if cfg.ClientSecret.IsZero() {
+		cfg.ClientSecret = secret.New(DefaultClientSecret)
 	}
-	if cfg.SubscriptionKey == "" {
-		cfg.SubscriptionKey = DefaultSubscriptionKey
+	if cfg.SubscriptionKey.IsZero() {
+		cfg.SubscriptionKey = secret.New(DefaultSubscriptionKey)
 	}
 	if cfg.MSN == "" {
 		cfg.MSN = DefaultMSN
@@ -180,8 +185,8 @@ func New(cfg Config) *Server {
 // (an httptest.Server's URL, say).
 func (s *Server) ClientConfig(baseURL string) vipps.Config {
 	return vipps.Config{
-		BaseURL: baseURL, ClientID: s.cfg.ClientID, ClientSecret: vipps.NewSecret(s.cfg.ClientSecret),
-		SubscriptionKey: vipps.NewSecret(s.cfg.SubscriptionKey), MSN: s.cfg.MSN,
+		BaseURL: baseURL, ClientID: s.cfg.ClientID, ClientSecret: s.cfg.ClientSecret,
+		SubscriptionKey: s.cfg.SubscriptionKey, MSN: s.cfg.MSN,
 	}
 }
 

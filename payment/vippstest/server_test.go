@@ -16,6 +16,7 @@ import (
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 func start(t *testing.T, cfg vippstest.Config) (*vippstest.Server, *vipps.Client, string) {
@@ -211,7 +212,7 @@ func TestWebhookDeliveryRetriesAndSignature(t *testing.T) {
 	}
 	mu.Lock()
 	verifier = &vipps.WebhookHandler{
-		WebhookVerifier: vipps.WebhookVerifier{Secrets: []vipps.Secret{reg.Secret}},
+		WebhookVerifier: vipps.WebhookVerifier{Secrets: []secret.Value{reg.Secret}},
 		OnEvent: func(_ context.Context, e *vipps.PaymentEvent) error {
 			mu.Lock()
 			defer mu.Unlock()
@@ -296,7 +297,7 @@ func TestAuthorizeHook(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	t.Cleanup(func() { fake.Close(); srv.Close() })
 	cfg := fake.ClientConfig(srv.URL)
-	cfg.ClientSecret = vipps.NewSecret("not-the-fake's-secret")
+	cfg.ClientSecret = secret.New("not-the-fake's-secret")
 	cfg.MaxAttempts = 1
 	c, err := vipps.New(cfg)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // vippsFake is a fake Vipps on a loopback port, with a client of it and a
@@ -117,7 +118,7 @@ func TestWebhookRegistersAndApplies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if wh, err = NewWebhook(ctx, v.client, callback, vipps.Secret{}, v.pay, nil); err != nil {
+	if wh, err = NewWebhook(ctx, v.client, callback, secret.Value{}, v.pay, nil); err != nil {
 		t.Fatal(err)
 	}
 	hooks, err := v.client.Webhooks(ctx)
@@ -151,7 +152,7 @@ func TestWebhookRegistersAndApplies(t *testing.T) {
 	// body. Each claims the payment captured.
 	u, _ := url.Parse(callback)
 	body := eventBody(p.Reference, "CAPTURED", 15000)
-	forged := vipps.SignWebhook(vipps.NewSecret("not-the-secret"), "POST", u.RequestURI(), u.Host, time.Now(), body)
+	forged := vipps.SignWebhook(secret.New("not-the-secret"), "POST", u.RequestURI(), u.Host, time.Now(), body)
 	if got := post(t, callback, forged, body); got != http.StatusUnauthorized {
 		t.Errorf("forged: %d", got)
 	}
@@ -167,7 +168,7 @@ func TestWebhookRegistersAndApplies(t *testing.T) {
 	}
 
 	// A second start replaces our own registration in turn.
-	again, err := NewWebhook(ctx, v.client, callback, vipps.Secret{}, v.pay, nil)
+	again, err := NewWebhook(ctx, v.client, callback, secret.Value{}, v.pay, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,8 +182,8 @@ func TestWebhookRegistersAndApplies(t *testing.T) {
 func TestWebhookOperatorSecret(t *testing.T) {
 	v := newVippsFake(t)
 	ctx := context.Background()
-	secret := vipps.NewSecret("operator-registered-once")
-	wh, err := NewWebhook(ctx, v.client, "http://127.0.0.1:1"+WebhookPath, secret, v.pay, nil)
+	key := secret.New("operator-registered-once")
+	wh, err := NewWebhook(ctx, v.client, "http://127.0.0.1:1"+WebhookPath, key, v.pay, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,9 +194,9 @@ func TestWebhookOperatorSecret(t *testing.T) {
 	body := eventBody(p.Reference, "AUTHORIZED", 15000)
 	for _, c := range []struct {
 		name   string
-		secret vipps.Secret
+		secret secret.Value
 		want   int
-	}{{"other secret", vipps.NewSecret("operator-registered-twice"), 401}, {"operator's secret", secret, 200}} {
+	}{{"other secret", secret.New("operator-registered-twice"), 401}, {"operator's secret", key, 200}} {
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest("POST", "http://127.0.0.1:1"+WebhookPath, bytes.NewReader(body))
 		for k, vs := range vipps.SignWebhook(c.secret, "POST", WebhookPath, "127.0.0.1:1", time.Now(), body) {
@@ -214,12 +215,12 @@ func TestWebhookOperatorSecret(t *testing.T) {
 func TestWebhookRegistrationFails(t *testing.T) {
 	v := newVippsFake(t)
 	v.fake.InjectFault(vippstest.Fault{Op: "webhooks.register", Status: http.StatusBadRequest})
-	_, err := NewWebhook(context.Background(), v.client, "http://127.0.0.1:1"+WebhookPath, vipps.Secret{}, v.pay, nil)
+	_, err := NewWebhook(context.Background(), v.client, "http://127.0.0.1:1"+WebhookPath, secret.Value{}, v.pay, nil)
 	if !errors.Is(err, ErrWebhook) || strings.Contains(err.Error(), vippstest.DefaultClientSecret) {
 		t.Fatalf("error %v", err)
 	}
 	v.fake.InjectFault(vippstest.Fault{Op: "webhooks.list", Status: http.StatusInternalServerError, Times: 10})
-	if _, err := NewWebhook(context.Background(), v.client, "http://127.0.0.1:1"+WebhookPath, vipps.Secret{}, v.pay, nil); !errors.Is(err, ErrWebhook) {
+	if _, err := NewWebhook(context.Background(), v.client, "http://127.0.0.1:1"+WebhookPath, secret.Value{}, v.pay, nil); !errors.Is(err, ErrWebhook) {
 		t.Fatalf("list fails: %v", err)
 	}
 	var none *Webhook

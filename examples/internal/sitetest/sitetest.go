@@ -27,6 +27,7 @@ import (
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // ServeOnly serves the handler that build makes for a free loopback URL,
@@ -89,7 +90,7 @@ func Webhook(t testing.TB, pay *payment.Service, fake *vippstest.Server, msn, pu
 		`"amount":{"currency":"NOK","value":` + strconv.FormatInt(int64(p.Amount), 10) + `},"timestamp":"` + now.UTC().Format(time.RFC3339) + `","success":true}`)
 	u, _ := url.Parse(public + site.WebhookPath)
 	for name, h := range map[string]http.Header{
-		"forged":   vipps.SignWebhook(vipps.NewSecret("guessed"), "POST", u.RequestURI(), u.Host, now, body),
+		"forged":   vipps.SignWebhook(secret.New("guessed"), "POST", u.RequestURI(), u.Host, now, body),
 		"unsigned": {},
 	} {
 		req, _ := http.NewRequest("POST", u.String(), bytes.NewReader(body))
