@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,21 +14,24 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grunnmur/grunnmur/config"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/httpx"
 	"github.com/grunnmur/grunnmur/internal/problem"
 	"github.com/grunnmur/grunnmur/secret"
 )
 
-// TestBaseURL and ProductionBaseURL are Vipps MobilePay's API hosts.
+// TestBaseURL and ProductionBaseURL are Vipps MobilePay's API hosts. An
+// empty Config.BaseURL means TestBaseURL: production is reached only by
+// setting BaseURL to ProductionBaseURL.
 const (
 	TestBaseURL       = "https://apitest.vipps.no"
 	ProductionBaseURL = "https://api.vipps.no"
 )
 
-// Config configures a Client. BaseURL defaults to the test environment.
+// Config configures a Client. An empty BaseURL means the test environment.
 type Config struct {
-	BaseURL         string // "" means TestBaseURL
+	BaseURL         string // "" means TestBaseURL; set ProductionBaseURL for production
 	ClientID        string
 	ClientSecret    secret.Value
 	SubscriptionKey secret.Value // Ocp-Apim-Subscription-Key
@@ -40,7 +44,10 @@ type Config struct {
 	// HTTPClient sends requests; nil means http.DefaultClient. Give it a
 	// timeout: a capture that hangs is worse than one that fails.
 	HTTPClient *http.Client
-	// MaxAttempts for the retrying transport (see internal/httpx); 0 means 4.
+	// MaxAttempts caps the tries of one request, the first included: a GET,
+	// or a create, capture, refund or cancel with its Idempotency-Key, is
+	// tried again after a transport failure, a 429, 502, 503 or 504, with
+	// backoff and Retry-After honoured; 0 means 4, and 1 never retries.
 	MaxAttempts int
 	// Now reads the clock, for the token cache; nil means time.Now.
 	Now func() time.Time
@@ -72,20 +79,12 @@ type accessToken struct {
 	expires time.Time
 }
 
-// New returns a Client. It checks the configuration but makes no request.
+// New returns a Client. It checks the configuration, so that a bad one
+// fails here and not at the first payment, but makes no request.
 func New(cfg Config) (*Client, error) {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = TestBaseURL
-	}
-	u, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("%w: BaseURL %q is not an http(s) URL", ErrConfig, cfg.BaseURL)
-	}
-	if cfg.ClientID == "" || cfg.ClientSecret.IsZero() || cfg.SubscriptionKey.IsZero() {
-		return nil, fmt.Errorf("%w: ClientID, ClientSecret and SubscriptionKey are required", ErrConfig)
-	}
-	if !msnRE.MatchString(cfg.MSN) {
-		return nil, fmt.Errorf("%w: MSN %q is not 4 to 6 digits", ErrConfig, cfg.MSN)
+	u, err := cfg.check()
+	if err != nil {
+		return nil, err
 	}
 	if cfg.SystemName == "" {
 		cfg.SystemName = "grunnmur"
@@ -96,6 +95,64 @@ func New(cfg Config) (*Client, error) {
 		base:      u,
 		http:      &httpx.Client{HTTPClient: cfg.HTTPClient, MaxAttempts: cfg.MaxAttempts, Now: cfg.Now, Logger: cfg.Logger},
 	}, nil
+}
+
+// check reports what is wrong with the configuration, as an ErrConfig, and
+// returns the API's base URL.
+func (cfg *Config) check() (*url.URL, error) {
+	base := cfg.BaseURL
+	if base == "" {
+		base = TestBaseURL
+	}
+	u, err := url.Parse(strings.TrimRight(base, "/"))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("%w: BaseURL %q is not an http(s) URL", ErrConfig, httpx.SafeURL(base))
+	}
+	var missing []string
+	for _, f := range []struct {
+		name  string
+		unset bool
+	}{{"ClientID", cfg.ClientID == ""}, {"ClientSecret", cfg.ClientSecret.IsZero()}, {"SubscriptionKey", cfg.SubscriptionKey.IsZero()}} {
+		if f.unset {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%w: %s required but not set", ErrConfig, strings.Join(missing, ", "))
+	}
+	if !msnRE.MatchString(cfg.MSN) {
+		return nil, fmt.Errorf("%w: MSN %q is not 4 to 6 digits", ErrConfig, cfg.MSN)
+	}
+	return u, nil
+}
+
+// ConfigFromEnv reads a Config from the variables prefix+name, where the
+// names are BASE_URL, CLIENT_ID, CLIENT_SECRET, SUBSCRIPTION_KEY and MSN;
+// the two secrets may instead be in the files named by CLIENT_SECRET_FILE
+// and SUBSCRIPTION_KEY_FILE. The prefix is usually "GRUNNMUR_VIPPS_". An
+// unset BASE_URL means the test environment, as in Config.
+//
+// When none of the variables is set, the error matches config.ErrUnset. A
+// configuration that is set but malformed or incomplete is an ErrConfig that
+// names what is wrong, and no secret.
+func ConfigFromEnv(prefix string, getenv func(string) string) (Config, error) {
+	r := config.NewReader(prefix, getenv)
+	cfg := Config{
+		BaseURL:         r.URL("BASE_URL"),
+		ClientID:        r.String("CLIENT_ID"),
+		ClientSecret:    r.Secret("CLIENT_SECRET"),
+		SubscriptionKey: r.Secret("SUBSCRIPTION_KEY"),
+		MSN:             r.String("MSN"),
+	}
+	if err := r.Err(); errors.Is(err, config.ErrUnset) {
+		return Config{}, fmt.Errorf("vipps: %w", err)
+	} else if err != nil {
+		return Config{}, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	if _, err := cfg.check(); err != nil {
+		return Config{}, fmt.Errorf("%w (from %s* variables)", err, prefix)
+	}
+	return cfg, nil
 }
 
 func (c *Client) now() time.Time { return defaults.Now(c.cfg.Now) }
