@@ -14,6 +14,7 @@ import (
 	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/payment/vippstest"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 )
 
@@ -348,7 +349,7 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 			free++
 		}
 	}
-	if n := a.ext.Fakes.Env.Vipps.Requests("refund"); n != free {
+	if n := a.ext.Fakes.Env.Vipps.Requests(vippstest.OpRefund); n != free {
 		t.Fatalf("%d refund requests for %d free weeks", n, free)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/fake"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
@@ -43,10 +44,10 @@ type EnvOptions struct {
 // stops when the test ends.
 func NewEnv(t *testing.T, store payment.Store, o EnvOptions) *Env {
 	t.Helper()
-	fake := vippstest.New(vippstest.Config{WebhookRetryDelays: []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 50 * time.Millisecond}})
-	api := httptest.NewServer(fake)
-	t.Cleanup(func() { fake.Close(); api.Close() })
-	cfg := fake.ClientConfig(api.URL)
+	fakeVipps := vippstest.New(vippstest.Config{WebhookRetryDelays: []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 50 * time.Millisecond}})
+	api := httptest.NewServer(fakeVipps)
+	t.Cleanup(func() { fakeVipps.Close(); api.Close() })
+	cfg := fakeVipps.ClientConfig(api.URL)
 	cfg.MaxAttempts = o.MaxAttempts
 	if cfg.MaxAttempts == 0 {
 		cfg.MaxAttempts = 1
@@ -60,7 +61,7 @@ func NewEnv(t *testing.T, store payment.Store, o EnvOptions) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{Fake: fake, Client: client, Store: store, Service: &payment.Service{Provider: client, Store: store, Lease: 5 * time.Second}}
+	e := &Env{Fake: fakeVipps, Client: client, Store: store, Service: &payment.Service{Provider: client, Store: store, Lease: 5 * time.Second}}
 	if o.Webhooks {
 		var h atomic.Pointer[vipps.WebhookHandler]
 		hookSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -245,13 +246,13 @@ func testConcurrentCapture(t *testing.T, store payment.Store) {
 		})
 	}
 	wg.Wait()
-	if n := e.Fake.Requests("capture"); n != 1 {
+	if n := e.Fake.Requests(vippstest.OpCapture); n != 1 {
 		t.Fatalf("the provider received %d capture requests, want exactly 1", n)
 	}
 	if _, err := e.Service.Capture(ctx, bk, payment.Modification{}); err != nil {
 		t.Fatalf("capture after the race: %v", err)
 	}
-	if n := e.Fake.Requests("capture"); n != 1 {
+	if n := e.Fake.Requests(vippstest.OpCapture); n != 1 {
 		t.Fatalf("a repeated capture reached the provider (%d requests)", n)
 	}
 	p = e.matchesFake(t, p.Reference)
@@ -285,7 +286,7 @@ func testConcurrentStart(t *testing.T, store payment.Store) {
 	if len(seen) != 1 {
 		t.Fatalf("%d references for one business key", len(seen))
 	}
-	if n := e.Fake.Requests("create"); n != 1 {
+	if n := e.Fake.Requests(vippstest.OpCreate); n != 1 {
 		t.Fatalf("the provider received %d create requests, want 1", n)
 	}
 }
@@ -295,7 +296,7 @@ func testCapture500(t *testing.T, store payment.Store) {
 	bk := "2026-000126/gebyr"
 	p := e.authorized(t, bk, money.Kroner(1500))
 	ctx := context.Background()
-	e.Fake.InjectFault(vippstest.Fault{Op: "capture", Status: http.StatusInternalServerError})
+	e.Fake.Inject(fake.Fault{Match: vippstest.OpCapture, Status: http.StatusInternalServerError})
 	if _, err := e.Service.Capture(ctx, bk, payment.Modification{}); !errors.Is(err, payment.ErrUncertain) {
 		t.Fatalf("capture on a 500: %v, want ErrUncertain", err)
 	}
@@ -325,7 +326,7 @@ func testCaptureAnswerLost(t *testing.T, store payment.Store) {
 	bk := "2026-000127/gebyr"
 	p := e.authorized(t, bk, money.Kroner(1500))
 	ctx := context.Background()
-	e.Fake.InjectFault(vippstest.Fault{Op: "capture", Status: http.StatusInternalServerError, AfterProcessing: true})
+	e.Fake.Inject(fake.Fault{Match: vippstest.OpCapture, Status: http.StatusInternalServerError, AfterEffect: true})
 	if _, err := e.Service.Capture(ctx, bk, payment.Modification{}); !errors.Is(err, payment.ErrUncertain) {
 		t.Fatalf("capture with a lost answer: %v, want ErrUncertain", err)
 	}
@@ -336,7 +337,7 @@ func testCaptureAnswerLost(t *testing.T, store payment.Store) {
 	if err != nil || got.State != payment.Captured {
 		t.Fatalf("retry: %v %v", got, err)
 	}
-	if n := e.Fake.Requests("capture"); n != 1 {
+	if n := e.Fake.Requests(vippstest.OpCapture); n != 1 {
 		t.Fatalf("the retry resent the capture (%d requests); it should have found it in the event log", n)
 	}
 	e.matchesFake(t, p.Reference)
@@ -349,7 +350,7 @@ func testCaptureTimeout(t *testing.T, store payment.Store) {
 	bk := "2026-000128/gebyr"
 	p := e.authorized(t, bk, money.Kroner(1500))
 	ctx := context.Background()
-	e.Fake.InjectFault(vippstest.Fault{Op: "capture", Latency: 2 * time.Second, AfterProcessing: true})
+	e.Fake.Inject(fake.Fault{Match: vippstest.OpCapture, Delay: 2 * time.Second, AfterEffect: true})
 	if _, err := e.Service.Capture(ctx, bk, payment.Modification{}); !errors.Is(err, payment.ErrUncertain) {
 		t.Fatalf("capture that timed out: %v, want ErrUncertain", err)
 	}
@@ -367,7 +368,7 @@ func testCaptureTimeout(t *testing.T, store payment.Store) {
 	if _, err := e.Service.Capture(ctx, bk, payment.Modification{}); err != nil {
 		t.Fatal(err)
 	}
-	if n := e.Fake.Requests("capture"); n != 1 {
+	if n := e.Fake.Requests(vippstest.OpCapture); n != 1 {
 		t.Fatalf("%d capture requests, want 1", n)
 	}
 }
@@ -376,12 +377,12 @@ func testCaptureDropped(t *testing.T, store payment.Store) {
 	e := NewEnv(t, store, EnvOptions{MaxAttempts: 3})
 	bk := "2026-000129/gebyr"
 	p := e.authorized(t, bk, money.Kroner(1500))
-	e.Fake.InjectFault(vippstest.Fault{Op: "capture", Drop: true, AfterProcessing: true})
+	e.Fake.Inject(fake.Fault{Match: vippstest.OpCapture, Drop: true, AfterEffect: true})
 	got, err := e.Service.Capture(context.Background(), bk, payment.Modification{})
 	if err != nil || got.State != payment.Captured {
 		t.Fatalf("capture with a dropped answer: %v %v", got, err)
 	}
-	if n := e.Fake.Requests("capture"); n != 2 {
+	if n := e.Fake.Requests(vippstest.OpCapture); n != 2 {
 		t.Fatalf("%d capture requests, want 2 (the lost one and its replay)", n)
 	}
 	e.matchesFake(t, p.Reference)
@@ -425,7 +426,7 @@ func testNewAttempt(t *testing.T, store payment.Store) {
 	if err != nil || p3.Attempt != 3 {
 		t.Fatalf("third attempt: %v %v", p3, err)
 	}
-	if n := e.Fake.Requests("create"); n != 3 {
+	if n := e.Fake.Requests(vippstest.OpCreate); n != 3 {
 		t.Fatalf("%d create requests for three attempts", n)
 	}
 }
@@ -529,7 +530,7 @@ func testCreateLost(t *testing.T, store payment.Store) {
 	ctx := context.Background()
 	bk := "2026-000150/gebyr"
 	// The create fails before the fake carries it out.
-	e.Fake.InjectFault(vippstest.Fault{Op: "create", Status: http.StatusBadGateway})
+	e.Fake.Inject(fake.Fault{Match: vippstest.OpCreate, Status: http.StatusBadGateway})
 	if _, err := e.Service.Start(ctx, order(bk, money.Kroner(700))); !errors.Is(err, payment.ErrUncertain) {
 		t.Fatalf("start on a 502: %v", err)
 	}
@@ -564,7 +565,7 @@ func testCaptureTooEarly(t *testing.T, store payment.Store) {
 		t.Fatalf("capture before approval: %v", err)
 	}
 	// The provider refuses too, if asked before it knows of the approval.
-	e.Fake.InjectFault(vippstest.Fault{Op: "capture", Status: http.StatusConflict})
+	e.Fake.Inject(fake.Fault{Match: vippstest.OpCapture, Status: http.StatusConflict})
 	if err := e.Fake.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}

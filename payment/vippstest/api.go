@@ -11,13 +11,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/grunnmur/grunnmur/internal/fakefault"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/secret"
 )
 
-// recorder buffers a response, so that a fault can replace it after the
-// request was carried out.
+// recorder buffers a response, so that idempotent can keep it for a replay.
 type recorder struct {
 	header http.Header
 	status int
@@ -35,55 +33,6 @@ func (r *recorder) Write(b []byte) (int, error) {
 		r.status = http.StatusOK
 	}
 	return r.body.Write(b)
-}
-
-func (s *Server) api(op string, h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.counts[op]++
-		s.mu.Unlock()
-		s.logger().Debug("vippstest: request", "op", op, "path", r.URL.Path)
-		f := s.takeFault(op)
-		wait := func() {
-			if f != nil && f.Latency > 0 {
-				select {
-				case <-time.After(f.Latency):
-				case <-s.closed:
-				}
-			}
-		}
-		if f != nil && !f.AfterProcessing {
-			wait()
-			if f.Drop || f.Status != 0 {
-				s.fail(w, f)
-				return
-			}
-		}
-		rec := &recorder{header: http.Header{}}
-		h(rec, r)
-		if f != nil && f.AfterProcessing {
-			wait() // carried out; the answer comes late, or never
-		}
-		if f != nil && f.AfterProcessing && (f.Drop || f.Status != 0) {
-			s.fail(w, f)
-			return
-		}
-		for k, v := range rec.header {
-			w.Header()[k] = v
-		}
-		if rec.status == 0 {
-			rec.status = http.StatusOK
-		}
-		w.WriteHeader(rec.status)
-		w.Write(rec.body.Bytes())
-	}
-}
-
-func (s *Server) fail(w http.ResponseWriter, f *Fault) {
-	if f.Drop {
-		fakefault.Drop(w)
-	}
-	writeProblem(w, f.Status, "server-error", "Injected fault", "vippstest fault injection", nil)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

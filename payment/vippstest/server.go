@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/fake"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/secret"
@@ -57,7 +58,11 @@ type Config struct {
 
 // Server is the fake Vipps MobilePay: the Access token, ePayment v1 and
 // Webhooks APIs, and the landing page. It is an http.Handler.
+//
+// Its embedded fake.Faults injects faults into its requests and counts them
+// (Inject, Requests, Pending, Hold), matched by the Op* patterns.
 type Server struct {
+	fake.Faults
 	cfg Config
 
 	mu        sync.Mutex
@@ -66,8 +71,6 @@ type Server struct {
 	byToken   map[string]string
 	idem      map[string]*idemEntry
 	hooks     []*hook
-	faults    []*Fault
-	counts    map[string]int
 	noReplay  bool
 	delivered []Delivery
 	nextPSP   int
@@ -78,7 +81,7 @@ type Server struct {
 	deliveries context.Context
 	stop       context.CancelFunc
 	once       sync.Once
-	mux        *http.ServeMux
+	handler    http.Handler
 }
 
 type fakePayment struct {
@@ -160,24 +163,26 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{
 		cfg: cfg, tokens: map[string]time.Time{}, payments: map[string]*fakePayment{}, byToken: map[string]string{},
-		idem: map[string]*idemEntry{}, counts: map[string]int{}, closed: make(chan struct{}),
+		idem: map[string]*idemEntry{}, closed: make(chan struct{}),
 	}
 	s.deliveries, s.stop = context.WithCancel(context.Background())
 	m := http.NewServeMux()
-	m.HandleFunc("POST /accesstoken/get", s.api("token", s.token))
-	m.HandleFunc("POST /epayment/v1/payments", s.api("create", s.create))
-	m.HandleFunc("GET /epayment/v1/payments/{reference}", s.api("get", s.get))
-	m.HandleFunc("GET /epayment/v1/payments/{reference}/events", s.api("events", s.events))
-	m.HandleFunc("POST /epayment/v1/payments/{reference}/capture", s.api("capture", s.adjust("capture")))
-	m.HandleFunc("POST /epayment/v1/payments/{reference}/refund", s.api("refund", s.adjust("refund")))
-	m.HandleFunc("POST /epayment/v1/payments/{reference}/cancel", s.api("cancel", s.adjust("cancel")))
-	m.HandleFunc("POST /epayment/v1/test/payments/{reference}/approve", s.api("approve", s.forceApprove))
-	m.HandleFunc("POST /webhooks/v1/webhooks", s.api("webhooks.register", s.registerHook))
-	m.HandleFunc("GET /webhooks/v1/webhooks", s.api("webhooks.list", s.listHooks))
-	m.HandleFunc("DELETE /webhooks/v1/webhooks/{id}", s.api("webhooks.delete", s.deleteHook))
+	m.HandleFunc(OpToken, s.token)
+	m.HandleFunc(OpCreate, s.create)
+	m.HandleFunc(OpGet, s.get)
+	m.HandleFunc(OpEvents, s.events)
+	m.HandleFunc(OpCapture, s.adjust("capture"))
+	m.HandleFunc(OpRefund, s.adjust("refund"))
+	m.HandleFunc(OpCancel, s.adjust("cancel"))
+	m.HandleFunc(OpApprove, s.forceApprove)
+	m.HandleFunc(OpRegisterWebhook, s.registerHook)
+	m.HandleFunc(OpListWebhooks, s.listHooks)
+	m.HandleFunc(OpDeleteWebhook, s.deleteHook)
 	m.HandleFunc("GET /landing", s.landing)
 	m.HandleFunc("POST /landing", s.landingAction)
-	s.mux = m
+	s.handler = s.Faults.Handler(m, func(w http.ResponseWriter, r *http.Request, status int) {
+		writeProblem(w, status, "server-error", "Injected fault", "vippstest fault injection", nil)
+	})
 	return s
 }
 
@@ -190,7 +195,10 @@ func (s *Server) ClientConfig(baseURL string) vipps.Config {
 	}
 }
 
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.logger().Debug("vippstest: request", "method", r.Method, "path", r.URL.Path)
+	s.handler.ServeHTTP(w, r)
+}
 
 // Close stops webhook retries, cancels deliveries in flight (a receiver that
 // never answers does not hold it up) and waits for them.

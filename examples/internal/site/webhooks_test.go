@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/fake"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
@@ -139,13 +140,13 @@ func TestWebhookRegistersAndApplies(t *testing.T) {
 	}
 
 	p := v.start(t, "hall-1/leie")
-	gets, logs := v.fake.Requests("get"), v.fake.Requests("events")
+	gets, logs := v.fake.Requests(vippstest.OpGet), v.fake.Requests(vippstest.OpEvents)
 	if err := v.fake.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
 	waitState(t, v.pay, p.Reference, payment.Authorized)
-	if v.fake.Requests("get") != gets || v.fake.Requests("events") != logs {
-		t.Errorf("the payment was polled: get %d→%d, events %d→%d", gets, v.fake.Requests("get"), logs, v.fake.Requests("events"))
+	if v.fake.Requests(vippstest.OpGet) != gets || v.fake.Requests(vippstest.OpEvents) != logs {
+		t.Errorf("the payment was polled: get %d→%d, events %d→%d", gets, v.fake.Requests(vippstest.OpGet), logs, v.fake.Requests(vippstest.OpEvents))
 	}
 
 	// Forged: signed with another secret, unsigned, or signed for another
@@ -187,8 +188,8 @@ func TestWebhookOperatorSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if wh.ID != "" || v.fake.Requests("webhooks.register") != 0 || v.fake.Requests("webhooks.list") != 0 || v.fake.Requests("webhooks.delete") != 0 {
-		t.Fatalf("id %q; register %d, list %d, delete %d", wh.ID, v.fake.Requests("webhooks.register"), v.fake.Requests("webhooks.list"), v.fake.Requests("webhooks.delete"))
+	if wh.ID != "" || v.fake.Requests(vippstest.OpRegisterWebhook) != 0 || v.fake.Requests(vippstest.OpListWebhooks) != 0 || v.fake.Requests(vippstest.OpDeleteWebhook) != 0 {
+		t.Fatalf("id %q; register %d, list %d, delete %d", wh.ID, v.fake.Requests(vippstest.OpRegisterWebhook), v.fake.Requests(vippstest.OpListWebhooks), v.fake.Requests(vippstest.OpDeleteWebhook))
 	}
 	p := v.start(t, "hall-2/leie")
 	body := eventBody(p.Reference, "AUTHORIZED", 15000)
@@ -214,12 +215,12 @@ func TestWebhookOperatorSecret(t *testing.T) {
 // ErrWebhook, with no secret in it; a Webhook never set up answers 503.
 func TestWebhookRegistrationFails(t *testing.T) {
 	v := newVippsFake(t)
-	v.fake.InjectFault(vippstest.Fault{Op: "webhooks.register", Status: http.StatusBadRequest})
+	v.fake.Inject(fake.Fault{Match: vippstest.OpRegisterWebhook, Status: http.StatusBadRequest})
 	_, err := NewWebhook(context.Background(), v.client, "http://127.0.0.1:1"+WebhookPath, secret.Value{}, v.pay, nil)
 	if !errors.Is(err, ErrWebhook) || strings.Contains(err.Error(), vippstest.DefaultClientSecret) {
 		t.Fatalf("error %v", err)
 	}
-	v.fake.InjectFault(vippstest.Fault{Op: "webhooks.list", Status: http.StatusInternalServerError, Times: 10})
+	v.fake.Inject(fake.Fault{Match: vippstest.OpListWebhooks, Status: http.StatusInternalServerError, Times: 10})
 	if _, err := NewWebhook(context.Background(), v.client, "http://127.0.0.1:1"+WebhookPath, secret.Value{}, v.pay, nil); !errors.Is(err, ErrWebhook) {
 		t.Fatalf("list fails: %v", err)
 	}
@@ -252,8 +253,8 @@ func TestSetupReadsWebhookSecret(t *testing.T) {
 	if err := x.RegisterWebhook(context.Background(), v.client, v.pay); err != nil {
 		t.Fatal(err)
 	}
-	if x.Webhook.URL != "http://127.0.0.1:1"+WebhookPath || x.Webhook.ID != "" || v.fake.Requests("webhooks.register") != 0 {
-		t.Errorf("webhook %s %q, %d registrations", x.Webhook.URL, x.Webhook.ID, v.fake.Requests("webhooks.register"))
+	if x.Webhook.URL != "http://127.0.0.1:1"+WebhookPath || x.Webhook.ID != "" || v.fake.Requests(vippstest.OpRegisterWebhook) != 0 {
+		t.Errorf("webhook %s %q, %d registrations", x.Webhook.URL, x.Webhook.ID, v.fake.Requests(vippstest.OpRegisterWebhook))
 	}
 
 	env["GRUNNMUR_VIPPS_BASE_URL"] = "" // the sandbox's Vipps: the variable is ignored

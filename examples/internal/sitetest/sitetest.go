@@ -58,7 +58,7 @@ func ServeOnly(t testing.TB, build func(public string) (h http.Handler, close fu
 func Webhook(t testing.TB, pay *payment.Service, fake *vippstest.Server, msn, public string, p *payment.Payment) {
 	t.Helper()
 	ctx := context.Background()
-	gets := fake.Requests("get") + fake.Requests("events")
+	gets := fake.Requests(vippstest.OpGet) + fake.Requests(vippstest.OpEvents)
 	if err := fake.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func Webhook(t testing.TB, pay *payment.Service, fake *vippstest.Server, msn, pu
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if n := fake.Requests("get") + fake.Requests("events"); n != gets {
+	if n := fake.Requests(vippstest.OpGet) + fake.Requests(vippstest.OpEvents); n != gets {
 		t.Errorf("the payment was asked for at Vipps %d times: it moved by polling, not the webhook", n-gets)
 	}
 
