@@ -2,11 +2,13 @@ package vipps_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"time"
 
+	"github.com/grunnmur/grunnmur/config"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
@@ -61,4 +63,23 @@ func ExampleClient() {
 	// AUTHORIZED
 	// CAPTURED 1 500,00 kr
 	// PARTIALLY_REFUNDED 500,00 kr
+}
+
+// Read the client's configuration from the environment; with nothing set, a
+// service in development starts the fake instead.
+func ExampleConfigFromEnv() {
+	env := map[string]string{
+		"GRUNNMUR_VIPPS_CLIENT_ID":        "0c4b7a3e-client",
+		"GRUNNMUR_VIPPS_CLIENT_SECRET":    "s3cret",
+		"GRUNNMUR_VIPPS_SUBSCRIPTION_KEY": "k3y",
+		"GRUNNMUR_VIPPS_MSN":              "123456",
+	}
+	cfg, err := vipps.ConfigFromEnv("GRUNNMUR_VIPPS_", func(k string) string { return env[k] })
+	fmt.Println(cfg.BaseURL == "", cfg.MSN, cfg.ClientSecret, err)
+
+	_, err = vipps.ConfigFromEnv("GRUNNMUR_VIPPS_", func(string) string { return "" })
+	fmt.Println(errors.Is(err, config.ErrUnset))
+	// Output:
+	// true 123456 [redacted] <nil>
+	// true
 }
