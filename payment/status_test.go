@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -46,5 +47,24 @@ func TestHTTPStatus(t *testing.T) {
 				t.Errorf("HTTPStatus(%v) = %d %q, want %d %q", c.err, status, code, c.status, c.code)
 			}
 		})
+	}
+}
+
+// RunOnce reports its count to the Logger (a job returns only an error).
+func TestRunOnceLogsCount(t *testing.T) {
+	ctx := context.Background()
+	var logs strings.Builder
+	inv := &payment.Invoicing{}
+	svc := &payment.Service{Provider: inv, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	for _, bk := range []string{"2026-000910/gebyr", "2026-000911/gebyr"} {
+		if _, err := svc.Start(ctx, payment.Order{BusinessKey: bk, Amount: 100, Description: "Gebyr"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := svc.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), `msg="payment: reconciled" provider=invoice payments=2 failed=0`) {
+		t.Errorf("log:\n%s", logs.String())
 	}
 }
