@@ -85,7 +85,7 @@ func (v *Invoicing) alg() ident.KIDAlgorithm {
 }
 
 func created(inv *Invoice) *CreateResponse {
-	return &CreateResponse{Reference: inv.Reference, KID: string(inv.KID), DueDate: inv.DueDate.In(civil.Oslo)}
+	return &CreateResponse{Reference: inv.Reference, KID: string(inv.KID), DueDate: inv.DueDate}
 }
 
 // Create issues an invoice with a new KID. Calling it again with the same
@@ -125,7 +125,7 @@ func (v *Invoicing) Create(ctx context.Context, r CreateRequest) (*CreateRespons
 		days = 14
 	}
 	now := v.now()
-	due := civil.DateOf(now.In(civil.Oslo)).AddDays(days).Start(civil.Oslo)
+	due := civil.DateOf(now.In(civil.Oslo)).AddDays(days)
 	inv = &Invoice{
 		Reference: r.Reference, KID: kid, Amount: r.Amount, DueDate: due, Created: now, State: Created,
 		Events: []Event{{Name: EventCreated, PSPReference: "invoice-" + string(kid), Amount: r.Amount, Success: true, Time: now, IdempotencyKey: r.IdempotencyKey}},
@@ -329,8 +329,7 @@ func (p *Payment) Overdue(now time.Time) bool {
 	if p.KID == "" || p.DueDate.IsZero() || p.State != Created {
 		return false
 	}
-	today := civil.DateOf(now.In(civil.Oslo)).Start(civil.Oslo)
-	return today.After(p.DueDate)
+	return civil.DateOf(now.In(civil.Oslo)).After(p.DueDate)
 }
 
 var _ Provider = (*Invoicing)(nil)

@@ -19,7 +19,7 @@ func ExampleInvoicing_Store() {
 
 	before := &payment.Invoicing{Store: store, Now: now}
 	inv, _ := before.Create(ctx, payment.CreateRequest{Reference: "gm-invoice-0001", Amount: money.Kroner(1500)})
-	fmt.Println(inv.KID, inv.DueDate.Format("2006-01-02"))
+	fmt.Println(inv.KID, inv.DueDate)
 
 	after := &payment.Invoicing{Store: store, Now: now} // the process restarted
 	after.Register(ctx, payment.IncomingPayment{KID: inv.KID, Amount: money.Kroner(1500), BankReference: "OCR-1"})

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/money"
 
 	"github.com/grunnmur/grunnmur/ident"
@@ -19,7 +20,7 @@ type Invoice struct {
 	Reference string       `json:"reference"` // the payment reference; unique
 	KID       ident.KID    `json:"kid"`       // unique
 	Amount    money.Amount `json:"amount"`
-	DueDate   time.Time    `json:"dueDate"`
+	DueDate   civil.Date   `json:"dueDate"` // the last day to pay
 	Created   time.Time    `json:"created"`
 	// State is Created, Authorized (something paid) or Terminated (credited).
 	State     State     `json:"state"`

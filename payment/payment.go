@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/money"
 )
 
@@ -24,9 +25,10 @@ type Payment struct {
 
 	PSPReference string `json:"pspReference,omitempty"` // the provider's id for it
 	RedirectURL  string `json:"redirectUrl,omitempty"`  // where to send the payer
-	// KID and DueDate are set for invoices.
-	KID     string    `json:"kid,omitempty"`
-	DueDate time.Time `json:"dueDate,omitzero"`
+	// KID and DueDate (the last day to pay, a date in Oslo) are set for
+	// invoices.
+	KID     string     `json:"kid,omitempty"`
+	DueDate civil.Date `json:"dueDate,omitzero"`
 
 	// Events are the provider events applied so far, each once.
 	Events []Event `json:"events,omitempty"`

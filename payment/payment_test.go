@@ -8,6 +8,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
@@ -123,8 +124,8 @@ func TestInvoiceFlow(t *testing.T) {
 	if _, alg, err := ident.ParseKID(p.KID); err != nil || alg&ident.MOD11 == 0 || p.KID[:3] != "301" {
 		t.Fatalf("KID %q: %v %v", p.KID, alg, err)
 	}
-	if want := "2026-10-26"; p.DueDate.Format("2006-01-02") != want {
-		t.Fatalf("due %s, want %s (14 days from the Oslo date)", p.DueDate.Format("2006-01-02"), want)
+	if want := civil.NewDate(2026, 10, 26); p.DueDate != want {
+		t.Fatalf("due %s, want %s (14 days from the Oslo date)", p.DueDate, want)
 	}
 	if p.Overdue(now.Add(14*24*time.Hour)) || !p.Overdue(now.Add(15*24*time.Hour+2*time.Hour)) {
 		t.Fatal("Overdue")
@@ -216,7 +217,7 @@ func ExampleService() {
 	svc := &payment.Service{Provider: invoices} // in-memory store by default
 
 	p, _ := svc.Start(ctx, payment.Order{BusinessKey: "2026-000123/gebyr", Amount: money.Kroner(1500), Description: "Gebyr"})
-	fmt.Println(p.State, p.KID, p.DueDate.Format("2006-01-02"))
+	fmt.Println(p.State, p.KID, p.DueDate)
 
 	invoices.Register(ctx, payment.IncomingPayment{KID: p.KID, Amount: money.Kroner(1500), BankReference: "OCR-1"})
 	p, _ = svc.Reconcile(ctx, p.Reference)

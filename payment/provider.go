@@ -3,8 +3,8 @@ package payment
 import (
 	"context"
 	"errors"
-	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/money"
 )
 
@@ -40,9 +40,9 @@ type CreateRequest struct {
 type CreateResponse struct {
 	Reference   string
 	RedirectURL string
-	// KID and DueDate are set by invoice providers.
+	// KID and DueDate (the last day to pay) are set by invoice providers.
 	KID     string
-	DueDate time.Time
+	DueDate civil.Date
 }
 
 // Provider is a payment service: Vipps, invoices with KID, or a fake. Every

@@ -276,7 +276,7 @@ func (s *Service) update(ctx context.Context, reference string, change func(p *P
 
 func equalRecords(a, b *Payment) bool {
 	return a.State == b.State && a.Aggregate == b.Aggregate && a.PSPReference == b.PSPReference &&
-		a.RedirectURL == b.RedirectURL && a.KID == b.KID && a.DueDate.Equal(b.DueDate) && len(a.Events) == len(b.Events)
+		a.RedirectURL == b.RedirectURL && a.KID == b.KID && a.DueDate == b.DueDate && len(a.Events) == len(b.Events)
 }
 
 // owns returns ErrOtherProvider for a payment of another provider: the

@@ -77,7 +77,7 @@ func (a *App) payState(r *http.Request, b *bill, cl *club) (payView, error) {
 	if inv, err := a.invoice.Latest(ctx, b.invoiceKey()); err == nil && (inv.State != payment.Terminated || inv.Aggregate.Captured > 0) {
 		v.Invoice = inv
 		v.InvoiceAccount = a.invoice.Provider.(*payment.Invoicing).Account.Format()
-		v.Due = i18n.Lang(lang).DateOf(inv.DueDate)
+		v.Due = i18n.Lang(lang).Date(inv.DueDate)
 		refunded += inv.Aggregate.Refunded
 	}
 	if refunded > 0 {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/internal/badkey"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
@@ -42,7 +43,7 @@ func newPayment(bk string, attempt int, created time.Time) *payment.Payment {
 		Reference: ref, BusinessKey: bk, Attempt: attempt, Provider: "vipps",
 		Description: "Gebyr for skjenkebevilling – «Kafé Ærlig & Søt»", Amount: money.Kroner(1500),
 		State: payment.Created, RedirectURL: "https://landing.example/?token=abc",
-		KID: "0000123455", DueDate: time.Date(2026, 11, 8, 0, 0, 0, 0, time.UTC),
+		KID: "0000123455", DueDate: civil.NewDate(2026, 11, 8),
 		Events:  []payment.Event{{Name: payment.EventCreated, PSPReference: "psp-1", Amount: money.Kroner(1500), Success: true, Time: created, IdempotencyKey: "create-x"}},
 		Created: created, Updated: created,
 	}
@@ -56,7 +57,7 @@ func same(a, b *payment.Payment) string {
 		return "description"
 	case a.Amount != b.Amount, a.State != b.State, a.Aggregate != b.Aggregate:
 		return "amount, state or aggregate"
-	case a.PSPReference != b.PSPReference, a.RedirectURL != b.RedirectURL, a.KID != b.KID, !a.DueDate.Equal(b.DueDate):
+	case a.PSPReference != b.PSPReference, a.RedirectURL != b.RedirectURL, a.KID != b.KID, a.DueDate != b.DueDate:
 		return "provider fields"
 	case !a.Created.Equal(b.Created), !a.Updated.Equal(b.Updated):
 		return "times"
