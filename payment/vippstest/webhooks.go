@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // emit logs an event on the payment and sends it to the subscribed
@@ -44,12 +46,12 @@ func (s *Server) emit(p *fakePayment, name string, value int64, psp, key string,
 // SignRequest sets the headers Vipps signs a webhook with, for a request to
 // the registered webhook URL. It is the fake's own implementation of the
 // documented scheme, independent of package vipps.
-func SignRequest(req *http.Request, secret string, body []byte, at time.Time) {
+func SignRequest(req *http.Request, key secret.Value, body []byte, at time.Time) {
 	sum := sha256.Sum256(body)
 	contentHash := base64.StdEncoding.EncodeToString(sum[:])
 	date := at.UTC().Format(http.TimeFormat)
 	toSign := req.Method + "\n" + req.URL.RequestURI() + "\n" + date + ";" + req.URL.Host + ";" + contentHash
-	m := hmac.New(sha256.New, []byte(secret))
+	m := hmac.New(sha256.New, []byte(key.Reveal()))
 	m.Write([]byte(toSign))
 	req.Header.Set("x-ms-date", date)
 	req.Header.Set("x-ms-content-sha256", contentHash)
@@ -65,7 +67,7 @@ func (s *Server) deliver(h hook, eventType string, body []byte) {
 		}
 		req.Header.Set("Content-Type", "application/json")
 		now := s.now()
-		SignRequest(req, h.secret, body, now)
+		SignRequest(req, secret.New(h.secret), body, now)
 		d := Delivery{URL: h.URL, Event: eventType, Attempt: attempt, Body: body, Sent: now}
 		resp, err := s.cfg.WebhookClient.Do(req)
 		if err != nil {
