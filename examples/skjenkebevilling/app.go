@@ -151,7 +151,8 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 
-	funcs := template.FuncMap{"fileSize": forms.FormatBytes, "fileType": forms.FileTypeName}
+	funcs := template.FuncMap{"fileSize": forms.FormatBytes, "fileType": forms.FileTypeName,
+		"amount": func(a money.Amount, lang string) string { return i18n.Lang(lang).Amount(a) }}
 	if a.tmpl, err = site.Templates(templateFS, funcs, "templates/*.html"); err != nil {
 		return nil, err
 	}
