@@ -332,7 +332,7 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 			return 0
 		}
 	}
-	e.Vipps = vippstest.New(vippstest.Options{BaseURL: base[1], Now: o.Now, Logger: o.Logger})
+	e.Vipps = vippstest.New(vippstest.Config{BaseURL: base[1], Now: o.Now, Logger: o.Logger})
 	e.SvarUT = svaruttest.New(svaruttest.Config{
 		KontoID: SvarUTKontoID, IntegrasjonID: SvarUTIntegrasjonID, IntegrasjonPassord: secret.New(SvarUTIntegrasjonPassord),
 		Authorize: func(r *http.Request) int {

@@ -95,8 +95,8 @@ func TestClientsAgainstSandbox(t *testing.T) {
 	// Vipps: an access token and an authorised call.
 	vc, err := vipps.New(vipps.Config{
 		BaseURL: env.Getenv("GRUNNMUR_VIPPS_BASE_URL"), ClientID: env.Getenv("GRUNNMUR_VIPPS_CLIENT_ID"),
-		ClientSecret:    vipps.NewSecret(env.Getenv("GRUNNMUR_VIPPS_CLIENT_SECRET")),
-		SubscriptionKey: vipps.NewSecret(env.Getenv("GRUNNMUR_VIPPS_SUBSCRIPTION_KEY")), MSN: env.Getenv("GRUNNMUR_VIPPS_MSN"),
+		ClientSecret:    secret.New(env.Getenv("GRUNNMUR_VIPPS_CLIENT_SECRET")),
+		SubscriptionKey: secret.New(env.Getenv("GRUNNMUR_VIPPS_SUBSCRIPTION_KEY")), MSN: env.Getenv("GRUNNMUR_VIPPS_MSN"),
 	})
 	if err != nil {
 		t.Fatal(err)

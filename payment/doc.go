@@ -1,20 +1,25 @@
-// Package payment is the provider-neutral core of fee payment: Amount in øre,
-// Payment and its state machine, the Provider interface, and a Service that keeps
-// local payment records in a Store and reconciles them with the provider, so that
-// nothing is charged twice and no payment is lost.
+// Package payment is the provider-neutral core of fee payment: Payment and its
+// state machine, the Provider interface, and a Service that keeps local
+// payment records in a Store and reconciles them with the provider, so that
+// nothing is charged twice and no payment is lost. Sums are money.Amount
+// (whole øre).
 //
-//	client, _ := vipps.New(vipps.Config{...})           // or &payment.Invoicing{...}
+//	client, _ := vipps.New(cfg)                          // or &payment.Invoicing{...}
 //	svc := &payment.Service{Provider: client, Store: postgres.NewPaymentStore(db)}
+//	go svc.Run(ctx, 30*time.Second)                      // the reconciliation job
 //
 //	p, err := svc.Start(ctx, payment.Order{
 //		BusinessKey: "2026-000123/gebyr",                // case number + purpose
-//		Amount:      payment.Kroner(1500),
+//		Amount:      money.Kroner(1500),
 //		Description: "Gebyr for skjenkebevilling",
 //		ReturnURL:   "https://kommune.example/betaling/ferdig",
 //	})
 //	// redirect the payer to p.RedirectURL; webhooks (vipps.WebhookHandler with
-//	// vipps.ApplyTo(svc)) and svc.Poll move p to AUTHORIZED
+//	// vipps.ApplyTo(svc)) and svc.Run move p to AUTHORIZED
 //	p, err = svc.Capture(ctx, "2026-000123/gebyr", payment.Modification{})
+//	if err != nil {
+//		status, code := payment.HTTPStatus(err) // 409 "in_progress", 503 "outcome_uncertain", ...
+//	}
 //
 // # Never twice, never lost
 //
@@ -36,8 +41,28 @@
 // state machine forbids (ABORTED to CAPTURED, say) is a *TransitionError and
 // changes nothing.
 //
-// # Amounts
+// # The reconciliation job
 //
-// Amount is an integer number of øre. Display formats it for a citizen:
-// "1 500,00 kr" in nb and nn, "NOK 1,500.00" in en.
+// Webhooks can be lost, so Service.Run(ctx, every) reconciles every open
+// payment, and every operation whose outcome is unknown, at once and then
+// every interval until ctx ends; Service.RunOnce is one such pass. Each
+// Service acts only on the payments of its own provider.
+//
+// # Errors
+//
+// Callers branch on the sentinels with errors.Is. HTTPStatus maps them to a
+// status and a stable code for an HTTP handler: ErrInvalid 400 "invalid",
+// ErrNotFound 404 "not_found", ErrConflict, ErrInProgress and a
+// *TransitionError 409, ErrRejected 422, ErrUncertain 503; anything else is
+// 500 "internal".
+//
+// # Glossary
+//
+// Terms of the Norwegian payment systems, kept in identifiers as the banks
+// and Vipps name them:
+//
+//   - KID (kundeidentifikasjon): the payment reference on an invoice, with a
+//     MOD10 or MOD11 check digit (ident.KID).
+//   - OCR Giro: Nets' file of incoming payments with KID, read by ParseOCR.
+//   - PSP reference: the payment service provider's own id for an event.
 package payment

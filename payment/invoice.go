@@ -10,6 +10,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/money"
+
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 )
@@ -51,20 +54,12 @@ type Invoicing struct {
 // IncomingPayment is one payment into the account, as the bank reports it.
 type IncomingPayment struct {
 	KID    string
-	Amount Amount
+	Amount money.Amount
 	Date   time.Time
 	// BankReference identifies the transaction (the archive reference of an
 	// OCR line); registering it twice counts it once.
 	BankReference string
 }
-
-var oslo = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return l
-}()
 
 // errUnchanged ends an InvoiceStore.Update that has nothing to store.
 var errUnchanged = errors.New("payment: invoice unchanged")
@@ -90,7 +85,7 @@ func (v *Invoicing) alg() ident.KIDAlgorithm {
 }
 
 func created(inv *Invoice) *CreateResponse {
-	return &CreateResponse{Reference: inv.Reference, KID: string(inv.KID), DueDate: inv.DueDate.In(oslo)}
+	return &CreateResponse{Reference: inv.Reference, KID: string(inv.KID), DueDate: inv.DueDate}
 }
 
 // Create issues an invoice with a new KID. Calling it again with the same
@@ -130,8 +125,7 @@ func (v *Invoicing) Create(ctx context.Context, r CreateRequest) (*CreateRespons
 		days = 14
 	}
 	now := v.now()
-	d := now.In(oslo)
-	due := time.Date(d.Year(), d.Month(), d.Day()+days, 0, 0, 0, 0, oslo)
+	due := civil.DateOf(now.In(civil.Oslo)).AddDays(days)
 	inv = &Invoice{
 		Reference: r.Reference, KID: kid, Amount: r.Amount, DueDate: due, Created: now, State: Created,
 		Events: []Event{{Name: EventCreated, PSPReference: "invoice-" + string(kid), Amount: r.Amount, Success: true, Time: now, IdempotencyKey: r.IdempotencyKey}},
@@ -244,7 +238,7 @@ func (v *Invoicing) Events(ctx context.Context, reference string) ([]Event, erro
 // Capture implements Provider. An invoice is captured by the payer's bank
 // transfer, never by us: asking to capture what is paid returns the invoice,
 // anything else ErrNotSupported.
-func (v *Invoicing) Capture(ctx context.Context, reference string, amount Amount, key string) (*Snapshot, error) {
+func (v *Invoicing) Capture(ctx context.Context, reference string, amount money.Amount, key string) (*Snapshot, error) {
 	inv, err := v.find(ctx, reference)
 	if err != nil {
 		return nil, err
@@ -254,7 +248,7 @@ func (v *Invoicing) Capture(ctx context.Context, reference string, amount Amount
 
 // Refund records money paid back to the payer (by the agency's own bank
 // transfer).
-func (v *Invoicing) Refund(ctx context.Context, reference string, amount Amount, key string) (*Snapshot, error) {
+func (v *Invoicing) Refund(ctx context.Context, reference string, amount money.Amount, key string) (*Snapshot, error) {
 	return v.keyed(ctx, reference, key, func(inv *Invoice) error {
 		if amount <= 0 || amount > inv.Aggregate.Captured-inv.Aggregate.Refunded {
 			return fmt.Errorf("%w: refund of %s exceeds what was paid", ErrRejected, amount)
@@ -335,9 +329,7 @@ func (p *Payment) Overdue(now time.Time) bool {
 	if p.KID == "" || p.DueDate.IsZero() || p.State != Created {
 		return false
 	}
-	d := now.In(oslo)
-	today := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, oslo)
-	return today.After(p.DueDate)
+	return civil.DateOf(now.In(civil.Oslo)).After(p.DueDate)
 }
 
 var _ Provider = (*Invoicing)(nil)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -17,15 +18,15 @@ func ExampleInvoicing_Store() {
 	now := func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }
 
 	before := &payment.Invoicing{Store: store, Now: now}
-	inv, _ := before.Create(ctx, payment.CreateRequest{Reference: "gm-invoice-0001", Amount: payment.Kroner(1500)})
-	fmt.Println(inv.KID, inv.DueDate.Format("2006-01-02"))
+	inv, _ := before.Create(ctx, payment.CreateRequest{Reference: "gm-invoice-0001", Amount: money.Kroner(1500)})
+	fmt.Println(inv.KID, inv.DueDate)
 
 	after := &payment.Invoicing{Store: store, Now: now} // the process restarted
-	after.Register(ctx, payment.IncomingPayment{KID: inv.KID, Amount: payment.Kroner(1500), BankReference: "OCR-1"})
-	after.Register(ctx, payment.IncomingPayment{KID: inv.KID, Amount: payment.Kroner(1500), BankReference: "OCR-1"}) // the same line again
+	after.Register(ctx, payment.IncomingPayment{KID: inv.KID, Amount: money.Kroner(1500), BankReference: "OCR-1"})
+	after.Register(ctx, payment.IncomingPayment{KID: inv.KID, Amount: money.Kroner(1500), BankReference: "OCR-1"}) // the same line again
 	snap, _ := after.Get(ctx, "gm-invoice-0001")
 	fmt.Println(snap.State, snap.Aggregate.Captured)
-	next, _ := after.Create(ctx, payment.CreateRequest{Reference: "gm-invoice-0002", Amount: payment.Kroner(200)})
+	next, _ := after.Create(ctx, payment.CreateRequest{Reference: "gm-invoice-0002", Amount: money.Kroner(200)})
 	fmt.Println(next.KID)
 	// Output:
 	// 000000018 2026-03-15

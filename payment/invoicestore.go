@@ -8,17 +8,20 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/money"
+
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // Invoice is an invoice issued by Invoicing, as an InvoiceStore keeps it.
 type Invoice struct {
-	Reference string    `json:"reference"` // the payment reference; unique
-	KID       ident.KID `json:"kid"`       // unique
-	Amount    Amount    `json:"amount"`
-	DueDate   time.Time `json:"dueDate"`
-	Created   time.Time `json:"created"`
+	Reference string       `json:"reference"` // the payment reference; unique
+	KID       ident.KID    `json:"kid"`       // unique
+	Amount    money.Amount `json:"amount"`
+	DueDate   civil.Date   `json:"dueDate"` // the last day to pay
+	Created   time.Time    `json:"created"`
 	// State is Created, Authorized (something paid) or Terminated (credited).
 	State     State     `json:"state"`
 	Aggregate Aggregate `json:"aggregate"`

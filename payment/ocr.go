@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/money"
 )
 
 // OCRError is a line of an OCR Giro file that does not parse. It matches
@@ -64,27 +67,11 @@ func ParseOCR(r io.Reader) ([]IncomingPayment, error) {
 			if pending != nil {
 				return nil, &OCRError{pendAt, "amount item 1 without its item 2"}
 			}
-			no := s[8:15]
-			date, err := ocrDate(s[15:21])
-			if err != nil || !allDigits(no) {
-				return nil, &OCRError{line, "transaction number or settlement date is not digits"}
+			item, err := ocrAmountItem1(line, s)
+			if err != nil {
+				return nil, err
 			}
-			if s[31] != '0' && s[31] != '-' {
-				return nil, &OCRError{line, "the sign is neither '0' nor '-'"}
-			}
-			amt := s[32:49]
-			if !allDigits(amt) {
-				return nil, &OCRError{line, "the amount is not 17 digits"}
-			}
-			n, _ := strconv.ParseInt(amt, 10, 64)
-			if s[31] == '-' {
-				n = -n
-			}
-			kid := strings.TrimLeft(s[49:74], " ")
-			if kid == "" || strings.ContainsAny(kid, " ") || !allDigits(strings.TrimSuffix(kid, "-")) {
-				return nil, &OCRError{line, "the KID is not digits, right-aligned"}
-			}
-			pending, pendNo, pendAt = &IncomingPayment{KID: kid, Amount: Amount(n), Date: date}, no, line
+			pending, pendNo, pendAt = item, s[8:15], line
 		case "31":
 			if pending == nil || s[8:15] != pendNo {
 				return nil, &OCRError{line, "amount item 2 without its item 1"}
@@ -114,16 +101,51 @@ func ParseOCR(r io.Reader) ([]IncomingPayment, error) {
 	return out, nil
 }
 
+// ocrAmountItem1 reads an amount item 1 record: the transaction number,
+// settlement date, amount and KID.
+func ocrAmountItem1(line int, s string) (*IncomingPayment, error) {
+	no := s[8:15]
+	date, err := ocrDate(s[15:21])
+	if err != nil || !allDigits(no) {
+		return nil, &OCRError{line, "transaction number or settlement date is not digits"}
+	}
+	if s[31] != '0' && s[31] != '-' {
+		return nil, &OCRError{line, "the sign is neither '0' nor '-'"}
+	}
+	amt := s[32:49]
+	if !allDigits(amt) {
+		return nil, &OCRError{line, "the amount is not 17 digits"}
+	}
+	n, _ := strconv.ParseInt(amt, 10, 64)
+	if s[31] == '-' {
+		n = -n
+	}
+	kid := strings.TrimLeft(s[49:74], " ")
+	if kid == "" || strings.ContainsAny(kid, " ") || !allDigits(strings.TrimSuffix(kid, "-")) {
+		return nil, &OCRError{line, "the KID is not digits, right-aligned"}
+	}
+	return &IncomingPayment{KID: kid, Amount: money.Amount(n), Date: date}, nil
+}
+
 func ocrDate(s string) (time.Time, error) {
 	if !allDigits(s) || s == "000000" {
 		return time.Time{}, fmt.Errorf("no date")
 	}
-	return time.ParseInLocation("020106", s, oslo)
+	return time.ParseInLocation("020106", s, civil.Oslo)
 }
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}

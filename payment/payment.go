@@ -4,27 +4,31 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/money"
 )
 
 // Payment is the local record of one attempt to collect one sum. A business
 // key (the case number and the purpose, say) may need several attempts when
 // the payer aborts or lets one expire; each attempt has its own reference.
 type Payment struct {
-	Reference   string `json:"reference"`   // ours, sent to the provider; unique
-	BusinessKey string `json:"businessKey"` // what the payment is for, e.g. "2026-000123/gebyr"
-	Attempt     int    `json:"attempt"`     // 1, 2, ... per business key
-	Provider    string `json:"provider"`    // the provider's Name
-	Description string `json:"description"`
-	Amount      Amount `json:"amount"` // the sum asked for
-	State       State  `json:"state"`
+	Reference   string       `json:"reference"`   // ours, sent to the provider; unique
+	BusinessKey string       `json:"businessKey"` // what the payment is for, e.g. "2026-000123/gebyr"
+	Attempt     int          `json:"attempt"`     // 1, 2, ... per business key
+	Provider    string       `json:"provider"`    // the provider's Name
+	Description string       `json:"description"`
+	Amount      money.Amount `json:"amount"` // the sum asked for
+	State       State        `json:"state"`
 
 	Aggregate Aggregate `json:"aggregate"`
 
 	PSPReference string `json:"pspReference,omitempty"` // the provider's id for it
 	RedirectURL  string `json:"redirectUrl,omitempty"`  // where to send the payer
-	// KID and DueDate are set for invoices.
-	KID     string    `json:"kid,omitempty"`
-	DueDate time.Time `json:"dueDate,omitzero"`
+	// KID and DueDate (the last day to pay, a date in Oslo) are set for
+	// invoices.
+	KID     string     `json:"kid,omitempty"`
+	DueDate civil.Date `json:"dueDate,omitzero"`
 
 	// Events are the provider events applied so far, each once.
 	Events []Event `json:"events,omitempty"`
@@ -37,10 +41,10 @@ type Payment struct {
 
 // Aggregate holds the running totals of a payment. Each only ever grows.
 type Aggregate struct {
-	Authorized Amount `json:"authorized"`
-	Captured   Amount `json:"captured"`
-	Refunded   Amount `json:"refunded"`
-	Cancelled  Amount `json:"cancelled"`
+	Authorized money.Amount `json:"authorized"`
+	Captured   money.Amount `json:"captured"`
+	Refunded   money.Amount `json:"refunded"`
+	Cancelled  money.Amount `json:"cancelled"`
 }
 
 func (a Aggregate) max(b Aggregate) Aggregate {
@@ -53,7 +57,7 @@ func (a Aggregate) max(b Aggregate) Aggregate {
 }
 
 // Capturable is what may still be captured.
-func (p *Payment) Capturable() Amount {
+func (p *Payment) Capturable() money.Amount {
 	auth := p.Aggregate.Authorized
 	if auth == 0 && p.State != Created {
 		auth = p.Amount
@@ -62,7 +66,7 @@ func (p *Payment) Capturable() Amount {
 }
 
 // Refundable is what may still be paid back.
-func (p *Payment) Refundable() Amount {
+func (p *Payment) Refundable() money.Amount {
 	return max(p.Aggregate.Captured-p.Aggregate.Refunded, 0)
 }
 
@@ -99,12 +103,12 @@ func (n EventName) Valid() bool {
 // Event is one thing that happened at the provider: a webhook, or a line of
 // the provider's event log.
 type Event struct {
-	Name           EventName `json:"name"`
-	PSPReference   string    `json:"pspReference"`
-	Amount         Amount    `json:"amount"`
-	Success        bool      `json:"success"`
-	Time           time.Time `json:"time"`
-	IdempotencyKey string    `json:"idempotencyKey,omitempty"`
+	Name           EventName    `json:"name"`
+	PSPReference   string       `json:"pspReference"`
+	Amount         money.Amount `json:"amount"`
+	Success        bool         `json:"success"`
+	Time           time.Time    `json:"time"`
+	IdempotencyKey string       `json:"idempotencyKey,omitempty"`
 }
 
 // key identifies an event for de-duplication: the same event delivered twice

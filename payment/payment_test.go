@@ -8,7 +8,9 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -115,21 +117,21 @@ func TestInvoiceFlow(t *testing.T) {
 	now := time.Date(2026, 10, 11, 22, 30, 0, 0, time.UTC) // 00:30 on the 12th in Oslo
 	inv := &payment.Invoicing{Algorithm: ident.MOD11, Prefix: "301", Now: func() time.Time { return now }}
 	svc := &payment.Service{Provider: inv, Now: func() time.Time { return now }}
-	p, err := svc.Start(ctx, payment.Order{BusinessKey: "2026-000300/gebyr", Amount: payment.Kroner(4300), Description: "Gebyr"})
+	p, err := svc.Start(ctx, payment.Order{BusinessKey: "2026-000300/gebyr", Amount: money.Kroner(4300), Description: "Gebyr"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, alg, err := ident.ParseKID(p.KID); err != nil || alg&ident.MOD11 == 0 || p.KID[:3] != "301" {
 		t.Fatalf("KID %q: %v %v", p.KID, alg, err)
 	}
-	if want := "2026-10-26"; p.DueDate.Format("2006-01-02") != want {
-		t.Fatalf("due %s, want %s (14 days from the Oslo date)", p.DueDate.Format("2006-01-02"), want)
+	if want := civil.NewDate(2026, 10, 26); p.DueDate != want {
+		t.Fatalf("due %s, want %s (14 days from the Oslo date)", p.DueDate, want)
 	}
 	if p.Overdue(now.Add(14*24*time.Hour)) || !p.Overdue(now.Add(15*24*time.Hour+2*time.Hour)) {
 		t.Fatal("Overdue")
 	}
 	// The same business key again: the same invoice.
-	again, _ := svc.Start(ctx, payment.Order{BusinessKey: "2026-000300/gebyr", Amount: payment.Kroner(4300), Description: "Gebyr"})
+	again, _ := svc.Start(ctx, payment.Order{BusinessKey: "2026-000300/gebyr", Amount: money.Kroner(4300), Description: "Gebyr"})
 	if again.KID != p.KID {
 		t.Fatal("a second KID for the same attempt")
 	}
@@ -137,20 +139,20 @@ func TestInvoiceFlow(t *testing.T) {
 	if _, err := inv.Register(ctx, payment.IncomingPayment{KID: bad, Amount: 100, BankReference: "x"}); !errors.Is(err, payment.ErrInvalid) {
 		t.Fatalf("wrong check digit: %v", err)
 	}
-	if _, err := inv.Register(ctx, payment.IncomingPayment{KID: p.KID, Amount: payment.Kroner(1000), BankReference: "A1"}); err != nil {
+	if _, err := inv.Register(ctx, payment.IncomingPayment{KID: p.KID, Amount: money.Kroner(1000), BankReference: "A1"}); err != nil {
 		t.Fatal(err)
 	}
 	if p, _ = svc.Reconcile(ctx, p.Reference); p.State != payment.PartiallyCaptured {
 		t.Fatalf("after a part payment: %s", p.State)
 	}
-	inv.Register(ctx, payment.IncomingPayment{KID: p.KID, Amount: payment.Kroner(1000), BankReference: "A1"}) // the same line twice
-	if _, err := inv.Register(ctx, payment.IncomingPayment{KID: p.KID, Amount: payment.Kroner(5000), BankReference: "A2"}); err != nil {
+	inv.Register(ctx, payment.IncomingPayment{KID: p.KID, Amount: money.Kroner(1000), BankReference: "A1"}) // the same line twice
+	if _, err := inv.Register(ctx, payment.IncomingPayment{KID: p.KID, Amount: money.Kroner(5000), BankReference: "A2"}); err != nil {
 		t.Fatal(err)
 	}
-	if p, _ = svc.Reconcile(ctx, p.Reference); p.State != payment.Captured || p.Aggregate.Captured != payment.Kroner(4300) {
+	if p, _ = svc.Reconcile(ctx, p.Reference); p.State != payment.Captured || p.Aggregate.Captured != money.Kroner(4300) {
 		t.Fatalf("paid in full: %s %+v", p.State, p.Aggregate)
 	}
-	if p, err = svc.Refund(ctx, "2026-000300/gebyr", payment.Modification{Amount: payment.Kroner(300)}); err != nil || p.State != payment.PartiallyRefunded {
+	if p, err = svc.Refund(ctx, "2026-000300/gebyr", payment.Modification{Amount: money.Kroner(300)}); err != nil || p.State != payment.PartiallyRefunded {
 		t.Fatalf("refund: %v %v", p, err)
 	}
 	// An unpaid invoice can be cancelled; the next attempt gets a new KID.
@@ -165,9 +167,9 @@ func TestInvoiceFlow(t *testing.T) {
 	}
 }
 
-// TestPollSettlesInvoices runs the poller on a fake clock: a payment booked
+// TestRunSettlesInvoices runs the reconciliation job on a fake clock: a payment booked
 // at the bank shows up at the next poll, without a webhook.
-func TestPollSettlesInvoices(t *testing.T) {
+func TestRunSettlesInvoices(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
@@ -178,7 +180,7 @@ func TestPollSettlesInvoices(t *testing.T) {
 			t.Fatal(err)
 		}
 		done := make(chan error)
-		go func() { done <- svc.Poll(ctx, time.Minute) }()
+		go func() { done <- svc.Run(ctx, time.Minute) }()
 		synctest.Wait()
 		if _, err := inv.Register(ctx, payment.IncomingPayment{KID: p.KID, Amount: 5000, BankReference: "B1"}); err != nil {
 			t.Fatal(err)
@@ -194,21 +196,19 @@ func TestPollSettlesInvoices(t *testing.T) {
 			t.Fatalf("after the poll: %s", got.State)
 		}
 		cancel()
-		if err := <-done; !errors.Is(err, context.Canceled) {
-			t.Fatal(err)
+		if err := <-done; err != nil {
+			t.Fatalf("Run after its context ended: %v, want nil", err)
 		}
 	})
 }
 
-func ExampleAmount_Display() {
-	fee := payment.Kroner(1500)
-	fmt.Println(fee.Display("nb"))
-	fmt.Println(fee.Display("en"))
-	fmt.Println(int64(fee), "øre")
-	// Output:
-	// 1 500,00 kr
-	// NOK 1,500.00
-	// 150000 øre
+func TestRunRefusesNonPositiveInterval(t *testing.T) {
+	svc := &payment.Service{Provider: &payment.Invoicing{}}
+	for _, every := range []time.Duration{0, -time.Second} {
+		if err := svc.Run(context.Background(), every); !errors.Is(err, payment.ErrInvalid) {
+			t.Errorf("Run(ctx, %v): %v, want ErrInvalid at once", every, err)
+		}
+	}
 }
 
 func ExampleService() {
@@ -216,10 +216,10 @@ func ExampleService() {
 	invoices := &payment.Invoicing{Now: func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }}
 	svc := &payment.Service{Provider: invoices} // in-memory store by default
 
-	p, _ := svc.Start(ctx, payment.Order{BusinessKey: "2026-000123/gebyr", Amount: payment.Kroner(1500), Description: "Gebyr"})
-	fmt.Println(p.State, p.KID, p.DueDate.Format("2006-01-02"))
+	p, _ := svc.Start(ctx, payment.Order{BusinessKey: "2026-000123/gebyr", Amount: money.Kroner(1500), Description: "Gebyr"})
+	fmt.Println(p.State, p.KID, p.DueDate)
 
-	invoices.Register(ctx, payment.IncomingPayment{KID: p.KID, Amount: payment.Kroner(1500), BankReference: "OCR-1"})
+	invoices.Register(ctx, payment.IncomingPayment{KID: p.KID, Amount: money.Kroner(1500), BankReference: "OCR-1"})
 	p, _ = svc.Reconcile(ctx, p.Reference)
 	fmt.Println(p.State, p.Aggregate.Captured)
 	// Output:

@@ -3,7 +3,9 @@ package payment
 import (
 	"context"
 	"errors"
-	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/money"
 )
 
 // ErrRejected marks a provider error that is a definite "no": the operation
@@ -26,7 +28,7 @@ const (
 // CreateRequest asks a provider to create a payment.
 type CreateRequest struct {
 	Reference      string
-	Amount         Amount
+	Amount         money.Amount
 	Description    string
 	Flow           Flow
 	ReturnURL      string // for FlowWebRedirect
@@ -38,9 +40,9 @@ type CreateRequest struct {
 type CreateResponse struct {
 	Reference   string
 	RedirectURL string
-	// KID and DueDate are set by invoice providers.
+	// KID and DueDate (the last day to pay) are set by invoice providers.
 	KID     string
-	DueDate time.Time
+	DueDate civil.Date
 }
 
 // Provider is a payment service: Vipps, invoices with KID, or a fake. Every
@@ -53,8 +55,8 @@ type Provider interface {
 	Get(ctx context.Context, reference string) (*Snapshot, error)
 	// Events returns the provider's event log for a payment, oldest first.
 	Events(ctx context.Context, reference string) ([]Event, error)
-	Capture(ctx context.Context, reference string, amount Amount, idempotencyKey string) (*Snapshot, error)
-	Refund(ctx context.Context, reference string, amount Amount, idempotencyKey string) (*Snapshot, error)
+	Capture(ctx context.Context, reference string, amount money.Amount, idempotencyKey string) (*Snapshot, error)
+	Refund(ctx context.Context, reference string, amount money.Amount, idempotencyKey string) (*Snapshot, error)
 	Cancel(ctx context.Context, reference string, idempotencyKey string) (*Snapshot, error)
 }
 

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/money"
+
 	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
@@ -75,7 +77,7 @@ type Order struct {
 	// BusinessKey names what the payment is for, stable across retries: the
 	// case number and the purpose, say "2026-000123/gebyr".
 	BusinessKey string
-	Amount      Amount
+	Amount      money.Amount
 	Description string // shown to the payer, 3 to 100 characters
 	Flow        Flow   // "" means FlowWebRedirect
 	ReturnURL   string
@@ -274,7 +276,7 @@ func (s *Service) update(ctx context.Context, reference string, change func(p *P
 
 func equalRecords(a, b *Payment) bool {
 	return a.State == b.State && a.Aggregate == b.Aggregate && a.PSPReference == b.PSPReference &&
-		a.RedirectURL == b.RedirectURL && a.KID == b.KID && a.DueDate.Equal(b.DueDate) && len(a.Events) == len(b.Events)
+		a.RedirectURL == b.RedirectURL && a.KID == b.KID && a.DueDate == b.DueDate && len(a.Events) == len(b.Events)
 }
 
 // owns returns ErrOtherProvider for a payment of another provider: the
@@ -303,7 +305,7 @@ func (s *Service) Latest(ctx context.Context, businessKey string) (*Payment, err
 // Modification is a capture or a refund.
 type Modification struct {
 	// Amount to move; 0 means all that can be (the capturable or refundable rest).
-	Amount Amount
+	Amount money.Amount
 	// Label tells apart several captures (or refunds) of one payment; the
 	// same label is the same operation, sent at most once. "" is the usual
 	// single capture or refund.
@@ -402,7 +404,7 @@ func (s *Service) modify(ctx context.Context, businessKey string, kind OpKind, m
 	return p, nil
 }
 
-func checkModification(p *Payment, kind OpKind, amount Amount) error {
+func checkModification(p *Payment, kind OpKind, amount money.Amount) error {
 	switch kind {
 	case OpCapture:
 		if p.State != Authorized && p.State != PartiallyCaptured {
@@ -595,22 +597,50 @@ func (s *Service) notAtProvider(ctx context.Context, reference string, provErr e
 // openStates are the states polling keeps an eye on.
 var openStates = []State{Created, Authorized, PartiallyCaptured}
 
-// ReconcileOpen reconciles every payment of its provider still waiting on
-// the payer or on us, and every payment of its provider with an operation
-// whose outcome is unknown. Payments of other providers in the same Store
-// are left to their own Services. It returns how many payments it
-// reconciled; an error on one payment does not stop the others.
-func (s *Service) ReconcileOpen(ctx context.Context) (int, error) {
+// RunOnce is one pass of the reconciliation job: it reconciles every payment
+// of its provider still waiting on the payer or on us, and every payment of
+// its provider with an operation whose outcome is unknown. Payments of other
+// providers in the same Store are left to their own Services. An error on
+// one payment does not stop the others; they are returned joined. The count
+// of payments reconciled goes to the Logger.
+func (s *Service) RunOnce(ctx context.Context) error {
 	if s.Provider == nil {
-		return 0, fmt.Errorf("%w: the service has no provider", ErrInvalid)
+		return fmt.Errorf("%w: the service has no provider", ErrInvalid)
 	}
+	refs, errs := s.openReferences(ctx)
+	if refs == nil && errs != nil {
+		return errs
+	}
+	var all []error
+	if errs != nil {
+		all = append(all, errs)
+	}
+	n := 0
+	for _, ref := range refs {
+		if ctx.Err() != nil {
+			break
+		}
+		if _, err := s.Reconcile(ctx, ref); err != nil {
+			all = append(all, err)
+			continue
+		}
+		n++
+	}
+	s.logger().InfoContext(ctx, "payment: reconciled", "provider", s.Provider.Name(), "payments", n, "failed", len(all))
+	return errors.Join(all...)
+}
+
+// openReferences lists the references RunOnce reconciles: the open payments
+// of the Service's provider, then those with a stale pending operation.
+// A nil slice with an error means nothing could be listed.
+func (s *Service) openReferences(ctx context.Context) ([]string, error) {
 	name := s.Provider.Name()
 	open, err := s.store().List(ctx, Filter{States: openStates, Provider: name})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	refs := map[string]bool{}
-	var order []string
+	order := []string{}
 	for _, p := range open {
 		if p.Provider == name && !refs[p.Reference] {
 			refs[p.Reference] = true
@@ -619,7 +649,7 @@ func (s *Service) ReconcileOpen(ctx context.Context) (int, error) {
 	}
 	stale, err := s.store().StalePending(ctx, s.now(), 0)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var errs []error
 	for _, op := range stale {
@@ -637,35 +667,26 @@ func (s *Service) ReconcileOpen(ctx context.Context) (int, error) {
 			order = append(order, op.Reference)
 		}
 	}
-	n := 0
-	for _, ref := range order {
-		if ctx.Err() != nil {
-			break
-		}
-		if _, err := s.Reconcile(ctx, ref); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		n++
-	}
-	return n, errors.Join(errs...)
+	return order, errors.Join(errs...)
 }
 
-// Poll runs ReconcileOpen every interval until ctx ends. Errors are logged,
-// never fatal: the next round tries again.
-func (s *Service) Poll(ctx context.Context, interval time.Duration) error {
-	if interval <= 0 {
-		return fmt.Errorf("%w: poll interval must be positive", ErrInvalid)
+// Run is the reconciliation job: it calls RunOnce at once and then every
+// every, until ctx ends, and then returns nil. Vipps asks merchants to poll
+// as well as to receive webhooks. Errors are logged, never fatal: the next
+// pass tries again. A non-positive every is an error, returned at once.
+func (s *Service) Run(ctx context.Context, every time.Duration) error {
+	if every <= 0 {
+		return fmt.Errorf("%w: the reconciliation interval must be positive, not %v", ErrInvalid, every)
 	}
-	t := time.NewTicker(interval)
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if _, err := s.ReconcileOpen(ctx); err != nil && ctx.Err() == nil {
+		if err := s.RunOnce(ctx); err != nil && ctx.Err() == nil {
 			s.logger().WarnContext(ctx, "payment: reconcile", "error", err)
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return nil
 		case <-t.C:
 		}
 	}

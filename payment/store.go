@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/money"
+
 	"github.com/grunnmur/grunnmur/internal/text"
 )
 
@@ -39,7 +41,7 @@ type Operation struct {
 	Key       string
 	Reference string
 	Kind      OpKind
-	Amount    Amount
+	Amount    money.Amount
 	Status    OpStatus
 	// Attempts counts the claims since the operation was created or last
 	// failed: more than one means an earlier claim's outcome is unknown.
@@ -196,16 +198,16 @@ func (m *MemoryStore) List(ctx context.Context, f Filter) ([]*Payment, error) {
 			out = append(out, p.Clone())
 		}
 	}
-	SortOldestFirst(out)
+	sortOldestFirst(out)
 	if f.Limit > 0 && len(out) > f.Limit {
 		out = out[:f.Limit]
 	}
 	return out, nil
 }
 
-// SortOldestFirst orders payments by creation time, then reference, so that
+// sortOldestFirst orders payments by creation time, then reference, so that
 // every Store lists in the same order.
-func SortOldestFirst(ps []*Payment) {
+func sortOldestFirst(ps []*Payment) {
 	slices.SortFunc(ps, func(a, b *Payment) int {
 		if c := a.Created.Compare(b.Created); c != 0 {
 			return c

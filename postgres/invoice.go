@@ -109,7 +109,7 @@ func scanInvoice(row pgx.Row) (*payment.Invoice, error) {
 	if err := json.Unmarshal(doc, &inv); err != nil {
 		return nil, fmt.Errorf("postgres: invoice: stored invoice does not decode: %w", err)
 	}
-	inv.Created, inv.DueDate = inv.Created.UTC(), inv.DueDate.UTC()
+	inv.Created = inv.Created.UTC()
 	return &inv, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/grunnmur/grunnmur/internal/text"
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -182,7 +183,7 @@ func scanOp(row pgx.Row) (payment.Operation, error) {
 		amount       int64
 	)
 	err := row.Scan(&op.Key, &op.Reference, &kind, &amount, &status, &op.Attempts, &op.LeaseUntil, &op.Detail, &op.Created, &op.Updated)
-	op.Kind, op.Status, op.Amount = payment.OpKind(kind), payment.OpStatus(status), payment.Amount(amount)
+	op.Kind, op.Status, op.Amount = payment.OpKind(kind), payment.OpStatus(status), money.Amount(amount)
 	op.LeaseUntil, op.Created, op.Updated = op.LeaseUntil.UTC(), op.Created.UTC(), op.Updated.UTC()
 	return op, err
 }

@@ -12,7 +12,9 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/internal/testclock"
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/payment/vippstest"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 )
 
@@ -181,7 +183,7 @@ func TestHoldExpiresBeforePayment(t *testing.T) {
 	mu.Lock()
 	now = now.Add(holdTTL / 2)
 	mu.Unlock()
-	p, err := a.vipps.Start(ctx, payment.Order{BusinessKey: payKey(res.ID), Amount: payment.Amount(res.Price), Description: "Leie av hall", ReturnURL: "http://127.0.0.1:1/x"})
+	p, err := a.vipps.Start(ctx, payment.Order{BusinessKey: payKey(res.ID), Amount: res.Price, Description: "Leie av hall", ReturnURL: "http://127.0.0.1:1/x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +231,7 @@ func holdSeries(t *testing.T, a *App, owner string, weeks int) *bill {
 // payVippsNow starts the bill's Vipps payment and approves it in the fake.
 func payVippsNow(t *testing.T, a *App, b *bill) {
 	t.Helper()
-	p, err := a.vipps.Start(context.Background(), payment.Order{BusinessKey: b.vippsKey(), Amount: payment.Amount(sum(b.held(a.now()))),
+	p, err := a.vipps.Start(context.Background(), payment.Order{BusinessKey: b.vippsKey(), Amount: money.Amount(sum(b.held(a.now()))),
 		Description: "Fast tid i Storhallen", ReturnURL: "http://127.0.0.1:1" + b.Path})
 	if err != nil {
 		t.Fatal(err)
@@ -248,7 +250,7 @@ func TestSettleHeld(t *testing.T) {
 	payVippsNow(t, a, b)
 	// Payment polling finds the approval (the webhook cannot reach this
 	// test's made-up URL); the sweep then captures and confirms.
-	if _, err := a.vipps.ReconcileOpen(context.Background()); err != nil {
+	if err := a.vipps.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	a.settleHeld(context.Background())
@@ -262,7 +264,7 @@ func TestSettleHeld(t *testing.T) {
 		}
 	}
 	p, err := a.vipps.Latest(context.Background(), b.vippsKey())
-	if err != nil || p.Aggregate.Captured != payment.Amount(sum(b.RS)) || p.Aggregate.Refunded != 0 {
+	if err != nil || p.Aggregate.Captured != money.Amount(sum(b.RS)) || p.Aggregate.Refunded != 0 {
 		t.Fatalf("payment: %+v %v", p, err)
 	}
 }
@@ -305,7 +307,7 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 	b, _ = a.seriesBill(ctx, "club-1", b.ID)
 	a.reprice(ctx, b)
 	vp, _ := a.vipps.Latest(ctx, b.vippsKey())
-	if vp.Aggregate.Refunded != payment.Amount(last.Price) {
+	if vp.Aggregate.Refunded != last.Price {
 		t.Fatalf("refunded %d after cancelling one week of %d", vp.Aggregate.Refunded, last.Price)
 	}
 
@@ -336,7 +338,7 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 		t.Fatalf("owed %d of %d: the deadline should charge some weeks and free others", owed, total)
 	}
 	vp, _ = a.vipps.Latest(ctx, b.vippsKey())
-	if vp.Aggregate.Captured != payment.Amount(total) || vp.Aggregate.Refunded != payment.Amount(total-owed) {
+	if vp.Aggregate.Captured != money.Amount(total) || vp.Aggregate.Refunded != money.Amount(total-owed) {
 		t.Fatalf("captured %d, refunded %d; want refunded %d", vp.Aggregate.Captured, vp.Aggregate.Refunded, total-owed)
 	}
 	// The fake's idempotency replay is off: each week's refund reached it
@@ -347,7 +349,7 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 			free++
 		}
 	}
-	if n := a.ext.Fakes.Env.Vipps.Requests("refund"); n != free {
+	if n := a.ext.Fakes.Env.Vipps.Requests(vippstest.OpRefund); n != free {
 		t.Fatalf("%d refund requests for %d free weeks", n, free)
 	}
 }
@@ -390,7 +392,7 @@ func FuzzHallID(f *testing.F) {
 func authorize(t *testing.T, a *App, b *bill) *payment.Payment {
 	t.Helper()
 	payVippsNow(t, a, b)
-	if _, err := a.vipps.ReconcileOpen(context.Background()); err != nil {
+	if err := a.vipps.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	p, err := a.vipps.Latest(context.Background(), b.vippsKey())
@@ -416,7 +418,7 @@ func TestUnpaidWeekNotRefunded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	week := payment.Amount(last.Price)
+	week := last.Price
 	if p.Aggregate.Captured != 3*week || p.Aggregate.Refunded != 0 {
 		t.Fatalf("captured %d, refunded %d: want 3 weeks and nothing back", p.Aggregate.Captured, p.Aggregate.Refunded)
 	}
@@ -439,7 +441,7 @@ func TestVippsAndInvoiceNeverBoth(t *testing.T) {
 	ctx := context.Background()
 	b := holdSeries(t, a, "club-2", 2)
 	authorize(t, a, b)
-	inv, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: payment.Amount(sum(b.RS)), Description: "Fast tid"})
+	inv, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: money.Amount(sum(b.RS)), Description: "Fast tid"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -461,7 +463,7 @@ func TestVippsAndInvoiceNeverBoth(t *testing.T) {
 	// Vipps paid first; an invoice issued in the race is credited.
 	b2 := holdSeries(t, a, "club-3", 2)
 	authorize(t, a, b2)
-	inv2, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b2.invoiceKey(), Amount: payment.Amount(sum(b2.RS)), Description: "Fast tid"})
+	inv2, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b2.invoiceKey(), Amount: money.Amount(sum(b2.RS)), Description: "Fast tid"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -479,7 +481,7 @@ func TestVippsAndInvoiceNeverBoth(t *testing.T) {
 	if q, _ := a.invoice.Latest(ctx, b2.invoiceKey()); q.State != payment.Terminated {
 		t.Fatalf("the invoice beside a paid Vipps payment: %s %d", q.State, q.Amount)
 	}
-	if q := mustLatest(t, a.vipps, b2.vippsKey()); q.Aggregate.Captured != payment.Amount(sum(b2.RS)) || q.Aggregate.Refunded != 0 {
+	if q := mustLatest(t, a.vipps, b2.vippsKey()); q.Aggregate.Captured != money.Amount(sum(b2.RS)) || q.Aggregate.Refunded != 0 {
 		t.Fatalf("the Vipps payment: captured %d, refunded %d", q.Aggregate.Captured, q.Aggregate.Refunded)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -282,7 +283,7 @@ func (a *App) reprice(ctx context.Context, b *bill) {
 	if len(b.held(a.now())) > 0 {
 		return
 	}
-	owed := payment.Amount(b.owed())
+	owed := money.Amount(b.owed())
 	latest := func(s *payment.Service, key string) *payment.Payment {
 		p, err := s.Latest(ctx, key)
 		if err != nil && !errors.Is(err, payment.ErrNotFound) {
@@ -291,7 +292,7 @@ func (a *App) reprice(ctx context.Context, b *bill) {
 		return p
 	}
 	vp, inv := latest(a.vipps, b.vippsKey()), latest(a.invoice, b.invoiceKey())
-	var byVipps payment.Amount
+	var byVipps money.Amount
 	if vp != nil {
 		byVipps = vp.Aggregate.Captured
 	}
@@ -316,18 +317,18 @@ func (a *App) reprice(ctx context.Context, b *bill) {
 		if owes(r) || r.Price == 0 {
 			continue
 		}
-		if excess < payment.Amount(r.Price) {
+		if excess < r.Price {
 			break
 		}
-		excess -= payment.Amount(r.Price)
-		if _, err := pay.Refund(ctx, key, payment.Modification{Amount: payment.Amount(r.Price), Label: "refund/" + r.ID}); err != nil {
+		excess -= r.Price
+		if _, err := pay.Refund(ctx, key, payment.Modification{Amount: r.Price, Label: "refund/" + r.ID}); err != nil {
 			a.log.WarnContext(ctx, "refund", "reference", p.Reference, "error", err)
 		}
 	}
 }
 
 // reissue credits an unpaid invoice and issues it again for want.
-func (a *App) reissue(ctx context.Context, b *bill, inv *payment.Payment, want payment.Amount) {
+func (a *App) reissue(ctx context.Context, b *bill, inv *payment.Payment, want money.Amount) {
 	if _, err := a.invoice.Cancel(ctx, b.invoiceKey()); err != nil {
 		a.log.WarnContext(ctx, "invoice credit", "reference", inv.Reference, "error", err)
 		return

@@ -10,6 +10,7 @@ import (
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/i18n"
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/svarut"
 )
@@ -62,12 +63,12 @@ func (a *App) payState(r *http.Request, b *bill, cl *club) (payView, error) {
 	held := b.held(now)
 	v := payView{Path: b.Path, Held: len(held) > 0, Club: cl != nil, Confirmed: b.confirmed()}
 	if v.Held {
-		v.Price = payment.Amount(sum(held)).Display(lang)
+		v.Price = i18n.Lang(lang).Amount(money.Amount(sum(held)))
 		v.HoldUntil = i18n.Lang(lang).Time(held[0].HoldExpires)
 	} else {
-		v.Price = payment.Amount(b.owed()).Display(lang)
+		v.Price = i18n.Lang(lang).Amount(money.Amount(b.owed()))
 	}
-	var refunded payment.Amount
+	var refunded money.Amount
 	if p != nil {
 		v.Paid = p.Aggregate.Captured > p.Aggregate.Refunded
 		v.PayFailed = p.State.Ended() && p.Aggregate.Captured == 0 && v.Held
@@ -76,11 +77,11 @@ func (a *App) payState(r *http.Request, b *bill, cl *club) (payView, error) {
 	if inv, err := a.invoice.Latest(ctx, b.invoiceKey()); err == nil && (inv.State != payment.Terminated || inv.Aggregate.Captured > 0) {
 		v.Invoice = inv
 		v.InvoiceAccount = a.invoice.Provider.(*payment.Invoicing).Account.Format()
-		v.Due = i18n.Lang(lang).DateOf(inv.DueDate)
+		v.Due = i18n.Lang(lang).Date(inv.DueDate)
 		refunded += inv.Aggregate.Refunded
 	}
 	if refunded > 0 {
-		v.Refunded = refunded.Display(lang)
+		v.Refunded = i18n.Lang(lang).Amount(refunded)
 	}
 	if cl != nil {
 		v.Party = cl.Name + " (" + messages.T(lang, "club.orgnr") + " " + string(cl.Orgnr) + ")"
@@ -147,7 +148,7 @@ func (a *App) bookingPage(w http.ResponseWriter, r *http.Request) {
 	}
 	now := a.now()
 	st := res.StateAt(now)
-	v := bookingView{R: res, Pay: pv, Hall: h.Name, When: i18n.Lang(lang).Time(res.Start), Price: payment.Amount(res.Price).Display(lang),
+	v := bookingView{R: res, Pay: pv, Hall: h.Name, When: i18n.Lang(lang).Time(res.Start), Price: i18n.Lang(lang).Amount(res.Price),
 		State: messages.T(lang, "state."+string(st)), Confirmed: st == booking.Confirmed, Cancelled: st == booking.Cancelled, Charged: res.Charged,
 		Deadline: i18n.Lang(lang).Time(res.Start.Add(-h.CancelDeadline)), Late: now.After(res.Start.Add(-h.CancelDeadline)),
 		Active: st == booking.Confirmed && res.Start.After(now)}
@@ -169,7 +170,7 @@ func (a *App) payVipps(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, b.Path, http.StatusSeeOther)
 		return
 	}
-	p, err := a.vipps.Start(r.Context(), payment.Order{BusinessKey: b.vippsKey(), Amount: payment.Amount(sum(held)),
+	p, err := a.vipps.Start(r.Context(), payment.Order{BusinessKey: b.vippsKey(), Amount: money.Amount(sum(held)),
 		Description: b.description(site.Lang(r)), ReturnURL: a.public + b.Path})
 	if errors.Is(err, payment.ErrConflict) {
 		// A payment for more is under way (a held week was cancelled
@@ -207,7 +208,7 @@ func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, b.Path, http.StatusSeeOther)
 		return
 	}
-	p, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: payment.Amount(sum(held)),
+	p, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: money.Amount(sum(held)),
 		Description: b.description(site.Lang(r))})
 	if err != nil {
 		a.fail(w, r, err)

@@ -11,7 +11,6 @@ import (
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/holiday"
 	"github.com/grunnmur/grunnmur/i18n"
-	"github.com/grunnmur/grunnmur/payment"
 )
 
 // The week calendar is a table: the days are its columns, the slots' times
@@ -125,7 +124,7 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 			isFree[s.Start.UTC()] = true
 		}
 	}
-	v := calView{Hall: h, Price: payment.Amount(h.Price).Display(lang), Caption: weekCaption(monday, lang),
+	v := calView{Hall: h, Price: i18n.Lang(lang).Amount(h.Price), Caption: weekCaption(monday, lang),
 		Prev: monday.AddDays(-7).String(), Next: monday.AddDays(7).String(), Key: rand16()}
 	p := a.page(r, "cal.title", nil)
 	p.Title = h.Name

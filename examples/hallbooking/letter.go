@@ -14,7 +14,7 @@ import (
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/i18n"
-	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
 	"github.com/grunnmur/grunnmur/svarut"
 )
@@ -59,7 +59,7 @@ func (a *App) letter(ctx context.Context, b *bill, ids []string) ([]byte, error)
 	for _, r := range rs {
 		text(11, "", "• "+i18n.NB.Time(r.Start)+"–"+i18n.NB.Clock(r.End)+"   "+a.public+"/booking/"+r.ID+"/ics")
 	}
-	text(11, "", "Leie: "+payment.Amount(sum(rs)).Display("nb")+".")
+	text(11, "", "Leie: "+i18n.NB.Amount(money.Amount(sum(rs)))+".")
 	if h.CancelDeadline > 0 {
 		text(11, "", fmt.Sprintf("Du kan avbestille uten kostnad frem til %s før leietiden begynner. Avbestiller du senere, må du betale leien.", deadline(h.CancelDeadline)))
 	}

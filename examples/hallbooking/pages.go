@@ -14,7 +14,7 @@ import (
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/forms"
-	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // page builds the layout's data.
@@ -100,7 +100,7 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 	type hall struct{ ID, Name, Price string }
 	var hs []hall
 	for _, h := range rs {
-		hs = append(hs, hall{h.ID, h.Name, payment.Amount(h.Price).Display(lang)})
+		hs = append(hs, hall{h.ID, h.Name, i18n.Lang(lang).Amount(h.Price)})
 	}
 	a.render(w, r, "start", http.StatusOK, a.page(r, "start.title", map[string]any{"Halls": hs, "Notice": site.StartNotice(r.URL.Query())}))
 }

@@ -63,7 +63,7 @@ func TestWebhookConfirms(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := app.billOf(ctx, res)
-	p, err := app.vipps.Start(ctx, payment.Order{BusinessKey: payKey(res.ID), Amount: payment.Amount(res.Price), Description: "Leie av hall", ReturnURL: public + "/booking/" + res.ID})
+	p, err := app.vipps.Start(ctx, payment.Order{BusinessKey: payKey(res.ID), Amount: res.Price, Description: "Leie av hall", ReturnURL: public + "/booking/" + res.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestLetterWithdrawn(t *testing.T) {
 	mu.Lock()
 	now = now.Add(holdTTL + time.Minute)
 	mu.Unlock()
-	if _, err := a.vipps.ReconcileOpen(ctx); err != nil {
+	if err := a.vipps.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	a.settleHeld(ctx)

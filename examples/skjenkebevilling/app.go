@@ -16,6 +16,7 @@ import (
 	"github.com/grunnmur/grunnmur/examples/internal/site"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/registry/brreg"
@@ -32,8 +33,8 @@ var templateFS embed.FS
 // The service's fixed choices.
 const (
 	kind         = "skjenkebevilling"
-	fee          = payment.Amount(150000) // 1 500 kr in øre
-	inspection   = "befaring"             // the booking resource: the officers' inspection calendar
+	fee          = money.Amount(150000) // 1 500 kr in øre
+	inspection   = "befaring"           // the booking resource: the officers' inspection calendar
 	holdTTL      = 10 * time.Minute
 	decisionDays = sak.Days(60) // saksbehandlingsfrist, in calendar days
 )
@@ -150,7 +151,8 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 
-	funcs := template.FuncMap{"fileSize": forms.FormatBytes, "fileType": forms.FileTypeName}
+	funcs := template.FuncMap{"fileSize": forms.FormatBytes, "fileType": forms.FileTypeName,
+		"amount": func(a money.Amount, lang string) string { return i18n.Lang(lang).Amount(a) }}
 	if a.tmpl, err = site.Templates(templateFS, funcs, "templates/*.html"); err != nil {
 		return nil, err
 	}

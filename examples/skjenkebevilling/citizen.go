@@ -264,7 +264,7 @@ func (a *App) settle(ctx context.Context, c *sak.Case) (*sak.Case, *payment.Paym
 			a.log.WarnContext(ctx, "payment capture", "reference", p.Reference, "error", err)
 		}
 	}
-	if l := (sak.Link{Kind: sak.LinkPayment, Ref: p.Reference, Label: p.Amount.Display("nb"), Status: string(p.State)}); true {
+	if l := (sak.Link{Kind: sak.LinkPayment, Ref: p.Reference, Label: i18n.NB.Amount(p.Amount), Status: string(p.State)}); true {
 		if nc, err := a.sak.Link(ctx, system, c.ID, l); err == nil {
 			c = nc
 		}
@@ -282,7 +282,7 @@ func (a *App) settle(ctx context.Context, c *sak.Case) (*sak.Case, *payment.Paym
 }
 
 func (a *App) view(ctx context.Context, c *sak.Case, lang string) *caseView {
-	v := &caseView{Case: c, Lang: lang, State: c.State.Label(i18n.Lang(lang)), Amount: fee.Display(lang)}
+	v := &caseView{Case: c, Lang: lang, State: c.State.Label(i18n.Lang(lang)), Amount: i18n.Lang(lang).Amount(fee)}
 	if c.Outcome != "" {
 		v.Outcome = c.Outcome.Label(i18n.Lang(lang))
 	}
@@ -356,7 +356,7 @@ func (a *App) payStart(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	a.sak.Link(r.Context(), system, c.ID, sak.Link{Kind: sak.LinkPayment, Ref: p.Reference, Label: p.Amount.Display("nb"), Status: string(p.State)})
+	a.sak.Link(r.Context(), system, c.ID, sak.Link{Kind: sak.LinkPayment, Ref: p.Reference, Label: i18n.NB.Amount(p.Amount), Status: string(p.State)})
 	if p.RedirectURL == "" {
 		http.Redirect(w, r, "/sak/"+c.ID, http.StatusSeeOther)
 		return
@@ -576,7 +576,7 @@ func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 		for _, l := range c.LinksOf(sak.LinkPayment) {
 			if p, err := a.pay.Get(ctx, l.Ref); err == nil {
 				v.Payments = append(v.Payments, paymentRow{Case: c.Number(), CaseHref: href, What: p.Description,
-					Amount: p.Amount.Display(lang), State: messages.T(lang, "payment.state."+string(p.State)), When: i18n.Lang(lang).Time(p.Created)})
+					Amount: i18n.Lang(lang).Amount(p.Amount), State: messages.T(lang, "payment.state."+string(p.State)), When: i18n.Lang(lang).Time(p.Created)})
 			}
 		}
 		for _, l := range c.LinksOf(sak.LinkBooking) {

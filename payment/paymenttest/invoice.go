@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/badkey"
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -45,9 +47,9 @@ func newInvoice(t *testing.T, n int64) *payment.Invoice {
 		t.Fatal(err)
 	}
 	return &payment.Invoice{
-		Reference: payment.Reference("inv", fmt.Sprintf("%s#%d", t.Name(), n), 1), KID: kid, Amount: payment.Kroner(1500),
-		DueDate: time.Date(2026, 11, 8, 0, 0, 0, 0, time.UTC), Created: t0, State: payment.Created,
-		Events: []payment.Event{{Name: payment.EventCreated, PSPReference: "invoice-" + string(kid), Amount: payment.Kroner(1500), Success: true, Time: t0, IdempotencyKey: "create-x"}},
+		Reference: payment.Reference("inv", fmt.Sprintf("%s#%d", t.Name(), n), 1), KID: kid, Amount: money.Kroner(1500),
+		DueDate: civil.NewDate(2026, 11, 8), Created: t0, State: payment.Created,
+		Events: []payment.Event{{Name: payment.EventCreated, PSPReference: "invoice-" + string(kid), Amount: money.Kroner(1500), Success: true, Time: t0, IdempotencyKey: "create-x"}},
 	}
 }
 
@@ -55,7 +57,7 @@ func sameInvoice(a, b *payment.Invoice) string {
 	switch {
 	case a.Reference != b.Reference, a.KID != b.KID:
 		return "identity"
-	case a.Amount != b.Amount, !a.DueDate.Equal(b.DueDate), !a.Created.Equal(b.Created):
+	case a.Amount != b.Amount, a.DueDate != b.DueDate, !a.Created.Equal(b.Created):
 		return "amount or dates"
 	case a.State != b.State, a.Aggregate != b.Aggregate:
 		return "state or aggregate"
@@ -127,10 +129,10 @@ func testInvoiceText(t *testing.T, s payment.InvoiceStore) {
 func testInvoiceRoundTrip(t *testing.T, s payment.InvoiceStore) {
 	ctx := context.Background()
 	inv := newInvoice(t, 1)
-	inv.State, inv.Aggregate = payment.Authorized, payment.Aggregate{Authorized: payment.Kroner(1500), Captured: payment.Kroner(500)}
+	inv.State, inv.Aggregate = payment.Authorized, payment.Aggregate{Authorized: money.Kroner(1500), Captured: money.Kroner(500)}
 	inv.BankReferences = []string{"20261024-000000700-0000001"}
 	inv.Answers = map[string]payment.InvoiceAnswer{"refund-a": {State: payment.Authorized, Aggregate: inv.Aggregate}}
-	inv.Events = append(inv.Events, payment.Event{Name: payment.EventCaptured, PSPReference: "bank-æøå «x»", Amount: payment.Kroner(500), Success: true, Time: t0.Add(time.Hour)})
+	inv.Events = append(inv.Events, payment.Event{Name: payment.EventCaptured, PSPReference: "bank-æøå «x»", Amount: money.Kroner(500), Success: true, Time: t0.Add(time.Hour)})
 	if err := s.Create(ctx, inv); err != nil {
 		t.Fatal(err)
 	}
@@ -397,40 +399,40 @@ func testInvoicingRestart(t *testing.T, s payment.InvoiceStore) {
 	ctx := context.Background()
 	before := invoicingOn(s)
 	r1, r2 := payment.Reference("hallf", "2026-000900/leie", 1), payment.Reference("hallf", "2026-000901/leie", 1)
-	c1, err := before.Create(ctx, payment.CreateRequest{Reference: r1, Amount: payment.Kroner(800), IdempotencyKey: "create-1"})
+	c1, err := before.Create(ctx, payment.CreateRequest{Reference: r1, Amount: money.Kroner(800), IdempotencyKey: "create-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c2, err := before.Create(ctx, payment.CreateRequest{Reference: r2, Amount: payment.Kroner(200), IdempotencyKey: "create-2"})
+	c2, err := before.Create(ctx, payment.CreateRequest{Reference: r2, Amount: money.Kroner(200), IdempotencyKey: "create-2"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := before.Register(ctx, payment.IncomingPayment{KID: c1.KID, Amount: payment.Kroner(500), BankReference: "OCR-1"}); err != nil {
+	if _, err := before.Register(ctx, payment.IncomingPayment{KID: c1.KID, Amount: money.Kroner(500), BankReference: "OCR-1"}); err != nil {
 		t.Fatal(err)
 	}
 
 	after := invoicingOn(s) // the process restarted
-	if again, err := after.Create(ctx, payment.CreateRequest{Reference: r1, Amount: payment.Kroner(800)}); err != nil || again.KID != c1.KID || !again.DueDate.Equal(c1.DueDate) || again.DueDate.Location().String() != c1.DueDate.Location().String() {
+	if again, err := after.Create(ctx, payment.CreateRequest{Reference: r1, Amount: money.Kroner(800)}); err != nil || again.KID != c1.KID || again.DueDate != c1.DueDate {
 		t.Fatalf("the same invoice after a restart: %+v %v, want %+v", again, err, c1)
 	}
-	if _, err := after.Create(ctx, payment.CreateRequest{Reference: r1, Amount: payment.Kroner(900)}); !errors.Is(err, payment.ErrRejected) {
+	if _, err := after.Create(ctx, payment.CreateRequest{Reference: r1, Amount: money.Kroner(900)}); !errors.Is(err, payment.ErrRejected) {
 		t.Fatalf("the same reference with another amount: %v", err)
 	}
 	snap, err := after.Get(ctx, r1)
-	if err != nil || snap.State != payment.Authorized || snap.Aggregate.Captured != payment.Kroner(500) || snap.PSPReference != c1.KID {
+	if err != nil || snap.State != payment.Authorized || snap.Aggregate.Captured != money.Kroner(500) || snap.PSPReference != c1.KID {
 		t.Fatalf("Get after a restart: %+v %v", snap, err)
 	}
 	if evs, err := after.Events(ctx, r1); err != nil || len(evs) != 3 || evs[0].IdempotencyKey != "create-1" {
 		t.Fatalf("Events after a restart: %+v %v", evs, err)
 	}
 	// The bank file read again after the restart books nothing twice.
-	if ref, err := after.Register(ctx, payment.IncomingPayment{KID: c1.KID, Amount: payment.Kroner(500), BankReference: "OCR-1"}); err != nil || ref != r1 {
+	if ref, err := after.Register(ctx, payment.IncomingPayment{KID: c1.KID, Amount: money.Kroner(500), BankReference: "OCR-1"}); err != nil || ref != r1 {
 		t.Fatalf("the same line again: %q %v", ref, err)
 	}
-	if _, err := after.Register(ctx, payment.IncomingPayment{KID: c1.KID, Amount: payment.Kroner(500), BankReference: "OCR-2"}); err != nil {
+	if _, err := after.Register(ctx, payment.IncomingPayment{KID: c1.KID, Amount: money.Kroner(500), BankReference: "OCR-2"}); err != nil {
 		t.Fatal(err)
 	}
-	if snap, _ := after.Get(ctx, r1); snap.Aggregate.Captured != payment.Kroner(800) {
+	if snap, _ := after.Get(ctx, r1); snap.Aggregate.Captured != money.Kroner(800) {
 		t.Fatalf("captured %s after paying the rest, want 800", snap.Aggregate.Captured)
 	}
 	if snap, err := after.Cancel(ctx, r2, "cancel-2"); err != nil || snap.State != payment.Terminated {
@@ -462,7 +464,7 @@ func testInvoicingConcurrentCreate(t *testing.T, s payment.InvoiceStore) {
 	var wg sync.WaitGroup
 	for i := range kids {
 		wg.Go(func() {
-			c, err := procs[i%2].Create(ctx, payment.CreateRequest{Reference: ref, Amount: payment.Kroner(300), IdempotencyKey: "create-10"})
+			c, err := procs[i%2].Create(ctx, payment.CreateRequest{Reference: ref, Amount: money.Kroner(300), IdempotencyKey: "create-10"})
 			if err != nil {
 				t.Error(err)
 				return
@@ -489,7 +491,7 @@ func testInvoicingConcurrentRegister(t *testing.T, s payment.InvoiceStore) {
 	ctx := context.Background()
 	procs := [2]*payment.Invoicing{invoicingOn(s), invoicingOn(s)}
 	ref := payment.Reference("hallf", "2026-000920/leie", 1)
-	c, err := procs[0].Create(ctx, payment.CreateRequest{Reference: ref, Amount: payment.Kroner(1000)})
+	c, err := procs[0].Create(ctx, payment.CreateRequest{Reference: ref, Amount: money.Kroner(1000)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -509,19 +511,19 @@ func testInvoicingConcurrentRegister(t *testing.T, s payment.InvoiceStore) {
 		wg.Wait()
 	}
 	// One bank line, read by many at once: booked once.
-	register(payment.IncomingPayment{KID: c.KID, Amount: payment.Kroner(300), BankReference: "OCR-same"}, 32)
+	register(payment.IncomingPayment{KID: c.KID, Amount: money.Kroner(300), BankReference: "OCR-same"}, 32)
 	snap, err := procs[0].Get(ctx, ref)
-	if err != nil || snap.Aggregate.Captured != payment.Kroner(300) || snap.State != payment.Authorized {
+	if err != nil || snap.Aggregate.Captured != money.Kroner(300) || snap.State != payment.Authorized {
 		t.Fatalf("one bank line registered 32 times at once: %+v %v, want 300 kr captured once", snap, err)
 	}
 	// Many lines at once: each booked, up to what is owed.
-	register(payment.IncomingPayment{KID: c.KID, Amount: payment.Kroner(50)}, 32)
+	register(payment.IncomingPayment{KID: c.KID, Amount: money.Kroner(50)}, 32)
 	snap, _ = procs[0].Get(ctx, ref)
-	if snap.Aggregate.Captured != payment.Kroner(1000) {
+	if snap.Aggregate.Captured != money.Kroner(1000) {
 		t.Fatalf("captured %s, want 1000 kr", snap.Aggregate.Captured)
 	}
 	evs, _ := procs[1].Events(ctx, ref)
-	var captured payment.Amount
+	var captured money.Amount
 	auth := 0
 	for _, e := range evs {
 		switch e.Name {
@@ -531,7 +533,7 @@ func testInvoicingConcurrentRegister(t *testing.T, s payment.InvoiceStore) {
 			auth++
 		}
 	}
-	if captured != payment.Kroner(1000) || auth != 1 {
+	if captured != money.Kroner(1000) || auth != 1 {
 		t.Fatalf("events book %s in captures and %d authorizations, want 1000 kr and 1", captured, auth)
 	}
 	inv, _ := s.Get(ctx, ref)
@@ -544,14 +546,14 @@ func testInvoicingConcurrentKeys(t *testing.T, s payment.InvoiceStore) {
 	ctx := context.Background()
 	procs := [2]*payment.Invoicing{invoicingOn(s), invoicingOn(s)}
 	paid, unpaid := payment.Reference("hallf", "2026-000930/leie", 1), payment.Reference("hallf", "2026-000931/leie", 1)
-	c, err := procs[0].Create(ctx, payment.CreateRequest{Reference: paid, Amount: payment.Kroner(500)})
+	c, err := procs[0].Create(ctx, payment.CreateRequest{Reference: paid, Amount: money.Kroner(500)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := procs[0].Create(ctx, payment.CreateRequest{Reference: unpaid, Amount: payment.Kroner(500)}); err != nil {
+	if _, err := procs[0].Create(ctx, payment.CreateRequest{Reference: unpaid, Amount: money.Kroner(500)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := procs[0].Register(ctx, payment.IncomingPayment{KID: c.KID, Amount: payment.Kroner(500), BankReference: "OCR-1"}); err != nil {
+	if _, err := procs[0].Register(ctx, payment.IncomingPayment{KID: c.KID, Amount: money.Kroner(500), BankReference: "OCR-1"}); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -560,8 +562,8 @@ func testInvoicingConcurrentKeys(t *testing.T, s payment.InvoiceStore) {
 			var snap *payment.Snapshot
 			var err error
 			if i%2 == 0 {
-				snap, err = procs[i/2%2].Refund(ctx, paid, payment.Kroner(100), "refund-1")
-				if err == nil && (snap.Reference != paid || snap.Aggregate.Refunded != payment.Kroner(100)) {
+				snap, err = procs[i/2%2].Refund(ctx, paid, money.Kroner(100), "refund-1")
+				if err == nil && (snap.Reference != paid || snap.Aggregate.Refunded != money.Kroner(100)) {
 					t.Errorf("refund answer %+v", snap)
 				}
 			} else {
@@ -588,15 +590,15 @@ func testInvoicingConcurrentKeys(t *testing.T, s payment.InvoiceStore) {
 			t.Errorf("%s: %d %s events, want 1", ref, n, want)
 		}
 	}
-	if snap, _ := procs[1].Get(ctx, paid); snap.Aggregate.Refunded != payment.Kroner(100) {
+	if snap, _ := procs[1].Get(ctx, paid); snap.Aggregate.Refunded != money.Kroner(100) {
 		t.Fatalf("refunded %s, want 100 kr once", snap.Aggregate.Refunded)
 	}
 	// A key is one request: used again for another invoice, it gets the
 	// first answer and changes nothing.
-	if snap, err := procs[1].Refund(ctx, unpaid, payment.Kroner(100), "refund-1"); err != nil || snap.Reference != paid {
+	if snap, err := procs[1].Refund(ctx, unpaid, money.Kroner(100), "refund-1"); err != nil || snap.Reference != paid {
 		t.Fatalf("a key reused on another invoice: %+v %v", snap, err)
 	}
-	if _, err := procs[1].Refund(ctx, paid, payment.Kroner(500), "refund-2"); !errors.Is(err, payment.ErrRejected) {
+	if _, err := procs[1].Refund(ctx, paid, money.Kroner(500), "refund-2"); !errors.Is(err, payment.ErrRejected) {
 		t.Fatalf("a refund beyond what is paid: %v", err)
 	}
 	if _, err := procs[1].Refund(ctx, "hallf-unknown-1", 1, "refund-3"); !errors.Is(err, payment.ErrNotFound) {

@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/internal/badkey"
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -39,10 +41,10 @@ func newPayment(bk string, attempt int, created time.Time) *payment.Payment {
 	ref := payment.Reference("test", fmt.Sprintf("%s#%d", bk, seq.Add(1)), attempt)
 	return &payment.Payment{
 		Reference: ref, BusinessKey: bk, Attempt: attempt, Provider: "vipps",
-		Description: "Gebyr for skjenkebevilling – «Kafé Ærlig & Søt»", Amount: payment.Kroner(1500),
+		Description: "Gebyr for skjenkebevilling – «Kafé Ærlig & Søt»", Amount: money.Kroner(1500),
 		State: payment.Created, RedirectURL: "https://landing.example/?token=abc",
-		KID: "0000123455", DueDate: time.Date(2026, 11, 8, 0, 0, 0, 0, time.UTC),
-		Events:  []payment.Event{{Name: payment.EventCreated, PSPReference: "psp-1", Amount: payment.Kroner(1500), Success: true, Time: created, IdempotencyKey: "create-x"}},
+		KID: "0000123455", DueDate: civil.NewDate(2026, 11, 8),
+		Events:  []payment.Event{{Name: payment.EventCreated, PSPReference: "psp-1", Amount: money.Kroner(1500), Success: true, Time: created, IdempotencyKey: "create-x"}},
 		Created: created, Updated: created,
 	}
 }
@@ -55,7 +57,7 @@ func same(a, b *payment.Payment) string {
 		return "description"
 	case a.Amount != b.Amount, a.State != b.State, a.Aggregate != b.Aggregate:
 		return "amount, state or aggregate"
-	case a.PSPReference != b.PSPReference, a.RedirectURL != b.RedirectURL, a.KID != b.KID, !a.DueDate.Equal(b.DueDate):
+	case a.PSPReference != b.PSPReference, a.RedirectURL != b.RedirectURL, a.KID != b.KID, a.DueDate != b.DueDate:
 		return "provider fields"
 	case !a.Created.Equal(b.Created), !a.Updated.Equal(b.Updated):
 		return "times"
@@ -285,12 +287,12 @@ func testCopies(t *testing.T, s payment.Store) {
 	}
 	p.Events[0].Amount = 1 // the caller's copy, after Create
 	got, _ := s.Get(ctx, p.Reference)
-	if got.Events[0].Amount != payment.Kroner(1500) {
+	if got.Events[0].Amount != money.Kroner(1500) {
 		t.Fatal("Create kept the caller's slice")
 	}
 	got.Events[0].Amount = 2
 	again, _ := s.Get(ctx, p.Reference)
-	if again.Events[0].Amount != payment.Kroner(1500) {
+	if again.Events[0].Amount != money.Kroner(1500) {
 		t.Fatal("Get returned the stored slice")
 	}
 }

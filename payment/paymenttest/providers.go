@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
@@ -59,12 +60,12 @@ func (r *recorder) Events(ctx context.Context, ref string) ([]payment.Event, err
 	return r.Provider.Events(ctx, ref)
 }
 
-func (r *recorder) Capture(ctx context.Context, ref string, a payment.Amount, key string) (*payment.Snapshot, error) {
+func (r *recorder) Capture(ctx context.Context, ref string, a money.Amount, key string) (*payment.Snapshot, error) {
 	r.note(ref)
 	return r.Provider.Capture(ctx, ref, a, key)
 }
 
-func (r *recorder) Refund(ctx context.Context, ref string, a payment.Amount, key string) (*payment.Snapshot, error) {
+func (r *recorder) Refund(ctx context.Context, ref string, a money.Amount, key string) (*payment.Snapshot, error) {
 	r.note(ref)
 	return r.Provider.Refund(ctx, ref, a, key)
 }
@@ -86,18 +87,18 @@ func testTwoProviders(t *testing.T, store payment.Store) {
 	vipps := &payment.Service{Provider: vp, Store: store, Lease: 5 * time.Second, ReferencePrefix: "hall"}
 	invoices := &payment.Service{Provider: ip, Store: store, Lease: 5 * time.Second, ReferencePrefix: "hallf"}
 
-	v1, err := vipps.Start(ctx, order("2026-000170/gebyr", payment.Kroner(300)))
+	v1, err := vipps.Start(ctx, order("2026-000170/gebyr", money.Kroner(300)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	i1, err := invoices.Start(ctx, order("2026-000171/gebyr", payment.Kroner(300)))
+	i1, err := invoices.Start(ctx, order("2026-000171/gebyr", money.Kroner(300)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The answer to this invoice's create is lost: its create operation is
 	// left pending, for the invoice service's reconciliation to settle.
 	ip.loseNext = true
-	if _, err := invoices.Start(ctx, order("2026-000172/gebyr", payment.Kroner(300))); !errors.Is(err, payment.ErrUncertain) {
+	if _, err := invoices.Start(ctx, order("2026-000172/gebyr", money.Kroner(300))); !errors.Is(err, payment.ErrUncertain) {
 		t.Fatalf("create with a lost answer: %v", err)
 	}
 	i2, err := invoices.Latest(ctx, "2026-000172/gebyr")
@@ -115,17 +116,15 @@ func testTwoProviders(t *testing.T, store payment.Store) {
 	if err := e.Fake.Approve(v1.Reference); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ip.Provider.(*payment.Invoicing).Register(ctx, payment.IncomingPayment{KID: i1.KID, Amount: payment.Kroner(300), BankReference: "OCR-171"}); err != nil {
+	if _, err := ip.Provider.(*payment.Invoicing).Register(ctx, payment.IncomingPayment{KID: i1.KID, Amount: money.Kroner(300), BankReference: "OCR-171"}); err != nil {
 		t.Fatal(err)
 	}
 
-	n, err := vipps.ReconcileOpen(ctx)
-	if err != nil || n != 1 {
-		t.Fatalf("the Vipps service's ReconcileOpen: %d %v, want 1 payment and no error", n, err)
+	if err := vipps.RunOnce(ctx); err != nil {
+		t.Fatalf("the Vipps service's RunOnce: %v", err)
 	}
-	n, err = invoices.ReconcileOpen(ctx)
-	if err != nil || n != 2 {
-		t.Fatalf("the invoice service's ReconcileOpen: %d %v, want 2 payments and no error", n, err)
+	if err := invoices.RunOnce(ctx); err != nil {
+		t.Fatalf("the invoice service's RunOnce: %v", err)
 	}
 	for ref, want := range map[string]payment.State{v1.Reference: payment.Authorized, i1.Reference: payment.Captured, i2.Reference: payment.Created} {
 		if p, _ := store.Get(ctx, ref); p.State != want {
@@ -137,27 +136,7 @@ func testTwoProviders(t *testing.T, store payment.Store) {
 		t.Fatalf("the invoice create with a lost answer: %+v %v, want done (settled from the invoice's events)", ops, err)
 	}
 
-	// Direct calls for the other provider's payments are refused.
-	if _, err := vipps.Reconcile(ctx, i1.Reference); !errors.Is(err, payment.ErrOtherProvider) {
-		t.Errorf("the Vipps service reconciling an invoice: %v", err)
-	}
-	if _, err := invoices.Cancel(ctx, "2026-000170/gebyr"); !errors.Is(err, payment.ErrOtherProvider) {
-		t.Errorf("the invoice service cancelling a Vipps payment: %v", err)
-	}
-	if _, err := vipps.Capture(ctx, "2026-000171/gebyr", payment.Modification{}); !errors.Is(err, payment.ErrOtherProvider) {
-		t.Errorf("the Vipps service capturing an invoice: %v", err)
-	}
-	if _, err := invoices.Start(ctx, order("2026-000170/gebyr", payment.Kroner(300))); !errors.Is(err, payment.ErrConflict) || !errors.Is(err, payment.ErrOtherProvider) {
-		t.Errorf("an invoice for a business key with a Vipps payment under way: %v", err)
-	}
-	before, _ := store.Get(ctx, i2.Reference)
-	ev := payment.Event{Name: payment.EventAborted, PSPReference: "psp-x", Success: true, Time: time.Now()}
-	if _, err := vipps.HandleEvent(ctx, i2.Reference, ev); !errors.Is(err, payment.ErrOtherProvider) {
-		t.Errorf("a Vipps event for an invoice: %v", err)
-	}
-	if after, _ := store.Get(ctx, i2.Reference); after.Version != before.Version {
-		t.Errorf("a Vipps event changed an invoice (v%d -> v%d)", before.Version, after.Version)
-	}
+	refuseOtherProvider(t, store, vipps, invoices, i1.Reference, i2.Reference)
 
 	for _, ref := range []string{i1.Reference, i2.Reference} {
 		if k := vp.times(ref); k != 0 {
@@ -170,4 +149,33 @@ func testTwoProviders(t *testing.T, store payment.Store) {
 	if vp.times(v1.Reference) == 0 || ip.times(i1.Reference) == 0 {
 		t.Error("a service did not ask its own provider")
 	}
+}
+
+// refuseOtherProvider checks that each Service refuses direct calls for the
+// other provider's payments: Vipps payment 2026-000170, invoices i1 and i2.
+func refuseOtherProvider(t *testing.T, store payment.Store, vipps, invoices *payment.Service, i1, i2 string) {
+	t.Helper()
+	ctx := context.Background()
+	// Direct calls for the other provider's payments are refused.
+	if _, err := vipps.Reconcile(ctx, i1); !errors.Is(err, payment.ErrOtherProvider) {
+		t.Errorf("the Vipps service reconciling an invoice: %v", err)
+	}
+	if _, err := invoices.Cancel(ctx, "2026-000170/gebyr"); !errors.Is(err, payment.ErrOtherProvider) {
+		t.Errorf("the invoice service cancelling a Vipps payment: %v", err)
+	}
+	if _, err := vipps.Capture(ctx, "2026-000171/gebyr", payment.Modification{}); !errors.Is(err, payment.ErrOtherProvider) {
+		t.Errorf("the Vipps service capturing an invoice: %v", err)
+	}
+	if _, err := invoices.Start(ctx, order("2026-000170/gebyr", money.Kroner(300))); !errors.Is(err, payment.ErrConflict) || !errors.Is(err, payment.ErrOtherProvider) {
+		t.Errorf("an invoice for a business key with a Vipps payment under way: %v", err)
+	}
+	before, _ := store.Get(ctx, i2)
+	ev := payment.Event{Name: payment.EventAborted, PSPReference: "psp-x", Success: true, Time: time.Now()}
+	if _, err := vipps.HandleEvent(ctx, i2, ev); !errors.Is(err, payment.ErrOtherProvider) {
+		t.Errorf("a Vipps event for an invoice: %v", err)
+	}
+	if after, _ := store.Get(ctx, i2); after.Version != before.Version {
+		t.Errorf("a Vipps event changed an invoice (v%d -> v%d)", before.Version, after.Version)
+	}
+
 }

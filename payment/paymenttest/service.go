@@ -14,9 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/fake"
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // Env is a payment Service on a store, talking to a fake Vipps through the
@@ -41,10 +44,10 @@ type EnvOptions struct {
 // stops when the test ends.
 func NewEnv(t *testing.T, store payment.Store, o EnvOptions) *Env {
 	t.Helper()
-	fake := vippstest.New(vippstest.Options{WebhookRetryDelays: []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 50 * time.Millisecond}})
-	api := httptest.NewServer(fake)
-	t.Cleanup(func() { fake.Close(); api.Close() })
-	cfg := fake.ClientConfig(api.URL)
+	fakeVipps := vippstest.New(vippstest.Config{WebhookRetryDelays: []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 50 * time.Millisecond}})
+	api := httptest.NewServer(fakeVipps)
+	t.Cleanup(func() { fakeVipps.Close(); api.Close() })
+	cfg := fakeVipps.ClientConfig(api.URL)
 	cfg.MaxAttempts = o.MaxAttempts
 	if cfg.MaxAttempts == 0 {
 		cfg.MaxAttempts = 1
@@ -58,7 +61,7 @@ func NewEnv(t *testing.T, store payment.Store, o EnvOptions) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{Fake: fake, Client: client, Store: store, Service: &payment.Service{Provider: client, Store: store, Lease: 5 * time.Second}}
+	e := &Env{Fake: fakeVipps, Client: client, Store: store, Service: &payment.Service{Provider: client, Store: store, Lease: 5 * time.Second}}
 	if o.Webhooks {
 		var h atomic.Pointer[vipps.WebhookHandler]
 		hookSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -74,7 +77,7 @@ func NewEnv(t *testing.T, store payment.Store, o EnvOptions) *Env {
 			t.Fatal(err)
 		}
 		e.Webhook = &vipps.WebhookHandler{
-			WebhookVerifier: vipps.WebhookVerifier{Secrets: []vipps.Secret{reg.Secret}},
+			WebhookVerifier: vipps.WebhookVerifier{Secrets: []secret.Value{reg.Secret}},
 			OnEvent:         vipps.ApplyTo(e.Service),
 		}
 		h.Store(e.Webhook)
@@ -82,7 +85,7 @@ func NewEnv(t *testing.T, store payment.Store, o EnvOptions) *Env {
 	return e
 }
 
-func order(bk string, amount payment.Amount) payment.Order {
+func order(bk string, amount money.Amount) payment.Order {
 	return payment.Order{
 		BusinessKey: bk, Amount: amount, Description: "Gebyr for skjenkebevilling",
 		ReturnURL: "http://127.0.0.1:8080/betaling/ferdig?sak=" + url.QueryEscape(bk),
@@ -90,7 +93,7 @@ func order(bk string, amount payment.Amount) payment.Order {
 }
 
 // authorized starts a payment and has the payer approve it.
-func (e *Env) authorized(t *testing.T, bk string, amount payment.Amount) *payment.Payment {
+func (e *Env) authorized(t *testing.T, bk string, amount money.Amount) *payment.Payment {
 	t.Helper()
 	ctx := context.Background()
 	p, err := e.Service.Start(ctx, order(bk, amount))
@@ -121,7 +124,7 @@ func (e *Env) matchesFake(t *testing.T, ref string) *payment.Payment {
 	if !ok {
 		t.Fatalf("the fake has no payment %s", ref)
 	}
-	want := payment.Aggregate{Authorized: payment.Amount(v.Authorized), Captured: payment.Amount(v.Captured), Refunded: payment.Amount(v.Refunded), Cancelled: payment.Amount(v.Cancelled)}
+	want := payment.Aggregate{Authorized: money.Amount(v.Authorized), Captured: money.Amount(v.Captured), Refunded: money.Amount(v.Refunded), Cancelled: money.Amount(v.Cancelled)}
 	if p.Aggregate != want {
 		t.Fatalf("record %+v, fake %+v", p.Aggregate, want)
 	}
@@ -140,7 +143,7 @@ func testService(t *testing.T, newStore func(t *testing.T) payment.Store) {
 	t.Run("CreateLostThenStartAgain", func(t *testing.T) { testCreateLost(t, newStore(t)) })
 	t.Run("CaptureTooEarlyThenAgain", func(t *testing.T) { testCaptureTooEarly(t, newStore(t)) })
 	t.Run("EventsInAnyOrderAndReplayed", func(t *testing.T) { testEventOrder(t, newStore) })
-	t.Run("ReconcileOpenAfterMissedWebhooks", func(t *testing.T) { testReconcileOpen(t, newStore(t)) })
+	t.Run("RunOnceAfterMissedWebhooks", func(t *testing.T) { testRunOnce(t, newStore(t)) })
 	t.Run("TwoProvidersOneStore", func(t *testing.T) { testTwoProviders(t, newStore(t)) })
 }
 
@@ -152,7 +155,7 @@ func testFullFlow(t *testing.T, store payment.Store) {
 		t.Fatalf("registered webhooks: %+v %v", hooks, err)
 	}
 	bk := "2026-000123/gebyr"
-	p, err := e.Service.Start(ctx, order(bk, payment.Kroner(1500)))
+	p, err := e.Service.Start(ctx, order(bk, money.Kroner(1500)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +192,7 @@ func testFullFlow(t *testing.T, store payment.Store) {
 	if p, err = e.Service.Capture(ctx, bk, payment.Modification{}); err != nil || p.State != payment.Captured {
 		t.Fatalf("capture: %v %v", p, err)
 	}
-	if p, err = e.Service.Refund(ctx, bk, payment.Modification{Amount: payment.Kroner(500), Label: "1"}); err != nil || p.State != payment.PartiallyRefunded {
+	if p, err = e.Service.Refund(ctx, bk, payment.Modification{Amount: money.Kroner(500), Label: "1"}); err != nil || p.State != payment.PartiallyRefunded {
 		t.Fatalf("partial refund: %v %v", p, err)
 	}
 	if p, err = e.Service.Refund(ctx, bk, payment.Modification{Label: "2"}); err != nil || p.State != payment.Refunded {
@@ -225,7 +228,7 @@ func testConcurrentCapture(t *testing.T, store payment.Store) {
 	e := NewEnv(t, store, EnvOptions{})
 	e.Fake.SetIdempotencyReplay(false) // our side alone must prevent the double capture
 	bk := "2026-000124/gebyr"
-	p := e.authorized(t, bk, payment.Kroner(1500))
+	p := e.authorized(t, bk, money.Kroner(1500))
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	var ok, busy atomic.Int32
@@ -243,17 +246,17 @@ func testConcurrentCapture(t *testing.T, store payment.Store) {
 		})
 	}
 	wg.Wait()
-	if n := e.Fake.Requests("capture"); n != 1 {
+	if n := e.Fake.Requests(vippstest.OpCapture); n != 1 {
 		t.Fatalf("the provider received %d capture requests, want exactly 1", n)
 	}
 	if _, err := e.Service.Capture(ctx, bk, payment.Modification{}); err != nil {
 		t.Fatalf("capture after the race: %v", err)
 	}
-	if n := e.Fake.Requests("capture"); n != 1 {
+	if n := e.Fake.Requests(vippstest.OpCapture); n != 1 {
 		t.Fatalf("a repeated capture reached the provider (%d requests)", n)
 	}
 	p = e.matchesFake(t, p.Reference)
-	if p.State != payment.Captured || p.Aggregate.Captured != payment.Kroner(1500) {
+	if p.State != payment.Captured || p.Aggregate.Captured != money.Kroner(1500) {
 		t.Fatalf("after the race: %s %+v (%d ok, %d in progress)", p.State, p.Aggregate, ok.Load(), busy.Load())
 	}
 }
@@ -266,7 +269,7 @@ func testConcurrentStart(t *testing.T, store payment.Store) {
 	refs := make(chan string, 20)
 	for range 20 {
 		wg.Go(func() {
-			p, err := e.Service.Start(ctx, order("2026-000125/gebyr", payment.Kroner(800)))
+			p, err := e.Service.Start(ctx, order("2026-000125/gebyr", money.Kroner(800)))
 			if err == nil {
 				refs <- p.Reference
 			} else if !errors.Is(err, payment.ErrInProgress) {
@@ -283,7 +286,7 @@ func testConcurrentStart(t *testing.T, store payment.Store) {
 	if len(seen) != 1 {
 		t.Fatalf("%d references for one business key", len(seen))
 	}
-	if n := e.Fake.Requests("create"); n != 1 {
+	if n := e.Fake.Requests(vippstest.OpCreate); n != 1 {
 		t.Fatalf("the provider received %d create requests, want 1", n)
 	}
 }
@@ -291,9 +294,9 @@ func testConcurrentStart(t *testing.T, store payment.Store) {
 func testCapture500(t *testing.T, store payment.Store) {
 	e := NewEnv(t, store, EnvOptions{})
 	bk := "2026-000126/gebyr"
-	p := e.authorized(t, bk, payment.Kroner(1500))
+	p := e.authorized(t, bk, money.Kroner(1500))
 	ctx := context.Background()
-	e.Fake.InjectFault(vippstest.Fault{Op: "capture", Status: http.StatusInternalServerError})
+	e.Fake.Inject(fake.Fault{Match: vippstest.OpCapture, Status: http.StatusInternalServerError})
 	if _, err := e.Service.Capture(ctx, bk, payment.Modification{}); !errors.Is(err, payment.ErrUncertain) {
 		t.Fatalf("capture on a 500: %v, want ErrUncertain", err)
 	}
@@ -311,7 +314,7 @@ func testCapture500(t *testing.T, store payment.Store) {
 		t.Fatal(err)
 	}
 	got = e.matchesFake(t, p.Reference)
-	if got.Aggregate.Captured != payment.Kroner(1500) {
+	if got.Aggregate.Captured != money.Kroner(1500) {
 		t.Fatalf("captured %s", got.Aggregate.Captured)
 	}
 	assertOpsDone(t, store, p.Reference)
@@ -321,20 +324,20 @@ func testCaptureAnswerLost(t *testing.T, store payment.Store) {
 	e := NewEnv(t, store, EnvOptions{})
 	e.Fake.SetIdempotencyReplay(false) // a resend would capture twice
 	bk := "2026-000127/gebyr"
-	p := e.authorized(t, bk, payment.Kroner(1500))
+	p := e.authorized(t, bk, money.Kroner(1500))
 	ctx := context.Background()
-	e.Fake.InjectFault(vippstest.Fault{Op: "capture", Status: http.StatusInternalServerError, AfterProcessing: true})
+	e.Fake.Inject(fake.Fault{Match: vippstest.OpCapture, Status: http.StatusInternalServerError, AfterEffect: true})
 	if _, err := e.Service.Capture(ctx, bk, payment.Modification{}); !errors.Is(err, payment.ErrUncertain) {
 		t.Fatalf("capture with a lost answer: %v, want ErrUncertain", err)
 	}
-	if v, _ := e.Fake.Payment(p.Reference); v.Captured != payment.Kroner(1500).Ore() {
+	if v, _ := e.Fake.Payment(p.Reference); v.Captured != money.Kroner(1500).Ore() {
 		t.Fatal("the fault should have let the capture through")
 	}
 	got, err := e.Service.Capture(ctx, bk, payment.Modification{})
 	if err != nil || got.State != payment.Captured {
 		t.Fatalf("retry: %v %v", got, err)
 	}
-	if n := e.Fake.Requests("capture"); n != 1 {
+	if n := e.Fake.Requests(vippstest.OpCapture); n != 1 {
 		t.Fatalf("the retry resent the capture (%d requests); it should have found it in the event log", n)
 	}
 	e.matchesFake(t, p.Reference)
@@ -345,18 +348,17 @@ func testCaptureTimeout(t *testing.T, store payment.Store) {
 	e := NewEnv(t, store, EnvOptions{Timeout: 300 * time.Millisecond})
 	e.Fake.SetIdempotencyReplay(false)
 	bk := "2026-000128/gebyr"
-	p := e.authorized(t, bk, payment.Kroner(1500))
+	p := e.authorized(t, bk, money.Kroner(1500))
 	ctx := context.Background()
-	e.Fake.InjectFault(vippstest.Fault{Op: "capture", Latency: 2 * time.Second, AfterProcessing: true})
+	e.Fake.Inject(fake.Fault{Match: vippstest.OpCapture, Delay: 2 * time.Second, AfterEffect: true})
 	if _, err := e.Service.Capture(ctx, bk, payment.Modification{}); !errors.Is(err, payment.ErrUncertain) {
 		t.Fatalf("capture that timed out: %v, want ErrUncertain", err)
 	}
 	if got, _ := store.Get(ctx, p.Reference); got.State != payment.Authorized {
 		t.Fatalf("before reconciling: %s", got.State)
 	}
-	n, err := e.Service.ReconcileOpen(ctx)
-	if err != nil || n != 1 {
-		t.Fatalf("ReconcileOpen: %d %v", n, err)
+	if err := e.Service.RunOnce(ctx); err != nil {
+		t.Fatalf("RunOnce: %v", err)
 	}
 	got := e.matchesFake(t, p.Reference)
 	if got.State != payment.Captured {
@@ -366,7 +368,7 @@ func testCaptureTimeout(t *testing.T, store payment.Store) {
 	if _, err := e.Service.Capture(ctx, bk, payment.Modification{}); err != nil {
 		t.Fatal(err)
 	}
-	if n := e.Fake.Requests("capture"); n != 1 {
+	if n := e.Fake.Requests(vippstest.OpCapture); n != 1 {
 		t.Fatalf("%d capture requests, want 1", n)
 	}
 }
@@ -374,13 +376,13 @@ func testCaptureTimeout(t *testing.T, store payment.Store) {
 func testCaptureDropped(t *testing.T, store payment.Store) {
 	e := NewEnv(t, store, EnvOptions{MaxAttempts: 3})
 	bk := "2026-000129/gebyr"
-	p := e.authorized(t, bk, payment.Kroner(1500))
-	e.Fake.InjectFault(vippstest.Fault{Op: "capture", Drop: true, AfterProcessing: true})
+	p := e.authorized(t, bk, money.Kroner(1500))
+	e.Fake.Inject(fake.Fault{Match: vippstest.OpCapture, Drop: true, AfterEffect: true})
 	got, err := e.Service.Capture(context.Background(), bk, payment.Modification{})
 	if err != nil || got.State != payment.Captured {
 		t.Fatalf("capture with a dropped answer: %v %v", got, err)
 	}
-	if n := e.Fake.Requests("capture"); n != 2 {
+	if n := e.Fake.Requests(vippstest.OpCapture); n != 2 {
 		t.Fatalf("%d capture requests, want 2 (the lost one and its replay)", n)
 	}
 	e.matchesFake(t, p.Reference)
@@ -390,15 +392,15 @@ func testNewAttempt(t *testing.T, store payment.Store) {
 	e := NewEnv(t, store, EnvOptions{})
 	ctx := context.Background()
 	bk := "2026-000130/gebyr"
-	p1, err := e.Service.Start(ctx, order(bk, payment.Kroner(300)))
+	p1, err := e.Service.Start(ctx, order(bk, money.Kroner(300)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := e.Service.Start(ctx, order(bk, payment.Kroner(300)))
+	again, err := e.Service.Start(ctx, order(bk, money.Kroner(300)))
 	if err != nil || again.Reference != p1.Reference {
 		t.Fatalf("Start again while open: %v %v", again, err)
 	}
-	if _, err := e.Service.Start(ctx, order(bk, payment.Kroner(301))); !errors.Is(err, payment.ErrConflict) {
+	if _, err := e.Service.Start(ctx, order(bk, money.Kroner(301))); !errors.Is(err, payment.ErrConflict) {
 		t.Fatalf("another amount for an open business key: %v", err)
 	}
 	if err := e.Fake.Reject(p1.Reference); err != nil {
@@ -407,7 +409,7 @@ func testNewAttempt(t *testing.T, store payment.Store) {
 	if p1, err = e.Service.Reconcile(ctx, p1.Reference); err != nil || p1.State != payment.Aborted {
 		t.Fatalf("after reject: %v %v", p1, err)
 	}
-	p2, err := e.Service.Start(ctx, order(bk, payment.Kroner(300)))
+	p2, err := e.Service.Start(ctx, order(bk, money.Kroner(300)))
 	if err != nil || p2.Attempt != 2 || p2.Reference == p1.Reference {
 		t.Fatalf("new attempt: %v %v", p2, err)
 	}
@@ -420,11 +422,11 @@ func testNewAttempt(t *testing.T, store payment.Store) {
 	if p2, _ = e.Service.Reconcile(ctx, p2.Reference); p2.State != payment.Expired {
 		t.Fatalf("after expiry: %s", p2.State)
 	}
-	p3, err := e.Service.Start(ctx, order(bk, payment.Kroner(300)))
+	p3, err := e.Service.Start(ctx, order(bk, money.Kroner(300)))
 	if err != nil || p3.Attempt != 3 {
 		t.Fatalf("third attempt: %v %v", p3, err)
 	}
-	if n := e.Fake.Requests("create"); n != 3 {
+	if n := e.Fake.Requests(vippstest.OpCreate); n != 3 {
 		t.Fatalf("%d create requests for three attempts", n)
 	}
 }
@@ -435,14 +437,14 @@ func testEventOrder(t *testing.T, newStore func(t *testing.T) payment.Store) {
 	e := NewEnv(t, newStore(t), EnvOptions{})
 	ctx := context.Background()
 	bk := "2026-000131/gebyr"
-	p := e.authorized(t, bk, payment.Kroner(1000))
-	if _, err := e.Service.Capture(ctx, bk, payment.Modification{Amount: payment.Kroner(600), Label: "a"}); err != nil {
+	p := e.authorized(t, bk, money.Kroner(1000))
+	if _, err := e.Service.Capture(ctx, bk, payment.Modification{Amount: money.Kroner(600), Label: "a"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Service.Capture(ctx, bk, payment.Modification{Amount: payment.Kroner(400), Label: "b"}); err != nil {
+	if _, err := e.Service.Capture(ctx, bk, payment.Modification{Amount: money.Kroner(400), Label: "b"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Service.Refund(ctx, bk, payment.Modification{Amount: payment.Kroner(250)}); err != nil {
+	if _, err := e.Service.Refund(ctx, bk, payment.Modification{Amount: money.Kroner(250)}); err != nil {
 		t.Fatal(err)
 	}
 	events, err := e.Client.Events(ctx, p.Reference)
@@ -487,12 +489,12 @@ func reversed(es []payment.Event) []payment.Event {
 	return out
 }
 
-func testReconcileOpen(t *testing.T, store payment.Store) {
+func testRunOnce(t *testing.T, store payment.Store) {
 	e := NewEnv(t, store, EnvOptions{})
 	ctx := context.Background()
 	var refs []string
 	for _, bk := range []string{"2026-000140/gebyr", "2026-000141/gebyr", "2026-000142/gebyr"} {
-		p, err := e.Service.Start(ctx, order(bk, payment.Kroner(100)))
+		p, err := e.Service.Start(ctx, order(bk, money.Kroner(100)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -500,9 +502,8 @@ func testReconcileOpen(t *testing.T, store payment.Store) {
 	}
 	e.Fake.Approve(refs[0])
 	e.Fake.Reject(refs[1])
-	n, err := e.Service.ReconcileOpen(ctx)
-	if err != nil || n != 3 {
-		t.Fatalf("ReconcileOpen: %d %v", n, err)
+	if err := e.Service.RunOnce(ctx); err != nil {
+		t.Fatalf("RunOnce: %v", err)
 	}
 	for i, want := range []payment.State{payment.Authorized, payment.Aborted, payment.Created} {
 		if p, _ := store.Get(ctx, refs[i]); p.State != want {
@@ -529,8 +530,8 @@ func testCreateLost(t *testing.T, store payment.Store) {
 	ctx := context.Background()
 	bk := "2026-000150/gebyr"
 	// The create fails before the fake carries it out.
-	e.Fake.InjectFault(vippstest.Fault{Op: "create", Status: http.StatusBadGateway})
-	if _, err := e.Service.Start(ctx, order(bk, payment.Kroner(700))); !errors.Is(err, payment.ErrUncertain) {
+	e.Fake.Inject(fake.Fault{Match: vippstest.OpCreate, Status: http.StatusBadGateway})
+	if _, err := e.Service.Start(ctx, order(bk, money.Kroner(700))); !errors.Is(err, payment.ErrUncertain) {
 		t.Fatalf("start on a 502: %v", err)
 	}
 	p, err := e.Service.Latest(ctx, bk)
@@ -538,15 +539,15 @@ func testCreateLost(t *testing.T, store payment.Store) {
 		t.Fatalf("the local record: %+v %v", p, err)
 	}
 	// Polling finds nothing at the provider and does not fail on it.
-	if _, err := e.Service.ReconcileOpen(ctx); err != nil {
-		t.Fatalf("ReconcileOpen with a payment the provider never got: %v", err)
+	if err := e.Service.RunOnce(ctx); err != nil {
+		t.Fatalf("RunOnce with a payment the provider never got: %v", err)
 	}
 	// Starting again sends the create again, same reference and key.
-	again, err := e.Service.Start(ctx, order(bk, payment.Kroner(700)))
+	again, err := e.Service.Start(ctx, order(bk, money.Kroner(700)))
 	if err != nil || again.Reference != p.Reference || again.RedirectURL == "" {
 		t.Fatalf("start again: %+v %v", again, err)
 	}
-	if v, ok := e.Fake.Payment(p.Reference); !ok || v.Amount != payment.Kroner(700).Ore() {
+	if v, ok := e.Fake.Payment(p.Reference); !ok || v.Amount != money.Kroner(700).Ore() {
 		t.Fatalf("at the fake: %+v", v)
 	}
 	assertOpsDone(t, store, p.Reference)
@@ -556,7 +557,7 @@ func testCaptureTooEarly(t *testing.T, store payment.Store) {
 	e := NewEnv(t, store, EnvOptions{})
 	ctx := context.Background()
 	bk := "2026-000160/gebyr"
-	p, err := e.Service.Start(ctx, order(bk, payment.Kroner(250)))
+	p, err := e.Service.Start(ctx, order(bk, money.Kroner(250)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -564,7 +565,7 @@ func testCaptureTooEarly(t *testing.T, store payment.Store) {
 		t.Fatalf("capture before approval: %v", err)
 	}
 	// The provider refuses too, if asked before it knows of the approval.
-	e.Fake.InjectFault(vippstest.Fault{Op: "capture", Status: http.StatusConflict})
+	e.Fake.Inject(fake.Fault{Match: vippstest.OpCapture, Status: http.StatusConflict})
 	if err := e.Fake.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
@@ -576,7 +577,7 @@ func testCaptureTooEarly(t *testing.T, store payment.Store) {
 	}
 	// Neither refusal sticks: the same capture now goes through, in full.
 	got, err := e.Service.Capture(ctx, bk, payment.Modification{})
-	if err != nil || got.State != payment.Captured || got.Aggregate.Captured != payment.Kroner(250) {
+	if err != nil || got.State != payment.Captured || got.Aggregate.Captured != money.Kroner(250) {
 		t.Fatalf("capture after approval: %v %v", got, err)
 	}
 	e.matchesFake(t, p.Reference)

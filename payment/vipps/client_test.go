@@ -3,7 +3,6 @@ package vipps_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,9 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/fake"
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 type clock struct {
@@ -36,14 +38,14 @@ func (c *clock) Add(d time.Duration) {
 func setup(t *testing.T) (*vippstest.Server, *vipps.Client, *clock, *headerLog) {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 3, 29, 0, 30, 0, 0, time.UTC)}
-	fake := vippstest.New(vippstest.Options{Now: clk.Now})
+	fakeVipps := vippstest.New(vippstest.Config{Now: clk.Now})
 	log := &headerLog{seen: map[string]http.Header{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log.add(r)
-		fake.ServeHTTP(w, r)
+		fakeVipps.ServeHTTP(w, r)
 	}))
-	t.Cleanup(func() { fake.Close(); srv.Close() })
-	cfg := fake.ClientConfig(srv.URL)
+	t.Cleanup(func() { fakeVipps.Close(); srv.Close() })
+	cfg := fakeVipps.ClientConfig(srv.URL)
 	cfg.Now = clk.Now
 	cfg.MaxAttempts = 1
 	cfg.SystemVersion, cfg.PluginName, cfg.PluginVersion = "1.0.0", "skjenkebevilling", "0.1.0"
@@ -51,7 +53,7 @@ func setup(t *testing.T) (*vippstest.Server, *vipps.Client, *clock, *headerLog) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fake, c, clk, log
+	return fakeVipps, c, clk, log
 }
 
 type headerLog struct {
@@ -71,7 +73,7 @@ func (l *headerLog) get(k string) http.Header {
 	return l.seen[k]
 }
 
-func create(t *testing.T, c *vipps.Client, ref string, amount payment.Amount) *payment.CreateResponse {
+func create(t *testing.T, c *vipps.Client, ref string, amount money.Amount) *payment.CreateResponse {
 	t.Helper()
 	r, err := c.Create(context.Background(), payment.CreateRequest{
 		Reference: ref, Amount: amount, Description: "Gebyr", Flow: payment.FlowWebRedirect,
@@ -84,7 +86,7 @@ func create(t *testing.T, c *vipps.Client, ref string, amount payment.Amount) *p
 }
 
 func TestAccessTokenCachedAndRenewed(t *testing.T) {
-	fake, c, clk, log := setup(t)
+	fakeVipps, c, clk, log := setup(t)
 	ctx := context.Background()
 	create(t, c, "ref-token-0001", 1000)
 	for range 5 {
@@ -92,7 +94,7 @@ func TestAccessTokenCachedAndRenewed(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := fake.Requests("token"); n != 1 {
+	if n := fakeVipps.Requests(vippstest.OpToken); n != 1 {
 		t.Fatalf("%d token requests for 6 calls, want 1", n)
 	}
 	h := log.get("POST /accesstoken/get")
@@ -102,20 +104,20 @@ func TestAccessTokenCachedAndRenewed(t *testing.T) {
 	}
 	clk.Add(54 * time.Minute) // still more than 5 minutes left of the hour
 	c.Get(ctx, "ref-token-0001")
-	if n := fake.Requests("token"); n != 1 {
+	if n := fakeVipps.Requests(vippstest.OpToken); n != 1 {
 		t.Fatalf("renewed too early (%d)", n)
 	}
 	clk.Add(2 * time.Minute) // within 5 minutes of expiry
 	c.Get(ctx, "ref-token-0001")
-	if n := fake.Requests("token"); n != 2 {
+	if n := fakeVipps.Requests(vippstest.OpToken); n != 2 {
 		t.Fatalf("not renewed before expiry (%d)", n)
 	}
 	// A token the server stops accepting is replaced once, transparently.
-	fake.RevokeTokens()
+	fakeVipps.RevokeTokens()
 	if _, err := c.Get(ctx, "ref-token-0001"); err != nil {
 		t.Fatalf("after revocation: %v", err)
 	}
-	if n := fake.Requests("token"); n != 3 {
+	if n := fakeVipps.Requests(vippstest.OpToken); n != 3 {
 		t.Fatalf("token requests after revocation: %d", n)
 	}
 }
@@ -147,11 +149,11 @@ func TestHeaders(t *testing.T) {
 }
 
 func TestProblemErrors(t *testing.T) {
-	fake, c, _, _ := setup(t)
+	fakeVipps, c, _, _ := setup(t)
 	ctx := context.Background()
 	_, err := c.Capture(ctx, "ref-unknown-01", 100, "capture-1")
 	var ve *vipps.Error
-	if !errors.As(err, &ve) || ve.Status != 404 || ve.TraceID == "" {
+	if !errors.As(err, &ve) || ve.Status != 404 || ve.RequestID == "" || ve.Code != vipps.CodePaymentNotFound || ve.Message == "" || ve.Temporary() {
 		t.Fatalf("unknown payment: %#v", err)
 	}
 	for _, target := range []error{vipps.ErrPaymentNotFound, payment.ErrNotFound, payment.ErrRejected} {
@@ -163,7 +165,7 @@ func TestProblemErrors(t *testing.T) {
 	if _, err := c.Capture(ctx, "ref-problems-1", 1000, "capture-a"); !errors.Is(err, vipps.ErrInvalidState) || !errors.Is(err, payment.ErrConflict) {
 		t.Fatalf("capture before approval: %v", err)
 	}
-	fake.Approve("ref-problems-1")
+	fakeVipps.Approve("ref-problems-1")
 	if _, err := c.Capture(ctx, "ref-problems-1", 1001, "capture-b"); !errors.Is(err, vipps.ErrAmountTooHigh) {
 		t.Fatalf("capture too much: %v", err)
 	}
@@ -177,18 +179,18 @@ func TestProblemErrors(t *testing.T) {
 	if err != nil || snap.Aggregate.Captured != 400 {
 		t.Fatalf("same key, same body must replay: %+v %v", snap, err)
 	}
-	if v, _ := fake.Payment("ref-problems-1"); v.Captured != 400 {
+	if v, _ := fakeVipps.Payment("ref-problems-1"); v.Captured != 400 {
 		t.Fatalf("a replay captured again: %d", v.Captured)
 	}
 	// A 500 is not a definite answer.
-	fake.InjectFault(vippstest.Fault{Op: "get", Status: 500})
+	fakeVipps.Inject(fake.Fault{Match: vippstest.OpGet, Status: 500})
 	if _, err := c.Get(ctx, "ref-problems-1"); err == nil || errors.Is(err, payment.ErrRejected) {
 		t.Fatalf("500: %v", err)
 	}
 }
 
 func TestValidatedBeforeSending(t *testing.T) {
-	fake, c, _, _ := setup(t)
+	fakeVipps, c, _, _ := setup(t)
 	ctx := context.Background()
 	ok := payment.CreateRequest{Reference: "ref-valid-0001", Amount: 100, Description: "Gebyr", Flow: payment.FlowWebRedirect, ReturnURL: "https://x.example/", IdempotencyKey: "k"}
 	for name, mod := range map[string]func(r *payment.CreateRequest){
@@ -210,7 +212,7 @@ func TestValidatedBeforeSending(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if n := fake.Requests("create"); n != 0 {
+	if n := fakeVipps.Requests(vippstest.OpCreate); n != 0 {
 		t.Fatalf("%d invalid requests reached the API", n)
 	}
 	if _, err := c.Capture(ctx, "ref-valid-0001", 0, "k"); !errors.Is(err, vipps.ErrInvalid) {
@@ -222,7 +224,7 @@ func TestValidatedBeforeSending(t *testing.T) {
 }
 
 func TestPushFlowForceApproveAndCancel(t *testing.T) {
-	fake, c, _, _ := setup(t)
+	fakeVipps, c, _, _ := setup(t)
 	ctx := context.Background()
 	r, err := c.Create(ctx, payment.CreateRequest{Reference: "ref-push-00001", Amount: 25000, Description: "Leie av gymsal", Flow: payment.FlowPushMessage, PhoneNumber: "4791234567", IdempotencyKey: "create-push"})
 	if err != nil || r.RedirectURL != "" {
@@ -256,7 +258,7 @@ func TestPushFlowForceApproveAndCancel(t *testing.T) {
 	if snap, err := c.Cancel(ctx, "ref-cancel-001", "cancel-1"); err != nil || snap.State != payment.Terminated {
 		t.Fatalf("cancel before approval: %+v %v", snap, err)
 	}
-	if err := fake.Approve("ref-cancel-001"); err == nil {
+	if err := fakeVipps.Approve("ref-cancel-001"); err == nil {
 		t.Fatal("approved a terminated payment")
 	}
 }
@@ -289,8 +291,8 @@ func TestWebhooksAPI(t *testing.T) {
 func TestConfigErrors(t *testing.T) {
 	for name, cfg := range map[string]vipps.Config{
 		"no credentials": {MSN: "123456"},
-		"bad MSN":        {ClientID: "a", ClientSecret: vipps.NewSecret("b"), SubscriptionKey: vipps.NewSecret("c"), MSN: "12"},
-		"bad URL":        {BaseURL: "ftp://x", ClientID: "a", ClientSecret: vipps.NewSecret("b"), SubscriptionKey: vipps.NewSecret("c"), MSN: "123456"},
+		"bad MSN":        {ClientID: "a", ClientSecret: secret.New("b"), SubscriptionKey: secret.New("c"), MSN: "12"},
+		"bad URL":        {BaseURL: "ftp://x", ClientID: "a", ClientSecret: secret.New("b"), SubscriptionKey: secret.New("c"), MSN: "123456"},
 	} {
 		if _, err := vipps.New(cfg); !errors.Is(err, vipps.ErrConfig) {
 			t.Errorf("%s: %v", name, err)
@@ -299,11 +301,11 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestWrongCredentialsDoNotLeak(t *testing.T) {
-	fake := vippstest.New(vippstest.Options{})
-	srv := httptest.NewServer(fake)
+	fakeVipps := vippstest.New(vippstest.Config{})
+	srv := httptest.NewServer(fakeVipps)
 	defer srv.Close()
-	cfg := fake.ClientConfig(srv.URL)
-	cfg.ClientSecret = vipps.NewSecret("wrong-secret-value-123")
+	cfg := fakeVipps.ClientConfig(srv.URL)
+	cfg.ClientSecret = secret.New("wrong-secret-value-123")
 	var logs bytes.Buffer
 	cfg.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, err := vipps.New(cfg)
@@ -321,26 +323,11 @@ func TestWrongCredentialsDoNotLeak(t *testing.T) {
 	}
 }
 
-func TestSecretRedacts(t *testing.T) {
-	s := vipps.NewSecret("hunter2")
-	var logs bytes.Buffer
-	slog.New(slog.NewJSONHandler(&logs, nil)).Info("x", "secret", s)
-	j, _ := json.Marshal(struct{ S vipps.Secret }{s})
-	for _, out := range []string{fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s %q %x", s, s, s, s, s, s), logs.String(), string(j)} {
-		if strings.Contains(out, "hunter2") {
-			t.Fatalf("leak: %s", out)
-		}
-	}
-	if s.Reveal() != "hunter2" {
-		t.Fatal("Reveal")
-	}
-}
-
 // A Client printed whole (a debug line with %+v, slog.Any) shows none of its
 // credentials nor the cached access token, although fmt reaches them through
-// unexported fields, where it cannot call Secret's Format.
+// unexported fields, where it cannot call secret.Value's Format.
 func TestClientPrintsNoSecret(t *testing.T) {
-	fake := vippstest.New(vippstest.Options{})
+	fakeVipps := vippstest.New(vippstest.Config{})
 	var token string
 	var mu sync.Mutex
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -349,10 +336,10 @@ func TestClientPrintsNoSecret(t *testing.T) {
 			token = strings.TrimPrefix(a, "Bearer ")
 			mu.Unlock()
 		}
-		fake.ServeHTTP(w, r)
+		fakeVipps.ServeHTTP(w, r)
 	}))
-	t.Cleanup(func() { fake.Close(); srv.Close() })
-	c, err := vipps.New(fake.ClientConfig(srv.URL))
+	t.Cleanup(func() { fakeVipps.Close(); srv.Close() })
+	c, err := vipps.New(fakeVipps.ClientConfig(srv.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +363,7 @@ func TestClientPrintsNoSecret(t *testing.T) {
 // TestTokenWaitHonoursContext: a caller whose context ends while another
 // caller's token fetch hangs stops waiting at once.
 func TestTokenWaitHonoursContext(t *testing.T) {
-	fake := vippstest.New(vippstest.Options{})
+	fakeVipps := vippstest.New(vippstest.Config{})
 	release := make(chan struct{})
 	fetching := make(chan struct{}, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -384,10 +371,10 @@ func TestTokenWaitHonoursContext(t *testing.T) {
 			fetching <- struct{}{}
 			<-release
 		}
-		fake.ServeHTTP(w, r)
+		fakeVipps.ServeHTTP(w, r)
 	}))
-	defer func() { fake.Close(); srv.Close() }()
-	cfg := fake.ClientConfig(srv.URL)
+	defer func() { fakeVipps.Close(); srv.Close() }()
+	cfg := fakeVipps.ClientConfig(srv.URL)
 	cfg.MaxAttempts = 1
 	c, err := vipps.New(cfg)
 	if err != nil {

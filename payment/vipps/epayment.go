@@ -8,11 +8,12 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 )
 
 // MaxAmount is the largest amount the ePayment API takes, in øre.
-const MaxAmount payment.Amount = 65_000_000
+const MaxAmount money.Amount = 65_000_000
 
 var (
 	msnRE       = regexp.MustCompile(`^[0-9]{4,6}$`)
@@ -26,7 +27,7 @@ type Amount struct {
 	Value    int64  `json:"value"`
 }
 
-func nok(a payment.Amount) Amount { return Amount{Currency: "NOK", Value: int64(a)} }
+func nok(a money.Amount) Amount { return Amount{Currency: "NOK", Value: int64(a)} }
 
 // CreatePaymentRequest is the body of a create call (the fields grunnmur uses).
 type CreatePaymentRequest struct {
@@ -111,7 +112,7 @@ func checkReference(ref string) error {
 	return nil
 }
 
-func checkAmount(a payment.Amount) error {
+func checkAmount(a money.Amount) error {
 	if a <= 0 || a > MaxAmount {
 		return fmt.Errorf("%w: amount %d øre is outside 1..%d", ErrInvalid, int64(a), int64(MaxAmount))
 	}
@@ -130,7 +131,7 @@ func (c *Client) CreatePayment(ctx context.Context, r CreatePaymentRequest, idem
 	if err := checkReference(r.Reference); err != nil {
 		return nil, err
 	}
-	if err := checkAmount(payment.Amount(r.Amount.Value)); err != nil {
+	if err := checkAmount(money.Amount(r.Amount.Value)); err != nil {
 		return nil, err
 	}
 	if err := checkKey(idempotencyKey); err != nil {
@@ -184,7 +185,7 @@ func (c *Client) EventLog(ctx context.Context, reference string) ([]PaymentEvent
 	return out, nil
 }
 
-func (c *Client) adjust(ctx context.Context, op, reference string, amount payment.Amount, key string) (*ModificationResponse, error) {
+func (c *Client) adjust(ctx context.Context, op, reference string, amount money.Amount, key string) (*ModificationResponse, error) {
 	if err := checkReference(reference); err != nil {
 		return nil, err
 	}
@@ -243,8 +244,8 @@ func (c *Client) Create(ctx context.Context, r payment.CreateRequest) (*payment.
 
 func aggregate(a Aggregate) payment.Aggregate {
 	return payment.Aggregate{
-		Authorized: payment.Amount(a.AuthorizedAmount.Value), Captured: payment.Amount(a.CapturedAmount.Value),
-		Refunded: payment.Amount(a.RefundedAmount.Value), Cancelled: payment.Amount(a.CancelledAmount.Value),
+		Authorized: money.Amount(a.AuthorizedAmount.Value), Captured: money.Amount(a.CapturedAmount.Value),
+		Refunded: money.Amount(a.RefundedAmount.Value), Cancelled: money.Amount(a.CancelledAmount.Value),
 	}
 }
 
@@ -298,7 +299,7 @@ func (e PaymentEvent) Event() (payment.Event, error) {
 		return payment.Event{}, fmt.Errorf("%w: unknown event name %q", ErrBadResponse, name)
 	}
 	return payment.Event{
-		Name: n, PSPReference: e.PSPReference, Amount: payment.Amount(e.Amount.Value),
+		Name: n, PSPReference: e.PSPReference, Amount: money.Amount(e.Amount.Value),
 		Success: e.Success, Time: e.Timestamp.UTC(), IdempotencyKey: e.IdempotencyKey,
 	}, nil
 }
@@ -312,7 +313,7 @@ func (m *ModificationResponse) snapshot() (*payment.Snapshot, error) {
 }
 
 // Capture implements payment.Provider.
-func (c *Client) Capture(ctx context.Context, reference string, amount payment.Amount, key string) (*payment.Snapshot, error) {
+func (c *Client) Capture(ctx context.Context, reference string, amount money.Amount, key string) (*payment.Snapshot, error) {
 	m, err := c.adjust(ctx, "capture", reference, amount, key)
 	if err != nil {
 		return nil, err
@@ -321,7 +322,7 @@ func (c *Client) Capture(ctx context.Context, reference string, amount payment.A
 }
 
 // Refund implements payment.Provider.
-func (c *Client) Refund(ctx context.Context, reference string, amount payment.Amount, key string) (*payment.Snapshot, error) {
+func (c *Client) Refund(ctx context.Context, reference string, amount money.Amount, key string) (*payment.Snapshot, error) {
 	m, err := c.adjust(ctx, "refund", reference, amount, key)
 	if err != nil {
 		return nil, err

@@ -30,29 +30,27 @@ var (
 	ErrUnauthorized        = errors.New("vipps: unauthorized")
 )
 
-// ProblemTypeBase is the base of the problem types the fake sends; the
-// client matches types by their last segment, so the host may differ.
-const ProblemTypeBase = "https://developer.vippsmobilepay.com/docs/APIs/epayment-api/errors/"
-
-// Problem type names, the last segment of a problem's type URI.
+// Problem codes: the last segment of a problem's type URI, found in
+// Error.Code. Each has its sentinel (CodePaymentNotFound matches
+// ErrPaymentNotFound, and so on).
 const (
-	TypeValidation          = "validation-error"
-	TypePaymentNotFound     = "payment-not-found"
-	TypeInvalidState        = "invalid-payment-state"
-	TypeAmountTooHigh       = "amount-too-high"
-	TypeIdempotencyConflict = "idempotency-conflict"
-	TypeReferenceConflict   = "reference-conflict"
-	TypeUnauthorized        = "unauthorized"
+	CodeValidation          = "validation-error"
+	CodePaymentNotFound     = "payment-not-found"
+	CodeInvalidState        = "invalid-payment-state"
+	CodeAmountTooHigh       = "amount-too-high"
+	CodeIdempotencyConflict = "idempotency-conflict"
+	CodeReferenceConflict   = "reference-conflict"
+	CodeUnauthorized        = "unauthorized"
 )
 
-var typeSentinels = map[string]error{
-	TypeValidation:          ErrValidation,
-	TypePaymentNotFound:     ErrPaymentNotFound,
-	TypeInvalidState:        ErrInvalidState,
-	TypeAmountTooHigh:       ErrAmountTooHigh,
-	TypeIdempotencyConflict: ErrIdempotencyConflict,
-	TypeReferenceConflict:   ErrReferenceConflict,
-	TypeUnauthorized:        ErrUnauthorized,
+var codeSentinels = map[string]error{
+	CodeValidation:          ErrValidation,
+	CodePaymentNotFound:     ErrPaymentNotFound,
+	CodeInvalidState:        ErrInvalidState,
+	CodeAmountTooHigh:       ErrAmountTooHigh,
+	CodeIdempotencyConflict: ErrIdempotencyConflict,
+	CodeReferenceConflict:   ErrReferenceConflict,
+	CodeUnauthorized:        ErrUnauthorized,
 }
 
 // ExtraDetail names one invalid field of a request.
@@ -61,13 +59,22 @@ type ExtraDetail struct {
 	Reason string `json:"reason"`
 }
 
-// Error is a problem-details answer from Vipps.
+// Error is an error answer from Vipps (problem details, RFC 9457). A
+// transport failure (no answer at all) is not an *Error; it is returned
+// wrapped as it came, and its outcome is unknown.
 type Error struct {
-	Status       int
-	Type         string // the problem type URI; match it with errors.Is on the sentinels
-	Title        string
-	Detail       string
-	TraceID      string // give it to Vipps support
+	Status int
+	// Code is the last segment of the problem type, such as
+	// CodePaymentNotFound; "" when the answer named no type.
+	Code string
+	// Message is the problem's detail, or its title when it has none. It
+	// is Vipps' text as it came: Error() masks personal numbers in it.
+	Message string
+	// RequestID is Vipps' traceId: give it to Vipps support.
+	RequestID string
+
+	// Type is the whole problem type URI.
+	Type         string
 	ExtraDetails []ExtraDetail
 
 	p *problem.Error
@@ -78,7 +85,13 @@ func newError(err error) error {
 	if !errors.As(err, &p) {
 		return err
 	}
-	e := &Error{Status: p.Status, Type: p.Type, Title: p.Title, Detail: p.Detail, TraceID: p.RequestID, p: p}
+	e := &Error{Status: p.Status, Message: p.Detail, RequestID: p.RequestID, Type: p.Type, p: p}
+	if e.Message == "" {
+		e.Message = p.Title
+	}
+	if p.Type != "" && p.Type != "about:blank" {
+		e.Code = typeName(p.Type)
+	}
 	p.Extension("extraDetails", &e.ExtraDetails)
 	return e
 }
@@ -86,8 +99,8 @@ func newError(err error) error {
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.p.Error())
-	if e.Type != "" && e.Type != "about:blank" {
-		fmt.Fprintf(&b, " [%s]", typeName(e.Type))
+	if e.Code != "" {
+		fmt.Fprintf(&b, " [%s]", e.Code)
 	}
 	for _, d := range e.ExtraDetails {
 		fmt.Fprintf(&b, "; %s: %s", redact.Numbers(d.Name), redact.Numbers(d.Reason))
@@ -105,6 +118,11 @@ func (e *Error) Format(f fmt.State, verb rune) {
 	io.WriteString(f, e.Error())
 }
 
+// Temporary reports whether the same request may succeed later: a 408,
+// 423, 429 or 5xx answer. Any other answer is a definite refusal, and also
+// matches payment.ErrRejected.
+func (e *Error) Temporary() bool { return !e.definite() }
+
 func typeName(t string) string {
 	t = strings.TrimRight(t, "/")
 	if i := strings.LastIndexAny(t, "/#"); i >= 0 {
@@ -113,11 +131,12 @@ func typeName(t string) string {
 	return t
 }
 
-// Unwrap lets errors.Is match the type's sentinel, the status sentinels of
-// internal/problem and the payment package's classes.
+// Unwrap lets errors.Is match the sentinel of the Code, and the payment
+// package's ErrRejected (a definite refusal), ErrNotFound (404) and
+// ErrConflict (409).
 func (e *Error) Unwrap() []error {
 	errs := []error{e.p}
-	if s, ok := typeSentinels[typeName(e.Type)]; ok {
+	if s, ok := codeSentinels[e.Code]; ok {
 		errs = append(errs, s)
 	}
 	if e.definite() {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // Webhook verification errors. Every one of them gets a 401 from
@@ -44,7 +45,7 @@ const (
 type WebhookVerifier struct {
 	// Secrets holds every secret currently valid: more than one while a
 	// webhook is being re-registered (secret rotation).
-	Secrets []Secret
+	Secrets []secret.Value
 	// Tolerance is the accepted distance between x-ms-date and our clock,
 	// either way; 0 means DefaultTolerance.
 	Tolerance time.Duration
@@ -52,30 +53,30 @@ type WebhookVerifier struct {
 	Now func() time.Time
 }
 
-// StringToSign is what Vipps signs:
+// stringToSign is what Vipps signs:
 // "POST\n" + pathAndQuery + "\n" + date + ";" + host + ";" + contentHash.
-func StringToSign(method, pathAndQuery, date, host, contentHash string) string {
+func stringToSign(method, pathAndQuery, date, host, contentHash string) string {
 	return method + "\n" + pathAndQuery + "\n" + date + ";" + host + ";" + contentHash
 }
 
-// ContentHash is base64(SHA-256(body)), the x-ms-content-sha256 header.
-func ContentHash(body []byte) string {
+// bodyHash is base64(SHA-256(body)), the x-ms-content-sha256 header.
+func bodyHash(body []byte) string {
 	sum := sha256.Sum256(body)
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
 
-func mac(secret string, msg string) []byte {
-	h := hmac.New(sha256.New, []byte(secret))
+func mac(key string, msg string) []byte {
+	h := hmac.New(sha256.New, []byte(key))
 	io.WriteString(h, msg)
 	return h.Sum(nil)
 }
 
 // SignWebhook returns the headers Vipps would send with body to a webhook
-// at pathAndQuery on host, signed with secret at date. For tests.
-func SignWebhook(secret Secret, method, pathAndQuery, host string, date time.Time, body []byte) http.Header {
+// at pathAndQuery on host, signed with key at date. For tests.
+func SignWebhook(key secret.Value, method, pathAndQuery, host string, date time.Time, body []byte) http.Header {
 	d := date.UTC().Format(http.TimeFormat)
-	ch := ContentHash(body)
-	sig := base64.StdEncoding.EncodeToString(mac(secret.Reveal(), StringToSign(method, pathAndQuery, d, host, ch)))
+	ch := bodyHash(body)
+	sig := base64.StdEncoding.EncodeToString(mac(key.Reveal(), stringToSign(method, pathAndQuery, d, host, ch)))
 	h := http.Header{}
 	h.Set(headerDate, d)
 	h.Set(headerContent, ch)
@@ -123,7 +124,7 @@ func (v *WebhookVerifier) Verify(method, pathAndQuery, host string, header http.
 	if sum := sha256.Sum256(body); !hmac.Equal(got[:], sum[:]) {
 		return ErrContentHash
 	}
-	msg := StringToSign(method, pathAndQuery, date, host, contentHash)
+	msg := stringToSign(method, pathAndQuery, date, host, contentHash)
 	matched := false
 	for _, s := range v.Secrets {
 		if s.IsZero() {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // The worked example in Vipps' webhook documentation (request-authentication.md).
@@ -39,15 +41,15 @@ func vecHeader() http.Header {
 func vecNow() time.Time { return time.Date(2023, 3, 30, 8, 38, 40, 0, time.UTC) }
 
 func TestPublishedVector(t *testing.T) {
-	if got := vipps.ContentHash([]byte(vecBody)); got != vecHash {
+	if got := vipps.SignWebhook(secret.New("any"), "POST", vecPath, vecHost, time.Now(), []byte(vecBody)).Get("x-ms-content-sha256"); got != vecHash {
 		t.Fatalf("content hash %s, want %s", got, vecHash)
 	}
 	at, _ := http.ParseTime(vecDate)
-	h := vipps.SignWebhook(vipps.NewSecret(vecSecret), "POST", vecPath, vecHost, at, []byte(vecBody))
+	h := vipps.SignWebhook(secret.New(vecSecret), "POST", vecPath, vecHost, at, []byte(vecBody))
 	if h.Get("Authorization") != vecHeader().Get("Authorization") || h.Get("x-ms-date") != vecDate {
 		t.Fatalf("SignWebhook: %q", h.Get("Authorization"))
 	}
-	v := vipps.WebhookVerifier{Secrets: []vipps.Secret{vipps.NewSecret("old-secret"), vipps.NewSecret(vecSecret)}, Now: vecNow}
+	v := vipps.WebhookVerifier{Secrets: []secret.Value{secret.New("old-secret"), secret.New(vecSecret)}, Now: vecNow}
 	if err := v.Verify("POST", vecPath, vecHost, vecHeader(), []byte(vecBody)); err != nil {
 		t.Fatalf("the published vector does not verify: %v", err)
 	}
@@ -55,7 +57,7 @@ func TestPublishedVector(t *testing.T) {
 
 func TestVerifyRejects(t *testing.T) {
 	body := []byte(vecBody)
-	good := vipps.WebhookVerifier{Secrets: []vipps.Secret{vipps.NewSecret(vecSecret)}, Now: vecNow}
+	good := vipps.WebhookVerifier{Secrets: []secret.Value{secret.New(vecSecret)}, Now: vecNow}
 	tests := []struct {
 		name   string
 		v      vipps.WebhookVerifier
@@ -92,11 +94,11 @@ func TestVerifyRejects(t *testing.T) {
 			h.Set("Authorization", strings.Replace(h.Get("Authorization"), "agAi", "bgAi", 1))
 		}, want: vipps.ErrNoValidSignature},
 		{name: "body changed", body: []byte(strings.Replace(vecBody, "hello", "HELLO", 1)), want: vipps.ErrContentHash},
-		{name: "hash and body changed together", body: []byte(`{}`), header: func(h http.Header) { h.Set("x-ms-content-sha256", vipps.ContentHash([]byte(`{}`))) }, want: vipps.ErrNoValidSignature},
+		{name: "hash and body changed together", body: []byte(`{}`), header: func(h http.Header) { h.Set("x-ms-content-sha256", bodyHash([]byte(`{}`))) }, want: vipps.ErrNoValidSignature},
 		{name: "other path", path: "/other", want: vipps.ErrNoValidSignature},
 		{name: "other host", host: "evil.example", want: vipps.ErrNoValidSignature},
 		{name: "date changed", header: func(h http.Header) { h.Set("x-ms-date", "Thu, 30 Mar 2023 08:38:33 GMT") }, want: vipps.ErrNoValidSignature},
-		{name: "wrong secret", v: vipps.WebhookVerifier{Secrets: []vipps.Secret{vipps.NewSecret("nope")}, Now: vecNow}, want: vipps.ErrNoValidSignature},
+		{name: "wrong secret", v: vipps.WebhookVerifier{Secrets: []secret.Value{secret.New("nope")}, Now: vecNow}, want: vipps.ErrNoValidSignature},
 		{name: "no secrets", v: vipps.WebhookVerifier{Now: vecNow}, want: vipps.ErrNoValidSignature},
 		{name: "stale", v: vipps.WebhookVerifier{Secrets: good.Secrets, Now: func() time.Time { return vecNow().Add(6 * time.Minute) }}, want: vipps.ErrTooOld},
 		{name: "from the future", v: vipps.WebhookVerifier{Secrets: good.Secrets, Now: func() time.Time { return vecNow().Add(-6 * time.Minute) }}, want: vipps.ErrTooOld},
@@ -141,9 +143,9 @@ func TestWebhookHandler(t *testing.T) {
 	if err := store.Create(ctx, &payment.Payment{Reference: ref, BusinessKey: "2026-000200/gebyr", Attempt: 1, Amount: 50000, State: payment.Created, Created: now, Updated: now}); err != nil {
 		t.Fatal(err)
 	}
-	secret := vipps.NewSecret("s3cret-from-registration")
+	key := secret.New("s3cret-from-registration")
 	h := &vipps.WebhookHandler{
-		WebhookVerifier: vipps.WebhookVerifier{Secrets: []vipps.Secret{secret}, Now: func() time.Time { return now }},
+		WebhookVerifier: vipps.WebhookVerifier{Secrets: []secret.Value{key}, Now: func() time.Time { return now }},
 		PublicURL:       "https://kommune.example/betaling/vipps/webhook",
 		OnEvent:         vipps.ApplyTo(svc),
 	}
@@ -164,30 +166,30 @@ func TestWebhookHandler(t *testing.T) {
 	event := func(name string, psp string) []byte {
 		return fmt.Appendf(nil, `{"msn":"123456","reference":%q,"pspReference":%q,"name":%q,"amount":{"currency":"NOK","value":50000},"timestamp":"2026-03-29T01:58:59Z","idempotencyKey":null,"success":true}`, ref, psp, name)
 	}
-	sign := func(body []byte, s vipps.Secret, at time.Time) http.Header {
+	sign := func(body []byte, s secret.Value, at time.Time) http.Header {
 		return vipps.SignWebhook(s, "POST", "/betaling/vipps/webhook", "kommune.example", at, body)
 	}
 	version := func() int { p, _ := store.Get(ctx, ref); return p.Version }
 
 	auth := event("AUTHORIZED", "psp-2")
-	if code := send(auth, sign(auth, secret, now)); code != 200 {
+	if code := send(auth, sign(auth, key, now)); code != 200 {
 		t.Fatalf("valid webhook: %d", code)
 	}
 	if p, _ := store.Get(ctx, ref); p.State != payment.Authorized {
 		t.Fatalf("after the webhook: %s", p.State)
 	}
 	v := version()
-	if code := send(auth, sign(auth, secret, now.Add(time.Second))); code != 200 || version() != v {
+	if code := send(auth, sign(auth, key, now.Add(time.Second))); code != 200 || version() != v {
 		t.Fatalf("replayed webhook: %d, version %d -> %d", code, v, version())
 	}
 	capt := event("CAPTURED", "psp-3")
-	forged := sign(capt, vipps.NewSecret("guessed"), now)
-	stale := sign(capt, secret, now.Add(-10*time.Minute))
+	forged := sign(capt, secret.New("guessed"), now)
+	stale := sign(capt, key, now.Add(-10*time.Minute))
 	unsigned := http.Header{"Content-Type": {"application/json"}}
-	tampered := sign(auth, secret, now)
-	unpadded := sign(capt, secret, now)
+	tampered := sign(auth, key, now)
+	unpadded := sign(capt, key, now)
 	unpadded.Set("Authorization", "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature="+strings.Repeat("0", 44))
-	longHash := sign(capt, secret, now)
+	longHash := sign(capt, key, now)
 	longHash.Set("x-ms-content-sha256", strings.Repeat("A", 48))
 	for name, c := range map[string]struct {
 		body []byte
@@ -203,7 +205,7 @@ func TestWebhookHandler(t *testing.T) {
 	}
 	// A signed body that is not an event is a 400, and a GET a 405.
 	junk := []byte(`{"reference":"x"}`)
-	if code := send(junk, sign(junk, secret, now)); code != http.StatusBadRequest {
+	if code := send(junk, sign(junk, key, now)); code != http.StatusBadRequest {
 		t.Fatalf("junk event: %d", code)
 	}
 	if resp, _ := http.Get(srv.URL); resp.StatusCode != http.StatusMethodNotAllowed {
@@ -211,7 +213,7 @@ func TestWebhookHandler(t *testing.T) {
 	}
 	// An event for a payment we do not know is acknowledged.
 	other := []byte(strings.Replace(string(capt), ref, "unknown-ref-123", 1))
-	if code := send(other, sign(other, secret, now)); code != 200 {
+	if code := send(other, sign(other, key, now)); code != 200 {
 		t.Fatalf("unknown payment: %d", code)
 	}
 }
@@ -288,8 +290,8 @@ func FuzzParseWebhookEvent(f *testing.F) {
 		}
 		// Whatever parses must also verify when signed, and fail when not.
 		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-		h := vipps.SignWebhook(vipps.NewSecret("k"), "POST", "/w", "h", at, body)
-		v := vipps.WebhookVerifier{Secrets: []vipps.Secret{vipps.NewSecret("k")}, Now: func() time.Time { return at }}
+		h := vipps.SignWebhook(secret.New("k"), "POST", "/w", "h", at, body)
+		v := vipps.WebhookVerifier{Secrets: []secret.Value{secret.New("k")}, Now: func() time.Time { return at }}
 		if err := v.Verify("POST", "/w", "h", h, body); err != nil {
 			t.Fatal(err)
 		}
@@ -308,7 +310,7 @@ func FuzzVerify(f *testing.F) {
 		h.Set("x-ms-date", date)
 		h.Set("x-ms-content-sha256", hash)
 		h.Set("Authorization", auth)
-		v := vipps.WebhookVerifier{Secrets: []vipps.Secret{vipps.NewSecret(vecSecret)}, Now: vecNow}
+		v := vipps.WebhookVerifier{Secrets: []secret.Value{secret.New(vecSecret)}, Now: vecNow}
 		err := v.Verify("POST", vecPath, vecHost, h, body)
 		if err != nil && !errors.Is(err, vipps.ErrNotSigned) && !errors.Is(err, vipps.ErrNoValidSignature) &&
 			!errors.Is(err, vipps.ErrContentHash) && !errors.Is(err, vipps.ErrTooOld) {
@@ -322,9 +324,9 @@ var benchBody = []byte(`{"msn":"123456","reference":"gm-tny7cetlpa7zat566fjxmc66
 // BenchmarkVerifyWebhook verifies a typical ePayment event (one secret).
 func BenchmarkVerifyWebhook(b *testing.B) {
 	at := time.Date(2026, 3, 29, 2, 0, 0, 0, time.UTC)
-	secret := vipps.NewSecret("090a478d-37ff-4e77-970e-d457aeb26a3a")
-	h := vipps.SignWebhook(secret, "POST", "/betaling/vipps/webhook", "kommune.example", at, benchBody)
-	v := vipps.WebhookVerifier{Secrets: []vipps.Secret{secret}, Now: func() time.Time { return at }}
+	key := secret.New("090a478d-37ff-4e77-970e-d457aeb26a3a")
+	h := vipps.SignWebhook(key, "POST", "/betaling/vipps/webhook", "kommune.example", at, benchBody)
+	v := vipps.WebhookVerifier{Secrets: []secret.Value{key}, Now: func() time.Time { return at }}
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := v.Verify("POST", "/betaling/vipps/webhook", "kommune.example", h, benchBody); err != nil {
@@ -338,7 +340,7 @@ func BenchmarkVerifyWebhook(b *testing.B) {
 // header parsing, decoding or comparison.
 func BenchmarkVerifyWebhookBaseline(b *testing.B) {
 	key := []byte("090a478d-37ff-4e77-970e-d457aeb26a3a")
-	msg := vipps.StringToSign("POST", "/betaling/vipps/webhook", "Sun, 29 Mar 2026 02:00:00 GMT", "kommune.example", vipps.ContentHash(benchBody))
+	msg := "POST\n/betaling/vipps/webhook\nSun, 29 Mar 2026 02:00:00 GMT;kommune.example;" + bodyHash(benchBody)
 	want := sha256.Sum256(benchBody)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -351,4 +353,11 @@ func BenchmarkVerifyWebhookBaseline(b *testing.B) {
 			b.Fatal("size")
 		}
 	}
+}
+
+// bodyHash is the x-ms-content-sha256 of body, written out here as Vipps
+// documents it.
+func bodyHash(body []byte) string {
+	sum := sha256.Sum256(body)
+	return base64.StdEncoding.EncodeToString(sum[:])
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // ePayment webhook event types.
@@ -33,7 +35,7 @@ type Webhook struct {
 // verifies every event sent to this webhook, and Vipps shows it only once.
 type Registration struct {
 	ID     string
-	Secret Secret
+	Secret secret.Value
 }
 
 var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -58,7 +60,7 @@ func (c *Client) RegisterWebhook(ctx context.Context, callbackURL string, events
 	if out.ID == "" || out.Secret == "" {
 		return nil, fmt.Errorf("vipps: register webhook: %w: no id or secret", ErrBadResponse)
 	}
-	return &Registration{ID: out.ID, Secret: NewSecret(out.Secret)}, nil
+	return &Registration{ID: out.ID, Secret: secret.New(out.Secret)}, nil
 }
 
 // Webhooks lists the registered webhooks.

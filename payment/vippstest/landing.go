@@ -4,7 +4,9 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
+
+	"github.com/grunnmur/grunnmur/i18n"
+	"github.com/grunnmur/grunnmur/money"
 )
 
 // The landing page stands in for Vipps' own, where a payer on a computer
@@ -57,18 +59,6 @@ type landingData struct {
 	Payment, Open                                         bool
 }
 
-func formatNOK(ore int64) string {
-	kr := strconv.FormatInt(ore/100, 10)
-	var out []byte
-	for i := range kr {
-		if i > 0 && (len(kr)-i)%3 == 0 {
-			out = append(out, ' ')
-		}
-		out = append(out, kr[i])
-	}
-	return string(out) + "," + strconv.FormatInt(ore%100/10, 10) + strconv.FormatInt(ore%10, 10) + " kr"
-}
-
 func (s *Server) landing(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	ref, ok := s.byToken[r.URL.Query().Get("token")]
@@ -81,7 +71,7 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) {
 		p := s.payments[ref]
 		s.expireIfDue(p)
 		d = landingData{
-			Title: "Betal med Vipps", Amount: formatNOK(p.Amount), Description: p.Description,
+			Title: "Betal med Vipps", Amount: i18n.NB.Amount(money.Amount(p.Amount)), Description: p.Description,
 			Reference: p.Reference, Token: p.Token, Payment: true, Open: p.State == "CREATED",
 		}
 		if !d.Open {

@@ -13,24 +13,26 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/fake"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
-func start(t *testing.T, o vippstest.Options) (*vippstest.Server, *vipps.Client, string) {
+func start(t *testing.T, cfg vippstest.Config) (*vippstest.Server, *vipps.Client, string) {
 	t.Helper()
-	fake := vippstest.New(o)
-	srv := httptest.NewServer(fake)
-	t.Cleanup(func() { fake.Close(); srv.Close() })
-	cfg := fake.ClientConfig(srv.URL)
-	cfg.MaxAttempts = 1
-	cfg.HTTPClient = &http.Client{Timeout: 2 * time.Second}
-	c, err := vipps.New(cfg)
+	fakeVipps := vippstest.New(cfg)
+	srv := httptest.NewServer(fakeVipps)
+	t.Cleanup(func() { fakeVipps.Close(); srv.Close() })
+	cc := fakeVipps.ClientConfig(srv.URL)
+	cc.MaxAttempts = 1
+	cc.HTTPClient = &http.Client{Timeout: 2 * time.Second}
+	c, err := vipps.New(cc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fake, c, srv.URL
+	return fakeVipps, c, srv.URL
 }
 
 func newPayment(t *testing.T, c *vipps.Client, ref string) *payment.CreateResponse {
@@ -46,7 +48,7 @@ func newPayment(t *testing.T, c *vipps.Client, ref string) *payment.CreateRespon
 }
 
 func TestLandingPage(t *testing.T) {
-	fake, c, base := start(t, vippstest.Options{})
+	fakeVipps, c, base := start(t, vippstest.Config{})
 	r := newPayment(t, c, "landing-ref-01")
 	if !strings.HasPrefix(r.RedirectURL, base+"/landing?token=") {
 		t.Fatalf("redirect URL %q", r.RedirectURL)
@@ -64,7 +66,7 @@ func TestLandingPage(t *testing.T) {
 	}
 	// Reject through the page; the payer is sent back to the return URL.
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	v, _ := fake.Payment("landing-ref-01")
+	v, _ := fakeVipps.Payment("landing-ref-01")
 	resp, err = noFollow.PostForm(base+"/landing", url.Values{"token": {v.Token}, "action": {"reject"}})
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +75,7 @@ func TestLandingPage(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "http://localhost:8080/ferdig" {
 		t.Fatalf("reject: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if v, _ := fake.Payment("landing-ref-01"); v.State != "ABORTED" {
+	if v, _ := fakeVipps.Payment("landing-ref-01"); v.State != "ABORTED" {
 		t.Fatalf("after reject: %s", v.State)
 	}
 	// The page now says so and offers no buttons; a second action is refused.
@@ -99,7 +101,7 @@ func TestExpiry(t *testing.T) {
 	var now atomic.Pointer[time.Time]
 	t0 := time.Date(2026, 10, 25, 0, 55, 0, 0, time.UTC)
 	now.Store(&t0)
-	fake, c, _ := start(t, vippstest.Options{Now: func() time.Time { return *now.Load() }, PaymentTTL: 5 * time.Minute})
+	fakeVipps, c, _ := start(t, vippstest.Config{Now: func() time.Time { return *now.Load() }, PaymentTTL: 5 * time.Minute})
 	newPayment(t, c, "expiry-ref-01")
 	later := t0.Add(5 * time.Minute)
 	now.Store(&later)
@@ -107,20 +109,20 @@ func TestExpiry(t *testing.T) {
 	if err != nil || snap.State != payment.Expired {
 		t.Fatalf("after the TTL: %+v %v", snap, err)
 	}
-	if err := fake.Approve("expiry-ref-01"); err == nil {
+	if err := fakeVipps.Approve("expiry-ref-01"); err == nil {
 		t.Fatal("approved an expired payment")
 	}
 }
 
 func TestFaults(t *testing.T) {
-	fake, c, _ := start(t, vippstest.Options{})
+	fakeVipps, c, _ := start(t, vippstest.Config{})
 	ctx := context.Background()
 	newPayment(t, c, "fault-ref-001")
 
-	fake.InjectFault(vippstest.Fault{Op: "get", Status: 503, Times: 2})
+	fakeVipps.Inject(fake.Fault{Match: vippstest.OpGet, Status: 503, Times: 2})
 	for range 2 {
 		var ve *vipps.Error
-		if _, err := c.Get(ctx, "fault-ref-001"); !errors.As(err, &ve) || ve.Status != 503 {
+		if _, err := c.Get(ctx, "fault-ref-001"); !errors.As(err, &ve) || ve.Status != 503 || !ve.Temporary() {
 			t.Fatalf("injected 503: %v", err)
 		}
 	}
@@ -129,28 +131,28 @@ func TestFaults(t *testing.T) {
 	}
 
 	// net/http itself retries a GET once on a reused connection, so drop two.
-	fake.InjectFault(vippstest.Fault{Op: "get", Drop: true, Times: 2})
+	fakeVipps.Inject(fake.Fault{Match: vippstest.OpGet, Drop: true, Times: 2})
 	if _, err := c.Get(ctx, "fault-ref-001"); err == nil || errors.Is(err, payment.ErrRejected) {
 		t.Fatalf("dropped connection: %v", err)
 	}
 
-	fake.InjectFault(vippstest.Fault{Op: "get", Latency: 3 * time.Second})
+	fakeVipps.Inject(fake.Fault{Match: vippstest.OpGet, Delay: 3 * time.Second})
 	if _, err := c.Get(ctx, "fault-ref-001"); err == nil {
 		t.Fatal("latency beyond the client timeout should fail")
 	}
 	// A fault on one operation leaves the others alone.
-	fake.InjectFault(vippstest.Fault{Op: "capture", Status: 500})
+	fakeVipps.Inject(fake.Fault{Match: vippstest.OpCapture, Status: 500})
 	if _, err := c.Get(ctx, "fault-ref-001"); err != nil {
 		t.Fatal(err)
 	}
-	if n := fake.Requests("get"); n != 7 {
+	if n := fakeVipps.Requests(vippstest.OpGet); n != 7 {
 		t.Fatalf("get requests counted: %d", n)
 	}
 }
 
 func TestIdempotencyKeyRequired(t *testing.T) {
-	fake, _, base := start(t, vippstest.Options{})
-	cfg := fake.ClientConfig(base)
+	fakeVipps, _, base := start(t, vippstest.Config{})
+	cfg := fakeVipps.ClientConfig(base)
 	// A raw request without the header.
 	tokReq, _ := http.NewRequest("POST", base+"/accesstoken/get", nil)
 	tokReq.Header.Set("client_id", cfg.ClientID)
@@ -204,14 +206,14 @@ func TestWebhookDeliveryRetriesAndSignature(t *testing.T) {
 		h.ServeHTTP(w, r)
 	}))
 	defer hook.Close()
-	fake, c, _ := start(t, vippstest.Options{WebhookRetryDelays: []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond}})
+	fakeVipps, c, _ := start(t, vippstest.Config{WebhookRetryDelays: []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond}})
 	reg, err := c.RegisterWebhook(context.Background(), hook.URL+"/cb?kommune=0301", []string{vipps.EventAuthorized})
 	if err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
 	verifier = &vipps.WebhookHandler{
-		WebhookVerifier: vipps.WebhookVerifier{Secrets: []vipps.Secret{reg.Secret}},
+		WebhookVerifier: vipps.WebhookVerifier{Secrets: []secret.Value{reg.Secret}},
 		OnEvent: func(_ context.Context, e *vipps.PaymentEvent) error {
 			mu.Lock()
 			defer mu.Unlock()
@@ -221,16 +223,16 @@ func TestWebhookDeliveryRetriesAndSignature(t *testing.T) {
 	}
 	mu.Unlock()
 	newPayment(t, c, "hook-ref-0001") // CREATED: not subscribed
-	if err := fake.Approve("hook-ref-0001"); err != nil {
+	if err := fakeVipps.Approve("hook-ref-0001"); err != nil {
 		t.Fatal(err)
 	}
-	fake.Wait()
+	fakeVipps.Wait()
 	mu.Lock()
 	defer mu.Unlock()
 	if len(got) != 1 || got[0] != "AUTHORIZED hook-ref-0001" {
 		t.Fatalf("delivered: %v", got)
 	}
-	ds := fake.Deliveries()
+	ds := fakeVipps.Deliveries()
 	if len(ds) != 3 || ds[0].Status != 503 || ds[1].Status != 503 || !ds[2].Accepted || ds[2].Attempt != 3 {
 		t.Fatalf("attempts: %+v", ds)
 	}
@@ -239,13 +241,13 @@ func TestWebhookDeliveryRetriesAndSignature(t *testing.T) {
 func TestWebhookGivesUp(t *testing.T) {
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", 500) }))
 	defer hook.Close()
-	fake, c, _ := start(t, vippstest.Options{WebhookRetryDelays: []time.Duration{time.Millisecond, time.Millisecond}})
+	fakeVipps, c, _ := start(t, vippstest.Config{WebhookRetryDelays: []time.Duration{time.Millisecond, time.Millisecond}})
 	if _, err := c.RegisterWebhook(context.Background(), hook.URL, []string{vipps.EventCreated}); err != nil {
 		t.Fatal(err)
 	}
 	newPayment(t, c, "hook-ref-0002")
-	fake.Wait()
-	if ds := fake.Deliveries(); len(ds) != 3 || ds[2].Accepted {
+	fakeVipps.Wait()
+	if ds := fakeVipps.Deliveries(); len(ds) != 3 || ds[2].Accepted {
 		t.Fatalf("attempts: %+v", ds)
 	}
 }
@@ -264,20 +266,68 @@ func TestCloseCancelsHungDelivery(t *testing.T) {
 	}))
 	defer hook.Close()
 	defer close(release)
-	fake, c, _ := start(t, vippstest.Options{WebhookClient: &http.Client{}})
+	fakeVipps, c, _ := start(t, vippstest.Config{WebhookClient: &http.Client{}})
 	if _, err := c.RegisterWebhook(context.Background(), hook.URL, []string{vipps.EventCreated}); err != nil {
 		t.Fatal(err)
 	}
 	newPayment(t, c, "hook-ref-0003")
 	<-arrived
 	done := make(chan struct{})
-	go func() { fake.Close(); close(done) }()
+	go func() { fakeVipps.Close(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(30 * time.Second): // a guard against a hang, not a timing claim
 		t.Fatal("Close waits on a hung webhook delivery")
 	}
-	if ds := fake.Deliveries(); len(ds) != 1 || ds[0].Err == nil {
+	if ds := fakeVipps.Deliveries(); len(ds) != 1 || ds[0].Err == nil {
 		t.Fatalf("deliveries: %+v", ds)
+	}
+}
+
+// Config.Authorize decides every API request in place of the fake's own
+// checks: here it lets a client with a wrong secret in, and refuses captures.
+func TestAuthorizeHook(t *testing.T) {
+	var asked atomic.Int32
+	fakeVipps := vippstest.New(vippstest.Config{Authorize: func(r *http.Request) int {
+		asked.Add(1)
+		if strings.HasSuffix(r.URL.Path, "/capture") {
+			return http.StatusForbidden
+		}
+		return 0
+	}})
+	srv := httptest.NewServer(fakeVipps)
+	t.Cleanup(func() { fakeVipps.Close(); srv.Close() })
+	cfg := fakeVipps.ClientConfig(srv.URL)
+	cfg.ClientSecret = secret.New("not-the-fake's-secret")
+	cfg.MaxAttempts = 1
+	c, err := vipps.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newPayment(t, c, "hook-ref-0001")
+	if err := fakeVipps.Approve("hook-ref-0001"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Capture(context.Background(), "hook-ref-0001", 100, "capture-hook-1")
+	var ve *vipps.Error
+	if !errors.As(err, &ve) || ve.Status != http.StatusForbidden {
+		t.Fatalf("capture refused by the hook: %v", err)
+	}
+	if v, _ := fakeVipps.Payment("hook-ref-0001"); v.Captured != 0 {
+		t.Errorf("a refused capture captured %d", v.Captured)
+	}
+	if asked.Load() < 3 { // token, create, capture
+		t.Errorf("the hook was asked %d times", asked.Load())
+	}
+
+	// Without the hook, the same wrong secret gets no token.
+	_, _, base := start(t, vippstest.Config{})
+	cfg.BaseURL = base
+	c2, err := vipps.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c2.Create(context.Background(), payment.CreateRequest{Reference: "hook-ref-0002", Amount: 100, Flow: payment.FlowWebRedirect, ReturnURL: "https://x.example/", IdempotencyKey: "k-2"}); !errors.Is(err, payment.ErrRejected) {
+		t.Fatalf("a wrong secret without the hook: %v", err)
 	}
 }

@@ -187,7 +187,7 @@ func requestSchemaFor(method, path string) (string, bool) {
 // neither the fake nor the client can drift from the published API.
 func TestResponsesMatchSpec(t *testing.T) {
 	c := compiler(t)
-	fake := vippstest.New(vippstest.Options{WebhookRetryDelays: []time.Duration{}})
+	fake := vippstest.New(vippstest.Config{WebhookRetryDelays: []time.Duration{}})
 	rec := &recorder{h: fake}
 	api := httptest.NewServer(rec)
 	defer api.Close()

@@ -10,6 +10,7 @@ import (
 	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // TestSetupSharesTheClock: with the service's clock pinned months away from
@@ -45,8 +46,8 @@ func TestWebhookUsesThePaymentsClock(t *testing.T) {
 	v := newVippsFake(t)
 	at := testclock.Oslo(t, "2026-10-25T02:30:00+01:00")
 	v.pay.Now = testclock.Advancing(at)
-	secret := vipps.NewSecret("operator-registered-once")
-	wh, err := NewWebhook(context.Background(), v.client, "http://127.0.0.1:1"+WebhookPath, secret, v.pay, nil)
+	key := secret.New("operator-registered-once")
+	wh, err := NewWebhook(context.Background(), v.client, "http://127.0.0.1:1"+WebhookPath, key, v.pay, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func TestWebhookUsesThePaymentsClock(t *testing.T) {
 	}{{"signed a day off the service's clock", v.pay.Now().Add(24 * time.Hour), 401}, {"signed by the service's clock", v.pay.Now(), 200}} {
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest("POST", "http://127.0.0.1:1"+WebhookPath, bytes.NewReader(body))
-		for k, vs := range vipps.SignWebhook(secret, "POST", WebhookPath, "127.0.0.1:1", c.date, body) {
+		for k, vs := range vipps.SignWebhook(key, "POST", WebhookPath, "127.0.0.1:1", c.date, body) {
 			req.Header[k] = vs
 		}
 		wh.ServeHTTP(rec, req)

@@ -64,7 +64,7 @@ type Externals struct {
 	// VippsWebhookSecret is GRUNNMUR_VIPPS_WEBHOOK_SECRET: the secret of a
 	// webhook the operator registered once. Zero means RegisterWebhook
 	// registers one at every start.
-	VippsWebhookSecret vipps.Secret
+	VippsWebhookSecret secret.Value
 	// Webhook receives Vipps' webhooks at WebhookPath; set by
 	// RegisterWebhook.
 	Webhook  *Webhook
@@ -224,13 +224,13 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 	x.Vipps = vipps.Config{
 		BaseURL:         env("GRUNNMUR_VIPPS_BASE_URL"),
 		ClientID:        env("GRUNNMUR_VIPPS_CLIENT_ID"),
-		ClientSecret:    vipps.NewSecret(env("GRUNNMUR_VIPPS_CLIENT_SECRET")),
-		SubscriptionKey: vipps.NewSecret(env("GRUNNMUR_VIPPS_SUBSCRIPTION_KEY")),
+		ClientSecret:    secret.New(env("GRUNNMUR_VIPPS_CLIENT_SECRET")),
+		SubscriptionKey: secret.New(env("GRUNNMUR_VIPPS_SUBSCRIPTION_KEY")),
 		MSN:             env("GRUNNMUR_VIPPS_MSN"),
 		HTTPClient:      &http.Client{Timeout: 15 * time.Second},
 		Logger:          log,
 	}
-	x.VippsWebhookSecret = vipps.NewSecret(env("GRUNNMUR_VIPPS_WEBHOOK_SECRET"))
+	x.VippsWebhookSecret = secret.New(env("GRUNNMUR_VIPPS_WEBHOOK_SECRET"))
 	x.SvarUT = svarut.Config{
 		BaseURL:            env("GRUNNMUR_SVARUT_BASE_URL"),
 		KontoID:            env("GRUNNMUR_SVARUT_KONTO_ID"),

@@ -53,7 +53,7 @@ func ActFor(ctx context.Context, c *brreg.Client, log *slog.Logger, pid ident.Fo
 func Background(ctx context.Context, log *slog.Logger, pays []*payment.Service, logins ...*auth.Manager) {
 	for _, p := range pays {
 		go func() {
-			if err := p.Poll(ctx, 30*time.Second); err != nil && !errors.Is(err, context.Canceled) {
+			if err := p.Run(ctx, 30*time.Second); err != nil {
 				log.Error("payment poll", "error", err)
 			}
 		}()

@@ -11,6 +11,7 @@ import (
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // WebhookPath is where a service receives Vipps' webhooks, under its public
@@ -64,10 +65,10 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // Vipps returns this once is kept in memory only. Several instances behind
 // one URL must share a secret: each registration would otherwise undo the
 // previous instance's.
-func NewWebhook(ctx context.Context, client *vipps.Client, callbackURL string, secret vipps.Secret, pay *payment.Service, log *slog.Logger) (*Webhook, error) {
+func NewWebhook(ctx context.Context, client *vipps.Client, callbackURL string, key secret.Value, pay *payment.Service, log *slog.Logger) (*Webhook, error) {
 	log = defaults.Logger(log)
 	w := &Webhook{URL: callbackURL}
-	if secret.IsZero() {
+	if key.IsZero() {
 		hooks, err := client.Webhooks(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("%w: list: %w", ErrWebhook, err)
@@ -85,13 +86,13 @@ func NewWebhook(ctx context.Context, client *vipps.Client, callbackURL string, s
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrWebhook, err)
 		}
-		w.ID, secret = reg.ID, reg.Secret
+		w.ID, key = reg.ID, reg.Secret
 		log.InfoContext(ctx, "vipps: webhook registered", "id", reg.ID, "url", callbackURL)
 	}
 	apply := vipps.ApplyTo(pay)
 	w.handler = &vipps.WebhookHandler{
 		// x-ms-date is checked against the clock the payments are dated by.
-		WebhookVerifier: vipps.WebhookVerifier{Secrets: []vipps.Secret{secret}, Now: pay.Now},
+		WebhookVerifier: vipps.WebhookVerifier{Secrets: []secret.Value{key}, Now: pay.Now},
 		PublicURL:       callbackURL,
 		OnEvent: func(ctx context.Context, e *vipps.PaymentEvent) error {
 			if err := apply(ctx, e); err != nil {

@@ -12,9 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/fake"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // vippsFake is a fake Vipps on a loopback port, with a client of it and a
@@ -28,7 +30,7 @@ type vippsFake struct {
 
 func newVippsFake(t *testing.T) *vippsFake {
 	t.Helper()
-	fake := vippstest.New(vippstest.Options{WebhookRetryDelays: []time.Duration{50 * time.Millisecond, 50 * time.Millisecond}})
+	fake := vippstest.New(vippstest.Config{WebhookRetryDelays: []time.Duration{50 * time.Millisecond, 50 * time.Millisecond}})
 	srv := httptest.NewServer(fake)
 	t.Cleanup(func() { fake.Close(); srv.Close() })
 	client, err := vipps.New(fake.ClientConfig(srv.URL))
@@ -117,7 +119,7 @@ func TestWebhookRegistersAndApplies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if wh, err = NewWebhook(ctx, v.client, callback, vipps.Secret{}, v.pay, nil); err != nil {
+	if wh, err = NewWebhook(ctx, v.client, callback, secret.Value{}, v.pay, nil); err != nil {
 		t.Fatal(err)
 	}
 	hooks, err := v.client.Webhooks(ctx)
@@ -138,20 +140,20 @@ func TestWebhookRegistersAndApplies(t *testing.T) {
 	}
 
 	p := v.start(t, "hall-1/leie")
-	gets, logs := v.fake.Requests("get"), v.fake.Requests("events")
+	gets, logs := v.fake.Requests(vippstest.OpGet), v.fake.Requests(vippstest.OpEvents)
 	if err := v.fake.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
 	waitState(t, v.pay, p.Reference, payment.Authorized)
-	if v.fake.Requests("get") != gets || v.fake.Requests("events") != logs {
-		t.Errorf("the payment was polled: get %d→%d, events %d→%d", gets, v.fake.Requests("get"), logs, v.fake.Requests("events"))
+	if v.fake.Requests(vippstest.OpGet) != gets || v.fake.Requests(vippstest.OpEvents) != logs {
+		t.Errorf("the payment was polled: get %d→%d, events %d→%d", gets, v.fake.Requests(vippstest.OpGet), logs, v.fake.Requests(vippstest.OpEvents))
 	}
 
 	// Forged: signed with another secret, unsigned, or signed for another
 	// body. Each claims the payment captured.
 	u, _ := url.Parse(callback)
 	body := eventBody(p.Reference, "CAPTURED", 15000)
-	forged := vipps.SignWebhook(vipps.NewSecret("not-the-secret"), "POST", u.RequestURI(), u.Host, time.Now(), body)
+	forged := vipps.SignWebhook(secret.New("not-the-secret"), "POST", u.RequestURI(), u.Host, time.Now(), body)
 	if got := post(t, callback, forged, body); got != http.StatusUnauthorized {
 		t.Errorf("forged: %d", got)
 	}
@@ -167,7 +169,7 @@ func TestWebhookRegistersAndApplies(t *testing.T) {
 	}
 
 	// A second start replaces our own registration in turn.
-	again, err := NewWebhook(ctx, v.client, callback, vipps.Secret{}, v.pay, nil)
+	again, err := NewWebhook(ctx, v.client, callback, secret.Value{}, v.pay, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,21 +183,21 @@ func TestWebhookRegistersAndApplies(t *testing.T) {
 func TestWebhookOperatorSecret(t *testing.T) {
 	v := newVippsFake(t)
 	ctx := context.Background()
-	secret := vipps.NewSecret("operator-registered-once")
-	wh, err := NewWebhook(ctx, v.client, "http://127.0.0.1:1"+WebhookPath, secret, v.pay, nil)
+	key := secret.New("operator-registered-once")
+	wh, err := NewWebhook(ctx, v.client, "http://127.0.0.1:1"+WebhookPath, key, v.pay, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if wh.ID != "" || v.fake.Requests("webhooks.register") != 0 || v.fake.Requests("webhooks.list") != 0 || v.fake.Requests("webhooks.delete") != 0 {
-		t.Fatalf("id %q; register %d, list %d, delete %d", wh.ID, v.fake.Requests("webhooks.register"), v.fake.Requests("webhooks.list"), v.fake.Requests("webhooks.delete"))
+	if wh.ID != "" || v.fake.Requests(vippstest.OpRegisterWebhook) != 0 || v.fake.Requests(vippstest.OpListWebhooks) != 0 || v.fake.Requests(vippstest.OpDeleteWebhook) != 0 {
+		t.Fatalf("id %q; register %d, list %d, delete %d", wh.ID, v.fake.Requests(vippstest.OpRegisterWebhook), v.fake.Requests(vippstest.OpListWebhooks), v.fake.Requests(vippstest.OpDeleteWebhook))
 	}
 	p := v.start(t, "hall-2/leie")
 	body := eventBody(p.Reference, "AUTHORIZED", 15000)
 	for _, c := range []struct {
 		name   string
-		secret vipps.Secret
+		secret secret.Value
 		want   int
-	}{{"other secret", vipps.NewSecret("operator-registered-twice"), 401}, {"operator's secret", secret, 200}} {
+	}{{"other secret", secret.New("operator-registered-twice"), 401}, {"operator's secret", key, 200}} {
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest("POST", "http://127.0.0.1:1"+WebhookPath, bytes.NewReader(body))
 		for k, vs := range vipps.SignWebhook(c.secret, "POST", WebhookPath, "127.0.0.1:1", time.Now(), body) {
@@ -213,13 +215,13 @@ func TestWebhookOperatorSecret(t *testing.T) {
 // ErrWebhook, with no secret in it; a Webhook never set up answers 503.
 func TestWebhookRegistrationFails(t *testing.T) {
 	v := newVippsFake(t)
-	v.fake.InjectFault(vippstest.Fault{Op: "webhooks.register", Status: http.StatusBadRequest})
-	_, err := NewWebhook(context.Background(), v.client, "http://127.0.0.1:1"+WebhookPath, vipps.Secret{}, v.pay, nil)
+	v.fake.Inject(fake.Fault{Match: vippstest.OpRegisterWebhook, Status: http.StatusBadRequest})
+	_, err := NewWebhook(context.Background(), v.client, "http://127.0.0.1:1"+WebhookPath, secret.Value{}, v.pay, nil)
 	if !errors.Is(err, ErrWebhook) || strings.Contains(err.Error(), vippstest.DefaultClientSecret) {
 		t.Fatalf("error %v", err)
 	}
-	v.fake.InjectFault(vippstest.Fault{Op: "webhooks.list", Status: http.StatusInternalServerError, Times: 10})
-	if _, err := NewWebhook(context.Background(), v.client, "http://127.0.0.1:1"+WebhookPath, vipps.Secret{}, v.pay, nil); !errors.Is(err, ErrWebhook) {
+	v.fake.Inject(fake.Fault{Match: vippstest.OpListWebhooks, Status: http.StatusInternalServerError, Times: 10})
+	if _, err := NewWebhook(context.Background(), v.client, "http://127.0.0.1:1"+WebhookPath, secret.Value{}, v.pay, nil); !errors.Is(err, ErrWebhook) {
 		t.Fatalf("list fails: %v", err)
 	}
 	var none *Webhook
@@ -251,8 +253,8 @@ func TestSetupReadsWebhookSecret(t *testing.T) {
 	if err := x.RegisterWebhook(context.Background(), v.client, v.pay); err != nil {
 		t.Fatal(err)
 	}
-	if x.Webhook.URL != "http://127.0.0.1:1"+WebhookPath || x.Webhook.ID != "" || v.fake.Requests("webhooks.register") != 0 {
-		t.Errorf("webhook %s %q, %d registrations", x.Webhook.URL, x.Webhook.ID, v.fake.Requests("webhooks.register"))
+	if x.Webhook.URL != "http://127.0.0.1:1"+WebhookPath || x.Webhook.ID != "" || v.fake.Requests(vippstest.OpRegisterWebhook) != 0 {
+		t.Errorf("webhook %s %q, %d registrations", x.Webhook.URL, x.Webhook.ID, v.fake.Requests(vippstest.OpRegisterWebhook))
 	}
 
 	env["GRUNNMUR_VIPPS_BASE_URL"] = "" // the sandbox's Vipps: the variable is ignored

@@ -27,6 +27,7 @@ import (
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // ServeOnly serves the handler that build makes for a free loopback URL,
@@ -57,7 +58,7 @@ func ServeOnly(t testing.TB, build func(public string) (h http.Handler, close fu
 func Webhook(t testing.TB, pay *payment.Service, fake *vippstest.Server, msn, public string, p *payment.Payment) {
 	t.Helper()
 	ctx := context.Background()
-	gets := fake.Requests("get") + fake.Requests("events")
+	gets := fake.Requests(vippstest.OpGet) + fake.Requests(vippstest.OpEvents)
 	if err := fake.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +80,7 @@ func Webhook(t testing.TB, pay *payment.Service, fake *vippstest.Server, msn, pu
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if n := fake.Requests("get") + fake.Requests("events"); n != gets {
+	if n := fake.Requests(vippstest.OpGet) + fake.Requests(vippstest.OpEvents); n != gets {
 		t.Errorf("the payment was asked for at Vipps %d times: it moved by polling, not the webhook", n-gets)
 	}
 
@@ -89,7 +90,7 @@ func Webhook(t testing.TB, pay *payment.Service, fake *vippstest.Server, msn, pu
 		`"amount":{"currency":"NOK","value":` + strconv.FormatInt(int64(p.Amount), 10) + `},"timestamp":"` + now.UTC().Format(time.RFC3339) + `","success":true}`)
 	u, _ := url.Parse(public + site.WebhookPath)
 	for name, h := range map[string]http.Header{
-		"forged":   vipps.SignWebhook(vipps.NewSecret("guessed"), "POST", u.RequestURI(), u.Host, now, body),
+		"forged":   vipps.SignWebhook(secret.New("guessed"), "POST", u.RequestURI(), u.Host, now, body),
 		"unsigned": {},
 	} {
 		req, _ := http.NewRequest("POST", u.String(), bytes.NewReader(body))
