@@ -121,7 +121,9 @@ func TestConfigFromEnvironment(t *testing.T) {
 		"GRUNNMUR_MASKINPORTEN_ISSUER":        "https://test.maskinporten.no/", "GRUNNMUR_MASKINPORTEN_CLIENT_ID": "mp-client",
 		"GRUNNMUR_MASKINPORTEN_KEY_FILE": keyFile, "GRUNNMUR_MASKINPORTEN_KID": "kid-1",
 		"GRUNNMUR_VIPPS_BASE_URL": "https://apitest.vipps.no", "GRUNNMUR_VIPPS_CLIENT_ID": "vc", "GRUNNMUR_VIPPS_MSN": "123456",
-		"GRUNNMUR_SVARUT_BASE_URL": "https://test.svarut.ks.no", "GRUNNMUR_SVARUT_KONTO_ID": "konto",
+		"GRUNNMUR_VIPPS_CLIENT_SECRET": "vs", "GRUNNMUR_VIPPS_SUBSCRIPTION_KEY": "vk",
+		"GRUNNMUR_SVARUT_BASE_URL": "https://test.svarut.ks.no", "GRUNNMUR_SVARUT_KONTO_ID": "9c6f7a43-5b0e-4f0e-9a55-2f1d3c1a6b01",
+		"GRUNNMUR_SVARUT_INTEGRASJON_ID": "2b1e0c6a-8f4d-4c3b-9e2a-7d5f1a0b3c4d", "GRUNNMUR_SVARUT_INTEGRASJON_PASSORD": "pw",
 		"GRUNNMUR_BRREG_BASE_URL": "https://data.brreg.no",
 	}
 	x, err := site.Setup(func(k string) string { return env[k] }, site.Options{Public: "https://skjenk.kommune.example", Scopes: []string{scopeFiks}})
@@ -142,12 +144,18 @@ func TestConfigFromEnvironment(t *testing.T) {
 	if !x.Officers["20036914700"] || !x.Officers["03851598730"] || len(x.Officers) != 2 {
 		t.Errorf("officers: %d", len(x.Officers))
 	}
-	if x.Vipps.BaseURL != "https://apitest.vipps.no" || x.Vipps.MSN != "123456" || x.SvarUT.KontoID != "konto" || x.BrregURL != "https://data.brreg.no" {
-		t.Errorf("vipps %s, svarut %s, brreg %s", x.Vipps.BaseURL, x.SvarUT.KontoID, x.BrregURL)
+	if x.Vipps.BaseURL != "https://apitest.vipps.no" || x.Vipps.MSN != "123456" || x.SvarUT.KontoID != env["GRUNNMUR_SVARUT_KONTO_ID"] ||
+		x.SvarUT.IntegrasjonPassord.Reveal() != "pw" || x.Vipps.ClientSecret.Reveal() != "vs" || x.Brreg.BaseURL != "https://data.brreg.no" {
+		t.Errorf("vipps %s, svarut %s, brreg %s", x.Vipps.BaseURL, x.SvarUT.KontoID, x.Brreg.BaseURL)
 	}
 
 	// Only Vipps real: the rest from the sandbox.
-	only := map[string]string{"GRUNNMUR_VIPPS_BASE_URL": "https://apitest.vipps.no", "GRUNNMUR_VIPPS_MSN": "123456"}
+	only := map[string]string{}
+	for k, v := range env {
+		if strings.HasPrefix(k, "GRUNNMUR_VIPPS_") {
+			only[k] = v
+		}
+	}
 	y, err := site.Setup(func(k string) string { return only[k] }, site.Options{Public: "http://127.0.0.1:8080"})
 	if err != nil {
 		t.Fatal(err)

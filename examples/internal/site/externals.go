@@ -69,11 +69,10 @@ type Externals struct {
 	// RegisterWebhook.
 	Webhook  *Webhook
 	SvarUT   svarut.Config
-	BrregURL string
-	// FolkeregisteretURL is Folkeregisteret's API, for a person's postal
-	// address; the service's Options.Scopes must then hold
-	// folkeregister:deling/offentligmedhjemmel.
-	FolkeregisteretURL string
+	Brreg  brreg.Config
+	// Folkeregisteret is for a person's postal address; the service's
+	// Options.Scopes must then hold folkeregister:deling/offentligmedhjemmel.
+	Folkeregisteret folkeregisteret.Config
 	// Officers are the officers' fødselsnumre (digits): the allow-list.
 	Officers map[string]bool
 	// Fakes is the sandbox; its Env is nil when every service is real.
@@ -219,27 +218,46 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 		return nil, fmt.Errorf("site: Maskinporten: %w", err)
 	}
 
-	x.BrregURL = env("GRUNNMUR_BRREG_BASE_URL")
-	x.FolkeregisteretURL = env("GRUNNMUR_FOLKEREGISTERET_BASE_URL")
-	x.Vipps = vipps.Config{
-		BaseURL:         env("GRUNNMUR_VIPPS_BASE_URL"),
-		ClientID:        env("GRUNNMUR_VIPPS_CLIENT_ID"),
-		ClientSecret:    secret.New(env("GRUNNMUR_VIPPS_CLIENT_SECRET")),
-		SubscriptionKey: secret.New(env("GRUNNMUR_VIPPS_SUBSCRIPTION_KEY")),
-		MSN:             env("GRUNNMUR_VIPPS_MSN"),
-		HTTPClient:      &http.Client{Timeout: 15 * time.Second},
-		Logger:          log,
-	}
-	x.VippsWebhookSecret = secret.New(env("GRUNNMUR_VIPPS_WEBHOOK_SECRET"))
-	x.SvarUT = svarut.Config{
-		BaseURL:            env("GRUNNMUR_SVARUT_BASE_URL"),
-		KontoID:            env("GRUNNMUR_SVARUT_KONTO_ID"),
-		IntegrasjonID:      env("GRUNNMUR_SVARUT_INTEGRASJON_ID"),
-		IntegrasjonPassord: secret.New(env("GRUNNMUR_SVARUT_INTEGRASJON_PASSORD")),
-		HTTPClient:         x.Maskinporten.Client(&http.Client{Timeout: 20 * time.Minute}),
-		Logger:             log,
+	if err := x.readClients(env, log); err != nil {
+		return nil, err
 	}
 	return x, nil
+}
+
+// readClients reads the clients' configurations through each package's
+// ConfigFromEnv. A service whose variables are all unset keeps its zero
+// Config: the sandbox stands in for the ones a service uses, and the rest are
+// not called.
+func (x *Externals) readClients(env func(string) string, log *slog.Logger) error {
+	unsetOK := func(what string, err error) error {
+		if err != nil && !errors.Is(err, config.ErrUnset) {
+			return fmt.Errorf("site: %s: %w", what, err)
+		}
+		return nil
+	}
+	var err error
+	x.Brreg, err = brreg.ConfigFromEnv("GRUNNMUR_BRREG_", env)
+	if err := unsetOK("Enhetsregisteret", err); err != nil {
+		return err
+	}
+	x.Folkeregisteret, err = folkeregisteret.ConfigFromEnv("GRUNNMUR_FOLKEREGISTERET_", env)
+	if err := unsetOK("Folkeregisteret", err); err != nil {
+		return err
+	}
+	x.Vipps, err = vipps.ConfigFromEnv("GRUNNMUR_VIPPS_", env)
+	if err := unsetOK("Vipps", err); err != nil {
+		return err
+	}
+	x.Vipps.HTTPClient, x.Vipps.Logger = &http.Client{Timeout: 15 * time.Second}, log
+	if x.VippsWebhookSecret, err = secret.FromEnv(env, "GRUNNMUR_VIPPS_WEBHOOK_SECRET"); err != nil {
+		return fmt.Errorf("site: Vipps: %w", err)
+	}
+	x.SvarUT, err = svarut.ConfigFromEnv("GRUNNMUR_SVARUT_", env)
+	if err := unsetOK("SvarUT", err); err != nil {
+		return err
+	}
+	x.SvarUT.HTTPClient, x.SvarUT.Logger = x.Maskinporten.Client(&http.Client{Timeout: 20 * time.Minute}), log
+	return nil
 }
 
 // loginConfig reads prefix's variables for ID-porten or Ansattporten; the
@@ -264,15 +282,19 @@ func loginConfig(getenv func(string) string, prefix, public, authPrefix string) 
 // BrregClient is a client of Enhetsregisteret, with the authorised roles
 // behind Maskinporten.
 func (x *Externals) BrregClient(now func() time.Time, log *slog.Logger) (*brreg.Client, error) {
-	return brreg.New(brreg.Config{BaseURL: x.BrregURL, AuthorizedHTTPClient: x.Maskinporten.Client(&http.Client{Timeout: 15 * time.Second}),
-		HTTPClient: &http.Client{Timeout: 15 * time.Second}, Now: now, Logger: log})
+	c := x.Brreg
+	c.AuthorizedHTTPClient = x.Maskinporten.Client(&http.Client{Timeout: 15 * time.Second})
+	c.HTTPClient, c.Now, c.Logger = &http.Client{Timeout: 15 * time.Second}, now, log
+	return brreg.New(c)
 }
 
 // FolkeregisteretClient is a client of Folkeregisteret (offentlig med
 // hjemmel) behind Maskinporten.
 func (x *Externals) FolkeregisteretClient(now func() time.Time, log *slog.Logger) (*folkeregisteret.Client, error) {
-	return folkeregisteret.New(folkeregisteret.Config{BaseURL: x.FolkeregisteretURL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel,
-		HTTPClient: x.Maskinporten.Client(&http.Client{Timeout: 15 * time.Second}), Now: now, Logger: log})
+	c := x.Folkeregisteret
+	c.Rettighetspakke = folkeregisteret.OffentligMedHjemmel
+	c.HTTPClient, c.Now, c.Logger = x.Maskinporten.Client(&http.Client{Timeout: 15 * time.Second}), now, log
+	return folkeregisteret.New(c)
 }
 
 // VippsClient is the Vipps ePayment client, a payment.Provider.
