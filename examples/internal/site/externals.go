@@ -67,9 +67,9 @@ type Externals struct {
 	VippsWebhookSecret secret.Value
 	// Webhook receives Vipps' webhooks at WebhookPath; set by
 	// RegisterWebhook.
-	Webhook  *Webhook
-	SvarUT   svarut.Config
-	Brreg  brreg.Config
+	Webhook *Webhook
+	SvarUT  svarut.Config
+	Brreg   brreg.Config
 	// Folkeregisteret is for a person's postal address; the service's
 	// Options.Scopes must then hold folkeregister:deling/offentligmedhjemmel.
 	Folkeregisteret folkeregisteret.Config
