@@ -253,6 +253,7 @@ func (a *App) putHalls(ctx context.Context) error {
 	return nil
 }
 
+// or is s, or def when s is empty.
 func or(s, def string) string {
 	if s == "" {
 		return def
