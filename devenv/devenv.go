@@ -216,7 +216,42 @@ const (
 //
 // A port already taken is an error naming it; nothing is left running.
 func Start(ctx context.Context, o Options) (*Env, error) {
-	addr := o.Addr
+	lns, err := listen(ctx, o.Addr)
+	if err != nil {
+		return nil, err
+	}
+	base := make([]string, len(lns))
+	for i, ln := range lns {
+		base[i] = "http://" + ln.Addr().String()
+	}
+	e := &Env{log: defaults.Logger(o.Logger), now: o.Now}
+	keyFile, err := e.startLogins(o, base[0])
+	if err != nil {
+		for _, l := range lns {
+			l.Close()
+		}
+		if e.tmpDir != "" {
+			os.RemoveAll(e.tmpDir)
+		}
+		return nil, err
+	}
+	e.startAPIs(o, base)
+	e.Services = services(base)
+	e.Credentials = e.credentials(base, keyFile)
+	e.serve(lns, base)
+	return e, nil
+}
+
+// fakeCount is how many servers Start runs, on consecutive ports: the login
+// services (one server), Vipps, SvarUT, Enhetsregisteret, Folkeregisteret,
+// KRR and Kartverket's addresses.
+const fakeCount = 7
+
+// listen parses addr (DefaultAddr when empty) and listens on fakeCount
+// ports from its port up, or on free ports when the port is 0. Listening on
+// every port before anything serves makes a taken port fail the start; on
+// an error no listener is left open.
+func listen(ctx context.Context, addr string) ([]net.Listener, error) {
 	if addr == "" {
 		addr = DefaultAddr
 	}
@@ -225,16 +260,12 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 		return nil, fmt.Errorf("devenv: address %q: %w", addr, err)
 	}
 	port, err := strconv.Atoi(portStr)
-	if err != nil || port < 0 || port > 65535-6 {
+	if err != nil || port < 0 || port > 65535-(fakeCount-1) {
 		return nil, fmt.Errorf("devenv: address %q: the port must be a number from 0 to 65529", addr)
 	}
-	e := &Env{log: defaults.Logger(o.Logger), now: o.Now}
-	// Listen on every port first, so that a taken port fails the start
-	// before anything serves.
-	const n = 7
 	var lns []net.Listener
 	var lc net.ListenConfig
-	for i := range n {
+	for i := range fakeCount {
 		p := 0
 		if port != 0 {
 			p = port + i
@@ -248,30 +279,40 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 		}
 		lns = append(lns, ln)
 	}
-	base := make([]string, n)
-	for i, ln := range lns {
-		base[i] = "http://" + ln.Addr().String()
-	}
-	fail := func(err error) (*Env, error) {
-		for _, l := range lns {
-			l.Close()
-		}
-		if e.tmpDir != "" {
-			os.RemoveAll(e.tmpDir)
-		}
-		return nil, err
-	}
+	return lns, nil
+}
 
-	// ID-porten, Ansattporten and Maskinporten.
+// startLogins sets up the fake ID-porten (with Ansattporten and
+// Maskinporten) at base: the test users, the two OIDC clients redirecting
+// to o.AppURLs, and the Maskinporten client with a fresh key, which it
+// writes to o.Dir (or a temporary folder, kept in e.tmpDir) and whose file
+// it returns.
+func (e *Env) startLogins(o Options, base string) (keyFile string, err error) {
 	e.Users = users()
 	var idpUsers []idportentest.User
 	for _, u := range e.Users {
 		idpUsers = append(idpUsers, idportentest.User{PID: u.PID, Name: u.Name})
 	}
 	e.IDPorten = idportentest.New(idportentest.Config{
-		BaseURL: base[0], Users: idpUsers, Interactive: !o.NonInteractive, Now: o.Now, Logger: o.Logger,
+		BaseURL: base, Users: idpUsers, Interactive: !o.NonInteractive, Now: o.Now, Logger: o.Logger,
 	})
-	apps := o.AppURLs
+	e.registerOIDCClients(o.AppURLs)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return "", fmt.Errorf("devenv: %w", err)
+	}
+	e.key = key
+	e.IDPorten.RegisterClient(idportentest.Client{
+		ID: MaskinportenClientID, Keys: map[string]crypto.PublicKey{MaskinportenKeyID: &key.PublicKey},
+		Scopes: MaskinportenScopes, OrgNumber: AgencyOrgnr,
+	})
+	return e.writeKey(o.Dir, key)
+}
+
+// registerOIDCClients registers the ID-porten and Ansattporten clients,
+// sending people back to each of apps (DefaultAppURL and its localhost twin
+// when empty); the first also gets the front-channel logout.
+func (e *Env) registerOIDCClients(apps []string) {
 	if len(apps) == 0 {
 		apps = []string{DefaultAppURL, "http://localhost:8080"}
 	}
@@ -290,48 +331,33 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 			FrontchannelLogoutURI: front,
 		})
 	}
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		return fail(fmt.Errorf("devenv: %w", err))
-	}
-	e.key = key
-	e.IDPorten.RegisterClient(idportentest.Client{
-		ID: MaskinportenClientID, Keys: map[string]crypto.PublicKey{MaskinportenKeyID: &key.PublicKey},
-		Scopes: MaskinportenScopes, OrgNumber: AgencyOrgnr,
-	})
-	dir := o.Dir
+}
+
+// writeKey writes the Maskinporten client's private key (PEM, PKCS #8) to
+// dir, or to a new temporary folder recorded in e.tmpDir when dir is empty,
+// and returns the file's path.
+func (e *Env) writeKey(dir string, key *rsa.PrivateKey) (string, error) {
 	if dir == "" {
+		var err error
 		if dir, err = os.MkdirTemp("", "grunnmur-dev-"); err != nil {
-			return fail(fmt.Errorf("devenv: %w", err))
+			return "", fmt.Errorf("devenv: %w", err)
 		}
 		e.tmpDir = dir
 	}
 	keyFile := filepath.Join(dir, "maskinporten-key.pem")
 	der, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
-		return fail(fmt.Errorf("devenv: %w", err))
+		return "", fmt.Errorf("devenv: %w", err)
 	}
 	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-		return fail(fmt.Errorf("devenv: %w", err))
+		return "", fmt.Errorf("devenv: %w", err)
 	}
+	return keyFile, nil
+}
 
-	// The APIs behind Maskinporten.
-	bearer := func(r *http.Request) string {
-		tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		return tok
-	}
-	requireScope := func(prefix string) func(r *http.Request) int {
-		return func(r *http.Request) int {
-			t, err := e.IDPorten.VerifyMaskinportenToken(bearer(r), "")
-			if err != nil {
-				return http.StatusUnauthorized
-			}
-			if !slices.ContainsFunc(t.Scopes, func(s string) bool { return strings.HasPrefix(s, prefix) }) {
-				return http.StatusForbidden
-			}
-			return 0
-		}
-	}
+// startAPIs creates the fake Vipps, SvarUT and registries; those behind
+// Maskinporten accept only tokens from e.IDPorten with their scope.
+func (e *Env) startAPIs(o Options, base []string) {
 	e.Vipps = vippstest.New(vippstest.Config{BaseURL: base[1], Now: o.Now, Logger: o.Logger})
 	e.SvarUT = svaruttest.New(svaruttest.Config{
 		KontoID: SvarUTKontoID, IntegrasjonID: SvarUTIntegrasjonID, IntegrasjonPassord: secret.New(SvarUTIntegrasjonPassord),
@@ -343,12 +369,37 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 		},
 		Now: o.Now, AutoAdvance: o.LetterStep,
 	})
-	e.Brreg = registrytest.NewBrreg(registrytest.BrregConfig{Authorize: requireScope("brreg:data:enhetsregisteret:"), Now: o.Now})
-	e.Folkeregisteret = registrytest.NewFolkeregisteret(registrytest.FolkeregisteretConfig{Authorize: requireScope("folkeregister:deling/")})
-	e.KRR = registrytest.NewKRR(registrytest.KRRConfig{Authorize: requireScope("krr:global/")})
+	e.Brreg = registrytest.NewBrreg(registrytest.BrregConfig{Authorize: e.requireScope("brreg:data:enhetsregisteret:"), Now: o.Now})
+	e.Folkeregisteret = registrytest.NewFolkeregisteret(registrytest.FolkeregisteretConfig{Authorize: e.requireScope("folkeregister:deling/")})
+	e.KRR = registrytest.NewKRR(registrytest.KRRConfig{Authorize: e.requireScope("krr:global/")})
 	e.Adresse = registrytest.NewAdresse(registrytest.AdresseConfig{})
+}
 
-	e.Services = []Service{
+// bearer returns the request's bearer token, or "" when it has none.
+func bearer(r *http.Request) string {
+	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return tok
+}
+
+// requireScope returns a fake's Authorize hook that lets a request through
+// only with a Maskinporten token from e.IDPorten holding a scope that
+// starts with prefix: 401 without a valid token, 403 without the scope.
+func (e *Env) requireScope(prefix string) func(r *http.Request) int {
+	return func(r *http.Request) int {
+		t, err := e.IDPorten.VerifyMaskinportenToken(bearer(r), "")
+		if err != nil {
+			return http.StatusUnauthorized
+		}
+		if !slices.ContainsFunc(t.Scopes, func(s string) bool { return strings.HasPrefix(s, prefix) }) {
+			return http.StatusForbidden
+		}
+		return 0
+	}
+}
+
+// services lists the fakes, in port order, given the servers' base URLs.
+func services(base []string) []Service {
+	return []Service{
 		{nameIDPorten, base[0], base[0] + "/.well-known/openid-configuration", "GRUNNMUR_IDPORTEN_ISSUER"},
 		{nameAnsattporten, base[0] + "/ansattporten", base[0] + "/ansattporten/.well-known/openid-configuration", "GRUNNMUR_ANSATTPORTEN_ISSUER"},
 		{nameMaskinporten, base[0] + "/maskinporten/", base[0] + "/maskinporten/.well-known/oauth-authorization-server", "GRUNNMUR_MASKINPORTEN_ISSUER"},
@@ -359,7 +410,12 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 		{nameKRR, base[5], base[5] + "/healthz", "GRUNNMUR_KRR_BASE_URL"},
 		{nameAdresse, base[6] + "/adresser/v1", base[6] + "/adresser/v1/sok?sok=Storgata&treffPerSide=1", "GRUNNMUR_ADRESSE_BASE_URL"},
 	}
-	e.Credentials = Credentials{
+}
+
+// credentials are what Start registered in the fakes, with the issuers of
+// e.IDPorten, the servers' base URLs and the Maskinporten key's file.
+func (e *Env) credentials(base []string, keyFile string) Credentials {
+	return Credentials{
 		IDPorten:     OIDCClient{Issuer: e.IDPorten.Issuer(idportentest.IDPorten), ClientID: IDPortenClientID, ClientSecret: IDPortenClientSecret},
 		Ansattporten: OIDCClient{Issuer: e.IDPorten.Issuer(idportentest.Ansattporten), ClientID: AnsattportenClientID, ClientSecret: AnsattportenClientSecret},
 		Maskinporten: MaskinportenClient{Issuer: e.IDPorten.Issuer(idportentest.Maskinporten), ClientID: MaskinportenClientID,
@@ -368,7 +424,10 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 			SubscriptionKey: vippstest.DefaultSubscriptionKey, MSN: vippstest.DefaultMSN},
 		SvarUT: SvarUTClient{BaseURL: base[2], KontoID: SvarUTKontoID, IntegrasjonID: SvarUTIntegrasjonID, IntegrasjonPassord: SvarUTIntegrasjonPassord},
 	}
+}
 
+// serve serves each fake on its listener, in port order, until Close.
+func (e *Env) serve(lns []net.Listener, base []string) {
 	handlers := []http.Handler{
 		e.IDPorten,
 		withHealth(e.Vipps),
@@ -392,7 +451,6 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 		}(lns[i])
 		e.log.Info("devenv: fake started", "fake", names[i], "url", base[i])
 	}
-	return e, nil
 }
 
 // withHealth answers GET /healthz with 200 before the fake sees the request,

@@ -130,68 +130,29 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if a.owners, err = site.OwnerKeys(cfg); err != nil {
 		return nil, err
 	}
-	var authStore auth.Store
-	payStore := payment.Store(payment.NewMemoryStore())
-	var invoiceStore payment.InvoiceStore
-	bookStore, letters := booking.Store(booking.NewMemoryStore()), svarut.Store(svarut.NewMemoryStore())
-	if a.db, err = site.OpenDatabase(ctx, cfg); err != nil {
+	st, err := a.openStores(ctx, cfg)
+	if err != nil {
 		return nil, err
 	}
-	if a.db != nil {
-		authStore, payStore, invoiceStore = postgres.NewAuthStore(a.db), postgres.NewPaymentStore(a.db), postgres.NewInvoiceStore(a.db)
-		bookStore, letters = postgres.NewBookingStore(a.db), postgres.NewSvarUTStore(a.db)
+	if err := a.setupLogin(st.auth); err != nil {
+		return nil, err
 	}
-
-	lc := a.ext.IDPorten
-	lc.HTTPClient, lc.Now, lc.Logger = &http.Client{Timeout: 15 * time.Second}, a.now, a.log
-	login, err := idporten.New(lc)
-	if err != nil {
-		return nil, fmt.Errorf("hallbooking: ID-porten: %w", err)
-	}
-	a.citizen = &auth.Manager{Login: login, Store: authStore, Insecure: strings.HasPrefix(a.public, "http://"), Lang: site.Lang, Now: a.now,
-		Logger: a.log, AfterLogout: "/?loggedout=1", AfterCancel: site.AfterCancel, ErrorHandler: a.loginFailed}
 	if a.brreg, err = a.ext.BrregClient(a.now, a.log); err != nil {
 		return nil, err
 	}
 	if a.freg, err = a.ext.FolkeregisteretClient(a.now, a.log); err != nil {
 		return nil, err
 	}
-	provider, err := a.ext.VippsClient(a.now, a.log)
-	if err != nil {
+	if err := a.setupPayments(ctx, getenv, st); err != nil {
 		return nil, err
 	}
-	a.payStore = payStore
-	a.vipps = &payment.Service{Provider: provider, Store: payStore, Now: a.now, Logger: a.log, ReferencePrefix: "hall"}
-	if err := a.ext.RegisterWebhook(ctx, provider, a.vipps); err != nil {
+	if err := a.setupOutbox(st.letters); err != nil {
 		return nil, err
 	}
-	a.ext.Webhook.After = a.settlePayment
-	account, err := ident.ParseKontonummer(or(getenv("GRUNNMUR_INVOICE_ACCOUNT"), "1503.10.12349"))
-	if err != nil {
-		return nil, fmt.Errorf("%w: GRUNNMUR_INVOICE_ACCOUNT: %v", site.ErrConfig, err)
-	}
-	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Store: invoiceStore, Now: a.now}, Store: payStore, Now: a.now, Logger: a.log, ReferencePrefix: "hallf"}
-	sc := a.ext.SvarUT
-	sc.Now = a.now
-	sclient, err := svarut.New(sc)
-	if err != nil {
-		return nil, fmt.Errorf("hallbooking: SvarUT: %w", err)
-	}
-	a.letters = letters
-	a.outbox = &svarut.Outbox{Client: sclient, Store: a.letters, Documents: svarut.SourceFunc(a.openDocument),
-		PollInterval: 5 * time.Second, RetryBase: 5 * time.Second, Now: a.now, Logger: a.log}
-	a.book = &booking.Service{Store: bookStore, Now: a.now, Logger: a.log, HoldTTL: holdTTL}
+	a.book = &booking.Service{Store: st.book, Now: a.now, Logger: a.log, HoldTTL: holdTTL}
 	a.holdRate = &site.Limiter{Every: holdEvery, Burst: holdBurst, Now: a.now}
-	// The starting halls, unless a hall admin has saved them already.
-	for _, h := range halls() {
-		if _, err := a.book.Resource(ctx, h.ID); err == nil {
-			continue
-		} else if !errors.Is(err, booking.ErrNotFound) {
-			return nil, err
-		}
-		if err := a.book.PutResource(ctx, h); err != nil {
-			return nil, err
-		}
+	if err := a.putHalls(ctx); err != nil {
+		return nil, err
 	}
 	if a.tmpl, err = site.Templates(templateFS, template.FuncMap{}, "templates/*.html"); err != nil {
 		return nil, err
@@ -200,6 +161,99 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	return a, nil
 }
 
+// stores are where the service keeps its data: in memory, or in
+// PostgreSQL when the configuration has a database.
+type stores struct {
+	auth    auth.Store // nil: the auth.Manager's own memory store
+	pay     payment.Store
+	invoice payment.InvoiceStore // nil: payment.Invoicing's own memory
+	book    booking.Store
+	letters svarut.Store
+}
+
+// openStores opens the database (a.db) when cfg names one and returns its
+// stores, or the memory stores without it.
+func (a *App) openStores(ctx context.Context, cfg Config) (stores, error) {
+	st := stores{pay: payment.NewMemoryStore(), book: booking.NewMemoryStore(), letters: svarut.NewMemoryStore()}
+	var err error
+	if a.db, err = site.OpenDatabase(ctx, cfg); err != nil {
+		return stores{}, err
+	}
+	if a.db != nil {
+		st.auth, st.pay, st.invoice = postgres.NewAuthStore(a.db), postgres.NewPaymentStore(a.db), postgres.NewInvoiceStore(a.db)
+		st.book, st.letters = postgres.NewBookingStore(a.db), postgres.NewSvarUTStore(a.db)
+	}
+	return st, nil
+}
+
+// setupLogin makes the citizens' login through ID-porten, its sessions kept
+// in authStore.
+func (a *App) setupLogin(authStore auth.Store) error {
+	lc := a.ext.IDPorten
+	lc.HTTPClient, lc.Now, lc.Logger = &http.Client{Timeout: 15 * time.Second}, a.now, a.log
+	login, err := idporten.New(lc)
+	if err != nil {
+		return fmt.Errorf("hallbooking: ID-porten: %w", err)
+	}
+	a.citizen = &auth.Manager{Login: login, Store: authStore, Insecure: strings.HasPrefix(a.public, "http://"), Lang: site.Lang, Now: a.now,
+		Logger: a.log, AfterLogout: "/?loggedout=1", AfterCancel: site.AfterCancel, ErrorHandler: a.loginFailed}
+	return nil
+}
+
+// setupPayments makes the two payment services, both keeping their
+// records in st.pay: Vipps, with its webhook registered and settling the
+// booking, and invoices to GRUNNMUR_INVOICE_ACCOUNT.
+func (a *App) setupPayments(ctx context.Context, getenv func(string) string, st stores) error {
+	provider, err := a.ext.VippsClient(a.now, a.log)
+	if err != nil {
+		return err
+	}
+	a.payStore = st.pay
+	a.vipps = &payment.Service{Provider: provider, Store: st.pay, Now: a.now, Logger: a.log, ReferencePrefix: "hall"}
+	if err := a.ext.RegisterWebhook(ctx, provider, a.vipps); err != nil {
+		return err
+	}
+	a.ext.Webhook.After = a.settlePayment
+	account, err := ident.ParseKontonummer(or(getenv("GRUNNMUR_INVOICE_ACCOUNT"), "1503.10.12349"))
+	if err != nil {
+		return fmt.Errorf("%w: GRUNNMUR_INVOICE_ACCOUNT: %v", site.ErrConfig, err)
+	}
+	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Store: st.invoice, Now: a.now}, Store: st.pay, Now: a.now, Logger: a.log, ReferencePrefix: "hallf"}
+	return nil
+}
+
+// setupOutbox makes the SvarUT outbox that sends the letters kept in
+// letters.
+func (a *App) setupOutbox(letters svarut.Store) error {
+	sc := a.ext.SvarUT
+	sc.Now = a.now
+	sclient, err := svarut.New(sc)
+	if err != nil {
+		return fmt.Errorf("hallbooking: SvarUT: %w", err)
+	}
+	a.letters = letters
+	a.outbox = &svarut.Outbox{Client: sclient, Store: a.letters, Documents: svarut.SourceFunc(a.openDocument),
+		PollInterval: 5 * time.Second, RetryBase: 5 * time.Second, Now: a.now, Logger: a.log}
+	return nil
+}
+
+// putHalls stores the starting halls, except those a hall admin has saved
+// already.
+func (a *App) putHalls(ctx context.Context) error {
+	for _, h := range halls() {
+		if _, err := a.book.Resource(ctx, h.ID); err == nil {
+			continue
+		} else if !errors.Is(err, booking.ErrNotFound) {
+			return err
+		}
+		if err := a.book.PutResource(ctx, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// or is s, or def when s is empty.
 func or(s, def string) string {
 	if s == "" {
 		return def

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -92,6 +93,8 @@ func (a *App) calendar(w http.ResponseWriter, r *http.Request) {
 	a.renderCalendar(w, r, "", http.StatusOK)
 }
 
+// renderCalendar renders the hall's week with status, and the message of
+// errKey above it when not empty.
 func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey string, status int) {
 	ctx, lang := r.Context(), site.Lang(r)
 	h, err := a.book.Resource(ctx, r.PathValue("id"))
@@ -99,33 +102,19 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 		a.fail(w, r, err)
 		return
 	}
-	loc := civil.Oslo
-	monday := civil.DateOf(a.now().In(loc))
-	if d, err := civil.ParseDate(r.URL.Query().Get("uke")); err == nil && !d.IsZero() {
-		monday = d
-	}
-	for monday.Weekday() != time.Monday {
-		monday = monday.AddDays(-1)
-	}
-	from, to := monday.Start(loc), monday.AddDays(7).Start(loc)
+	g := calWeek{hall: h, monday: a.weekShown(r), lang: lang, now: a.now()}
+	from, to := g.monday.Start(civil.Oslo), g.monday.AddDays(7).Start(civil.Oslo)
 	all, err := h.Slots(from, to)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	free, err := a.book.Availability(ctx, h.ID, from, to)
-	if err != nil {
+	if g.free, err = a.freeStarts(ctx, h.ID, from, to); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	isFree := map[time.Time]bool{}
-	for _, s := range free {
-		if s.Remaining > 0 {
-			isFree[s.Start.UTC()] = true
-		}
-	}
-	v := calView{Hall: h, Price: i18n.Lang(lang).Amount(h.Price), Caption: weekCaption(monday, lang),
-		Prev: monday.AddDays(-7).String(), Next: monday.AddDays(7).String(), Key: rand16()}
+	v := calView{Hall: h, Price: i18n.Lang(lang).Amount(h.Price), Caption: weekCaption(g.monday, lang),
+		Prev: g.monday.AddDays(-7).String(), Next: g.monday.AddDays(7).String(), Key: rand16()}
 	p := a.page(r, "cal.title", nil)
 	p.Title = h.Name
 	if s, err := a.citizen.Session(r); err == nil && s.LoggedIn() {
@@ -134,80 +123,142 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 			v.Party = cl.Name
 		}
 	}
-	for i := range 7 {
-		d := monday.AddDays(i)
-		t := d.Start(loc).Add(12 * time.Hour)
-		wd := weekDay{Name: i18n.FormatDate(t, "EEEE", lang), Date: i18n.FormatDate(t, "d.M.", lang)}
-		if lang == "en" {
-			wd.Date = i18n.FormatDate(t, "d MMM", lang)
-		}
-		if len(h.HoursOn(d)) == 0 {
-			wd.Closed = messages.T(lang, "cal.closed")
-			for _, e := range h.Exceptions {
-				if e.Date == d && e.Note != "" {
-					wd.Closed += ": " + e.Note
-				}
-			}
-			if hs := holiday.On(holiday.Date(d)); len(hs) > 0 && h.ClosedOnHolidays {
-				wd.Closed = hs[0].Name(lang)
-			}
-		}
-		v.Days = append(v.Days, wd)
-	}
-	// One row for each time of day a slot starts at in the week, in order.
-	type key struct{ h, m int }
-	rows := map[key]int{}
-	var keys []key
-	for _, s := range all {
-		st := s.Start.In(loc)
-		k := key{st.Hour(), st.Minute()}
-		if _, ok := rows[k]; !ok {
-			rows[k] = 0
-			keys = append(keys, k)
-		}
-	}
-	slices.SortFunc(keys, func(x, y key) int { return (x.h*60 + x.m) - (y.h*60 + y.m) })
-	now := a.now()
-	closed := weekCell{State: cellClosed, Text: messages.T(lang, "cal.closed")}
-	for i, k := range keys {
-		rows[k] = i
-		row := weekRow{Cells: make([]weekCell, 7)}
-		for d := range row.Cells {
-			row.Cells[d] = closed
-		}
-		v.Rows = append(v.Rows, row)
-	}
-	for _, s := range all {
-		st := s.Start.In(loc)
-		row := &v.Rows[rows[key{st.Hour(), st.Minute()}]]
-		label := i18n.Lang(lang).Clock(s.Start) + "–" + i18n.Lang(lang).Clock(s.End)
-		if row.Label == "" {
-			row.Label = label
-		}
-		c := weekCell{Start: s.Start.UTC().Format(time.RFC3339)}
-		switch {
-		case isFree[s.Start.UTC()]:
-			c.State, c.Text = cellFree, messages.T(lang, "cal.free")
-			if v.LoggedIn {
-				c.Hold, c.Series = "/hall/"+h.ID+"/hold", "/hall/"+h.ID+"/serie"
-				c.SlotName = i18n.Lang(lang).Time(s.Start) + "–" + i18n.Lang(lang).Clock(s.End)
-				c.BookText, c.EveryWk = messages.T(lang, "cal.book"), messages.T(lang, "cal.everyweek")
-			}
-		case s.Start.Before(now):
-			c.State, c.Text = cellPast, messages.T(lang, "cal.past")
-		default:
-			c.State, c.Text = cellTaken, messages.T(lang, "cal.busy")
-		}
-		if i := dayIndex(monday, civil.DateOf(st)); i >= 0 {
-			row.Cells[i] = c
-		}
-	}
+	g.loggedIn = v.LoggedIn
+	v.Days = g.days()
+	v.Rows = g.rows(all)
 	if errKey != "" {
 		v.Error = messages.T(lang, errKey)
 		p.Title = messages.T(lang, "error") + ": " + p.Title
 	}
 	p.Data = v
 	a.render(w, r, "calendar", status, p)
+}
+
+// weekShown is the monday of the week the request asks for in ?uke= (any
+// day of it), or of this week in Oslo.
+func (a *App) weekShown(r *http.Request) civil.Date {
+	monday := civil.DateOf(a.now().In(civil.Oslo))
+	if d, err := civil.ParseDate(r.URL.Query().Get("uke")); err == nil && !d.IsZero() {
+		monday = d
+	}
+	for monday.Weekday() != time.Monday {
+		monday = monday.AddDays(-1)
+	}
+	return monday
+}
+
+// freeStarts are the starts (UTC) of the hall's slots in [from, to) that
+// have room left.
+func (a *App) freeStarts(ctx context.Context, hallID string, from, to time.Time) (map[time.Time]bool, error) {
+	free, err := a.book.Availability(ctx, hallID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	isFree := map[time.Time]bool{}
+	for _, s := range free {
+		if s.Remaining > 0 {
+			isFree[s.Start.UTC()] = true
+		}
+	}
+	return isFree, nil
+}
+
+// calWeek is what the calendar's columns and cells are worked out from.
+type calWeek struct {
+	hall     *booking.Resource
+	monday   civil.Date
+	lang     string
+	now      time.Time
+	free     map[time.Time]bool // freeStarts
+	loggedIn bool               // free cells get the forms to hold them
+}
+
+// days are the week's columns: each day's name and date, and why it is
+// closed when the hall has no opening hours then (a holiday, an exception's
+// note).
+func (g calWeek) days() []weekDay {
+	var out []weekDay
+	for i := range 7 {
+		d := g.monday.AddDays(i)
+		t := d.Start(civil.Oslo).Add(12 * time.Hour)
+		wd := weekDay{Name: i18n.FormatDate(t, "EEEE", g.lang), Date: i18n.FormatDate(t, "d.M.", g.lang)}
+		if g.lang == "en" {
+			wd.Date = i18n.FormatDate(t, "d MMM", g.lang)
+		}
+		if len(g.hall.HoursOn(d)) == 0 {
+			wd.Closed = messages.T(g.lang, "cal.closed")
+			for _, e := range g.hall.Exceptions {
+				if e.Date == d && e.Note != "" {
+					wd.Closed += ": " + e.Note
+				}
+			}
+			if hs := holiday.On(holiday.Date(d)); len(hs) > 0 && g.hall.ClosedOnHolidays {
+				wd.Closed = hs[0].Name(g.lang)
+			}
+		}
+		out = append(out, wd)
+	}
+	return out
+}
+
+// rows are the week's rows: one for each time of day a slot starts at, in
+// order, labelled with the first such slot's times. A day without a slot at
+// that time shows closed.
+func (g calWeek) rows(all []booking.Slot) []weekRow {
+	type key struct{ h, m int }
+	index := map[key]int{}
+	var keys []key
+	for _, s := range all {
+		st := s.Start.In(civil.Oslo)
+		k := key{st.Hour(), st.Minute()}
+		if _, ok := index[k]; !ok {
+			index[k] = 0
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(x, y key) int { return (x.h*60 + x.m) - (y.h*60 + y.m) })
+	closed := weekCell{State: cellClosed, Text: messages.T(g.lang, "cal.closed")}
+	out := make([]weekRow, 0, len(keys))
+	for i, k := range keys {
+		index[k] = i
+		row := weekRow{Cells: make([]weekCell, 7)}
+		for d := range row.Cells {
+			row.Cells[d] = closed
+		}
+		out = append(out, row)
+	}
+	for _, s := range all {
+		st := s.Start.In(civil.Oslo)
+		row := &out[index[key{st.Hour(), st.Minute()}]]
+		if row.Label == "" {
+			row.Label = i18n.Lang(g.lang).Clock(s.Start) + "–" + i18n.Lang(g.lang).Clock(s.End)
+		}
+		if i := dayIndex(g.monday, civil.DateOf(st)); i >= 0 {
+			row.Cells[i] = g.cell(s)
+		}
+	}
+	return out
+}
+
+// cell is the slot's cell: free (with the forms to hold it, for a logged-in
+// party), past or taken.
+func (g calWeek) cell(s booking.Slot) weekCell {
+	lang := i18n.Lang(g.lang)
+	c := weekCell{Start: s.Start.UTC().Format(time.RFC3339)}
+	switch {
+	case g.free[s.Start.UTC()]:
+		c.State, c.Text = cellFree, messages.T(g.lang, "cal.free")
+		if g.loggedIn {
+			c.Hold, c.Series = "/hall/"+g.hall.ID+"/hold", "/hall/"+g.hall.ID+"/serie"
+			c.SlotName = lang.Time(s.Start) + "–" + lang.Clock(s.End)
+			c.BookText, c.EveryWk = messages.T(g.lang, "cal.book"), messages.T(g.lang, "cal.everyweek")
+		}
+	case s.Start.Before(g.now):
+		c.State, c.Text = cellPast, messages.T(g.lang, "cal.past")
+	default:
+		c.State, c.Text = cellTaken, messages.T(g.lang, "cal.busy")
+	}
+	return c
 }
 
 // dayIndex is d's column in the week that starts on monday, -1 outside it.

@@ -86,71 +86,22 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if a.owners, err = site.OwnerKeys(cfg); err != nil {
 		return nil, err
 	}
-
-	var authStore auth.Store
-	var sakStore sak.Store = sak.NewMemoryStore() // explicit, so that tests can reach the cases
-	var bookStore booking.Store
-	var payStore payment.Store
-	a.forms, a.letters, a.files = forms.NewMemoryStore(), svarut.NewMemoryStore(), &forms.MemoryFileStore{Now: a.now}
-	if a.db, err = site.OpenDatabase(ctx, cfg); err != nil {
+	st, err := a.openStores(ctx, cfg)
+	if err != nil {
 		return nil, err
 	}
-	if a.db != nil {
-		authStore, sakStore, bookStore, payStore = postgres.NewAuthStore(a.db), postgres.NewSakStore(a.db), postgres.NewBookingStore(a.db), postgres.NewPaymentStore(a.db)
-		files := postgres.NewFileStore(a.db)
-		files.Now = a.now
-		a.forms, a.letters, a.files = postgres.NewFormsStore(a.db), postgres.NewSvarUTStore(a.db), files
+	if err := a.setupLogins(st.auth); err != nil {
+		return nil, err
 	}
-
-	insecure := strings.HasPrefix(a.public, "http://")
-	citizenLogin, err := idporten.New(a.withDefaults(a.ext.IDPorten))
-	if err != nil {
-		return nil, fmt.Errorf("skjenkebevilling: ID-porten: %w", err)
-	}
-	officerLogin, err := idporten.New(a.withDefaults(a.ext.Ansattporten))
-	if err != nil {
-		return nil, fmt.Errorf("skjenkebevilling: Ansattporten: %w", err)
-	}
-	a.citizen = &auth.Manager{Login: citizenLogin, Store: authStore, Insecure: insecure, Lang: site.Lang, Now: a.now,
-		Logger: a.log, AfterLogout: "/?loggedout=1", AfterCancel: site.AfterCancel, ErrorHandler: a.loginFailed}
-	a.officer = &auth.Manager{Login: officerLogin, Store: authStore, Prefix: "/ansatt/auth", CookieName: "grunnmur_officer",
-		Insecure: insecure, Lang: site.Lang, Now: a.now, Logger: a.log, AfterLogout: "/?loggedout=1", AfterCancel: site.AfterCancel, ErrorHandler: a.loginFailed}
-
 	if a.def, err = forms.Parse(formJSON); err != nil {
 		return nil, err
 	}
 	if a.brreg, err = a.ext.BrregClient(a.now, a.log); err != nil {
 		return nil, err
 	}
-	provider, err := a.ext.VippsClient(a.now, a.log)
-	if err != nil {
+	if err := a.setupCases(ctx, st); err != nil {
 		return nil, err
 	}
-	a.pay = &payment.Service{Provider: provider, Store: payStore, Now: a.now, Logger: a.log, ReferencePrefix: "skjenk"}
-	if err := a.ext.RegisterWebhook(ctx, provider, a.pay); err != nil {
-		return nil, err
-	}
-	a.book = &booking.Service{Store: bookStore, Now: a.now}
-	a.sak = &sak.Service{Store: sakStore, Now: a.now, Logger: a.log, DecisionPeriod: decisionDays,
-		// A decision is made only with its letter.
-		PrepareDecision: func(ctx context.Context, c *sak.Case) error { _, err := a.letter(ctx, c); return err }}
-	sc := a.ext.SvarUT
-	sc.Now = a.now
-	client, err := svarut.New(sc)
-	if err != nil {
-		return nil, fmt.Errorf("skjenkebevilling: SvarUT: %w", err)
-	}
-	a.outbox = &svarut.Outbox{Client: client, Store: a.letters, Documents: svarut.SourceFunc(a.openDocument),
-		OnFinal: a.letterFinal, PollInterval: 5 * time.Second, RetryBase: 5 * time.Second, Now: a.now, Logger: a.log}
-
-	if err := a.book.PutResource(ctx, &booking.Resource{
-		ID: inspection, Name: "Befaring skjenkested", Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true,
-		Hours:     booking.Weekdays(booking.Span{From: booking.At(9, 0), To: booking.At(15, 0)}),
-		MinNotice: 24 * time.Hour, MaxHorizon: 60 * 24 * time.Hour, PerDay: 1,
-	}); err != nil {
-		return nil, err
-	}
-
 	funcs := template.FuncMap{"fileSize": forms.FormatBytes, "fileType": forms.FileTypeName,
 		"amount": func(a money.Amount, lang string) string { return i18n.Lang(lang).Amount(a) }}
 	if a.tmpl, err = site.Templates(templateFS, funcs, "templates/*.html"); err != nil {
@@ -160,6 +111,93 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	return a, nil
 }
 
+// stores are the stores that openStores does not keep on the App: in
+// memory, or in PostgreSQL when the configuration has a database.
+type stores struct {
+	auth    auth.Store    // nil: the auth.Managers' own memory stores
+	sak     sak.Store     // the memory store explicitly, so that tests can reach the cases
+	booking booking.Store // nil: booking.Service's own memory store
+	payment payment.Store // nil: payment.Service's own memory store
+}
+
+// openStores opens the database (a.db) when cfg names one, sets the
+// application, letter and file stores (a.forms, a.letters, a.files) and
+// returns the others; without a database they are all in memory.
+func (a *App) openStores(ctx context.Context, cfg Config) (stores, error) {
+	st := stores{sak: sak.NewMemoryStore()}
+	a.forms, a.letters, a.files = forms.NewMemoryStore(), svarut.NewMemoryStore(), &forms.MemoryFileStore{Now: a.now}
+	var err error
+	if a.db, err = site.OpenDatabase(ctx, cfg); err != nil {
+		return stores{}, err
+	}
+	if a.db != nil {
+		st = stores{auth: postgres.NewAuthStore(a.db), sak: postgres.NewSakStore(a.db), booking: postgres.NewBookingStore(a.db), payment: postgres.NewPaymentStore(a.db)}
+		files := postgres.NewFileStore(a.db)
+		files.Now = a.now
+		a.forms, a.letters, a.files = postgres.NewFormsStore(a.db), postgres.NewSvarUTStore(a.db), files
+	}
+	return st, nil
+}
+
+// setupLogins makes the citizens' login through ID-porten (at /auth) and
+// the officers' through Ansattporten (at /ansatt/auth, with a cookie of its
+// own), their sessions kept in authStore.
+func (a *App) setupLogins(authStore auth.Store) error {
+	insecure := strings.HasPrefix(a.public, "http://")
+	citizenLogin, err := idporten.New(a.withDefaults(a.ext.IDPorten))
+	if err != nil {
+		return fmt.Errorf("skjenkebevilling: ID-porten: %w", err)
+	}
+	officerLogin, err := idporten.New(a.withDefaults(a.ext.Ansattporten))
+	if err != nil {
+		return fmt.Errorf("skjenkebevilling: Ansattporten: %w", err)
+	}
+	a.citizen = &auth.Manager{Login: citizenLogin, Store: authStore, Insecure: insecure, Lang: site.Lang, Now: a.now,
+		Logger: a.log, AfterLogout: "/?loggedout=1", AfterCancel: site.AfterCancel, ErrorHandler: a.loginFailed}
+	a.officer = &auth.Manager{Login: officerLogin, Store: authStore, Prefix: "/ansatt/auth", CookieName: "grunnmur_officer",
+		Insecure: insecure, Lang: site.Lang, Now: a.now, Logger: a.log, AfterLogout: "/?loggedout=1", AfterCancel: site.AfterCancel, ErrorHandler: a.loginFailed}
+	return nil
+}
+
+// setupCases makes what an application becomes a case with: the fee's
+// payment through Vipps (its webhook registered), the inspection calendar,
+// the case service, and the SvarUT outbox for its letters.
+func (a *App) setupCases(ctx context.Context, st stores) error {
+	provider, err := a.ext.VippsClient(a.now, a.log)
+	if err != nil {
+		return err
+	}
+	a.pay = &payment.Service{Provider: provider, Store: st.payment, Now: a.now, Logger: a.log, ReferencePrefix: "skjenk"}
+	if err := a.ext.RegisterWebhook(ctx, provider, a.pay); err != nil {
+		return err
+	}
+	a.book = &booking.Service{Store: st.booking, Now: a.now}
+	a.sak = &sak.Service{Store: st.sak, Now: a.now, Logger: a.log, DecisionPeriod: decisionDays,
+		// A decision is made only with its letter.
+		PrepareDecision: func(ctx context.Context, c *sak.Case) error { _, err := a.letter(ctx, c); return err }}
+	sc := a.ext.SvarUT
+	sc.Now = a.now
+	client, err := svarut.New(sc)
+	if err != nil {
+		return fmt.Errorf("skjenkebevilling: SvarUT: %w", err)
+	}
+	a.outbox = &svarut.Outbox{Client: client, Store: a.letters, Documents: svarut.SourceFunc(a.openDocument),
+		OnFinal: a.letterFinal, PollInterval: 5 * time.Second, RetryBase: 5 * time.Second, Now: a.now, Logger: a.log}
+	return a.putInspection(ctx)
+}
+
+// putInspection stores the officers' inspection calendar: an hour on
+// weekdays from 9 to 15, booked at least a day and at most 60 days ahead.
+func (a *App) putInspection(ctx context.Context) error {
+	return a.book.PutResource(ctx, &booking.Resource{
+		ID: inspection, Name: "Befaring skjenkested", Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true,
+		Hours:     booking.Weekdays(booking.Span{From: booking.At(9, 0), To: booking.At(15, 0)}),
+		MinNotice: 24 * time.Hour, MaxHorizon: 60 * 24 * time.Hour, PerDay: 1,
+	})
+}
+
+// withDefaults gives a login client configuration the service's HTTP
+// timeout, clock and logger.
 func (a *App) withDefaults(c idporten.Config) idporten.Config {
 	c.HTTPClient = &http.Client{Timeout: 15 * time.Second}
 	c.Now, c.Logger = a.now, a.log

@@ -116,112 +116,152 @@ type Options struct {
 // the fake and the real service.
 func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 	x := &Externals{Fakes: &Fakes{}}
-	public, log := o.Public, defaults.Logger(o.Logger)
-	x.public, x.log = public, log
+	x.public, x.log = o.Public, defaults.Logger(o.Logger)
 	if o.LetterStep == 0 {
 		o.LetterStep = 5 * time.Second
 	}
 	if o.OfficerPrefix == "" {
 		o.OfficerPrefix = "/ansatt/auth"
 	}
-	var env0 *devenv.Env
 	defer func() {
 		if err != nil {
 			x.Close()
 		}
 	}()
-	real := func(name string) bool {
-		for _, g := range groups {
-			if strings.HasPrefix(name, g.prefix) {
-				return getenv(g.key) != ""
-			}
-		}
-		return true
-	}
-	needed := func(scope string) bool {
-		return scope == "" || slices.ContainsFunc(o.Scopes, func(s string) bool { return strings.HasPrefix(s, scope) })
-	}
-	for _, g := range groups {
-		if needed(g.scope) && !real(g.key) {
-			env0, err = devenv.Start(context.Background(), devenv.Options{Addr: "127.0.0.1:0", AppURLs: []string{public},
-				LetterStep: o.LetterStep, Logger: log.With("component", "devenv"), Now: o.Now})
-			if err != nil {
-				return nil, err
-			}
-			x.Fakes.Env = env0
-			break
+	src := &source{getenv: getenv}
+	if src.sandboxNeeded(o.Scopes) {
+		if err := x.startSandbox(src, o); err != nil {
+			return nil, err
 		}
 	}
-	env := func(name string) string {
-		if real(name) || env0 == nil {
-			return getenv(name)
-		}
-		return env0.Getenv(name)
-	}
-	if env0 != nil {
-		e := env0
-		if s, ok := e.Service("ID-porten"); ok {
-			x.Fakes.IDPortenURL = s.URL
-		}
-		if s, ok := e.Service("Vipps"); ok {
-			x.Fakes.VippsURL = s.URL
-		}
-		for _, u := range e.Users {
-			if u.Role == "officer" {
-				x.Fakes.Officer = u
-			}
-		}
-		// The officers' login lives under OfficerPrefix, beside the
-		// citizens' /auth/: the sandbox's Ansattporten client gets those
-		// redirect URIs too.
-		e.IDPorten.RegisterClient(idportentest.Client{
-			ID: e.Credentials.Ansattporten.ClientID, Secret: e.Credentials.Ansattporten.ClientSecret,
-			RedirectURIs:           []string{public + o.OfficerPrefix + "/callback"},
-			PostLogoutRedirectURIs: []string{public + o.OfficerPrefix + "/logged-out"},
-			FrontchannelLogoutURI:  public + o.OfficerPrefix + "/frontchannel-logout",
-		})
-	}
-
-	if x.IDPorten, err = loginConfig(env, "GRUNNMUR_IDPORTEN", public, "/auth"); err != nil {
+	if x.IDPorten, err = loginConfig(src.get, "GRUNNMUR_IDPORTEN", x.public, "/auth"); err != nil {
 		return nil, fmt.Errorf("site: ID-porten: %w", err)
 	}
-	if x.Ansattporten, err = loginConfig(env, "GRUNNMUR_ANSATTPORTEN", public, o.OfficerPrefix); err != nil {
+	if x.Ansattporten, err = loginConfig(src.get, "GRUNNMUR_ANSATTPORTEN", x.public, o.OfficerPrefix); err != nil {
 		return nil, fmt.Errorf("site: Ansattporten: %w", err)
 	}
-
-	// Officers: an allow-list of fødselsnumre; with the fake Ansattporten and
-	// no list, the sandbox's officer.
-	officers := getenv("GRUNNMUR_OFFICERS")
-	if officers == "" && !real("GRUNNMUR_ANSATTPORTEN_ISSUER") {
-		officers = env0.Getenv("GRUNNMUR_OFFICERS")
+	if x.Officers, err = src.officers(); err != nil {
+		return nil, err
 	}
-	x.Officers = map[string]bool{}
-	for _, s := range strings.FieldsFunc(officers, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' }) {
-		pid, err := ident.ParseFodselsnummer(s)
+	if x.Maskinporten, err = maskinportenSource(src.get, o); err != nil {
+		return nil, err
+	}
+	if err := x.readClients(src.get, x.log); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// source is where Setup reads a variable: the environment for a service
+// whose key variable is set (see groups), the sandbox for the others.
+type source struct {
+	getenv func(string) string
+	// sandbox is the running sandbox; nil when every service is real.
+	sandbox *devenv.Env
+}
+
+// real reports whether the variable name belongs to a real service: one
+// whose group's key variable is set, or that is in no group.
+func (s *source) real(name string) bool {
+	for _, g := range groups {
+		if strings.HasPrefix(name, g.prefix) {
+			return s.getenv(g.key) != ""
+		}
+	}
+	return true
+}
+
+// get reads the variable name from the environment or, when its service is
+// the fake one, from the sandbox.
+func (s *source) get(name string) string {
+	if s.real(name) || s.sandbox == nil {
+		return s.getenv(name)
+	}
+	return s.sandbox.Getenv(name)
+}
+
+// sandboxNeeded reports whether a service that the scopes call for (every
+// service without a scope in groups) has no key variable set.
+func (s *source) sandboxNeeded(scopes []string) bool {
+	for _, g := range groups {
+		needed := g.scope == "" || slices.ContainsFunc(scopes, func(sc string) bool { return strings.HasPrefix(sc, g.scope) })
+		if needed && !s.real(g.key) {
+			return true
+		}
+	}
+	return false
+}
+
+// startSandbox starts devenv on free loopback ports, makes it src's
+// sandbox, fills x.Fakes from it and registers the officers' redirect URIs,
+// under o.OfficerPrefix, with the sandbox's Ansattporten client.
+func (x *Externals) startSandbox(src *source, o Options) error {
+	e, err := devenv.Start(context.Background(), devenv.Options{Addr: "127.0.0.1:0", AppURLs: []string{x.public},
+		LetterStep: o.LetterStep, Logger: x.log.With("component", "devenv"), Now: o.Now})
+	if err != nil {
+		return err
+	}
+	src.sandbox, x.Fakes.Env = e, e
+	if s, ok := e.Service("ID-porten"); ok {
+		x.Fakes.IDPortenURL = s.URL
+	}
+	if s, ok := e.Service("Vipps"); ok {
+		x.Fakes.VippsURL = s.URL
+	}
+	for _, u := range e.Users {
+		if u.Role == "officer" {
+			x.Fakes.Officer = u
+		}
+	}
+	// The officers' login lives under OfficerPrefix, beside the citizens'
+	// /auth/: the sandbox's Ansattporten client gets those redirect URIs
+	// too.
+	e.IDPorten.RegisterClient(idportentest.Client{
+		ID: e.Credentials.Ansattporten.ClientID, Secret: e.Credentials.Ansattporten.ClientSecret,
+		RedirectURIs:           []string{x.public + o.OfficerPrefix + "/callback"},
+		PostLogoutRedirectURIs: []string{x.public + o.OfficerPrefix + "/logged-out"},
+		FrontchannelLogoutURI:  x.public + o.OfficerPrefix + "/frontchannel-logout",
+	})
+	return nil
+}
+
+// officers reads GRUNNMUR_OFFICERS, an allow-list of fødselsnumre, into a
+// set of their digits; with the fake Ansattporten and no list, the
+// sandbox's officer.
+func (s *source) officers() (map[string]bool, error) {
+	list := s.getenv("GRUNNMUR_OFFICERS")
+	if list == "" && !s.real("GRUNNMUR_ANSATTPORTEN_ISSUER") {
+		list = s.sandbox.Getenv("GRUNNMUR_OFFICERS")
+	}
+	out := map[string]bool{}
+	for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' }) {
+		pid, err := ident.ParseFodselsnummer(f)
 		if err != nil {
 			return nil, fmt.Errorf("GRUNNMUR_OFFICERS: %w", err)
 		}
-		x.Officers[pid.Reveal()] = true
+		out[pid.Reveal()] = true
 	}
+	return out, nil
+}
 
-	// Maskinporten, for Enhetsregisteret's authorised roles and SvarUT.
-	mpCfg, err := maskinporten.ConfigFromEnv("GRUNNMUR_MASKINPORTEN_", env)
+// maskinportenSource reads the Maskinporten client's configuration and
+// returns its token source for o.Scopes, on o.Now's clock: for
+// Enhetsregisteret's authorised roles, Folkeregisteret and SvarUT.
+func maskinportenSource(env func(string) string, o Options) (*maskinporten.TokenSource, error) {
+	cfg, err := maskinporten.ConfigFromEnv("GRUNNMUR_MASKINPORTEN_", env)
 	if errors.Is(err, config.ErrUnset) {
 		return nil, fmt.Errorf("%w: no Maskinporten", ErrConfig)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("site: Maskinporten: %w", err)
 	}
-	mpCfg.Scopes, mpCfg.Now = o.Scopes, o.Now
-	mpCfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
-	if x.Maskinporten, err = maskinporten.New(mpCfg); err != nil {
+	cfg.Scopes, cfg.Now = o.Scopes, o.Now
+	cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	ts, err := maskinporten.New(cfg)
+	if err != nil {
 		return nil, fmt.Errorf("site: Maskinporten: %w", err)
 	}
-
-	if err := x.readClients(env, log); err != nil {
-		return nil, err
-	}
-	return x, nil
+	return ts, nil
 }
 
 // readClients reads the clients' configurations through each package's
