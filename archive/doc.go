@@ -9,7 +9,7 @@
 // their [Journalpost] entries, correspondence parties ([Korrespondansepart]),
 // documents ([Dokument], opened through a function or an fs.FS so the bytes
 // stream) and change-log entries ([Endring]). Calendar dates (journaldato,
-// saksdato) are [Date], xs:date; points in time (opprettetDato, arkivertDato)
+// saksdato) are [civil.Date], xs:date, whose zero value means no date; points in time (opprettetDato, arkivertDato)
 // are time.Time, xs:dateTime. SystemIDs are UUIDs; the writer makes the ones
 // left empty.
 //

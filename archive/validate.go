@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 // isUUID reports whether s matches the Noark 5 systemID pattern
@@ -68,28 +70,20 @@ func (c *checker) time(field string, t time.Time) {
 	}
 }
 
-func (c *checker) date(field string, d Date) {
+func (c *checker) date(field string, d civil.Date) {
 	if d.IsZero() {
 		c.fail(field, "missing")
 		return
 	}
-	if !validDate(d) {
+	if !d.IsValid() {
 		c.fail(field, "not a calendar date")
 	}
 }
 
-func (c *checker) optDate(field string, d Date) {
-	if !d.IsZero() && !validDate(d) {
+func (c *checker) optDate(field string, d civil.Date) {
+	if !d.IsZero() && !d.IsValid() {
 		c.fail(field, "not a calendar date")
 	}
-}
-
-func validDate(d Date) bool {
-	if d.Year < 1 || d.Year > 9999 {
-		return false
-	}
-	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
-	return DateOf(t) == d
 }
 
 // id accepts an empty systemID (the writer makes one) or a UUID.

@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strconv"
+
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 // The checks of the two journals, loependeJournal.xml and
@@ -13,7 +15,7 @@ import (
 
 // journalInfo is what the journal and change-log scans collect.
 type journalInfo struct {
-	start, end Date
+	start, end civil.Date
 	count      int // antallJournalposter
 	hasHead    bool
 	entries    int // journalregistrering or endring elements
@@ -62,7 +64,7 @@ func (v *verifier) scanJournal(s *xmlScan, j *journalInfo) error {
 func (v *verifier) journalHead(s *xmlScan, f frame, j *journalInfo) {
 	switch f.name {
 	case "journalStartDato", "journalSluttDato":
-		dt, err := ParseDate(s.leafText())
+		dt, err := parseXSDate(s.leafText())
 		switch {
 		case err != nil:
 			v.add("N5.60", Error, s.loc(f.line), "%s %q is not a date", f.name, clip(s.leafText()))
@@ -115,13 +117,14 @@ func (v *verifier) journalCounts(lj, oj *journalInfo) {
 func (v *verifier) journalDates(lj, oj *journalInfo) {
 	st := &v.structure
 	sharp := v.sharpPeriod()
+	ljStart, ljEnd := shownDate(lj.start), shownDate(lj.end)
 	if lj.start != oj.start || lj.end != oj.end {
 		v.add("N5.60", Error, "", "the journals' periods differ: loependeJournal %s to %s, offentligJournal %s to %s",
-			lj.start, lj.end, oj.start, oj.end)
+			ljStart, ljEnd, shownDate(oj.start), shownDate(oj.end))
 	}
-	v.add("N5.60", Info, FileLoependeJournal, "journal period %s to %s", lj.start, lj.end)
+	v.add("N5.60", Info, FileLoependeJournal, "journal period %s to %s", ljStart, ljEnd)
 	if st.regDates > 0 {
-		first, last := DateOf(st.regMin), DateOf(st.regMax)
+		first, last := civil.DateOf(st.regMin), civil.DateOf(st.regMax)
 		v.add("N5.60", Info, FileArkivstruktur, "registrations created %s to %s", first, last)
 		sev := Error
 		if !sharp {
@@ -129,17 +132,17 @@ func (v *verifier) journalDates(lj, oj *journalInfo) {
 		}
 		if first.Before(lj.start) || last.After(lj.end) {
 			v.add("N5.60", sev, FileArkivstruktur, "registrations created %s to %s fall outside the journal period %s to %s",
-				first, last, lj.start, lj.end)
+				first, last, ljStart, ljEnd)
 		}
 	}
 	if !st.partStart.IsZero() && !st.partEnd.IsZero() {
 		v.add("N5.60", Info, FileArkivstruktur, "archival period %s to %s", st.partStart, st.partEnd)
 		if sharp && (st.partStart != lj.start || st.partEnd != lj.end) {
 			v.add("N5.60", Error, FileArkivstruktur, "archival period %s to %s differs from the journal period %s to %s",
-				st.partStart, st.partEnd, lj.start, lj.end)
+				st.partStart, st.partEnd, ljStart, ljEnd)
 		}
 	}
 	if lj.end.Before(lj.start) {
-		v.add("N5.60", Error, FileLoependeJournal, "journalSluttDato %s is before journalStartDato %s", lj.end, lj.start)
+		v.add("N5.60", Error, FileLoependeJournal, "journalSluttDato %s is before journalStartDato %s", ljEnd, ljStart)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 // The shared streaming scan of one XML file: well-formedness (N5.03), the
@@ -241,4 +243,22 @@ func clip(s string) string {
 		return s[:80] + "..."
 	}
 	return s
+}
+
+// parseXSDate reads an xs:date as the extracts write it, "2006-01-02". Unlike
+// civil.ParseDate it refuses the empty string: an element that should hold a
+// date holds none.
+func parseXSDate(s string) (civil.Date, error) {
+	if s == "" {
+		return civil.Date{}, errors.New("no date")
+	}
+	return civil.ParseDate(s)
+}
+
+// shownDate is a date in a result's message: "none" for the zero Date.
+func shownDate(d civil.Date) string {
+	if d.IsZero() {
+		return "none"
+	}
+	return d.String()
 }

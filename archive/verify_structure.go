@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 // The checks of arkivstruktur.xml on its own: counts, statuses and dates
@@ -22,8 +24,8 @@ type structureInfo struct {
 	regMax    time.Time                 // latest
 	regDates  int                       // registrations with a readable opprettetDato
 	noDocDesc int                       // registrations without dokumentbeskrivelse
-	partStart Date                      // earliest arkivperiodeStartDato
-	partEnd   Date                      // latest arkivperiodeSluttDato
+	partStart civil.Date                // earliest arkivperiodeStartDato
+	partEnd   civil.Date                // latest arkivperiodeSluttDato
 }
 
 func newStructureInfo() structureInfo {
@@ -144,7 +146,7 @@ func (v *verifier) registrationCreated(s *xmlScan, f frame) {
 // archivalPeriod keeps the widest arkivdel period (N5.60).
 func (v *verifier) archivalPeriod(s *xmlScan, f frame) {
 	st := &v.structure
-	d, err := ParseDate(s.leafText())
+	d, err := parseXSDate(s.leafText())
 	switch {
 	case err != nil:
 		v.add("N5.60", Error, s.loc(f.line), "%s %q is not a date", f.name, clip(s.leafText()))

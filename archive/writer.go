@@ -19,6 +19,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
@@ -73,7 +74,7 @@ type Summary struct {
 	Records       int // registreringer (all journalposter)
 	Documents     int // document files in dokumenter/
 	Changes       int // endringer
-	Start, End    Date
+	Start, End    civil.Date
 	Screened      bool              // the extract holds screened information
 	Checksums     map[string]string // file name -> hex SHA-256, for the XML files
 	Bytes         int64             // total bytes written, documents included
@@ -105,7 +106,7 @@ type Writer struct {
 
 	cases, records, documents, changes int
 	docBytes                           int64
-	minReg, maxReg                     Date
+	minReg, maxReg                     civil.Date
 	screened                           bool
 	err                                error
 	closed                             bool
@@ -360,7 +361,7 @@ func (w *Writer) checkPeriod(c *Saksmappe) error {
 		return nil
 	}
 	for i := range c.Records {
-		d := DateOf(c.Records[i].Created)
+		d := civil.DateOf(c.Records[i].Created)
 		if d.Before(w.ex.Part.Start) || d.After(w.ex.Part.End) {
 			return fmt.Errorf("%w: saksmappe %s, journalpost %d created %s, period %s to %s",
 				ErrOutsidePeriod, c.Number(), i+1, d, w.ex.Part.Start, w.ex.Part.End)
@@ -407,7 +408,7 @@ func (w *Writer) count(c *Saksmappe) {
 	w.changes += len(c.Changes)
 	for i := range c.Records {
 		r := &c.Records[i]
-		d := DateOf(r.Created)
+		d := civil.DateOf(r.Created)
 		if w.minReg.IsZero() || d.Before(w.minReg) {
 			w.minReg = d
 		}
