@@ -43,7 +43,7 @@ func Example() {
 		}},
 	}
 	c.SystemID = "0b6a5b3e-1c1a-4a47-9d1e-000000000017"
-	c.Changes = []archive.Endring{{Ref: c.SystemID, Field: "saksstatus", At: c.Finished, By: "kari",
+	c.Changes = []archive.Endring{{Ref: c.SystemID, Field: "saksstatus", Changed: c.Finished, ChangedBy: "kari",
 		Previous: "Under behandling", New: "Avsluttet"}}
 	if err := w.Add(context.Background(), c); err != nil {
 		fmt.Println(err)

@@ -85,7 +85,7 @@ type Klasse struct {
 type Saksmappe struct {
 	SystemID    string
 	ClassID     string // the Klasse.ID it is filed under
-	MappeID     string // mappeID; default "Year/Sequence"
+	ID          string // mappeID, the case number; default "Year/Sequence"
 	Title       string
 	PublicTitle string // offentligTittel; required when the title is screened
 	Description string
@@ -111,8 +111,8 @@ type Saksmappe struct {
 
 // Number is the case number as officers write it: "2026/17".
 func (s *Saksmappe) Number() string {
-	if s.MappeID != "" {
-		return s.MappeID
+	if s.ID != "" {
+		return s.ID
 	}
 	return strconv.Itoa(s.Year) + "/" + strconv.Itoa(s.Sequence)
 }
@@ -134,17 +134,17 @@ type Skjerming struct {
 
 // Journalpost is one registered document exchange in a case.
 type Journalpost struct {
-	SystemID       string
-	Created        time.Time // opprettetDato
-	CreatedBy      string
-	Archived       time.Time // arkivertDato; default Created
-	ArchivedBy     string    // default CreatedBy
-	Screening      *Skjerming
-	Documents      []Dokument
-	RegistrationID string // registreringsID; default "Saksmappe.Number()-Number"
-	Title          string
-	PublicTitle    string // offentligTittel; required when the title is screened
-	Parties        []Korrespondansepart
+	SystemID    string
+	Created     time.Time // opprettetDato
+	CreatedBy   string
+	Archived    time.Time // arkivertDato; default Created
+	ArchivedBy  string    // default CreatedBy
+	Screening   *Skjerming
+	Documents   []Dokument
+	ID          string // registreringsID; default "Saksmappe.Number()-Number"
+	Title       string
+	PublicTitle string // offentligTittel; required when the title is screened
+	Parties     []Korrespondansepart
 
 	Year     int        // journalaar
 	Sequence int        // journalsekvensnummer
@@ -161,11 +161,11 @@ type Journalpost struct {
 // Korrespondansepart is a sender or recipient of a journal entry.
 type Korrespondansepart struct {
 	Type       string // korrespondanseparttype: "Avsender", "Mottaker", "Kopimottaker", ...
-	Name       string
-	Address    string
-	PostalCode string
-	PostTown   string
-	Email      string
+	Name       string // korrespondansepartNavn
+	Address    string // postadresse
+	PostalCode string // postnummer
+	PostTown   string // poststed
+	Email      string // epostadresse
 	// Screened keeps the name out of the public journal.
 	Screened bool
 }
@@ -200,12 +200,12 @@ func FromFS(fsys fs.FS, name string) func() (io.ReadCloser, error) {
 
 // Endring is one entry in the change log.
 type Endring struct {
-	Ref      string // referanseArkivenhet: the systemID of the changed unit
-	Field    string // referanseMetadata, e.g. "tittel"
-	At       time.Time
-	By       string
-	Previous string // tidligereVerdi
-	New      string // nyVerdi
+	Ref       string    // referanseArkivenhet: the systemID of the changed unit
+	Field     string    // referanseMetadata, e.g. "tittel"
+	Changed   time.Time // endretDato
+	ChangedBy string    // endretAv
+	Previous  string    // tidligereVerdi
+	New       string    // nyVerdi
 }
 
 // The Noark 5 journalposttype values, by their one-letter codes.

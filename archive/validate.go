@@ -179,13 +179,13 @@ func checkExtract(ex *Extract) error {
 func checkCase(s *Saksmappe) error {
 	c := &checker{}
 	name := "saksmappe"
-	if s.Year != 0 || s.MappeID != "" {
+	if s.Year != 0 || s.ID != "" {
 		name += " " + s.Number()
 	}
 	c.enter(name)
 	c.id("systemID", s.SystemID)
 	c.text("klasse", s.ClassID)
-	c.optText("mappeID", s.MappeID)
+	c.optText("mappeID", s.ID)
 	c.text("tittel", s.Title)
 	c.optText("offentligTittel", s.PublicTitle)
 	if s.Screening != nil && strings.TrimSpace(s.PublicTitle) == "" {
@@ -220,8 +220,8 @@ func checkCase(s *Saksmappe) error {
 			c.fail("referanseArkivenhet", "not a UUID")
 		}
 		c.text("referanseMetadata", e.Field)
-		c.time("endretDato", e.At)
-		c.text("endretAv", e.By)
+		c.time("endretDato", e.Changed)
+		c.text("endretAv", e.ChangedBy)
 		c.text("tidligereVerdi", e.Previous)
 		c.text("nyVerdi", e.New)
 		c.leave()
@@ -241,7 +241,7 @@ func checkRecord(c *checker, r *Journalpost, i int) {
 	c.text("opprettetAv", r.CreatedBy)
 	c.optText("arkivertAv", r.ArchivedBy)
 	c.screening(r.Screening)
-	c.optText("registreringsID", r.RegistrationID)
+	c.optText("registreringsID", r.ID)
 	c.text("tittel", r.Title)
 	c.optText("offentligTittel", r.PublicTitle)
 	if r.Screening != nil && strings.TrimSpace(r.PublicTitle) == "" {

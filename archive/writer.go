@@ -581,8 +581,8 @@ func recordNumber(r *Journalpost, i int) int {
 }
 
 func registrationID(c *Saksmappe, r *Journalpost, i int) string {
-	if r.RegistrationID != "" {
-		return r.RegistrationID
+	if r.ID != "" {
+		return r.ID
 	}
 	return c.Number() + "-" + strconv.Itoa(recordNumber(r, i))
 }
@@ -735,8 +735,8 @@ func (w *Writer) writeChange(e *Endring) {
 	x.open("endring")
 	x.elem("referanseArkivenhet", e.Ref)
 	x.elem("referanseMetadata", e.Field)
-	x.dateTime("endretDato", e.At)
-	x.elem("endretAv", e.By)
+	x.dateTime("endretDato", e.Changed)
+	x.elem("endretAv", e.ChangedBy)
 	x.elem("tidligereVerdi", e.Previous)
 	x.elem("nyVerdi", e.New)
 	x.close("endring")

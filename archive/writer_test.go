@@ -40,7 +40,7 @@ func oneCase() *archive.Saksmappe {
 				Documents: []archive.Dokument{{Type: "Vedtak", Title: "Vedtak", Created: t0, CreatedBy: "kari",
 					Open: archive.FromFS(docs, "vedtak.pdf")}}},
 		},
-		Changes: []archive.Endring{{Ref: caseID, Field: "saksstatus", At: t0, By: "kari", Previous: "Under behandling", New: "Avsluttet"}},
+		Changes: []archive.Endring{{Ref: caseID, Field: "saksstatus", Changed: t0, ChangedBy: "kari", Previous: "Under behandling", New: "Avsluttet"}},
 	}
 }
 

@@ -300,7 +300,7 @@ func (o *ArchiveOptions) saksmappe(ctx context.Context, ex *archive.Extract, c *
 			continue
 		}
 		m.Changes = append(m.Changes, archive.Endring{
-			Ref: m.SystemID, Field: "saksstatus", At: ev.At, By: ev.Actor.String(),
+			Ref: m.SystemID, Field: "saksstatus", Changed: ev.At, ChangedBy: ev.Actor.String(),
 			Previous: ev.From.Label("nb"), New: ev.To.Label("nb"),
 		})
 	}

@@ -211,13 +211,13 @@ func (g *gen) nextCase(i int) *archive.Saksmappe {
 	c.Finished = last.Add(time.Duration(1+g.rng.IntN(48)) * time.Hour)
 	c.FinishedBy = officer
 	c.Changes = append(c.Changes, archive.Endring{
-		Ref: c.SystemID, Field: "saksstatus", At: c.Finished, By: officer,
+		Ref: c.SystemID, Field: "saksstatus", Changed: c.Finished, ChangedBy: officer,
 		Previous: "Under behandling", New: "Avsluttet",
 	})
 	if g.rng.IntN(5) == 0 {
 		r := &c.Records[0]
 		c.Changes = append(c.Changes, archive.Endring{
-			Ref: r.SystemID, Field: "tittel", At: r.Created.Add(time.Hour), By: officer,
+			Ref: r.SystemID, Field: "tittel", Changed: r.Created.Add(time.Hour), ChangedBy: officer,
 			Previous: g.text("Søknad"), New: r.Title,
 		})
 	}
