@@ -36,8 +36,9 @@
 //   - fødselsnummer: the 11-digit national identity number of a person in
 //     the population register (Folkeregisteret); the type is Fodselsnummer.
 //   - D-nummer: the number given to a person who is not, or not yet, resident.
-//   - H-nummer: an auxiliary number health and welfare services (NAV) give a
-//     person without one of the two above.
+//   - H-nummer: an auxiliary number (hjelpenummer) the health services give a
+//     person who has neither of the two above; NAV's synthetic test numbers
+//     use the same month offset.
 //   - Tenor: Skatteetaten's synthetic test population; its numbers are never
 //     real people's.
 //   - organisasjonsnummer (orgnr): the 9-digit number of an organisation in
