@@ -25,7 +25,10 @@ import (
 //	verify_checksums.go   ADDML checksums and the official schemas: N5.02
 //
 // Each scan of a file keeps its element stack in its own xmlScan; what the
-// checks collect across files lives in verifier.
+// checks collect across files lives in verifier. Of that, the structure scan
+// alone writes structure, doc, ids, fileRefs, hasher and buf; refs takes
+// the change log's references too; tests (through add) and bytes are written
+// by every pass.
 
 // The tests Verify runs, in report order, with Arkade 5's ids.
 var testNames = []struct{ id, name string }{
