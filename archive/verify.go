@@ -26,9 +26,10 @@ import (
 //
 // Each scan of a file keeps its element stack in its own xmlScan; what the
 // checks collect across files lives in verifier. Of that, the structure scan
-// alone writes structure, doc, ids, fileRefs, hasher and buf; refs takes
-// the change log's references too; tests (through add) and bytes are written
-// by every pass.
+// alone writes structure, doc, ids, fileRefs and hasher; refs takes the
+// change log's references too; buf is the copy buffer of the structure
+// scan's documents and of the checksum pass; tests (through add) and bytes
+// are written by every pass.
 
 // The tests Verify runs, in report order, with Arkade 5's ids.
 var testNames = []struct{ id, name string }{
