@@ -14,15 +14,15 @@ import (
 
 // The verifier is split by check family, one file each:
 //
-//	verify.go             the Verifier, the report's bookkeeping, the order of the passes
-//	verify_scan.go        the shared streaming scan of one XML file (N5.03, N5.63)
-//	verify_addml.go       reading arkivuttrekk.xml
-//	verify_structure.go   arkivstruktur.xml: counts and statuses (N5.04–N5.29)
-//	verify_documents.go   document files: N5.28, N5.30, N5.32–N5.34, N5.64
-//	verify_ids.go         systemIDs and references across files: N5.47, N5.48, N5.62
-//	verify_journals.go    the two journals: N5.59, N5.60
-//	verify_endringslogg.go the change log: N5.61
-//	verify_checksums.go   ADDML checksums and the official schemas: N5.02
+//	verify.go               the Verifier, the report's bookkeeping, the order of the passes
+//	verify_scan.go          the shared streaming scan of one XML file (N5.03, N5.63)
+//	verify_addml.go         reading arkivuttrekk.xml
+//	verify_structure.go     arkivstruktur.xml: counts and statuses (N5.04–N5.29)
+//	verify_documents.go     document files: N5.28, N5.30, N5.32–N5.34, N5.64
+//	verify_ids.go           systemIDs and references across files: N5.47, N5.48, N5.62
+//	verify_journals.go      the two journals: N5.59, N5.60
+//	verify_endringslogg.go  the change log: N5.61
+//	verify_checksums.go     ADDML checksums and the official schemas: N5.02
 //
 // Each scan of a file keeps its element stack in its own xmlScan; what the
 // checks collect across files lives in verifier. Of that, the structure scan
