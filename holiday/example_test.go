@@ -30,3 +30,16 @@ func ExampleNextWorkday() {
 	// 2026-12-25 → 2026-12-28
 	// 2026-12-27 → 2026-12-28
 }
+
+func ExampleOn() {
+	// 17 May 2027 is both Constitution Day and Whit Monday.
+	d := civil.NewDate(2027, 5, 17)
+	for _, h := range holiday.On(d) {
+		fmt.Println(h.Key, h.Name(i18n.NB))
+	}
+	fmt.Println(holiday.Is(d), holiday.IsWorkday(d))
+	// Output:
+	// constitution-day Grunnlovsdag
+	// whit-monday 2. pinsedag
+	// true false
+}
