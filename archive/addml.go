@@ -20,12 +20,31 @@ func (w *Writer) addml(sum *Summary) ([]byte, error) {
 	}
 	f := &addmlFiller{doc: doc}
 	root := doc.Root()
+	if err := w.fillContext(f, root); err != nil {
+		return nil, err
+	}
+	period := f.find(root, "./dataset/reference/content/additionalElements/additionalElement[@name='archivalPeriod']/properties")
+	f.set(period, "./property[@name='startDate']/value", sum.Start.String())
+	f.set(period, "./property[@name='endDate']/value", sum.End.String())
+	top := f.find(root, "./dataset/dataObjects/dataObject[@name='Noark 5-arkivuttrekk']")
+	w.fillAdditionalInfo(f, top, sum)
+	fillObjects(f, top, sum)
+	if f.err != nil {
+		return nil, f.err
+	}
+	doc.WriteSettings.CanonicalEndTags = false
+	return doc.WriteToBytes()
+}
+
+// fillContext fills the record creators (one recordCreator per Arkivskaper,
+// copies of the template's one) and the system and archive names.
+func (w *Writer) fillContext(f *addmlFiller, root *etree.Element) error {
 	ctxEls := root.FindElement("./dataset/reference/context/additionalElements")
 	creators := f.find(ctxEls, "./additionalElement[@name='recordCreators']/additionalElements")
 	if creators != nil {
 		tmpl := creators.FindElement("./additionalElement[@name='recordCreator']")
 		if tmpl == nil {
-			return nil, fmt.Errorf("archive: ADDML template has no recordCreator")
+			return fmt.Errorf("archive: ADDML template has no recordCreator")
 		}
 		ws := precedingSpace(tmpl)
 		prev := tmpl
@@ -44,11 +63,12 @@ func (w *Writer) addml(sum *Summary) ([]byte, error) {
 	f.set(ctxEls, "./additionalElement[@name='systemType']/value", or(w.ex.SystemType, "Sakarkiv (Noark-5)"))
 	f.set(ctxEls, "./additionalElement[@name='systemName']/value", or(w.ex.SystemName, "grunnmur"))
 	f.set(ctxEls, "./additionalElement[@name='archive']/value", w.ex.Archive.Title)
-	period := f.find(root, "./dataset/reference/content/additionalElements/additionalElement[@name='archivalPeriod']/properties")
-	f.set(period, "./property[@name='startDate']/value", sum.Start.String())
-	f.set(period, "./property[@name='endDate']/value", sum.End.String())
+	return nil
+}
 
-	top := f.find(root, "./dataset/dataObjects/dataObject[@name='Noark 5-arkivuttrekk']")
+// fillAdditionalInfo fills the extract's additionalInfo: the period's
+// boundaries, screening, discarding and the number of document files.
+func (w *Writer) fillAdditionalInfo(f *addmlFiller, top *etree.Element, sum *Summary) {
 	info := f.find(top, "./properties/property[@name='info']/properties/property[@name='additionalInfo']/properties")
 	skille := "skarpt"
 	if w.ex.SoftPeriod {
@@ -61,7 +81,11 @@ func (w *Writer) addml(sum *Summary) ([]byte, error) {
 	f.set(info, "./property[@name='inneholderDokumenterSomSkalKasseres']/value", "false")
 	f.set(info, "./property[@name='inneholderVirksomhetsspesifikkeMetadata']/value", "false")
 	f.set(info, "./property[@name='antallDokumentfiler']/value", strconv.Itoa(sum.Documents))
+}
 
+// fillObjects fills each XML file's dataObject: its checksum, its schemas'
+// checksums and its element counts.
+func fillObjects(f *addmlFiller, top *etree.Element, sum *Summary) {
 	objects := []struct {
 		name, file string
 		counts     map[string]int
@@ -74,30 +98,26 @@ func (w *Writer) addml(sum *Summary) ([]byte, error) {
 	for _, o := range objects {
 		obj := f.find(top, "./dataObjects/dataObject[@name='"+o.name+"']/properties")
 		f.set(obj, "./property[@name='file']/properties/property[@name='checksum']/properties/property[@name='value']/value", sum.Checksums[o.file])
-		if obj != nil {
-			for _, schema := range obj.FindElements("./property[@name='schema']/properties/property[@name='file']/properties") {
-				name := schema.FindElement("./property[@name='name']/value")
-				sumEl := schema.FindElement("./property[@name='checksum']/properties/property[@name='value']/value")
-				if name != nil && sumEl != nil {
-					sumEl.SetText(officialSHA256(strings.TrimSpace(name.Text())))
-				}
-			}
-			for _, occ := range obj.FindElements("./property[@name='info']/properties/property[@name='numberOfOccurrences']") {
-				what := strings.TrimSpace(occ.SelectElement("value").Text())
-				n, ok := o.counts[what]
-				if !ok {
-					f.err = fmt.Errorf("archive: ADDML template counts unknown element %q", what)
-					continue
-				}
-				f.set(occ, "./properties/property[@name='value']/value", strconv.Itoa(n))
+		if obj == nil {
+			continue
+		}
+		for _, schema := range obj.FindElements("./property[@name='schema']/properties/property[@name='file']/properties") {
+			name := schema.FindElement("./property[@name='name']/value")
+			sumEl := schema.FindElement("./property[@name='checksum']/properties/property[@name='value']/value")
+			if name != nil && sumEl != nil {
+				sumEl.SetText(officialSHA256(strings.TrimSpace(name.Text())))
 			}
 		}
+		for _, occ := range obj.FindElements("./property[@name='info']/properties/property[@name='numberOfOccurrences']") {
+			what := strings.TrimSpace(occ.SelectElement("value").Text())
+			n, ok := o.counts[what]
+			if !ok {
+				f.err = fmt.Errorf("archive: ADDML template counts unknown element %q", what)
+				continue
+			}
+			f.set(occ, "./properties/property[@name='value']/value", strconv.Itoa(n))
+		}
 	}
-	if f.err != nil {
-		return nil, f.err
-	}
-	doc.WriteSettings.CanonicalEndTags = false
-	return doc.WriteToBytes()
 }
 
 type addmlFiller struct {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 // benchCases builds n cases like the demo's: three journal entries, parties,
@@ -23,14 +25,14 @@ func benchCases(n int) []*Saksmappe {
 			SystemID: id(i, 0), ClassID: "byggesak", Title: "Storgata " + strconv.Itoa(i) + " - gnr. 12 bnr. 34 - tilbygg & garasje <2 etasjer>",
 			Created: t0, CreatedBy: "kari.saksbehandler", Finished: t0.Add(48 * time.Hour), FinishedBy: "kari.saksbehandler",
 			Parties: []Part{{Name: "Ola Nordmann", Role: "Tiltakshaver"}},
-			Year:    2025, Sequence: i + 1, Date: DateOf(t0), AdministrativeUnit: "Plan- og bygningsetaten",
+			Year:    2025, Sequence: i + 1, Date: civil.DateOf(t0), AdministrativeUnit: "Plan- og bygningsetaten",
 			Officer: "kari.saksbehandler", Status: "Avsluttet",
 		}
 		for k := 1; k <= 3; k++ {
 			r := Journalpost{
 				SystemID: id(i, k), Created: t0, CreatedBy: "kari.saksbehandler",
 				Title: "Søknad om tillatelse til tiltak - tilbygg", Year: 2025, Sequence: 3*i + k, Number: k,
-				Type: "Inngående dokument", Status: "Arkivert", Date: DateOf(t0),
+				Type: "Inngående dokument", Status: "Arkivert", Date: civil.DateOf(t0),
 				Parties: []Korrespondansepart{{Type: "Avsender", Name: "Ola Nordmann", Address: "Storgata 1", PostalCode: "0150", PostTown: "OSLO"}},
 				Documents: []Dokument{{SystemID: id(i, k+4), ObjectID: id(i, k+7), Type: "Søknad", Title: "Søknad",
 					Created: t0, CreatedBy: "kari.saksbehandler", Open: func() (io.ReadCloser, error) { return nil, nil }}},

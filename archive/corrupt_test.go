@@ -157,6 +157,20 @@ func TestCorruptionNamesTheTest(t *testing.T) {
 				})
 			}
 		}, []string{"N5.60"}},
+		{"journal date empty", func(t *testing.T, dir string) {
+			// An empty date is no date: N5.63 reports the element, and N5.60
+			// the journal period it leaves open.
+			for _, f := range []string{archive.FileLoependeJournal, archive.FileOffentligJournal} {
+				edit(t, dir, f, true, func(b []byte) []byte {
+					return regexp.MustCompile(`<journalSluttDato>[^<]+`).ReplaceAll(b, []byte("<journalSluttDato>"))
+				})
+			}
+		}, []string{"N5.60", "N5.63"}},
+		{"archival period not a date", func(t *testing.T, dir string) {
+			edit(t, dir, archive.FileArkivstruktur, true, func(b []byte) []byte {
+				return regexp.MustCompile(`<arkivdelstatus>`).ReplaceAll(b, []byte("<arkivperiodeStartDato>2025-02-30</arkivperiodeStartDato><arkivdelstatus>"))
+			})
+		}, []string{"N5.60"}},
 		{"empty element", func(t *testing.T, dir string) {
 			edit(t, dir, archive.FileArkivstruktur, true, func(b []byte) []byte {
 				return replaceNth(b, `<opprettetAv>[^<]+</opprettetAv>`, 3, "<opprettetAv>  </opprettetAv>")

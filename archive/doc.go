@@ -9,9 +9,55 @@
 // their [Journalpost] entries, correspondence parties ([Korrespondansepart]),
 // documents ([Dokument], opened through a function or an fs.FS so the bytes
 // stream) and change-log entries ([Endring]). Calendar dates (journaldato,
-// saksdato) are [Date], xs:date; points in time (opprettetDato, arkivertDato)
-// are time.Time, xs:dateTime. SystemIDs are UUIDs; the writer makes the ones
-// left empty.
+// saksdato) are [civil.Date], xs:date; the zero Date means no date: a
+// required one is refused as missing, an optional one is left out. Points in
+// time (opprettetDato, arkivertDato) are time.Time, xs:dateTime. SystemIDs
+// are UUIDs; the writer makes the ones left empty.
+//
+// # Names
+//
+// One rule for the whole model: a type carries the Noark 5 name of the unit
+// it models (Saksmappe, Journalpost, Korrespondansepart), the term of the
+// standard and of every records manager; its fields are English, and the
+// comment on a field names its Noark element where the name alone does not
+// say it. The fields that recur on every unit are:
+//
+//	SystemID             systemID
+//	ID                   the unit's own identifier: klasseID, mappeID, registreringsID, partID, arkivskaperID
+//	Title, PublicTitle   tittel, offentligTittel
+//	Description          beskrivelse
+//	Created, CreatedBy   opprettetDato, opprettetAv (and Finished, Archived, Attached, Changed likewise)
+//	Type, Status         <unit>type, <unit>status (journalposttype, korrespondanseparttype, saksstatus, ...)
+//	Name                 <unit>Navn (korrespondansepartNavn, partNavn, arkivskaperNavn)
+//	Year, Sequence, Date saksaar/journalaar, sakssekvensnummer/journalsekvensnummer, saksdato/journaldato
+//	Address, PostalCode, PostTown, Email   postadresse, postnummer, poststed, epostadresse
+//
+// # Glossary
+//
+//   - arkiv, arkivdel: the archive, and the part of it that holds one period's
+//     cases ([Arkiv], [Arkivdel]).
+//   - arkivskaper: the organisation that created the records.
+//   - arkivuttrekk: an extract, the folder of XML files and documents handed
+//     over for preservation; also its ADDML description, arkivuttrekk.xml.
+//   - klassifikasjonssystem, klasse: the classification system and its
+//     classes, under which cases are filed.
+//   - saksmappe: a case folder, the records of one case; mappeID is its
+//     number, "2026/17".
+//   - journalpost: a registered document exchange (a letter in or out, a
+//     decision) in a case; its journal entries go to loependeJournal.xml
+//     (the running journal) and offentligJournal.xml (the public journal).
+//   - korrespondansepart: a sender or recipient of a journalpost, of type
+//     avsender, mottaker or kopimottaker (sender, recipient, copy recipient).
+//   - part: a party to a case, such as the applicant (søker).
+//   - dokument: a dokumentbeskrivelse (the document's description) with its
+//     one dokumentobjekt (the file in archival format, in dokumenter/).
+//   - skjerming: screening of a record from public access under the Freedom
+//     of Information Act (offentleglova); offentligTittel is the title the
+//     public may see.
+//   - endring, endringslogg: a logged change to a unit, and the change log.
+//   - sjekksum: a checksum (SHA-256 here).
+//   - Arkade: Arkivverket's tool that tests extracts; its test ids (N5.30)
+//     name the checks of [Verify].
 //
 // # Writing
 //

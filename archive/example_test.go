@@ -11,14 +11,14 @@ import (
 
 	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/archive/archivetest"
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 func Example() {
 	dir, _ := os.MkdirTemp("", "extract")
 	defer os.RemoveAll(dir)
 
-	oslo, _ := time.LoadLocation("Europe/Oslo")
-	opened := time.Date(2026, 3, 2, 9, 15, 0, 0, oslo)
+	opened := time.Date(2026, 3, 2, 9, 15, 0, 0, civil.Oslo)
 	pdf := archivetest.PDF("Søknad om skjenkebevilling")
 
 	w, err := archive.Create(dir, archivetest.Extract(), archive.Options{})
@@ -30,12 +30,12 @@ func Example() {
 		ClassID: archivetest.ClassSkjenkebevilling,
 		Title:   "Søknad om skjenkebevilling - Kafé Måken AS",
 		Created: opened, CreatedBy: "kari", Finished: opened.Add(21 * 24 * time.Hour), FinishedBy: "kari",
-		Year: 2026, Sequence: 17, Date: archive.DateOf(opened),
+		Year: 2026, Sequence: 17, Date: civil.DateOf(opened),
 		AdministrativeUnit: "Næringsetaten", Officer: "kari", Status: "Avsluttet",
 		Records: []archive.Journalpost{{
 			Created: opened, CreatedBy: "kari", Title: "Søknad om skjenkebevilling",
 			Parties: []archive.Korrespondansepart{{Type: "Avsender", Name: "Kafé Måken AS"}},
-			Year:    2026, Sequence: 311, Type: "Inngående dokument", Status: "Arkivert", Date: archive.DateOf(opened),
+			Year:    2026, Sequence: 311, Type: "Inngående dokument", Status: "Arkivert", Date: civil.DateOf(opened),
 			Documents: []archive.Dokument{{
 				Type: "Søknad", Title: "Søknad", Created: opened, CreatedBy: "kari",
 				Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(pdf)), nil },
@@ -43,7 +43,7 @@ func Example() {
 		}},
 	}
 	c.SystemID = "0b6a5b3e-1c1a-4a47-9d1e-000000000017"
-	c.Changes = []archive.Endring{{Ref: c.SystemID, Field: "saksstatus", At: c.Finished, By: "kari",
+	c.Changes = []archive.Endring{{Ref: c.SystemID, Field: "saksstatus", Changed: c.Finished, ChangedBy: "kari",
 		Previous: "Under behandling", New: "Avsluttet"}}
 	if err := w.Add(context.Background(), c); err != nil {
 		fmt.Println(err)

@@ -30,9 +30,15 @@ func FuzzVerifyParsers(f *testing.F) {
 	defer root.Close()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		scans := []func(v *verifier, d *xmlScanner) error{
-			func(v *verifier, d *xmlScanner) error { return v.scanArkivstruktur(d) },
-			func(v *verifier, d *xmlScanner) error { var j journalInfo; return v.scanJournal(d, &j) },
-			func(v *verifier, d *xmlScanner) error { var j journalInfo; return v.scanEndringslogg(d, &j, true) },
+			func(v *verifier, d *xmlScanner) error { return v.scanArkivstruktur(v.newScan(FileArkivstruktur, d)) },
+			func(v *verifier, d *xmlScanner) error {
+				var j journalInfo
+				return v.scanJournal(v.newScan(FileLoependeJournal, d), &j)
+			},
+			func(v *verifier, d *xmlScanner) error {
+				var j journalInfo
+				return v.scanEndringslogg(v.newScan(FileEndringslogg, d), &j, true)
+			},
 		}
 		for _, scan := range scans {
 			v := newVerifier(context.Background(), &Verifier{}, dir, root)

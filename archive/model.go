@@ -1,62 +1,13 @@
 package archive
 
 import (
-	"fmt"
 	"io"
 	"io/fs"
 	"strconv"
 	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
 )
-
-// Date is a calendar date, written as xs:date (journaldato, saksdato,
-// arkivperiodeStartDato). Noark 5 separates these from the xs:dateTime fields
-// (opprettetDato, arkivertDato, ...), which are time.Time in this model.
-type Date struct {
-	Year  int
-	Month time.Month
-	Day   int
-}
-
-// DateOf returns the calendar date of t in t's location. Convert first
-// (t.In(oslo)) for the date a Norwegian officer would see.
-func DateOf(t time.Time) Date {
-	y, m, d := t.Date()
-	return Date{y, m, d}
-}
-
-// IsZero reports whether d is the zero Date.
-func (d Date) IsZero() bool { return d == Date{} }
-
-// String formats d as YYYY-MM-DD.
-func (d Date) String() string {
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
-}
-
-// Before reports whether d is before e.
-func (d Date) Before(e Date) bool { return d.compare(e) < 0 }
-
-// After reports whether d is after e.
-func (d Date) After(e Date) bool { return d.compare(e) > 0 }
-
-func (d Date) compare(e Date) int {
-	switch {
-	case d.Year != e.Year:
-		return d.Year - e.Year
-	case d.Month != e.Month:
-		return int(d.Month) - int(e.Month)
-	default:
-		return d.Day - e.Day
-	}
-}
-
-// ParseDate parses YYYY-MM-DD.
-func ParseDate(s string) (Date, error) {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return Date{}, fmt.Errorf("archive: bad date %q: %w", s, err)
-	}
-	return DateOf(t), nil
-}
 
 // Extract describes the archive (arkiv), its part (arkivdel) and the
 // classification system that every case of one extract is filed under. The
@@ -107,7 +58,7 @@ type Arkivdel struct {
 	// Start and End are the archival period (arkivperiodeStartDato and
 	// -SluttDato, the journals' period and the ADDML archivalPeriod). When
 	// zero they are the first and last registration's creation dates.
-	Start, End Date
+	Start, End civil.Date
 }
 
 // Klassifikasjonssystem is the classification system and its classes.
@@ -134,7 +85,7 @@ type Klasse struct {
 type Saksmappe struct {
 	SystemID    string
 	ClassID     string // the Klasse.ID it is filed under
-	MappeID     string // mappeID; default "Year/Sequence"
+	ID          string // mappeID, the case number; default "Year/Sequence"
 	Title       string
 	PublicTitle string // offentligTittel; required when the title is screened
 	Description string
@@ -145,9 +96,9 @@ type Saksmappe struct {
 	Parties     []Part
 	Screening   *Skjerming
 
-	Year               int  // saksaar
-	Sequence           int  // sakssekvensnummer
-	Date               Date // saksdato
+	Year               int        // saksaar
+	Sequence           int        // sakssekvensnummer
+	Date               civil.Date // saksdato
 	AdministrativeUnit string
 	Officer            string // saksansvarlig
 	Status             string // saksstatus, e.g. "Avsluttet"
@@ -160,8 +111,8 @@ type Saksmappe struct {
 
 // Number is the case number as officers write it: "2026/17".
 func (s *Saksmappe) Number() string {
-	if s.MappeID != "" {
-		return s.MappeID
+	if s.ID != "" {
+		return s.ID
 	}
 	return strconv.Itoa(s.Year) + "/" + strconv.Itoa(s.Sequence)
 }
@@ -183,38 +134,38 @@ type Skjerming struct {
 
 // Journalpost is one registered document exchange in a case.
 type Journalpost struct {
-	SystemID       string
-	Created        time.Time // opprettetDato
-	CreatedBy      string
-	Archived       time.Time // arkivertDato; default Created
-	ArchivedBy     string    // default CreatedBy
-	Screening      *Skjerming
-	Documents      []Dokument
-	RegistrationID string // registreringsID; default "Saksmappe.Number()-Number"
-	Title          string
-	PublicTitle    string // offentligTittel; required when the title is screened
-	Parties        []Korrespondansepart
+	SystemID    string
+	Created     time.Time // opprettetDato
+	CreatedBy   string
+	Archived    time.Time // arkivertDato; default Created
+	ArchivedBy  string    // default CreatedBy
+	Screening   *Skjerming
+	Documents   []Dokument
+	ID          string // registreringsID; default "Saksmappe.Number()-Number"
+	Title       string
+	PublicTitle string // offentligTittel; required when the title is screened
+	Parties     []Korrespondansepart
 
-	Year     int    // journalaar
-	Sequence int    // journalsekvensnummer
-	Number   int    // journalpostnummer within the case
-	Type     string // journalposttype, e.g. "Inngående dokument" (JournalpostType maps "I", "U", ...)
-	Status   string // journalstatus, e.g. "Arkivert"
-	Date     Date   // journaldato
+	Year     int        // journalaar
+	Sequence int        // journalsekvensnummer
+	Number   int        // journalpostnummer within the case
+	Type     string     // journalposttype, e.g. "Inngående dokument" (JournalpostType maps "I", "U", ...)
+	Status   string     // journalstatus, e.g. "Arkivert"
+	Date     civil.Date // journaldato
 	// Optional dates of the document itself.
-	DocumentDate Date      // dokumentetsDato
-	Received     time.Time // mottattDato
-	Sent         time.Time // sendtDato
+	DocumentDate civil.Date // dokumentetsDato
+	Received     time.Time  // mottattDato
+	Sent         time.Time  // sendtDato
 }
 
 // Korrespondansepart is a sender or recipient of a journal entry.
 type Korrespondansepart struct {
 	Type       string // korrespondanseparttype: "Avsender", "Mottaker", "Kopimottaker", ...
-	Name       string
-	Address    string
-	PostalCode string
-	PostTown   string
-	Email      string
+	Name       string // korrespondansepartNavn
+	Address    string // postadresse
+	PostalCode string // postnummer
+	PostTown   string // poststed
+	Email      string // epostadresse
 	// Screened keeps the name out of the public journal.
 	Screened bool
 }
@@ -249,12 +200,12 @@ func FromFS(fsys fs.FS, name string) func() (io.ReadCloser, error) {
 
 // Endring is one entry in the change log.
 type Endring struct {
-	Ref      string // referanseArkivenhet: the systemID of the changed unit
-	Field    string // referanseMetadata, e.g. "tittel"
-	At       time.Time
-	By       string
-	Previous string // tidligereVerdi
-	New      string // nyVerdi
+	Ref       string    // referanseArkivenhet: the systemID of the changed unit
+	Field     string    // referanseMetadata, e.g. "tittel"
+	Changed   time.Time // endretDato
+	ChangedBy string    // endretAv
+	Previous  string    // tidligereVerdi
+	New       string    // nyVerdi
 }
 
 // The Noark 5 journalposttype values, by their one-letter codes.

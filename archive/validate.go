@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 // isUUID reports whether s matches the Noark 5 systemID pattern
@@ -68,28 +70,20 @@ func (c *checker) time(field string, t time.Time) {
 	}
 }
 
-func (c *checker) date(field string, d Date) {
+func (c *checker) date(field string, d civil.Date) {
 	if d.IsZero() {
 		c.fail(field, "missing")
 		return
 	}
-	if !validDate(d) {
+	if !d.IsValid() {
 		c.fail(field, "not a calendar date")
 	}
 }
 
-func (c *checker) optDate(field string, d Date) {
-	if !d.IsZero() && !validDate(d) {
+func (c *checker) optDate(field string, d civil.Date) {
+	if !d.IsZero() && !d.IsValid() {
 		c.fail(field, "not a calendar date")
 	}
-}
-
-func validDate(d Date) bool {
-	if d.Year < 1 || d.Year > 9999 {
-		return false
-	}
-	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
-	return DateOf(t) == d
 }
 
 // id accepts an empty systemID (the writer makes one) or a UUID.
@@ -185,13 +179,13 @@ func checkExtract(ex *Extract) error {
 func checkCase(s *Saksmappe) error {
 	c := &checker{}
 	name := "saksmappe"
-	if s.Year != 0 || s.MappeID != "" {
+	if s.Year != 0 || s.ID != "" {
 		name += " " + s.Number()
 	}
 	c.enter(name)
 	c.id("systemID", s.SystemID)
 	c.text("klasse", s.ClassID)
-	c.optText("mappeID", s.MappeID)
+	c.optText("mappeID", s.ID)
 	c.text("tittel", s.Title)
 	c.optText("offentligTittel", s.PublicTitle)
 	if s.Screening != nil && strings.TrimSpace(s.PublicTitle) == "" {
@@ -226,8 +220,8 @@ func checkCase(s *Saksmappe) error {
 			c.fail("referanseArkivenhet", "not a UUID")
 		}
 		c.text("referanseMetadata", e.Field)
-		c.time("endretDato", e.At)
-		c.text("endretAv", e.By)
+		c.time("endretDato", e.Changed)
+		c.text("endretAv", e.ChangedBy)
 		c.text("tidligereVerdi", e.Previous)
 		c.text("nyVerdi", e.New)
 		c.leave()
@@ -247,7 +241,7 @@ func checkRecord(c *checker, r *Journalpost, i int) {
 	c.text("opprettetAv", r.CreatedBy)
 	c.optText("arkivertAv", r.ArchivedBy)
 	c.screening(r.Screening)
-	c.optText("registreringsID", r.RegistrationID)
+	c.optText("registreringsID", r.ID)
 	c.text("tittel", r.Title)
 	c.optText("offentligTittel", r.PublicTitle)
 	if r.Screening != nil && strings.TrimSpace(r.PublicTitle) == "" {

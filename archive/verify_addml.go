@@ -79,7 +79,15 @@ func parseADDML(r io.Reader) (*addmlInfo, error) {
 		return nil, addmlError("root element is not <addml>")
 	}
 	info := &addmlInfo{documentFiles: -1, sharp: true}
-	// The extract as a whole: the top dataObject's additionalInfo.
+	info.readAdditionalInfo(root)
+	info.readDataObjects(root)
+	info.dedupFiles()
+	return info, nil
+}
+
+// readAdditionalInfo reads the extract as a whole: the top dataObject's
+// additionalInfo.
+func (info *addmlInfo) readAdditionalInfo(root *etree.Element) {
 	for _, p := range root.FindElements("//property[@name='additionalInfo']/properties/property") {
 		switch p.SelectAttrValue("name", "") {
 		case "antallDokumentfiler":
@@ -94,7 +102,11 @@ func parseADDML(r io.Reader) (*addmlInfo, error) {
 			}
 		}
 	}
-	// Each file-backed dataObject: its file, checksum and counts.
+}
+
+// readDataObjects reads each file-backed dataObject: its file, checksum and
+// counts, and the schema files it names.
+func (info *addmlInfo) readDataObjects(root *etree.Element) {
 	for _, obj := range root.FindElements("//dataObject") {
 		props := obj.SelectElement("properties")
 		if props == nil {
@@ -118,23 +130,31 @@ func parseADDML(r io.Reader) (*addmlInfo, error) {
 					}
 				}
 			case "info":
-				if o == nil {
-					continue
-				}
-				for _, occ := range p.FindElements("./properties/property[@name='numberOfOccurrences']") {
-					what := valueOf(occ)
-					val := occ.FindElement("./properties/property[@name='value']")
-					if what == "" || val == nil {
-						continue
-					}
-					if n, err := strconv.Atoi(valueOf(val)); err == nil {
-						o.occurrences[what] = n
-					}
+				if o != nil {
+					o.readOccurrences(p)
 				}
 			}
 		}
 	}
-	// A schema listed by several objects (metadatakatalog.xsd) counts once.
+}
+
+// readOccurrences reads the numberOfOccurrences of an info property.
+func (o *addmlObject) readOccurrences(p *etree.Element) {
+	for _, occ := range p.FindElements("./properties/property[@name='numberOfOccurrences']") {
+		what := valueOf(occ)
+		val := occ.FindElement("./properties/property[@name='value']")
+		if what == "" || val == nil {
+			continue
+		}
+		if n, err := strconv.Atoi(valueOf(val)); err == nil {
+			o.occurrences[what] = n
+		}
+	}
+}
+
+// dedupFiles keeps one entry per file: a schema listed by several objects
+// (metadatakatalog.xsd) counts once, with a checksum if any entry has one.
+func (info *addmlInfo) dedupFiles() {
 	seen := map[string]int{}
 	files := info.files[:0]
 	for _, f := range info.files {
@@ -148,7 +168,6 @@ func parseADDML(r io.Reader) (*addmlInfo, error) {
 		files = append(files, f)
 	}
 	info.files = files
-	return info, nil
 }
 
 // fileOf reads a property name="file": its name and checksum.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
@@ -73,7 +74,7 @@ type Summary struct {
 	Records       int // registreringer (all journalposter)
 	Documents     int // document files in dokumenter/
 	Changes       int // endringer
-	Start, End    Date
+	Start, End    civil.Date
 	Screened      bool              // the extract holds screened information
 	Checksums     map[string]string // file name -> hex SHA-256, for the XML files
 	Bytes         int64             // total bytes written, documents included
@@ -105,7 +106,7 @@ type Writer struct {
 
 	cases, records, documents, changes int
 	docBytes                           int64
-	minReg, maxReg                     Date
+	minReg, maxReg                     civil.Date
 	screened                           bool
 	err                                error
 	closed                             bool
@@ -324,53 +325,21 @@ func (w *Writer) Add(ctx context.Context, c *Saksmappe) error {
 	if !ok {
 		return fmt.Errorf("%w: saksmappe %s names class %q", ErrUnknownClass, c.Number(), c.ClassID)
 	}
-	klasse := w.classFor(c.ClassID)
-	if !w.ex.SoftPeriod && !w.ex.Part.Start.IsZero() {
-		for i := range c.Records {
-			d := DateOf(c.Records[i].Created)
-			if d.Before(w.ex.Part.Start) || d.After(w.ex.Part.End) {
-				return fmt.Errorf("%w: saksmappe %s, journalpost %d created %s, period %s to %s",
-					ErrOutsidePeriod, c.Number(), i+1, d, w.ex.Part.Start, w.ex.Part.End)
-			}
-		}
+	if err := w.checkPeriod(c); err != nil {
+		return err
 	}
-
-	caseID := c.SystemID
-	if caseID == "" {
-		caseID = w.opts.NewID()
-	}
+	caseID := w.idOr(c.SystemID)
 	// Copy the documents first: dokumentobjekt carries their checksums.
-	w.docs = w.docs[:0]
-	documents, docBytes := w.documents, w.docBytes
-	for i := range c.Records {
-		for j := range c.Records[i].Documents {
-			df, err := w.copyDocument(&c.Records[i].Documents[j])
-			if err != nil {
-				err = fmt.Errorf("archive: saksmappe %s, journalpost %d, dokument %d: %w", c.Number(), i+1, j+1, err)
-				if !errors.Is(err, ErrDocument) {
-					return w.fail(err)
-				}
-				// The case's source failed, not the extract: leave it out.
-				for _, df := range w.docs {
-					if rerr := os.Remove(filepath.Join(w.dir, filepath.FromSlash(df.ref))); rerr != nil {
-						return w.fail(fmt.Errorf("archive: %w", rerr))
-					}
-				}
-				w.docs, w.documents, w.docBytes = w.docs[:0], documents, docBytes
-				return err
-			}
-			w.docs = append(w.docs, df)
-		}
+	if err := w.copyDocuments(c); err != nil {
+		return err
 	}
 	ids := make([]string, len(c.Records))
 	for i := range c.Records {
-		ids[i] = c.Records[i].SystemID
-		if ids[i] == "" {
-			ids[i] = w.opts.NewID()
-		}
+		ids[i] = w.idOr(c.Records[i].SystemID)
 	}
 	w.writeMappe(&body.x, c, caseID, ids)
 	body.n++
+	klasse := w.classFor(c.ClassID)
 	for i := range c.Records {
 		w.writeJournal(&w.lj.x, c, i, ids[i], klasse, false)
 		w.writeJournal(&w.oj.x, c, i, ids[i], klasse, true)
@@ -378,13 +347,68 @@ func (w *Writer) Add(ctx context.Context, c *Saksmappe) error {
 	for i := range c.Changes {
 		w.writeChange(&c.Changes[i])
 	}
+	w.count(c)
+	if w.opts.Progress != nil && w.cases%w.opts.ProgressEvery == 0 {
+		w.opts.Progress(w.progress(false))
+	}
+	return nil
+}
 
+// checkPeriod refuses a case with a registration created outside a sharp
+// archival period.
+func (w *Writer) checkPeriod(c *Saksmappe) error {
+	if w.ex.SoftPeriod || w.ex.Part.Start.IsZero() {
+		return nil
+	}
+	for i := range c.Records {
+		d := civil.DateOf(c.Records[i].Created)
+		if d.Before(w.ex.Part.Start) || d.After(w.ex.Part.End) {
+			return fmt.Errorf("%w: saksmappe %s, journalpost %d created %s, period %s to %s",
+				ErrOutsidePeriod, c.Number(), i+1, d, w.ex.Part.Start, w.ex.Part.End)
+		}
+	}
+	return nil
+}
+
+// copyDocuments copies the case's documents into dokumenter/, keeping their
+// references in w.docs. When a document cannot be read (ErrDocument), it
+// removes the files of the case copied so far and returns the error; the
+// extract goes on without the case. Any other error ends the extract.
+func (w *Writer) copyDocuments(c *Saksmappe) error {
+	w.docs = w.docs[:0]
+	documents, docBytes := w.documents, w.docBytes
+	for i := range c.Records {
+		for j := range c.Records[i].Documents {
+			df, err := w.copyDocument(&c.Records[i].Documents[j])
+			if err == nil {
+				w.docs = append(w.docs, df)
+				continue
+			}
+			err = fmt.Errorf("archive: saksmappe %s, journalpost %d, dokument %d: %w", c.Number(), i+1, j+1, err)
+			if !errors.Is(err, ErrDocument) {
+				return w.fail(err)
+			}
+			// The case's source failed, not the extract: leave it out.
+			for _, df := range w.docs {
+				if rerr := os.Remove(filepath.Join(w.dir, filepath.FromSlash(df.ref))); rerr != nil {
+					return w.fail(fmt.Errorf("archive: %w", rerr))
+				}
+			}
+			w.docs, w.documents, w.docBytes = w.docs[:0], documents, docBytes
+			return err
+		}
+	}
+	return nil
+}
+
+// count adds a written case to the totals, the period and the screening flag.
+func (w *Writer) count(c *Saksmappe) {
 	w.cases++
 	w.records += len(c.Records)
 	w.changes += len(c.Changes)
 	for i := range c.Records {
 		r := &c.Records[i]
-		d := DateOf(r.Created)
+		d := civil.DateOf(r.Created)
 		if w.minReg.IsZero() || d.Before(w.minReg) {
 			w.minReg = d
 		}
@@ -403,10 +427,6 @@ func (w *Writer) Add(ctx context.Context, c *Saksmappe) error {
 	if c.Screening != nil {
 		w.screened = true
 	}
-	if w.opts.Progress != nil && w.cases%w.opts.ProgressEvery == 0 {
-		w.opts.Progress(w.progress(false))
-	}
-	return nil
 }
 
 func (w *Writer) progress(done bool) Progress {
@@ -561,8 +581,8 @@ func recordNumber(r *Journalpost, i int) int {
 }
 
 func registrationID(c *Saksmappe, r *Journalpost, i int) string {
-	if r.RegistrationID != "" {
-		return r.RegistrationID
+	if r.ID != "" {
+		return r.ID
 	}
 	return c.Number() + "-" + strconv.Itoa(recordNumber(r, i))
 }
@@ -715,8 +735,8 @@ func (w *Writer) writeChange(e *Endring) {
 	x.open("endring")
 	x.elem("referanseArkivenhet", e.Ref)
 	x.elem("referanseMetadata", e.Field)
-	x.dateTime("endretDato", e.At)
-	x.elem("endretAv", e.By)
+	x.dateTime("endretDato", e.Changed)
+	x.elem("endretAv", e.ChangedBy)
 	x.elem("tidligereVerdi", e.Previous)
 	x.elem("nyVerdi", e.New)
 	x.close("endring")
@@ -738,56 +758,12 @@ func (w *Writer) Close() (*Summary, error) {
 	if w.changes == 0 {
 		return nil, w.fail(fmt.Errorf("%w: no change-log entries (endringslogg.xml needs one)", ErrEmpty))
 	}
-	sum := &Summary{
-		Dir: w.dir, Cases: w.cases, Records: w.records, Documents: w.documents,
-		Changes: w.changes, Screened: w.screened, DocumentBytes: w.docBytes,
-		Checksums: make(map[string]string),
+	sum := w.summary()
+	if err := w.finishXML(sum); err != nil {
+		return nil, w.fail(err)
 	}
-	sum.Start, sum.End = w.ex.Part.Start, w.ex.Part.End
-	if sum.Start.IsZero() {
-		sum.Start, sum.End = w.minReg, w.maxReg
-	}
-	steps := []struct {
-		name string
-		fn   func(*bufio.Writer) error
-	}{
-		{FileArkivstruktur, func(b *bufio.Writer) error { return w.finishArkivstruktur(b, sum) }},
-		{FileLoependeJournal, func(b *bufio.Writer) error {
-			return w.finishJournal(b, w.lj, "loependeJournal", nsLoependeJournal, sum)
-		}},
-		{FileOffentligJournal, func(b *bufio.Writer) error {
-			return w.finishJournal(b, w.oj, "offentligJournal", nsOffentligJournal, sum)
-		}},
-	}
-	for _, st := range steps {
-		hf, err := createHashFile(filepath.Join(w.dir, st.name))
-		if err != nil {
-			return nil, w.fail(fmt.Errorf("archive: %w", err))
-		}
-		if err := st.fn(hf.b); err != nil {
-			hf.f.Close()
-			return nil, w.fail(fmt.Errorf("archive: %s: %w", st.name, err))
-		}
-		s, err := hf.finish()
-		if err != nil {
-			return nil, w.fail(fmt.Errorf("archive: %s: %w", st.name, err))
-		}
-		sum.Checksums[st.name] = s
-		sum.Bytes += hf.n
-	}
-	w.el.b.WriteString("</endringslogg>\n")
-	s, err := w.el.finish()
-	if err != nil {
-		return nil, w.fail(fmt.Errorf("archive: %s: %w", FileEndringslogg, err))
-	}
-	sum.Checksums[FileEndringslogg] = s
-	sum.Bytes += w.el.n
-	for _, name := range schemaFiles {
-		b, _ := Schema(name)
-		if err := os.WriteFile(filepath.Join(w.dir, name), b, 0o644); err != nil {
-			return nil, w.fail(fmt.Errorf("archive: %w", err))
-		}
-		sum.Bytes += int64(len(b))
+	if err := w.writeSchemas(sum); err != nil {
+		return nil, w.fail(err)
 	}
 	addml, err := w.addml(sum)
 	if err != nil {
@@ -805,6 +781,73 @@ func (w *Writer) Close() (*Summary, error) {
 	}
 	w.log.Debug("archive: extract written", "dir", w.dir, "cases", sum.Cases, "records", sum.Records, "documents", sum.Documents)
 	return sum, nil
+}
+
+// summary is the Summary of the cases written, before the files are joined.
+func (w *Writer) summary() *Summary {
+	sum := &Summary{
+		Dir: w.dir, Cases: w.cases, Records: w.records, Documents: w.documents,
+		Changes: w.changes, Screened: w.screened, DocumentBytes: w.docBytes,
+		Checksums: make(map[string]string),
+	}
+	sum.Start, sum.End = w.ex.Part.Start, w.ex.Part.End
+	if sum.Start.IsZero() {
+		sum.Start, sum.End = w.minReg, w.maxReg
+	}
+	return sum
+}
+
+// finishXML writes arkivstruktur.xml and the journals from their spools and
+// ends endringslogg.xml, keeping each file's checksum in sum.
+func (w *Writer) finishXML(sum *Summary) error {
+	steps := []struct {
+		name string
+		fn   func(*bufio.Writer) error
+	}{
+		{FileArkivstruktur, func(b *bufio.Writer) error { return w.finishArkivstruktur(b, sum) }},
+		{FileLoependeJournal, func(b *bufio.Writer) error {
+			return w.finishJournal(b, w.lj, "loependeJournal", nsLoependeJournal, sum)
+		}},
+		{FileOffentligJournal, func(b *bufio.Writer) error {
+			return w.finishJournal(b, w.oj, "offentligJournal", nsOffentligJournal, sum)
+		}},
+	}
+	for _, st := range steps {
+		hf, err := createHashFile(filepath.Join(w.dir, st.name))
+		if err != nil {
+			return fmt.Errorf("archive: %w", err)
+		}
+		if err := st.fn(hf.b); err != nil {
+			hf.f.Close()
+			return fmt.Errorf("archive: %s: %w", st.name, err)
+		}
+		s, err := hf.finish()
+		if err != nil {
+			return fmt.Errorf("archive: %s: %w", st.name, err)
+		}
+		sum.Checksums[st.name] = s
+		sum.Bytes += hf.n
+	}
+	w.el.b.WriteString("</endringslogg>\n")
+	s, err := w.el.finish()
+	if err != nil {
+		return fmt.Errorf("archive: %s: %w", FileEndringslogg, err)
+	}
+	sum.Checksums[FileEndringslogg] = s
+	sum.Bytes += w.el.n
+	return nil
+}
+
+// writeSchemas copies the official schemas into the extract.
+func (w *Writer) writeSchemas(sum *Summary) error {
+	for _, name := range schemaFiles {
+		b, _ := Schema(name)
+		if err := os.WriteFile(filepath.Join(w.dir, name), b, 0o644); err != nil {
+			return fmt.Errorf("archive: %w", err)
+		}
+		sum.Bytes += int64(len(b))
+	}
+	return nil
 }
 
 func (w *Writer) finishArkivstruktur(b *bufio.Writer, sum *Summary) error {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/archive/archivetest"
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 var t0 = time.Date(2025, 3, 3, 9, 30, 0, 0, time.UTC)
@@ -25,21 +26,21 @@ func oneCase() *archive.Saksmappe {
 	return &archive.Saksmappe{
 		SystemID: caseID, ClassID: archivetest.ClassSkjenkebevilling, Title: "Søknad om skjenkebevilling - Kafé Måken AS",
 		Created: t0, CreatedBy: "kari", Finished: t0.Add(72 * time.Hour), FinishedBy: "kari",
-		Year: 2025, Sequence: 17, Date: archive.DateOf(t0), AdministrativeUnit: "Næringsetaten",
+		Year: 2025, Sequence: 17, Date: civil.DateOf(t0), AdministrativeUnit: "Næringsetaten",
 		Officer: "kari", Status: "Avsluttet",
 		Records: []archive.Journalpost{
 			{Created: t0, CreatedBy: "kari", Title: "Uttalelse om vandel - styrer Per Hemmelig",
 				PublicTitle: "Uttalelse om vandel - styrer *****",
 				Screening:   &archive.Skjerming{Restriction: "13", Authority: "Offl. § 13", Metadata: []string{"tittel"}},
 				Parties:     []archive.Korrespondansepart{{Type: "Kopimottaker", Name: "Per Hemmelig", Screened: true}},
-				Year:        2025, Sequence: 40, Type: "Inngående dokument", Status: "Arkivert", Date: archive.DateOf(t0)},
+				Year:        2025, Sequence: 40, Type: "Inngående dokument", Status: "Arkivert", Date: civil.DateOf(t0)},
 			{Created: t0.Add(time.Hour), CreatedBy: "kari", Title: "Vedtak",
 				Parties: []archive.Korrespondansepart{{Type: "Mottaker", Name: "Kafé Måken AS"}},
-				Year:    2025, Sequence: 41, Type: "Utgående dokument", Status: "Arkivert", Date: archive.DateOf(t0),
+				Year:    2025, Sequence: 41, Type: "Utgående dokument", Status: "Arkivert", Date: civil.DateOf(t0),
 				Documents: []archive.Dokument{{Type: "Vedtak", Title: "Vedtak", Created: t0, CreatedBy: "kari",
 					Open: archive.FromFS(docs, "vedtak.pdf")}}},
 		},
-		Changes: []archive.Endring{{Ref: caseID, Field: "saksstatus", At: t0, By: "kari", Previous: "Under behandling", New: "Avsluttet"}},
+		Changes: []archive.Endring{{Ref: caseID, Field: "saksstatus", Changed: t0, ChangedBy: "kari", Previous: "Under behandling", New: "Avsluttet"}},
 	}
 }
 
@@ -82,7 +83,7 @@ func TestWriterRefusesInvalidCases(t *testing.T) {
 		{"tittel", func(c *archive.Saksmappe) { c.Title = "  " }},
 		{"systemID", func(c *archive.Saksmappe) { c.SystemID = "not-a-uuid-12345678901" }},
 		{"avsluttetDato", func(c *archive.Saksmappe) { c.Finished = time.Time{} }},
-		{"saksdato", func(c *archive.Saksmappe) { c.Date = archive.Date{Year: 2025, Month: 2, Day: 30} }},
+		{"saksdato", func(c *archive.Saksmappe) { c.Date = civil.Date{Year: 2025, Month: 2, Day: 30} }},
 		{"offentligTittel", func(c *archive.Saksmappe) { c.Records[0].PublicTitle = "" }},
 		{"korrespondansepart", func(c *archive.Saksmappe) { c.Records[1].Parties = nil }},
 		{"skjerming/skjermingMetadata", func(c *archive.Saksmappe) { c.Records[0].Screening.Metadata = nil }},
@@ -147,7 +148,7 @@ func TestWriterErrors(t *testing.T) {
 	})
 	t.Run("outside a sharp period", func(t *testing.T) {
 		ex := archivetest.Extract()
-		ex.Part.Start, ex.Part.End = archive.Date{Year: 2024, Month: 1, Day: 1}, archive.Date{Year: 2024, Month: 12, Day: 31}
+		ex.Part.Start, ex.Part.End = civil.Date{Year: 2024, Month: 1, Day: 1}, civil.Date{Year: 2024, Month: 12, Day: 31}
 		w, _ := archive.Create(t.TempDir(), ex, archive.Options{})
 		if err := w.Add(ctx, oneCase()); !errors.Is(err, archive.ErrOutsidePeriod) {
 			t.Errorf("err = %v", err)
@@ -234,19 +235,60 @@ func TestForbiddenCharactersReplaced(t *testing.T) {
 	}
 }
 
-func TestDate(t *testing.T) {
-	d, err := archive.ParseDate("2026-03-29")
-	if err != nil || d.String() != "2026-03-29" || !d.After(archive.Date{Year: 2026, Month: 3, Day: 28}) {
-		t.Errorf("ParseDate = %v, %v", d, err)
+// TestZeroDates checks what the zero civil.Date means to the writer: no
+// date. A required date (saksdato, journaldato) that is zero is refused as
+// missing, an optional one (dokumentetsDato) is left out, and a zero
+// archival period is taken from the registrations.
+func TestZeroDates(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		field  string
+		mutate func(*archive.Saksmappe)
+	}{
+		{"saksdato", func(c *archive.Saksmappe) { c.Date = civil.Date{} }},
+		{"journaldato", func(c *archive.Saksmappe) { c.Records[1].Date = civil.Date{} }},
+		{"dokumentetsDato", func(c *archive.Saksmappe) { c.Records[1].DocumentDate = civil.Date{Year: 2025, Month: 13, Day: 1} }},
+	} {
+		w, _ := archive.Create(t.TempDir(), archivetest.Extract(), archive.Options{})
+		c := oneCase()
+		tc.mutate(c)
+		var fe *archive.FieldError
+		if err := w.Add(ctx, c); !errors.As(err, &fe) || fe.Field != tc.field {
+			t.Errorf("%s: err = %v", tc.field, err)
+		}
 	}
-	if _, err := archive.ParseDate("2026-02-30"); err == nil {
-		t.Error("ParseDate accepted 2026-02-30")
+
+	dir := t.TempDir()
+	c := oneCase()
+	c.Records[0].DocumentDate = civil.NewDate(2025, 2, 28)
+	c.Records[1].Created = t0.Add(40 * 24 * time.Hour)
+	w, err := archive.Create(dir, archivetest.Extract(), archive.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	oslo, _ := time.LoadLocation("Europe/Oslo")
-	// 23:30 UTC on 31 December is already 1 January in Oslo.
-	if got := archive.DateOf(time.Date(2025, 12, 31, 23, 30, 0, 0, time.UTC).In(oslo)); got.String() != "2026-01-01" {
-		t.Errorf("DateOf = %s", got)
+	if err := w.Add(ctx, c); err != nil {
+		t.Fatal(err)
 	}
+	sum, err := w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Start != civil.NewDate(2025, 3, 3) || sum.End != civil.NewDate(2025, 4, 12) {
+		t.Errorf("period %s to %s, want the registrations' 2025-03-03 to 2025-04-12", sum.Start, sum.End)
+	}
+	s := string(read(t, filepath.Join(dir, archive.FileArkivstruktur)))
+	if n := strings.Count(s, "<dokumentetsDato>"); n != 1 || !strings.Contains(s, "<dokumentetsDato>2025-02-28</dokumentetsDato>") {
+		t.Errorf("%d dokumentetsDato elements; want only the one given", n)
+	}
+	if !strings.Contains(s, "<arkivperiodeStartDato>2025-03-03</arkivperiodeStartDato>") {
+		t.Error("arkivstruktur.xml lacks the period taken from the registrations")
+	}
+	for _, name := range []string{archive.FileLoependeJournal, archive.FileOffentligJournal} {
+		if j := string(read(t, filepath.Join(dir, name))); !strings.Contains(j, "<journalSluttDato>2025-04-12</journalSluttDato>") {
+			t.Errorf("%s lacks the period's end", name)
+		}
+	}
+	xmllintExtract(t, dir)
 }
 
 func TestJournalpostType(t *testing.T) {

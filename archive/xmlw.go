@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 // xmlWriter is a small streaming XML writer for the extract files. It writes
@@ -97,19 +99,19 @@ func (x *xmlWriter) optDateTime(name string, t time.Time) {
 }
 
 // date writes an xs:date.
-func (x *xmlWriter) date(name string, d Date) {
+func (x *xmlWriter) date(name string, d civil.Date) {
 	var buf [16]byte
 	b := appendDate(buf[:0], d)
 	x.raw(name, b)
 }
 
-func (x *xmlWriter) optDate(name string, d Date) {
+func (x *xmlWriter) optDate(name string, d civil.Date) {
 	if !d.IsZero() {
 		x.date(name, d)
 	}
 }
 
-func appendDate(b []byte, d Date) []byte {
+func appendDate(b []byte, d civil.Date) []byte {
 	b = appendPad(b, d.Year, 4)
 	b = append(b, '-')
 	b = appendPad(b, int(d.Month), 2)

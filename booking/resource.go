@@ -206,7 +206,7 @@ func (r *Resource) HoursOn(d civil.Date) []Span {
 			return e.Hours
 		}
 	}
-	if r.ClosedOnHolidays && holiday.Is(holiday.Date(d)) {
+	if r.ClosedOnHolidays && holiday.Is(d) {
 		return nil
 	}
 	return r.Hours[d.Weekday()]

@@ -22,6 +22,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/auth/maskinporten"
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
@@ -484,7 +485,7 @@ func users() []User {
 		}
 		out = append(out, User{Name: p.Name(), PID: p.FNR, Role: "citizen", Note: notes[i]})
 	}
-	officer, err := ident.Synthetic(time.Date(1980, time.February, 1, 0, 0, 0, 0, time.UTC), 7)
+	officer, err := ident.Synthetic(civil.NewDate(1980, time.February, 1), 7)
 	if err == nil {
 		out = append(out, User{Name: "Siri Saksbehandler", PID: officer, Role: "officer", Note: "case officer: log in through Ansattporten"})
 	}

@@ -3,23 +3,26 @@ package holiday
 import (
 	"slices"
 	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // Holiday is a Norwegian public holiday (helligdag or høytidsdag).
 type Holiday struct {
-	Date Date
+	Date civil.Date
 	Key  string // stable identifier, e.g. "whit-monday"
 	// Names in Bokmål, Nynorsk and English.
 	NB, NN, EN string
 }
 
-// Name returns the holiday's name in lang ("nb", "nn" or "en"); anything else
-// gives Bokmål.
-func (h Holiday) Name(lang string) string {
+// Name returns the holiday's name in lang; a Lang other than [i18n.NN] or
+// [i18n.EN] gives bokmål.
+func (h Holiday) Name(lang i18n.Lang) string {
 	switch lang {
-	case "nn":
+	case i18n.NN:
 		return h.NN
-	case "en":
+	case i18n.EN:
 		return h.EN
 	}
 	return h.NB
@@ -51,7 +54,7 @@ var defs = [...]def{
 
 // Easter returns Easter Sunday of the Gregorian year (the anonymous Gregorian
 // algorithm, valid for every year from 1583).
-func Easter(year int) Date {
+func Easter(year int) civil.Date {
 	a := year % 19
 	b, c := year/100, year%100
 	d, e := b/4, b%4
@@ -63,7 +66,7 @@ func Easter(year int) Date {
 	m := (a + 11*h + 22*l) / 451
 	month := (h + l - 7*m + 114) / 31
 	day := (h+l-7*m+114)%31 + 1
-	return Date{year, time.Month(month), day}
+	return civil.Date{Year: year, Month: time.Month(month), Day: day}
 }
 
 // InYear returns the public holidays of year in date order. Two holidays on
@@ -73,7 +76,7 @@ func InYear(year int) []Holiday {
 	easter := Easter(year)
 	out := make([]Holiday, 0, len(defs))
 	for _, d := range defs {
-		date := Date{year, d.month, d.day}
+		date := civil.Date{Year: year, Month: d.month, Day: d.day}
 		if d.easter {
 			date = easter.AddDays(d.day)
 		}
@@ -84,7 +87,7 @@ func InYear(year int) []Holiday {
 }
 
 // On returns the holidays on date d (none, one, or two).
-func On(d Date) []Holiday {
+func On(d civil.Date) []Holiday {
 	var out []Holiday
 	for _, h := range InYear(d.Year) {
 		if h.Date == d {
@@ -95,18 +98,18 @@ func On(d Date) []Holiday {
 }
 
 // Is reports whether d is a public holiday.
-func Is(d Date) bool { return len(On(d)) > 0 }
+func Is(d civil.Date) bool { return len(On(d)) > 0 }
 
 // IsWorkday reports whether d is a working day: Monday to Friday and not a
 // public holiday.
-func IsWorkday(d Date) bool {
+func IsWorkday(d civil.Date) bool {
 	wd := d.Weekday()
 	return wd != time.Saturday && wd != time.Sunday && !Is(d)
 }
 
 // NextWorkday returns d if it is a working day, else the first working day
 // after it.
-func NextWorkday(d Date) Date {
+func NextWorkday(d civil.Date) civil.Date {
 	for !IsWorkday(d) {
 		d = d.AddDays(1)
 	}

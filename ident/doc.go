@@ -14,8 +14,9 @@
 // reports which applied. The date part must be a real date, leap years
 // included; the century comes from the individual number where it can. The
 // kinds are told apart by their offsets: a D-nummer adds 4 to the first digit,
-// an H-nummer 40 to the month and a Tenor synthetic number 80. There is no
-// gender function: numbers issued from 2032 carry none.
+// an H-nummer 40 to the month and a Tenor synthetic number 80. BirthDate
+// gives the date part as a [civil.Date]. There is no gender function: numbers
+// issued from 2032 carry none.
 //
 // A Fodselsnummer redacts itself wherever it could leak by accident: String,
 // every fmt verb, slog and MarshalJSON all show "200369*****", and a struct
@@ -29,4 +30,20 @@
 // xxxx.xx.xxxxx) are public data and print as they are. A KID is 2 to 25
 // characters and checked with MOD10 (Luhn) or MOD11, where remainder 1 gives
 // '-'; NewKID makes one from a base, ParseKID says which algorithm it passes.
+//
+// # Glossary
+//
+//   - fødselsnummer: the 11-digit national identity number of a person in
+//     the population register (Folkeregisteret); the type is Fodselsnummer.
+//   - D-nummer: the number given to a person who is not, or not yet, resident.
+//   - H-nummer: an auxiliary number (hjelpenummer) the health services give a
+//     person who has neither of the two above; NAV's synthetic test numbers
+//     use the same month offset.
+//   - Tenor: Skatteetaten's synthetic test population; its numbers are never
+//     real people's.
+//   - organisasjonsnummer (orgnr): the 9-digit number of an organisation in
+//     Enhetsregisteret.
+//   - kontonummer: an 11-digit Norwegian bank account number.
+//   - KID (kundeidentifikasjon): the customer reference on a payment, which
+//     lets the payee match it.
 package ident

@@ -14,8 +14,7 @@ func ExampleParseFodselsnummer() {
 	if err != nil {
 		panic(err)
 	}
-	born, _ := fnr.BirthDate()
-	fmt.Println(fnr, fnr.Kinds(), fnr.Rule(), born.Format("2006-01-02"))
+	fmt.Println(fnr, fnr.Kinds(), fnr.Rule(), fnr.BirthDate())
 	fmt.Printf("%v %+v\n", fnr, struct{ FNR ident.Fodselsnummer }{fnr})
 
 	_, err = ident.ParseFodselsnummer("20036914712")

@@ -4,12 +4,15 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 // Fodselsnummer is an 11-digit Norwegian personal number: a fødselsnummer, a
@@ -200,7 +203,7 @@ func century(individual, yy int) int {
 // From 2032 the individual number no longer tells the century, so a number is
 // valid when its date is real in some century (29 February in year 00 is then
 // valid: 2000 was a leap year). This is what Skatteetaten's test vectors ask.
-func birthDate(d *[11]byte) (time.Time, bool) {
+func birthDate(d *[11]byte) (civil.Date, bool) {
 	day, month, yy, _ := fields(d)
 	individual := int(d[6])*100 + int(d[7])*10 + int(d[8])
 	centuries := [4]int{century(individual, yy), 1900, 2000, 1800}
@@ -208,19 +211,11 @@ func birthDate(d *[11]byte) (time.Time, bool) {
 		if c == 0 {
 			continue
 		}
-		if t, ok := realDate(c+yy, month, day); ok {
-			return t, true
+		if date := (civil.Date{Year: c + yy, Month: time.Month(month), Day: day}); date.IsValid() {
+			return date, true
 		}
 	}
-	return time.Time{}, false
-}
-
-func realDate(year, month, day int) (time.Time, bool) {
-	if month < 1 || month > 12 || day < 1 || day > 31 {
-		return time.Time{}, false
-	}
-	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
-	return t, t.Day() == day // time.Date normalises 31 April to 1 May
+	return civil.Date{}, false
 }
 
 func (f Fodselsnummer) digits() (d [11]byte) {
@@ -339,16 +334,17 @@ func (f Fodselsnummer) Rule() Rule {
 	return r
 }
 
-// BirthDate returns the date of birth, at midnight UTC, as best it can be
-// told: the century comes from the individual number, which numbers issued
-// from 2032 no longer tie to the year. There is deliberately no gender
-// function: numbers issued from 2032 carry none.
-func (f Fodselsnummer) BirthDate() (time.Time, bool) {
+// BirthDate returns the date of birth as best it can be told: the century
+// comes from the individual number, which numbers issued from 2032 no longer
+// tie to the year. The zero Fodselsnummer gives the zero Date. There is
+// deliberately no gender function: numbers issued from 2032 carry none.
+func (f Fodselsnummer) BirthDate() civil.Date {
 	if f.IsZero() {
-		return time.Time{}, false
+		return civil.Date{}
 	}
 	d := f.digits()
-	return birthDate(&d)
+	date, _ := birthDate(&d) // a parsed number's date is real
+	return date
 }
 
 // Synthetic returns a Tenor-style synthetic number (80 added to the month) for
@@ -356,8 +352,11 @@ func (f Fodselsnummer) BirthDate() (time.Time, bool) {
 // rule. n picks among the valid individual numbers of that date (0 is the
 // first), so that a fake can mint many distinct persons per date. Birth years
 // 1900-2039 are supported.
-func Synthetic(birth time.Time, n int) (Fodselsnummer, error) {
-	y := birth.Year()
+func Synthetic(birth civil.Date, n int) (Fodselsnummer, error) {
+	if !birth.IsValid() {
+		return Fodselsnummer{}, errors.New("ident: synthetic number: the birth date does not exist")
+	}
+	y := birth.Year
 	var lo, hi int
 	switch {
 	case y >= 1900 && y <= 1999:
@@ -372,8 +371,8 @@ func Synthetic(birth time.Time, n int) (Fodselsnummer, error) {
 	}
 	var d [11]byte
 	put2 := func(i, v int) { d[i], d[i+1] = byte(v/10), byte(v%10) }
-	put2(0, birth.Day())
-	put2(2, int(birth.Month())+80)
+	put2(0, birth.Day)
+	put2(2, int(birth.Month)+80)
 	put2(4, y%100)
 	for ind := lo; ind <= hi; ind++ {
 		d[6], d[7], d[8] = byte(ind/100), byte(ind/10%10), byte(ind%10)

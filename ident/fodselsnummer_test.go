@@ -11,8 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/ident"
 )
 
@@ -121,9 +121,8 @@ func TestParseFodselsnummer(t *testing.T) {
 			if tt.rule != 0 && got.Rule() != tt.rule {
 				t.Errorf("Rule() = %v, want %v", got.Rule(), tt.rule)
 			}
-			bd, ok := got.BirthDate()
-			if !ok || bd.Format(time.DateOnly) != tt.birth {
-				t.Errorf("BirthDate() = %v %v, want %s", bd, ok, tt.birth)
+			if bd := got.BirthDate(); bd.String() != tt.birth {
+				t.Errorf("BirthDate() = %v, want %s", bd, tt.birth)
 			}
 		})
 	}
@@ -148,7 +147,7 @@ func mustChecksum(t *testing.T, prefix string) string {
 
 func leap(t *testing.T, year int) string {
 	t.Helper()
-	f, err := ident.Synthetic(time.Date(year, 2, 29, 0, 0, 0, 0, time.UTC), 0)
+	f, err := ident.Synthetic(civil.NewDate(year, 2, 29), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,15 +200,15 @@ func TestCentury(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tt.prefix, err)
 		}
-		if bd, _ := f.BirthDate(); bd.Year() != tt.year {
-			t.Errorf("%s: birth year %d, want %d", tt.prefix, bd.Year(), tt.year)
+		if bd := f.BirthDate(); bd.Year != tt.year {
+			t.Errorf("%s: birth year %d, want %d", tt.prefix, bd.Year, tt.year)
 		}
 	}
 }
 
 func TestSynthetic(t *testing.T) {
 	seen := map[ident.Fodselsnummer]bool{}
-	birth := time.Date(1985, 7, 14, 0, 0, 0, 0, time.UTC)
+	birth := civil.NewDate(1985, 7, 14)
 	for n := range 50 {
 		f, err := ident.Synthetic(birth, n)
 		if err != nil {
@@ -222,7 +221,7 @@ func TestSynthetic(t *testing.T) {
 		if !f.Kinds().Has(ident.KindTnr) || !f.Synthetic() {
 			t.Errorf("Kinds() = %v, want a Tenor number", f.Kinds())
 		}
-		if bd, _ := f.BirthDate(); !bd.Equal(birth) {
+		if bd := f.BirthDate(); bd != birth {
 			t.Errorf("BirthDate() = %v, want %v", bd, birth)
 		}
 		if seen[f] {
@@ -230,8 +229,13 @@ func TestSynthetic(t *testing.T) {
 		}
 		seen[f] = true
 	}
-	if _, err := ident.Synthetic(time.Date(1899, 1, 1, 0, 0, 0, 0, time.UTC), 0); err == nil {
+	if _, err := ident.Synthetic(civil.NewDate(1899, 1, 1), 0); err == nil {
 		t.Error("a birth year before 1900 was accepted")
+	}
+	for _, bad := range []civil.Date{{}, {Year: 1985, Month: 2, Day: 29}, {Year: 1985, Month: 13, Day: 1}} {
+		if _, err := ident.Synthetic(bad, 0); err == nil {
+			t.Errorf("Synthetic(%q) accepted a date that does not exist", bad)
+		}
 	}
 	if _, err := ident.Synthetic(birth, 1000); err == nil {
 		t.Error("an index beyond the individual numbers was accepted")
@@ -318,7 +322,7 @@ func TestZeroValue(t *testing.T) {
 	if !f.IsZero() || f.String() != "" || f.Reveal() != "" || f.Kinds() != 0 || f.Synthetic() || f.Rule() != 0 {
 		t.Errorf("zero value is not empty: %q %q %v", f.String(), f.Reveal(), f.Kinds())
 	}
-	if _, ok := f.BirthDate(); ok {
+	if !f.BirthDate().IsZero() {
 		t.Error("zero value has a birth date")
 	}
 }
@@ -347,7 +351,7 @@ func FuzzParseFodselsnummer(f *testing.F) {
 		if err != nil || again != got {
 			t.Fatalf("Reveal() %q does not parse back: %v", d, err)
 		}
-		if _, ok := got.BirthDate(); !ok {
+		if bd := got.BirthDate(); !bd.IsValid() {
 			t.Fatal("valid number without a birth date")
 		}
 		if got.Rule() == 0 || got.Kinds() == 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/grunnmur/grunnmur/archive"
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 )
@@ -271,7 +272,7 @@ func (o *ArchiveOptions) saksmappe(ctx context.Context, ex *archive.Extract, c *
 		FinishedBy:         actorOf(c, EventTransition, finishedState(c)),
 		Year:               c.Year,
 		Sequence:           c.Sequence,
-		Date:               archive.DateOf(c.Created.In(oslo)),
+		Date:               civil.DateOf(c.Created.In(oslo)),
 		AdministrativeUnit: unit,
 		Officer:            officer,
 		Status:             saksstatus(c.State),
@@ -299,7 +300,7 @@ func (o *ArchiveOptions) saksmappe(ctx context.Context, ex *archive.Extract, c *
 			continue
 		}
 		m.Changes = append(m.Changes, archive.Endring{
-			Ref: m.SystemID, Field: "saksstatus", At: ev.At, By: ev.Actor.String(),
+			Ref: m.SystemID, Field: "saksstatus", Changed: ev.At, ChangedBy: ev.Actor.String(),
 			Previous: ev.From.Label("nb"), New: ev.To.Label("nb"),
 		})
 	}
@@ -354,7 +355,7 @@ func (o *ArchiveOptions) journalpost(ctx context.Context, c *Case, e *JournalEnt
 		Number:    e.Number,
 		Type:      typ,
 		Status:    "Arkivert",
-		Date:      archive.DateOf(e.Date.In(oslo)),
+		Date:      civil.DateOf(e.Date.In(oslo)),
 	}
 	switch e.Type {
 	case Incoming:

@@ -30,8 +30,7 @@ func (n Days) Due(from time.Time) time.Time {
 // LastDay returns the deadline's last day: n calendar days after the day of
 // from in Oslo, moved on to the next working day if need be.
 func (n Days) LastDay(from time.Time) civil.Date {
-	last := civil.DateOf(from.In(oslo)).AddDays(int(n))
-	return civil.Date(holiday.NextWorkday(holiday.Date(last)))
+	return holiday.NextWorkday(civil.DateOf(from.In(oslo)).AddDays(int(n)))
 }
 
 // AppealDeadline returns when the appeal period runs out for a decision that

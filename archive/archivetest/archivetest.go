@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // the data are in Europe/Oslo on any machine
 
 	"github.com/grunnmur/grunnmur/archive"
+	"github.com/grunnmur/grunnmur/civil"
 )
 
 // Config chooses what Cases generates.
@@ -26,15 +26,6 @@ type Config struct {
 	Hostile bool
 }
 
-// Oslo is Europe/Oslo.
-var oslo = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		panic("archivetest: " + err.Error())
-	}
-	return loc
-}()
-
 // Classes are the two classes the cases use.
 const (
 	ClassByggesak         = "byggesak"
@@ -44,8 +35,8 @@ const (
 // Extract returns the archive metadata the generated cases fit under: a
 // municipality's case archive with the two classes.
 func Extract() archive.Extract {
-	t0 := time.Date(2020, 1, 1, 8, 0, 0, 0, oslo)
-	t1 := time.Date(2026, 1, 15, 16, 0, 0, 0, oslo)
+	t0 := time.Date(2020, 1, 1, 8, 0, 0, 0, civil.Oslo)
+	t1 := time.Date(2026, 1, 15, 16, 0, 0, 0, civil.Oslo)
 	return archive.Extract{
 		Archive: archive.Arkiv{
 			SystemID: "6f1b0c2e-8d4a-4c1e-9a55-000000000001",
@@ -148,8 +139,8 @@ func Cases(cfg Config) iter.Seq2[*archive.Saksmappe, error] {
 			cfg.Year = 2025
 		}
 		g := &gen{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, 0xca5e)), ids: IDs(cfg.Seed)}
-		g.start = time.Date(cfg.Year, 1, 2, 8, 0, 0, 0, oslo)
-		span := time.Date(cfg.Year, 10, 1, 0, 0, 0, 0, oslo).Sub(g.start)
+		g.start = time.Date(cfg.Year, 1, 2, 8, 0, 0, 0, civil.Oslo)
+		span := time.Date(cfg.Year, 10, 1, 0, 0, 0, 0, civil.Oslo).Sub(g.start)
 		g.interval = span / time.Duration(max(cfg.Cases, 1))
 		for i := range cfg.Cases {
 			if !yield(g.nextCase(i), nil) {
@@ -168,7 +159,7 @@ func (g *gen) nextCase(i int) *archive.Saksmappe {
 		Sequence:  i + 1,
 		Created:   created,
 		CreatedBy: officer,
-		Date:      archive.DateOf(created),
+		Date:      civil.DateOf(created),
 		Officer:   officer,
 		Status:    "Avsluttet",
 	}
@@ -188,7 +179,7 @@ func (g *gen) nextCase(i int) *archive.Saksmappe {
 			SystemID: g.ids(), Created: t, CreatedBy: officer,
 			Title: s.title, PublicTitle: s.public, Screening: s.screening,
 			Parties: s.parties, Year: g.cfg.Year, Sequence: g.journal, Number: n + 1,
-			Type: s.kind, Status: "Arkivert", Date: archive.DateOf(t),
+			Type: s.kind, Status: "Arkivert", Date: civil.DateOf(t),
 		}
 		if s.kind == "Inngående dokument" {
 			r.Received = t.Add(-time.Duration(g.rng.IntN(3600)) * time.Second)
@@ -220,13 +211,13 @@ func (g *gen) nextCase(i int) *archive.Saksmappe {
 	c.Finished = last.Add(time.Duration(1+g.rng.IntN(48)) * time.Hour)
 	c.FinishedBy = officer
 	c.Changes = append(c.Changes, archive.Endring{
-		Ref: c.SystemID, Field: "saksstatus", At: c.Finished, By: officer,
+		Ref: c.SystemID, Field: "saksstatus", Changed: c.Finished, ChangedBy: officer,
 		Previous: "Under behandling", New: "Avsluttet",
 	})
 	if g.rng.IntN(5) == 0 {
 		r := &c.Records[0]
 		c.Changes = append(c.Changes, archive.Endring{
-			Ref: r.SystemID, Field: "tittel", At: r.Created.Add(time.Hour), By: officer,
+			Ref: r.SystemID, Field: "tittel", Changed: r.Created.Add(time.Hour), ChangedBy: officer,
 			Previous: g.text("Søknad"), New: r.Title,
 		})
 	}

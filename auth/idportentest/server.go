@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/fake"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/defaults"
@@ -122,7 +123,7 @@ func DefaultUsers() []User {
 	}
 	users := make([]User, 0, len(people))
 	for i, p := range people {
-		pid, err := ident.Synthetic(p.birth, i)
+		pid, err := ident.Synthetic(civil.DateOf(p.birth), i)
 		if err != nil {
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/ident"
 )
 
@@ -35,7 +36,7 @@ func TestCacheDropsExpiredTokens(t *testing.T) {
 	ctx := context.Background()
 	birth := time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range 5 {
-		pid, err := ident.Synthetic(birth, i)
+		pid, err := ident.Synthetic(civil.DateOf(birth), i)
 		if err != nil {
 			t.Fatal(err)
 		}

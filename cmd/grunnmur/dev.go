@@ -50,67 +50,16 @@ type devUser struct {
 // runDev runs the sandbox until ctx ends (SIGINT or SIGTERM from the
 // command), then shuts the fakes down gracefully.
 func runDev(ctx context.Context, io stdio, args []string) int {
-	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
-	addr := fs.String("addr", devenv.DefaultAddr, "address of the first fake; the others take the next 6 ports (port 0: free ports)")
-	port := fs.Int("port", -1, "the first port, overriding -addr's (0: free ports)")
-	apps := fs.String("app", devenv.DefaultAppURL+",http://localhost:8080", "comma-separated URLs of your service, for the login redirects")
-	asJSON := fs.Bool("json", false, "print the services, users, credentials and environment as JSON")
-	dir := fs.String("dir", "", "folder for the Maskinporten client's key file (default a temporary one, removed on exit)")
-	verbose := fs.Bool("v", false, "log each fake's requests to stderr")
-	step := fs.Duration("letter-step", 10*time.Second, "how often a SvarUT letter moves one status on (0: only on command)")
-	fs.Usage = func() {
-		w := fs.Output()
-		fmt.Fprintln(w, "usage: grunnmur dev [-addr 127.0.0.1:9000] [-port N] [-app URL,...] [-json] [-dir DIR] [-letter-step D] [-v]")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "Serves every fake on localhost until interrupted (Ctrl-C or SIGTERM):")
-		fmt.Fprintln(w, "ID-porten, Ansattporten and Maskinporten (one server), Vipps, SvarUT/SvarInn,")
-		fmt.Fprintln(w, "Enhetsregisteret, Folkeregisteret, KRR and Kartverket's addresses, on")
-		fmt.Fprintln(w, "consecutive ports. It prints their URLs, the synthetic test users, the client")
-		fmt.Fprintln(w, "credentials it registered and the GRUNNMUR_* variables that point a service at")
-		fmt.Fprintln(w, "them (eval the export lines, or read them from -json).")
-		fmt.Fprintln(w)
-		fs.PrintDefaults()
-	}
-	if code, ok := parseFlags(fs, io, args); !ok {
+	opts, asJSON, code, ok := parseDevFlags(io, args)
+	if !ok {
 		return code
-	}
-	if fs.NArg() != 0 {
-		fmt.Fprintf(io.err, "grunnmur dev: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
-	}
-	a := *addr
-	if *port >= 0 {
-		host, _, err := net.SplitHostPort(a)
-		if err != nil {
-			fmt.Fprintf(io.err, "grunnmur dev: -addr %q: %v\n", a, err)
-			return exitUsage
-		}
-		a = net.JoinHostPort(host, strconv.Itoa(*port))
-	}
-	var urls []string
-	for _, u := range strings.Split(*apps, ",") {
-		if u = strings.TrimSpace(u); u != "" {
-			if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-				fmt.Fprintf(io.err, "grunnmur dev: -app %q: want an http(s) URL\n", u)
-				return exitUsage
-			}
-			urls = append(urls, u)
-		}
-	}
-	if *step < 0 {
-		fmt.Fprintf(io.err, "grunnmur dev: -letter-step %v: must not be negative\n", *step)
-		return exitUsage
-	}
-	opts := devenv.Options{Addr: a, AppURLs: urls, Dir: *dir, LetterStep: *step}
-	if *verbose {
-		opts.Logger = slog.New(slog.NewTextHandler(io.err, nil))
 	}
 	env, err := devenv.Start(ctx, opts)
 	if err != nil {
 		fmt.Fprintf(io.err, "grunnmur dev: %v\n", err)
 		return exitFail
 	}
-	if *asJSON {
+	if asJSON {
 		err = printDevJSON(io.out, env)
 	} else {
 		err = printDevTable(io.out, env)
@@ -125,10 +74,82 @@ func runDev(ctx context.Context, io stdio, args []string) int {
 		fmt.Fprintf(io.err, "grunnmur dev: shutdown: %v\n", err)
 		return exitFail
 	}
-	if !*asJSON {
+	if !asJSON {
 		fmt.Fprintln(io.err, "grunnmur dev: stopped")
 	}
 	return exitOK
+}
+
+// parseDevFlags reads dev's flags into the sandbox's options. It returns
+// ok=false with the exit code when the command must stop.
+func parseDevFlags(io stdio, args []string) (opts devenv.Options, asJSON bool, code int, ok bool) {
+	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
+	addr := fs.String("addr", devenv.DefaultAddr, "address of the first fake; the others take the next 6 ports (port 0: free ports)")
+	port := fs.Int("port", -1, "the first port, overriding -addr's (0: free ports)")
+	apps := fs.String("app", devenv.DefaultAppURL+",http://localhost:8080", "comma-separated URLs of your service, for the login redirects")
+	fs.BoolVar(&asJSON, "json", false, "print the services, users, credentials and environment as JSON")
+	dir := fs.String("dir", "", "folder for the Maskinporten client's key file (default a temporary one, removed on exit)")
+	verbose := fs.Bool("v", false, "log each fake's requests to stderr")
+	step := fs.Duration("letter-step", 10*time.Second, "how often a SvarUT letter moves one status on (0: only on command)")
+	fs.Usage = func() { devUsage(fs) }
+	if code, ok := parseFlags(fs, io, args); !ok {
+		return opts, false, code, false
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintf(io.err, "grunnmur dev: unexpected argument %q\n", fs.Arg(0))
+		return opts, false, exitUsage, false
+	}
+	a := *addr
+	if *port >= 0 {
+		host, _, err := net.SplitHostPort(a)
+		if err != nil {
+			fmt.Fprintf(io.err, "grunnmur dev: -addr %q: %v\n", a, err)
+			return opts, false, exitUsage, false
+		}
+		a = net.JoinHostPort(host, strconv.Itoa(*port))
+	}
+	urls, err := appURLs(*apps)
+	if err != nil {
+		fmt.Fprintf(io.err, "grunnmur dev: %v\n", err)
+		return opts, false, exitUsage, false
+	}
+	if *step < 0 {
+		fmt.Fprintf(io.err, "grunnmur dev: -letter-step %v: must not be negative\n", *step)
+		return opts, false, exitUsage, false
+	}
+	opts = devenv.Options{Addr: a, AppURLs: urls, Dir: *dir, LetterStep: *step}
+	if *verbose {
+		opts.Logger = slog.New(slog.NewTextHandler(io.err, nil))
+	}
+	return opts, asJSON, 0, true
+}
+
+func devUsage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprintln(w, "usage: grunnmur dev [-addr 127.0.0.1:9000] [-port N] [-app URL,...] [-json] [-dir DIR] [-letter-step D] [-v]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Serves every fake on localhost until interrupted (Ctrl-C or SIGTERM):")
+	fmt.Fprintln(w, "ID-porten, Ansattporten and Maskinporten (one server), Vipps, SvarUT/SvarInn,")
+	fmt.Fprintln(w, "Enhetsregisteret, Folkeregisteret, KRR and Kartverket's addresses, on")
+	fmt.Fprintln(w, "consecutive ports. It prints their URLs, the synthetic test users, the client")
+	fmt.Fprintln(w, "credentials it registered and the GRUNNMUR_* variables that point a service at")
+	fmt.Fprintln(w, "them (eval the export lines, or read them from -json).")
+	fmt.Fprintln(w)
+	fs.PrintDefaults()
+}
+
+// appURLs splits -app's comma-separated list; each must be an http(s) URL.
+func appURLs(list string) ([]string, error) {
+	var urls []string
+	for _, u := range strings.Split(list, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+				return nil, fmt.Errorf("-app %q: want an http(s) URL", u)
+			}
+			urls = append(urls, u)
+		}
+	}
+	return urls, nil
 }
 
 func devUsers(env *devenv.Env) []devUser {

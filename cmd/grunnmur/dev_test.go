@@ -167,6 +167,19 @@ func TestDevTable(t *testing.T) {
 	if strings.Contains(text, ":9000") {
 		t.Error("-port 0 still used 9000")
 	}
+	// The fakes' own credentials are printed in the clear, on purpose: they
+	// open nothing else. A redacted value here would be useless to the reader.
+	for _, v := range []struct{ env, label string }{
+		{"GRUNNMUR_IDPORTEN_CLIENT_SECRET", "client_secret "},
+		{"GRUNNMUR_VIPPS_SUBSCRIPTION_KEY", "subscription key "},
+		{"GRUNNMUR_SVARUT_INTEGRASJON_PASSORD", "passord "},
+	} {
+		_, rest, ok := strings.Cut(text, "export "+v.env+"=")
+		value, _, _ := strings.Cut(rest, "\n")
+		if !ok || value == "" || strings.Contains(value, "REDACTED") || !strings.Contains(text, v.label+value) {
+			t.Errorf("%s: the table does not show the value it exports (%q)", v.env, value)
+		}
+	}
 	if code := d.stop(t); code != exitOK {
 		t.Errorf("exit %d, stderr %q", code, d.errb.String())
 	}

@@ -59,9 +59,8 @@ func runFormsValidate(io stdio, args []string) int {
 	if code, ok := parseFlags(fs, io, args); !ok {
 		return code
 	}
-	switch *lang {
-	case "nb", "nn", "en":
-	default:
+	l, ok := i18n.Parse(*lang)
+	if !ok {
 		fmt.Fprintf(io.err, "grunnmur forms validate: -lang must be nb, nn or en, not %q\n", *lang)
 		return exitUsage
 	}
@@ -91,7 +90,7 @@ func runFormsValidate(io stdio, args []string) int {
 		fmt.Fprintf(io.err, "grunnmur forms validate: %s: %v\n", fs.Arg(1), err)
 		return exitFail
 	}
-	res := def.Validate(data, forms.Options{Lang: i18n.Lang(*lang)})
+	res := def.Validate(data, forms.Options{Lang: l})
 	for _, e := range res.ExprErrors {
 		fmt.Fprintf(io.err, "grunnmur forms validate: warning: %v\n", e)
 	}

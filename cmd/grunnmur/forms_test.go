@@ -34,6 +34,8 @@ func TestForms(t *testing.T) {
 				"/soker/navn\tsoker-navn\tDu må fylle ut «Foretakets navn».\n", "/styrer/fodselsnummer\tstyrer-fnr\t"}},
 		{name: "invalid en from stdin", args: []string{"forms", "validate", "-lang", "en", form, "-"}, stdin: `{"soker":{"navn":"A"}}`, code: exitFail,
 			out: []string{"/soker/organisasjonsnummer\tsoker-orgnr\tEnter “Organisation number”.\n"}},
+		{name: "a regional tag, as i18n.Parse reads it", args: []string{"forms", "validate", "-lang", "en-GB", form, "-"}, stdin: `{"soker":{"navn":"A"}}`, code: exitFail,
+			out: []string{"/soker/organisasjonsnummer\tsoker-orgnr\tEnter “Organisation number”.\n"}},
 		{name: "invalid json output", args: []string{"forms", "validate", "-json", "-lang", "nn", form, bad}, code: exitFail,
 			out: []string{`"pointer": "/soker/organisasjonsnummer"`, `"component": "soker-orgnr"`, `"code": "orgnr"`}},
 		{name: "data not json", args: []string{"forms", "validate", form, notJSON}, code: exitFail, err: []string{"not a JSON object"}},

@@ -4,10 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"strconv"
-	"time"
-	_ "time/tzdata" // Europe/Oslo on any machine
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/holiday"
+	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // holidays prints the Norwegian public holidays of a year.
@@ -19,16 +19,16 @@ func holidays(io stdio, args []string) int {
 		fmt.Fprintln(fs.Output())
 		fmt.Fprintln(fs.Output(), "Prints the Norwegian public holidays of YEAR as YYYY-MM-DD<TAB>name, in date")
 		fmt.Fprintln(fs.Output(), "order, one line per holiday (two lines when two fall on one date). Without")
-		fmt.Fprintln(fs.Output(), "YEAR, the current year in Norway (Europe/Oslo).")
+		fmt.Fprintln(fs.Output(), "YEAR, the current year in Norway (Europe/Oslo). -lang also takes a regional")
+		fmt.Fprintln(fs.Output(), "tag such as nb-NO or en-GB.")
 		fmt.Fprintln(fs.Output())
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, io, args); !ok {
 		return code
 	}
-	switch *lang {
-	case "nb", "nn", "en":
-	default:
+	l, ok := i18n.Parse(*lang)
+	if !ok {
 		fmt.Fprintf(io.err, "grunnmur holidays: -lang %q: want nb, nn or en\n", *lang)
 		return exitUsage
 	}
@@ -36,7 +36,8 @@ func holidays(io stdio, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	year := io.clock().In(oslo()).Year()
+	// "This year" is Norway's, whatever the machine's zone.
+	year := io.clock().In(civil.Oslo).Year()
 	if fs.NArg() == 1 {
 		y, err := strconv.Atoi(fs.Arg(0))
 		if err != nil || y < 1583 || y > 9999 {
@@ -46,17 +47,7 @@ func holidays(io stdio, args []string) int {
 		year = y
 	}
 	for _, h := range holiday.InYear(year) {
-		fmt.Fprintf(io.out, "%s\t%s\n", h.Date, h.Name(*lang))
+		fmt.Fprintf(io.out, "%s\t%s\n", h.Date, h.Name(l))
 	}
 	return exitOK
-}
-
-// oslo is Europe/Oslo: a holiday calendar's "this year" is Norway's, whatever
-// the machine's zone.
-func oslo() *time.Location {
-	loc, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		panic("grunnmur: no time zone data for Europe/Oslo") // unreachable: time/tzdata is embedded
-	}
-	return loc
 }

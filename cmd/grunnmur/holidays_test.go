@@ -34,6 +34,8 @@ func TestHolidaysLanguages(t *testing.T) {
 		{"nb", "Offentlig høytidsdag", "Grunnlovsdag"},
 		{"nn", "Offentleg høgtidsdag", "Grunnlovsdag"},
 		{"en", "Labour Day", "Constitution Day"},
+		{"nn-NO", "Offentleg høgtidsdag", "Grunnlovsdag"}, // a regional tag, as i18n.Parse reads it
+		{"en_GB", "Labour Day", "Constitution Day"},
 	} {
 		code, out, _ := runCLI(t, "holidays", "-lang", tc.lang, "2008")
 		if code != exitOK {

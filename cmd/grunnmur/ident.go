@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
 )
@@ -51,8 +50,7 @@ var identCheckers = map[string]func(string) (string, error){
 		if err != nil {
 			return "", err
 		}
-		born, _ := f.BirthDate()
-		return fmt.Sprintf("%s; %s rule; born %s", f.Kinds(), f.Rule(), born.Format(time.DateOnly)), nil
+		return fmt.Sprintf("%s; %s rule; born %s", f.Kinds(), f.Rule(), f.BirthDate()), nil
 	},
 	"orgnr": func(s string) (string, error) {
 		_, err := ident.ParseOrgnr(s)

@@ -192,8 +192,8 @@ func (g calWeek) days() []weekDay {
 					wd.Closed += ": " + e.Note
 				}
 			}
-			if hs := holiday.On(holiday.Date(d)); len(hs) > 0 && g.hall.ClosedOnHolidays {
-				wd.Closed = hs[0].Name(g.lang)
+			if hs := holiday.On(d); len(hs) > 0 && g.hall.ClosedOnHolidays {
+				wd.Closed = hs[0].Name(i18n.Lang(g.lang))
 			}
 		}
 		out = append(out, wd)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/registry"
 	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
@@ -185,7 +186,7 @@ func TestProtectedAddressNeverLeaves(t *testing.T) {
 
 func TestBulk(t *testing.T) {
 	c, reg := setup(t, registrytest.FolkeregisteretConfig{}, func(cfg *folkeregisteret.Config) { cfg.BulkSize = 2 })
-	unknown, _ := ident.Synthetic(registrytest.Persons()[0].BirthDate, 7)
+	unknown, _ := ident.Synthetic(civil.DateOf(registrytest.Persons()[0].BirthDate), 7)
 	got, err := c.Bulk(context.Background(), []ident.Fodselsnummer{person(0), person(1), unknown, person(0), person(3)}, folkeregisteret.PartNavn)
 	if err != nil {
 		t.Fatal(err)
@@ -207,7 +208,7 @@ func TestBulk(t *testing.T) {
 
 func TestErrorPaths(t *testing.T) {
 	ctx := context.Background()
-	unknown, _ := ident.Synthetic(registrytest.Persons()[0].BirthDate, 9)
+	unknown, _ := ident.Synthetic(civil.DateOf(registrytest.Persons()[0].BirthDate), 9)
 	tests := []struct {
 		name  string
 		fake  registrytest.FolkeregisteretConfig

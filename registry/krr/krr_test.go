@@ -16,6 +16,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/registry"
 	"github.com/grunnmur/grunnmur/registry/krr"
@@ -134,7 +135,7 @@ func synthetic(t testing.TB, n int) []ident.Fodselsnummer {
 	out := make([]ident.Fodselsnummer, 0, n)
 	day := time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := 0; len(out) < n; i++ {
-		f, err := ident.Synthetic(day.AddDate(0, 0, i/3), i%3)
+		f, err := ident.Synthetic(civil.DateOf(day.AddDate(0, 0, i/3)), i%3)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/ident"
 )
 
@@ -69,7 +70,7 @@ type KRRRecord struct {
 }
 
 func synthetic(y int, m time.Month, d, n int) ident.Fodselsnummer {
-	f, err := ident.Synthetic(time.Date(y, m, d, 0, 0, 0, 0, time.UTC), n)
+	f, err := ident.Synthetic(civil.NewDate(y, m, d), n)
 	if err != nil {
 		panic(fmt.Sprintf("registrytest: synthetic number for %d-%02d-%02d: %v", y, m, d, err))
 	}

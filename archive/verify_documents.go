@@ -1,0 +1,266 @@
+package archive
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
+	"io"
+	"io/fs"
+	"iter"
+	"path"
+	"strconv"
+	"strings"
+)
+
+// The checks of the document files: their checksums and sizes (N5.30),
+// references to missing files (N5.32), files no reference names (N5.33),
+// files named twice (N5.34), empty files (N5.64), and their number against
+// ADDML (N5.28).
+
+// docObject is what one dokumentobjekt says about its file.
+type docObject struct {
+	line                 int
+	file, sum, algo, siz string
+}
+
+// docObjectField keeps one child of the dokumentobjekt being read.
+func (v *verifier) docObjectField(s *xmlScan, f frame) {
+	switch f.name {
+	case "referanseDokumentfil":
+		v.doc.file = s.leafText()
+	case "sjekksum":
+		v.doc.sum = s.leafText()
+	case "sjekksumAlgoritme":
+		v.doc.algo = s.leafText()
+	case "filstoerrelse":
+		v.doc.siz = s.leafText()
+	}
+}
+
+// pathKey is the 16-byte key of a document reference.
+func pathKey(p string) [16]byte {
+	sum := sha256.Sum256([]byte(p))
+	var k [16]byte
+	copy(k[:], sum[:16])
+	return k
+}
+
+// normRef cleans a referanseDokumentfil: forward slashes, no "./". It
+// returns "" for a path that leaves the extract.
+func normRef(s string) string {
+	s = strings.ReplaceAll(strings.TrimSpace(s), "\\", "/")
+	if s == "" {
+		return ""
+	}
+	c := path.Clean(s)
+	if !fs.ValidPath(c) || c == "." {
+		return ""
+	}
+	return c
+}
+
+// checkDocument is N5.32 and N5.30 for one dokumentobjekt: its file exists,
+// and its SHA-256 and size are the ones given.
+func (v *verifier) checkDocument(d docObject) {
+	loc := FileArkivstruktur + ":" + strconv.Itoa(d.line)
+	if d.file == "" {
+		return // N5.63 reported the empty element, or the schema's job
+	}
+	p := normRef(d.file)
+	if p == "" {
+		v.add("N5.32", Error, loc, "referanseDokumentfil %q points outside the extract", clip(d.file))
+		return
+	}
+	v.fileRefs.add(record{key: pathKey(p), line: uint32(d.line)})
+	f, err := v.root.Open(p)
+	if err != nil {
+		v.add("N5.32", Error, loc, "%s does not exist", p)
+		return
+	}
+	defer f.Close()
+	algo := strings.ToUpper(strings.ReplaceAll(d.algo, "-", ""))
+	if algo != "SHA256" {
+		v.add("N5.30", Warning, loc, "%s: checksum algorithm %q is not SHA-256; not checked", p, clip(d.algo))
+		return
+	}
+	v.hasher.Reset()
+	n, err := io.CopyBuffer(v.hasher, &countReader{r: f, v: v}, v.buffer())
+	if err != nil {
+		v.add("N5.30", Error, p, "cannot read: %v", err)
+		return
+	}
+	got := hex.EncodeToString(v.hasher.Sum(nil))
+	if !strings.EqualFold(got, d.sum) {
+		v.add("N5.30", Error, p, "SHA-256 is %s, arkivstruktur.xml says %s", got, clip(d.sum))
+	}
+	if d.siz != "" {
+		if want, err := strconv.ParseInt(d.siz, 10, 64); err != nil || want != n {
+			v.add("N5.30", Error, p, "size is %d bytes, filstoerrelse says %s", n, clip(d.siz))
+		}
+	}
+}
+
+// findDuplicateRefs is N5.34: files referenced more than once.
+func (v *verifier) findDuplicateRefs() {
+	dups := map[[16]byte]int{}
+	var prev record
+	first := true
+	for r := range v.fileRefs.all() {
+		if !first && r.key == prev.key && len(dups) < maxResults {
+			dups[r.key]++
+		}
+		prev, first = r, false
+	}
+	if v.fileRefs.err != nil {
+		v.add("N5.34", Error, "", "cannot sort the references: %v", v.fileRefs.err)
+	}
+	if len(dups) > 0 {
+		v.nameDuplicates(dups)
+	}
+}
+
+// nameDuplicates finds the names of document files referenced more than
+// once, with a second pass over arkivstruktur.xml (run only when there are
+// such files).
+func (v *verifier) nameDuplicates(dups map[[16]byte]int) {
+	f, err := v.root.Open(FileArkivstruktur)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	d := newXMLScanner(f)
+	in := false
+	var text []byte
+	reported := map[[16]byte]bool{}
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			in = t.Name.Local == "referanseDokumentfil"
+			text = text[:0]
+		case xml.CharData:
+			if in && len(text) < maxText {
+				text = append(text, t...)
+			}
+		case xml.EndElement:
+			if in {
+				p := normRef(string(text))
+				k := pathKey(p)
+				if n, ok := dups[k]; ok && !reported[k] {
+					reported[k] = true
+					v.add("N5.34", Error, p, "referenced %d times", n+1)
+				}
+			}
+			in = false
+		}
+	}
+}
+
+// checkDocumentFolder walks dokumenter/: N5.28 (count against ADDML), N5.33
+// (unreferenced files) and N5.64 (empty files).
+func (v *verifier) checkDocumentFolder() {
+	files := newKeySorter("", cmp.Or(v.cfg.runSize, sortRun))
+	defer files.close()
+	err := v.walkBatched(DirDokumenter, true, func(p string, d fs.DirEntry) {
+		files.add(record{key: pathKey(p)})
+		if info, err := d.Info(); err == nil && info.Size() == 0 {
+			v.add("N5.64", Error, p, "empty file")
+		}
+	})
+	if err != nil && v.ctx.Err() == nil {
+		v.add("N5.28", Error, DirDokumenter, "cannot walk: %v", err)
+	}
+	if v.tests["N5.33"].Status != NotRun {
+		v.findUnreferenced(files)
+	}
+	v.countDocumentFiles(files.n)
+}
+
+// findUnreferenced is N5.33: the files whose key no reference has, found by
+// merging the two sorted streams, then named by a second walk.
+func (v *verifier) findUnreferenced(files *keySorter) {
+	refs, stop := iter.Pull(v.fileRefs.all())
+	ref, ok := refs()
+	unreferenced := map[[16]byte]bool{}
+	extra := 0
+	for f := range files.all() {
+		for ok && bytes.Compare(ref.key[:], f.key[:]) < 0 {
+			ref, ok = refs()
+		}
+		if !ok || ref.key != f.key {
+			if len(unreferenced) < maxResults {
+				unreferenced[f.key] = true
+			} else {
+				extra++
+			}
+		}
+	}
+	stop()
+	if len(unreferenced) == 0 {
+		return
+	}
+	v.walkBatched(DirDokumenter, true, func(p string, d fs.DirEntry) {
+		if unreferenced[pathKey(p)] {
+			v.add("N5.33", Error, p, "no dokumentobjekt refers to this file")
+		}
+	})
+	for range extra {
+		v.add("N5.33", Error, DirDokumenter, "no dokumentobjekt refers to this file")
+	}
+}
+
+// countDocumentFiles is N5.28: the number of files against ADDML's
+// antallDokumentfiler.
+func (v *verifier) countDocumentFiles(n int) {
+	v.add("N5.28", Info, DirDokumenter, "%d document files", n)
+	switch {
+	case v.addml == nil:
+		v.notRun("arkivuttrekk.xml could not be read", "N5.28")
+	case v.addml.documentFiles < 0:
+		v.add("N5.28", Error, FileArkivuttrekk, "antallDokumentfiler is missing or not a number")
+	case v.addml.documentFiles != n:
+		v.add("N5.28", Error, DirDokumenter, "%d document files, arkivuttrekk.xml says %d", n, v.addml.documentFiles)
+	}
+}
+
+// walkBatched calls fn for every file under dir. Unlike fs.WalkDir it reads
+// each folder in batches, unsorted: a folder of a million documents must not
+// be held in memory.
+func (v *verifier) walkBatched(dir string, top bool, fn func(p string, d fs.DirEntry)) error {
+	f, err := v.root.Open(dir)
+	if err != nil {
+		if top {
+			return nil // N5.01 warns about a missing dokumenter folder
+		}
+		v.add("N5.33", Error, dir, "cannot read: %v", err)
+		return nil
+	}
+	defer f.Close()
+	for {
+		entries, err := f.ReadDir(512)
+		for _, e := range entries {
+			p := dir + "/" + e.Name()
+			if e.IsDir() {
+				if err := v.walkBatched(p, false, fn); err != nil {
+					return err
+				}
+				continue
+			}
+			fn(p, e)
+		}
+		if err == io.EOF || (err == nil && len(entries) == 0) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := v.ctx.Err(); err != nil {
+			return err
+		}
+	}
+}

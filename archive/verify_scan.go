@@ -1,0 +1,264 @@
+package archive
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/grunnmur/grunnmur/civil"
+)
+
+// The shared streaming scan of one XML file: well-formedness (N5.03), the
+// element stack, the text of the current leaf and empty elements (N5.63).
+
+// maxText caps the text kept of one element: no value the checks read is
+// that long.
+const maxText = 64 << 10
+
+// xmlScan is the state of one file's scan. Each file gets its own, so that
+// no scan shares an element stack with another.
+type xmlScan struct {
+	v        *verifier
+	file     string
+	d        *xmlScanner
+	stack    []frame
+	rootDone bool
+	text     []byte // of the current leaf, up to maxText
+}
+
+// frame is an open element.
+type frame struct {
+	name    string
+	prefix  string
+	line    int
+	child   bool // has a child element
+	text    bool // has non-space text
+	content int  // klasse, mappe or registrering children (or dokumentbeskrivelse)
+}
+
+func (v *verifier) newScan(file string, d *xmlScanner) *xmlScan {
+	return &xmlScan{v: v, file: file, d: d}
+}
+
+// scanFile streams one XML file through fn while hashing it. It reports
+// well-formedness errors under N5.03 and returns false when the file could not
+// be read to the end.
+func (v *verifier) scanFile(name string, fn func(*xmlScan) error, sums map[string]string) bool {
+	f, err := v.root.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	h := sha256.New()
+	tee := io.TeeReader(&countReader{r: f, v: v}, h)
+	d := newXMLScanner(tee)
+	err = fn(v.newScan(name, d))
+	if err == nil {
+		// Hash what the decoder left unread (trailing whitespace).
+		_, err = io.Copy(io.Discard, tee)
+	}
+	if err != nil {
+		if v.ctx.Err() != nil {
+			return false
+		}
+		line, _ := d.InputPos()
+		v.add("N5.03", Error, name+":"+strconv.Itoa(line), "not well-formed XML: %s", errText(err))
+		return false
+	}
+	sums[name] = hex.EncodeToString(h.Sum(nil))
+	v.add("N5.03", Info, name, "well-formed; XSD validation is not run here (xmllint --schema does it)")
+	return true
+}
+
+// walk reads the file to its end. start sees each start element before it is
+// pushed (s.stack is then its ancestors) and may refuse the file; end sees
+// each element below the root after it is popped, with its parent.
+func (s *xmlScan) walk(start func(xml.StartElement) error, end func(f frame, parent *frame)) error {
+	s.stack, s.rootDone = s.stack[:0], false
+	for {
+		tok, err := s.next()
+		if err == io.EOF {
+			if len(s.stack) > 0 {
+				return errors.New("unexpected end of file")
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if err := start(t); err != nil {
+				return err
+			}
+			s.push(t.Name)
+		case xml.CharData:
+			s.charData(t)
+		case xml.EndElement:
+			if f, parent := s.pop(); parent != nil {
+				end(f, parent)
+			}
+		}
+		if err := s.v.ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+// next returns the next raw token: RawToken skips encoding/xml's namespace
+// bookkeeping, which the checks do not need, so next checks the nesting
+// itself.
+func (s *xmlScan) next() (xml.Token, error) {
+	tok, err := s.d.RawToken()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case xml.StartElement:
+		if len(s.stack) == 0 && s.rootDone {
+			return nil, errors.New("a second root element")
+		}
+	case xml.EndElement:
+		n := len(s.stack)
+		if n == 0 {
+			return nil, fmt.Errorf("unexpected end element </%s>", t.Name.Local)
+		}
+		if top := s.stack[n-1]; top.name != t.Name.Local || top.prefix != t.Name.Space {
+			return nil, fmt.Errorf("element <%s> closed by </%s>", top.name, t.Name.Local)
+		}
+		if n == 1 {
+			s.rootDone = true
+		}
+	}
+	return tok, nil
+}
+
+func (s *xmlScan) push(name xml.Name) {
+	if n := len(s.stack); n > 0 {
+		s.stack[n-1].child = true
+	}
+	s.stack = append(s.stack, frame{name: name.Local, prefix: name.Space, line: s.line()})
+	s.text = s.text[:0]
+}
+
+func (s *xmlScan) charData(b []byte) {
+	if len(s.stack) == 0 {
+		return
+	}
+	top := &s.stack[len(s.stack)-1]
+	if !top.text && len(bytes.TrimSpace(b)) > 0 {
+		top.text = true
+	}
+	if room := maxText - len(s.text); room > 0 {
+		s.text = append(s.text, b[:min(len(b), room)]...)
+	}
+}
+
+// pop closes the top element and returns it with its parent (nil for the
+// root). It reports an empty leaf under N5.63.
+func (s *xmlScan) pop() (frame, *frame) {
+	f := s.stack[len(s.stack)-1]
+	s.stack = s.stack[:len(s.stack)-1]
+	if !f.child && !f.text {
+		s.v.add("N5.63", Error, s.loc(f.line), "<%s> is empty", f.name)
+	}
+	var parent *frame
+	if n := len(s.stack); n > 0 {
+		parent = &s.stack[n-1]
+	}
+	return f, parent
+}
+
+// depth is the number of open elements.
+func (s *xmlScan) depth() int { return len(s.stack) }
+
+// parent is the innermost open element, or nil.
+func (s *xmlScan) parent() *frame {
+	if n := len(s.stack); n > 0 {
+		return &s.stack[n-1]
+	}
+	return nil
+}
+
+func (s *xmlScan) line() int {
+	line, _ := s.d.InputPos()
+	return line
+}
+
+// leafText is the trimmed text of the element just closed.
+func (s *xmlScan) leafText() string { return string(bytes.TrimSpace(s.text)) }
+
+// loc is "file:line".
+func (s *xmlScan) loc(line int) string { return s.file + ":" + strconv.Itoa(line) }
+
+// buffer returns the copy buffer, made on first use.
+func (v *verifier) buffer() []byte {
+	if v.buf == nil {
+		v.buf = make([]byte, 256<<10)
+	}
+	return v.buf
+}
+
+func errText(err error) string {
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		return se.Msg
+	}
+	return err.Error()
+}
+
+// countReader counts the bytes read into the report.
+type countReader struct {
+	r io.Reader
+	v *verifier
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.v.bytes += int64(n)
+	return n, err
+}
+
+func xsiType(se xml.StartElement) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == "type" && (a.Name.Space == nsXSI || a.Name.Space == "xsi") {
+			if i := strings.IndexByte(a.Value, ':'); i >= 0 {
+				return a.Value[i+1:]
+			}
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// clip shortens a value quoted in a result.
+func clip(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "..."
+	}
+	return s
+}
+
+// parseXSDate reads an xs:date as the extracts write it, "2006-01-02". Unlike
+// civil.ParseDate it refuses the empty string: an element that should hold a
+// date holds none.
+func parseXSDate(s string) (civil.Date, error) {
+	if s == "" {
+		return civil.Date{}, errors.New("no date")
+	}
+	return civil.ParseDate(s)
+}
+
+// shownDate is a date in a result's message: "none" for the zero Date.
+func shownDate(d civil.Date) string {
+	if d.IsZero() {
+		return "none"
+	}
+	return d.String()
+}
