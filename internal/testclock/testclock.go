@@ -9,6 +9,7 @@
 package testclock
 
 import (
+	"github.com/grunnmur/grunnmur/civil"
 	"testing"
 	"time"
 )
@@ -28,13 +29,7 @@ func At(t testing.TB, s string) func() time.Time {
 	return Advancing(Oslo(t, s))
 }
 
-var oslo = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		panic("testclock: " + err.Error())
-	}
-	return l
-}()
+var oslo = civil.Oslo
 
 // Oslo parses an RFC 3339 instant and gives it in Europe/Oslo. The offset in
 // s says which of a DST-end day's two 02:30s is meant; a mismatch between s
