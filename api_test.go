@@ -35,7 +35,7 @@ var printPending = flag.Bool("pending", false, "log each rule's current violatio
 //
 // It MUST BE EMPTY when #16 is done. A violation that is not listed fails its
 // test, and so does a listed one that no longer breaks the rule, so the lists
-// only shrink. Run `go test -run 'TestAPI|TestOslo|TestFunctionLength|TestDefault' -v -pending .`
+// only shrink. Run `go test -run 'TestAPI|TestOslo|TestFunc|TestDefault|TestNilStore' -v -pending .`
 // to print the current violations in this syntax.
 var pending = map[string]map[string][]string{
 	"internal-types": {
@@ -147,6 +147,9 @@ var pending = map[string]map[string][]string{
 		"registry/folkeregisteret": {"default environment"},
 		"registry/krr":             {"default environment"},
 		"svarut":                   {"default environment"},
+	},
+	"nil-store": {
+		"forms": {"Flow"},
 	},
 }
 
