@@ -35,8 +35,9 @@ var printPending = flag.Bool("pending", false, "log each rule's current violatio
 //
 // It MUST BE EMPTY when #16 is done. A violation that is not listed fails its
 // test, and so does a listed one that no longer breaks the rule, so the lists
-// only shrink. Run `go test -run 'TestAPI|TestOslo|TestFunc|TestDefault|TestNilStore' -v -pending .`
-// to print the current violations in this syntax.
+// only shrink. To print the current violations in this syntax, run
+//
+//	go test -run 'TestAPI|TestOslo|TestFunc|TestDefault|TestNilStore' -v -pending .
 var pending = map[string]map[string][]string{
 	"internal-types": {
 		"svarut": {"Error.Problem"},
@@ -921,7 +922,7 @@ func checkErrorType(p *apiPkg, n *types.Named, fields map[string]string, v viola
 
 var (
 	envConstNames = []string{"TestBaseURL", "ProductionBaseURL", "TestIssuer", "ProductionIssuer"}
-	envConstHint  = regexp.MustCompile(`(?i)test|prod|issuer|baseurl|^url$`)
+	envConstHint  = regexp.MustCompile(`(?i)test|prod|issuer|baseurl|sandbox|staging|live|^url$`)
 )
 
 // TestAPIEnvironmentConstants: a package names the URLs of a provider's test
