@@ -110,7 +110,6 @@ var pending = map[string]map[string][]string{
 	"func-length": {
 		"archive":               {"Writer.Add", "Writer.addml", "parseADDML", "verifier.arkivstrukturEnd"},
 		"auth/idportentest":     {"endpointCtx.endSession", "endpointCtx.token"},
-		"devenv":                {"Start"},
 		"forms":                 {"Definition.check", "Flow.page", "FormatDate", "checker.component", "decoder.comps", "validator.check", "viewBuilder.field"},
 		"forms/formstest":       {"TestFileStore", "TestStore"},
 		"payment":               {"ParseOCR"},
