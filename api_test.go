@@ -37,7 +37,7 @@ var printPending = flag.Bool("pending", false, "log each rule's current violatio
 // test, and so does a listed one that no longer breaks the rule, so the lists
 // only shrink. To print the current violations in this syntax, run
 //
-//	go test -run 'TestAPI|TestOslo|TestFunc|TestDefault|TestNilStore' -v -pending .
+//	go test -run 'TestAPI|TestOslo|TestFunc|TestDefault|TestNilStore|TestPackageEx' -v -pending .
 var pending = map[string]map[string][]string{
 	"internal-types": {
 		"svarut": {"Error.Problem"},
@@ -137,6 +137,9 @@ var pending = map[string]map[string][]string{
 		"sak":                   {"Lang", "SortNewestFirst"},
 		"svarut":                {"ParseError", "ParseIncoming", "ParseStatuses", "Secret"},
 		"svarut/svaruttest":     {"Clock"},
+	},
+	"examples": {
+		"booking/bookingtest": {"Example"},
 	},
 	"default-env": {
 		"auth/idporten":            {"default environment"},
@@ -1310,4 +1313,52 @@ func lookupIdent(p *apiPkg, id string) bool {
 	}
 	_, ok = methods(n)[method]
 	return ok
+}
+
+// TestPackageExamples: every public package shows its use in at least one
+// Example function, which go test compiles (and runs, with an Output
+// comment) so that it stays true. A package whose every exported function
+// takes a *testing.T or testing.TB (a conformance suite, a test helper) is
+// shown by its package doc alone.
+func TestPackageExamples(t *testing.T) {
+	v := violations{}
+	for _, p := range loadAPI(t) {
+		if !p.public() || p.rel == "." || testOnlyAPI(p) {
+			continue
+		}
+		if !slices.ContainsFunc(p.tests, hasExample) {
+			v.add(p.rel, "Example", "missing: the package has no Example function")
+		}
+	}
+	v.check(t, "examples")
+}
+
+func hasExample(f *ast.File) bool {
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && strings.HasPrefix(fd.Name.Name, "Example") {
+			return true
+		}
+	}
+	return false
+}
+
+// testOnlyAPI reports whether every exported function of the package takes a
+// *testing.T or a testing.TB first.
+func testOnlyAPI(p *apiPkg) bool {
+	funcs := 0
+	for _, obj := range exported(p) {
+		f, ok := obj.(*types.Func)
+		if !ok {
+			continue
+		}
+		funcs++
+		ps := f.Type().(*types.Signature).Params()
+		if ps.Len() == 0 {
+			return false
+		}
+		if first := ps.At(0).Type().String(); first != "*testing.T" && first != "testing.TB" {
+			return false
+		}
+	}
+	return funcs > 0
 }
