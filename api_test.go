@@ -75,13 +75,14 @@ var pending = map[string]map[string][]string{
 		"svarut":            {"Error.RequestID", "Error.Status"},
 	},
 	"env-constants": {
-		"auth/idporten":            {"AnsattportenProduction", "AnsattportenTest", "IssuerProduction", "IssuerTest"},
-		"auth/maskinporten":        {"IssuerProduction", "IssuerTest"},
-		"registry/adresse":         {"DefaultBaseURL"},
-		"registry/brreg":           {"DefaultBaseURL"},
-		"registry/folkeregisteret": {"DefaultBaseURL"},
-		"registry/krr":             {"DefaultBaseURL"},
-		"svarut":                   {"ProductionURL", "TestURL"},
+		"auth/idporten":            {"AnsattportenProduction", "AnsattportenTest", "IssuerProduction", "IssuerTest", "ProductionIssuer", "TestIssuer", "package doc"},
+		"auth/maskinporten":        {"IssuerProduction", "IssuerTest", "ProductionIssuer", "TestIssuer", "package doc"},
+		"payment/vipps":            {"package doc"},
+		"registry/adresse":         {"DefaultBaseURL", "ProductionBaseURL", "TestBaseURL", "package doc"},
+		"registry/brreg":           {"DefaultBaseURL", "ProductionBaseURL", "TestBaseURL", "package doc"},
+		"registry/folkeregisteret": {"DefaultBaseURL", "ProductionBaseURL", "TestBaseURL", "package doc"},
+		"registry/krr":             {"DefaultBaseURL", "ProductionBaseURL", "TestBaseURL", "package doc"},
+		"svarut":                   {"ProductionBaseURL", "ProductionURL", "TestBaseURL", "TestURL", "package doc"},
 	},
 	"jobs": {
 		"auth":    {"Manager.Cleanup"},
@@ -932,10 +933,13 @@ var (
 // package that serves two providers puts the provider first
 // (AnsattportenTestIssuer). A constant counts when its value is an http(s)
 // URL and its name speaks of a test or production environment, an issuer or
-// a base URL.
+// a base URL. Every client package has both constants, and its package doc
+// names the production one (RULES §6: "Document the rule in each package
+// doc").
 func TestAPIEnvironmentConstants(t *testing.T) {
 	v := violations{}
-	for _, p := range loadAPI(t) {
+	pkgs := loadAPI(t)
+	for _, p := range pkgs {
 		if !p.public() {
 			continue
 		}
@@ -951,7 +955,35 @@ func TestAPIEnvironmentConstants(t *testing.T) {
 			v.add(p.rel, c.Name(), "is the URL %q of an environment: name it one of %s", s, strings.Join(envConstNames, ", "))
 		}
 	}
+	for p := range clientPackages(pkgs) {
+		checkEnvironmentPair(p, v)
+	}
 	v.check(t, "env-constants")
+}
+
+// checkEnvironmentPair: a client package names both of its provider's
+// environments, and its package doc says how production is reached.
+func checkEnvironmentPair(p *apiPkg, v violations) {
+	kind := "BaseURL"
+	if cfg := named(p, "Config"); cfg != nil {
+		if s, ok := cfg.Underlying().(*types.Struct); ok && slices.ContainsFunc(slices.Collect(s.Fields()), func(f *types.Var) bool { return f.Name() == "Issuer" }) {
+			kind = "Issuer" // an OpenID provider or Maskinporten
+		}
+	}
+	for _, name := range []string{"Test" + kind, "Production" + kind} {
+		if _, ok := p.types.Scope().Lookup(name).(*types.Const); !ok {
+			v.add(p.rel, name, "missing: a client package names its provider's environments Test%s and Production%[1]s", kind)
+		}
+	}
+	var doc strings.Builder
+	for _, f := range p.files {
+		if f.Doc != nil {
+			doc.WriteString(f.Doc.Text())
+		}
+	}
+	if !strings.Contains(doc.String(), "Production"+kind) {
+		v.add(p.rel, "package doc", "does not name Production%s: the package doc says that an empty %[1]s means the test environment and how production is reached", kind)
+	}
 }
 
 func envConstName(name string) bool {
