@@ -250,6 +250,9 @@ var (
 	apiOnce sync.Once
 	apiPkgs []*apiPkg
 	apiErr  error
+	// apiImporter imports any package the module depends on, for the
+	// rules' own tests.
+	apiImporter types.Importer
 )
 
 // loadAPI loads every package of the module once per test binary.
@@ -304,6 +307,7 @@ func loadModule() ([]*apiPkg, error) {
 		}
 		return os.Open(exports[path])
 	})
+	apiImporter = imp
 	var pkgs []*apiPkg
 	for _, l := range ours {
 		tp, err := imp.Import(l.ImportPath)
@@ -537,7 +541,7 @@ func TestAPINoInternalInDocs(t *testing.T) {
 			names = append(names, regexp.QuoteMeta(p.name))
 		}
 	}
-	mention := regexp.MustCompile(`(internal/)|\b(` + strings.Join(names, "|") + `)\.[A-Za-z_]`)
+	mention := internalMention(names)
 	v := violations{}
 	for _, p := range pkgs {
 		if !p.public() {
@@ -552,6 +556,12 @@ func TestAPINoInternalInDocs(t *testing.T) {
 		}
 	}
 	v.check(t, "internal-docs")
+}
+
+// internalMention matches an internal/ path, or an identifier of one of the
+// named packages (problem.Error); it captures the path or the name.
+func internalMention(names []string) *regexp.Regexp {
+	return regexp.MustCompile(`(internal/)|\b(` + strings.Join(names, "|") + `)\.[A-Za-z_]`)
 }
 
 // exportedDocs returns the doc and line comments of a file's package clause
@@ -663,9 +673,10 @@ var plainCredentials = map[string]string{
 // a credential (Secret, Password, Key, Token) has the type secret.Value, which
 // redacts itself everywhere (RULES §1); so does a field of any other exported
 // struct of a non-fake package named for a Secret or Password. A private key
-// may be a crypto.Signer. Names ending in ID, File, Path or URL name a
-// credential or where to get one, they do not hold one; and a number, a bool
-// or a duration (AccessTokenTTL) cannot hold one.
+// may be a crypto.Signer (or *rsa.PrivateKey, ...). Names ending in ID, File,
+// Path or URL name a credential or where to get one, they do not hold one; a
+// number, a bool or a duration (AccessTokenTTL) cannot hold one; and public
+// keys and certificates are no secret.
 func TestAPISecretFields(t *testing.T) {
 	v := violations{}
 	for _, p := range loadAPI(t) {
@@ -705,11 +716,45 @@ func checkSecretFields(p *apiPkg, typeName string, s *types.Struct, re *regexp.R
 		if sl, ok := typ.(*types.Slice); ok && isNamed(sl.Elem(), secretPkg, "Value") {
 			typ = sl.Elem() // several accepted secrets, during a rotation
 		}
-		if isNamed(typ, secretPkg, "Value") || isNamed(typ, "crypto", "Signer") {
+		if isNamed(typ, secretPkg, "Value") || isSigner(typ) || strings.Contains(name, "Public") || isPublicKey(typ) {
 			continue
 		}
 		v.add(p.rel, typeName+"."+name, "has type %s; a credential is a secret.Value (a private key may be a crypto.Signer)",
 			types.TypeString(f.Type(), func(p *types.Package) string { return p.Name() }))
+	}
+}
+
+// isSigner reports whether t is a private key: crypto.Signer, or a type
+// with its methods (*rsa.PrivateKey, *ecdsa.PrivateKey, ...).
+func isSigner(t types.Type) bool {
+	if isNamed(t, "crypto", "Signer") {
+		return true
+	}
+	ms := types.NewMethodSet(t)
+	return ms.Lookup(nil, "Sign") != nil && ms.Lookup(nil, "Public") != nil
+}
+
+// isPublicKey reports whether t holds public keys or certificates, which
+// are no secret: crypto.PublicKey, *rsa.PublicKey, *x509.Certificate, and
+// slices and maps of them.
+func isPublicKey(t types.Type) bool {
+	for {
+		switch u := types.Unalias(t).(type) {
+		case *types.Pointer:
+			t = u.Elem()
+		case *types.Slice:
+			t = u.Elem()
+		case *types.Map:
+			t = u.Elem()
+		case *types.Named:
+			obj := u.Obj()
+			if obj.Pkg() == nil {
+				return false
+			}
+			return obj.Name() == "PublicKey" || obj.Pkg().Path() == "crypto/x509" && obj.Name() == "Certificate"
+		default:
+			return false
+		}
 	}
 }
 
