@@ -73,7 +73,7 @@ func TestNilStoreIsMemory(t *testing.T) {
 			return allow(err, payment.ErrNotFound)
 		}},
 		{"sak", "Service", func(ctx context.Context) error {
-			_, err := (&sak.Service{}).ForOwner(ctx, "owner-1")
+			_, _, err := (&sak.Service{}).ForOwner(ctx, "owner-1", sak.Page{})
 			return err
 		}},
 		{"svarut", "Outbox", func(ctx context.Context) error {
