@@ -20,6 +20,7 @@ import (
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
 	"github.com/grunnmur/grunnmur/registry/krr"
+	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -95,7 +96,7 @@ func TestDefaultEnvironmentIsTest(t *testing.T) {
 		}},
 		{"svarut", "svarut.ks.no", func(ctx context.Context, hc *http.Client) error {
 			c, err := svarut.New(svarut.Config{KontoID: "3f9b8a7e-0000-4000-8000-000000000001",
-				IntegrasjonID: "integration", IntegrasjonPassord: "password", MaxAttempts: 1, HTTPClient: hc})
+				IntegrasjonID: "3f9b8a7e-0000-4000-8000-000000000002", IntegrasjonPassord: secret.New("password"), MaxAttempts: 1, HTTPClient: hc})
 			if err != nil {
 				return err
 			}

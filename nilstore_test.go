@@ -17,6 +17,7 @@ import (
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/sak"
+	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -78,7 +79,7 @@ func TestNilStoreIsMemory(t *testing.T) {
 		}},
 		{"svarut", "Outbox", func(ctx context.Context) error {
 			c, err := svarut.New(svarut.Config{BaseURL: "http://127.0.0.1:1", KontoID: "3f9b8a7e-0000-4000-8000-000000000001",
-				IntegrasjonID: "integration", IntegrasjonPassord: "password"})
+				IntegrasjonID: "3f9b8a7e-0000-4000-8000-000000000002", IntegrasjonPassord: secret.New("password")})
 			if err != nil {
 				return err
 			}
