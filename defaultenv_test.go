@@ -68,7 +68,7 @@ func TestDefaultEnvironmentIsTest(t *testing.T) {
 	}
 	cases := []defaultEnvCase{
 		{"auth/idporten", "idporten.no", func(ctx context.Context, hc *http.Client) error {
-			c, err := idporten.New(idporten.Config{ClientID: "client", ClientSecret: "secret",
+			c, err := idporten.New(idporten.Config{ClientID: "client", ClientSecret: secret.New("secret"),
 				RedirectURI: "https://service.example/auth/callback", HTTPClient: hc})
 			if err != nil {
 				return err
