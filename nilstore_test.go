@@ -25,6 +25,9 @@ type nilStoreCase struct {
 	pkg, typ string // the package (relative to the module root) and the type with the Store field
 	// use does one thing that needs the store, on a value whose Store is nil.
 	use func(ctx context.Context) error
+	// required, for a type whose Store must be given, says why; use then
+	// checks that a nil Store gives a typed error at once.
+	required string
 }
 
 // nilStoreForm is the smallest form a forms.Flow can serve.
@@ -36,23 +39,25 @@ const nilStoreForm = `{"id": "f", "version": 1, "title": "t",
 // TestNilStoreIsMemory: a nil Store means an in-memory store, in every
 // package (issue #16 §6). Each entry leaves Store nil, does one thing that
 // needs the store and must neither panic nor fail for want of a store. Every
-// exported struct of a public package with a Store field needs an entry.
+// exported struct of a public package with a Store field needs an entry; one
+// whose Store is required says why, and must refuse a nil Store with a typed
+// error.
 func TestNilStoreIsMemory(t *testing.T) {
 	cases := []nilStoreCase{
-		{"auth", "Manager", func(ctx context.Context) error {
+		{pkg: "auth", typ: "Manager", use: func(ctx context.Context) error {
 			m := &auth.Manager{}
 			r := httptest.NewRequestWithContext(ctx, "GET", "/", nil)
 			r.AddCookie(&http.Cookie{Name: "grunnmur_session", Value: "no-such-session"})
 			_, err := m.Session(r)
 			return allow(err, auth.ErrNoSession)
 		}},
-		{"booking", "Service", func(ctx context.Context) error {
+		{pkg: "booking", typ: "Service", use: func(ctx context.Context) error {
 			s := &booking.Service{}
 			from := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 			_, err := s.Availability(ctx, "no-such-resource", from, from.Add(24*time.Hour))
 			return allow(err, booking.ErrNotFound)
 		}},
-		{"forms", "Flow", func(ctx context.Context) error {
+		{pkg: "forms", typ: "Flow", use: func(ctx context.Context) error {
 			def, err := forms.Parse([]byte(nilStoreForm))
 			if err != nil {
 				return err
@@ -65,19 +70,28 @@ func TestNilStoreIsMemory(t *testing.T) {
 			}
 			return nil
 		}},
-		{"payment", "Service", func(ctx context.Context) error {
+		{pkg: "forms", typ: "DraftExpiry",
+			required: "a job over the caller's drafts: a fresh in-memory store would have none to expire",
+			use: func(ctx context.Context) error {
+				err := (&forms.DraftExpiry{}).RunOnce(ctx)
+				if !errors.Is(err, forms.ErrNoStore) {
+					return fmt.Errorf("RunOnce gave %v, want forms.ErrNoStore", err)
+				}
+				return nil
+			}},
+		{pkg: "payment", typ: "Service", use: func(ctx context.Context) error {
 			_, err := (&payment.Service{}).Get(ctx, "no-such-payment")
 			return allow(err, payment.ErrNotFound)
 		}},
-		{"payment", "Invoicing", func(ctx context.Context) error {
+		{pkg: "payment", typ: "Invoicing", use: func(ctx context.Context) error {
 			_, err := (&payment.Invoicing{}).Get(ctx, "no-such-invoice")
 			return allow(err, payment.ErrNotFound)
 		}},
-		{"sak", "Service", func(ctx context.Context) error {
+		{pkg: "sak", typ: "Service", use: func(ctx context.Context) error {
 			_, _, err := (&sak.Service{}).ForOwner(ctx, "owner-1", sak.Page{})
 			return err
 		}},
-		{"svarut", "Outbox", func(ctx context.Context) error {
+		{pkg: "svarut", typ: "Outbox", use: func(ctx context.Context) error {
 			c, err := svarut.New(svarut.Config{BaseURL: "http://127.0.0.1:1", KontoID: "3f9b8a7e-0000-4000-8000-000000000001",
 				IntegrasjonID: "3f9b8a7e-0000-4000-8000-000000000002", IntegrasjonPassord: secret.New("password")})
 			if err != nil {
