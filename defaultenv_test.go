@@ -90,8 +90,8 @@ func TestDefaultEnvironmentIsTest(t *testing.T) {
 			return err
 		}},
 		{pkg: "payment/vipps", production: "api.vipps.no", call: func(ctx context.Context, hc *http.Client) error {
-			c, err := vipps.New(vipps.Config{ClientID: "client", ClientSecret: vipps.NewSecret("secret"),
-				SubscriptionKey: vipps.NewSecret("key"), MSN: "123456", MaxAttempts: 1, HTTPClient: hc})
+			c, err := vipps.New(vipps.Config{ClientID: "client", ClientSecret: secret.New("secret"),
+				SubscriptionKey: secret.New("key"), MSN: "123456", MaxAttempts: 1, HTTPClient: hc})
 			if err != nil {
 				return err
 			}
