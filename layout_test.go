@@ -87,6 +87,10 @@ func TestPackageDocs(t *testing.T) {
 	}
 }
 
+// exampleInternals are the module's internal packages that the examples'
+// non-test code imported when issue 16 was filed. The list only shrinks.
+var exampleInternals = []string{"internal/defaults", "internal/text"}
+
 // TestImportRules keeps heavy or test-only dependencies where DESIGN.md puts them.
 func TestImportRules(t *testing.T) {
 	rules := []struct {
@@ -113,6 +117,12 @@ func TestImportRules(t *testing.T) {
 			// Domain packages must not reach into the examples.
 			if strings.HasPrefix(ip, module+"/examples") && !strings.HasPrefix(p.dir, "examples") {
 				t.Errorf("%s imports %s: the SDK must not depend on its examples", p.dir, ip)
+			}
+			// The examples show what a user can build from the public
+			// packages; they use no more internal plumbing than they do.
+			if strings.HasPrefix(p.dir, "examples") && strings.HasPrefix(ip, module+"/internal/") &&
+				!slices.Contains(exampleInternals, strings.TrimPrefix(ip, module+"/")) {
+				t.Errorf("%s (%s) imports %s: examples must not import new internal packages (issue 16)", p.dir, strings.Join(files, ", "), ip)
 			}
 		}
 		for ip, files := range p.test {
