@@ -17,7 +17,7 @@ import (
 // benchCases builds n cases like the demo's: three journal entries, parties,
 // one document each, a screened entry.
 func benchCases(n int) []*Saksmappe {
-	t0 := time.Date(2025, 3, 3, 9, 30, 0, 0, time.FixedZone("CET", 3600))
+	t0 := time.Date(2025, 3, 3, 9, 30, 0, 0, civil.Oslo)
 	id := func(i, k int) string { return "6f1b0c2e-8d4a-4c1e-9a55-" + padID(i*10+k) }
 	cs := make([]*Saksmappe, n)
 	for i := range cs {
