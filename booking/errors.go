@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/errmap"
 )
 
 // Sentinel errors. Callers branch on them with errors.Is; HTTPStatus maps
@@ -34,24 +36,20 @@ var (
 
 // codes maps each sentinel to its HTTP status and stable code, in the order
 // HTTPStatus tries them.
-var codes = []struct {
-	err    error
-	status int
-	code   string
-}{
-	{ErrSlotTaken, http.StatusConflict, "slot_taken"},
-	{ErrOutsideHours, http.StatusUnprocessableEntity, "outside_opening_hours"},
-	{ErrTooLateToCancel, http.StatusConflict, "too_late_to_cancel"},
-	{ErrLimitReached, http.StatusTooManyRequests, "limit_reached"},
-	{ErrHoldExpired, http.StatusGone, "hold_expired"},
-	{ErrTooSoon, http.StatusUnprocessableEntity, "too_short_notice"},
-	{ErrTooFar, http.StatusUnprocessableEntity, "too_far_ahead"},
-	{ErrNotFound, http.StatusNotFound, "not_found"},
-	{ErrInvalid, http.StatusBadRequest, "invalid"},
-	{ErrState, http.StatusConflict, "invalid_state"},
-	{ErrKeyReused, http.StatusUnprocessableEntity, "idempotency_key_reused"},
-	{ErrFeedRevoked, http.StatusNotFound, "feed_revoked"},
-	{ErrTooManyHolds, http.StatusTooManyRequests, "too_many_holds"},
+var codes = errmap.Table{
+	errmap.E(ErrSlotTaken, http.StatusConflict, "slot_taken"),
+	errmap.E(ErrOutsideHours, http.StatusUnprocessableEntity, "outside_opening_hours"),
+	errmap.E(ErrTooLateToCancel, http.StatusConflict, "too_late_to_cancel"),
+	errmap.E(ErrLimitReached, http.StatusTooManyRequests, "limit_reached"),
+	errmap.E(ErrHoldExpired, http.StatusGone, "hold_expired"),
+	errmap.E(ErrTooSoon, http.StatusUnprocessableEntity, "too_short_notice"),
+	errmap.E(ErrTooFar, http.StatusUnprocessableEntity, "too_far_ahead"),
+	errmap.E(ErrNotFound, http.StatusNotFound, "not_found"),
+	errmap.E(ErrInvalid, http.StatusBadRequest, "invalid"),
+	errmap.E(ErrState, http.StatusConflict, "invalid_state"),
+	errmap.E(ErrKeyReused, http.StatusUnprocessableEntity, "idempotency_key_reused"),
+	errmap.E(ErrFeedRevoked, http.StatusNotFound, "feed_revoked"),
+	errmap.E(ErrTooManyHolds, http.StatusTooManyRequests, "too_many_holds"),
 }
 
 // HTTPStatus maps err to an HTTP status and a stable, lower-case code for
@@ -74,15 +72,7 @@ var codes = []struct {
 // A *SeriesError maps as its first occurrence that maps. nil gives (200, "");
 // any other error (500, "internal").
 func HTTPStatus(err error) (status int, code string) {
-	if err == nil {
-		return http.StatusOK, ""
-	}
-	for _, c := range codes {
-		if errors.Is(err, c.err) {
-			return c.status, c.code
-		}
-	}
-	return http.StatusInternalServerError, "internal"
+	return codes.Lookup(err)
 }
 
 // LimitError says which per-citizen limit a hold would break.

@@ -3,6 +3,8 @@ package forms
 import (
 	"errors"
 	"net/http"
+
+	"github.com/grunnmur/grunnmur/internal/errmap"
 )
 
 // ErrNoStore is returned where a call needs a Store to write to and was
@@ -10,22 +12,18 @@ import (
 var ErrNoStore = errors.New("forms: no store")
 
 // statuses maps the package's errors to HTTP, most specific first.
-var statuses = []struct {
-	err    error
-	status int
-	code   string
-}{
-	{ErrAlreadySubmitted, http.StatusConflict, "already_submitted"},
-	{ErrConflict, http.StatusConflict, "conflict"},
-	{ErrFileNotFound, http.StatusNotFound, "file_not_found"},
-	{ErrNotFound, http.StatusNotFound, "not_found"},
-	{ErrDraftVersion, http.StatusGone, "draft_version"},
-	{ErrWrongForm, http.StatusGone, "wrong_form"},
-	{ErrFileTooLarge, http.StatusRequestEntityTooLarge, "file_too_large"},
-	{ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large"},
-	{ErrBadData, http.StatusBadRequest, "bad_data"},
-	{ErrBadPost, http.StatusBadRequest, "bad_post"},
-	{ErrInvalidText, http.StatusBadRequest, "invalid_text"},
+var statuses = errmap.Table{
+	errmap.E(ErrAlreadySubmitted, http.StatusConflict, "already_submitted"),
+	errmap.E(ErrConflict, http.StatusConflict, "conflict"),
+	errmap.E(ErrFileNotFound, http.StatusNotFound, "file_not_found"),
+	errmap.E(ErrNotFound, http.StatusNotFound, "not_found"),
+	errmap.E(ErrDraftVersion, http.StatusGone, "draft_version"),
+	errmap.E(ErrWrongForm, http.StatusGone, "wrong_form"),
+	errmap.E(ErrFileTooLarge, http.StatusRequestEntityTooLarge, "file_too_large"),
+	errmap.E(ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large"),
+	errmap.E(ErrBadData, http.StatusBadRequest, "bad_data"),
+	errmap.E(ErrBadPost, http.StatusBadRequest, "bad_post"),
+	errmap.E(ErrInvalidText, http.StatusBadRequest, "invalid_text"),
 }
 
 // HTTPStatus maps an error of this package to an HTTP status and a stable
@@ -35,17 +33,9 @@ var statuses = []struct {
 // A nil error is (200, ""); any other error is (500, "internal"). Flow
 // answers with the same statuses.
 func HTTPStatus(err error) (status int, code string) {
-	if err == nil {
-		return http.StatusOK, ""
-	}
-	for _, s := range statuses {
-		if errors.Is(err, s.err) {
-			return s.status, s.code
-		}
-	}
 	var fe FieldError
-	if errors.As(err, &fe) {
+	if _, _, ok := statuses.Find(err); !ok && errors.As(err, &fe) {
 		return http.StatusUnprocessableEntity, "invalid"
 	}
-	return http.StatusInternalServerError, "internal"
+	return statuses.Lookup(err)
 }

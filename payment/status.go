@@ -1,28 +1,25 @@
 package payment
 
 import (
-	"errors"
 	"net/http"
+
+	"github.com/grunnmur/grunnmur/internal/errmap"
 )
 
 // statuses maps the package's errors to an HTTP status and a stable code,
 // most specific first: ErrInvalidText is also an ErrInvalid, and Start's
 // conflict with another provider is both ErrConflict and ErrOtherProvider.
-var statuses = []struct {
-	err    error
-	status int
-	code   string
-}{
-	{ErrInvalidText, http.StatusBadRequest, "invalid_text"},
-	{ErrInvalid, http.StatusBadRequest, "invalid"},
-	{ErrUncertain, http.StatusServiceUnavailable, "outcome_uncertain"},
-	{ErrInProgress, http.StatusConflict, "in_progress"},
-	{ErrOtherProvider, http.StatusConflict, "other_provider"},
-	{ErrInvalidTransition, http.StatusConflict, "invalid_transition"},
-	{ErrNotFound, http.StatusNotFound, "not_found"},
-	{ErrConflict, http.StatusConflict, "conflict"},
-	{ErrRejected, http.StatusUnprocessableEntity, "rejected"},
-	{ErrNotSupported, http.StatusUnprocessableEntity, "not_supported"},
+var statuses = errmap.Table{
+	errmap.E(ErrInvalidText, http.StatusBadRequest, "invalid_text"),
+	errmap.E(ErrInvalid, http.StatusBadRequest, "invalid"),
+	errmap.E(ErrUncertain, http.StatusServiceUnavailable, "outcome_uncertain"),
+	errmap.E(ErrInProgress, http.StatusConflict, "in_progress"),
+	errmap.E(ErrOtherProvider, http.StatusConflict, "other_provider"),
+	errmap.E(ErrInvalidTransition, http.StatusConflict, "invalid_transition"),
+	errmap.E(ErrNotFound, http.StatusNotFound, "not_found"),
+	errmap.E(ErrConflict, http.StatusConflict, "conflict"),
+	errmap.E(ErrRejected, http.StatusUnprocessableEntity, "rejected"),
+	errmap.E(ErrNotSupported, http.StatusUnprocessableEntity, "not_supported"),
 }
 
 // HTTPStatus maps an error of this package (or of a Provider, which matches
@@ -38,13 +35,5 @@ var statuses = []struct {
 //
 // Any other error is (500, "internal"); nil is (200, "").
 func HTTPStatus(err error) (status int, code string) {
-	if err == nil {
-		return http.StatusOK, ""
-	}
-	for _, s := range statuses {
-		if errors.Is(err, s.err) {
-			return s.status, s.code
-		}
-	}
-	return http.StatusInternalServerError, "internal"
+	return statuses.Lookup(err)
 }

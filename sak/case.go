@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/errmap"
 )
 
 // State is where a case is in its life.
@@ -350,17 +352,13 @@ func (e *TransitionError) Unwrap() error { return ErrInvalidTransition }
 
 // codes maps each sentinel to its HTTP status and stable code, in the order
 // HTTPStatus tries them: ErrNotDecided first, since it wraps its cause.
-var codes = []struct {
-	err    error
-	status int
-	code   string
-}{
-	{ErrNotDecided, http.StatusServiceUnavailable, "not_decided"},
-	{ErrNotFound, http.StatusNotFound, "not_found"},
-	{ErrConflict, http.StatusConflict, "conflict"},
-	{ErrInvalidTransition, http.StatusConflict, "invalid_transition"},
-	{ErrForbidden, http.StatusForbidden, "forbidden"},
-	{ErrInvalid, http.StatusBadRequest, "invalid"},
+var codes = errmap.Table{
+	errmap.E(ErrNotDecided, http.StatusServiceUnavailable, "not_decided"),
+	errmap.E(ErrNotFound, http.StatusNotFound, "not_found"),
+	errmap.E(ErrConflict, http.StatusConflict, "conflict"),
+	errmap.E(ErrInvalidTransition, http.StatusConflict, "invalid_transition"),
+	errmap.E(ErrForbidden, http.StatusForbidden, "forbidden"),
+	errmap.E(ErrInvalid, http.StatusBadRequest, "invalid"),
 }
 
 // HTTPStatus maps err to an HTTP status and a stable, lower-case code for
@@ -375,13 +373,5 @@ var codes = []struct {
 //
 // nil gives (200, ""); any other error (500, "internal").
 func HTTPStatus(err error) (status int, code string) {
-	if err == nil {
-		return http.StatusOK, ""
-	}
-	for _, c := range codes {
-		if errors.Is(err, c.err) {
-			return c.status, c.code
-		}
-	}
-	return http.StatusInternalServerError, "internal"
+	return codes.Lookup(err)
 }
