@@ -41,7 +41,7 @@ var ErrSyntax = errors.New("money: not an amount in kroner")
 func Parse(s string) (Amount, error) {
 	orig := s
 	s = strings.TrimSpace(s)
-	for _, affix := range []string{"NOK", "kr", "kr."} {
+	for _, affix := range []string{"NOK", "kr.", "kr"} { // "kr." before "kr"
 		s = strings.TrimSpace(strings.TrimPrefix(s, affix))
 		s = strings.TrimSpace(strings.TrimSuffix(s, affix))
 	}

@@ -18,7 +18,7 @@ func TestString(t *testing.T) {
 
 func TestParse(t *testing.T) {
 	ok := map[string]Amount{"1500": 150000, "1 500,50": 150050, "1500.5": 150050, "kr 1 500,00": 150000, "1 500,00 kr": 150000,
-		"NOK 1,500.00": 150000, "-12,5": -1250, "−3": -300, "1\u00a0000": 100000, "0,05": 5}
+		"NOK 1,500.00": 150000, "-12,5": -1250, "−3": -300, "1\u00a0000": 100000, "0,05": 5, "kr. 1 500": 150000, "1 500 kr.": 150000}
 	for in, want := range ok {
 		if got, err := Parse(in); err != nil || got != want {
 			t.Errorf("Parse(%q) = %d, %v; want %d", in, got, err, want)

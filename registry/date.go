@@ -20,7 +20,7 @@ func ParseTimestamp(s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("registry: bad timestamp %q", redact.Numbers(truncate(s, 40)))
+	return time.Time{}, fmt.Errorf("registry: bad timestamp %q", truncate(redact.Numbers(s), 40))
 }
 
 // Timestamp is a point in time decoded with ParseTimestamp. Its zero value is

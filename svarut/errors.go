@@ -56,7 +56,8 @@ type Error struct {
 	OriginalPath string
 	Timestamp    int64 // milliseconds since the epoch
 	// ErrorJSON is errorJson: a JSON document with details (validation
-	// failures, for one), kept raw when it is valid JSON.
+	// failures, for one), with personal numbers masked; kept raw when it is
+	// still valid JSON after the masking, else as a JSON string.
 	ErrorJSON json.RawMessage
 
 	err error // the transport's error, when Status is 0
@@ -187,7 +188,7 @@ func parseError(status int, header http.Header, body []byte) *Error {
 	if m.Timestamp != nil {
 		e.Timestamp, _ = m.Timestamp.Int64()
 	}
-	if j := str(m.ErrorJSON); j != "" {
+	if j := redact.Numbers(str(m.ErrorJSON)); j != "" {
 		if json.Valid([]byte(j)) {
 			e.ErrorJSON = json.RawMessage(j)
 		} else {

@@ -23,11 +23,11 @@ var (
 
 // Amount is the API's amount object: minor units and a currency.
 type Amount struct {
-	Currency string `json:"currency"`
-	Value    int64  `json:"value"`
+	Currency string       `json:"currency"`
+	Value    money.Amount `json:"value"` // in minor units (øre)
 }
 
-func nok(a money.Amount) Amount { return Amount{Currency: "NOK", Value: int64(a)} }
+func nok(a money.Amount) Amount { return Amount{Currency: "NOK", Value: a} }
 
 // CreatePaymentRequest is the body of a create call (the fields grunnmur uses).
 type CreatePaymentRequest struct {
@@ -131,7 +131,7 @@ func (c *Client) CreatePayment(ctx context.Context, r CreatePaymentRequest, idem
 	if err := checkReference(r.Reference); err != nil {
 		return nil, err
 	}
-	if err := checkAmount(money.Amount(r.Amount.Value)); err != nil {
+	if err := checkAmount(r.Amount.Value); err != nil {
 		return nil, err
 	}
 	if err := checkKey(idempotencyKey); err != nil {
@@ -244,8 +244,8 @@ func (c *Client) Create(ctx context.Context, r payment.CreateRequest) (*payment.
 
 func aggregate(a Aggregate) payment.Aggregate {
 	return payment.Aggregate{
-		Authorized: money.Amount(a.AuthorizedAmount.Value), Captured: money.Amount(a.CapturedAmount.Value),
-		Refunded: money.Amount(a.RefundedAmount.Value), Cancelled: money.Amount(a.CancelledAmount.Value),
+		Authorized: a.AuthorizedAmount.Value, Captured: a.CapturedAmount.Value,
+		Refunded: a.RefundedAmount.Value, Cancelled: a.CancelledAmount.Value,
 	}
 }
 
@@ -299,7 +299,7 @@ func (e PaymentEvent) Event() (payment.Event, error) {
 		return payment.Event{}, fmt.Errorf("%w: unknown event name %q", ErrBadResponse, name)
 	}
 	return payment.Event{
-		Name: n, PSPReference: e.PSPReference, Amount: money.Amount(e.Amount.Value),
+		Name: n, PSPReference: e.PSPReference, Amount: e.Amount.Value,
 		Success: e.Success, Time: e.Timestamp.UTC(), IdempotencyKey: e.IdempotencyKey,
 	}, nil
 }
