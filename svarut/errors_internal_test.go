@@ -2,6 +2,7 @@ package svarut
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -52,8 +53,11 @@ func TestErrorShape(t *testing.T) {
 func TestParseErrorMasksNumbers(t *testing.T) {
 	const fnr = "20036914700"
 	e := parseError(400, nil, []byte(`{"message":"Ugyldig mottaker `+fnr+`","errorCode":"`+fnr+
-		`","errorId":"`+fnr+`","path":"/x/`+fnr+`","error":"`+fnr+`"}`))
-	for _, s := range []string{e.Error(), fmt.Sprintf("%+v", e), fmt.Sprintf("%#v", e), e.Path, e.RequestID, e.Code} {
+		`","errorId":"`+fnr+`","path":"/x/`+fnr+`","error":"`+fnr+`","errorJson":"{\"mottaker\":\"`+fnr+`\",\"n\":`+fnr+`}"}`))
+	if !json.Valid(e.ErrorJSON) {
+		t.Fatalf("errorJson is no longer JSON: %s", e.ErrorJSON)
+	}
+	for _, s := range []string{e.Error(), fmt.Sprintf("%+v", e), fmt.Sprintf("%#v", e), e.Path, e.RequestID, e.Code, string(e.ErrorJSON)} {
 		if strings.Contains(s, fnr) {
 			t.Fatalf("error leaks: %s", s)
 		}
