@@ -10,7 +10,7 @@ import (
 )
 
 // Every time of day a citizen sees is written by i18n (Lang.Clock and
-// Lang.Time, or FormatDate with ClockPattern): "kl. 07.08" in nb and nn,
+// Lang.Time, or Lang.Format with Lang.ClockPattern): "kl. 07.08" in nb and nn,
 // "07:08" in English. A clock format anywhere else is a second way to write
 // one.
 func TestClockFormatInOnePlace(t *testing.T) {

@@ -148,14 +148,14 @@ func (r *Renderer) RenderReceipt(w io.Writer, def *Definition, sub *Submission, 
 	if loc == nil {
 		loc = civil.Oslo
 	}
-	pattern := "d. MMMM yyyy 'kl.' " + i18n.ClockPattern(string(lang))
+	pattern := "d. MMMM yyyy 'kl.' " + lang.ClockPattern()
 	if lang == i18n.EN {
-		pattern = "d MMMM yyyy 'at' " + i18n.ClockPattern(string(lang))
+		pattern = "d MMMM yyyy 'at' " + lang.ClockPattern()
 	}
 	pruned := def.Validate(sub.Data, Options{Lang: lang}).Data
 	v := &SummaryView{
 		Lang: lang, FormTitle: def.Text(def.Title, lang), Stylesheet: r.Stylesheet,
-		Reference: sub.ID, SubmittedAt: i18n.FormatDate(sub.SubmittedAt.In(loc), pattern, string(lang)),
+		Reference: sub.ID, SubmittedAt: lang.Format(sub.SubmittedAt.In(loc), pattern),
 		Sections: r.summary(def, pruned, lang, false), Digest: ReceiptDigest(js),
 	}
 	v.Title = message("receipt", lang) + " – " + v.FormTitle

@@ -634,9 +634,9 @@ func DisplayValue(def *Definition, c *Component, x any, lang i18n.Lang, loc *tim
 			return str(x), nil
 		}
 		if lang == i18n.EN {
-			return i18n.FormatDate(t, "d MMMM yyyy", string(lang)), nil
+			return lang.Format(t, "d MMMM yyyy"), nil
 		}
-		return i18n.FormatDate(t, "d. MMMM yyyy", string(lang)), nil
+		return lang.Format(t, "d. MMMM yyyy"), nil
 	case TypeAmount:
 		a, problem := amountOf(x)
 		if problem != "" {

@@ -103,11 +103,11 @@ func TestErrorSummaryNamesWhichOfTwoLabels(t *testing.T) {
 }
 
 // Times are written "kl. 07.08" in Norwegian, "07:08" in English, on the
-// receipt as everywhere (i18n.ClockPattern).
+// receipt as everywhere (i18n.Lang.ClockPattern).
 func TestReceiptTimeKlokkeslett(t *testing.T) {
 	at := time.Date(2026, 12, 7, 6, 8, 0, 0, time.UTC) // 07.08 in Oslo
-	for lang, want := range map[string]string{"nb": "07.08", "nn": "07.08", "se": "07.08", "en": "07:08"} {
-		if got := i18n.FormatDate(at.In(civil.Oslo), i18n.ClockPattern(lang), lang); got != want {
+	for lang, want := range map[i18n.Lang]string{i18n.NB: "07.08", i18n.NN: "07.08", i18n.SE: "07.08", i18n.EN: "07:08"} {
+		if got := lang.Format(at.In(civil.Oslo), lang.ClockPattern()); got != want {
 			t.Errorf("clock %s: %q, want %q", lang, got, want)
 		}
 	}

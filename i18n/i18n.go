@@ -11,7 +11,7 @@
 //	l.Amount(money.Kroner(1500))   // "1 500,00 kr"
 //	i18n.EN.Date(civil.NewDate(2026, 12, 6)) // "Sunday 6 December 2026"
 //
-// [FormatDate] takes the Unicode date patterns that Altinn's formatDate
+// [Lang.Format] takes the Unicode date patterns that Altinn's formatDate
 // expression uses (dd.MM.yyyy, EEEE d. MMMM) and also knows Northern Sami.
 package i18n
 
@@ -33,6 +33,9 @@ const (
 	NB Lang = "nb" // bokmål
 	NN Lang = "nn" // nynorsk
 	EN Lang = "en" // English
+	// SE is Northern Sami, known to Lang.Format only (for Altinn's
+	// formatDate); a page itself is in NB, NN or EN.
+	SE Lang = "se"
 )
 
 // All lists the languages in the order a language switch shows them.
@@ -71,7 +74,7 @@ func (l Lang) Date(d civil.Date) string {
 	if d.IsZero() {
 		return ""
 	}
-	return FormatDate(d.Start(time.UTC), l.pattern("EEEE d. MMMM yyyy", "EEEE d MMMM yyyy"), string(l.norm()))
+	return l.norm().Format(d.Start(time.UTC), l.pattern("EEEE d. MMMM yyyy", "EEEE d MMMM yyyy"))
 }
 
 // ShortDate writes the day in digits: "06.12.2026" in every language.
@@ -79,7 +82,7 @@ func (l Lang) ShortDate(d civil.Date) string {
 	if d.IsZero() {
 		return ""
 	}
-	return FormatDate(d.Start(time.UTC), "dd.MM.yyyy", string(l.norm()))
+	return l.norm().Format(d.Start(time.UTC), "dd.MM.yyyy")
 }
 
 // DateOf writes the Oslo day of t as [Lang.Date] does.
@@ -88,7 +91,7 @@ func (l Lang) DateOf(t time.Time) string { return l.Date(civil.DateOf(t.In(civil
 // Clock writes the Oslo time of day of t: "09.05" in Norwegian, as
 // Språkrådet writes it, and "09:05" in English.
 func (l Lang) Clock(t time.Time) string {
-	return FormatDate(t.In(civil.Oslo), ClockPattern(string(l.norm())), string(l.norm()))
+	return l.norm().Format(t.In(civil.Oslo), l.norm().ClockPattern())
 }
 
 // Time writes the Oslo day and time of t: "søndag 6. desember 2026 kl. 09.05",

@@ -79,7 +79,7 @@ func TestClockChanges(t *testing.T) {
 	}
 }
 
-func TestFormatDate(t *testing.T) {
+func TestFormat(t *testing.T) {
 	at := time.Date(2026, 3, 9, 0, 7, 8, 123456789, time.UTC)
 	cases := []struct{ pattern, lang, want string }{
 		{"", "nb", "09.03.2026"},
@@ -97,13 +97,13 @@ func TestFormatDate(t *testing.T) {
 		{"xqz!", "nb", "xqz!"},
 	}
 	for _, c := range cases {
-		if got := FormatDate(at, c.pattern, c.lang); got != c.want {
+		if got := Lang(c.lang).Format(at, c.pattern); got != c.want {
 			t.Errorf("%q %s: %q, want %q", c.pattern, c.lang, got, c.want)
 		}
 	}
 }
 
-func FuzzFormatDate(f *testing.F) {
+func FuzzFormat(f *testing.F) {
 	for _, p := range []string{"dd.MM.yyyy", "'", "''''", "EEEEEEEE", "SSSSSSSSSSSSSSSSSSSS"} {
 		f.Add(p, int64(0))
 	}
@@ -113,7 +113,7 @@ func FuzzFormatDate(f *testing.F) {
 		}
 		at := time.Unix(sec%(1<<40), 0).UTC()
 		for _, l := range []string{"nb", "nn", "en", "se", "xx"} {
-			FormatDate(at, pattern, l) // must not panic
+			Lang(l).Format(at, pattern) // must not panic
 		}
 	})
 }
@@ -124,7 +124,7 @@ func Example() {
 	fmt.Println(l.Time(t))
 	fmt.Println(EN.Date(civil.NewDate(2026, 12, 6)))
 	fmt.Println(NB.Amount(money.Kroner(1500)), EN.Amount(money.Kroner(1500)))
-	fmt.Println(FormatDate(t.In(civil.Oslo), "EEE d. MMM", "nb"))
+	fmt.Println(NB.Format(t.In(civil.Oslo), "EEE d. MMM"))
 	// Output:
 	// sundag 6. desember 2026 kl. 18.00
 	// Sunday 6 December 2026

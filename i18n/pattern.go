@@ -66,22 +66,23 @@ func namesFor(lang string) *dateNames {
 	return namesNB
 }
 
-// ClockPattern is the [FormatDate] pattern of a time of day in lang: HH.mm in
+// ClockPattern is the [Lang.Format] pattern of a time of day: HH.mm in
 // Norwegian and Sami ("kl. 07.08", as Språkrådet writes it), HH:mm in
 // English.
-func ClockPattern(lang string) string {
-	if lang == "en" {
+func (l Lang) ClockPattern() string {
+	if l == EN {
 		return "HH:mm"
 	}
 	return "HH.mm"
 }
 
-// FormatDate formats t, in its own location, with a Unicode date pattern
-// (dd.MM.yyyy, EEEE d. MMMM, HH:mm) in "nb", "nn", "en" or "se"; any other
-// lang is bokmål. An empty pattern gives the language's short date. Text in
-// single quotes is copied as it is; two single quotes in a row are one.
-func FormatDate(t time.Time, pattern, lang string) string {
-	names := namesFor(lang)
+// Format writes t, in its own location, with a Unicode date pattern
+// (dd.MM.yyyy, EEEE d. MMMM, HH:mm), with the month and day names of l:
+// NB, NN, EN or SE; any other Lang is bokmål. An empty pattern gives the
+// language's short date. Text in single quotes is copied as it is; two
+// single quotes in a row are one.
+func (l Lang) Format(t time.Time, pattern string) string {
+	names := namesFor(string(l))
 	if pattern == "" {
 		pattern = names.defaultFormat
 	}

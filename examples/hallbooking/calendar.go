@@ -78,11 +78,11 @@ func weekCaption(monday civil.Date, lang string) string {
 	var span string
 	switch {
 	case from.Month() == to.Month():
-		span = i18n.FormatDate(from, "d", lang) + dot + "–" + i18n.FormatDate(to, "d"+dot+" MMMM yyyy", lang)
+		span = i18n.Lang(lang).Format(from, "d") + dot + "–" + i18n.Lang(lang).Format(to, "d"+dot+" MMMM yyyy")
 	case from.Year() == to.Year():
-		span = i18n.FormatDate(from, "d"+dot+" MMMM", lang) + "–" + i18n.FormatDate(to, "d"+dot+" MMMM yyyy", lang)
+		span = i18n.Lang(lang).Format(from, "d"+dot+" MMMM") + "–" + i18n.Lang(lang).Format(to, "d"+dot+" MMMM yyyy")
 	default:
-		span = i18n.FormatDate(from, "d"+dot+" MMMM yyyy", lang) + "–" + i18n.FormatDate(to, "d"+dot+" MMMM yyyy", lang)
+		span = i18n.Lang(lang).Format(from, "d"+dot+" MMMM yyyy") + "–" + i18n.Lang(lang).Format(to, "d"+dot+" MMMM yyyy")
 	}
 	return fmt.Sprintf("%s %d, %s", word, n, span)
 }
@@ -181,9 +181,9 @@ func (g calWeek) days() []weekDay {
 	for i := range 7 {
 		d := g.monday.AddDays(i)
 		t := d.Start(civil.Oslo).Add(12 * time.Hour)
-		wd := weekDay{Name: i18n.FormatDate(t, "EEEE", g.lang), Date: i18n.FormatDate(t, "d.M.", g.lang)}
+		wd := weekDay{Name: i18n.Lang(g.lang).Format(t, "EEEE"), Date: i18n.Lang(g.lang).Format(t, "d.M.")}
 		if g.lang == "en" {
-			wd.Date = i18n.FormatDate(t, "d MMM", g.lang)
+			wd.Date = i18n.Lang(g.lang).Format(t, "d MMM")
 		}
 		if len(g.hall.HoursOn(d)) == 0 {
 			wd.Closed = messages.T(g.lang, "cal.closed")

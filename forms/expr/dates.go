@@ -144,5 +144,5 @@ func fnFormatDate(ec *Context, n *node) (Value, error) {
 	if err != nil {
 		return Null, err
 	}
-	return String(i18n.FormatDate(pd.t.In(ec.location()), format, ec.lang())), nil
+	return String(i18n.Lang(ec.lang()).Format(pd.t.In(ec.location()), format)), nil
 }
