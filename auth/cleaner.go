@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/job"
 )
 
 // ErrInterval is returned at once by Cleaner.Run for a non-positive interval.
@@ -39,19 +41,5 @@ func (c *Cleaner) RunOnce(ctx context.Context) error {
 // returns nil. A failed pass is logged and the next one tried on time. A
 // non-positive every is ErrInterval, returned at once.
 func (c *Cleaner) Run(ctx context.Context, every time.Duration) error {
-	if every <= 0 {
-		return ErrInterval
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if err := c.RunOnce(ctx); err != nil && ctx.Err() == nil {
-			c.m.log().ErrorContext(ctx, "auth: deleting expired sessions", "error", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+	return job.Run(ctx, every, c.RunOnce, c.m.log(), "auth: deleting expired sessions", ErrInterval)
 }

@@ -3,11 +3,11 @@ package forms
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/grunnmur/grunnmur/internal/defaults"
+	"github.com/grunnmur/grunnmur/internal/job"
 )
 
 // DefaultMaxDraftAge is how long DraftExpiry keeps a draft after its last
@@ -98,22 +98,8 @@ func (x *DraftExpiry) deleteFiles(ctx context.Context, d *Draft) (deleted int, e
 // returns nil then. An error of a pass is logged and the next pass goes
 // on. A non-positive every, or a missing Store, is returned at once.
 func (x *DraftExpiry) Run(ctx context.Context, every time.Duration) error {
-	if every <= 0 {
-		return fmt.Errorf("forms: DraftExpiry.Run: interval %v is not positive", every)
-	}
-	if x.Store == nil {
+	if x.Store == nil && every > 0 {
 		return ErrNoStore
 	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if err := x.RunOnce(ctx); err != nil && ctx.Err() == nil {
-			defaults.Logger(x.Logger).WarnContext(ctx, "forms: deleting abandoned drafts", "error", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+	return job.Run(ctx, every, x.RunOnce, defaults.Logger(x.Logger), "forms: deleting abandoned drafts", nil)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/grunnmur/grunnmur/money"
 
 	"github.com/grunnmur/grunnmur/internal/defaults"
+	"github.com/grunnmur/grunnmur/internal/job"
 )
 
 // Service keeps local payment records in a Store and drives a Provider, so
@@ -675,19 +676,5 @@ func (s *Service) openReferences(ctx context.Context) ([]string, error) {
 // as well as to receive webhooks. Errors are logged, never fatal: the next
 // pass tries again. A non-positive every is an error, returned at once.
 func (s *Service) Run(ctx context.Context, every time.Duration) error {
-	if every <= 0 {
-		return fmt.Errorf("%w: the reconciliation interval must be positive, not %v", ErrInvalid, every)
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if err := s.RunOnce(ctx); err != nil && ctx.Err() == nil {
-			s.logger().WarnContext(ctx, "payment: reconcile", "error", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+	return job.Run(ctx, every, s.RunOnce, s.logger(), "payment: reconcile", ErrInvalid)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/grunnmur/grunnmur/internal/defaults"
+	"github.com/grunnmur/grunnmur/internal/job"
 	"github.com/grunnmur/grunnmur/internal/text"
 )
 
@@ -454,29 +455,10 @@ func (o *Outbox) expire(ctx context.Context, e *Entry) {
 // returns nil. A failed pass is logged and the next one runs on time; a
 // non-positive every is an error, returned at once.
 func (o *Outbox) Run(ctx context.Context, every time.Duration) error {
-	if every <= 0 {
-		return fmt.Errorf("%w: Outbox.Run needs a positive interval, not %v", ErrConfig, every)
-	}
-	if err := o.check(); err != nil {
+	if err := o.check(); err != nil && every > 0 {
 		return err
 	}
-	return loop(ctx, every, o.RunOnce, o.logger(), "svarut: outbox: pass failed")
-}
-
-// loop calls pass at once and then every interval until ctx ends.
-func loop(ctx context.Context, every time.Duration, pass func(context.Context) error, log *slog.Logger, msg string) error {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if err := pass(ctx); err != nil && ctx.Err() == nil {
-			log.WarnContext(ctx, msg, "error", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+	return job.Run(ctx, every, o.RunOnce, o.logger(), "svarut: outbox", ErrConfig)
 }
 
 // claim leases e to this worker. False means another worker has it.

@@ -22,6 +22,7 @@ import (
 	"github.com/smallstep/pkcs7"
 
 	"github.com/grunnmur/grunnmur/internal/defaults"
+	"github.com/grunnmur/grunnmur/internal/job"
 )
 
 // Incoming is a shipment waiting in SvarInn (the spec's Forsendelse).
@@ -247,13 +248,10 @@ func (r *Receiver) RunOnce(ctx context.Context) error {
 // without its Client, Certificate, Key or Handler, is an error returned at
 // once.
 func (r *Receiver) Run(ctx context.Context, every time.Duration) error {
-	if every <= 0 {
-		return fmt.Errorf("%w: Receiver.Run needs a positive interval, not %v", ErrConfig, every)
-	}
-	if err := r.check(); err != nil {
+	if err := r.check(); err != nil && every > 0 {
 		return err
 	}
-	return loop(ctx, every, r.RunOnce, r.logger(), "svarut: svarinn: pass failed")
+	return job.Run(ctx, every, r.RunOnce, r.logger(), "svarut: svarinn", ErrConfig)
 }
 
 // failure is an error with the FEILET report SvarInn gets for it.
