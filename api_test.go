@@ -464,7 +464,7 @@ func internalMention(names []string) *regexp.Regexp {
 
 // englishPackageNames are internal package names that are also words of a
 // doc comment.
-var englishPackageNames = []string{"defaults", "fetch", "problem", "redact", "site", "text"}
+var englishPackageNames = []string{"defaults", "fetch", "job", "problem", "redact", "site", "text"}
 
 // exportedDocs returns the doc and line comments of a file's package clause
 // and exported declarations, fields and interface methods, by identifier.
