@@ -14,7 +14,7 @@ import (
 // given scopes, and returns a token source for it at this fake, for the tests
 // and the dev sandbox of services that call APIs behind Maskinporten:
 //
-//	ts, _ := fake.MaskinportenSource("svarut-client", "974760673", "ks:fiks")
+//	ts, _ := srv.MaskinportenSource("svarut-client", "974760673", nil, "ks:fiks")
 //	svarutClient := ts.Client(nil)
 //
 // The base URL must be set (Config.BaseURL or SetBaseURL). hc sends the grants;
