@@ -36,16 +36,40 @@ type sessionDoc struct {
 	Locale   string            `json:"locale,omitempty"`
 	IDToken  string            `json:"id_token,omitempty"`
 	CSRF     string            `json:"csrf,omitempty"`
-	Pending  *idporten.Pending `json:"pending,omitempty"`
+	Pending  *pendingDoc       `json:"pending,omitempty"`
 	ReturnTo string            `json:"return_to,omitempty"`
 	Replaces string            `json:"replaces,omitempty"`
 	Values   map[string]string `json:"values,omitempty"`
 }
 
+// pendingDoc is a login in progress as stored, PKCE verifier included:
+// idporten.Pending leaves the verifier out of its own JSON.
+type pendingDoc struct {
+	State        string       `json:"state"`
+	Nonce        string       `json:"nonce"`
+	CodeVerifier string       `json:"code_verifier"`
+	ACR          idporten.ACR `json:"acr"`
+	Created      time.Time    `json:"created"`
+}
+
+func pendingToDoc(p *idporten.Pending) *pendingDoc {
+	if p == nil {
+		return nil
+	}
+	return &pendingDoc{p.State, p.Nonce, p.CodeVerifier.Reveal(), p.ACR, p.Created}
+}
+
+func (d *pendingDoc) pending() *idporten.Pending {
+	if d == nil {
+		return nil
+	}
+	return &idporten.Pending{State: d.State, Nonce: d.Nonce, CodeVerifier: secret.New(d.CodeVerifier), ACR: d.ACR, Created: d.Created}
+}
+
 func encodeSession(s *auth.Session) ([]byte, error) {
 	return json.Marshal(sessionDoc{
 		Subject: s.Subject, PID: s.PID.Reveal(), ACR: string(s.ACR), AMR: s.AMR, Locale: s.Locale,
-		IDToken: s.IDToken.Reveal(), CSRF: s.CSRF, Pending: s.Pending, ReturnTo: s.ReturnTo, Replaces: s.Replaces,
+		IDToken: s.IDToken.Reveal(), CSRF: s.CSRF, Pending: pendingToDoc(s.Pending), ReturnTo: s.ReturnTo, Replaces: s.Replaces,
 		Values: s.Values,
 	})
 }
@@ -98,7 +122,7 @@ func (a *AuthStore) Get(ctx context.Context, id string) (*auth.Session, error) {
 		s.PID = pid
 	}
 	s.Subject, s.ACR, s.AMR, s.Locale = d.Subject, idporten.ACR(d.ACR), d.AMR, d.Locale
-	s.IDToken, s.CSRF, s.Pending, s.ReturnTo, s.Replaces = secret.New(d.IDToken), d.CSRF, d.Pending, d.ReturnTo, d.Replaces
+	s.IDToken, s.CSRF, s.Pending, s.ReturnTo, s.Replaces = secret.New(d.IDToken), d.CSRF, d.Pending.pending(), d.ReturnTo, d.Replaces
 	s.Values = d.Values
 	s.Created, s.LastSeen = s.Created.UTC(), s.LastSeen.UTC()
 	return s, nil

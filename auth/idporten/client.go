@@ -168,34 +168,11 @@ type Pending struct {
 	Created      time.Time    `json:"created"`
 }
 
-type pendingJSON struct {
-	State        string    `json:"state"`
-	Nonce        string    `json:"nonce"`
-	CodeVerifier string    `json:"code_verifier"`
-	ACR          ACR       `json:"acr"`
-	Created      time.Time `json:"created"`
-}
-
-// MarshalJSON includes the PKCE verifier: Pending is made to be stored in a
-// server-side session, which must be able to give it back.
-func (p Pending) MarshalJSON() ([]byte, error) {
-	return json.Marshal(pendingJSON{p.State, p.Nonce, p.CodeVerifier.Reveal(), p.ACR, p.Created})
-}
-
-// LogValue keeps the PKCE verifier, state and nonce out of logs: slog's
-// JSON handler would otherwise use MarshalJSON, which is for storage.
+// LogValue keeps the PKCE verifier, state and nonce out of logs. In JSON the
+// verifier is left out too: a store that keeps a Pending writes it out
+// on purpose, with CodeVerifier.Reveal (as package postgres does).
 func (p Pending) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("acr", string(p.ACR)), slog.Time("created", p.Created))
-}
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (p *Pending) UnmarshalJSON(b []byte) error {
-	var j pendingJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	*p = Pending{State: j.State, Nonce: j.Nonce, CodeVerifier: secret.New(j.CodeVerifier), ACR: j.ACR, Created: j.Created}
-	return nil
 }
 
 // Start builds the authorization request: fresh state, nonce and PKCE

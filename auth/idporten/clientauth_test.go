@@ -205,8 +205,8 @@ func TestClientPrintsNoSecret(t *testing.T) {
 	}
 }
 
-// Pending marshals its PKCE verifier for storage, but a log line, even from
-// slog's JSON handler, must not carry it.
+// A Pending never shows its PKCE verifier: not in a log line, not in %v, not
+// in its JSON. A store that keeps it writes it out on purpose, with Reveal.
 func TestPendingLogsNoVerifier(t *testing.T) {
 	p := idporten.Pending{State: "state-hemmelig", Nonce: "nonce-hemmelig", CodeVerifier: secret.New("verifier-hemmelig"), ACR: idporten.Substantial}
 	var logs strings.Builder
@@ -218,8 +218,13 @@ func TestPendingLogsNoVerifier(t *testing.T) {
 		t.Fatalf("log lost the acr: %s", logs.String())
 	}
 	b, err := json.Marshal(p)
-	if err != nil || !strings.Contains(string(b), "verifier-hemmelig") {
-		t.Fatalf("storage form lost the verifier: %s %v", b, err)
+	if err != nil || strings.Contains(string(b), "verifier-hemmelig") {
+		t.Fatalf("JSON leaks the verifier: %s %v", b, err)
+	}
+	for _, out := range []string{fmt.Sprintf("%v %+v %#v", p, p, &p)} {
+		if strings.Contains(out, "verifier-hemmelig") {
+			t.Fatalf("fmt leaks the verifier: %s", out)
+		}
 	}
 }
 
