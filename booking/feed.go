@@ -17,7 +17,7 @@ import (
 
 // hashToken is what a Store keeps of a feed token.
 func hashToken(t FeedToken) string {
-	sum := sha256.Sum256([]byte(t))
+	sum := sha256.Sum256([]byte(t.Reveal()))
 	return hex.EncodeToString(sum[:])
 }
 
@@ -26,16 +26,16 @@ func hashToken(t FeedToken) string {
 // token's hash is stored: show the URL to the citizen once.
 func (s *Service) NewFeed(ctx context.Context, owner, resourceID string) (*Feed, FeedToken, error) {
 	if (owner == "") == (resourceID == "") {
-		return nil, "", fmt.Errorf("%w: a feed is for one owner or one resource", ErrInvalid)
+		return nil, FeedToken{}, fmt.Errorf("%w: a feed is for one owner or one resource", ErrInvalid)
 	}
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
-		return nil, "", err
+		return nil, FeedToken{}, err
 	}
-	tok := FeedToken(base64.RawURLEncoding.EncodeToString(b[:]))
+	tok := FeedTokenFrom(base64.RawURLEncoding.EncodeToString(b[:]))
 	f := &Feed{ID: uuid.NewString(), Hash: hashToken(tok), Owner: owner, ResourceID: resourceID, Created: s.now().UTC()}
 	if err := s.store().PutFeed(ctx, f); err != nil {
-		return nil, "", err
+		return nil, FeedToken{}, err
 	}
 	return f, tok, nil
 }
@@ -50,7 +50,7 @@ func FeedURL(base string, tok FeedToken) string {
 // one: the way to take back a feed URL that has been shared or leaked.
 func (s *Service) RenewFeed(ctx context.Context, owner, resourceID string) (*Feed, FeedToken, error) {
 	if _, err := s.RevokeFeeds(ctx, owner, resourceID); err != nil {
-		return nil, "", err
+		return nil, FeedToken{}, err
 	}
 	return s.NewFeed(ctx, owner, resourceID)
 }
@@ -149,7 +149,7 @@ func (s *Service) FeedHandler() http.Handler {
 			http.NotFound(w, req)
 			return
 		}
-		cal, err := s.FeedCalendar(req.Context(), FeedToken(tok))
+		cal, err := s.FeedCalendar(req.Context(), FeedTokenFrom(tok))
 		if err != nil {
 			status, code := HTTPStatus(err)
 			if code == "internal" {

@@ -3,6 +3,7 @@ package booking
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"log/slog"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/secret"
 )
 
 // prodID identifies grunnmur as the producer of its iCalendar files.
@@ -253,30 +255,46 @@ func (w *icsWriter) series(id string, occ []*Reservation, res *Resource) {
 }
 
 // FeedToken is the secret in a personal feed URL. It is unguessable (256
-// random bits) and redacts itself in logs and formatted output.
-type FeedToken string
+// random bits) and holds a [secret.Value], so it redacts itself as
+// "[redacted]" under fmt, log/slog and encoding/json, is not comparable with
+// ==, and is compared with [FeedToken.Equal] in constant time.
+type FeedToken struct{ v secret.Value }
 
-func (FeedToken) String() string { return "REDACTED_FEED_TOKEN" }
+// FeedTokenFrom wraps a token read from a feed URL, as [Service.FeedHandler]
+// does. Service.NewFeed makes new tokens.
+func FeedTokenFrom(s string) FeedToken { return FeedToken{secret.New(s)} }
+
+// Reveal returns the token itself, for building the URL.
+func (t FeedToken) Reveal() string { return t.v.Reveal() }
+
+// IsZero reports whether t is empty.
+func (t FeedToken) IsZero() bool { return t.v.IsZero() }
+
+// Equal reports whether t and u are the same token, in constant time.
+func (t FeedToken) Equal(u FeedToken) bool { return t.v.Equal(u.v) }
+
+// String returns "[redacted]" ("" for the zero token).
+func (t FeedToken) String() string { return t.v.String() }
 
 // GoString redacts %#v too.
-func (FeedToken) GoString() string { return `booking.FeedToken("REDACTED")` }
+func (t FeedToken) GoString() string { return "booking.FeedToken(" + t.v.String() + ")" }
 
 // Format redacts every verb.
 func (t FeedToken) Format(f fmt.State, verb rune) {
 	if verb == 'v' && f.Flag('#') {
-		fmt.Fprint(f, t.GoString())
+		io.WriteString(f, t.GoString())
 		return
 	}
-	fmt.Fprint(f, t.String())
+	t.v.Format(f, verb)
 }
 
-// Reveal returns the token itself, for building the URL.
-func (t FeedToken) Reveal() string { return string(t) }
-
 // LogValue redacts the token in slog output.
-func (FeedToken) LogValue() slog.Value { return slog.StringValue("REDACTED_FEED_TOKEN") }
+func (t FeedToken) LogValue() slog.Value { return t.v.LogValue() }
 
-// MarshalText keeps the token out of JSON and other encodings, as the other
-// secret types of grunnmur do: a struct holding one can be logged as JSON.
-// Send the token to its owner on purpose, with Reveal or FeedURL.
-func (FeedToken) MarshalText() ([]byte, error) { return []byte("REDACTED_FEED_TOKEN"), nil }
+// MarshalText keeps the token out of JSON map keys and other encodings: a
+// struct holding one can be logged as JSON. Send the token to its owner on
+// purpose, with Reveal or FeedURL.
+func (t FeedToken) MarshalText() ([]byte, error) { return t.v.MarshalText() }
+
+// MarshalJSON redacts the token in encoding/json.
+func (t FeedToken) MarshalJSON() ([]byte, error) { return t.v.MarshalJSON() }

@@ -3,6 +3,8 @@ package booking_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -175,13 +177,28 @@ func TestFeedSeriesAcrossDSTWithExdate(t *testing.T) {
 }
 
 func TestFeedTokenRedacts(t *testing.T) {
-	tok := booking.FeedToken("s3cr3t-token-value")
+	tok := booking.FeedTokenFrom("s3cr3t-token-value")
 	var b strings.Builder
 	for _, f := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
 		b.WriteString(fmtSprintf(f, tok))
+		b.WriteString(fmtSprintf(f, struct{ T booking.FeedToken }{tok}))
 	}
+	h := slog.New(slog.NewJSONHandler(&b, nil))
+	h.Info("feed", "tok", tok, "in", struct{ T booking.FeedToken }{tok})
+	slog.New(slog.NewTextHandler(&b, nil)).Info("feed", "tok", tok)
+	j, err := json.Marshal(map[string]any{"tok": tok, "in": struct{ T booking.FeedToken }{tok}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Write(j)
 	if strings.Contains(b.String(), "s3cr3t") {
 		t.Fatalf("token leaks: %s", b.String())
+	}
+	if got := fmtSprintf("%v", tok); got != "[redacted]" {
+		t.Fatalf("%%v = %q, want [redacted] like secret.Value", got)
+	}
+	if !tok.Equal(booking.FeedTokenFrom("s3cr3t-token-value")) || tok.Equal(booking.FeedTokenFrom("s3cr3t-token-valuf")) {
+		t.Fatal("Equal")
 	}
 	if u := booking.FeedURL("https://kommune.no/booking/feed/", tok); u != "https://kommune.no/booking/feed/s3cr3t-token-value.ics" {
 		t.Fatalf("FeedURL: %s", u)

@@ -619,7 +619,7 @@ func testFeeds(e *env) {
 	if !containsStr(string(cal), "Befaring\\; skjenkebevilling\\, Kafé \"Ærlig\"") {
 		t.Fatalf("feed lacks the booking:\n%s", cal)
 	}
-	if _, err := e.svc.FeedCalendar(e.ctx, booking.FeedToken("guess")); !errors.Is(err, booking.ErrFeedRevoked) {
+	if _, err := e.svc.FeedCalendar(e.ctx, booking.FeedTokenFrom("guess")); !errors.Is(err, booking.ErrFeedRevoked) {
 		t.Fatalf("guessed token: %v", err)
 	}
 	if err := e.svc.RevokeFeed(e.ctx, f.ID); err != nil {
