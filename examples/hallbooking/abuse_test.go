@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/auth"
-	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"

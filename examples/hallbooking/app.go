@@ -15,7 +15,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/money"

@@ -12,7 +12,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/svarut"
 )

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"

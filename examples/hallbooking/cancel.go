@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/i18n"
 )
 

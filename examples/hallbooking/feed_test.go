@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/grunnmur/grunnmur/examples/internal/site"
-	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/site"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/internal/browsertest"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"

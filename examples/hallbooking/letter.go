@@ -12,7 +12,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/registry/folkeregisteret"

@@ -7,7 +7,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/i18n"
 )
 

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/examples/internal/site"
-	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/site"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/registry/registrytest"

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/site"
 )
 
 func TestMessagesComplete(t *testing.T) {

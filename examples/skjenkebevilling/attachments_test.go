@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 )

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 )
 

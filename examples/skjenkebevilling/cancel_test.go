@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 // TestCancelledLogin: a citizen or an officer who presses Avbryt at the

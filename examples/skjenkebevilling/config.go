@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/site"
 )
 
 // Config is the service's configuration (site.Config): with only PublicURL

@@ -12,7 +12,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/sak"
 )
 

@@ -3,7 +3,7 @@ package main
 import (
 	"testing"
 
-	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 // -h prints the usage to stdout and is no error: the command exits 0.

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/sak"

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/archive"
-	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/internal/testenv"
 	"github.com/grunnmur/grunnmur/internal/vnu"

@@ -17,7 +17,7 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/site"
 )
 
 func main() { site.Command("skjenkebevilling", run) }

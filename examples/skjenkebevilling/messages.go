@@ -1,6 +1,6 @@
 package main
 
-import "github.com/grunnmur/grunnmur/examples/internal/site"
+import "github.com/grunnmur/grunnmur/site"
 
 // messages are every text the service shows, in nb, nn and en
 // (TestMessagesComplete fails on a missing one).

@@ -10,7 +10,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"

@@ -14,7 +14,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/internal/vnu"

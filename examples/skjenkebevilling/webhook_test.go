@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grunnmur/grunnmur/examples/internal/site"
-	"github.com/grunnmur/grunnmur/examples/internal/sitetest"
+	"github.com/grunnmur/grunnmur/site"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"

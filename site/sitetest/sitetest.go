@@ -22,7 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grunnmur/grunnmur/examples/internal/site"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
