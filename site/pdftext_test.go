@@ -8,8 +8,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/internal/testenv"
+	"github.com/grunnmur/grunnmur/site"
 )
 
 func TestPDFString(t *testing.T) {

@@ -22,12 +22,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
 	"github.com/grunnmur/grunnmur/secret"
+	"github.com/grunnmur/grunnmur/site"
 )
 
 // ServeOnly serves the handler that build makes for a free loopback URL,
