@@ -118,8 +118,13 @@ func (a *App) billFor(r *http.Request) (*bill, *club, error) {
 
 // seriesBill loads the owner's series; owner "" is anyone's (for the outbox).
 func (a *App) seriesBill(ctx context.Context, owner, id string) (*bill, error) {
-	rs, err := a.book.OwnSeries(ctx, owner, id)
-	if owner == "" {
+	var (
+		rs  []*booking.Reservation
+		err error
+	)
+	if owner != "" {
+		rs, err = a.book.OwnSeries(ctx, owner, id)
+	} else {
 		rs, err = a.book.Series(ctx, id)
 	}
 	if err != nil {
