@@ -42,6 +42,19 @@
 // The owner of a reservation is an opaque id chosen by the service (an
 // ID-porten subject, a case id): never store a fødselsnummer here.
 //
+// # Whose is it
+//
+// An id in a request is the citizen's claim, not proof. OwnReservation and
+// OwnSeries look an id up for an owner and answer ErrNotFound (404) for
+// someone else's, exactly as for an id that does not exist:
+//
+//	res, err := svc.OwnReservation(ctx, owner, r.PathValue("id"))
+//	weeks, err := svc.OwnSeries(ctx, owner, r.PathValue("series"))
+//	fmt.Println(booking.Total(weeks), booking.Owed(weeks)) // money.Amount
+//
+// Reservation and Series check no owner: they are for ids the service
+// itself holds (a payment webhook's, a background job's).
+//
 // # Glossary
 //
 // The identifiers are English; these are the Norwegian words for them.

@@ -84,3 +84,33 @@ func ExampleHTTPStatus() {
 	// Output:
 	// 429 limit_reached true
 }
+
+// A person and the club the person acts for are two owners: each finds its
+// own bookings, and someone else's id is not found, as if it did not exist.
+func ExampleService_OwnSeries() {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 20, 9, 0, 0, 0, civil.Oslo)
+	svc := &booking.Service{Now: func() time.Time { return now }}
+	svc.PutResource(ctx, &booking.Resource{ID: "hall", Capacity: 1, Price: money.Kroner(600),
+		Hours: booking.EveryDay(booking.Span{From: booking.At(17, 0), To: booking.At(22, 0)})})
+	const person, club = "person:2Xk9…", "org:974760673" // keys as forms.OwnerKeys makes them
+
+	weeks, _ := svc.BookSeries(ctx, booking.SeriesInput{
+		HoldInput: booking.HoldInput{ResourceID: "hall", Owner: club, Start: time.Date(2026, 3, 24, 18, 0, 0, 0, civil.Oslo), Key: "season-1"},
+		Rule:      booking.Recurrence{Freq: booking.Weekly, Count: 4},
+	})
+	svc.Cancel(ctx, weeks[3].ID, "") // in good time: free
+
+	own, err := svc.OwnSeries(ctx, club, weeks[0].SeriesID)
+	fmt.Println(len(own), err, i18n.NB.Amount(booking.Total(own)), i18n.NB.Amount(booking.Owed(own)))
+
+	_, err = svc.OwnSeries(ctx, person, weeks[0].SeriesID)
+	fmt.Println(err)
+	_, err = svc.OwnReservation(ctx, person, weeks[0].ID)
+	status, code := booking.HTTPStatus(err)
+	fmt.Println(errors.Is(err, booking.ErrNotFound), status, code)
+	// Output:
+	// 4 <nil> 2 400,00 kr 1 800,00 kr
+	// booking: not found
+	// true 404 not_found
+}

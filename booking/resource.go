@@ -2,6 +2,7 @@ package booking
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -152,6 +153,9 @@ func (r *Resource) Validate() error {
 	}
 	if r.PerDay < 0 || r.PerWeek < 0 || r.Price < 0 {
 		return bad("limits/price", "negative")
+	}
+	if r.Price > money.Amount(math.MaxInt64)/money.Amount(r.Seats()) {
+		return bad("price", "too large: the price of every seat overflows") // a negative Reservation.Price
 	}
 	check := func(where string, spans []Span) error {
 		for _, s := range spans {

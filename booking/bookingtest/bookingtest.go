@@ -106,6 +106,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) booking.Store) {
 		{"BadBytesNotFound", testBadKeys},
 		{"Text", testText},
 		{"QueryAndOrder", testQuery},
+		{"OwnerLookups", testOwnerLookups},
+		{"OwnerLookupsUnderConcurrency", testOwnerLookupsRace},
 		{"ReturnedValuesAreCopies", testCopies},
 		{"SeriesAcrossDST", testSeries},
 		{"RaceCapacity1", func(e *env) { testRace(e, 1) }},

@@ -12,7 +12,6 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/internal/testclock"
-	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
@@ -231,7 +230,7 @@ func holdSeries(t *testing.T, a *App, owner string, weeks int) *bill {
 // payVippsNow starts the bill's Vipps payment and approves it in the fake.
 func payVippsNow(t *testing.T, a *App, b *bill) {
 	t.Helper()
-	p, err := a.vipps.Start(context.Background(), payment.Order{BusinessKey: b.vippsKey(), Amount: money.Amount(sum(b.held(a.now()))),
+	p, err := a.vipps.Start(context.Background(), payment.Order{BusinessKey: b.vippsKey(), Amount: booking.Total(b.held(a.now())),
 		Description: "Fast tid i Storhallen", ReturnURL: "http://127.0.0.1:1" + b.Path})
 	if err != nil {
 		t.Fatal(err)
@@ -264,7 +263,7 @@ func TestSettleHeld(t *testing.T) {
 		}
 	}
 	p, err := a.vipps.Latest(context.Background(), b.vippsKey())
-	if err != nil || p.Aggregate.Captured != money.Amount(sum(b.RS)) || p.Aggregate.Refunded != 0 {
+	if err != nil || p.Aggregate.Captured != booking.Total(b.RS) || p.Aggregate.Refunded != 0 {
 		t.Fatalf("payment: %+v %v", p, err)
 	}
 }
@@ -297,7 +296,7 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 	if _, err := a.settle(ctx, b); err != nil {
 		t.Fatal(err)
 	}
-	total := sum(b.RS)
+	total := booking.Total(b.RS)
 
 	// One week, free to cancel.
 	last := b.RS[len(b.RS)-1]
@@ -333,19 +332,19 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 	}
 	wg.Wait()
 	b, _ = a.seriesBill(ctx, "club-1", b.ID)
-	owed := b.owed()
+	owed := booking.Owed(b.RS)
 	if owed == 0 || owed == total {
 		t.Fatalf("owed %d of %d: the deadline should charge some weeks and free others", owed, total)
 	}
 	vp, _ = a.vipps.Latest(ctx, b.vippsKey())
-	if vp.Aggregate.Captured != money.Amount(total) || vp.Aggregate.Refunded != money.Amount(total-owed) {
+	if vp.Aggregate.Captured != total || vp.Aggregate.Refunded != total-owed {
 		t.Fatalf("captured %d, refunded %d; want refunded %d", vp.Aggregate.Captured, vp.Aggregate.Refunded, total-owed)
 	}
 	// The fake's idempotency replay is off: each week's refund reached it
 	// once, because the payment service sent it once.
 	free := 0
 	for _, r := range b.RS {
-		if !owes(r) {
+		if !r.Payable() {
 			free++
 		}
 	}
@@ -441,7 +440,7 @@ func TestVippsAndInvoiceNeverBoth(t *testing.T) {
 	ctx := context.Background()
 	b := holdSeries(t, a, "club-2", 2)
 	authorize(t, a, b)
-	inv, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: money.Amount(sum(b.RS)), Description: "Fast tid"})
+	inv, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: booking.Total(b.RS), Description: "Fast tid"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,7 +462,7 @@ func TestVippsAndInvoiceNeverBoth(t *testing.T) {
 	// Vipps paid first; an invoice issued in the race is credited.
 	b2 := holdSeries(t, a, "club-3", 2)
 	authorize(t, a, b2)
-	inv2, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b2.invoiceKey(), Amount: money.Amount(sum(b2.RS)), Description: "Fast tid"})
+	inv2, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b2.invoiceKey(), Amount: booking.Total(b2.RS), Description: "Fast tid"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -481,7 +480,7 @@ func TestVippsAndInvoiceNeverBoth(t *testing.T) {
 	if q, _ := a.invoice.Latest(ctx, b2.invoiceKey()); q.State != payment.Terminated {
 		t.Fatalf("the invoice beside a paid Vipps payment: %s %d", q.State, q.Amount)
 	}
-	if q := mustLatest(t, a.vipps, b2.vippsKey()); q.Aggregate.Captured != money.Amount(sum(b2.RS)) || q.Aggregate.Refunded != 0 {
+	if q := mustLatest(t, a.vipps, b2.vippsKey()); q.Aggregate.Captured != booking.Total(b2.RS) || q.Aggregate.Refunded != 0 {
 		t.Fatalf("the Vipps payment: captured %d, refunded %d", q.Aggregate.Captured, q.Aggregate.Refunded)
 	}
 }

@@ -65,26 +65,6 @@ func (b *bill) held(now time.Time) []*booking.Reservation {
 	return out
 }
 
-func sum(rs []*booking.Reservation) int64 {
-	var n int64
-	for _, r := range rs {
-		n += r.Price.Ore()
-	}
-	return n
-}
-
-// owed is what the payer owes for what is settled: every confirmed
-// reservation, and every cancellation that came too late to be free.
-func (b *bill) owed() int64 {
-	var n int64
-	for _, r := range b.RS {
-		if r.State == booking.Confirmed || (r.State == booking.Cancelled && r.Charged) {
-			n += r.Price.Ore()
-		}
-	}
-	return n
-}
-
 // allCancelled reports whether every booking of the bill is cancelled.
 func (b *bill) allCancelled() bool {
 	for _, r := range b.RS {
@@ -120,15 +100,15 @@ func (b *bill) replace(fresh []*booking.Reservation) {
 // the series.
 func (a *App) billFor(r *http.Request) (*bill, *club, error) {
 	ctx := r.Context()
+	owner, cl, err := a.party(r)
+	if err != nil {
+		return nil, nil, err
+	}
 	if strings.HasPrefix(r.URL.Path, "/serie/") {
-		owner, cl, err := a.party(r)
-		if err != nil {
-			return nil, nil, err
-		}
 		b, err := a.seriesBill(ctx, owner, r.PathValue("id"))
 		return b, cl, err
 	}
-	res, cl, err := a.mine(r)
+	res, err := a.book.OwnReservation(ctx, owner, r.PathValue("id"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -136,14 +116,19 @@ func (a *App) billFor(r *http.Request) (*bill, *club, error) {
 	return b, cl, err
 }
 
-// seriesBill loads a series; owner "" is anyone's (for the outbox).
+// seriesBill loads the owner's series; owner "" is anyone's (for the outbox).
 func (a *App) seriesBill(ctx context.Context, owner, id string) (*bill, error) {
-	rs, err := a.book.Reservations(ctx, booking.Query{SeriesID: id, Owner: owner})
+	var (
+		rs  []*booking.Reservation
+		err error
+	)
+	if owner != "" {
+		rs, err = a.book.OwnSeries(ctx, owner, id)
+	} else {
+		rs, err = a.book.Series(ctx, id)
+	}
 	if err != nil {
 		return nil, err
-	}
-	if len(rs) == 0 {
-		return nil, booking.ErrNotFound
 	}
 	// The id and the path come from the stored series, not the request.
 	sid := rs[0].SeriesID
@@ -259,12 +244,6 @@ func (a *App) reload(ctx context.Context, b *bill) ([]*booking.Reservation, erro
 	return []*booking.Reservation{r}, nil
 }
 
-// owes reports whether the payer pays for r: it is confirmed, or it was
-// cancelled too late to be free.
-func owes(r *booking.Reservation) bool {
-	return r.State == booking.Confirmed || (r.State == booking.Cancelled && r.Charged)
-}
-
 // reprice makes what is paid match what is owed, once nothing is held any
 // more.
 //
@@ -283,7 +262,7 @@ func (a *App) reprice(ctx context.Context, b *bill) {
 	if len(b.held(a.now())) > 0 {
 		return
 	}
-	owed := money.Amount(b.owed())
+	owed := booking.Owed(b.RS)
 	latest := func(s *payment.Service, key string) *payment.Payment {
 		p, err := s.Latest(ctx, key)
 		if err != nil && !errors.Is(err, payment.ErrNotFound) {
@@ -314,7 +293,7 @@ func (a *App) reprice(ctx context.Context, b *bill) {
 		return cmp.Or(x.Start.Compare(y.Start), cmp.Compare(x.ID, y.ID))
 	})
 	for _, r := range rs {
-		if owes(r) || r.Price == 0 {
+		if r.Payable() || r.Price == 0 {
 			continue
 		}
 		if excess < r.Price {

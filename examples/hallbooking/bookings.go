@@ -8,28 +8,12 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/svarut"
 )
-
-// mine returns the reservation in the path if the party owns it.
-func (a *App) mine(r *http.Request) (*booking.Reservation, *club, error) {
-	owner, cl, err := a.party(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	res, err := a.book.Reservation(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return nil, nil, err
-	}
-	if res.Owner != owner {
-		return nil, nil, errNotYours
-	}
-	return res, cl, nil
-}
 
 // payView is what the booking and the series pages show of the payment.
 type payView struct {
@@ -63,10 +47,10 @@ func (a *App) payState(r *http.Request, b *bill, cl *club) (payView, error) {
 	held := b.held(now)
 	v := payView{Path: b.Path, Held: len(held) > 0, Club: cl != nil, Confirmed: b.confirmed()}
 	if v.Held {
-		v.Price = i18n.Lang(lang).Amount(money.Amount(sum(held)))
+		v.Price = i18n.Lang(lang).Amount(booking.Total(held))
 		v.HoldUntil = i18n.Lang(lang).Time(held[0].HoldExpires)
 	} else {
-		v.Price = i18n.Lang(lang).Amount(money.Amount(b.owed()))
+		v.Price = i18n.Lang(lang).Amount(booking.Owed(b.RS))
 	}
 	var refunded money.Amount
 	if p != nil {
@@ -170,7 +154,7 @@ func (a *App) payVipps(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, b.Path, http.StatusSeeOther)
 		return
 	}
-	p, err := a.vipps.Start(r.Context(), payment.Order{BusinessKey: b.vippsKey(), Amount: money.Amount(sum(held)),
+	p, err := a.vipps.Start(r.Context(), payment.Order{BusinessKey: b.vippsKey(), Amount: booking.Total(held),
 		Description: b.description(site.Lang(r)), ReturnURL: a.public + b.Path})
 	if errors.Is(err, payment.ErrConflict) {
 		// A payment for more is under way (a held week was cancelled
@@ -208,7 +192,7 @@ func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, b.Path, http.StatusSeeOther)
 		return
 	}
-	p, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: money.Amount(sum(held)),
+	p, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: booking.Total(held),
 		Description: b.description(site.Lang(r))})
 	if err != nil {
 		a.fail(w, r, err)
@@ -281,7 +265,12 @@ func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) ics(w http.ResponseWriter, r *http.Request) {
-	res, _, err := a.mine(r)
+	owner, _, err := a.party(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	res, err := a.book.OwnReservation(r.Context(), owner, r.PathValue("id"))
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -12,10 +12,9 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/i18n"
-	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -28,7 +27,7 @@ func (a *App) letter(ctx context.Context, b *bill, ids []string) ([]byte, error)
 	var rs []*booking.Reservation
 	for _, id := range ids {
 		for _, r := range b.RS {
-			if r.ID == id && owes(r) { // not a hold that ran out, nor a week cancelled free
+			if r.ID == id && r.Payable() { // not a hold that ran out, nor a week cancelled free
 				rs = append(rs, r)
 			}
 		}
@@ -59,7 +58,7 @@ func (a *App) letter(ctx context.Context, b *bill, ids []string) ([]byte, error)
 	for _, r := range rs {
 		text(11, "", "• "+i18n.NB.Time(r.Start)+"–"+i18n.NB.Clock(r.End)+"   "+a.public+"/booking/"+r.ID+"/ics")
 	}
-	text(11, "", "Leie: "+i18n.NB.Amount(money.Amount(sum(rs)))+".")
+	text(11, "", "Leie: "+i18n.NB.Amount(booking.Total(rs))+".")
 	if h.CancelDeadline > 0 {
 		text(11, "", fmt.Sprintf("Du kan avbestille uten kostnad frem til %s før leietiden begynner. Avbestiller du senere, må du betale leien.", deadline(h.CancelDeadline)))
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -12,9 +11,9 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
+	"github.com/grunnmur/grunnmur/site"
 )
 
 // page builds the layout's data.
@@ -44,14 +43,12 @@ func (a *App) errorPage(w http.ResponseWriter, r *http.Request, status int) {
 }
 
 func (a *App) fail(w http.ResponseWriter, r *http.Request, err error) {
-	site.ErrorPages{Log: a.log, Page: a.errorPage, NotFound: []error{booking.ErrNotFound, errNotYours}}.Fail(w, r, err)
+	site.ErrorPages{Log: a.log, Page: a.errorPage, NotFound: []error{booking.ErrNotFound}}.Fail(w, r, err)
 }
 
 func (a *App) loginFailed(w http.ResponseWriter, r *http.Request, err error) {
 	site.ErrorPages{Log: a.log, Page: a.errorPage}.LoginFailed(w, r, err)
 }
-
-var errNotYours = errors.New("hallbooking: not the citizen's")
 
 // person is the logged-in person's opaque key (an HMAC of the
 // fødselsnummer, never the number).

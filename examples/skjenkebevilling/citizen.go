@@ -11,11 +11,11 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/sak"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -447,24 +447,13 @@ func (a *App) bookHold(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/sak/"+c.ID+"/befaring/"+res.ID, http.StatusSeeOther)
 }
 
-func (a *App) ownReservation(r *http.Request, owner string) (*booking.Reservation, error) {
-	res, err := a.book.Reservation(r.Context(), r.PathValue("res"))
-	if err != nil {
-		return nil, err
-	}
-	if res.Owner != owner {
-		return nil, errNotYours
-	}
-	return res, nil
-}
-
 func (a *App) bookHeld(w http.ResponseWriter, r *http.Request) {
 	c, owner, err := a.citizenCase(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	res, err := a.ownReservation(r, owner)
+	res, err := a.book.OwnReservation(r.Context(), owner, r.PathValue("res"))
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -485,7 +474,7 @@ func (a *App) bookConfirm(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	res, err := a.ownReservation(r, owner)
+	res, err := a.book.OwnReservation(r.Context(), owner, r.PathValue("res"))
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -513,7 +502,7 @@ func (a *App) bookICS(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	res, err := a.ownReservation(r, owner)
+	res, err := a.book.OwnReservation(r.Context(), owner, r.PathValue("res"))
 	if err != nil {
 		a.fail(w, r, err)
 		return
