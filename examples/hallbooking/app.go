@@ -121,7 +121,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 			a.Close()
 		}
 	}()
-	if a.ext, err = site.Setup(getenv, site.Options{Public: a.public, Scopes: []string{scopeBrregRoller, scopeFiks, scopeFolkereg}, Logger: a.log, Now: a.now}); err != nil {
+	if a.ext, err = site.Setup(getenv, site.Options{Public: a.public, Scopes: []string{scopeBrregRoller, scopeFiks, scopeFolkereg}, Logger: a.log, Now: a.now, Sandbox: sandbox}); err != nil {
 		return nil, err
 	}
 	if err := a.readAdmins(getenv); err != nil {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"github.com/grunnmur/grunnmur/devenv"
+	"github.com/grunnmur/grunnmur/site"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -190,7 +192,7 @@ func TestHoldExpiresBeforePayment(t *testing.T) {
 	mu.Lock()
 	now = now.Add(holdTTL/2 + time.Minute)
 	mu.Unlock()
-	if err := a.ext.Fakes.Env.Vipps.Approve(p.Reference); err != nil {
+	if err := fakes(a.ext.Fakes).Vipps.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
 	b := &bill{ID: res.ID, RS: []*booking.Reservation{res}}
@@ -236,7 +238,7 @@ func payVippsNow(t *testing.T, a *App, b *bill) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.ext.Fakes.Env.Vipps.Approve(p.Reference); err != nil {
+	if err := fakes(a.ext.Fakes).Vipps.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -291,7 +293,7 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 	if err := a.book.PutResource(ctx, h); err != nil {
 		t.Fatal(err)
 	}
-	a.ext.Fakes.Env.Vipps.SetIdempotencyReplay(false)
+	fakes(a.ext.Fakes).Vipps.SetIdempotencyReplay(false)
 	b := holdSeries(t, a, "club-1", 6)
 	payVippsNow(t, a, b)
 	if _, err := a.settle(ctx, b); err != nil {
@@ -349,7 +351,7 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 			free++
 		}
 	}
-	if n := a.ext.Fakes.Env.Vipps.Requests(vippstest.OpRefund); n != free {
+	if n := fakes(a.ext.Fakes).Vipps.Requests(vippstest.OpRefund); n != free {
 		t.Fatalf("%d refund requests for %d free weeks", n, free)
 	}
 }
@@ -516,3 +518,6 @@ func TestCancelHeldReleasesAuthorisation(t *testing.T) {
 		t.Fatalf("after cancelling the hold: %s, captured %d", p.State, p.Aggregate.Captured)
 	}
 }
+
+// fakes are the sandbox's fakes, for a test to drive.
+func fakes(f *site.Fakes) *devenv.Env { return f.Sandbox.(*devenv.Env) }

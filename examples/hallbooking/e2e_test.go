@@ -82,7 +82,7 @@ func seasonWeek(j *browsertest.Journey, app *App, d int) string {
 func waitShipment(t *testing.T, app *App, ref string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for len(app.ext.Fakes.Env.SvarUT.ByExternalRef(ref)) == 0 {
+	for len(fakes(app.ext.Fakes).SvarUT.ByExternalRef(ref)) == 0 {
 		if time.Now().After(deadline) {
 			t.Fatalf("no SvarUT shipment %s", ref)
 		}
@@ -197,7 +197,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	// their postal address from Folkeregisteret for print.
 	id := strings.TrimPrefix(bookingPath, "/booking/")
 	waitShipment(t, app, "hall-"+id)
-	sh, _ := app.ext.Fakes.Env.SvarUT.Shipment(app.ext.Fakes.Env.SvarUT.ByExternalRef("hall-" + id)[0])
+	sh, _ := fakes(app.ext.Fakes).SvarUT.Shipment(fakes(app.ext.Fakes).SvarUT.ByExternalRef("hall-" + id)[0])
 	if rc := sh.Shipment.Recipient; rc.Person.IsZero() || rc.Address.Name != "Sigrid Haugland" || len(rc.Address.PostalCode) != 4 || rc.Address.Line1 == "" || sh.Shipment.DigitalOnly {
 		t.Fatalf("the person's letter: %+v", rc.Address)
 	}
@@ -491,7 +491,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Click("new hall", "#hall-gymsal-nordbyen-skole")
 	j.Page("calendar-new-hall")
 	freeWeek(j, "gymsal-nordbyen-skole", dayAhead(app, 0), "button[data-start]")
-	for _, u := range app.ext.Fakes.Env.Users {
+	for _, u := range fakes(app.ext.Fakes).Users {
 		if strings.Contains(logs.String(), u.PID.Reveal()) {
 			t.Errorf("the logs hold %s's fødselsnummer", u.Name)
 		}
@@ -503,7 +503,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 // the booking and the other a clear message.
 func race(t *testing.T, app *App, a *browsertest.Journey, base, dir string, logs *browsertest.Logs) *browsertest.Journey {
 	var other string
-	for _, u := range app.ext.Fakes.Env.Users {
+	for _, u := range fakes(app.ext.Fakes).Users {
 		if u.Role == "citizen" && u.Name != "Sigrid Haugland" {
 			other = u.Name
 			break

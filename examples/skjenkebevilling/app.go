@@ -78,7 +78,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		}
 	}()
 	if a.ext, err = site.Setup(getenv, site.Options{Public: a.public, OfficerPrefix: "/ansatt/auth",
-		Scopes: []string{scopeBrregRoller, scopeFiks}, Logger: a.log, Now: a.now}); err != nil {
+		Scopes: []string{scopeBrregRoller, scopeFiks}, Logger: a.log, Now: a.now, Sandbox: sandbox}); err != nil {
 		return nil, err
 	}
 	a.Fakes, a.officers = a.ext.Fakes, a.ext.Officers

@@ -345,8 +345,8 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	// Front-channel logout: the person logs out at another service, ID-porten
 	// ends the SSO session and tells this service, which ends its session.
 	sigrid := registrytest.Persons()[registrytest.SigridHaugland].FNR
-	sids := app.Fakes.Env.IDPorten.SessionIDs(idportentest.IDPorten, sigrid)
-	if len(sids) != 1 || !app.Fakes.Env.IDPorten.EndSession(context.Background(), idportentest.IDPorten, sids[0]) {
+	sids := fakes(app.Fakes).IDPorten.SessionIDs(idportentest.IDPorten, sigrid)
+	if len(sids) != 1 || !fakes(app.Fakes).IDPorten.EndSession(context.Background(), idportentest.IDPorten, sids[0]) {
 		t.Fatalf("SSO sessions: %v", sids)
 	}
 	j.Open("min side after front-channel logout", "/min-side")

@@ -47,7 +47,7 @@ func testWebhook(t *testing.T, databaseURL string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sitetest.Webhook(t, app.pay, app.Fakes.Env.Vipps, app.ext.Vipps.MSN, public, p)
+	sitetest.Webhook(t, app.pay, fakes(app.Fakes).Vipps, app.ext.Vipps.MSN, public, p)
 }
 
 // TestDraftExpiry: an application abandoned for longer than the retention
