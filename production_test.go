@@ -35,9 +35,6 @@ func fakeLike(ip string) bool {
 // no devenv and no fake toolkit. Without the tag the same example links
 // devenv, so the check can fail.
 func TestProductionLinksNoFake(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs go list")
-	}
 	for _, ex := range []string{"./examples/skjenkebevilling", "./examples/hallbooking"} {
 		prod := linked(t, "production", ex)
 		if !slices.Contains(prod, module+"/site") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"github.com/grunnmur/grunnmur/devenv"
 	"github.com/grunnmur/grunnmur/site"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,7 +14,6 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
@@ -168,7 +168,7 @@ func FuzzParseHours(f *testing.F) {
 // ran out; the reserved money is released and nothing is booked.
 func TestHoldExpiresBeforePayment(t *testing.T) {
 	var mu sync.Mutex
-	now := testclock.Oslo(t, testclock.Edges[0].At)
+	now := sitetest.Oslo(t, sitetest.Edges()[0].At)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	a := newApp(t, clock)
 	ctx := context.Background()

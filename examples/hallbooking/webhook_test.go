@@ -9,11 +9,10 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/site"
-	"github.com/grunnmur/grunnmur/site/sitetest"
-	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/site"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -88,7 +87,7 @@ func TestWebhookConfirms(t *testing.T) {
 // money is released and the prepared letter withdrawn, never sent.
 func TestLetterWithdrawn(t *testing.T) {
 	var mu sync.Mutex
-	now := testclock.Oslo(t, testclock.Edges[0].At)
+	now := sitetest.Oslo(t, sitetest.Edges()[0].At)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	a := newApp(t, clock)
 	ctx := context.Background()
@@ -127,7 +126,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // with the recipient's data, and never sends it.
 func TestLetterAbandoned(t *testing.T) {
 	var mu sync.Mutex
-	now := testclock.Oslo(t, testclock.Edges[0].At)
+	now := sitetest.Oslo(t, sitetest.Edges()[0].At)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	a := newApp(t, clock)
 	ctx := context.Background()

@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grunnmur/grunnmur/site"
-	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
+	"github.com/grunnmur/grunnmur/site"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 // serveOnly serves the app's handler on a loopback port without its
