@@ -117,7 +117,8 @@ type TestUser struct {
 // rest of its variables then come from the environment, otherwise all of
 // them come from the sandbox. need are the variables a real one must have
 // ("A|B" when either will do). A service with a scope is needed only by a
-// service that asks Maskinporten for it (Options.Scopes).
+// service that asks Maskinporten for it (Options.Scopes); "*" means any
+// scope, and "officers" an officers' login (Options.OfficerPrefix).
 type group struct {
 	prefix, key, scope string
 	need               []string
@@ -125,24 +126,33 @@ type group struct {
 
 var groups = []group{
 	{"GRUNNMUR_IDPORTEN_", "GRUNNMUR_IDPORTEN_ISSUER", "", []string{"ISSUER", "CLIENT_ID", "CLIENT_SECRET|CLIENT_KEY_FILE"}},
-	{"GRUNNMUR_ANSATTPORTEN_", "GRUNNMUR_ANSATTPORTEN_ISSUER", "", []string{"ISSUER", "CLIENT_ID", "CLIENT_SECRET|CLIENT_KEY_FILE"}},
-	{"GRUNNMUR_MASKINPORTEN_", "GRUNNMUR_MASKINPORTEN_ISSUER", "", []string{"ISSUER", "CLIENT_ID", "KEY_FILE"}},
+	{"GRUNNMUR_ANSATTPORTEN_", "GRUNNMUR_ANSATTPORTEN_ISSUER", "officers", []string{"ISSUER", "CLIENT_ID", "CLIENT_SECRET|CLIENT_KEY_FILE"}},
+	{"GRUNNMUR_MASKINPORTEN_", "GRUNNMUR_MASKINPORTEN_ISSUER", "*", []string{"ISSUER", "CLIENT_ID", "KEY_FILE"}},
 	{"GRUNNMUR_VIPPS_", "GRUNNMUR_VIPPS_BASE_URL", "", []string{"BASE_URL", "CLIENT_ID", "CLIENT_SECRET", "SUBSCRIPTION_KEY", "MSN"}},
-	{"GRUNNMUR_SVARUT_", "GRUNNMUR_SVARUT_BASE_URL", "", []string{"BASE_URL", "KONTO_ID", "INTEGRASJON_ID", "INTEGRASJON_PASSORD"}},
-	{"GRUNNMUR_BRREG_", "GRUNNMUR_BRREG_BASE_URL", "", []string{"BASE_URL"}},
+	{"GRUNNMUR_SVARUT_", "GRUNNMUR_SVARUT_BASE_URL", "ks:fiks", []string{"BASE_URL", "KONTO_ID", "INTEGRASJON_ID", "INTEGRASJON_PASSORD"}},
+	{"GRUNNMUR_BRREG_", "GRUNNMUR_BRREG_BASE_URL", "brreg:", []string{"BASE_URL"}},
 	{"GRUNNMUR_FOLKEREGISTERET_", "GRUNNMUR_FOLKEREGISTERET_BASE_URL", "folkeregister:", []string{"BASE_URL"}},
 }
 
-// needed reports whether a service asking Maskinporten for scopes uses g.
-func (g group) needed(scopes []string) bool {
-	return g.scope == "" || slices.ContainsFunc(scopes, func(sc string) bool { return strings.HasPrefix(sc, g.scope) })
+// needed reports whether the service that o describes uses g.
+func (g group) needed(o Options) bool {
+	switch g.scope {
+	case "":
+		return true
+	case "officers":
+		return o.OfficerPrefix != ""
+	case "*":
+		return len(o.Scopes) > 0
+	}
+	return slices.ContainsFunc(o.Scopes, func(sc string) bool { return strings.HasPrefix(sc, g.scope) })
 }
 
 // Externals holds the clients' configurations of the outside services, real
 // or fake, read through one getenv either way.
 type Externals struct {
 	IDPorten, Ansattporten idporten.Config
-	// Maskinporten holds Options.Scopes, for the registries and SvarUT.
+	// Maskinporten holds Options.Scopes, for the registries and SvarUT;
+	// nil when there are none and Maskinporten is unset.
 	Maskinporten *maskinporten.TokenSource
 	Vipps        vipps.Config
 	// VippsWebhookSecret is GRUNNMUR_VIPPS_WEBHOOK_SECRET: the secret of a
@@ -182,9 +192,15 @@ type Options struct {
 	// Public is the service's URL, for the redirect URIs.
 	Public string
 	// OfficerPrefix is where the officers' auth.Manager is mounted
-	// ("/ansatt/auth"); the citizens' is at /auth.
+	// ("/ansatt/auth"); the citizens' is at /auth. Empty means the service
+	// has no officers' login: Ansattporten and GRUNNMUR_OFFICERS are then
+	// neither read nor required.
 	OfficerPrefix string
-	// Scopes the service needs from Maskinporten.
+	// Scopes the service needs from Maskinporten. They also say which
+	// services it uses besides ID-porten and Vipps: Maskinporten when there
+	// is any, SvarUT for ks:fiks, Enhetsregisteret for brreg:*,
+	// Folkeregisteret for folkeregister:*. Only those are required in
+	// production.
 	Scopes []string
 	// Sandbox starts the fakes for the services left unset in
 	// development: devenv.Sandbox, assigned in a file built without
@@ -221,9 +237,6 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 	if o.LetterStep == 0 {
 		o.LetterStep = 5 * time.Second
 	}
-	if o.OfficerPrefix == "" {
-		o.OfficerPrefix = "/ansatt/auth"
-	}
 	defer func() {
 		if err != nil {
 			x.Close()
@@ -239,10 +252,7 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 	if x.IDPorten, err = loginConfig(src.get, "GRUNNMUR_IDPORTEN", x.public, "/auth"); err != nil {
 		return nil, fmt.Errorf("site: ID-porten: %w", err)
 	}
-	if x.Ansattporten, err = loginConfig(src.get, "GRUNNMUR_ANSATTPORTEN", x.public, o.OfficerPrefix); err != nil {
-		return nil, fmt.Errorf("site: Ansattporten: %w", err)
-	}
-	if x.Officers, err = src.officers(); err != nil {
+	if err := x.readOfficers(src, o); err != nil {
 		return nil, err
 	}
 	if x.Maskinporten, err = maskinportenSource(src.get, o); err != nil {
@@ -252,6 +262,20 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 		return nil, err
 	}
 	return x, nil
+}
+
+// readOfficers reads Ansattporten's configuration and GRUNNMUR_OFFICERS,
+// when the service has an officers' login.
+func (x *Externals) readOfficers(src *source, o Options) (err error) {
+	x.Officers = map[string]bool{}
+	if o.OfficerPrefix == "" {
+		return nil
+	}
+	if x.Ansattporten, err = loginConfig(src.get, "GRUNNMUR_ANSATTPORTEN", x.public, o.OfficerPrefix); err != nil {
+		return fmt.Errorf("site: Ansattporten: %w", err)
+	}
+	x.Officers, err = src.officers()
+	return err
 }
 
 // mode reads GRUNNMUR_ENV: Development when unset.
@@ -297,10 +321,10 @@ func (s *source) get(name string) string {
 // missing lists the variables that the services the scopes call for must
 // have and do not: all of a service's when its key variable is unset, and
 // in production also the ones a set service lacks.
-func (s *source) missing(scopes []string, production bool) []string {
+func (s *source) missing(o Options, production bool) []string {
 	var out []string
 	for _, g := range groups {
-		if !g.needed(scopes) || (!production && s.real(g.key)) {
+		if !g.needed(o) || (!production && s.real(g.key)) {
 			continue
 		}
 		for _, n := range g.need {
@@ -313,7 +337,7 @@ func (s *source) missing(scopes []string, production bool) []string {
 			}
 		}
 	}
-	if production && s.getenv("GRUNNMUR_OFFICERS") == "" {
+	if production && o.OfficerPrefix != "" && s.getenv("GRUNNMUR_OFFICERS") == "" {
 		out = append(out, "GRUNNMUR_OFFICERS")
 	}
 	slices.Sort(out)
@@ -325,7 +349,7 @@ func (s *source) missing(scopes []string, production bool) []string {
 // production, or without o.Sandbox, an unset service is a *MissingError.
 func (x *Externals) startSandbox(src *source, o Options) error {
 	prod := x.Env == Production
-	missing := src.missing(o.Scopes, prod)
+	missing := src.missing(o, prod)
 	switch {
 	case len(missing) == 0:
 		return nil
@@ -368,6 +392,9 @@ func (s *source) officers() (map[string]bool, error) {
 // Enhetsregisteret's authorised roles, Folkeregisteret and SvarUT.
 func maskinportenSource(env func(string) string, o Options) (*maskinporten.TokenSource, error) {
 	cfg, err := maskinporten.ConfigFromEnv("GRUNNMUR_MASKINPORTEN_", env)
+	if errors.Is(err, config.ErrUnset) && len(o.Scopes) == 0 {
+		return nil, nil // no service behind Maskinporten
+	}
 	if errors.Is(err, config.ErrUnset) {
 		return nil, fmt.Errorf("%w: no Maskinporten", ErrConfig)
 	}

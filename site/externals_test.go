@@ -53,17 +53,26 @@ const scopeFolkereg = "folkeregister:deling/offentligmedhjemmel"
 
 // TestProductionNamesEveryMissingVariable: with GRUNNMUR_ENV=production and
 // nothing else set, Setup starts no fake and its error names every variable
-// at once; without Folkeregisteret's scope, Folkeregisteret is not asked for.
+// at once; only the services the scopes and the officers' login call for
+// are asked for.
 func TestProductionNamesEveryMissingVariable(t *testing.T) {
 	var s starts
+	only := func(prefixes ...string) []string {
+		return slices.DeleteFunc(slices.Clone(everyVariable), func(n string) bool {
+			return !slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(n, p) })
+		})
+	}
 	for _, c := range []struct {
-		scopes []string
-		want   []string
+		scopes   []string
+		officers string
+		want     []string
 	}{
-		{[]string{"ks:fiks", scopeFolkereg}, everyVariable},
-		{[]string{"ks:fiks"}, slices.DeleteFunc(slices.Clone(everyVariable), func(n string) bool { return strings.Contains(n, "FOLKEREGISTERET") })},
+		{[]string{"ks:fiks", "brreg:data:enhetsregisteret:roller", scopeFolkereg}, "/ansatt/auth", everyVariable},
+		{[]string{"ks:fiks"}, "/ansatt/auth", only("GRUNNMUR_IDPORTEN_", "GRUNNMUR_VIPPS_", "GRUNNMUR_ANSATTPORTEN_", "GRUNNMUR_OFFICERS", "GRUNNMUR_MASKINPORTEN_", "GRUNNMUR_SVARUT_")},
+		{nil, "", only("GRUNNMUR_IDPORTEN_", "GRUNNMUR_VIPPS_")},
 	} {
-		x, err := site.Setup(envOf(map[string]string{"GRUNNMUR_ENV": "production"}), site.Options{Public: "https://a.example", Scopes: c.scopes, Sandbox: s.start})
+		x, err := site.Setup(envOf(map[string]string{"GRUNNMUR_ENV": "production"}), site.Options{Public: "https://a.example", Scopes: c.scopes,
+			OfficerPrefix: c.officers, Sandbox: s.start})
 		if x != nil || !errors.Is(err, site.ErrConfig) {
 			t.Fatalf("%v: %v", c.scopes, err)
 		}
@@ -106,7 +115,8 @@ func TestProductionWithEverythingSet(t *testing.T) {
 	env := sandboxEnv(t)
 	env["GRUNNMUR_ENV"] = "production"
 	var s starts
-	o := site.Options{Public: "https://a.example", Scopes: []string{"ks:fiks", scopeFolkereg}, Sandbox: s.start}
+	o := site.Options{Public: "https://a.example", Scopes: []string{"ks:fiks", "brreg:data:enhetsregisteret:roller", scopeFolkereg},
+		OfficerPrefix: "/ansatt/auth", Sandbox: s.start}
 	x, err := site.Setup(envOf(env), o)
 	if err != nil {
 		t.Fatal(err)
@@ -144,7 +154,7 @@ func TestDevelopmentMixes(t *testing.T) {
 			}
 		}
 		var s starts
-		x, err := site.Setup(envOf(env), site.Options{Public: "http://127.0.0.1:1", Scopes: []string{"ks:fiks"}, Sandbox: s.start})
+		x, err := site.Setup(envOf(env), site.Options{Public: "http://127.0.0.1:1", Scopes: []string{"ks:fiks"}, OfficerPrefix: "/ansatt/auth", Sandbox: s.start})
 		if err != nil {
 			t.Fatal(err)
 		}

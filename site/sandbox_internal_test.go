@@ -63,7 +63,7 @@ func stubSandbox(t *testing.T) StartSandbox {
 func TestSandboxClosed(t *testing.T) {
 	var got *stub
 	start := stubSandbox(t)
-	o := Options{Public: "http://127.0.0.1:1", Sandbox: func(o SandboxOptions) (Sandbox, error) {
+	o := Options{Public: "http://127.0.0.1:1", OfficerPrefix: "/ansatt/auth", Sandbox: func(o SandboxOptions) (Sandbox, error) {
 		sb, err := start(o)
 		got = sb.(*stub)
 		return sb, err

@@ -127,7 +127,7 @@ func TestConfigFromEnvironment(t *testing.T) {
 		"GRUNNMUR_SVARUT_INTEGRASJON_ID": "2b1e0c6a-8f4d-4c3b-9e2a-7d5f1a0b3c4d", "GRUNNMUR_SVARUT_INTEGRASJON_PASSORD": "pw",
 		"GRUNNMUR_BRREG_BASE_URL": "https://data.brreg.no",
 	}
-	x, err := site.Setup(func(k string) string { return env[k] }, site.Options{Public: "https://skjenk.kommune.example", Scopes: []string{scopeFiks}})
+	x, err := site.Setup(func(k string) string { return env[k] }, site.Options{Public: "https://skjenk.kommune.example", Scopes: []string{scopeFiks}, OfficerPrefix: "/ansatt/auth"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestConfigFromEnvironment(t *testing.T) {
 			only[k] = v
 		}
 	}
-	y, err := site.Setup(func(k string) string { return only[k] }, site.Options{Public: "http://127.0.0.1:8080", Sandbox: sandbox})
+	y, err := site.Setup(func(k string) string { return only[k] }, site.Options{Public: "http://127.0.0.1:8080", OfficerPrefix: "/ansatt/auth", Sandbox: sandbox})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestConfigFromEnvironment(t *testing.T) {
 	}
 
 	env["GRUNNMUR_OFFICERS"] = "12345678901"
-	if x, err := site.Setup(func(k string) string { return env[k] }, site.Options{Public: "https://skjenk.kommune.example", Scopes: []string{scopeFiks}}); err == nil {
+	if x, err := site.Setup(func(k string) string { return env[k] }, site.Options{Public: "https://skjenk.kommune.example", Scopes: []string{scopeFiks}, OfficerPrefix: "/ansatt/auth"}); err == nil {
 		x.Close()
 		t.Error("a bad officer number was accepted")
 	} else if strings.Contains(err.Error(), "12345678901") {
