@@ -87,9 +87,10 @@ func TestPackageDocs(t *testing.T) {
 	}
 }
 
-// exampleInternals are the module's internal packages that the examples'
-// non-test code imported when issue 16 was filed. The list only shrinks.
-var exampleInternals = []string{"internal/defaults", "internal/text"}
+// exampleInternals are the module's internal packages that the examples may
+// import, in their tests too: none since issue 17, for an example shows what
+// a service in another module can build, and that one cannot import them.
+var exampleInternals = []string{}
 
 // TestImportRules keeps heavy or test-only dependencies where DESIGN.md puts them.
 func TestImportRules(t *testing.T) {
@@ -100,8 +101,8 @@ func TestImportRules(t *testing.T) {
 	}{
 		{"github.com/jackc/pgx", func(dir string) bool { return dir == "postgres" || strings.HasPrefix(dir, "postgres/") },
 			"pgx belongs in postgres/ only"},
-		{"github.com/chromedp", func(dir string) bool { return dir == "internal/browsertest" },
-			"chromedp is for browser tests only (internal/browsertest is their shared helper)"},
+		{"github.com/chromedp", func(dir string) bool { return dir == "internal/browsertest" || dir == "site/sitetest" },
+			"chromedp is for browser tests only (internal/browsertest and site/sitetest's Journey are their shared helpers)"},
 		{"github.com/stretchr/testify", func(string) bool { return false }, "testify is for tests only"},
 		{"github.com/zitadel/oidc", func(string) bool { return false }, "the independent OP is a test-only peer"},
 		{"github.com/coreos/go-oidc", func(string) bool { return false }, "go-oidc is a benchmark baseline only"},
@@ -120,16 +121,25 @@ func TestImportRules(t *testing.T) {
 			}
 			// The examples show what a user can build from the public
 			// packages; they use no more internal plumbing than they do.
-			if strings.HasPrefix(p.dir, "examples") && strings.HasPrefix(ip, module+"/internal/") &&
-				!slices.Contains(exampleInternals, strings.TrimPrefix(ip, module+"/")) {
-				t.Errorf("%s (%s) imports %s: examples must not import new internal packages (issue 16)", p.dir, strings.Join(files, ", "), ip)
-			}
+			checkExampleImport(t, p.dir, ip, files)
 		}
 		for ip, files := range p.test {
+			checkExampleImport(t, p.dir, ip, files)
 			if strings.HasPrefix(ip, "github.com/lestrrat-go/jwx/v2") {
 				t.Errorf("%s (%s) imports jwx v2 in a test: use v3", p.dir, strings.Join(files, ", "))
 			}
 		}
+	}
+}
+
+// checkExampleImport fails t when an example's file imports one of the
+// module's internal packages (but exampleInternals): an example shows what a
+// service in another module can build, and that one cannot import them.
+func checkExampleImport(t *testing.T, dir, ip string, files []string) {
+	t.Helper()
+	if strings.HasPrefix(dir, "examples") && (strings.HasPrefix(ip, module+"/internal/") || strings.Contains(ip, "/internal/")) &&
+		strings.HasPrefix(ip, module+"/") && !slices.Contains(exampleInternals, strings.TrimPrefix(ip, module+"/")) {
+		t.Errorf("%s (%s) imports %s: examples may import no internal package, in tests neither (issue 17)", dir, strings.Join(files, ", "), ip)
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grunnmur/grunnmur/internal/browsertest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 // The Go code in the READMEs is built, and the programs are run, so that
@@ -197,7 +197,7 @@ func runSnippet(t *testing.T, bin string) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	var out browsertest.Logs
+	var out sitetest.Logs
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "ADDR="+addr)
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -13,32 +13,6 @@ import (
 	"github.com/grunnmur/grunnmur/secret"
 )
 
-// TestSetupSharesTheClock: with the service's clock pinned months away from
-// the machine's, the sandbox's Maskinporten issues a token dated by that
-// clock, and the service's Maskinporten client (dating its grant by the same
-// clock) gets one at all.
-func TestSetupSharesTheClock(t *testing.T) {
-	at := testclock.Oslo(t, "2026-03-29T01:30:00+01:00")
-	x, err := Setup(func(string) string { return "" }, Options{Public: "http://127.0.0.1:1", Scopes: []string{"ks:fiks"}, Now: testclock.Advancing(at)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
-	tok, err := x.Maskinporten.Token(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	mt, err := x.Fakes.Env.IDPorten.VerifyMaskinportenToken(tok.AccessToken.Reveal(), "ks:fiks")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, exp := range map[string]time.Time{"the fake's": mt.Expiry, "the client's": tok.Expiry} {
-		if exp.Before(at) || exp.After(at.Add(24*time.Hour)) {
-			t.Errorf("%s token expiry %v, for a clock at %v", name, exp, at)
-		}
-	}
-}
-
 // TestWebhookUsesThePaymentsClock: a webhook's x-ms-date is checked against
 // the clock the payments are dated by (pinned here weeks or months away from
 // the machine's).

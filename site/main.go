@@ -153,12 +153,12 @@ func ErrorKey(m Messages, status int) string {
 // Print lists the sandbox's fakes for the start-up lines; nothing when
 // every service is real.
 func (f *Fakes) Print(w io.Writer) {
-	if f == nil || f.Env == nil {
+	if f == nil || f.Sandbox == nil {
 		return
 	}
 	fmt.Fprintln(w, "  fakes in this process (devenv); a service set through GRUNNMUR_* uses the real one instead:")
-	for _, s := range f.Env.Services {
-		fmt.Fprintf(w, "    %-20s %s\n", s.Name, s.URL)
+	for _, l := range f.Sandbox.Lines() {
+		fmt.Fprintln(w, "    "+l)
 	}
 }
 

@@ -242,7 +242,7 @@ func TestSetupReadsWebhookSecret(t *testing.T) {
 		"GRUNNMUR_VIPPS_CLIENT_SECRET": vippstest.DefaultClientSecret, "GRUNNMUR_VIPPS_SUBSCRIPTION_KEY": vippstest.DefaultSubscriptionKey,
 		"GRUNNMUR_VIPPS_MSN": vippstest.DefaultMSN, "GRUNNMUR_VIPPS_WEBHOOK_SECRET": "operator-registered-once",
 	}
-	x, err := Setup(func(k string) string { return env[k] }, Options{Public: "http://127.0.0.1:1"})
+	x, err := Setup(func(k string) string { return env[k] }, Options{Public: "http://127.0.0.1:1", Sandbox: stubSandbox(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestSetupReadsWebhookSecret(t *testing.T) {
 	}
 
 	env["GRUNNMUR_VIPPS_BASE_URL"] = "" // the sandbox's Vipps: the variable is ignored
-	y, err := Setup(func(k string) string { return env[k] }, Options{Public: "http://127.0.0.1:1"})
+	y, err := Setup(func(k string) string { return env[k] }, Options{Public: "http://127.0.0.1:1", Sandbox: stubSandbox(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,10 +10,9 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/auth"
-	"github.com/grunnmur/grunnmur/site/sitetest"
-	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 // serveDB serves the app's handler on a loopback port, on PostgreSQL when
@@ -74,7 +73,7 @@ func TestHoldBurstPostgres(t *testing.T) { testHoldBurst(t, postgrestest.URL(t))
 func testHoldBurst(t *testing.T, databaseURL string) {
 	// The rate limiter's clock stands still: no token comes back however
 	// slow the machine, so the test depends on no timing.
-	at := testclock.EdgeAt(t, "sunday-2330")
+	at := sitetest.EdgeAt(t, "sunday-2330")
 	app, base := serveLog(t, databaseURL, nil, func(a *App) { a.holdRate.Now = func() time.Time { return at } })
 	ctx := context.Background()
 	now := app.now()

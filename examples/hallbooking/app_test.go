@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"github.com/grunnmur/grunnmur/devenv"
+	"github.com/grunnmur/grunnmur/site"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,7 +14,6 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
@@ -165,7 +167,7 @@ func FuzzParseHours(f *testing.F) {
 // ran out; the reserved money is released and nothing is booked.
 func TestHoldExpiresBeforePayment(t *testing.T) {
 	var mu sync.Mutex
-	now := testclock.Oslo(t, testclock.Edges[0].At)
+	now := sitetest.Oslo(t, sitetest.Edges()[0].At)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	a := newApp(t, clock)
 	ctx := context.Background()
@@ -189,7 +191,7 @@ func TestHoldExpiresBeforePayment(t *testing.T) {
 	mu.Lock()
 	now = now.Add(holdTTL/2 + time.Minute)
 	mu.Unlock()
-	if err := a.ext.Fakes.Env.Vipps.Approve(p.Reference); err != nil {
+	if err := fakes(a.ext.Fakes).Vipps.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
 	b := &bill{ID: res.ID, RS: []*booking.Reservation{res}}
@@ -235,7 +237,7 @@ func payVippsNow(t *testing.T, a *App, b *bill) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.ext.Fakes.Env.Vipps.Approve(p.Reference); err != nil {
+	if err := fakes(a.ext.Fakes).Vipps.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -290,7 +292,7 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 	if err := a.book.PutResource(ctx, h); err != nil {
 		t.Fatal(err)
 	}
-	a.ext.Fakes.Env.Vipps.SetIdempotencyReplay(false)
+	fakes(a.ext.Fakes).Vipps.SetIdempotencyReplay(false)
 	b := holdSeries(t, a, "club-1", 6)
 	payVippsNow(t, a, b)
 	if _, err := a.settle(ctx, b); err != nil {
@@ -348,7 +350,7 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 			free++
 		}
 	}
-	if n := a.ext.Fakes.Env.Vipps.Requests(vippstest.OpRefund); n != free {
+	if n := fakes(a.ext.Fakes).Vipps.Requests(vippstest.OpRefund); n != free {
 		t.Fatalf("%d refund requests for %d free weeks", n, free)
 	}
 }
@@ -515,3 +517,6 @@ func TestCancelHeldReleasesAuthorisation(t *testing.T) {
 		t.Fatalf("after cancelling the hold: %s, captured %d", p.State, p.Aggregate.Captured)
 	}
 }
+
+// fakes are the sandbox's fakes, for a test to drive.
+func fakes(f *site.Fakes) *devenv.Env { return f.Sandbox.(*devenv.Env) }

@@ -9,9 +9,9 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/holiday"
 	"github.com/grunnmur/grunnmur/i18n"
+	"github.com/grunnmur/grunnmur/site"
 )
 
 // The week calendar is a table: the days are its columns, the slots' times

@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/i18n"
+	"github.com/grunnmur/grunnmur/site"
 )
 
 // Cancelling takes two steps, without JavaScript: "Avbestill" opens a page

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -17,8 +18,6 @@ import (
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/ident"
-	"github.com/grunnmur/grunnmur/internal/browsertest"
-	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
@@ -26,22 +25,22 @@ import (
 
 // startApp runs the service in process on a free port, with every external
 // service faked, as `go run` does, on the clock now.
-func startApp(t *testing.T, databaseURL string, now func() time.Time) (*App, string, *browsertest.Logs) {
+func startApp(t *testing.T, databaseURL string, now func() time.Time) (*App, string, *sitetest.Logs) {
 	t.Helper()
 	var app *App
-	base, logs := browsertest.StartService(t, func(ctx context.Context, public string, log *slog.Logger) (*browsertest.Started, error) {
+	base, logs := sitetest.StartService(t, func(ctx context.Context, public string, log *slog.Logger) (*sitetest.Started, error) {
 		var err error
 		if app, err = New(ctx, Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: now}); err != nil {
 			return nil, err
 		}
-		return &browsertest.Started{Handler: app.Handler, Run: app.Run, Close: app.Close}, nil
+		return &sitetest.Started{Handler: app.Handler, Run: app.Run, Close: app.Close}, nil
 	})
 	return app, base, logs
 }
 
 // pinned is the clock of the tests that are not about a date: it starts on
 // a Sunday at 23:30, where CI once failed, and moves on.
-func pinned(t *testing.T) func() time.Time { return testclock.At(t, testclock.Edges[0].At) }
+func pinned(t *testing.T) func() time.Time { return sitetest.ClockAt(t, sitetest.Edges()[0].At) }
 
 // dayAhead is the date d days after the app's today, in Oslo.
 func dayAhead(app *App, d int) civil.Date {
@@ -52,12 +51,12 @@ func dayAhead(app *App, d int) civil.Date {
 // it in turn, until one shows a button matching sel (a free slot): the
 // past, holidays and closed days can leave a week with none. It returns the
 // week's path.
-func freeWeek(j *browsertest.Journey, hall string, from civil.Date, sel string) string {
+func freeWeek(j *sitetest.Journey, hall string, from civil.Date, sel string) string {
 	j.T.Helper()
 	for w := range 8 {
 		path := "/hall/" + hall + "?uke=" + from.AddDays(7*w).String()
 		j.Open("week", path)
-		if browsertest.Get(j, "free slots", chromedp.Evaluate[int](`document.querySelectorAll(`+strconv.Quote(sel)+`).length`)) > 0 {
+		if sitetest.Get(j, "free slots", chromedp.Evaluate[int](`document.querySelectorAll(`+strconv.Quote(sel)+`).length`)) > 0 {
 			return path
 		}
 	}
@@ -69,7 +68,7 @@ func freeWeek(j *browsertest.Journey, hall string, from civil.Date, sel string) 
 // from the week of the day d days ahead; when the season (seasonEnd) ends
 // within five weeks of that day, from the first week of the next season,
 // so that a series has weeks to conflict and to cancel.
-func seasonWeek(j *browsertest.Journey, app *App, d int) string {
+func seasonWeek(j *sitetest.Journey, app *App, d int) string {
 	j.T.Helper()
 	from := dayAhead(app, d)
 	if end := seasonEnd(from.Start(civil.Oslo)); civil.DateOf(end).Before(from.AddDays(35)) {
@@ -82,7 +81,7 @@ func seasonWeek(j *browsertest.Journey, app *App, d int) string {
 func waitShipment(t *testing.T, app *App, ref string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for len(app.ext.Fakes.Env.SvarUT.ByExternalRef(ref)) == 0 {
+	for len(fakes(app.ext.Fakes).SvarUT.ByExternalRef(ref)) == 0 {
 		if time.Now().After(deadline) {
 			t.Fatalf("no SvarUT shipment %s", ref)
 		}
@@ -91,16 +90,16 @@ func waitShipment(t *testing.T, app *App, ref string) {
 }
 
 // evalString evaluates a JavaScript expression that gives a string.
-func evalString(j *browsertest.Journey, step, js string) string {
+func evalString(j *sitetest.Journey, step, js string) string {
 	j.T.Helper()
-	return browsertest.Get(j, step, chromedp.Evaluate[string](js))
+	return sitetest.Get(j, step, chromedp.Evaluate[string](js))
 }
 
 // bookFirstFree clicks the first free slot's button on the calendar page
 // and returns its start.
-func bookFirstFree(j *browsertest.Journey, step string) string {
+func bookFirstFree(j *sitetest.Journey, step string) string {
 	j.T.Helper()
-	start := browsertest.Get(j, step, chromedp.Evaluate[string](`(document.querySelector("button[data-start]") || {dataset: {start: ""}}).dataset.start`))
+	start := sitetest.Get(j, step, chromedp.Evaluate[string](`(document.querySelector("button[data-start]") || {dataset: {start: ""}}).dataset.start`))
 	if start == "" {
 		j.Failed(step, errors.New("no free slot"))
 	}
@@ -114,9 +113,9 @@ func bookFirstFree(j *browsertest.Journey, step string) string {
 // Enhetsregisteret, gets an invoice with a KID, subscribes to its calendar
 // and cancels late (charged), then books a weekly series and cancels it;
 // the hall admin adds a hall and closes one for a tournament. Every page
-// passes axe. The clock starts on a Sunday at 23:30 (testclock.Edges).
+// passes axe. The clock starts on a Sunday at 23:30 (sitetest.Edges).
 func TestJourney(t *testing.T) {
-	runJourney(t, "", testclock.Oslo(t, testclock.Edges[0].At))
+	runJourney(t, "", sitetest.Oslo(t, sitetest.Edges()[0].At))
 }
 
 // TestJourneyAt runs the journey from the other edge instants: the DST
@@ -126,9 +125,9 @@ func TestJourneyAt(t *testing.T) {
 		t.Skip("the browser journeys are long")
 	}
 	// One at a time: in parallel on a busy machine, the browsers ran out of
-	// browsertest.Timeout.
-	for _, e := range testclock.Edges[1:] {
-		t.Run(e.Name, func(t *testing.T) { runJourney(t, "", testclock.Oslo(t, e.At)) })
+	// sitetest.Timeout.
+	for _, e := range sitetest.Edges()[1:] {
+		t.Run(e.Name, func(t *testing.T) { runJourney(t, "", sitetest.Oslo(t, e.At)) })
 	}
 }
 
@@ -138,15 +137,15 @@ func TestJourneyPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the browser journey is long")
 	}
-	runJourney(t, postgrestest.URL(t), testclock.EdgeAt(t, "new-years-eve-2350"))
+	runJourney(t, postgrestest.URL(t), sitetest.EdgeAt(t, "new-years-eve-2350"))
 }
 
 // runJourney runs the journey with the app's clock (and its fakes') starting
 // at at; every date it picks is relative to that clock.
 func runJourney(t *testing.T, databaseURL string, at time.Time) {
-	app, base, logs := startApp(t, databaseURL, testclock.Advancing(at))
-	dir := browsertest.ScreenshotDir(t)
-	j := browsertest.NewJourney(t, base, dir, logs)
+	app, base, logs := startApp(t, databaseURL, sitetest.Clock(at))
+	dir := sitetest.ScreenshotDir(t)
+	j := sitetest.NewJourney(t, base, dir, logs)
 	j.Prefix = "a-"
 
 	j.Open("start", "/?lang=nn")
@@ -166,12 +165,12 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Page("calendar")
 	// On a phone the week scrolls sideways in its own region, never the page.
 	j.Do("phone", chromedp.EmulateViewport(375, 740))
-	if got := browsertest.Get(j, "phone width", chromedp.Evaluate[string](`(() => { const r = document.querySelector(".ds-table-scroll");
+	if got := sitetest.Get(j, "phone width", chromedp.Evaluate[string](`(() => { const r = document.querySelector(".ds-table-scroll");
 		return [document.documentElement.scrollWidth <= innerWidth, r.scrollWidth > r.clientWidth, getComputedStyle(r).overflowX].join(); })()`)); got != "true,true,auto" {
 		t.Fatalf("the week on a phone: %s (page fits, table scrolls, overflow)", got)
 	}
 	j.Page("calendar-phone")
-	j.Do("desktop", chromedp.EmulateViewport(1280, 1024)) // the window's size (browsertest)
+	j.Do("desktop", chromedp.EmulateViewport(1280, 1024)) // the window's size (sitetest)
 
 	// A person books a slot two weeks ahead and pays with Vipps.
 	freeWeek(j, "storhallen", dayAhead(app, 14), "button[data-start]")
@@ -180,7 +179,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 		t.Fatalf("held: %q", s)
 	}
 	j.Page("held")
-	if n := browsertest.Get(j, "no invoice for a person", chromedp.Evaluate[int](`document.querySelectorAll("#pay-invoice").length`)); n != 0 {
+	if n := sitetest.Get(j, "no invoice for a person", chromedp.Evaluate[int](`document.querySelectorAll("#pay-invoice").length`)); n != 0 {
 		t.Fatal("a person is offered an invoice")
 	}
 	j.Click("pay", "#pay-vipps")
@@ -197,7 +196,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	// their postal address from Folkeregisteret for print.
 	id := strings.TrimPrefix(bookingPath, "/booking/")
 	waitShipment(t, app, "hall-"+id)
-	sh, _ := app.ext.Fakes.Env.SvarUT.Shipment(app.ext.Fakes.Env.SvarUT.ByExternalRef("hall-" + id)[0])
+	sh, _ := fakes(app.ext.Fakes).SvarUT.Shipment(fakes(app.ext.Fakes).SvarUT.ByExternalRef("hall-" + id)[0])
 	if rc := sh.Shipment.Recipient; rc.Person.IsZero() || rc.Address.Name != "Sigrid Haugland" || len(rc.Address.PostalCode) != 4 || rc.Address.Line1 == "" || sh.Shipment.DigitalOnly {
 		t.Fatalf("the person's letter: %+v", rc.Address)
 	}
@@ -229,13 +228,13 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Click("person series", `button[data-series="`+personFirst+`"]`)
 	// A season of weeks may meet a holiday or the booking horizon: the page
 	// names those weeks, and the person holds the others.
-	if n := browsertest.Get(j, "person series conflicts", chromedp.Evaluate[int](`document.querySelectorAll("#series-others").length`)); n == 1 {
+	if n := sitetest.Get(j, "person series conflicts", chromedp.Evaluate[int](`document.querySelectorAll("#series-others").length`)); n == 1 {
 		j.Page("person-series-conflicts")
 		j.Click("person series others", "#series-others")
 	}
 	j.Do("person series held", chromedp.WaitVisible(chromedp.CSS("#series-held")))
 	j.Page("person-series-held")
-	if n := browsertest.Get(j, "no invoice for a person's series", chromedp.Evaluate[int](`document.querySelectorAll("#pay-invoice").length`)); n != 0 {
+	if n := sitetest.Get(j, "no invoice for a person's series", chromedp.Evaluate[int](`document.querySelectorAll("#pay-invoice").length`)); n != 0 {
 		t.Fatal("a person is offered an invoice for a series")
 	}
 	j.Click("person series pay", "#pay-vipps")
@@ -292,7 +291,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Open("my bookings", "/min-side")
 	j.Page("minside")
 	j.Click("new feed", "#feed-new")
-	feed := browsertest.Get(j, "feed url", chromedp.Evaluate[string](`document.querySelector("#feed").getAttribute("href")`))
+	feed := sitetest.Get(j, "feed url", chromedp.Evaluate[string](`document.querySelector("#feed").getAttribute("href")`))
 	j.Page("feed")
 	if !strings.HasPrefix(feed, base+"/kalender/") {
 		t.Fatalf("feed URL %q", feed)
@@ -491,7 +490,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Click("new hall", "#hall-gymsal-nordbyen-skole")
 	j.Page("calendar-new-hall")
 	freeWeek(j, "gymsal-nordbyen-skole", dayAhead(app, 0), "button[data-start]")
-	for _, u := range app.ext.Fakes.Env.Users {
+	for _, u := range fakes(app.ext.Fakes).Users {
 		if strings.Contains(logs.String(), u.PID.Reveal()) {
 			t.Errorf("the logs hold %s's fødselsnummer", u.Name)
 		}
@@ -501,15 +500,15 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 // race books the same last slot from two browsers at once: a hook holds
 // both requests at a barrier and releases them together; exactly one gets
 // the booking and the other a clear message.
-func race(t *testing.T, app *App, a *browsertest.Journey, base, dir string, logs *browsertest.Logs) *browsertest.Journey {
+func race(t *testing.T, app *App, a *sitetest.Journey, base, dir string, logs *sitetest.Logs) *sitetest.Journey {
 	var other string
-	for _, u := range app.ext.Fakes.Env.Users {
+	for _, u := range fakes(app.ext.Fakes).Users {
 		if u.Role == "citizen" && u.Name != "Sigrid Haugland" {
 			other = u.Name
 			break
 		}
 	}
-	b := browsertest.NewJourney(t, base, dir, logs)
+	b := sitetest.NewJourney(t, base, dir, logs)
 	b.Prefix = "b-"
 	b.Open("calendar", "/hall/storhallen?lang=nb")
 	b.Click("login", "#login")
@@ -517,7 +516,7 @@ func race(t *testing.T, app *App, a *browsertest.Journey, base, dir string, logs
 
 	path := freeWeek(a, "storhallen", dayAhead(app, 28), "button[data-start]")
 	b.Open("week", path)
-	start := browsertest.Get(a, "slot", chromedp.Evaluate[string](`document.querySelector("button[data-start]").dataset.start`))
+	start := sitetest.Get(a, "slot", chromedp.Evaluate[string](`document.querySelector("button[data-start]").dataset.start`))
 	sel := `button[data-start="` + start + `"]`
 
 	var mu sync.Mutex
@@ -540,7 +539,7 @@ func race(t *testing.T, app *App, a *browsertest.Journey, base, dir string, logs
 	a.Stale("race a")
 	b.Stale("race b")
 	errs := make(chan error, 2)
-	for _, j := range []*browsertest.Journey{a, b} {
+	for _, j := range []*sitetest.Journey{a, b} {
 		go func() {
 			ctx, cancel := context.WithTimeout(j.Ctx, 30*time.Second)
 			defer cancel()
@@ -561,7 +560,7 @@ func race(t *testing.T, app *App, a *browsertest.Journey, base, dir string, logs
 	mu.Unlock()
 
 	won := 0
-	for _, j := range []*browsertest.Journey{a, b} {
+	for _, j := range []*sitetest.Journey{a, b} {
 		if strings.HasPrefix(j.Path(), "/booking/") {
 			won++
 			j.Page("race-won")

@@ -7,11 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/grunnmur/grunnmur/site"
-	"github.com/grunnmur/grunnmur/site/sitetest"
-	"github.com/grunnmur/grunnmur/internal/browsertest"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/site"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 func TestFeedRenewAndRevoke(t *testing.T)         { testFeedRenewAndRevoke(t, "") }
@@ -21,7 +20,7 @@ func TestFeedRenewAndRevokePostgres(t *testing.T) { testFeedRenewAndRevoke(t, po
 // renews it (the old URL then 404s) and turns it off (the new one 404s
 // too), each a POST with the CSRF token; no token reaches the request log.
 func testFeedRenewAndRevoke(t *testing.T, databaseURL string) {
-	var logs browsertest.Logs
+	var logs sitetest.Logs
 	_, base := serveLog(t, databaseURL, slog.New(slog.NewJSONHandler(&logs, nil)))
 	c := login(t, base, registrytest.Persons()[registrytest.OlaBakken].FNR.Reveal())
 	feedURL := func() string {

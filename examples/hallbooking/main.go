@@ -40,7 +40,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 func (a *App) banner(w io.Writer) {
 	f := a.ext.Fakes
-	if f.Env == nil {
+	if f.Sandbox == nil {
 		return
 	}
 	f.Print(w)

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 // TestNoOpenRedirect: the login's return parameter and the booking and

@@ -9,11 +9,10 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/site"
-	"github.com/grunnmur/grunnmur/site/sitetest"
-	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/site"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -44,7 +43,7 @@ func TestWebhook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sitetest.Webhook(t, app.vipps, app.ext.Fakes.Env.Vipps, app.ext.Vipps.MSN, public, p)
+	sitetest.Webhook(t, app.vipps, fakes(app.ext.Fakes).Vipps, app.ext.Vipps.MSN, public, p)
 }
 
 // TestWebhookConfirms: a club's payer approves in Vipps and never comes
@@ -71,7 +70,7 @@ func TestWebhookConfirms(t *testing.T) {
 	if e, err := app.letters.Get(ctx, b.letterID()); err != nil || !e.Held {
 		t.Fatalf("the letter was not prepared: %+v %v", e, err)
 	}
-	if err := app.ext.Fakes.Env.Vipps.Approve(p.Reference); err != nil {
+	if err := fakes(app.ext.Fakes).Vipps.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the booking confirmed", func() bool {
@@ -81,14 +80,14 @@ func TestWebhookConfirms(t *testing.T) {
 	if q, err := app.vipps.Get(ctx, p.Reference); err != nil || q.Aggregate.Captured != q.Amount {
 		t.Fatalf("payment after the webhook: %+v %v", q, err)
 	}
-	waitFor(t, "the letter at SvarUT", func() bool { return len(app.ext.Fakes.Env.SvarUT.ByExternalRef("hall-"+res.ID)) == 1 })
+	waitFor(t, "the letter at SvarUT", func() bool { return len(fakes(app.ext.Fakes).SvarUT.ByExternalRef("hall-"+res.ID)) == 1 })
 }
 
 // TestLetterWithdrawn: the hold runs out before the payer approves; the
 // money is released and the prepared letter withdrawn, never sent.
 func TestLetterWithdrawn(t *testing.T) {
 	var mu sync.Mutex
-	now := testclock.Oslo(t, testclock.Edges[0].At)
+	now := sitetest.Oslo(t, sitetest.Edges()[0].At)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	a := newApp(t, clock)
 	ctx := context.Background()
@@ -127,7 +126,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // with the recipient's data, and never sends it.
 func TestLetterAbandoned(t *testing.T) {
 	var mu sync.Mutex
-	now := testclock.Oslo(t, testclock.Edges[0].At)
+	now := sitetest.Oslo(t, sitetest.Edges()[0].At)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	a := newApp(t, clock)
 	ctx := context.Background()
@@ -142,7 +141,7 @@ func TestLetterAbandoned(t *testing.T) {
 	if e, err := a.letters.Get(ctx, b.letterID()); err != nil || e.State != svarut.EntryWithdrawn {
 		t.Fatalf("the abandoned letter: %+v %v", e, err)
 	}
-	if n := len(a.ext.Fakes.Env.SvarUT.ByExternalRef("hall-" + b.ID)); n != 0 {
+	if n := len(fakes(a.ext.Fakes).SvarUT.ByExternalRef("hall-" + b.ID)); n != 0 {
 		t.Fatalf("%d letters sent", n)
 	}
 }
@@ -165,7 +164,7 @@ func TestLetterReleasedLate(t *testing.T) {
 	if e, err := a.letters.Get(ctx, b.letterID()); err != nil || e.Held {
 		t.Fatalf("the letter after settle: %+v %v", e, err)
 	}
-	waitFor(t, "the letter at SvarUT", func() bool { return len(a.ext.Fakes.Env.SvarUT.ByExternalRef("hall-"+b.ID)) == 1 })
+	waitFor(t, "the letter at SvarUT", func() bool { return len(fakes(a.ext.Fakes).SvarUT.ByExternalRef("hall-"+b.ID)) == 1 })
 }
 
 // testClub is SESAM AS as a person acting for it holds it in the session.

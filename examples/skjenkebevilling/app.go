@@ -13,7 +13,6 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/money"
@@ -21,6 +20,7 @@ import (
 	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/sak"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -78,7 +78,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		}
 	}()
 	if a.ext, err = site.Setup(getenv, site.Options{Public: a.public, OfficerPrefix: "/ansatt/auth",
-		Scopes: []string{scopeBrregRoller, scopeFiks}, Logger: a.log, Now: a.now}); err != nil {
+		Scopes: []string{scopeBrregRoller, scopeFiks}, Logger: a.log, Now: a.now, Sandbox: sandbox}); err != nil {
 		return nil, err
 	}
 	a.Fakes, a.officers = a.ext.Fakes, a.ext.Officers

@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"github.com/grunnmur/grunnmur/devenv"
 	"io"
 	"net/http"
 	"os"
@@ -126,12 +127,12 @@ func TestConfigFromEnvironment(t *testing.T) {
 		"GRUNNMUR_SVARUT_INTEGRASJON_ID": "2b1e0c6a-8f4d-4c3b-9e2a-7d5f1a0b3c4d", "GRUNNMUR_SVARUT_INTEGRASJON_PASSORD": "pw",
 		"GRUNNMUR_BRREG_BASE_URL": "https://data.brreg.no",
 	}
-	x, err := site.Setup(func(k string) string { return env[k] }, site.Options{Public: "https://skjenk.kommune.example", Scopes: []string{scopeFiks}})
+	x, err := site.Setup(func(k string) string { return env[k] }, site.Options{Public: "https://skjenk.kommune.example", Scopes: []string{scopeFiks}, OfficerPrefix: "/ansatt/auth"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if x.Fakes.Env != nil {
+	if x.Fakes.Sandbox != nil {
 		t.Errorf("the sandbox started though every service is configured")
 	}
 	if x.IDPorten.Issuer != "https://test.idporten.no" || x.IDPorten.RedirectURI != "https://skjenk.kommune.example/auth/callback" ||
@@ -156,18 +157,18 @@ func TestConfigFromEnvironment(t *testing.T) {
 			only[k] = v
 		}
 	}
-	y, err := site.Setup(func(k string) string { return only[k] }, site.Options{Public: "http://127.0.0.1:8080"})
+	y, err := site.Setup(func(k string) string { return only[k] }, site.Options{Public: "http://127.0.0.1:8080", OfficerPrefix: "/ansatt/auth", Sandbox: sandbox})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer y.Close()
-	if y.Fakes.Env == nil || y.Vipps.BaseURL != "https://apitest.vipps.no" || y.SvarUT.BaseURL == "" || y.SvarUT.BaseURL == env["GRUNNMUR_SVARUT_BASE_URL"] ||
+	if y.Fakes.Sandbox == nil || y.Vipps.BaseURL != "https://apitest.vipps.no" || y.SvarUT.BaseURL == "" || y.SvarUT.BaseURL == env["GRUNNMUR_SVARUT_BASE_URL"] ||
 		!strings.HasPrefix(y.IDPorten.Issuer, "http://127.0.0.1:") || len(y.Officers) != 1 {
 		t.Errorf("mixed: vipps %s, svarut %s, idporten %s, %d officers", y.Vipps.BaseURL, y.SvarUT.BaseURL, y.IDPorten.Issuer, len(y.Officers))
 	}
 
 	env["GRUNNMUR_OFFICERS"] = "12345678901"
-	if x, err := site.Setup(func(k string) string { return env[k] }, site.Options{Public: "https://skjenk.kommune.example", Scopes: []string{scopeFiks}}); err == nil {
+	if x, err := site.Setup(func(k string) string { return env[k] }, site.Options{Public: "https://skjenk.kommune.example", Scopes: []string{scopeFiks}, OfficerPrefix: "/ansatt/auth"}); err == nil {
 		x.Close()
 		t.Error("a bad officer number was accepted")
 	} else if strings.Contains(err.Error(), "12345678901") {
@@ -204,3 +205,6 @@ func TestRunShutsDownGracefully(t *testing.T) {
 		t.Fatal("run did not stop")
 	}
 }
+
+// fakes are the sandbox's fakes, for a test to drive.
+func fakes(f *site.Fakes) *devenv.Env { return f.Sandbox.(*devenv.Env) }

@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/sak"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 // loginAt opens path without a session and logs in through the fake's

@@ -4,9 +4,9 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 func TestBadBytesInIDs(t *testing.T)         { testBadBytesInIDs(t, "") }

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 func TestBadBytesInAnswers(t *testing.T)         { testBadBytesInAnswers(t, "") }

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 // TestPostLimits: the application form's limits apply to the post, ahead

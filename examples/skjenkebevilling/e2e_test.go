@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"io"
 	"log/slog"
 	"os"
@@ -19,8 +20,6 @@ import (
 	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/internal/browsertest"
-	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/sak"
@@ -28,27 +27,27 @@ import (
 
 // startApp runs the service in process on a free port, with every external
 // service faked, as `go run` does, on the clock now.
-func startApp(t *testing.T, databaseURL string, now func() time.Time) (*App, string, *browsertest.Logs) {
+func startApp(t *testing.T, databaseURL string, now func() time.Time) (*App, string, *sitetest.Logs) {
 	t.Helper()
 	var app *App
-	base, logs := browsertest.StartService(t, func(ctx context.Context, public string, log *slog.Logger) (*browsertest.Started, error) {
+	base, logs := sitetest.StartService(t, func(ctx context.Context, public string, log *slog.Logger) (*sitetest.Started, error) {
 		var err error
 		if app, err = New(ctx, Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: now}); err != nil {
 			return nil, err
 		}
-		return &browsertest.Started{Handler: app.Handler, Run: app.Run, Close: app.Close}, nil
+		return &sitetest.Started{Handler: app.Handler, Run: app.Run, Close: app.Close}, nil
 	})
 	return app, base, logs
 }
 
 // pinned is the clock of the tests that are not about a date: it starts on
 // a Sunday at 23:30, where CI once failed, and moves on.
-func pinned(t *testing.T) func() time.Time { return testclock.At(t, testclock.Edges[0].At) }
+func pinned(t *testing.T) func() time.Time { return sitetest.ClockAt(t, sitetest.Edges()[0].At) }
 
 // formPage fills one page of the application and continues until the next
 // page shows; an answer that reveals more fields shows them on the same page
 // first (without JavaScript), and they are filled the second time round.
-func formPage(j *browsertest.Journey, page string, values map[string][]string) {
+func formPage(j *sitetest.Journey, page string, values map[string][]string) {
 	j.T.Helper()
 	for range 3 {
 		j.Fill("fill "+page, values)
@@ -65,9 +64,9 @@ func formPage(j *browsertest.Journey, page string, values map[string][]string) {
 // pays (a rejected payment first), books the inspection; the officer
 // decides; the letter shows on Min side; the Noark 5 extract verifies; both
 // log out. axe-core checks every page. The clock starts on a Sunday at
-// 23:30 (testclock.Edges).
+// 23:30 (sitetest.Edges).
 func TestJourney(t *testing.T) {
-	runJourney(t, "", testclock.Oslo(t, testclock.Edges[0].At))
+	runJourney(t, "", sitetest.Oslo(t, sitetest.Edges()[0].At))
 }
 
 // TestJourneyAt runs the journey from the other edge instants: the DST
@@ -77,9 +76,9 @@ func TestJourneyAt(t *testing.T) {
 		t.Skip("the browser journeys are long")
 	}
 	// One at a time: in parallel on a busy machine, the browsers ran out of
-	// browsertest.Timeout.
-	for _, e := range testclock.Edges[1:] {
-		t.Run(e.Name, func(t *testing.T) { runJourney(t, "", testclock.Oslo(t, e.At)) })
+	// sitetest.Timeout.
+	for _, e := range sitetest.Edges()[1:] {
+		t.Run(e.Name, func(t *testing.T) { runJourney(t, "", sitetest.Oslo(t, e.At)) })
 	}
 }
 
@@ -89,13 +88,13 @@ func TestJourneyPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the browser journey is long")
 	}
-	runJourney(t, postgrestest.URL(t), testclock.EdgeAt(t, "new-years-eve-2350"))
+	runJourney(t, postgrestest.URL(t), sitetest.EdgeAt(t, "new-years-eve-2350"))
 }
 
 // runJourney runs the journey with the app's clock (and its fakes') starting
 // at at; every date it picks is relative to that clock.
 func runJourney(t *testing.T, databaseURL string, at time.Time) {
-	app, base, logs := startApp(t, databaseURL, testclock.Advancing(at))
+	app, base, logs := startApp(t, databaseURL, sitetest.Clock(at))
 	// Earlier applications, a page of them, so that the officer's list
 	// has a second page.
 	for i := range casesPerPage {
@@ -103,7 +102,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 			t.Fatal(err)
 		}
 	}
-	j := browsertest.NewJourney(t, base, browsertest.ScreenshotDir(t), logs)
+	j := sitetest.NewJourney(t, base, sitetest.ScreenshotDir(t), logs)
 	pdfPath := filepath.Join(t.TempDir(), "attest.pdf")
 	pdf := []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
 	os.WriteFile(pdfPath, pdf, 0o644)
@@ -141,7 +140,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Click("orgnr", `main button[type="submit"]`)
 
 	// The form: the company's name comes from Enhetsregisteret.
-	navn := browsertest.Get(j, "soker", chromedp.Value(chromedp.CSS(`[name="/soker/navn"]`)))
+	navn := sitetest.Get(j, "soker", chromedp.Value(chromedp.CSS(`[name="/soker/navn"]`)))
 	if !strings.Contains(navn, "SESAM") {
 		t.Fatalf("name from Enhetsregisteret: %q", navn)
 	}
@@ -237,7 +236,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 		t.Fatalf("booking: %q", s)
 	}
 	j.Page("booked")
-	icsHref := browsertest.Get(j, "ics link", chromedp.AttributeValue(chromedp.CSS("#ics"), "href")).Value
+	icsHref := sitetest.Get(j, "ics link", chromedp.AttributeValue(chromedp.CSS("#ics"), "href")).Value
 	if status, ics := j.Fetch(icsHref); status != 200 || !bytes.Contains(ics, []byte("BEGIN:VCALENDAR")) || !bytes.Contains(ics, []byte("BEGIN:VEVENT")) {
 		t.Fatalf(".ics: %d %s", status, ics)
 	}
@@ -267,7 +266,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Click("open case", "#cases a")
 	j.Page("officer-case")
 	// The applicant's three attachments, each downloadable.
-	hrefs := browsertest.Get(j, "attachment links", chromedp.Evaluate[[]string](`[...document.querySelectorAll("#attachments a")].map(a => a.getAttribute("href"))`))
+	hrefs := sitetest.Get(j, "attachment links", chromedp.Evaluate[[]string](`[...document.querySelectorAll("#attachments a")].map(a => a.getAttribute("href"))`))
 	if len(hrefs) != 3 {
 		t.Fatalf("attachments on the officer's case page: %q", hrefs)
 	}
@@ -309,7 +308,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 
 	// The Noark 5 extract, downloaded and verified.
 	j.Open("officer list", "/ansatt")
-	extractHref := browsertest.Get(j, "extract link", chromedp.AttributeValue(chromedp.CSS("#extract"), "href")).Value
+	extractHref := sitetest.Get(j, "extract link", chromedp.AttributeValue(chromedp.CSS("#extract"), "href")).Value
 	status, zipped := j.Fetch(extractHref)
 	if status != 200 {
 		t.Fatalf("extract: %d %s", status, zipped)
@@ -345,8 +344,8 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	// Front-channel logout: the person logs out at another service, ID-porten
 	// ends the SSO session and tells this service, which ends its session.
 	sigrid := registrytest.Persons()[registrytest.SigridHaugland].FNR
-	sids := app.Fakes.Env.IDPorten.SessionIDs(idportentest.IDPorten, sigrid)
-	if len(sids) != 1 || !app.Fakes.Env.IDPorten.EndSession(context.Background(), idportentest.IDPorten, sids[0]) {
+	sids := fakes(app.Fakes).IDPorten.SessionIDs(idportentest.IDPorten, sigrid)
+	if len(sids) != 1 || !fakes(app.Fakes).IDPorten.EndSession(context.Background(), idportentest.IDPorten, sids[0]) {
 		t.Fatalf("SSO sessions: %v", sids)
 	}
 	j.Open("min side after front-channel logout", "/min-side")

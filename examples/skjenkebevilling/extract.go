@@ -12,8 +12,8 @@ import (
 
 	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/sak"
+	"github.com/grunnmur/grunnmur/site"
 )
 
 // archiveOptions maps the service's cases onto Noark 5: the municipality as

@@ -17,13 +17,11 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/archive"
-	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
-	"github.com/grunnmur/grunnmur/internal/testenv"
-	"github.com/grunnmur/grunnmur/internal/vnu"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/sak"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 // applyPaid submits an application as the flow does (venue and people
@@ -342,11 +340,11 @@ func TestExtractLeavesOutCases(t *testing.T) {
 	}
 	// No browser journey reaches this page, so its HTML is checked here.
 	t.Run("valid HTML", func(t *testing.T) {
-		vnu.Require(t, []vnu.Page{{Name: "uttrekk-ufullstendig.html", HTML: []byte(page)}})
+		sitetest.ValidHTML(t, sitetest.Page{Name: "uttrekk-ufullstendig.html", HTML: []byte(page)})
 	})
 }
 
-// TestFreeTextNeverFails puts each kind of awkward text (testenv.Texts)
+// TestFreeTextNeverFails puts each kind of awkward text (sitetest.Texts())
 // into every free-text field of the application and the officer's reasons:
 // the decision, its letter, the officer's and the applicant's pages, the
 // receipt and the extract of them all must not fail. Answers arrive as the
@@ -367,7 +365,7 @@ func testFreeTextNeverFails(t *testing.T, databaseURL string) {
 		}
 		return body
 	}
-	for i, tc := range testenv.Texts {
+	for i, tc := range sitetest.Texts() {
 		s := tc.Text
 		fields := map[string]string{}
 		for _, k := range []string{"soker.navn", "kontakt.navn", "fakturaadresse", "fakturaadresse.poststed", "skjenkested.navn",
@@ -394,7 +392,7 @@ func testFreeTextNeverFails(t *testing.T, databaseURL string) {
 		get(applicant, "/soknad/receipt/"+sub)
 		get(applicant, "/soknad/receipt/"+sub+".json")
 	}
-	extractOK(t, officer, base, len(testenv.Texts))
+	extractOK(t, officer, base, len(sitetest.Texts()))
 }
 
 // testID is a fresh draft or submission id, as forms makes them.

@@ -37,7 +37,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 func printBanner(w io.Writer, public string, a *App) {
 	f := a.Fakes
-	if f.Env == nil {
+	if f.Sandbox == nil {
 		return
 	}
 	f.Print(w)

@@ -10,13 +10,12 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"
-	"github.com/grunnmur/grunnmur/internal/text"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/sak"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -202,8 +201,8 @@ func (a *App) officerDecide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The reasons go into the case and the letter: text, never NUL or bytes
-	// that are not UTF-8.
-	note := text.Clean(strings.TrimSpace(r.PostFormValue("note")))
+	// that are not UTF-8 (those become U+FFFD).
+	note := strings.ReplaceAll(strings.ToValidUTF8(strings.TrimSpace(r.PostFormValue("note")), "\uFFFD"), "\x00", "")
 	c, err := a.sak.Decide(ctx, actor, r.PathValue("id"), outcome, note)
 	if errors.Is(err, sak.ErrNotDecided) {
 		a.log.ErrorContext(ctx, "decision not made", "error", err)

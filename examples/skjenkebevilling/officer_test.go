@@ -14,12 +14,11 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
-	"github.com/grunnmur/grunnmur/internal/vnu"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/sak"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -296,10 +295,10 @@ func TestOfficerListPages(t *testing.T) {
 	}
 	// No browser journey pages this far, so the pages' HTML is checked here.
 	t.Run("valid HTML", func(t *testing.T) {
-		var vp []vnu.Page
+		var vp []sitetest.Page
 		for i, p := range pages {
-			vp = append(vp, vnu.Page{Name: fmt.Sprintf("saker-%d.html", i+1), HTML: []byte(p)})
+			vp = append(vp, sitetest.Page{Name: fmt.Sprintf("saker-%d.html", i+1), HTML: []byte(p)})
 		}
-		vnu.Require(t, vp)
+		sitetest.ValidHTML(t, vp...)
 	})
 }

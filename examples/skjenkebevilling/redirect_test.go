@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 // offSite reports whether a browser would leave base for loc: a backslash

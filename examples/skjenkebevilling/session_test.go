@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 func TestSessionsStayWithTheirLogin(t *testing.T) { testSessionsStay(t, "") }

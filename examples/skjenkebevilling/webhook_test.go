@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grunnmur/grunnmur/site"
-	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
+	"github.com/grunnmur/grunnmur/site"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 // serveOnly serves the app's handler on a loopback port without its
@@ -47,7 +47,7 @@ func testWebhook(t *testing.T, databaseURL string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sitetest.Webhook(t, app.pay, app.Fakes.Env.Vipps, app.ext.Vipps.MSN, public, p)
+	sitetest.Webhook(t, app.pay, fakes(app.Fakes).Vipps, app.ext.Vipps.MSN, public, p)
 }
 
 // TestDraftExpiry: an application abandoned for longer than the retention

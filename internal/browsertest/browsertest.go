@@ -1,7 +1,7 @@
 // Package browsertest runs pages in headless Chromium through chromedp and
-// checks them with axe-core, for the forms accessibility tests and the
-// examples' end-to-end tests; a Journey also checks every page it records with
-// the Nu Html Checker (internal/vnu). It skips (or, in CI, fails) through
+// checks them with axe-core, for the forms accessibility tests and for
+// site/sitetest's Journey, which also checks every page it records with the
+// Nu Html Checker (internal/vnu). It skips (or, in CI, fails) through
 // testenv when Chromium, axe-core, Java or vnu.jar is missing.
 //
 //	ctx := browsertest.New(t)

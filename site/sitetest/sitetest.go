@@ -1,15 +1,31 @@
-// Package sitetest holds what the example services' tests share: serving a
-// service on a loopback port without its background work, and checking that
-// its Vipps webhook moves a payment by itself and refuses forgeries.
+// Package sitetest is the test kit for a service built on package site: what
+// its unit tests and its end-to-end journeys need, from the same module or
+// another one.
 //
-//	public := sitetest.ServeOnly(t, func(public string) (http.Handler, func(), error) {
-//		app, err := New(ctx, Config{PublicURL: public})
-//		if err != nil {
-//			return nil, nil, err
-//		}
-//		return app.Handler, app.Close, nil
-//	})
-//	sitetest.Webhook(t, app.pay, app.ext.Fakes.Env.Vipps, app.ext.Vipps.MSN, public, p)
+//   - ServeOnly serves the service on a loopback port without its background
+//     work; StartService with it, as `go run` does.
+//   - Browser logs in through the sandbox's test-user picker over plain HTTP;
+//     Journey walks the service in headless Chromium, checking every page
+//     with axe-core and the Nu Html Checker and screenshotting it.
+//   - Webhook checks that a Vipps webhook moves a payment by itself and that
+//     a forged one is refused; Help checks the command line.
+//   - ValidHTML checks rendered pages; Texts are the hard texts to type into
+//     every free-text field.
+//   - Oslo, Clock and Edges pin the service's clock to a day and an hour in
+//     Oslo, so that no test depends on the day or the time zone.
+//   - DatabaseURL finds the test PostgreSQL (skip, or fail in CI).
+//
+// A test reaches the sandbox's fakes through the service's site.Fakes:
+//
+//	app, err := New(ctx, Config{PublicURL: public, Now: sitetest.ClockAt(t, sitetest.Edges()[0].At)})
+//	...
+//	env := app.Fakes.Sandbox.(*devenv.Env)
+//	sitetest.Webhook(t, app.pay, env.Vipps, app.ext.Vipps.MSN, public, p)
+//
+//	base, logs := sitetest.StartService(t, func(ctx context.Context, public string, log *slog.Logger) (*sitetest.Started, error) { ... })
+//	j := sitetest.NewJourney(t, base, sitetest.ScreenshotDir(t), logs)
+//	j.Open("start", "/")
+//	j.Login(name) // the sandbox's test-user picker
 package sitetest
 
 import (

@@ -1,4 +1,4 @@
-package browsertest
+package sitetest
 
 import (
 	"bytes"
@@ -19,6 +19,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/grunnmur/grunnmur/internal/browsertest"
 	"github.com/grunnmur/grunnmur/internal/testenv"
 	"github.com/grunnmur/grunnmur/internal/vnu"
 )
@@ -87,7 +88,7 @@ func ScreenshotDir(t *testing.T) string {
 // warnings and errors of logs are logged and the whole log saved with the
 // screenshots.
 func NewJourney(t *testing.T, base, dir string, logs *Logs) *Journey {
-	j := &Journey{T: t, Ctx: New(t), Base: base, Dir: dir}
+	j := &Journey{T: t, Ctx: browsertest.New(t), Base: base, Dir: dir}
 	java, jar := testenv.Vnu(t)
 	b, shared := htmlBatches.LoadOrStore(t, &htmlBatch{java: java, jar: jar})
 	j.html = b.(*htmlBatch)
@@ -183,7 +184,7 @@ func Get[T any](j *Journey, step string, a chromedp.Action[T]) T {
 func (j *Journey) Page(name string) {
 	j.T.Helper()
 	j.Shot(name)
-	src, err := Source(j.Ctx)
+	src, err := browsertest.Source(j.Ctx)
 	if err != nil {
 		j.Failed(name, err)
 	}
@@ -192,7 +193,7 @@ func (j *Journey) Page(name string) {
 	j.html.mu.Lock()
 	j.html.pages = append(j.html.pages, vnu.Page{Name: file, HTML: src})
 	j.html.mu.Unlock()
-	Axe(j.T, j.Ctx)
+	browsertest.Axe(j.T, j.Ctx)
 	if j.T.Failed() {
 		j.T.Fatalf("axe on %s (screenshots in %s)", name, j.Dir)
 	}
