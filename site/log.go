@@ -42,6 +42,9 @@ func Log(l *slog.Logger, next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
+		if sw.status == 0 {
+			sw.status = http.StatusOK // a handler that wrote nothing answered 200
+		}
 		l.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method), slog.String("route", r.Pattern), slog.String("path", LoggedPath(r)),
 			slog.Int("status", sw.status), slog.Duration("took", time.Since(start)))
