@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
 type statusWriter struct {
@@ -36,8 +38,9 @@ func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 // ids, but what lies below a subtree route such as "GET /kalender/" is read
 // by a handler mounted there, and may be a secret (a calendar feed's
 // token), so it is redacted. Log must wrap the ServeMux, which records the
-// route on the request.
+// route on the request. A nil l discards.
 func Log(l *slog.Logger, next http.Handler) http.Handler {
+	l = defaults.Logger(l)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
