@@ -22,8 +22,8 @@ func ErrorKey(m Messages, status int) string {
 }
 
 // ErrorPages answer a failed request with a page in the citizen's language.
-// The zero value needs Templates (or Page) set; Common words 401, 404 and
-// 500 in nb, nn and en.
+// Set Templates (or Page); Common words 401, 404 and 500 in nb, nn and en,
+// and a service words more statuses with "err.NNN" and "err.NNN.text".
 type ErrorPages struct {
 	// Log gets the failures that are the service's fault; nil discards.
 	Log *slog.Logger
