@@ -22,6 +22,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/authtest"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/secret"
 )
 
@@ -525,9 +526,9 @@ func TestSessionNeverPrintsTokens(t *testing.T) {
 // ID-porten as ui_locales when RequireLogin starts the login.
 func TestLangForUILocales(t *testing.T) {
 	s := newSite(t, false)
-	s.m.Lang = func(r *http.Request) string {
+	s.m.Lang = func(r *http.Request) i18n.Lang {
 		if c, err := r.Cookie("lang"); err == nil {
-			return c.Value
+			return i18n.Lang(c.Value)
 		}
 		return ""
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/oauth"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/formbody"
@@ -79,8 +80,9 @@ type Manager struct {
 	AfterCancel string
 	// Lang, when set, gives the citizen's language (a cookie, say) for
 	// ID-porten's ui_locales when the login URL carries no lang parameter,
-	// as when RequireLogin sends the citizen to log in.
-	Lang func(r *http.Request) string
+	// as when RequireLogin sends the citizen to log in. site.Lang fits;
+	// "" sends none.
+	Lang func(r *http.Request) i18n.Lang
 	// ErrorHandler answers a failed login; nil writes a plain 401/400 page.
 	ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
 
@@ -258,7 +260,7 @@ func (m *Manager) login(w http.ResponseWriter, r *http.Request) {
 	}
 	l := q.Get("lang")
 	if l == "" && m.Lang != nil {
-		l = m.Lang(r)
+		l = string(m.Lang(r))
 	}
 	if l != "" {
 		opts.UILocales = []string{l}

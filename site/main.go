@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"html/template"
 	"io"
 	"log/slog"
 	"net"
@@ -99,35 +98,6 @@ func Main(ctx context.Context, name, defaultAddr string, args []string, getenv f
 	return err
 }
 
-// Render executes the page template name (from Templates) with p into a
-// buffer, so that a template error becomes a clean 500, and writes it.
-func Render(w http.ResponseWriter, log *slog.Logger, tmpl map[string]*template.Template, name string, status int, p *Page) {
-	t, ok := tmpl[name]
-	if !ok {
-		log.Error("no template", "name", name)
-		http.Error(w, http.StatusText(500), 500)
-		return
-	}
-	var b strings.Builder
-	if err := t.ExecuteTemplate(&b, "layout.html", p); err != nil {
-		log.Error("template", "name", name, "error", err)
-		http.Error(w, http.StatusText(500), 500)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	io.WriteString(w, b.String())
-}
-
-// Static serves b with content type ct, cached for an hour.
-func Static(ct string, b []byte) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", ct)
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		w.Write(b)
-	}
-}
-
 // Command is an example's func main: it runs run until SIGINT or SIGTERM and
 // exits 1 with the error, if any.
 func Command(name string, run func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error) {
@@ -138,16 +108,6 @@ func Command(name string, run func(ctx context.Context, args []string, getenv fu
 		stop()
 		os.Exit(1)
 	}
-}
-
-// ErrorKey is the message key of an error page for status: "err.404", or
-// "err.500" when m has no text for the status.
-func ErrorKey(m Messages, status int) string {
-	key := fmt.Sprintf("err.%d", status)
-	if !m.Has(key) {
-		key = "err.500"
-	}
-	return key
 }
 
 // Print lists the sandbox's fakes for the start-up lines; nothing when

@@ -53,10 +53,10 @@ func StartNotice(q url.Values) string {
 }
 
 // fromForms is one of forms' own texts (forms.Message) in every language.
-func fromForms(key string) map[string]string {
-	t := map[string]string{}
-	for _, l := range Langs {
-		t[l] = forms.Message(key, i18n.Lang(l))
+func fromForms(key string) map[i18n.Lang]string {
+	t := map[i18n.Lang]string{}
+	for _, l := range i18n.All {
+		t[l] = forms.Message(key, l)
 	}
 	return t
 }

@@ -47,7 +47,12 @@ func (p *PDF) Write(h float64, text string) { p.Fpdf.Write(h, PDFString(text)) }
 // dictionary.
 func (p *PDF) SetTitle(title string, isUTF8 bool) { p.Fpdf.SetTitle(pdfInfoString(title), isUTF8) }
 
-// NewPDF starts an A4 letter with DejaVu Sans embedded (subset), so that æ,
+// SetAuthor sets the document's author (the agency), made safe for the
+// information dictionary.
+func (p *PDF) SetAuthor(author string, isUTF8 bool) { p.Fpdf.SetAuthor(pdfInfoString(author), isUTF8) }
+
+// NewPDF starts an A4 letter titled title, made by creator (the service)
+// at at, with DejaVu Sans embedded (subset), so that æ,
 // ø and å print and the document shows the same everywhere. What the font
 // cannot draw prints as PDFMissing (see PDFString): DejaVu covers Norwegian
 // and Sámi, Latin, Greek, Cyrillic, Hebrew and Arabic letters, but neither
@@ -60,6 +65,10 @@ func (p *PDF) SetTitle(title string, isUTF8 bool) { p.Fpdf.SetTitle(pdfInfoStrin
 // OutputIntent with an ICC profile and no structure tree, so the file is not
 // PDF/A-conformant; an archive converts it (e.g. with veraPDF-checked
 // Ghostscript -dPDFA=2) before deposit.
+//
+// The letter's language is bokmål (nb-NO) and it has no author: set them
+// with SetLang and SetAuthor. Write it with Paragraph (or the cell
+// methods) and finish it with Bytes.
 func NewPDF(title, creator string, at time.Time) (*PDF, error) {
 	if _, err := pdfGlyphs(); err != nil {
 		return nil, err
@@ -73,7 +82,6 @@ func NewPDF(title, creator string, at time.Time) (*PDF, error) {
 		pdf.AddUTF8FontFromBytes(PDFFont, style, b)
 	}
 	pdf.SetTitle(title, true)
-	pdf.SetAuthor("Eksempelkommune", true)
 	pdf.SetCreator(pdfInfoString(creator), true)
 	pdf.SetLang("nb-NO")
 	pdf.SetCreationDate(at)
@@ -83,20 +91,20 @@ func NewPDF(title, creator string, at time.Time) (*PDF, error) {
 	return pdf, nil
 }
 
-// PDFBytes finishes the document.
-func PDFBytes(pdf *PDF) ([]byte, error) {
+// Bytes finishes the document and returns it.
+func (p *PDF) Bytes() ([]byte, error) {
 	var b bytes.Buffer
-	if err := pdf.Output(&b); err != nil {
+	if err := p.Output(&b); err != nil {
 		return nil, fmt.Errorf("site: pdf: %w", err)
 	}
 	return b.Bytes(), nil
 }
 
-// PDFText returns a writer of paragraphs: size in points, style "" or "B".
-func PDFText(pdf *PDF) func(size float64, style, s string) {
-	return func(size float64, style, s string) {
-		pdf.SetFont(PDFFont, style, size)
-		pdf.MultiCell(0, size*0.5, s, "", "L", false)
-		pdf.Ln(2)
-	}
+// Paragraph writes s as a paragraph across the page in PDFFont: size in
+// points, style "" (regular) or "B" (bold). Lines break at the margin and
+// at "\n".
+func (p *PDF) Paragraph(size float64, style, s string) {
+	p.SetFont(PDFFont, style, size)
+	p.MultiCell(0, size*0.5, s, "", "L", false)
+	p.Ln(2)
 }

@@ -44,12 +44,12 @@ func letterText(t testing.TB, s string) []byte {
 		t.Fatal(err)
 	}
 	pdf.SetCompression(false)
-	text := site.PDFText(pdf)
+	text := pdf.Paragraph
 	text(11, "", s)
 	text(16, "B", s)
 	pdf.CellFormat(40, 5, s, "", 1, "R", false, 0, "")
 	pdf.Write(5, s)
-	b, err := site.PDFBytes(pdf)
+	b, err := pdf.Bytes()
 	if err != nil {
 		t.Fatalf("%+q: %v", s, err)
 	}

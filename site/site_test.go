@@ -28,7 +28,7 @@ func TestLang(t *testing.T) {
 			r.AddCookie(&http.Cookie{Name: LangCookie, Value: c.cookie})
 		}
 		r.Header.Set("Accept-Language", c.accept)
-		if got := Lang(r); got != c.want {
+		if got := Lang(r); string(got) != c.want {
 			t.Errorf("%+v: %s", c, got)
 		}
 	}

@@ -13,11 +13,11 @@ import (
 // pages and on every service's own pages.
 func TestSkipLinkAndErrorSummaryWordedOnce(t *testing.T) {
 	var m Messages
-	for _, l := range Langs {
-		if got, want := m.T(l, "skip"), forms.Message("skipToContent", i18n.Lang(l)); got != want {
+	for _, l := range i18n.All {
+		if got, want := m.T(l, "skip"), forms.Message("skipToContent", l); got != want {
 			t.Errorf("%s: skip link %q, the forms' %q", l, got, want)
 		}
-		if got, want := m.T(l, "errors.title"), forms.Message("errorSummary", i18n.Lang(l)); got != want {
+		if got, want := m.T(l, "errors.title"), forms.Message("errorSummary", l); got != want {
 			t.Errorf("%s: error summary heading %q, the forms' %q", l, got, want)
 		}
 	}

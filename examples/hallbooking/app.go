@@ -265,9 +265,11 @@ func or(s, def string) string {
 // polling (the webhooks' safety net), confirming the holds paid for, and
 // session clean-up.
 func (a *App) Run(ctx context.Context) {
-	go a.outbox.Run(ctx, 5*time.Second)
-	go site.Every(ctx, 20*time.Second, func() { a.settleHeld(ctx) })
-	site.Background(ctx, a.log, []*payment.Service{a.vipps}, a.citizen)
+	site.RunJobs(ctx, a.log,
+		site.Job{Name: "svarut outbox", Every: 5 * time.Second, Runner: a.outbox},
+		site.Job{Name: "settle held", Every: 20 * time.Second, Func: func(ctx context.Context) error { a.settleHeld(ctx); return nil }},
+		site.Job{Name: "payment poll", Every: 30 * time.Second, Runner: a.vipps},
+		site.Job{Name: "sessions", Every: 5 * time.Minute, Runner: a.citizen.Cleaner()})
 }
 
 // ready reports whether the service can serve: its store answers.

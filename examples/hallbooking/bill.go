@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 )
@@ -39,7 +40,7 @@ func (b *bill) vippsKey() string {
 func (b *bill) invoiceKey() string { return "invoice/" + b.vippsKey() }
 
 // description names the bill to the payer (in Vipps, on the invoice).
-func (b *bill) description(lang string) string {
+func (b *bill) description(lang i18n.Lang) string {
 	key := "pay.desc"
 	if b.Series {
 		key = "series.desc"

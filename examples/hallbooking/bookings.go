@@ -294,7 +294,7 @@ type bookingRow struct {
 	ID, Hall, When, State string
 }
 
-func rowOf(res *booking.Reservation, lang string, now time.Time) bookingRow {
+func rowOf(res *booking.Reservation, lang i18n.Lang, now time.Time) bookingRow {
 	return bookingRow{ID: res.ID, Hall: res.Title, When: i18n.Lang(lang).Time(res.Start), State: messages.T(lang, "state."+string(res.StateAt(now)))}
 }
 

@@ -63,11 +63,11 @@ type calView struct {
 // weekCaption names the ISO week that starts on monday: "Uke 50,
 // 7.–13. desember 2026", "Veke 1, 29. desember 2025–4. januar 2026", "Week
 // 5, 26 January–1 February 2026".
-func weekCaption(monday civil.Date, lang string) string {
+func weekCaption(monday civil.Date, lang i18n.Lang) string {
 	loc := civil.Oslo
 	from, to := monday.Start(loc), monday.AddDays(6).Start(loc)
 	_, n := from.ISOWeek()
-	word := map[string]string{"nb": "Uke", "nn": "Veke", "en": "Week"}[lang]
+	word := map[i18n.Lang]string{"nb": "Uke", "nn": "Veke", "en": "Week"}[lang]
 	if word == "" {
 		lang, word = "nb", "Uke"
 	}
@@ -167,7 +167,7 @@ func (a *App) freeStarts(ctx context.Context, hallID string, from, to time.Time)
 type calWeek struct {
 	hall     *booking.Resource
 	monday   civil.Date
-	lang     string
+	lang     i18n.Lang
 	now      time.Time
 	free     map[time.Time]bool // freeStarts
 	loggedIn bool               // free cells get the forms to hold them

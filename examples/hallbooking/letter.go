@@ -43,7 +43,7 @@ func (a *App) letter(ctx context.Context, b *bill, ids []string) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
-	text := site.PDFText(pdf)
+	text := pdf.Paragraph
 	text(10, "", "Eksempelkommune\nKultur og idrett, utleie")
 	pdf.Ln(4)
 	text(10, "", "Dato: "+i18n.NB.DateOf(rs[0].Created)+"\nReferanse: "+b.ID)
@@ -65,7 +65,7 @@ func (a *App) letter(ctx context.Context, b *bill, ids []string) ([]byte, error)
 	text(12, "B", "Legg timene i kalenderen")
 	text(11, "", "Lenkene over gir hver time som en kalenderfil (.ics). På Min side kan du lage en kalenderlenke som alltid viser alle bookingene dine.")
 	text(10, "", "Brevet er laget elektronisk og har derfor ingen signatur.")
-	return site.PDFBytes(pdf)
+	return pdf.Bytes()
 }
 
 // letterRef names a bill's letter for the outbox: "booking:ID:ids" or

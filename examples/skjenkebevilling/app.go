@@ -206,11 +206,14 @@ func (a *App) withDefaults(c idporten.Config) idporten.Config {
 
 // Run does the background work until ctx ends: the SvarUT outbox, payment
 // polling (the webhooks' safety net), deleting abandoned applications and
-// session clean-up (site.Background).
+// session clean-up (site.RunJobs).
 func (a *App) Run(ctx context.Context) {
-	go a.outbox.Run(ctx, 5*time.Second)
-	go a.draftExpiry().Run(ctx, 24*time.Hour)
-	site.Background(ctx, a.log, []*payment.Service{a.pay}, a.citizen, a.officer)
+	site.RunJobs(ctx, a.log,
+		site.Job{Name: "svarut outbox", Every: 5 * time.Second, Runner: a.outbox},
+		site.Job{Name: "draft expiry", Every: 24 * time.Hour, Runner: a.draftExpiry()},
+		site.Job{Name: "payment poll", Every: 30 * time.Second, Runner: a.pay},
+		site.Job{Name: "citizen sessions", Every: 5 * time.Minute, Runner: a.citizen.Cleaner()},
+		site.Job{Name: "officer sessions", Every: 5 * time.Minute, Runner: a.officer.Cleaner()})
 }
 
 // draftRetention is how long an application not sent is kept after its

@@ -25,7 +25,7 @@ type attachment struct {
 // uploaded count: a reference to anyone else's file is ignored. The form's
 // file fields are not inside repeating groups, so their pointers start at
 // the data's root.
-func (a *App) attachments(ctx context.Context, s *forms.Submission, lang string) ([]attachment, error) {
+func (a *App) attachments(ctx context.Context, s *forms.Submission, lang i18n.Lang) ([]attachment, error) {
 	stored, err := a.files.List(ctx, s.Owner)
 	if err != nil {
 		return nil, err

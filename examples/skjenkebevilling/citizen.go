@@ -235,7 +235,7 @@ type caseView struct {
 	LetterStat string
 	Submitted  string
 	Message    string
-	Lang       string
+	Lang       i18n.Lang
 	// Attachments are the files the applicant uploaded with the application.
 	Attachments []attachment
 }
@@ -281,7 +281,7 @@ func (a *App) settle(ctx context.Context, c *sak.Case) (*sak.Case, *payment.Paym
 	return c, p, nil
 }
 
-func (a *App) view(ctx context.Context, c *sak.Case, lang string) *caseView {
+func (a *App) view(ctx context.Context, c *sak.Case, lang i18n.Lang) *caseView {
 	v := &caseView{Case: c, Lang: lang, State: c.State.Label(i18n.Lang(lang)), Amount: i18n.Lang(lang).Amount(fee)}
 	if c.Outcome != "" {
 		v.Outcome = c.Outcome.Label(i18n.Lang(lang))

@@ -38,7 +38,7 @@ func (a *App) letter(ctx context.Context, c *sak.Case) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	text := site.PDFText(pdf)
+	text := pdf.Paragraph
 	text(10, "", "Eksempelkommune\nNæringsetaten, skjenkekontoret")
 	pdf.Ln(6)
 	text(11, "", fmt.Sprintf("%s\nOrg.nr. %s", str(sub.Data, "soker", "navn"), str(sub.Data, "soker", "organisasjonsnummer")))
@@ -63,7 +63,7 @@ func (a *App) letter(ctx context.Context, c *sak.Case) ([]byte, error) {
 	text(11, "", fmt.Sprintf("Du kan klage på vedtaket innen tre uker etter at du mottok det (forvaltningsloven § 29). Klagefristen går ut %s.",
 		i18n.NB.DateOf(appealDeadline(c, decidedAt))))
 	text(10, "", "Brevet er godkjent elektronisk og har derfor ingen signatur.")
-	return site.PDFBytes(pdf)
+	return pdf.Bytes()
 }
 
 // appealDeadline is the case's appeal deadline, which Decide set from the day
@@ -97,7 +97,7 @@ func (a *App) applicationPDF(s *forms.Submission) ([]byte, error) {
 		}
 		pdf.Ln(2)
 	}
-	return site.PDFBytes(pdf)
+	return pdf.Bytes()
 }
 
 func printAnswer(pdf *site.PDF, def *forms.Definition, c *forms.Component, data forms.Data, indent string) {

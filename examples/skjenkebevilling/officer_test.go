@@ -162,8 +162,8 @@ func TestOfficerDecisionRequiresOutcome(t *testing.T) {
 		if n := strings.Count(form, "checked"); n != 0 {
 			t.Errorf("%s: an outcome is chosen in advance", lang)
 		}
-		if n := strings.Count(mainOf(page), ">"+messages.T(lang, "off.decide")+"<"); n != 1 {
-			t.Errorf("%s: %q shows %d times, want once (the section heading)", lang, messages.T(lang, "off.decide"), n)
+		if n := strings.Count(mainOf(page), ">"+messages.T(i18n.Lang(lang), "off.decide")+"<"); n != 1 {
+			t.Errorf("%s: %q shows %d times, want once (the section heading)", lang, messages.T(i18n.Lang(lang), "off.decide"), n)
 		}
 		res, page := officer.Do("POST", base+"/ansatt/sak/"+c.ID+"/vedtak", url.Values{
 			auth.CSRFFieldName: {sitetest.Match(t, csrfField.String(), page)}, "note": {"Vilkårene <er> oppfylt."},

@@ -1,0 +1,68 @@
+// Package site is the web side of a municipal e-service: what every service
+// built on grunnmur needs around its own pages, so that an agency writes
+// only what is particular to its service.
+//
+// It gives:
+//   - the page layout (Templates, Page, Render), in the class names of
+//     Designsystemet, the Norwegian public sector's design system, with a
+//     skip link, the menu, the logout button, and the language switch; its
+//     stylesheet is CSS;
+//   - the citizen's language, bokmål, nynorsk or English (Lang, from the
+//     lang parameter, the cookie RememberLang sets, or Accept-Language),
+//     and the service's texts in all three (Messages, over Common);
+//   - security headers with a strict Content-Security-Policy (Headers);
+//   - a request log without personal data or secrets (Log, LoggedPath);
+//   - health and readiness (Health) and graceful serving (Serve);
+//   - error pages in the citizen's language (ErrorPages);
+//   - calendar and PDF responses (ServeICS, ServePDF);
+//   - a runner for the SDK's background jobs (RunJobs);
+//   - PDF letters with embedded fonts that print æ, ø and å and never fail
+//     on what a citizen typed (NewPDF, PDFString);
+//   - a per-login rate limiter (Limiter).
+//
+// A minimal service, with its page templates in templates/*.html (each
+// defines "content"):
+//
+//	//go:embed templates
+//	var templateFS embed.FS
+//
+//	var messages = site.Messages{
+//		"service": {"nb": "Hundeskatt", "nn": "Hundeskatt", "en": "Dog tax"},
+//		"start":   {"nb": "Velkommen", "nn": "Velkomen", "en": "Welcome"},
+//	}
+//
+//	func main() {
+//		log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+//		pages, err := site.Templates(templateFS, nil, "templates/*.html")
+//		if err != nil {
+//			log.Error("templates", "error", err)
+//			os.Exit(1)
+//		}
+//		errs := site.ErrorPages{Log: log, Templates: pages, Messages: messages}
+//		mux := http.NewServeMux()
+//		mux.HandleFunc("GET /static/site.css", site.Static("text/css; charset=utf-8", site.CSS()))
+//		site.Health(mux, nil)
+//		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+//			site.Render(w, log, pages, "start", http.StatusOK, site.NewPage(r, messages, "start", nil))
+//		})
+//		mux.Handle("/", errs.NotFoundHandler())
+//		handler := site.Headers{}.Secure(site.Log(log, site.RememberLang(mux)))
+//
+//		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+//		defer stop()
+//		go site.RunJobs(ctx, log) // add the SDK's jobs here: payments, sessions, outbox
+//		ln, err := net.Listen("tcp", ":8080")
+//		if err != nil {
+//			log.Error("listen", "error", err)
+//			os.Exit(1)
+//		}
+//		srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+//		if err := site.Serve(ctx, srv, ln, 20*time.Second); err != nil && !errors.Is(err, http.ErrServerClosed) {
+//			log.Error("serve", "error", err)
+//		}
+//	}
+//
+// Main, Config and Setup wire the outside services (ID-porten, Vipps,
+// SvarUT, the registries) from GRUNNMUR_* variables, with in-process fakes
+// in development; the examples under examples/ show a whole service.
+package site
