@@ -5,47 +5,11 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/grunnmur/grunnmur/auth"
-	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/payment"
-	"github.com/grunnmur/grunnmur/registry"
-	"github.com/grunnmur/grunnmur/registry/brreg"
-	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
-	"github.com/grunnmur/grunnmur/svarut"
 )
-
-// ActFor reads the organisation number a person typed, looks it up in
-// Enhetsregisteret and checks that pid holds a role there that lets them act
-// for it. A refusal is the key of its message (in OrgMessages):
-// org.invalid, org.notfound, org.deleted, org.cannotact or org.down.
-func ActFor(ctx context.Context, c *brreg.Client, log *slog.Logger, pid ident.Fodselsnummer, typed string) (*brreg.Enhet, string) {
-	orgnr, err := ident.ParseOrgnr(strings.ReplaceAll(strings.TrimSpace(typed), " ", ""))
-	if err != nil {
-		return nil, "org.invalid"
-	}
-	e, err := c.Enhet(ctx, orgnr)
-	switch {
-	case errors.Is(err, registry.ErrNotFound):
-		return nil, "org.notfound"
-	case errors.Is(err, brreg.ErrDeleted), errors.Is(err, brreg.ErrRemoved), errors.Is(err, registry.ErrGone):
-		return nil, "org.deleted"
-	case err != nil:
-		log.WarnContext(ctx, "brreg look-up", "orgnr", string(orgnr), "error", err)
-		return nil, "org.down"
-	}
-	ok, err := c.CanActFor(ctx, pid, orgnr)
-	if err != nil {
-		log.WarnContext(ctx, "brreg roles", "orgnr", string(orgnr), "error", err)
-		return nil, "org.down"
-	}
-	if !ok {
-		return nil, "org.cannotact"
-	}
-	return e, ""
-}
 
 // Background does a service's background work until ctx ends: payment
 // polling (the webhooks' safety net) for each of pays, and the clean-up of
@@ -90,63 +54,6 @@ func ServeICS(w http.ResponseWriter, name string, b []byte) {
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Write(b)
-}
-
-// OrgAddress is an organisation's postal address from Enhetsregisteret (its
-// business address when it has none), for a letter's print copy.
-func OrgAddress(e *brreg.Enhet) svarut.Address {
-	a := svarut.Address{Name: e.Navn}
-	ad := e.Postadresse
-	if ad == nil {
-		ad = e.Forretningsadresse
-	}
-	if ad != nil {
-		lines := ad.Lines()
-		if len(lines) > 0 {
-			a.Line1 = lines[0]
-		}
-		if len(lines) > 1 {
-			a.Line2 = lines[1]
-		}
-		a.PostalCode, a.PostTown = ad.Postnummer, ad.Poststed
-	}
-	return a
-}
-
-// PersonAddress is a person's postal address from Folkeregisteret, for a
-// letter's print copy. A protected address (fortrolig, strengt fortrolig)
-// comes back as the name alone with protected set: such a letter must go
-// digital-only and never on an envelope (svarut.Shipment.DigitalOnly).
-func PersonAddress(p *folkeregisteret.Person) (a svarut.Address, protected bool, err error) {
-	if n, ok := p.CurrentName(); ok {
-		a.Name = n.String()
-	}
-	lines, err := p.AddressLines()
-	if errors.Is(err, folkeregisteret.ErrProtectedAddress) {
-		return a, true, nil
-	}
-	if err != nil {
-		return a, false, err
-	}
-	if a.Name != "" && len(lines) > 0 && lines[0] == a.Name {
-		lines = lines[1:]
-	}
-	// The last line is "postnummer poststed".
-	if n := len(lines); n > 0 {
-		if code, town, ok := strings.Cut(lines[n-1], " "); ok && len(code) == 4 && strings.Trim(code, "0123456789") == "" {
-			a.PostalCode, a.PostTown, lines = code, town, lines[:n-1]
-		}
-	}
-	// SvarUT has three address lines: more (a c/o and a long
-	// matrikkeladresse, say) share the third.
-	if len(lines) > 3 {
-		lines = append(lines[:2], strings.Join(lines[2:], ", "))
-	}
-	dst := []*string{&a.Line1, &a.Line2, &a.Line3}
-	for i, l := range lines {
-		*dst[i] = l
-	}
-	return a, false, nil
 }
 
 // ErrorPages answer a failed request with a page in the citizen's language.

@@ -10,13 +10,13 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/text"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/sak"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -249,7 +249,7 @@ func (a *App) sendDecision(ctx context.Context, actor sak.Actor, c *sak.Case) er
 	}
 	rcpt := svarut.Recipient{Org: orgnr, Address: svarut.Address{Name: str(sub.Data, "soker", "navn")}}
 	if e, err := a.brreg.Enhet(ctx, orgnr); err == nil {
-		rcpt.Address = site.OrgAddress(e)
+		rcpt.Address = svarut.AddressFrom(e.PostalAddress())
 	} else if !errors.Is(err, brreg.ErrDeleted) {
 		a.log.WarnContext(ctx, "brreg address", "error", err)
 	}
