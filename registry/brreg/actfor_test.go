@@ -80,6 +80,9 @@ func TestActFor(t *testing.T) {
 			if strings.Join(codes, ",") != tt.roles || a.Enhet.Organisasjonsnummer != ident.Orgnr(strings.ReplaceAll(strings.TrimSpace(string(tt.orgnr)), " ", "")) {
 				t.Errorf("roles %q, enhet %s", codes, a.Enhet.Organisasjonsnummer)
 			}
+			if s := fmt.Sprintf("%v %+v %#v", a, *a, a.Roles); strings.Contains(s, tt.person.Reveal()) {
+				t.Errorf("printing the ActingFor reveals the person: %s", s)
+			}
 			if fmt.Sprintf("%#v", a.Address) != fmt.Sprintf("%#v", tt.address) {
 				t.Errorf("address %#v, want %#v", a.Address, tt.address)
 			}
