@@ -8,9 +8,9 @@ import (
 )
 
 // Common are the texts every example shows alike: the layout's, the
-// organisation look-up's (the codes of brreg.HTTPStatus after "org.", but
-// for the service's own org.deleted and org.may_not_act) and the error
-// pages'. A service's
+// organisation look-up's ("org." and a code of brreg.HTTPStatus, but for the
+// service's own org.deleted and org.may_not_act; an unexpected failure,
+// org.internal, reads as org.unavailable) and the error pages'. A service's
 // Messages fall back to them.
 var Common = Messages{
 	// The skip link and the error summary's heading read as on the forms'
@@ -25,6 +25,7 @@ var Common = Messages{
 	"org.invalid_orgnr": {"nb": "Organisasjonsnummeret må være 9 siffer og gyldig.", "nn": "Organisasjonsnummeret må vere 9 siffer og gyldig.", "en": "The organisation number must be 9 digits and valid."},
 	"org.not_found":     {"nb": "Vi finner ingen virksomhet med dette organisasjonsnummeret i Enhetsregisteret.", "nn": "Vi finn inga verksemd med dette organisasjonsnummeret i Einingsregisteret.", "en": "No business with this organisation number is in the Central Coordinating Register."},
 	"org.unavailable":   {"nb": "Enhetsregisteret svarer ikke akkurat nå. Prøv igjen om litt.", "nn": "Einingsregisteret svarar ikkje akkurat no. Prøv igjen om litt.", "en": "The Central Coordinating Register does not answer right now. Try again shortly."},
+	"org.internal":      {"nb": "Enhetsregisteret svarer ikke akkurat nå. Prøv igjen om litt.", "nn": "Einingsregisteret svarar ikkje akkurat no. Prøv igjen om litt.", "en": "The Central Coordinating Register does not answer right now. Try again shortly."},
 	"org.inactive":      {"nb": "Virksomheten er konkurs eller under avvikling i Enhetsregisteret.", "nn": "Verksemda er konkurs eller under avvikling i Einingsregisteret.", "en": "The business is bankrupt or being wound up according to the Central Coordinating Register."},
 	"err.401":           {"nb": "Innloggingen mislyktes", "nn": "Innlogginga mislukkast", "en": "The login failed"},
 	"err.401.text":      {"nb": "Vi fikk ikke logget deg inn. Prøv igjen.", "nn": "Vi fekk ikkje logga deg inn. Prøv igjen.", "en": "We could not log you in. Try again."},

@@ -196,11 +196,8 @@ func (a *App) clubPost(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, "club", http.StatusUnprocessableEntity, pg)
 	}
 	act, err := a.brreg.ActFor(ctx, c.PID, ident.Orgnr(f.Orgnr))
-	if status, code := brreg.HTTPStatus(err); err != nil {
-		if status >= http.StatusInternalServerError {
-			a.log.WarnContext(ctx, "brreg act for", "error", err)
-			code = "unavailable"
-		}
+	if _, code := brreg.HTTPStatus(err); err != nil {
+		a.log.InfoContext(ctx, "act for refused", "code", code, "error", err)
 		refuse("org." + code)
 		return
 	}

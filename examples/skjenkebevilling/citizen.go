@@ -111,11 +111,8 @@ func (a *App) orgPost(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, "org", http.StatusUnprocessableEntity, p)
 	}
 	act, err := a.brreg.ActFor(ctx, c.PID, ident.Orgnr(f.Orgnr))
-	if status, code := brreg.HTTPStatus(err); err != nil {
-		if status >= http.StatusInternalServerError {
-			a.log.WarnContext(ctx, "brreg act for", "error", err)
-			code = "unavailable"
-		}
+	if _, code := brreg.HTTPStatus(err); err != nil {
+		a.log.InfoContext(ctx, "act for refused", "code", code, "error", err)
 		refuse("org." + code)
 		return
 	}
