@@ -9,6 +9,7 @@ import (
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/sak"
 )
 
@@ -18,11 +19,12 @@ import (
 // package that exports HTTPStatus needs an entry.
 func TestHTTPStatusUnknownIsInternal(t *testing.T) {
 	mappers := map[string]func(error) (int, string){
-		"auth":    auth.HTTPStatus,
-		"booking": booking.HTTPStatus,
-		"forms":   forms.HTTPStatus,
-		"payment": payment.HTTPStatus,
-		"sak":     sak.HTTPStatus,
+		"auth":           auth.HTTPStatus,
+		"booking":        booking.HTTPStatus,
+		"forms":          forms.HTTPStatus,
+		"payment":        payment.HTTPStatus,
+		"registry/brreg": brreg.HTTPStatus,
+		"sak":            sak.HTTPStatus,
 	}
 	for _, p := range loadAPI(t) {
 		if p.public() && funcSig(p, "HTTPStatus") != "" && mappers[p.rel] == nil {

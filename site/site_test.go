@@ -1,14 +1,10 @@
 package site
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-
-	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
-	"github.com/grunnmur/grunnmur/registry/registrytest"
 )
 
 func TestLang(t *testing.T) {
@@ -87,70 +83,4 @@ func TestCommonComplete(t *testing.T) {
 	if m.T("nn", "logout") != "Logg ut" || !m.Has("err.404") || m.Has("nope") {
 		t.Error("Common fallback")
 	}
-}
-
-func TestPersonAddress(t *testing.T) {
-	fake := registrytest.NewFolkeregisteret(registrytest.FolkeregisteretConfig{Authorize: func(*http.Request) int { return 0 }})
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
-	c, err := folkeregisteret.New(folkeregisteret.Config{BaseURL: srv.URL, Rettighetspakke: folkeregisteret.OffentligMedHjemmel, HTTPClient: srv.Client()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	persons := registrytest.Persons()
-	for i, want := range map[int]struct {
-		protected bool
-		line1     string
-	}{
-		registrytest.SigridHaugland: {line1: persons[registrytest.SigridHaugland].Home.Adressenavn},
-		registrytest.NilsFjeld:      {line1: "Gnr."},
-		registrytest.IngridSolberg:  {protected: true},
-		registrytest.EmilNordby:     {protected: true},
-	} {
-		p, err := c.Person(t.Context(), persons[i].FNR, folkeregisteret.PartNavn, folkeregisteret.PartPostadresse, folkeregisteret.PartBostedsadresse)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, protected, err := PersonAddress(p)
-		if err != nil {
-			t.Fatalf("%s: %v", persons[i].Name(), err)
-		}
-		if a.Name != persons[i].Name() || protected != want.protected {
-			t.Errorf("%s: name %q, protected %v", persons[i].Name(), a.Name, protected)
-		}
-		if protected {
-			if a.Line1 != "" || a.PostalCode != "" || a.PostTown != "" {
-				t.Errorf("%s: a protected address leaked: %+v", persons[i].Name(), a)
-			}
-			continue
-		}
-		if !strings.HasPrefix(a.Line1, want.line1) || len(a.PostalCode) != 4 || a.PostTown == "" {
-			t.Errorf("%s: %+v", persons[i].Name(), a)
-		}
-	}
-}
-
-// FuzzPersonAddress: whatever Folkeregisteret answers, PersonAddress never
-// panics, never gives a protected person an address, and gives a postal
-// code only as four digits.
-func FuzzPersonAddress(f *testing.F) {
-	f.Add([]byte(`{"navn":[{"erGjeldende":true,"fornavn":"Kari","etternavn":"Nordmann"}],"bostedsadresse":[{"erGjeldende":true,"vegadresse":{"adressenavn":"Storgata","adressenummer":{"husnummer":"1"},"poststed":{"postnummer":"0155","poststedsnavn":"OSLO"}}}],"adressebeskyttelse":[{"erGjeldende":true,"graderingsnivaa":"ugradert"}]}`))
-	f.Add([]byte(`{"adressebeskyttelse":[{"erGjeldende":true,"graderingsnivaa":"fortrolig"}],"bostedsadresse":[{"erGjeldende":true,"vegadresse":{"adressenavn":"Hemmelig"}}]}`))
-	f.Add([]byte(`{"adressebeskyttelse":[{"erGjeldende":true,"graderingsnivaa":"ugradert"}],"postadresse":[{"erGjeldende":true,"postadresseIFrittFormat":{"adresselinje":["c/o A","B","C","D"],"postnummer":"12x4","poststed":"X"}}]}`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		var p folkeregisteret.Person
-		if json.Unmarshal(data, &p) != nil {
-			return
-		}
-		a, protected, err := PersonAddress(&p)
-		if err != nil {
-			return
-		}
-		if (protected || p.AddressProtected()) && (a.Line1 != "" || a.Line2 != "" || a.Line3 != "" || a.PostalCode != "" || a.PostTown != "") {
-			t.Fatalf("a protected person got an address: %+v", a)
-		}
-		if a.PostalCode != "" && (len(a.PostalCode) != 4 || strings.Trim(a.PostalCode, "0123456789") != "") {
-			t.Fatalf("postal code %q", a.PostalCode)
-		}
-	})
 }

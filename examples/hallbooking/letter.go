@@ -244,15 +244,13 @@ func (a *App) letterShipment(ctx context.Context, b *bill, cl *club, ids []strin
 	if !ok {
 		return nil, auth.ErrNoSession
 	}
-	p, err := a.freg.Person(ctx, c.PID, folkeregisteret.PartNavn, folkeregisteret.PartPostadresse, folkeregisteret.PartBostedsadresse)
-	if err != nil {
+	// A protected address comes back as the name alone: digital only.
+	addr, err := a.freg.PostalAddress(ctx, c.PID)
+	protected := errors.Is(err, folkeregisteret.ErrProtectedAddress)
+	if err != nil && !protected {
 		return nil, err
 	}
-	addr, protected, err := site.PersonAddress(p)
-	if err != nil {
-		return nil, err
-	}
-	s.Recipient, s.DigitalOnly = svarut.Recipient{Person: c.PID, Address: addr}, protected
+	s.Recipient, s.DigitalOnly = svarut.Recipient{Person: c.PID, Address: svarut.AddressFrom(addr)}, protected
 	return s, nil
 }
 

@@ -13,7 +13,10 @@ import (
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
+	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/site"
+	"github.com/grunnmur/grunnmur/svarut"
 )
 
 // page builds the layout's data.
@@ -192,12 +195,13 @@ func (a *App) clubPost(w http.ResponseWriter, r *http.Request) {
 		pg.Title = messages.T(pg.Lang, "error") + ": " + pg.Title
 		a.render(w, r, "club", http.StatusUnprocessableEntity, pg)
 	}
-	e, key := site.ActFor(ctx, a.brreg, a.log, c.PID, f.Orgnr)
-	if key != "" {
-		refuse(key)
+	act, err := a.brreg.ActFor(ctx, c.PID, ident.Orgnr(f.Orgnr))
+	if _, code := brreg.HTTPStatus(err); err != nil {
+		a.log.InfoContext(ctx, "act for refused", "code", code, "error", err)
+		refuse("org." + code)
 		return
 	}
-	b, err := json.Marshal(club{Orgnr: e.Organisasjonsnummer, Name: e.Navn, Address: site.OrgAddress(e)})
+	b, err := json.Marshal(club{Orgnr: act.Enhet.Organisasjonsnummer, Name: act.Enhet.Navn, Address: svarut.AddressFrom(act.Address)})
 	if err == nil {
 		err = a.citizen.SetValue(r, clubValue, string(b))
 	}

@@ -13,7 +13,9 @@ import (
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
+	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/sak"
 	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/svarut"
@@ -108,11 +110,13 @@ func (a *App) orgPost(w http.ResponseWriter, r *http.Request) {
 		p.Title = messages.T(p.Lang, "error") + ": " + p.Title
 		a.render(w, r, "org", http.StatusUnprocessableEntity, p)
 	}
-	e, key := site.ActFor(ctx, a.brreg, a.log, c.PID, f.Orgnr)
-	if key != "" {
-		refuse(key)
+	act, err := a.brreg.ActFor(ctx, c.PID, ident.Orgnr(f.Orgnr))
+	if _, code := brreg.HTTPStatus(err); err != nil {
+		a.log.InfoContext(ctx, "act for refused", "code", code, "error", err)
+		refuse("org." + code)
 		return
 	}
+	e := act.Enhet
 	orgnr := e.Organisasjonsnummer
 	owner, err := a.ownerOf(r)
 	if err != nil {

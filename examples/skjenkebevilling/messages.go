@@ -19,12 +19,12 @@ var messages = site.Messages{
 	"start.login":   {"nb": "Du logger inn med ID-porten.", "nn": "Du loggar inn med ID-porten.", "en": "You log in with ID-porten."},
 	"start.officer": {"nb": "Saksbehandler? Logg inn med Ansattporten", "nn": "Sakshandsamar? Logg inn med Ansattporten", "en": "Case officer? Log in with Ansattporten"},
 
-	"org.title":     {"nb": "Hvilken virksomhet søker?", "nn": "Kva verksemd søkjer?", "en": "Which business is applying?"},
-	"org.label":     {"nb": "Organisasjonsnummer", "nn": "Organisasjonsnummer", "en": "Organisation number"},
-	"org.hint":      {"nb": "9 siffer. Vi henter navn og adresse fra Enhetsregisteret.", "nn": "9 siffer. Vi hentar namn og adresse frå Einingsregisteret.", "en": "9 digits. We fetch the name and address from the Central Coordinating Register."},
-	"org.continue":  {"nb": "Fortsett", "nn": "Hald fram", "en": "Continue"},
-	"org.deleted":   {"nb": "Virksomheten er slettet i Enhetsregisteret og kan ikke søke.", "nn": "Verksemda er sletta i Einingsregisteret og kan ikkje søkje.", "en": "The business is deleted from the Central Coordinating Register and cannot apply."},
-	"org.cannotact": {"nb": "Du har ikke en rolle i Enhetsregisteret som gir rett til å søke for denne virksomheten.", "nn": "Du har ikkje ei rolle i Einingsregisteret som gir rett til å søkje for denne verksemda.", "en": "You hold no role in the Central Coordinating Register that lets you apply for this business."},
+	"org.title":       {"nb": "Hvilken virksomhet søker?", "nn": "Kva verksemd søkjer?", "en": "Which business is applying?"},
+	"org.label":       {"nb": "Organisasjonsnummer", "nn": "Organisasjonsnummer", "en": "Organisation number"},
+	"org.hint":        {"nb": "9 siffer. Vi henter navn og adresse fra Enhetsregisteret.", "nn": "9 siffer. Vi hentar namn og adresse frå Einingsregisteret.", "en": "9 digits. We fetch the name and address from the Central Coordinating Register."},
+	"org.continue":    {"nb": "Fortsett", "nn": "Hald fram", "en": "Continue"},
+	"org.deleted":     {"nb": "Virksomheten er slettet i Enhetsregisteret og kan ikke søke.", "nn": "Verksemda er sletta i Einingsregisteret og kan ikkje søkje.", "en": "The business is deleted from the Central Coordinating Register and cannot apply."},
+	"org.may_not_act": {"nb": "Du har ikke en rolle i Enhetsregisteret som gir rett til å søke for denne virksomheten.", "nn": "Du har ikkje ei rolle i Einingsregisteret som gir rett til å søkje for denne verksemda.", "en": "You hold no role in the Central Coordinating Register that lets you apply for this business."},
 
 	"case.title":       {"nb": "Søknaden din", "nn": "Søknaden din", "en": "Your application"},
 	"case.attachments": {"nb": "Vedlegg", "nn": "Vedlegg", "en": "Attachments"},

@@ -248,7 +248,7 @@ func (a *App) sendDecision(ctx context.Context, actor sak.Actor, c *sak.Case) er
 	}
 	rcpt := svarut.Recipient{Org: orgnr, Address: svarut.Address{Name: str(sub.Data, "soker", "navn")}}
 	if e, err := a.brreg.Enhet(ctx, orgnr); err == nil {
-		rcpt.Address = site.OrgAddress(e)
+		rcpt.Address = svarut.AddressFrom(e.PostalAddress())
 	} else if !errors.Is(err, brreg.ErrDeleted) {
 		a.log.WarnContext(ctx, "brreg address", "error", err)
 	}

@@ -310,6 +310,12 @@ func (c *Client) ActingRoles(ctx context.Context, person ident.Fodselsnummer, or
 	if _, err := c.Enhet(ctx, o); err != nil {
 		return nil, err
 	}
+	return c.actingRoles(ctx, person, o)
+}
+
+// actingRoles reads the authorised roles of o, audited, and returns person's
+// acting ones.
+func (c *Client) actingRoles(ctx context.Context, person ident.Fodselsnummer, o ident.Orgnr) ([]Rolle, error) {
 	r, err := c.authorizedRoles(ctx, o, registry.AuditEvent{Registry: "brreg", Operation: "can-act-for", Orgnr: o, Persons: []ident.Fodselsnummer{person}})
 	if err != nil {
 		return nil, err

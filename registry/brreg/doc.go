@@ -5,7 +5,7 @@
 //
 //	c, err := brreg.New(brreg.Config{
 //		BaseURL:              brreg.ProductionBaseURL, // "" is the test environment, data.ppe.brreg.no
-//		AuthorizedHTTPClient: maskinportenClient,      // for AuthorizedRoles and CanActFor
+//		AuthorizedHTTPClient: maskinportenClient,      // for AuthorizedRoles, CanActFor and ActFor
 //	})
 //	...
 //	e, err := c.Enhet(ctx, "991825827")
@@ -14,7 +14,11 @@
 //	case errors.Is(err, brreg.ErrDeleted):     // deleted: 200 with slettedato
 //	case errors.Is(err, brreg.ErrRemoved):     // removed for legal reasons: 410
 //	}
-//	ok, err := c.CanActFor(ctx, citizen.Fodselsnummer, orgnr)
+//	act, err := c.ActFor(ctx, citizen.Fodselsnummer, ident.Orgnr(typed))
+//	if err != nil {
+//		status, code := brreg.HTTPStatus(err) // 403 may_not_act, 410 deleted, 409 inactive, ...
+//	}
+//	letter.To = svarut.AddressFrom(act.Address) // postadresse, else forretningsadresse
 //
 // An empty Config.BaseURL means TestBaseURL, Brønnøysund's preproduction
 // environment; production is reached only by setting BaseURL to

@@ -82,3 +82,42 @@ func ExampleClient_Search() {
 	// 971497017 SESAM FAMILIEBARNEHAGE
 	// 976030788 SESAM AS
 }
+
+func ExampleClient_ActFor() {
+	srv := httptest.NewServer(registrytest.NewBrreg(registrytest.BrregConfig{}))
+	defer srv.Close()
+	c, err := brreg.New(brreg.Config{BaseURL: srv.URL, AuthorizedHTTPClient: &http.Client{Transport: bearerToken{}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	people := registrytest.Persons()
+	ctx := context.Background()
+
+	// The number as the person typed it.
+	a, err := c.ActFor(ctx, people[registrytest.SigridHaugland].FNR, "976 030 788")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(a.Enhet.Navn, a.Roles[0].Type.Kode, a.Address)
+
+	for _, orgnr := range []ident.Orgnr{registrytest.ApplicantOrgnr, registrytest.DeletedOrgnr, "976030789"} {
+		_, err := c.ActFor(ctx, people[registrytest.IngridSolberg].FNR, orgnr)
+		fmt.Println(brreg.HTTPStatus(err))
+	}
+	// Output:
+	// SESAM AS DAGL SESAM AS, Storgata 12B, 0184 OSLO
+	// 403 may_not_act
+	// 410 deleted
+	// 400 invalid_orgnr
+}
+
+func ExampleEnhet_PostalAddress() {
+	e := brreg.Enhet{Navn: "DIGITALISERINGSDIREKTORATET",
+		Postadresse:        &brreg.Adresse{Landkode: "NO", Postnummer: "0114", Poststed: "OSLO", Adresse: []string{"Postboks 1382 Vika"}},
+		Forretningsadresse: &brreg.Adresse{Landkode: "NO", Postnummer: "0585", Poststed: "OSLO", Adresse: []string{"Lørenfaret 1C"}}}
+	fmt.Println(e.PostalAddress())
+	// Output:
+	// DIGITALISERINGSDIREKTORATET, Postboks 1382 Vika, 0114 OSLO
+}

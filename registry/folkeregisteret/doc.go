@@ -9,10 +9,10 @@
 //		HTTPClient:      maskinportenClient, // scope folkeregister:deling/offentligmedhjemmel
 //	})
 //	...
-//	p, err := c.Person(ctx, fnr, folkeregisteret.PartNavn, folkeregisteret.PartPostadresse, folkeregisteret.PartBostedsadresse)
-//	lines, err := p.AddressLines()
+//	addr, err := c.PostalAddress(ctx, fnr) // a registry.PostalAddress for a letter
 //	if errors.Is(err, folkeregisteret.ErrProtectedAddress) {
-//		// fortrolig or strengt fortrolig: do not print it; send through a channel that keeps it hidden
+//		// fortrolig, strengt fortrolig or klientadresse: addr holds the name
+//		// alone; send digital-only (svarut.Shipment.DigitalOnly), never on paper
 //	}
 //
 // An empty Config.BaseURL means TestBaseURL, Skatteetaten's consumer test

@@ -309,95 +309,25 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-// AddressLines returns the lines to print on a letter: the current postal
-// address if there is one, else the home address, with the name first. It
-// returns ErrProtectedAddress for a protected address: such letters go
-// through a channel that keeps the address hidden (Skatteetaten forwards
-// mail for kode 6), never on the envelope.
+// AddressLines returns the lines to print on a letter: the name, then
+// PostalAddress's lines and its "postnummer poststed". It returns
+// ErrProtectedAddress for a protected address: such letters go through a
+// channel that keeps the address hidden (Skatteetaten forwards mail for
+// kode 6), never on the envelope.
 func (p *Person) AddressLines() ([]string, error) {
-	if p.AddressProtected() {
-		return nil, p.protectedErr(p.AddressProtection())
-	}
-	var lines []string
-	if n, ok := p.CurrentName(); ok {
-		lines = append(lines, n.String())
-	}
-	post, err := p.CurrentPostadresse()
+	a, err := p.PostalAddress()
 	if err != nil {
 		return nil, err
 	}
-	if post != nil {
-		switch {
-		case post.Vegadresse != nil:
-			return append(lines, vegLines(post.Vegadresse)...), nil
-		case post.Postboksadresse != nil:
-			pb := post.Postboksadresse
-			if pb.Postbokseier != "" {
-				lines = append(lines, pb.Postbokseier)
-			}
-			lines = append(lines, "Postboks "+pb.Postboks)
-			if pb.Poststed != nil {
-				lines = append(lines, pb.Poststed.Postnummer+" "+pb.Poststed.Poststedsnavn)
-			}
-			return lines, nil
-		case post.PostadresseIFrittFormat != nil:
-			f := post.PostadresseIFrittFormat
-			for _, l := range f.Adresselinje {
-				if l = strings.TrimSpace(l); l != "" {
-					lines = append(lines, l)
-				}
-			}
-			if pl := strings.TrimSpace(f.Postnummer + " " + f.Poststed); pl != "" {
-				lines = append(lines, pl)
-			}
-			return lines, nil
-		}
-	}
-	home, err := p.CurrentBostedsadresse()
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case home == nil:
-		return nil, fmt.Errorf("folkeregisteret: person has no current address")
-	case home.Vegadresse != nil:
-		return append(lines, vegLines(home.Vegadresse)...), nil
-	case home.Matrikkeladresse != nil:
-		m := home.Matrikkeladresse
-		if m.CoAdressenavn != "" {
-			lines = append(lines, m.CoAdressenavn)
-		}
-		if m.Adressetilleggsnavn != "" {
-			lines = append(lines, m.Adressetilleggsnavn)
-		}
-		if m.Matrikkelnummer != nil {
-			lines = append(lines, fmt.Sprintf("Gnr. %d bnr. %d", m.Matrikkelnummer.Gaardsnummer, m.Matrikkelnummer.Bruksnummer))
-		}
-		if m.Poststed != nil {
-			lines = append(lines, m.Poststed.Postnummer+" "+m.Poststed.Poststedsnavn)
-		}
-		return lines, nil
-	}
-	return nil, fmt.Errorf("folkeregisteret: person has no postal address (ukjent bosted)")
-}
-
-func vegLines(v *Vegadresse) []string {
 	var lines []string
-	if v.CoAdressenavn != "" {
-		lines = append(lines, v.CoAdressenavn)
+	if a.Name != "" {
+		lines = append(lines, a.Name)
 	}
-	street := v.Adressenavn
-	if v.Adressenummer != nil {
-		street += " " + v.Adressenummer.Husnummer + v.Adressenummer.Husbokstav
+	lines = append(lines, a.Lines...)
+	if pl := strings.TrimSpace(a.PostalCode + " " + a.PostTown); pl != "" {
+		lines = append(lines, pl)
 	}
-	if v.Bruksenhetsnummer != "" {
-		street += " " + v.Bruksenhetsnummer
-	}
-	lines = append(lines, street)
-	if v.Poststed != nil {
-		lines = append(lines, v.Poststed.Postnummer+" "+v.Poststed.Poststedsnavn)
-	}
-	return lines
+	return lines, nil
 }
 
 // String shows the redacted number and status only.
