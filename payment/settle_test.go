@@ -56,7 +56,9 @@ func (c *cardProvider) Get(ctx context.Context, ref string) (*payment.Snapshot, 
 	return &cp, nil
 }
 
-func (c *cardProvider) Events(ctx context.Context, ref string) ([]payment.Event, error) { return nil, nil }
+func (c *cardProvider) Events(ctx context.Context, ref string) ([]payment.Event, error) {
+	return nil, nil
+}
 
 func (c *cardProvider) Capture(ctx context.Context, ref string, a money.Amount, key string) (*payment.Snapshot, error) {
 	c.captures.Add(1)
@@ -228,8 +230,11 @@ func TestSettleReleases(t *testing.T) {
 	card := newCard()
 	var outcomes []payment.Outcome
 	svc := &payment.Service{Provider: card,
-		Wanted:    func(ctx context.Context, p *payment.Payment) (bool, error) { return false, nil },
-		OnSettled: func(ctx context.Context, p *payment.Payment) error { outcomes = append(outcomes, p.Outcome()); return nil }}
+		Wanted: func(ctx context.Context, p *payment.Payment) (bool, error) { return false, nil },
+		OnSettled: func(ctx context.Context, p *payment.Payment) error {
+			outcomes = append(outcomes, p.Outcome())
+			return nil
+		}}
 	p := authorised(t, svc, card, "hall/4")
 	for range 3 {
 		q, err := svc.Settle(context.Background(), p.Reference)

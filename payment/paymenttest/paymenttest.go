@@ -46,8 +46,8 @@ func newPayment(bk string, attempt int, created time.Time) *payment.Payment {
 		State: payment.Created, RedirectURL: "https://landing.example/?token=abc",
 		KID: "0000123455", DueDate: civil.NewDate(2026, 11, 8),
 		Metadata: map[string]string{"kind": "booking", "id": "r-«1»"},
-		Events:  []payment.Event{{Name: payment.EventCreated, PSPReference: "psp-1", Amount: money.Kroner(1500), Success: true, Time: created, IdempotencyKey: "create-x"}},
-		Created: created, Updated: created,
+		Events:   []payment.Event{{Name: payment.EventCreated, PSPReference: "psp-1", Amount: money.Kroner(1500), Success: true, Time: created, IdempotencyKey: "create-x"}},
+		Created:  created, Updated: created,
 	}
 }
 
