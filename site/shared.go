@@ -47,9 +47,11 @@ func ActFor(ctx context.Context, c *brreg.Client, log *slog.Logger, pid ident.Fo
 	return e, ""
 }
 
-// Background does a service's background work until ctx ends: payment
-// polling (the webhooks' safety net) for each of pays, and the clean-up of
-// expired sessions of each of logins every five minutes.
+// Background does a service's background work until ctx ends: the
+// reconciliation job of each of pays every 30 s (payment.Service.Run: the
+// webhooks' safety net, which also settles payments and retries a failed
+// OnSettled when the service is Settling), and the clean-up of expired
+// sessions of each of logins every five minutes.
 func Background(ctx context.Context, log *slog.Logger, pays []*payment.Service, logins ...*auth.Manager) {
 	for _, p := range pays {
 		go func() {
