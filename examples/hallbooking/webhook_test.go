@@ -9,11 +9,11 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/site"
-	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/internal/testclock"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/site"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -63,7 +63,7 @@ func TestWebhookConfirms(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := app.billOf(ctx, res)
-	p, err := app.vipps.Start(ctx, payment.Order{BusinessKey: payKey(res.ID), Amount: res.Price, Description: "Leie av hall", ReturnURL: public + "/booking/" + res.ID})
+	p, err := app.vipps.Start(ctx, payment.Order{BusinessKey: payKey(res.ID), Amount: res.Price, Description: "Leie av hall", ReturnURL: public + "/booking/" + res.ID, Metadata: b.meta()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,6 @@ func TestLetterWithdrawn(t *testing.T) {
 	if err := a.vipps.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	a.settleHeld(ctx)
 	e, err := a.letters.Get(ctx, b.letterID())
 	if err != nil || e.State != svarut.EntryWithdrawn {
 		t.Fatalf("the letter after the holds ran out: %+v %v", e, err)
