@@ -13,7 +13,6 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/money"
@@ -21,6 +20,7 @@ import (
 	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/sak"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -167,7 +167,7 @@ func (a *App) setupCases(ctx context.Context, st stores) error {
 	if err != nil {
 		return err
 	}
-	a.pay = &payment.Service{Provider: provider, Store: st.payment, Now: a.now, Logger: a.log, ReferencePrefix: "skjenk"}
+	a.pay = &payment.Service{Provider: provider, Store: st.payment, Now: a.now, Logger: a.log, ReferencePrefix: "skjenk", OnSettled: a.feePaid}
 	if err := a.ext.RegisterWebhook(ctx, provider, a.pay); err != nil {
 		return err
 	}
