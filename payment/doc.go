@@ -41,6 +41,39 @@
 // state machine forbids (ABORTED to CAPTURED, say) is a *TransitionError and
 // changes nothing.
 //
+// # Settling
+//
+// Service.Settle does the whole pay → capture → confirm sequence in one
+// call, and the page the payer returns to, the webhook (SettleEvent) and
+// the reconciliation job may all run it at once:
+//
+//	svc := &payment.Service{Provider: client, Store: store,
+//		// capture only while the booking is still held; else release
+//		Wanted: func(ctx context.Context, p *payment.Payment) (bool, error) {
+//			return bookings.StillHeld(ctx, p.Metadata["id"])
+//		},
+//		// once per outcome; retried by the job until it succeeds
+//		OnSettled: func(ctx context.Context, p *payment.Payment) error {
+//			if p.Outcome() != payment.OutcomePaid {
+//				return nil
+//			}
+//			return bookings.Confirm(ctx, p.Metadata["id"], "confirm/"+p.Reference)
+//		},
+//	}
+//	p, err := svc.Start(ctx, payment.Order{..., Metadata: map[string]string{"kind": "booking", "id": id}})
+//	...
+//	p, err = svc.Settle(ctx, p.Reference) // on the return page
+//
+// Order.Metadata is kept with the payment and never sent to the provider;
+// hooks and webhooks route by it. A caller that finds a capture or the hook
+// in progress in the same Service sleeps until it finishes (no polling,
+// bounded by Service.Wait and ctx); one that finds it held by another
+// instance sharing the Store returns the payment as it is at once: that
+// instance finishes the step, and if it dies the lease runs out and the
+// job takes over. OnSettled runs once per payment and outcome, one caller
+// at a time, as a claimed Operation (OpSettle); a failure leaves it pending
+// for the next Settle or RunOnce.
+//
 // # The reconciliation job
 //
 // Webhooks can be lost, so Service.Run(ctx, every) reconciles every open

@@ -43,3 +43,27 @@ func ExampleService_RunOnce() {
 	// Output:
 	// CAPTURED NOK 750.00
 }
+
+// Settle takes a payment to its outcome and runs OnSettled once, routed
+// by the order's metadata; here an invoice paid at the bank.
+func ExampleService_Settle() {
+	ctx := context.Background()
+	invoices := &payment.Invoicing{Now: func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }}
+	svc := &payment.Service{Provider: invoices,
+		OnSettled: func(ctx context.Context, p *payment.Payment) error {
+			fmt.Println("settled:", p.Outcome(), p.Metadata["kind"], p.Metadata["case"])
+			return nil
+		}}
+
+	p, _ := svc.Start(ctx, payment.Order{BusinessKey: "2026-000125/gebyr", Amount: money.Kroner(750), Description: "Gebyr",
+		Metadata: map[string]string{"kind": "fee", "case": "2026-000125"}})
+	invoices.Register(ctx, payment.IncomingPayment{KID: p.KID, Amount: money.Kroner(750), BankReference: "OCR-3"})
+
+	for range 2 { // the page and the webhook: the hook runs once
+		p, _ = svc.Settle(ctx, p.Reference)
+	}
+	fmt.Println(p.State)
+	// Output:
+	// settled: paid fee 2026-000125
+	// CAPTURED
+}

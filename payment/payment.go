@@ -2,6 +2,7 @@ package payment
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -29,6 +30,10 @@ type Payment struct {
 	// invoices.
 	KID     string     `json:"kid,omitempty"`
 	DueDate civil.Date `json:"dueDate,omitzero"`
+
+	// Metadata is the Order's that started this attempt: what the payment
+	// is for, to route it by.
+	Metadata map[string]string `json:"metadata,omitempty"`
 
 	// Events are the provider events applied so far, each once.
 	Events []Event `json:"events,omitempty"`
@@ -74,6 +79,7 @@ func (p *Payment) Refundable() money.Amount {
 func (p *Payment) Clone() *Payment {
 	c := *p
 	c.Events = slices.Clone(p.Events)
+	c.Metadata = maps.Clone(p.Metadata)
 	return &c
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"regexp"
 	"strconv"
 	"strings"
@@ -50,8 +51,27 @@ type Service struct {
 	// ReferencePrefix starts every payment reference; "" means "gm".
 	ReferencePrefix string
 
-	once sync.Once
-	mem  *MemoryStore
+	// Wanted reports whether what p pays for is still to be had (the
+	// holds still exist, the case still waits for its fee). Settle
+	// captures an authorised payment that is wanted and releases (cancels)
+	// one that is not. nil means always wanted. It is routed by
+	// p.Metadata, and must not change p.
+	Wanted func(ctx context.Context, p *Payment) (bool, error)
+	// OnSettled runs once a payment reaches an outcome (p.Outcome():
+	// OutcomePaid or OutcomeUnpaid): confirm the bookings, move the case.
+	// It runs once per payment and outcome, never for two callers at once;
+	// a failure is retried by the next Settle or pass of the reconciliation
+	// job until it succeeds. A crash between its success and the record of
+	// it runs it again, so it must be idempotent. It is given at most Lease
+	// to finish, and is routed by p.Metadata.
+	OnSettled func(ctx context.Context, p *Payment) error
+	// Wait bounds how long Settle waits for an operation on the same
+	// payment that another caller in this Service holds; 0 means 5 s.
+	Wait time.Duration
+
+	once    sync.Once
+	mem     *MemoryStore
+	flights flights
 }
 
 func (s *Service) store() Store {
@@ -83,7 +103,16 @@ type Order struct {
 	Flow        Flow   // "" means FlowWebRedirect
 	ReturnURL   string
 	PhoneNumber string
+	// Metadata is kept with the payment and never sent to the provider:
+	// what the payment is for, in the service's own terms, so that Wanted,
+	// OnSettled and webhooks route by it ({"kind": "booking", "id": ...})
+	// instead of parsing the business key. At most MaxMetadata entries,
+	// keys of at most 40 bytes, values of at most 200; no personal data.
+	Metadata map[string]string
 }
+
+// MaxMetadata is how many entries an Order's Metadata may have.
+const MaxMetadata = 16
 
 var referenceRE = regexp.MustCompile(`^[a-zA-Z0-9-]{8,50}$`)
 
@@ -149,7 +178,7 @@ func (s *Service) Start(ctx context.Context, o Order) (*Payment, error) {
 		np := &Payment{
 			Reference: Reference(s.ReferencePrefix, o.BusinessKey, attempt), BusinessKey: o.BusinessKey,
 			Attempt: attempt, Provider: s.Provider.Name(), Description: o.Description,
-			Amount: o.Amount, State: Created, Created: now, Updated: now,
+			Amount: o.Amount, State: Created, Created: now, Updated: now, Metadata: maps.Clone(o.Metadata),
 		}
 		if err := s.store().Create(ctx, np); errors.Is(err, ErrConflict) {
 			continue // another caller created it first: use theirs
@@ -172,6 +201,13 @@ func (s *Service) checkOrder(o Order) error {
 		return fmt.Errorf("%w: amount %d øre is not positive", ErrInvalid, int64(o.Amount))
 	case o.Flow != "" && o.Flow != FlowWebRedirect && o.Flow != FlowPushMessage:
 		return fmt.Errorf("%w: unknown flow %q", ErrInvalid, o.Flow)
+	case len(o.Metadata) > MaxMetadata:
+		return fmt.Errorf("%w: %d metadata entries, at most %d", ErrInvalid, len(o.Metadata), MaxMetadata)
+	}
+	for k, v := range o.Metadata {
+		if k == "" || len(k) > 40 || len(v) > 200 {
+			return fmt.Errorf("%w: a metadata key must have 1 to 40 bytes and its value at most 200", ErrInvalid)
+		}
 	}
 	return nil
 }
@@ -343,6 +379,12 @@ func (s *Service) modify(ctx context.Context, businessKey string, kind OpKind, m
 	if err != nil {
 		return nil, err
 	}
+	return s.modifyPayment(ctx, p, kind, m)
+}
+
+// modifyPayment sends one capture, refund or cancel for p, claiming its
+// operation first.
+func (s *Service) modifyPayment(ctx context.Context, p *Payment, kind OpKind, m Modification) (*Payment, error) {
 	if err := s.owns(p); err != nil {
 		return nil, err
 	}
@@ -356,7 +398,7 @@ func (s *Service) modify(ctx context.Context, businessKey string, kind OpKind, m
 		}
 	}
 	key := IdempotencyKey(p.Reference, kind, m.Label)
-	op, claimed, err := s.store().Claim(ctx, Operation{Key: key, Reference: p.Reference, Kind: kind, Amount: amount}, s.now(), s.lease())
+	op, claimed, leave, err := s.claim(ctx, Operation{Key: key, Reference: p.Reference, Kind: kind, Amount: amount})
 	if err != nil {
 		return nil, err
 	}
@@ -366,6 +408,7 @@ func (s *Service) modify(ctx context.Context, businessKey string, kind OpKind, m
 		}
 		return nil, fmt.Errorf("%w: %s %s", ErrInProgress, kind, p.Reference)
 	}
+	defer leave()
 	if op.Attempts > 1 {
 		// An earlier attempt's outcome is unknown: ask before sending again.
 		done, p2, err := s.confirmFromLog(ctx, op)
@@ -600,7 +643,9 @@ var openStates = []State{Created, Authorized, PartiallyCaptured}
 
 // RunOnce is one pass of the reconciliation job: it reconciles every payment
 // of its provider still waiting on the payer or on us, and every payment of
-// its provider with an operation whose outcome is unknown. Payments of other
+// its provider with an operation whose outcome is unknown (or whose
+// OnSettled failed). A Service that is Settling also settles each of them,
+// as SettleEvent does: capture or release, then OnSettled. Payments of other
 // providers in the same Store are left to their own Services. An error on
 // one payment does not stop the others; they are returned joined. The count
 // of payments reconciled goes to the Logger.
@@ -624,6 +669,12 @@ func (s *Service) RunOnce(ctx context.Context) error {
 		if _, err := s.Reconcile(ctx, ref); err != nil {
 			all = append(all, err)
 			continue
+		}
+		if s.Settling() {
+			if _, err := s.settlePayment(ctx, ref, false); err != nil {
+				all = append(all, err)
+				continue
+			}
 		}
 		n++
 	}

@@ -32,18 +32,17 @@ var ErrWebhook = errors.New("site: Vipps webhook registration")
 // Webhook receives a service's Vipps webhooks: it answers 401 to a forged,
 // stale or unsigned one and changes nothing, and folds each verified event
 // into the payment records (payment.Service.HandleEvent through
-// vipps.ApplyTo). Polling stays as the safety net.
+// vipps.ApplyTo). When the payment service is Settling (it has Wanted or
+// OnSettled), it then settles the payment (payment.Service.SettleEvent) in
+// its own goroutine once Vipps has its answer: what was paid for is
+// confirmed without waiting for the payer to come back, routed by the
+// payment's Metadata. Polling stays as the safety net.
 type Webhook struct {
 	// URL is the callback URL registered with Vipps.
 	URL string
 	// ID is the registration's id at Vipps; "" when the operator registered
 	// the webhook and gave its secret (GRUNNMUR_VIPPS_WEBHOOK_SECRET).
-	ID string
-	// After, when set, runs after a verified event is folded into its
-	// payment, in its own goroutine once Vipps has its answer: a service
-	// confirms what was paid for there, without waiting for the payer to
-	// come back. Its failure is the service's to log.
-	After   func(ctx context.Context, reference string)
+	ID      string
 	handler *vipps.WebhookHandler
 }
 
@@ -98,13 +97,15 @@ func NewWebhook(ctx context.Context, client *vipps.Client, callbackURL string, k
 			if err := apply(ctx, e); err != nil {
 				return err
 			}
-			if w.After != nil {
-				// Vipps is answered at once; the service's work goes on
-				// after, within a minute.
+			if pay.Settling() {
+				// Vipps is answered at once; settling goes on after, within
+				// a minute. A failure is retried by the reconciliation job.
 				go func() {
 					ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 					defer cancel()
-					w.After(ctx, e.Reference)
+					if _, err := pay.SettleEvent(ctx, e.Reference); err != nil {
+						log.WarnContext(ctx, "vipps webhook: settle", "reference", e.Reference, "error", err)
+					}
 				}()
 			}
 			return nil

@@ -267,3 +267,39 @@ func TestSetupReadsWebhookSecret(t *testing.T) {
 		t.Error("the secret of a real Vipps was used with the sandbox's")
 	}
 }
+
+// TestWebhookSettles: with a settling payment service the webhook alone
+// captures the approved payment and runs its OnSettled, with the order's
+// metadata to route by, once.
+func TestWebhookSettles(t *testing.T) {
+	v := newVippsFake(t)
+	ctx := context.Background()
+	settled := make(chan *payment.Payment, 4)
+	v.pay.OnSettled = func(ctx context.Context, p *payment.Payment) error { settled <- p; return nil }
+	var wh *Webhook
+	callback := serveWebhook(t, func() http.Handler { return wh })
+	var err error
+	if wh, err = NewWebhook(ctx, v.client, callback, secret.Value{}, v.pay, nil); err != nil {
+		t.Fatal(err)
+	}
+	p, err := v.pay.Start(ctx, payment.Order{BusinessKey: "hall-3/leie", Amount: 15000, Description: "Leie av hall",
+		ReturnURL: "http://127.0.0.1:1/betalt", Metadata: map[string]string{"kind": "booking", "id": "r-3"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.fake.Approve(p.Reference); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case q := <-settled:
+		if q.Outcome() != payment.OutcomePaid || q.Metadata["id"] != "r-3" {
+			t.Fatalf("settled %s %v", q.Outcome(), q.Metadata)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the webhook did not settle the payment in 20 s")
+	}
+	v.fake.Wait() // the CAPTURED webhook too
+	if q, _ := v.pay.Get(ctx, p.Reference); q.State != payment.Captured || v.fake.Requests(vippstest.OpCapture) != 1 || len(settled) != 0 {
+		t.Fatalf("after the webhooks: %s, %d captures, %d more hooks", q.State, v.fake.Requests(vippstest.OpCapture), len(settled))
+	}
+}

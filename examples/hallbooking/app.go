@@ -57,12 +57,10 @@ type App struct {
 	db      *postgres.DB
 	vipps   *payment.Service
 	invoice *payment.Service
-	// payStore holds both payment services' records.
-	payStore payment.Store
-	book     *booking.Service
-	tmpl     map[string]*template.Template
-	outbox   *svarut.Outbox
-	letters  svarut.Store
+	book    *booking.Service
+	tmpl    map[string]*template.Template
+	outbox  *svarut.Outbox
+	letters svarut.Store
 
 	// admins are the hall admins' fødselsnumre (digits), from
 	// GRUNNMUR_HALL_ADMINS.
@@ -208,12 +206,11 @@ func (a *App) setupPayments(ctx context.Context, getenv func(string) string, st 
 	if err != nil {
 		return err
 	}
-	a.payStore = st.pay
-	a.vipps = &payment.Service{Provider: provider, Store: st.pay, Now: a.now, Logger: a.log, ReferencePrefix: "hall"}
+	a.vipps = &payment.Service{Provider: provider, Store: st.pay, Now: a.now, Logger: a.log, ReferencePrefix: "hall",
+		Wanted: a.wanted, OnSettled: a.settled}
 	if err := a.ext.RegisterWebhook(ctx, provider, a.vipps); err != nil {
 		return err
 	}
-	a.ext.Webhook.After = a.settlePayment
 	account, err := ident.ParseKontonummer(or(getenv("GRUNNMUR_INVOICE_ACCOUNT"), "1503.10.12349"))
 	if err != nil {
 		return fmt.Errorf("%w: GRUNNMUR_INVOICE_ACCOUNT: %v", site.ErrConfig, err)
@@ -262,12 +259,11 @@ func or(s, def string) string {
 }
 
 // Run does the background work until ctx ends: the SvarUT outbox, payment
-// polling (the webhooks' safety net), confirming the holds paid for, and
-// session clean-up.
+// polling (the webhooks' safety net, which settles the payments: a.settled
+// confirms the holds paid for), and session clean-up.
 func (a *App) Run(ctx context.Context) {
 	site.RunJobs(ctx, a.log,
 		site.Job{Name: "svarut outbox", Every: 5 * time.Second, Runner: a.outbox},
-		site.Job{Name: "settle held", Every: 20 * time.Second, Func: func(ctx context.Context) error { a.settleHeld(ctx); return nil }},
 		site.Job{Name: "payment poll", Every: 30 * time.Second, Runner: a.vipps},
 		site.Job{Name: "sessions", Every: 5 * time.Minute, Runner: a.citizen.Cleaner()})
 }

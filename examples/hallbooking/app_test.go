@@ -233,7 +233,7 @@ func holdSeries(t *testing.T, a *App, owner string, weeks int) *bill {
 func payVippsNow(t *testing.T, a *App, b *bill) {
 	t.Helper()
 	p, err := a.vipps.Start(context.Background(), payment.Order{BusinessKey: b.vippsKey(), Amount: booking.Total(b.held(a.now())),
-		Description: "Fast tid i Storhallen", ReturnURL: "http://127.0.0.1:1" + b.Path})
+		Description: "Fast tid i Storhallen", ReturnURL: "http://127.0.0.1:1" + b.Path, Metadata: b.meta()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,11 +250,10 @@ func TestSettleHeld(t *testing.T) {
 	b := holdSeries(t, a, "person-1", 4)
 	payVippsNow(t, a, b)
 	// Payment polling finds the approval (the webhook cannot reach this
-	// test's made-up URL); the sweep then captures and confirms.
+	// test's made-up URL), captures it and confirms (a.settled).
 	if err := a.vipps.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	a.settleHeld(context.Background())
 	b, err := a.seriesBill(context.Background(), "person-1", b.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -388,15 +387,12 @@ func FuzzHallID(f *testing.F) {
 }
 
 // authorize starts the bill's Vipps payment, approves it in the fake and
-// lets polling find the approval (the webhook cannot reach this test's
-// made-up URL).
+// asks Vipps for it (the webhook cannot reach this test's made-up URL),
+// without settling it.
 func authorize(t *testing.T, a *App, b *bill) *payment.Payment {
 	t.Helper()
 	payVippsNow(t, a, b)
-	if err := a.vipps.RunOnce(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	p, err := a.vipps.Latest(context.Background(), b.vippsKey())
+	p, err := a.vipps.Reconcile(context.Background(), mustLatest(t, a.vipps, b.vippsKey()).Reference)
 	if err != nil || p.State != payment.Authorized {
 		t.Fatalf("payment %+v %v", p, err)
 	}
@@ -469,8 +465,8 @@ func TestVippsAndInvoiceNeverBoth(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Settle as if the Vipps capture came before the invoice confirmed.
-	if p := a.capture(ctx, b2, mustLatest(t, a.vipps, b2.vippsKey())); p.Aggregate.Captured == 0 {
-		t.Fatal("no capture")
+	if p, err := a.vipps.Capture(ctx, b2.vippsKey(), payment.Modification{}); err != nil || p.Aggregate.Captured == 0 {
+		t.Fatal("no capture", err)
 	}
 	if _, err := a.book.ConfirmSeries(ctx, b2.held(a.now()), "confirm/"+inv2.Reference); err != nil {
 		t.Fatal(err)

@@ -136,13 +136,11 @@ func (a *App) seriesBill(ctx context.Context, owner, id string) (*bill, error) {
 	return &bill{ID: sid, Series: true, Title: rs[0].Title, Path: "/serie/" + sid, RS: rs}, nil
 }
 
-// settle brings the bill's payments up to date. Its Vipps payment: ask
-// Vipps, capture an authorised payment while the holds last (unless the
-// club took an invoice meanwhile) and then confirm them, or release the
-// money when nothing is held any more. Then reprice pays back what is no
-// longer owed. It returns the Vipps payment, nil when there is none. It
-// runs on the payer's page views, from the Vipps webhook and from the
-// background sweep, often at the same time: every step is idempotent.
+// settle brings the bill's payments up to date: its Vipps payment through
+// payment.Service.Settle (a.wanted, a.settled), then the refunds and the
+// letter. It returns the Vipps payment, nil when there is none. It runs on
+// page views, from the webhook and in the job, often at once: every step
+// is idempotent.
 func (a *App) settle(ctx context.Context, b *bill) (*payment.Payment, error) {
 	p, err := a.vipps.Latest(ctx, b.vippsKey())
 	switch {
@@ -152,8 +150,13 @@ func (a *App) settle(ctx context.Context, b *bill) (*payment.Payment, error) {
 		return nil, err
 	}
 	if p != nil {
-		if p, err = a.settleVipps(ctx, b, p); err != nil {
-			return p, err
+		if q, err := a.vipps.Settle(ctx, p.Reference); err != nil {
+			a.log.WarnContext(ctx, "payment settle", "reference", p.Reference, "error", err)
+		} else {
+			p = q
+		}
+		if fresh, err := a.reload(ctx, b); err == nil { // confirmed by whoever settled it
+			b.RS = fresh
 		}
 	}
 	a.reprice(ctx, b)
@@ -166,65 +169,82 @@ func (a *App) settle(ctx context.Context, b *bill) (*payment.Payment, error) {
 	return p, nil
 }
 
-func (a *App) settleVipps(ctx context.Context, b *bill, p *payment.Payment) (*payment.Payment, error) {
-	if !p.State.Final() && !p.State.Ended() {
-		if q, err := a.vipps.Reconcile(ctx, p.Reference); err == nil {
-			p = q
-		}
+// meta routes the bill's Vipps payment back to it (payment.Order.Metadata).
+func (b *bill) meta() map[string]string {
+	if b.Series {
+		return map[string]string{"kind": "series", "id": b.ID}
 	}
-	held := b.held(a.now())
-	if p.State == payment.Authorized && p.Aggregate.Captured == 0 {
-		if len(held) > 0 && !a.invoiced(ctx, b) {
-			p = a.capture(ctx, b, p)
-		} else {
-			// The holds ran out (or were cancelled, or invoiced) before
-			// the payment came through: release the reserved money.
-			if q, err := a.vipps.Cancel(ctx, b.vippsKey()); err == nil {
-				p = q
-			} else {
-				a.log.WarnContext(ctx, "payment cancel", "reference", p.Reference, "error", err)
-			}
-		}
-	}
-	if p.Aggregate.Captured > 0 && p.Aggregate.Captured >= p.Amount && len(held) > 0 {
-		confirmed, err := a.book.ConfirmSeries(ctx, held, "confirm/"+p.Reference)
-		b.replace(confirmed)
-		var se *booking.SeriesError
-		if err != nil && !errors.As(err, &se) {
-			return p, err
-		}
-		// A hold that ran out in between stays unconfirmed; reprice pays
-		// its share back.
-		if err != nil {
-			a.log.WarnContext(ctx, "holds ran out before capture", "reference", p.Reference, "occurrences", len(se.Conflicts))
-			if fresh, ferr := a.reload(ctx, b); ferr == nil {
-				b.RS = fresh
-			}
-		}
-	}
-	return p, nil
+	return map[string]string{"kind": "booking", "id": b.ID}
 }
 
-// capture captures the bill's authorised payment. The payer's return from
-// Vipps and Vipps' webhook arrive together, so another request may be
-// capturing it already: then this one waits for that, for a few seconds.
-func (a *App) capture(ctx context.Context, b *bill, p *payment.Payment) *payment.Payment {
-	q, err := a.vipps.Capture(ctx, b.vippsKey(), payment.Modification{})
-	for i := 0; errors.Is(err, payment.ErrInProgress) && i < 30; i++ {
-		select {
-		case <-ctx.Done():
-			return p
-		case <-time.After(100 * time.Millisecond):
+// billOfPayment is the bill a Vipps payment's metadata names; nil if none.
+func (a *App) billOfPayment(ctx context.Context, p *payment.Payment) (*bill, error) {
+	var b *bill
+	var err error
+	switch id := p.Metadata["id"]; p.Metadata["kind"] {
+	case "series":
+		b, err = a.seriesBill(ctx, "", id)
+	case "booking":
+		var r *booking.Reservation
+		if r, err = a.book.Reservation(ctx, id); err == nil {
+			b, err = a.billOf(ctx, r)
 		}
-		if q, err = a.vipps.Get(ctx, p.Reference); err == nil && q.Aggregate.Captured == 0 {
-			err = payment.ErrInProgress
+	}
+	if errors.Is(err, booking.ErrNotFound) {
+		return nil, nil
+	}
+	return b, err
+}
+
+// wanted is the Vipps service's Wanted: capture while the holds last and no
+// invoice was taken meanwhile; else the money is released.
+func (a *App) wanted(ctx context.Context, p *payment.Payment) (bool, error) {
+	b, err := a.billOfPayment(ctx, p)
+	if b == nil {
+		return false, err
+	}
+	return len(b.held(a.now())) > 0 && !a.invoiced(ctx, b), nil
+}
+
+// settled is the Vipps service's OnSettled: a paid bill's holds are
+// confirmed, then what is no longer owed is paid back and the letter
+// released or withdrawn, the moment it is settled, even if the payer never
+// comes back.
+func (a *App) settled(ctx context.Context, p *payment.Payment) error {
+	b, err := a.billOfPayment(ctx, p)
+	if b == nil {
+		return err
+	}
+	if p.Outcome() == payment.OutcomePaid {
+		if err := a.confirm(ctx, b, "confirm/"+p.Reference); err != nil {
+			return err
 		}
+	}
+	a.reprice(ctx, b)
+	a.settleLetter(ctx, b)
+	return nil
+}
+
+// confirm confirms what the bill holds. A hold that ran out in between
+// stays unconfirmed; reprice pays back its share.
+func (a *App) confirm(ctx context.Context, b *bill, key string) error {
+	held := b.held(a.now())
+	if len(held) == 0 {
+		return nil
+	}
+	confirmed, err := a.book.ConfirmSeries(ctx, held, key)
+	b.replace(confirmed)
+	var se *booking.SeriesError
+	if err != nil && !errors.As(err, &se) {
+		return err
 	}
 	if err != nil {
-		a.log.WarnContext(ctx, "payment capture", "reference", p.Reference, "error", err)
-		return p
+		a.log.WarnContext(ctx, "holds ran out before payment", "key", key, "occurrences", len(se.Conflicts))
+		if fresh, ferr := a.reload(ctx, b); ferr == nil {
+			b.RS = fresh
+		}
 	}
-	return q
+	return nil
 }
 
 // invoiced reports whether the bill has an invoice that stands.
@@ -327,50 +347,4 @@ func (a *App) billOf(ctx context.Context, r *booking.Reservation) (*bill, error)
 		return a.seriesBill(ctx, "", r.SeriesID)
 	}
 	return &bill{ID: r.ID, Title: r.Title, Path: "/booking/" + r.ID, RS: []*booking.Reservation{r}}, nil
-}
-
-// settlePayment settles the bill of a Vipps payment that a webhook moved
-// (or the sweep found authorised): the booking is confirmed, and its
-// prepared letter released, the moment it is paid for, even if the payer
-// never comes back.
-func (a *App) settlePayment(ctx context.Context, reference string) {
-	p, err := a.vipps.Get(ctx, reference)
-	if err != nil {
-		a.log.WarnContext(ctx, "webhook: payment", "reference", reference, "error", err)
-		return
-	}
-	var b *bill
-	if id, ok := strings.CutPrefix(p.BusinessKey, "series/"); ok {
-		b, err = a.seriesBill(ctx, "", id)
-	} else if id, ok := strings.CutPrefix(p.BusinessKey, "booking/"); ok {
-		var r *booking.Reservation
-		if r, err = a.book.Reservation(ctx, id); err == nil {
-			b, err = a.billOf(ctx, r)
-		}
-	} else {
-		return
-	}
-	if err == nil {
-		_, err = a.settle(ctx, b)
-	}
-	if err != nil {
-		a.log.WarnContext(ctx, "webhook: settle", "reference", reference, "error", err)
-	}
-}
-
-// settleHeld settles every bill whose Vipps payment is authorised but not
-// captured: the safety net under the webhooks, as payment polling is under
-// them. It captures and confirms a payment whose holds last, and releases
-// one whose holds ran out.
-func (a *App) settleHeld(ctx context.Context) {
-	ps, err := a.payStore.List(ctx, payment.Filter{Provider: a.vipps.Provider.Name(), States: []payment.State{payment.Authorized}})
-	if err != nil {
-		a.log.WarnContext(ctx, "settle held", "error", err)
-		return
-	}
-	for _, p := range ps {
-		if p.Aggregate.Captured == 0 {
-			a.settlePayment(ctx, p.Reference)
-		}
-	}
 }

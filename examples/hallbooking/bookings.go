@@ -155,7 +155,7 @@ func (a *App) payVipps(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := a.vipps.Start(r.Context(), payment.Order{BusinessKey: b.vippsKey(), Amount: booking.Total(held),
-		Description: b.description(site.Lang(r)), ReturnURL: a.public + b.Path})
+		Description: b.description(site.Lang(r)), ReturnURL: a.public + b.Path, Metadata: b.meta()})
 	if errors.Is(err, payment.ErrConflict) {
 		// A payment for more is under way (a held week was cancelled
 		// since): finish that one; reprice pays the difference back.
@@ -198,19 +198,11 @@ func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	confirmed, err := a.book.ConfirmSeries(ctx, held, "confirm/"+p.Reference)
-	b.replace(confirmed)
-	var se *booking.SeriesError
-	if err != nil && !errors.As(err, &se) {
+	if err := a.confirm(ctx, b, "confirm/"+p.Reference); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if err != nil { // some holds ran out: invoice only what was confirmed
-		if fresh, err := a.reload(ctx, b); err == nil {
-			b.RS = fresh
-		}
-		a.reprice(ctx, b)
-	}
+	a.reprice(ctx, b) // if some holds ran out: invoice only what was confirmed
 	a.ensureLetter(r, b, cl)
 	http.Redirect(w, r, b.Path, http.StatusSeeOther)
 }

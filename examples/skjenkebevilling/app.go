@@ -167,7 +167,7 @@ func (a *App) setupCases(ctx context.Context, st stores) error {
 	if err != nil {
 		return err
 	}
-	a.pay = &payment.Service{Provider: provider, Store: st.payment, Now: a.now, Logger: a.log, ReferencePrefix: "skjenk"}
+	a.pay = &payment.Service{Provider: provider, Store: st.payment, Now: a.now, Logger: a.log, ReferencePrefix: "skjenk", OnSettled: a.feePaid}
 	if err := a.ext.RegisterWebhook(ctx, provider, a.pay); err != nil {
 		return err
 	}

@@ -244,8 +244,8 @@ type caseView struct {
 	Attachments []attachment
 }
 
-// settle brings the case's payment up to date: it asks the provider, captures
-// an authorised fee, and moves a paid case on to the officers.
+// settle brings the case's fee up to date through payment.Service.Settle
+// (feePaid moves a paid case on) and returns the case as it is now.
 func (a *App) settle(ctx context.Context, c *sak.Case) (*sak.Case, *payment.Payment, error) {
 	p, err := a.pay.Latest(ctx, payKey(c))
 	if errors.Is(err, payment.ErrNotFound) {
@@ -254,35 +254,29 @@ func (a *App) settle(ctx context.Context, c *sak.Case) (*sak.Case, *payment.Paym
 	if err != nil {
 		return c, nil, err
 	}
-	if !p.State.Final() && !p.State.Ended() {
-		if q, err := a.pay.Reconcile(ctx, p.Reference); err == nil {
-			p = q
-		} else {
-			a.log.WarnContext(ctx, "payment reconcile", "reference", p.Reference, "error", err)
-		}
+	if q, err := a.pay.Settle(ctx, p.Reference); err != nil {
+		a.log.WarnContext(ctx, "payment settle", "reference", p.Reference, "error", err)
+	} else {
+		p = q
 	}
-	if p.State == payment.Authorized {
-		if q, err := a.pay.Capture(ctx, payKey(c), payment.Modification{}); err == nil {
-			p = q
-		} else {
-			a.log.WarnContext(ctx, "payment capture", "reference", p.Reference, "error", err)
-		}
-	}
-	if l := (sak.Link{Kind: sak.LinkPayment, Ref: p.Reference, Label: i18n.NB.Amount(p.Amount), Status: string(p.State)}); true {
-		if nc, err := a.sak.Link(ctx, system, c.ID, l); err == nil {
-			c = nc
-		}
-	}
-	if p.Aggregate.Captured >= p.Amount && c.State == sak.AwaitingPayment {
-		nc, err := a.sak.Transition(ctx, system, c.ID, sak.InProgress, "gebyret er betalt")
-		if err != nil && !errors.Is(err, sak.ErrInvalidTransition) {
-			return c, p, err
-		}
-		if err == nil {
-			c = nc
-		}
+	if nc, err := a.sak.Link(ctx, system, c.ID, sak.Link{Kind: sak.LinkPayment, Ref: p.Reference, Label: i18n.NB.Amount(p.Amount), Status: string(p.State)}); err == nil {
+		c = nc
 	}
 	return c, p, nil
+}
+
+// feePaid is the payment service's OnSettled: the case whose fee its
+// metadata names goes on to the officers once the fee is paid, from
+// whichever of page, webhook and job settles it first.
+func (a *App) feePaid(ctx context.Context, p *payment.Payment) error {
+	if p.Outcome() != payment.OutcomePaid || p.Metadata["kind"] != "fee" {
+		return nil
+	}
+	_, err := a.sak.Transition(ctx, system, p.Metadata["case"], sak.InProgress, "gebyret er betalt")
+	if errors.Is(err, sak.ErrInvalidTransition) || errors.Is(err, sak.ErrNotFound) {
+		return nil // moved on already, or gone
+	}
+	return err
 }
 
 func (a *App) view(ctx context.Context, c *sak.Case, lang i18n.Lang) *caseView {
@@ -354,7 +348,7 @@ func (a *App) payStart(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := a.pay.Start(r.Context(), payment.Order{
 		BusinessKey: payKey(c), Amount: fee, Description: messages.T(site.Lang(r), "pay.desc") + " " + c.Number(),
-		ReturnURL: a.public + "/sak/" + c.ID + "/betalt",
+		ReturnURL: a.public + "/sak/" + c.ID + "/betalt", Metadata: map[string]string{"kind": "fee", "case": c.ID},
 	})
 	if err != nil {
 		a.fail(w, r, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -44,8 +45,9 @@ func newPayment(bk string, attempt int, created time.Time) *payment.Payment {
 		Description: "Gebyr for skjenkebevilling – «Kafé Ærlig & Søt»", Amount: money.Kroner(1500),
 		State: payment.Created, RedirectURL: "https://landing.example/?token=abc",
 		KID: "0000123455", DueDate: civil.NewDate(2026, 11, 8),
-		Events:  []payment.Event{{Name: payment.EventCreated, PSPReference: "psp-1", Amount: money.Kroner(1500), Success: true, Time: created, IdempotencyKey: "create-x"}},
-		Created: created, Updated: created,
+		Metadata: map[string]string{"kind": "booking", "id": "r-«1»"},
+		Events:   []payment.Event{{Name: payment.EventCreated, PSPReference: "psp-1", Amount: money.Kroner(1500), Success: true, Time: created, IdempotencyKey: "create-x"}},
+		Created:  created, Updated: created,
 	}
 }
 
@@ -61,6 +63,8 @@ func same(a, b *payment.Payment) string {
 		return "provider fields"
 	case !a.Created.Equal(b.Created), !a.Updated.Equal(b.Updated):
 		return "times"
+	case !maps.Equal(a.Metadata, b.Metadata):
+		return "metadata"
 	case a.Version != b.Version:
 		return fmt.Sprintf("version %d != %d", a.Version, b.Version)
 	case len(a.Events) != len(b.Events):

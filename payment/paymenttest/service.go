@@ -145,6 +145,71 @@ func testService(t *testing.T, newStore func(t *testing.T) payment.Store) {
 	t.Run("EventsInAnyOrderAndReplayed", func(t *testing.T) { testEventOrder(t, newStore) })
 	t.Run("RunOnceAfterMissedWebhooks", func(t *testing.T) { testRunOnce(t, newStore(t)) })
 	t.Run("TwoProvidersOneStore", func(t *testing.T) { testTwoProviders(t, newStore(t)) })
+	t.Run("SettleConcurrentExactlyOnce", func(t *testing.T) { testSettleConcurrent(t, newStore(t)) })
+}
+
+// testSettleConcurrent: page views (Settle), webhooks (SettleEvent) and the
+// job (RunOnce) of two instances settle one payment at once: the provider
+// gets one capture, OnSettled runs once, with the order's metadata.
+func testSettleConcurrent(t *testing.T, store payment.Store) {
+	e := NewEnv(t, store, EnvOptions{})
+	e.Fake.SetIdempotencyReplay(false) // our side alone must prevent the double capture
+	var hooks atomic.Int32
+	e.Service.OnSettled = func(ctx context.Context, p *payment.Payment) error {
+		if p.Outcome() != payment.OutcomePaid || p.Metadata["kind"] != "fee" {
+			t.Errorf("OnSettled for %s %v", p.Outcome(), p.Metadata)
+		}
+		hooks.Add(1)
+		return nil
+	}
+	o := order("2026-000130/gebyr", money.Kroner(1500))
+	o.Metadata = map[string]string{"kind": "fee", "case": "2026-000130"}
+	ctx := context.Background()
+	p, err := e.Service.Start(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Fake.Approve(p.Reference); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Service.Reconcile(ctx, p.Reference); err != nil {
+		t.Fatal(err)
+	}
+	other := &payment.Service{Provider: e.Client, Store: store, OnSettled: e.Service.OnSettled}
+	var wg sync.WaitGroup
+	for i := range 24 {
+		svc := e.Service
+		if i%2 == 1 {
+			svc = other
+		}
+		wg.Go(func() {
+			var err error
+			switch i % 3 {
+			case 0:
+				_, err = svc.Settle(ctx, p.Reference)
+			case 1:
+				_, err = svc.SettleEvent(ctx, p.Reference)
+			default:
+				err = svc.RunOnce(ctx)
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	// A caller that found another instance's capture in progress returned
+	// at once; one more settle after the race sees it through.
+	if p, err = e.Service.Settle(ctx, p.Reference); err != nil || p.State != payment.Captured {
+		t.Fatalf("after the race: %v %v", p, err)
+	}
+	if n := e.Fake.Requests(vippstest.OpCapture); n != 1 {
+		t.Fatalf("the provider received %d capture requests, want exactly 1", n)
+	}
+	if n := hooks.Load(); n != 1 {
+		t.Fatalf("OnSettled ran %d times, want once", n)
+	}
+	e.matchesFake(t, p.Reference)
 }
 
 func testFullFlow(t *testing.T, store payment.Store) {
