@@ -158,7 +158,8 @@ func (s *Service) settleStep(ctx context.Context, p *Payment) (*Payment, string,
 	if p.State == Authorized {
 		kind := OpCapture
 		if s.Wanted != nil {
-			wanted, err := s.Wanted(ctx, p.Clone())
+			var wanted bool
+			err := callHook(func() (err error) { wanted, err = s.Wanted(ctx, p.Clone()); return err })
 			if err != nil {
 				return nil, "", fmt.Errorf("%w: %s: wanted: %w", ErrHook, p.Reference, err)
 			}
@@ -212,7 +213,7 @@ func (s *Service) runSettled(ctx context.Context, p *Payment) (*Payment, string,
 	}
 	defer leave()
 	hctx, cancel := context.WithTimeout(ctx, s.lease())
-	herr := s.OnSettled(hctx, p.Clone())
+	herr := callHook(func() error { return s.OnSettled(hctx, p.Clone()) })
 	cancel()
 	fctx := context.WithoutCancel(ctx)
 	if herr != nil {
@@ -291,4 +292,19 @@ func (f *flights) wait(key string) <-chan struct{} {
 		return fl.done
 	}
 	return nil
+}
+
+// errHookPanicked is what a hook that panicked returns instead.
+var errHookPanicked = errors.New("payment: settle hook panicked")
+
+// callHook runs the caller's hook f, turning a panic into an error: a hook
+// runs in the webhook's goroutine and the reconciliation job, where a panic
+// would stop the process, and a settle left pending is retried anyway.
+func callHook(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", errHookPanicked, r)
+		}
+	}()
+	return f()
 }

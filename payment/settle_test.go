@@ -3,6 +3,7 @@ package payment_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -322,5 +323,36 @@ func TestMetadata(t *testing.T) {
 		if _, err := svc.Start(ctx, payment.Order{BusinessKey: "series/s-2", Amount: 100, Description: "Fast tid", Metadata: m}); !errors.Is(err, payment.ErrInvalid) {
 			t.Errorf("metadata of %d entries: %v", len(m), err)
 		}
+	}
+}
+
+// TestSettleHookPanics: a hook that panics is a failed hook (ErrHook), left
+// pending and retried, never a crash of the webhook's goroutine or the job.
+func TestSettleHookPanics(t *testing.T) {
+	card := newCard()
+	var calls atomic.Int32
+	svc := &payment.Service{Provider: card, OnSettled: func(ctx context.Context, p *payment.Payment) error {
+		if calls.Add(1) == 1 {
+			var m map[string]int
+			m["boom"]++ // a nil map: the caller's bug
+		}
+		return nil
+	}}
+	p := authorised(t, svc, card, "hall/7")
+	ctx := context.Background()
+	q, err := svc.Settle(ctx, p.Reference)
+	if !errors.Is(err, payment.ErrHook) || !strings.Contains(err.Error(), "panicked") || q == nil || q.State != payment.Captured {
+		t.Fatalf("first settle: %v %v", q, err)
+	}
+	if _, err := svc.Settle(ctx, p.Reference); err != nil {
+		t.Fatal(err)
+	}
+	if n := calls.Load(); n != 2 {
+		t.Fatalf("OnSettled ran %d times, want 2", n)
+	}
+	wsvc := &payment.Service{Provider: card, Wanted: func(context.Context, *payment.Payment) (bool, error) { panic("no answer") }}
+	p = authorised(t, wsvc, card, "hall/8")
+	if q, err := wsvc.Settle(ctx, p.Reference); !errors.Is(err, payment.ErrHook) || q.State != payment.Authorized {
+		t.Fatalf("wanted panics: %v %v", q, err)
 	}
 }
