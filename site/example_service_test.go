@@ -16,7 +16,7 @@ import (
 // New builds a service's wiring in one call: here the citizens' login,
 // cases and Vipps payments, every outside service a fake in this process
 // (nothing is set in Getenv). The service adds its pages to Mux and serves
-// Handler; a real one runs svc.Run(ctx) beside it for the background jobs.
+// Handler; a real one runs svc.RunJobs(ctx) beside it for the background jobs.
 func ExampleNew() {
 	svc, err := site.New(context.Background(), site.ServiceConfig{
 		Config: site.Config{PublicURL: "http://127.0.0.1:8080", Getenv: func(string) string { return "" }},

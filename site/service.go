@@ -68,7 +68,7 @@ type ServiceConfig struct {
 	// OfficerAuth, for the people on GRUNNMUR_OFFICERS (ForOfficers).
 	Officers bool
 	// Forms keeps applications: Service.Forms and Files are their stores,
-	// and Run deletes the drafts left for DraftMaxAge (default
+	// and RunJobs deletes the drafts left for DraftMaxAge (default
 	// forms.DefaultMaxDraftAge) with their uploads.
 	Forms       bool
 	DraftMaxAge time.Duration

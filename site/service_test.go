@@ -259,24 +259,24 @@ func TestServicePostgres(t *testing.T) {
 	}
 }
 
-// TestServiceRunStopsOnCancel runs every part's background work and stops
+// TestServiceRunJobsStopsOnCancel runs every part's background work and stops
 // it; run with -race.
-func TestServiceRunStopsOnCancel(t *testing.T) {
+func TestServiceRunJobsStopsOnCancel(t *testing.T) {
 	svc, _ := serve(t, full())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { svc.Run(ctx); close(done) }()
+	go func() { svc.RunJobs(ctx); close(done) }()
 	time.Sleep(200 * time.Millisecond)
 	select {
 	case <-done:
-		t.Fatal("Run returned before its ctx ended")
+		t.Fatal("RunJobs returned before its ctx ended")
 	default:
 	}
 	cancel()
 	select {
 	case <-done:
 	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not stop")
+		t.Fatal("RunJobs did not stop")
 	}
 }
 

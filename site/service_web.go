@@ -221,7 +221,7 @@ func (s *Service) Ready(ctx context.Context) error {
 	return s.DB.Pool.Ping(ctx)
 }
 
-// How often Run does each job.
+// How often RunJobs does each job.
 const (
 	paymentEvery = 30 * time.Second // the webhooks' safety net
 	letterEvery  = 5 * time.Second  // the outbox's own waits decide when a letter goes
@@ -229,10 +229,10 @@ const (
 	sessionEvery = 5 * time.Minute
 )
 
-// Run does the background work of the parts in use until ctx ends, and
+// RunJobs does the background work of the parts in use until ctx ends, and
 // returns when every job has stopped: payment reconciliation, the letters'
 // outbox, deleting abandoned drafts (with Forms) and expired sessions.
-func (s *Service) Run(ctx context.Context) {
+func (s *Service) RunJobs(ctx context.Context) {
 	var jobs []func(context.Context) error
 	if s.Payments != nil {
 		jobs = append(jobs, func(ctx context.Context) error { return s.Payments.Run(ctx, paymentEvery) })
