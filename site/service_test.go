@@ -154,7 +154,7 @@ func TestServiceOfficers(t *testing.T) {
 	svc.Mux.Handle("GET /ansatt", svc.ForOfficers(func(w http.ResponseWriter, r *http.Request) {
 		svc.Render(w, r, "mine", http.StatusOK, svc.Page(r, "officer.list", nil))
 	}))
-	if res, page := sitetest.NewBrowser(t).Login(base+"/ansatt?lang=en", sigrid); res.StatusCode != http.StatusForbidden || !strings.Contains(page, "No access") {
+	if res, page := sitetest.NewBrowser(t).Login(base+"/ansatt?lang=en", sigrid); res.StatusCode != http.StatusForbidden || !strings.Contains(page, "not on the list of case officers") {
 		t.Errorf("a citizen in the officers' view: %d %.2000s", res.StatusCode, page)
 	}
 	res, page := sitetest.NewBrowser(t).Login(base+"/ansatt?lang=en", svc.Fakes.Officer.PID.Reveal())

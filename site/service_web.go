@@ -16,6 +16,9 @@ import (
 // partTexts are the texts of what a Service adds: the officers' refusal.
 // A service's own Messages may word them otherwise.
 var partTexts = Messages{
+	"officer.notlisted": {"nb": "Du er logget inn, men står ikke på listen over saksbehandlere (GRUNNMUR_OFFICERS).",
+		"nn": "Du er logga inn, men står ikkje på lista over sakshandsamarar (GRUNNMUR_OFFICERS).",
+		"en": "You are logged in but not on the list of case officers (GRUNNMUR_OFFICERS)."},
 	"err.403":      {"nb": "Ingen tilgang", "nn": "Ingen tilgang", "en": "No access"},
 	"err.403.text": {"nb": "Du har ikke tilgang til denne siden.", "nn": "Du har ikkje tilgang til denne sida.", "en": "You do not have access to this page."},
 }
@@ -126,7 +129,8 @@ func (s *Service) ForCitizens(h http.HandlerFunc) http.Handler {
 }
 
 // ForOfficers lets h serve only an officer on GRUNNMUR_OFFICERS logged in
-// through Ansattporten (anyone else logged in there gets 403), and a post
+// through Ansattporten (anyone else logged in there gets 403 and the
+// message officer.notlisted), and a post
 // only with the CSRF token. Without ServiceConfig.Officers it answers 404.
 func (s *Service) ForOfficers(h http.HandlerFunc) http.Handler {
 	if s.Officer == nil {
@@ -136,7 +140,7 @@ func (s *Service) ForOfficers(h http.HandlerFunc) http.Handler {
 		c, ok := auth.CitizenFrom(r.Context())
 		if !ok || !s.Officers[c.PID.Reveal()] {
 			s.Config.Logger.WarnContext(r.Context(), "not an officer")
-			s.ErrorPage(w, r, http.StatusForbidden)
+			s.Render(w, r, "error", http.StatusForbidden, s.Page(r, "err.403", "officer.notlisted"))
 			return
 		}
 		h(w, r)
