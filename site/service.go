@@ -137,6 +137,21 @@ type Service struct {
 // and the parts in use, parses the pages and mounts the shared routes. A
 // failure is returned with everything started so far stopped; on success
 // the caller Closes the Service.
+//
+// A whole service is New, its own pages on Mux, and Handler, RunJobs and
+// Close handed to Main:
+//
+//	svc, err := site.New(ctx, site.ServiceConfig{Config: cfg, Messages: texts, Pages: templateFS,
+//		Forms: true, Cases: &sak.Service{}, Payments: &payment.Service{ReferencePrefix: "hund"}})
+//	if err != nil {
+//		return nil, err
+//	}
+//	svc.Form(&forms.Flow{Def: def, Prefix: "/soknad", Submitted: openCase})
+//	svc.Mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+//		svc.Render(w, r, "start", http.StatusOK, svc.Page(r, "start.title", nil))
+//	})
+//	svc.Mux.Handle("GET /mine", svc.ForCitizens(minePage))
+//	return &site.Running{Handler: svc.Handler(), Run: svc.RunJobs, Close: svc.Close}, nil
 func New(ctx context.Context, c ServiceConfig) (_ *Service, err error) {
 	cfg, err := c.Config.Defaults()
 	if err != nil {
