@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing/fstest"
 
+	"github.com/grunnmur/grunnmur/devenv"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/sak"
 	"github.com/grunnmur/grunnmur/site"
@@ -25,6 +26,7 @@ func ExampleNew() {
 			"start.title": {"nb": "Velkommen", "nn": "Velkomen", "en": "Welcome"},
 		},
 		Pages:    fstest.MapFS{"templates/start.html": {Data: []byte(`{{define "content"}}<h1>{{.Title}}</h1>{{end}}`)}},
+		Sandbox:  devenv.Sandbox, // the fakes, for what Getenv leaves unset
 		Cases:    &sak.Service{DecisionPeriod: 30},
 		Payments: &payment.Service{ReferencePrefix: "demo"},
 	})

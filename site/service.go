@@ -64,6 +64,10 @@ type ServiceConfig struct {
 	Menu func(r *http.Request, officer bool) []NavLink
 	// Scopes the service asks Maskinporten for (the registries, SvarUT).
 	Scopes []string
+	// Sandbox starts the fakes for the outside services left unset in
+	// development (Options.Sandbox): devenv.Sandbox, assigned in a file
+	// built without -tags production. Nil makes an unset service an error.
+	Sandbox StartSandbox
 	// Officers adds the officers' login through Ansattporten at
 	// OfficerAuth, for the people on GRUNNMUR_OFFICERS (ForOfficers).
 	Officers bool
@@ -165,7 +169,7 @@ func New(ctx context.Context, c ServiceConfig) (_ *Service, err error) {
 		}
 	}()
 	if s.Externals, err = Setup(cfg.Getenv, Options{Public: cfg.PublicURL, OfficerPrefix: OfficerAuth,
-		Scopes: c.Scopes, Logger: cfg.Logger, Now: cfg.Now}); err != nil {
+		Scopes: c.Scopes, Sandbox: c.Sandbox, Logger: cfg.Logger, Now: cfg.Now}); err != nil {
 		return nil, err
 	}
 	s.Fakes, s.Officers = s.Externals.Fakes, s.Externals.Officers

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/devenv"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
@@ -52,7 +53,7 @@ func serve(t *testing.T, c site.ServiceConfig) (*site.Service, string) {
 	t.Helper()
 	var svc *site.Service
 	base := sitetest.ServeOnly(t, func(public string) (http.Handler, func(), error) {
-		c.PublicURL, c.Getenv, c.Now = public, func(string) string { return "" }, fixed()
+		c.PublicURL, c.Getenv, c.Now, c.Sandbox = public, func(string) string { return "" }, fixed(), devenv.Sandbox
 		var err error
 		if svc, err = site.New(context.Background(), c); err != nil {
 			return nil, nil, err
@@ -287,7 +288,7 @@ func TestServiceConfigErrors(t *testing.T) {
 		t.Errorf("no public URL: %v", err)
 	}
 	_, err := site.New(context.Background(), site.ServiceConfig{Config: site.Config{PublicURL: "http://127.0.0.1:1", Getenv: func(string) string { return "" }},
-		Letters: &svarut.Outbox{}})
+		Letters: &svarut.Outbox{}, Sandbox: devenv.Sandbox})
 	if !errors.Is(err, site.ErrConfig) {
 		t.Errorf("letters without documents: %v", err)
 	}

@@ -4,13 +4,11 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/forms"
-	"github.com/grunnmur/grunnmur/i18n"
 )
 
 // partTexts are the texts of what a Service adds: the officers' refusal.
@@ -41,10 +39,7 @@ func withPartTexts(m Messages) Messages {
 // (under OfficerArea) the officer's login counts first, elsewhere the
 // citizen's: a browser may hold both.
 func (s *Service) Page(r *http.Request, titleKey string, data any) *Page {
-	lang := Lang(r)
-	p := &Page{Lang: lang, Path: r.URL.Path, Service: s.Messages.T(lang, "service"), Data: data,
-		T: func(k string) string { return s.Messages.T(lang, k) }}
-	p.Title = p.T(titleKey)
+	p := NewPage(r, s.Messages, titleKey, data)
 	logins := []*auth.Manager{s.Citizen, s.Officer}
 	if strings.HasPrefix(r.URL.Path, OfficerArea+"/") || r.URL.Path == OfficerArea {
 		logins[0], logins[1] = s.Officer, s.Citizen
@@ -164,7 +159,7 @@ func (s *Service) Form(f *forms.Flow) {
 		f.Owner = s.Owner
 	}
 	if f.Lang == nil {
-		f.Lang = func(r *http.Request) i18n.Lang { return i18n.Lang(Lang(r)) }
+		f.Lang = Lang
 	}
 	if f.Hidden == nil {
 		f.Hidden = s.Citizen.CSRFField
@@ -237,31 +232,24 @@ const (
 // returns when every job has stopped: payment reconciliation, the letters'
 // outbox, deleting abandoned drafts (with Forms) and expired sessions.
 func (s *Service) RunJobs(ctx context.Context) {
-	var jobs []func(context.Context) error
+	var jobs []Job
 	if s.Payments != nil {
-		jobs = append(jobs, func(ctx context.Context) error { return s.Payments.Run(ctx, paymentEvery) })
+		jobs = append(jobs, Job{Name: "payments", Every: paymentEvery, Runner: s.Payments})
 	}
 	if s.Letters != nil {
-		jobs = append(jobs, func(ctx context.Context) error { return s.Letters.Run(ctx, letterEvery) })
+		jobs = append(jobs, Job{Name: "letters", Every: letterEvery, Runner: s.Letters})
 	}
 	if s.Forms != nil {
-		x := &forms.DraftExpiry{Store: s.Forms, Files: s.Files, MaxAge: s.draftMaxAge, Now: s.Config.Now, Logger: s.Config.Logger}
-		jobs = append(jobs, func(ctx context.Context) error { return x.Run(ctx, draftEvery) })
+		jobs = append(jobs, Job{Name: "draft expiry", Every: draftEvery,
+			Runner: &forms.DraftExpiry{Store: s.Forms, Files: s.Files, MaxAge: s.draftMaxAge, Now: s.Config.Now, Logger: s.Config.Logger}})
 	}
-	for _, m := range []*auth.Manager{s.Citizen, s.Officer} {
-		if m != nil {
-			jobs = append(jobs, func(ctx context.Context) error { return m.Cleaner().Run(ctx, sessionEvery) })
-		}
+	jobs = append(jobs, Job{Name: "citizen sessions", Every: sessionEvery, Runner: s.Citizen.Cleaner()})
+	if s.Officer != nil {
+		jobs = append(jobs, Job{Name: "officer sessions", Every: sessionEvery, Runner: s.Officer.Cleaner()})
 	}
-	var wg sync.WaitGroup
-	for _, job := range jobs {
-		wg.Go(func() {
-			if err := job(ctx); err != nil {
-				s.Config.Logger.ErrorContext(ctx, "background job stopped", "error", err)
-			}
-		})
-	}
-	wg.Wait()
+	// RunJobs logs a job that stops before ctx ends; there is no one to
+	// return its error to.
+	_ = RunJobs(ctx, s.Config.Logger, jobs...)
 }
 
 // Close stops the sandbox and closes the database; once, however often it

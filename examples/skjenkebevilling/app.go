@@ -69,7 +69,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	funcs := template.FuncMap{"fileSize": forms.FormatBytes, "fileType": forms.FileTypeName,
 		"amount": func(a money.Amount, lang i18n.Lang) string { return lang.Amount(a) }}
 	s, err := site.New(ctx, site.ServiceConfig{Config: cfg, Messages: messages, Pages: templateFS, Funcs: funcs,
-		Scopes: []string{scopeBrregRoller, scopeFiks}, Officers: true, Forms: true, DraftMaxAge: draftRetention, Menu: menu,
+		Scopes: []string{scopeBrregRoller, scopeFiks}, Sandbox: sandbox, Officers: true, Forms: true, DraftMaxAge: draftRetention, Menu: menu,
 		Payments: &payment.Service{ReferencePrefix: "skjenk", OnSettled: a.feePaid},
 		Bookings: &booking.Service{},
 		// A decision is made only with its letter.
