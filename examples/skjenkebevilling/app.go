@@ -3,21 +3,17 @@ package main
 import (
 	"context"
 	"embed"
-	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/grunnmur/grunnmur/auth"
-	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
-	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/sak"
 	"github.com/grunnmur/grunnmur/site"
@@ -44,146 +40,73 @@ type App struct {
 	Fakes   *site.Fakes
 	Handler http.Handler
 
-	public   string
-	log      *slog.Logger
-	now      func() time.Time
-	citizen  *auth.Manager
-	officer  *auth.Manager
-	officers map[string]bool
-	def      *forms.Definition
-	forms    forms.Store
-	owners   forms.OwnerKeys
-	brreg    *brreg.Client
-	pay      *payment.Service
-	book     *booking.Service
-	sak      *sak.Service
-	outbox   *svarut.Outbox
-	letters  svarut.Store
-	files    forms.Files
-	db       *postgres.DB
-	tmpl     map[string]*template.Template
-	ext      *site.Externals
+	// svc is the wiring every service shares (site.New); the fields below
+	// are its parts, named for this service.
+	svc     *site.Service
+	log     *slog.Logger
+	now     func() time.Time
+	citizen *auth.Manager
+	officer *auth.Manager
+	def     *forms.Definition
+	forms   forms.Store
+	owners  forms.OwnerKeys
+	brreg   *brreg.Client
+	pay     *payment.Service
+	book    *booking.Service
+	sak     *sak.Service
+	outbox  *svarut.Outbox
+	letters svarut.Store
+	files   forms.Files
+	ext     *site.Externals
 }
 
 // New builds the service with its fakes started. Close stops them.
 func New(ctx context.Context, cfg Config) (_ *App, err error) {
-	if cfg, err = cfg.Defaults(); err != nil {
-		return nil, err
-	}
-	getenv := cfg.Getenv
-	a := &App{public: cfg.PublicURL, log: cfg.Logger, now: cfg.Now}
-	defer func() {
-		if err != nil {
-			a.Close()
-		}
-	}()
-	if a.ext, err = site.Setup(getenv, site.Options{Public: a.public, OfficerPrefix: "/ansatt/auth",
-		Scopes: []string{scopeBrregRoller, scopeFiks}, Logger: a.log, Now: a.now, Sandbox: sandbox}); err != nil {
-		return nil, err
-	}
-	a.Fakes, a.officers = a.ext.Fakes, a.ext.Officers
-
-	if a.owners, err = site.OwnerKeys(cfg); err != nil {
-		return nil, err
-	}
-	st, err := a.openStores(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.setupLogins(st.auth); err != nil {
-		return nil, err
-	}
+	a := &App{}
 	if a.def, err = forms.Parse(formJSON); err != nil {
 		return nil, err
 	}
+	funcs := template.FuncMap{"fileSize": forms.FormatBytes, "fileType": forms.FileTypeName,
+		"amount": func(a money.Amount, lang i18n.Lang) string { return lang.Amount(a) }}
+	s, err := site.New(ctx, site.ServiceConfig{Config: cfg, Messages: messages, Pages: templateFS, Funcs: funcs,
+		Scopes: []string{scopeBrregRoller, scopeFiks}, Sandbox: sandbox, Officers: true, Forms: true, DraftMaxAge: draftRetention, Menu: menu,
+		Payments: &payment.Service{ReferencePrefix: "skjenk", OnSettled: a.feePaid},
+		Bookings: &booking.Service{},
+		// A decision is made only with its letter.
+		Cases: &sak.Service{DecisionPeriod: decisionDays,
+			PrepareDecision: func(ctx context.Context, c *sak.Case) error { _, err := a.letter(ctx, c); return err }},
+		Letters: &svarut.Outbox{Documents: svarut.SourceFunc(a.openDocument), OnFinal: a.letterFinal,
+			PollInterval: 5 * time.Second, RetryBase: 5 * time.Second},
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	a.svc, a.log, a.now, a.Fakes, a.ext = s, s.Config.Logger, s.Config.Now, s.Fakes, s.Externals
+	a.citizen, a.officer, a.owners, a.forms, a.files = s.Citizen, s.Officer, s.OwnerKeys, s.Forms, s.Files
+	a.pay, a.book, a.sak, a.outbox, a.letters = s.Payments, s.Bookings, s.Cases, s.Letters, s.Letters.Store
 	if a.brreg, err = a.ext.BrregClient(a.now, a.log); err != nil {
 		return nil, err
 	}
-	if err := a.setupCases(ctx, st); err != nil {
+	if err := a.putInspection(ctx); err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{"fileSize": forms.FormatBytes, "fileType": forms.FileTypeName,
-		"amount": func(a money.Amount, lang string) string { return i18n.Lang(lang).Amount(a) }}
-	if a.tmpl, err = site.Templates(templateFS, funcs, "templates/*.html"); err != nil {
-		return nil, err
-	}
-	a.Handler = a.routes()
+	a.routes()
+	a.Handler = s.Handler()
 	return a, nil
 }
 
-// stores are the stores that openStores does not keep on the App: in
-// memory, or in PostgreSQL when the configuration has a database.
-type stores struct {
-	auth    auth.Store    // nil: the auth.Managers' own memory stores
-	sak     sak.Store     // the memory store explicitly, so that tests can reach the cases
-	booking booking.Store // nil: booking.Service's own memory store
-	payment payment.Store // nil: payment.Service's own memory store
-}
-
-// openStores opens the database (a.db) when cfg names one, sets the
-// application, letter and file stores (a.forms, a.letters, a.files) and
-// returns the others; without a database they are all in memory.
-func (a *App) openStores(ctx context.Context, cfg Config) (stores, error) {
-	st := stores{sak: sak.NewMemoryStore()}
-	a.forms, a.letters, a.files = forms.NewMemoryStore(), svarut.NewMemoryStore(), &forms.MemoryFileStore{Now: a.now}
-	var err error
-	if a.db, err = site.OpenDatabase(ctx, cfg); err != nil {
-		return stores{}, err
+// menu is the header's menu: Min side for a citizen, the case list for an
+// officer.
+func menu(_ *http.Request, officer bool) []site.NavLink {
+	if officer {
+		return []site.NavLink{{Href: "/ansatt", Text: "nav.officer"}}
 	}
-	if a.db != nil {
-		st = stores{auth: postgres.NewAuthStore(a.db), sak: postgres.NewSakStore(a.db), booking: postgres.NewBookingStore(a.db), payment: postgres.NewPaymentStore(a.db)}
-		files := postgres.NewFileStore(a.db)
-		files.Now = a.now
-		a.forms, a.letters, a.files = postgres.NewFormsStore(a.db), postgres.NewSvarUTStore(a.db), files
-	}
-	return st, nil
-}
-
-// setupLogins makes the citizens' login through ID-porten (at /auth) and
-// the officers' through Ansattporten (at /ansatt/auth, with a cookie of its
-// own), their sessions kept in authStore.
-func (a *App) setupLogins(authStore auth.Store) error {
-	insecure := strings.HasPrefix(a.public, "http://")
-	citizenLogin, err := idporten.New(a.withDefaults(a.ext.IDPorten))
-	if err != nil {
-		return fmt.Errorf("skjenkebevilling: ID-porten: %w", err)
-	}
-	officerLogin, err := idporten.New(a.withDefaults(a.ext.Ansattporten))
-	if err != nil {
-		return fmt.Errorf("skjenkebevilling: Ansattporten: %w", err)
-	}
-	a.citizen = &auth.Manager{Login: citizenLogin, Store: authStore, Insecure: insecure, Lang: site.Lang, Now: a.now,
-		Logger: a.log, AfterLogout: "/?loggedout=1", AfterCancel: site.AfterCancel, ErrorHandler: a.loginFailed}
-	a.officer = &auth.Manager{Login: officerLogin, Store: authStore, Prefix: "/ansatt/auth", CookieName: "grunnmur_officer",
-		Insecure: insecure, Lang: site.Lang, Now: a.now, Logger: a.log, AfterLogout: "/?loggedout=1", AfterCancel: site.AfterCancel, ErrorHandler: a.loginFailed}
-	return nil
-}
-
-// setupCases makes what an application becomes a case with: the fee's
-// payment through Vipps (its webhook registered), the inspection calendar,
-// the case service, and the SvarUT outbox for its letters.
-func (a *App) setupCases(ctx context.Context, st stores) error {
-	provider, err := a.ext.VippsClient(a.now, a.log)
-	if err != nil {
-		return err
-	}
-	a.pay = &payment.Service{Provider: provider, Store: st.payment, Now: a.now, Logger: a.log, ReferencePrefix: "skjenk", OnSettled: a.feePaid}
-	if err := a.ext.RegisterWebhook(ctx, provider, a.pay); err != nil {
-		return err
-	}
-	a.book = &booking.Service{Store: st.booking, Now: a.now}
-	a.sak = &sak.Service{Store: st.sak, Now: a.now, Logger: a.log, DecisionPeriod: decisionDays,
-		// A decision is made only with its letter.
-		PrepareDecision: func(ctx context.Context, c *sak.Case) error { _, err := a.letter(ctx, c); return err }}
-	sc := a.ext.SvarUT
-	sc.Now = a.now
-	client, err := svarut.New(sc)
-	if err != nil {
-		return fmt.Errorf("skjenkebevilling: SvarUT: %w", err)
-	}
-	a.outbox = &svarut.Outbox{Client: client, Store: a.letters, Documents: svarut.SourceFunc(a.openDocument),
-		OnFinal: a.letterFinal, PollInterval: 5 * time.Second, RetryBase: 5 * time.Second, Now: a.now, Logger: a.log}
-	return a.putInspection(ctx)
+	return []site.NavLink{{Href: "/min-side", Text: "nav.minside"}}
 }
 
 // putInspection stores the officers' inspection calendar: an hour on
@@ -196,25 +119,8 @@ func (a *App) putInspection(ctx context.Context) error {
 	})
 }
 
-// withDefaults gives a login client configuration the service's HTTP
-// timeout, clock and logger.
-func (a *App) withDefaults(c idporten.Config) idporten.Config {
-	c.HTTPClient = &http.Client{Timeout: 15 * time.Second}
-	c.Now, c.Logger = a.now, a.log
-	return c
-}
-
-// Run does the background work until ctx ends: the SvarUT outbox, payment
-// polling (the webhooks' safety net), deleting abandoned applications and
-// session clean-up (site.RunJobs).
-func (a *App) Run(ctx context.Context) {
-	site.RunJobs(ctx, a.log,
-		site.Job{Name: "svarut outbox", Every: 5 * time.Second, Runner: a.outbox},
-		site.Job{Name: "draft expiry", Every: 24 * time.Hour, Runner: a.draftExpiry()},
-		site.Job{Name: "payment poll", Every: 30 * time.Second, Runner: a.pay},
-		site.Job{Name: "citizen sessions", Every: 5 * time.Minute, Runner: a.citizen.Cleaner()},
-		site.Job{Name: "officer sessions", Every: 5 * time.Minute, Runner: a.officer.Cleaner()})
-}
+// Run does the background work until ctx ends (site.Service.RunJobs).
+func (a *App) Run(ctx context.Context) { a.svc.RunJobs(ctx) }
 
 // draftRetention is how long an application not sent is kept after its
 // last change: its answers and uploads are then deleted.
@@ -226,77 +132,34 @@ func (a *App) draftExpiry() *forms.DraftExpiry {
 	return &forms.DraftExpiry{Store: a.forms, Files: a.files, MaxAge: draftRetention, Now: a.now, Logger: a.log}
 }
 
-// Ready reports whether the service can serve: the database answers.
-func (a *App) Ready(ctx context.Context) error {
-	if a.db == nil {
-		return nil
-	}
-	_, _, err := a.sak.List(ctx, sak.Filter{}, sak.Page{Limit: 1})
-	return err
-}
-
 // Close stops the fakes and closes the database.
-func (a *App) Close() {
-	if a.ext != nil {
-		a.ext.Close()
-	}
-	if a.db != nil {
-		a.db.Close()
-	}
-}
+func (a *App) Close() { a.svc.Close() }
 
-func (a *App) routes() http.Handler {
-	mux := http.NewServeMux()
-	site.Health(mux, a.Ready)
-	mux.HandleFunc("GET /static/site.css", site.Static("text/css; charset=utf-8", site.CSS()))
-	mux.HandleFunc("GET /static/forms.css", site.Static("text/css; charset=utf-8", forms.CSS()))
-
-	citizen := a.citizen.RequireLogin(idporten.Substantial)
-	mux.Handle("/auth/", a.citizen.Handler())
-	mux.Handle("/ansatt/auth/", a.officer.Handler())
-	mux.Handle("POST "+site.WebhookPath, a.ext.Webhook) // signed by Vipps: no login, no CSRF
+// routes mounts the service's own pages on the shared ones (site.New).
+func (a *App) routes() {
+	mux, citizen, officer := a.svc.Mux, a.svc.ForCitizens, a.svc.ForOfficers
 	mux.HandleFunc("GET /{$}", a.start)
+	mux.Handle("GET /soknad/ny", citizen(a.orgPage))
+	mux.Handle("POST /soknad/ny", citizen(a.orgPost))
+	a.svc.Form(&forms.Flow{Def: a.def, Prefix: "/soknad", Submitted: a.submitted, Renderer: forms.Renderer{Templates: a.formTemplates()}})
+	mux.Handle("GET /kvittering/{sub}", citizen(a.afterSubmit))
 
-	mux.Handle("GET /soknad/ny", citizen(http.HandlerFunc(a.orgPage)))
-	mux.Handle("POST /soknad/ny", citizen(a.citizen.CSRF(http.HandlerFunc(a.orgPost))))
-	flow := &forms.Flow{Def: a.def, Store: a.forms, Files: a.files, Prefix: "/soknad", Now: a.now, Logger: a.log,
-		Owner: a.ownerOf, Lang: func(r *http.Request) i18n.Lang { return i18n.Lang(site.Lang(r)) }, Submitted: a.submitted,
-		Hidden:   a.citizen.CSRFField,
-		Renderer: forms.Renderer{Stylesheet: "/static/forms.css", Templates: a.formTemplates()}}
-	// flow.Limit outside CSRF: the CSRF check reads the post under the
-	// page's limit, not a larger one of its own.
-	mux.Handle("/soknad/", citizen(http.StripPrefix("/soknad", flow.Limit(a.citizen.CSRF(flow)))))
-	mux.Handle("GET /kvittering/{sub}", citizen(http.HandlerFunc(a.afterSubmit)))
+	mux.Handle("GET /sak/{id}", citizen(a.casePage))
+	mux.Handle("POST /sak/{id}/betal", citizen(a.payStart))
+	mux.Handle("GET /sak/{id}/betalt", citizen(a.payReturn))
+	mux.Handle("GET /sak/{id}/befaring", citizen(a.bookPage))
+	mux.Handle("POST /sak/{id}/befaring", citizen(a.bookHold))
+	mux.Handle("POST /sak/{id}/befaring/{res}", citizen(a.bookConfirm))
+	mux.Handle("GET /sak/{id}/befaring/{res}", citizen(a.bookHeld))
+	mux.Handle("GET /sak/{id}/befaring/{res}/ics", citizen(a.bookICS))
+	mux.Handle("GET /sak/{id}/brev.pdf", citizen(a.letterPDF))
+	mux.Handle("GET /sak/{id}/vedlegg/{file}", citizen(a.citizenAttachment))
+	mux.Handle("GET /min-side", citizen(a.minSide))
 
-	mux.Handle("GET /sak/{id}", citizen(http.HandlerFunc(a.casePage)))
-	mux.Handle("POST /sak/{id}/betal", citizen(a.citizen.CSRF(http.HandlerFunc(a.payStart))))
-	mux.Handle("GET /sak/{id}/betalt", citizen(http.HandlerFunc(a.payReturn)))
-	mux.Handle("GET /sak/{id}/befaring", citizen(http.HandlerFunc(a.bookPage)))
-	mux.Handle("POST /sak/{id}/befaring", citizen(a.citizen.CSRF(http.HandlerFunc(a.bookHold))))
-	mux.Handle("POST /sak/{id}/befaring/{res}", citizen(a.citizen.CSRF(http.HandlerFunc(a.bookConfirm))))
-	mux.Handle("GET /sak/{id}/befaring/{res}", citizen(http.HandlerFunc(a.bookHeld)))
-	mux.Handle("GET /sak/{id}/befaring/{res}/ics", citizen(http.HandlerFunc(a.bookICS)))
-	mux.Handle("GET /sak/{id}/brev.pdf", citizen(http.HandlerFunc(a.letterPDF)))
-	mux.Handle("GET /sak/{id}/vedlegg/{file}", citizen(http.HandlerFunc(a.citizenAttachment)))
-	mux.Handle("GET /min-side", citizen(http.HandlerFunc(a.minSide)))
-
-	officer := func(h http.HandlerFunc) http.Handler {
-		return a.officer.RequireLogin(idporten.Substantial)(a.requireOfficer(h))
-	}
 	mux.Handle("GET /ansatt", officer(a.officerList))
 	mux.Handle("GET /ansatt/sak/{id}", officer(a.officerCase))
-	mux.Handle("POST /ansatt/sak/{id}/vedtak", a.officer.RequireLogin(idporten.Substantial)(a.officer.CSRF(a.requireOfficer(a.officerDecide))))
+	mux.Handle("POST /ansatt/sak/{id}/vedtak", officer(a.officerDecide))
 	mux.Handle("GET /ansatt/sak/{id}/brev.pdf", officer(a.officerLetterPDF))
 	mux.Handle("GET /ansatt/sak/{id}/vedlegg/{file}", officer(a.officerAttachment))
 	mux.Handle("GET /ansatt/uttrekk", officer(a.extract))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { a.errorPage(w, r, http.StatusNotFound) })
-
-	var framePaths = []string{"/auth/frontchannel-logout", "/ansatt/auth/frontchannel-logout"}
-	hd := site.Headers{
-		FrameAncestors: []string{a.ext.IDPorten.Issuer, a.ext.Ansattporten.Issuer},
-		FramePath:      framePaths,
-		FormAction:     []string{a.ext.IDPorten.Issuer, a.ext.Ansattporten.Issuer, a.ext.Vipps.BaseURL, "https://pay.vipps.no", "https://pay-mt.vipps.no"},
-		TrustProxy:     true,
-	}
-	return hd.Secure(site.Log(a.log, site.RememberLang(mux)))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/sak"
+	"github.com/grunnmur/grunnmur/site"
 )
 
 // attachment is a file the applicant uploaded, as the submission refers to
@@ -82,7 +83,7 @@ func attachmentRef(id string) string { return "vedlegg:" + id }
 func (a *App) officerAttachment(w http.ResponseWriter, r *http.Request) {
 	c, err := a.sak.Get(r.Context(), officerFrom(r.Context()), r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	a.serveAttachment(w, r, c)
@@ -93,7 +94,7 @@ func (a *App) officerAttachment(w http.ResponseWriter, r *http.Request) {
 func (a *App) citizenAttachment(w http.ResponseWriter, r *http.Request) {
 	c, _, err := a.citizenCase(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	a.serveAttachment(w, r, c)
@@ -106,12 +107,12 @@ func (a *App) serveAttachment(w http.ResponseWriter, r *http.Request, c *sak.Cas
 	ctx := r.Context()
 	sub, err := a.submission(ctx, c)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	files, err := a.attachments(ctx, sub, "nb")
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	id := r.PathValue("file")
@@ -120,17 +121,17 @@ func (a *App) serveAttachment(w http.ResponseWriter, r *http.Request, c *sak.Cas
 		known = known || f.ID == id
 	}
 	if !known {
-		a.fail(w, r, errNotYours)
+		a.svc.Fail(w, r, site.ErrNotYours)
 		return
 	}
 	info, rc, err := a.files.Open(ctx, id)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	defer rc.Close()
 	if info.Owner != sub.Owner {
-		a.fail(w, r, errNotYours)
+		a.svc.Fail(w, r, site.ErrNotYours)
 		return
 	}
 	// The content type was sniffed from the bytes at upload and is one the

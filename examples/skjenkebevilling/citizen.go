@@ -23,71 +23,8 @@ import (
 
 var system = sak.Actor{Role: sak.RoleSystem, ID: "skjenkebevilling"}
 
-// page builds the layout's data for a citizen page.
-func (a *App) page(r *http.Request, titleKey string, data any) *site.Page {
-	lang := site.Lang(r)
-	p := &site.Page{Lang: lang, Path: r.URL.Path, Service: messages.T(lang, "service"), Data: data,
-		T: func(k string) string { return messages.T(lang, k) }}
-	p.Title = p.T(titleKey)
-	citizen := func() bool {
-		if s, err := a.citizen.Session(r); err == nil && s.LoggedIn() {
-			p.LoggedIn, p.Logout, p.CSRF = true, "/auth/logout", a.citizen.CSRFField(r)
-			p.Nav = []site.NavLink{{Href: "/min-side", Text: p.T("nav.minside"), Current: r.URL.Path == "/min-side"}}
-			return true
-		}
-		return false
-	}
-	officer := func() bool {
-		if s, err := a.officer.Session(r); err == nil && s.LoggedIn() {
-			p.LoggedIn, p.Logout, p.CSRF = true, "/ansatt/auth/logout", a.officer.CSRFField(r)
-			p.Nav = []site.NavLink{{Href: "/ansatt", Text: p.T("nav.officer"), Current: r.URL.Path == "/ansatt"}}
-			return true
-		}
-		return false
-	}
-	// A browser may hold both logins: the officers' pages use the officer's
-	// session (and its CSRF token), the rest the citizen's.
-	if strings.HasPrefix(r.URL.Path, "/ansatt") {
-		_ = officer() || citizen()
-	} else {
-		_ = citizen() || officer()
-	}
-	return p
-}
-
-func (a *App) render(w http.ResponseWriter, r *http.Request, name string, status int, p *site.Page) {
-	site.Render(w, a.log, a.tmpl, name, status, p)
-}
-
-// errorPage answers with a page in the citizen's language.
-func (a *App) errorPage(w http.ResponseWriter, r *http.Request, status int) {
-	key := site.ErrorKey(messages, status)
-	a.render(w, r, "error", status, a.page(r, key, key+".text"))
-}
-
-func (a *App) fail(w http.ResponseWriter, r *http.Request, err error) {
-	site.ErrorPages{Log: a.log, Page: a.errorPage, NotFound: []error{sak.ErrNotFound, sak.ErrForbidden, booking.ErrNotFound, forms.ErrFileNotFound, errNotYours}}.Fail(w, r, err)
-}
-
-func (a *App) loginFailed(w http.ResponseWriter, r *http.Request, err error) {
-	site.ErrorPages{Log: a.log, Page: a.errorPage}.LoginFailed(w, r, err)
-}
-
-var errNotYours = errors.New("skjenkebevilling: not the citizen's")
-
-// ownerOf is the logged-in citizen's opaque owner key (an HMAC of the
-// fødselsnummer): forms, cases and bookings are keyed by it, never by the
-// number itself.
-func (a *App) ownerOf(r *http.Request) (string, error) {
-	c, ok := auth.CitizenFrom(r.Context())
-	if !ok {
-		return "", auth.ErrNoSession
-	}
-	return a.owners.Key(forms.Owner{Person: c.PID})
-}
-
 func (a *App) start(w http.ResponseWriter, r *http.Request) {
-	a.render(w, r, "start", http.StatusOK, a.page(r, "start.title", map[string]any{"Notice": site.StartNotice(r.URL.Query())}))
+	a.svc.Render(w, r, "start", http.StatusOK, a.svc.Page(r, "start.title", map[string]any{"Notice": site.StartNotice(r.URL.Query())}))
 }
 
 type orgForm struct {
@@ -95,7 +32,7 @@ type orgForm struct {
 }
 
 func (a *App) orgPage(w http.ResponseWriter, r *http.Request) {
-	a.render(w, r, "org", http.StatusOK, a.page(r, "org.title", orgForm{}))
+	a.svc.Render(w, r, "org", http.StatusOK, a.svc.Page(r, "org.title", orgForm{}))
 }
 
 // orgPost looks the applicant up in Enhetsregisteret, checks that the
@@ -106,9 +43,9 @@ func (a *App) orgPost(w http.ResponseWriter, r *http.Request) {
 	f := orgForm{Orgnr: strings.TrimSpace(r.PostFormValue("orgnr"))}
 	refuse := func(key string) {
 		f.Error = messages.T(site.Lang(r), key)
-		p := a.page(r, "org.title", f)
+		p := a.svc.Page(r, "org.title", f)
 		p.Title = messages.T(p.Lang, "error") + ": " + p.Title
-		a.render(w, r, "org", http.StatusUnprocessableEntity, p)
+		a.svc.Render(w, r, "org", http.StatusUnprocessableEntity, p)
 	}
 	act, err := a.brreg.ActFor(ctx, c.PID, ident.Orgnr(f.Orgnr))
 	if _, code := brreg.HTTPStatus(err); err != nil {
@@ -118,9 +55,9 @@ func (a *App) orgPost(w http.ResponseWriter, r *http.Request) {
 	}
 	e := act.Enhet
 	orgnr := e.Organisasjonsnummer
-	owner, err := a.ownerOf(r)
+	owner, err := a.svc.Owner(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	d := a.def.NewDraft(owner, a.now())
@@ -132,7 +69,7 @@ func (a *App) orgPost(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Data = data
 	if err := a.forms.CreateDraft(ctx, d); err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/soknad/"+d.ID+"/"+d.Page, http.StatusSeeOther)
@@ -190,14 +127,14 @@ func (a *App) caseOfSubmission(ctx context.Context, owner, subID string) (*sak.C
 }
 
 func (a *App) afterSubmit(w http.ResponseWriter, r *http.Request) {
-	owner, err := a.ownerOf(r)
+	owner, err := a.svc.Owner(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	c, err := a.caseOfSubmission(r.Context(), owner, r.PathValue("sub"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/sak/"+c.ID, http.StatusSeeOther)
@@ -205,7 +142,7 @@ func (a *App) afterSubmit(w http.ResponseWriter, r *http.Request) {
 
 // citizenCase returns the citizen's own case.
 func (a *App) citizenCase(r *http.Request) (*sak.Case, string, error) {
-	owner, err := a.ownerOf(r)
+	owner, err := a.svc.Owner(r)
 	if err != nil {
 		return nil, "", err
 	}
@@ -214,7 +151,7 @@ func (a *App) citizenCase(r *http.Request) (*sak.Case, string, error) {
 		return nil, "", err
 	}
 	if c.Owner != owner {
-		return nil, "", errNotYours
+		return nil, "", site.ErrNotYours
 	}
 	return c, owner, nil
 }
@@ -325,21 +262,21 @@ func (a *App) view(ctx context.Context, c *sak.Case, lang i18n.Lang) *caseView {
 func (a *App) casePage(w http.ResponseWriter, r *http.Request) {
 	c, _, err := a.citizenCase(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	if c, _, err = a.settle(r.Context(), c); err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	v := a.view(r.Context(), c, site.Lang(r))
-	a.render(w, r, "case", http.StatusOK, a.page(r, "case.title", v))
+	a.svc.Render(w, r, "case", http.StatusOK, a.svc.Page(r, "case.title", v))
 }
 
 func (a *App) payStart(w http.ResponseWriter, r *http.Request) {
 	c, _, err := a.citizenCase(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	if c.State != sak.AwaitingPayment {
@@ -348,10 +285,10 @@ func (a *App) payStart(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := a.pay.Start(r.Context(), payment.Order{
 		BusinessKey: payKey(c), Amount: fee, Description: messages.T(site.Lang(r), "pay.desc") + " " + c.Number(),
-		ReturnURL: a.public + "/sak/" + c.ID + "/betalt", Metadata: map[string]string{"kind": "fee", "case": c.ID},
+		ReturnURL: a.svc.Config.PublicURL + "/sak/" + c.ID + "/betalt", Metadata: map[string]string{"kind": "fee", "case": c.ID},
 	})
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	a.sak.Link(r.Context(), system, c.ID, sak.Link{Kind: sak.LinkPayment, Ref: p.Reference, Label: i18n.NB.Amount(p.Amount), Status: string(p.State)})
@@ -368,7 +305,7 @@ func (a *App) payStart(w http.ResponseWriter, r *http.Request) {
 func (a *App) payReturn(w http.ResponseWriter, r *http.Request) {
 	c, _, err := a.citizenCase(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/sak/"+c.ID, http.StatusSeeOther)
@@ -392,7 +329,7 @@ type bookView struct {
 func (a *App) bookPage(w http.ResponseWriter, r *http.Request) {
 	c, _, err := a.citizenCase(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	a.renderBook(w, r, c, "", http.StatusOK)
@@ -403,7 +340,7 @@ func (a *App) renderBook(w http.ResponseWriter, r *http.Request, c *sak.Case, er
 	now := a.now()
 	slots, err := a.book.Availability(r.Context(), inspection, now, now.Add(21*24*time.Hour))
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	v := bookView{Case: c}
@@ -412,19 +349,19 @@ func (a *App) renderBook(w http.ResponseWriter, r *http.Request, c *sak.Case, er
 			v.Slots = append(v.Slots, slotView{Value: s.Start.UTC().Format(time.RFC3339), Label: i18n.Lang(lang).Time(s.Start)})
 		}
 	}
-	p := a.page(r, "book.title", v)
+	p := a.svc.Page(r, "book.title", v)
 	if errKey != "" {
 		v.Error = messages.T(lang, errKey)
 		p.Data = v
 		p.Title = messages.T(lang, "error") + ": " + p.Title
 	}
-	a.render(w, r, "book", status, p)
+	a.svc.Render(w, r, "book", status, p)
 }
 
 func (a *App) bookHold(w http.ResponseWriter, r *http.Request) {
 	c, owner, err := a.citizenCase(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	start, err := time.Parse(time.RFC3339, r.PostFormValue("slot"))
@@ -439,7 +376,7 @@ func (a *App) bookHold(w http.ResponseWriter, r *http.Request) {
 			a.renderBook(w, r, c, "book.taken", http.StatusConflict)
 			return
 		}
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/sak/"+c.ID+"/befaring/"+res.ID, http.StatusSeeOther)
@@ -448,12 +385,12 @@ func (a *App) bookHold(w http.ResponseWriter, r *http.Request) {
 func (a *App) bookHeld(w http.ResponseWriter, r *http.Request) {
 	c, owner, err := a.citizenCase(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	res, err := a.book.OwnReservation(r.Context(), owner, r.PathValue("res"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	if res.StateAt(a.now()) != booking.Held {
@@ -463,18 +400,18 @@ func (a *App) bookHeld(w http.ResponseWriter, r *http.Request) {
 	lang := site.Lang(r)
 	v := bookView{Case: c, Held: res, HeldAt: i18n.Lang(lang).Time(res.Start),
 		HoldText: fmt.Sprintf(messages.T(lang, "book.held"), i18n.Lang(lang).Clock(res.HoldExpires))}
-	a.render(w, r, "held", http.StatusOK, a.page(r, "book.confirm", v))
+	a.svc.Render(w, r, "held", http.StatusOK, a.svc.Page(r, "book.confirm", v))
 }
 
 func (a *App) bookConfirm(w http.ResponseWriter, r *http.Request) {
 	c, owner, err := a.citizenCase(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	res, err := a.book.OwnReservation(r.Context(), owner, r.PathValue("res"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	res, err = a.book.Confirm(r.Context(), res.ID, c.ID+"/confirm/"+res.ID)
@@ -483,12 +420,12 @@ func (a *App) bookConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	if _, err := a.sak.Link(r.Context(), system, c.ID, sak.Link{Kind: sak.LinkBooking, Ref: res.ID,
 		Label: i18n.NB.Time(res.Start), Status: string(res.State)}); err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/sak/"+c.ID, http.StatusSeeOther)
@@ -497,17 +434,17 @@ func (a *App) bookConfirm(w http.ResponseWriter, r *http.Request) {
 func (a *App) bookICS(w http.ResponseWriter, r *http.Request) {
 	_, owner, err := a.citizenCase(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	res, err := a.book.OwnReservation(r.Context(), owner, r.PathValue("res"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	b, err := a.book.ReservationICS(r.Context(), res.ID)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	site.ServeICS(w, "befaring.ics", b)
@@ -516,7 +453,7 @@ func (a *App) bookICS(w http.ResponseWriter, r *http.Request) {
 func (a *App) letterPDF(w http.ResponseWriter, r *http.Request) {
 	c, _, err := a.citizenCase(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	a.servePDF(w, r, c)
@@ -541,15 +478,15 @@ type letterRow struct{ Case, CaseHref, Title, State, PDF string }
 func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	lang := site.Lang(r)
-	owner, err := a.ownerOf(r)
+	owner, err := a.svc.Owner(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	// A citizen has a few applications: one page of the most sak lists holds them.
 	cs, _, err := a.sak.ForOwner(ctx, owner, sak.Page{Limit: sak.MaxPageLimit})
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	var v minSideView
@@ -583,7 +520,7 @@ func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 			v.Drafts = append(v.Drafts, draftView{Href: "/soknad/" + d.ID + "/" + d.Page, Updated: i18n.Lang(lang).Time(d.Updated)})
 		}
 	}
-	a.render(w, r, "minside", http.StatusOK, a.page(r, "min.title", v))
+	a.svc.Render(w, r, "minside", http.StatusOK, a.svc.Page(r, "min.title", v))
 }
 
 // formTemplates puts the site's header, with the language switch and the

@@ -67,7 +67,7 @@ func reasonKey(err error) string {
 func (a *App) extract(w http.ResponseWriter, r *http.Request) {
 	dir, err := os.MkdirTemp("", "skjenk-uttrekk-")
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	defer os.RemoveAll(dir)
@@ -85,18 +85,18 @@ func (a *App) extract(w http.ResponseWriter, r *http.Request) {
 			for _, c := range inc.Cases {
 				v.Cases = append(v.Cases, leftOut{ID: c.ID, Number: c.Number, Reason: messages.T(lang, reasonKey(c.Err))})
 			}
-			a.render(w, r, "extract", http.StatusOK, a.page(r, "off.leftout", v))
+			a.svc.Render(w, r, "extract", http.StatusOK, a.svc.Page(r, "off.leftout", v))
 			return
 		}
 		err = nil
 	}
 	if errors.Is(err, archive.ErrEmpty) {
-		p := a.page(r, "off.extract", "off.none")
-		a.render(w, r, "error", http.StatusConflict, p)
+		p := a.svc.Page(r, "off.extract", "off.none")
+		a.svc.Render(w, r, "error", http.StatusConflict, p)
 		return
 	}
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	a.log.InfoContext(r.Context(), "noark extract", "skipped", sum.Skipped)

@@ -127,7 +127,6 @@ var messages = site.Messages{
 	"off.answers":          {"nb": "Søknaden", "nn": "Søknaden", "en": "The application"},
 	"off.letter":           {"nb": "Vedtaksbrev", "nn": "Vedtaksbrev", "en": "Decision letter"},
 	"off.waitpay":          {"nb": "Saken venter på betaling og kan ikke avgjøres ennå.", "nn": "Saka ventar på betaling og kan ikkje avgjerast enno.", "en": "The case awaits payment and cannot be decided yet."},
-	"off.notofficer":       {"nb": "Du er logget inn, men står ikke på listen over saksbehandlere (GRUNNMUR_OFFICERS).", "nn": "Du er logga inn, men står ikkje på lista over sakshandsamarar (GRUNNMUR_OFFICERS).", "en": "You are logged in but not on the list of case officers (GRUNNMUR_OFFICERS)."},
 	"off.open":             {"nb": "Åpne", "nn": "Opne", "en": "Open"},
 	"off.booking":          {"nb": "Befaring", "nn": "Synfaring", "en": "Inspection"},
 

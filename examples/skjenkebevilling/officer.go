@@ -19,27 +19,14 @@ import (
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
-type officerKey struct{}
-
-// requireOfficer lets through only the officers on the allow-list
-// (GRUNNMUR_OFFICERS), whoever Ansattporten logged in.
-func (a *App) requireOfficer(next http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, ok := auth.CitizenFrom(r.Context())
-		if !ok || !a.officers[c.PID.Reveal()] {
-			a.log.WarnContext(r.Context(), "not an officer", "pid", c.PID)
-			p := a.page(r, "err.403", "off.notofficer")
-			a.render(w, r, "error", http.StatusForbidden, p)
-			return
-		}
-		actor := sak.Actor{Role: sak.RoleOfficer, ID: "ansattporten:" + c.Subject}
-		next(w, r.WithContext(context.WithValue(r.Context(), officerKey{}, actor)))
-	})
-}
-
+// officerFrom is the officer ForOfficers let through, as the case
+// service's actor: their Ansattporten subject, never the fødselsnummer.
 func officerFrom(ctx context.Context) sak.Actor {
-	a, _ := ctx.Value(officerKey{}).(sak.Actor)
-	return a
+	c, ok := auth.CitizenFrom(ctx)
+	if !ok {
+		return sak.Actor{Role: sak.RoleOfficer}
+	}
+	return sak.Actor{Role: sak.RoleOfficer, ID: "ansattporten:" + c.Subject}
 }
 
 // casesPerPage is how many cases the officer's list shows at once.
@@ -58,11 +45,11 @@ func (a *App) officerList(w http.ResponseWriter, r *http.Request) {
 	p := sak.Page{Limit: casesPerPage, After: q.Get("etter"), Before: q.Get("foer")}
 	cs, next, err := a.sak.List(r.Context(), sak.Filter{Kind: kind}, p)
 	if errors.Is(err, sak.ErrInvalid) { // a cursor that sak did not make
-		a.errorPage(w, r, http.StatusNotFound)
+		a.svc.ErrorPage(w, r, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	if p.Before != "" && next == "" { // back at the newest: the first page, whole
@@ -90,7 +77,7 @@ func (a *App) officerList(w http.ResponseWriter, r *http.Request) {
 	case next != "":
 		v.Older = link("etter", next)
 	}
-	a.render(w, r, "officer_list", http.StatusOK, a.page(r, "off.title", v))
+	a.svc.Render(w, r, "officer_list", http.StatusOK, a.svc.Page(r, "off.title", v))
 }
 
 type answer struct{ Label, Value string }
@@ -129,7 +116,7 @@ func (a *App) renderOfficerCase(w http.ResponseWriter, r *http.Request, status i
 	ctx := r.Context()
 	c, err := a.sak.Get(ctx, officerFrom(ctx), r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	if nc, _, err := a.settle(ctx, c); err == nil {
@@ -180,9 +167,9 @@ func (a *App) renderOfficerCase(w http.ResponseWriter, r *http.Request, status i
 	for _, e := range c.Events {
 		v.Events = append(v.Events, eventRow{At: i18n.Lang(lang).Time(e.At), What: e.Label(i18n.Lang(lang))})
 	}
-	p := a.page(r, "off.title", v)
+	p := a.svc.Page(r, "off.title", v)
 	p.Title = c.Number() + " – " + p.Title
-	a.render(w, r, "officer_case", status, p)
+	a.svc.Render(w, r, "officer_case", status, p)
 }
 
 // officerDecide records the decision, journals the letter and sends it
@@ -206,7 +193,7 @@ func (a *App) officerDecide(w http.ResponseWriter, r *http.Request) {
 	c, err := a.sak.Decide(ctx, actor, r.PathValue("id"), outcome, note)
 	if errors.Is(err, sak.ErrNotDecided) {
 		a.log.ErrorContext(ctx, "decision not made", "error", err)
-		a.render(w, r, "error", http.StatusInternalServerError, a.page(r, "off.notdecided", "off.notdecided.text"))
+		a.svc.Render(w, r, "error", http.StatusInternalServerError, a.svc.Page(r, "off.notdecided", "off.notdecided.text"))
 		return
 	}
 	if errors.Is(err, sak.ErrInvalidTransition) {
@@ -215,18 +202,18 @@ func (a *App) officerDecide(w http.ResponseWriter, r *http.Request) {
 			err = a.sendDecision(ctx, actor, c)
 		}
 		if err != nil {
-			a.fail(w, r, err)
+			a.svc.Fail(w, r, err)
 			return
 		}
 		http.Redirect(w, r, "/ansatt/sak/"+r.PathValue("id"), http.StatusSeeOther)
 		return
 	}
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	if err := a.sendDecision(ctx, actor, c); err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/ansatt/sak/"+c.ID, http.StatusSeeOther)
@@ -307,7 +294,7 @@ func (a *App) letterFinal(ctx context.Context, e *svarut.Entry) error {
 func (a *App) officerLetterPDF(w http.ResponseWriter, r *http.Request) {
 	c, err := a.sak.Get(r.Context(), officerFrom(r.Context()), r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	a.servePDF(w, r, c)
@@ -315,12 +302,12 @@ func (a *App) officerLetterPDF(w http.ResponseWriter, r *http.Request) {
 
 func (a *App) servePDF(w http.ResponseWriter, r *http.Request, c *sak.Case) {
 	if c.State != sak.Decided && c.State != sak.Closed {
-		a.errorPage(w, r, http.StatusNotFound)
+		a.svc.ErrorPage(w, r, http.StatusNotFound)
 		return
 	}
 	b, err := a.letter(r.Context(), c)
 	if err != nil {
-		a.fail(w, r, err)
+		a.svc.Fail(w, r, err)
 		return
 	}
 	site.ServePDF(w, "vedtak.pdf", b)
