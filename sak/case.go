@@ -242,26 +242,26 @@ type Event struct {
 
 // Case is one application and everything that belongs to it.
 type Case struct {
-	ID          string         `json:"id"`   // UUID; the saksmappe's systemID
-	Year        int            `json:"year"` // saksår
-	Sequence    int            `json:"seq"`  // sakssekvensnummer within the year
-	Kind        string         `json:"kind"` // the service, e.g. "skjenkebevilling"
-	Title       string         `json:"title"`
-	PublicTitle string         `json:"publicTitle,omitempty"`
-	Owner       string         `json:"owner"`                // the applicant's opaque id (see Actor)
+	ID          string `json:"id"`   // UUID; the saksmappe's systemID
+	Year        int    `json:"year"` // saksår
+	Sequence    int    `json:"seq"`  // sakssekvensnummer within the year
+	Kind        string `json:"kind"` // the service, e.g. "skjenkebevilling"
+	Title       string `json:"title"`
+	PublicTitle string `json:"publicTitle,omitempty"`
+	Owner       string `json:"owner"` // the applicant's opaque id (see Actor)
 	// ApplicantName is the applicant's name for officers' lists: a person's
 	// or an organisation's, never a personal number (Open masks any).
-	ApplicantName string `json:"applicantName,omitempty"`
-	OnBehalfOf  string         `json:"onBehalfOf,omitempty"` // orgnr when the applicant acts for an organisation
-	State       State          `json:"state"`
-	Outcome     Outcome        `json:"outcome,omitempty"`
-	Officer     string         `json:"officer,omitempty"` // saksbehandler: the officer who last acted
-	Deadlines   []Deadline     `json:"deadlines,omitempty"`
-	Links       []Link         `json:"links,omitempty"`
-	Journal     []JournalEntry `json:"journal,omitempty"`
-	Events      []Event        `json:"events"`
-	Created     time.Time      `json:"created"`
-	Updated     time.Time      `json:"updated"`
+	ApplicantName string         `json:"applicantName,omitempty"`
+	OnBehalfOf    string         `json:"onBehalfOf,omitempty"` // orgnr when the applicant acts for an organisation
+	State         State          `json:"state"`
+	Outcome       Outcome        `json:"outcome,omitempty"`
+	Officer       string         `json:"officer,omitempty"` // saksbehandler: the officer who last acted
+	Deadlines     []Deadline     `json:"deadlines,omitempty"`
+	Links         []Link         `json:"links,omitempty"`
+	Journal       []JournalEntry `json:"journal,omitempty"`
+	Events        []Event        `json:"events"`
+	Created       time.Time      `json:"created"`
+	Updated       time.Time      `json:"updated"`
 	// Version counts the case's saved changes; a Store refuses an update
 	// made from an older version (optimistic locking).
 	Version int `json:"version"`
