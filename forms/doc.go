@@ -57,7 +57,9 @@
 // Renderer writes pages that work without JavaScript, in the GOV.UK error
 // pattern, with Designsystemet's ds-* classes; agencies can override any
 // template. DecodeForm reads a page's post back into the data. RenderCheck
-// writes the check-your-answers page and RenderReceipt the receipt, whose
+// writes the check-your-answers page and RenderReceipt the receipt, both
+// from Definition.Summary, which lists the answers with the form's labels in
+// nb, nn or en for any other page, letter or PDF too. The receipt's
 // canonical JSON (ReceiptJSON) has a SHA-256 that can be quoted later.
 // Messages name fields as citizens read them: a label that two fields on a
 // page share gets its group's label ("Fullt navn (Styrer)"), and a refused

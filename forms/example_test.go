@@ -195,3 +195,21 @@ func ExampleFlow() {
 	fmt.Println(res.StatusCode, strings.HasSuffix(res.Request.URL.Path, "/hund"))
 	// Output: 200 true
 }
+
+// A summary of the answers, for a letter, a receipt or an officer's page:
+// the labels in the reader's language, the hidden answers left out.
+func ExampleDefinition_Summary() {
+	def := forms.MustParse([]byte(exampleForm))
+	data, _ := def.ParseData(strings.NewReader(`{"navn": "Fido 🐕", "farlig": "nei", "hvorfor": "biter", "eier": "20036914700"}`))
+	for _, s := range def.Summary(data, forms.SummaryOptions{Lang: i18n.NN, MaskPersonalNumbers: true}) {
+		fmt.Println(s.Title)
+		for _, r := range s.Rows {
+			fmt.Printf("  %s: %s\n", r.Label, r.Text(", "))
+		}
+	}
+	// Output:
+	// Om hunden
+	//   Namnet på hunden: Fido 🐕
+	//   Er hunden farleg?: Nei
+	//   Fødselsnummeret til eigaren: 200369*****
+}

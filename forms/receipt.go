@@ -156,7 +156,7 @@ func (r *Renderer) RenderReceipt(w io.Writer, def *Definition, sub *Submission, 
 	v := &SummaryView{
 		Lang: lang, FormTitle: def.Text(def.Title, lang), Stylesheet: r.Stylesheet,
 		Reference: sub.ID, SubmittedAt: lang.Format(sub.SubmittedAt.In(loc), pattern),
-		Sections: r.summary(def, pruned, lang, false), Digest: ReceiptDigest(js),
+		Sections: def.Summary(pruned, SummaryOptions{Lang: lang, Location: loc}), Digest: ReceiptDigest(js),
 	}
 	v.Title = message("receipt", lang) + " – " + v.FormTitle
 	if r.Stylesheet == "" {

@@ -1,7 +1,6 @@
 package forms
 
 import (
-	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/forms/expr"
 	"github.com/grunnmur/grunnmur/i18n"
 
@@ -504,178 +503,6 @@ type SummaryView struct {
 	Hidden                         template.HTML // inside the check page's form
 }
 
-// SummarySection is one page's answers.
-type SummarySection struct {
-	Title, ChangeHref string
-	Rows              []SummaryRow
-}
-
-// SummaryRow is one answer; Children for repeating groups.
-type SummaryRow struct {
-	Label, Value, ChangeHref, ChangeText string
-	Lines                                []string // multi-line values (addresses, files, checkboxes)
-	Children                             [][]SummaryRow
-}
-
-func (r *Renderer) summary(def *Definition, data Data, lang i18n.Lang, change bool) []SummarySection {
-	st := newState(def, data, lang, r.Location)
-	loc := r.Location
-	if loc == nil {
-		loc = civil.Oslo
-	}
-	var secs []SummarySection
-	for _, p := range def.Pages {
-		if h, err := st.pageHidden(p); err == nil && h {
-			continue
-		}
-		sec := SummarySection{Title: def.Text(p.Title, lang)}
-		if change {
-			sec.ChangeHref = r.BasePath + "/" + p.ID
-		}
-		sec.Rows = r.summaryRows(def, st, p.Components, data, nil, lang, change, loc, "")
-		if len(sec.Rows) > 0 {
-			secs = append(secs, sec)
-		}
-	}
-	return secs
-}
-
-// summaryRows lists the answers of cs; prefix is the label of the group they
-// are in, so that "Styrer: Fullt navn" and "Stedfortreder: Fullt navn" differ.
-func (r *Renderer) summaryRows(def *Definition, st *state, cs []*Component, scope any, rows []int, lang i18n.Lang, change bool, loc *time.Location, prefix string) []SummaryRow {
-	var out []SummaryRow
-	for _, c := range cs {
-		if h, err := st.isHidden(c, rows); err == nil && h {
-			continue
-		}
-		switch c.Type {
-		case TypeInfo:
-			continue
-		case TypeGroup:
-			out = append(out, r.summaryRows(def, st, c.Components, scope, rows, lang, change, loc, def.Text(c.Label, lang))...)
-			continue
-		}
-		row := SummaryRow{Label: def.Text(c.Label, lang)}
-		if prefix != "" {
-			row.Label = prefix + ": " + row.Label
-		}
-		if change {
-			row.ChangeHref = r.BasePath + "/" + c.page.ID + "#" + htmlID(c, rows)
-			row.ChangeText = message("change", lang)
-		}
-		sc := scope
-		if c.BindRoot {
-			sc = st.data
-		}
-		x, _ := walk(sc, c.segs)
-		if c.Type == TypeRepeating {
-			arr, _ := x.([]any)
-			for i, e := range arr {
-				rr := append(slices.Clip(rows), i)
-				if c.RowHidden != nil {
-					if h, err := st.evalBool(c.RowHidden, c, rr, nil); err == nil && h {
-						continue
-					}
-				}
-				row.Children = append(row.Children, r.summaryRows(def, st, c.Components, e, rr, lang, change, loc, ""))
-			}
-			if change && len(arr) > 0 {
-				row.ChangeHref = r.BasePath + "/" + c.page.ID + "#" + htmlID(c, rows) + "-add"
-			}
-			if len(row.Children) == 0 {
-				row.Value = message("notAnswered", lang)
-			}
-			out = append(out, row)
-			continue
-		}
-		row.Value, row.Lines = DisplayValue(def, c, x, lang, loc)
-		if row.Value == "" && len(row.Lines) == 0 {
-			row.Value = message("notAnswered", lang)
-		}
-		out = append(out, row)
-	}
-	return out
-}
-
-// DisplayValue is how an answer reads on the check page and the receipt:
-// option labels, Ja/Nei, dates as "1. mars 2027", kroner with thin groups.
-// Multi-part values (addresses, files, checkboxes) come back as lines.
-func DisplayValue(def *Definition, c *Component, x any, lang i18n.Lang, loc *time.Location) (string, []string) {
-	label := func(v string) string {
-		for _, o := range c.Options {
-			if o.Value == v {
-				return def.Text(o.Label, lang)
-			}
-		}
-		return v
-	}
-	switch c.Type {
-	case TypeRadio, TypeSelect:
-		if s := str(x); s != "" {
-			return label(s), nil
-		}
-	case TypeYesNo:
-		switch str(x) {
-		case "ja":
-			return message("yes", lang), nil
-		case "nei":
-			return message("no", lang), nil
-		}
-	case TypeCheckboxes:
-		arr, _ := x.([]any)
-		var lines []string
-		for _, a := range arr {
-			lines = append(lines, label(str(a)))
-		}
-		return "", lines
-	case TypeDate:
-		t, err := time.ParseInLocation(time.DateOnly, str(x), loc)
-		if err != nil {
-			return str(x), nil
-		}
-		if lang == i18n.EN {
-			return lang.Format(t, "d MMMM yyyy"), nil
-		}
-		return lang.Format(t, "d. MMMM yyyy"), nil
-	case TypeAmount:
-		a, problem := amountOf(x)
-		if problem != "" {
-			return str(x), nil
-		}
-		return lang.Amount(a), nil
-	case TypeKontonummer:
-		s := str(x)
-		if len(s) == 11 {
-			return s[:4] + "." + s[4:6] + "." + s[6:], nil
-		}
-		return s, nil
-	case TypeAddress:
-		m, _ := x.(map[string]any)
-		if m == nil {
-			return "", nil
-		}
-		var lines []string
-		if l := str(m[AddressLine]); l != "" {
-			lines = append(lines, l)
-		}
-		if pn := strings.TrimSpace(str(m[AddressPostnummer]) + " " + str(m[AddressPoststed])); pn != "" {
-			lines = append(lines, pn)
-		}
-		return "", lines
-	case TypeFile:
-		arr, _ := x.([]any)
-		var lines []string
-		for _, e := range arr {
-			if m, ok := e.(map[string]any); ok {
-				size, _, _ := number(m["size"])
-				lines = append(lines, str(m["name"])+" ("+FormatBytes(int64(size))+")")
-			}
-		}
-		return "", lines
-	}
-	return str(x), nil
-}
-
 // RenderCheck writes the check-your-answers page: every visible answer by
 // page, with "Endre" links back to each page and the final submit button.
 func (r *Renderer) RenderCheck(w io.Writer, def *Definition, data Data, lang i18n.Lang) error {
@@ -683,7 +510,7 @@ func (r *Renderer) RenderCheck(w io.Writer, def *Definition, data Data, lang i18
 	st := newState(def, data, lang, r.Location)
 	v := &SummaryView{
 		Lang: lang, FormTitle: def.Text(def.Title, lang), Stylesheet: r.Stylesheet,
-		Action: r.BasePath + "/check", Sections: r.summary(def, data, lang, true),
+		Action: r.BasePath + "/check", Sections: r.withChangeLinks(def.Summary(data, SummaryOptions{Lang: lang, Location: r.Location}), lang),
 		Hidden: r.Hidden,
 	}
 	v.Title = message("checkAnswers", lang) + " – " + v.FormTitle

@@ -242,23 +242,26 @@ type Event struct {
 
 // Case is one application and everything that belongs to it.
 type Case struct {
-	ID          string         `json:"id"`   // UUID; the saksmappe's systemID
-	Year        int            `json:"year"` // saksår
-	Sequence    int            `json:"seq"`  // sakssekvensnummer within the year
-	Kind        string         `json:"kind"` // the service, e.g. "skjenkebevilling"
-	Title       string         `json:"title"`
-	PublicTitle string         `json:"publicTitle,omitempty"`
-	Owner       string         `json:"owner"`                // the applicant's opaque id (see Actor)
-	OnBehalfOf  string         `json:"onBehalfOf,omitempty"` // orgnr when the applicant acts for an organisation
-	State       State          `json:"state"`
-	Outcome     Outcome        `json:"outcome,omitempty"`
-	Officer     string         `json:"officer,omitempty"` // saksbehandler: the officer who last acted
-	Deadlines   []Deadline     `json:"deadlines,omitempty"`
-	Links       []Link         `json:"links,omitempty"`
-	Journal     []JournalEntry `json:"journal,omitempty"`
-	Events      []Event        `json:"events"`
-	Created     time.Time      `json:"created"`
-	Updated     time.Time      `json:"updated"`
+	ID          string `json:"id"`   // UUID; the saksmappe's systemID
+	Year        int    `json:"year"` // saksår
+	Sequence    int    `json:"seq"`  // sakssekvensnummer within the year
+	Kind        string `json:"kind"` // the service, e.g. "skjenkebevilling"
+	Title       string `json:"title"`
+	PublicTitle string `json:"publicTitle,omitempty"`
+	Owner       string `json:"owner"` // the applicant's opaque id (see Actor)
+	// ApplicantName is the applicant's name for officers' lists: a person's
+	// or an organisation's, never a personal number (Open masks any).
+	ApplicantName string         `json:"applicantName,omitempty"`
+	OnBehalfOf    string         `json:"onBehalfOf,omitempty"` // orgnr when the applicant acts for an organisation
+	State         State          `json:"state"`
+	Outcome       Outcome        `json:"outcome,omitempty"`
+	Officer       string         `json:"officer,omitempty"` // saksbehandler: the officer who last acted
+	Deadlines     []Deadline     `json:"deadlines,omitempty"`
+	Links         []Link         `json:"links,omitempty"`
+	Journal       []JournalEntry `json:"journal,omitempty"`
+	Events        []Event        `json:"events"`
+	Created       time.Time      `json:"created"`
+	Updated       time.Time      `json:"updated"`
 	// Version counts the case's saved changes; a Store refuses an update
 	// made from an older version (optimistic locking).
 	Version int `json:"version"`
@@ -266,6 +269,32 @@ type Case struct {
 
 // Number is the case number as officers write it: "2026/17".
 func (c *Case) Number() string { return strconv.Itoa(c.Year) + "/" + strconv.Itoa(c.Sequence) }
+
+// JournalNumber is the entry's place in the year's journal, as the journal
+// lists it: "2027/5", journalår/journalsekvensnummer. The year is the year
+// the entry was journaled, which need not be the case's.
+func (e JournalEntry) JournalNumber() string {
+	return strconv.Itoa(e.Year) + "/" + strconv.Itoa(e.Sequence)
+}
+
+// EntryNumber is how officers refer to an entry of the case: the case
+// number and the entry's journalpostnummer, "2026/17-2". The year is the
+// case's (saksår), fixed when the case was opened: a case opened in
+// December keeps it for a letter journaled in January.
+func (c *Case) EntryNumber(e JournalEntry) string {
+	return c.Number() + "-" + strconv.Itoa(e.Number)
+}
+
+// NextDeadline returns the open deadline that is due first, if any.
+func (c *Case) NextDeadline() (Deadline, bool) {
+	var next Deadline
+	for _, d := range c.Deadlines {
+		if d.Met.IsZero() && (next.Kind == "" || d.Due.Before(next.Due)) {
+			next = d
+		}
+	}
+	return next, next.Kind != ""
+}
 
 // Deadline returns the deadline of the kind, if the case has one.
 func (c *Case) Deadline(kind DeadlineKind) (Deadline, bool) {

@@ -34,6 +34,20 @@
 //	newer, _, err := svc.List(ctx, f, sak.Page{Limit: 25, Before: sak.CursorOf(older[0])})
 //	for c, err := range svc.Cases(ctx, f) { ... } // every case, a page at a time
 //
+// An officer's list takes its rows from [Service.Summaries]: the case
+// number, title, applicant (never a personal number), state, next deadline
+// and last change, with the cursors of the pages on either side.
+//
+// # Numbers
+//
+// A case is numbered when it is opened, "2026/17" (saksår/sakssekvensnummer),
+// from the year in Oslo, and keeps that number. Each journal entry gets its
+// number within the case (journalpostnummer) and its number in the journal of
+// the year it is journaled (journalår/journalsekvensnummer): a letter in
+// January 2027 on a case of December 2026 is [Case.EntryNumber] "2026/17-3"
+// and [JournalEntry.JournalNumber] "2027/1". Every Store hands out the
+// numbers of a series once, even under concurrency (Store.NextSequence).
+//
 // # Deadlines
 //
 // Deadlines are counted in calendar days ([Days]) in Oslo time, with the

@@ -134,3 +134,42 @@ func ExampleExportArchive() {
 	// 1 case, 2 journal entries, 2 documents, screened: true
 	// verified: true
 }
+
+// A case opened late on New Year's Eve keeps its year; a letter journaled
+// after midnight in Oslo gets the new year's journal number.
+func ExampleCase_EntryNumber() {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 31, 22, 30, 0, 0, time.UTC) // 23:30 in Oslo
+	svc := &sak.Service{Now: func() time.Time { return now }}
+	c, _ := svc.Open(ctx, sak.Application{Kind: "skjenkebevilling", Title: "Søknad", Owner: "idporten-sub-123"})
+	now = now.Add(time.Hour) // 00:30 on 1 January 2027 in Oslo
+	c, _ = svc.Journal(ctx, sak.Actor{Role: sak.RoleOfficer, ID: "ansattporten-sub-9"}, c.ID, sak.JournalEntry{Type: sak.Outgoing, Title: "Vedtak"})
+	e := c.Journal[0]
+	fmt.Println(c.Number(), c.EntryNumber(e), e.JournalNumber())
+	// Output: 2026/1 2026/1-1 2027/1
+}
+
+// An officer's list, a page at a time.
+func ExampleService_Summaries() {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	svc := &sak.Service{Now: func() time.Time { now = now.Add(time.Minute); return now }, DecisionPeriod: 30}
+	for _, name := range []string{"Bar AS", "Kafé AS", "Pub AS"} {
+		svc.Open(ctx, sak.Application{Kind: "skjenkebevilling", Title: "Søknad – " + name, Owner: "sub-" + name, ApplicantName: name})
+	}
+	f := sak.Filter{Kind: "skjenkebevilling"}
+	pg, _ := svc.Summaries(ctx, f, sak.Page{Limit: 2})
+	for pg != nil {
+		for _, r := range pg.Rows {
+			fmt.Println(r.Number, r.Applicant, r.State.Label(i18n.NB), i18n.NB.DateOf(r.Deadline.Due))
+		}
+		if pg.Older == "" {
+			break
+		}
+		pg, _ = svc.Summaries(ctx, f, sak.Page{Limit: 2, After: pg.Older})
+	}
+	// Output:
+	// 2026/3 Pub AS Mottatt tirsdag 22. desember 2026
+	// 2026/2 Kafé AS Mottatt tirsdag 22. desember 2026
+	// 2026/1 Bar AS Mottatt tirsdag 22. desember 2026
+}

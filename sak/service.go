@@ -62,6 +62,10 @@ type Application struct {
 	PublicTitle string // offentligTittel, if Title holds anything screened
 	Owner       string // the applicant's opaque id; see Actor
 	OnBehalfOf  string // the organisation's orgnr, when the applicant acts for one
+	// ApplicantName is the name officers' lists show: the organisation's
+	// when acting for one, else the person's. A personal number in it is
+	// masked to its birth date ("010190*****").
+	ApplicantName string
 	// AwaitPayment opens the case waiting for its fee.
 	AwaitPayment bool
 	// Deadlines to set from the start, besides the decision deadline.
@@ -80,6 +84,8 @@ func (s *Service) Open(ctx context.Context, a Application) (*Case, error) {
 		return nil, fmt.Errorf("%w: on behalf of %q: not a nine-digit organisation number", ErrInvalid, a.OnBehalfOf)
 	}
 	now := s.now()
+	// The case number's year is the year the case is opened, in Oslo; it
+	// never changes (see EntryNumber).
 	year := now.In(oslo).Year()
 	seq, err := s.store().NextSequence(ctx, "sak", year)
 	if err != nil {
@@ -89,7 +95,7 @@ func (s *Service) Open(ctx context.Context, a Application) (*Case, error) {
 	c := &Case{
 		ID: uuid.NewString(), Year: year, Sequence: seq,
 		Kind: a.Kind, Title: a.Title, PublicTitle: a.PublicTitle,
-		Owner: a.Owner, OnBehalfOf: a.OnBehalfOf,
+		Owner: a.Owner, OnBehalfOf: a.OnBehalfOf, ApplicantName: redactPersonalNumbers(a.ApplicantName),
 		State: Received, Created: now, Updated: now,
 		Deadlines: slices.Clone(a.Deadlines),
 	}
@@ -209,9 +215,13 @@ func (s *Service) Link(ctx context.Context, actor Actor, id string, l Link) (*Ca
 	})
 }
 
-// Journal registers a journal entry (journalpost) on the case, numbering it
-// within the case and within the year's journal. An entry whose ID the case
-// already holds is not added again.
+// Journal registers a journal entry (journalpost) on the case and numbers
+// it twice: Number within the case (journalpostnummer: 1, 2, ...), and
+// Year and Sequence in the journal of the year of e.Date in Oslo
+// (journalår, journalsekvensnummer), unique under concurrency. The case's
+// own number keeps the year it was opened; see Case.EntryNumber and
+// JournalEntry.JournalNumber. An entry whose ID the case already holds is
+// not added again.
 func (s *Service) Journal(ctx context.Context, actor Actor, id string, e JournalEntry) (*Case, error) {
 	if e.Title == "" || !slices.Contains([]JournalType{Incoming, Outgoing, Internal, Note}, e.Type) {
 		return nil, fmt.Errorf("%w: a journal entry needs a title and a type (I, U, N or X)", ErrInvalid)

@@ -92,7 +92,7 @@ func str(d map[string]any, path ...string) string {
 func (a *App) submitted(ctx context.Context, s *forms.Submission) error {
 	orgnr, navn := str(s.Data, "soker", "organisasjonsnummer"), str(s.Data, "soker", "navn")
 	c, err := a.sak.Open(ctx, sak.Application{
-		Kind: kind, Title: "Søknad om skjenkebevilling – " + navn, Owner: s.Owner, OnBehalfOf: orgnr,
+		Kind: kind, Title: "Søknad om skjenkebevilling – " + navn, Owner: s.Owner, OnBehalfOf: orgnr, ApplicantName: navn,
 		AwaitPayment: true,
 		Links:        []sak.Link{{Kind: sak.LinkSubmission, Ref: s.ID, Label: "Søknad"}},
 	})

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/sak"
@@ -88,41 +87,32 @@ func (a *App) applicationPDF(s *forms.Submission) ([]byte, error) {
 	pdf.SetFont("DejaVu", "", 10)
 	pdf.MultiCell(0, 5, "Referanse: "+s.ID+"\nSendt: "+i18n.NB.Time(s.SubmittedAt), "", "L", false)
 	pdf.Ln(4)
-	for _, p := range a.def.Pages {
+	for _, sec := range a.def.Summary(s.Data, forms.SummaryOptions{Lang: i18n.NB, MaskPersonalNumbers: true}) {
 		pdf.SetFont("DejaVu", "B", 12)
-		pdf.MultiCell(0, 7, a.def.Text(p.Title, "nb"), "", "L", false)
+		pdf.MultiCell(0, 7, sec.Title, "", "L", false)
 		pdf.SetFont("DejaVu", "", 10)
-		for _, c := range p.Components {
-			printAnswer(pdf, a.def, c, s.Data, "")
-		}
+		printAnswers(pdf, sec.Rows, "")
 		pdf.Ln(2)
 	}
 	return pdf.Bytes()
 }
 
-func printAnswer(pdf *site.PDF, def *forms.Definition, c *forms.Component, data forms.Data, indent string) {
-	if len(c.Components) > 0 && c.Type == "group" {
-		pdf.MultiCell(0, 5, indent+def.Text(c.Label, "nb")+":", "", "L", false)
-		for _, ch := range c.Components {
-			printAnswer(pdf, def, ch, data, indent+"  ")
+// printAnswers prints the answers, the archive copy's personal numbers
+// masked to the birth date.
+func printAnswers(pdf *site.PDF, rows []forms.SummaryRow, indent string) {
+	for _, r := range rows {
+		if r.Empty {
+			continue
 		}
-		return
+		if len(r.Children) == 0 {
+			pdf.MultiCell(0, 5, indent+r.Label+": "+r.Text("; "), "", "L", false)
+			continue
+		}
+		pdf.MultiCell(0, 5, indent+r.Label+":", "", "L", false)
+		for _, ch := range r.Children {
+			printAnswers(pdf, ch, indent+"  ")
+		}
 	}
-	if c.Bind == "" {
-		return
-	}
-	x, ok := lookup(data, c.Bind)
-	if !ok {
-		return
-	}
-	v, lines := forms.DisplayValue(def, c, x, "nb", civil.Oslo)
-	if len(lines) > 0 {
-		v = strings.Join(lines, "; ")
-	}
-	if c.Type == "fodselsnummer" && len(v) == 11 {
-		v = v[:6] + "*****" // the archive copy shows the birth date only
-	}
-	pdf.MultiCell(0, 5, indent+def.Text(c.Label, "nb")+": "+v, "", "L", false)
 }
 
 func lookup(data forms.Data, pointer string) (any, bool) {

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/grunnmur/grunnmur/auth"
-	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"
@@ -33,17 +33,21 @@ func officerFrom(ctx context.Context) sak.Actor {
 const casesPerPage = 25
 
 type officerListView struct {
-	Cases []*caseView
+	Cases []officerRow
 	// Newer and Older link to the neighbouring pages; "" where there is none.
 	Newer, Older string
+}
+
+type officerRow struct {
+	sak.Summary
+	State string
 }
 
 // officerList shows a page of the cases, newest first. ?etter= and ?foer=
 // hold sak's cursors: the pages after (older) and before (newer) a case.
 func (a *App) officerList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	p := sak.Page{Limit: casesPerPage, After: q.Get("etter"), Before: q.Get("foer")}
-	cs, next, err := a.sak.List(r.Context(), sak.Filter{Kind: kind}, p)
+	pg, err := a.sak.Summaries(r.Context(), sak.Filter{Kind: kind}, sak.Page{Limit: casesPerPage, After: q.Get("etter"), Before: q.Get("foer")})
 	if errors.Is(err, sak.ErrInvalid) { // a cursor that sak did not make
 		a.svc.ErrorPage(w, r, http.StatusNotFound)
 		return
@@ -52,39 +56,30 @@ func (a *App) officerList(w http.ResponseWriter, r *http.Request) {
 		a.svc.Fail(w, r, err)
 		return
 	}
-	if p.Before != "" && next == "" { // back at the newest: the first page, whole
-		http.Redirect(w, r, "/ansatt", http.StatusSeeOther)
-		return
-	}
-	lang := site.Lang(r)
+	lang := i18n.Lang(site.Lang(r))
 	v := officerListView{}
-	for _, c := range cs {
-		v.Cases = append(v.Cases, a.view(r.Context(), c, lang))
+	for _, row := range pg.Rows {
+		state := row.State.Label(lang)
+		if row.Outcome != "" {
+			state += ": " + row.Outcome.Label(lang)
+		}
+		v.Cases = append(v.Cases, officerRow{Summary: row, State: state})
 	}
 	link := func(param, cursor string) string { return "/ansatt?" + url.Values{param: {cursor}}.Encode() }
-	switch {
-	case p.Before != "":
-		v.Newer = link("foer", next)
-		v.Older = link("etter", sak.CursorOf(cs[len(cs)-1]))
-	case p.After != "":
+	if pg.Newer != "" {
+		v.Newer = link("foer", pg.Newer)
+	} else if !pg.First {
 		v.Newer = "/ansatt"
-		if len(cs) > 0 {
-			v.Newer = link("foer", sak.CursorOf(cs[0]))
-		}
-		if next != "" {
-			v.Older = link("etter", next)
-		}
-	case next != "":
-		v.Older = link("etter", next)
+	}
+	if pg.Older != "" {
+		v.Older = link("etter", pg.Older)
 	}
 	a.svc.Render(w, r, "officer_list", http.StatusOK, a.svc.Page(r, "off.title", v))
 }
 
-type answer struct{ Label, Value string }
-
 type officerView struct {
 	*caseView
-	Answers   []answer
+	Answers   []forms.SummarySection
 	Deadlines []deadlineRow
 	Journal   []journalRow
 	Events    []eventRow
@@ -97,14 +92,6 @@ type officerView struct {
 type journalRow struct{ No, Type, Title, Date string }
 type eventRow struct{ At, What string }
 type deadlineRow struct{ What, Due, Met string }
-
-// officerAnswers are the answers the case page shows: a component, and the
-// text key of its label when the component's own would be ambiguous (both
-// the styrer's and the stedfortreder's name fields read "Fullt navn").
-var officerAnswers = [][2]string{
-	{"soker-navn", ""}, {"sted-navn", ""}, {"sted-type", ""}, {"bevillingstype", ""},
-	{"styrer-navn", "styrer"}, {"stedfortreder-navn", "stedfortreder"},
-}
 
 func (a *App) officerCase(w http.ResponseWriter, r *http.Request) {
 	a.renderOfficerCase(w, r, http.StatusOK, "")
@@ -131,28 +118,13 @@ func (a *App) renderOfficerCase(w http.ResponseWriter, r *http.Request, status i
 		}
 		v.Error, v.Note = messages.T(lang, errKey), r.PostFormValue("note")
 	}
-	if subs := c.LinksOf(sak.LinkSubmission); len(subs) > 0 {
-		if s, err := a.forms.GetSubmission(ctx, subs[0].Ref); err == nil {
-			for _, row := range officerAnswers {
-				comp := a.def.Component(row[0])
-				if comp == nil {
-					continue
-				}
-				x, ok := lookup(s.Data, comp.Bind)
-				if !ok {
-					continue
-				}
-				label := comp.Label
-				if row[1] != "" {
-					label = row[1]
-				}
-				value, lines := forms.DisplayValue(a.def, comp, x, i18n.Lang(lang), civil.Oslo)
-				if len(lines) > 0 {
-					value = strings.Join(lines, ", ")
-				}
-				v.Answers = append(v.Answers, answer{Label: a.def.Text(label, i18n.Lang(lang)), Value: value})
-			}
+	if s, err := a.submission(ctx, c); err == nil {
+		v.Answers = a.def.Summary(s.Data, forms.SummaryOptions{Lang: i18n.Lang(lang), MaskPersonalNumbers: true})
+		// The files show under Attachments, each checked to be the applicant's.
+		for i := range v.Answers {
+			v.Answers[i].Rows = slices.DeleteFunc(v.Answers[i].Rows, func(r forms.SummaryRow) bool { return r.Type == forms.TypeFile })
 		}
+		v.Answers = slices.DeleteFunc(v.Answers, func(s forms.SummarySection) bool { return len(s.Rows) == 0 })
 	}
 	for _, d := range c.Deadlines {
 		row := deadlineRow{What: d.Kind.Label(i18n.Lang(lang)), Due: i18n.Lang(lang).DateOf(d.Due)}
@@ -162,7 +134,7 @@ func (a *App) renderOfficerCase(w http.ResponseWriter, r *http.Request, status i
 		v.Deadlines = append(v.Deadlines, row)
 	}
 	for _, j := range c.Journal {
-		v.Journal = append(v.Journal, journalRow{No: fmt.Sprintf("%d/%d-%d", j.Year, c.Sequence, j.Number), Type: j.Type.Label(i18n.Lang(lang)), Title: j.Title, Date: i18n.Lang(lang).DateOf(j.Date)})
+		v.Journal = append(v.Journal, journalRow{No: c.EntryNumber(j), Type: j.Type.Label(i18n.Lang(lang)), Title: j.Title, Date: i18n.Lang(lang).DateOf(j.Date)})
 	}
 	for _, e := range c.Events {
 		v.Events = append(v.Events, eventRow{At: i18n.Lang(lang).Time(e.At), What: e.Label(i18n.Lang(lang))})

@@ -91,13 +91,13 @@ func TestOfficerCasePage(t *testing.T) {
 		lang, typ, kind, styrer, stedfortreder, read, appeal string
 		events                                               []string
 	}{
-		{"nb", "Bar eller pub", "Alminnelig bevilling", "<dt>Styrer</dt><dd>Kari Styrer</dd>", "<dt>Stedfortreder</dt><dd>Per Stedfortreder</dd>", "Lest",
+		{"nb", "Bar eller pub", "Alminnelig bevilling", "<dt>Styrer: Fullt navn</dt><dd>Kari Styrer</dd>", "<dt>Stedfortreder: Fullt navn</dt><dd>Per Stedfortreder</dd>", "Lest",
 			"<dt>Klagefrist</dt><dd>mandag 28. desember 2026</dd>",
 			[]string{"Sak opprettet", "Kobling lagt til: Søknad", "Ny status: Under behandling", "Journalført: Utgående dokument", "Frist satt: Klagefrist"}},
-		{"nn", "Bar eller pub", "Alminneleg løyve", "<dt>Styrar</dt><dd>Kari Styrer</dd>", "<dt>Stadfortredar</dt><dd>Per Stedfortreder</dd>", "Lese",
+		{"nn", "Bar eller pub", "Alminneleg løyve", "<dt>Styrar: Fullt namn</dt><dd>Kari Styrer</dd>", "<dt>Stadfortredar: Fullt namn</dt><dd>Per Stedfortreder</dd>", "Lese",
 			"<dt>Klagefrist</dt><dd>måndag 28. desember 2026</dd>",
 			[]string{"Sak oppretta", "Ny status: Under handsaming", "Journalført: Inngåande dokument", "Frist innfridd: Venta vedtak"}},
-		{"en", "Bar or pub", "Ordinary licence", "<dt>Manager</dt><dd>Kari Styrer</dd>", "<dt>Deputy</dt><dd>Per Stedfortreder</dd>", "Read",
+		{"en", "Bar or pub", "Ordinary licence", "<dt>Manager: Full name</dt><dd>Kari Styrer</dd>", "<dt>Deputy: Full name</dt><dd>Per Stedfortreder</dd>", "Read",
 			"<dt>Appeal deadline</dt><dd>Monday 28 December 2026</dd>",
 			[]string{"Case opened", "Link added: Letter", "New status: Decided", "Deadline set: Appeal deadline"}},
 	} {
@@ -116,7 +116,7 @@ func TestOfficerCasePage(t *testing.T) {
 				t.Errorf("%s: no answer reading %q", tc.lang, want)
 			}
 		}
-		for _, raw := range []string{"<dd>bar</dd>", "<dd>alminnelig</dd>", "Fullt navn", "Fullt namn", "Full name"} {
+		for _, raw := range []string{"<dd>bar</dd>", "<dd>alminnelig</dd>", "<dt>Fullt navn</dt>", "<dt>Fullt namn</dt>", "<dt>Full name</dt>"} {
 			if strings.Contains(main, raw) {
 				t.Errorf("%s: the page shows %q", tc.lang, raw)
 			}

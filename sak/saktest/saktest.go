@@ -41,6 +41,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) sak.Store) {
 	t.Run("ListPagesBadCursor", func(t *testing.T) { testBadCursor(t, newStore(t)) })
 	t.Run("ListPagesWhileCreating", func(t *testing.T) { testPagesWhileCreating(t, newStore(t)) })
 	t.Run("NextSequenceConcurrent", func(t *testing.T) { testSequence(t, newStore(t)) })
+	t.Run("JournalNumbersConcurrent", func(t *testing.T) { testJournalNumbers(t, newStore(t)) })
 	t.Run("ConcurrentDecisionsExactlyOne", func(t *testing.T) { testConcurrentDecide(t, newStore(t)) })
 	t.Run("ArchiveExtractVerifies", func(t *testing.T) { testArchive(t, newStore(t)) })
 }
