@@ -69,43 +69,30 @@ func appealDeadline(c *sak.Case, decidedAt time.Time) time.Time {
 }
 
 // applicationPDF prints a submitted application for the archive: every
-// answer of the pruned data, as the receipt shows it.
+// answer of the pruned data, as the receipt shows it, the fødselsnummer as
+// the birth date only.
 func (a *App) applicationPDF(s *forms.Submission) ([]byte, error) {
-	pdf, err := site.NewPDF("Søknad om skjenkebevilling", "grunnmur skjenkebevilling", s.SubmittedAt)
-	if err != nil {
-		return nil, err
-	}
-	pdf.SetFont("DejaVu", "B", 16)
-	pdf.MultiCell(0, 8, "Søknad om skjenkebevilling", "", "L", false)
-	pdf.SetFont("DejaVu", "", 10)
-	pdf.MultiCell(0, 5, "Referanse: "+s.ID+"\nSendt: "+i18n.NB.Time(s.SubmittedAt), "", "L", false)
-	pdf.Ln(4)
+	body := []site.Block{site.Heading("Søknad om skjenkebevilling"), site.Small("Sendt: " + i18n.NB.Time(s.SubmittedAt))}
 	for _, sec := range a.def.Summary(s.Data, forms.SummaryOptions{Lang: i18n.NB, MaskPersonalNumbers: true}) {
-		pdf.SetFont("DejaVu", "B", 12)
-		pdf.MultiCell(0, 7, sec.Title, "", "L", false)
-		pdf.SetFont("DejaVu", "", 10)
-		printAnswers(pdf, sec.Rows, "")
-		pdf.Ln(2)
+		body = append(body, site.Subheading(sec.Title), site.Table(answerRows(sec.Rows, "")...))
 	}
-	return pdf.Bytes()
+	return site.Letter{Title: "Søknad om skjenkebevilling", Creator: "grunnmur skjenkebevilling",
+		Date: s.SubmittedAt, Reference: s.ID, Lang: i18n.NB, Blocks: body}.PDF()
 }
 
-// printAnswers prints the answers, the archive copy's personal numbers
-// masked to the birth date.
-func printAnswers(pdf *site.PDF, rows []forms.SummaryRow, indent string) {
+// answerRows are a summary's rows as a table's, each entry of a repeating
+// group numbered after its label.
+func answerRows(rows []forms.SummaryRow, prefix string) [][2]string {
+	var out [][2]string
 	for _, r := range rows {
-		if r.Empty {
-			continue
-		}
 		if len(r.Children) == 0 {
-			pdf.MultiCell(0, 5, indent+r.Label+": "+r.Text("; "), "", "L", false)
-			continue
+			out = append(out, [2]string{prefix + r.Label, r.Text("; ")})
 		}
-		pdf.MultiCell(0, 5, indent+r.Label+":", "", "L", false)
-		for _, ch := range r.Children {
-			printAnswers(pdf, ch, indent+"  ")
+		for i, entry := range r.Children {
+			out = append(out, answerRows(entry, fmt.Sprintf("%s%s %d: ", prefix, r.Label, i+1))...)
 		}
 	}
+	return out
 }
 
 func lookup(data forms.Data, pointer string) (any, bool) {
