@@ -189,3 +189,24 @@ func ExampleNewPDF() {
 	fmt.Println(string(b[:8]), strings.HasSuffix(strings.TrimSpace(string(b)), "%%EOF"))
 	// Output: %PDF-1.3 true
 }
+
+// A Letter is the standard municipal letter: sender, recipient, date and
+// reference, then the body's blocks. Text from citizens goes in as it is.
+func ExampleLetter() {
+	at := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	pdf, err := site.Letter{
+		Title: "Vedtak om hundeskatt", Creator: "grunnmur example",
+		From: []string{"Eksempelkommune", "Skatteetaten"}, To: []string{"Kari Nordmann 🐕"},
+		Date: at, Reference: "2026/17", ReferenceLabel: "Saksnummer",
+		Blocks: []site.Block{
+			site.Heading("Vedtak: fritak innvilget"),
+			site.Text("Du får fritak for hundeskatt for 2027."),
+			site.Table([2]string{"Hund", "Fido"}, [2]string{"Rase", "Blandingshund"}),
+			site.Subheading("Klagerett"),
+			site.Text("Du kan klage innen tre uker."),
+			site.Small("Brevet er godkjent elektronisk og har derfor ingen signatur."),
+		},
+	}.PDF()
+	fmt.Println(string(pdf[:8]), err)
+	// Output: %PDF-1.3 <nil>
+}

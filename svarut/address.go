@@ -3,6 +3,7 @@ package svarut
 import (
 	"strings"
 
+	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/registry"
 )
 
@@ -25,4 +26,18 @@ func AddressFrom(a registry.PostalAddress) Address {
 		*dst[i] = l
 	}
 	return out
+}
+
+// ToPerson addresses s to a person by fødselsnummer, with their postal
+// address from the register (folkeregisteret's Client.PostalAddress) for
+// print. A protected address (fortrolig, strengt fortrolig: the register's
+// ErrProtectedAddress) never goes on an envelope: s goes DigitalOnly, with
+// the name alone.
+func (s *Shipment) ToPerson(pid ident.Fodselsnummer, addr registry.PostalAddress, protected bool) {
+	a := AddressFrom(addr)
+	if protected {
+		a = Address{Name: addr.Name}
+	}
+	s.Recipient = Recipient{Person: pid, Address: a}
+	s.DigitalOnly = protected
 }

@@ -229,7 +229,7 @@ func (a *App) setupOutbox(letters svarut.Store) error {
 		return fmt.Errorf("hallbooking: SvarUT: %w", err)
 	}
 	a.letters = letters
-	a.outbox = &svarut.Outbox{Client: sclient, Store: a.letters, Documents: svarut.SourceFunc(a.openDocument),
+	a.outbox = &svarut.Outbox{Client: sclient, Store: a.letters, Documents: a.documents(),
 		PollInterval: 5 * time.Second, RetryBase: 5 * time.Second, Now: a.now, Logger: a.log}
 	return nil
 }

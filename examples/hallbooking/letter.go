@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -39,33 +37,26 @@ func (a *App) letter(ctx context.Context, b *bill, ids []string) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
-	pdf, err := site.NewPDF("Bekreftelse på leie av "+h.Name, "grunnmur hallbooking", rs[0].Created)
-	if err != nil {
-		return nil, err
-	}
-	text := pdf.Paragraph
-	text(10, "", "Eksempelkommune\nKultur og idrett, utleie")
-	pdf.Ln(4)
-	text(10, "", "Dato: "+i18n.NB.DateOf(rs[0].Created)+"\nReferanse: "+b.ID)
-	pdf.Ln(4)
+	var body []site.Block
 	if b.Series {
-		text(16, "B", "Bekreftelse på fast leie")
-		text(11, "", fmt.Sprintf("Du har leid %s %d ganger, ukentlig:", h.Name, len(rs)))
+		body = []site.Block{site.Heading("Bekreftelse på fast leie"), site.Text(fmt.Sprintf("Du har leid %s %d ganger, ukentlig:", h.Name, len(rs)))}
 	} else {
-		text(16, "B", "Bekreftelse på leie")
-		text(11, "", "Du har leid "+h.Name+":")
+		body = []site.Block{site.Heading("Bekreftelse på leie"), site.Text("Du har leid " + h.Name + ":")}
 	}
-	for _, r := range rs {
-		text(11, "", "• "+i18n.NB.Time(r.Start)+"–"+i18n.NB.Clock(r.End)+"   "+a.public+"/booking/"+r.ID+"/ics")
+	times := make([]string, len(rs))
+	for i, r := range rs {
+		times[i] = i18n.NB.Time(r.Start) + "–" + i18n.NB.Clock(r.End) + "   " + a.public + "/booking/" + r.ID + "/ics"
 	}
-	text(11, "", "Leie: "+i18n.NB.Amount(booking.Total(rs))+".")
+	body = append(body, site.List(times...), site.Text("Leie: "+i18n.NB.Amount(booking.Total(rs))+"."))
 	if h.CancelDeadline > 0 {
-		text(11, "", fmt.Sprintf("Du kan avbestille uten kostnad frem til %s før leietiden begynner. Avbestiller du senere, må du betale leien.", deadline(h.CancelDeadline)))
+		body = append(body, site.Text(fmt.Sprintf("Du kan avbestille uten kostnad frem til %s før leietiden begynner. Avbestiller du senere, må du betale leien.", deadline(h.CancelDeadline))))
 	}
-	text(12, "B", "Legg timene i kalenderen")
-	text(11, "", "Lenkene over gir hver time som en kalenderfil (.ics). På Min side kan du lage en kalenderlenke som alltid viser alle bookingene dine.")
-	text(10, "", "Brevet er laget elektronisk og har derfor ingen signatur.")
-	return pdf.Bytes()
+	body = append(body, site.Subheading("Legg timene i kalenderen"),
+		site.Text("Lenkene over gir hver time som en kalenderfil (.ics). På Min side kan du lage en kalenderlenke som alltid viser alle bookingene dine."),
+		site.Small("Brevet er laget elektronisk og har derfor ingen signatur."))
+	return site.Letter{Title: "Bekreftelse på leie av " + h.Name, Creator: "grunnmur hallbooking",
+		From: []string{"Eksempelkommune", "Kultur og idrett, utleie"},
+		Date: rs[0].Created, Reference: b.ID, Lang: i18n.NB, Blocks: body}.PDF()
 }
 
 // letterRef names a bill's letter for the outbox: "booking:ID:ids" or
@@ -244,13 +235,12 @@ func (a *App) letterShipment(ctx context.Context, b *bill, cl *club, ids []strin
 	if !ok {
 		return nil, auth.ErrNoSession
 	}
-	// A protected address comes back as the name alone: digital only.
 	addr, err := a.freg.PostalAddress(ctx, c.PID)
 	protected := errors.Is(err, folkeregisteret.ErrProtectedAddress)
 	if err != nil && !protected {
 		return nil, err
 	}
-	s.Recipient, s.DigitalOnly = svarut.Recipient{Person: c.PID, Address: svarut.AddressFrom(addr)}, protected
+	s.ToPerson(c.PID, addr, protected)
 	return s, nil
 }
 
@@ -263,21 +253,23 @@ func (a *App) processOutbox(ctx context.Context) {
 	}()
 }
 
-// openDocument opens a letter by its reference (letterRef) for the outbox.
-func (a *App) openDocument(ctx context.Context, doc svarut.Document) (io.ReadCloser, error) {
-	series, id, ids, err := parseLetterRef(doc.Ref)
-	if err != nil {
-		return nil, err
+// documents renders a letter by its reference (letterRef) for the outbox.
+func (a *App) documents() svarut.RenderSource {
+	render := func(ctx context.Context, ref string) ([]byte, error) {
+		series, id, ids, err := parseLetterRef(ref)
+		if err != nil {
+			return nil, err
+		}
+		b := &bill{ID: id, Series: series}
+		if b.RS, err = a.reload(ctx, b); err != nil {
+			return nil, err
+		}
+		return a.letter(ctx, b, ids)
 	}
-	b := &bill{ID: id, Series: series}
-	if b.RS, err = a.reload(ctx, b); err != nil {
-		return nil, err
+	return svarut.RenderSource{
+		"booking": func(ctx context.Context, rest string) ([]byte, error) { return render(ctx, "booking:"+rest) },
+		"series":  func(ctx context.Context, rest string) ([]byte, error) { return render(ctx, "series:"+rest) },
 	}
-	pdf, err := a.letter(ctx, b, ids)
-	if err != nil {
-		return nil, err
-	}
-	return io.NopCloser(bytes.NewReader(pdf)), nil
 }
 
 // letterPDF shows the confirmation letter: the one in the outbox, or, if

@@ -54,7 +54,7 @@ func TestLetterAnyHallName(t *testing.T) {
 			if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 				t.Fatalf("letter: %v", err)
 			}
-			rc, err := a.openDocument(ctx, svarut.Document{Ref: letterRef(b, ids)})
+			rc, err := a.documents().Open(ctx, svarut.Document{Ref: letterRef(b, ids)})
 			if err != nil {
 				t.Fatalf("the outbox's letter: %v", err)
 			}

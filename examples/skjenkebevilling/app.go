@@ -75,7 +75,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		// A decision is made only with its letter.
 		Cases: &sak.Service{DecisionPeriod: decisionDays,
 			PrepareDecision: func(ctx context.Context, c *sak.Case) error { _, err := a.letter(ctx, c); return err }},
-		Letters: &svarut.Outbox{Documents: svarut.SourceFunc(a.openDocument), OnFinal: a.letterFinal,
+		Letters: &svarut.Outbox{Documents: a.documents(), OnFinal: a.letterFinal,
 			PollInterval: 5 * time.Second, RetryBase: 5 * time.Second},
 	})
 	if err != nil {

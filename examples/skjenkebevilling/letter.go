@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -33,36 +32,30 @@ func (a *App) letter(ctx context.Context, c *sak.Case) ([]byte, error) {
 	if decidedAt.IsZero() {
 		return nil, fmt.Errorf("skjenkebevilling: case %s is not decided", c.ID)
 	}
-	pdf, err := site.NewPDF("Vedtak om skjenkebevilling "+c.Number(), "grunnmur skjenkebevilling", decidedAt)
-	if err != nil {
-		return nil, err
+	soker, sted := str(sub.Data, "soker", "navn"), str(sub.Data, "skjenkested", "navn")
+	body := []site.Block{
+		site.Heading("Vedtak: søknaden om skjenkebevilling er avslått"),
+		site.Text(fmt.Sprintf("Søknaden fra %s om skjenkebevilling for %s er avslått, etter alkoholloven § 1-7 a.", soker, sted)),
 	}
-	text := pdf.Paragraph
-	text(10, "", "Eksempelkommune\nNæringsetaten, skjenkekontoret")
-	pdf.Ln(6)
-	text(11, "", fmt.Sprintf("%s\nOrg.nr. %s", str(sub.Data, "soker", "navn"), str(sub.Data, "soker", "organisasjonsnummer")))
-	pdf.Ln(4)
-	text(10, "", fmt.Sprintf("Saksnummer: %s\nDato: %s", c.Number(), i18n.NB.DateOf(decidedAt)))
-	pdf.Ln(4)
 	if c.Outcome == sak.Approved {
-		text(16, "B", "Vedtak: skjenkebevilling innvilget")
-		text(11, "", fmt.Sprintf("%s får alminnelig bevilling til å skjenke alkoholholdig drikk på %s, etter alkoholloven § 1-7.",
-			str(sub.Data, "soker", "navn"), str(sub.Data, "skjenkested", "navn")))
-	} else {
-		text(16, "B", "Vedtak: søknaden om skjenkebevilling er avslått")
-		text(11, "", fmt.Sprintf("Søknaden fra %s om skjenkebevilling for %s er avslått, etter alkoholloven § 1-7 a.",
-			str(sub.Data, "soker", "navn"), str(sub.Data, "skjenkested", "navn")))
+		body = []site.Block{
+			site.Heading("Vedtak: skjenkebevilling innvilget"),
+			site.Text(fmt.Sprintf("%s får alminnelig bevilling til å skjenke alkoholholdig drikk på %s, etter alkoholloven § 1-7.", soker, sted)),
+		}
 	}
 	if note != "" {
-		text(12, "B", "Begrunnelse")
-		text(11, "", note)
+		body = append(body, site.Subheading("Begrunnelse"), site.Text(note))
 	}
-	text(11, "", fmt.Sprintf("Styrer: %s\nStedfortreder: %s", str(sub.Data, "styrer", "navn"), str(sub.Data, "stedfortreder", "navn")))
-	text(12, "B", "Klagerett")
-	text(11, "", fmt.Sprintf("Du kan klage på vedtaket innen tre uker etter at du mottok det (forvaltningsloven § 29). Klagefristen går ut %s.",
-		i18n.NB.DateOf(appealDeadline(c, decidedAt))))
-	text(10, "", "Brevet er godkjent elektronisk og har derfor ingen signatur.")
-	return pdf.Bytes()
+	body = append(body,
+		site.Text(fmt.Sprintf("Styrer: %s\nStedfortreder: %s", str(sub.Data, "styrer", "navn"), str(sub.Data, "stedfortreder", "navn"))),
+		site.Subheading("Klagerett"),
+		site.Text(fmt.Sprintf("Du kan klage på vedtaket innen tre uker etter at du mottok det (forvaltningsloven § 29). Klagefristen går ut %s.",
+			i18n.NB.DateOf(appealDeadline(c, decidedAt)))),
+		site.Small("Brevet er godkjent elektronisk og har derfor ingen signatur."))
+	return site.Letter{Title: "Vedtak om skjenkebevilling " + c.Number(), Creator: "grunnmur skjenkebevilling",
+		From: []string{"Eksempelkommune", "Næringsetaten, skjenkekontoret"},
+		To:   []string{soker, "Org.nr. " + str(sub.Data, "soker", "organisasjonsnummer")},
+		Date: decidedAt, Reference: c.Number(), ReferenceLabel: "Saksnummer", Lang: i18n.NB, Blocks: body}.PDF()
 }
 
 // appealDeadline is the case's appeal deadline, which Decide set from the day
@@ -76,43 +69,30 @@ func appealDeadline(c *sak.Case, decidedAt time.Time) time.Time {
 }
 
 // applicationPDF prints a submitted application for the archive: every
-// answer of the pruned data, as the receipt shows it.
+// answer of the pruned data, as the receipt shows it, the fødselsnummer as
+// the birth date only.
 func (a *App) applicationPDF(s *forms.Submission) ([]byte, error) {
-	pdf, err := site.NewPDF("Søknad om skjenkebevilling", "grunnmur skjenkebevilling", s.SubmittedAt)
-	if err != nil {
-		return nil, err
-	}
-	pdf.SetFont("DejaVu", "B", 16)
-	pdf.MultiCell(0, 8, "Søknad om skjenkebevilling", "", "L", false)
-	pdf.SetFont("DejaVu", "", 10)
-	pdf.MultiCell(0, 5, "Referanse: "+s.ID+"\nSendt: "+i18n.NB.Time(s.SubmittedAt), "", "L", false)
-	pdf.Ln(4)
+	body := []site.Block{site.Heading("Søknad om skjenkebevilling"), site.Small("Sendt: " + i18n.NB.Time(s.SubmittedAt))}
 	for _, sec := range a.def.Summary(s.Data, forms.SummaryOptions{Lang: i18n.NB, MaskPersonalNumbers: true}) {
-		pdf.SetFont("DejaVu", "B", 12)
-		pdf.MultiCell(0, 7, sec.Title, "", "L", false)
-		pdf.SetFont("DejaVu", "", 10)
-		printAnswers(pdf, sec.Rows, "")
-		pdf.Ln(2)
+		body = append(body, site.Subheading(sec.Title), site.Table(answerRows(sec.Rows, "")...))
 	}
-	return pdf.Bytes()
+	return site.Letter{Title: "Søknad om skjenkebevilling", Creator: "grunnmur skjenkebevilling",
+		Date: s.SubmittedAt, Reference: s.ID, Lang: i18n.NB, Blocks: body}.PDF()
 }
 
-// printAnswers prints the answers, the archive copy's personal numbers
-// masked to the birth date.
-func printAnswers(pdf *site.PDF, rows []forms.SummaryRow, indent string) {
+// answerRows are a summary's rows as a table's, each entry of a repeating
+// group numbered after its label.
+func answerRows(rows []forms.SummaryRow, prefix string) [][2]string {
+	var out [][2]string
 	for _, r := range rows {
-		if r.Empty {
-			continue
-		}
 		if len(r.Children) == 0 {
-			pdf.MultiCell(0, 5, indent+r.Label+": "+r.Text("; "), "", "L", false)
-			continue
+			out = append(out, [2]string{prefix + r.Label, r.Text("; ")})
 		}
-		pdf.MultiCell(0, 5, indent+r.Label+":", "", "L", false)
-		for _, ch := range r.Children {
-			printAnswers(pdf, ch, indent+"  ")
+		for i, entry := range r.Children {
+			out = append(out, answerRows(entry, fmt.Sprintf("%s%s %d: ", prefix, r.Label, i+1))...)
 		}
 	}
+	return out
 }
 
 func lookup(data forms.Data, pointer string) (any, bool) {
@@ -129,40 +109,34 @@ func lookup(data forms.Data, pointer string) (any, bool) {
 	return cur, true
 }
 
-// openDocument opens a document for the SvarUT outbox.
-func (a *App) openDocument(ctx context.Context, doc svarut.Document) (io.ReadCloser, error) {
-	return a.openRef(ctx, doc.Ref)
+// documents renders the case's documents by reference, for the SvarUT
+// outbox and the archive extract: "vedtak:CASE" is the decision letter,
+// "soknad:SUB" the application.
+func (a *App) documents() svarut.RenderSource {
+	return svarut.RenderSource{
+		"vedtak": func(ctx context.Context, id string) ([]byte, error) {
+			c, err := a.sak.Get(ctx, system, id)
+			if err != nil {
+				return nil, err
+			}
+			return a.letter(ctx, c)
+		},
+		"soknad": func(ctx context.Context, id string) ([]byte, error) {
+			s, err := a.forms.GetSubmission(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			return a.applicationPDF(s)
+		},
+	}
 }
 
-// openRef opens a document by its reference, for the SvarUT outbox and the
-// archive extract: "vedtak:CASE" is the decision letter, "soknad:SUB" the
-// application, "vedlegg:FILE" one of its attachments in the file store.
+// openRef opens a document by its reference: one of documents, or
+// "vedlegg:FILE", one of the application's attachments in the file store.
 func (a *App) openRef(ctx context.Context, ref string) (io.ReadCloser, error) {
 	if id, ok := strings.CutPrefix(ref, "vedlegg:"); ok {
 		_, rc, err := a.files.Open(ctx, id)
 		return rc, err
 	}
-	b, err := a.documentBytes(ctx, ref)
-	if err != nil {
-		return nil, err
-	}
-	return io.NopCloser(bytes.NewReader(b)), nil
-}
-
-func (a *App) documentBytes(ctx context.Context, ref string) ([]byte, error) {
-	switch kind, id, _ := strings.Cut(ref, ":"); kind {
-	case "vedtak":
-		c, err := a.sak.Get(ctx, system, id)
-		if err != nil {
-			return nil, err
-		}
-		return a.letter(ctx, c)
-	case "soknad":
-		s, err := a.forms.GetSubmission(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		return a.applicationPDF(s)
-	}
-	return nil, fmt.Errorf("skjenkebevilling: unknown document %q", ref)
+	return a.documents().Open(ctx, svarut.Document{Ref: ref})
 }
