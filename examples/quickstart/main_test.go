@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/site"
+	"github.com/grunnmur/grunnmur/site/sitetest"
+)
+
+// serve starts the quickstart on a free loopback port, with every outside
+// service faked in the process as `go run` does, and returns its URL and
+// the log it writes.
+func serve(t *testing.T) (string, *bytes.Buffer) {
+	t.Helper()
+	var logs bytes.Buffer
+	base := sitetest.ServeOnly(t, func(public string) (http.Handler, func(), error) {
+		cfg := site.Config{PublicURL: public, Getenv: func(string) string { return "" }, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+		app, err := start(context.Background(), cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		return app.Handler, app.Close, nil
+	})
+	return base, &logs
+}
+
+// TestJourney walks the whole service over HTTP: log in at the fake
+// ID-porten, fill in both pages (an error first, in nynorsk), submit, see
+// the case wait for its fee, pay it at the fake Vipps, see the paid receipt
+// and log out.
+func TestJourney(t *testing.T) {
+	base, logs := serve(t)
+	sigrid := registrytest.Persons()[registrytest.SigridHaugland].FNR.Reveal()
+	b := sitetest.NewBrowser(t)
+	b.Base = base
+
+	_, page := b.Do("GET", "/", nil)
+	link := sitetest.Match(t, `id="login" href="([^"]+)"`, page)
+	res, page := b.Login(strings.ReplaceAll(link, "&amp;", "&"), sigrid)
+	if res.Request.URL.Path != "/" || !strings.Contains(page, `id="start"`) {
+		t.Fatalf("after the login: %s %.500s", res.Request.URL, page)
+	}
+
+	// The first page, sent empty in nynorsk: every field is required.
+	res, _ = b.Post("/soknad/?lang=nn", url.Values{})
+	first := res.Request.URL.Path
+	if !strings.HasSuffix(first, "/deg") {
+		t.Fatalf("the form starts at %s", first)
+	}
+	res, page = b.Post(first+"?lang=nn", url.Values{"_action": {"continue"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "Du må fylle ut «Namn».") {
+		t.Fatalf("an empty first page: %d %.3000s", res.StatusCode, page)
+	}
+	// In English, a bad email address.
+	res, page = b.Post(first+"?lang=en", url.Values{"_action": {"continue"}, "/deg/navn": {"Sigrid Haugland"},
+		"/deg/epost": {"sigrid@"}, "/deg/telefon": {"91234567"}})
+	if !strings.Contains(page, "Enter an email address in the correct format") {
+		t.Fatalf("a bad email address: %d %.3000s", res.StatusCode, page)
+	}
+	res, _ = b.Post(first+"?lang=nb", url.Values{"_action": {"continue"}, "/deg/navn": {"Sigrid Haugland"},
+		"/deg/epost": {"sigrid@example.com"}, "/deg/telefon": {"91234567"}})
+	second := res.Request.URL.Path
+	if !strings.HasSuffix(second, "/plass") {
+		t.Fatalf("after the first page: %s", second)
+	}
+	res, page = b.Post(second, url.Values{"_action": {"continue"}, "/plass/dato~day": {"17"}, "/plass/dato~month": {"5"},
+		"/plass/dato~year": {"2030"}, "/plass/varer": {"Jordbær"}, "/plass/meter": {"3"}, "/plass/strom": {"nei"}})
+	if !strings.HasSuffix(res.Request.URL.Path, "/check") {
+		t.Fatalf("after the second page: %s %.3000s", res.Request.URL, page)
+	}
+	res, page = b.Post(res.Request.URL.Path, url.Values{"_action": {"submit"}})
+	receipt := res.Request.URL.Path
+	if !strings.HasPrefix(receipt, "/soknad/receipt/") || !strings.Contains(page, "Venter på betaling") || !strings.Contains(page, `id="pay"`) {
+		t.Fatalf("after submitting: %s %.3000s", receipt, page)
+	}
+	number := sitetest.Match(t, `id="case-number">([^<]+)<`, page)
+
+	// The fee, approved on the fake Vipps' landing page, which sends the
+	// citizen back to the receipt.
+	res, page = b.Post(receipt+"/pay", url.Values{})
+	token := sitetest.Match(t, `name="token" value="([^"]+)"`, page)
+	landing := res.Request.URL.ResolveReference(&url.URL{Path: "landing"}).String()
+	res, page = b.Do("POST", landing, url.Values{"token": {token}, "action": {"approve"}})
+	if res.Request.URL.Path != receipt || !strings.Contains(page, "Under behandling") || !strings.Contains(page, "Betalt") ||
+		strings.Contains(page, `id="pay"`) || !strings.Contains(page, number) {
+		t.Fatalf("back from Vipps: %s %.3000s", res.Request.URL, page)
+	}
+
+	// Log out: ID-porten ends its session and sends the citizen back to
+	// the start page; the receipt then asks for a login again.
+	_, page = b.Post("/auth/logout", url.Values{})
+	res, page = b.Do("GET", strings.ReplaceAll(sitetest.Match(t, `<a href="([^"]+)">`, page), "&amp;", "&"), nil)
+	if res.Request.URL.Path != "/" || !strings.Contains(page, `id="login"`) || !strings.Contains(page, "Du er logget ut") {
+		t.Fatalf("after the logout: %s %.1000s", res.Request.URL, page)
+	}
+	if res, _ = b.NoFollow("GET", receipt, nil); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/auth/login") {
+		t.Errorf("the receipt after the logout: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if strings.Contains(logs.String(), sigrid) {
+		t.Error("the log holds the citizen's fødselsnummer")
+	}
+}
