@@ -13,7 +13,8 @@ import (
 // own, example.com/outside, which requires grunnmur through a replace
 // directive pointing at this checkout, and builds it there. The build fails
 // if the quickstart needs anything that another module cannot import, such
-// as an internal package.
+// as an internal package. Built with -tags production, it must link no
+// fake.
 //
 // It needs no network: the checkout's go.sum comes along, and GOPROXY=off
 // makes the go command use the module cache that building this test filled.
@@ -42,11 +43,27 @@ func TestBuildsOutsideTheModule(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cmd := exec.Command(goTool, "build", "-o", filepath.Join(t.TempDir(), "quickstart"), ".")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build in a module of its own: %v\n%s", err, out)
+	goCmd := func(args ...string) string {
+		cmd := exec.Command(goTool, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("go %s in a module of its own: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	goCmd("build", "-o", filepath.Join(t.TempDir(), "quickstart"), ".")
+
+	if testing.Short() {
+		return // the production build compiles every package anew
+	}
+	// Built for production, it links no fake.
+	goCmd("build", "-tags", "production", "-o", filepath.Join(t.TempDir(), "quickstart"), ".")
+	for _, p := range strings.Fields(goCmd("list", "-deps", "-tags", "production", ".")) {
+		if strings.HasSuffix(p, "/devenv") || (strings.HasPrefix(p, "github.com/grunnmur/grunnmur/") && strings.HasSuffix(p, "test")) {
+			t.Errorf("the production build links %s", p)
+		}
 	}
 }
 
