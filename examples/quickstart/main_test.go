@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -105,5 +108,47 @@ func TestJourney(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), sigrid) {
 		t.Error("the log holds the citizen's fødselsnummer")
+	}
+}
+
+// TestTexts: every text of the pages is in nb, nn and en, and none words
+// anew what site.Common words for every service.
+func TestTexts(t *testing.T) {
+	b, err := files.ReadFile("texts.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts site.Messages
+	if err := json.Unmarshal(b, &texts); err != nil {
+		t.Fatal(err)
+	}
+	if m := texts.Missing(); len(m) > 0 {
+		t.Errorf("texts missing a language: %v", m)
+	}
+	if m := texts.Shadowed(); len(m) > 0 {
+		t.Errorf("texts worded apart from the other services (site.Common): %v", m)
+	}
+}
+
+// TestOneScreen keeps the quickstart's promise: at most 150 lines of Go,
+// comments and blank lines included, in the files that are not tests.
+func TestOneScreen(t *testing.T) {
+	names, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := 0
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines += bytes.Count(b, []byte("\n"))
+	}
+	if lines > 150 {
+		t.Errorf("the quickstart has %d lines of Go; it promises at most 150", lines)
 	}
 }
