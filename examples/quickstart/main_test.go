@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -150,5 +151,28 @@ func TestOneScreen(t *testing.T) {
 	}
 	if lines > 150 {
 		t.Errorf("the quickstart has %d lines of Go; it promises at most 150", lines)
+	}
+}
+
+// TestProduction: with GRUNNMUR_ENV=production and nothing set, the
+// quickstart refuses to start and names what it needs, ID-porten's and
+// Vipps' variables, and nothing it does not use.
+func TestProduction(t *testing.T) {
+	env := map[string]string{"GRUNNMUR_ENV": "production"}
+	_, err := start(context.Background(), site.Config{PublicURL: "https://torg.kommune.example", Getenv: func(k string) string { return env[k] }})
+	var missing *site.MissingError
+	if !errors.As(err, &missing) {
+		t.Fatalf("start in production with nothing set: %v", err)
+	}
+	names := strings.Join(missing.Names, " ")
+	for _, want := range []string{"GRUNNMUR_IDPORTEN_ISSUER", "GRUNNMUR_IDPORTEN_CLIENT_ID", "GRUNNMUR_VIPPS_MSN"} {
+		if !strings.Contains(names, want) {
+			t.Errorf("%s is not named: %v", want, err)
+		}
+	}
+	for _, unused := range []string{"ANSATTPORTEN", "MASKINPORTEN", "SVARUT", "BRREG"} {
+		if strings.Contains(names, unused) {
+			t.Errorf("a service the quickstart does not use is required: %v", err)
+		}
 	}
 }
