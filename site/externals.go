@@ -174,9 +174,8 @@ type Externals struct {
 	// Fakes is the sandbox; its Sandbox is nil when every service is real.
 	Fakes *Fakes
 
-	public        string
-	officerPrefix string
-	log           *slog.Logger
+	public string
+	log    *slog.Logger
 }
 
 // Close stops the sandbox, if it runs.
@@ -238,7 +237,6 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 	if o.LetterStep == 0 {
 		o.LetterStep = 5 * time.Second
 	}
-	x.officerPrefix = o.OfficerPrefix
 	defer func() {
 		if err != nil {
 			x.Close()

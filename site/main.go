@@ -23,9 +23,6 @@ type Running struct {
 	Handler http.Handler
 	// Run does the background work until its ctx ends; nil means none.
 	Run func(ctx context.Context)
-	// Jobs are the SDK's background jobs (and the service's own), run by
-	// RunJobs beside Run.
-	Jobs []Job
 	// Close stops the fakes and closes the database; nil means nothing.
 	Close func()
 	// Banner prints the start-up lines after the URL; nil means none.
@@ -90,9 +87,6 @@ func Main(ctx context.Context, name, defaultAddr string, args []string, getenv f
 	defer cancel()
 	if app.Run != nil {
 		go app.Run(bg)
-	}
-	if len(app.Jobs) > 0 {
-		go RunJobs(bg, log, app.Jobs...)
 	}
 	srv := &http.Server{Handler: app.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
