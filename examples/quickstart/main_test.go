@@ -13,19 +13,22 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 // serve starts the quickstart on a free loopback port, with every outside
-// service faked in the process as `go run` does, and returns its URL and
-// the log it writes.
-func serve(t *testing.T) (string, *bytes.Buffer) {
+// service faked in the process as `go run` does and its stores in the
+// database at databaseURL ("" for memory), and returns its URL and the log
+// it writes.
+func serve(t *testing.T, databaseURL string) (string, *bytes.Buffer) {
 	t.Helper()
 	var logs bytes.Buffer
 	base := sitetest.ServeOnly(t, func(public string) (http.Handler, func(), error) {
-		cfg := site.Config{PublicURL: public, Getenv: func(string) string { return "" }, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+		cfg := site.Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" },
+			Logger: slog.New(slog.NewTextHandler(&logs, nil))}
 		app, err := start(context.Background(), cfg)
 		if err != nil {
 			return nil, nil, err
@@ -39,8 +42,13 @@ func serve(t *testing.T) (string, *bytes.Buffer) {
 // ID-porten, fill in both pages (an error first, in nynorsk), submit, see
 // the case wait for its fee, pay it at the fake Vipps, see the paid receipt
 // and log out.
-func TestJourney(t *testing.T) {
-	base, logs := serve(t)
+func TestJourney(t *testing.T) { runJourney(t, "") }
+
+// TestJourneyPostgres walks it with every store in PostgreSQL.
+func TestJourneyPostgres(t *testing.T) { runJourney(t, postgrestest.URL(t)) }
+
+func runJourney(t *testing.T, databaseURL string) {
+	base, logs := serve(t, databaseURL)
 	sigrid := registrytest.Persons()[registrytest.SigridHaugland].FNR.Reveal()
 	b := sitetest.NewBrowser(t)
 	b.Base = base
