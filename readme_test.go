@@ -32,6 +32,10 @@ import (
 //   - a fragment is preceded by "<!-- snippet: fragment FILE -->": FILE (a
 //     path relative to the README) is a complete Go file with a line
 //     "// SNIPPET" that the fragment replaces; the result is built.
+//   - a copy is preceded by "<!-- snippet: copy FILE -->": the block is
+//     FILE (a path relative to the README), word for word. FILE is built
+//     and tested where it lives, with the files it embeds, so the block is
+//     only compared with it.
 //
 // Any other ```go block fails the test.
 
@@ -39,7 +43,7 @@ import (
 type snippet struct {
 	readme string // relative to the module root
 	line   int    // of the opening fence
-	marker string // "", "build" or "fragment FILE"
+	marker string // "", "build", "fragment FILE" or "copy FILE"
 	code   string
 }
 
@@ -115,7 +119,7 @@ func (s snippet) source() (src string, run bool, err error) {
 	switch kind {
 	case "":
 		if !strings.HasPrefix(strings.TrimSpace(s.code), "package main") {
-			return "", false, errors.New(`not a complete program (package main); mark a file to build only with <!-- snippet: build -->, or a fragment with <!-- snippet: fragment FILE --> (see readme_test.go)`)
+			return "", false, errors.New(`not a complete program (package main); mark a file to build only with <!-- snippet: build -->, a fragment with <!-- snippet: fragment FILE -->, or a copy of a file with <!-- snippet: copy FILE --> (see readme_test.go)`)
 		}
 		return s.code, true, nil
 	case "build":
@@ -157,6 +161,10 @@ func TestREADMESnippets(t *testing.T) {
 	}
 	for _, s := range all {
 		t.Run(s.String(), func(t *testing.T) {
+			if file, ok := strings.CutPrefix(s.marker, "copy "); ok {
+				checkCopy(t, s, strings.TrimSpace(file))
+				return
+			}
 			src, run, err := s.source()
 			if err != nil {
 				t.Fatal(err)
@@ -177,6 +185,19 @@ func TestREADMESnippets(t *testing.T) {
 				runSnippet(t, bin)
 			}
 		})
+	}
+}
+
+// checkCopy fails t unless the snippet is the file at path (relative to
+// its README), word for word.
+func checkCopy(t *testing.T, s snippet, path string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(filepath.Dir(s.readme), path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != s.code {
+		t.Errorf("the block is not %s word for word: copy the file into the README again", path)
 	}
 }
 

@@ -168,8 +168,11 @@ func New(ctx context.Context, c ServiceConfig) (_ *Service, err error) {
 			s.Close()
 		}
 	}()
-	if s.Externals, err = Setup(cfg.Getenv, Options{Public: cfg.PublicURL, OfficerPrefix: OfficerAuth,
-		Scopes: c.Scopes, Sandbox: c.Sandbox, Logger: cfg.Logger, Now: cfg.Now}); err != nil {
+	o := Options{Public: cfg.PublicURL, Scopes: c.Scopes, Sandbox: c.Sandbox, Logger: cfg.Logger, Now: cfg.Now}
+	if c.Officers {
+		o.OfficerPrefix = OfficerAuth // a service without officers needs no Ansattporten
+	}
+	if s.Externals, err = Setup(cfg.Getenv, o); err != nil {
 		return nil, err
 	}
 	s.Fakes, s.Officers = s.Externals.Fakes, s.Externals.Officers

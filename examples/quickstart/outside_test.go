@@ -1,0 +1,90 @@
+package main
+
+import (
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBuildsOutsideTheModule copies the quickstart into a module of its
+// own, example.com/outside, which requires grunnmur through a replace
+// directive pointing at this checkout, and builds it there. The build fails
+// if the quickstart needs anything that another module cannot import, such
+// as an internal package. Built with -tags production, it must link no
+// fake.
+//
+// It needs no network: the checkout's go.sum comes along, and GOPROXY=off
+// makes the go command use the module cache that building this test filled.
+func TestBuildsOutsideTheModule(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("the go command is not on PATH: cannot build the quickstart in a module of its own")
+	}
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	copyQuickstart(t, dir)
+	goMod := "module example.com/outside\n\ngo 1.26\n\n" +
+		"require github.com/grunnmur/grunnmur v0.0.0\n\n" +
+		"replace github.com/grunnmur/grunnmur => " + root + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(goMod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	goCmd := func(args ...string) string {
+		cmd := exec.Command(goTool, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("go %s in a module of its own: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	goCmd("build", "-o", filepath.Join(t.TempDir(), "quickstart"), ".")
+
+	if testing.Short() {
+		return // the production build compiles every package anew
+	}
+	// Built for production, it links no fake.
+	goCmd("build", "-tags", "production", "-o", filepath.Join(t.TempDir(), "quickstart"), ".")
+	for _, p := range strings.Fields(goCmd("list", "-deps", "-tags", "production", ".")) {
+		if strings.HasSuffix(p, "/devenv") || (strings.HasPrefix(p, "github.com/grunnmur/grunnmur/") && strings.HasSuffix(p, "test")) {
+			t.Errorf("the production build links %s", p)
+		}
+	}
+}
+
+// copyQuickstart copies this folder but its tests into dir: the Go files
+// and what they embed.
+func copyQuickstart(t *testing.T, dir string) {
+	t.Helper()
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(path)), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, path), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
