@@ -29,6 +29,7 @@ func main() { site.Run("quickstart", "127.0.0.1:8082", start) }
 // service is the quickstart's own part; site.Service is the rest.
 type service struct {
 	*site.Service
+	form *forms.Definition
 }
 
 // start builds the service: the login, the cases, the payments and the
@@ -39,15 +40,15 @@ func start(ctx context.Context, cfg site.Config) (*site.Running, error) {
 	if err := json.Unmarshal(b, &texts); err != nil {
 		return nil, err
 	}
-	s := &service{}
+	form, _ := files.ReadFile("form.json")
+	s := &service{form: forms.MustParse(form)} // before site.New, whose payments call s.settled
 	svc, err := site.New(ctx, site.ServiceConfig{Config: cfg, Messages: texts, Pages: files, Sandbox: sandbox.Start,
 		Forms: true, Cases: &sak.Service{}, Payments: &payment.Service{OnSettled: s.settled}})
 	if err != nil {
 		return nil, err
 	}
 	s.Service = svc
-	form, _ := files.ReadFile("form.json")
-	s.Form(&forms.Flow{Def: forms.MustParse(form), Prefix: "/soknad", Submitted: s.submitted})
+	s.Form(&forms.Flow{Def: s.form, Prefix: "/soknad", Submitted: s.submitted})
 	s.Mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		s.Render(w, r, "home", http.StatusOK, s.Page(r, "home.title", site.StartNotice(r.URL.Query())))
 	})
@@ -83,14 +84,19 @@ func (s *service) caseOf(r *http.Request) (*sak.Case, error) {
 	return c, nil
 }
 
-// receipt shows the case and whether its fee is paid.
+// receipt shows the case, whether its fee is paid, and the answers.
 func (s *service) receipt(w http.ResponseWriter, r *http.Request) {
 	c, err := s.caseOf(r)
+	var sub *forms.Submission
+	if err == nil {
+		sub, err = s.Forms.GetSubmission(r.Context(), r.PathValue("sub"))
+	}
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	data := map[string]any{"Case": c, "Fee": fee, "Paid": c.State != sak.AwaitingPayment}
+	data := map[string]any{"Case": c, "Fee": fee, "Paid": c.State != sak.AwaitingPayment,
+		"Answers": s.form.Summary(sub.Data, forms.SummaryOptions{Lang: site.Lang(r)})}
 	s.Render(w, r, "receipt", http.StatusOK, s.Page(r, "receipt.title", data))
 }
 

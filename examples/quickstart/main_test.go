@@ -93,6 +93,11 @@ func runJourney(t *testing.T, databaseURL string) {
 		t.Fatalf("after submitting: %s %.3000s", receipt, page)
 	}
 	number := sitetest.Match(t, `id="case-number">([^<]+)<`, page)
+	for _, answer := range []string{"<dt>Hva skal du selge?</dt><dd>Jordbær</dd>", "<dt>E-post</dt><dd>sigrid@example.com</dd>", "17. mai 2030"} {
+		if !strings.Contains(page, answer) {
+			t.Errorf("the receipt lacks the answer %q", answer)
+		}
+	}
 
 	// The fee, approved on the fake Vipps' landing page, which sends the
 	// citizen back to the receipt.
