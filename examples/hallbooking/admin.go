@@ -47,7 +47,7 @@ func (a *App) requireAdmin(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c, ok := auth.CitizenFrom(r.Context())
 		if !ok || !a.admins[c.PID.Reveal()] {
-			a.errorPage(w, r, http.StatusForbidden)
+			a.ErrorPage(w, r, http.StatusForbidden)
 			return
 		}
 		next(w, r)
@@ -88,11 +88,11 @@ func (a *App) adminList(w http.ResponseWriter, r *http.Request) {
 func (a *App) renderAdminList(w http.ResponseWriter, r *http.Request, name, errKey string) {
 	rs, err := a.book.Store.Resources(r.Context())
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	v := adminList{Halls: rs, Name: name}
-	p := a.page(r, "admin.title", nil)
+	p := a.Page(r, "admin.title", nil)
 	status := http.StatusOK
 	if errKey != "" {
 		v.Error = messages.T(p.Lang, errKey)
@@ -100,7 +100,7 @@ func (a *App) renderAdminList(w http.ResponseWriter, r *http.Request, name, errK
 		status = http.StatusUnprocessableEntity
 	}
 	p.Data = v
-	a.render(w, r, "admin", status, p)
+	a.Render(w, r, "admin", status, p)
 }
 
 // hallID makes a hall's id from its name: lower-case ASCII letters and
@@ -150,7 +150,7 @@ func (a *App) adminNew(w http.ResponseWriter, r *http.Request) {
 		a.renderAdminList(w, r, name, "admin.exists")
 		return
 	} else if !errors.Is(err, booking.ErrNotFound) {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	h := &booking.Resource{ID: id, Name: name, Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true,
@@ -158,7 +158,7 @@ func (a *App) adminNew(w http.ResponseWriter, r *http.Request) {
 		MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, Price: money.Kroner(500), CancelDeadline: 48 * time.Hour, ChargeLateCancel: true,
 		PerDay: hallPerDay, PerWeek: hallPerWeek}
 	if err := a.book.PutResource(ctx, h); err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/admin/hall/"+id+"?lagret=1", http.StatusSeeOther)
@@ -172,7 +172,7 @@ func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, errKey str
 	ctx, lang := r.Context(), site.Lang(r)
 	h, err := a.book.Resource(ctx, r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	v := adminHall{Hall: h, Price: strconv.FormatInt(h.Price.Ore()/100, 10), Deadline: strconv.FormatInt(int64(h.CancelDeadline/time.Hour), 10), Saved: saved}
@@ -192,14 +192,14 @@ func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, errKey str
 		}
 	}
 	status := http.StatusOK
-	p := a.page(r, "admin.hall", v)
+	p := a.Page(r, "admin.hall", v)
 	if errKey != "" {
 		v.Error = messages.T(lang, errKey)
 		p.Title = messages.T(lang, "error") + ": " + p.Title
 		p.Data = v
 		status = http.StatusUnprocessableEntity
 	}
-	a.render(w, r, "admin_hall", status, p)
+	a.Render(w, r, "admin_hall", status, p)
 }
 
 var spanRE = regexp.MustCompile(`^\s*(\d\d:\d\d)\s*-\s*(\d\d:\d\d)\s*$`)
@@ -233,7 +233,7 @@ func (a *App) adminHallPost(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	h, err := a.book.Resource(ctx, r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	if name := strings.TrimSpace(r.PostFormValue("name")); name != "" {
@@ -272,7 +272,7 @@ func (a *App) adminBlock(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	h, err := a.book.Resource(ctx, r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	from, err1 := civil.ParseDate(strings.TrimSpace(r.PostFormValue("from")))
@@ -295,7 +295,7 @@ func (a *App) adminBlock(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := a.book.PutResource(ctx, h); err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/admin/hall/"+h.ID+"?lagret=1", http.StatusSeeOther)
@@ -306,7 +306,7 @@ func (a *App) adminOpen(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	h, err := a.book.Resource(ctx, r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	d, err := civil.ParseDate(r.PostFormValue("date"))
@@ -316,7 +316,7 @@ func (a *App) adminOpen(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Exceptions = slices.DeleteFunc(h.Exceptions, func(e booking.Exception) bool { return e.Date == d })
 	if err := a.book.PutResource(ctx, h); err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/admin/hall/"+h.ID+"?lagret=1", http.StatusSeeOther)
