@@ -122,7 +122,6 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 			a.Close()
 		}
 	}()
-	a.Citizen.AfterLogout, a.Citizen.ErrorHandler = "/?loggedout=1", a.LoginFailed
 	a.Handler, a.public, a.log, a.now, a.ext = a.Service.Handler(), a.Config.PublicURL, a.Config.Logger, a.Config.Now, a.Externals
 	a.citizen, a.owners, a.vipps, a.book, a.outbox, a.letters = a.Citizen, a.OwnerKeys, a.Payments, a.Bookings, a.Letters, a.Letters.Store
 	if err := a.readAdmins(a.Config.Getenv); err != nil {
@@ -203,7 +202,7 @@ func (a *App) Run(ctx context.Context) { a.RunJobs(ctx) }
 func (a *App) routes() {
 	mux := a.Mux
 	login := a.citizen.RequireLogin(idporten.Substantial)
-	post := func(h http.HandlerFunc) http.Handler { return login(a.citizen.CSRF(h)) }
+	post := a.ForCitizens // login and CSRF
 
 	mux.HandleFunc("GET /{$}", a.start)
 	mux.HandleFunc("GET /hall/{id}", a.calendar)
