@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -177,11 +176,7 @@ func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, errKey str
 	}
 	v := adminHall{Hall: h, Price: strconv.FormatInt(h.Price.Ore()/100, 10), Deadline: strconv.FormatInt(int64(h.CancelDeadline/time.Hour), 10), Saved: saved}
 	for _, d := range dayOrder {
-		var spans []string
-		for _, s := range h.Hours[d] {
-			spans = append(spans, s.From.String()+"-"+s.To.String())
-		}
-		v.Days = append(v.Days, adminDay{Name: i18n.Lang(lang).DateOf(time.Date(2026, 11, 23+int((d+6)%7), 12, 0, 0, 0, civil.Oslo)), Field: "hours-" + strconv.Itoa(int(d)), Value: strings.Join(spans, ", ")})
+		v.Days = append(v.Days, adminDay{Name: i18n.Lang(lang).DateOf(time.Date(2026, 11, 23+int((d+6)%7), 12, 0, 0, 0, civil.Oslo)), Field: "hours-" + strconv.Itoa(int(d)), Value: booking.FormatSpans(h.Hours[d])})
 	}
 	for i := range v.Days {
 		v.Days[i].Name = strings.Fields(v.Days[i].Name)[0]
@@ -200,32 +195,6 @@ func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, errKey str
 		status = http.StatusUnprocessableEntity
 	}
 	a.Render(w, r, "admin_hall", status, p)
-}
-
-var spanRE = regexp.MustCompile(`^\s*(\d\d:\d\d)\s*-\s*(\d\d:\d\d)\s*$`)
-
-var errHours = errors.New("hallbooking: opening hours are HH:MM-HH:MM, comma-separated, each ending after it starts")
-
-// parseHours reads one day's opening hours as an admin types them:
-// "16:00-22:00", or several separated by commas; "" is closed.
-func parseHours(s string) ([]booking.Span, error) {
-	var spans []booking.Span
-	for _, part := range strings.Split(s, ",") {
-		if strings.TrimSpace(part) == "" {
-			continue
-		}
-		m := spanRE.FindStringSubmatch(part)
-		if m == nil {
-			return nil, errHours
-		}
-		from, err1 := booking.ParseClock(m[1])
-		to, err2 := booking.ParseClock(m[2])
-		if err1 != nil || err2 != nil || to <= from {
-			return nil, errHours
-		}
-		spans = append(spans, booking.Span{From: from, To: to})
-	}
-	return spans, nil
 }
 
 // adminHallPost saves a hall's name, price and weekly opening hours.
@@ -252,7 +221,7 @@ func (a *App) adminHallPost(w http.ResponseWriter, r *http.Request) {
 	}
 	h.CancelDeadline = time.Duration(hours) * time.Hour
 	for _, d := range dayOrder {
-		spans, err := parseHours(r.PostFormValue("hours-" + strconv.Itoa(int(d))))
+		spans, err := booking.ParseSpans(r.PostFormValue("hours-" + strconv.Itoa(int(d))))
 		if err != nil {
 			a.renderAdminHall(w, r, "admin.badhours", false)
 			return
