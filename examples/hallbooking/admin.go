@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,7 +46,7 @@ func (a *App) requireAdmin(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c, ok := auth.CitizenFrom(r.Context())
 		if !ok || !a.admins[c.PID.Reveal()] {
-			a.errorPage(w, r, http.StatusForbidden)
+			a.ErrorPage(w, r, http.StatusForbidden)
 			return
 		}
 		next(w, r)
@@ -88,11 +87,11 @@ func (a *App) adminList(w http.ResponseWriter, r *http.Request) {
 func (a *App) renderAdminList(w http.ResponseWriter, r *http.Request, name, errKey string) {
 	rs, err := a.book.Store.Resources(r.Context())
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	v := adminList{Halls: rs, Name: name}
-	p := a.page(r, "admin.title", nil)
+	p := a.Page(r, "admin.title", nil)
 	status := http.StatusOK
 	if errKey != "" {
 		v.Error = messages.T(p.Lang, errKey)
@@ -100,7 +99,7 @@ func (a *App) renderAdminList(w http.ResponseWriter, r *http.Request, name, errK
 		status = http.StatusUnprocessableEntity
 	}
 	p.Data = v
-	a.render(w, r, "admin", status, p)
+	a.Render(w, r, "admin", status, p)
 }
 
 // hallID makes a hall's id from its name: lower-case ASCII letters and
@@ -150,7 +149,7 @@ func (a *App) adminNew(w http.ResponseWriter, r *http.Request) {
 		a.renderAdminList(w, r, name, "admin.exists")
 		return
 	} else if !errors.Is(err, booking.ErrNotFound) {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	h := &booking.Resource{ID: id, Name: name, Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true,
@@ -158,7 +157,7 @@ func (a *App) adminNew(w http.ResponseWriter, r *http.Request) {
 		MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, Price: money.Kroner(500), CancelDeadline: 48 * time.Hour, ChargeLateCancel: true,
 		PerDay: hallPerDay, PerWeek: hallPerWeek}
 	if err := a.book.PutResource(ctx, h); err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/admin/hall/"+id+"?lagret=1", http.StatusSeeOther)
@@ -172,16 +171,12 @@ func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, errKey str
 	ctx, lang := r.Context(), site.Lang(r)
 	h, err := a.book.Resource(ctx, r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	v := adminHall{Hall: h, Price: strconv.FormatInt(h.Price.Ore()/100, 10), Deadline: strconv.FormatInt(int64(h.CancelDeadline/time.Hour), 10), Saved: saved}
 	for _, d := range dayOrder {
-		var spans []string
-		for _, s := range h.Hours[d] {
-			spans = append(spans, s.From.String()+"-"+s.To.String())
-		}
-		v.Days = append(v.Days, adminDay{Name: i18n.Lang(lang).DateOf(time.Date(2026, 11, 23+int((d+6)%7), 12, 0, 0, 0, civil.Oslo)), Field: "hours-" + strconv.Itoa(int(d)), Value: strings.Join(spans, ", ")})
+		v.Days = append(v.Days, adminDay{Name: i18n.Lang(lang).DateOf(time.Date(2026, 11, 23+int((d+6)%7), 12, 0, 0, 0, civil.Oslo)), Field: "hours-" + strconv.Itoa(int(d)), Value: booking.FormatSpans(h.Hours[d])})
 	}
 	for i := range v.Days {
 		v.Days[i].Name = strings.Fields(v.Days[i].Name)[0]
@@ -192,40 +187,14 @@ func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, errKey str
 		}
 	}
 	status := http.StatusOK
-	p := a.page(r, "admin.hall", v)
+	p := a.Page(r, "admin.hall", v)
 	if errKey != "" {
 		v.Error = messages.T(lang, errKey)
 		p.Title = messages.T(lang, "error") + ": " + p.Title
 		p.Data = v
 		status = http.StatusUnprocessableEntity
 	}
-	a.render(w, r, "admin_hall", status, p)
-}
-
-var spanRE = regexp.MustCompile(`^\s*(\d\d:\d\d)\s*-\s*(\d\d:\d\d)\s*$`)
-
-var errHours = errors.New("hallbooking: opening hours are HH:MM-HH:MM, comma-separated, each ending after it starts")
-
-// parseHours reads one day's opening hours as an admin types them:
-// "16:00-22:00", or several separated by commas; "" is closed.
-func parseHours(s string) ([]booking.Span, error) {
-	var spans []booking.Span
-	for _, part := range strings.Split(s, ",") {
-		if strings.TrimSpace(part) == "" {
-			continue
-		}
-		m := spanRE.FindStringSubmatch(part)
-		if m == nil {
-			return nil, errHours
-		}
-		from, err1 := booking.ParseClock(m[1])
-		to, err2 := booking.ParseClock(m[2])
-		if err1 != nil || err2 != nil || to <= from {
-			return nil, errHours
-		}
-		spans = append(spans, booking.Span{From: from, To: to})
-	}
-	return spans, nil
+	a.Render(w, r, "admin_hall", status, p)
 }
 
 // adminHallPost saves a hall's name, price and weekly opening hours.
@@ -233,7 +202,7 @@ func (a *App) adminHallPost(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	h, err := a.book.Resource(ctx, r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	if name := strings.TrimSpace(r.PostFormValue("name")); name != "" {
@@ -252,7 +221,7 @@ func (a *App) adminHallPost(w http.ResponseWriter, r *http.Request) {
 	}
 	h.CancelDeadline = time.Duration(hours) * time.Hour
 	for _, d := range dayOrder {
-		spans, err := parseHours(r.PostFormValue("hours-" + strconv.Itoa(int(d))))
+		spans, err := booking.ParseSpans(r.PostFormValue("hours-" + strconv.Itoa(int(d))))
 		if err != nil {
 			a.renderAdminHall(w, r, "admin.badhours", false)
 			return
@@ -272,7 +241,7 @@ func (a *App) adminBlock(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	h, err := a.book.Resource(ctx, r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	from, err1 := civil.ParseDate(strings.TrimSpace(r.PostFormValue("from")))
@@ -295,7 +264,7 @@ func (a *App) adminBlock(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := a.book.PutResource(ctx, h); err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/admin/hall/"+h.ID+"?lagret=1", http.StatusSeeOther)
@@ -306,7 +275,7 @@ func (a *App) adminOpen(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	h, err := a.book.Resource(ctx, r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	d, err := civil.ParseDate(r.PostFormValue("date"))
@@ -316,7 +285,7 @@ func (a *App) adminOpen(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Exceptions = slices.DeleteFunc(h.Exceptions, func(e booking.Exception) bool { return e.Date == d })
 	if err := a.book.PutResource(ctx, h); err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/admin/hall/"+h.ID+"?lagret=1", http.StatusSeeOther)

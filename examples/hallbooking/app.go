@@ -5,10 +5,8 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -42,8 +40,11 @@ const (
 	holdTTL          = 10 * time.Minute
 )
 
-// App is the hall-booking service.
+// App is the hall-booking service: the shared wiring (site.Service) and
+// what is particular to hall booking.
 type App struct {
+	*site.Service
+	// Handler serves the service (site.Service.Handler).
 	Handler http.Handler
 
 	public  string
@@ -54,11 +55,9 @@ type App struct {
 	owners  forms.OwnerKeys
 	brreg   *brreg.Client
 	freg    *folkeregisteret.Client
-	db      *postgres.DB
 	vipps   *payment.Service
 	invoice *payment.Service
 	book    *booking.Service
-	tmpl    map[string]*template.Template
 	outbox  *svarut.Outbox
 	letters svarut.Store
 
@@ -109,30 +108,23 @@ func halls() []*booking.Resource {
 
 // New builds the service with its fakes started. Close stops them.
 func New(ctx context.Context, cfg Config) (_ *App, err error) {
-	if cfg, err = cfg.Defaults(); err != nil {
+	a := &App{}
+	a.Service, err = site.New(ctx, site.ServiceConfig{Config: cfg, Messages: messages, Pages: templateFS, Sandbox: sandbox,
+		Scopes: []string{scopeBrregRoller, scopeFiks, scopeFolkereg}, Menu: a.menu, NotFound: []error{booking.ErrNotFound},
+		Payments: &payment.Service{ReferencePrefix: "hall", Wanted: a.wanted, OnSettled: a.settled},
+		Bookings: &booking.Service{HoldTTL: holdTTL},
+		Letters:  &svarut.Outbox{Documents: a.documents(), PollInterval: 5 * time.Second, RetryBase: 5 * time.Second}})
+	if err != nil {
 		return nil, err
 	}
-	getenv := cfg.Getenv
-	a := &App{public: cfg.PublicURL, log: cfg.Logger, now: cfg.Now}
 	defer func() {
 		if err != nil {
 			a.Close()
 		}
 	}()
-	if a.ext, err = site.Setup(getenv, site.Options{Public: a.public, Scopes: []string{scopeBrregRoller, scopeFiks, scopeFolkereg}, Logger: a.log, Now: a.now, Sandbox: sandbox}); err != nil {
-		return nil, err
-	}
-	if err := a.readAdmins(getenv); err != nil {
-		return nil, err
-	}
-	if a.owners, err = site.OwnerKeys(cfg); err != nil {
-		return nil, err
-	}
-	st, err := a.openStores(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.setupLogin(st.auth); err != nil {
+	a.Handler, a.public, a.log, a.now, a.ext = a.Service.Handler(), a.Config.PublicURL, a.Config.Logger, a.Config.Now, a.Externals
+	a.citizen, a.owners, a.vipps, a.book, a.outbox, a.letters = a.Citizen, a.OwnerKeys, a.Payments, a.Bookings, a.Letters, a.Letters.Store
+	if err := a.readAdmins(a.Config.Getenv); err != nil {
 		return nil, err
 	}
 	if a.brreg, err = a.ext.BrregClient(a.now, a.log); err != nil {
@@ -141,96 +133,39 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if a.freg, err = a.ext.FolkeregisteretClient(a.now, a.log); err != nil {
 		return nil, err
 	}
-	if err := a.setupPayments(ctx, getenv, st); err != nil {
+	if err := a.setupInvoices(); err != nil {
 		return nil, err
 	}
-	if err := a.setupOutbox(st.letters); err != nil {
-		return nil, err
-	}
-	a.book = &booking.Service{Store: st.book, Now: a.now, Logger: a.log, HoldTTL: holdTTL}
 	a.holdRate = &site.Limiter{Every: holdEvery, Burst: holdBurst, Now: a.now}
 	if err := a.putHalls(ctx); err != nil {
 		return nil, err
 	}
-	if a.tmpl, err = site.Templates(templateFS, template.FuncMap{}, "templates/*.html"); err != nil {
-		return nil, err
-	}
-	a.Handler = a.routes()
+	a.routes()
 	return a, nil
 }
 
-// stores are where the service keeps its data: in memory, or in
-// PostgreSQL when the configuration has a database.
-type stores struct {
-	auth    auth.Store // nil: the auth.Manager's own memory store
-	pay     payment.Store
-	invoice payment.InvoiceStore // nil: payment.Invoicing's own memory
-	book    booking.Store
-	letters svarut.Store
+// menu is the logged-in person's menu; the hall admins' has the admin pages.
+func (a *App) menu(r *http.Request, _ bool) []site.NavLink {
+	nav := []site.NavLink{{Href: "/min-side", Text: "nav.minside"}, {Href: "/klubb", Text: "nav.club"}}
+	if s, err := a.citizen.Session(r); err == nil && s.LoggedIn() && a.admins[s.PID.Reveal()] {
+		nav = append(nav, site.NavLink{Href: "/admin", Text: "nav.admin"})
+	}
+	return nav
 }
 
-// openStores opens the database (a.db) when cfg names one and returns its
-// stores, or the memory stores without it.
-func (a *App) openStores(ctx context.Context, cfg Config) (stores, error) {
-	st := stores{pay: payment.NewMemoryStore(), book: booking.NewMemoryStore(), letters: svarut.NewMemoryStore()}
-	var err error
-	if a.db, err = site.OpenDatabase(ctx, cfg); err != nil {
-		return stores{}, err
-	}
-	if a.db != nil {
-		st.auth, st.pay, st.invoice = postgres.NewAuthStore(a.db), postgres.NewPaymentStore(a.db), postgres.NewInvoiceStore(a.db)
-		st.book, st.letters = postgres.NewBookingStore(a.db), postgres.NewSvarUTStore(a.db)
-	}
-	return st, nil
-}
-
-// setupLogin makes the citizens' login through ID-porten, its sessions kept
-// in authStore.
-func (a *App) setupLogin(authStore auth.Store) error {
-	lc := a.ext.IDPorten
-	lc.HTTPClient, lc.Now, lc.Logger = &http.Client{Timeout: 15 * time.Second}, a.now, a.log
-	login, err := idporten.New(lc)
-	if err != nil {
-		return fmt.Errorf("hallbooking: ID-porten: %w", err)
-	}
-	a.citizen = &auth.Manager{Login: login, Store: authStore, Insecure: strings.HasPrefix(a.public, "http://"), Lang: site.Lang, Now: a.now,
-		Logger: a.log, AfterLogout: "/?loggedout=1", AfterCancel: site.AfterCancel, ErrorHandler: a.loginFailed}
-	return nil
-}
-
-// setupPayments makes the two payment services, both keeping their
-// records in st.pay: Vipps, with its webhook registered and settling the
-// booking, and invoices to GRUNNMUR_INVOICE_ACCOUNT.
-func (a *App) setupPayments(ctx context.Context, getenv func(string) string, st stores) error {
-	provider, err := a.ext.VippsClient(a.now, a.log)
-	if err != nil {
-		return err
-	}
-	a.vipps = &payment.Service{Provider: provider, Store: st.pay, Now: a.now, Logger: a.log, ReferencePrefix: "hall",
-		Wanted: a.wanted, OnSettled: a.settled}
-	if err := a.ext.RegisterWebhook(ctx, provider, a.vipps); err != nil {
-		return err
-	}
-	account, err := ident.ParseKontonummer(or(getenv("GRUNNMUR_INVOICE_ACCOUNT"), "1503.10.12349"))
+// setupInvoices makes the invoice payments to GRUNNMUR_INVOICE_ACCOUNT,
+// their records kept with the Vipps payments'.
+func (a *App) setupInvoices() error {
+	account, err := ident.ParseKontonummer(or(a.Config.Getenv("GRUNNMUR_INVOICE_ACCOUNT"), "1503.10.12349"))
 	if err != nil {
 		return fmt.Errorf("%w: GRUNNMUR_INVOICE_ACCOUNT: %v", site.ErrConfig, err)
 	}
-	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Store: st.invoice, Now: a.now}, Store: st.pay, Now: a.now, Logger: a.log, ReferencePrefix: "hallf"}
-	return nil
-}
-
-// setupOutbox makes the SvarUT outbox that sends the letters kept in
-// letters.
-func (a *App) setupOutbox(letters svarut.Store) error {
-	sc := a.ext.SvarUT
-	sc.Now = a.now
-	sclient, err := svarut.New(sc)
-	if err != nil {
-		return fmt.Errorf("hallbooking: SvarUT: %w", err)
+	var store payment.InvoiceStore // nil: payment.Invoicing's own memory
+	if a.DB != nil {
+		store = postgres.NewInvoiceStore(a.DB)
 	}
-	a.letters = letters
-	a.outbox = &svarut.Outbox{Client: sclient, Store: a.letters, Documents: a.documents(),
-		PollInterval: 5 * time.Second, RetryBase: 5 * time.Second, Now: a.now, Logger: a.log}
+	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Store: store, Now: a.now},
+		Store: a.vipps.Store, Now: a.now, Logger: a.log, ReferencePrefix: "hallf"}
 	return nil
 }
 
@@ -258,40 +193,16 @@ func or(s, def string) string {
 	return s
 }
 
-// Run does the background work until ctx ends: the SvarUT outbox, payment
-// polling (the webhooks' safety net, which settles the payments: a.settled
-// confirms the holds paid for), and session clean-up.
-func (a *App) Run(ctx context.Context) {
-	site.RunJobs(ctx, a.log,
-		site.Job{Name: "svarut outbox", Every: 5 * time.Second, Runner: a.outbox},
-		site.Job{Name: "payment poll", Every: 30 * time.Second, Runner: a.vipps},
-		site.Job{Name: "sessions", Every: 5 * time.Minute, Runner: a.citizen.Cleaner()})
-}
+// Run does the background work until ctx ends (site.Service.RunJobs): the
+// SvarUT outbox, payment polling (the webhooks' safety net, which settles
+// the payments: a.settled confirms the holds paid for), and session clean-up.
+func (a *App) Run(ctx context.Context) { a.RunJobs(ctx) }
 
-// ready reports whether the service can serve: its store answers.
-func (a *App) ready(ctx context.Context) error {
-	_, err := a.book.Store.Resources(ctx)
-	return err
-}
-
-// Close stops the fakes and closes the database.
-func (a *App) Close() {
-	if a.ext != nil {
-		a.ext.Close()
-	}
-	if a.db != nil {
-		a.db.Close()
-	}
-}
-
-func (a *App) routes() http.Handler {
-	mux := http.NewServeMux()
-	site.Health(mux, a.ready)
-	mux.HandleFunc("GET /static/site.css", site.Static("text/css; charset=utf-8", site.CSS()))
-	mux.Handle("/auth/", a.citizen.Handler())
-	mux.Handle("POST "+site.WebhookPath, a.ext.Webhook) // signed by Vipps: no login, no CSRF
+// routes mounts hall booking's pages on the service's mux.
+func (a *App) routes() {
+	mux := a.Mux
 	login := a.citizen.RequireLogin(idporten.Substantial)
-	post := func(h http.HandlerFunc) http.Handler { return login(a.citizen.CSRF(h)) }
+	post := a.ForCitizens // login and CSRF
 
 	mux.HandleFunc("GET /{$}", a.start)
 	mux.HandleFunc("GET /hall/{id}", a.calendar)
@@ -324,13 +235,4 @@ func (a *App) routes() http.Handler {
 	mux.Handle("POST /admin/hall/{id}/stengt", adminPost(a.adminBlock))
 	mux.Handle("POST /admin/hall/{id}/apne", adminPost(a.adminOpen))
 	mux.Handle("GET /kalender/", http.StripPrefix("/kalender", a.book.FeedHandler()))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { a.errorPage(w, r, http.StatusNotFound) })
-
-	hd := site.Headers{
-		FrameAncestors: []string{a.ext.IDPorten.Issuer},
-		FramePath:      []string{"/auth/frontchannel-logout"},
-		FormAction:     []string{a.ext.IDPorten.Issuer, a.ext.Vipps.BaseURL, "https://pay.vipps.no", "https://pay-mt.vipps.no"},
-		TrustProxy:     true,
-	}
-	return hd.Secure(site.Log(a.log, site.RememberLang(mux)))
 }

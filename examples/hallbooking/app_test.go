@@ -132,39 +132,6 @@ func TestHallAdmins(t *testing.T) {
 	}
 }
 
-func TestParseHours(t *testing.T) {
-	got, err := parseHours(" 08:00-12:00, 16:00 - 22:00 ,")
-	if err != nil || len(got) != 2 || got[1].To.String() != "22:00" {
-		t.Fatalf("%v %v", got, err)
-	}
-	for _, bad := range []string{"8-12", "12:00-08:00", "25:00-26:00", "10:00-10:00", "x"} {
-		if _, err := parseHours(bad); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
-	}
-}
-
-// FuzzParseHours: what an admin types never panics, and what is accepted
-// is a list of valid, non-empty spans within the day.
-func FuzzParseHours(f *testing.F) {
-	f.Add("16:00-22:00")
-	f.Add("08:00-12:00,13:00-24:00")
-	f.Add("99:99-00:00,,")
-	f.Fuzz(func(t *testing.T, s string) {
-		spans, err := parseHours(s)
-		if err != nil {
-			return
-		}
-		for _, sp := range spans {
-			if sp.From >= sp.To || sp.To > booking.At(24, 0) {
-				t.Fatalf("%q gives %v", s, sp)
-			}
-		}
-	})
-}
-
-// TestHoldExpiresBeforePayment: the payer approves in Vipps after the hold
-// ran out; the reserved money is released and nothing is booked.
 func TestHoldExpiresBeforePayment(t *testing.T) {
 	var mu sync.Mutex
 	now := sitetest.Oslo(t, sitetest.Edges()[0].At)

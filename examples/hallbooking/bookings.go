@@ -107,12 +107,12 @@ func (a *App) bookingPage(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), site.Lang(r)
 	b, cl, err := a.billFor(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	pv, err := a.payState(r, b, cl)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	var res *booking.Reservation
@@ -122,12 +122,12 @@ func (a *App) bookingPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if res == nil { // moved out of its series meanwhile
-		a.errorPage(w, r, http.StatusNotFound)
+		a.ErrorPage(w, r, http.StatusNotFound)
 		return
 	}
 	h, err := a.book.Resource(ctx, res.ResourceID)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	now := a.now()
@@ -139,14 +139,14 @@ func (a *App) bookingPage(w http.ResponseWriter, r *http.Request) {
 	if b.Series {
 		v.SeriesPath = b.Path
 	}
-	a.render(w, r, "booking", http.StatusOK, a.page(r, "booking.title", v))
+	a.Render(w, r, "booking", http.StatusOK, a.Page(r, "booking.title", v))
 }
 
 // payVipps sends the payer to Vipps for what the bill holds.
 func (a *App) payVipps(w http.ResponseWriter, r *http.Request) {
 	b, cl, err := a.billFor(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	held := b.held(a.now())
@@ -166,7 +166,7 @@ func (a *App) payVipps(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	a.prepareLetter(r, b, cl)
@@ -184,7 +184,7 @@ func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	b, cl, err := a.billFor(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	held := b.held(a.now())
@@ -195,11 +195,11 @@ func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 	p, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: booking.Total(held),
 		Description: b.description(site.Lang(r))})
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	if err := a.confirm(ctx, b, "confirm/"+p.Reference); err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	a.reprice(ctx, b) // if some holds ran out: invoice only what was confirmed
@@ -216,7 +216,7 @@ func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	b, _, err := a.billFor(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	// The way back is built from the bill looked up, never from the raw path.
@@ -242,7 +242,7 @@ func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
 		}
 		c, err := a.book.Cancel(ctx, res.ID, "cancel/"+res.ID)
 		if err != nil {
-			a.fail(w, r, err)
+			a.Fail(w, r, err)
 			return
 		}
 		b.RS[i] = c
@@ -250,7 +250,7 @@ func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
 	// settle, not just reprice: an authorised Vipps payment for what is no
 	// longer held is released too.
 	if _, err := a.settle(ctx, b); err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
@@ -259,17 +259,17 @@ func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
 func (a *App) ics(w http.ResponseWriter, r *http.Request) {
 	owner, _, err := a.party(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	res, err := a.book.OwnReservation(r.Context(), owner, r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	b, err := a.book.ReservationICS(r.Context(), res.ID)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	site.ServeICS(w, "booking.ics", b)
@@ -298,12 +298,12 @@ func (a *App) renderMinSide(w http.ResponseWriter, r *http.Request, feed string,
 	ctx, lang := r.Context(), site.Lang(r)
 	owner, cl, err := a.party(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	rs, err := a.book.Reservations(ctx, booking.Query{Owner: owner})
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	v := minSideView{FeedURL: feed, FeedOff: feedOff}
@@ -314,7 +314,7 @@ func (a *App) renderMinSide(w http.ResponseWriter, r *http.Request, feed string,
 	for _, res := range rs {
 		v.Bookings = append(v.Bookings, rowOf(res, lang, now))
 	}
-	a.render(w, r, "minside", http.StatusOK, a.page(r, "minside.title", v))
+	a.Render(w, r, "minside", http.StatusOK, a.Page(r, "minside.title", v))
 }
 
 // newFeed makes a personal calendar feed and shows its URL once. Any
@@ -323,12 +323,12 @@ func (a *App) renderMinSide(w http.ResponseWriter, r *http.Request, feed string,
 func (a *App) newFeed(w http.ResponseWriter, r *http.Request) {
 	owner, _, err := a.party(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	_, tok, err := a.book.RenewFeed(r.Context(), owner, "")
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	a.renderMinSide(w, r, booking.FeedURL(a.public+"/kalender/", tok), false)
@@ -338,11 +338,11 @@ func (a *App) newFeed(w http.ResponseWriter, r *http.Request) {
 func (a *App) stopFeed(w http.ResponseWriter, r *http.Request) {
 	owner, _, err := a.party(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	if _, err := a.book.RevokeFeeds(r.Context(), owner, ""); err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	a.renderMinSide(w, r, "", true)

@@ -99,23 +99,23 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 	ctx, lang := r.Context(), site.Lang(r)
 	h, err := a.book.Resource(ctx, r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	g := calWeek{hall: h, monday: a.weekShown(r), lang: lang, now: a.now()}
 	from, to := g.monday.Start(civil.Oslo), g.monday.AddDays(7).Start(civil.Oslo)
 	all, err := h.Slots(from, to)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	if g.free, err = a.freeStarts(ctx, h.ID, from, to); err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	v := calView{Hall: h, Price: i18n.Lang(lang).Amount(h.Price), Caption: weekCaption(g.monday, lang),
 		Prev: g.monday.AddDays(-7).String(), Next: g.monday.AddDays(7).String(), Key: rand16()}
-	p := a.page(r, "cal.title", nil)
+	p := a.Page(r, "cal.title", nil)
 	p.Title = h.Name
 	if s, err := a.citizen.Session(r); err == nil && s.LoggedIn() {
 		v.LoggedIn = true
@@ -131,7 +131,7 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 		p.Title = messages.T(lang, "error") + ": " + p.Title
 	}
 	p.Data = v
-	a.render(w, r, "calendar", status, p)
+	a.Render(w, r, "calendar", status, p)
 }
 
 // weekShown is the monday of the week the request asks for in ?uke= (any

@@ -27,7 +27,7 @@ func (a *App) cancelPage(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), site.Lang(r)
 	b, _, err := a.billFor(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	series := strings.HasPrefix(r.URL.Path, "/serie/")
@@ -46,7 +46,7 @@ func (a *App) cancelPage(w http.ResponseWriter, r *http.Request) {
 		}
 		h, err := a.book.Resource(ctx, res.ResourceID)
 		if err != nil {
-			a.fail(w, r, err)
+			a.Fail(w, r, err)
 			return
 		}
 		v.Weeks++
@@ -65,5 +65,5 @@ func (a *App) cancelPage(w http.ResponseWriter, r *http.Request) {
 	if series {
 		key = "cancel.series"
 	}
-	a.render(w, r, "cancel", http.StatusOK, a.page(r, key, v))
+	a.Render(w, r, "cancel", http.StatusOK, a.Page(r, key, v))
 }

@@ -278,7 +278,7 @@ func (a *App) letterPDF(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	b, _, err := a.billFor(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	ids := b.confirmedIDs()
@@ -289,11 +289,11 @@ func (a *App) letterPDF(w http.ResponseWriter, r *http.Request) {
 	}
 	pdf, err := a.letter(ctx, b, ids)
 	if errors.Is(err, booking.ErrNotFound) {
-		a.errorPage(w, r, http.StatusNotFound)
+		a.ErrorPage(w, r, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	site.ServePDF(w, "bekreftelse.pdf", pdf)

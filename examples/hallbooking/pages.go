@@ -19,40 +19,6 @@ import (
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
-// page builds the layout's data.
-func (a *App) page(r *http.Request, titleKey string, data any) *site.Page {
-	lang := site.Lang(r)
-	p := &site.Page{Lang: lang, Path: r.URL.Path, Service: messages.T(lang, "service"), Data: data,
-		T: func(k string) string { return messages.T(lang, k) }}
-	p.Title = p.T(titleKey)
-	if s, err := a.citizen.Session(r); err == nil && s.LoggedIn() {
-		p.LoggedIn, p.Logout, p.CSRF = true, "/auth/logout", a.citizen.CSRFField(r)
-		p.Nav = []site.NavLink{{Href: "/min-side", Text: p.T("nav.minside"), Current: r.URL.Path == "/min-side"},
-			{Href: "/klubb", Text: p.T("nav.club"), Current: r.URL.Path == "/klubb"}}
-		if a.admins[s.PID.Reveal()] {
-			p.Nav = append(p.Nav, site.NavLink{Href: "/admin", Text: p.T("nav.admin"), Current: strings.HasPrefix(r.URL.Path, "/admin")})
-		}
-	}
-	return p
-}
-
-func (a *App) render(w http.ResponseWriter, r *http.Request, name string, status int, p *site.Page) {
-	site.Render(w, a.log, a.tmpl, name, status, p)
-}
-
-func (a *App) errorPage(w http.ResponseWriter, r *http.Request, status int) {
-	key := site.ErrorKey(messages, status)
-	a.render(w, r, "error", status, a.page(r, key, key+".text"))
-}
-
-func (a *App) fail(w http.ResponseWriter, r *http.Request, err error) {
-	site.ErrorPages{Log: a.log, Page: a.errorPage, NotFound: []error{booking.ErrNotFound}}.Fail(w, r, err)
-}
-
-func (a *App) loginFailed(w http.ResponseWriter, r *http.Request, err error) {
-	site.ErrorPages{Log: a.log, Page: a.errorPage}.LoginFailed(w, r, err)
-}
-
 // person is the logged-in person's opaque key (an HMAC of the
 // fødselsnummer, never the number).
 func (a *App) person(r *http.Request) (string, error) {
@@ -93,7 +59,7 @@ const clubValue = "hallbooking.club"
 func (a *App) start(w http.ResponseWriter, r *http.Request) {
 	rs, err := a.book.Store.Resources(r.Context())
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	lang := site.Lang(r)
@@ -102,7 +68,7 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 	for _, h := range rs {
 		hs = append(hs, hall{h.ID, h.Name, i18n.Lang(lang).Amount(h.Price)})
 	}
-	a.render(w, r, "start", http.StatusOK, a.page(r, "start.title", map[string]any{"Halls": hs, "Notice": site.StartNotice(r.URL.Query())}))
+	a.Render(w, r, "start", http.StatusOK, a.Page(r, "start.title", map[string]any{"Halls": hs, "Notice": site.StartNotice(r.URL.Query())}))
 }
 
 // hold reserves the chosen slot for the payer while they pay.
@@ -110,7 +76,7 @@ func (a *App) hold(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	owner, _, err := a.party(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	if !a.holdAllowed(w, r) {
@@ -123,7 +89,7 @@ func (a *App) hold(w http.ResponseWriter, r *http.Request) {
 	}
 	h, err := a.book.Resource(ctx, r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	if f := a.beforeHold.Load(); f != nil {
@@ -136,7 +102,7 @@ func (a *App) hold(w http.ResponseWriter, r *http.Request) {
 		if key, ok := holdErrors[code]; ok {
 			a.renderCalendar(w, r, key, status)
 		} else {
-			a.fail(w, r, err)
+			a.Fail(w, r, err)
 		}
 		return
 	}
@@ -148,7 +114,7 @@ func (a *App) hold(w http.ResponseWriter, r *http.Request) {
 func (a *App) holdAllowed(w http.ResponseWriter, r *http.Request) bool {
 	p, err := a.person(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return false
 	}
 	if a.holdRate.Allow(p) {
@@ -168,7 +134,7 @@ func (a *App) clubPage(w http.ResponseWriter, r *http.Request) {
 	if _, cl, err := a.party(r); err == nil && cl != nil {
 		f.Acting = cl.Name + " (" + string(cl.Orgnr) + ")"
 	}
-	a.render(w, r, "club", http.StatusOK, a.page(r, "club.title", f))
+	a.Render(w, r, "club", http.StatusOK, a.Page(r, "club.title", f))
 }
 
 // clubPost looks the club up in Enhetsregisteret and checks that the person
@@ -177,12 +143,12 @@ func (a *App) clubPost(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c, ok := auth.CitizenFrom(ctx)
 	if !ok {
-		a.fail(w, r, auth.ErrNoSession)
+		a.Fail(w, r, auth.ErrNoSession)
 		return
 	}
 	if r.PostFormValue("as") == "person" {
 		if err := a.citizen.SetValue(r, clubValue, ""); err != nil {
-			a.fail(w, r, err)
+			a.Fail(w, r, err)
 			return
 		}
 		http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -191,9 +157,9 @@ func (a *App) clubPost(w http.ResponseWriter, r *http.Request) {
 	f := clubForm{Orgnr: strings.TrimSpace(r.PostFormValue("orgnr"))}
 	refuse := func(key string) {
 		f.Error = messages.T(site.Lang(r), key)
-		pg := a.page(r, "club.title", f)
+		pg := a.Page(r, "club.title", f)
 		pg.Title = messages.T(pg.Lang, "error") + ": " + pg.Title
-		a.render(w, r, "club", http.StatusUnprocessableEntity, pg)
+		a.Render(w, r, "club", http.StatusUnprocessableEntity, pg)
 	}
 	act, err := a.brreg.ActFor(ctx, c.PID, ident.Orgnr(f.Orgnr))
 	if _, code := brreg.HTTPStatus(err); err != nil {
@@ -206,7 +172,7 @@ func (a *App) clubPost(w http.ResponseWriter, r *http.Request) {
 		err = a.citizen.SetValue(r, clubValue, string(b))
 	}
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)

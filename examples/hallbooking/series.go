@@ -65,7 +65,7 @@ func (a *App) seriesPost(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), site.Lang(r)
 	owner, _, err := a.party(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	if !a.holdAllowed(w, r) {
@@ -73,7 +73,7 @@ func (a *App) seriesPost(w http.ResponseWriter, r *http.Request) {
 	}
 	h, err := a.book.Resource(ctx, r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	start, err := time.Parse(time.RFC3339, r.PostFormValue("start"))
@@ -98,8 +98,8 @@ func (a *App) seriesPost(w http.ResponseWriter, r *http.Request) {
 		for _, c := range se.Conflicts {
 			v.Conflicts = append(v.Conflicts, conflict{Start: c.Start.UTC().Format(time.RFC3339), When: i18n.Lang(lang).Time(c.Start), Why: messages.T(lang, whyKey(c.Err))})
 		}
-		p := a.page(r, "series.conflicts", v)
-		a.render(w, r, "series", http.StatusConflict, p)
+		p := a.Page(r, "series.conflicts", v)
+		a.Render(w, r, "series", http.StatusConflict, p)
 		return
 	}
 	if status, code := booking.HTTPStatus(err); code == "limit_reached" || code == "too_many_holds" {
@@ -107,7 +107,7 @@ func (a *App) seriesPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/serie/"+held[0].SeriesID, http.StatusSeeOther)
@@ -125,12 +125,12 @@ func (a *App) seriesShow(w http.ResponseWriter, r *http.Request) {
 	lang := site.Lang(r)
 	b, cl, err := a.billFor(r)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	pv, err := a.payState(r, b, cl)
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	v := seriesPage{Hall: b.Title, Pay: pv}
@@ -142,5 +142,5 @@ func (a *App) seriesShow(w http.ResponseWriter, r *http.Request) {
 			v.Active = true
 		}
 	}
-	a.render(w, r, "series_show", http.StatusOK, a.page(r, "series.title", v))
+	a.Render(w, r, "series_show", http.StatusOK, a.Page(r, "series.title", v))
 }
