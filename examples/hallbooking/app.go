@@ -108,6 +108,9 @@ func halls() []*booking.Resource {
 
 // New builds the service with its fakes started. Close stops them.
 func New(ctx context.Context, cfg Config) (_ *App, err error) {
+	if messagesErr != nil {
+		return nil, messagesErr
+	}
 	a := &App{}
 	a.Service, err = site.New(ctx, site.ServiceConfig{Config: cfg, Messages: messages, Pages: templateFS, Sandbox: sandbox,
 		Scopes: []string{scopeBrregRoller, scopeFiks, scopeFolkereg}, Menu: a.menu, NotFound: []error{booking.ErrNotFound},

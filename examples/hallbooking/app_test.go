@@ -20,6 +20,9 @@ import (
 )
 
 func TestMessagesComplete(t *testing.T) {
+	if messagesErr != nil {
+		t.Fatal(messagesErr)
+	}
 	if m := messages.Missing(); len(m) > 0 {
 		t.Errorf("texts missing a language: %v", m)
 	}

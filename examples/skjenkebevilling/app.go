@@ -62,6 +62,9 @@ type App struct {
 
 // New builds the service with its fakes started. Close stops them.
 func New(ctx context.Context, cfg Config) (_ *App, err error) {
+	if messagesErr != nil {
+		return nil, messagesErr
+	}
 	a := &App{}
 	if a.def, err = forms.Parse(formJSON); err != nil {
 		return nil, err
