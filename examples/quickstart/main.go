@@ -8,7 +8,6 @@ package main
 import (
 	"context"
 	"embed"
-	"encoding/json"
 	"net/http"
 
 	"github.com/grunnmur/grunnmur/devenv/sandbox"
@@ -35,9 +34,8 @@ type service struct {
 // start builds the service: the login, the cases, the payments and the
 // form from site.New, and the quickstart's own pages.
 func start(ctx context.Context, cfg site.Config) (*site.Running, error) {
-	var texts site.Messages
-	b, _ := files.ReadFile("texts.json")
-	if err := json.Unmarshal(b, &texts); err != nil {
+	texts, err := site.LoadMessages(files, "texts.json")
+	if err != nil {
 		return nil, err
 	}
 	form, _ := files.ReadFile("form.json")
