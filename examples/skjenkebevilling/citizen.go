@@ -209,9 +209,10 @@ func (a *App) feePaid(ctx context.Context, p *payment.Payment) error {
 	if p.Outcome() != payment.OutcomePaid || p.Metadata["kind"] != "fee" {
 		return nil
 	}
-	_, err := a.sak.Transition(ctx, system, p.Metadata["case"], sak.InProgress, "gebyret er betalt")
-	if errors.Is(err, sak.ErrInvalidTransition) || errors.Is(err, sak.ErrNotFound) {
-		return nil // moved on already, or gone
+	// FeePaid leaves a case that no longer waits for its fee as it is.
+	_, err := a.sak.FeePaid(ctx, system, p.Metadata["case"], "gebyret er betalt")
+	if errors.Is(err, sak.ErrNotFound) {
+		return nil // gone
 	}
 	return err
 }
