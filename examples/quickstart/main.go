@@ -64,7 +64,8 @@ func (s *service) submitted(ctx context.Context, sub *forms.Submission) error {
 }
 
 // caseOf is the citizen's own case that the request's submission opened,
-// with its fee settled: the citizen may be back from paying with Vipps.
+// with its fee settled: the citizen may be back from paying with Vipps
+// while the webhook settles the payment.
 func (s *service) caseOf(r *http.Request) (*sak.Case, error) {
 	owner, err := s.Owner(r)
 	if err != nil {
@@ -75,8 +76,9 @@ func (s *service) caseOf(r *http.Request) (*sak.Case, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p, err := s.Payments.Latest(r.Context(), c.ID); err == nil && p.Outcome() == "" {
-		s.Payments.Settle(r.Context(), p.Reference) // if Vipps does not answer, RunJobs tries again
+	if p, err := s.Payments.Latest(r.Context(), c.ID); err == nil && c.State == sak.AwaitingPayment {
+		// Settle waits for a webhook settling it now; if Vipps does not answer, RunJobs tries again.
+		s.Payments.Settle(r.Context(), p.Reference)
 		return s.Cases.Get(r.Context(), citizen, c.ID)
 	}
 	return c, nil
