@@ -19,6 +19,7 @@ import (
 	"math/big"
 	"net"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -352,13 +353,26 @@ func (s *Server) CloseFromBroker(ctx context.Context) (int, error) {
 		names = append(names, c.brokerName)
 	}
 	s.proxy.mu.Unlock()
-	for _, n := range names {
-		out, err := exec.CommandContext(ctx, "rabbitmqctl", "close_connection", n, "fiksiotest: closed from the broker").CombinedOutput()
-		if err != nil {
-			return 0, fmt.Errorf("fiksiotest: rabbitmqctl close_connection: %v: %s", err, bytes.TrimSpace(out))
-		}
+	if len(names) == 0 {
+		return 0, nil
 	}
-	return len(names), nil
+	// close_connection takes the connection's pid; list them by name.
+	out, err := exec.CommandContext(ctx, "rabbitmqctl", "list_connections", "-q", "--no-table-headers", "pid", "name").CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("fiksiotest: rabbitmqctl list_connections: %v: %s", err, bytes.TrimSpace(out))
+	}
+	closed := 0
+	for line := range strings.Lines(string(out)) {
+		pid, name, ok := strings.Cut(strings.TrimSpace(line), "\t")
+		if !ok || !slices.Contains(names, name) {
+			continue
+		}
+		if out, err := exec.CommandContext(ctx, "rabbitmqctl", "close_connection", pid, "fiksiotest: closed from the broker").CombinedOutput(); err != nil {
+			return closed, fmt.Errorf("fiksiotest: rabbitmqctl close_connection: %v: %s", err, bytes.TrimSpace(out))
+		}
+		closed++
+	}
+	return closed, nil
 }
 
 // SetDeliveryDelay holds every chunk the broker sends a client for d (0
