@@ -99,7 +99,10 @@ func (e *env) account(mod func(*fiksiotest.Account, *fiksio.Config)) (*fiksio.Cl
 	if cfg.AMQPURL == "" {
 		cfg.AMQPURL = e.fake.AMQPURL()
 	}
-	cfg.KontoID, cfg.IntegrasjonID, cfg.IntegrasjonPassord, cfg.Maskinporten = a.KontoID.String(), a.IntegrasjonID.String(), a.IntegrasjonPassord, ts
+	cfg.KontoID, cfg.IntegrasjonID, cfg.Maskinporten = a.KontoID.String(), a.IntegrasjonID.String(), ts
+	if cfg.IntegrasjonPassord.IsZero() {
+		cfg.IntegrasjonPassord = a.IntegrasjonPassord
+	}
 	c, err := fiksio.New(cfg)
 	if err != nil {
 		e.t.Fatal(err)

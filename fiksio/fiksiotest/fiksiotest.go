@@ -69,8 +69,10 @@ type Account struct {
 	// send from, and receive for, this account. Several accounts may share one.
 	IntegrasjonID      uuid.UUID
 	IntegrasjonPassord secret.Value
-	// MaxMessages, when positive, is how many messages the queue holds;
-	// a send beyond it is refused (429), as by a full queue in Fiks IO.
+	// MaxMessages, when positive, is the queue's x-max-length with
+	// x-overflow reject-publish: a send to a full queue is refused (429).
+	// RabbitMQ's quorum queue refuses once it is over the limit, so it
+	// takes MaxMessages+1 messages before the first refusal.
 	MaxMessages int
 	// NotReceiver and NotSender clear the katalog's gyldigMottaker and
 	// gyldigAvsender.
