@@ -42,7 +42,9 @@ func TestErrors(t *testing.T) {
 			}
 		}
 	}
-	msg := func(to uuid.UUID) fiksio.Message { return fiksio.Message{Mottaker: to, Type: "no.ks.fiks.test.melding"} }
+	msg := func(to uuid.UUID) fiksio.Message {
+		return fiksio.Message{Mottaker: to, Type: "no.ks.fiks.test.melding"}
+	}
 
 	t.Run("401", func(t *testing.T) {
 		_, err := wrongPw.Send(ctx, msg(alice.KontoID()))
@@ -86,8 +88,12 @@ func TestErrors(t *testing.T) {
 		}
 	})
 	t.Run("certificate", func(t *testing.T) {
-		expired, _ := e.account(func(a *fiksiotest.Account, _ *fiksio.Config) { a.Certificate = certWith(t, time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2011, 1, 1, 0, 0, 0, 0, time.UTC), false) })
-		ec, _ := e.account(func(a *fiksiotest.Account, _ *fiksio.Config) { a.Certificate = certWith(t, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC), true) })
+		expired, _ := e.account(func(a *fiksiotest.Account, _ *fiksio.Config) {
+			a.Certificate = certWith(t, time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2011, 1, 1, 0, 0, 0, 0, time.UTC), false)
+		})
+		ec, _ := e.account(func(a *fiksiotest.Account, _ *fiksio.Config) {
+			a.Certificate = certWith(t, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC), true)
+		})
 		for _, id := range []uuid.UUID{expired.KontoID(), ec.KontoID()} {
 			_, err := alice.PublicKey(ctx, id)
 			check(t, err, fiksio.ErrCertificate)

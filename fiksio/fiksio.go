@@ -125,7 +125,9 @@ type Client struct {
 // field of cfg that is wrong.
 func New(cfg Config) (*Client, error) {
 	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrConfig}, a...)...)) }
+	bad := func(format string, a ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrConfig}, a...)...))
+	}
 	api := cfg.APIURL
 	if api == "" {
 		api = TestAPIURL
