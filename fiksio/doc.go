@@ -12,8 +12,8 @@
 //		Maskinporten:       ts,                  // scope ks:fiks
 //	})
 //
-// Empty APIURL and AMQPURL mean KS' test environment; production is
-// reached only by naming ProductionAPIURL and ProductionAMQPURL.
+// Empty BaseURL and AMQPURL mean KS' test environment; production is
+// reached only by naming ProductionBaseURL and ProductionAMQPURL.
 //
 // # Sending
 //

@@ -16,17 +16,18 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/grunnmur/grunnmur/auth/maskinporten"
+	"github.com/grunnmur/grunnmur/config"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/httpx"
 	"github.com/grunnmur/grunnmur/internal/redact"
 	"github.com/grunnmur/grunnmur/secret"
 )
 
-// KS' hosts. An empty Config.APIURL or AMQPURL means the test environment:
+// KS' hosts. An empty Config.BaseURL or AMQPURL means the test environment:
 // production is reached only by naming it.
 const (
-	TestAPIURL        = "https://api.fiks.test.ks.no"
-	ProductionAPIURL  = "https://api.fiks.ks.no"
+	TestBaseURL       = "https://api.fiks.test.ks.no"
+	ProductionBaseURL = "https://api.fiks.ks.no"
 	TestAMQPURL       = "amqps://io.fiks.test.ks.no:5671"
 	ProductionAMQPURL = "amqps://io.fiks.ks.no:5671"
 )
@@ -42,9 +43,9 @@ const (
 
 // Config configures a Client. New checks all of it.
 type Config struct {
-	// APIURL is the REST host (send, katalog, Dokumentlager); empty means
-	// TestAPIURL.
-	APIURL string
+	// BaseURL is the REST host (send, katalog, Dokumentlager); empty means
+	// TestBaseURL.
+	BaseURL string
 	// AMQPURL is the broker, amqps://host:port; empty means TestAMQPURL.
 	// User and password in the URL are ignored: the integration logs in.
 	AMQPURL string
@@ -121,26 +122,58 @@ type Client struct {
 	katalog cache
 }
 
-// New returns a Client, or an error wrapping ErrConfig that names every
-// field of cfg that is wrong.
-func New(cfg Config) (*Client, error) {
-	var errs []error
+// ConfigFromEnv reads a Config from the variables prefix+name, with prefix
+// "GRUNNMUR_FIKSIO_" in grunnmur's services:
+//
+//	BASE_URL             the REST host; unset means TestBaseURL
+//	AMQP_URL             the broker; unset means TestAMQPURL
+//	KONTO_ID             this system's account
+//	INTEGRASJON_ID       the Fiks integration
+//	INTEGRASJON_PASSORD  its password (or INTEGRASJON_PASSORD_FILE, a file holding it)
+//
+// It checks what it read as New does: a malformed variable gives an error
+// wrapping ErrConfig that names it. When none is set, the error matches
+// config.ErrUnset instead. The Maskinporten token source is the caller's
+// to add.
+func ConfigFromEnv(prefix string, getenv func(string) string) (Config, error) {
+	r := config.NewReader(prefix, getenv)
+	cfg := Config{
+		BaseURL:            r.URL("BASE_URL"),
+		AMQPURL:            r.String("AMQP_URL"),
+		KontoID:            r.String("KONTO_ID"),
+		IntegrasjonID:      r.String("INTEGRASJON_ID"),
+		IntegrasjonPassord: r.Secret("INTEGRASJON_PASSORD"),
+	}
+	if err := r.Err(); errors.Is(err, config.ErrUnset) {
+		return Config{}, fmt.Errorf("fiksio: %w", err)
+	} else if err != nil {
+		return Config{}, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	if _, _, _, errs := cfg.check(); len(errs) > 0 {
+		return Config{}, errors.Join(errs...)
+	}
+	return cfg, nil
+}
+
+// check validates everything but the token source, which ConfigFromEnv
+// cannot read.
+func (cfg *Config) check() (apiURL, amqpURL *url.URL, konto uuid.UUID, errs []error) {
 	bad := func(format string, a ...any) {
 		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrConfig}, a...)...))
 	}
-	api := cfg.APIURL
+	api := cfg.BaseURL
 	if api == "" {
-		api = TestAPIURL
+		api = TestBaseURL
 	}
 	apiURL, err := url.Parse(strings.TrimRight(api, "/"))
 	if err != nil || (apiURL.Scheme != "https" && apiURL.Scheme != "http") || apiURL.Host == "" {
-		bad("APIURL %q is not an http(s) URL", httpx.SafeURL(api))
+		bad("BaseURL %q is not an http(s) URL", httpx.SafeURL(api))
 	}
 	am := cfg.AMQPURL
 	if am == "" {
 		am = TestAMQPURL
 	}
-	amqpURL, err := url.Parse(am)
+	amqpURL, err = url.Parse(am)
 	switch {
 	case err != nil || amqpURL.Host == "":
 		bad("AMQPURL is not a URL")
@@ -154,7 +187,7 @@ func New(cfg Config) (*Client, error) {
 	if amqpURL != nil {
 		amqpURL.User = nil
 	}
-	konto, err := uuid.Parse(cfg.KontoID)
+	konto, err = uuid.Parse(cfg.KontoID)
 	if err != nil {
 		bad("KontoID is not a UUID")
 	}
@@ -164,14 +197,21 @@ func New(cfg Config) (*Client, error) {
 	if cfg.IntegrasjonPassord.IsZero() {
 		bad("IntegrasjonPassord is required")
 	}
-	if cfg.Maskinporten == nil {
-		bad("Maskinporten is required")
-	}
 	if cfg.Prefetch < 0 || cfg.Prefetch > 65535 {
 		bad("Prefetch must be 0..65535")
 	}
 	if cfg.Workers < 0 {
 		bad("Workers is negative")
+	}
+	return apiURL, amqpURL, konto, errs
+}
+
+// New returns a Client, or an error wrapping ErrConfig that names every
+// field of cfg that is wrong.
+func New(cfg Config) (*Client, error) {
+	apiURL, amqpURL, konto, errs := cfg.check()
+	if cfg.Maskinporten == nil {
+		errs = append(errs, fmt.Errorf("%w: Maskinporten is required", ErrConfig))
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

@@ -41,8 +41,8 @@ func setup(t testing.TB, mod func(*fiksiotest.Config)) *env {
 	if mod != nil {
 		mod(&cfg)
 	}
-	fk, err := fiksiotest.New(context.Background(), cfg)
-	if err != nil {
+	fk := fiksiotest.New(cfg)
+	if err := fk.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
@@ -83,7 +83,7 @@ func (e *env) account(mod func(*fiksiotest.Account, *fiksio.Config)) (*fiksio.Cl
 	a := fiksiotest.Account{IntegrasjonID: uuid.New(), IntegrasjonPassord: secret.New("passord " + uuid.NewString()),
 		OrgNr: "974760673", Protokoller: []string{"no.ks.fiks.test"}, Sikkerhetsniva: 2, Certificate: testCert(e.t),
 		KontoNavn: "test"}
-	cfg := fiksio.Config{APIURL: e.api.URL, AllowPlainAMQP: true, ReconnectMin: 50 * time.Millisecond, ReconnectMax: time.Second,
+	cfg := fiksio.Config{BaseURL: e.api.URL, AllowPlainAMQP: true, ReconnectMin: 50 * time.Millisecond, ReconnectMax: time.Second,
 		Now: func() time.Time { return time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) }}
 	if mod != nil {
 		mod(&a, &cfg)

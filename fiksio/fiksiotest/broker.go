@@ -21,7 +21,8 @@ const DeliveryLimit = 3
 // errQueueFull: the broker refused a publish (x-overflow reject-publish).
 var errQueueFull = errors.New("fiksiotest: queue full")
 
-func (s *Server) setupBroker(ctx context.Context) error {
+func (s *Server) setupBroker(ctx context.Context, broker *amqp.Connection) error {
+	s.broker = broker
 	ch, err := s.broker.Channel()
 	if err != nil {
 		return fmt.Errorf("fiksiotest: broker: %w", err)
@@ -41,12 +42,14 @@ func (s *Server) setupBroker(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("fiksiotest: consume %s: %w", s.dlq, err)
 	}
-	if s.pub, err = s.broker.Channel(); err != nil {
+	pub, err := s.broker.Channel()
+	if err != nil {
 		return fmt.Errorf("fiksiotest: broker: %w", err)
 	}
-	if err := s.pub.Confirm(false); err != nil {
+	if err := pub.Confirm(false); err != nil {
 		return fmt.Errorf("fiksiotest: confirm mode: %w", err)
 	}
+	s.pub = pub
 	go s.deadLetters(dead)
 	return nil
 }
@@ -85,6 +88,9 @@ type delivery struct {
 }
 
 func (s *Server) publish(ctx context.Context, d delivery) error {
+	if s.pub == nil {
+		return errors.New("fiksiotest: not started")
+	}
 	h := amqp.Table{
 		fiksio.HeaderMeldingID:  d.meldingID.String(),
 		fiksio.HeaderType:       d.typ,

@@ -6,10 +6,11 @@
 //	mp := idportentest.New(idportentest.Config{}) // the fake Maskinporten
 //	mpSrv := httptest.NewServer(mp)
 //	mp.SetBaseURL(mpSrv.URL)
-//	fk, err := fiksiotest.New(ctx, fiksiotest.Config{
+//	fk := fiksiotest.New(fiksiotest.Config{
 //		BrokerURL:    "amqp://guest:guest@127.0.0.1:5672/",
 //		Maskinporten: mp,
 //	})
+//	err := fk.Start(ctx) // connects to the broker, opens the AMQP listener
 //	defer fk.Close()
 //	api := httptest.NewServer(fk)
 //	acct, err := fk.AddAccount(ctx, fiksiotest.Account{
@@ -17,7 +18,7 @@
 //	})
 //	ts, _ := mp.MaskinportenSource("fiksio-client", "974760673", nil, fiksio.Scope)
 //	c, err := fiksio.New(fiksio.Config{
-//		APIURL: api.URL, AMQPURL: fk.AMQPURL(), AllowPlainAMQP: true,
+//		BaseURL: api.URL, AMQPURL: fk.AMQPURL(), AllowPlainAMQP: true,
 //		KontoID: acct.KontoID.String(), IntegrasjonID: integrasjon.String(),
 //		IntegrasjonPassord: secret.New("passord"), Maskinporten: ts,
 //	})

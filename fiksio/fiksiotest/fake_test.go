@@ -28,8 +28,8 @@ func TestSendRefusals(t *testing.T) {
 	defer mpSrv.Close()
 	mp.SetBaseURL(mpSrv.URL)
 	ctx := context.Background()
-	fk, err := fiksiotest.New(ctx, fiksiotest.Config{BrokerURL: testenv.AMQPURL(t), Maskinporten: mp})
-	if err != nil {
+	fk := fiksiotest.New(fiksiotest.Config{BrokerURL: testenv.AMQPURL(t), Maskinporten: mp})
+	if err := fk.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
 	defer fk.Close()

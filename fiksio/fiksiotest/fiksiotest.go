@@ -110,17 +110,9 @@ type Server struct {
 	closed       bool
 }
 
-// New connects to the broker, declares the fake's dead-letter exchange and
-// queue, starts turning dead letters into receipts, and opens the AMQP
-// listener on 127.0.0.1. Close undoes it all.
-func New(ctx context.Context, cfg Config) (*Server, error) {
-	if cfg.Maskinporten == nil {
-		return nil, errors.New("fiksiotest: Config.Maskinporten is required")
-	}
-	bu, err := url.Parse(cfg.BrokerURL)
-	if err != nil || bu.Scheme != "amqp" || bu.Host == "" {
-		return nil, errors.New("fiksiotest: Config.BrokerURL must be an amqp:// URL")
-	}
+// New returns a fake that is not yet connected: Start connects it to the
+// broker. Its REST side answers 503 until then.
+func New(cfg Config) *Server {
 	if cfg.InlineLimit <= 0 {
 		cfg.InlineLimit = 5 << 20
 	}
@@ -129,42 +121,68 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.handler = s.Faults.Handler(s.routes(), func(w http.ResponseWriter, r *http.Request, status int) {
 		writeError(w, r, status, "injected fault")
 	})
+	return s
+}
+
+// Start connects to the broker, declares the fake's dead-letter exchange
+// and queue, starts turning dead letters into receipts, and opens the AMQP
+// listener on 127.0.0.1. Close undoes it all.
+func (s *Server) Start(ctx context.Context) error {
+	cfg := s.cfg
+	if cfg.Maskinporten == nil {
+		return errors.New("fiksiotest: Config.Maskinporten is required")
+	}
+	bu, err := url.Parse(cfg.BrokerURL)
+	if err != nil || bu.Scheme != "amqp" || bu.Host == "" {
+		return errors.New("fiksiotest: Config.BrokerURL must be an amqp:// URL")
+	}
+	s.mu.Lock()
+	started := s.broker != nil
+	s.mu.Unlock()
+	if started {
+		return errors.New("fiksiotest: started twice")
+	}
 	s.dir = cfg.Dir
 	if s.dir == "" {
 		if s.dir, err = os.MkdirTemp("", "fiksiotest-dokumentlager-"); err != nil {
-			return nil, err
+			return err
 		}
 		s.ownDir = true
 	}
-	if s.broker, err = amqp.DialConfig(cfg.BrokerURL, amqp.Config{Properties: connName("fiksiotest-" + s.id)}); err != nil {
+	broker, err := amqp.DialConfig(cfg.BrokerURL, amqp.Config{Properties: connName("fiksiotest-" + s.id)})
+	if err != nil {
 		s.cleanDir()
-		return nil, fmt.Errorf("fiksiotest: broker: %w", err)
+		return fmt.Errorf("fiksiotest: broker: %w", err)
 	}
-	if err := s.setupBroker(ctx); err != nil {
-		_ = s.broker.Close()
+	if err := s.setupBroker(ctx, broker); err != nil {
+		_ = broker.Close()
+		s.broker, s.pub = nil, nil
 		s.cleanDir()
-		return nil, err
+		return err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		_ = s.Close()
-		return nil, err
+		return err
 	}
 	host := bu.Host
 	if bu.Port() == "" {
 		host = net.JoinHostPort(bu.Hostname(), "5672")
 	}
 	pass, _ := bu.User.Password()
-	s.proxy = &amqpProxy{ln: ln, brokerAddr: host, brokerUser: bu.User.Username(), brokerPass: pass, conns: map[*proxied]struct{}{}}
+	p := &amqpProxy{ln: ln, brokerAddr: host, brokerUser: bu.User.Username(), brokerPass: pass, conns: map[*proxied]struct{}{}}
 	if cfg.TLS {
-		if s.proxy.ln, s.proxy.tlsRoots, err = tlsListener(ln); err != nil {
+		if p.ln, p.tlsRoots, err = tlsListener(ln); err != nil {
 			_ = ln.Close()
 			_ = s.Close()
-			return nil, err
+			return err
 		}
 	}
+	s.mu.Lock()
+	s.proxy = p
+	s.mu.Unlock()
 	go s.serveAMQP()
-	return s, nil
+	return nil
 }
 
 func connName(n string) amqp.Table {
@@ -179,6 +197,9 @@ func (s *Server) log() *slog.Logger { return defaults.Logger(s.cfg.Logger) }
 // AMQPURL is the broker URL a fiksio.Client dials (with AllowPlainAMQP
 // unless Config.TLS is set).
 func (s *Server) AMQPURL() string {
+	if s.proxy == nil {
+		return ""
+	}
 	_, port, _ := net.SplitHostPort(s.proxy.ln.Addr().String())
 	if s.cfg.TLS {
 		return "amqps://localhost:" + port + "/"
@@ -203,6 +224,9 @@ func (s *Server) AddAccount(ctx context.Context, a Account) (Account, error) {
 	}
 	if a.IntegrasjonID == uuid.Nil || a.IntegrasjonPassord.IsZero() {
 		return Account{}, errors.New("fiksiotest: an account needs IntegrasjonID and IntegrasjonPassord")
+	}
+	if s.pub == nil {
+		return Account{}, errors.New("fiksiotest: AddAccount before Start")
 	}
 	if a.Sikkerhetsniva == 0 {
 		a.Sikkerhetsniva = 2
@@ -256,6 +280,10 @@ func (s *Server) Close() error {
 		s.proxy.conns = nil
 		s.proxy.mu.Unlock()
 		s.proxy.wg.Wait()
+	}
+	if s.broker == nil {
+		s.cleanDir()
+		return nil
 	}
 	var errs []error
 	if ch, err := s.broker.Channel(); err == nil {

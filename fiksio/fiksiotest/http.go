@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -102,43 +103,51 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusBadRequest, "expected multipart/form-data")
 		return
 	}
-	part, err := mr.NextPart()
-	if err != nil || part.FormName() != "metadata" {
-		writeError(w, r, http.StatusBadRequest, "the first part must be metadata")
+	md, status, msg := s.readMetadata(in, mr)
+	if status != 0 {
+		writeError(w, r, status, msg)
 		return
 	}
-	var md fiksio.Metadata
+	s.deliver(w, r, mr, md)
+}
+
+// readMetadata reads and checks the metadata part; a refusal is its status
+// and message.
+func (s *Server) readMetadata(in *integration, mr *multipart.Reader) (md *fiksio.Metadata, status int, msg string) {
+	part, err := mr.NextPart()
+	if err != nil || part.FormName() != "metadata" {
+		return nil, http.StatusBadRequest, "the first part must be metadata"
+	}
+	md = &fiksio.Metadata{}
 	dec := json.NewDecoder(io.LimitReader(part, 1<<20))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&md); err != nil {
-		writeError(w, r, http.StatusBadRequest, "metadata does not decode: "+err.Error())
-		return
+	if err := dec.Decode(md); err != nil {
+		return nil, http.StatusBadRequest, "metadata does not decode: " + err.Error()
 	}
 	switch {
 	case !in.kontoer[md.AvsenderKontoID]:
-		writeError(w, r, http.StatusForbidden, "the integration may not send from avsenderKontoId")
-		return
+		return nil, http.StatusForbidden, "the integration may not send from avsenderKontoId"
 	case !typePattern.MatchString(md.MeldingType):
-		writeError(w, r, http.StatusBadRequest, "meldingType is not a message type")
-		return
+		return nil, http.StatusBadRequest, "meldingType is not a message type"
 	case md.TTL != nil && *md.TTL < 1000:
-		writeError(w, r, http.StatusBadRequest, "ttl must be at least 1000 ms")
-		return
+		return nil, http.StatusBadRequest, "ttl must be at least 1000 ms"
 	}
 	if a := s.account(md.AvsenderKontoID); a == nil || a.NotSender {
-		writeError(w, r, http.StatusForbidden, "avsenderKontoId may not send")
-		return
+		return nil, http.StatusForbidden, "avsenderKontoId may not send"
 	}
 	if a := s.account(md.MottakerKontoID); a == nil || a.NotReceiver {
-		writeError(w, r, http.StatusNotFound, "mottakerKontoId is not a receiving account")
-		return
+		return nil, http.StatusNotFound, "mottakerKontoId is not a receiving account"
 	}
 	for k := range md.Headere {
 		if k == "" || strings.HasPrefix(k, fiksio.CustomHeaderPrefix) {
-			writeError(w, r, http.StatusBadRequest, "headere names go without the "+fiksio.CustomHeaderPrefix+" prefix")
-			return
+			return nil, http.StatusBadRequest, "headere names go without the " + fiksio.CustomHeaderPrefix + " prefix"
 		}
 	}
+	return md, 0, ""
+}
+
+// deliver stores the data part and publishes the message to the receiver's queue.
+func (s *Server) deliver(w http.ResponseWriter, r *http.Request, mr *multipart.Reader, md *fiksio.Metadata) {
 	d := delivery{meldingID: uuid.New(), avsender: md.AvsenderKontoID, mottaker: md.MottakerKontoID,
 		typ: md.MeldingType, headers: md.Headere, ttl: 7 * 24 * time.Hour}
 	if md.SvarPaMelding != nil {
