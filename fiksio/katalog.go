@@ -82,19 +82,27 @@ func (c *Client) Konto(ctx context.Context, id uuid.UUID) (*Konto, error) {
 	})
 }
 
-func (c *Client) getKonto(ctx context.Context, op, u string) (*Konto, error) {
+// getJSON GETs u and decodes the answer into v.
+func (c *Client) getJSON(ctx context.Context, op, u string, v any) error {
 	req, err := c.newRequest(ctx, op, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	resp, err := c.do(op, req)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer resp.Body.Close()
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(v); err != nil {
+		return decodeError(op, err)
+	}
+	return nil
+}
+
+func (c *Client) getKonto(ctx context.Context, op, u string) (*Konto, error) {
 	var k katalogKonto
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&k); err != nil {
-		return nil, decodeError(op, err)
+	if err := c.getJSON(ctx, op, u, &k); err != nil {
+		return nil, err
 	}
 	if k.KontoID == uuid.Nil {
 		return nil, decodeError(op, errors.New("no kontoId"))
@@ -133,21 +141,11 @@ func (c *Client) PublicKey(ctx context.Context, konto uuid.UUID) (*x509.Certific
 }
 
 func (c *Client) katalogKey(ctx context.Context, konto uuid.UUID) (*x509.Certificate, error) {
-	const op = "offentligNokkel"
-	req, err := c.newRequest(ctx, op, http.MethodGet, c.url("/fiks-io/katalog/api/v1/kontoer/"+konto.String()+"/offentligNokkel", nil), nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.do(op, req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
 	var k struct {
 		Nokkel string `json:"nokkel"`
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&k); err != nil {
-		return nil, decodeError(op, err)
+	if err := c.getJSON(ctx, "offentligNokkel", c.url("/fiks-io/katalog/api/v1/kontoer/"+konto.String()+"/offentligNokkel", nil), &k); err != nil {
+		return nil, err
 	}
 	block, _ := pem.Decode([]byte(k.Nokkel))
 	if block == nil || block.Type != "CERTIFICATE" {
