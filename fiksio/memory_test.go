@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/fiksio"
-	"github.com/grunnmur/grunnmur/internal/testenv"
+	"github.com/grunnmur/grunnmur/internal/testheap"
 )
 
 // TestStreams200MB sends a 200 MB payload and receives it through
@@ -38,7 +38,7 @@ func TestStreams200MB(t *testing.T) {
 		return fiksio.Processed()
 	})
 
-	stop := testenv.SampleHeap()
+	stop := testheap.Sample()
 	start := time.Now()
 	if _, err := alice.Send(context.Background(), fiksio.Message{Mottaker: bob.KontoID(), Type: "no.ks.fiks.test.stor", Payload: io.LimitReader(repeat(seed), size)}); err != nil {
 		t.Fatal(err)

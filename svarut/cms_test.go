@@ -9,7 +9,6 @@ import (
 	"io"
 	"testing"
 
-	"github.com/grunnmur/grunnmur/internal/testenv"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -88,7 +87,7 @@ func TestSvarInnReceiveMemory(t *testing.T) {
 	}
 	want := sha(content)
 	content = nil
-	stop := testenv.SampleHeap()
+	stop := sampleHeap()
 	var got string
 	r.Handler = func(_ context.Context, _ *svarut.Incoming, _ svarut.IncomingFile, rd io.Reader) error {
 		h := sha256.New()

@@ -1,4 +1,10 @@
-package testenv
+// Package testheap measures how much a piece of work grows the heap, for
+// the tests that promise a payload streams instead of being held:
+//
+//	stop := testheap.Sample()
+//	err := sendTwoHundredMegabytes()
+//	if growth := stop(); growth >= 32<<20 { t.Fatalf(...) }
+package testheap
 
 import (
 	"runtime"
@@ -7,10 +13,9 @@ import (
 	"time"
 )
 
-// SampleHeap samples HeapInuse every 2 ms from now until the returned stop
-// is called, which returns the peak growth over the starting value: the
-// check behind every "streams, never holds it in memory" test.
-func SampleHeap() (stop func() int64) {
+// Sample samples HeapInuse every 2 ms from now until the returned stop is
+// called, which returns the peak growth in bytes over the starting value.
+func Sample() (stop func() int64) {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
