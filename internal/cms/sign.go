@@ -186,7 +186,7 @@ func VerifyDetached(signature []byte, content io.Reader) ([]*x509.Certificate, e
 		return nil, fmt.Errorf("%w: content type %v is not SignedData", ErrUnsupported, ci.ContentType)
 	}
 	var sd signedData
-	if _, err := asn1.Unmarshal(ci.Content.FullBytes, &sd); err != nil {
+	if _, err := asn1.Unmarshal(ci.Content.Bytes, &sd); err != nil {
 		return nil, fmt.Errorf("%w: SignedData: %v", ErrMalformed, err)
 	}
 	if len(sd.EncapContentInfo.EContent.Bytes) > 0 {
