@@ -32,8 +32,8 @@ type Key struct {
 // (more gives ErrTooLarge; 0 means no limit); Decrypt returns how many were. The plaintext is
 // only trustworthy once Decrypt returns nil: the padding is checked last.
 //
-// Key transport: RSAES-OAEP (SHA-1, SHA-256, SHA-384, SHA-512) and RSA
-// PKCS #1 v1.5. Content: AES-128/192/256-CBC.
+// Key transport: RSAES-OAEP (SHA-1, SHA-256, SHA-384, SHA-512). Content:
+// AES-128/192/256-CBC.
 func Decrypt(dst io.Writer, src io.Reader, limit int64, keys ...Key) (int64, error) {
 	d := &envelope{b: newBERReader(src)}
 	if err := d.open(); err != nil {
@@ -397,7 +397,9 @@ type oaepParams struct {
 func keyTransportOpts(alg pkix.AlgorithmIdentifier) (crypto.DecrypterOpts, error) {
 	switch {
 	case alg.Algorithm.Equal(oidRSAEncryption):
-		return &rsa.PKCS1v15DecryptOptions{}, nil
+		// PKCS #1 v1.5 key transport invites padding-oracle attacks (and
+		// Go 1.26 deprecates it); neither KS nor SvarInn sends it.
+		return nil, fmt.Errorf("%w: RSA PKCS #1 v1.5 key transport", ErrUnsupported)
 	case alg.Algorithm.Equal(oidRSAESOAEP):
 		var p oaepParams
 		if len(alg.Parameters.FullBytes) > 0 && alg.Parameters.Tag != asn1.TagNull {
