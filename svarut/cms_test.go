@@ -11,6 +11,7 @@ import (
 
 	"github.com/smallstep/pkcs7"
 
+	"github.com/grunnmur/grunnmur/internal/cms/cmstest"
 	"github.com/grunnmur/grunnmur/internal/testheap"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
@@ -34,7 +35,7 @@ func TestDecryptToStreamsKSVectors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var out bytes.Buffer
 			// A reader that returns one byte at a time exercises every boundary.
-			n, err := svarut.DecryptTo(&out, &oneByte{r: bytes.NewReader(c.ct)}, k.cert, k.key, 1<<30)
+			n, err := svarut.DecryptTo(&out, cmstest.OneByte(bytes.NewReader(c.ct)), k.cert, k.key, 1<<30)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -62,15 +63,6 @@ func TestDecryptToStreamsKSVectors(t *testing.T) {
 			}
 		})
 	}
-}
-
-type oneByte struct{ r io.Reader }
-
-func (o *oneByte) Read(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	return o.r.Read(p[:1])
 }
 
 // TestSvarInnReceiveMemory receives a 64 MB shipment and samples the heap:

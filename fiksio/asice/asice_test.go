@@ -7,12 +7,9 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"io"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +17,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/fiksio/asice"
+	"github.com/grunnmur/grunnmur/internal/cms/cmstest"
 )
 
 func vector(t testing.TB, name string) []byte {
@@ -33,45 +31,15 @@ func vector(t testing.TB, name string) []byte {
 
 // demo returns KS' published demo certificate and key: the receiver.
 func demo(t testing.TB) (*x509.Certificate, *rsa.PrivateKey) {
-	t.Helper()
-	cb, _ := pem.Decode(vector(t, "TEST-ONLY-fiks_demo_public.pem"))
-	kb, _ := pem.Decode(vector(t, "TEST-ONLY-fiks_demo_private.pem"))
-	if cb == nil || kb == nil {
-		t.Fatal("no PEM")
-	}
-	cert, err := x509.ParseCertificate(cb.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := x509.ParsePKCS1PrivateKey(kb.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cert, key
+	return cmstest.DemoKeys(t, filepath.Join("testdata", "fiks-io"))
 }
 
 func fixedNow() time.Time { return time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC) }
 
 // signer is a separate signing key and certificate, with fixed dates.
 func signer(t testing.TB) asice.Signer {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(991825827),
-		Subject:      pkix.Name{CommonName: "Grunnmur kommune", Organization: []string{"Grunnmur test"}},
-		NotBefore:    time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
-		NotAfter:     time.Date(2036, 1, 1, 0, 0, 0, 0, time.UTC),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	return asice.Signer{Certificate: cert, Key: key, Now: fixedNow}
+	key := cmstest.RSAKey(t)
+	return asice.Signer{Certificate: cmstest.SelfSigned(t, key, "Grunnmur kommune"), Key: key, Now: fixedNow}
 }
 
 func open(b []byte) (*asice.Container, error) { return asice.Open(bytes.NewReader(b), int64(len(b))) }
@@ -302,22 +270,6 @@ func TestOpenRejects(t *testing.T) {
 	}
 }
 
-// pattern yields n bytes of a repeating, not all-zero pattern without holding them.
-type pattern struct{ n, off int64 }
-
-func (p *pattern) Read(b []byte) (int, error) {
-	if p.off >= p.n {
-		return 0, io.EOF
-	}
-	b = b[:min(int64(len(b)), p.n-p.off)]
-	for i := range b {
-		x := p.off + int64(i)
-		b[i] = byte(x ^ x>>8 ^ x>>17)
-	}
-	p.off += int64(len(b))
-	return len(b), nil
-}
-
 // sameStream reports whether a and b yield the same bytes, holding 64 KiB of each.
 func sameStream(a, b io.Reader) bool {
 	ba, bb := make([]byte, 64<<10), make([]byte, 64<<10)
@@ -343,7 +295,7 @@ func sealUnseal(t testing.TB, size int64, keys ...crypto.Decrypter) (*asice.Cont
 	go func() {
 		pw.CloseWithError(asice.Seal(pw, cert, s,
 			asice.File{Name: "arkivmelding.xml", MimeType: "application/xml", Content: strings.NewReader("<arkivmelding/>")},
-			asice.File{Name: "stor.bin", Content: &pattern{n: size}}))
+			asice.File{Name: "stor.bin", Content: cmstest.Pattern(size)}))
 	}()
 	u := &asice.Unsealer{Keys: keys, TempDir: t.TempDir()}
 	c, err := u.Unseal(pr)
@@ -371,7 +323,7 @@ func TestSealUnseal50MB(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rc.Close()
-	if !sameStream(rc, &pattern{n: size}) {
+	if !sameStream(rc, cmstest.Pattern(size)) {
 		t.Fatalf("the %d MB file came back changed", size>>20)
 	}
 }
@@ -392,7 +344,7 @@ func TestUnsealRejects(t *testing.T) {
 	u.MaxSize = 1000
 	cert, _ := demo(t)
 	var buf bytes.Buffer
-	if err := asice.Seal(&buf, cert, signer(t), asice.File{Name: "x", Content: &pattern{n: 5000}}); err != nil {
+	if err := asice.Seal(&buf, cert, signer(t), asice.File{Name: "x", Content: cmstest.Pattern(5000)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := u.Unseal(&buf); !errors.Is(err, asice.ErrTooLarge) {

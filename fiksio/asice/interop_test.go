@@ -11,45 +11,25 @@ import (
 	"testing"
 
 	"github.com/grunnmur/grunnmur/fiksio/asice"
+	"github.com/grunnmur/grunnmur/internal/cms/cmstest"
 	"github.com/grunnmur/grunnmur/internal/testheap"
 )
-
-func run(t *testing.T, name string, args ...string) []byte {
-	t.Helper()
-	var stderr bytes.Buffer
-	cmd := exec.Command(name, args...)
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
-	}
-	return out
-}
 
 // TestOpenSSLReadsSealedContainer: OpenSSL, an independent CMS
 // implementation, decrypts a container we seal and verifies its signature
 // over the manifest.
 func TestOpenSSLReadsSealedContainer(t *testing.T) {
-	bin, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Skip("openssl is not installed: the independent-reader check needs it (apt-get install openssl)")
-	}
+	bin := cmstest.OpenSSL(t)
 	dir := t.TempDir()
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name string, b []byte) string { return cmstest.WriteFile(t, dir, name, b) }
 	cert, _ := demo(t)
 	var sealed bytes.Buffer
 	if err := asice.Seal(&sealed, cert, signer(t),
 		asice.File{Name: "arkivmelding.xml", MimeType: "application/xml", Content: strings.NewReader("<arkivmelding/>")},
-		asice.File{Name: "vedlegg.bin", Content: &pattern{n: 300_000}}); err != nil {
+		asice.File{Name: "vedlegg.bin", Content: cmstest.Pattern(300_000)}); err != nil {
 		t.Fatal(err)
 	}
-	zipBytes := run(t, bin, "cms", "-decrypt", "-binary", "-inform", "DER",
+	zipBytes := cmstest.Run(t, bin, "cms", "-decrypt", "-binary", "-inform", "DER",
 		"-in", write("payload.cms", sealed.Bytes()),
 		"-inkey", write("key.pem", vector(t, "TEST-ONLY-fiks_demo_private.pem")),
 		"-recip", write("cert.pem", vector(t, "TEST-ONLY-fiks_demo_public.pem")))
@@ -62,17 +42,17 @@ func TestOpenSSLReadsSealedContainer(t *testing.T) {
 		rc, _ := f.Open()
 		files[f.Name], _ = io.ReadAll(rc)
 	}
-	run(t, bin, "cms", "-verify", "-binary", "-inform", "DER", "-noverify", "-out", os.DevNull,
+	cmstest.Run(t, bin, "cms", "-verify", "-binary", "-inform", "DER", "-noverify", "-out", os.DevNull,
 		"-in", write("signature.p7s", files["META-INF/signature.p7s"]),
 		"-content", write("asicmanifest.xml", files["META-INF/asicmanifest.xml"]))
 	// The manifest OpenSSL verified names the files by their SHA-256.
-	sum := run(t, bin, "dgst", "-sha256", "-binary", write("vedlegg.bin", files["vedlegg.bin"]))
+	sum := cmstest.Run(t, bin, "dgst", "-sha256", "-binary", write("vedlegg.bin", files["vedlegg.bin"]))
 	if !bytes.Contains(files["META-INF/asicmanifest.xml"], []byte(b64(sum))) {
 		t.Fatalf("the manifest lacks vedlegg.bin's digest:\n%s", files["META-INF/asicmanifest.xml"])
 	}
 	if xmllint, err := exec.LookPath("xmllint"); err == nil {
 		// The manifest is well-formed XML by an independent parser too.
-		run(t, xmllint, "--noout", "--nonet", filepath.Join(dir, "asicmanifest.xml"))
+		cmstest.Run(t, xmllint, "--noout", "--nonet", filepath.Join(dir, "asicmanifest.xml"))
 	}
 }
 

@@ -8,19 +8,16 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"io"
-	"math/big"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/grunnmur/grunnmur/internal/cms"
+	"github.com/grunnmur/grunnmur/internal/cms/cmstest"
 	"github.com/smallstep/pkcs7"
 )
 
@@ -33,63 +30,8 @@ func vector(t testing.TB, name string) []byte {
 	return b
 }
 
-// demo returns KS' published demo certificate and its key.
 func demo(t testing.TB) (*x509.Certificate, *rsa.PrivateKey) {
-	t.Helper()
-	cb, _ := pem.Decode(vector(t, "TEST-ONLY-fiks_demo_public.pem"))
-	kb, _ := pem.Decode(vector(t, "TEST-ONLY-fiks_demo_private.pem"))
-	if cb == nil || kb == nil {
-		t.Fatal("no PEM")
-	}
-	cert, err := x509.ParseCertificate(cb.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := x509.ParsePKCS1PrivateKey(kb.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cert, key
-}
-
-// newCert makes a self-signed certificate for key, with fixed dates: no
-// test here depends on the day it runs.
-func newCert(t testing.TB, key crypto.Signer, cn string) *x509.Certificate {
-	t.Helper()
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(4711),
-		Subject:      pkix.Name{CommonName: cn, Organization: []string{"Grunnmur test"}},
-		NotBefore:    time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
-		NotAfter:     time.Date(2036, 1, 1, 0, 0, 0, 0, time.UTC),
-		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-func rsaKey(t testing.TB) *rsa.PrivateKey {
-	t.Helper()
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
-type oneByte struct{ r io.Reader }
-
-func (o *oneByte) Read(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	return o.r.Read(p[:1])
+	return cmstest.DemoKeys(t, filepath.Join("testdata", "fiks-io"))
 }
 
 func TestDecryptKSVectorBERAndDER(t *testing.T) {
@@ -101,7 +43,7 @@ func TestDecryptKSVectorBERAndDER(t *testing.T) {
 			for label, k := range map[string]cms.Key{"by certificate": {Certificate: cert, Private: key}, "key only": {Private: key}} {
 				var out bytes.Buffer
 				// One byte at a time exercises every boundary of the stream.
-				n, err := cms.Decrypt(&out, &oneByte{r: bytes.NewReader(ct)}, 0, k)
+				n, err := cms.Decrypt(&out, cmstest.OneByte(bytes.NewReader(ct)), 0, k)
 				if err != nil {
 					t.Fatalf("%s: %v", label, err)
 				}
@@ -124,8 +66,8 @@ func TestDecryptKSVectorBERAndDER(t *testing.T) {
 
 func TestDecryptKeyRotation(t *testing.T) {
 	cert, key := demo(t)
-	old := rsaKey(t)
-	oldCert := newCert(t, old, "old")
+	old := cmstest.RSAKey(t)
+	oldCert := cmstest.SelfSigned(t, old, "old")
 	ct := vector(t, "payload.asice.cms-ber")
 	want := vector(t, "payload.asice")
 	cases := []struct {
@@ -210,7 +152,7 @@ func TestEncryptRoundTripAndPKCS7(t *testing.T) {
 		rand.Read(content)
 		ct := encrypt(t, content, cert)
 		var out bytes.Buffer
-		if _, err := cms.Decrypt(&out, &oneByte{bytes.NewReader(ct)}, 0, cms.Key{Private: key}); err != nil || !bytes.Equal(out.Bytes(), content) {
+		if _, err := cms.Decrypt(&out, cmstest.OneByte(bytes.NewReader(ct)), 0, cms.Key{Private: key}); err != nil || !bytes.Equal(out.Bytes(), content) {
 			t.Fatalf("size %d: %v", size, err)
 		}
 		// smallstep/pkcs7, an independent reader, opens it too.
@@ -223,62 +165,36 @@ func TestEncryptRoundTripAndPKCS7(t *testing.T) {
 		}
 	}
 	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if _, err := cms.Encrypt(io.Discard, newCert(t, ec, "ec")); !errors.Is(err, cms.ErrUnsupported) {
+	if _, err := cms.Encrypt(io.Discard, cmstest.SelfSigned(t, ec, "ec")); !errors.Is(err, cms.ErrUnsupported) {
 		t.Fatalf("EC recipient: %v", err)
 	}
 }
 
-func openssl(t *testing.T) string {
-	path, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Skip("openssl is not installed: the independent-reader check needs it (apt-get install openssl)")
-	}
-	return path
-}
-
-func run(t *testing.T, name string, args ...string) []byte {
-	t.Helper()
-	var stderr bytes.Buffer
-	cmd := exec.Command(name, args...)
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
-	}
-	return out
-}
-
 func TestOpenSSLReadsWhatWeWrite(t *testing.T) {
-	bin := openssl(t)
+	bin := cmstest.OpenSSL(t)
 	dir := t.TempDir()
 	cert, _ := demo(t)
 	content := make([]byte, 200_003)
 	rand.Read(content)
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name string, b []byte) string { return cmstest.WriteFile(t, dir, name, b) }
 	ctPath := write("ct.cms", encrypt(t, content, cert))
 	keyPath := write("key.pem", vector(t, "TEST-ONLY-fiks_demo_private.pem"))
 	certPath := write("cert.pem", vector(t, "TEST-ONLY-fiks_demo_public.pem"))
-	got := run(t, bin, "cms", "-decrypt", "-binary", "-inform", "DER", "-in", ctPath, "-inkey", keyPath, "-recip", certPath)
+	got := cmstest.Run(t, bin, "cms", "-decrypt", "-binary", "-inform", "DER", "-in", ctPath, "-inkey", keyPath, "-recip", certPath)
 	if !bytes.Equal(got, content) {
 		t.Fatalf("openssl cms -decrypt gave %d bytes, want %d", len(got), len(content))
 	}
 
 	sk, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	for name, key := range map[string]crypto.Signer{"RSA": rsaKey(t), "ECDSA": sk} {
-		sc := newCert(t, key, "signer")
+	for name, key := range map[string]crypto.Signer{"RSA": cmstest.RSAKey(t), "ECDSA": sk} {
+		sc := cmstest.SelfSigned(t, key, "signer")
 		sig, err := cms.SignDetached(bytes.NewReader(content), cms.Signer{Certificate: sc, Key: key, Now: fixedNow})
 		if err != nil {
 			t.Fatal(err)
 		}
 		sigPath := write("sig-"+name+".p7s", sig)
-		run(t, bin, "cms", "-verify", "-binary", "-inform", "DER", "-in", sigPath, "-content", write("content", content), "-noverify", "-out", os.DevNull)
-		printed := run(t, bin, "cms", "-cmsout", "-print", "-inform", "DER", "-in", sigPath)
+		cmstest.Run(t, bin, "cms", "-verify", "-binary", "-inform", "DER", "-in", sigPath, "-content", write("content", content), "-noverify", "-out", os.DevNull)
+		printed := cmstest.Run(t, bin, "cms", "-cmsout", "-print", "-inform", "DER", "-in", sigPath)
 		for _, want := range []string{"signingTime", "messageDigest", "contentType", "id-smime-aa-signingCertificateV2", "UTCTIME:Dec  6 12:00:00 2026 GMT"} {
 			if !bytes.Contains(printed, []byte(want)) {
 				t.Fatalf("%s signature lacks %s:\n%s", name, want, printed)
@@ -316,8 +232,8 @@ func TestVerifyKSSignature(t *testing.T) {
 }
 
 func TestSignVerifyRoundTrip(t *testing.T) {
-	key := rsaKey(t)
-	cert := newCert(t, key, "signer")
+	key := cmstest.RSAKey(t)
+	cert := cmstest.SelfSigned(t, key, "signer")
 	content := []byte("<ASiCManifest/>")
 	sig, err := cms.SignDetached(bytes.NewReader(content), cms.Signer{Certificate: cert, Key: key, Now: fixedNow})
 	if err != nil {

@@ -16,12 +16,18 @@ import (
 	"github.com/grunnmur/grunnmur/internal/cms"
 )
 
-func Example() {
+// selfSigned makes a key and a certificate for the examples.
+func selfSigned(cn string) (*x509.Certificate, *rsa.PrivateKey) {
 	key, _ := rsa.GenerateKey(rand.Reader, 2048)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mottaker"},
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: cn},
 		NotBefore: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2036, 1, 1, 0, 0, 0, 0, time.UTC)}
 	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	cert, _ := x509.ParseCertificate(der)
+	return cert, key
+}
+
+func Example() {
+	cert, key := selfSigned("mottaker")
 
 	// The sender streams the payload into the EnvelopedData.
 	var sealed bytes.Buffer
@@ -48,11 +54,7 @@ func Example() {
 }
 
 func ExampleSignDetached() {
-	key, _ := rsa.GenerateKey(rand.Reader, 2048)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "Kommune AS"},
-		NotBefore: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2036, 1, 1, 0, 0, 0, 0, time.UTC)}
-	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	cert, _ := x509.ParseCertificate(der)
+	cert, key := selfSigned("Kommune AS")
 
 	manifest := []byte("<ASiCManifest/>")
 	sig, err := cms.SignDetached(bytes.NewReader(manifest), cms.Signer{Certificate: cert, Key: key})

@@ -7,24 +7,9 @@ import (
 	"testing"
 
 	"github.com/grunnmur/grunnmur/internal/cms"
+	"github.com/grunnmur/grunnmur/internal/cms/cmstest"
 	"github.com/grunnmur/grunnmur/internal/testheap"
 )
-
-// pattern yields n bytes of a repeating, not all-zero pattern without holding them.
-type pattern struct{ n, off int64 }
-
-func (p *pattern) Read(b []byte) (int, error) {
-	if p.off >= p.n {
-		return 0, io.EOF
-	}
-	b = b[:min(int64(len(b)), p.n-p.off)]
-	for i := range b {
-		x := p.off + int64(i)
-		b[i] = byte(x ^ x>>8 ^ x>>17)
-	}
-	p.off += int64(len(b))
-	return len(b), nil
-}
 
 // encryptDecrypt streams size bytes through Encrypt, an io.Pipe and
 // Decrypt, and reports whether the plaintext came back intact.
@@ -34,7 +19,7 @@ func encryptDecrypt(tb testing.TB, size int64) bool {
 	go func() {
 		w, err := cms.Encrypt(pw, cert)
 		if err == nil {
-			_, err = io.Copy(w, &pattern{n: size})
+			_, err = io.Copy(w, cmstest.Pattern(size))
 		}
 		if err == nil {
 			err = w.Close()
@@ -47,7 +32,7 @@ func encryptDecrypt(tb testing.TB, size int64) bool {
 		tb.Fatal(err)
 	}
 	want := sha256.New()
-	io.Copy(want, &pattern{n: size})
+	io.Copy(want, cmstest.Pattern(size))
 	return n == size && bytes.Equal(got.Sum(nil), want.Sum(nil))
 }
 
@@ -90,7 +75,7 @@ func BenchmarkCopy(b *testing.B) {
 	b.SetBytes(size)
 	for b.Loop() {
 		pr, pw := io.Pipe()
-		go func() { _, err := io.Copy(pw, &pattern{n: size}); pw.CloseWithError(err) }()
+		go func() { _, err := io.Copy(pw, cmstest.Pattern(size)); pw.CloseWithError(err) }()
 		h := sha256.New()
 		io.Copy(h, pr)
 	}
