@@ -142,8 +142,10 @@ func TestWriteOpenRoundTrip(t *testing.T) {
 	if got := readAll(t, c, "arkivmelding.xml"); string(got) != "<arkivmelding/>" {
 		t.Fatalf("content %q", got)
 	}
-	if _, err := c.Open("nope.xml"); !errors.Is(err, asice.ErrMissingFile) {
-		t.Fatalf("Open of an unknown name: %v", err)
+	for _, name := range []string{"nope.xml", "mimetype", "META-INF/signature.p7s"} {
+		if _, err := c.Open(name); !errors.Is(err, asice.ErrMissingFile) {
+			t.Fatalf("Open(%q) of a file not signed: %v", name, err)
+		}
 	}
 }
 
@@ -356,3 +358,44 @@ func TestUnsealRejects(t *testing.T) {
 }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+func TestOpenRejectsXAdES(t *testing.T) {
+	good := entries(t, vector(t, "xades-external-digidoc4j.asice"))
+	edit := func(name string, f func([]byte) []byte) []byte {
+		es := append([]entry(nil), good...)
+		for i := range es {
+			if es[i].name == name {
+				es[i].body = f(es[i].body)
+			}
+		}
+		return rezip(t, es)
+	}
+	cases := []struct {
+		name string
+		in   []byte
+		err  error
+		file string
+	}{
+		{"rezipped unchanged opens", edit("test.txt", func(b []byte) []byte { return b }), nil, ""},
+		{"changed file", edit("test.txt", func(b []byte) []byte { return append(b, '!') }), asice.ErrDigest, "test.txt"},
+		{"reference to a missing file", edit("META-INF/signatures0.xml", func(b []byte) []byte {
+			return bytes.Replace(b, []byte(`URI="test.txt"`), []byte(`URI="test2.txt"`), 1)
+		}), asice.ErrMissingFile, "test2.txt"},
+		{"no certificate", edit("META-INF/signatures0.xml", func(b []byte) []byte {
+			return bytes.ReplaceAll(b, []byte("X509Certificate>"), []byte("X509Something>"))
+		}), asice.ErrManifest, "META-INF/signatures0.xml"},
+		{"not XML", edit("META-INF/signatures0.xml", func([]byte) []byte { return []byte("<ds:Signature") }), asice.ErrManifest, "META-INF/signatures0.xml"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := open(c.in)
+			if !errors.Is(err, c.err) || (c.err == nil) != (err == nil) {
+				t.Fatalf("err %v, want %v", err, c.err)
+			}
+			var fe *asice.FileError
+			if c.file != "" && (!errors.As(err, &fe) || fe.Name != c.file) {
+				t.Fatalf("err %v does not name %q", err, c.file)
+			}
+		})
+	}
+}

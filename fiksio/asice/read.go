@@ -63,14 +63,15 @@ type Container struct {
 	// (CAdES), false when only the file digests were (XAdES).
 	SignatureVerified bool
 
-	zr    *zip.Reader
-	files map[string]*zip.File
-	close func() error
+	zr     *zip.Reader
+	files  map[string]*zip.File // every entry
+	signed map[string]*zip.File // the signed files, which Open opens
+	close  func() error
 }
 
-// Open returns a reader of the named file's content.
+// Open returns a reader of the named file's content: one of Files.
 func (c *Container) Open(name string) (io.ReadCloser, error) {
-	f, ok := c.files[name]
+	f, ok := c.signed[name]
 	if !ok {
 		return nil, &FileError{Name: name, Err: ErrMissingFile}
 	}
@@ -251,6 +252,9 @@ func (c *Container) readXAdES(sigFiles []*zip.File, odf *zip.File) ([]reference,
 		if err != nil {
 			return nil, &FileError{Name: sf.Name, Err: err}
 		}
+		if len(certs) == 0 {
+			return nil, &FileError{Name: sf.Name, Err: fmt.Errorf("%w: the XAdES signature carries no certificate", ErrManifest)}
+		}
 		for i := range refs {
 			refs[i].mimeType = types[refs[i].uri]
 		}
@@ -276,11 +280,20 @@ func (c *Container) verifyFiles(data []*zip.File, refs []reference) error {
 	byName := map[string][]reference{}
 	for _, r := range refs {
 		f, name := c.lookup(r.uri)
-		if f == nil || strings.HasPrefix(strings.ToUpper(name), "META-INF/") || name == "mimetype" {
+		switch {
+		case f == nil, name == "mimetype", strings.HasSuffix(name, "/"):
 			return &FileError{Name: name, Err: ErrMissingFile}
+		case strings.HasPrefix(strings.ToUpper(name), "META-INF/"):
+			// Some XAdES signers sign META-INF/manifest.xml too: checked,
+			// but not one of the container's files.
+			if err := checkDigests(f, []reference{r}); err != nil {
+				return err
+			}
+			continue
 		}
 		byName[f.Name] = append(byName[f.Name], r)
 	}
+	c.signed = map[string]*zip.File{}
 	for _, f := range data {
 		rs := byName[f.Name]
 		if len(rs) == 0 {
@@ -293,6 +306,7 @@ func (c *Container) verifyFiles(data []*zip.File, refs []reference) error {
 		if mt == "" {
 			mt = "application/octet-stream"
 		}
+		c.signed[f.Name] = f
 		c.Files = append(c.Files, Entry{Name: f.Name, MimeType: mt, Size: int64(f.UncompressedSize64)})
 	}
 	return nil
