@@ -90,6 +90,7 @@ var (
 type envelope struct {
 	b     *berReader
 	outer []int64 // end offsets of the enclosing elements; -1: indefinite
+	buf   []byte  // content copy buffer
 }
 
 // enter reads the header of a constructed element that encloses the content.
@@ -286,12 +287,7 @@ func (d *envelope) content(w io.Writer) error {
 // implicit tag), primitive or constructed, definite or indefinite.
 func (d *envelope) octets(w io.Writer, h berHeader, depth int) error {
 	if !h.constructed {
-		n, err := io.CopyN(w, d.b.r, h.length)
-		d.b.pos += n
-		if err == io.EOF { // a short copy: the input was cut
-			return truncated(err)
-		}
-		return err
+		return d.copyN(w, h.length)
 	}
 	if depth > maxDepth {
 		return fmt.Errorf("%w: nested too deep", ErrMalformed)
@@ -317,6 +313,28 @@ func (d *envelope) octets(w io.Writer, h berHeader, depth int) error {
 	}
 	if d.b.pos != end {
 		return fmt.Errorf("%w: content chunks overrun their element", ErrMalformed)
+	}
+	return nil
+}
+
+// copyN copies n bytes of content to w through one buffer for the whole
+// message: a message in a thousand chunks makes no garbage per chunk.
+func (d *envelope) copyN(w io.Writer, n int64) error {
+	if d.buf == nil {
+		d.buf = make([]byte, 32<<10)
+	}
+	for n > 0 {
+		m, err := io.ReadFull(d.b.r, d.buf[:min(n, int64(len(d.buf)))])
+		d.b.pos += int64(m)
+		n -= int64(m)
+		if m > 0 {
+			if _, werr := w.Write(d.buf[:m]); werr != nil {
+				return werr
+			}
+		}
+		if err != nil {
+			return truncated(err)
+		}
 	}
 	return nil
 }
