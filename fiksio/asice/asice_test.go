@@ -69,11 +69,11 @@ func TestOpenKSVectors(t *testing.T) {
 		{"cades-valid.asice", asice.CAdES, true, []asice.Entry{
 			{Name: "bii-envelope.xml", MimeType: "text/xml", Size: 2711},
 			{Name: "bii-message.xml", MimeType: "application/xml", Size: 74}}, "DIREKTORATET FOR FORVALTNING OG IKT"},
-		{"xades-external-dss.asice", asice.XAdES, false, []asice.Entry{
-			{Name: "RELEASE-NOTES.txt", MimeType: "text/plain", Size: 6095}}, ""},
-		{"xades-external-digidoc4j.asice", asice.XAdES, false, []asice.Entry{
+		{"xades-external-dss.asice", asice.XAdES, true, []asice.Entry{
+			{Name: "RELEASE-NOTES.txt", MimeType: "text/plain", Size: 6095}}, "SINIVEE,VEIKO,36706020210"},
+		{"xades-external-digidoc4j.asice", asice.XAdES, true, []asice.Entry{
 			{Name: "test.xml", MimeType: "text/xml", Size: 3875},
-			{Name: "test.txt", MimeType: "text/plain", Size: 15}}, ""},
+			{Name: "test.txt", MimeType: "text/plain", Size: 15}}, "ŽÕRINÜWŠKY,MÄRÜ-LÖÖZ,11404176865"},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
@@ -380,10 +380,25 @@ func TestOpenRejectsXAdES(t *testing.T) {
 		{"changed file", edit("test.txt", func(b []byte) []byte { return append(b, '!') }), asice.ErrDigest, "test.txt"},
 		{"reference to a missing file", edit("META-INF/signatures0.xml", func(b []byte) []byte {
 			return bytes.Replace(b, []byte(`URI="test.txt"`), []byte(`URI="test2.txt"`), 1)
-		}), asice.ErrMissingFile, "test2.txt"},
+		}), asice.ErrSignature, "META-INF/signatures0.xml"},
 		{"no certificate", edit("META-INF/signatures0.xml", func(b []byte) []byte {
-			return bytes.ReplaceAll(b, []byte("X509Certificate>"), []byte("X509Something>"))
+			return bytes.ReplaceAll(b, []byte("ds:X509Certificate>"), []byte("ds:X509Something>"))
+		}), asice.ErrSignature, "META-INF/signatures0.xml"},
+		{"changed signed property", edit("META-INF/signatures0.xml", func(b []byte) []byte {
+			return bytes.Replace(b, []byte("2014-11-17T14:11:47Z"), []byte("2014-11-17T14:11:48Z"), 1)
+		}), asice.ErrSignature, "META-INF/signatures0.xml"},
+		{"changed signature value", edit("META-INF/signatures0.xml", func(b []byte) []byte {
+			i := bytes.Index(b, []byte("SignatureValue")) + 40
+			b = bytes.Clone(b)
+			b[i] = map[bool]byte{true: 'B', false: 'A'}[b[i] == 'A']
+			return b
+		}), asice.ErrSignature, "META-INF/signatures0.xml"},
+		{"a second, forged SignedInfo", edit("META-INF/signatures0.xml", func(b []byte) []byte {
+			return bytes.Replace(b, []byte("<ds:SignedInfo>"), []byte(`<ds:SignedInfo><ds:Reference URI="x.txt"/></ds:SignedInfo><ds:SignedInfo>`), 1)
 		}), asice.ErrManifest, "META-INF/signatures0.xml"},
+		{"unknown canonicalization", edit("META-INF/signatures0.xml", func(b []byte) []byte {
+			return bytes.Replace(b, []byte(`<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>`), []byte(`<ds:CanonicalizationMethod Algorithm="urn:x"/>`), 1)
+		}), asice.ErrUnsupported, "META-INF/signatures0.xml"},
 		{"not XML", edit("META-INF/signatures0.xml", func([]byte) []byte { return []byte("<ds:Signature") }), asice.ErrManifest, "META-INF/signatures0.xml"},
 	}
 	for _, c := range cases {

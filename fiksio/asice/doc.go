@@ -27,8 +27,9 @@
 //	defer c.Close()
 //	rc, err := c.Open(c.Files[0].Name)
 //
-// Readers also accept XAdES containers (DSS, DigiDoc4j): their file
-// digests are verified, the XML signature value is not (see XAdES).
-// Whether to trust a signer's certificate is the caller's decision:
-// Container.Signers gives them.
+// Readers also accept XAdES containers (DSS, DigiDoc4j): each XML
+// Signature is verified over its canonical SignedInfo (C14N 1.0, 1.1 or
+// exclusive), with its signed properties and file digests. Whether to trust
+// a signer's certificate (chain, validity, organisation number) is the
+// caller's decision: Container.Signers gives them.
 package asice

@@ -40,13 +40,16 @@ func FuzzReadASiCE(f *testing.F) {
 }
 
 // FuzzManifest feeds outside input to the manifest parsers: ASiCManifest,
-// XAdES signatures and the OpenDocument manifest.
+// XAdES signatures (parsed, canonicalized and verified) and the
+// OpenDocument manifest.
 func FuzzManifest(f *testing.F) {
 	var refs []reference
 	for _, n := range []string{"a.xml", "b \"&<>.txt"} {
 		refs = append(refs, reference{uri: n, mimeType: "text/xml", digest: make([]byte, 32)})
 	}
 	f.Add(writeManifest(refs))
+	f.Add(signatureFile(f, "xades-external-dss.asice", "META-INF/signatures0.xml"))
+	f.Add(signatureFile(f, "xades-external-digidoc4j.asice", "META-INF/signatures0.xml"))
 	f.Add([]byte(`<asic:XAdESSignatures xmlns:asic="http://uri.etsi.org/02918/v1.2.1#" xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:Signature><ds:SignedInfo><ds:Reference URI="t.txt"><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=</ds:DigestValue></ds:Reference></ds:SignedInfo></ds:Signature></asic:XAdESSignatures>`))
 	f.Add([]byte(`<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.etsi.asic-e+zip"/></manifest:manifest>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -75,10 +78,14 @@ func FuzzManifest(f *testing.F) {
 				}
 			}
 		}
-		refs, _, err = parseXAdES(data)
-		typed(err)
-		if err == nil && len(refs) == 0 {
-			t.Fatal("a XAdES signature without a file")
+		sigs, err := verifyXAdES(data)
+		if err != nil && !errors.Is(err, ErrManifest) && !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrSignature) {
+			t.Fatalf("untyped error %v", err)
+		}
+		for _, s := range sigs {
+			if len(s.refs) == 0 || s.signer == nil {
+				t.Fatal("a XAdES signature without a file or a signer")
+			}
 		}
 		_, err = parseODFManifest(data)
 		typed(err)

@@ -122,55 +122,6 @@ func attr(s string) string {
 	return b.String()
 }
 
-// xadesSignatures is META-INF/signatures*.xml of a XAdES container.
-type xadesSignatures struct {
-	Signatures []struct {
-		SignedInfo struct {
-			Refs []struct {
-				URI string `xml:"URI,attr"`
-				digestXML
-			} `xml:"http://www.w3.org/2000/09/xmldsig# Reference"`
-		} `xml:"http://www.w3.org/2000/09/xmldsig# SignedInfo"`
-		KeyInfo struct {
-			X509Data []struct {
-				Certificates []string `xml:"http://www.w3.org/2000/09/xmldsig# X509Certificate"`
-			} `xml:"http://www.w3.org/2000/09/xmldsig# X509Data"`
-		} `xml:"http://www.w3.org/2000/09/xmldsig# KeyInfo"`
-	} `xml:"http://www.w3.org/2000/09/xmldsig# Signature"`
-}
-
-// parseXAdES reads the file references of a XAdES signature file (those
-// inside the XML, with a URI starting with #, are passed over) and the
-// signing certificates, base64 DER.
-func parseXAdES(b []byte) (refs []reference, certs []string, err error) {
-	var s xadesSignatures
-	if err := xml.Unmarshal(b, &s); err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrManifest, err)
-	}
-	if len(s.Signatures) == 0 {
-		return nil, nil, fmt.Errorf("%w: no ds:Signature", ErrManifest)
-	}
-	for _, sig := range s.Signatures {
-		for _, x := range sig.SignedInfo.Refs {
-			if strings.HasPrefix(x.URI, "#") {
-				continue
-			}
-			r, err := x.reference(x.URI, "")
-			if err != nil {
-				return nil, nil, err
-			}
-			refs = append(refs, r)
-		}
-		for _, d := range sig.KeyInfo.X509Data {
-			certs = append(certs, d.Certificates...)
-		}
-	}
-	if len(refs) == 0 {
-		return nil, nil, fmt.Errorf("%w: the XAdES signature covers no file", ErrManifest)
-	}
-	return refs, certs, nil
-}
-
 // odfManifest is META-INF/manifest.xml (OpenDocument), which XAdES
 // containers carry for the files' media types.
 type odfManifest struct {

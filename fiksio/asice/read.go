@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/x509"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -24,10 +23,10 @@ const (
 	// CAdES: META-INF/asicmanifest.xml signed by a detached CMS signature,
 	// as KS' clients write it. Open verifies the signature.
 	CAdES Format = iota + 1
-	// XAdES: META-INF/signatures*.xml, as DSS and DigiDoc4j write it. Open
-	// verifies the digests of the files it signs, not the XML signature
-	// value (that needs XML canonicalization, which this package does not
-	// do): see Container.SignatureVerified.
+	// XAdES: META-INF/signatures*.xml, XML Signatures as DSS and DigiDoc4j
+	// write them. Open verifies each signature value over its canonical
+	// SignedInfo (C14N 1.0, 1.1 or exclusive; RSA or ECDSA) and the signed
+	// properties it references.
 	XAdES
 )
 
@@ -59,8 +58,8 @@ type Container struct {
 	// validity, the sender's organisation number) is the caller's choice:
 	// Open checks only that their keys signed the manifest.
 	Signers []*x509.Certificate
-	// SignatureVerified is true when the signature itself was verified
-	// (CAdES), false when only the file digests were (XAdES).
+	// SignatureVerified is true once the signatures verified; Open returns
+	// no Container otherwise. It is there for the caller's audit log.
 	SignatureVerified bool
 
 	zr     *zip.Reader
@@ -139,7 +138,7 @@ func Open(r io.ReaderAt, size int64) (*Container, error) {
 			return nil, err
 		}
 	case len(xades) > 0:
-		c.Format = XAdES
+		c.Format, c.SignatureVerified = XAdES, true
 		if refs, err = c.readXAdES(xades, odf); err != nil {
 			return nil, err
 		}
@@ -248,27 +247,16 @@ func (c *Container) readXAdES(sigFiles []*zip.File, odf *zip.File) ([]reference,
 		if err != nil {
 			return nil, err
 		}
-		refs, certs, err := parseXAdES(b)
+		sigs, err := verifyXAdES(b)
 		if err != nil {
 			return nil, &FileError{Name: sf.Name, Err: err}
 		}
-		if len(certs) == 0 {
-			return nil, &FileError{Name: sf.Name, Err: fmt.Errorf("%w: the XAdES signature carries no certificate", ErrManifest)}
-		}
-		for i := range refs {
-			refs[i].mimeType = types[refs[i].uri]
-		}
-		all = append(all, refs...)
-		for _, s := range certs {
-			der, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), ""))
-			if err != nil {
-				return nil, &FileError{Name: sf.Name, Err: fmt.Errorf("%w: X509Certificate: %v", ErrManifest, err)}
+		for _, sig := range sigs {
+			for _, r := range sig.refs {
+				r.mimeType = types[r.uri]
+				all = append(all, r)
 			}
-			cert, err := x509.ParseCertificate(der)
-			if err != nil {
-				return nil, &FileError{Name: sf.Name, Err: fmt.Errorf("%w: X509Certificate: %v", ErrManifest, err)}
-			}
-			c.Signers = append(c.Signers, cert)
+			c.Signers = append(c.Signers, sig.signer)
 		}
 	}
 	return all, nil
