@@ -144,57 +144,9 @@ func verifyOne(sig *etree.Element, ids map[string]*etree.Element, dupIDs map[str
 	if err != nil {
 		return s, err
 	}
-	c14nAlg, err := algorithm(si, "CanonicalizationMethod")
-	if err != nil {
+	if s.signer, err = verifySignedInfo(sig, si); err != nil {
 		return s, err
 	}
-	sigAlg, err := algorithm(si, "SignatureMethod")
-	if err != nil {
-		return s, err
-	}
-	h, ok := signatureMethods[sigAlg]
-	if !ok {
-		return s, fmt.Errorf("%w: signature method %q", ErrUnsupported, sigAlg)
-	}
-	sv, err := child(sig, nsDSig, "SignatureValue")
-	if err != nil {
-		return s, err
-	}
-	value, err := base64Text(sv)
-	if err != nil {
-		return s, err
-	}
-	canonical, err := canonicalize(si, c14nAlg, nil)
-	if err != nil {
-		return s, err
-	}
-	d := h.New()
-	d.Write(canonical)
-	digest := d.Sum(nil)
-
-	ki, err := child(sig, nsDSig, "KeyInfo")
-	if err != nil {
-		return s, err
-	}
-	for _, xd := range children(ki, nsDSig, "X509Data") {
-		for _, xc := range children(xd, nsDSig, "X509Certificate") {
-			der, err := base64Text(xc)
-			if err != nil {
-				return s, err
-			}
-			cert, err := x509.ParseCertificate(der)
-			if err != nil {
-				return s, fmt.Errorf("%w: X509Certificate: %v", ErrManifest, err)
-			}
-			if s.signer == nil && verifyValue(cert, h, digest, value, sigAlg) {
-				s.signer = cert
-			}
-		}
-	}
-	if s.signer == nil {
-		return s, fmt.Errorf("%w: no certificate in KeyInfo verifies the XAdES signature value", ErrSignature)
-	}
-
 	for _, ref := range children(si, nsDSig, "Reference") {
 		uri := ref.SelectAttrValue("URI", "")
 		dv, err := child(ref, nsDSig, "DigestValue")
@@ -218,39 +170,100 @@ func verifyOne(sig *etree.Element, ids map[string]*etree.Element, dupIDs map[str
 			s.refs = append(s.refs, r)
 			continue
 		}
-		target, ok := ids[uri[1:]]
-		if !ok || dupIDs[uri[1:]] {
-			return s, fmt.Errorf("%w: the signed element %q is missing or not unique", ErrSignature, uri)
-		}
-		alg := c14n10 // XML Signature's default for a same-document reference
-		var prefixes []string
-		if ts := children(ref, nsDSig, "Transforms"); len(ts) == 1 {
-			for _, t := range children(ts[0], nsDSig, "Transform") {
-				alg = strings.TrimSpace(t.SelectAttrValue("Algorithm", ""))
-				for _, in := range t.ChildElements() {
-					if in.Tag == "InclusiveNamespaces" {
-						prefixes = strings.Fields(in.SelectAttrValue("PrefixList", ""))
-					}
-				}
-			}
-			if len(children(ts[0], nsDSig, "Transform")) != 1 {
-				return s, fmt.Errorf("%w: a chain of transforms on %q", ErrUnsupported, uri)
-			}
-		}
-		c, err := canonicalize(target, alg, prefixes)
-		if err != nil {
+		if err := checkSameDocument(ref, r, ids, dupIDs); err != nil {
 			return s, err
-		}
-		rd := r.hash.New()
-		rd.Write(c)
-		if !bytes.Equal(rd.Sum(nil), r.digest) {
-			return s, fmt.Errorf("%w: the digest of %q", ErrSignature, uri)
 		}
 	}
 	if len(s.refs) == 0 {
 		return s, fmt.Errorf("%w: the XAdES signature covers no file", ErrManifest)
 	}
 	return s, nil
+}
+
+// verifySignedInfo checks the signature value over the canonical
+// SignedInfo and returns the certificate in KeyInfo whose key made it.
+func verifySignedInfo(sig, si *etree.Element) (*x509.Certificate, error) {
+	c14nAlg, err := algorithm(si, "CanonicalizationMethod")
+	if err != nil {
+		return nil, err
+	}
+	sigAlg, err := algorithm(si, "SignatureMethod")
+	if err != nil {
+		return nil, err
+	}
+	h, ok := signatureMethods[sigAlg]
+	if !ok {
+		return nil, fmt.Errorf("%w: signature method %q", ErrUnsupported, sigAlg)
+	}
+	sv, err := child(sig, nsDSig, "SignatureValue")
+	if err != nil {
+		return nil, err
+	}
+	value, err := base64Text(sv)
+	if err != nil {
+		return nil, err
+	}
+	canonical, err := canonicalize(si, c14nAlg, nil)
+	if err != nil {
+		return nil, err
+	}
+	d := h.New()
+	d.Write(canonical)
+	digest := d.Sum(nil)
+	ki, err := child(sig, nsDSig, "KeyInfo")
+	if err != nil {
+		return nil, err
+	}
+	for _, xd := range children(ki, nsDSig, "X509Data") {
+		for _, xc := range children(xd, nsDSig, "X509Certificate") {
+			der, err := base64Text(xc)
+			if err != nil {
+				return nil, err
+			}
+			cert, err := x509.ParseCertificate(der)
+			if err != nil {
+				return nil, fmt.Errorf("%w: X509Certificate: %v", ErrManifest, err)
+			}
+			if verifyValue(cert, h, digest, value, sigAlg) {
+				return cert, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("%w: no certificate in KeyInfo verifies the XAdES signature value", ErrSignature)
+}
+
+// checkSameDocument checks the digest of a reference to an element of the
+// signature file itself (the signed properties), after its one transform.
+func checkSameDocument(ref *etree.Element, r reference, ids map[string]*etree.Element, dupIDs map[string]bool) error {
+	id := r.uri[1:]
+	target, ok := ids[id]
+	if !ok || dupIDs[id] {
+		return fmt.Errorf("%w: the signed element %q is missing or not unique", ErrSignature, r.uri)
+	}
+	alg := c14n10 // XML Signature's default for a same-document reference
+	var prefixes []string
+	if ts := children(ref, nsDSig, "Transforms"); len(ts) > 0 {
+		list := children(ts[0], nsDSig, "Transform")
+		if len(ts) != 1 || len(list) != 1 {
+			return fmt.Errorf("%w: a chain of transforms on %q", ErrUnsupported, r.uri)
+		}
+		alg = strings.TrimSpace(list[0].SelectAttrValue("Algorithm", ""))
+		for _, in := range list[0].ChildElements() {
+			if in.Tag == "InclusiveNamespaces" {
+				prefixes = strings.Fields(in.SelectAttrValue("PrefixList", ""))
+			}
+		}
+	}
+	c, err := canonicalize(target, alg, prefixes)
+	if err != nil {
+		return err
+	}
+	d := r.hash.New()
+	d.Write(c)
+	if !bytes.Equal(d.Sum(nil), r.digest) {
+		return fmt.Errorf("%w: the digest of %q", ErrSignature, r.uri)
+	}
+	return nil
 }
 
 func verifyValue(cert *x509.Certificate, h crypto.Hash, digest, value []byte, alg string) bool {
@@ -317,34 +330,13 @@ type canonicalizer struct {
 func (c *canonicalizer) element(e *etree.Element, parentScope, rendered map[string]string) {
 	scope := maps(parentScope)
 	declare(scope, e)
-
-	// Which namespace declarations this element shows.
 	var attrs []etree.Attr
-	utilized := map[string]bool{e.Space: true}
 	for _, a := range e.Attr {
-		if a.Space == "xmlns" || (a.Space == "" && a.Key == "xmlns") {
-			continue
-		}
-		attrs = append(attrs, a)
-		if a.Space != "" {
-			utilized[a.Space] = true
+		if a.Space != "xmlns" && (a.Space != "" || a.Key != "xmlns") {
+			attrs = append(attrs, a)
 		}
 	}
-	var prefixes []string
-	for p := range scope {
-		if p == "xml" {
-			continue
-		}
-		show := !c.exclusive || utilized[p] || slices.Contains(c.inclusive, p) || (p == "" && slices.Contains(c.inclusive, "#default"))
-		if !show {
-			continue
-		}
-		if r, ok := rendered[p]; (ok && r == scope[p]) || (!ok && p == "" && scope[p] == "") {
-			continue
-		}
-		prefixes = append(prefixes, p)
-	}
-	slices.Sort(prefixes)
+	prefixes := c.namespaces(e, attrs, scope, rendered)
 	next := maps(rendered)
 	name := e.Tag
 	if e.Space != "" {
@@ -361,22 +353,7 @@ func (c *canonicalizer) element(e *etree.Element, parentScope, rendered map[stri
 		c.b.WriteByte('"')
 		next[p] = scope[p]
 	}
-	uri := func(a etree.Attr) string {
-		if a.Space == "" {
-			return ""
-		}
-		if a.Space == "xml" {
-			return "http://www.w3.org/XML/1998/namespace"
-		}
-		return scope[a.Space]
-	}
-	slices.SortFunc(attrs, func(x, y etree.Attr) int {
-		if k := strings.Compare(uri(x), uri(y)); k != 0 {
-			return k
-		}
-		return strings.Compare(x.Key, y.Key)
-	})
-	for _, a := range attrs {
+	for _, a := range sortAttrs(attrs, scope) {
 		c.b.WriteByte(' ')
 		if a.Space != "" {
 			c.b.WriteString(a.Space + ":")
@@ -401,6 +378,55 @@ func (c *canonicalizer) element(e *etree.Element, parentScope, rendered map[stri
 		}
 	}
 	c.b.WriteString("</" + name + ">")
+}
+
+// namespaces returns the prefixes whose declarations e shows, sorted:
+// inclusive C14N shows every one in scope not shown by an output
+// ancestor; exclusive only those e or its attributes use, and the
+// InclusiveNamespaces.
+func (c *canonicalizer) namespaces(e *etree.Element, attrs []etree.Attr, scope, rendered map[string]string) []string {
+	utilized := map[string]bool{e.Space: true}
+	for _, a := range attrs {
+		if a.Space != "" {
+			utilized[a.Space] = true
+		}
+	}
+	var prefixes []string
+	for p := range scope {
+		if p == "xml" {
+			continue
+		}
+		show := !c.exclusive || utilized[p] || slices.Contains(c.inclusive, p) || (p == "" && slices.Contains(c.inclusive, "#default"))
+		if !show {
+			continue
+		}
+		if r, ok := rendered[p]; (ok && r == scope[p]) || (!ok && p == "" && scope[p] == "") {
+			continue
+		}
+		prefixes = append(prefixes, p)
+	}
+	slices.Sort(prefixes)
+	return prefixes
+}
+
+// sortAttrs orders attributes by namespace URI, then local name.
+func sortAttrs(attrs []etree.Attr, scope map[string]string) []etree.Attr {
+	uri := func(a etree.Attr) string {
+		switch a.Space {
+		case "":
+			return ""
+		case "xml":
+			return "http://www.w3.org/XML/1998/namespace"
+		}
+		return scope[a.Space]
+	}
+	slices.SortFunc(attrs, func(x, y etree.Attr) int {
+		if k := strings.Compare(uri(x), uri(y)); k != 0 {
+			return k
+		}
+		return strings.Compare(x.Key, y.Key)
+	})
+	return attrs
 }
 
 func maps(m map[string]string) map[string]string {

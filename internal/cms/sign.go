@@ -168,55 +168,9 @@ const maxSignature = 4 << 20
 // dates, revocation) is the caller's decision: VerifyDetached checks only
 // that the holder of each certificate's key signed this content.
 func VerifyDetached(signature []byte, content io.Reader) ([]*x509.Certificate, error) {
-	if len(signature) > maxSignature {
-		return nil, fmt.Errorf("%w: signature of %d bytes", ErrMalformed, len(signature))
-	}
-	der, _, err := toDER(signature)
+	certs, infos, err := parseSignedData(signature)
 	if err != nil {
 		return nil, err
-	}
-	var ci struct {
-		ContentType asn1.ObjectIdentifier
-		Content     asn1.RawValue `asn1:"explicit,tag:0"`
-	}
-	if _, err := asn1.Unmarshal(der, &ci); err != nil {
-		return nil, fmt.Errorf("%w: ContentInfo: %v", ErrMalformed, err)
-	}
-	if !ci.ContentType.Equal(oidSignedData) {
-		return nil, fmt.Errorf("%w: content type %v is not SignedData", ErrUnsupported, ci.ContentType)
-	}
-	var sd signedData
-	if _, err := asn1.Unmarshal(ci.Content.Bytes, &sd); err != nil {
-		return nil, fmt.Errorf("%w: SignedData: %v", ErrMalformed, err)
-	}
-	if len(sd.EncapContentInfo.EContent.Bytes) > 0 {
-		return nil, fmt.Errorf("%w: the SignedData is not detached", ErrUnsupported)
-	}
-	var certs []*x509.Certificate
-	for rest := sd.Certificates.Bytes; len(rest) > 0; {
-		var raw asn1.RawValue
-		if rest, err = asn1.Unmarshal(rest, &raw); err != nil {
-			return nil, fmt.Errorf("%w: certificates: %v", ErrMalformed, err)
-		}
-		if raw.Class != 0 || raw.Tag != asn1.TagSequence {
-			continue // attribute certificates and others
-		}
-		c, err := x509.ParseCertificate(raw.FullBytes)
-		if err != nil {
-			return nil, fmt.Errorf("%w: certificate: %v", ErrMalformed, err)
-		}
-		certs = append(certs, c)
-	}
-	var infos []signerInfo
-	for rest := sd.SignerInfos.Bytes; len(rest) > 0; {
-		var si signerInfo
-		if rest, err = asn1.Unmarshal(rest, &si); err != nil {
-			return nil, fmt.Errorf("%w: signer info: %v", ErrMalformed, err)
-		}
-		infos = append(infos, si)
-	}
-	if len(infos) == 0 {
-		return nil, fmt.Errorf("%w: no signer", ErrSignature)
 	}
 	// Hash the content once with every digest the signers use.
 	hashes := map[crypto.Hash][]byte{}
@@ -253,6 +207,62 @@ func VerifyDetached(signature []byte, content io.Reader) ([]*x509.Certificate, e
 		signers = append(signers, cert)
 	}
 	return signers, nil
+}
+
+// parseSignedData reads a detached SignedData: its certificates and its
+// signer infos.
+func parseSignedData(signature []byte) ([]*x509.Certificate, []signerInfo, error) {
+	if len(signature) > maxSignature {
+		return nil, nil, fmt.Errorf("%w: signature of %d bytes", ErrMalformed, len(signature))
+	}
+	der, _, err := toDER(signature)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ci struct {
+		ContentType asn1.ObjectIdentifier
+		Content     asn1.RawValue `asn1:"explicit,tag:0"`
+	}
+	if _, err := asn1.Unmarshal(der, &ci); err != nil {
+		return nil, nil, fmt.Errorf("%w: ContentInfo: %v", ErrMalformed, err)
+	}
+	if !ci.ContentType.Equal(oidSignedData) {
+		return nil, nil, fmt.Errorf("%w: content type %v is not SignedData", ErrUnsupported, ci.ContentType)
+	}
+	var sd signedData
+	if _, err := asn1.Unmarshal(ci.Content.Bytes, &sd); err != nil {
+		return nil, nil, fmt.Errorf("%w: SignedData: %v", ErrMalformed, err)
+	}
+	if len(sd.EncapContentInfo.EContent.Bytes) > 0 {
+		return nil, nil, fmt.Errorf("%w: the SignedData is not detached", ErrUnsupported)
+	}
+	var certs []*x509.Certificate
+	for rest := sd.Certificates.Bytes; len(rest) > 0; {
+		var raw asn1.RawValue
+		if rest, err = asn1.Unmarshal(rest, &raw); err != nil {
+			return nil, nil, fmt.Errorf("%w: certificates: %v", ErrMalformed, err)
+		}
+		if raw.Class != 0 || raw.Tag != asn1.TagSequence {
+			continue // attribute certificates and others
+		}
+		c, err := x509.ParseCertificate(raw.FullBytes)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: certificate: %v", ErrMalformed, err)
+		}
+		certs = append(certs, c)
+	}
+	var infos []signerInfo
+	for rest := sd.SignerInfos.Bytes; len(rest) > 0; {
+		var si signerInfo
+		if rest, err = asn1.Unmarshal(rest, &si); err != nil {
+			return nil, nil, fmt.Errorf("%w: signer info: %v", ErrMalformed, err)
+		}
+		infos = append(infos, si)
+	}
+	if len(infos) == 0 {
+		return nil, nil, fmt.Errorf("%w: no signer", ErrSignature)
+	}
+	return certs, infos, nil
 }
 
 func findSigner(sid asn1.RawValue, certs []*x509.Certificate) (*x509.Certificate, error) {
