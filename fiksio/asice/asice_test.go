@@ -235,12 +235,7 @@ func TestOpenRejects(t *testing.T) {
 		}
 	}
 	manifest := good[3].body
-	cases := []struct {
-		name string
-		in   []byte
-		err  error
-		file string
-	}{
+	cases := []rejectCase{
 		{"rezipped unchanged opens", edit(func(es []entry) []entry { return es }), nil, ""},
 		{"not a ZIP", []byte("%PDF-1.7"), asice.ErrNotASiCE, ""},
 		{"empty ZIP", rezip(t, nil), asice.ErrNotASiCE, ""},
@@ -258,18 +253,7 @@ func TestOpenRejects(t *testing.T) {
 		{"manifest not XML", edit(set("META-INF/asicmanifest.xml", []byte("{}"))), asice.ErrManifest, "META-INF/asicmanifest.xml"},
 		{"manifest with MD5", edit(set("META-INF/asicmanifest.xml", bytes.ReplaceAll(manifest, []byte("http://www.w3.org/2001/04/xmlenc#sha256"), []byte("http://www.w3.org/2001/04/xmldsig-more#md5")))), asice.ErrUnsupported, "META-INF/asicmanifest.xml"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := open(c.in)
-			if !errors.Is(err, c.err) || (c.err == nil) != (err == nil) {
-				t.Fatalf("err %v, want %v", err, c.err)
-			}
-			var fe *asice.FileError
-			if c.file != "" && (!errors.As(err, &fe) || fe.Name != c.file) {
-				t.Fatalf("err %v does not name %q", err, c.file)
-			}
-		})
-	}
+	runRejects(t, cases)
 }
 
 // sameStream reports whether a and b yield the same bytes, holding 64 KiB of each.
@@ -370,12 +354,7 @@ func TestOpenRejectsXAdES(t *testing.T) {
 		}
 		return rezip(t, es)
 	}
-	cases := []struct {
-		name string
-		in   []byte
-		err  error
-		file string
-	}{
+	cases := []rejectCase{
 		{"rezipped unchanged opens", edit("test.txt", func(b []byte) []byte { return b }), nil, ""},
 		{"changed file", edit("test.txt", func(b []byte) []byte { return append(b, '!') }), asice.ErrDigest, "test.txt"},
 		{"reference to a missing file", edit("META-INF/signatures0.xml", func(b []byte) []byte {
@@ -401,6 +380,19 @@ func TestOpenRejectsXAdES(t *testing.T) {
 		}), asice.ErrUnsupported, "META-INF/signatures0.xml"},
 		{"not XML", edit("META-INF/signatures0.xml", func([]byte) []byte { return []byte("<ds:Signature") }), asice.ErrManifest, "META-INF/signatures0.xml"},
 	}
+	runRejects(t, cases)
+}
+
+// rejectCase is a container Open must refuse with err, naming file if set.
+type rejectCase struct {
+	name string
+	in   []byte
+	err  error
+	file string
+}
+
+func runRejects(t *testing.T, cases []rejectCase) {
+	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := open(c.in)
