@@ -9,6 +9,10 @@ import (
 	"io"
 	"testing"
 
+	"github.com/smallstep/pkcs7"
+
+	"github.com/grunnmur/grunnmur/internal/cms/cmstest"
+	"github.com/grunnmur/grunnmur/internal/testheap"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -25,13 +29,13 @@ func TestDecryptToStreamsKSVectors(t *testing.T) {
 	}{
 		"small.pdf.crypt (BER, chunked)":      {vector(t, "small.pdf.crypt"), smallPDFSHA},
 		"dokumenter.zip.crypt (BER, chunked)": {vector(t, "dokumenter.zip.crypt"), dokumenterSHA},
-		"svaruttest (DER)":                    {fakeCT, sha(bytes.Repeat([]byte("svaruttest "), 10000))},
+		"svaruttest (BER, chunked)":           {fakeCT, sha(bytes.Repeat([]byte("svaruttest "), 10000))},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			var out bytes.Buffer
 			// A reader that returns one byte at a time exercises every boundary.
-			n, err := svarut.DecryptTo(&out, &oneByte{r: bytes.NewReader(c.ct)}, k.cert, k.key, 1<<30)
+			n, err := svarut.DecryptTo(&out, cmstest.OneByte(bytes.NewReader(c.ct)), k.cert, k.key, 1<<30)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -39,7 +43,11 @@ func TestDecryptToStreamsKSVectors(t *testing.T) {
 				t.Fatalf("sha256 %s (%d bytes), want %s", sha(out.Bytes()), n, c.want)
 			}
 			// The same as smallstep/pkcs7 gives.
-			ref, err := svarut.Decrypt(c.ct, k.cert, k.key)
+			p7, err := pkcs7.Parse(c.ct)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref, err := p7.Decrypt(k.cert, k.key)
 			if err != nil || !bytes.Equal(ref, out.Bytes()) {
 				t.Fatalf("pkcs7 disagrees: %v", err)
 			}
@@ -55,15 +63,6 @@ func TestDecryptToStreamsKSVectors(t *testing.T) {
 			}
 		})
 	}
-}
-
-type oneByte struct{ r io.Reader }
-
-func (o *oneByte) Read(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	return o.r.Read(p[:1])
 }
 
 // TestSvarInnReceiveMemory receives a 64 MB shipment and samples the heap:
@@ -87,7 +86,7 @@ func TestSvarInnReceiveMemory(t *testing.T) {
 	}
 	want := sha(content)
 	content = nil
-	stop := sampleHeap()
+	stop := testheap.Sample()
 	var got string
 	r.Handler = func(_ context.Context, _ *svarut.Incoming, _ svarut.IncomingFile, rd io.Reader) error {
 		h := sha256.New()

@@ -3,12 +3,10 @@ package svarut_test
 import (
 	"context"
 	"io"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/internal/testheap"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
@@ -62,7 +60,7 @@ func TestSendStreams200MB(t *testing.T) {
 	s.Documents = []svarut.Document{{Name: "stor.pdf", MimeType: "application/pdf", Ref: "stor", Size: size}}
 	src := svarut.SourceFunc(func(context.Context, svarut.Document) (io.ReadCloser, error) { return &pdfLike{n: size}, nil })
 
-	stop := sampleHeap()
+	stop := testheap.Sample()
 	start := time.Now()
 	id, err := e.client.Send(context.Background(), s, src)
 	elapsed := time.Since(start)
@@ -78,41 +76,5 @@ func TestSendStreams200MB(t *testing.T) {
 	got, _ := e.fake.Shipment(id)
 	if len(got.Files) != 1 || got.Files[0].Size != size || got.Files[0].Content != nil {
 		t.Fatalf("fake received %+v", got.Files)
-	}
-}
-
-// sampleHeap samples HeapInuse every 2 ms from now until the returned stop
-// is called, which returns the peak growth over the starting value.
-func sampleHeap() (stop func() int64) {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base := ms.HeapInuse
-	var peak atomic.Uint64
-	peak.Store(base)
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(2 * time.Millisecond)
-		defer tick.Stop()
-		var m runtime.MemStats
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				runtime.ReadMemStats(&m)
-				if m.HeapInuse > peak.Load() {
-					peak.Store(m.HeapInuse)
-				}
-			}
-		}
-	}()
-	return func() int64 {
-		close(done)
-		wg.Wait()
-		return int64(peak.Load()) - int64(base)
 	}
 }

@@ -19,8 +19,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/smallstep/pkcs7"
-
+	"github.com/grunnmur/grunnmur/internal/cms"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/job"
 )
@@ -192,8 +191,7 @@ type Receiver struct {
 	// file; 0 means 512 MiB. A larger shipment is reported FEILET
 	// (permanent). The download, the decryption (DecryptTo) and the ZIP all
 	// stream through temporary files, so memory stays flat whatever the
-	// size; only a CMS encoding the streaming reader does not know goes
-	// through smallstep/pkcs7 in memory.
+	// size.
 	MaxSize int64
 	// TempDir holds the temporary files; empty means os.TempDir().
 	TempDir string
@@ -424,32 +422,13 @@ func removeTemp(f *os.File) {
 }
 
 // decrypt decrypts the spooled ciphertext into a new temporary file as a
-// stream; encodings the streaming reader does not handle go through
-// smallstep/pkcs7 in memory.
+// stream.
 func (r *Receiver) decrypt(cipherFile *os.File, n int64) (*os.File, int64, error) {
 	plain, err := os.CreateTemp(r.TempDir, "svarinn-*")
 	if err != nil {
 		return nil, 0, err
 	}
 	pn, err := DecryptTo(plain, io.NewSectionReader(cipherFile, 0, n), r.Certificate, r.Key, r.maxSize())
-	if errors.Is(err, errUnsupportedCMS) {
-		ciphertext := make([]byte, n)
-		if _, err := cipherFile.ReadAt(ciphertext, 0); err != nil {
-			removeTemp(plain)
-			return nil, 0, err
-		}
-		var out []byte
-		if out, err = Decrypt(ciphertext, r.Certificate, r.Key); err == nil {
-			if int64(len(out)) > r.maxSize() {
-				err = fmt.Errorf("%w: decrypted %d bytes", ErrTooLarge, len(out))
-			} else if _, err = plain.Seek(0, io.SeekStart); err == nil {
-				if err = plain.Truncate(0); err == nil {
-					_, err = plain.Write(out)
-					pn = int64(len(out))
-				}
-			}
-		}
-	}
 	if err != nil {
 		removeTemp(plain)
 		return nil, 0, err
@@ -464,26 +443,29 @@ func (r *Receiver) decrypt(cipherFile *os.File, n int64) (*os.File, int64, error
 // The plaintext is only trustworthy once DecryptTo returns nil: the padding
 // is checked at the end.
 func DecryptTo(dst io.Writer, src io.Reader, cert *x509.Certificate, key crypto.PrivateKey, limit int64) (int64, error) {
-	return decryptStream(src, dst, cert, key, limit)
+	dec, ok := key.(crypto.Decrypter)
+	if !ok || cert == nil {
+		return 0, fmt.Errorf("%w: the receiver needs a certificate and a key that can decrypt", ErrDecrypt)
+	}
+	if limit <= 0 {
+		return 0, fmt.Errorf("%w: a limit of %d bytes", ErrTooLarge, limit)
+	}
+	n, err := cms.Decrypt(dst, src, limit, cms.Key{Certificate: cert, Private: dec})
+	switch {
+	case errors.Is(err, cms.ErrTooLarge):
+		err = fmt.Errorf("%w: %w", ErrTooLarge, err)
+	case errors.Is(err, cms.ErrMalformed), errors.Is(err, cms.ErrUnsupported), errors.Is(err, cms.ErrNoKey):
+		err = fmt.Errorf("%w: %w", ErrDecrypt, err)
+	}
+	return n, err
 }
 
-// Decrypt opens SvarInn's CMS EnvelopedData in memory with smallstep/pkcs7,
-// given the receiving system's certificate and key. Errors wrap ErrDecrypt.
-func Decrypt(ciphertext []byte, cert *x509.Certificate, key crypto.PrivateKey) (out []byte, err error) {
-	defer func() {
-		// pkcs7 parses outside input; a panic there must not take the
-		// receiver down.
-		if p := recover(); p != nil {
-			out, err = nil, fmt.Errorf("%w: malformed CMS", ErrDecrypt)
-		}
-	}()
-	p7, err := pkcs7.Parse(ciphertext)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrDecrypt, err)
+// Decrypt opens SvarInn's CMS EnvelopedData in memory, given the receiving
+// system's certificate and key. Errors wrap ErrDecrypt.
+func Decrypt(ciphertext []byte, cert *x509.Certificate, key crypto.PrivateKey) ([]byte, error) {
+	var out bytes.Buffer
+	if _, err := DecryptTo(&out, bytes.NewReader(ciphertext), cert, key, 0x7fffffff); err != nil {
+		return nil, err
 	}
-	out, err = p7.Decrypt(cert, key)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrDecrypt, err)
-	}
-	return out, nil
+	return out.Bytes(), nil
 }

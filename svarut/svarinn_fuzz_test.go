@@ -31,8 +31,7 @@ func FuzzDecryptTo(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var out countWriter
 		n, err := svarut.DecryptTo(&out, bytes.NewReader(data), k.cert, k.key, 4096)
-		if err != nil && !errors.Is(err, svarut.ErrDecrypt) && !errors.Is(err, svarut.ErrTooLarge) &&
-			err.Error() != "svarut: cms: encoding not supported by the streaming reader" {
+		if err != nil && !errors.Is(err, svarut.ErrDecrypt) && !errors.Is(err, svarut.ErrTooLarge) {
 			t.Fatalf("untyped error %v", err)
 		}
 		if n != int64(out) || n > 4096 {

@@ -1,0 +1,5 @@
+//go:build !race
+
+package asice_test
+
+const raceEnabled = false

@@ -1,0 +1,252 @@
+package asice
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto"
+	"crypto/sha256"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/grunnmur/grunnmur/internal/cms"
+)
+
+// Signer signs containers: a certificate and its key (RSA or ECDSA),
+// separate from the key the receiver decrypts with, as KS asks. A
+// business certificate (virksomhetssertifikat) or a key pair registered
+// with Fiks IO. Now stamps the files and the signing time; nil means
+// time.Now.
+type Signer struct {
+	Certificate *x509.Certificate
+	Key         crypto.Signer
+	Now         func() time.Time
+}
+
+func (s Signer) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// File is one file to put in a container. The first file is the root
+// document. MimeType empty means application/octet-stream.
+type File struct {
+	Name     string
+	MimeType string
+	Content  io.Reader
+}
+
+// Writer writes an ASiC-E container as a stream: `mimetype` first and
+// stored, then each file as it is created, then META-INF/asicmanifest.xml
+// with the files' SHA-256 digests and META-INF/signature.p7s, a detached
+// CMS signature over the manifest. Only the digests are held.
+type Writer struct {
+	zw     *zip.Writer
+	signer Signer
+	sealed io.Closer // the encryption under a sealed container
+	refs   []reference
+	names  map[string]bool
+	cur    hash.Hash
+	err    error
+	done   bool
+}
+
+// NewWriter starts a container on w and writes its `mimetype` entry.
+// Close finishes it; it does not close w.
+func NewWriter(w io.Writer, s Signer) (*Writer, error) {
+	if s.Certificate == nil || s.Key == nil {
+		return nil, fmt.Errorf("%w: the Signer needs a Certificate and a Key", ErrInvalid)
+	}
+	zw := zip.NewWriter(w)
+	mt := []byte(mediaType)
+	// Raw, so that the entry has its sizes up front and no data
+	// descriptor: readers find the media type at a fixed offset.
+	hdr := &zip.FileHeader{Name: "mimetype", Method: zip.Store, Modified: s.now(),
+		CRC32: crc32.ChecksumIEEE(mt), CompressedSize64: uint64(len(mt)), UncompressedSize64: uint64(len(mt))}
+	fw, err := zw.CreateRaw(hdr)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := fw.Write(mt); err != nil {
+		return nil, err
+	}
+	return &Writer{zw: zw, signer: s, names: map[string]bool{}}, nil
+}
+
+// NewSealedWriter is NewWriter with the container encrypted as it is
+// written, as CMS EnvelopedData to the recipient's certificate (RSA-OAEP
+// SHA-256, AES-256-CBC): what Fiks IO carries. Close finishes the
+// encryption too; it does not close dst.
+func NewSealedWriter(dst io.Writer, recipient *x509.Certificate, s Signer) (*Writer, error) {
+	if recipient == nil {
+		return nil, fmt.Errorf("%w: no recipient certificate", ErrInvalid)
+	}
+	if s.Certificate == nil || s.Key == nil {
+		return nil, fmt.Errorf("%w: the Signer needs a Certificate and a Key", ErrInvalid)
+	}
+	enc, err := cms.Encrypt(dst, recipient)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	w, err := NewWriter(enc, s)
+	if err != nil {
+		return nil, err
+	}
+	w.sealed = enc
+	return w, nil
+}
+
+// checkName refuses what is not a plain relative path, what lives under
+// META-INF/ (the signature's place), and `mimetype`.
+func checkName(name string) error {
+	switch {
+	case !fs.ValidPath(name) || name == "." || strings.ContainsAny(name, "\\\x00"):
+		return fmt.Errorf("%w: a file name must be a relative path without . or .. elements", ErrInvalid)
+	case name == "mimetype", strings.HasPrefix(strings.ToUpper(name), "META-INF/"):
+		return fmt.Errorf("%w: the name is reserved by ASiC-E", ErrInvalid)
+	}
+	return nil
+}
+
+// Create adds a file and returns the writer its content goes to, until the
+// next Create or Close.
+func (w *Writer) Create(name, mimeType string) (io.Writer, error) {
+	if w.err != nil {
+		return nil, w.err
+	}
+	if w.done {
+		return nil, errors.New("asice: Create after Close")
+	}
+	if err := checkName(name); err != nil {
+		return nil, &FileError{Name: name, Err: err}
+	}
+	if w.names[name] {
+		return nil, &FileError{Name: name, Err: fmt.Errorf("%w: two files of one name", ErrInvalid)}
+	}
+	if mimeType == "" {
+		mimeType = "application/octet-stream"
+	}
+	w.finishFile()
+	fw, err := w.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: w.signer.now()})
+	if err != nil {
+		w.err = err
+		return nil, err
+	}
+	w.names[name] = true
+	w.cur = sha256.New()
+	w.refs = append(w.refs, reference{uri: name, mimeType: mimeType, hash: crypto.SHA256})
+	return &fileWriter{w: w, dst: io.MultiWriter(fw, w.cur)}, nil
+}
+
+type fileWriter struct {
+	w   *Writer
+	dst io.Writer
+}
+
+func (f *fileWriter) Write(p []byte) (int, error) {
+	if f.w.err != nil {
+		return 0, f.w.err
+	}
+	n, err := f.dst.Write(p)
+	if err != nil {
+		f.w.err = err
+	}
+	return n, err
+}
+
+func (w *Writer) finishFile() {
+	if w.cur != nil {
+		w.refs[len(w.refs)-1].digest = w.cur.Sum(nil)
+		w.cur = nil
+	}
+}
+
+// Close writes the manifest and its signature, ends the ZIP and, for a
+// sealed container, the encryption.
+func (w *Writer) Close() error {
+	if w.done {
+		return w.err
+	}
+	w.done = true
+	if w.err != nil {
+		return w.err
+	}
+	w.finishFile()
+	if len(w.refs) == 0 {
+		w.err = fmt.Errorf("%w: a container needs at least one file", ErrInvalid)
+		return w.err
+	}
+	w.err = w.finish()
+	return w.err
+}
+
+func (w *Writer) finish() error {
+	manifest := writeManifest(w.refs)
+	sig, err := cms.SignDetached(bytes.NewReader(manifest), cms.Signer{Certificate: w.signer.Certificate, Key: w.signer.Key, Now: w.signer.Now})
+	if err != nil {
+		return fmt.Errorf("%w: sign the manifest: %w", ErrInvalid, err)
+	}
+	for _, f := range []struct {
+		name string
+		b    []byte
+	}{{manifestName, manifest}, {signatureName, sig}} {
+		fw, err := w.zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: w.signer.now()})
+		if err != nil {
+			return err
+		}
+		if _, err := fw.Write(f.b); err != nil {
+			return err
+		}
+	}
+	if err := w.zw.Close(); err != nil {
+		return err
+	}
+	if w.sealed != nil {
+		return w.sealed.Close()
+	}
+	return nil
+}
+
+// Write writes a signed container of the files to dst.
+func Write(dst io.Writer, s Signer, files ...File) error {
+	w, err := NewWriter(dst, s)
+	if err != nil {
+		return err
+	}
+	return writeFiles(w, files)
+}
+
+// Seal writes a signed container of the files to dst, encrypted to the
+// recipient's certificate as it is written: the payload of a Fiks IO
+// message, in constant memory whatever the files' sizes. To post it
+// without a temporary file, give Seal the writing end of an io.Pipe.
+func Seal(dst io.Writer, recipient *x509.Certificate, s Signer, files ...File) error {
+	w, err := NewSealedWriter(dst, recipient, s)
+	if err != nil {
+		return err
+	}
+	return writeFiles(w, files)
+}
+
+func writeFiles(w *Writer, files []File) error {
+	for _, f := range files {
+		fw, err := w.Create(f.Name, f.MimeType)
+		if err != nil {
+			return err
+		}
+		if f.Content != nil {
+			if _, err := io.Copy(fw, f.Content); err != nil {
+				return err
+			}
+		}
+	}
+	return w.Close()
+}
