@@ -2,6 +2,7 @@ package fiksio
 
 import (
 	"context"
+	"crypto"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth/maskinporten"
 	"github.com/grunnmur/grunnmur/config"
+	"github.com/grunnmur/grunnmur/fiksio/asice"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/internal/httpx"
 	"github.com/grunnmur/grunnmur/internal/redact"
@@ -93,6 +95,17 @@ type Config struct {
 	// 0 means 10 minutes, negative disables the cache.
 	KatalogTTL time.Duration
 
+	// Signer signs the containers SendFiles seals: a business certificate
+	// or a key pair registered with Fiks IO, separate from the encryption
+	// key, as KS asks. Required for SendFiles only.
+	Signer asice.Signer
+	// Keys are this account's private keys (RSA), which Received.Open
+	// tries in turn: during a rotation, the new and the old.
+	Keys []crypto.Decrypter
+	// TempDir holds decrypted containers while they are open; empty means
+	// os.TempDir().
+	TempDir string
+
 	// HTTPClient sends the REST calls; nil means http.DefaultClient. The
 	// Client adds the bearer token itself.
 	HTTPClient *http.Client
@@ -105,8 +118,22 @@ type Config struct {
 // Format prints the configuration with its secrets redacted, for every verb.
 func (c Config) Format(f fmt.State, verb rune) {
 	type config Config
-	redact.Struct(f, verb, config(c))
+	p := config(c)
+	p.Signer.Key = redact.Signer(p.Signer.Key)
+	p.Keys = make([]crypto.Decrypter, len(c.Keys))
+	for i := range c.Keys {
+		p.Keys[i] = hiddenKey{}
+	}
+	redact.Struct(f, verb, p)
 }
+
+// hiddenKey stands in for a private key when a Config is printed.
+type hiddenKey struct{ crypto.Decrypter }
+
+func (hiddenKey) String() string               { return "[REDACTED key]" }
+func (k hiddenKey) Format(f fmt.State, _ rune) { io.WriteString(f, k.String()) }
+func (k hiddenKey) LogValue() slog.Value       { return slog.StringValue(k.String()) }
+func (k hiddenKey) GoString() string           { return k.String() }
 
 // LogValue keeps slog as safe as Format.
 func (c Config) LogValue() slog.Value { return slog.StringValue(fmt.Sprintf("%+v", c)) }
