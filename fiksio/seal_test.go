@@ -20,9 +20,7 @@ import (
 // sealing gives alice a signer and bob the decryption keys of testCert,
 // after an unrelated key, as during a rotation.
 func sealing(t testing.TB, e *env) (alice, bob *fiksio.Client, signer asice.Signer) {
-	signKey := cmstest.RSAKey(t)
-	signer = asice.Signer{Certificate: cmstest.SelfSigned(t, signKey, "alice signs"), Key: signKey,
-		Now: func() time.Time { return time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) }}
+	signer = aliceSigner(t)
 	alice, _ = e.account(func(_ *fiksiotest.Account, c *fiksio.Config) { c.Signer = signer })
 	testCert(t)
 	bob, _ = e.account(func(_ *fiksiotest.Account, c *fiksio.Config) {
@@ -114,6 +112,13 @@ func TestSealedRoundTrip(t *testing.T) {
 	case <-time.After(3 * time.Minute):
 		t.Fatal("nothing received")
 	}
+}
+
+// aliceSigner is a signing key and certificate apart from any encryption key.
+func aliceSigner(t testing.TB) asice.Signer {
+	signKey := cmstest.RSAKey(t)
+	return asice.Signer{Certificate: cmstest.SelfSigned(t, signKey, "alice signs"), Key: signKey,
+		Now: func() time.Time { return time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) }}
 }
 
 // A receiver without the right key gets asice.ErrNoKey, and SendFiles
