@@ -23,16 +23,19 @@
 // milliseconds; custom headers are named without the egendefinert-header.
 // prefix (Fiks IO adds it); a reply sets SvarPaMelding (Received.Reply does).
 //
-//	cert, err := c.PublicKey(ctx, mottaker) // katalog or an injected PublicKeyProvider; verified
-//	sealed := ...                          // the ASiC-E, signed and encrypted to cert
-//	sent, err := c.Send(ctx, fiksio.Message{
-//		Mottaker: mottaker, Type: "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett",
-//		TTL: 48 * time.Hour, KlientMeldingID: "sak-2026-17-1", Payload: sealed,
-//	})
+// SendFiles builds the ASiC-E from files, signs it with Config.Signer,
+// encrypts it to the receiver's certificate (PublicKey: the katalog, or an
+// injected PublicKeyProvider; verified) and posts it, all as one stream:
 //
-// Message.Payload is the sealed stream as Fiks IO carries it, and
-// Received.Payload gives the same bytes back: building, signing and
-// encrypting the ASiC-E is the payload layer's work, not the transport's.
+//	sent, err := c.SendFiles(ctx, fiksio.Message{
+//		Mottaker: mottaker, Type: "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett",
+//		TTL: 48 * time.Hour, KlientMeldingID: "sak-2026-17-1",
+//	}, asice.File{Name: "arkivmelding.xml", MimeType: "application/xml", Content: xml},
+//		asice.File{Name: "vedtak.pdf", MimeType: "application/pdf", Content: pdf})
+//
+// Send takes a payload already sealed (Message.Payload), and
+// Received.Payload gives those bytes back as they came; Received.Open
+// decrypts them with Config.Keys and verifies the container.
 //
 // # Receiving
 //
@@ -51,12 +54,12 @@
 //		if seen(m.KlientMeldingID()) { // Fiks IO delivers at least once: dedup
 //			return fiksio.Processed()
 //		}
-//		r, err := m.Payload(ctx) // the body, or streamed from Dokumentlager
+//		c, err := m.Open(ctx) // from the body or Dokumentlager; decrypted, verified
 //		if err != nil {
 //			return fiksio.Retry() // nack with requeue; three strikes end in serverfeil.v1
 //		}
-//		defer r.Close()
-//		if err := store(ctx, m, r); err != nil {
+//		defer c.Close()
+//		if err := store(ctx, m, c); err != nil {
 //			return fiksio.Failed(m.Reply("no.ks.fiks.arkiv.v1.feilmelding.serverfeil", nil)) // reply, then ack
 //		}
 //		return fiksio.Processed() // ack once stored

@@ -3,6 +3,8 @@ package fiksio_test
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/rsa"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -127,13 +129,18 @@ func TestSecretsNeverPrint(t *testing.T) {
 	t.Parallel()
 	e := setup(t, nil)
 	var cfg fiksio.Config
+	testCert(t)
+	signer := aliceSigner(t)
 	c, _ := e.account(func(_ *fiksiotest.Account, c *fiksio.Config) {
 		c.IntegrasjonPassord = secret.New("hemmelig-passord")
+		c.Keys = []crypto.Decrypter{certKey}
+		c.Signer = signer
 		cfg = *c
 	})
-	for _, s := range []string{fmt.Sprintf("%v %+v %#v %s", cfg, cfg, cfg, cfg)} {
-		if strings.Contains(s, "hemmelig-passord") {
-			t.Errorf("the password printed: %s", s)
+	s := fmt.Sprintf("%v %+v %#v %s", cfg, cfg, cfg, cfg)
+	for _, secret := range []string{"hemmelig-passord", certKey.D.String(), signer.Key.(*rsa.PrivateKey).D.String()} {
+		if strings.Contains(s, secret) {
+			t.Errorf("a secret printed: %s", s)
 		}
 	}
 	err := c.Receive(context.Background(), func(context.Context, *fiksio.Received) fiksio.Result { return fiksio.Processed() })

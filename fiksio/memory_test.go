@@ -8,27 +8,35 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/fiksio"
+	"github.com/grunnmur/grunnmur/fiksio/asice"
 	"github.com/grunnmur/grunnmur/internal/testheap"
 )
 
-// TestStreams200MB sends a 200 MB payload and receives it through
-// Dokumentlager, client and fake in this process, sampling HeapInuse: both
-// ends must stream, so the peak growth stays under 32 MiB.
+// TestStreams200MB seals a 200 MB file (ASiC-E, signed, encrypted), sends
+// it, receives it through Dokumentlager, decrypts and verifies it, client
+// and fake in this process, sampling HeapInuse: every step must stream, so
+// the peak growth stays under 32 MiB.
 func TestStreams200MB(t *testing.T) {
 	if testing.Short() {
 		t.Skip("moves 200 MB; skipped with -short")
 	}
 	const size = 200 << 20
 	e := setup(t, nil)
-	alice, _ := e.account(nil)
-	bob, _ := e.account(nil)
+	alice, bob, _ := sealing(t, e)
 	seed := make([]byte, 64<<10)
 	_, _ = rand.Read(seed)
 	got := make(chan int64, 1)
 	receive(t, bob, func(ctx context.Context, m *fiksio.Received) fiksio.Result {
-		r, err := m.Payload(ctx)
+		c, err := m.Open(ctx)
 		if err != nil {
-			t.Errorf("Payload: %v", err)
+			t.Errorf("Open: %v", err)
+			got <- -1
+			return fiksio.Processed()
+		}
+		defer c.Close()
+		r, err := c.Open("stor.bin")
+		if err != nil {
+			t.Errorf("Open(stor.bin): %v", err)
 			got <- -1
 			return fiksio.Processed()
 		}
@@ -40,7 +48,8 @@ func TestStreams200MB(t *testing.T) {
 
 	stop := testheap.Sample()
 	start := time.Now()
-	if _, err := alice.Send(context.Background(), fiksio.Message{Mottaker: bob.KontoID(), Type: "no.ks.fiks.test.stor", Payload: io.LimitReader(repeat(seed), size)}); err != nil {
+	if _, err := alice.SendFiles(context.Background(), fiksio.Message{Mottaker: bob.KontoID(), Type: "no.ks.fiks.test.stor"},
+		asice.File{Name: "stor.bin", Content: io.LimitReader(repeat(seed), size)}); err != nil {
 		t.Fatal(err)
 	}
 	var n int64
@@ -54,7 +63,7 @@ func TestStreams200MB(t *testing.T) {
 	if n != size {
 		t.Fatalf("received %d bytes, want %d", n, size)
 	}
-	t.Logf("200 MB sent and received: peak HeapInuse growth %.1f MiB, %.0f MB/s", float64(growth)/(1<<20), float64(size)/1e6/elapsed.Seconds())
+	t.Logf("200 MB sealed, sent, received and opened: peak HeapInuse growth %.1f MiB, %.0f MB/s", float64(growth)/(1<<20), float64(size)/1e6/elapsed.Seconds())
 	if growth >= 32<<20 {
 		t.Fatalf("peak heap growth %d bytes, want < 32 MiB", growth)
 	}
