@@ -39,9 +39,14 @@ func payload10KB() []byte {
 	return b
 }
 
-// drive sends n messages from benchSenders goroutines and waits until the
-// receiver has counted n.
-func drive(b *testing.B, n int, received *atomic.Int64, send func() error) {
+// drive sends b.N messages of size bytes from benchSenders goroutines,
+// waits until the receiver has counted them all, and reports msgs/s.
+func drive(b *testing.B, size int, received *atomic.Int64, send func() error) {
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	start := time.Now()
+	defer func() { b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s") }()
+	n := b.N
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	errs := make(chan error, benchSenders)
@@ -100,15 +105,11 @@ func BenchmarkSendReceive10KB(b *testing.B) {
 	})
 	body := payload10KB()
 	ctx := context.Background()
-	b.SetBytes(int64(len(body)))
-	b.ResetTimer()
-	start := time.Now()
-	drive(b, b.N, &received, func() error {
+	drive(b, 10<<10, &received, func() error {
 		_, err := alice.SendFiles(ctx, fiksio.Message{Mottaker: bob.KontoID(), Type: "no.ks.fiks.bench"},
 			asice.File{Name: "melding.bin", Content: bytes.NewReader(body)})
 		return err
 	})
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
 }
 
 // BenchmarkSendReceiveSealed10KB is the transport alone: a payload sealed
@@ -134,14 +135,10 @@ func BenchmarkSendReceiveSealed10KB(b *testing.B) {
 		return fiksio.Processed()
 	})
 	ctx := context.Background()
-	b.SetBytes(10 << 10)
-	b.ResetTimer()
-	start := time.Now()
-	drive(b, b.N, &received, func() error {
+	drive(b, 10<<10, &received, func() error {
 		_, err := alice.Send(ctx, fiksio.Message{Mottaker: bob.KontoID(), Type: "no.ks.fiks.bench", Payload: bytes.NewReader(sealed.Bytes())})
 		return err
 	})
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
 }
 
 func BenchmarkBareAMQP10KB(b *testing.B) {
@@ -186,10 +183,7 @@ func BenchmarkBareAMQP10KB(b *testing.B) {
 	}()
 	body := payload10KB()
 	ctx := context.Background()
-	b.SetBytes(int64(len(body)))
-	b.ResetTimer()
-	start := time.Now()
-	drive(b, b.N, &received, func() error {
+	drive(b, 10<<10, &received, func() error {
 		dc, err := pub.PublishWithDeferredConfirmWithContext(ctx, "", queue, false, false, amqp.Publishing{
 			DeliveryMode: amqp.Persistent, Body: body,
 			Headers: amqp.Table{"melding-id": uuid.NewString(), "type": "no.ks.fiks.bench", "avsender-id": uuid.NewString()},
@@ -200,5 +194,4 @@ func BenchmarkBareAMQP10KB(b *testing.B) {
 		_, err = dc.WaitContext(ctx)
 		return err
 	})
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
 }
