@@ -20,7 +20,10 @@ func TestStreams200MB(t *testing.T) {
 	if testing.Short() {
 		t.Skip("moves 200 MB; skipped with -short")
 	}
-	const size = 200 << 20
+	size := int64(200 << 20)
+	if raceEnabled {
+		size = 24 << 20 // still through Dokumentlager
+	}
 	e := setup(t, nil)
 	alice, bob, _ := sealing(t, e)
 	seed := make([]byte, 64<<10)
@@ -63,8 +66,10 @@ func TestStreams200MB(t *testing.T) {
 	if n != size {
 		t.Fatalf("received %d bytes, want %d", n, size)
 	}
-	t.Logf("200 MB sealed, sent, received and opened: peak HeapInuse growth %.1f MiB, %.0f MB/s", float64(growth)/(1<<20), float64(size)/1e6/elapsed.Seconds())
-	if growth >= 32<<20 {
+	t.Logf("%d MB sealed, sent, received and opened: peak HeapInuse growth %.1f MiB, %.0f MB/s", size>>20, float64(growth)/(1<<20), float64(size)/1e6/elapsed.Seconds())
+	// Under the race detector, allocation and collection run differently
+	// (and the payload is smaller): the heap bound is checked without it.
+	if growth >= 32<<20 && !raceEnabled {
 		t.Fatalf("peak heap growth %d bytes, want < 32 MiB", growth)
 	}
 }

@@ -35,6 +35,9 @@ func sealing(t testing.TB, e *env) (alice, bob *fiksio.Client, signer asice.Sign
 func TestSealedRoundTrip(t *testing.T) {
 	t.Parallel()
 	size := int64(50 << 20)
+	if raceEnabled {
+		size = 12 << 20 // still through Dokumentlager
+	}
 	if testing.Short() {
 		size = 1 << 20
 	}
