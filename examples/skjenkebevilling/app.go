@@ -19,8 +19,8 @@ import (
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
-// The form, the pages (templates/*.html; templates/form/ overrides the
-// form's receipt) and every text in nb, nn and en (messages.json).
+// The form, the pages (templates/*.html; templates/form/ adds the way on
+// to the payment to the form's receipt) and every text in nb, nn and en.
 //
 //go:embed skjenkebevilling.json messages.json templates
 var files embed.FS
