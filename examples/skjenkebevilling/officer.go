@@ -122,12 +122,8 @@ func (a *App) officerDecide(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/ansatt/sak/"+r.PathValue("id"), http.StatusSeeOther)
 }
 
-func letterRef(c *sak.Case) string { return "vedtak:" + c.ID }
-
-// sendDecision puts the decision letter in the outbox, journals it and links
-// it to the case, each exactly once (keyed by the case), so that it can run
-// again after a failure. The letter goes to the company's postal address in
-// Enhetsregisteret.
+// sendDecision sends the decision letter to the company's postal address
+// in Enhetsregisteret (site's SendLetter: once, however often it runs).
 func (a *App) sendDecision(ctx context.Context, actor sak.Actor, c *sak.Case) error {
 	sub, err := a.submission(ctx, c)
 	if err != nil {
@@ -147,31 +143,12 @@ func (a *App) sendDecision(ctx context.Context, actor sak.Actor, c *sak.Case) er
 	if err != nil {
 		return err
 	}
-	id, name := "vedtak-"+c.ID, "vedtak-"+strings.ReplaceAll(c.Number(), "/", "-")+".pdf"
-	s := &svarut.Shipment{Title: "Vedtak om skjenkebevilling – " + c.Number(), Recipient: rcpt,
-		Documents:   []svarut.Document{{Name: name, MimeType: "application/pdf", Ref: letterRef(c), Size: int64(len(pdf))}},
-		ExternalRef: "skjenk-" + c.ID + "-vedtak", Type: "Vedtak", SendingSystem: "grunnmur skjenkebevilling"}
-	e, err := a.Letters.Enqueue(ctx, id, s)
-	if errors.Is(err, svarut.ErrConflict) {
-		e, err = a.Letters.Store.Get(ctx, id)
-	}
-	if err != nil {
-		return err
-	}
-	if _, err := a.Cases.Journal(ctx, actor, c.ID, sak.JournalEntry{ID: id, Type: sak.Outgoing, Title: "Vedtak om skjenkebevilling",
-		Party: rcpt.Address.Name, Date: a.Config.Now(),
-		Documents: []sak.Document{{Title: "Vedtak", FileName: name, MediaType: "application/pdf", Ref: letterRef(c)}}}); err != nil {
-		return err
-	}
-	if _, err := a.Cases.Link(ctx, actor, c.ID, sak.Link{Kind: sak.LinkLetter, Ref: e.ID, Label: s.Title, Status: string(e.State)}); err != nil {
-		return err
-	}
-	go func() {
-		if err := a.Letters.RunOnce(context.WithoutCancel(ctx)); err != nil {
-			a.Config.Logger.Warn("svarut outbox", "error", err)
-		}
-	}()
-	return nil
+	_, err = a.SendLetter(ctx, actor, c.ID, site.CaseLetter{ID: "vedtak-" + c.ID, Title: "Vedtak om skjenkebevilling", Shipment: &svarut.Shipment{
+		Title: "Vedtak om skjenkebevilling – " + c.Number(), Recipient: rcpt,
+		Documents: []svarut.Document{{Name: "vedtak-" + strings.ReplaceAll(c.Number(), "/", "-") + ".pdf", MimeType: "application/pdf",
+			Ref: "vedtak:" + c.ID, Size: int64(len(pdf))}},
+		ExternalRef: "skjenk-" + c.ID + "-vedtak", Type: "Vedtak", SendingSystem: "grunnmur skjenkebevilling"}})
+	return err
 }
 
 // letterFinal records SvarUT's final status on the case.
