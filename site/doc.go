@@ -18,7 +18,12 @@
 //   - a runner for the SDK's background jobs (RunJobs);
 //   - PDF letters with embedded fonts that print æ, ø and å and never fail
 //     on what a citizen typed (NewPDF, PDFString);
-//   - a per-login rate limiter (Limiter).
+//   - a per-login rate limiter (Limiter);
+//   - for a Service (New), the parts most services share: the case a
+//     request asks for as its officer or its own applicant may see it (Case,
+//     Actor), the officers' paged case list (CaseList), booking an
+//     appointment for a case (Appointment), the site's header on a form's
+//     pages (FormPages) and a form's answers in a letter (Answers).
 //
 // A minimal service, with its page templates in templates/*.html (each
 // defines "content"):
