@@ -20,47 +20,46 @@ func ResentID(id string) string { return id + "-2" }
 //     id; with build nil that is ErrNotFound;
 //   - an entry on its way or sent is left as it is.
 //
-// It returns the entry that goes, and whether it was just released or
-// enqueued (by this call or one racing it), so that the caller may run the
-// outbox at once rather than wait for its next pass.
-func (o *Outbox) Send(ctx context.Context, id string, build func(ctx context.Context) (*Shipment, error)) (*Entry, bool, error) {
+// It returns the entry that goes: while it is EntryPending and not Held,
+// the caller may run the outbox at once rather than wait for its next pass.
+func (o *Outbox) Send(ctx context.Context, id string, build func(ctx context.Context) (*Shipment, error)) (*Entry, error) {
 	if err := o.check(); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	e, err := o.Store.Get(ctx, id)
 	if errors.Is(err, ErrNotFound) && build != nil {
 		s, berr := build(ctx)
 		if berr != nil {
-			return nil, false, berr
+			return nil, berr
 		}
 		e, err = o.Enqueue(ctx, id, s)
 		if !errors.Is(err, ErrConflict) {
-			return e, err == nil, err
+			return e, err
 		}
 		e, err = o.Store.Get(ctx, id) // another caller stored it first
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if e.Held {
 		if e, err = o.Release(ctx, id); err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		if e.State != EntryWithdrawn { // else withdrawn meanwhile
-			return e, true, nil
+			return e, nil
 		}
 	}
 	if e.State != EntryWithdrawn {
-		return e, false, nil
+		return e, nil
 	}
 	s := e.Shipment.Clone()
 	s.ExternalRef = ResentID(s.ExternalRef)
 	c, err := o.Enqueue(ctx, ResentID(id), s)
 	if errors.Is(err, ErrConflict) {
 		c, err = o.Store.Get(ctx, ResentID(id))
-		return c, false, err
+		return c, err
 	}
-	return c, err == nil, err
+	return c, err
 }
 
 // Current returns the entry that stands for the letter id: its copy when it

@@ -46,8 +46,9 @@ type Checkout struct {
 	// store.
 	Invoices *payment.Service
 	// AfterSettle, optional, runs after each settle of a bill (Settle,
-	// OnSettled, Invoice), with the bill as it then is: the place to send or
-	// withdraw a confirmation letter.
+	// OnSettled, Invoice, Cancel), with the bill's reservations as just
+	// read: the place to send or withdraw a confirmation letter
+	// (Letters.Settle).
 	AfterSettle func(ctx context.Context, b *Bill)
 	// Now reads the clock; nil means time.Now.
 	Now func() time.Time
@@ -230,7 +231,8 @@ type Status struct {
 
 // Settle brings the bill's payments up to date, for a page view or after a
 // cancellation: its payment is settled (payment.Service.Settle, which
-// confirms the holds through OnSettled), what is no longer owed is paid
+// confirms the holds through OnSettled), the bill's reservations are read
+// again, what is no longer owed is paid
 // back or taken off an unpaid invoice, and AfterSettle runs. A failure on
 // the way is logged and tried again by the next Settle; only a failure to
 // read the stores is returned.
@@ -239,9 +241,9 @@ func (c *Checkout) Settle(ctx context.Context, b *Bill) (Status, error) {
 		if _, err := c.Payments.Settle(ctx, p.Reference); err != nil {
 			c.log().WarnContext(ctx, "checkout: settle", "reference", p.Reference, "error", err)
 		}
-		if err := c.Reload(ctx, b); err != nil { // confirmed by whoever settled it
-			return Status{}, err
-		}
+	}
+	if err := c.Reload(ctx, b); err != nil { // confirmed by whoever settled it
+		return Status{}, err
 	}
 	c.reprice(ctx, b)
 	c.after(ctx, b)

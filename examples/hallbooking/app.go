@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
@@ -13,11 +12,11 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/booking/checkout"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
-	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
 	"github.com/grunnmur/grunnmur/site"
@@ -57,6 +56,8 @@ type App struct {
 	freg    *folkeregisteret.Client
 	vipps   *payment.Service
 	invoice *payment.Service
+	co      *checkout.Checkout // takes payment for bookings (bill.go)
+	mail    *checkout.Letters  // sends their confirmation letters
 	book    *booking.Service
 	outbox  *svarut.Outbox
 	letters svarut.Store
@@ -111,12 +112,12 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if messagesErr != nil {
 		return nil, messagesErr
 	}
-	a := &App{}
+	a := &App{co: &checkout.Checkout{}}
 	a.Service, err = site.New(ctx, site.ServiceConfig{Config: cfg, Messages: messages, Pages: templateFS, Sandbox: sandbox,
 		Scopes: []string{scopeBrregRoller, scopeFiks, scopeFolkereg}, Menu: a.menu, NotFound: []error{booking.ErrNotFound},
-		Payments: &payment.Service{ReferencePrefix: "hall", Wanted: a.wanted, OnSettled: a.settled},
+		Payments: &payment.Service{ReferencePrefix: "hall", Wanted: a.co.Wanted, OnSettled: a.co.OnSettled},
 		Bookings: &booking.Service{HoldTTL: holdTTL},
-		Letters:  &svarut.Outbox{Documents: a.documents(), PollInterval: 5 * time.Second, RetryBase: 5 * time.Second}})
+		Letters:  &svarut.Outbox{Documents: a.co.Documents(a.letter), PollInterval: 5 * time.Second, RetryBase: 5 * time.Second}})
 	if err != nil {
 		return nil, err
 	}
@@ -156,22 +157,6 @@ func (a *App) menu(r *http.Request, _ bool) []site.NavLink {
 	return nav
 }
 
-// setupInvoices makes the invoice payments to GRUNNMUR_INVOICE_ACCOUNT,
-// their records kept with the Vipps payments'.
-func (a *App) setupInvoices() error {
-	account, err := ident.ParseKontonummer(or(a.Config.Getenv("GRUNNMUR_INVOICE_ACCOUNT"), "1503.10.12349"))
-	if err != nil {
-		return fmt.Errorf("%w: GRUNNMUR_INVOICE_ACCOUNT: %v", site.ErrConfig, err)
-	}
-	var store payment.InvoiceStore // nil: payment.Invoicing's own memory
-	if a.DB != nil {
-		store = postgres.NewInvoiceStore(a.DB)
-	}
-	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Store: store, Now: a.now},
-		Store: a.vipps.Store, Now: a.now, Logger: a.log, ReferencePrefix: "hallf"}
-	return nil
-}
-
 // putHalls stores the starting halls, except those a hall admin has saved
 // already.
 func (a *App) putHalls(ctx context.Context) error {
@@ -198,7 +183,7 @@ func or(s, def string) string {
 
 // Run does the background work until ctx ends (site.Service.RunJobs): the
 // SvarUT outbox, payment polling (the webhooks' safety net, which settles
-// the payments: a.settled confirms the holds paid for), and session clean-up.
+// the payments: the checkout confirms the holds paid for), and session clean-up.
 func (a *App) Run(ctx context.Context) { a.RunJobs(ctx) }
 
 // routes mounts hall booking's pages on the service's mux.

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/site"
 )
 
@@ -30,20 +29,15 @@ func (a *App) cancelPage(w http.ResponseWriter, r *http.Request) {
 		a.Fail(w, r, err)
 		return
 	}
-	series := strings.HasPrefix(r.URL.Path, "/serie/")
-	v := cancelView{Title: b.Title, Back: b.Path}
+	series, id := strings.HasPrefix(r.URL.Path, "/serie/"), ""
+	v := cancelView{Title: b.Title(), Back: billPath(b)}
 	if !series {
-		v.Back = "/booking/" + r.PathValue("id") // billFor found it: a real id
+		id = r.PathValue("id")
+		v.Back = "/booking/" + id // billFor found it: a real id
 	}
 	v.Action = v.Back + "/avbestill"
 	now := a.now()
-	for _, res := range b.RS {
-		if !series && res.ID != r.PathValue("id") {
-			continue
-		}
-		if st := res.StateAt(now); (st != booking.Held && st != booking.Confirmed) || !res.Start.After(now) {
-			continue
-		}
+	for _, res := range b.Cancellable(now, id) {
 		h, err := a.book.Resource(ctx, res.ResourceID)
 		if err != nil {
 			a.Fail(w, r, err)
@@ -54,7 +48,7 @@ func (a *App) cancelPage(w http.ResponseWriter, r *http.Request) {
 			v.Late++
 		}
 		if !series {
-			v.When = i18n.Lang(lang).Time(res.Start)
+			v.When = lang.Time(res.Start)
 		}
 	}
 	if v.Weeks == 0 { // nothing left to cancel

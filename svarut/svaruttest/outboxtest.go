@@ -630,7 +630,7 @@ func testOutboxSendRace(t *testing.T, store svarut.Store) {
 		}
 		for range 2 {
 			wg.Go(func() {
-				if _, _, err := e.outbox().Send(ctx, id, nil); err != nil {
+				if _, err := e.outbox().Send(ctx, id, nil); err != nil {
 					t.Errorf("send %s: %v", id, err)
 				}
 			})
@@ -659,7 +659,7 @@ func testOutboxSendRace(t *testing.T, store svarut.Store) {
 			t.Errorf("%s: sent %d times, its copy %d times; current %s %s", id, first, again, cur.ID, cur.State)
 		}
 	}
-	if _, _, err := o.Send(ctx, "never-prepared", nil); !errors.Is(err, svarut.ErrNotFound) {
+	if _, err := o.Send(ctx, "never-prepared", nil); !errors.Is(err, svarut.ErrNotFound) {
 		t.Errorf("Send without an entry or build: %v", err)
 	}
 }
@@ -673,7 +673,7 @@ func testOutboxSendBuild(t *testing.T, store svarut.Store) {
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			_, _, err := e.outbox().Send(ctx, id, func(context.Context) (*svarut.Shipment, error) { return newEntry(id, t0).Shipment, nil })
+			_, err := e.outbox().Send(ctx, id, func(context.Context) (*svarut.Shipment, error) { return newEntry(id, t0).Shipment, nil })
 			if err != nil {
 				t.Errorf("send: %v", err)
 			}
@@ -687,7 +687,7 @@ func testOutboxSendBuild(t *testing.T, store svarut.Store) {
 		t.Errorf("a copy of a letter never withdrawn: %v", err)
 	}
 	boom := errors.New("no recipient")
-	if _, _, err := o.Send(ctx, "other", func(context.Context) (*svarut.Shipment, error) { return nil, boom }); !errors.Is(err, boom) {
+	if _, err := o.Send(ctx, "other", func(context.Context) (*svarut.Shipment, error) { return nil, boom }); !errors.Is(err, boom) {
 		t.Errorf("a failing build: %v", err)
 	}
 }
