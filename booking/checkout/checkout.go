@@ -268,6 +268,40 @@ func (c *Checkout) Status(ctx context.Context, b *Bill) Status {
 	return s
 }
 
+// Quote is what Cancel would do now.
+type Quote struct {
+	// Cancel are the reservations it would cancel.
+	Cancel []*booking.Reservation
+	// Charged are those of them past their free deadline, whose price is
+	// still owed (booking.Resource.ChargeLateCancel).
+	Charged []*booking.Reservation
+	// Refused are those past their deadline on a resource that does not
+	// charge: Cancel fails with booking.ErrTooLateToCancel on them.
+	Refused []*booking.Reservation
+}
+
+// Quote says what Cancel(ctx, b, id) would do now, for the page that asks
+// the payer to confirm: what it cancels, and what of it is charged.
+func (c *Checkout) Quote(ctx context.Context, b *Bill, id string) (Quote, error) {
+	var q Quote
+	now := c.now()
+	for _, r := range b.Cancellable(now, id) {
+		res, err := c.Bookings.Resource(ctx, r.ResourceID)
+		if err != nil {
+			return Quote{}, err
+		}
+		q.Cancel = append(q.Cancel, r)
+		switch {
+		case !res.PastDeadline(r, now):
+		case res.ChargeLateCancel:
+			q.Charged = append(q.Charged, r)
+		default:
+			q.Refused = append(q.Refused, r)
+		}
+	}
+	return q, nil
+}
+
 // Cancel cancels the bill's reservation id, or with id "" every
 // reservation not yet begun, under the resources' rules (booking.Service
 // Cancel: free before the deadline, charged after), then settles the bill:

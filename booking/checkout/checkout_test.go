@@ -32,6 +32,12 @@ func (c *clock) Now() time.Time {
 	return c.t
 }
 
+func (c *clock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
 func (c *clock) Add(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -238,9 +244,13 @@ func TestCancelRefunds(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := b.Reservations[0].ID
-	e.clk.t = start().Add(-24 * time.Hour) // the first week is past its deadline
-	if got := len(b.Cancellable(e.clk.Now(), "")); got != 3 {
-		t.Fatalf("cancellable %d", got)
+	e.clk.set(start().Add(-24 * time.Hour)) // the first week is past its deadline
+	q, err := e.co.Quote(ctx, b, "")
+	if err != nil || len(q.Cancel) != 3 || len(q.Charged) != 1 || q.Charged[0].ID != first || len(q.Refused) != 0 {
+		t.Fatalf("quote %+v %v", q, err)
+	}
+	if q, err := e.co.Quote(ctx, b, b.Reservations[1].ID); err != nil || len(q.Cancel) != 1 || len(q.Charged) != 0 {
+		t.Fatalf("quote for one week %+v %v", q, err)
 	}
 	st, err := e.co.Cancel(ctx, b, first)
 	if err != nil {
@@ -255,6 +265,33 @@ func TestCancelRefunds(t *testing.T) {
 	}
 	if !b.Cancelled() || st.Refunded != 2*price || !st.Paid {
 		t.Fatalf("after cancelling the rest: %v %+v", states(b), st)
+	}
+	if q, err := e.co.Quote(ctx, b, ""); err != nil || len(q.Cancel) != 0 {
+		t.Fatalf("quote with nothing left %+v %v", q, err)
+	}
+}
+
+// A resource that does not charge late cancellations refuses them.
+func TestQuoteRefused(t *testing.T) {
+	e := newEnv(t, false)
+	ctx := context.Background()
+	h, _ := e.co.Bookings.Resource(ctx, "hall")
+	h.ChargeLateCancel = false
+	if err := e.co.Bookings.PutResource(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	b := e.holdOne(t, "club-1")
+	e.pay(t, b)
+	if _, err := e.co.Settle(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	e.clk.set(start().Add(-time.Hour))
+	q, err := e.co.Quote(ctx, b, "")
+	if err != nil || len(q.Refused) != 1 || len(q.Charged) != 0 {
+		t.Fatalf("quote %+v %v", q, err)
+	}
+	if _, err := e.co.Cancel(ctx, b, ""); !errors.Is(err, booking.ErrTooLateToCancel) {
+		t.Fatalf("cancel: %v", err)
 	}
 }
 

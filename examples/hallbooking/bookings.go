@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
@@ -159,37 +158,6 @@ func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 	}
 	a.ensureLetter(r, b, cl)
 	http.Redirect(w, r, billPath(b), http.StatusSeeOther)
-}
-
-// cancel cancels under the hall's rules, once confirmed on cancelPage: a
-// booking from /booking/{id}, or from /serie/{id} every occurrence not yet
-// begun. Before the deadline an occurrence is free, after it the rent is
-// charged; the checkout then pays back (or credits the invoice) what is no
-// longer owed, and releases an authorised payment for what is no longer
-// held.
-func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
-	b, _, err := a.billFor(r)
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	// The way back is built from the bill looked up, never from the raw path.
-	back, id := billPath(b), ""
-	if !strings.HasPrefix(r.URL.Path, "/serie/") {
-		id = r.PathValue("id")
-		if res := b.Reservation(id); res != nil {
-			back = "/booking/" + res.ID
-		}
-	}
-	if r.PostFormValue("confirm") != "yes" { // not from the confirmation page
-		http.Redirect(w, r, back+"/avbestill", http.StatusSeeOther)
-		return
-	}
-	if _, err := a.co.Cancel(r.Context(), b, id); err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
 func (a *App) ics(w http.ResponseWriter, r *http.Request) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/booking"
@@ -47,7 +46,7 @@ func (a *App) letter(ctx context.Context, b *bill, ids []string) ([]byte, error)
 	}
 	body = append(body, site.List(times...), site.Text("Leie: "+i18n.NB.Amount(booking.Total(rs))+"."))
 	if h.CancelDeadline > 0 {
-		body = append(body, site.Text(fmt.Sprintf("Du kan avbestille uten kostnad frem til %s før leietiden begynner. Avbestiller du senere, må du betale leien.", deadline(h.CancelDeadline))))
+		body = append(body, site.Text(fmt.Sprintf("Du kan avbestille uten kostnad frem til %s før leietiden begynner. Avbestiller du senere, må du betale leien.", i18n.NB.Duration(h.CancelDeadline))))
 	}
 	body = append(body, site.Subheading("Legg timene i kalenderen"),
 		site.Text("Lenkene over gir hver time som en kalenderfil (.ics). På Min side kan du lage en kalenderlenke som alltid viser alle bookingene dine."),
@@ -62,14 +61,6 @@ func letterID(b *bill) string {
 		return "bekreftelse-serie-" + b.ID
 	}
 	return "bekreftelse-" + b.ID
-}
-
-// deadline says a cancellation deadline in Norwegian: "48 timer", "2 dager".
-func deadline(d time.Duration) string {
-	if d%(24*time.Hour) == 0 && d >= 48*time.Hour {
-		return fmt.Sprintf("%d dager", d/(24*time.Hour))
-	}
-	return fmt.Sprintf("%d timer", d/time.Hour)
 }
 
 // The confirmation letter goes through checkout.Letters (a.mail): held in
