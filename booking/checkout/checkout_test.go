@@ -118,10 +118,11 @@ func (e *env) holdSeries(t *testing.T, owner string, weeks int) *checkout.Bill {
 	return b
 }
 
-func (e *env) holdOne(t *testing.T, owner string) *checkout.Bill {
+// holdOne holds one booking for owner, weeks after start.
+func (e *env) holdOne(t *testing.T, owner string, weeks int) *checkout.Bill {
 	t.Helper()
 	ctx := context.Background()
-	r, err := e.co.Bookings.Hold(ctx, booking.HoldInput{ResourceID: "hall", Owner: owner, Start: start(), Title: "Storhallen"})
+	r, err := e.co.Bookings.Hold(ctx, booking.HoldInput{ResourceID: "hall", Owner: owner, Start: start().AddDate(0, 0, 7*weeks), Title: "Storhallen"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func TestPaySettleConfirms(t *testing.T) {
 func TestExpiredHoldReleases(t *testing.T) {
 	e := newEnv(t, false)
 	ctx := context.Background()
-	b := e.holdOne(t, "person-1")
+	b := e.holdOne(t, "person-1", 0)
 	p := e.pay(t, b)
 	e.clk.Add(11 * time.Minute)
 	st, err := e.co.Settle(ctx, b)
@@ -209,7 +210,7 @@ func TestExpiredHoldReleases(t *testing.T) {
 func TestBillOf(t *testing.T) {
 	e := newEnv(t, false)
 	ctx := context.Background()
-	one := e.holdOne(t, "person-1")
+	one := e.holdOne(t, "person-1", 0)
 	for _, tc := range []struct {
 		meta map[string]string
 		want string
@@ -280,7 +281,7 @@ func TestQuoteRefused(t *testing.T) {
 	if err := e.co.Bookings.PutResource(ctx, h); err != nil {
 		t.Fatal(err)
 	}
-	b := e.holdOne(t, "club-1")
+	b := e.holdOne(t, "club-1", 0)
 	e.pay(t, b)
 	if _, err := e.co.Settle(ctx, b); err != nil {
 		t.Fatal(err)
@@ -401,7 +402,7 @@ func TestInvoice(t *testing.T) {
 func TestInvoiceAndPaymentExclude(t *testing.T) {
 	e := newEnv(t, false)
 	ctx := context.Background()
-	b := e.holdOne(t, "club-1")
+	b := e.holdOne(t, "club-1", 0)
 	p := e.pay(t, b)
 	if _, err := e.Payments().Reconcile(ctx, p.Reference); err != nil {
 		t.Fatal(err)
@@ -410,7 +411,7 @@ func TestInvoiceAndPaymentExclude(t *testing.T) {
 		t.Fatalf("invoice beside an authorised payment: %v", err)
 	}
 
-	b2 := e.holdOne2(t)
+	b2 := e.holdOne(t, "club-2", 1)
 	p2 := e.pay(t, b2)
 	if _, err := e.co.Invoice(ctx, b2, order()); err != nil { // not reconciled yet: the invoice wins
 		t.Fatal(err)
@@ -426,25 +427,10 @@ func TestInvoiceAndPaymentExclude(t *testing.T) {
 
 func (e *env) Payments() *payment.Service { return e.co.Payments }
 
-// holdOne2 holds the week after start.
-func (e *env) holdOne2(t *testing.T) *checkout.Bill {
-	t.Helper()
-	ctx := context.Background()
-	r, err := e.co.Bookings.Hold(ctx, booking.HoldInput{ResourceID: "hall", Owner: "club-2", Start: start().Add(7 * 24 * time.Hour), Title: "Storhallen"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := e.co.Bill(ctx, "club-2", r.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestNoInvoices(t *testing.T) {
 	e := newEnv(t, false)
 	e.co.Invoices = nil
-	b := e.holdOne(t, "club-1")
+	b := e.holdOne(t, "club-1", 0)
 	if _, err := e.co.Invoice(context.Background(), b, order()); !errors.Is(err, checkout.ErrNoInvoices) {
 		t.Fatal(err)
 	}

@@ -122,7 +122,7 @@ func TestLettersPaid(t *testing.T) {
 func TestLettersAbandoned(t *testing.T) {
 	e := newLetterEnv(t, false)
 	ctx := context.Background()
-	b := e.holdOne(t, "person-1")
+	b := e.holdOne(t, "person-1", 0)
 	if err := e.letters.Prepare(ctx, b, shipment(b)); err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestLettersAbandoned(t *testing.T) {
 	if n := e.sent(t, b); n != 0 {
 		t.Fatalf("%d letters", n)
 	}
-	b2 := e.holdOne2(t)
+	b2 := e.holdOne(t, "club-2", 1)
 	e.clk.Add(11 * time.Minute)
 	if err := e.letters.Prepare(ctx, b2, shipment(b2)); err != nil {
 		t.Fatal(err)

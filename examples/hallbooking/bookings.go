@@ -109,7 +109,7 @@ func (a *App) bookingPage(w http.ResponseWriter, r *http.Request) {
 	st := res.StateAt(now)
 	v := bookingView{R: res, Pay: pv, Hall: h.Name, When: i18n.Lang(lang).Time(res.Start), Price: i18n.Lang(lang).Amount(res.Price),
 		State: messages.T(lang, "state."+string(st)), Confirmed: st == booking.Confirmed, Cancelled: st == booking.Cancelled, Charged: res.Charged,
-		Deadline: i18n.Lang(lang).Time(res.Start.Add(-h.CancelDeadline)), Late: now.After(res.Start.Add(-h.CancelDeadline)),
+		Deadline: i18n.Lang(lang).Time(res.Start.Add(-h.CancelDeadline)), Late: h.PastDeadline(res, now),
 		Active: st == booking.Confirmed && res.Start.After(now)}
 	if b.Series {
 		v.SeriesPath = billPath(b)
