@@ -3,16 +3,22 @@ package checkout_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/booking/checkout"
 	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
+	"github.com/grunnmur/grunnmur/secret"
+	"github.com/grunnmur/grunnmur/svarut"
+	"github.com/grunnmur/grunnmur/svarut/svaruttest"
 )
 
 // A hall rented for three weeks is paid with Vipps, confirmed when the
@@ -51,4 +57,47 @@ func Example() {
 	// 1 800,00 kr series
 	// 3 confirmed; paid: true
 	// 2 confirmed; refunded: 600,00 kr
+}
+
+// A club's booking paid by invoice: it is confirmed at once, and its
+// confirmation letter goes through the SvarUT outbox; the letter is
+// rendered again from its DocumentRef for each attempt.
+func ExampleLetters() {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 23, 9, 0, 0, 0, civil.Oslo)
+	clock := func() time.Time { return now }
+
+	fake := svaruttest.New(svaruttest.Config{KontoID: konto})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	client, _ := svarut.New(svarut.Config{BaseURL: srv.URL, KontoID: konto, IntegrasjonID: "0b7f7c1e-1111-4222-8333-944455556666",
+		IntegrasjonPassord: secret.New("passord"), HTTPClient: &http.Client{Transport: maskinporten{}}}) // in production: Maskinporten
+
+	co := &checkout.Checkout{Bookings: &booking.Service{Now: clock}, Now: clock,
+		Invoices: &payment.Service{Provider: &payment.Invoicing{Account: ident.Kontonummer("15031012349"), Now: clock}}}
+	letters := &checkout.Letters{Now: clock, Outbox: &svarut.Outbox{Client: client,
+		Documents: co.Documents(func(_ context.Context, b *checkout.Bill, ids []string) ([]byte, error) {
+			return []byte("%PDF-1.7 " + strings.Join(ids, ",")), nil // in production: a site.Letter's PDF
+		})}}
+	co.AfterSettle = letters.Settle
+
+	co.Bookings.PutResource(ctx, &booking.Resource{ID: "hall", Name: "Storhallen", Capacity: 1, Slot: time.Hour,
+		Hours: booking.EveryDay(booking.Span{From: booking.At(16, 0), To: booking.At(22, 0)}), Price: money.Kroner(600)})
+	r, _ := co.Bookings.Hold(ctx, booking.HoldInput{ResourceID: "hall", Owner: "club-1", Start: time.Date(2026, 3, 31, 18, 0, 0, 0, civil.Oslo)})
+	b, _ := co.Bill(ctx, "club-1", r.ID)
+
+	inv, _ := co.Invoice(ctx, b, payment.Order{Description: "Leie av Storhallen"})
+	fmt.Println(inv.Amount, inv.DueDate, len(b.Confirmed()), "confirmed")
+
+	letters.Send(ctx, b, func(_ context.Context, ids []string) (*svarut.Shipment, error) {
+		return &svarut.Shipment{Title: "Bekreftelse på leie", ExternalRef: "hall-" + b.ID,
+			Recipient: svarut.Recipient{Org: "974760673", Address: svarut.Address{Name: "IL Ballklubb", Line1: "Postboks 1", PostalCode: "0155", PostTown: "Oslo"}},
+			Documents: []svarut.Document{{Name: "bekreftelse.pdf", MimeType: svarut.MimePDF, Ref: checkout.DocumentRef(b, ids)}}}, nil
+	})
+	letters.Outbox.RunOnce(ctx)
+	e, _ := letters.State(ctx, b)
+	fmt.Println(e.State, len(fake.ByExternalRef("hall-"+b.ID)))
+	// Output:
+	// 600,00 kr 2026-04-06 1 confirmed
+	// sent 1
 }
