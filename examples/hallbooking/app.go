@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
+	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
 	"github.com/grunnmur/grunnmur/site"
@@ -155,6 +157,23 @@ func (a *App) menu(r *http.Request, _ bool) []site.NavLink {
 		nav = append(nav, site.NavLink{Href: "/admin", Text: "nav.admin"})
 	}
 	return nav
+}
+
+// setupInvoices makes the invoice payments to GRUNNMUR_INVOICE_ACCOUNT,
+// their records kept with the Vipps payments'.
+func (a *App) setupInvoices() error {
+	account, err := ident.ParseKontonummer(or(a.Config.Getenv("GRUNNMUR_INVOICE_ACCOUNT"), "1503.10.12349"))
+	if err != nil {
+		return fmt.Errorf("%w: GRUNNMUR_INVOICE_ACCOUNT: %v", site.ErrConfig, err)
+	}
+	var store payment.InvoiceStore // nil: payment.Invoicing's own memory
+	if a.DB != nil {
+		store = postgres.NewInvoiceStore(a.DB)
+	}
+	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Store: store, Now: a.now},
+		Store: a.vipps.Store, Now: a.now, Logger: a.log, ReferencePrefix: "hallf"}
+	a.setupCheckout()
+	return nil
 }
 
 // putHalls stores the starting halls, except those a hall admin has saved

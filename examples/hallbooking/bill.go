@@ -1,16 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/grunnmur/grunnmur/booking/checkout"
 	"github.com/grunnmur/grunnmur/i18n"
-	"github.com/grunnmur/grunnmur/ident"
-	"github.com/grunnmur/grunnmur/payment"
-	"github.com/grunnmur/grunnmur/postgres"
-	"github.com/grunnmur/grunnmur/site"
 )
 
 // A bill is what one payment pays for: a single booking, or a weekly series
@@ -19,23 +14,12 @@ import (
 // what a cancellation in time no longer owes.
 type bill = checkout.Bill
 
-// setupInvoices makes the invoice payments to GRUNNMUR_INVOICE_ACCOUNT,
-// their records kept with the Vipps payments', and wires the checkout.
-func (a *App) setupInvoices() error {
-	account, err := ident.ParseKontonummer(or(a.Config.Getenv("GRUNNMUR_INVOICE_ACCOUNT"), "1503.10.12349"))
-	if err != nil {
-		return fmt.Errorf("%w: GRUNNMUR_INVOICE_ACCOUNT: %v", site.ErrConfig, err)
-	}
-	var store payment.InvoiceStore // nil: payment.Invoicing's own memory
-	if a.DB != nil {
-		store = postgres.NewInvoiceStore(a.DB)
-	}
-	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Store: store, Now: a.now},
-		Store: a.vipps.Store, Now: a.now, Logger: a.log, ReferencePrefix: "hallf"}
-	a.co.Bookings, a.co.Payments, a.co.Invoices = a.book, a.vipps, a.invoice
+// setupCheckout wires the checkout and its letters, once the payment
+// services are made.
+func (a *App) setupCheckout() {
 	a.mail = &checkout.Letters{Outbox: a.outbox, ID: letterID, SendAtOnce: true, Now: a.now, Logger: a.log}
+	a.co.Bookings, a.co.Payments, a.co.Invoices = a.book, a.vipps, a.invoice
 	a.co.Now, a.co.Logger, a.co.AfterSettle = a.now, a.log, a.mail.Settle
-	return nil
 }
 
 // billFor loads the bill of the request's /booking/{id} or /serie/{id},
