@@ -279,7 +279,7 @@ func (s *Service) Cancel(ctx context.Context, id, key string) (*Reservation, err
 	}
 	now := s.now()
 	charged := false
-	if res.State == Confirmed && !now.Before(res.Start.Add(-r.CancelDeadline)) {
+	if r.PastDeadline(res, now) {
 		if !r.ChargeLateCancel {
 			return nil, ErrTooLateToCancel
 		}
@@ -309,7 +309,7 @@ func (s *Service) Reschedule(ctx context.Context, id string, start time.Time, ke
 		return nil, err
 	}
 	now := s.now()
-	if res.State == Confirmed && !now.Before(res.Start.Add(-r.CancelDeadline)) && !res.Start.Equal(start) {
+	if r.PastDeadline(res, now) && !res.Start.Equal(start) {
 		return nil, ErrTooLateToCancel
 	}
 	slot, limits, err := s.checkStart(r, start, now)

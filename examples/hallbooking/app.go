@@ -13,6 +13,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/booking/checkout"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/money"
@@ -57,6 +58,8 @@ type App struct {
 	freg    *folkeregisteret.Client
 	vipps   *payment.Service
 	invoice *payment.Service
+	co      *checkout.Checkout // takes payment for bookings (bill.go)
+	mail    *checkout.Letters  // sends their confirmation letters
 	book    *booking.Service
 	outbox  *svarut.Outbox
 	letters svarut.Store
@@ -111,12 +114,12 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if messagesErr != nil {
 		return nil, messagesErr
 	}
-	a := &App{}
+	a := &App{co: &checkout.Checkout{}}
 	a.Service, err = site.New(ctx, site.ServiceConfig{Config: cfg, Messages: messages, Pages: templateFS, Sandbox: sandbox,
 		Scopes: []string{scopeBrregRoller, scopeFiks, scopeFolkereg}, Menu: a.menu, NotFound: []error{booking.ErrNotFound},
-		Payments: &payment.Service{ReferencePrefix: "hall", Wanted: a.wanted, OnSettled: a.settled},
+		Payments: &payment.Service{ReferencePrefix: "hall", Wanted: a.co.Wanted, OnSettled: a.co.OnSettled},
 		Bookings: &booking.Service{HoldTTL: holdTTL},
-		Letters:  &svarut.Outbox{Documents: a.documents(), PollInterval: 5 * time.Second, RetryBase: 5 * time.Second}})
+		Letters:  &svarut.Outbox{Documents: a.co.Documents(a.letter), PollInterval: 5 * time.Second, RetryBase: 5 * time.Second}})
 	if err != nil {
 		return nil, err
 	}
@@ -169,6 +172,7 @@ func (a *App) setupInvoices() error {
 	}
 	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Store: store, Now: a.now},
 		Store: a.vipps.Store, Now: a.now, Logger: a.log, ReferencePrefix: "hallf"}
+	a.setupCheckout()
 	return nil
 }
 
@@ -198,7 +202,7 @@ func or(s, def string) string {
 
 // Run does the background work until ctx ends (site.Service.RunJobs): the
 // SvarUT outbox, payment polling (the webhooks' safety net, which settles
-// the payments: a.settled confirms the holds paid for), and session clean-up.
+// the payments: the checkout confirms the holds paid for), and session clean-up.
 func (a *App) Run(ctx context.Context) { a.RunJobs(ctx) }
 
 // routes mounts hall booking's pages on the service's mux.

@@ -216,7 +216,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	if err != nil || res.State != booking.Cancelled || res.Charged {
 		t.Fatalf("reservation after cancel: %+v %v", res, err)
 	}
-	p, err := app.vipps.Latest(context.Background(), payKey(res.ID))
+	p, err := app.vipps.Latest(context.Background(), "booking/"+res.ID)
 	if err != nil || p.Aggregate.Refunded != p.Amount {
 		t.Fatalf("refund: %+v %v", p, err)
 	}

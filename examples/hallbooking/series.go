@@ -133,9 +133,9 @@ func (a *App) seriesShow(w http.ResponseWriter, r *http.Request) {
 		a.Fail(w, r, err)
 		return
 	}
-	v := seriesPage{Hall: b.Title, Pay: pv}
+	v := seriesPage{Hall: b.Title(), Pay: pv}
 	now := a.now()
-	for _, res := range b.RS {
+	for _, res := range b.Reservations {
 		st := res.StateAt(now)
 		v.Rows = append(v.Rows, rowOf(res, lang, now))
 		if st == booking.Confirmed && res.Start.After(now) {
