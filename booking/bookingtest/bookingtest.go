@@ -110,6 +110,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) booking.Store) {
 		{"OwnerLookupsUnderConcurrency", testOwnerLookupsRace},
 		{"ReturnedValuesAreCopies", testCopies},
 		{"SeriesAcrossDST", testSeries},
+		{"WeekGrid", testWeek},
 		{"RaceCapacity1", func(e *env) { testRace(e, 1) }},
 		{"RaceCapacity5", func(e *env) { testRace(e, 5) }},
 		{"RaceSameKey", testRaceSameKey},
@@ -966,5 +967,42 @@ func testRaceSameKey(e *env) {
 	rs, _ := e.store.Reservations(e.ctx, booking.Query{ResourceID: r.ID})
 	if len(rs) != 1 {
 		t.Fatalf("%d reservations, want 1", len(rs))
+	}
+}
+
+// testWeek checks Service.Week's cells against the store's reservations:
+// on Friday at 09:00, the earlier slots are past, a held one taken, the
+// rest free, and the weekend closed.
+func testWeek(e *env) {
+	r := e.put(Room(1))
+	e.mustHold(r, "citizen-1", local(2026, 3, 20, 11, 0))
+	w, err := e.svc.Week(e.ctx, r.ID, civil.NewDate(2026, 3, 22), "en")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if w.Monday != civil.NewDate(2026, 3, 16) || len(w.Days) != 7 || len(w.Rows) != 8 {
+		e.t.Fatalf("Week: Monday %s, %d days, %d rows; want 2026-03-16, 7, 8", w.Monday, len(w.Days), len(w.Rows))
+	}
+	want := map[int]booking.CellState{8: booking.CellPast, 9: booking.CellFree, 10: booking.CellFree, 11: booking.CellTaken, 15: booking.CellFree}
+	for i, row := range w.Rows {
+		h := 8 + i
+		for d, c := range row.Cells {
+			st := booking.CellPast
+			switch {
+			case d >= 5:
+				st = booking.CellClosed
+			case d == 4:
+				st = want[h]
+				if st == "" {
+					st = booking.CellFree
+				}
+			}
+			if c.State != st {
+				e.t.Errorf("day %d %02d:00: %s, want %s", d, h, c.State, st)
+			}
+		}
+	}
+	if c := w.Rows[1].Cells[4]; c.Start != "2026-03-20T08:00:00Z" || c.Slot.Remaining != 1 || c.Text != "Free" {
+		e.t.Errorf("Friday 09:00: %+v", c)
 	}
 }
