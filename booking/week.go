@@ -76,34 +76,6 @@ const (
 	CellClosed CellState = "closed" // the resource has no slot then
 )
 
-var cellText = map[CellState][3]string{ // nb, nn, en
-	CellFree:   {"Ledig", "Ledig", "Free"},
-	CellTaken:  {"Opptatt", "Oppteken", "Taken"},
-	CellPast:   {"Passert", "Passert", "Past"},
-	CellClosed: {"Stengt", "Stengt", "Closed"},
-}
-
-var weekWord = [3]string{"Uke", "Veke", "Week"}
-
-// Label is the state in lang (nb for any other Lang): "Ledig", "Free".
-func (s CellState) Label(lang i18n.Lang) string {
-	t, ok := cellText[s]
-	if !ok {
-		return string(s)
-	}
-	return pick(t, lang)
-}
-
-func pick(t [3]string, lang i18n.Lang) string {
-	switch lang {
-	case i18n.NN:
-		return t[1]
-	case i18n.EN:
-		return t[2]
-	}
-	return t[0]
-}
-
 // Week returns the resource's week that holds day (any day of it), in the
 // resource's zone, with each slot's state at the Service's Now and its texts
 // in lang. A day without opening hours (a holiday, a closed Exception) is

@@ -105,15 +105,11 @@ func (s *Service) LoginFailed(w http.ResponseWriter, r *http.Request, err error)
 // citizen, which their applications, cases, bookings and payments are kept
 // under; auth.ErrNoSession without a login.
 func (s *Service) Owner(r *http.Request) (string, error) {
-	if c, ok := auth.CitizenFrom(r.Context()); ok {
-		return s.OwnerKeys.Key(forms.Owner{Person: c.PID})
+	pid, err := s.citizen(r)
+	if err != nil {
+		return "", err
 	}
-	// A page open to all reads the session itself.
-	ses, err := s.Citizen.Session(r)
-	if err != nil || !ses.LoggedIn() {
-		return "", auth.ErrNoSession
-	}
-	return s.OwnerKeys.Key(forms.Owner{Person: ses.PID})
+	return s.OwnerKeys.Key(forms.Owner{Person: pid})
 }
 
 // ForCitizens lets h serve only a person logged in through ID-porten at

@@ -2,55 +2,27 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/i18n"
-	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/site"
 )
 
-// admins reads GRUNNMUR_HALL_ADMINS, the hall admins' fødselsnumre
-// (comma-separated). Unset while the sandbox runs, the sandbox's officer is
+// readAdmins reads GRUNNMUR_HALL_ADMINS, the hall admins' fødselsnumre
+// (site.AllowList). Unset while the sandbox runs, the sandbox's officer is
 // the hall admin.
-func (a *App) readAdmins(getenv func(string) string) error {
-	a.admins = map[string]bool{}
-	list := getenv("GRUNNMUR_HALL_ADMINS")
-	if list == "" && a.ext.Fakes.Sandbox != nil {
+func (a *App) readAdmins(getenv func(string) string) (err error) {
+	a.admins, err = site.AllowList(getenv, "GRUNNMUR_HALL_ADMINS")
+	if err == nil && len(a.admins) == 0 && a.ext.Fakes.Sandbox != nil {
 		a.admins[a.ext.Fakes.Officer.PID.Reveal()] = true
-		return nil
 	}
-	for _, s := range strings.Split(list, ",") {
-		if s = strings.TrimSpace(s); s == "" {
-			continue
-		}
-		pid, err := ident.ParseFodselsnummer(s)
-		if err != nil {
-			return fmt.Errorf("%w: GRUNNMUR_HALL_ADMINS: %v", site.ErrConfig, err)
-		}
-		a.admins[pid.Reveal()] = true
-	}
-	return nil
-}
-
-// requireAdmin lets only hall admins through (after RequireLogin).
-func (a *App) requireAdmin(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		c, ok := auth.CitizenFrom(r.Context())
-		if !ok || !a.admins[c.PID.Reveal()] {
-			a.ErrorPage(w, r, http.StatusForbidden)
-			return
-		}
-		next(w, r)
-	}
+	return err
 }
 
 type adminHall struct {
@@ -102,45 +74,13 @@ func (a *App) renderAdminList(w http.ResponseWriter, r *http.Request, name, errK
 	a.Render(w, r, "admin", status, p)
 }
 
-// hallID makes a hall's id from its name: lower-case ASCII letters and
-// digits joined by hyphens, with æøå and the common accents spelt out.
-func hallID(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, c := range strings.ToLower(name) {
-		s := string(c)
-		switch {
-		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
-		case spelt[c] != "":
-			s = spelt[c]
-		default:
-			if !dash && b.Len() > 0 {
-				b.WriteByte('-')
-				dash = true
-			}
-			continue
-		}
-		b.WriteString(s)
-		dash = false
-	}
-	id := strings.TrimSuffix(b.String(), "-")
-	if len(id) > 40 {
-		id = strings.TrimSuffix(id[:40], "-")
-	}
-	return id
-}
-
-// spelt are the letters hallID writes out in ASCII.
-var spelt = map[rune]string{'æ': "ae", 'ø': "o", 'å': "a", 'é': "e", 'è': "e", 'ê': "e", 'á': "a", 'à': "a",
-	'ä': "a", 'ö': "o", 'ó': "o", 'ò': "o", 'ô': "o", 'ü': "u", 'ú': "u", 'í': "i", 'ñ': "n", 'ç': "c"}
-
 // adminNew adds a hall by name, open weekday evenings at 500 kr an hour
 // with a 48-hour free-cancellation deadline; the admin then sets its hours
 // and price on its page.
 func (a *App) adminNew(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	id := hallID(name)
+	id := booking.Slug(name)
 	if id == "" || len(name) > 100 {
 		a.renderAdminList(w, r, name, "admin.badname")
 		return
@@ -176,10 +116,7 @@ func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, errKey str
 	}
 	v := adminHall{Hall: h, Price: strconv.FormatInt(h.Price.Ore()/100, 10), Deadline: strconv.FormatInt(int64(h.CancelDeadline/time.Hour), 10), Saved: saved}
 	for _, d := range dayOrder {
-		v.Days = append(v.Days, adminDay{Name: i18n.Lang(lang).DateOf(time.Date(2026, 11, 23+int((d+6)%7), 12, 0, 0, 0, civil.Oslo)), Field: "hours-" + strconv.Itoa(int(d)), Value: booking.FormatSpans(h.Hours[d])})
-	}
-	for i := range v.Days {
-		v.Days[i].Name = strings.Fields(v.Days[i].Name)[0]
+		v.Days = append(v.Days, adminDay{Name: i18n.Lang(lang).Weekday(d), Field: "hours-" + strconv.Itoa(int(d)), Value: booking.FormatSpans(h.Hours[d])})
 	}
 	for _, e := range h.Exceptions {
 		if e.Closed {
@@ -247,21 +184,9 @@ func (a *App) adminBlock(w http.ResponseWriter, r *http.Request) {
 	from, err1 := civil.ParseDate(strings.TrimSpace(r.PostFormValue("from")))
 	to, err2 := civil.ParseDate(strings.TrimSpace(r.PostFormValue("to")))
 	note := strings.TrimSpace(r.PostFormValue("note"))
-	if err1 != nil || err2 != nil || from.IsZero() || to.IsZero() || to.Before(from) || from.AddDays(92).Before(to) || note == "" || len(note) > 200 {
+	if err1 != nil || err2 != nil || from.AddDays(92).Before(to) || note == "" || len(note) > 200 || h.Close(from, to, note) != nil {
 		a.renderAdminHall(w, r, "admin.badblock", false)
 		return
-	}
-	byDate := map[civil.Date]int{}
-	for i, e := range h.Exceptions {
-		byDate[e.Date] = i
-	}
-	for d := from; !to.Before(d); d = d.AddDays(1) {
-		e := booking.Exception{Date: d, Closed: true, Note: note}
-		if i, ok := byDate[d]; ok {
-			h.Exceptions[i] = e
-		} else {
-			h.Exceptions = append(h.Exceptions, e)
-		}
 	}
 	if err := a.book.PutResource(ctx, h); err != nil {
 		a.Fail(w, r, err)
@@ -283,7 +208,7 @@ func (a *App) adminOpen(w http.ResponseWriter, r *http.Request) {
 		a.renderAdminHall(w, r, "admin.badblock", false)
 		return
 	}
-	h.Exceptions = slices.DeleteFunc(h.Exceptions, func(e booking.Exception) bool { return e.Date == d })
+	h.Reopen(d)
 	if err := a.book.PutResource(ctx, h); err != nil {
 		a.Fail(w, r, err)
 		return

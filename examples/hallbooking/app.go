@@ -13,6 +13,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/devenv/sandbox"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/money"
@@ -73,13 +74,9 @@ type App struct {
 }
 
 // club is the organisation a person acts for, chosen after an
-// Enhetsregisteret check and kept in the login session (auth.Session.Values),
-// so it ends with the login. A person without one books as themselves.
-type club struct {
-	Orgnr   ident.Orgnr    `json:"orgnr"`
-	Name    string         `json:"name"`
-	Address svarut.Address `json:"address"` // from Enhetsregisteret, for the letter's print copy
-}
+// Enhetsregisteret check (site.Service.ActFor). A person without one books
+// as themselves.
+type club = site.Organisation
 
 // What one party may take. Holds cost nothing, so besides booking's caps on
 // open holds every hall limits a party's bookings per day and per week, and
@@ -112,7 +109,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, messagesErr
 	}
 	a := &App{}
-	a.Service, err = site.New(ctx, site.ServiceConfig{Config: cfg, Messages: messages, Pages: templateFS, Sandbox: sandbox,
+	a.Service, err = site.New(ctx, site.ServiceConfig{Config: cfg, Messages: messages, Pages: templateFS, Sandbox: sandbox.Start,
 		Scopes: []string{scopeBrregRoller, scopeFiks, scopeFolkereg}, Menu: a.menu, NotFound: []error{booking.ErrNotFound},
 		Payments: &payment.Service{ReferencePrefix: "hall", Wanted: a.wanted, OnSettled: a.settled},
 		Bookings: &booking.Service{HoldTTL: holdTTL},
@@ -150,7 +147,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 // menu is the logged-in person's menu; the hall admins' has the admin pages.
 func (a *App) menu(r *http.Request, _ bool) []site.NavLink {
 	nav := []site.NavLink{{Href: "/min-side", Text: "nav.minside"}, {Href: "/klubb", Text: "nav.club"}}
-	if s, err := a.citizen.Session(r); err == nil && s.LoggedIn() && a.admins[s.PID.Reveal()] {
+	if a.Listed(r, a.admins) {
 		nav = append(nav, site.NavLink{Href: "/admin", Text: "nav.admin"})
 	}
 	return nav
@@ -229,13 +226,12 @@ func (a *App) routes() {
 	mux.Handle("GET /min-side", login(http.HandlerFunc(a.minSide)))
 	mux.Handle("POST /min-side/kalender", post(a.newFeed))
 	mux.Handle("POST /min-side/kalender/stopp", post(a.stopFeed))
-	admin := func(h http.HandlerFunc) http.Handler { return login(a.requireAdmin(h)) }
+	admin := func(h http.HandlerFunc) http.Handler { return a.ForListed(a.admins, h) } // login and CSRF
 	mux.Handle("GET /admin", admin(a.adminList))
-	adminPost := func(h http.HandlerFunc) http.Handler { return login(a.citizen.CSRF(a.requireAdmin(h))) }
-	mux.Handle("POST /admin/ny", adminPost(a.adminNew))
+	mux.Handle("POST /admin/ny", admin(a.adminNew))
 	mux.Handle("GET /admin/hall/{id}", admin(a.adminHallPage))
-	mux.Handle("POST /admin/hall/{id}", adminPost(a.adminHallPost))
-	mux.Handle("POST /admin/hall/{id}/stengt", adminPost(a.adminBlock))
-	mux.Handle("POST /admin/hall/{id}/apne", adminPost(a.adminOpen))
+	mux.Handle("POST /admin/hall/{id}", admin(a.adminHallPost))
+	mux.Handle("POST /admin/hall/{id}/stengt", admin(a.adminBlock))
+	mux.Handle("POST /admin/hall/{id}/apne", admin(a.adminOpen))
 	mux.Handle("GET /kalender/", http.StripPrefix("/kalender", a.book.FeedHandler()))
 }

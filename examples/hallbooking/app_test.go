@@ -324,38 +324,6 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 	}
 }
 
-func TestHallID(t *testing.T) {
-	for in, want := range map[string]string{
-		"Gymsal, Nordbyen skole":    "gymsal-nordbyen-skole",
-		"  Storsalen (Kulturhuset)": "storsalen-kulturhuset",
-		"Møterom 2 – rådhuset":      "moterom-2-radhuset",
-		"Ærfugl":                    "aerfugl",
-		"!!!":                       "",
-	} {
-		if got := hallID(in); got != want {
-			t.Errorf("hallID(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-// FuzzHallID: any name an admin types gives an id of at most 40 lower-case
-// ASCII letters, digits and inner hyphens, usable in a URL path.
-func FuzzHallID(f *testing.F) {
-	f.Add("Gymsal, Nordbyen skole")
-	f.Add(strings.Repeat("å-", 40))
-	f.Fuzz(func(t *testing.T, name string) {
-		id := hallID(name)
-		if len(id) > 40 || strings.HasPrefix(id, "-") || strings.HasSuffix(id, "-") || strings.Contains(id, "--") {
-			t.Fatalf("hallID(%q) = %q", name, id)
-		}
-		for _, c := range id {
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-				t.Fatalf("hallID(%q) = %q", name, id)
-			}
-		}
-	})
-}
-
 // authorize starts the bill's Vipps payment, approves it in the fake and
 // asks Vipps for it (the webhook cannot reach this test's made-up URL),
 // without settling it.

@@ -19,23 +19,19 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 
 	"github.com/grunnmur/grunnmur/site"
 )
 
-func main() { site.Command("hallbooking", run) }
+func main() { site.Run("hallbooking", "127.0.0.1:8081", start) }
 
-// run starts the service and serves until ctx ends.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return site.Main(ctx, "hallbooking", "127.0.0.1:8081", args, getenv, stdout, stderr,
-		func(ctx context.Context, public string, log *slog.Logger) (*site.Running, error) {
-			app, err := New(ctx, Config{PublicURL: public, DatabaseURL: getenv("GRUNNMUR_DATABASE_URL"), Getenv: getenv, Logger: log})
-			if err != nil {
-				return nil, err
-			}
-			return &site.Running{Handler: app.Handler, Run: app.Run, Close: app.Close, Banner: app.banner}, nil
-		})
+// start builds the service on the public URL, database and log in cfg.
+func start(ctx context.Context, cfg site.Config) (*site.Running, error) {
+	app, err := New(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &site.Running{Handler: app.Handler, Run: app.Run, Close: app.Close, Banner: app.banner}, nil
 }
 
 func (a *App) banner(w io.Writer) {

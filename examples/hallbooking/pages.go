@@ -2,59 +2,20 @@ package main
 
 import (
 	"crypto/rand"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
-	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/site"
-	"github.com/grunnmur/grunnmur/svarut"
 )
 
-// person is the logged-in person's opaque key (an HMAC of the
-// fødselsnummer, never the number).
-func (a *App) person(r *http.Request) (string, error) {
-	if c, ok := auth.CitizenFrom(r.Context()); ok {
-		return a.owners.Key(forms.Owner{Person: c.PID})
-	}
-	// A page open to all (the calendar) reads the session itself.
-	s, err := a.citizen.Session(r)
-	if err != nil || !s.LoggedIn() {
-		return "", auth.ErrNoSession
-	}
-	return a.owners.Key(forms.Owner{Person: s.PID})
-}
-
-// party is who books: the club the person acts for, else the person. The
-// booking's owner is the party's opaque key.
-func (a *App) party(r *http.Request) (owner string, cl *club, err error) {
-	p, err := a.person(r)
-	if err != nil {
-		return "", nil, err
-	}
-	raw := a.citizen.Value(r, clubValue)
-	if raw == "" {
-		return p, nil, nil
-	}
-	var c club
-	if err := json.Unmarshal([]byte(raw), &c); err != nil {
-		return "", nil, fmt.Errorf("hallbooking: the session's club: %w", err)
-	}
-	owner, err = a.owners.Key(forms.Owner{Org: c.Orgnr})
-	return owner, &c, err
-}
-
-// clubValue is the session value (auth.Session.Values) holding the club the
-// person acts for.
-const clubValue = "hallbooking.club"
+// party is who books (site.Service.Party): the club the person acts for,
+// else the person. The booking's owner is the party's opaque key.
+func (a *App) party(r *http.Request) (owner string, cl *club, err error) { return a.Party(r) }
 
 func (a *App) start(w http.ResponseWriter, r *http.Request) {
 	rs, err := a.book.Store.Resources(r.Context())
@@ -112,7 +73,7 @@ func (a *App) hold(w http.ResponseWriter, r *http.Request) {
 // holdAllowed spends one of the login's tokens for a new hold or series,
 // or answers 429. It counts the person, not the club they act for.
 func (a *App) holdAllowed(w http.ResponseWriter, r *http.Request) bool {
-	p, err := a.person(r)
+	p, err := a.Owner(r)
 	if err != nil {
 		a.Fail(w, r, err)
 		return false
@@ -137,17 +98,12 @@ func (a *App) clubPage(w http.ResponseWriter, r *http.Request) {
 	a.Render(w, r, "club", http.StatusOK, a.Page(r, "club.title", f))
 }
 
-// clubPost looks the club up in Enhetsregisteret and checks that the person
-// may act for it; "person" goes back to booking as oneself.
+// clubPost checks in Enhetsregisteret that the person may act for the
+// club, and acts for it (site.Service.ActFor); "person" goes back to
+// booking as oneself.
 func (a *App) clubPost(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	c, ok := auth.CitizenFrom(ctx)
-	if !ok {
-		a.Fail(w, r, auth.ErrNoSession)
-		return
-	}
 	if r.PostFormValue("as") == "person" {
-		if err := a.citizen.SetValue(r, clubValue, ""); err != nil {
+		if err := a.ActAsSelf(r); err != nil {
 			a.Fail(w, r, err)
 			return
 		}
@@ -155,24 +111,13 @@ func (a *App) clubPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := clubForm{Orgnr: strings.TrimSpace(r.PostFormValue("orgnr"))}
-	refuse := func(key string) {
-		f.Error = messages.T(site.Lang(r), key)
+	if _, err := a.ActFor(r, a.brreg, f.Orgnr); err != nil {
+		_, code := brreg.HTTPStatus(err)
+		a.log.InfoContext(r.Context(), "act for refused", "code", code, "error", err)
+		f.Error = messages.T(site.Lang(r), "org."+code)
 		pg := a.Page(r, "club.title", f)
 		pg.Title = messages.T(pg.Lang, "error") + ": " + pg.Title
 		a.Render(w, r, "club", http.StatusUnprocessableEntity, pg)
-	}
-	act, err := a.brreg.ActFor(ctx, c.PID, ident.Orgnr(f.Orgnr))
-	if _, code := brreg.HTTPStatus(err); err != nil {
-		a.log.InfoContext(ctx, "act for refused", "code", code, "error", err)
-		refuse("org." + code)
-		return
-	}
-	b, err := json.Marshal(club{Orgnr: act.Enhet.Organisasjonsnummer, Name: act.Enhet.Navn, Address: svarut.AddressFrom(act.Address)})
-	if err == nil {
-		err = a.citizen.SetValue(r, clubValue, string(b))
-	}
-	if err != nil {
-		a.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)

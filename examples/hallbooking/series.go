@@ -42,20 +42,6 @@ type seriesView struct {
 	Count     int
 }
 
-// whyKey names an occurrence's failure for the citizen.
-func whyKey(err error) string {
-	switch {
-	case errors.Is(err, booking.ErrSlotTaken):
-		return "series.why.taken"
-	case errors.Is(err, booking.ErrOutsideHours):
-		return "series.why.closed"
-	case errors.Is(err, booking.ErrTooFar):
-		return "series.why.far"
-	default:
-		return "series.why.other"
-	}
-}
-
 // seriesPost holds a weekly series for the season, all or nothing: when
 // any occurrence fails, the page lists each failing one and why, and the
 // party may hold the others (their starts are left out of the rule). The
@@ -96,7 +82,7 @@ func (a *App) seriesPost(w http.ResponseWriter, r *http.Request) {
 			v.Conflicts = append(v.Conflicts, conflict{Start: t.UTC().Format(time.RFC3339)})
 		}
 		for _, c := range se.Conflicts {
-			v.Conflicts = append(v.Conflicts, conflict{Start: c.Start.UTC().Format(time.RFC3339), When: i18n.Lang(lang).Time(c.Start), Why: messages.T(lang, whyKey(c.Err))})
+			v.Conflicts = append(v.Conflicts, conflict{Start: c.Start.UTC().Format(time.RFC3339), When: i18n.Lang(lang).Time(c.Start), Why: booking.Reason(c.Err, lang)})
 		}
 		p := a.Page(r, "series.conflicts", v)
 		a.Render(w, r, "series", http.StatusConflict, p)

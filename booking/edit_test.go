@@ -1,0 +1,138 @@
+package booking_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/i18n"
+)
+
+func TestCloseAndReopen(t *testing.T) {
+	r := nightOwl()
+	r.Exceptions = []booking.Exception{
+		{Date: civil.NewDate(2026, 5, 2), Hours: []booking.Span{{From: booking.At(1, 0), To: booking.At(2, 0)}}},
+		{Date: civil.NewDate(2026, 6, 1), Closed: true, Note: "Pinse"},
+	}
+	if err := r.Close(civil.NewDate(2026, 4, 30), civil.NewDate(2026, 5, 3), "Cup"); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Exceptions) != 5 {
+		t.Fatalf("%d exceptions: %+v", len(r.Exceptions), r.Exceptions)
+	}
+	for d := civil.NewDate(2026, 4, 30); !d.After(civil.NewDate(2026, 5, 3)); d = d.AddDays(1) {
+		if len(r.HoursOn(d)) != 0 {
+			t.Errorf("%s open", d)
+		}
+	}
+	r.Reopen(civil.NewDate(2026, 5, 2))
+	r.Reopen(civil.NewDate(2027, 1, 1)) // none there
+	if len(r.HoursOn(civil.NewDate(2026, 5, 2))) != 1 || len(r.Exceptions) != 4 {
+		t.Errorf("after Reopen: %+v", r.Exceptions)
+	}
+	before := fmt.Sprint(r.Exceptions)
+	for _, c := range [][2]civil.Date{
+		{civil.NewDate(2026, 5, 3), civil.NewDate(2026, 5, 2)},
+		{{}, civil.NewDate(2026, 5, 2)},
+		{civil.NewDate(2026, 5, 3), {}},
+		{civil.NewDate(2026, 1, 1), civil.NewDate(2027, 1, 2)}, // 367 days
+	} {
+		if err := r.Close(c[0], c[1], "x"); !errors.Is(err, booking.ErrInvalid) {
+			t.Errorf("Close(%s, %s): %v", c[0], c[1], err)
+		}
+	}
+	if err := r.Close(civil.NewDate(2028, 1, 1), civil.NewDate(2028, 12, 31), "leap year"); err != nil {
+		t.Errorf("366 days: %v", err)
+	}
+	if fmt.Sprint(r.Exceptions[:4]) != before {
+		t.Errorf("a refused Close changed the resource")
+	}
+}
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"Gymsal, Nordbyen skole":    "gymsal-nordbyen-skole",
+		"  Storsalen (Kulturhuset)": "storsalen-kulturhuset",
+		"Møterom 2 – rådhuset":      "moterom-2-radhuset",
+		"Ærfugl":                    "aerfugl",
+		"Café Ñandú":                "cafe-nandu",
+		"!!!":                       "",
+		"":                          "",
+		"日本":                        "",
+		strings.Repeat("ab ", 20):   "ab-ab-ab-ab-ab-ab-ab-ab-ab-ab-ab-ab-ab-a", // cut at 40
+	} {
+		if got := booking.Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzSlug: any name gives an ID of at most 40 lower-case ASCII letters,
+// digits and inner single hyphens, usable in a URL path.
+func FuzzSlug(f *testing.F) {
+	f.Add("Gymsal, Nordbyen skole")
+	f.Add(strings.Repeat("å-", 40))
+	f.Add("\x00\xff Ärlig")
+	f.Fuzz(func(t *testing.T, name string) {
+		id := booking.Slug(name)
+		if len(id) > 40 || strings.HasPrefix(id, "-") || strings.HasSuffix(id, "-") || strings.Contains(id, "--") {
+			t.Fatalf("Slug(%q) = %q", name, id)
+		}
+		for _, c := range id {
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				t.Fatalf("Slug(%q) = %q", name, id)
+			}
+		}
+		if booking.Slug(id) != id {
+			t.Fatalf("Slug(%q) = %q, whose Slug differs", name, id)
+		}
+	})
+}
+
+func TestReason(t *testing.T) {
+	for _, c := range []struct {
+		err    error
+		nb, en string
+	}{
+		{fmt.Errorf("week 3: %w", booking.ErrSlotTaken), "opptatt", "taken"},
+		{booking.ErrOutsideHours, "stengt (helligdag eller stengt dag)", "closed (a holiday or a closed day)"},
+		{booking.ErrTooFar, "for langt frem i tid", "too far ahead"},
+		{booking.ErrTooSoon, "for kort varsel", "too short notice"},
+		{booking.ErrLimitReached, "kan ikke bookes", "cannot be booked"},
+		{errors.New("disk full"), "kan ikke bookes", "cannot be booked"},
+	} {
+		if nb, en, nn := booking.Reason(c.err, i18n.NB), booking.Reason(c.err, i18n.EN), booking.Reason(c.err, i18n.NN); nb != c.nb || en != c.en || nn == "" || booking.Reason(c.err, "") != nb {
+			t.Errorf("Reason(%v) = %q, %q, %q", c.err, nb, nn, en)
+		}
+	}
+}
+
+// Close a hall for a tournament from Friday to Monday, and open the Monday
+// again. Thursday 14 May 2026 is a public holiday (Ascension Day).
+func ExampleResource_Close() {
+	hall := &booking.Resource{ID: booking.Slug("Gymsal, Nordbyen skole"), ClosedOnHolidays: true,
+		Hours: booking.Weekdays(booking.Span{From: booking.At(16, 0), To: booking.At(22, 0)})}
+	if err := hall.Close(civil.NewDate(2026, 5, 15), civil.NewDate(2026, 5, 18), "Håndballturnering"); err != nil {
+		fmt.Println(err)
+	}
+	hall.Reopen(civil.NewDate(2026, 5, 18))
+	for d := civil.NewDate(2026, 5, 13); d.Before(civil.NewDate(2026, 5, 19)); d = d.AddDays(1) {
+		hours := booking.FormatSpans(hall.HoursOn(d))
+		if hours == "" {
+			hours = "closed"
+		}
+		fmt.Println(d, d.Weekday(), hours)
+	}
+	fmt.Println(hall.ID)
+	// Output:
+	// 2026-05-13 Wednesday 16:00-22:00
+	// 2026-05-14 Thursday closed
+	// 2026-05-15 Friday closed
+	// 2026-05-16 Saturday closed
+	// 2026-05-17 Sunday closed
+	// 2026-05-18 Monday 16:00-22:00
+	// gymsal-nordbyen-skole
+}
