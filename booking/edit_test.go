@@ -3,8 +3,11 @@ package booking_test
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/civil"
@@ -135,4 +138,99 @@ func ExampleResource_Close() {
 	// 2026-05-17 Sunday closed
 	// 2026-05-18 Monday 16:00-22:00
 	// gymsal-nordbyen-skole
+}
+
+func TestResourceForm(t *testing.T) {
+	r := nightOwl()
+	r.Price, r.CancelDeadline = 600_00, 48*time.Hour
+	r.Hours[time.Saturday] = []booking.Span{{From: booking.At(9, 0), To: booking.At(12, 0)}, {From: booking.At(13, 0), To: booking.At(18, 0)}}
+	r.Exceptions = []booking.Exception{{Date: civil.NewDate(2026, 5, 15), Closed: true, Note: "Cup"}, {Date: civil.NewDate(2026, 5, 16), Hours: r.Hours[1]}}
+	f := r.Form(i18n.NN)
+	if f.Name != "Nattbadet" || f.Price != "600" || f.Deadline != "48" || len(f.Days) != 7 || len(f.Closed) != 1 {
+		t.Fatalf("%+v", f)
+	}
+	if d := f.Days[5]; d.Name != "laurdag" || d.Field != "hours-6" || d.Value != "09:00-12:00, 13:00-18:00" {
+		t.Errorf("Saturday: %+v", d)
+	}
+	if c := f.Closed[0]; c.Date != civil.NewDate(2026, 5, 15) || c.Label != "fredag 15. mai 2026 – Cup" {
+		t.Errorf("closed: %+v", c)
+	}
+	form := url.Values{"name": {f.Name}, "price": {f.Price}, "deadline": {f.Deadline}}
+	for _, d := range f.Days {
+		form.Set(d.Field, d.Value)
+	}
+	before := fmt.Sprintf("%+v", *r)
+	if err := r.SetForm(form); err != nil || fmt.Sprintf("%+v", *r) != before {
+		t.Fatalf("the form as it was: %v\n%+v\nwas %s", err, *r, before)
+	}
+	for field, bad := range map[string][]string{
+		"name":     {strings.Repeat("æ", 101), "\xff", "Hall\x00"},
+		"price":    {"", "-1", "1000001", "5,50", "600 kr"},
+		"deadline": {"", "-1", "2161", "1.5"},
+		"hours":    {"16-22", "22:00-16:00", "24:01-25:00", "9:00"},
+	} {
+		for _, v := range bad {
+			f := url.Values{}
+			for k, vs := range form {
+				f[k] = vs
+			}
+			key := field
+			if field == "hours" {
+				key = "hours-3"
+			}
+			f.Set(key, v)
+			var fe *booking.FormError
+			if err := r.SetForm(f); !errors.As(err, &fe) || fe.Field != field || !errors.Is(err, booking.ErrInvalid) {
+				t.Errorf("%s=%q: %v", key, v, err)
+			}
+			if fmt.Sprintf("%+v", *r) != before {
+				t.Fatalf("%s=%q changed the resource", key, v)
+			}
+		}
+	}
+	form.Set("name", "  ")
+	form.Set("price", " 0 ")
+	form.Set("hours-0", "")
+	form.Set("hours-2", "08:00-12:00,")
+	if err := r.SetForm(form); err != nil {
+		t.Fatal(err)
+	}
+	if r.Name != "Nattbadet" || r.Price != 0 || len(r.Hours[0]) != 0 || booking.FormatSpans(r.Hours[2]) != "08:00-12:00" || len(r.Exceptions) != 2 {
+		t.Errorf("%+v", *r)
+	}
+}
+
+// FuzzResourceForm: any posted form is read whole or refused whole, and
+// what is read reads back the same from its own Form.
+func FuzzResourceForm(f *testing.F) {
+	f.Add("Storhallen", "600", "48", "16:00-22:00", "")
+	f.Add("", "1000000", "2160", "08:00-12:00, 13:00-24:00", "09:00-10:00,")
+	f.Add("\x00", "-0", "+1", "23:59-24:00", "00:00-00:01")
+	f.Fuzz(func(t *testing.T, name, price, deadline, monday, sunday string) {
+		r := nightOwl()
+		before := fmt.Sprintf("%+v", *r)
+		err := r.SetForm(url.Values{"name": {name}, "price": {price}, "deadline": {deadline}, "hours-1": {monday}, "hours-0": {sunday}})
+		if err != nil {
+			var fe *booking.FormError
+			if !errors.As(err, &fe) || !errors.Is(err, booking.ErrInvalid) || fmt.Sprintf("%+v", *r) != before {
+				t.Fatalf("refused with %v, resource %+v", err, *r)
+			}
+			return
+		}
+		if r.Price < 0 || r.CancelDeadline < 0 || !utf8.ValidString(r.Name) {
+			t.Fatalf("%+v", *r)
+		}
+		form := url.Values{}
+		fm := r.Form(i18n.NB)
+		form.Set("name", fm.Name)
+		form.Set("price", fm.Price)
+		form.Set("deadline", fm.Deadline)
+		for _, d := range fm.Days {
+			form.Set(d.Field, d.Value)
+		}
+		again := *r
+		if err := again.SetForm(form); err != nil || fmt.Sprintf("%+v", again) != fmt.Sprintf("%+v", *r) {
+			t.Fatalf("the form read back: %v\n%+v\n%+v", err, again, *r)
+		}
+	})
 }

@@ -3,13 +3,11 @@ package main
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/site"
 )
@@ -25,26 +23,14 @@ func (a *App) readAdmins(getenv func(string) string) (err error) {
 	return err
 }
 
+// adminHall is a hall's admin page: booking's form of its settings and
+// closed days.
 type adminHall struct {
-	Hall       *booking.Resource
-	Price      string
-	Deadline   string // the free-cancellation deadline in hours
-	Days       []adminDay
-	Exceptions []blocked
-	Error      string
-	Saved      bool
+	Hall  *booking.Resource
+	Form  booking.ResourceForm
+	Error string
+	Saved bool
 }
-
-// blocked is a closed day, which the admin may open again.
-type blocked struct {
-	Date, Label string
-}
-
-type adminDay struct {
-	Name, Field, Value string
-}
-
-var dayOrder = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
 
 type adminList struct {
 	Halls []*booking.Resource
@@ -104,114 +90,82 @@ func (a *App) adminNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) adminHallPage(w http.ResponseWriter, r *http.Request) {
-	a.renderAdminHall(w, r, "", r.URL.Query().Has("lagret"))
-}
-
-func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, errKey string, saved bool) {
-	ctx, lang := r.Context(), site.Lang(r)
-	h, err := a.book.Resource(ctx, r.PathValue("id"))
+	h, err := a.book.Resource(r.Context(), r.PathValue("id"))
 	if err != nil {
 		a.Fail(w, r, err)
 		return
 	}
-	v := adminHall{Hall: h, Price: strconv.FormatInt(h.Price.Ore()/100, 10), Deadline: strconv.FormatInt(int64(h.CancelDeadline/time.Hour), 10), Saved: saved}
-	for _, d := range dayOrder {
-		v.Days = append(v.Days, adminDay{Name: i18n.Lang(lang).Weekday(d), Field: "hours-" + strconv.Itoa(int(d)), Value: booking.FormatSpans(h.Hours[d])})
-	}
-	for _, e := range h.Exceptions {
-		if e.Closed {
-			v.Exceptions = append(v.Exceptions, blocked{Date: e.Date.String(), Label: i18n.Lang(lang).DateOf(e.Date.Start(civil.Oslo)) + " – " + e.Note})
-		}
-	}
+	a.renderAdminHall(w, r, h, "", r.URL.Query().Has("lagret"))
+}
+
+func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, h *booking.Resource, errKey string, saved bool) {
+	lang := site.Lang(r)
+	v := adminHall{Hall: h, Form: h.Form(lang), Saved: saved}
 	status := http.StatusOK
-	p := a.Page(r, "admin.hall", v)
+	p := a.Page(r, "admin.hall", nil)
 	if errKey != "" {
 		v.Error = messages.T(lang, errKey)
 		p.Title = messages.T(lang, "error") + ": " + p.Title
-		p.Data = v
 		status = http.StatusUnprocessableEntity
 	}
+	p.Data = v
 	a.Render(w, r, "admin_hall", status, p)
 }
 
-// adminHallPost saves a hall's name, price and weekly opening hours.
-func (a *App) adminHallPost(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	h, err := a.book.Resource(ctx, r.PathValue("id"))
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	if name := strings.TrimSpace(r.PostFormValue("name")); name != "" {
-		h.Name = name
-	}
-	kr, err := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("price")), 10, 64)
-	if err != nil || kr < 0 || kr > 1_000_000 {
-		a.renderAdminHall(w, r, "admin.badprice", false)
-		return
-	}
-	h.Price = money.Kroner(kr)
-	hours, err := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("deadline")), 10, 64)
-	if err != nil || hours < 0 || hours > 24*90 {
-		a.renderAdminHall(w, r, "admin.baddeadline", false)
-		return
-	}
-	h.CancelDeadline = time.Duration(hours) * time.Hour
-	for _, d := range dayOrder {
-		spans, err := booking.ParseSpans(r.PostFormValue("hours-" + strconv.Itoa(int(d))))
+// editHall changes a hall with edit and saves it; when edit refuses
+// with a message key, the hall's page shows it instead.
+func (a *App) editHall(edit func(h *booking.Resource, r *http.Request) (errKey string)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h, err := a.book.Resource(r.Context(), r.PathValue("id"))
 		if err != nil {
-			a.renderAdminHall(w, r, "admin.badhours", false)
+			a.Fail(w, r, err)
 			return
 		}
-		h.Hours[d] = spans
+		errKey := edit(h, r)
+		if errKey == "" {
+			if err = a.book.PutResource(r.Context(), h); errors.Is(err, booking.ErrInvalid) {
+				errKey = "admin.badhours" // the hours overlap
+			} else if err != nil {
+				a.Fail(w, r, err)
+				return
+			}
+		}
+		if errKey != "" {
+			a.renderAdminHall(w, r, h, errKey, false)
+			return
+		}
+		http.Redirect(w, r, "/admin/hall/"+h.ID+"?lagret=1", http.StatusSeeOther)
 	}
-	if err := a.book.PutResource(ctx, h); err != nil {
-		a.renderAdminHall(w, r, "admin.badhours", false)
-		return
-	}
-	http.Redirect(w, r, "/admin/hall/"+h.ID+"?lagret=1", http.StatusSeeOther)
 }
 
-// adminBlock closes the hall on every date from..to (at most 92 days), for
-// a tournament, maintenance or the like. Bookings already made stand.
-func (a *App) adminBlock(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	h, err := a.book.Resource(ctx, r.PathValue("id"))
-	if err != nil {
-		a.Fail(w, r, err)
-		return
+// saveHall saves a hall's name, price, cancellation deadline and weekly
+// opening hours.
+func saveHall(h *booking.Resource, r *http.Request) string {
+	var fe *booking.FormError
+	if err := h.SetForm(r.PostForm); errors.As(err, &fe) {
+		return "admin.bad" + fe.Field
 	}
+	return ""
+}
+
+// closeHall closes the hall on every date from..to (at most 92 days), for
+// a tournament, maintenance or the like. Bookings already made stand.
+func closeHall(h *booking.Resource, r *http.Request) string {
 	from, err1 := civil.ParseDate(strings.TrimSpace(r.PostFormValue("from")))
 	to, err2 := civil.ParseDate(strings.TrimSpace(r.PostFormValue("to")))
 	note := strings.TrimSpace(r.PostFormValue("note"))
 	if err1 != nil || err2 != nil || from.AddDays(92).Before(to) || note == "" || len(note) > 200 || h.Close(from, to, note) != nil {
-		a.renderAdminHall(w, r, "admin.badblock", false)
-		return
+		return "admin.badblock"
 	}
-	if err := a.book.PutResource(ctx, h); err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/admin/hall/"+h.ID+"?lagret=1", http.StatusSeeOther)
+	return ""
 }
 
-// adminOpen opens a closed day again.
-func (a *App) adminOpen(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	h, err := a.book.Resource(ctx, r.PathValue("id"))
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
+// openHall opens a closed day again.
+func openHall(h *booking.Resource, r *http.Request) string {
 	d, err := civil.ParseDate(r.PostFormValue("date"))
 	if err != nil || d.IsZero() {
-		a.renderAdminHall(w, r, "admin.badblock", false)
-		return
+		return "admin.badblock"
 	}
 	h.Reopen(d)
-	if err := a.book.PutResource(ctx, h); err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/admin/hall/"+h.ID+"?lagret=1", http.StatusSeeOther)
+	return ""
 }

@@ -230,8 +230,8 @@ func (a *App) routes() {
 	mux.Handle("GET /admin", admin(a.adminList))
 	mux.Handle("POST /admin/ny", admin(a.adminNew))
 	mux.Handle("GET /admin/hall/{id}", admin(a.adminHallPage))
-	mux.Handle("POST /admin/hall/{id}", admin(a.adminHallPost))
-	mux.Handle("POST /admin/hall/{id}/stengt", admin(a.adminBlock))
-	mux.Handle("POST /admin/hall/{id}/apne", admin(a.adminOpen))
+	mux.Handle("POST /admin/hall/{id}", admin(a.editHall(saveHall)))
+	mux.Handle("POST /admin/hall/{id}/stengt", admin(a.editHall(closeHall)))
+	mux.Handle("POST /admin/hall/{id}/apne", admin(a.editHall(openHall)))
 	mux.Handle("GET /kalender/", http.StripPrefix("/kalender", a.book.FeedHandler()))
 }
