@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/forms"
@@ -77,6 +78,55 @@ func (s *Service) Party(r *http.Request) (owner string, org *Organisation, err e
 	}
 	owner, err = s.OwnerKeys.Key(forms.Owner{Org: org.Orgnr})
 	return owner, org, err
+}
+
+// ActForPage is the page where a logged-in citizen chooses the
+// organisation they act for, at the path it serves; mount it with
+// ForCitizens for the login and the CSRF check:
+//
+//	s.Mux.Handle("/klubb", s.ForCitizens(s.ActForPage(reg, "/")))
+//
+// It shows whom they act for now and a field for an organisasjonsnummer.
+// A post checks it with ActFor and sends them on to next; a refusal shows
+// the page again (422) with Common's words for it ("org." and the code of
+// brreg.HTTPStatus), the number as typed kept in the field. A post with
+// as=person acts as oneself again (ActAsSelf). The page is the "actfor"
+// template, the site's own unless the service has one, with the texts
+// actfor.* that the service's Messages may word for it.
+func (s *Service) ActForPage(reg *brreg.Client, next string) http.HandlerFunc {
+	type form struct {
+		Acting       *Organisation
+		Orgnr, Error string
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		var f form
+		switch {
+		case r.Method == http.MethodGet || r.Method == http.MethodHead:
+			_, f.Acting, _ = s.Party(r)
+			s.Render(w, r, "actfor", http.StatusOK, s.Page(r, "actfor.title", f))
+		case r.Method != http.MethodPost:
+			w.Header().Set("Allow", "GET, HEAD, POST")
+			s.ErrorPage(w, r, http.StatusMethodNotAllowed)
+		case r.PostFormValue("as") == "person":
+			if err := s.ActAsSelf(r); err != nil {
+				s.Fail(w, r, err)
+				return
+			}
+			http.Redirect(w, r, next, http.StatusSeeOther)
+		default:
+			f.Orgnr = strings.TrimSpace(r.PostFormValue("orgnr"))
+			if _, err := s.ActFor(r, reg, f.Orgnr); err != nil {
+				_, code := brreg.HTTPStatus(err)
+				s.Config.Logger.InfoContext(r.Context(), "act for refused", "code", code, "error", err)
+				p := s.Page(r, "actfor.title", nil)
+				f.Error = p.Refused("org." + code)
+				p.Data = f
+				s.Render(w, r, "actfor", http.StatusUnprocessableEntity, p)
+				return
+			}
+			http.Redirect(w, r, next, http.StatusSeeOther)
+		}
+	}
 }
 
 // citizen is the fødselsnummer of the person logged in as a citizen: from

@@ -11,6 +11,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/vnu"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/site"
@@ -121,4 +122,51 @@ func TestForListed(t *testing.T) {
 	if res, page := sitetest.NewBrowser(t).Login(base+"/admin?lang=en", other); res.StatusCode != http.StatusForbidden || !strings.Contains(page, "No access") {
 		t.Errorf("not listed: %d %.300s", res.StatusCode, page)
 	}
+}
+
+// TestActForPage: the page shows the field, refuses an organisation the
+// citizen may not act for (422, in their language, with the number kept),
+// acts for one they may and shows it, and goes back to the person. Each
+// page is valid HTML.
+func TestActForPage(t *testing.T) {
+	c := full()
+	c.Scopes = []string{"brreg:data:enhetsregisteret:roller"}
+	svc, base := serve(t, c)
+	reg, err := svc.Externals.BrregClient(svc.Config.Now, svc.Config.Logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Mux.Handle("/handle-for", svc.ForCitizens(svc.ActForPage(reg, "/mine")))
+	b := sitetest.NewBrowser(t)
+	res, page := b.Login(base+"/handle-for?lang=en", sigrid)
+	if res.StatusCode != 200 || !strings.Contains(page, "Act for an organisation") || strings.Contains(page, `id="acting"`) {
+		t.Fatalf("the page: %d %.2000s", res.StatusCode, page)
+	}
+	b.Token = b.CSRF(page)
+	var pages []vnu.Page
+	pages = append(pages, vnu.Page{Name: "en", HTML: []byte(page)})
+	res, page = b.Post(base+"/handle-for?lang=nn", url.Values{"orgnr": {" " + registrytest.DigdirOrgnr}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "<title>Feil: Handle for ei verksemd") ||
+		!strings.Contains(page, `id="orgnr-error">Du har ikkje ei rolle`) || !strings.Contains(page, `value="`+registrytest.DigdirOrgnr+`"`) {
+		t.Errorf("refused: %d %.3000s", res.StatusCode, page)
+	}
+	pages = append(pages, vnu.Page{Name: "nn refused", HTML: []byte(page)})
+	if res, page = b.Post(base+"/handle-for", url.Values{"orgnr": {registrytest.ApplicantOrgnr}}); res.Request.URL.Path != "/mine" {
+		t.Errorf("acting: %s %.1000s", res.Request.URL, page)
+	}
+	_, page = b.Do("GET", base+"/handle-for?lang=nb", nil)
+	if !strings.Contains(page, `id="acting">Du handler nå for <strong>SESAM AS (976030788)</strong>`) {
+		t.Errorf("acting for: %.3000s", page)
+	}
+	pages = append(pages, vnu.Page{Name: "nb acting", HTML: []byte(page)})
+	if res, _ := b.Post(base+"/handle-for", url.Values{"as": {"person"}}); res.Request.URL.Path != "/mine" {
+		t.Errorf("as oneself: %s", res.Request.URL)
+	}
+	if _, page = b.Do("GET", base+"/handle-for", nil); strings.Contains(page, `id="acting"`) {
+		t.Errorf("still acting: %.2000s", page)
+	}
+	if res, _ := b.Do("PUT", base+"/handle-for", url.Values{auth.CSRFFieldName: {b.Token}}); res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("PUT: %d", res.StatusCode)
+	}
+	vnu.Require(t, pages)
 }

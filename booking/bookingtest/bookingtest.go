@@ -111,6 +111,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) booking.Store) {
 		{"ReturnedValuesAreCopies", testCopies},
 		{"SeriesAcrossDST", testSeries},
 		{"WeekGrid", testWeek},
+		{"SeedKeepsChanges", testSeed},
 		{"RaceCapacity1", func(e *env) { testRace(e, 1) }},
 		{"RaceCapacity5", func(e *env) { testRace(e, 5) }},
 		{"RaceSameKey", testRaceSameKey},
@@ -1004,5 +1005,31 @@ func testWeek(e *env) {
 	}
 	if c := w.Rows[1].Cells[4]; c.Start != "2026-03-20T08:00:00Z" || c.Slot.Remaining != 1 || c.Text != "Free" {
 		e.t.Errorf("Friday 09:00: %+v", c)
+	}
+}
+
+// testSeed: Seed puts the resources not stored yet and keeps the changes
+// made to those that are.
+func testSeed(e *env) {
+	a, b := Room(1), Room(2)
+	if err := e.svc.Seed(e.ctx, a); err != nil {
+		e.t.Fatal(err)
+	}
+	changed := *a
+	changed.Name = "Renamed by staff"
+	e.put(&changed)
+	if err := e.svc.Seed(e.ctx, a, b); err != nil {
+		e.t.Fatal(err)
+	}
+	if got, err := e.svc.Resource(e.ctx, a.ID); err != nil || got.Name != "Renamed by staff" {
+		e.t.Errorf("seeded again: %v %v", got, err)
+	}
+	if got, err := e.svc.Resource(e.ctx, b.ID); err != nil || got.Capacity != 2 {
+		e.t.Errorf("new: %v %v", got, err)
+	}
+	bad := Room(1)
+	bad.Slot = -time.Hour
+	if err := e.svc.Seed(e.ctx, bad); !errors.Is(err, booking.ErrInvalid) {
+		e.t.Errorf("an invalid resource: %v", err)
 	}
 }

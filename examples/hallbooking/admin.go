@@ -8,7 +8,6 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/site"
 )
 
@@ -78,10 +77,7 @@ func (a *App) adminNew(w http.ResponseWriter, r *http.Request) {
 		a.Fail(w, r, err)
 		return
 	}
-	h := &booking.Resource{ID: id, Name: name, Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true,
-		Hours:     booking.Weekdays(booking.Span{From: booking.At(16, 0), To: booking.At(22, 0)}),
-		MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, Price: money.Kroner(500), CancelDeadline: 48 * time.Hour, ChargeLateCancel: true,
-		PerDay: hallPerDay, PerWeek: hallPerWeek}
+	h := newHall(id, name, booking.Weekdays(booking.Span{From: booking.At(16, 0), To: booking.At(22, 0)}), 500, 48*time.Hour)
 	if err := a.book.PutResource(ctx, h); err != nil {
 		a.Fail(w, r, err)
 		return

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/rand"
 	"net/http"
 
 	"github.com/grunnmur/grunnmur/booking"
@@ -43,7 +44,7 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 		a.Fail(w, r, err)
 		return
 	}
-	v := calView{Hall: week.Resource, Price: i18n.Lang(lang).Amount(week.Resource.Price), Week: week, Key: rand16(),
+	v := calView{Hall: week.Resource, Price: i18n.Lang(lang).Amount(week.Resource.Price), Week: week, Key: rand.Text(),
 		Book: messages.T(lang, "cal.book"), EveryWk: messages.T(lang, "cal.everyweek")}
 	p := a.Page(r, "cal.title", nil)
 	p.Title = week.Resource.Name

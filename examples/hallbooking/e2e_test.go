@@ -254,13 +254,13 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Open("club", "/klubb")
 	j.Page("club")
 	j.Do("unknown orgnr", chromedp.SendKeys(chromedp.CSS("#orgnr"), registrytest.NeverExistedOrgnr))
-	j.Click("unknown orgnr", "#club-continue")
+	j.Click("unknown orgnr", "#actfor-continue")
 	if msg := j.Text("#orgnr-error"); !strings.Contains(msg, "finner ingen") {
 		t.Fatalf("unknown club: %q", msg)
 	}
 	j.Page("club-unknown")
 	j.Do("orgnr", chromedp.SetValue(chromedp.CSS("#orgnr"), registrytest.ApplicantOrgnr))
-	j.Click("orgnr", "#club-continue")
+	j.Click("orgnr", "#actfor-continue")
 	j.Open("club again", "/klubb")
 	if s := j.Text("#acting"); !strings.Contains(s, "SESAM") {
 		t.Fatalf("acting for: %q", s)

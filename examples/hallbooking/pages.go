@@ -1,15 +1,12 @@
 package main
 
 import (
-	"crypto/rand"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/i18n"
-	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/site"
 )
 
@@ -32,42 +29,55 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 	a.Render(w, r, "start", http.StatusOK, a.Page(r, "start.title", map[string]any{"Halls": hs, "Notice": site.StartNotice(r.URL.Query())}))
 }
 
-// hold reserves the chosen slot for the payer while they pay.
-func (a *App) hold(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	owner, _, err := a.party(r)
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	if !a.holdAllowed(w, r) {
-		return
-	}
-	start, err := time.Parse(time.RFC3339, r.PostFormValue("start"))
-	if err != nil {
-		a.renderCalendar(w, r, "cal.invalid", http.StatusUnprocessableEntity)
-		return
-	}
-	h, err := a.book.Resource(ctx, r.PathValue("id"))
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	if f := a.beforeHold.Load(); f != nil {
-		(*f)()
-	}
-	res, err := a.book.Hold(ctx, booking.HoldInput{ResourceID: h.ID, Owner: owner, Start: start, Title: h.Name,
-		Key: owner + "/" + r.PostFormValue("key")})
-	if err != nil {
-		status, code := booking.HTTPStatus(err)
-		if key, ok := holdErrors[code]; ok {
-			a.renderCalendar(w, r, key, status)
+// hold reserves the chosen slot for the payer while they pay: once, or
+// (series) every week of the season, all or nothing. When an occurrence
+// fails, the page lists each failing one and why, and the party may hold
+// the others (their starts are left out of the rule). A held series is
+// paid at once on its page: with Vipps, or by a club on one invoice.
+func (a *App) hold(series bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		owner, _, err := a.party(r)
+		if err != nil {
+			a.Fail(w, r, err)
+			return
+		}
+		if !a.holdAllowed(w, r) {
+			return
+		}
+		start, err := time.Parse(time.RFC3339, r.PostFormValue("start"))
+		if err != nil {
+			a.renderCalendar(w, r, "cal.invalid", http.StatusUnprocessableEntity)
+			return
+		}
+		h, err := a.book.Resource(ctx, r.PathValue("id"))
+		if err != nil {
+			a.Fail(w, r, err)
+			return
+		}
+		in := booking.HoldInput{ResourceID: h.ID, Owner: owner, Start: start, Title: h.Name, Key: owner + "/" + r.PostFormValue("key")}
+		var to string
+		if series {
+			to, err = a.holdSeries(w, r, h, in)
 		} else {
+			if f := a.beforeHold.Load(); f != nil {
+				(*f)()
+			}
+			var res *booking.Reservation
+			if res, err = a.book.Hold(ctx, in); err == nil {
+				to = "/booking/" + res.ID
+			}
+		}
+		status, code := booking.HTTPStatus(err)
+		switch key, ok := holdErrors[code]; {
+		case err == nil && to != "":
+			http.Redirect(w, r, to, http.StatusSeeOther)
+		case ok:
+			a.renderCalendar(w, r, key, status)
+		case err != nil:
 			a.Fail(w, r, err)
 		}
-		return
 	}
-	http.Redirect(w, r, "/booking/"+res.ID, http.StatusSeeOther)
 }
 
 // holdAllowed spends one of the login's tokens for a new hold or series,
@@ -84,47 +94,6 @@ func (a *App) holdAllowed(w http.ResponseWriter, r *http.Request) bool {
 	w.Header().Set("Retry-After", strconv.Itoa(int(holdEvery/time.Second)))
 	a.renderCalendar(w, r, "cal.ratelimit", http.StatusTooManyRequests)
 	return false
-}
-
-type clubForm struct {
-	Orgnr, Error, Acting string
-}
-
-func (a *App) clubPage(w http.ResponseWriter, r *http.Request) {
-	f := clubForm{}
-	if _, cl, err := a.party(r); err == nil && cl != nil {
-		f.Acting = cl.Name + " (" + string(cl.Orgnr) + ")"
-	}
-	a.Render(w, r, "club", http.StatusOK, a.Page(r, "club.title", f))
-}
-
-// clubPost checks in Enhetsregisteret that the person may act for the
-// club, and acts for it (site.Service.ActFor); "person" goes back to
-// booking as oneself.
-func (a *App) clubPost(w http.ResponseWriter, r *http.Request) {
-	if r.PostFormValue("as") == "person" {
-		if err := a.ActAsSelf(r); err != nil {
-			a.Fail(w, r, err)
-			return
-		}
-		http.Redirect(w, r, "/", http.StatusSeeOther)
-		return
-	}
-	f := clubForm{Orgnr: strings.TrimSpace(r.PostFormValue("orgnr"))}
-	if _, err := a.ActFor(r, a.brreg, f.Orgnr); err != nil {
-		_, code := brreg.HTTPStatus(err)
-		a.log.InfoContext(r.Context(), "act for refused", "code", code, "error", err)
-		f.Error = messages.T(site.Lang(r), "org."+code)
-		pg := a.Page(r, "club.title", f)
-		pg.Title = messages.T(pg.Lang, "error") + ": " + pg.Title
-		a.Render(w, r, "club", http.StatusUnprocessableEntity, pg)
-		return
-	}
-	http.Redirect(w, r, "/", http.StatusSeeOther)
-}
-
-func rand16() string {
-	return strings.ToLower(rand.Text()[:16])
 }
 
 // holdErrors are the message keys of the refused holds the calendar

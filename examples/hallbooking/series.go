@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/rand"
 	"errors"
 	"net/http"
 	"time"
@@ -42,61 +43,34 @@ type seriesView struct {
 	Count     int
 }
 
-// seriesPost holds a weekly series for the season, all or nothing: when
-// any occurrence fails, the page lists each failing one and why, and the
-// party may hold the others (their starts are left out of the rule). The
-// held series is then paid at once on its page: with Vipps, or by a club
-// on one invoice with a KID.
-func (a *App) seriesPost(w http.ResponseWriter, r *http.Request) {
-	ctx, lang := r.Context(), site.Lang(r)
-	owner, _, err := a.party(r)
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	if !a.holdAllowed(w, r) {
-		return
-	}
-	h, err := a.book.Resource(ctx, r.PathValue("id"))
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	start, err := time.Parse(time.RFC3339, r.PostFormValue("start"))
-	if err != nil {
-		a.renderCalendar(w, r, "cal.invalid", http.StatusUnprocessableEntity)
-		return
-	}
-	rule := booking.Recurrence{Freq: booking.Weekly, Until: seasonEnd(start).UTC()}
+// holdSeries holds a weekly series from in.Start to the end of its season,
+// and returns where it is paid. When an occurrence fails it shows them all
+// and returns "" and no error.
+func (a *App) holdSeries(w http.ResponseWriter, r *http.Request, h *booking.Resource, in booking.HoldInput) (string, error) {
+	lang := site.Lang(r)
+	rule := booking.Recurrence{Freq: booking.Weekly, Until: seasonEnd(in.Start).UTC()}
 	for _, s := range r.PostForm["skip"] {
 		if t, err := time.Parse(time.RFC3339, s); err == nil {
 			rule.Except = append(rule.Except, t)
 		}
 	}
-	held, err := a.book.HoldSeries(ctx, booking.SeriesInput{Rule: rule,
-		HoldInput: booking.HoldInput{ResourceID: h.ID, Owner: owner, Start: start, Title: h.Name, Key: owner + "/" + r.PostFormValue("key")}})
+	held, err := a.book.HoldSeries(r.Context(), booking.SeriesInput{Rule: rule, HoldInput: in})
 	var se *booking.SeriesError
-	if errors.As(err, &se) {
-		v := seriesView{Hall: h, Start: r.PostFormValue("start"), Key: rand16(), Until: i18n.Lang(lang).DateOf(rule.Until)}
-		for _, t := range rule.Except {
-			v.Conflicts = append(v.Conflicts, conflict{Start: t.UTC().Format(time.RFC3339)})
+	if !errors.As(err, &se) {
+		if err != nil {
+			return "", err
 		}
-		for _, c := range se.Conflicts {
-			v.Conflicts = append(v.Conflicts, conflict{Start: c.Start.UTC().Format(time.RFC3339), When: i18n.Lang(lang).Time(c.Start), Why: booking.Reason(c.Err, lang)})
-		}
-		p := a.Page(r, "series.conflicts", v)
-		a.Render(w, r, "series", http.StatusConflict, p)
-		return
+		return "/serie/" + held[0].SeriesID, nil
 	}
-	if status, code := booking.HTTPStatus(err); code == "limit_reached" || code == "too_many_holds" {
-		a.renderCalendar(w, r, holdErrors[code], status)
-		return
+	v := seriesView{Hall: h, Start: r.PostFormValue("start"), Key: rand.Text(), Until: i18n.Lang(lang).DateOf(rule.Until)}
+	for _, t := range rule.Except {
+		v.Conflicts = append(v.Conflicts, conflict{Start: t.UTC().Format(time.RFC3339)})
 	}
-	if err != nil {
-		a.Fail(w, r, err)
-		return
+	for _, c := range se.Conflicts {
+		v.Conflicts = append(v.Conflicts, conflict{Start: c.Start.UTC().Format(time.RFC3339), When: i18n.Lang(lang).Time(c.Start), Why: booking.Reason(c.Err, lang)})
 	}
-	http.Redirect(w, r, "/serie/"+held[0].SeriesID, http.StatusSeeOther)
+	a.Render(w, r, "series", http.StatusConflict, a.Page(r, "series.conflicts", v))
+	return "", nil
 }
 
 type seriesPage struct {
