@@ -48,12 +48,9 @@ func (a *App) renderAdminList(w http.ResponseWriter, r *http.Request, name, errK
 		return
 	}
 	v := adminList{Halls: rs, Name: name}
-	p := a.Page(r, "admin.title", nil)
-	status := http.StatusOK
+	p, status := a.Page(r, "admin.title", nil), http.StatusOK
 	if errKey != "" {
-		v.Error = messages.T(p.Lang, errKey)
-		p.Title = messages.T(p.Lang, "error") + ": " + p.Title
-		status = http.StatusUnprocessableEntity
+		v.Error, status = p.Refused(errKey), http.StatusUnprocessableEntity
 	}
 	p.Data = v
 	a.Render(w, r, "admin", status, p)
@@ -95,14 +92,10 @@ func (a *App) adminHallPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, h *booking.Resource, errKey string, saved bool) {
-	lang := site.Lang(r)
-	v := adminHall{Hall: h, Form: h.Form(lang), Saved: saved}
-	status := http.StatusOK
-	p := a.Page(r, "admin.hall", nil)
+	p, status := a.Page(r, "admin.hall", nil), http.StatusOK
+	v := adminHall{Hall: h, Form: h.Form(p.Lang), Saved: saved}
 	if errKey != "" {
-		v.Error = messages.T(lang, errKey)
-		p.Title = messages.T(lang, "error") + ": " + p.Title
-		status = http.StatusUnprocessableEntity
+		v.Error, status = p.Refused(errKey), http.StatusUnprocessableEntity
 	}
 	p.Data = v
 	a.Render(w, r, "admin_hall", status, p)

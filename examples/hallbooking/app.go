@@ -207,8 +207,8 @@ func (a *App) routes() {
 	mux.Handle("GET /booking/{id}/brev.pdf", login(http.HandlerFunc(a.letterPDF)))
 	mux.Handle("GET /booking/{id}/ics", login(http.HandlerFunc(a.ics)))
 	mux.Handle("GET /min-side", login(http.HandlerFunc(a.minSide)))
-	mux.Handle("POST /min-side/kalender", post(a.newFeed))
-	mux.Handle("POST /min-side/kalender/stopp", post(a.stopFeed))
+	mux.Handle("POST /min-side/kalender", post(a.minSide))
+	mux.Handle("POST /min-side/kalender/stopp", post(a.minSide))
 	admin := func(h http.HandlerFunc) http.Handler { return a.ForListed(a.admins, h) } // login and CSRF
 	mux.Handle("GET /admin", admin(a.adminList))
 	mux.Handle("POST /admin/ny", admin(a.adminNew))

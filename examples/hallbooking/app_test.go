@@ -95,21 +95,6 @@ func TestConfigRefusesBadAccount(t *testing.T) {
 	}
 }
 
-func TestSeasonEnd(t *testing.T) {
-	for _, c := range []struct{ start, want string }{
-		{"2027-01-11T17:00:00+01:00", "2027-06-15"},
-		{"2026-09-01T17:00:00+02:00", "2026-12-15"},
-		{"2026-12-20T17:00:00+01:00", "2027-06-15"},
-		{"2027-06-20T17:00:00+02:00", "2027-12-15"},
-		{"2027-06-15T17:00:00+02:00", "2027-06-15"},
-	} {
-		s, _ := time.Parse(time.RFC3339, c.start)
-		if got := seasonEnd(s).Format("2006-01-02"); got != c.want {
-			t.Errorf("seasonEnd(%s) = %s, want %s", c.start, got, c.want)
-		}
-	}
-}
-
 func TestHallAdmins(t *testing.T) {
 	env := func(admins string) func(string) string {
 		return func(k string) string {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/site"
 )
 
@@ -44,19 +43,18 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 		a.Fail(w, r, err)
 		return
 	}
-	v := calView{Hall: week.Resource, Price: i18n.Lang(lang).Amount(week.Resource.Price), Week: week, Key: rand.Text(),
-		Book: messages.T(lang, "cal.book"), EveryWk: messages.T(lang, "cal.everyweek")}
 	p := a.Page(r, "cal.title", nil)
 	p.Title = week.Resource.Name
-	if s, err := a.citizen.Session(r); err == nil && s.LoggedIn() {
+	v := calView{Hall: week.Resource, Price: p.Lang.Amount(week.Resource.Price), Week: week, Key: rand.Text(),
+		Book: p.T("cal.book"), EveryWk: p.T("cal.everyweek")}
+	if _, cl, err := a.party(r); err == nil {
 		v.LoggedIn = true
-		if _, cl, err := a.party(r); err == nil && cl != nil {
+		if cl != nil {
 			v.Party = cl.Name
 		}
 	}
 	if errKey != "" {
-		v.Error = messages.T(lang, errKey)
-		p.Title = messages.T(lang, "error") + ": " + p.Title
+		v.Error = p.Refused(errKey)
 	}
 	p.Data = v
 	a.Render(w, r, "calendar", status, p)

@@ -12,23 +12,10 @@ import (
 	"github.com/grunnmur/grunnmur/site"
 )
 
-// seasonEnd is the last day of the season a series starting at start runs
-// in: the spring season ends 15 June, the autumn season 15 December.
-func seasonEnd(start time.Time) time.Time {
-	t := start.In(civil.Oslo)
-	y, m := t.Year(), time.June
-	if t.Month() > time.June {
-		m = time.December
-	}
-	if t.Month() == m && t.Day() > 15 {
-		if m == time.June {
-			m = time.December
-		} else {
-			y, m = y+1, time.June
-		}
-	}
-	return time.Date(y, m, 15, 23, 59, 0, 0, civil.Oslo)
-}
+// seasons are the last days of the halls' seasons: a weekly series runs
+// to the end of the spring season (15 June) or the autumn one (15
+// December).
+var seasons = []booking.YearDay{{Month: time.June, Day: 15}, {Month: time.December, Day: 15}}
 
 type conflict struct {
 	Start, When, Why string
@@ -48,7 +35,7 @@ type seriesView struct {
 // and returns "" and no error.
 func (a *App) holdSeries(w http.ResponseWriter, r *http.Request, h *booking.Resource, in booking.HoldInput) (string, error) {
 	lang := site.Lang(r)
-	rule := booking.Recurrence{Freq: booking.Weekly, Until: seasonEnd(in.Start).UTC()}
+	rule := booking.Recurrence{Freq: booking.Weekly, Until: booking.SeasonEnd(in.Start, civil.Oslo, seasons...).UTC()}
 	for _, s := range r.PostForm["skip"] {
 		if t, err := time.Parse(time.RFC3339, s); err == nil {
 			rule.Except = append(rule.Except, t)
