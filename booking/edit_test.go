@@ -234,3 +234,25 @@ func FuzzResourceForm(f *testing.F) {
 		}
 	})
 }
+
+// A hall admin's page: the form shows the hall's settings, and the posted
+// form sets them, or names the field that is wrong.
+func ExampleResource_SetForm() {
+	hall := &booking.Resource{ID: "storhallen", Name: "Storhallen", Slot: time.Hour, Price: 600_00, CancelDeadline: 48 * time.Hour,
+		Hours: booking.Weekdays(booking.Span{From: booking.At(16, 0), To: booking.At(22, 0)})}
+	f := hall.Form(i18n.NB)
+	fmt.Println(f.Name, f.Price, f.Deadline, f.Days[0].Name, f.Days[0].Field, f.Days[0].Value)
+
+	posted := url.Values{"name": {"Storhallen"}, "price": {"650"}, "deadline": {"24"}, "hours-1": {"16:00-22:00"}, "hours-6": {"09:00-18:00"}}
+	fmt.Println(hall.SetForm(posted), hall.Price, booking.FormatSpans(hall.Hours[time.Saturday]), len(hall.Hours[time.Tuesday]))
+
+	posted.Set("hours-2", "16-22")
+	var fe *booking.FormError
+	if err := hall.SetForm(posted); errors.As(err, &fe) {
+		fmt.Println(fe.Field, err)
+	}
+	// Output:
+	// Storhallen 600 48 mandag hours-1 16:00-22:00
+	// <nil> 650,00 kr 09:00-18:00 0
+	// hours booking: form field hours: booking: invalid: clock "16" is not HH:MM
+}

@@ -24,17 +24,7 @@ func (s CellState) Label(lang i18n.Lang) string {
 	if !ok {
 		return string(s)
 	}
-	return pick(t, lang)
-}
-
-func pick(t [3]string, lang i18n.Lang) string {
-	switch lang {
-	case i18n.NN:
-		return t[1]
-	case i18n.EN:
-		return t[2]
-	}
-	return t[0]
+	return lang.Pick(t)
 }
 
 // reasons are Reason's words, in the order it tries them.
@@ -58,8 +48,8 @@ var cannot = [3]string{"kan ikke bookes", "kan ikkje bookast", "cannot be booked
 func Reason(err error, lang i18n.Lang) string {
 	for _, r := range reasons {
 		if errors.Is(err, r.err) {
-			return pick(r.text, lang)
+			return lang.Pick(r.text)
 		}
 	}
-	return pick(cannot, lang)
+	return lang.Pick(cannot)
 }

@@ -200,7 +200,7 @@ func weekCaption(monday civil.Date, lang i18n.Lang) string {
 	default:
 		span = lang.Format(from, "d"+dot+" MMMM yyyy")
 	}
-	return fmt.Sprintf("%s %d, %s–%s", pick(weekWord, lang), n, span, lang.Format(to, "d"+dot+" MMMM yyyy"))
+	return fmt.Sprintf("%s %d, %s–%s", lang.Pick(weekWord), n, span, lang.Format(to, "d"+dot+" MMMM yyyy"))
 }
 
 // MondayOf returns the Monday of d's week (ISO 8601: weeks start on Monday).

@@ -18,10 +18,9 @@ import (
 	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
-// TestActFor: a citizen acts for an organisation only after
-// Enhetsregisteret says they may; a refusal leaves them acting as before;
-// ActAsSelf goes back to the person, and the logout ends it all.
-func TestActFor(t *testing.T) {
+// servedWithBrreg is serve(t, full()) with Enhetsregisteret's authorised
+// roles, and the client of the sandbox's register.
+func servedWithBrreg(t *testing.T) (*site.Service, string, *brreg.Client) {
 	c := full()
 	c.Scopes = []string{"brreg:data:enhetsregisteret:roller"}
 	svc, base := serve(t, c)
@@ -29,6 +28,14 @@ func TestActFor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return svc, base, reg
+}
+
+// TestActFor: a citizen acts for an organisation only after
+// Enhetsregisteret says they may; a refusal leaves them acting as before;
+// ActAsSelf goes back to the person, and the logout ends it all.
+func TestActFor(t *testing.T) {
+	svc, base, reg := servedWithBrreg(t)
 	// /party answers the owner key and the organisation, as a page would
 	// read them; /act acts for the posted orgnr, or as oneself.
 	svc.Mux.HandleFunc("GET /party", func(w http.ResponseWriter, r *http.Request) {
@@ -129,13 +136,7 @@ func TestForListed(t *testing.T) {
 // acts for one they may and shows it, and goes back to the person. Each
 // page is valid HTML.
 func TestActForPage(t *testing.T) {
-	c := full()
-	c.Scopes = []string{"brreg:data:enhetsregisteret:roller"}
-	svc, base := serve(t, c)
-	reg, err := svc.Externals.BrregClient(svc.Config.Now, svc.Config.Logger)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, base, reg := servedWithBrreg(t)
 	svc.Mux.Handle("/handle-for", svc.ForCitizens(svc.ActForPage(reg, "/mine")))
 	b := sitetest.NewBrowser(t)
 	res, page := b.Login(base+"/handle-for?lang=en", sigrid)
