@@ -256,23 +256,17 @@ func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
+// ics is the party's booking as an iCalendar file.
 func (a *App) ics(w http.ResponseWriter, r *http.Request) {
 	owner, _, err := a.party(r)
-	if err != nil {
-		a.Fail(w, r, err)
-		return
+	if err == nil {
+		var b []byte
+		if b, err = a.book.OwnReservationICS(r.Context(), owner, r.PathValue("id")); err == nil {
+			site.ServeICS(w, "booking.ics", b)
+			return
+		}
 	}
-	res, err := a.book.OwnReservation(r.Context(), owner, r.PathValue("id"))
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	b, err := a.book.ReservationICS(r.Context(), res.ID)
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	site.ServeICS(w, "booking.ics", b)
+	a.Fail(w, r, err)
 }
 
 type minSideView struct {
