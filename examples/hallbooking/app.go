@@ -12,7 +12,6 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/devenv/sandbox"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/money"
@@ -109,7 +108,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, messagesErr
 	}
 	a := &App{}
-	a.Service, err = site.New(ctx, site.ServiceConfig{Config: cfg, Messages: messages, Pages: templateFS, Sandbox: sandbox.Start,
+	a.Service, err = site.New(ctx, site.ServiceConfig{Config: cfg, Messages: messages, Pages: templateFS, Sandbox: sandbox,
 		Scopes: []string{scopeBrregRoller, scopeFiks, scopeFolkereg}, Menu: a.menu, NotFound: []error{booking.ErrNotFound},
 		Payments: &payment.Service{ReferencePrefix: "hall", Wanted: a.wanted, OnSettled: a.settled},
 		Bookings: &booking.Service{HoldTTL: holdTTL},

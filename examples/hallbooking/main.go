@@ -20,8 +20,13 @@ import (
 	"fmt"
 	"io"
 
+	devsandbox "github.com/grunnmur/grunnmur/devenv/sandbox"
 	"github.com/grunnmur/grunnmur/site"
 )
+
+// sandbox starts the fakes of the outside services left unset in
+// development; a build with -tags production links none (it is nil).
+var sandbox = devsandbox.Start
 
 func main() { site.Run("hallbooking", "127.0.0.1:8081", start) }
 
