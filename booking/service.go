@@ -85,6 +85,22 @@ func (s *Service) PutResource(ctx context.Context, r *Resource) error {
 	return s.store().PutResource(ctx, r)
 }
 
+// Seed puts each of rs that the store does not hold yet: the resources a
+// service starts with, which staff may since have changed (their changes
+// stay). It stops at the first error.
+func (s *Service) Seed(ctx context.Context, rs ...*Resource) error {
+	for _, r := range rs {
+		_, err := s.store().Resource(ctx, r.ID)
+		if errors.Is(err, ErrNotFound) {
+			err = s.PutResource(ctx, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Resource returns a resource.
 func (s *Service) Resource(ctx context.Context, id string) (*Resource, error) {
 	return s.store().Resource(ctx, id)

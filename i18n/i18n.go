@@ -117,6 +117,19 @@ func (l Lang) Weekday(w time.Weekday) string {
 	return namesFor(string(l.norm())).daysLong[w]
 }
 
+// Pick returns l's text of t, which holds one text in nb, nn and en, in
+// that order: a package's few words for a citizen (a state's label) kept as
+// {"Mottatt", "Motteken", "Received"}. Any other Lang picks nb.
+func (l Lang) Pick(t [3]string) string {
+	switch l {
+	case NN:
+		return t[1]
+	case EN:
+		return t[2]
+	}
+	return t[0]
+}
+
 // Amount writes a sum of money: "1 500,00 kr" in Norwegian,
 // "NOK 1,500.00" in English.
 func (l Lang) Amount(a money.Amount) string { return numfmt.Kroner(a.Ore(), l.norm() == EN) }

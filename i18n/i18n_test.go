@@ -155,3 +155,12 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestPick(t *testing.T) {
+	words := [3]string{"Mottatt", "Motteken", "Received"}
+	for l, want := range map[Lang]string{NB: "Mottatt", NN: "Motteken", EN: "Received", "": "Mottatt", "se": "Mottatt", "NN": "Mottatt"} {
+		if got := l.Pick(words); got != want {
+			t.Errorf("%q.Pick = %q, want %q", l, got, want)
+		}
+	}
+}

@@ -24,6 +24,9 @@
 //     Actor), the officers' paged case list (CaseList), booking an
 //     appointment for a case (Appointment), the site's header on a form's
 //     pages (FormPages) and a form's answers in a letter (Answers).
+//   - acting for an organisation, checked in Enhetsregisteret and kept in
+//     the login session (Service.ActFor, Party, ActForPage), and pages for
+//     a service's own allow-list of citizens (AllowList, ForListed).
 //
 // A minimal service, with its page templates in templates/*.html (each
 // defines "content"):

@@ -3,6 +3,7 @@ package bookingtest
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/google/uuid"
@@ -65,6 +66,11 @@ func testOwnerLookups(e *env) {
 	}
 	_, err = e.svc.OwnReservation(e.ctx, person, series[0].ID)
 	notFound(e, "the person asking for the club's occurrence", err, unknown)
+	if ics, err := e.svc.OwnReservationICS(e.ctx, person, mine.ID); err != nil || !strings.Contains(string(ics), "UID:"+mine.ID) {
+		t.Errorf("own .ics: %v %.300s", err, ics)
+	}
+	_, err = e.svc.OwnReservationICS(e.ctx, person, series[0].ID)
+	notFound(e, "the person asking for the club's occurrence's .ics", err, unknown)
 	_, err = e.svc.OwnReservation(e.ctx, person, "")
 	notFound(e, "empty id", err, unknown)
 

@@ -95,21 +95,6 @@ func TestConfigRefusesBadAccount(t *testing.T) {
 	}
 }
 
-func TestSeasonEnd(t *testing.T) {
-	for _, c := range []struct{ start, want string }{
-		{"2027-01-11T17:00:00+01:00", "2027-06-15"},
-		{"2026-09-01T17:00:00+02:00", "2026-12-15"},
-		{"2026-12-20T17:00:00+01:00", "2027-06-15"},
-		{"2027-06-20T17:00:00+02:00", "2027-12-15"},
-		{"2027-06-15T17:00:00+02:00", "2027-06-15"},
-	} {
-		s, _ := time.Parse(time.RFC3339, c.start)
-		if got := seasonEnd(s).Format("2006-01-02"); got != c.want {
-			t.Errorf("seasonEnd(%s) = %s, want %s", c.start, got, c.want)
-		}
-	}
-}
-
 func TestHallAdmins(t *testing.T) {
 	env := func(admins string) func(string) string {
 		return func(k string) string {
@@ -323,38 +308,6 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 	if n := fakes(a.ext.Fakes).Vipps.Requests(vippstest.OpRefund); n != free {
 		t.Fatalf("%d refund requests for %d free weeks", n, free)
 	}
-}
-
-func TestHallID(t *testing.T) {
-	for in, want := range map[string]string{
-		"Gymsal, Nordbyen skole":    "gymsal-nordbyen-skole",
-		"  Storsalen (Kulturhuset)": "storsalen-kulturhuset",
-		"Møterom 2 – rådhuset":      "moterom-2-radhuset",
-		"Ærfugl":                    "aerfugl",
-		"!!!":                       "",
-	} {
-		if got := hallID(in); got != want {
-			t.Errorf("hallID(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-// FuzzHallID: any name an admin types gives an id of at most 40 lower-case
-// ASCII letters, digits and inner hyphens, usable in a URL path.
-func FuzzHallID(f *testing.F) {
-	f.Add("Gymsal, Nordbyen skole")
-	f.Add(strings.Repeat("å-", 40))
-	f.Fuzz(func(t *testing.T, name string) {
-		id := hallID(name)
-		if len(id) > 40 || strings.HasPrefix(id, "-") || strings.HasSuffix(id, "-") || strings.Contains(id, "--") {
-			t.Fatalf("hallID(%q) = %q", name, id)
-		}
-		for _, c := range id {
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-				t.Fatalf("hallID(%q) = %q", name, id)
-			}
-		}
-	})
 }
 
 // authorize starts the bill's Vipps payment, approves it in the fake and

@@ -160,23 +160,17 @@ func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, billPath(b), http.StatusSeeOther)
 }
 
+// ics is the party's booking as an iCalendar file.
 func (a *App) ics(w http.ResponseWriter, r *http.Request) {
 	owner, _, err := a.party(r)
-	if err != nil {
-		a.Fail(w, r, err)
-		return
+	if err == nil {
+		var b []byte
+		if b, err = a.book.OwnReservationICS(r.Context(), owner, r.PathValue("id")); err == nil {
+			site.ServeICS(w, "booking.ics", b)
+			return
+		}
 	}
-	res, err := a.book.OwnReservation(r.Context(), owner, r.PathValue("id"))
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	b, err := a.book.ReservationICS(r.Context(), res.ID)
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	site.ServeICS(w, "booking.ics", b)
+	a.Fail(w, r, err)
 }
 
 type minSideView struct {
@@ -194,23 +188,32 @@ func rowOf(res *booking.Reservation, lang i18n.Lang, now time.Time) bookingRow {
 	return bookingRow{ID: res.ID, Hall: res.Title, When: i18n.Lang(lang).Time(res.Start), State: messages.T(lang, "state."+string(res.StateAt(now)))}
 }
 
+// minSide lists the party's bookings. A post to /min-side/kalender makes a
+// personal calendar feed and shows its URL once: any earlier URL of the
+// party stops working, so a citizen who has shared or lost one renews it
+// here. A post to /min-side/kalender/stopp turns the feed URLs off.
 func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
-	a.renderMinSide(w, r, "", false)
-}
-
-func (a *App) renderMinSide(w http.ResponseWriter, r *http.Request, feed string, feedOff bool) {
 	ctx, lang := r.Context(), site.Lang(r)
 	owner, cl, err := a.party(r)
 	if err != nil {
 		a.Fail(w, r, err)
 		return
 	}
-	rs, err := a.book.Reservations(ctx, booking.Query{Owner: owner})
-	if err != nil {
+	var v minSideView
+	switch r.URL.Path {
+	case "/min-side/kalender":
+		var tok booking.FeedToken
+		_, tok, err = a.book.RenewFeed(ctx, owner, "")
+		v.FeedURL = booking.FeedURL(a.public+"/kalender/", tok)
+	case "/min-side/kalender/stopp":
+		_, err = a.book.RevokeFeeds(ctx, owner, "")
+		v.FeedOff = true
+	}
+	rs, err2 := a.book.Reservations(ctx, booking.Query{Owner: owner})
+	if err = errors.Join(err, err2); err != nil {
 		a.Fail(w, r, err)
 		return
 	}
-	v := minSideView{FeedURL: feed, FeedOff: feedOff}
 	if cl != nil {
 		v.Party = cl.Name
 	}
@@ -219,35 +222,4 @@ func (a *App) renderMinSide(w http.ResponseWriter, r *http.Request, feed string,
 		v.Bookings = append(v.Bookings, rowOf(res, lang, now))
 	}
 	a.Render(w, r, "minside", http.StatusOK, a.Page(r, "minside.title", v))
-}
-
-// newFeed makes a personal calendar feed and shows its URL once. Any
-// earlier URL of the party stops working: a citizen who has shared or lost
-// one renews it here.
-func (a *App) newFeed(w http.ResponseWriter, r *http.Request) {
-	owner, _, err := a.party(r)
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	_, tok, err := a.book.RenewFeed(r.Context(), owner, "")
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	a.renderMinSide(w, r, booking.FeedURL(a.public+"/kalender/", tok), false)
-}
-
-// stopFeed turns the party's calendar feed URLs off.
-func (a *App) stopFeed(w http.ResponseWriter, r *http.Request) {
-	owner, _, err := a.party(r)
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	if _, err := a.book.RevokeFeeds(r.Context(), owner, ""); err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	a.renderMinSide(w, r, "", true)
 }
