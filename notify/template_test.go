@@ -174,8 +174,16 @@ func FuzzParseTemplates(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(value, "<") && strings.Contains(r.HTML, value) {
-			t.Fatalf("value unescaped in HTML")
+		// A value adds no markup: the HTML has as many tags as with a plain
+		// value (a line break in the value adds a <br>, so those are left out).
+		if !strings.ContainsAny(value, "\r\n") {
+			plain, err := ts.Render("t", "nb", map[string]string{"navn": "x"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Count(r.HTML, "<") != strings.Count(plain.HTML, "<") {
+				t.Fatalf("the value made markup:\n%s", r.HTML)
+			}
 		}
 		if strings.ContainsAny(r.Subject, "\r\n") {
 			t.Fatalf("subject with a line break: %q", r.Subject)
