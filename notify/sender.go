@@ -18,6 +18,12 @@ type Config struct {
 	// is ErrNoProvider.
 	Email EmailProvider
 	SMS   SMSProvider
+	// Templates are what Notify renders.
+	Templates *Templates
+	// Contacts is KRR, for Notify to a person; a *krr.Client.
+	Contacts Contacts
+	// StaleAfter is KRR's staleness limit; 0 means DefaultStaleAfter.
+	StaleAfter time.Duration
 	// Store keeps every notification by key; nil means a new MemStore.
 	Store Store
 	// Window is when non-urgent SMS may go out; the zero value is 09–17 Oslo.
@@ -57,6 +63,12 @@ func New(cfg Config) (*Sender, error) {
 	cfg.Window = w
 	if cfg.MaxAttempts < 0 || cfg.Lease < 0 {
 		return nil, fmt.Errorf("%w: MaxAttempts and Lease must not be negative", ErrConfig)
+	}
+	if cfg.StaleAfter < 0 {
+		return nil, fmt.Errorf("%w: StaleAfter must not be negative", ErrConfig)
+	}
+	if cfg.StaleAfter == 0 {
+		cfg.StaleAfter = DefaultStaleAfter
 	}
 	if cfg.MaxAttempts == 0 {
 		cfg.MaxAttempts = 5
@@ -121,7 +133,8 @@ func (m *Message) check() error {
 }
 
 // Send stores m and sends it now, or, for a non-urgent SMS outside the
-// window, holds it until the window opens (RunOnce sends it then). A key used
+// window, holds it until the window opens (RunOnce sends it then). The
+// address is checked and normalised first (ParsePhone, ParseEmail). A key used
 // before sends nothing and returns the record of its first use. A failed send
 // is not an error: it shows in the record's Status and Reason, and a
 // temporary failure is tried again by RunOnce.
@@ -135,7 +148,16 @@ func (s *Sender) Send(ctx context.Context, m Message) (*Record, error) {
 	// Text from a citizen may hold anything; only what no store can keep
 	// (bad UTF-8, NUL) is replaced, so that it never stops a message.
 	m.Subject, m.Text, m.HTML = text.Clean(m.Subject), text.Clean(m.Text), text.Clean(m.HTML)
-	m.To, m.ReplyTo = NewAddress(text.Clean(m.To.v)), NewAddress(text.Clean(m.ReplyTo.v))
+	to, err := ParseAddress(m.Channel, m.To.Reveal())
+	if err != nil {
+		return nil, err
+	}
+	m.To = to
+	if !m.ReplyTo.IsZero() {
+		if m.ReplyTo, err = ParseEmail(m.ReplyTo.Reveal()); err != nil {
+			return nil, fmt.Errorf("reply-to: %w", err)
+		}
+	}
 	now := s.cfg.Now()
 	r := &Record{
 		Key: m.Key, Channel: m.Channel, To: m.To, ReplyTo: m.ReplyTo,
@@ -143,7 +165,7 @@ func (s *Sender) Send(ctx context.Context, m Message) (*Record, error) {
 		Status: Queued, Urgent: m.Urgent, NotBefore: s.earliest(m.Channel, m.Urgent, now),
 		Created: now, Updated: now,
 	}
-	err := s.cfg.Store.Create(ctx, r)
+	err = s.cfg.Store.Create(ctx, r)
 	if errors.Is(err, ErrDuplicate) {
 		return s.cfg.Store.Get(ctx, m.Key)
 	}
