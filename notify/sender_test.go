@@ -215,11 +215,14 @@ func TestSendInvalid(t *testing.T) {
 // between the provider's acceptance and the store's update.
 type crashingStore struct {
 	notify.Store
-	crash atomic.Bool
+	crash   atomic.Bool
+	updates atomic.Int32
 }
 
+// Update fails the second write while crash is set: the first claims the
+// record, the second records the provider's answer.
 func (s *crashingStore) Update(ctx context.Context, r *notify.Record) error {
-	if r.Status != notify.Sending && s.crash.CompareAndSwap(true, false) {
+	if s.updates.Add(1) == 2 && s.crash.CompareAndSwap(true, false) {
 		return errors.New("killed")
 	}
 	return s.Store.Update(ctx, r)
