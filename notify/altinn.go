@@ -19,6 +19,7 @@ import (
 	"github.com/grunnmur/grunnmur/config"
 	"github.com/grunnmur/grunnmur/internal/httpx"
 	"github.com/grunnmur/grunnmur/internal/problem"
+	"github.com/grunnmur/grunnmur/internal/redact"
 	"github.com/grunnmur/grunnmur/secret"
 )
 
@@ -193,28 +194,36 @@ func jwtExpiry(tok string) (time.Time, bool) {
 	return time.Unix(n, 0), true
 }
 
-// AltinnError is an error answer from Altinn: the status, Altinn's
-// errorCode (NOT-00001, ...) and, for a 400, the fields at fault. Its text
-// keeps no personal numbers.
-type AltinnError struct {
+// Error is an error answer from a provider's HTTP API (Altinn, the SMS
+// gateway): the status, the provider's error code (Altinn's NOT-00001, ...),
+// the message, the request id and, for Altinn's 400, the fields at fault.
+// Its text keeps no personal numbers.
+type Error struct {
+	Provider  string
 	Status    int
 	Code      string
-	Problem   *problem.Error
+	Message   string
+	RequestID string
 	Fields    map[string][]string
 	temporary bool
+	problem   error
 }
 
-func (e *AltinnError) Error() string {
-	s := "notify: altinn: " + e.Problem.Error()
+func (e *Error) Error() string {
+	s := "notify: " + e.Provider + ": " + e.problem.Error()
 	if e.Code != "" {
 		s += " [" + e.Code + "]"
 	}
 	return s
 }
 
+// Temporary reports whether trying again may help: 429, 5xx, 408, 401 (an
+// expired token) and Altinn's NOT-00002.
+func (e *Error) Temporary() bool { return e.temporary }
+
 // Unwrap gives ErrNoContact for NOT-00001, ErrShipmentNotFound for
-// NOT-00003, and ErrTemporary or ErrPermanent by status.
-func (e *AltinnError) Unwrap() []error {
+// NOT-00003, and ErrTemporary or ErrPermanent.
+func (e *Error) Unwrap() []error {
 	errs := []error{ErrPermanent}
 	if e.temporary {
 		errs[0] = ErrTemporary
@@ -225,7 +234,7 @@ func (e *AltinnError) Unwrap() []error {
 	case AltinnShipmentGone:
 		errs = append(errs, ErrShipmentNotFound)
 	}
-	return append(errs, e.Problem)
+	return append(errs, e.problem)
 }
 
 func (a *Altinn) do(ctx context.Context, method, path string, in, out any, key string) (int, error) {
@@ -271,7 +280,7 @@ func (a *Altinn) do(ctx context.Context, method, path string, in, out any, key s
 			continue
 		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			return resp.StatusCode, altinnError(resp, b)
+			return resp.StatusCode, apiError("altinn", resp, b)
 		}
 		if out != nil {
 			if err := json.Unmarshal(b, out); err != nil {
@@ -282,9 +291,10 @@ func (a *Altinn) do(ctx context.Context, method, path string, in, out any, key s
 	}
 }
 
-func altinnError(resp *http.Response, b []byte) error {
+func apiError(provider string, resp *http.Response, b []byte) *Error {
 	p := problem.Parse(resp.StatusCode, resp.Header, b)
-	e := &AltinnError{Status: resp.StatusCode, Problem: p}
+	// The title only: a detail may echo the address or number sent.
+	e := &Error{Provider: provider, Status: resp.StatusCode, Message: redact.Numbers(p.Title), RequestID: p.RequestID, problem: p}
 	var code string
 	if p.Extension("errorCode", &code) {
 		e.Code = code

@@ -115,7 +115,7 @@ func TestAltinnCrash(t *testing.T) {
 	}
 	c.add(10 * time.Minute)
 	s2, _ := notify.New(notify.Config{Email: a, Store: store, Now: c.now})
-	if n, err := s2.RunOnce(ctx); n != 1 || err != nil {
+	if n, err := s2.SendDue(ctx); n != 1 || err != nil {
 		t.Fatalf("RunOnce: %d %v", n, err)
 	}
 	if _, err := a.FoldFeed(ctx, s2, 0); err != nil {
@@ -190,7 +190,7 @@ func TestAltinnOrder(t *testing.T) {
 	// NOT-00001: a person without contact information.
 	_, err = a.Order(ctx, &notify.AltinnOrder{IdempotencyID: "order-2", Recipient: notify.AltinnRecipient{Person: &notify.AltinnPersonRecipient{
 		NationalIdentityNumber: person(t, 2).Reveal(), ChannelSchema: "Email", EmailSettings: &notify.AltinnEmailSettings{Subject: "s", Body: "b"}}}})
-	var ae *notify.AltinnError
+	var ae *notify.Error
 	if !errors.Is(err, notify.ErrNoContact) || !errors.Is(err, notify.ErrPermanent) || !errors.As(err, &ae) || ae.Code != notify.AltinnNoContact || ae.Status != 422 {
 		t.Fatalf("no contact: %v", err)
 	}

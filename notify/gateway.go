@@ -113,12 +113,7 @@ func (g *Gateway) SendSMS(ctx context.Context, m *OutgoingSMS) (Receipt, error) 
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, problem.MaxBody))
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
-		p := problem.Parse(resp.StatusCode, resp.Header, b)
-		kind := ErrTemporary
-		if resp.StatusCode >= 400 && resp.StatusCode < 500 && resp.StatusCode != http.StatusRequestTimeout && resp.StatusCode != http.StatusTooManyRequests {
-			kind = ErrPermanent
-		}
-		return Receipt{}, fmt.Errorf("%w: sms gateway: %s", kind, maskText(p.Error(), m.To))
+		return Receipt{}, maskErr(apiError("sms gateway", resp, b), m.To)
 	}
 	var got GatewayResponse
 	if err := json.Unmarshal(b, &got); err != nil {
@@ -129,13 +124,6 @@ func (g *Gateway) SendSMS(ctx context.Context, m *OutgoingSMS) (Receipt, error) 
 		st = Delivered
 	}
 	return Receipt{ProviderID: got.ID, Status: st}, nil
-}
-
-func maskText(s string, a Address) string {
-	if a.IsZero() {
-		return s
-	}
-	return strings.ReplaceAll(s, a.Reveal(), a.String())
 }
 
 // ErrReport is a delivery report that does not parse.

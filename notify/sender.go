@@ -198,9 +198,15 @@ func (s *Sender) earliest(c Channel, urgent bool, t time.Time) time.Time {
 
 // RunOnce sends the due notifications: held SMS whose window has opened,
 // temporary failures whose backoff has passed, and sends whose lease ran out
-// (the process died during them). It returns how many it handed to a
+// (the process died during them).
+func (s *Sender) RunOnce(ctx context.Context) error {
+	_, err := s.SendDue(ctx)
+	return err
+}
+
+// SendDue is RunOnce that also tells how many notifications it handed to a
 // provider.
-func (s *Sender) RunOnce(ctx context.Context) (int, error) {
+func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	due, err := s.cfg.Store.Due(ctx, s.cfg.Now(), 100)
 	if err != nil {
 		return 0, err
@@ -227,10 +233,7 @@ func (s *Sender) RunOnce(ctx context.Context) (int, error) {
 
 // Run calls RunOnce now and then every interval until ctx ends.
 func (s *Sender) Run(ctx context.Context, every time.Duration) error {
-	return job.Run(ctx, every, func(ctx context.Context) error {
-		_, err := s.RunOnce(ctx)
-		return err
-	}, s.cfg.Logger, "notify: sender", ErrConfig)
+	return job.Run(ctx, every, s.RunOnce, s.cfg.Logger, "notify: sender", ErrConfig)
 }
 
 // attempt claims r (Queued, FailedTemporary, or Sending with its lease run

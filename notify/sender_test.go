@@ -95,11 +95,11 @@ func TestRetries(t *testing.T) {
 		if r.Status != notify.FailedTemporary || !r.NotBefore.Equal(c.now().Add(time.Minute)) {
 			t.Fatalf("after a temporary failure: %s, due %v", r.Status, r.NotBefore)
 		}
-		if n, _ := s.RunOnce(ctx); n != 0 {
+		if n, _ := s.SendDue(ctx); n != 0 {
 			t.Fatal("retried before the backoff")
 		}
 		c.add(time.Minute)
-		if n, _ := s.RunOnce(ctx); n != 1 {
+		if n, _ := s.SendDue(ctx); n != 1 {
 			t.Fatal("not retried after the backoff")
 		}
 		r, _ = s.Get(ctx, "t1")
@@ -159,7 +159,7 @@ func TestUpdate(t *testing.T) {
 		t.Fatalf("accepted: %s %q due %v", r.Status, r.ProviderID, r.NotBefore)
 	}
 	c.add(time.Hour)
-	if n, _ := s.RunOnce(ctx); n != 0 {
+	if n, _ := s.SendDue(ctx); n != 0 {
 		t.Fatal("an accepted send was sent again")
 	}
 	r, err = s.Update(ctx, notify.Update{Key: "u1", Status: notify.Delivered})
@@ -247,11 +247,11 @@ func TestCrashAfterAcceptance(t *testing.T) {
 	}
 	// A restarted process with a new Sender on the same store.
 	s2, _ := notify.New(notify.Config{Email: p, Store: store, Now: c.now, Lease: 10 * time.Minute})
-	if n, _ := s2.RunOnce(ctx); n != 0 {
+	if n, _ := s2.SendDue(ctx); n != 0 {
 		t.Fatal("taken over inside the lease")
 	}
 	c.add(10 * time.Minute)
-	if n, _ := s2.RunOnce(ctx); n != 1 {
+	if n, _ := s2.SendDue(ctx); n != 1 {
 		t.Fatal("not taken over after the lease")
 	}
 	r, _ := s2.Get(ctx, "c1")

@@ -348,7 +348,7 @@ func TestSMTPFailures(t *testing.T) {
 	}
 	chaos(450) // temporary again, but the record is final
 	c.add(time.Hour)
-	if n, _ := s.RunOnce(ctx); n != 0 {
+	if n, _ := s.SendDue(ctx); n != 0 {
 		t.Fatal("a permanent failure was tried again")
 	}
 	if got := (mailpit{t: t, api: api}).byMessageID(p.MessageID(key)); len(got) != 0 {

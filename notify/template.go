@@ -202,48 +202,60 @@ func compile(t Template) (*entry, error) {
 			return nil, fail(lang, "", "the language has no text")
 		}
 		e.t.Texts[lang] = tx
-		if strings.TrimSpace(tx.Body) == "" {
-			return nil, fail(lang, "", "the body is empty")
-		}
-		switch {
-		case t.Channel == Email && strings.TrimSpace(tx.Subject) == "":
-			return nil, fail(lang, "", "an e-mail needs a subject")
-		case t.Channel == SMS && tx.Subject != "":
-			return nil, fail(lang, "", "an SMS has no subject")
-		case strings.ContainsAny(tx.Subject, "\r\n"):
-			return nil, fail(lang, "", "the subject is more than one line")
-		}
-		c := &compiled{}
-		var err error
-		if c.subject, err = parse(tx.Subject); err != nil {
-			return nil, fail(lang, "", "subject: "+err.Error())
-		}
-		if c.body, err = parse(tx.Body); err != nil {
-			return nil, fail(lang, "", "body: "+err.Error())
-		}
-		used := map[string]bool{}
-		for _, p := range slices.Concat(c.subject, c.body) {
-			if p.name == "" {
-				continue
-			}
-			if !declared[p.name] {
-				return nil, fail(lang, p.name, "unknown placeholder (not in placeholders)")
-			}
-			used[p.name] = true
-		}
-		for _, p := range t.Placeholders {
-			if !used[p] {
-				return nil, fail(lang, p, "declared but not used in this language")
-			}
-		}
-		if t.Channel == Email {
-			c.blocks = blocks(tx.Body)
-		} else if seg := CountSegments(literal(c.body)); seg.Count > t.MaxSegments {
-			return nil, fail(lang, "", fmt.Sprintf("the fixed text alone takes %d segments, more than maxSegments %d", seg.Count, t.MaxSegments))
+		c, err := compileText(t, lang, tx, declared)
+		if err != nil {
+			return nil, err
 		}
 		e.langs[lang] = c
 	}
 	return e, nil
+}
+
+// compileText checks and parses a template's text in one language.
+func compileText(t Template, lang string, tx Text, declared map[string]bool) (*compiled, error) {
+	fail := func(ph, problem string) error {
+		return &TemplateError{Template: t.Name, Lang: lang, Placeholder: ph, Problem: problem}
+	}
+	if strings.TrimSpace(tx.Body) == "" {
+		return nil, fail("", "the body is empty")
+	}
+	switch {
+	case t.Channel == Email && strings.TrimSpace(tx.Subject) == "":
+		return nil, fail("", "an e-mail needs a subject")
+	case t.Channel == SMS && tx.Subject != "":
+		return nil, fail("", "an SMS has no subject")
+	case strings.ContainsAny(tx.Subject, "\r\n"):
+		return nil, fail("", "the subject is more than one line")
+	}
+	c := &compiled{}
+	var err error
+	if c.subject, err = parse(tx.Subject); err != nil {
+		return nil, fail("", "subject: "+err.Error())
+	}
+	if c.body, err = parse(tx.Body); err != nil {
+		return nil, fail("", "body: "+err.Error())
+	}
+	used := map[string]bool{}
+	for _, p := range slices.Concat(c.subject, c.body) {
+		if p.name == "" {
+			continue
+		}
+		if !declared[p.name] {
+			return nil, fail(p.name, "unknown placeholder (not in placeholders)")
+		}
+		used[p.name] = true
+	}
+	for _, p := range t.Placeholders {
+		if !used[p] {
+			return nil, fail(p, "declared but not used in this language")
+		}
+	}
+	if t.Channel == Email {
+		c.blocks = blocks(tx.Body)
+	} else if seg := CountSegments(literal(c.body)); seg.Count > t.MaxSegments {
+		return nil, fail("", fmt.Sprintf("the fixed text alone takes %d segments, more than maxSegments %d", seg.Count, t.MaxSegments))
+	}
+	return c, nil
 }
 
 func literal(ps []part) string {

@@ -35,6 +35,9 @@ const (
 // AltinnConfig configures a fake Altinn Notifications API. Its zero value
 // is ready to use.
 type AltinnConfig struct {
+	// Authorize decides on each token exchange: 0 lets it through, else the
+	// status to refuse it with. nil requires a Bearer token (401 without).
+	Authorize func(r *http.Request) (status int)
 	// Now reads the clock that send times, reminders and the daytime window
 	// are measured by; nil means time.Now.
 	Now func() time.Time
@@ -174,8 +177,12 @@ func validation(w http.ResponseWriter, errs map[string][]string) {
 }
 
 func (a *Altinn) exchange(w http.ResponseWriter, r *http.Request) {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || tok == "" {
+	if a.cfg.Authorize != nil {
+		if status := a.cfg.Authorize(r); status != 0 {
+			problemJSON(w, status, http.StatusText(status), "")
+			return
+		}
+	} else if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); !ok || tok == "" {
 		problemJSON(w, http.StatusUnauthorized, "Unauthorized", "")
 		return
 	}
@@ -311,53 +318,60 @@ func (a *Altinn) shipmentOf(field string, rc *recipient, errs map[string][]strin
 		s.channel, s.to, s.body = "sms", m.PhoneNumber, m.SmsSettings.Body
 		s.daytime = m.SmsSettings.SendingTimePolicy != "Anytime"
 	case rc.RecipientPerson != nil:
-		p := rc.RecipientPerson
-		f := field + ".RecipientPerson"
-		if len(p.NationalIdentityNumber) != 11 || strings.Trim(p.NationalIdentityNumber, "0123456789") != "" {
-			errs[f+".NationalIdentityNumber"] = []string{"National identity number must be 11 digits."}
-		}
-		var email, sms bool
-		switch p.ChannelSchema {
-		case "Email":
-			email = true
-		case "Sms":
-			sms = true
-		case "EmailPreferred", "SmsPreferred", "EmailAndSms":
-			email, sms = true, true
-		default:
-			errs[f+".ChannelSchema"] = []string{"The ChannelSchema field is required."}
-			return nil, false
-		}
-		if email && !emailOK(f+".EmailSettings", p.EmailSettings, errs) || sms && !smsOK(f+".SmsSettings", p.SmsSettings, errs) {
-			return nil, false
-		}
-		if len(errs) > 0 {
-			return nil, false
-		}
-		a.mu.Lock()
-		who, known := a.persons[p.NationalIdentityNumber]
-		a.mu.Unlock()
-		useEmail := email && who.Email != "" && (p.ChannelSchema != "SmsPreferred" || who.Mobile == "")
-		useSMS := sms && who.Mobile != "" && !useEmail
-		switch {
-		case !known || (!useEmail && !useSMS):
-			return nil, true
-		case useEmail:
-			s.channel, s.to, s.subject, s.body = "email", who.Email, p.EmailSettings.Subject, p.EmailSettings.Body
-			s.daytime = p.EmailSettings.SendingTimePolicy == "Daytime"
-		default:
-			s.channel, s.to, s.body = "sms", who.Mobile, p.SmsSettings.Body
-			s.daytime = p.SmsSettings.SendingTimePolicy != "Anytime"
-		}
-		if who.Reserved && !p.IgnoreReservation {
-			s.recipientStatus = map[string]string{"email": "Email_Failed_RecipientReserved", "sms": "SMS_Failed_RecipientReserved"}[s.channel]
-		}
+		return a.personShipment(field+".RecipientPerson", rc, errs)
 	default:
 		errs[field] = append(errs[field], "Only recipientEmail, recipientSms and recipientPerson are supported by this fake.")
 		return nil, false
 	}
 	if len(errs) > 0 {
 		return nil, false
+	}
+	return s, false
+}
+
+// personShipment is shipmentOf for a recipientPerson: the address comes from
+// the fake's contact register, by the channel schema.
+func (a *Altinn) personShipment(f string, rc *recipient, errs map[string][]string) (s *shipment, noContact bool) {
+	p := rc.RecipientPerson
+	s = &shipment{}
+	if len(p.NationalIdentityNumber) != 11 || strings.Trim(p.NationalIdentityNumber, "0123456789") != "" {
+		errs[f+".NationalIdentityNumber"] = []string{"National identity number must be 11 digits."}
+	}
+	var email, sms bool
+	switch p.ChannelSchema {
+	case "Email":
+		email = true
+	case "Sms":
+		sms = true
+	case "EmailPreferred", "SmsPreferred", "EmailAndSms":
+		email, sms = true, true
+	default:
+		errs[f+".ChannelSchema"] = []string{"The ChannelSchema field is required."}
+		return nil, false
+	}
+	if email && !emailOK(f+".EmailSettings", p.EmailSettings, errs) || sms && !smsOK(f+".SmsSettings", p.SmsSettings, errs) {
+		return nil, false
+	}
+	if len(errs) > 0 {
+		return nil, false
+	}
+	a.mu.Lock()
+	who, known := a.persons[p.NationalIdentityNumber]
+	a.mu.Unlock()
+	useEmail := email && who.Email != "" && (p.ChannelSchema != "SmsPreferred" || who.Mobile == "")
+	useSMS := sms && who.Mobile != "" && !useEmail
+	switch {
+	case !known || (!useEmail && !useSMS):
+		return nil, true
+	case useEmail:
+		s.channel, s.to, s.subject, s.body = "email", who.Email, p.EmailSettings.Subject, p.EmailSettings.Body
+		s.daytime = p.EmailSettings.SendingTimePolicy == "Daytime"
+	default:
+		s.channel, s.to, s.body = "sms", who.Mobile, p.SmsSettings.Body
+		s.daytime = p.SmsSettings.SendingTimePolicy != "Anytime"
+	}
+	if who.Reserved && !p.IgnoreReservation {
+		s.recipientStatus = map[string]string{"email": "Email_Failed_RecipientReserved", "sms": "SMS_Failed_RecipientReserved"}[s.channel]
 	}
 	return s, false
 }
@@ -457,27 +471,8 @@ func (a *Altinn) postOrder(w http.ResponseWriter, r *http.Request) {
 	conditionOK("ConditionEndpoint", req.ConditionEndpoint, errs)
 	now := a.cfg.Now()
 	first, noContact := a.shipmentOf("Recipient", req.Recipient, errs)
-	var rems []*shipment
-	for i, rm := range req.Reminders {
-		f := fmt.Sprintf("Reminders[%d]", i)
-		conditionOK(f+".ConditionEndpoint", rm.ConditionEndpoint, errs)
-		if (rm.DelayDays == nil) == (rm.RequestedSendTime == nil) {
-			errs[f] = append(errs[f], "Either DelayDays or RequestedSendTime must be set, not both.")
-		} else if rm.DelayDays != nil && *rm.DelayDays < 1 {
-			errs[f+".DelayDays"] = []string{"DelayDays must be at least 1."}
-		}
-		s, nc := a.shipmentOf(f+".Recipient", rm.Recipient, errs)
-		noContact = noContact || nc
-		if s != nil {
-			s.ref, s.condition, s.kind = rm.SendersReference, rm.ConditionEndpoint, "Reminder"
-			rems = append(rems, s)
-		}
-		if rm.DelayDays != nil && s != nil {
-			s.delay = time.Duration(*rm.DelayDays) * 24 * time.Hour
-		} else if rm.RequestedSendTime != nil && s != nil {
-			s.sendAt = *rm.RequestedSendTime
-		}
-	}
+	rems, nc := a.reminders(req.Reminders, errs)
+	noContact = noContact || nc
 	if req.RequestedSendTime != nil && req.RequestedSendTime.Before(now.Add(-5*time.Minute)) {
 		errs["RequestedSendTime"] = []string{"Send time must be in the future. Leave blank to send immediately."}
 	}
@@ -527,6 +522,32 @@ func (a *Altinn) postOrder(w http.ResponseWriter, r *http.Request) {
 		reply.Notification.Reminders = []ship{}
 	}
 	a.reply(w, r, req.IdempotencyID, reply, first.id)
+}
+
+// reminders checks an order's reminders and makes their shipments.
+func (a *Altinn) reminders(rs []reminder, errs map[string][]string) (rems []*shipment, noContact bool) {
+	for i, rm := range rs {
+		f := fmt.Sprintf("Reminders[%d]", i)
+		conditionOK(f+".ConditionEndpoint", rm.ConditionEndpoint, errs)
+		if (rm.DelayDays == nil) == (rm.RequestedSendTime == nil) {
+			errs[f] = append(errs[f], "Either DelayDays or RequestedSendTime must be set, not both.")
+		} else if rm.DelayDays != nil && *rm.DelayDays < 1 {
+			errs[f+".DelayDays"] = []string{"DelayDays must be at least 1."}
+		}
+		s, nc := a.shipmentOf(f+".Recipient", rm.Recipient, errs)
+		noContact = noContact || nc
+		if s == nil {
+			continue
+		}
+		s.ref, s.condition, s.kind = rm.SendersReference, rm.ConditionEndpoint, "Reminder"
+		if rm.DelayDays != nil {
+			s.delay = time.Duration(*rm.DelayDays) * 24 * time.Hour
+		} else if rm.RequestedSendTime != nil {
+			s.sendAt = *rm.RequestedSendTime
+		}
+		rems = append(rems, s)
+	}
+	return rems, noContact
 }
 
 // store registers s (under a.mu) with its send time made absolute.
