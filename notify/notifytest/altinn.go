@@ -427,6 +427,23 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
+// begin reads an order's body into v and answers a replayed idempotencyId
+// (*id once decoded) with 200; ok is false when it has answered. The
+// errors map it returns holds a missing idempotencyId.
+func (a *Altinn) begin(w http.ResponseWriter, r *http.Request, v any, id *string) (errs map[string][]string, ok bool) {
+	if !decode(w, r, v) {
+		return nil, false
+	}
+	if *id != "" && a.replay(w, *id) {
+		return nil, false
+	}
+	errs = map[string][]string{}
+	if *id == "" {
+		errs["IdempotencyId"] = []string{"The IdempotencyId field is required."}
+	}
+	return errs, true
+}
+
 // replay answers 200 with the stored body when the idempotencyId was used.
 func (a *Altinn) replay(w http.ResponseWriter, id string) bool {
 	a.mu.Lock()
@@ -458,15 +475,9 @@ func (a *Altinn) tempFail(w http.ResponseWriter, id string, s *shipment) bool {
 
 func (a *Altinn) postOrder(w http.ResponseWriter, r *http.Request) {
 	var req orderRequest
-	if !decode(w, r, &req) {
+	errs, ok := a.begin(w, r, &req, &req.IdempotencyID)
+	if !ok {
 		return
-	}
-	if req.IdempotencyID != "" && a.replay(w, req.IdempotencyID) {
-		return
-	}
-	errs := map[string][]string{}
-	if req.IdempotencyID == "" {
-		errs["IdempotencyId"] = []string{"The IdempotencyId field is required."}
 	}
 	conditionOK("ConditionEndpoint", req.ConditionEndpoint, errs)
 	now := a.cfg.Now()
@@ -588,15 +599,9 @@ func (a *Altinn) postInstant(channel string) http.HandlerFunc {
 				EmailSettings *emailSettings `json:"emailSettings"`
 			} `json:"recipientEmail"`
 		}
-		if !decode(w, r, &req) {
+		errs, ok := a.begin(w, r, &req, &req.IdempotencyID)
+		if !ok {
 			return
-		}
-		if req.IdempotencyID != "" && a.replay(w, req.IdempotencyID) {
-			return
-		}
-		errs := map[string][]string{}
-		if req.IdempotencyID == "" {
-			errs["IdempotencyId"] = []string{"The IdempotencyId field is required."}
 		}
 		s := &shipment{channel: channel, kind: "Notification", ref: req.SendersReference}
 		switch {
@@ -708,31 +713,17 @@ func (a *Altinn) ask(ctx context.Context, u string) bool {
 	return *c.SendNotification
 }
 
-type recipientJSON struct {
-	Destination string    `json:"destination"`
-	Status      string    `json:"status"`
-	LastUpdate  time.Time `json:"lastUpdate"`
-}
-
-type shipmentJSON struct {
-	SequenceNumber   int64           `json:"sequenceNumber,omitempty"`
-	ShipmentID       string          `json:"shipmentId"`
-	SendersReference string          `json:"sendersReference,omitempty"`
-	Type             string          `json:"type,omitempty"`
-	ShipmentType     string          `json:"shipmentType,omitempty"`
-	Status           string          `json:"status"`
-	LastUpdate       time.Time       `json:"lastUpdate"`
-	Recipients       []recipientJSON `json:"recipients"`
-}
-
-func (s *shipment) json() shipmentJSON {
-	j := shipmentJSON{ShipmentID: s.id, SendersReference: s.ref, Status: s.status, LastUpdate: s.lastUpdate, Recipients: []recipientJSON{}}
+// json is the shipment as the API shows it, in the client's own types
+// (notify.AltinnShipment mirrors NotificationDeliveryManifestExt and
+// StatusFeedExt).
+func (s *shipment) json() notify.AltinnShipment {
+	j := notify.AltinnShipment{ShipmentID: s.id, SendersReference: s.ref, Status: s.status, LastUpdate: s.lastUpdate}
 	if s.recipientStatus != "" || s.done {
 		st := s.recipientStatus
 		if st == "" {
 			st = map[string]string{"email": "Email_New", "sms": "SMS_New"}[s.channel]
 		}
-		j.Recipients = append(j.Recipients, recipientJSON{Destination: s.to, Status: st, LastUpdate: s.lastUpdate})
+		j.Recipients = append(j.Recipients, notify.AltinnDelivered{Destination: s.to, Status: st, LastUpdate: s.lastUpdate})
 	}
 	return j
 }
@@ -767,7 +758,7 @@ func (a *Altinn) getFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	var out []shipmentJSON
+	var out []notify.AltinnShipment
 	entries := a.feed
 	if order == "Desc" {
 		entries = slices.Clone(entries)
@@ -786,7 +777,7 @@ func (a *Altinn) getFeed(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if out == nil {
-		out = []shipmentJSON{}
+		out = []notify.AltinnShipment{}
 	}
 	writeJSON(w, http.StatusOK, out)
 }
