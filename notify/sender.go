@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"time"
 
 	"github.com/grunnmur/grunnmur/internal/job"
@@ -210,6 +211,12 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	due, err := s.cfg.Store.Due(ctx, s.cfg.Now(), 100)
 	if err != nil {
 		return 0, err
+	}
+	// Workers that read the same due list start at different places in it,
+	// so that they claim different records rather than race for the first.
+	if len(due) > 1 {
+		off := rand.IntN(len(due))
+		due = append(due[off:], due[:off]...)
 	}
 	n := 0
 	for _, r := range due {
