@@ -3,12 +3,16 @@ package notify_test
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -21,6 +25,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -398,4 +403,127 @@ func TestSMTPConfig(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
+}
+
+// TestSMTPDKIM signs with a DKIM key and checks the signature on the message
+// as Mailpit received it, by RFC 6376's relaxed/relaxed rules: the body hash
+// and the signature over the signed headers.
+func TestSMTPDKIM(t *testing.T) {
+	smtpURL, api := testenv.Mailpit(t)
+	cfg, err := notify.SMTPConfigFromURL(smtpURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.From, cfg.DKIM = "postmottak@grunnmur.test", &notify.DKIM{Domain: "grunnmur.test", Selector: "notify2026", Key: key}
+	if s := fmt.Sprintf("%v %+v", *cfg.DKIM, *cfg.DKIM); strings.Contains(s, key.N.String()[:20]) {
+		t.Fatal("the DKIM key prints")
+	}
+	p, err := notify.NewSMTP(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key2 := uniqueKey(t)
+	if _, err := p.SendEmail(context.Background(), &notify.OutgoingEmail{Key: key2, To: notify.NewAddress("kari@example.no"),
+		Subject: "Vedtak i sak 2026/17 – blåbær", Text: "Hei Kari,  \r\n\r\nvedtaket er klart.\r\n\r\n", HTML: "<p>Hei Kari,</p>"}); err != nil {
+		t.Fatal(err)
+	}
+	mp := mailpit{t: t, api: api}
+	got := mp.byMessageID(p.MessageID(key2))
+	if len(got) != 1 {
+		t.Fatalf("%d messages", len(got))
+	}
+	resp, err := http.Get(api + "/api/v1/message/" + got[0].ID + "/raw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err := verifyDKIM(raw, &key.PublicKey); err != nil {
+		t.Fatal(err)
+	}
+	// A changed body no longer verifies.
+	if err := verifyDKIM(bytes.Replace(raw, []byte("vedtaket"), []byte("Vedtaket"), 1), &key.PublicKey); err == nil {
+		t.Fatal("a changed body verified")
+	}
+}
+
+var wsp = regexp.MustCompile(`[ \t]+`)
+
+func verifyDKIM(raw []byte, pub *rsa.PublicKey) error {
+	msg := strings.ReplaceAll(string(raw), "\r\n", "\n")
+	head, body, ok := strings.Cut(msg, "\n\n")
+	if !ok {
+		return errors.New("no body")
+	}
+	var fields []string // unfolded "Name: value"
+	for _, l := range strings.Split(head, "\n") {
+		if (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")) && len(fields) > 0 {
+			fields[len(fields)-1] += l
+			continue
+		}
+		fields = append(fields, l)
+	}
+	relaxed := func(f string) string {
+		name, value, _ := strings.Cut(f, ":")
+		return strings.ToLower(strings.TrimSpace(name)) + ":" + strings.TrimSpace(wsp.ReplaceAllString(value, " "))
+	}
+	var sig string
+	for _, f := range fields {
+		if strings.HasPrefix(strings.ToLower(f), "dkim-signature:") {
+			sig = f
+		}
+	}
+	if sig == "" {
+		return errors.New("no DKIM-Signature")
+	}
+	tags := map[string]string{}
+	for _, kv := range strings.Split(sig[len("DKIM-Signature:"):], ";") {
+		k, v, _ := strings.Cut(kv, "=")
+		tags[strings.TrimSpace(k)] = strings.Join(strings.Fields(v), "")
+	}
+	if tags["d"] != "grunnmur.test" || tags["s"] != "notify2026" || tags["a"] != "rsa-sha256" || tags["c"] != "relaxed/relaxed" {
+		return fmt.Errorf("tags %v", tags)
+	}
+	lines := strings.Split(body, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(wsp.ReplaceAllString(l, " "), " ")
+	}
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	canonBody := ""
+	if len(lines) > 0 {
+		canonBody = strings.Join(lines, "\r\n") + "\r\n"
+	}
+	bh := sha256.Sum256([]byte(canonBody))
+	if base64.StdEncoding.EncodeToString(bh[:]) != tags["bh"] {
+		return errors.New("body hash differs")
+	}
+	var signed strings.Builder
+	used := map[string]int{}
+	for _, name := range strings.Split(tags["h"], ":") {
+		name = strings.ToLower(name)
+		used[name]++
+		n := 0
+		for i := len(fields) - 1; i >= 0; i-- { // the last instance first
+			if fn, _, _ := strings.Cut(fields[i], ":"); strings.ToLower(strings.TrimSpace(fn)) == name {
+				if n++; n == used[name] {
+					signed.WriteString(relaxed(fields[i]) + "\r\n")
+					break
+				}
+			}
+		}
+	}
+	b64 := regexp.MustCompile(`(;\s*b=)[^;]*`)
+	signed.WriteString(relaxed(b64.ReplaceAllString(sig, "${1}")))
+	sum := sha256.Sum256([]byte(signed.String()))
+	b, err := base64.StdEncoding.DecodeString(tags["b"])
+	if err != nil {
+		return err
+	}
+	return rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], b)
 }
