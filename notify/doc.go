@@ -42,6 +42,13 @@
 // SMS gateway, Altinn.FoldFeed for Altinn's status feed. A move the state
 // machine does not allow is a *TransitionError.
 //
+// # Reminders
+//
+// Message.SendAt schedules a notification ("24 hours before the booking"),
+// and Message.Condition names a Config.Conditions entry asked when it is due
+// ("3 days before the deadline, if the case still waits"), as Altinn asks a
+// conditionEndpoint: false cancels it (Cancelled), an error tries again.
+//
 // # Templates
 //
 // A Template has a text in each of nb, nn and en, with ((placeholder))s.

@@ -103,6 +103,9 @@ type Record struct {
 	Status   Status
 	// Urgent SMS is not held outside the daytime window.
 	Urgent bool
+	// Condition names the Config.Conditions entry asked before each send;
+	// "" sends unconditionally.
+	Condition string
 	// Attempts counts the sends handed to a provider.
 	Attempts int
 	// NotBefore is when the record is next due: a held SMS, the backoff

@@ -72,6 +72,9 @@ type Notice struct {
 	LegalBasis string
 	// UseStale opts in to KRR contact information past the staleness limit.
 	UseStale bool
+	// SendAt and Condition schedule a reminder, as in Message.
+	SendAt    time.Time
+	Condition string
 }
 
 // Result is what Notify did: a Record when the notice was sent or queued, or
@@ -127,7 +130,7 @@ func (s *Sender) Notify(ctx context.Context, n Notice) (Result, error) {
 		return Result{}, err
 	}
 	m := r.Message(n.Key, to)
-	m.ReplyTo = n.ReplyTo
+	m.ReplyTo, m.SendAt, m.Condition = n.ReplyTo, n.SendAt, n.Condition
 	rec, err := s.Send(ctx, m)
 	return Result{Record: rec}, err
 }

@@ -25,6 +25,11 @@ type Config struct {
 	Contacts Contacts
 	// StaleAfter is KRR's staleness limit; 0 means DefaultStaleAfter.
 	StaleAfter time.Duration
+	// Conditions are asked before a notification with a Condition is sent:
+	// a reminder asks whether it is still needed, as Altinn's
+	// conditionEndpoint does. The names are stored with the notification,
+	// so every process that sends must have the same ones.
+	Conditions map[string]Condition
 	// Store keeps every notification by key; nil means a new MemStore.
 	Store Store
 	// Window is when non-urgent SMS may go out; the zero value is 09–17 Oslo.
@@ -109,9 +114,15 @@ type Message struct {
 	Text    string
 	HTML    string
 	// Urgent SMS goes out at once, also outside the window.
-	Urgent   bool
-	Template string
-	Lang     string
+	Urgent bool
+	// SendAt schedules the notification ("24 hours before the booking");
+	// zero means now.
+	SendAt time.Time
+	// Condition names an entry of Config.Conditions that must answer true
+	// when the notification is due, or it is Cancelled.
+	Condition string
+	Template  string
+	Lang      string
 }
 
 // MaxKey is the longest idempotency key, in bytes.
@@ -146,6 +157,9 @@ func (s *Sender) Send(ctx context.Context, m Message) (*Record, error) {
 	if s.provider(m.Channel) == nil {
 		return nil, fmt.Errorf("%w: %s", ErrNoProvider, m.Channel)
 	}
+	if _, ok := s.cfg.Conditions[m.Condition]; m.Condition != "" && !ok {
+		return nil, fmt.Errorf("%w: no condition %q in Config.Conditions", ErrInvalid, m.Condition)
+	}
 	// Text from a citizen may hold anything; only what no store can keep
 	// (bad UTF-8, NUL) is replaced, so that it never stops a message.
 	m.Subject, m.Text, m.HTML = text.Clean(m.Subject), text.Clean(m.Text), text.Clean(m.HTML)
@@ -163,7 +177,7 @@ func (s *Sender) Send(ctx context.Context, m Message) (*Record, error) {
 	r := &Record{
 		Key: m.Key, Channel: m.Channel, To: m.To, ReplyTo: m.ReplyTo,
 		Subject: m.Subject, Text: m.Text, HTML: m.HTML, Template: m.Template, Lang: m.Lang,
-		Status: Queued, Urgent: m.Urgent, NotBefore: s.earliest(m.Channel, m.Urgent, now),
+		Status: Queued, Urgent: m.Urgent, Condition: m.Condition, NotBefore: s.earliest(m.Channel, m.Urgent, later(now, m.SendAt)),
 		Created: now, Updated: now,
 	}
 	err = s.cfg.Store.Create(ctx, r)
@@ -177,6 +191,13 @@ func (s *Sender) Send(ctx context.Context, m Message) (*Record, error) {
 		return r, nil
 	}
 	return s.attempt(ctx, r)
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 func (s *Sender) provider(c Channel) any {
@@ -265,6 +286,11 @@ func (s *Sender) attempt(ctx context.Context, r *Record) (*Record, error) {
 	if !CanMove(r.Status, Sending) {
 		return r, nil
 	}
+	if r.Condition != "" && r.Status != Sending {
+		if done, rec, err := s.ask(ctx, r); done {
+			return rec, err
+		}
+	}
 	r.Status, r.Attempts, r.NotBefore, r.Updated = Sending, r.Attempts+1, now.Add(s.cfg.Lease), now
 	if err := s.cfg.Store.Update(ctx, r); errors.Is(err, ErrConflict) {
 		return s.cfg.Store.Get(ctx, r.Key)
@@ -298,6 +324,41 @@ func (s *Sender) attempt(ctx context.Context, r *Record) (*Record, error) {
 		}
 		return true
 	})
+}
+
+// Condition answers, when a notification is due, whether it is still needed.
+// An error is taken as a temporary failure: the question is asked again
+// after the backoff.
+type Condition func(ctx context.Context, key string) (bool, error)
+
+// ask puts r's condition; done is true when r is not to be sent now
+// (cancelled, or the question failed).
+func (s *Sender) ask(ctx context.Context, r *Record) (done bool, rec *Record, err error) {
+	cond, ok := s.cfg.Conditions[r.Condition]
+	var need bool
+	if ok {
+		need, err = cond(ctx, r.Key)
+	} else {
+		err = fmt.Errorf("no condition %q in Config.Conditions", r.Condition)
+	}
+	if err == nil && need {
+		return false, nil, nil
+	}
+	rec, err = s.change(ctx, r.Key, func(cur *Record) bool {
+		if cur.Status != Queued && cur.Status != FailedTemporary {
+			return false
+		}
+		now := s.cfg.Now()
+		cur.Updated = now
+		if err != nil {
+			cur.Status, cur.Reason = FailedTemporary, "condition: "+err.Error()
+			cur.NotBefore = s.earliest(cur.Channel, cur.Urgent, now.Add(s.cfg.Backoff(max(cur.Attempts, 1))))
+			return true
+		}
+		cur.Status, cur.Reason, cur.NotBefore = Cancelled, "condition "+cur.Condition+" no longer holds", time.Time{}
+		return true
+	})
+	return true, rec, err
 }
 
 func (s *Sender) send(ctx context.Context, r *Record) (Receipt, error) {

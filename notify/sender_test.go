@@ -16,7 +16,7 @@ import (
 )
 
 func TestCanMove(t *testing.T) {
-	all := []notify.Status{notify.Queued, notify.Sending, notify.Delivered, notify.FailedTemporary, notify.FailedPermanent}
+	all := []notify.Status{notify.Queued, notify.Sending, notify.Delivered, notify.FailedTemporary, notify.FailedPermanent, notify.Cancelled}
 	allowed := map[[2]notify.Status]bool{
 		{notify.Queued, notify.Sending}:                  true,
 		{notify.Queued, notify.FailedPermanent}:          true,
@@ -27,6 +27,8 @@ func TestCanMove(t *testing.T) {
 		{notify.FailedTemporary, notify.Queued}:          true,
 		{notify.FailedTemporary, notify.Delivered}:       true,
 		{notify.FailedTemporary, notify.FailedPermanent}: true,
+		{notify.Queued, notify.Cancelled}:                true,
+		{notify.FailedTemporary, notify.Cancelled}:       true,
 	}
 	for _, from := range all {
 		for _, to := range all {
@@ -40,7 +42,7 @@ func TestCanMove(t *testing.T) {
 		t.Error("an unknown status moved")
 	}
 	for _, s := range all {
-		if s.Final() != (s == notify.Delivered || s == notify.FailedPermanent) {
+		if s.Final() != (s == notify.Delivered || s == notify.FailedPermanent || s == notify.Cancelled) {
 			t.Errorf("%s.Final() wrong", s)
 		}
 	}

@@ -10,9 +10,11 @@ import (
 // FailedTemporary is tried again after a backoff until the attempts run out.
 //
 //	queued ──▶ sending ──▶ delivered
-//	  ▲           │  └───▶ failed-permanent
-//	  │           ▼
-//	  └──── failed-temporary ──▶ failed-permanent
+//	  ▲ │         │  └───▶ failed-permanent
+//	  │ │         ▼
+//	  │ └─────── failed-temporary ──▶ failed-permanent
+//	  └──────────────┘
+//	queued, failed-temporary ──▶ cancelled (a reminder no longer needed)
 //
 // A provider's callbacks and status feed move a notification along the same
 // arrows (Sender.Update); any other move is a *TransitionError.
@@ -25,6 +27,9 @@ const (
 	Delivered       Status = "delivered"
 	FailedTemporary Status = "failed-temporary"
 	FailedPermanent Status = "failed-permanent"
+	// Cancelled is a notification whose Condition said, when it was due,
+	// that it is no longer needed (a reminder for a fee already paid).
+	Cancelled Status = "cancelled"
 )
 
 // ErrTransition is what every *TransitionError matches.
@@ -44,24 +49,24 @@ func (e *TransitionError) Error() string {
 func (e *TransitionError) Is(target error) bool { return target == ErrTransition }
 
 var transitions = map[Status][]Status{
-	Queued: {Sending, FailedPermanent},
+	Queued: {Sending, FailedPermanent, Cancelled},
 	// A late delivery report may come after a temporary failure was recorded,
 	// and the retry loop takes a temporary failure back to sending.
 	Sending:         {Delivered, FailedTemporary, FailedPermanent},
-	FailedTemporary: {Sending, Queued, Delivered, FailedPermanent},
+	FailedTemporary: {Sending, Queued, Delivered, FailedPermanent, Cancelled},
 }
 
 // Valid reports whether s is one of the statuses.
 func (s Status) Valid() bool {
 	switch s {
-	case Queued, Sending, Delivered, FailedTemporary, FailedPermanent:
+	case Queued, Sending, Delivered, FailedTemporary, FailedPermanent, Cancelled:
 		return true
 	}
 	return false
 }
 
 // Final reports whether nothing more will happen to a notification in s.
-func (s Status) Final() bool { return s == Delivered || s == FailedPermanent }
+func (s Status) Final() bool { return s == Delivered || s == FailedPermanent || s == Cancelled }
 
 // CanMove reports whether the state machine allows from → to. Staying in the
 // same status is allowed (a replayed callback), except for an unknown status.

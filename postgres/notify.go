@@ -24,11 +24,11 @@ func NewNotifyStore(db *DB) *NotifyStore { return &NotifyStore{db: db} }
 var _ notify.Store = (*NotifyStore)(nil)
 
 const notifyColumns = `key, channel, recipient, reply_to, subject, body_text, body_html, template, lang,
-	status, urgent, attempts, next_attempt, provider_id, reason, created, updated, version`
+	status, urgent, condition, attempts, next_attempt, provider_id, reason, created, updated, version`
 
 func notifyValid(r *notify.Record) bool {
 	return !absent(r.Key, string(r.Channel), r.To.Reveal(), r.ReplyTo.Reveal(), r.Subject, r.Text, r.HTML,
-		r.Template, r.Lang, string(r.Status), r.ProviderID, r.Reason)
+		r.Template, r.Lang, string(r.Status), r.Condition, r.ProviderID, r.Reason)
 }
 
 // Create implements notify.Store.
@@ -37,9 +37,9 @@ func (s *NotifyStore) Create(ctx context.Context, r *notify.Record) error {
 		return fmt.Errorf("%w: the record holds text PostgreSQL cannot keep", notify.ErrInvalid)
 	}
 	_, err := s.db.Pool.Exec(ctx, `INSERT INTO notify_outbox (`+notifyColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1)`,
 		r.Key, string(r.Channel), r.To.Reveal(), r.ReplyTo.Reveal(), r.Subject, r.Text, r.HTML, r.Template, r.Lang,
-		string(r.Status), r.Urgent, r.Attempts, nullTime(r.NotBefore), r.ProviderID, r.Reason, r.Created, r.Updated)
+		string(r.Status), r.Urgent, r.Condition, r.Attempts, nullTime(r.NotBefore), r.ProviderID, r.Reason, r.Created, r.Updated)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
 		return notify.ErrDuplicate
@@ -59,7 +59,7 @@ func scanNotify(row pgx.Row) (*notify.Record, error) {
 		next            *time.Time
 	)
 	err := row.Scan(&r.Key, &channel, &to, &replyTo, &r.Subject, &r.Text, &r.HTML, &r.Template, &r.Lang,
-		&status, &r.Urgent, &r.Attempts, &next, &r.ProviderID, &r.Reason, &r.Created, &r.Updated, &r.Version)
+		&status, &r.Urgent, &r.Condition, &r.Attempts, &next, &r.ProviderID, &r.Reason, &r.Created, &r.Updated, &r.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -96,11 +96,11 @@ func (s *NotifyStore) Update(ctx context.Context, r *notify.Record) error {
 	}
 	tag, err := s.db.Pool.Exec(ctx, `UPDATE notify_outbox SET channel = $2, recipient = $3, reply_to = $4,
 		subject = $5, body_text = $6, body_html = $7, template = $8, lang = $9, status = $10, urgent = $11,
-		attempts = $12, next_attempt = $13, provider_id = $14, reason = $15, created = $16, updated = $17,
+		condition = $12, attempts = $13, next_attempt = $14, provider_id = $15, reason = $16, created = $17, updated = $18,
 		version = version + 1
-		WHERE key = $1 AND version = $18`,
+		WHERE key = $1 AND version = $19`,
 		r.Key, string(r.Channel), r.To.Reveal(), r.ReplyTo.Reveal(), r.Subject, r.Text, r.HTML, r.Template, r.Lang,
-		string(r.Status), r.Urgent, r.Attempts, nullTime(r.NotBefore), r.ProviderID, r.Reason, r.Created, r.Updated, r.Version)
+		string(r.Status), r.Urgent, r.Condition, r.Attempts, nullTime(r.NotBefore), r.ProviderID, r.Reason, r.Created, r.Updated, r.Version)
 	if err != nil {
 		return fmt.Errorf("postgres: notify: update: %w", err)
 	}

@@ -36,7 +36,7 @@ func rec(key string, st notify.Status, due time.Time) *notify.Record {
 		Key: key, Channel: notify.Email, To: notify.NewAddress("ola.nordmann@example.no"),
 		ReplyTo: notify.NewAddress("postmottak@kommune.no"),
 		Subject: "Søknaden er mottatt ✅", Text: "Hei Ærlige Åse\u202e\u2028, takk 👍", HTML: "<p>Hei &amp; takk</p>",
-		Template: "kvittering", Lang: "nn", Status: st, Urgent: true, NotBefore: due,
+		Template: "kvittering", Lang: "nn", Status: st, Urgent: true, Condition: "unpaid", NotBefore: due,
 		Created: t0, Updated: t0,
 	}
 }

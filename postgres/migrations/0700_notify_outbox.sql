@@ -13,6 +13,7 @@ CREATE TABLE notify_outbox (
     lang         text        NOT NULL,
     status       text        NOT NULL,
     urgent       boolean     NOT NULL,
+    condition    text        NOT NULL,
     attempts     integer     NOT NULL,
     next_attempt timestamptz,
     provider_id  text        NOT NULL,
