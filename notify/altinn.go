@@ -435,6 +435,20 @@ type AltinnSMSRecipient struct {
 	SMSSettings AltinnSMSSettings `json:"smsSettings"`
 }
 
+// Format prints the recipient with the address masked.
+func (r AltinnEmailRecipient) Format(f fmt.State, verb rune) {
+	type plain AltinnEmailRecipient
+	r.EmailAddress = NewAddress(r.EmailAddress).String()
+	fmt.Fprintf(f, fmt.FormatString(f, verb), plain(r))
+}
+
+// Format prints the recipient with the number masked.
+func (r AltinnSMSRecipient) Format(f fmt.State, verb rune) {
+	type plain AltinnSMSRecipient
+	r.PhoneNumber = NewAddress(r.PhoneNumber).String()
+	fmt.Fprintf(f, fmt.FormatString(f, verb), plain(r))
+}
+
 // AltinnPersonRecipient is a person Altinn looks up in KRR.
 type AltinnPersonRecipient struct {
 	NationalIdentityNumber     string               `json:"nationalIdentityNumber"`
@@ -489,6 +503,13 @@ type AltinnDelivered struct {
 	Destination string    `json:"destination,omitempty"`
 	Status      string    `json:"status"`
 	LastUpdate  time.Time `json:"lastUpdate"`
+}
+
+// Format prints the status with the destination masked.
+func (d AltinnDelivered) Format(f fmt.State, verb rune) {
+	type plain AltinnDelivered
+	d.Destination = NewAddress(d.Destination).String()
+	fmt.Fprintf(f, fmt.FormatString(f, verb), plain(d))
 }
 
 // Shipment reads a shipment's status; NOT-00003 matches ErrShipmentNotFound.

@@ -208,6 +208,9 @@ func TestAltinnOrder(t *testing.T) {
 	if !errors.As(err, &ae) || ae.Status != 400 {
 		t.Fatalf("two recipients: %v", err)
 	}
+	if s := fmt.Sprintf("%v %+v %v", *order.Reminders[0].Recipient.SMS, *order.Reminders[1].Recipient.Email, sh.Recipients); strings.Contains(s, "91234567") || strings.Contains(s, "kari@") {
+		t.Fatalf("the order prints an address: %s", s)
+	}
 	if s := fmt.Sprintf("%v %+v", *order.Recipient.Person, *order.Recipient.Person); strings.Contains(s, fnr) {
 		t.Fatalf("the order prints the number: %s", s)
 	}

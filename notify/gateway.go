@@ -41,6 +41,13 @@ type GatewayRequest struct {
 	Sender         string `json:"sender,omitempty"`
 }
 
+// Format prints the request with the number masked.
+func (g GatewayRequest) Format(f fmt.State, verb rune) {
+	type plain GatewayRequest
+	g.To = NewAddress(g.To).String()
+	fmt.Fprintf(f, fmt.FormatString(f, verb), plain(g))
+}
+
 // GatewayResponse is the answer to a send. Status is "accepted" (a
 // delivery report follows) or "delivered".
 type GatewayResponse struct {

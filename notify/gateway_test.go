@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -115,6 +116,9 @@ func TestGateway(t *testing.T) {
 		if !errors.Is(err, tc.want) || strings.Contains(err.Error(), "91234567") {
 			t.Errorf("%d: %v, want %v without the number", tc.status, err, tc.want)
 		}
+	}
+	if out := fmt.Sprintf("%v %+v %#v", v.sent[0], v.sent[0], v.sent[0]); strings.Contains(out, "91234567") {
+		t.Errorf("a request prints its number: %s", out)
 	}
 	for _, bad := range []string{"", "ftp://x", "http://"} {
 		if _, err := notify.NewGateway(notify.GatewayConfig{BaseURL: bad}); !errors.Is(err, notify.ErrConfig) {
