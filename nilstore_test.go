@@ -15,6 +15,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/notify"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/sak"
 	"github.com/grunnmur/grunnmur/secret"
@@ -90,6 +91,14 @@ func TestNilStoreIsMemory(t *testing.T) {
 		{pkg: "sak", typ: "Service", use: func(ctx context.Context) error {
 			_, _, err := (&sak.Service{}).ForOwner(ctx, "owner-1", sak.Page{})
 			return err
+		}},
+		{pkg: "notify", typ: "Config", use: func(ctx context.Context) error {
+			s, err := notify.New(notify.Config{})
+			if err != nil {
+				return err
+			}
+			_, err = s.Get(ctx, "no-such-key")
+			return allow(err, notify.ErrNotFound)
 		}},
 		{pkg: "svarut", typ: "Outbox", use: func(ctx context.Context) error {
 			c, err := svarut.New(svarut.Config{BaseURL: "http://127.0.0.1:1", KontoID: "3f9b8a7e-0000-4000-8000-000000000001",

@@ -55,6 +55,23 @@
 // Reservation and Series check no owner: they are for ids the service
 // itself holds (a payment webhook's, a background job's).
 //
+// # Pages
+//
+// Week lays a resource's week out as the table a calendar page prints: the
+// days, a row for each time of day, and each cell free, taken, past or
+// closed, with its words in nb, nn or en. ParseWeek reads the week a link
+// asks for:
+//
+//	monday, err := booking.ParseWeek(r.URL.Query().Get("week")) // 2026-12-09 or 2026-W50
+//	w, err := svc.Week(ctx, "hall-a", monday, lang)             // w.Caption: "Uke 50, 7.–13. desember 2026"
+//
+// For staff, Resource.Form and SetForm are the admin page's form of a
+// resource's name, price, cancellation deadline and weekly hours; Close and
+// Reopen close days for a tournament; Slug makes an ID from a name; and
+// Service.Seed puts the resources a service starts with without undoing
+// staff's changes. SeasonEnd ends a weekly series with its season, and
+// Reason says in a few words why an occurrence could not be held.
+//
 // # Glossary
 //
 // The identifiers are English; these are the Norwegian words for them.
@@ -65,6 +82,7 @@
 //	Hold         midlertidig reservasjon, while the citizen pays
 //	Reservation  reservasjon; once confirmed, a booking (bestilling)
 //	Waiter       en på ventelisten (venteliste)
-//	Series       fast tid: a weekly booking for a season
+//	Series       fast tid: a weekly booking for a season (sesongleie)
+//	Week         ukekalender: a calendar page's week
 //	Feed         kalenderabonnement (iCalendar)
 package booking

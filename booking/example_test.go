@@ -114,3 +114,31 @@ func ExampleService_OwnSeries() {
 	// booking: not found
 	// true 404 not_found
 }
+
+// A hall's week as a calendar table, in English, on Friday evening: the
+// slots begun are past, the one a club holds is taken.
+func ExampleService_Week() {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 27, 18, 30, 0, 0, civil.Oslo)
+	svc := &booking.Service{Now: func() time.Time { return now }}
+	svc.PutResource(ctx, &booking.Resource{ID: "hall", Name: "Storhallen", Slot: time.Hour,
+		Hours: booking.Weekdays(booking.Span{From: booking.At(18, 0), To: booking.At(20, 0)})})
+	svc.Hold(ctx, booking.HoldInput{ResourceID: "hall", Owner: "club-7", Start: time.Date(2026, 3, 27, 19, 0, 0, 0, civil.Oslo)})
+
+	monday, _ := booking.ParseWeek("2026-03-29") // from ?week=, any day of it
+	w, _ := svc.Week(ctx, "hall", monday, i18n.EN)
+	fmt.Println(w.Caption)
+	for _, row := range w.Rows {
+		fmt.Printf("%s:", row.Label)
+		for _, c := range row.Cells {
+			fmt.Printf(" %s", c.Text)
+		}
+		fmt.Println()
+	}
+	fmt.Println(w.Rows[1].Cells[0].Name, w.Rows[1].Cells[0].Start)
+	// Output:
+	// Week 13, 23–29 March 2026
+	// 18:00–19:00: Past Past Past Past Past Closed Closed
+	// 19:00–20:00: Past Past Past Past Taken Closed Closed
+	// Monday 23 March 2026 at 19:00–20:00 2026-03-23T18:00:00Z
+}

@@ -103,6 +103,21 @@ func (s *Service) ReservationICS(ctx context.Context, id string) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
+	return s.eventICS(ctx, res)
+}
+
+// OwnReservationICS is ReservationICS of owner's own reservation, as a
+// citizen downloads it: someone else's, or one that does not exist, is
+// ErrNotFound (OwnReservation).
+func (s *Service) OwnReservationICS(ctx context.Context, owner, id string) ([]byte, error) {
+	res, err := s.OwnReservation(ctx, owner, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.eventICS(ctx, res)
+}
+
+func (s *Service) eventICS(ctx context.Context, res *Reservation) ([]byte, error) {
 	r, err := s.store().Resource(ctx, res.ResourceID)
 	if err != nil {
 		return nil, err

@@ -59,6 +59,14 @@ type Resource struct {
 	ChargeLateCancel bool          `json:"chargeLateCancel,omitempty"`
 }
 
+// PastDeadline reports whether cancelling res at at comes after its free
+// deadline: it is a confirmed booking, CancelDeadline or less before its
+// start. Service.Cancel then refuses it, or charges it when
+// ChargeLateCancel is set; Service.Reschedule refuses to move it.
+func (r *Resource) PastDeadline(res *Reservation, at time.Time) bool {
+	return res.State == Confirmed && !at.Before(res.Start.Add(-r.CancelDeadline))
+}
+
 // WeeklyHours are the regular opening hours, indexed by time.Weekday.
 type WeeklyHours [7][]Span
 

@@ -85,6 +85,22 @@ func (s *Service) PutResource(ctx context.Context, r *Resource) error {
 	return s.store().PutResource(ctx, r)
 }
 
+// Seed puts each of rs that the store does not hold yet: the resources a
+// service starts with, which staff may since have changed (their changes
+// stay). It stops at the first error.
+func (s *Service) Seed(ctx context.Context, rs ...*Resource) error {
+	for _, r := range rs {
+		_, err := s.store().Resource(ctx, r.ID)
+		if errors.Is(err, ErrNotFound) {
+			err = s.PutResource(ctx, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Resource returns a resource.
 func (s *Service) Resource(ctx context.Context, id string) (*Resource, error) {
 	return s.store().Resource(ctx, id)
@@ -279,7 +295,7 @@ func (s *Service) Cancel(ctx context.Context, id, key string) (*Reservation, err
 	}
 	now := s.now()
 	charged := false
-	if res.State == Confirmed && !now.Before(res.Start.Add(-r.CancelDeadline)) {
+	if r.PastDeadline(res, now) {
 		if !r.ChargeLateCancel {
 			return nil, ErrTooLateToCancel
 		}
@@ -309,7 +325,7 @@ func (s *Service) Reschedule(ctx context.Context, id string, start time.Time, ke
 		return nil, err
 	}
 	now := s.now()
-	if res.State == Confirmed && !now.Before(res.Start.Add(-r.CancelDeadline)) && !res.Start.Equal(start) {
+	if r.PastDeadline(res, now) && !res.Start.Equal(start) {
 		return nil, ErrTooLateToCancel
 	}
 	slot, limits, err := s.checkStart(r, start, now)

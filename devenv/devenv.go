@@ -25,6 +25,8 @@ import (
 	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/defaults"
+	"github.com/grunnmur/grunnmur/notify"
+	"github.com/grunnmur/grunnmur/notify/notifytest"
 	"github.com/grunnmur/grunnmur/payment/vippstest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/secret"
@@ -67,6 +69,7 @@ var MaskinportenScopes = []string{
 	"folkeregister:deling/offentligmedhjemmel",
 	"krr:global/kontaktinformasjon.read",
 	"krr:global/digitalpost.read",
+	notify.AltinnScope, // altinn:serviceowner/notifications.create
 }
 
 // Options configure Start. The zero value serves every fake from
@@ -179,6 +182,8 @@ type Env struct {
 	Folkeregisteret *registrytest.Folkeregisteret
 	KRR             *registrytest.KRR
 	Adresse         *registrytest.Adresse
+	// Notifications is Altinn Notifications, with Altinn's token exchange.
+	Notifications *notifytest.Altinn
 
 	// Services lists the fakes in port order.
 	Services    []Service
@@ -206,13 +211,14 @@ const (
 	nameFolkeregisteret = "Folkeregisteret"
 	nameKRR             = "KRR"
 	nameAdresse         = "Kartverket adresser"
+	nameNotifications   = "Altinn Notifications"
 )
 
 // Start starts every fake: ID-porten with Ansattporten and Maskinporten (one
-// server), Vipps, SvarUT/SvarInn, Enhetsregisteret, Folkeregisteret, KRR and
-// Kartverket's address API, each on its own port from o.Addr up. The APIs
-// behind Maskinporten (SvarUT, Folkeregisteret, KRR, Enhetsregisteret's
-// authorised roles) accept only tokens from the fake Maskinporten with their
+// server), Vipps, SvarUT/SvarInn, Enhetsregisteret, Folkeregisteret, KRR,
+// Kartverket's address API and Altinn Notifications, each on its own port
+// from o.Addr up. The APIs behind Maskinporten (SvarUT, Folkeregisteret, KRR,
+// Enhetsregisteret's authorised roles, Altinn's token exchange) accept only tokens from the fake Maskinporten with their
 // scope. The fakes run until Close; ctx bounds the start only.
 //
 // A port already taken is an error naming it; nothing is left running.
@@ -245,8 +251,8 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 
 // fakeCount is how many servers Start runs, on consecutive ports: the login
 // services (one server), Vipps, SvarUT, Enhetsregisteret, Folkeregisteret,
-// KRR and Kartverket's addresses.
-const fakeCount = 7
+// KRR, Kartverket's addresses and Altinn Notifications.
+const fakeCount = 8
 
 // listen parses addr (DefaultAddr when empty) and listens on fakeCount
 // ports from its port up, or on free ports when the port is 0. Listening on
@@ -374,6 +380,7 @@ func (e *Env) startAPIs(o Options, base []string) {
 	e.Folkeregisteret = registrytest.NewFolkeregisteret(registrytest.FolkeregisteretConfig{Authorize: e.requireScope("folkeregister:deling/")})
 	e.KRR = registrytest.NewKRR(registrytest.KRRConfig{Authorize: e.requireScope("krr:global/")})
 	e.Adresse = registrytest.NewAdresse(registrytest.AdresseConfig{})
+	e.Notifications = notifytest.NewAltinn(notifytest.AltinnConfig{Authorize: e.requireScope("altinn:serviceowner/notifications"), Now: o.Now})
 }
 
 // bearer returns the request's bearer token, or "" when it has none.
@@ -410,6 +417,7 @@ func services(base []string) []Service {
 		{nameFolkeregisteret, base[4], base[4] + "/healthz", "GRUNNMUR_FOLKEREGISTERET_BASE_URL"},
 		{nameKRR, base[5], base[5] + "/healthz", "GRUNNMUR_KRR_BASE_URL"},
 		{nameAdresse, base[6] + "/adresser/v1", base[6] + "/adresser/v1/sok?sok=Storgata&treffPerSide=1", "GRUNNMUR_ADRESSE_BASE_URL"},
+		{nameNotifications, base[7] + "/notifications/api/v1", base[7] + "/healthz", "GRUNNMUR_ALTINN_NOTIFICATIONS_BASE_URL"},
 	}
 }
 
@@ -437,8 +445,9 @@ func (e *Env) serve(lns []net.Listener, base []string) {
 		withHealth(e.Folkeregisteret),
 		withHealth(e.KRR),
 		e.Adresse,
+		withHealth(e.Notifications),
 	}
-	names := []string{"ID-porten, Ansattporten, Maskinporten", nameVipps, "SvarUT/SvarInn", nameBrreg, nameFolkeregisteret, nameKRR, nameAdresse}
+	names := []string{"ID-porten, Ansattporten, Maskinporten", nameVipps, "SvarUT/SvarInn", nameBrreg, nameFolkeregisteret, nameKRR, nameAdresse, nameNotifications}
 	for i, h := range handlers {
 		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 		done := make(chan struct{})
@@ -543,30 +552,31 @@ func (e *Env) vars() map[string]string {
 		officers = append(officers, f.Reveal())
 	}
 	m := map[string]string{
-		"GRUNNMUR_IDPORTEN_ISSUER":            c.IDPorten.Issuer,
-		"GRUNNMUR_IDPORTEN_CLIENT_ID":         c.IDPorten.ClientID,
-		"GRUNNMUR_IDPORTEN_CLIENT_SECRET":     c.IDPorten.ClientSecret,
-		"GRUNNMUR_ANSATTPORTEN_ISSUER":        c.Ansattporten.Issuer,
-		"GRUNNMUR_ANSATTPORTEN_CLIENT_ID":     c.Ansattporten.ClientID,
-		"GRUNNMUR_ANSATTPORTEN_CLIENT_SECRET": c.Ansattporten.ClientSecret,
-		"GRUNNMUR_OFFICERS":                   strings.Join(officers, ","),
-		"GRUNNMUR_MASKINPORTEN_ISSUER":        c.Maskinporten.Issuer,
-		"GRUNNMUR_MASKINPORTEN_CLIENT_ID":     c.Maskinporten.ClientID,
-		"GRUNNMUR_MASKINPORTEN_KEY_FILE":      c.Maskinporten.KeyFile,
-		"GRUNNMUR_MASKINPORTEN_KID":           c.Maskinporten.KeyID,
-		"GRUNNMUR_VIPPS_BASE_URL":             c.Vipps.BaseURL,
-		"GRUNNMUR_VIPPS_CLIENT_ID":            c.Vipps.ClientID,
-		"GRUNNMUR_VIPPS_CLIENT_SECRET":        c.Vipps.ClientSecret,
-		"GRUNNMUR_VIPPS_SUBSCRIPTION_KEY":     c.Vipps.SubscriptionKey,
-		"GRUNNMUR_VIPPS_MSN":                  c.Vipps.MSN,
-		"GRUNNMUR_SVARUT_BASE_URL":            c.SvarUT.BaseURL,
-		"GRUNNMUR_SVARUT_KONTO_ID":            c.SvarUT.KontoID,
-		"GRUNNMUR_SVARUT_INTEGRASJON_ID":      c.SvarUT.IntegrasjonID,
-		"GRUNNMUR_SVARUT_INTEGRASJON_PASSORD": c.SvarUT.IntegrasjonPassord,
-		"GRUNNMUR_BRREG_BASE_URL":             "",
-		"GRUNNMUR_FOLKEREGISTERET_BASE_URL":   "",
-		"GRUNNMUR_KRR_BASE_URL":               "",
-		"GRUNNMUR_ADRESSE_BASE_URL":           "",
+		"GRUNNMUR_IDPORTEN_ISSUER":               c.IDPorten.Issuer,
+		"GRUNNMUR_IDPORTEN_CLIENT_ID":            c.IDPorten.ClientID,
+		"GRUNNMUR_IDPORTEN_CLIENT_SECRET":        c.IDPorten.ClientSecret,
+		"GRUNNMUR_ANSATTPORTEN_ISSUER":           c.Ansattporten.Issuer,
+		"GRUNNMUR_ANSATTPORTEN_CLIENT_ID":        c.Ansattporten.ClientID,
+		"GRUNNMUR_ANSATTPORTEN_CLIENT_SECRET":    c.Ansattporten.ClientSecret,
+		"GRUNNMUR_OFFICERS":                      strings.Join(officers, ","),
+		"GRUNNMUR_MASKINPORTEN_ISSUER":           c.Maskinporten.Issuer,
+		"GRUNNMUR_MASKINPORTEN_CLIENT_ID":        c.Maskinporten.ClientID,
+		"GRUNNMUR_MASKINPORTEN_KEY_FILE":         c.Maskinporten.KeyFile,
+		"GRUNNMUR_MASKINPORTEN_KID":              c.Maskinporten.KeyID,
+		"GRUNNMUR_VIPPS_BASE_URL":                c.Vipps.BaseURL,
+		"GRUNNMUR_VIPPS_CLIENT_ID":               c.Vipps.ClientID,
+		"GRUNNMUR_VIPPS_CLIENT_SECRET":           c.Vipps.ClientSecret,
+		"GRUNNMUR_VIPPS_SUBSCRIPTION_KEY":        c.Vipps.SubscriptionKey,
+		"GRUNNMUR_VIPPS_MSN":                     c.Vipps.MSN,
+		"GRUNNMUR_SVARUT_BASE_URL":               c.SvarUT.BaseURL,
+		"GRUNNMUR_SVARUT_KONTO_ID":               c.SvarUT.KontoID,
+		"GRUNNMUR_SVARUT_INTEGRASJON_ID":         c.SvarUT.IntegrasjonID,
+		"GRUNNMUR_SVARUT_INTEGRASJON_PASSORD":    c.SvarUT.IntegrasjonPassord,
+		"GRUNNMUR_BRREG_BASE_URL":                "",
+		"GRUNNMUR_FOLKEREGISTERET_BASE_URL":      "",
+		"GRUNNMUR_KRR_BASE_URL":                  "",
+		"GRUNNMUR_ADRESSE_BASE_URL":              "",
+		"GRUNNMUR_ALTINN_NOTIFICATIONS_BASE_URL": "",
 	}
 	for _, s := range e.Services {
 		if strings.HasSuffix(s.Env, "_BASE_URL") {

@@ -17,6 +17,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/maskinporten"
 	"github.com/grunnmur/grunnmur/devenv"
+	"github.com/grunnmur/grunnmur/notify"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/registry/adresse"
 	"github.com/grunnmur/grunnmur/registry/brreg"
@@ -131,6 +132,22 @@ func TestClientsAgainstSandbox(t *testing.T) {
 		t.Errorf("adresse: %v %v", res, err)
 	}
 
+	// Altinn Notifications: a Maskinporten token exchanged for an Altinn token.
+	acfg, err := notify.AltinnConfigFromEnv("GRUNNMUR_ALTINN_NOTIFICATIONS_", env.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acfg.Maskinporten = ts
+	an := must(notify.NewAltinn(acfg))
+	if rc, err := an.SendSMS(ctx, &notify.OutgoingSMS{Key: "devenv-1", To: notify.NewAddress("+4791234567"), Text: "Hei"}); err != nil || rc.ProviderID == "" {
+		t.Errorf("altinn notifications: %+v %v", rc, err)
+	}
+	narrowAltinn := must(env.MaskinportenSource(nil, svarut.Scope))
+	an2 := must(notify.NewAltinn(notify.AltinnConfig{BaseURL: acfg.BaseURL, Maskinporten: narrowAltinn}))
+	if _, err := an2.Feed(ctx, 0, 1); err == nil {
+		t.Error("altinn notifications: a token without its scope was exchanged")
+	}
+
 	// A token without KRR's scope gets 403 from KRR; no token gets 401.
 	narrow, err := env.MaskinportenSource(nil, svarut.Scope)
 	if err != nil {
@@ -177,6 +194,7 @@ func TestEnviron(t *testing.T) {
 		"GRUNNMUR_VIPPS_SUBSCRIPTION_KEY", "GRUNNMUR_VIPPS_MSN",
 		"GRUNNMUR_SVARUT_BASE_URL", "GRUNNMUR_SVARUT_KONTO_ID", "GRUNNMUR_SVARUT_INTEGRASJON_ID", "GRUNNMUR_SVARUT_INTEGRASJON_PASSORD",
 		"GRUNNMUR_BRREG_BASE_URL", "GRUNNMUR_FOLKEREGISTERET_BASE_URL", "GRUNNMUR_KRR_BASE_URL", "GRUNNMUR_ADRESSE_BASE_URL",
+		"GRUNNMUR_ALTINN_NOTIFICATIONS_BASE_URL",
 	}
 	if len(vars) != len(want) {
 		t.Errorf("%d variables, want %d: %v", len(vars), len(want), vars)

@@ -19,10 +19,11 @@
 //	+4  Folkeregisteret
 //	+5  KRR
 //	+6  Kartverket's address API, at /adresser/v1
+//	+7  Altinn Notifications at /notifications/api/v1, with Altinn's token exchange (notify/notifytest)
 //
-// They are connected as the real services are: SvarUT, Folkeregisteret, KRR
-// and Enhetsregisteret's authorised roles accept only bearer tokens from the
-// fake Maskinporten, with their scope; the sandbox registers a Maskinporten
+// They are connected as the real services are: SvarUT, Folkeregisteret, KRR,
+// Enhetsregisteret's authorised roles and Altinn's token exchange accept only
+// bearer tokens from the fake Maskinporten, with their scope; the sandbox registers a Maskinporten
 // client with every scope (MaskinportenScopes) and writes its private key to
 // a PEM file for GRUNNMUR_MASKINPORTEN_KEY_FILE. The people who can log in at
 // the fake ID-porten are the registries' synthetic persons, so a login as

@@ -36,5 +36,6 @@ func Example() {
 	// Folkeregisteret      GRUNNMUR_FOLKEREGISTERET_BASE_URL    200
 	// KRR                  GRUNNMUR_KRR_BASE_URL                200
 	// Kartverket adresser  GRUNNMUR_ADRESSE_BASE_URL            200
+	// Altinn Notifications GRUNNMUR_ALTINN_NOTIFICATIONS_BASE_URL 200
 	// grunnmur-dev
 }

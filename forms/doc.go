@@ -101,6 +101,13 @@
 // formstest.TestFileStore. A Flow whose Files is nil keeps its own
 // MemoryFileStore.
 //
+// Definition.Attachments lists the files a submission refers to, with their
+// fields' labels, counting only the submission owner's own uploads, and
+// Definition.ServeAttachment sends one of them as a download, answering any
+// other id, someone else's file among them, with ErrFileNotFound:
+//
+//	err := def.ServeAttachment(w, r, files, sub, r.PathValue("file")) // after checking who may see sub
+//
 // A page post may be as large as the form's maxBodyBytes plus its file
 // fields' sizes, and no larger. Middleware that reads the form before the
 // Flow (the auth package's CSRF check) goes inside Flow.Limit, so that it

@@ -47,6 +47,8 @@ func CSS() []byte { return []byte(builtinCSS) }
 type Renderer struct {
 	// Templates, when set, overrides built-in templates by name: "page",
 	// "check", "receipt", "head", "field", "summary-rows" and so on.
+	// "receipt-next", empty by default, stands on the receipt between the
+	// confirmation and the answers: the way on (to a payment, say).
 	Templates *template.Template
 	// Stylesheet is the URL of a stylesheet to link instead of the built-in
 	// inline CSS.

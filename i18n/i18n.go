@@ -16,6 +16,7 @@
 package i18n
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -116,9 +117,52 @@ func (l Lang) Weekday(w time.Weekday) string {
 	return namesFor(string(l.norm())).daysLong[w]
 }
 
+// Pick returns l's text of t, which holds one text in nb, nn and en, in
+// that order: a package's few words for a citizen (a state's label) kept as
+// {"Mottatt", "Motteken", "Received"}. Any other Lang picks nb.
+func (l Lang) Pick(t [3]string) string {
+	switch l {
+	case NN:
+		return t[1]
+	case EN:
+		return t[2]
+	}
+	return t[0]
+}
+
 // Amount writes a sum of money: "1 500,00 kr" in Norwegian,
 // "NOK 1,500.00" in English.
 func (l Lang) Amount(a money.Amount) string { return numfmt.Kroner(a.Ore(), l.norm() == EN) }
+
+// Duration writes a span such as a cancellation deadline in whole units:
+// days when it is two days or more and a whole number of them ("2 dager",
+// "2 dagar", "2 days"), else hours when whole ("48 timer", "1 time",
+// "48 hours"), else minutes ("90 minutter"). Seconds are dropped.
+func (l Lang) Duration(d time.Duration) string {
+	if d < 0 {
+		return "-" + l.Duration(-d)
+	}
+	unit := func(n int64, nb1, nbN, nn1, nnN, en1, enN string) string {
+		one, many := nb1, nbN
+		switch l.norm() {
+		case NN:
+			one, many = nn1, nnN
+		case EN:
+			one, many = en1, enN
+		}
+		if n == 1 {
+			return "1 " + one
+		}
+		return strconv.FormatInt(n, 10) + " " + many
+	}
+	switch {
+	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
+		return unit(int64(d/(24*time.Hour)), "dag", "dager", "dag", "dagar", "day", "days")
+	case d >= time.Hour && d%time.Hour == 0:
+		return unit(int64(d/time.Hour), "time", "timer", "time", "timar", "hour", "hours")
+	}
+	return unit(int64(d/time.Minute), "minutt", "minutter", "minutt", "minutt", "minute", "minutes")
+}
 
 func (l Lang) pattern(no, en string) string {
 	if l.norm() == EN {

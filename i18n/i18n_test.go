@@ -125,9 +125,42 @@ func Example() {
 	fmt.Println(EN.Date(civil.NewDate(2026, 12, 6)))
 	fmt.Println(NB.Amount(money.Kroner(1500)), EN.Amount(money.Kroner(1500)))
 	fmt.Println(NB.Format(t.In(civil.Oslo), "EEE d. MMM"))
+	fmt.Println(NB.Duration(48*time.Hour), NN.Duration(24*time.Hour), EN.Duration(90*time.Minute))
 	// Output:
 	// sundag 6. desember 2026 kl. 18.00
 	// Sunday 6 December 2026
 	// 1 500,00 kr NOK 1,500.00
 	// søn 6. des
+	// 2 dager 24 timar 90 minutes
+}
+
+func TestDuration(t *testing.T) {
+	for _, tc := range []struct {
+		d          time.Duration
+		nb, nn, en string
+	}{
+		{48 * time.Hour, "2 dager", "2 dagar", "2 days"},
+		{24 * time.Hour, "24 timer", "24 timar", "24 hours"},
+		{time.Hour, "1 time", "1 time", "1 hour"},
+		{90 * time.Minute, "90 minutter", "90 minutt", "90 minutes"},
+		{time.Minute + 30*time.Second, "1 minutt", "1 minutt", "1 minute"},
+		{0, "0 minutter", "0 minutt", "0 minutes"},
+		{-2 * time.Hour, "-2 timer", "-2 timar", "-2 hours"},
+		{7 * 24 * time.Hour, "7 dager", "7 dagar", "7 days"},
+	} {
+		for lang, want := range map[Lang]string{NB: tc.nb, NN: tc.nn, EN: tc.en} {
+			if got := lang.Duration(tc.d); got != want {
+				t.Errorf("%s.Duration(%v) = %q, want %q", lang, tc.d, got, want)
+			}
+		}
+	}
+}
+
+func TestPick(t *testing.T) {
+	words := [3]string{"Mottatt", "Motteken", "Received"}
+	for l, want := range map[Lang]string{NB: "Mottatt", NN: "Motteken", EN: "Received", "": "Mottatt", "se": "Mottatt", "NN": "Mottatt"} {
+		if got := l.Pick(words); got != want {
+			t.Errorf("%q.Pick = %q, want %q", l, got, want)
+		}
+	}
 }

@@ -86,6 +86,10 @@
 // *archive.IncompleteError naming each case left out, beside the summary of
 // an extract that is valid without them.
 //
+// [Service.Extract] writes the extract into a temporary folder, with the
+// cases left out in [Extract].LeftOut (see [LeftOutReason]) for the caller
+// to show before it sends the rest, as a zip file, with [Extract.WriteZip].
+//
 // Screening follows archive's model: a journal entry or case whose
 // PublicTitle differs from its Title (or an entry marked Screened) is
 // screened under offentleglova § 13, and the public journal

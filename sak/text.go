@@ -54,20 +54,10 @@ var journalText = map[JournalType][3]string{
 	Note:     {"Notat", "Notat", "Note"},
 }
 
-func pick(t [3]string, lang i18n.Lang) string {
-	switch lang {
-	case i18n.NN:
-		return t[1]
-	case i18n.EN:
-		return t[2]
-	}
-	return t[0]
-}
-
 // Label is the state as a citizen reads it, in nb, nn or en.
 func (s State) Label(lang i18n.Lang) string {
 	if t, ok := stateText[s]; ok {
-		return pick(t, lang)
+		return lang.Pick(t)
 	}
 	return string(s)
 }
@@ -75,7 +65,7 @@ func (s State) Label(lang i18n.Lang) string {
 // Label is the outcome as a citizen reads it.
 func (o Outcome) Label(lang i18n.Lang) string {
 	if t, ok := outcomeText[o]; ok {
-		return pick(t, lang)
+		return lang.Pick(t)
 	}
 	return string(o)
 }
@@ -83,7 +73,7 @@ func (o Outcome) Label(lang i18n.Lang) string {
 // Label is the deadline's name as a citizen reads it.
 func (k DeadlineKind) Label(lang i18n.Lang) string {
 	if t, ok := deadlineText[k]; ok {
-		return pick(t, lang)
+		return lang.Pick(t)
 	}
 	return string(k)
 }
@@ -91,7 +81,7 @@ func (k DeadlineKind) Label(lang i18n.Lang) string {
 // Label is the event type's name as an officer reads it.
 func (t EventType) Label(lang i18n.Lang) string {
 	if x, ok := eventText[t]; ok {
-		return pick(x, lang)
+		return lang.Pick(x)
 	}
 	return string(t)
 }
@@ -99,7 +89,7 @@ func (t EventType) Label(lang i18n.Lang) string {
 // Label names what a link points to: "Betaling".
 func (k LinkKind) Label(lang i18n.Lang) string {
 	if x, ok := linkText[k]; ok {
-		return pick(x, lang)
+		return lang.Pick(x)
 	}
 	return string(k)
 }
@@ -107,7 +97,7 @@ func (k LinkKind) Label(lang i18n.Lang) string {
 // Label names the journal entry type: "Utgående dokument".
 func (t JournalType) Label(lang i18n.Lang) string {
 	if x, ok := journalText[t]; ok {
-		return pick(x, lang)
+		return lang.Pick(x)
 	}
 	return string(t)
 }

@@ -18,7 +18,15 @@
 //   - a runner for the SDK's background jobs (RunJobs);
 //   - PDF letters with embedded fonts that print æ, ø and å and never fail
 //     on what a citizen typed (NewPDF, PDFString);
-//   - a per-login rate limiter (Limiter).
+//   - a per-login rate limiter (Limiter);
+//   - for a Service (New), the parts most services share: the case a
+//     request asks for as its officer or its own applicant may see it (Case,
+//     Actor), the officers' paged case list (CaseList), booking an
+//     appointment for a case (Appointment), the site's header on a form's
+//     pages (FormPages) and a form's answers in a letter (Answers).
+//   - acting for an organisation, checked in Enhetsregisteret and kept in
+//     the login session (Service.ActFor, Party, ActForPage), and pages for
+//     a service's own allow-list of citizens (AllowList, ForListed).
 //
 // A minimal service, with its page templates in templates/*.html (each
 // defines "content"):

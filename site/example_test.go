@@ -210,3 +210,32 @@ func ExampleLetter() {
 	fmt.Println(string(pdf[:8]), err)
 	// Output: %PDF-1.3 <nil>
 }
+
+// A service's own allow-list: the hall admins, who log in with ID-porten
+// like anyone else and see more (Service.ForListed, Listed).
+func ExampleAllowList() {
+	getenv := func(name string) string {
+		return map[string]string{"GRUNNMUR_HALL_ADMINS": "20036914700, 03851598730"}[name]
+	}
+	admins, err := site.AllowList(getenv, "GRUNNMUR_HALL_ADMINS")
+	fmt.Println(len(admins), admins["20036914700"], err)
+
+	_, err = site.AllowList(func(string) string { return "12345678901" }, "GRUNNMUR_HALL_ADMINS")
+	fmt.Println(errors.Is(err, site.ErrConfig), err)
+	// Output:
+	// 2 true <nil>
+	// true site: bad configuration: GRUNNMUR_HALL_ADMINS: ident: invalid fødselsnummer: wrong control digit (second control digit)
+}
+
+// A form shown again with an error: the title says so first.
+func ExamplePage_Refused() {
+	messages := site.Messages{"club": {"nb": "Velg klubb", "nn": "Vel klubb", "en": "Choose a club"}}
+	r := httptest.NewRequest("POST", "/klubb?lang=en", nil)
+	p := site.NewPage(r, messages, "club", nil)
+	msg := p.Refused("org.not_found")
+	fmt.Println(p.Title)
+	fmt.Println(msg)
+	// Output:
+	// Error: Choose a club
+	// No business with this organisation number is in the Central Coordinating Register.
+}

@@ -376,15 +376,7 @@ func (s *source) officers() (map[string]bool, error) {
 	if list == "" && !s.real("GRUNNMUR_ANSATTPORTEN_ISSUER") && s.sandbox != nil {
 		list = s.sandbox.Getenv("GRUNNMUR_OFFICERS")
 	}
-	out := map[string]bool{}
-	for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' }) {
-		pid, err := ident.ParseFodselsnummer(f)
-		if err != nil {
-			return nil, fmt.Errorf("GRUNNMUR_OFFICERS: %w", err)
-		}
-		out[pid.Reveal()] = true
-	}
-	return out, nil
+	return AllowList(func(string) string { return list }, "GRUNNMUR_OFFICERS")
 }
 
 // maskinportenSource reads the Maskinporten client's configuration and

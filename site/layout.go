@@ -15,7 +15,7 @@ import (
 	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
-//go:embed layout.html site.css error.html
+//go:embed layout.html site.css error.html actfor.html
 var files embed.FS
 
 // CSS returns the layout's stylesheet, written in the class names of
@@ -71,6 +71,15 @@ func NewPage(r *http.Request, m Messages, titleKey string, data any) *Page {
 // langNames are the language switch's words, each in its own language.
 var langNames = map[i18n.Lang]string{i18n.NB: "Bokmål", i18n.NN: "Nynorsk", i18n.EN: "English"}
 
+// Refused marks p as a form shown again with an error: its title starts
+// with the word "Feil" (Common's "error") in its language, which a screen
+// reader then says first, and it returns the text of key for the page to
+// show. Render p with 422 Unprocessable Entity.
+func (p *Page) Refused(key string) string {
+	p.Title = p.T("error") + ": " + p.Title
+	return p.T(key)
+}
+
 // LangLinks are the language switch: a link to the current page in each
 // language (Path?lang=xx), the page's own marked Current.
 func (p *Page) LangLinks() []NavLink {
@@ -88,7 +97,8 @@ func (p *Page) LangLinks() []NavLink {
 //
 // Files whose name starts with "_" are partials: they define templates that
 // every page may call, and are no page themselves. A service without its
-// own "error" page gets the site's, which ErrorPage renders.
+// own "error" page gets the site's, which ErrorPage renders, and likewise
+// "actfor" (Service.ActForPage).
 func Templates(fsys fs.FS, funcs template.FuncMap, patterns ...string) (map[string]*template.Template, error) {
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "layout.html")
 	if err != nil {
@@ -126,9 +136,11 @@ func Templates(fsys fs.FS, funcs template.FuncMap, patterns ...string) (map[stri
 			return nil, err
 		}
 	}
-	if _, ok := out["error"]; !ok {
-		if err := add("error", files, "error.html"); err != nil {
-			return nil, err
+	for _, name := range []string{"error", "actfor"} {
+		if _, ok := out[name]; !ok {
+			if err := add(name, files, name+".html"); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil

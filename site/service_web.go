@@ -17,8 +17,18 @@ var partTexts = Messages{
 	"officer.notlisted": {"nb": "Du er logget inn, men står ikke på listen over saksbehandlere (GRUNNMUR_OFFICERS).",
 		"nn": "Du er logga inn, men står ikkje på lista over sakshandsamarar (GRUNNMUR_OFFICERS).",
 		"en": "You are logged in but not on the list of case officers (GRUNNMUR_OFFICERS)."},
-	"err.403":      {"nb": "Ingen tilgang", "nn": "Ingen tilgang", "en": "No access"},
-	"err.403.text": {"nb": "Du har ikke tilgang til denne siden.", "nn": "Du har ikkje tilgang til denne sida.", "en": "You do not have access to this page."},
+	"err.403": {"nb": "Ingen tilgang", "nn": "Ingen tilgang", "en": "No access"},
+	// ActForPage's; org.deleted and org.may_not_act as Common words the
+	// other refusals.
+	"actfor.title":    {"nb": "Handle for en virksomhet", "nn": "Handle for ei verksemd", "en": "Act for an organisation"},
+	"actfor.acting":   {"nb": "Du handler nå for", "nn": "Du handlar no for", "en": "You are now acting for"},
+	"actfor.self":     {"nb": "Handle som privatperson", "nn": "Handle som privatperson", "en": "Act as yourself"},
+	"actfor.label":    {"nb": "Organisasjonsnummer", "nn": "Organisasjonsnummer", "en": "Organisation number"},
+	"actfor.hint":     {"nb": "9 siffer. Vi sjekker i Enhetsregisteret at du kan handle for virksomheten.", "nn": "9 siffer. Vi sjekkar i Einingsregisteret at du kan handle for verksemda.", "en": "9 digits. We check in the Central Coordinating Register that you can act for the organisation."},
+	"actfor.continue": {"nb": "Fortsett", "nn": "Hald fram", "en": "Continue"},
+	"org.deleted":     {"nb": "Virksomheten er slettet i Enhetsregisteret.", "nn": "Verksemda er sletta i Einingsregisteret.", "en": "The organisation is deleted from the Central Coordinating Register."},
+	"org.may_not_act": {"nb": "Du har ikke en rolle i Enhetsregisteret som gir rett til å handle for denne virksomheten.", "nn": "Du har ikkje ei rolle i Einingsregisteret som gir rett til å handle for denne verksemda.", "en": "You hold no role in the Central Coordinating Register that lets you act for this organisation."},
+	"err.403.text":    {"nb": "Du har ikke tilgang til denne siden.", "nn": "Du har ikkje tilgang til denne sida.", "en": "You do not have access to this page."},
 }
 
 // withPartTexts is m with partTexts behind it.
@@ -105,15 +115,11 @@ func (s *Service) LoginFailed(w http.ResponseWriter, r *http.Request, err error)
 // citizen, which their applications, cases, bookings and payments are kept
 // under; auth.ErrNoSession without a login.
 func (s *Service) Owner(r *http.Request) (string, error) {
-	if c, ok := auth.CitizenFrom(r.Context()); ok {
-		return s.OwnerKeys.Key(forms.Owner{Person: c.PID})
+	pid, err := s.citizen(r)
+	if err != nil {
+		return "", err
 	}
-	// A page open to all reads the session itself.
-	ses, err := s.Citizen.Session(r)
-	if err != nil || !ses.LoggedIn() {
-		return "", auth.ErrNoSession
-	}
-	return s.OwnerKeys.Key(forms.Owner{Person: ses.PID})
+	return s.OwnerKeys.Key(forms.Owner{Person: pid})
 }
 
 // ForCitizens lets h serve only a person logged in through ID-porten at

@@ -73,18 +73,8 @@ func Example() {
 // pays, and releases it when the payment comes through.
 func ExampleOutbox_Prepare() {
 	ctx := context.Background()
-	const konto = "6f3c2a1e-8d4b-4c2f-9a7e-1b2c3d4e5f60"
-	fake := svaruttest.New(svaruttest.Config{KontoID: konto})
-	ts := httptest.NewServer(fake)
-	defer ts.Close()
-	client, _ := svarut.New(svarut.Config{
-		BaseURL: ts.URL, KontoID: konto, IntegrasjonID: integrasjon, IntegrasjonPassord: secret.New("passord"),
-		HTTPClient: &http.Client{Transport: maskinportenStandIn{}},
-	})
-	outbox := &svarut.Outbox{Client: client, Store: svarut.NewMemoryStore(),
-		Documents: svarut.SourceFunc(func(_ context.Context, d svarut.Document) (io.ReadCloser, error) {
-			return io.NopCloser(strings.NewReader("%PDF-1.7 " + d.Ref)), nil
-		})}
+	fake, outbox, stop := exampleOutbox()
+	defer stop()
 	// At checkout, where the payer is logged in and their address known.
 	_, err := outbox.Prepare(ctx, "bekreftelse-booking-7", &svarut.Shipment{
 		Title: "Bekreftelse på leie",
@@ -108,6 +98,52 @@ func ExampleOutbox_Prepare() {
 	// Output:
 	// sent while held: 0
 	// sent after release: 1
+}
+
+// ExampleOutbox_Send lets a prepared letter go after a withdrawal raced
+// the payment: it goes as a copy, once, however often Send is called.
+func ExampleOutbox_Send() {
+	ctx := context.Background()
+	fake, outbox, stop := exampleOutbox()
+	defer stop()
+	letter := &svarut.Shipment{
+		Title:     "Bekreftelse på leie",
+		Recipient: svarut.Recipient{Org: "974760673", Address: svarut.Address{Name: "IL Ballklubb", Line1: "Postboks 1", PostalCode: "0155", PostTown: "Oslo"}},
+		Documents: []svarut.Document{{Name: "bekreftelse.pdf", MimeType: svarut.MimePDF, Ref: "booking/8"}},
+	}
+	outbox.Prepare(ctx, "bekreftelse-booking-8", letter, time.Now().Add(30*time.Minute))
+	outbox.Withdraw(ctx, "bekreftelse-booking-8") // the payer seemed to leave
+
+	// The payment comes through after all, seen by the webhook and the
+	// payer's return at once.
+	for range 2 {
+		e, err := outbox.Send(ctx, "bekreftelse-booking-8", nil)
+		fmt.Println(e.ID, e.State, err)
+	}
+	outbox.RunOnce(ctx)
+	cur, _ := outbox.Current(ctx, "bekreftelse-booking-8")
+	fmt.Println(cur.ID, cur.State, len(fake.ByExternalRef(svarut.ResentID("bekreftelse-booking-8"))))
+	// Output:
+	// bekreftelse-booking-8-2 pending <nil>
+	// bekreftelse-booking-8-2 pending <nil>
+	// bekreftelse-booking-8-2 sent 1
+}
+
+// exampleOutbox is an outbox on a fake SvarUT, for the examples of
+// prepared letters; stop ends the fake.
+func exampleOutbox() (fake *svaruttest.Server, outbox *svarut.Outbox, stop func()) {
+	const konto = "6f3c2a1e-8d4b-4c2f-9a7e-1b2c3d4e5f60"
+	fake = svaruttest.New(svaruttest.Config{KontoID: konto})
+	ts := httptest.NewServer(fake)
+	client, _ := svarut.New(svarut.Config{
+		BaseURL: ts.URL, KontoID: konto, IntegrasjonID: integrasjon, IntegrasjonPassord: secret.New("passord"),
+		HTTPClient: &http.Client{Transport: maskinportenStandIn{}},
+	})
+	outbox = &svarut.Outbox{Client: client, Store: svarut.NewMemoryStore(),
+		Documents: svarut.SourceFunc(func(_ context.Context, d svarut.Document) (io.ReadCloser, error) {
+			return io.NopCloser(strings.NewReader("%PDF-1.7 " + d.Ref)), nil
+		})}
+	return fake, outbox, ts.Close
 }
 
 // ExampleValidate shows the field errors, in the citizen's language.

@@ -110,6 +110,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) booking.Store) {
 		{"OwnerLookupsUnderConcurrency", testOwnerLookupsRace},
 		{"ReturnedValuesAreCopies", testCopies},
 		{"SeriesAcrossDST", testSeries},
+		{"WeekGrid", testWeek},
+		{"SeedKeepsChanges", testSeed},
 		{"RaceCapacity1", func(e *env) { testRace(e, 1) }},
 		{"RaceCapacity5", func(e *env) { testRace(e, 5) }},
 		{"RaceSameKey", testRaceSameKey},
@@ -966,5 +968,68 @@ func testRaceSameKey(e *env) {
 	rs, _ := e.store.Reservations(e.ctx, booking.Query{ResourceID: r.ID})
 	if len(rs) != 1 {
 		t.Fatalf("%d reservations, want 1", len(rs))
+	}
+}
+
+// testWeek checks Service.Week's cells against the store's reservations:
+// on Friday at 09:00, the earlier slots are past, a held one taken, the
+// rest free, and the weekend closed.
+func testWeek(e *env) {
+	r := e.put(Room(1))
+	e.mustHold(r, "citizen-1", local(2026, 3, 20, 11, 0))
+	w, err := e.svc.Week(e.ctx, r.ID, civil.NewDate(2026, 3, 22), "en")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if w.Monday != civil.NewDate(2026, 3, 16) || len(w.Days) != 7 || len(w.Rows) != 8 {
+		e.t.Fatalf("Week: Monday %s, %d days, %d rows; want 2026-03-16, 7, 8", w.Monday, len(w.Days), len(w.Rows))
+	}
+	want := map[int]booking.CellState{8: booking.CellPast, 9: booking.CellFree, 10: booking.CellFree, 11: booking.CellTaken, 15: booking.CellFree}
+	for i, row := range w.Rows {
+		h := 8 + i
+		for d, c := range row.Cells {
+			st := booking.CellPast
+			switch {
+			case d >= 5:
+				st = booking.CellClosed
+			case d == 4:
+				st = want[h]
+				if st == "" {
+					st = booking.CellFree
+				}
+			}
+			if c.State != st {
+				e.t.Errorf("day %d %02d:00: %s, want %s", d, h, c.State, st)
+			}
+		}
+	}
+	if c := w.Rows[1].Cells[4]; c.Start != "2026-03-20T08:00:00Z" || c.Slot.Remaining != 1 || c.Text != "Free" {
+		e.t.Errorf("Friday 09:00: %+v", c)
+	}
+}
+
+// testSeed: Seed puts the resources not stored yet and keeps the changes
+// made to those that are.
+func testSeed(e *env) {
+	a, b := Room(1), Room(2)
+	if err := e.svc.Seed(e.ctx, a); err != nil {
+		e.t.Fatal(err)
+	}
+	changed := *a
+	changed.Name = "Renamed by staff"
+	e.put(&changed)
+	if err := e.svc.Seed(e.ctx, a, b); err != nil {
+		e.t.Fatal(err)
+	}
+	if got, err := e.svc.Resource(e.ctx, a.ID); err != nil || got.Name != "Renamed by staff" {
+		e.t.Errorf("seeded again: %v %v", got, err)
+	}
+	if got, err := e.svc.Resource(e.ctx, b.ID); err != nil || got.Capacity != 2 {
+		e.t.Errorf("new: %v %v", got, err)
+	}
+	bad := Room(1)
+	bad.Slot = -time.Hour
+	if err := e.svc.Seed(e.ctx, bad); !errors.Is(err, booking.ErrInvalid) {
+		e.t.Errorf("an invalid resource: %v", err)
 	}
 }

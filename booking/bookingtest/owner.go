@@ -3,6 +3,7 @@ package bookingtest
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/google/uuid"
@@ -65,6 +66,7 @@ func testOwnerLookups(e *env) {
 	}
 	_, err = e.svc.OwnReservation(e.ctx, person, series[0].ID)
 	notFound(e, "the person asking for the club's occurrence", err, unknown)
+	ownICS(e, mine.ID, series[0].ID, unknown)
 	_, err = e.svc.OwnReservation(e.ctx, person, "")
 	notFound(e, "empty id", err, unknown)
 
@@ -106,6 +108,16 @@ func testOwnerLookups(e *env) {
 	if _, err := e.svc.Series(e.ctx, ""); !errors.Is(err, booking.ErrNotFound) {
 		t.Errorf("Series(\"\"): %v", err)
 	}
+}
+
+// ownICS checks that the person gets the .ics of their own reservation
+// mine, and not of the club's occurrence theirs.
+func ownICS(e *env, mine, theirs string, unknown error) {
+	if ics, err := e.svc.OwnReservationICS(e.ctx, person, mine); err != nil || !strings.Contains(string(ics), "UID:"+mine) {
+		e.t.Errorf("own .ics: %v %.300s", err, ics)
+	}
+	_, err := e.svc.OwnReservationICS(e.ctx, person, theirs)
+	notFound(e, "the person asking for the club's occurrence's .ics", err, unknown)
 }
 
 // testOwnerLookupsRace: owners hold and cancel while every owner looks up

@@ -86,8 +86,8 @@ func TestDevJSON(t *testing.T) {
 	if err := json.NewDecoder(d.out).Decode(&got); err != nil {
 		t.Fatalf("decoding -json output: %v (stderr %q)", err, d.errb.String())
 	}
-	if len(got.Services) != 9 {
-		t.Fatalf("%d services, want 9", len(got.Services))
+	if len(got.Services) != 10 {
+		t.Fatalf("%d services, want 10", len(got.Services))
 	}
 	for _, s := range got.Services {
 		resp, err := http.Get(s.Check)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -89,7 +90,7 @@ func testHoldBurst(t *testing.T, databaseURL string) {
 		if i%2 == 1 {
 			path = "/hall/moterom/hold"
 		}
-		res, _ := post(greedy, path, url.Values{"start": {start}, "key": {rand16()}})
+		res, _ := post(greedy, path, url.Values{"start": {start}, "key": {rand.Text()}})
 		switch res.StatusCode {
 		case http.StatusTooManyRequests:
 			limited++
@@ -106,13 +107,13 @@ func testHoldBurst(t *testing.T, databaseURL string) {
 		t.Fatalf("after the burst %d of %d slots are free (%v)", len(left), len(free), err)
 	}
 	other := login(t, base, registrytest.Persons()[registrytest.IngridSolberg].FNR.Reveal())
-	res, page := post(other, "/hall/moterom/hold", url.Values{"start": {left[0].Start.UTC().Format(time.RFC3339)}, "key": {rand16()}})
+	res, page := post(other, "/hall/moterom/hold", url.Values{"start": {left[0].Start.UTC().Format(time.RFC3339)}, "key": {rand.Text()}})
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/booking/") {
 		t.Fatalf("the second citizen cannot hold a slot: %d %.500s", res.StatusCode, page)
 	}
 	// The burst spent the login's tokens; the refusal is said in the
 	// citizen's language.
-	res, page = post(greedy, "/hall/moterom/hold?lang=en", url.Values{"start": {left[1].Start.UTC().Format(time.RFC3339)}, "key": {rand16()}})
+	res, page = post(greedy, "/hall/moterom/hold?lang=en", url.Values{"start": {left[1].Start.UTC().Format(time.RFC3339)}, "key": {rand.Text()}})
 	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(page, "Wait a moment") {
 		t.Errorf("rate-limited hold: %d, no English message", res.StatusCode)
 	}

@@ -2,77 +2,34 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/i18n"
-	"github.com/grunnmur/grunnmur/ident"
-	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/site"
 )
 
-// admins reads GRUNNMUR_HALL_ADMINS, the hall admins' fødselsnumre
-// (comma-separated). Unset while the sandbox runs, the sandbox's officer is
+// readAdmins reads GRUNNMUR_HALL_ADMINS, the hall admins' fødselsnumre
+// (site.AllowList). Unset while the sandbox runs, the sandbox's officer is
 // the hall admin.
-func (a *App) readAdmins(getenv func(string) string) error {
-	a.admins = map[string]bool{}
-	list := getenv("GRUNNMUR_HALL_ADMINS")
-	if list == "" && a.ext.Fakes.Sandbox != nil {
+func (a *App) readAdmins(getenv func(string) string) (err error) {
+	a.admins, err = site.AllowList(getenv, "GRUNNMUR_HALL_ADMINS")
+	if err == nil && len(a.admins) == 0 && a.ext.Fakes.Sandbox != nil {
 		a.admins[a.ext.Fakes.Officer.PID.Reveal()] = true
-		return nil
 	}
-	for _, s := range strings.Split(list, ",") {
-		if s = strings.TrimSpace(s); s == "" {
-			continue
-		}
-		pid, err := ident.ParseFodselsnummer(s)
-		if err != nil {
-			return fmt.Errorf("%w: GRUNNMUR_HALL_ADMINS: %v", site.ErrConfig, err)
-		}
-		a.admins[pid.Reveal()] = true
-	}
-	return nil
+	return err
 }
 
-// requireAdmin lets only hall admins through (after RequireLogin).
-func (a *App) requireAdmin(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		c, ok := auth.CitizenFrom(r.Context())
-		if !ok || !a.admins[c.PID.Reveal()] {
-			a.ErrorPage(w, r, http.StatusForbidden)
-			return
-		}
-		next(w, r)
-	}
-}
-
+// adminHall is a hall's admin page: booking's form of its settings and
+// closed days.
 type adminHall struct {
-	Hall       *booking.Resource
-	Price      string
-	Deadline   string // the free-cancellation deadline in hours
-	Days       []adminDay
-	Exceptions []blocked
-	Error      string
-	Saved      bool
+	Hall  *booking.Resource
+	Form  booking.ResourceForm
+	Error string
+	Saved bool
 }
-
-// blocked is a closed day, which the admin may open again.
-type blocked struct {
-	Date, Label string
-}
-
-type adminDay struct {
-	Name, Field, Value string
-}
-
-var dayOrder = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
 
 type adminList struct {
 	Halls []*booking.Resource
@@ -91,48 +48,13 @@ func (a *App) renderAdminList(w http.ResponseWriter, r *http.Request, name, errK
 		return
 	}
 	v := adminList{Halls: rs, Name: name}
-	p := a.Page(r, "admin.title", nil)
-	status := http.StatusOK
+	p, status := a.Page(r, "admin.title", nil), http.StatusOK
 	if errKey != "" {
-		v.Error = messages.T(p.Lang, errKey)
-		p.Title = messages.T(p.Lang, "error") + ": " + p.Title
-		status = http.StatusUnprocessableEntity
+		v.Error, status = p.Refused(errKey), http.StatusUnprocessableEntity
 	}
 	p.Data = v
 	a.Render(w, r, "admin", status, p)
 }
-
-// hallID makes a hall's id from its name: lower-case ASCII letters and
-// digits joined by hyphens, with æøå and the common accents spelt out.
-func hallID(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, c := range strings.ToLower(name) {
-		s := string(c)
-		switch {
-		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
-		case spelt[c] != "":
-			s = spelt[c]
-		default:
-			if !dash && b.Len() > 0 {
-				b.WriteByte('-')
-				dash = true
-			}
-			continue
-		}
-		b.WriteString(s)
-		dash = false
-	}
-	id := strings.TrimSuffix(b.String(), "-")
-	if len(id) > 40 {
-		id = strings.TrimSuffix(id[:40], "-")
-	}
-	return id
-}
-
-// spelt are the letters hallID writes out in ASCII.
-var spelt = map[rune]string{'æ': "ae", 'ø': "o", 'å': "a", 'é': "e", 'è': "e", 'ê': "e", 'á': "a", 'à': "a",
-	'ä': "a", 'ö': "o", 'ó': "o", 'ò': "o", 'ô': "o", 'ü': "u", 'ú': "u", 'í': "i", 'ñ': "n", 'ç': "c"}
 
 // adminNew adds a hall by name, open weekday evenings at 500 kr an hour
 // with a 48-hour free-cancellation deadline; the admin then sets its hours
@@ -140,7 +62,7 @@ var spelt = map[rune]string{'æ': "ae", 'ø': "o", 'å': "a", 'é': "e", 'è': "
 func (a *App) adminNew(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	id := hallID(name)
+	id := booking.Slug(name)
 	if id == "" || len(name) > 100 {
 		a.renderAdminList(w, r, name, "admin.badname")
 		return
@@ -152,10 +74,7 @@ func (a *App) adminNew(w http.ResponseWriter, r *http.Request) {
 		a.Fail(w, r, err)
 		return
 	}
-	h := &booking.Resource{ID: id, Name: name, Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true,
-		Hours:     booking.Weekdays(booking.Span{From: booking.At(16, 0), To: booking.At(22, 0)}),
-		MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, Price: money.Kroner(500), CancelDeadline: 48 * time.Hour, ChargeLateCancel: true,
-		PerDay: hallPerDay, PerWeek: hallPerWeek}
+	h := newHall(id, name, booking.Weekdays(booking.Span{From: booking.At(16, 0), To: booking.At(22, 0)}), 500, 48*time.Hour)
 	if err := a.book.PutResource(ctx, h); err != nil {
 		a.Fail(w, r, err)
 		return
@@ -164,129 +83,78 @@ func (a *App) adminNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) adminHallPage(w http.ResponseWriter, r *http.Request) {
-	a.renderAdminHall(w, r, "", r.URL.Query().Has("lagret"))
-}
-
-func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, errKey string, saved bool) {
-	ctx, lang := r.Context(), site.Lang(r)
-	h, err := a.book.Resource(ctx, r.PathValue("id"))
+	h, err := a.book.Resource(r.Context(), r.PathValue("id"))
 	if err != nil {
 		a.Fail(w, r, err)
 		return
 	}
-	v := adminHall{Hall: h, Price: strconv.FormatInt(h.Price.Ore()/100, 10), Deadline: strconv.FormatInt(int64(h.CancelDeadline/time.Hour), 10), Saved: saved}
-	for _, d := range dayOrder {
-		v.Days = append(v.Days, adminDay{Name: i18n.Lang(lang).DateOf(time.Date(2026, 11, 23+int((d+6)%7), 12, 0, 0, 0, civil.Oslo)), Field: "hours-" + strconv.Itoa(int(d)), Value: booking.FormatSpans(h.Hours[d])})
-	}
-	for i := range v.Days {
-		v.Days[i].Name = strings.Fields(v.Days[i].Name)[0]
-	}
-	for _, e := range h.Exceptions {
-		if e.Closed {
-			v.Exceptions = append(v.Exceptions, blocked{Date: e.Date.String(), Label: i18n.Lang(lang).DateOf(e.Date.Start(civil.Oslo)) + " – " + e.Note})
-		}
-	}
-	status := http.StatusOK
-	p := a.Page(r, "admin.hall", v)
+	a.renderAdminHall(w, r, h, "", r.URL.Query().Has("lagret"))
+}
+
+func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, h *booking.Resource, errKey string, saved bool) {
+	p, status := a.Page(r, "admin.hall", nil), http.StatusOK
+	v := adminHall{Hall: h, Form: h.Form(p.Lang), Saved: saved}
 	if errKey != "" {
-		v.Error = messages.T(lang, errKey)
-		p.Title = messages.T(lang, "error") + ": " + p.Title
-		p.Data = v
-		status = http.StatusUnprocessableEntity
+		v.Error, status = p.Refused(errKey), http.StatusUnprocessableEntity
 	}
+	p.Data = v
 	a.Render(w, r, "admin_hall", status, p)
 }
 
-// adminHallPost saves a hall's name, price and weekly opening hours.
-func (a *App) adminHallPost(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	h, err := a.book.Resource(ctx, r.PathValue("id"))
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	if name := strings.TrimSpace(r.PostFormValue("name")); name != "" {
-		h.Name = name
-	}
-	kr, err := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("price")), 10, 64)
-	if err != nil || kr < 0 || kr > 1_000_000 {
-		a.renderAdminHall(w, r, "admin.badprice", false)
-		return
-	}
-	h.Price = money.Kroner(kr)
-	hours, err := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("deadline")), 10, 64)
-	if err != nil || hours < 0 || hours > 24*90 {
-		a.renderAdminHall(w, r, "admin.baddeadline", false)
-		return
-	}
-	h.CancelDeadline = time.Duration(hours) * time.Hour
-	for _, d := range dayOrder {
-		spans, err := booking.ParseSpans(r.PostFormValue("hours-" + strconv.Itoa(int(d))))
+// editHall changes a hall with edit and saves it; when edit refuses
+// with a message key, the hall's page shows it instead.
+func (a *App) editHall(edit func(h *booking.Resource, r *http.Request) (errKey string)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h, err := a.book.Resource(r.Context(), r.PathValue("id"))
 		if err != nil {
-			a.renderAdminHall(w, r, "admin.badhours", false)
+			a.Fail(w, r, err)
 			return
 		}
-		h.Hours[d] = spans
+		errKey := edit(h, r)
+		if errKey == "" {
+			if err = a.book.PutResource(r.Context(), h); errors.Is(err, booking.ErrInvalid) {
+				errKey = "admin.badhours" // the hours overlap
+			} else if err != nil {
+				a.Fail(w, r, err)
+				return
+			}
+		}
+		if errKey != "" {
+			a.renderAdminHall(w, r, h, errKey, false)
+			return
+		}
+		http.Redirect(w, r, "/admin/hall/"+h.ID+"?lagret=1", http.StatusSeeOther)
 	}
-	if err := a.book.PutResource(ctx, h); err != nil {
-		a.renderAdminHall(w, r, "admin.badhours", false)
-		return
-	}
-	http.Redirect(w, r, "/admin/hall/"+h.ID+"?lagret=1", http.StatusSeeOther)
 }
 
-// adminBlock closes the hall on every date from..to (at most 92 days), for
-// a tournament, maintenance or the like. Bookings already made stand.
-func (a *App) adminBlock(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	h, err := a.book.Resource(ctx, r.PathValue("id"))
-	if err != nil {
-		a.Fail(w, r, err)
-		return
+// saveHall saves a hall's name, price, cancellation deadline and weekly
+// opening hours.
+func saveHall(h *booking.Resource, r *http.Request) string {
+	var fe *booking.FormError
+	if err := h.SetForm(r.PostForm); errors.As(err, &fe) {
+		return "admin.bad" + fe.Field
 	}
+	return ""
+}
+
+// closeHall closes the hall on every date from..to (at most 92 days), for
+// a tournament, maintenance or the like. Bookings already made stand.
+func closeHall(h *booking.Resource, r *http.Request) string {
 	from, err1 := civil.ParseDate(strings.TrimSpace(r.PostFormValue("from")))
 	to, err2 := civil.ParseDate(strings.TrimSpace(r.PostFormValue("to")))
 	note := strings.TrimSpace(r.PostFormValue("note"))
-	if err1 != nil || err2 != nil || from.IsZero() || to.IsZero() || to.Before(from) || from.AddDays(92).Before(to) || note == "" || len(note) > 200 {
-		a.renderAdminHall(w, r, "admin.badblock", false)
-		return
+	if err1 != nil || err2 != nil || from.AddDays(92).Before(to) || note == "" || len(note) > 200 || h.Close(from, to, note) != nil {
+		return "admin.badblock"
 	}
-	byDate := map[civil.Date]int{}
-	for i, e := range h.Exceptions {
-		byDate[e.Date] = i
-	}
-	for d := from; !to.Before(d); d = d.AddDays(1) {
-		e := booking.Exception{Date: d, Closed: true, Note: note}
-		if i, ok := byDate[d]; ok {
-			h.Exceptions[i] = e
-		} else {
-			h.Exceptions = append(h.Exceptions, e)
-		}
-	}
-	if err := a.book.PutResource(ctx, h); err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/admin/hall/"+h.ID+"?lagret=1", http.StatusSeeOther)
+	return ""
 }
 
-// adminOpen opens a closed day again.
-func (a *App) adminOpen(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	h, err := a.book.Resource(ctx, r.PathValue("id"))
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
+// openHall opens a closed day again.
+func openHall(h *booking.Resource, r *http.Request) string {
 	d, err := civil.ParseDate(r.PostFormValue("date"))
 	if err != nil || d.IsZero() {
-		a.renderAdminHall(w, r, "admin.badblock", false)
-		return
+		return "admin.badblock"
 	}
-	h.Exceptions = slices.DeleteFunc(h.Exceptions, func(e booking.Exception) bool { return e.Date == d })
-	if err := a.book.PutResource(ctx, h); err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/admin/hall/"+h.ID+"?lagret=1", http.StatusSeeOther)
+	h.Reopen(d)
+	return ""
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/booking/checkout"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/money"
@@ -57,6 +57,8 @@ type App struct {
 	freg    *folkeregisteret.Client
 	vipps   *payment.Service
 	invoice *payment.Service
+	co      *checkout.Checkout // takes payment for bookings (bill.go)
+	mail    *checkout.Letters  // sends their confirmation letters
 	book    *booking.Service
 	outbox  *svarut.Outbox
 	letters svarut.Store
@@ -73,13 +75,9 @@ type App struct {
 }
 
 // club is the organisation a person acts for, chosen after an
-// Enhetsregisteret check and kept in the login session (auth.Session.Values),
-// so it ends with the login. A person without one books as themselves.
-type club struct {
-	Orgnr   ident.Orgnr    `json:"orgnr"`
-	Name    string         `json:"name"`
-	Address svarut.Address `json:"address"` // from Enhetsregisteret, for the letter's print copy
-}
+// Enhetsregisteret check (site.Service.ActFor). A person without one books
+// as themselves.
+type club = site.Organisation
 
 // What one party may take. Holds cost nothing, so besides booking's caps on
 // open holds every hall limits a party's bookings per day and per week, and
@@ -90,20 +88,21 @@ const (
 	holdEvery               = 6 * time.Second
 )
 
-// Halls are the resources the service starts with.
+// halls are the resources the service starts with.
 func halls() []*booking.Resource {
 	evening := booking.Weekdays(booking.Span{From: booking.At(16, 0), To: booking.At(22, 0)})
 	evening[time.Saturday] = []booking.Span{{From: booking.At(9, 0), To: booking.At(18, 0)}}
 	evening[time.Sunday] = []booking.Span{{From: booking.At(12, 0), To: booking.At(18, 0)}}
-	return []*booking.Resource{
-		{ID: "storhallen", Name: "Storhallen (idrettshall)", Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true, Hours: evening,
-			MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, Price: money.Kroner(600), CancelDeadline: 48 * time.Hour, ChargeLateCancel: true,
-			PerDay: hallPerDay, PerWeek: hallPerWeek},
-		{ID: "moterom", Name: "Møterom 2, rådhuset", Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true,
-			Hours:     booking.Weekdays(booking.Span{From: booking.At(8, 0), To: booking.At(21, 0)}),
-			MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, Price: money.Kroner(150), CancelDeadline: 24 * time.Hour, ChargeLateCancel: true,
-			PerDay: hallPerDay, PerWeek: hallPerWeek},
-	}
+	return []*booking.Resource{newHall("storhallen", "Storhallen (idrettshall)", evening, 600, 48*time.Hour),
+		newHall("moterom", "Møterom 2, rådhuset", booking.Weekdays(booking.Span{From: booking.At(8, 0), To: booking.At(21, 0)}), 150, 24*time.Hour)}
+}
+
+// newHall is a hall of one seat, booked by the hour up to 200 days ahead,
+// closed on holidays, that charges a cancellation later than deadline.
+func newHall(id, name string, hours booking.WeeklyHours, kroner int64, deadline time.Duration) *booking.Resource {
+	return &booking.Resource{ID: id, Name: name, Capacity: 1, Slot: time.Hour, ClosedOnHolidays: true, Hours: hours,
+		MinNotice: time.Hour, MaxHorizon: 200 * 24 * time.Hour, Price: money.Kroner(kroner), CancelDeadline: deadline, ChargeLateCancel: true,
+		PerDay: hallPerDay, PerWeek: hallPerWeek}
 }
 
 // New builds the service with its fakes started. Close stops them.
@@ -111,12 +110,12 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if messagesErr != nil {
 		return nil, messagesErr
 	}
-	a := &App{}
+	a := &App{co: &checkout.Checkout{}}
 	a.Service, err = site.New(ctx, site.ServiceConfig{Config: cfg, Messages: messages, Pages: templateFS, Sandbox: sandbox,
 		Scopes: []string{scopeBrregRoller, scopeFiks, scopeFolkereg}, Menu: a.menu, NotFound: []error{booking.ErrNotFound},
-		Payments: &payment.Service{ReferencePrefix: "hall", Wanted: a.wanted, OnSettled: a.settled},
+		Payments: &payment.Service{ReferencePrefix: "hall", Wanted: a.co.Wanted, OnSettled: a.co.OnSettled},
 		Bookings: &booking.Service{HoldTTL: holdTTL},
-		Letters:  &svarut.Outbox{Documents: a.documents(), PollInterval: 5 * time.Second, RetryBase: 5 * time.Second}})
+		Letters:  &svarut.Outbox{Documents: a.co.Documents(a.letter), PollInterval: 5 * time.Second, RetryBase: 5 * time.Second}})
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +139,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	a.holdRate = &site.Limiter{Every: holdEvery, Burst: holdBurst, Now: a.now}
-	if err := a.putHalls(ctx); err != nil {
+	if err := a.book.Seed(ctx, halls()...); err != nil {
 		return nil, err
 	}
 	a.routes()
@@ -150,7 +149,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 // menu is the logged-in person's menu; the hall admins' has the admin pages.
 func (a *App) menu(r *http.Request, _ bool) []site.NavLink {
 	nav := []site.NavLink{{Href: "/min-side", Text: "nav.minside"}, {Href: "/klubb", Text: "nav.club"}}
-	if s, err := a.citizen.Session(r); err == nil && s.LoggedIn() && a.admins[s.PID.Reveal()] {
+	if a.Listed(r, a.admins) {
 		nav = append(nav, site.NavLink{Href: "/admin", Text: "nav.admin"})
 	}
 	return nav
@@ -169,22 +168,7 @@ func (a *App) setupInvoices() error {
 	}
 	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Store: store, Now: a.now},
 		Store: a.vipps.Store, Now: a.now, Logger: a.log, ReferencePrefix: "hallf"}
-	return nil
-}
-
-// putHalls stores the starting halls, except those a hall admin has saved
-// already.
-func (a *App) putHalls(ctx context.Context) error {
-	for _, h := range halls() {
-		if _, err := a.book.Resource(ctx, h.ID); err == nil {
-			continue
-		} else if !errors.Is(err, booking.ErrNotFound) {
-			return err
-		}
-		if err := a.book.PutResource(ctx, h); err != nil {
-			return err
-		}
-	}
+	a.setupCheckout()
 	return nil
 }
 
@@ -198,7 +182,7 @@ func or(s, def string) string {
 
 // Run does the background work until ctx ends (site.Service.RunJobs): the
 // SvarUT outbox, payment polling (the webhooks' safety net, which settles
-// the payments: a.settled confirms the holds paid for), and session clean-up.
+// the payments: the checkout confirms the holds paid for), and session clean-up.
 func (a *App) Run(ctx context.Context) { a.RunJobs(ctx) }
 
 // routes mounts hall booking's pages on the service's mux.
@@ -209,16 +193,15 @@ func (a *App) routes() {
 
 	mux.HandleFunc("GET /{$}", a.start)
 	mux.HandleFunc("GET /hall/{id}", a.calendar)
-	mux.Handle("POST /hall/{id}/hold", post(a.hold))
-	mux.Handle("POST /hall/{id}/serie", post(a.seriesPost))
+	mux.Handle("POST /hall/{id}/hold", post(a.hold(false)))
+	mux.Handle("POST /hall/{id}/serie", post(a.hold(true)))
 	mux.Handle("GET /serie/{id}", login(http.HandlerFunc(a.seriesShow)))
 	mux.Handle("POST /serie/{id}/vipps", post(a.payVipps))
 	mux.Handle("POST /serie/{id}/faktura", post(a.payInvoice))
 	mux.Handle("GET /serie/{id}/avbestill", login(http.HandlerFunc(a.cancelPage)))
 	mux.Handle("POST /serie/{id}/avbestill", post(a.cancel))
 	mux.Handle("GET /serie/{id}/brev.pdf", login(http.HandlerFunc(a.letterPDF)))
-	mux.Handle("GET /klubb", login(http.HandlerFunc(a.clubPage)))
-	mux.Handle("POST /klubb", post(a.clubPost))
+	mux.Handle("/klubb", post(a.ActForPage(a.brreg, "/")))
 	mux.Handle("GET /booking/{id}", login(http.HandlerFunc(a.bookingPage)))
 	mux.Handle("POST /booking/{id}/vipps", post(a.payVipps))
 	mux.Handle("POST /booking/{id}/faktura", post(a.payInvoice))
@@ -227,15 +210,14 @@ func (a *App) routes() {
 	mux.Handle("GET /booking/{id}/brev.pdf", login(http.HandlerFunc(a.letterPDF)))
 	mux.Handle("GET /booking/{id}/ics", login(http.HandlerFunc(a.ics)))
 	mux.Handle("GET /min-side", login(http.HandlerFunc(a.minSide)))
-	mux.Handle("POST /min-side/kalender", post(a.newFeed))
-	mux.Handle("POST /min-side/kalender/stopp", post(a.stopFeed))
-	admin := func(h http.HandlerFunc) http.Handler { return login(a.requireAdmin(h)) }
+	mux.Handle("POST /min-side/kalender", post(a.minSide))
+	mux.Handle("POST /min-side/kalender/stopp", post(a.minSide))
+	admin := func(h http.HandlerFunc) http.Handler { return a.ForListed(a.admins, h) } // login and CSRF
 	mux.Handle("GET /admin", admin(a.adminList))
-	adminPost := func(h http.HandlerFunc) http.Handler { return login(a.citizen.CSRF(a.requireAdmin(h))) }
-	mux.Handle("POST /admin/ny", adminPost(a.adminNew))
+	mux.Handle("POST /admin/ny", admin(a.adminNew))
 	mux.Handle("GET /admin/hall/{id}", admin(a.adminHallPage))
-	mux.Handle("POST /admin/hall/{id}", adminPost(a.adminHallPost))
-	mux.Handle("POST /admin/hall/{id}/stengt", adminPost(a.adminBlock))
-	mux.Handle("POST /admin/hall/{id}/apne", adminPost(a.adminOpen))
+	mux.Handle("POST /admin/hall/{id}", admin(a.editHall(saveHall)))
+	mux.Handle("POST /admin/hall/{id}/stengt", admin(a.editHall(closeHall)))
+	mux.Handle("POST /admin/hall/{id}/apne", admin(a.editHall(openHall)))
 	mux.Handle("GET /kalender/", http.StripPrefix("/kalender", a.book.FeedHandler()))
 }

@@ -95,21 +95,6 @@ func TestConfigRefusesBadAccount(t *testing.T) {
 	}
 }
 
-func TestSeasonEnd(t *testing.T) {
-	for _, c := range []struct{ start, want string }{
-		{"2027-01-11T17:00:00+01:00", "2027-06-15"},
-		{"2026-09-01T17:00:00+02:00", "2026-12-15"},
-		{"2026-12-20T17:00:00+01:00", "2027-06-15"},
-		{"2027-06-20T17:00:00+02:00", "2027-12-15"},
-		{"2027-06-15T17:00:00+02:00", "2027-06-15"},
-	} {
-		s, _ := time.Parse(time.RFC3339, c.start)
-		if got := seasonEnd(s).Format("2006-01-02"); got != c.want {
-			t.Errorf("seasonEnd(%s) = %s, want %s", c.start, got, c.want)
-		}
-	}
-}
-
 func TestHallAdmins(t *testing.T) {
 	env := func(admins string) func(string) string {
 		return func(k string) string {
@@ -154,7 +139,7 @@ func TestHoldExpiresBeforePayment(t *testing.T) {
 	mu.Lock()
 	now = now.Add(holdTTL / 2)
 	mu.Unlock()
-	p, err := a.vipps.Start(ctx, payment.Order{BusinessKey: payKey(res.ID), Amount: res.Price, Description: "Leie av hall", ReturnURL: "http://127.0.0.1:1/x"})
+	p, err := a.vipps.Start(ctx, payment.Order{BusinessKey: "booking/" + res.ID, Amount: res.Price, Description: "Leie av hall", ReturnURL: "http://127.0.0.1:1/x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,12 +149,13 @@ func TestHoldExpiresBeforePayment(t *testing.T) {
 	if err := fakes(a.ext.Fakes).Vipps.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
-	b := &bill{ID: res.ID, RS: []*booking.Reservation{res}}
-	q, err := a.settle(ctx, b)
+	b := &bill{ID: res.ID, Reservations: []*booking.Reservation{res}}
+	st, err := a.co.Settle(ctx, b)
+	q := st.Payment
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := b.RS[0]; got.State == booking.Confirmed || q.Aggregate.Captured != 0 || q.State == payment.Authorized {
+	if got := b.Reservations[0]; got.State == booking.Confirmed || q.Aggregate.Captured != 0 || q.State == payment.Authorized {
 		t.Fatalf("after expiry: booking %s, payment %s captured %d", got.State, q.State, q.Aggregate.Captured)
 	}
 }
@@ -188,7 +174,7 @@ func holdSeries(t *testing.T, a *App, owner string, weeks int) *bill {
 		held, err := a.book.HoldSeries(ctx, booking.SeriesInput{Rule: booking.Recurrence{Freq: booking.Weekly, Count: weeks},
 			HoldInput: booking.HoldInput{ResourceID: "storhallen", Owner: owner, Start: s.Start, Title: "Storhallen", Key: owner + s.Start.String()}})
 		if err == nil {
-			b, err := a.seriesBill(ctx, owner, held[0].SeriesID)
+			b, err := a.co.SeriesBill(ctx, owner, held[0].SeriesID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -202,8 +188,8 @@ func holdSeries(t *testing.T, a *App, owner string, weeks int) *bill {
 // payVippsNow starts the bill's Vipps payment and approves it in the fake.
 func payVippsNow(t *testing.T, a *App, b *bill) {
 	t.Helper()
-	p, err := a.vipps.Start(context.Background(), payment.Order{BusinessKey: b.vippsKey(), Amount: booking.Total(b.held(a.now())),
-		Description: "Fast tid i Storhallen", ReturnURL: "http://127.0.0.1:1" + b.Path, Metadata: b.meta()})
+	p, err := a.vipps.Start(context.Background(), payment.Order{BusinessKey: b.Key(), Amount: booking.Total(b.Held(a.now())),
+		Description: "Fast tid i Storhallen", ReturnURL: "http://127.0.0.1:1" + billPath(b), Metadata: b.Metadata()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,17 +210,17 @@ func TestSettleHeld(t *testing.T) {
 	if err := a.vipps.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	b, err := a.seriesBill(context.Background(), "person-1", b.ID)
+	b, err := a.co.SeriesBill(context.Background(), "person-1", b.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range b.RS {
+	for _, r := range b.Reservations {
 		if r.State != booking.Confirmed {
 			t.Fatalf("occurrence %s after the background settle", r.State)
 		}
 	}
-	p, err := a.vipps.Latest(context.Background(), b.vippsKey())
-	if err != nil || p.Aggregate.Captured != booking.Total(b.RS) || p.Aggregate.Refunded != 0 {
+	p, err := a.vipps.Latest(context.Background(), b.Key())
+	if err != nil || p.Aggregate.Captured != booking.Total(b.Reservations) || p.Aggregate.Refunded != 0 {
 		t.Fatalf("payment: %+v %v", p, err)
 	}
 }
@@ -264,19 +250,19 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 	fakes(a.ext.Fakes).Vipps.SetIdempotencyReplay(false)
 	b := holdSeries(t, a, "club-1", 6)
 	payVippsNow(t, a, b)
-	if _, err := a.settle(ctx, b); err != nil {
+	if _, err := a.co.Settle(ctx, b); err != nil {
 		t.Fatal(err)
 	}
-	total := booking.Total(b.RS)
+	total := booking.Total(b.Reservations)
 
 	// One week, free to cancel.
-	last := b.RS[len(b.RS)-1]
+	last := b.Reservations[len(b.Reservations)-1]
 	if _, err := a.book.Cancel(ctx, last.ID, "cancel/"+last.ID); err != nil {
 		t.Fatal(err)
 	}
-	b, _ = a.seriesBill(ctx, "club-1", b.ID)
-	a.reprice(ctx, b)
-	vp, _ := a.vipps.Latest(ctx, b.vippsKey())
+	b, _ = a.co.SeriesBill(ctx, "club-1", b.ID)
+	_, _ = a.co.Settle(ctx, b)
+	vp, _ := a.vipps.Latest(ctx, b.Key())
 	if vp.Aggregate.Refunded != last.Price {
 		t.Fatalf("refunded %d after cancelling one week of %d", vp.Aggregate.Refunded, last.Price)
 	}
@@ -285,36 +271,36 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 	var wg sync.WaitGroup
 	for range 16 {
 		wg.Go(func() {
-			b, err := a.seriesBill(ctx, "club-1", b.ID)
+			b, err := a.co.SeriesBill(ctx, "club-1", b.ID)
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			for _, r := range b.RS {
+			for _, r := range b.Reservations {
 				if r.State == booking.Confirmed {
 					if _, err := a.book.Cancel(ctx, r.ID, "cancel/"+r.ID); err != nil {
 						t.Error(err)
 					}
 				}
 			}
-			b, _ = a.seriesBill(ctx, "club-1", b.ID)
-			a.reprice(ctx, b)
+			b, _ = a.co.SeriesBill(ctx, "club-1", b.ID)
+			_, _ = a.co.Settle(ctx, b)
 		})
 	}
 	wg.Wait()
-	b, _ = a.seriesBill(ctx, "club-1", b.ID)
-	owed := booking.Owed(b.RS)
+	b, _ = a.co.SeriesBill(ctx, "club-1", b.ID)
+	owed := booking.Owed(b.Reservations)
 	if owed == 0 || owed == total {
 		t.Fatalf("owed %d of %d: the deadline should charge some weeks and free others", owed, total)
 	}
-	vp, _ = a.vipps.Latest(ctx, b.vippsKey())
+	vp, _ = a.vipps.Latest(ctx, b.Key())
 	if vp.Aggregate.Captured != total || vp.Aggregate.Refunded != total-owed {
 		t.Fatalf("captured %d, refunded %d; want refunded %d", vp.Aggregate.Captured, vp.Aggregate.Refunded, total-owed)
 	}
 	// The fake's idempotency replay is off: each week's refund reached it
 	// once, because the payment service sent it once.
 	free := 0
-	for _, r := range b.RS {
+	for _, r := range b.Reservations {
 		if !r.Payable() {
 			free++
 		}
@@ -324,45 +310,13 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 	}
 }
 
-func TestHallID(t *testing.T) {
-	for in, want := range map[string]string{
-		"Gymsal, Nordbyen skole":    "gymsal-nordbyen-skole",
-		"  Storsalen (Kulturhuset)": "storsalen-kulturhuset",
-		"Møterom 2 – rådhuset":      "moterom-2-radhuset",
-		"Ærfugl":                    "aerfugl",
-		"!!!":                       "",
-	} {
-		if got := hallID(in); got != want {
-			t.Errorf("hallID(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-// FuzzHallID: any name an admin types gives an id of at most 40 lower-case
-// ASCII letters, digits and inner hyphens, usable in a URL path.
-func FuzzHallID(f *testing.F) {
-	f.Add("Gymsal, Nordbyen skole")
-	f.Add(strings.Repeat("å-", 40))
-	f.Fuzz(func(t *testing.T, name string) {
-		id := hallID(name)
-		if len(id) > 40 || strings.HasPrefix(id, "-") || strings.HasSuffix(id, "-") || strings.Contains(id, "--") {
-			t.Fatalf("hallID(%q) = %q", name, id)
-		}
-		for _, c := range id {
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-				t.Fatalf("hallID(%q) = %q", name, id)
-			}
-		}
-	})
-}
-
 // authorize starts the bill's Vipps payment, approves it in the fake and
 // asks Vipps for it (the webhook cannot reach this test's made-up URL),
 // without settling it.
 func authorize(t *testing.T, a *App, b *bill) *payment.Payment {
 	t.Helper()
 	payVippsNow(t, a, b)
-	p, err := a.vipps.Reconcile(context.Background(), mustLatest(t, a.vipps, b.vippsKey()).Reference)
+	p, err := a.vipps.Reconcile(context.Background(), mustLatest(t, a.vipps, b.Key()).Reference)
 	if err != nil || p.State != payment.Authorized {
 		t.Fatalf("payment %+v %v", p, err)
 	}
@@ -375,13 +329,14 @@ func TestUnpaidWeekNotRefunded(t *testing.T) {
 	a := newApp(t, pinned(t))
 	ctx := context.Background()
 	b := holdSeries(t, a, "person-2", 4)
-	last := b.RS[3]
+	last := b.Reservations[3]
 	if _, err := a.book.Cancel(ctx, last.ID, "cancel/"+last.ID); err != nil {
 		t.Fatal(err)
 	}
-	b, _ = a.seriesBill(ctx, "person-2", b.ID)
+	b, _ = a.co.SeriesBill(ctx, "person-2", b.ID)
 	authorize(t, a, b)
-	p, err := a.settle(ctx, b)
+	st, err := a.co.Settle(ctx, b)
+	p := st.Payment
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,13 +344,13 @@ func TestUnpaidWeekNotRefunded(t *testing.T) {
 	if p.Aggregate.Captured != 3*week || p.Aggregate.Refunded != 0 {
 		t.Fatalf("captured %d, refunded %d: want 3 weeks and nothing back", p.Aggregate.Captured, p.Aggregate.Refunded)
 	}
-	second := b.RS[1]
+	second := b.Reservations[1]
 	if _, err := a.book.Cancel(ctx, second.ID, "cancel/"+second.ID); err != nil {
 		t.Fatal(err)
 	}
-	b, _ = a.seriesBill(ctx, "person-2", b.ID)
-	if p, _ = a.settle(ctx, b); p.Aggregate.Refunded != week {
-		t.Fatalf("refunded %d after cancelling a paid week, want %d", p.Aggregate.Refunded, week)
+	b, _ = a.co.SeriesBill(ctx, "person-2", b.ID)
+	if st, _ = a.co.Settle(ctx, b); st.Payment.Aggregate.Refunded != week {
+		t.Fatalf("refunded %d after cancelling a paid week, want %d", st.Payment.Aggregate.Refunded, week)
 	}
 }
 
@@ -408,47 +363,48 @@ func TestVippsAndInvoiceNeverBoth(t *testing.T) {
 	ctx := context.Background()
 	b := holdSeries(t, a, "club-2", 2)
 	authorize(t, a, b)
-	inv, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.invoiceKey(), Amount: booking.Total(b.RS), Description: "Fast tid"})
+	inv, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.InvoiceKey(), Amount: booking.Total(b.Reservations), Description: "Fast tid"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.book.ConfirmSeries(ctx, b.held(a.now()), "confirm/"+inv.Reference); err != nil {
+	if _, err := a.book.ConfirmSeries(ctx, b.Held(a.now()), "confirm/"+inv.Reference); err != nil {
 		t.Fatal(err)
 	}
-	b, _ = a.seriesBill(ctx, "club-2", b.ID)
-	p, err := a.settle(ctx, b)
+	b, _ = a.co.SeriesBill(ctx, "club-2", b.ID)
+	st, err := a.co.Settle(ctx, b)
+	p := st.Payment
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.Aggregate.Captured != 0 || p.State == payment.Authorized {
 		t.Fatalf("the Vipps payment beside the invoice: %s, captured %d", p.State, p.Aggregate.Captured)
 	}
-	if q, _ := a.invoice.Latest(ctx, b.invoiceKey()); q.State != payment.Created || q.Amount != inv.Amount {
+	if q, _ := a.invoice.Latest(ctx, b.InvoiceKey()); q.State != payment.Created || q.Amount != inv.Amount {
 		t.Fatalf("the invoice: %s %d", q.State, q.Amount)
 	}
 
 	// Vipps paid first; an invoice issued in the race is credited.
 	b2 := holdSeries(t, a, "club-3", 2)
 	authorize(t, a, b2)
-	inv2, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b2.invoiceKey(), Amount: booking.Total(b2.RS), Description: "Fast tid"})
+	inv2, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b2.InvoiceKey(), Amount: booking.Total(b2.Reservations), Description: "Fast tid"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Settle as if the Vipps capture came before the invoice confirmed.
-	if p, err := a.vipps.Capture(ctx, b2.vippsKey(), payment.Modification{}); err != nil || p.Aggregate.Captured == 0 {
+	if p, err := a.vipps.Capture(ctx, b2.Key(), payment.Modification{}); err != nil || p.Aggregate.Captured == 0 {
 		t.Fatal("no capture", err)
 	}
-	if _, err := a.book.ConfirmSeries(ctx, b2.held(a.now()), "confirm/"+inv2.Reference); err != nil {
+	if _, err := a.book.ConfirmSeries(ctx, b2.Held(a.now()), "confirm/"+inv2.Reference); err != nil {
 		t.Fatal(err)
 	}
-	b2, _ = a.seriesBill(ctx, "club-3", b2.ID)
-	if _, err := a.settle(ctx, b2); err != nil {
+	b2, _ = a.co.SeriesBill(ctx, "club-3", b2.ID)
+	if _, err := a.co.Settle(ctx, b2); err != nil {
 		t.Fatal(err)
 	}
-	if q, _ := a.invoice.Latest(ctx, b2.invoiceKey()); q.State != payment.Terminated {
+	if q, _ := a.invoice.Latest(ctx, b2.InvoiceKey()); q.State != payment.Terminated {
 		t.Fatalf("the invoice beside a paid Vipps payment: %s %d", q.State, q.Amount)
 	}
-	if q := mustLatest(t, a.vipps, b2.vippsKey()); q.Aggregate.Captured != booking.Total(b2.RS) || q.Aggregate.Refunded != 0 {
+	if q := mustLatest(t, a.vipps, b2.Key()); q.Aggregate.Captured != booking.Total(b2.Reservations) || q.Aggregate.Refunded != 0 {
 		t.Fatalf("the Vipps payment: captured %d, refunded %d", q.Aggregate.Captured, q.Aggregate.Refunded)
 	}
 }
@@ -470,12 +426,13 @@ func TestCancelHeldReleasesAuthorisation(t *testing.T) {
 	ctx := context.Background()
 	b := holdSeries(t, a, "person-3", 1)
 	authorize(t, a, b)
-	r := b.RS[0]
+	r := b.Reservations[0]
 	if _, err := a.book.Cancel(ctx, r.ID, "cancel/"+r.ID); err != nil {
 		t.Fatal(err)
 	}
-	b, _ = a.seriesBill(ctx, "person-3", b.ID)
-	p, err := a.settle(ctx, b)
+	b, _ = a.co.SeriesBill(ctx, "person-3", b.ID)
+	st, err := a.co.Settle(ctx, b)
+	p := st.Payment
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/grunnmur/grunnmur/booking"
-	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/site"
 )
 
@@ -24,46 +22,63 @@ type cancelView struct {
 
 // cancelPage asks the party to confirm a cancellation.
 func (a *App) cancelPage(w http.ResponseWriter, r *http.Request) {
-	ctx, lang := r.Context(), site.Lang(r)
 	b, _, err := a.billFor(r)
 	if err != nil {
 		a.Fail(w, r, err)
 		return
 	}
-	series := strings.HasPrefix(r.URL.Path, "/serie/")
-	v := cancelView{Title: b.Title, Back: b.Path}
-	if !series {
-		v.Back = "/booking/" + r.PathValue("id") // billFor found it: a real id
-	}
-	v.Action = v.Back + "/avbestill"
-	now := a.now()
-	for _, res := range b.RS {
-		if !series && res.ID != r.PathValue("id") {
-			continue
-		}
-		if st := res.StateAt(now); (st != booking.Held && st != booking.Confirmed) || !res.Start.After(now) {
-			continue
-		}
-		h, err := a.book.Resource(ctx, res.ResourceID)
-		if err != nil {
-			a.Fail(w, r, err)
-			return
-		}
-		v.Weeks++
-		if res.State == booking.Confirmed && h.ChargeLateCancel && !now.Before(res.Start.Add(-h.CancelDeadline)) {
-			v.Late++
-		}
-		if !series {
-			v.When = i18n.Lang(lang).Time(res.Start)
-		}
-	}
-	if v.Weeks == 0 { // nothing left to cancel
-		http.Redirect(w, r, v.Back, http.StatusSeeOther)
+	back, id := cancelTarget(r, b)
+	q, err := a.co.Quote(r.Context(), b, id)
+	if err != nil {
+		a.Fail(w, r, err)
 		return
 	}
-	key := "cancel.title"
-	if series {
-		key = "cancel.series"
+	if len(q.Cancel) == 0 { // nothing left to cancel
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return
+	}
+	v := cancelView{Title: b.Title(), Back: back, Action: back + "/avbestill", Weeks: len(q.Cancel), Late: len(q.Charged)}
+	key := "cancel.series"
+	if id != "" {
+		key, v.When = "cancel.title", site.Lang(r).Time(q.Cancel[0].Start)
 	}
 	a.Render(w, r, "cancel", http.StatusOK, a.Page(r, key, v))
+}
+
+// cancel cancels under the hall's rules, once confirmed on cancelPage: a
+// booking from /booking/{id}, or from /serie/{id} every occurrence not yet
+// begun. Before the deadline an occurrence is free, after it the rent is
+// charged; the checkout then pays back (or credits the invoice) what is no
+// longer owed, and releases an authorised payment for what is no longer
+// held.
+func (a *App) cancel(w http.ResponseWriter, r *http.Request) {
+	b, _, err := a.billFor(r)
+	if err != nil {
+		a.Fail(w, r, err)
+		return
+	}
+	back, id := cancelTarget(r, b)
+	if r.PostFormValue("confirm") != "yes" { // not from the confirmation page
+		http.Redirect(w, r, back+"/avbestill", http.StatusSeeOther)
+		return
+	}
+	if _, err := a.co.Cancel(r.Context(), b, id); err != nil {
+		a.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// cancelTarget is what the request cancels: from /serie/{id} the series
+// (id ""), from /booking/{id} that booking. The way back is built from the
+// bill looked up, never from the raw path.
+func cancelTarget(r *http.Request, b *bill) (back, id string) {
+	if strings.HasPrefix(r.URL.Path, "/serie/") {
+		return billPath(b), ""
+	}
+	id = r.PathValue("id")
+	if res := b.Reservation(id); res != nil {
+		return "/booking/" + res.ID, id
+	}
+	return billPath(b), id
 }

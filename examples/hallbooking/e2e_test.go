@@ -65,13 +65,13 @@ func freeWeek(j *sitetest.Journey, hall string, from civil.Date, sel string) str
 }
 
 // seasonWeek is the first week with a free weekly series in storhallen,
-// from the week of the day d days ahead; when the season (seasonEnd) ends
+// from the week of the day d days ahead; when the season (booking.SeasonEnd) ends
 // within five weeks of that day, from the first week of the next season,
 // so that a series has weeks to conflict and to cancel.
 func seasonWeek(j *sitetest.Journey, app *App, d int) string {
 	j.T.Helper()
 	from := dayAhead(app, d)
-	if end := seasonEnd(from.Start(civil.Oslo)); civil.DateOf(end).Before(from.AddDays(35)) {
+	if end := booking.SeasonEnd(from.Start(civil.Oslo), civil.Oslo, seasons...); civil.DateOf(end).Before(from.AddDays(35)) {
 		from = civil.DateOf(end).AddDays(7)
 	}
 	return freeWeek(j, "storhallen", from, "button[data-series]")
@@ -216,7 +216,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	if err != nil || res.State != booking.Cancelled || res.Charged {
 		t.Fatalf("reservation after cancel: %+v %v", res, err)
 	}
-	p, err := app.vipps.Latest(context.Background(), payKey(res.ID))
+	p, err := app.vipps.Latest(context.Background(), "booking/"+res.ID)
 	if err != nil || p.Aggregate.Refunded != p.Amount {
 		t.Fatalf("refund: %+v %v", p, err)
 	}
@@ -254,13 +254,13 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Open("club", "/klubb")
 	j.Page("club")
 	j.Do("unknown orgnr", chromedp.SendKeys(chromedp.CSS("#orgnr"), registrytest.NeverExistedOrgnr))
-	j.Click("unknown orgnr", "#club-continue")
+	j.Click("unknown orgnr", "#actfor-continue")
 	if msg := j.Text("#orgnr-error"); !strings.Contains(msg, "finner ingen") {
 		t.Fatalf("unknown club: %q", msg)
 	}
 	j.Page("club-unknown")
 	j.Do("orgnr", chromedp.SetValue(chromedp.CSS("#orgnr"), registrytest.ApplicantOrgnr))
-	j.Click("orgnr", "#club-continue")
+	j.Click("orgnr", "#actfor-continue")
 	j.Open("club again", "/klubb")
 	if s := j.Text("#acting"); !strings.Contains(s, "SESAM") {
 		t.Fatalf("acting for: %q", s)

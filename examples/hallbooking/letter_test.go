@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/booking/checkout"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -41,20 +42,20 @@ func TestLetterAnyHallName(t *testing.T) {
 			}
 			b := holdSeries(t, a, "person-"+tc.Name, 2)
 			var ids []string
-			for _, r := range b.RS {
+			for _, r := range b.Reservations {
 				if _, err := a.book.Confirm(ctx, r.ID, "key-"+r.ID); err != nil {
 					t.Fatal(err)
 				}
 				ids = append(ids, r.ID)
 			}
-			if b.RS, err = a.reload(ctx, b); err != nil {
+			if err := a.co.Reload(ctx, b); err != nil {
 				t.Fatal(err)
 			}
 			pdf, err := a.letter(ctx, b, ids)
 			if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 				t.Fatalf("letter: %v", err)
 			}
-			rc, err := a.documents().Open(ctx, svarut.Document{Ref: letterRef(b, ids)})
+			rc, err := a.outbox.Documents.Open(ctx, svarut.Document{Ref: checkout.DocumentRef(b, ids)})
 			if err != nil {
 				t.Fatalf("the outbox's letter: %v", err)
 			}

@@ -19,23 +19,24 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 
+	devsandbox "github.com/grunnmur/grunnmur/devenv/sandbox"
 	"github.com/grunnmur/grunnmur/site"
 )
 
-func main() { site.Command("hallbooking", run) }
+// sandbox starts the fakes of the outside services left unset in
+// development; a build with -tags production links none (it is nil).
+var sandbox = devsandbox.Start
 
-// run starts the service and serves until ctx ends.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return site.Main(ctx, "hallbooking", "127.0.0.1:8081", args, getenv, stdout, stderr,
-		func(ctx context.Context, public string, log *slog.Logger) (*site.Running, error) {
-			app, err := New(ctx, Config{PublicURL: public, DatabaseURL: getenv("GRUNNMUR_DATABASE_URL"), Getenv: getenv, Logger: log})
-			if err != nil {
-				return nil, err
-			}
-			return &site.Running{Handler: app.Handler, Run: app.Run, Close: app.Close, Banner: app.banner}, nil
-		})
+func main() { site.Run("hallbooking", "127.0.0.1:8081", start) }
+
+// start builds the service on the public URL, database and log in cfg.
+func start(ctx context.Context, cfg site.Config) (*site.Running, error) {
+	app, err := New(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &site.Running{Handler: app.Handler, Run: app.Run, Close: app.Close, Banner: app.banner}, nil
 }
 
 func (a *App) banner(w io.Writer) {

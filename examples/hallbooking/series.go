@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/rand"
 	"errors"
 	"net/http"
 	"time"
@@ -11,23 +12,10 @@ import (
 	"github.com/grunnmur/grunnmur/site"
 )
 
-// seasonEnd is the last day of the season a series starting at start runs
-// in: the spring season ends 15 June, the autumn season 15 December.
-func seasonEnd(start time.Time) time.Time {
-	t := start.In(civil.Oslo)
-	y, m := t.Year(), time.June
-	if t.Month() > time.June {
-		m = time.December
-	}
-	if t.Month() == m && t.Day() > 15 {
-		if m == time.June {
-			m = time.December
-		} else {
-			y, m = y+1, time.June
-		}
-	}
-	return time.Date(y, m, 15, 23, 59, 0, 0, civil.Oslo)
-}
+// seasons are the last days of the halls' seasons: a weekly series runs
+// to the end of the spring season (15 June) or the autumn one (15
+// December).
+var seasons = []booking.YearDay{{Month: time.June, Day: 15}, {Month: time.December, Day: 15}}
 
 type conflict struct {
 	Start, When, Why string
@@ -42,75 +30,34 @@ type seriesView struct {
 	Count     int
 }
 
-// whyKey names an occurrence's failure for the citizen.
-func whyKey(err error) string {
-	switch {
-	case errors.Is(err, booking.ErrSlotTaken):
-		return "series.why.taken"
-	case errors.Is(err, booking.ErrOutsideHours):
-		return "series.why.closed"
-	case errors.Is(err, booking.ErrTooFar):
-		return "series.why.far"
-	default:
-		return "series.why.other"
-	}
-}
-
-// seriesPost holds a weekly series for the season, all or nothing: when
-// any occurrence fails, the page lists each failing one and why, and the
-// party may hold the others (their starts are left out of the rule). The
-// held series is then paid at once on its page: with Vipps, or by a club
-// on one invoice with a KID.
-func (a *App) seriesPost(w http.ResponseWriter, r *http.Request) {
-	ctx, lang := r.Context(), site.Lang(r)
-	owner, _, err := a.party(r)
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	if !a.holdAllowed(w, r) {
-		return
-	}
-	h, err := a.book.Resource(ctx, r.PathValue("id"))
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	start, err := time.Parse(time.RFC3339, r.PostFormValue("start"))
-	if err != nil {
-		a.renderCalendar(w, r, "cal.invalid", http.StatusUnprocessableEntity)
-		return
-	}
-	rule := booking.Recurrence{Freq: booking.Weekly, Until: seasonEnd(start).UTC()}
+// holdSeries holds a weekly series from in.Start to the end of its season,
+// and returns where it is paid. When an occurrence fails it shows them all
+// and returns "" and no error.
+func (a *App) holdSeries(w http.ResponseWriter, r *http.Request, h *booking.Resource, in booking.HoldInput) (string, error) {
+	lang := site.Lang(r)
+	rule := booking.Recurrence{Freq: booking.Weekly, Until: booking.SeasonEnd(in.Start, civil.Oslo, seasons...).UTC()}
 	for _, s := range r.PostForm["skip"] {
 		if t, err := time.Parse(time.RFC3339, s); err == nil {
 			rule.Except = append(rule.Except, t)
 		}
 	}
-	held, err := a.book.HoldSeries(ctx, booking.SeriesInput{Rule: rule,
-		HoldInput: booking.HoldInput{ResourceID: h.ID, Owner: owner, Start: start, Title: h.Name, Key: owner + "/" + r.PostFormValue("key")}})
+	held, err := a.book.HoldSeries(r.Context(), booking.SeriesInput{Rule: rule, HoldInput: in})
 	var se *booking.SeriesError
-	if errors.As(err, &se) {
-		v := seriesView{Hall: h, Start: r.PostFormValue("start"), Key: rand16(), Until: i18n.Lang(lang).DateOf(rule.Until)}
-		for _, t := range rule.Except {
-			v.Conflicts = append(v.Conflicts, conflict{Start: t.UTC().Format(time.RFC3339)})
+	if !errors.As(err, &se) {
+		if err != nil {
+			return "", err
 		}
-		for _, c := range se.Conflicts {
-			v.Conflicts = append(v.Conflicts, conflict{Start: c.Start.UTC().Format(time.RFC3339), When: i18n.Lang(lang).Time(c.Start), Why: messages.T(lang, whyKey(c.Err))})
-		}
-		p := a.Page(r, "series.conflicts", v)
-		a.Render(w, r, "series", http.StatusConflict, p)
-		return
+		return "/serie/" + held[0].SeriesID, nil
 	}
-	if status, code := booking.HTTPStatus(err); code == "limit_reached" || code == "too_many_holds" {
-		a.renderCalendar(w, r, holdErrors[code], status)
-		return
+	v := seriesView{Hall: h, Start: r.PostFormValue("start"), Key: rand.Text(), Until: i18n.Lang(lang).DateOf(rule.Until)}
+	for _, t := range rule.Except {
+		v.Conflicts = append(v.Conflicts, conflict{Start: t.UTC().Format(time.RFC3339)})
 	}
-	if err != nil {
-		a.Fail(w, r, err)
-		return
+	for _, c := range se.Conflicts {
+		v.Conflicts = append(v.Conflicts, conflict{Start: c.Start.UTC().Format(time.RFC3339), When: i18n.Lang(lang).Time(c.Start), Why: booking.Reason(c.Err, lang)})
 	}
-	http.Redirect(w, r, "/serie/"+held[0].SeriesID, http.StatusSeeOther)
+	a.Render(w, r, "series", http.StatusConflict, a.Page(r, "series.conflicts", v))
+	return "", nil
 }
 
 type seriesPage struct {
@@ -133,9 +80,9 @@ func (a *App) seriesShow(w http.ResponseWriter, r *http.Request) {
 		a.Fail(w, r, err)
 		return
 	}
-	v := seriesPage{Hall: b.Title, Pay: pv}
+	v := seriesPage{Hall: b.Title(), Pay: pv}
 	now := a.now()
-	for _, res := range b.RS {
+	for _, res := range b.Reservations {
 		st := res.StateAt(now)
 		v.Rows = append(v.Rows, rowOf(res, lang, now))
 		if st == booking.Confirmed && res.Start.After(now) {

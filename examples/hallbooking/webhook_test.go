@@ -39,7 +39,7 @@ func TestWebhook(t *testing.T) {
 	if app.ext.Webhook == nil || app.ext.Webhook.URL != public+site.WebhookPath || app.ext.Webhook.ID == "" {
 		t.Fatalf("webhook %+v", app.ext.Webhook)
 	}
-	p, err := app.vipps.Start(context.Background(), payment.Order{BusinessKey: payKey("r-1"), Amount: 60000, Description: "Leie av hall", ReturnURL: public + "/booking/r-1"})
+	p, err := app.vipps.Start(context.Background(), payment.Order{BusinessKey: "booking/r-1", Amount: 60000, Description: "Leie av hall", ReturnURL: public + "/booking/r-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,13 +61,13 @@ func TestWebhookConfirms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := app.billOf(ctx, res)
-	p, err := app.vipps.Start(ctx, payment.Order{BusinessKey: payKey(res.ID), Amount: res.Price, Description: "Leie av hall", ReturnURL: public + "/booking/" + res.ID, Metadata: b.meta()})
+	b, _ := app.co.Bill(ctx, "", res.ID)
+	p, err := app.vipps.Start(ctx, payment.Order{BusinessKey: "booking/" + res.ID, Amount: res.Price, Description: "Leie av hall", ReturnURL: public + "/booking/" + res.ID, Metadata: b.Metadata()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	app.prepareLetter(httptest.NewRequest("POST", "/booking/"+res.ID+"/vipps", nil), b, testClub())
-	if e, err := app.letters.Get(ctx, b.letterID()); err != nil || !e.Held {
+	if e, err := app.letters.Get(ctx, letterID(b)); err != nil || !e.Held {
 		t.Fatalf("the letter was not prepared: %+v %v", e, err)
 	}
 	if err := fakes(app.ext.Fakes).Vipps.Approve(p.Reference); err != nil {
@@ -93,18 +93,18 @@ func TestLetterWithdrawn(t *testing.T) {
 	ctx := context.Background()
 	b := holdSeries(t, a, "club-9", 2)
 	payVippsNow(t, a, b)
-	a.prepareLetter(httptest.NewRequest("POST", b.Path+"/vipps", nil), b, testClub())
+	a.prepareLetter(httptest.NewRequest("POST", billPath(b)+"/vipps", nil), b, testClub())
 	mu.Lock()
 	now = now.Add(holdTTL + time.Minute)
 	mu.Unlock()
 	if err := a.vipps.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e, err := a.letters.Get(ctx, b.letterID())
+	e, err := a.letters.Get(ctx, letterID(b))
 	if err != nil || e.State != svarut.EntryWithdrawn {
 		t.Fatalf("the letter after the holds ran out: %+v %v", e, err)
 	}
-	if p := mustLatest(t, a.vipps, b.vippsKey()); p.State == payment.Authorized || p.Aggregate.Captured != 0 {
+	if p := mustLatest(t, a.vipps, b.Key()); p.State == payment.Authorized || p.Aggregate.Captured != 0 {
 		t.Fatalf("the payment: %s, captured %d", p.State, p.Aggregate.Captured)
 	}
 }
@@ -130,14 +130,14 @@ func TestLetterAbandoned(t *testing.T) {
 	a := newApp(t, clock)
 	ctx := context.Background()
 	b := holdSeries(t, a, "club-8", 1)
-	a.prepareLetter(httptest.NewRequest("POST", b.Path+"/vipps", nil), b, testClub())
+	a.prepareLetter(httptest.NewRequest("POST", billPath(b)+"/vipps", nil), b, testClub())
 	mu.Lock()
 	now = now.Add(holdTTL + 20*time.Minute)
 	mu.Unlock()
 	if err := a.outbox.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if e, err := a.letters.Get(ctx, b.letterID()); err != nil || e.State != svarut.EntryWithdrawn {
+	if e, err := a.letters.Get(ctx, letterID(b)); err != nil || e.State != svarut.EntryWithdrawn {
 		t.Fatalf("the abandoned letter: %+v %v", e, err)
 	}
 	if n := len(fakes(a.ext.Fakes).SvarUT.ByExternalRef("hall-" + b.ID)); n != 0 {
@@ -152,15 +152,15 @@ func TestLetterReleasedLate(t *testing.T) {
 	a := newApp(t, pinned(t))
 	ctx := context.Background()
 	b := holdSeries(t, a, "club-7", 1)
-	a.prepareLetter(httptest.NewRequest("POST", b.Path+"/vipps", nil), b, testClub())
-	if _, err := a.book.ConfirmSeries(ctx, b.held(a.now()), "confirm/test"); err != nil {
+	a.prepareLetter(httptest.NewRequest("POST", billPath(b)+"/vipps", nil), b, testClub())
+	if _, err := a.book.ConfirmSeries(ctx, b.Held(a.now()), "confirm/test"); err != nil {
 		t.Fatal(err)
 	}
-	b, _ = a.seriesBill(ctx, "club-7", b.ID)
-	if _, err := a.settle(ctx, b); err != nil {
+	b, _ = a.co.SeriesBill(ctx, "club-7", b.ID)
+	if _, err := a.co.Settle(ctx, b); err != nil {
 		t.Fatal(err)
 	}
-	if e, err := a.letters.Get(ctx, b.letterID()); err != nil || e.Held {
+	if e, err := a.letters.Get(ctx, letterID(b)); err != nil || e.Held {
 		t.Fatalf("the letter after settle: %+v %v", e, err)
 	}
 	waitFor(t, "the letter at SvarUT", func() bool { return len(fakes(a.ext.Fakes).SvarUT.ByExternalRef("hall-"+b.ID)) == 1 })

@@ -7,7 +7,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"github.com/grunnmur/grunnmur/devenv"
 	"io"
 	"net/http"
 	"os"
@@ -16,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/devenv"
+	"github.com/grunnmur/grunnmur/devenv/sandbox"
 	"github.com/grunnmur/grunnmur/site"
 )
 
@@ -160,7 +161,7 @@ func TestConfigFromEnvironment(t *testing.T) {
 			only[k] = v
 		}
 	}
-	y, err := site.Setup(func(k string) string { return only[k] }, site.Options{Public: "http://127.0.0.1:8080", OfficerPrefix: "/ansatt/auth", Sandbox: sandbox})
+	y, err := site.Setup(func(k string) string { return only[k] }, site.Options{Public: "http://127.0.0.1:8080", OfficerPrefix: "/ansatt/auth", Sandbox: sandbox.Start})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,24 +43,24 @@ func testAttachments(t *testing.T, databaseURL string) {
 	app, base, _ := startApp(t, databaseURL, pinned(t))
 	ctx := context.Background()
 	sigrid := registrytest.Persons()[registrytest.SigridHaugland].FNR
-	owner, err := app.owners.Key(forms.Owner{Person: sigrid})
+	owner, err := app.OwnerKeys.Key(forms.Owner{Person: sigrid})
 	if err != nil {
 		t.Fatal(err)
 	}
 	pdf := []byte("%PDF-1.7\n% firmaattest for SESAM AS\n%%EOF\n")
-	fileID, err := app.files.Put(ctx, owner, "Firmaattest æøå.pdf", "application/pdf", bytes.NewReader(pdf))
+	fileID, err := app.Files.Put(ctx, owner, "Firmaattest æøå.pdf", "application/pdf", bytes.NewReader(pdf))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The same citizen's file that is not in the application, and another
 	// citizen's.
-	looseID, _ := app.files.Put(ctx, owner, "utkast.pdf", "application/pdf", strings.NewReader("%PDF-1.7 utkast"))
-	otherID, _ := app.files.Put(ctx, "person:someone-else", "annen.pdf", "application/pdf", strings.NewReader("%PDF-1.7 annen"))
+	looseID, _ := app.Files.Put(ctx, owner, "utkast.pdf", "application/pdf", strings.NewReader("%PDF-1.7 utkast"))
+	otherID, _ := app.Files.Put(ctx, "person:someone-else", "annen.pdf", "application/pdf", strings.NewReader("%PDF-1.7 annen"))
 	ref := func(id, name string, size int) []any {
 		return []any{map[string]any{"id": id, "name": name, "contentType": "application/pdf", "size": json.Number(strconv.Itoa(size))}}
 	}
 	sub := &forms.Submission{ID: testID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: owner, Lang: "nb",
-		SubmittedAt: app.now().UTC().Truncate(time.Second), Data: forms.Data{
+		SubmittedAt: app.Config.Now().UTC().Truncate(time.Second), Data: forms.Data{
 			"soker": map[string]any{"organisasjonsnummer": registrytest.ApplicantOrgnr, "navn": "SESAM AS"},
 			// A reference to another citizen's file, which the Flow
 			// never writes: it must count for nothing.
@@ -142,14 +142,14 @@ func testAttachments(t *testing.T, databaseURL string) {
 
 	// Once decided, the case goes into the Noark 5 extract with the
 	// attachment's bytes.
-	if _, err := app.sak.Transition(ctx, system, c.ID, sak.InProgress, "betalt"); err != nil {
+	if _, err := app.Cases.Transition(ctx, system, c.ID, sak.InProgress, "betalt"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.sak.Decide(ctx, sak.Actor{Role: sak.RoleOfficer, ID: "ansattporten:test"}, c.ID, sak.Approved, ""); err != nil {
+	if _, err := app.Cases.Decide(ctx, sak.Actor{Role: sak.RoleOfficer, ID: "ansattporten:test"}, c.ID, sak.Approved, ""); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "uttrekk")
-	if _, err := app.sak.ExportArchive(ctx, dir, sak.Filter{Kind: kind}, app.archiveOptions()); err != nil {
+	if _, err := app.Cases.ExportArchive(ctx, dir, sak.Filter{Kind: kind}, app.archiveOptions()); err != nil {
 		t.Fatal(err)
 	}
 	if !extractHolds(t, dir, pdf) {

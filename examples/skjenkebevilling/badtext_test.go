@@ -43,11 +43,11 @@ func testBadBytesInAnswers(t *testing.T, databaseURL string) {
 	if !strings.Contains(page, "Bar 🍺\uFFFD\uFFFD") {
 		t.Error("the saved page does not show the cleaned name")
 	}
-	owner, err := app.owners.Key(forms.Owner{Person: registrytest.Persons()[registrytest.SigridHaugland].FNR})
+	owner, err := app.OwnerKeys.Key(forms.Owner{Person: registrytest.Persons()[registrytest.SigridHaugland].FNR})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := app.forms.GetDraft(t.Context(), draftID)
+	d, err := app.Forms.GetDraft(t.Context(), draftID)
 	if err != nil || d.Owner != owner {
 		t.Fatalf("draft: %v", err)
 	}

@@ -50,7 +50,7 @@ func TestPostLimits(t *testing.T) {
 	if status := post("soker", bytes.NewBufferString(form.Encode()), "application/x-www-form-urlencoded"); status != http.StatusRequestEntityTooLarge {
 		t.Errorf("2 MiB urlencoded post to a 256 KiB page: %d, want 413", status)
 	}
-	d, err := app.forms.GetDraft(context.Background(), draftID)
+	d, err := app.Forms.GetDraft(context.Background(), draftID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestPostLimits(t *testing.T) {
 	if status := post("dokumenter", &body, mw.FormDataContentType()); status != http.StatusSeeOther {
 		t.Errorf("11 MiB upload to a 20 MiB file field: %d, want 303", status)
 	}
-	if d, err = app.forms.GetDraft(context.Background(), draftID); err != nil {
+	if d, err = app.Forms.GetDraft(context.Background(), draftID); err != nil {
 		t.Fatal(err)
 	}
 	vedlegg, _ := d.Data["vedlegg"].(map[string]any)

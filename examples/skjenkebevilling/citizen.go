@@ -3,11 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
-	"html/template"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/booking"
@@ -21,238 +18,166 @@ import (
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
-var system = sak.Actor{Role: sak.RoleSystem, ID: "skjenkebevilling"}
-
-func (a *App) start(w http.ResponseWriter, r *http.Request) {
-	a.svc.Render(w, r, "start", http.StatusOK, a.svc.Page(r, "start.title", map[string]any{"Notice": site.StartNotice(r.URL.Query())}))
-}
-
-type orgForm struct {
-	Orgnr, Error string
-}
-
-func (a *App) orgPage(w http.ResponseWriter, r *http.Request) {
-	a.svc.Render(w, r, "org", http.StatusOK, a.svc.Page(r, "org.title", orgForm{}))
-}
+type orgForm struct{ Orgnr, Error string }
 
 // orgPost looks the applicant up in Enhetsregisteret, checks that the
-// citizen may act for it, and starts a draft with its name filled in.
+// citizen may act for it, and starts a draft with its name and address.
 func (a *App) orgPost(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c, _ := auth.CitizenFrom(ctx)
 	f := orgForm{Orgnr: strings.TrimSpace(r.PostFormValue("orgnr"))}
-	refuse := func(key string) {
-		f.Error = messages.T(site.Lang(r), key)
-		p := a.svc.Page(r, "org.title", f)
-		p.Title = messages.T(p.Lang, "error") + ": " + p.Title
-		a.svc.Render(w, r, "org", http.StatusUnprocessableEntity, p)
-	}
 	act, err := a.brreg.ActFor(ctx, c.PID, ident.Orgnr(f.Orgnr))
 	if _, code := brreg.HTTPStatus(err); err != nil {
-		a.log.InfoContext(ctx, "act for refused", "code", code, "error", err)
-		refuse("org." + code)
+		a.Config.Logger.InfoContext(ctx, "act for refused", "code", code, "error", err)
+		p := a.Page(r, "org.title", nil)
+		f.Error = p.T("org." + code)
+		p.Title, p.Data = p.T("error")+": "+p.Title, f
+		a.Render(w, r, "org", http.StatusUnprocessableEntity, p)
 		return
 	}
-	e := act.Enhet
-	orgnr := e.Organisasjonsnummer
-	owner, err := a.svc.Owner(r)
+	owner, err := a.Owner(r)
 	if err != nil {
-		a.svc.Fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
-	d := a.def.NewDraft(owner, a.now())
-	soker := map[string]any{"organisasjonsnummer": string(orgnr), "navn": e.Navn}
-	data := forms.Data{"soker": soker}
+	e, d := act.Enhet, a.def.NewDraft(owner, a.Config.Now())
+	d.Data = forms.Data{"soker": map[string]any{"organisasjonsnummer": string(e.Organisasjonsnummer), "navn": e.Navn}}
 	if ad := e.Forretningsadresse; ad != nil {
-		data["skjenkested"] = map[string]any{"adresse": map[string]any{
+		d.Data["skjenkested"] = map[string]any{"adresse": map[string]any{
 			"adresse": strings.Join(ad.Lines(), ", "), "postnummer": ad.Postnummer, "poststed": ad.Poststed}}
 	}
-	d.Data = data
-	if err := a.forms.CreateDraft(ctx, d); err != nil {
-		a.svc.Fail(w, r, err)
+	if err := a.Forms.CreateDraft(ctx, d); err != nil {
+		a.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/soknad/"+d.ID+"/"+d.Page, http.StatusSeeOther)
 }
 
+// str is the text at path in the answers; "" where there is none.
 func str(d map[string]any, path ...string) string {
 	var cur any = d
 	for _, p := range path {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return ""
-		}
+		m, _ := cur.(map[string]any)
 		cur = m[p]
 	}
 	s, _ := cur.(string)
 	return s
 }
 
-// submitted opens the case, journals the application and waits for the fee.
+// submitted opens the case, waiting for its fee, and journals the
+// application with its attachments (titled by their fields: a file's name
+// is the applicant's and may say anything), so that the archive keeps them.
 func (a *App) submitted(ctx context.Context, s *forms.Submission) error {
-	orgnr, navn := str(s.Data, "soker", "organisasjonsnummer"), str(s.Data, "soker", "navn")
-	c, err := a.sak.Open(ctx, sak.Application{
-		Kind: kind, Title: "Søknad om skjenkebevilling – " + navn, Owner: s.Owner, OnBehalfOf: orgnr, ApplicantName: navn,
-		AwaitPayment: true,
-		Links:        []sak.Link{{Kind: sak.LinkSubmission, Ref: s.ID, Label: "Søknad"}},
-	})
+	navn := str(s.Data, "soker", "navn")
+	c, err := a.Cases.Open(ctx, sak.Application{Kind: kind, Title: "Søknad om skjenkebevilling – " + navn, Owner: s.Owner,
+		OnBehalfOf: str(s.Data, "soker", "organisasjonsnummer"), ApplicantName: navn, AwaitPayment: true,
+		Links: []sak.Link{{Kind: sak.LinkSubmission, Ref: s.ID, Label: "Søknad"}}})
 	if err != nil {
 		return err
 	}
-	attached, err := a.attachmentDocuments(ctx, s)
+	files, err := a.def.Attachments(ctx, a.Files, s, i18n.NB)
 	if err != nil {
 		return err
 	}
-	_, err = a.sak.Journal(ctx, system, c.ID, sak.JournalEntry{
-		Type: sak.Incoming, Title: "Søknad om skjenkebevilling", Party: navn, Date: s.SubmittedAt,
-		Documents: append([]sak.Document{{Title: "Søknad om skjenkebevilling", FileName: "soknad.pdf", MediaType: "application/pdf", Ref: "soknad:" + s.ID}},
-			attached...),
-	})
+	docs := []sak.Document{{Title: "Søknad om skjenkebevilling", FileName: "soknad.pdf", MediaType: "application/pdf", Ref: "soknad:" + s.ID}}
+	for _, f := range files {
+		docs = append(docs, sak.Document{Title: "Vedlegg: " + f.Label, FileName: f.Name, MediaType: f.ContentType, Ref: "vedlegg:" + f.ID})
+	}
+	_, err = a.Cases.Journal(ctx, system, c.ID, sak.JournalEntry{Type: sak.Incoming, Title: "Søknad om skjenkebevilling",
+		Party: navn, Date: s.SubmittedAt, Documents: docs})
 	return err
 }
 
-// caseOf finds the citizen's case of a submission.
-func (a *App) caseOfSubmission(ctx context.Context, owner, subID string) (*sak.Case, error) {
-	for c, err := range a.sak.Cases(ctx, sak.Filter{Owner: owner}) {
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range c.LinksOf(sak.LinkSubmission) {
-			if l.Ref == subID {
-				return c, nil
-			}
-		}
-	}
-	return nil, sak.ErrNotFound
-}
-
+// afterSubmit leads from the receipt to the case the submission opened.
 func (a *App) afterSubmit(w http.ResponseWriter, r *http.Request) {
-	owner, err := a.svc.Owner(r)
-	if err != nil {
-		a.svc.Fail(w, r, err)
-		return
+	actor, err := a.Actor(r)
+	var c *sak.Case
+	if err == nil {
+		c, err = a.Cases.ByLink(r.Context(), actor, sak.LinkSubmission, r.PathValue("sub"))
 	}
-	c, err := a.caseOfSubmission(r.Context(), owner, r.PathValue("sub"))
 	if err != nil {
-		a.svc.Fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/sak/"+c.ID, http.StatusSeeOther)
 }
 
-// citizenCase returns the citizen's own case.
-func (a *App) citizenCase(r *http.Request) (*sak.Case, string, error) {
-	owner, err := a.svc.Owner(r)
-	if err != nil {
-		return nil, "", err
-	}
-	c, err := a.sak.Get(r.Context(), sak.Actor{Role: sak.RoleApplicant, ID: owner}, r.PathValue("id"))
-	if err != nil {
-		return nil, "", err
-	}
-	if c.Owner != owner {
-		return nil, "", site.ErrNotYours
-	}
-	return c, owner, nil
-}
-
 func payKey(c *sak.Case) string { return c.ID + "/gebyr" }
 
-// caseView is a case with its payment, booking and letter, for the pages.
-type caseView struct {
-	Case       *sak.Case
-	Org        string
-	State      string
-	Outcome    string
-	Payment    *payment.Payment
-	PayState   string
-	PayFailed  bool
-	Paid       bool
-	Amount     string
-	Booking    *booking.Reservation
-	BookingAt  string
-	BookState  string
-	Letter     *svarut.Entry
-	LetterStat string
-	Submitted  string
-	Message    string
-	Lang       i18n.Lang
-	// Attachments are the files the applicant uploaded with the application.
-	Attachments []attachment
-}
-
-// settle brings the case's fee up to date through payment.Service.Settle
-// (feePaid moves a paid case on) and returns the case as it is now.
-func (a *App) settle(ctx context.Context, c *sak.Case) (*sak.Case, *payment.Payment, error) {
-	p, err := a.pay.Latest(ctx, payKey(c))
-	if errors.Is(err, payment.ErrNotFound) {
-		return c, nil, nil
-	}
+// settle brings the case's fee up to date (payment.Service.Settle; feePaid
+// moves a paid case on) and returns the case as it is now.
+func (a *App) settle(ctx context.Context, c *sak.Case) *sak.Case {
+	p, err := a.Payments.Latest(ctx, payKey(c))
 	if err != nil {
-		return c, nil, err
+		return c
 	}
-	if q, err := a.pay.Settle(ctx, p.Reference); err != nil {
-		a.log.WarnContext(ctx, "payment settle", "reference", p.Reference, "error", err)
+	if q, err := a.Payments.Settle(ctx, p.Reference); err != nil {
+		a.Config.Logger.WarnContext(ctx, "payment settle", "reference", p.Reference, "error", err)
 	} else {
 		p = q
 	}
-	if nc, err := a.sak.Link(ctx, system, c.ID, sak.Link{Kind: sak.LinkPayment, Ref: p.Reference, Label: i18n.NB.Amount(p.Amount), Status: string(p.State)}); err == nil {
+	if nc, err := a.Cases.Link(ctx, system, c.ID, sak.Link{Kind: sak.LinkPayment, Ref: p.Reference, Label: i18n.NB.Amount(p.Amount), Status: string(p.State)}); err == nil {
 		c = nc
 	}
-	return c, p, nil
+	return c
 }
 
-// feePaid is the payment service's OnSettled: the case whose fee its
-// metadata names goes on to the officers once the fee is paid, from
-// whichever of page, webhook and job settles it first.
+// feePaid is the payments' OnSettled: the case whose fee its metadata
+// names goes on to the officers once the fee is paid, from whichever of
+// page, webhook and job settles it first.
 func (a *App) feePaid(ctx context.Context, p *payment.Payment) error {
 	if p.Outcome() != payment.OutcomePaid || p.Metadata["kind"] != "fee" {
 		return nil
 	}
-	// FeePaid leaves a case that no longer waits for its fee as it is.
-	_, err := a.sak.FeePaid(ctx, system, p.Metadata["case"], "gebyret er betalt")
+	_, err := a.Cases.FeePaid(ctx, system, p.Metadata["case"], "gebyret er betalt")
 	if errors.Is(err, sak.ErrNotFound) {
 		return nil // gone
 	}
 	return err
 }
 
+// caseView is a case with its payment, booking and letter, for the pages.
+type caseView struct {
+	Case                                   *sak.Case
+	Org, State, Outcome, Amount, Submitted string
+	Payment                                *payment.Payment
+	PayState                               string
+	PayFailed, Paid                        bool
+	Booking                                *booking.Reservation
+	BookingAt, BookState, LetterStat       string
+	Letter                                 *svarut.Entry
+	Lang                                   i18n.Lang
+	Attachments                            []forms.Attachment
+}
+
 func (a *App) view(ctx context.Context, c *sak.Case, lang i18n.Lang) *caseView {
-	v := &caseView{Case: c, Lang: lang, State: c.State.Label(i18n.Lang(lang)), Amount: i18n.Lang(lang).Amount(fee)}
+	v := &caseView{Case: c, Lang: lang, State: c.State.Label(lang), Amount: lang.Amount(fee), Submitted: lang.Time(c.Created)}
 	if c.Outcome != "" {
-		v.Outcome = c.Outcome.Label(i18n.Lang(lang))
+		v.Outcome = c.Outcome.Label(lang)
 	}
-	v.Submitted = i18n.Lang(lang).Time(c.Created)
-	if subs := c.LinksOf(sak.LinkSubmission); len(subs) > 0 {
-		if s, err := a.forms.GetSubmission(ctx, subs[0].Ref); err == nil {
-			v.Org = str(s.Data, "soker", "navn") + " (" + str(s.Data, "soker", "organisasjonsnummer") + ")"
-			if v.Attachments, err = a.attachments(ctx, s, lang); err != nil {
-				a.log.WarnContext(ctx, "attachments", "case", c.ID, "error", err)
-			}
+	if s, err := a.submission(ctx, c); err == nil {
+		v.Org = str(s.Data, "soker", "navn") + " (" + str(s.Data, "soker", "organisasjonsnummer") + ")"
+		if v.Attachments, err = a.def.Attachments(ctx, a.Files, s, lang); err != nil {
+			a.Config.Logger.WarnContext(ctx, "attachments", "case", c.ID, "error", err)
 		}
 	}
-	if p, err := a.pay.Latest(ctx, payKey(c)); err == nil {
+	if p, err := a.Payments.Latest(ctx, payKey(c)); err == nil {
 		v.Payment, v.PayState = p, messages.T(lang, "payment.state."+string(p.State))
-		v.PayFailed = p.State.Ended() && p.Aggregate.Captured == 0
-		v.Paid = p.Aggregate.Captured >= p.Amount
+		v.PayFailed, v.Paid = p.State.Ended() && p.Aggregate.Captured == 0, p.Aggregate.Captured >= p.Amount
 	}
 	for _, l := range c.LinksOf(sak.LinkBooking) {
-		if b, err := a.book.Reservation(ctx, l.Ref); err == nil {
-			st := b.StateAt(a.now())
-			if st == booking.Confirmed || v.Booking == nil {
-				v.Booking, v.BookingAt, v.BookState = b, i18n.Lang(lang).Time(b.Start), messages.T(lang, "booking.state."+string(st))
+		if b, err := a.Bookings.Reservation(ctx, l.Ref); err == nil {
+			if st := b.StateAt(a.Config.Now()); st == booking.Confirmed || v.Booking == nil {
+				v.Booking, v.BookingAt, v.BookState = b, lang.Time(b.Start), messages.T(lang, "booking.state."+string(st))
 			}
 		}
 	}
 	for _, l := range c.LinksOf(sak.LinkLetter) {
-		if e, err := a.letters.Get(ctx, l.Ref); err == nil {
-			v.Letter = e
-			switch key := "svarut." + string(e.Status); {
-			case e.Status == "":
+		if e, err := a.Letters.Store.Get(ctx, l.Ref); err == nil {
+			v.Letter, v.LetterStat = e, messages.T(lang, "svarut."+string(e.Status))
+			if e.Status == "" {
 				v.LetterStat = messages.T(lang, "letter.state.queued")
-			case messages.T(lang, key) != key:
-				v.LetterStat = messages.T(lang, key)
-			default:
+			} else if v.LetterStat == "svarut."+string(e.Status) {
 				v.LetterStat = string(e.Status)
 			}
 		}
@@ -261,41 +186,36 @@ func (a *App) view(ctx context.Context, c *sak.Case, lang i18n.Lang) *caseView {
 }
 
 func (a *App) casePage(w http.ResponseWriter, r *http.Request) {
-	c, _, err := a.citizenCase(r)
+	c, _, err := a.Case(r)
 	if err != nil {
-		a.svc.Fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
-	if c, _, err = a.settle(r.Context(), c); err != nil {
-		a.svc.Fail(w, r, err)
-		return
-	}
-	v := a.view(r.Context(), c, site.Lang(r))
-	a.svc.Render(w, r, "case", http.StatusOK, a.svc.Page(r, "case.title", v))
+	a.Render(w, r, "case", http.StatusOK, a.Page(r, "case.title", a.view(r.Context(), a.settle(r.Context(), c), site.Lang(r))))
 }
 
+// payStart sends the citizen to Vipps to pay the case's fee.
 func (a *App) payStart(w http.ResponseWriter, r *http.Request) {
-	c, _, err := a.citizenCase(r)
+	c, _, err := a.Case(r)
 	if err != nil {
-		a.svc.Fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	if c.State != sak.AwaitingPayment {
 		http.Redirect(w, r, "/sak/"+c.ID, http.StatusSeeOther)
 		return
 	}
-	p, err := a.pay.Start(r.Context(), payment.Order{
+	p, err := a.Payments.Start(r.Context(), payment.Order{
 		BusinessKey: payKey(c), Amount: fee, Description: messages.T(site.Lang(r), "pay.desc") + " " + c.Number(),
-		ReturnURL: a.svc.Config.PublicURL + "/sak/" + c.ID + "/betalt", Metadata: map[string]string{"kind": "fee", "case": c.ID},
+		ReturnURL: a.Config.PublicURL + "/sak/" + c.ID + "/betalt", Metadata: map[string]string{"kind": "fee", "case": c.ID},
 	})
 	if err != nil {
-		a.svc.Fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
-	a.sak.Link(r.Context(), system, c.ID, sak.Link{Kind: sak.LinkPayment, Ref: p.Reference, Label: i18n.NB.Amount(p.Amount), Status: string(p.State)})
+	a.Cases.Link(r.Context(), system, c.ID, sak.Link{Kind: sak.LinkPayment, Ref: p.Reference, Label: i18n.NB.Amount(p.Amount), Status: string(p.State)})
 	if p.RedirectURL == "" {
-		http.Redirect(w, r, "/sak/"+c.ID, http.StatusSeeOther)
-		return
+		p.RedirectURL = "/sak/" + c.ID
 	}
 	http.Redirect(w, r, p.RedirectURL, http.StatusSeeOther)
 }
@@ -304,228 +224,84 @@ func (a *App) payStart(w http.ResponseWriter, r *http.Request) {
 // it looked up, never to the path it was given: a decoded id such as
 // "../../\evil.example" would otherwise be cleaned into "/\evil.example".
 func (a *App) payReturn(w http.ResponseWriter, r *http.Request) {
-	c, _, err := a.citizenCase(r)
+	c, _, err := a.Case(r)
 	if err != nil {
-		a.svc.Fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/sak/"+c.ID, http.StatusSeeOther)
 }
 
-type slotView struct {
-	Value, Label string
+// attachment sends the applicant or an officer one of the case's
+// attachments (forms' ServeAttachment checks that it is the applicant's).
+func (a *App) attachment(w http.ResponseWriter, r *http.Request) {
+	c, _, err := a.Case(r)
+	var s *forms.Submission
+	if err == nil {
+		s, err = a.submission(r.Context(), c)
+	}
+	if err == nil {
+		err = a.def.ServeAttachment(w, r, a.Files, s, r.PathValue("file"))
+	}
+	if err != nil {
+		a.Fail(w, r, err)
+	}
 }
 
-type bookView struct {
-	Case         *sak.Case
-	Slots        []slotView
-	Error        string
-	Held         *booking.Reservation
-	HeldAt       string
-	HoldText     string
-	ICS          string
-	BookingError string
-}
-
-func (a *App) bookPage(w http.ResponseWriter, r *http.Request) {
-	c, _, err := a.citizenCase(r)
-	if err != nil {
-		a.svc.Fail(w, r, err)
-		return
+func (a *App) submission(ctx context.Context, c *sak.Case) (*forms.Submission, error) {
+	subs := c.LinksOf(sak.LinkSubmission)
+	if len(subs) == 0 {
+		return nil, forms.ErrNotFound
 	}
-	a.renderBook(w, r, c, "", http.StatusOK)
-}
-
-func (a *App) renderBook(w http.ResponseWriter, r *http.Request, c *sak.Case, errKey string, status int) {
-	lang := site.Lang(r)
-	now := a.now()
-	slots, err := a.book.Availability(r.Context(), inspection, now, now.Add(21*24*time.Hour))
-	if err != nil {
-		a.svc.Fail(w, r, err)
-		return
-	}
-	v := bookView{Case: c}
-	for _, s := range slots {
-		if s.Remaining > 0 && len(v.Slots) < 12 {
-			v.Slots = append(v.Slots, slotView{Value: s.Start.UTC().Format(time.RFC3339), Label: i18n.Lang(lang).Time(s.Start)})
-		}
-	}
-	p := a.svc.Page(r, "book.title", v)
-	if errKey != "" {
-		v.Error = messages.T(lang, errKey)
-		p.Data = v
-		p.Title = messages.T(lang, "error") + ": " + p.Title
-	}
-	a.svc.Render(w, r, "book", status, p)
-}
-
-func (a *App) bookHold(w http.ResponseWriter, r *http.Request) {
-	c, owner, err := a.citizenCase(r)
-	if err != nil {
-		a.svc.Fail(w, r, err)
-		return
-	}
-	start, err := time.Parse(time.RFC3339, r.PostFormValue("slot"))
-	if err != nil {
-		a.renderBook(w, r, c, "book.required", http.StatusUnprocessableEntity)
-		return
-	}
-	res, err := a.book.Hold(r.Context(), booking.HoldInput{ResourceID: inspection, Owner: owner, Start: start,
-		Title: "Befaring " + c.Number(), Key: c.ID + "/" + start.Format(time.RFC3339), TTL: holdTTL})
-	if err != nil {
-		if status, _ := booking.HTTPStatus(err); status >= 400 && status < 500 {
-			a.renderBook(w, r, c, "book.taken", http.StatusConflict)
-			return
-		}
-		a.svc.Fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/sak/"+c.ID+"/befaring/"+res.ID, http.StatusSeeOther)
-}
-
-func (a *App) bookHeld(w http.ResponseWriter, r *http.Request) {
-	c, owner, err := a.citizenCase(r)
-	if err != nil {
-		a.svc.Fail(w, r, err)
-		return
-	}
-	res, err := a.book.OwnReservation(r.Context(), owner, r.PathValue("res"))
-	if err != nil {
-		a.svc.Fail(w, r, err)
-		return
-	}
-	if res.StateAt(a.now()) != booking.Held {
-		http.Redirect(w, r, "/sak/"+c.ID, http.StatusSeeOther)
-		return
-	}
-	lang := site.Lang(r)
-	v := bookView{Case: c, Held: res, HeldAt: i18n.Lang(lang).Time(res.Start),
-		HoldText: fmt.Sprintf(messages.T(lang, "book.held"), i18n.Lang(lang).Clock(res.HoldExpires))}
-	a.svc.Render(w, r, "held", http.StatusOK, a.svc.Page(r, "book.confirm", v))
-}
-
-func (a *App) bookConfirm(w http.ResponseWriter, r *http.Request) {
-	c, owner, err := a.citizenCase(r)
-	if err != nil {
-		a.svc.Fail(w, r, err)
-		return
-	}
-	res, err := a.book.OwnReservation(r.Context(), owner, r.PathValue("res"))
-	if err != nil {
-		a.svc.Fail(w, r, err)
-		return
-	}
-	res, err = a.book.Confirm(r.Context(), res.ID, c.ID+"/confirm/"+res.ID)
-	if errors.Is(err, booking.ErrHoldExpired) {
-		a.renderBook(w, r, c, "book.expired", http.StatusConflict)
-		return
-	}
-	if err != nil {
-		a.svc.Fail(w, r, err)
-		return
-	}
-	if _, err := a.sak.Link(r.Context(), system, c.ID, sak.Link{Kind: sak.LinkBooking, Ref: res.ID,
-		Label: i18n.NB.Time(res.Start), Status: string(res.State)}); err != nil {
-		a.svc.Fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/sak/"+c.ID, http.StatusSeeOther)
-}
-
-func (a *App) bookICS(w http.ResponseWriter, r *http.Request) {
-	_, owner, err := a.citizenCase(r)
-	if err != nil {
-		a.svc.Fail(w, r, err)
-		return
-	}
-	res, err := a.book.OwnReservation(r.Context(), owner, r.PathValue("res"))
-	if err != nil {
-		a.svc.Fail(w, r, err)
-		return
-	}
-	b, err := a.book.ReservationICS(r.Context(), res.ID)
-	if err != nil {
-		a.svc.Fail(w, r, err)
-		return
-	}
-	site.ServeICS(w, "befaring.ics", b)
-}
-
-func (a *App) letterPDF(w http.ResponseWriter, r *http.Request) {
-	c, _, err := a.citizenCase(r)
-	if err != nil {
-		a.svc.Fail(w, r, err)
-		return
-	}
-	a.servePDF(w, r, c)
-}
-
-type draftView struct {
-	Href, Updated string
+	return a.Forms.GetSubmission(ctx, subs[0].Ref)
 }
 
 type minSideView struct {
 	Cases    []*caseView
-	Drafts   []draftView
-	Payments []paymentRow
-	Bookings []bookingRow
-	Letters  []letterRow
+	Drafts   []struct{ Href, Updated string }
+	Payments []struct{ Case, CaseHref, What, Amount, State, When string }
+	Bookings []struct{ Case, CaseHref, When, State, ICS string }
+	Letters  []struct{ Case, CaseHref, Title, State, PDF string }
 }
 
-type paymentRow struct{ Case, CaseHref, What, Amount, State, When string }
-type bookingRow struct{ Case, CaseHref, When, State, ICS string }
-type letterRow struct{ Case, CaseHref, Title, State, PDF string }
-
+// minSide lists the citizen's cases with their payments, bookings and
+// letters, and the applications not sent yet.
 func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	lang := site.Lang(r)
-	owner, err := a.svc.Owner(r)
-	if err != nil {
-		a.svc.Fail(w, r, err)
-		return
+	ctx, lang := r.Context(), site.Lang(r)
+	owner, err := a.Owner(r)
+	var cs []*sak.Case
+	if err == nil { // a citizen has a few applications: one page of the most holds them
+		cs, _, err = a.Cases.ForOwner(ctx, owner, sak.Page{Limit: sak.MaxPageLimit})
 	}
-	// A citizen has a few applications: one page of the most sak lists holds them.
-	cs, _, err := a.sak.ForOwner(ctx, owner, sak.Page{Limit: sak.MaxPageLimit})
 	if err != nil {
-		a.svc.Fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	var v minSideView
 	for _, c := range cs {
-		if nc, _, err := a.settle(ctx, c); err == nil {
-			c = nc
-		}
-		cv := a.view(ctx, c, lang)
+		cv := a.view(ctx, a.settle(ctx, c), lang)
+		c, href := cv.Case, "/sak/"+c.ID
 		v.Cases = append(v.Cases, cv)
-		href := "/sak/" + c.ID
 		for _, l := range c.LinksOf(sak.LinkPayment) {
-			if p, err := a.pay.Get(ctx, l.Ref); err == nil {
-				v.Payments = append(v.Payments, paymentRow{Case: c.Number(), CaseHref: href, What: p.Description,
-					Amount: i18n.Lang(lang).Amount(p.Amount), State: messages.T(lang, "payment.state."+string(p.State)), When: i18n.Lang(lang).Time(p.Created)})
+			if p, err := a.Payments.Get(ctx, l.Ref); err == nil {
+				v.Payments = append(v.Payments, struct{ Case, CaseHref, What, Amount, State, When string }{c.Number(), href, p.Description,
+					lang.Amount(p.Amount), messages.T(lang, "payment.state."+string(p.State)), lang.Time(p.Created)})
 			}
 		}
 		for _, l := range c.LinksOf(sak.LinkBooking) {
-			if b, err := a.book.Reservation(ctx, l.Ref); err == nil {
-				v.Bookings = append(v.Bookings, bookingRow{Case: c.Number(), CaseHref: href, When: i18n.Lang(lang).Time(b.Start),
-					State: messages.T(lang, "booking.state."+string(b.StateAt(a.now()))), ICS: href + "/befaring/" + b.ID + "/ics"})
+			if b, err := a.Bookings.Reservation(ctx, l.Ref); err == nil {
+				v.Bookings = append(v.Bookings, struct{ Case, CaseHref, When, State, ICS string }{c.Number(), href, lang.Time(b.Start),
+					messages.T(lang, "booking.state."+string(b.StateAt(a.Config.Now()))), href + "/befaring/" + b.ID + "/ics"})
 			}
 		}
 		if cv.Letter != nil {
-			v.Letters = append(v.Letters, letterRow{Case: c.Number(), CaseHref: href, Title: messages.T(lang, "letter.title"),
-				State: cv.LetterStat, PDF: href + "/brev.pdf"})
+			v.Letters = append(v.Letters, struct{ Case, CaseHref, Title, State, PDF string }{c.Number(), href, messages.T(lang, "letter.title"), cv.LetterStat, href + "/brev.pdf"})
 		}
 	}
-	drafts, err := a.forms.ListDrafts(ctx, owner, a.def.ID)
-	if err == nil {
+	if drafts, err := a.Forms.ListDrafts(ctx, owner, a.def.ID); err == nil {
 		for _, d := range drafts {
-			v.Drafts = append(v.Drafts, draftView{Href: "/soknad/" + d.ID + "/" + d.Page, Updated: i18n.Lang(lang).Time(d.Updated)})
+			v.Drafts = append(v.Drafts, struct{ Href, Updated string }{"/soknad/" + d.ID + "/" + d.Page, lang.Time(d.Updated)})
 		}
 	}
-	a.svc.Render(w, r, "minside", http.StatusOK, a.svc.Page(r, "min.title", v))
-}
-
-// formTemplates puts the site's header, with the language switch and the
-// menu, on the form's pages, and a way on from the receipt to the payment.
-func (a *App) formTemplates() *template.Template {
-	return template.Must(template.New("overrides").Funcs(template.FuncMap{"msg": func(k, l string) string { return "" }}).Parse(formOverrides))
+	a.Render(w, r, "minside", http.StatusOK, a.Page(r, "min.title", v))
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/site/sitetest"
 	"io"
 	"log/slog"
@@ -32,10 +33,10 @@ func startApp(t *testing.T, databaseURL string, now func() time.Time) (*App, str
 	var app *App
 	base, logs := sitetest.StartService(t, func(ctx context.Context, public string, log *slog.Logger) (*sitetest.Started, error) {
 		var err error
-		if app, err = New(ctx, Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: now}); err != nil {
+		if app, err = New(ctx, site.Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: now}); err != nil {
 			return nil, err
 		}
-		return &sitetest.Started{Handler: app.Handler, Run: app.Run, Close: app.Close}, nil
+		return &sitetest.Started{Handler: app.Handler(), Run: app.RunJobs, Close: app.Close}, nil
 	})
 	return app, base, logs
 }
@@ -98,7 +99,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	// Earlier applications, a page of them, so that the officer's list
 	// has a second page.
 	for i := range casesPerPage {
-		if _, err := app.sak.Open(context.Background(), sak.Application{Kind: kind, Title: "Søknad om skjenkebevilling", Owner: fmt.Sprintf("earlier-%d", i)}); err != nil {
+		if _, err := app.Cases.Open(context.Background(), sak.Application{Kind: kind, Title: "Søknad om skjenkebevilling", Owner: fmt.Sprintf("earlier-%d", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -171,7 +172,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	bevilling["/bevilling/skjenketider/0/fra"] = []string{"11:00"}
 	bevilling["/bevilling/skjenketider/0/til"] = []string{"23:00"}
 	// The licence starts on the first of a month three months ahead.
-	y, m, _ := app.now().In(civil.Oslo).Date()
+	y, m, _ := app.Config.Now().In(civil.Oslo).Date()
 	from := time.Date(y, m+3, 1, 12, 0, 0, 0, civil.Oslo)
 	bevilling["/bevilling/fraDato~day"] = []string{"1"}
 	bevilling["/bevilling/fraDato~month"] = []string{strconv.Itoa(int(from.Month()))}
@@ -297,7 +298,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 			break
 		}
 		if time.Now().After(deadline) {
-			for c := range app.sak.Cases(context.Background(), sak.Filter{}) {
+			for c := range app.Cases.Cases(context.Background(), sak.Filter{}) {
 				t.Logf("case %s %s links %+v", c.Number(), c.State, c.Links)
 			}
 			t.Fatalf("letter never sent: %s", j.Text("#letter-state"))
@@ -316,7 +317,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	extractDir := t.TempDir()
 	// The files in the zip are dated by the service's clock.
 	for _, f := range unzip(t, zipped, extractDir).File {
-		if f.Modified.Before(at.Add(-time.Second)) || f.Modified.After(app.now()) {
+		if f.Modified.Before(at.Add(-time.Second)) || f.Modified.After(app.Config.Now()) {
 			t.Fatalf("%s in the extract is dated %v, the clock started at %v", f.Name, f.Modified, at)
 		}
 	}

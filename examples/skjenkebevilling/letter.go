@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"time"
 
+	"github.com/grunnmur/grunnmur/archive"
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/sak"
@@ -68,75 +72,108 @@ func appealDeadline(c *sak.Case, decidedAt time.Time) time.Time {
 	return sak.AppealDeadline(decidedAt)
 }
 
-// applicationPDF prints a submitted application for the archive: every
-// answer of the pruned data, as the receipt shows it, the fødselsnummer as
-// the birth date only.
-func (a *App) applicationPDF(s *forms.Submission) ([]byte, error) {
-	body := []site.Block{site.Heading("Søknad om skjenkebevilling"), site.Small("Sendt: " + i18n.NB.Time(s.SubmittedAt))}
-	for _, sec := range a.def.Summary(s.Data, forms.SummaryOptions{Lang: i18n.NB, MaskPersonalNumbers: true}) {
-		body = append(body, site.Subheading(sec.Title), site.Table(answerRows(sec.Rows, "")...))
+// letterPDF sends the applicant or an officer the decision letter.
+func (a *App) letterPDF(w http.ResponseWriter, r *http.Request) {
+	c, _, err := a.Case(r)
+	if err == nil && c.State != sak.Decided && c.State != sak.Closed {
+		err = sak.ErrNotFound
 	}
-	return site.Letter{Title: "Søknad om skjenkebevilling", Creator: "grunnmur skjenkebevilling",
-		Date: s.SubmittedAt, Reference: s.ID, Lang: i18n.NB, Blocks: body}.PDF()
-}
-
-// answerRows are a summary's rows as a table's, each entry of a repeating
-// group numbered after its label.
-func answerRows(rows []forms.SummaryRow, prefix string) [][2]string {
-	var out [][2]string
-	for _, r := range rows {
-		if len(r.Children) == 0 {
-			out = append(out, [2]string{prefix + r.Label, r.Text("; ")})
-		}
-		for i, entry := range r.Children {
-			out = append(out, answerRows(entry, fmt.Sprintf("%s%s %d: ", prefix, r.Label, i+1))...)
-		}
+	var b []byte
+	if err == nil {
+		b, err = a.letter(r.Context(), c)
 	}
-	return out
-}
-
-func lookup(data forms.Data, pointer string) (any, bool) {
-	var cur any = map[string]any(data)
-	for _, p := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if cur, ok = m[p]; !ok {
-			return nil, false
-		}
+	if err != nil {
+		a.Fail(w, r, err)
+		return
 	}
-	return cur, true
+	site.ServePDF(w, "vedtak.pdf", b)
 }
 
 // documents renders the case's documents by reference, for the SvarUT
 // outbox and the archive extract: "vedtak:CASE" is the decision letter,
-// "soknad:SUB" the application.
+// "soknad:SUB" the application with every answer, as the receipt shows
+// it, the fødselsnummer as the birth date only.
 func (a *App) documents() svarut.RenderSource {
 	return svarut.RenderSource{
 		"vedtak": func(ctx context.Context, id string) ([]byte, error) {
-			c, err := a.sak.Get(ctx, system, id)
+			c, err := a.Cases.Get(ctx, system, id)
 			if err != nil {
 				return nil, err
 			}
 			return a.letter(ctx, c)
 		},
 		"soknad": func(ctx context.Context, id string) ([]byte, error) {
-			s, err := a.forms.GetSubmission(ctx, id)
+			s, err := a.Forms.GetSubmission(ctx, id)
 			if err != nil {
 				return nil, err
 			}
-			return a.applicationPDF(s)
+			body := append([]site.Block{site.Heading("Søknad om skjenkebevilling"), site.Small("Sendt: " + i18n.NB.Time(s.SubmittedAt))},
+				site.Answers(a.def.Summary(s.Data, forms.SummaryOptions{Lang: i18n.NB, MaskPersonalNumbers: true}))...)
+			return site.Letter{Title: "Søknad om skjenkebevilling", Creator: "grunnmur skjenkebevilling",
+				Date: s.SubmittedAt, Reference: s.ID, Lang: i18n.NB, Blocks: body}.PDF()
 		},
 	}
 }
 
-// openRef opens a document by its reference: one of documents, or
-// "vedlegg:FILE", one of the application's attachments in the file store.
-func (a *App) openRef(ctx context.Context, ref string) (io.ReadCloser, error) {
-	if id, ok := strings.CutPrefix(ref, "vedlegg:"); ok {
-		_, rc, err := a.files.Open(ctx, id)
-		return rc, err
+// archiveOptions map the cases onto Noark 5: the municipality as creator,
+// the applicant company as party, the documents printed again from their
+// references, and the attachments ("vedlegg:FILE") from the file store.
+func (a *App) archiveOptions() sak.ArchiveOptions {
+	return sak.ArchiveOptions{
+		Extract: sak.DefaultExtract("Eksempelkommune", "921000009", map[string]string{kind: "Skjenkebevilling"}, a.Config.Now()),
+		Open: func(ctx context.Context, c *sak.Case, e *sak.JournalEntry, d sak.Document) (io.ReadCloser, error) {
+			if id, ok := strings.CutPrefix(d.Ref, "vedlegg:"); ok {
+				_, rc, err := a.Files.Open(ctx, id)
+				return rc, err
+			}
+			return a.documents().Open(ctx, svarut.Document{Ref: d.Ref})
+		},
+		Parties: func(c *sak.Case) []archive.Part {
+			sub, err := a.submission(context.Background(), c)
+			if err != nil {
+				return nil
+			}
+			return []archive.Part{{ID: str(sub.Data, "soker", "organisasjonsnummer"), Name: str(sub.Data, "soker", "navn"), Role: "Søker"}}
+		},
+		AdministrativeUnit: "Skjenkekontoret",
+		Now:                a.Config.Now,
 	}
-	return a.documents().Open(ctx, svarut.Document{Ref: ref})
+}
+
+// extract sends a Noark 5 extract of every finished case as a zip file.
+// When cases cannot be written, the officer first sees which and why, and
+// downloads the extract of the rest from there.
+func (a *App) extract(w http.ResponseWriter, r *http.Request) {
+	x, err := a.Cases.Extract(r.Context(), sak.Filter{Kind: kind}, a.archiveOptions())
+	if errors.Is(err, archive.ErrEmpty) {
+		a.Render(w, r, "error", http.StatusConflict, a.Page(r, "off.extract", "off.none"))
+		return
+	}
+	if err != nil {
+		a.Fail(w, r, err)
+		return
+	}
+	defer x.Close()
+	if len(x.LeftOut) > 0 && (x.Summary == nil || r.URL.Query().Get("ufullstendig") != "1") {
+		a.Config.Logger.WarnContext(r.Context(), "noark extract: cases left out", "cases", len(x.LeftOut))
+		type leftOut struct{ ID, Number, Reason string }
+		v := struct {
+			Cases    []leftOut
+			Download string
+		}{}
+		if x.Summary != nil {
+			v.Download = "/ansatt/uttrekk?ufullstendig=1"
+		}
+		for _, c := range x.LeftOut {
+			v.Cases = append(v.Cases, leftOut{c.ID, c.Number, messages.T(site.Lang(r), "off.leftout."+sak.LeftOutReason(c.Err))})
+		}
+		a.Render(w, r, "extract", http.StatusOK, a.Page(r, "off.leftout", v))
+		return
+	}
+	now := a.Config.Now().In(civil.Oslo)
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", `attachment; filename="noark5-skjenkebevilling-`+now.Format("2006-01-02")+`.zip"`)
+	if err := x.WriteZip(w, now); err != nil {
+		a.Config.Logger.ErrorContext(r.Context(), "noark extract zip", "error", err)
+	}
 }

@@ -31,7 +31,7 @@ func applyPaid(t *testing.T, app *App, fields map[string]string, edit ...func(ow
 	t.Helper()
 	ctx := context.Background()
 	sigrid := registrytest.Persons()[registrytest.SigridHaugland].FNR
-	owner, err := app.owners.Key(forms.Owner{Person: sigrid})
+	owner, err := app.OwnerKeys.Key(forms.Owner{Person: sigrid})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,8 +61,8 @@ func applyPaid(t *testing.T, app *App, fields map[string]string, edit ...func(ow
 		e(owner, data)
 	}
 	sub := &forms.Submission{ID: testID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: owner, Lang: "nb",
-		SubmittedAt: app.now().UTC().Truncate(time.Second), Data: data}
-	c, err := app.sak.Transition(ctx, system, submit(t, app, sub).ID, sak.InProgress, "betalt")
+		SubmittedAt: app.Config.Now().UTC().Truncate(time.Second), Data: data}
+	c, err := app.Cases.Transition(ctx, system, submit(t, app, sub).ID, sak.InProgress, "betalt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,13 +74,13 @@ func applyPaid(t *testing.T, app *App, fields map[string]string, edit ...func(ow
 func submit(t *testing.T, app *App, sub *forms.Submission) *sak.Case {
 	t.Helper()
 	ctx := context.Background()
-	if err := app.forms.Submit(ctx, sub); err != nil {
+	if err := app.Forms.Submit(ctx, sub); err != nil {
 		t.Fatal(err)
 	}
 	if err := app.submitted(ctx, sub); err != nil {
 		t.Fatal(err)
 	}
-	c, err := app.caseOfSubmission(ctx, sub.Owner, sub.ID)
+	c, err := app.Cases.ByLink(ctx, sak.Actor{Role: sak.RoleApplicant, ID: sub.Owner}, sak.LinkSubmission, sub.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,14 +101,14 @@ func decide(t *testing.T, officer *sitetest.Browser, base, id, outcome, note str
 func decidedWithLetter(t *testing.T, app *App, id string) {
 	t.Helper()
 	ctx := context.Background()
-	c, err := app.sak.Get(ctx, system, id)
+	c, err := app.Cases.Get(ctx, system, id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.State != sak.Decided {
 		t.Errorf("case %s is %s, want decided", c.Number(), c.State)
 	}
-	if _, err := app.letters.Get(ctx, "vedtak-"+id); err != nil {
+	if _, err := app.Letters.Store.Get(ctx, "vedtak-"+id); err != nil {
 		t.Errorf("case %s: no letter in the outbox: %v", c.Number(), err)
 	}
 	outgoing := 0
@@ -241,12 +241,12 @@ func TestDecisionIsAtomic(t *testing.T) {
 
 	// The case's application cannot be read yet: no letter can be made.
 	subID := testID()
-	c, err := app.sak.Open(ctx, sak.Application{Kind: kind, Title: "Søknad om skjenkebevilling – SESAM AS", Owner: "person:x",
+	c, err := app.Cases.Open(ctx, sak.Application{Kind: kind, Title: "Søknad om skjenkebevilling – SESAM AS", Owner: "person:x",
 		OnBehalfOf: registrytest.ApplicantOrgnr, Links: []sak.Link{{Kind: sak.LinkSubmission, Ref: subID, Label: "Søknad"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.sak.Transition(ctx, system, c.ID, sak.InProgress, "betalt"); err != nil {
+	if _, err := app.Cases.Transition(ctx, system, c.ID, sak.InProgress, "betalt"); err != nil {
 		t.Fatal(err)
 	}
 	_, page := officer.Do("GET", base+"/ansatt/sak/"+c.ID, nil)
@@ -255,24 +255,24 @@ func TestDecisionIsAtomic(t *testing.T) {
 	if res.StatusCode != http.StatusInternalServerError || !strings.Contains(page, "Vedtaket ble ikke fattet") {
 		t.Errorf("approving without a letter: %d, want 500 saying the decision was not made", res.StatusCode)
 	}
-	after, err := app.sak.Get(ctx, system, c.ID)
+	after, err := app.Cases.Get(ctx, system, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if after.State != sak.InProgress || len(after.Journal) != 0 || len(after.LinksOf(sak.LinkLetter)) != 0 {
 		t.Fatalf("after a failed decision: %s, %d journal entries, letters %v", after.State, len(after.Journal), after.LinksOf(sak.LinkLetter))
 	}
-	if _, err := app.letters.Get(ctx, "vedtak-"+c.ID); err == nil {
+	if _, err := app.Letters.Store.Get(ctx, "vedtak-"+c.ID); err == nil {
 		t.Error("a letter is in the outbox for a decision not made")
 	}
 
 	// Once the application is there, approving again decides the case and
 	// sends its letter.
 	sub := &forms.Submission{ID: subID, FormID: app.def.ID, FormVersion: app.def.Version, Owner: "person:x", Lang: "nb",
-		SubmittedAt: app.now().UTC().Truncate(time.Second), Data: forms.Data{
+		SubmittedAt: app.Config.Now().UTC().Truncate(time.Second), Data: forms.Data{
 			"soker":       map[string]any{"organisasjonsnummer": registrytest.ApplicantOrgnr, "navn": "SESAM AS"},
 			"skjenkested": map[string]any{"navn": "Bar Sesam"}}}
-	if err := app.forms.Submit(ctx, sub); err != nil {
+	if err := app.Forms.Submit(ctx, sub); err != nil {
 		t.Fatal(err)
 	}
 	if res := decide(t, officer, base, c.ID, "approved", ""); res.StatusCode != http.StatusSeeOther {
@@ -283,7 +283,7 @@ func TestDecisionIsAtomic(t *testing.T) {
 	// A decision recorded without its letter: approving again sends it,
 	// once.
 	c2 := applyPaid(t, app, nil)
-	if _, err := app.sak.Decide(ctx, sak.Actor{Role: sak.RoleOfficer, ID: "ansattporten:test"}, c2.ID, sak.Approved, ""); err != nil {
+	if _, err := app.Cases.Decide(ctx, sak.Actor{Role: sak.RoleOfficer, ID: "ansattporten:test"}, c2.ID, sak.Approved, ""); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {
@@ -306,7 +306,7 @@ func TestExtractLeavesOutCases(t *testing.T) {
 	broken := applyPaid(t, app, nil, func(o string, d forms.Data) {
 		var err error
 		owner = o
-		if fileID, err = app.files.Put(ctx, o, "firmaattest.pdf", "application/pdf", strings.NewReader("%PDF-1.7 firmaattest")); err != nil {
+		if fileID, err = app.Files.Put(ctx, o, "firmaattest.pdf", "application/pdf", strings.NewReader("%PDF-1.7 firmaattest")); err != nil {
 			t.Fatal(err)
 		}
 		d["vedlegg"] = map[string]any{"firmaattest": []any{map[string]any{"id": fileID, "name": "firmaattest.pdf", "contentType": "application/pdf", "size": json.Number("20")}}}
@@ -316,7 +316,7 @@ func TestExtractLeavesOutCases(t *testing.T) {
 			t.Fatalf("approving %s: %d", c.Number(), res.StatusCode)
 		}
 	}
-	if err := app.files.Delete(ctx, owner, fileID); err != nil {
+	if err := app.Files.Delete(ctx, owner, fileID); err != nil {
 		t.Fatal(err)
 	}
 

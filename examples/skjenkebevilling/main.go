@@ -26,21 +26,16 @@ func main() { site.Command("skjenkebevilling", run) }
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	return site.Main(ctx, "skjenkebevilling", "127.0.0.1:8080", args, getenv, stdout, stderr,
 		func(ctx context.Context, public string, log *slog.Logger) (*site.Running, error) {
-			app, err := New(ctx, Config{PublicURL: public, DatabaseURL: getenv("GRUNNMUR_DATABASE_URL"), Getenv: getenv, Logger: log})
+			a, err := New(ctx, site.Config{PublicURL: public, DatabaseURL: getenv("GRUNNMUR_DATABASE_URL"), Getenv: getenv, Logger: log})
 			if err != nil {
 				return nil, err
 			}
-			return &site.Running{Handler: app.Handler, Run: app.Run, Close: app.Close,
-				Banner: func(w io.Writer) { printBanner(w, public, app) }}, nil
+			return &site.Running{Handler: a.Handler(), Run: a.RunJobs, Close: a.Close, Banner: func(w io.Writer) {
+				if a.Fakes.Sandbox != nil {
+					a.Fakes.Print(w)
+					fmt.Fprintln(w, "  log in as Sigrid Haugland (daglig leder of SESAM AS, orgnr 976030788);")
+					fmt.Fprintf(w, "  case officers at %s/ansatt log in as %s\n", public, a.Fakes.Officer.Name)
+				}
+			}}, nil
 		})
-}
-
-func printBanner(w io.Writer, public string, a *App) {
-	f := a.Fakes
-	if f.Sandbox == nil {
-		return
-	}
-	f.Print(w)
-	fmt.Fprintln(w, "  log in as Sigrid Haugland (daglig leder of SESAM AS, orgnr 976030788);")
-	fmt.Fprintf(w, "  case officers at %s/ansatt log in as %s\n", public, f.Officer.Name)
 }

@@ -28,19 +28,19 @@ func officerCaseFixture(t *testing.T) (*App, string, *sitetest.Browser, *sak.Cas
 	t.Helper()
 	app, base, _ := startApp(t, "", pinned(t))
 	ctx := context.Background()
-	owner, err := app.owners.Key(forms.Owner{Person: registrytest.Persons()[registrytest.SigridHaugland].FNR})
+	owner, err := app.OwnerKeys.Key(forms.Owner{Person: registrytest.Persons()[registrytest.SigridHaugland].FNR})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sub := &forms.Submission{ID: testID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: owner, Lang: "nb",
-		SubmittedAt: app.now().UTC().Truncate(time.Second), Data: forms.Data{
+		SubmittedAt: app.Config.Now().UTC().Truncate(time.Second), Data: forms.Data{
 			"soker":         map[string]any{"organisasjonsnummer": registrytest.ApplicantOrgnr, "navn": "SESAM AS"},
 			"skjenkested":   map[string]any{"navn": "Sesam bar", "type": "bar"},
 			"bevilling":     map[string]any{"type": "alminnelig"},
 			"styrer":        map[string]any{"navn": "Kari Styrer"},
 			"stedfortreder": map[string]any{"navn": "Per Stedfortreder"},
 		}}
-	c, err := app.sak.Transition(ctx, system, submit(t, app, sub).ID, sak.InProgress, "betalt")
+	c, err := app.Cases.Transition(ctx, system, submit(t, app, sub).ID, sak.InProgress, "betalt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestOfficerCasePage(t *testing.T) {
 	// three weeks on is Sunday 27 December, so the appeal deadline is
 	// Monday 28 December.
 	decided := time.Date(2026, 12, 6, 22, 30, 0, 0, time.UTC)
-	clerk := &sak.Service{Store: app.sak.Store, Now: func() time.Time { return decided }}
+	clerk := &sak.Service{Store: app.Cases.Store, Now: func() time.Time { return decided }}
 	c, err := clerk.Decide(ctx, sak.Actor{Role: sak.RoleOfficer, ID: "ansattporten:test"}, c.ID, sak.Approved, "")
 	if err != nil {
 		t.Fatal(err)
@@ -79,12 +79,12 @@ func TestOfficerCasePage(t *testing.T) {
 	if err := app.sendDecision(ctx, system, c); err != nil {
 		t.Fatal(err)
 	}
-	e, err := app.letters.Get(ctx, "vedtak-"+c.ID)
+	e, err := app.Letters.Store.Get(ctx, "vedtak-"+c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.Status = svarut.StatusLest
-	if err := app.letters.Update(ctx, e); err != nil {
+	if err := app.Letters.Store.Update(ctx, e); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -182,7 +182,7 @@ func TestOfficerDecisionRequiresOutcome(t *testing.T) {
 		if !strings.Contains(main, "Vilkårene &lt;er&gt; oppfylt.</textarea>") {
 			t.Errorf("%s: the reasons typed are lost", lang)
 		}
-		if got, _ := app.sak.Get(context.Background(), system, c.ID); got.State != sak.InProgress {
+		if got, _ := app.Cases.Get(context.Background(), system, c.ID); got.State != sak.InProgress {
 			t.Fatalf("%s: the case moved to %s", lang, got.State)
 		}
 	}
@@ -196,7 +196,7 @@ func TestOfficerDecisionRequiresOutcome(t *testing.T) {
 	if res.StatusCode != http.StatusOK || res.Request.URL.Path != "/ansatt/sak/"+c.ID || strings.Contains(page, "ds-error-summary") {
 		t.Fatalf("decision: %d at %s", res.StatusCode, res.Request.URL.Path)
 	}
-	if got, _ := app.sak.Get(context.Background(), system, c.ID); got.State != sak.Decided || got.Outcome != sak.Rejected {
+	if got, _ := app.Cases.Get(context.Background(), system, c.ID); got.State != sak.Decided || got.Outcome != sak.Rejected {
 		t.Errorf("case %s %s, want decided, rejected", got.State, got.Outcome)
 	}
 }
@@ -232,7 +232,7 @@ func TestOfficerListPages(t *testing.T) {
 	ctx := context.Background()
 	var want []string // case numbers, newest first
 	for i := range 2*casesPerPage + 3 {
-		c, err := app.sak.Open(ctx, sak.Application{Kind: kind, Title: "Søknad om skjenkebevilling", Owner: "sub-" + strconv.Itoa(i)})
+		c, err := app.Cases.Open(ctx, sak.Application{Kind: kind, Title: "Søknad om skjenkebevilling", Owner: "sub-" + strconv.Itoa(i)})
 		if err != nil {
 			t.Fatal(err)
 		}

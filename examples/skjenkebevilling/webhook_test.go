@@ -22,10 +22,10 @@ func serveOnly(t *testing.T, databaseURL string) (*App, string) {
 	var app *App
 	public := sitetest.ServeOnly(t, func(public string) (http.Handler, func(), error) {
 		var err error
-		if app, err = New(context.Background(), Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Now: pinned(t)}); err != nil {
+		if app, err = New(context.Background(), site.Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Now: pinned(t)}); err != nil {
 			return nil, nil, err
 		}
-		return app.Handler, app.Close, nil
+		return app.Handler(), app.Close, nil
 	})
 	return app, public
 }
@@ -40,14 +40,14 @@ func TestWebhookPostgres(t *testing.T) { testWebhook(t, postgrestest.URL(t)) }
 func testWebhook(t *testing.T, databaseURL string) {
 	app, public := serveOnly(t, databaseURL)
 	ctx := context.Background()
-	if app.ext.Webhook == nil || app.ext.Webhook.URL != public+site.WebhookPath || app.ext.Webhook.ID == "" {
-		t.Fatalf("webhook %+v", app.ext.Webhook)
+	if app.Externals.Webhook == nil || app.Externals.Webhook.URL != public+site.WebhookPath || app.Externals.Webhook.ID == "" {
+		t.Fatalf("webhook %+v", app.Externals.Webhook)
 	}
-	p, err := app.pay.Start(ctx, payment.Order{BusinessKey: "2026-000001/gebyr", Amount: fee, Description: "Gebyr skjenkebevilling", ReturnURL: public + "/sak/x/betalt"})
+	p, err := app.Payments.Start(ctx, payment.Order{BusinessKey: "2026-000001/gebyr", Amount: fee, Description: "Gebyr skjenkebevilling", ReturnURL: public + "/sak/x/betalt"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sitetest.Webhook(t, app.pay, fakes(app.Fakes).Vipps, app.ext.Vipps.MSN, public, p)
+	sitetest.Webhook(t, app.Payments, fakes(app.Fakes).Vipps, app.Externals.Vipps.MSN, public, p)
 }
 
 // TestDraftExpiry: an application abandoned for longer than the retention
@@ -55,30 +55,30 @@ func testWebhook(t *testing.T, databaseURL string) {
 func TestDraftExpiry(t *testing.T) {
 	app, _ := serveOnly(t, "")
 	ctx := context.Background()
-	id, err := app.files.Put(ctx, "person:a", "firmaattest.pdf", "application/pdf", strings.NewReader("%PDF-1.7"))
+	id, err := app.Files.Put(ctx, "person:a", "firmaattest.pdf", "application/pdf", strings.NewReader("%PDF-1.7"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := app.now().UTC()
+	now := app.Config.Now().UTC()
 	old := &forms.Draft{ID: testID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: "person:a",
 		Created: now.Add(-draftRetention - 48*time.Hour), Updated: now.Add(-draftRetention - time.Hour),
 		Data: forms.Data{"vedlegg": map[string]any{"firmaattest": []any{map[string]any{"id": id, "name": "firmaattest.pdf", "contentType": "application/pdf", "size": 8}}}}}
 	fresh := &forms.Draft{ID: testID(), FormID: app.def.ID, FormVersion: app.def.Version, Owner: "person:b", Created: now, Updated: now, Data: forms.Data{}}
 	for _, d := range []*forms.Draft{old, fresh} {
-		if err := app.forms.CreateDraft(ctx, d); err != nil {
+		if err := app.Forms.CreateDraft(ctx, d); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := app.draftExpiry().RunOnce(ctx); err != nil {
+	if err := (&forms.DraftExpiry{Store: app.Forms, Files: app.Files, MaxAge: draftRetention, Now: app.Config.Now}).RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.forms.GetDraft(ctx, old.ID); !errors.Is(err, forms.ErrNotFound) {
+	if _, err := app.Forms.GetDraft(ctx, old.ID); !errors.Is(err, forms.ErrNotFound) {
 		t.Errorf("the abandoned application: %v", err)
 	}
-	if _, _, err := app.files.Open(ctx, id); !errors.Is(err, forms.ErrFileNotFound) {
+	if _, _, err := app.Files.Open(ctx, id); !errors.Is(err, forms.ErrFileNotFound) {
 		t.Errorf("its upload: %v", err)
 	}
-	if _, err := app.forms.GetDraft(ctx, fresh.ID); err != nil {
+	if _, err := app.Forms.GetDraft(ctx, fresh.ID); err != nil {
 		t.Errorf("the application in progress: %v", err)
 	}
 }

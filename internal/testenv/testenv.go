@@ -39,6 +39,9 @@ const (
 	EnvAxeJS        = "GRUNNMUR_AXE_JS"
 	EnvVnuJar       = "GRUNNMUR_VNU_JAR"
 	EnvRequirePeers = "GRUNNMUR_REQUIRE_PEERS"
+	EnvSMTPURL      = "GRUNNMUR_TEST_SMTP_URL"
+	EnvMailpitURL   = "GRUNNMUR_TEST_MAILPIT_URL"
+	EnvMailpit      = "GRUNNMUR_MAILPIT"
 )
 
 // ModuleRoot returns the directory holding grunnmur's go.mod, found by walking up
@@ -130,6 +133,43 @@ func Rabbitmqctl(t testing.TB) string {
 		missing(t, "rabbitmqctl", "apt-get install rabbitmq-server")
 	}
 	return p
+}
+
+// Mailpit returns the running Mailpit's SMTP URL (GRUNNMUR_TEST_SMTP_URL,
+// smtp://127.0.0.1:1025?tls=none&from=... on the project's machines) and the
+// base URL of its HTTP API (GRUNNMUR_TEST_MAILPIT_URL). Tests that share it
+// tell their messages apart by recipient or Message-ID.
+func Mailpit(t testing.TB) (smtpURL, apiURL string) {
+	t.Helper()
+	smtpURL, apiURL = os.Getenv(EnvSMTPURL), os.Getenv(EnvMailpitURL)
+	if smtpURL == "" || apiURL == "" {
+		missing(t, "Mailpit", "GOFLAGS= go install github.com/axllent/mailpit@v1.33.1, start it on loopback ports (.ci/run does), and set "+
+			EnvSMTPURL+" and "+EnvMailpitURL)
+	}
+	return smtpURL, apiURL
+}
+
+// MailpitBinary returns the path of the mailpit binary, for a test that
+// starts a Mailpit of its own (with TLS, say): GRUNNMUR_MAILPIT, else
+// mailpit on PATH, else in $(go env GOPATH)/bin.
+func MailpitBinary(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv(EnvMailpit); p != "" {
+		return p
+	}
+	if p, err := exec.LookPath("mailpit"); err == nil {
+		return p
+	}
+	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
+		for _, dir := range filepath.SplitList(strings.TrimSpace(string(out))) {
+			p := filepath.Join(dir, "bin", "mailpit")
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+	}
+	missing(t, "Mailpit", "GOFLAGS= go install github.com/axllent/mailpit@v1.33.1 (.ci/run does), or set "+EnvMailpit)
+	return ""
 }
 
 // Chromium returns the path of a Chromium binary and the flags a headless test

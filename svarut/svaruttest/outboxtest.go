@@ -52,6 +52,8 @@ func TestOutbox(t *testing.T, newStore func(t *testing.T) svarut.Store) {
 	run("PrepareWithdraw", testOutboxPrepareWithdraw)
 	run("PrepareExpires", testOutboxPrepareExpires)
 	run("ReleaseRacesWithdraw", testOutboxReleaseRace)
+	run("SendRacesWithdraw", testOutboxSendRace)
+	run("SendBuildsOnce", testOutboxSendBuild)
 }
 
 // sendPattern matches SvarUT's send call.
@@ -610,5 +612,82 @@ func testOutboxReleaseRace(t *testing.T, store svarut.Store) {
 		default:
 			t.Errorf("%s: withdraw %v, state %s, sent %d times", id, withdrawErr[i], got.State, sent)
 		}
+	}
+}
+
+// testOutboxSendRace: Send races Withdraw (and itself) on prepared
+// letters: each letter goes exactly once, as itself or as its copy.
+func testOutboxSendRace(t *testing.T, store svarut.Store) {
+	ctx := context.Background()
+	e := newOutboxEnv(t, store)
+	o := e.outbox()
+	const n = 12
+	var wg sync.WaitGroup
+	for i := range n {
+		id := fmt.Sprintf("send-%d", i)
+		if _, err := o.Prepare(ctx, id, newEntry(id, t0).Shipment, t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			wg.Go(func() {
+				if _, err := e.outbox().Send(ctx, id, nil); err != nil {
+					t.Errorf("send %s: %v", id, err)
+				}
+			})
+		}
+		wg.Go(func() {
+			if _, err := o.Withdraw(ctx, id); err != nil && !errors.Is(err, svarut.ErrNotHeld) {
+				t.Errorf("withdraw %s: %v", id, err)
+			}
+		})
+	}
+	wg.Wait()
+	for range 3 {
+		if err := o.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Minute)
+	}
+	for i := range n {
+		id := fmt.Sprintf("send-%d", i)
+		first, again := len(e.fake.ByExternalRef(id)), len(e.fake.ByExternalRef(svarut.ResentID(id)))
+		cur, err := o.Current(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first+again != 1 || cur.State == svarut.EntryWithdrawn || (again == 1) != (cur.ID == svarut.ResentID(id)) {
+			t.Errorf("%s: sent %d times, its copy %d times; current %s %s", id, first, again, cur.ID, cur.State)
+		}
+	}
+	if _, err := o.Send(ctx, "never-prepared", nil); !errors.Is(err, svarut.ErrNotFound) {
+		t.Errorf("Send without an entry or build: %v", err)
+	}
+}
+
+// testOutboxSendBuild: callers in several processes Send a letter that
+// none prepared: it is built, enqueued and sent once.
+func testOutboxSendBuild(t *testing.T, store svarut.Store) {
+	ctx := context.Background()
+	e := newOutboxEnv(t, store)
+	const id = "built"
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			_, err := e.outbox().Send(ctx, id, func(context.Context) (*svarut.Shipment, error) { return newEntry(id, t0).Shipment, nil })
+			if err != nil {
+				t.Errorf("send: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	o := e.outbox()
+	e.runUntil(t, o, func() bool { return e.entry(t, id).State == svarut.EntrySent })
+	e.exactlyOne(t, id)
+	if _, err := e.store.Get(ctx, svarut.ResentID(id)); !errors.Is(err, svarut.ErrNotFound) {
+		t.Errorf("a copy of a letter never withdrawn: %v", err)
+	}
+	boom := errors.New("no recipient")
+	if _, err := o.Send(ctx, "other", func(context.Context) (*svarut.Shipment, error) { return nil, boom }); !errors.Is(err, boom) {
+		t.Errorf("a failing build: %v", err)
 	}
 }

@@ -1,0 +1,12 @@
+package notify_test
+
+import (
+	"testing"
+
+	"github.com/grunnmur/grunnmur/notify"
+	"github.com/grunnmur/grunnmur/notify/notifytest"
+)
+
+func TestMemStore(t *testing.T) {
+	notifytest.TestStore(t, func(t *testing.T) notify.Store { return &notify.MemStore{} })
+}
