@@ -119,7 +119,7 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, id: uuid.NewString()[:8], accounts: map[uuid.UUID]*Account{},
 		integrations: map[string]*integration{}, documents: map[uuid.UUID]string{}}
 	s.handler = s.Faults.Handler(s.routes(), func(w http.ResponseWriter, r *http.Request, status int) {
-		writeError(w, r, status, "injected fault")
+		s.writeError(w, r, status, "injected fault")
 	})
 	return s
 }

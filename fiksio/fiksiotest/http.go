@@ -44,11 +44,11 @@ func (s *Server) routes() http.Handler {
 }
 
 // writeError answers in the shape of KS' Fiks error body.
-func writeError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{
-		"timestamp": time.Now().UnixMilli(), "status": status, "error": http.StatusText(status),
+		"timestamp": s.now().UnixMilli(), "status": status, "error": http.StatusText(status),
 		"errorId": uuid.NewString(), "path": r.URL.Path, "message": msg,
 	})
 }
@@ -64,22 +64,22 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) (*integration, bool) {
 	if s.cfg.Authorize != nil {
 		if st := s.cfg.Authorize(r); st != 0 {
-			writeError(w, r, st, "refused")
+			s.writeError(w, r, st, "refused")
 			return nil, false
 		}
 	}
 	bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok {
-		writeError(w, r, http.StatusUnauthorized, "missing bearer token")
+		s.writeError(w, r, http.StatusUnauthorized, "missing bearer token")
 		return nil, false
 	}
 	if _, err := s.cfg.Maskinporten.VerifyMaskinportenToken(bearer, fiksio.Scope); err != nil {
-		writeError(w, r, http.StatusUnauthorized, "invalid Maskinporten token")
+		s.writeError(w, r, http.StatusUnauthorized, "invalid Maskinporten token")
 		return nil, false
 	}
 	in := s.integration(r.Header.Get(fiksio.HeaderIntegrasjonID))
 	if in == nil || subtle.ConstantTimeCompare([]byte(r.Header.Get(fiksio.HeaderIntegrasjonPassord)), []byte(in.passord.Reveal())) != 1 {
-		writeError(w, r, http.StatusUnauthorized, "unknown integration or wrong password")
+		s.writeError(w, r, http.StatusUnauthorized, "unknown integration or wrong password")
 		return nil, false
 	}
 	return in, true
@@ -95,17 +95,17 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 	}
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" {
-		writeError(w, r, http.StatusBadRequest, "expected multipart/form-data")
+		s.writeError(w, r, http.StatusBadRequest, "expected multipart/form-data")
 		return
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		writeError(w, r, http.StatusBadRequest, "expected multipart/form-data")
+		s.writeError(w, r, http.StatusBadRequest, "expected multipart/form-data")
 		return
 	}
 	md, status, msg := s.readMetadata(in, mr)
 	if status != 0 {
-		writeError(w, r, status, msg)
+		s.writeError(w, r, status, msg)
 		return
 	}
 	s.deliver(w, r, mr, md)
@@ -158,15 +158,15 @@ func (s *Server) deliver(w http.ResponseWriter, r *http.Request, mr *multipart.R
 	}
 	if part, err := mr.NextPart(); err == nil {
 		if part.FormName() != "data" {
-			writeError(w, r, http.StatusBadRequest, "the second part must be data")
+			s.writeError(w, r, http.StatusBadRequest, "the second part must be data")
 			return
 		}
 		if d.body, d.dokumentlager, err = s.store(part); err != nil {
-			writeError(w, r, http.StatusBadRequest, "data: "+err.Error())
+			s.writeError(w, r, http.StatusBadRequest, "data: "+err.Error())
 			return
 		}
 	} else if !errors.Is(err, io.EOF) {
-		writeError(w, r, http.StatusBadRequest, "malformed multipart body")
+		s.writeError(w, r, http.StatusBadRequest, "malformed multipart body")
 		return
 	}
 	if err := s.publish(r.Context(), d); err != nil {
@@ -174,10 +174,10 @@ func (s *Server) deliver(w http.ResponseWriter, r *http.Request, mr *multipart.R
 			s.removeDocument(d.dokumentlager)
 		}
 		if errors.Is(err, errQueueFull) {
-			writeError(w, r, http.StatusTooManyRequests, "the receiver's queue is full")
+			s.writeError(w, r, http.StatusTooManyRequests, "the receiver's queue is full")
 			return
 		}
-		writeError(w, r, http.StatusServiceUnavailable, "broker: "+err.Error())
+		s.writeError(w, r, http.StatusServiceUnavailable, "broker: "+err.Error())
 		return
 	}
 	resp := fiksio.SentAPI{MeldingID: d.meldingID, MeldingType: d.typ, AvsenderKontoID: d.avsender,
@@ -232,12 +232,12 @@ func (s *Server) nedlasting(w http.ResponseWriter, r *http.Request) {
 	path, ok := s.documents[id]
 	s.mu.Unlock()
 	if err != nil || !ok {
-		writeError(w, r, http.StatusNotFound, "no such document")
+		s.writeError(w, r, http.StatusNotFound, "no such document")
 		return
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		writeError(w, r, http.StatusNotFound, "no such document")
+		s.writeError(w, r, http.StatusNotFound, "no such document")
 		return
 	}
 	defer f.Close()
@@ -281,7 +281,7 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request) {
 	ident, proto := q.Get("identifikator"), q.Get("meldingProtokoll")
 	niva, err := strconv.Atoi(q.Get("sikkerhetsniva"))
 	if !identifikatorPattern.MatchString(ident) || !protokollPattern.MatchString(proto) || err != nil || niva < 1 || niva > 4 {
-		writeError(w, r, http.StatusBadRequest, "identifikator, meldingProtokoll and sikkerhetsniva (1..4) are required")
+		s.writeError(w, r, http.StatusBadRequest, "identifikator, meldingProtokoll and sikkerhetsniva (1..4) are required")
 		return
 	}
 	kind, number, _ := strings.Cut(ident, ".")
@@ -296,7 +296,7 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	if found == nil {
-		writeError(w, r, http.StatusNotFound, "Fant ingen konto som samsvarte med de oppgitte parametrene")
+		s.writeError(w, r, http.StatusNotFound, "Fant ingen konto som samsvarte med de oppgitte parametrene")
 		return
 	}
 	writeJSON(w, http.StatusOK, katalogOf(found))
@@ -308,12 +308,12 @@ func (s *Server) kontoFromPath(w http.ResponseWriter, r *http.Request) *Account 
 	}
 	id, err := uuid.Parse(r.PathValue("kontoId"))
 	if err != nil {
-		writeError(w, r, http.StatusBadRequest, "kontoId is not a UUID")
+		s.writeError(w, r, http.StatusBadRequest, "kontoId is not a UUID")
 		return nil
 	}
 	a := s.account(id)
 	if a == nil {
-		writeError(w, r, http.StatusNotFound, "no such account")
+		s.writeError(w, r, http.StatusNotFound, "no such account")
 	}
 	return a
 }
@@ -332,7 +332,7 @@ func (s *Server) offentligNokkel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.Certificate == nil {
-		writeError(w, r, http.StatusNotFound, "Offentlig nøkkel er ikke satt")
+		s.writeError(w, r, http.StatusNotFound, "Offentlig nøkkel er ikke satt")
 		return
 	}
 	c := a.Certificate
