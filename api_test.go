@@ -575,7 +575,8 @@ var plainCredentials = map[string]string{
 // a credential (Secret, Password, Key, Token) has the type secret.Value, which
 // redacts itself everywhere (RULES §1); so does a field of any other exported
 // struct of a non-fake package named for a Secret or Password. A private key
-// may be a crypto.Signer (or *rsa.PrivateKey, ...). Names ending in ID, File,
+// may be a crypto.Signer or crypto.Decrypter (or *rsa.PrivateKey, ...), or a
+// slice of them for a rotation. Names ending in ID, File,
 // Path or URL name a credential or where to get one, they do not hold one; a
 // number, a bool or a duration (AccessTokenTTL) cannot hold one; and public
 // keys and certificates are no secret.
@@ -615,8 +616,8 @@ func checkSecretFields(p *apiPkg, typeName string, s *types.Struct, re *regexp.R
 			continue
 		}
 		typ := f.Type()
-		if sl, ok := typ.(*types.Slice); ok && isNamed(sl.Elem(), secretPkg, "Value") {
-			typ = sl.Elem() // several accepted secrets, during a rotation
+		if sl, ok := typ.(*types.Slice); ok && (isNamed(sl.Elem(), secretPkg, "Value") || isSigner(sl.Elem())) {
+			typ = sl.Elem() // several accepted secrets or keys, during a rotation
 		}
 		if isNamed(typ, secretPkg, "Value") || isSigner(typ) || strings.Contains(name, "Public") || isPublicKey(typ) {
 			continue
@@ -626,14 +627,15 @@ func checkSecretFields(p *apiPkg, typeName string, s *types.Struct, re *regexp.R
 	}
 }
 
-// isSigner reports whether t is a private key: crypto.Signer, or a type
-// with its methods (*rsa.PrivateKey, *ecdsa.PrivateKey, ...).
+// isSigner reports whether t is a private key: crypto.Signer or
+// crypto.Decrypter, or a type with the methods of one (*rsa.PrivateKey,
+// *ecdsa.PrivateKey, ...).
 func isSigner(t types.Type) bool {
-	if isNamed(t, "crypto", "Signer") {
+	if isNamed(t, "crypto", "Signer") || isNamed(t, "crypto", "Decrypter") {
 		return true
 	}
 	ms := types.NewMethodSet(t)
-	return ms.Lookup(nil, "Sign") != nil && ms.Lookup(nil, "Public") != nil
+	return (ms.Lookup(nil, "Sign") != nil || ms.Lookup(nil, "Decrypt") != nil) && ms.Lookup(nil, "Public") != nil
 }
 
 // isPublicKey reports whether t holds public keys or certificates, which

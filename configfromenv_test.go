@@ -9,6 +9,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/maskinporten"
 	"github.com/grunnmur/grunnmur/config"
+	"github.com/grunnmur/grunnmur/fiksio"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/registry/adresse"
 	"github.com/grunnmur/grunnmur/registry/brreg"
@@ -52,6 +53,9 @@ func TestConfigFromEnvNames(t *testing.T) {
 		{pkg: "svarut", prefix: "GRUNNMUR_SVARUT_",
 			design:  []string{"BASE_URL", "KONTO_ID", "INTEGRASJON_ID", "INTEGRASJON_PASSORD"},
 			secrets: []string{"INTEGRASJON_PASSORD"}, fromEnv: fromEnv(svarut.ConfigFromEnv)},
+		{pkg: "fiksio", prefix: "GRUNNMUR_FIKSIO_",
+			design:  []string{"BASE_URL", "AMQP_URL", "KONTO_ID", "INTEGRASJON_ID", "INTEGRASJON_PASSORD"},
+			secrets: []string{"INTEGRASJON_PASSORD"}, fromEnv: fromEnv(fiksio.ConfigFromEnv)},
 		{pkg: "registry/brreg", prefix: "GRUNNMUR_BRREG_", design: []string{"BASE_URL"}, fromEnv: fromEnv(brreg.ConfigFromEnv)},
 		{pkg: "registry/folkeregisteret", prefix: "GRUNNMUR_FOLKEREGISTERET_", design: []string{"BASE_URL"}, fromEnv: fromEnv(folkeregisteret.ConfigFromEnv)},
 		{pkg: "registry/krr", prefix: "GRUNNMUR_KRR_", design: []string{"BASE_URL"}, fromEnv: fromEnv(krr.ConfigFromEnv)},

@@ -1,6 +1,8 @@
 package grunnmur_test
 
 import (
+	"github.com/google/uuid"
+
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/maskinporten"
+	"github.com/grunnmur/grunnmur/fiksio"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/registry/adresse"
@@ -105,6 +108,23 @@ func TestDefaultEnvironmentIsTest(t *testing.T) {
 				return err
 			}
 			_, err = c.ShipmentTypes(ctx)
+			return err
+		}},
+		{pkg: "fiksio", production: "api.fiks.ks.no", call: func(ctx context.Context, hc *http.Client) error {
+			// The token comes from Maskinporten's test environment, through the
+			// same recording transport, before the katalog call.
+			ts, err := maskinporten.New(maskinporten.Config{ClientID: "client", Key: key, KeyID: "kid",
+				Scopes: []string{"ks:fiks"}, MaxAttempts: 1, HTTPClient: hc})
+			if err != nil {
+				return err
+			}
+			c, err := fiksio.New(fiksio.Config{KontoID: "3f9b8a7e-0000-4000-8000-000000000001",
+				IntegrasjonID: "3f9b8a7e-0000-4000-8000-000000000002", IntegrasjonPassord: secret.New("password"),
+				Maskinporten: ts, HTTPClient: hc})
+			if err != nil {
+				return err
+			}
+			_, err = c.Konto(ctx, uuid.MustParse("3f9b8a7e-0000-4000-8000-000000000003"))
 			return err
 		}},
 		{pkg: "registry/brreg", production: "data.brreg.no", call: func(ctx context.Context, hc *http.Client) error {

@@ -147,10 +147,7 @@ func (c *Client) mayRetry(req *http.Request) bool {
 	return safe
 }
 
-// backoff is the delay before retry number attempt (1 = the first retry):
-// BaseDelay doubled per retry, capped at MaxDelay, with "equal jitter" (half
-// fixed, half random) so that clients that failed together do not retry together
-// yet never retry at once.
+// backoff is the delay before retry number attempt (1 = the first retry).
 func (c *Client) backoff(attempt int) time.Duration {
 	base, ceil := c.BaseDelay, c.MaxDelay
 	if base <= 0 {
@@ -159,6 +156,15 @@ func (c *Client) backoff(attempt int) time.Duration {
 	if ceil <= 0 {
 		ceil = 10 * time.Second
 	}
+	return Backoff(attempt, base, ceil)
+}
+
+// Backoff is the delay before retry number attempt (1 = the first retry):
+// base doubled per retry, capped at ceil, with "equal jitter" (half fixed,
+// half random) so that clients that failed together do not retry together
+// yet never retry at once. Every retry loop in grunnmur (HTTP calls, broker
+// reconnects) waits this long.
+func Backoff(attempt int, base, ceil time.Duration) time.Duration {
 	d := base
 	for i := 1; i < attempt && d < ceil; i++ {
 		d *= 2

@@ -1,5 +1,5 @@
 // Package testenv finds what grunnmur's tests need outside Go: PostgreSQL,
-// Redis, Chromium, axe-core, xmllint, and Java with the Nu Html Checker. (The
+// Redis, RabbitMQ, Chromium, axe-core, xmllint, and Java with the Nu Html Checker. (The
 // specifications and vectors the tests read are in the repository, in the
 // testdata folders beside the tests.)
 //
@@ -34,6 +34,7 @@ const Module = "github.com/grunnmur/grunnmur"
 const (
 	EnvDatabaseURL  = "GRUNNMUR_TEST_DATABASE_URL"
 	EnvRedisURL     = "GRUNNMUR_TEST_REDIS_URL"
+	EnvAMQPURL      = "GRUNNMUR_TEST_AMQP_URL"
 	EnvChromium     = "GRUNNMUR_CHROMIUM"
 	EnvAxeJS        = "GRUNNMUR_AXE_JS"
 	EnvVnuJar       = "GRUNNMUR_VNU_JAR"
@@ -109,6 +110,29 @@ func RedisURL(t testing.TB) string {
 		missing(t, "Redis", "apt-get install redis-server, start it (.ci/run does), and set "+EnvRedisURL+"=redis://127.0.0.1:6379/0")
 	}
 	return u
+}
+
+// AMQPURL returns the RabbitMQ URL from GRUNNMUR_TEST_AMQP_URL
+// (amqp://guest:guest@127.0.0.1:5672/ on the project's machines). Tests that
+// share the broker keep to queues and exchanges of their own.
+func AMQPURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv(EnvAMQPURL)
+	if u == "" {
+		missing(t, "RabbitMQ", "apt-get install rabbitmq-server, start it (rabbitmq-server -detached; .ci/run does), and set "+EnvAMQPURL+"=amqp://guest:guest@127.0.0.1:5672/")
+	}
+	return u
+}
+
+// Rabbitmqctl returns the path of rabbitmqctl, which tests use to act on
+// the broker from its side (close a connection, say).
+func Rabbitmqctl(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("rabbitmqctl")
+	if err != nil {
+		missing(t, "rabbitmqctl", "apt-get install rabbitmq-server")
+	}
+	return p
 }
 
 // Mailpit returns the running Mailpit's SMTP URL (GRUNNMUR_TEST_SMTP_URL,

@@ -1,0 +1,5 @@
+//go:build !race
+
+package fiksio_test
+
+const raceEnabled = false
