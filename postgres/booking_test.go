@@ -3,6 +3,9 @@ package postgres_test
 import (
 	"context"
 	"os"
+	"runtime"
+	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -118,12 +121,55 @@ func TestBookingExclusionConstraint(t *testing.T) {
 	}
 }
 
+// benchClients is the number of bookings in flight in BenchmarkBookPostgres
+// (and connections in its pool): GRUNNMUR_BENCH_CLIENTS, default 32.
+// booking/bench/pgbench.sh sets it to pgbench's -c.
+func benchClients(b *testing.B) int {
+	s := os.Getenv("GRUNNMUR_BENCH_CLIENTS")
+	if s == "" {
+		return 32
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		b.Fatalf("GRUNNMUR_BENCH_CLIENTS=%q is not a positive number", s)
+	}
+	return n
+}
+
+// slotWalk hands out the resource's real slot starts in time order, one per
+// call, from any goroutine: a month of slots at a time, as the service lists
+// them, so that the walk crosses DST changes (where a wall-clock start can
+// be missing or doubled) without ever asking for a start that is not a slot.
+type slotWalk struct {
+	r    *booking.Resource
+	mu   sync.Mutex
+	from time.Time
+	buf  []booking.Slot
+}
+
+func (w *slotWalk) next() (time.Time, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for len(w.buf) == 0 {
+		to := w.from.AddDate(0, 1, 0)
+		slots, err := w.r.Slots(w.from, to)
+		if err != nil {
+			return time.Time{}, err
+		}
+		w.buf, w.from = slots, to
+	}
+	s := w.buf[0]
+	w.buf = w.buf[1:]
+	return s.Start, nil
+}
+
 // benchStore: a resource with capacity 1 open around the clock in 15-minute
-// slots, so every Hold+Confirm takes its own slot.
-func benchStore(b *testing.B) (*booking.Service, *booking.Resource, func() time.Time) {
+// slots, so every Hold+Confirm takes its own slot. The pool has conns
+// connections.
+func benchStore(b *testing.B, conns int) (*booking.Service, *booking.Resource, *slotWalk) {
 	// pgxpool's default of 4 connections would cap the parallel run at 4
 	// transactions in flight; a service under load sizes its pool up.
-	db := postgrestest.OpenURL(b, postgrestest.URL(b)+"&pool_max_conns=32", true)
+	db := postgrestest.OpenURL(b, postgrestest.URL(b)+"&pool_max_conns="+strconv.Itoa(conns), true)
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	svc := &booking.Service{Store: postgres.NewBookingStore(db), Now: func() time.Time { return now }}
 	r := &booking.Resource{ID: "bench", Capacity: 1, Slot: 15 * time.Minute,
@@ -131,33 +177,43 @@ func benchStore(b *testing.B) (*booking.Service, *booking.Resource, func() time.
 	if err := svc.PutResource(context.Background(), r); err != nil {
 		b.Fatal(err)
 	}
-	var n atomic.Int64
-	next := func() time.Time { return now.Add(time.Duration(n.Add(1)) * 15 * time.Minute) }
-	return svc, r, next
+	return svc, r, &slotWalk{r: r, from: now}
 }
 
-func holdConfirm(b *testing.B, svc *booking.Service, r *booking.Resource, start time.Time) {
+// holdConfirm books the next slot for a citizen of its own (one owner per
+// booking, as in a real service, so that no per-citizen cap is reached).
+func holdConfirm(b *testing.B, svc *booking.Service, r *booking.Resource, w *slotWalk) {
 	ctx := context.Background()
-	h, err := svc.Hold(ctx, booking.HoldInput{ResourceID: r.ID, Owner: "bench", Start: start, Key: start.String()})
+	start, err := w.next()
 	if err != nil {
 		b.Error(err)
 		return
 	}
-	if _, err := svc.Confirm(ctx, h.ID, "c"+start.String()); err != nil {
+	key := start.Format(time.RFC3339)
+	h, err := svc.Hold(ctx, booking.HoldInput{ResourceID: r.ID, Owner: "citizen-" + key, Start: start, Key: key})
+	if err != nil {
+		b.Error(err)
+		return
+	}
+	if _, err := svc.Confirm(ctx, h.ID, "c"+key); err != nil {
 		b.Error(err)
 	}
 }
 
-// BenchmarkBookPostgres is Hold then Confirm (two transactions, each with an
-// idempotency key) on distinct slots, from parallel goroutines, with
-// PostgreSQL's default durability (synchronous_commit on).
+// BenchmarkBookPostgres is Hold then Confirm (each with an idempotency key)
+// on distinct slots, with GRUNNMUR_BENCH_CLIENTS bookings in flight, with
+// PostgreSQL's default durability (synchronous_commit on): only the
+// confirmation waits for its commit to be flushed. booking/bench/pgbench.sh
+// runs it against pgbench -N with the same client count.
 func BenchmarkBookPostgres(b *testing.B) {
-	svc, r, next := benchStore(b)
-	b.SetParallelism(16) // goroutines per GOMAXPROCS: the work is waiting on the database
+	clients := benchClients(b)
+	svc, r, w := benchStore(b, clients)
+	// RunParallel starts parallelism × GOMAXPROCS goroutines.
+	b.SetParallelism((clients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			holdConfirm(b, svc, r, next())
+			holdConfirm(b, svc, r, w)
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
@@ -165,10 +221,10 @@ func BenchmarkBookPostgres(b *testing.B) {
 
 // BenchmarkBookPostgresSerial is the baseline: one booking at a time.
 func BenchmarkBookPostgresSerial(b *testing.B) {
-	svc, r, next := benchStore(b)
+	svc, r, w := benchStore(b, 4)
 	b.ResetTimer()
 	for b.Loop() {
-		holdConfirm(b, svc, r, next())
+		holdConfirm(b, svc, r, w)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
 }
