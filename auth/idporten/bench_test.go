@@ -17,6 +17,7 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jws"
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/internal/benchpair"
 	"github.com/grunnmur/grunnmur/secret"
 )
 
@@ -115,4 +116,34 @@ func BenchmarkValidateIDToken_goOIDC(b *testing.B) {
 			b.Fatal("nonce")
 		}
 	}
+}
+
+// BenchmarkValidateIDTokenPair runs our full validation (as in
+// BenchmarkValidateIDToken) and a bare jws.Verify of the same token with its
+// key alternately, so that one run gives their ratio (ours/base; issue 22's
+// goal: at most 1.05).
+func BenchmarkValidateIDTokenPair(b *testing.B) {
+	bt := newBenchToken(b)
+	c, err := idporten.New(idporten.Config{
+		Issuer: bt.issuer, ClientID: "bench-client", ClientSecret: secret.New("x"), RedirectURI: "https://rp.example/cb",
+		Now: func() time.Time { return bt.now },
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	opts := idporten.ValidateOptions{Nonce: "n-0S6_WzA2Mj", MinACR: idporten.Substantial}
+	if _, err := c.ValidateIDToken(ctx, bt.raw, opts); err != nil { // warms discovery and JWKS
+		b.Fatal(err)
+	}
+	raw := []byte(bt.raw)
+	benchpair.Run(b, func() {
+		if _, err := c.ValidateIDToken(ctx, bt.raw, opts); err != nil {
+			b.Fatal(err)
+		}
+	}, func() {
+		if _, err := jws.Verify(raw, jws.WithKey(jwa.RS256(), bt.pub)); err != nil {
+			b.Fatal(err)
+		}
+	})
 }

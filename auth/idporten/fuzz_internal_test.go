@@ -2,6 +2,7 @@ package idporten
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -58,6 +59,31 @@ func FuzzCheckClaims(f *testing.F) {
 		if tok.Issuer != "https://test.idporten.no" || tok.Nonce != "n" || tok.Subject == "" || tok.PID.IsZero() ||
 			!tok.ACR.Satisfies(Substantial) || !now.Before(tok.Expiry.Add(c.skew)) || tok.IssuedAt.After(now.Add(c.skew)) {
 			t.Fatalf("accepted a token that breaks a rule: %+v", tok)
+		}
+	})
+}
+
+// FuzzPlainStrings: where the claims' shortcuts for plain JSON strings and
+// arrays of them answer, they answer what encoding/json does.
+func FuzzPlainStrings(f *testing.F) {
+	for _, s := range []string{`"BankID"`, `["BankID"]`, `[ "a" , "b" ]`, `[]`, `["a\"b"]`, `["a",]`, `[1]`, `"é"`, `null`, `""`, `[""]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !json.Valid(b) {
+			return
+		}
+		if one, ok := plainString(b); ok {
+			var want string
+			if err := json.Unmarshal(b, &want); err != nil || one != want {
+				t.Fatalf("plainString(%q) = %q, encoding/json %q (%v)", b, one, want, err)
+			}
+		}
+		if many, ok := plainStrings(b); ok {
+			var want []string
+			if err := json.Unmarshal(b, &want); err != nil || !reflect.DeepEqual(many, want) {
+				t.Fatalf("plainStrings(%q) = %#v, encoding/json %#v (%v)", b, many, want, err)
+			}
 		}
 	})
 }

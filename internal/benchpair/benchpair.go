@@ -1,8 +1,9 @@
 // Package benchpair measures a function against its baseline in one
-// benchmark, the two alternating in every iteration. On a machine shared with
-// other work a slow spell then slows both alike, and one run gives their
-// ratio, reported as the metric "ours/base" (lower is better) next to each side's
-// ns per call.
+// benchmark, the two alternating in every iteration, so that one run gives
+// their ratio, reported as the metric "ours/base" (lower is better) next to
+// each side's ns per call. The figures are medians over blocks of calls: on a
+// machine shared with other work, a block that another process interrupted
+// is an outlier on either side, and the median leaves it out.
 //
 //	func BenchmarkVerifyPair(b *testing.B) {
 //		benchpair.Run(b, func() { v.Verify(...) }, func() { hmac.New(...) ... })
@@ -12,6 +13,7 @@
 package benchpair
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -21,8 +23,9 @@ import (
 const Block = 8
 
 // Run calls ours and base Block times each per benchmark iteration,
-// alternately, and reports ours' time over base's as "ours/base", and each side's
-// time per call as "ns/ours" and "ns/base".
+// alternately, and reports the median time of ours' blocks over base's as
+// "ours/base", and each side's median time per call as "ns/ours" and
+// "ns/base".
 func Run(b *testing.B, ours, base func()) {
 	b.Helper()
 	var p pair
@@ -30,14 +33,13 @@ func Run(b *testing.B, ours, base func()) {
 		p.step(ours, base)
 	}
 	b.ReportMetric(p.ratio(), "ours/base")
-	b.ReportMetric(p.perCall(p.ours), "ns/ours")
-	b.ReportMetric(p.perCall(p.base), "ns/base")
+	b.ReportMetric(perCall(median(p.ours)), "ns/ours")
+	b.ReportMetric(perCall(median(p.base)), "ns/base")
 }
 
-// pair adds up the time each side took.
+// pair keeps the time each block of each side took.
 type pair struct {
-	ours, base time.Duration
-	calls      int // per side
+	ours, base []time.Duration
 }
 
 // step runs one block of each side, ours first.
@@ -51,21 +53,27 @@ func (p *pair) step(ours, base func()) {
 		base()
 	}
 	t2 := time.Now()
-	p.ours += t1.Sub(t0)
-	p.base += t2.Sub(t1)
-	p.calls += Block
+	p.ours = append(p.ours, t1.Sub(t0))
+	p.base = append(p.base, t2.Sub(t1))
 }
 
 func (p *pair) ratio() float64 {
-	if p.base <= 0 {
-		return 0
+	if b := median(p.base); b > 0 {
+		return float64(median(p.ours)) / float64(b)
 	}
-	return float64(p.ours) / float64(p.base)
+	return 0
 }
 
-func (p *pair) perCall(d time.Duration) float64 {
-	if p.calls == 0 {
+// median sorts ds and returns its median; 0 for none.
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
 		return 0
 	}
-	return float64(d.Nanoseconds()) / float64(p.calls)
+	slices.Sort(ds)
+	if n := len(ds); n%2 == 0 {
+		return (ds[n/2-1] + ds[n/2]) / 2
+	}
+	return ds[len(ds)/2]
 }
+
+func perCall(block time.Duration) float64 { return float64(block.Nanoseconds()) / Block }
