@@ -18,38 +18,50 @@ import (
 	"time"
 )
 
-// Block is how many calls of one side run between two clock readings, so
-// that reading the clock costs next to nothing even for sub-microsecond work.
-const Block = 8
+// blockTime is about how long a block of calls of one side runs between
+// two clock readings: long enough that reading the clock costs next to
+// nothing, short enough that few blocks share a slice of the CPU with
+// another process.
+const blockTime = 20 * time.Microsecond
 
-// Run calls ours and base Block times each per benchmark iteration,
-// alternately, and reports the median time of ours' blocks over base's as
-// "ours/base", and each side's median time per call as "ns/ours" and
-// "ns/base".
+// Run calls ours and base alternately, a block of calls of each per
+// benchmark iteration, and reports the median time of ours' blocks over
+// base's as "ours/base", and each side's median time per call as "ns/ours"
+// and "ns/base".
 func Run(b *testing.B, ours, base func()) {
 	b.Helper()
-	var p pair
+	t0 := time.Now() // untimed: b.Loop starts the clock afresh
+	ours()
+	base()
+	p := pair{block: blockSize(time.Since(t0))}
 	for b.Loop() {
 		p.step(ours, base)
 	}
 	b.ReportMetric(p.ratio(), "ours/base")
-	b.ReportMetric(perCall(median(p.ours)), "ns/ours")
-	b.ReportMetric(perCall(median(p.base)), "ns/base")
+	b.ReportMetric(p.perCall(median(p.ours)), "ns/ours")
+	b.ReportMetric(p.perCall(median(p.base)), "ns/base")
+}
+
+// blockSize is how many calls of each side make a block, given how long
+// one call of both took.
+func blockSize(both time.Duration) int {
+	return int(min(max(blockTime/max(both, 1), 1), 64))
 }
 
 // pair keeps the time each block of each side took.
 type pair struct {
+	block      int // calls per block
 	ours, base []time.Duration
 }
 
 // step runs one block of each side, ours first.
 func (p *pair) step(ours, base func()) {
 	t0 := time.Now()
-	for range Block {
+	for range p.block {
 		ours()
 	}
 	t1 := time.Now()
-	for range Block {
+	for range p.block {
 		base()
 	}
 	t2 := time.Now()
@@ -76,4 +88,6 @@ func median(ds []time.Duration) time.Duration {
 	return ds[len(ds)/2]
 }
 
-func perCall(block time.Duration) float64 { return float64(block.Nanoseconds()) / Block }
+func (p *pair) perCall(block time.Duration) float64 {
+	return float64(block.Nanoseconds()) / float64(max(p.block, 1))
+}

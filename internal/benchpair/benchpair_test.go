@@ -11,7 +11,7 @@ import (
 // took.
 func TestPair(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var p pair
+		p := pair{block: 8}
 		for i := range 5 {
 			slow := time.Duration(1)
 			if i == 2 {
@@ -25,7 +25,7 @@ func TestPair(t *testing.T) {
 		if r := p.ratio(); r != 3 {
 			t.Fatalf("ratio %v, want 3", r)
 		}
-		if got := perCall(median(p.base)); got != 1e6 {
+		if got := p.perCall(median(p.base)); got != 1e6 {
 			t.Fatalf("base %v ns per call, want 1e6", got)
 		}
 	})
@@ -35,6 +35,15 @@ func TestPair(t *testing.T) {
 func TestMedian(t *testing.T) {
 	if got := median([]time.Duration{4, 1, 3, 2}); got != 2 {
 		t.Fatalf("median %v, want 2", got)
+	}
+}
+
+// TestBlockSize: blocks of about 20 µs, of one call at least and 64 at most.
+func TestBlockSize(t *testing.T) {
+	for both, want := range map[time.Duration]int{0: 64, time.Microsecond: 20, 3 * time.Microsecond: 6, time.Millisecond: 1} {
+		if got := blockSize(both); got != want {
+			t.Errorf("blockSize(%v) = %d, want %d", both, got, want)
+		}
 	}
 }
 
