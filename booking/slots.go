@@ -64,7 +64,17 @@ func (r *Resource) Slots(from, to time.Time) ([]Slot, error) {
 		_, off0 := midnight.Zone()
 		_, off1 := d.AddDays(1).Start(loc).Add(-time.Nanosecond).Zone()
 		plain := off0 == off1 && midnight.Hour() == 0
+		// A plain day wholly inside [from, to) needs no check per slot.
+		inside := plain && !midnight.Before(from) && !midnight.Add(24*time.Hour).After(to)
 		for _, span := range spans {
+			if inside {
+				closing := time.Duration(span.To) * time.Minute
+				for c := span.From; c < span.To && time.Duration(c)*time.Minute+length <= closing; c += stepMin {
+					start := midnight.Add(time.Duration(c) * time.Minute)
+					out = append(out, Slot{Start: start, End: start.Add(length)})
+				}
+				continue
+			}
 			closing, _ := wallClock(d, span.To, loc)
 			for c := span.From; c < span.To; c += stepMin {
 				var start time.Time
