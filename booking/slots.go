@@ -164,13 +164,13 @@ func (r *Resource) fillRemaining(slots []Slot, rs []*Reservation, at time.Time) 
 	}
 	type block struct {
 		from, to, reach time.Duration // reach: from plus the longest block
-		res             *Reservation
+		i               int           // in rs; no pointer, so the GC skips the array
 	}
 	active := make([]block, 0, len(rs))
 	var longest time.Duration
-	for _, x := range rs {
+	for i, x := range rs {
 		if x.ActiveAt(at) {
-			active = append(active, block{from: offset(x.BlockStart), to: offset(x.BlockEnd), res: x})
+			active = append(active, block{from: offset(x.BlockStart), to: offset(x.BlockEnd), i: i})
 			longest = max(longest, x.BlockEnd.Sub(x.BlockStart))
 		}
 	}
@@ -199,8 +199,8 @@ func (r *Resource) fillRemaining(slots []Slot, rs []*Reservation, at time.Time) 
 				if n == 0 {
 					buf = buf[:0]
 				}
-				buf = append(buf, active[k].res)
-				used += active[k].res.Seats
+				buf = append(buf, rs[active[k].i])
+				used += rs[active[k].i].Seats
 				n++
 			}
 		}
