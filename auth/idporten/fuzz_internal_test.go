@@ -2,6 +2,7 @@ package idporten
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -86,4 +87,23 @@ func FuzzPlainStrings(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestNullDates: a null exp or iat, alone or after a value, is a missing
+// claim, as it was when the dates were pointers.
+func TestNullDates(t *testing.T) {
+	now := time.Date(2026, 3, 29, 12, 0, 0, 0, time.UTC)
+	c, err := New(Config{Issuer: "https://test.idporten.no", ClientID: "rp", ClientSecret: secret.New("s"), RedirectURI: "https://rp/cb", Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rest = `"iss":"https://test.idporten.no","sub":"s","aud":"rp","nonce":"n","acr":"idporten-loa-high","pid":"20036914700"`
+	for _, dates := range []string{`"exp":null,"iat":1774785600`, `"exp":1774785660,"exp":null,"iat":1774785600`, `"exp":1774785660,"iat":null`} {
+		if _, err := c.checkClaims([]byte(`{`+rest+`,`+dates+`}`), "raw", ValidateOptions{Nonce: "n"}); !errors.Is(err, ErrMissingClaim) && !errors.Is(err, ErrIssuedAt) {
+			t.Errorf("%s: %v, want a missing claim", dates, err)
+		}
+	}
+	if _, err := c.checkClaims([]byte(`{`+rest+`,"exp":1774785660,"iat":1774785600,"auth_time":null}`), "raw", ValidateOptions{Nonce: "n"}); err != nil {
+		t.Errorf("null auth_time: %v", err)
+	}
 }

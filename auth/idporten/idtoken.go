@@ -47,9 +47,9 @@ type rawClaims struct {
 	Sub      string          `json:"sub"`
 	Aud      audience        `json:"aud"`
 	Azp      string          `json:"azp"`
-	Exp      *numericDate    `json:"exp"`
-	Iat      *numericDate    `json:"iat"`
-	AuthTime *numericDate    `json:"auth_time"`
+	Exp      numericDate     `json:"exp"`
+	Iat      numericDate     `json:"iat"`
+	AuthTime numericDate     `json:"auth_time"`
 	Nonce    string          `json:"nonce"`
 	ACR      string          `json:"acr"`
 	AMR      stringOrStrings `json:"amr"`
@@ -147,9 +147,18 @@ func plainStrings(b []byte) ([]string, bool) {
 }
 
 // numericDate is a JWT NumericDate: seconds since the epoch, possibly fractional.
-type numericDate struct{ time.Time }
+// set tells a claim that is there from one missing or null: a value, not a
+// pointer, so that decoding allocates nothing for it.
+type numericDate struct {
+	time.Time
+	set bool
+}
 
 func (d *numericDate) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" { // as a nil pointer would be: missing
+		*d = numericDate{}
+		return nil
+	}
 	var f json.Number
 	if len(b) > 0 && (b[0] == '-' || '0' <= b[0] && b[0] <= '9') {
 		// A number literal, already checked as JSON by the claims'
@@ -163,7 +172,7 @@ func (d *numericDate) UnmarshalJSON(b []byte) error {
 		return errors.New("bad NumericDate")
 	}
 	sec := int64(v)
-	d.Time = time.Unix(sec, int64((v-float64(sec))*1e9)).UTC()
+	d.Time, d.set = time.Unix(sec, int64((v-float64(sec))*1e9)).UTC(), true
 	return nil
 }
 
@@ -271,13 +280,13 @@ func (c *Client) checkClaims(payload []byte, raw string, opts ValidateOptions) (
 		return nil, invalid("azp", ErrAudience, "azp is not our client_id")
 	}
 	now := c.now()
-	if cl.Exp == nil {
+	if !cl.Exp.set {
 		return nil, invalid("exp", ErrMissingClaim, "exp")
 	}
 	if !now.Before(cl.Exp.Add(c.skew)) {
 		return nil, invalid("exp", ErrExpired, "")
 	}
-	if cl.Iat == nil {
+	if !cl.Iat.set {
 		return nil, invalid("iat", ErrIssuedAt, "missing")
 	}
 	if cl.Iat.After(now.Add(c.skew)) {
@@ -296,7 +305,7 @@ func (c *Client) checkClaims(payload []byte, raw string, opts ValidateOptions) (
 		ACR: acr.Normalize(), AMR: cl.AMR, SID: cl.SID, Locale: cl.Locale, Nonce: cl.Nonce,
 		Raw: secret.New(raw),
 	}
-	if cl.AuthTime != nil {
+	if cl.AuthTime.set {
 		t.AuthTime = cl.AuthTime.Time
 	}
 	if cl.PID != "" {
