@@ -332,7 +332,7 @@ func (s *BookingStore) Hold(ctx context.Context, req booking.HoldRequest) (*book
 		return nil, booking.ErrInvalidText
 	}
 	if req.Capacity <= 1 && len(req.Limits) == 0 {
-		if out, ok, err := s.holdExclusive(ctx, req); ok {
+		if out, ok, err := s.holdExclusive(ctx, req, false); ok {
 			return out, err
 		}
 	}
@@ -438,10 +438,15 @@ const (
 //     a confirmation that survives a crash brings its hold with it: no
 //     booking can ever rest on a lost hold, and no seat is booked twice.
 //
+// Expired holds still marked held in the slot would trip the exclusion
+// constraint; the NOT EXISTS already looks past them. Only when the
+// constraint fires does the batch run again with expire set, marking them
+// expired first, so the common hold scans the slot once, not twice.
+//
 // ok is false when the batch inserted nothing for a reason it cannot tell
 // (the slot taken, or too many open holds): holdTx then decides, with the
 // same rules as for every other request.
-func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldRequest) (out *booking.Reservation, ok bool, err error) {
+func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldRequest, expire bool) (out *booking.Reservation, ok bool, err error) {
 	nr := req.Reservation
 	var rec []byte
 	if nr.Recurrence != nil {
@@ -463,9 +468,11 @@ func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldReques
 	if req.Open != (booking.OpenLimit{}) {
 		b.Queue(`SELECT pg_advisory_xact_lock(hashtext('booking/open'), hashtext($1))`, nr.Owner)
 	}
-	b.Queue(`UPDATE booking_reservations SET state = 'expired'
-		WHERE resource_id = $1 AND state = 'held' AND hold_expires <= $4 AND block && tstzrange($2, $3, '[)')`,
-		nr.ResourceID, nr.BlockStart, nr.BlockEnd, req.At)
+	if expire {
+		b.Queue(`UPDATE booking_reservations SET state = 'expired'
+			WHERE resource_id = $1 AND state = 'held' AND hold_expires <= $4 AND block && tstzrange($2, $3, '[)')`,
+			nr.ResourceID, nr.BlockStart, nr.BlockEnd, req.At)
+	}
 	insertAt := b.Len()
 	b.Queue(insert, args...)
 	if req.Key != "" {
@@ -489,6 +496,8 @@ func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldReques
 		err = cerr
 	}
 	switch code := pgCode(err); {
+	case code == pgExclusionViolation && !expire:
+		return s.holdExclusive(ctx, req, true)
 	case err == nil && inserted == 1:
 		out := nr.Clone()
 		out.State = booking.Held
