@@ -463,34 +463,33 @@ func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldReques
 	case nr.SeriesID != "" && open.Series > 0:
 		insert, args = insert+openSeriesBelow, append(args, open.Series)
 	}
+	if req.Key != "" {
+		// A plain insert of the key with the reservation: a concurrent
+		// request with the same key makes it fail, which rolls back this
+		// reservation too.
+		insert = `WITH r AS (` + insert + ` RETURNING id)
+			INSERT INTO booking_keys (op, key, reservation_id) SELECT 'hold', $18, id FROM r`
+	}
 	b := &pgx.Batch{}
-	b.Queue(`SELECT set_config('synchronous_commit', 'off', true)`)
 	if req.Open != (booking.OpenLimit{}) {
-		b.Queue(`SELECT pg_advisory_xact_lock(hashtext('booking/open'), hashtext($1))`, nr.Owner)
+		b.Queue(`SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(hashtext('booking/open'), hashtext($1))`, nr.Owner)
+	} else {
+		b.Queue(`SELECT set_config('synchronous_commit', 'off', true)`)
 	}
 	if expire {
 		b.Queue(`UPDATE booking_reservations SET state = 'expired'
 			WHERE resource_id = $1 AND state = 'held' AND hold_expires <= $4 AND block && tstzrange($2, $3, '[)')`,
 			nr.ResourceID, nr.BlockStart, nr.BlockEnd, req.At)
 	}
-	insertAt := b.Len()
-	b.Queue(insert, args...)
-	if req.Key != "" {
-		// A plain insert: a concurrent request with the same key makes it
-		// fail, which rolls back this batch's reservation too.
-		b.Queue(`INSERT INTO booking_keys (op, key, reservation_id)
-			SELECT 'hold', $1, $2 WHERE EXISTS (SELECT 1 FROM booking_reservations WHERE id = $2)`, req.Key, nr.ID)
-	}
+	b.Queue(insert, args...) // last: its row count tells whether it held
 	br := s.db.Pool.SendBatch(ctx, b)
 	var inserted int64
-	for i := range b.Len() {
+	for range b.Len() {
 		var tag pgconn.CommandTag
 		if tag, err = br.Exec(); err != nil {
 			break
 		}
-		if i == insertAt {
-			inserted = tag.RowsAffected()
-		}
+		inserted = tag.RowsAffected()
 	}
 	if cerr := br.Close(); err == nil {
 		err = cerr
@@ -537,24 +536,21 @@ func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldReques
 // for everything else (already confirmed, expired, a reused key, ...), which
 // the transactional path then sorts out.
 func (s *BookingStore) confirmFast(ctx context.Context, id, key string, at time.Time) (*booking.Reservation, bool) {
-	b := &pgx.Batch{}
-	b.Queue(`UPDATE booking_reservations SET state = 'confirmed', hold_expires = NULL, updated = $2
-		WHERE id = $1 AND state = 'held' AND hold_expires > $2
-		AND NOT EXISTS (SELECT 1 FROM booking_keys WHERE op = 'confirm' AND key = $3)
-		RETURNING `+resCols, id, at, key)
+	sql := confirmHeld
 	if key != "" {
-		b.Queue(`INSERT INTO booking_keys (op, key, reservation_id) VALUES ('confirm', $1, $2)`, key, id)
+		// The key with the confirmation, in the same statement.
+		sql = `WITH c AS (` + confirmHeld + `),
+			k AS (INSERT INTO booking_keys (op, key, reservation_id) SELECT 'confirm', $3, id FROM c)
+			SELECT ` + resCols + ` FROM c`
 	}
-	br := s.db.Pool.SendBatch(ctx, b)
-	r, err := scanReservation(br.QueryRow())
-	if err == nil && key != "" {
-		_, err = br.Exec()
-	}
-	if cerr := br.Close(); err == nil {
-		err = cerr
-	}
+	r, err := scanReservation(s.db.Pool.QueryRow(ctx, sql, id, at, key))
 	return r, err == nil
 }
+
+const confirmHeld = `UPDATE booking_reservations SET state = 'confirmed', hold_expires = NULL, updated = $2
+	WHERE id = $1 AND state = 'held' AND hold_expires > $2
+	AND NOT EXISTS (SELECT 1 FROM booking_keys WHERE op = 'confirm' AND key = $3)
+	RETURNING ` + resCols
 
 // change runs one keyed state change on a locked reservation.
 func (s *BookingStore) change(ctx context.Context, op, id, key string, f func(tx pgx.Tx, r *booking.Reservation) error) (*booking.Reservation, error) {
