@@ -42,19 +42,6 @@
 // The owner of a reservation is an opaque id chosen by the service (an
 // ID-porten subject, a case id): never store a fødselsnummer here.
 //
-// # Whose is it
-//
-// An id in a request is the citizen's claim, not proof. OwnReservation and
-// OwnSeries look an id up for an owner and answer ErrNotFound (404) for
-// someone else's, exactly as for an id that does not exist:
-//
-//	res, err := svc.OwnReservation(ctx, owner, r.PathValue("id"))
-//	weeks, err := svc.OwnSeries(ctx, owner, r.PathValue("series"))
-//	fmt.Println(booking.Total(weeks), booking.Owed(weeks)) // money.Amount
-//
-// Reservation and Series check no owner: they are for ids the service
-// itself holds (a payment webhook's, a background job's).
-//
 // # Performance
 //
 // On PostgreSQL a booking (Hold then Confirm) takes three round trips: the
@@ -70,6 +57,19 @@
 // median ratio. Availability over 90 days of 15-minute slots with 1,000
 // bookings: go test -run '^$' -bench Availability90DaysPair -count 5 ./booking
 // (ns/ours).
+//
+// # Whose is it
+//
+// An id in a request is the citizen's claim, not proof. OwnReservation and
+// OwnSeries look an id up for an owner and answer ErrNotFound (404) for
+// someone else's, exactly as for an id that does not exist:
+//
+//	res, err := svc.OwnReservation(ctx, owner, r.PathValue("id"))
+//	weeks, err := svc.OwnSeries(ctx, owner, r.PathValue("series"))
+//	fmt.Println(booking.Total(weeks), booking.Owed(weeks)) // money.Amount
+//
+// Reservation and Series check no owner: they are for ids the service
+// itself holds (a payment webhook's, a background job's).
 //
 // # Glossary
 //
