@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/booking/bookingtest"
 	"github.com/grunnmur/grunnmur/money"
@@ -163,57 +165,72 @@ func (w *slotWalk) next() (time.Time, error) {
 	return s.Start, nil
 }
 
-// benchStore: a resource with capacity 1 open around the clock in 15-minute
-// slots, so every Hold+Confirm takes its own slot. The pool has conns
-// connections.
-func benchStore(b *testing.B, conns int) (*booking.Service, *booking.Resource, *slotWalk) {
+// benchHalls is how many resources the bookings spread over.
+const benchHalls = 8
+
+// bookingBench books resources with capacity 1, open around the clock in
+// 15-minute slots, so that every Hold+Confirm takes its own slot: the next
+// slot of the next resource in turn.
+type bookingBench struct {
+	svc   *booking.Service
+	walks []*slotWalk
+	n     atomic.Uint64
+}
+
+// benchStore makes a bookingBench on a pool of conns connections.
+func benchStore(b *testing.B, conns int) *bookingBench {
 	// pgxpool's default of 4 connections would cap the parallel run at 4
 	// transactions in flight; a service under load sizes its pool up.
 	db := postgrestest.OpenURL(b, postgrestest.URL(b)+"&pool_max_conns="+strconv.Itoa(conns), true)
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	svc := &booking.Service{Store: postgres.NewBookingStore(db), Now: func() time.Time { return now }}
-	r := &booking.Resource{ID: "bench", Capacity: 1, Slot: 15 * time.Minute,
-		Hours: booking.EveryDay(booking.Span{From: 0, To: booking.At(24, 0)})}
-	if err := svc.PutResource(context.Background(), r); err != nil {
-		b.Fatal(err)
+	bb := &bookingBench{svc: &booking.Service{Store: postgres.NewBookingStore(db), Now: func() time.Time { return now }}}
+	for i := range benchHalls {
+		r := &booking.Resource{ID: "hall-" + strconv.Itoa(i), Capacity: 1, Slot: 15 * time.Minute,
+			Hours: booking.EveryDay(booking.Span{From: 0, To: booking.At(24, 0)})}
+		if err := bb.svc.PutResource(context.Background(), r); err != nil {
+			b.Fatal(err)
+		}
+		bb.walks = append(bb.walks, &slotWalk{r: r, from: now})
 	}
-	return svc, r, &slotWalk{r: r, from: now}
+	return bb
 }
 
-// holdConfirm books the next slot for a citizen of its own (one owner per
-// booking, as in a real service, so that no per-citizen cap is reached).
-func holdConfirm(b *testing.B, svc *booking.Service, r *booking.Resource, w *slotWalk) {
+// book holds and confirms the next slot of the next resource for a citizen
+// of its own, with request keys of its own, random as a service's are (an
+// ID-porten pairwise sub, a request id); one owner per booking, so that no
+// per-citizen cap is reached.
+func (bb *bookingBench) book(b *testing.B) {
 	ctx := context.Background()
+	w := bb.walks[bb.n.Add(1)%uint64(len(bb.walks))]
 	start, err := w.next()
 	if err != nil {
 		b.Error(err)
 		return
 	}
-	key := start.Format(time.RFC3339)
-	h, err := svc.Hold(ctx, booking.HoldInput{ResourceID: r.ID, Owner: "citizen-" + key, Start: start, Key: key})
+	h, err := bb.svc.Hold(ctx, booking.HoldInput{ResourceID: w.r.ID, Owner: uuid.NewString(), Start: start, Key: uuid.NewString()})
 	if err != nil {
 		b.Error(err)
 		return
 	}
-	if _, err := svc.Confirm(ctx, h.ID, "c"+key); err != nil {
+	if _, err := bb.svc.Confirm(ctx, h.ID, uuid.NewString()); err != nil {
 		b.Error(err)
 	}
 }
 
 // BenchmarkBookPostgres is Hold then Confirm (each with an idempotency key)
-// on distinct slots, with GRUNNMUR_BENCH_CLIENTS bookings in flight, with
+// on distinct slots of benchHalls resources, with GRUNNMUR_BENCH_CLIENTS bookings in flight, with
 // PostgreSQL's default durability (synchronous_commit on): only the
 // confirmation waits for its commit to be flushed. booking/bench/pgbench.sh
 // runs it against pgbench -N with the same client count.
 func BenchmarkBookPostgres(b *testing.B) {
 	clients := benchClients(b)
-	svc, r, w := benchStore(b, clients)
+	bb := benchStore(b, clients)
 	// RunParallel starts parallelism × GOMAXPROCS goroutines.
 	b.SetParallelism((clients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			holdConfirm(b, svc, r, w)
+			bb.book(b)
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
@@ -221,10 +238,10 @@ func BenchmarkBookPostgres(b *testing.B) {
 
 // BenchmarkBookPostgresSerial is the baseline: one booking at a time.
 func BenchmarkBookPostgresSerial(b *testing.B) {
-	svc, r, w := benchStore(b, 4)
+	bb := benchStore(b, 4)
 	b.ResetTimer()
 	for b.Loop() {
-		holdConfirm(b, svc, r, w)
+		bb.book(b)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
 }
