@@ -448,40 +448,10 @@ const (
 // same rules as for every other request.
 func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldRequest, expire bool) (out *booking.Reservation, ok bool, err error) {
 	nr := req.Reservation
-	var rec []byte
-	if nr.Recurrence != nil {
-		if rec, err = json.Marshal(nr.Recurrence); err != nil {
-			return nil, true, wrap("hold", err)
-		}
+	b, err := holdBatch(req, expire)
+	if err != nil {
+		return nil, true, wrap("hold", err)
 	}
-	insert := insertReservation
-	args := []any{nr.ID, nr.ResourceID, nr.Owner, nr.Seats, nr.Start, nr.End, nr.BlockStart, nr.BlockEnd,
-		nullTime(nr.HoldExpires), nr.Created, nr.Updated, nr.SeriesID, rec, nullTime(nr.SeriesStart), nr.Price.Ore(), nr.Title, req.At, req.Key}
-	switch open := req.Open; {
-	case nr.SeriesID == "" && open.Holds > 0:
-		insert, args = insert+openSinglesBelow, append(args, open.Holds)
-	case nr.SeriesID != "" && open.Series > 0:
-		insert, args = insert+openSeriesBelow, append(args, open.Series)
-	}
-	if req.Key != "" {
-		// A plain insert of the key with the reservation: a concurrent
-		// request with the same key makes it fail, which rolls back this
-		// reservation too.
-		insert = `WITH r AS (` + insert + ` RETURNING id)
-			INSERT INTO booking_keys (op, key, reservation_id) SELECT 'hold', $18, id FROM r`
-	}
-	b := &pgx.Batch{}
-	if req.Open != (booking.OpenLimit{}) {
-		b.Queue(`SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(hashtext('booking/open'), hashtext($1))`, nr.Owner)
-	} else {
-		b.Queue(`SELECT set_config('synchronous_commit', 'off', true)`)
-	}
-	if expire {
-		b.Queue(`UPDATE booking_reservations SET state = 'expired'
-			WHERE resource_id = $1 AND state = 'held' AND hold_expires <= $4 AND block && tstzrange($2, $3, '[)')`,
-			nr.ResourceID, nr.BlockStart, nr.BlockEnd, req.At)
-	}
-	b.Queue(insert, args...) // last: its row count tells whether it held
 	br := s.db.Pool.SendBatch(ctx, b)
 	var inserted int64
 	for range b.Len() {
@@ -530,6 +500,50 @@ func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldReques
 		return nil, false, nil
 	}
 	return nil, true, wrap("hold", err)
+}
+
+// holdBatch is holdExclusive's batch: the commit mode and the owner's lock,
+// expired holds marked if expire is set, and the insert of the hold (with its
+// key, if any) under its conditions, last, so that its row count tells
+// whether the hold was made.
+func holdBatch(req booking.HoldRequest, expire bool) (*pgx.Batch, error) {
+	nr := req.Reservation
+	var rec []byte
+	if nr.Recurrence != nil {
+		var err error
+		if rec, err = json.Marshal(nr.Recurrence); err != nil {
+			return nil, err
+		}
+	}
+	insert := insertReservation
+	args := []any{nr.ID, nr.ResourceID, nr.Owner, nr.Seats, nr.Start, nr.End, nr.BlockStart, nr.BlockEnd,
+		nullTime(nr.HoldExpires), nr.Created, nr.Updated, nr.SeriesID, rec, nullTime(nr.SeriesStart), nr.Price.Ore(), nr.Title, req.At, req.Key}
+	switch open := req.Open; {
+	case nr.SeriesID == "" && open.Holds > 0:
+		insert, args = insert+openSinglesBelow, append(args, open.Holds)
+	case nr.SeriesID != "" && open.Series > 0:
+		insert, args = insert+openSeriesBelow, append(args, open.Series)
+	}
+	if req.Key != "" {
+		// A plain insert of the key with the reservation: a concurrent
+		// request with the same key makes it fail, which rolls back this
+		// reservation too.
+		insert = `WITH r AS (` + insert + ` RETURNING id)
+			INSERT INTO booking_keys (op, key, reservation_id) SELECT 'hold', $18, id FROM r`
+	}
+	b := &pgx.Batch{}
+	if req.Open != (booking.OpenLimit{}) {
+		b.Queue(`SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(hashtext('booking/open'), hashtext($1))`, nr.Owner)
+	} else {
+		b.Queue(`SELECT set_config('synchronous_commit', 'off', true)`)
+	}
+	if expire {
+		b.Queue(`UPDATE booking_reservations SET state = 'expired'
+			WHERE resource_id = $1 AND state = 'held' AND hold_expires <= $4 AND block && tstzrange($2, $3, '[)')`,
+			nr.ResourceID, nr.BlockStart, nr.BlockEnd, req.At)
+	}
+	b.Queue(insert, args...)
+	return b, nil
 }
 
 // confirmFast confirms a live hold in one round trip. It reports ok=false
