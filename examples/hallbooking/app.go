@@ -4,16 +4,13 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"sync/atomic"
 	"time"
 
-	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/booking/checkout"
-	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
@@ -44,19 +41,10 @@ const (
 // what is particular to hall booking.
 type App struct {
 	*site.Service
-	// Handler serves the service (site.Service.Handler).
-	Handler http.Handler
 
-	public  string
-	log     *slog.Logger
-	now     func() time.Time
-	ext     *site.Externals
-	citizen *auth.Manager
-	owners  forms.OwnerKeys
 	brreg   *brreg.Client
 	freg    *folkeregisteret.Client
-	vipps   *payment.Service
-	invoice *payment.Service
+	invoice *payment.Service   // payments by invoice with a KID, for clubs
 	co      *checkout.Checkout // takes payment for bookings (bill.go)
 	mail    *checkout.Letters  // sends their confirmation letters
 	book    *booking.Service
@@ -124,22 +112,20 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 			a.Close()
 		}
 	}()
-	a.Handler, a.public, a.log, a.now, a.ext = a.Service.Handler(), a.Config.PublicURL, a.Config.Logger, a.Config.Now, a.Externals
-	a.citizen, a.owners, a.vipps, a.book, a.outbox, a.letters = a.Citizen, a.OwnerKeys, a.Payments, a.Bookings, a.Letters, a.Letters.Store
 	if err := a.readAdmins(a.Config.Getenv); err != nil {
 		return nil, err
 	}
-	if a.brreg, err = a.ext.BrregClient(a.now, a.log); err != nil {
+	if a.brreg, err = a.Externals.BrregClient(a.Config.Now, a.Config.Logger); err != nil {
 		return nil, err
 	}
-	if a.freg, err = a.ext.FolkeregisteretClient(a.now, a.log); err != nil {
+	if a.freg, err = a.Externals.FolkeregisteretClient(a.Config.Now, a.Config.Logger); err != nil {
 		return nil, err
 	}
 	if err := a.setupInvoices(); err != nil {
 		return nil, err
 	}
-	a.holdRate = &site.Limiter{Every: holdEvery, Burst: holdBurst, Now: a.now}
-	if err := a.book.Seed(ctx, halls()...); err != nil {
+	a.holdRate = &site.Limiter{Every: holdEvery, Burst: holdBurst, Now: a.Config.Now}
+	if err := a.Bookings.Seed(ctx, halls()...); err != nil {
 		return nil, err
 	}
 	a.routes()
@@ -166,8 +152,8 @@ func (a *App) setupInvoices() error {
 	if a.DB != nil {
 		store = postgres.NewInvoiceStore(a.DB)
 	}
-	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Store: store, Now: a.now},
-		Store: a.vipps.Store, Now: a.now, Logger: a.log, ReferencePrefix: "hallf"}
+	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Store: store, Now: a.Config.Now},
+		Store: a.Payments.Store, Now: a.Config.Now, Logger: a.Config.Logger, ReferencePrefix: "hallf"}
 	a.setupCheckout()
 	return nil
 }
@@ -180,15 +166,10 @@ func or(s, def string) string {
 	return s
 }
 
-// Run does the background work until ctx ends (site.Service.RunJobs): the
-// SvarUT outbox, payment polling (the webhooks' safety net, which settles
-// the payments: the checkout confirms the holds paid for), and session clean-up.
-func (a *App) Run(ctx context.Context) { a.RunJobs(ctx) }
-
 // routes mounts hall booking's pages on the service's mux.
 func (a *App) routes() {
 	mux := a.Mux
-	login := a.citizen.RequireLogin(idporten.Substantial)
+	login := a.Citizen.RequireLogin(idporten.Substantial)
 	post := a.ForCitizens // login and CSRF
 
 	mux.HandleFunc("GET /{$}", a.start)
@@ -219,5 +200,5 @@ func (a *App) routes() {
 	mux.Handle("POST /admin/hall/{id}", admin(a.editHall(saveHall)))
 	mux.Handle("POST /admin/hall/{id}/stengt", admin(a.editHall(closeHall)))
 	mux.Handle("POST /admin/hall/{id}/apne", admin(a.editHall(openHall)))
-	mux.Handle("GET /kalender/", http.StripPrefix("/kalender", a.book.FeedHandler()))
+	mux.Handle("GET /kalender/", http.StripPrefix("/kalender", a.Bookings.FeedHandler()))
 }

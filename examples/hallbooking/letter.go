@@ -30,7 +30,7 @@ func (a *App) letter(ctx context.Context, b *bill, ids []string) ([]byte, error)
 	if len(rs) == 0 {
 		return nil, fmt.Errorf("hallbooking: letter for %s: %w", b.ID, booking.ErrNotFound)
 	}
-	h, err := a.book.Resource(ctx, rs[0].ResourceID)
+	h, err := a.Bookings.Resource(ctx, rs[0].ResourceID)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +42,7 @@ func (a *App) letter(ctx context.Context, b *bill, ids []string) ([]byte, error)
 	}
 	times := make([]string, len(rs))
 	for i, r := range rs {
-		times[i] = i18n.NB.Time(r.Start) + "–" + i18n.NB.Clock(r.End) + "   " + a.public + "/booking/" + r.ID + "/ics"
+		times[i] = i18n.NB.Time(r.Start) + "–" + i18n.NB.Clock(r.End) + "   " + a.Config.PublicURL + "/booking/" + r.ID + "/ics"
 	}
 	body = append(body, site.List(times...), site.Text("Leie: "+i18n.NB.Amount(booking.Total(rs))+"."))
 	if h.CancelDeadline > 0 {
@@ -73,7 +73,7 @@ func letterID(b *bill) string {
 // bookings. Preparing it again is a no-op.
 func (a *App) prepareLetter(r *http.Request, b *bill, cl *club) {
 	if err := a.mail.Prepare(r.Context(), b, a.shipment(b, cl)); err != nil {
-		a.log.WarnContext(r.Context(), "svarut prepare", "error", err) // ensureLetter tries again on a page view
+		a.Config.Logger.WarnContext(r.Context(), "svarut prepare", "error", err) // ensureLetter tries again on a page view
 	}
 }
 

@@ -36,11 +36,11 @@ func start(ctx context.Context, cfg site.Config) (*site.Running, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &site.Running{Handler: app.Handler, Run: app.Run, Close: app.Close, Banner: app.banner}, nil
+	return &site.Running{Handler: app.Handler(), Run: app.RunJobs, Close: app.Close, Banner: app.banner}, nil
 }
 
 func (a *App) banner(w io.Writer) {
-	f := a.ext.Fakes
+	f := a.Externals.Fakes
 	if f.Sandbox == nil {
 		return
 	}

@@ -41,7 +41,7 @@ func (a *App) holdSeries(w http.ResponseWriter, r *http.Request, h *booking.Reso
 			rule.Except = append(rule.Except, t)
 		}
 	}
-	held, err := a.book.HoldSeries(r.Context(), booking.SeriesInput{Rule: rule, HoldInput: in})
+	held, err := a.Bookings.HoldSeries(r.Context(), booking.SeriesInput{Rule: rule, HoldInput: in})
 	var se *booking.SeriesError
 	if !errors.As(err, &se) {
 		if err != nil {
@@ -81,7 +81,7 @@ func (a *App) seriesShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := seriesPage{Hall: b.Title(), Pay: pv}
-	now := a.now()
+	now := a.Config.Now()
 	for _, res := range b.Reservations {
 		st := res.StateAt(now)
 		v.Rows = append(v.Rows, rowOf(res, lang, now))
