@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"embed"
-	"fmt"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -11,10 +10,8 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/booking/checkout"
-	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
-	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
 	"github.com/grunnmur/grunnmur/site"
@@ -23,6 +20,15 @@ import (
 
 //go:embed templates/*.html
 var templateFS embed.FS
+
+// messages.json holds every text the service shows, in nb, nn and en, for
+// translators to edit without touching Go. A bad file stops New with a
+// site.ErrMessages naming the key.
+//
+//go:embed messages.json
+var messagesFS embed.FS
+
+var messages, messagesErr = site.LoadMessages(messagesFS, "messages.json")
 
 // Config is the service's configuration (site.Config): with only PublicURL
 // set, every external service runs as an in-process fake and everything is
@@ -102,6 +108,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.Service, err = site.New(ctx, site.ServiceConfig{Config: cfg, Messages: messages, Pages: templateFS, Sandbox: sandbox,
 		Scopes: []string{scopeBrregRoller, scopeFiks, scopeFolkereg}, Menu: a.menu, NotFound: []error{booking.ErrNotFound},
 		Payments: &payment.Service{ReferencePrefix: "hall", Wanted: a.co.Wanted, OnSettled: a.co.OnSettled},
+		Invoices: &payment.Service{Provider: &payment.Invoicing{Prefix: "77"}, ReferencePrefix: "hallf"},
 		Bookings: &booking.Service{HoldTTL: holdTTL},
 		Letters:  &svarut.Outbox{Documents: a.co.Documents(a.letter), PollInterval: 5 * time.Second, RetryBase: 5 * time.Second}})
 	if err != nil {
@@ -121,9 +128,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if a.freg, err = a.Externals.FolkeregisteretClient(a.Config.Now, a.Config.Logger); err != nil {
 		return nil, err
 	}
-	if err := a.setupInvoices(); err != nil {
-		return nil, err
-	}
+	a.setupCheckout()
 	a.holdRate = &site.Limiter{Every: holdEvery, Burst: holdBurst, Now: a.Config.Now}
 	if err := a.Bookings.Seed(ctx, halls()...); err != nil {
 		return nil, err
@@ -139,31 +144,6 @@ func (a *App) menu(r *http.Request, _ bool) []site.NavLink {
 		nav = append(nav, site.NavLink{Href: "/admin", Text: "nav.admin"})
 	}
 	return nav
-}
-
-// setupInvoices makes the invoice payments to GRUNNMUR_INVOICE_ACCOUNT,
-// their records kept with the Vipps payments'.
-func (a *App) setupInvoices() error {
-	account, err := ident.ParseKontonummer(or(a.Config.Getenv("GRUNNMUR_INVOICE_ACCOUNT"), "1503.10.12349"))
-	if err != nil {
-		return fmt.Errorf("%w: GRUNNMUR_INVOICE_ACCOUNT: %v", site.ErrConfig, err)
-	}
-	var store payment.InvoiceStore // nil: payment.Invoicing's own memory
-	if a.DB != nil {
-		store = postgres.NewInvoiceStore(a.DB)
-	}
-	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Store: store, Now: a.Config.Now},
-		Store: a.Payments.Store, Now: a.Config.Now, Logger: a.Config.Logger, ReferencePrefix: "hallf"}
-	a.setupCheckout()
-	return nil
-}
-
-// or is s, or def when s is empty.
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // routes mounts hall booking's pages on the service's mux.

@@ -363,7 +363,7 @@ func TestVippsAndInvoiceNeverBoth(t *testing.T) {
 	ctx := context.Background()
 	b := holdSeries(t, a, "club-2", 2)
 	authorize(t, a, b)
-	inv, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.InvoiceKey(), Amount: booking.Total(b.Reservations), Description: "Fast tid"})
+	inv, err := a.Invoices.Start(ctx, payment.Order{BusinessKey: b.InvoiceKey(), Amount: booking.Total(b.Reservations), Description: "Fast tid"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,14 +379,14 @@ func TestVippsAndInvoiceNeverBoth(t *testing.T) {
 	if p.Aggregate.Captured != 0 || p.State == payment.Authorized {
 		t.Fatalf("the Vipps payment beside the invoice: %s, captured %d", p.State, p.Aggregate.Captured)
 	}
-	if q, _ := a.invoice.Latest(ctx, b.InvoiceKey()); q.State != payment.Created || q.Amount != inv.Amount {
+	if q, _ := a.Invoices.Latest(ctx, b.InvoiceKey()); q.State != payment.Created || q.Amount != inv.Amount {
 		t.Fatalf("the invoice: %s %d", q.State, q.Amount)
 	}
 
 	// Vipps paid first; an invoice issued in the race is credited.
 	b2 := holdSeries(t, a, "club-3", 2)
 	authorize(t, a, b2)
-	inv2, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b2.InvoiceKey(), Amount: booking.Total(b2.Reservations), Description: "Fast tid"})
+	inv2, err := a.Invoices.Start(ctx, payment.Order{BusinessKey: b2.InvoiceKey(), Amount: booking.Total(b2.Reservations), Description: "Fast tid"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,7 +401,7 @@ func TestVippsAndInvoiceNeverBoth(t *testing.T) {
 	if _, err := a.co.Settle(ctx, b2); err != nil {
 		t.Fatal(err)
 	}
-	if q, _ := a.invoice.Latest(ctx, b2.InvoiceKey()); q.State != payment.Terminated {
+	if q, _ := a.Invoices.Latest(ctx, b2.InvoiceKey()); q.State != payment.Terminated {
 		t.Fatalf("the invoice beside a paid Vipps payment: %s %d", q.State, q.Amount)
 	}
 	if q := mustLatest(t, a.Payments, b2.Key()); q.Aggregate.Captured != booking.Total(b2.Reservations) || q.Aggregate.Refunded != 0 {

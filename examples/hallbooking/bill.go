@@ -18,7 +18,7 @@ type bill = checkout.Bill
 // services are made.
 func (a *App) setupCheckout() {
 	a.mail = &checkout.Letters{Outbox: a.Letters, ID: letterID, SendAtOnce: true, Now: a.Config.Now, Logger: a.Config.Logger}
-	a.co.Bookings, a.co.Payments, a.co.Invoices = a.Bookings, a.Payments, a.invoice
+	a.co.Bookings, a.co.Payments, a.co.Invoices = a.Bookings, a.Payments, a.Invoices
 	a.co.Now, a.co.Logger, a.co.AfterSettle = a.Config.Now, a.Config.Logger, a.mail.Settle
 }
 

@@ -48,7 +48,7 @@ func (a *App) payState(r *http.Request, b *bill, cl *club) (payView, error) {
 		v.Price, v.HoldUntil = lang.Amount(booking.Total(held)), lang.Time(held[0].HoldExpires)
 	}
 	if st.Invoice != nil {
-		v.InvoiceAccount, v.Due = a.invoice.Provider.(*payment.Invoicing).Account.Format(), lang.Date(st.Invoice.DueDate)
+		v.InvoiceAccount, v.Due = a.Invoices.Provider.(*payment.Invoicing).Account.Format(), lang.Date(st.Invoice.DueDate)
 	}
 	if st.Refunded > 0 {
 		v.Refunded = lang.Amount(st.Refunded)
