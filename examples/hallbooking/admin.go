@@ -8,19 +8,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/site"
 )
-
-// readAdmins reads GRUNNMUR_HALL_ADMINS, the hall admins' fødselsnumre
-// (site.AllowList). Unset while the sandbox runs, the sandbox's officer is
-// the hall admin.
-func (a *App) readAdmins(getenv func(string) string) (err error) {
-	a.admins, err = site.AllowList(getenv, "GRUNNMUR_HALL_ADMINS")
-	if err == nil && len(a.admins) == 0 && a.Externals.Fakes.Sandbox != nil {
-		a.admins[a.Externals.Fakes.Officer.PID.Reveal()] = true
-	}
-	return err
-}
 
 // adminHall is a hall's admin page: booking's form of its settings and
 // closed days.
