@@ -13,6 +13,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
@@ -30,7 +31,7 @@ func serveLog(t *testing.T, databaseURL string, log *slog.Logger, adjust ...func
 	var app *App
 	public := sitetest.ServeOnly(t, func(public string) (http.Handler, func(), error) {
 		var err error
-		if app, err = New(context.Background(), Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: pinned(t)}); err != nil {
+		if app, err = New(context.Background(), site.Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: pinned(t)}); err != nil {
 			return nil, nil, err
 		}
 		for _, f := range adjust {

@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/booking/checkout"
 	"github.com/grunnmur/grunnmur/money"
@@ -29,12 +28,6 @@ var templateFS embed.FS
 var messagesFS embed.FS
 
 var messages, messagesErr = site.LoadMessages(messagesFS, "messages.json")
-
-// Config is the service's configuration (site.Config): with only PublicURL
-// set, every external service runs as an in-process fake and everything is
-// kept in memory; DatabaseURL keeps sessions, halls, bookings, payments and
-// letters in PostgreSQL.
-type Config = site.Config
 
 const (
 	scopeBrregRoller = "brreg:data:enhetsregisteret:roller"
@@ -100,8 +93,10 @@ func newHall(id, name string, hours booking.WeeklyHours, kroner int64, deadline 
 		PerDay: hallPerDay, PerWeek: hallPerWeek}
 }
 
-// New builds the service with its fakes started. Close stops them.
-func New(ctx context.Context, cfg Config) (_ *App, err error) {
+// New builds the service on cfg (with only PublicURL set, every outside
+// service is an in-process fake and everything is kept in memory) with its
+// fakes started. Close stops them.
+func New(ctx context.Context, cfg site.Config) (_ *App, err error) {
 	if messagesErr != nil {
 		return nil, messagesErr
 	}
@@ -150,30 +145,29 @@ func (a *App) menu(r *http.Request, _ bool) []site.NavLink {
 // routes mounts hall booking's pages on the service's mux.
 func (a *App) routes() {
 	mux := a.Mux
-	login := a.Citizen.RequireLogin(idporten.Substantial)
-	post := a.ForCitizens // login and CSRF
+	citizen := a.ForCitizens // the login, and CSRF on a post
 
 	mux.HandleFunc("GET /{$}", a.start)
 	mux.HandleFunc("GET /hall/{id}", a.calendar)
-	mux.Handle("POST /hall/{id}/hold", post(a.hold(false)))
-	mux.Handle("POST /hall/{id}/serie", post(a.hold(true)))
-	mux.Handle("GET /serie/{id}", login(http.HandlerFunc(a.seriesShow)))
-	mux.Handle("POST /serie/{id}/vipps", post(a.payVipps))
-	mux.Handle("POST /serie/{id}/faktura", post(a.payInvoice))
-	mux.Handle("GET /serie/{id}/avbestill", login(http.HandlerFunc(a.cancelPage)))
-	mux.Handle("POST /serie/{id}/avbestill", post(a.cancel))
-	mux.Handle("GET /serie/{id}/brev.pdf", login(http.HandlerFunc(a.letterPDF)))
-	mux.Handle("/klubb", post(a.ActForPage(a.brreg, "/")))
-	mux.Handle("GET /booking/{id}", login(http.HandlerFunc(a.bookingPage)))
-	mux.Handle("POST /booking/{id}/vipps", post(a.payVipps))
-	mux.Handle("POST /booking/{id}/faktura", post(a.payInvoice))
-	mux.Handle("GET /booking/{id}/avbestill", login(http.HandlerFunc(a.cancelPage)))
-	mux.Handle("POST /booking/{id}/avbestill", post(a.cancel))
-	mux.Handle("GET /booking/{id}/brev.pdf", login(http.HandlerFunc(a.letterPDF)))
-	mux.Handle("GET /booking/{id}/ics", login(http.HandlerFunc(a.ics)))
-	mux.Handle("GET /min-side", login(http.HandlerFunc(a.minSide)))
-	mux.Handle("POST /min-side/kalender", post(a.minSide))
-	mux.Handle("POST /min-side/kalender/stopp", post(a.minSide))
+	mux.Handle("POST /hall/{id}/hold", citizen(a.hold(false)))
+	mux.Handle("POST /hall/{id}/serie", citizen(a.hold(true)))
+	mux.Handle("GET /serie/{id}", citizen(a.seriesShow))
+	mux.Handle("POST /serie/{id}/vipps", citizen(a.payVipps))
+	mux.Handle("POST /serie/{id}/faktura", citizen(a.payInvoice))
+	mux.Handle("GET /serie/{id}/avbestill", citizen(a.cancelPage))
+	mux.Handle("POST /serie/{id}/avbestill", citizen(a.cancel))
+	mux.Handle("GET /serie/{id}/brev.pdf", citizen(a.letterPDF))
+	mux.Handle("/klubb", citizen(a.ActForPage(a.brreg, "/")))
+	mux.Handle("GET /booking/{id}", citizen(a.bookingPage))
+	mux.Handle("POST /booking/{id}/vipps", citizen(a.payVipps))
+	mux.Handle("POST /booking/{id}/faktura", citizen(a.payInvoice))
+	mux.Handle("GET /booking/{id}/avbestill", citizen(a.cancelPage))
+	mux.Handle("POST /booking/{id}/avbestill", citizen(a.cancel))
+	mux.Handle("GET /booking/{id}/brev.pdf", citizen(a.letterPDF))
+	mux.Handle("GET /booking/{id}/ics", citizen(a.OwnICS))
+	mux.Handle("GET /min-side", citizen(a.minSide))
+	mux.Handle("POST /min-side/kalender", citizen(a.minSide))
+	mux.Handle("POST /min-side/kalender/stopp", citizen(a.minSide))
 	admin := func(h http.HandlerFunc) http.Handler { return a.ForListed(a.admins, h) } // login and CSRF
 	mux.Handle("GET /admin", admin(a.adminList))
 	mux.Handle("POST /admin/ny", admin(a.adminNew))

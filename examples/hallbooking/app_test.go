@@ -33,7 +33,7 @@ func TestMessagesComplete(t *testing.T) {
 
 func newApp(t *testing.T, now func() time.Time) *App {
 	t.Helper()
-	a, err := New(context.Background(), Config{PublicURL: "http://127.0.0.1:1", Getenv: func(string) string { return "" }, Now: now})
+	a, err := New(context.Background(), site.Config{PublicURL: "http://127.0.0.1:1", Getenv: func(string) string { return "" }, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestCalendar(t *testing.T) {
 }
 
 func TestConfigRefusesBadAccount(t *testing.T) {
-	_, err := New(context.Background(), Config{PublicURL: "http://127.0.0.1:1", Getenv: func(k string) string {
+	_, err := New(context.Background(), site.Config{PublicURL: "http://127.0.0.1:1", Getenv: func(k string) string {
 		if k == "GRUNNMUR_INVOICE_ACCOUNT" {
 			return "1234.56.78901"
 		}
@@ -104,10 +104,10 @@ func TestHallAdmins(t *testing.T) {
 			return ""
 		}
 	}
-	if _, err := New(context.Background(), Config{PublicURL: "http://127.0.0.1:1", Getenv: env("20036914700, 12345678901")}); err == nil || !strings.Contains(err.Error(), "GRUNNMUR_HALL_ADMINS") {
+	if _, err := New(context.Background(), site.Config{PublicURL: "http://127.0.0.1:1", Getenv: env("20036914700, 12345678901")}); err == nil || !strings.Contains(err.Error(), "GRUNNMUR_HALL_ADMINS") {
 		t.Fatalf("a bad number: %v", err)
 	}
-	a, err := New(context.Background(), Config{PublicURL: "http://127.0.0.1:1", Getenv: env("20036914700, 03851598730")})
+	a, err := New(context.Background(), site.Config{PublicURL: "http://127.0.0.1:1", Getenv: env("20036914700, 03851598730")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +235,7 @@ func TestCancelSeriesRefundsOnce(t *testing.T) {
 }
 
 func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
-	a, err := New(context.Background(), Config{PublicURL: "http://127.0.0.1:1", DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Now: pinned(t)})
+	a, err := New(context.Background(), site.Config{PublicURL: "http://127.0.0.1:1", DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Now: pinned(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

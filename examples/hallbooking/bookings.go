@@ -160,19 +160,6 @@ func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, billPath(b), http.StatusSeeOther)
 }
 
-// ics is the party's booking as an iCalendar file.
-func (a *App) ics(w http.ResponseWriter, r *http.Request) {
-	owner, _, err := a.Party(r)
-	if err == nil {
-		var b []byte
-		if b, err = a.Bookings.OwnReservationICS(r.Context(), owner, r.PathValue("id")); err == nil {
-			site.ServeICS(w, "booking.ics", b)
-			return
-		}
-	}
-	a.Fail(w, r, err)
-}
-
 type minSideView struct {
 	Bookings []bookingRow
 	Party    string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/site/sitetest"
 	"log/slog"
 	"net/http"
@@ -30,7 +31,7 @@ func startApp(t *testing.T, databaseURL string, now func() time.Time) (*App, str
 	var app *App
 	base, logs := sitetest.StartService(t, func(ctx context.Context, public string, log *slog.Logger) (*sitetest.Started, error) {
 		var err error
-		if app, err = New(ctx, Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: now}); err != nil {
+		if app, err = New(ctx, site.Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: now}); err != nil {
 			return nil, err
 		}
 		return &sitetest.Started{Handler: app.Handler(), Run: app.RunJobs, Close: app.Close}, nil

@@ -23,7 +23,7 @@ func serveOnly(t *testing.T) (*App, string) {
 	var app *App
 	public := sitetest.ServeOnly(t, func(public string) (http.Handler, func(), error) {
 		var err error
-		if app, err = New(context.Background(), Config{PublicURL: public, Getenv: func(string) string { return "" }, Now: pinned(t)}); err != nil {
+		if app, err = New(context.Background(), site.Config{PublicURL: public, Getenv: func(string) string { return "" }, Now: pinned(t)}); err != nil {
 			return nil, nil, err
 		}
 		return app.Handler(), app.Close, nil
