@@ -32,13 +32,17 @@ type payView struct {
 	LetterFate string
 }
 
-// payState settles the bill and describes its payment, sending the
-// confirmation letter once it is confirmed.
-func (a *App) payState(r *http.Request, b *bill, cl *club) (payView, error) {
+// payState loads the request's bill (billFor), settles it and describes
+// its payment, sending the confirmation letter once it is confirmed.
+func (a *App) payState(r *http.Request) (*bill, payView, error) {
 	ctx, lang := r.Context(), site.Lang(r)
+	b, cl, err := a.billFor(r)
+	if err != nil {
+		return nil, payView{}, err
+	}
 	st, err := a.co.Settle(ctx, b)
 	if err != nil {
-		return payView{}, err
+		return nil, payView{}, err
 	}
 	a.ensureLetter(r, b, cl)
 	held := b.Held(a.Config.Now())
@@ -68,7 +72,7 @@ func (a *App) payState(r *http.Request, b *bill, cl *club) (payView, error) {
 	if b.Cancelled() {
 		v.LetterFate = messages.T(lang, "letter.fate."+fate)
 	}
-	return v, nil
+	return b, v, nil
 }
 
 type bookingView struct {
@@ -85,12 +89,7 @@ type bookingView struct {
 
 func (a *App) bookingPage(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), site.Lang(r)
-	b, cl, err := a.billFor(r)
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	pv, err := a.payState(r, b, cl)
+	b, pv, err := a.payState(r)
 	if err != nil {
 		a.Fail(w, r, err)
 		return

@@ -70,12 +70,7 @@ type seriesPage struct {
 // seriesShow shows a series: its occurrences, and its payment.
 func (a *App) seriesShow(w http.ResponseWriter, r *http.Request) {
 	lang := site.Lang(r)
-	b, cl, err := a.billFor(r)
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	pv, err := a.payState(r, b, cl)
+	b, pv, err := a.payState(r)
 	if err != nil {
 		a.Fail(w, r, err)
 		return
