@@ -41,14 +41,10 @@ const (
 type App struct {
 	*site.Service
 
-	brreg   *brreg.Client
-	freg    *folkeregisteret.Client
-	invoice *payment.Service   // payments by invoice with a KID, for clubs
-	co      *checkout.Checkout // takes payment for bookings (bill.go)
-	mail    *checkout.Letters  // sends their confirmation letters
-	book    *booking.Service
-	outbox  *svarut.Outbox
-	letters svarut.Store
+	brreg *brreg.Client
+	freg  *folkeregisteret.Client
+	co    *checkout.Checkout // takes payment for bookings (bill.go)
+	mail  *checkout.Letters  // sends their confirmation letters
 
 	// admins are the hall admins' fødselsnumre (digits), from
 	// GRUNNMUR_HALL_ADMINS (site.Service.AllowList: the sandbox's officer

@@ -421,7 +421,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	if charged == 0 || free == 0 {
 		t.Fatalf("%d charged and %d free occurrences", charged, free)
 	}
-	if inv, err := app.invoice.Latest(context.Background(), "invoice/series/"+seriesID); err != nil || int64(inv.Amount) != owed || inv.Attempt != 2 {
+	if inv, err := app.Invoices.Latest(context.Background(), "invoice/series/"+seriesID); err != nil || int64(inv.Amount) != owed || inv.Attempt != 2 {
 		t.Fatalf("the invoice after cancelling: %+v %v (owed %d)", inv, err, owed)
 	}
 
