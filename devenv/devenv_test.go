@@ -357,3 +357,23 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestLines lists every fake with its URL and every test user with their
+// note, and no fødselsnummer.
+func TestLines(t *testing.T) {
+	env := start(t, devenv.Options{})
+	text := strings.Join(env.Lines(), "\n")
+	for _, s := range env.Services {
+		if !strings.Contains(text, s.URL) {
+			t.Errorf("no line for %s at %s", s.Name, s.URL)
+		}
+	}
+	for _, u := range env.Users {
+		if !strings.Contains(text, u.Name+" ") || !strings.Contains(text, u.Note) || strings.Contains(text, u.PID.Reveal()) {
+			t.Errorf("test user %s: not listed with their note, or with their number", u.Name)
+		}
+	}
+	if !strings.Contains(text, "SESAM AS ("+registrytest.ApplicantOrgnr+"): may act for it") {
+		t.Errorf("the lines do not say who may act for SESAM AS:\n%s", text)
+	}
+}

@@ -36,9 +36,9 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 	ctx, lang := r.Context(), site.Lang(r)
 	day, err := booking.ParseWeek(r.URL.Query().Get("uke"))
 	if err != nil {
-		day = civil.DateOf(a.now().In(civil.Oslo))
+		day = civil.DateOf(a.Config.Now().In(civil.Oslo))
 	}
-	week, err := a.book.Week(ctx, r.PathValue("id"), day, lang)
+	week, err := a.Bookings.Week(ctx, r.PathValue("id"), day, lang)
 	if err != nil {
 		a.Fail(w, r, err)
 		return
@@ -47,7 +47,7 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 	p.Title = week.Resource.Name
 	v := calView{Hall: week.Resource, Price: p.Lang.Amount(week.Resource.Price), Week: week, Key: rand.Text(),
 		Book: p.T("cal.book"), EveryWk: p.T("cal.everyweek")}
-	if _, cl, err := a.party(r); err == nil {
+	if _, cl, err := a.Party(r); err == nil {
 		v.LoggedIn = true
 		if cl != nil {
 			v.Party = cl.Name

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/site/sitetest"
 	"log/slog"
 	"net/http"
@@ -30,10 +31,10 @@ func startApp(t *testing.T, databaseURL string, now func() time.Time) (*App, str
 	var app *App
 	base, logs := sitetest.StartService(t, func(ctx context.Context, public string, log *slog.Logger) (*sitetest.Started, error) {
 		var err error
-		if app, err = New(ctx, Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: now}); err != nil {
+		if app, err = New(ctx, site.Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: now}); err != nil {
 			return nil, err
 		}
-		return &sitetest.Started{Handler: app.Handler, Run: app.Run, Close: app.Close}, nil
+		return &sitetest.Started{Handler: app.Handler(), Run: app.RunJobs, Close: app.Close}, nil
 	})
 	return app, base, logs
 }
@@ -44,7 +45,7 @@ func pinned(t *testing.T) func() time.Time { return sitetest.ClockAt(t, sitetest
 
 // dayAhead is the date d days after the app's today, in Oslo.
 func dayAhead(app *App, d int) civil.Date {
-	return civil.DateOf(app.now().In(civil.Oslo)).AddDays(d)
+	return civil.DateOf(app.Config.Now().In(civil.Oslo)).AddDays(d)
 }
 
 // freeWeek opens hall's calendar at the week of from, and the weeks after
@@ -81,7 +82,7 @@ func seasonWeek(j *sitetest.Journey, app *App, d int) string {
 func waitShipment(t *testing.T, app *App, ref string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for len(fakes(app.ext.Fakes).SvarUT.ByExternalRef(ref)) == 0 {
+	for len(fakes(app.Externals.Fakes).SvarUT.ByExternalRef(ref)) == 0 {
 		if time.Now().After(deadline) {
 			t.Fatalf("no SvarUT shipment %s", ref)
 		}
@@ -196,7 +197,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	// their postal address from Folkeregisteret for print.
 	id := strings.TrimPrefix(bookingPath, "/booking/")
 	waitShipment(t, app, "hall-"+id)
-	sh, _ := fakes(app.ext.Fakes).SvarUT.Shipment(fakes(app.ext.Fakes).SvarUT.ByExternalRef("hall-" + id)[0])
+	sh, _ := fakes(app.Externals.Fakes).SvarUT.Shipment(fakes(app.Externals.Fakes).SvarUT.ByExternalRef("hall-" + id)[0])
 	if rc := sh.Shipment.Recipient; rc.Person.IsZero() || rc.Address.Name != "Sigrid Haugland" || len(rc.Address.PostalCode) != 4 || rc.Address.Line1 == "" || sh.Shipment.DigitalOnly {
 		t.Fatalf("the person's letter: %+v", rc.Address)
 	}
@@ -212,11 +213,11 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Click("confirm cancel", "#cancel-confirm")
 	j.Do("cancelled", chromedp.WaitVisible(chromedp.CSS("#free")))
 	j.Page("cancelled-free")
-	res, err := app.book.Reservation(context.Background(), strings.TrimPrefix(bookingPath, "/booking/"))
+	res, err := app.Bookings.Reservation(context.Background(), strings.TrimPrefix(bookingPath, "/booking/"))
 	if err != nil || res.State != booking.Cancelled || res.Charged {
 		t.Fatalf("reservation after cancel: %+v %v", res, err)
 	}
-	p, err := app.vipps.Latest(context.Background(), "booking/"+res.ID)
+	p, err := app.Payments.Latest(context.Background(), "booking/"+res.ID)
 	if err != nil || p.Aggregate.Refunded != p.Amount {
 		t.Fatalf("refund: %+v %v", p, err)
 	}
@@ -315,9 +316,9 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	}
 
 	// The hall's deadline is now 60 days: the club cancels late and pays.
-	h, _ := app.book.Resource(context.Background(), "storhallen")
+	h, _ := app.Bookings.Resource(context.Background(), "storhallen")
 	h.CancelDeadline = 60 * 24 * time.Hour
-	if err := app.book.PutResource(context.Background(), h); err != nil {
+	if err := app.Bookings.PutResource(context.Background(), h); err != nil {
 		t.Fatal(err)
 	}
 	j.Open("club booking", clubBooking)
@@ -342,7 +343,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	var blocked time.Time
 	for w := 1; w < 5 && blocked.IsZero(); w++ {
 		at := start.In(civil.Oslo).AddDate(0, 0, 7*w)
-		if _, err := app.book.Book(context.Background(), booking.HoldInput{ResourceID: "storhallen", Owner: "someone-else", Start: at, Key: "blocker"}); err == nil {
+		if _, err := app.Bookings.Book(context.Background(), booking.HoldInput{ResourceID: "storhallen", Owner: "someone-else", Start: at, Key: "blocker"}); err == nil {
 			blocked = at
 		}
 	}
@@ -375,7 +376,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	// The club cancels the whole series. With the deadline a day past the
 	// first week's start, that week is charged and the rest are free: the
 	// unpaid invoice is credited and issued again, with a new KID, for less.
-	rs, err := app.book.Reservations(context.Background(), booking.Query{SeriesID: seriesID})
+	rs, err := app.Bookings.Reservations(context.Background(), booking.Query{SeriesID: seriesID})
 	if err != nil || len(rs) < 2 {
 		t.Fatalf("the series: %d occurrences, %v", len(rs), err)
 	}
@@ -385,8 +386,8 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 			firstStart = r.Start
 		}
 	}
-	h.CancelDeadline = firstStart.Sub(app.now()) + 24*time.Hour
-	if err := app.book.PutResource(context.Background(), h); err != nil {
+	h.CancelDeadline = firstStart.Sub(app.Config.Now()) + 24*time.Hour
+	if err := app.Bookings.PutResource(context.Background(), h); err != nil {
 		t.Fatal(err)
 	}
 	j.Click("cancel series", "#cancel-series")
@@ -400,7 +401,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	if p := j.Text("#price"); p == whole {
 		t.Fatalf("price after cancelling: %q", p)
 	}
-	rs, err = app.book.Reservations(context.Background(), booking.Query{SeriesID: seriesID})
+	rs, err = app.Bookings.Reservations(context.Background(), booking.Query{SeriesID: seriesID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,7 +421,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	if charged == 0 || free == 0 {
 		t.Fatalf("%d charged and %d free occurrences", charged, free)
 	}
-	if inv, err := app.invoice.Latest(context.Background(), "invoice/series/"+seriesID); err != nil || int64(inv.Amount) != owed || inv.Attempt != 2 {
+	if inv, err := app.Invoices.Latest(context.Background(), "invoice/series/"+seriesID); err != nil || int64(inv.Amount) != owed || inv.Attempt != 2 {
 		t.Fatalf("the invoice after cancelling: %+v %v (owed %d)", inv, err, owed)
 	}
 
@@ -432,7 +433,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 		t.Fatalf("a citizen at /admin: %d", code)
 	}
 	j.Open("admin", "/admin")
-	j.Login(app.ext.Fakes.Officer.Name)
+	j.Login(app.Externals.Fakes.Officer.Name)
 	j.Page("admin")
 	j.Click("admin hall", "#admin-storhallen")
 	j.Page("admin-hall")
@@ -461,7 +462,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Fill("hours", map[string][]string{"hours-6": {"10:00-14:00"}, "price": {"650"}})
 	j.Click("hours", "#save")
 	j.Do("saved", chromedp.WaitVisible(chromedp.CSS("#saved")))
-	if h, _ := app.book.Resource(context.Background(), "storhallen"); h.Price != money.Kroner(650) || len(h.Hours[time.Saturday]) != 1 || h.Hours[time.Saturday][0].From != booking.At(10, 0) {
+	if h, _ := app.Bookings.Resource(context.Background(), "storhallen"); h.Price != money.Kroner(650) || len(h.Hours[time.Saturday]) != 1 || h.Hours[time.Saturday][0].From != booking.At(10, 0) {
 		t.Fatalf("hall after saving: %+v", h)
 	}
 	j.Open("blocked week", "/hall/storhallen?uke="+block.String())
@@ -490,7 +491,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Click("new hall", "#hall-gymsal-nordbyen-skole")
 	j.Page("calendar-new-hall")
 	freeWeek(j, "gymsal-nordbyen-skole", dayAhead(app, 0), "button[data-start]")
-	for _, u := range fakes(app.ext.Fakes).Users {
+	for _, u := range fakes(app.Externals.Fakes).Users {
 		if strings.Contains(logs.String(), u.PID.Reveal()) {
 			t.Errorf("the logs hold %s's fødselsnummer", u.Name)
 		}
@@ -502,7 +503,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 // the booking and the other a clear message.
 func race(t *testing.T, app *App, a *sitetest.Journey, base, dir string, logs *sitetest.Logs) *sitetest.Journey {
 	var other string
-	for _, u := range fakes(app.ext.Fakes).Users {
+	for _, u := range fakes(app.Externals.Fakes).Users {
 		if u.Role == "citizen" && u.Name != "Sigrid Haugland" {
 			other = u.Name
 			break
@@ -574,7 +575,7 @@ func race(t *testing.T, app *App, a *sitetest.Journey, base, dir string, logs *s
 	if won != 1 {
 		t.Fatalf("%d browsers got the slot", won)
 	}
-	rs, err := app.book.Reservations(context.Background(), booking.Query{ResourceID: "storhallen", ActiveAt: app.now()})
+	rs, err := app.Bookings.Reservations(context.Background(), booking.Query{ResourceID: "storhallen", ActiveAt: app.Config.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
