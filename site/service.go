@@ -297,14 +297,7 @@ func (s *Service) parts(ctx context.Context, c ServiceConfig) error {
 // payments completes p: without a Provider of its own it takes payments
 // through Vipps, whose webhook it registers.
 func (s *Service) payments(ctx context.Context, p *payment.Service) error {
-	switch {
-	case p.Store != nil:
-	case s.DB != nil:
-		p.Store = postgres.NewPaymentStore(s.DB)
-	default:
-		p.Store = payment.NewMemoryStore()
-	}
-	s.fill(&p.Now, &p.Logger)
+	s.paymentStore(p)
 	s.Payments = p
 	if p.Provider != nil {
 		return nil
@@ -355,18 +348,25 @@ func (s *Service) invoices(p *payment.Service) error {
 	if ok && inv.Now == nil {
 		inv.Now = s.Config.Now
 	}
+	if p.Store == nil && s.Payments != nil {
+		p.Store = s.Payments.Store
+	}
+	s.paymentStore(p)
+	s.Invoices = p
+	return nil
+}
+
+// paymentStore fills p's zero Store (PostgreSQL with a database, else in
+// memory), clock and logger.
+func (s *Service) paymentStore(p *payment.Service) {
 	switch {
 	case p.Store != nil:
-	case s.Payments != nil:
-		p.Store = s.Payments.Store
 	case s.DB != nil:
 		p.Store = postgres.NewPaymentStore(s.DB)
 	default:
 		p.Store = payment.NewMemoryStore()
 	}
 	s.fill(&p.Now, &p.Logger)
-	s.Invoices = p
-	return nil
 }
 
 // letters completes the SvarUT outbox o.
