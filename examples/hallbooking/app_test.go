@@ -19,17 +19,7 @@ import (
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 )
 
-func TestMessagesComplete(t *testing.T) {
-	if messagesErr != nil {
-		t.Fatal(messagesErr)
-	}
-	if m := messages.Missing(); len(m) > 0 {
-		t.Errorf("texts missing a language: %v", m)
-	}
-	if m := messages.Shadowed(); len(m) > 0 {
-		t.Errorf("texts worded apart from the other services (site.Common): %v", m)
-	}
-}
+func TestMessagesComplete(t *testing.T) { sitetest.MessagesComplete(t, messages, messagesErr) }
 
 func newApp(t *testing.T, now func() time.Time) *App {
 	t.Helper()
