@@ -133,7 +133,20 @@ func (m Mapper) Journalpost(s *archive.Saksmappe, i int) (*Arkivmelding, []Attac
 		MottattDato:             timePtr(r.Received),
 		SendtDato:               timePtr(r.Sent),
 	}
-	for _, k := range r.Parties {
+	jp.Korrespondansepart = korrespondanseparter(r.Parties)
+	var files []Attachment
+	jp.Dokumentbeskrivelse, files, jp.AntallVedlegg = documents(r)
+	a := &Arkivmelding{System: m.System, AntallFiler: len(files), Registrering: jp}
+	if err := a.check(); err != nil {
+		return nil, nil, err
+	}
+	return a, files, nil
+}
+
+// korrespondanseparter maps the senders and recipients.
+func korrespondanseparter(parties []archive.Korrespondansepart) []Korrespondansepart {
+	var out []Korrespondansepart
+	for _, k := range parties {
 		kp := Korrespondansepart{
 			Korrespondanseparttype: codeValue(korrespondanseparttype, k.Type),
 			KorrespondansepartNavn: k.Name,
@@ -145,10 +158,14 @@ func (m Mapper) Journalpost(s *archive.Saksmappe, i int) (*Arkivmelding, []Attac
 		if k.Address != "" {
 			kp.Postadresse = []string{k.Address}
 		}
-		jp.Korrespondansepart = append(jp.Korrespondansepart, kp)
+		out = append(out, kp)
 	}
-	var files []Attachment
-	vedlegg := 0
+	return out
+}
+
+// documents maps a journalpost's documents, each with its one file, and
+// counts the attachments (vedlegg).
+func documents(r *archive.Journalpost) (docs []Dokumentbeskrivelse, files []Attachment, vedlegg int) {
 	for n, d := range r.Documents {
 		num := d.Number
 		if num == 0 {
@@ -178,7 +195,7 @@ func (m Mapper) Journalpost(s *archive.Saksmappe, i int) (*Arkivmelding, []Attac
 		if mt == "" {
 			mt = "application/octet-stream"
 		}
-		jp.Dokumentbeskrivelse = append(jp.Dokumentbeskrivelse, Dokumentbeskrivelse{
+		docs = append(docs, Dokumentbeskrivelse{
 			Dokumenttype:              code(dokumenttype, d.Type),
 			Dokumentstatus:            code(dokumentstatus, status),
 			Tittel:                    d.Title,
@@ -199,12 +216,7 @@ func (m Mapper) Journalpost(s *archive.Saksmappe, i int) (*Arkivmelding, []Attac
 		})
 		files = append(files, Attachment{Name: name, MimeType: mt, Open: d.Open})
 	}
-	jp.AntallVedlegg = vedlegg
-	a := &Arkivmelding{System: m.System, AntallFiler: len(files), Registrering: jp}
-	if err := a.check(); err != nil {
-		return nil, nil, err
-	}
-	return a, files, nil
+	return docs, files, vedlegg
 }
 
 func (m Mapper) check() error {

@@ -212,88 +212,104 @@ func ParseKvittering(payload []byte) (*Kvittering, error) {
 			return nil, err
 		}
 	}
-	if m := x.Mappe; m != nil {
-		const p = "mappeKvittering"
-		mk := &MappeKvittering{SystemID: m.SystemID, MappeID: m.MappeID}
-		switch localType(m.Type) {
-		case "", "mappeKvittering":
-		case "saksmappeKvittering":
-			mk.Saksmappe = true
-		default:
-			return nil, fail(p, "unknown xsi:type")
-		}
-		if err := checkKvitteringCommon(typ, p, m.SystemID, m.OpprettetEllerEksist, m.ReferanseEksternNoekkel, &mk.Existing); err != nil {
+	if x.Mappe != nil {
+		if k.Mappe, err = x.Mappe.kvittering(typ); err != nil {
 			return nil, err
 		}
-		mk.ReferanseEksternNoekkel = m.ReferanseEksternNoekkel
-		if mk.OpprettetDato, err = parseDateTime(typ, p+"/opprettetDato", m.OpprettetDato); err != nil {
-			return nil, err
-		}
-		if mk.Saksaar, err = parseInt(typ, p+"/saksaar", m.Saksaar); err != nil {
-			return nil, err
-		}
-		if mk.Sakssekvensnummer, err = parseInt(typ, p+"/sakssekvensnummer", m.Sakssekvensnummer); err != nil {
-			return nil, err
-		}
-		if mk.Saksdato, err = parseDate(typ, p+"/saksdato", m.Saksdato); err != nil {
-			return nil, err
-		}
-		k.Mappe = mk
 	}
-	if r := x.Registrering; r != nil {
-		const p = "registreringKvittering"
-		rk := &RegistreringKvittering{SystemID: r.SystemID, RegistreringsID: r.RegistreringsID,
-			Journalposttype: r.Journalposttype, Journalstatus: r.Journalstatus}
-		switch localType(r.Type) {
-		case "", "registreringKvittering":
-		case "journalpostKvittering":
-			rk.Journalpost = true
-		default:
-			return nil, fail(p, "unknown xsi:type")
-		}
-		if err := checkKvitteringCommon(typ, p, r.SystemID, r.OpprettetEllerEksist, r.ReferanseEksternNoekkel, &rk.Existing); err != nil {
+	if x.Registrering != nil {
+		if k.Registrering, err = x.Registrering.kvittering(typ); err != nil {
 			return nil, err
 		}
-		rk.ReferanseEksternNoekkel = r.ReferanseEksternNoekkel
-		if rk.OpprettetDato, err = parseDateTime(typ, p+"/opprettetDato", r.OpprettetDato); err != nil {
-			return nil, err
-		}
-		for _, f := range []struct {
-			name string
-			s    string
-			v    *int
-		}{
-			{"journalaar", r.Journalaar, &rk.Journalaar},
-			{"journalsekvensnummer", r.Journalsekvensnummer, &rk.Journalsekvensnummer},
-			{"journalpostnummer", r.Journalpostnummer, &rk.Journalpostnummer},
-		} {
-			if *f.v, err = parseInt(typ, p+"/"+f.name, f.s); err != nil {
-				return nil, err
-			}
-		}
-		if rk.Journaldato, err = parseDate(typ, p+"/journaldato", r.Journaldato); err != nil {
-			return nil, err
-		}
-		for i, d := range r.Dokumenter {
-			q := p + "/dokumentbeskrivelseKvittering[" + strconv.Itoa(i+1) + "]"
-			if !isUUID(d.SystemID) {
-				return nil, fail(q+"/systemID", "not a UUID")
-			}
-			dk := DokumentKvittering{SystemID: d.SystemID}
-			if dk.Dokumentnummer, err = parseInt(typ, q+"/dokumentnummer", d.Dokumentnummer); err != nil {
-				return nil, err
-			}
-			for j, o := range d.Objekter {
-				if !isUUID(o.SystemID) {
-					return nil, fail(q+"/dokumentobjekt["+strconv.Itoa(j+1)+"]/systemID", "not a UUID")
-				}
-				dk.Objekter = append(dk.Objekter, o.SystemID)
-			}
-			rk.Dokumenter = append(rk.Dokumenter, dk)
-		}
-		k.Registrering = rk
 	}
 	return k, nil
+}
+
+func (m *mappeKvitteringXML) kvittering(typ string) (*MappeKvittering, error) {
+	fail := func(field, reason string) error { return &ReplyError{Type: typ, Field: field, Reason: reason} }
+	var err error
+	const p = "mappeKvittering"
+	mk := &MappeKvittering{SystemID: m.SystemID, MappeID: m.MappeID}
+	switch localType(m.Type) {
+	case "", "mappeKvittering":
+	case "saksmappeKvittering":
+		mk.Saksmappe = true
+	default:
+		return nil, fail(p, "unknown xsi:type")
+	}
+	if err := checkKvitteringCommon(typ, p, m.SystemID, m.OpprettetEllerEksist, m.ReferanseEksternNoekkel, &mk.Existing); err != nil {
+		return nil, err
+	}
+	mk.ReferanseEksternNoekkel = m.ReferanseEksternNoekkel
+	if mk.OpprettetDato, err = parseDateTime(typ, p+"/opprettetDato", m.OpprettetDato); err != nil {
+		return nil, err
+	}
+	if mk.Saksaar, err = parseInt(typ, p+"/saksaar", m.Saksaar); err != nil {
+		return nil, err
+	}
+	if mk.Sakssekvensnummer, err = parseInt(typ, p+"/sakssekvensnummer", m.Sakssekvensnummer); err != nil {
+		return nil, err
+	}
+	if mk.Saksdato, err = parseDate(typ, p+"/saksdato", m.Saksdato); err != nil {
+		return nil, err
+	}
+	return mk, nil
+}
+
+func (r *registreringKvitteringXML) kvittering(typ string) (*RegistreringKvittering, error) {
+	fail := func(field, reason string) error { return &ReplyError{Type: typ, Field: field, Reason: reason} }
+	var err error
+	const p = "registreringKvittering"
+	rk := &RegistreringKvittering{SystemID: r.SystemID, RegistreringsID: r.RegistreringsID,
+		Journalposttype: r.Journalposttype, Journalstatus: r.Journalstatus}
+	switch localType(r.Type) {
+	case "", "registreringKvittering":
+	case "journalpostKvittering":
+		rk.Journalpost = true
+	default:
+		return nil, fail(p, "unknown xsi:type")
+	}
+	if err := checkKvitteringCommon(typ, p, r.SystemID, r.OpprettetEllerEksist, r.ReferanseEksternNoekkel, &rk.Existing); err != nil {
+		return nil, err
+	}
+	rk.ReferanseEksternNoekkel = r.ReferanseEksternNoekkel
+	if rk.OpprettetDato, err = parseDateTime(typ, p+"/opprettetDato", r.OpprettetDato); err != nil {
+		return nil, err
+	}
+	for _, f := range []struct {
+		name string
+		s    string
+		v    *int
+	}{
+		{"journalaar", r.Journalaar, &rk.Journalaar},
+		{"journalsekvensnummer", r.Journalsekvensnummer, &rk.Journalsekvensnummer},
+		{"journalpostnummer", r.Journalpostnummer, &rk.Journalpostnummer},
+	} {
+		if *f.v, err = parseInt(typ, p+"/"+f.name, f.s); err != nil {
+			return nil, err
+		}
+	}
+	if rk.Journaldato, err = parseDate(typ, p+"/journaldato", r.Journaldato); err != nil {
+		return nil, err
+	}
+	for i, d := range r.Dokumenter {
+		q := p + "/dokumentbeskrivelseKvittering[" + strconv.Itoa(i+1) + "]"
+		if !isUUID(d.SystemID) {
+			return nil, fail(q+"/systemID", "not a UUID")
+		}
+		dk := DokumentKvittering{SystemID: d.SystemID}
+		if dk.Dokumentnummer, err = parseInt(typ, q+"/dokumentnummer", d.Dokumentnummer); err != nil {
+			return nil, err
+		}
+		for j, o := range d.Objekter {
+			if !isUUID(o.SystemID) {
+				return nil, fail(q+"/dokumentobjekt["+strconv.Itoa(j+1)+"]/systemID", "not a UUID")
+			}
+			dk.Objekter = append(dk.Objekter, o.SystemID)
+		}
+		rk.Dokumenter = append(rk.Dokumenter, dk)
+	}
+	return rk, nil
 }
 
 // ParseFeilmelding reads feilmelding.xml of the given kind. The root must be
