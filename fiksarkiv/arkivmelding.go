@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/civil"
 )
 
@@ -181,15 +182,20 @@ type Dokumentobjekt struct {
 // MarshalXML writes the mappe with xsi:type="saksmappe".
 func (s *Saksmappe) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 	type plain Saksmappe
-	start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "xsi:type"}, Value: "saksmappe"})
-	return e.EncodeElement((*plain)(s), start)
+	return encodeTyped(e, start, "saksmappe", (*plain)(s))
+}
+
+// encodeTyped writes v as the element start with xsi:type typ: the
+// subtype of mappe or registrering (xsi is declared on the root).
+func encodeTyped(e *xml.Encoder, start xml.StartElement, typ string, v any) error {
+	start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "xsi:type"}, Value: typ})
+	return e.EncodeElement(v, start)
 }
 
 // MarshalXML writes the registrering with xsi:type="journalpost".
 func (j *Journalpost) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 	type plain Journalpost
-	start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "xsi:type"}, Value: "journalpost"})
-	return e.EncodeElement((*plain)(j), start)
+	return encodeTyped(e, start, "journalpost", (*plain)(j))
 }
 
 type arkivmeldingXML struct {
@@ -212,9 +218,12 @@ type arkivmeldingXML struct {
 // the same input always gives the same bytes and a non-empty text stays
 // non-empty. Tab, newline and carriage return are written as character
 // references and survive the trip.
-func (a *Arkivmelding) Marshal() ([]byte, error) {
+func (a *Arkivmelding) Marshal() ([]byte, error) { return marshalBy(a.Write) }
+
+// marshalBy collects what write writes.
+func marshalBy(write func(io.Writer) error) ([]byte, error) {
 	var b bytes.Buffer
-	if err := a.Write(&b); err != nil {
+	if err := write(&b); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
@@ -368,7 +377,7 @@ func checkRef(path string, r *ReferanseTilMappe) error {
 	if r.SystemID == "" && r.MappeID == "" && r.Saksnummer == nil && r.ReferanseEksternNoekkel == nil {
 		return &FieldError{Field: path, Reason: "names no identifier"}
 	}
-	if r.SystemID != "" && !isUUID(r.SystemID) {
+	if r.SystemID != "" && !archive.IsSystemID(r.SystemID) {
 		return &FieldError{Field: path + "/systemID", Reason: "not a UUID"}
 	}
 	if r.ReferanseEksternNoekkel != nil {
@@ -388,25 +397,4 @@ func checkSkjerming(path string, s *Skjerming) error {
 		return missing(path + "/skjerming/skjermingshjemmel")
 	}
 	return nil
-}
-
-// isUUID reports whether s matches the metadatakatalog's ID pattern.
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -1,11 +1,11 @@
 package fiksarkiv
 
 import (
-	"bytes"
 	"encoding/xml"
 	"io"
 	"time"
 
+	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/civil"
 )
 
@@ -71,15 +71,13 @@ type JournalpostOppdatering struct {
 // MarshalXML writes xsi:type="saksmappeOppdatering".
 func (s *SaksmappeOppdatering) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 	type plain SaksmappeOppdatering
-	start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "xsi:type"}, Value: "saksmappeOppdatering"})
-	return e.EncodeElement((*plain)(s), start)
+	return encodeTyped(e, start, "saksmappeOppdatering", (*plain)(s))
 }
 
 // MarshalXML writes xsi:type="journalpostOppdatering".
 func (j *JournalpostOppdatering) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 	type plain JournalpostOppdatering
-	start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "xsi:type"}, Value: "journalpostOppdatering"})
-	return e.EncodeElement((*plain)(j), start)
+	return encodeTyped(e, start, "journalpostOppdatering", (*plain)(j))
 }
 
 type oppdateringXML struct {
@@ -92,13 +90,7 @@ type oppdateringXML struct {
 // Marshal checks the message and returns arkivmelding.xml for
 // arkivmelding.oppdater, valid against its V1 XSD. Text is written as
 // Arkivmelding.Marshal writes it.
-func (o *Oppdatering) Marshal() ([]byte, error) {
-	var b bytes.Buffer
-	if err := o.Write(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
+func (o *Oppdatering) Marshal() ([]byte, error) { return marshalBy(o.Write) }
 
 // Write is Marshal to a writer. On ErrInvalid nothing is written.
 func (o *Oppdatering) Write(w io.Writer) error {
@@ -129,7 +121,7 @@ func (o *Oppdatering) check() error {
 		if r.SystemID == "" && r.RegistreringsID == "" && r.Journalnummer == nil && r.ReferanseEksternNoekkel == nil {
 			return &FieldError{Field: p + "/referanseTilRegistrering", Reason: "names no identifier"}
 		}
-		if r.SystemID != "" && !isUUID(r.SystemID) {
+		if r.SystemID != "" && !archive.IsSystemID(r.SystemID) {
 			return &FieldError{Field: p + "/referanseTilRegistrering/systemID", Reason: "not a UUID"}
 		}
 		if r.ReferanseEksternNoekkel != nil {

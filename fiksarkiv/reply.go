@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/civil"
 )
 
@@ -294,7 +295,7 @@ func (r *registreringKvitteringXML) kvittering(typ string) (*RegistreringKvitter
 	}
 	for i, d := range r.Dokumenter {
 		q := p + "/dokumentbeskrivelseKvittering[" + strconv.Itoa(i+1) + "]"
-		if !isUUID(d.SystemID) {
+		if !archive.IsSystemID(d.SystemID) {
 			return nil, fail(q+"/systemID", "not a UUID")
 		}
 		dk := DokumentKvittering{SystemID: d.SystemID}
@@ -302,7 +303,7 @@ func (r *registreringKvitteringXML) kvittering(typ string) (*RegistreringKvitter
 			return nil, err
 		}
 		for j, o := range d.Objekter {
-			if !isUUID(o.SystemID) {
+			if !archive.IsSystemID(o.SystemID) {
 				return nil, fail(q+"/dokumentobjekt["+strconv.Itoa(j+1)+"]/systemID", "not a UUID")
 			}
 			dk.Objekter = append(dk.Objekter, o.SystemID)
@@ -339,7 +340,7 @@ func (x *feilXML) feil(typ, path string, kind Kind) (*Feilmelding, error) {
 }
 
 func checkKvitteringCommon(typ, p, systemID, oe string, key *EksternNoekkel, existing *bool) error {
-	if !isUUID(systemID) {
+	if !archive.IsSystemID(systemID) {
 		return &ReplyError{Type: typ, Field: p + "/systemID", Reason: "missing or not a UUID"}
 	}
 	switch oe {

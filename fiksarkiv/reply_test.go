@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/civil"
 )
 
@@ -230,7 +231,7 @@ func FuzzParseKvittering(f *testing.F) {
 		if k.Mappe == nil && k.MappeFeilet == nil && k.Registrering == nil && k.RegistreringFeilet == nil {
 			t.Fatal("accepted an empty kvittering")
 		}
-		if k.Mappe != nil && !isUUID(k.Mappe.SystemID) || k.Registrering != nil && !isUUID(k.Registrering.SystemID) {
+		if k.Mappe != nil && !archive.IsSystemID(k.Mappe.SystemID) || k.Registrering != nil && !archive.IsSystemID(k.Registrering.SystemID) {
 			t.Fatal("accepted a systemID that is not a UUID")
 		}
 	})
