@@ -53,8 +53,9 @@ type validatorCase struct {
 	Expected    []string `json:"expectedResponseMessageTypes"`
 	Supported   bool     `json:"supported"`
 	Queries     []struct {
-		Query string `json:"payloadQuery"`
-		Value string `json:"expectedValue"`
+		Query     string `json:"payloadQuery"`
+		Value     string `json:"expectedValue"`
+		ValueType int    `json:"valueType"` // 0 the value, 1 the xsi:type attribute
 	} `json:"queriesWithExpectedValues"`
 	Payload []byte // arkivmelding.xml as UTF-8
 }
