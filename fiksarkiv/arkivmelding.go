@@ -179,7 +179,8 @@ type Dokumentobjekt struct {
 	ReferanseDokumentfil string `xml:"referanseDokumentfil"`
 }
 
-// MarshalXML writes the mappe with xsi:type="saksmappe".
+// MarshalXML writes the mappe with xsi:type="saksmappe", inside a document
+// whose root declares the xsi prefix, as Arkivmelding.Marshal writes it.
 func (s *Saksmappe) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 	type plain Saksmappe
 	return encodeTyped(e, start, "saksmappe", (*plain)(s))
