@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -158,6 +159,10 @@ type Client struct {
 //	INTEGRASJON_ID       the Fiks integration
 //	INTEGRASJON_PASSORD  its password (or INTEGRASJON_PASSORD_FILE, a file holding it)
 //
+// An amqp:// (unencrypted) AMQP_URL is accepted for a loopback host only
+// (127.0.0.1, ::1, localhost): the local fake that `grunnmur dev` starts,
+// whose traffic never leaves the machine. Any other host needs amqps://.
+//
 // It checks what it read as New does: a malformed variable gives an error
 // wrapping ErrConfig that names it. When none is set, the error matches
 // config.ErrUnset instead. The Maskinporten token source is the caller's
@@ -170,6 +175,11 @@ func ConfigFromEnv(prefix string, getenv func(string) string) (Config, error) {
 		KontoID:            r.String("KONTO_ID"),
 		IntegrasjonID:      r.String("INTEGRASJON_ID"),
 		IntegrasjonPassord: r.Secret("INTEGRASJON_PASSORD"),
+	}
+	if u, err := url.Parse(cfg.AMQPURL); err == nil && u.Scheme == "amqp" {
+		h := u.Hostname()
+		ip := net.ParseIP(h)
+		cfg.AllowPlainAMQP = h == "localhost" || ip != nil && ip.IsLoopback()
 	}
 	if err := r.Err(); errors.Is(err, config.ErrUnset) {
 		return Config{}, fmt.Errorf("fiksio: %w", err)
