@@ -240,7 +240,11 @@ const (
 //
 // A port already taken is an error naming it; nothing is left running.
 func Start(ctx context.Context, o Options) (*Env, error) {
-	lns, err := listen(ctx, o.Addr)
+	n := fakeCount
+	if o.BrokerURL == "" {
+		n -= 2 // Fiks IO's two ports stay free
+	}
+	lns, err := listen(ctx, o.Addr, n)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +265,7 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 	}
 	e.startAPIs(o, base)
 	e.Credentials = e.credentials(base, keyFile)
-	fiksioHandler, err := e.startFiksIO(ctx, o, lns[8], lns[9])
+	fiksioHandler, err := e.startFiksIO(ctx, o, lns[8:])
 	if err != nil {
 		for _, l := range lns[:8] {
 			l.Close()
@@ -288,11 +292,11 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 // and AMQP sides.
 const fakeCount = 10
 
-// listen parses addr (DefaultAddr when empty) and listens on fakeCount
-// ports from its port up, or on free ports when the port is 0. Listening on
+// listen parses addr (DefaultAddr when empty) and listens on n ports from
+// its port up, or on free ports when the port is 0. Listening on
 // every port before anything serves makes a taken port fail the start; on
 // an error no listener is left open.
-func listen(ctx context.Context, addr string) ([]net.Listener, error) {
+func listen(ctx context.Context, addr string, n int) ([]net.Listener, error) {
 	if addr == "" {
 		addr = DefaultAddr
 	}
@@ -306,7 +310,7 @@ func listen(ctx context.Context, addr string) ([]net.Listener, error) {
 	}
 	var lns []net.Listener
 	var lc net.ListenConfig
-	for i := range fakeCount {
+	for i := range n {
 		p := 0
 		if port != 0 {
 			p = port + i

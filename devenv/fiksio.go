@@ -60,19 +60,21 @@ type FiksIOClient struct {
 	SigningCertFile string `json:"signingCertFile"`
 }
 
-// startFiksIO starts the fake Fiks IO, its REST side to be served on api
-// and its AMQP side on amqpLn, on the broker o.BrokerURL, with one account
-// of the agency. Without a broker it closes both listeners and records why
-// in e.FiksIOUnavailable: the other fakes do not need it.
-func (e *Env) startFiksIO(ctx context.Context, o Options, api, amqpLn net.Listener) (http.Handler, error) {
+// startFiksIO starts the fake Fiks IO on the broker o.BrokerURL, its REST
+// side to be served on lns[0] and its AMQP side on lns[1], with one account
+// of the agency. Without a broker (and then without listeners when none is
+// configured) it closes them and records why in e.FiksIOUnavailable: the
+// other fakes do not need it.
+func (e *Env) startFiksIO(ctx context.Context, o Options, lns []net.Listener) (http.Handler, error) {
+	if o.BrokerURL == "" {
+		e.FiksIOUnavailable = fmt.Errorf("%w: none configured", ErrNoBroker)
+		return nil, nil
+	}
+	api, amqpLn := lns[0], lns[1]
 	fail := func(err error) (http.Handler, error) {
 		api.Close()
 		amqpLn.Close()
 		return nil, err
-	}
-	if o.BrokerURL == "" {
-		e.FiksIOUnavailable = fmt.Errorf("%w: none configured", ErrNoBroker)
-		return fail(nil)
 	}
 	bu, err := url.Parse(o.BrokerURL)
 	if err != nil || bu.Scheme != "amqp" || bu.Host == "" {

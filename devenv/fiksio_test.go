@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -76,9 +77,18 @@ func TestFiksIOWithoutBroker(t *testing.T) {
 // GRUNNMUR_FIKSIO_* variables and key files, as a service would, and sends
 // the account a sealed file that it receives and opens.
 func TestFiksIOFromEnviron(t *testing.T) {
-	env := start(t, devenv.Options{BrokerURL: testenv.AMQPURL(t)})
+	base := freeRange(t, 10)
+	env := start(t, devenv.Options{Addr: base, BrokerURL: testenv.AMQPURL(t)})
 	if env.FiksIO == nil {
 		t.Fatalf("Fiks IO not started: %v", env.FiksIOUnavailable)
+	}
+	host, port, _ := net.SplitHostPort(base)
+	first, _ := strconv.Atoi(port)
+	if got, want := env.Getenv("GRUNNMUR_FIKSIO_BASE_URL"), "http://"+net.JoinHostPort(host, strconv.Itoa(first+8)); got != want {
+		t.Errorf("Fiks IO REST at %s, want %s (port +8)", got, want)
+	}
+	if got, want := env.Getenv("GRUNNMUR_FIKSIO_AMQP_URL"), "amqp://"+net.JoinHostPort(host, strconv.Itoa(first+9))+"/"; got != want {
+		t.Errorf("Fiks IO AMQP at %s, want %s (port +9)", got, want)
 	}
 	for _, name := range []string{"BASE_URL", "AMQP_URL", "KONTO_ID", "INTEGRASJON_ID", "INTEGRASJON_PASSORD",
 		"PRIVATE_KEY_FILE", "SIGNING_KEY_FILE", "SIGNING_CERT_FILE"} {
