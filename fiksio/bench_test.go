@@ -152,7 +152,7 @@ func BenchmarkBareAMQP10KB(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := pub.QueueDeclare(queue, true, false, false, false, amqp.Table{"x-queue-type": "quorum", "x-delivery-limit": 3}); err != nil {
+	if _, err := pub.QueueDeclare(queue, true, false, false, false, amqp.Table{"x-queue-type": "quorum", "x-delivery-limit": fiksiotest.MaxDeliveries - 1}); err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() {

@@ -233,8 +233,8 @@ func (s *Server) ClientTLSConfig() *tls.Config {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // AddAccount registers an account and declares its queue on the broker:
-// fiksio.konto.<KontoID>, a quorum queue with x-delivery-limit 3 and the
-// fake's dead-letter exchange. It returns the account as stored.
+// fiksio.konto.<KontoID>, a quorum queue that dead-letters a message after
+// MaxDeliveries failed deliveries, with the fake's dead-letter exchange. It returns the account as stored.
 func (s *Server) AddAccount(ctx context.Context, a Account) (Account, error) {
 	if a.KontoID == uuid.Nil {
 		a.KontoID = uuid.New()
