@@ -31,6 +31,15 @@ import (
 // ASiC-E built, signed and encrypted (SendFiles), the HTTP multipart send to
 // the fake, its publish, the SASL proxy, strict header parsing, and the
 // container decrypted and verified (Received.Open). BenchmarkBareAMQP10KB is amqp091-go alone.
+//
+// Each benchmark also reports the CPU its process spent per message. A
+// sealed message costs two RSA-2048 private-key operations (signing the
+// manifest, unwrapping the content key), about 1 ms of CPU each on the
+// project's machines, where the bare publish and consume cost about 0.12 ms:
+// on two cores the crypto alone bounds the sealed path near 1000 msgs/s,
+// before the zip, AES, digests, the temporary file and the hops. The keys
+// are precomputed (New sees to it) and the certificate is parsed once (the
+// katalog cache); the senders and Workers spread the rest over the cores.
 const benchSenders = 8
 
 func payload10KB() []byte {
