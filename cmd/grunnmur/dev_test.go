@@ -57,6 +57,19 @@ func (d *devRun) stop(t *testing.T) int {
 	}
 }
 
+// table reads the printed table up to its last export line.
+func (d *devRun) table() string {
+	var out strings.Builder
+	sc := bufio.NewScanner(d.out)
+	for sc.Scan() {
+		out.WriteString(sc.Text() + "\n")
+		if strings.HasPrefix(sc.Text(), "export GRUNNMUR_VIPPS_SUBSCRIPTION_KEY=") { // the last, sorted
+			break
+		}
+	}
+	return out.String()
+}
+
 type syncBuffer struct {
 	mu chan struct{}
 	b  bytes.Buffer
@@ -147,15 +160,7 @@ func TestDevJSON(t *testing.T) {
 
 func TestDevTable(t *testing.T) {
 	d := startDev(t, "-port", "0", "-amqp", "")
-	var out strings.Builder
-	sc := bufio.NewScanner(d.out)
-	for sc.Scan() {
-		out.WriteString(sc.Text() + "\n")
-		if strings.HasPrefix(sc.Text(), "export GRUNNMUR_VIPPS_SUBSCRIPTION_KEY=") { // the last, sorted
-			break
-		}
-	}
-	text := out.String()
+	text := d.table()
 	for _, want := range []string{
 		"SERVICE", "ID-porten", "Ansattporten", "Maskinporten", "Vipps", "SvarUT", "Enhetsregisteret",
 		"Folkeregisteret", "KRR", "Kartverket adresser", "Sigrid Haugland", "Siri Saksbehandler",
@@ -252,15 +257,7 @@ func TestDevUsage(t *testing.T) {
 // it, and every GRUNNMUR_FIKSIO_* variable of DESIGN.md is exported.
 func TestDevFiksIO(t *testing.T) {
 	d := startDev(t, "-port", "0", "-amqp", testenv.AMQPURL(t))
-	var out strings.Builder
-	sc := bufio.NewScanner(d.out)
-	for sc.Scan() {
-		out.WriteString(sc.Text() + "\n")
-		if strings.HasPrefix(sc.Text(), "export GRUNNMUR_VIPPS_SUBSCRIPTION_KEY=") { // the last, sorted
-			break
-		}
-	}
-	text := out.String()
+	text := d.table()
 	for _, name := range []string{"BASE_URL", "AMQP_URL", "KONTO_ID", "INTEGRASJON_ID", "INTEGRASJON_PASSORD",
 		"PRIVATE_KEY_FILE", "SIGNING_KEY_FILE", "SIGNING_CERT_FILE"} {
 		_, rest, ok := strings.Cut(text, "export GRUNNMUR_FIKSIO_"+name+"=")
