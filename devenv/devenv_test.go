@@ -226,7 +226,7 @@ func TestEnviron(t *testing.T) {
 // TestFixedPorts starts on consecutive ports from a given one, and a second
 // sandbox on a taken port fails without leaving anything running.
 func TestFixedPorts(t *testing.T) {
-	base := freeRange(t, 7)
+	base := freeRange(t, 10)
 	env := start(t, devenv.Options{Addr: base})
 	if got := env.Credentials.IDPorten.Issuer; got != "http://"+base {
 		t.Errorf("ID-porten issuer %s, want http://%s", got, base)
