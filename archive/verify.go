@@ -3,12 +3,11 @@ package archive
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
 	"fmt"
-	"hash"
 	"log/slog"
 	"os"
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -127,7 +126,7 @@ type verifier struct {
 	root  *os.Root
 	rep   *Report
 	tests map[string]*TestResult
-	bytes int64 // read so far, every file
+	bytes *atomic.Int64 // read so far, every file, by every scan and worker
 	buf   []byte
 
 	addml *addmlInfo // nil when arkivuttrekk.xml could not be read
@@ -137,7 +136,7 @@ type verifier struct {
 	refs      *keySorter    // references to check against ids
 	fileRefs  *keySorter    // keys of referenced document paths
 	doc       docObject     // the dokumentobjekt being read
-	hasher    hash.Hash     // for the document files
+	docs      docPipeline   // the document files being hashed
 }
 
 // sortRun is how many 24-byte records a keySorter keeps in memory before it
@@ -150,7 +149,7 @@ func newVerifier(ctx context.Context, cfg *Verifier, dir string, root *os.Root) 
 		rep:       &Report{Dir: dir, Tool: "grunnmur archive verify", Standard: "Noark 5 v5.0"},
 		tests:     make(map[string]*TestResult),
 		structure: newStructureInfo(),
-		hasher:    sha256.New(),
+		bytes:     new(atomic.Int64),
 	}
 	run := cmp.Or(cfg.runSize, sortRun)
 	v.ids, v.refs, v.fileRefs = newKeySorter("", run), newKeySorter("", run), newKeySorter("", run)
@@ -211,10 +210,10 @@ func (v *verifier) finish() *Report {
 		v.rep.Warnings += t.Warnings
 	}
 	v.rep.Duration = v.now().Sub(v.start)
-	v.rep.Bytes = v.bytes
+	v.rep.Bytes = v.bytes.Load()
 	if v.cfg.Logger != nil {
 		v.cfg.Logger.Debug("archive: extract verified", "dir", v.dir, "errors", v.rep.Errors,
-			"warnings", v.rep.Warnings, "bytes", v.bytes, "duration", v.rep.Duration)
+			"warnings", v.rep.Warnings, "bytes", v.rep.Bytes, "duration", v.rep.Duration)
 	}
 	if v.cfg.Progress != nil {
 		p := v.progress()
@@ -227,7 +226,7 @@ func (v *verifier) finish() *Report {
 func (v *verifier) progress() Progress {
 	c := v.structure.counts
 	return Progress{Cases: c["mappe"], Records: c["registrering"], Documents: c["dokumentobjekt"],
-		Bytes: v.bytes, Elapsed: v.now().Sub(v.start)}
+		Bytes: v.bytes.Load(), Elapsed: v.now().Sub(v.start)}
 }
 
 // run runs the passes in order. The structure comes first: the change log's

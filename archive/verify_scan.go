@@ -222,7 +222,7 @@ type countReader struct {
 
 func (c *countReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.v.bytes += int64(n)
+	c.v.bytes.Add(int64(n))
 	return n, err
 }
 

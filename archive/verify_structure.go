@@ -48,6 +48,7 @@ func (v *verifier) scanArkivstruktur(s *xmlScan) error {
 	if every <= 0 {
 		every = 1000
 	}
+	defer v.docs.drain(v) // the documents are checked in the scan's time
 	return s.walk(
 		func(t xml.StartElement) error { return v.structureStart(s, t, every) },
 		func(f frame, parent *frame) { v.structureEnd(s, f, parent) })
