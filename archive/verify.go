@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"slices"
 	"sync/atomic"
@@ -134,6 +135,7 @@ type verifier struct {
 	structure structureInfo // what arkivstruktur.xml holds
 	ids       *keySorter    // systemIDs of the units
 	refs      *keySorter    // references to check against ids
+	changes   *keySorter    // the change log's references, when they are checked
 	fileRefs  *keySorter    // keys of referenced document paths
 	doc       docObject     // the dokumentobjekt being read
 	docs      docPipeline   // the document files being hashed
@@ -168,6 +170,16 @@ func newVerifier(ctx context.Context, cfg *Verifier, dir string, root *os.Root) 
 
 // add records one result of test id.
 func (v *verifier) add(id string, sev Severity, loc, format string, args ...any) {
+	msg := format
+	if t := v.tests[id]; len(args) > 0 && (t == nil || len(t.Results) < maxResults) {
+		msg = fmt.Sprintf(format, args...) // not for a result left out
+	}
+	v.addResult(id, Result{Severity: sev, Location: loc, Message: msg})
+}
+
+// addResult records one result of test id.
+func (v *verifier) addResult(id string, r Result) {
+	sev := r.Severity
 	t := v.tests[id]
 	if t == nil {
 		panic("archive: unknown test " + id) // a typo in this package, never input
@@ -183,11 +195,7 @@ func (v *verifier) add(id string, sev Severity, loc, format string, args ...any)
 		t.Omitted++
 		return
 	}
-	msg := format
-	if len(args) > 0 {
-		msg = fmt.Sprintf(format, args...)
-	}
-	t.Results = append(t.Results, Result{Severity: sev, Location: loc, Message: msg})
+	t.Results = append(t.Results, r)
 }
 
 // notRun marks the tests that found nothing yet as not run, for reason.
@@ -205,6 +213,9 @@ func (v *verifier) finish() *Report {
 	v.ids.close()
 	v.refs.close()
 	v.fileRefs.close()
+	if v.changes != nil {
+		v.changes.close()
+	}
 	for _, t := range v.rep.Tests {
 		v.rep.Errors += t.Errors
 		v.rep.Warnings += t.Warnings
@@ -229,13 +240,21 @@ func (v *verifier) progress() Progress {
 		Bytes: v.bytes.Load(), Elapsed: v.now().Sub(v.start)}
 }
 
-// run runs the passes in order. The structure comes first: the change log's
-// and the journals' checks compare against it.
+// run runs the passes. The change log and the journals are scanned beside
+// arkivstruktur.xml, each by a fork of v; their results join v's in the order
+// of the sequential passes: the structure first, since the change log's and
+// the journals' checks compare against it.
 func (v *verifier) run() {
 	required := v.checkStructureFiles()
 	v.readADDML()
 	v.checkListedFiles(required)
 	sums := map[string]string{}
+
+	changes := v.scanBeside(FileEndringslogg, func(c *verifier, s *xmlScan, j *journalInfo) error {
+		return c.scanEndringslogg(s, j, true)
+	})
+	lj := v.scanBeside(FileLoependeJournal, (*verifier).scanJournal)
+	oj := v.scanBeside(FileOffentligJournal, (*verifier).scanJournal)
 
 	structureOK := v.scanFile(FileArkivstruktur, v.scanArkivstruktur, sums)
 	if structureOK {
@@ -243,14 +262,75 @@ func (v *verifier) run() {
 	} else {
 		v.notRun("arkivstruktur.xml could not be read", structureTests...)
 	}
-	v.verifyEndringslogg(sums, structureOK)
+	v.verifyEndringslogg(changes, sums, structureOK)
 	if structureOK {
 		v.checkIDs()
 	}
-	v.verifyJournals(sums, structureOK)
+	v.verifyJournals(lj, oj, sums, structureOK)
 	v.checkSums(sums) // the XML files' sums came from the scans
 	v.checkDocumentFolder()
 	v.notRun("nothing to check", "N5.02")
+}
+
+// besideScan is the scan of one file on a goroutine of its own.
+type besideScan struct {
+	fork *verifier
+	file string
+	info journalInfo
+	ok   bool
+	sum  map[string]string
+	done chan struct{}
+}
+
+// scanBeside starts scanning file with fn on a fork of v.
+func (v *verifier) scanBeside(file string, fn func(*verifier, *xmlScan, *journalInfo) error) *besideScan {
+	b := &besideScan{fork: v.fork(), file: file, sum: map[string]string{}, done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		b.ok = b.fork.scanFile(file, func(s *xmlScan) error { return fn(b.fork, s, &b.info) }, b.sum)
+	}()
+	return b
+}
+
+// join waits for the scan and adds its results to v's, leaving out the
+// tests in skip. It returns whether the file was read to its end.
+func (v *verifier) join(b *besideScan, sums map[string]string, skip ...string) bool {
+	<-b.done
+	for _, ct := range b.fork.rep.Tests {
+		if slices.Contains(skip, ct.ID) {
+			continue
+		}
+		errs, warns := ct.Errors, ct.Warnings
+		for _, r := range ct.Results {
+			v.addResult(ct.ID, r)
+			switch r.Severity {
+			case Error:
+				errs--
+			case Warning:
+				warns--
+			}
+		}
+		// The fork kept maxResults results before it left any out, so v
+		// leaves out those too: only their counts remain.
+		t := v.tests[ct.ID]
+		t.Errors += errs
+		t.Warnings += warns
+		t.Omitted += ct.Omitted
+		if errs > 0 {
+			t.Status = Failed
+		}
+	}
+	maps.Copy(sums, b.sum)
+	return b.ok
+}
+
+// fork returns a verifier for a scan beside v's: it shares the
+// configuration, the folder, arkivuttrekk.xml and the byte count, and keeps
+// its own results and references.
+func (v *verifier) fork() *verifier {
+	c := newVerifier(v.ctx, v.cfg, v.dir, v.root)
+	c.start, c.bytes, c.addml = v.start, v.bytes, v.addml
+	return c
 }
 
 // checkStructureFiles is N5.01: the structure files and the document folder

@@ -75,7 +75,11 @@ func formatID(k [16]byte) string {
 // checkIDs runs N5.47 (unique systemIDs), N5.48 and N5.62 (references
 // resolve) as one merge over the sorted systemIDs and references.
 func (v *verifier) checkIDs() {
-	refs, stop := iter.Pull(v.refs.all())
+	all, n := v.refs.all(), v.refs.n
+	if v.changes != nil {
+		all, n = mergeRecords(all, v.changes.all()), n+v.changes.n
+	}
+	refs, stop := iter.Pull(all)
 	defer stop()
 	ref, ok := refs()
 	var prev record
@@ -103,13 +107,43 @@ func (v *verifier) checkIDs() {
 		v.unresolved(ref)
 		ref, ok = refs()
 	}
-	for _, err := range []error{v.ids.err, v.refs.err} {
+	errs := []error{v.ids.err, v.refs.err}
+	if v.changes != nil {
+		errs = append(errs, v.changes.err)
+	}
+	for _, err := range errs {
 		if err != nil {
 			v.add("N5.47", Error, "", "cannot sort the systemIDs: %v", err)
 		}
 	}
 	v.add("N5.47", Info, FileArkivstruktur, "%d systemIDs", n)
-	v.add("N5.48", Info, FileArkivstruktur, "%d references checked", v.refs.n)
+	v.add("N5.48", Info, FileArkivstruktur, "%d references checked", n)
+}
+
+// mergeRecords yields the records of two sorted streams in order.
+func mergeRecords(a, b iter.Seq[record]) iter.Seq[record] {
+	return func(yield func(record) bool) {
+		nb, stop := iter.Pull(b)
+		defer stop()
+		rb, okb := nb()
+		for ra := range a {
+			for okb && compareRecords(rb, ra) < 0 {
+				if !yield(rb) {
+					return
+				}
+				rb, okb = nb()
+			}
+			if !yield(ra) {
+				return
+			}
+		}
+		for okb {
+			if !yield(rb) {
+				return
+			}
+			rb, okb = nb()
+		}
+	}
 }
 
 // unresolved reports a reference that names no unit.
