@@ -10,7 +10,7 @@ import (
 
 // isUUID reports whether s matches the Noark 5 systemID pattern
 // (8-4-4-4-12 hexadecimal digits).
-func isUUID(s string) bool {
+func isUUID[T string | []byte](s T) bool {
 	if len(s) != 36 {
 		return false
 	}
