@@ -35,6 +35,8 @@ type xmlScanner struct {
 	attrBuf []byte     // an attribute value being decoded
 	// pendingEnd: the last start tag closed itself; its end comes next.
 	pendingEnd bool
+	open       []string // names of the open elements, as interned
+	cache      [256]string
 	seenRoot   bool
 	started    bool
 	depth      int
@@ -100,12 +102,23 @@ func (s *xmlScanner) syntax(format string, args ...any) error {
 }
 
 func (s *xmlScanner) intern(b []byte) string {
+	// A small direct-mapped cache in front of the map: the same few names
+	// come again and again.
+	slot := 0
+	if len(b) > 0 {
+		slot = (len(b)*31 + int(b[0])*7 + int(b[len(b)-1])) & 255
+		if c := s.cache[slot]; c == string(b) {
+			return c
+		}
+	}
 	if n, ok := s.names[string(b)]; ok {
+		s.cache[slot] = n
 		return n
 	}
 	n := string(b)
 	if len(s.names) < 10000 {
 		s.names[n] = n
+		s.cache[slot] = n
 	}
 	return n
 }
@@ -144,6 +157,7 @@ func (s *xmlScanner) Next() (tokKind, error) {
 	if s.pendingEnd {
 		s.pendingEnd = false
 		s.depth--
+		s.open = s.open[:len(s.open)-1]
 		return tokEnd, nil
 	}
 	if !s.started {
@@ -379,6 +393,15 @@ func splitName(n string) xml.Name {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
+func isAllSpace(b []byte) bool {
+	for _, c := range b {
+		if !isSpace(c) {
+			return false
+		}
+	}
+	return true
+}
+
 // tagEnd returns the index of the '>' closing the tag at s.pos, honouring
 // quoted attribute values, filling the buffer as needed.
 func (s *xmlScanner) tagEnd() (int, error) {
@@ -490,6 +513,7 @@ func (s *xmlScanner) startTag() (tokKind, error) {
 	}
 	s.advance(gt + 1 - s.pos)
 	s.depth++
+	s.open = append(s.open, name)
 	s.pendingEnd = selfClosing
 	return tokStart, nil
 }
@@ -530,6 +554,21 @@ func (s *xmlScanner) attrValue(b []byte) (string, error) {
 }
 
 func (s *xmlScanner) endTag() (tokKind, error) {
+	// The fast path: </name> or </name  > closing the innermost element,
+	// whole in the buffer. It finds what the general path below would.
+	if d := len(s.open); d > 0 {
+		top := s.open[d-1]
+		if gt := bytes.IndexByte(s.buf[s.pos:s.end], '>'); gt >= 2+len(top) {
+			tag := s.buf[s.pos+2 : s.pos+gt]
+			if string(tag[:len(top)]) == top && isAllSpace(tag[len(top):]) {
+				s.advance(gt + 1)
+				s.depth--
+				s.open = s.open[:d-1]
+				s.name = splitName(top)
+				return tokEnd, nil
+			}
+		}
+	}
 	gt, err := s.tagEnd()
 	if err != nil {
 		return 0, err
@@ -550,6 +589,9 @@ func (s *xmlScanner) endTag() (tokKind, error) {
 		return 0, s.syntax("unexpected end element </%s>", name)
 	}
 	s.depth--
+	if d := len(s.open); d > 0 {
+		s.open = s.open[:d-1]
+	}
 	s.name = splitName(name)
 	return tokEnd, nil
 }
