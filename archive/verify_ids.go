@@ -77,9 +77,9 @@ func formatID(k [16]byte) string {
 // checkIDs runs N5.47 (unique systemIDs), N5.48 and N5.62 (references
 // resolve) as one merge over the sorted systemIDs and references.
 func (v *verifier) checkIDs() {
-	all, n := v.refs.all(), v.refs.n
+	all, nRefs := v.refs.all(), v.refs.n
 	if v.changes != nil {
-		all, n = mergeRecords(all, v.changes.all()), n+v.changes.n
+		all, nRefs = mergeRecords(all, v.changes.all()), nRefs+v.changes.n
 	}
 	refs, stop := iter.Pull(all)
 	defer stop()
@@ -119,7 +119,7 @@ func (v *verifier) checkIDs() {
 		}
 	}
 	v.add("N5.47", Info, FileArkivstruktur, "%d systemIDs", n)
-	v.add("N5.48", Info, FileArkivstruktur, "%d references checked", n)
+	v.add("N5.48", Info, FileArkivstruktur, "%d references checked", nRefs)
 }
 
 // mergeRecords yields the records of two sorted streams in order.

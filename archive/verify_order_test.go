@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -59,8 +60,16 @@ func TestVerifyOrderIsSequential(t *testing.T) {
 	if nAS >= 100 || nAS+nLJ <= 100 {
 		t.Fatalf("the test needs fewer than 100 empty elements in arkivstruktur.xml and more in all: %d, %d", nAS, nLJ)
 	}
+	// Every reference is checked, the change log's with arkivstruktur.xml's.
+	nRefs := len(regexp.MustCompile(`<referanse(Arkivdel|Til[A-Za-z]+|SekundaerKlassifikasjon|AvskrivesAvJournalpost|FraMoeteregistrering|ForrigeMoete|NesteMoete)>`).FindAll(as, -1)) +
+		strings.Count(string(read(t, filepath.Join(dir, archive.FileEndringslogg))), "<referanseArkivenhet>")
 	for _, tr := range rep.Tests {
 		switch tr.ID {
+		case "N5.48":
+			want := strconv.Itoa(nRefs) + " references checked"
+			if nRefs == 0 || !slices.ContainsFunc(tr.Results, func(r archive.Result) bool { return r.Message == want }) {
+				t.Fatalf("N5.48 results %v, want %q", tr.Results, want)
+			}
 		case "N5.63":
 			if tr.Errors != nAS+nLJ || len(tr.Results) != 100 || tr.Omitted != nAS+nLJ-100 {
 				t.Fatalf("N5.63: %d errors, %d results, %d omitted; want %d, 100, %d", tr.Errors, len(tr.Results), tr.Omitted, nAS+nLJ, nAS+nLJ-100)
