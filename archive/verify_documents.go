@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"iter"
+	"os"
 	"path"
 	"runtime"
 	"strconv"
@@ -135,6 +136,7 @@ func (j *docJob) sha256() bool {
 // does not grow with the extract.
 type docPipeline struct {
 	jobs    chan *docJob
+	dir     *os.Root // dokumenter/, or nil
 	pending []*docJob // submitted, not yet reported, oldest first
 	head    int
 	wg      sync.WaitGroup
@@ -146,6 +148,7 @@ const docsInFlight = 256
 func (p *docPipeline) submit(v *verifier, j *docJob) {
 	if p.jobs == nil {
 		p.jobs = make(chan *docJob, docsInFlight)
+		p.dir, _ = v.root.OpenRoot(DirDokumenter)
 		workers := min(max(runtime.GOMAXPROCS(0), 2), 8)
 		p.wg.Add(workers)
 		for range workers {
@@ -185,6 +188,10 @@ func (p *docPipeline) drain(v *verifier) {
 		close(p.jobs)
 		p.wg.Wait()
 		p.jobs = nil
+		if p.dir != nil {
+			p.dir.Close()
+			p.dir = nil
+		}
 	}
 }
 
@@ -193,13 +200,23 @@ func (p *docPipeline) work(v *verifier) {
 	h := sha256.New()
 	buf := make([]byte, 64<<10)
 	for j := range p.jobs {
-		j.hash(v, h, buf)
+		j.hash(v, p.dir, h, buf)
 		close(j.done)
 	}
 }
 
-func (j *docJob) hash(v *verifier, h hash.Hash, buf []byte) {
-	f, err := v.root.Open(j.path)
+// hash opens and hashes the job's file. A file directly in dokumenter/ is
+// opened through dir, which spares walking that folder for every file; what
+// dir cannot open (a link out of dokumenter/) is tried in the whole extract.
+func (j *docJob) hash(v *verifier, dir *os.Root, h hash.Hash, buf []byte) {
+	var f *os.File
+	err := os.ErrNotExist
+	if name, ok := strings.CutPrefix(j.path, DirDokumenter+"/"); ok && dir != nil && !strings.Contains(name, "/") {
+		f, err = dir.Open(name)
+	}
+	if err != nil {
+		f, err = v.root.Open(j.path)
+	}
 	if err != nil {
 		j.missing = true
 		return
