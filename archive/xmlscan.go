@@ -36,6 +36,7 @@ type xmlScanner struct {
 	// pendingEnd: the last start tag closed itself; its end comes next.
 	pendingEnd bool
 	open       []string // names of the open elements, as interned
+	brackets   int      // ']' just before pos in the current text, to refuse "]]>"
 	cache      [256]string
 	seenRoot   bool
 	started    bool
@@ -195,6 +196,7 @@ func (s *xmlScanner) Next() (tokKind, error) {
 			s.tok = t
 			return tokText, nil
 		}
+		s.brackets = 0
 		if !s.fill(2) {
 			return 0, s.syntax("unexpected end of input after <")
 		}
@@ -237,6 +239,7 @@ func (s *xmlScanner) charData() ([]byte, error) {
 		if b < utf8.RuneSelf {
 			switch {
 			case b == '&':
+				s.brackets = 0
 				if !decoded {
 					s.text = append(s.text, s.buf[start:i]...)
 					decoded = true
@@ -259,6 +262,14 @@ func (s *xmlScanner) charData() ([]byte, error) {
 				start = i
 				continue
 			case b >= 0x20 || b == '\t' || b == '\n' || b == '\r':
+				switch {
+				case b == ']':
+					s.brackets++
+				case b == '>' && s.brackets >= 2:
+					return nil, s.syntax("unescaped ]]> not in CDATA section")
+				default:
+					s.brackets = 0
+				}
 				i++
 				if decoded {
 					s.text = append(s.text, b)
@@ -282,6 +293,7 @@ func (s *xmlScanner) charData() ([]byte, error) {
 		if r == utf8.RuneError && n <= 1 {
 			return nil, s.syntax("invalid UTF-8")
 		}
+		s.brackets = 0
 		if !isXMLChar(r) {
 			return nil, s.syntax("illegal character code %U", r)
 		}
