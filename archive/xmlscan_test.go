@@ -131,6 +131,12 @@ func TestXMLScannerMatchesEncodingXML(t *testing.T) {
 			t.Errorf("%q accepted: %s", in, got)
 		}
 	}
+	// "]]>" is refused in text only: escaped, split by markup or in CDATA it is fine.
+	for _, in := range []string{"<a>]]&gt;</a>", "<a>]]<b/>></a>", "<a>]></a>", "<a><![CDATA[]]]]><![CDATA[>]]></a>", "<a>]]</a>"} {
+		if _, err := scanAll(strings.NewReader(in)); err != nil {
+			t.Errorf("%q refused: %v", in, err)
+		}
+	}
 	for _, seed := range scannerSeeds(t) {
 		want, err := stdAll(bytes.NewReader(seed))
 		if err != nil {
