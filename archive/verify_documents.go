@@ -136,7 +136,7 @@ func (j *docJob) sha256() bool {
 // does not grow with the extract.
 type docPipeline struct {
 	jobs    chan *docJob
-	dir     *os.Root // dokumenter/, or nil
+	dir     *os.Root  // dokumenter/, or nil
 	pending []*docJob // submitted, not yet reported, oldest first
 	head    int
 	wg      sync.WaitGroup
