@@ -226,6 +226,7 @@ func (s *xmlScanner) Next() (tokKind, error) {
 func (s *xmlScanner) charData() ([]byte, error) {
 	start := s.pos
 	i := s.pos
+	nl := 0 // newlines in s.buf[s.pos:i], counted on the way
 	decoded := false
 	s.text = s.text[:0]
 	for {
@@ -246,7 +247,8 @@ func (s *xmlScanner) charData() ([]byte, error) {
 				}
 				// Make sure the whole reference is in the buffer.
 				if s.end-i < 16 && !s.eof {
-					s.line += bytes.Count(s.buf[s.pos:i], []byte{'\n'})
+					s.line += nl
+					nl = 0
 					s.pos = i
 					if !s.fill(16) && s.end-s.pos < 3 {
 						return nil, s.syntax("unexpected end of input in a reference")
@@ -263,6 +265,9 @@ func (s *xmlScanner) charData() ([]byte, error) {
 				continue
 			case b >= 0x20 || b == '\t' || b == '\n' || b == '\r':
 				switch {
+				case b == '\n':
+					nl++
+					s.brackets = 0
 				case b == ']':
 					s.brackets++
 				case b == '>' && s.brackets >= 2:
@@ -309,7 +314,8 @@ func (s *xmlScanner) charData() ([]byte, error) {
 	if decoded {
 		out = s.text
 	}
-	s.advance(i - s.pos)
+	s.line += nl
+	s.pos = i
 	return out, nil
 }
 
@@ -417,6 +423,12 @@ func isAllSpace(b []byte) bool {
 // tagEnd returns the index of the '>' closing the tag at s.pos, honouring
 // quoted attribute values, filling the buffer as needed.
 func (s *xmlScanner) tagEnd() (int, error) {
+	// The fast path: the tag is whole in the buffer and has no quotes.
+	if gt := bytes.IndexByte(s.buf[s.pos+1:s.end], '>'); gt >= 0 {
+		if tag := s.buf[s.pos+1 : s.pos+1+gt]; bytes.IndexByte(tag, '"') < 0 && bytes.IndexByte(tag, '\'') < 0 {
+			return s.pos + 1 + gt, nil
+		}
+	}
 	i := s.pos + 1
 	var quote byte
 	for {
