@@ -25,11 +25,12 @@ import (
 //	verify_checksums.go     ADDML checksums and the official schemas: N5.02
 //
 // Each scan of a file keeps its element stack in its own xmlScan; what the
-// checks collect across files lives in verifier. Of that, the structure scan
-// alone writes structure, doc, ids, fileRefs and hasher; refs takes the
-// change log's references too; buf is the copy buffer of the structure
-// scan's documents and of the checksum pass; tests (through add) and bytes
-// are written by every pass.
+// checks collect across files lives in verifier. The change log and the
+// journals are scanned beside arkivstruktur.xml, each by a fork of the
+// verifier with its own results and references, joined in the sequential
+// order (run, join). Of the rest, the structure scan alone writes structure,
+// doc, docs, ids, fileRefs and refs; buf is the copy buffer of the checksum
+// pass; bytes is shared by every scan and document worker.
 
 // The tests Verify runs, in report order, with Arkade 5's ids.
 var testNames = []struct{ id, name string }{
