@@ -26,7 +26,10 @@ func compareRecords(a, b record) int {
 	if c := bytes.Compare(a.key[:], b.key[:]); c != 0 {
 		return c
 	}
-	return int(a.line) - int(b.line)
+	if c := int(a.line) - int(b.line); c != 0 {
+		return c
+	}
+	return int(a.kind) - int(b.kind)
 }
 
 // keySorter collects records and yields them sorted. It keeps at most

@@ -3,12 +3,12 @@ package archive
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
 	"fmt"
-	"hash"
 	"log/slog"
+	"maps"
 	"os"
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,11 +25,12 @@ import (
 //	verify_checksums.go     ADDML checksums and the official schemas: N5.02
 //
 // Each scan of a file keeps its element stack in its own xmlScan; what the
-// checks collect across files lives in verifier. Of that, the structure scan
-// alone writes structure, doc, ids, fileRefs and hasher; refs takes the
-// change log's references too; buf is the copy buffer of the structure
-// scan's documents and of the checksum pass; tests (through add) and bytes
-// are written by every pass.
+// checks collect across files lives in verifier. The change log and the
+// journals are scanned beside arkivstruktur.xml, each by a fork of the
+// verifier with its own results and references, joined in the sequential
+// order (run, join). Of the rest, the structure scan alone writes structure,
+// doc, docs, ids, fileRefs and refs; buf is the copy buffer of the checksum
+// pass; bytes is shared by every scan and document worker.
 
 // The tests Verify runs, in report order, with Arkade 5's ids.
 var testNames = []struct{ id, name string }{
@@ -127,7 +128,7 @@ type verifier struct {
 	root  *os.Root
 	rep   *Report
 	tests map[string]*TestResult
-	bytes int64 // read so far, every file
+	bytes *atomic.Int64 // read so far, every file, by every scan and worker
 	buf   []byte
 
 	addml *addmlInfo // nil when arkivuttrekk.xml could not be read
@@ -135,9 +136,10 @@ type verifier struct {
 	structure structureInfo // what arkivstruktur.xml holds
 	ids       *keySorter    // systemIDs of the units
 	refs      *keySorter    // references to check against ids
+	changes   *keySorter    // the change log's references, when they are checked
 	fileRefs  *keySorter    // keys of referenced document paths
 	doc       docObject     // the dokumentobjekt being read
-	hasher    hash.Hash     // for the document files
+	docs      docPipeline   // the document files being hashed
 }
 
 // sortRun is how many 24-byte records a keySorter keeps in memory before it
@@ -150,7 +152,7 @@ func newVerifier(ctx context.Context, cfg *Verifier, dir string, root *os.Root) 
 		rep:       &Report{Dir: dir, Tool: "grunnmur archive verify", Standard: "Noark 5 v5.0"},
 		tests:     make(map[string]*TestResult),
 		structure: newStructureInfo(),
-		hasher:    sha256.New(),
+		bytes:     new(atomic.Int64),
 	}
 	run := cmp.Or(cfg.runSize, sortRun)
 	v.ids, v.refs, v.fileRefs = newKeySorter("", run), newKeySorter("", run), newKeySorter("", run)
@@ -169,6 +171,16 @@ func newVerifier(ctx context.Context, cfg *Verifier, dir string, root *os.Root) 
 
 // add records one result of test id.
 func (v *verifier) add(id string, sev Severity, loc, format string, args ...any) {
+	msg := format
+	if t := v.tests[id]; len(args) > 0 && (t == nil || len(t.Results) < maxResults) {
+		msg = fmt.Sprintf(format, args...) // not for a result left out
+	}
+	v.addResult(id, Result{Severity: sev, Location: loc, Message: msg})
+}
+
+// addResult records one result of test id.
+func (v *verifier) addResult(id string, r Result) {
+	sev := r.Severity
 	t := v.tests[id]
 	if t == nil {
 		panic("archive: unknown test " + id) // a typo in this package, never input
@@ -184,11 +196,7 @@ func (v *verifier) add(id string, sev Severity, loc, format string, args ...any)
 		t.Omitted++
 		return
 	}
-	msg := format
-	if len(args) > 0 {
-		msg = fmt.Sprintf(format, args...)
-	}
-	t.Results = append(t.Results, Result{Severity: sev, Location: loc, Message: msg})
+	t.Results = append(t.Results, r)
 }
 
 // notRun marks the tests that found nothing yet as not run, for reason.
@@ -206,15 +214,18 @@ func (v *verifier) finish() *Report {
 	v.ids.close()
 	v.refs.close()
 	v.fileRefs.close()
+	if v.changes != nil {
+		v.changes.close()
+	}
 	for _, t := range v.rep.Tests {
 		v.rep.Errors += t.Errors
 		v.rep.Warnings += t.Warnings
 	}
 	v.rep.Duration = v.now().Sub(v.start)
-	v.rep.Bytes = v.bytes
+	v.rep.Bytes = v.bytes.Load()
 	if v.cfg.Logger != nil {
 		v.cfg.Logger.Debug("archive: extract verified", "dir", v.dir, "errors", v.rep.Errors,
-			"warnings", v.rep.Warnings, "bytes", v.bytes, "duration", v.rep.Duration)
+			"warnings", v.rep.Warnings, "bytes", v.rep.Bytes, "duration", v.rep.Duration)
 	}
 	if v.cfg.Progress != nil {
 		p := v.progress()
@@ -227,16 +238,24 @@ func (v *verifier) finish() *Report {
 func (v *verifier) progress() Progress {
 	c := v.structure.counts
 	return Progress{Cases: c["mappe"], Records: c["registrering"], Documents: c["dokumentobjekt"],
-		Bytes: v.bytes, Elapsed: v.now().Sub(v.start)}
+		Bytes: v.bytes.Load(), Elapsed: v.now().Sub(v.start)}
 }
 
-// run runs the passes in order. The structure comes first: the change log's
-// and the journals' checks compare against it.
+// run runs the passes. The change log and the journals are scanned beside
+// arkivstruktur.xml, each by a fork of v; their results join v's in the order
+// of the sequential passes: the structure first, since the change log's and
+// the journals' checks compare against it.
 func (v *verifier) run() {
 	required := v.checkStructureFiles()
 	v.readADDML()
 	v.checkListedFiles(required)
 	sums := map[string]string{}
+
+	changes := v.scanBeside(FileEndringslogg, func(c *verifier, s *xmlScan, j *journalInfo) error {
+		return c.scanEndringslogg(s, j, true)
+	})
+	lj := v.scanBeside(FileLoependeJournal, (*verifier).scanJournal)
+	oj := v.scanBeside(FileOffentligJournal, (*verifier).scanJournal)
 
 	structureOK := v.scanFile(FileArkivstruktur, v.scanArkivstruktur, sums)
 	if structureOK {
@@ -244,14 +263,75 @@ func (v *verifier) run() {
 	} else {
 		v.notRun("arkivstruktur.xml could not be read", structureTests...)
 	}
-	v.verifyEndringslogg(sums, structureOK)
+	v.verifyEndringslogg(changes, sums, structureOK)
 	if structureOK {
 		v.checkIDs()
 	}
-	v.verifyJournals(sums, structureOK)
+	v.verifyJournals(lj, oj, sums, structureOK)
 	v.checkSums(sums) // the XML files' sums came from the scans
 	v.checkDocumentFolder()
 	v.notRun("nothing to check", "N5.02")
+}
+
+// besideScan is the scan of one file on a goroutine of its own.
+type besideScan struct {
+	fork *verifier
+	file string
+	info journalInfo
+	ok   bool
+	sum  map[string]string
+	done chan struct{}
+}
+
+// scanBeside starts scanning file with fn on a fork of v.
+func (v *verifier) scanBeside(file string, fn func(*verifier, *xmlScan, *journalInfo) error) *besideScan {
+	b := &besideScan{fork: v.fork(), file: file, sum: map[string]string{}, done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		b.ok = b.fork.scanFile(file, func(s *xmlScan) error { return fn(b.fork, s, &b.info) }, b.sum)
+	}()
+	return b
+}
+
+// join waits for the scan and adds its results to v's, leaving out the
+// tests in skip. It returns whether the file was read to its end.
+func (v *verifier) join(b *besideScan, sums map[string]string, skip ...string) bool {
+	<-b.done
+	for _, ct := range b.fork.rep.Tests {
+		if slices.Contains(skip, ct.ID) {
+			continue
+		}
+		errs, warns := ct.Errors, ct.Warnings
+		for _, r := range ct.Results {
+			v.addResult(ct.ID, r)
+			switch r.Severity {
+			case Error:
+				errs--
+			case Warning:
+				warns--
+			}
+		}
+		// The fork kept maxResults results before it left any out, so v
+		// leaves out those too: only their counts remain.
+		t := v.tests[ct.ID]
+		t.Errors += errs
+		t.Warnings += warns
+		t.Omitted += ct.Omitted
+		if errs > 0 {
+			t.Status = Failed
+		}
+	}
+	maps.Copy(sums, b.sum)
+	return b.ok
+}
+
+// fork returns a verifier for a scan beside v's: it shares the
+// configuration, the folder, arkivuttrekk.xml and the byte count, and keeps
+// its own results and references.
+func (v *verifier) fork() *verifier {
+	c := newVerifier(v.ctx, v.cfg, v.dir, v.root)
+	c.start, c.bytes, c.addml = v.start, v.bytes, v.addml
+	return c
 }
 
 // checkStructureFiles is N5.01: the structure files and the document folder

@@ -6,12 +6,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
+	"hash"
 	"io"
 	"io/fs"
 	"iter"
+	"os"
 	"path"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The checks of the document files: their checksums and sizes (N5.30),
@@ -62,44 +66,168 @@ func normRef(s string) string {
 }
 
 // checkDocument is N5.32 and N5.30 for one dokumentobjekt: its file exists,
-// and its SHA-256 and size are the ones given.
+// and its SHA-256 and size are the ones given. The file is hashed by the
+// document workers while the scan reads on; the results are reported in the
+// order of the dokumentobjekt elements (see docPipeline).
 func (v *verifier) checkDocument(d docObject) {
-	loc := FileArkivstruktur + ":" + strconv.Itoa(d.line)
-	if d.file == "" {
-		return // N5.63 reported the empty element, or the schema's job
+	job := &docJob{d: d}
+	if d.file != "" {
+		job.path = normRef(d.file)
+		if job.path != "" {
+			v.fileRefs.add(record{key: pathKey(job.path), line: uint32(d.line)})
+		}
 	}
-	p := normRef(d.file)
-	if p == "" {
+	v.docs.submit(v, job)
+}
+
+// report reports what the workers found of one document file.
+func (v *verifier) reportDocument(j *docJob) {
+	d := j.d
+	loc := FileArkivstruktur + ":" + strconv.Itoa(d.line)
+	p := j.path
+	switch {
+	case d.file == "":
+		return // N5.63 reported the empty element, or the schema's job
+	case p == "":
 		v.add("N5.32", Error, loc, "referanseDokumentfil %q points outside the extract", clip(d.file))
 		return
-	}
-	v.fileRefs.add(record{key: pathKey(p), line: uint32(d.line)})
-	f, err := v.root.Open(p)
-	if err != nil {
+	case j.missing:
 		v.add("N5.32", Error, loc, "%s does not exist", p)
 		return
-	}
-	defer f.Close()
-	algo := strings.ToUpper(strings.ReplaceAll(d.algo, "-", ""))
-	if algo != "SHA256" {
+	case !j.sha256():
 		v.add("N5.30", Warning, loc, "%s: checksum algorithm %q is not SHA-256; not checked", p, clip(d.algo))
 		return
-	}
-	v.hasher.Reset()
-	n, err := io.CopyBuffer(v.hasher, &countReader{r: f, v: v}, v.buffer())
-	if err != nil {
-		v.add("N5.30", Error, p, "cannot read: %v", err)
+	case j.err != nil:
+		v.add("N5.30", Error, p, "cannot read: %v", j.err)
 		return
 	}
-	got := hex.EncodeToString(v.hasher.Sum(nil))
+	got := hex.EncodeToString(j.sum[:])
 	if !strings.EqualFold(got, d.sum) {
 		v.add("N5.30", Error, p, "SHA-256 is %s, arkivstruktur.xml says %s", got, clip(d.sum))
 	}
 	if d.siz != "" {
-		if want, err := strconv.ParseInt(d.siz, 10, 64); err != nil || want != n {
-			v.add("N5.30", Error, p, "size is %d bytes, filstoerrelse says %s", n, clip(d.siz))
+		if want, err := strconv.ParseInt(d.siz, 10, 64); err != nil || want != j.n {
+			v.add("N5.30", Error, p, "size is %d bytes, filstoerrelse says %s", j.n, clip(d.siz))
 		}
 	}
+}
+
+// docJob is one document file to open and hash.
+type docJob struct {
+	d    docObject
+	path string // normRef(d.file); "" when there is nothing to open
+	done chan struct{}
+
+	// The worker's findings.
+	missing bool
+	err     error
+	sum     [sha256.Size]byte
+	n       int64
+}
+
+func (j *docJob) sha256() bool {
+	return strings.ToUpper(strings.ReplaceAll(j.d.algo, "-", "")) == "SHA256"
+}
+
+// docPipeline hashes document files on worker goroutines while the scan of
+// arkivstruktur.xml reads on, and hands the results back to the scan in the
+// order the files were submitted, so that the report is the same as a
+// sequential check would give. At most docsInFlight jobs are pending: memory
+// does not grow with the extract.
+type docPipeline struct {
+	jobs    chan *docJob
+	dir     *os.Root  // dokumenter/, or nil
+	pending []*docJob // submitted, not yet reported, oldest first
+	head    int
+	wg      sync.WaitGroup
+}
+
+const docsInFlight = 256
+
+// submit queues a job, reporting the oldest one first when the queue is full.
+func (p *docPipeline) submit(v *verifier, j *docJob) {
+	if p.jobs == nil {
+		p.jobs = make(chan *docJob, docsInFlight)
+		p.dir, _ = v.root.OpenRoot(DirDokumenter)
+		workers := min(max(runtime.GOMAXPROCS(0), 2), 8)
+		p.wg.Add(workers)
+		for range workers {
+			go p.work(v)
+		}
+	}
+	if len(p.pending)-p.head >= docsInFlight {
+		p.reportOldest(v)
+	}
+	j.done = make(chan struct{})
+	p.pending = append(p.pending, j)
+	if j.path == "" {
+		close(j.done)
+		return
+	}
+	p.jobs <- j
+}
+
+func (p *docPipeline) reportOldest(v *verifier) {
+	j := p.pending[p.head]
+	p.pending[p.head] = nil
+	p.head++
+	if p.head == len(p.pending) || p.head >= docsInFlight {
+		p.pending = append(p.pending[:0], p.pending[p.head:]...)
+		p.head = 0
+	}
+	<-j.done
+	v.reportDocument(j)
+}
+
+// drain reports every pending job and stops the workers.
+func (p *docPipeline) drain(v *verifier) {
+	for p.head < len(p.pending) {
+		p.reportOldest(v)
+	}
+	if p.jobs != nil {
+		close(p.jobs)
+		p.wg.Wait()
+		p.jobs = nil
+		if p.dir != nil {
+			p.dir.Close()
+			p.dir = nil
+		}
+	}
+}
+
+func (p *docPipeline) work(v *verifier) {
+	defer p.wg.Done()
+	h := sha256.New()
+	buf := make([]byte, 64<<10)
+	for j := range p.jobs {
+		j.hash(v, p.dir, h, buf)
+		close(j.done)
+	}
+}
+
+// hash opens and hashes the job's file. A file directly in dokumenter/ is
+// opened through dir, which spares walking that folder for every file; what
+// dir cannot open (a link out of dokumenter/) is tried in the whole extract.
+func (j *docJob) hash(v *verifier, dir *os.Root, h hash.Hash, buf []byte) {
+	var f *os.File
+	err := os.ErrNotExist
+	if name, ok := strings.CutPrefix(j.path, DirDokumenter+"/"); ok && dir != nil && !strings.Contains(name, "/") {
+		f, err = dir.Open(name)
+	}
+	if err != nil {
+		f, err = v.root.Open(j.path)
+	}
+	if err != nil {
+		j.missing = true
+		return
+	}
+	defer f.Close()
+	if !j.sha256() {
+		return
+	}
+	h.Reset()
+	j.n, j.err = io.CopyBuffer(h, &countReader{r: f, v: v}, buf)
+	h.Sum(j.sum[:0])
 }
 
 // findDuplicateRefs is N5.34: files referenced more than once.

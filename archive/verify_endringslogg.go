@@ -9,17 +9,23 @@ import (
 // against ADDML (N5.61). Its references (N5.62) are collected here and
 // resolved with the others in verify_ids.go.
 
-// verifyEndringslogg scans the change log. Its references are collected only
-// when arkivstruktur.xml could be read, since they are resolved against it.
-func (v *verifier) verifyEndringslogg(sums map[string]string, structureOK bool) {
-	var changes journalInfo
-	scan := func(s *xmlScan) error { return v.scanEndringslogg(s, &changes, structureOK) }
-	if !v.scanFile(FileEndringslogg, scan, sums) {
+// verifyEndringslogg takes the scan of the change log. Its references are
+// kept only when arkivstruktur.xml could be read, since they are resolved
+// against it.
+func (v *verifier) verifyEndringslogg(b *besideScan, sums map[string]string, structureOK bool) {
+	skip := []string{"N5.62"} // the references' results
+	if structureOK {
+		skip = nil
+		v.changes = b.fork.refs
+	} else {
+		b.fork.refs.close()
+	}
+	if !v.join(b, sums, skip...) {
 		v.notRun("endringslogg.xml could not be read", "N5.61", "N5.62")
 		return
 	}
-	v.compareCount("N5.61", FileEndringslogg, "endring", changes.entries)
-	v.add("N5.61", Info, FileEndringslogg, "%d changes logged", changes.entries)
+	v.compareCount("N5.61", FileEndringslogg, "endring", b.info.entries)
+	v.add("N5.61", Info, FileEndringslogg, "%d changes logged", b.info.entries)
 }
 
 func (v *verifier) scanEndringslogg(s *xmlScan, j *journalInfo, checkRefs bool) error {

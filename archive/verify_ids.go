@@ -34,34 +34,36 @@ const refChange = 255
 
 // unitID collects a unit's systemID.
 func (v *verifier) unitID(s *xmlScan, f frame) {
-	v.ids.add(record{key: v.idKey("N5.47", s.loc(f.line), s.leafText()), line: uint32(f.line)})
+	v.ids.add(record{key: v.idKey("N5.47", s, f.line), line: uint32(f.line)})
 }
 
 // reference collects a reference element of arkivstruktur.xml.
 func (v *verifier) reference(s *xmlScan, f frame) {
 	if k := slices.Index(refElements, f.name); k >= 0 {
-		v.refs.add(record{key: v.idKey("N5.48", s.loc(f.line), s.leafText()), line: uint32(f.line), kind: uint8(k)})
+		v.refs.add(record{key: v.idKey("N5.48", s, f.line), line: uint32(f.line), kind: uint8(k)})
 	}
 }
 
 // changeReference collects an endring's referanseArkivenhet.
 func (v *verifier) changeReference(s *xmlScan, f frame) {
-	v.refs.add(record{key: v.idKey("N5.62", s.loc(f.line), s.leafText()), line: uint32(f.line), kind: refChange})
+	v.refs.add(record{key: v.idKey("N5.62", s, f.line), line: uint32(f.line), kind: refChange})
 }
 
-// idKey packs a UUID into 16 bytes. Anything else is reported and hashed, so
-// that uniqueness can still be checked.
-func (v *verifier) idKey(test, loc, s string) [16]byte {
+// idKey packs the UUID of the element just closed (at line) into 16 bytes.
+// Anything else is reported and hashed, so that uniqueness can still be
+// checked.
+func (v *verifier) idKey(test string, sc *xmlScan, line int) [16]byte {
 	var k [16]byte
-	if IsSystemID(s) {
-		hex.Decode(k[:4], []byte(s[0:8]))
-		hex.Decode(k[4:6], []byte(s[9:13]))
-		hex.Decode(k[6:8], []byte(s[14:18]))
-		hex.Decode(k[8:10], []byte(s[19:23]))
-		hex.Decode(k[10:], []byte(s[24:36]))
+	if s := bytes.TrimSpace(sc.text); isUUID(s) {
+		hex.Decode(k[:4], s[0:8])
+		hex.Decode(k[4:6], s[9:13])
+		hex.Decode(k[6:8], s[14:18])
+		hex.Decode(k[8:10], s[19:23])
+		hex.Decode(k[10:], s[24:36])
 		return k
 	}
-	v.add(test, Error, loc, "%q is not a UUID", clip(s))
+	s := sc.leafText()
+	v.add(test, Error, sc.loc(line), "%q is not a UUID", clip(s))
 	sum := sha256.Sum256([]byte(s))
 	copy(k[:], sum[:16])
 	return k
@@ -75,7 +77,11 @@ func formatID(k [16]byte) string {
 // checkIDs runs N5.47 (unique systemIDs), N5.48 and N5.62 (references
 // resolve) as one merge over the sorted systemIDs and references.
 func (v *verifier) checkIDs() {
-	refs, stop := iter.Pull(v.refs.all())
+	all, nRefs := v.refs.all(), v.refs.n
+	if v.changes != nil {
+		all, nRefs = mergeRecords(all, v.changes.all()), nRefs+v.changes.n
+	}
+	refs, stop := iter.Pull(all)
 	defer stop()
 	ref, ok := refs()
 	var prev record
@@ -103,13 +109,43 @@ func (v *verifier) checkIDs() {
 		v.unresolved(ref)
 		ref, ok = refs()
 	}
-	for _, err := range []error{v.ids.err, v.refs.err} {
+	errs := []error{v.ids.err, v.refs.err}
+	if v.changes != nil {
+		errs = append(errs, v.changes.err)
+	}
+	for _, err := range errs {
 		if err != nil {
 			v.add("N5.47", Error, "", "cannot sort the systemIDs: %v", err)
 		}
 	}
 	v.add("N5.47", Info, FileArkivstruktur, "%d systemIDs", n)
-	v.add("N5.48", Info, FileArkivstruktur, "%d references checked", v.refs.n)
+	v.add("N5.48", Info, FileArkivstruktur, "%d references checked", nRefs)
+}
+
+// mergeRecords yields the records of two sorted streams in order.
+func mergeRecords(a, b iter.Seq[record]) iter.Seq[record] {
+	return func(yield func(record) bool) {
+		nb, stop := iter.Pull(b)
+		defer stop()
+		rb, okb := nb()
+		for ra := range a {
+			for okb && compareRecords(rb, ra) < 0 {
+				if !yield(rb) {
+					return
+				}
+				rb, okb = nb()
+			}
+			if !yield(ra) {
+				return
+			}
+		}
+		for okb {
+			if !yield(rb) {
+				return
+			}
+			rb, okb = nb()
+		}
+	}
 }
 
 // unresolved reports a reference that names no unit.

@@ -21,11 +21,11 @@ type journalInfo struct {
 	entries    int // journalregistrering or endring elements
 }
 
-// verifyJournals scans both journals and runs their checks.
-func (v *verifier) verifyJournals(sums map[string]string, structureOK bool) {
-	var lj, oj journalInfo
-	ljOK := v.scanFile(FileLoependeJournal, func(s *xmlScan) error { return v.scanJournal(s, &lj) }, sums)
-	ojOK := v.scanFile(FileOffentligJournal, func(s *xmlScan) error { return v.scanJournal(s, &oj) }, sums)
+// verifyJournals takes the scans of both journals and runs their checks.
+func (v *verifier) verifyJournals(ljScan, ojScan *besideScan, sums map[string]string, structureOK bool) {
+	ljOK := v.join(ljScan, sums)
+	ojOK := v.join(ojScan, sums)
+	lj, oj := &ljScan.info, &ojScan.info
 	if ljOK {
 		v.compareCount("N5.59", FileLoependeJournal, "journalregistrering", lj.entries)
 	}
@@ -33,8 +33,8 @@ func (v *verifier) verifyJournals(sums map[string]string, structureOK bool) {
 		v.compareCount("N5.59", FileOffentligJournal, "journalregistrering", oj.entries)
 	}
 	if ljOK && ojOK && structureOK {
-		v.journalCounts(&lj, &oj)
-		v.journalDates(&lj, &oj)
+		v.journalCounts(lj, oj)
+		v.journalDates(lj, oj)
 	} else {
 		v.notRun("a journal or arkivstruktur.xml could not be read", "N5.59", "N5.60")
 	}

@@ -82,7 +82,7 @@ func (v *verifier) scanFile(name string, fn func(*xmlScan) error, sums map[strin
 func (s *xmlScan) walk(start func(xml.StartElement) error, end func(f frame, parent *frame)) error {
 	s.stack, s.rootDone = s.stack[:0], false
 	for {
-		tok, err := s.next()
+		kind, err := s.next()
 		if err == io.EOF {
 			if len(s.stack) > 0 {
 				return errors.New("unexpected end of file")
@@ -92,15 +92,15 @@ func (s *xmlScan) walk(start func(xml.StartElement) error, end func(f frame, par
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if err := start(t); err != nil {
+		switch kind {
+		case tokStart:
+			if err := start(xml.StartElement{Name: s.d.name, Attr: s.d.attr}); err != nil {
 				return err
 			}
-			s.push(t.Name)
-		case xml.CharData:
-			s.charData(t)
-		case xml.EndElement:
+			s.push(s.d.name)
+		case tokText:
+			s.charData(s.d.tok)
+		case tokEnd:
 			if f, parent := s.pop(); parent != nil {
 				end(f, parent)
 			}
@@ -111,32 +111,33 @@ func (s *xmlScan) walk(start func(xml.StartElement) error, end func(f frame, par
 	}
 }
 
-// next returns the next raw token: RawToken skips encoding/xml's namespace
+// next reads the next token: the scanner skips encoding/xml's namespace
 // bookkeeping, which the checks do not need, so next checks the nesting
 // itself.
-func (s *xmlScan) next() (xml.Token, error) {
-	tok, err := s.d.RawToken()
+func (s *xmlScan) next() (tokKind, error) {
+	kind, err := s.d.Next()
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	switch t := tok.(type) {
-	case xml.StartElement:
+	switch kind {
+	case tokStart:
 		if len(s.stack) == 0 && s.rootDone {
-			return nil, errors.New("a second root element")
+			return 0, errors.New("a second root element")
 		}
-	case xml.EndElement:
+	case tokEnd:
 		n := len(s.stack)
+		name := s.d.name
 		if n == 0 {
-			return nil, fmt.Errorf("unexpected end element </%s>", t.Name.Local)
+			return 0, fmt.Errorf("unexpected end element </%s>", name.Local)
 		}
-		if top := s.stack[n-1]; top.name != t.Name.Local || top.prefix != t.Name.Space {
-			return nil, fmt.Errorf("element <%s> closed by </%s>", top.name, t.Name.Local)
+		if top := s.stack[n-1]; top.name != name.Local || top.prefix != name.Space {
+			return 0, fmt.Errorf("element <%s> closed by </%s>", top.name, name.Local)
 		}
 		if n == 1 {
 			s.rootDone = true
 		}
 	}
-	return tok, nil
+	return kind, nil
 }
 
 func (s *xmlScan) push(name xml.Name) {
@@ -221,7 +222,7 @@ type countReader struct {
 
 func (c *countReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.v.bytes += int64(n)
+	c.v.bytes.Add(int64(n))
 	return n, err
 }
 

@@ -26,6 +26,19 @@ type structureInfo struct {
 	noDocDesc int                       // registrations without dokumentbeskrivelse
 	partStart civil.Date                // earliest arkivperiodeStartDato
 	partEnd   civil.Date                // latest arkivperiodeSluttDato
+	typeKeys  map[string]string         // xsi:type -> "mappe:"+xsi:type, not to build it for every mappe
+}
+
+// typeKey is "mappe:"+typ, made once per type (up to 1000 of them).
+func (st *structureInfo) typeKey(typ string) string {
+	if k, ok := st.typeKeys[typ]; ok {
+		return k
+	}
+	k := "mappe:" + typ
+	if len(st.typeKeys) < 1000 {
+		st.typeKeys[typ] = k
+	}
+	return k
 }
 
 func newStructureInfo() structureInfo {
@@ -33,6 +46,7 @@ func newStructureInfo() structureInfo {
 		counts:   make(map[string]int),
 		perYear:  make(map[string]int),
 		statuses: make(map[string]map[string]int),
+		typeKeys: make(map[string]string),
 	}
 }
 
@@ -48,6 +62,7 @@ func (v *verifier) scanArkivstruktur(s *xmlScan) error {
 	if every <= 0 {
 		every = 1000
 	}
+	defer v.docs.drain(v) // the documents are checked in the scan's time
 	return s.walk(
 		func(t xml.StartElement) error { return v.structureStart(s, t, every) },
 		func(f frame, parent *frame) { v.structureEnd(s, f, parent) })
@@ -73,7 +88,7 @@ func (v *verifier) structureStart(s *xmlScan, t xml.StartElement, every int) err
 	case "mappe":
 		c[name]++
 		if typ := xsiType(t); typ != "" {
-			c["mappe:"+typ]++
+			c[v.structure.typeKey(typ)]++
 		}
 		if v.cfg.Progress != nil && c["mappe"]%every == 0 {
 			v.cfg.Progress(v.progress())

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -27,8 +28,16 @@ type xmlScanner struct {
 	line  int // line of pos
 	names map[string]string
 	text  []byte // decoded text when it needed decoding
-	// pendingEnd is the end element of a self-closing tag.
-	pendingEnd *xml.EndElement
+	// The current token, as Next describes it.
+	name    xml.Name   // of a start or end element
+	attr    []xml.Attr // of a start element; reused
+	tok     []byte     // text
+	attrBuf []byte     // an attribute value being decoded
+	// pendingEnd: the last start tag closed itself; its end comes next.
+	pendingEnd bool
+	open       []string // names of the open elements, as interned
+	brackets   int      // ']' just before pos in the current text, to refuse "]]>"
+	cache      [256]string
 	seenRoot   bool
 	started    bool
 	depth      int
@@ -94,25 +103,63 @@ func (s *xmlScanner) syntax(format string, args ...any) error {
 }
 
 func (s *xmlScanner) intern(b []byte) string {
+	// A small direct-mapped cache in front of the map: the same few names
+	// come again and again.
+	slot := 0
+	if len(b) > 0 {
+		slot = (len(b)*31 + int(b[0])*7 + int(b[len(b)-1])) & 255
+		if c := s.cache[slot]; c == string(b) {
+			return c
+		}
+	}
 	if n, ok := s.names[string(b)]; ok {
+		s.cache[slot] = n
 		return n
 	}
 	n := string(b)
 	if len(s.names) < 10000 {
 		s.names[n] = n
+		s.cache[slot] = n
 	}
 	return n
 }
 
-// RawToken returns the next token: xml.StartElement, xml.EndElement or
-// xml.CharData (valid until the next call). Comments and processing
-// instructions are checked and skipped. It returns io.EOF at the end.
+// tokKind is the kind of token Next read.
+type tokKind uint8
+
+const (
+	tokStart tokKind = iota + 1 // s.name, s.attr
+	tokEnd                      // s.name
+	tokText                     // s.tok
+)
+
+// RawToken returns the next token as encoding/xml does: xml.StartElement,
+// xml.EndElement or xml.CharData (valid until the next call). It allocates
+// for the interface; the verifier's scans use Next.
 func (s *xmlScanner) RawToken() (xml.Token, error) {
-	if s.pendingEnd != nil {
-		e := *s.pendingEnd
-		s.pendingEnd = nil
+	k, err := s.Next()
+	if err != nil {
+		return nil, err
+	}
+	switch k {
+	case tokStart:
+		return xml.StartElement{Name: s.name, Attr: slices.Clone(s.attr)}, nil
+	case tokEnd:
+		return xml.EndElement{Name: s.name}, nil
+	}
+	return xml.CharData(s.tok), nil
+}
+
+// Next reads the next token without allocating: a start element (its name
+// and attributes in s.name and s.attr), an end element (s.name) or text
+// (s.tok), all valid until the next call. Comments and processing
+// instructions are checked and skipped. It returns io.EOF at the end.
+func (s *xmlScanner) Next() (tokKind, error) {
+	if s.pendingEnd {
+		s.pendingEnd = false
 		s.depth--
-		return e, nil
+		s.open = s.open[:len(s.open)-1]
+		return tokEnd, nil
 	}
 	if !s.started {
 		s.started = true
@@ -125,46 +172,48 @@ func (s *xmlScanner) RawToken() (xml.Token, error) {
 		s.pastStart = true
 		if !s.fill(1) {
 			if s.rerr != nil {
-				return nil, s.rerr
+				return 0, s.rerr
 			}
 			if !s.seenRoot {
-				return nil, s.syntax("no root element")
+				return 0, s.syntax("no root element")
 			}
 			if s.depth > 0 {
-				return nil, s.syntax("unexpected end of input: %d elements not closed", s.depth)
+				return 0, s.syntax("unexpected end of input: %d elements not closed", s.depth)
 			}
-			return nil, io.EOF
+			return 0, io.EOF
 		}
 		if s.buf[s.pos] != '<' {
 			t, err := s.charData()
 			if err != nil {
-				return nil, err
+				return 0, err
 			}
 			if s.depth == 0 {
 				if len(bytes.TrimLeft(t, " \t\r\n")) > 0 {
-					return nil, s.syntax("text outside the root element")
+					return 0, s.syntax("text outside the root element")
 				}
 				continue
 			}
-			return xml.CharData(t), nil
+			s.tok = t
+			return tokText, nil
 		}
+		s.brackets = 0
 		if !s.fill(2) {
-			return nil, s.syntax("unexpected end of input after <")
+			return 0, s.syntax("unexpected end of input after <")
 		}
 		switch c := s.buf[s.pos+1]; {
 		case c == '/':
 			return s.endTag()
 		case c == '?':
 			if err := s.procInst(first); err != nil {
-				return nil, err
+				return 0, err
 			}
 		case c == '!':
-			t, err := s.bang()
+			k, err := s.bang()
 			if err != nil {
-				return nil, err
+				return 0, err
 			}
-			if t != nil {
-				return t, nil
+			if k != 0 {
+				return k, nil
 			}
 		default:
 			return s.startTag()
@@ -177,6 +226,7 @@ func (s *xmlScanner) RawToken() (xml.Token, error) {
 func (s *xmlScanner) charData() ([]byte, error) {
 	start := s.pos
 	i := s.pos
+	nl := 0 // newlines in s.buf[s.pos:i], counted on the way
 	decoded := false
 	s.text = s.text[:0]
 	for {
@@ -190,13 +240,15 @@ func (s *xmlScanner) charData() ([]byte, error) {
 		if b < utf8.RuneSelf {
 			switch {
 			case b == '&':
+				s.brackets = 0
 				if !decoded {
 					s.text = append(s.text, s.buf[start:i]...)
 					decoded = true
 				}
 				// Make sure the whole reference is in the buffer.
 				if s.end-i < 16 && !s.eof {
-					s.line += bytes.Count(s.buf[s.pos:i], []byte{'\n'})
+					s.line += nl
+					nl = 0
 					s.pos = i
 					if !s.fill(16) && s.end-s.pos < 3 {
 						return nil, s.syntax("unexpected end of input in a reference")
@@ -212,6 +264,17 @@ func (s *xmlScanner) charData() ([]byte, error) {
 				start = i
 				continue
 			case b >= 0x20 || b == '\t' || b == '\n' || b == '\r':
+				switch {
+				case b == '\n':
+					nl++
+					s.brackets = 0
+				case b == ']':
+					s.brackets++
+				case b == '>' && s.brackets >= 2:
+					return nil, s.syntax("unescaped ]]> not in CDATA section")
+				default:
+					s.brackets = 0
+				}
 				i++
 				if decoded {
 					s.text = append(s.text, b)
@@ -235,6 +298,7 @@ func (s *xmlScanner) charData() ([]byte, error) {
 		if r == utf8.RuneError && n <= 1 {
 			return nil, s.syntax("invalid UTF-8")
 		}
+		s.brackets = 0
 		if !isXMLChar(r) {
 			return nil, s.syntax("illegal character code %U", r)
 		}
@@ -250,7 +314,8 @@ func (s *xmlScanner) charData() ([]byte, error) {
 	if decoded {
 		out = s.text
 	}
-	s.advance(i - s.pos)
+	s.line += nl
+	s.pos = i
 	return out, nil
 }
 
@@ -346,9 +411,24 @@ func splitName(n string) xml.Name {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
+func isAllSpace(b []byte) bool {
+	for _, c := range b {
+		if !isSpace(c) {
+			return false
+		}
+	}
+	return true
+}
+
 // tagEnd returns the index of the '>' closing the tag at s.pos, honouring
 // quoted attribute values, filling the buffer as needed.
 func (s *xmlScanner) tagEnd() (int, error) {
+	// The fast path: the tag is whole in the buffer and has no quotes.
+	if gt := bytes.IndexByte(s.buf[s.pos+1:s.end], '>'); gt >= 0 {
+		if tag := s.buf[s.pos+1 : s.pos+1+gt]; bytes.IndexByte(tag, '"') < 0 && bytes.IndexByte(tag, '\'') < 0 {
+			return s.pos + 1 + gt, nil
+		}
+	}
 	i := s.pos + 1
 	var quote byte
 	for {
@@ -383,10 +463,10 @@ func (s *xmlScanner) tagEnd() (int, error) {
 	}
 }
 
-func (s *xmlScanner) startTag() (xml.Token, error) {
+func (s *xmlScanner) startTag() (tokKind, error) {
 	gt, err := s.tagEnd()
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	tag := s.buf[s.pos+1 : gt]
 	selfClosing := len(tag) > 0 && tag[len(tag)-1] == '/'
@@ -395,10 +475,10 @@ func (s *xmlScanner) startTag() (xml.Token, error) {
 	}
 	n := scanName(tag, 0)
 	if n == 0 {
-		return nil, s.syntax("invalid element name")
+		return 0, s.syntax("invalid element name")
 	}
 	name := s.intern(tag[:n])
-	se := xml.StartElement{Name: splitName(name)}
+	s.name, s.attr = splitName(name), s.attr[:0]
 	rest := tag[n:]
 	for {
 		k := 0
@@ -409,12 +489,12 @@ func (s *xmlScanner) startTag() (xml.Token, error) {
 			break
 		}
 		if k == 0 {
-			return nil, s.syntax("expected space before an attribute in <%s>", name)
+			return 0, s.syntax("expected space before an attribute in <%s>", name)
 		}
 		rest = rest[k:]
 		an := scanName(rest, 0)
 		if an == 0 {
-			return nil, s.syntax("invalid attribute name in <%s>", name)
+			return 0, s.syntax("invalid attribute name in <%s>", name)
 		}
 		aname := s.intern(rest[:an])
 		rest = rest[an:]
@@ -422,49 +502,51 @@ func (s *xmlScanner) startTag() (xml.Token, error) {
 			rest = rest[1:]
 		}
 		if len(rest) == 0 || rest[0] != '=' {
-			return nil, s.syntax("attribute %s without a value", aname)
+			return 0, s.syntax("attribute %s without a value", aname)
 		}
 		rest = rest[1:]
 		for len(rest) > 0 && isSpace(rest[0]) {
 			rest = rest[1:]
 		}
 		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
-			return nil, s.syntax("unquoted attribute value")
+			return 0, s.syntax("unquoted attribute value")
 		}
 		q := rest[0]
 		end := bytes.IndexByte(rest[1:], q)
 		if end < 0 {
-			return nil, s.syntax("unterminated attribute value")
+			return 0, s.syntax("unterminated attribute value")
 		}
 		val, err := s.attrValue(rest[1 : 1+end])
 		if err != nil {
-			return nil, err
+			return 0, err
 		}
 		rest = rest[end+2:]
 		an2 := splitName(aname)
-		for _, a := range se.Attr {
+		for _, a := range s.attr {
 			if a.Name == an2 {
-				return nil, s.syntax("attribute %s repeated", aname)
+				return 0, s.syntax("attribute %s repeated", aname)
 			}
 		}
-		se.Attr = append(se.Attr, xml.Attr{Name: an2, Value: val})
+		s.attr = append(s.attr, xml.Attr{Name: an2, Value: val})
 	}
 	if s.depth == 0 {
 		if s.seenRoot {
-			return nil, s.syntax("a second root element")
+			return 0, s.syntax("a second root element")
 		}
 		s.seenRoot = true
 	}
 	s.advance(gt + 1 - s.pos)
 	s.depth++
-	if selfClosing {
-		s.pendingEnd = &xml.EndElement{Name: se.Name}
-	}
-	return se, nil
+	s.open = append(s.open, name)
+	s.pendingEnd = selfClosing
+	return tokStart, nil
 }
 
+// attrValue decodes an attribute value. Values repeat (xsi:type), so they
+// are interned like names.
 func (s *xmlScanner) attrValue(b []byte) (string, error) {
-	var out []byte
+	out := s.attrBuf[:0]
+	defer func() { s.attrBuf = out[:0] }()
 	for i := 0; i < len(b); {
 		c := b[i]
 		switch {
@@ -492,31 +574,50 @@ func (s *xmlScanner) attrValue(b []byte) (string, error) {
 			i += n
 		}
 	}
-	return string(out), nil
+	return s.intern(out), nil
 }
 
-func (s *xmlScanner) endTag() (xml.Token, error) {
+func (s *xmlScanner) endTag() (tokKind, error) {
+	// The fast path: </name> or </name  > closing the innermost element,
+	// whole in the buffer. It finds what the general path below would.
+	if d := len(s.open); d > 0 {
+		top := s.open[d-1]
+		if gt := bytes.IndexByte(s.buf[s.pos:s.end], '>'); gt >= 2+len(top) {
+			tag := s.buf[s.pos+2 : s.pos+gt]
+			if string(tag[:len(top)]) == top && isAllSpace(tag[len(top):]) {
+				s.advance(gt + 1)
+				s.depth--
+				s.open = s.open[:d-1]
+				s.name = splitName(top)
+				return tokEnd, nil
+			}
+		}
+	}
 	gt, err := s.tagEnd()
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	tag := s.buf[s.pos+2 : gt]
 	n := scanName(tag, 0)
 	if n == 0 {
-		return nil, s.syntax("invalid end element name")
+		return 0, s.syntax("invalid end element name")
 	}
 	for _, c := range tag[n:] {
 		if !isSpace(c) {
-			return nil, s.syntax("invalid characters in an end element")
+			return 0, s.syntax("invalid characters in an end element")
 		}
 	}
 	name := s.intern(tag[:n])
 	s.advance(gt + 1 - s.pos)
 	if s.depth == 0 {
-		return nil, s.syntax("unexpected end element </%s>", name)
+		return 0, s.syntax("unexpected end element </%s>", name)
 	}
 	s.depth--
-	return xml.EndElement{Name: splitName(name)}, nil
+	if d := len(s.open); d > 0 {
+		s.open = s.open[:d-1]
+	}
+	s.name = splitName(name)
+	return tokEnd, nil
 }
 
 // skipUntil consumes input up to and including the terminator, streaming.
@@ -712,23 +813,23 @@ func isEncName(v []byte) bool {
 }
 
 // bang handles <!-- -->, <![CDATA[ ]]> and refuses <!DOCTYPE.
-func (s *xmlScanner) bang() (xml.Token, error) {
+func (s *xmlScanner) bang() (tokKind, error) {
 	s.fill(9)
 	rest := s.buf[s.pos:s.end]
 	switch {
 	case bytes.HasPrefix(rest, []byte("<!--")):
 		s.advance(4)
-		return nil, s.skipUntil("-->", "a comment", true)
+		return 0, s.skipUntil("-->", "a comment", true)
 	case bytes.HasPrefix(rest, []byte("<![CDATA[")):
 		if s.depth == 0 {
-			return nil, s.syntax("CDATA outside the root element")
+			return 0, s.syntax("CDATA outside the root element")
 		}
 		s.advance(9)
 		// Hand the section out as text, in buffer-sized pieces if need be.
 		s.text = s.text[:0]
 		for {
 			if !s.fill(3) {
-				return nil, s.syntax("unexpected end of input in CDATA")
+				return 0, s.syntax("unexpected end of input in CDATA")
 			}
 			i := bytes.Index(s.buf[s.pos:s.end], []byte("]]>"))
 			n := i
@@ -737,10 +838,10 @@ func (s *xmlScanner) bang() (xml.Token, error) {
 			}
 			chunk := s.buf[s.pos : s.pos+n]
 			if err := s.checkChars(chunk); err != nil {
-				return nil, err
+				return 0, err
 			}
 			if !utf8.Valid(chunk) && i >= 0 {
-				return nil, s.syntax("invalid UTF-8 in CDATA")
+				return 0, s.syntax("invalid UTF-8 in CDATA")
 			}
 			s.text = append(s.text, chunk...)
 			if len(s.text) > maxText {
@@ -748,12 +849,13 @@ func (s *xmlScanner) bang() (xml.Token, error) {
 			}
 			if i >= 0 {
 				s.advance(i + 3)
-				return xml.CharData(s.text), nil
+				s.tok = s.text
+				return tokText, nil
 			}
 			s.advance(n)
 		}
 	case bytes.HasPrefix(rest, []byte("<!DOCTYPE")):
-		return nil, s.syntax("DOCTYPE is not allowed in a Noark 5 extract")
+		return 0, s.syntax("DOCTYPE is not allowed in a Noark 5 extract")
 	}
-	return nil, s.syntax("invalid markup after <!")
+	return 0, s.syntax("invalid markup after <!")
 }

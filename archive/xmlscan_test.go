@@ -124,11 +124,17 @@ func TestXMLScannerMatchesEncodingXML(t *testing.T) {
 		"", "<a>", "<a></b>", "<a><b></a></b>", "<a/><b/>", "text<a/>", "<a>&bogus;</a>", "<a>&#0;</a>",
 		"<a>\x01</a>", "<a>\xff</a>", `<a x="1" x="2"/>`, `<a x=1/>`, `<a x="<"/>`, "<!DOCTYPE a><a/>",
 		`<?xml version="1.0" encoding="latin1"?><a/>`, "<a><!-- unterminated", "<1a/>", "</a>",
-		`<?xml version="1.0?><a/>`,
+		`<?xml version="1.0?><a/>`, "<a>]]></a>", "<a>x]]]></a>", "<a>]]&amp;]]></a>",
 	}
 	for _, in := range bad {
 		if got, err := scanAll(strings.NewReader(in)); err == nil {
 			t.Errorf("%q accepted: %s", in, got)
+		}
+	}
+	// "]]>" is refused in text only: escaped, split by markup or in CDATA it is fine.
+	for _, in := range []string{"<a>]]&gt;</a>", "<a>]]<b/>></a>", "<a>]></a>", "<a><![CDATA[]]]]><![CDATA[>]]></a>", "<a>]]</a>"} {
+		if _, err := scanAll(strings.NewReader(in)); err != nil {
+			t.Errorf("%q refused: %v", in, err)
 		}
 	}
 	for _, seed := range scannerSeeds(t) {
