@@ -43,9 +43,8 @@ func (m *MemoryStore) changed(resourceID string) {
 // reused while the Store's Version for the resource and week is the same
 // and the Week's Until has not come, so it never shows a free slot taken
 // or a taken one free. A Store that is not Versioned is never cached.
-// Nothing personal may go into V. The zero WeekCache needs Service.
+// Nothing personal may go into V. The zero WeekCache is ready to use.
 type WeekCache[V any] struct {
-	Service *Service
 	// Max bounds the entries (default 1,000); when full, it starts over.
 	Max int
 
@@ -65,11 +64,10 @@ type weekEntry[V any] struct {
 	v       V
 }
 
-// Get returns build's value of the resource's week that holds day in lang
-// (Service.Week), from the cache when it is still true.
-func (c *WeekCache[V]) Get(ctx context.Context, resourceID string, day civil.Date, lang i18n.Lang, build func(*Week) (V, error)) (V, error) {
+// Get returns build's value of s's Week of the resource that holds day in
+// lang, from the cache when it is still true. One cache serves one Service.
+func (c *WeekCache[V]) Get(ctx context.Context, s *Service, resourceID string, day civil.Date, lang i18n.Lang, build func(*Week) (V, error)) (V, error) {
 	var zero V
-	s := c.Service
 	monday := MondayOf(day)
 	vs, ok := s.store().(Versioned)
 	if !ok {

@@ -28,13 +28,13 @@ func testWeekCache(e *env) {
 		e.t.Fatalf("%T is not booking.Versioned", e.store)
 	}
 	r := e.put(Room(1))
-	cache := &booking.WeekCache[string]{Service: e.svc}
+	var cache booking.WeekCache[string]
 	day := civil.NewDate(2026, 3, 25) // next week, Monday 23 March
 	builds := 0
 	check := func(step string, rebuilt bool) {
 		e.t.Helper()
 		before := builds
-		got, err := cache.Get(e.ctx, r.ID, day, "en", func(w *booking.Week) (string, error) { builds++; return states(w), nil })
+		got, err := cache.Get(e.ctx, e.svc, r.ID, day, "en", func(w *booking.Week) (string, error) { builds++; return states(w), nil })
 		if err != nil {
 			e.t.Fatalf("%s: %v", step, err)
 		}

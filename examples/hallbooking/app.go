@@ -60,6 +60,7 @@ type App struct {
 	co      *checkout.Checkout // takes payment for bookings (bill.go)
 	mail    *checkout.Letters  // sends their confirmation letters
 	book    *booking.Service
+	weeks   booking.WeekCache[calWeek] // the calendar of visitors not logged in
 	outbox  *svarut.Outbox
 	letters svarut.Store
 
