@@ -26,8 +26,10 @@ type calView struct {
 // in App.weeks (booking.WeekCache): nothing personal goes in it.
 type calWeek struct {
 	Week  *booking.Week
-	Price string
+	Price string // "600,00 kr per time"
 	Table template.HTML
+	// The words around the table, in the week's language.
+	Login, Weeks, Prev, Next string
 }
 
 // calendar shows a hall's week: opening hours, holidays closed, and each
@@ -56,7 +58,8 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 		forms = &cellForms{csrf: p.CSRF, key: rand.Text(), book: p.T("cal.book"), everyWeek: p.T("cal.everyweek")}
 	}
 	build := func(wk *booking.Week) (calWeek, error) {
-		return calWeek{Week: wk, Price: p.Lang.Amount(wk.Resource.Price), Table: weekTable(wk, p.T, forms)}, nil
+		return calWeek{Week: wk, Price: p.Lang.Amount(wk.Resource.Price) + " " + p.T("start.price"), Table: weekTable(wk, p.T, forms),
+			Login: p.T("cal.login"), Weeks: p.T("cal.weeks"), Prev: p.T("cal.prev"), Next: p.T("cal.next")}, nil
 	}
 	if forms == nil {
 		v.calWeek, err = a.weeks.Get(ctx, a.book, r.PathValue("id"), day, lang, build)
