@@ -8,9 +8,9 @@ import (
 	"github.com/grunnmur/grunnmur/civil"
 )
 
-// isUUID reports whether s matches the Noark 5 systemID pattern
-// (8-4-4-4-12 hexadecimal digits).
-func isUUID(s string) bool {
+// IsSystemID reports whether s matches the systemID pattern of Noark 5
+// and Fiks Arkiv (8-4-4-4-12 hexadecimal digits, either case).
+func IsSystemID(s string) bool {
 	if len(s) != 36 {
 		return false
 	}
@@ -88,7 +88,7 @@ func (c *checker) optDate(field string, d civil.Date) {
 
 // id accepts an empty systemID (the writer makes one) or a UUID.
 func (c *checker) id(field, v string) {
-	if v != "" && !isUUID(v) {
+	if v != "" && !IsSystemID(v) {
 		c.fail(field, "not a UUID")
 	}
 }
@@ -216,7 +216,7 @@ func checkCase(s *Saksmappe) error {
 	}
 	for i, e := range s.Changes {
 		c.enter("endring " + strconv.Itoa(i+1))
-		if !isUUID(e.Ref) {
+		if !IsSystemID(e.Ref) {
 			c.fail("referanseArkivenhet", "not a UUID")
 		}
 		c.text("referanseMetadata", e.Field)

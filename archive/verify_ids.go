@@ -53,7 +53,7 @@ func (v *verifier) changeReference(s *xmlScan, f frame) {
 // that uniqueness can still be checked.
 func (v *verifier) idKey(test, loc, s string) [16]byte {
 	var k [16]byte
-	if isUUID(s) {
+	if IsSystemID(s) {
 		hex.Decode(k[:4], []byte(s[0:8]))
 		hex.Decode(k[4:6], []byte(s[9:13]))
 		hex.Decode(k[6:8], []byte(s[14:18]))

@@ -1,7 +1,9 @@
 package booking
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -62,7 +64,17 @@ func (r *Resource) Slots(from, to time.Time) ([]Slot, error) {
 		_, off0 := midnight.Zone()
 		_, off1 := d.AddDays(1).Start(loc).Add(-time.Nanosecond).Zone()
 		plain := off0 == off1 && midnight.Hour() == 0
+		// A plain day wholly inside [from, to) needs no check per slot.
+		inside := plain && !midnight.Before(from) && !midnight.Add(24*time.Hour).After(to)
 		for _, span := range spans {
+			if inside {
+				closing := time.Duration(span.To) * time.Minute
+				for c := span.From; c < span.To && time.Duration(c)*time.Minute+length <= closing; c += stepMin {
+					start := midnight.Add(time.Duration(c) * time.Minute)
+					out = append(out, Slot{Start: start, End: start.Add(length)})
+				}
+				continue
+			}
 			closing, _ := wallClock(d, span.To, loc)
 			for c := span.From; c < span.To; c += stepMin {
 				var start time.Time
@@ -85,11 +97,22 @@ func (r *Resource) Slots(from, to time.Time) ([]Slot, error) {
 			}
 		}
 	}
-	// Overlapping spans in the hours could repeat or disorder starts.
-	if !sort.SliceIsSorted(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) }) {
+	// Overlapping spans in the hours could repeat or disorder starts; the
+	// usual strictly ascending list needs neither sorting nor deduping.
+	if !strictlyAscending(out) {
 		sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+		out = dedupe(out)
 	}
-	return dedupe(out), nil
+	return out, nil
+}
+
+func strictlyAscending(s []Slot) bool {
+	for i := 1; i < len(s); i++ {
+		if !s[i-1].Start.Before(s[i].Start) {
+			return false
+		}
+	}
+	return true
 }
 
 func dedupe(s []Slot) []Slot {
@@ -124,45 +147,66 @@ func (r *Resource) Block(start, end time.Time) (time.Time, time.Time) {
 
 // fillRemaining sets Remaining on each slot from the active reservations
 // (held or confirmed at time at) and drops full slots. Both slots and
-// reservations are scanned once in time order, so the cost is linear in
-// their number plus the overlaps.
+// reservations are swept once in time order, so the cost is linear in their
+// number plus the overlaps. The sweep compares offsets from the first slot's
+// start, read once per reservation and slot, in one contiguous array.
 func (r *Resource) fillRemaining(slots []Slot, rs []*Reservation, at time.Time) []Slot {
-	active := make([]*Reservation, 0, len(rs))
+	if len(slots) == 0 {
+		return slots
+	}
+	baseSec, baseNsec := slots[0].Start.Unix(), slots[0].Start.Nanosecond()
+	offset := func(t time.Time) time.Duration { // t - the first start, cheaper than t.Sub
+		d := t.Unix() - baseSec
+		if d > 1<<33 || d < -1<<33 { // centuries away: before or after every slot
+			return time.Duration(max(min(d, 1), -1)) * (1 << 61)
+		}
+		return time.Duration(d*1e9 + int64(t.Nanosecond()-baseNsec))
+	}
+	type block struct {
+		from, to, reach time.Duration // reach: from plus the longest block
+		i               int           // in rs; no pointer, so the GC skips the array
+	}
+	active := make([]block, 0, len(rs))
 	var longest time.Duration
-	for _, x := range rs {
+	for i, x := range rs {
 		if x.ActiveAt(at) {
-			active = append(active, x)
+			active = append(active, block{from: offset(x.BlockStart), to: offset(x.BlockEnd), i: i})
 			longest = max(longest, x.BlockEnd.Sub(x.BlockStart))
 		}
 	}
-	sort.Slice(active, func(i, j int) bool { return active[i].BlockStart.Before(active[j].BlockStart) })
+	// Stores list by Start, so this is nearly always sorted already.
+	byFrom := func(a, b block) int { return cmp.Compare(a.from, b.from) }
+	if !slices.IsSortedFunc(active, byFrom) {
+		slices.SortFunc(active, byFrom)
+	}
+	for k := range active {
+		active[k].reach = active[k].from + longest
+	}
 	capacity := r.Seats()
-	buffered := r.BufferBefore != 0 || r.BufferAfter != 0
 	var buf []*Reservation
 	lo, j := 0, 0 // slots come in time order, so the window's left edge only moves right
 	for i := range slots {
 		s := &slots[i]
-		bs, be := s.Start, s.End
-		if buffered {
-			bs, be = r.Block(s.Start, s.End)
-		}
-		edge := bs.Add(-longest)
-		for lo < len(active) && active[lo].BlockStart.Before(edge) {
+		bs, be := offset(s.Start)-r.BufferBefore, offset(s.End)+r.BufferAfter // r.Block
+		// A block that starts more than the longest block before this slot
+		// has ended before it.
+		for lo < len(active) && active[lo].reach < bs {
 			lo++
 		}
-		buf = buf[:0]
-		for k := lo; k < len(active) && active[k].BlockStart.Before(be); k++ {
-			if active[k].BlockEnd.After(bs) {
-				buf = append(buf, active[k])
+		used, n := 0, 0
+		for k := lo; k < len(active) && active[k].from < be; k++ {
+			if active[k].to > bs {
+				if n == 0 {
+					buf = buf[:0]
+				}
+				buf = append(buf, rs[active[k].i])
+				used += rs[active[k].i].Seats
+				n++
 			}
 		}
-		used := 0
-		switch len(buf) {
-		case 0:
-		case 1:
-			used = buf[0].Seats
-		default:
-			used = PeakSeats(buf, bs, be, at, "")
+		if n > 1 { // not all of them need overlap each other
+			bst, bet := r.Block(s.Start, s.End)
+			used = PeakSeats(buf, bst, bet, at, "")
 		}
 		if rem := capacity - used; rem > 0 {
 			s.Remaining = rem

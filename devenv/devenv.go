@@ -23,6 +23,8 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/auth/maskinporten"
 	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/fiksio/asice"
+	"github.com/grunnmur/grunnmur/fiksio/fiksiotest"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/notify"
@@ -96,6 +98,11 @@ type Options struct {
 	// whenever that long has passed, so a service sees its letters progress.
 	// Zero means they move only on command (Env.SvarUT.Advance, Complete).
 	LetterStep time.Duration
+	// BrokerURL is the RabbitMQ the fake Fiks IO runs on, with credentials
+	// that may declare queues (DefaultBrokerURL on a developer's machine).
+	// Empty, or a broker that cannot be reached, leaves Fiks IO out
+	// (Env.FiksIOUnavailable says which); the other fakes start all the same.
+	BrokerURL string
 	// Logger receives a line per fake started and stopped; nil discards.
 	Logger *slog.Logger
 	// Now is the fakes' clock; nil means time.Now.
@@ -167,6 +174,8 @@ type Credentials struct {
 	Maskinporten MaskinportenClient `json:"maskinporten"`
 	Vipps        VippsClient        `json:"vipps"`
 	SvarUT       SvarUTClient       `json:"svarut"`
+	// FiksIO is empty when the Fiks IO fake does not run.
+	FiksIO FiksIOClient `json:"fiksio,omitzero"`
 }
 
 // Env is the running sandbox: every fake on its own port, configured and
@@ -184,20 +193,26 @@ type Env struct {
 	Adresse         *registrytest.Adresse
 	// Notifications is Altinn Notifications, with Altinn's token exchange.
 	Notifications *notifytest.Altinn
+	// FiksIO is Fiks IO on Options.BrokerURL; nil when it has none, and
+	// FiksIOUnavailable (wrapping ErrNoBroker) says why.
+	FiksIO            *fiksiotest.Server
+	FiksIOUnavailable error
 
 	// Services lists the fakes in port order.
 	Services    []Service
 	Credentials Credentials
 	Users       []User
 
-	key     crypto.Signer
-	now     func() time.Time // Options.Now
-	servers []*http.Server
-	done    []chan struct{}
-	tmpDir  string
-	log     *slog.Logger
-	once    sync.Once
-	cerr    error
+	key          crypto.Signer
+	fiksioKey    *rsa.PrivateKey
+	fiksioSigner asice.Signer
+	now          func() time.Time // Options.Now
+	servers      []*http.Server
+	done         []chan struct{}
+	tmpDir       string
+	log          *slog.Logger
+	once         sync.Once
+	cerr         error
 }
 
 // The services, in port order.
@@ -212,18 +227,24 @@ const (
 	nameKRR             = "KRR"
 	nameAdresse         = "Kartverket adresser"
 	nameNotifications   = "Altinn Notifications"
+	nameFiksIO          = "Fiks IO"
 )
 
 // Start starts every fake: ID-porten with Ansattporten and Maskinporten (one
 // server), Vipps, SvarUT/SvarInn, Enhetsregisteret, Folkeregisteret, KRR,
-// Kartverket's address API and Altinn Notifications, each on its own port
-// from o.Addr up. The APIs behind Maskinporten (SvarUT, Folkeregisteret, KRR,
+// Kartverket's address API, Altinn Notifications and Fiks IO (REST, then
+// AMQP), each on its own port from o.Addr up. Fiks IO needs o.BrokerURL's
+// RabbitMQ; without it its two ports stay free and the rest starts. The APIs behind Maskinporten (SvarUT, Folkeregisteret, KRR,
 // Enhetsregisteret's authorised roles, Altinn's token exchange) accept only tokens from the fake Maskinporten with their
 // scope. The fakes run until Close; ctx bounds the start only.
 //
 // A port already taken is an error naming it; nothing is left running.
 func Start(ctx context.Context, o Options) (*Env, error) {
-	lns, err := listen(ctx, o.Addr)
+	n := fakeCount
+	if o.BrokerURL == "" {
+		n -= 2 // Fiks IO's two ports stay free
+	}
+	lns, err := listen(ctx, o.Addr, n)
 	if err != nil {
 		return nil, err
 	}
@@ -243,22 +264,39 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 		return nil, err
 	}
 	e.startAPIs(o, base)
-	e.Services = services(base)
 	e.Credentials = e.credentials(base, keyFile)
-	e.serve(lns, base)
+	fiksioHandler, err := e.startFiksIO(ctx, o, lns[8:])
+	if err != nil {
+		for _, l := range lns[:8] {
+			l.Close()
+		}
+		if e.tmpDir != "" {
+			os.RemoveAll(e.tmpDir)
+		}
+		return nil, err
+	}
+	e.Services = services(base, e.FiksIO != nil)
+	handlers := e.handlers()
+	if e.FiksIO != nil {
+		handlers = append(handlers, fiksioHandler)
+	} else {
+		e.log.Info("devenv: fake not started", "fake", nameFiksIO, "reason", e.FiksIOUnavailable)
+	}
+	e.serve(lns, base, handlers)
 	return e, nil
 }
 
 // fakeCount is how many servers Start runs, on consecutive ports: the login
 // services (one server), Vipps, SvarUT, Enhetsregisteret, Folkeregisteret,
-// KRR, Kartverket's addresses and Altinn Notifications.
-const fakeCount = 8
+// KRR, Kartverket's addresses, Altinn Notifications, and Fiks IO's REST
+// and AMQP sides.
+const fakeCount = 10
 
-// listen parses addr (DefaultAddr when empty) and listens on fakeCount
-// ports from its port up, or on free ports when the port is 0. Listening on
+// listen parses addr (DefaultAddr when empty) and listens on n ports from
+// its port up, or on free ports when the port is 0. Listening on
 // every port before anything serves makes a taken port fail the start; on
 // an error no listener is left open.
-func listen(ctx context.Context, addr string) ([]net.Listener, error) {
+func listen(ctx context.Context, addr string, n int) ([]net.Listener, error) {
 	if addr == "" {
 		addr = DefaultAddr
 	}
@@ -268,11 +306,11 @@ func listen(ctx context.Context, addr string) ([]net.Listener, error) {
 	}
 	port, err := strconv.Atoi(portStr)
 	if err != nil || port < 0 || port > 65535-(fakeCount-1) {
-		return nil, fmt.Errorf("devenv: address %q: the port must be a number from 0 to 65529", addr)
+		return nil, fmt.Errorf("devenv: address %q: the port must be a number from 0 to 65526", addr)
 	}
 	var lns []net.Listener
 	var lc net.ListenConfig
-	for i := range fakeCount {
+	for i := range n {
 		p := 0
 		if port != 0 {
 			p = port + i
@@ -313,7 +351,7 @@ func (e *Env) startLogins(o Options, base string) (keyFile string, err error) {
 		ID: MaskinportenClientID, Keys: map[string]crypto.PublicKey{MaskinportenKeyID: &key.PublicKey},
 		Scopes: MaskinportenScopes, OrgNumber: AgencyOrgnr,
 	})
-	return e.writeKey(o.Dir, key)
+	return e.writeKey(o.Dir, "maskinporten-key.pem", key)
 }
 
 // registerOIDCClients registers the ID-porten and Ansattporten clients,
@@ -340,18 +378,20 @@ func (e *Env) registerOIDCClients(apps []string) {
 	}
 }
 
-// writeKey writes the Maskinporten client's private key (PEM, PKCS #8) to
-// dir, or to a new temporary folder recorded in e.tmpDir when dir is empty,
-// and returns the file's path.
-func (e *Env) writeKey(dir string, key *rsa.PrivateKey) (string, error) {
-	if dir == "" {
+// writeKey writes a private key (PEM, PKCS #8) as name in dir, or in a
+// temporary folder recorded in e.tmpDir when dir is empty, and returns the
+// file's path.
+func (e *Env) writeKey(dir, name string, key *rsa.PrivateKey) (string, error) {
+	if dir == "" && e.tmpDir != "" {
+		dir = e.tmpDir
+	} else if dir == "" {
 		var err error
 		if dir, err = os.MkdirTemp("", "grunnmur-dev-"); err != nil {
 			return "", fmt.Errorf("devenv: %w", err)
 		}
 		e.tmpDir = dir
 	}
-	keyFile := filepath.Join(dir, "maskinporten-key.pem")
+	keyFile := filepath.Join(dir, name)
 	der, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
 		return "", fmt.Errorf("devenv: %w", err)
@@ -405,9 +445,10 @@ func (e *Env) requireScope(prefix string) func(r *http.Request) int {
 	}
 }
 
-// services lists the fakes, in port order, given the servers' base URLs.
-func services(base []string) []Service {
-	return []Service{
+// services lists the fakes, in port order, given the servers' base URLs;
+// Fiks IO only when it runs.
+func services(base []string, fiksIO bool) []Service {
+	s := []Service{
 		{nameIDPorten, base[0], base[0] + "/.well-known/openid-configuration", "GRUNNMUR_IDPORTEN_ISSUER"},
 		{nameAnsattporten, base[0] + "/ansattporten", base[0] + "/ansattporten/.well-known/openid-configuration", "GRUNNMUR_ANSATTPORTEN_ISSUER"},
 		{nameMaskinporten, base[0] + "/maskinporten/", base[0] + "/maskinporten/.well-known/oauth-authorization-server", "GRUNNMUR_MASKINPORTEN_ISSUER"},
@@ -419,6 +460,10 @@ func services(base []string) []Service {
 		{nameAdresse, base[6] + "/adresser/v1", base[6] + "/adresser/v1/sok?sok=Storgata&treffPerSide=1", "GRUNNMUR_ADRESSE_BASE_URL"},
 		{nameNotifications, base[7] + "/notifications/api/v1", base[7] + "/healthz", "GRUNNMUR_ALTINN_NOTIFICATIONS_BASE_URL"},
 	}
+	if fiksIO {
+		s = append(s, Service{nameFiksIO, base[8], base[8] + "/healthz", "GRUNNMUR_FIKSIO_BASE_URL"})
+	}
+	return s
 }
 
 // credentials are what Start registered in the fakes, with the issuers of
@@ -435,9 +480,9 @@ func (e *Env) credentials(base []string, keyFile string) Credentials {
 	}
 }
 
-// serve serves each fake on its listener, in port order, until Close.
-func (e *Env) serve(lns []net.Listener, base []string) {
-	handlers := []http.Handler{
+// handlers are the fakes' HTTP handlers in port order, Fiks IO aside.
+func (e *Env) handlers() []http.Handler {
+	return []http.Handler{
 		e.IDPorten,
 		withHealth(e.Vipps),
 		withHealth(e.SvarUT),
@@ -447,7 +492,11 @@ func (e *Env) serve(lns []net.Listener, base []string) {
 		e.Adresse,
 		withHealth(e.Notifications),
 	}
-	names := []string{"ID-porten, Ansattporten, Maskinporten", nameVipps, "SvarUT/SvarInn", nameBrreg, nameFolkeregisteret, nameKRR, nameAdresse, nameNotifications}
+}
+
+// serve serves each handler on its listener, in port order, until Close.
+func (e *Env) serve(lns []net.Listener, base []string, handlers []http.Handler) {
+	names := []string{"ID-porten, Ansattporten, Maskinporten", nameVipps, "SvarUT/SvarInn", nameBrreg, nameFolkeregisteret, nameKRR, nameAdresse, nameNotifications, nameFiksIO}
 	for i, h := range handlers {
 		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 		done := make(chan struct{})
@@ -583,6 +632,7 @@ func (e *Env) vars() map[string]string {
 			m[s.Env] = s.URL
 		}
 	}
+	e.fiksioVars(m)
 	return m
 }
 
@@ -616,6 +666,11 @@ func (e *Env) Close(ctx context.Context) error {
 			<-d
 		}
 		e.Vipps.Close()
+		if e.FiksIO != nil {
+			if err := e.FiksIO.Close(); err != nil {
+				errs = append(errs, err)
+			}
+		}
 		if e.tmpDir != "" {
 			if err := os.RemoveAll(e.tmpDir); err != nil {
 				errs = append(errs, err)

@@ -226,7 +226,7 @@ func TestEnviron(t *testing.T) {
 // TestFixedPorts starts on consecutive ports from a given one, and a second
 // sandbox on a taken port fails without leaving anything running.
 func TestFixedPorts(t *testing.T) {
-	base := freeRange(t, 7)
+	base := freeRange(t, 10)
 	env := start(t, devenv.Options{Addr: base})
 	if got := env.Credentials.IDPorten.Issuer; got != "http://"+base {
 		t.Errorf("ID-porten issuer %s, want http://%s", got, base)
@@ -356,4 +356,24 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// TestLines lists every fake with its URL and every test user with their
+// note, and no fødselsnummer.
+func TestLines(t *testing.T) {
+	env := start(t, devenv.Options{})
+	text := strings.Join(env.Lines(), "\n")
+	for _, s := range env.Services {
+		if !strings.Contains(text, s.URL) {
+			t.Errorf("no line for %s at %s", s.Name, s.URL)
+		}
+	}
+	for _, u := range env.Users {
+		if !strings.Contains(text, u.Name+" ") || !strings.Contains(text, u.Note) || strings.Contains(text, u.PID.Reveal()) {
+			t.Errorf("test user %s: not listed with their note, or with their number", u.Name)
+		}
+	}
+	if !strings.Contains(text, "SESAM AS ("+registrytest.ApplicantOrgnr+"): may act for it") {
+		t.Errorf("the lines do not say who may act for SESAM AS:\n%s", text)
+	}
 }

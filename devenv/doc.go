@@ -20,6 +20,17 @@
 //	+5  KRR
 //	+6  Kartverket's address API, at /adresser/v1
 //	+7  Altinn Notifications at /notifications/api/v1, with Altinn's token exchange (notify/notifytest)
+//	+8  Fiks IO's REST side: send, katalog, Dokumentlager (fiksio/fiksiotest)
+//	+9  Fiks IO's AMQP side, a login proxy in front of Options.BrokerURL
+//
+// Fiks IO needs a real RabbitMQ (Options.BrokerURL; `grunnmur dev` uses
+// DefaultBrokerURL). Without one, or when it does not answer, its two ports
+// stay free, Env.FiksIO is nil and Env.FiksIOUnavailable (ErrNoBroker) says
+// why; every other fake starts as before. When it runs, the sandbox
+// registers one account of the agency, with a fresh encryption key and a
+// fresh signing key and certificate written next to the Maskinporten key
+// for GRUNNMUR_FIKSIO_PRIVATE_KEY_FILE, _SIGNING_KEY_FILE and
+// _SIGNING_CERT_FILE; Env.FiksIOConfig gives a client for it.
 //
 // They are connected as the real services are: SvarUT, Folkeregisteret, KRR,
 // Enhetsregisteret's authorised roles and Altinn's token exchange accept only

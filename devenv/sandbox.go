@@ -43,12 +43,17 @@ func Sandbox(o site.SandboxOptions) (site.Sandbox, error) {
 	return e, nil
 }
 
-// Lines lists the fakes, one line each: name and URL, for a service's
-// start-up lines.
+// Lines lists the fakes, one line each: name and URL; then the test users
+// who log in on the fake logins, with what each is good for (their Note),
+// for a service's start-up lines. No line holds a fødselsnummer.
 func (e *Env) Lines() []string {
-	out := make([]string, len(e.Services))
-	for i, s := range e.Services {
-		out[i] = fmt.Sprintf("%-20s %s", s.Name, s.URL)
+	out := make([]string, 0, len(e.Services)+len(e.Users)+1)
+	for _, s := range e.Services {
+		out = append(out, fmt.Sprintf("%-20s %s", s.Name, s.URL))
+	}
+	out = append(out, "test users (pick one on the fake login):")
+	for _, u := range e.Users {
+		out = append(out, fmt.Sprintf("  %-20s %s", u.Name, u.Note))
 	}
 	return out
 }

@@ -3,14 +3,17 @@ package fiksio
 import (
 	"context"
 	"crypto"
+	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -158,6 +161,10 @@ type Client struct {
 //	INTEGRASJON_ID       the Fiks integration
 //	INTEGRASJON_PASSORD  its password (or INTEGRASJON_PASSORD_FILE, a file holding it)
 //
+// An amqp:// (unencrypted) AMQP_URL is accepted for a loopback host only
+// (127.0.0.1, ::1, localhost): the local fake that `grunnmur dev` starts,
+// whose traffic never leaves the machine. Any other host needs amqps://.
+//
 // It checks what it read as New does: a malformed variable gives an error
 // wrapping ErrConfig that names it. When none is set, the error matches
 // config.ErrUnset instead. The Maskinporten token source is the caller's
@@ -170,6 +177,11 @@ func ConfigFromEnv(prefix string, getenv func(string) string) (Config, error) {
 		KontoID:            r.String("KONTO_ID"),
 		IntegrasjonID:      r.String("INTEGRASJON_ID"),
 		IntegrasjonPassord: r.Secret("INTEGRASJON_PASSORD"),
+	}
+	if u, err := url.Parse(cfg.AMQPURL); err == nil && u.Scheme == "amqp" {
+		h := u.Hostname()
+		ip := net.ParseIP(h)
+		cfg.AllowPlainAMQP = h == "localhost" || ip != nil && ip.IsLoopback()
 	}
 	if err := r.Err(); errors.Is(err, config.ErrUnset) {
 		return Config{}, fmt.Errorf("fiksio: %w", err)
@@ -265,6 +277,11 @@ func New(cfg Config) (*Client, error) {
 		cfg.Now = time.Now
 	}
 	cfg.Logger = defaults.Logger(cfg.Logger)
+	cfg.Keys = slices.Clone(cfg.Keys) // the caller's slice is not written to
+	for i, k := range cfg.Keys {
+		cfg.Keys[i] = precomputed(k)
+	}
+	cfg.Signer.Key = precomputed(cfg.Signer.Key)
 	c := &Client{cfg: &cfg, api: apiURL, amqp: amqpURL, konto: konto,
 		http: &httpx.Client{HTTPClient: cfg.HTTPClient, Now: cfg.Now, Logger: cfg.Logger}}
 	c.katalog.ttl = cfg.KatalogTTL
@@ -323,4 +340,22 @@ func (c *Client) do(op string, req *http.Request) (*http.Response, error) {
 		c.cfg.Maskinporten.Invalidate(tokenRequest)
 	}
 	return nil, httpError(op, resp, body)
+}
+
+// precomputed returns an RSA private key with its CRT values computed once,
+// here, instead of in every private-key operation: a key built by hand
+// (rsa.PrivateKey without Precompute) otherwise costs half as much again
+// per signature or decryption. Each message costs one of each, so this is
+// most of a message's CPU. It works on a copy: the caller's key is not
+// written to, which another goroutine may be reading. Other keys (an HSM's
+// crypto.Signer, say) are returned as they are.
+func precomputed[K any](k K) K {
+	rk, ok := any(k).(*rsa.PrivateKey)
+	if !ok || rk == nil {
+		return k
+	}
+	cp := *rk
+	cp.Precompute()
+	out, _ := any(&cp).(K)
+	return out
 }

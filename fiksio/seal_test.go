@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"errors"
 	"io"
@@ -156,5 +157,56 @@ func TestSealedRefusals(t *testing.T) {
 	if _, err := noSigner.SendFiles(context.Background(), fiksio.Message{Mottaker: alice.KontoID(), Type: "no.ks.fiks.test"},
 		asice.File{Name: "a.txt", Content: bytes.NewReader([]byte("a"))}); !errors.Is(err, fiksio.ErrConfig) {
 		t.Errorf("SendFiles without a Signer = %v, want ErrConfig", err)
+	}
+}
+
+// TestHandBuiltKeys: RSA keys built field by field, without Precompute,
+// sign and decrypt as well (New precomputes copies of them), and the
+// caller's keys are left as they were.
+func TestHandBuiltKeys(t *testing.T) {
+	t.Parallel()
+	bare := func(k *rsa.PrivateKey) *rsa.PrivateKey {
+		return &rsa.PrivateKey{PublicKey: k.PublicKey, D: k.D, Primes: k.Primes}
+	}
+	e := setup(t, nil)
+	signer := aliceSigner(t)
+	signer.Key = bare(signer.Key.(*rsa.PrivateKey))
+	alice, _ := e.account(func(_ *fiksiotest.Account, c *fiksio.Config) { c.Signer = signer })
+	testCert(t)
+	key := bare(certKey)
+	keys := []crypto.Decrypter{key}
+	bob, _ := e.account(func(_ *fiksiotest.Account, c *fiksio.Config) { c.Keys = keys })
+	got := make(chan string, 1)
+	receive(t, bob, func(ctx context.Context, m *fiksio.Received) fiksio.Result {
+		c, err := m.Open(ctx)
+		if err != nil {
+			got <- err.Error()
+			return fiksio.Processed()
+		}
+		defer c.Close()
+		r, err := c.Open("a.txt")
+		if err != nil {
+			got <- err.Error()
+			return fiksio.Processed()
+		}
+		b, _ := io.ReadAll(r)
+		r.Close()
+		got <- string(b)
+		return fiksio.Processed()
+	})
+	if _, err := alice.SendFiles(context.Background(), fiksio.Message{Mottaker: bob.KontoID(), Type: "no.ks.fiks.test.nokler"},
+		asice.File{Name: "a.txt", Content: bytes.NewReader([]byte("æøå"))}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case s := <-got:
+		if s != "æøå" {
+			t.Errorf("got %q", s)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("nothing received")
+	}
+	if key.Precomputed.Dp != nil || signer.Key.(*rsa.PrivateKey).Precomputed.Dp != nil || keys[0] != crypto.Decrypter(key) {
+		t.Error("New wrote to the caller's keys")
 	}
 }

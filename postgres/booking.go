@@ -348,12 +348,24 @@ func (s *BookingStore) Hold(ctx context.Context, req booking.HoldRequest) (*book
 	if !text.ValidValue(req) {
 		return nil, booking.ErrInvalidText
 	}
-	if req.Capacity <= 1 && len(req.Limits) == 0 && req.Open == (booking.OpenLimit{}) {
-		return s.holdExclusive(ctx, req)
+	if req.Capacity <= 1 && len(req.Limits) == 0 {
+		if out, ok, err := s.holdExclusive(ctx, req, false); ok {
+			return out, err
+		}
 	}
+	return s.holdTx(ctx, req)
+}
+
+// holdTx holds seats in a transaction that takes the locks the request's
+// capacity and limits need, counts and writes. Like holdExclusive, it commits
+// without waiting for the flush (see there why that is safe).
+func (s *BookingStore) holdTx(ctx context.Context, req booking.HoldRequest) (*booking.Reservation, error) {
 	nr := req.Reservation
 	var out *booking.Reservation
 	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+			return err
+		}
 		prior, err := claimKey(ctx, tx, "hold", req.Key, nr.ID)
 		if err != nil {
 			return err
@@ -412,50 +424,70 @@ const insertReservation = `INSERT INTO booking_reservations (id, resource_id, ow
 		AND (state = 'confirmed' OR (state = 'held' AND hold_expires > $17)))
 	AND NOT EXISTS (SELECT 1 FROM booking_keys WHERE op = 'hold' AND key = $18)`
 
-// holdExclusive holds a seat of a capacity-1 resource without limits in one
-// round trip: a pipelined batch that PostgreSQL runs as one implicit
-// transaction. The exclusion constraint is what stops a concurrent double
-// booking; the NOT EXISTS only saves a failed insert in the common case.
-func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldRequest) (*booking.Reservation, error) {
+// The owner's open holds at $17, as checkOpen reads them, for the SQL form of
+// booking.OpenLimitExceeded in holdExclusive: singles for a hold outside a
+// series, the other series for a hold in one.
+const (
+	openSinglesBelow = ` AND (SELECT count(*) FROM booking_reservations
+		WHERE owner = $3 AND state = 'held' AND hold_expires > $17 AND series_id = '') < $19`
+	openSeriesBelow = ` AND (SELECT count(DISTINCT series_id) FROM booking_reservations
+		WHERE owner = $3 AND state = 'held' AND hold_expires > $17 AND series_id <> '' AND series_id <> $12) < $19`
+)
+
+// holdExclusive holds a seat of a capacity-1 resource without per-citizen
+// limits in one round trip: a pipelined batch that PostgreSQL runs as one
+// implicit transaction. The exclusion constraint is what stops a concurrent
+// double booking; the NOT EXISTS only saves a failed insert in the common
+// case. req.Open is checked in the insert itself, under the same per-owner
+// advisory lock as checkOpen, so one owner's holds are counted one at a time
+// on both paths.
+//
+// The batch commits with synchronous_commit off: PostgreSQL answers before
+// the commit record is flushed to disk. That is safe for a hold, and only
+// for a hold:
+//   - a crash of the server can lose at most the last few hundred
+//     milliseconds of such commits (3 × wal_writer_delay), never corrupt
+//     anything or reorder them;
+//   - a lost hold is a hold that expired early: it stops keeping its seat,
+//     which is what every hold does by itself after its TTL, and a Confirm of
+//     it fails (ErrNotFound), as it would for a hold cancelled meanwhile;
+//   - the confirmation commits durably, and the WAL is flushed in order, so
+//     a confirmation that survives a crash brings its hold with it: no
+//     booking can ever rest on a lost hold, and no seat is booked twice.
+//
+// Expired holds still marked held in the slot would trip the exclusion
+// constraint; the NOT EXISTS already looks past them. Only when the
+// constraint fires does the batch run again with expire set, marking them
+// expired first, so the common hold scans the slot once, not twice.
+//
+// ok is false when the batch inserted nothing for a reason it cannot tell
+// (the slot taken, or too many open holds): holdTx then decides, with the
+// same rules as for every other request.
+func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldRequest, expire bool) (out *booking.Reservation, ok bool, err error) {
 	nr := req.Reservation
-	var rec []byte
-	if nr.Recurrence != nil {
-		var err error
-		if rec, err = json.Marshal(nr.Recurrence); err != nil {
-			return nil, wrap("hold", err)
-		}
-	}
-	b := &pgx.Batch{}
-	b.Queue(`UPDATE booking_reservations SET state = 'expired'
-		WHERE resource_id = $1 AND state = 'held' AND hold_expires <= $4 AND block && tstzrange($2, $3, '[)')`,
-		nr.ResourceID, nr.BlockStart, nr.BlockEnd, req.At)
-	b.Queue(insertReservation, nr.ID, nr.ResourceID, nr.Owner, nr.Seats, nr.Start, nr.End, nr.BlockStart, nr.BlockEnd,
-		nullTime(nr.HoldExpires), nr.Created, nr.Updated, nr.SeriesID, rec, nullTime(nr.SeriesStart), nr.Price.Ore(), nr.Title, req.At, req.Key)
-	if req.Key != "" {
-		// A plain insert: a concurrent request with the same key makes it
-		// fail, which rolls back this batch's reservation too.
-		b.Queue(`INSERT INTO booking_keys (op, key, reservation_id)
-			SELECT 'hold', $1, $2 WHERE EXISTS (SELECT 1 FROM booking_reservations WHERE id = $2)`, req.Key, nr.ID)
+	b, err := holdBatch(req, expire)
+	if err != nil {
+		return nil, true, wrap("hold", err)
 	}
 	br := s.db.Pool.SendBatch(ctx, b)
-	_, err := br.Exec()
 	var inserted int64
-	if err == nil {
+	for range b.Len() {
 		var tag pgconn.CommandTag
-		tag, err = br.Exec()
+		if tag, err = br.Exec(); err != nil {
+			break
+		}
 		inserted = tag.RowsAffected()
-	}
-	if err == nil && req.Key != "" {
-		_, err = br.Exec()
 	}
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
 	switch code := pgCode(err); {
+	case code == pgExclusionViolation && !expire:
+		return s.holdExclusive(ctx, req, true)
 	case err == nil && inserted == 1:
 		out := nr.Clone()
 		out.State = booking.Held
-		return out, nil
+		return out, true, nil
 	case err == nil, code == pgExclusionViolation, code == pgUniqueViolation:
 		if req.Key != "" {
 			var prior string
@@ -463,47 +495,93 @@ func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldReques
 			if e == nil {
 				old, err := reservationByID(ctx, s.db.Pool, prior, false)
 				if err != nil {
-					return nil, wrap("hold", err)
+					return nil, true, wrap("hold", err)
 				}
 				if !booking.SameHold(old, nr) {
-					return nil, booking.ErrKeyReused
+					return nil, true, booking.ErrKeyReused
 				}
-				return old, nil
+				return old, true, nil
 			}
 			if !errors.Is(e, pgx.ErrNoRows) {
-				return nil, wrap("hold", e)
+				return nil, true, wrap("hold", e)
 			}
 		}
-		if code == pgUniqueViolation {
-			return nil, booking.ErrKeyReused // the reservation id itself was taken
+		switch {
+		case code == pgUniqueViolation:
+			return nil, true, booking.ErrKeyReused // the reservation id itself was taken
+		case code == pgExclusionViolation:
+			return nil, true, booking.ErrSlotTaken
+		case req.Open == (booking.OpenLimit{}):
+			return nil, true, booking.ErrSlotTaken // the only reason left
 		}
-		return nil, booking.ErrSlotTaken
+		return nil, false, nil
 	}
-	return nil, wrap("hold", err)
+	return nil, true, wrap("hold", err)
+}
+
+// holdBatch is holdExclusive's batch: the commit mode and the owner's lock,
+// expired holds marked if expire is set, and the insert of the hold (with its
+// key, if any) under its conditions, last, so that its row count tells
+// whether the hold was made.
+func holdBatch(req booking.HoldRequest, expire bool) (*pgx.Batch, error) {
+	nr := req.Reservation
+	var rec []byte
+	if nr.Recurrence != nil {
+		var err error
+		if rec, err = json.Marshal(nr.Recurrence); err != nil {
+			return nil, err
+		}
+	}
+	insert := insertReservation
+	args := []any{nr.ID, nr.ResourceID, nr.Owner, nr.Seats, nr.Start, nr.End, nr.BlockStart, nr.BlockEnd,
+		nullTime(nr.HoldExpires), nr.Created, nr.Updated, nr.SeriesID, rec, nullTime(nr.SeriesStart), nr.Price.Ore(), nr.Title, req.At, req.Key}
+	switch open := req.Open; {
+	case nr.SeriesID == "" && open.Holds > 0:
+		insert, args = insert+openSinglesBelow, append(args, open.Holds)
+	case nr.SeriesID != "" && open.Series > 0:
+		insert, args = insert+openSeriesBelow, append(args, open.Series)
+	}
+	if req.Key != "" {
+		// A plain insert of the key with the reservation: a concurrent
+		// request with the same key makes it fail, which rolls back this
+		// reservation too.
+		insert = `WITH r AS (` + insert + ` RETURNING id)
+			INSERT INTO booking_keys (op, key, reservation_id) SELECT 'hold', $18, id FROM r`
+	}
+	b := &pgx.Batch{}
+	if req.Open != (booking.OpenLimit{}) {
+		b.Queue(`SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(hashtext('booking/open'), hashtext($1))`, nr.Owner)
+	} else {
+		b.Queue(`SELECT set_config('synchronous_commit', 'off', true)`)
+	}
+	if expire {
+		b.Queue(`UPDATE booking_reservations SET state = 'expired'
+			WHERE resource_id = $1 AND state = 'held' AND hold_expires <= $4 AND block && tstzrange($2, $3, '[)')`,
+			nr.ResourceID, nr.BlockStart, nr.BlockEnd, req.At)
+	}
+	b.Queue(insert, args...)
+	return b, nil
 }
 
 // confirmFast confirms a live hold in one round trip. It reports ok=false
 // for everything else (already confirmed, expired, a reused key, ...), which
 // the transactional path then sorts out.
 func (s *BookingStore) confirmFast(ctx context.Context, id, key string, at time.Time) (*booking.Reservation, bool) {
-	b := &pgx.Batch{}
-	b.Queue(`UPDATE booking_reservations SET state = 'confirmed', hold_expires = NULL, updated = $2
-		WHERE id = $1 AND state = 'held' AND hold_expires > $2
-		AND NOT EXISTS (SELECT 1 FROM booking_keys WHERE op = 'confirm' AND key = $3)
-		RETURNING `+resCols, id, at, key)
+	sql := confirmHeld
 	if key != "" {
-		b.Queue(`INSERT INTO booking_keys (op, key, reservation_id) VALUES ('confirm', $1, $2)`, key, id)
+		// The key with the confirmation, in the same statement.
+		sql = `WITH c AS (` + confirmHeld + `),
+			k AS (INSERT INTO booking_keys (op, key, reservation_id) SELECT 'confirm', $3, id FROM c)
+			SELECT ` + resCols + ` FROM c`
 	}
-	br := s.db.Pool.SendBatch(ctx, b)
-	r, err := scanReservation(br.QueryRow())
-	if err == nil && key != "" {
-		_, err = br.Exec()
-	}
-	if cerr := br.Close(); err == nil {
-		err = cerr
-	}
+	r, err := scanReservation(s.db.Pool.QueryRow(ctx, sql, id, at, key))
 	return r, err == nil
 }
+
+const confirmHeld = `UPDATE booking_reservations SET state = 'confirmed', hold_expires = NULL, updated = $2
+	WHERE id = $1 AND state = 'held' AND hold_expires > $2
+	AND NOT EXISTS (SELECT 1 FROM booking_keys WHERE op = 'confirm' AND key = $3)
+	RETURNING ` + resCols
 
 // change runs one keyed state change on a locked reservation.
 func (s *BookingStore) change(ctx context.Context, op, id, key string, f func(tx pgx.Tx, r *booking.Reservation) error) (*booking.Reservation, error) {

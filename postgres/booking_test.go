@@ -3,9 +3,14 @@ package postgres_test
 import (
 	"context"
 	"os"
+	"runtime"
+	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/booking/bookingtest"
@@ -121,46 +126,114 @@ func TestBookingExclusionConstraint(t *testing.T) {
 	}
 }
 
-// benchStore: a resource with capacity 1 open around the clock in 15-minute
-// slots, so every Hold+Confirm takes its own slot.
-func benchStore(b *testing.B) (*booking.Service, *booking.Resource, func() time.Time) {
-	// pgxpool's default of 4 connections would cap the parallel run at 4
-	// transactions in flight; a service under load sizes its pool up.
-	db := postgrestest.OpenURL(b, postgrestest.URL(b)+"&pool_max_conns=32", true)
-	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	svc := &booking.Service{Store: postgres.NewBookingStore(db), Now: func() time.Time { return now }}
-	r := &booking.Resource{ID: "bench", Capacity: 1, Slot: 15 * time.Minute,
-		Hours: booking.EveryDay(booking.Span{From: 0, To: booking.At(24, 0)})}
-	if err := svc.PutResource(context.Background(), r); err != nil {
-		b.Fatal(err)
+// benchClients is the number of bookings in flight in BenchmarkBookPostgres
+// (and connections in its pool): GRUNNMUR_BENCH_CLIENTS, default 32.
+// booking/bench/pgbench.sh sets it to pgbench's -c.
+func benchClients(b *testing.B) int {
+	s := os.Getenv("GRUNNMUR_BENCH_CLIENTS")
+	if s == "" {
+		return 32
 	}
-	var n atomic.Int64
-	next := func() time.Time { return now.Add(time.Duration(n.Add(1)) * 15 * time.Minute) }
-	return svc, r, next
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		b.Fatalf("GRUNNMUR_BENCH_CLIENTS=%q is not a positive number", s)
+	}
+	return n
 }
 
-func holdConfirm(b *testing.B, svc *booking.Service, r *booking.Resource, start time.Time) {
+// slotWalk hands out the resource's real slot starts in time order, one per
+// call, from any goroutine: a month of slots at a time, as the service lists
+// them, so that the walk crosses DST changes (where a wall-clock start can
+// be missing or doubled) without ever asking for a start that is not a slot.
+type slotWalk struct {
+	r    *booking.Resource
+	mu   sync.Mutex
+	from time.Time
+	buf  []booking.Slot
+}
+
+func (w *slotWalk) next() (time.Time, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for len(w.buf) == 0 {
+		to := w.from.AddDate(0, 1, 0)
+		slots, err := w.r.Slots(w.from, to)
+		if err != nil {
+			return time.Time{}, err
+		}
+		w.buf, w.from = slots, to
+	}
+	s := w.buf[0]
+	w.buf = w.buf[1:]
+	return s.Start, nil
+}
+
+// benchHalls is how many resources the bookings spread over.
+const benchHalls = 8
+
+// bookingBench books resources with capacity 1, open around the clock in
+// 15-minute slots, so that every Hold+Confirm takes its own slot: the next
+// slot of the next resource in turn.
+type bookingBench struct {
+	svc   *booking.Service
+	walks []*slotWalk
+	n     atomic.Uint64
+}
+
+// benchStore makes a bookingBench on a pool of conns connections.
+func benchStore(b *testing.B, conns int) *bookingBench {
+	// pgxpool's default of 4 connections would cap the parallel run at 4
+	// transactions in flight; a service under load sizes its pool up.
+	db := postgrestest.OpenURL(b, postgrestest.URL(b)+"&pool_max_conns="+strconv.Itoa(conns), true)
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	bb := &bookingBench{svc: &booking.Service{Store: postgres.NewBookingStore(db), Now: func() time.Time { return now }}}
+	for i := range benchHalls {
+		r := &booking.Resource{ID: "hall-" + strconv.Itoa(i), Capacity: 1, Slot: 15 * time.Minute,
+			Hours: booking.EveryDay(booking.Span{From: 0, To: booking.At(24, 0)})}
+		if err := bb.svc.PutResource(context.Background(), r); err != nil {
+			b.Fatal(err)
+		}
+		bb.walks = append(bb.walks, &slotWalk{r: r, from: now})
+	}
+	return bb
+}
+
+// book holds and confirms the next slot of the next resource for a citizen
+// of its own, with request keys of its own, random as a service's are (an
+// ID-porten pairwise sub, a request id); one owner per booking, so that no
+// per-citizen cap is reached.
+func (bb *bookingBench) book(b *testing.B) {
 	ctx := context.Background()
-	h, err := svc.Hold(ctx, booking.HoldInput{ResourceID: r.ID, Owner: "bench", Start: start, Key: start.String()})
+	w := bb.walks[bb.n.Add(1)%uint64(len(bb.walks))]
+	start, err := w.next()
 	if err != nil {
 		b.Error(err)
 		return
 	}
-	if _, err := svc.Confirm(ctx, h.ID, "c"+start.String()); err != nil {
+	h, err := bb.svc.Hold(ctx, booking.HoldInput{ResourceID: w.r.ID, Owner: uuid.NewString(), Start: start, Key: uuid.NewString()})
+	if err != nil {
+		b.Error(err)
+		return
+	}
+	if _, err := bb.svc.Confirm(ctx, h.ID, uuid.NewString()); err != nil {
 		b.Error(err)
 	}
 }
 
-// BenchmarkBookPostgres is Hold then Confirm (two transactions, each with an
-// idempotency key) on distinct slots, from parallel goroutines, with
-// PostgreSQL's default durability (synchronous_commit on).
+// BenchmarkBookPostgres is Hold then Confirm (each with an idempotency key)
+// on distinct slots of benchHalls resources, with GRUNNMUR_BENCH_CLIENTS bookings in flight, with
+// PostgreSQL's default durability (synchronous_commit on): only the
+// confirmation waits for its commit to be flushed. booking/bench/pgbench.sh
+// runs it against pgbench -N with the same client count.
 func BenchmarkBookPostgres(b *testing.B) {
-	svc, r, next := benchStore(b)
-	b.SetParallelism(16) // goroutines per GOMAXPROCS: the work is waiting on the database
+	clients := benchClients(b)
+	bb := benchStore(b, clients)
+	// RunParallel starts parallelism × GOMAXPROCS goroutines.
+	b.SetParallelism((clients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			holdConfirm(b, svc, r, next())
+			bb.book(b)
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
@@ -168,10 +241,10 @@ func BenchmarkBookPostgres(b *testing.B) {
 
 // BenchmarkBookPostgresSerial is the baseline: one booking at a time.
 func BenchmarkBookPostgresSerial(b *testing.B) {
-	svc, r, next := benchStore(b)
+	bb := benchStore(b, 4)
 	b.ResetTimer()
 	for b.Loop() {
-		holdConfirm(b, svc, r, next())
+		bb.book(b)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
 }

@@ -1,7 +1,9 @@
 package site
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/registry/brreg"
+	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
 	"github.com/grunnmur/grunnmur/svarut"
 )
 
@@ -140,4 +143,30 @@ func (s *Service) citizen(r *http.Request) (ident.Fodselsnummer, error) {
 		return ident.Fodselsnummer{}, auth.ErrNoSession
 	}
 	return ses.PID, nil
+}
+
+// AddressTo addresses the letter sh to the party it is for: org (Party's
+// Organisation) by its orgnr, with its address from Enhetsregisteret for
+// print; with a nil org the citizen logged in on ctx (RequireLogin's,
+// ForCitizens'), by fødselsnummer, with their postal address from
+// Folkeregisteret (reg). A protected address (fortrolig, strengt fortrolig)
+// never goes on an envelope: that letter goes digital-only
+// (svarut.Shipment.ToPerson). Without a login on ctx it is
+// auth.ErrNoSession; a failing register's error is returned as it is.
+func AddressTo(ctx context.Context, sh *svarut.Shipment, org *Organisation, reg *folkeregisteret.Client) error {
+	if org != nil {
+		sh.Recipient, sh.DigitalOnly = svarut.Recipient{Org: org.Orgnr, Address: org.Address}, false
+		return nil
+	}
+	c, ok := auth.CitizenFrom(ctx)
+	if !ok {
+		return auth.ErrNoSession
+	}
+	addr, err := reg.PostalAddress(ctx, c.PID)
+	protected := errors.Is(err, folkeregisteret.ErrProtectedAddress)
+	if err != nil && !protected {
+		return err
+	}
+	sh.ToPerson(c.PID, addr, protected)
+	return nil
 }

@@ -114,6 +114,24 @@ func TestAllowList(t *testing.T) {
 	}
 }
 
+// TestServiceAllowList reads the list from the service's variables; unset
+// while the sandbox runs, the sandbox's officer is on it.
+func TestServiceAllowList(t *testing.T) {
+	svc, _ := serve(t, full())
+	officer := svc.Fakes.Officer.PID.Reveal()
+	if list, err := svc.AllowList("GRUNNMUR_HALL_ADMINS"); err != nil || len(list) != 1 || !list[officer] {
+		t.Errorf("unset, with the sandbox: %v %v", list, err)
+	}
+	svc.Config.Getenv = func(k string) string { return map[string]string{"GRUNNMUR_HALL_ADMINS": sigrid}[k] }
+	if list, err := svc.AllowList("GRUNNMUR_HALL_ADMINS"); err != nil || len(list) != 1 || !list[sigrid] {
+		t.Errorf("set: %v %v", list, err)
+	}
+	svc.Config.Getenv = func(string) string { return "12345678901" }
+	if _, err := svc.AllowList("GRUNNMUR_HALL_ADMINS"); !errors.Is(err, site.ErrConfig) {
+		t.Errorf("a bad number: %v", err)
+	}
+}
+
 // TestForListed lets only the listed citizen in, with the link only they
 // see, and the others logged in get 403.
 func TestForListed(t *testing.T) {

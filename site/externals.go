@@ -67,7 +67,8 @@ type Sandbox interface {
 	// Getenv gives the GRUNNMUR_* variables that point a client at the
 	// sandbox's fakes, in the shape of os.Getenv.
 	Getenv(name string) string
-	// Lines are the start-up lines that list the fakes, one per fake.
+	// Lines are the start-up lines that list the fakes, one per fake,
+	// and the test users; none holds a fødselsnummer.
 	Lines() []string
 	// Officer is the test user who logs in as a case officer.
 	Officer() (name string, pid ident.Fodselsnummer)

@@ -26,6 +26,18 @@ func AllowList(getenv func(string) string, name string) (map[string]bool, error)
 	return out, nil
 }
 
+// AllowList is AllowList on the service's variables (Config.Getenv).
+// While the sandbox runs and name is unset, the sandbox's officer
+// (Fakes.Officer) is the one on it, so that a developer can try what the
+// list allows.
+func (s *Service) AllowList(name string) (map[string]bool, error) {
+	list, err := AllowList(s.Config.Getenv, name)
+	if err == nil && len(list) == 0 && s.Fakes != nil && s.Fakes.Sandbox != nil {
+		list[s.Fakes.Officer.PID.Reveal()] = true
+	}
+	return list, err
+}
+
 // Listed reports whether the person logged in as a citizen is on list
 // (AllowList), as for a menu link only they see.
 func (s *Service) Listed(r *http.Request, list map[string]bool) bool {

@@ -16,6 +16,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/sak"
@@ -79,6 +80,10 @@ type ServiceConfig struct {
 	// Payments takes payments through Vipps, with its webhook at
 	// WebhookPath; its Provider defaults to the Vipps client.
 	Payments *payment.Service
+	// Invoices takes payments by invoice with a KID, paid by bank
+	// transfer to GRUNNMUR_INVOICE_ACCOUNT (see Invoicing); its records are
+	// kept with the Vipps payments'.
+	Invoices *payment.Service
 	// Bookings books resources (rooms, inspections).
 	Bookings *booking.Service
 	// Cases keeps the case files (sak).
@@ -120,6 +125,7 @@ type Service struct {
 	Files forms.Files
 	// The parts of the ServiceConfig, completed; nil when not in use.
 	Payments *payment.Service
+	Invoices *payment.Service
 	Webhook  *Webhook
 	Bookings *booking.Service
 	Cases    *sak.Service
@@ -253,6 +259,11 @@ func (s *Service) parts(ctx context.Context, c ServiceConfig) error {
 			return err
 		}
 	}
+	if p := c.Invoices; p != nil {
+		if err := s.invoices(p); err != nil {
+			return err
+		}
+	}
 	if b := c.Bookings; b != nil {
 		switch {
 		case b.Store != nil:
@@ -286,14 +297,7 @@ func (s *Service) parts(ctx context.Context, c ServiceConfig) error {
 // payments completes p: without a Provider of its own it takes payments
 // through Vipps, whose webhook it registers.
 func (s *Service) payments(ctx context.Context, p *payment.Service) error {
-	switch {
-	case p.Store != nil:
-	case s.DB != nil:
-		p.Store = postgres.NewPaymentStore(s.DB)
-	default:
-		p.Store = payment.NewMemoryStore()
-	}
-	s.fill(&p.Now, &p.Logger)
+	s.paymentStore(p)
 	s.Payments = p
 	if p.Provider != nil {
 		return nil
@@ -308,6 +312,61 @@ func (s *Service) payments(ctx context.Context, p *payment.Service) error {
 	}
 	s.Webhook = s.Externals.Webhook
 	return nil
+}
+
+// DevInvoiceAccount is the account invoices name in development while
+// GRUNNMUR_INVOICE_ACCOUNT is unset: a valid number that belongs to no one.
+const DevInvoiceAccount = "1503.10.12349"
+
+// invoices completes p, the payments by invoice: without a Provider of its
+// own it is a payment.Invoicing whose zero fields New fills: the Account
+// from GRUNNMUR_INVOICE_ACCOUNT (required in production; DevInvoiceAccount
+// in development), the invoices' Store (PostgreSQL with a database) and the
+// clock. p's records go in the Vipps payments' store when there is one.
+func (s *Service) invoices(p *payment.Service) error {
+	inv, ok := p.Provider.(*payment.Invoicing)
+	if p.Provider == nil {
+		inv, ok = &payment.Invoicing{}, true
+		p.Provider = inv
+	}
+	if ok && inv.Account == "" {
+		raw := s.Config.Getenv("GRUNNMUR_INVOICE_ACCOUNT")
+		if raw == "" && s.Externals.Env == Production {
+			return fmt.Errorf("%w: GRUNNMUR_INVOICE_ACCOUNT is unset", ErrConfig)
+		} else if raw == "" {
+			raw = DevInvoiceAccount
+		}
+		account, err := ident.ParseKontonummer(raw)
+		if err != nil {
+			return fmt.Errorf("%w: GRUNNMUR_INVOICE_ACCOUNT: %w", ErrConfig, err)
+		}
+		inv.Account = account
+	}
+	if ok && inv.Store == nil && s.DB != nil {
+		inv.Store = postgres.NewInvoiceStore(s.DB)
+	}
+	if ok && inv.Now == nil {
+		inv.Now = s.Config.Now
+	}
+	if p.Store == nil && s.Payments != nil {
+		p.Store = s.Payments.Store
+	}
+	s.paymentStore(p)
+	s.Invoices = p
+	return nil
+}
+
+// paymentStore fills p's zero Store (PostgreSQL with a database, else in
+// memory), clock and logger.
+func (s *Service) paymentStore(p *payment.Service) {
+	switch {
+	case p.Store != nil:
+	case s.DB != nil:
+		p.Store = postgres.NewPaymentStore(s.DB)
+	default:
+		p.Store = payment.NewMemoryStore()
+	}
+	s.fill(&p.Now, &p.Logger)
 }
 
 // letters completes the SvarUT outbox o.

@@ -17,6 +17,7 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jws"
 
 	"github.com/grunnmur/grunnmur/auth/idporten"
+	"github.com/grunnmur/grunnmur/internal/benchpair"
 	"github.com/grunnmur/grunnmur/secret"
 )
 
@@ -69,12 +70,10 @@ func newBenchToken(b testing.TB) *benchToken {
 	return &benchToken{raw: string(tok), pub: &key.PublicKey, issuer: issuer, now: now}
 }
 
-// BenchmarkValidateIDToken is our full validation (signature by kid from a
-// warm JWKS cache, alg allow-list, iss, aud, azp, exp, iat, nonce, acr
-// policy, pid parsing) of the same token every iteration; nothing about the
-// result is cached.
-func BenchmarkValidateIDToken(b *testing.B) {
-	bt := newBenchToken(b)
+// benchValidate returns our full validation (signature by kid from a warm
+// JWKS cache, alg allow-list, iss, aud, azp, exp, iat, nonce, acr policy, pid
+// parsing) of bt's token; nothing about the result is cached.
+func benchValidate(b *testing.B, bt *benchToken) func() {
 	c, err := idporten.New(idporten.Config{
 		Issuer: bt.issuer, ClientID: "bench-client", ClientSecret: secret.New("x"), RedirectURI: "https://rp.example/cb",
 		Now: func() time.Time { return bt.now },
@@ -84,14 +83,21 @@ func BenchmarkValidateIDToken(b *testing.B) {
 	}
 	ctx := context.Background()
 	opts := idporten.ValidateOptions{Nonce: "n-0S6_WzA2Mj", MinACR: idporten.Substantial}
-	if _, err := c.ValidateIDToken(ctx, bt.raw, opts); err != nil { // warms discovery and JWKS
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
+	validate := func() {
 		if _, err := c.ValidateIDToken(ctx, bt.raw, opts); err != nil {
 			b.Fatal(err)
 		}
+	}
+	validate() // warms discovery and JWKS
+	return validate
+}
+
+// BenchmarkValidateIDToken validates the same token every iteration.
+func BenchmarkValidateIDToken(b *testing.B) {
+	validate := benchValidate(b, newBenchToken(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		validate()
 	}
 }
 
@@ -115,4 +121,17 @@ func BenchmarkValidateIDToken_goOIDC(b *testing.B) {
 			b.Fatal("nonce")
 		}
 	}
+}
+
+// BenchmarkValidateIDTokenPair runs our full validation and a bare
+// jws.Verify of the same token with its key alternately, so that one run
+// gives their ratio (ours/base; issue 22's goal: at most 1.05).
+func BenchmarkValidateIDTokenPair(b *testing.B) {
+	bt := newBenchToken(b)
+	raw := []byte(bt.raw)
+	benchpair.Run(b, benchValidate(b, bt), func() {
+		if _, err := jws.Verify(raw, jws.WithKey(jwa.RS256(), bt.pub)); err != nil {
+			b.Fatal(err)
+		}
+	})
 }

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/grunnmur/grunnmur/auth/internal/oauthx"
@@ -37,6 +38,7 @@ type Client struct {
 	scopes         []string
 	disc           discovery
 	keys           keyCache
+	lastHeader     atomic.Pointer[knownHeader]
 }
 
 // New checks cfg and returns a Client. It does no I/O: the discovery document

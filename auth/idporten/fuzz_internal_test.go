@@ -2,6 +2,8 @@ package idporten
 
 import (
 	"encoding/json"
+	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -60,4 +62,48 @@ func FuzzCheckClaims(f *testing.F) {
 			t.Fatalf("accepted a token that breaks a rule: %+v", tok)
 		}
 	})
+}
+
+// FuzzPlainStrings: where the claims' shortcuts for plain JSON strings and
+// arrays of them answer, they answer what encoding/json does.
+func FuzzPlainStrings(f *testing.F) {
+	for _, s := range []string{`"BankID"`, `["BankID"]`, `[ "a" , "b" ]`, `[]`, `["a\"b"]`, `["a",]`, `[1]`, `"é"`, `null`, `""`, `[""]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !json.Valid(b) {
+			return
+		}
+		if one, ok := plainString(b); ok {
+			var want string
+			if err := json.Unmarshal(b, &want); err != nil || one != want {
+				t.Fatalf("plainString(%q) = %q, encoding/json %q (%v)", b, one, want, err)
+			}
+		}
+		if many, ok := plainStrings(b); ok {
+			var want []string
+			if err := json.Unmarshal(b, &want); err != nil || !reflect.DeepEqual(many, want) {
+				t.Fatalf("plainStrings(%q) = %#v, encoding/json %#v (%v)", b, many, want, err)
+			}
+		}
+	})
+}
+
+// TestNullDates: a null exp or iat, alone or after a value, is a missing
+// claim, as it was when the dates were pointers.
+func TestNullDates(t *testing.T) {
+	now := time.Date(2026, 3, 29, 12, 0, 0, 0, time.UTC)
+	c, err := New(Config{Issuer: "https://test.idporten.no", ClientID: "rp", ClientSecret: secret.New("s"), RedirectURI: "https://rp/cb", Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rest = `"iss":"https://test.idporten.no","sub":"s","aud":"rp","nonce":"n","acr":"idporten-loa-high","pid":"20036914700"`
+	for _, dates := range []string{`"exp":null,"iat":1774785600`, `"exp":1774785660,"exp":null,"iat":1774785600`, `"exp":1774785660,"iat":null`} {
+		if _, err := c.checkClaims([]byte(`{`+rest+`,`+dates+`}`), "raw", ValidateOptions{Nonce: "n"}); !errors.Is(err, ErrMissingClaim) && !errors.Is(err, ErrIssuedAt) {
+			t.Errorf("%s: %v, want a missing claim", dates, err)
+		}
+	}
+	if _, err := c.checkClaims([]byte(`{`+rest+`,"exp":1774785660,"iat":1774785600,"auth_time":null}`), "raw", ValidateOptions{Nonce: "n"}); err != nil {
+		t.Errorf("null auth_time: %v", err)
+	}
 }

@@ -47,9 +47,9 @@ type rawClaims struct {
 	Sub      string          `json:"sub"`
 	Aud      audience        `json:"aud"`
 	Azp      string          `json:"azp"`
-	Exp      *numericDate    `json:"exp"`
-	Iat      *numericDate    `json:"iat"`
-	AuthTime *numericDate    `json:"auth_time"`
+	Exp      numericDate     `json:"exp"`
+	Iat      numericDate     `json:"iat"`
+	AuthTime numericDate     `json:"auth_time"`
 	Nonce    string          `json:"nonce"`
 	ACR      string          `json:"acr"`
 	AMR      stringOrStrings `json:"amr"`
@@ -73,6 +73,14 @@ type stringOrStrings []string
 
 func (s *stringOrStrings) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
+	if one, ok := plainString(b); ok {
+		*s = []string{one}
+		return nil
+	}
+	if many, ok := plainStrings(b); ok {
+		*s = many
+		return nil
+	}
 	if len(b) > 0 && b[0] == '"' {
 		var one string
 		if err := json.Unmarshal(b, &one); err != nil {
@@ -89,12 +97,74 @@ func (s *stringOrStrings) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// plainString returns the JSON string literal b as a string when it has
+// nothing to decode (no escape, no control or non-ASCII byte), which is what
+// encoding/json would return for it; ok is false for anything else. The
+// claims' decoder has checked that b is valid JSON. It saves a second
+// json.Unmarshal per claim on every validation.
+func plainString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	for _, c := range b[1 : len(b)-1] {
+		if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	return string(b[1 : len(b)-1]), true
+}
+
+// plainStrings is plainString for a JSON array of such strings ("amr":
+// ["BankID"]); ok is false for any other array.
+func plainStrings(b []byte) ([]string, bool) {
+	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
+		return nil, false
+	}
+	out := []string{}
+	rest := bytes.TrimSpace(b[1 : len(b)-1])
+	for len(rest) > 0 {
+		end := bytes.IndexByte(rest[min(1, len(rest)):], '"') + 2 // after the closing quote
+		if rest[0] != '"' || end < 2 {
+			return nil, false
+		}
+		one, ok := plainString(rest[:end])
+		if !ok {
+			return nil, false
+		}
+		out = append(out, one)
+		rest = bytes.TrimSpace(rest[end:])
+		if len(rest) > 0 {
+			if rest[0] != ',' {
+				return nil, false
+			}
+			rest = bytes.TrimSpace(rest[1:])
+			if len(rest) == 0 {
+				return nil, false
+			}
+		}
+	}
+	return out, true
+}
+
 // numericDate is a JWT NumericDate: seconds since the epoch, possibly fractional.
-type numericDate struct{ time.Time }
+// set tells a claim that is there from one missing or null: a value, not a
+// pointer, so that decoding allocates nothing for it.
+type numericDate struct {
+	time.Time
+	set bool
+}
 
 func (d *numericDate) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" { // as a nil pointer would be: missing
+		*d = numericDate{}
+		return nil
+	}
 	var f json.Number
-	if err := json.Unmarshal(b, &f); err != nil {
+	if len(b) > 0 && (b[0] == '-' || '0' <= b[0] && b[0] <= '9') {
+		// A number literal, already checked as JSON by the claims'
+		// decoder: what json.Number would hold, without decoding again.
+		f = json.Number(b)
+	} else if err := json.Unmarshal(b, &f); err != nil {
 		return err
 	}
 	v, err := f.Float64()
@@ -102,7 +172,7 @@ func (d *numericDate) UnmarshalJSON(b []byte) error {
 		return errors.New("bad NumericDate")
 	}
 	sec := int64(v)
-	d.Time = time.Unix(sec, int64((v-float64(sec))*1e9)).UTC()
+	d.Time, d.set = time.Unix(sec, int64((v-float64(sec))*1e9)).UTC(), true
 	return nil
 }
 
@@ -126,7 +196,7 @@ type ValidateOptions struct {
 // (never none, never HS*), iss, aud, azp, exp and iat within Skew, and the
 // nonce; then ID-porten's own rules: a known acr at or above MinACR, and a pid.
 func (c *Client) ValidateIDToken(ctx context.Context, raw string, opts ValidateOptions) (*IDToken, error) {
-	h, err := parseHeader(raw)
+	h, err := c.parseHeader(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -148,12 +218,34 @@ func (c *Client) ValidateIDToken(ctx context.Context, raw string, opts ValidateO
 	return c.checkClaims(payload, raw, opts)
 }
 
-func parseHeader(raw string) (header, error) {
-	var h header
+// knownHeader is the last token header that passed parseHeader, with its
+// encoding. A provider signs its tokens with one header per key, so nearly
+// every token repeats the last one, and decoding it again would give the
+// same header.
+type knownHeader struct {
+	enc string
+	h   header
+}
+
+// parseHeader checks that raw is a compact JWS and returns its header.
+func (c *Client) parseHeader(raw string) (header, error) {
 	enc, rest, ok := strings.Cut(raw, ".")
 	if !ok || strings.Count(rest, ".") != 1 {
-		return h, invalid("format", ErrMalformedToken, "not a compact JWS")
+		return header{}, invalid("format", ErrMalformedToken, "not a compact JWS")
 	}
+	if k := c.lastHeader.Load(); k != nil && k.enc == enc {
+		return k.h, nil
+	}
+	h, err := decodeHeader(enc)
+	if err == nil {
+		// A copy, so that the cache holds no part of the token's claims.
+		c.lastHeader.Store(&knownHeader{enc: strings.Clone(enc), h: h})
+	}
+	return h, err
+}
+
+func decodeHeader(enc string) (header, error) {
+	var h header
 	b, err := base64.RawURLEncoding.DecodeString(enc)
 	if err != nil {
 		return h, invalid("header", ErrMalformedToken, "header is not base64url")
@@ -188,13 +280,13 @@ func (c *Client) checkClaims(payload []byte, raw string, opts ValidateOptions) (
 		return nil, invalid("azp", ErrAudience, "azp is not our client_id")
 	}
 	now := c.now()
-	if cl.Exp == nil {
+	if !cl.Exp.set {
 		return nil, invalid("exp", ErrMissingClaim, "exp")
 	}
 	if !now.Before(cl.Exp.Add(c.skew)) {
 		return nil, invalid("exp", ErrExpired, "")
 	}
-	if cl.Iat == nil {
+	if !cl.Iat.set {
 		return nil, invalid("iat", ErrIssuedAt, "missing")
 	}
 	if cl.Iat.After(now.Add(c.skew)) {
@@ -213,7 +305,7 @@ func (c *Client) checkClaims(payload []byte, raw string, opts ValidateOptions) (
 		ACR: acr.Normalize(), AMR: cl.AMR, SID: cl.SID, Locale: cl.Locale, Nonce: cl.Nonce,
 		Raw: secret.New(raw),
 	}
-	if cl.AuthTime != nil {
+	if cl.AuthTime.set {
 		t.AuthTime = cl.AuthTime.Time
 	}
 	if cl.PID != "" {

@@ -21,7 +21,7 @@ import (
 
 func devCommand() command {
 	return command{
-		summary: "serve every fake (ID-porten, Vipps, SvarUT, registries) on localhost ports",
+		summary: "serve every fake (ID-porten, Vipps, SvarUT, registries, Fiks IO) on localhost ports",
 		run: func(io stdio, args []string) int {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -36,6 +36,8 @@ type devJSON struct {
 	Users       []devUser          `json:"users"`
 	Credentials devenv.Credentials `json:"credentials"`
 	Env         map[string]string  `json:"env"`
+	// NotStarted names the fakes left out, with the reason.
+	NotStarted map[string]string `json:"notStarted,omitempty"`
 }
 
 type devUser struct {
@@ -58,6 +60,9 @@ func runDev(ctx context.Context, io stdio, args []string) int {
 	if err != nil {
 		fmt.Fprintf(io.err, "grunnmur dev: %v\n", err)
 		return exitFail
+	}
+	if env.FiksIOUnavailable != nil {
+		fmt.Fprintf(io.err, "grunnmur dev: Fiks IO not started: %v; -amqp URL names another broker\n", env.FiksIOUnavailable)
 	}
 	if asJSON {
 		err = printDevJSON(io.out, env)
@@ -84,12 +89,13 @@ func runDev(ctx context.Context, io stdio, args []string) int {
 // ok=false with the exit code when the command must stop.
 func parseDevFlags(io stdio, args []string) (opts devenv.Options, asJSON bool, code int, ok bool) {
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
-	addr := fs.String("addr", devenv.DefaultAddr, "address of the first fake; the others take the next 6 ports (port 0: free ports)")
+	addr := fs.String("addr", devenv.DefaultAddr, "address of the first fake; the others take the next 9 ports (port 0: free ports)")
 	port := fs.Int("port", -1, "the first port, overriding -addr's (0: free ports)")
 	apps := fs.String("app", devenv.DefaultAppURL+",http://localhost:8080", "comma-separated URLs of your service, for the login redirects")
 	fs.BoolVar(&asJSON, "json", false, "print the services, users, credentials and environment as JSON")
 	dir := fs.String("dir", "", "folder for the Maskinporten client's key file (default a temporary one, removed on exit)")
 	verbose := fs.Bool("v", false, "log each fake's requests to stderr")
+	broker := fs.String("amqp", devenv.DefaultBrokerURL, "the RabbitMQ the Fiks IO fake runs on (empty: no Fiks IO)")
 	step := fs.Duration("letter-step", 10*time.Second, "how often a SvarUT letter moves one status on (0: only on command)")
 	fs.Usage = func() { devUsage(fs) }
 	if code, ok := parseFlags(fs, io, args); !ok {
@@ -117,7 +123,7 @@ func parseDevFlags(io stdio, args []string) (opts devenv.Options, asJSON bool, c
 		fmt.Fprintf(io.err, "grunnmur dev: -letter-step %v: must not be negative\n", *step)
 		return opts, false, exitUsage, false
 	}
-	opts = devenv.Options{Addr: a, AppURLs: urls, Dir: *dir, LetterStep: *step}
+	opts = devenv.Options{Addr: a, AppURLs: urls, Dir: *dir, LetterStep: *step, BrokerURL: *broker}
 	if *verbose {
 		opts.Logger = slog.New(slog.NewTextHandler(io.err, nil))
 	}
@@ -126,11 +132,12 @@ func parseDevFlags(io stdio, args []string) (opts devenv.Options, asJSON bool, c
 
 func devUsage(fs *flag.FlagSet) {
 	w := fs.Output()
-	fmt.Fprintln(w, "usage: grunnmur dev [-addr 127.0.0.1:9000] [-port N] [-app URL,...] [-json] [-dir DIR] [-letter-step D] [-v]")
+	fmt.Fprintln(w, "usage: grunnmur dev [-addr 127.0.0.1:9000] [-port N] [-app URL,...] [-json] [-dir DIR] [-letter-step D] [-amqp URL] [-v]")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Serves every fake on localhost until interrupted (Ctrl-C or SIGTERM):")
 	fmt.Fprintln(w, "ID-porten, Ansattporten and Maskinporten (one server), Vipps, SvarUT/SvarInn,")
-	fmt.Fprintln(w, "Enhetsregisteret, Folkeregisteret, KRR and Kartverket's addresses, on")
+	fmt.Fprintln(w, "Enhetsregisteret, Folkeregisteret, KRR, Kartverket's addresses, Altinn")
+	fmt.Fprintln(w, "Notifications and Fiks IO (REST, then AMQP; it needs a RabbitMQ, see -amqp), on")
 	fmt.Fprintln(w, "consecutive ports. It prints their URLs, the synthetic test users, the client")
 	fmt.Fprintln(w, "credentials it registered and the GRUNNMUR_* variables that point a service at")
 	fmt.Fprintln(w, "them (eval the export lines, or read them from -json).")
@@ -172,13 +179,21 @@ func printDevJSON(w io.Writer, env *devenv.Env) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(devJSON{Services: env.Services, Users: devUsers(env), Credentials: env.Credentials, Env: vars})
+	out := devJSON{Services: env.Services, Users: devUsers(env), Credentials: env.Credentials, Env: vars}
+	if env.FiksIOUnavailable != nil {
+		out.NotStarted = map[string]string{"Fiks IO": env.FiksIOUnavailable.Error()}
+	}
+	return enc.Encode(out)
 }
 
 func printDevTable(w io.Writer, env *devenv.Env) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	c := env.Credentials
-	fmt.Fprintln(tw, "grunnmur dev: every fake is running. Ctrl-C stops them.")
+	if env.FiksIOUnavailable != nil {
+		fmt.Fprintln(tw, "grunnmur dev: every fake but Fiks IO is running (why: on stderr). Ctrl-C stops them.")
+	} else {
+		fmt.Fprintln(tw, "grunnmur dev: every fake is running. Ctrl-C stops them.")
+	}
 	fmt.Fprintln(tw)
 	fmt.Fprintln(tw, "SERVICE\tURL\tVARIABLE")
 	for _, s := range env.Services {
@@ -200,6 +215,10 @@ func printDevTable(w io.Writer, env *devenv.Env) error {
 		c.Vipps.SubscriptionKey, c.Vipps.MSN)
 	fmt.Fprintf(tw, "SvarUT\tkonto %s\tintegrasjon %s, passord %s (and a Maskinporten token, scope ks:fiks)\n",
 		c.SvarUT.KontoID, c.SvarUT.IntegrasjonID, c.SvarUT.IntegrasjonPassord)
+	if f := c.FiksIO; env.FiksIO != nil {
+		fmt.Fprintf(tw, "Fiks IO\tkonto %s\tintegrasjon %s, passord %s, AMQP %s, keys %s %s %s\n",
+			f.KontoID, f.IntegrasjonID, f.IntegrasjonPassord, f.AMQPURL, f.PrivateKeyFile, f.SigningKeyFile, f.SigningCertFile)
+	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/testenv"
 )
 
 // devRun runs `grunnmur dev` in-process until stop is called; stdout arrives
@@ -56,6 +57,19 @@ func (d *devRun) stop(t *testing.T) int {
 	}
 }
 
+// table reads the printed table up to its last export line.
+func (d *devRun) table() string {
+	var out strings.Builder
+	sc := bufio.NewScanner(d.out)
+	for sc.Scan() {
+		out.WriteString(sc.Text() + "\n")
+		if strings.HasPrefix(sc.Text(), "export GRUNNMUR_VIPPS_SUBSCRIPTION_KEY=") { // the last, sorted
+			break
+		}
+	}
+	return out.String()
+}
+
 type syncBuffer struct {
 	mu chan struct{}
 	b  bytes.Buffer
@@ -81,7 +95,7 @@ func (s *syncBuffer) String() string {
 }
 
 func TestDevJSON(t *testing.T) {
-	d := startDev(t, "-addr", "127.0.0.1:0", "-json")
+	d := startDev(t, "-addr", "127.0.0.1:0", "-json", "-amqp", "")
 	var got devJSON
 	if err := json.NewDecoder(d.out).Decode(&got); err != nil {
 		t.Fatalf("decoding -json output: %v (stderr %q)", err, d.errb.String())
@@ -145,16 +159,8 @@ func TestDevJSON(t *testing.T) {
 }
 
 func TestDevTable(t *testing.T) {
-	d := startDev(t, "-port", "0")
-	var out strings.Builder
-	sc := bufio.NewScanner(d.out)
-	for sc.Scan() {
-		out.WriteString(sc.Text() + "\n")
-		if strings.HasPrefix(sc.Text(), "export GRUNNMUR_VIPPS_SUBSCRIPTION_KEY=") { // the last, sorted
-			break
-		}
-	}
-	text := out.String()
+	d := startDev(t, "-port", "0", "-amqp", "")
+	text := d.table()
 	for _, want := range []string{
 		"SERVICE", "ID-porten", "Ansattporten", "Maskinporten", "Vipps", "SvarUT", "Enhetsregisteret",
 		"Folkeregisteret", "KRR", "Kartverket adresser", "Sigrid Haugland", "Siri Saksbehandler",
@@ -194,7 +200,7 @@ func TestDevSIGTERM(t *testing.T) {
 	code := make(chan int, 1)
 	var errb syncBuffer
 	go func() {
-		code <- run(stdio{in: strings.NewReader(""), out: pw, err: &errb}, []string{"dev", "-addr", "127.0.0.1:0", "-json"})
+		code <- run(stdio{in: strings.NewReader(""), out: pw, err: &errb}, []string{"dev", "-addr", "127.0.0.1:0", "-json", "-amqp", ""})
 		pw.Close()
 	}()
 	var got devJSON
@@ -244,5 +250,64 @@ func TestDevUsage(t *testing.T) {
 	}
 	if code, _, errs := runCLI(t, "dev", "-addr", "127.0.0.1:65533"); code != exitFail || errs == "" {
 		t.Errorf("port range beyond 65535: exit %d, stderr %q", code, errs)
+	}
+}
+
+// TestDevFiksIO runs the Fiks IO fake on the test broker: the table lists
+// it, and every GRUNNMUR_FIKSIO_* variable of DESIGN.md is exported.
+func TestDevFiksIO(t *testing.T) {
+	d := startDev(t, "-port", "0", "-amqp", testenv.AMQPURL(t))
+	text := d.table()
+	for _, name := range []string{"BASE_URL", "AMQP_URL", "KONTO_ID", "INTEGRASJON_ID", "INTEGRASJON_PASSORD",
+		"PRIVATE_KEY_FILE", "SIGNING_KEY_FILE", "SIGNING_CERT_FILE"} {
+		_, rest, ok := strings.Cut(text, "export GRUNNMUR_FIKSIO_"+name+"=")
+		if value, _, _ := strings.Cut(rest, "\n"); !ok || value == "" {
+			t.Errorf("GRUNNMUR_FIKSIO_%s not exported:\n%s", name, text)
+		}
+	}
+	if !strings.Contains(text, "every fake is running") || !strings.Contains(text, "Fiks IO  ") {
+		t.Errorf("the table does not list Fiks IO:\n%s", text)
+	}
+	if code := d.stop(t); code != exitOK {
+		t.Errorf("exit %d, stderr %q", code, d.errb.String())
+	}
+	if strings.Contains(d.errb.String(), "not started") {
+		t.Errorf("stderr %q", d.errb.String())
+	}
+}
+
+// TestDevNoBroker: with no RabbitMQ where -amqp points, the other fakes
+// run, no GRUNNMUR_FIKSIO_* variable is exported and one stderr line says why.
+func TestDevNoBroker(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	d := startDev(t, "-addr", "127.0.0.1:0", "-json", "-amqp", "amqp://guest:guest@"+closed+"/")
+	var got devJSON
+	if err := json.NewDecoder(d.out).Decode(&got); err != nil {
+		t.Fatalf("decoding -json output: %v (stderr %q)", err, d.errb.String())
+	}
+	if len(got.Services) != 10 || got.NotStarted["Fiks IO"] == "" {
+		t.Errorf("%d services, not started %v", len(got.Services), got.NotStarted)
+	}
+	for k := range got.Env {
+		if strings.HasPrefix(k, "GRUNNMUR_FIKSIO_") {
+			t.Errorf("%s exported without Fiks IO", k)
+		}
+	}
+	if code := d.stop(t); code != exitOK {
+		t.Errorf("exit %d, stderr %q", code, d.errb.String())
+	}
+	var lines []string
+	for _, l := range strings.Split(d.errb.String(), "\n") {
+		if strings.Contains(l, "Fiks IO") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != 1 || !strings.Contains(lines[0], "not started") || !strings.Contains(lines[0], closed) {
+		t.Errorf("stderr lines about Fiks IO: %q", lines)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
@@ -30,13 +31,13 @@ func serveLog(t *testing.T, databaseURL string, log *slog.Logger, adjust ...func
 	var app *App
 	public := sitetest.ServeOnly(t, func(public string) (http.Handler, func(), error) {
 		var err error
-		if app, err = New(context.Background(), Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: pinned(t)}); err != nil {
+		if app, err = New(context.Background(), site.Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: pinned(t)}); err != nil {
 			return nil, nil, err
 		}
 		for _, f := range adjust {
 			f(app)
 		}
-		return app.Handler, app.Close, nil
+		return app.Handler(), app.Close, nil
 	})
 	return app, public
 }
@@ -77,8 +78,8 @@ func testHoldBurst(t *testing.T, databaseURL string) {
 	at := sitetest.EdgeAt(t, "sunday-2330")
 	app, base := serveLog(t, databaseURL, nil, func(a *App) { a.holdRate.Now = func() time.Time { return at } })
 	ctx := context.Background()
-	now := app.now()
-	free, err := app.book.Availability(ctx, "moterom", now, now.Add(14*24*time.Hour))
+	now := app.Config.Now()
+	free, err := app.Bookings.Availability(ctx, "moterom", now, now.Add(14*24*time.Hour))
 	if err != nil || len(free) < 40 {
 		t.Fatalf("%d free slots, %v", len(free), err)
 	}
@@ -102,7 +103,7 @@ func testHoldBurst(t *testing.T, databaseURL string) {
 	if limited == 0 {
 		t.Error("no request of the burst was refused with 429")
 	}
-	left, err := app.book.Availability(ctx, "moterom", now, now.Add(14*24*time.Hour))
+	left, err := app.Bookings.Availability(ctx, "moterom", now, now.Add(14*24*time.Hour))
 	if err != nil || len(left) < len(free)-10 {
 		t.Fatalf("after the burst %d of %d slots are free (%v)", len(left), len(free), err)
 	}
@@ -127,7 +128,7 @@ func TestBadBytesInIDsPostgres(t *testing.T) { testBadBytesInIDs(t, postgrestest
 func testBadBytesInIDs(t *testing.T, databaseURL string) {
 	app, base := serveDB(t, databaseURL)
 	c := login(t, base, registrytest.Persons()[registrytest.OlaBakken].FNR.Reveal())
-	admin := login(t, base, app.ext.Fakes.Officer.PID.Reveal())
+	admin := login(t, base, app.Externals.Fakes.Officer.PID.Reveal())
 	for _, id := range []string{"%00", "%ff", "a%00b", "%c3%28", "%ed%a0%80"} {
 		paths := []string{"/hall/" + id, "/booking/" + id, "/booking/" + id + "/brev.pdf", "/booking/" + id + "/ics",
 			"/serie/" + id, "/serie/" + id + "/brev.pdf", "/kalender/" + id + ".ics", "/kalender/" + id}

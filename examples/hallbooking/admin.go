@@ -8,19 +8,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/site"
 )
-
-// readAdmins reads GRUNNMUR_HALL_ADMINS, the hall admins' fødselsnumre
-// (site.AllowList). Unset while the sandbox runs, the sandbox's officer is
-// the hall admin.
-func (a *App) readAdmins(getenv func(string) string) (err error) {
-	a.admins, err = site.AllowList(getenv, "GRUNNMUR_HALL_ADMINS")
-	if err == nil && len(a.admins) == 0 && a.ext.Fakes.Sandbox != nil {
-		a.admins[a.ext.Fakes.Officer.PID.Reveal()] = true
-	}
-	return err
-}
 
 // adminHall is a hall's admin page: booking's form of its settings and
 // closed days.
@@ -42,7 +30,7 @@ func (a *App) adminList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) renderAdminList(w http.ResponseWriter, r *http.Request, name, errKey string) {
-	rs, err := a.book.Store.Resources(r.Context())
+	rs, err := a.Bookings.Store.Resources(r.Context())
 	if err != nil {
 		a.Fail(w, r, err)
 		return
@@ -67,7 +55,7 @@ func (a *App) adminNew(w http.ResponseWriter, r *http.Request) {
 		a.renderAdminList(w, r, name, "admin.badname")
 		return
 	}
-	if _, err := a.book.Resource(ctx, id); err == nil {
+	if _, err := a.Bookings.Resource(ctx, id); err == nil {
 		a.renderAdminList(w, r, name, "admin.exists")
 		return
 	} else if !errors.Is(err, booking.ErrNotFound) {
@@ -75,7 +63,7 @@ func (a *App) adminNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h := newHall(id, name, booking.Weekdays(booking.Span{From: booking.At(16, 0), To: booking.At(22, 0)}), 500, 48*time.Hour)
-	if err := a.book.PutResource(ctx, h); err != nil {
+	if err := a.Bookings.PutResource(ctx, h); err != nil {
 		a.Fail(w, r, err)
 		return
 	}
@@ -83,7 +71,7 @@ func (a *App) adminNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) adminHallPage(w http.ResponseWriter, r *http.Request) {
-	h, err := a.book.Resource(r.Context(), r.PathValue("id"))
+	h, err := a.Bookings.Resource(r.Context(), r.PathValue("id"))
 	if err != nil {
 		a.Fail(w, r, err)
 		return
@@ -105,14 +93,14 @@ func (a *App) renderAdminHall(w http.ResponseWriter, r *http.Request, h *booking
 // with a message key, the hall's page shows it instead.
 func (a *App) editHall(edit func(h *booking.Resource, r *http.Request) (errKey string)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		h, err := a.book.Resource(r.Context(), r.PathValue("id"))
+		h, err := a.Bookings.Resource(r.Context(), r.PathValue("id"))
 		if err != nil {
 			a.Fail(w, r, err)
 			return
 		}
 		errKey := edit(h, r)
 		if errKey == "" {
-			if err = a.book.PutResource(r.Context(), h); errors.Is(err, booking.ErrInvalid) {
+			if err = a.Bookings.PutResource(r.Context(), h); errors.Is(err, booking.ErrInvalid) {
 				errKey = "admin.badhours" // the hours overlap
 			} else if err != nil {
 				a.Fail(w, r, err)

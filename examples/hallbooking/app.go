@@ -3,21 +3,14 @@ package main
 import (
 	"context"
 	"embed"
-	"fmt"
-	"log/slog"
 	"net/http"
 	"sync/atomic"
 	"time"
 
-	"github.com/grunnmur/grunnmur/auth"
-	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/booking/checkout"
-	"github.com/grunnmur/grunnmur/forms"
-	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
-	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
 	"github.com/grunnmur/grunnmur/site"
@@ -27,11 +20,14 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// Config is the service's configuration (site.Config): with only PublicURL
-// set, every external service runs as an in-process fake and everything is
-// kept in memory; DatabaseURL keeps sessions, halls, bookings, payments and
-// letters in PostgreSQL.
-type Config = site.Config
+// messages.json holds every text the service shows, in nb, nn and en, for
+// translators to edit without touching Go. A bad file stops New with a
+// site.ErrMessages naming the key.
+//
+//go:embed messages.json
+var messagesFS embed.FS
+
+var messages, messagesErr = site.LoadMessages(messagesFS, "messages.json")
 
 const (
 	scopeBrregRoller = "brreg:data:enhetsregisteret:roller"
@@ -44,28 +40,16 @@ const (
 // what is particular to hall booking.
 type App struct {
 	*site.Service
-	// Handler serves the service (site.Service.Handler).
-	Handler http.Handler
 
-	public  string
-	log     *slog.Logger
-	now     func() time.Time
-	ext     *site.Externals
-	citizen *auth.Manager
-	owners  forms.OwnerKeys
-	brreg   *brreg.Client
-	freg    *folkeregisteret.Client
-	vipps   *payment.Service
-	invoice *payment.Service
-	co      *checkout.Checkout // takes payment for bookings (bill.go)
-	mail    *checkout.Letters  // sends their confirmation letters
-	book    *booking.Service
-	weeks   booking.WeekCache[calWeek] // the calendar of visitors not logged in
-	outbox  *svarut.Outbox
-	letters svarut.Store
+	brreg *brreg.Client
+	freg  *folkeregisteret.Client
+	co    *checkout.Checkout         // takes payment for bookings (bill.go)
+	mail  *checkout.Letters          // sends their confirmation letters
+	weeks booking.WeekCache[calWeek] // the calendar of visitors not logged in
 
 	// admins are the hall admins' fødselsnumre (digits), from
-	// GRUNNMUR_HALL_ADMINS.
+	// GRUNNMUR_HALL_ADMINS (site.Service.AllowList: the sandbox's officer
+	// while it is unset in development).
 	admins map[string]bool
 	// holdRate limits each login's new holds and series.
 	holdRate *site.Limiter
@@ -106,8 +90,10 @@ func newHall(id, name string, hours booking.WeeklyHours, kroner int64, deadline 
 		PerDay: hallPerDay, PerWeek: hallPerWeek}
 }
 
-// New builds the service with its fakes started. Close stops them.
-func New(ctx context.Context, cfg Config) (_ *App, err error) {
+// New builds the service on cfg (with only PublicURL set, every outside
+// service is an in-process fake and everything is kept in memory) with its
+// fakes started. Close stops them.
+func New(ctx context.Context, cfg site.Config) (_ *App, err error) {
 	if messagesErr != nil {
 		return nil, messagesErr
 	}
@@ -115,6 +101,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.Service, err = site.New(ctx, site.ServiceConfig{Config: cfg, Messages: messages, Pages: templateFS, Sandbox: sandbox,
 		Scopes: []string{scopeBrregRoller, scopeFiks, scopeFolkereg}, Menu: a.menu, NotFound: []error{booking.ErrNotFound},
 		Payments: &payment.Service{ReferencePrefix: "hall", Wanted: a.co.Wanted, OnSettled: a.co.OnSettled},
+		Invoices: &payment.Service{Provider: &payment.Invoicing{Prefix: "77"}, ReferencePrefix: "hallf"},
 		Bookings: &booking.Service{HoldTTL: holdTTL},
 		Letters:  &svarut.Outbox{Documents: a.co.Documents(a.letter), PollInterval: 5 * time.Second, RetryBase: 5 * time.Second}})
 	if err != nil {
@@ -125,22 +112,18 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 			a.Close()
 		}
 	}()
-	a.Handler, a.public, a.log, a.now, a.ext = a.Service.Handler(), a.Config.PublicURL, a.Config.Logger, a.Config.Now, a.Externals
-	a.citizen, a.owners, a.vipps, a.book, a.outbox, a.letters = a.Citizen, a.OwnerKeys, a.Payments, a.Bookings, a.Letters, a.Letters.Store
-	if err := a.readAdmins(a.Config.Getenv); err != nil {
+	if a.admins, err = a.AllowList("GRUNNMUR_HALL_ADMINS"); err != nil {
 		return nil, err
 	}
-	if a.brreg, err = a.ext.BrregClient(a.now, a.log); err != nil {
+	if a.brreg, err = a.Externals.BrregClient(a.Config.Now, a.Config.Logger); err != nil {
 		return nil, err
 	}
-	if a.freg, err = a.ext.FolkeregisteretClient(a.now, a.log); err != nil {
+	if a.freg, err = a.Externals.FolkeregisteretClient(a.Config.Now, a.Config.Logger); err != nil {
 		return nil, err
 	}
-	if err := a.setupInvoices(); err != nil {
-		return nil, err
-	}
-	a.holdRate = &site.Limiter{Every: holdEvery, Burst: holdBurst, Now: a.now}
-	if err := a.book.Seed(ctx, halls()...); err != nil {
+	a.setupCheckout()
+	a.holdRate = &site.Limiter{Every: holdEvery, Burst: holdBurst, Now: a.Config.Now}
+	if err := a.Bookings.Seed(ctx, halls()...); err != nil {
 		return nil, err
 	}
 	a.routes()
@@ -156,63 +139,32 @@ func (a *App) menu(r *http.Request, _ bool) []site.NavLink {
 	return nav
 }
 
-// setupInvoices makes the invoice payments to GRUNNMUR_INVOICE_ACCOUNT,
-// their records kept with the Vipps payments'.
-func (a *App) setupInvoices() error {
-	account, err := ident.ParseKontonummer(or(a.Config.Getenv("GRUNNMUR_INVOICE_ACCOUNT"), "1503.10.12349"))
-	if err != nil {
-		return fmt.Errorf("%w: GRUNNMUR_INVOICE_ACCOUNT: %v", site.ErrConfig, err)
-	}
-	var store payment.InvoiceStore // nil: payment.Invoicing's own memory
-	if a.DB != nil {
-		store = postgres.NewInvoiceStore(a.DB)
-	}
-	a.invoice = &payment.Service{Provider: &payment.Invoicing{Account: account, Prefix: "77", Store: store, Now: a.now},
-		Store: a.vipps.Store, Now: a.now, Logger: a.log, ReferencePrefix: "hallf"}
-	a.setupCheckout()
-	return nil
-}
-
-// or is s, or def when s is empty.
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
-
-// Run does the background work until ctx ends (site.Service.RunJobs): the
-// SvarUT outbox, payment polling (the webhooks' safety net, which settles
-// the payments: the checkout confirms the holds paid for), and session clean-up.
-func (a *App) Run(ctx context.Context) { a.RunJobs(ctx) }
-
 // routes mounts hall booking's pages on the service's mux.
 func (a *App) routes() {
 	mux := a.Mux
-	login := a.citizen.RequireLogin(idporten.Substantial)
-	post := a.ForCitizens // login and CSRF
+	citizen := a.ForCitizens // the login, and CSRF on a post
 
 	mux.HandleFunc("GET /{$}", a.start)
 	mux.HandleFunc("GET /hall/{id}", a.calendar)
-	mux.Handle("POST /hall/{id}/hold", post(a.hold(false)))
-	mux.Handle("POST /hall/{id}/serie", post(a.hold(true)))
-	mux.Handle("GET /serie/{id}", login(http.HandlerFunc(a.seriesShow)))
-	mux.Handle("POST /serie/{id}/vipps", post(a.payVipps))
-	mux.Handle("POST /serie/{id}/faktura", post(a.payInvoice))
-	mux.Handle("GET /serie/{id}/avbestill", login(http.HandlerFunc(a.cancelPage)))
-	mux.Handle("POST /serie/{id}/avbestill", post(a.cancel))
-	mux.Handle("GET /serie/{id}/brev.pdf", login(http.HandlerFunc(a.letterPDF)))
-	mux.Handle("/klubb", post(a.ActForPage(a.brreg, "/")))
-	mux.Handle("GET /booking/{id}", login(http.HandlerFunc(a.bookingPage)))
-	mux.Handle("POST /booking/{id}/vipps", post(a.payVipps))
-	mux.Handle("POST /booking/{id}/faktura", post(a.payInvoice))
-	mux.Handle("GET /booking/{id}/avbestill", login(http.HandlerFunc(a.cancelPage)))
-	mux.Handle("POST /booking/{id}/avbestill", post(a.cancel))
-	mux.Handle("GET /booking/{id}/brev.pdf", login(http.HandlerFunc(a.letterPDF)))
-	mux.Handle("GET /booking/{id}/ics", login(http.HandlerFunc(a.ics)))
-	mux.Handle("GET /min-side", login(http.HandlerFunc(a.minSide)))
-	mux.Handle("POST /min-side/kalender", post(a.minSide))
-	mux.Handle("POST /min-side/kalender/stopp", post(a.minSide))
+	mux.Handle("POST /hall/{id}/hold", citizen(a.hold(false)))
+	mux.Handle("POST /hall/{id}/serie", citizen(a.hold(true)))
+	mux.Handle("GET /serie/{id}", citizen(a.seriesShow))
+	mux.Handle("POST /serie/{id}/vipps", citizen(a.payVipps))
+	mux.Handle("POST /serie/{id}/faktura", citizen(a.payInvoice))
+	mux.Handle("GET /serie/{id}/avbestill", citizen(a.cancelPage))
+	mux.Handle("POST /serie/{id}/avbestill", citizen(a.cancel))
+	mux.Handle("GET /serie/{id}/brev.pdf", citizen(a.letterPDF))
+	mux.Handle("/klubb", citizen(a.ActForPage(a.brreg, "/")))
+	mux.Handle("GET /booking/{id}", citizen(a.bookingPage))
+	mux.Handle("POST /booking/{id}/vipps", citizen(a.payVipps))
+	mux.Handle("POST /booking/{id}/faktura", citizen(a.payInvoice))
+	mux.Handle("GET /booking/{id}/avbestill", citizen(a.cancelPage))
+	mux.Handle("POST /booking/{id}/avbestill", citizen(a.cancel))
+	mux.Handle("GET /booking/{id}/brev.pdf", citizen(a.letterPDF))
+	mux.Handle("GET /booking/{id}/ics", citizen(a.OwnICS))
+	mux.Handle("GET /min-side", citizen(a.minSide))
+	mux.Handle("POST /min-side/kalender", citizen(a.minSide))
+	mux.Handle("POST /min-side/kalender/stopp", citizen(a.minSide))
 	admin := func(h http.HandlerFunc) http.Handler { return a.ForListed(a.admins, h) } // login and CSRF
 	mux.Handle("GET /admin", admin(a.adminList))
 	mux.Handle("POST /admin/ny", admin(a.adminNew))
@@ -220,5 +172,5 @@ func (a *App) routes() {
 	mux.Handle("POST /admin/hall/{id}", admin(a.editHall(saveHall)))
 	mux.Handle("POST /admin/hall/{id}/stengt", admin(a.editHall(closeHall)))
 	mux.Handle("POST /admin/hall/{id}/apne", admin(a.editHall(openHall)))
-	mux.Handle("GET /kalender/", http.StripPrefix("/kalender", a.book.FeedHandler()))
+	mux.Handle("GET /kalender/", http.StripPrefix("/kalender", a.Bookings.FeedHandler()))
 }

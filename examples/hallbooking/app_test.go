@@ -19,21 +19,11 @@ import (
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 )
 
-func TestMessagesComplete(t *testing.T) {
-	if messagesErr != nil {
-		t.Fatal(messagesErr)
-	}
-	if m := messages.Missing(); len(m) > 0 {
-		t.Errorf("texts missing a language: %v", m)
-	}
-	if m := messages.Shadowed(); len(m) > 0 {
-		t.Errorf("texts worded apart from the other services (site.Common): %v", m)
-	}
-}
+func TestMessagesComplete(t *testing.T) { sitetest.MessagesComplete(t, messages, messagesErr) }
 
 func newApp(t *testing.T, now func() time.Time) *App {
 	t.Helper()
-	a, err := New(context.Background(), Config{PublicURL: "http://127.0.0.1:1", Getenv: func(string) string { return "" }, Now: now})
+	a, err := New(context.Background(), site.Config{PublicURL: "http://127.0.0.1:1", Getenv: func(string) string { return "" }, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +44,7 @@ func get(t *testing.T, h http.Handler, path string) (int, string) {
 func TestCalendar(t *testing.T) {
 	now := time.Date(2026, 12, 22, 18, 30, 0, 0, time.UTC) // 19.30 in Oslo
 	a := newApp(t, func() time.Time { return now })
-	code, body := get(t, a.Handler, "/hall/storhallen?uke=2026-12-23")
+	code, body := get(t, a.Handler(), "/hall/storhallen?uke=2026-12-23")
 	if code != 200 {
 		t.Fatalf("status %d", code)
 	}
@@ -75,16 +65,16 @@ func TestCalendar(t *testing.T) {
 			t.Errorf("%s on day %d: %q, want %q", c.row, c.day, got, c.state)
 		}
 	}
-	if code, _ := get(t, a.Handler, "/hall/nope"); code != 404 {
+	if code, _ := get(t, a.Handler(), "/hall/nope"); code != 404 {
 		t.Errorf("unknown hall: %d", code)
 	}
-	if code, _ := get(t, a.Handler, "/booking/x"); code != http.StatusFound && code != http.StatusSeeOther {
+	if code, _ := get(t, a.Handler(), "/booking/x"); code != http.StatusFound && code != http.StatusSeeOther {
 		t.Errorf("booking page without login: %d", code)
 	}
 }
 
 func TestConfigRefusesBadAccount(t *testing.T) {
-	_, err := New(context.Background(), Config{PublicURL: "http://127.0.0.1:1", Getenv: func(k string) string {
+	_, err := New(context.Background(), site.Config{PublicURL: "http://127.0.0.1:1", Getenv: func(k string) string {
 		if k == "GRUNNMUR_INVOICE_ACCOUNT" {
 			return "1234.56.78901"
 		}
@@ -104,18 +94,18 @@ func TestHallAdmins(t *testing.T) {
 			return ""
 		}
 	}
-	if _, err := New(context.Background(), Config{PublicURL: "http://127.0.0.1:1", Getenv: env("20036914700, 12345678901")}); err == nil || !strings.Contains(err.Error(), "GRUNNMUR_HALL_ADMINS") {
+	if _, err := New(context.Background(), site.Config{PublicURL: "http://127.0.0.1:1", Getenv: env("20036914700, 12345678901")}); err == nil || !strings.Contains(err.Error(), "GRUNNMUR_HALL_ADMINS") {
 		t.Fatalf("a bad number: %v", err)
 	}
-	a, err := New(context.Background(), Config{PublicURL: "http://127.0.0.1:1", Getenv: env("20036914700, 03851598730")})
+	a, err := New(context.Background(), site.Config{PublicURL: "http://127.0.0.1:1", Getenv: env("20036914700, 03851598730")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	if len(a.admins) != 2 || !a.admins["20036914700"] || a.admins[a.ext.Fakes.Officer.PID.Reveal()] {
+	if len(a.admins) != 2 || !a.admins["20036914700"] || a.admins[a.Externals.Fakes.Officer.PID.Reveal()] {
 		t.Fatalf("admins: %d", len(a.admins))
 	}
-	if code, _ := get(t, a.Handler, "/admin"); code != http.StatusFound && code != http.StatusSeeOther {
+	if code, _ := get(t, a.Handler(), "/admin"); code != http.StatusFound && code != http.StatusSeeOther {
 		t.Errorf("/admin without login: %d", code)
 	}
 }
@@ -126,11 +116,11 @@ func TestHoldExpiresBeforePayment(t *testing.T) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	a := newApp(t, clock)
 	ctx := context.Background()
-	slots, err := a.book.Availability(ctx, "storhallen", now.Add(72*time.Hour), now.Add(10*24*time.Hour))
+	slots, err := a.Bookings.Availability(ctx, "storhallen", now.Add(72*time.Hour), now.Add(10*24*time.Hour))
 	if err != nil || len(slots) == 0 {
 		t.Fatal(slots, err)
 	}
-	res, err := a.book.Hold(ctx, booking.HoldInput{ResourceID: "storhallen", Owner: "o", Start: slots[0].Start, Key: "k"})
+	res, err := a.Bookings.Hold(ctx, booking.HoldInput{ResourceID: "storhallen", Owner: "o", Start: slots[0].Start, Key: "k"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,14 +129,14 @@ func TestHoldExpiresBeforePayment(t *testing.T) {
 	mu.Lock()
 	now = now.Add(holdTTL / 2)
 	mu.Unlock()
-	p, err := a.vipps.Start(ctx, payment.Order{BusinessKey: "booking/" + res.ID, Amount: res.Price, Description: "Leie av hall", ReturnURL: "http://127.0.0.1:1/x"})
+	p, err := a.Payments.Start(ctx, payment.Order{BusinessKey: "booking/" + res.ID, Amount: res.Price, Description: "Leie av hall", ReturnURL: "http://127.0.0.1:1/x"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
 	now = now.Add(holdTTL/2 + time.Minute)
 	mu.Unlock()
-	if err := fakes(a.ext.Fakes).Vipps.Approve(p.Reference); err != nil {
+	if err := fakes(a.Externals.Fakes).Vipps.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
 	b := &bill{ID: res.ID, Reservations: []*booking.Reservation{res}}
@@ -165,13 +155,13 @@ func TestHoldExpiresBeforePayment(t *testing.T) {
 func holdSeries(t *testing.T, a *App, owner string, weeks int) *bill {
 	t.Helper()
 	ctx := context.Background()
-	now := a.now()
-	slots, err := a.book.Availability(ctx, "storhallen", now.Add(4*24*time.Hour), now.Add(11*24*time.Hour))
+	now := a.Config.Now()
+	slots, err := a.Bookings.Availability(ctx, "storhallen", now.Add(4*24*time.Hour), now.Add(11*24*time.Hour))
 	if err != nil || len(slots) == 0 {
 		t.Fatal(slots, err)
 	}
 	for _, s := range slots {
-		held, err := a.book.HoldSeries(ctx, booking.SeriesInput{Rule: booking.Recurrence{Freq: booking.Weekly, Count: weeks},
+		held, err := a.Bookings.HoldSeries(ctx, booking.SeriesInput{Rule: booking.Recurrence{Freq: booking.Weekly, Count: weeks},
 			HoldInput: booking.HoldInput{ResourceID: "storhallen", Owner: owner, Start: s.Start, Title: "Storhallen", Key: owner + s.Start.String()}})
 		if err == nil {
 			b, err := a.co.SeriesBill(ctx, owner, held[0].SeriesID)
@@ -188,12 +178,12 @@ func holdSeries(t *testing.T, a *App, owner string, weeks int) *bill {
 // payVippsNow starts the bill's Vipps payment and approves it in the fake.
 func payVippsNow(t *testing.T, a *App, b *bill) {
 	t.Helper()
-	p, err := a.vipps.Start(context.Background(), payment.Order{BusinessKey: b.Key(), Amount: booking.Total(b.Held(a.now())),
+	p, err := a.Payments.Start(context.Background(), payment.Order{BusinessKey: b.Key(), Amount: booking.Total(b.Held(a.Config.Now())),
 		Description: "Fast tid i Storhallen", ReturnURL: "http://127.0.0.1:1" + billPath(b), Metadata: b.Metadata()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := fakes(a.ext.Fakes).Vipps.Approve(p.Reference); err != nil {
+	if err := fakes(a.Externals.Fakes).Vipps.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -207,7 +197,7 @@ func TestSettleHeld(t *testing.T) {
 	payVippsNow(t, a, b)
 	// Payment polling finds the approval (the webhook cannot reach this
 	// test's made-up URL), captures it and confirms (a.settled).
-	if err := a.vipps.RunOnce(context.Background()); err != nil {
+	if err := a.Payments.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	b, err := a.co.SeriesBill(context.Background(), "person-1", b.ID)
@@ -219,7 +209,7 @@ func TestSettleHeld(t *testing.T) {
 			t.Fatalf("occurrence %s after the background settle", r.State)
 		}
 	}
-	p, err := a.vipps.Latest(context.Background(), b.Key())
+	p, err := a.Payments.Latest(context.Background(), b.Key())
 	if err != nil || p.Aggregate.Captured != booking.Total(b.Reservations) || p.Aggregate.Refunded != 0 {
 		t.Fatalf("payment: %+v %v", p, err)
 	}
@@ -235,19 +225,19 @@ func TestCancelSeriesRefundsOnce(t *testing.T) {
 }
 
 func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
-	a, err := New(context.Background(), Config{PublicURL: "http://127.0.0.1:1", DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Now: pinned(t)})
+	a, err := New(context.Background(), site.Config{PublicURL: "http://127.0.0.1:1", DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Now: pinned(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.Close)
 	ctx := context.Background()
 	// The last week falls inside a long deadline: cancelling it is charged.
-	h, _ := a.book.Resource(ctx, "storhallen")
+	h, _ := a.Bookings.Resource(ctx, "storhallen")
 	h.CancelDeadline = 20 * 24 * time.Hour
-	if err := a.book.PutResource(ctx, h); err != nil {
+	if err := a.Bookings.PutResource(ctx, h); err != nil {
 		t.Fatal(err)
 	}
-	fakes(a.ext.Fakes).Vipps.SetIdempotencyReplay(false)
+	fakes(a.Externals.Fakes).Vipps.SetIdempotencyReplay(false)
 	b := holdSeries(t, a, "club-1", 6)
 	payVippsNow(t, a, b)
 	if _, err := a.co.Settle(ctx, b); err != nil {
@@ -257,12 +247,12 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 
 	// One week, free to cancel.
 	last := b.Reservations[len(b.Reservations)-1]
-	if _, err := a.book.Cancel(ctx, last.ID, "cancel/"+last.ID); err != nil {
+	if _, err := a.Bookings.Cancel(ctx, last.ID, "cancel/"+last.ID); err != nil {
 		t.Fatal(err)
 	}
 	b, _ = a.co.SeriesBill(ctx, "club-1", b.ID)
 	_, _ = a.co.Settle(ctx, b)
-	vp, _ := a.vipps.Latest(ctx, b.Key())
+	vp, _ := a.Payments.Latest(ctx, b.Key())
 	if vp.Aggregate.Refunded != last.Price {
 		t.Fatalf("refunded %d after cancelling one week of %d", vp.Aggregate.Refunded, last.Price)
 	}
@@ -278,7 +268,7 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 			}
 			for _, r := range b.Reservations {
 				if r.State == booking.Confirmed {
-					if _, err := a.book.Cancel(ctx, r.ID, "cancel/"+r.ID); err != nil {
+					if _, err := a.Bookings.Cancel(ctx, r.ID, "cancel/"+r.ID); err != nil {
 						t.Error(err)
 					}
 				}
@@ -293,7 +283,7 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 	if owed == 0 || owed == total {
 		t.Fatalf("owed %d of %d: the deadline should charge some weeks and free others", owed, total)
 	}
-	vp, _ = a.vipps.Latest(ctx, b.Key())
+	vp, _ = a.Payments.Latest(ctx, b.Key())
 	if vp.Aggregate.Captured != total || vp.Aggregate.Refunded != total-owed {
 		t.Fatalf("captured %d, refunded %d; want refunded %d", vp.Aggregate.Captured, vp.Aggregate.Refunded, total-owed)
 	}
@@ -305,7 +295,7 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 			free++
 		}
 	}
-	if n := fakes(a.ext.Fakes).Vipps.Requests(vippstest.OpRefund); n != free {
+	if n := fakes(a.Externals.Fakes).Vipps.Requests(vippstest.OpRefund); n != free {
 		t.Fatalf("%d refund requests for %d free weeks", n, free)
 	}
 }
@@ -316,7 +306,7 @@ func testCancelSeriesRefundsOnce(t *testing.T, databaseURL string) {
 func authorize(t *testing.T, a *App, b *bill) *payment.Payment {
 	t.Helper()
 	payVippsNow(t, a, b)
-	p, err := a.vipps.Reconcile(context.Background(), mustLatest(t, a.vipps, b.Key()).Reference)
+	p, err := a.Payments.Reconcile(context.Background(), mustLatest(t, a.Payments, b.Key()).Reference)
 	if err != nil || p.State != payment.Authorized {
 		t.Fatalf("payment %+v %v", p, err)
 	}
@@ -330,7 +320,7 @@ func TestUnpaidWeekNotRefunded(t *testing.T) {
 	ctx := context.Background()
 	b := holdSeries(t, a, "person-2", 4)
 	last := b.Reservations[3]
-	if _, err := a.book.Cancel(ctx, last.ID, "cancel/"+last.ID); err != nil {
+	if _, err := a.Bookings.Cancel(ctx, last.ID, "cancel/"+last.ID); err != nil {
 		t.Fatal(err)
 	}
 	b, _ = a.co.SeriesBill(ctx, "person-2", b.ID)
@@ -345,7 +335,7 @@ func TestUnpaidWeekNotRefunded(t *testing.T) {
 		t.Fatalf("captured %d, refunded %d: want 3 weeks and nothing back", p.Aggregate.Captured, p.Aggregate.Refunded)
 	}
 	second := b.Reservations[1]
-	if _, err := a.book.Cancel(ctx, second.ID, "cancel/"+second.ID); err != nil {
+	if _, err := a.Bookings.Cancel(ctx, second.ID, "cancel/"+second.ID); err != nil {
 		t.Fatal(err)
 	}
 	b, _ = a.co.SeriesBill(ctx, "person-2", b.ID)
@@ -363,11 +353,11 @@ func TestVippsAndInvoiceNeverBoth(t *testing.T) {
 	ctx := context.Background()
 	b := holdSeries(t, a, "club-2", 2)
 	authorize(t, a, b)
-	inv, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b.InvoiceKey(), Amount: booking.Total(b.Reservations), Description: "Fast tid"})
+	inv, err := a.Invoices.Start(ctx, payment.Order{BusinessKey: b.InvoiceKey(), Amount: booking.Total(b.Reservations), Description: "Fast tid"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.book.ConfirmSeries(ctx, b.Held(a.now()), "confirm/"+inv.Reference); err != nil {
+	if _, err := a.Bookings.ConfirmSeries(ctx, b.Held(a.Config.Now()), "confirm/"+inv.Reference); err != nil {
 		t.Fatal(err)
 	}
 	b, _ = a.co.SeriesBill(ctx, "club-2", b.ID)
@@ -379,32 +369,32 @@ func TestVippsAndInvoiceNeverBoth(t *testing.T) {
 	if p.Aggregate.Captured != 0 || p.State == payment.Authorized {
 		t.Fatalf("the Vipps payment beside the invoice: %s, captured %d", p.State, p.Aggregate.Captured)
 	}
-	if q, _ := a.invoice.Latest(ctx, b.InvoiceKey()); q.State != payment.Created || q.Amount != inv.Amount {
+	if q, _ := a.Invoices.Latest(ctx, b.InvoiceKey()); q.State != payment.Created || q.Amount != inv.Amount {
 		t.Fatalf("the invoice: %s %d", q.State, q.Amount)
 	}
 
 	// Vipps paid first; an invoice issued in the race is credited.
 	b2 := holdSeries(t, a, "club-3", 2)
 	authorize(t, a, b2)
-	inv2, err := a.invoice.Start(ctx, payment.Order{BusinessKey: b2.InvoiceKey(), Amount: booking.Total(b2.Reservations), Description: "Fast tid"})
+	inv2, err := a.Invoices.Start(ctx, payment.Order{BusinessKey: b2.InvoiceKey(), Amount: booking.Total(b2.Reservations), Description: "Fast tid"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Settle as if the Vipps capture came before the invoice confirmed.
-	if p, err := a.vipps.Capture(ctx, b2.Key(), payment.Modification{}); err != nil || p.Aggregate.Captured == 0 {
+	if p, err := a.Payments.Capture(ctx, b2.Key(), payment.Modification{}); err != nil || p.Aggregate.Captured == 0 {
 		t.Fatal("no capture", err)
 	}
-	if _, err := a.book.ConfirmSeries(ctx, b2.Held(a.now()), "confirm/"+inv2.Reference); err != nil {
+	if _, err := a.Bookings.ConfirmSeries(ctx, b2.Held(a.Config.Now()), "confirm/"+inv2.Reference); err != nil {
 		t.Fatal(err)
 	}
 	b2, _ = a.co.SeriesBill(ctx, "club-3", b2.ID)
 	if _, err := a.co.Settle(ctx, b2); err != nil {
 		t.Fatal(err)
 	}
-	if q, _ := a.invoice.Latest(ctx, b2.InvoiceKey()); q.State != payment.Terminated {
+	if q, _ := a.Invoices.Latest(ctx, b2.InvoiceKey()); q.State != payment.Terminated {
 		t.Fatalf("the invoice beside a paid Vipps payment: %s %d", q.State, q.Amount)
 	}
-	if q := mustLatest(t, a.vipps, b2.Key()); q.Aggregate.Captured != booking.Total(b2.Reservations) || q.Aggregate.Refunded != 0 {
+	if q := mustLatest(t, a.Payments, b2.Key()); q.Aggregate.Captured != booking.Total(b2.Reservations) || q.Aggregate.Refunded != 0 {
 		t.Fatalf("the Vipps payment: captured %d, refunded %d", q.Aggregate.Captured, q.Aggregate.Refunded)
 	}
 }
@@ -427,7 +417,7 @@ func TestCancelHeldReleasesAuthorisation(t *testing.T) {
 	b := holdSeries(t, a, "person-3", 1)
 	authorize(t, a, b)
 	r := b.Reservations[0]
-	if _, err := a.book.Cancel(ctx, r.ID, "cancel/"+r.ID); err != nil {
+	if _, err := a.Bookings.Cancel(ctx, r.ID, "cancel/"+r.ID); err != nil {
 		t.Fatal(err)
 	}
 	b, _ = a.co.SeriesBill(ctx, "person-3", b.ID)

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/grunnmur/grunnmur/site"
 )
 
 // The calendar page must serve at least 0.8× the start page's requests/s
@@ -17,16 +19,16 @@ import (
 
 func benchPage(b *testing.B, path string) {
 	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC) // Monday 10.00 in Oslo
-	a, err := New(context.Background(), Config{PublicURL: "http://127.0.0.1:1", Getenv: func(string) string { return "" }, Now: func() time.Time { return now }})
+	a, err := New(context.Background(), site.Config{PublicURL: "http://127.0.0.1:1", Getenv: func(string) string { return "" }, Now: func() time.Time { return now }})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(a.Close)
-	req := httptest.NewRequest("GET", path, nil)
+	h, req := a.Handler(), httptest.NewRequest("GET", path, nil)
 	b.ReportAllocs()
 	for b.Loop() {
 		w := httptest.NewRecorder()
-		a.Handler.ServeHTTP(w, req)
+		h.ServeHTTP(w, req)
 		if w.Code != http.StatusOK {
 			b.Fatalf("GET %s: %d", path, w.Code)
 		}

@@ -17,16 +17,16 @@ type bill = checkout.Bill
 // setupCheckout wires the checkout and its letters, once the payment
 // services are made.
 func (a *App) setupCheckout() {
-	a.mail = &checkout.Letters{Outbox: a.outbox, ID: letterID, SendAtOnce: true, Now: a.now, Logger: a.log}
-	a.co.Bookings, a.co.Payments, a.co.Invoices = a.book, a.vipps, a.invoice
-	a.co.Now, a.co.Logger, a.co.AfterSettle = a.now, a.log, a.mail.Settle
+	a.mail = &checkout.Letters{Outbox: a.Letters, ID: letterID, SendAtOnce: true, Now: a.Config.Now, Logger: a.Config.Logger}
+	a.co.Bookings, a.co.Payments, a.co.Invoices = a.Bookings, a.Payments, a.Invoices
+	a.co.Now, a.co.Logger, a.co.AfterSettle = a.Config.Now, a.Config.Logger, a.mail.Settle
 }
 
 // billFor loads the bill of the request's /booking/{id} or /serie/{id},
 // if the party owns it. A booking that is part of a series is paid with
 // the series.
 func (a *App) billFor(r *http.Request) (*bill, *club, error) {
-	owner, cl, err := a.party(r)
+	owner, cl, err := a.Party(r)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -22,7 +22,7 @@ import (
 // booking's page.
 func holdFreeSlot(t *testing.T, app *App, b *sitetest.Browser) string {
 	t.Helper()
-	slots, err := app.book.Availability(context.Background(), "storhallen", app.now().Add(72*time.Hour), app.now().Add(10*24*time.Hour))
+	slots, err := app.Bookings.Availability(context.Background(), "storhallen", app.Config.Now().Add(72*time.Hour), app.Config.Now().Add(10*24*time.Hour))
 	if err != nil || len(slots) == 0 {
 		t.Fatal(slots, err)
 	}
@@ -66,7 +66,7 @@ func TestClubBookingCancelledAfterItsLetter(t *testing.T) {
 	}
 	b.Do("GET", page+"?lang=nb", nil)
 	waitFor(t, "the letter sent", func() bool {
-		e, err := app.letters.Get(ctx, "bekreftelse-"+id)
+		e, err := app.Letters.Store.Get(ctx, "bekreftelse-"+id)
 		return err == nil && (e.State == svarut.EntrySent || e.State == svarut.EntryDone)
 	})
 
@@ -80,7 +80,7 @@ func TestClubBookingCancelledAfterItsLetter(t *testing.T) {
 	if res.StatusCode != 200 || res.Request.URL.Path != page+"/avbestill" || !strings.Contains(body, `id="cancel-confirm"`) {
 		t.Fatalf("an unconfirmed cancel: %d at %s", res.StatusCode, res.Request.URL)
 	}
-	if r, _ := app.book.Reservation(ctx, id); r.State != booking.Confirmed {
+	if r, _ := app.Bookings.Reservation(ctx, id); r.State != booking.Confirmed {
 		t.Fatalf("cancelled without confirmation: %s", r.State)
 	}
 	for _, want := range []string{`<form method="post" action="` + page + `/avbestill" class="ds-button-group"><input type="hidden" name="csrf_token"`,
@@ -110,7 +110,7 @@ func TestHeldBookingCancelledWithdrawsLetter(t *testing.T) {
 	if res, _ := b.NoFollow("POST", page+"/vipps", url.Values{auth.CSRFFieldName: {b.Token}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("to Vipps: %d", res.StatusCode)
 	}
-	if e, err := app.letters.Get(ctx, "bekreftelse-"+id); err != nil || !e.Held {
+	if e, err := app.Letters.Store.Get(ctx, "bekreftelse-"+id); err != nil || !e.Held {
 		t.Fatalf("no letter prepared: %v", err)
 	}
 	b.Do("GET", page+"/avbestill", nil)

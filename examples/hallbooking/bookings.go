@@ -32,23 +32,27 @@ type payView struct {
 	LetterFate string
 }
 
-// payState settles the bill and describes its payment, sending the
-// confirmation letter once it is confirmed.
-func (a *App) payState(r *http.Request, b *bill, cl *club) (payView, error) {
+// payState loads the request's bill (billFor), settles it and describes
+// its payment, sending the confirmation letter once it is confirmed.
+func (a *App) payState(r *http.Request) (*bill, payView, error) {
 	ctx, lang := r.Context(), site.Lang(r)
+	b, cl, err := a.billFor(r)
+	if err != nil {
+		return nil, payView{}, err
+	}
 	st, err := a.co.Settle(ctx, b)
 	if err != nil {
-		return payView{}, err
+		return nil, payView{}, err
 	}
 	a.ensureLetter(r, b, cl)
-	held := b.Held(a.now())
+	held := b.Held(a.Config.Now())
 	v := payView{Path: billPath(b), Held: len(held) > 0, Club: cl != nil, Confirmed: len(b.Confirmed()) > 0,
 		Paid: st.Paid, PayFailed: st.Failed, Invoice: st.Invoice, Price: lang.Amount(booking.Owed(b.Reservations))}
 	if v.Held {
 		v.Price, v.HoldUntil = lang.Amount(booking.Total(held)), lang.Time(held[0].HoldExpires)
 	}
 	if st.Invoice != nil {
-		v.InvoiceAccount, v.Due = a.invoice.Provider.(*payment.Invoicing).Account.Format(), lang.Date(st.Invoice.DueDate)
+		v.InvoiceAccount, v.Due = a.Invoices.Provider.(*payment.Invoicing).Account.Format(), lang.Date(st.Invoice.DueDate)
 	}
 	if st.Refunded > 0 {
 		v.Refunded = lang.Amount(st.Refunded)
@@ -68,7 +72,7 @@ func (a *App) payState(r *http.Request, b *bill, cl *club) (payView, error) {
 	if b.Cancelled() {
 		v.LetterFate = messages.T(lang, "letter.fate."+fate)
 	}
-	return v, nil
+	return b, v, nil
 }
 
 type bookingView struct {
@@ -85,12 +89,7 @@ type bookingView struct {
 
 func (a *App) bookingPage(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), site.Lang(r)
-	b, cl, err := a.billFor(r)
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	pv, err := a.payState(r, b, cl)
+	b, pv, err := a.payState(r)
 	if err != nil {
 		a.Fail(w, r, err)
 		return
@@ -100,12 +99,12 @@ func (a *App) bookingPage(w http.ResponseWriter, r *http.Request) {
 		a.ErrorPage(w, r, http.StatusNotFound)
 		return
 	}
-	h, err := a.book.Resource(ctx, res.ResourceID)
+	h, err := a.Bookings.Resource(ctx, res.ResourceID)
 	if err != nil {
 		a.Fail(w, r, err)
 		return
 	}
-	now := a.now()
+	now := a.Config.Now()
 	st := res.StateAt(now)
 	v := bookingView{R: res, Pay: pv, Hall: h.Name, When: i18n.Lang(lang).Time(res.Start), Price: i18n.Lang(lang).Amount(res.Price),
 		State: messages.T(lang, "state."+string(st)), Confirmed: st == booking.Confirmed, Cancelled: st == booking.Cancelled, Charged: res.Charged,
@@ -126,7 +125,7 @@ func (a *App) payVipps(w http.ResponseWriter, r *http.Request) {
 		a.Fail(w, r, err)
 		return
 	}
-	p, err := a.co.Pay(r.Context(), b, payment.Order{Description: description(b, site.Lang(r)), ReturnURL: a.public + billPath(b)})
+	p, err := a.co.Pay(r.Context(), b, payment.Order{Description: description(b, site.Lang(r)), ReturnURL: a.Config.PublicURL + billPath(b)})
 	switch {
 	case errors.Is(err, checkout.ErrNothingHeld):
 	case err != nil:
@@ -160,19 +159,6 @@ func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, billPath(b), http.StatusSeeOther)
 }
 
-// ics is the party's booking as an iCalendar file.
-func (a *App) ics(w http.ResponseWriter, r *http.Request) {
-	owner, _, err := a.party(r)
-	if err == nil {
-		var b []byte
-		if b, err = a.book.OwnReservationICS(r.Context(), owner, r.PathValue("id")); err == nil {
-			site.ServeICS(w, "booking.ics", b)
-			return
-		}
-	}
-	a.Fail(w, r, err)
-}
-
 type minSideView struct {
 	Bookings []bookingRow
 	Party    string
@@ -194,7 +180,7 @@ func rowOf(res *booking.Reservation, lang i18n.Lang, now time.Time) bookingRow {
 // here. A post to /min-side/kalender/stopp turns the feed URLs off.
 func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), site.Lang(r)
-	owner, cl, err := a.party(r)
+	owner, cl, err := a.Party(r)
 	if err != nil {
 		a.Fail(w, r, err)
 		return
@@ -203,13 +189,13 @@ func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/min-side/kalender":
 		var tok booking.FeedToken
-		_, tok, err = a.book.RenewFeed(ctx, owner, "")
-		v.FeedURL = booking.FeedURL(a.public+"/kalender/", tok)
+		_, tok, err = a.Bookings.RenewFeed(ctx, owner, "")
+		v.FeedURL = booking.FeedURL(a.Config.PublicURL+"/kalender/", tok)
 	case "/min-side/kalender/stopp":
-		_, err = a.book.RevokeFeeds(ctx, owner, "")
+		_, err = a.Bookings.RevokeFeeds(ctx, owner, "")
 		v.FeedOff = true
 	}
-	rs, err2 := a.book.Reservations(ctx, booking.Query{Owner: owner})
+	rs, err2 := a.Bookings.Reservations(ctx, booking.Query{Owner: owner})
 	if err = errors.Join(err, err2); err != nil {
 		a.Fail(w, r, err)
 		return
@@ -217,7 +203,7 @@ func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 	if cl != nil {
 		v.Party = cl.Name
 	}
-	now := a.now()
+	now := a.Config.Now()
 	for _, res := range rs {
 		v.Bookings = append(v.Bookings, rowOf(res, lang, now))
 	}

@@ -45,12 +45,12 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 	ctx, lang := r.Context(), site.Lang(r)
 	day, err := booking.ParseWeek(r.URL.Query().Get("uke"))
 	if err != nil {
-		day = civil.DateOf(a.now().In(civil.Oslo))
+		day = civil.DateOf(a.Config.Now().In(civil.Oslo))
 	}
 	p := a.Page(r, "cal.title", nil)
 	var v calView
 	var forms *cellForms
-	if _, cl, err := a.party(r); err == nil {
+	if _, cl, err := a.Party(r); err == nil {
 		v.LoggedIn = true
 		if cl != nil {
 			v.Party = cl.Name
@@ -62,10 +62,10 @@ func (a *App) renderCalendar(w http.ResponseWriter, r *http.Request, errKey stri
 			Login: p.T("cal.login"), Weeks: p.T("cal.weeks"), Prev: p.T("cal.prev"), Next: p.T("cal.next")}, nil
 	}
 	if forms == nil {
-		v.calWeek, err = a.weeks.Get(ctx, a.book, r.PathValue("id"), day, lang, build)
+		v.calWeek, err = a.weeks.Get(ctx, a.Bookings, r.PathValue("id"), day, lang, build)
 	} else {
 		var wk *booking.Week
-		if wk, err = a.book.Week(ctx, r.PathValue("id"), day, lang); err == nil {
+		if wk, err = a.Bookings.Week(ctx, r.PathValue("id"), day, lang); err == nil {
 			v.calWeek, err = build(wk)
 		}
 	}

@@ -21,7 +21,7 @@ func TestCalendarCachePostgres(t *testing.T) { testCalendarCache(t, postgrestest
 // logged-in party's forms; a logged-in party never gets the cached page.
 func testCalendarCache(t *testing.T, databaseURL string) {
 	app, base := serveDB(t, databaseURL)
-	slots, err := app.book.Availability(context.Background(), "storhallen", app.now().Add(72*time.Hour), app.now().Add(10*24*time.Hour))
+	slots, err := app.Bookings.Availability(context.Background(), "storhallen", app.Config.Now().Add(72*time.Hour), app.Config.Now().Add(10*24*time.Hour))
 	if err != nil || len(slots) == 0 {
 		t.Fatal(slots, err)
 	}

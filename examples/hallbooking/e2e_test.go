@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/grunnmur/grunnmur/site/sitetest"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,13 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/site/sitetest"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/money"
-	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 )
 
@@ -27,15 +26,7 @@ import (
 // service faked, as `go run` does, on the clock now.
 func startApp(t *testing.T, databaseURL string, now func() time.Time) (*App, string, *sitetest.Logs) {
 	t.Helper()
-	var app *App
-	base, logs := sitetest.StartService(t, func(ctx context.Context, public string, log *slog.Logger) (*sitetest.Started, error) {
-		var err error
-		if app, err = New(ctx, Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: now}); err != nil {
-			return nil, err
-		}
-		return &sitetest.Started{Handler: app.Handler, Run: app.Run, Close: app.Close}, nil
-	})
-	return app, base, logs
+	return sitetest.StartSite(t, databaseURL, now, New)
 }
 
 // pinned is the clock of the tests that are not about a date: it starts on
@@ -44,7 +35,7 @@ func pinned(t *testing.T) func() time.Time { return sitetest.ClockAt(t, sitetest
 
 // dayAhead is the date d days after the app's today, in Oslo.
 func dayAhead(app *App, d int) civil.Date {
-	return civil.DateOf(app.now().In(civil.Oslo)).AddDays(d)
+	return civil.DateOf(app.Config.Now().In(civil.Oslo)).AddDays(d)
 }
 
 // freeWeek opens hall's calendar at the week of from, and the weeks after
@@ -81,7 +72,7 @@ func seasonWeek(j *sitetest.Journey, app *App, d int) string {
 func waitShipment(t *testing.T, app *App, ref string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for len(fakes(app.ext.Fakes).SvarUT.ByExternalRef(ref)) == 0 {
+	for len(fakes(app.Externals.Fakes).SvarUT.ByExternalRef(ref)) == 0 {
 		if time.Now().After(deadline) {
 			t.Fatalf("no SvarUT shipment %s", ref)
 		}
@@ -114,31 +105,15 @@ func bookFirstFree(j *sitetest.Journey, step string) string {
 // and cancels late (charged), then books a weekly series and cancels it;
 // the hall admin adds a hall and closes one for a tournament. Every page
 // passes axe. The clock starts on a Sunday at 23:30 (sitetest.Edges).
-func TestJourney(t *testing.T) {
-	runJourney(t, "", sitetest.Oslo(t, sitetest.Edges()[0].At))
-}
+func TestJourney(t *testing.T) { sitetest.JourneyFirstEdge(t, runJourney) }
 
 // TestJourneyAt runs the journey from the other edge instants: the DST
 // changes, New Year's Eve and Easter Monday.
-func TestJourneyAt(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the browser journeys are long")
-	}
-	// One at a time: in parallel on a busy machine, the browsers ran out of
-	// sitetest.Timeout.
-	for _, e := range sitetest.Edges()[1:] {
-		t.Run(e.Name, func(t *testing.T) { runJourney(t, "", sitetest.Oslo(t, e.At)) })
-	}
-}
+func TestJourneyAt(t *testing.T) { sitetest.JourneyOtherEdges(t, runJourney) }
 
-// TestJourneyPostgres is the same journey with every store in PostgreSQL,
-// from New Year's Eve at 23:50.
-func TestJourneyPostgres(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the browser journey is long")
-	}
-	runJourney(t, postgrestest.URL(t), sitetest.EdgeAt(t, "new-years-eve-2350"))
-}
+// TestJourneyPostgres runs the journey with every store in PostgreSQL, from
+// New Year's Eve at 23:50.
+func TestJourneyPostgres(t *testing.T) { sitetest.JourneyPostgres(t, runJourney) }
 
 // runJourney runs the journey with the app's clock (and its fakes') starting
 // at at; every date it picks is relative to that clock.
@@ -196,7 +171,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	// their postal address from Folkeregisteret for print.
 	id := strings.TrimPrefix(bookingPath, "/booking/")
 	waitShipment(t, app, "hall-"+id)
-	sh, _ := fakes(app.ext.Fakes).SvarUT.Shipment(fakes(app.ext.Fakes).SvarUT.ByExternalRef("hall-" + id)[0])
+	sh, _ := fakes(app.Externals.Fakes).SvarUT.Shipment(fakes(app.Externals.Fakes).SvarUT.ByExternalRef("hall-" + id)[0])
 	if rc := sh.Shipment.Recipient; rc.Person.IsZero() || rc.Address.Name != "Sigrid Haugland" || len(rc.Address.PostalCode) != 4 || rc.Address.Line1 == "" || sh.Shipment.DigitalOnly {
 		t.Fatalf("the person's letter: %+v", rc.Address)
 	}
@@ -212,11 +187,11 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Click("confirm cancel", "#cancel-confirm")
 	j.Do("cancelled", chromedp.WaitVisible(chromedp.CSS("#free")))
 	j.Page("cancelled-free")
-	res, err := app.book.Reservation(context.Background(), strings.TrimPrefix(bookingPath, "/booking/"))
+	res, err := app.Bookings.Reservation(context.Background(), strings.TrimPrefix(bookingPath, "/booking/"))
 	if err != nil || res.State != booking.Cancelled || res.Charged {
 		t.Fatalf("reservation after cancel: %+v %v", res, err)
 	}
-	p, err := app.vipps.Latest(context.Background(), "booking/"+res.ID)
+	p, err := app.Payments.Latest(context.Background(), "booking/"+res.ID)
 	if err != nil || p.Aggregate.Refunded != p.Amount {
 		t.Fatalf("refund: %+v %v", p, err)
 	}
@@ -315,9 +290,9 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	}
 
 	// The hall's deadline is now 60 days: the club cancels late and pays.
-	h, _ := app.book.Resource(context.Background(), "storhallen")
+	h, _ := app.Bookings.Resource(context.Background(), "storhallen")
 	h.CancelDeadline = 60 * 24 * time.Hour
-	if err := app.book.PutResource(context.Background(), h); err != nil {
+	if err := app.Bookings.PutResource(context.Background(), h); err != nil {
 		t.Fatal(err)
 	}
 	j.Open("club booking", clubBooking)
@@ -342,7 +317,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	var blocked time.Time
 	for w := 1; w < 5 && blocked.IsZero(); w++ {
 		at := start.In(civil.Oslo).AddDate(0, 0, 7*w)
-		if _, err := app.book.Book(context.Background(), booking.HoldInput{ResourceID: "storhallen", Owner: "someone-else", Start: at, Key: "blocker"}); err == nil {
+		if _, err := app.Bookings.Book(context.Background(), booking.HoldInput{ResourceID: "storhallen", Owner: "someone-else", Start: at, Key: "blocker"}); err == nil {
 			blocked = at
 		}
 	}
@@ -375,7 +350,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	// The club cancels the whole series. With the deadline a day past the
 	// first week's start, that week is charged and the rest are free: the
 	// unpaid invoice is credited and issued again, with a new KID, for less.
-	rs, err := app.book.Reservations(context.Background(), booking.Query{SeriesID: seriesID})
+	rs, err := app.Bookings.Reservations(context.Background(), booking.Query{SeriesID: seriesID})
 	if err != nil || len(rs) < 2 {
 		t.Fatalf("the series: %d occurrences, %v", len(rs), err)
 	}
@@ -385,8 +360,8 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 			firstStart = r.Start
 		}
 	}
-	h.CancelDeadline = firstStart.Sub(app.now()) + 24*time.Hour
-	if err := app.book.PutResource(context.Background(), h); err != nil {
+	h.CancelDeadline = firstStart.Sub(app.Config.Now()) + 24*time.Hour
+	if err := app.Bookings.PutResource(context.Background(), h); err != nil {
 		t.Fatal(err)
 	}
 	j.Click("cancel series", "#cancel-series")
@@ -400,7 +375,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	if p := j.Text("#price"); p == whole {
 		t.Fatalf("price after cancelling: %q", p)
 	}
-	rs, err = app.book.Reservations(context.Background(), booking.Query{SeriesID: seriesID})
+	rs, err = app.Bookings.Reservations(context.Background(), booking.Query{SeriesID: seriesID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,7 +395,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	if charged == 0 || free == 0 {
 		t.Fatalf("%d charged and %d free occurrences", charged, free)
 	}
-	if inv, err := app.invoice.Latest(context.Background(), "invoice/series/"+seriesID); err != nil || int64(inv.Amount) != owed || inv.Attempt != 2 {
+	if inv, err := app.Invoices.Latest(context.Background(), "invoice/series/"+seriesID); err != nil || int64(inv.Amount) != owed || inv.Attempt != 2 {
 		t.Fatalf("the invoice after cancelling: %+v %v (owed %d)", inv, err, owed)
 	}
 
@@ -432,7 +407,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 		t.Fatalf("a citizen at /admin: %d", code)
 	}
 	j.Open("admin", "/admin")
-	j.Login(app.ext.Fakes.Officer.Name)
+	j.Login(app.Externals.Fakes.Officer.Name)
 	j.Page("admin")
 	j.Click("admin hall", "#admin-storhallen")
 	j.Page("admin-hall")
@@ -461,7 +436,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Fill("hours", map[string][]string{"hours-6": {"10:00-14:00"}, "price": {"650"}})
 	j.Click("hours", "#save")
 	j.Do("saved", chromedp.WaitVisible(chromedp.CSS("#saved")))
-	if h, _ := app.book.Resource(context.Background(), "storhallen"); h.Price != money.Kroner(650) || len(h.Hours[time.Saturday]) != 1 || h.Hours[time.Saturday][0].From != booking.At(10, 0) {
+	if h, _ := app.Bookings.Resource(context.Background(), "storhallen"); h.Price != money.Kroner(650) || len(h.Hours[time.Saturday]) != 1 || h.Hours[time.Saturday][0].From != booking.At(10, 0) {
 		t.Fatalf("hall after saving: %+v", h)
 	}
 	j.Open("blocked week", "/hall/storhallen?uke="+block.String())
@@ -490,7 +465,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Click("new hall", "#hall-gymsal-nordbyen-skole")
 	j.Page("calendar-new-hall")
 	freeWeek(j, "gymsal-nordbyen-skole", dayAhead(app, 0), "button[data-start]")
-	for _, u := range fakes(app.ext.Fakes).Users {
+	for _, u := range fakes(app.Externals.Fakes).Users {
 		if strings.Contains(logs.String(), u.PID.Reveal()) {
 			t.Errorf("the logs hold %s's fødselsnummer", u.Name)
 		}
@@ -502,7 +477,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 // the booking and the other a clear message.
 func race(t *testing.T, app *App, a *sitetest.Journey, base, dir string, logs *sitetest.Logs) *sitetest.Journey {
 	var other string
-	for _, u := range fakes(app.ext.Fakes).Users {
+	for _, u := range fakes(app.Externals.Fakes).Users {
 		if u.Role == "citizen" && u.Name != "Sigrid Haugland" {
 			other = u.Name
 			break
@@ -574,7 +549,7 @@ func race(t *testing.T, app *App, a *sitetest.Journey, base, dir string, logs *s
 	if won != 1 {
 		t.Fatalf("%d browsers got the slot", won)
 	}
-	rs, err := app.book.Reservations(context.Background(), booking.Query{ResourceID: "storhallen", ActiveAt: app.now()})
+	rs, err := app.Bookings.Reservations(context.Background(), booking.Query{ResourceID: "storhallen", ActiveAt: app.Config.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/booking/checkout"
 	"github.com/grunnmur/grunnmur/i18n"
-	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
 	"github.com/grunnmur/grunnmur/site"
 	"github.com/grunnmur/grunnmur/svarut"
 )
@@ -30,7 +28,7 @@ func (a *App) letter(ctx context.Context, b *bill, ids []string) ([]byte, error)
 	if len(rs) == 0 {
 		return nil, fmt.Errorf("hallbooking: letter for %s: %w", b.ID, booking.ErrNotFound)
 	}
-	h, err := a.book.Resource(ctx, rs[0].ResourceID)
+	h, err := a.Bookings.Resource(ctx, rs[0].ResourceID)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +40,7 @@ func (a *App) letter(ctx context.Context, b *bill, ids []string) ([]byte, error)
 	}
 	times := make([]string, len(rs))
 	for i, r := range rs {
-		times[i] = i18n.NB.Time(r.Start) + "–" + i18n.NB.Clock(r.End) + "   " + a.public + "/booking/" + r.ID + "/ics"
+		times[i] = i18n.NB.Time(r.Start) + "–" + i18n.NB.Clock(r.End) + "   " + a.Config.PublicURL + "/booking/" + r.ID + "/ics"
 	}
 	body = append(body, site.List(times...), site.Text("Leie: "+i18n.NB.Amount(booking.Total(rs))+"."))
 	if h.CancelDeadline > 0 {
@@ -73,7 +71,7 @@ func letterID(b *bill) string {
 // bookings. Preparing it again is a no-op.
 func (a *App) prepareLetter(r *http.Request, b *bill, cl *club) {
 	if err := a.mail.Prepare(r.Context(), b, a.shipment(b, cl)); err != nil {
-		a.log.WarnContext(r.Context(), "svarut prepare", "error", err) // ensureLetter tries again on a page view
+		a.Config.Logger.WarnContext(r.Context(), "svarut prepare", "error", err) // ensureLetter tries again on a page view
 	}
 }
 
@@ -82,11 +80,8 @@ func (a *App) ensureLetter(r *http.Request, b *bill, cl *club) {
 	a.mail.Send(r.Context(), b, a.shipment(b, cl))
 }
 
-// shipment makes the bill's letter for the bookings ids. A club gets it by
-// orgnr, with its address from Enhetsregisteret for print; a person (the
-// logged-in citizen) by fødselsnummer, with their postal address from
-// Folkeregisteret. A protected address (fortrolig, strengt fortrolig) never
-// goes on an envelope: that letter goes digital-only.
+// shipment makes the bill's letter for the bookings ids, to the club or
+// the person (site.AddressTo).
 func (a *App) shipment(b *bill, cl *club) checkout.Shipment {
 	return func(ctx context.Context, ids []string) (*svarut.Shipment, error) {
 		s := &svarut.Shipment{Title: "Bekreftelse på leie – " + b.Title(),
@@ -94,21 +89,7 @@ func (a *App) shipment(b *bill, cl *club) checkout.Shipment {
 			// The outbox renders the letter again for each attempt, and a hall
 			// admin may rename the hall in between: its size is left unknown.
 			Documents: []svarut.Document{{Name: "bekreftelse.pdf", MimeType: svarut.MimePDF, Ref: checkout.DocumentRef(b, ids)}}}
-		if cl != nil {
-			s.Recipient = svarut.Recipient{Org: cl.Orgnr, Address: cl.Address}
-			return s, nil
-		}
-		c, ok := auth.CitizenFrom(ctx)
-		if !ok {
-			return nil, auth.ErrNoSession
-		}
-		addr, err := a.freg.PostalAddress(ctx, c.PID)
-		protected := errors.Is(err, folkeregisteret.ErrProtectedAddress)
-		if err != nil && !protected {
-			return nil, err
-		}
-		s.ToPerson(c.PID, addr, protected)
-		return s, nil
+		return s, site.AddressTo(ctx, s, cl, a.freg)
 	}
 }
 

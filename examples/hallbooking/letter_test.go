@@ -24,7 +24,7 @@ func TestLetterAnyHallName(t *testing.T) {
 	a := newApp(t, func() time.Time { return time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC) })
 	for _, tc := range sitetest.Texts() {
 		t.Run(tc.Name, func(t *testing.T) {
-			h, err := a.book.Resource(ctx, "storhallen")
+			h, err := a.Bookings.Resource(ctx, "storhallen")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -32,18 +32,18 @@ func TestLetterAnyHallName(t *testing.T) {
 			if !utf8.ValidString(tc.Text) || strings.Contains(tc.Text, "\x00") {
 				// No store keeps it; the letter gets what a cleaning
 				// boundary would store.
-				if err := a.book.PutResource(ctx, h); !errors.Is(err, booking.ErrInvalidText) {
+				if err := a.Bookings.PutResource(ctx, h); !errors.Is(err, booking.ErrInvalidText) {
 					t.Fatalf("a name no store can keep: %v, want booking.ErrInvalidText", err)
 				}
 				h.Name = strings.ReplaceAll(strings.ToValidUTF8(tc.Text, "\uFFFD"), "\x00", "")
 			}
-			if err := a.book.PutResource(ctx, h); err != nil {
+			if err := a.Bookings.PutResource(ctx, h); err != nil {
 				t.Fatal(err)
 			}
 			b := holdSeries(t, a, "person-"+tc.Name, 2)
 			var ids []string
 			for _, r := range b.Reservations {
-				if _, err := a.book.Confirm(ctx, r.ID, "key-"+r.ID); err != nil {
+				if _, err := a.Bookings.Confirm(ctx, r.ID, "key-"+r.ID); err != nil {
 					t.Fatal(err)
 				}
 				ids = append(ids, r.ID)
@@ -55,7 +55,7 @@ func TestLetterAnyHallName(t *testing.T) {
 			if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 				t.Fatalf("letter: %v", err)
 			}
-			rc, err := a.outbox.Documents.Open(ctx, svarut.Document{Ref: checkout.DocumentRef(b, ids)})
+			rc, err := a.Letters.Documents.Open(ctx, svarut.Document{Ref: checkout.DocumentRef(b, ids)})
 			if err != nil {
 				t.Fatalf("the outbox's letter: %v", err)
 			}

@@ -17,8 +17,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"io"
 
 	devsandbox "github.com/grunnmur/grunnmur/devenv/sandbox"
 	"github.com/grunnmur/grunnmur/site"
@@ -36,14 +34,5 @@ func start(ctx context.Context, cfg site.Config) (*site.Running, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &site.Running{Handler: app.Handler, Run: app.Run, Close: app.Close, Banner: app.banner}, nil
-}
-
-func (a *App) banner(w io.Writer) {
-	f := a.ext.Fakes
-	if f.Sandbox == nil {
-		return
-	}
-	f.Print(w)
-	fmt.Fprintln(w, "  log in as anyone on the fake ID-porten; Sigrid Haugland can book for SESAM AS (orgnr 976030788)")
+	return &site.Running{Handler: app.Handler(), Run: app.RunJobs, Close: app.Close, Banner: app.Fakes.Print}, nil
 }

@@ -10,12 +10,8 @@ import (
 	"github.com/grunnmur/grunnmur/site"
 )
 
-// party is who books (site.Service.Party): the club the person acts for,
-// else the person. The booking's owner is the party's opaque key.
-func (a *App) party(r *http.Request) (owner string, cl *club, err error) { return a.Party(r) }
-
 func (a *App) start(w http.ResponseWriter, r *http.Request) {
-	rs, err := a.book.Store.Resources(r.Context())
+	rs, err := a.Bookings.Store.Resources(r.Context())
 	if err != nil {
 		a.Fail(w, r, err)
 		return
@@ -37,7 +33,7 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 func (a *App) hold(series bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		owner, _, err := a.party(r)
+		owner, _, err := a.Party(r)
 		if err != nil {
 			a.Fail(w, r, err)
 			return
@@ -50,7 +46,7 @@ func (a *App) hold(series bool) http.HandlerFunc {
 			a.renderCalendar(w, r, "cal.invalid", http.StatusUnprocessableEntity)
 			return
 		}
-		h, err := a.book.Resource(ctx, r.PathValue("id"))
+		h, err := a.Bookings.Resource(ctx, r.PathValue("id"))
 		if err != nil {
 			a.Fail(w, r, err)
 			return
@@ -64,7 +60,7 @@ func (a *App) hold(series bool) http.HandlerFunc {
 				(*f)()
 			}
 			var res *booking.Reservation
-			if res, err = a.book.Hold(ctx, in); err == nil {
+			if res, err = a.Bookings.Hold(ctx, in); err == nil {
 				to = "/booking/" + res.ID
 			}
 		}

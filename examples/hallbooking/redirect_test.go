@@ -37,7 +37,7 @@ func TestNoOpenRedirect(t *testing.T) {
 	}
 	for _, loc := range b.Locations {
 		if strings.ContainsAny(loc, "\\\t\n\r") || strings.HasPrefix(loc, "//") ||
-			strings.Contains(loc, "://") && !strings.HasPrefix(loc, base) && !strings.HasPrefix(loc, app.ext.Fakes.IDPortenURL) {
+			strings.Contains(loc, "://") && !strings.HasPrefix(loc, base) && !strings.HasPrefix(loc, app.Externals.Fakes.IDPortenURL) {
 			t.Errorf("the citizen was sent to %q", loc)
 		}
 	}

@@ -41,7 +41,7 @@ func (a *App) holdSeries(w http.ResponseWriter, r *http.Request, h *booking.Reso
 			rule.Except = append(rule.Except, t)
 		}
 	}
-	held, err := a.book.HoldSeries(r.Context(), booking.SeriesInput{Rule: rule, HoldInput: in})
+	held, err := a.Bookings.HoldSeries(r.Context(), booking.SeriesInput{Rule: rule, HoldInput: in})
 	var se *booking.SeriesError
 	if !errors.As(err, &se) {
 		if err != nil {
@@ -70,18 +70,13 @@ type seriesPage struct {
 // seriesShow shows a series: its occurrences, and its payment.
 func (a *App) seriesShow(w http.ResponseWriter, r *http.Request) {
 	lang := site.Lang(r)
-	b, cl, err := a.billFor(r)
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	pv, err := a.payState(r, b, cl)
+	b, pv, err := a.payState(r)
 	if err != nil {
 		a.Fail(w, r, err)
 		return
 	}
 	v := seriesPage{Hall: b.Title(), Pay: pv}
-	now := a.now()
+	now := a.Config.Now()
 	for _, res := range b.Reservations {
 		st := res.StateAt(now)
 		v.Rows = append(v.Rows, rowOf(res, lang, now))

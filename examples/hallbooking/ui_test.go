@@ -21,7 +21,7 @@ func TestWeekView(t *testing.T) {
 		{"nn", "Veke 50, 7.–13. desember 2026", `<th scope="col">måndag <span class="ds-week__date">7.12.</span></th>`, `<th scope="row">16.00–17.00</th>`},
 		{"en", "Week 50, 7–13 December 2026", `<th scope="col">Monday <span class="ds-week__date">7 Dec</span></th>`, `<th scope="row">16:00–17:00</th>`},
 	} {
-		code, body := get(t, a.Handler, "/hall/storhallen?uke=2026-12-09&lang="+c.lang)
+		code, body := get(t, a.Handler(), "/hall/storhallen?uke=2026-12-09&lang="+c.lang)
 		if code != 200 {
 			t.Fatalf("%s: status %d", c.lang, code)
 		}
@@ -48,15 +48,15 @@ func TestWeekView(t *testing.T) {
 		}
 	}
 	// Across a new year: ISO week 53 of 2026 ends in January 2027.
-	_, body := get(t, a.Handler, "/hall/storhallen?uke=2026-12-30")
+	_, body := get(t, a.Handler(), "/hall/storhallen?uke=2026-12-30")
 	if !strings.Contains(body, `<caption class="ds-sr-only">Uke 53, 28. desember 2026–3. januar 2027</caption>`) {
 		t.Error("the week across the new year is not captioned Uke 53, 28. desember 2026–3. januar 2027")
 	}
-	_, body = get(t, a.Handler, "/hall/storhallen?uke=2027-02-01&lang=en")
+	_, body = get(t, a.Handler(), "/hall/storhallen?uke=2027-02-01&lang=en")
 	if !strings.Contains(body, `<caption class="ds-sr-only">Week 5, 1–7 February 2027</caption>`) {
 		t.Error("week 5 of 2027")
 	}
-	_, body = get(t, a.Handler, "/hall/storhallen?uke=2027-04-01&lang=nn")
+	_, body = get(t, a.Handler(), "/hall/storhallen?uke=2027-04-01&lang=nn")
 	if !strings.Contains(body, `<caption class="ds-sr-only">Veke 13, 29. mars–4. april 2027</caption>`) {
 		t.Error("week 13 of 2027 in nn")
 	}

@@ -23,10 +23,10 @@ func serveOnly(t *testing.T) (*App, string) {
 	var app *App
 	public := sitetest.ServeOnly(t, func(public string) (http.Handler, func(), error) {
 		var err error
-		if app, err = New(context.Background(), Config{PublicURL: public, Getenv: func(string) string { return "" }, Now: pinned(t)}); err != nil {
+		if app, err = New(context.Background(), site.Config{PublicURL: public, Getenv: func(string) string { return "" }, Now: pinned(t)}); err != nil {
 			return nil, nil, err
 		}
-		return app.Handler, app.Close, nil
+		return app.Handler(), app.Close, nil
 	})
 	return app, public
 }
@@ -36,14 +36,14 @@ func serveOnly(t *testing.T) (*App, string) {
 // webhook to /vipps/webhook gets 401 and changes nothing.
 func TestWebhook(t *testing.T) {
 	app, public := serveOnly(t)
-	if app.ext.Webhook == nil || app.ext.Webhook.URL != public+site.WebhookPath || app.ext.Webhook.ID == "" {
-		t.Fatalf("webhook %+v", app.ext.Webhook)
+	if app.Externals.Webhook == nil || app.Externals.Webhook.URL != public+site.WebhookPath || app.Externals.Webhook.ID == "" {
+		t.Fatalf("webhook %+v", app.Externals.Webhook)
 	}
-	p, err := app.vipps.Start(context.Background(), payment.Order{BusinessKey: "booking/r-1", Amount: 60000, Description: "Leie av hall", ReturnURL: public + "/booking/r-1"})
+	p, err := app.Payments.Start(context.Background(), payment.Order{BusinessKey: "booking/r-1", Amount: 60000, Description: "Leie av hall", ReturnURL: public + "/booking/r-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sitetest.Webhook(t, app.vipps, fakes(app.ext.Fakes).Vipps, app.ext.Vipps.MSN, public, p)
+	sitetest.Webhook(t, app.Payments, fakes(app.Externals.Fakes).Vipps, app.Externals.Vipps.MSN, public, p)
 }
 
 // TestWebhookConfirms: a club's payer approves in Vipps and never comes
@@ -53,34 +53,34 @@ func TestWebhook(t *testing.T) {
 func TestWebhookConfirms(t *testing.T) {
 	app, public := serveOnly(t)
 	ctx := context.Background()
-	slots, err := app.book.Availability(ctx, "storhallen", app.now().Add(72*time.Hour), app.now().Add(10*24*time.Hour))
+	slots, err := app.Bookings.Availability(ctx, "storhallen", app.Config.Now().Add(72*time.Hour), app.Config.Now().Add(10*24*time.Hour))
 	if err != nil || len(slots) == 0 {
 		t.Fatal(slots, err)
 	}
-	res, err := app.book.Hold(ctx, booking.HoldInput{ResourceID: "storhallen", Owner: "o", Start: slots[0].Start, Title: "Storhallen", Key: "k"})
+	res, err := app.Bookings.Hold(ctx, booking.HoldInput{ResourceID: "storhallen", Owner: "o", Start: slots[0].Start, Title: "Storhallen", Key: "k"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, _ := app.co.Bill(ctx, "", res.ID)
-	p, err := app.vipps.Start(ctx, payment.Order{BusinessKey: "booking/" + res.ID, Amount: res.Price, Description: "Leie av hall", ReturnURL: public + "/booking/" + res.ID, Metadata: b.Metadata()})
+	p, err := app.Payments.Start(ctx, payment.Order{BusinessKey: "booking/" + res.ID, Amount: res.Price, Description: "Leie av hall", ReturnURL: public + "/booking/" + res.ID, Metadata: b.Metadata()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	app.prepareLetter(httptest.NewRequest("POST", "/booking/"+res.ID+"/vipps", nil), b, testClub())
-	if e, err := app.letters.Get(ctx, letterID(b)); err != nil || !e.Held {
+	if e, err := app.Letters.Store.Get(ctx, letterID(b)); err != nil || !e.Held {
 		t.Fatalf("the letter was not prepared: %+v %v", e, err)
 	}
-	if err := fakes(app.ext.Fakes).Vipps.Approve(p.Reference); err != nil {
+	if err := fakes(app.Externals.Fakes).Vipps.Approve(p.Reference); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the booking confirmed", func() bool {
-		r, err := app.book.Reservation(ctx, res.ID)
+		r, err := app.Bookings.Reservation(ctx, res.ID)
 		return err == nil && r.State == booking.Confirmed
 	})
-	if q, err := app.vipps.Get(ctx, p.Reference); err != nil || q.Aggregate.Captured != q.Amount {
+	if q, err := app.Payments.Get(ctx, p.Reference); err != nil || q.Aggregate.Captured != q.Amount {
 		t.Fatalf("payment after the webhook: %+v %v", q, err)
 	}
-	waitFor(t, "the letter at SvarUT", func() bool { return len(fakes(app.ext.Fakes).SvarUT.ByExternalRef("hall-"+res.ID)) == 1 })
+	waitFor(t, "the letter at SvarUT", func() bool { return len(fakes(app.Externals.Fakes).SvarUT.ByExternalRef("hall-"+res.ID)) == 1 })
 }
 
 // TestLetterWithdrawn: the hold runs out before the payer approves; the
@@ -97,14 +97,14 @@ func TestLetterWithdrawn(t *testing.T) {
 	mu.Lock()
 	now = now.Add(holdTTL + time.Minute)
 	mu.Unlock()
-	if err := a.vipps.RunOnce(ctx); err != nil {
+	if err := a.Payments.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e, err := a.letters.Get(ctx, letterID(b))
+	e, err := a.Letters.Store.Get(ctx, letterID(b))
 	if err != nil || e.State != svarut.EntryWithdrawn {
 		t.Fatalf("the letter after the holds ran out: %+v %v", e, err)
 	}
-	if p := mustLatest(t, a.vipps, b.Key()); p.State == payment.Authorized || p.Aggregate.Captured != 0 {
+	if p := mustLatest(t, a.Payments, b.Key()); p.State == payment.Authorized || p.Aggregate.Captured != 0 {
 		t.Fatalf("the payment: %s, captured %d", p.State, p.Aggregate.Captured)
 	}
 }
@@ -134,13 +134,13 @@ func TestLetterAbandoned(t *testing.T) {
 	mu.Lock()
 	now = now.Add(holdTTL + 20*time.Minute)
 	mu.Unlock()
-	if err := a.outbox.RunOnce(ctx); err != nil {
+	if err := a.Letters.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if e, err := a.letters.Get(ctx, letterID(b)); err != nil || e.State != svarut.EntryWithdrawn {
+	if e, err := a.Letters.Store.Get(ctx, letterID(b)); err != nil || e.State != svarut.EntryWithdrawn {
 		t.Fatalf("the abandoned letter: %+v %v", e, err)
 	}
-	if n := len(fakes(a.ext.Fakes).SvarUT.ByExternalRef("hall-" + b.ID)); n != 0 {
+	if n := len(fakes(a.Externals.Fakes).SvarUT.ByExternalRef("hall-" + b.ID)); n != 0 {
 		t.Fatalf("%d letters sent", n)
 	}
 }
@@ -153,17 +153,17 @@ func TestLetterReleasedLate(t *testing.T) {
 	ctx := context.Background()
 	b := holdSeries(t, a, "club-7", 1)
 	a.prepareLetter(httptest.NewRequest("POST", billPath(b)+"/vipps", nil), b, testClub())
-	if _, err := a.book.ConfirmSeries(ctx, b.Held(a.now()), "confirm/test"); err != nil {
+	if _, err := a.Bookings.ConfirmSeries(ctx, b.Held(a.Config.Now()), "confirm/test"); err != nil {
 		t.Fatal(err)
 	}
 	b, _ = a.co.SeriesBill(ctx, "club-7", b.ID)
 	if _, err := a.co.Settle(ctx, b); err != nil {
 		t.Fatal(err)
 	}
-	if e, err := a.letters.Get(ctx, letterID(b)); err != nil || e.Held {
+	if e, err := a.Letters.Store.Get(ctx, letterID(b)); err != nil || e.Held {
 		t.Fatalf("the letter after settle: %+v %v", e, err)
 	}
-	waitFor(t, "the letter at SvarUT", func() bool { return len(fakes(a.ext.Fakes).SvarUT.ByExternalRef("hall-"+b.ID)) == 1 })
+	waitFor(t, "the letter at SvarUT", func() bool { return len(fakes(a.Externals.Fakes).SvarUT.ByExternalRef("hall-"+b.ID)) == 1 })
 }
 
 // testClub is SESAM AS as a person acting for it holds it in the session.

@@ -18,19 +18,10 @@ import (
 	"github.com/grunnmur/grunnmur/devenv"
 	"github.com/grunnmur/grunnmur/devenv/sandbox"
 	"github.com/grunnmur/grunnmur/site"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
-func TestMessagesComplete(t *testing.T) {
-	if messagesErr != nil {
-		t.Fatal(messagesErr)
-	}
-	if m := messages.Missing(); len(m) > 0 {
-		t.Errorf("texts missing a language: %v", m)
-	}
-	if m := messages.Shadowed(); len(m) > 0 {
-		t.Errorf("texts worded apart from the other services (site.Common): %v", m)
-	}
-}
+func TestMessagesComplete(t *testing.T) { sitetest.MessagesComplete(t, messages, messagesErr) }
 
 func noRedirect() *http.Client {
 	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -5,10 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/grunnmur/grunnmur/site"
-	"github.com/grunnmur/grunnmur/site/sitetest"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,12 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/site/sitetest"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/civil"
-	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/sak"
 )
@@ -30,15 +28,7 @@ import (
 // service faked, as `go run` does, on the clock now.
 func startApp(t *testing.T, databaseURL string, now func() time.Time) (*App, string, *sitetest.Logs) {
 	t.Helper()
-	var app *App
-	base, logs := sitetest.StartService(t, func(ctx context.Context, public string, log *slog.Logger) (*sitetest.Started, error) {
-		var err error
-		if app, err = New(ctx, site.Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: now}); err != nil {
-			return nil, err
-		}
-		return &sitetest.Started{Handler: app.Handler(), Run: app.RunJobs, Close: app.Close}, nil
-	})
-	return app, base, logs
+	return sitetest.StartSite(t, databaseURL, now, New)
 }
 
 // pinned is the clock of the tests that are not about a date: it starts on
@@ -66,31 +56,15 @@ func formPage(j *sitetest.Journey, page string, values map[string][]string) {
 // decides; the letter shows on Min side; the Noark 5 extract verifies; both
 // log out. axe-core checks every page. The clock starts on a Sunday at
 // 23:30 (sitetest.Edges).
-func TestJourney(t *testing.T) {
-	runJourney(t, "", sitetest.Oslo(t, sitetest.Edges()[0].At))
-}
+func TestJourney(t *testing.T) { sitetest.JourneyFirstEdge(t, runJourney) }
 
 // TestJourneyAt runs the journey from the other edge instants: the DST
 // changes, New Year's Eve and Easter Monday.
-func TestJourneyAt(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the browser journeys are long")
-	}
-	// One at a time: in parallel on a busy machine, the browsers ran out of
-	// sitetest.Timeout.
-	for _, e := range sitetest.Edges()[1:] {
-		t.Run(e.Name, func(t *testing.T) { runJourney(t, "", sitetest.Oslo(t, e.At)) })
-	}
-}
+func TestJourneyAt(t *testing.T) { sitetest.JourneyOtherEdges(t, runJourney) }
 
 // TestJourneyPostgres runs the journey with every store in PostgreSQL, from
 // New Year's Eve at 23:50.
-func TestJourneyPostgres(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the browser journey is long")
-	}
-	runJourney(t, postgrestest.URL(t), sitetest.EdgeAt(t, "new-years-eve-2350"))
-}
+func TestJourneyPostgres(t *testing.T) { sitetest.JourneyPostgres(t, runJourney) }
 
 // runJourney runs the journey with the app's clock (and its fakes') starting
 // at at; every date it picks is relative to that clock.

@@ -14,9 +14,20 @@ import (
 	"github.com/grunnmur/grunnmur/fiksio"
 )
 
-// DeliveryLimit is the x-delivery-limit of every account queue: Fiks IO's
-// three strikes before a message is dead-lettered.
-const DeliveryLimit = 3
+// MaxDeliveries is how often Fiks IO delivers a message that is not acked
+// (nacked with requeue, or its connection lost) before it dead-letters it
+// and sends the sender serverfeil.v1: KS' best-practice page says "after 3
+// failed deliveries" (PROTOCOL-NOTES.md, fact 4), so the third failure is
+// the last.
+//
+// RabbitMQ's x-delivery-limit counts returns, not deliveries: a quorum
+// queue dead-letters a message when its delivery count goes above the
+// limit, so x-delivery-limit 3 would deliver it four times (measured on
+// RabbitMQ 3.10). The account queues therefore declare MaxDeliveries-1.
+const MaxDeliveries = 3
+
+// deliveryLimit is the account queues' x-delivery-limit (see MaxDeliveries).
+const deliveryLimit = MaxDeliveries - 1
 
 // errQueueFull: the broker refused a publish (x-overflow reject-publish).
 var errQueueFull = errors.New("fiksiotest: queue full")
@@ -62,7 +73,7 @@ func (s *Server) declareAccountQueue(_ context.Context, a *Account) error {
 	defer ch.Close()
 	args := amqp.Table{
 		"x-queue-type":           "quorum",
-		"x-delivery-limit":       DeliveryLimit,
+		"x-delivery-limit":       deliveryLimit,
 		"x-dead-letter-exchange": s.dlx,
 	}
 	if a.MaxMessages > 0 {

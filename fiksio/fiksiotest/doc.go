@@ -25,8 +25,10 @@
 //
 // # The broker side
 //
-// AddAccount declares fiksio.konto.<kontoId> as a quorum queue with
-// x-delivery-limit 3 and the fake's own dead-letter exchange. The fake
+// AddAccount declares fiksio.konto.<kontoId> as a quorum queue with the
+// fake's own dead-letter exchange, which gives up on a message after
+// MaxDeliveries (3) failed deliveries, as Fiks IO does: x-delivery-limit 2,
+// since RabbitMQ counts the returns after the first delivery. The fake
 // consumes its dead-letter queue and sends the original sender Fiks IO's
 // receipts: no.ks.fiks.kvittering.tidsavbrudd (with svar-til and
 // svar-til-type) for a message whose TTL ran out, and

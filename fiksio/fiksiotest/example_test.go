@@ -13,8 +13,8 @@ func ExampleServer_Start() {
 	fk := fiksiotest.New(fiksiotest.Config{BrokerURL: "amqp://guest:guest@127.0.0.1:5672/"})
 	defer fk.Close()
 	fmt.Println(fk.Start(context.Background()))
-	fmt.Println("delivery limit:", fiksiotest.DeliveryLimit)
+	fmt.Println("deliveries before the dead-letter queue:", fiksiotest.MaxDeliveries)
 	// Output:
 	// fiksiotest: Config.Maskinporten is required
-	// delivery limit: 3
+	// deliveries before the dead-letter queue: 3
 }

@@ -37,6 +37,11 @@ type Config struct {
 	// "localhost" only: dial AMQPURL (amqps://localhost:port) with
 	// ClientTLSConfig. Without it the listener is plain amqp://127.0.0.1.
 	TLS bool
+	// Listener, when set, is where the fake takes AMQP connections (a
+	// sandbox reserves its ports up front); Start owns it from then on and
+	// Close closes it, also when Start fails. nil means a free port on
+	// 127.0.0.1.
+	Listener net.Listener
 	// InlineLimit is the largest payload carried in the message body;
 	// larger ones go through Dokumentlager. 0 means Fiks IO's 5 MB.
 	InlineLimit int64
@@ -129,18 +134,26 @@ func New(cfg Config) *Server {
 // listener on 127.0.0.1. Close undoes it all.
 func (s *Server) Start(ctx context.Context) error {
 	cfg := s.cfg
+	s.mu.Lock()
+	started := s.broker != nil
+	s.mu.Unlock()
+	if started {
+		return errors.New("fiksiotest: started twice")
+	}
+	ok := false
+	if cfg.Listener != nil {
+		defer func() {
+			if !ok {
+				_ = cfg.Listener.Close()
+			}
+		}()
+	}
 	if cfg.Maskinporten == nil {
 		return errors.New("fiksiotest: Config.Maskinporten is required")
 	}
 	bu, err := url.Parse(cfg.BrokerURL)
 	if err != nil || bu.Scheme != "amqp" || bu.Host == "" {
 		return errors.New("fiksiotest: Config.BrokerURL must be an amqp:// URL")
-	}
-	s.mu.Lock()
-	started := s.broker != nil
-	s.mu.Unlock()
-	if started {
-		return errors.New("fiksiotest: started twice")
 	}
 	s.dir = cfg.Dir
 	if s.dir == "" {
@@ -160,10 +173,12 @@ func (s *Server) Start(ctx context.Context) error {
 		s.cleanDir()
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		_ = s.Close()
-		return err
+	ln := cfg.Listener
+	if ln == nil {
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			_ = s.Close()
+			return err
+		}
 	}
 	host := bu.Host
 	if bu.Port() == "" {
@@ -181,6 +196,7 @@ func (s *Server) Start(ctx context.Context) error {
 	s.mu.Lock()
 	s.proxy = p
 	s.mu.Unlock()
+	ok = true
 	go s.serveAMQP()
 	return nil
 }
@@ -200,11 +216,12 @@ func (s *Server) AMQPURL() string {
 	if s.proxy == nil {
 		return ""
 	}
-	_, port, _ := net.SplitHostPort(s.proxy.ln.Addr().String())
+	addr := s.proxy.ln.Addr().String()
 	if s.cfg.TLS {
+		_, port, _ := net.SplitHostPort(addr)
 		return "amqps://localhost:" + port + "/"
 	}
-	return "amqp://127.0.0.1:" + port + "/"
+	return "amqp://" + addr + "/"
 }
 
 // ClientTLSConfig trusts the fake's broker certificate (Config.TLS).
@@ -216,8 +233,8 @@ func (s *Server) ClientTLSConfig() *tls.Config {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // AddAccount registers an account and declares its queue on the broker:
-// fiksio.konto.<KontoID>, a quorum queue with x-delivery-limit 3 and the
-// fake's dead-letter exchange. It returns the account as stored.
+// fiksio.konto.<KontoID>, a quorum queue that dead-letters a message after
+// MaxDeliveries failed deliveries, with the fake's dead-letter exchange. It returns the account as stored.
 func (s *Server) AddAccount(ctx context.Context, a Account) (Account, error) {
 	if a.KontoID == uuid.Nil {
 		a.KontoID = uuid.New()

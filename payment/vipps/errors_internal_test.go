@@ -1,6 +1,9 @@
 package vipps
 
 import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -88,5 +91,45 @@ func TestErrorShape(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCanonicalHeaderKeys: Verify looks the signing headers up by these
+// keys directly, so they must be what http.Header.Get would look up.
+func TestCanonicalHeaderKeys(t *testing.T) {
+	for k, want := range map[string]string{headerDate: canonicalDate, headerContent: canonicalContent, "Authorization": "Authorization"} {
+		if got := http.CanonicalHeaderKey(k); got != want {
+			t.Errorf("%s: canonical %q, Verify uses %q", k, got, want)
+		}
+	}
+}
+
+// TestHMACSHA256: Verify's HMAC is crypto/hmac's, for keys shorter than,
+// as long as and longer than a SHA-256 block.
+func TestHMACSHA256(t *testing.T) {
+	for _, n := range []int{0, 1, 36, 63, 64, 65, 88, 200} {
+		key := strings.Repeat("k", n)
+		checkHMAC(t, key, []byte("POST\n/cb\nSun, 29 Mar 2026 02:00:00 GMT;h;"+strings.Repeat("x", n)))
+	}
+}
+
+// FuzzHMACSHA256 compares Verify's HMAC with crypto/hmac's on any key and
+// message.
+func FuzzHMACSHA256(f *testing.F) {
+	f.Add("secret", []byte("POST\n/\nSun, 29 Mar 2026 02:00:00 GMT;h;x"))
+	f.Add(strings.Repeat("k", 65), []byte{})
+	f.Fuzz(checkHMAC)
+}
+
+func checkHMAC(t *testing.T, key string, msg []byte) {
+	h := hmac.New(sha256.New, []byte(key))
+	h.Write(msg)
+	want := h.Sum(nil)
+	buf := append(make([]byte, sha256.BlockSize), msg...)
+	if got := hmacSHA256(key, buf); !bytes.Equal(got[:], want) {
+		t.Fatalf("key %d bytes, message %d bytes: %x, crypto/hmac %x", len(key), len(msg), got, want)
+	}
+	if !bytes.Equal(buf[sha256.BlockSize:], msg) {
+		t.Fatal("the message was changed")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,6 +40,9 @@ const (
 	authPrefix    = "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature="
 	headerDate    = "x-ms-date"
 	headerContent = "x-ms-content-sha256"
+	// The same in the canonical form http.Header keeps them in.
+	canonicalDate    = "X-Ms-Date"
+	canonicalContent = "X-Ms-Content-Sha256"
 )
 
 // WebhookVerifier checks the HMAC-SHA256 signature Vipps puts on webhooks.
@@ -53,10 +57,15 @@ type WebhookVerifier struct {
 	Now func() time.Time
 }
 
-// stringToSign is what Vipps signs:
+// appendStringToSign appends what Vipps signs to b:
 // "POST\n" + pathAndQuery + "\n" + date + ";" + host + ";" + contentHash.
-func stringToSign(method, pathAndQuery, date, host, contentHash string) string {
-	return method + "\n" + pathAndQuery + "\n" + date + ";" + host + ";" + contentHash
+func appendStringToSign(b []byte, method, pathAndQuery, date, host, contentHash string) []byte {
+	b = slices.Grow(b, len(method)+len(pathAndQuery)+len(date)+len(host)+len(contentHash)+4)
+	b = append(append(b, method...), '\n')
+	b = append(append(b, pathAndQuery...), '\n')
+	b = append(append(b, date...), ';')
+	b = append(append(b, host...), ';')
+	return append(b, contentHash...)
 }
 
 // bodyHash is base64(SHA-256(body)), the x-ms-content-sha256 header.
@@ -65,9 +74,9 @@ func bodyHash(body []byte) string {
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
 
-func mac(key string, msg string) []byte {
+func mac(key string, msg []byte) []byte {
 	h := hmac.New(sha256.New, []byte(key))
-	io.WriteString(h, msg)
+	h.Write(msg)
 	return h.Sum(nil)
 }
 
@@ -76,7 +85,7 @@ func mac(key string, msg string) []byte {
 func SignWebhook(key secret.Value, method, pathAndQuery, host string, date time.Time, body []byte) http.Header {
 	d := date.UTC().Format(http.TimeFormat)
 	ch := bodyHash(body)
-	sig := base64.StdEncoding.EncodeToString(mac(key.Reveal(), stringToSign(method, pathAndQuery, d, host, ch)))
+	sig := base64.StdEncoding.EncodeToString(mac(key.Reveal(), appendStringToSign(nil, method, pathAndQuery, d, host, ch)))
 	h := http.Header{}
 	h.Set(headerDate, d)
 	h.Set(headerContent, ch)
@@ -84,28 +93,73 @@ func SignWebhook(key secret.Value, method, pathAndQuery, host string, date time.
 	return h
 }
 
+// strictBase64 is padded standard base64 that refuses non-zero trailing bits.
+var strictBase64 = base64.StdEncoding.Strict()
+
 // decodeSHA256 decodes exactly what Vipps sends for a SHA-256 value:
 // standard, padded base64 of 32 bytes, 44 characters. Anything else is
-// refused before a byte is written, so a long value cannot overrun.
+// refused before a byte is written, so a long value cannot overrun. It
+// decodes on the stack: no allocation.
 func decodeSHA256(s string) ([sha256.Size]byte, bool) {
-	var out [sha256.Size]byte
-	if len(s) != base64.StdEncoding.EncodedLen(sha256.Size) {
+	var (
+		out [sha256.Size]byte
+		src [44]byte              // base64.StdEncoding.EncodedLen(sha256.Size)
+		dst [sha256.Size + 1]byte // base64.StdEncoding.DecodedLen(len(src))
+	)
+	if len(s) != len(src) {
 		return out, false
 	}
-	b, err := base64.StdEncoding.Strict().DecodeString(s)
-	if err != nil || len(b) != sha256.Size {
+	copy(src[:], s)
+	n, err := strictBase64.Decode(dst[:], src[:])
+	if err != nil || n != sha256.Size {
 		return out, false
 	}
-	copy(out[:], b)
+	copy(out[:], dst[:n])
 	return out, true
+}
+
+// hmacSHA256 returns HMAC-SHA256 (RFC 2104) with key of the message in
+// buf[sha256.BlockSize:]; buf[:sha256.BlockSize] is overwritten with the
+// inner pad, so that the inner hash runs over buf in one piece. It gives what
+// crypto/hmac gives (TestHMACSHA256, FuzzHMACSHA256), without allocating:
+// Verify runs it for every secret on every webhook.
+func hmacSHA256(key string, buf []byte) [sha256.Size]byte {
+	var k [sha256.BlockSize]byte
+	if len(key) > sha256.BlockSize {
+		sum := sha256.Sum256([]byte(key))
+		copy(k[:], sum[:])
+	} else {
+		copy(k[:], key)
+	}
+	for i, b := range k {
+		buf[i] = b ^ 0x36
+	}
+	inner := sha256.Sum256(buf)
+	var outer [sha256.BlockSize + sha256.Size]byte
+	for i, b := range k {
+		outer[i] = b ^ 0x5c
+	}
+	copy(outer[sha256.BlockSize:], inner[:])
+	clear(k[:])
+	clear(buf[:sha256.BlockSize])
+	return sha256.Sum256(outer[:])
+}
+
+// get is header.Get for a key already in canonical form, without
+// canonicalising it again on every request.
+func get(header http.Header, canonicalKey string) string {
+	if v := header[canonicalKey]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // Verify checks a webhook's signature over its raw body. pathAndQuery and
 // host are those of the URL registered with Vipps.
 func (v *WebhookVerifier) Verify(method, pathAndQuery, host string, header http.Header, body []byte) error {
-	auth := header.Get("Authorization")
-	date := header.Get(headerDate)
-	contentHash := header.Get(headerContent)
+	auth := get(header, "Authorization")
+	date := get(header, canonicalDate)
+	contentHash := get(header, canonicalContent)
 	if auth == "" || date == "" || contentHash == "" {
 		return ErrNotSigned
 	}
@@ -124,14 +178,17 @@ func (v *WebhookVerifier) Verify(method, pathAndQuery, host string, header http.
 	if sum := sha256.Sum256(body); !hmac.Equal(got[:], sum[:]) {
 		return ErrContentHash
 	}
-	msg := stringToSign(method, pathAndQuery, date, host, contentHash)
+	// The string to sign goes after a block of room for hmacSHA256's inner
+	// pad, on the stack unless it is unusually long.
+	var stack [512]byte
+	buf := appendStringToSign(stack[:sha256.BlockSize], method, pathAndQuery, date, host, contentHash)
 	matched := false
 	for _, s := range v.Secrets {
 		if s.IsZero() {
 			continue
 		}
 		// Check every secret, so the time taken does not tell which matched.
-		if hmac.Equal(mac(s.Reveal(), msg), sig[:]) {
+		if mac := hmacSHA256(s.Reveal(), buf); hmac.Equal(mac[:], sig[:]) {
 			matched = true
 		}
 	}
