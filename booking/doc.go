@@ -81,6 +81,15 @@
 //	monday, err := booking.ParseWeek(r.URL.Query().Get("week")) // 2026-12-09 or 2026-W50
 //	w, err := svc.Week(ctx, "hall-a", monday, lang)             // w.Caption: "Uke 50, 7.–13. desember 2026"
 //
+// A WeekCache keeps what a page made of a Week for everyone who sees the
+// same (visitors not logged in): it is reused while the Store's Version
+// (Versioned: MemoryStore, postgres.BookingStore) of the resource's week is
+// the same and the Week's Until has not come, so a slot never shows free
+// after it was taken, nor taken after its hold ran out:
+//
+//	var pages booking.WeekCache[[]byte]
+//	html, err := pages.Get(ctx, svc, "hall-a", monday, lang, render) // render(*booking.Week) ([]byte, error)
+//
 // For staff, Resource.Form and SetForm are the admin page's form of a
 // resource's name, price, cancellation deadline and weekly hours; Close and
 // Reopen close days for a tournament; Slug makes an ID from a name; and

@@ -45,6 +45,36 @@ func Example() {
 	// confirmed
 }
 
+func ExampleWeekCache() {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 20, 9, 0, 0, 0, civil.Oslo)
+	svc := &booking.Service{Now: func() time.Time { return now }, HoldTTL: 10 * time.Minute}
+	svc.PutResource(ctx, &booking.Resource{ID: "hall-a", Name: "Hall A", Capacity: 1, Slot: time.Hour,
+		Hours: booking.Weekdays(booking.Span{From: booking.At(16, 0), To: booking.At(18, 0)})})
+	var pages booking.WeekCache[string]
+	render := func(w *booking.Week) (string, error) {
+		fmt.Println("rendering", w.Caption)
+		return string(w.Rows[0].Cells[0].State), nil
+	}
+	monday := civil.NewDate(2026, 3, 23)
+	page, _ := pages.Get(ctx, svc, "hall-a", monday, i18n.EN, render)
+	again, _ := pages.Get(ctx, svc, "hall-a", monday, i18n.EN, render) // from the cache
+	fmt.Println(page, again)
+	svc.Hold(ctx, booking.HoldInput{ResourceID: "hall-a", Owner: "club-1", Start: time.Date(2026, 3, 23, 16, 0, 0, 0, civil.Oslo)})
+	page, _ = pages.Get(ctx, svc, "hall-a", monday, i18n.EN, render) // the hold changed the version
+	fmt.Println(page)
+	now = now.Add(11 * time.Minute) // the hold runs out
+	page, _ = pages.Get(ctx, svc, "hall-a", monday, i18n.EN, render)
+	fmt.Println(page)
+	// Output:
+	// rendering Week 13, 23–29 March 2026
+	// free free
+	// rendering Week 13, 23–29 March 2026
+	// taken
+	// rendering Week 13, 23–29 March 2026
+	// free
+}
+
 func ExampleEventICS() {
 	oslo := civil.Oslo
 	r := &booking.Reservation{ID: "b-1", Title: "Befaring; Kafé Ærlig", State: booking.Confirmed,

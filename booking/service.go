@@ -114,7 +114,13 @@ func (s *Service) Availability(ctx context.Context, resourceID string, from, to 
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	out, _, err := s.availability(ctx, r, from, to, s.now())
+	return out, err
+}
+
+// availability is Availability on r at now, and the earliest time after
+// now at which one of the holds it counted runs out (zero if none).
+func (s *Service) availability(ctx context.Context, r *Resource, from, to, now time.Time) ([]Slot, time.Time, error) {
 	if earliest := now.Add(r.MinNotice); from.Before(earliest) {
 		from = earliest
 	}
@@ -124,27 +130,42 @@ func (s *Service) Availability(ctx context.Context, resourceID string, from, to 
 		}
 	}
 	if !from.Before(to) {
-		return nil, nil
+		return nil, time.Time{}, nil
 	}
 	slots, err := r.Slots(from, to)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	if len(slots) == 0 {
-		return nil, nil
-	}
-	if v, ok := s.store().(viewer); ok { // in memory: read under the lock, no copies
-		var out []Slot
-		v.view(r.ID, func(rs []*Reservation) { out = r.fillRemaining(slots, rs, now) })
-		return out, nil
+		return nil, time.Time{}, nil
 	}
 	qFrom, _ := r.Block(slots[0].Start, slots[0].End)
 	_, qTo := r.Block(slots[len(slots)-1].Start, slots[len(slots)-1].End)
+	if v, ok := s.store().(viewer); ok { // in memory: read under the lock, no copies
+		var out []Slot
+		var next time.Time
+		v.view(r.ID, func(rs []*Reservation) {
+			out, next = r.fillRemaining(slots, rs, now), nextExpiry(rs, qFrom, qTo, now)
+		})
+		return out, next, nil
+	}
 	rs, err := s.store().Reservations(ctx, Query{ResourceID: r.ID, From: qFrom, To: qTo, ActiveAt: now})
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
-	return r.fillRemaining(slots, rs, now), nil
+	return r.fillRemaining(slots, rs, now), nextExpiry(rs, qFrom, qTo, now), nil
+}
+
+// nextExpiry is the earliest HoldExpires after now of the holds in rs
+// whose block overlaps [from, to); zero if none.
+func nextExpiry(rs []*Reservation, from, to, now time.Time) time.Time {
+	var next time.Time
+	for _, x := range rs {
+		if x.StateAt(now) == Held && x.BlockStart.Before(to) && x.BlockEnd.After(from) && (next.IsZero() || x.HoldExpires.Before(next)) {
+			next = x.HoldExpires
+		}
+	}
+	return next
 }
 
 // viewer is a store that can lend its reservations of a resource without

@@ -206,6 +206,7 @@ type MemoryStore struct {
 	keys       map[opKey]string
 	waiters    []*Waiter
 	feeds      map[string]*Feed
+	versions   map[string]uint64 // by resource: Version
 }
 
 type opKey struct{ op, key string }
@@ -235,6 +236,7 @@ func (m *MemoryStore) PutResource(ctx context.Context, r *Resource) error {
 	defer m.mu.Unlock()
 	m.init()
 	m.resources[r.ID] = r.Clone()
+	m.changed(r.ID)
 	return nil
 }
 
@@ -320,6 +322,7 @@ func (m *MemoryStore) Hold(ctx context.Context, req HoldRequest) (*Reservation, 
 	if req.Key != "" {
 		m.keys[opKey{"hold", req.Key}] = r.ID
 	}
+	m.changed(r.ResourceID)
 	return r.Clone(), nil
 }
 
@@ -366,6 +369,7 @@ func (m *MemoryStore) Confirm(ctx context.Context, id, key string, at time.Time)
 		r.State = Confirmed
 		r.HoldExpires = time.Time{}
 		r.Updated = at
+		m.changed(r.ResourceID)
 	}
 	if key != "" {
 		m.keys[opKey{"confirm", key}] = id
@@ -392,6 +396,7 @@ func (m *MemoryStore) Cancel(ctx context.Context, id, key string, at time.Time, 
 		r.State = Cancelled
 		r.Charged = charged
 		r.Updated = at
+		m.changed(r.ResourceID)
 	}
 	if key != "" {
 		m.keys[opKey{"cancel", key}] = id
@@ -425,6 +430,7 @@ func (m *MemoryStore) Reschedule(ctx context.Context, req RescheduleRequest) (*R
 		return nil, err
 	}
 	r.Start, r.End, r.BlockStart, r.BlockEnd, r.Updated = req.Start, req.End, req.BlockStart, req.BlockEnd, req.At
+	m.changed(r.ResourceID)
 	slices.SortStableFunc(rs, func(a, b *Reservation) int { return a.Start.Compare(b.Start) })
 	if req.Key != "" {
 		m.keys[opKey{"reschedule", req.Key}] = r.ID

@@ -29,6 +29,12 @@ type Week struct {
 	// Rows are one for each wall-clock time a slot starts at in the week, in
 	// order of the time of day.
 	Rows []WeekRow
+	// Until is when the cells' states may change by time alone, at the
+	// latest: the next time after the Week was made that a slot of it
+	// begins, passes its MinNotice or comes within MaxHorizon, or that a
+	// hold on it runs out. Zero when none will. A change to the bookings
+	// (StoreVersion) changes them at once.
+	Until time.Time
 }
 
 // WeekDay is a column of a Week.
@@ -98,7 +104,8 @@ func (s *Service) Week(ctx context.Context, resourceID string, day civil.Date, l
 	if err != nil {
 		return nil, err
 	}
-	open, err := s.Availability(ctx, resourceID, from, to)
+	now := s.now()
+	open, expiry, err := s.availability(ctx, r, from, to, now)
 	if err != nil {
 		return nil, err
 	}
@@ -108,8 +115,31 @@ func (s *Service) Week(ctx context.Context, resourceID string, day civil.Date, l
 	}
 	w := &Week{Resource: r, Monday: monday, Prev: monday.AddDays(-7), Next: monday.AddDays(7),
 		Caption: weekCaption(monday, lang), Days: r.weekDays(monday, lang, loc)}
-	w.Rows = weekRows(all, monday, lang, loc, free, s.now())
+	w.Rows = weekRows(all, monday, lang, loc, free, now)
+	w.Until = r.changesAt(all, now, expiry)
 	return w, nil
+}
+
+// changesAt is the earliest time after now at which one of the slots, or
+// the hold that runs out at expiry (when not zero), changes state by time
+// alone.
+func (r *Resource) changesAt(all []Slot, now, expiry time.Time) time.Time {
+	next := expiry
+	earliest := func(t time.Time) {
+		if t.After(now) && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	for _, s := range all { // both ends: Availability clips by either
+		earliest(s.Start)
+		for _, t := range []time.Time{s.Start, s.End} {
+			earliest(t.Add(-r.MinNotice))
+			if r.MaxHorizon > 0 {
+				earliest(t.Add(-r.MaxHorizon))
+			}
+		}
+	}
+	return next
 }
 
 // weekDays are the columns of the week from monday.

@@ -54,6 +54,9 @@ func (a *alternatingBooking) Resource(ctx context.Context, id string) (*booking.
 func (a *alternatingBooking) Resources(ctx context.Context) ([]*booking.Resource, error) {
 	return a.next().Resources(ctx)
 }
+func (a *alternatingBooking) Version(ctx context.Context, resourceID string, from, to time.Time) (string, error) {
+	return a.next().(booking.Versioned).Version(ctx, resourceID, from, to)
+}
 func (a *alternatingBooking) Hold(ctx context.Context, req booking.HoldRequest) (*booking.Reservation, error) {
 	return a.next().Hold(ctx, req)
 }

@@ -111,6 +111,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) booking.Store) {
 		{"ReturnedValuesAreCopies", testCopies},
 		{"SeriesAcrossDST", testSeries},
 		{"WeekGrid", testWeek},
+		{"WeekCache", testWeekCache},
 		{"SeedKeepsChanges", testSeed},
 		{"RaceCapacity1", func(e *env) { testRace(e, 1) }},
 		{"RaceCapacity5", func(e *env) { testRace(e, 5) }},

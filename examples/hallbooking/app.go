@@ -43,8 +43,9 @@ type App struct {
 
 	brreg *brreg.Client
 	freg  *folkeregisteret.Client
-	co    *checkout.Checkout // takes payment for bookings (bill.go)
-	mail  *checkout.Letters  // sends their confirmation letters
+	co    *checkout.Checkout         // takes payment for bookings (bill.go)
+	mail  *checkout.Letters          // sends their confirmation letters
+	weeks booking.WeekCache[calWeek] // the calendar of visitors not logged in
 
 	// admins are the hall admins' fødselsnumre (digits), from
 	// GRUNNMUR_HALL_ADMINS (site.Service.AllowList: the sandbox's officer
