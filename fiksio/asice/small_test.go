@@ -19,8 +19,8 @@ import (
 // TestWriteEntryMethods: a file of at most 64 KiB is written whole, its
 // sizes and CRC-32 in the local header (no data descriptor, as strict
 // streaming readers such as Java's ZipInputStream want for stored
-// entries): deflated when that pays, stored when not. A larger file
-// streams, deflated. Every one opens with its digest verified.
+// entries): deflated when that pays, stored when not or when under 4 KiB.
+// A larger file streams, deflated. Every one opens with its digest verified.
 func TestWriteEntryMethods(t *testing.T) {
 	random := func(n int) []byte {
 		b := make([]byte, n)
@@ -36,6 +36,8 @@ func TestWriteEntryMethods(t *testing.T) {
 	}{
 		{"tekst.xml", text, zip.Deflate, false},
 		{"tom.txt", nil, zip.Store, false},
+		{"kort.xml", text[:4<<10-1], zip.Store, false},
+		{"fire-kilo.xml", text[:4<<10], zip.Deflate, false},
 		{"tilfeldig.bin", random(10 << 10), zip.Store, false},
 		{"grense.bin", random(64 << 10), zip.Store, false},
 		{"over-grensen.bin", random(64<<10 + 1), zip.Deflate, true},

@@ -162,9 +162,14 @@ func (w *Writer) add(name, mimeType string) (string, error) {
 // its sizes and CRC-32 in the local header (no data descriptor): deflated
 // at flate.BestSpeed, or stored when deflating does not gain an eighth
 // (random data, or content already compressed such as PDF, JPEG or ZIP).
-// ETSI TS 102 918 allows both methods for every entry but `mimetype`,
-// which is always stored. Larger files stream, deflated.
-const smallFile = 64 << 10
+// Under storeBelow bytes an entry is stored without trying: deflate's
+// fixed cost (building its Huffman codes) outweighs the few bytes it could
+// save. ETSI TS 102 918 allows both methods for every entry but
+// `mimetype`, which is always stored. Larger files stream, deflated.
+const (
+	smallFile  = 64 << 10
+	storeBelow = 4 << 10
+)
 
 // bufPool holds the buffers of small files and their deflated forms.
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -179,6 +184,22 @@ func putBuf(b *bytes.Buffer) {
 // flatePool holds BestSpeed compressors: a compressor is some hundreds of
 // kilobytes, too much to make per entry.
 var flatePool sync.Pool
+
+// deflate puts b deflated at BestSpeed in z.
+func deflate(z *bytes.Buffer, b []byte) error {
+	z.Reset()
+	fw, _ := flatePool.Get().(*flate.Writer)
+	if fw == nil {
+		fw, _ = flate.NewWriter(z, flate.BestSpeed)
+	} else {
+		fw.Reset(z)
+	}
+	defer flatePool.Put(fw)
+	if _, err := fw.Write(b); err != nil {
+		return err
+	}
+	return fw.Close()
+}
 
 // createSmall adds a file whose whole content is b.
 func (w *Writer) createSmall(name, mimeType string, b []byte) error {
@@ -199,28 +220,18 @@ func (w *Writer) createSmall(name, mimeType string, b []byte) error {
 // writeRaw writes an entry of content b, deflated or stored, its sizes and
 // CRC-32 in the local header.
 func (w *Writer) writeRaw(name string, b []byte) error {
-	z := bufPool.Get().(*bytes.Buffer)
-	defer putBuf(z)
-	z.Reset()
-	fw, _ := flatePool.Get().(*flate.Writer)
-	if fw == nil {
-		fw, _ = flate.NewWriter(z, flate.BestSpeed)
-	} else {
-		fw.Reset(z)
-	}
-	_, err := fw.Write(b)
-	if err == nil {
-		err = fw.Close()
-	}
-	flatePool.Put(fw)
-	if err != nil {
-		return err
-	}
-	hdr := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: w.signer.now(),
+	hdr := &zip.FileHeader{Name: name, Method: zip.Store, Modified: w.signer.now(),
 		CRC32: crc32.ChecksumIEEE(b), UncompressedSize64: uint64(len(b))}
-	body := z.Bytes()
-	if len(body) > len(b)-len(b)/8 {
-		hdr.Method, body = zip.Store, b
+	body := b
+	if len(b) >= storeBelow {
+		z := bufPool.Get().(*bytes.Buffer)
+		defer putBuf(z)
+		if err := deflate(z, b); err != nil {
+			return err
+		}
+		if z.Len() <= len(b)-len(b)/8 {
+			hdr.Method, body = zip.Deflate, z.Bytes()
+		}
 	}
 	hdr.CompressedSize64 = uint64(len(body))
 	ew, err := w.zw.CreateRaw(hdr)
