@@ -105,8 +105,9 @@ type Config struct {
 	// Keys are this account's private keys (RSA), which Received.Open
 	// tries in turn: during a rotation, the new and the old.
 	Keys []crypto.Decrypter
-	// TempDir holds decrypted containers while they are open; empty means
-	// os.TempDir().
+	// TempDir holds decrypted containers larger than
+	// asice.DefaultMaxMemory while they are open (smaller ones stay in
+	// memory); empty means os.TempDir().
 	TempDir string
 
 	// HTTPClient sends the REST calls; nil means http.DefaultClient. The

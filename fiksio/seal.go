@@ -46,8 +46,9 @@ func (c *Client) SendFiles(ctx context.Context, m Message, files ...asice.File) 
 }
 
 // Open decrypts the message's payload with Config.Keys (each tried, for
-// key rotation) into a temporary file and verifies the container: every
-// file's digest and the signature. Close the Container to remove the file.
+// key rotation), in memory or, beyond asice.DefaultMaxMemory, in a
+// temporary file, and verifies the container: every file's digest and the
+// signature. Close the Container to remove the file.
 // Whether to trust the signer (Container.Signers) is the caller's choice.
 // A message without a payload is an error wrapping asice.ErrNotASiCE.
 func (m *Received) Open(ctx context.Context) (*asice.Container, error) {

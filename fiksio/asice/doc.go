@@ -17,7 +17,8 @@
 //	}()
 //	// post pr as the message's data part
 //
-// The receiver decrypts into a temporary file, trying each of its keys,
+// The receiver decrypts into memory, or into a temporary file beyond
+// Unsealer.MaxMemory (4 MiB by default), trying each of its keys,
 // and verifies every digest and the signature before handing back a
 // Container:
 //

@@ -77,8 +77,8 @@ func (c *Container) Open(name string) (io.ReadCloser, error) {
 	return f.Open()
 }
 
-// Close releases what Unseal holds (its temporary file); for Open it does
-// nothing.
+// Close releases what Unseal holds (its temporary file, for a container
+// larger than Unsealer.MaxMemory); otherwise it does nothing.
 func (c *Container) Close() error {
 	if c.close == nil {
 		return nil
@@ -336,16 +336,27 @@ type Unsealer struct {
 	// Keys are the receiver's private keys (RSA, PKCS #8 in KS' clients),
 	// tried in turn: during a key rotation, give the new and the old.
 	Keys []crypto.Decrypter
-	// TempDir holds the decrypted container; empty means os.TempDir().
+	// TempDir holds decrypted containers larger than MaxMemory; empty
+	// means os.TempDir().
 	TempDir string
+	// MaxMemory is the largest decrypted container held in memory; a
+	// larger one goes to a temporary file as it is decrypted. 0 means
+	// DefaultMaxMemory; negative means always a file.
+	MaxMemory int64
 	// MaxSize bounds the decrypted container; 0 means 5 GiB, Fiks IO's
 	// largest payload.
 	MaxSize int64
 }
 
-// Unseal decrypts src into a temporary file as it is read, then opens and
-// verifies the container there, as Open does. Memory stays flat whatever
-// the size. Close the Container to remove the file.
+// DefaultMaxMemory is the Unsealer's MaxMemory when none is set: most
+// messages are letters and forms well below it, and a temporary file per
+// message costs more than their decryption.
+const DefaultMaxMemory = 4 << 20
+
+// Unseal decrypts src as it is read, into memory up to MaxMemory bytes and
+// into a temporary file beyond, then opens and verifies the container, as
+// Open does. Memory stays bounded whatever the size. Close the Container
+// to remove the file.
 func (u *Unsealer) Unseal(src io.Reader) (*Container, error) {
 	if len(u.Keys) == 0 {
 		return nil, fmt.Errorf("%w: no keys configured", ErrNoKey)
@@ -354,22 +365,16 @@ func (u *Unsealer) Unseal(src io.Reader) (*Container, error) {
 	if limit <= 0 {
 		limit = 5 << 30
 	}
-	f, err := os.CreateTemp(u.TempDir, "asice-*")
-	if err != nil {
-		return nil, err
+	mem := u.MaxMemory
+	if mem == 0 {
+		mem = DefaultMaxMemory
 	}
-	remove := func() error {
-		err := f.Close()
-		if rerr := os.Remove(f.Name()); err == nil {
-			err = rerr
-		}
-		return err
-	}
+	s := &spill{max: max(mem, 0), dir: u.TempDir}
 	keys := make([]cms.Key, len(u.Keys))
 	for i, k := range u.Keys {
 		keys[i] = cms.Key{Private: k}
 	}
-	n, err := cms.Decrypt(f, src, limit, keys...)
+	n, err := cms.Decrypt(s, src, limit, keys...)
 	switch {
 	case errors.Is(err, cms.ErrNoKey):
 		err = fmt.Errorf("%w: %w", ErrNoKey, err)
@@ -379,14 +384,61 @@ func (u *Unsealer) Unseal(src io.Reader) (*Container, error) {
 		err = fmt.Errorf("%w: %w", ErrDecrypt, err)
 	}
 	if err != nil {
-		remove()
+		s.remove()
 		return nil, err
 	}
-	c, err := Open(f, n)
+	var ra io.ReaderAt = bytes.NewReader(s.buf)
+	if s.f != nil {
+		ra = s.f
+	}
+	c, err := Open(ra, n)
 	if err != nil {
-		remove()
+		s.remove()
 		return nil, err
 	}
-	c.close = remove
+	if s.f != nil {
+		c.close = s.remove
+	}
 	return c, nil
+}
+
+// spill holds what is written in memory up to max bytes, and moves it
+// all to a temporary file in dir when more comes.
+type spill struct {
+	buf []byte
+	max int64
+	dir string
+	f   *os.File
+}
+
+func (s *spill) Write(p []byte) (int, error) {
+	if s.f == nil && int64(len(s.buf))+int64(len(p)) <= s.max {
+		s.buf = append(s.buf, p...)
+		return len(p), nil
+	}
+	if s.f == nil {
+		f, err := os.CreateTemp(s.dir, "asice-*")
+		if err != nil {
+			return 0, err
+		}
+		s.f = f
+		if _, err := f.Write(s.buf); err != nil {
+			return 0, err
+		}
+		s.buf = nil
+	}
+	return s.f.Write(p)
+}
+
+// remove deletes the temporary file, if there is one.
+func (s *spill) remove() error {
+	if s.f == nil {
+		return nil
+	}
+	err := s.f.Close()
+	if rerr := os.Remove(s.f.Name()); err == nil {
+		err = rerr
+	}
+	s.f = nil
+	return err
 }

@@ -3,6 +3,7 @@ package asice
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"crypto"
 	"crypto/sha256"
 	"crypto/x509"
@@ -13,6 +14,7 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/grunnmur/grunnmur/internal/cms"
@@ -119,22 +121,10 @@ func checkName(name string) error {
 // Create adds a file and returns the writer its content goes to, until the
 // next Create or Close.
 func (w *Writer) Create(name, mimeType string) (io.Writer, error) {
-	if w.err != nil {
-		return nil, w.err
+	mimeType, err := w.add(name, mimeType)
+	if err != nil {
+		return nil, err
 	}
-	if w.done {
-		return nil, errors.New("asice: Create after Close")
-	}
-	if err := checkName(name); err != nil {
-		return nil, &FileError{Name: name, Err: err}
-	}
-	if w.names[name] {
-		return nil, &FileError{Name: name, Err: fmt.Errorf("%w: two files of one name", ErrInvalid)}
-	}
-	if mimeType == "" {
-		mimeType = "application/octet-stream"
-	}
-	w.finishFile()
 	fw, err := w.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: w.signer.now()})
 	if err != nil {
 		w.err = err
@@ -144,6 +134,112 @@ func (w *Writer) Create(name, mimeType string) (io.Writer, error) {
 	w.cur = sha256.New()
 	w.refs = append(w.refs, reference{uri: name, mimeType: mimeType, hash: crypto.SHA256})
 	return &fileWriter{w: w, dst: io.MultiWriter(fw, w.cur)}, nil
+}
+
+// add checks that a file named name may be added next and ends the file
+// before it; it returns the media type to record.
+func (w *Writer) add(name, mimeType string) (string, error) {
+	if w.err != nil {
+		return "", w.err
+	}
+	if w.done {
+		return "", errors.New("asice: Create after Close")
+	}
+	if err := checkName(name); err != nil {
+		return "", &FileError{Name: name, Err: err}
+	}
+	if w.names[name] {
+		return "", &FileError{Name: name, Err: fmt.Errorf("%w: two files of one name", ErrInvalid)}
+	}
+	if mimeType == "" {
+		mimeType = "application/octet-stream"
+	}
+	w.finishFile()
+	return mimeType, nil
+}
+
+// smallFile is the size up to which a file is held whole and written with
+// its sizes and CRC-32 in the local header (no data descriptor): deflated
+// at flate.BestSpeed, or stored when deflating does not gain an eighth
+// (random data, or content already compressed such as PDF, JPEG or ZIP).
+// Under storeBelow bytes an entry is stored without trying: deflate's
+// fixed cost (building its Huffman codes) outweighs the few bytes it could
+// save. ETSI TS 102 918 allows both methods for every entry but
+// `mimetype`, which is always stored. Larger files stream, deflated.
+const (
+	smallFile  = 64 << 10
+	storeBelow = 4 << 10
+)
+
+// bufPool holds the buffers of small files and their deflated forms.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putBuf returns b to bufPool unless a large manifest grew it.
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() <= 4*smallFile {
+		bufPool.Put(b)
+	}
+}
+
+// flatePool holds BestSpeed compressors: a compressor is some hundreds of
+// kilobytes, too much to make per entry.
+var flatePool sync.Pool
+
+// deflate puts b deflated at BestSpeed in z.
+func deflate(z *bytes.Buffer, b []byte) error {
+	z.Reset()
+	fw, _ := flatePool.Get().(*flate.Writer)
+	if fw == nil {
+		fw, _ = flate.NewWriter(z, flate.BestSpeed)
+	} else {
+		fw.Reset(z)
+	}
+	defer flatePool.Put(fw)
+	if _, err := fw.Write(b); err != nil {
+		return err
+	}
+	return fw.Close()
+}
+
+// createSmall adds a file whose whole content is b.
+func (w *Writer) createSmall(name, mimeType string, b []byte) error {
+	mimeType, err := w.add(name, mimeType)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(b)
+	if err := w.writeRaw(name, b); err != nil {
+		w.err = err
+		return err
+	}
+	w.names[name] = true
+	w.refs = append(w.refs, reference{uri: name, mimeType: mimeType, hash: crypto.SHA256, digest: sum[:]})
+	return nil
+}
+
+// writeRaw writes an entry of content b, deflated or stored, its sizes and
+// CRC-32 in the local header.
+func (w *Writer) writeRaw(name string, b []byte) error {
+	hdr := &zip.FileHeader{Name: name, Method: zip.Store, Modified: w.signer.now(),
+		CRC32: crc32.ChecksumIEEE(b), UncompressedSize64: uint64(len(b))}
+	body := b
+	if len(b) >= storeBelow {
+		z := bufPool.Get().(*bytes.Buffer)
+		defer putBuf(z)
+		if err := deflate(z, b); err != nil {
+			return err
+		}
+		if z.Len() <= len(b)-len(b)/8 {
+			hdr.Method, body = zip.Deflate, z.Bytes()
+		}
+	}
+	hdr.CompressedSize64 = uint64(len(body))
+	ew, err := w.zw.CreateRaw(hdr)
+	if err != nil {
+		return err
+	}
+	_, err = ew.Write(body)
+	return err
 }
 
 type fileWriter struct {
@@ -194,17 +290,11 @@ func (w *Writer) finish() error {
 	if err != nil {
 		return fmt.Errorf("%w: sign the manifest: %w", ErrInvalid, err)
 	}
-	for _, f := range []struct {
-		name string
-		b    []byte
-	}{{manifestName, manifest}, {signatureName, sig}} {
-		fw, err := w.zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: w.signer.now()})
-		if err != nil {
-			return err
-		}
-		if _, err := fw.Write(f.b); err != nil {
-			return err
-		}
+	if err := w.writeRaw(manifestName, manifest); err != nil {
+		return err
+	}
+	if err := w.writeRaw(signatureName, sig); err != nil {
+		return err
 	}
 	if err := w.zw.Close(); err != nil {
 		return err
@@ -236,16 +326,33 @@ func Seal(dst io.Writer, recipient *x509.Certificate, s Signer, files ...File) e
 	return writeFiles(w, files)
 }
 
+// writeFiles writes each file whole when it is at most smallFile bytes
+// (createSmall), streamed otherwise.
 func writeFiles(w *Writer, files []File) error {
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer putBuf(buf)
 	for _, f := range files {
+		buf.Reset()
+		if f.Content != nil {
+			if _, err := buf.ReadFrom(io.LimitReader(f.Content, smallFile+1)); err != nil {
+				return err
+			}
+		}
+		if buf.Len() <= smallFile {
+			if err := w.createSmall(f.Name, f.MimeType, buf.Bytes()); err != nil {
+				return err
+			}
+			continue
+		}
 		fw, err := w.Create(f.Name, f.MimeType)
 		if err != nil {
 			return err
 		}
-		if f.Content != nil {
-			if _, err := io.Copy(fw, f.Content); err != nil {
-				return err
-			}
+		if _, err := fw.Write(buf.Bytes()); err != nil {
+			return err
+		}
+		if _, err := io.Copy(fw, f.Content); err != nil {
+			return err
 		}
 	}
 	return w.Close()

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"sync"
 )
 
 // Key is one private key that may open a message. With a Certificate, only
@@ -55,7 +56,10 @@ func Decrypt(dst io.Writer, src io.Reader, limit int64, keys ...Key) (int64, err
 	if err != nil {
 		return 0, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	cw := &cbcWriter{mode: cipher.NewCBCDecrypter(block, alg.iv), dst: dst, limit: limit}
+	bufs := decryptPool.Get().(*decryptBufs)
+	defer bufs.release()
+	d.buf = bufs.in[:cap(bufs.in)]
+	cw := &cbcWriter{mode: cipher.NewCBCDecrypter(block, alg.iv), dst: dst, limit: limit, buf: bufs.out[:0], pending: bufs.pending[:0]}
 	if err := d.content(cw); err != nil {
 		return cw.n, err
 	}
@@ -66,6 +70,20 @@ func Decrypt(dst io.Writer, src io.Reader, limit int64, keys ...Key) (int64, err
 		return cw.n, err
 	}
 	return cw.n, nil
+}
+
+// decryptBufs are Decrypt's buffers, kept in decryptPool between messages:
+// a receiver of many small messages makes no 64 KiB of garbage per message.
+type decryptBufs struct{ in, out, pending []byte }
+
+var decryptPool = sync.Pool{New: func() any {
+	return &decryptBufs{in: make([]byte, 32<<10), out: make([]byte, 0, 32<<10+aes.BlockSize), pending: make([]byte, 0, 32<<10+aes.BlockSize)}
+}}
+
+// release clears the plaintext and returns the buffers to decryptPool.
+func (b *decryptBufs) release() {
+	clear(b.out[:cap(b.out)])
+	decryptPool.Put(b)
 }
 
 var (

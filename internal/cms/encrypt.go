@@ -14,6 +14,7 @@ import (
 	"io"
 	"math/big"
 	"slices"
+	"sync"
 )
 
 // chunkSize is the plaintext held before a chunk of ciphertext is written:
@@ -51,8 +52,18 @@ func Encrypt(dst io.Writer, cert *x509.Certificate) (io.WriteCloser, error) {
 		return nil, err
 	}
 	block, _ := aes.NewCipher(key)
-	return &encrypter{dst: dst, mode: cipher.NewCBCEncrypter(block, iv), buf: make([]byte, 0, chunkSize+aes.BlockSize)}, nil
+	bufs := chunkPool.Get().(*chunkBufs)
+	return &encrypter{dst: dst, mode: cipher.NewCBCEncrypter(block, iv), bufs: bufs, buf: bufs.plain[:0], out: bufs.out[:0]}, nil
 }
+
+// chunkBufs are an encrypter's two chunk buffers, kept in chunkPool
+// between messages: a sender of many small messages makes no 128 KiB of
+// garbage per message.
+type chunkBufs struct{ plain, out []byte }
+
+var chunkPool = sync.Pool{New: func() any {
+	return &chunkBufs{plain: make([]byte, 0, chunkSize+aes.BlockSize), out: make([]byte, 0, chunkSize+aes.BlockSize+8)}
+}}
 
 // envelopeHead encodes everything before the content chunks.
 func envelopeHead(cert *x509.Certificate, wrapped, iv []byte) ([]byte, error) {
@@ -114,7 +125,8 @@ var errClosed = errors.New("cms: write after Close")
 type encrypter struct {
 	dst    io.Writer
 	mode   cipher.BlockMode
-	buf    []byte // plaintext not yet encrypted
+	bufs   *chunkBufs // back to chunkPool on Close
+	buf    []byte     // plaintext not yet encrypted
 	out    []byte
 	err    error
 	closed bool
@@ -173,5 +185,14 @@ func (e *encrypter) Close() error {
 		return e.err
 	}
 	_, e.err = e.dst.Write(trailer)
+	e.release()
 	return e.err
+}
+
+// release clears the plaintext held and returns the buffers to chunkPool.
+func (e *encrypter) release() {
+	clear(e.buf[:cap(e.buf)])
+	e.bufs.plain, e.bufs.out = e.buf[:0], e.out[:0]
+	chunkPool.Put(e.bufs)
+	e.bufs, e.buf, e.out = nil, nil, nil
 }
