@@ -227,6 +227,17 @@ func Xmllint(t testing.TB) string {
 	return p
 }
 
+// OpenSSL returns the path of the openssl command, the independent reader
+// of the CMS and ASiC-E that the project writes.
+func OpenSSL(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("openssl")
+	if err != nil {
+		missing(t, "openssl", "apt-get install openssl")
+	}
+	return p
+}
+
 // npmInstall installs both npm peers in one command, as .ci/run does: a later
 // `npm install --no-save` removes what an earlier one added. --ignore-scripts
 // keeps vnu-jar from downloading a Java of its own.

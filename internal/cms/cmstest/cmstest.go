@@ -24,6 +24,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/grunnmur/grunnmur/internal/testenv"
 )
 
 // DemoKeys reads KS' published demo certificate and key (never a real
@@ -117,15 +119,11 @@ func (o oneByte) Read(p []byte) (int, error) {
 	return o.r.Read(p[:1])
 }
 
-// OpenSSL returns the path of the openssl command, or skips the test with
-// what to install.
+// OpenSSL returns the path of the openssl command; without it the test is
+// skipped with what to install, or fails when GRUNNMUR_REQUIRE_PEERS is set.
 func OpenSSL(t testing.TB) string {
 	t.Helper()
-	path, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Skip("openssl is not installed: the independent-reader check needs it (apt-get install openssl)")
-	}
-	return path
+	return testenv.OpenSSL(t)
 }
 
 // Run runs a command and returns its standard output; a failure fails the
