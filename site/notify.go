@@ -78,21 +78,31 @@ func (s *Service) notifier(c *notify.Config) (err error) {
 // n.Template+"."+channel ("kvittering.email", "kvittering.sms"), or the
 // other channel's when the service has only that one. n.Person is pid, so
 // KRR's rules apply: a reserved person gets nothing, and the Result's
-// Refused says why. Without ServiceConfig.Notify it is ErrConfig.
-func (s *Service) NotifyCitizen(ctx context.Context, pid ident.Fodselsnummer, n notify.Notice) (notify.Result, error) {
+// Refused says why. With a zero pid, n.To (an address the citizen gave the
+// service, such as an application's contact e-mail) gets the e-mail
+// template, without KRR. A failure is logged (the key, never the person)
+// and returned; without ServiceConfig.Notify it is ErrConfig.
+func (s *Service) NotifyCitizen(ctx context.Context, pid ident.Fodselsnummer, n notify.Notice) (res notify.Result, err error) {
 	if s.Notify == nil {
 		return notify.Result{}, fmt.Errorf("%w: the service has no ServiceConfig.Notify", ErrConfig)
 	}
-	owner, err := s.OwnerKeys.Key(forms.Owner{Person: pid})
-	if err != nil {
-		return notify.Result{}, err
-	}
-	ch, ok, err := s.Channels.Channel(ctx, owner)
-	if err != nil {
-		return notify.Result{}, err
-	}
-	if !ok {
-		ch = notify.Email
+	defer func() {
+		if err != nil {
+			s.Config.Logger.WarnContext(ctx, "notify: not sent", "key", n.Key, "template", n.Template, "error", err)
+		}
+	}()
+	ch, ok := notify.Email, false
+	if !pid.IsZero() {
+		owner, err := s.OwnerKeys.Key(forms.Owner{Person: pid})
+		if err != nil {
+			return notify.Result{}, err
+		}
+		if ch, ok, err = s.Channels.Channel(ctx, owner); err != nil {
+			return notify.Result{}, err
+		}
+		if !ok {
+			ch = notify.Email
+		}
 	}
 	other := notify.SMS
 	if ch == notify.SMS {
