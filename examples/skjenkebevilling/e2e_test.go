@@ -261,7 +261,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	}
 	j.Page("min-side")
 	// Sigrid chooses SMS for her notifications.
-	j.Click("choose sms", "#kanal-sms")
+	j.Do("choose sms", chromedp.Click(chromedp.CSS("#kanal-sms")))
 	j.Click("save the choice", "#varsling-save")
 	j.Do("choice saved", chromedp.WaitVisible(chromedp.CSS("#varsling-saved")))
 	j.Page("min-side-varsling")
