@@ -30,8 +30,10 @@
 // provider accepted leaves the record to be taken over when the lease ends,
 // and the provider gets the same key again: Altinn (idempotencyId) and the
 // SMS gateway (Idempotency-Key) answer that with 200 and send nothing more.
-// SMTP has no such answer; the Message-ID, derived from the key, lets the
-// receiving side see the duplicate.
+// SMTP has no such answer: over SMTP a message is delivered at least once,
+// and exactly once only where the receiver deduplicates by Message-ID, which
+// is derived from the key and so the same on every send (Mailpit does with
+// --ignore-duplicate-ids; see SMTP).
 //
 // # Status
 //

@@ -122,8 +122,14 @@ func SMTPConfigFromEnv(prefix string, getenv func(string) string) (SMTPConfig, e
 }
 
 // SMTP is an EmailProvider that submits mail to an SMTP server with go-mail.
-// The Message-ID is derived from the idempotency key, so a message sent
-// twice after a crash is recognisable as the same message downstream.
+//
+// SMTP has no idempotency key, so exactly-once over SMTP rests on the
+// Message-ID: when a process dies after the server accepted a message and
+// before the Store recorded it, the Sender sends it again after the lease
+// (at-least-once delivery), with the same Message-ID, because MessageID
+// derives it from the idempotency key. A receiver that keeps one message per
+// Message-ID (Mailpit with --ignore-duplicate-ids, many archives and mail
+// stores) holds it once; one that does not shows it twice.
 type SMTP struct {
 	cfg    SMTPConfig
 	domain string

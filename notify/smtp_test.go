@@ -30,8 +30,11 @@ import (
 	"testing"
 	"time"
 
+	gomail "github.com/wneessen/go-mail"
+
 	"github.com/grunnmur/grunnmur/internal/testenv"
 	"github.com/grunnmur/grunnmur/notify"
+	"github.com/grunnmur/grunnmur/notify/notifytest"
 	"github.com/grunnmur/grunnmur/secret"
 )
 
@@ -526,4 +529,75 @@ func verifyDKIM(raw []byte, pub *rsa.PublicKey) error {
 		return err
 	}
 	return rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], b)
+}
+
+// TestSMTPCrash: the process dies between Mailpit's acceptance and the
+// store's update. After the lease a restarted Sender sends again with the
+// same key and so the same Message-ID; a Mailpit that ignores Message-IDs it
+// already holds keeps exactly one message, and one that does not keeps two,
+// both with that Message-ID: exactly once over SMTP is at-least-once
+// delivery deduplicated by the receiver.
+func TestSMTPCrash(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"ignore-duplicate-ids", []string{"--ignore-duplicate-ids"}, 1},
+		{"keeps-duplicates", nil, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			port, api := startMailpit(t, tc.args...)
+			p, err := notify.NewSMTP(notify.SMTPConfig{Host: "127.0.0.1", Port: port, TLS: notify.NoTLS, From: "postmottak@grunnmur.test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sentIDs []string
+			counting := notifytest.EmailFunc(func(ctx context.Context, m *notify.OutgoingEmail) (notify.Receipt, error) {
+				msg, err := p.Message(m)
+				if err != nil {
+					return notify.Receipt{}, err
+				}
+				ids := msg.GetGenHeader(gomail.HeaderMessageID)
+				sentIDs = append(sentIDs, strings.Join(ids, ","))
+				return p.SendEmail(ctx, m)
+			})
+			c := newClock("2026-06-15T10:00:00+02:00")
+			store := &crashingStore{Store: &notify.MemStore{}}
+			store.crash.Store(true)
+			key := uniqueKey(t)
+			s, _ := notify.New(notify.Config{Email: counting, Store: store, Now: c.now, Lease: 10 * time.Minute})
+			if _, err := s.Send(ctx, mail(key)); err == nil {
+				t.Fatal("the crash was not reported")
+			}
+			mp := mailpit{t: t, api: api}
+			if got := mp.byMessageID(p.MessageID(key)); len(got) != 1 {
+				t.Fatalf("before the restart Mailpit holds %d messages, want 1", len(got))
+			}
+			s2, _ := notify.New(notify.Config{Email: counting, Store: store, Now: c.now, Lease: 10 * time.Minute})
+			if n, err := s2.SendDue(ctx); n != 0 || err != nil {
+				t.Fatalf("taken over inside the lease: %d %v", n, err)
+			}
+			c.add(10 * time.Minute)
+			if n, err := s2.SendDue(ctx); n != 1 || err != nil {
+				t.Fatalf("after the lease: %d sends, %v", n, err)
+			}
+			r, _ := s2.Get(ctx, key)
+			if r.Status != notify.Delivered || r.Attempts != 2 || r.ProviderID != p.MessageID(key) {
+				t.Fatalf("%s after %d attempts, %q: %s", r.Status, r.Attempts, r.ProviderID, r.Reason)
+			}
+			want := "<" + p.MessageID(key) + ">"
+			if len(sentIDs) != 2 || sentIDs[0] != want || sentIDs[1] != want {
+				t.Fatalf("Message-IDs sent %q, want %q twice", sentIDs, want)
+			}
+			got := mp.byMessageID(p.MessageID(key))
+			if len(got) != tc.want {
+				t.Fatalf("Mailpit holds %d messages with the Message-ID, want %d", len(got), tc.want)
+			}
+			if h := mp.headers(got[0].ID); strings.Join(h["Message-Id"], "") != want {
+				t.Errorf("Message-Id %q", h["Message-Id"])
+			}
+		})
+	}
 }

@@ -10,3 +10,7 @@ import (
 func TestMemStore(t *testing.T) {
 	notifytest.TestStore(t, func(t *testing.T) notify.Store { return &notify.MemStore{} })
 }
+
+func TestMemChannels(t *testing.T) {
+	notifytest.TestChannels(t, func(t *testing.T) notify.Channels { return &notify.MemChannels{} })
+}

@@ -21,6 +21,12 @@ func TestNotifyStore(t *testing.T) {
 	})
 }
 
+func TestNotifyChannels(t *testing.T) {
+	notifytest.TestChannels(t, func(t *testing.T) notify.Channels {
+		return postgres.NewNotifyChannels(postgrestest.Open(t))
+	})
+}
+
 // BenchmarkNotifyOutbox measures the outbox's throughput: b.N queued e-mails
 // sent by 8 workers through SMTP into Mailpit, on PostgreSQL; the baseline is
 // the same on the in-memory store, so the ratio is what PostgreSQL costs.

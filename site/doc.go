@@ -71,6 +71,20 @@
 //	}
 //
 // Main, Config and Setup wire the outside services (ID-porten, Vipps,
-// SvarUT, the registries) from GRUNNMUR_* variables, with in-process fakes
-// in development; the examples under examples/ show a whole service.
+// SvarUT, the registries, Altinn Notifications) from GRUNNMUR_* variables,
+// with in-process fakes in development; the examples under examples/ show a
+// whole service.
+//
+// # Notifications
+//
+// ServiceConfig.Notify gives a service a notify.Sender (Service.Notify) and
+// Service.NotifyCitizen, which sends a notice on the channel the citizen
+// chose on Min side (the "notifychoice" partial with Service.ChannelChoice),
+// within KRR's rules:
+//
+//	Notify: &notify.Config{Templates: templates}, // "kvittering.email", "kvittering.sms", ...
+//	...
+//	res, err := svc.NotifyCitizen(ctx, pid, notify.Notice{Key: c.ID + "/kvittering",
+//		Template: "kvittering", Values: map[string]string{"sak": c.Number()}})
+//	if res.Refused != "" { ... reserved in KRR: nothing was sent ... }
 package site

@@ -15,9 +15,11 @@ import (
 	"github.com/grunnmur/grunnmur/config"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/defaults"
+	"github.com/grunnmur/grunnmur/notify"
 	"github.com/grunnmur/grunnmur/payment/vipps"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/registry/folkeregisteret"
+	"github.com/grunnmur/grunnmur/registry/krr"
 	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
 )
@@ -133,6 +135,8 @@ var groups = []group{
 	{"GRUNNMUR_SVARUT_", "GRUNNMUR_SVARUT_BASE_URL", "ks:fiks", []string{"BASE_URL", "KONTO_ID", "INTEGRASJON_ID", "INTEGRASJON_PASSORD"}},
 	{"GRUNNMUR_BRREG_", "GRUNNMUR_BRREG_BASE_URL", "brreg:", []string{"BASE_URL"}},
 	{"GRUNNMUR_FOLKEREGISTERET_", "GRUNNMUR_FOLKEREGISTERET_BASE_URL", "folkeregister:", []string{"BASE_URL"}},
+	{"GRUNNMUR_KRR_", "GRUNNMUR_KRR_BASE_URL", "krr:", []string{"BASE_URL"}},
+	{"GRUNNMUR_ALTINN_NOTIFICATIONS_", "GRUNNMUR_ALTINN_NOTIFICATIONS_BASE_URL", notify.AltinnScope, []string{"BASE_URL"}},
 }
 
 // needed reports whether the service that o describes uses g.
@@ -168,6 +172,15 @@ type Externals struct {
 	// Folkeregisteret is for a person's postal address; the service's
 	// Options.Scopes must then hold folkeregister:deling/offentligmedhjemmel.
 	Folkeregisteret folkeregisteret.Config
+	// KRR is for a person's contact details and reservation (the scope
+	// krr:global/kontaktinformasjon.read).
+	KRR krr.Config
+	// Notifications is Altinn Notifications (the scope notify.AltinnScope),
+	// its Maskinporten source not yet set.
+	Notifications notify.AltinnConfig
+	// SMTP is GRUNNMUR_SMTP_URL's server, nil when it is unset: e-mail then
+	// goes through Altinn Notifications.
+	SMTP *notify.SMTPConfig
 	// Officers are the officers' fødselsnumre (digits): the allow-list.
 	Officers map[string]bool
 	// Env is GRUNNMUR_ENV: Development or Production.
@@ -200,8 +213,9 @@ type Options struct {
 	// Scopes the service needs from Maskinporten. They also say which
 	// services it uses besides ID-porten and Vipps: Maskinporten when there
 	// is any, SvarUT for ks:fiks, Enhetsregisteret for brreg:*,
-	// Folkeregisteret for folkeregister:*. Only those are required in
-	// production.
+	// Folkeregisteret for folkeregister:*, KRR for krr:*, Altinn
+	// Notifications for notify.AltinnScope (ServiceConfig.Notify adds the
+	// last two). Only those are required in production.
 	Scopes []string
 	// Sandbox starts the fakes for the services left unset in
 	// development: devenv.Sandbox, assigned in a file built without
@@ -436,6 +450,21 @@ func (x *Externals) readClients(env func(string) string, log *slog.Logger) error
 		return err
 	}
 	x.SvarUT.HTTPClient, x.SvarUT.Logger = x.Maskinporten.Client(&http.Client{Timeout: 20 * time.Minute}), log
+	x.KRR, err = krr.ConfigFromEnv("GRUNNMUR_KRR_", env)
+	if err := unsetOK("KRR", err); err != nil {
+		return err
+	}
+	x.Notifications, err = notify.AltinnConfigFromEnv("GRUNNMUR_ALTINN_NOTIFICATIONS_", env)
+	if err := unsetOK("Altinn Notifications", err); err != nil {
+		return err
+	}
+	smtp, err := notify.SMTPConfigFromEnv("GRUNNMUR_SMTP_", env)
+	if err := unsetOK("SMTP", err); err != nil {
+		return err
+	}
+	if err == nil {
+		x.SMTP = &smtp
+	}
 	return nil
 }
 

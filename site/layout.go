@@ -15,7 +15,7 @@ import (
 	"github.com/grunnmur/grunnmur/internal/defaults"
 )
 
-//go:embed layout.html site.css error.html actfor.html
+//go:embed layout.html site.css error.html actfor.html notifychoice.html
 var files embed.FS
 
 // CSS returns the layout's stylesheet, written in the class names of
@@ -100,7 +100,7 @@ func (p *Page) LangLinks() []NavLink {
 // own "error" page gets the site's, which ErrorPage renders, and likewise
 // "actfor" (Service.ActForPage).
 func Templates(fsys fs.FS, funcs template.FuncMap, patterns ...string) (map[string]*template.Template, error) {
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "layout.html")
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "layout.html", "notifychoice.html")
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/notify"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/sak"
@@ -90,6 +93,18 @@ type ServiceConfig struct {
 	Cases *sak.Service
 	// Letters sends letters through SvarUT; Documents is required.
 	Letters *svarut.Outbox
+	// Notify sends e-mail and SMS to the citizens (Service.NotifyCitizen):
+	// its Templates are the service's, each notice as name+".email" and
+	// name+".sms". New fills in what is left zero: Altinn Notifications for
+	// SMS and e-mail (GRUNNMUR_ALTINN_NOTIFICATIONS_BASE_URL; the sandbox's
+	// fake in development), SMTP for e-mail when GRUNNMUR_SMTP_URL is set,
+	// KRR (GRUNNMUR_KRR_BASE_URL) for addresses and reservations, the
+	// outbox, clock and logger. It adds KRR's and Altinn's scopes, so that
+	// production refuses to start without them, and mounts the Min side
+	// choice of channel at ChannelPath (ChannelChoice), which goes back to
+	// ChoiceBack ("/min-side" when empty).
+	Notify     *notify.Config
+	ChoiceBack string
 	// NotFound are more errors that Fail answers with 404 without a log
 	// line; the parts' own not-found errors and ErrNotYours are there
 	// already.
@@ -130,15 +145,21 @@ type Service struct {
 	Bookings *booking.Service
 	Cases    *sak.Service
 	Letters  *svarut.Outbox
+	// Notify sends the notifications, Channels keeps the citizens' choice
+	// of channel; both nil without ServiceConfig.Notify.
+	Notify   *notify.Sender
+	Channels notify.Channels
 	// Messages are the service's texts with the parts' own behind them.
 	Messages Messages
 	// Templates are the parsed pages, by name.
 	Templates map[string]*template.Template
 
-	menu        func(r *http.Request, officer bool) []NavLink
-	notFound    []error
-	draftMaxAge time.Duration
-	closeOnce   sync.Once
+	menu            func(r *http.Request, officer bool) []NavLink
+	notifyTemplates *notify.Templates
+	choiceBack      string
+	notFound        []error
+	draftMaxAge     time.Duration
+	closeOnce       sync.Once
 }
 
 // New builds the service that c describes: it reads the outside services'
@@ -174,7 +195,11 @@ func New(ctx context.Context, c ServiceConfig) (_ *Service, err error) {
 			s.Close()
 		}
 	}()
-	o := Options{Public: cfg.PublicURL, Scopes: c.Scopes, Sandbox: c.Sandbox, Logger: cfg.Logger, Now: cfg.Now}
+	scopes := c.Scopes
+	if c.Notify != nil {
+		scopes = append(slices.Clip(scopes), notifyScopes...)
+	}
+	o := Options{Public: cfg.PublicURL, Scopes: scopes, Sandbox: c.Sandbox, Logger: cfg.Logger, Now: cfg.Now}
 	if c.Officers {
 		o.OfficerPrefix = OfficerAuth // a service without officers needs no Ansattporten
 	}
@@ -290,6 +315,10 @@ func (s *Service) parts(ctx context.Context, c ServiceConfig) error {
 		if err := s.letters(o); err != nil {
 			return err
 		}
+	}
+	if n := c.Notify; n != nil {
+		s.choiceBack = cmp.Or(c.ChoiceBack, "/min-side")
+		return s.notifier(n)
 	}
 	return nil
 }

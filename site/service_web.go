@@ -28,7 +28,15 @@ var partTexts = Messages{
 	"actfor.continue": {"nb": "Fortsett", "nn": "Hald fram", "en": "Continue"},
 	"org.deleted":     {"nb": "Virksomheten er slettet i Enhetsregisteret.", "nn": "Verksemda er sletta i Einingsregisteret.", "en": "The organisation is deleted from the Central Coordinating Register."},
 	"org.may_not_act": {"nb": "Du har ikke en rolle i Enhetsregisteret som gir rett til å handle for denne virksomheten.", "nn": "Du har ikkje ei rolle i Einingsregisteret som gir rett til å handle for denne verksemda.", "en": "You hold no role in the Central Coordinating Register that lets you act for this organisation."},
-	"err.403.text":    {"nb": "Du har ikke tilgang til denne siden.", "nn": "Du har ikkje tilgang til denne sida.", "en": "You do not have access to this page."},
+	// ChannelChoice's partial, "notifychoice".
+	"notify.choice.title":  {"nb": "Varsler", "nn": "Varsel", "en": "Notifications"},
+	"notify.choice.legend": {"nb": "Hvordan vil du få varsler fra oss?", "nn": "Korleis vil du få varsel frå oss?", "en": "How do you want us to notify you?"},
+	"notify.choice.email":  {"nb": "E-post", "nn": "E-post", "en": "E-mail"},
+	"notify.choice.sms":    {"nb": "SMS", "nn": "SMS", "en": "Text message (SMS)"},
+	"notify.choice.krr":    {"nb": "Vi bruker e-postadressen og mobilnummeret ditt i Kontakt- og reservasjonsregisteret (KRR). Har du reservert deg mot digital kommunikasjon, får du ingen varsler.", "nn": "Vi bruker e-postadressa og mobilnummeret ditt i Kontakt- og reservasjonsregisteret (KRR). Har du reservert deg mot digital kommunikasjon, får du ingen varsel.", "en": "We use your e-mail address and mobile number in the Common Contact Register (KRR). If you have opted out of digital communication, you get no notifications."},
+	"notify.choice.save":   {"nb": "Lagre valget", "nn": "Lagre valet", "en": "Save your choice"},
+	"notify.choice.saved":  {"nb": "Valget ditt er lagret.", "nn": "Valet ditt er lagra.", "en": "Your choice is saved."},
+	"err.403.text":         {"nb": "Du har ikke tilgang til denne siden.", "nn": "Du har ikkje tilgang til denne sida.", "en": "You do not have access to this page."},
 }
 
 // withPartTexts is m with partTexts behind it.
@@ -193,6 +201,9 @@ func (s *Service) routes() {
 	if s.Webhook != nil {
 		s.Mux.Handle("POST "+WebhookPath, s.Webhook) // signed by Vipps: no login, no CSRF
 	}
+	if s.Notify != nil {
+		s.Mux.Handle("POST "+ChannelPath, s.ForCitizens(s.channelPost(s.choiceBack)))
+	}
 	s.Mux.HandleFunc("/", s.NotFound)
 }
 
@@ -230,6 +241,7 @@ func (s *Service) Ready(ctx context.Context) error {
 const (
 	paymentEvery = 30 * time.Second // the webhooks' safety net
 	letterEvery  = 5 * time.Second  // the outbox's own waits decide when a letter goes
+	notifyEvery  = 30 * time.Second // held SMS, retries and reminders
 	draftEvery   = 24 * time.Hour
 	sessionEvery = 5 * time.Minute
 )
@@ -244,6 +256,9 @@ func (s *Service) RunJobs(ctx context.Context) {
 	}
 	if s.Letters != nil {
 		jobs = append(jobs, Job{Name: "letters", Every: letterEvery, Runner: s.Letters})
+	}
+	if s.Notify != nil {
+		jobs = append(jobs, Job{Name: "notifications", Every: notifyEvery, Runner: s.Notify})
 	}
 	if s.Forms != nil {
 		jobs = append(jobs, Job{Name: "draft expiry", Every: draftEvery,

@@ -12,6 +12,7 @@ import (
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/money"
+	"github.com/grunnmur/grunnmur/notify"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/sak"
@@ -22,10 +23,13 @@ import (
 // The form, the pages (templates/*.html; templates/form/ adds the way on
 // to the payment to the form's receipt) and every text in nb, nn and en.
 //
-//go:embed skjenkebevilling.json messages.json templates
+//go:embed skjenkebevilling.json messages.json notify.json templates
 var files embed.FS
 
 var formJSON, _ = files.ReadFile("skjenkebevilling.json")
+
+// The notifications (receipt, payment reminder, decision), checked at start.
+var notifyJSON, _ = files.ReadFile("notify.json")
 
 // A bad messages.json stops New with a site.ErrMessages naming the key.
 var messages, messagesErr = site.LoadMessages(files, "messages.json")
@@ -62,11 +66,16 @@ func New(ctx context.Context, cfg site.Config) (_ *App, err error) {
 	if a.def, err = forms.Parse(formJSON); err != nil {
 		return nil, err
 	}
+	notices, err := notify.ParseTemplates(notifyJSON)
+	if err != nil {
+		return nil, err
+	}
 	funcs := template.FuncMap{"fileSize": forms.FormatBytes, "fileType": forms.FileTypeName,
 		"amount": func(a money.Amount, lang i18n.Lang) string { return lang.Amount(a) }}
 	a.Service, err = site.New(ctx, site.ServiceConfig{Config: cfg, Messages: messages, Pages: files, Funcs: funcs,
 		Scopes: []string{scopeBrregRoller, scopeFiks}, Sandbox: sandbox.Start, Officers: true, Forms: true, DraftMaxAge: draftRetention,
 		Menu:     menu,
+		Notify:   &notify.Config{Templates: notices, Conditions: map[string]notify.Condition{"unpaid": a.unpaid}},
 		Payments: &payment.Service{ReferencePrefix: "skjenk", OnSettled: a.feePaid},
 		Bookings: &booking.Service{},
 		// A decision is made only with its letter.

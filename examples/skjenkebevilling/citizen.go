@@ -5,12 +5,14 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/notify"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/sak"
@@ -83,9 +85,28 @@ func (a *App) submitted(ctx context.Context, s *forms.Submission) error {
 	for _, f := range files {
 		docs = append(docs, sak.Document{Title: "Vedlegg: " + f.Label, FileName: f.Name, MediaType: f.ContentType, Ref: "vedlegg:" + f.ID})
 	}
-	_, err = a.Cases.Journal(ctx, system, c.ID, sak.JournalEntry{Type: sak.Incoming, Title: "Søknad om skjenkebevilling",
-		Party: navn, Date: s.SubmittedAt, Documents: docs})
-	return err
+	if _, err = a.Cases.Journal(ctx, system, c.ID, sak.JournalEntry{Type: sak.Incoming, Title: "Søknad om skjenkebevilling",
+		Party: navn, Date: s.SubmittedAt, Documents: docs}); err != nil {
+		return err
+	}
+	// The receipt, and a reminder if the fee is unpaid after 3 days; a failed
+	// notice is logged and stops nothing.
+	if who, ok := auth.CitizenFrom(ctx); ok {
+		v := map[string]string{"sak": c.Number()}
+		a.NotifyCitizen(ctx, who.PID, notify.Notice{Key: c.ID + "/kvittering", Template: "kvittering", Values: v})
+		a.NotifyCitizen(ctx, who.PID, notify.Notice{Key: c.ID + "/betaling", Template: "betaling", Values: v,
+			SendAt: a.Config.Now().Add(72 * time.Hour), Condition: "unpaid"})
+	}
+	return nil
+}
+
+// unpaid is the reminder's condition: the case still waits for its fee.
+func (a *App) unpaid(ctx context.Context, key string) (bool, error) {
+	c, err := a.Cases.Get(ctx, system, strings.TrimSuffix(key, "/betaling"))
+	if errors.Is(err, sak.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && c.State == sak.AwaitingPayment, err
 }
 
 // afterSubmit leads from the receipt to the case the submission opened.
@@ -257,6 +278,7 @@ func (a *App) submission(ctx context.Context, c *sak.Case) (*forms.Submission, e
 }
 
 type minSideView struct {
+	Channel  *site.ChannelChoice
 	Cases    []*caseView
 	Drafts   []struct{ Href, Updated string }
 	Payments []struct{ Case, CaseHref, What, Amount, State, When string }
@@ -278,6 +300,10 @@ func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var v minSideView
+	if v.Channel, err = a.ChannelChoice(r); err != nil {
+		a.Fail(w, r, err)
+		return
+	}
 	for _, c := range cs {
 		cv := a.view(ctx, a.settle(ctx, c), lang)
 		c, href := cv.Case, "/sak/"+c.ID

@@ -20,6 +20,8 @@ import (
 	"github.com/grunnmur/grunnmur/archive"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/notify"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
 	"github.com/grunnmur/grunnmur/sak"
 )
@@ -179,6 +181,15 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 		t.Fatalf("case state before payment: %q", s)
 	}
 	j.Page("case-unpaid")
+	// The receipt went to Sigrid's e-mail in KRR through (the fake) Altinn
+	// Notifications; the payment reminder waits 3 days on its condition.
+	caseID := strings.TrimPrefix(j.Path(), "/sak/")
+	if !delivered(app, caseID+"/kvittering", "email", "sigrid.haugland@example.no") {
+		t.Errorf("no receipt delivered: %+v", fakes(app.Fakes).Notifications.Delivered())
+	}
+	if r, err := app.Notify.Get(context.Background(), caseID+"/betaling"); err != nil || r.Status != notify.Queued || r.Condition != "unpaid" {
+		t.Errorf("the payment reminder: %+v %v", r, err)
+	}
 
 	// Pay: rejected first (the case waits), then approved.
 	j.Click("pay", "#pay")
@@ -223,6 +234,15 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 		t.Errorf("payments on Min side: %q", s)
 	}
 	j.Page("min-side")
+	// Sigrid chooses SMS for her notifications.
+	j.Do("choose sms", chromedp.Click(chromedp.CSS("#kanal-sms")))
+	j.Click("save the choice", "#varsling-save")
+	j.Do("choice saved", chromedp.WaitVisible(chromedp.CSS("#varsling-saved")))
+	j.Page("min-side-varsling")
+	owner, _ := app.OwnerKeys.Key(forms.Owner{Person: registrytest.Persons()[registrytest.SigridHaugland].FNR})
+	if ch, ok, err := app.Channels.Channel(context.Background(), owner); ch != notify.SMS || !ok || err != nil {
+		t.Errorf("the stored choice: %q %v %v", ch, ok, err)
+	}
 	j.Logout("/auth/logout")
 	// Logged out for real: Min side asks for a login again.
 	j.Open("min side after logout", "/min-side")
@@ -307,6 +327,11 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	}
 	j.Logout("/ansatt/auth/logout")
 
+	// The notice of the decision went to the application's contact e-mail.
+	if !delivered(app, caseID+"/vedtak", "email", "sigrid@sesam.example") {
+		t.Errorf("no notice of the decision: %+v", fakes(app.Fakes).Notifications.Delivered())
+	}
+
 	// The citizen sees the letter on Min side.
 	j.Open("min side", "/min-side")
 	j.Login("Sigrid Haugland")
@@ -370,4 +395,17 @@ func unzip(t *testing.T, b []byte, dir string) *zip.Reader {
 		rc.Close()
 	}
 	return zr
+}
+
+// delivered reports whether the fake Altinn Notifications delivered the
+// notification key on channel to the address to.
+func delivered(app *App, key, channel, to string) bool {
+	n := fakes(app.Fakes).Notifications
+	n.Process(context.Background())
+	for _, d := range n.Delivered() {
+		if d.SendersReference == key && d.Channel == channel && d.To == to {
+			return true
+		}
+	}
+	return false
 }

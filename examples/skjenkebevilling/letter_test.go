@@ -397,3 +397,26 @@ func testFreeTextNeverFails(t *testing.T, databaseURL string) {
 
 // testID is a fresh draft or submission id, as forms makes them.
 func testID() string { return strings.ToLower(rand.Text()) }
+
+// TestPaymentReminderCondition: the reminder is needed while the case waits
+// for its fee, and not once it is paid or the case is gone.
+func TestPaymentReminderCondition(t *testing.T) {
+	app, _, _ := startApp(t, "", pinned(t))
+	ctx := context.Background()
+	c, err := app.Cases.Open(ctx, sak.Application{Kind: kind, Title: "Søknad", Owner: "owner-1", AwaitPayment: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if need, err := app.unpaid(ctx, c.ID+"/betaling"); !need || err != nil {
+		t.Errorf("awaiting payment: %v %v", need, err)
+	}
+	if _, err := app.Cases.FeePaid(ctx, system, c.ID, "betalt"); err != nil {
+		t.Fatal(err)
+	}
+	if need, err := app.unpaid(ctx, c.ID+"/betaling"); need || err != nil {
+		t.Errorf("paid: %v %v", need, err)
+	}
+	if need, err := app.unpaid(ctx, "no-such-case/betaling"); need || err != nil {
+		t.Errorf("no case: %v %v", need, err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/notify"
 	"github.com/grunnmur/grunnmur/registry/brreg"
 	"github.com/grunnmur/grunnmur/sak"
 	"github.com/grunnmur/grunnmur/site"
@@ -148,6 +149,10 @@ func (a *App) sendDecision(ctx context.Context, actor sak.Actor, c *sak.Case) er
 		Documents: []svarut.Document{{Name: "vedtak-" + strings.ReplaceAll(c.Number(), "/", "-") + ".pdf", MimeType: "application/pdf",
 			Ref: "vedtak:" + c.ID, Size: int64(len(pdf))}},
 		ExternalRef: "skjenk-" + c.ID + "-vedtak", Type: "Vedtak", SendingSystem: "grunnmur skjenkebevilling"}})
+	if err == nil { // the notice of the decision, to the application's contact e-mail
+		a.NotifyCitizen(ctx, ident.Fodselsnummer{}, notify.Notice{Key: c.ID + "/vedtak", Template: "vedtak",
+			Values: map[string]string{"sak": c.Number()}, To: notify.NewAddress(str(sub.Data, "soker", "kontakt", "epost"))})
+	}
 	return err
 }
 
