@@ -245,22 +245,10 @@ func (s *xmlScanner) charData() ([]byte, error) {
 					s.text = append(s.text, s.buf[start:i]...)
 					decoded = true
 				}
-				// Make sure the whole reference is in the buffer.
-				if s.end-i < 16 && !s.eof {
-					s.line += nl
-					nl = 0
-					s.pos = i
-					if !s.fill(16) && s.end-s.pos < 3 {
-						return nil, s.syntax("unexpected end of input in a reference")
-					}
-					i = s.pos
-				}
-				r, n, err := s.reference(s.buf[i:s.end])
-				if err != nil {
+				var err error
+				if i, nl, err = s.textRef(i, nl); err != nil {
 					return nil, err
 				}
-				s.text = utf8.AppendRune(s.text, r)
-				i += n
 				start = i
 				continue
 			case b >= 0x20 || b == '\t' || b == '\n' || b == '\r':
@@ -302,11 +290,9 @@ func (s *xmlScanner) charData() ([]byte, error) {
 		if !isXMLChar(r) {
 			return nil, s.syntax("illegal character code %U", r)
 		}
-		if decoded {
-			s.text = append(s.text, s.buf[i:i+n]...)
-		}
 		i += n
 		if decoded {
+			s.text = append(s.text, s.buf[i-n:i]...)
 			start = i
 		}
 	}
@@ -317,6 +303,29 @@ func (s *xmlScanner) charData() ([]byte, error) {
 	s.line += nl
 	s.pos = i
 	return out, nil
+}
+
+// textRef decodes the reference at s.buf[i] in text into s.text and returns
+// where the text goes on. When fewer than 16 bytes are left it first moves
+// s.pos to i (adding the nl newlines counted before it to s.line) and
+// refills, so that the whole reference is in the buffer; it returns the
+// newlines still to count.
+func (s *xmlScanner) textRef(i, nl int) (int, int, error) {
+	if s.end-i < 16 && !s.eof {
+		s.line += nl
+		nl = 0
+		s.pos = i
+		if !s.fill(16) && s.end-s.pos < 3 {
+			return 0, 0, s.syntax("unexpected end of input in a reference")
+		}
+		i = s.pos
+	}
+	r, n, err := s.reference(s.buf[i:s.end])
+	if err != nil {
+		return 0, 0, err
+	}
+	s.text = utf8.AppendRune(s.text, r)
+	return i + n, nl, nil
 }
 
 func isXMLChar(r rune) bool {
