@@ -3,7 +3,6 @@ package fiksio
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/grunnmur/grunnmur/internal/problem"
@@ -60,50 +59,12 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("fiksio: ")
-	b.WriteString(e.Op)
-	b.WriteString(": ")
-	if e.Kind != nil {
-		b.WriteString(strings.TrimPrefix(e.Kind.Error(), "fiksio: "))
-	} else {
-		b.WriteString("failed")
-	}
-	if e.Status != 0 {
-		b.WriteString(" (http ")
-		b.WriteString(strconv.Itoa(e.Status))
-		if e.Code != "" {
-			b.WriteString(" ")
-			b.WriteString(e.Code)
-		}
-		b.WriteString(")")
-	}
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	} else if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(redact.Numbers(e.Err.Error()))
-	}
-	if e.RequestID != "" {
-		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
-		b.WriteString(")")
-	}
-	return b.String()
+	return problem.Call{Service: "fiksio", Op: e.Op, Kind: e.Kind, Status: e.Status, Code: e.Code,
+		Message: e.Message, RequestID: e.RequestID, Cause: e.Err}.String()
 }
 
 // Unwrap returns the kind and the cause.
-func (e *Error) Unwrap() []error {
-	var errs []error
-	if e.Kind != nil {
-		errs = append(errs, e.Kind)
-	}
-	if e.Err != nil {
-		errs = append(errs, e.Err)
-	}
-	return errs
-}
+func (e *Error) Unwrap() []error { return problem.Causes(e.Kind, e.Err) }
 
 // Temporary reports whether a later try could succeed: a full queue, a
 // server error or no answer.

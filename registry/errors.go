@@ -2,11 +2,9 @@ package registry
 
 import (
 	"errors"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/grunnmur/grunnmur/internal/redact"
+	"github.com/grunnmur/grunnmur/internal/problem"
 )
 
 // Sentinels for the conditions callers branch on. Every client's errors unwrap
@@ -53,51 +51,16 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Registry)
-	b.WriteString(": ")
-	b.WriteString(e.Op)
-	b.WriteString(": ")
-	if e.Kind != nil {
-		b.WriteString(strings.TrimPrefix(e.Kind.Error(), "registry: "))
-	} else {
-		b.WriteString("failed")
+	c := problem.Call{Service: e.Registry, Op: e.Op, Kind: e.Kind, KindPrefix: "registry: ", Status: e.Status, Code: e.Code,
+		Message: e.Message, RequestID: e.RequestID}
+	if e.Status == 0 {
+		c.Cause = e.Err // with an answer, its status and message say enough
 	}
-	if e.Status != 0 {
-		b.WriteString(" (http ")
-		b.WriteString(strconv.Itoa(e.Status))
-		if e.Code != "" {
-			b.WriteString(" ")
-			b.WriteString(e.Code)
-		}
-		b.WriteString(")")
-	}
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(redact.Numbers(e.Message))
-	} else if e.Status == 0 && e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(redact.Numbers(e.Err.Error()))
-	}
-	if e.RequestID != "" {
-		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
-		b.WriteString(")")
-	}
-	return b.String()
+	return c.String()
 }
 
 // Unwrap returns the kind sentinel and the cause.
-func (e *Error) Unwrap() []error {
-	var errs []error
-	if e.Kind != nil {
-		errs = append(errs, e.Kind)
-	}
-	if e.Err != nil {
-		errs = append(errs, e.Err)
-	}
-	return errs
-}
+func (e *Error) Unwrap() []error { return problem.Causes(e.Kind, e.Err) }
 
 // Temporary reports whether a later retry could succeed: the registry asked
 // us to slow down (429), failed (5xx) or could not be reached.
