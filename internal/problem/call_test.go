@@ -14,7 +14,7 @@ func TestCall(t *testing.T) {
 	}{
 		{Call{Service: "fiksio", Op: "send"}, "fiksio: send: failed"},
 		{Call{Service: "fiksio", Op: "send", Kind: kind, Status: 429, Code: "FULL", Message: "konto 12345678901 er full", RequestID: "r-1"},
-			"fiksio: send: queue full (http 429 FULL): konto *********** er full (request id r-1)"},
+			"fiksio: send: queue full (http 429 FULL): konto 123456***** er full (request id r-1)"},
 		{Call{Service: "brreg", Op: "enhet", Kind: errors.New("registry: unavailable"), KindPrefix: "registry: ", Cause: errors.New("dial 12345678901")},
 			"brreg: enhet: unavailable: dial 123456*****"},
 		{Call{Service: "x", Op: "y", Message: "m", Cause: errors.New("not told")}, "x: y: failed: m"},
