@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -63,7 +64,36 @@ type Renderer struct {
 	Hidden template.HTML
 }
 
+// compiled holds the template set of each Renderer.Templates (the nil key:
+// the built-in templates alone), made on a Renderer's first render: cloning
+// and escaping the built-in templates again for every page cost a third of
+// a page's time. html/template executes a set from many goroutines at once.
+var compiled sync.Map // *template.Template → *template.Template
+
+// compileEach makes tmpl compile afresh on every render, as every render
+// did before the cache: BenchmarkRenderPageBaselineClone's baseline.
+var compileEach bool
+
+// tmpl returns the built-in templates with r.Templates' in place of those
+// of the same name, made once per r.Templates (which must not change after
+// a Renderer that uses it has rendered).
 func (r *Renderer) tmpl() (*template.Template, error) {
+	if compileEach {
+		return r.compile()
+	}
+	if t, ok := compiled.Load(r.Templates); ok {
+		return t.(*template.Template), nil
+	}
+	t, err := r.compile()
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := compiled.LoadOrStore(r.Templates, t)
+	return actual.(*template.Template), nil
+}
+
+// compile makes the template set of r.Templates afresh.
+func (r *Renderer) compile() (*template.Template, error) {
 	t, err := builtin.Clone()
 	if err != nil {
 		return nil, err
