@@ -217,6 +217,10 @@ type Options struct {
 	// Notifications for notify.AltinnScope (ServiceConfig.Notify adds the
 	// last two). Only those are required in production.
 	Scopes []string
+	// Invoices says that the service takes payment by invoice: in
+	// production GRUNNMUR_INVOICE_ACCOUNT, the account the invoices name, is
+	// then required with the rest (ServiceConfig.Invoices sets it).
+	Invoices bool
 	// Sandbox starts the fakes for the services left unset in
 	// development: devenv.Sandbox, assigned in a file built without
 	// -tags production, so that a production binary links no fake. Nil
@@ -354,6 +358,9 @@ func (s *source) missing(o Options, production bool) []string {
 	}
 	if production && o.OfficerPrefix != "" && s.getenv("GRUNNMUR_OFFICERS") == "" {
 		out = append(out, "GRUNNMUR_OFFICERS")
+	}
+	if production && o.Invoices && s.getenv("GRUNNMUR_INVOICE_ACCOUNT") == "" {
+		out = append(out, "GRUNNMUR_INVOICE_ACCOUNT")
 	}
 	slices.Sort(out)
 	return out

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,6 +59,15 @@ func TestServiceInvoicesProduction(t *testing.T) {
 	if _, err := start(); !errors.Is(err, site.ErrConfig) || !strings.Contains(err.Error(), "GRUNNMUR_INVOICE_ACCOUNT") {
 		t.Errorf("unset in production: %v", err)
 	}
+	// With another service unset too, the one error names every variable.
+	vipps := env["GRUNNMUR_VIPPS_CLIENT_ID"]
+	delete(env, "GRUNNMUR_VIPPS_CLIENT_ID")
+	var missing *site.MissingError
+	if _, err := start(); !errors.As(err, &missing) || !slices.Contains(missing.Names, "GRUNNMUR_INVOICE_ACCOUNT") ||
+		!slices.Contains(missing.Names, "GRUNNMUR_VIPPS_CLIENT_ID") {
+		t.Errorf("two unset in production: %v", err)
+	}
+	env["GRUNNMUR_VIPPS_CLIENT_ID"] = vipps
 	env["GRUNNMUR_INVOICE_ACCOUNT"] = "8601.11.17947"
 	svc, err := start()
 	if err != nil {

@@ -199,7 +199,7 @@ func New(ctx context.Context, c ServiceConfig) (_ *Service, err error) {
 	if c.Notify != nil {
 		scopes = append(slices.Clip(scopes), notifyScopes...)
 	}
-	o := Options{Public: cfg.PublicURL, Scopes: scopes, Sandbox: c.Sandbox, Logger: cfg.Logger, Now: cfg.Now}
+	o := Options{Public: cfg.PublicURL, Scopes: scopes, Invoices: c.Invoices != nil, Sandbox: c.Sandbox, Logger: cfg.Logger, Now: cfg.Now}
 	if c.Officers {
 		o.OfficerPrefix = OfficerAuth // a service without officers needs no Ansattporten
 	}
