@@ -20,14 +20,8 @@ import (
 	"github.com/grunnmur/grunnmur/internal/cms/cmstest"
 )
 
-func vector(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "fiks-io", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+// vector reads a vendored KS test vector.
+func vector(t testing.TB, name string) []byte { t.Helper(); return cmstest.Vector(t, name) }
 
 // demo returns KS' published demo certificate and key: the receiver.
 func demo(t testing.TB) (*x509.Certificate, *rsa.PrivateKey) {

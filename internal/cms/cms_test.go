@@ -21,14 +21,8 @@ import (
 	"github.com/smallstep/pkcs7"
 )
 
-func vector(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "fiks-io", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+// vector reads a vendored KS test vector.
+func vector(t testing.TB, name string) []byte { t.Helper(); return cmstest.Vector(t, name) }
 
 func demo(t testing.TB) (*x509.Certificate, *rsa.PrivateKey) {
 	return cmstest.DemoKeys(t, filepath.Join("testdata", "fiks-io"))

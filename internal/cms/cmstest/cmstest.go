@@ -28,6 +28,17 @@ import (
 	"github.com/grunnmur/grunnmur/internal/testenv"
 )
 
+// Vector reads the vendored KS test vector name from the calling package's
+// testdata/fiks-io folder.
+func Vector(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "fiks-io", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // DemoKeys reads KS' published demo certificate and key (never a real
 // credential) from dir: TEST-ONLY-fiks_demo_public.pem and
 // TEST-ONLY-fiks_demo_private.pem.
