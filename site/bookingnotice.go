@@ -131,6 +131,9 @@ func bookingSubject(r *booking.Reservation) string {
 	return "booking/" + r.ID
 }
 
+// bookingChanged is the Bookings' OnChange: a new hold keeps the logged-in
+// citizen as the booking's recipient; a confirmation and a cancellation of
+// a confirmed booking tell them.
 func (s *Service) bookingChanged(ctx context.Context, c booking.Change) {
 	rs := slices.SortedFunc(slices.Values(c.Reservations), func(a, b *booking.Reservation) int {
 		return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.ID, b.ID))
@@ -145,7 +148,7 @@ func (s *Service) bookingChanged(ctx context.Context, c booking.Change) {
 			s.Config.Logger.WarnContext(ctx, "booking notices: recipient not kept", "reservation", rs[0].ID, "error", err)
 		}
 	case c.To == booking.Confirmed:
-		s.sendBookingNotice(ctx, rs, bookingSubject(rs[0])+"/confirmed", pick(len(rs), BookingConfirmed, BookingSeriesConfirmed), time.Time{})
+		s.sendBookingNotice(ctx, rs, bookingSubject(rs[0])+"/confirmed", oneOrMany(len(rs), BookingConfirmed, BookingSeriesConfirmed), time.Time{})
 		now := s.Config.Now()
 		for _, r := range rs {
 			if at := r.Start.Add(-s.bookingNotice.Before); at.After(now) {
@@ -153,11 +156,12 @@ func (s *Service) bookingChanged(ctx context.Context, c booking.Change) {
 			}
 		}
 	case c.From == booking.Confirmed && c.To == booking.Cancelled:
-		s.sendBookingNotice(ctx, rs, "booking/"+rs[0].ID+"/cancelled", pick(len(rs), BookingCancelled, BookingSeriesCancelled), time.Time{})
+		s.sendBookingNotice(ctx, rs, "booking/"+rs[0].ID+"/cancelled", oneOrMany(len(rs), BookingCancelled, BookingSeriesCancelled), time.Time{})
 	}
 }
 
-func pick(n int, one, many string) string {
+// oneOrMany is the template one for one reservation, else many.
+func oneOrMany(n int, one, many string) string {
 	if n > 1 {
 		return many
 	}
@@ -170,8 +174,12 @@ func pick(n int, one, many string) string {
 // person's choice and logged at debug level.
 func (s *Service) sendBookingNotice(ctx context.Context, rs []*booking.Reservation, key, template string, sendAt time.Time) {
 	pid, ok, err := s.bookingNotice.Recipients.Recipient(ctx, bookingSubject(rs[0]))
-	if err != nil || !ok {
-		s.Config.Logger.InfoContext(ctx, "booking notices: nobody to tell", "key", key, "error", err)
+	if err != nil {
+		s.Config.Logger.WarnContext(ctx, "booking notices: not sent", "key", key, "error", err)
+		return
+	}
+	if !ok { // held with nobody logged in, or before BookingNotices
+		s.Config.Logger.InfoContext(ctx, "booking notices: nobody to tell", "key", key)
 		return
 	}
 	first, title := rs[0], rs[0].Title
