@@ -172,3 +172,23 @@ func ExampleService_Week() {
 	// 19:00–20:00: Past Past Past Past Taken Closed Closed
 	// Monday 23 March 2026 at 19:00–20:00 2026-03-23T18:00:00Z
 }
+
+// OnChange hears of each stored change, a series' occurrences together:
+// the place to tell the citizen (site.BookingNotices does).
+func ExampleChange() {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 20, 9, 0, 0, 0, civil.Oslo)
+	svc := &booking.Service{Now: func() time.Time { return now }, OnChange: func(_ context.Context, c booking.Change) {
+		fmt.Printf("%q -> %s: %d\n", c.From, c.To, len(c.Reservations))
+	}}
+	svc.PutResource(ctx, &booking.Resource{ID: "hall", Name: "Hall", Capacity: 1, Slot: time.Hour,
+		Hours: booking.Weekdays(booking.Span{From: booking.At(16, 0), To: booking.At(22, 0)})})
+	held, _ := svc.HoldSeries(ctx, booking.SeriesInput{Rule: booking.Recurrence{Freq: booking.Weekly, Count: 4},
+		HoldInput: booking.HoldInput{ResourceID: "hall", Owner: "club-1", Start: time.Date(2026, 3, 24, 18, 0, 0, 0, civil.Oslo)}})
+	confirmed, _ := svc.ConfirmSeries(ctx, held, "invoice-1")
+	svc.CancelSeries(ctx, confirmed[2:], "cancel/")
+	// Output:
+	// "" -> held: 4
+	// "held" -> confirmed: 4
+	// "confirmed" -> cancelled: 2
+}

@@ -76,6 +76,7 @@ func (s *Service) HoldSeries(ctx context.Context, in SeriesInput) ([]*Reservatio
 		s.release(ctx, held)
 		return nil, &series
 	}
+	s.changed(ctx, "", Held, held...)
 	return held, nil
 }
 
@@ -118,13 +119,14 @@ func (s *Service) ConfirmSeries(ctx context.Context, held []*Reservation, key st
 		if key != "" {
 			k = key + "/confirm/" + h.ID
 		}
-		c, err := s.Confirm(ctx, h.ID, k)
+		c, err := s.store().Confirm(ctx, h.ID, k, s.now())
 		if err != nil {
 			series.Conflicts = append(series.Conflicts, OccurrenceError{Start: h.Start, Err: err})
 			continue
 		}
 		out = append(out, c)
 	}
+	s.changed(ctx, Held, Confirmed, out...)
 	if len(series.Conflicts) > 0 {
 		return out, &series
 	}

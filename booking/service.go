@@ -38,9 +38,33 @@ type Service struct {
 	// MaxOpenSeries caps the series with open holds. One more is refused
 	// with ErrTooManyHolds. 0 means the default; a negative value, no cap.
 	MaxOpenHolds, MaxOpenSeries int
+	// OnChange, optional, hears of each change the Service stores: new
+	// holds (Hold, HoldSeries), confirmations (Confirm, Book,
+	// ConfirmSeries) and cancellations (Cancel, CancelSeries), after the
+	// store has them, in the caller's goroutine. It is the place to tell
+	// the citizen (site.BookingNotices). A retried call may report again
+	// what changed nothing, so OnChange must be idempotent.
+	OnChange func(ctx context.Context, c Change)
 
 	once sync.Once
 	mem  *MemoryStore
+}
+
+// Change is what a Service stored: Reservations moved from From to To.
+// The occurrences of a series held, confirmed or cancelled in one call come
+// in one Change.
+type Change struct {
+	// From is "" for new holds, Held for a confirmation (also a retried
+	// one), and Held or Confirmed for a cancellation (Cancelled for a
+	// retried one, which changed nothing).
+	From, To     State
+	Reservations []*Reservation
+}
+
+func (s *Service) changed(ctx context.Context, from, to State, rs ...*Reservation) {
+	if s.OnChange != nil && len(rs) > 0 {
+		s.OnChange(ctx, Change{From: from, To: to, Reservations: rs})
+	}
 }
 
 func (s *Service) store() Store {
@@ -225,7 +249,11 @@ func (r *Resource) limits(start time.Time, loc *time.Location) []Limit {
 // Hold reserves seats in a slot for a short time (TTL), for example while
 // the citizen pays. The hold expires by itself; Confirm makes it a booking.
 func (s *Service) Hold(ctx context.Context, in HoldInput) (*Reservation, error) {
-	return s.hold(ctx, in, "", nil, time.Time{})
+	r, err := s.hold(ctx, in, "", nil, time.Time{})
+	if err == nil {
+		s.changed(ctx, "", Held, r)
+	}
+	return r, err
 }
 
 func (s *Service) hold(ctx context.Context, in HoldInput, seriesID string, rule *Recurrence, seriesStart time.Time) (*Reservation, error) {
@@ -274,7 +302,11 @@ func (s *Service) hold(ctx context.Context, in HoldInput, seriesID string, rule 
 // Confirm turns a hold into a booking, for example once payment is
 // captured. A retried Confirm returns the same booking.
 func (s *Service) Confirm(ctx context.Context, id, key string) (*Reservation, error) {
-	return s.store().Confirm(ctx, id, key, s.now())
+	r, err := s.store().Confirm(ctx, id, key, s.now())
+	if err == nil {
+		s.changed(ctx, Held, Confirmed, r)
+	}
+	return r, err
 }
 
 // Book holds and confirms in one go, for resources that need no payment.
@@ -305,31 +337,70 @@ func (s *Service) Reservations(ctx context.Context, q Query) ([]*Reservation, er
 // the resource charges late cancellations, cancelled with Charged set. A hold
 // can always be released. Waiters for the freed seats are then promoted.
 func (s *Service) Cancel(ctx context.Context, id, key string) (*Reservation, error) {
+	out, from, err := s.cancel(ctx, id, key)
+	if err == nil {
+		s.changed(ctx, from, Cancelled, out)
+	}
+	return out, err
+}
+
+// CancelSeries cancels reservations as Cancel does, each with the key
+// keyPrefix+its id, and stops at the first that fails. It reports what it
+// cancelled to OnChange together, once for those that were held and once
+// for those that were confirmed, and returns them with the error.
+func (s *Service) CancelSeries(ctx context.Context, rs []*Reservation, keyPrefix string) ([]*Reservation, error) {
+	var out, held, confirmed []*Reservation
+	var err error
+	for _, r := range rs {
+		var x *Reservation
+		var from State
+		if x, from, err = s.cancel(ctx, r.ID, keyPrefix+r.ID); err != nil {
+			break
+		}
+		out = append(out, x)
+		switch from {
+		case Confirmed:
+			confirmed = append(confirmed, x)
+		case Held:
+			held = append(held, x)
+		}
+	}
+	s.changed(ctx, Held, Cancelled, held...)
+	s.changed(ctx, Confirmed, Cancelled, confirmed...)
+	return out, err
+}
+
+// cancel is Cancel without OnChange; from is the state it cancelled.
+func (s *Service) cancel(ctx context.Context, id, key string) (*Reservation, State, error) {
 	st := s.store()
 	res, err := st.Reservation(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	r, err := st.Resource(ctx, res.ResourceID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	now := s.now()
 	charged := false
 	if r.PastDeadline(res, now) {
 		if !r.ChargeLateCancel {
-			return nil, ErrTooLateToCancel
+			return nil, "", ErrTooLateToCancel
 		}
 		charged = true
 	}
 	out, err := st.Cancel(ctx, id, key, now, charged)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if _, err := s.Promote(ctx, res.ResourceID, res.BlockStart, res.BlockEnd); err != nil {
 		s.log().Warn("booking: waitlist promotion failed", "resource", res.ResourceID, "err", err)
 	}
-	return out, nil
+	from := res.StateAt(now)
+	if from == Expired {
+		from = Held
+	}
+	return out, from, nil
 }
 
 // Reschedule moves a hold or booking to another slot of the same resource,

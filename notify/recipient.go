@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -53,6 +54,10 @@ type Notice struct {
 	// Template names the template; its channel is the notice's channel.
 	Template string
 	Values   map[string]string
+	// Local, when set, gives more values in the notice's language, once
+	// Notify knows it (dates and times with i18n.Lang); they are added to
+	// Values.
+	Local func(lang string) map[string]string
 	// Lang is nb, nn or en; "" means the person's language in KRR, or nb.
 	Lang string
 	// Person, when set, is looked up in KRR, and KRR's rules apply: a
@@ -125,7 +130,15 @@ func (s *Sender) Notify(ctx context.Context, n Notice) (Result, error) {
 	if lang == "" {
 		lang = "nb"
 	}
-	r, err := s.cfg.Templates.Render(n.Template, lang, n.Values)
+	values := n.Values
+	if n.Local != nil {
+		values = maps.Clone(values)
+		if values == nil {
+			values = map[string]string{}
+		}
+		maps.Copy(values, n.Local(lang))
+	}
+	r, err := s.cfg.Templates.Render(n.Template, lang, values)
 	if err != nil {
 		return Result{}, err
 	}

@@ -102,6 +102,11 @@ func TestKRRRules(t *testing.T) {
 	}{
 		{"email in KRR's language", notice("ok", "kvittering", nil), "", nil, "kari@example.no Vi har motteke søknaden 2026/1"},
 		{"sms in the window", notice("ok", "paaminnelse", nil), "", nil, "+4791234567 Påminning: du har booka salen i morgon kl. 18.00."},
+		// Local's values are in the language KRR gives, over Values, which
+		// stay as they were (the cases below use them).
+		{"local values", notice("ok", "paaminnelse", func(n *notify.Notice) {
+			n.Local = func(lang string) map[string]string { return map[string]string{"tid": "18.00 (" + lang + ")"} }
+		}), "", nil, "+4791234567 Påminning: du har booka salen i morgon kl. 18.00 (nn)."},
 		{"language chosen", notice("ok", "kvittering", func(n *notify.Notice) { n.Lang = "en" }), "", nil, "kari@example.no We have received application 2026/1"},
 		{"reserved", notice("reserved", "kvittering", nil), notify.Reserved, nil, ""},
 		{"reserved, own address", notice("reserved", "kvittering", func(n *notify.Notice) { n.To = notify.NewAddress("ola@privat.no") }), notify.Reserved, nil, ""},

@@ -14,3 +14,7 @@ func TestMemStore(t *testing.T) {
 func TestMemChannels(t *testing.T) {
 	notifytest.TestChannels(t, func(t *testing.T) notify.Channels { return &notify.MemChannels{} })
 }
+
+func TestMemRecipients(t *testing.T) {
+	notifytest.TestRecipients(t, func(t *testing.T) notify.Recipients { return &notify.MemRecipients{} })
+}

@@ -21,6 +21,12 @@ func TestNotifyStore(t *testing.T) {
 	})
 }
 
+func TestNotifyRecipients(t *testing.T) {
+	notifytest.TestRecipients(t, func(t *testing.T) notify.Recipients {
+		return postgres.NewNotifyRecipients(postgrestest.Open(t))
+	})
+}
+
 func TestNotifyChannels(t *testing.T) {
 	notifytest.TestChannels(t, func(t *testing.T) notify.Channels {
 		return postgres.NewNotifyChannels(postgrestest.Open(t))

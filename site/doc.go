@@ -87,4 +87,10 @@
 //	res, err := svc.NotifyCitizen(ctx, pid, notify.Notice{Key: c.ID + "/kvittering",
 //		Template: "kvittering", Values: map[string]string{"sak": c.Number()}})
 //	if res.Refused != "" { ... reserved in KRR: nothing was sent ... }
+//
+// ServiceConfig.BookingNotices does it for a booking service's Bookings:
+// a confirmation when a booking is confirmed, a reminder 24 hours before it
+// begins (with a condition, so a cancelled booking sends none) and a notice
+// when it is cancelled, to the citizen who held it, also when a webhook or
+// an admin is the one who acts (BookingNotices, BookingTemplates).
 package site

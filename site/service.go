@@ -105,6 +105,11 @@ type ServiceConfig struct {
 	// ChoiceBack ("/min-side" when empty).
 	Notify     *notify.Config
 	ChoiceBack string
+	// BookingNotices tells the citizen of their bookings' confirmation,
+	// a reminder and a cancellation by e-mail or SMS (see BookingNotices).
+	// It needs Bookings; Notify is made when nil, with the site's templates
+	// (BookingTemplates) when it has none.
+	BookingNotices *BookingNotices
 	// NotFound are more errors that Fail answers with 404 without a log
 	// line; the parts' own not-found errors and ErrNotYours are there
 	// already.
@@ -156,6 +161,7 @@ type Service struct {
 
 	menu            func(r *http.Request, officer bool) []NavLink
 	notifyTemplates *notify.Templates
+	bookingNotice   *BookingNotices
 	choiceBack      string
 	notFound        []error
 	draftMaxAge     time.Duration
@@ -196,6 +202,9 @@ func New(ctx context.Context, c ServiceConfig) (_ *Service, err error) {
 		}
 	}()
 	scopes := c.Scopes
+	if c.BookingNotices != nil && c.Notify == nil {
+		c.Notify = &notify.Config{}
+	}
 	if c.Notify != nil {
 		scopes = append(slices.Clip(scopes), notifyScopes...)
 	}
@@ -316,9 +325,19 @@ func (s *Service) parts(ctx context.Context, c ServiceConfig) error {
 			return err
 		}
 	}
+	if c.BookingNotices != nil {
+		if err := s.prepareBookingNotices(&c); err != nil {
+			return err
+		}
+	}
 	if n := c.Notify; n != nil {
 		s.choiceBack = cmp.Or(c.ChoiceBack, "/min-side")
-		return s.notifier(n)
+		if err := s.notifier(n); err != nil {
+			return err
+		}
+	}
+	if c.BookingNotices != nil {
+		s.bookingNotices(c.BookingNotices)
 	}
 	return nil
 }

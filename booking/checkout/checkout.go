@@ -304,16 +304,14 @@ func (c *Checkout) Quote(ctx context.Context, b *Bill, id string) (Quote, error)
 
 // Cancel cancels the bill's reservation id, or with id "" every
 // reservation not yet begun, under the resources' rules (booking.Service
-// Cancel: free before the deadline, charged after), then settles the bill:
+// CancelSeries: free before the deadline, charged after), then settles the bill:
 // an authorised payment for what is no longer held is released, and what
 // was paid for a reservation cancelled free is paid back, once.
 func (c *Checkout) Cancel(ctx context.Context, b *Bill, id string) (Status, error) {
-	for _, r := range b.Cancellable(c.now(), id) {
-		x, err := c.Bookings.Cancel(ctx, r.ID, "cancel/"+r.ID)
-		if err != nil {
-			return Status{}, err
-		}
-		b.replace([]*booking.Reservation{x})
+	done, err := c.Bookings.CancelSeries(ctx, b.Cancellable(c.now(), id), "cancel/")
+	b.replace(done)
+	if err != nil {
+		return Status{}, err
 	}
 	return c.Settle(ctx, b)
 }

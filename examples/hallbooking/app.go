@@ -103,7 +103,9 @@ func New(ctx context.Context, cfg site.Config) (_ *App, err error) {
 		Payments: &payment.Service{ReferencePrefix: "hall", Wanted: a.co.Wanted, OnSettled: a.co.OnSettled},
 		Invoices: &payment.Service{Provider: &payment.Invoicing{Prefix: "77"}, ReferencePrefix: "hallf"},
 		Bookings: &booking.Service{HoldTTL: holdTTL},
-		Letters:  &svarut.Outbox{Documents: a.co.Documents(a.letter), PollInterval: 5 * time.Second, RetryBase: 5 * time.Second}})
+		// E-mail or SMS: a confirmation, a reminder 24 h before, a cancellation.
+		BookingNotices: &site.BookingNotices{},
+		Letters:        &svarut.Outbox{Documents: a.co.Documents(a.letter), PollInterval: 5 * time.Second, RetryBase: 5 * time.Second}})
 	if err != nil {
 		return nil, err
 	}

@@ -160,6 +160,7 @@ func (a *App) payInvoice(w http.ResponseWriter, r *http.Request) {
 }
 
 type minSideView struct {
+	Channel  *site.ChannelChoice // e-mail or SMS for the booking notices
 	Bookings []bookingRow
 	Party    string
 	FeedURL  string
@@ -196,11 +197,12 @@ func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 		v.FeedOff = true
 	}
 	rs, err2 := a.Bookings.Reservations(ctx, booking.Query{Owner: owner})
-	if err = errors.Join(err, err2); err != nil {
+	ch, err3 := a.ChannelChoice(r)
+	if err = errors.Join(err, err2, err3); err != nil {
 		a.Fail(w, r, err)
 		return
 	}
-	if cl != nil {
+	if v.Channel = ch; cl != nil {
 		v.Party = cl.Name
 	}
 	now := a.Config.Now()

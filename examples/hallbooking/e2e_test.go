@@ -17,10 +17,29 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/forms"
+	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/money"
+	"github.com/grunnmur/grunnmur/notify"
 	"github.com/grunnmur/grunnmur/registry/registrytest"
+	"github.com/grunnmur/grunnmur/site"
 )
+
+// delivered reports whether the fake Altinn Notifications delivered the
+// notification key on channel to the address to, with a text that says
+// what.
+func delivered(app *App, key, channel, to, what string) bool {
+	n := fakes(app.Fakes).Notifications
+	n.Process(context.Background())
+	for _, d := range n.Delivered() {
+		if d.SendersReference == key && d.Channel == channel && d.To == to {
+			rec, err := app.Notify.Get(context.Background(), key)
+			return err == nil && strings.Contains(strings.ToLower(rec.Subject+rec.Text), strings.ToLower(what))
+		}
+	}
+	return false
+}
 
 // startApp runs the service in process on a free port, with every external
 // service faked, as `go run` does, on the clock now.
@@ -175,6 +194,21 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	if rc := sh.Shipment.Recipient; rc.Person.IsZero() || rc.Address.Name != "Sigrid Haugland" || len(rc.Address.PostalCode) != 4 || rc.Address.Line1 == "" || sh.Shipment.DigitalOnly {
 		t.Fatalf("the person's letter: %+v", rc.Address)
 	}
+	// The confirmation went to Sigrid's e-mail in KRR through (the fake)
+	// Altinn Notifications, with the hall and the time in Oslo; the reminder
+	// waits for 24 hours before the start, on its condition.
+	if !delivered(app, "booking/"+id+"/confirmed", "email", "sigrid.haugland@example.no", "Storhallen") {
+		t.Errorf("no confirmation delivered: %+v", fakes(app.Fakes).Notifications.Delivered())
+	}
+	booked, err := app.Bookings.Reservation(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rem, err := app.Notify.Get(context.Background(), fmt.Sprintf("booking/%s/reminder/%d", id, booked.Start.Unix()))
+	if err != nil || rem.Status != notify.Queued || rem.Condition != site.BookingReminderCondition || !rem.NotBefore.Equal(booked.Start.Add(-24*time.Hour)) ||
+		!strings.Contains(rem.Text, i18n.NB.Time(booked.Start)) {
+		t.Errorf("the reminder: %+v %v", rem, err)
+	}
 	if code, pdf := j.Fetch(bookingPath + "/brev.pdf"); code != 200 || !strings.HasPrefix(string(pdf), "%PDF-") {
 		t.Fatalf("letter PDF: %d %.20q", code, pdf)
 	}
@@ -194,6 +228,20 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	p, err := app.Payments.Latest(context.Background(), "booking/"+res.ID)
 	if err != nil || p.Aggregate.Refunded != p.Amount {
 		t.Fatalf("refund: %+v %v", p, err)
+	}
+	if !delivered(app, "booking/"+id+"/cancelled", "email", "sigrid.haugland@example.no", "avbestilt") {
+		t.Errorf("no cancellation notice delivered: %+v", fakes(app.Fakes).Notifications.Delivered())
+	}
+
+	// Sigrid chooses SMS for her notices on Min side.
+	j.Open("min side", "/min-side")
+	j.Do("choose sms", chromedp.Click(chromedp.CSS("#kanal-sms")))
+	j.Click("save the choice", "#varsling-save")
+	j.Do("choice saved", chromedp.WaitVisible(chromedp.CSS("#varsling-saved")))
+	j.Page("min-side-varsling")
+	owner, _ := app.OwnerKeys.Key(forms.Owner{Person: registrytest.Persons()[registrytest.SigridHaugland].FNR})
+	if ch, ok, err := app.Channels.Channel(context.Background(), owner); ch != notify.SMS || !ok || err != nil {
+		t.Errorf("the stored choice: %q %v %v", ch, ok, err)
 	}
 
 	// The person books a slot every week for the season and pays for all
@@ -219,6 +267,10 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	j.Page("person-series-paid")
 	personSeries := strings.TrimPrefix(j.Path(), "/serie/")
 	waitShipment(t, app, "hall-"+personSeries)
+	// One confirmation for the series, by SMS now.
+	if !delivered(app, "booking/series/"+personSeries+"/confirmed", "sms", "+4799000001", "Storhallen") {
+		t.Errorf("no SMS confirmation of the series: %+v", fakes(app.Fakes).Notifications.Delivered())
+	}
 	if n := evalString(j, "person series weeks", `String(document.querySelectorAll("#occurrences li").length)`); n == "0" || n == "1" {
 		t.Fatalf("%s weeks in the person's series", n)
 	}
