@@ -104,8 +104,8 @@ func New(cfg Config) *Archive {
 func (a *Archive) now() time.Time    { return defaults.Now(a.cfg.Now) }
 func (a *Archive) log() *slog.Logger { return defaults.Logger(a.cfg.Logger) }
 
-// Run receives the archive's messages until ctx ends.
-func (a *Archive) Run(ctx context.Context) error {
+// Serve receives the archive's messages until ctx ends.
+func (a *Archive) Serve(ctx context.Context) error {
 	err := a.cfg.FiksIO.Receive(ctx, a.Handle)
 	a.once.Do(func() { close(a.closing) })
 	a.timers.Wait()

@@ -20,7 +20,7 @@ func saksmappe(noekkel string) *fiksarkiv.Arkivmelding {
 func journalpost(mappe, noekkel string) (*fiksarkiv.Arkivmelding, fiksarkiv.Attachment) {
 	a := &fiksarkiv.Arkivmelding{System: "grunnmur", AntallFiler: 1, Registrering: &fiksarkiv.Journalpost{
 		ReferanseForelderMappe: &fiksarkiv.ReferanseTilMappe{ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: "grunnmur", Noekkel: mappe}},
-		Tittel: "Søknad", ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: "grunnmur", Noekkel: noekkel},
+		Tittel:                 "Søknad", ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: "grunnmur", Noekkel: noekkel},
 		Journalposttype: fiksarkiv.Kode{Kode: "I"},
 		Dokumentbeskrivelse: []fiksarkiv.Dokumentbeskrivelse{{Tittel: "Søknad", TilknyttetRegistreringSom: fiksarkiv.Kode{Kode: "H"},
 			Dokumentobjekt: []fiksarkiv.Dokumentobjekt{{Filnavn: "søknad.pdf", ReferanseDokumentfil: "soknad.pdf"}}}}}}

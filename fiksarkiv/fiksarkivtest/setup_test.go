@@ -35,7 +35,7 @@ func (c *clock) Add(d time.Duration) {
 }
 
 type env struct {
-	client  *fiksarkiv.Client
+	client  *fiksarkiv.Sender
 	archive *fiksarkivtest.Archive
 	store   fiksarkiv.Store
 	clock   *clock
@@ -45,6 +45,12 @@ type env struct {
 // accounts (the fagsystem's and the archive's), the fake archive on one and
 // a fiksarkiv.Client on the other.
 func setup(t *testing.T, store fiksarkiv.Store, delay time.Duration) *env {
+	t.Helper()
+	return setupWith(t, store, delay, nil)
+}
+
+// setupWith is setup with wrap around the client's handler.
+func setupWith(t *testing.T, store fiksarkiv.Store, delay time.Duration, wrap func(fiksio.Handler) fiksio.Handler) *env {
 	t.Helper()
 	brokerURL := testenv.AMQPURL(t)
 	mp := idportentest.New(idportentest.Config{})
@@ -83,16 +89,20 @@ func setup(t *testing.T, store fiksarkiv.Store, delay time.Duration) *env {
 	}
 	fagsystem, arkiv := account("fagsystem"), account("arkiv")
 	ar := fiksarkivtest.New(fiksarkivtest.Config{FiksIO: arkiv, KvitteringDelay: delay, Now: clk.Now})
-	run(t, ar.Run)
+	run(t, ar.Serve)
 	if store == nil {
 		store = fiksarkiv.NewMemoryStore()
 	}
-	c, err := fiksarkiv.New(fiksarkiv.Config{FiksIO: fagsystem, Arkiv: arkiv.KontoID(), Store: store, System: "grunnmur",
+	c, err := fiksarkiv.NewSender(fiksarkiv.Config{FiksIO: fagsystem, Arkiv: arkiv.KontoID(), Store: store, System: "grunnmur",
 		Timeout: time.Hour, PollInterval: 50 * time.Millisecond, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	run(t, func(ctx context.Context) error { return fagsystem.Receive(ctx, c.Handle) })
+	h := fiksio.Handler(c.Handle)
+	if wrap != nil {
+		h = wrap(h)
+	}
+	run(t, func(ctx context.Context) error { return fagsystem.Receive(ctx, h) })
 	return &env{client: c, archive: ar, store: store, clock: clk}
 }
 
