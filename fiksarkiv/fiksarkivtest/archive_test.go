@@ -46,6 +46,9 @@ func TestJournalOnce(t *testing.T) {
 	if r, err = e.client.Do(ctx, fiksarkiv.OpprettRequest("sak-1-jp-1", a, file)); err != nil {
 		t.Fatal(err)
 	}
+	if k := r.Kvittering.Registrering; k == nil || len(k.Dokumenter) != 1 || len(k.Dokumenter[0].Objekter) != 1 {
+		t.Fatalf("journalpost kvittering %+v", k)
+	}
 	x, _ := e.store.Get(ctx, "sak-1-jp-1")
 	n, ok := x.Numbers()
 	if !ok || n.Journalaar != 2026 || n.Journalpostnummer != 1 || len(x.MeldingIDs) != 1 {
