@@ -131,7 +131,8 @@ func OpprettRequest(klientMeldingID string, a *Arkivmelding, files ...Attachment
 var requestFiles = map[string]string{
 	TypeArkivmeldingOpprett: PayloadFile, TypeArkivmeldingOppdater: PayloadFile,
 	TypeDokumentobjektOpprett: DokumentobjektFile, TypeAvskrivningOpprett: AvskrivningFile,
-	TypeSok: SokFile, TypeMappeHent: MappeHentFile, TypeRegistreringHent: RegistreringHentFile,
+	TypeAvskrivningSlett: AvskrivningSlettFile,
+	TypeSok:              SokFile, TypeMappeHent: MappeHentFile, TypeRegistreringHent: RegistreringHentFile,
 	TypeDokumentfilHent: DokumentfilHentFile,
 }
 
