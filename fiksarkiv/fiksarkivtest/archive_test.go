@@ -126,8 +126,16 @@ func TestUgyldigforespoerselIsFinal(t *testing.T) {
 // the journalpost by its referanseEksternNoekkel and the exchange is Done
 // with its numbers. Exactly one journalpost exists.
 func TestLostKvitteringReconciled(t *testing.T) {
-	t.Parallel()
-	e := setup(t, nil, 0)
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			t.Parallel()
+			lostKvittering(t, st.open(t))
+		})
+	}
+}
+
+func lostKvittering(t *testing.T, store fiksarkiv.Store) {
+	e := setup(t, store, 0)
 	ctx := ctxT(t)
 	if _, err := e.client.Do(ctx, fiksarkiv.OpprettRequest("sak-4-mappe", saksmappe("sak-4"))); err != nil {
 		t.Fatal(err)
@@ -146,7 +154,17 @@ func TestLostKvitteringReconciled(t *testing.T) {
 	if err != nil || len(due) != 1 || due[0].KlientMeldingID != "sak-4-jp-1" {
 		t.Fatalf("due %v %v", due, err)
 	}
-	x, err := e.client.Reconcile(ctx, "sak-4-jp-1")
+	// A second process on the same store (a restart) does the reconciling:
+	// Send does not send again, Reconcile finds the journalpost.
+	second, err := fiksarkiv.NewSender(fiksarkiv.Config{FiksIO: e.fagsystem, Arkiv: e.arkiv, Store: store, System: "grunnmur",
+		Timeout: time.Hour, PollInterval: 20 * time.Millisecond, Now: e.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x, err := second.Send(ctx, fiksarkiv.OpprettRequest("sak-4-jp-1", a, file)); err != nil || x.Attempts != 1 {
+		t.Fatalf("after the restart Send sent again: %+v %v", x, err)
+	}
+	x, err := second.Reconcile(ctx, "sak-4-jp-1")
 	if err != nil || x.State != fiksarkiv.StateDone {
 		t.Fatalf("reconcile: %+v %v", x, err)
 	}
@@ -175,8 +193,16 @@ func waitState(t *testing.T, e *env, id string, want fiksarkiv.State) {
 // TestSendOnceUnderRace: many goroutines send the same klientMeldingId;
 // one message goes out and one journalpost exists.
 func TestSendOnceUnderRace(t *testing.T) {
-	t.Parallel()
-	e := setup(t, nil, 0)
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			t.Parallel()
+			sendRace(t, st.open(t))
+		})
+	}
+}
+
+func sendRace(t *testing.T, store fiksarkiv.Store) {
+	e := setup(t, store, 0)
 	ctx := ctxT(t)
 	if _, err := e.client.Do(ctx, fiksarkiv.OpprettRequest("sak-5-mappe", saksmappe("sak-5"))); err != nil {
 		t.Fatal(err)

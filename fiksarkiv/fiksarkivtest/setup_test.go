@@ -18,8 +18,19 @@ import (
 	"github.com/grunnmur/grunnmur/fiksio/fiksiotest"
 	"github.com/grunnmur/grunnmur/internal/cms/cmstest"
 	"github.com/grunnmur/grunnmur/internal/testenv"
+	"github.com/grunnmur/grunnmur/postgres"
+	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/secret"
 )
+
+// stores are the Store implementations the Sender's tests run on.
+var stores = []struct {
+	name string
+	open func(t *testing.T) fiksarkiv.Store
+}{
+	{"memory", func(*testing.T) fiksarkiv.Store { return fiksarkiv.NewMemoryStore() }},
+	{"postgres", func(t *testing.T) fiksarkiv.Store { return postgres.NewFiksArkivStore(postgrestest.Open(t)) }},
+}
 
 // clock is an injected clock a test moves by hand.
 type clock struct {
@@ -35,10 +46,12 @@ func (c *clock) Add(d time.Duration) {
 }
 
 type env struct {
-	client  *fiksarkiv.Sender
-	archive *fiksarkivtest.Archive
-	store   fiksarkiv.Store
-	clock   *clock
+	fagsystem *fiksio.Client
+	arkiv     uuid.UUID
+	client    *fiksarkiv.Sender
+	archive   *fiksarkivtest.Archive
+	store     fiksarkiv.Store
+	clock     *clock
 }
 
 // setup starts the Fiks IO fake on the real RabbitMQ with two fresh
@@ -103,7 +116,7 @@ func setupWith(t *testing.T, store fiksarkiv.Store, delay time.Duration, wrap fu
 		h = wrap(h)
 	}
 	run(t, func(ctx context.Context) error { return fagsystem.Receive(ctx, h) })
-	return &env{client: c, archive: ar, store: store, clock: clk}
+	return &env{fagsystem: fagsystem, arkiv: arkiv.KontoID(), client: c, archive: ar, store: store, clock: clk}
 }
 
 func run(t *testing.T, f func(ctx context.Context) error) {
