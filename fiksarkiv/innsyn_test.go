@@ -2,6 +2,7 @@ package fiksarkiv
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -357,4 +358,19 @@ func TestReplyWritersAreValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustLint(t, TypeDokumentobjektOpprettKvittering, b)
+}
+
+func TestExchangeFormatHidesThePayload(t *testing.T) {
+	f, _ := (&Feilmelding{Kind: Ugyldigforespoersel, FeilID: "1", Message: "ugyldig fødselsnummer 01019012345"}).Marshal()
+	e := &Exchange{KlientMeldingID: "sak-1", State: StateFailed, ReplyType: TypeUgyldigforespoersel, ReplyPayload: f}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, v := range []any{e, *e} {
+			if s := fmt.Sprintf(verb, v); strings.Contains(s, "01019012345") || !strings.Contains(s, "sak-1") {
+				t.Errorf("%s: %s", verb, s)
+			}
+		}
+	}
+	if err := e.Err(); err == nil || strings.Contains(err.Error(), "01019012345") {
+		t.Errorf("Err() = %v", err)
+	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/fiksarkiv"
+	"github.com/grunnmur/grunnmur/fiksio"
 )
 
 func saksmappe(noekkel string) *fiksarkiv.Arkivmelding {
@@ -222,5 +223,23 @@ func sendRace(t *testing.T, store fiksarkiv.Store) {
 	x, err := e.client.Wait(ctx, "sak-5-jp-1")
 	if err != nil || x.State != fiksarkiv.StateDone || x.Attempts != 1 || len(x.MeldingIDs) != 1 || len(e.archive.Journalposter()) != 1 {
 		t.Errorf("exchange %+v %v; %d journalposter", x, err, len(e.archive.Journalposter()))
+	}
+}
+
+// TestTidsavbruddIsRetryable: a message nobody reads expires; Fiks IO's
+// tidsavbrudd puts the exchange in StateRetry with a temporary
+// *TransportError, and the next Send sends again.
+func TestTidsavbruddIsRetryable(t *testing.T) {
+	t.Parallel()
+	e := setupWith(t, options{noArchive: true, ttl: time.Second})
+	ctx := ctxT(t)
+	_, err := e.client.Do(ctx, fiksarkiv.OpprettRequest("sak-6", saksmappe("sak-6")))
+	var te *fiksarkiv.TransportError
+	if !errors.As(err, &te) || !te.Temporary() || te.Type != fiksio.TypeTidsavbrudd || !errors.Is(err, fiksarkiv.ErrTransport) {
+		t.Fatalf("got %v, want a tidsavbrudd", err)
+	}
+	x, err := e.client.Send(ctx, fiksarkiv.OpprettRequest("sak-6", saksmappe("sak-6")))
+	if err != nil || x.Attempts != 2 || len(x.MeldingIDs) != 2 || x.State != fiksarkiv.StateSent {
+		t.Errorf("the resend: %+v %v", x, err)
 	}
 }

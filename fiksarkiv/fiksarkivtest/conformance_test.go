@@ -238,7 +238,7 @@ var brokenCases = map[string][]string{
 // fake archive.
 func TestKSConformance(t *testing.T) {
 	rec := &replies{m: map[uuid.UUID][]string{}}
-	e := setupWith(t, nil, 10*time.Millisecond, rec.wrap)
+	e := setupWith(t, options{delay: 10 * time.Millisecond, wrap: rec.wrap})
 	seed(e.archive)
 	passed, total := conform(t, e.client, rec, brokenCases)
 	t.Logf("KS conformance against the fake: %d of %d supported cases pass; %d broken cases answered ugyldigforespoersel",

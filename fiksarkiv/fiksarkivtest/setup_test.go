@@ -59,12 +59,22 @@ type env struct {
 // a fiksarkiv.Client on the other.
 func setup(t *testing.T, store fiksarkiv.Store, delay time.Duration) *env {
 	t.Helper()
-	return setupWith(t, store, delay, nil)
+	return setupWith(t, options{store: store, delay: delay})
 }
 
-// setupWith is setup with wrap around the client's handler.
-func setupWith(t *testing.T, store fiksarkiv.Store, delay time.Duration, wrap func(fiksio.Handler) fiksio.Handler) *env {
+// options of setupWith.
+type options struct {
+	store     fiksarkiv.Store
+	delay     time.Duration                       // the archive's KvitteringDelay
+	wrap      func(fiksio.Handler) fiksio.Handler // around the Sender's handler
+	noArchive bool                                // nobody reads the archive's queue
+	ttl       time.Duration                       // the Sender's message TTL
+}
+
+// setupWith is setup with options.
+func setupWith(t *testing.T, o options) *env {
 	t.Helper()
+	store, delay, wrap := o.store, o.delay, o.wrap
 	brokerURL := testenv.AMQPURL(t)
 	mp := idportentest.New(idportentest.Config{})
 	mpSrv := httptest.NewServer(mp)
@@ -102,12 +112,14 @@ func setupWith(t *testing.T, store fiksarkiv.Store, delay time.Duration, wrap fu
 	}
 	fagsystem, arkiv := account("fagsystem"), account("arkiv")
 	ar := fiksarkivtest.New(fiksarkivtest.Config{FiksIO: arkiv, KvitteringDelay: delay, Now: clk.Now})
-	run(t, ar.Serve)
+	if !o.noArchive {
+		run(t, ar.Serve)
+	}
 	if store == nil {
 		store = fiksarkiv.NewMemoryStore()
 	}
 	c, err := fiksarkiv.NewSender(fiksarkiv.Config{FiksIO: fagsystem, Arkiv: arkiv.KontoID(), Store: store, System: "grunnmur",
-		Timeout: time.Hour, PollInterval: 50 * time.Millisecond, Now: clk.Now})
+		Timeout: time.Hour, PollInterval: 50 * time.Millisecond, TTL: o.ttl, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
