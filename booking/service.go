@@ -110,17 +110,27 @@ func (s *Service) Resource(ctx context.Context, id string) (*Resource, error) {
 // have a free seat now, with the seats remaining. Slots inside the minimum
 // notice or beyond the horizon are left out.
 func (s *Service) Availability(ctx context.Context, resourceID string, from, to time.Time) ([]Slot, error) {
+	return s.AppendAvailability(ctx, nil, resourceID, from, to)
+}
+
+// AppendAvailability is Availability that appends the free slots to dst and
+// returns the extended slice. A caller that asks often (a calendar, a
+// poller) can pass the last answer's slice truncated to length zero, and the
+// call then allocates nothing for the slots. On an error, dst comes back as
+// it was.
+func (s *Service) AppendAvailability(ctx context.Context, dst []Slot, resourceID string, from, to time.Time) ([]Slot, error) {
 	r, err := s.store().Resource(ctx, resourceID)
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
-	out, _, err := s.availability(ctx, r, from, to, s.now())
+	out, _, err := s.availability(ctx, dst, r, from, to, s.now())
 	return out, err
 }
 
-// availability is Availability on r at now, and the earliest time after
-// now at which one of the holds it counted runs out (zero if none).
-func (s *Service) availability(ctx context.Context, r *Resource, from, to, now time.Time) ([]Slot, time.Time, error) {
+// availability appends to dst Availability on r at now, and returns the
+// earliest time after now at which one of the holds it counted runs out
+// (zero if none).
+func (s *Service) availability(ctx context.Context, dst []Slot, r *Resource, from, to, now time.Time) ([]Slot, time.Time, error) {
 	if earliest := now.Add(r.MinNotice); from.Before(earliest) {
 		from = earliest
 	}
@@ -130,30 +140,29 @@ func (s *Service) availability(ctx context.Context, r *Resource, from, to, now t
 		}
 	}
 	if !from.Before(to) {
-		return nil, time.Time{}, nil
+		return dst, time.Time{}, nil
 	}
-	slots, err := r.Slots(from, to)
-	if err != nil {
-		return nil, time.Time{}, err
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	base, slots, err := r.slotSpans(sc.spans[:0], from, to)
+	sc.spans = slots
+	if err != nil || len(slots) == 0 {
+		return dst, time.Time{}, err
 	}
-	if len(slots) == 0 {
-		return nil, time.Time{}, nil
-	}
-	qFrom, _ := r.Block(slots[0].Start, slots[0].End)
-	_, qTo := r.Block(slots[len(slots)-1].Start, slots[len(slots)-1].End)
+	qFrom := base.Add(slots[0].start - r.BufferBefore) // r.Block of the first and last slot
+	qTo := base.Add(slots[len(slots)-1].end + r.BufferAfter)
 	if v, ok := s.store().(viewer); ok { // in memory: read under the lock, no copies
-		var out []Slot
 		var next time.Time
 		v.view(r.ID, func(rs []*Reservation) {
-			out, next = r.fillRemaining(slots, rs, now), nextExpiry(rs, qFrom, qTo, now)
+			dst, next = r.appendFree(dst, sc, base, rs, now), nextExpiry(rs, qFrom, qTo, now)
 		})
-		return out, next, nil
+		return dst, next, nil
 	}
 	rs, err := s.store().Reservations(ctx, Query{ResourceID: r.ID, From: qFrom, To: qTo, ActiveAt: now})
 	if err != nil {
-		return nil, time.Time{}, err
+		return dst, time.Time{}, err
 	}
-	return r.fillRemaining(slots, rs, now), nextExpiry(rs, qFrom, qTo, now), nil
+	return r.appendFree(dst, sc, base, rs, now), nextExpiry(rs, qFrom, qTo, now), nil
 }
 
 // nextExpiry is the earliest HoldExpires after now of the holds in rs
