@@ -41,6 +41,37 @@ type Service struct {
 
 	once sync.Once
 	mem  *MemoryStore
+	// resources keeps, by ID, the *keptResource of the last hold, when
+	// Store is a ResourceVersioner.
+	resources sync.Map
+}
+
+// keptResource is a resource and its version, shared by holds: never
+// changed once kept.
+type keptResource struct {
+	r       *Resource
+	version string
+}
+
+// holdResource returns the resource for a hold and, from a
+// ResourceVersioner, its version: the one kept from an earlier hold (kept is
+// then true) unless fresh, else read and kept.
+func (s *Service) holdResource(ctx context.Context, id string, fresh bool) (r *Resource, version string, kept bool, err error) {
+	rv, ok := s.store().(ResourceVersioner)
+	if !ok {
+		r, err := s.store().Resource(ctx, id)
+		return r, "", false, err
+	}
+	if k, ok := s.resources.Load(id); ok && !fresh {
+		return k.(*keptResource).r, k.(*keptResource).version, true, nil
+	}
+	r, version, err = rv.ResourceVersion(ctx, id)
+	if err != nil {
+		s.resources.Delete(id)
+		return nil, "", false, err
+	}
+	s.resources.Store(id, &keptResource{r: r, version: version})
+	return r, version, false, nil
 }
 
 func (s *Service) store() Store {
@@ -82,6 +113,7 @@ func (s *Service) PutResource(ctx context.Context, r *Resource) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
+	defer s.resources.Delete(r.ID) // after the put: a hold in between keeps the old one
 	return s.store().PutResource(ctx, r)
 }
 
@@ -244,18 +276,44 @@ func (s *Service) hold(ctx context.Context, in HoldInput, seriesID string, rule 
 	if in.Seats < 0 {
 		return nil, fmt.Errorf("%w: negative seats", ErrInvalid)
 	}
-	seats := max(in.Seats, 1)
-	r, err := s.store().Resource(ctx, in.ResourceID)
-	if err != nil {
-		return nil, err
+	// The resource kept from an earlier hold saves a round trip; the store
+	// checks its version as it holds. A kept resource that refuses the hold
+	// or has changed is read again, once: another process may have put it.
+	for fresh := false; ; fresh = true {
+		r, version, kept, err := s.holdResource(ctx, in.ResourceID, fresh)
+		if err != nil {
+			return nil, err
+		}
+		req, err := s.holdRequest(r, in, seriesID, rule, seriesStart)
+		if err != nil {
+			if kept {
+				continue
+			}
+			return nil, err
+		}
+		req.ResourceVersion = version
+		got, err := s.store().Hold(ctx, req)
+		if errors.Is(err, ErrResourceChanged) && kept {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		s.log().Debug("booking: held", "reservation", got.ID, "resource", r.ID, "start", got.Start)
+		return got, nil
 	}
+}
+
+// holdRequest checks in against r and makes the store's request.
+func (s *Service) holdRequest(r *Resource, in HoldInput, seriesID string, rule *Recurrence, seriesStart time.Time) (HoldRequest, error) {
+	seats := max(in.Seats, 1)
 	if seats > r.Seats() {
-		return nil, fmt.Errorf("%w: %d seats asked, capacity %d", ErrSlotTaken, seats, r.Seats())
+		return HoldRequest{}, fmt.Errorf("%w: %d seats asked, capacity %d", ErrSlotTaken, seats, r.Seats())
 	}
 	now := s.now()
 	slot, limits, err := s.checkStart(r, in.Start, now)
 	if err != nil {
-		return nil, err
+		return HoldRequest{}, err
 	}
 	ttl := in.TTL
 	if ttl <= 0 {
@@ -272,12 +330,7 @@ func (s *Service) hold(ctx context.Context, in HoldInput, seriesID string, rule 
 		Seats: seats, State: Held, HoldExpires: now.Add(ttl).UTC(), Created: now.UTC(), Updated: now.UTC(),
 		SeriesID: seriesID, Recurrence: rule, SeriesStart: seriesStart, Price: r.Price * money.Amount(seats), Title: title,
 	}
-	got, err := s.store().Hold(ctx, HoldRequest{Key: in.Key, Reservation: res, Capacity: r.Seats(), Limits: limits, Open: s.openLimit(), At: now})
-	if err != nil {
-		return nil, err
-	}
-	s.log().Debug("booking: held", "reservation", got.ID, "resource", r.ID, "start", got.Start)
-	return got, nil
+	return HoldRequest{Key: in.Key, Reservation: res, Capacity: r.Seats(), Limits: limits, Open: s.openLimit(), At: now}, nil
 }
 
 // Confirm turns a hold into a booking, for example once payment is
