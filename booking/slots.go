@@ -40,7 +40,7 @@ func (r *Resource) Slots(from, to time.Time) ([]Slot, error) {
 	}
 	out := make([]Slot, len(spans))
 	for i, s := range spans {
-		out[i] = Slot{Start: base.Add(s.start), End: base.Add(s.end)}
+		out[i].Start, out[i].End = base.Add(s.start), base.Add(s.end) // as in appendFree
 	}
 	return out, nil
 }
@@ -245,7 +245,11 @@ func (r *Resource) appendFree(dst []Slot, sc *scratch, base time.Time, rs []*Res
 			used = PeakSeats(buf, base.Add(bs), base.Add(be), at, "")
 		}
 		if rem := capacity - used; rem > 0 {
-			dst = append(dst, Slot{Start: base.Add(s.start), End: base.Add(s.end), Remaining: rem})
+			// Field by field: a whole Slot stored at once is copied with a
+			// bulk write barrier while the GC marks, several times dearer.
+			dst = dst[:len(dst)+1]
+			out := &dst[len(dst)-1]
+			out.Start, out.End, out.Remaining = base.Add(s.start), base.Add(s.end), rem
 		}
 	}
 	return dst
