@@ -70,6 +70,25 @@ func BenchmarkAvailability90DaysPair(b *testing.B) {
 	b.ReportMetric(float64(n), "slots")
 }
 
+// BenchmarkAppendAvailability90DaysPair is BenchmarkAvailability90DaysPair
+// with the caller's slice reused, as a calendar that asks often would.
+func BenchmarkAppendAvailability90DaysPair(b *testing.B) {
+	svc, r, from, to := benchSetup(b)
+	ctx := context.Background()
+	var slots []booking.Slot
+	benchpair.Run(b, func() {
+		var err error
+		if slots, err = svc.AppendAvailability(ctx, slots[:0], r.ID, from, to); err != nil {
+			b.Fatal(err)
+		}
+	}, func() {
+		if _, err := r.Slots(from, to); err != nil {
+			b.Fatal(err)
+		}
+	})
+	b.ReportMetric(float64(len(slots)), "slots")
+}
+
 // BenchmarkAvailability90DaysNaive is the baseline: the same answer computed
 // by checking every slot against every booking.
 func BenchmarkAvailability90DaysNaive(b *testing.B) {

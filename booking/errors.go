@@ -32,6 +32,11 @@ var (
 	// is not UTF-8 or holds a NUL, which PostgreSQL cannot keep. Every Store
 	// refuses it, the memory store as PostgreSQL does; it is an ErrInvalid.
 	ErrInvalidText = fmt.Errorf("%w: text that is not UTF-8 or holds a NUL", ErrInvalid)
+	// ErrResourceChanged: a Store refused a hold made from a version of
+	// the resource that is no longer its own (HoldRequest.ResourceVersion).
+	// Service then reads the resource again and holds once more, so its
+	// callers see it only when the resource changes again in between.
+	ErrResourceChanged = errors.New("booking: resource changed")
 )
 
 // codes maps each sentinel to its HTTP status and stable code, in the order
@@ -50,6 +55,7 @@ var codes = errmap.Table{
 	errmap.E(ErrKeyReused, http.StatusUnprocessableEntity, "idempotency_key_reused"),
 	errmap.E(ErrFeedRevoked, http.StatusNotFound, "feed_revoked"),
 	errmap.E(ErrTooManyHolds, http.StatusTooManyRequests, "too_many_holds"),
+	errmap.E(ErrResourceChanged, http.StatusConflict, "resource_changed"),
 }
 
 // HTTPStatus maps err to an HTTP status and a stable, lower-case code for
@@ -68,6 +74,7 @@ var codes = errmap.Table{
 //	ErrKeyReused        422 idempotency_key_reused
 //	ErrFeedRevoked      404 feed_revoked
 //	ErrTooManyHolds     429 too_many_holds
+//	ErrResourceChanged  409 resource_changed
 //
 // A *SeriesError maps as its first occurrence that maps. nil gives (200, "");
 // any other error (500, "internal").

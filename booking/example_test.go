@@ -45,6 +45,25 @@ func Example() {
 	// confirmed
 }
 
+// A poller that asks for the free slots again and again reuses one slice.
+func ExampleService_AppendAvailability() {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 23, 8, 0, 0, 0, civil.Oslo)
+	svc := &booking.Service{Now: func() time.Time { return now }}
+	svc.PutResource(ctx, &booking.Resource{ID: "lane", Capacity: 1, Slot: time.Hour,
+		Hours: booking.EveryDay(booking.Span{From: booking.At(9, 0), To: booking.At(12, 0)})})
+
+	var free []booking.Slot
+	for range 2 {
+		free, _ = svc.AppendAvailability(ctx, free[:0], "lane", now, now.Add(24*time.Hour))
+		fmt.Println(len(free), "free from", free[0].Start.In(civil.Oslo).Format("15:04"))
+		svc.Hold(ctx, booking.HoldInput{ResourceID: "lane", Owner: "o", Start: free[0].Start})
+	}
+	// Output:
+	// 3 free from 09:00
+	// 2 free from 10:00
+}
+
 func ExampleWeekCache() {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 20, 9, 0, 0, 0, civil.Oslo)

@@ -48,6 +48,37 @@ type Service struct {
 
 	once sync.Once
 	mem  *MemoryStore
+	// resources keeps, by ID, the *keptResource of the last hold, when
+	// Store is a ResourceVersioner.
+	resources sync.Map
+}
+
+// keptResource is a resource and its version, shared by holds: never
+// changed once kept.
+type keptResource struct {
+	r       *Resource
+	version string
+}
+
+// holdResource returns the resource for a hold and, from a
+// ResourceVersioner, its version: the one kept from an earlier hold (kept is
+// then true) unless fresh, else read and kept.
+func (s *Service) holdResource(ctx context.Context, id string, fresh bool) (r *Resource, version string, kept bool, err error) {
+	rv, ok := s.store().(ResourceVersioner)
+	if !ok {
+		r, err := s.store().Resource(ctx, id)
+		return r, "", false, err
+	}
+	if k, ok := s.resources.Load(id); ok && !fresh {
+		return k.(*keptResource).r, k.(*keptResource).version, true, nil
+	}
+	r, version, err = rv.ResourceVersion(ctx, id)
+	if err != nil {
+		s.resources.Delete(id)
+		return nil, "", false, err
+	}
+	s.resources.Store(id, &keptResource{r: r, version: version})
+	return r, version, false, nil
 }
 
 // Change is what a Service stored: Reservations moved from From to To.
@@ -106,6 +137,7 @@ func (s *Service) PutResource(ctx context.Context, r *Resource) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
+	defer s.resources.Delete(r.ID) // after the put: a hold in between keeps the old one
 	return s.store().PutResource(ctx, r)
 }
 
@@ -134,17 +166,27 @@ func (s *Service) Resource(ctx context.Context, id string) (*Resource, error) {
 // have a free seat now, with the seats remaining. Slots inside the minimum
 // notice or beyond the horizon are left out.
 func (s *Service) Availability(ctx context.Context, resourceID string, from, to time.Time) ([]Slot, error) {
+	return s.AppendAvailability(ctx, nil, resourceID, from, to)
+}
+
+// AppendAvailability is Availability that appends the free slots to dst and
+// returns the extended slice. A caller that asks often (a calendar, a
+// poller) can pass the last answer's slice truncated to length zero, and the
+// call then allocates nothing for the slots. On an error, dst comes back as
+// it was.
+func (s *Service) AppendAvailability(ctx context.Context, dst []Slot, resourceID string, from, to time.Time) ([]Slot, error) {
 	r, err := s.store().Resource(ctx, resourceID)
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
-	out, _, err := s.availability(ctx, r, from, to, s.now())
+	out, _, err := s.availability(ctx, dst, r, from, to, s.now())
 	return out, err
 }
 
-// availability is Availability on r at now, and the earliest time after
-// now at which one of the holds it counted runs out (zero if none).
-func (s *Service) availability(ctx context.Context, r *Resource, from, to, now time.Time) ([]Slot, time.Time, error) {
+// availability appends to dst Availability on r at now, and returns the
+// earliest time after now at which one of the holds it counted runs out
+// (zero if none).
+func (s *Service) availability(ctx context.Context, dst []Slot, r *Resource, from, to, now time.Time) ([]Slot, time.Time, error) {
 	if earliest := now.Add(r.MinNotice); from.Before(earliest) {
 		from = earliest
 	}
@@ -154,30 +196,29 @@ func (s *Service) availability(ctx context.Context, r *Resource, from, to, now t
 		}
 	}
 	if !from.Before(to) {
-		return nil, time.Time{}, nil
+		return dst, time.Time{}, nil
 	}
-	slots, err := r.Slots(from, to)
-	if err != nil {
-		return nil, time.Time{}, err
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	base, slots, err := r.slotSpans(sc.spans[:0], from, to)
+	sc.spans = slots
+	if err != nil || len(slots) == 0 {
+		return dst, time.Time{}, err
 	}
-	if len(slots) == 0 {
-		return nil, time.Time{}, nil
-	}
-	qFrom, _ := r.Block(slots[0].Start, slots[0].End)
-	_, qTo := r.Block(slots[len(slots)-1].Start, slots[len(slots)-1].End)
+	qFrom := base.Add(slots[0].start - r.BufferBefore) // r.Block of the first and last slot
+	qTo := base.Add(slots[len(slots)-1].end + r.BufferAfter)
 	if v, ok := s.store().(viewer); ok { // in memory: read under the lock, no copies
-		var out []Slot
 		var next time.Time
 		v.view(r.ID, func(rs []*Reservation) {
-			out, next = r.fillRemaining(slots, rs, now), nextExpiry(rs, qFrom, qTo, now)
+			dst, next = r.appendFree(dst, sc, base, rs, now), nextExpiry(rs, qFrom, qTo, now)
 		})
-		return out, next, nil
+		return dst, next, nil
 	}
 	rs, err := s.store().Reservations(ctx, Query{ResourceID: r.ID, From: qFrom, To: qTo, ActiveAt: now})
 	if err != nil {
-		return nil, time.Time{}, err
+		return dst, time.Time{}, err
 	}
-	return r.fillRemaining(slots, rs, now), nextExpiry(rs, qFrom, qTo, now), nil
+	return r.appendFree(dst, sc, base, rs, now), nextExpiry(rs, qFrom, qTo, now), nil
 }
 
 // nextExpiry is the earliest HoldExpires after now of the holds in rs
@@ -263,18 +304,44 @@ func (s *Service) hold(ctx context.Context, in HoldInput, seriesID string, rule 
 	if in.Seats < 0 {
 		return nil, fmt.Errorf("%w: negative seats", ErrInvalid)
 	}
-	seats := max(in.Seats, 1)
-	r, err := s.store().Resource(ctx, in.ResourceID)
-	if err != nil {
-		return nil, err
+	// The resource kept from an earlier hold saves a round trip; the store
+	// checks its version as it holds. A kept resource that refuses the hold
+	// or has changed is read again, once: another process may have put it.
+	for fresh := false; ; fresh = true {
+		r, version, kept, err := s.holdResource(ctx, in.ResourceID, fresh)
+		if err != nil {
+			return nil, err
+		}
+		req, err := s.holdRequest(r, in, seriesID, rule, seriesStart)
+		if err != nil {
+			if kept {
+				continue
+			}
+			return nil, err
+		}
+		req.ResourceVersion = version
+		got, err := s.store().Hold(ctx, req)
+		if errors.Is(err, ErrResourceChanged) && kept {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		s.log().Debug("booking: held", "reservation", got.ID, "resource", r.ID, "start", got.Start)
+		return got, nil
 	}
+}
+
+// holdRequest checks in against r and makes the store's request.
+func (s *Service) holdRequest(r *Resource, in HoldInput, seriesID string, rule *Recurrence, seriesStart time.Time) (HoldRequest, error) {
+	seats := max(in.Seats, 1)
 	if seats > r.Seats() {
-		return nil, fmt.Errorf("%w: %d seats asked, capacity %d", ErrSlotTaken, seats, r.Seats())
+		return HoldRequest{}, fmt.Errorf("%w: %d seats asked, capacity %d", ErrSlotTaken, seats, r.Seats())
 	}
 	now := s.now()
 	slot, limits, err := s.checkStart(r, in.Start, now)
 	if err != nil {
-		return nil, err
+		return HoldRequest{}, err
 	}
 	ttl := in.TTL
 	if ttl <= 0 {
@@ -291,12 +358,7 @@ func (s *Service) hold(ctx context.Context, in HoldInput, seriesID string, rule 
 		Seats: seats, State: Held, HoldExpires: now.Add(ttl).UTC(), Created: now.UTC(), Updated: now.UTC(),
 		SeriesID: seriesID, Recurrence: rule, SeriesStart: seriesStart, Price: r.Price * money.Amount(seats), Title: title,
 	}
-	got, err := s.store().Hold(ctx, HoldRequest{Key: in.Key, Reservation: res, Capacity: r.Seats(), Limits: limits, Open: s.openLimit(), At: now})
-	if err != nil {
-		return nil, err
-	}
-	s.log().Debug("booking: held", "reservation", got.ID, "resource", r.ID, "start", got.Start)
-	return got, nil
+	return HoldRequest{Key: in.Key, Reservation: res, Capacity: r.Seats(), Limits: limits, Open: s.openLimit(), At: now}, nil
 }
 
 // Confirm turns a hold into a booking, for example once payment is

@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"sort"
+	"sync"
 	"time"
 
 	"github.com/grunnmur/grunnmur/civil"
@@ -31,30 +31,55 @@ type Slot struct {
 //   - a slot must end by the closing instant, so the 23- and 25-hour days
 //     hold as many slots as fit.
 func (r *Resource) Slots(from, to time.Time) ([]Slot, error) {
-	loc, err := r.Location()
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	base, spans, err := r.slotSpans(sc.spans[:0], from, to)
+	sc.spans = spans
 	if err != nil {
 		return nil, err
 	}
+	out := make([]Slot, len(spans))
+	for i, s := range spans {
+		out[i].Start, out[i].End = base.Add(s.start), base.Add(s.end) // as in appendFree
+	}
+	return out, nil
+}
+
+// slotSpan is a slot as offsets from a base instant. Slots are made, sorted
+// and swept in this form: plain integers, which the garbage collector never
+// scans and which need no write barrier, and a third of a Slot's size. Only
+// the slots handed out become Slots.
+type slotSpan struct{ start, end time.Duration }
+
+// scratch is the working memory of Slots and Availability, kept between
+// calls in scratchPool: a 90-day answer would otherwise allocate about
+// 130 kB of it per call.
+type scratch struct {
+	spans  []slotSpan
+	active []block
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// slotSpans appends Slots' answer to out, as offsets from base.
+func (r *Resource) slotSpans(out []slotSpan, from, to time.Time) (base time.Time, _ []slotSpan, _ error) {
+	loc, err := r.Location()
+	if err != nil {
+		return base, out, err
+	}
 	length, step := r.SlotLength(), r.SlotStep()
 	if step < time.Minute || length < time.Minute {
-		return nil, fmt.Errorf("%w: resource %s: slot and step must be at least a minute", ErrInvalid, r.ID)
+		return base, out, fmt.Errorf("%w: resource %s: slot and step must be at least a minute", ErrInvalid, r.ID)
 	}
 	if to.Sub(from) > MaxRange {
-		return nil, fmt.Errorf("%w: a range of more than %d days", ErrInvalid, MaxRange/(24*time.Hour))
+		return base, out, fmt.Errorf("%w: a range of more than %d days", ErrInvalid, MaxRange/(24*time.Hour))
 	}
 	stepMin := Clock(step / time.Minute)
-	perDay := 0 // the most slot starts any weekday has, to size out once
-	for _, spans := range r.Hours {
-		n := 0
-		for _, sp := range spans {
-			n += int(sp.To-sp.From) / int(stepMin)
-		}
-		perDay = max(perDay, n)
-	}
-	days := int(to.Sub(from)/(24*time.Hour)) + 2
-	out := make([]Slot, 0, min(days*perDay, 1<<16))
-	last := civil.DateOf(to.In(loc))
-	for d := civil.DateOf(from.In(loc)); !last.Before(d); d = d.AddDays(1) {
+	first, last := civil.DateOf(from.In(loc)), civil.DateOf(to.In(loc))
+	base = first.Start(loc)
+	// Within MaxRange of base, so no offset saturates.
+	g := spanGen{loc: loc, length: length, stepMin: stepMin, from: from.Sub(base), to: to.Sub(base)}
+	for d := first; !last.Before(d); d = d.AddDays(1) {
 		spans := r.HoursOn(d)
 		if len(spans) == 0 {
 			continue
@@ -64,71 +89,78 @@ func (r *Resource) Slots(from, to time.Time) ([]Slot, error) {
 		_, off0 := midnight.Zone()
 		_, off1 := d.AddDays(1).Start(loc).Add(-time.Nanosecond).Zone()
 		plain := off0 == off1 && midnight.Hour() == 0
+		day := midnight.Sub(base)
 		// A plain day wholly inside [from, to) needs no check per slot.
-		inside := plain && !midnight.Before(from) && !midnight.Add(24*time.Hour).After(to)
+		inside := plain && day >= g.from && day+24*time.Hour <= g.to
 		for _, span := range spans {
 			if inside {
-				closing := time.Duration(span.To) * time.Minute
-				for c := span.From; c < span.To && time.Duration(c)*time.Minute+length <= closing; c += stepMin {
-					start := midnight.Add(time.Duration(c) * time.Minute)
-					out = append(out, Slot{Start: start, End: start.Add(length)})
+				closing := day + time.Duration(span.To)*time.Minute
+				for start := day + time.Duration(span.From)*time.Minute; start+length <= closing; start += g.step() {
+					out = append(out, slotSpan{start, start + length})
 				}
 				continue
 			}
-			closing, _ := wallClock(d, span.To, loc)
-			for c := span.From; c < span.To; c += stepMin {
-				var start time.Time
-				if plain {
-					start = midnight.Add(time.Duration(c) * time.Minute)
-				} else {
-					var ok bool
-					if start, ok = wallClock(d, c, loc); !ok {
-						continue
-					}
-				}
-				end := start.Add(length)
-				if end.After(closing) {
-					break
-				}
-				if start.Before(from) || !start.Before(to) {
-					continue
-				}
-				out = append(out, Slot{Start: start, End: end})
-			}
+			out = g.span(out, d, day, plain, span, base)
 		}
 	}
 	// Overlapping spans in the hours could repeat or disorder starts; the
 	// usual strictly ascending list needs neither sorting nor deduping.
 	if !strictlyAscending(out) {
-		sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+		slices.SortStableFunc(out, func(a, b slotSpan) int { return cmp.Compare(a.start, b.start) })
 		out = dedupe(out)
 	}
-	return out, nil
+	return base, out, nil
 }
 
-func strictlyAscending(s []Slot) bool {
+// spanGen is what slotSpans' slow path needs to know of the call.
+type spanGen struct {
+	loc      *time.Location
+	length   time.Duration
+	stepMin  Clock
+	from, to time.Duration // the range, as offsets from base
+}
+
+func (g *spanGen) step() time.Duration { return time.Duration(g.stepMin) * time.Minute }
+
+// span appends the slots of span on day d (midnight at offset day from
+// base) that start in the range, checking each start: for the first and
+// last day of the range, and days with a clock change.
+func (g *spanGen) span(out []slotSpan, d civil.Date, day time.Duration, plain bool, span Span, base time.Time) []slotSpan {
+	closingAt, _ := wallClock(d, span.To, g.loc)
+	closing := closingAt.Sub(base)
+	for c := span.From; c < span.To; c += g.stepMin {
+		start := day + time.Duration(c)*time.Minute
+		if !plain {
+			t, ok := wallClock(d, c, g.loc)
+			if !ok {
+				continue
+			}
+			start = t.Sub(base)
+		}
+		end := start + g.length
+		if end > closing {
+			break
+		}
+		if start < g.from || start >= g.to {
+			continue
+		}
+		out = append(out, slotSpan{start, end})
+	}
+	return out
+}
+
+func strictlyAscending(s []slotSpan) bool {
 	for i := 1; i < len(s); i++ {
-		if !s[i-1].Start.Before(s[i].Start) {
+		if s[i-1].start >= s[i].start {
 			return false
 		}
 	}
 	return true
 }
 
-func dedupe(s []Slot) []Slot {
-	if len(s) < 2 {
-		return s
-	}
-	j := 1
-	for i := 1; i < len(s); i++ {
-		if !s[i].Start.Equal(s[j-1].Start) {
-			if i != j { // no needless copies: each one costs GC write barriers
-				s[j] = s[i]
-			}
-			j++
-		}
-	}
-	return s[:j]
+// dedupe keeps the first of each run of equal starts.
+func dedupe(s []slotSpan) []slotSpan {
+	return slices.CompactFunc(s, func(a, b slotSpan) bool { return a.start == b.start })
 }
 
 // IsSlot reports whether start is the start of one of the resource's slots.
@@ -145,28 +177,33 @@ func (r *Resource) Block(start, end time.Time) (time.Time, time.Time) {
 	return start.Add(-r.BufferBefore), end.Add(r.BufferAfter)
 }
 
-// fillRemaining sets Remaining on each slot from the active reservations
-// (held or confirmed at time at) and drops full slots. Both slots and
-// reservations are swept once in time order, so the cost is linear in their
-// number plus the overlaps. The sweep compares offsets from the first slot's
-// start, read once per reservation and slot, in one contiguous array.
-func (r *Resource) fillRemaining(slots []Slot, rs []*Reservation, at time.Time) []Slot {
+// block is a reservation's block in appendFree's sweep.
+type block struct {
+	from, to, reach time.Duration // as offsets from base; reach: from plus the longest block
+	i               int           // in rs; no pointer, so the GC skips the array
+}
+
+// appendFree appends to dst the slots that have seats free at time at,
+// with Remaining set, from the active reservations (held or confirmed at at). The slots are
+// sc.spans, offsets from base.
+// Both slots and reservations are swept once in time order, so the cost is
+// linear in their number plus the overlaps. The sweep compares offsets from
+// base, read once per reservation, in one contiguous array.
+func (r *Resource) appendFree(dst []Slot, sc *scratch, base time.Time, rs []*Reservation, at time.Time) []Slot {
+	slots := sc.spans
 	if len(slots) == 0 {
-		return slots
+		return dst
 	}
-	baseSec, baseNsec := slots[0].Start.Unix(), slots[0].Start.Nanosecond()
-	offset := func(t time.Time) time.Duration { // t - the first start, cheaper than t.Sub
+	baseSec, baseNsec := base.Unix(), base.Nanosecond()
+	offset := func(t time.Time) time.Duration { // t - base, cheaper than t.Sub
 		d := t.Unix() - baseSec
 		if d > 1<<33 || d < -1<<33 { // centuries away: before or after every slot
 			return time.Duration(max(min(d, 1), -1)) * (1 << 61)
 		}
 		return time.Duration(d*1e9 + int64(t.Nanosecond()-baseNsec))
 	}
-	type block struct {
-		from, to, reach time.Duration // reach: from plus the longest block
-		i               int           // in rs; no pointer, so the GC skips the array
-	}
-	active := make([]block, 0, len(rs))
+	active := sc.active[:0]
+	defer func() { sc.active = active }()
 	var longest time.Duration
 	for i, x := range rs {
 		if x.ActiveAt(at) {
@@ -183,11 +220,11 @@ func (r *Resource) fillRemaining(slots []Slot, rs []*Reservation, at time.Time) 
 		active[k].reach = active[k].from + longest
 	}
 	capacity := r.Seats()
+	dst = slices.Grow(dst, len(slots))
 	var buf []*Reservation
-	lo, j := 0, 0 // slots come in time order, so the window's left edge only moves right
-	for i := range slots {
-		s := &slots[i]
-		bs, be := offset(s.Start)-r.BufferBefore, offset(s.End)+r.BufferAfter // r.Block
+	lo := 0 // slots come in time order, so the window's left edge only moves right
+	for _, s := range slots {
+		bs, be := s.start-r.BufferBefore, s.end+r.BufferAfter // r.Block
 		// A block that starts more than the longest block before this slot
 		// has ended before it.
 		for lo < len(active) && active[lo].reach < bs {
@@ -205,16 +242,15 @@ func (r *Resource) fillRemaining(slots []Slot, rs []*Reservation, at time.Time) 
 			}
 		}
 		if n > 1 { // not all of them need overlap each other
-			bst, bet := r.Block(s.Start, s.End)
-			used = PeakSeats(buf, bst, bet, at, "")
+			used = PeakSeats(buf, base.Add(bs), base.Add(be), at, "")
 		}
 		if rem := capacity - used; rem > 0 {
-			s.Remaining = rem
-			if i != j {
-				slots[j] = *s
-			}
-			j++
+			// Field by field: a whole Slot stored at once is copied with a
+			// bulk write barrier while the GC marks, several times dearer.
+			dst = dst[:len(dst)+1]
+			out := &dst[len(dst)-1]
+			out.Start, out.End, out.Remaining = base.Add(s.start), base.Add(s.end), rem
 		}
 	}
-	return slots[:j]
+	return dst
 }

@@ -3,6 +3,8 @@ package booking_test
 import (
 	"context"
 	"errors"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -138,6 +140,88 @@ func TestAvailabilityAcrossDST(t *testing.T) {
 	if len(slots) != 45 {
 		t.Errorf("%d free half-hour slots on the spring day with one held, want 45", len(slots))
 	}
+}
+
+// TestSlotsOverlappingSpans: spans that overlap or come out of order give
+// each start once, in order, as one span over the same hours does.
+func TestSlotsOverlappingSpans(t *testing.T) {
+	messy := &booking.Resource{ID: "m", Slot: 30 * time.Minute, Step: 15 * time.Minute,
+		Hours: booking.EveryDay(booking.Span{From: booking.At(9, 0), To: booking.At(11, 0)}, booking.Span{From: booking.At(1, 0), To: booking.At(3, 30)},
+			booking.Span{From: booking.At(8, 0), To: booking.At(10, 0)}, booking.Span{From: booking.At(2, 0), To: booking.At(4, 0)})}
+	clean := &booking.Resource{ID: "c", Slot: 30 * time.Minute, Step: 15 * time.Minute,
+		Hours: booking.EveryDay(booking.Span{From: booking.At(1, 0), To: booking.At(4, 0)}, booking.Span{From: booking.At(8, 0), To: booking.At(11, 0)})}
+	from := time.Date(2026, 3, 28, 1, 30, 0, 0, oslo) // across the spring change, from mid-span
+	to := from.AddDate(0, 0, 3)
+	got, err := messy.Slots(from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := clean.Slots(from, to)
+	if len(got) == 0 || len(got) != len(want) {
+		t.Fatalf("%d slots, want %d", len(got), len(want))
+	}
+	for i := range got {
+		if !got[i].Start.Equal(want[i].Start) || !got[i].End.Equal(want[i].End) {
+			t.Fatalf("slot %d: %v-%v, want %v-%v", i, got[i].Start, got[i].End, want[i].Start, want[i].End)
+		}
+	}
+}
+
+// TestAppendAvailability: the free slots are appended after what dst holds,
+// a reused slice gives Availability's answer, an error leaves dst as it was,
+// and calls at once (sharing the working memory's pool) do not mix answers.
+func TestAppendAvailability(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, oslo)
+	svc := &booking.Service{Now: func() time.Time { return now }}
+	r := allDay(30 * time.Minute)
+	r.Capacity = 2
+	if err := svc.PutResource(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 40 {
+		start := time.Date(2026, 3, 21, 0, 0, 0, 0, oslo).Add(time.Duration(i*i%97) * 30 * time.Minute)
+		svc.Book(ctx, booking.HoldInput{ResourceID: r.ID, Owner: "o", Start: start})
+	}
+	day := func(i int) (time.Time, time.Time) {
+		from := time.Date(2026, 3, 21+i, 0, 0, 0, 0, oslo)
+		return from, from.AddDate(0, 0, 1+i%3)
+	}
+	want := make([][]booking.Slot, 8)
+	for i := range want {
+		from, to := day(i)
+		want[i], _ = svc.Availability(ctx, r.ID, from, to)
+	}
+	mark := booking.Slot{Remaining: -1}
+	var buf []booking.Slot
+	for i := range want {
+		from, to := day(i)
+		var err error
+		if buf, err = svc.AppendAvailability(ctx, append(buf[:0], mark), r.ID, from, to); err != nil {
+			t.Fatal(err)
+		}
+		if len(want[i]) == 0 || buf[0] != mark || !slices.Equal(buf[1:], want[i]) {
+			t.Fatalf("day %d: appended %d slots after %v, want %d after the mark", i, len(buf)-1, buf[0], len(want[i]))
+		}
+	}
+	if got, err := svc.AppendAvailability(ctx, buf[:1], "no-such", now, now.Add(time.Hour)); err == nil || len(got) != 1 || got[0] != mark {
+		t.Errorf("unknown resource: %d slots, %v; want dst back and an error", len(got), err)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			var mine []booking.Slot
+			for k := range 20 {
+				from, to := day((g + k) % 8)
+				mine, _ = svc.AppendAvailability(ctx, mine[:0], r.ID, from, to)
+				if !slices.Equal(mine, want[(g+k)%8]) {
+					t.Errorf("goroutine %d, call %d: %d slots, want %d", g, k, len(mine), len(want[(g+k)%8]))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func TestLimitWindowsAcrossDST(t *testing.T) {

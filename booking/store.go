@@ -31,7 +31,9 @@ type Store interface {
 	// stays within every limit (else a *LimitError) and within req.Open
 	// (else ErrTooManyHolds), counted at req.At. A request whose
 	// Key was used before returns what that request made, unchanged, or
-	// ErrKeyReused if it asked for something else.
+	// ErrKeyReused if it asked for something else. A request with a
+	// ResourceVersion that is no longer the resource's is refused with
+	// ErrResourceChanged, in the same atomic step.
 	Hold(ctx context.Context, req HoldRequest) (*Reservation, error)
 	// Confirm makes an unexpired hold a booking (ErrHoldExpired otherwise).
 	// Confirming a confirmed booking returns it unchanged.
@@ -76,6 +78,23 @@ type HoldRequest struct {
 	Limits      []Limit
 	Open        OpenLimit
 	At          time.Time
+	// ResourceVersion, when not "", is the version of the resource (see
+	// ResourceVersioner) that Capacity, Limits and the reservation's times
+	// were worked out from.
+	ResourceVersion string
+}
+
+// ResourceVersioner is a Store that can tell a resource's version, so that
+// Service need not read the resource before every hold: it keeps the
+// resource from the last hold and sends its version with the next
+// (HoldRequest.ResourceVersion), which the store checks as it holds. A
+// resource put by another process is then noticed at the next hold
+// (ErrResourceChanged), and Service reads it again. postgres.BookingStore is
+// one; a store that costs nothing to read need not be.
+type ResourceVersioner interface {
+	// ResourceVersion returns a copy of the resource, as Resource does, and
+	// a token that changes whenever the resource is put.
+	ResourceVersion(ctx context.Context, id string) (*Resource, string, error)
 }
 
 // OpenLimit caps an owner's open holds: held and unexpired, on every

@@ -105,7 +105,7 @@ func (s *Service) Week(ctx context.Context, resourceID string, day civil.Date, l
 		return nil, err
 	}
 	now := s.now()
-	open, expiry, err := s.availability(ctx, r, from, to, now)
+	open, expiry, err := s.availability(ctx, nil, r, from, to, now)
 	if err != nil {
 		return nil, err
 	}

@@ -61,7 +61,7 @@ func wrap(op string, err error) error {
 		return nil
 	}
 	for _, e := range []error{booking.ErrSlotTaken, booking.ErrLimitReached, booking.ErrTooManyHolds, booking.ErrNotFound, booking.ErrHoldExpired,
-		booking.ErrState, booking.ErrKeyReused, booking.ErrFeedRevoked, booking.ErrInvalid, context.Canceled, context.DeadlineExceeded} {
+		booking.ErrState, booking.ErrKeyReused, booking.ErrFeedRevoked, booking.ErrInvalid, booking.ErrResourceChanged, context.Canceled, context.DeadlineExceeded} {
 		if errors.Is(err, e) {
 			return err
 		}
@@ -85,22 +85,35 @@ func (s *BookingStore) PutResource(ctx context.Context, r *booking.Resource) err
 
 // Resource implements booking.Store.
 func (s *BookingStore) Resource(ctx context.Context, id string) (*booking.Resource, error) {
+	r, _, err := s.ResourceVersion(ctx, id)
+	return r, err
+}
+
+var _ booking.ResourceVersioner = (*BookingStore)(nil)
+
+// ResourceVersion implements booking.ResourceVersioner. The version is the
+// row's xmin, the transaction that wrote it: every PutResource writes the
+// row anew, and nothing else writes it (a lock for update leaves xmin
+// alone). VACUUM's freezing of an old row changes it too, which costs
+// Service one read more.
+func (s *BookingStore) ResourceVersion(ctx context.Context, id string) (*booking.Resource, string, error) {
 	if absent(id) {
-		return nil, booking.ErrNotFound
+		return nil, "", booking.ErrNotFound
 	}
 	var doc []byte
-	err := s.db.Pool.QueryRow(ctx, `SELECT doc FROM booking_resources WHERE id = $1`, id).Scan(&doc)
+	var version string
+	err := s.db.Pool.QueryRow(ctx, `SELECT doc, xmin::text FROM booking_resources WHERE id = $1`, id).Scan(&doc, &version)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, booking.ErrNotFound
+		return nil, "", booking.ErrNotFound
 	}
 	if err != nil {
-		return nil, wrap("resource", err)
+		return nil, "", wrap("resource", err)
 	}
 	var r booking.Resource
 	if err := json.Unmarshal(doc, &r); err != nil {
-		return nil, wrap("stored resource does not decode", err)
+		return nil, "", wrap("stored resource does not decode", err)
 	}
-	return &r, nil
+	return &r, version, nil
 }
 
 // Resources implements booking.Store.
@@ -384,6 +397,9 @@ func (s *BookingStore) holdTx(ctx context.Context, req booking.HoldRequest) (*bo
 		if err := checkOpen(ctx, tx, nr.Owner, nr.SeriesID, req.Open, req.At); err != nil {
 			return err
 		}
+		if err := checkVersion(ctx, tx, nr.ResourceID, req.ResourceVersion, req.Capacity > 1); err != nil {
+			return err
+		}
 		if err := check(ctx, tx, nr.ResourceID, nr.Owner, "", nr.Seats, req.Capacity, nr.BlockStart, nr.BlockEnd, req.Limits, req.At); err != nil {
 			return err
 		}
@@ -415,6 +431,29 @@ func (s *BookingStore) holdTx(ctx context.Context, req booking.HoldRequest) (*bo
 		return nil, wrap("hold", err)
 	}
 	return out, nil
+}
+
+// checkVersion refuses a request made from another version of the resource
+// than the stored one, before anything is counted against its capacity.
+// When seats are shared it takes the row lock that check takes next (the
+// same lock, in the same order), so the version cannot change before the
+// commit.
+func checkVersion(ctx context.Context, tx pgx.Tx, resourceID, version string, lock bool) error {
+	if version == "" {
+		return nil
+	}
+	q := `SELECT xmin::text FROM booking_resources WHERE id = $1`
+	if lock {
+		q += ` FOR UPDATE`
+	}
+	var now string
+	if err := tx.QueryRow(ctx, q, resourceID).Scan(&now); err != nil {
+		return err
+	}
+	if now != version {
+		return booking.ErrResourceChanged
+	}
+	return nil
 }
 
 const insertReservation = `INSERT INTO booking_reservations (id, resource_id, owner, state, seats, exclusive,
@@ -461,8 +500,8 @@ const (
 // expired first, so the common hold scans the slot once, not twice.
 //
 // ok is false when the batch inserted nothing for a reason it cannot tell
-// (the slot taken, or too many open holds): holdTx then decides, with the
-// same rules as for every other request.
+// (the slot taken, too many open holds, or the resource changed): holdTx
+// then decides, with the same rules as for every other request.
 func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldRequest, expire bool) (out *booking.Reservation, ok bool, err error) {
 	nr := req.Reservation
 	b, err := holdBatch(req, expire)
@@ -511,7 +550,7 @@ func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldReques
 			return nil, true, booking.ErrKeyReused // the reservation id itself was taken
 		case code == pgExclusionViolation:
 			return nil, true, booking.ErrSlotTaken
-		case req.Open == (booking.OpenLimit{}):
+		case req.Open == (booking.OpenLimit{}) && req.ResourceVersion == "":
 			return nil, true, booking.ErrSlotTaken // the only reason left
 		}
 		return nil, false, nil
@@ -540,6 +579,11 @@ func holdBatch(req booking.HoldRequest, expire bool) (*pgx.Batch, error) {
 		insert, args = insert+openSinglesBelow, append(args, open.Holds)
 	case nr.SeriesID != "" && open.Series > 0:
 		insert, args = insert+openSeriesBelow, append(args, open.Series)
+	}
+	if req.ResourceVersion != "" {
+		// Made from the stored resource, not one since put.
+		args = append(args, req.ResourceVersion)
+		insert += fmt.Sprintf(` AND EXISTS (SELECT 1 FROM booking_resources WHERE id = $2 AND xmin::text = $%d)`, len(args))
 	}
 	if req.Key != "" {
 		// A plain insert of the key with the reservation: a concurrent

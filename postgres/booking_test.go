@@ -51,6 +51,9 @@ func (a *alternatingBooking) PutResource(ctx context.Context, r *booking.Resourc
 func (a *alternatingBooking) Resource(ctx context.Context, id string) (*booking.Resource, error) {
 	return a.next().Resource(ctx, id)
 }
+func (a *alternatingBooking) ResourceVersion(ctx context.Context, id string) (*booking.Resource, string, error) {
+	return a.next().(booking.ResourceVersioner).ResourceVersion(ctx, id)
+}
 func (a *alternatingBooking) Resources(ctx context.Context) ([]*booking.Resource, error) {
 	return a.next().Resources(ctx)
 }

@@ -37,7 +37,8 @@ func FuzzParseKeySet(f *testing.F) {
 }
 
 // FuzzCheckClaims feeds arbitrary (already signature-checked) payloads to the
-// claims checks: never a panic, and a pass means every rule holds.
+// claims checks: never a panic, a pass means every rule holds, and where the
+// hand-written scan answers it answers what encoding/json does.
 func FuzzCheckClaims(f *testing.F) {
 	now := time.Date(2026, 3, 29, 12, 0, 0, 0, time.UTC)
 	c, err := New(Config{Issuer: "https://test.idporten.no", ClientID: "rp", ClientSecret: secret.New("s"), RedirectURI: "https://rp/cb", Now: func() time.Time { return now }})
@@ -47,9 +48,11 @@ func FuzzCheckClaims(f *testing.F) {
 	good, _ := json.Marshal(map[string]any{"iss": "https://test.idporten.no", "sub": "s", "aud": "rp", "exp": now.Unix() + 60, "iat": now.Unix(),
 		"nonce": "n", "acr": "idporten-loa-high", "pid": "20036914700", "amr": []string{"BankID"}})
 	f.Add(good)
-	f.Add([]byte(`{"iss":"https://test.idporten.no","sub":"s","aud":["rp","other"],"azp":"rp","exp":1.8e9,"iat":1774785600.5,"nonce":"n","acr":"Level3","pid":"55102499947","amr":"pwd"}`))
-	f.Add([]byte(`{"exp":-1,"iat":1e308,"aud":7,"amr":[1]}`))
+	for _, s := range claimShapes {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, payload []byte) {
+		sameAsJSON(t, payload)
 		tok, err := c.checkClaims(payload, "raw", ValidateOptions{Nonce: "n", MinACR: Substantial})
 		if err != nil {
 			if tok != nil {
@@ -64,29 +67,65 @@ func FuzzCheckClaims(f *testing.F) {
 	})
 }
 
-// FuzzPlainStrings: where the claims' shortcuts for plain JSON strings and
-// arrays of them answer, they answer what encoding/json does.
-func FuzzPlainStrings(f *testing.F) {
-	for _, s := range []string{`"BankID"`, `["BankID"]`, `[ "a" , "b" ]`, `[]`, `["a\"b"]`, `["a",]`, `[1]`, `"é"`, `null`, `""`, `[""]`} {
-		f.Add([]byte(s))
+// claimShapes are payloads at the edges of what scanClaims reads itself.
+var claimShapes = []string{
+	`{"iss":"https://test.idporten.no","sub":"s","aud":["rp","other"],"azp":"rp","exp":1.8e9,"iat":1774785600.5,"nonce":"n","acr":"Level3","pid":"55102499947","amr":"pwd"}`,
+	`{"exp":-1,"iat":1e308,"aud":7,"amr":[1]}`,
+	` { "iss" : "i" , "aud" : [ "a" , "b" ] , "amr" : [ ] , "exp" : 0 , "iat" : 1099511627776 } `,
+	`{"iat":1099511627777}`, `{"iat":01}`, `{"iat":1774785600e0}`, `{"iat":"1774785600"}`, `{"iat":9999999999999999}`,
+	`{"exp":1774785660,"exp":null}`, `{"aud":null}`, `{"iss":null}`, `{"iss":"a","iss":"b"}`, `{"ISS":"x"}`, `{"Iss":"x","iss":"y"}`,
+	`{"\u0069ss":"x"}`, `{"iss":"a\/b"}`, `{"iss":"é"}`, `{"ſub":"x"}`, `{"iss":"a` + "\x01" + `"}`,
+	`{"jti":"j","n":-0.5e+3,"t":true,"f":false,"z":null,"o":{"a":1},"l":[1]}`, `{"n":-}`, `{"n":1.}`, `{"n":1e}`, `{"n":01}`, `{"t":tru}`, `{"t":nullx}`,
+	`{}`, `{`, `{"a":1,}`, `{"a" 1}`, `{"a":1}x`, `{"a":1} `, `null`, `[]`, `{"aud":["a",]}`, `{"aud":["a" "b"]}`, `{"aud":"a"`, "",
+}
+
+// sameAsJSON fails t when scanClaims reads payload other than json.Unmarshal.
+func sameAsJSON(t *testing.T, payload []byte) {
+	t.Helper()
+	var fast rawClaims
+	if !scanClaims(payload, &fast) {
+		return
 	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if !json.Valid(b) {
-			return
+	var want rawClaims
+	if err := json.Unmarshal(payload, &want); err != nil || !reflect.DeepEqual(fast, want) {
+		t.Fatalf("scanClaims(%q) = %+v, encoding/json %+v (%v)", payload, fast, want, err)
+	}
+}
+
+// TestScanClaims: the common shapes are read by hand (not merely left to
+// encoding/json), and every shape decodes as encoding/json decodes it.
+func TestScanClaims(t *testing.T) {
+	for _, s := range []string{
+		`{"iss":"i","sub":"s","aud":"rp","exp":1774785660,"iat":1774785600,"auth_time":1774785600,"nonce":"n","acr":"idporten-loa-high","amr":["BankID"],"pid":"20036914700","sid":"x","locale":"nb","jti":"j","at_hash":"h"}`,
+		` { "aud" : [ "a" , "b" ] , "amr" : [ ] , "exp" : 0 , "iat" : 1099511627776 , "x": -0.5e+3, "y": true } `,
+		`{"iss":"a","iss":"b"}`, `{}`,
+	} {
+		var cl rawClaims
+		if !scanClaims([]byte(s), &cl) {
+			t.Errorf("scanClaims(%s) left it to encoding/json", s)
 		}
-		if one, ok := plainString(b); ok {
-			var want string
-			if err := json.Unmarshal(b, &want); err != nil || one != want {
-				t.Fatalf("plainString(%q) = %q, encoding/json %q (%v)", b, one, want, err)
-			}
+	}
+	for _, s := range claimShapes {
+		sameAsJSON(t, []byte(s))
+		var fast, slow rawClaims
+		errFast, errSlow := decodeClaims([]byte(s), &fast), json.Unmarshal([]byte(s), &slow)
+		if (errFast == nil) != (errSlow == nil) || !reflect.DeepEqual(fast, slow) {
+			t.Errorf("decodeClaims(%s) = %+v, %v; encoding/json %+v, %v", s, fast, errFast, slow, errSlow)
 		}
-		if many, ok := plainStrings(b); ok {
-			var want []string
-			if err := json.Unmarshal(b, &want); err != nil || !reflect.DeepEqual(many, want) {
-				t.Fatalf("plainStrings(%q) = %#v, encoding/json %#v (%v)", b, many, want, err)
-			}
-		}
-	})
+	}
+}
+
+// TestClaimNames: claimNames are rawClaims' JSON names, so that a key
+// differing from one only in case goes to encoding/json.
+func TestClaimNames(t *testing.T) {
+	var tags []string
+	rt := reflect.TypeFor[rawClaims]()
+	for i := range rt.NumField() {
+		tags = append(tags, rt.Field(i).Tag.Get("json"))
+	}
+	if !reflect.DeepEqual(tags, claimNames[:]) {
+		t.Errorf("claimNames %v, rawClaims' tags %v", claimNames, tags)
+	}
 }
 
 // TestNullDates: a null exp or iat, alone or after a value, is a missing

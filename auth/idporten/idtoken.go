@@ -72,16 +72,7 @@ func (a *audience) UnmarshalJSON(b []byte) error {
 type stringOrStrings []string
 
 func (s *stringOrStrings) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if one, ok := plainString(b); ok {
-		*s = []string{one}
-		return nil
-	}
-	if many, ok := plainStrings(b); ok {
-		*s = many
-		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
+	if b = bytes.TrimSpace(b); len(b) > 0 && b[0] == '"' {
 		var one string
 		if err := json.Unmarshal(b, &one); err != nil {
 			return err
@@ -95,55 +86,6 @@ func (s *stringOrStrings) UnmarshalJSON(b []byte) error {
 	}
 	*s = many
 	return nil
-}
-
-// plainString returns the JSON string literal b as a string when it has
-// nothing to decode (no escape, no control or non-ASCII byte), which is what
-// encoding/json would return for it; ok is false for anything else. The
-// claims' decoder has checked that b is valid JSON. It saves a second
-// json.Unmarshal per claim on every validation.
-func plainString(b []byte) (string, bool) {
-	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		return "", false
-	}
-	for _, c := range b[1 : len(b)-1] {
-		if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
-			return "", false
-		}
-	}
-	return string(b[1 : len(b)-1]), true
-}
-
-// plainStrings is plainString for a JSON array of such strings ("amr":
-// ["BankID"]); ok is false for any other array.
-func plainStrings(b []byte) ([]string, bool) {
-	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
-		return nil, false
-	}
-	out := []string{}
-	rest := bytes.TrimSpace(b[1 : len(b)-1])
-	for len(rest) > 0 {
-		end := bytes.IndexByte(rest[min(1, len(rest)):], '"') + 2 // after the closing quote
-		if rest[0] != '"' || end < 2 {
-			return nil, false
-		}
-		one, ok := plainString(rest[:end])
-		if !ok {
-			return nil, false
-		}
-		out = append(out, one)
-		rest = bytes.TrimSpace(rest[end:])
-		if len(rest) > 0 {
-			if rest[0] != ',' {
-				return nil, false
-			}
-			rest = bytes.TrimSpace(rest[1:])
-			if len(rest) == 0 {
-				return nil, false
-			}
-		}
-	}
-	return out, true
 }
 
 // numericDate is a JWT NumericDate: seconds since the epoch, possibly fractional.
@@ -160,11 +102,7 @@ func (d *numericDate) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var f json.Number
-	if len(b) > 0 && (b[0] == '-' || '0' <= b[0] && b[0] <= '9') {
-		// A number literal, already checked as JSON by the claims'
-		// decoder: what json.Number would hold, without decoding again.
-		f = json.Number(b)
-	} else if err := json.Unmarshal(b, &f); err != nil {
+	if err := json.Unmarshal(b, &f); err != nil {
 		return err
 	}
 	v, err := f.Float64()
@@ -264,7 +202,7 @@ func decodeHeader(enc string) (header, error) {
 
 func (c *Client) checkClaims(payload []byte, raw string, opts ValidateOptions) (*IDToken, error) {
 	var cl rawClaims
-	if err := json.Unmarshal(payload, &cl); err != nil {
+	if err := decodeClaims(payload, &cl); err != nil {
 		return nil, invalid("claims", ErrMalformedToken, "payload is not a JSON claims set")
 	}
 	if cl.Iss != c.cfg.Issuer {

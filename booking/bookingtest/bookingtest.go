@@ -113,6 +113,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) booking.Store) {
 		{"WeekGrid", testWeek},
 		{"WeekCache", testWeekCache},
 		{"SeedKeepsChanges", testSeed},
+		{"ResourcePutElsewhere", testPutElsewhere},
+		{"ResourceVersion", testResourceVersion},
 		{"RaceCapacity1", func(e *env) { testRace(e, 1) }},
 		{"RaceCapacity5", func(e *env) { testRace(e, 5) }},
 		{"RaceSameKey", testRaceSameKey},
@@ -899,6 +901,84 @@ func testSeries(e *env) {
 	done, err := e.svc.ConfirmSeries(e.ctx, rs2, "pay-1")
 	if err != nil || len(done) != 2 || done[0].State != booking.Confirmed || done[1].State != booking.Confirmed {
 		t.Fatalf("confirming the rest with the same key: %v", err)
+	}
+}
+
+// testPutElsewhere: a resource put through another Service (another
+// process) governs the next hold of a Service that held on it before,
+// whatever that one kept: its capacity, hours and price.
+func testPutElsewhere(e *env) {
+	t := e.t
+	other := &booking.Service{Store: e.store, Now: e.now}
+	r := e.put(Room(1))
+	change := func(f func(*booking.Resource)) {
+		t.Helper()
+		c := *r
+		f(&c)
+		if err := other.PutResource(e.ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+		r = &c
+	}
+	e.mustHold(r, "a", local(2026, 3, 24, 10, 0))
+	change(func(c *booking.Resource) { c.Capacity = 2 })
+	e.mustHold(r, "b", local(2026, 3, 24, 10, 0))
+	change(func(c *booking.Resource) {
+		c.Hours = booking.Weekdays(booking.Span{From: booking.At(8, 0), To: booking.At(12, 0)})
+	})
+	if _, err := e.hold(r, "c", local(2026, 3, 24, 14, 0), ""); !errors.Is(err, booking.ErrOutsideHours) {
+		t.Fatalf("a hold at 14:00 after the hours became 08-12: %v, want ErrOutsideHours", err)
+	}
+	change(func(c *booking.Resource) { c.Hours = Room(1).Hours })
+	e.mustHold(r, "d", local(2026, 3, 24, 14, 0))
+	change(func(c *booking.Resource) { c.Capacity, c.Price = 1, money.Kroner(90) })
+	if h := e.mustHold(r, "e", local(2026, 3, 24, 15, 0)); h.Price != money.Kroner(90) {
+		t.Fatalf("a hold after the price became 90 kr costs %v", h.Price)
+	}
+	change(func(c *booking.Resource) { c.Price = money.Kroner(80) })
+	if h := e.mustHold(r, "f", local(2026, 3, 25, 15, 0)); h.Price != money.Kroner(80) {
+		t.Fatalf("a hold after the price became 80 kr costs %v", h.Price)
+	}
+}
+
+// testResourceVersion: a ResourceVersioner's version changes with every
+// put, and a hold made from another version is refused, writing nothing.
+func testResourceVersion(e *env) {
+	t := e.t
+	rv, ok := e.store.(booking.ResourceVersioner)
+	if !ok {
+		t.Skip("not a booking.ResourceVersioner")
+	}
+	r := e.put(Room(1))
+	_, v1, err := rv.ResourceVersion(e.ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Name = "Renamed"
+	e.put(r)
+	got, v2, err := rv.ResourceVersion(e.ctx, r.ID)
+	if err != nil || got.Name != "Renamed" || v2 == v1 {
+		t.Fatalf("after a put: %q, version %q (was %q), %v", got.Name, v2, v1, err)
+	}
+	if _, _, err := rv.ResourceVersion(e.ctx, "no-such"); !errors.Is(err, booking.ErrNotFound) {
+		t.Fatalf("unknown resource: %v, want ErrNotFound", err)
+	}
+	for _, capacity := range []int{1, 2} {
+		start := local(2026, 3, 24, 9+capacity, 0)
+		res := &booking.Reservation{ID: uuid.NewString(), ResourceID: r.ID, Owner: "a", Start: start, End: start.Add(time.Hour),
+			BlockStart: start, BlockEnd: start.Add(time.Hour), Seats: 1, State: booking.Held, HoldExpires: e.now().Add(time.Hour),
+			Created: e.now(), Updated: e.now()}
+		req := booking.HoldRequest{Reservation: res, Capacity: capacity, At: e.now(), ResourceVersion: v1}
+		if _, err := e.store.Hold(e.ctx, req); !errors.Is(err, booking.ErrResourceChanged) {
+			t.Fatalf("capacity %d, an old version: %v, want ErrResourceChanged", capacity, err)
+		}
+		if rs, _ := e.store.Reservations(e.ctx, booking.Query{ResourceID: r.ID}); len(rs) != capacity-1 {
+			t.Fatalf("capacity %d: %d reservations after a refused hold", capacity, len(rs))
+		}
+		req.ResourceVersion = v2
+		if _, err := e.store.Hold(e.ctx, req); err != nil {
+			t.Fatalf("capacity %d, the current version: %v", capacity, err)
+		}
 	}
 }
 
