@@ -81,7 +81,7 @@ func (v *verifier) scanFile(name string, fn func(*xmlScan) error, sums map[strin
 // each element below the root after it is popped, with its parent.
 func (s *xmlScan) walk(start func(xml.StartElement) error, end func(f frame, parent *frame)) error {
 	s.stack, s.rootDone = s.stack[:0], false
-	for {
+	for n := 0; ; n++ {
 		kind, err := s.next()
 		if err == io.EOF {
 			if len(s.stack) > 0 {
@@ -99,14 +99,16 @@ func (s *xmlScan) walk(start func(xml.StartElement) error, end func(f frame, par
 			}
 			s.push(s.d.name)
 		case tokText:
-			s.charData(s.d.tok)
+			s.charData(s.d.tok, s.d.ink)
 		case tokEnd:
 			if f, parent := s.pop(); parent != nil {
 				end(f, parent)
 			}
 		}
-		if err := s.v.ctx.Err(); err != nil {
-			return err
+		if n%256 == 0 {
+			if err := s.v.ctx.Err(); err != nil {
+				return err
+			}
 		}
 	}
 }
@@ -148,13 +150,14 @@ func (s *xmlScan) push(name xml.Name) {
 	s.text = s.text[:0]
 }
 
-func (s *xmlScan) charData(b []byte) {
+// charData takes the text b of the current element; ink says whether it has
+// a character other than white space.
+func (s *xmlScan) charData(b []byte, ink bool) {
 	if len(s.stack) == 0 {
 		return
 	}
-	top := &s.stack[len(s.stack)-1]
-	if !top.text && len(bytes.TrimSpace(b)) > 0 {
-		top.text = true
+	if ink {
+		s.stack[len(s.stack)-1].text = true
 	}
 	if room := maxText - len(s.text); room > 0 {
 		s.text = append(s.text, b[:min(len(b), room)]...)
