@@ -94,10 +94,10 @@ func (s *xmlScan) walk(start func(xml.StartElement) error, end func(f frame, par
 		}
 		switch kind {
 		case tokStart:
-			if err := start(xml.StartElement{Name: s.d.name, Attr: s.d.attr}); err != nil {
+			if err := start(xml.StartElement{Name: s.d.elem.name, Attr: s.d.attr}); err != nil {
 				return err
 			}
-			s.push(s.d.name)
+			s.push(s.d.elem.name)
 		case tokText:
 			s.charData(s.d.tok, s.d.ink)
 		case tokEnd:
@@ -128,11 +128,11 @@ func (s *xmlScan) next() (tokKind, error) {
 		}
 	case tokEnd:
 		n := len(s.stack)
-		name := s.d.name
+		name := s.d.elem.name
 		if n == 0 {
 			return 0, fmt.Errorf("unexpected end element </%s>", name.Local)
 		}
-		if top := s.stack[n-1]; top.name != name.Local || top.prefix != name.Space {
+		if top := s.stack[n-1]; !s.d.matched && (top.name != name.Local || top.prefix != name.Space) {
 			return 0, fmt.Errorf("element <%s> closed by </%s>", top.name, name.Local)
 		}
 		if n == 1 {

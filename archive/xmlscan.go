@@ -30,17 +30,19 @@ type xmlScanner struct {
 	names map[string]string
 	text  []byte // decoded text when it needed decoding
 	// The current token, as Next describes it.
-	name    xml.Name   // of a start or end element
+	elem    *elemName  // of a start or end element
+	matched bool       // an end element is known to close the innermost open one
 	attr    []xml.Attr // of a start element; reused
 	tok     []byte     // text
 	ink     bool       // tok has a character other than white space (unicode.IsSpace)
 	attrBuf []byte     // an attribute value being decoded
 	// pendingEnd: the last start tag closed itself; its end comes next.
 	pendingEnd bool
-	open       []elemName // the open elements
-	brackets   int        // ']' just before pos in the current text, to refuse "]]>"
+	open       []*elemName // the open elements
+	brackets   int         // ']' just before pos in the current text, to refuse "]]>"
 	cache      [256]string
-	elems      [256]elemName // a direct-mapped cache of element names, split
+	elems      [256]*elemName // a direct-mapped cache in front of elemMap
+	elemMap    map[string]*elemName
 	seenRoot   bool
 	started    bool
 	depth      int
@@ -57,7 +59,8 @@ const (
 var errTokenTooLarge = errors.New("tag larger than 1 MB")
 
 func newXMLScanner(r io.Reader) *xmlScanner {
-	return &xmlScanner{r: r, buf: make([]byte, scanBuf), line: 1, names: make(map[string]string)}
+	return &xmlScanner{r: r, buf: make([]byte, scanBuf), line: 1, names: make(map[string]string),
+		elemMap: make(map[string]*elemName)}
 }
 
 // InputPos returns the current line (and 0 for the column).
@@ -134,14 +137,20 @@ type elemName struct {
 }
 
 // element interns the element name b (not empty) and splits it, once per
-// name as long as the names fit the cache.
-func (s *xmlScanner) element(b []byte) elemName {
+// name for the first 10,000 names.
+func (s *xmlScanner) element(b []byte) *elemName {
 	slot := (len(b)*31 + int(b[0])*7 + int(b[len(b)/2])*13 + int(b[len(b)-1])) & 255
-	if e := s.elems[slot]; e.raw == string(b) {
+	if e := s.elems[slot]; e != nil && e.raw == string(b) {
 		return e
 	}
-	raw := s.intern(b)
-	e := elemName{raw: raw, name: splitName(raw)}
+	e, ok := s.elemMap[string(b)]
+	if !ok {
+		raw := s.intern(b)
+		e = &elemName{raw: raw, name: splitName(raw)}
+		if len(s.elemMap) < 10000 {
+			s.elemMap[raw] = e
+		}
+	}
 	s.elems[slot] = e
 	return e
 }
@@ -150,8 +159,8 @@ func (s *xmlScanner) element(b []byte) elemName {
 type tokKind uint8
 
 const (
-	tokStart tokKind = iota + 1 // s.name, s.attr
-	tokEnd                      // s.name
+	tokStart tokKind = iota + 1 // s.elem, s.attr
+	tokEnd                      // s.elem, s.matched
 	tokText                     // s.tok
 )
 
@@ -165,20 +174,20 @@ func (s *xmlScanner) RawToken() (xml.Token, error) {
 	}
 	switch k {
 	case tokStart:
-		return xml.StartElement{Name: s.name, Attr: slices.Clone(s.attr)}, nil
+		return xml.StartElement{Name: s.elem.name, Attr: slices.Clone(s.attr)}, nil
 	case tokEnd:
-		return xml.EndElement{Name: s.name}, nil
+		return xml.EndElement{Name: s.elem.name}, nil
 	}
 	return xml.CharData(s.tok), nil
 }
 
 // Next reads the next token without allocating: a start element (its name
-// and attributes in s.name and s.attr), an end element (s.name) or text
+// and attributes in s.elem and s.attr), an end element (s.elem) or text
 // (s.tok), all valid until the next call. Comments and processing
 // instructions are checked and skipped. It returns io.EOF at the end.
 func (s *xmlScanner) Next() (tokKind, error) {
 	if s.pendingEnd {
-		s.pendingEnd = false
+		s.pendingEnd, s.matched = false, true
 		s.depth--
 		s.open = s.open[:len(s.open)-1]
 		return tokEnd, nil
@@ -192,7 +201,7 @@ func (s *xmlScanner) Next() (tokKind, error) {
 	for {
 		first := !s.pastStart
 		s.pastStart = true
-		if !s.fill(1) {
+		if s.pos >= s.end && !s.fill(1) {
 			if s.rerr != nil {
 				return 0, s.rerr
 			}
@@ -219,7 +228,7 @@ func (s *xmlScanner) Next() (tokKind, error) {
 			return tokText, nil
 		}
 		s.brackets = 0
-		if !s.fill(2) {
+		if s.end-s.pos < 2 && !s.fill(2) {
 			return 0, s.syntax("unexpected end of input after <")
 		}
 		switch c := s.buf[s.pos+1]; {
@@ -548,7 +557,7 @@ func (s *xmlScanner) startTag() (tokKind, error) {
 	}
 	elem := s.element(tag[:n])
 	name := elem.raw
-	s.name, s.attr = elem.name, s.attr[:0]
+	s.elem, s.attr = elem, s.attr[:0]
 	rest := tag[n:]
 	for {
 		k := 0
@@ -627,7 +636,7 @@ func (s *xmlScanner) plainStartTag() (k tokKind, ok bool, err error) {
 		return 0, false, nil
 	}
 	elem := s.element(b[:n])
-	s.name, s.attr = elem.name, s.attr[:0]
+	s.elem, s.attr = elem, s.attr[:0]
 	if err := s.opened(elem, selfClosing); err != nil {
 		return 0, true, err
 	}
@@ -647,7 +656,7 @@ var asciiName = func() (t [256]bool) {
 }()
 
 // opened records a start tag read: the element is open, or closes itself.
-func (s *xmlScanner) opened(e elemName, selfClosing bool) error {
+func (s *xmlScanner) opened(e *elemName, selfClosing bool) error {
 	if s.depth == 0 {
 		if s.seenRoot {
 			return s.syntax("a second root element")
@@ -704,7 +713,7 @@ func (s *xmlScanner) endTag() (tokKind, error) {
 			s.pos = k + 1 // no newline in the tag
 			s.depth--
 			s.open = s.open[:d-1]
-			s.name = top.name
+			s.elem, s.matched = top, true
 			return tokEnd, nil
 		}
 		if gt := bytes.IndexByte(s.buf[s.pos:s.end], '>'); gt >= 2+len(top.raw) {
@@ -713,7 +722,7 @@ func (s *xmlScanner) endTag() (tokKind, error) {
 				s.advance(gt + 1)
 				s.depth--
 				s.open = s.open[:d-1]
-				s.name = top.name
+				s.elem, s.matched = top, true
 				return tokEnd, nil
 			}
 		}
@@ -741,7 +750,7 @@ func (s *xmlScanner) endTag() (tokKind, error) {
 	if d := len(s.open); d > 0 {
 		s.open = s.open[:d-1]
 	}
-	s.name = elem.name
+	s.elem, s.matched = elem, false
 	return tokEnd, nil
 }
 
