@@ -7,9 +7,11 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/grunnmur/grunnmur/civil"
 )
@@ -56,12 +58,13 @@ func (v *verifier) scanFile(name string, fn func(*xmlScan) error, sums map[strin
 	}
 	defer f.Close()
 	h := sha256.New()
-	tee := io.TeeReader(&countReader{r: f, v: v}, h)
-	d := newXMLScanner(tee)
+	ahead := newReadAhead(f, h, v.bytes)
+	defer ahead.close()
+	d := newXMLScanner(ahead)
 	err = fn(v.newScan(name, d))
 	if err == nil {
 		// Hash what the decoder left unread (trailing whitespace).
-		_, err = io.Copy(io.Discard, tee)
+		_, err = io.Copy(io.Discard, ahead)
 	}
 	if err != nil {
 		if v.ctx.Err() != nil {
@@ -74,6 +77,102 @@ func (v *verifier) scanFile(name string, fn func(*xmlScan) error, sums map[strin
 	sums[name] = hex.EncodeToString(h.Sum(nil))
 	v.add("N5.03", Info, name, "well-formed; XSD validation is not run here (xmllint --schema does it)")
 	return true
+}
+
+// readAhead reads a file on a goroutine of its own, hashing each chunk,
+// while the scan takes the bytes through Read: the scan of the largest file,
+// arkivstruktur.xml, is then not also its hashing. It holds aheadChunks
+// chunks of aheadChunk bytes, whatever the file's size.
+type readAhead struct {
+	full chan []byte // chunks read and hashed, in order
+	free chan []byte // chunks to read into
+	stop chan struct{}
+	done chan struct{}
+	buf  []byte // the chunk Read takes from, whole, to give back
+	cur  []byte // what Read has not taken of it
+	err  error  // io.EOF or the read error, set before full is closed
+	n    *atomic.Int64 // the bytes Read gave, for the report
+}
+
+const (
+	aheadChunk  = 256 << 10
+	aheadChunks = 4
+)
+
+func newReadAhead(r io.Reader, h hash.Hash, n *atomic.Int64) *readAhead {
+	a := &readAhead{
+		full: make(chan []byte, aheadChunks), free: make(chan []byte, aheadChunks),
+		stop: make(chan struct{}), done: make(chan struct{}), n: n,
+	}
+	for range aheadChunks {
+		a.free <- make([]byte, aheadChunk)
+	}
+	go a.read(r, h)
+	return a
+}
+
+func (a *readAhead) read(r io.Reader, h hash.Hash) {
+	defer close(a.done)
+	defer close(a.full)
+	for {
+		var b []byte
+		select {
+		case b = <-a.free:
+		case <-a.stop:
+			return
+		}
+		n, err := io.ReadFull(r, b)
+		if n > 0 {
+			h.Write(b[:n])
+			select {
+			case a.full <- b[:n]:
+			case <-a.stop:
+				return
+			}
+		}
+		if err != nil {
+			if err == io.ErrUnexpectedEOF {
+				err = io.EOF
+			}
+			a.err = err
+			return
+		}
+	}
+}
+
+// Read gives the chunks' bytes in order, then a.err. Like a read of the
+// file itself, it fills p unless the file ends first, so that the scan, and
+// the count of bytes read, are the same as without read-ahead.
+func (a *readAhead) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if len(a.cur) == 0 {
+			if a.buf != nil {
+				a.free <- a.buf[:cap(a.buf)] // never blocks: free holds every chunk
+				a.buf = nil
+			}
+			b, ok := <-a.full
+			if !ok {
+				a.n.Add(int64(n))
+				if n > 0 {
+					return n, nil
+				}
+				return 0, a.err
+			}
+			a.buf, a.cur = b, b
+		}
+		k := copy(p[n:], a.cur)
+		a.cur = a.cur[k:]
+		n += k
+	}
+	a.n.Add(int64(n))
+	return n, nil
+}
+
+// close stops the reading goroutine and waits for it.
+func (a *readAhead) close() {
+	close(a.stop)
+	<-a.done
 }
 
 // walk reads the file to its end. start sees each start element before it is
