@@ -251,11 +251,11 @@ func (v *verifier) run() {
 	v.checkListedFiles(required)
 	sums := map[string]string{}
 
-	changes := v.scanBeside(FileEndringslogg, func(c *verifier, s *xmlScan, j *journalInfo) error {
+	changes := v.scanBeside(nil, FileEndringslogg, func(c *verifier, s *xmlScan, j *journalInfo) error {
 		return c.scanEndringslogg(s, j, true)
 	})
-	lj := v.scanBeside(FileLoependeJournal, (*verifier).scanJournal)
-	oj := v.scanBeside(FileOffentligJournal, (*verifier).scanJournal)
+	lj := v.scanBeside(changes, FileLoependeJournal, (*verifier).scanJournal)
+	oj := v.scanBeside(lj, FileOffentligJournal, (*verifier).scanJournal)
 
 	structureOK := v.scanFile(FileArkivstruktur, v.scanArkivstruktur, sums)
 	if structureOK {
@@ -283,11 +283,17 @@ type besideScan struct {
 	done chan struct{}
 }
 
-// scanBeside starts scanning file with fn on a fork of v.
-func (v *verifier) scanBeside(file string, fn func(*verifier, *xmlScan, *journalInfo) error) *besideScan {
+// scanBeside starts scanning file with fn on a fork of v, after the scan
+// before (if not nil): the files beside arkivstruktur.xml are scanned one
+// after the other, so that with two cores arkivstruktur.xml, the largest
+// file with the most checks, has one to itself.
+func (v *verifier) scanBeside(before *besideScan, file string, fn func(*verifier, *xmlScan, *journalInfo) error) *besideScan {
 	b := &besideScan{fork: v.fork(), file: file, sum: map[string]string{}, done: make(chan struct{})}
 	go func() {
 		defer close(b.done)
+		if before != nil {
+			<-before.done
+		}
 		b.ok = b.fork.scanFile(file, func(s *xmlScan) error { return fn(b.fork, s, &b.info) }, b.sum)
 	}()
 	return b

@@ -30,7 +30,7 @@ type docObject struct {
 }
 
 // docObjectField keeps one child of the dokumentobjekt being read.
-func (v *verifier) docObjectField(s *xmlScan, f frame) {
+func (v *verifier) docObjectField(s *xmlScan, f *frame) {
 	switch f.name {
 	case "referanseDokumentfil":
 		v.doc.file = s.leafText()

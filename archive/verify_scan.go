@@ -177,8 +177,9 @@ func (a *readAhead) close() {
 
 // walk reads the file to its end. start sees each start element before it is
 // pushed (s.stack is then its ancestors) and may refuse the file; end sees
-// each element below the root after it is popped, with its parent.
-func (s *xmlScan) walk(start func(xml.StartElement) error, end func(f frame, parent *frame)) error {
+// each element below the root after it is popped, with its parent; f stays
+// valid until the next start element.
+func (s *xmlScan) walk(start func(xml.StartElement) error, end func(f, parent *frame)) error {
 	s.stack, s.rootDone = s.stack[:0], false
 	for n := 0; ; n++ {
 		kind, err := s.next()
@@ -196,7 +197,7 @@ func (s *xmlScan) walk(start func(xml.StartElement) error, end func(f frame, par
 			if err := start(xml.StartElement{Name: s.d.elem.name, Attr: s.d.attr}); err != nil {
 				return err
 			}
-			s.push(s.d.elem.name)
+			s.push(s.d.elem)
 		case tokText:
 			s.charData(s.d.tok, s.d.ink)
 		case tokEnd:
@@ -241,11 +242,11 @@ func (s *xmlScan) next() (tokKind, error) {
 	return kind, nil
 }
 
-func (s *xmlScan) push(name xml.Name) {
+func (s *xmlScan) push(e *elemName) {
 	if n := len(s.stack); n > 0 {
 		s.stack[n-1].child = true
 	}
-	s.stack = append(s.stack, frame{name: name.Local, prefix: name.Space, line: s.line()})
+	s.stack = append(s.stack, frame{name: e.name.Local, prefix: e.name.Space, line: s.d.line})
 	s.text = s.text[:0]
 }
 
@@ -263,10 +264,10 @@ func (s *xmlScan) charData(b []byte, ink bool) {
 	}
 }
 
-// pop closes the top element and returns it with its parent (nil for the
-// root). It reports an empty leaf under N5.63.
-func (s *xmlScan) pop() (frame, *frame) {
-	f := s.stack[len(s.stack)-1]
+// pop closes the top element and returns it (valid until the next push)
+// with its parent (nil for the root). It reports an empty leaf under N5.63.
+func (s *xmlScan) pop() (*frame, *frame) {
+	f := &s.stack[len(s.stack)-1]
 	s.stack = s.stack[:len(s.stack)-1]
 	if !f.child && !f.text {
 		s.v.add("N5.63", Error, s.loc(f.line), "<%s> is empty", f.name)

@@ -65,7 +65,7 @@ func (v *verifier) scanArkivstruktur(s *xmlScan) error {
 	defer v.docs.drain(v) // the documents are checked in the scan's time
 	return s.walk(
 		func(t xml.StartElement) error { return v.structureStart(s, t, every) },
-		func(f frame, parent *frame) { v.structureEnd(s, f, parent) })
+		func(f, parent *frame) { v.structureEnd(s, f, parent) })
 }
 
 // structureStart counts the units as they open.
@@ -106,7 +106,7 @@ func (v *verifier) structureStart(s *xmlScan, t xml.StartElement, every int) err
 }
 
 // structureEnd reads each element's value as it closes.
-func (v *verifier) structureEnd(s *xmlScan, f frame, parent *frame) {
+func (v *verifier) structureEnd(s *xmlScan, f *frame, parent *frame) {
 	switch f.name {
 	case "systemID":
 		if unitElements[parent.name] {
@@ -142,7 +142,7 @@ func (v *verifier) structureEnd(s *xmlScan, f frame, parent *frame) {
 }
 
 // registrationCreated keeps the first and last creation time (N5.27).
-func (v *verifier) registrationCreated(s *xmlScan, f frame) {
+func (v *verifier) registrationCreated(s *xmlScan, f *frame) {
 	st := &v.structure
 	t, ok := parseDateTime(s.leafText())
 	if !ok {
@@ -159,7 +159,7 @@ func (v *verifier) registrationCreated(s *xmlScan, f frame) {
 }
 
 // archivalPeriod keeps the widest arkivdel period (N5.60).
-func (v *verifier) archivalPeriod(s *xmlScan, f frame) {
+func (v *verifier) archivalPeriod(s *xmlScan, f *frame) {
 	st := &v.structure
 	d, err := parseXSDate(s.leafText())
 	switch {
@@ -185,7 +185,7 @@ func (v *verifier) countValue(element, value string) {
 }
 
 // emptyUnit is N5.09, N5.14 and N5.21: units with nothing in them.
-func (v *verifier) emptyUnit(s *xmlScan, f frame) {
+func (v *verifier) emptyUnit(s *xmlScan, f *frame) {
 	if f.content > 0 {
 		return
 	}
