@@ -43,6 +43,7 @@ type xmlScanner struct {
 	cache      [256]string
 	elems      [256]*elemName // a direct-mapped cache in front of elemMap
 	elemMap    map[string]*elemName
+	lastStart  *elemName
 	seenRoot   bool
 	started    bool
 	depth      int
@@ -134,6 +135,11 @@ func (s *xmlScanner) intern(b []byte) string {
 type elemName struct {
 	raw  string
 	name xml.Name
+	// follow is the start tag that came after this one last time: in an
+	// extract it is most often the next one too. Only names in elemMap
+	// have one, and point to one, so that no chain of names outlives them.
+	follow   *elemName
+	interned bool
 }
 
 // element interns the element name b (not empty) and splits it, once per
@@ -149,6 +155,7 @@ func (s *xmlScanner) element(b []byte) *elemName {
 		e = &elemName{raw: raw, name: splitName(raw)}
 		if len(s.elemMap) < 10000 {
 			s.elemMap[raw] = e
+			e.interned = true
 		}
 	}
 	s.elems[slot] = e
@@ -621,21 +628,34 @@ func (s *xmlScanner) startTag() (tokKind, error) {
 // read.
 func (s *xmlScanner) plainStartTag() (k tokKind, ok bool, err error) {
 	b := s.buf[s.pos+1 : s.end]
-	if len(b) == 0 || b[0] >= utf8.RuneSelf || !isNameByte(b[0], true) {
-		return 0, false, nil
+	var elem *elemName
+	n := 0
+	if g := s.lastStart; g != nil && g.follow != nil {
+		// The guess: the tag that followed the last start tag last time.
+		g = g.follow
+		if n = len(g.raw); n+1 < len(b) && string(b[:n]) == g.raw && (b[n] == '>' || b[n] == '/') {
+			elem = g
+		}
 	}
-	n := 1
-	for n < len(b) && asciiName[b[n]] {
-		n++
-	}
-	if n+1 >= len(b) {
-		return 0, false, nil
+	if elem == nil {
+		if len(b) == 0 || b[0] >= utf8.RuneSelf || !isNameByte(b[0], true) {
+			return 0, false, nil
+		}
+		n = 1
+		for n < len(b) && asciiName[b[n]] {
+			n++
+		}
+		if n+1 >= len(b) {
+			return 0, false, nil
+		}
 	}
 	selfClosing := b[n] == '/' && b[n+1] == '>'
 	if b[n] != '>' && !selfClosing {
 		return 0, false, nil
 	}
-	elem := s.element(b[:n])
+	if elem == nil {
+		elem = s.element(b[:n])
+	}
 	s.elem, s.attr = elem, s.attr[:0]
 	if err := s.opened(elem, selfClosing); err != nil {
 		return 0, true, err
@@ -663,6 +683,10 @@ func (s *xmlScanner) opened(e *elemName, selfClosing bool) error {
 		}
 		s.seenRoot = true
 	}
+	if l := s.lastStart; l != nil && l.follow != e && l.interned && e.interned {
+		l.follow = e
+	}
+	s.lastStart = e
 	s.depth++
 	s.open = append(s.open, e)
 	s.pendingEnd = selfClosing
