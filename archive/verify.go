@@ -241,10 +241,11 @@ func (v *verifier) progress() Progress {
 		Bytes: v.bytes.Load(), Elapsed: v.now().Sub(v.start)}
 }
 
-// run runs the passes. The change log and the journals are scanned beside
-// arkivstruktur.xml, each by a fork of v; their results join v's in the order
-// of the sequential passes: the structure first, since the change log's and
-// the journals' checks compare against it.
+// run runs the passes. The change log and the journals are scanned, and
+// dokumenter/ walked, beside arkivstruktur.xml, one after the other on one
+// goroutine, each by a fork of v; their results join v's in the order of
+// the sequential passes: the structure first, since the change log's and the
+// journals' checks compare against it.
 func (v *verifier) run() {
 	required := v.checkStructureFiles()
 	v.readADDML()
@@ -256,6 +257,7 @@ func (v *verifier) run() {
 	})
 	lj := v.scanBeside(changes, FileLoependeJournal, (*verifier).scanJournal)
 	oj := v.scanBeside(lj, FileOffentligJournal, (*verifier).scanJournal)
+	folder := v.beside(oj, func(b *besideScan) { b.files = b.fork.walkDocuments() })
 
 	structureOK := v.scanFile(FileArkivstruktur, v.scanArkivstruktur, sums)
 	if structureOK {
@@ -269,34 +271,42 @@ func (v *verifier) run() {
 	}
 	v.verifyJournals(lj, oj, sums, structureOK)
 	v.checkSums(sums) // the XML files' sums came from the scans
-	v.checkDocumentFolder()
+	v.checkDocumentFolder(folder)
 	v.notRun("nothing to check", "N5.02")
 }
 
-// besideScan is the scan of one file on a goroutine of its own.
+// besideScan is a pass beside the scan of arkivstruktur.xml, on a fork of
+// the verifier: the scan of one file, or the walk of dokumenter/.
 type besideScan struct {
-	fork *verifier
-	file string
-	info journalInfo
-	ok   bool
-	sum  map[string]string
-	done chan struct{}
+	fork  *verifier
+	info  journalInfo
+	ok    bool
+	sum   map[string]string
+	files *keySorter // of the walk: the keys of the document files
+	done  chan struct{}
 }
 
-// scanBeside starts scanning file with fn on a fork of v, after the scan
-// before (if not nil): the files beside arkivstruktur.xml are scanned one
+// beside starts task on a fork of v on a goroutine of its own, after the
+// pass before (if not nil): the passes beside arkivstruktur.xml run one
 // after the other, so that with two cores arkivstruktur.xml, the largest
 // file with the most checks, has one to itself.
-func (v *verifier) scanBeside(before *besideScan, file string, fn func(*verifier, *xmlScan, *journalInfo) error) *besideScan {
-	b := &besideScan{fork: v.fork(), file: file, sum: map[string]string{}, done: make(chan struct{})}
+func (v *verifier) beside(before *besideScan, task func(*besideScan)) *besideScan {
+	b := &besideScan{fork: v.fork(), sum: map[string]string{}, done: make(chan struct{})}
 	go func() {
 		defer close(b.done)
 		if before != nil {
 			<-before.done
 		}
-		b.ok = b.fork.scanFile(file, func(s *xmlScan) error { return fn(b.fork, s, &b.info) }, b.sum)
+		task(b)
 	}()
 	return b
+}
+
+// scanBeside scans file with fn beside arkivstruktur.xml, after before.
+func (v *verifier) scanBeside(before *besideScan, file string, fn func(*verifier, *xmlScan, *journalInfo) error) *besideScan {
+	return v.beside(before, func(b *besideScan) {
+		b.ok = b.fork.scanFile(file, func(s *xmlScan) error { return fn(b.fork, s, &b.info) }, b.sum)
+	})
 }
 
 // join waits for the scan and adds its results to v's, leaving out the

@@ -289,11 +289,23 @@ func (v *verifier) nameDuplicates(dups map[[16]byte]int) {
 	}
 }
 
-// checkDocumentFolder walks dokumenter/: N5.28 (count against ADDML), N5.33
-// (unreferenced files) and N5.64 (empty files).
-func (v *verifier) checkDocumentFolder() {
-	files := newKeySorter("", cmp.Or(v.cfg.runSize, sortRun))
+// checkDocumentFolder takes the walk of dokumenter/ (walkDocuments on a
+// fork) and checks N5.28 (count against ADDML) and N5.33 (unreferenced
+// files), once arkivstruktur.xml has given the references.
+func (v *verifier) checkDocumentFolder(walk *besideScan) {
+	v.join(walk, map[string]string{})
+	files := walk.files
 	defer files.close()
+	if v.tests["N5.33"].Status != NotRun {
+		v.findUnreferenced(files)
+	}
+	v.countDocumentFiles(files.n)
+}
+
+// walkDocuments walks dokumenter/, keeping the files' keys and reporting
+// empty files (N5.64).
+func (v *verifier) walkDocuments() *keySorter {
+	files := newKeySorter("", cmp.Or(v.cfg.runSize, sortRun))
 	err := v.walkBatched(DirDokumenter, true, func(p string, d fs.DirEntry) {
 		files.add(record{key: pathKey(p)})
 		if info, err := d.Info(); err == nil && info.Size() == 0 {
@@ -303,10 +315,7 @@ func (v *verifier) checkDocumentFolder() {
 	if err != nil && v.ctx.Err() == nil {
 		v.add("N5.28", Error, DirDokumenter, "cannot walk: %v", err)
 	}
-	if v.tests["N5.33"].Status != NotRun {
-		v.findUnreferenced(files)
-	}
-	v.countDocumentFiles(files.n)
+	return files
 }
 
 // findUnreferenced is N5.33: the files whose key no reference has, found by
