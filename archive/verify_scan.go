@@ -88,9 +88,9 @@ type readAhead struct {
 	free chan []byte // chunks to read into
 	stop chan struct{}
 	done chan struct{}
-	buf  []byte // the chunk Read takes from, whole, to give back
-	cur  []byte // what Read has not taken of it
-	err  error  // io.EOF or the read error, set before full is closed
+	buf  []byte        // the chunk Read takes from, whole, to give back
+	cur  []byte        // what Read has not taken of it
+	err  error         // io.EOF or the read error, set before full is closed
 	n    *atomic.Int64 // the bytes Read gave, for the report
 }
 
