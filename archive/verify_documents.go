@@ -137,6 +137,7 @@ func (j *docJob) sha256() bool {
 type docPipeline struct {
 	jobs    chan *docJob
 	dir     *os.Root  // dokumenter/, or nil
+	dirFile *os.File  // the same, for hashPlainFile
 	pending []*docJob // submitted, not yet reported, oldest first
 	head    int
 	wg      sync.WaitGroup
@@ -149,6 +150,7 @@ func (p *docPipeline) submit(v *verifier, j *docJob) {
 	if p.jobs == nil {
 		p.jobs = make(chan *docJob, docsInFlight)
 		p.dir, _ = v.root.OpenRoot(DirDokumenter)
+		p.dirFile, _ = v.root.Open(DirDokumenter)
 		workers := min(max(runtime.GOMAXPROCS(0), 2), 8)
 		p.wg.Add(workers)
 		for range workers {
@@ -192,6 +194,10 @@ func (p *docPipeline) drain(v *verifier) {
 			p.dir.Close()
 			p.dir = nil
 		}
+		if p.dirFile != nil {
+			p.dirFile.Close()
+			p.dirFile = nil
+		}
 	}
 }
 
@@ -200,18 +206,28 @@ func (p *docPipeline) work(v *verifier) {
 	h := sha256.New()
 	buf := make([]byte, 64<<10)
 	for j := range p.jobs {
-		j.hash(v, p.dir, h, buf)
+		j.hash(v, p.dir, p.dirFile, h, buf)
 		close(j.done)
 	}
 }
 
 // hash opens and hashes the job's file. A file directly in dokumenter/ is
-// opened through dir, which spares walking that folder for every file; what
-// dir cannot open (a link out of dokumenter/) is tried in the whole extract.
-func (j *docJob) hash(v *verifier, dir *os.Root, h hash.Hash, buf []byte) {
+// opened through dir (or dirFile), which spares walking that folder for
+// every file; what dir cannot open (a link out of dokumenter/) is tried in
+// the whole extract.
+func (j *docJob) hash(v *verifier, dir *os.Root, dirFile *os.File, h hash.Hash, buf []byte) {
 	var f *os.File
 	err := os.ErrNotExist
 	if name, ok := strings.CutPrefix(j.path, DirDokumenter+"/"); ok && dir != nil && !strings.Contains(name, "/") {
+		if j.sha256() {
+			h.Reset()
+			if n, ok := hashPlainFile(dirFile, name, h, buf); ok {
+				j.n = n
+				h.Sum(j.sum[:0])
+				v.bytes.Add(n)
+				return
+			}
+		}
 		f, err = dir.Open(name)
 	}
 	if err != nil {
