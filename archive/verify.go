@@ -15,10 +15,12 @@ import (
 // The verifier is split by check family, one file each:
 //
 //	verify.go               the Verifier, the report's bookkeeping, the order of the passes
-//	verify_scan.go          the shared streaming scan of one XML file (N5.03, N5.63)
+//	verify_scan.go          the shared streaming scan of one XML file (N5.03, N5.63),
+//	                        read and hashed ahead on a goroutine of its own
 //	verify_addml.go         reading arkivuttrekk.xml
 //	verify_structure.go     arkivstruktur.xml: counts and statuses (N5.04–N5.29)
 //	verify_documents.go     document files: N5.28, N5.30, N5.32–N5.34, N5.64
+//	                        (docfile_linux.go: the workers' fast path for a plain file)
 //	verify_ids.go           systemIDs and references across files: N5.47, N5.48, N5.62
 //	verify_journals.go      the two journals: N5.59, N5.60
 //	verify_endringslogg.go  the change log: N5.61
@@ -26,9 +28,10 @@ import (
 //
 // Each scan of a file keeps its element stack in its own xmlScan; what the
 // checks collect across files lives in verifier. The change log and the
-// journals are scanned beside arkivstruktur.xml, each by a fork of the
-// verifier with its own results and references, joined in the sequential
-// order (run, join). Of the rest, the structure scan alone writes structure,
+// journals are scanned, and dokumenter/ walked, beside arkivstruktur.xml,
+// one after another on one goroutine, each by a fork of the verifier with
+// its own results and references, joined in the sequential order (run,
+// join). Of the rest, the structure scan alone writes structure,
 // doc, docs, ids, fileRefs and refs; buf is the copy buffer of the checksum
 // pass; bytes is shared by every scan and document worker.
 

@@ -286,11 +286,7 @@ func (s *xmlScanner) charData() ([]byte, error) {
 			continue
 		case c == '>':
 			// "]]>" is not allowed in text; the brackets may end the piece before.
-			j := i
-			for j > first && b[j-1] == ']' {
-				j--
-			}
-			if n := i - j; n >= 2 || j == first && n+s.brackets >= 2 {
+			if s.bracketsBefore(b, first, i) >= 2 {
 				return nil, s.syntax("unescaped ]]> not in CDATA section")
 			}
 			ink = textInk
@@ -322,29 +318,17 @@ func (s *xmlScanner) charData() ([]byte, error) {
 			}
 			break // emit what we have; the next call refills
 		}
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n <= 1 {
-			return nil, s.syntax("invalid UTF-8")
+		n, space, err := s.textRune(b[i:])
+		if err != nil {
+			return nil, err
 		}
-		if !isXMLChar(r) {
-			return nil, s.syntax("illegal character code %U", r)
-		}
-		if !unicode.IsSpace(r) {
+		if !space {
 			ink = textInk
 		}
 		i += n
 	}
 done:
-	// Carry the brackets that end this piece to the next one.
-	j := i
-	for j > first && b[j-1] == ']' {
-		j--
-	}
-	if j == first {
-		s.brackets += i - first
-	} else {
-		s.brackets = i - j
-	}
+	s.brackets = s.bracketsBefore(b, first, i) // carried to the next piece
 	out := b[start:i]
 	if decoded {
 		s.text = append(s.text, out...)
@@ -354,6 +338,33 @@ done:
 	s.line += nl
 	s.pos = i
 	return out, nil
+}
+
+// bracketsBefore counts the ']' right before b[i], back to first, where
+// this piece of text began, and on into the last piece (s.brackets) if they
+// reach first.
+func (s *xmlScanner) bracketsBefore(b []byte, first, i int) int {
+	j := i
+	for j > first && b[j-1] == ']' {
+		j--
+	}
+	if j == first {
+		return i - j + s.brackets
+	}
+	return i - j
+}
+
+// textRune checks the multi-byte character at the start of b and returns its
+// length and whether it is white space.
+func (s *xmlScanner) textRune(b []byte) (int, bool, error) {
+	r, n := utf8.DecodeRune(b)
+	if r == utf8.RuneError && n <= 1 {
+		return 0, false, s.syntax("invalid UTF-8")
+	}
+	if !isXMLChar(r) {
+		return 0, false, s.syntax("illegal character code %U", r)
+	}
+	return n, unicode.IsSpace(r), nil
 }
 
 // textClass sorts the bytes of text: white space, other plain ASCII
