@@ -106,17 +106,19 @@
 //	report.WriteText(os.Stdout, 10)  // or json.Marshal(report)
 //	if !report.OK() { ... }
 //
-// The change log and the two journals are scanned beside arkivstruktur.xml,
-// and the document files are hashed on worker goroutines while it is read;
-// the results still come in the order of one pass over the files, the same
-// in every run. To compare the verifier's throughput with `sha256sum` over
+// The change log and the two journals are scanned, and dokumenter/ walked,
+// beside arkivstruktur.xml; each XML file is read and hashed a few chunks
+// ahead of its scan, and the document files are hashed on worker goroutines
+// while arkivstruktur.xml is read; the results still come in the order of
+// one pass over the files, the same in every run. To compare the verifier's throughput with `sha256sum` over
 // every file of the same extract (the goal is at least 0.9 of it), run
 //
 //	archive/verifybench.sh [CASES] [ROUNDS]   # defaults: 20000 cases, 5 rounds
 //
 // from the repository root: it writes an extract with `grunnmur archive
 // demo`, runs both in turn in each round and prints the medians, their
-// ratio and the verifier's peak RSS.
+// ratio, the CPU time of each and the verifier's peak RSS. On a shared
+// machine the wall-clock ratio swings with the load; the CPU times do not.
 //
 // Package archivetest generates realistic synthetic cases for tests and for
 // `grunnmur archive demo`.

@@ -45,7 +45,7 @@ func FuzzVerifyParsers(f *testing.F) {
 			_ = scan(v, newXMLScanner(bytes.NewReader(data)))
 			v.afterArkivstruktur()
 			v.checkIDs()
-			v.checkDocumentFolder()
+			v.checkDocumentFolder(v.beside(nil, func(b *besideScan) { b.files = b.fork.walkDocuments() }))
 			rep := v.finish()
 			for _, tr := range rep.Tests {
 				if (tr.Errors > 0) != (tr.Status == Failed) || len(tr.Results) > maxResults {

@@ -2,7 +2,7 @@ package archive
 
 import (
 	"bufio"
-	"bytes"
+	"cmp"
 	"container/heap"
 	"encoding/binary"
 	"io"
@@ -23,7 +23,11 @@ type record struct {
 const recordSize = 24
 
 func compareRecords(a, b record) int {
-	if c := bytes.Compare(a.key[:], b.key[:]); c != 0 {
+	// The keys' byte order, as two big-endian numbers.
+	if c := cmp.Compare(binary.BigEndian.Uint64(a.key[:8]), binary.BigEndian.Uint64(b.key[:8])); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(binary.BigEndian.Uint64(a.key[8:]), binary.BigEndian.Uint64(b.key[8:])); c != 0 {
 		return c
 	}
 	if c := int(a.line) - int(b.line); c != 0 {

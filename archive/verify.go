@@ -15,10 +15,12 @@ import (
 // The verifier is split by check family, one file each:
 //
 //	verify.go               the Verifier, the report's bookkeeping, the order of the passes
-//	verify_scan.go          the shared streaming scan of one XML file (N5.03, N5.63)
+//	verify_scan.go          the shared streaming scan of one XML file (N5.03, N5.63),
+//	                        read and hashed ahead on a goroutine of its own
 //	verify_addml.go         reading arkivuttrekk.xml
 //	verify_structure.go     arkivstruktur.xml: counts and statuses (N5.04–N5.29)
 //	verify_documents.go     document files: N5.28, N5.30, N5.32–N5.34, N5.64
+//	                        (docfile_linux.go: the workers' fast path for a plain file)
 //	verify_ids.go           systemIDs and references across files: N5.47, N5.48, N5.62
 //	verify_journals.go      the two journals: N5.59, N5.60
 //	verify_endringslogg.go  the change log: N5.61
@@ -26,9 +28,10 @@ import (
 //
 // Each scan of a file keeps its element stack in its own xmlScan; what the
 // checks collect across files lives in verifier. The change log and the
-// journals are scanned beside arkivstruktur.xml, each by a fork of the
-// verifier with its own results and references, joined in the sequential
-// order (run, join). Of the rest, the structure scan alone writes structure,
+// journals are scanned, and dokumenter/ walked, beside arkivstruktur.xml,
+// one after another on one goroutine, each by a fork of the verifier with
+// its own results and references, joined in the sequential order (run,
+// join). Of the rest, the structure scan alone writes structure,
 // doc, docs, ids, fileRefs and refs; buf is the copy buffer of the checksum
 // pass; bytes is shared by every scan and document worker.
 
@@ -241,21 +244,23 @@ func (v *verifier) progress() Progress {
 		Bytes: v.bytes.Load(), Elapsed: v.now().Sub(v.start)}
 }
 
-// run runs the passes. The change log and the journals are scanned beside
-// arkivstruktur.xml, each by a fork of v; their results join v's in the order
-// of the sequential passes: the structure first, since the change log's and
-// the journals' checks compare against it.
+// run runs the passes. The change log and the journals are scanned, and
+// dokumenter/ walked, beside arkivstruktur.xml, one after the other on one
+// goroutine, each by a fork of v; their results join v's in the order of
+// the sequential passes: the structure first, since the change log's and the
+// journals' checks compare against it.
 func (v *verifier) run() {
 	required := v.checkStructureFiles()
 	v.readADDML()
 	v.checkListedFiles(required)
 	sums := map[string]string{}
 
-	changes := v.scanBeside(FileEndringslogg, func(c *verifier, s *xmlScan, j *journalInfo) error {
+	changes := v.scanBeside(nil, FileEndringslogg, func(c *verifier, s *xmlScan, j *journalInfo) error {
 		return c.scanEndringslogg(s, j, true)
 	})
-	lj := v.scanBeside(FileLoependeJournal, (*verifier).scanJournal)
-	oj := v.scanBeside(FileOffentligJournal, (*verifier).scanJournal)
+	lj := v.scanBeside(changes, FileLoependeJournal, (*verifier).scanJournal)
+	oj := v.scanBeside(lj, FileOffentligJournal, (*verifier).scanJournal)
+	folder := v.beside(oj, func(b *besideScan) { b.files = b.fork.walkDocuments() })
 
 	structureOK := v.scanFile(FileArkivstruktur, v.scanArkivstruktur, sums)
 	if structureOK {
@@ -269,28 +274,42 @@ func (v *verifier) run() {
 	}
 	v.verifyJournals(lj, oj, sums, structureOK)
 	v.checkSums(sums) // the XML files' sums came from the scans
-	v.checkDocumentFolder()
+	v.checkDocumentFolder(folder)
 	v.notRun("nothing to check", "N5.02")
 }
 
-// besideScan is the scan of one file on a goroutine of its own.
+// besideScan is a pass beside the scan of arkivstruktur.xml, on a fork of
+// the verifier: the scan of one file, or the walk of dokumenter/.
 type besideScan struct {
-	fork *verifier
-	file string
-	info journalInfo
-	ok   bool
-	sum  map[string]string
-	done chan struct{}
+	fork  *verifier
+	info  journalInfo
+	ok    bool
+	sum   map[string]string
+	files *keySorter // of the walk: the keys of the document files
+	done  chan struct{}
 }
 
-// scanBeside starts scanning file with fn on a fork of v.
-func (v *verifier) scanBeside(file string, fn func(*verifier, *xmlScan, *journalInfo) error) *besideScan {
-	b := &besideScan{fork: v.fork(), file: file, sum: map[string]string{}, done: make(chan struct{})}
+// beside starts task on a fork of v on a goroutine of its own, after the
+// pass before (if not nil): the passes beside arkivstruktur.xml run one
+// after the other, so that with two cores arkivstruktur.xml, the largest
+// file with the most checks, has one to itself.
+func (v *verifier) beside(before *besideScan, task func(*besideScan)) *besideScan {
+	b := &besideScan{fork: v.fork(), sum: map[string]string{}, done: make(chan struct{})}
 	go func() {
 		defer close(b.done)
-		b.ok = b.fork.scanFile(file, func(s *xmlScan) error { return fn(b.fork, s, &b.info) }, b.sum)
+		if before != nil {
+			<-before.done
+		}
+		task(b)
 	}()
 	return b
+}
+
+// scanBeside scans file with fn beside arkivstruktur.xml, after before.
+func (v *verifier) scanBeside(before *besideScan, file string, fn func(*verifier, *xmlScan, *journalInfo) error) *besideScan {
+	return v.beside(before, func(b *besideScan) {
+		b.ok = b.fork.scanFile(file, func(s *xmlScan) error { return fn(b.fork, s, &b.info) }, b.sum)
+	})
 }
 
 // join waits for the scan and adds its results to v's, leaving out the

@@ -30,7 +30,7 @@ type docObject struct {
 }
 
 // docObjectField keeps one child of the dokumentobjekt being read.
-func (v *verifier) docObjectField(s *xmlScan, f frame) {
+func (v *verifier) docObjectField(s *xmlScan, f *frame) {
 	switch f.name {
 	case "referanseDokumentfil":
 		v.doc.file = s.leafText()
@@ -137,6 +137,7 @@ func (j *docJob) sha256() bool {
 type docPipeline struct {
 	jobs    chan *docJob
 	dir     *os.Root  // dokumenter/, or nil
+	dirFile *os.File  // the same, for hashPlainFile
 	pending []*docJob // submitted, not yet reported, oldest first
 	head    int
 	wg      sync.WaitGroup
@@ -149,6 +150,7 @@ func (p *docPipeline) submit(v *verifier, j *docJob) {
 	if p.jobs == nil {
 		p.jobs = make(chan *docJob, docsInFlight)
 		p.dir, _ = v.root.OpenRoot(DirDokumenter)
+		p.dirFile, _ = v.root.Open(DirDokumenter)
 		workers := min(max(runtime.GOMAXPROCS(0), 2), 8)
 		p.wg.Add(workers)
 		for range workers {
@@ -192,6 +194,10 @@ func (p *docPipeline) drain(v *verifier) {
 			p.dir.Close()
 			p.dir = nil
 		}
+		if p.dirFile != nil {
+			p.dirFile.Close()
+			p.dirFile = nil
+		}
 	}
 }
 
@@ -200,18 +206,28 @@ func (p *docPipeline) work(v *verifier) {
 	h := sha256.New()
 	buf := make([]byte, 64<<10)
 	for j := range p.jobs {
-		j.hash(v, p.dir, h, buf)
+		j.hash(v, p.dir, p.dirFile, h, buf)
 		close(j.done)
 	}
 }
 
 // hash opens and hashes the job's file. A file directly in dokumenter/ is
-// opened through dir, which spares walking that folder for every file; what
-// dir cannot open (a link out of dokumenter/) is tried in the whole extract.
-func (j *docJob) hash(v *verifier, dir *os.Root, h hash.Hash, buf []byte) {
+// opened through dir (or dirFile), which spares walking that folder for
+// every file; what dir cannot open (a link out of dokumenter/) is tried in
+// the whole extract.
+func (j *docJob) hash(v *verifier, dir *os.Root, dirFile *os.File, h hash.Hash, buf []byte) {
 	var f *os.File
 	err := os.ErrNotExist
 	if name, ok := strings.CutPrefix(j.path, DirDokumenter+"/"); ok && dir != nil && !strings.Contains(name, "/") {
+		if j.sha256() {
+			h.Reset()
+			if n, ok := hashPlainFile(dirFile, name, h, buf); ok {
+				j.n = n
+				h.Sum(j.sum[:0])
+				v.bytes.Add(n)
+				return
+			}
+		}
 		f, err = dir.Open(name)
 	}
 	if err != nil {
@@ -289,11 +305,23 @@ func (v *verifier) nameDuplicates(dups map[[16]byte]int) {
 	}
 }
 
-// checkDocumentFolder walks dokumenter/: N5.28 (count against ADDML), N5.33
-// (unreferenced files) and N5.64 (empty files).
-func (v *verifier) checkDocumentFolder() {
-	files := newKeySorter("", cmp.Or(v.cfg.runSize, sortRun))
+// checkDocumentFolder takes the walk of dokumenter/ (walkDocuments on a
+// fork) and checks N5.28 (count against ADDML) and N5.33 (unreferenced
+// files), once arkivstruktur.xml has given the references.
+func (v *verifier) checkDocumentFolder(walk *besideScan) {
+	v.join(walk, map[string]string{})
+	files := walk.files
 	defer files.close()
+	if v.tests["N5.33"].Status != NotRun {
+		v.findUnreferenced(files)
+	}
+	v.countDocumentFiles(files.n)
+}
+
+// walkDocuments walks dokumenter/, keeping the files' keys and reporting
+// empty files (N5.64).
+func (v *verifier) walkDocuments() *keySorter {
+	files := newKeySorter("", cmp.Or(v.cfg.runSize, sortRun))
 	err := v.walkBatched(DirDokumenter, true, func(p string, d fs.DirEntry) {
 		files.add(record{key: pathKey(p)})
 		if info, err := d.Info(); err == nil && info.Size() == 0 {
@@ -303,10 +331,7 @@ func (v *verifier) checkDocumentFolder() {
 	if err != nil && v.ctx.Err() == nil {
 		v.add("N5.28", Error, DirDokumenter, "cannot walk: %v", err)
 	}
-	if v.tests["N5.33"].Status != NotRun {
-		v.findUnreferenced(files)
-	}
-	v.countDocumentFiles(files.n)
+	return files
 }
 
 // findUnreferenced is N5.33: the files whose key no reference has, found by

@@ -41,7 +41,7 @@ func (v *verifier) scanEndringslogg(s *xmlScan, j *journalInfo, checkRefs bool) 
 			}
 		}
 		return nil
-	}, func(f frame, parent *frame) {
+	}, func(f, parent *frame) {
 		if checkRefs && parent.name == "endring" && f.name == "referanseArkivenhet" {
 			v.changeReference(s, f)
 		}

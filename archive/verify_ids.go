@@ -33,19 +33,19 @@ var refElements = []string{
 const refChange = 255
 
 // unitID collects a unit's systemID.
-func (v *verifier) unitID(s *xmlScan, f frame) {
+func (v *verifier) unitID(s *xmlScan, f *frame) {
 	v.ids.add(record{key: v.idKey("N5.47", s, f.line), line: uint32(f.line)})
 }
 
 // reference collects a reference element of arkivstruktur.xml.
-func (v *verifier) reference(s *xmlScan, f frame) {
+func (v *verifier) reference(s *xmlScan, f *frame) {
 	if k := slices.Index(refElements, f.name); k >= 0 {
 		v.refs.add(record{key: v.idKey("N5.48", s, f.line), line: uint32(f.line), kind: uint8(k)})
 	}
 }
 
 // changeReference collects an endring's referanseArkivenhet.
-func (v *verifier) changeReference(s *xmlScan, f frame) {
+func (v *verifier) changeReference(s *xmlScan, f *frame) {
 	v.refs.add(record{key: v.idKey("N5.62", s, f.line), line: uint32(f.line), kind: refChange})
 }
 

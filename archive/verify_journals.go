@@ -53,7 +53,7 @@ func (v *verifier) scanJournal(s *xmlScan, j *journalInfo) error {
 			}
 		}
 		return nil
-	}, func(f frame, parent *frame) {
+	}, func(f, parent *frame) {
 		if parent.name == "journalhode" {
 			v.journalHead(s, f, j)
 		}
@@ -61,7 +61,7 @@ func (v *verifier) scanJournal(s *xmlScan, j *journalInfo) error {
 }
 
 // journalHead reads the period and the count of the journalhode.
-func (v *verifier) journalHead(s *xmlScan, f frame, j *journalInfo) {
+func (v *verifier) journalHead(s *xmlScan, f *frame, j *journalInfo) {
 	switch f.name {
 	case "journalStartDato", "journalSluttDato":
 		dt, err := parseXSDate(s.leafText())

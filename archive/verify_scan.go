@@ -7,9 +7,11 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/grunnmur/grunnmur/civil"
 )
@@ -56,12 +58,13 @@ func (v *verifier) scanFile(name string, fn func(*xmlScan) error, sums map[strin
 	}
 	defer f.Close()
 	h := sha256.New()
-	tee := io.TeeReader(&countReader{r: f, v: v}, h)
-	d := newXMLScanner(tee)
+	ahead := newReadAhead(f, h, v.bytes)
+	defer ahead.close()
+	d := newXMLScanner(ahead)
 	err = fn(v.newScan(name, d))
 	if err == nil {
 		// Hash what the decoder left unread (trailing whitespace).
-		_, err = io.Copy(io.Discard, tee)
+		_, err = io.Copy(io.Discard, ahead)
 	}
 	if err != nil {
 		if v.ctx.Err() != nil {
@@ -76,12 +79,109 @@ func (v *verifier) scanFile(name string, fn func(*xmlScan) error, sums map[strin
 	return true
 }
 
+// readAhead reads a file on a goroutine of its own, hashing each chunk,
+// while the scan takes the bytes through Read: the scan of the largest file,
+// arkivstruktur.xml, is then not also its hashing. It holds aheadChunks
+// chunks of aheadChunk bytes, whatever the file's size.
+type readAhead struct {
+	full chan []byte // chunks read and hashed, in order
+	free chan []byte // chunks to read into
+	stop chan struct{}
+	done chan struct{}
+	buf  []byte        // the chunk Read takes from, whole, to give back
+	cur  []byte        // what Read has not taken of it
+	err  error         // io.EOF or the read error, set before full is closed
+	n    *atomic.Int64 // the bytes Read gave, for the report
+}
+
+const (
+	aheadChunk  = 256 << 10
+	aheadChunks = 4
+)
+
+func newReadAhead(r io.Reader, h hash.Hash, n *atomic.Int64) *readAhead {
+	a := &readAhead{
+		full: make(chan []byte, aheadChunks), free: make(chan []byte, aheadChunks),
+		stop: make(chan struct{}), done: make(chan struct{}), n: n,
+	}
+	for range aheadChunks {
+		a.free <- make([]byte, aheadChunk)
+	}
+	go a.read(r, h)
+	return a
+}
+
+func (a *readAhead) read(r io.Reader, h hash.Hash) {
+	defer close(a.done)
+	defer close(a.full)
+	for {
+		var b []byte
+		select {
+		case b = <-a.free:
+		case <-a.stop:
+			return
+		}
+		n, err := io.ReadFull(r, b)
+		if n > 0 {
+			h.Write(b[:n])
+			select {
+			case a.full <- b[:n]:
+			case <-a.stop:
+				return
+			}
+		}
+		if err != nil {
+			if err == io.ErrUnexpectedEOF {
+				err = io.EOF
+			}
+			a.err = err
+			return
+		}
+	}
+}
+
+// Read gives the chunks' bytes in order, then a.err. Like a read of the
+// file itself, it fills p unless the file ends first, so that the scan, and
+// the count of bytes read, are the same as without read-ahead.
+func (a *readAhead) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if len(a.cur) == 0 {
+			if a.buf != nil {
+				a.free <- a.buf[:cap(a.buf)] // never blocks: free holds every chunk
+				a.buf = nil
+			}
+			b, ok := <-a.full
+			if !ok {
+				a.n.Add(int64(n))
+				if n > 0 {
+					return n, nil
+				}
+				return 0, a.err
+			}
+			a.buf, a.cur = b, b
+		}
+		k := copy(p[n:], a.cur)
+		a.cur = a.cur[k:]
+		n += k
+	}
+	a.n.Add(int64(n))
+	return n, nil
+}
+
+// close stops the reading goroutine and waits for it.
+func (a *readAhead) close() {
+	close(a.stop)
+	<-a.done
+}
+
 // walk reads the file to its end. start sees each start element before it is
 // pushed (s.stack is then its ancestors) and may refuse the file; end sees
-// each element below the root after it is popped, with its parent.
-func (s *xmlScan) walk(start func(xml.StartElement) error, end func(f frame, parent *frame)) error {
+// each element below the root after it is popped, with its parent; f stays
+// valid until the next start element.
+func (s *xmlScan) walk(start func(xml.StartElement) error, end func(f, parent *frame)) error {
 	s.stack, s.rootDone = s.stack[:0], false
-	for {
+	for n := 0; ; n++ {
 		kind, err := s.next()
 		if err == io.EOF {
 			if len(s.stack) > 0 {
@@ -94,19 +194,21 @@ func (s *xmlScan) walk(start func(xml.StartElement) error, end func(f frame, par
 		}
 		switch kind {
 		case tokStart:
-			if err := start(xml.StartElement{Name: s.d.name, Attr: s.d.attr}); err != nil {
+			if err := start(xml.StartElement{Name: s.d.elem.name, Attr: s.d.attr}); err != nil {
 				return err
 			}
-			s.push(s.d.name)
+			s.push(s.d.elem)
 		case tokText:
-			s.charData(s.d.tok)
+			s.charData(s.d.tok, s.d.ink)
 		case tokEnd:
 			if f, parent := s.pop(); parent != nil {
 				end(f, parent)
 			}
 		}
-		if err := s.v.ctx.Err(); err != nil {
-			return err
+		if n%256 == 0 {
+			if err := s.v.ctx.Err(); err != nil {
+				return err
+			}
 		}
 	}
 }
@@ -126,11 +228,11 @@ func (s *xmlScan) next() (tokKind, error) {
 		}
 	case tokEnd:
 		n := len(s.stack)
-		name := s.d.name
+		name := s.d.elem.name
 		if n == 0 {
 			return 0, fmt.Errorf("unexpected end element </%s>", name.Local)
 		}
-		if top := s.stack[n-1]; top.name != name.Local || top.prefix != name.Space {
+		if top := s.stack[n-1]; !s.d.matched && (top.name != name.Local || top.prefix != name.Space) {
 			return 0, fmt.Errorf("element <%s> closed by </%s>", top.name, name.Local)
 		}
 		if n == 1 {
@@ -140,31 +242,32 @@ func (s *xmlScan) next() (tokKind, error) {
 	return kind, nil
 }
 
-func (s *xmlScan) push(name xml.Name) {
+func (s *xmlScan) push(e *elemName) {
 	if n := len(s.stack); n > 0 {
 		s.stack[n-1].child = true
 	}
-	s.stack = append(s.stack, frame{name: name.Local, prefix: name.Space, line: s.line()})
+	s.stack = append(s.stack, frame{name: e.name.Local, prefix: e.name.Space, line: s.d.line})
 	s.text = s.text[:0]
 }
 
-func (s *xmlScan) charData(b []byte) {
+// charData takes the text b of the current element; ink says whether it has
+// a character other than white space.
+func (s *xmlScan) charData(b []byte, ink bool) {
 	if len(s.stack) == 0 {
 		return
 	}
-	top := &s.stack[len(s.stack)-1]
-	if !top.text && len(bytes.TrimSpace(b)) > 0 {
-		top.text = true
+	if ink {
+		s.stack[len(s.stack)-1].text = true
 	}
 	if room := maxText - len(s.text); room > 0 {
 		s.text = append(s.text, b[:min(len(b), room)]...)
 	}
 }
 
-// pop closes the top element and returns it with its parent (nil for the
-// root). It reports an empty leaf under N5.63.
-func (s *xmlScan) pop() (frame, *frame) {
-	f := s.stack[len(s.stack)-1]
+// pop closes the top element and returns it (valid until the next push)
+// with its parent (nil for the root). It reports an empty leaf under N5.63.
+func (s *xmlScan) pop() (*frame, *frame) {
+	f := &s.stack[len(s.stack)-1]
 	s.stack = s.stack[:len(s.stack)-1]
 	if !f.child && !f.text {
 		s.v.add("N5.63", Error, s.loc(f.line), "<%s> is empty", f.name)

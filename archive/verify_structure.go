@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"slices"
@@ -17,16 +18,16 @@ import (
 
 // structureInfo is what the scan of arkivstruktur.xml collects.
 type structureInfo struct {
-	counts    map[string]int            // element (and "mappe:"+xsi:type) -> count
-	perYear   map[string]int            // saksaar -> folders
-	statuses  map[string]map[string]int // element -> value -> count
-	regMin    time.Time                 // earliest registration opprettetDato
-	regMax    time.Time                 // latest
-	regDates  int                       // registrations with a readable opprettetDato
-	noDocDesc int                       // registrations without dokumentbeskrivelse
-	partStart civil.Date                // earliest arkivperiodeStartDato
-	partEnd   civil.Date                // latest arkivperiodeSluttDato
-	typeKeys  map[string]string         // xsi:type -> "mappe:"+xsi:type, not to build it for every mappe
+	counts    map[string]int             // element (and "mappe:"+xsi:type) -> count
+	perYear   map[string]int             // saksaar -> folders
+	statuses  map[string]map[string]*int // element -> value -> count
+	regMin    time.Time                  // earliest registration opprettetDato
+	regMax    time.Time                  // latest
+	regDates  int                        // registrations with a readable opprettetDato
+	noDocDesc int                        // registrations without dokumentbeskrivelse
+	partStart civil.Date                 // earliest arkivperiodeStartDato
+	partEnd   civil.Date                 // latest arkivperiodeSluttDato
+	typeKeys  map[string]string          // xsi:type -> "mappe:"+xsi:type, not to build it for every mappe
 }
 
 // typeKey is "mappe:"+typ, made once per type (up to 1000 of them).
@@ -45,7 +46,7 @@ func newStructureInfo() structureInfo {
 	return structureInfo{
 		counts:   make(map[string]int),
 		perYear:  make(map[string]int),
-		statuses: make(map[string]map[string]int),
+		statuses: make(map[string]map[string]*int),
 		typeKeys: make(map[string]string),
 	}
 }
@@ -65,7 +66,7 @@ func (v *verifier) scanArkivstruktur(s *xmlScan) error {
 	defer v.docs.drain(v) // the documents are checked in the scan's time
 	return s.walk(
 		func(t xml.StartElement) error { return v.structureStart(s, t, every) },
-		func(f frame, parent *frame) { v.structureEnd(s, f, parent) })
+		func(f, parent *frame) { v.structureEnd(s, f, parent) })
 }
 
 // structureStart counts the units as they open.
@@ -106,7 +107,7 @@ func (v *verifier) structureStart(s *xmlScan, t xml.StartElement, every int) err
 }
 
 // structureEnd reads each element's value as it closes.
-func (v *verifier) structureEnd(s *xmlScan, f frame, parent *frame) {
+func (v *verifier) structureEnd(s *xmlScan, f *frame, parent *frame) {
 	switch f.name {
 	case "systemID":
 		if unitElements[parent.name] {
@@ -126,7 +127,7 @@ func (v *verifier) structureEnd(s *xmlScan, f frame, parent *frame) {
 		}
 	case "saksstatus", "journalposttype", "journalstatus", "arkivdelstatus", "format":
 		if parent.name == valueOwners[f.name] {
-			v.countValue(f.name, s.leafText())
+			v.countValue(f.name, bytes.TrimSpace(s.text))
 		}
 	case "klasse", "mappe", "registrering":
 		v.emptyUnit(s, f)
@@ -142,7 +143,7 @@ func (v *verifier) structureEnd(s *xmlScan, f frame, parent *frame) {
 }
 
 // registrationCreated keeps the first and last creation time (N5.27).
-func (v *verifier) registrationCreated(s *xmlScan, f frame) {
+func (v *verifier) registrationCreated(s *xmlScan, f *frame) {
 	st := &v.structure
 	t, ok := parseDateTime(s.leafText())
 	if !ok {
@@ -159,7 +160,7 @@ func (v *verifier) registrationCreated(s *xmlScan, f frame) {
 }
 
 // archivalPeriod keeps the widest arkivdel period (N5.60).
-func (v *verifier) archivalPeriod(s *xmlScan, f frame) {
+func (v *verifier) archivalPeriod(s *xmlScan, f *frame) {
 	st := &v.structure
 	d, err := parseXSDate(s.leafText())
 	switch {
@@ -172,20 +173,34 @@ func (v *verifier) archivalPeriod(s *xmlScan, f frame) {
 	}
 }
 
-// countValue counts one status, type or format value.
-func (v *verifier) countValue(element, value string) {
+// countValue counts one status, type or format value (the leaf text); a
+// value counted before costs no allocation.
+func (v *verifier) countValue(element string, value []byte) {
 	m := v.structure.statuses[element]
 	if m == nil {
-		m = make(map[string]int)
+		m = make(map[string]*int)
 		v.structure.statuses[element] = m
 	}
-	if len(m) < 1000 { // distinct values are few in real extracts; cap a hostile one
-		m[clip(value)]++
+	if len(m) >= 1000 { // distinct values are few in real extracts; cap a hostile one
+		return
 	}
+	if len(value) <= 80 { // as clip leaves it
+		if n := m[string(value)]; n != nil {
+			*n++
+			return
+		}
+	}
+	k := clip(string(value))
+	n := m[k]
+	if n == nil {
+		n = new(int)
+		m[k] = n
+	}
+	*n++
 }
 
 // emptyUnit is N5.09, N5.14 and N5.21: units with nothing in them.
-func (v *verifier) emptyUnit(s *xmlScan, f frame) {
+func (v *verifier) emptyUnit(s *xmlScan, f *frame) {
 	if f.content > 0 {
 		return
 	}
@@ -254,7 +269,7 @@ func (v *verifier) listCounts(id, element string) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		v.add(id, Info, FileArkivstruktur, "%s %q: %d", element, k, m[k])
+		v.add(id, Info, FileArkivstruktur, "%s %q: %d", element, k, *m[k])
 	}
 	if len(keys) == 0 {
 		v.add(id, Info, FileArkivstruktur, "no %s", element)

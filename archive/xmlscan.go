@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -29,15 +30,20 @@ type xmlScanner struct {
 	names map[string]string
 	text  []byte // decoded text when it needed decoding
 	// The current token, as Next describes it.
-	name    xml.Name   // of a start or end element
+	elem    *elemName  // of a start or end element
+	matched bool       // an end element is known to close the innermost open one
 	attr    []xml.Attr // of a start element; reused
 	tok     []byte     // text
+	ink     bool       // tok has a character other than white space (unicode.IsSpace)
 	attrBuf []byte     // an attribute value being decoded
 	// pendingEnd: the last start tag closed itself; its end comes next.
 	pendingEnd bool
-	open       []string // names of the open elements, as interned
-	brackets   int      // ']' just before pos in the current text, to refuse "]]>"
+	open       []*elemName // the open elements
+	brackets   int         // ']' just before pos in the current text, to refuse "]]>"
 	cache      [256]string
+	elems      [256]*elemName // a direct-mapped cache in front of elemMap
+	elemMap    map[string]*elemName
+	lastStart  *elemName
 	seenRoot   bool
 	started    bool
 	depth      int
@@ -54,7 +60,8 @@ const (
 var errTokenTooLarge = errors.New("tag larger than 1 MB")
 
 func newXMLScanner(r io.Reader) *xmlScanner {
-	return &xmlScanner{r: r, buf: make([]byte, scanBuf), line: 1, names: make(map[string]string)}
+	return &xmlScanner{r: r, buf: make([]byte, scanBuf), line: 1, names: make(map[string]string),
+		elemMap: make(map[string]*elemName)}
 }
 
 // InputPos returns the current line (and 0 for the column).
@@ -124,12 +131,43 @@ func (s *xmlScanner) intern(b []byte) string {
 	return n
 }
 
+// elemName is an element name as interned, and split at its prefix.
+type elemName struct {
+	raw  string
+	name xml.Name
+	// follow is the start tag that came after this one last time: in an
+	// extract it is most often the next one too. Only names in elemMap
+	// have one, and point to one, so that no chain of names outlives them.
+	follow   *elemName
+	interned bool
+}
+
+// element interns the element name b (not empty) and splits it, once per
+// name for the first 10,000 names.
+func (s *xmlScanner) element(b []byte) *elemName {
+	slot := (len(b)*31 + int(b[0])*7 + int(b[len(b)/2])*13 + int(b[len(b)-1])) & 255
+	if e := s.elems[slot]; e != nil && e.raw == string(b) {
+		return e
+	}
+	e, ok := s.elemMap[string(b)]
+	if !ok {
+		raw := s.intern(b)
+		e = &elemName{raw: raw, name: splitName(raw)}
+		if len(s.elemMap) < 10000 {
+			s.elemMap[raw] = e
+			e.interned = true
+		}
+	}
+	s.elems[slot] = e
+	return e
+}
+
 // tokKind is the kind of token Next read.
 type tokKind uint8
 
 const (
-	tokStart tokKind = iota + 1 // s.name, s.attr
-	tokEnd                      // s.name
+	tokStart tokKind = iota + 1 // s.elem, s.attr
+	tokEnd                      // s.elem, s.matched
 	tokText                     // s.tok
 )
 
@@ -143,20 +181,20 @@ func (s *xmlScanner) RawToken() (xml.Token, error) {
 	}
 	switch k {
 	case tokStart:
-		return xml.StartElement{Name: s.name, Attr: slices.Clone(s.attr)}, nil
+		return xml.StartElement{Name: s.elem.name, Attr: slices.Clone(s.attr)}, nil
 	case tokEnd:
-		return xml.EndElement{Name: s.name}, nil
+		return xml.EndElement{Name: s.elem.name}, nil
 	}
 	return xml.CharData(s.tok), nil
 }
 
 // Next reads the next token without allocating: a start element (its name
-// and attributes in s.name and s.attr), an end element (s.name) or text
+// and attributes in s.elem and s.attr), an end element (s.elem) or text
 // (s.tok), all valid until the next call. Comments and processing
 // instructions are checked and skipped. It returns io.EOF at the end.
 func (s *xmlScanner) Next() (tokKind, error) {
 	if s.pendingEnd {
-		s.pendingEnd = false
+		s.pendingEnd, s.matched = false, true
 		s.depth--
 		s.open = s.open[:len(s.open)-1]
 		return tokEnd, nil
@@ -170,7 +208,7 @@ func (s *xmlScanner) Next() (tokKind, error) {
 	for {
 		first := !s.pastStart
 		s.pastStart = true
-		if !s.fill(1) {
+		if s.pos >= s.end && !s.fill(1) {
 			if s.rerr != nil {
 				return 0, s.rerr
 			}
@@ -197,7 +235,7 @@ func (s *xmlScanner) Next() (tokKind, error) {
 			return tokText, nil
 		}
 		s.brackets = 0
-		if !s.fill(2) {
+		if s.end-s.pos < 2 && !s.fill(2) {
 			return 0, s.syntax("unexpected end of input after <")
 		}
 		switch c := s.buf[s.pos+1]; {
@@ -222,110 +260,156 @@ func (s *xmlScanner) Next() (tokKind, error) {
 }
 
 // charData reads text up to the next '<' or the end of the buffer, checking
-// characters and decoding references.
+// characters and decoding references. It sets s.ink.
 func (s *xmlScanner) charData() ([]byte, error) {
-	start := s.pos
+	first := s.pos // of this piece: the bytes before it are gone after a refill
+	start := s.pos // of the bytes not yet copied to s.text, once decoded
 	i := s.pos
 	nl := 0 // newlines in s.buf[s.pos:i], counted on the way
 	decoded := false
+	ink := byte(0)
 	s.text = s.text[:0]
-	for {
-		if i >= s.end {
-			break
+	b := s.buf[:s.end]
+	for i < len(b) {
+		c := b[i]
+		if k := textClass[c]; k <= textInk {
+			ink |= k // plain ASCII: the common case
+			i++
+			continue
 		}
-		b := s.buf[i]
-		if b == '<' {
-			break
-		}
-		if b < utf8.RuneSelf {
-			switch {
-			case b == '&':
-				s.brackets = 0
-				if !decoded {
-					s.text = append(s.text, s.buf[start:i]...)
-					decoded = true
-				}
-				var err error
-				if i, nl, err = s.textRef(i, nl); err != nil {
-					return nil, err
-				}
-				start = i
-				continue
-			case b >= 0x20 || b == '\t' || b == '\n' || b == '\r':
-				switch {
-				case b == '\n':
-					nl++
-					s.brackets = 0
-				case b == ']':
-					s.brackets++
-				case b == '>' && s.brackets >= 2:
-					return nil, s.syntax("unescaped ]]> not in CDATA section")
-				default:
-					s.brackets = 0
-				}
-				i++
-				if decoded {
-					s.text = append(s.text, b)
-					start = i
-				}
-				continue
-			default:
-				return nil, s.syntax("illegal character code %U", rune(b))
+		switch {
+		case c == '<':
+			goto done
+		case c == '\n':
+			nl++
+			i++
+			continue
+		case c == '>':
+			// "]]>" is not allowed in text; the brackets may end the piece before.
+			if s.bracketsBefore(b, first, i) >= 2 {
+				return nil, s.syntax("unescaped ]]> not in CDATA section")
 			}
+			ink = textInk
+			i++
+			continue
+		case c == '&':
+			s.text = append(s.text, b[start:i]...)
+			decoded = true
+			r, err := s.textRef(&i, &nl)
+			if err != nil {
+				return nil, err
+			}
+			if !unicode.IsSpace(r) {
+				ink = textInk
+			}
+			b = s.buf[:s.end] // textRef may have refilled
+			first, start, s.brackets = i, i, 0
+			continue
+		case c < utf8.RuneSelf:
+			return nil, s.syntax("illegal character code %U", rune(c))
 		}
 		// A multi-byte character: it must be whole in the buffer.
 		if s.end-i < utf8.UTFMax && !s.eof {
 			if i == s.pos {
 				s.fill(utf8.UTFMax) // with fewer bytes left, the decode below fails
-				i, start = s.pos, s.pos
+				b = s.buf[:s.end]
+				i, start, first = s.pos, s.pos, s.pos
 				continue
 			}
 			break // emit what we have; the next call refills
 		}
-		r, n := utf8.DecodeRune(s.buf[i:s.end])
-		if r == utf8.RuneError && n <= 1 {
-			return nil, s.syntax("invalid UTF-8")
+		n, space, err := s.textRune(b[i:])
+		if err != nil {
+			return nil, err
 		}
-		s.brackets = 0
-		if !isXMLChar(r) {
-			return nil, s.syntax("illegal character code %U", r)
+		if !space {
+			ink = textInk
 		}
 		i += n
-		if decoded {
-			s.text = append(s.text, s.buf[i-n:i]...)
-			start = i
-		}
 	}
-	out := s.buf[start:i]
+done:
+	s.brackets = s.bracketsBefore(b, first, i) // carried to the next piece
+	out := b[start:i]
 	if decoded {
+		s.text = append(s.text, out...)
 		out = s.text
 	}
+	s.ink = ink != 0
 	s.line += nl
 	s.pos = i
 	return out, nil
 }
 
-// textRef decodes the reference at s.buf[i] in text into s.text and returns
-// where the text goes on. When fewer than 16 bytes are left it first moves
-// s.pos to i (adding the nl newlines counted before it to s.line) and
-// refills, so that the whole reference is in the buffer; it returns the
-// newlines still to count.
-func (s *xmlScanner) textRef(i, nl int) (int, int, error) {
-	if s.end-i < 16 && !s.eof {
-		s.line += nl
-		nl = 0
-		s.pos = i
-		if !s.fill(16) && s.end-s.pos < 3 {
-			return 0, 0, s.syntax("unexpected end of input in a reference")
-		}
-		i = s.pos
+// bracketsBefore counts the ']' right before b[i], back to first, where
+// this piece of text began, and on into the last piece (s.brackets) if they
+// reach first.
+func (s *xmlScanner) bracketsBefore(b []byte, first, i int) int {
+	j := i
+	for j > first && b[j-1] == ']' {
+		j--
 	}
-	r, n, err := s.reference(s.buf[i:s.end])
+	if j == first {
+		return i - j + s.brackets
+	}
+	return i - j
+}
+
+// textRune checks the multi-byte character at the start of b and returns its
+// length and whether it is white space.
+func (s *xmlScanner) textRune(b []byte) (int, bool, error) {
+	r, n := utf8.DecodeRune(b)
+	if r == utf8.RuneError && n <= 1 {
+		return 0, false, s.syntax("invalid UTF-8")
+	}
+	if !isXMLChar(r) {
+		return 0, false, s.syntax("illegal character code %U", r)
+	}
+	return n, unicode.IsSpace(r), nil
+}
+
+// textClass sorts the bytes of text: white space, other plain ASCII
+// (textInk), and those charData looks at one by one (textSpecial).
+var textClass = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case c == ' ' || c == '\t' || c == '\r':
+			t[c] = 0
+		case c < 0x20 || c >= utf8.RuneSelf || c == '<' || c == '>' || c == '&':
+			t[c] = textSpecial
+		default:
+			t[c] = textInk
+		}
+	}
+	return t
+}()
+
+const (
+	textInk     = 1
+	textSpecial = 2
+)
+
+// textRef decodes the reference at s.buf[*i] in text into s.text and moves
+// *i past it. When fewer than 16 bytes are left it first moves s.pos to *i
+// (adding the *nl newlines counted before it to s.line) and refills, so
+// that the whole reference is in the buffer; *nl is then the newlines still
+// to count. It returns the character the reference stands for.
+func (s *xmlScanner) textRef(i, nl *int) (rune, error) {
+	if s.end-*i < 16 && !s.eof {
+		s.line += *nl
+		*nl = 0
+		s.pos = *i
+		if !s.fill(16) && s.end-s.pos < 3 {
+			return 0, s.syntax("unexpected end of input in a reference")
+		}
+		*i = s.pos
+	}
+	r, n, err := s.reference(s.buf[*i:s.end])
 	if err != nil {
-		return 0, 0, err
+		return 0, err
 	}
 	s.text = utf8.AppendRune(s.text, r)
-	return i + n, nl, nil
+	*i += n
+	return r, nil
 }
 
 func isXMLChar(r rune) bool {
@@ -473,6 +557,9 @@ func (s *xmlScanner) tagEnd() (int, error) {
 }
 
 func (s *xmlScanner) startTag() (tokKind, error) {
+	if k, ok, err := s.plainStartTag(); ok {
+		return k, err
+	}
 	gt, err := s.tagEnd()
 	if err != nil {
 		return 0, err
@@ -486,8 +573,9 @@ func (s *xmlScanner) startTag() (tokKind, error) {
 	if n == 0 {
 		return 0, s.syntax("invalid element name")
 	}
-	name := s.intern(tag[:n])
-	s.name, s.attr = splitName(name), s.attr[:0]
+	elem := s.element(tag[:n])
+	name := elem.raw
+	s.elem, s.attr = elem, s.attr[:0]
 	rest := tag[n:]
 	for {
 		k := 0
@@ -538,17 +626,82 @@ func (s *xmlScanner) startTag() (tokKind, error) {
 		}
 		s.attr = append(s.attr, xml.Attr{Name: an2, Value: val})
 	}
+	if err := s.opened(elem, selfClosing); err != nil {
+		return 0, err
+	}
+	s.advance(gt + 1 - s.pos)
+	return tokStart, nil
+}
+
+// plainStartTag reads the common start tag fast: <name> or <name/>, the name
+// in ASCII, no attributes, whole in the buffer. It reads exactly what
+// startTag's general path would; ok is false for any other tag, with nothing
+// read.
+func (s *xmlScanner) plainStartTag() (k tokKind, ok bool, err error) {
+	b := s.buf[s.pos+1 : s.end]
+	var elem *elemName
+	n := 0
+	if g := s.lastStart; g != nil && g.follow != nil {
+		// The guess: the tag that followed the last start tag last time.
+		g = g.follow
+		if n = len(g.raw); n+1 < len(b) && string(b[:n]) == g.raw && (b[n] == '>' || b[n] == '/') {
+			elem = g
+		}
+	}
+	if elem == nil {
+		if len(b) == 0 || b[0] >= utf8.RuneSelf || !isNameByte(b[0], true) {
+			return 0, false, nil
+		}
+		n = 1
+		for n < len(b) && asciiName[b[n]] {
+			n++
+		}
+		if n+1 >= len(b) {
+			return 0, false, nil
+		}
+	}
+	selfClosing := b[n] == '/' && b[n+1] == '>'
+	if b[n] != '>' && !selfClosing {
+		return 0, false, nil
+	}
+	if elem == nil {
+		elem = s.element(b[:n])
+	}
+	s.elem, s.attr = elem, s.attr[:0]
+	if err := s.opened(elem, selfClosing); err != nil {
+		return 0, true, err
+	}
+	s.pos += n + 2 // no newline in the tag
+	if selfClosing {
+		s.pos++
+	}
+	return tokStart, true, nil
+}
+
+// asciiName marks the ASCII bytes a name may hold after its first.
+var asciiName = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = isNameByte(byte(c), false)
+	}
+	return t
+}()
+
+// opened records a start tag read: the element is open, or closes itself.
+func (s *xmlScanner) opened(e *elemName, selfClosing bool) error {
 	if s.depth == 0 {
 		if s.seenRoot {
-			return 0, s.syntax("a second root element")
+			return s.syntax("a second root element")
 		}
 		s.seenRoot = true
 	}
-	s.advance(gt + 1 - s.pos)
+	if l := s.lastStart; l != nil && l.follow != e && l.interned && e.interned {
+		l.follow = e
+	}
+	s.lastStart = e
 	s.depth++
-	s.open = append(s.open, name)
+	s.open = append(s.open, e)
 	s.pendingEnd = selfClosing
-	return tokStart, nil
+	return nil
 }
 
 // attrValue decodes an attribute value. Values repeat (xsi:type), so they
@@ -591,13 +744,20 @@ func (s *xmlScanner) endTag() (tokKind, error) {
 	// whole in the buffer. It finds what the general path below would.
 	if d := len(s.open); d > 0 {
 		top := s.open[d-1]
-		if gt := bytes.IndexByte(s.buf[s.pos:s.end], '>'); gt >= 2+len(top) {
+		if k := s.pos + 2 + len(top.raw); k < s.end && s.buf[k] == '>' && string(s.buf[s.pos+2:k]) == top.raw {
+			s.pos = k + 1 // no newline in the tag
+			s.depth--
+			s.open = s.open[:d-1]
+			s.elem, s.matched = top, true
+			return tokEnd, nil
+		}
+		if gt := bytes.IndexByte(s.buf[s.pos:s.end], '>'); gt >= 2+len(top.raw) {
 			tag := s.buf[s.pos+2 : s.pos+gt]
-			if string(tag[:len(top)]) == top && isAllSpace(tag[len(top):]) {
+			if string(tag[:len(top.raw)]) == top.raw && isAllSpace(tag[len(top.raw):]) {
 				s.advance(gt + 1)
 				s.depth--
 				s.open = s.open[:d-1]
-				s.name = splitName(top)
+				s.elem, s.matched = top, true
 				return tokEnd, nil
 			}
 		}
@@ -616,16 +776,16 @@ func (s *xmlScanner) endTag() (tokKind, error) {
 			return 0, s.syntax("invalid characters in an end element")
 		}
 	}
-	name := s.intern(tag[:n])
+	elem := s.element(tag[:n])
 	s.advance(gt + 1 - s.pos)
 	if s.depth == 0 {
-		return 0, s.syntax("unexpected end element </%s>", name)
+		return 0, s.syntax("unexpected end element </%s>", elem.raw)
 	}
 	s.depth--
 	if d := len(s.open); d > 0 {
 		s.open = s.open[:d-1]
 	}
-	s.name = splitName(name)
+	s.elem, s.matched = elem, false
 	return tokEnd, nil
 }
 
@@ -858,7 +1018,7 @@ func (s *xmlScanner) bang() (tokKind, error) {
 			}
 			if i >= 0 {
 				s.advance(i + 3)
-				s.tok = s.text
+				s.tok, s.ink = s.text, len(bytes.TrimSpace(s.text)) > 0
 				return tokText, nil
 			}
 			s.advance(n)

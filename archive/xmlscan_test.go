@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -48,6 +49,9 @@ func scanAll(r io.Reader) (string, error) {
 			stack = stack[:len(stack)-1]
 			out.WriteString("E")
 		case xml.CharData:
+			if s.ink != (len(bytes.TrimSpace(t)) > 0) {
+				return "", fmt.Errorf("ink %v for the text %q", s.ink, t)
+			}
 			if len(stack) > 0 {
 				text = append(text, t...)
 			}
