@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -42,7 +43,13 @@ type JetStream struct {
 	once sync.Once
 	js   jetstream.JetStream
 	err  error
+	dups atomic.Uint64
 }
+
+// Duplicates returns how many publishes JetStream acknowledged as copies of
+// an event it had (within the stream's duplicate window): each is an event
+// relayed twice, e.g. by a relay that died between the ack and the mark.
+func (j *JetStream) Duplicates() uint64 { return j.dups.Load() }
 
 func (j *JetStream) init() error {
 	j.once.Do(func() {
@@ -87,7 +94,10 @@ func (j *JetStream) Publish(ctx context.Context, evs []Event) []error {
 			continue
 		}
 		select {
-		case <-f.Ok():
+		case ack := <-f.Ok():
+			if ack != nil && ack.Duplicate {
+				j.dups.Add(1)
+			}
 		case err := <-f.Err():
 			errs[i] = err
 		case <-ctx.Done():
