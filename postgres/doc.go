@@ -20,7 +20,8 @@
 //
 //	0001-0099 core     0100-0199 auth      0200-0299 forms
 //	0300-0399 booking  0400-0499 payment   0500-0599 svarut
-//	0600-0699 sak      0700-0799 registry  0800-0899 archive
+//	0600-0699 sak      0700-0799 notify    0800-0899 archive (fiksarkiv)
+//	0900-0999 events
 //
 // The SQL sticks to what CockroachDB and YugabyteDB also accept where that costs
 // little; README.md lists what differs.

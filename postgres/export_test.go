@@ -23,3 +23,9 @@ func MigrationsFrom(fsys fs.FS) ([]int, error) {
 
 // SakListQuery is the query of one page of cases, and its arguments.
 var SakListQuery = listQuery
+
+// AppendEvents and QueueEvents are the outbox writes the stores use.
+var (
+	AppendEvents = appendEvents
+	QueueEvents  = queueEvents
+)
