@@ -19,7 +19,7 @@ import (
 // BookingStore is a booking.Store on PostgreSQL. The database itself keeps
 // seats from being booked twice: an exclusion constraint for resources of
 // capacity 1, and a lock on the resource row for larger ones (see the 0300
-// migration). Two processes with their own pools are as safe as one.
+// and 0320 migrations). Two processes with their own pools are as safe as one.
 type BookingStore struct{ db *DB }
 
 // NewBookingStore returns a booking.Store on db. Run db.Migrate first.
@@ -146,13 +146,25 @@ var _ booking.Versioned = (*BookingStore)(nil)
 // such a row changes it (a collision is about 2⁻⁶⁴).
 func (s *BookingStore) Version(ctx context.Context, resourceID string, from, to time.Time) (string, error) {
 	var v string
-	err := s.db.Pool.QueryRow(ctx, `SELECT concat_ws(':',
-		(SELECT hashtextextended(r::text || r.xmin::text, 0) FROM booking_resources r WHERE r.id = $1),
-		count(*), coalesce(sum(hashtextextended(b::text || b.xmin::text, 0)), 0))
-		FROM booking_reservations b WHERE b.resource_id = $1 AND b.block && tstzrange($2, $3, '[)')`,
-		resourceID, from, to).Scan(&v)
+	err := s.db.Pool.QueryRow(ctx, versionQuery, resourceID, from, to).Scan(&v)
 	return v, wrap("version", err)
 }
+
+// The queries of a slot, [$2, $3) on resource $1. Each finds its rows with
+// the index of booking_no_double_booking (migration 0320), which holds every
+// reservation, whatever its state or seats; TestBookingSlotPlans checks it.
+const (
+	versionQuery = `SELECT concat_ws(':',
+		(SELECT hashtextextended(r::text || r.xmin::text, 0) FROM booking_resources r WHERE r.id = $1),
+		count(*), coalesce(sum(hashtextextended(b::text || b.xmin::text, 0)), 0))
+		FROM booking_reservations b WHERE b.resource_id = $1 AND b.block && tstzrange($2, $3, '[)')`
+	expireHoldsQuery = `UPDATE booking_reservations SET state = 'expired'
+		WHERE resource_id = $1 AND state = 'held' AND hold_expires <= $4
+		AND block && tstzrange($2, $3, '[)')`
+	overlappingQuery = `SELECT ` + resCols + ` FROM booking_reservations
+		WHERE resource_id = $1 AND block && tstzrange($2, $3, '[)')
+		AND (state = 'confirmed' OR (state = 'held' AND hold_expires > $4))`
+)
 
 const resCols = `id, resource_id, owner, state, seats, start_at, end_at, block_start, block_end,
 	hold_expires, created, updated, charged, series_id, recurrence, series_start, price_ore, title`
@@ -235,18 +247,14 @@ func claimKey(ctx context.Context, tx pgx.Tx, op, key, id string) (prior string,
 // have run out at at as expired, so they stop counting for the exclusion
 // constraint. It locks those rows, so concurrent callers agree.
 func expireHolds(ctx context.Context, tx pgx.Tx, resourceID string, from, to, at time.Time) error {
-	_, err := tx.Exec(ctx, `UPDATE booking_reservations SET state = 'expired'
-		WHERE resource_id = $1 AND state = 'held' AND hold_expires <= $4
-		AND block && tstzrange($2, $3, '[)')`, resourceID, from, to, at)
+	_, err := tx.Exec(ctx, expireHoldsQuery, resourceID, from, to, at)
 	return err
 }
 
 // overlapping returns the active reservations on the resource overlapping
 // [from, to) at at.
 func overlapping(ctx context.Context, tx pgx.Tx, resourceID string, from, to, at time.Time) ([]*booking.Reservation, error) {
-	rows, err := tx.Query(ctx, `SELECT `+resCols+` FROM booking_reservations
-		WHERE resource_id = $1 AND block && tstzrange($2, $3, '[)')
-		AND (state = 'confirmed' OR (state = 'held' AND hold_expires > $4))`, resourceID, from, to, at)
+	rows, err := tx.Query(ctx, overlappingQuery, resourceID, from, to, at)
 	if err != nil {
 		return nil, err
 	}
@@ -739,6 +747,17 @@ func (s *BookingStore) Reservations(ctx context.Context, q booking.Query) ([]*bo
 	if absent(q.ResourceID, q.Owner, q.SeriesID) {
 		return nil, nil
 	}
+	sql, args := reservationsQuery(q)
+	rows, err := s.db.Pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, wrap("reservations", err)
+	}
+	out, err := collectReservations(rows)
+	return out, wrap("reservations", err)
+}
+
+// reservationsQuery is Reservations' query for q, and its arguments.
+func reservationsQuery(q booking.Query) (string, []any) {
 	var (
 		where []string
 		args  []any
@@ -769,13 +788,7 @@ func (s *BookingStore) Reservations(ctx context.Context, q booking.Query) ([]*bo
 	if len(where) > 0 {
 		sql += " WHERE " + strings.Join(where, " AND ")
 	}
-	sql += " ORDER BY start_at, id COLLATE \"C\""
-	rows, err := s.db.Pool.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, wrap("reservations", err)
-	}
-	out, err := collectReservations(rows)
-	return out, wrap("reservations", err)
+	return sql + " ORDER BY start_at, id COLLATE \"C\"", args
 }
 
 // AddWaiter implements booking.Store.

@@ -29,3 +29,18 @@ var (
 	AppendEvents = appendEvents
 	QueueEvents  = queueEvents
 )
+
+// The queries of one slot of a booking resource, with their arguments
+// ($1 resource, [$2, $3) the slot, $4 the time), and the confirmation of a
+// hold ($1 id, $2 the time, $3 the request key).
+const (
+	BookingVersionQuery     = versionQuery
+	BookingExpireHoldsQuery = expireHoldsQuery
+	BookingOverlappingQuery = overlappingQuery
+	BookingInsertHoldQuery  = insertReservation
+	BookingConfirmHeldQuery = confirmHeld
+)
+
+// BookingReservationsQuery is the query of BookingStore.Reservations, and its
+// arguments.
+var BookingReservationsQuery = reservationsQuery
