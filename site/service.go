@@ -17,6 +17,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/notify"
@@ -124,6 +125,10 @@ type Service struct {
 	Fakes     *Fakes
 	// DB is the PostgreSQL database; nil in memory.
 	DB *postgres.DB
+	// Events is the outbox every memory store of the service appends its
+	// events to (see package events); nil with a database, whose stores
+	// write them to its events_outbox table.
+	Events *events.Memory
 	// Mux holds the routes: New's (health, styles, logins, webhook, the
 	// not-found page at "/") and the service's own.
 	Mux *http.ServeMux
@@ -212,6 +217,9 @@ func New(ctx context.Context, c ServiceConfig) (_ *Service, err error) {
 	}
 	if s.DB, err = OpenDatabase(ctx, cfg); err != nil {
 		return nil, err
+	}
+	if s.DB == nil {
+		s.Events = &events.Memory{}
 	}
 	if err := s.logins(c.Officers); err != nil {
 		return nil, err
@@ -306,7 +314,7 @@ func (s *Service) parts(ctx context.Context, c ServiceConfig) error {
 		case db != nil:
 			k.Store = postgres.NewSakStore(db)
 		default:
-			k.Store = sak.NewMemoryStore()
+			k.Store = &sak.MemoryStore{Events: s.Events}
 		}
 		s.fill(&k.Now, &k.Logger)
 		s.Cases = k
