@@ -401,7 +401,7 @@ func (s *Service) paymentStore(p *payment.Service) {
 	case s.DB != nil:
 		p.Store = postgres.NewPaymentStore(s.DB)
 	default:
-		p.Store = payment.NewMemoryStore()
+		p.Store = &payment.MemoryStore{Events: s.Events}
 	}
 	s.fill(&p.Now, &p.Logger)
 }
