@@ -303,7 +303,7 @@ func (s *Service) parts(ctx context.Context, c ServiceConfig) error {
 		case db != nil:
 			b.Store = postgres.NewBookingStore(db)
 		default:
-			b.Store = booking.NewMemoryStore()
+			b.Store = &booking.MemoryStore{Events: s.Events}
 		}
 		s.fill(&b.Now, &b.Logger)
 		s.Bookings = b
