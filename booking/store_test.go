@@ -13,8 +13,8 @@ func TestMemoryStore(t *testing.T) {
 }
 
 func TestMemoryStoreEvents(t *testing.T) {
-	bookingtest.TestEvents(t, func(t *testing.T) (booking.Store, func() []events.Event) {
+	bookingtest.TestEvents(t, func(t *testing.T) (booking.Store, events.Outbox) {
 		out := &events.Memory{}
-		return &booking.MemoryStore{Events: out}, out.Events
+		return &booking.MemoryStore{Events: out}, out
 	})
 }

@@ -13,9 +13,9 @@ func TestMemoryStore(t *testing.T) {
 }
 
 func TestMemoryStoreEvents(t *testing.T) {
-	paymenttest.TestEvents(t, func(t *testing.T) (payment.Store, func() []events.Event) {
+	paymenttest.TestEvents(t, func(t *testing.T) (payment.Store, events.Outbox) {
 		out := &events.Memory{}
-		return &payment.MemoryStore{Events: out}, out.Events
+		return &payment.MemoryStore{Events: out}, out
 	})
 }
 

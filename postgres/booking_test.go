@@ -29,9 +29,9 @@ func TestBookingStore(t *testing.T) {
 }
 
 func TestBookingStoreEvents(t *testing.T) {
-	bookingtest.TestEvents(t, func(t *testing.T) (booking.Store, func() []events.Event) {
+	bookingtest.TestEvents(t, func(t *testing.T) (booking.Store, events.Outbox) {
 		db := postgrestest.Open(t)
-		return postgres.NewBookingStore(db), outbox(t, db)
+		return postgres.NewBookingStore(db), postgres.NewEventOutbox(db)
 	})
 }
 
@@ -323,7 +323,13 @@ func TestBookingEventsRollBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	read := outbox(t, db)
+	read := func() []events.Event {
+		evs, err := postgres.NewEventOutbox(db).Events(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return evs
+	}
 	taken := read()[0] // its id is in the outbox: a second insert of it fails
 	start := now.Add(48 * time.Hour)
 	x := &booking.Reservation{ID: "ghost", ResourceID: r.ID, Owner: "b", Start: start, End: start.Add(time.Hour),

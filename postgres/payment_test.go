@@ -20,9 +20,9 @@ func TestPaymentStore(t *testing.T) {
 }
 
 func TestPaymentStoreEvents(t *testing.T) {
-	paymenttest.TestEvents(t, func(t *testing.T) (payment.Store, func() []events.Event) {
+	paymenttest.TestEvents(t, func(t *testing.T) (payment.Store, events.Outbox) {
 		db := postgrestest.Open(t)
-		return postgres.NewPaymentStore(db), outbox(t, db)
+		return postgres.NewPaymentStore(db), postgres.NewEventOutbox(db)
 	})
 }
 

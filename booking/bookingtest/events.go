@@ -19,7 +19,7 @@ import (
 // cannot record) record none, and change nothing. newStore returns an empty
 // store and a function that reads every event its outbox holds, oldest
 // first; it is called inside a testing/synctest bubble, as for TestStore.
-func TestEvents(t *testing.T, newStore func(t *testing.T) (booking.Store, func() []events.Event)) {
+func TestEvents(t *testing.T, newStore func(t *testing.T) (booking.Store, events.Outbox)) {
 	tests := []struct {
 		name string
 		f    func(*env, *emittest.Log)
@@ -33,7 +33,7 @@ func TestEvents(t *testing.T, newStore func(t *testing.T) (booking.Store, func()
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				s, read := newStore(t)
-				tc.f(newEnv(t, s), &emittest.Log{Read: read, Forbidden: []string{"Møterom", "Ærlig", "Trening"}})
+				tc.f(newEnv(t, s), &emittest.Log{Outbox: read, Forbidden: []string{"Møterom", "Ærlig", "Trening"}})
 			})
 		})
 	}
@@ -134,7 +134,7 @@ func testEventWaitlist(e *env, log *emittest.Log) {
 	if _, err := e.svc.Cancel(e.ctx, a.ID, ""); err != nil {
 		t.Fatal(err)
 	}
-	evs := log.New()
+	evs := log.New(t)
 	if len(evs) != 3 || evs[0].Subject != a.ID || !booking.ReservationCancelled.Is(evs[0]) ||
 		!booking.ReservationHeld.Is(evs[1]) || !booking.ReservationPromoted.Is(evs[2]) || evs[1].Subject != evs[2].Subject {
 		t.Fatalf("cancel with a waiter: %v", emittest.Types(evs))
@@ -150,12 +150,12 @@ func testEventWaitlist(e *env, log *emittest.Log) {
 	if _, err := e.svc.Book(e.ctx, booking.HoldInput{ResourceID: r.ID, Owner: "b", Start: local(2026, 4, 14, 10, 0)}); err != nil {
 		t.Fatal(err)
 	}
-	log.New()
+	log.New(t)
 	var se *booking.SeriesError
 	if _, err := e.svc.HoldSeries(e.ctx, in); !errors.As(err, &se) {
 		t.Fatalf("colliding series: %v", err)
 	}
-	evs = log.New()
+	evs = log.New(t)
 	if len(evs) != 4 || !booking.ReservationHeld.Is(evs[0]) || !booking.ReservationHeld.Is(evs[1]) ||
 		!booking.ReservationCancelled.Is(evs[2]) || !booking.ReservationCancelled.Is(evs[3]) {
 		t.Fatalf("a series refused whole: %v", emittest.Types(evs))
@@ -179,7 +179,7 @@ func testNoGhosts(e *env, log *emittest.Log) {
 	for i := range 3 { // the most open holds an owner may have
 		e.mustHold(one, "o", local(2026, 3, 27, 10+i, 0))
 	}
-	log.New()
+	log.New(t)
 	good, bad, fresh := e.anEvent, e.unrecordable, e.ghostHold
 	free := local(2026, 3, 26, 10, 0)
 	failures := []struct {

@@ -17,17 +17,17 @@ import (
 // its changes (see payment.PaymentCreated): every change records exactly
 // its events, and a change that fails (a conflict, text the store refuses,
 // an event it cannot record) records none. newStore returns an empty store
-// and a function that reads every event its outbox holds, oldest first.
-func TestEvents(t *testing.T, newStore func(t *testing.T) (payment.Store, func() []events.Event)) {
+// and a its outbox (events.Memory, postgres.EventOutbox).
+func TestEvents(t *testing.T, newStore func(t *testing.T) (payment.Store, events.Outbox)) {
 	t.Run("Lifecycle", func(t *testing.T) { testEventLifecycle(t, newStore) })
 	t.Run("Failures", func(t *testing.T) { testEventFailures(t, newStore) })
 	t.Run("FailuresRecordNothing", func(t *testing.T) { testNoGhosts(t, newStore) })
 	t.Run("ConcurrentCapturesOneEvent", func(t *testing.T) { testConcurrentCaptureEvents(t, newStore) })
 }
 
-func eventEnv(t *testing.T, newStore func(t *testing.T) (payment.Store, func() []events.Event)) (*Env, *emittest.Log) {
+func eventEnv(t *testing.T, newStore func(t *testing.T) (payment.Store, events.Outbox)) (*Env, *emittest.Log) {
 	s, read := newStore(t)
-	return NewEnv(t, s, EnvOptions{}), &emittest.Log{Read: read, Forbidden: []string{"Gebyr for", "Kafé", "4791234567"}}
+	return NewEnv(t, s, EnvOptions{}), &emittest.Log{Outbox: read, Forbidden: []string{"Gebyr for", "Kafé", "4791234567"}}
 }
 
 func want(ref string, types ...*events.Type[payment.PaymentData]) []emittest.Want {
@@ -53,7 +53,7 @@ func checkAmounts(t *testing.T, evs []events.Event, bk string, state payment.Sta
 	}
 }
 
-func testEventLifecycle(t *testing.T, newStore func(t *testing.T) (payment.Store, func() []events.Event)) {
+func testEventLifecycle(t *testing.T, newStore func(t *testing.T) (payment.Store, events.Outbox)) {
 	e, log := eventEnv(t, newStore)
 	ctx := context.Background()
 	bk := "2026-000300/gebyr"
@@ -110,7 +110,7 @@ func testEventLifecycle(t *testing.T, newStore func(t *testing.T) (payment.Store
 
 // testEventFailures: a payer who says no, or does nothing, fails the
 // attempt; the next attempt is a new payment.
-func testEventFailures(t *testing.T, newStore func(t *testing.T) (payment.Store, func() []events.Event)) {
+func testEventFailures(t *testing.T, newStore func(t *testing.T) (payment.Store, events.Outbox)) {
 	e, log := eventEnv(t, newStore)
 	ctx := context.Background()
 	bk := "2026-000302/gebyr"
@@ -146,9 +146,9 @@ func testEventFailures(t *testing.T, newStore func(t *testing.T) (payment.Store,
 
 // testNoGhosts: every way a store write can fail records no event and
 // changes nothing.
-func testNoGhosts(t *testing.T, newStore func(t *testing.T) (payment.Store, func() []events.Event)) {
+func testNoGhosts(t *testing.T, newStore func(t *testing.T) (payment.Store, events.Outbox)) {
 	s, read := newStore(t)
-	log := &emittest.Log{Read: read}
+	log := &emittest.Log{Outbox: read}
 	ctx := context.Background()
 	p := newPayment("2026-000303/gebyr", 1, t0)
 	ev := func(ref string) events.Event {
@@ -223,12 +223,12 @@ func testNoGhosts(t *testing.T, newStore func(t *testing.T) (payment.Store, func
 
 // testConcurrentCaptureEvents races captures of one payment: one capture
 // reaches the provider and one PaymentCaptured is recorded.
-func testConcurrentCaptureEvents(t *testing.T, newStore func(t *testing.T) (payment.Store, func() []events.Event)) {
+func testConcurrentCaptureEvents(t *testing.T, newStore func(t *testing.T) (payment.Store, events.Outbox)) {
 	e, log := eventEnv(t, newStore)
 	e.Fake.SetIdempotencyReplay(false)
 	bk := "2026-000307/gebyr"
 	p := e.authorized(t, bk, money.Kroner(1500))
-	log.New()
+	log.New(t)
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	for range 50 {
