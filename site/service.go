@@ -415,7 +415,7 @@ func (s *Service) letters(o *svarut.Outbox) error {
 		o.Store = postgres.NewSvarUTStore(s.DB)
 	}
 	if o.Store == nil {
-		o.Store = svarut.NewMemoryStore()
+		o.Store = &svarut.MemoryStore{Events: s.Events}
 	}
 	s.fill(&o.Now, &o.Logger)
 	if o.Client == nil {
