@@ -274,7 +274,7 @@ func (s *Service) manager(lc idporten.Config, store auth.Store, prefix, cookie s
 // openForms sets the application and upload stores.
 func (s *Service) openForms() {
 	if s.DB == nil {
-		s.Forms, s.Files = forms.NewMemoryStore(), &forms.MemoryFileStore{Now: s.Config.Now}
+		s.Forms, s.Files = &forms.MemoryStore{Events: s.Events}, &forms.MemoryFileStore{Now: s.Config.Now}
 		return
 	}
 	files := postgres.NewFileStore(s.DB)
