@@ -59,7 +59,8 @@ type MinBooking struct {
 	Updated             time.Time
 }
 
-// MinSideView is one owner's Min side, newest first.
+// MinSideView is one owner's Min side: cases and payments newest first,
+// bookings in time order (by Start, then ID, as booking.Store lists them).
 type MinSideView struct {
 	Cases    []MinCase
 	Payments []MinPayment
@@ -165,7 +166,7 @@ func (m *MinSide) bookingEvent(e events.Event) error {
 }
 
 // For returns owner's Min side at now (a hold whose time ran out reads as
-// expired), newest first.
+// expired).
 func (m *MinSide) For(owner string, now time.Time) MinSideView {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -193,7 +194,7 @@ func (m *MinSide) For(owner string, now time.Time) MinSideView {
 	slices.SortFunc(v.Payments, func(a, b MinPayment) int {
 		return cmp.Or(b.Updated.Compare(a.Updated), cmp.Compare(b.Reference, a.Reference))
 	})
-	slices.SortFunc(v.Bookings, func(a, b MinBooking) int { return cmp.Or(b.Start.Compare(a.Start), cmp.Compare(b.ID, a.ID)) })
+	slices.SortFunc(v.Bookings, func(a, b MinBooking) int { return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID)) })
 	return v
 }
 
