@@ -84,21 +84,25 @@ func NewEventOutbox(db *DB) *EventOutbox { return &EventOutbox{db: db} }
 var _ events.Outbox = (*EventOutbox)(nil)
 
 // claimRows locks the oldest unrelayed rows that no other claim holds
-// (FOR UPDATE SKIP LOCKED) and gives each the first unrelayed row of its
-// subject that is not in this claim and comes before it: another claim
-// holds that one (it was skipped as locked), so this claim must leave the
-// subject's later rows alone, and each subject is relayed in order.
+// (FOR UPDATE SKIP LOCKED) and says of each whether every earlier
+// unrelayed row of its subject is in this claim too: its rank among the
+// subject's unrelayed rows equals its rank among the claimed ones. A row
+// for which it is not waits: another claim holds an earlier row of its
+// subject (it was skipped as locked), so each subject is relayed in order.
+// Ranks keep the check linear in the claim's size.
 const claimRows = `WITH c AS (
     SELECT seq, id, source, type, subject, time, data FROM events_outbox
     WHERE relayed_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
-), held AS (
-    SELECT s.subject, h.seq FROM (SELECT DISTINCT subject FROM c) s,
-    LATERAL (SELECT o.seq FROM events_outbox o
-             WHERE o.subject = s.subject AND o.relayed_at IS NULL AND o.seq NOT IN (SELECT seq FROM c)
-             ORDER BY o.seq LIMIT 1) h
+), mine AS (
+    SELECT seq, row_number() OVER (PARTITION BY subject ORDER BY seq) AS n FROM c
+), pending AS (
+    SELECT o.seq, row_number() OVER (PARTITION BY o.subject ORDER BY o.seq) AS n
+    FROM (SELECT DISTINCT subject FROM c) s
+    JOIN events_outbox o ON o.subject = s.subject AND o.relayed_at IS NULL
+    WHERE o.seq <= (SELECT max(seq) FROM c)
 )
-SELECT c.seq, c.id, c.source, c.type, c.subject, c.time, c.data, held.seq
-FROM c LEFT JOIN held ON held.subject = c.subject ORDER BY c.seq`
+SELECT c.seq, c.id, c.source, c.type, c.subject, c.time, c.data, coalesce(p.n = m.n, false)
+FROM c JOIN mine m ON m.seq = c.seq LEFT JOIN pending p ON p.seq = c.seq ORDER BY c.seq`
 
 // Claim claims up to max events in a transaction that stays open until
 // Finish: the rows are locked FOR UPDATE SKIP LOCKED, so another relay
@@ -130,11 +134,11 @@ func (c *eventClaim) claim(ctx context.Context, max int) error {
 		seq int64
 		ev  events.Event
 	}
-	var held *int64
+	var inOrder bool
 	e := &r.ev
 	b.Queue(claimRows, max).Query(func(rows pgx.Rows) error {
-		_, err := pgx.ForEachRow(rows, []any{&r.seq, &e.ID, &e.Source, &e.Type, &e.Subject, &e.Time, &e.Data, &held}, func() error {
-			if held != nil && *held < r.seq {
+		_, err := pgx.ForEachRow(rows, []any{&r.seq, &e.ID, &e.Source, &e.Type, &e.Subject, &e.Time, &e.Data, &inOrder}, func() error {
+			if !inOrder {
 				return nil
 			}
 			ev := r.ev
