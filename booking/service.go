@@ -320,7 +320,11 @@ func (s *Service) hold(ctx context.Context, in HoldInput, seriesID string, rule 
 			return nil, err
 		}
 		req.ResourceVersion = version
-		got, err := s.store().Hold(ctx, req)
+		evs, err := event(ReservationHeld, req.At, heldData(req.Reservation))
+		if err != nil {
+			return nil, err
+		}
+		got, err := s.store().Hold(ctx, req, evs...)
 		if errors.Is(err, ErrResourceChanged) && kept {
 			continue
 		}
@@ -364,7 +368,12 @@ func (s *Service) holdRequest(r *Resource, in HoldInput, seriesID string, rule *
 // Confirm turns a hold into a booking, for example once payment is
 // captured. A retried Confirm returns the same booking.
 func (s *Service) Confirm(ctx context.Context, id, key string) (*Reservation, error) {
-	r, err := s.store().Confirm(ctx, id, key, s.now())
+	now := s.now()
+	evs, err := event(ReservationConfirmed, now, ReservationData{Reservation: id, State: Confirmed})
+	if err != nil { // an id no reservation can have
+		return nil, fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	r, err := s.store().Confirm(ctx, id, key, now, evs...)
 	if err == nil {
 		s.changed(ctx, Held, Confirmed, r)
 	}
@@ -451,7 +460,11 @@ func (s *Service) cancel(ctx context.Context, id, key string) (*Reservation, Sta
 		}
 		charged = true
 	}
-	out, err := st.Cancel(ctx, id, key, now, charged)
+	evs, err := event(ReservationCancelled, now, cancelledData(res, charged))
+	if err != nil {
+		return nil, "", err
+	}
+	out, err := st.Cancel(ctx, id, key, now, charged, evs...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -487,10 +500,15 @@ func (s *Service) Reschedule(ctx context.Context, id string, start time.Time, ke
 		return nil, err
 	}
 	bs, be := r.Block(slot.Start, slot.End)
+	evs, err := event(ReservationRescheduled, now, ReservationData{Reservation: id, State: res.State, Resource: res.ResourceID,
+		Owner: res.Owner, Start: slot.Start.UTC(), End: slot.End.UTC(), Seats: res.Seats})
+	if err != nil {
+		return nil, err
+	}
 	out, err := st.Reschedule(ctx, RescheduleRequest{
 		ID: id, Key: key, Start: slot.Start.UTC(), End: slot.End.UTC(), BlockStart: bs.UTC(), BlockEnd: be.UTC(),
 		Capacity: r.Seats(), Limits: limits, At: now,
-	})
+	}, evs...)
 	if err != nil {
 		return nil, err
 	}
@@ -553,7 +571,7 @@ func (s *Service) Promote(ctx context.Context, resourceID string, from, to time.
 		res, err := s.Hold(ctx, HoldInput{ResourceID: w.ResourceID, Owner: w.Owner, Start: w.Start, Seats: w.Seats, Key: "waitlist/" + w.ID})
 		switch {
 		case err == nil:
-			if err := s.store().SetWaiter(ctx, w.ID, Promoted, res.ID, s.now()); err != nil {
+			if err := s.promoted(ctx, w, res); err != nil {
 				return made, err
 			}
 			made = append(made, res)
@@ -568,4 +586,16 @@ func (s *Service) Promote(ctx context.Context, resourceID string, from, to time.
 		}
 	}
 	return made, nil
+}
+
+// promoted records that waiter w got the hold res.
+func (s *Service) promoted(ctx context.Context, w *Waiter, res *Reservation) error {
+	now := s.now()
+	d := heldData(res)
+	d.Waiter = w.ID
+	evs, err := event(ReservationPromoted, now, d)
+	if err != nil {
+		return err
+	}
+	return s.store().SetWaiter(ctx, w.ID, Promoted, res.ID, now, evs...)
 }

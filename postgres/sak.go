@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/internal/text"
 	"github.com/grunnmur/grunnmur/sak"
 )
@@ -26,7 +27,7 @@ func NewSakStore(db *DB) *SakStore { return &SakStore{db: db} }
 var _ sak.Store = (*SakStore)(nil)
 
 // Create implements sak.Store.
-func (s *SakStore) Create(ctx context.Context, c *sak.Case) error {
+func (s *SakStore) Create(ctx context.Context, c *sak.Case, evs ...events.Event) error {
 	if !text.ValidValue(c) {
 		return sak.ErrInvalidText
 	}
@@ -35,7 +36,7 @@ func (s *SakStore) Create(ctx context.Context, c *sak.Case) error {
 	if err != nil {
 		return fmt.Errorf("postgres: sak: %w", err)
 	}
-	_, err = s.db.Pool.Exec(ctx, `INSERT INTO sak_cases
+	_, err = execEmitting(ctx, s.db, evs, `INSERT INTO sak_cases
 		(id, year, seq, kind, owner, on_behalf_of, state, version, created, updated, doc)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		c.ID, c.Year, c.Sequence, c.Kind, c.Owner, c.OnBehalfOf, string(c.State), c.Version, c.Created, c.Updated, doc)
@@ -64,7 +65,7 @@ func (s *SakStore) Get(ctx context.Context, id string) (*sak.Case, error) {
 }
 
 // Update implements sak.Store.
-func (s *SakStore) Update(ctx context.Context, c *sak.Case) error {
+func (s *SakStore) Update(ctx context.Context, c *sak.Case, evs ...events.Event) error {
 	if absent(c.ID) {
 		return sak.ErrNotFound
 	}
@@ -77,7 +78,7 @@ func (s *SakStore) Update(ctx context.Context, c *sak.Case) error {
 	if err != nil {
 		return fmt.Errorf("postgres: sak: %w", err)
 	}
-	tag, err := s.db.Pool.Exec(ctx, `UPDATE sak_cases
+	tag, err := execEmitting(ctx, s.db, evs, `UPDATE sak_cases
 		SET kind = $3, owner = $4, on_behalf_of = $5, state = $6, version = version + 1, updated = $7, doc = $8
 		WHERE id = $1 AND version = $2`,
 		c.ID, c.Version, c.Kind, c.Owner, c.OnBehalfOf, string(c.State), c.Updated, doc)

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/sak"
@@ -16,6 +17,13 @@ import (
 func TestSakStore(t *testing.T) {
 	saktest.TestStore(t, func(t *testing.T) sak.Store {
 		return postgres.NewSakStore(postgrestest.Open(t))
+	})
+}
+
+func TestSakStoreEvents(t *testing.T) {
+	saktest.TestEvents(t, func(t *testing.T) (sak.Store, events.Outbox) {
+		db := postgrestest.Open(t)
+		return postgres.NewSakStore(db), postgres.NewEventOutbox(db)
 	})
 }
 
@@ -39,11 +47,15 @@ type alternating struct {
 
 func (a *alternating) next() sak.Store { return a.stores[a.n.Add(1)%2] }
 
-func (a *alternating) Create(ctx context.Context, c *sak.Case) error { return a.next().Create(ctx, c) }
+func (a *alternating) Create(ctx context.Context, c *sak.Case, evs ...events.Event) error {
+	return a.next().Create(ctx, c, evs...)
+}
 func (a *alternating) Get(ctx context.Context, id string) (*sak.Case, error) {
 	return a.next().Get(ctx, id)
 }
-func (a *alternating) Update(ctx context.Context, c *sak.Case) error { return a.next().Update(ctx, c) }
+func (a *alternating) Update(ctx context.Context, c *sak.Case, evs ...events.Event) error {
+	return a.next().Update(ctx, c, evs...)
+}
 func (a *alternating) List(ctx context.Context, f sak.Filter, p sak.Page) ([]*sak.Case, string, error) {
 	return a.next().List(ctx, f, p)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/sak"
 	"github.com/grunnmur/grunnmur/sak/saktest"
@@ -16,6 +17,13 @@ import (
 
 func TestMemoryStore(t *testing.T) {
 	saktest.TestStore(t, func(t *testing.T) sak.Store { return sak.NewMemoryStore() })
+}
+
+func TestMemoryStoreEvents(t *testing.T) {
+	saktest.TestEvents(t, func(t *testing.T) (sak.Store, events.Outbox) {
+		out := &events.Memory{}
+		return &sak.MemoryStore{Events: out}, out
+	})
 }
 
 var (

@@ -110,7 +110,11 @@ func (s *Service) Open(ctx context.Context, a Application) (*Case, error) {
 		c.State = AwaitingPayment
 		c.event(now, Actor{Role: RoleSystem, ID: "sak"}, EventTransition, Received, AwaitingPayment, "fee required")
 	}
-	if err := s.store().Create(ctx, c); err != nil {
+	evs, err := openedEvents(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store().Create(ctx, c, evs...); err != nil {
 		return nil, err
 	}
 	s.logger().InfoContext(ctx, "sak: case opened", "case", c.ID, "number", c.Number(), "kind", c.Kind, "state", c.State)
@@ -302,7 +306,7 @@ func (s *Service) update(ctx context.Context, actor Actor, id string, fn func(c 
 		if actor.Role == RoleApplicant && c.Owner != actor.ID {
 			return nil, ErrNotFound
 		}
-		from := c.State
+		from, journaled := c.State, len(c.Journal)
 		now := s.now()
 		if err := fn(c, now); errors.Is(err, errUnchanged) {
 			return c, nil
@@ -318,7 +322,11 @@ func (s *Service) update(ctx context.Context, actor Actor, id string, fn func(c 
 		if actor.Role == RoleOfficer {
 			c.Officer = actor.ID
 		}
-		err = s.store().Update(ctx, c)
+		evs, err := changeEvents(c, from, journaled, actor.Role, now)
+		if err != nil {
+			return nil, err
+		}
+		err = s.store().Update(ctx, c, evs...)
 		if err == nil {
 			if c.State != from {
 				s.logger().InfoContext(ctx, "sak: case moved", "case", c.ID, "number", c.Number(),

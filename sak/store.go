@@ -5,20 +5,25 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/grunnmur/grunnmur/events"
+	"github.com/grunnmur/grunnmur/internal/eventcheck"
 	"github.com/grunnmur/grunnmur/internal/text"
 )
 
 // Store keeps cases. Implementations: NewMemoryStore here, and
 // postgres.NewSakStore. Every implementation passes saktest.TestStore.
 type Store interface {
-	// Create stores a new case with Version 1. The case's ID must be new.
-	Create(ctx context.Context, c *Case) error
+	// Create stores a new case with Version 1, and evs (the events of its
+	// opening) with it, atomically: the case and its events are stored
+	// together or not at all. The case's ID must be new.
+	Create(ctx context.Context, c *Case, evs ...events.Event) error
 	// Get returns a copy of the case, or ErrNotFound.
 	Get(ctx context.Context, id string) (*Case, error)
 	// Update replaces the case if the stored Version equals c.Version, and
-	// then increments c.Version. Otherwise it returns ErrConflict (or
-	// ErrNotFound) and changes nothing.
-	Update(ctx context.Context, c *Case) error
+	// then increments c.Version, and records evs (the events of the change)
+	// with it, atomically. Otherwise it returns ErrConflict (or ErrNotFound)
+	// and changes nothing, and records no event.
+	Update(ctx context.Context, c *Case, evs ...events.Event) error
 	// List returns one page of the cases that match f, newest first (see
 	// Page for the order and the cursors), and the cursor that goes on in
 	// the same direction (p.After's or p.Before's), or "" when no case is
@@ -49,6 +54,11 @@ func (f Filter) Match(c *Case) bool {
 // MemoryStore is an in-memory Store, safe for concurrent use. Its zero value
 // is ready to use.
 type MemoryStore struct {
+	// Events is the outbox the store appends its events to, under its
+	// lock, with the change they describe; nil drops them. Give every
+	// memory store of a service the same one.
+	Events *events.Memory
+
 	mu    sync.Mutex
 	cases map[string]*Case
 	seq   map[seqKey]int
@@ -70,7 +80,7 @@ func (m *MemoryStore) init() {
 }
 
 // Create implements Store.
-func (m *MemoryStore) Create(ctx context.Context, c *Case) error {
+func (m *MemoryStore) Create(ctx context.Context, c *Case, evs ...events.Event) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
@@ -80,8 +90,12 @@ func (m *MemoryStore) Create(ctx context.Context, c *Case) error {
 	if !text.ValidValue(c) {
 		return ErrInvalidText
 	}
+	if err := eventcheck.Valid("sak", evs); err != nil {
+		return err
+	}
 	c.Version = 1
 	m.cases[c.ID] = c.Clone()
+	m.Events.Append(evs...)
 	return nil
 }
 
@@ -97,7 +111,7 @@ func (m *MemoryStore) Get(ctx context.Context, id string) (*Case, error) {
 }
 
 // Update implements Store.
-func (m *MemoryStore) Update(ctx context.Context, c *Case) error {
+func (m *MemoryStore) Update(ctx context.Context, c *Case, evs ...events.Event) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	old, ok := m.cases[c.ID]
@@ -110,8 +124,12 @@ func (m *MemoryStore) Update(ctx context.Context, c *Case) error {
 	if old.Version != c.Version {
 		return ErrConflict
 	}
+	if err := eventcheck.Valid("sak", evs); err != nil {
+		return err
+	}
 	c.Version++
 	m.cases[c.ID] = c.Clone()
+	m.Events.Append(evs...)
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/notify"
@@ -129,6 +130,13 @@ type Service struct {
 	Fakes     *Fakes
 	// DB is the PostgreSQL database; nil in memory.
 	DB *postgres.DB
+	// Events is the outbox every memory store of the service appends its
+	// events to (see package events); nil with a database, whose stores
+	// write them to its events_outbox table.
+	Events *events.Memory
+	// MinSide is the citizens' Min side, kept from the events of the
+	// service's stores (see MinSideFor); RunJobs feeds it in process.
+	MinSide *MinSide
 	// Mux holds the routes: New's (health, styles, logins, webhook, the
 	// not-found page at "/") and the service's own.
 	Mux *http.ServeMux
@@ -164,6 +172,7 @@ type Service struct {
 	bookingNotice   *BookingNotices
 	choiceBack      string
 	notFound        []error
+	minSideFeed     *minSideFeed
 	draftMaxAge     time.Duration
 	closeOnce       sync.Once
 }
@@ -222,6 +231,13 @@ func New(ctx context.Context, c ServiceConfig) (_ *Service, err error) {
 	if s.DB, err = OpenDatabase(ctx, cfg); err != nil {
 		return nil, err
 	}
+	s.MinSide = &MinSide{}
+	if s.DB == nil {
+		s.Events = &events.Memory{}
+		s.minSideFeed = newMinSideFeed(s.Events, s.MinSide, cfg.Logger)
+	} else {
+		s.minSideFeed = newMinSideFeed(postgres.NewEventOutbox(s.DB), s.MinSide, cfg.Logger)
+	}
 	if err := s.logins(c.Officers); err != nil {
 		return nil, err
 	}
@@ -275,7 +291,7 @@ func (s *Service) manager(lc idporten.Config, store auth.Store, prefix, cookie s
 // openForms sets the application and upload stores.
 func (s *Service) openForms() {
 	if s.DB == nil {
-		s.Forms, s.Files = forms.NewMemoryStore(), &forms.MemoryFileStore{Now: s.Config.Now}
+		s.Forms, s.Files = &forms.MemoryStore{Events: s.Events}, &forms.MemoryFileStore{Now: s.Config.Now}
 		return
 	}
 	files := postgres.NewFileStore(s.DB)
@@ -304,7 +320,7 @@ func (s *Service) parts(ctx context.Context, c ServiceConfig) error {
 		case db != nil:
 			b.Store = postgres.NewBookingStore(db)
 		default:
-			b.Store = booking.NewMemoryStore()
+			b.Store = &booking.MemoryStore{Events: s.Events}
 		}
 		s.fill(&b.Now, &b.Logger)
 		s.Bookings = b
@@ -315,7 +331,7 @@ func (s *Service) parts(ctx context.Context, c ServiceConfig) error {
 		case db != nil:
 			k.Store = postgres.NewSakStore(db)
 		default:
-			k.Store = sak.NewMemoryStore()
+			k.Store = &sak.MemoryStore{Events: s.Events}
 		}
 		s.fill(&k.Now, &k.Logger)
 		s.Cases = k
@@ -412,7 +428,7 @@ func (s *Service) paymentStore(p *payment.Service) {
 	case s.DB != nil:
 		p.Store = postgres.NewPaymentStore(s.DB)
 	default:
-		p.Store = payment.NewMemoryStore()
+		p.Store = &payment.MemoryStore{Events: s.Events}
 	}
 	s.fill(&p.Now, &p.Logger)
 }
@@ -426,7 +442,7 @@ func (s *Service) letters(o *svarut.Outbox) error {
 		o.Store = postgres.NewSvarUTStore(s.DB)
 	}
 	if o.Store == nil {
-		o.Store = svarut.NewMemoryStore()
+		o.Store = &svarut.MemoryStore{Events: s.Events}
 	}
 	s.fill(&o.Now, &o.Logger)
 	if o.Client == nil {

@@ -304,6 +304,17 @@ func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 		a.Fail(w, r, err)
 		return
 	}
+	// The bookings come from Min side, kept from the booking events; one
+	// it does not have yet is read from the store.
+	mine, err := a.MinSideFor(ctx, owner)
+	if err != nil {
+		a.Fail(w, r, err)
+		return
+	}
+	booked := map[string]site.MinBooking{}
+	for _, b := range mine.Bookings {
+		booked[b.ID] = b
+	}
 	for _, c := range cs {
 		cv := a.view(ctx, a.settle(ctx, c), lang)
 		c, href := cv.Case, "/sak/"+c.ID
@@ -315,10 +326,16 @@ func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		for _, l := range c.LinksOf(sak.LinkBooking) {
-			if b, err := a.Bookings.Reservation(ctx, l.Ref); err == nil {
-				v.Bookings = append(v.Bookings, struct{ Case, CaseHref, When, State, ICS string }{c.Number(), href, lang.Time(b.Start),
-					messages.T(lang, "booking.state."+string(b.StateAt(a.Config.Now()))), href + "/befaring/" + b.ID + "/ics"})
+			b, ok := booked[l.Ref]
+			if !ok {
+				res, err := a.Bookings.Reservation(ctx, l.Ref)
+				if err != nil {
+					continue
+				}
+				b = site.MinBooking{ID: res.ID, Start: res.Start, State: res.StateAt(a.Config.Now())}
 			}
+			v.Bookings = append(v.Bookings, struct{ Case, CaseHref, When, State, ICS string }{c.Number(), href, lang.Time(b.Start),
+				messages.T(lang, "booking.state."+string(b.State)), href + "/befaring/" + b.ID + "/ics"})
 		}
 		if cv.Letter != nil {
 			v.Letters = append(v.Letters, struct{ Case, CaseHref, Title, State, PDF string }{c.Number(), href, messages.T(lang, "letter.title"), cv.LetterStat, href + "/brev.pdf"})
