@@ -27,6 +27,24 @@ type Reply struct {
 	// Feil is a feilmelding reply (ugyldigforespoersel, serverfeil,
 	// ikkefunnet).
 	Feil *Feilmelding
+	// Sokeresultat is the result of innsyn.sok (any responstype).
+	Sokeresultat *Sokeresultat
+	// Hentet is the object of innsyn.mappe.hent.resultat or
+	// innsyn.registrering.hent.resultat.
+	Hentet *Treff
+	// DokumentobjektKvittering is dokumentobjekt.opprett's kvittering.
+	DokumentobjektKvittering *DokumentobjektKvittering
+	// Dokumentfil is the file of innsyn.dokumentfil.hent.resultat, whose
+	// payload is the file itself.
+	Dokumentfil []byte
+}
+
+// payloadless are the replies without a payload: the mottatt of every
+// write, and the kvittering of oppdater and avskrivning.
+var payloadless = map[string]bool{
+	TypeArkivmeldingOpprettMottatt: true, TypeArkivmeldingOppdaterMottatt: true,
+	TypeDokumentobjektOpprettMottatt: true, TypeAvskrivningOpprettMottatt: true,
+	TypeArkivmeldingOppdaterKvittering: true, TypeAvskrivningOpprettKvittering: true,
 }
 
 // Final reports whether no further reply to the request is to be expected:
@@ -84,36 +102,43 @@ type DokumentKvittering struct {
 	Objekter       []string // dokumentobjekt systemIDs, in order
 }
 
-// ParseReply reads a reply to arkivmelding.opprett or .oppdater, or a
-// feilmelding, by its Fiks IO message type and payload (the XML file of the
-// reply's ASiC-E; nil for mottatt and the oppdater kvittering). A
+// ParseReply reads any Fiks Arkiv V1 reply by its Fiks IO message type and
+// payload (the XML file of the reply's ASiC-E, the file itself for
+// dokumentfil.hent.resultat; nil for mottatt and the kvitteringer without
+// a payload). A
 // feilmelding is a Reply with Feil set, not an error: the error result is
 // for a reply that cannot be read (ErrReply, ErrUnknownType).
 func ParseReply(messageType string, payload []byte) (*Reply, error) {
 	r := &Reply{Type: messageType}
+	var err error
 	switch messageType {
-	case TypeArkivmeldingOpprettMottatt, TypeArkivmeldingOppdaterMottatt:
-		r.Mottatt = true
-		return r, nil
-	case TypeArkivmeldingOppdaterKvittering:
-		return r, nil
 	case TypeArkivmeldingOpprettKvittering:
-		k, err := ParseKvittering(payload)
-		if err != nil {
-			return nil, err
+		r.Kvittering, err = ParseKvittering(payload)
+	case TypeDokumentobjektOpprettKvittering:
+		r.DokumentobjektKvittering, err = ParseDokumentobjektKvittering(payload)
+	case TypeSokResultatUtvidet, TypeSokResultatMinimum, TypeSokResultatNoekler:
+		r.Sokeresultat, err = ParseSokeresultat(messageType, payload)
+	case TypeMappeHentResultat, TypeRegistreringHentResultat:
+		r.Hentet, err = ParseHentResultat(messageType, payload)
+	case TypeDokumentfilHentResultat:
+		if len(payload) == 0 {
+			return nil, &ReplyError{Type: messageType, Reason: "empty file"}
 		}
-		r.Kvittering = k
-		return r, nil
+		r.Dokumentfil = payload
+	default:
+		if payloadless[messageType] {
+			r.Mottatt = strings.HasSuffix(messageType, ".mottatt")
+			return r, nil
+		}
+		kind, ok := feilKinds[messageType]
+		if !ok {
+			return nil, ErrUnknownType
+		}
+		r.Feil, err = ParseFeilmelding(kind, payload)
 	}
-	kind, ok := feilKinds[messageType]
-	if !ok {
-		return nil, ErrUnknownType
-	}
-	f, err := ParseFeilmelding(kind, payload)
 	if err != nil {
 		return nil, err
 	}
-	r.Feil = f
 	return r, nil
 }
 

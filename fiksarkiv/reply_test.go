@@ -206,7 +206,7 @@ func TestParseReplyRefuses(t *testing.T) {
 }
 
 func TestParseReplyUnknownType(t *testing.T) {
-	for _, typ := range []string{"", "no.ks.fiks.arkiv.v1.innsyn.sok.resultat.utvidet", "no.ks.fik.arkiv.v1.feilmelding.ugyldigforespoersel", "no.ks.fiks.arkiv.v1.feilmelding.ugyldigforespørsel"} {
+	for _, typ := range []string{"", "no.ks.fiks.arkiv.v1.innsyn.kodeliste.hent.resultat", "no.ks.fik.arkiv.v1.feilmelding.ugyldigforespoersel", "no.ks.fiks.arkiv.v1.feilmelding.ugyldigforespørsel"} {
 		if _, err := ParseReply(typ, []byte(kvitteringJournalpost)); !errors.Is(err, ErrUnknownType) {
 			t.Errorf("%q: %v", typ, err)
 		}
@@ -268,12 +268,13 @@ func FuzzParseReply(f *testing.F) {
 			return
 		}
 		n := 0
-		for _, set := range []bool{r.Mottatt, r.Kvittering != nil, r.Feil != nil} {
+		for _, set := range []bool{r.Mottatt, r.Kvittering != nil, r.Feil != nil, r.Sokeresultat != nil, r.Hentet != nil,
+			r.DokumentobjektKvittering != nil, r.Dokumentfil != nil} {
 			if set {
 				n++
 			}
 		}
-		if n > 1 || n == 0 && typ != TypeArkivmeldingOppdaterKvittering {
+		if n > 1 || n == 0 && typ != TypeArkivmeldingOppdaterKvittering && typ != TypeAvskrivningOpprettKvittering {
 			t.Fatalf("reply %+v", r)
 		}
 	})

@@ -45,3 +45,61 @@ const (
 
 	nsXSI = "http://www.w3.org/2001/XMLSchema-instance"
 )
+
+// The message types of this slice: dokumentobjekt and avskrivning writes,
+// and innsyn (sok, hent) with their results.
+const (
+	TypeDokumentobjektOpprett           = "no.ks.fiks.arkiv.v1.arkivering.dokumentobjekt.opprett"
+	TypeDokumentobjektOpprettMottatt    = TypeDokumentobjektOpprett + ".mottatt"
+	TypeDokumentobjektOpprettKvittering = TypeDokumentobjektOpprett + ".kvittering"
+
+	TypeAvskrivningOpprett           = "no.ks.fiks.arkiv.v1.arkivering.avskrivning.opprett"
+	TypeAvskrivningOpprettMottatt    = TypeAvskrivningOpprett + ".mottatt"
+	TypeAvskrivningOpprettKvittering = TypeAvskrivningOpprett + ".kvittering"
+
+	TypeSok                = "no.ks.fiks.arkiv.v1.innsyn.sok"
+	TypeSokResultatUtvidet = TypeSok + ".resultat.utvidet"
+	TypeSokResultatMinimum = TypeSok + ".resultat.minimum"
+	TypeSokResultatNoekler = TypeSok + ".resultat.noekler"
+
+	TypeMappeHent                = "no.ks.fiks.arkiv.v1.innsyn.mappe.hent"
+	TypeMappeHentResultat        = TypeMappeHent + ".resultat"
+	TypeRegistreringHent         = "no.ks.fiks.arkiv.v1.innsyn.registrering.hent"
+	TypeRegistreringHentResultat = TypeRegistreringHent + ".resultat"
+	TypeDokumentfilHent          = "no.ks.fiks.arkiv.v1.innsyn.dokumentfil.hent"
+	TypeDokumentfilHentResultat  = TypeDokumentfilHent + ".resultat"
+)
+
+// The payload file names of this slice's messages (meldingstyper.json's
+// payloadFilnavn).
+const (
+	DokumentobjektFile           = "dokumentobjekt-opprett.xml"
+	DokumentobjektKvitteringFile = "dokumentobjekt-kvittering.xml"
+	AvskrivningFile              = "avskrivning-opprett.xml"
+	SokFile                      = "sok.xml"
+	ResultatFile                 = "resultat.xml"
+	MappeHentFile                = "mappe-hent.xml"
+	MappeHentResultatFile        = "mappe.xml"
+	RegistreringHentFile         = "registrering-hent.xml"
+	RegistreringHentResultatFile = "registrering.xml"
+	DokumentfilHentFile          = "dokumentfil-hent.xml"
+)
+
+// The namespaces of this slice's messages.
+const (
+	NSDokumentobjekt           = nsBase + "dokumentobjekt/opprett/v1"
+	NSDokumentobjektKvittering = nsBase + "dokumentobjekt/opprett/kvittering/v1"
+	NSAvskrivning              = nsBase + "avskrivning/opprett/v1"
+	NSSok                      = nsBase + "sok/v1"
+	NSSokResultatUtvidet       = nsBase + "sokeresultat/utvidet/v1"
+	NSSokResultatMinimum       = nsBase + "sokeresultat/minimum/v1"
+	NSSokResultatNoekler       = nsBase + "sokeresultat/noekler/v1"
+	NSMappeHent                = nsBase + "mappe/hent/v1"
+	NSMappeHentResultat        = nsBase + "mappe/hent/resultat/v1"
+	NSRegistreringHent         = nsBase + "registrering/hent/v1"
+	NSRegistreringHentResultat = nsBase + "registrering/hent/resultat/v1"
+	NSDokumentfilHent          = nsBase + "dokumentfil/hent/v1"
+	NSArkivstruktur            = nsBase + "arkivstruktur/v1"
+	NSArkivstrukturMinimum     = nsBase + "arkivstruktur/minimum/v1"
+	NSArkivstrukturNoekler     = nsBase + "arkivstruktur/noekler/v1"
+)

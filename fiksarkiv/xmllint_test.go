@@ -57,7 +57,8 @@ type validatorCase struct {
 		Value     string `json:"expectedValue"`
 		ValueType int    `json:"valueType"` // 0 the value, 1 the xsi:type attribute
 	} `json:"queriesWithExpectedValues"`
-	Payload []byte // arkivmelding.xml as UTF-8
+	File    string // the request's file name, e.g. sok.xml
+	Payload []byte // the request as UTF-8
 }
 
 var lineComment = regexp.MustCompile(`(?m)//[^"\n]*$`)
@@ -65,8 +66,8 @@ var lineComment = regexp.MustCompile(`(?m)//[^"\n]*$`)
 func validatorCases(t *testing.T) []validatorCase {
 	t.Helper()
 	dirs, err := filepath.Glob(filepath.Join("testdata", "validator", "*", "testInformation.json"))
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no validator cases: %v", err)
+	if err != nil || len(dirs) != 38 {
+		t.Fatalf("%d validator cases, want 38: %v", len(dirs), err)
 	}
 	var cases []validatorCase
 	for _, info := range dirs {
@@ -81,7 +82,12 @@ func validatorCases(t *testing.T) []validatorCase {
 			t.Fatalf("%s: %v", info, err)
 		}
 		c.Name = filepath.Base(dir)
-		raw, err := os.ReadFile(filepath.Join(dir, "arkivmelding.xml"))
+		xmls, _ := filepath.Glob(filepath.Join(dir, "*.xml"))
+		if len(xmls) != 1 {
+			t.Fatalf("%s: %d XML files, want 1", dir, len(xmls))
+		}
+		c.File = filepath.Base(xmls[0])
+		raw, err := os.ReadFile(xmls[0])
 		if err != nil {
 			t.Fatal(err)
 		}

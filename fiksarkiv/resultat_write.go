@@ -1,0 +1,203 @@
+package fiksarkiv
+
+import (
+	"encoding/xml"
+	"io"
+	"strconv"
+	"time"
+)
+
+// An archive writes the results; a fagsystem only reads them. The writers
+// are here so the fake archive (fiksarkivtest) and the tests produce
+// replies from the same Treff the readers return, valid against the XSD of
+// their message type.
+
+// node is an element to write: its namespace, name, text or children.
+type node struct {
+	ns, name, text string
+	xsiType        string
+	kids           []node
+}
+
+func (n node) add(kids ...node) node { n.kids = append(n.kids, kids...); return n }
+
+func leaf(ns, name, text string) node { return node{ns: ns, name: name, text: text} }
+
+func (n node) encode(e *xml.Encoder, root bool) error {
+	start := xml.StartElement{Name: xml.Name{Space: n.ns, Local: n.name}}
+	if root {
+		start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "xmlns:xsi"}, Value: nsXSI})
+	}
+	if n.xsiType != "" {
+		start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "xsi:type"}, Value: n.xsiType})
+	}
+	if err := e.EncodeToken(start); err != nil {
+		return err
+	}
+	if n.text != "" {
+		if err := e.EncodeToken(xml.CharData(n.text)); err != nil {
+			return err
+		}
+	}
+	for _, k := range n.kids {
+		if err := k.encode(e, false); err != nil {
+			return err
+		}
+	}
+	return e.EncodeToken(start.End())
+}
+
+func writeNode(w io.Writer, n node) error {
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	e := xml.NewEncoder(w)
+	e.Indent("", "  ")
+	if err := n.encode(e, true); err != nil {
+		return err
+	}
+	if err := e.Close(); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// Marshal writes resultat.xml for the search result's Responstype. A Treff
+// of an utvidet or minimum result needs the fields the schema requires of
+// its Objekt (systemID, tittel, the case or journal numbers; for utvidet
+// also opprettetDato and opprettetAv, and a journalpost's forelder).
+func (r *Sokeresultat) Marshal() ([]byte, error) {
+	var root, ns, item, sns string
+	switch r.Responstype {
+	case Utvidet:
+		root, ns, item, sns = "sokeresultat", NSSokResultatUtvidet, "resultat", NSArkivstruktur
+	case Minimum:
+		root, ns, item, sns = "sokeresultatMinimum", NSSokResultatMinimum, "resultatMinimum", NSArkivstrukturMinimum
+	case Noekler:
+		root, ns, item, sns = "sokeresultatNoekler", NSSokResultatNoekler, "resultatNoekler", NSArkivstrukturNoekler
+	default:
+		return nil, &FieldError{Field: "responstype", Reason: "neither utvidet, minimum nor noekler"}
+	}
+	if !sokObjekter[r.Resultattype] {
+		return nil, &FieldError{Field: "resultattype", Reason: "not a result type of the schema"}
+	}
+	liste := node{ns: ns, name: "resultatListe"}
+	for i, t := range r.Treff {
+		if t.Objekt != r.Resultattype {
+			return nil, &FieldError{Field: "resultatListe[" + strconv.Itoa(i+1) + "]", Reason: "not a " + r.Resultattype}
+		}
+		o := t.node(sns, r.Responstype) // the object's element is the result's, its content arkivstruktur's
+		o.ns = ns
+		liste = liste.add(node{ns: ns, name: item}.add(o))
+	}
+	doc := node{ns: ns, name: root}.add(leaf(ns, "system", r.System), leaf(ns, "take", strconv.Itoa(r.Take)),
+		leaf(ns, "skip", strconv.Itoa(r.Skip)), leaf(ns, "count", strconv.Itoa(r.Count)),
+		leaf(ns, "resultattype", r.Resultattype), liste)
+	return marshalBy(func(w io.Writer) error { return writeNode(w, doc) })
+}
+
+// MarshalHentResultat writes the payload of innsyn.mappe.hent.resultat
+// (t a mappe or saksmappe) or innsyn.registrering.hent.resultat (a
+// registrering or journalpost), in the utvidet form.
+func MarshalHentResultat(messageType string, t *Treff) ([]byte, error) {
+	var doc node
+	switch {
+	case messageType == TypeMappeHentResultat && (t.Objekt == "mappe" || t.Objekt == "saksmappe"):
+		doc = node{ns: NSMappeHentResultat, name: "mappeHentResultat"}
+	case messageType == TypeRegistreringHentResultat && (t.Objekt == "registrering" || t.Objekt == "journalpost"):
+		doc = node{ns: NSRegistreringHentResultat, name: "registreringHentResultat"}
+	default:
+		return nil, &FieldError{Field: "objekt", Reason: "not what " + messageType + " returns"}
+	}
+	n := t.node(NSArkivstruktur, Utvidet)
+	n.ns = doc.ns
+	doc = doc.add(n)
+	return marshalBy(func(w io.Writer) error { return writeNode(w, doc) })
+}
+
+func kodeNode(ns, name string, k *Kode, def string) node {
+	if k == nil {
+		k = &Kode{Kode: def}
+	}
+	n := node{ns: ns, name: name}.add(leaf(NSMetadata, "kode", k.Kode))
+	if k.Beskrivelse != "" {
+		n = n.add(leaf(NSMetadata, "beskrivelse", k.Beskrivelse))
+	}
+	return n
+}
+
+func keyNode(ns string, k *EksternNoekkel) node {
+	return node{ns: ns, name: "referanseEksternNoekkel"}.add(leaf(NSMetadata, "fagsystem", k.Fagsystem), leaf(NSMetadata, "noekkel", k.Noekkel))
+}
+
+func identNode(ns, name, navn string) node {
+	if navn == "" {
+		navn = "ukjent"
+	}
+	return node{ns: ns, name: name}.add(leaf(NSMetadata, "navn", navn))
+}
+
+func dateTimeText(t time.Time) string { return t.Format(time.RFC3339) }
+
+// node writes t in the schema's order for its Objekt in namespace ns
+// (arkivstruktur, its minimum or its noekler form).
+func (t *Treff) node(ns string, r Responstype) node {
+	n := node{ns: ns, name: t.Objekt}
+	mappe := t.Objekt == "mappe" || t.Objekt == "saksmappe"
+	sak := t.Objekt == "saksmappe" || t.Objekt == "journalpostMedSaksmappe"
+	jp := t.Objekt == "journalpost" || t.Objekt == "journalpostMedSaksmappe"
+	if r == Noekler {
+		n = n.add(leaf(ns, "systemID", t.SystemID))
+		if mappe && t.MappeID != "" {
+			n = n.add(leaf(ns, "mappeID", t.MappeID))
+		}
+		if t.ReferanseEksternNoekkel != nil && t.Objekt != "dokumentbeskrivelse" {
+			n = n.add(keyNode(ns, t.ReferanseEksternNoekkel))
+		}
+		if sak {
+			n = n.add(node{ns: ns, name: "saksnummer"}.add(leaf(NSMetadata, "saksaar", strconv.Itoa(t.Saksaar)),
+				leaf(NSMetadata, "sakssekvensnummer", strconv.Itoa(t.Sakssekvensnummer))))
+		}
+		if jp {
+			n = n.add(leaf(ns, "journalaar", strconv.Itoa(t.Journalaar)), leaf(ns, "journalsekvensnummer", strconv.Itoa(t.Journalsekvensnummer)),
+				leaf(ns, "journalpostnummer", strconv.Itoa(t.Journalpostnummer)))
+		}
+		return n
+	}
+	n = n.add(leaf(ns, "systemID", t.SystemID))
+	if mappe {
+		n = n.add(leaf(ns, "mappeID", t.MappeID), leaf(ns, "tittel", t.Tittel))
+		if r == Utvidet {
+			n = n.add(leaf(ns, "opprettetDato", dateTimeText(t.OpprettetDato)), leaf(ns, "opprettetAv", "fiksarkiv"))
+		}
+		if t.ReferanseEksternNoekkel != nil {
+			n = n.add(keyNode(ns, t.ReferanseEksternNoekkel))
+		}
+	} else {
+		if r == Utvidet {
+			n = n.add(leaf(ns, "opprettetDato", dateTimeText(t.OpprettetDato)), leaf(ns, "opprettetAv", "fiksarkiv"))
+			n = n.add(kodeNode(ns, "arkivdel", nil, "arkiv"))
+		}
+		if t.RegistreringsID != "" {
+			n = n.add(leaf(ns, "registreringsID", t.RegistreringsID))
+		}
+		n = n.add(leaf(ns, "tittel", t.Tittel))
+		if r == Utvidet && t.ReferanseEksternNoekkel != nil {
+			n = n.add(keyNode(ns, t.ReferanseEksternNoekkel))
+		}
+	}
+	if jp {
+		n = n.add(leaf(ns, "journalaar", strconv.Itoa(t.Journalaar)), leaf(ns, "journalsekvensnummer", strconv.Itoa(t.Journalsekvensnummer)),
+			leaf(ns, "journalpostnummer", strconv.Itoa(t.Journalpostnummer)), kodeNode(ns, "journalposttype", t.Journalposttype, "I"),
+			kodeNode(ns, "journalstatus", t.Journalstatus, "J"), leaf(ns, "journaldato", t.Journaldato.String()))
+	}
+	if sak {
+		n = n.add(leaf(ns, "saksaar", strconv.Itoa(t.Saksaar)), leaf(ns, "sakssekvensnummer", strconv.Itoa(t.Sakssekvensnummer)),
+			leaf(ns, "saksdato", t.Saksdato.String()), identNode(ns, "administrativEnhet", ""), identNode(ns, "saksansvarlig", ""))
+		if t.Objekt == "saksmappe" || r == Minimum {
+			n = n.add(kodeNode(ns, "saksstatus", t.Saksstatus, "B"))
+		}
+	}
+	return n
+}
