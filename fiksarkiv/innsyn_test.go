@@ -315,3 +315,39 @@ func FuzzParseDokumentobjektKvittering(f *testing.F) {
 		}
 	})
 }
+
+func TestReplyWritersAreValid(t *testing.T) {
+	at := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	k := &Kvittering{Mappe: &MappeKvittering{Saksmappe: true, SystemID: "45d947ed-8455-46e2-a04f-ee18da433fe0", MappeID: "2026/1",
+		OpprettetDato: at, ReferanseEksternNoekkel: &key, Saksaar: 2026, Sakssekvensnummer: 1, Saksdato: civil.NewDate(2026, 6, 1)},
+		Registrering: &RegistreringKvittering{Journalpost: true, SystemID: "6f358ced-036d-4c9b-b372-a2b7d83c5cc5", OpprettetDato: at,
+			Existing: true, Dokumenter: []DokumentKvittering{{SystemID: "9a2b3c4d-1e2f-4a5b-8c7d-0e1f2a3b4c5d", Dokumentnummer: 1,
+				Objekter: []string{"9a2b3c4d-1e2f-4a5b-8c7d-0e1f2a3b4c5e"}}}, Journalaar: 2026, Journalsekvensnummer: 7, Journalpostnummer: 1,
+			Journaldato: civil.NewDate(2026, 6, 1)}}
+	b, err := k.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustLint(t, TypeArkivmeldingOpprettKvittering, b)
+	got, err := ParseKvittering(b)
+	if err != nil || got.Mappe.Sakssekvensnummer != 1 || !got.Registrering.Existing || got.Registrering.Journalsekvensnummer != 7 ||
+		len(got.Registrering.Dokumenter[0].Objekter) != 1 || !got.Mappe.Saksmappe || !got.Registrering.Journalpost {
+		t.Errorf("read %+v %v", got, err)
+	}
+	for _, kind := range []Kind{Ugyldigforespoersel, Serverfeil, Ikkefunnet} {
+		f := &Feilmelding{Kind: kind, FeilID: "f-1", Message: "🐟 mangler"}
+		b, err := f.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustLint(t, f.Type(), b)
+		if r, err := ParseReply(f.Type(), b); err != nil || *r.Feil != *f {
+			t.Errorf("%s: %+v %v", kind, r, err)
+		}
+	}
+	d := &DokumentobjektKvittering{SystemID: "9a2b3c4d-1e2f-4a5b-8c7d-0e1f2a3b4c5d", OpprettetDato: at, OpprettetAv: "arkiv"}
+	if b, err = d.Marshal(); err != nil {
+		t.Fatal(err)
+	}
+	mustLint(t, TypeDokumentobjektOpprettKvittering, b)
+}

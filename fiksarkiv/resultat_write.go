@@ -201,3 +201,80 @@ func (t *Treff) node(ns string, r Responstype) node {
 	}
 	return n
 }
+
+// Marshal writes arkivmelding-kvittering.xml (what an archive answers to
+// arkivmelding.opprett), valid against its V1 XSD.
+func (k *Kvittering) Marshal() ([]byte, error) {
+	const ns = NSKvittering
+	doc := node{ns: ns, name: "arkivmeldingKvittering"}
+	oe := func(existing bool) node {
+		if existing {
+			return leaf(ns, "opprettetEllerEksisterende", "Eksisterende")
+		}
+		return leaf(ns, "opprettetEllerEksisterende", "Opprettet")
+	}
+	if m := k.Mappe; m != nil {
+		n := node{ns: ns, name: "mappeKvittering", xsiType: "saksmappeKvittering"}.add(leaf(ns, "systemID", m.SystemID))
+		if m.MappeID != "" {
+			n = n.add(leaf(ns, "mappeID", m.MappeID))
+		}
+		n = n.add(leaf(ns, "opprettetDato", dateTimeText(m.OpprettetDato)))
+		if m.ReferanseEksternNoekkel != nil {
+			n = n.add(keyNode(ns, m.ReferanseEksternNoekkel))
+		}
+		n = n.add(oe(m.Existing), leaf(ns, "saksaar", strconv.Itoa(m.Saksaar)),
+			leaf(ns, "sakssekvensnummer", strconv.Itoa(m.Sakssekvensnummer)), leaf(ns, "saksdato", m.Saksdato.String()))
+		doc = doc.add(n)
+	}
+	if r := k.Registrering; r != nil {
+		n := node{ns: ns, name: "registreringKvittering", xsiType: "journalpostKvittering"}.add(leaf(ns, "systemID", r.SystemID),
+			leaf(ns, "opprettetDato", dateTimeText(r.OpprettetDato)))
+		for _, d := range r.Dokumenter {
+			dn := node{ns: ns, name: "dokumentbeskrivelseKvittering"}.add(leaf(ns, "systemID", d.SystemID),
+				leaf(ns, "dokumentnummer", strconv.Itoa(d.Dokumentnummer)))
+			for _, o := range d.Objekter {
+				dn = dn.add(node{ns: ns, name: "dokumentobjekt"}.add(leaf(ns, "systemID", o)))
+			}
+			n = n.add(dn)
+		}
+		if r.RegistreringsID != "" {
+			n = n.add(leaf(ns, "registreringsID", r.RegistreringsID))
+		}
+		if r.ReferanseEksternNoekkel != nil {
+			n = n.add(keyNode(ns, r.ReferanseEksternNoekkel))
+		}
+		n = n.add(oe(r.Existing), leaf(ns, "journalaar", strconv.Itoa(r.Journalaar)),
+			leaf(ns, "journalsekvensnummer", strconv.Itoa(r.Journalsekvensnummer)), leaf(ns, "journalpostnummer", strconv.Itoa(r.Journalpostnummer)),
+			kodeNode(ns, "journalposttype", r.Journalposttype, "I"), kodeNode(ns, "journalstatus", r.Journalstatus, "J"),
+			leaf(ns, "journaldato", r.Journaldato.String()))
+		doc = doc.add(n)
+	}
+	if len(doc.kids) == 0 {
+		return nil, &FieldError{Field: "arkivmeldingKvittering", Reason: "neither mappe nor registrering"}
+	}
+	return marshalBy(func(w io.Writer) error { return writeNode(w, doc) })
+}
+
+// Marshal writes feilmelding.xml for the feilmelding's Kind.
+func (f *Feilmelding) Marshal() ([]byte, error) {
+	ns, ok := feilNS[f.Kind]
+	if !ok || f.FeilID == "" {
+		return nil, &FieldError{Field: "feilId", Reason: "a kind and a feilId are required"}
+	}
+	doc := node{ns: ns, name: string(f.Kind)}.add(leaf(NSFeilmelding, "feilId", f.FeilID), leaf(NSFeilmelding, "feilmelding", f.Message))
+	return marshalBy(func(w io.Writer) error { return writeNode(w, doc) })
+}
+
+// Type is the feilmelding's message type.
+func (f *Feilmelding) Type() string { return "no.ks.fiks.arkiv.v1.feilmelding." + string(f.Kind) }
+
+// Marshal writes dokumentobjekt-kvittering.xml.
+func (k *DokumentobjektKvittering) Marshal() ([]byte, error) {
+	const ns = NSDokumentobjektKvittering
+	doc := node{ns: ns, name: "dokumentobjektOpprettKvittering"}.add(leaf(ns, "systemID", k.SystemID),
+		leaf(ns, "opprettetDato", dateTimeText(k.OpprettetDato)))
+	if k.OpprettetAv != "" {
+		doc = doc.add(leaf(ns, "opprettetAv", k.OpprettetAv))
+	}
+	return marshalBy(func(w io.Writer) error { return writeNode(w, doc) })
+}

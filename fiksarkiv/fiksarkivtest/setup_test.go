@@ -1,0 +1,115 @@
+package fiksarkivtest_test
+
+import (
+	"context"
+	"crypto"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/grunnmur/grunnmur/auth/idportentest"
+	"github.com/grunnmur/grunnmur/fiksarkiv"
+	"github.com/grunnmur/grunnmur/fiksarkiv/fiksarkivtest"
+	"github.com/grunnmur/grunnmur/fiksio"
+	"github.com/grunnmur/grunnmur/fiksio/asice"
+	"github.com/grunnmur/grunnmur/fiksio/fiksiotest"
+	"github.com/grunnmur/grunnmur/internal/cms/cmstest"
+	"github.com/grunnmur/grunnmur/internal/testenv"
+	"github.com/grunnmur/grunnmur/secret"
+)
+
+// clock is an injected clock a test moves by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+type env struct {
+	client  *fiksarkiv.Client
+	archive *fiksarkivtest.Archive
+	store   fiksarkiv.Store
+	clock   *clock
+}
+
+// setup starts the Fiks IO fake on the real RabbitMQ with two fresh
+// accounts (the fagsystem's and the archive's), the fake archive on one and
+// a fiksarkiv.Client on the other.
+func setup(t *testing.T, store fiksarkiv.Store, delay time.Duration) *env {
+	t.Helper()
+	brokerURL := testenv.AMQPURL(t)
+	mp := idportentest.New(idportentest.Config{})
+	mpSrv := httptest.NewServer(mp)
+	t.Cleanup(mpSrv.Close)
+	mp.SetBaseURL(mpSrv.URL)
+	fk := fiksiotest.New(fiksiotest.Config{BrokerURL: brokerURL, Maskinporten: mp})
+	if err := fk.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fk.Close() })
+	api := httptest.NewServer(fk)
+	t.Cleanup(api.Close)
+	clk := &clock{t: time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC)} // a DST night, on a Sunday
+	account := func(name string) *fiksio.Client {
+		key := cmstest.RSAKey(t)
+		a, err := fk.AddAccount(context.Background(), fiksiotest.Account{IntegrasjonID: uuid.New(),
+			IntegrasjonPassord: secret.New("passord " + uuid.NewString()), OrgNr: "974760673",
+			Protokoller: []string{fiksarkiv.Protocol}, Sikkerhetsniva: 2, Certificate: cmstest.SelfSigned(t, key, name), KontoNavn: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts, err := mp.MaskinportenSource("fiksarkiv-"+a.KontoID.String(), "974760673", nil, fiksio.Scope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signKey := cmstest.RSAKey(t)
+		c, err := fiksio.New(fiksio.Config{BaseURL: api.URL, AMQPURL: fk.AMQPURL(), AllowPlainAMQP: true,
+			KontoID: a.KontoID.String(), IntegrasjonID: a.IntegrasjonID.String(), IntegrasjonPassord: a.IntegrasjonPassord,
+			Maskinporten: ts, Keys: []crypto.Decrypter{key}, Workers: 4, ReconnectMin: 50 * time.Millisecond,
+			Signer: asice.Signer{Certificate: cmstest.SelfSigned(t, signKey, name+" signs"), Key: signKey, Now: clk.Now}, Now: clk.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	fagsystem, arkiv := account("fagsystem"), account("arkiv")
+	ar := fiksarkivtest.New(fiksarkivtest.Config{FiksIO: arkiv, KvitteringDelay: delay, Now: clk.Now})
+	run(t, ar.Run)
+	if store == nil {
+		store = fiksarkiv.NewMemoryStore()
+	}
+	c, err := fiksarkiv.New(fiksarkiv.Config{FiksIO: fagsystem, Arkiv: arkiv.KontoID(), Store: store, System: "grunnmur",
+		Timeout: time.Hour, PollInterval: 50 * time.Millisecond, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, func(ctx context.Context) error { return fagsystem.Receive(ctx, c.Handle) })
+	return &env{client: c, archive: ar, store: store, clock: clk}
+}
+
+func run(t *testing.T, f func(ctx context.Context) error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("receive: %v", err)
+		}
+	})
+}
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
