@@ -1,4 +1,4 @@
--- 0800 fiksarkiv: the exchanges with the archive system, per
+-- 0810 fiksarkiv: the exchanges with the archive system, per
 -- klientMeldingId, between send and kvittering (possibly hours). The melding
 -- ids of every send are kept so that a reply's svar-til finds its exchange;
 -- one melding id belongs to one exchange. The reply is kept as received.
