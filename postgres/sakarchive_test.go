@@ -14,3 +14,14 @@ func TestSakArchiveQueue(t *testing.T) {
 		return postgres.NewSakArchiveQueue(postgrestest.Open(t))
 	})
 }
+
+// TestSakArchiver runs the Archiver's suite (crash safety, ordering,
+// retries) with every store on PostgreSQL: a restart there is a new
+// process on the same database.
+func TestSakArchiver(t *testing.T) {
+	saktest.TestArchiver(t, func(t *testing.T) saktest.ArchiveStores {
+		db := postgrestest.Open(t)
+		return saktest.ArchiveStores{Cases: postgres.NewSakStore(db), Queue: postgres.NewSakArchiveQueue(db),
+			Exchanges: postgres.NewFiksArkivStore(db)}
+	})
+}
