@@ -58,7 +58,7 @@ func (e *ArchiveEnv) application(p *Process, c *sak.Case) *sak.Case {
 	c, err := p.Service.Journal(ctx, system, c.ID, sak.JournalEntry{Type: sak.Incoming, Title: "Søknad om skjenkebevilling",
 		Party: "Café Ø AS", Documents: []sak.Document{
 			{Title: "Søknad", FileName: "soknad.pdf", MediaType: "application/pdf", Ref: "soknad:" + c.ID, Kind: "Søknad"},
-			{Title: "Plantegning ‮RTL‬", FileName: "plan.pdf", MediaType: "application/pdf", Ref: "vedlegg:" + c.ID}}})
+			{Title: "Plantegning \u202eRTL\u202c", FileName: "plan.pdf", MediaType: "application/pdf", Ref: "vedlegg:" + c.ID}}})
 	if err != nil {
 		t.Fatal(err)
 	}
