@@ -12,8 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/grunnmur/grunnmur/auth"
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/fiksarkiv"
+	"github.com/grunnmur/grunnmur/fiksio"
+	"github.com/grunnmur/grunnmur/fiksio/asice"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/notify"
 	"github.com/grunnmur/grunnmur/payment"
@@ -45,6 +50,14 @@ const nilStoreForm = `{"id": "f", "version": 1, "title": "t",
 // error.
 func TestNilStoreIsMemory(t *testing.T) {
 	cases := []nilStoreCase{
+		{pkg: "fiksarkiv", typ: "Config", use: func(ctx context.Context) error {
+			s, err := fiksarkiv.NewSender(fiksarkiv.Config{FiksIO: noTransport{}, Arkiv: uuid.New()})
+			if err != nil {
+				return err
+			}
+			_, err = s.Store().Get(ctx, "no-such-exchange")
+			return allow(err, fiksarkiv.ErrNotFound)
+		}},
 		{pkg: "auth", typ: "Manager", use: func(ctx context.Context) error {
 			m := &auth.Manager{}
 			r := httptest.NewRequestWithContext(ctx, "GET", "/", nil)
@@ -164,4 +177,11 @@ func hasStoreField(obj types.Object) bool {
 		}
 	}
 	return false
+}
+
+// noTransport is a fiksarkiv.Transport that sends nothing.
+type noTransport struct{}
+
+func (noTransport) SendFiles(context.Context, fiksio.Message, ...asice.File) (*fiksio.Sent, error) {
+	return nil, errors.New("no transport")
 }

@@ -22,10 +22,10 @@ type Transport interface {
 	SendFiles(ctx context.Context, m fiksio.Message, files ...asice.File) (*fiksio.Sent, error)
 }
 
-// Config configures a Client.
+// Config configures a Sender.
 type Config struct {
 	// FiksIO sends the messages (a *fiksio.Client). Required. Its Receive
-	// must be run with Client.Handle as the handler.
+	// must be run with Sender.Handle as the handler.
 	FiksIO Transport
 	// Arkiv is the archive system's Fiks IO account (fiksio.Lookup with
 	// Protocol). Required.
@@ -53,10 +53,10 @@ type Config struct {
 	Logger   *slog.Logger
 }
 
-// Client sends Fiks Arkiv requests over Fiks IO and correlates the replies
+// Sender sends Fiks Arkiv requests over Fiks IO and correlates the replies
 // by svar-til (the melding-id of a send) and, failing that, by
 // klientKorrelasjonsId, which it sets to the klientMeldingId.
-type Client struct {
+type Sender struct {
 	cfg     Config
 	store   Store
 	mu      sync.Mutex
@@ -66,8 +66,8 @@ type Client struct {
 // ErrConfig: a required Config field is missing.
 var ErrConfig = errors.New("fiksarkiv: invalid configuration")
 
-// New checks cfg and returns a Client.
-func New(cfg Config) (*Client, error) {
+// NewSender checks cfg and returns a Sender.
+func NewSender(cfg Config) (*Sender, error) {
 	if cfg.FiksIO == nil || cfg.Arkiv == uuid.Nil {
 		return nil, fmt.Errorf("%w: FiksIO and Arkiv are required", ErrConfig)
 	}
@@ -83,18 +83,18 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxReply <= 0 {
 		cfg.MaxReply = 64 << 20
 	}
-	c := &Client{cfg: cfg, store: cfg.Store, waiters: map[string][]chan struct{}{}}
+	c := &Sender{cfg: cfg, store: cfg.Store, waiters: map[string][]chan struct{}{}}
 	if c.store == nil {
 		c.store = NewMemoryStore()
 	}
 	return c, nil
 }
 
-func (c *Client) now() time.Time    { return defaults.Now(c.cfg.Now) }
-func (c *Client) log() *slog.Logger { return defaults.Logger(c.cfg.Logger) }
+func (c *Sender) now() time.Time    { return defaults.Now(c.cfg.Now) }
+func (c *Sender) log() *slog.Logger { return defaults.Logger(c.cfg.Logger) }
 
 // Store is the client's store.
-func (c *Client) Store() Store { return c.store }
+func (c *Sender) Store() Store { return c.store }
 
 // Request is one message to the archive.
 type Request struct {
@@ -131,7 +131,8 @@ func OpprettRequest(klientMeldingID string, a *Arkivmelding, files ...Attachment
 var requestFiles = map[string]string{
 	TypeArkivmeldingOpprett: PayloadFile, TypeArkivmeldingOppdater: PayloadFile,
 	TypeDokumentobjektOpprett: DokumentobjektFile, TypeAvskrivningOpprett: AvskrivningFile,
-	TypeSok: SokFile, TypeMappeHent: MappeHentFile, TypeRegistreringHent: RegistreringHentFile,
+	TypeAvskrivningSlett: AvskrivningSlettFile,
+	TypeSok:              SokFile, TypeMappeHent: MappeHentFile, TypeRegistreringHent: RegistreringHentFile,
 	TypeDokumentfilHent: DokumentfilHentFile,
 }
 
@@ -164,7 +165,7 @@ func RequestFile(requestType string) string { return requestFiles[requestType] }
 // in StateRetry or its claim went stale (StateNew for ClaimTimeout), when
 // it sends again. The returned Exchange is what the store holds. ErrInvalid
 // means nothing was recorded or sent.
-func (c *Client) Send(ctx context.Context, req Request) (*Exchange, error) {
+func (c *Sender) Send(ctx context.Context, req Request) (*Exchange, error) {
 	file, ok := requestFiles[req.Type]
 	if !ok {
 		return nil, &FieldError{Field: "type", Reason: "not a Fiks Arkiv V1 request this client sends"}
@@ -204,7 +205,7 @@ func isInnsyn(t string) bool {
 // claim takes an existing exchange for a new send when it is in
 // StateRetry or a stale StateNew; only one caller wins the versioned
 // update.
-func (c *Client) claim(ctx context.Context, id string) (*Exchange, bool, error) {
+func (c *Sender) claim(ctx context.Context, id string) (*Exchange, bool, error) {
 	e, err := c.store.Get(ctx, id)
 	if err != nil {
 		return nil, false, err
@@ -228,7 +229,7 @@ func (c *Client) claim(ctx context.Context, id string) (*Exchange, bool, error) 
 
 // transmit sends the claimed exchange and records its melding-id. A failed
 // send leaves it in StateRetry.
-func (c *Client) transmit(ctx context.Context, e *Exchange, req Request, file string, payload []byte) (*Exchange, error) {
+func (c *Sender) transmit(ctx context.Context, e *Exchange, req Request, file string, payload []byte) (*Exchange, error) {
 	files := []asice.File{{Name: file, MimeType: "application/xml", Content: bytes.NewReader(payload)}}
 	var closers []io.Closer
 	defer func() {
@@ -272,7 +273,7 @@ func appendNew(ids []uuid.UUID, id uuid.UUID) []uuid.UUID {
 
 // update applies change to the stored exchange, retrying on conflicts, and
 // wakes its waiters. It returns the exchange and cause (nil on success).
-func (c *Client) update(ctx context.Context, id string, change func(*Exchange), cause error) (*Exchange, error) {
+func (c *Sender) update(ctx context.Context, id string, change func(*Exchange), cause error) (*Exchange, error) {
 	for {
 		e, err := c.store.Get(ctx, id)
 		if err != nil {
@@ -292,7 +293,7 @@ func (c *Client) update(ctx context.Context, id string, change func(*Exchange), 
 	}
 }
 
-func (c *Client) wake(id string) {
+func (c *Sender) wake(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, ch := range c.waiters[id] {
@@ -301,7 +302,7 @@ func (c *Client) wake(id string) {
 	delete(c.waiters, id)
 }
 
-func (c *Client) waiter(id string) chan struct{} {
+func (c *Sender) waiter(id string) chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ch := make(chan struct{})

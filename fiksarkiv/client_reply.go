@@ -55,7 +55,7 @@ var ErrNotSent = errors.New("fiksarkiv: the request is to be sent again")
 // exchange a reply answers (svar-til, else klientKorrelasjonsId), reads the
 // reply, moves the exchange forward and wakes its waiters. A reply nobody
 // asked for is acknowledged and logged by type only.
-func (c *Client) Handle(ctx context.Context, m *fiksio.Received) fiksio.Result {
+func (c *Sender) Handle(ctx context.Context, m *fiksio.Received) fiksio.Result {
 	e, err := c.find(ctx, m)
 	if errors.Is(err, ErrNotFound) {
 		c.log().Warn("fiksarkiv: a reply to no known request", "type", m.Type, "svar-til", m.SvarPaMelding)
@@ -99,7 +99,7 @@ func (c *Client) Handle(ctx context.Context, m *fiksio.Received) fiksio.Result {
 	return fiksio.Processed()
 }
 
-func (c *Client) find(ctx context.Context, m *fiksio.Received) (*Exchange, error) {
+func (c *Sender) find(ctx context.Context, m *fiksio.Received) (*Exchange, error) {
 	if m.SvarPaMelding == uuid.Nil {
 		return nil, ErrNotFound
 	}
@@ -116,7 +116,7 @@ func (c *Client) find(ctx context.Context, m *fiksio.Received) (*Exchange, error
 
 // payload reads the reply's payload file from its ASiC-E: the file named
 // for its type, else the first. A reply without a payload gives nil.
-func (c *Client) payload(ctx context.Context, m *fiksio.Received) ([]byte, error) {
+func (c *Sender) payload(ctx context.Context, m *fiksio.Received) ([]byte, error) {
 	if !m.HasPayload() || transportTypes[m.Type] {
 		return nil, nil
 	}
@@ -152,7 +152,7 @@ func (c *Client) payload(ctx context.Context, m *fiksio.Received) ([]byte, error
 // Wait returns the exchange once it is final or awaits a retry, or the
 // context's error. It wakes on Handle and reads the store every
 // PollInterval, for replies another process handled.
-func (c *Client) Wait(ctx context.Context, klientMeldingID string) (*Exchange, error) {
+func (c *Sender) Wait(ctx context.Context, klientMeldingID string) (*Exchange, error) {
 	t := time.NewTicker(c.cfg.PollInterval)
 	defer t.Stop()
 	for {
@@ -176,7 +176,7 @@ func (c *Client) Wait(ctx context.Context, klientMeldingID string) (*Exchange, e
 // Do sends the request, waits for its final reply and returns it: the
 // kvittering or resultat, or the error (a *Feilmelding, whose Temporary
 // says whether to retry; a *TransportError; ErrNotSent).
-func (c *Client) Do(ctx context.Context, req Request) (*Reply, error) {
+func (c *Sender) Do(ctx context.Context, req Request) (*Reply, error) {
 	e, err := c.Send(ctx, req)
 	if err != nil {
 		return nil, err
@@ -191,7 +191,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Reply, error) {
 }
 
 // Sok runs a search and returns its result.
-func (c *Client) Sok(ctx context.Context, s *Sok) (*Sokeresultat, error) {
+func (c *Sender) Sok(ctx context.Context, s *Sok) (*Sokeresultat, error) {
 	r, err := c.Do(ctx, Request{Type: TypeSok, Payload: s})
 	if err != nil {
 		return nil, err
@@ -200,7 +200,7 @@ func (c *Client) Sok(ctx context.Context, s *Sok) (*Sokeresultat, error) {
 }
 
 // Hent fetches a mappe (*MappeHent) or a registrering (*RegistreringHent).
-func (c *Client) Hent(ctx context.Context, h interface{ Marshal() ([]byte, error) }) (*Treff, error) {
+func (c *Sender) Hent(ctx context.Context, h interface{ Marshal() ([]byte, error) }) (*Treff, error) {
 	typ := TypeMappeHent
 	if _, ok := h.(*RegistreringHent); ok {
 		typ = TypeRegistreringHent
@@ -215,7 +215,7 @@ func (c *Client) Hent(ctx context.Context, h interface{ Marshal() ([]byte, error
 // Due lists the unfinished exchanges last changed Timeout ago or earlier:
 // what a sender must act on (Send again for StateNew and StateRetry,
 // Reconcile for StateSent and StateMottatt).
-func (c *Client) Due(ctx context.Context, limit int) ([]*Exchange, error) {
+func (c *Sender) Due(ctx context.Context, limit int) ([]*Exchange, error) {
 	return c.store.Unfinished(ctx, c.now().Add(-c.cfg.Timeout), limit)
 }
 
@@ -224,7 +224,7 @@ func (c *Client) Due(ctx context.Context, limit int) ([]*Exchange, error) {
 // the exchange is Done with the search result as its reply (Numbers reads
 // it as it reads a kvittering); not found, it is StateRetry, to be sent
 // again. A final exchange is returned as it is.
-func (c *Client) Reconcile(ctx context.Context, klientMeldingID string) (*Exchange, error) {
+func (c *Sender) Reconcile(ctx context.Context, klientMeldingID string) (*Exchange, error) {
 	e, err := c.store.Get(ctx, klientMeldingID)
 	if err != nil || e.State.Final() {
 		return e, err

@@ -2,8 +2,8 @@
 // V1, the protocol that journals a case into the municipality's own archive
 // system (Public 360, Elements, Acos WebSak) over Fiks IO.
 //
-// This first part writes the messages a fagsystem sends and reads the
-// replies it gets:
+// It writes the messages a fagsystem sends, reads the replies it gets, and
+// sends the one and correlates the other over package fiksio:
 //
 //   - [Arkivmelding] is the payload of arkivmelding.opprett: one [Saksmappe]
 //     or one [Journalpost] per message, never both and never nested (the
@@ -18,7 +18,18 @@
 //   - [ParseReply] reads the replies by their message type: mottatt (no
 //     payload), the kvittering ([Kvittering], with the archive's systemIDs and
 //     case and journal numbers), and the feilmeldinger ([Feilmelding], an
-//     error; only serverfeil is Temporary).
+//     error; only serverfeil is Temporary), and the innsyn results
+//     ([Sokeresultat], a hent's [Treff], a dokumentfil).
+//   - [DokumentobjektOpprett], [Avskrivning], [AvskrivningSlett], [Sok]
+//     (responstype [Utvidet], [Minimum] or [Noekler]; [SokEksternNoekkel]
+//     finds a case by its key), [MappeHent], [RegistreringHent] and
+//     [DokumentfilHent] are the other requests.
+//   - [Sender] sends requests over Fiks IO and correlates the replies by
+//     svar-til, else by klientKorrelasjonsId (set to the klientMeldingId).
+//     A write gets mottatt and, possibly hours later, the kvittering: the
+//     [Store] keeps each [Exchange] (new → sent → mottatt → done or failed,
+//     or retry) per klientMeldingId; [NewMemoryStore] here,
+//     postgres.NewFiksArkivStore for PostgreSQL.
 //
 // The types mirror the V1 XSDs, element for element and in their order, so
 // their field names are the protocol's (Tittel, Journalposttype); the
@@ -52,14 +63,33 @@
 //	case r.Kvittering != nil: // r.Kvittering.Registrering.Journalpostnummer ...
 //	}
 //
-// Not here yet: sending over Fiks IO (package fiksio's SendFiles carries
-// arkivmelding.xml and the attachments), correlating replies by svar-til and
-// klientMeldingId and persisting the state between mottatt and kvittering,
-// innsyn (sok, hent), dokumentobjekt and avskrivning messages, sak's
-// journaling, and the fake archive fiksarkivtest. The arkivmelding types do
-// not model yet: korrespondansepart's organisasjonid, personid, kontaktperson,
-// administrativEnhet, saksbehandler and erBehandlingsansvarlig; avskrivning;
-// merknad, kryssreferanse, gradering, presedens and the plan and property
-// references of a saksmappe; oppdater's klassifikasjon, skjerming, part and
-// merknad changes.
+// # Sending
+//
+//	s, err := fiksarkiv.NewSender(fiksarkiv.Config{FiksIO: fio, Arkiv: arkivKonto, Store: store, System: "grunnmur"})
+//	go fio.Receive(ctx, s.Handle) // the replies
+//	x, err := s.Send(ctx, fiksarkiv.OpprettRequest("sak-2026-17-jp-1", a, files...))
+//	...
+//	x, err = s.Wait(ctx, "sak-2026-17-jp-1") // or come back later: s.Store().Get
+//	n, ok := x.Numbers() // journalpostnummer ..., once x.State is StateDone
+//
+// Send is idempotent by klientMeldingId, which is what a durable outbox
+// needs: call it again after a crash or a timeout and it sends only when
+// the exchange awaits a retry (serverfeil, Fiks IO's tidsavbrudd, a failed
+// send) or a crashed sender's claim went stale; otherwise it returns the
+// exchange as stored. An outbox loop calls [Sender.Due] and, per exchange,
+// Send again (StateNew, StateRetry) or [Sender.Reconcile] (StateSent,
+// StateMottatt past Config.Timeout), which searches the archive for the
+// exchange's referanseEksternNoekkel: found, it is done with the archive's
+// numbers; not found, it is to be sent again (the archive dedups by
+// klientMeldingId). ugyldigforespoersel and ikkefunnet are final
+// (StateFailed; [Exchange.Err] is the [*Feilmelding] for the officer).
+// [Sender.Do], [Sender.Sok] and [Sender.Hent] send and wait in one call.
+//
+// The arkivmelding types do not model yet: korrespondansepart's
+// organisasjonid, personid, kontaktperson, administrativEnhet, saksbehandler
+// and erBehandlingsansvarlig; merknad, kryssreferanse, gradering, presedens
+// and the plan and property references of a saksmappe; oppdater's
+// klassifikasjon, skjerming, part and merknad changes. The readers keep of
+// a result what a fagsystem needs to find its objects (identifiers, keys,
+// numbers, titles, status codes), not every element of arkivstruktur.
 package fiksarkiv

@@ -145,3 +145,32 @@ func (a *Avskrivning) Write(w io.Writer) error {
 	x.ReferanseTilJournalpost, x.KorrespondansepartID = a.ReferanseTilJournalpost, a.KorrespondansepartID
 	return encode(w, x)
 }
+
+// AvskrivningSlett is the payload of arkivering.avskrivning.slett
+// (avskrivning-slett.xml): it removes the avskrivning of a journalpost for
+// one korrespondansepart.
+type AvskrivningSlett struct {
+	ReferanseTilJournalpost ReferanseTilRegistrering
+	KorrespondansepartID    string
+}
+
+type avskrivningSlettXML struct {
+	XMLName                 xml.Name                 `xml:"https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/avskrivning/slett/v1 slettAvskrivning"`
+	ReferanseTilJournalpost ReferanseTilRegistrering `xml:"referanseTilJournalpost"`
+	KorrespondansepartID    string                   `xml:"korrespondansepartID"`
+}
+
+// Marshal checks the message and returns avskrivning-slett.xml, valid
+// against the V1 XSD of avskrivning.slett.
+func (a *AvskrivningSlett) Marshal() ([]byte, error) { return marshalBy(a.Write) }
+
+// Write is Marshal to a writer. On ErrInvalid nothing is written.
+func (a *AvskrivningSlett) Write(w io.Writer) error {
+	if a.KorrespondansepartID == "" {
+		return missing("korrespondansepartID")
+	}
+	if err := checkRegRef("referanseTilJournalpost", &a.ReferanseTilJournalpost); err != nil {
+		return err
+	}
+	return encode(w, avskrivningSlettXML{ReferanseTilJournalpost: a.ReferanseTilJournalpost, KorrespondansepartID: a.KorrespondansepartID})
+}

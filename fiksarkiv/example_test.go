@@ -3,6 +3,7 @@ package fiksarkiv_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing/fstest"
 	"time"
 
@@ -99,4 +100,25 @@ func ExampleArkivmelding_Marshal() {
 	//     </referanseEksternNoekkel>
 	//   </mappe>
 	// </arkivmelding>
+}
+
+// A fagsystem finds its case again by the key it gave it, without storing
+// the archive's ids: innsyn.sok on mappeEksternNoekkel.
+func ExampleSokEksternNoekkel() {
+	s := fiksarkiv.SokEksternNoekkel("grunnmur", "saksmappe", fiksarkiv.Noekler,
+		fiksarkiv.EksternNoekkel{Fagsystem: "grunnmur", Noekkel: "sak-2026-17"})
+	b, err := s.Marshal()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.Contains(line, "felt") || strings.Contains(line, "noekkel>") || strings.Contains(line, "responstype") {
+			fmt.Println(strings.TrimSpace(line))
+		}
+	}
+	// Output:
+	// <responstype>noekler</responstype>
+	// <noekkel>sak-2026-17</noekkel>
+	// <felt>mappeEksternNoekkel</felt>
 }

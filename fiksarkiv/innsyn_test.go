@@ -2,6 +2,7 @@ package fiksarkiv
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,7 @@ func requests() map[string]interface{ Marshal() ([]byte, error) } {
 		"dokumentobjekt-nummer": &DokumentobjektOpprett{ReferanseTilDokumentbeskrivelse: ReferanseTilDokumentbeskrivelse{
 			JournalpostDokumentnummer: &JournalpostDokumentnummer{ReferanseTilJournalpost: ref, Dokumentnummer: 1}},
 			Dokumentobjekt: Dokumentobjekt{Filnavn: "a.pdf", ReferanseDokumentfil: "a.pdf"}},
+		"avskrivning-slett": &AvskrivningSlett{ReferanseTilJournalpost: ref, KorrespondansepartID: "kp-1"},
 		"avskrivning": &Avskrivning{Avskrivningsdato: civil.NewDate(2026, 6, 1), AvskrevetAv: Identifikatorer{Navn: "Kari Saksbehandler"},
 			Avskrivningsmaate:               Kode{Kode: "BU", Beskrivelse: "Besvart med utgående dokument"},
 			ReferanseAvskrivesAvJournalpost: &ReferanseTilRegistrering{Journalnummer: &Journalnummer{Journalaar: 2026, Journalsekvensnummer: 12}},
@@ -54,6 +56,8 @@ func requestType(name string) string {
 		return TypeDokumentfilHent
 	case strings.HasPrefix(name, "dokumentobjekt"):
 		return TypeDokumentobjektOpprett
+	case name == "avskrivning-slett":
+		return TypeAvskrivningSlett
 	}
 	return TypeAvskrivningOpprett
 }
@@ -92,6 +96,8 @@ func TestRequestWritersRefuse(t *testing.T) {
 		"objekt no ref":     {&DokumentobjektOpprett{Dokumentobjekt: Dokumentobjekt{Filnavn: "a", ReferanseDokumentfil: "a"}}, "referanseTilDokumentbeskrivelse"},
 		"objekt no file":    {&DokumentobjektOpprett{ReferanseTilDokumentbeskrivelse: ReferanseTilDokumentbeskrivelse{ReferanseEksternNoekkel: &key}, Dokumentobjekt: Dokumentobjekt{Filnavn: "a"}}, "dokumentobjekt/referanseDokumentfil"},
 		"avskrivning part":  {&Avskrivning{Avskrivningsdato: civil.NewDate(2026, 1, 1), AvskrevetAv: Identifikatorer{Navn: "a"}, Avskrivningsmaate: Kode{Kode: "BU"}, ReferanseTilJournalpost: ReferanseTilRegistrering{RegistreringsID: "1"}}, "korrespondansepartID"},
+		"slett part":        {&AvskrivningSlett{ReferanseTilJournalpost: ReferanseTilRegistrering{RegistreringsID: "1"}}, "korrespondansepartID"},
+		"slett ref":         {&AvskrivningSlett{KorrespondansepartID: "k"}, "referanseTilJournalpost"},
 		"avskrivning ref":   {&Avskrivning{Avskrivningsdato: civil.NewDate(2026, 1, 1), AvskrevetAv: Identifikatorer{Navn: "a"}, Avskrivningsmaate: Kode{Kode: "BU"}, KorrespondansepartID: "k"}, "referanseTilJournalpost"},
 	}
 	for name, c := range bad {
@@ -201,13 +207,15 @@ func TestParseDokumentobjektKvittering(t *testing.T) {
 	if k.SystemID != "9a2b3c4d-1e2f-4a5b-8c7d-0e1f2a3b4c5d" || k.OpprettetAv != "arkivet" || k.OpprettetDato.Hour() != 12 {
 		t.Errorf("%+v", k)
 	}
-	for _, typ := range []string{TypeAvskrivningOpprettMottatt, TypeDokumentobjektOpprettMottatt} {
-		if r, err := ParseReply(typ, nil); err != nil || !r.Mottatt || !r.Final() == false && r.Mottatt {
+	for _, typ := range []string{TypeAvskrivningOpprettMottatt, TypeDokumentobjektOpprettMottatt, TypeAvskrivningSlettMottatt} {
+		if r, err := ParseReply(typ, nil); err != nil || !r.Mottatt || r.Final() {
 			t.Errorf("%s: %+v %v", typ, r, err)
 		}
 	}
-	if r, err := ParseReply(TypeAvskrivningOpprettKvittering, nil); err != nil || r.Mottatt || !r.Final() {
-		t.Errorf("avskrivning kvittering: %+v %v", r, err)
+	for _, typ := range []string{TypeAvskrivningOpprettKvittering, TypeAvskrivningSlettKvittering, TypeArkivmeldingOppdaterKvittering} {
+		if r, err := ParseReply(typ, nil); err != nil || r.Mottatt || !r.Final() {
+			t.Errorf("%s: %+v %v", typ, r, err)
+		}
 	}
 	if r, err := ParseReply(TypeDokumentfilHentResultat, []byte("%PDF")); err != nil || string(r.Dokumentfil) != "%PDF" {
 		t.Errorf("dokumentfil: %+v %v", r, err)
@@ -350,4 +358,19 @@ func TestReplyWritersAreValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustLint(t, TypeDokumentobjektOpprettKvittering, b)
+}
+
+func TestExchangeFormatHidesThePayload(t *testing.T) {
+	f, _ := (&Feilmelding{Kind: Ugyldigforespoersel, FeilID: "1", Message: "ugyldig fødselsnummer 01019012345"}).Marshal()
+	e := &Exchange{KlientMeldingID: "sak-1", State: StateFailed, ReplyType: TypeUgyldigforespoersel, ReplyPayload: f}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, v := range []any{e, *e} {
+			if s := fmt.Sprintf(verb, v); strings.Contains(s, "01019012345") || !strings.Contains(s, "sak-1") {
+				t.Errorf("%s: %s", verb, s)
+			}
+		}
+	}
+	if err := e.Err(); err == nil || strings.Contains(err.Error(), "01019012345") {
+		t.Errorf("Err() = %v", err)
+	}
 }

@@ -40,11 +40,13 @@ type Reply struct {
 }
 
 // payloadless are the replies without a payload: the mottatt of every
-// write, and the kvittering of oppdater and avskrivning.
+// write, and the kvittering of oppdater and of avskrivning's opprett and
+// slett.
 var payloadless = map[string]bool{
 	TypeArkivmeldingOpprettMottatt: true, TypeArkivmeldingOppdaterMottatt: true,
 	TypeDokumentobjektOpprettMottatt: true, TypeAvskrivningOpprettMottatt: true,
 	TypeArkivmeldingOppdaterKvittering: true, TypeAvskrivningOpprettKvittering: true,
+	TypeAvskrivningSlettMottatt: true, TypeAvskrivningSlettKvittering: true,
 }
 
 // Final reports whether no further reply to the request is to be expected:

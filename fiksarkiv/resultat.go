@@ -76,6 +76,7 @@ type (
 	}
 	objektXML struct {
 		XMLName         xml.Name
+		Type            string `xml:"http://www.w3.org/2001/XMLSchema-instance type,attr"`
 		SystemID        string `xml:"systemID"`
 		MappeID         string `xml:"mappeID"`
 		RegistreringsID string `xml:"registreringsID"`
@@ -220,7 +221,12 @@ func (o *objektXML) treff(typ, p string, full bool) (*Treff, error) {
 	fail := func(field, reason string) error {
 		return &ReplyError{Type: typ, Field: p + "/" + field, Reason: reason}
 	}
-	t := &Treff{Objekt: o.XMLName.Local, SystemID: o.SystemID, MappeID: o.MappeID, RegistreringsID: o.RegistreringsID, Tittel: o.Tittel}
+	objekt := o.XMLName.Local
+	switch sub := localType(o.Type); {
+	case objekt == "mappe" && sub == "saksmappe", objekt == "registrering" && sub == "journalpost":
+		objekt = sub
+	}
+	t := &Treff{Objekt: objekt, SystemID: o.SystemID, MappeID: o.MappeID, RegistreringsID: o.RegistreringsID, Tittel: o.Tittel}
 	if (full || o.SystemID != "") && !archive.IsSystemID(o.SystemID) {
 		return nil, fail("systemID", "missing or not a UUID")
 	}

@@ -16,6 +16,7 @@ import (
 type node struct {
 	ns, name, text string
 	xsiType        string
+	attrs          []xml.Attr
 	kids           []node
 }
 
@@ -31,6 +32,7 @@ func (n node) encode(e *xml.Encoder, root bool) error {
 	if n.xsiType != "" {
 		start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "xsi:type"}, Value: n.xsiType})
 	}
+	start.Attr = append(start.Attr, n.attrs...)
 	if err := e.EncodeToken(start); err != nil {
 		return err
 	}
@@ -99,19 +101,27 @@ func (r *Sokeresultat) Marshal() ([]byte, error) {
 
 // MarshalHentResultat writes the payload of innsyn.mappe.hent.resultat
 // (t a mappe or saksmappe) or innsyn.registrering.hent.resultat (a
-// registrering or journalpost), in the utvidet form.
+// registrering or journalpost), in the utvidet form. A saksmappe is
+// written as <mappe xsi:type="saksmappe">, where KS' conformance cases look
+// for it; a journalpost as <journalpost>.
 func MarshalHentResultat(messageType string, t *Treff) ([]byte, error) {
 	var doc node
+	name := t.Objekt
 	switch {
 	case messageType == TypeMappeHentResultat && (t.Objekt == "mappe" || t.Objekt == "saksmappe"):
-		doc = node{ns: NSMappeHentResultat, name: "mappeHentResultat"}
+		doc = node{ns: NSMappeHentResultat, name: "mappeHentResultat",
+			attrs: []xml.Attr{{Name: xml.Name{Local: "xmlns:arkivstruktur"}, Value: NSArkivstruktur}}}
+		name = "mappe"
 	case messageType == TypeRegistreringHentResultat && (t.Objekt == "registrering" || t.Objekt == "journalpost"):
 		doc = node{ns: NSRegistreringHentResultat, name: "registreringHentResultat"}
 	default:
 		return nil, &FieldError{Field: "objekt", Reason: "not what " + messageType + " returns"}
 	}
 	n := t.node(NSArkivstruktur, Utvidet)
-	n.ns = doc.ns
+	n.ns, n.name = doc.ns, name
+	if t.Objekt == "saksmappe" {
+		n.xsiType = "arkivstruktur:saksmappe"
+	}
 	doc = doc.add(n)
 	return marshalBy(func(w io.Writer) error { return writeNode(w, doc) })
 }

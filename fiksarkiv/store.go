@@ -3,6 +3,7 @@ package fiksarkiv
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"sync"
@@ -64,6 +65,18 @@ type Exchange struct {
 	Created      time.Time
 	Updated      time.Time
 	Version      int64 // for optimistic locking; the store sets it
+}
+
+// Format prints the exchange for every verb without its reply payload,
+// which may quote personal data (a feilmelding echoing a fødselsnummer):
+// only its length.
+func (e Exchange) Format(f fmt.State, _ rune) {
+	key := ""
+	if e.Key != nil {
+		key = e.Key.Fagsystem + "/" + e.Key.Noekkel
+	}
+	fmt.Fprintf(f, "fiksarkiv.Exchange{KlientMeldingID:%s Type:%s State:%s Attempts:%d MeldingIDs:%v Objekt:%s Key:%s ReplyType:%s ReplyPayload:%d bytes Version:%d}",
+		e.KlientMeldingID, e.Type, e.State, e.Attempts, e.MeldingIDs, e.Objekt, key, e.ReplyType, len(e.ReplyPayload), e.Version)
 }
 
 // Clone returns a deep copy.

@@ -57,6 +57,10 @@ const (
 	TypeAvskrivningOpprettMottatt    = TypeAvskrivningOpprett + ".mottatt"
 	TypeAvskrivningOpprettKvittering = TypeAvskrivningOpprett + ".kvittering"
 
+	TypeAvskrivningSlett           = "no.ks.fiks.arkiv.v1.arkivering.avskrivning.slett"
+	TypeAvskrivningSlettMottatt    = TypeAvskrivningSlett + ".mottatt"
+	TypeAvskrivningSlettKvittering = TypeAvskrivningSlett + ".kvittering"
+
 	TypeSok                = "no.ks.fiks.arkiv.v1.innsyn.sok"
 	TypeSokResultatUtvidet = TypeSok + ".resultat.utvidet"
 	TypeSokResultatMinimum = TypeSok + ".resultat.minimum"
@@ -76,6 +80,7 @@ const (
 	DokumentobjektFile           = "dokumentobjekt-opprett.xml"
 	DokumentobjektKvitteringFile = "dokumentobjekt-kvittering.xml"
 	AvskrivningFile              = "avskrivning-opprett.xml"
+	AvskrivningSlettFile         = "avskrivning-slett.xml"
 	SokFile                      = "sok.xml"
 	ResultatFile                 = "resultat.xml"
 	MappeHentFile                = "mappe-hent.xml"
@@ -90,6 +95,7 @@ const (
 	NSDokumentobjekt           = nsBase + "dokumentobjekt/opprett/v1"
 	NSDokumentobjektKvittering = nsBase + "dokumentobjekt/opprett/kvittering/v1"
 	NSAvskrivning              = nsBase + "avskrivning/opprett/v1"
+	NSAvskrivningSlett         = nsBase + "avskrivning/slett/v1"
 	NSSok                      = nsBase + "sok/v1"
 	NSSokResultatUtvidet       = nsBase + "sokeresultat/utvidet/v1"
 	NSSokResultatMinimum       = nsBase + "sokeresultat/minimum/v1"

@@ -69,7 +69,7 @@ func (c *Case) ArchiveEntryNumber(e JournalEntry) string {
 	return n + "-" + strconv.Itoa(e.Archive.Number)
 }
 
-// ArchiveClient is what an Archiver needs of a *fiksarkiv.Client.
+// ArchiveClient is what an Archiver needs of a *fiksarkiv.Sender.
 type ArchiveClient interface {
 	Send(ctx context.Context, req fiksarkiv.Request) (*fiksarkiv.Exchange, error)
 	Due(ctx context.Context, limit int) ([]*fiksarkiv.Exchange, error)
@@ -88,7 +88,7 @@ type ArchiveClient interface {
 // Exactly once: each saksmappe and journalpost has its own klientMeldingId
 // (derived from the case's or entry's ID), so a resend after a crash, a
 // timeout or serverfeil is the same message, which the archive does not
-// store twice, and fiksarkiv.Client.Send sends it once however many
+// store twice, and fiksarkiv.Sender.Send sends it once however many
 // Archivers run. A write whose kvittering does not come within the
 // client's Timeout is reconciled by innsyn.sok on its
 // referanseEksternNoekkel: found, its numbers are taken from the search;
@@ -104,7 +104,7 @@ type ArchiveClient interface {
 type Archiver struct {
 	// Service holds the cases; its Archive is the queue. Required.
 	Service *Service
-	// Client talks to the archive (a *fiksarkiv.Client, whose Handle runs
+	// Client talks to the archive (a *fiksarkiv.Sender, whose Handle runs
 	// on the fagsystem's Fiks IO account). Required.
 	Client ArchiveClient
 	// Mapper writes the arkivmeldinger; System and Fagsystem are required.

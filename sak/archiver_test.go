@@ -57,7 +57,7 @@ func TestArchiverRefusalMasked(t *testing.T) {
 		State: fiksarkiv.StateFailed, Attempts: 1, ReplyType: fiksarkiv.TypeUgyldigforespoersel, ReplyPayload: payload, Created: now, Updated: now}); err != nil {
 		t.Fatal(err)
 	}
-	client, err := fiksarkiv.New(fiksarkiv.Config{FiksIO: noSend{t}, Arkiv: uuid.New(), Store: store, Now: clock})
+	client, err := fiksarkiv.NewSender(fiksarkiv.Config{FiksIO: noSend{t}, Arkiv: uuid.New(), Store: store, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,10 @@ type Config struct {
 
 // Mappe is a saksmappe the archive holds, with the numbers it assigned.
 type Mappe struct {
-	SystemID          string
+	SystemID string
+	// MappeID is the archive's id of the mappe; empty means
+	// "saksaar/sakssekvensnummer".
+	MappeID           string
 	Saksmappe         fiksarkiv.Saksmappe
 	Saksaar           int
 	Sakssekvensnummer int
@@ -104,8 +107,8 @@ func New(cfg Config) *Archive {
 func (a *Archive) now() time.Time    { return defaults.Now(a.cfg.Now) }
 func (a *Archive) log() *slog.Logger { return defaults.Logger(a.cfg.Logger) }
 
-// Run receives the archive's messages until ctx ends.
-func (a *Archive) Run(ctx context.Context) error {
+// Serve receives the archive's messages until ctx ends.
+func (a *Archive) Serve(ctx context.Context) error {
 	err := a.cfg.FiksIO.Receive(ctx, a.Handle)
 	a.once.Do(func() { close(a.closing) })
 	a.timers.Wait()
@@ -152,16 +155,19 @@ func (a *Archive) Journalposter() []Journalpost {
 }
 
 // Seed stores a saksmappe and journalposter as if created earlier (the
-// objects KS' cases refer to), with the given systemIDs.
+// objects KS' cases refer to), with the given systemIDs and numbers; new
+// numbers continue after them.
 func (a *Archive) Seed(m Mappe, jps ...Journalpost) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	mm := m
 	a.mapper = append(a.mapper, &mm)
+	a.seq[m.Saksaar] = max(a.seq[m.Saksaar], m.Sakssekvensnummer)
 	for _, j := range jps {
 		jj := j
 		jj.MappeSystemID = m.SystemID
 		a.poster = append(a.poster, &jj)
+		a.jseq[j.Journalaar] = max(a.jseq[j.Journalaar], j.Journalsekvensnummer)
 	}
 }
 
@@ -210,7 +216,7 @@ func isFinal(t string) bool { return t != fiksarkiv.TypeServerfeil }
 func mottattOf(t string) string {
 	switch t {
 	case fiksarkiv.TypeArkivmeldingOpprett, fiksarkiv.TypeArkivmeldingOppdater, fiksarkiv.TypeDokumentobjektOpprett,
-		fiksarkiv.TypeAvskrivningOpprett:
+		fiksarkiv.TypeAvskrivningOpprett, fiksarkiv.TypeAvskrivningSlett:
 		return t + ".mottatt"
 	}
 	return ""

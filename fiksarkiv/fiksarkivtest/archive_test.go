@@ -10,6 +10,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/fiksarkiv"
+	"github.com/grunnmur/grunnmur/fiksio"
 )
 
 func saksmappe(noekkel string) *fiksarkiv.Arkivmelding {
@@ -20,7 +21,7 @@ func saksmappe(noekkel string) *fiksarkiv.Arkivmelding {
 func journalpost(mappe, noekkel string) (*fiksarkiv.Arkivmelding, fiksarkiv.Attachment) {
 	a := &fiksarkiv.Arkivmelding{System: "grunnmur", AntallFiler: 1, Registrering: &fiksarkiv.Journalpost{
 		ReferanseForelderMappe: &fiksarkiv.ReferanseTilMappe{ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: "grunnmur", Noekkel: mappe}},
-		Tittel: "Søknad", ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: "grunnmur", Noekkel: noekkel},
+		Tittel:                 "Søknad", ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: "grunnmur", Noekkel: noekkel},
 		Journalposttype: fiksarkiv.Kode{Kode: "I"},
 		Dokumentbeskrivelse: []fiksarkiv.Dokumentbeskrivelse{{Tittel: "Søknad", TilknyttetRegistreringSom: fiksarkiv.Kode{Kode: "H"},
 			Dokumentobjekt: []fiksarkiv.Dokumentobjekt{{Filnavn: "søknad.pdf", ReferanseDokumentfil: "soknad.pdf"}}}}}}
@@ -45,6 +46,9 @@ func TestJournalOnce(t *testing.T) {
 	a, file := journalpost("sak-1", "sak-1-jp-1")
 	if r, err = e.client.Do(ctx, fiksarkiv.OpprettRequest("sak-1-jp-1", a, file)); err != nil {
 		t.Fatal(err)
+	}
+	if k := r.Kvittering.Registrering; k == nil || len(k.Dokumenter) != 1 || len(k.Dokumenter[0].Objekter) != 1 {
+		t.Fatalf("journalpost kvittering %+v", k)
 	}
 	x, _ := e.store.Get(ctx, "sak-1-jp-1")
 	n, ok := x.Numbers()
@@ -123,8 +127,16 @@ func TestUgyldigforespoerselIsFinal(t *testing.T) {
 // the journalpost by its referanseEksternNoekkel and the exchange is Done
 // with its numbers. Exactly one journalpost exists.
 func TestLostKvitteringReconciled(t *testing.T) {
-	t.Parallel()
-	e := setup(t, nil, 0)
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			t.Parallel()
+			lostKvittering(t, st.open(t))
+		})
+	}
+}
+
+func lostKvittering(t *testing.T, store fiksarkiv.Store) {
+	e := setup(t, store, 0)
 	ctx := ctxT(t)
 	if _, err := e.client.Do(ctx, fiksarkiv.OpprettRequest("sak-4-mappe", saksmappe("sak-4"))); err != nil {
 		t.Fatal(err)
@@ -143,7 +155,17 @@ func TestLostKvitteringReconciled(t *testing.T) {
 	if err != nil || len(due) != 1 || due[0].KlientMeldingID != "sak-4-jp-1" {
 		t.Fatalf("due %v %v", due, err)
 	}
-	x, err := e.client.Reconcile(ctx, "sak-4-jp-1")
+	// A second process on the same store (a restart) does the reconciling:
+	// Send does not send again, Reconcile finds the journalpost.
+	second, err := fiksarkiv.NewSender(fiksarkiv.Config{FiksIO: e.fagsystem, Arkiv: e.arkiv, Store: store, System: "grunnmur",
+		Timeout: time.Hour, PollInterval: 20 * time.Millisecond, Now: e.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x, err := second.Send(ctx, fiksarkiv.OpprettRequest("sak-4-jp-1", a, file)); err != nil || x.Attempts != 1 {
+		t.Fatalf("after the restart Send sent again: %+v %v", x, err)
+	}
+	x, err := second.Reconcile(ctx, "sak-4-jp-1")
 	if err != nil || x.State != fiksarkiv.StateDone {
 		t.Fatalf("reconcile: %+v %v", x, err)
 	}
@@ -172,8 +194,16 @@ func waitState(t *testing.T, e *env, id string, want fiksarkiv.State) {
 // TestSendOnceUnderRace: many goroutines send the same klientMeldingId;
 // one message goes out and one journalpost exists.
 func TestSendOnceUnderRace(t *testing.T) {
-	t.Parallel()
-	e := setup(t, nil, 0)
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			t.Parallel()
+			sendRace(t, st.open(t))
+		})
+	}
+}
+
+func sendRace(t *testing.T, store fiksarkiv.Store) {
+	e := setup(t, store, 0)
 	ctx := ctxT(t)
 	if _, err := e.client.Do(ctx, fiksarkiv.OpprettRequest("sak-5-mappe", saksmappe("sak-5"))); err != nil {
 		t.Fatal(err)
@@ -193,5 +223,23 @@ func TestSendOnceUnderRace(t *testing.T) {
 	x, err := e.client.Wait(ctx, "sak-5-jp-1")
 	if err != nil || x.State != fiksarkiv.StateDone || x.Attempts != 1 || len(x.MeldingIDs) != 1 || len(e.archive.Journalposter()) != 1 {
 		t.Errorf("exchange %+v %v; %d journalposter", x, err, len(e.archive.Journalposter()))
+	}
+}
+
+// TestTidsavbruddIsRetryable: a message nobody reads expires; Fiks IO's
+// tidsavbrudd puts the exchange in StateRetry with a temporary
+// *TransportError, and the next Send sends again.
+func TestTidsavbruddIsRetryable(t *testing.T) {
+	t.Parallel()
+	e := setupWith(t, options{noArchive: true, ttl: time.Second})
+	ctx := ctxT(t)
+	_, err := e.client.Do(ctx, fiksarkiv.OpprettRequest("sak-6", saksmappe("sak-6")))
+	var te *fiksarkiv.TransportError
+	if !errors.As(err, &te) || !te.Temporary() || te.Type != fiksio.TypeTidsavbrudd || !errors.Is(err, fiksarkiv.ErrTransport) {
+		t.Fatalf("got %v, want a tidsavbrudd", err)
+	}
+	x, err := e.client.Send(ctx, fiksarkiv.OpprettRequest("sak-6", saksmappe("sak-6")))
+	if err != nil || x.Attempts != 2 || len(x.MeldingIDs) != 2 || x.State != fiksarkiv.StateSent {
+		t.Errorf("the resend: %+v %v", x, err)
 	}
 }

@@ -32,6 +32,8 @@ func (a *Archive) dispatch(typ string, doc []byte, files map[string][]byte) *rep
 		return a.dokumentobjekt(doc, files)
 	case fiksarkiv.TypeAvskrivningOpprett:
 		return a.avskrivning(doc)
+	case fiksarkiv.TypeAvskrivningSlett:
+		return a.avskrivningSlett(doc)
 	case fiksarkiv.TypeSok:
 		return a.sok(doc)
 	case fiksarkiv.TypeMappeHent, fiksarkiv.TypeRegistreringHent, fiksarkiv.TypeDokumentfilHent:
@@ -99,7 +101,12 @@ func checkArkivmelding(x *amXML, files map[string][]byte) string {
 	return ""
 }
 
-func mappeID(m *Mappe) string { return fmt.Sprintf("%d/%d", m.Saksaar, m.Sakssekvensnummer) }
+func mappeID(m *Mappe) string {
+	if m.MappeID != "" {
+		return m.MappeID
+	}
+	return fmt.Sprintf("%d/%d", m.Saksaar, m.Sakssekvensnummer)
+}
 
 // mappe finds the saksmappe by its key or creates it, with the next number.
 func (a *Archive) mappe(s *fiksarkiv.Saksmappe) (*Mappe, bool) {
@@ -218,6 +225,12 @@ func (a *Archive) oppdater(doc []byte) *reply {
 		if x.Mappe.Saksstatus != nil {
 			m.Saksmappe.Saksstatus = x.Mappe.Saksstatus
 		}
+		if x.Mappe.Saksansvarlig != nil {
+			m.Saksmappe.Saksansvarlig = x.Mappe.Saksansvarlig
+		}
+		if k := x.Mappe.ReferanseEksternNoekkel; k != nil {
+			m.Saksmappe.ReferanseEksternNoekkel = k
+		}
 	case x.Registrering != nil:
 		j := a.findJournalpost(&x.Registrering.ReferanseTilRegistrering)
 		if j == nil {
@@ -321,6 +334,34 @@ func (a *Archive) avskrivning(doc []byte) *reply {
 	j.Avskrivninger = append(j.Avskrivninger, fiksarkiv.Avskrivning{Avskrivningsdato: x.Av.Dato, AvskrevetAv: x.Av.Av,
 		Avskrivningsmaate: x.Av.Maate, ReferanseTilJournalpost: x.Ref, KorrespondansepartID: x.Part})
 	return empty(fiksarkiv.TypeAvskrivningOpprettKvittering)
+}
+
+func (a *Archive) avskrivningSlett(doc []byte) *reply {
+	var x struct {
+		Ref  fiksarkiv.ReferanseTilRegistrering `xml:"referanseTilJournalpost"`
+		Part string                             `xml:"korrespondansepartID"`
+	}
+	if err := decodeRoot(doc, "slettAvskrivning", fiksarkiv.NSAvskrivningSlett, &x); err != nil {
+		return feil(fiksarkiv.Ugyldigforespoersel, err.Error())
+	}
+	if x.Part == "" {
+		return feil(fiksarkiv.Ugyldigforespoersel, "korrespondansepartID is required")
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	j := a.findJournalpost(&x.Ref)
+	if j == nil {
+		return feil(fiksarkiv.Ikkefunnet, "referanseTilJournalpost names no journalpost")
+	}
+	// Removing what is not there changes nothing: a retried slett must
+	// not fail because the first one succeeded.
+	for i, av := range j.Avskrivninger {
+		if av.KorrespondansepartID == x.Part {
+			j.Avskrivninger = append(j.Avskrivninger[:i], j.Avskrivninger[i+1:]...)
+			break
+		}
+	}
+	return empty(fiksarkiv.TypeAvskrivningSlettKvittering)
 }
 
 func (m *Mappe) treff(objekt string) fiksarkiv.Treff {

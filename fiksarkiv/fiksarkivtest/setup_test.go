@@ -18,8 +18,19 @@ import (
 	"github.com/grunnmur/grunnmur/fiksio/fiksiotest"
 	"github.com/grunnmur/grunnmur/internal/cms/cmstest"
 	"github.com/grunnmur/grunnmur/internal/testenv"
+	"github.com/grunnmur/grunnmur/postgres"
+	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/secret"
 )
+
+// stores are the Store implementations the Sender's tests run on.
+var stores = []struct {
+	name string
+	open func(t *testing.T) fiksarkiv.Store
+}{
+	{"memory", func(*testing.T) fiksarkiv.Store { return fiksarkiv.NewMemoryStore() }},
+	{"postgres", func(t *testing.T) fiksarkiv.Store { return postgres.NewFiksArkivStore(postgrestest.Open(t)) }},
+}
 
 // clock is an injected clock a test moves by hand.
 type clock struct {
@@ -35,10 +46,12 @@ func (c *clock) Add(d time.Duration) {
 }
 
 type env struct {
-	client  *fiksarkiv.Client
-	archive *fiksarkivtest.Archive
-	store   fiksarkiv.Store
-	clock   *clock
+	fagsystem *fiksio.Client
+	arkiv     uuid.UUID
+	client    *fiksarkiv.Sender
+	archive   *fiksarkivtest.Archive
+	store     fiksarkiv.Store
+	clock     *clock
 }
 
 // setup starts the Fiks IO fake on the real RabbitMQ with two fresh
@@ -46,6 +59,22 @@ type env struct {
 // a fiksarkiv.Client on the other.
 func setup(t *testing.T, store fiksarkiv.Store, delay time.Duration) *env {
 	t.Helper()
+	return setupWith(t, options{store: store, delay: delay})
+}
+
+// options of setupWith.
+type options struct {
+	store     fiksarkiv.Store
+	delay     time.Duration                       // the archive's KvitteringDelay
+	wrap      func(fiksio.Handler) fiksio.Handler // around the Sender's handler
+	noArchive bool                                // nobody reads the archive's queue
+	ttl       time.Duration                       // the Sender's message TTL
+}
+
+// setupWith is setup with options.
+func setupWith(t *testing.T, o options) *env {
+	t.Helper()
+	store, delay, wrap := o.store, o.delay, o.wrap
 	brokerURL := testenv.AMQPURL(t)
 	mp := idportentest.New(idportentest.Config{})
 	mpSrv := httptest.NewServer(mp)
@@ -83,17 +112,23 @@ func setup(t *testing.T, store fiksarkiv.Store, delay time.Duration) *env {
 	}
 	fagsystem, arkiv := account("fagsystem"), account("arkiv")
 	ar := fiksarkivtest.New(fiksarkivtest.Config{FiksIO: arkiv, KvitteringDelay: delay, Now: clk.Now})
-	run(t, ar.Run)
+	if !o.noArchive {
+		run(t, ar.Serve)
+	}
 	if store == nil {
 		store = fiksarkiv.NewMemoryStore()
 	}
-	c, err := fiksarkiv.New(fiksarkiv.Config{FiksIO: fagsystem, Arkiv: arkiv.KontoID(), Store: store, System: "grunnmur",
-		Timeout: time.Hour, PollInterval: 50 * time.Millisecond, Now: clk.Now})
+	c, err := fiksarkiv.NewSender(fiksarkiv.Config{FiksIO: fagsystem, Arkiv: arkiv.KontoID(), Store: store, System: "grunnmur",
+		Timeout: time.Hour, PollInterval: 50 * time.Millisecond, TTL: o.ttl, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	run(t, func(ctx context.Context) error { return fagsystem.Receive(ctx, c.Handle) })
-	return &env{client: c, archive: ar, store: store, clock: clk}
+	h := fiksio.Handler(c.Handle)
+	if wrap != nil {
+		h = wrap(h)
+	}
+	run(t, func(ctx context.Context) error { return fagsystem.Receive(ctx, h) })
+	return &env{fagsystem: fagsystem, arkiv: arkiv.KontoID(), client: c, archive: ar, store: store, clock: clk}
 }
 
 func run(t *testing.T, f func(ctx context.Context) error) {

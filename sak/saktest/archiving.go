@@ -106,7 +106,7 @@ func NewArchiveEnv(t *testing.T, stores ArchiveStores, delay time.Duration) *Arc
 	}
 	fagsystem, arkiv := account("fagsystem"), account("arkiv")
 	ar := fiksarkivtest.New(fiksarkivtest.Config{FiksIO: arkiv, KvitteringDelay: delay, Now: clk.Now})
-	Go(t, ar.Run)
+	Go(t, ar.Serve)
 	return &ArchiveEnv{T: t, Archive: ar, Clock: clk, Stores: stores, Docs: map[string][]byte{}, Fagsystem: fagsystem,
 		Arkiv: arkiv.KontoID(), Mapper: fiksarkiv.Mapper{System: "grunnmur saktest", Fagsystem: "grunnmur"}}
 }
@@ -129,10 +129,10 @@ func Go(t *testing.T, f func(ctx context.Context) error) (stop func()) {
 	return stop
 }
 
-// Process is one run of the fagsystem: a fiksarkiv.Client on the stores,
+// Process is one run of the fagsystem: a fiksarkiv.Sender on the stores,
 // its Fiks IO receiver, a Service and an Archiver.
 type Process struct {
-	Client   *fiksarkiv.Client
+	Client   *fiksarkiv.Sender
 	Service  *sak.Service
 	Archiver *sak.Archiver
 	env      *ArchiveEnv
@@ -142,7 +142,7 @@ type Process struct {
 // Start starts a process; receive false starts it without its receiver.
 func (e *ArchiveEnv) Start(receive bool) *Process {
 	t := e.T
-	c, err := fiksarkiv.New(fiksarkiv.Config{FiksIO: Linted(t, e.Fagsystem), Arkiv: e.Arkiv, Store: e.Stores.Exchanges,
+	c, err := fiksarkiv.NewSender(fiksarkiv.Config{FiksIO: Linted(t, e.Fagsystem), Arkiv: e.Arkiv, Store: e.Stores.Exchanges,
 		System: "grunnmur", Timeout: time.Hour, PollInterval: 50 * time.Millisecond, Now: e.Clock.Now})
 	if err != nil {
 		t.Fatal(err)
