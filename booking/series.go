@@ -90,7 +90,12 @@ func isRuleError(err error) bool {
 
 func (s *Service) release(ctx context.Context, held []*Reservation) {
 	for _, h := range held {
-		if _, err := s.store().Cancel(ctx, h.ID, "", s.now(), false); err != nil {
+		now := s.now()
+		evs, err := event(ReservationCancelled, now, cancelledData(h, false))
+		if err == nil {
+			_, err = s.store().Cancel(ctx, h.ID, "", now, false, evs...)
+		}
+		if err != nil {
 			s.log().Warn("booking: releasing a series hold failed; it expires by itself", "reservation", h.ID, "err", err)
 		}
 	}

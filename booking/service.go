@@ -263,7 +263,11 @@ func (s *Service) hold(ctx context.Context, in HoldInput, seriesID string, rule 
 		Seats: seats, State: Held, HoldExpires: now.Add(ttl).UTC(), Created: now.UTC(), Updated: now.UTC(),
 		SeriesID: seriesID, Recurrence: rule, SeriesStart: seriesStart, Price: r.Price * money.Amount(seats), Title: title,
 	}
-	got, err := s.store().Hold(ctx, HoldRequest{Key: in.Key, Reservation: res, Capacity: r.Seats(), Limits: limits, Open: s.openLimit(), At: now})
+	evs, err := event(ReservationHeld, now, heldData(res))
+	if err != nil {
+		return nil, err
+	}
+	got, err := s.store().Hold(ctx, HoldRequest{Key: in.Key, Reservation: res, Capacity: r.Seats(), Limits: limits, Open: s.openLimit(), At: now}, evs...)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +278,12 @@ func (s *Service) hold(ctx context.Context, in HoldInput, seriesID string, rule 
 // Confirm turns a hold into a booking, for example once payment is
 // captured. A retried Confirm returns the same booking.
 func (s *Service) Confirm(ctx context.Context, id, key string) (*Reservation, error) {
-	return s.store().Confirm(ctx, id, key, s.now())
+	now := s.now()
+	evs, err := event(ReservationConfirmed, now, ReservationData{Reservation: id, State: Confirmed})
+	if err != nil { // an id no reservation can have
+		return nil, fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	return s.store().Confirm(ctx, id, key, now, evs...)
 }
 
 // Book holds and confirms in one go, for resources that need no payment.
@@ -322,7 +331,11 @@ func (s *Service) Cancel(ctx context.Context, id, key string) (*Reservation, err
 		}
 		charged = true
 	}
-	out, err := st.Cancel(ctx, id, key, now, charged)
+	evs, err := event(ReservationCancelled, now, cancelledData(res, charged))
+	if err != nil {
+		return nil, err
+	}
+	out, err := st.Cancel(ctx, id, key, now, charged, evs...)
 	if err != nil {
 		return nil, err
 	}
@@ -354,10 +367,15 @@ func (s *Service) Reschedule(ctx context.Context, id string, start time.Time, ke
 		return nil, err
 	}
 	bs, be := r.Block(slot.Start, slot.End)
+	evs, err := event(ReservationRescheduled, now, ReservationData{Reservation: id, State: res.State, Resource: res.ResourceID,
+		Owner: res.Owner, Start: slot.Start.UTC(), End: slot.End.UTC(), Seats: res.Seats})
+	if err != nil {
+		return nil, err
+	}
 	out, err := st.Reschedule(ctx, RescheduleRequest{
 		ID: id, Key: key, Start: slot.Start.UTC(), End: slot.End.UTC(), BlockStart: bs.UTC(), BlockEnd: be.UTC(),
 		Capacity: r.Seats(), Limits: limits, At: now,
-	})
+	}, evs...)
 	if err != nil {
 		return nil, err
 	}
@@ -420,7 +438,7 @@ func (s *Service) Promote(ctx context.Context, resourceID string, from, to time.
 		res, err := s.Hold(ctx, HoldInput{ResourceID: w.ResourceID, Owner: w.Owner, Start: w.Start, Seats: w.Seats, Key: "waitlist/" + w.ID})
 		switch {
 		case err == nil:
-			if err := s.store().SetWaiter(ctx, w.ID, Promoted, res.ID, s.now()); err != nil {
+			if err := s.promoted(ctx, w, res); err != nil {
 				return made, err
 			}
 			made = append(made, res)
@@ -435,4 +453,16 @@ func (s *Service) Promote(ctx context.Context, resourceID string, from, to time.
 		}
 	}
 	return made, nil
+}
+
+// promoted records that waiter w got the hold res.
+func (s *Service) promoted(ctx context.Context, w *Waiter, res *Reservation) error {
+	now := s.now()
+	d := heldData(res)
+	d.Waiter = w.ID
+	evs, err := event(ReservationPromoted, now, d)
+	if err != nil {
+		return err
+	}
+	return s.store().SetWaiter(ctx, w.ID, Promoted, res.ID, now, evs...)
 }

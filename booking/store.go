@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/events"
+	"github.com/grunnmur/grunnmur/internal/eventcheck"
 	"github.com/grunnmur/grunnmur/internal/text"
 )
 
@@ -17,6 +19,10 @@ import (
 // checks capacity and limits and writes in one atomic step, so that no
 // interleaving of callers, in one process or many, can over-book a slot.
 // Times passed as at are the caller's clock; a store never reads its own.
+//
+// The write methods take the events of their change (evs, see
+// ReservationHeld) and record them atomically with it, only when the call
+// makes the change: never for a replayed key, a no-op or a refusal.
 type Store interface {
 	// PutResource creates or replaces a resource.
 	PutResource(ctx context.Context, r *Resource) error
@@ -32,16 +38,16 @@ type Store interface {
 	// (else ErrTooManyHolds), counted at req.At. A request whose
 	// Key was used before returns what that request made, unchanged, or
 	// ErrKeyReused if it asked for something else.
-	Hold(ctx context.Context, req HoldRequest) (*Reservation, error)
+	Hold(ctx context.Context, req HoldRequest, evs ...events.Event) (*Reservation, error)
 	// Confirm makes an unexpired hold a booking (ErrHoldExpired otherwise).
 	// Confirming a confirmed booking returns it unchanged.
-	Confirm(ctx context.Context, id, key string, at time.Time) (*Reservation, error)
+	Confirm(ctx context.Context, id, key string, at time.Time, evs ...events.Event) (*Reservation, error)
 	// Cancel cancels a hold or booking, marking it charged if told to.
 	// Cancelling a cancelled reservation returns it unchanged.
-	Cancel(ctx context.Context, id, key string, at time.Time, charged bool) (*Reservation, error)
+	Cancel(ctx context.Context, id, key string, at time.Time, charged bool, evs ...events.Event) (*Reservation, error)
 	// Reschedule moves an active reservation under the same checks as Hold,
 	// not counting the reservation itself.
-	Reschedule(ctx context.Context, req RescheduleRequest) (*Reservation, error)
+	Reschedule(ctx context.Context, req RescheduleRequest, evs ...events.Event) (*Reservation, error)
 	// Reservation returns a copy of the reservation, or ErrNotFound.
 	Reservation(ctx context.Context, id string) (*Reservation, error)
 	// Reservations returns the reservations that match q, ordered by Start
@@ -55,7 +61,7 @@ type Store interface {
 	Waiters(ctx context.Context, resourceID string, from, to time.Time) ([]*Waiter, error)
 	// SetWaiter records a waiter's new state (promoted with its
 	// reservation, or withdrawn). ErrNotFound for an unknown waiter.
-	SetWaiter(ctx context.Context, id string, state WaiterState, reservationID string, at time.Time) error
+	SetWaiter(ctx context.Context, id string, state WaiterState, reservationID string, at time.Time, evs ...events.Event) error
 
 	// PutFeed stores a calendar feed; FeedByHash finds one that is not
 	// revoked by the SHA-256 of its token (else ErrFeedRevoked);
@@ -198,6 +204,11 @@ type Feed struct {
 // MemoryStore is an in-memory Store, safe for concurrent use. One mutex makes
 // every Hold atomic. Its zero value is ready to use.
 type MemoryStore struct {
+	// Events is the outbox the store appends its events to, under its
+	// lock, with the change they describe; nil drops them. Give every
+	// memory store of a service the same one.
+	Events *events.Memory
+
 	mu         sync.Mutex
 	resources  map[string]*Resource
 	res        map[string]*Reservation
@@ -283,12 +294,15 @@ func SameHold(a, b *Reservation) bool {
 }
 
 // Hold implements Store.
-func (m *MemoryStore) Hold(ctx context.Context, req HoldRequest) (*Reservation, error) {
+func (m *MemoryStore) Hold(ctx context.Context, req HoldRequest, evs ...events.Event) (*Reservation, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if !text.ValidValue(req) {
 		return nil, ErrInvalidText
+	}
+	if err := eventcheck.Valid("booking", evs); err != nil {
+		return nil, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -323,6 +337,7 @@ func (m *MemoryStore) Hold(ctx context.Context, req HoldRequest) (*Reservation, 
 		m.keys[opKey{"hold", req.Key}] = r.ID
 	}
 	m.changed(r.ResourceID)
+	m.Events.Append(evs...)
 	return r.Clone(), nil
 }
 
@@ -349,7 +364,10 @@ func (m *MemoryStore) keyed(op, key, id string) (*Reservation, bool, error) {
 }
 
 // Confirm implements Store.
-func (m *MemoryStore) Confirm(ctx context.Context, id, key string, at time.Time) (*Reservation, error) {
+func (m *MemoryStore) Confirm(ctx context.Context, id, key string, at time.Time, evs ...events.Event) (*Reservation, error) {
+	if err := eventcheck.Valid("booking", evs); err != nil {
+		return nil, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
@@ -370,6 +388,7 @@ func (m *MemoryStore) Confirm(ctx context.Context, id, key string, at time.Time)
 		r.HoldExpires = time.Time{}
 		r.Updated = at
 		m.changed(r.ResourceID)
+		m.Events.Append(evs...)
 	}
 	if key != "" {
 		m.keys[opKey{"confirm", key}] = id
@@ -378,7 +397,10 @@ func (m *MemoryStore) Confirm(ctx context.Context, id, key string, at time.Time)
 }
 
 // Cancel implements Store.
-func (m *MemoryStore) Cancel(ctx context.Context, id, key string, at time.Time, charged bool) (*Reservation, error) {
+func (m *MemoryStore) Cancel(ctx context.Context, id, key string, at time.Time, charged bool, evs ...events.Event) (*Reservation, error) {
+	if err := eventcheck.Valid("booking", evs); err != nil {
+		return nil, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
@@ -397,6 +419,7 @@ func (m *MemoryStore) Cancel(ctx context.Context, id, key string, at time.Time, 
 		r.Charged = charged
 		r.Updated = at
 		m.changed(r.ResourceID)
+		m.Events.Append(evs...)
 	}
 	if key != "" {
 		m.keys[opKey{"cancel", key}] = id
@@ -405,7 +428,10 @@ func (m *MemoryStore) Cancel(ctx context.Context, id, key string, at time.Time, 
 }
 
 // Reschedule implements Store.
-func (m *MemoryStore) Reschedule(ctx context.Context, req RescheduleRequest) (*Reservation, error) {
+func (m *MemoryStore) Reschedule(ctx context.Context, req RescheduleRequest, evs ...events.Event) (*Reservation, error) {
+	if err := eventcheck.Valid("booking", evs); err != nil {
+		return nil, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
@@ -435,6 +461,7 @@ func (m *MemoryStore) Reschedule(ctx context.Context, req RescheduleRequest) (*R
 	if req.Key != "" {
 		m.keys[opKey{"reschedule", req.Key}] = r.ID
 	}
+	m.Events.Append(evs...)
 	return r.Clone(), nil
 }
 
@@ -515,12 +542,16 @@ func (m *MemoryStore) Waiters(ctx context.Context, resourceID string, from, to t
 }
 
 // SetWaiter implements Store.
-func (m *MemoryStore) SetWaiter(ctx context.Context, id string, state WaiterState, reservationID string, at time.Time) error {
+func (m *MemoryStore) SetWaiter(ctx context.Context, id string, state WaiterState, reservationID string, at time.Time, evs ...events.Event) error {
+	if err := eventcheck.Valid("booking", evs); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, w := range m.waiters {
 		if w.ID == id {
 			w.State, w.ReservationID, w.Updated = state, reservationID, at
+			m.Events.Append(evs...)
 			return nil
 		}
 	}

@@ -180,7 +180,11 @@ func (s *Service) Start(ctx context.Context, o Order) (*Payment, error) {
 			Attempt: attempt, Provider: s.Provider.Name(), Description: o.Description,
 			Amount: o.Amount, State: Created, Created: now, Updated: now, Metadata: maps.Clone(o.Metadata),
 		}
-		if err := s.store().Create(ctx, np); errors.Is(err, ErrConflict) {
+		evs, err := createdEvents(np)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.store().Create(ctx, np, evs...); errors.Is(err, ErrConflict) {
 			continue // another caller created it first: use theirs
 		} else if err != nil {
 			return nil, err
@@ -296,7 +300,11 @@ func (s *Service) update(ctx context.Context, reference string, change func(p *P
 			return p, nil
 		}
 		p.Updated = s.now()
-		err = s.store().Update(ctx, p)
+		evs, err := changeEvents(before, p, p.Updated)
+		if err != nil {
+			return nil, err
+		}
+		err = s.store().Update(ctx, p, evs...)
 		if errors.Is(err, ErrConflict) {
 			continue
 		}

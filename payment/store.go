@@ -6,8 +6,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/money"
 
+	"github.com/grunnmur/grunnmur/internal/eventcheck"
 	"github.com/grunnmur/grunnmur/internal/text"
 )
 
@@ -72,15 +74,19 @@ func (f Filter) Match(p *Payment) bool {
 type Store interface {
 	// Create stores a new payment with Version 1. A second payment with the
 	// same reference, or the same business key and attempt, is ErrConflict.
-	Create(ctx context.Context, p *Payment) error
+	// evs, the events of the new payment, are recorded with it, atomically:
+	// both or neither.
+	Create(ctx context.Context, p *Payment, evs ...events.Event) error
 	// Get returns a copy of the payment, or ErrNotFound.
 	Get(ctx context.Context, reference string) (*Payment, error)
 	// Latest returns the business key's payment with the highest attempt, or
 	// ErrNotFound.
 	Latest(ctx context.Context, businessKey string) (*Payment, error)
 	// Update replaces the payment if the stored Version equals p.Version and
-	// then increments p.Version; otherwise ErrConflict (or ErrNotFound).
-	Update(ctx context.Context, p *Payment) error
+	// then increments p.Version, and records evs (the events of the
+	// change) with it, atomically; otherwise ErrConflict (or ErrNotFound),
+	// and no event is recorded.
+	Update(ctx context.Context, p *Payment, evs ...events.Event) error
 	// List returns the matching payments, oldest first.
 	List(ctx context.Context, f Filter) ([]*Payment, error)
 
@@ -106,6 +112,11 @@ type Store interface {
 // MemoryStore is an in-memory Store, safe for concurrent use. Its zero value
 // is ready to use.
 type MemoryStore struct {
+	// Events is the outbox the store appends its events to, under its
+	// lock, with the change they describe; nil drops them. Give every
+	// memory store of a service the same one.
+	Events *events.Memory
+
 	mu       sync.Mutex
 	payments map[string]*Payment
 	ops      map[string]*Operation
@@ -122,7 +133,7 @@ func (m *MemoryStore) init() {
 }
 
 // Create implements Store.
-func (m *MemoryStore) Create(ctx context.Context, p *Payment) error {
+func (m *MemoryStore) Create(ctx context.Context, p *Payment, evs ...events.Event) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
@@ -137,8 +148,12 @@ func (m *MemoryStore) Create(ctx context.Context, p *Payment) error {
 			return ErrConflict
 		}
 	}
+	if err := eventcheck.Valid("payment", evs); err != nil {
+		return err
+	}
 	p.Version = 1
 	m.payments[p.Reference] = p.Clone()
+	m.Events.Append(evs...)
 	return nil
 }
 
@@ -170,7 +185,7 @@ func (m *MemoryStore) Latest(ctx context.Context, businessKey string) (*Payment,
 }
 
 // Update implements Store.
-func (m *MemoryStore) Update(ctx context.Context, p *Payment) error {
+func (m *MemoryStore) Update(ctx context.Context, p *Payment, evs ...events.Event) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	old, ok := m.payments[p.Reference]
@@ -183,8 +198,12 @@ func (m *MemoryStore) Update(ctx context.Context, p *Payment) error {
 	if old.Version != p.Version {
 		return ErrConflict
 	}
+	if err := eventcheck.Valid("payment", evs); err != nil {
+		return err
+	}
 	p.Version++
 	m.payments[p.Reference] = p.Clone()
+	m.Events.Append(evs...)
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/grunnmur/grunnmur/booking"
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/internal/text"
 	"github.com/grunnmur/grunnmur/money"
 )
@@ -344,22 +345,22 @@ func checkOpen(ctx context.Context, tx pgx.Tx, owner, series string, l booking.O
 }
 
 // Hold implements booking.Store.
-func (s *BookingStore) Hold(ctx context.Context, req booking.HoldRequest) (*booking.Reservation, error) {
+func (s *BookingStore) Hold(ctx context.Context, req booking.HoldRequest, evs ...events.Event) (*booking.Reservation, error) {
 	if !text.ValidValue(req) {
 		return nil, booking.ErrInvalidText
 	}
 	if req.Capacity <= 1 && len(req.Limits) == 0 {
-		if out, ok, err := s.holdExclusive(ctx, req, false); ok {
+		if out, ok, err := s.holdExclusive(ctx, req, false, evs); ok {
 			return out, err
 		}
 	}
-	return s.holdTx(ctx, req)
+	return s.holdTx(ctx, req, evs)
 }
 
 // holdTx holds seats in a transaction that takes the locks the request's
 // capacity and limits need, counts and writes. Like holdExclusive, it commits
 // without waiting for the flush (see there why that is safe).
-func (s *BookingStore) holdTx(ctx context.Context, req booking.HoldRequest) (*booking.Reservation, error) {
+func (s *BookingStore) holdTx(ctx context.Context, req booking.HoldRequest, evs []events.Event) (*booking.Reservation, error) {
 	nr := req.Reservation
 	var out *booking.Reservation
 	err := s.tx(ctx, func(tx pgx.Tx) error {
@@ -399,6 +400,9 @@ func (s *BookingStore) holdTx(ctx context.Context, req booking.HoldRequest) (*bo
 			nr.ID, nr.ResourceID, nr.Owner, nr.Seats, req.Capacity <= 1, nr.Start, nr.End, nr.BlockStart, nr.BlockEnd,
 			nullTime(nr.HoldExpires), nr.Created, nr.Updated, nr.SeriesID, rec, nullTime(nr.SeriesStart), nr.Price.Ore(), nr.Title)
 		if err != nil {
+			return err
+		}
+		if err := appendEvents(ctx, tx, evs); err != nil {
 			return err
 		}
 		out = nr.Clone()
@@ -463,27 +467,34 @@ const (
 // ok is false when the batch inserted nothing for a reason it cannot tell
 // (the slot taken, or too many open holds): holdTx then decides, with the
 // same rules as for every other request.
-func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldRequest, expire bool) (out *booking.Reservation, ok bool, err error) {
+func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldRequest, expire bool, evs []events.Event) (out *booking.Reservation, ok bool, err error) {
 	nr := req.Reservation
 	b, err := holdBatch(req, expire)
 	if err != nil {
 		return nil, true, wrap("hold", err)
 	}
+	// The events follow the hold's insert, and only if it made the hold.
+	ins := b.Len() - 1
+	if err := queueEventsIf(b, evs, `EXISTS (SELECT 1 FROM booking_reservations WHERE id = $7)`, nr.ID); err != nil {
+		return nil, true, wrap("hold", err)
+	}
 	br := s.db.Pool.SendBatch(ctx, b)
 	var inserted int64
-	for range b.Len() {
+	for i := range b.Len() {
 		var tag pgconn.CommandTag
 		if tag, err = br.Exec(); err != nil {
 			break
 		}
-		inserted = tag.RowsAffected()
+		if i == ins {
+			inserted = tag.RowsAffected()
+		}
 	}
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
 	switch code := pgCode(err); {
 	case code == pgExclusionViolation && !expire:
-		return s.holdExclusive(ctx, req, true)
+		return s.holdExclusive(ctx, req, true, evs)
 	case err == nil && inserted == 1:
 		out := nr.Clone()
 		out.State = booking.Held
@@ -566,7 +577,7 @@ func holdBatch(req booking.HoldRequest, expire bool) (*pgx.Batch, error) {
 // confirmFast confirms a live hold in one round trip. It reports ok=false
 // for everything else (already confirmed, expired, a reused key, ...), which
 // the transactional path then sorts out.
-func (s *BookingStore) confirmFast(ctx context.Context, id, key string, at time.Time) (*booking.Reservation, bool) {
+func (s *BookingStore) confirmFast(ctx context.Context, id, key string, at time.Time, evs []events.Event) (*booking.Reservation, bool) {
 	sql := confirmHeld
 	if key != "" {
 		// The key with the confirmation, in the same statement.
@@ -574,7 +585,16 @@ func (s *BookingStore) confirmFast(ctx context.Context, id, key string, at time.
 			k AS (INSERT INTO booking_keys (op, key, reservation_id) SELECT 'confirm', $3, id FROM c)
 			SELECT ` + resCols + ` FROM c`
 	}
-	r, err := scanReservation(s.db.Pool.QueryRow(ctx, sql, id, at, key))
+	args := []any{id, at, key}
+	if len(evs) > 0 {
+		// The events with the confirmation too, only if it confirmed.
+		sql = `WITH c AS (` + confirmHeld + `),
+			k AS (INSERT INTO booking_keys (op, key, reservation_id) SELECT 'confirm', $3, id FROM c WHERE $3 <> ''),
+			e AS (` + insertEventsWhere(4, `EXISTS (SELECT 1 FROM c)`) + `)
+			SELECT ` + resCols + ` FROM c`
+		args = append(args, eventArgs(evs)...)
+	}
+	r, err := scanReservation(s.db.Pool.QueryRow(ctx, sql, args...))
 	return r, err == nil
 }
 
@@ -616,11 +636,14 @@ func (s *BookingStore) change(ctx context.Context, op, id, key string, f func(tx
 }
 
 // Confirm implements booking.Store.
-func (s *BookingStore) Confirm(ctx context.Context, id, key string, at time.Time) (*booking.Reservation, error) {
+func (s *BookingStore) Confirm(ctx context.Context, id, key string, at time.Time, evs ...events.Event) (*booking.Reservation, error) {
 	if absent(id, key) {
 		return nil, booking.ErrNotFound
 	}
-	if r, ok := s.confirmFast(ctx, id, key, at); ok {
+	if err := checkEvents(evs); err != nil {
+		return nil, err
+	}
+	if r, ok := s.confirmFast(ctx, id, key, at, evs); ok {
 		return r, nil
 	}
 	return s.change(ctx, "confirm", id, key, func(tx pgx.Tx, r *booking.Reservation) error {
@@ -633,13 +656,15 @@ func (s *BookingStore) Confirm(ctx context.Context, id, key string, at time.Time
 			return nil
 		}
 		r.State, r.HoldExpires, r.Updated = booking.Confirmed, time.Time{}, at
-		_, err := tx.Exec(ctx, `UPDATE booking_reservations SET state = 'confirmed', hold_expires = NULL, updated = $2 WHERE id = $1`, r.ID, at)
-		return err
+		if _, err := tx.Exec(ctx, `UPDATE booking_reservations SET state = 'confirmed', hold_expires = NULL, updated = $2 WHERE id = $1`, r.ID, at); err != nil {
+			return err
+		}
+		return appendEvents(ctx, tx, evs)
 	})
 }
 
 // Cancel implements booking.Store.
-func (s *BookingStore) Cancel(ctx context.Context, id, key string, at time.Time, charged bool) (*booking.Reservation, error) {
+func (s *BookingStore) Cancel(ctx context.Context, id, key string, at time.Time, charged bool, evs ...events.Event) (*booking.Reservation, error) {
 	if absent(id, key) {
 		return nil, booking.ErrNotFound
 	}
@@ -651,13 +676,15 @@ func (s *BookingStore) Cancel(ctx context.Context, id, key string, at time.Time,
 			return nil
 		}
 		r.State, r.Charged, r.Updated = booking.Cancelled, charged, at
-		_, err := tx.Exec(ctx, `UPDATE booking_reservations SET state = 'cancelled', charged = $2, updated = $3 WHERE id = $1`, r.ID, charged, at)
-		return err
+		if _, err := tx.Exec(ctx, `UPDATE booking_reservations SET state = 'cancelled', charged = $2, updated = $3 WHERE id = $1`, r.ID, charged, at); err != nil {
+			return err
+		}
+		return appendEvents(ctx, tx, evs)
 	})
 }
 
 // Reschedule implements booking.Store.
-func (s *BookingStore) Reschedule(ctx context.Context, req booking.RescheduleRequest) (*booking.Reservation, error) {
+func (s *BookingStore) Reschedule(ctx context.Context, req booking.RescheduleRequest, evs ...events.Event) (*booking.Reservation, error) {
 	if absent(req.ID, req.Key) {
 		return nil, booking.ErrNotFound
 	}
@@ -672,9 +699,11 @@ func (s *BookingStore) Reschedule(ctx context.Context, req booking.RescheduleReq
 			return err
 		}
 		r.Start, r.End, r.BlockStart, r.BlockEnd, r.Updated = req.Start, req.End, req.BlockStart, req.BlockEnd, req.At
-		_, err := tx.Exec(ctx, `UPDATE booking_reservations SET start_at = $2, end_at = $3, block_start = $4, block_end = $5,
-			updated = $6, exclusive = $7 WHERE id = $1`, r.ID, req.Start, req.End, req.BlockStart, req.BlockEnd, req.At, req.Capacity <= 1)
-		return err
+		if _, err := tx.Exec(ctx, `UPDATE booking_reservations SET start_at = $2, end_at = $3, block_start = $4, block_end = $5,
+			updated = $6, exclusive = $7 WHERE id = $1`, r.ID, req.Start, req.End, req.BlockStart, req.BlockEnd, req.At, req.Capacity <= 1); err != nil {
+			return err
+		}
+		return appendEvents(ctx, tx, evs)
 	})
 }
 
@@ -776,11 +805,11 @@ func (s *BookingStore) Waiters(ctx context.Context, resourceID string, from, to 
 }
 
 // SetWaiter implements booking.Store.
-func (s *BookingStore) SetWaiter(ctx context.Context, id string, state booking.WaiterState, reservationID string, at time.Time) error {
+func (s *BookingStore) SetWaiter(ctx context.Context, id string, state booking.WaiterState, reservationID string, at time.Time, evs ...events.Event) error {
 	if absent(id) {
 		return booking.ErrNotFound
 	}
-	tag, err := s.db.Pool.Exec(ctx, `UPDATE booking_waiters SET state = $2, reservation_id = $3, updated = $4 WHERE id = $1`,
+	tag, err := execEmitting(ctx, s.db, evs, `UPDATE booking_waiters SET state = $2, reservation_id = $3, updated = $4 WHERE id = $1`,
 		id, string(state), reservationID, at)
 	if err != nil {
 		return wrap("set waiter", err)

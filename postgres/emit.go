@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -25,4 +26,31 @@ func execEmitting(ctx context.Context, db *DB, evs []events.Event, sql string, a
 		return appendEvents(ctx, tx, evs)
 	})
 	return tag, err
+}
+
+// insertEventsWhere is insertEvents with its six arguments numbered from
+// $first, inserting only where cond holds: for a statement (as a CTE) or a
+// batch whose state write may write nothing, and whose events must then not
+// be written either.
+func insertEventsWhere(first int, cond string) string {
+	return fmt.Sprintf(`INSERT INTO events_outbox (id, source, type, subject, time, data)
+SELECT id, source, type, subject, time, data
+FROM unnest($%d::text[], $%d::text[], $%d::text[], $%d::text[], $%d::timestamptz[], $%d::bytea[])
+     WITH ORDINALITY AS e(id, source, type, subject, time, data, ord)
+WHERE %s
+ORDER BY ord`, first, first+1, first+2, first+3, first+4, first+5, cond)
+}
+
+// queueEventsIf queues the outbox insert of evs in b, a batch that runs as
+// one implicit transaction, to insert them only if cond holds when it runs
+// (after the state write queued before it). cond's arguments are $7 on.
+func queueEventsIf(b *pgx.Batch, evs []events.Event, cond string, args ...any) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	if err := checkEvents(evs); err != nil {
+		return err
+	}
+	b.Queue(insertEventsWhere(1, cond), append(eventArgs(evs), args...)...)
+	return nil
 }

@@ -3,12 +3,14 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/grunnmur/grunnmur/events"
+	"github.com/grunnmur/grunnmur/events/eventstest"
 	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 )
@@ -88,4 +90,45 @@ func TestAppendEventsInTx(t *testing.T) {
 	if err := pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error { return postgres.AppendEvents(ctx, tx, []events.Event{bad}) }); !errors.Is(err, events.ErrInvalid) {
 		t.Errorf("an invalid event: %v", err)
 	}
+}
+
+func TestEventOutbox(t *testing.T) {
+	eventstest.TestOutbox(t, func(t *testing.T) (events.Outbox, eventstest.Appender) {
+		db := postgrestest.Open(t)
+		return postgres.NewEventOutbox(db), func(ctx context.Context, evs ...events.Event) error {
+			return pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error { return postgres.AppendEvents(ctx, tx, evs) })
+		}
+	})
+}
+
+// TestEventOutboxTwoPools: relays on two pools, as two processes would
+// run them.
+func TestEventOutboxTwoPools(t *testing.T) {
+	eventstest.TestOutbox(t, func(t *testing.T) (events.Outbox, eventstest.Appender) {
+		u := postgrestest.URL(t)
+		a, b := postgrestest.OpenURL(t, u, true), postgrestest.OpenURL(t, u, false)
+		return &alternatingOutbox{outboxes: [2]events.Outbox{postgres.NewEventOutbox(a), postgres.NewEventOutbox(b)}},
+			func(ctx context.Context, evs ...events.Event) error {
+				return pgx.BeginFunc(ctx, a.Pool, func(tx pgx.Tx) error { return postgres.AppendEvents(ctx, tx, evs) })
+			}
+	})
+}
+
+// alternatingOutbox sends each call to the next of two outboxes.
+type alternatingOutbox struct {
+	outboxes [2]events.Outbox
+	n        atomic.Uint64
+}
+
+func (a *alternatingOutbox) next() events.Outbox { return a.outboxes[a.n.Add(1)%2] }
+func (a *alternatingOutbox) Claim(ctx context.Context, max int) (events.Claim, error) {
+	return a.next().Claim(ctx, max)
+}
+func (a *alternatingOutbox) Lag(ctx context.Context) (events.Lag, error) { return a.next().Lag(ctx) }
+func (a *alternatingOutbox) Events(ctx context.Context) ([]events.Event, error) {
+	return a.next().Events(ctx)
+}
+
+func TestEventLedger(t *testing.T) {
+	eventstest.TestLedger(t, func(t *testing.T) events.Ledger { return postgres.NewEventLedger(postgrestest.Open(t)) })
 }

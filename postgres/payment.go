@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/internal/text"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
@@ -27,7 +28,7 @@ func NewPaymentStore(db *DB) *PaymentStore { return &PaymentStore{db: db} }
 var _ payment.Store = (*PaymentStore)(nil)
 
 // Create implements payment.Store.
-func (s *PaymentStore) Create(ctx context.Context, p *payment.Payment) error {
+func (s *PaymentStore) Create(ctx context.Context, p *payment.Payment, evs ...events.Event) error {
 	if !text.ValidValue(p) {
 		return payment.ErrInvalidText
 	}
@@ -35,7 +36,7 @@ func (s *PaymentStore) Create(ctx context.Context, p *payment.Payment) error {
 	if err != nil {
 		return fmt.Errorf("postgres: payment: %w", err)
 	}
-	_, err = s.db.Pool.Exec(ctx, `INSERT INTO payment_payments
+	_, err = execEmitting(ctx, s.db, evs, `INSERT INTO payment_payments
 		(reference, business_key, attempt, state, version, created, updated, doc)
 		VALUES ($1, $2, $3, $4, 1, $5, $6, $7)`,
 		p.Reference, p.BusinessKey, p.Attempt, string(p.State), p.Created, p.Updated, doc)
@@ -68,7 +69,7 @@ func (s *PaymentStore) Latest(ctx context.Context, businessKey string) (*payment
 }
 
 // Update implements payment.Store.
-func (s *PaymentStore) Update(ctx context.Context, p *payment.Payment) error {
+func (s *PaymentStore) Update(ctx context.Context, p *payment.Payment, evs ...events.Event) error {
 	if absent(p.Reference) {
 		return payment.ErrNotFound
 	}
@@ -79,7 +80,7 @@ func (s *PaymentStore) Update(ctx context.Context, p *payment.Payment) error {
 	if err != nil {
 		return fmt.Errorf("postgres: payment: %w", err)
 	}
-	tag, err := s.db.Pool.Exec(ctx, `UPDATE payment_payments
+	tag, err := execEmitting(ctx, s.db, evs, `UPDATE payment_payments
 		SET state = $3, version = version + 1, updated = $4, doc = $5
 		WHERE reference = $1 AND version = $2`,
 		p.Reference, p.Version, string(p.State), p.Updated, doc)

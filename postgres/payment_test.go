@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/payment/paymenttest"
 	"github.com/grunnmur/grunnmur/postgres"
@@ -15,6 +16,13 @@ import (
 func TestPaymentStore(t *testing.T) {
 	paymenttest.TestStore(t, func(t *testing.T) payment.Store {
 		return postgres.NewPaymentStore(postgrestest.Open(t))
+	})
+}
+
+func TestPaymentStoreEvents(t *testing.T) {
+	paymenttest.TestEvents(t, func(t *testing.T) (payment.Store, events.Outbox) {
+		db := postgrestest.Open(t)
+		return postgres.NewPaymentStore(db), postgres.NewEventOutbox(db)
 	})
 }
 
@@ -36,8 +44,8 @@ type alternatingPayments struct {
 
 func (a *alternatingPayments) next() payment.Store { return a.stores[a.n.Add(1)%2] }
 
-func (a *alternatingPayments) Create(ctx context.Context, p *payment.Payment) error {
-	return a.next().Create(ctx, p)
+func (a *alternatingPayments) Create(ctx context.Context, p *payment.Payment, evs ...events.Event) error {
+	return a.next().Create(ctx, p, evs...)
 }
 func (a *alternatingPayments) Get(ctx context.Context, ref string) (*payment.Payment, error) {
 	return a.next().Get(ctx, ref)
@@ -45,8 +53,8 @@ func (a *alternatingPayments) Get(ctx context.Context, ref string) (*payment.Pay
 func (a *alternatingPayments) Latest(ctx context.Context, bk string) (*payment.Payment, error) {
 	return a.next().Latest(ctx, bk)
 }
-func (a *alternatingPayments) Update(ctx context.Context, p *payment.Payment) error {
-	return a.next().Update(ctx, p)
+func (a *alternatingPayments) Update(ctx context.Context, p *payment.Payment, evs ...events.Event) error {
+	return a.next().Update(ctx, p, evs...)
 }
 func (a *alternatingPayments) List(ctx context.Context, f payment.Filter) ([]*payment.Payment, error) {
 	return a.next().List(ctx, f)

@@ -21,9 +21,9 @@ func TestSakStore(t *testing.T) {
 }
 
 func TestSakStoreEvents(t *testing.T) {
-	saktest.TestEvents(t, func(t *testing.T) (sak.Store, func() []events.Event) {
+	saktest.TestEvents(t, func(t *testing.T) (sak.Store, events.Outbox) {
 		db := postgrestest.Open(t)
-		return postgres.NewSakStore(db), outbox(t, db)
+		return postgres.NewSakStore(db), postgres.NewEventOutbox(db)
 	})
 }
 

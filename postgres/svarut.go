@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/internal/text"
 	"github.com/grunnmur/grunnmur/svarut"
 )
@@ -31,7 +32,7 @@ func externalRef(e *svarut.Entry) string {
 }
 
 // Create implements svarut.Store.
-func (s *SvarUTStore) Create(ctx context.Context, e *svarut.Entry) error {
+func (s *SvarUTStore) Create(ctx context.Context, e *svarut.Entry, evs ...events.Event) error {
 	if !text.ValidValue(e) {
 		return svarut.ErrInvalidText
 	}
@@ -41,7 +42,7 @@ func (s *SvarUTStore) Create(ctx context.Context, e *svarut.Entry) error {
 		e.Version = 0
 		return fmt.Errorf("postgres: svarut: %w", err)
 	}
-	_, err = s.db.Pool.Exec(ctx, `INSERT INTO svarut_outbox
+	_, err = execEmitting(ctx, s.db, evs, `INSERT INTO svarut_outbox
 		(id, external_ref, state, reported, next_attempt, lease_until, shipment_id, version, created, updated, doc)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		e.ID, externalRef(e), string(e.State), e.Reported, e.NextAttempt, nullTime(e.LeaseUntil), e.ShipmentID,
@@ -71,7 +72,7 @@ func (s *SvarUTStore) Get(ctx context.Context, id string) (*svarut.Entry, error)
 }
 
 // Update implements svarut.Store.
-func (s *SvarUTStore) Update(ctx context.Context, e *svarut.Entry) error {
+func (s *SvarUTStore) Update(ctx context.Context, e *svarut.Entry, evs ...events.Event) error {
 	if absent(e.ID) {
 		return svarut.ErrNotFound
 	}
@@ -84,7 +85,7 @@ func (s *SvarUTStore) Update(ctx context.Context, e *svarut.Entry) error {
 	if err != nil {
 		return fmt.Errorf("postgres: svarut: %w", err)
 	}
-	tag, err := s.db.Pool.Exec(ctx, `UPDATE svarut_outbox
+	tag, err := execEmitting(ctx, s.db, evs, `UPDATE svarut_outbox
 		SET external_ref = $3, state = $4, reported = $5, next_attempt = $6, lease_until = $7, shipment_id = $8,
 		    version = version + 1, updated = $9, doc = $10
 		WHERE id = $1 AND version = $2`,

@@ -7,6 +7,7 @@ import (
 
 	"testing"
 
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
 	"github.com/grunnmur/grunnmur/svarut"
@@ -24,6 +25,13 @@ func TestSvarUTStore(t *testing.T) {
 func TestSvarUTOutbox(t *testing.T) {
 	svaruttest.TestOutbox(t, func(t *testing.T) svarut.Store {
 		return postgres.NewSvarUTStore(postgrestest.Open(t))
+	})
+}
+
+func TestSvarUTOutboxEvents(t *testing.T) {
+	svaruttest.TestEvents(t, func(t *testing.T) (svarut.Store, events.Outbox) {
+		db := postgrestest.Open(t)
+		return postgres.NewSvarUTStore(db), postgres.NewEventOutbox(db)
 	})
 }
 
@@ -47,14 +55,14 @@ type alternatingSvarUT struct {
 
 func (a *alternatingSvarUT) next() svarut.Store { return a.stores[a.n.Add(1)%2] }
 
-func (a *alternatingSvarUT) Create(ctx context.Context, e *svarut.Entry) error {
-	return a.next().Create(ctx, e)
+func (a *alternatingSvarUT) Create(ctx context.Context, e *svarut.Entry, evs ...events.Event) error {
+	return a.next().Create(ctx, e, evs...)
 }
 func (a *alternatingSvarUT) Get(ctx context.Context, id string) (*svarut.Entry, error) {
 	return a.next().Get(ctx, id)
 }
-func (a *alternatingSvarUT) Update(ctx context.Context, e *svarut.Entry) error {
-	return a.next().Update(ctx, e)
+func (a *alternatingSvarUT) Update(ctx context.Context, e *svarut.Entry, evs ...events.Event) error {
+	return a.next().Update(ctx, e, evs...)
 }
 func (a *alternatingSvarUT) Due(ctx context.Context, now time.Time, limit int) ([]*svarut.Entry, error) {
 	return a.next().Due(ctx, now, limit)

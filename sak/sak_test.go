@@ -20,9 +20,9 @@ func TestMemoryStore(t *testing.T) {
 }
 
 func TestMemoryStoreEvents(t *testing.T) {
-	saktest.TestEvents(t, func(t *testing.T) (sak.Store, func() []events.Event) {
+	saktest.TestEvents(t, func(t *testing.T) (sak.Store, events.Outbox) {
 		out := &events.Memory{}
-		return &sak.MemoryStore{Events: out}, out.Events
+		return &sak.MemoryStore{Events: out}, out
 	})
 }
 

@@ -303,7 +303,7 @@ func (s *Service) parts(ctx context.Context, c ServiceConfig) error {
 		case db != nil:
 			b.Store = postgres.NewBookingStore(db)
 		default:
-			b.Store = booking.NewMemoryStore()
+			b.Store = &booking.MemoryStore{Events: s.Events}
 		}
 		s.fill(&b.Now, &b.Logger)
 		s.Bookings = b
@@ -401,7 +401,7 @@ func (s *Service) paymentStore(p *payment.Service) {
 	case s.DB != nil:
 		p.Store = postgres.NewPaymentStore(s.DB)
 	default:
-		p.Store = payment.NewMemoryStore()
+		p.Store = &payment.MemoryStore{Events: s.Events}
 	}
 	s.fill(&p.Now, &p.Logger)
 }
@@ -415,7 +415,7 @@ func (s *Service) letters(o *svarut.Outbox) error {
 		o.Store = postgres.NewSvarUTStore(s.DB)
 	}
 	if o.Store == nil {
-		o.Store = svarut.NewMemoryStore()
+		o.Store = &svarut.MemoryStore{Events: s.Events}
 	}
 	s.fill(&o.Now, &o.Logger)
 	if o.Client == nil {

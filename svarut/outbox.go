@@ -13,7 +13,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/internal/defaults"
+	"github.com/grunnmur/grunnmur/internal/eventcheck"
 	"github.com/grunnmur/grunnmur/internal/job"
 	"github.com/grunnmur/grunnmur/internal/text"
 )
@@ -78,14 +80,17 @@ func (e *Entry) Clone() *Entry {
 // Store keeps outbox entries. Implementations: MemoryStore here and
 // postgres.NewSvarUTStore; every implementation passes svaruttest.TestStore.
 type Store interface {
-	// Create stores a new entry with Version 1. It returns ErrConflict when
-	// the ID or the shipment's ExternalRef is taken.
-	Create(ctx context.Context, e *Entry) error
+	// Create stores a new entry with Version 1, and evs with it,
+	// atomically. It returns ErrConflict when the ID or the shipment's
+	// ExternalRef is taken.
+	Create(ctx context.Context, e *Entry, evs ...events.Event) error
 	// Get returns a copy of the entry, or ErrNotFound.
 	Get(ctx context.Context, id string) (*Entry, error)
 	// Update replaces the entry if the stored Version equals e.Version and
-	// then increments e.Version; otherwise ErrConflict (or ErrNotFound).
-	Update(ctx context.Context, e *Entry) error
+	// then increments e.Version, and records evs (the events of the change,
+	// see LetterSent) with it, atomically; otherwise ErrConflict (or
+	// ErrNotFound), and no event is recorded.
+	Update(ctx context.Context, e *Entry, evs ...events.Event) error
 	// Due returns up to limit entries that need work at now: not terminal,
 	// or terminal and not Reported; with NextAttempt and LeaseUntil not
 	// after now. Oldest NextAttempt first. (A held entry is due at its
@@ -135,6 +140,11 @@ func DecodeEntry(data []byte) (*Entry, error) {
 // MemoryStore is an in-memory Store, safe for concurrent use. Its zero value
 // is ready to use.
 type MemoryStore struct {
+	// Events is the outbox the store appends its events to, under its
+	// lock, with the change they describe; nil drops them. Give every
+	// memory store of a service the same one.
+	Events *events.Memory
+
 	mu      sync.Mutex
 	entries map[string]*Entry
 }
@@ -143,7 +153,7 @@ type MemoryStore struct {
 func NewMemoryStore() *MemoryStore { return &MemoryStore{} }
 
 // Create implements Store.
-func (m *MemoryStore) Create(_ context.Context, e *Entry) error {
+func (m *MemoryStore) Create(_ context.Context, e *Entry, evs ...events.Event) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.entries == nil {
@@ -160,8 +170,12 @@ func (m *MemoryStore) Create(_ context.Context, e *Entry) error {
 			return ErrConflict
 		}
 	}
+	if err := eventcheck.Valid("svarut", evs); err != nil {
+		return err
+	}
 	e.Version = 1
 	m.entries[e.ID] = e.Clone()
+	m.Events.Append(evs...)
 	return nil
 }
 
@@ -177,7 +191,7 @@ func (m *MemoryStore) Get(_ context.Context, id string) (*Entry, error) {
 }
 
 // Update implements Store.
-func (m *MemoryStore) Update(_ context.Context, e *Entry) error {
+func (m *MemoryStore) Update(_ context.Context, e *Entry, evs ...events.Event) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	cur, ok := m.entries[e.ID]
@@ -190,8 +204,12 @@ func (m *MemoryStore) Update(_ context.Context, e *Entry) error {
 	if cur.Version != e.Version {
 		return ErrConflict
 	}
+	if err := eventcheck.Valid("svarut", evs); err != nil {
+		return err
+	}
 	e.Version++
 	m.entries[e.ID] = e.Clone()
+	m.Events.Append(evs...)
 	return nil
 }
 
@@ -385,6 +403,9 @@ func (o *Outbox) enqueue(ctx context.Context, id string, s *Shipment, held bool,
 	if err := Validate(s); err != nil {
 		return nil, err
 	}
+	if err := checkSubject(id); err != nil {
+		return nil, err
+	}
 	now := o.now()
 	e := &Entry{ID: id, Shipment: s, State: EntryPending, NextAttempt: now, Created: now, Updated: now}
 	if held {
@@ -475,15 +496,27 @@ func (o *Outbox) claim(ctx context.Context, e *Entry) bool {
 	return true
 }
 
-// save writes e with its lease released.
-func (o *Outbox) save(ctx context.Context, e *Entry) error {
+// save writes e with its lease released, and the events of the change.
+func (o *Outbox) save(ctx context.Context, e *Entry, evs ...events.Event) error {
 	e.LeaseUntil = time.Time{}
 	e.Updated = o.now()
-	err := o.Store.Update(ctx, e)
+	err := o.Store.Update(ctx, e, evs...)
 	if err != nil {
 		o.logger().WarnContext(ctx, "svarut: outbox: save failed", "entry", e.ID, "error", err)
 	}
 	return err
+}
+
+// saveEmitting is save with the events evs builds at the time of the
+// change. An event that cannot be built fails the save: the entry is not
+// changed, and its lease runs out for another try.
+func (o *Outbox) saveEmitting(ctx context.Context, e *Entry, evs func(now time.Time) ([]events.Event, error)) error {
+	list, err := evs(o.now())
+	if err != nil {
+		o.logger().WarnContext(ctx, "svarut: outbox: save failed", "entry", e.ID, "error", err)
+		return err
+	}
+	return o.save(ctx, e, list...)
 }
 
 func (o *Outbox) backoff(attempts int) time.Duration {
@@ -537,7 +570,7 @@ func (o *Outbox) send(ctx context.Context, e *Entry) {
 			e.State = EntryRejected
 			e.LastError = errorText(err)
 			o.logger().WarnContext(ctx, "svarut: outbox: rejected", "entry", e.ID, "error", e.LastError)
-			if o.save(ctx, e) == nil {
+			if o.saveEmitting(ctx, e, func(now time.Time) ([]events.Event, error) { return letterEvents(e, now, LetterFailed) }) == nil {
 				o.report(ctx, e)
 			}
 			return
@@ -574,7 +607,7 @@ func (o *Outbox) recordSent(ctx context.Context, e *Entry, id, how string) {
 	if how == "sent" {
 		e.LastError = ""
 	}
-	if o.save(ctx, e) == nil {
+	if o.saveEmitting(ctx, e, func(now time.Time) ([]events.Event, error) { return letterEvents(e, now, LetterSent) }) == nil {
 		o.logger().InfoContext(ctx, "svarut: outbox: "+how, "entry", e.ID, "shipment", id)
 	}
 }
@@ -603,6 +636,7 @@ func (o *Outbox) poll(ctx context.Context, entries []*Entry) {
 			_ = o.save(ctx, e)
 			continue
 		}
+		old := e.Status
 		e.Status, e.StatusAt = st.Status, st.LastChange
 		e.LastError = ""
 		e.NextAttempt = o.now().Add(dur(o.PollInterval, 5*time.Minute))
@@ -610,7 +644,8 @@ func (o *Outbox) poll(ctx context.Context, entries []*Entry) {
 			e.State = EntryDone
 			e.NextAttempt = o.now()
 		}
-		if o.save(ctx, e) == nil && e.State == EntryDone {
+		evs := func(now time.Time) ([]events.Event, error) { return statusEvents(e, old, now) }
+		if o.saveEmitting(ctx, e, evs) == nil && e.State == EntryDone {
 			o.logger().InfoContext(ctx, "svarut: outbox: final", "entry", e.ID, "status", string(e.Status))
 			// Re-claim for the report: the lease keeps other workers off.
 			if o.claim(ctx, e) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/fake"
 	"github.com/grunnmur/grunnmur/svarut"
 	"github.com/grunnmur/grunnmur/svarut/svaruttest"
@@ -18,6 +19,13 @@ func TestMemoryStore(t *testing.T) {
 
 func TestOutboxMemory(t *testing.T) {
 	svaruttest.TestOutbox(t, func(t *testing.T) svarut.Store { return svarut.NewMemoryStore() })
+}
+
+func TestOutboxEventsMemory(t *testing.T) {
+	svaruttest.TestEvents(t, func(t *testing.T) (svarut.Store, events.Outbox) {
+		out := &events.Memory{}
+		return &svarut.MemoryStore{Events: out}, out
+	})
 }
 
 func TestOutboxConfig(t *testing.T) {
@@ -78,7 +86,9 @@ func TestOutboxAmbiguousRef(t *testing.T) {
 // conflicting is a store whose every Update loses to a concurrent one.
 type conflicting struct{ svarut.Store }
 
-func (conflicting) Update(context.Context, *svarut.Entry) error { return svarut.ErrConflict }
+func (conflicting) Update(context.Context, *svarut.Entry, ...events.Event) error {
+	return svarut.ErrConflict
+}
 
 // TestReleaseGivesUp: Release against a store that always reports a
 // concurrent update ends with ErrConflict instead of spinning.

@@ -3,7 +3,7 @@
 // each change records exactly its events, and a change that fails records
 // none.
 //
-//	log := emittest.Log{Read: read, Forbidden: []string{title}}
+//	log := emittest.Log{Outbox: outbox, Forbidden: []string{title}}
 //	c, _ := svc.Open(ctx, app)
 //	log.Expect(t, "open", emittest.Want{Type: sak.CaseOpened.Name(), Subject: c.ID})
 //	_, err := svc.Decide(ctx, officer, c.ID, ...) // fails
@@ -11,6 +11,7 @@
 package emittest
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -24,8 +25,8 @@ type Want struct{ Type, Subject string }
 // Log reads the events a store recorded, in order, and remembers how many
 // its checks have seen.
 type Log struct {
-	// Read returns every event the store's outbox holds, oldest first.
-	Read func() []events.Event
+	// Outbox is the store's: events.Memory, postgres.EventOutbox.
+	Outbox events.Outbox
 	// Forbidden are strings no event may contain: the names, titles and
 	// personal numbers the test's records hold.
 	Forbidden []string
@@ -34,8 +35,12 @@ type Log struct {
 }
 
 // New returns the events recorded since the last call.
-func (l *Log) New() []events.Event {
-	all := l.Read()
+func (l *Log) New(t testing.TB) []events.Event {
+	t.Helper()
+	all, err := l.Outbox.Events(context.Background())
+	if err != nil {
+		t.Fatalf("read the outbox: %v", err)
+	}
 	if len(all) < l.seen {
 		return nil
 	}
@@ -49,7 +54,7 @@ func (l *Log) New() []events.Event {
 // returns them.
 func (l *Log) Expect(t testing.TB, what string, want ...Want) []events.Event {
 	t.Helper()
-	got := l.New()
+	got := l.New(t)
 	if d := l.diff(got, want); d != "" {
 		t.Fatalf("%s: %s", what, d)
 	}

@@ -1,5 +1,5 @@
 // Package testenv finds what grunnmur's tests need outside Go: PostgreSQL,
-// Redis, RabbitMQ, Chromium, axe-core, xmllint, and Java with the Nu Html Checker. (The
+// Redis, RabbitMQ, NATS, Chromium, axe-core, xmllint, and Java with the Nu Html Checker. (The
 // specifications and vectors the tests read are in the repository, in the
 // testdata folders beside the tests.)
 //
@@ -35,6 +35,7 @@ const (
 	EnvDatabaseURL  = "GRUNNMUR_TEST_DATABASE_URL"
 	EnvRedisURL     = "GRUNNMUR_TEST_REDIS_URL"
 	EnvAMQPURL      = "GRUNNMUR_TEST_AMQP_URL"
+	EnvNATSURL      = "GRUNNMUR_TEST_NATS_URL"
 	EnvChromium     = "GRUNNMUR_CHROMIUM"
 	EnvAxeJS        = "GRUNNMUR_AXE_JS"
 	EnvVnuJar       = "GRUNNMUR_VNU_JAR"
@@ -120,6 +121,18 @@ func AMQPURL(t testing.TB) string {
 	u := os.Getenv(EnvAMQPURL)
 	if u == "" {
 		missing(t, "RabbitMQ", "apt-get install rabbitmq-server, start it (rabbitmq-server -detached; .ci/run does), and set "+EnvAMQPURL+"=amqp://guest:guest@127.0.0.1:5672/")
+	}
+	return u
+}
+
+// NATSURL returns the NATS URL from GRUNNMUR_TEST_NATS_URL
+// (nats://127.0.0.1:4222 on the project's machines, JetStream on). Tests
+// that share the server keep to streams and subjects of their own.
+func NATSURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv(EnvNATSURL)
+	if u == "" {
+		missing(t, "NATS", "apt-get install nats-server, start it with JetStream (nats-server -a 127.0.0.1 -p 4222 -js -sd DIR; .ci/run does), and set "+EnvNATSURL+"=nats://127.0.0.1:4222")
 	}
 	return u
 }

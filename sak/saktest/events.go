@@ -20,7 +20,7 @@ import (
 // event it cannot record) records none, and changes nothing. newStore
 // returns an empty store and a function that reads every event its outbox
 // holds, oldest first.
-func TestEvents(t *testing.T, newStore func(t *testing.T) (sak.Store, func() []events.Event)) {
+func TestEvents(t *testing.T, newStore func(t *testing.T) (sak.Store, events.Outbox)) {
 	t.Run("Lifecycle", func(t *testing.T) { testEventLifecycle(t, newStore) })
 	t.Run("FailuresRecordNothing", func(t *testing.T) { testNoGhosts(t, newStore) })
 	t.Run("ConcurrentDecisionsOneEvent", func(t *testing.T) { testConcurrentDecideEvents(t, newStore) })
@@ -32,14 +32,14 @@ const (
 	evApplicant = "Kari Nordmann 01019012345"
 )
 
-func eventService(t *testing.T, newStore func(t *testing.T) (sak.Store, func() []events.Event)) (*sak.Service, sak.Store, *emittest.Log) {
+func eventService(t *testing.T, newStore func(t *testing.T) (sak.Store, events.Outbox)) (*sak.Service, sak.Store, *emittest.Log) {
 	s, read := newStore(t)
 	now := time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC) // the DST night
 	svc := &sak.Service{Store: s, DecisionPeriod: 30, Now: func() time.Time { now = now.Add(time.Second); return now }}
-	return svc, s, &emittest.Log{Read: read, Forbidden: []string{"Kari", "Nordmann", "01019012345", "skjenkebevilling –"}}
+	return svc, s, &emittest.Log{Outbox: read, Forbidden: []string{"Kari", "Nordmann", "01019012345", "skjenkebevilling –"}}
 }
 
-func testEventLifecycle(t *testing.T, newStore func(t *testing.T) (sak.Store, func() []events.Event)) {
+func testEventLifecycle(t *testing.T, newStore func(t *testing.T) (sak.Store, events.Outbox)) {
 	ctx := context.Background()
 	svc, _, log := eventService(t, newStore)
 	applicant := sak.Actor{Role: sak.RoleApplicant, ID: "sub-events"}
@@ -127,7 +127,7 @@ func checkEventData(t *testing.T, what string, c *sak.Case, evs []events.Event) 
 
 // testNoGhosts: every way a change can fail records no event and leaves
 // the case as it was.
-func testNoGhosts(t *testing.T, newStore func(t *testing.T) (sak.Store, func() []events.Event)) {
+func testNoGhosts(t *testing.T, newStore func(t *testing.T) (sak.Store, events.Outbox)) {
 	ctx := context.Background()
 	svc, s, log := eventService(t, newStore)
 	officer := sak.Actor{Role: sak.RoleOfficer, ID: "officer-1"}
@@ -207,7 +207,7 @@ func testNoGhosts(t *testing.T, newStore func(t *testing.T) (sak.Store, func() [
 
 // testConcurrentDecideEvents races officers deciding one case: exactly one
 // decision succeeds and exactly one CaseDecided is recorded.
-func testConcurrentDecideEvents(t *testing.T, newStore func(t *testing.T) (sak.Store, func() []events.Event)) {
+func testConcurrentDecideEvents(t *testing.T, newStore func(t *testing.T) (sak.Store, events.Outbox)) {
 	ctx := context.Background()
 	svc, _, log := eventService(t, newStore)
 	svc.Now = nil
@@ -219,7 +219,7 @@ func testConcurrentDecideEvents(t *testing.T, newStore func(t *testing.T) (sak.S
 	if _, err := svc.Transition(ctx, officer, c.ID, sak.InProgress, ""); err != nil {
 		t.Fatal(err)
 	}
-	log.New()
+	log.New(t)
 	var (
 		wg                 sync.WaitGroup
 		decided, journaled atomic.Int64
@@ -240,7 +240,7 @@ func testConcurrentDecideEvents(t *testing.T, newStore func(t *testing.T) (sak.S
 		})
 	}
 	wg.Wait()
-	evs := log.New()
+	evs := log.New(t)
 	if n := emittest.Count(evs, sak.CaseDecided.Name(), c.ID); n != 1 || decided.Load() != 1 {
 		t.Fatalf("%d decided events of %d decisions, want 1 of 1: %v", n, decided.Load(), emittest.Types(evs))
 	}

@@ -14,6 +14,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/fake"
 	"github.com/grunnmur/grunnmur/secret"
 	"github.com/grunnmur/grunnmur/svarut"
@@ -284,7 +285,7 @@ type crashingStore struct {
 	crashed bool
 }
 
-func (c *crashingStore) Update(ctx context.Context, e *svarut.Entry) error {
+func (c *crashingStore) Update(ctx context.Context, e *svarut.Entry, evs ...events.Event) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.crashed {
@@ -295,7 +296,7 @@ func (c *crashingStore) Update(ctx context.Context, e *svarut.Entry) error {
 		// let it through and die afterwards.
 		c.crashed = true
 	}
-	return c.Store.Update(ctx, e)
+	return c.Store.Update(ctx, e, evs...)
 }
 
 func testOutboxCrashBeforeRecord(t *testing.T, store svarut.Store) {

@@ -1,0 +1,207 @@
+package eventstest
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/grunnmur/grunnmur/events"
+)
+
+// TestOutbox runs the conformance suite: open returns a fresh, empty outbox
+// for each subtest and the Appender that writes to it as a store does.
+func TestOutbox(t *testing.T, open func(t *testing.T) (events.Outbox, Appender)) {
+	t.Run("Empty", func(t *testing.T) { testEmpty(t, open) })
+	t.Run("ClaimInOrder", func(t *testing.T) { testClaimInOrder(t, open) })
+	t.Run("FinishMarks", func(t *testing.T) { testFinishMarks(t, open) })
+	t.Run("SubjectHeldElsewhere", func(t *testing.T) { testHeldElsewhere(t, open) })
+	t.Run("RacingRelays", func(t *testing.T) { testRacingRelays(t, open) })
+}
+
+func appendAll(t *testing.T, add Appender, evs ...events.Event) {
+	t.Helper()
+	if err := add(context.Background(), evs...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func claim(t *testing.T, o events.Outbox, max int) events.Claim {
+	t.Helper()
+	c, err := o.Claim(context.Background(), max)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func ids(evs []events.Event) []string {
+	out := make([]string, len(evs))
+	for i, e := range evs {
+		out[i] = e.ID
+	}
+	return out
+}
+
+func sameIDs(t *testing.T, what string, got, want []events.Event) {
+	t.Helper()
+	if fmt.Sprint(ids(got)) != fmt.Sprint(ids(want)) {
+		t.Errorf("%s: %v, want %v", what, ids(got), ids(want))
+	}
+}
+
+func finish(t *testing.T, c events.Claim, relayed ...events.Event) {
+	t.Helper()
+	if err := c.Finish(context.Background(), ids(relayed)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testEmpty(t *testing.T, open func(t *testing.T) (events.Outbox, Appender)) {
+	o, _ := open(t)
+	c := claim(t, o, 10)
+	if len(c.Events()) != 0 {
+		t.Errorf("an empty outbox claimed %d events", len(c.Events()))
+	}
+	finish(t, c)
+	if l, err := o.Lag(context.Background()); err != nil || l.Pending != 0 || !l.Oldest.IsZero() {
+		t.Errorf("Lag = %+v, %v", l, err)
+	}
+}
+
+func testClaimInOrder(t *testing.T, open func(t *testing.T) (events.Outbox, Appender)) {
+	o, add := open(t)
+	a0, b0, a1 := Event(t, "a", 2), Event(t, "b", 0), Event(t, "a", 3)
+	appendAll(t, add, a0, b0)
+	appendAll(t, add, a1)
+	all, err := o.Events(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameIDs(t, "Events", all, []events.Event{a0, b0, a1})
+	if len(all) == 3 && (string(all[0].Data) != string(a0.Data) || !all[0].Time.Equal(a0.Time) || all[0].Source != a0.Source ||
+		all[0].Type != a0.Type || all[0].Subject != a0.Subject || all[0].DataContentType != a0.DataContentType) {
+		t.Errorf("stored %+v, appended %+v", all[0], a0)
+	}
+	if l, err := o.Lag(context.Background()); err != nil || l.Pending != 3 || !l.Oldest.Equal(b0.Time) {
+		t.Errorf("Lag = %+v, %v; want 3 pending, the oldest at %v", l, err, b0.Time)
+	}
+	c := claim(t, o, 2)
+	sameIDs(t, "Claim(2)", c.Events(), []events.Event{a0, b0})
+	finish(t, c, a0, b0)
+	if err := c.Finish(context.Background(), nil); err == nil {
+		t.Error("a claim finished twice")
+	}
+	c = claim(t, o, 2)
+	sameIDs(t, "the next claim", c.Events(), []events.Event{a1})
+	finish(t, c, a1)
+	if l, _ := o.Lag(context.Background()); l.Pending != 0 {
+		t.Errorf("Lag after relaying everything: %+v", l)
+	}
+}
+
+func testFinishMarks(t *testing.T, open func(t *testing.T) (events.Outbox, Appender)) {
+	o, add := open(t)
+	a0, b0, c0 := Event(t, "a", 0), Event(t, "b", 1), Event(t, "c", 2)
+	appendAll(t, add, a0, b0, c0)
+	c := claim(t, o, 10)
+	finish(t, c, b0) // a0 and c0 failed: given back
+	c = claim(t, o, 10)
+	sameIDs(t, "after a partial finish", c.Events(), []events.Event{a0, c0})
+	finish(t, c)
+	if l, _ := o.Lag(context.Background()); l.Pending != 2 {
+		t.Errorf("Lag = %+v, want 2 pending", l)
+	}
+}
+
+// testHeldElsewhere: while one claim holds a subject's first event, no
+// other claim takes that subject's later events.
+func testHeldElsewhere(t *testing.T, open func(t *testing.T) (events.Outbox, Appender)) {
+	o, add := open(t)
+	a0, a1, b0, a2 := Event(t, "a", 0), Event(t, "a", 1), Event(t, "b", 2), Event(t, "a", 3)
+	appendAll(t, add, a0, a1, b0, a2)
+	first := claim(t, o, 1)
+	sameIDs(t, "the first claim", first.Events(), []events.Event{a0})
+	second := claim(t, o, 10)
+	sameIDs(t, "a claim beside it", second.Events(), []events.Event{b0})
+	finish(t, second, b0)
+	finish(t, first) // nothing relayed: a0 is given back
+	c := claim(t, o, 10)
+	sameIDs(t, "once released", c.Events(), []events.Event{a0, a1, a2})
+	finish(t, c, a0, a1, a2)
+}
+
+// testRacingRelays runs relays on one outbox while writers append, with
+// publishes failing now and then: every event is accepted exactly once and
+// each subject in order.
+func testRacingRelays(t *testing.T, open func(t *testing.T) (events.Outbox, Appender)) {
+	o, add := open(t)
+	const writers, perWriter, relays = 4, 150, 6
+	rec := &Recorder{Fail: func(e events.Event) bool { return flaky(e.ID) }}
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWriter {
+				// Each writer owns its subjects, as a store's row lock makes
+				// it own an aggregate while it appends.
+				e := Event(t, fmt.Sprintf("w%d-%d", w, i%7), i)
+				if err := add(ctx, e); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	var rg sync.WaitGroup
+	for range relays {
+		rg.Add(1)
+		go func() {
+			defer rg.Done()
+			r := &events.Relay{Outbox: o, Publisher: rec, Batch: 16}
+			for {
+				_ = r.RunOnce(ctx) // a failed publish is retried on the next pass
+				time.Sleep(time.Millisecond)
+				select {
+				case <-done:
+					if l, err := o.Lag(ctx); err == nil && l.Pending == 0 {
+						return
+					}
+				default:
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(done)
+	rg.Wait()
+	all, err := o.Events(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != writers*perWriter {
+		t.Fatalf("the outbox holds %d events, want %d", len(all), writers*perWriter)
+	}
+	CheckOnceInOrder(t, all, rec.Accepted())
+}
+
+// flaky fails about one publish in eight, on the event's first tries.
+var flakyTries sync.Map
+
+func flaky(id string) bool {
+	n, _ := flakyTries.LoadOrStore(id, new(int))
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	p := n.(*int)
+	flakyMu.Lock()
+	defer flakyMu.Unlock()
+	*p++
+	return h.Sum32()%8 == 0 && *p < 3
+}
+
+var flakyMu sync.Mutex
