@@ -112,7 +112,11 @@ func TestArchiverEvents(t *testing.T) {
 		}
 	}
 	var archived []sak.CaseJournaledData
-	for _, ev := range out.Events() {
+	evs, err := out.Events(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range evs {
 		if d, err := sak.CaseJournaled.Decode(ev); err == nil && d.Archived {
 			archived = append(archived, d)
 		}
