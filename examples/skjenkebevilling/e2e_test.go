@@ -325,6 +325,7 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 			}
 			time.Sleep(500 * time.Millisecond)
 		}
+		t.Logf("journaled in the archive as %s", j.Text("#archive-number"))
 		j.Page("officer-archived")
 	} else if s := j.Text("#archive-number"); !strings.Contains(s, "slått av") {
 		t.Fatalf("journaling is off, yet the page says %q", s)
