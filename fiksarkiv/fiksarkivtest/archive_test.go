@@ -243,3 +243,23 @@ func TestTidsavbruddIsRetryable(t *testing.T) {
 		t.Errorf("the resend: %+v %v", x, err)
 	}
 }
+
+// TestSameKeyIsExisting: a second opprett of the same referanseEksternNoekkel
+// under another klientMeldingId (a fagsystem that lost its state) creates
+// nothing; the kvittering says "Eksisterende" with the first numbers.
+func TestSameKeyIsExisting(t *testing.T) {
+	t.Parallel()
+	e := setup(t, nil, 0)
+	ctx := ctxT(t)
+	first, err := e.client.Do(ctx, fiksarkiv.OpprettRequest("sak-7-a", saksmappe("sak-7")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.client.Do(ctx, fiksarkiv.OpprettRequest("sak-7-b", saksmappe("sak-7")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := again.Kvittering.Mappe; !m.Existing || m.SystemID != first.Kvittering.Mappe.SystemID || len(e.archive.Mapper()) != 1 {
+		t.Errorf("second kvittering %+v; %d mapper", m, len(e.archive.Mapper()))
+	}
+}
