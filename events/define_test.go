@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/secret"
@@ -25,7 +26,7 @@ type testDecided struct {
 var testCaseDecided = events.Define[testDecided]("no.grunnmur.eventstestpkg.case.decided.v1")
 
 func TestNewAndDecode(t *testing.T) {
-	at := time.Date(2026, 3, 29, 1, 30, 0, 123456789, time.FixedZone("CET", 3600))
+	at := time.Date(2026, 3, 29, 1, 30, 0, 123456789, civil.Oslo) // 00:30Z, before the switch to summer time
 	e, err := testCaseDecided.New("case-1", at, testDecided{CaseID: "case-1", State: "decided", Orgnr: "974760673"})
 	if err != nil {
 		t.Fatal(err)

@@ -130,12 +130,68 @@ type structured struct {
 }
 
 // MarshalJSON returns e in CloudEvents structured mode, with specversion
-// "1.0" and the time in RFC 3339.
+// "1.0" and the time in RFC 3339. It writes the JSON itself, with the data
+// as it is: a relay encodes every event it publishes, and encoding/json's
+// reflection and its compaction of the result cost more than the publish.
 func (e Event) MarshalJSON() ([]byte, error) {
-	return json.Marshal(structured{
-		SpecVersion: SpecVersion, ID: e.ID, Source: e.Source, Type: e.Type, Subject: e.Subject,
-		Time: e.Time.UTC().Format(time.RFC3339Nano), DataContentType: e.DataContentType, Data: e.Data,
-	})
+	if !json.Valid(e.Data) {
+		return nil, fmt.Errorf("%w: the data is not JSON", ErrInvalid)
+	}
+	b := make([]byte, 0, 200+len(e.ID)+len(e.Source)+len(e.Type)+len(e.Subject)+len(e.Data))
+	b = append(b, `{"specversion":"1.0","id":`...)
+	b = appendString(b, e.ID)
+	b = append(b, `,"source":`...)
+	b = appendString(b, e.Source)
+	b = append(b, `,"type":`...)
+	b = appendString(b, e.Type)
+	b = append(b, `,"subject":`...)
+	b = appendString(b, e.Subject)
+	b = append(b, `,"time":"`...)
+	b = e.Time.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","datacontenttype":`...)
+	b = appendString(b, e.DataContentType)
+	b = append(b, `,"data":`...)
+	b = append(b, bytes.TrimSpace(e.Data)...)
+	return append(b, '}'), nil
+}
+
+// appendString appends s as a JSON string, escaped as encoding/json
+// escapes it (HTML characters, U+2028 and U+2029 too; bad UTF-8 as U+FFFD).
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20 || c == '<' || c == '>' || c == '&':
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
 }
 
 // UnmarshalJSON reads a CloudEvent in structured mode, as Parse does.

@@ -2,7 +2,6 @@ package events
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -117,7 +116,7 @@ func (j *JetStream) stall() time.Duration {
 // Message returns the NATS message of e under prefix: its subject, the
 // Nats-Msg-Id and Content-Type headers, and the CloudEvent as JSON.
 func Message(prefix string, e Event) (*nats.Msg, error) {
-	body, err := json.Marshal(e)
+	body, err := e.MarshalJSON()
 	if err != nil {
 		return nil, fmt.Errorf("events: encode %s: %w", e.ID, err)
 	}
@@ -140,8 +139,9 @@ func Subject(prefix string, e Event) string {
 		prefix = DefaultPrefix
 	}
 	pkg, aggregate := "unknown", "unknown"
-	if m := typeName.FindStringSubmatch(e.Type); m != nil {
-		pkg, aggregate = m[1], m[2]
+	// no.grunnmur.<package>.<aggregate>.<verb>.v<N>, as Validate checks.
+	if parts := strings.Split(e.Type, "."); len(parts) == 6 && parts[0] == "no" && parts[1] == "grunnmur" {
+		pkg, aggregate = token(parts[2]), token(parts[3])
 	}
 	return prefix + "." + pkg + "." + aggregate + "." + token(e.Subject)
 }

@@ -55,6 +55,9 @@ func (m *Memory) Append(evs ...Event) {
 // Appended returns a channel that is closed at the next Append, for a relay
 // that waits for work rather than polling.
 func (m *Memory) Appended() <-chan struct{} {
+	if m == nil {
+		return nil
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.signal == nil {

@@ -41,6 +41,11 @@ type Relay struct {
 	Publisher Publisher
 	// Batch is the most events claimed at once; 0 means 256.
 	Batch int
+	// Workers is how many claims the relay works on at once, so that one
+	// claim's database round trips overlap another's publishing; 0 means 1.
+	// Each subject stays in order whatever the number (see Outbox.Claim),
+	// but a Publisher's handlers (Local's) are then called concurrently.
+	Workers int
 	// MaxBackoff caps the wait after failed passes, which doubles from the
 	// Run interval; 0 means 30 s.
 	MaxBackoff time.Duration
@@ -55,8 +60,8 @@ type Relay struct {
 type RelayStats struct {
 	Relayed  uint64 // events published and marked
 	Failed   uint64 // publishes that failed (the event stays in the outbox)
-	Passes   uint64 // passes run
-	Failures int    // failed passes in a row, now: the backoff's exponent
+	Passes   uint64 // claims relayed
+	Failures int    // failed RunOnce calls in a row, now: the backoff's exponent
 }
 
 // Stats returns the relay's counts.
@@ -138,15 +143,34 @@ func (r *Relay) RunOnce(ctx context.Context) error {
 	if batch <= 0 {
 		batch = 256
 	}
+	workers := max(r.Workers, 1)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = r.drain(ctx, batch)
+		}()
+	}
+	wg.Wait()
+	err := errors.Join(errs...)
+	r.mu.Lock()
+	if err != nil {
+		r.stats.Failures++
+	} else {
+		r.stats.Failures = 0
+	}
+	r.mu.Unlock()
+	return err
+}
+
+// drain relays claim after claim until one is not full or fails.
+func (r *Relay) drain(ctx context.Context, batch int) error {
 	for {
 		n, err := r.pass(ctx, batch)
 		r.mu.Lock()
 		r.stats.Passes++
-		if err != nil {
-			r.stats.Failures++
-		} else {
-			r.stats.Failures = 0
-		}
 		r.mu.Unlock()
 		if err != nil || n < batch {
 			return err

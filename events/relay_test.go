@@ -2,6 +2,7 @@ package events_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -17,8 +18,9 @@ func TestRelayBacksOff(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := &events.Memory{}
 		m.Append(eventstest.Event(t, "a", 0), eventstest.Event(t, "a", 1), eventstest.Event(t, "b", 2))
-		failing := true
-		rec := &eventstest.Recorder{Fail: func(events.Event) bool { return failing }}
+		var failing atomic.Bool
+		failing.Store(true)
+		rec := &eventstest.Recorder{Fail: func(events.Event) bool { return failing.Load() }}
 		r := &events.Relay{Outbox: m, Publisher: rec, MaxBackoff: 2 * time.Second}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
@@ -31,7 +33,7 @@ func TestRelayBacksOff(t *testing.T) {
 		if s.Passes > 30 || s.Failures < 5 || s.Relayed != 0 {
 			t.Errorf("after 20 s of failures: %+v", s)
 		}
-		failing = false
+		failing.Store(false)
 		time.Sleep(5 * time.Second)
 		synctest.Wait()
 		if s := r.Stats(); s.Relayed != 3 || s.Failures != 0 {

@@ -56,7 +56,7 @@ type WebhookTarget struct {
 // event id), Webhook-Timestamp (Unix seconds) and Webhook-Signature
 // "v1,<base64 HMAC-SHA256 of id.timestamp.body>". A receiver checks it with
 // WebhookVerifier. A delivery that fails on the connection or with 429, 502,
-// 503 or 504 is retried with backoff (internal/httpx); one that still fails
+// 503 or 504 is retried with backoff and jitter; one that still fails
 // fails Handle, so the event comes again (the relay's or the consumer's
 // redelivery). With a Ledger, a target that took an event is not sent it
 // again; receivers dedupe by Webhook-Id all the same.

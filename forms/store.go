@@ -15,8 +15,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/i18n"
 	"github.com/grunnmur/grunnmur/ident"
+	"github.com/grunnmur/grunnmur/internal/eventcheck"
 	"github.com/grunnmur/grunnmur/internal/text"
 	"github.com/grunnmur/grunnmur/secret"
 )
@@ -106,8 +108,10 @@ type Store interface {
 	// Submit stores the submission and deletes its draft (s.DraftID) in one
 	// step: of many concurrent Submits of one draft, exactly one succeeds and
 	// the others get ErrAlreadySubmitted. A submission without DraftID is
-	// just stored. The ID must be new (else ErrConflict).
-	Submit(ctx context.Context, s *Submission) error
+	// just stored. The ID must be new (else ErrConflict). evs (the
+	// submission's FormSubmitted) are recorded with it, atomically: a
+	// refused Submit records none.
+	Submit(ctx context.Context, s *Submission, evs ...events.Event) error
 	// GetSubmission returns a copy of the submission, or ErrNotFound.
 	GetSubmission(ctx context.Context, id string) (*Submission, error)
 	// ListSubmissions returns an owner's submissions, newest first.
@@ -117,6 +121,11 @@ type Store interface {
 // MemoryStore is an in-memory Store, safe for concurrent use. Its zero value
 // is ready to use.
 type MemoryStore struct {
+	// Events is the outbox the store appends its events to, under its
+	// lock, with the change they describe; nil drops them. Give every
+	// memory store of a service the same one.
+	Events *events.Memory
+
 	mu          sync.Mutex
 	drafts      map[string]*Draft
 	submissions map[string]*Submission
@@ -255,7 +264,7 @@ func cmpString(a, b string) int {
 }
 
 // Submit implements Store.
-func (m *MemoryStore) Submit(ctx context.Context, s *Submission) error {
+func (m *MemoryStore) Submit(ctx context.Context, s *Submission, evs ...events.Event) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
@@ -264,6 +273,9 @@ func (m *MemoryStore) Submit(ctx context.Context, s *Submission) error {
 	}
 	if !text.ValidValue(s) {
 		return ErrInvalidText
+	}
+	if err := eventcheck.Valid("forms", evs); err != nil {
+		return err
 	}
 	if s.DraftID != "" {
 		if m.submitted[s.DraftID] {
@@ -276,6 +288,7 @@ func (m *MemoryStore) Submit(ctx context.Context, s *Submission) error {
 		m.submitted[s.DraftID] = true
 	}
 	m.submissions[s.ID] = cloneSubmission(s)
+	m.Events.Append(evs...)
 	return nil
 }
 
@@ -416,7 +429,11 @@ func (def *Definition) Submit(ctx context.Context, s Store, d *Draft, lang i18n.
 		ID: newID(), FormID: def.ID, FormVersion: def.Version, Owner: d.Owner, DraftID: d.ID,
 		Lang: normLang(lang), Data: res.Data, SubmittedAt: now.UTC().Truncate(time.Millisecond),
 	}
-	if err := s.Submit(ctx, sub); err != nil {
+	ev, err := submittedEvent(sub)
+	if err != nil {
+		return nil, res, err
+	}
+	if err := s.Submit(ctx, sub, ev); err != nil {
 		return nil, res, err
 	}
 	return sub, res, nil

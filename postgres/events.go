@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/grunnmur/grunnmur/events"
 )
@@ -82,90 +83,94 @@ func NewEventOutbox(db *DB) *EventOutbox { return &EventOutbox{db: db} }
 
 var _ events.Outbox = (*EventOutbox)(nil)
 
-// claimRows locks the oldest unrelayed rows that no other claim holds.
-const claimRows = `SELECT seq, id, source, type, subject, time, data FROM events_outbox
-WHERE relayed_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`
-
-// heldElsewhere finds, for the claimed subjects, the first unrelayed row
-// that is not in this claim: another claim holds it (it was skipped as
-// locked), so this claim must not relay the subject's later rows.
-const heldElsewhere = `SELECT subject, min(seq) FROM events_outbox
-WHERE relayed_at IS NULL AND subject = ANY($1) AND seq <= $2 AND NOT seq = ANY($3)
-GROUP BY subject`
+// claimRows locks the oldest unrelayed rows that no other claim holds
+// (FOR UPDATE SKIP LOCKED) and gives each the first unrelayed row of its
+// subject that is not in this claim and comes before it: another claim
+// holds that one (it was skipped as locked), so this claim must leave the
+// subject's later rows alone, and each subject is relayed in order.
+const claimRows = `WITH c AS (
+    SELECT seq, id, source, type, subject, time, data FROM events_outbox
+    WHERE relayed_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
+), held AS (
+    SELECT s.subject, h.seq FROM (SELECT DISTINCT subject FROM c) s,
+    LATERAL (SELECT o.seq FROM events_outbox o
+             WHERE o.subject = s.subject AND o.relayed_at IS NULL AND o.seq NOT IN (SELECT seq FROM c)
+             ORDER BY o.seq LIMIT 1) h
+)
+SELECT c.seq, c.id, c.source, c.type, c.subject, c.time, c.data, held.seq
+FROM c LEFT JOIN held ON held.subject = c.subject ORDER BY c.seq`
 
 // Claim claims up to max events in a transaction that stays open until
 // Finish: the rows are locked FOR UPDATE SKIP LOCKED, so another relay
 // claims others, and a subject whose earlier row another claim holds is
 // left out, so each subject is relayed in order. See events.Outbox.
+//
+// A claim costs two round trips: BEGIN and the claim go in one pipeline,
+// the marks and COMMIT in another. The transaction does not wait for the
+// WAL at commit: a mark lost to a crash costs a second publish, which
+// JetStream and the consumers drop as a copy.
 func (o *EventOutbox) Claim(ctx context.Context, max int) (events.Claim, error) {
-	tx, err := o.db.Pool.Begin(ctx)
+	conn, err := o.db.Pool.Acquire(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: claim events: %w", err)
 	}
-	c, err := claim(ctx, tx, max)
-	if err != nil {
-		rollback(tx)
+	c := &eventClaim{conn: conn, seqs: map[string]int64{}}
+	if err := c.claim(ctx, max); err != nil {
+		c.abort()
 		return nil, fmt.Errorf("postgres: claim events: %w", err)
 	}
 	return c, nil
 }
 
-type claimedRow struct {
-	seq int64
-	ev  events.Event
-}
-
-func claim(ctx context.Context, tx pgx.Tx, max int) (*eventClaim, error) {
-	rows, err := tx.Query(ctx, claimRows, max)
-	if err != nil {
-		return nil, err
+func (c *eventClaim) claim(ctx context.Context, max int) error {
+	b := &pgx.Batch{}
+	b.Queue(`BEGIN`)
+	b.Queue(`SET LOCAL synchronous_commit TO OFF`)
+	var r struct {
+		seq int64
+		ev  events.Event
 	}
-	got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (claimedRow, error) {
-		var c claimedRow
-		e := &c.ev
-		err := r.Scan(&c.seq, &e.ID, &e.Source, &e.Type, &e.Subject, &e.Time, &e.Data)
-		e.Time, e.DataContentType = e.Time.UTC(), events.ContentType
-		return c, err
+	var held *int64
+	e := &r.ev
+	b.Queue(claimRows, max).Query(func(rows pgx.Rows) error {
+		_, err := pgx.ForEachRow(rows, []any{&r.seq, &e.ID, &e.Source, &e.Type, &e.Subject, &e.Time, &e.Data, &held}, func() error {
+			if held != nil && *held < r.seq {
+				return nil
+			}
+			ev := r.ev
+			ev.Time, ev.DataContentType = ev.Time.UTC(), events.ContentType
+			c.evs = append(c.evs, ev)
+			c.seqs[ev.ID] = r.seq
+			return nil
+		})
+		return err
 	})
-	if err != nil || len(got) == 0 {
-		return &eventClaim{tx: tx}, err
-	}
-	subjects, seqs := make([]string, len(got)), make([]int64, len(got))
-	for i, r := range got {
-		subjects[i], seqs[i] = r.ev.Subject, r.seq
-	}
-	rows, err = tx.Query(ctx, heldElsewhere, subjects, seqs[len(seqs)-1], seqs)
-	if err != nil {
-		return nil, err
-	}
-	first := map[string]int64{}
-	var s string
-	var seq int64
-	if _, err := pgx.ForEachRow(rows, []any{&s, &seq}, func() error { first[s] = seq; return nil }); err != nil {
-		return nil, err
-	}
-	c := &eventClaim{tx: tx, seqs: map[string]int64{}}
-	for _, r := range got {
-		if f, held := first[r.ev.Subject]; held && f < r.seq {
-			continue
-		}
-		c.evs = append(c.evs, r.ev)
-		c.seqs[r.ev.ID] = r.seq
-	}
-	return c, nil
+	return c.conn.SendBatch(ctx, b).Close()
 }
 
-// rollback ends tx after a failure, on a context of its own: the caller's
-// may be the one that was cancelled.
+// abort rolls the claim's transaction back and gives the connection back,
+// on a context of its own: the caller's may be the one that was cancelled.
+// A connection that cannot roll back is closed, not reused.
+func (c *eventClaim) abort() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := c.conn.Exec(ctx, `ROLLBACK`); err != nil {
+		_ = c.conn.Conn().Close(ctx)
+	}
+	c.conn.Release()
+}
+
+// rollback ends tx after a failure, on a context of its own.
 func rollback(tx pgx.Tx) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = tx.Rollback(ctx)
 }
 
-// eventClaim is a claim on the outbox: its transaction holds the row locks.
+// eventClaim is a claim on the outbox: the transaction open on conn holds
+// the row locks.
 type eventClaim struct {
-	tx   pgx.Tx
+	conn *pgxpool.Conn
 	evs  []events.Event
 	seqs map[string]int64 // by event id
 	done bool
@@ -199,16 +204,12 @@ func (c *eventClaim) Finish(ctx context.Context, relayed []string) error {
 	if len(failed) > 0 {
 		b.Queue(`UPDATE events_outbox SET attempts = attempts + 1 WHERE seq = ANY($1)`, failed)
 	}
-	if b.Len() > 0 {
-		if err := c.tx.SendBatch(ctx, b).Close(); err != nil {
-			rollback(c.tx)
-			return fmt.Errorf("postgres: finish the events claim: %w", err)
-		}
-	}
-	if err := c.tx.Commit(ctx); err != nil {
-		rollback(c.tx)
+	b.Queue(`COMMIT`)
+	if err := c.conn.SendBatch(ctx, b).Close(); err != nil {
+		c.abort()
 		return fmt.Errorf("postgres: finish the events claim: %w", err)
 	}
+	c.conn.Release()
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/internal/text"
 )
@@ -211,7 +212,7 @@ func (s *FormsStore) ListDrafts(ctx context.Context, owner, formID string) ([]*f
 // Submit implements forms.Store: the draft is deleted and the submission
 // inserted in one transaction. A concurrent Submit of the same draft waits on
 // the draft's row lock and then finds it gone.
-func (s *FormsStore) Submit(ctx context.Context, sub *forms.Submission) error {
+func (s *FormsStore) Submit(ctx context.Context, sub *forms.Submission, evs ...events.Event) error {
 	if sub.ID == "" {
 		return forms.ErrConflict
 	}
@@ -258,6 +259,9 @@ func (s *FormsStore) Submit(ctx context.Context, sub *forms.Submission) error {
 	}
 	if err != nil {
 		return fmt.Errorf("postgres: forms: submit: %w", err)
+	}
+	if err := appendEvents(ctx, tx, evs); err != nil {
+		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("postgres: forms: submit: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/forms/formstest"
 	"github.com/grunnmur/grunnmur/postgres"
@@ -13,6 +14,13 @@ import (
 func TestFormsStore(t *testing.T) {
 	formstest.TestStore(t, func(t *testing.T) forms.Store {
 		return postgres.NewFormsStore(postgrestest.Open(t))
+	})
+}
+
+func TestFormsStoreEvents(t *testing.T) {
+	formstest.TestEvents(t, func(t *testing.T) (forms.Store, events.Outbox) {
+		db := postgrestest.Open(t)
+		return postgres.NewFormsStore(db), postgres.NewEventOutbox(db)
 	})
 }
 
@@ -33,6 +41,6 @@ type formsSplit struct {
 	other *postgres.FormsStore
 }
 
-func (s *formsSplit) Submit(ctx context.Context, sub *forms.Submission) error {
-	return s.other.Submit(ctx, sub)
+func (s *formsSplit) Submit(ctx context.Context, sub *forms.Submission, evs ...events.Event) error {
+	return s.other.Submit(ctx, sub, evs...)
 }

@@ -26,7 +26,9 @@ var (
 	CaseDecided = events.Define[CaseDecidedData]("no.grunnmur.sak.case.decided.v1")
 	// CaseClosed: the case was closed (avsluttet).
 	CaseClosed = events.Define[CaseTransitionData]("no.grunnmur.sak.case.closed.v1")
-	// CaseJournaled: Journal registered a journal entry (journalpost).
+	// CaseJournaled: Journal registered a journal entry (journalpost);
+	// and again, with Archived and the archive's numbers, when the
+	// municipality's archive journaled it (see Archiver).
 	CaseJournaled = events.Define[CaseJournaledData]("no.grunnmur.sak.case.journaled.v1")
 )
 

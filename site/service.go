@@ -139,6 +139,9 @@ type Service struct {
 	// events to (see package events); nil with a database, whose stores
 	// write them to its events_outbox table.
 	Events *events.Memory
+	// MinSide is the citizens' Min side, kept from the events of the
+	// service's stores (see MinSideFor); RunJobs feeds it in process.
+	MinSide *MinSide
 	// Mux holds the routes: New's (health, styles, logins, webhook, the
 	// not-found page at "/") and the service's own.
 	Mux *http.ServeMux
@@ -177,6 +180,7 @@ type Service struct {
 	notifyTemplates *notify.Templates
 	choiceBack      string
 	notFound        []error
+	minSideFeed     *minSideFeed
 	draftMaxAge     time.Duration
 	fiksio          *fiksio.Client
 	archiveOptions  func() sak.ArchiveOptions
@@ -234,8 +238,12 @@ func New(ctx context.Context, c ServiceConfig) (_ *Service, err error) {
 	if s.DB, err = OpenDatabase(ctx, cfg); err != nil {
 		return nil, err
 	}
+	s.MinSide = &MinSide{}
 	if s.DB == nil {
 		s.Events = &events.Memory{}
+		s.minSideFeed = newMinSideFeed(s.Events, s.MinSide, cfg.Logger)
+	} else {
+		s.minSideFeed = newMinSideFeed(postgres.NewEventOutbox(s.DB), s.MinSide, cfg.Logger)
 	}
 	if err := s.logins(c.Officers); err != nil {
 		return nil, err
@@ -293,7 +301,7 @@ func (s *Service) manager(lc idporten.Config, store auth.Store, prefix, cookie s
 // openForms sets the application and upload stores.
 func (s *Service) openForms() {
 	if s.DB == nil {
-		s.Forms, s.Files = forms.NewMemoryStore(), &forms.MemoryFileStore{Now: s.Config.Now}
+		s.Forms, s.Files = &forms.MemoryStore{Events: s.Events}, &forms.MemoryFileStore{Now: s.Config.Now}
 		return
 	}
 	files := postgres.NewFileStore(s.DB)

@@ -252,11 +252,13 @@ const (
 	notifyEvery  = 30 * time.Second // held SMS, retries and reminders
 	draftEvery   = 24 * time.Hour
 	sessionEvery = 5 * time.Minute
+	minSideEvery = time.Second // an append to a memory outbox wakes the relay at once
 )
 
 // RunJobs does the background work of the parts in use until ctx ends, and
 // returns when every job has stopped: payment reconciliation, the letters'
-// outbox, deleting abandoned drafts (with Forms) and expired sessions.
+// outbox, deleting abandoned drafts (with Forms), expired sessions, and
+// feeding Min side (MinSide) the events of the service's outbox.
 func (s *Service) RunJobs(ctx context.Context) {
 	var jobs []Job
 	if s.Payments != nil {
@@ -272,6 +274,7 @@ func (s *Service) RunJobs(ctx context.Context) {
 		jobs = append(jobs, Job{Name: "draft expiry", Every: draftEvery,
 			Runner: &forms.DraftExpiry{Store: s.Forms, Files: s.Files, MaxAge: s.draftMaxAge, Now: s.Config.Now, Logger: s.Config.Logger}})
 	}
+	jobs = append(jobs, Job{Name: "min side", Every: minSideEvery, Runner: s.minSideFeed})
 	jobs = append(jobs, Job{Name: "citizen sessions", Every: sessionEvery, Runner: s.Citizen.Cleaner()})
 	if s.Officer != nil {
 		jobs = append(jobs, Job{Name: "officer sessions", Every: sessionEvery, Runner: s.Officer.Cleaner()})

@@ -195,7 +195,9 @@ func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 		_, err = a.Bookings.RevokeFeeds(ctx, owner, "")
 		v.FeedOff = true
 	}
-	rs, err2 := a.Bookings.Reservations(ctx, booking.Query{Owner: owner})
+	// The party's bookings come from Min side, kept from the booking
+	// events, not from a query of the bookings store.
+	mine, err2 := a.MinSideFor(ctx, owner)
 	if err = errors.Join(err, err2); err != nil {
 		a.Fail(w, r, err)
 		return
@@ -203,9 +205,16 @@ func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 	if cl != nil {
 		v.Party = cl.Name
 	}
-	now := a.Config.Now()
-	for _, res := range rs {
-		v.Bookings = append(v.Bookings, rowOf(res, lang, now))
+	halls := map[string]string{} // the events name the hall by its id
+	for _, b := range mine.Bookings {
+		name, ok := halls[b.Resource]
+		if !ok {
+			if h, err := a.Bookings.Resource(ctx, b.Resource); err == nil {
+				name = h.Name
+			}
+			halls[b.Resource] = name
+		}
+		v.Bookings = append(v.Bookings, bookingRow{ID: b.ID, Hall: name, When: lang.Time(b.Start), State: messages.T(lang, "state."+string(b.State))})
 	}
 	a.Render(w, r, "minside", http.StatusOK, a.Page(r, "minside.title", v))
 }

@@ -3,6 +3,7 @@ package formstest_test
 import (
 	"testing"
 
+	"github.com/grunnmur/grunnmur/events"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/forms/formstest"
 )
@@ -23,4 +24,11 @@ func TestMemoryFileStore(t *testing.T) {
 // its default limit.
 func TestDefaultMemoryFileStore(t *testing.T) {
 	formstest.TestFileStore(t, forms.DefaultMaxFileSize, func(t *testing.T) forms.Files { return forms.NewMemoryFileStore() })
+}
+
+func TestMemoryStoreEvents(t *testing.T) {
+	formstest.TestEvents(t, func(t *testing.T) (forms.Store, events.Outbox) {
+		out := &events.Memory{}
+		return &forms.MemoryStore{Events: out}, out
+	})
 }

@@ -45,6 +45,7 @@ func TestMissingPeerSkipsOrFails(t *testing.T) {
 	peers := map[string]func(testing.TB){
 		"PostgreSQL": func(tb testing.TB) { DatabaseURL(tb) },
 		"Redis":      func(tb testing.TB) { RedisURL(tb) },
+		"NATS":       func(tb testing.TB) { NATSURL(tb) },
 		"vnu":        func(tb testing.TB) { Vnu(tb) },
 	}
 	for name, lookup := range peers {
@@ -57,6 +58,7 @@ func TestMissingPeerSkipsOrFails(t *testing.T) {
 			}
 			t.Setenv(EnvDatabaseURL, "")
 			t.Setenv(EnvRedisURL, "")
+			t.Setenv(EnvNATSURL, "")
 			t.Setenv(EnvVnuJar, filepath.Join(t.TempDir(), "no-vnu.jar"))
 			func() {
 				defer func() { _ = recover() }() // recordTB panics to stop like runtime.Goexit would
@@ -78,6 +80,7 @@ func TestSkipMessagesSayWhatToInstall(t *testing.T) {
 	t.Setenv(EnvRequirePeers, "")
 	t.Setenv(EnvDatabaseURL, "")
 	t.Setenv(EnvRedisURL, "")
+	t.Setenv(EnvNATSURL, "")
 	t.Setenv(EnvChromium, "")
 	t.Setenv(EnvAxeJS, filepath.Join(t.TempDir(), "no-axe.min.js"))
 	t.Setenv(EnvVnuJar, filepath.Join(t.TempDir(), "no-vnu.jar"))
@@ -94,6 +97,7 @@ func TestSkipMessagesSayWhatToInstall(t *testing.T) {
 	}{
 		{"PostgreSQL", func(tb testing.TB) { DatabaseURL(tb) }, "apt-get install postgresql", empty},
 		{"Redis", func(tb testing.TB) { RedisURL(tb) }, "apt-get install redis-server", empty},
+		{"NATS", func(tb testing.TB) { NATSURL(tb) }, "apt-get install nats-server", empty},
 		{"Chromium", func(tb testing.TB) { Chromium(tb) }, "apt-get install chromium", empty},
 		{"axe-core", func(tb testing.TB) { AxeJS(tb) }, "npm install --no-save --ignore-scripts axe-core@", empty},
 		{"xmllint", func(tb testing.TB) { Xmllint(tb) }, "apt-get install libxml2-utils", empty},
