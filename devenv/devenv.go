@@ -23,6 +23,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/auth/maskinporten"
 	"github.com/grunnmur/grunnmur/civil"
+	"github.com/grunnmur/grunnmur/fiksarkiv/fiksarkivtest"
 	"github.com/grunnmur/grunnmur/fiksio/asice"
 	"github.com/grunnmur/grunnmur/fiksio/fiksiotest"
 	"github.com/grunnmur/grunnmur/ident"
@@ -176,6 +177,9 @@ type Credentials struct {
 	SvarUT       SvarUTClient       `json:"svarut"`
 	// FiksIO is empty when the Fiks IO fake does not run.
 	FiksIO FiksIOClient `json:"fiksio,omitzero"`
+	// FiksArkivKontoID is the fake archive system's Fiks IO account
+	// (GRUNNMUR_FIKSARKIV_KONTO_ID); empty when Fiks IO does not run.
+	FiksArkivKontoID string `json:"fiksarkivKontoId,omitempty"`
 }
 
 // Env is the running sandbox: every fake on its own port, configured and
@@ -197,6 +201,9 @@ type Env struct {
 	// FiksIOUnavailable (wrapping ErrNoBroker) says why.
 	FiksIO            *fiksiotest.Server
 	FiksIOUnavailable error
+	// Archive is the municipality's archive system (as Public 360 through
+	// Fiks Arkiv) on its own Fiks IO account; nil without Fiks IO.
+	Archive *fiksarkivtest.Archive
 
 	// Services lists the fakes in port order.
 	Services    []Service
@@ -206,6 +213,7 @@ type Env struct {
 	key          crypto.Signer
 	fiksioKey    *rsa.PrivateKey
 	fiksioSigner asice.Signer
+	stopArchive  func()
 	now          func() time.Time // Options.Now
 	servers      []*http.Server
 	done         []chan struct{}
@@ -283,6 +291,11 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 		e.log.Info("devenv: fake not started", "fake", nameFiksIO, "reason", e.FiksIOUnavailable)
 	}
 	e.serve(lns, base, handlers)
+	if e.FiksIO != nil {
+		if err := e.startArchive(o, e.FiksIO, base[8]); err != nil {
+			e.log.Warn("devenv: fake not started", "fake", "Fiks Arkiv", "reason", err)
+		}
+	}
 	return e, nil
 }
 
@@ -633,6 +646,9 @@ func (e *Env) vars() map[string]string {
 		}
 	}
 	e.fiksioVars(m)
+	if k := e.Credentials.FiksArkivKontoID; k != "" {
+		m["GRUNNMUR_FIKSARKIV_KONTO_ID"] = k
+	}
 	return m
 }
 
@@ -666,6 +682,9 @@ func (e *Env) Close(ctx context.Context) error {
 			<-d
 		}
 		e.Vipps.Close()
+		if e.stopArchive != nil {
+			e.stopArchive()
+		}
 		if e.FiksIO != nil {
 			if err := e.FiksIO.Close(); err != nil {
 				errs = append(errs, err)

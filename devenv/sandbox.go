@@ -28,7 +28,7 @@ import (
 // a type assertion.
 func Sandbox(o site.SandboxOptions) (site.Sandbox, error) {
 	e, err := Start(context.Background(), Options{Addr: "127.0.0.1:0", AppURLs: []string{o.Public},
-		LetterStep: o.LetterStep, Logger: o.Logger, Now: o.Now})
+		LetterStep: o.LetterStep, BrokerURL: o.BrokerURL, Logger: o.Logger, Now: o.Now})
 	if err != nil {
 		return nil, err
 	}

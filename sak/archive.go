@@ -247,11 +247,25 @@ func (o *ArchiveOptions) Saksmappe(ctx context.Context, c *Case) (*archive.Saksm
 	return o.saksmappe(ctx, &ex, c)
 }
 
+// Folder maps a case onto archive's Noark 5 model as Saksmappe does, but
+// an open case too: it has no closing date (avsluttetDato). This is what
+// the Archiver journals into the municipality's archive while the case
+// runs.
+func (o *ArchiveOptions) Folder(ctx context.Context, c *Case) (*archive.Saksmappe, error) {
+	ex := o.extract()
+	finished, _ := c.Finished()
+	return o.folder(ctx, &ex, c, finished)
+}
+
 func (o *ArchiveOptions) saksmappe(ctx context.Context, ex *archive.Extract, c *Case) (*archive.Saksmappe, error) {
 	finished, ok := c.Finished()
 	if !ok {
 		return nil, fmt.Errorf("%w: case %s is %s: only decided, closed or withdrawn cases can be archived", ErrInvalid, c.Number(), c.State)
 	}
+	return o.folder(ctx, ex, c, finished)
+}
+
+func (o *ArchiveOptions) folder(ctx context.Context, ex *archive.Extract, c *Case, finished time.Time) (*archive.Saksmappe, error) {
 	unit := o.AdministrativeUnit
 	if unit == "" && len(ex.Archive.Creators) > 0 {
 		unit = ex.Archive.Creators[0].Name
@@ -269,13 +283,15 @@ func (o *ArchiveOptions) saksmappe(ctx context.Context, ex *archive.Extract, c *
 		Created:            c.Created,
 		CreatedBy:          created,
 		Finished:           finished,
-		FinishedBy:         actorOf(c, EventTransition, finishedState(c)),
 		Year:               c.Year,
 		Sequence:           c.Sequence,
 		Date:               civil.DateOf(c.Created.In(oslo)),
 		AdministrativeUnit: unit,
 		Officer:            officer,
 		Status:             saksstatus(c.State),
+	}
+	if !finished.IsZero() {
+		m.FinishedBy = actorOf(c, EventTransition, finishedState(c))
 	}
 	if c.PublicTitle != "" && c.PublicTitle != c.Title {
 		m.PublicTitle = c.PublicTitle

@@ -175,6 +175,9 @@ type JournalEntry struct {
 	// recipient of an outgoing one.
 	Parties   []Correspondent `json:"parties,omitempty"`
 	Documents []Document      `json:"documents,omitempty"`
+	// Archive is where the municipality's archive journaled the entry
+	// (see Archiver): nil until its kvittering arrives.
+	Archive *ArchiveRef `json:"archive,omitempty"`
 }
 
 // CorrespondentRole is a party's part in a journal entry.
@@ -227,6 +230,11 @@ const (
 	EventJournaled   EventType = "journaled"
 	EventDeadline    EventType = "deadline"
 	EventDeadlineMet EventType = "deadline_met"
+	// EventArchived: the municipality's archive journaled the case or an
+	// entry (its numbers arrived); EventArchiveRefused: it refused it for
+	// good. See Archiver.
+	EventArchived       EventType = "archived"
+	EventArchiveRefused EventType = "archive_refused"
 )
 
 // Event is one entry in a case's append-only log.
@@ -265,6 +273,9 @@ type Case struct {
 	// Version counts the case's saved changes; a Store refuses an update
 	// made from an older version (optimistic locking).
 	Version int `json:"version"`
+	// Archive is the case's saksmappe in the municipality's archive (see
+	// Archiver): nil until the archive has answered.
+	Archive *ArchiveRef `json:"archive,omitempty"`
 }
 
 // Number is the case number as officers write it: "2026/17".
@@ -338,8 +349,10 @@ func (c *Case) Clone() *Case {
 	for i, j := range c.Journal {
 		j.Documents = slices.Clone(j.Documents)
 		j.Parties = slices.Clone(j.Parties)
+		j.Archive = j.Archive.clone()
 		cp.Journal[i] = j
 	}
+	cp.Archive = c.Archive.clone()
 	if c.Journal == nil {
 		cp.Journal = nil
 	}

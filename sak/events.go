@@ -26,7 +26,9 @@ var (
 	CaseDecided = events.Define[CaseDecidedData]("no.grunnmur.sak.case.decided.v1")
 	// CaseClosed: the case was closed (avsluttet).
 	CaseClosed = events.Define[CaseTransitionData]("no.grunnmur.sak.case.closed.v1")
-	// CaseJournaled: Journal registered a journal entry (journalpost).
+	// CaseJournaled: Journal registered a journal entry (journalpost);
+	// and again, with Archived and the archive's numbers, when the
+	// municipality's archive journaled it (see Archiver).
 	CaseJournaled = events.Define[CaseJournaledData]("no.grunnmur.sak.case.journaled.v1")
 )
 
@@ -72,6 +74,14 @@ type CaseJournaledData struct {
 	Year     int         `json:"year"`        // journalår
 	Sequence int         `json:"seq"`         // journalsekvensnummer
 	InCase   int         `json:"entryNumber"` // journalpostnummer within the case
+	// Archived is set on the second CaseJournaled of an entry, emitted
+	// when the municipality's archive has journaled it (see Archiver),
+	// with the archive's numbers: its saksnummer ("2026/123"), its
+	// journalpostnummer in that case and its journalaar/journalsekvensnummer.
+	Archived       bool   `json:"archived,omitempty"`
+	ArchiveCase    string `json:"archiveCase,omitempty"`
+	ArchiveEntry   int    `json:"archiveEntry,omitempty"`
+	ArchiveJournal string `json:"archiveJournal,omitempty"`
 }
 
 // openedEvents are the events of opening c.

@@ -38,6 +38,11 @@ type Service struct {
 	// its letter. If it fails the case is not saved: it stays undecided,
 	// Decide returns ErrNotDecided, and deciding again can succeed.
 	PrepareDecision func(ctx context.Context, c *Case) error
+	// Archive, if set, is the outbox of an Archiver: a case is queued
+	// there, before the change is saved, whenever an entry is journaled,
+	// so that each entry reaches the municipality's archive even if the
+	// process dies right after the save.
+	Archive ArchiveQueue
 
 	once sync.Once
 	mem  *MemoryStore
@@ -306,7 +311,7 @@ func (s *Service) update(ctx context.Context, actor Actor, id string, fn func(c 
 		if actor.Role == RoleApplicant && c.Owner != actor.ID {
 			return nil, ErrNotFound
 		}
-		from, journaled := c.State, len(c.Journal)
+		from, journaled, archived := c.State, len(c.Journal), archivedIDs(c)
 		now := s.now()
 		if err := fn(c, now); errors.Is(err, errUnchanged) {
 			return c, nil
@@ -323,11 +328,25 @@ func (s *Service) update(ctx context.Context, actor Actor, id string, fn func(c 
 			c.Officer = actor.ID
 		}
 		evs, err := changeEvents(c, from, journaled, actor.Role, now)
+		if err == nil {
+			evs, err = archiveEvents(c, archived, evs, now)
+		}
 		if err != nil {
 			return nil, err
 		}
+		armed := s.Archive != nil && len(c.Journal) > journaled
+		if armed { // queued first: a crash after the save loses nothing
+			if err := s.Archive.Arm(ctx, c.ID, now); err != nil {
+				return nil, err
+			}
+		}
 		err = s.store().Update(ctx, c, evs...)
 		if err == nil {
+			if armed { // again: a pass may have found the entry missing meanwhile
+				if err := s.Archive.Arm(ctx, c.ID, now); err != nil {
+					s.logger().WarnContext(ctx, "sak: archive queue", "case", c.ID, "error", err)
+				}
+			}
 			if c.State != from {
 				s.logger().InfoContext(ctx, "sak: case moved", "case", c.ID, "number", c.Number(),
 					"from", from, "to", c.State, "role", actor.Role)

@@ -32,12 +32,14 @@ var deadlineText = map[DeadlineKind][3]string{
 }
 
 var eventText = map[EventType][3]string{
-	EventOpened:      {"Sak opprettet", "Sak oppretta", "Case opened"},
-	EventTransition:  {"Ny status", "Ny status", "New status"},
-	EventLinked:      {"Kobling lagt til", "Kopling lagd til", "Link added"},
-	EventJournaled:   {"Journalført", "Journalført", "Entered in the journal"},
-	EventDeadline:    {"Frist satt", "Frist sett", "Deadline set"},
-	EventDeadlineMet: {"Frist innfridd", "Frist innfridd", "Deadline met"},
+	EventOpened:         {"Sak opprettet", "Sak oppretta", "Case opened"},
+	EventTransition:     {"Ny status", "Ny status", "New status"},
+	EventLinked:         {"Kobling lagt til", "Kopling lagd til", "Link added"},
+	EventJournaled:      {"Journalført", "Journalført", "Entered in the journal"},
+	EventDeadline:       {"Frist satt", "Frist sett", "Deadline set"},
+	EventDeadlineMet:    {"Frist innfridd", "Frist innfridd", "Deadline met"},
+	EventArchived:       {"Journalført i arkivet", "Journalført i arkivet", "Entered in the archive"},
+	EventArchiveRefused: {"Avvist av arkivet", "Avvist av arkivet", "Refused by the archive"},
 }
 
 var linkText = map[LinkKind][3]string{

@@ -88,7 +88,10 @@ type SandboxOptions struct {
 	OfficerPrefix string
 	// LetterStep moves the fake SvarUT's letters along.
 	LetterStep time.Duration
-	Logger     *slog.Logger
+	// BrokerURL is the RabbitMQ the sandbox's Fiks IO (and its archive
+	// system) runs on: GRUNNMUR_DEV_AMQP_URL. Empty: no Fiks IO.
+	BrokerURL string
+	Logger    *slog.Logger
 	// Now is the service's clock, which the fakes date tokens and
 	// payments by.
 	Now func() time.Time
@@ -137,6 +140,10 @@ var groups = []group{
 	{"GRUNNMUR_FOLKEREGISTERET_", "GRUNNMUR_FOLKEREGISTERET_BASE_URL", "folkeregister:", []string{"BASE_URL"}},
 	{"GRUNNMUR_KRR_", "GRUNNMUR_KRR_BASE_URL", "krr:", []string{"BASE_URL"}},
 	{"GRUNNMUR_ALTINN_NOTIFICATIONS_", "GRUNNMUR_ALTINN_NOTIFICATIONS_BASE_URL", notify.AltinnScope, []string{"BASE_URL"}},
+	// Fiks IO and the archive's account on it are optional (Journaling):
+	// never required, the sandbox's when unset.
+	{"GRUNNMUR_FIKSIO_", "GRUNNMUR_FIKSIO_KONTO_ID", "optional", nil},
+	{"GRUNNMUR_FIKSARKIV_", "GRUNNMUR_FIKSARKIV_KONTO_ID", "optional", nil},
 }
 
 // needed reports whether the service that o describes uses g.
@@ -148,6 +155,8 @@ func (g group) needed(o Options) bool {
 		return o.OfficerPrefix != ""
 	case "*":
 		return len(o.Scopes) > 0
+	case "optional":
+		return false
 	}
 	return slices.ContainsFunc(o.Scopes, func(sc string) bool { return strings.HasPrefix(sc, g.scope) })
 }
@@ -190,6 +199,9 @@ type Externals struct {
 
 	public string
 	log    *slog.Logger
+	// getenv reads a variable as Setup does: the sandbox's for a service
+	// left unset.
+	getenv func(string) string
 }
 
 // Close stops the sandbox, if it runs.
@@ -262,6 +274,7 @@ func Setup(getenv func(string) string, o Options) (_ *Externals, err error) {
 		}
 	}()
 	src := &source{getenv: getenv}
+	x.getenv = src.get
 	if x.Env, err = mode(getenv); err != nil {
 		return nil, err
 	}
@@ -378,7 +391,7 @@ func (x *Externals) startSandbox(src *source, o Options) error {
 	case prod || o.Sandbox == nil:
 		return &MissingError{Env: x.Env, Names: missing}
 	}
-	sb, err := o.Sandbox(SandboxOptions{Public: x.public, OfficerPrefix: o.OfficerPrefix,
+	sb, err := o.Sandbox(SandboxOptions{Public: x.public, OfficerPrefix: o.OfficerPrefix, BrokerURL: src.getenv("GRUNNMUR_DEV_AMQP_URL"),
 		LetterStep: o.LetterStep, Logger: x.log.With("component", "devenv"), Now: o.Now})
 	if err != nil {
 		return fmt.Errorf("site: the sandbox: %w", err)

@@ -18,6 +18,7 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/events"
+	"github.com/grunnmur/grunnmur/fiksio"
 	"github.com/grunnmur/grunnmur/forms"
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/notify"
@@ -92,6 +93,15 @@ type ServiceConfig struct {
 	Bookings *booking.Service
 	// Cases keeps the case files (sak).
 	Cases *sak.Service
+	// Archive, when set, journals every case's entries (the application,
+	// the decision letter, their documents) into the municipality's
+	// archive through KS Fiks Arkiv, exactly once (sak.Archiver), when
+	// Fiks IO and GRUNNMUR_FIKSARKIV_KONTO_ID are configured (in
+	// development: the sandbox's fake archive, with GRUNNMUR_DEV_AMQP_URL).
+	// It gives the mapping of the cases (their documents' Open); it is
+	// called once the Service is built. Otherwise journaling is off and
+	// Service.ArchiveOff says why.
+	Archive func() sak.ArchiveOptions
 	// Letters sends letters through SvarUT; Documents is required.
 	Letters *svarut.Outbox
 	// Notify sends e-mail and SMS to the citizens (Service.NotifyCitizen):
@@ -158,6 +168,10 @@ type Service struct {
 	Bookings *booking.Service
 	Cases    *sak.Service
 	Letters  *svarut.Outbox
+	// Archiver journals the cases into the archive (ServiceConfig.Archive);
+	// nil when journaling is off, and ArchiveOff says why.
+	Archiver   *sak.Archiver
+	ArchiveOff string
 	// Notify sends the notifications, Channels keeps the citizens' choice
 	// of channel; both nil without ServiceConfig.Notify.
 	Notify   *notify.Sender
@@ -174,6 +188,8 @@ type Service struct {
 	notFound        []error
 	minSideFeed     *minSideFeed
 	draftMaxAge     time.Duration
+	fiksio          *fiksio.Client
+	archiveOptions  func() sak.ArchiveOptions
 	closeOnce       sync.Once
 }
 
@@ -245,6 +261,9 @@ func New(ctx context.Context, c ServiceConfig) (_ *Service, err error) {
 		s.openForms()
 	}
 	if err := s.parts(ctx, c); err != nil {
+		return nil, err
+	}
+	if err := s.journaling(c); err != nil {
 		return nil, err
 	}
 	if s.Templates, err = s.parsePages(c); err != nil {

@@ -14,6 +14,14 @@ import (
 // partTexts are the texts of what a Service adds: the officers' refusal.
 // A service's own Messages may word them otherwise.
 var partTexts = Messages{
+	// The archive (ServiceConfig.Archive, ArchiveView) on an officer's page.
+	"archive.heading": {"nb": "Arkivet", "nn": "Arkivet", "en": "The archive"},
+	"archive.number":  {"nb": "Saksnummer i arkivet", "nn": "Saksnummer i arkivet", "en": "Case number in the archive"},
+	"archive.waiting": {"nb": "Venter på svar fra arkivet", "nn": "Ventar på svar frå arkivet", "en": "Waiting for the archive's answer"},
+	"archive.refused": {"nb": "Avvist av arkivet:", "nn": "Avvist av arkivet:", "en": "Refused by the archive:"},
+	"archive.off": {"nb": "Journalføring i arkivet er slått av:", "nn": "Journalføring i arkivet er slått av:",
+		"en": "Journaling into the archive is off:"},
+	"col.archive": {"nb": "I arkivet", "nn": "I arkivet", "en": "In the archive"},
 	"officer.notlisted": {"nb": "Du er logget inn, men står ikke på listen over saksbehandlere (GRUNNMUR_OFFICERS).",
 		"nn": "Du er logga inn, men står ikkje på lista over sakshandsamarar (GRUNNMUR_OFFICERS).",
 		"en": "You are logged in but not on the list of case officers (GRUNNMUR_OFFICERS)."},
@@ -271,6 +279,7 @@ func (s *Service) RunJobs(ctx context.Context) {
 	if s.Officer != nil {
 		jobs = append(jobs, Job{Name: "officer sessions", Every: sessionEvery, Runner: s.Officer.Cleaner()})
 	}
+	jobs = append(jobs, s.archiveJobs()...)
 	// RunJobs logs a job that stops before ctx ends; there is no one to
 	// return its error to.
 	_ = RunJobs(ctx, s.Config.Logger, jobs...)

@@ -77,7 +77,7 @@ func New(ctx context.Context, cfg site.Config) (_ *App, err error) {
 		Menu:     menu,
 		Notify:   &notify.Config{Templates: notices, Conditions: map[string]notify.Condition{"unpaid": a.unpaid}},
 		Payments: &payment.Service{ReferencePrefix: "skjenk", OnSettled: a.feePaid},
-		Bookings: &booking.Service{},
+		Bookings: &booking.Service{}, Archive: a.archiveOptions,
 		// A decision is made only with its letter.
 		Cases: &sak.Service{DecisionPeriod: decisionDays,
 			PrepareDecision: func(ctx context.Context, c *sak.Case) error { _, err := a.letter(ctx, c); return err }},

@@ -301,6 +301,36 @@ func runJourney(t *testing.T, databaseURL string, at time.Time) {
 	}
 	j.Page("officer-letter-sent")
 
+	// The archive: the application and the decision letter journaled into
+	// the sandbox's archive (with GRUNNMUR_TEST_AMQP_URL), the numbers on
+	// the officer's page.
+	if app.Archiver != nil {
+		id := strings.TrimPrefix(j.Path(), "/ansatt/sak/")
+		deadline = time.Now().Add(60 * time.Second)
+		for {
+			j.Open("officer case", j.Path())
+			c, err := app.Cases.Get(context.Background(), system, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := c.ArchiveNumber() != "" && len(c.Journal) >= 2
+			for _, e := range c.Journal {
+				done = done && c.ArchiveEntryNumber(e) != ""
+			}
+			if done && j.Text("#archive-number") == c.ArchiveNumber() {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("never journaled in the archive: %q, %+v", j.Text("#archive-number"), c.Archive)
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+		t.Logf("journaled in the archive as %s", j.Text("#archive-number"))
+		j.Page("officer-archived")
+	} else if s := j.Text("#archive-number"); !strings.Contains(s, "slått av") {
+		t.Fatalf("journaling is off, yet the page says %q", s)
+	}
+
 	// The Noark 5 extract, downloaded and verified.
 	j.Open("officer list", "/ansatt")
 	extractHref := sitetest.Get(j, "extract link", chromedp.AttributeValue(chromedp.CSS("#extract"), "href")).Value

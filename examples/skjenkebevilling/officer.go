@@ -33,6 +33,7 @@ type officerView struct {
 	Journal   []struct{ No, Type, Title, Date string }
 	Events    []struct{ At, What string }
 	CanDecide bool
+	Archive   site.ArchiveView // the case in the municipality's archive
 	// Error is the decision form's error; Note keeps the reasons typed.
 	Error, Note string
 }
@@ -51,7 +52,7 @@ func (a *App) renderOfficerCase(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	c = a.settle(ctx, c)
-	v := officerView{caseView: a.view(ctx, c, lang), CanDecide: c.State == sak.InProgress}
+	v := officerView{caseView: a.view(ctx, c, lang), CanDecide: c.State == sak.InProgress, Archive: a.Archive(c, lang)}
 	if errKey != "" {
 		if !v.CanDecide { // decided meanwhile: nothing left to correct
 			http.Redirect(w, r, "/ansatt/sak/"+c.ID, http.StatusSeeOther)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"os"
 	"testing"
 	"time"
 
@@ -76,7 +77,8 @@ type Site interface {
 
 // StartSite runs the service that newSite builds in process on a free
 // loopback port (StartService), with every outside service faked (no
-// GRUNNMUR_* variable is set), its stores in the PostgreSQL database at
+// GRUNNMUR_* variable is set but GRUNNMUR_DEV_AMQP_URL, from
+// GRUNNMUR_TEST_AMQP_URL, for the sandbox's Fiks IO and archive), its stores in the PostgreSQL database at
 // databaseURL ("" for memory) and its clock now. It returns the service,
 // its base URL and its logs.
 func StartSite[S Site](t *testing.T, databaseURL string, now func() time.Time, newSite func(context.Context, site.Config) (S, error)) (S, string, *Logs) {
@@ -84,11 +86,19 @@ func StartSite[S Site](t *testing.T, databaseURL string, now func() time.Time, n
 	var s S
 	base, logs := StartService(t, func(ctx context.Context, public string, log *slog.Logger) (*Started, error) {
 		var err error
-		cfg := site.Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" }, Logger: log, Now: now}
+		cfg := site.Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: devEnv, Logger: log, Now: now}
 		if s, err = newSite(ctx, cfg); err != nil {
 			return nil, err
 		}
 		return &Started{Handler: s.Handler(), Run: s.RunJobs, Close: s.Close}, nil
 	})
 	return s, base, logs
+}
+
+// devEnv is a journey's environment: nothing but the sandbox's broker.
+func devEnv(k string) string {
+	if k == "GRUNNMUR_DEV_AMQP_URL" {
+		return os.Getenv("GRUNNMUR_TEST_AMQP_URL")
+	}
+	return ""
 }
