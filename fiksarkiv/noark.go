@@ -86,6 +86,12 @@ func (m Mapper) Saksmappe(s *archive.Saksmappe) (*Arkivmelding, error) {
 // dokumentobjekt, named "<dokumentnummer>-<journalpost SystemID><Ext>" in
 // the container: unique, ASCII and free of a citizen's text, while filnavn
 // keeps the document's title for people.
+//
+// The journalpost carries no journalaar, journalsekvensnummer or
+// journalpostnummer: the archive numbers what it journals and returns its
+// numbers in the kvittering, as KS' conformance cases expect. The service's
+// own numbering (s.Records[i].Year, Sequence, Number) stays in the Noark 5
+// deposit extract.
 func (m Mapper) Journalpost(s *archive.Saksmappe, i int) (*Arkivmelding, []Attachment, error) {
 	if err := m.check(); err != nil {
 		return nil, nil, err
@@ -123,9 +129,6 @@ func (m Mapper) Journalpost(s *archive.Saksmappe, i int) (*Arkivmelding, []Attac
 		Tittel:                  r.Title,
 		OffentligTittel:         r.PublicTitle,
 		ReferanseEksternNoekkel: &EksternNoekkel{Fagsystem: m.Fagsystem, Noekkel: r.SystemID},
-		Journalaar:              r.Year,
-		Journalsekvensnummer:    r.Sequence,
-		Journalpostnummer:       r.Number,
 		Journalposttype:         jpType,
 		Journalstatus:           code(journalstatus, r.Status),
 		Journaldato:             datePtr(r.Date),
