@@ -27,8 +27,8 @@ const (
 	benchPerCall = benchBatch * benchWorkers
 )
 
-// limitedClaims lets a relay's RunOnce make benchWorkers claims, so that a
-// call relays benchPerCall events.
+// limitedClaims lets a relay's RunOnce make as many claims as left says, so
+// that a call relays as many batches.
 type limitedClaims struct {
 	events.Outbox
 	left atomic.Int32
@@ -67,20 +67,32 @@ func fillOutbox(b *testing.B, db *postgres.DB, n int, next *int) {
 // baseline of a bare nats.go JetStream loop publishing as many messages of
 // the same size asynchronously and waiting for every ack. Compare the two
 // with ours/base (events/s = 512 / ns per call).
-func BenchmarkRelay(b *testing.B) {
+func BenchmarkRelay(b *testing.B) { benchRelay(b, 1) }
+
+// BenchmarkRelayBacklog: as BenchmarkRelay, with four claims per worker and
+// call, as when the relay drains a backlog: a claim's mark then overlaps
+// the next claim. The baseline publishes as many messages (2048), with the
+// same window of 512 acks pending.
+func BenchmarkRelayBacklog(b *testing.B) { benchRelay(b, 4) }
+
+// benchRelay relays claims claims per worker and call against a baseline
+// publishing as many events.
+func benchRelay(b *testing.B, claims int) {
+	perCall := benchPerCall * claims
 	nc := eventstest.Connect(b)
 	stream := eventstest.Stream(b, nc, 0)
 	db := postgrestest.Open(b)
 	next := 0
-	fillOutbox(b, db, 128*benchBatch, &next) // untimed: enough for a run of several seconds
+	fillOutbox(b, db, 128*benchBatch*claims, &next) // untimed: enough for a run of several seconds
 	out := &limitedClaims{Outbox: postgres.NewEventOutbox(db)}
 	relay := &events.Relay{Outbox: out, Publisher: &events.JetStream{Conn: nc, Prefix: stream.Prefix, Window: benchPerCall},
 		Batch: benchBatch, Workers: benchWorkers}
 	ctx := context.Background()
 
 	// The baseline publishes bodies like ours, each on a subject of its own
-	// as ours are, with fresh message ids (so JetStream stores each).
-	bodies := make([][]byte, benchPerCall)
+	// as ours are, with fresh message ids (so JetStream stores each) and the
+	// same headers, so that both sides send messages of the same size.
+	bodies := make([][]byte, perCall)
 	for i := range bodies {
 		body, err := json.Marshal(eventstest.Event(b, fmt.Sprintf("case-%d", i), i))
 		if err != nil {
@@ -95,17 +107,17 @@ func BenchmarkRelay(b *testing.B) {
 	}
 	var seq atomic.Uint64
 	benchpair.Run(b, func() {
-		if uint64(next)-relay.Stats().Relayed < benchPerCall {
-			fillOutbox(b, db, 16*benchBatch, &next) // rare: only a long -benchtime runs dry
+		if uint64(next)-relay.Stats().Relayed < uint64(perCall) {
+			fillOutbox(b, db, 16*benchBatch*claims, &next) // rare: only a long -benchtime runs dry
 		}
-		out.left.Store(benchWorkers)
+		out.left.Store(int32(benchWorkers * claims))
 		if err := relay.RunOnce(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}, func() {
 		for _, body := range bodies {
 			n := seq.Add(1)
-			m := &nats.Msg{Subject: baseSubject(n), Data: body, Header: nats.Header{}}
+			m := &nats.Msg{Subject: baseSubject(n), Data: body, Header: nats.Header{"Content-Type": {events.CloudEventsJSON}}}
 			if _, err := js.PublishMsgAsync(m, jetstream.WithMsgID(fmt.Sprint("base-", n))); err != nil {
 				b.Fatal(err)
 			}
