@@ -53,6 +53,11 @@ type Consumer struct {
 	DeadLetter string
 	// Batch is the most messages fetched at once; 0 means 64.
 	Batch int
+	// InactiveThreshold, when positive, has the server delete the durable
+	// consumer after no one fetched from it for that long: for a consumer
+	// of one process (a name of its own) that may die without deleting
+	// it. 0 keeps it until deleted.
+	InactiveThreshold time.Duration
 	// Logger gets dead letters and failed fetches; nil means none.
 	Logger *slog.Logger
 }
@@ -105,6 +110,24 @@ func (c *Consumer) Consume(ctx context.Context) error {
 	return nil
 }
 
+// Create creates or updates the durable consumer on the server without
+// consuming: from then on the stream keeps its messages for it (Consume
+// does it too). A process that must know the consumer exists before its
+// Consume runs, to wait for it to catch up, calls it first.
+func (c *Consumer) Create(ctx context.Context) error {
+	if c.Conn == nil || c.Stream == "" || c.Name == "" {
+		return fmt.Errorf("%w: a consumer needs a Conn, a Stream and a Name", ErrConfig)
+	}
+	js, err := jetstream.New(c.Conn)
+	if err == nil {
+		_, err = c.create(ctx, js)
+	}
+	if err != nil {
+		return fmt.Errorf("events: consumer %s: %w", c.Name, err)
+	}
+	return nil
+}
+
 func (c *Consumer) create(ctx context.Context, js jetstream.JetStream) (jetstream.Consumer, error) {
 	ackWait := c.AckWait
 	if ackWait <= 0 {
@@ -115,7 +138,7 @@ func (c *Consumer) create(ctx context.Context, js jetstream.JetStream) (jetstrea
 	// dead letter that could not be published is tried again.
 	return js.CreateOrUpdateConsumer(ctx, c.Stream, jetstream.ConsumerConfig{
 		Durable: c.Name, FilterSubject: c.Subject, AckPolicy: jetstream.AckExplicitPolicy,
-		DeliverPolicy: jetstream.DeliverAllPolicy, AckWait: ackWait, MaxDeliver: -1,
+		DeliverPolicy: jetstream.DeliverAllPolicy, AckWait: ackWait, MaxDeliver: -1, InactiveThreshold: max(c.InactiveThreshold, 0),
 	})
 }
 

@@ -124,3 +124,42 @@ func TestLocal(t *testing.T) {
 		t.Errorf("offers: failed once %d, never %d, fine %d; want 2, 3, 1", offers[want[3].ID], offers[want[20].ID], offers[want[0].ID])
 	}
 }
+
+// TestConsumerCreate: Create makes the durable consumer before any Consume,
+// with the InactiveThreshold given (so a process can wait on it), and the
+// Consume that starts later takes it over and gets the events. Create
+// refuses a consumer without a name.
+func TestConsumerCreate(t *testing.T) {
+	nc := eventstest.Connect(t)
+	stream := eventstest.Stream(t, nc, 0)
+	c := &eventstest.Collector{}
+	cons := &events.Consumer{Conn: nc, Stream: stream.Name, Name: "created", Handler: c.Handle, InactiveThreshold: time.Minute}
+	ctx := context.Background()
+	if err := cons.Create(ctx); err != nil {
+		t.Fatal(err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := js.Consumer(ctx, stream.Name, "created")
+	if err != nil {
+		t.Fatalf("no consumer after Create: %v", err)
+	}
+	if got := info.CachedInfo().Config; got.InactiveThreshold != time.Minute || got.AckPolicy != jetstream.AckExplicitPolicy {
+		t.Fatalf("consumer config %+v", got)
+	}
+	m := &events.Memory{}
+	for i := range 5 {
+		m.Append(eventstest.Event(t, "s", i))
+	}
+	runRelay(t, &events.Relay{Outbox: m, Publisher: &events.JetStream{Conn: nc, Prefix: stream.Prefix}}, 20*time.Millisecond)
+	run, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); _ = cons.Consume(run) }()
+	t.Cleanup(func() { cancel(); <-done })
+	c.WaitFor(t, 5, 10*time.Second)
+	if err := (&events.Consumer{Conn: nc, Stream: stream.Name}).Create(ctx); !errors.Is(err, events.ErrConfig) {
+		t.Fatalf("Create without a name: %v", err)
+	}
+}

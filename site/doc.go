@@ -75,6 +75,26 @@
 // with in-process fakes in development; the examples under examples/ show a
 // whole service.
 //
+// # Events
+//
+// A Service's stores record their domain events in its outbox (package
+// events: Service.Events in memory, postgres.EventOutbox with a database),
+// and RunJobs runs the outbox's one relay (two would share its events out
+// between them). Without GRUNNMUR_NATS_URL the relay hands them in process
+// to Service.MinSide. With it (NATSConfigFromEnv: also _STREAM,
+// _SUBJECT_PREFIX, _MAX_AGE), New connects, makes sure of the service's
+// stream (default GRUNNMUR_<NAME>, taking grunnmur.<name>.>, where the name
+// is Config.Name or Main's) and RunJobs relays to it, each event a
+// CloudEvent on grunnmur.<name>.<package>.<aggregate>.<id> with
+// Nats-Msg-Id set to its id; Min side is then fed from the stream by a
+// durable pull consumer of the process's own (events.Consumer), so it and
+// every other subscriber read the same stream:
+//
+//	GRUNNMUR_NATS_URL=nats://127.0.0.1:4222 go run ./examples/skjenkebevilling
+//
+// Service.EventsLag is the relay's lag (events.Relay.Lag); RunJobs logs it
+// at debug level every minute.
+//
 // # Notifications
 //
 // ServiceConfig.Notify gives a service a notify.Sender (Service.Notify) and

@@ -190,6 +190,10 @@ type Externals struct {
 	// SMTP is GRUNNMUR_SMTP_URL's server, nil when it is unset: e-mail then
 	// goes through Altinn Notifications.
 	SMTP *notify.SMTPConfig
+	// NATS is the NATS JetStream the service publishes its events to
+	// (GRUNNMUR_NATS_URL, see NATSConfigFromEnv); nil when it is unset:
+	// the events are then relayed in process.
+	NATS *NATSConfig
 	// Officers are the officers' fødselsnumre (digits): the allow-list.
 	Officers map[string]bool
 	// Env is GRUNNMUR_ENV: Development or Production.
@@ -484,6 +488,13 @@ func (x *Externals) readClients(env func(string) string, log *slog.Logger) error
 	}
 	if err == nil {
 		x.SMTP = &smtp
+	}
+	nc, err := NATSConfigFromEnv("GRUNNMUR_NATS_", env)
+	if err := unsetOK("NATS", err); err != nil {
+		return err
+	}
+	if err == nil {
+		x.NATS = &nc
 	}
 	return nil
 }

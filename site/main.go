@@ -70,7 +70,7 @@ func Main(ctx context.Context, name, defaultAddr string, args []string, getenv f
 	if *public == "" {
 		*public = "http://" + ln.Addr().String()
 	}
-	app, err := start(ctx, strings.TrimSuffix(*public, "/"), log)
+	app, err := start(withName(ctx, name), strings.TrimSuffix(*public, "/"), log)
 	if err != nil {
 		ln.Close()
 		return err
@@ -126,6 +126,11 @@ func (f *Fakes) Print(w io.Writer) {
 // every outside service runs as an in-process fake. The outside services are
 // configured through Getenv's GRUNNMUR_* variables (see Setup).
 type Config struct {
+	// Name is the service's name, e.g. "skjenkebevilling": its NATS
+	// subjects are grunnmur.<Name>.… and its stream GRUNNMUR_<NAME> unless
+	// GRUNNMUR_NATS_SUBJECT_PREFIX and _STREAM say otherwise. "" means the
+	// name Main (or Run) was given, when New is called from its start.
+	Name string
 	// PublicURL is where citizens reach the service, e.g.
 	// https://skjenk.kommune.no; "" is refused.
 	PublicURL string
@@ -155,4 +160,17 @@ func (c Config) Defaults() (Config, error) {
 		c.Now = time.Now
 	}
 	return c, nil
+}
+
+// nameKey is the context key under which Main hands start the service's
+// name, for New to use when Config.Name is "".
+type nameKey struct{}
+
+func withName(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, nameKey{}, name)
+}
+
+func nameFrom(ctx context.Context) string {
+	name, _ := ctx.Value(nameKey{}).(string)
+	return name
 }

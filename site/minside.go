@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"slices"
 	"sync"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/events"
+	"github.com/grunnmur/grunnmur/internal/defaults"
 	"github.com/grunnmur/grunnmur/money"
 	"github.com/grunnmur/grunnmur/payment"
 	"github.com/grunnmur/grunnmur/sak"
@@ -20,7 +22,8 @@ import (
 // events (see package events) instead of read from every store: per owner
 // key, their cases, the payments made for them and their bookings. Handle
 // is its events.Handler; without NATS the Service feeds it in process from
-// its outbox (Service.MinSide), with NATS an events.Consumer would. It
+// its outbox (Service.MinSide), with NATS (GRUNNMUR_NATS_URL) an
+// events.Consumer of the service's stream does. It
 // holds only what the events carry: ids, states, amounts and times.
 //
 // Its zero value is ready; it is safe for concurrent use. Applying an event
@@ -198,31 +201,45 @@ func (m *MinSide) For(owner string, now time.Time) MinSideView {
 	return v
 }
 
-// minSideFeed hands the service's events to its MinSide in process: a
-// Relay from the outbox to events.Local. It first reads every event the
-// outbox holds, relayed ones too (before a restart, say), so that Min side
-// starts complete; the outbox's Events reads them all, which suits the
-// examples' outboxes, not a large production one (there, run an
-// events.Consumer on NATS).
+// minSideFeed hands the service's events on, through the one relay of the
+// service's outbox (two would share its events out between them).
+//
+// Without NATS the relay hands them to MinSide in process (events.Local).
+// It first reads every event the outbox holds, relayed ones too (before a
+// restart, say), so that Min side starts complete; the outbox's Events
+// reads them all, which suits the examples' outboxes, not a large
+// production one.
+//
+// With NATS (nats set) the relay publishes them to the service's stream,
+// and a durable pull consumer of this process feeds MinSide from it, from
+// the stream's start: Min side and every other subscriber read the same
+// stream.
 type minSideFeed struct {
 	outbox events.Outbox
 	relay  *events.Relay
 	m      *MinSide
+	nats   *natsEvents
+	log    *slog.Logger
 
 	mu     sync.Mutex
 	loaded bool
 }
 
-func newMinSideFeed(o events.Outbox, m *MinSide, log *slog.Logger) *minSideFeed {
-	return &minSideFeed{outbox: o, m: m,
-		relay: &events.Relay{Outbox: o, Publisher: &events.Local{Handlers: []events.Handler{m.Handle}, Logger: log}, Logger: log}}
+func newMinSideFeed(o events.Outbox, m *MinSide, n *natsEvents, log *slog.Logger) *minSideFeed {
+	log = defaults.Logger(log)
+	var p events.Publisher = &events.Local{Handlers: []events.Handler{m.Handle}, Logger: log}
+	if n != nil {
+		p = n.publisher()
+	}
+	return &minSideFeed{outbox: o, m: m, nats: n, log: log, relay: &events.Relay{Outbox: o, Publisher: p, Logger: log}}
 }
 
-// load applies every event the outbox holds, once.
+// load applies every event the outbox holds, once; with NATS the consumer
+// reads them from the stream instead.
 func (f *minSideFeed) load(ctx context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.loaded {
+	if f.loaded || f.nats != nil {
 		return nil
 	}
 	evs, err := f.outbox.Events(ctx)
@@ -238,13 +255,23 @@ func (f *minSideFeed) load(ctx context.Context) error {
 	return nil
 }
 
-// Run implements Runner: load, then relay until ctx ends.
+// Run implements Runner: load, then relay (and, with NATS, consume) until
+// ctx ends.
 func (f *minSideFeed) Run(ctx context.Context, every time.Duration) error {
 	if err := f.load(ctx); err != nil {
 		return err
 	}
-	return f.relay.Run(ctx, every)
+	if f.nats == nil {
+		return f.relay.Run(ctx, every)
+	}
+	consumed := make(chan error, 1)
+	go func() { consumed <- f.nats.consume(ctx) }()
+	return errors.Join(f.relay.Run(ctx, every), <-consumed)
 }
+
+// catchUpWait bounds how long a page waits for the NATS consumer to hand
+// Min side what the relay just published.
+const catchUpWait = 3 * time.Second
 
 // catchUp relays what is waiting now, so that a page shows the citizen's
 // own last change.
@@ -252,7 +279,34 @@ func (f *minSideFeed) catchUp(ctx context.Context) error {
 	if err := f.load(ctx); err != nil {
 		return err
 	}
-	return f.relay.RunOnce(ctx)
+	if err := f.relay.RunOnce(ctx); err != nil {
+		return err
+	}
+	if f.nats != nil {
+		return f.nats.caughtUp(ctx, catchUpWait)
+	}
+	return nil
+}
+
+// logLag logs the relay's lag (events.Relay.Lag: the events waiting in
+// the outbox and the oldest one's time) at debug level.
+func (f *minSideFeed) logLag(ctx context.Context) error {
+	lag, err := f.relay.Lag(ctx)
+	if err != nil {
+		return err
+	}
+	f.log.DebugContext(ctx, "site: events relay lag", "pending", lag.Pending, "oldest", lag.Oldest, "relayed", f.relay.Stats().Relayed)
+	return nil
+}
+
+// EventsLag is the lag of the service's relay from its outbox (to NATS,
+// or to Min side in process): the events not yet relayed and the oldest
+// one's time (see events.Relay.Lag). RunJobs logs it at debug level every
+// minute; publish it with expvar if the deployment collects metrics:
+//
+//	expvar.Publish("events_lag", expvar.Func(func() any { l, _ := svc.EventsLag(ctx); return l }))
+func (s *Service) EventsLag(ctx context.Context) (events.Lag, error) {
+	return s.minSideFeed.relay.Lag(ctx)
 }
 
 // MinSideFor returns owner's Min side (see MinSide), after handing it the

@@ -59,7 +59,7 @@ func TestMinSideFromEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := &MinSide{}
-	feed := newMinSideFeed(out, m, nil)
+	feed := newMinSideFeed(out, m, nil, nil)
 	if err := feed.catchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -85,13 +85,13 @@ func TestMinSideFromEvents(t *testing.T) {
 	}
 	check("fed", m)
 	// Every event again (a redelivery) changes nothing.
-	if err := newMinSideFeed(out, m, nil).load(ctx); err != nil {
+	if err := newMinSideFeed(out, m, nil, nil).load(ctx); err != nil {
 		t.Fatal(err)
 	}
 	check("fed twice", m)
 	// A feed that starts after the events were relayed still has them.
 	late := &MinSide{}
-	if err := newMinSideFeed(out, late, nil).catchUp(ctx); err != nil {
+	if err := newMinSideFeed(out, late, nil, nil).catchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
 	check("started late", late)

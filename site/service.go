@@ -145,7 +145,8 @@ type Service struct {
 	// write them to its events_outbox table.
 	Events *events.Memory
 	// MinSide is the citizens' Min side, kept from the events of the
-	// service's stores (see MinSideFor); RunJobs feeds it in process.
+	// service's stores (see MinSideFor); RunJobs feeds it in process, or,
+	// with GRUNNMUR_NATS_URL, from the service's NATS stream.
 	MinSide *MinSide
 	// Mux holds the routes: New's (health, styles, logins, webhook, the
 	// not-found page at "/") and the service's own.
@@ -187,6 +188,7 @@ type Service struct {
 	choiceBack      string
 	notFound        []error
 	minSideFeed     *minSideFeed
+	nats            *natsEvents
 	draftMaxAge     time.Duration
 	fiksio          *fiksio.Client
 	archiveOptions  func() sak.ArchiveOptions
@@ -247,12 +249,8 @@ func New(ctx context.Context, c ServiceConfig) (_ *Service, err error) {
 	if s.DB, err = OpenDatabase(ctx, cfg); err != nil {
 		return nil, err
 	}
-	s.MinSide = &MinSide{}
-	if s.DB == nil {
-		s.Events = &events.Memory{}
-		s.minSideFeed = newMinSideFeed(s.Events, s.MinSide, cfg.Logger)
-	} else {
-		s.minSideFeed = newMinSideFeed(postgres.NewEventOutbox(s.DB), s.MinSide, cfg.Logger)
+	if err := s.eventFeed(ctx); err != nil {
+		return nil, err
 	}
 	if err := s.logins(c.Officers); err != nil {
 		return nil, err
@@ -272,6 +270,29 @@ func New(ctx context.Context, c ServiceConfig) (_ *Service, err error) {
 	s.notFound = append([]error{ErrNotYours, sak.ErrNotFound, sak.ErrForbidden, booking.ErrNotFound, forms.ErrFileNotFound}, c.NotFound...)
 	s.routes()
 	return s, nil
+}
+
+// eventFeed makes the outbox (in memory without a database), Min side and
+// the one relay of the outbox: to the NATS stream when GRUNNMUR_NATS_URL is
+// set, else to Min side in process.
+func (s *Service) eventFeed(ctx context.Context) error {
+	s.MinSide = &MinSide{}
+	var o events.Outbox
+	if s.DB == nil {
+		s.Events = &events.Memory{}
+		o = s.Events
+	} else {
+		o = postgres.NewEventOutbox(s.DB)
+	}
+	if c := s.Externals.NATS; c != nil {
+		n, err := connectNATS(ctx, *c, cmp.Or(s.Config.Name, nameFrom(ctx)), s.MinSide, s.Config.Logger)
+		if err != nil {
+			return err
+		}
+		s.nats = n
+	}
+	s.minSideFeed = newMinSideFeed(o, s.MinSide, s.nats, s.Config.Logger)
+	return nil
 }
 
 // logins makes the citizens' auth.Manager and, with officers, the

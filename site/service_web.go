@@ -253,12 +253,16 @@ const (
 	draftEvery   = 24 * time.Hour
 	sessionEvery = 5 * time.Minute
 	minSideEvery = time.Second // an append to a memory outbox wakes the relay at once
+	lagEvery     = time.Minute
 )
 
 // RunJobs does the background work of the parts in use until ctx ends, and
 // returns when every job has stopped: payment reconciliation, the letters'
 // outbox, deleting abandoned drafts (with Forms), expired sessions, and
-// feeding Min side (MinSide) the events of the service's outbox.
+// the one relay of the service's outbox: to NATS JetStream, with the
+// consumer that feeds Min side (MinSide) from the stream, when
+// GRUNNMUR_NATS_URL is set, else to Min side in process. It logs the
+// relay's lag (EventsLag) at debug level every minute.
 func (s *Service) RunJobs(ctx context.Context) {
 	var jobs []Job
 	if s.Payments != nil {
@@ -274,7 +278,8 @@ func (s *Service) RunJobs(ctx context.Context) {
 		jobs = append(jobs, Job{Name: "draft expiry", Every: draftEvery,
 			Runner: &forms.DraftExpiry{Store: s.Forms, Files: s.Files, MaxAge: s.draftMaxAge, Now: s.Config.Now, Logger: s.Config.Logger}})
 	}
-	jobs = append(jobs, Job{Name: "min side", Every: minSideEvery, Runner: s.minSideFeed})
+	jobs = append(jobs, Job{Name: "min side", Every: minSideEvery, Runner: s.minSideFeed},
+		Job{Name: "events lag", Every: lagEvery, Func: s.minSideFeed.logLag})
 	jobs = append(jobs, Job{Name: "citizen sessions", Every: sessionEvery, Runner: s.Citizen.Cleaner()})
 	if s.Officer != nil {
 		jobs = append(jobs, Job{Name: "officer sessions", Every: sessionEvery, Runner: s.Officer.Cleaner()})
@@ -285,7 +290,8 @@ func (s *Service) RunJobs(ctx context.Context) {
 	_ = RunJobs(ctx, s.Config.Logger, jobs...)
 }
 
-// Close stops the sandbox and closes the database; once, however often it
+// Close stops the sandbox and closes the database and the NATS
+// connection; once, however often it
 // is called.
 func (s *Service) Close() {
 	s.closeOnce.Do(func() {
@@ -294,6 +300,9 @@ func (s *Service) Close() {
 		}
 		if s.DB != nil {
 			s.DB.Close()
+		}
+		if s.nats != nil {
+			s.nats.conn.Close()
 		}
 	})
 }
