@@ -2,25 +2,18 @@ package fiksarkivtest_test
 
 import (
 	"context"
-	"crypto"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
-	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/fiksarkiv"
 	"github.com/grunnmur/grunnmur/fiksarkiv/fiksarkivtest"
 	"github.com/grunnmur/grunnmur/fiksio"
-	"github.com/grunnmur/grunnmur/fiksio/asice"
-	"github.com/grunnmur/grunnmur/fiksio/fiksiotest"
-	"github.com/grunnmur/grunnmur/internal/cms/cmstest"
 	"github.com/grunnmur/grunnmur/internal/testenv"
 	"github.com/grunnmur/grunnmur/postgres"
 	"github.com/grunnmur/grunnmur/postgres/postgrestest"
-	"github.com/grunnmur/grunnmur/secret"
 )
 
 // stores are the Store implementations the Sender's tests run on.
@@ -76,41 +69,8 @@ func setupWith(t *testing.T, o options) *env {
 	t.Helper()
 	store, delay, wrap := o.store, o.delay, o.wrap
 	brokerURL := testenv.AMQPURL(t)
-	mp := idportentest.New(idportentest.Config{})
-	mpSrv := httptest.NewServer(mp)
-	t.Cleanup(mpSrv.Close)
-	mp.SetBaseURL(mpSrv.URL)
-	fk := fiksiotest.New(fiksiotest.Config{BrokerURL: brokerURL, Maskinporten: mp})
-	if err := fk.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fk.Close() })
-	api := httptest.NewServer(fk)
-	t.Cleanup(api.Close)
 	clk := &clock{t: time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC)} // a DST night, on a Sunday
-	account := func(name string) *fiksio.Client {
-		key := cmstest.RSAKey(t)
-		a, err := fk.AddAccount(context.Background(), fiksiotest.Account{IntegrasjonID: uuid.New(),
-			IntegrasjonPassord: secret.New("passord " + uuid.NewString()), OrgNr: "974760673",
-			Protokoller: []string{fiksarkiv.Protocol}, Sikkerhetsniva: 2, Certificate: cmstest.SelfSigned(t, key, name), KontoNavn: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts, err := mp.MaskinportenSource("fiksarkiv-"+a.KontoID.String(), "974760673", nil, fiksio.Scope)
-		if err != nil {
-			t.Fatal(err)
-		}
-		signKey := cmstest.RSAKey(t)
-		c, err := fiksio.New(fiksio.Config{BaseURL: api.URL, AMQPURL: fk.AMQPURL(), AllowPlainAMQP: true,
-			KontoID: a.KontoID.String(), IntegrasjonID: a.IntegrasjonID.String(), IntegrasjonPassord: a.IntegrasjonPassord,
-			Maskinporten: ts, Keys: []crypto.Decrypter{key}, Workers: 4, ReconnectMin: 50 * time.Millisecond,
-			Signer: asice.Signer{Certificate: cmstest.SelfSigned(t, signKey, name+" signs"), Key: signKey, Now: clk.Now}, Now: clk.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	fagsystem, arkiv := account("fagsystem"), account("arkiv")
+	fagsystem, arkiv := fiksarkivtest.Accounts(t, brokerURL, clk.Now)
 	ar := fiksarkivtest.New(fiksarkivtest.Config{FiksIO: arkiv, KvitteringDelay: delay, Now: clk.Now})
 	if !o.noArchive {
 		run(t, ar.Serve)

@@ -3,9 +3,7 @@ package saktest
 import (
 	"bytes"
 	"context"
-	"crypto"
 	"io"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,16 +14,12 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/fiksarkiv"
 	"github.com/grunnmur/grunnmur/fiksarkiv/fiksarkivtest"
 	"github.com/grunnmur/grunnmur/fiksio"
 	"github.com/grunnmur/grunnmur/fiksio/asice"
-	"github.com/grunnmur/grunnmur/fiksio/fiksiotest"
-	"github.com/grunnmur/grunnmur/internal/cms/cmstest"
 	"github.com/grunnmur/grunnmur/internal/testenv"
 	"github.com/grunnmur/grunnmur/sak"
-	"github.com/grunnmur/grunnmur/secret"
 )
 
 // ArchiveStores are what an Archiver keeps across a restart: the cases,
@@ -70,41 +64,8 @@ type ArchiveEnv struct {
 func NewArchiveEnv(t *testing.T, stores ArchiveStores, delay time.Duration) *ArchiveEnv {
 	t.Helper()
 	brokerURL := testenv.AMQPURL(t)
-	mp := idportentest.New(idportentest.Config{})
-	mpSrv := httptest.NewServer(mp)
-	t.Cleanup(mpSrv.Close)
-	mp.SetBaseURL(mpSrv.URL)
-	fk := fiksiotest.New(fiksiotest.Config{BrokerURL: brokerURL, Maskinporten: mp})
-	if err := fk.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fk.Close() })
-	api := httptest.NewServer(fk)
-	t.Cleanup(api.Close)
 	clk := &Clock{t: time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC)} // a DST night, on a Sunday
-	account := func(name string) *fiksio.Client {
-		key := cmstest.RSAKey(t)
-		a, err := fk.AddAccount(context.Background(), fiksiotest.Account{IntegrasjonID: uuid.New(),
-			IntegrasjonPassord: secret.New("passord " + uuid.NewString()), OrgNr: "974760673",
-			Protokoller: []string{fiksarkiv.Protocol}, Sikkerhetsniva: 2, Certificate: cmstest.SelfSigned(t, key, name), KontoNavn: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts, err := mp.MaskinportenSource("saktest-"+a.KontoID.String(), "974760673", nil, fiksio.Scope)
-		if err != nil {
-			t.Fatal(err)
-		}
-		signKey := cmstest.RSAKey(t)
-		c, err := fiksio.New(fiksio.Config{BaseURL: api.URL, AMQPURL: fk.AMQPURL(), AllowPlainAMQP: true,
-			KontoID: a.KontoID.String(), IntegrasjonID: a.IntegrasjonID.String(), IntegrasjonPassord: a.IntegrasjonPassord,
-			Maskinporten: ts, Keys: []crypto.Decrypter{key}, Workers: 4, ReconnectMin: 50 * time.Millisecond,
-			Signer: asice.Signer{Certificate: cmstest.SelfSigned(t, signKey, name+" signs"), Key: signKey, Now: clk.Now}, Now: clk.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	fagsystem, arkiv := account("fagsystem"), account("arkiv")
+	fagsystem, arkiv := fiksarkivtest.Accounts(t, brokerURL, clk.Now)
 	ar := fiksarkivtest.New(fiksarkivtest.Config{FiksIO: arkiv, KvitteringDelay: delay, Now: clk.Now})
 	Go(t, ar.Serve)
 	return &ArchiveEnv{T: t, Archive: ar, Clock: clk, Stores: stores, Docs: map[string][]byte{}, Fagsystem: fagsystem,
