@@ -127,8 +127,8 @@ type Archiver struct {
 	// looked at again every Poll until then, and after it the change is
 	// taken to have failed. 0 means 15 minutes.
 	SaveWait time.Duration
-	Now    func() time.Time
-	Logger *slog.Logger
+	Now      func() time.Time
+	Logger   *slog.Logger
 }
 
 // ErrArchiver: an Archiver lacks a required field.
