@@ -8,7 +8,8 @@ import (
 	"github.com/grunnmur/grunnmur/sak"
 )
 
-// SakArchiveQueue is the sak.ArchiveQueue on PostgreSQL (migration 0620):
+// SakArchiveQueue is the sak.ArchiveQueue on PostgreSQL (migrations 0620
+// and 0630):
 // several Archivers on one database claim disjoint cases (FOR UPDATE SKIP
 // LOCKED).
 type SakArchiveQueue struct{ db *DB }
@@ -19,13 +20,15 @@ func NewSakArchiveQueue(db *DB) *SakArchiveQueue { return &SakArchiveQueue{db: d
 var _ sak.ArchiveQueue = (*SakArchiveQueue)(nil)
 
 // Arm implements sak.ArchiveQueue.
-func (q *SakArchiveQueue) Arm(ctx context.Context, caseID string, at time.Time) error {
+func (q *SakArchiveQueue) Arm(ctx context.Context, caseID string, at time.Time, caseVersion int) error {
 	if caseID == "" || absent(caseID) {
 		return fmt.Errorf("%w: an archive task needs a case", sak.ErrInvalid)
 	}
-	_, err := q.db.Pool.Exec(ctx, `INSERT INTO sak_archive_queue (case_id, due, version)
-		VALUES ($1, $2, nextval('sak_archive_queue_version'))
-		ON CONFLICT (case_id) DO UPDATE SET due = EXCLUDED.due, version = EXCLUDED.version`, caseID, at.UTC())
+	_, err := q.db.Pool.Exec(ctx, `INSERT INTO sak_archive_queue (case_id, due, version, case_version, armed)
+		VALUES ($1, $2, nextval('sak_archive_queue_version'), $3, $2)
+		ON CONFLICT (case_id) DO UPDATE SET due = EXCLUDED.due, version = EXCLUDED.version,
+			case_version = GREATEST(sak_archive_queue.case_version, EXCLUDED.case_version), armed = EXCLUDED.armed`,
+		caseID, at.UTC(), caseVersion)
 	if err != nil {
 		return fmt.Errorf("postgres: sak archive queue: arm: %w", err)
 	}
@@ -42,7 +45,7 @@ func (q *SakArchiveQueue) Claim(ctx context.Context, now time.Time, lease time.D
 			ORDER BY due, case_id LIMIT $3 FOR UPDATE SKIP LOCKED)
 		UPDATE sak_archive_queue t SET due = $2, version = nextval('sak_archive_queue_version')
 		FROM due WHERE t.case_id = due.case_id
-		RETURNING t.case_id, t.due, t.version`, now.UTC(), now.Add(lease).UTC(), limit)
+		RETURNING t.case_id, t.due, t.version, t.case_version, t.armed`, now.UTC(), now.Add(lease).UTC(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: sak archive queue: claim: %w", err)
 	}
@@ -50,10 +53,10 @@ func (q *SakArchiveQueue) Claim(ctx context.Context, now time.Time, lease time.D
 	var out []sak.ArchiveTask
 	for rows.Next() {
 		var t sak.ArchiveTask
-		if err := rows.Scan(&t.Case, &t.Due, &t.Version); err != nil {
+		if err := rows.Scan(&t.Case, &t.Due, &t.Version, &t.CaseVersion, &t.Armed); err != nil {
 			return nil, fmt.Errorf("postgres: sak archive queue: claim: %w", err)
 		}
-		t.Due = t.Due.UTC()
+		t.Due, t.Armed = t.Due.UTC(), t.Armed.UTC()
 		out = append(out, t)
 	}
 	if err := rows.Err(); err != nil {

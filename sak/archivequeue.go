@@ -19,6 +19,14 @@ type ArchiveTask struct {
 	// Version changes with every Arm, Claim and Defer: Done and Defer of a
 	// task armed meanwhile get ErrConflict and leave it due.
 	Version int64
+	// CaseVersion is the highest case Version an Arm said its change
+	// saves, and Armed when the task was last armed. The Arm comes before
+	// the save: a pass that finds the stored case older than CaseVersion
+	// defers the task instead of finishing it, until the save is visible
+	// or Archiver.SaveWait has passed since Armed (the change then failed,
+	// and was never saved).
+	CaseVersion int
+	Armed       time.Time
 }
 
 // ArchiveQueue is the Archiver's durable outbox: one task per case that has
@@ -27,13 +35,16 @@ type ArchiveTask struct {
 // conformance suite.
 type ArchiveQueue interface {
 	// Arm makes the case's task due at at (creating it), and changes its
-	// Version, so that a pass working on it meanwhile cannot remove it.
-	Arm(ctx context.Context, caseID string, at time.Time) error
+	// Version, so that a pass working on it meanwhile cannot remove it. The
+	// task keeps caseVersion (the case Version the arming change saves) if
+	// it is higher than the one it has, and at as Armed.
+	Arm(ctx context.Context, caseID string, at time.Time, caseVersion int) error
 	// Claim returns up to limit tasks due at or before now, soonest first,
 	// and makes each due at now+lease (with a new Version), so that no
-	// other pass takes it meanwhile.
+	// other pass takes it meanwhile. CaseVersion and Armed stay as armed.
 	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]ArchiveTask, error)
-	// Defer makes a claimed task due at due, if its Version is unchanged;
+	// Defer makes a claimed task due at due, if its Version is unchanged
+	// (keeping its CaseVersion and Armed);
 	// ErrConflict when it was armed or claimed meanwhile, ErrNotFound
 	// when it is gone.
 	Defer(ctx context.Context, t ArchiveTask, due time.Time) error
@@ -58,14 +69,15 @@ func NewMemoryArchiveQueue() *MemoryArchiveQueue {
 var _ ArchiveQueue = (*MemoryArchiveQueue)(nil)
 
 // Arm implements ArchiveQueue.
-func (q *MemoryArchiveQueue) Arm(_ context.Context, caseID string, at time.Time) error {
+func (q *MemoryArchiveQueue) Arm(_ context.Context, caseID string, at time.Time, caseVersion int) error {
 	if caseID == "" || !text.Valid(caseID) {
 		return fmt.Errorf("%w: an archive task needs a case", ErrInvalid)
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.last++
-	q.tasks[caseID] = ArchiveTask{Case: caseID, Due: at.UTC(), Version: q.last}
+	caseVersion = max(caseVersion, q.tasks[caseID].CaseVersion)
+	q.tasks[caseID] = ArchiveTask{Case: caseID, Due: at.UTC(), Version: q.last, CaseVersion: caseVersion, Armed: at.UTC()}
 	return nil
 }
 
@@ -104,7 +116,9 @@ func (q *MemoryArchiveQueue) Defer(_ context.Context, t ArchiveTask, due time.Ti
 		return err
 	}
 	q.last++
-	q.tasks[t.Case] = ArchiveTask{Case: t.Case, Due: due.UTC(), Version: q.last}
+	cur := q.tasks[t.Case]
+	cur.Due, cur.Version = due.UTC(), q.last
+	q.tasks[t.Case] = cur
 	return nil
 }
 

@@ -121,9 +121,14 @@ type Archiver struct {
 	// 5 minutes.
 	Lease time.Duration
 	// Batch is how many cases a pass takes; 0 means 50.
-	Batch  int
-	Now    func() time.Time
-	Logger *slog.Logger
+	Batch int
+	// SaveWait is how long a pass waits for the save of a change armed
+	// for it (ArchiveTask.CaseVersion): a case stored older than that is
+	// looked at again every Poll until then, and after it the change is
+	// taken to have failed. 0 means 15 minutes.
+	SaveWait time.Duration
+	Now      func() time.Time
+	Logger   *slog.Logger
 }
 
 // ErrArchiver: an Archiver lacks a required field.
@@ -186,7 +191,7 @@ func (a *Archiver) RunOnce(ctx context.Context) error {
 		return errors.Join(append(errs, err)...)
 	}
 	for _, t := range tasks {
-		next, err := a.journal(ctx, t.Case)
+		next, err := a.journal(ctx, t)
 		errs = append(errs, err)
 		if next.IsZero() {
 			err = q.Done(ctx, t)
@@ -219,18 +224,29 @@ func KlientMeldingID(caseID, entryID string) string {
 
 var archiveNamespace = uuid.MustParse("0f5c3c56-8d0e-4b8e-9a51-7f6d2b1e4c3a")
 
-// journal moves one case forward and returns when to look at it again
-// (zero: nothing left to do).
-func (a *Archiver) journal(ctx context.Context, id string) (time.Time, error) {
+// journal moves the task's case forward and returns when to look at it
+// again (zero: nothing left to do). A case stored older than the change
+// armed for it is looked at again, whatever was done now: the pass may run
+// between that change's arm and its save.
+func (a *Archiver) journal(ctx context.Context, t ArchiveTask) (time.Time, error) {
 	now := a.now()
-	retry := now.Add(httpx.Backoff(1, dur(a.RetryBase, 30*time.Second), dur(a.RetryMax, 30*time.Minute)))
-	c, err := a.Service.store().Get(ctx, id)
+	c, err := a.Service.store().Get(ctx, t.Case)
 	if errors.Is(err, ErrNotFound) {
 		return time.Time{}, nil // a change that was never saved
 	}
 	if err != nil {
-		return retry, err
+		return now.Add(httpx.Backoff(1, dur(a.RetryBase, 30*time.Second), dur(a.RetryMax, 30*time.Minute))), err
 	}
+	next, err := a.journalCase(ctx, c, now)
+	if next.IsZero() && c.Version < t.CaseVersion && now.Before(t.Armed.Add(dur(a.SaveWait, 15*time.Minute))) {
+		next = now.Add(dur(a.Poll, 30*time.Second))
+	}
+	return next, err
+}
+
+// journalCase moves the case c, as stored, forward.
+func (a *Archiver) journalCase(ctx context.Context, c *Case, now time.Time) (time.Time, error) {
+	retry := now.Add(httpx.Backoff(1, dur(a.RetryBase, 30*time.Second), dur(a.RetryMax, 30*time.Minute)))
 	m, err := a.Options.Folder(ctx, c)
 	if err != nil {
 		return a.refuse(ctx, c, "", err)

@@ -335,15 +335,18 @@ func (s *Service) update(ctx context.Context, actor Actor, id string, fn func(c 
 			return nil, err
 		}
 		armed := s.Archive != nil && len(c.Journal) > journaled
-		if armed { // queued first: a crash after the save loses nothing
-			if err := s.Archive.Arm(ctx, c.ID, now); err != nil {
+		// Queued first, with the version the save makes: a crash after the
+		// save loses nothing, and a pass that runs before the save is
+		// visible waits for it (ArchiveTask.CaseVersion).
+		if armed {
+			if err := s.Archive.Arm(ctx, c.ID, now, c.Version+1); err != nil {
 				return nil, err
 			}
 		}
 		err = s.store().Update(ctx, c, evs...)
 		if err == nil {
-			if armed { // again: a pass may have found the entry missing meanwhile
-				if err := s.Archive.Arm(ctx, c.ID, now); err != nil {
+			if armed { // again, due now: the first arm's due may have been claimed
+				if err := s.Archive.Arm(ctx, c.ID, now, c.Version); err != nil {
 					s.logger().WarnContext(ctx, "sak: archive queue", "case", c.ID, "error", err)
 				}
 			}

@@ -1,6 +1,9 @@
 package site
 
 import (
+	"errors"
+	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -68,4 +71,26 @@ func (l *Limiter) Len() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.buckets)
+}
+
+// ErrRateLimited means the login has spent its tokens (AllowLogin): the
+// page answers 429 Too Many Requests.
+var ErrRateLimited = errors.New("site: too many requests")
+
+// AllowLogin spends one of the logged-in person's tokens in l. It counts
+// the person (Owner), not an organisation they act for (Party), so that
+// acting for several does not multiply the rate. When none is left it sets
+// Retry-After on w to l.Every in whole seconds (at least 1: a token comes
+// within it) and returns ErrRateLimited, for the page to answer 429 in its
+// own words. Without a login it is auth.ErrNoSession.
+func (s *Service) AllowLogin(w http.ResponseWriter, r *http.Request, l *Limiter) error {
+	p, err := s.Owner(r)
+	if err != nil {
+		return err
+	}
+	if l.Allow(p) {
+		return nil
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(max(int(l.Every/time.Second), 1)))
+	return ErrRateLimited
 }

@@ -181,42 +181,32 @@ func rowOf(res *booking.Reservation, lang i18n.Lang, now time.Time) bookingRow {
 // here. A post to /min-side/kalender/stopp turns the feed URLs off.
 func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), site.Lang(r)
-	owner, cl, err := a.Party(r)
+	// The party's bookings come from Min side, kept from the booking
+	// events, not from a query of the bookings store.
+	mine, err := a.MinSidePage(r)
 	if err != nil {
 		a.Fail(w, r, err)
 		return
 	}
-	var v minSideView
+	v := minSideView{Channel: mine.Channel}
 	switch r.URL.Path {
 	case "/min-side/kalender":
 		var tok booking.FeedToken
-		_, tok, err = a.Bookings.RenewFeed(ctx, owner, "")
+		_, tok, err = a.Bookings.RenewFeed(ctx, mine.Owner, "")
 		v.FeedURL = booking.FeedURL(a.Config.PublicURL+"/kalender/", tok)
 	case "/min-side/kalender/stopp":
-		_, err = a.Bookings.RevokeFeeds(ctx, owner, "")
+		_, err = a.Bookings.RevokeFeeds(ctx, mine.Owner, "")
 		v.FeedOff = true
 	}
-	// The party's bookings come from Min side, kept from the booking
-	// events, not from a query of the bookings store.
-	mine, err2 := a.MinSideFor(ctx, owner)
-	ch, err3 := a.ChannelChoice(r)
-	if err = errors.Join(err, err2, err3); err != nil {
+	if err != nil {
 		a.Fail(w, r, err)
 		return
 	}
-	if v.Channel = ch; cl != nil {
-		v.Party = cl.Name
+	if mine.Org != nil {
+		v.Party = mine.Org.Name
 	}
-	halls := map[string]string{} // the events name the hall by its id
-	for _, b := range mine.Bookings {
-		name, ok := halls[b.Resource]
-		if !ok {
-			if h, err := a.Bookings.Resource(ctx, b.Resource); err == nil {
-				name = h.Name
-			}
-			halls[b.Resource] = name
-		}
-		v.Bookings = append(v.Bookings, bookingRow{ID: b.ID, Hall: name, When: lang.Time(b.Start), State: messages.T(lang, "state."+string(b.State))})
+	for _, b := range mine.Bookings { // the events name the hall by its id
+		v.Bookings = append(v.Bookings, bookingRow{ID: b.ID, Hall: mine.Resources[b.Resource], When: lang.Time(b.Start), State: messages.T(lang, "state."+string(b.State))})
 	}
 	a.Render(w, r, "minside", http.StatusOK, a.Page(r, "minside.title", v))
 }

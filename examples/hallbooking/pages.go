@@ -1,8 +1,8 @@
 package main
 
 import (
+	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/grunnmur/grunnmur/booking"
@@ -79,17 +79,13 @@ func (a *App) hold(series bool) http.HandlerFunc {
 // holdAllowed spends one of the login's tokens for a new hold or series,
 // or answers 429. It counts the person, not the club they act for.
 func (a *App) holdAllowed(w http.ResponseWriter, r *http.Request) bool {
-	p, err := a.Owner(r)
-	if err != nil {
+	err := a.AllowLogin(w, r, a.holdRate)
+	if errors.Is(err, site.ErrRateLimited) {
+		a.renderCalendar(w, r, "cal.ratelimit", http.StatusTooManyRequests)
+	} else if err != nil {
 		a.Fail(w, r, err)
-		return false
 	}
-	if a.holdRate.Allow(p) {
-		return true
-	}
-	w.Header().Set("Retry-After", strconv.Itoa(int(holdEvery/time.Second)))
-	a.renderCalendar(w, r, "cal.ratelimit", http.StatusTooManyRequests)
-	return false
+	return err == nil
 }
 
 // holdErrors are the message keys of the refused holds the calendar

@@ -125,22 +125,10 @@ func (a *App) afterSubmit(w http.ResponseWriter, r *http.Request) {
 
 func payKey(c *sak.Case) string { return c.ID + "/gebyr" }
 
-// settle brings the case's fee up to date (payment.Service.Settle; feePaid
+// settle brings the case's fee up to date (site's SettleCaseFee; feePaid
 // moves a paid case on) and returns the case as it is now.
 func (a *App) settle(ctx context.Context, c *sak.Case) *sak.Case {
-	p, err := a.Payments.Latest(ctx, payKey(c))
-	if err != nil {
-		return c
-	}
-	if q, err := a.Payments.Settle(ctx, p.Reference); err != nil {
-		a.Config.Logger.WarnContext(ctx, "payment settle", "reference", p.Reference, "error", err)
-	} else {
-		p = q
-	}
-	if nc, err := a.Cases.Link(ctx, system, c.ID, sak.Link{Kind: sak.LinkPayment, Ref: p.Reference, Label: i18n.NB.Amount(p.Amount), Status: string(p.State)}); err == nil {
-		c = nc
-	}
-	return c
+	return a.SettleCaseFee(ctx, system, c, payKey(c))
 }
 
 // feePaid is the payments' OnSettled: the case whose fee its metadata
@@ -176,7 +164,7 @@ func (a *App) view(ctx context.Context, c *sak.Case, lang i18n.Lang) *caseView {
 	if c.Outcome != "" {
 		v.Outcome = c.Outcome.Label(lang)
 	}
-	if s, err := a.submission(ctx, c); err == nil {
+	if s, err := a.Submission(ctx, c); err == nil {
 		v.Org = str(s.Data, "soker", "navn") + " (" + str(s.Data, "soker", "organisasjonsnummer") + ")"
 		if v.Attachments, err = a.def.Attachments(ctx, a.Files, s, lang); err != nil {
 			a.Config.Logger.WarnContext(ctx, "attachments", "case", c.ID, "error", err)
@@ -234,7 +222,7 @@ func (a *App) payStart(w http.ResponseWriter, r *http.Request) {
 		a.Fail(w, r, err)
 		return
 	}
-	a.Cases.Link(r.Context(), system, c.ID, sak.Link{Kind: sak.LinkPayment, Ref: p.Reference, Label: i18n.NB.Amount(p.Amount), Status: string(p.State)})
+	a.Cases.Link(r.Context(), system, c.ID, site.PaymentLink(p))
 	if p.RedirectURL == "" {
 		p.RedirectURL = "/sak/" + c.ID
 	}
@@ -259,7 +247,7 @@ func (a *App) attachment(w http.ResponseWriter, r *http.Request) {
 	c, _, err := a.Case(r)
 	var s *forms.Submission
 	if err == nil {
-		s, err = a.submission(r.Context(), c)
+		s, err = a.Submission(r.Context(), c)
 	}
 	if err == nil {
 		err = a.def.ServeAttachment(w, r, a.Files, s, r.PathValue("file"))
@@ -267,14 +255,6 @@ func (a *App) attachment(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		a.Fail(w, r, err)
 	}
-}
-
-func (a *App) submission(ctx context.Context, c *sak.Case) (*forms.Submission, error) {
-	subs := c.LinksOf(sak.LinkSubmission)
-	if len(subs) == 0 {
-		return nil, forms.ErrNotFound
-	}
-	return a.Forms.GetSubmission(ctx, subs[0].Ref)
 }
 
 type minSideView struct {
@@ -290,31 +270,18 @@ type minSideView struct {
 // letters, and the applications not sent yet.
 func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), site.Lang(r)
-	owner, err := a.Owner(r)
+	// The bookings come from Min side, kept from the booking events (or,
+	// for one it does not have yet, from the store).
+	mine, err := a.MinSidePage(r)
 	var cs []*sak.Case
 	if err == nil { // a citizen has a few applications: one page of the most holds them
-		cs, _, err = a.Cases.ForOwner(ctx, owner, sak.Page{Limit: sak.MaxPageLimit})
+		cs, _, err = a.Cases.ForOwner(ctx, mine.Owner, sak.Page{Limit: sak.MaxPageLimit})
 	}
 	if err != nil {
 		a.Fail(w, r, err)
 		return
 	}
-	var v minSideView
-	if v.Channel, err = a.ChannelChoice(r); err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	// The bookings come from Min side, kept from the booking events; one
-	// it does not have yet is read from the store.
-	mine, err := a.MinSideFor(ctx, owner)
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	booked := map[string]site.MinBooking{}
-	for _, b := range mine.Bookings {
-		booked[b.ID] = b
-	}
+	v := minSideView{Channel: mine.Channel}
 	for _, c := range cs {
 		cv := a.view(ctx, a.settle(ctx, c), lang)
 		c, href := cv.Case, "/sak/"+c.ID
@@ -326,13 +293,9 @@ func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		for _, l := range c.LinksOf(sak.LinkBooking) {
-			b, ok := booked[l.Ref]
-			if !ok {
-				res, err := a.Bookings.Reservation(ctx, l.Ref)
-				if err != nil {
-					continue
-				}
-				b = site.MinBooking{ID: res.ID, Start: res.Start, State: res.StateAt(a.Config.Now())}
+			b, err := mine.Booking(ctx, l.Ref)
+			if err != nil {
+				continue
 			}
 			v.Bookings = append(v.Bookings, struct{ Case, CaseHref, When, State, ICS string }{c.Number(), href, lang.Time(b.Start),
 				messages.T(lang, "booking.state."+string(b.State)), href + "/befaring/" + b.ID + "/ics"})
@@ -341,7 +304,7 @@ func (a *App) minSide(w http.ResponseWriter, r *http.Request) {
 			v.Letters = append(v.Letters, struct{ Case, CaseHref, Title, State, PDF string }{c.Number(), href, messages.T(lang, "letter.title"), cv.LetterStat, href + "/brev.pdf"})
 		}
 	}
-	if drafts, err := a.Forms.ListDrafts(ctx, owner, a.def.ID); err == nil {
+	if drafts, err := a.Forms.ListDrafts(ctx, mine.Owner, a.def.ID); err == nil {
 		for _, d := range drafts {
 			v.Drafts = append(v.Drafts, struct{ Href, Updated string }{"/soknad/" + d.ID + "/" + d.Page, lang.Time(d.Updated)})
 		}

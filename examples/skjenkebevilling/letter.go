@@ -22,7 +22,7 @@ import (
 // content follows from the case alone, so the outbox can open it again for
 // each attempt and the archive extract gets the same bytes.
 func (a *App) letter(ctx context.Context, c *sak.Case) ([]byte, error) {
-	sub, err := a.submission(ctx, c)
+	sub, err := a.Submission(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func (a *App) archiveOptions() sak.ArchiveOptions {
 			return a.documents().Open(ctx, svarut.Document{Ref: d.Ref})
 		},
 		Parties: func(c *sak.Case) []archive.Part {
-			sub, err := a.submission(context.Background(), c)
+			sub, err := a.Submission(context.Background(), c)
 			if err != nil {
 				return nil
 			}

@@ -60,7 +60,7 @@ func (a *App) renderOfficerCase(w http.ResponseWriter, r *http.Request, status i
 		}
 		v.Error, v.Note = messages.T(lang, errKey), r.PostFormValue("note")
 	}
-	if s, err := a.submission(ctx, c); err == nil {
+	if s, err := a.Submission(ctx, c); err == nil {
 		// The files show under Attachments, each checked to be the applicant's.
 		v.Answers = a.def.Summary(s.Data, forms.SummaryOptions{Lang: lang, MaskPersonalNumbers: true})
 		for i := range v.Answers {
@@ -127,7 +127,7 @@ func (a *App) officerDecide(w http.ResponseWriter, r *http.Request) {
 // sendDecision sends the decision letter to the company's postal address
 // in Enhetsregisteret (site's SendLetter: once, however often it runs).
 func (a *App) sendDecision(ctx context.Context, actor sak.Actor, c *sak.Case) error {
-	sub, err := a.submission(ctx, c)
+	sub, err := a.Submission(ctx, c)
 	if err != nil {
 		return err
 	}

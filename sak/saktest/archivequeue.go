@@ -21,6 +21,7 @@ func TestArchiveQueue(t *testing.T, newQueue func(t *testing.T) sak.ArchiveQueue
 	t.Run("ClaimDueSoonestFirst", func(t *testing.T) { testQueueClaim(t, newQueue(t)) })
 	t.Run("ArmedMeanwhileStays", func(t *testing.T) { testQueueArmedMeanwhile(t, newQueue(t)) })
 	t.Run("DeferAndGone", func(t *testing.T) { testQueueDefer(t, newQueue(t)) })
+	t.Run("CaseVersionKept", func(t *testing.T) { testQueueCaseVersion(t, newQueue(t)) })
 	t.Run("BadCase", func(t *testing.T) { testQueueBad(t, newQueue(t)) })
 	t.Run("ConcurrentClaimsDisjoint", func(t *testing.T) { testQueueRace(t, newQueue(t)) })
 }
@@ -29,7 +30,7 @@ var queueT0 = time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC) // a DST night, a Su
 
 func arm(t *testing.T, q sak.ArchiveQueue, id string, at time.Time) {
 	t.Helper()
-	if err := q.Arm(context.Background(), id, at); err != nil {
+	if err := q.Arm(context.Background(), id, at, 0); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -121,10 +122,39 @@ func testQueueDefer(t *testing.T, q sak.ArchiveQueue) {
 	}
 }
 
+// testQueueCaseVersion: a task keeps the highest case version it was
+// armed for and when it was last armed, through Claim and Defer; a new
+// arm for an older version (a change retried after a conflict, armed
+// twice) does not lower it.
+func testQueueCaseVersion(t *testing.T, q sak.ArchiveQueue) {
+	ctx := context.Background()
+	id := uuid.NewString()
+	for _, a := range []struct {
+		at time.Time
+		v  int
+	}{{queueT0, 3}, {queueT0.Add(time.Second), 7}, {queueT0.Add(2 * time.Second), 5}} {
+		if err := q.Arm(ctx, id, a.at, a.v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := func(step string, got []sak.ArchiveTask) {
+		t.Helper()
+		if len(got) != 1 || got[0].CaseVersion != 7 || !got[0].Armed.Equal(queueT0.Add(2*time.Second)) {
+			t.Fatalf("%s: %+v, want case version 7 armed at %v", step, got, queueT0.Add(2*time.Second))
+		}
+	}
+	got := claim(t, q, queueT0.Add(2*time.Second), 0)
+	want("claimed", got)
+	if err := q.Defer(ctx, got[0], queueT0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	want("claimed after Defer", claim(t, q, queueT0.Add(time.Minute), 0))
+}
+
 func testQueueBad(t *testing.T, q sak.ArchiveQueue) {
 	ctx := context.Background()
 	for _, id := range []string{"", "a\x00b", "\xff"} {
-		if err := q.Arm(ctx, id, queueT0); !errors.Is(err, sak.ErrInvalid) {
+		if err := q.Arm(ctx, id, queueT0, 1); !errors.Is(err, sak.ErrInvalid) {
 			t.Errorf("Arm(%q): %v, want ErrInvalid", id, err)
 		}
 		if err := q.Done(ctx, sak.ArchiveTask{Case: id, Version: 1}); !errors.Is(err, sak.ErrNotFound) {

@@ -2,6 +2,7 @@ package saktest
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -15,7 +16,10 @@ import (
 // the stores newStores returns (empty, for each subtest): journaled once
 // under a race of Archivers, a crash before the kvittering was read (the
 // kvittering read after the restart, or lost and reconciled by
-// innsyn.sok), the ordering of journalposts behind a late kvittering,
+// innsyn.sok), a pass between a change's arm and its save with a crash
+// before the second arm (journaled all the same, once), an armed change
+// never saved (its task finished after SaveWait), the ordering of
+// journalposts behind a late kvittering,
 // serverfeil retried after a backoff, and ugyldigforespoersel final. Every
 // message sent passes xmllint against the V1 XSDs. It skips without
 // GRUNNMUR_TEST_AMQP_URL.
@@ -23,6 +27,8 @@ func TestArchiver(t *testing.T, newStores func(t *testing.T) ArchiveStores) {
 	t.Run("JournalOnceUnderRace", func(t *testing.T) { testArchiveOnce(t, newStores(t)) })
 	t.Run("CrashKvitteringReadAfterRestart", func(t *testing.T) { testArchiveCrash(t, newStores(t), false) })
 	t.Run("CrashKvitteringLostReconciled", func(t *testing.T) { testArchiveCrash(t, newStores(t), true) })
+	t.Run("PassBetweenArmAndSaveThenCrash", func(t *testing.T) { testArchiveArmBeforeSave(t, newStores(t)) })
+	t.Run("ArmedChangeNeverSaved", func(t *testing.T) { testArchiveNeverSaved(t, newStores(t)) })
 	t.Run("OrderingLateKvittering", func(t *testing.T) { testArchiveOrdering(t, newStores(t)) })
 	t.Run("ServerfeilBackoff", func(t *testing.T) { testArchiveServerfeil(t, newStores(t)) })
 	t.Run("UgyldigforespoerselFinal", func(t *testing.T) { testArchiveRefused(t, newStores(t)) })
@@ -217,7 +223,7 @@ func testArchiveCrash(t *testing.T, s ArchiveStores, lost bool) {
 	e := NewArchiveEnv(t, s, 0)
 	p := e.Start(true)
 	c := e.open(p)
-	if err := s.Queue.Arm(ctxT(t), c.ID, e.Clock.Now()); err != nil { // the saksmappe alone first
+	if err := s.Queue.Arm(ctxT(t), c.ID, e.Clock.Now(), c.Version); err != nil { // the saksmappe alone first
 		t.Fatal(err)
 	}
 	e.until(p, c.ID, "the saksmappe journaled", func(c *sak.Case) bool { return c.Archive.Journaled() })
@@ -251,6 +257,108 @@ func testArchiveCrash(t *testing.T, s ArchiveStores, lost bool) {
 	}
 	if lost && (x.ReplyType == fiksarkiv.TypeArkivmeldingOpprettKvittering || c.Journal[0].Archive.Year != 2026) {
 		t.Errorf("a lost kvittering: reply %s, numbers %+v; want the search result's", x.ReplyType, c.Journal[0].Archive)
+	}
+}
+
+// crashAfterSave is the queue of a process that runs a pass of its
+// Archiver inside the first Arm, after it (so between a change's arm and
+// its save), and dies after the save: no Arm from then on reaches the
+// queue.
+type crashAfterSave struct {
+	sak.ArchiveQueue
+	pass func()
+	n    int
+}
+
+func (q *crashAfterSave) Arm(ctx context.Context, caseID string, at time.Time, caseVersion int) error {
+	if q.n++; q.n > 1 {
+		return errors.New("saktest: the process died")
+	}
+	if err := q.ArchiveQueue.Arm(ctx, caseID, at, caseVersion); err != nil {
+		return err
+	}
+	q.pass()
+	return nil
+}
+
+// testArchiveArmBeforeSave: a pass runs between the arm of a change that
+// journals the application and the change's save, when the case has
+// nothing else to do (its saksmappe journaled); the process dies after
+// the save, before its second arm. The entry is journaled all the same,
+// exactly once, by the process started on the same stores.
+func testArchiveArmBeforeSave(t *testing.T, s ArchiveStores) {
+	e := NewArchiveEnv(t, s, 0)
+	p := e.Start(true)
+	c := e.open(p)
+	if err := s.Queue.Arm(ctxT(t), c.ID, e.Clock.Now(), c.Version); err != nil {
+		t.Fatal(err)
+	}
+	e.until(p, c.ID, "the saksmappe journaled", func(c *sak.Case) bool { return c.Archive.Journaled() })
+	passes := 0
+	dying := &crashAfterSave{ArchiveQueue: s.Queue, pass: func() {
+		passes++
+		if err := p.Archiver.RunOnce(ctxT(t)); err != nil {
+			t.Errorf("the pass before the save: %v", err)
+		}
+	}}
+	crashing := &Process{Service: &sak.Service{Store: s.Cases, Archive: dying, Now: e.Clock.Now}, env: e}
+	c = e.application(crashing, c)
+	if passes != 1 || dying.n != 2 || len(c.Journal) != 1 {
+		t.Fatalf("%d passes, %d arms, %d entries: the crash window was not hit", passes, dying.n, len(c.Journal))
+	}
+	if n := len(e.Archive.Journalposter()); n != 0 {
+		t.Fatalf("the pass before the save sent %d journalposter", n)
+	}
+	p.Kill()
+	p = e.Start(true) // the restart
+	c = e.until(p, c.ID, "the entry journaled after the restart", allJournaled)
+	e.checkArchive(p, c)
+	x, err := s.Exchanges.Get(ctxT(t), sak.KlientMeldingID(c.ID, c.Journal[0].ID))
+	if err != nil || x.Attempts != 1 || len(x.MeldingIDs) != 1 {
+		t.Errorf("the journalpost's exchange %+v %v, want one send", x, err)
+	}
+}
+
+// testArchiveNeverSaved: a change armed and never saved (it failed after
+// the arm) keeps its task only for Archiver.SaveWait; then the stored
+// version decides and the task is finished.
+func testArchiveNeverSaved(t *testing.T, s ArchiveStores) {
+	e := NewArchiveEnv(t, s, 0)
+	p := e.Start(true)
+	c := e.open(p)
+	if err := s.Queue.Arm(ctxT(t), c.ID, e.Clock.Now(), c.Version); err != nil {
+		t.Fatal(err)
+	}
+	c = e.until(p, c.ID, "the saksmappe journaled", func(c *sak.Case) bool { return c.Archive.Journaled() })
+	p.Archiver.SaveWait = 10 * time.Minute
+	if err := s.Queue.Arm(ctxT(t), c.ID, e.Clock.Now(), c.Version+1); err != nil { // the change that fails
+		t.Fatal(err)
+	}
+	for range 5 {
+		if err := p.Archiver.RunOnce(ctxT(t)); err != nil {
+			t.Fatal(err)
+		}
+		e.Clock.Add(time.Minute)
+	}
+	peek := func() []sak.ArchiveTask { // Claim far ahead: every task there is
+		ts, err := s.Queue.Claim(ctxT(t), e.Clock.Now().Add(24*time.Hour), 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ts
+	}
+	if ts := peek(); len(ts) != 1 || ts[0].Case != c.ID {
+		t.Fatalf("within SaveWait the task is gone: %+v", ts)
+	}
+	e.Clock.Add(24*time.Hour + time.Minute) // past the peek's lease of 0, and SaveWait
+	if err := p.Archiver.RunOnce(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if ts := peek(); len(ts) != 0 {
+		t.Fatalf("after SaveWait the task stays: %+v", ts)
+	}
+	if n := len(e.Archive.Mapper()) + len(e.Archive.Journalposter()); n != 1 {
+		t.Errorf("the archive holds %d objects, want the saksmappe", n)
 	}
 }
 
