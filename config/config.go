@@ -36,6 +36,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grunnmur/grunnmur/internal/httpx"
 	"github.com/grunnmur/grunnmur/secret"
 )
 
@@ -92,7 +93,7 @@ func (r *Reader) Secret(name string) secret.Value {
 }
 
 // URL returns the variable, which must be an absolute http or https URL with
-// a host. An error shows the URL with any password removed.
+// a host. An error shows the URL without its user info and query.
 func (r *Reader) URL(name string) string {
 	v := r.get(name)
 	if v == "" {
@@ -100,11 +101,7 @@ func (r *Reader) URL(name string) string {
 	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		shown := "(unparseable)"
-		if err == nil {
-			shown = u.Redacted()
-		}
-		r.fail(name, "%s is not an absolute http(s) URL", shown)
+		r.fail(name, "%s is not an absolute http(s) URL", httpx.SafeURL(v))
 		return ""
 	}
 	return v

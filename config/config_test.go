@@ -36,10 +36,11 @@ func TestUnset(t *testing.T) {
 
 func TestMalformed(t *testing.T) {
 	r := NewReader("X_", env(map[string]string{
-		"X_URL": "ftp://user:hunter2@host/", "X_REL": "/relative", "X_D": "soon", "X_NEG": "-1s", "X_N": "seven", "X_B": "maybe",
+		"X_URL": "ftp://user:hunter2@host/", "X_TOKEN": "ftp://hunter3@host/?key=hunter4", "X_REL": "/relative", "X_D": "soon", "X_NEG": "-1s", "X_N": "seven", "X_B": "maybe",
 		"X_S": "a", "X_S_FILE": "/nonexistent",
 	}))
 	r.URL("URL")
+	r.URL("TOKEN")
 	r.URL("REL")
 	r.Duration("D")
 	r.Duration("NEG")
@@ -50,13 +51,13 @@ func TestMalformed(t *testing.T) {
 	if err == nil || errors.Is(err, ErrUnset) {
 		t.Fatalf("%v", err)
 	}
-	for _, name := range []string{"X_URL", "X_REL", "X_D", "X_NEG", "X_N", "X_B", "X_S"} {
+	for _, name := range []string{"X_URL", "X_TOKEN", "X_REL", "X_D", "X_NEG", "X_N", "X_B", "X_S"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("the error does not name %s: %v", name, err)
 		}
 	}
-	if strings.Contains(err.Error(), "hunter2") {
-		t.Errorf("the error shows a password: %v", err)
+	if strings.Contains(err.Error(), "hunter") {
+		t.Errorf("the error shows a password or token: %v", err)
 	}
 }
 

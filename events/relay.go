@@ -178,6 +178,9 @@ func (r *Relay) drain(ctx context.Context, batch int) error {
 	}
 }
 
+// finishTimeout bounds the marking of a claim once its events are published.
+const finishTimeout = 10 * time.Second
+
 // pass relays one claim and returns how many events it claimed.
 func (r *Relay) pass(ctx context.Context, batch int) (int, error) {
 	c, err := r.Outbox.Claim(ctx, batch)
@@ -186,7 +189,12 @@ func (r *Relay) pass(ctx context.Context, batch int) (int, error) {
 	}
 	evs := c.Events()
 	relayed, perr := r.publish(ctx, evs)
-	if err := c.Finish(ctx, relayed); err != nil {
+	// The marks are written even when ctx ended during the publish: the
+	// server has acked those events, and a mark lost now would publish them
+	// again after the duplicate window.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	if err := c.Finish(fctx, relayed); err != nil {
 		return len(evs), err
 	}
 	r.mu.Lock()

@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -87,7 +88,7 @@ func (w *Webhook) Handle(ctx context.Context, e Event) error {
 		}
 		send := func(ctx context.Context) error { return w.deliver(ctx, t, e.ID, body) }
 		if w.Ledger != nil {
-			_, err = w.Ledger.Once(ctx, "webhook "+t.URL, e.ID, send)
+			_, err = w.Ledger.Once(ctx, t.ledgerName(), e.ID, send)
 		} else {
 			err = send(ctx)
 		}
@@ -96,6 +97,13 @@ func (w *Webhook) Handle(ctx context.Context, e Event) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// ledgerName is the target's name in the Ledger: a digest of its URL, which
+// may carry a token in its query that must not be stored in the clear.
+func (t WebhookTarget) ledgerName() string {
+	sum := sha256.Sum256([]byte(t.URL))
+	return "webhook " + hex.EncodeToString(sum[:12])
 }
 
 func contains(list []string, s string) bool {

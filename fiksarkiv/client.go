@@ -240,7 +240,11 @@ func (c *Sender) transmit(ctx context.Context, e *Exchange, req Request, file st
 	for _, a := range req.Attachments {
 		rc, err := a.Open()
 		if err != nil {
-			return c.update(ctx, e.KlientMeldingID, func(x *Exchange) { x.State = StateRetry }, err)
+			return c.update(ctx, e.KlientMeldingID, func(x *Exchange) {
+				if x.State == StateNew { // never back from a state a reply gave
+					x.State = StateRetry
+				}
+			}, err)
 		}
 		closers = append(closers, rc)
 		files = append(files, asice.File{Name: a.Name, MimeType: a.MimeType, Content: rc})
@@ -254,7 +258,10 @@ func (c *Sender) transmit(ctx context.Context, e *Exchange, req Request, file st
 			}
 		}, err)
 	}
-	return c.update(ctx, e.KlientMeldingID, func(x *Exchange) {
+	// Recorded even when ctx ended after the send: Fiks IO has the message.
+	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	return c.update(uctx, e.KlientMeldingID, func(x *Exchange) {
 		x.MeldingIDs = appendNew(x.MeldingIDs, sent.MeldingID)
 		if x.State.rank() < StateSent.rank() {
 			x.State = StateSent

@@ -219,6 +219,22 @@ func (c *Sender) Due(ctx context.Context, limit int) ([]*Exchange, error) {
 	return c.store.Unfinished(ctx, c.now().Add(-c.cfg.Timeout), limit)
 }
 
+// abandon ends a search Reconcile gave up on, so that it is not left
+// unfinished for Due to list again and again: a search changes nothing in
+// the archive, and the next Reconcile sends a new one.
+func (c *Sender) abandon(ctx context.Context, s *Exchange) {
+	if s == nil {
+		return
+	}
+	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	_, _ = c.update(uctx, s.KlientMeldingID, func(x *Exchange) {
+		if !x.State.Final() {
+			x.State = StateFailed
+		}
+	}, nil)
+}
+
 // Reconcile settles a write that waited too long for its kvittering: it
 // searches the archive for the exchange's Key (innsyn.sok, noekler). Found,
 // the exchange is Done with the search result as its reply (Numbers reads
@@ -230,15 +246,23 @@ func (c *Sender) Reconcile(ctx context.Context, klientMeldingID string) (*Exchan
 		return e, err
 	}
 	if e.Key == nil || !sokObjekter[e.Objekt] {
-		return c.update(ctx, klientMeldingID, func(x *Exchange) { x.State = StateRetry }, nil)
+		return c.update(ctx, klientMeldingID, func(x *Exchange) {
+			if !x.State.Final() { // a kvittering may have come meanwhile
+				x.State = StateRetry
+			}
+		}, nil)
 	}
 	s, err := c.Send(ctx, Request{Type: TypeSok, Payload: SokEksternNoekkel(c.cfg.System, e.Objekt, Noekler, *e.Key)})
 	if err != nil {
+		c.abandon(ctx, s)
 		return nil, err
 	}
-	if s, err = c.Wait(ctx, s.KlientMeldingID); err != nil {
+	w, err := c.Wait(ctx, s.KlientMeldingID)
+	if err != nil {
+		c.abandon(ctx, s)
 		return nil, err
 	}
+	s = w
 	if err := s.Err(); err != nil {
 		return nil, err
 	}

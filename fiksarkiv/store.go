@@ -23,7 +23,7 @@ const (
 	StateSent    State = "sent"    // Fiks IO accepted it
 	StateMottatt State = "mottatt" // the archive received it; the kvittering follows
 	StateDone    State = "done"    // kvittering or resultat
-	StateFailed  State = "failed"  // ugyldigforespoersel or ikkefunnet: final
+	StateFailed  State = "failed"  // ugyldigforespoersel or ikkefunnet, or a search Reconcile gave up: final
 	StateRetry   State = "retry"   // serverfeil, tidsavbrudd, an unreadable reply: send again
 )
 

@@ -274,16 +274,20 @@ func (f *minSideFeed) Run(ctx context.Context, every time.Duration) error {
 const catchUpWait = 3 * time.Second
 
 // catchUp relays what is waiting now, so that a page shows the citizen's
-// own last change.
+// own last change. A relay or NATS that fails here is logged, not returned:
+// the page shows what Min side holds, and the background relay retries.
 func (f *minSideFeed) catchUp(ctx context.Context) error {
 	if err := f.load(ctx); err != nil {
 		return err
 	}
 	if err := f.relay.RunOnce(ctx); err != nil {
-		return err
+		f.log.WarnContext(ctx, "site: Min side shows what it has; the events relay failed", "err", err)
+		return nil
 	}
 	if f.nats != nil {
-		return f.nats.caughtUp(ctx, catchUpWait)
+		if err := f.nats.caughtUp(ctx, catchUpWait); err != nil {
+			f.log.WarnContext(ctx, "site: Min side shows what it has; the NATS consumer is behind", "err", err)
+		}
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/grunnmur/grunnmur/config"
 	"github.com/grunnmur/grunnmur/events"
+	"github.com/grunnmur/grunnmur/internal/httpx"
 	"github.com/grunnmur/grunnmur/secret"
 )
 
@@ -104,10 +105,9 @@ func connectNATS(ctx context.Context, c NATSConfig, name string, m *MinSide, log
 	if err != nil {
 		return nil, err
 	}
-	shown := "(unparseable)"
-	if u, err := url.Parse(c.URL.Reveal()); err == nil {
-		shown = u.Redacted()
-	}
+	// Not url.Redacted: it keeps a token given as the user name
+	// (nats://token@host), NATS' usual way of passing one.
+	shown := httpx.SafeURL(c.URL.Reveal())
 	conn, err := nats.Connect(c.URL.Reveal(), nats.Name("grunnmur "+c.Prefix), nats.MaxReconnects(-1), nats.Timeout(5*time.Second))
 	if err != nil {
 		return nil, fmt.Errorf("site: NATS at %s: %w", shown, err)

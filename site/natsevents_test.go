@@ -182,6 +182,7 @@ func TestNATSConfigFromEnv(t *testing.T) {
 	}
 	for _, env := range []map[string]string{
 		{"GRUNNMUR_NATS_URL": "nats://u:hunter2@127.0.0.1:1"},
+		{"GRUNNMUR_NATS_URL": "nats://hunter2@127.0.0.1:1"}, // a token, NATS' usual form
 		{"GRUNNMUR_NATS_URL": "nats://127.0.0.1:1", "GRUNNMUR_NATS_SUBJECT_PREFIX": "a.*"},
 		{"GRUNNMUR_NATS_URL": "nats://127.0.0.1:1", "GRUNNMUR_NATS_STREAM": "a.b"},
 	} {

@@ -2,6 +2,7 @@ package fiksarkivtest_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"sync"
@@ -261,5 +262,27 @@ func TestSameKeyIsExisting(t *testing.T) {
 	}
 	if m := again.Kvittering.Mappe; !m.Existing || m.SystemID != first.Kvittering.Mappe.SystemID || len(e.archive.Mapper()) != 1 {
 		t.Errorf("second kvittering %+v; %d mapper", m, len(e.archive.Mapper()))
+	}
+}
+
+// TestAbandonedSearchNotDue: a Reconcile whose search gets no answer ends
+// that search, so that Due lists the write again, not a growing pile of
+// searches that would crowd the writes out of its limit.
+func TestAbandonedSearchNotDue(t *testing.T) {
+	e := setupWith(t, options{store: fiksarkiv.NewMemoryStore(), noArchive: true})
+	a, file := journalpost("sak-9", "sak-9-jp-1")
+	if _, err := e.client.Send(ctxT(t), fiksarkiv.OpprettRequest("sak-9-jp-1", a, file)); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Add(61 * time.Minute)
+	ctx, cancel := context.WithTimeout(ctxT(t), 500*time.Millisecond)
+	defer cancel()
+	if _, err := e.client.Reconcile(ctx, "sak-9-jp-1"); err == nil {
+		t.Fatal("a search nobody answers reconciled")
+	}
+	e.clock.Add(61 * time.Minute)
+	due, err := e.client.Due(ctxT(t), 0)
+	if err != nil || len(due) != 1 || due[0].KlientMeldingID != "sak-9-jp-1" {
+		t.Fatalf("due %v %v, want only the write", due, err)
 	}
 }

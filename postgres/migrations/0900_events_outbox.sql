@@ -1,4 +1,4 @@
--- 0800 events: the transactional outbox. A store inserts its events in the
+-- 0900 events: the transactional outbox. A store inserts its events in the
 -- transaction that changes the state; seq is the order they are relayed in
 -- (per subject), relayed_at is set once JetStream acknowledged the event.
 -- data is the payload's JSON as emitted (bytea: exact bytes, and JSON's
