@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/x509"
-	"encoding/json"
 	"encoding/pem"
 	"io"
 	"os"
@@ -17,7 +16,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf16"
 
 	"github.com/antchfx/xmlquery"
 	"github.com/google/uuid"
@@ -26,51 +24,20 @@ import (
 	"github.com/grunnmur/grunnmur/civil"
 	"github.com/grunnmur/grunnmur/fiksarkiv"
 	"github.com/grunnmur/grunnmur/fiksarkiv/fiksarkivtest"
+	"github.com/grunnmur/grunnmur/fiksarkiv/internal/kscase"
 	"github.com/grunnmur/grunnmur/fiksio"
 	"github.com/grunnmur/grunnmur/fiksio/asice"
 )
 
 // ksCase is one of KS' conformance cases (../testdata/validator).
-type ksCase struct {
-	Name        string
-	MessageType string   `json:"messageType"`
-	Expected    []string `json:"expectedResponseMessageTypes"`
-	Supported   bool     `json:"supported"`
-	Queries     []struct {
-		Query     string `json:"payloadQuery"`
-		Value     string `json:"expectedValue"`
-		ValueType int    `json:"valueType"`
-	} `json:"queriesWithExpectedValues"`
-	Payload []byte
-}
-
-var comment = regexp.MustCompile(`(?m)//[^"\n]*$`)
+type ksCase = kscase.Case
 
 func ksCases(t *testing.T) []ksCase {
-	infos, _ := filepath.Glob(filepath.Join("..", "testdata", "validator", "*", "testInformation.json"))
-	if len(infos) != 38 {
-		t.Fatalf("%d cases, want 38", len(infos))
+	cases, err := kscase.Load(filepath.Join("..", "testdata", "validator"))
+	if err != nil || len(cases) != 38 {
+		t.Fatalf("%d cases, want 38: %v", len(cases), err)
 	}
-	var out []ksCase
-	for _, info := range infos {
-		b, err := os.ReadFile(info)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c ksCase
-		if err := json.Unmarshal(comment.ReplaceAll(bytes.TrimPrefix(b, []byte("\uFEFF")), nil), &c); err != nil {
-			t.Fatalf("%s: %v", info, err)
-		}
-		c.Name = filepath.Base(filepath.Dir(info))
-		xmls, _ := filepath.Glob(filepath.Join(filepath.Dir(info), "*.xml"))
-		raw, err := os.ReadFile(xmls[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.Payload = toUTF8(raw)
-		out = append(out, c)
-	}
-	return out
+	return cases
 }
 
 // raw sends a case's payload as it is.
@@ -312,22 +279,4 @@ func pemPair(t *testing.T, keyFile, certFile string) (crypto.Signer, *x509.Certi
 		t.Fatal(err)
 	}
 	return k.(crypto.Signer), cert
-}
-
-// toUTF8 decodes a UTF-16 case (by its BOM) and drops a UTF-8 BOM.
-func toUTF8(b []byte) []byte {
-	if len(b) >= 2 && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF) {
-		le := b[0] == 0xFF
-		u := make([]uint16, 0, len(b)/2)
-		for i := 2; i+1 < len(b); i += 2 {
-			if le {
-				u = append(u, uint16(b[i])|uint16(b[i+1])<<8)
-			} else {
-				u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
-			}
-		}
-		b = []byte(string(utf16.Decode(u)))
-		b = regexp.MustCompile(`(?i)encoding="utf-16"`).ReplaceAll(b, []byte(`encoding="utf-8"`))
-	}
-	return bytes.TrimPrefix(b, []byte("\uFEFF"))
 }
