@@ -156,13 +156,26 @@ func (n *natsEvents) caughtUp(ctx context.Context, wait time.Duration) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
+	// The consumer has caught up when it has acked the stream's last
+	// message as it is now, after the relay's publishes were acked. Its
+	// pending counts alone are not enough: they may not count a message
+	// the stream has just stored.
+	stream, err := js.Stream(ctx, n.cfg.Stream)
+	if err != nil {
+		return err
+	}
+	si, err := stream.Info(ctx)
+	if err != nil {
+		return err
+	}
+	last := si.State.LastSeq
 	for {
 		cons, err := js.Consumer(ctx, n.cfg.Stream, n.consumer.Name)
 		var info *jetstream.ConsumerInfo
 		if err == nil {
 			info, err = cons.Info(ctx)
 		}
-		if err == nil && info.NumPending == 0 && info.NumAckPending == 0 {
+		if err == nil && info.AckFloor.Stream >= last && info.NumAckPending == 0 {
 			return nil
 		}
 		select {
