@@ -84,25 +84,24 @@ func NewEventOutbox(db *DB) *EventOutbox { return &EventOutbox{db: db} }
 var _ events.Outbox = (*EventOutbox)(nil)
 
 // claimRows locks the oldest unrelayed rows that no other claim holds
-// (FOR UPDATE SKIP LOCKED) and says of each whether every earlier
-// unrelayed row of its subject is in this claim too: its rank among the
-// subject's unrelayed rows equals its rank among the claimed ones. A row
-// for which it is not waits: another claim holds an earlier row of its
-// subject (it was skipped as locked), so each subject is relayed in order.
-// Ranks keep the check linear in the claim's size.
+// (FOR UPDATE SKIP LOCKED) and says of each whether it is the oldest
+// unrelayed row of its subject outside this claim's earlier rows: held lists,
+// per subject, the oldest unrelayed row below the claim's last that the claim
+// does not hold (SKIP LOCKED passed it: another claim holds it). A row with
+// such an earlier row of its subject waits, so each subject is relayed in
+// order. held is one range scan of events_outbox_pending and two hash joins:
+// no sort on subject, no look-up per subject.
 const claimRows = `WITH c AS (
     SELECT seq, id, source, type, subject, time, data FROM events_outbox
     WHERE relayed_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
-), mine AS (
-    SELECT seq, row_number() OVER (PARTITION BY subject ORDER BY seq) AS n FROM c
-), pending AS (
-    SELECT o.seq, row_number() OVER (PARTITION BY o.subject ORDER BY o.seq) AS n
-    FROM (SELECT DISTINCT subject FROM c) s
-    JOIN events_outbox o ON o.subject = s.subject AND o.relayed_at IS NULL
-    WHERE o.seq <= (SELECT max(seq) FROM c)
+), held AS (
+    SELECT o.subject, min(o.seq) AS first FROM events_outbox o
+    WHERE o.relayed_at IS NULL AND o.seq < (SELECT max(seq) FROM c)
+    AND NOT EXISTS (SELECT 1 FROM c WHERE c.seq = o.seq)
+    GROUP BY o.subject
 )
-SELECT c.seq, c.id, c.source, c.type, c.subject, c.time, c.data, coalesce(p.n = m.n, false)
-FROM c JOIN mine m ON m.seq = c.seq LEFT JOIN pending p ON p.seq = c.seq ORDER BY c.seq`
+SELECT c.seq, c.id, c.source, c.type, c.subject, c.time, c.data, coalesce(h.first > c.seq, true)
+FROM c LEFT JOIN held h ON h.subject = c.subject ORDER BY c.seq`
 
 // Claim claims up to max events in a transaction that stays open until
 // Finish: the rows are locked FOR UPDATE SKIP LOCKED, so another relay
