@@ -472,8 +472,7 @@ const insertReservation = `INSERT INTO booking_reservations (id, resource_id, ow
 	start_at, end_at, block_start, block_end, hold_expires, created, updated, series_id, recurrence, series_start, price_ore, title)
 	SELECT $1, $2, $3, 'held', $4, true, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16
 	WHERE NOT EXISTS (SELECT 1 FROM booking_reservations WHERE resource_id = $2 AND block && tstzrange($7, $8, '[)')
-		AND (state = 'confirmed' OR (state = 'held' AND hold_expires > $17)))
-	AND NOT EXISTS (SELECT 1 FROM booking_keys WHERE op = 'hold' AND key = $18)`
+		AND (state = 'confirmed' OR (state = 'held' AND hold_expires > $17)))`
 
 // The owner's open holds at $17, as checkOpen reads them, for the SQL form of
 // booking.OpenLimitExceeded in holdExclusive: singles for a hold outside a
@@ -516,33 +515,15 @@ const (
 // then decides, with the same rules as for every other request.
 func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldRequest, expire bool, evs []events.Event) (out *booking.Reservation, ok bool, err error) {
 	nr := req.Reservation
-	b, err := holdBatch(req, expire)
+	b, inserted, err := holdBatch(req, expire, evs)
 	if err != nil {
 		return nil, true, wrap("hold", err)
 	}
-	// The events follow the hold's insert, and only if it made the hold.
-	ins := b.Len() - 1
-	if err := queueEventsIf(b, evs, `EXISTS (SELECT 1 FROM booking_reservations WHERE id = $7)`, nr.ID); err != nil {
-		return nil, true, wrap("hold", err)
-	}
-	br := s.db.Pool.SendBatch(ctx, b)
-	var inserted int64
-	for i := range b.Len() {
-		var tag pgconn.CommandTag
-		if tag, err = br.Exec(); err != nil {
-			break
-		}
-		if i == ins {
-			inserted = tag.RowsAffected()
-		}
-	}
-	if cerr := br.Close(); err == nil {
-		err = cerr
-	}
+	err = s.db.Pool.SendBatch(ctx, b).Close()
 	switch code := pgCode(err); {
 	case code == pgExclusionViolation && !expire:
 		return s.holdExclusive(ctx, req, true, evs)
-	case err == nil && inserted == 1:
+	case err == nil && *inserted == 1:
 		out := nr.Clone()
 		out.State = booking.Held
 		return out, true, nil
@@ -577,17 +558,29 @@ func (s *BookingStore) holdExclusive(ctx context.Context, req booking.HoldReques
 	return nil, true, wrap("hold", err)
 }
 
-// holdBatch is holdExclusive's batch: the commit mode and the owner's lock,
-// expired holds marked if expire is set, and the insert of the hold (with its
-// key, if any) under its conditions, last, so that its row count tells
-// whether the hold was made.
-func holdBatch(req booking.HoldRequest, expire bool) (*pgx.Batch, error) {
+// holdBatch is holdExclusive's batch. Its last statement makes the hold:
+// the insert of the reservation under its conditions, with, as further
+// steps of the same statement, the insert of its key (if any) and of its
+// events, both only if the reservation was inserted, and the commit mode.
+// Its one row counts the reservations inserted (*inserted, once the batch
+// is closed: 1 or 0). A key already taken fails the key's insert, and with
+// it the statement: holdExclusive then looks for the hold it names.
+//
+// Before it come, when needed, the owner's advisory lock for req.Open (in a
+// statement of its own, so that the hold's statement, which counts the
+// owner's open holds, starts after the lock is granted and sees every hold
+// committed before it), and, if expire is set, the marking of expired
+// holds in the slot.
+func holdBatch(req booking.HoldRequest, expire bool, evs []events.Event) (*pgx.Batch, *int64, error) {
+	if err := checkEvents(evs); err != nil {
+		return nil, nil, err
+	}
 	nr := req.Reservation
 	var rec []byte
 	if nr.Recurrence != nil {
 		var err error
 		if rec, err = json.Marshal(nr.Recurrence); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	insert := insertReservation
@@ -604,55 +597,57 @@ func holdBatch(req booking.HoldRequest, expire bool) (*pgx.Batch, error) {
 		args = append(args, req.ResourceVersion)
 		insert += fmt.Sprintf(` AND EXISTS (SELECT 1 FROM booking_resources WHERE id = $2 AND xmin::text = $%d)`, len(args))
 	}
-	if req.Key != "" {
-		// A plain insert of the key with the reservation: a concurrent
-		// request with the same key makes it fail, which rolls back this
-		// reservation too.
-		insert = `WITH r AS (` + insert + ` RETURNING id)
-			INSERT INTO booking_keys (op, key, reservation_id) SELECT 'hold', $18, id FROM r`
+	// The key goes with the reservation: a concurrent request with the same
+	// key fails this insert, which rolls the reservation back too.
+	sql := `WITH r AS (` + insert + ` RETURNING id),
+		k AS (INSERT INTO booking_keys (op, key, reservation_id) SELECT 'hold', $18, id FROM r WHERE $18 <> '')`
+	if len(evs) > 0 {
+		sql += `,
+		e AS (` + insertEventsWhere(len(args)+1, `EXISTS (SELECT 1 FROM r)`) + `)`
+		args = append(args, eventArgs(evs)...)
 	}
+	sql += `
+		SELECT count(*), set_config('synchronous_commit', 'off', true) FROM r`
 	b := &pgx.Batch{}
 	if req.Open != (booking.OpenLimit{}) {
-		b.Queue(`SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(hashtext('booking/open'), hashtext($1))`, nr.Owner)
-	} else {
-		b.Queue(`SELECT set_config('synchronous_commit', 'off', true)`)
+		b.Queue(`SELECT pg_advisory_xact_lock(hashtext('booking/open'), hashtext($1))`, nr.Owner)
 	}
 	if expire {
 		b.Queue(`UPDATE booking_reservations SET state = 'expired'
 			WHERE resource_id = $1 AND state = 'held' AND hold_expires <= $4 AND block && tstzrange($2, $3, '[)')`,
 			nr.ResourceID, nr.BlockStart, nr.BlockEnd, req.At)
 	}
-	b.Queue(insert, args...)
-	return b, nil
+	inserted := new(int64)
+	b.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
+		var mode string
+		return row.Scan(inserted, &mode)
+	})
+	return b, inserted, nil
 }
 
 // confirmFast confirms a live hold in one round trip. It reports ok=false
 // for everything else (already confirmed, expired, a reused key, ...), which
 // the transactional path then sorts out.
 func (s *BookingStore) confirmFast(ctx context.Context, id, key string, at time.Time, evs []events.Event) (*booking.Reservation, bool) {
-	sql := confirmHeld
-	if key != "" {
-		// The key with the confirmation, in the same statement.
-		sql = `WITH c AS (` + confirmHeld + `),
-			k AS (INSERT INTO booking_keys (op, key, reservation_id) SELECT 'confirm', $3, id FROM c)
-			SELECT ` + resCols + ` FROM c`
-	}
+	// The key (if any) and the events go with the confirmation, in the same
+	// statement, and only if it confirmed. A key already taken fails the
+	// key's insert, and the statement with it.
+	sql := `WITH c AS (` + confirmHeld + `),
+		k AS (INSERT INTO booking_keys (op, key, reservation_id) SELECT 'confirm', $3, id FROM c WHERE $3 <> '')`
 	args := []any{id, at, key}
 	if len(evs) > 0 {
-		// The events with the confirmation too, only if it confirmed.
-		sql = `WITH c AS (` + confirmHeld + `),
-			k AS (INSERT INTO booking_keys (op, key, reservation_id) SELECT 'confirm', $3, id FROM c WHERE $3 <> ''),
-			e AS (` + insertEventsWhere(4, `EXISTS (SELECT 1 FROM c)`) + `)
-			SELECT ` + resCols + ` FROM c`
+		sql += `,
+		e AS (` + insertEventsWhere(4, `EXISTS (SELECT 1 FROM c)`) + `)`
 		args = append(args, eventArgs(evs)...)
 	}
+	sql += `
+		SELECT ` + resCols + ` FROM c`
 	r, err := scanReservation(s.db.Pool.QueryRow(ctx, sql, args...))
 	return r, err == nil
 }
 
 const confirmHeld = `UPDATE booking_reservations SET state = 'confirmed', hold_expires = NULL, updated = $2
 	WHERE id = $1 AND state = 'held' AND hold_expires > $2
-	AND NOT EXISTS (SELECT 1 FROM booking_keys WHERE op = 'confirm' AND key = $3)
 	RETURNING ` + resCols
 
 // change runs one keyed state change on a locked reservation.

@@ -66,7 +66,7 @@ func TestBookingSlotPlans(t *testing.T) {
 			query{hall + " expire holds", postgres.BookingExpireHoldsQuery, slot},
 			query{hall + " overlapping", postgres.BookingOverlappingQuery, slot},
 			query{hall + " hold", postgres.BookingInsertHoldQuery, []any{"new", hall, "o", 1, from, from.Add(15 * time.Minute),
-				from, from.Add(15 * time.Minute), at, at, at, "", nil, nil, 0, "", at, "key"}},
+				from, from.Add(15 * time.Minute), at, at, at, "", nil, nil, 0, "", at}},
 			query{hall + " reservations", list, largs})
 	}
 	for _, q := range qs {
@@ -112,7 +112,7 @@ func TestBookingConfirmInPlace(t *testing.T) {
 		VALUES ('h', 'hall', 'o', 'held', 1, true, $1, $2, $1, $2, $3, $4, $4)`, start, start.Add(time.Hour), start, at); err != nil {
 		t.Fatal(err)
 	}
-	tag, err := tx.Exec(ctx, postgres.BookingConfirmHeldQuery, "h", at, "")
+	tag, err := tx.Exec(ctx, postgres.BookingConfirmHeldQuery, "h", at)
 	if err != nil || tag.RowsAffected() != 1 {
 		t.Fatalf("confirm: %v %v", tag, err)
 	}

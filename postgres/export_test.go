@@ -32,7 +32,7 @@ var (
 
 // The queries of one slot of a booking resource, with their arguments
 // ($1 resource, [$2, $3) the slot, $4 the time), and the confirmation of a
-// hold ($1 id, $2 the time, $3 the request key).
+// hold ($1 id, $2 the time).
 const (
 	BookingVersionQuery     = versionQuery
 	BookingExpireHoldsQuery = expireHoldsQuery
