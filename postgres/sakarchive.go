@@ -40,12 +40,16 @@ func (q *SakArchiveQueue) Claim(ctx context.Context, now time.Time, lease time.D
 	if limit <= 0 {
 		limit = 1 << 30
 	}
+	// UPDATE ... RETURNING names no order: the outer SELECT sorts the
+	// claimed tasks by the due time they had.
 	rows, err := q.db.Pool.Query(ctx, `WITH due AS (
-			SELECT case_id FROM sak_archive_queue WHERE due <= $1
-			ORDER BY due, case_id LIMIT $3 FOR UPDATE SKIP LOCKED)
-		UPDATE sak_archive_queue t SET due = $2, version = nextval('sak_archive_queue_version')
-		FROM due WHERE t.case_id = due.case_id
-		RETURNING t.case_id, t.due, t.version, t.case_version, t.armed`, now.UTC(), now.Add(lease).UTC(), limit)
+			SELECT case_id, due FROM sak_archive_queue WHERE due <= $1
+			ORDER BY due, case_id LIMIT $3 FOR UPDATE SKIP LOCKED),
+		claimed AS (
+			UPDATE sak_archive_queue t SET due = $2, version = nextval('sak_archive_queue_version')
+			FROM due WHERE t.case_id = due.case_id
+			RETURNING t.case_id, t.due, t.version, t.case_version, t.armed, due.due AS was)
+		SELECT case_id, due, version, case_version, armed FROM claimed ORDER BY was, case_id`, now.UTC(), now.Add(lease).UTC(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: sak archive queue: claim: %w", err)
 	}
