@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ func TestOutbox(t *testing.T, open func(t *testing.T) (events.Outbox, Appender))
 	t.Run("ClaimInOrder", func(t *testing.T) { testClaimInOrder(t, open) })
 	t.Run("FinishMarks", func(t *testing.T) { testFinishMarks(t, open) })
 	t.Run("SubjectHeldElsewhere", func(t *testing.T) { testHeldElsewhere(t, open) })
+	t.Run("LaterHeldElsewhere", func(t *testing.T) { testLaterHeldElsewhere(t, open) })
 	t.Run("RacingRelays", func(t *testing.T) { testRacingRelays(t, open) })
 }
 
@@ -131,6 +133,48 @@ func testHeldElsewhere(t *testing.T, open func(t *testing.T) (events.Outbox, App
 	c := claim(t, o, 10)
 	sameIDs(t, "once released", c.Events(), []events.Event{a0, a1, a2})
 	finish(t, c, a0, a1, a2)
+}
+
+// testLaterHeldElsewhere: a subject's first event, given back by its claim
+// while another claim may still hold a later event of the subject (a
+// PostgreSQL claim locks the rows up to its limit, also those that wait), is
+// relayed by the next claim: only an earlier event held elsewhere makes an
+// event wait, not a later one. Were it to wait too, the two claims could
+// keep blocking each other.
+func testLaterHeldElsewhere(t *testing.T, open func(t *testing.T) (events.Outbox, Appender)) {
+	o, add := open(t)
+	a0, b0, a1, c0 := Event(t, "a", 0), Event(t, "b", 1), Event(t, "a", 2), Event(t, "c", 3)
+	appendAll(t, add, a0, b0, a1, c0)
+	first := claim(t, o, 1)
+	sameIDs(t, "the first claim", first.Events(), []events.Event{a0})
+	second := claim(t, o, 2) // b0; a1 waits for a0
+	if evs := second.Events(); len(evs) == 0 || evs[0].ID != b0.ID || slices.ContainsFunc(evs, func(e events.Event) bool { return e.ID == a1.ID }) {
+		t.Fatalf("a claim beside the first: %v, want b0 first and not a1", ids(evs))
+	}
+	finish(t, first) // a0 given back while second is open
+	third := claim(t, o, 10)
+	if evs := third.Events(); len(evs) == 0 || evs[0].ID != a0.ID {
+		t.Fatalf("the claim after a0 was given back: %v, want a0 first", ids(evs))
+	}
+	seen := map[string]int{}
+	relay := func(c events.Claim) {
+		for _, e := range c.Events() {
+			seen[e.ID]++
+		}
+		finish(t, c, c.Events()...)
+	}
+	relay(third)
+	relay(second)
+	for done := false; !done; {
+		c := claim(t, o, 10)
+		done = len(c.Events()) == 0
+		relay(c)
+	}
+	for _, e := range []events.Event{a0, b0, a1, c0} {
+		if seen[e.ID] != 1 {
+			t.Errorf("%s claimed %d times, want once: %v", e.ID, seen[e.ID], seen)
+		}
+	}
 }
 
 // testRacingRelays runs relays on one outbox while writers append, with
