@@ -89,8 +89,9 @@ var _ events.Outbox = (*EventOutbox)(nil)
 // per subject, the oldest unrelayed row below the claim's last that the claim
 // does not hold (SKIP LOCKED passed it: another claim holds it). A row with
 // such an earlier row of its subject waits, so each subject is relayed in
-// order. held is one range scan of events_outbox_pending and two hash joins:
-// no sort on subject, no look-up per subject.
+// order. held is one range scan of events_outbox_pending, an anti-join with
+// the claim and a join on subject: no sort on subject, no look-up per
+// subject.
 const claimRows = `WITH c AS (
     SELECT seq, id, source, type, subject, time, data FROM events_outbox
     WHERE relayed_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED

@@ -331,7 +331,9 @@ func (a *Archiver) item(ctx context.Context, req fiksarkiv.Request, now time.Tim
 		if !ok {
 			// The archive took it, so it is journaled; the officer sees it
 			// without numbers, and the log says why.
-			a.log().WarnContext(ctx, "sak: archiver: the archive's reply names no numbers", "klientMeldingId", req.KlientMeldingID, "reply", x.ReplyType)
+			_, rerr := x.Reply()
+			a.log().WarnContext(ctx, "sak: archiver: the archive's reply names no numbers", "klientMeldingId", req.KlientMeldingID,
+				"reply", x.ReplyType, "error", rerr)
 		}
 		return &ArchiveRef{SystemID: n.SystemID, Year: max(n.Saksaar, n.Journalaar),
 			Sequence: max(n.Sakssekvensnummer, n.Journalsekvensnummer), Number: n.Journalpostnummer, At: now}, time.Time{}, nil
