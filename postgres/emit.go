@@ -40,17 +40,3 @@ FROM unnest($%d::text[], $%d::text[], $%d::text[], $%d::text[], $%d::timestamptz
 WHERE %s
 ORDER BY ord`, first, first+1, first+2, first+3, first+4, first+5, cond)
 }
-
-// queueEventsIf queues the outbox insert of evs in b, a batch that runs as
-// one implicit transaction, to insert them only if cond holds when it runs
-// (after the state write queued before it). cond's arguments are $7 on.
-func queueEventsIf(b *pgx.Batch, evs []events.Event, cond string, args ...any) error {
-	if len(evs) == 0 {
-		return nil
-	}
-	if err := checkEvents(evs); err != nil {
-		return err
-	}
-	b.Queue(insertEventsWhere(1, cond), append(eventArgs(evs), args...)...)
-	return nil
-}
