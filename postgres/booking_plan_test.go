@@ -70,20 +70,7 @@ func TestBookingSlotPlans(t *testing.T) {
 			query{hall + " reservations", list, largs})
 	}
 	for _, q := range qs {
-		rows, err := conn.Query(ctx, "EXPLAIN "+q.sql, q.args...)
-		if err != nil {
-			t.Fatalf("%s: %v", q.name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var line string
-			if err := rows.Scan(&line); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, line)
-		}
-		rows.Close()
-		all := strings.Join(plan, "\n")
+		all := explain(t, conn, q.sql, q.args...)
 		if !strings.Contains(all, "on booking_no_double_booking") || strings.Contains(all, "Seq Scan on booking_reservations") {
 			t.Errorf("%s: not through the slot index:\n%s", q.name, all)
 		}

@@ -104,20 +104,7 @@ func TestSakListUsesIndex(t *testing.T) {
 		{"state", sak.Filter{States: []sak.State{sak.Received}}, bound},
 	} {
 		q, args := postgres.SakListQuery(tc.f, tc.b, 10)
-		rows, err := conn.Query(ctx, "EXPLAIN "+q, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var line string
-			if err := rows.Scan(&line); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, line)
-		}
-		rows.Close()
-		all := strings.Join(plan, "\n")
+		all := explain(t, conn, q, args...)
 		if !strings.Contains(all, "Index") || strings.Contains(all, "Sort") || strings.Contains(q, "OFFSET") {
 			t.Errorf("%s: %s\n%s", tc.name, q, all)
 		}
