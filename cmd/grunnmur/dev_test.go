@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -15,13 +14,14 @@ import (
 
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/testenv"
+	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 // devRun runs `grunnmur dev` in-process until stop is called; stdout arrives
 // through a pipe, so the test reads what the command printed while it runs.
 type devRun struct {
 	out    *io.PipeReader
-	errb   *syncBuffer
+	errb   *sitetest.Logs
 	code   chan int
 	cancel context.CancelFunc
 }
@@ -30,7 +30,7 @@ func startDev(t *testing.T, args ...string) *devRun {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	d := &devRun{out: pr, errb: &syncBuffer{}, code: make(chan int, 1), cancel: cancel}
+	d := &devRun{out: pr, errb: &sitetest.Logs{}, code: make(chan int, 1), cancel: cancel}
 	go func() {
 		code := runDev(ctx, stdio{in: strings.NewReader(""), out: pw, err: d.errb}, args)
 		pw.Close()
@@ -68,30 +68,6 @@ func (d *devRun) table() string {
 		}
 	}
 	return out.String()
-}
-
-type syncBuffer struct {
-	mu chan struct{}
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) lock() {
-	if s.mu == nil {
-		s.mu = make(chan struct{}, 1)
-	}
-	s.mu <- struct{}{}
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.lock()
-	defer func() { <-s.mu }()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.lock()
-	defer func() { <-s.mu }()
-	return s.b.String()
 }
 
 func TestDevJSON(t *testing.T) {
@@ -198,7 +174,7 @@ func TestDevTable(t *testing.T) {
 func TestDevSIGTERM(t *testing.T) {
 	pr, pw := io.Pipe()
 	code := make(chan int, 1)
-	var errb syncBuffer
+	var errb sitetest.Logs
 	go func() {
 		code <- run(stdio{in: strings.NewReader(""), out: pw, err: &errb}, []string{"dev", "-addr", "127.0.0.1:0", "-json", "-amqp", ""})
 		pw.Close()

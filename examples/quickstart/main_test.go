@@ -23,9 +23,11 @@ import (
 // service faked in the process as `go run` does and its stores in the
 // database at databaseURL ("" for memory), and returns its URL and the log
 // it writes.
-func serve(t *testing.T, databaseURL string) (string, *bytes.Buffer) {
+func serve(t *testing.T, databaseURL string) (string, *sitetest.Logs) {
 	t.Helper()
-	var logs bytes.Buffer
+	// The app logs from its own goroutines (handlers, background jobs)
+	// while the test reads the log: sitetest.Logs is safe for that.
+	var logs sitetest.Logs
 	base := sitetest.ServeOnly(t, func(public string) (http.Handler, func(), error) {
 		cfg := site.Config{PublicURL: public, DatabaseURL: databaseURL, Getenv: func(string) string { return "" },
 			Logger: slog.New(slog.NewTextHandler(&logs, nil))}

@@ -42,6 +42,13 @@ func (s *Logs) String() string {
 	return s.b.String()
 }
 
+// Reset empties the log, for a test that looks at what one step writes.
+func (s *Logs) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.Reset()
+}
+
 // Journey is one browser on one service, for the examples' end-to-end
 // tests: each step waits for the next page, every page is checked with
 // axe-core and screenshotted, and a failure saves a screenshot and the
