@@ -57,8 +57,12 @@
 //	booking/bench/pgbench.sh                             # 5 rounds of 10 s, 32 clients
 //	CLIENTS=16 RUN_SECONDS=20 ROUNDS=7 booking/bench/pgbench.sh
 //
-// It prints bookings/s, pgbench's TPS and their ratio per round, and the
-// median ratio. Availability over 90 days of 15-minute slots with 1,000
+// Each round also runs booking/bench/booking.sql, the hold's and the
+// confirmation's statements as the store sends them, with pgbench's own
+// client: it prints pgbench's TPS, that script's TPS and bookings/s per round,
+// and the medians of bookings ÷ pgbench, script ÷ pgbench (what the SQL
+// allows without any Go) and bookings ÷ script (what the Go side keeps of
+// it). Availability over 90 days of 15-minute slots with 1,000
 // bookings: go test -run '^$' -bench Availability90DaysPair -count 5 ./booking
 // (ns/ours; AppendAvailability90DaysPair with the caller's slice reused).
 //

@@ -1,16 +1,27 @@
 #!/bin/sh
 # pgbench.sh compares bookings on PostgreSQL with pgbench -N on the same
-# server, with the same number of clients, in alternating rounds, so that both
-# see the same load on the machine. It prints each round and the median ratio
-# bookings/s ÷ pgbench TPS (issue 22's goal: at least 0.8).
+# server, with the same number of clients, in alternating rounds, so that all
+# see the same load on the machine. Each round runs three things:
+#
+#	pgbench_tps  pgbench -N, the built-in simple-update transaction;
+#	sql_tps      booking.sql with pgbench's own client: the statements a
+#	             hold and its confirmation send, without any Go;
+#	bookings/s   BenchmarkBookPostgres: Service.Hold then Service.Confirm
+#	             through postgres.BookingStore.
+#
+# It prints each round and the medians of bookings/s ÷ pgbench TPS (issue
+# 22's goal: at least 0.8), of sql ÷ pgbench (what the SQL itself allows) and
+# of bookings ÷ sql (what the Go side keeps of that).
 #
 #	booking/bench/pgbench.sh                 # 5 rounds of 10 s each, 32 clients
 #	CLIENTS=16 RUN_SECONDS=20 ROUNDS=7 booking/bench/pgbench.sh
 #
 # The bookings run in a fresh schema of GRUNNMUR_TEST_DATABASE_URL (default
 # postgres://postgres@127.0.0.1:5432/test), as the tests do; pgbench's tables
-# live in a database of their own, PGBENCH_DB (default grunnmur_pgbench),
-# created if missing, so that neither disturbs the tests.
+# and booking.sql's schema (booking_bench, made anew each round from the
+# booking and events migrations) live in a database of their own,
+# PGBENCH_DB (default grunnmur_pgbench), created if missing, so that none
+# disturbs the tests.
 set -eu
 
 CLIENTS=${CLIENTS:-32}
@@ -35,24 +46,48 @@ fi
 pgbench -i -q -s 1 "$pgbench_url" >"$tmp/init.log" 2>&1 || { cat "$tmp/init.log"; exit 1; }
 (cd "$root" && go test -c -o "$tmp/postgres.test" ./postgres)
 
+# sqlschema makes booking.sql's schema anew: the booking and events
+# migrations, 8 halls and the slot sequence; it prints the halls' version.
+sqlschema() {
+	{
+		echo 'DROP SCHEMA IF EXISTS booking_bench CASCADE; CREATE SCHEMA booking_bench; SET search_path = booking_bench, public;'
+		cat "$root"/postgres/migrations/03*.sql "$root"/postgres/migrations/09*.sql
+		echo "CREATE SEQUENCE booking_bench_slot;"
+		echo "INSERT INTO booking_resources (id, doc) SELECT 'hall-' || i, '{}' FROM generate_series(0, 7) i;"
+	} | psql -q -v ON_ERROR_STOP=1 "$pgbench_url" >"$tmp/schema.log" 2>&1 || { cat "$tmp/schema.log" >&2; return 1; }
+	psql -Atc "SELECT DISTINCT xmin FROM booking_bench.booking_resources" "$pgbench_url"
+}
+
 echo "clients=$CLIENTS seconds=$SECONDS_PER_RUN rounds=$ROUNDS"
-printf '%-6s %12s %12s %8s\n' round pgbench_tps bookings/s ratio
+printf '%-6s %12s %12s %12s %9s %9s %9s\n' round pgbench_tps sql_tps bookings/s book/pgb sql/pgb book/sql
 i=1
 while [ "$i" -le "$ROUNDS" ]; do
 	tps=$(pgbench -n -N -c "$CLIENTS" -j 2 -T "$SECONDS_PER_RUN" "$pgbench_url" 2>&1 |
 		awk '/^tps = / { print $3 }')
+	version=$(sqlschema) || exit 1
+	sql=$(pgbench -n -M prepared -c "$CLIENTS" -j 2 -T "$SECONDS_PER_RUN" -D version="$version" -f "$root/booking/bench/booking.sql" \
+		"$pgbench_url?options=-csearch_path%3Dbooking_bench,public" 2>&1 | awk '/^tps = / { print $3 }')
 	bps=$(cd "$root/postgres" && GRUNNMUR_BENCH_CLIENTS=$CLIENTS "$tmp/postgres.test" -test.run '^$' \
 		-test.bench '^BenchmarkBookPostgres$' -test.benchtime "${SECONDS_PER_RUN}s" 2>&1 |
 		awk '/bookings\/s/ { for (f = 1; f < NF; f++) if ($(f+1) == "bookings/s") print $f }')
-	if [ -z "$tps" ] || [ -z "$bps" ]; then
-		echo "round $i: no figure (pgbench tps '$tps', bookings/s '$bps')" >&2
+	if [ -z "$tps" ] || [ -z "$sql" ] || [ -z "$bps" ]; then
+		echo "round $i: no figure (pgbench tps '$tps', sql tps '$sql', bookings/s '$bps')" >&2
 		exit 1
 	fi
-	ratio=$(awk -v a="$bps" -v b="$tps" 'BEGIN { printf "%.3f", a / b }')
-	printf '%-6s %12.1f %12.1f %8s\n' "$i" "$tps" "$bps" "$ratio"
-	echo "$ratio" >>"$tmp/ratios"
+	ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+	bp=$(ratio "$bps" "$tps") sp=$(ratio "$sql" "$tps") bs=$(ratio "$bps" "$sql")
+	printf '%-6s %12.1f %12.1f %12.1f %9s %9s %9s\n' "$i" "$tps" "$sql" "$bps" "$bp" "$sp" "$bs"
+	echo "$bp" >>"$tmp/book_pgb"
+	echo "$sp" >>"$tmp/sql_pgb"
+	echo "$bs" >>"$tmp/book_sql"
 	i=$((i + 1))
 done
-sort -n "$tmp/ratios" | awk '{ r[NR] = $1 } END {
-	m = (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
-	printf "median ratio bookings/s / pgbench TPS: %.3f\n", m }'
+median() {
+	sort -n "$1" | awk -v what="$2" '{ r[NR] = $1 } END {
+		m = (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+		printf "median %s: %.3f\n", what, m }'
+}
+median "$tmp/book_pgb" "ratio bookings/s / pgbench TPS"
+median "$tmp/sql_pgb" "ratio booking.sql TPS / pgbench TPS"
+median "$tmp/book_sql" "ratio bookings/s / booking.sql TPS"
+psql -qc "DROP SCHEMA IF EXISTS booking_bench CASCADE" "$pgbench_url" >/dev/null 2>&1

@@ -240,6 +240,17 @@ func Xmllint(t testing.TB) string {
 	return p
 }
 
+// Pgbench returns the path of pgbench, PostgreSQL's benchmark client, which
+// runs booking/bench's scripts.
+func Pgbench(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("pgbench")
+	if err != nil {
+		missing(t, "pgbench", "apt-get install postgresql-client")
+	}
+	return p
+}
+
 // OpenSSL returns the path of the openssl command, the independent reader
 // of the CMS and ASiC-E that the project writes.
 func OpenSSL(t testing.TB) string {

@@ -101,6 +101,7 @@ func TestSkipMessagesSayWhatToInstall(t *testing.T) {
 		{"Chromium", func(tb testing.TB) { Chromium(tb) }, "apt-get install chromium", empty},
 		{"axe-core", func(tb testing.TB) { AxeJS(tb) }, "npm install --no-save --ignore-scripts axe-core@", empty},
 		{"xmllint", func(tb testing.TB) { Xmllint(tb) }, "apt-get install libxml2-utils", empty},
+		{"pgbench", func(tb testing.TB) { Pgbench(tb) }, "apt-get install postgresql-client", empty},
 		{"java (for the Nu Html Checker)", func(tb testing.TB) { Vnu(tb) }, "apt-get install default-jre-headless", empty},
 		{"vnu.jar (the Nu Html Checker)", func(tb testing.TB) { Vnu(tb) }, "npm install --no-save --ignore-scripts axe-core@4.11.0 vnu-jar@", withJava},
 	} {
