@@ -22,8 +22,8 @@ import (
 	"github.com/grunnmur/grunnmur/auth/idporten"
 	"github.com/grunnmur/grunnmur/auth/idportentest"
 	"github.com/grunnmur/grunnmur/i18n"
+	"github.com/grunnmur/grunnmur/internal/testlog"
 	"github.com/grunnmur/grunnmur/secret"
-	"github.com/grunnmur/grunnmur/site/sitetest"
 )
 
 func TestMemoryStore(t *testing.T) {
@@ -49,7 +49,7 @@ type site struct {
 	m       *auth.Manager
 	clock   *clock
 	browser *http.Client
-	logs    *sitetest.Logs
+	logs    *testlog.Logs
 }
 
 // newSite starts the fake ID-porten and a relying party with a protected
@@ -62,7 +62,7 @@ func newSite(t *testing.T, interactive bool) *site {
 	t.Cleanup(idp.Close)
 	fake.SetBaseURL(idp.URL)
 
-	var logs sitetest.Logs
+	var logs testlog.Logs
 	m := &auth.Manager{Insecure: true, Now: clk.Now, Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	mux := http.NewServeMux()
 	mux.Handle("/auth/", m.Handler())

@@ -57,13 +57,17 @@
 //	booking/bench/pgbench.sh                             # 5 rounds of 10 s, 32 clients
 //	CLIENTS=16 RUN_SECONDS=20 ROUNDS=7 booking/bench/pgbench.sh
 //
-// Each round also runs booking/bench/booking.sql, the hold's and the
-// confirmation's statements as the store sends them, with pgbench's own
-// client: it prints pgbench's TPS, that script's TPS and bookings/s per round,
-// and the medians of bookings ÷ pgbench, script ÷ pgbench (what the SQL
-// allows without any Go) and bookings ÷ script (what the Go side keeps of
-// it). Availability over 90 days of 15-minute slots with 1,000
-// bookings: go test -run '^$' -bench Availability90DaysPair -count 5 ./booking
+// Each round also runs booking/bench/booking.sql with pgbench's own client:
+// the hold's and the confirmation's statements in the store's shape (the
+// same tables, conditions, locks and commit modes; TestPgbenchBookingScript
+// in postgres checks it), with values made in SQL where the store binds
+// them. The three take turns at going first; the script prints pgbench's
+// TPS, booking.sql's TPS and bookings/s per round, and the medians of
+// bookings ÷ pgbench, booking.sql ÷ pgbench (what the SQL allows without any
+// Go) and bookings ÷ booking.sql (what the Go side keeps of it).
+//
+// Availability over 90 days of 15-minute slots with 1,000 bookings:
+// go test -run '^$' -bench Availability90DaysPair -count 5 ./booking
 // (ns/ours; AppendAvailability90DaysPair with the caller's slice reused).
 //
 // # Whose is it

@@ -6,10 +6,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/grunnmur/grunnmur/booking"
 	"github.com/grunnmur/grunnmur/internal/testenv"
@@ -19,21 +25,40 @@ import (
 
 // TestPgbenchBookingScript keeps booking/bench/booking.sql, which
 // booking/bench/pgbench.sh measures as what a booking's SQL costs without Go,
-// true to BookingStore: run by pgbench on a migrated schema, each of its
-// transactions leaves what one Service.Hold and Service.Confirm with keys
-// leave (a confirmed reservation, a hold key and a confirm key, a held and a
-// confirmed event whose payloads decode as the booking package's), and
-// nothing fails. A migration that the script no longer fits fails it here.
+// in step with BookingStore, in two ways:
+//   - its statements have the shape of those one Service.Hold and
+//     Service.Confirm send (traced on the pool): as many, in the same order,
+//     each writing the same tables and with the same locks, conditions and
+//     commit mode (statementShape);
+//   - run by pgbench on a migrated schema, each of its transactions leaves
+//     what that booking leaves (a confirmed reservation, a hold key and a
+//     confirm key, a held and a confirmed event whose payloads decode as the
+//     booking package's), and none fails.
+//
+// A change to the store's statements or to the migrations that the script
+// does not follow fails it here. It does not compare plans: the script binds
+// values the store binds, so the planner sees the same conditions.
 func TestPgbenchBookingScript(t *testing.T) {
 	pgbench := testenv.Pgbench(t)
 	u := postgrestest.URL(t)
-	db := postgrestest.OpenURL(t, u, true)
-	parsed, err := url.Parse(u)
+	postgrestest.OpenURL(t, u, true) // migrates
+	ctx := t.Context()
+	cfg, err := pgxpool.ParseConfig(u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	schema := parsed.Query().Get("search_path")
-	ctx := context.Background()
+	traced := &statementTrace{}
+	cfg.ConnConfig.Tracer = traced
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	db := &postgres.DB{Pool: pool}
+	var schema string
+	if err := db.Pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		t.Fatal(err)
+	}
 
 	// One booking through the store, for what the script must match.
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -62,12 +87,40 @@ func TestPgbenchBookingScript(t *testing.T) {
 		}
 		return out
 	}
+	// A first hold reads the resource; the Service keeps it, so a service's
+	// usual hold is the next one, which the trace records.
+	if _, err := svc.Hold(ctx, booking.HoldInput{ResourceID: hall.ID, Owner: "warm-up", Start: now.Add(2 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool.Exec(ctx, `DELETE FROM events_outbox; DELETE FROM booking_keys; DELETE FROM booking_reservations`); err != nil {
+		t.Fatal(err)
+	}
+	traced.start()
 	h, err := svc.Hold(ctx, booking.HoldInput{ResourceID: hall.ID, Owner: "store-owner", Start: now.Add(24 * time.Hour), Key: "store-hold"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.Confirm(ctx, h.ID, "store-confirm"); err != nil {
 		t.Fatal(err)
+	}
+	storeSQL := traced.stop()
+
+	script, err := filepath.Abs("../booking/bench/booking.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := os.ReadFile(script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scriptSQL := scriptStatements(string(text))
+	if len(scriptSQL) != len(storeSQL) {
+		t.Fatalf("booking.sql has %d statements, the store sent %d:\n%s", len(scriptSQL), len(storeSQL), strings.Join(storeSQL, "\n----\n"))
+	}
+	for i := range storeSQL {
+		if got, want := statementShape(scriptSQL[i]), statementShape(storeSQL[i]); !slices.Equal(got, want) {
+			t.Errorf("statement %d: booking.sql's has the shape %v, the store's %v:\n%s", i+1, got, want, storeSQL[i])
+		}
 	}
 	// What one booking leaves: one of each, and two events in all.
 	per := func(name string) int {
@@ -82,23 +135,16 @@ func TestPgbenchBookingScript(t *testing.T) {
 		}
 	}
 
-	// The script's halls, written at once so that they share a version, and
-	// its slot sequence, as pgbench.sh makes them.
-	if _, err := db.Pool.Exec(ctx, `CREATE SEQUENCE booking_bench_slot`); err != nil {
-		t.Fatal(err)
-	}
+	// The script's halls, written at once so that they share a version, as
+	// pgbench.sh makes them.
 	var version string
 	if err := db.Pool.QueryRow(ctx, `INSERT INTO booking_resources (id, doc) SELECT 'hall-' || i, '{}' FROM generate_series(0, 7) i
 		RETURNING xmin::text`).Scan(&version); err != nil {
 		t.Fatal(err)
 	}
 	const clients, each = 4, 25
-	script, err := filepath.Abs("../booking/bench/booking.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(ctx, pgbench, "-n", "-M", "prepared", "-c", strconv.Itoa(clients), "-j", "2", "-t", strconv.Itoa(each), "-D", "version="+version, "-f", script,
-		testenv.DatabaseURL(t))
+	cmd := exec.CommandContext(ctx, pgbench, "-n", "-M", "prepared", "-c", strconv.Itoa(clients), "-j", "2", "-t", strconv.Itoa(each),
+		"-D", "n=0", "-D", "version="+version, "-f", script, libpqURL(t))
 	cmd.Env = append(os.Environ(), "PGOPTIONS=-c search_path="+schema+",public")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -142,4 +188,98 @@ func TestPgbenchBookingScript(t *testing.T) {
 			t.Errorf("event %s: its reservation: %v", e.ID, err)
 		}
 	}
+}
+
+// statementTrace records the SQL of every query and batched query the pool
+// runs between start and stop.
+type statementTrace struct {
+	mu  sync.Mutex
+	on  bool
+	sql []string
+}
+
+func (s *statementTrace) start() { s.mu.Lock(); s.on, s.sql = true, nil; s.mu.Unlock() }
+
+func (s *statementTrace) stop() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.on = false
+	return s.sql
+}
+
+func (s *statementTrace) add(sql string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.on {
+		s.sql = append(s.sql, sql)
+	}
+}
+
+func (s *statementTrace) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	s.add(d.SQL)
+	return ctx
+}
+
+func (s *statementTrace) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (s *statementTrace) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	return ctx
+}
+
+func (s *statementTrace) TraceBatchQuery(_ context.Context, _ *pgx.Conn, d pgx.TraceBatchQueryData) {
+	s.add(d.SQL)
+}
+
+func (s *statementTrace) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
+// scriptStatements splits a pgbench script into its SQL statements: what is
+// not a comment nor a meta-command (\set, \startpipeline, ...), up to each
+// semicolon that ends a line.
+func scriptStatements(script string) []string {
+	var out []string
+	var cur strings.Builder
+	for line := range strings.Lines(script) {
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" || strings.HasPrefix(trimmed, "--") || strings.HasPrefix(trimmed, `\`) {
+			continue
+		}
+		cur.WriteString(line)
+		if strings.HasSuffix(trimmed, ";") {
+			out = append(out, cur.String())
+			cur.Reset()
+		}
+	}
+	return out
+}
+
+// statementShape lists, in order, what in a booking statement decides its
+// cost and effect: the tables it inserts into and updates, its locks, the
+// conditions of a hold and of a confirmation, RETURNING and the commit mode.
+func statementShape(sql string) []string {
+	var out []string
+	for _, m := range shapeParts.FindAllStringSubmatch(sql, -1) {
+		out = append(out, strings.Join(strings.Fields(m[0]), " "))
+	}
+	return out
+}
+
+var shapeParts = regexp.MustCompile(`INSERT INTO \w+|UPDATE \w+ SET|pg_advisory_xact_lock|FOR UPDATE|NOT EXISTS|count\((?:\*|DISTINCT series_id)\)|xmin::text =|hold_expires >|RETURNING|set_config\('synchronous_commit'|unnest|WITH ORDINALITY`)
+
+// libpqURL is the test database's URL for libpq (pgbench): the URL without
+// the settings that only pgx knows.
+func libpqURL(t *testing.T) string {
+	t.Helper()
+	base := testenv.DatabaseURL(t)
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return base // a key=value DSN: libpq reads it as it is
+	}
+	q := u.Query()
+	for k := range q {
+		if strings.HasPrefix(k, "pool_") || k == "search_path" {
+			q.Del(k)
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }

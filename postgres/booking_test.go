@@ -237,7 +237,8 @@ func (bb *bookingBench) book(b *testing.B) {
 // on distinct slots of benchHalls resources, with GRUNNMUR_BENCH_CLIENTS bookings in flight, with
 // PostgreSQL's default durability (synchronous_commit on): only the
 // confirmation waits for its commit to be flushed. booking/bench/pgbench.sh
-// runs it against pgbench -N with the same client count.
+// runs it beside pgbench -N and booking/bench/booking.sql (the same
+// statements from pgbench's client) with the same client count.
 func BenchmarkBookPostgres(b *testing.B) {
 	clients := benchClients(b)
 	bb := benchStore(b, clients)

@@ -14,14 +14,14 @@ import (
 
 	"github.com/grunnmur/grunnmur/ident"
 	"github.com/grunnmur/grunnmur/internal/testenv"
-	"github.com/grunnmur/grunnmur/site/sitetest"
+	"github.com/grunnmur/grunnmur/internal/testlog"
 )
 
 // devRun runs `grunnmur dev` in-process until stop is called; stdout arrives
 // through a pipe, so the test reads what the command printed while it runs.
 type devRun struct {
 	out    *io.PipeReader
-	errb   *sitetest.Logs
+	errb   *testlog.Logs
 	code   chan int
 	cancel context.CancelFunc
 }
@@ -30,7 +30,7 @@ func startDev(t *testing.T, args ...string) *devRun {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	d := &devRun{out: pr, errb: &sitetest.Logs{}, code: make(chan int, 1), cancel: cancel}
+	d := &devRun{out: pr, errb: &testlog.Logs{}, code: make(chan int, 1), cancel: cancel}
 	go func() {
 		code := runDev(ctx, stdio{in: strings.NewReader(""), out: pw, err: d.errb}, args)
 		pw.Close()
@@ -174,7 +174,7 @@ func TestDevTable(t *testing.T) {
 func TestDevSIGTERM(t *testing.T) {
 	pr, pw := io.Pipe()
 	code := make(chan int, 1)
-	var errb sitetest.Logs
+	var errb testlog.Logs
 	go func() {
 		code <- run(stdio{in: strings.NewReader(""), out: pw, err: &errb}, []string{"dev", "-addr", "127.0.0.1:0", "-json", "-amqp", ""})
 		pw.Close()

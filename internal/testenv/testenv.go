@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -241,14 +242,38 @@ func Xmllint(t testing.TB) string {
 }
 
 // Pgbench returns the path of pgbench, PostgreSQL's benchmark client, which
-// runs booking/bench's scripts.
+// runs booking/bench's scripts. They pipeline (\startpipeline), which needs
+// pgbench 14 or newer. On Debian pgbench comes with the server package; the
+// pgbench on PATH may be postgresql-common's wrapper, which fails when no
+// version is installed: only an answer to --version counts.
 func Pgbench(t testing.TB) string {
 	t.Helper()
+	const install = "apt-get install postgresql (pgbench 14 or newer)"
 	p, err := exec.LookPath("pgbench")
 	if err != nil {
-		missing(t, "pgbench", "apt-get install postgresql-client")
+		missing(t, "pgbench", install)
+		return ""
+	}
+	out, err := exec.Command(p, "--version").Output()
+	if err != nil || pgbenchMajor(string(out)) < 14 {
+		missing(t, "pgbench", install+"; `pgbench --version` said "+strconv.Quote(strings.TrimSpace(string(out))))
 	}
 	return p
+}
+
+// pgbenchMajor reads the major version from pgbench --version's
+// "pgbench (PostgreSQL) 15.20 (Debian ...)"; 0 when it cannot.
+func pgbenchMajor(version string) int {
+	f := strings.Fields(version)
+	if len(f) < 3 || f[1] != "(PostgreSQL)" {
+		return 0
+	}
+	major, _, _ := strings.Cut(f[2], ".")
+	n, err := strconv.Atoi(major)
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 // OpenSSL returns the path of the openssl command, the independent reader

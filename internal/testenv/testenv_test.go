@@ -101,7 +101,7 @@ func TestSkipMessagesSayWhatToInstall(t *testing.T) {
 		{"Chromium", func(tb testing.TB) { Chromium(tb) }, "apt-get install chromium", empty},
 		{"axe-core", func(tb testing.TB) { AxeJS(tb) }, "npm install --no-save --ignore-scripts axe-core@", empty},
 		{"xmllint", func(tb testing.TB) { Xmllint(tb) }, "apt-get install libxml2-utils", empty},
-		{"pgbench", func(tb testing.TB) { Pgbench(tb) }, "apt-get install postgresql-client", empty},
+		{"pgbench", func(tb testing.TB) { Pgbench(tb) }, "apt-get install postgresql (pgbench 14 or newer)", empty},
 		{"java (for the Nu Html Checker)", func(tb testing.TB) { Vnu(tb) }, "apt-get install default-jre-headless", empty},
 		{"vnu.jar (the Nu Html Checker)", func(tb testing.TB) { Vnu(tb) }, "npm install --no-save --ignore-scripts axe-core@4.11.0 vnu-jar@", withJava},
 	} {
@@ -162,5 +162,20 @@ func TestNpmPinsMatchCI(t *testing.T) {
 	_, pins, _ := strings.Cut(npmInstall, "--ignore-scripts ")
 	if got := strings.Fields(pins); len(ci) == 0 || !slices.Equal(got, ci) {
 		t.Fatalf(".ci/run installs %v, the skip messages say %v", ci, got)
+	}
+}
+
+func TestPgbenchMajor(t *testing.T) {
+	for in, want := range map[string]int{
+		"pgbench (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)\n": 15,
+		"pgbench (PostgreSQL) 14.1":                             14,
+		"pgbench (PostgreSQL) 13.16":                            13,
+		"pgbench (PostgreSQL) 17beta1":                          0,
+		"Error: no pgbench for the cluster":                     0,
+		"":                                                      0,
+	} {
+		if got := pgbenchMajor(in); got != want {
+			t.Errorf("pgbenchMajor(%q) = %d, want %d", in, got, want)
+		}
 	}
 }

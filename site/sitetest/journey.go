@@ -1,7 +1,6 @@
 package sitetest
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -21,33 +20,12 @@ import (
 
 	"github.com/grunnmur/grunnmur/internal/browsertest"
 	"github.com/grunnmur/grunnmur/internal/testenv"
+	"github.com/grunnmur/grunnmur/internal/testlog"
 	"github.com/grunnmur/grunnmur/internal/vnu"
 )
 
 // Logs collects the service's logs safely from many goroutines.
-type Logs struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *Logs) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *Logs) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// Reset empties the log, for a test that looks at what one step writes.
-func (s *Logs) Reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.b.Reset()
-}
+type Logs = testlog.Logs
 
 // Journey is one browser on one service, for the examples' end-to-end
 // tests: each step waits for the next page, every page is checked with
