@@ -58,10 +58,10 @@
 //	CLIENTS=16 RUN_SECONDS=20 ROUNDS=7 booking/bench/pgbench.sh
 //
 // Each round also runs booking/bench/booking.sql with pgbench's own client:
-// the hold's and the confirmation's statements in the store's shape (the
-// same tables, conditions, locks and commit modes; TestPgbenchBookingScript
-// in postgres checks it), with values made in SQL where the store binds
-// them. The three take turns at going first; the script prints pgbench's
+// the hold's and the confirmation's statements in the store's shape (as
+// many, in the same pipeline, writing the same tables, with the same locks,
+// tested columns and commit modes; TestPgbenchBookingScript in postgres
+// checks it), with values made in SQL where the store binds them. The three take turns at going first; the script prints pgbench's
 // TPS, booking.sql's TPS and bookings/s per round, and the medians of
 // bookings ÷ pgbench, booking.sql ÷ pgbench (what the SQL allows without any
 // Go) and bookings ÷ booking.sql (what the Go side keeps of it).

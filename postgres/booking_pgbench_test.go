@@ -28,16 +28,17 @@ import (
 // in step with BookingStore, in two ways:
 //   - its statements have the shape of those one Service.Hold and
 //     Service.Confirm send (traced on the pool): as many, in the same order,
-//     each writing the same tables and with the same locks, conditions and
-//     commit mode (statementShape);
+//     in the same pipeline, each writing the same tables, with the same
+//     locks, testing the same columns, with the same commit mode
+//     (statementShape);
 //   - run by pgbench on a migrated schema, each of its transactions leaves
 //     what that booking leaves (a confirmed reservation, a hold key and a
 //     confirm key, a held and a confirmed event whose payloads decode as the
 //     booking package's), and none fails.
 //
 // A change to the store's statements or to the migrations that the script
-// does not follow fails it here. It does not compare plans: the script binds
-// values the store binds, so the planner sees the same conditions.
+// does not follow fails it here. It does not compare the values compared
+// (the script makes in SQL what the store binds) nor plans.
 func TestPgbenchBookingScript(t *testing.T) {
 	pgbench := testenv.Pgbench(t)
 	u := postgrestest.URL(t)
@@ -223,6 +224,7 @@ func (s *statementTrace) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx
 func (s *statementTrace) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 func (s *statementTrace) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	s.add(pipelineStart)
 	return ctx
 }
 
@@ -230,17 +232,39 @@ func (s *statementTrace) TraceBatchQuery(_ context.Context, _ *pgx.Conn, d pgx.T
 	s.add(d.SQL)
 }
 
-func (s *statementTrace) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+func (s *statementTrace) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {
+	s.add(pipelineEnd)
+}
 
-// scriptStatements splits a pgbench script into its SQL statements: what is
-// not a comment nor a meta-command (\set, \startpipeline, ...), up to each
-// semicolon that ends a line.
+var (
+	_ pgx.QueryTracer = (*statementTrace)(nil)
+	_ pgx.BatchTracer = (*statementTrace)(nil)
+)
+
+// A batch (the store) and a pipeline (the script) are one implicit
+// transaction sent in one round trip; both sides mark where one starts and
+// ends.
+const (
+	pipelineStart = "-- pipeline {"
+	pipelineEnd   = "-- pipeline }"
+)
+
+// scriptStatements splits a pgbench script into its SQL statements (what is
+// not a comment nor a meta-command, up to each semicolon that ends a line)
+// and its pipelines' marks.
 func scriptStatements(script string) []string {
 	var out []string
 	var cur strings.Builder
 	for line := range strings.Lines(script) {
 		trimmed := strings.TrimSpace(line)
-		if trimmed == "" || strings.HasPrefix(trimmed, "--") || strings.HasPrefix(trimmed, `\`) {
+		switch {
+		case trimmed == `\startpipeline`:
+			out = append(out, pipelineStart)
+			continue
+		case trimmed == `\endpipeline`:
+			out = append(out, pipelineEnd)
+			continue
+		case trimmed == "" || strings.HasPrefix(trimmed, "--") || strings.HasPrefix(trimmed, `\`):
 			continue
 		}
 		cur.WriteString(line)
@@ -254,29 +278,38 @@ func scriptStatements(script string) []string {
 
 // statementShape lists, in order, what in a booking statement decides its
 // cost and effect: the tables it inserts into and updates, its locks, the
-// conditions of a hold and of a confirmation, RETURNING and the commit mode.
+// columns its conditions test (the slot, the owner, the state, the id, the
+// version, the hold's expiry), RETURNING and the commit mode. A pipeline's
+// mark is its own shape. Case and spacing do not count.
 func statementShape(sql string) []string {
+	if sql == pipelineStart || sql == pipelineEnd {
+		return []string{sql}
+	}
 	var out []string
-	for _, m := range shapeParts.FindAllStringSubmatch(sql, -1) {
-		out = append(out, strings.Join(strings.Fields(m[0]), " "))
+	for _, m := range shapeParts.FindAllString(sql, -1) {
+		out = append(out, strings.ToLower(strings.Join(strings.Fields(m), " ")))
 	}
 	return out
 }
 
-var shapeParts = regexp.MustCompile(`INSERT INTO \w+|UPDATE \w+ SET|pg_advisory_xact_lock|FOR UPDATE|NOT EXISTS|count\((?:\*|DISTINCT series_id)\)|xmin::text =|hold_expires >|RETURNING|set_config\('synchronous_commit'|unnest|WITH ORDINALITY`)
+var shapeParts = regexp.MustCompile(`(?i)\binsert\s+into\s+\w+|\bupdate\s+\w+\s+set\b|pg_advisory_xact_lock|\bfor\s+update\b|\bnot\s+exists\b|` +
+	`count\(\s*(?:\*|distinct\s+series_id)\s*\)|\bresource_id\s*=|\bblock\s*&&|\bowner\s*=|\bstate\s*=\s*'\w+'|\bseries_id\s*=|\bid\s*=|` +
+	`xmin::text\s*=|\bhold_expires\s*>|\breturning\b|set_config\(\s*'synchronous_commit'|\bunnest\b|\bwith\s+ordinality\b`)
 
 // libpqURL is the test database's URL for libpq (pgbench): the URL without
-// the settings that only pgx knows.
+// the settings that only pgx knows. A key=value DSN goes as it is.
 func libpqURL(t *testing.T) string {
 	t.Helper()
 	base := testenv.DatabaseURL(t)
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return base // a key=value DSN: libpq reads it as it is
+		return base
 	}
 	q := u.Query()
 	for k := range q {
-		if strings.HasPrefix(k, "pool_") || k == "search_path" {
+		switch {
+		case strings.HasPrefix(k, "pool_"), k == "search_path", k == "default_query_exec_mode",
+			k == "statement_cache_capacity", k == "description_cache_capacity":
 			q.Del(k)
 		}
 	}

@@ -32,6 +32,10 @@ CLIENTS=${CLIENTS:-32}
 SECONDS_PER_RUN=${RUN_SECONDS:-10}
 ROUNDS=${ROUNDS:-5}
 PGBENCH_DB=${PGBENCH_DB:-grunnmur_pgbench}
+if [ "$CLIENTS" -lt 1 ] || [ "$CLIENTS" -gt 1024 ]; then
+	echo "CLIENTS=$CLIENTS: booking.sql gives each of at most 1024 clients slots of its own" >&2
+	exit 2
+fi
 GRUNNMUR_TEST_DATABASE_URL=${GRUNNMUR_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}
 export GRUNNMUR_TEST_DATABASE_URL
 
@@ -43,6 +47,8 @@ pgbench_url="$server/$PGBENCH_DB"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'psql -qc "DROP SCHEMA IF EXISTS booking_bench CASCADE" "$pgbench_url" >/dev/null 2>&1 || :; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 if [ "$(psql "$server/postgres" -Atc "SELECT 1 FROM pg_database WHERE datname = '$PGBENCH_DB'")" != 1 ]; then
 	psql "$server/postgres" -qc "CREATE DATABASE $PGBENCH_DB"
@@ -72,7 +78,7 @@ run_sql() {
 		-D n=0 -D version="$version" -f "$root/booking/bench/booking.sql" "$pgbench_url" >"$tmp/sql.log" 2>&1 ||
 		{ cat "$tmp/sql.log" >&2; exit 1; }
 	sql=$(awk '/^tps = / { print $3 }' "$tmp/sql.log")
-	ran=$(awk '/^number of transactions actually processed: / { print $6 }' "$tmp/sql.log")
+	ran=$(awk '/^number of transactions actually processed: / { split($6, n, "/"); print n[1] }' "$tmp/sql.log")
 	confirmed=$(psql -Atc "SELECT count(*) FROM booking_bench.booking_reservations WHERE state = 'confirmed'" "$pgbench_url")
 	if [ "$ran" != "$confirmed" ]; then
 		echo "booking.sql ran $ran transactions but confirmed $confirmed bookings" >&2

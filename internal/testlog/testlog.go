@@ -6,8 +6,9 @@
 //	// ... run the service with log ...
 //	if strings.Contains(logs.String(), fnr) { t.Error("the log holds a personal number") }
 //
-// site/sitetest re-exports it as sitetest.Logs; packages below site (auth,
-// cmd) use it from here, without sitetest's browser and database imports.
+// site/sitetest.Logs wraps it for the services' tests; auth and
+// cmd/grunnmur use it from here, without sitetest's browser and database
+// imports.
 package testlog
 
 import (

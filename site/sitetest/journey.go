@@ -24,8 +24,19 @@ import (
 	"github.com/grunnmur/grunnmur/internal/vnu"
 )
 
-// Logs collects the service's logs safely from many goroutines.
-type Logs = testlog.Logs
+// Logs collects the service's logs safely from many goroutines: the
+// service's handlers and background jobs write it while the test reads it.
+// The zero value is ready to use.
+type Logs struct{ l testlog.Logs }
+
+// Write implements io.Writer.
+func (s *Logs) Write(p []byte) (int, error) { return s.l.Write(p) }
+
+// String returns everything written so far.
+func (s *Logs) String() string { return s.l.String() }
+
+// Reset empties the log, for a test that looks at what one step writes.
+func (s *Logs) Reset() { s.l.Reset() }
 
 // Journey is one browser on one service, for the examples' end-to-end
 // tests: each step waits for the next page, every page is checked with
