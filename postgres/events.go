@@ -47,21 +47,6 @@ func appendEvents(ctx context.Context, tx pgx.Tx, evs []events.Event) error {
 	return nil
 }
 
-// queueEvents adds the outbox insert of evs to a batch that runs as one
-// transaction (an implicit one: a batch sent outside a tx is one), for the
-// stores that write with a batch rather than a pgx.Tx. Its result is a
-// command tag like any other statement's; read it with the batch's others.
-func queueEvents(b *pgx.Batch, evs []events.Event) error {
-	if len(evs) == 0 {
-		return nil
-	}
-	if err := checkEvents(evs); err != nil {
-		return err
-	}
-	b.Queue(insertEvents, eventArgs(evs)...)
-	return nil
-}
-
 // checkEvents refuses an event that New would not have made, before the
 // transaction writes anything.
 func checkEvents(evs []events.Event) error {

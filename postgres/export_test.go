@@ -24,11 +24,8 @@ func MigrationsFrom(fsys fs.FS) ([]int, error) {
 // SakListQuery is the query of one page of cases, and its arguments.
 var SakListQuery = listQuery
 
-// AppendEvents and QueueEvents are the outbox writes the stores use.
-var (
-	AppendEvents = appendEvents
-	QueueEvents  = queueEvents
-)
+// AppendEvents is the outbox write the stores use inside a transaction.
+var AppendEvents = appendEvents
 
 // The queries of one slot of a booking resource, with their arguments
 // ($1 resource, [$2, $3) the slot, $4 the time), and the confirmation of a
