@@ -28,10 +28,10 @@ func execEmitting(ctx context.Context, db *DB, evs []events.Event, sql string, a
 	return tag, err
 }
 
-// insertEventsWhere is insertEvents with its six arguments numbered from
-// $first, inserting only where cond holds: for a statement (as a CTE) or a
-// batch whose state write may write nothing, and whose events must then not
-// be written either.
+// insertEventsWhere is the outbox insert of the six arguments eventArgs
+// makes, numbered from $first, inserting only where cond holds: for a
+// statement (as a CTE) whose state write may write nothing, and whose events
+// must then not be written either. insertEvents is it with no condition.
 func insertEventsWhere(first int, cond string) string {
 	return fmt.Sprintf(`INSERT INTO events_outbox (id, source, type, subject, time, data)
 SELECT id, source, type, subject, time, data

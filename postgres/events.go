@@ -14,11 +14,7 @@ import (
 
 // insertEvents is the statement that appends events to the outbox, one
 // round trip for any number, in their order (seq follows ord).
-const insertEvents = `INSERT INTO events_outbox (id, source, type, subject, time, data)
-SELECT id, source, type, subject, time, data
-FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bytea[])
-     WITH ORDINALITY AS e(id, source, type, subject, time, data, ord)
-ORDER BY ord`
+var insertEvents = insertEventsWhere(1, "true")
 
 // eventArgs are insertEvents' arguments for evs.
 func eventArgs(evs []events.Event) []any {
